@@ -1,0 +1,158 @@
+//! The encrypted local store: SQLCipher 4 through rusqlite.
+//!
+//! Opening checks the key before anything else touches the file, so a wrong
+//! key is reported and the file is left exactly as it was. Migrations are the
+//! SQL files under `migrations/workstation/`, compiled in and applied in order,
+//! each in its own transaction, tracked by `PRAGMA user_version`.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
+use rust_decimal::Decimal;
+use zeroize::Zeroizing;
+
+use crate::key::StoreKey;
+
+/// The workstation migrations, in order. Never edit one that has shipped;
+/// add a new file instead.
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_quotes.sql", include_str!("../../../migrations/workstation/0001_quotes.sql"))];
+
+/// An open, unlocked, migrated store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A quote to be saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewQuote {
+    pub garaging_zip: String,
+    pub vehicle_year: i32,
+    pub pack_id: String,
+    pub premium: Decimal,
+    /// The rating worksheet, as JSON.
+    pub worksheet_json: String,
+}
+
+/// A quote as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredQuote {
+    pub id: i64,
+    pub created_at: String,
+    pub quote: NewQuote,
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path` with `key`.
+    pub fn open(path: &Path, key: &StoreKey) -> Result<Self, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let sql_err = |source| StoreError::Sqlite { path: path.to_owned(), source };
+        let conn = Connection::open_with_flags(path, flags).map_err(sql_err)?;
+        // The raw-key form `x'…'` skips SQLCipher's passphrase derivation. The
+        // hex comes from our own bytes, so formatting it into SQL is safe.
+        let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.as_bytes())));
+        conn.execute_batch(&pragma).map_err(sql_err)?;
+        // The first read decrypts page 1; a wrong key fails here, before any write.
+        match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0)) {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::NotADatabase => {
+                return Err(StoreError::WrongKey { path: path.to_owned() });
+            }
+            Err(source) => return Err(sql_err(source)),
+        }
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;").map_err(sql_err)?;
+        let mut store = Self { conn, path: path.to_owned() };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Where the store's file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The number of migrations applied.
+    pub fn schema_version(&self) -> Result<usize, StoreError> {
+        let v: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        Ok(usize::try_from(v).unwrap_or(usize::MAX))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let current = self.schema_version()?;
+        if current > MIGRATIONS.len() {
+            return Err(StoreError::TooNew { path: self.path.clone(), found: current, known: MIGRATIONS.len() });
+        }
+        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
+            let path = self.path.clone();
+            let fail = |source| StoreError::Migration { path: path.clone(), migration: (*name).to_owned(), source };
+            let tx = self.conn.transaction().map_err(fail)?;
+            tx.execute_batch(sql).map_err(fail)?;
+            tx.pragma_update(None, "user_version", index + 1).map_err(fail)?;
+            tx.commit().map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    /// Saves a quote and returns its id.
+    pub fn save_quote(&mut self, quote: &NewQuote) -> Result<i64, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO quote (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet)
+                 VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4, ?5)",
+                params![quote.garaging_zip, quote.vehicle_year, quote.pack_id, quote.premium.to_string(), quote.worksheet_json],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Loads a quote by id.
+    pub fn load_quote(&self, id: i64) -> Result<StoredQuote, StoreError> {
+        let row = self
+            .conn
+            .query_row("SELECT created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet FROM quote WHERE id = ?1", [id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i32>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or(StoreError::QuoteNotFound { id })?;
+        let (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet_json) = row;
+        let premium = Decimal::from_str(&premium).map_err(|_| StoreError::Corrupt { id, field: "premium", value: premium.clone() })?;
+        Ok(StoredQuote { id, created_at, quote: NewQuote { garaging_zip, vehicle_year, pack_id, premium, worksheet_json } })
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite { path: self.path.clone(), source }
+    }
+}
+
+/// Why the store could not be opened, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The key does not decrypt the file, or the file is not a workstation store.
+    #[error("cannot decrypt {}: the key does not match this store, or the file is not a workstation store; the file was left unchanged", path.display())]
+    WrongKey { path: PathBuf },
+    /// The store was written by a newer version of the application.
+    #[error("{} has schema version {found} but this application knows only {known}; upgrade the application", path.display())]
+    TooNew { path: PathBuf, found: usize, known: usize },
+    /// A migration failed; its transaction was rolled back.
+    #[error("{}: migration {migration} failed: {source}", path.display())]
+    Migration { path: PathBuf, migration: String, source: rusqlite::Error },
+    /// No quote has this id.
+    #[error("no quote with id {id}")]
+    QuoteNotFound { id: i64 },
+    /// A stored value does not parse; the file was altered outside the application.
+    #[error("quote {id}: stored {field} `{value}` is not valid")]
+    Corrupt { id: i64, field: &'static str, value: String },
+    /// Any other SQLite failure.
+    #[error("{}: {source}", path.display())]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+}

@@ -1,0 +1,216 @@
+//! The encrypted store and its keys, on real SQLCipher files and (in
+//! `keychain_*`) the real OS keychain under a test-only service name.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use uw_workstation::{
+    KeySource, NewQuote, QuoteRequest, Store, StoreError, StoreKey, Workstation, WorkstationConfig, WorkstationError, MIGRATIONS,
+};
+
+fn quote(zip: &str) -> NewQuote {
+    NewQuote {
+        garaging_zip: zip.into(),
+        vehicle_year: 2020,
+        pack_id: "ca-personal-auto@2026.1".into(),
+        premium: Decimal::from_str("601").expect("decimal"),
+        worksheet_json: "[]".into(),
+    }
+}
+
+fn file_config(dir: &Path) -> WorkstationConfig {
+    WorkstationConfig { data_dir: dir.join("data"), key_source: KeySource::File(dir.join("store.key")) }
+}
+
+#[test]
+fn store_file_is_encrypted_and_round_trips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ws.db");
+    let key = StoreKey::generate().expect("key");
+    let id = {
+        let mut store = Store::open(&path, &key).expect("opens");
+        assert_eq!(store.schema_version().expect("version"), MIGRATIONS.len());
+        store.save_quote(&quote("94110")).expect("saves")
+    };
+    let bytes = std::fs::read(&path).expect("read");
+    assert!(bytes.len() >= 4096, "the store has at least one page");
+    assert!(!bytes.starts_with(b"SQLite format 3"), "the header must be encrypted");
+    assert!(!bytes.windows(5).any(|w| w == b"94110"), "quote data must not appear in clear text");
+
+    let store = Store::open(&path, &key).expect("reopens with the same key");
+    let loaded = store.load_quote(id).expect("loads");
+    assert_eq!(loaded.quote, quote("94110"));
+    assert!(loaded.created_at.ends_with('Z'), "{}", loaded.created_at);
+    assert!(matches!(store.load_quote(id + 1), Err(StoreError::QuoteNotFound { .. })));
+}
+
+#[test]
+fn wrong_key_fails_clearly_and_leaves_the_file_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ws.db");
+    {
+        let mut store = Store::open(&path, &StoreKey::generate().expect("key")).expect("opens");
+        store.save_quote(&quote("94110")).expect("saves");
+    }
+    let before = std::fs::read(&path).expect("read");
+    let err = Store::open(&path, &StoreKey::generate().expect("key")).expect_err("a different key must not open the store");
+    assert!(matches!(err, StoreError::WrongKey { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.starts_with(&format!("cannot decrypt {}", path.display())), "{message}");
+    assert!(message.contains("left unchanged"), "{message}");
+    assert_eq!(std::fs::read(&path).expect("read"), before, "the file must be byte-for-byte unchanged");
+    assert!(!dir.path().join("ws.db-wal").exists(), "no WAL may be created by a failed open");
+}
+
+#[test]
+fn a_plain_sqlite_file_is_not_a_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plain.db");
+    std::fs::write(&path, b"SQLite format 3\0 but not really a database, and not encrypted either").expect("write");
+    let err = Store::open(&path, &StoreKey::generate().expect("key")).expect_err("not a store");
+    assert!(matches!(err, StoreError::WrongKey { .. }), "{err:?}");
+}
+
+#[test]
+fn check_constraints_reject_bad_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("ws.db"), &StoreKey::generate().expect("key")).expect("opens");
+    let err = store.save_quote(&quote("9411")).expect_err("a four-digit ZIP violates the CHECK");
+    assert!(err.to_string().contains("CHECK constraint failed"), "{err}");
+}
+
+#[test]
+fn every_migration_file_is_compiled_in_order() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/workstation");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .expect("migrations dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".sql"))
+        .collect();
+    on_disk.sort();
+    let compiled: Vec<String> = MIGRATIONS.iter().map(|(name, _)| (*name).to_owned()).collect();
+    assert_eq!(compiled, on_disk);
+}
+
+#[test]
+fn key_file_is_created_owner_only_and_group_readable_files_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = KeySource::File(dir.path().join("store.key"));
+    assert_eq!(source.load().expect("no key yet"), None);
+    let key = StoreKey::generate().expect("key");
+    source.store_new(&key).expect("stores");
+    let mode = std::fs::metadata(dir.path().join("store.key")).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(source.load().expect("loads"), Some(key.clone()));
+    assert!(source.store_new(&key).is_err(), "an existing key file is never replaced");
+
+    std::fs::set_permissions(dir.path().join("store.key"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let err = source.load().expect_err("mode 644 is refused");
+    assert!(err.to_string().contains("mode 644"), "{err}");
+}
+
+#[test]
+fn key_debug_output_is_redacted() {
+    let key = StoreKey::generate().expect("key");
+    let debug = format!("{key:?}");
+    assert_eq!(debug, "StoreKey(<redacted>)");
+    assert!(!debug.contains(&key.to_hex()[..8]));
+}
+
+#[test]
+fn env_key_source_reads_but_never_creates() {
+    let source = KeySource::Env("UW_TEST_KEY_THAT_IS_NEVER_SET".into());
+    assert_eq!(source.load().expect("unset is no key"), None);
+    assert!(source.store_new(&StoreKey::generate().expect("key")).is_err());
+}
+
+#[test]
+fn workstation_rates_saves_and_reopens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = file_config(dir.path());
+    let outcome = {
+        let mut ws = Workstation::open(&config).expect("opens");
+        ws.rate_and_save(&QuoteRequest { zip: "94110".into(), vehicle_year: 2020 }).expect("rates")
+    };
+    // 412.00 x 1.35 x 1.08 = 600.696, whole dollars half up.
+    assert_eq!(outcome.premium, Decimal::from(601));
+    assert_eq!(outcome.pack_id, "ca-personal-auto@2026.1");
+    let ws = Workstation::open(&config).expect("reopens with the stored key");
+    let stored = ws.store().load_quote(outcome.quote_id).expect("loads");
+    assert_eq!(stored.quote.premium, outcome.premium);
+    let worksheet: serde_json::Value = serde_json::from_str(&stored.quote.worksheet_json).expect("json");
+    assert_eq!(worksheet.as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn workstation_errors_carry_stable_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = Workstation::open(&file_config(dir.path())).expect("opens");
+    let err = ws.rate_and_save(&QuoteRequest { zip: "9411".into(), vehicle_year: 2020 }).expect_err("bad zip");
+    assert_eq!((err.code(), err.to_string().as_str()), ("input.invalid", "zip: `9411` is not a five-digit ZIP code"));
+    let err = ws.rate_and_save(&QuoteRequest { zip: "10001".into(), vehicle_year: 2020 }).expect_err("not a CA zip");
+    assert_eq!(err.code(), "rating.not_rated");
+    let err = ws.rate_and_save(&QuoteRequest { zip: "94110".into(), vehicle_year: 1970 }).expect_err("too old");
+    assert_eq!(err.code(), "input.invalid");
+}
+
+#[test]
+fn an_existing_store_without_its_key_is_an_error_not_a_new_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = file_config(dir.path());
+    drop(Workstation::open(&config).expect("creates"));
+    let before = std::fs::read(config.store_path()).expect("read");
+    std::fs::remove_file(dir.path().join("store.key")).expect("remove key");
+    let err = Workstation::open(&config).expect_err("key is gone");
+    assert!(matches!(err, WorkstationError::KeyMissing { .. }), "{err:?}");
+    assert_eq!(err.code(), "key.missing");
+    assert!(!dir.path().join("store.key").exists(), "no replacement key may be made");
+    assert_eq!(std::fs::read(config.store_path()).expect("read"), before);
+}
+
+#[test]
+fn config_parses_key_sources_and_rejects_unknown_ones() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    };
+    let default = WorkstationConfig::from_lookup("/d".into(), env(&[])).expect("default");
+    assert_eq!(default.key_source, KeySource::keychain("uw-workstation"));
+    let file = WorkstationConfig::from_lookup("/d".into(), env(&[("UW_KEY_SOURCE", "file:/k"), ("UW_DATA_DIR", "/x")])).expect("file");
+    assert_eq!((file.key_source, file.data_dir), (KeySource::File("/k".into()), "/x".into()));
+    let err = WorkstationConfig::from_lookup("/d".into(), env(&[("UW_KEY_SOURCE", "vault:x")])).expect_err("unknown");
+    assert!(err.to_string().starts_with("UW_KEY_SOURCE=`vault:x` is not valid"), "{err}");
+}
+
+/// The real OS keychain (Secret Service + kernel keyring), under a service
+/// name no user has. The test command runs tests inside a D-Bus session with
+/// an unlocked gnome-keyring; without one this fails with the keychain error.
+#[test]
+fn keychain_stores_and_returns_the_key_across_entries() {
+    let service = format!("uw-workstation-test-{}-{}", std::process::id(), line!());
+    let source = KeySource::keychain(&service);
+    let _ = source.delete();
+    assert_eq!(source.load().expect("keychain reachable"), None);
+    let key = StoreKey::generate().expect("key");
+    source.store_new(&key).expect("stores in the keychain");
+    // A fresh Entry reads it back: the value left this process's memory.
+    assert_eq!(KeySource::keychain(&service).load().expect("loads"), Some(key));
+    source.delete().expect("deletes");
+    assert_eq!(source.load().expect("loads"), None);
+}
+
+#[test]
+fn keychain_backed_workstation_reopens_its_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let service = format!("uw-workstation-test-{}-{}", std::process::id(), line!());
+    let config = WorkstationConfig { data_dir: dir.path().to_owned(), key_source: KeySource::keychain(&service) };
+    let id = Workstation::open(&config)
+        .expect("opens with a new keychain key")
+        .rate_and_save(&QuoteRequest { zip: "90001".into(), vehicle_year: 2010 })
+        .expect("rates")
+        .quote_id;
+    let reopened = Workstation::open(&config).expect("reopens with the keychain key");
+    assert_eq!(reopened.store().load_quote(id).expect("loads").quote.garaging_zip, "90001");
+    config.key_source.delete().expect("cleanup");
+}

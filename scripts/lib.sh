@@ -1,0 +1,93 @@
+# Shared steps of the README's two commands (scripts/run.sh and scripts/test.sh).
+# Each step checks before it installs, so a second run installs nothing.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+TAURI_DRIVER_VERSION="2.1.0"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else
+        command -v sudo >/dev/null || die "installing system packages needs root or sudo: $*"
+        sudo "$@"
+    fi
+}
+
+# The Debian packages Tauri needs to build and run (WebKitGTK and friends).
+RUN_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+    libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev
+    gnome-keyring dbus-x11 keyutils xvfb python3)
+# What the tests need on top: PostgreSQL, and WebKitWebDriver for end-to-end.
+TEST_PACKAGES=(postgresql webkit2gtk-driver)
+
+ensure_packages() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "installing Debian packages: ${missing[*]}"
+        as_root apt-get update -q
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+}
+
+ensure_toolchain() {
+    command -v cargo >/dev/null || die "cargo is missing; install Rust with rustup (https://rustup.rs), then run this again"
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        ensure_packages nodejs npm
+    fi
+    local major
+    major="$(node -p 'process.versions.node.split(".")[0]')"
+    [ "$major" -ge 18 ] || die "Node.js 18 or newer is required (found $(node --version))"
+}
+
+# npm ci when package-lock.json changed since the last install.
+ensure_ui_deps() {
+    local stamp="$ROOT/ui/node_modules/.uw-lock.sha256"
+    local want
+    want="$(sha256sum "$ROOT/ui/package-lock.json" | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "installing UI dependencies (npm ci)"
+        (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+        echo "$want" > "$stamp"
+    fi
+}
+
+# The desktop embeds ui/dist at compile time, so the UI is built first.
+build_ui() {
+    log "building the UI"
+    (cd "$ROOT/ui" && npm run --silent build >/dev/null)
+}
+
+ensure_cargo_tool() { # ensure_cargo_tool BINARY CRATE VERSION
+    local bin="$1" crate="$2" version="$3"
+    if ! "$bin" --version 2>/dev/null | grep -q "$version"; then
+        log "installing $crate $version"
+        cargo install "$crate" --version "$version" --locked
+    fi
+}
+
+ensure_nextest() {
+    command -v cargo-nextest >/dev/null || { log "installing cargo-nextest"; cargo install cargo-nextest --locked; }
+}
+
+# Runs "$@" with an X server (Xvfb when there is no display), a private D-Bus
+# session with an unlocked gnome-keyring (the Secret Service), and a fresh
+# kernel session keyring. The keyring daemon keeps its files under
+# $KEYRING_HOME so a user's real keychain is never touched.
+with_headless_session() {
+    local keyring_home="$1"; shift
+    mkdir -p "$keyring_home"
+    local inner='printf "uw-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec keyctl session - "$@"'
+    local wrap=(dbus-run-session -- env XDG_DATA_HOME="$keyring_home/data" XDG_CONFIG_HOME="$keyring_home/config" bash -c "$inner" session)
+    if [ -n "${DISPLAY:-}" ]; then
+        "${wrap[@]}" "$@"
+    else
+        xvfb-run -a -s "-screen 0 1280x1024x24" "${wrap[@]}" "$@"
+    fi
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The README's test command: installs whatever is missing, then runs every
+# test (unit, property, system on SQLite and PostgreSQL, and end-to-end in the
+# real app) and stops everything it started.
+#
+#   UW_TEST_POSTGRES_URL  use this PostgreSQL (a URL whose user may create
+#                         databases) instead of starting a throwaway cluster
+#   CARGO_TARGET_DIR      where to build (default: ./target)
+#   extra arguments       passed to `cargo nextest run`, e.g. a test filter
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_toolchain
+ensure_ui_deps
+build_ui
+ensure_cargo_tool tauri-driver tauri-driver "$TAURI_DRIVER_VERSION"
+ensure_nextest
+
+log "building the workspace"
+cargo build --workspace --all-targets --locked
+
+WORK="$(mktemp -d /tmp/uw-test.XXXXXX)"
+cleanup() {
+    if [ -n "${PG_DATA:-}" ]; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# PostgreSQL refuses to run as root, so as root the cluster runs as `postgres`.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+if [ -z "${UW_TEST_POSTGRES_URL:-}" ]; then
+    PG_BIN="$(find /usr/lib/postgresql -maxdepth 2 -name bin -type d | sort -V | tail -n 1)"
+    [ -x "$PG_BIN/initdb" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
+    PG_DATA="$WORK/pg"
+    mkdir -p "$PG_DATA"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres "$WORK"
+    PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    log "starting a throwaway PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg.log" -w \
+        -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+    export UW_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+fi
+
+log "running the tests"
+with_headless_session "$WORK/keyring" cargo nextest run --workspace --locked --no-fail-fast "$@"

@@ -1,0 +1,195 @@
+/*!
+Helpers for the system tests: finding the workspace's built binaries,
+free loopback ports, a sync-server child process, and throwaway PostgreSQL
+databases.
+
+The tests drive the real binaries, so the binaries must be built first; the
+README's test command does `cargo build --workspace --all-targets` before it
+runs the tests.
+*/
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The cargo profile directory the running test binary lives in
+/// (`target/debug` when the test is `target/debug/deps/name-hash`).
+pub fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    let deps = exe.parent().expect("test binary has a parent directory");
+    deps.parent().expect("deps has a parent directory").to_owned()
+}
+
+/// A binary of this workspace, built in the same profile as the tests.
+pub fn workspace_bin(name: &str) -> PathBuf {
+    let path = profile_dir().join(name);
+    assert!(path.is_file(), "{} is missing; build it first with `cargo build --workspace --all-targets`", path.display());
+    path
+}
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace root").to_owned()
+}
+
+/// A port that was free a moment ago on 127.0.0.1.
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// A random lower-case hex suffix for names that must not collide.
+pub fn unique_suffix() -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("random bytes");
+    hex::encode(bytes)
+}
+
+/// A running `uw-sync-server serve`, killed on drop if still running.
+#[derive(Debug)]
+pub struct ServerProcess {
+    child: Child,
+    /// Base URL, `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    stderr: mpsc::Receiver<String>,
+}
+
+/// How a server process ended.
+#[derive(Debug)]
+pub struct ServerExit {
+    pub status: ExitStatus,
+    pub stderr: String,
+}
+
+impl ServerProcess {
+    /// Starts `uw-sync-server serve --listen 127.0.0.1:0 ARGS…` and waits for
+    /// it to print the address it bound.
+    pub fn start(args: &[&str]) -> Self {
+        let bin = workspace_bin("uw-sync-server");
+        let mut child = Command::new(&bin)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "info")
+            .env_remove("UW_SYNC_DATABASE_URL")
+            .env_remove("UW_SYNC_SQLITE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let stderr = collect(child.stderr.take().expect("piped stderr"));
+        let (tx, rx) = mpsc::channel();
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(url.to_owned());
+                }
+            }
+        });
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(base_url) => Self { child, base_url, stderr },
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait().expect("wait");
+                let log: String = stderr.try_iter().collect();
+                panic!("uw-sync-server did not announce its address ({status}); its log:\n{log}");
+            }
+        }
+    }
+
+    /// Runs the server to completion (for arguments that make it fail) and
+    /// returns how it ended.
+    pub fn run_to_exit(args: &[&str]) -> ServerExit {
+        let output = Command::new(workspace_bin("uw-sync-server"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("UW_SYNC_DATABASE_URL")
+            .env_remove("UW_SYNC_SQLITE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run uw-sync-server");
+        ServerExit { status: output.status, stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
+    }
+
+    /// Sends SIGTERM and waits (up to 30 s) for the process to exit.
+    pub fn terminate(mut self) -> ServerExit {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        assert!(sent.success(), "kill -TERM {pid} failed");
+        for _ in 0..300 {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                // Give the reader thread a moment to drain the pipe.
+                std::thread::sleep(Duration::from_millis(50));
+                return ServerExit { status, stderr: self.stderr.try_iter().collect() };
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("uw-sync-server did not exit within 30 s of SIGTERM");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Forwards everything `reader` produces to a channel, a line at a time.
+pub fn collect(reader: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(reader).lines().map_while(Result::ok) {
+            if tx.send(format!("{line}\n")).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The environment variable naming the PostgreSQL server tests may use: a URL
+/// whose user can create databases, e.g. `postgres://postgres@127.0.0.1:5433/postgres`.
+pub const POSTGRES_URL_VAR: &str = "UW_TEST_POSTGRES_URL";
+
+/// A database created for one test on the server named by `UW_TEST_POSTGRES_URL`.
+#[derive(Debug)]
+pub struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+    /// The URL of the new database.
+    pub url: String,
+}
+
+impl PostgresDatabase {
+    /// Creates a fresh, empty database.
+    pub async fn create() -> Self {
+        let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+            panic!("{POSTGRES_URL_VAR} is not set; run the README's test command (scripts/test.sh), which starts a throwaway PostgreSQL")
+        });
+        let name = format!("uw_test_{}", unique_suffix());
+        let mut conn = Self::connect(&admin_url).await;
+        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await.expect("create the test database");
+        let (base, _) = admin_url.rsplit_once('/').expect("the URL names a database");
+        let url = format!("{base}/{name}");
+        Self { admin_url, name, url }
+    }
+
+    async fn connect(url: &str) -> sqlx::PgConnection {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(url).await.unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_VAR}: {e}"))
+    }
+
+    /// Drops the database.
+    pub async fn drop_database(self) {
+        let mut conn = Self::connect(&self.admin_url).await;
+        sqlx::query(&format!("DROP DATABASE \"{}\" WITH (FORCE)", self.name)).execute(&mut conn).await.expect("drop the test database");
+    }
+}
+
+pub mod webdriver;

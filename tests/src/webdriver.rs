@@ -1,0 +1,125 @@
+//! A minimal W3C WebDriver client over blocking HTTP, enough to drive the
+//! desktop app through `tauri-driver` and `WebKitWebDriver`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// The W3C key under which an element reference is returned.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// One WebDriver session.
+#[derive(Debug)]
+pub struct Session {
+    http: reqwest::blocking::Client,
+    base: String,
+    id: String,
+}
+
+/// An element found in the page.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Session {
+    /// Creates a session that launches `application` (the built desktop binary).
+    pub fn start(driver_url: &str, application: &str) -> Self {
+        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().expect("HTTP client");
+        let caps = json!({ "capabilities": { "alwaysMatch": { "tauri:options": { "application": application } } } });
+        let base = driver_url.trim_end_matches('/').to_owned();
+        let value = request(&http, reqwest::Method::POST, &format!("{base}/session"), Some(&caps)).unwrap_or_else(|e| panic!("{e}"));
+        let id = value["sessionId"].as_str().unwrap_or_else(|| panic!("no session id in {value}")).to_owned();
+        Self { http, base, id }
+    }
+
+    fn call(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Value {
+        request(&self.http, method, &format!("{}/session/{}{path}", self.base, self.id), body).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Runs a synchronous script in the page and returns its result.
+    pub fn execute(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", Some(&json!({ "script": script, "args": [] })))
+    }
+
+    /// Polls `script` until it returns a truthy value, or panics after
+    /// `timeout`. Errors count as "not yet": while the webview is still
+    /// loading, WebKitWebDriver answers scripts with `no such frame`.
+    pub fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
+        let start = Instant::now();
+        let url = format!("{}/session/{}/execute/sync", self.base, self.id);
+        let body = json!({ "script": script, "args": [] });
+        let mut last = String::from("nothing yet");
+        loop {
+            match request(&self.http, reqwest::Method::POST, &url, Some(&body)) {
+                Ok(value) if !(value.is_null() || value == json!(false) || value == json!("")) => return value,
+                Ok(value) => last = value.to_string(),
+                Err(e) => last = e,
+            }
+            if start.elapsed() >= timeout {
+                let page = request(
+                    &self.http,
+                    reqwest::Method::POST,
+                    &url,
+                    Some(
+                        &json!({ "script": "return [location.href, document.body ? document.body.innerText.slice(0, 500) : null]", "args": [] }),
+                    ),
+                );
+                panic!("timed out after {timeout:?} waiting for {what}; last answer: {last}; the page: {page:?}");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Finds one element by CSS selector.
+    pub fn find(&self, css: &str) -> Element {
+        let value = self.call(reqwest::Method::POST, "/element", Some(&json!({ "using": "css selector", "value": css })));
+        Element(value[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element for `{css}`: {value}")).to_owned())
+    }
+
+    /// Types `text` into an element.
+    pub fn type_into(&self, element: &Element, text: &str) {
+        self.call(reqwest::Method::POST, &format!("/element/{}/value", element.0), Some(&json!({ "text": text })));
+    }
+
+    /// Clears an element's value.
+    pub fn clear(&self, element: &Element) {
+        self.call(reqwest::Method::POST, &format!("/element/{}/clear", element.0), Some(&json!({})));
+    }
+
+    /// Clicks an element.
+    pub fn click(&self, element: &Element) {
+        self.call(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(&json!({})));
+    }
+
+    /// Ends the session, which closes the app.
+    pub fn end(self) {
+        request(&self.http, reqwest::Method::DELETE, &format!("{}/session/{}", self.base, self.id), None).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// Sends one WebDriver command and returns its `value`, or the error the
+/// driver answered. Transport errors are retried: tauri-driver occasionally
+/// drops a connection under load.
+fn request(http: &reqwest::blocking::Client, method: reqwest::Method, url: &str, body: Option<&Value>) -> Result<Value, String> {
+    let mut last_error = String::new();
+    for attempt in 0..5 {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let mut builder = http.request(method.clone(), url);
+        if let Some(body) = body {
+            builder = builder.json(body);
+        }
+        match builder.send() {
+            Ok(response) => {
+                let status = response.status();
+                let value: Value = response.json().map_err(|e| format!("{method} {url}: body is not JSON: {e}"))?;
+                if !status.is_success() {
+                    return Err(format!("{method} {url} failed with {status}: {value}"));
+                }
+                return Ok(value["value"].clone());
+            }
+            Err(e) => last_error = e.to_string(),
+        }
+    }
+    Err(format!("{method} {url}: no answer after 5 attempts: {last_error}"))
+}

@@ -1,0 +1,75 @@
+//! The real `uw-sync-server` binary on each database: the same story runs on
+//! SQLite and PostgreSQL.
+
+use serde_json::Value;
+use uw_system_tests::{workspace_root, PostgresDatabase, ServerProcess};
+
+fn migration_count(engine: &str) -> i64 {
+    let dir = workspace_root().join("migrations/server").join(engine);
+    let count = std::fs::read_dir(&dir)
+        .expect("migrations dir")
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql")))
+        .count();
+    i64::try_from(count).expect("count fits")
+}
+
+async fn healthz(server: &ServerProcess) -> Value {
+    let response = reqwest::get(format!("{}/healthz", server.base_url)).await.expect("GET /healthz");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("JSON body")
+}
+
+/// Start, check health, restart on the same database (migrations are applied
+/// once and the instance id survives), then stop with SIGTERM.
+async fn health_and_restart_story(engine: &str, database_args: &[&str]) {
+    let server = ServerProcess::start(database_args);
+    let first = healthz(&server).await;
+    assert_eq!(first["status"], "ok", "{first}");
+    assert_eq!(first["database"]["engine"], engine, "{first}");
+    assert_eq!(first["database"]["schema_version"], migration_count(engine), "{first}");
+    let instance_id = first["database"]["instance_id"].as_str().expect("instance id").to_owned();
+    assert_eq!(instance_id.len(), 32);
+    assert!(instance_id.bytes().all(|b| b.is_ascii_hexdigit()), "{instance_id}");
+    let exit = server.terminate();
+    assert!(exit.status.success(), "SIGTERM must end the server cleanly: {:?}\n{}", exit.status, exit.stderr);
+    assert!(exit.stderr.contains("shut down cleanly"), "{}", exit.stderr);
+
+    let again = ServerProcess::start(database_args);
+    let second = healthz(&again).await;
+    assert_eq!(second["database"]["instance_id"], instance_id.as_str(), "a restart keeps the instance id");
+    assert_eq!(second["database"]["schema_version"], migration_count(engine));
+    let exit = again.terminate();
+    assert!(exit.status.success(), "{}", exit.stderr);
+}
+
+#[tokio::test]
+async fn sqlite_serves_health_restarts_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("server.sqlite3");
+    let path = path.to_str().expect("utf-8 path");
+    health_and_restart_story("sqlite", &["--sqlite", path]).await;
+    let header = std::fs::read(path).expect("the SQLite file exists");
+    assert!(header.starts_with(b"SQLite format 3"), "the server's embedded store is a plain SQLite file");
+}
+
+#[tokio::test]
+async fn postgres_serves_health_restarts_and_stops_on_sigterm() {
+    let db = PostgresDatabase::create().await;
+    health_and_restart_story("postgres", &["--database-url", &db.url]).await;
+    db.drop_database().await;
+}
+
+#[test]
+fn unreachable_postgres_is_a_clear_error_without_the_password() {
+    let exit = ServerProcess::run_to_exit(&["--database-url", "postgres://uw:s3cret-pw@127.0.0.1:1/uw"]);
+    assert!(!exit.status.success());
+    assert!(exit.stderr.contains("cannot connect to postgres://***@127.0.0.1:1/uw"), "{}", exit.stderr);
+    assert!(!exit.stderr.contains("s3cret-pw"), "the password must never be printed: {}", exit.stderr);
+}
+
+#[test]
+fn sqlite_and_postgres_are_mutually_exclusive() {
+    let exit = ServerProcess::run_to_exit(&["--sqlite", "/tmp/x.sqlite3", "--database-url", "postgres://u@127.0.0.1/x"]);
+    assert_eq!(exit.status.code(), Some(2), "{}", exit.stderr);
+    assert!(exit.stderr.contains("cannot be used with"), "{}", exit.stderr);
+}

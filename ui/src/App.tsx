@@ -1,0 +1,118 @@
+import { FormEvent, useEffect, useState } from "react";
+import { api, CommandError, formatUsd, QuoteView } from "./api";
+
+// `seq` numbers each submission, so a reader (a person or the end-to-end
+// test) can tell a fresh answer from the previous one.
+type Result =
+  | { kind: "idle"; seq: number }
+  | { kind: "busy"; seq: number }
+  | { kind: "quoted"; seq: number; quote: QuoteView }
+  | { kind: "failed"; seq: number; error: CommandError };
+
+/** Messages for codes the agent can act on; anything else shows the server's text. */
+function explain(error: CommandError): string {
+  switch (error.code) {
+    case "rating.not_rated":
+      return `This ZIP or model year is outside the rate pack. ${error.message}`;
+    case "key.keychain_unavailable":
+      return `The keychain is locked or unavailable, so the local store cannot open. ${error.message}`;
+    default:
+      return error.message;
+  }
+}
+
+export function App() {
+  const [zip, setZip] = useState("");
+  const [year, setYear] = useState("");
+  // "pending" until the store reports whether it opened.
+  const [startup, setStartup] = useState<"pending" | "ok" | CommandError>("pending");
+  const [result, setResult] = useState<Result>({ kind: "idle", seq: 0 });
+
+  useEffect(() => {
+    api.startupStatus().then(
+      () => setStartup("ok"),
+      (e: CommandError) => setStartup(e),
+    );
+  }, []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const seq = result.seq + 1;
+    const vehicleYear = Number.parseInt(year, 10);
+    if (!/^\d{4}$/.test(year) || Number.isNaN(vehicleYear)) {
+      setResult({ kind: "failed", seq, error: { code: "input.invalid", message: "vehicle_year: enter a four-digit model year" } });
+      return;
+    }
+    setResult({ kind: "busy", seq });
+    try {
+      setResult({ kind: "quoted", seq, quote: await api.rateQuote(zip.trim(), vehicleYear) });
+    } catch (e) {
+      setResult({ kind: "failed", seq, error: e as CommandError });
+    }
+  }
+
+  return (
+    <main data-startup={startup === "pending" ? undefined : startup === "ok" ? "ok" : "failed"} data-seq={result.seq}>
+      <header>
+        <h1>Underwriting Workstation</h1>
+        <p className="subtitle">Personal auto quick quote &middot; works offline</p>
+      </header>
+      {typeof startup === "object" && (
+        <div role="alert" className="error" id="startup-error" data-code={startup.code}>
+          <strong>The local store did not open.</strong> {explain(startup)}
+        </div>
+      )}
+      <form onSubmit={submit} aria-label="Quick quote">
+        <label>
+          Garaging ZIP
+          <input id="zip" name="zip" inputMode="numeric" autoComplete="postal-code" maxLength={5} value={zip} onChange={(e) => setZip(e.target.value)} required />
+        </label>
+        <label>
+          Vehicle model year
+          <input id="vehicle-year" name="vehicle-year" inputMode="numeric" maxLength={4} value={year} onChange={(e) => setYear(e.target.value)} required />
+        </label>
+        <button id="rate" type="submit" disabled={result.kind === "busy"}>
+          {result.kind === "busy" ? "Rating..." : "Rate"}
+        </button>
+      </form>
+      {result.kind === "failed" && (
+        <div role="alert" className="error" id="quote-error" data-code={result.error.code} data-seq={result.seq}>
+          {explain(result.error)}
+        </div>
+      )}
+      {result.kind === "quoted" && (
+        <section aria-label="Premium" className="quote" id="quote" data-seq={result.seq}>
+          <p>
+            Bodily injury premium: <output id="premium">{formatUsd(result.quote.premium)}</output>
+          </p>
+          <p className="meta">
+            Quote {result.quote.quoteId} &middot; rate pack {result.quote.packId}
+          </p>
+          <table id="worksheet">
+            <caption>Rating worksheet</caption>
+            <thead>
+              <tr>
+                <th>Step</th>
+                <th>Table</th>
+                <th>Key</th>
+                <th>Value</th>
+                <th>Subtotal</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.quote.worksheet.map((line, i) => (
+                <tr key={i}>
+                  <td>{line.operation}</td>
+                  <td>{line.table ?? ""}</td>
+                  <td>{line.key ?? ""}</td>
+                  <td className="num">{line.value}</td>
+                  <td className="num">{line.subtotal}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </main>
+  );
+}
