@@ -47,13 +47,12 @@ impl Session {
         let start = Instant::now();
         let url = format!("{}/session/{}/execute/sync", self.base, self.id);
         let body = json!({ "script": script, "args": [] });
-        let mut last = String::from("nothing yet");
         loop {
-            match request(&self.http, reqwest::Method::POST, &url, Some(&body)) {
+            let last = match request(&self.http, reqwest::Method::POST, &url, Some(&body)) {
                 Ok(value) if !(value.is_null() || value == json!(false) || value == json!("")) => return value,
-                Ok(value) => last = value.to_string(),
-                Err(e) => last = e,
-            }
+                Ok(value) => value.to_string(),
+                Err(e) => e,
+            };
             if start.elapsed() >= timeout {
                 let page = request(
                     &self.http,
