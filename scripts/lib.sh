@@ -61,15 +61,23 @@ ensure_ui_deps() {
     fi
 }
 
-# The desktop embeds ui/dist at compile time, so the UI is built first.
+# The desktop embeds ui/dist at compile time, so the UI is built first. A
+# rebuild touches ui/dist and so recompiles the desktop; skip it when no input
+# changed since the last build.
 build_ui() {
-    log "building the UI"
-    (cd "$ROOT/ui" && npm run --silent build >/dev/null)
+    local stamp="$ROOT/ui/dist/.uw-inputs.sha256" want
+    want="$(cd "$ROOT/ui" && find src index.html package.json package-lock.json tsconfig.json vite.config.ts -type f -print0 \
+        | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "building the UI"
+        (cd "$ROOT/ui" && npm run --silent build >/dev/null)
+        echo "$want" > "$stamp"
+    fi
 }
 
-ensure_cargo_tool() { # ensure_cargo_tool BINARY CRATE VERSION
-    local bin="$1" crate="$2" version="$3"
-    if ! "$bin" --version 2>/dev/null | grep -q "$version"; then
+ensure_cargo_tool() { # ensure_cargo_tool CRATE VERSION
+    local crate="$1" version="$2"
+    if ! cargo install --list | grep -qx "$crate v$version:"; then
         log "installing $crate $version"
         cargo install "$crate" --version "$version" --locked
     fi

@@ -15,7 +15,7 @@ ensure_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_toolchain
 ensure_ui_deps
 build_ui
-ensure_cargo_tool tauri-driver tauri-driver "$TAURI_DRIVER_VERSION"
+ensure_cargo_tool tauri-driver "$TAURI_DRIVER_VERSION"
 ensure_nextest
 
 log "building the workspace"
