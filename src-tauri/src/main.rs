@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 use tauri::{Manager, State};
-use uw_workstation::{QuoteOutcome, QuoteRequest, Workstation, WorkstationConfig, WorkstationError};
+use uw_workstation::{QuickQuoteRequest, QuoteOutcome, Workstation, WorkstationConfig, WorkstationError};
 
 /// The one error shape the UI receives.
 #[derive(Debug, Clone, Serialize)]
@@ -33,39 +33,73 @@ impl From<&WorkstationError> for CommandError {
 struct QuoteView {
     quote_id: i64,
     pack_id: String,
-    coverage: String,
+    premium: String,
+    coverages: Vec<CoverageView>,
+    fees: Vec<FeeView>,
+    assumptions: &'static [&'static str],
+    decision: String,
+    reasons: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CoverageView {
+    code: String,
+    name: String,
+    option: Option<String>,
     premium: String,
     worksheet: Vec<WorksheetLineView>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+struct FeeView {
+    name: String,
+    amount: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct WorksheetLineView {
-    operation: &'static str,
-    table: Option<String>,
+    step: String,
     key: Option<String>,
+    label: Option<String>,
     value: String,
     subtotal: String,
 }
 
 impl From<QuoteOutcome> for QuoteView {
     fn from(q: QuoteOutcome) -> Self {
+        let r = q.rating;
         Self {
             quote_id: q.quote_id,
             pack_id: q.pack_id,
-            coverage: q.coverage,
-            premium: q.premium.to_string(),
-            worksheet: q
-                .worksheet
+            premium: q.total.to_string(),
+            coverages: r
+                .coverages
                 .into_iter()
-                .map(|l| WorksheetLineView {
-                    operation: l.operation,
-                    table: l.table,
-                    key: l.key,
-                    value: l.value.to_string(),
-                    subtotal: l.subtotal.to_string(),
+                .map(|c| CoverageView {
+                    code: c.coverage.to_string(),
+                    name: c.name.to_string(),
+                    option: c.limit.or(c.deductible),
+                    premium: c.premium.to_string(),
+                    worksheet: c
+                        .worksheet
+                        .into_iter()
+                        .map(|l| WorksheetLineView {
+                            step: l.step.to_string(),
+                            key: l.key,
+                            label: l.label.map(|x| x.to_string()),
+                            value: l.value.to_string(),
+                            subtotal: l.subtotal.to_string(),
+                        })
+                        .collect(),
                 })
                 .collect(),
+            fees: r.fees.into_iter().map(|f| FeeView { name: f.name.to_string(), amount: f.amount.to_string() }).collect(),
+            assumptions: q.assumptions,
+            decision: format!("{:?}", r.decision.action).to_lowercase(),
+            reasons: r.decision.reasons.into_iter().map(|x| format!("{}: {}", x.code, x.message)).collect(),
         }
     }
 }
@@ -89,7 +123,9 @@ fn startup_status(state: State<'_, AppState>) -> Result<(), CommandError> {
 
 #[tauri::command]
 fn rate_quote(state: State<'_, AppState>, zip: String, vehicle_year: i32) -> Result<QuoteView, CommandError> {
-    state.with(|ws| ws.rate_and_save(&QuoteRequest { zip, vehicle_year })).map(QuoteView::from)
+    // The workstation takes the date explicitly; the quote is effective today (UTC).
+    let today = time::OffsetDateTime::now_utc().date();
+    state.with(|ws| ws.quick_quote(&QuickQuoteRequest { zip, vehicle_year }, today)).map(QuoteView::from)
 }
 
 fn open_workstation(app: &tauri::App) -> Result<Workstation, CommandError> {

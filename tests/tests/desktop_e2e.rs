@@ -135,20 +135,27 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
         session.execute("return [document.querySelector('main').dataset.startup, document.querySelector('#startup-error')?.textContent]");
     assert_eq!(startup[0], "ok", "the store did not open: {startup}");
 
-    // The bundled California pack: base 412.00 x territory 1.35 (ZIP 94110)
-    // x model-year 1.08 (2019-2023) = 600.696, rounded to whole dollars
-    // half up = $601. Worked by hand, not by the engine under test.
+    // The bundled California auto pack, for the quick quote's stated
+    // assumptions (clean driver licensed 20 years, 12,000 commute miles, BI
+    // 30/60 and PD 15,000, 12 months), worked by hand from its tables, not by
+    // the engine under test:
+    //   BI 462.00 x 1.00 record x 1.00 miles x 0.95 licensed x 1.42 territory (94110)
+    //      x 1.00 use x 1.00 limit x 1.00 term x 0.80 Good Driver = 498.5904 -> 499
+    //   PD 338.00 x 1.00 x 1.00 x 0.95 x 1.42 x 1.00 x 1.00 x 1.00 x 0.80 = 364.7696 -> 365
     let premium = rate(&session, "94110", "2020").expect("94110 / 2020 is rateable");
-    assert_eq!(premium, "$601");
-    assert_eq!(parse_usd(&premium), Some(60_100));
+    assert_eq!(premium, "$864");
+    assert_eq!(parse_usd(&premium), Some(86_400));
+    let decision = session.execute("return document.querySelector('#decision').textContent");
+    assert_eq!(decision, "accept");
 
-    // Los Angeles, 2010: 412.00 x 1.62 x 0.91 = 607.3704 -> $607.
-    assert_eq!(rate(&session, "90001", "2010").expect("rateable"), "$607");
+    // Los Angeles (territory 1.55): BI 462 x 0.95 x 1.55 x 0.80 = 544.236 -> 544,
+    // PD 338 x 0.95 x 1.55 x 0.80 = 398.164 -> 398.
+    assert_eq!(rate(&session, "90001", "2010").expect("rateable"), "$942");
 
-    // A New York ZIP is outside the California pack: a typed error, not a price.
-    let (code, text) = rate(&session, "10001", "2020").expect_err("10001 is not in California");
-    assert_eq!(code, "rating.not_rated");
-    assert!(text.contains("garaging_zip: `10001`"), "{text}");
+    // Seattle: no Washington pack is installed, so a typed error, not a price.
+    let (code, text) = rate(&session, "98101", "2020").expect_err("no pack for WA");
+    assert_eq!(code, "rating.no_pack");
+    assert!(text.contains("no personal-auto pack for WA is in force"), "{text}");
 
     session.end();
     drop(driver);
@@ -160,7 +167,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let config = WorkstationConfig { data_dir: data_dir.path().to_owned(), key_source: key_source.clone() };
     let workstation = Workstation::open(&config).expect("the store opens with the key the app put in the keychain");
     let first = workstation.store().load_quote(1).expect("first quote saved");
-    assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "601"));
+    assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "864"));
     assert!(workstation.store().load_quote(3).is_err(), "the unrateable request must not be saved");
     key_source.delete().expect("remove the test keychain entry");
 }

@@ -12,8 +12,8 @@ type Result =
 /** Messages for codes the agent can act on; anything else shows the server's text. */
 function explain(error: CommandError): string {
   switch (error.code) {
-    case "rating.not_rated":
-      return `This ZIP or model year is outside the rate pack. ${error.message}`;
+    case "rating.no_pack":
+      return `No rate pack covers this quote. ${error.message}`;
     case "key.keychain_unavailable":
       return `The keychain is locked or unavailable, so the local store cannot open. ${error.message}`;
     default:
@@ -83,34 +83,67 @@ export function App() {
       {result.kind === "quoted" && (
         <section aria-label="Premium" className="quote" id="quote" data-seq={result.seq}>
           <p>
-            Bodily injury premium: <output id="premium">{formatUsd(result.quote.premium)}</output>
+            Annual premium: <output id="premium">{formatUsd(result.quote.premium)}</output>
           </p>
           <p className="meta">
-            Quote {result.quote.quoteId} &middot; rate pack {result.quote.packId}
+            Quote {result.quote.quoteId} &middot; underwriting: <span id="decision">{result.quote.decision}</span> &middot; rate pack{" "}
+            <span title={result.quote.packId}>{result.quote.packId.split("@")[0]}</span>
           </p>
-          <table id="worksheet">
-            <caption>Rating worksheet</caption>
+          {result.quote.reasons.length > 0 && (
+            <ul className="reasons">
+              {result.quote.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
+          <table id="coverages">
+            <caption>Coverages</caption>
             <thead>
               <tr>
-                <th>Step</th>
-                <th>Table</th>
-                <th>Key</th>
-                <th>Value</th>
-                <th>Subtotal</th>
+                <th>Coverage</th>
+                <th>Limit</th>
+                <th className="num">Premium</th>
               </tr>
             </thead>
             <tbody>
-              {result.quote.worksheet.map((line, i) => (
-                <tr key={i}>
-                  <td>{line.operation}</td>
-                  <td>{line.table ?? ""}</td>
-                  <td>{line.key ?? ""}</td>
-                  <td className="num">{line.value}</td>
-                  <td className="num">{line.subtotal}</td>
+              {result.quote.coverages.map((c) => (
+                <tr key={c.code} data-coverage={c.code}>
+                  <td>
+                    <details>
+                      <summary>{c.name}</summary>
+                      <table className="worksheet">
+                        <tbody>
+                          {c.worksheet.map((line, i) => (
+                            <tr key={i}>
+                              <td>{line.step}</td>
+                              <td>{[line.key, line.label].filter(Boolean).join(" ")}</td>
+                              <td className="num">{line.value}</td>
+                              <td className="num">{line.subtotal}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </details>
+                  </td>
+                  <td>{c.option ?? ""}</td>
+                  <td className="num">{formatUsd(c.premium)}</td>
+                </tr>
+              ))}
+              {result.quote.fees.map((f) => (
+                <tr key={f.name}>
+                  <td>{f.name}</td>
+                  <td></td>
+                  <td className="num">{formatUsd(f.amount)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <p className="meta">Assumes:</p>
+          <ul className="assumptions">
+            {result.quote.assumptions.map((a) => (
+              <li key={a}>{a}</li>
+            ))}
+          </ul>
         </section>
       )}
     </main>

@@ -8,20 +8,32 @@ export interface CommandError {
 }
 
 export interface WorksheetLine {
-  operation: string;
-  table: string | null;
+  step: string;
   key: string | null;
+  label: string | null;
   /** Decimal as a string: money never becomes a JavaScript float. */
   value: string;
   subtotal: string;
 }
 
+export interface CoverageView {
+  code: string;
+  name: string;
+  option: string | null;
+  premium: string;
+  worksheet: WorksheetLine[];
+}
+
 export interface QuoteView {
   quoteId: number;
   packId: string;
-  coverage: string;
+  /** The term premium, a decimal string. */
   premium: string;
-  worksheet: WorksheetLine[];
+  coverages: CoverageView[];
+  fees: { name: string; amount: string }[];
+  assumptions: string[];
+  decision: "accept" | "refer" | "decline";
+  reasons: string[];
 }
 
 export function isCommandError(e: unknown): e is CommandError {

@@ -1,89 +1,746 @@
-//! Evaluating a compiled pack: no IO, no panics, `Decimal` throughout.
+//! Evaluating a compiled pack for a validated quote: no IO, no panics,
+//! `Decimal` throughout, and a worksheet line for every operand.
+//!
+//! Order of evaluation, per coverage and rating unit (a vehicle with its
+//! principal driver, or the dwelling): the pack's steps in order, then each
+//! eligible discount and surcharge in pack order, then the risk factor where
+//! the pack may rate on it, then the coverage rounding, then the coverage
+//! minimum. The policy total is the coverage premiums plus fees, raised to the
+//! policy minimum if there is one.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rust_decimal::prelude::MathematicalOps;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use time::Date;
 
 use crate::error::RatingError;
-use crate::pack::{InputField, InputValue, RatePack};
+use crate::pack::jurisdiction::Statutory;
+use crate::pack::{Action, Adjustment, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
+use crate::quote::{full_years, years_before, CoverageChoice, InputError, InputErrors, Product, ValidQuote, ViolationKind};
+use crate::variable::{Value, Variable};
 
-/// What the skeleton rates: one vehicle garaged at a ZIP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RatingInput {
-    pub garaging_zip: String,
-    pub vehicle_year: i32,
+/// A quote's full rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rating {
+    /// `name/version@digest` of the pack that rated it.
+    pub pack_id: String,
+    pub pack_digest: String,
+    /// Rated by an unsigned draft pack: a preview, never a final premium.
+    pub draft: bool,
+    pub coverages: Vec<CoveragePremium>,
+    pub fees: Vec<FeeLine>,
+    /// The amount added to reach the policy minimum premium, if any.
+    pub minimum_premium_adjustment: Decimal,
+    /// Coverage premiums + fees + minimum premium adjustment, for the term.
+    pub total: Decimal,
+    pub installments: InstallmentSchedule,
+    pub risk: Option<RiskScore>,
+    pub decision: Decision,
 }
 
-impl RatingInput {
-    fn value(&self, field: InputField) -> InputValue<'_> {
-        match field {
-            InputField::GaragingZip => InputValue::Text(&self.garaging_zip),
-            InputField::VehicleYear => InputValue::Integer(i64::from(self.vehicle_year)),
-        }
-    }
+/// One coverage's premium for one rating unit, with its worksheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CoveragePremium {
+    pub coverage: Arc<str>,
+    pub name: Arc<str>,
+    /// The vehicle (index into the quote's vehicles) for per-vehicle coverages.
+    pub vehicle: Option<usize>,
+    pub limit: Option<String>,
+    pub deductible: Option<String>,
+    pub premium: Decimal,
+    pub worksheet: Vec<WorksheetLine>,
+}
+
+/// What a worksheet line does to the running premium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Operation {
+    /// Sets the premium to the value.
+    Base,
+    /// Multiplies by a table's factor.
+    Factor,
+    /// Multiplies by a fixed factor.
+    Multiply,
+    /// Adds the value.
+    Add,
+    /// Raises the premium to at least the value.
+    AtLeast,
+    /// Lowers the premium to at most the value.
+    AtMost,
+    /// Multiplies by (1 - value).
+    Discount,
+    /// Multiplies by (1 + value).
+    Surcharge,
+    /// Multiplies by the capped risk relativity.
+    RiskFactor,
+    /// Rounds; the value is the rounded premium.
+    Round,
+    /// Raises the premium to the coverage minimum.
+    Minimum,
 }
 
 /// One operand of a premium, as a regulator would read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorksheetLine {
-    /// What this line does: `base rate`, `factor`, `round`.
-    pub operation: &'static str,
-    /// The table looked up, if any.
-    pub table: Option<String>,
-    /// The quote field and its value used as the lookup key.
+    pub step: Arc<str>,
+    pub operation: Operation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<Arc<str>>,
+    /// The rating variables and values used as the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The operand: a rate, a factor, or the rounded amount.
+    /// The table row's label (a territory name, say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Arc<str>>,
     pub value: Decimal,
     /// The running premium after this line.
     pub subtotal: Decimal,
+    /// How the value was reached: an interpolation, a rounding rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-/// A coverage's premium with the worksheet that explains it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CoveragePremium {
-    pub pack_id: String,
-    pub coverage: String,
-    /// The coverage's name as the pack spells it, for documents and the UI.
-    pub coverage_name: String,
-    pub premium: Decimal,
-    pub worksheet: Vec<WorksheetLine>,
+pub struct FeeLine {
+    pub code: Arc<str>,
+    pub name: Arc<str>,
+    pub amount: Decimal,
 }
 
-/// Prices one coverage: the base rate times each step's factor, rounded as
-/// the pack's rounding rule says (rounding only at the end).
-pub fn price_coverage(pack: &RatePack, coverage: &str, input: &RatingInput) -> Result<CoveragePremium, RatingError> {
-    let cov = pack
-        .coverages
-        .iter()
-        .find(|c| c.code == coverage)
-        .ok_or_else(|| RatingError::UnknownCoverage { pack: pack.id(), coverage: coverage.to_owned() })?;
-    let mut subtotal = cov.base_rate;
-    let mut worksheet = vec![WorksheetLine { operation: "base rate", table: None, key: None, value: cov.base_rate, subtotal }];
-    for step in &cov.steps {
-        let table = &pack.tables[step.table];
-        let key = input.value(step.input);
-        let factor = table.lookup.get(&key).ok_or_else(|| RatingError::NotRated {
-            pack: pack.id(),
-            table: table.name.clone(),
-            field: step.input.to_string(),
-            value: key.to_string(),
-        })?;
-        subtotal *= factor;
-        worksheet.push(WorksheetLine {
-            operation: "factor",
-            table: Some(table.name.clone()),
-            key: Some(format!("{}={key}", step.input)),
-            value: factor,
-            subtotal,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstallmentSchedule {
+    pub plan: String,
+    pub name: String,
+    pub installments: Vec<Installment>,
+    /// What the insured pays in all: the total plus installment fees.
+    pub total_payable: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Installment {
+    pub number: u32,
+    pub due: Date,
+    pub premium: Decimal,
+    pub fee: Decimal,
+    pub amount: Decimal,
+}
+
+/// The explainable risk score of the riskiest rating unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RiskScore {
+    /// The unit it describes: `vehicles[0]`, `dwelling`.
+    pub unit: String,
+    /// Predicted claim frequency, exp(intercept + sum of contributions).
+    pub frequency: Decimal,
+    /// exp(sum of contributions) before capping.
+    pub relativity: Decimal,
+    /// The relativity within the pack's caps.
+    pub capped_relativity: Decimal,
+    pub usage: RiskUsage,
+    /// Whether it moved the premium.
+    pub applied: bool,
+    pub intercept: Decimal,
+    pub contributions: Vec<Contribution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contribution {
+    pub variable: Variable,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    pub value: Value,
+    /// The reference value the contribution is measured from.
+    pub base: Decimal,
+    pub coefficient: Decimal,
+    /// coefficient x (value - base), on the log scale.
+    pub contribution: Decimal,
+}
+
+/// Accept, refer or decline, with the reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub action: Action,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Reason {
+    pub code: Arc<str>,
+    pub action: Action,
+    pub message: Arc<str>,
+    /// What triggered it: `drivers[1]`, `vehicles[0]`, `dwelling`, `policy`.
+    pub subject: String,
+}
+
+const N_VARS: usize = Variable::ALL.len();
+
+/// The values of every variable for one rating unit.
+#[derive(Debug, Clone)]
+struct Facts {
+    values: [Option<Value>; N_VARS],
+    subject: String,
+}
+
+impl Facts {
+    fn new(subject: String) -> Self {
+        Self { values: std::array::from_fn(|_| None), subject }
+    }
+
+    fn set(&mut self, v: Variable, value: Value) {
+        self.values[v as usize] = Some(value);
+    }
+
+    fn get(&self, v: Variable) -> Option<&Value> {
+        self.values[v as usize].as_ref()
+    }
+}
+
+fn count(n: usize) -> Value {
+    Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn policy_facts(q: &ValidQuote, subject: String) -> Facts {
+    let mut f = Facts::new(subject);
+    f.set(Variable::TermMonths, Value::Integer(i64::from(q.term_months)));
+    // A missing credit history is the `no-hit` tier, which state law (Texas
+    // 559.052) defines as neutral; packs rate it explicitly.
+    f.set(Variable::CreditTier, Value::Text(q.credit_tier.clone().unwrap_or_else(|| "no-hit".to_owned())));
+    let five_years_ago = years_before(q.effective_date, 5);
+    f.set(Variable::PriorClaims5y, count(q.prior_claims.iter().filter(|c| c.date > five_years_ago).count()));
+    f.set(Variable::Renewal, Value::Boolean(q.renewal));
+    f
+}
+
+fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
+    let d = &q.drivers[driver];
+    let eff = q.effective_date;
+    let (three, ten) = (years_before(eff, 3), years_before(eff, 10));
+    f.set(Variable::DriverAge, Value::Integer(full_years(d.date_of_birth, eff)));
+    f.set(Variable::YearsLicensed, Value::Integer(full_years(d.license_date, eff).max(0)));
+    let recent = |date: Date, since: Date| date > since && date <= eff;
+    let violation_points: i64 =
+        d.violations.iter().filter(|v| recent(v.date, three)).map(|v| pack.points.get(&v.kind).copied().unwrap_or(0)).sum();
+    let at_fault = d.accidents.iter().filter(|a| a.at_fault && recent(a.date, three)).count();
+    let accident_points = pack.accident_points * i64::try_from(at_fault).unwrap_or(i64::MAX);
+    f.set(Variable::ViolationPoints3y, Value::Integer(violation_points.saturating_add(accident_points)));
+    f.set(Variable::AtFaultAccidents3y, count(at_fault));
+    f.set(
+        Variable::AtFaultInjuryAccidents3y,
+        count(d.accidents.iter().filter(|a| a.at_fault && a.bodily_injury && recent(a.date, three)).count()),
+    );
+    let duis = |since| d.violations.iter().filter(|v| v.kind == ViolationKind::Dui && recent(v.date, since)).count();
+    f.set(Variable::Dui3y, count(duis(three)));
+    f.set(Variable::Dui10y, count(duis(ten)));
+    f.set(Variable::GoodStudent, Value::Boolean(d.good_student));
+    f.set(Variable::DefensiveDriving, Value::Boolean(d.defensive_driving));
+}
+
+fn vehicle_facts(f: &mut Facts, q: &ValidQuote, vehicle: usize) {
+    let v = &q.vehicles[vehicle];
+    f.set(Variable::GaragingZip, Value::Text(v.garaging_zip.clone()));
+    f.set(Variable::ModelYear, Value::Integer(i64::from(v.year)));
+    f.set(Variable::VehicleAge, Value::Integer(i64::from(q.effective_date.year() - v.year).max(0)));
+    f.set(Variable::VehicleUse, Value::Text(v.usage.name().to_owned()));
+    f.set(Variable::AnnualMiles, Value::Integer(i64::from(v.annual_miles)));
+    f.set(Variable::AntiTheft, Value::Boolean(v.anti_theft));
+}
+
+fn dwelling_facts(f: &mut Facts, q: &ValidQuote) {
+    let Some(d) = &q.dwelling else { return };
+    f.set(Variable::DwellingZip, Value::Text(q.applicant.address.zip.clone()));
+    f.set(Variable::CoverageA, Value::Decimal(d.coverage_a));
+    f.set(Variable::DwellingAge, Value::Integer(i64::from(q.effective_date.year() - d.year_built).max(0)));
+    f.set(Variable::Construction, Value::Text(d.construction.name().to_owned()));
+    f.set(Variable::ProtectionClass, Value::Integer(i64::from(d.protection_class)));
+    f.set(Variable::RoofAge, Value::Integer(i64::from(d.roof_age)));
+    f.set(Variable::RoofType, Value::Text(d.roof_type.name().to_owned()));
+    f.set(Variable::SquareFeet, Value::Integer(i64::from(d.square_feet)));
+}
+
+/// The rating units: each vehicle with its principal driver, or the dwelling.
+fn rating_units(pack: &RatePack, q: &ValidQuote) -> Vec<Facts> {
+    match q.product {
+        Product::PersonalAuto => q
+            .vehicles
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let mut f = policy_facts(q, format!("vehicles[{i}]"));
+                driver_facts(pack, &mut f, q, v.principal_driver);
+                vehicle_facts(&mut f, q, i);
+                f
+            })
+            .collect(),
+        Product::HomeownersHo3 => {
+            let mut f = policy_facts(q, "dwelling".to_owned());
+            dwelling_facts(&mut f, q);
+            vec![f]
+        }
+    }
+}
+
+/// Units for underwriting: every vehicle with every driver, so a rule on any
+/// driver's record fires whichever vehicle they drive.
+fn underwriting_units(pack: &RatePack, q: &ValidQuote) -> Vec<Facts> {
+    match q.product {
+        Product::PersonalAuto => {
+            let mut units = Vec::with_capacity(q.drivers.len() * q.vehicles.len());
+            for d in 0..q.drivers.len() {
+                for v in 0..q.vehicles.len() {
+                    let mut f = policy_facts(q, format!("drivers[{d}]"));
+                    driver_facts(pack, &mut f, q, d);
+                    vehicle_facts(&mut f, q, v);
+                    units.push(f);
+                }
+            }
+            units
+        }
+        Product::HomeownersHo3 => rating_units(pack, q),
+    }
+}
+
+fn compare(op: CompareOp, left: &Value, right: &[Value]) -> bool {
+    let ord = |r: &Value| match (left.as_decimal(), r.as_decimal()) {
+        (Some(a), Some(b)) => Some(a.cmp(&b)),
+        _ => None,
+    };
+    match op {
+        CompareOp::Eq => right.first().is_some_and(|r| left == r || ord(r) == Some(std::cmp::Ordering::Equal)),
+        CompareOp::Ne => right.first().is_some_and(|r| !(left == r || ord(r) == Some(std::cmp::Ordering::Equal))),
+        CompareOp::Lt => right.first().and_then(ord).is_some_and(std::cmp::Ordering::is_lt),
+        CompareOp::Le => right.first().and_then(ord).is_some_and(std::cmp::Ordering::is_le),
+        CompareOp::Gt => right.first().and_then(ord).is_some_and(std::cmp::Ordering::is_gt),
+        CompareOp::Ge => right.first().and_then(ord).is_some_and(std::cmp::Ordering::is_ge),
+        CompareOp::In => right.iter().any(|r| left == r || ord(r) == Some(std::cmp::Ordering::Equal)),
+    }
+}
+
+fn holds(conditions: &[Condition], facts: &Facts) -> bool {
+    conditions.iter().all(|c| facts.get(c.var).is_some_and(|v| compare(c.op, v, &c.value)))
+}
+
+fn int(facts: &Facts, v: Variable) -> i64 {
+    facts.get(v).and_then(Value::as_integer).unwrap_or(0)
+}
+
+fn eligible(adjustment: &Adjustment, facts: &Facts) -> bool {
+    match &adjustment.eligibility {
+        Eligibility::Conditions(conditions) => holds(conditions, facts),
+        Eligibility::Statutory(Statutory::CaGoodDriver) => {
+            int(facts, Variable::YearsLicensed) >= 3
+                && int(facts, Variable::ViolationPoints3y) <= 1
+                && int(facts, Variable::AtFaultInjuryAccidents3y) == 0
+                && int(facts, Variable::Dui10y) == 0
+        }
+    }
+}
+
+fn key_text(keys: &[Variable], values: &[&Value]) -> String {
+    let mut s = String::new();
+    for (i, (k, v)) in keys.iter().zip(values).enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(k.name());
+        s.push('=');
+        s.push_str(&v.to_string());
+    }
+    s
+}
+
+/// Checks the parts of a quote that depend on the pack.
+fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError> {
+    let info = pack.info();
+    if info.state != q.state || info.product != q.product {
+        return Err(RatingError::WrongPack {
+            pack: pack.id().to_owned(),
+            pack_state: info.state.clone(),
+            pack_product: info.product.to_string(),
+            state: q.state.clone(),
+            product: q.product.to_string(),
         });
     }
-    let premium = pack.rounding.apply(subtotal);
-    worksheet.push(WorksheetLine { operation: "round", table: None, key: None, value: premium, subtotal: premium });
-    Ok(CoveragePremium { pack_id: pack.id(), coverage: cov.code.clone(), coverage_name: cov.name.clone(), premium, worksheet })
+    let mut problems = Vec::new();
+    let mut push = |path: String, message: String| problems.push(InputError { path, message });
+    if !info.terms.contains(&q.term_months) {
+        push("term_months".into(), format!("{} months is not a term this pack offers ({:?})", q.term_months, info.terms));
+    }
+    match pack.plans.iter().find(|p| p.code == q.installment_plan) {
+        None => {
+            let offered: Vec<&str> = pack.plans.iter().map(|p| p.code.as_str()).collect();
+            push("installment_plan".into(), format!("`{}` is not one of {}", q.installment_plan, offered.join(", ")));
+        }
+        Some(plan) if q.term_months % plan.installments != 0 => {
+            push("installment_plan".into(), format!("{} installments do not divide a {}-month term", plan.installments, q.term_months));
+        }
+        Some(_) => {}
+    }
+    for (i, choice) in q.coverages.iter().enumerate() {
+        let Some(c) = pack.coverages.iter().find(|c| *c.code == choice.code) else {
+            push(format!("coverages[{i}].code"), format!("`{}` is not a coverage of pack {}", choice.code, info.name));
+            continue;
+        };
+        check_option(&mut push, i, "limit", &choice.limit, &c.limits);
+        check_option(&mut push, i, "deductible", &choice.deductible, &c.deductibles);
+        if choice.vehicles.is_some() && c.per != Per::Vehicle {
+            push(format!("coverages[{i}].vehicles"), format!("{} is a policy coverage", c.code));
+        }
+    }
+    for c in pack.coverages.iter().filter(|c| c.required) {
+        match q.coverages.iter().position(|x| x.code == *c.code) {
+            None => push("coverages".into(), format!("{} ({}) is required", c.code, c.name)),
+            Some(i) => {
+                if q.coverages[i].vehicles.as_ref().is_some_and(|v| v.len() < q.vehicles.len()) {
+                    push(format!("coverages[{i}].vehicles"), format!("{} is required on every vehicle", c.code));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(RatingError::Input(InputErrors(problems)))
+    }
 }
 
-/// The premium of every coverage in the pack, plus their total.
-pub fn price_all(pack: &RatePack, input: &RatingInput) -> Result<(Decimal, Vec<CoveragePremium>), RatingError> {
-    let premiums = pack.coverage_codes().map(|code| price_coverage(pack, code, input)).collect::<Result<Vec<_>, _>>()?;
-    let total = premiums.iter().map(|p| p.premium).sum();
-    Ok((total, premiums))
+fn check_option(push: &mut impl FnMut(String, String), i: usize, what: &str, chosen: &Option<String>, offered: &[String]) {
+    match (chosen, offered.is_empty()) {
+        (Some(x), true) => push(format!("coverages[{i}].{what}"), format!("`{x}` given, but this coverage has no {what} options")),
+        (None, false) => push(format!("coverages[{i}].{what}"), format!("choose one of {}", offered.join(", "))),
+        (Some(x), false) if !offered.contains(x) => {
+            push(format!("coverages[{i}].{what}"), format!("`{x}` is not one of {}", offered.join(", ")))
+        }
+        _ => {}
+    }
+}
+
+/// The riskiest unit's score; the relativity of each unit for rating.
+fn risk_scores(pack: &RatePack, units: &[Facts]) -> (Option<RiskScore>, Vec<Decimal>) {
+    let Some(model) = &pack.risk else { return (None, vec![Decimal::ONE; units.len()]) };
+    let limit = Decimal::from(20);
+    let mut best: Option<RiskScore> = None;
+    let mut relativities = Vec::with_capacity(units.len());
+    for unit in units {
+        let mut sum = Decimal::ZERO;
+        let mut contributions = Vec::with_capacity(model.features.len());
+        for f in &model.features {
+            let value = unit.get(f.var).cloned().unwrap_or(Value::Integer(0));
+            let x = match (&value, &f.level) {
+                (Value::Text(t), Some(level)) => Decimal::from(u8::from(t == level)),
+                (Value::Boolean(b), _) => Decimal::from(u8::from(*b)),
+                (v, _) => v.as_decimal().unwrap_or(Decimal::ZERO),
+            };
+            let contribution = f.coefficient * (x - f.base);
+            sum += contribution;
+            contributions.push(Contribution {
+                variable: f.var,
+                level: f.level.clone(),
+                value,
+                base: f.base,
+                coefficient: f.coefficient,
+                contribution,
+            });
+        }
+        // The log-scale sum is clamped before exponentiation so no input can
+        // overflow; +-20 is far beyond any realistic model.
+        let exp = |x: Decimal| x.clamp(-limit, limit).checked_exp().unwrap_or(Decimal::ONE).round_dp(6);
+        let frequency = exp(model.intercept + sum);
+        let relativity = exp(sum);
+        let capped = relativity.clamp(model.min_factor, model.max_factor).round_dp(4);
+        relativities.push(if model.usage == RiskUsage::Rate { capped } else { Decimal::ONE });
+        let score = RiskScore {
+            unit: unit.subject.clone(),
+            frequency,
+            relativity,
+            capped_relativity: capped,
+            usage: model.usage,
+            applied: model.usage == RiskUsage::Rate,
+            intercept: model.intercept,
+            contributions,
+        };
+        if best.as_ref().is_none_or(|b| score.frequency > b.frequency) {
+            best = Some(score);
+        }
+    }
+    (best, relativities)
+}
+
+struct Running<'a> {
+    pack: &'a RatePack,
+    subtotal: Decimal,
+    lines: Vec<WorksheetLine>,
+}
+
+impl Running<'_> {
+    fn push(&mut self, step: &Arc<str>, operation: Operation, value: Decimal) {
+        self.lines.push(WorksheetLine {
+            step: step.clone(),
+            operation,
+            table: None,
+            key: None,
+            label: None,
+            value,
+            subtotal: self.subtotal,
+            note: None,
+        });
+    }
+
+    /// Applies the pack's per-step rounding, if it has one.
+    fn step_round(&mut self) {
+        if let Some(r) = self.pack.step_round {
+            self.subtotal = r.apply(self.subtotal);
+            if let Some(line) = self.lines.last_mut() {
+                line.subtotal = self.subtotal;
+            }
+        }
+    }
+}
+
+/// Rates a validated quote with a pack.
+pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
+    check_against_pack(pack, quote)?;
+    let units = rating_units(pack, quote);
+    let (risk, relativities) = risk_scores(pack, &units);
+    let risk_label: Arc<str> = Arc::from("risk score");
+    let mut coverages = Vec::new();
+    let mut unrated = Vec::new();
+
+    for (ci, cov) in pack.coverages.iter().enumerate() {
+        let Some((choice_index, choice)) = quote.coverages.iter().enumerate().find(|(_, c)| c.code == *cov.code) else { continue };
+        let unit_indexes: Vec<usize> = match (cov.per, quote.product) {
+            (Per::Vehicle, _) => choice.vehicles.clone().unwrap_or_else(|| (0..units.len()).collect()),
+            (Per::Policy, _) => vec![0],
+        };
+        for ui in unit_indexes {
+            let mut facts = units[ui].clone();
+            set_coverage_facts(&mut facts, choice);
+            match rate_coverage(pack, ci, &facts, relativities[ui], &risk_label) {
+                Ok((premium, worksheet)) => coverages.push(CoveragePremium {
+                    coverage: cov.code.clone(),
+                    name: cov.name.clone(),
+                    vehicle: (cov.per == Per::Vehicle).then_some(ui),
+                    limit: choice.limit.clone(),
+                    deductible: choice.deductible.clone(),
+                    premium,
+                    worksheet,
+                }),
+                Err(message) => {
+                    let path = if cov.per == Per::Vehicle {
+                        format!("{} (coverages[{choice_index}] {})", facts.subject, cov.code)
+                    } else {
+                        format!("coverages[{choice_index}]")
+                    };
+                    unrated.push(InputError { path, message });
+                }
+            }
+        }
+    }
+    if !unrated.is_empty() {
+        return Err(RatingError::Input(InputErrors(unrated)));
+    }
+
+    let fees: Vec<FeeLine> = pack.fees.iter().map(|f| FeeLine { code: f.code.clone(), name: f.name.clone(), amount: f.amount }).collect();
+    let premium_total: Decimal = coverages.iter().map(|c| c.premium).sum::<Decimal>() + fees.iter().map(|f| f.amount).sum::<Decimal>();
+    let minimum_premium_adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - premium_total).max(Decimal::ZERO));
+    let total = premium_total + minimum_premium_adjustment;
+    let installments = schedule(pack, quote, total);
+    let decision = decide(pack, quote, risk.as_ref());
+    Ok(Rating {
+        pack_id: pack.id().to_owned(),
+        pack_digest: pack.digest().to_hex(),
+        draft: !pack.is_signed(),
+        coverages,
+        fees,
+        minimum_premium_adjustment,
+        total,
+        installments,
+        risk,
+        decision,
+    })
+}
+
+fn set_coverage_facts(facts: &mut Facts, choice: &CoverageChoice) {
+    facts.values[Variable::Limit as usize] = choice.limit.clone().map(Value::Text);
+    facts.values[Variable::Deductible as usize] = choice.deductible.clone().map(Value::Text);
+}
+
+/// One coverage for one unit; `Err` names the value no table row matches.
+fn rate_coverage(
+    pack: &RatePack,
+    ci: usize,
+    facts: &Facts,
+    relativity: Decimal,
+    risk_label: &Arc<str>,
+) -> Result<(Decimal, Vec<WorksheetLine>), String> {
+    let cov = &pack.coverages[ci];
+    let mut run = Running { pack, subtotal: Decimal::ZERO, lines: Vec::with_capacity(cov.steps.len() + 6) };
+    for step in &cov.steps {
+        match &step.kind {
+            StepKind::Base(v) => {
+                run.subtotal = *v;
+                run.push(&step.label, Operation::Base, *v);
+            }
+            StepKind::BaseTable { table, keys } | StepKind::Lookup { table, keys } => {
+                let t = &pack.tables[*table];
+                let mut values: Vec<&Value> = Vec::with_capacity(keys.len());
+                for k in keys {
+                    values.push(facts.get(*k).ok_or_else(|| format!("{k} has no value for this quote, but table `{}` needs it", t.name))?);
+                }
+                let found =
+                    t.lookup(&values).ok_or_else(|| format!("{}: no row of table `{}` matches", key_text(keys, &values), t.name))?;
+                let base = matches!(step.kind, StepKind::BaseTable { .. });
+                run.subtotal = if base { found.value } else { run.subtotal * found.value };
+                let note = found.between.map(|((x0, y0), (x1, y1))| format!("interpolated between {x0} = {y0} and {x1} = {y1}"));
+                run.lines.push(WorksheetLine {
+                    step: step.label.clone(),
+                    operation: if base { Operation::Base } else { Operation::Factor },
+                    table: Some(t.name.clone()),
+                    key: Some(key_text(keys, &values)),
+                    label: found.label,
+                    value: found.value,
+                    subtotal: run.subtotal,
+                    note,
+                });
+            }
+            StepKind::Multiply(v) => {
+                run.subtotal *= *v;
+                run.push(&step.label, Operation::Multiply, *v);
+            }
+            StepKind::Add(v) => {
+                run.subtotal += *v;
+                run.push(&step.label, Operation::Add, *v);
+            }
+            StepKind::AtLeast(v) => {
+                run.subtotal = run.subtotal.max(*v);
+                run.push(&step.label, Operation::AtLeast, *v);
+            }
+            StepKind::AtMost(v) => {
+                run.subtotal = run.subtotal.min(*v);
+                run.push(&step.label, Operation::AtMost, *v);
+            }
+            StepKind::Round(r) => {
+                run.subtotal = r.apply(run.subtotal);
+                run.push(&step.label, Operation::Round, run.subtotal);
+                if let Some(line) = run.lines.last_mut() {
+                    line.note = Some(format!("round to {r}"));
+                }
+                continue;
+            }
+        }
+        run.step_round();
+    }
+    for (list, operation) in [(&pack.discounts, Operation::Discount), (&pack.surcharges, Operation::Surcharge)] {
+        for a in list.iter().filter(|a| a.coverages.as_ref().is_none_or(|c| c.contains(&ci)) && eligible(a, facts)) {
+            run.subtotal *= if operation == Operation::Discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate };
+            run.push(&a.name, operation, a.rate);
+            if let Some(line) = run.lines.last_mut() {
+                line.key = Some(a.code.to_string());
+            }
+            run.step_round();
+        }
+    }
+    if relativity != Decimal::ONE {
+        run.subtotal *= relativity;
+        run.push(risk_label, Operation::RiskFactor, relativity);
+        run.step_round();
+    }
+    run.subtotal = pack.coverage_round.apply(run.subtotal);
+    let round_label: Arc<str> = Arc::from("coverage rounding");
+    run.push(&round_label, Operation::Round, run.subtotal);
+    if let Some(line) = run.lines.last_mut() {
+        line.note = Some(format!("round to {}", pack.coverage_round));
+    }
+    if let Some(min) = cov.minimum {
+        if run.subtotal < min {
+            run.subtotal = min;
+            let label: Arc<str> = Arc::from("coverage minimum premium");
+            run.push(&label, Operation::Minimum, min);
+        }
+    }
+    // Discounts can never push a premium below zero, but an `add` step with a
+    // negative amount could; a premium is never negative.
+    if run.subtotal.is_sign_negative() {
+        run.subtotal = Decimal::ZERO;
+        let label: Arc<str> = Arc::from("premium floor");
+        run.push(&label, Operation::AtLeast, Decimal::ZERO);
+    }
+    Ok((run.subtotal, run.lines))
+}
+
+fn decide(pack: &RatePack, quote: &ValidQuote, risk: Option<&RiskScore>) -> Decision {
+    let mut reasons = BTreeSet::new();
+    let units = underwriting_units(pack, quote);
+    for rule in &pack.underwriting {
+        for unit in &units {
+            if holds(&rule.when, unit) {
+                reasons.insert(Reason {
+                    code: rule.code.clone(),
+                    action: rule.action,
+                    message: rule.message.clone(),
+                    subject: unit.subject.clone(),
+                });
+            }
+        }
+    }
+    if let (Some(model), Some(score)) = (&pack.risk, risk) {
+        if let Some(threshold) = model.refer_above {
+            if score.frequency > threshold {
+                reasons.insert(Reason {
+                    code: Arc::from("UW-RISK-SCORE"),
+                    action: Action::Refer,
+                    message: Arc::from(format!(
+                        "predicted claim frequency {} is above the referral threshold {threshold}",
+                        score.frequency
+                    )),
+                    subject: score.unit.clone(),
+                });
+            }
+        }
+    }
+    let action = reasons.iter().map(|r| r.action).max().unwrap_or(Action::Accept);
+    Decision { action, reasons: reasons.into_iter().collect() }
+}
+
+/// Splits the total into the plan's installments: equal amounts to the cent,
+/// the remainder on the first, due at equal month intervals from the
+/// effective date; each installment carries the plan's installment fee.
+fn schedule(pack: &RatePack, quote: &ValidQuote, total: Decimal) -> InstallmentSchedule {
+    let Some(plan) = pack.plans.iter().find(|p| p.code == quote.installment_plan) else {
+        return InstallmentSchedule {
+            plan: quote.installment_plan.clone(),
+            name: String::new(),
+            installments: Vec::new(),
+            total_payable: total,
+        };
+    };
+    let n = Decimal::from(plan.installments);
+    let each = (total / n).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+    let first = total - each * (n - Decimal::ONE);
+    let step_months = quote.term_months / plan.installments;
+    let installments: Vec<Installment> = (0..plan.installments)
+        .map(|k| {
+            let premium = if k == 0 { first } else { each };
+            Installment {
+                number: k + 1,
+                due: add_months(quote.effective_date, step_months * k),
+                premium,
+                fee: plan.installment_fee,
+                amount: premium + plan.installment_fee,
+            }
+        })
+        .collect();
+    let total_payable = installments.iter().map(|i| i.amount).sum();
+    InstallmentSchedule { plan: plan.code.clone(), name: plan.name.clone(), installments, total_payable }
+}
+
+/// The same day `months` later, or the month's last day when it is shorter.
+pub(crate) fn add_months(date: Date, months: u32) -> Date {
+    let total = i64::from(date.year()) * 12 + i64::from(u8::from(date.month()) - 1) + i64::from(months);
+    let year = i32::try_from(total.div_euclid(12)).unwrap_or(date.year());
+    let month = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1)).unwrap_or(date.month());
+    let day = date.day().min(month.length(year));
+    Date::from_calendar_date(year, month, day).unwrap_or(date)
 }

@@ -1,21 +1,38 @@
 /*!
-Rate packs and the rating engine.
+Rate packs and the rating engine for personal auto and homeowners HO-3.
 
 A rate pack is data: a TOML manifest plus CSV lookup tables, one directory per
-pack under `rate-packs/`. [`compile`] turns the files into a [`RatePack`] that
-has been checked end to end, and [`price_coverage`] evaluates it for a quote,
-recording every operand in a worksheet.
+pack under `rate-packs/`, signed with Ed25519 over a SHA-256 digest of its
+files. [`compile`] checks a pack end to end and indexes its tables;
+[`PackRegistry::select`] finds the pack in force for a quote; [`rate`]
+evaluates a [`ValidQuote`] and explains every cent in a worksheet, with the
+risk score and the underwriting decision.
 
 **Architecture invariant:** this crate does no IO except reading pack files in
-[`RatePack::load_dir`], and it never depends on tauri, axum, sqlx, rusqlite or
-reqwest (CI checks this with `cargo tree -i`). Money is `Decimal`; there is no
+[`PackFiles::read_dir`], and never depends on tauri, axum, sqlx, rusqlite or
+reqwest (CI checks with `cargo tree -i`). Money is `Decimal`; there is no
 floating point anywhere in the crate.
+
+**Architecture invariant:** every pack problem is found when the pack is
+loaded, and named with its file, line and field. Rating a compiled pack never
+panics; its only errors concern the quote's input.
 */
 
 mod engine;
 mod error;
-mod pack;
+pub mod pack;
+pub mod quote;
+pub mod refdata;
+mod select;
+mod variable;
 
-pub use engine::{price_all, price_coverage, CoveragePremium, RatingInput, WorksheetLine};
-pub use error::{PackError, RatingError};
-pub use pack::{compile, InputField, Location, PackFiles, RatePack, Rounding, RoundingMode, MANIFEST_FILE};
+pub use engine::{
+    rate, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule, Operation, Rating, Reason, RiskScore,
+    WorksheetLine,
+};
+pub use error::{PackError, RatingError, SelectError};
+pub use pack::digest::{PackDigest, TrustedKeys};
+pub use pack::{compile, Action, CoverageInfo, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus, Per, RatePack, RiskUsage};
+pub use quote::{InputError, InputErrors, Product, Quote, ValidQuote};
+pub use select::PackRegistry;
+pub use variable::{Value, VarType, Variable};

@@ -2,7 +2,7 @@
 The desktop application's core, with no Tauri inside.
 
 [`Workstation`] opens the encrypted [`Store`] with a key from its
-[`KeySource`], loads the bundled rate pack, and rates and saves quotes. The
+[`KeySource`], verifies the bundled rate packs, and rates and saves quotes. The
 Tauri shell (`src-tauri`) only adapts its commands to these calls, so
 everything here is testable without a webview.
 
@@ -19,31 +19,115 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use uw_rating::{PackError, PackFiles, RatePack, RatingError, RatingInput, WorksheetLine};
+use time::Date;
+use uw_rating::quote::{Address, Applicant, CoverageChoice, Driver, Vehicle, VehicleUse};
+use uw_rating::refdata::zip;
+use uw_rating::{InputErrors, LoadMode, PackError, PackFiles, PackRegistry, Product, Quote, Rating, RatingError, SelectError, TrustedKeys};
 
 pub use config::{ConfigError, WorkstationConfig, STORE_FILE};
 pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT, KEY_LEN};
 pub use store::{NewQuote, Store, StoreError, StoredQuote, MIGRATIONS};
 
-/// The rate pack compiled into the application. Packs get their own signed,
-/// selectable distribution with the rating engine; until then the desktop
-/// carries exactly one.
-pub fn bundled_pack() -> Result<RatePack, PackError> {
-    let files = PackFiles::in_memory("rate-packs/ca-personal-auto")
-        .with_file("manifest.toml", include_str!("../../../rate-packs/ca-personal-auto/manifest.toml"))
-        .with_file("territory.csv", include_str!("../../../rate-packs/ca-personal-auto/territory.csv"))
-        .with_file("model_year.csv", include_str!("../../../rate-packs/ca-personal-auto/model_year.csv"));
-    uw_rating::compile(&files)
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
 }
 
-/// The coverage the walking skeleton quotes.
-pub const SKELETON_COVERAGE: &str = "BI";
+/// The keys whose pack signatures the desktop accepts: the development key in
+/// debug builds only. Production keys arrive from the server with sync.
+pub fn trusted_keys() -> TrustedKeys {
+    if cfg!(debug_assertions) {
+        TrustedKeys::development()
+    } else {
+        TrustedKeys::new()
+    }
+}
 
-/// What the agent typed: a garaging ZIP and a vehicle's model year.
+/// The rate packs compiled into the application (`rate-packs/*/`), each
+/// verified against `trusted`.
+pub fn bundled_packs(trusted: &TrustedKeys) -> Result<PackRegistry, PackError> {
+    let mut packs = Vec::with_capacity(bundled::BUNDLED_PACKS.len());
+    for (dir, files) in bundled::BUNDLED_PACKS {
+        let mut pack_files = PackFiles::in_memory(format!("rate-packs/{dir}"));
+        for (name, text) in *files {
+            pack_files.set_file(name, (*text).to_owned());
+        }
+        packs.push(uw_rating::compile(&pack_files, LoadMode::Verified(trusted))?);
+    }
+    Ok(PackRegistry::new(packs))
+}
+
+/// A quick quote: a garaging ZIP and a model year. Everything else is one of
+/// the [`QUICK_QUOTE_ASSUMPTIONS`], which the UI shows with the premium.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QuoteRequest {
+pub struct QuickQuoteRequest {
     pub zip: String,
     pub vehicle_year: i32,
+}
+
+/// What a quick quote assumes; shown to the agent beside the premium.
+pub const QUICK_QUOTE_ASSUMPTIONS: &[&str] = &[
+    "one driver, 40 years old, licensed 20 years, no violations or accidents",
+    "the vehicle is used to commute, 12,000 miles a year, no anti-theft device",
+    "only the coverages the state requires, at the lowest limits the rate pack offers",
+    "a 12-month term, paid in full, effective today",
+];
+
+impl QuickQuoteRequest {
+    /// The full quote these assumptions describe, effective `today`.
+    pub fn to_quote(&self, registry: &PackRegistry, today: Date) -> Result<Quote, WorkstationError> {
+        let state = zip::lookup(&self.zip)
+            .map_err(|e| WorkstationError::InvalidInput { field: "zip".into(), message: e.to_string() })?
+            .state
+            .to_owned();
+        let pack = registry.select(&state, Product::PersonalAuto, today, false)?;
+        let coverages = pack
+            .coverages()
+            .filter(|c| c.required)
+            .map(|c| CoverageChoice {
+                code: c.code.to_owned(),
+                limit: c.limits.first().cloned(),
+                deductible: c.deductibles.first().cloned(),
+                vehicles: None,
+            })
+            .collect();
+        let years_ago = |n: i32| today.replace_year(today.year() - n).unwrap_or(today);
+        Ok(Quote {
+            product: Product::PersonalAuto,
+            state: state.clone(),
+            effective_date: today,
+            term_months: 12,
+            renewal: false,
+            applicant: Applicant {
+                name: "Quick quote".into(),
+                address: Address { street: "(not given)".into(), city: "(not given)".into(), state, zip: self.zip.clone() },
+            },
+            drivers: vec![Driver {
+                name: "Quick quote driver".into(),
+                date_of_birth: years_ago(40),
+                license_date: years_ago(20),
+                violations: Vec::new(),
+                accidents: Vec::new(),
+                good_student: false,
+                defensive_driving: false,
+            }],
+            vehicles: vec![Vehicle {
+                vin: None,
+                year: self.vehicle_year,
+                make: None,
+                model: None,
+                usage: VehicleUse::Commute,
+                annual_miles: 12_000,
+                garaging_zip: self.zip.clone(),
+                anti_theft: false,
+                principal_driver: 0,
+            }],
+            dwelling: None,
+            coverages,
+            prior_claims: Vec::new(),
+            credit_tier: None,
+            installment_plan: "pay-in-full".into(),
+        })
+    }
 }
 
 /// A rated, saved quote.
@@ -51,16 +135,16 @@ pub struct QuoteRequest {
 pub struct QuoteOutcome {
     pub quote_id: i64,
     pub pack_id: String,
-    pub coverage: String,
-    pub premium: Decimal,
-    pub worksheet: Vec<WorksheetLine>,
+    pub total: Decimal,
+    pub rating: Rating,
+    pub assumptions: &'static [&'static str],
 }
 
-/// The open workstation: its store and the pack it rates with.
+/// The open workstation: its store and the packs it rates with.
 #[derive(Debug)]
 pub struct Workstation {
     store: Store,
-    pack: RatePack,
+    packs: PackRegistry,
 }
 
 impl Workstation {
@@ -68,7 +152,7 @@ impl Workstation {
     /// use. An existing store whose key is missing is an error, never a
     /// reason to make a new key.
     pub fn open(config: &WorkstationConfig) -> Result<Self, WorkstationError> {
-        let pack = bundled_pack()?;
+        let packs = bundled_packs(&trusted_keys())?;
         std::fs::create_dir_all(&config.data_dir).map_err(|source| WorkstationError::DataDir { path: config.data_dir.clone(), source })?;
         let path = config.store_path();
         let exists = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
@@ -82,7 +166,7 @@ impl Workstation {
             }
         };
         let store = Store::open(&path, &key)?;
-        Ok(Self { store, pack })
+        Ok(Self { store, packs })
     }
 
     /// The store underneath, for inspection.
@@ -90,46 +174,29 @@ impl Workstation {
         &self.store
     }
 
-    /// Validates the request, rates it with the bundled pack and saves it.
-    pub fn rate_and_save(&mut self, request: &QuoteRequest) -> Result<QuoteOutcome, WorkstationError> {
-        validate(request)?;
-        let input = RatingInput { garaging_zip: request.zip.clone(), vehicle_year: request.vehicle_year };
-        let priced = uw_rating::price_coverage(&self.pack, SKELETON_COVERAGE, &input)?;
-        let worksheet_json =
-            serde_json_string(&priced.worksheet).map_err(|message| WorkstationError::Internal { message: message.to_string() })?;
+    /// The packs the workstation rates with.
+    pub fn packs(&self) -> &PackRegistry {
+        &self.packs
+    }
+
+    /// Builds a quick quote, rates it with the pack in force `today`, and saves it.
+    pub fn quick_quote(&mut self, request: &QuickQuoteRequest, today: Date) -> Result<QuoteOutcome, WorkstationError> {
+        let quote = request.to_quote(&self.packs, today)?.validate()?;
+        let pack = self.packs.select(&quote.state, quote.product, quote.effective_date, quote.renewal)?;
+        let rating = uw_rating::rate(pack, &quote)?;
+        if rating.draft {
+            return Err(WorkstationError::DraftPack { pack_id: rating.pack_id });
+        }
+        let worksheet_json = serde_json::to_string(&rating).map_err(|e| WorkstationError::Internal { message: e.to_string() })?;
         let quote_id = self.store.save_quote(&NewQuote {
             garaging_zip: request.zip.clone(),
             vehicle_year: request.vehicle_year,
-            pack_id: priced.pack_id.clone(),
-            premium: priced.premium,
+            pack_id: rating.pack_id.clone(),
+            premium: rating.total,
             worksheet_json,
         })?;
-        Ok(QuoteOutcome {
-            quote_id,
-            pack_id: priced.pack_id,
-            coverage: priced.coverage,
-            premium: priced.premium,
-            worksheet: priced.worksheet,
-        })
+        Ok(QuoteOutcome { quote_id, pack_id: rating.pack_id.clone(), total: rating.total, rating, assumptions: QUICK_QUOTE_ASSUMPTIONS })
     }
-}
-
-fn serde_json_string(worksheet: &[WorksheetLine]) -> Result<String, serde_json::Error> {
-    serde_json::to_string(worksheet)
-}
-
-fn validate(request: &QuoteRequest) -> Result<(), WorkstationError> {
-    if request.zip.len() != 5 || !request.zip.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(WorkstationError::InvalidInput { field: "zip", message: format!("`{}` is not a five-digit ZIP code", request.zip) });
-    }
-    // 17-character VINs, and so the model years a pack can rate, start in 1981.
-    if !(1981..=2100).contains(&request.vehicle_year) {
-        return Err(WorkstationError::InvalidInput {
-            field: "vehicle_year",
-            message: format!("{} is not a model year between 1981 and 2100", request.vehicle_year),
-        });
-    }
-    Ok(())
 }
 
 /// Everything that can go wrong in the workstation, each with a stable code.
@@ -150,18 +217,41 @@ pub enum WorkstationError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The bundled pack does not load; the build is broken.
+    /// A bundled pack does not load or verify; the build is broken.
     #[error("bundled rate pack: {0}")]
     Pack(#[from] PackError),
-    /// The request is malformed.
+    /// One field of a request is malformed.
     #[error("{field}: {message}")]
-    InvalidInput { field: &'static str, message: String },
-    /// The pack cannot rate the request.
+    InvalidInput { field: String, message: String },
+    /// The quote built from the request is invalid.
+    #[error("{0}")]
+    InvalidQuote(#[from] InputErrors),
+    /// No pack (or more than one) is in force for the quote.
     #[error(transparent)]
-    Rating(#[from] RatingError),
+    NoPack(Box<SelectError>),
+    /// The pack cannot rate the quote.
+    #[error(transparent)]
+    Rating(Box<RatingError>),
+    /// The pack in force is an unsigned draft, whose premiums are never final.
+    #[error("pack {pack_id} is a draft; its premiums can be previewed but not saved")]
+    DraftPack { pack_id: String },
     /// A bug: something that should not fail did.
     #[error("internal error: {message}")]
     Internal { message: String },
+}
+
+// Boxed: these carry several strings, and a small error keeps every
+// `Result` in the desktop's command path small.
+impl From<SelectError> for WorkstationError {
+    fn from(e: SelectError) -> Self {
+        Self::NoPack(Box::new(e))
+    }
+}
+
+impl From<RatingError> for WorkstationError {
+    fn from(e: RatingError) -> Self {
+        Self::Rating(Box::new(e))
+    }
 }
 
 impl WorkstationError {
@@ -177,9 +267,11 @@ impl WorkstationError {
             Self::Store(StoreError::TooNew { .. }) => "store.too_new",
             Self::Store(_) => "store.failed",
             Self::Pack(_) => "pack.invalid",
-            Self::InvalidInput { .. } => "input.invalid",
-            Self::Rating(RatingError::NotRated { .. }) => "rating.not_rated",
+            Self::InvalidInput { .. } | Self::InvalidQuote(_) => "input.invalid",
+            Self::Rating(e) if matches!(**e, RatingError::Input(_)) => "input.invalid",
+            Self::NoPack(_) => "rating.no_pack",
             Self::Rating(_) => "rating.failed",
+            Self::DraftPack { .. } => "rating.draft_pack",
             Self::Internal { .. } => "internal",
         }
     }

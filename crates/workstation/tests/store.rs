@@ -7,8 +7,14 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use uw_workstation::{
-    KeySource, NewQuote, QuoteRequest, Store, StoreError, StoreKey, Workstation, WorkstationConfig, WorkstationError, MIGRATIONS,
+    KeySource, NewQuote, QuickQuoteRequest, Store, StoreError, StoreKey, Workstation, WorkstationConfig, WorkstationError, MIGRATIONS,
 };
+
+const TODAY: time::Date = time::macros::date!(2026 - 03 - 01);
+
+fn request(zip: &str, vehicle_year: i32) -> QuickQuoteRequest {
+    QuickQuoteRequest { zip: zip.into(), vehicle_year }
+}
 
 fn quote(zip: &str) -> NewQuote {
     NewQuote {
@@ -132,28 +138,44 @@ fn workstation_rates_saves_and_reopens() {
     let config = file_config(dir.path());
     let outcome = {
         let mut ws = Workstation::open(&config).expect("opens");
-        ws.rate_and_save(&QuoteRequest { zip: "94110".into(), vehicle_year: 2020 }).expect("rates")
+        ws.quick_quote(&request("94110", 2020), TODAY).expect("rates")
     };
-    // 412.00 x 1.35 x 1.08 = 600.696, whole dollars half up.
-    assert_eq!(outcome.premium, Decimal::from(601));
-    assert_eq!(outcome.pack_id, "ca-personal-auto@2026.1");
+    assert!(outcome.pack_id.starts_with("ca-personal-auto/"), "{}", outcome.pack_id);
+    assert!(!outcome.rating.draft, "bundled packs are signed");
+    let codes: Vec<&str> = outcome.rating.coverages.iter().map(|c| &*c.coverage).collect();
+    assert_eq!(codes, vec!["BI", "PD"], "a quick quote carries the coverages California requires");
+    assert_eq!(
+        outcome.total,
+        outcome.rating.coverages.iter().map(|c| c.premium).sum::<Decimal>()
+            + outcome.rating.fees.iter().map(|f| f.amount).sum::<Decimal>()
+            + outcome.rating.minimum_premium_adjustment
+    );
     let ws = Workstation::open(&config).expect("reopens with the stored key");
     let stored = ws.store().load_quote(outcome.quote_id).expect("loads");
-    assert_eq!(stored.quote.premium, outcome.premium);
-    let worksheet: serde_json::Value = serde_json::from_str(&stored.quote.worksheet_json).expect("json");
-    assert_eq!(worksheet.as_array().map(Vec::len), Some(4));
+    assert_eq!((stored.quote.premium, stored.quote.pack_id.as_str()), (outcome.total, outcome.pack_id.as_str()));
+    let rating: serde_json::Value = serde_json::from_str(&stored.quote.worksheet_json).expect("json");
+    assert_eq!(rating["total"], outcome.total.to_string());
+}
+
+#[test]
+fn every_bundled_pack_is_signed_and_loads() {
+    let registry = uw_workstation::bundled_packs(&uw_workstation::trusted_keys()).expect("bundled packs verify");
+    assert_eq!(registry.packs().len(), 10);
+    assert!(registry.packs().iter().all(uw_rating::RatePack::is_signed));
 }
 
 #[test]
 fn workstation_errors_carry_stable_codes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = Workstation::open(&file_config(dir.path())).expect("opens");
-    let err = ws.rate_and_save(&QuoteRequest { zip: "9411".into(), vehicle_year: 2020 }).expect_err("bad zip");
+    let err = ws.quick_quote(&request("9411", 2020), TODAY).expect_err("bad zip");
     assert_eq!((err.code(), err.to_string().as_str()), ("input.invalid", "zip: `9411` is not a five-digit ZIP code"));
-    let err = ws.rate_and_save(&QuoteRequest { zip: "10001".into(), vehicle_year: 2020 }).expect_err("not a CA zip");
-    assert_eq!(err.code(), "rating.not_rated");
-    let err = ws.rate_and_save(&QuoteRequest { zip: "94110".into(), vehicle_year: 1970 }).expect_err("too old");
+    let err = ws.quick_quote(&request("98101", 2020), TODAY).expect_err("no Washington pack");
+    assert_eq!(err.code(), "rating.no_pack");
+    assert!(err.to_string().starts_with("no personal-auto pack for WA is in force"), "{err}");
+    let err = ws.quick_quote(&request("94110", 1970), TODAY).expect_err("too old");
     assert_eq!(err.code(), "input.invalid");
+    assert!(err.to_string().starts_with("vehicles[0].year: 1970 is not a model year"), "{err}");
 }
 
 #[test]
@@ -207,7 +229,7 @@ fn keychain_backed_workstation_reopens_its_store() {
     let config = WorkstationConfig { data_dir: dir.path().to_owned(), key_source: KeySource::keychain(&service) };
     let id = Workstation::open(&config)
         .expect("opens with a new keychain key")
-        .rate_and_save(&QuoteRequest { zip: "90001".into(), vehicle_year: 2010 })
+        .quick_quote(&request("90001", 2010), TODAY)
         .expect("rates")
         .quote_id;
     let reopened = Workstation::open(&config).expect("reopens with the keychain key");

@@ -1,0 +1,311 @@
+//! `uw`: the command line over the rating engine.
+//!
+//! Exit status: 0 on success, 2 when the input (a quote, a VIN, a ZIP) is
+//! invalid, 3 when a rate pack cannot be loaded, selected or verified, 1 on
+//! anything else (an unreadable file, a bad argument).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use time::Date;
+use uw_rating::pack::digest;
+use uw_rating::refdata::{vin, zip};
+use uw_rating::{LoadMode, PackError, PackFiles, PackRegistry, Quote, RatePack, Rating, TrustedKeys};
+
+#[derive(Debug, Parser)]
+#[command(name = "uw", version, about = "Underwriting workstation command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Rate a quote file with the pack in force and print the worksheet.
+    Rate {
+        /// The quote, as JSON.
+        #[arg(long)]
+        quote: PathBuf,
+        /// Directory of rate packs (one subdirectory per pack).
+        #[arg(long, default_value = "rate-packs")]
+        packs: PathBuf,
+        /// Select the pack in force on this date instead of the quote's effective date.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Load unsigned packs as drafts (the result is marked draft).
+        #[arg(long)]
+        draft: bool,
+        #[command(flatten)]
+        trust: Trust,
+    },
+    /// Rate packs: validate, digest, sign, verify.
+    #[command(subcommand)]
+    Pack(PackCommand),
+    /// Vehicle identification numbers.
+    #[command(subcommand)]
+    Vin(VinCommand),
+    /// ZIP codes.
+    #[command(subcommand)]
+    Zip(ZipCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PackCommand {
+    /// Load and check a pack (or every pack under a directory).
+    Validate {
+        dir: PathBuf,
+        /// Skip the signature check.
+        #[arg(long)]
+        draft: bool,
+        #[command(flatten)]
+        trust: Trust,
+    },
+    /// Print a pack's digest.
+    Digest { dir: PathBuf },
+    /// Sign a pack: writes DIR/SIGNATURE.
+    Sign {
+        dir: PathBuf,
+        /// File holding the Ed25519 signing key seed as 64 hex digits.
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        key_id: String,
+    },
+    /// Check a pack's signature.
+    Verify {
+        dir: PathBuf,
+        #[command(flatten)]
+        trust: Trust,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum VinCommand {
+    /// Check and decode a VIN.
+    Decode { vin: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum ZipCommand {
+    /// State and county of a ZIP code.
+    Lookup { zip: String },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+struct Trust {
+    /// Trust a signing key: ID=FILE, FILE holding the public key as 64 hex
+    /// digits. The development key is trusted unless --no-dev-key.
+    #[arg(long = "trust", value_name = "ID=FILE")]
+    keys: Vec<String>,
+    /// Do not trust the bundled development key.
+    #[arg(long)]
+    no_dev_key: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Json,
+    Table,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| format!("`{s}` is not a date YYYY-MM-DD: {e}"))
+}
+
+/// A failure with its exit status.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+fn input(message: impl Into<String>) -> Failure {
+    Failure { code: 2, message: message.into() }
+}
+
+fn pack_error(e: impl std::fmt::Display) -> Failure {
+    Failure { code: 3, message: e.to_string() }
+}
+
+fn other(message: impl Into<String>) -> Failure {
+    Failure { code: 1, message: message.into() }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let _ = writeln!(std::io::stderr(), "error: {}", f.message.replace('\n', "\nerror: "));
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).and_then(|()| stdout.write_all(b"\n")).map_err(|e| other(format!("cannot write output: {e}")))
+}
+
+fn trusted(trust: &Trust) -> Result<TrustedKeys, Failure> {
+    let mut keys = if trust.no_dev_key { TrustedKeys::new() } else { TrustedKeys::development() };
+    for spec in &trust.keys {
+        let (id, file) = spec.split_once('=').ok_or_else(|| other(format!("--trust `{spec}`: expected ID=FILE")))?;
+        let text = std::fs::read_to_string(file).map_err(|e| other(format!("cannot read {file}: {e}")))?;
+        keys.add_hex(id, &text).map_err(|e| other(format!("{file}: {e}")))?;
+    }
+    Ok(keys)
+}
+
+/// The pack directories under `dir`: `dir` itself when it holds a manifest,
+/// otherwise each subdirectory that does.
+fn pack_dirs(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    if dir.join(uw_rating::pack::MANIFEST_FILE).is_file() {
+        return Ok(vec![dir.to_owned()]);
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| pack_error(format!("cannot read {}: {e}", dir.display())))?;
+    let mut dirs: Vec<PathBuf> =
+        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.join(uw_rating::pack::MANIFEST_FILE).is_file()).collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(pack_error(format!("{}: no rate packs (directories with a manifest.toml)", dir.display())));
+    }
+    Ok(dirs)
+}
+
+fn load_all(dir: &Path, draft: bool, trust: &Trust) -> Result<Vec<RatePack>, Failure> {
+    let keys = trusted(trust)?;
+    let mode = if draft { LoadMode::Draft } else { LoadMode::Verified(&keys) };
+    pack_dirs(dir)?.iter().map(|d| RatePack::load_dir(d, mode).map_err(pack_error)).collect()
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Rate { quote, packs, as_of, format, draft, trust } => {
+            let text = std::fs::read_to_string(&quote).map_err(|e| other(format!("cannot read {}: {e}", quote.display())))?;
+            let quote = Quote::from_json(&text).map_err(|e| input(format!("{}: {e}", quote.display())))?;
+            let quote = quote.validate().map_err(|e| input(e.to_string()))?;
+            let registry = PackRegistry::new(load_all(&packs, draft, &trust)?);
+            let date = as_of.unwrap_or(quote.effective_date);
+            let pack = registry.select(&quote.state, quote.product, date, quote.renewal).map_err(pack_error)?;
+            let rating = uw_rating::rate(pack, &quote).map_err(|e| input(e.to_string()))?;
+            match format {
+                Format::Json => out(&serde_json::to_string_pretty(&rating).map_err(|e| other(e.to_string()))?),
+                Format::Table => out(&table(&rating)),
+            }
+        }
+        Command::Pack(PackCommand::Validate { dir, draft, trust }) => {
+            for pack in load_all(&dir, draft, &trust)? {
+                let info = pack.info();
+                out(&format!("ok {} {} {} ({})", pack.id(), info.state, info.product, status(&pack)))?;
+            }
+            Ok(())
+        }
+        Command::Pack(PackCommand::Digest { dir }) => {
+            let files = PackFiles::read_dir(&dir).map_err(pack_error)?;
+            out(&digest::digest(&files).to_hex())
+        }
+        Command::Pack(PackCommand::Sign { dir, key, key_id }) => {
+            let key_text = std::fs::read_to_string(&key).map_err(|e| other(format!("cannot read {}: {e}", key.display())))?;
+            let signing_key = digest::signing_key_from_hex(&key_text).map_err(|e| other(format!("{}: {e}", key.display())))?;
+            let files = PackFiles::read_dir(&dir).map_err(pack_error)?;
+            // Only a pack that compiles is worth signing.
+            uw_rating::compile(&files, LoadMode::Draft).map_err(pack_error)?;
+            let d = digest::digest(&files);
+            let path = dir.join(digest::SIGNATURE_FILE);
+            std::fs::write(&path, digest::sign(&d, &key_id, &signing_key))
+                .map_err(|e| other(format!("cannot write {}: {e}", path.display())))?;
+            out(&format!("signed {} digest {d} with {key_id} ({})", dir.display(), digest::public_key_hex(&signing_key)))
+        }
+        Command::Pack(PackCommand::Verify { dir, trust }) => {
+            let keys = trusted(&trust)?;
+            let pack = RatePack::load_dir(&dir, LoadMode::Verified(&keys)).map_err(|e: PackError| pack_error(e))?;
+            out(&format!("ok {} ({})", pack.id(), status(&pack)))
+        }
+        Command::Vin(VinCommand::Decode { vin: v }) => {
+            let decoded = vin::decode(&v).map_err(|e| input(e.to_string()))?;
+            out(&serde_json::to_string_pretty(&decoded).map_err(|e| other(e.to_string()))?)
+        }
+        Command::Zip(ZipCommand::Lookup { zip: z }) => {
+            let place = zip::lookup(&z).map_err(|e| input(e.to_string()))?;
+            out(&serde_json::to_string_pretty(&place).map_err(|e| other(e.to_string()))?)
+        }
+    }
+}
+
+fn status(pack: &RatePack) -> String {
+    match pack.status() {
+        uw_rating::PackStatus::Signed { key_id } => format!("signed by {key_id}"),
+        uw_rating::PackStatus::Draft => "draft".to_owned(),
+    }
+}
+
+/// A human-readable worksheet.
+fn table(r: &Rating) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "pack      {}{}", r.pack_id, if r.draft { "  (DRAFT: not a final premium)" } else { "" });
+    for c in &r.coverages {
+        let unit = c.vehicle.map(|v| format!(" vehicle {v}")).unwrap_or_default();
+        let option = [c.limit.as_deref(), c.deductible.as_deref()].iter().flatten().copied().collect::<Vec<_>>().join(" / ");
+        let _ = writeln!(s, "\n{} {}{unit} {option}", c.coverage, c.name);
+        for l in &c.worksheet {
+            let what = match (&l.table, &l.key) {
+                (Some(t), Some(k)) => format!("{t} [{k}]"),
+                (None, Some(k)) => k.clone(),
+                _ => String::new(),
+            };
+            let label = l.label.as_deref().map(|x| format!(" {x}")).unwrap_or_default();
+            let note = l.note.as_deref().map(|x| format!("  ({x})")).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  {:<28} {:<12} {:>12} {:>14}  {what}{label}{note}",
+                l.step,
+                format!("{:?}", l.operation).to_lowercase(),
+                l.value,
+                l.subtotal
+            );
+        }
+        let _ = writeln!(s, "  {:<28} {:>41}", "premium", c.premium);
+    }
+    for f in &r.fees {
+        let _ = writeln!(s, "\nfee {:<24} {:>41}", f.name, f.amount);
+    }
+    if !r.minimum_premium_adjustment.is_zero() {
+        let _ = writeln!(s, "minimum premium adjustment {:>43}", r.minimum_premium_adjustment);
+    }
+    let _ = writeln!(s, "\nTOTAL {:>64}", r.total);
+    for i in &r.installments.installments {
+        let _ = writeln!(s, "  installment {} due {} {:>12} (fee {})", i.number, i.due, i.amount, i.fee);
+    }
+    if let Some(risk) = &r.risk {
+        let _ = writeln!(
+            s,
+            "\nrisk score {} ({}): frequency {}, relativity {} capped {}{}",
+            risk.unit,
+            format!("{:?}", risk.usage).to_lowercase(),
+            risk.frequency,
+            risk.relativity,
+            risk.capped_relativity,
+            if risk.applied { ", applied" } else { ", not applied" }
+        );
+        for c in &risk.contributions {
+            let _ = writeln!(
+                s,
+                "  {:<36} value {:>10} x {:>10} = {:>10}",
+                format!("{}{}", c.variable, c.level.as_deref().map(|l| format!("={l}")).unwrap_or_default()),
+                c.value,
+                c.coefficient,
+                c.contribution
+            );
+        }
+    }
+    let _ = writeln!(s, "\ndecision {:?}", r.decision.action);
+    for reason in &r.decision.reasons {
+        let _ = writeln!(s, "  {} {:?} {}: {}", reason.code, reason.action, reason.subject, reason.message);
+    }
+    s
+}

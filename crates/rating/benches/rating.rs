@@ -1,0 +1,77 @@
+//! Rating benchmarks; results and the machine are recorded in docs/benchmarks.md.
+//!
+//! Run with `cargo bench -p uw-rating --bench rating`.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
+use rayon::prelude::*;
+use uw_rating::{compile, rate, LoadMode, PackFiles, Quote, RatePack, ValidQuote};
+
+fn pack_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs").join(name)
+}
+
+fn load(name: &str) -> RatePack {
+    RatePack::load_dir(&pack_dir(name), LoadMode::Draft).expect("pack loads")
+}
+
+fn quote(file: &str) -> ValidQuote {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches").join(file);
+    Quote::from_json(&std::fs::read_to_string(path).expect("bench quote")).expect("parses").validate().expect("valid")
+}
+
+fn single_quotes(c: &mut Criterion) {
+    let auto = load("tx-personal-auto");
+    let auto_quote = quote("auto-2-vehicles-3-drivers.json");
+    assert_eq!(rate(&auto, &auto_quote).expect("rates").coverages.len(), 12, "2 vehicles x 6 coverages");
+    c.bench_function("auto quote, 2 vehicles x 3 drivers x 6 coverages, with worksheet", |b| {
+        b.iter(|| rate(black_box(&auto), black_box(&auto_quote)))
+    });
+    let home = load("fl-homeowners-ho3");
+    let home_quote = quote("ho3-florida.json");
+    c.bench_function("HO-3 quote with worksheet", |b| b.iter(|| rate(black_box(&home), black_box(&home_quote))));
+}
+
+fn pack_loading(c: &mut Criterion) {
+    let files = PackFiles::read_dir(&pack_dir("ca-personal-auto")).expect("files");
+    c.bench_function("compile the California auto pack (2,588 territories)", |b| {
+        b.iter_batched(|| files.clone(), |f| compile(&f, LoadMode::Draft).expect("compiles"), BatchSize::SmallInput)
+    });
+    c.bench_function("read and compile the California auto pack from disk", |b| {
+        b.iter(|| RatePack::load_dir(&pack_dir("ca-personal-auto"), LoadMode::Draft).expect("loads"))
+    });
+}
+
+/// A synthetic book: the bench quote with its garaging ZIP, model year and
+/// miles varied, so lookups hit every part of the tables.
+fn book(base: &ValidQuote, pack: &RatePack, size: usize) -> Vec<ValidQuote> {
+    let zips = pack.territory_zips();
+    (0..size)
+        .map(|i| {
+            let mut q = base.clone().into_inner();
+            for v in &mut q.vehicles {
+                v.garaging_zip = zips[(i * 7919) % zips.len()].to_owned();
+                v.year = 2005 + i32::try_from(i % 21).unwrap_or(0);
+                v.vin = None;
+                v.annual_miles = 3000 + u32::try_from((i * 37) % 30000).unwrap_or(0);
+            }
+            q.applicant.address.zip = q.vehicles[0].garaging_zip.clone();
+            q.validate().expect("book quote is valid")
+        })
+        .collect()
+}
+
+fn book_rerate(c: &mut Criterion) {
+    let pack = load("tx-personal-auto");
+    let quotes = book(&quote("auto-2-vehicles-3-drivers.json"), &pack, 1_000_000);
+    let mut group = c.benchmark_group("book");
+    group.sample_size(10);
+    group.bench_function("re-rate 1,000,000 auto quotes on all cores", |b| {
+        b.iter(|| quotes.par_iter().map(|q| rate(&pack, q).map(|r| r.total).unwrap_or_default()).sum::<rust_decimal::Decimal>())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, single_quotes, pack_loading, book_rerate);
+criterion_main!(benches);

@@ -1,0 +1,122 @@
+//! State law the engine enforces on every pack, whatever the pack says.
+//!
+//! A pack's own `[state_rules]` can add restrictions, never remove these. The
+//! sources are the public regulations cited in `../shared/design/DOMAIN.md`.
+
+use rust_decimal::Decimal;
+
+use crate::quote::Product;
+use crate::variable::Variable;
+
+/// A statutory eligibility test the engine implements itself, because its
+/// wording is law rather than rating data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statutory {
+    /// California Good Driver (Ins. Code 1861.025): licensed the prior three
+    /// years, at most one violation point in three years, no at-fault
+    /// accident with bodily injury in three years, no DUI conviction in ten.
+    CaGoodDriver,
+}
+
+impl Statutory {
+    pub(crate) fn parse(name: &str) -> Option<Self> {
+        match name {
+            "ca-good-driver" => Some(Self::CaGoodDriver),
+            _ => None,
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::CaGoodDriver => "ca-good-driver",
+        }
+    }
+}
+
+/// The rules for one state and product.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Jurisdiction {
+    /// Variables no step, condition or risk feature may use.
+    pub forbidden: Vec<(Variable, &'static str)>,
+    /// Coverages every quote must carry (so the pack must mark them required).
+    pub required_coverages: Vec<&'static str>,
+    /// California's mandatory factor order (10 CCR 2632.8): groups of
+    /// variables that, where a coverage uses them, must come in this order and
+    /// before any optional factor.
+    pub factor_order: Option<Vec<Vec<Variable>>>,
+    /// A discount the pack must carry, with its minimum rate.
+    pub mandated_discount: Option<(Statutory, Decimal, &'static str)>,
+    /// Whether the risk score may move the premium.
+    pub risk_may_rate: bool,
+    /// A table keyed by credit tier must rate `no-hit` at exactly 1 (neutral).
+    pub credit_no_hit_neutral: bool,
+    /// Credit may not be the sole reason for a refer or decline rule.
+    pub credit_not_sole_reason: bool,
+    /// Deductibles the named coverage must offer.
+    pub offered_deductibles: Option<(&'static str, Vec<&'static str>, &'static str)>,
+}
+
+/// The bounds on a risk relativity that is allowed to move the premium.
+pub(crate) const RISK_FACTOR_FLOOR: Decimal = Decimal::from_parts(85, 0, 0, false, 2);
+pub(crate) const RISK_FACTOR_CAP: Decimal = Decimal::from_parts(115, 0, 0, false, 2);
+
+pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
+    let auto = product == Product::PersonalAuto;
+    let mut j = Jurisdiction { risk_may_rate: true, ..Jurisdiction::default() };
+    j.required_coverages = if auto { vec!["BI", "PD"] } else { vec!["DWELLING", "LIABILITY"] };
+    match state {
+        "CA" => {
+            j.forbidden.push((Variable::CreditTier, "California does not allow credit-based insurance scores (Prop 103, 10 CCR 2632.5)"));
+            j.risk_may_rate = false;
+            if auto {
+                j.forbidden.push((Variable::DriverAge, "age is not among California's permitted auto rating factors (10 CCR 2632.5)"));
+                j.factor_order = Some(vec![
+                    vec![
+                        Variable::ViolationPoints3y,
+                        Variable::AtFaultAccidents3y,
+                        Variable::AtFaultInjuryAccidents3y,
+                        Variable::Dui3y,
+                        Variable::Dui10y,
+                    ],
+                    vec![Variable::AnnualMiles],
+                    vec![Variable::YearsLicensed],
+                ]);
+                j.mandated_discount = Some((
+                    Statutory::CaGoodDriver,
+                    Decimal::from_parts(20, 0, 0, false, 2),
+                    "California Ins. Code 1861.02 requires a Good Driver discount of at least 20%",
+                ));
+            }
+        }
+        "HI" if auto => {
+            for v in [Variable::DriverAge, Variable::YearsLicensed, Variable::CreditTier] {
+                j.forbidden.push((v, "Hawaii does not allow auto rating on age, driving experience or credit (HRS 431:10C-207)"));
+            }
+        }
+        "MA" if auto => j.forbidden.push((Variable::CreditTier, "Massachusetts does not allow credit for auto")),
+        "MD" if !auto => j.forbidden.push((Variable::CreditTier, "Maryland does not allow credit for homeowners")),
+        "MI" if auto => {
+            for v in [Variable::CreditTier, Variable::GaragingZip] {
+                j.forbidden.push((v, "Michigan does not allow credit or ZIP code for auto (since 2020)"));
+            }
+        }
+        "TX" => {
+            j.credit_no_hit_neutral = true;
+            j.credit_not_sole_reason = true;
+        }
+        "FL" => {
+            if auto {
+                j.required_coverages.push("PIP");
+            } else {
+                j.offered_deductibles = Some((
+                    "HURRICANE",
+                    vec!["500", "2%", "5%", "10%"],
+                    "Florida requires hurricane deductibles of $500, 2%, 5% and 10% of Coverage A to be offered (Fla. Stat. 627.701)",
+                ));
+            }
+        }
+        "NY" if auto => j.required_coverages.push("PIP"),
+        _ => {}
+    }
+    j
+}

@@ -1,0 +1,536 @@
+//! Quote input: what an agent enters, and its validation.
+//!
+//! [`Quote`] mirrors the JSON a quote file or the desktop sends, with unknown
+//! fields refused. [`Quote::validate`] checks everything that does not depend
+//! on a rate pack and reports every problem at once, each with a field path
+//! (`drivers[1].violations[0].date: …`). What depends on the pack (limit and
+//! deductible options, required coverages, terms) is checked when rating.
+//!
+//! "In the future" means after the quote's effective date: the engine has no
+//! clock, so the same quote validates the same way years later.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::refdata::{vin, zip};
+
+/// The products the engine rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Product {
+    PersonalAuto,
+    HomeownersHo3,
+}
+
+impl Product {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::PersonalAuto => "personal-auto",
+            Self::HomeownersHo3 => "homeowners-ho3",
+        }
+    }
+}
+
+impl fmt::Display for Product {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A quote as entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    pub product: Product,
+    /// Two-letter state code of the risk.
+    pub state: String,
+    pub effective_date: Date,
+    pub term_months: u32,
+    /// A renewal of an existing policy (rated on the renewal pack) rather than new business.
+    #[serde(default)]
+    pub renewal: bool,
+    pub applicant: Applicant,
+    #[serde(default)]
+    pub drivers: Vec<Driver>,
+    #[serde(default)]
+    pub vehicles: Vec<Vehicle>,
+    #[serde(default)]
+    pub dwelling: Option<Dwelling>,
+    pub coverages: Vec<CoverageChoice>,
+    /// Losses in the past five years (homeowners, and auto comprehensive).
+    #[serde(default)]
+    pub prior_claims: Vec<Claim>,
+    /// Credit-based insurance score tier; only where the state allows it.
+    #[serde(default)]
+    pub credit_tier: Option<String>,
+    /// Installment plan code from the pack.
+    pub installment_plan: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    pub name: String,
+    pub address: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Driver {
+    pub name: String,
+    pub date_of_birth: Date,
+    /// Date first licensed.
+    pub license_date: Date,
+    #[serde(default)]
+    pub violations: Vec<Violation>,
+    #[serde(default)]
+    pub accidents: Vec<Accident>,
+    #[serde(default)]
+    pub good_student: bool,
+    #[serde(default)]
+    pub defensive_driving: bool,
+}
+
+/// Moving violations, as a points schedule names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ViolationKind {
+    Speeding,
+    RunningRedLight,
+    FailureToYield,
+    RecklessDriving,
+    Dui,
+    SuspendedLicense,
+    OtherMoving,
+}
+
+impl ViolationKind {
+    pub const ALL: [Self; 7] = [
+        Self::Speeding,
+        Self::RunningRedLight,
+        Self::FailureToYield,
+        Self::RecklessDriving,
+        Self::Dui,
+        Self::SuspendedLicense,
+        Self::OtherMoving,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Speeding => "speeding",
+            Self::RunningRedLight => "running-red-light",
+            Self::FailureToYield => "failure-to-yield",
+            Self::RecklessDriving => "reckless-driving",
+            Self::Dui => "dui",
+            Self::SuspendedLicense => "suspended-license",
+            Self::OtherMoving => "other-moving",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Violation {
+    pub date: Date,
+    pub kind: ViolationKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accident {
+    pub date: Date,
+    pub at_fault: bool,
+    #[serde(default)]
+    pub bodily_injury: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VehicleUse {
+    Pleasure,
+    Commute,
+    Business,
+}
+
+impl VehicleUse {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Pleasure => "pleasure",
+            Self::Commute => "commute",
+            Self::Business => "business",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vehicle {
+    /// Optional at quote time (a quote may rate on year alone); checked when given.
+    #[serde(default)]
+    pub vin: Option<String>,
+    pub year: i32,
+    #[serde(default)]
+    pub make: Option<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(rename = "use")]
+    pub usage: VehicleUse,
+    pub annual_miles: u32,
+    pub garaging_zip: String,
+    #[serde(default)]
+    pub anti_theft: bool,
+    /// Index into `drivers` of the vehicle's principal operator, whose record rates it.
+    pub principal_driver: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Construction {
+    Frame,
+    Masonry,
+    MasonryVeneer,
+    FireResistive,
+}
+
+impl Construction {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Frame => "frame",
+            Self::Masonry => "masonry",
+            Self::MasonryVeneer => "masonry-veneer",
+            Self::FireResistive => "fire-resistive",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoofType {
+    AsphaltShingle,
+    Metal,
+    Tile,
+    Slate,
+    WoodShake,
+    Flat,
+}
+
+impl RoofType {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::AsphaltShingle => "asphalt-shingle",
+            Self::Metal => "metal",
+            Self::Tile => "tile",
+            Self::Slate => "slate",
+            Self::WoodShake => "wood-shake",
+            Self::Flat => "flat",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dwelling {
+    pub year_built: i32,
+    pub construction: Construction,
+    pub protection_class: u8,
+    pub roof_age: u32,
+    pub roof_type: RoofType,
+    pub square_feet: u32,
+    /// Coverage A limit in dollars.
+    pub coverage_a: Decimal,
+}
+
+/// A coverage the agent selected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageChoice {
+    pub code: String,
+    #[serde(default)]
+    pub limit: Option<String>,
+    #[serde(default)]
+    pub deductible: Option<String>,
+    /// For per-vehicle coverages: the vehicles (indexes) it covers; all when absent.
+    #[serde(default)]
+    pub vehicles: Option<Vec<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub date: Date,
+    /// Cause of loss, for example `water`, `wind`, `theft`, `liability`.
+    pub cause: String,
+}
+
+/// One problem with a quote's input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    /// Where: `drivers[1].violations[0].date`.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// Every problem found in a quote, in field order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct InputErrors(pub Vec<InputError>);
+
+impl fmt::Display for InputErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A quote that passed [`Quote::validate`]. Only this type can be rated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidQuote(Quote);
+
+impl ValidQuote {
+    pub fn quote(&self) -> &Quote {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> Quote {
+        self.0
+    }
+}
+
+impl std::ops::Deref for ValidQuote {
+    type Target = Quote;
+    fn deref(&self) -> &Quote {
+        &self.0
+    }
+}
+
+#[derive(Default)]
+struct Problems(Vec<InputError>);
+
+impl Problems {
+    fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(InputError { path: path.into(), message: message.into() });
+    }
+
+    fn not_after(&mut self, path: String, date: Date, effective: Date) {
+        if date > effective {
+            self.push(path, format!("{date} is in the future (after the effective date {effective})"));
+        }
+    }
+}
+
+impl Quote {
+    /// Parses a quote from JSON, naming the line and column of a syntax or
+    /// shape error.
+    pub fn from_json(text: &str) -> Result<Self, InputErrors> {
+        serde_json::from_str(text)
+            .map_err(|e| InputErrors(vec![InputError { path: format!("line {} column {}", e.line(), e.column()), message: e.to_string() }]))
+    }
+
+    /// Checks everything that does not depend on a pack.
+    pub fn validate(self) -> Result<ValidQuote, InputErrors> {
+        let mut p = Problems::default();
+        let q = &self;
+        if q.state.len() != 2 || !q.state.bytes().all(|b| b.is_ascii_uppercase()) {
+            p.push("state", format!("`{}` is not a two-letter upper-case state code", q.state));
+        }
+        if q.term_months == 0 || q.term_months > 12 {
+            p.push("term_months", format!("{} is not a term of 1 to 12 months", q.term_months));
+        }
+        if q.applicant.name.trim().is_empty() {
+            p.push("applicant.name", "must not be empty");
+        }
+        check_zip(&mut p, "applicant.address.zip", &q.applicant.address.zip, &q.state);
+        if q.applicant.address.state != q.state {
+            p.push("applicant.address.state", format!("`{}` differs from the quoted state `{}`", q.applicant.address.state, q.state));
+        }
+        if q.installment_plan.trim().is_empty() {
+            p.push("installment_plan", "must not be empty");
+        }
+        let eff = q.effective_date;
+        match q.product {
+            Product::PersonalAuto => validate_auto(&mut p, q),
+            Product::HomeownersHo3 => validate_home(&mut p, q),
+        }
+        for (i, claim) in q.prior_claims.iter().enumerate() {
+            p.not_after(format!("prior_claims[{i}].date"), claim.date, eff);
+            if claim.cause.trim().is_empty() {
+                p.push(format!("prior_claims[{i}].cause"), "must not be empty");
+            }
+        }
+        if let Some(tier) = &q.credit_tier {
+            if tier.trim().is_empty() {
+                p.push("credit_tier", "must not be empty when present; leave it out when there is no credit tier");
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, c) in q.coverages.iter().enumerate() {
+            if !seen.insert(c.code.as_str()) {
+                p.push(format!("coverages[{i}].code"), format!("coverage `{}` is selected twice", c.code));
+            }
+            if let Some(vehicles) = &c.vehicles {
+                if q.product != Product::PersonalAuto {
+                    p.push(format!("coverages[{i}].vehicles"), "only personal auto coverages apply to vehicles");
+                }
+                for (j, &v) in vehicles.iter().enumerate() {
+                    if v >= q.vehicles.len() {
+                        p.push(format!("coverages[{i}].vehicles[{j}]"), format!("no vehicle {v}; the quote has {}", q.vehicles.len()));
+                    }
+                }
+            }
+        }
+        if q.coverages.is_empty() {
+            p.push("coverages", "at least one coverage must be selected");
+        }
+        if p.0.is_empty() {
+            Ok(ValidQuote(self))
+        } else {
+            Err(InputErrors(p.0))
+        }
+    }
+}
+
+fn check_zip(p: &mut Problems, path: &str, zip_code: &str, state: &str) {
+    match zip::lookup(zip_code) {
+        Ok(place) if place.state == state => {}
+        Ok(place) => p.push(path, format!("ZIP {zip_code} is in {}, not in the quoted state {state}", place.state)),
+        Err(e) => p.push(path, e.to_string()),
+    }
+}
+
+fn validate_auto(p: &mut Problems, q: &Quote) {
+    let eff = q.effective_date;
+    if q.drivers.is_empty() {
+        p.push("drivers", "a personal auto quote needs at least one driver");
+    }
+    if q.vehicles.is_empty() {
+        p.push("vehicles", "a personal auto quote needs at least one vehicle");
+    }
+    if q.dwelling.is_some() {
+        p.push("dwelling", "a personal auto quote has no dwelling");
+    }
+    for (i, d) in q.drivers.iter().enumerate() {
+        let at = |field: &str| format!("drivers[{i}].{field}");
+        if d.name.trim().is_empty() {
+            p.push(at("name"), "must not be empty");
+        }
+        p.not_after(at("date_of_birth"), d.date_of_birth, eff);
+        p.not_after(at("license_date"), d.license_date, eff);
+        if full_years(d.date_of_birth, d.license_date) < 14 {
+            p.push(at("license_date"), format!("{} is before the driver's 14th birthday", d.license_date));
+        }
+        for (j, v) in d.violations.iter().enumerate() {
+            p.not_after(format!("drivers[{i}].violations[{j}].date"), v.date, eff);
+            if v.date < d.date_of_birth {
+                p.push(format!("drivers[{i}].violations[{j}].date"), format!("{} is before the driver was born", v.date));
+            }
+        }
+        for (j, a) in d.accidents.iter().enumerate() {
+            p.not_after(format!("drivers[{i}].accidents[{j}].date"), a.date, eff);
+            if a.date < d.date_of_birth {
+                p.push(format!("drivers[{i}].accidents[{j}].date"), format!("{} is before the driver was born", a.date));
+            }
+        }
+    }
+    for (i, v) in q.vehicles.iter().enumerate() {
+        let at = |field: &str| format!("vehicles[{i}].{field}");
+        let max_year = eff.year() + 1;
+        if !(1981..=max_year).contains(&v.year) {
+            p.push(at("year"), format!("{} is not a model year from 1981 to {max_year}", v.year));
+        }
+        match v.vin.as_deref().map(vin::decode) {
+            None => {}
+            Some(Ok(decoded)) if !decoded.model_years.contains(&v.year) => {
+                p.push(
+                    at("vin"),
+                    format!(
+                        "model-year code `{}` means {}, not {}",
+                        decoded.model_year_code,
+                        decoded.model_years.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or "),
+                        v.year
+                    ),
+                );
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => p.push(at("vin"), e.to_string()),
+        }
+        if v.make.as_deref().is_some_and(|m| m.trim().is_empty()) {
+            p.push(at("make"), "must not be empty when given");
+        }
+        if v.model.as_deref().is_some_and(|m| m.trim().is_empty()) {
+            p.push(at("model"), "must not be empty when given");
+        }
+        if v.annual_miles > 150_000 {
+            p.push(at("annual_miles"), format!("{} is more than 150,000 miles a year", v.annual_miles));
+        }
+        check_zip(p, &at("garaging_zip"), &v.garaging_zip, &q.state);
+        if v.principal_driver >= q.drivers.len() {
+            p.push(at("principal_driver"), format!("no driver {}; the quote has {}", v.principal_driver, q.drivers.len()));
+        }
+    }
+}
+
+fn validate_home(p: &mut Problems, q: &Quote) {
+    if !q.drivers.is_empty() {
+        p.push("drivers", "a homeowners quote has no drivers");
+    }
+    if !q.vehicles.is_empty() {
+        p.push("vehicles", "a homeowners quote has no vehicles");
+    }
+    let Some(d) = &q.dwelling else {
+        p.push("dwelling", "a homeowners quote needs a dwelling");
+        return;
+    };
+    let eff_year = q.effective_date.year();
+    if d.year_built < 1700 || d.year_built > eff_year + 1 {
+        p.push("dwelling.year_built", format!("{} is not a year from 1700 to {}", d.year_built, eff_year + 1));
+    }
+    if !(1..=10).contains(&d.protection_class) {
+        p.push("dwelling.protection_class", format!("{} is not a protection class from 1 to 10", d.protection_class));
+    }
+    if i64::from(d.roof_age) > i64::from(eff_year - d.year_built).max(0) + 1 {
+        p.push("dwelling.roof_age", format!("a {}-year-old roof is older than the dwelling (built {})", d.roof_age, d.year_built));
+    }
+    if d.square_feet < 200 || d.square_feet > 30_000 {
+        p.push("dwelling.square_feet", format!("{} is not a living area from 200 to 30,000 square feet", d.square_feet));
+    }
+    if d.coverage_a <= Decimal::ZERO {
+        p.push("dwelling.coverage_a", "must be more than zero");
+    }
+}
+
+/// Whole years from `from` to `to` (an age).
+pub(crate) fn full_years(from: Date, to: Date) -> i64 {
+    let mut years = i64::from(to.year() - from.year());
+    if (to.month() as u8, to.day()) < (from.month() as u8, from.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// The same calendar day `years` earlier (28 February for 29 February).
+pub(crate) fn years_before(date: Date, years: i32) -> Date {
+    let year = date.year() - years;
+    date.replace_year(year).unwrap_or_else(|_| Date::from_calendar_date(year, date.month(), 28).unwrap_or(date))
+}

@@ -1,0 +1,200 @@
+//! Rating variables: the closed vocabulary a pack can rate on.
+//!
+//! A pack names variables as strings (`driver.age`); the loader resolves each
+//! to a [`Variable`] and checks its type against how it is used, so an unknown
+//! or mistyped variable is a load error with its line, not a rating-time
+//! surprise. The values come from a validated quote (see `facts`).
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+/// The type of a variable's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarType {
+    Integer,
+    Decimal,
+    Text,
+    Boolean,
+}
+
+impl fmt::Display for VarType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Text => "text",
+            Self::Boolean => "boolean",
+        })
+    }
+}
+
+/// What a variable describes, which decides when it has a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The policy as a whole (both products).
+    Policy,
+    /// The rated driver of a vehicle (personal auto).
+    Driver,
+    /// A vehicle (personal auto).
+    Vehicle,
+    /// The dwelling (homeowners).
+    Dwelling,
+    /// The coverage being rated: its limit and deductible.
+    Coverage,
+}
+
+macro_rules! variables {
+    ($( $(#[doc = $doc:literal])* $name:ident = $text:literal : $ty:ident, $scope:ident; )*) => {
+        /// A rating variable.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Variable {
+            $( $(#[doc = $doc])* $name, )*
+        }
+
+        impl Variable {
+            /// Every variable, in declaration order.
+            pub const ALL: &'static [Variable] = &[$(Variable::$name,)*];
+
+            /// The name packs use.
+            pub const fn name(self) -> &'static str {
+                match self { $(Variable::$name => $text,)* }
+            }
+
+            /// The type of its value.
+            pub const fn var_type(self) -> VarType {
+                match self { $(Variable::$name => VarType::$ty,)* }
+            }
+
+            /// What it describes.
+            pub const fn scope(self) -> Scope {
+                match self { $(Variable::$name => Scope::$scope,)* }
+            }
+
+            /// Resolves a name used in a pack.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name { $($text => Some(Variable::$name),)* _ => None }
+            }
+        }
+    };
+}
+
+variables! {
+    /// Term length in months.
+    TermMonths = "policy.term_months": Integer, Policy;
+    /// Credit-based insurance score tier, where the state allows it (`no-hit` when there is no history).
+    CreditTier = "policy.credit_tier": Text, Policy;
+    /// Claims in the five years before the effective date.
+    PriorClaims5y = "policy.prior_claims_5y": Integer, Policy;
+    /// Whether this is a renewal (`true`) or new business.
+    Renewal = "policy.renewal": Boolean, Policy;
+    /// Whole years of age at the effective date.
+    DriverAge = "driver.age": Integer, Driver;
+    /// Whole years since first licensed, at the effective date.
+    YearsLicensed = "driver.years_licensed": Integer, Driver;
+    /// Violation and at-fault accident points in the three years before the effective date (the pack's points schedule).
+    ViolationPoints3y = "driver.violation_points_3y": Integer, Driver;
+    /// At-fault accidents in the three years before the effective date.
+    AtFaultAccidents3y = "driver.at_fault_accidents_3y": Integer, Driver;
+    /// At-fault accidents with bodily injury in the three years before the effective date.
+    AtFaultInjuryAccidents3y = "driver.at_fault_injury_accidents_3y": Integer, Driver;
+    /// DUI convictions in the three years before the effective date.
+    Dui3y = "driver.dui_3y": Integer, Driver;
+    /// DUI convictions in the ten years before the effective date.
+    Dui10y = "driver.dui_10y": Integer, Driver;
+    /// Good-student status.
+    GoodStudent = "driver.good_student": Boolean, Driver;
+    /// Completed an approved defensive-driving course.
+    DefensiveDriving = "driver.defensive_driving": Boolean, Driver;
+    /// Garaging ZIP code.
+    GaragingZip = "vehicle.garaging_zip": Text, Vehicle;
+    /// Model year.
+    ModelYear = "vehicle.model_year": Integer, Vehicle;
+    /// Age in years: the effective date's year less the model year (0 for a new model).
+    VehicleAge = "vehicle.age": Integer, Vehicle;
+    /// Use: `pleasure`, `commute` or `business`.
+    VehicleUse = "vehicle.use": Text, Vehicle;
+    /// Estimated annual miles.
+    AnnualMiles = "vehicle.annual_miles": Integer, Vehicle;
+    /// Has a passive anti-theft device.
+    AntiTheft = "vehicle.anti_theft": Boolean, Vehicle;
+    /// The dwelling's ZIP code.
+    DwellingZip = "dwelling.zip": Text, Dwelling;
+    /// Coverage A (dwelling) limit in dollars.
+    CoverageA = "dwelling.coverage_a": Decimal, Dwelling;
+    /// Age in years at the effective date.
+    DwellingAge = "dwelling.age": Integer, Dwelling;
+    /// Construction: `frame`, `masonry`, `masonry-veneer`, `fire-resistive`.
+    Construction = "dwelling.construction": Text, Dwelling;
+    /// ISO public protection class, 1 (best) to 10.
+    ProtectionClass = "dwelling.protection_class": Integer, Dwelling;
+    /// Roof age in years.
+    RoofAge = "dwelling.roof_age": Integer, Dwelling;
+    /// Roof type: `asphalt-shingle`, `metal`, `tile`, `slate`, `wood-shake`, `flat`.
+    RoofType = "dwelling.roof_type": Text, Dwelling;
+    /// Living area in square feet.
+    SquareFeet = "dwelling.square_feet": Integer, Dwelling;
+    /// The coverage's selected limit, as the pack lists it (`100/300`, `300000`).
+    Limit = "coverage.limit": Text, Coverage;
+    /// The coverage's selected deductible, as the pack lists it (`500`, `2%`).
+    Deductible = "coverage.deductible": Text, Coverage;
+}
+
+impl fmt::Display for Variable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Variable {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// A variable's value for one rating unit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Value {
+    Integer(i64),
+    Decimal(Decimal),
+    Text(String),
+    Boolean(bool),
+}
+
+impl Value {
+    /// The value as a decimal, for numeric comparisons and interpolation.
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Self::Integer(n) => Some(Decimal::from(*n)),
+            Self::Decimal(d) => Some(*d),
+            Self::Text(_) | Self::Boolean(_) => None,
+        }
+    }
+
+    /// The value as an integer, for bands.
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Self::Integer(n) => Some(*n),
+            Self::Decimal(d) if d.fract().is_zero() => i64::try_from(*d).ok(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Integer(n) => write!(f, "{n}"),
+            Self::Decimal(d) => write!(f, "{d}"),
+            Self::Text(t) => f.write_str(t),
+            Self::Boolean(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}

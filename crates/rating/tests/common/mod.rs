@@ -1,0 +1,118 @@
+//! A small Illinois auto pack built in memory, and helpers to break it.
+#![allow(dead_code, reason = "each test file uses a different part of the helpers")]
+
+use uw_rating::{compile, LoadMode, PackError, PackFiles, Quote, RatePack, ValidQuote};
+
+pub const MANIFEST: &str = r#"format = 1
+id = "test-auto"
+state = "IL"
+product = "personal-auto"
+version = "1"
+terms = [12]
+
+[effective]
+new_business = 2026-01-01
+renewal = 2026-01-01
+
+[filing]
+reference = "TEST-1"
+type = "informational"
+
+[rounding]
+coverage = { places = 2, mode = "half-up" }
+
+[points]
+speeding = 1
+running-red-light = 1
+failure-to-yield = 1
+reckless-driving = 2
+dui = 2
+suspended-license = 2
+other-moving = 1
+at-fault-accident = 1
+
+[tables.territory]
+file = "territory.csv"
+keys = [{ column = "zip", match = "exact" }]
+
+[tables.record]
+file = "record.csv"
+keys = [{ column = "points", match = "band" }]
+
+[[coverages]]
+code = "BI"
+name = "Bodily injury"
+per = "vehicle"
+required = true
+limits = ["25/50", "100/300"]
+steps = [
+  { op = "base", value = "30" },
+  { op = "lookup", table = "territory", keys = ["vehicle.garaging_zip"] },
+  { op = "lookup", table = "record", keys = ["driver.violation_points_3y"] },
+]
+
+[[coverages]]
+code = "PD"
+name = "Property damage"
+per = "vehicle"
+required = true
+steps = [{ op = "base", value = "100" }]
+
+[[installment_plans]]
+code = "pay-in-full"
+name = "Pay in full"
+installments = 1
+"#;
+
+pub const TERRITORY: &str = "zip,value,label\n60601,1.93,Chicago Loop\n62701,1.00,Springfield\n";
+pub const RECORD: &str = "points_from,points_to,value\n0,0,0.85\n1,,1.20\n";
+
+pub fn files(manifest: &str) -> PackFiles {
+    PackFiles::in_memory("packs/test-auto")
+        .with_file("manifest.toml", manifest)
+        .with_file("territory.csv", TERRITORY)
+        .with_file("record.csv", RECORD)
+}
+
+pub fn pack() -> RatePack {
+    compile(&files(MANIFEST), LoadMode::Draft).expect("the test pack compiles")
+}
+
+/// The 1-based line where `needle` (which may span lines) first starts.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in the text"));
+    text[..at].matches('\n').count() + 1
+}
+
+/// Compiles and checks the error names `file:line` and contains `needle`.
+pub fn check_error(files: PackFiles, file_line: &str, needle: &str) -> PackError {
+    let err = compile(&files, LoadMode::Draft).expect_err("the pack must not compile");
+    let text = err.to_string();
+    assert!(text.starts_with(&format!("packs/test-auto/{file_line}:")), "error `{text}` should start with packs/test-auto/{file_line}:");
+    assert!(text.contains(needle), "error `{text}` should mention `{needle}`");
+    err
+}
+
+pub const QUOTE: &str = r#"{
+  "product": "personal-auto",
+  "state": "IL",
+  "effective_date": "2026-03-01",
+  "term_months": 12,
+  "applicant": { "name": "Pat Doe", "address": { "street": "1 Main St", "city": "Chicago", "state": "IL", "zip": "60601" } },
+  "drivers": [
+    { "name": "Pat Doe", "date_of_birth": "1980-05-05", "license_date": "1998-06-01" }
+  ],
+  "vehicles": [
+    { "year": 2020, "use": "commute", "annual_miles": 12000, "garaging_zip": "60601", "principal_driver": 0 }
+  ],
+  "coverages": [ { "code": "BI", "limit": "100/300" }, { "code": "PD" } ],
+  "installment_plan": "pay-in-full"
+}"#;
+
+pub fn quote() -> Quote {
+    Quote::from_json(QUOTE).expect("the test quote parses")
+}
+
+pub fn valid(q: Quote) -> ValidQuote {
+    q.validate().expect("the test quote is valid")
+}

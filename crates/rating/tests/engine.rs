@@ -1,0 +1,189 @@
+//! Rating through the public API on the in-memory test pack.
+
+mod common;
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use uw_rating::{compile, rate, Action, LoadMode, Operation, PackFiles, RatingError};
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal")
+}
+
+#[test]
+fn public_example_rounds_half_up_in_decimal() {
+    // BI: 30 x 1.93 (territory 60601) x 0.85 (clean record) = 49.215 exactly,
+    // which rounds half up to 49.22; binary floating point gives 49.2149...
+    let rating = rate(&common::pack(), &common::valid(common::quote())).expect("rates");
+    let bi = &rating.coverages[0];
+    assert_eq!((&*bi.coverage, bi.premium), ("BI", dec("49.22")));
+    assert_eq!(bi.worksheet.iter().map(|l| l.value).collect::<Vec<_>>(), vec![dec("30"), dec("1.93"), dec("0.85"), dec("49.22")]);
+    assert_eq!(bi.worksheet[1].label.as_deref(), Some("Chicago Loop"));
+    assert_eq!(bi.worksheet[1].key.as_deref(), Some("vehicle.garaging_zip=60601"));
+    assert_eq!(rating.coverages[1].premium, dec("100.00"));
+    assert_eq!(rating.total, dec("149.22"));
+    assert!(rating.draft, "the in-memory pack is unsigned");
+    assert_eq!(rating.decision.action, Action::Accept);
+    assert_eq!(rating.installments.installments.len(), 1);
+    assert_eq!(rating.installments.installments[0].amount, dec("149.22"));
+}
+
+#[test]
+fn interpolation_matches_the_homeowners_manual_example() {
+    // A $90,500 limit between rows $90,000 = $229 and $91,000 = $233 rates
+    // at 229 + 500/1,000 x 4 = $231.
+    let manifest = r#"format = 1
+id = "test-home"
+state = "IL"
+product = "homeowners-ho3"
+version = "1"
+terms = [12]
+
+[effective]
+new_business = 2026-01-01
+renewal = 2026-01-01
+
+[filing]
+reference = "TEST-H"
+type = "informational"
+
+[rounding]
+coverage = { places = 0, mode = "half-up" }
+
+[tables.aoi]
+file = "aoi.csv"
+keys = [{ column = "coverage_a", match = "interpolate" }]
+
+[[coverages]]
+code = "DWELLING"
+name = "Dwelling"
+per = "policy"
+required = true
+steps = [{ op = "base", table = "aoi", keys = ["dwelling.coverage_a"] }]
+
+[[coverages]]
+code = "LIABILITY"
+name = "Personal liability"
+per = "policy"
+required = true
+limits = ["100000"]
+steps = [{ op = "base", value = "0" }]
+
+[[installment_plans]]
+code = "pay-in-full"
+name = "Pay in full"
+installments = 1
+"#;
+    let pack = compile(
+        &PackFiles::in_memory("packs/test-home")
+            .with_file("manifest.toml", manifest)
+            .with_file("aoi.csv", "coverage_a,value\n90000,229\n91000,233\n"),
+        LoadMode::Draft,
+    )
+    .expect("compiles");
+    let quote = |coverage_a: &str| {
+        uw_rating::Quote::from_json(&format!(
+            r#"{{ "product": "homeowners-ho3", "state": "IL", "effective_date": "2026-03-01", "term_months": 12,
+                 "applicant": {{ "name": "Pat Doe", "address": {{ "street": "1 Main St", "city": "Chicago", "state": "IL", "zip": "60601" }} }},
+                 "dwelling": {{ "year_built": 1990, "construction": "frame", "protection_class": 3, "roof_age": 5, "roof_type": "asphalt-shingle", "square_feet": 1800, "coverage_a": "{coverage_a}" }},
+                 "coverages": [ {{ "code": "DWELLING" }}, {{ "code": "LIABILITY", "limit": "100000" }} ],
+                 "installment_plan": "pay-in-full" }}"#
+        ))
+        .expect("parses")
+        .validate()
+        .expect("valid")
+    };
+    let rating = rate(&pack, &quote("90500")).expect("rates");
+    let line = &rating.coverages[0].worksheet[0];
+    assert_eq!(line.value, dec("231"));
+    assert_eq!(line.note.as_deref(), Some("interpolated between 90000 = 229 and 91000 = 233"));
+    assert_eq!(rate(&pack, &quote("91000")).expect("rates").coverages[0].premium, dec("233"));
+    let err = rate(&pack, &quote("95000")).expect_err("outside the table");
+    assert!(err.to_string().contains("dwelling.coverage_a=95000: no row of table `aoi` matches"), "{err}");
+}
+
+#[test]
+fn violations_raise_the_record_factor_and_refer_nothing_here() {
+    let mut q = common::quote();
+    q.drivers[0]
+        .violations
+        .push(uw_rating::quote::Violation { date: time::macros::date!(2025 - 06 - 01), kind: uw_rating::quote::ViolationKind::Speeding });
+    let rating = rate(&common::pack(), &common::valid(q)).expect("rates");
+    // 30 x 1.93 x 1.20 = 69.48.
+    assert_eq!(rating.coverages[0].premium, dec("69.48"));
+}
+
+#[test]
+fn pack_dependent_input_errors_name_the_field() {
+    let pack = common::pack();
+    let mut q = common::quote();
+    q.coverages[0].limit = Some("1000/2000".into());
+    q.coverages.remove(1);
+    q.installment_plan = "monthly".into();
+    q.term_months = 6;
+    let err = rate(&pack, &common::valid(q)).expect_err("several problems");
+    let RatingError::Input(errors) = err else { panic!("an input error") };
+    let text = errors.to_string();
+    for expected in [
+        "term_months: 6 months is not a term this pack offers ([12])",
+        "installment_plan: `monthly` is not one of pay-in-full",
+        "coverages[0].limit: `1000/2000` is not one of 25/50, 100/300",
+        "coverages: PD (Property damage) is required",
+    ] {
+        assert!(text.contains(expected), "`{text}` should contain `{expected}`");
+    }
+}
+
+#[test]
+fn an_unrated_zip_is_an_input_error_naming_the_vehicle() {
+    let mut q = common::quote();
+    q.vehicles[0].garaging_zip = "60602".into();
+    let err = rate(&common::pack(), &common::valid(q)).expect_err("60602 is not in the territory table");
+    assert_eq!(err.to_string(), "vehicles[0] (coverages[0] BI): vehicle.garaging_zip=60602: no row of table `territory` matches");
+}
+
+#[test]
+fn quote_validation_reports_every_problem_with_its_path() {
+    let mut q = common::quote();
+    q.state = "Xx".into();
+    q.drivers[0]
+        .violations
+        .push(uw_rating::quote::Violation { date: time::macros::date!(2027 - 01 - 01), kind: uw_rating::quote::ViolationKind::Dui });
+    q.vehicles[0].vin = Some("1G4AH59H45G118341".into());
+    q.vehicles[0].garaging_zip = "94110".into();
+    q.vehicles[0].principal_driver = 3;
+    let errors = q.validate().expect_err("invalid");
+    let text = errors.to_string();
+    for expected in [
+        "state: `Xx` is not a two-letter",
+        "applicant.address.zip: ZIP 60601 is in IL, not in the quoted state Xx",
+        "drivers[0].violations[0].date: 2027-01-01 is in the future (after the effective date 2026-03-01)",
+        "vehicles[0].vin: model-year code `5` means 2005, not 2020",
+        "vehicles[0].garaging_zip: ZIP 94110 is in CA, not in the quoted state Xx",
+        "vehicles[0].principal_driver: no driver 3; the quote has 1",
+    ] {
+        assert!(text.contains(expected), "`{text}` should contain `{expected}`");
+    }
+}
+
+#[test]
+fn worksheet_operations_replay_to_each_premium() {
+    let rating = rate(&common::pack(), &common::valid(common::quote())).expect("rates");
+    for c in &rating.coverages {
+        let mut running = Decimal::ZERO;
+        for line in &c.worksheet {
+            running = match line.operation {
+                Operation::Base | Operation::Round | Operation::Minimum => line.value,
+                Operation::Factor | Operation::Multiply | Operation::RiskFactor => running * line.value,
+                Operation::Add => running + line.value,
+                Operation::AtLeast => running.max(line.value),
+                Operation::AtMost => running.min(line.value),
+                Operation::Discount => running * (Decimal::ONE - line.value),
+                Operation::Surcharge => running * (Decimal::ONE + line.value),
+            };
+            assert_eq!(running, line.subtotal, "{}: {line:?}", c.coverage);
+        }
+        assert_eq!(running, c.premium);
+    }
+}
