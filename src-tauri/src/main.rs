@@ -88,7 +88,7 @@ impl From<QuoteOutcome> for QuoteView {
                         .into_iter()
                         .map(|l| WorksheetLineView {
                             step: l.step.to_string(),
-                            key: l.key,
+                            key: l.key.map(|k| k.to_string()),
                             label: l.label.map(|x| x.to_string()),
                             value: l.value.to_string(),
                             subtotal: l.subtotal.to_string(),

@@ -255,7 +255,7 @@ fn table(r: &Rating) -> String {
         for l in &c.worksheet {
             let what = match (&l.table, &l.key) {
                 (Some(t), Some(k)) => format!("{t} [{k}]"),
-                (None, Some(k)) => k.clone(),
+                (None, Some(k)) => k.to_string(),
                 _ => String::new(),
             };
             let label = l.label.as_deref().map(|x| format!(" {x}")).unwrap_or_default();

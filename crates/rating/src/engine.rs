@@ -19,7 +19,7 @@ use time::Date;
 use crate::error::RatingError;
 use crate::pack::jurisdiction::Statutory;
 use crate::pack::{Action, Adjustment, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
-use crate::quote::{full_years, years_before, CoverageChoice, InputError, InputErrors, Product, ValidQuote, ViolationKind};
+use crate::quote::{full_years, years_before, InputError, InputErrors, Product, ValidQuote, ViolationKind};
 use crate::variable::{Value, Variable};
 
 /// A quote's full rating.
@@ -89,9 +89,10 @@ pub struct WorksheetLine {
     pub operation: Operation,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Arc<str>>,
-    /// The rating variables and values used as the key.
+    /// The rating variables and values used as the key, or the code of a
+    /// discount or surcharge.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<LineKey>,
     /// The table row's label (a territory name, say).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<Arc<str>>,
@@ -101,6 +102,30 @@ pub struct WorksheetLine {
     /// How the value was reached: an interpolation, a rounding rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// What a worksheet line was keyed by; shown as `var=value, var=value` or a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKey {
+    One(Variable, Value),
+    Two(Variable, Value, Variable, Value),
+    Code(Arc<str>),
+}
+
+impl std::fmt::Display for LineKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::One(k, v) => write!(f, "{k}={v}"),
+            Self::Two(k1, v1, k2, v2) => write!(f, "{k1}={v1}, {k2}={v2}"),
+            Self::Code(code) => f.write_str(code),
+        }
+    }
+}
+
+impl Serialize for LineKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -177,15 +202,33 @@ pub struct Reason {
 
 const N_VARS: usize = Variable::ALL.len();
 
+/// What a unit of facts describes, for messages and reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    Vehicle(usize),
+    Driver(usize),
+    Dwelling,
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Vehicle(i) => write!(f, "vehicles[{i}]"),
+            Self::Driver(i) => write!(f, "drivers[{i}]"),
+            Self::Dwelling => f.write_str("dwelling"),
+        }
+    }
+}
+
 /// The values of every variable for one rating unit.
 #[derive(Debug, Clone)]
 struct Facts {
     values: [Option<Value>; N_VARS],
-    subject: String,
+    subject: Subject,
 }
 
 impl Facts {
-    fn new(subject: String) -> Self {
+    fn new(subject: Subject) -> Self {
         Self { values: std::array::from_fn(|_| None), subject }
     }
 
@@ -202,12 +245,12 @@ fn count(n: usize) -> Value {
     Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn policy_facts(q: &ValidQuote, subject: String) -> Facts {
+fn policy_facts(q: &ValidQuote, subject: Subject) -> Facts {
     let mut f = Facts::new(subject);
     f.set(Variable::TermMonths, Value::Integer(i64::from(q.term_months)));
     // A missing credit history is the `no-hit` tier, which state law (Texas
     // 559.052) defines as neutral; packs rate it explicitly.
-    f.set(Variable::CreditTier, Value::Text(q.credit_tier.clone().unwrap_or_else(|| "no-hit".to_owned())));
+    f.set(Variable::CreditTier, Value::Text(Arc::from(q.credit_tier.as_deref().unwrap_or("no-hit"))));
     let five_years_ago = years_before(q.effective_date, 5);
     f.set(Variable::PriorClaims5y, count(q.prior_claims.iter().filter(|c| c.date > five_years_ago).count()));
     f.set(Variable::Renewal, Value::Boolean(q.renewal));
@@ -240,23 +283,23 @@ fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
 
 fn vehicle_facts(f: &mut Facts, q: &ValidQuote, vehicle: usize) {
     let v = &q.vehicles[vehicle];
-    f.set(Variable::GaragingZip, Value::Text(v.garaging_zip.clone()));
+    f.set(Variable::GaragingZip, Value::Text(Arc::from(v.garaging_zip.as_str())));
     f.set(Variable::ModelYear, Value::Integer(i64::from(v.year)));
     f.set(Variable::VehicleAge, Value::Integer(i64::from(q.effective_date.year() - v.year).max(0)));
-    f.set(Variable::VehicleUse, Value::Text(v.usage.name().to_owned()));
+    f.set(Variable::VehicleUse, Value::Text(Arc::from(v.usage.name())));
     f.set(Variable::AnnualMiles, Value::Integer(i64::from(v.annual_miles)));
     f.set(Variable::AntiTheft, Value::Boolean(v.anti_theft));
 }
 
 fn dwelling_facts(f: &mut Facts, q: &ValidQuote) {
     let Some(d) = &q.dwelling else { return };
-    f.set(Variable::DwellingZip, Value::Text(q.applicant.address.zip.clone()));
+    f.set(Variable::DwellingZip, Value::Text(Arc::from(q.applicant.address.zip.as_str())));
     f.set(Variable::CoverageA, Value::Decimal(d.coverage_a));
     f.set(Variable::DwellingAge, Value::Integer(i64::from(q.effective_date.year() - d.year_built).max(0)));
-    f.set(Variable::Construction, Value::Text(d.construction.name().to_owned()));
+    f.set(Variable::Construction, Value::Text(Arc::from(d.construction.name())));
     f.set(Variable::ProtectionClass, Value::Integer(i64::from(d.protection_class)));
     f.set(Variable::RoofAge, Value::Integer(i64::from(d.roof_age)));
-    f.set(Variable::RoofType, Value::Text(d.roof_type.name().to_owned()));
+    f.set(Variable::RoofType, Value::Text(Arc::from(d.roof_type.name())));
     f.set(Variable::SquareFeet, Value::Integer(i64::from(d.square_feet)));
 }
 
@@ -268,14 +311,14 @@ fn rating_units(pack: &RatePack, q: &ValidQuote) -> Vec<Facts> {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let mut f = policy_facts(q, format!("vehicles[{i}]"));
+                let mut f = policy_facts(q, Subject::Vehicle(i));
                 driver_facts(pack, &mut f, q, v.principal_driver);
                 vehicle_facts(&mut f, q, i);
                 f
             })
             .collect(),
         Product::HomeownersHo3 => {
-            let mut f = policy_facts(q, "dwelling".to_owned());
+            let mut f = policy_facts(q, Subject::Dwelling);
             dwelling_facts(&mut f, q);
             vec![f]
         }
@@ -283,22 +326,23 @@ fn rating_units(pack: &RatePack, q: &ValidQuote) -> Vec<Facts> {
 }
 
 /// Units for underwriting: every vehicle with every driver, so a rule on any
-/// driver's record fires whichever vehicle they drive.
-fn underwriting_units(pack: &RatePack, q: &ValidQuote) -> Vec<Facts> {
+/// driver's record fires whichever vehicle they drive. Built from the rating
+/// units, whose text values are shared rather than copied.
+fn underwriting_units(pack: &RatePack, q: &ValidQuote, rating_units: &[Facts]) -> Vec<Facts> {
     match q.product {
         Product::PersonalAuto => {
-            let mut units = Vec::with_capacity(q.drivers.len() * q.vehicles.len());
+            let mut units = Vec::with_capacity(q.drivers.len() * rating_units.len());
             for d in 0..q.drivers.len() {
-                for v in 0..q.vehicles.len() {
-                    let mut f = policy_facts(q, format!("drivers[{d}]"));
+                for unit in rating_units {
+                    let mut f = unit.clone();
+                    f.subject = Subject::Driver(d);
                     driver_facts(pack, &mut f, q, d);
-                    vehicle_facts(&mut f, q, v);
                     units.push(f);
                 }
             }
             units
         }
-        Product::HomeownersHo3 => rating_units(pack, q),
+        Product::HomeownersHo3 => rating_units.to_vec(),
     }
 }
 
@@ -338,17 +382,12 @@ fn eligible(adjustment: &Adjustment, facts: &Facts) -> bool {
     }
 }
 
-fn key_text(keys: &[Variable], values: &[&Value]) -> String {
-    let mut s = String::new();
-    for (i, (k, v)) in keys.iter().zip(values).enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push_str(k.name());
-        s.push('=');
-        s.push_str(&v.to_string());
+fn line_key(keys: &[Variable], values: &[&Value]) -> LineKey {
+    match (keys, values) {
+        ([k1, k2], [v1, v2]) => LineKey::Two(*k1, (*v1).clone(), *k2, (*v2).clone()),
+        ([k, ..], [v, ..]) => LineKey::One(*k, (*v).clone()),
+        _ => LineKey::Code(Arc::from("")),
     }
-    s
 }
 
 /// Checks the parts of a quote that depend on the pack.
@@ -365,6 +404,12 @@ fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError
     }
     let mut problems = Vec::new();
     let mut push = |path: String, message: String| problems.push(InputError { path, message });
+    if q.credit_tier.is_some() {
+        let law = crate::pack::jurisdiction::for_state(&info.state, info.product);
+        if let Some((_, why)) = law.forbidden.iter().find(|(v, _)| *v == Variable::CreditTier) {
+            push("credit_tier".into(), format!("must be left out in {}: {why}", info.state));
+        }
+    }
     if !info.terms.contains(&q.term_months) {
         push("term_months".into(), format!("{} months is not a term this pack offers ({:?})", q.term_months, info.terms));
     }
@@ -429,7 +474,7 @@ fn risk_scores(pack: &RatePack, units: &[Facts]) -> (Option<RiskScore>, Vec<Deci
         for f in &model.features {
             let value = unit.get(f.var).cloned().unwrap_or(Value::Integer(0));
             let x = match (&value, &f.level) {
-                (Value::Text(t), Some(level)) => Decimal::from(u8::from(t == level)),
+                (Value::Text(t), Some(level)) => Decimal::from(u8::from(**t == **level)),
                 (Value::Boolean(b), _) => Decimal::from(u8::from(*b)),
                 (v, _) => v.as_decimal().unwrap_or(Decimal::ZERO),
             };
@@ -452,7 +497,7 @@ fn risk_scores(pack: &RatePack, units: &[Facts]) -> (Option<RiskScore>, Vec<Deci
         let capped = relativity.clamp(model.min_factor, model.max_factor).round_dp(4);
         relativities.push(if model.usage == RiskUsage::Rate { capped } else { Decimal::ONE });
         let score = RiskScore {
-            unit: unit.subject.clone(),
+            unit: unit.subject.to_string(),
             frequency,
             relativity,
             capped_relativity: capped,
@@ -502,7 +547,7 @@ impl Running<'_> {
 /// Rates a validated quote with a pack.
 pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
     check_against_pack(pack, quote)?;
-    let units = rating_units(pack, quote);
+    let mut units = rating_units(pack, quote);
     let (risk, relativities) = risk_scores(pack, &units);
     let risk_label: Arc<str> = Arc::from("risk score");
     let mut coverages = Vec::new();
@@ -514,10 +559,14 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
             (Per::Vehicle, _) => choice.vehicles.clone().unwrap_or_else(|| (0..units.len()).collect()),
             (Per::Policy, _) => vec![0],
         };
+        let limit = choice.limit.as_deref().map(|l| Value::Text(Arc::from(l)));
+        let deductible = choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d)));
         for ui in unit_indexes {
-            let mut facts = units[ui].clone();
-            set_coverage_facts(&mut facts, choice);
-            match rate_coverage(pack, ci, &facts, relativities[ui], &risk_label) {
+            let facts = &mut units[ui];
+            facts.values[Variable::Limit as usize].clone_from(&limit);
+            facts.values[Variable::Deductible as usize].clone_from(&deductible);
+            let facts = &units[ui];
+            match rate_coverage(pack, ci, facts, relativities[ui], &risk_label) {
                 Ok((premium, worksheet)) => coverages.push(CoveragePremium {
                     coverage: cov.code.clone(),
                     name: cov.name.clone(),
@@ -547,7 +596,7 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
     let minimum_premium_adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - premium_total).max(Decimal::ZERO));
     let total = premium_total + minimum_premium_adjustment;
     let installments = schedule(pack, quote, total);
-    let decision = decide(pack, quote, risk.as_ref());
+    let decision = decide(pack, quote, &units, risk.as_ref());
     Ok(Rating {
         pack_id: pack.id().to_owned(),
         pack_digest: pack.digest().to_hex(),
@@ -560,11 +609,6 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
         risk,
         decision,
     })
-}
-
-fn set_coverage_facts(facts: &mut Facts, choice: &CoverageChoice) {
-    facts.values[Variable::Limit as usize] = choice.limit.clone().map(Value::Text);
-    facts.values[Variable::Deductible as usize] = choice.deductible.clone().map(Value::Text);
 }
 
 /// One coverage for one unit; `Err` names the value no table row matches.
@@ -590,7 +634,7 @@ fn rate_coverage(
                     values.push(facts.get(*k).ok_or_else(|| format!("{k} has no value for this quote, but table `{}` needs it", t.name))?);
                 }
                 let found =
-                    t.lookup(&values).ok_or_else(|| format!("{}: no row of table `{}` matches", key_text(keys, &values), t.name))?;
+                    t.lookup(&values).ok_or_else(|| format!("{}: no row of table `{}` matches", line_key(keys, &values), t.name))?;
                 let base = matches!(step.kind, StepKind::BaseTable { .. });
                 run.subtotal = if base { found.value } else { run.subtotal * found.value };
                 let note = found.between.map(|((x0, y0), (x1, y1))| format!("interpolated between {x0} = {y0} and {x1} = {y1}"));
@@ -598,7 +642,7 @@ fn rate_coverage(
                     step: step.label.clone(),
                     operation: if base { Operation::Base } else { Operation::Factor },
                     table: Some(t.name.clone()),
-                    key: Some(key_text(keys, &values)),
+                    key: Some(line_key(keys, &values)),
                     label: found.label,
                     value: found.value,
                     subtotal: run.subtotal,
@@ -637,7 +681,7 @@ fn rate_coverage(
             run.subtotal *= if operation == Operation::Discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate };
             run.push(&a.name, operation, a.rate);
             if let Some(line) = run.lines.last_mut() {
-                line.key = Some(a.code.to_string());
+                line.key = Some(LineKey::Code(a.code.clone()));
             }
             run.step_round();
         }
@@ -670,9 +714,9 @@ fn rate_coverage(
     Ok((run.subtotal, run.lines))
 }
 
-fn decide(pack: &RatePack, quote: &ValidQuote, risk: Option<&RiskScore>) -> Decision {
+fn decide(pack: &RatePack, quote: &ValidQuote, rating_units: &[Facts], risk: Option<&RiskScore>) -> Decision {
     let mut reasons = BTreeSet::new();
-    let units = underwriting_units(pack, quote);
+    let units = underwriting_units(pack, quote, rating_units);
     for rule in &pack.underwriting {
         for unit in &units {
             if holds(&rule.when, unit) {
@@ -680,7 +724,7 @@ fn decide(pack: &RatePack, quote: &ValidQuote, risk: Option<&RiskScore>) -> Deci
                     code: rule.code.clone(),
                     action: rule.action,
                     message: rule.message.clone(),
-                    subject: unit.subject.clone(),
+                    subject: unit.subject.to_string(),
                 });
             }
         }

@@ -6,6 +6,7 @@
 //! surprise. The values come from a validated quote (see `facts`).
 
 use std::fmt;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
@@ -158,7 +159,9 @@ impl Serialize for Variable {
 pub enum Value {
     Integer(i64),
     Decimal(Decimal),
-    Text(String),
+    /// Shared text: rating clones values into many worksheet lines, and a
+    /// reference count is cheaper than a copy.
+    Text(Arc<str>),
     Boolean(bool),
 }
 
@@ -178,6 +181,24 @@ impl Value {
             Self::Integer(n) => Some(*n),
             Self::Decimal(d) if d.fract().is_zero() => i64::try_from(*d).ok(),
             _ => None,
+        }
+    }
+}
+
+impl Value {
+    /// Text a value matches in an exact-key table, without allocating for
+    /// text and booleans; integers are written into `buf`.
+    pub(crate) fn exact_key<'a>(&'a self, buf: &'a mut String) -> &'a str {
+        match self {
+            Self::Text(t) => t,
+            Self::Boolean(true) => "true",
+            Self::Boolean(false) => "false",
+            Self::Integer(_) | Self::Decimal(_) => {
+                use std::fmt::Write as _;
+                buf.clear();
+                let _ = write!(buf, "{self}");
+                buf
+            }
         }
     }
 }

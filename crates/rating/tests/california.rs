@@ -75,7 +75,7 @@ fn good_driver_rate(r: &Rating) -> Option<Decimal> {
         .coverages
         .iter()
         .map(|c| {
-            c.worksheet.iter().find(|l| l.operation == Operation::Discount && l.key.as_deref() == Some("good-driver")).map(|l| l.value)
+            c.worksheet.iter().find(|l| l.operation == Operation::Discount && l.key.as_ref().is_some_and(|k| k.to_string() == "good-driver")).map(|l| l.value)
         })
         .collect();
     assert!(rates.iter().all(|x| x == &rates[0]), "the discount applies to all coverages or none: {rates:?}");
@@ -146,4 +146,13 @@ fn a_california_pack_that_uses_credit_fails_to_load() {
     let text = err.to_string();
     assert!(text.starts_with(&format!("{}:{}:", dir().join("manifest.toml").display(), manifest.lines().count() + 6)), "{text}");
     assert!(text.contains("policy.credit_tier is forbidden in CA"), "{text}");
+}
+
+#[test]
+fn a_california_quote_with_a_credit_tier_is_refused() {
+    let pack = pack();
+    let mut q = quote(&pack, date!(1998 - 06 - 01), vec![], vec![]);
+    q.credit_tier = Some("excellent".into());
+    let err = rate(&pack, &q.validate().expect("valid apart from the pack")).expect_err("credit is not allowed");
+    assert!(err.to_string().contains("credit_tier: must be left out in CA: California does not allow credit"), "{err}");
 }

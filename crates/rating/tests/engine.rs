@@ -20,7 +20,7 @@ fn public_example_rounds_half_up_in_decimal() {
     assert_eq!((&*bi.coverage, bi.premium), ("BI", dec("49.22")));
     assert_eq!(bi.worksheet.iter().map(|l| l.value).collect::<Vec<_>>(), vec![dec("30"), dec("1.93"), dec("0.85"), dec("49.22")]);
     assert_eq!(bi.worksheet[1].label.as_deref(), Some("Chicago Loop"));
-    assert_eq!(bi.worksheet[1].key.as_deref(), Some("vehicle.garaging_zip=60601"));
+    assert_eq!(bi.worksheet[1].key.as_ref().map(ToString::to_string).as_deref(), Some("vehicle.garaging_zip=60601"));
     assert_eq!(rating.coverages[1].premium, dec("100.00"));
     assert_eq!(rating.total, dec("149.22"));
     assert!(rating.draft, "the in-memory pack is unsigned");

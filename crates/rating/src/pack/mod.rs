@@ -1138,7 +1138,7 @@ fn condition(ctx: &Ctx<'_>, c: &Spanned<RawCondition>, field: &str, resolve: &Re
             (VarType::Integer, toml::Value::Integer(n)) => Value::Integer(*n),
             (VarType::Decimal, toml::Value::Integer(n)) => Value::Decimal(Decimal::from(*n)),
             (VarType::Decimal, toml::Value::String(s)) => Value::Decimal(Decimal::from_str(s).map_err(|_| bad())?),
-            (VarType::Text, toml::Value::String(s)) => Value::Text(s.clone()),
+            (VarType::Text, toml::Value::String(s)) => Value::Text(Arc::from(s.as_str())),
             (VarType::Boolean, toml::Value::Boolean(b)) => Value::Boolean(*b),
             _ => return Err(bad()),
         })

@@ -152,10 +152,11 @@ impl Table {
     /// The value for `values` (one per key), or `None` when no row matches.
     pub(crate) fn lookup(&self, values: &[&Value]) -> Option<Found> {
         let mut node = &self.root;
+        let mut buf = String::new();
         for value in values {
             match node {
                 Node::Leaf(_) => return None,
-                Node::Exact(map) => node = map.get(value.to_string().as_str())?,
+                Node::Exact(map) => node = map.get(value.exact_key(&mut buf))?,
                 Node::Bands(bands) => {
                     let n = value.as_integer()?;
                     let i = bands.partition_point(|b| b.to.is_some_and(|to| to < n));

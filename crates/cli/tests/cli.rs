@@ -1,0 +1,145 @@
+//! The `uw` binary end to end: output, exit status (0 ok, 2 invalid input,
+//! 3 pack error) and messages that name the field, file or line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn uw(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_uw")).args(args).current_dir(root()).output().expect("run uw")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn rate_prints_the_worksheet_as_json() {
+    let o = uw(&["rate", "--quote", "rate-packs/examples/ca-personal-auto/01-good-driver.json", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(json["pack_id"].as_str().is_some_and(|id| id.starts_with("ca-personal-auto/2026.1@")), "{json}");
+    assert_eq!(json["pack_digest"].as_str().map(str::len), Some(64));
+    assert_eq!(json["draft"], false);
+    let coverages = json["coverages"].as_array().expect("coverages");
+    assert!(!coverages.is_empty());
+    for c in coverages {
+        assert!(c["premium"].is_string(), "money is a decimal string: {c}");
+        let lines = c["worksheet"].as_array().expect("worksheet");
+        assert!(lines.iter().all(|l| l["value"].is_string() && l["subtotal"].is_string()));
+    }
+    assert!(json["risk"]["contributions"].as_array().is_some_and(|c| !c.is_empty()));
+    assert!(json["decision"]["action"].is_string());
+    assert!(json["total"].is_string());
+}
+
+#[test]
+fn rate_table_format_shows_the_total_and_decision() {
+    let o = uw(&["rate", "--quote", "rate-packs/examples/fl-homeowners-ho3/03-key-west-500-hurricane.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("HURRICANE"), "{text}");
+    assert!(text.contains("TOTAL"), "{text}");
+    assert!(text.contains("decision"), "{text}");
+}
+
+#[test]
+fn invalid_quotes_exit_2_naming_the_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("q.json");
+    let text = std::fs::read_to_string(root().join("rate-packs/examples/ca-personal-auto/01-good-driver.json")).expect("example");
+    let mut quote: serde_json::Value = serde_json::from_str(&text).expect("json");
+    quote["drivers"][0]["violations"] = serde_json::json!([{ "date": "2099-01-01", "kind": "speeding" }]);
+    std::fs::write(&path, quote.to_string()).expect("write");
+    let o = uw(&["rate", "--quote", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("drivers[0].violations[0].date: 2099-01-01 is in the future"), "{}", stderr(&o));
+
+    std::fs::write(&path, "{ \"product\": \"personal-auto\",\n  \"state\": 7 }").expect("write");
+    let o = uw(&["rate", "--quote", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 2 column"), "{}", stderr(&o));
+}
+
+#[test]
+fn pack_errors_exit_3_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("ca-personal-auto");
+    std::fs::create_dir(&pack).expect("mkdir");
+    for entry in std::fs::read_dir(root().join("rate-packs/ca-personal-auto")).expect("pack") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), pack.join(entry.file_name())).expect("copy");
+    }
+    let o = uw(&["pack", "verify", pack.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "an intact copy verifies: {}", stderr(&o));
+
+    // Any change breaks the signature.
+    let territory = pack.join("territory.csv");
+    let text = std::fs::read_to_string(&territory).expect("read");
+    std::fs::write(&territory, text.replacen(",1.42,", ",1.40,", 1)).expect("write");
+    let o = uw(&["pack", "verify", pack.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("SIGNATURE: it signs digest"), "{}", stderr(&o));
+
+    // A malformed row names its file and line, even in draft mode.
+    std::fs::write(&territory, text.replacen(",1.42,", ",1.4x,", 1)).expect("write");
+    let line = text.lines().position(|l| l.contains(",1.42,")).expect("row") + 1;
+    let o = uw(&["pack", "validate", "--draft", pack.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains(&format!("territory.csv:{line}: value: `1.4x` is not a decimal number")), "{}", stderr(&o));
+}
+
+#[test]
+fn digest_sign_and_verify_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = dir.path().join("il-personal-auto");
+    std::fs::create_dir(&pack).expect("mkdir");
+    for entry in std::fs::read_dir(root().join("rate-packs/il-personal-auto")).expect("pack") {
+        let entry = entry.expect("entry");
+        if entry.file_name() != "SIGNATURE" {
+            std::fs::copy(entry.path(), pack.join(entry.file_name())).expect("copy");
+        }
+    }
+    let p = pack.to_str().expect("utf-8");
+    let o = uw(&["pack", "verify", p]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("the pack is not signed"), "{}", stderr(&o));
+    let digest = stdout(&uw(&["pack", "digest", p])).trim().to_owned();
+    assert_eq!(digest.len(), 64);
+    let key = dir.path().join("key");
+    std::fs::write(&key, "42".repeat(32)).expect("key");
+    let o = uw(&["pack", "sign", p, "--key", key.to_str().expect("utf-8"), "--key-id", "test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let public = stdout(&o).trim().rsplit('(').next().expect("public key").trim_end_matches(')').to_owned();
+    let o = uw(&["pack", "verify", p]);
+    assert_eq!(o.status.code(), Some(3), "an unknown key is not trusted");
+    let pubfile = dir.path().join("test.pub");
+    std::fs::write(&pubfile, public).expect("pub");
+    let trust = format!("test={}", pubfile.display());
+    let o = uw(&["pack", "verify", p, "--trust", &trust, "--no-dev-key"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(&digest), "{}", stdout(&o));
+}
+
+#[test]
+fn vin_and_zip_lookups() {
+    let o = uw(&["vin", "decode", "1J9RP1A36A1644345"]);
+    assert_eq!(o.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(json["model_years"], serde_json::json!([2010]));
+    let o = uw(&["vin", "decode", "1J9RP1A37A1644345"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("has check digit `7` but its characters give `6`"), "{}", stderr(&o));
+    let o = uw(&["zip", "lookup", "60601"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!((json["state"].as_str(), json["county"].as_str()), (Some("IL"), Some("Cook County")));
+    let o = uw(&["zip", "lookup", "00000"]);
+    assert_eq!(o.status.code(), Some(2));
+}
