@@ -75,7 +75,10 @@ fn good_driver_rate(r: &Rating) -> Option<Decimal> {
         .coverages
         .iter()
         .map(|c| {
-            c.worksheet.iter().find(|l| l.operation == Operation::Discount && l.key.as_ref().is_some_and(|k| k.to_string() == "good-driver")).map(|l| l.value)
+            c.worksheet
+                .iter()
+                .find(|l| l.operation == Operation::Discount && l.key.as_ref().is_some_and(|k| k.to_string() == "good-driver"))
+                .map(|l| l.value)
         })
         .collect();
     assert!(rates.iter().all(|x| x == &rates[0]), "the discount applies to all coverages or none: {rates:?}");

@@ -38,5 +38,8 @@ fn two_packs_in_force_are_an_error() {
     let registry = PackRegistry::new(vec![pack("a", "2026-01-01", "2026-01-01", None), pack("b", "2026-03-01", "2026-03-01", None)]);
     let err = registry.select("IL", Product::PersonalAuto, date!(2026 - 05 - 01), false).expect_err("ambiguous");
     assert!(matches!(err, SelectError::Ambiguous { .. }));
-    assert!(err.to_string().contains("are both in force for IL personal-auto new business on 2026-05-01; give one an expiry date"), "{err}");
+    assert!(
+        err.to_string().contains("are both in force for IL personal-auto new business on 2026-05-01; give one an expiry date"),
+        "{err}"
+    );
 }
