@@ -5,7 +5,7 @@ mod common;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use uw_rating::{compile, rate, Action, LoadMode, Operation, PackFiles, RatingError};
+use uw_rating::{compile, rate, Action, LoadMode, PackFiles, RatingError};
 
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect("decimal")
@@ -171,19 +171,6 @@ fn quote_validation_reports_every_problem_with_its_path() {
 fn worksheet_operations_replay_to_each_premium() {
     let rating = rate(&common::pack(), &common::valid(common::quote())).expect("rates");
     for c in &rating.coverages {
-        let mut running = Decimal::ZERO;
-        for line in &c.worksheet {
-            running = match line.operation {
-                Operation::Base | Operation::Round | Operation::Minimum => line.value,
-                Operation::Factor | Operation::Multiply | Operation::RiskFactor => running * line.value,
-                Operation::Add => running + line.value,
-                Operation::AtLeast => running.max(line.value),
-                Operation::AtMost => running.min(line.value),
-                Operation::Discount => running * (Decimal::ONE - line.value),
-                Operation::Surcharge => running * (Decimal::ONE + line.value),
-            };
-            assert_eq!(running, line.subtotal, "{}: {line:?}", c.coverage);
-        }
-        assert_eq!(running, c.premium);
+        assert_eq!(common::replay(c), c.premium);
     }
 }

@@ -4,10 +4,12 @@
 //! independently, line by line, to its premium, and the premiums and fees
 //! summed to the total.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
-use uw_rating::{rate, LoadMode, Operation, PackRegistry, Quote, RatePack, Rating, TrustedKeys};
+use uw_rating::{rate, LoadMode, PackRegistry, Quote, RatePack, Rating, TrustedKeys};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs")
@@ -15,14 +17,12 @@ fn root() -> PathBuf {
 
 fn registry() -> PackRegistry {
     let keys = TrustedKeys::development();
-    let mut dirs: Vec<_> = std::fs::read_dir(root())
-        .expect("rate-packs")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("manifest.toml").is_file())
-        .collect();
-    dirs.sort();
-    PackRegistry::new(dirs.iter().map(|d| RatePack::load_dir(d, LoadMode::Verified(&keys)).unwrap_or_else(|e| panic!("{e}"))).collect())
+    PackRegistry::new(
+        common::bundled_pack_dirs()
+            .iter()
+            .map(|d| RatePack::load_dir(d, LoadMode::Verified(&keys)).unwrap_or_else(|e| panic!("{e}")))
+            .collect(),
+    )
 }
 
 fn examples() -> Vec<PathBuf> {
@@ -38,34 +38,18 @@ fn examples() -> Vec<PathBuf> {
     files
 }
 
-/// Replays a worksheet independently of the engine.
+/// Replays every worksheet independently and sums premiums and fees.
 fn replay(rating: &Rating) -> Decimal {
-    let mut total = Decimal::ZERO;
-    for c in &rating.coverages {
-        let mut running = Decimal::ZERO;
-        for line in &c.worksheet {
-            running = match line.operation {
-                Operation::Base | Operation::Round | Operation::Minimum => line.value,
-                Operation::Factor | Operation::Multiply | Operation::RiskFactor => running * line.value,
-                Operation::Add => running + line.value,
-                Operation::AtLeast => running.max(line.value),
-                Operation::AtMost => running.min(line.value),
-                Operation::Discount => running * (Decimal::ONE - line.value),
-                Operation::Surcharge => running * (Decimal::ONE + line.value),
-            };
-            // With per-step rounding the subtotal is the running value rounded
-            // at its own scale: equal to within one unit of its last place.
-            assert!(
-                (running - line.subtotal).abs() < Decimal::new(1, line.subtotal.scale()),
-                "{}: {line:?} does not follow from {running}",
-                c.coverage
-            );
-            running = line.subtotal;
-        }
-        assert_eq!(running, c.premium, "{} worksheet does not replay to its premium", c.coverage);
-        total += c.premium;
-    }
-    total + rating.fees.iter().map(|f| f.amount).sum::<Decimal>() + rating.minimum_premium_adjustment
+    let premiums: Decimal = rating
+        .coverages
+        .iter()
+        .map(|c| {
+            let replayed = common::replay(c);
+            assert_eq!(replayed, c.premium, "{} worksheet does not replay to its premium", c.coverage);
+            replayed
+        })
+        .sum();
+    premiums + rating.fees.iter().map(|f| f.amount).sum::<Decimal>() + rating.minimum_premium_adjustment
 }
 
 #[test]

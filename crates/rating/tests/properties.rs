@@ -1,6 +1,7 @@
 //! Property tests over every bundled pack: random valid quotes, rated twice.
 
-use std::path::Path;
+mod common;
+
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -14,15 +15,7 @@ use uw_rating::{rate, LoadMode, Product, Quote, RatePack, Rating};
 fn packs() -> &'static [RatePack] {
     static PACKS: OnceLock<Vec<RatePack>> = OnceLock::new();
     PACKS.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs");
-        let mut dirs: Vec<_> = std::fs::read_dir(&root)
-            .expect("rate-packs")
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.join("manifest.toml").is_file())
-            .collect();
-        dirs.sort();
-        dirs.iter().map(|d| RatePack::load_dir(d, LoadMode::Draft).unwrap_or_else(|e| panic!("{e}"))).collect()
+        common::bundled_pack_dirs().iter().map(|d| RatePack::load_dir(d, LoadMode::Draft).unwrap_or_else(|e| panic!("{e}"))).collect()
     })
 }
 

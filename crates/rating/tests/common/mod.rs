@@ -1,7 +1,10 @@
 //! A small Illinois auto pack built in memory, and helpers to break it.
 #![allow(dead_code, reason = "each test file uses a different part of the helpers")]
 
-use uw_rating::{compile, LoadMode, PackError, PackFiles, Quote, RatePack, ValidQuote};
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use uw_rating::{compile, CoveragePremium, LoadMode, Operation, PackError, PackFiles, Quote, RatePack, ValidQuote};
 
 pub const MANIFEST: &str = r#"format = 1
 id = "test-auto"
@@ -115,4 +118,43 @@ pub fn quote() -> Quote {
 
 pub fn valid(q: Quote) -> ValidQuote {
     q.validate().expect("the test quote is valid")
+}
+
+/// The bundled pack directories under `rate-packs/`, sorted.
+pub fn bundled_pack_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("rate-packs")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("manifest.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Replays a coverage's worksheet independently of the engine and returns
+/// the premium it arrives at. Each line's subtotal must follow from the
+/// previous one by the line's operation (to within one unit of the
+/// subtotal's last place, where the pack rounds every step).
+pub fn replay(c: &CoveragePremium) -> Decimal {
+    let mut running = Decimal::ZERO;
+    for line in &c.worksheet {
+        running = match line.operation {
+            Operation::Base | Operation::Round | Operation::Minimum => line.value,
+            Operation::Factor | Operation::Multiply | Operation::RiskFactor => running * line.value,
+            Operation::Add => running + line.value,
+            Operation::AtLeast => running.max(line.value),
+            Operation::AtMost => running.min(line.value),
+            Operation::Discount => running * (Decimal::ONE - line.value),
+            Operation::Surcharge => running * (Decimal::ONE + line.value),
+        };
+        assert!(
+            (running - line.subtotal).abs() < Decimal::new(1, line.subtotal.scale()),
+            "{}: {line:?} does not follow from {running}",
+            c.coverage
+        );
+        running = line.subtotal;
+    }
+    running
 }
