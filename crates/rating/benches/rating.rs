@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use rayon::prelude::*;
-use uw_rating::{compile, rate, LoadMode, PackFiles, Quote, RatePack, ValidQuote};
+use uw_rating::{compile, rate, rate_total, LoadMode, PackFiles, Quote, RatePack, ValidQuote};
 
 fn pack_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs").join(name)
@@ -28,6 +28,7 @@ fn single_quotes(c: &mut Criterion) {
     c.bench_function("auto quote, 2 vehicles x 3 drivers x 6 coverages, with worksheet", |b| {
         b.iter(|| rate(black_box(&auto), black_box(&auto_quote)))
     });
+    c.bench_function("auto quote, same, total only", |b| b.iter(|| rate_total(black_box(&auto), black_box(&auto_quote))));
     let home = load("fl-homeowners-ho3");
     let home_quote = quote("ho3-florida.json");
     c.bench_function("HO-3 quote with worksheet", |b| b.iter(|| rate(black_box(&home), black_box(&home_quote))));
@@ -67,8 +68,9 @@ fn book_rerate(c: &mut Criterion) {
     let quotes = book(&quote("auto-2-vehicles-3-drivers.json"), &pack, 1_000_000);
     let mut group = c.benchmark_group("book");
     group.sample_size(10);
-    group.bench_function("re-rate 1,000,000 auto quotes on all cores", |b| {
-        b.iter(|| quotes.par_iter().map(|q| rate(&pack, q).map(|r| r.total).unwrap_or_default()).sum::<rust_decimal::Decimal>())
+    // Impact analysis needs each policy's new premium, not its worksheet.
+    group.bench_function("re-rate 1,000,000 auto quotes on all cores, totals", |b| {
+        b.iter(|| quotes.par_iter().map(|q| rate_total(&pack, q).unwrap_or_default()).sum::<rust_decimal::Decimal>())
     });
     group.finish();
 }

@@ -463,7 +463,7 @@ fn check_option(push: &mut impl FnMut(String, String), i: usize, what: &str, cho
 }
 
 /// The riskiest unit's score; the relativity of each unit for rating.
-fn risk_scores(pack: &RatePack, units: &[Facts]) -> (Option<RiskScore>, Vec<Decimal>) {
+fn risk_scores(pack: &RatePack, units: &[Facts], record: bool) -> (Option<RiskScore>, Vec<Decimal>) {
     let Some(model) = &pack.risk else { return (None, vec![Decimal::ONE; units.len()]) };
     let limit = Decimal::from(20);
     let mut best: Option<RiskScore> = None;
@@ -480,6 +480,9 @@ fn risk_scores(pack: &RatePack, units: &[Facts]) -> (Option<RiskScore>, Vec<Deci
             };
             let contribution = f.coefficient * (x - f.base);
             sum += contribution;
+            if !record {
+                continue;
+            }
             contributions.push(Contribution {
                 variable: f.var,
                 level: f.level.clone(),
@@ -496,6 +499,9 @@ fn risk_scores(pack: &RatePack, units: &[Facts]) -> (Option<RiskScore>, Vec<Deci
         let relativity = exp(sum);
         let capped = relativity.clamp(model.min_factor, model.max_factor).round_dp(4);
         relativities.push(if model.usage == RiskUsage::Rate { capped } else { Decimal::ONE });
+        if !record {
+            continue;
+        }
         let score = RiskScore {
             unit: unit.subject.to_string(),
             frequency,
@@ -516,11 +522,16 @@ fn risk_scores(pack: &RatePack, units: &[Facts]) -> (Option<RiskScore>, Vec<Deci
 struct Running<'a> {
     pack: &'a RatePack,
     subtotal: Decimal,
+    /// Whether to keep the worksheet; totals-only rating skips it.
+    record: bool,
     lines: Vec<WorksheetLine>,
 }
 
 impl Running<'_> {
     fn push(&mut self, step: &Arc<str>, operation: Operation, value: Decimal) {
+        if !self.record {
+            return;
+        }
         self.lines.push(WorksheetLine {
             step: step.clone(),
             operation,
@@ -546,18 +557,54 @@ impl Running<'_> {
 
 /// Rates a validated quote with a pack.
 pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
-    check_against_pack(pack, quote)?;
-    let mut units = rating_units(pack, quote);
-    let (risk, relativities) = risk_scores(pack, &units);
-    let risk_label: Arc<str> = Arc::from("risk score");
     let mut coverages = Vec::new();
+    let priced = price(pack, quote, Some(&mut coverages))?;
+    let installments = schedule(pack, quote, priced.total);
+    let decision = decide(pack, quote, &priced.units, priced.risk.as_ref());
+    Ok(Rating {
+        pack_id: pack.id().to_owned(),
+        pack_digest: pack.digest().to_hex(),
+        draft: !pack.is_signed(),
+        coverages,
+        fees: pack.fees.iter().map(|f| FeeLine { code: f.code.clone(), name: f.name.clone(), amount: f.amount }).collect(),
+        minimum_premium_adjustment: priced.minimum_premium_adjustment,
+        total: priced.total,
+        installments,
+        risk: priced.risk,
+        decision,
+    })
+}
+
+/// The total [`rate`] gives, by the same code path, without building the
+/// worksheet, the decision or the installment schedule: for re-rating a book
+/// and impact analysis, where only the premium matters.
+pub fn rate_total(pack: &RatePack, quote: &ValidQuote) -> Result<Decimal, RatingError> {
+    price(pack, quote, None).map(|p| p.total)
+}
+
+struct Priced {
+    units: Vec<Facts>,
+    risk: Option<RiskScore>,
+    minimum_premium_adjustment: Decimal,
+    total: Decimal,
+}
+
+/// Prices every selected coverage for every unit; with `coverages`, keeps
+/// each premium and its worksheet there.
+fn price(pack: &RatePack, quote: &ValidQuote, mut coverages: Option<&mut Vec<CoveragePremium>>) -> Result<Priced, RatingError> {
+    check_against_pack(pack, quote)?;
+    let record = coverages.is_some();
+    let mut units = rating_units(pack, quote);
+    let (risk, relativities) = risk_scores(pack, &units, record);
+    let risk_label: Arc<str> = Arc::from("risk score");
     let mut unrated = Vec::new();
+    let mut premium_total = Decimal::ZERO;
 
     for (ci, cov) in pack.coverages.iter().enumerate() {
         let Some((choice_index, choice)) = quote.coverages.iter().enumerate().find(|(_, c)| c.code == *cov.code) else { continue };
-        let unit_indexes: Vec<usize> = match (cov.per, quote.product) {
-            (Per::Vehicle, _) => choice.vehicles.clone().unwrap_or_else(|| (0..units.len()).collect()),
-            (Per::Policy, _) => vec![0],
+        let unit_indexes: Vec<usize> = match cov.per {
+            Per::Vehicle => choice.vehicles.clone().unwrap_or_else(|| (0..units.len()).collect()),
+            Per::Policy => vec![0],
         };
         let limit = choice.limit.as_deref().map(|l| Value::Text(Arc::from(l)));
         let deductible = choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d)));
@@ -566,16 +613,21 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
             facts.values[Variable::Limit as usize].clone_from(&limit);
             facts.values[Variable::Deductible as usize].clone_from(&deductible);
             let facts = &units[ui];
-            match rate_coverage(pack, ci, facts, relativities[ui], &risk_label) {
-                Ok((premium, worksheet)) => coverages.push(CoveragePremium {
-                    coverage: cov.code.clone(),
-                    name: cov.name.clone(),
-                    vehicle: (cov.per == Per::Vehicle).then_some(ui),
-                    limit: choice.limit.clone(),
-                    deductible: choice.deductible.clone(),
-                    premium,
-                    worksheet,
-                }),
+            match rate_coverage(pack, ci, facts, relativities[ui], &risk_label, record) {
+                Ok((premium, worksheet)) => {
+                    premium_total += premium;
+                    if let Some(list) = coverages.as_deref_mut() {
+                        list.push(CoveragePremium {
+                            coverage: cov.code.clone(),
+                            name: cov.name.clone(),
+                            vehicle: (cov.per == Per::Vehicle).then_some(ui),
+                            limit: choice.limit.clone(),
+                            deductible: choice.deductible.clone(),
+                            premium,
+                            worksheet,
+                        });
+                    }
+                }
                 Err(message) => {
                     let path = if cov.per == Per::Vehicle {
                         format!("{} (coverages[{choice_index}] {})", facts.subject, cov.code)
@@ -590,37 +642,22 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
     if !unrated.is_empty() {
         return Err(RatingError::Input(InputErrors(unrated)));
     }
-
-    let fees: Vec<FeeLine> = pack.fees.iter().map(|f| FeeLine { code: f.code.clone(), name: f.name.clone(), amount: f.amount }).collect();
-    let premium_total: Decimal = coverages.iter().map(|c| c.premium).sum::<Decimal>() + fees.iter().map(|f| f.amount).sum::<Decimal>();
+    premium_total += pack.fees.iter().map(|f| f.amount).sum::<Decimal>();
     let minimum_premium_adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - premium_total).max(Decimal::ZERO));
-    let total = premium_total + minimum_premium_adjustment;
-    let installments = schedule(pack, quote, total);
-    let decision = decide(pack, quote, &units, risk.as_ref());
-    Ok(Rating {
-        pack_id: pack.id().to_owned(),
-        pack_digest: pack.digest().to_hex(),
-        draft: !pack.is_signed(),
-        coverages,
-        fees,
-        minimum_premium_adjustment,
-        total,
-        installments,
-        risk,
-        decision,
-    })
+    Ok(Priced { units, risk, minimum_premium_adjustment, total: premium_total + minimum_premium_adjustment })
 }
 
-/// One coverage for one unit; `Err` names the value no table row matches.
 fn rate_coverage(
     pack: &RatePack,
     ci: usize,
     facts: &Facts,
     relativity: Decimal,
     risk_label: &Arc<str>,
+    record: bool,
 ) -> Result<(Decimal, Vec<WorksheetLine>), String> {
     let cov = &pack.coverages[ci];
-    let mut run = Running { pack, subtotal: Decimal::ZERO, lines: Vec::with_capacity(cov.steps.len() + 6) };
+    let capacity = if record { cov.steps.len() + 6 } else { 0 };
+    let mut run = Running { pack, subtotal: Decimal::ZERO, record, lines: Vec::with_capacity(capacity) };
     for step in &cov.steps {
         match &step.kind {
             StepKind::Base(v) => {
@@ -637,6 +674,10 @@ fn rate_coverage(
                     t.lookup(&values).ok_or_else(|| format!("{}: no row of table `{}` matches", line_key(keys, &values), t.name))?;
                 let base = matches!(step.kind, StepKind::BaseTable { .. });
                 run.subtotal = if base { found.value } else { run.subtotal * found.value };
+                if !record {
+                    run.step_round();
+                    continue;
+                }
                 let note = found.between.map(|((x0, y0), (x1, y1))| format!("interpolated between {x0} = {y0} and {x1} = {y1}"));
                 run.lines.push(WorksheetLine {
                     step: step.label.clone(),

@@ -27,8 +27,8 @@ mod select;
 mod variable;
 
 pub use engine::{
-    rate, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule, Operation, Rating, Reason, RiskScore,
-    WorksheetLine,
+    rate, rate_total, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule, Operation, Rating, Reason,
+    RiskScore, WorksheetLine,
 };
 pub use error::{PackError, RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};

@@ -194,6 +194,9 @@ proptest! {
         prop_assert!(!r.minimum_premium_adjustment.is_sign_negative());
         let paid: Decimal = r.installments.installments.iter().map(|i| i.premium).sum();
         prop_assert_eq!(paid, r.total, "installments add up to the total");
+        let (pack, quote) = build(&s);
+        let total_only = uw_rating::rate_total(pack, &quote.validate().expect("valid")).expect("rates");
+        prop_assert_eq!(total_only, r.total, "totals-only rating agrees with the full rating");
     }
 
     #[test]
