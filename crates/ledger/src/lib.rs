@@ -2,7 +2,8 @@
 The audit ledger: an append-only RFC 6962 Merkle log with C2SP signed
 checkpoints.
 
-[`merkle`] hashes entries into a tree whose complete subtrees live in a
+[`entry`] is the canonical, versioned encoding of an audit entry (its bytes
+are the leaf). [`merkle`] hashes entries into a tree whose complete subtrees live in a
 [`merkle::NodeStore`] (memory here, the server's database later), and makes
 and checks inclusion and consistency proofs. [`note`] signs and opens C2SP
 signed notes and tlog checkpoints with Ed25519; [`signer`] refuses to sign a
@@ -13,10 +14,12 @@ state that does not extend the last one it signed, so it cannot fork the log.
 verifier we did not write can check what this crate produces.
 */
 
+pub mod entry;
 pub mod merkle;
 pub mod note;
 pub mod signer;
 
+pub use entry::{AuditEntry, EntryError, Role};
 pub use merkle::{
     empty_root, leaf_hash, node_hash, verify_consistency, verify_inclusion, Hash, MemoryStore, MerkleTree, NodeStore, ProofError, TreeError,
 };
