@@ -1,8 +1,9 @@
 //! `uw`: the command line over the rating engine.
 //!
 //! Exit status: 0 on success, 2 when the input (a quote, a VIN, a ZIP) is
-//! invalid, 3 when a rate pack cannot be loaded, selected or verified, 1 on
-//! anything else (an unreadable file, a bad argument).
+//! invalid, 3 when a rate pack cannot be loaded, selected or verified, 4 when
+//! an audit export fails verification, 1 on anything else (an unreadable
+//! file, a bad argument).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,6 +52,25 @@ enum Command {
     /// ZIP codes.
     #[command(subcommand)]
     Zip(ZipCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Verify an auditor export offline. Exit 0 with a summary, or 4 naming
+    /// the first bad entry and the reason.
+    Verify {
+        bundle: PathBuf,
+        /// The log's verifier key (`name+keyid+base64key`), or a file holding it.
+        #[arg(long)]
+        key: String,
+        /// The signed checkpoint from your previous audit, to prove the log
+        /// only grew since.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -228,6 +248,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Vin(VinCommand::Decode { vin: v }) => {
             let decoded = vin::decode(&v).map_err(|e| input(e.to_string()))?;
             out(&serde_json::to_string_pretty(&decoded).map_err(|e| other(e.to_string()))?)
+        }
+        Command::Audit(AuditCommand::Verify { bundle, key, previous }) => {
+            let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| other(format!("cannot read {}: {e}", p.display())));
+            let key_text = if Path::new(&key).is_file() { read(Path::new(&key))? } else { key };
+            let verifier = uw_ledger::NoteVerifier::parse(&key_text).map_err(|e| other(format!("--key: {e}")))?;
+            let text = read(&bundle)?;
+            let previous = previous.as_deref().map(read).transpose()?;
+            let ok = uw_ledger::export::verify(&text, &[verifier], previous.as_deref())
+                .map_err(|e| Failure { code: 4, message: format!("{}: {e}", bundle.display()) })?;
+            let root = ok.checkpoint.root.iter().map(|b| format!("{b:02x}")).collect::<String>();
+            let previous =
+                ok.consistent_with.map(|n| format!(", consistent with your previous checkpoint of size {n}")).unwrap_or_default();
+            out(&format!(
+                "ok: entries {}..{} of {} (tree size {}, root {root}), signed by {}{previous}",
+                ok.start,
+                ok.end,
+                ok.checkpoint.origin,
+                ok.checkpoint.size,
+                ok.signers.join(", ")
+            ))
         }
         Command::Zip(ZipCommand::Lookup { zip: z }) => {
             let place = zip::lookup(&z).map_err(|e| input(e.to_string()))?;

@@ -143,3 +143,48 @@ fn vin_and_zip_lookups() {
     let o = uw(&["zip", "lookup", "00000"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn audit_verify_accepts_an_honest_export_and_names_a_tampered_entry() {
+    use uw_ledger::{AuditEntry, Checkpoint, CheckpointSigner, MerkleTree, NoteSigner, Role};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let signer = NoteSigner::new("audit.uw.example", ed25519_dalek::SigningKey::from_bytes(&[8; 32])).expect("signer");
+    let verifier = signer.verifier();
+    let entries: Vec<Vec<u8>> = (0..12u64)
+        .map(|i| {
+            AuditEntry {
+                actor_user: format!("u-{i}"),
+                actor_role: Role::Underwriter,
+                actor_device: None,
+                action: "quote.approve".into(),
+                resource_type: "quote".into(),
+                resource_id: format!("QUOT-2026-{i:06}"),
+                server_time: "2026-11-23T10:00:00.000Z".into(),
+                device_time: None,
+                device_signature: None,
+                change_sha256: [1; 32],
+                request_id: format!("r-{i}"),
+            }
+            .encode()
+            .expect("encodes")
+        })
+        .collect();
+    let mut tree = MerkleTree::in_memory();
+    for e in &entries {
+        tree.append(e).expect("append");
+    }
+    let mut cs = CheckpointSigner::new("audit.uw.example/log", signer, None);
+    let note = cs.sign(&tree).expect("sign");
+    let (checkpoint, _) = Checkpoint::open(&note, std::slice::from_ref(&verifier)).expect("open");
+    let export = uw_ledger::export::build(&tree, &note, &checkpoint, 2, &entries[2..10], None).expect("builds");
+    let bundle = dir.path().join("export.txt");
+    std::fs::write(&bundle, &export).expect("write");
+    let key = verifier.to_string();
+    let o = uw(&["audit", "verify", bundle.to_str().expect("utf-8"), "--key", &key]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("ok: entries 2..10 of audit.uw.example/log (tree size 12"), "{}", stdout(&o));
+    std::fs::write(&bundle, export.replacen("actor-user u-5", "actor-user u-6", 1)).expect("write");
+    let o = uw(&["audit", "verify", bundle.to_str().expect("utf-8"), "--key", &key]);
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("entry 5: modified"), "{}", stderr(&o));
+}

@@ -15,6 +15,7 @@ verifier we did not write can check what this crate produces.
 */
 
 pub mod entry;
+pub mod export;
 pub mod merkle;
 pub mod note;
 pub mod signer;

@@ -183,6 +183,14 @@ impl<S: NodeStore> MerkleTree<S> {
         self.range_hash(0, size)
     }
 
+    /// MTH of leaves `start..end`, any range within the tree.
+    pub fn subtree(&self, start: u64, end: u64) -> Result<Hash, TreeError<S::Error>> {
+        if start >= end || end > self.size {
+            return Err(TreeError::OutOfRange { what: "range end", value: end, size: self.size });
+        }
+        self.range_hash(start, end)
+    }
+
     /// The leaf hash at `index`.
     pub fn leaf(&self, index: u64) -> Result<Hash, TreeError<S::Error>> {
         if index >= self.size {
