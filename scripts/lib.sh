@@ -24,8 +24,9 @@ as_root() {
 RUN_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
     libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev
     gnome-keyring dbus-x11 keyutils xvfb python3)
-# What the tests need on top: PostgreSQL, and WebKitWebDriver for end-to-end.
-TEST_PACKAGES=(postgresql webkit2gtk-driver)
+# What the tests need on top: PostgreSQL, WebKitWebDriver for end-to-end, and
+# the reference `age` tool for interoperability.
+TEST_PACKAGES=(postgresql webkit2gtk-driver age)
 
 ensure_packages() {
     local missing=()

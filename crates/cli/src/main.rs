@@ -70,6 +70,9 @@ enum AuditCommand {
         /// only grew since.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// An age identity file: the export is age-encrypted to you.
+        #[arg(long)]
+        identity: Option<PathBuf>,
     },
 }
 
@@ -249,11 +252,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let decoded = vin::decode(&v).map_err(|e| input(e.to_string()))?;
             out(&serde_json::to_string_pretty(&decoded).map_err(|e| other(e.to_string()))?)
         }
-        Command::Audit(AuditCommand::Verify { bundle, key, previous }) => {
+        Command::Audit(AuditCommand::Verify { bundle, key, previous, identity }) => {
             let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| other(format!("cannot read {}: {e}", p.display())));
             let key_text = if Path::new(&key).is_file() { read(Path::new(&key))? } else { key };
             let verifier = uw_ledger::NoteVerifier::parse(&key_text).map_err(|e| other(format!("--key: {e}")))?;
-            let text = read(&bundle)?;
+            let text = match identity {
+                None => read(&bundle)?,
+                Some(identity) => decrypt(&bundle, &identity)?,
+            };
             let previous = previous.as_deref().map(read).transpose()?;
             let ok = uw_ledger::export::verify(&text, &[verifier], previous.as_deref())
                 .map_err(|e| Failure { code: 4, message: format!("{}: {e}", bundle.display()) })?;
@@ -274,6 +280,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out(&serde_json::to_string_pretty(&place).map_err(|e| other(e.to_string()))?)
         }
     }
+}
+
+/// Decrypts an age-encrypted export with the identities in `identity`.
+fn decrypt(bundle: &Path, identity: &Path) -> Result<String, Failure> {
+    use std::io::Read as _;
+    let identities = age::IdentityFile::from_file(identity.display().to_string())
+        .map_err(|e| other(format!("cannot read identity file {}: {e}", identity.display())))?
+        .into_identities()
+        .map_err(|e| other(format!("{}: {e}", identity.display())))?;
+    let bytes = std::fs::read(bundle).map_err(|e| other(format!("cannot read {}: {e}", bundle.display())))?;
+    let decryptor =
+        age::Decryptor::new(&bytes[..]).map_err(|e| Failure { code: 4, message: format!("{}: not an age file: {e}", bundle.display()) })?;
+    let mut reader = decryptor
+        .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        .map_err(|e| Failure { code: 4, message: format!("{}: cannot decrypt with {}: {e}", bundle.display(), identity.display()) })?;
+    let mut text = String::new();
+    reader
+        .read_to_string(&mut text)
+        .map_err(|e| Failure { code: 4, message: format!("{}: decryption failed (the file was altered): {e}", bundle.display()) })?;
+    Ok(text)
 }
 
 fn status(pack: &RatePack) -> String {

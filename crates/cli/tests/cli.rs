@@ -187,4 +187,29 @@ fn audit_verify_accepts_an_honest_export_and_names_a_tampered_entry() {
     let o = uw(&["audit", "verify", bundle.to_str().expect("utf-8"), "--key", &key]);
     assert_eq!(o.status.code(), Some(4));
     assert!(stderr(&o).contains("entry 5: modified"), "{}", stderr(&o));
+
+    // Encrypted to the auditor with the reference `age` tool (Debian's package,
+    // installed by the test command), decrypted by `uw audit verify --identity`.
+    use age::secrecy::ExposeSecret as _;
+    let auditor = age::x25519::Identity::generate();
+    let identity_file = dir.path().join("auditor.key");
+    std::fs::write(&identity_file, format!("{}\n", auditor.to_string().expose_secret())).expect("write identity");
+    std::fs::write(&bundle, &export).expect("write");
+    let encrypted = dir.path().join("export.txt.age");
+    let status = std::process::Command::new("age")
+        .args(["-r", &auditor.to_public().to_string(), "-o", encrypted.to_str().expect("utf-8"), bundle.to_str().expect("utf-8")])
+        .status()
+        .expect("the `age` tool runs (the test command installs Debian's age package)");
+    assert!(status.success());
+    let o =
+        uw(&["audit", "verify", encrypted.to_str().expect("utf-8"), "--key", &key, "--identity", identity_file.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A flipped byte in the ciphertext is refused before anything is trusted.
+    let mut bytes = std::fs::read(&encrypted).expect("read");
+    let last = bytes.len() - 20;
+    bytes[last] ^= 1;
+    std::fs::write(&encrypted, bytes).expect("write");
+    let o =
+        uw(&["audit", "verify", encrypted.to_str().expect("utf-8"), "--key", &key, "--identity", identity_file.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }

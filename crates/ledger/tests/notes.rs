@@ -94,3 +94,27 @@ fn checkpoints_parse_strictly() {
     assert!(Checkpoint::parse("o\n042\nAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\n").is_err(), "leading zero");
     assert!(Checkpoint::parse("o\n42\nAQE=\n").is_err(), "short root");
 }
+
+proptest::proptest! {
+    /// Flipping any bit of a checkpoint's signature (or its text) is detected.
+    #[test]
+    fn any_flipped_bit_in_a_signed_checkpoint_is_detected(bit in 0usize..(68 * 8), in_text in proptest::bool::ANY, text_bit in 0usize..64) {
+        use base64::Engine as _;
+        let s = signer(6, "audit.uw.example");
+        let mut cs = CheckpointSigner::new("audit.uw.example/log", s.clone(), None);
+        let note = cs.sign(&tree_of(9)).expect("signs");
+        let tampered = if in_text {
+            let mut bytes = note.clone().into_bytes();
+            let i = text_bit % note.find("\n\n").expect("text");
+            bytes[i] ^= 1 << (text_bit % 7);
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            let (text, sig_line) = note.split_at(note.find("\n\n").expect("text") + 2);
+            let b64 = sig_line.trim_end().rsplit(' ').next().expect("sig");
+            let mut blob = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64");
+            blob[bit / 8] ^= 1 << (bit % 8);
+            format!("{text}\u{2014} audit.uw.example {}\n", base64::engine::general_purpose::STANDARD.encode(blob))
+        };
+        proptest::prop_assert!(Checkpoint::open(&tampered, &[s.verifier()]).is_err());
+    }
+}
