@@ -18,6 +18,7 @@ pub mod entry;
 pub mod export;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 pub mod signer;
 
 pub use entry::{AuditEntry, EntryError, Role};

@@ -118,3 +118,21 @@ proptest::proptest! {
         proptest::prop_assert!(Checkpoint::open(&tampered, &[s.verifier()]).is_err());
     }
 }
+
+#[test]
+fn a_single_record_tlog_proof_round_trips_and_detects_tampering() {
+    let s = signer(2, "audit.uw.example");
+    let tree = tree_of(37);
+    let mut cs = CheckpointSigner::new("audit.uw.example/log", s.clone(), None);
+    let note = cs.sign(&tree).expect("signs");
+    let (checkpoint, _) = Checkpoint::open(&note, &[s.verifier()]).expect("open");
+    let proof = uw_ledger::proof::build(&tree, 21, &note, &checkpoint, Some(b"policy PA-123")).expect("builds");
+    assert!(proof.starts_with("c2sp.org/tlog-proof@v1\nextra "), "{proof}");
+    let ok = uw_ledger::proof::verify(&proof, b"entry 21", "audit.uw.example/log", &[s.verifier()]).expect("verifies");
+    assert_eq!((ok.index, ok.extra.as_deref()), (21, Some(&b"policy PA-123"[..])));
+    assert!(uw_ledger::proof::verify(&proof, b"entry 22", "audit.uw.example/log", &[s.verifier()]).is_err(), "another entry");
+    assert!(uw_ledger::proof::verify(&proof, b"entry 21", "other.example/log", &[s.verifier()]).is_err(), "another log");
+    assert!(
+        uw_ledger::proof::verify(&proof.replacen("index 21", "index 20", 1), b"entry 21", "audit.uw.example/log", &[s.verifier()]).is_err()
+    );
+}
