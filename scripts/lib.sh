@@ -25,8 +25,8 @@ RUN_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev li
     libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev
     gnome-keyring dbus-x11 keyutils xvfb python3)
 # What the tests need on top: PostgreSQL, WebKitWebDriver for end-to-end, and
-# the reference `age` tool for interoperability.
-TEST_PACKAGES=(postgresql webkit2gtk-driver age)
+# the reference `age` tool and a Python venv (for SQLCipher interoperability).
+TEST_PACKAGES=(postgresql webkit2gtk-driver age python3-venv)
 
 ensure_packages() {
     local missing=()
@@ -82,6 +82,19 @@ ensure_cargo_tool() { # ensure_cargo_tool CRATE VERSION
         log "installing $crate $version"
         cargo install "$crate" --version "$version" --locked
     fi
+}
+
+# An independent SQLCipher 4 (the sqlcipher3 wheel bundles 4.19) in a venv
+# outside the clone, for the store's interoperability test.
+ensure_sqlcipher_python() {
+    local venv="${XDG_CACHE_HOME:-$HOME/.cache}/uw-workstation/sqlcipher-venv"
+    if ! "$venv/bin/python" -c 'import sqlcipher3' 2>/dev/null; then
+        log "installing sqlcipher3 (an independent SQLCipher 4) into $venv"
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet sqlcipher3==0.6.4
+    fi
+    export UW_TEST_SQLCIPHER_PYTHON="$venv/bin/python"
 }
 
 ensure_nextest() {

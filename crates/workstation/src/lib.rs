@@ -265,6 +265,7 @@ impl WorkstationError {
             Self::KeyMissing { .. } => "key.missing",
             Self::Store(StoreError::WrongKey { .. }) => "store.wrong_key",
             Self::Store(StoreError::TooNew { .. }) => "store.too_new",
+            Self::Store(StoreError::Truncated { .. } | StoreError::Corrupt { .. }) => "store.corrupt",
             Self::Store(_) => "store.failed",
             Self::Pack(_) => "pack.invalid",
             Self::InvalidInput { .. } | Self::InvalidQuote(_) => "input.invalid",

@@ -16,7 +16,15 @@ use crate::key::StoreKey;
 
 /// The workstation migrations, in order. Never edit one that has shipped;
 /// add a new file instead.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_quotes.sql", include_str!("../../../migrations/workstation/0001_quotes.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_quotes.sql", include_str!("../../../migrations/workstation/0001_quotes.sql")),
+    ("0002_store_meta.sql", include_str!("../../../migrations/workstation/0002_store_meta.sql")),
+];
+
+/// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
+/// every open and recorded in `store_meta` by migration 0002.
+const CIPHER_SETTINGS: &str = "PRAGMA cipher_compatibility = 4; PRAGMA cipher_page_size = 4096;";
+const PAGE_SIZE: u64 = 4096;
 
 /// An open, unlocked, migrated store.
 #[derive(Debug)]
@@ -47,12 +55,19 @@ pub struct StoredQuote {
 impl Store {
     /// Opens (or creates) the store at `path` with `key`.
     pub fn open(path: &Path, key: &StoreKey) -> Result<Self, StoreError> {
+        // A store is whole pages; anything else was cut short (a copy
+        // interrupted, a disk full) and must not be opened as if it were fine.
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.len() % PAGE_SIZE != 0 {
+                return Err(StoreError::Truncated { path: path.to_owned(), len: meta.len() });
+            }
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let sql_err = |source| StoreError::Sqlite { path: path.to_owned(), source };
         let conn = Connection::open_with_flags(path, flags).map_err(sql_err)?;
         // The raw-key form `x'…'` skips SQLCipher's passphrase derivation. The
         // hex comes from our own bytes, so formatting it into SQL is safe.
-        let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(key.as_bytes())));
+        let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\"; {CIPHER_SETTINGS}", hex::encode(key.as_bytes())));
         conn.execute_batch(&pragma).map_err(sql_err)?;
         // The first read decrypts page 1; a wrong key fails here, before any write.
         match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0)) {
@@ -65,12 +80,51 @@ impl Store {
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;").map_err(sql_err)?;
         let mut store = Self { conn, path: path.to_owned() };
         store.migrate()?;
+        store.check_recorded_settings()?;
         Ok(store)
     }
 
     /// Where the store's file is.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    fn check_recorded_settings(&self) -> Result<(), StoreError> {
+        let recorded: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM store_meta WHERE key = 'cipher_compatibility'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        match recorded.as_deref() {
+            Some("4") => Ok(()),
+            other => Err(StoreError::CipherSettings { path: self.path.clone(), recorded: other.unwrap_or("nothing").to_owned() }),
+        }
+    }
+
+    /// Verifies every page's HMAC (`PRAGMA cipher_integrity_check`) and the
+    /// database structure (`PRAGMA integrity_check`). Reads the whole file.
+    pub fn check(&self) -> Result<(), StoreError> {
+        let mut problems: Vec<String> = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check").map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.err(e))?;
+        for row in rows {
+            problems.push(row.map_err(|e| self.err(e))?);
+        }
+        if problems.is_empty() {
+            let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| self.err(e))?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.err(e))?;
+            for row in rows {
+                let row = row.map_err(|e| self.err(e))?;
+                if row != "ok" {
+                    problems.push(row);
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt { path: self.path.clone(), problems })
+        }
     }
 
     /// The number of migrations applied.
@@ -125,7 +179,7 @@ impl Store {
             .map_err(|e| self.err(e))?
             .ok_or(StoreError::QuoteNotFound { id })?;
         let (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet_json) = row;
-        let premium = Decimal::from_str(&premium).map_err(|_| StoreError::Corrupt { id, field: "premium", value: premium.clone() })?;
+        let premium = Decimal::from_str(&premium).map_err(|_| StoreError::BadValue { id, field: "premium", value: premium.clone() })?;
         Ok(StoredQuote { id, created_at, quote: NewQuote { garaging_zip, vehicle_year, pack_id, premium, worksheet_json } })
     }
 
@@ -151,7 +205,16 @@ pub enum StoreError {
     QuoteNotFound { id: i64 },
     /// A stored value does not parse; the file was altered outside the application.
     #[error("quote {id}: stored {field} `{value}` is not valid")]
-    Corrupt { id: i64, field: &'static str, value: String },
+    BadValue { id: i64, field: &'static str, value: String },
+    /// The file's length is not a whole number of pages.
+    #[error("{} is {len} bytes, not a whole number of 4096-byte pages: the file was cut short; restore it from a backup", path.display())]
+    Truncated { path: PathBuf, len: u64 },
+    /// Pages fail their HMAC or the structure is damaged.
+    #[error("{} is damaged: {}; restore it from a backup", path.display(), problems.join("; "))]
+    Corrupt { path: PathBuf, problems: Vec<String> },
+    /// The store records other SQLCipher settings than this application uses.
+    #[error("{} records SQLCipher compatibility {recorded}, not 4; it was written by another application", path.display())]
+    CipherSettings { path: PathBuf, recorded: String },
     /// Any other SQLite failure.
     #[error("{}: {source}", path.display())]
     Sqlite { path: PathBuf, source: rusqlite::Error },

@@ -74,9 +74,18 @@ fn wrong_key_fails_clearly_and_leaves_the_file_unchanged() {
 fn a_plain_sqlite_file_is_not_a_store() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("plain.db");
-    std::fs::write(&path, b"SQLite format 3\0 but not really a database, and not encrypted either").expect("write");
+    {
+        // No key: an ordinary, unencrypted SQLite database.
+        let conn = rusqlite::Connection::open(&path).expect("plain sqlite");
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").expect("write");
+    }
+    assert!(std::fs::read(&path).expect("read").starts_with(b"SQLite format 3"));
     let err = Store::open(&path, &StoreKey::generate().expect("key")).expect_err("not a store");
     assert!(matches!(err, StoreError::WrongKey { .. }), "{err:?}");
+    // A short file that is not even whole pages is refused before SQLite sees it.
+    let short = dir.path().join("short.db");
+    std::fs::write(&short, b"SQLite format 3\0 but not really a database").expect("write");
+    assert!(matches!(Store::open(&short, &StoreKey::generate().expect("key")), Err(StoreError::Truncated { .. })));
 }
 
 #[test]
@@ -235,4 +244,75 @@ fn keychain_backed_workstation_reopens_its_store() {
     let reopened = Workstation::open(&config).expect("reopens with the keychain key");
     assert_eq!(reopened.store().load_quote(id).expect("loads").quote.garaging_zip, "90001");
     config.key_source.delete().expect("cleanup");
+}
+
+fn store_with_quotes(path: &Path, key: &StoreKey, n: usize) {
+    let mut store = Store::open(path, key).expect("opens");
+    for i in 0..n {
+        let mut q = quote("94110");
+        q.worksheet_json = format!("[{}]", "0,".repeat(200) + &i.to_string());
+        store.save_quote(&q).expect("saves");
+    }
+    // Fold the WAL into the main file so the file holds every page.
+    drop(store);
+}
+
+#[test]
+fn a_truncated_store_is_a_typed_error_and_is_not_touched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ws.db");
+    let key = StoreKey::generate().expect("key");
+    store_with_quotes(&path, &key, 50);
+    let bytes = std::fs::read(&path).expect("read");
+    std::fs::write(&path, &bytes[..bytes.len() - 1000]).expect("truncate");
+    let err = Store::open(&path, &key).expect_err("truncated");
+    assert!(matches!(err, StoreError::Truncated { .. }), "{err:?}");
+    assert!(err.to_string().contains("cut short"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read").len(), bytes.len() - 1000, "nothing was written");
+}
+
+#[test]
+fn a_corrupted_page_is_found_by_the_integrity_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ws.db");
+    let key = StoreKey::generate().expect("key");
+    store_with_quotes(&path, &key, 200);
+    Store::open(&path, &key).expect("opens").check().expect("an intact store passes");
+    let mut bytes = std::fs::read(&path).expect("read");
+    let at = bytes.len() - 2000;
+    bytes[at] ^= 0x55;
+    std::fs::write(&path, &bytes).expect("corrupt");
+    let err = match Store::open(&path, &key) {
+        Ok(store) => store.check().expect_err("the damaged page fails its HMAC"),
+        Err(e) => e,
+    };
+    assert!(matches!(err, StoreError::Corrupt { .. } | StoreError::Sqlite { .. }), "{err:?}");
+}
+
+/// An independent SQLCipher 4 implementation (the `sqlcipher3` Python
+/// package, SQLCipher 4.19, which the test command installs) opens our file
+/// with the raw key and reads what we wrote.
+#[test]
+fn an_independent_sqlcipher_reads_the_store() {
+    let python = std::env::var("UW_TEST_SQLCIPHER_PYTHON")
+        .expect("UW_TEST_SQLCIPHER_PYTHON names a Python with sqlcipher3; run the README's test command, which installs it");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ws.db");
+    let key = StoreKey::generate().expect("key");
+    {
+        let mut store = Store::open(&path, &key).expect("opens");
+        store.save_quote(&quote("90001")).expect("saves");
+    }
+    let script = r#"
+import sys, sqlcipher3
+c = sqlcipher3.connect(sys.argv[1])
+c.execute('PRAGMA key = "x\'' + sys.argv[2] + '\'"')
+c.execute('PRAGMA cipher_compatibility = 4')
+print(c.execute("SELECT garaging_zip, premium FROM quote").fetchall())
+print(c.execute("SELECT value FROM store_meta WHERE key = 'cipher_compatibility'").fetchone()[0])
+"#;
+    let out =
+        std::process::Command::new(python).args(["-c", script, path.to_str().expect("utf-8"), &key.to_hex()]).output().expect("run python");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "[('90001', '601')]\n4\n");
 }
