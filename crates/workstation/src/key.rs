@@ -37,7 +37,7 @@ impl StoreKey {
 
     /// The key as 64 lower-case hexadecimal digits.
     pub fn to_hex(&self) -> Zeroizing<String> {
-        Zeroizing::new(hex::encode(self.0.as_ref()))
+        Zeroizing::new(hex::encode(&self.0[..]))
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8; KEY_LEN] {
@@ -53,7 +53,7 @@ impl fmt::Debug for StoreKey {
 
 impl PartialEq for StoreKey {
     fn eq(&self, other: &Self) -> bool {
-        self.0.as_ref() == other.0.as_ref()
+        self.0[..] == other.0[..]
     }
 }
 

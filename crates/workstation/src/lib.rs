@@ -11,6 +11,7 @@ a wrong key, a store written by a newer version, an unrateable input: each is
 a typed error with a stable [`WorkstationError::code`] for the UI.
 */
 
+pub mod backup;
 mod config;
 mod key;
 mod store;

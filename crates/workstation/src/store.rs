@@ -127,6 +127,16 @@ impl Store {
         }
     }
 
+    /// Writes a consistent copy of the store to `dest` (which must not
+    /// exist), encrypted with the same key.
+    pub fn snapshot_into(&self, dest: &Path) -> Result<(), StoreError> {
+        let dest_text = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Sqlite { path: dest.to_owned(), source: rusqlite::Error::InvalidPath(dest.to_owned()) })?;
+        self.conn.execute("VACUUM INTO ?1", [dest_text]).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// The number of migrations applied.
     pub fn schema_version(&self) -> Result<usize, StoreError> {
         let v: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))?;
