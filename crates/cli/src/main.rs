@@ -2,7 +2,8 @@
 //!
 //! Exit status: 0 on success, 2 when the input (a quote, a VIN, a ZIP) is
 //! invalid, 3 when a rate pack cannot be loaded, selected or verified, 4 when
-//! an audit export fails verification, 1 on anything else (an unreadable
+//! an audit export fails verification, 5 when the workstation store or a
+//! backup is damaged or cannot be used, 1 on anything else (an unreadable
 //! file, a bad argument).
 
 use std::io::Write;
@@ -55,6 +56,44 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The workstation's encrypted store (located by UW_DATA_DIR and
+    /// UW_KEY_SOURCE, as the desktop app does).
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Encrypted backups of the workstation's store.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum StoreCommand {
+    /// Verify every page's HMAC and the database structure. Exit 5 if damaged.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+enum BackupCommand {
+    /// Write an age-encrypted snapshot of the store.
+    Create {
+        #[arg(long)]
+        out: PathBuf,
+        /// An age X25519 recipient (age1…); repeat for several.
+        #[arg(long = "recipient", required = true)]
+        recipients: Vec<String>,
+    },
+    /// Decrypt and check a backup without touching the store.
+    Verify {
+        backup: PathBuf,
+        /// An age identity file.
+        #[arg(long)]
+        identity: PathBuf,
+    },
+    /// Replace the store with a backup, after decrypting and checking it.
+    Restore {
+        backup: PathBuf,
+        #[arg(long)]
+        identity: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -275,9 +314,64 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ok.signers.join(", ")
             ))
         }
+        Command::Store(StoreCommand::Check) => {
+            let config = workstation_config()?;
+            let store =
+                uw_workstation::Workstation::open_existing_store(&config).map_err(|e| Failure { code: 5, message: e.to_string() })?;
+            store.check().map_err(|e| Failure { code: 5, message: e.to_string() })?;
+            out(&format!("ok: {} passes the cipher and integrity checks", store.path().display()))
+        }
+        Command::Backup(command) => backup_command(command),
         Command::Zip(ZipCommand::Lookup { zip: z }) => {
             let place = zip::lookup(&z).map_err(|e| input(e.to_string()))?;
             out(&serde_json::to_string_pretty(&place).map_err(|e| other(e.to_string()))?)
+        }
+    }
+}
+
+fn workstation_config() -> Result<uw_workstation::WorkstationConfig, Failure> {
+    let default_dir = std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".local/share/com.uwworkstation.desktop"))
+        .ok_or_else(|| other("HOME is not set; set UW_DATA_DIR"))?;
+    uw_workstation::WorkstationConfig::from_env(default_dir).map_err(|e| other(e.to_string()))
+}
+
+fn identities(path: &Path) -> Result<Vec<age::x25519::Identity>, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| other(format!("cannot read {}: {e}", path.display())))?;
+    let ids: Vec<age::x25519::Identity> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim().parse::<age::x25519::Identity>().map_err(|e| other(format!("{}: {e}", path.display()))))
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Err(other(format!("{}: no AGE-SECRET-KEY identity", path.display())));
+    }
+    Ok(ids)
+}
+
+fn backup_command(command: BackupCommand) -> Result<(), Failure> {
+    use uw_workstation::{backup, Workstation};
+    let config = workstation_config()?;
+    let fail = |e: &dyn std::fmt::Display| Failure { code: 5, message: e.to_string() };
+    match command {
+        BackupCommand::Create { out: path, recipients } => {
+            let recipients = recipients
+                .iter()
+                .map(|r| r.parse::<age::x25519::Recipient>().map_err(|e| other(format!("--recipient {r}: {e}"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            let store = Workstation::open_existing_store(&config).map_err(|e| fail(&e))?;
+            let bytes = backup::create(&store, &path, &recipients).map_err(|e| fail(&e))?;
+            out(&format!("ok: {} ({bytes} bytes before encryption) for {} recipient(s)", path.display(), recipients.len()))
+        }
+        BackupCommand::Verify { backup: path, identity } => {
+            let key = Workstation::existing_key(&config).map_err(|e| fail(&e))?;
+            backup::verify(&path, &identities(&identity)?, &key).map_err(|e| fail(&e))?;
+            out(&format!("ok: {} decrypts, opens with the store key and passes the checks", path.display()))
+        }
+        BackupCommand::Restore { backup: path, identity } => {
+            let key = Workstation::existing_key(&config).map_err(|e| fail(&e))?;
+            backup::restore(&path, &identities(&identity)?, &key, &config.store_path()).map_err(|e| fail(&e))?;
+            out(&format!("ok: restored {} from {}", config.store_path().display(), path.display()))
         }
     }
 }

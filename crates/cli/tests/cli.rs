@@ -213,3 +213,50 @@ fn audit_verify_accepts_an_honest_export_and_names_a_tampered_entry() {
         uw(&["audit", "verify", encrypted.to_str().expect("utf-8"), "--key", &key, "--identity", identity_file.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
 }
+
+#[test]
+fn store_check_and_backup_round_trip_through_the_command_line() {
+    use age::secrecy::ExposeSecret as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let key_source = format!("file:{}", dir.path().join("store.key").display());
+    let config = uw_workstation::WorkstationConfig {
+        data_dir: data.clone(),
+        key_source: uw_workstation::KeySource::File(dir.path().join("store.key")),
+    };
+    let mut ws = uw_workstation::Workstation::open(&config).expect("creates a store");
+    ws.quick_quote(&uw_workstation::QuickQuoteRequest { zip: "94110".into(), vehicle_year: 2020 }, time::macros::date!(2026 - 03 - 01))
+        .expect("rates");
+    drop(ws);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_uw"))
+            .args(args)
+            .env("UW_DATA_DIR", &data)
+            .env("UW_KEY_SOURCE", &key_source)
+            .output()
+            .expect("run uw")
+    };
+    let o = run(&["store", "check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let id = age::x25519::Identity::generate();
+    let identity = dir.path().join("id.txt");
+    std::fs::write(&identity, format!("{}\n", id.to_string().expose_secret())).expect("identity");
+    let backup = dir.path().join("ws.backup");
+    let b = backup.to_str().expect("utf-8");
+    let i = identity.to_str().expect("utf-8");
+    let o = run(&["backup", "create", "--out", b, "--recipient", &id.to_public().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["backup", "verify", b, "--identity", i]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["backup", "restore", b, "--identity", i]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut bytes = std::fs::read(&backup).expect("read");
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x10;
+    std::fs::write(&backup, bytes).expect("tamper");
+    let o = run(&["backup", "restore", b, "--identity", i]);
+    assert_eq!(o.status.code(), Some(5));
+    assert!(stderr(&o).contains("nothing was replaced"), "{}", stderr(&o));
+    let o = run(&["store", "check"]);
+    assert_eq!(o.status.code(), Some(0), "the store survived the refused restore: {}", stderr(&o));
+}

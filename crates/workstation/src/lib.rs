@@ -170,6 +170,28 @@ impl Workstation {
         Ok(Self { store, packs })
     }
 
+    /// The existing store's key, for maintenance (check, backup, restore).
+    /// Never creates a key: no key is an error.
+    pub fn existing_key(config: &WorkstationConfig) -> Result<StoreKey, WorkstationError> {
+        config
+            .key_source
+            .load()?
+            .ok_or_else(|| WorkstationError::KeyMissing { path: config.store_path(), source_name: config.key_source.to_string() })
+    }
+
+    /// Opens an existing store without loading packs or creating anything.
+    pub fn open_existing_store(config: &WorkstationConfig) -> Result<Store, WorkstationError> {
+        let path = config.store_path();
+        if !path.is_file() {
+            return Err(WorkstationError::DataDir {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no workstation store here"),
+            });
+        }
+        let key = Self::existing_key(config)?;
+        Ok(Store::open(&path, &key)?)
+    }
+
     /// The store underneath, for inspection.
     pub fn store(&self) -> &Store {
         &self.store
