@@ -170,4 +170,5 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "864"));
     assert!(workstation.store().load_quote(3).is_err(), "the unrateable request must not be saved");
     key_source.delete().expect("remove the test keychain entry");
+    key_source.device().delete().expect("remove the test device-key entry");
 }

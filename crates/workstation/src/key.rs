@@ -40,7 +40,8 @@ impl StoreKey {
         Zeroizing::new(hex::encode(&self.0[..]))
     }
 
-    pub(crate) fn as_bytes(&self) -> &[u8; KEY_LEN] {
+    /// The raw bytes.
+    pub fn as_bytes(&self) -> &[u8; KEY_LEN] {
         &self.0
     }
 }
@@ -73,11 +74,28 @@ pub enum KeySource {
 pub const DEFAULT_KEYCHAIN_SERVICE: &str = "uw-workstation";
 /// Keychain account name of the store key.
 pub const KEYCHAIN_ACCOUNT: &str = "store-key";
+/// Keychain account name of the device's signing key seed.
+pub const DEVICE_KEYCHAIN_ACCOUNT: &str = "device-key";
 
 impl KeySource {
     /// The default: the OS keychain under the product's service name.
     pub fn keychain(service: &str) -> Self {
         Self::Keychain { service: service.to_owned(), account: KEYCHAIN_ACCOUNT.to_owned() }
+    }
+
+    /// Where this device's Ed25519 signing key seed is kept, beside the store
+    /// key: the keychain account `device-key`, the file `<key file>.device`,
+    /// or the variable `<VAR>_DEVICE`.
+    pub fn device(&self) -> Self {
+        match self {
+            Self::Keychain { service, .. } => Self::Keychain { service: service.clone(), account: DEVICE_KEYCHAIN_ACCOUNT.to_owned() },
+            Self::File(path) => {
+                let mut name = path.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
+                name.push(".device");
+                Self::File(path.with_file_name(name))
+            }
+            Self::Env(var) => Self::Env(format!("{var}_DEVICE")),
+        }
     }
 
     /// Reads the key. `Ok(None)` means the source holds no key yet.

@@ -26,8 +26,8 @@ use uw_rating::refdata::zip;
 use uw_rating::{InputErrors, LoadMode, PackError, PackFiles, PackRegistry, Product, Quote, Rating, RatingError, SelectError, TrustedKeys};
 
 pub use config::{ConfigError, WorkstationConfig, STORE_FILE};
-pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, KEYCHAIN_ACCOUNT, KEY_LEN};
-pub use store::{NewQuote, Store, StoreError, StoredQuote, MIGRATIONS};
+pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, DEVICE_KEYCHAIN_ACCOUNT, KEYCHAIN_ACCOUNT, KEY_LEN};
+pub use store::{NewQuote, OutboxEntry, Store, StoreError, StoredQuote, MIGRATIONS};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
@@ -146,6 +146,7 @@ pub struct QuoteOutcome {
 pub struct Workstation {
     store: Store,
     packs: PackRegistry,
+    device_key: ed25519_dalek::SigningKey,
 }
 
 impl Workstation {
@@ -166,8 +167,25 @@ impl Workstation {
                 key
             }
         };
+        // The device key signs the outbox. Like the store key it is made
+        // once, with the store; an existing store without it is an error.
+        let device_source = config.key_source.device();
+        let device_seed = match device_source.load()? {
+            Some(seed) => seed,
+            None if exists => return Err(WorkstationError::KeyMissing { path, source_name: device_source.to_string() }),
+            None => {
+                let seed = StoreKey::generate()?;
+                device_source.store_new(&seed)?;
+                seed
+            }
+        };
         let store = Store::open(&path, &key)?;
-        Ok(Self { store, packs })
+        Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()) })
+    }
+
+    /// The public half of this device's outbox signing key.
+    pub fn device_public_key(&self) -> ed25519_dalek::VerifyingKey {
+        self.device_key.verifying_key()
     }
 
     /// The existing store's key, for maintenance (check, backup, restore).
@@ -211,13 +229,16 @@ impl Workstation {
             return Err(WorkstationError::DraftPack { pack_id: rating.pack_id });
         }
         let worksheet_json = serde_json::to_string(&rating).map_err(|e| WorkstationError::Internal { message: e.to_string() })?;
-        let quote_id = self.store.save_quote(&NewQuote {
-            garaging_zip: request.zip.clone(),
-            vehicle_year: request.vehicle_year,
-            pack_id: rating.pack_id.clone(),
-            premium: rating.total,
-            worksheet_json,
-        })?;
+        let (quote_id, _seq) = self.store.save_quote_with_outbox(
+            &NewQuote {
+                garaging_zip: request.zip.clone(),
+                vehicle_year: request.vehicle_year,
+                pack_id: rating.pack_id.clone(),
+                premium: rating.total,
+                worksheet_json,
+            },
+            &self.device_key,
+        )?;
         Ok(QuoteOutcome { quote_id, pack_id: rating.pack_id.clone(), total: rating.total, rating, assumptions: QUICK_QUOTE_ASSUMPTIONS })
     }
 }

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 use rust_decimal::Decimal;
 use zeroize::Zeroizing;
@@ -19,6 +20,7 @@ use crate::key::StoreKey;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_quotes.sql", include_str!("../../../migrations/workstation/0001_quotes.sql")),
     ("0002_store_meta.sql", include_str!("../../../migrations/workstation/0002_store_meta.sql")),
+    ("0003_outbox.sql", include_str!("../../../migrations/workstation/0003_outbox.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
@@ -42,6 +44,46 @@ pub struct NewQuote {
     pub premium: Decimal,
     /// The rating worksheet, as JSON.
     pub worksheet_json: String,
+}
+
+/// One change waiting for the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub op_id: String,
+    pub kind: String,
+    pub payload: String,
+    pub signature: String,
+}
+
+impl OutboxEntry {
+    /// The bytes the device signs.
+    pub fn signed_message(seq: i64, op_id: &str, kind: &str, payload: &str) -> String {
+        format!("uw-outbox-v1\n{seq}\n{op_id}\n{kind}\n{payload}")
+    }
+
+    /// Checks the device's signature.
+    pub fn verify(&self, key: &VerifyingKey) -> bool {
+        let Some(bytes) = hex::decode(&self.signature).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else { return false };
+        key.verify_strict(Self::signed_message(self.seq, &self.op_id, &self.kind, &self.payload).as_bytes(), &Signature::from_bytes(&bytes))
+            .is_ok()
+    }
+}
+
+/// Appends to the outbox inside the caller's transaction: the next sequence
+/// number (gapless, because it is computed in the same transaction that
+/// writes it), a fresh client id, and the device's signature.
+fn append_outbox(tx: &rusqlite::Transaction<'_>, kind: &str, payload: &str, device_key: &SigningKey) -> rusqlite::Result<i64> {
+    let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox", [], |r| r.get(0))?;
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string()))))?;
+    let op_id = hex::encode(id);
+    let signature = device_key.sign(OutboxEntry::signed_message(seq, &op_id, kind, payload).as_bytes());
+    tx.execute(
+        "INSERT INTO outbox (seq, op_id, kind, payload, created_at, signature) VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?5)",
+        params![seq, op_id, kind, payload, hex::encode(signature.to_bytes())],
+    )?;
+    Ok(seq)
 }
 
 /// A quote as stored.
@@ -169,6 +211,44 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Saves a quote and its outbox entry in one transaction: both are
+    /// committed or neither is. Returns the quote id and the outbox sequence
+    /// number.
+    pub fn save_quote_with_outbox(&mut self, quote: &NewQuote, device_key: &SigningKey) -> Result<(i64, i64), StoreError> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute(
+            "INSERT INTO quote (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet)
+             VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4, ?5)",
+            params![quote.garaging_zip, quote.vehicle_year, quote.pack_id, quote.premium.to_string(), quote.worksheet_json],
+        )
+        .map_err(err)?;
+        let quote_id = tx.last_insert_rowid();
+        let payload =
+            serde_json::json!({ "quote_id": quote_id, "pack_id": quote.pack_id, "premium": quote.premium.to_string() }).to_string();
+        let seq = append_outbox(&tx, "quote.saved", &payload, device_key).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok((quote_id, seq))
+    }
+
+    /// How many quotes the store holds.
+    pub fn quote_count(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("SELECT count(*) FROM quote", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
+    /// Every outbox entry, in sequence order.
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT seq, op_id, kind, payload, signature FROM outbox ORDER BY seq").map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(OutboxEntry { seq: r.get(0)?, op_id: r.get(1)?, kind: r.get(2)?, payload: r.get(3)?, signature: r.get(4)? })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
     /// Loads a quote by id.

@@ -244,6 +244,7 @@ fn keychain_backed_workstation_reopens_its_store() {
     let reopened = Workstation::open(&config).expect("reopens with the keychain key");
     assert_eq!(reopened.store().load_quote(id).expect("loads").quote.garaging_zip, "90001");
     config.key_source.delete().expect("cleanup");
+    config.key_source.device().delete().expect("cleanup");
 }
 
 fn store_with_quotes(path: &Path, key: &StoreKey, n: usize) {
