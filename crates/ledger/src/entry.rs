@@ -173,7 +173,7 @@ impl AuditEntry {
         let _ = writeln!(s, "device-time {}", self.device_time.as_deref().unwrap_or("-"));
         let sig = self.device_signature.map_or_else(|| "-".to_owned(), |sig| B64.encode(sig));
         let _ = writeln!(s, "device-signature {sig}");
-        let _ = writeln!(s, "change-sha256 {}", hex_lower(&self.change_sha256));
+        let _ = writeln!(s, "change-sha256 {}", hex::encode(self.change_sha256));
         let _ = writeln!(s, "request-id {}", self.request_id);
         Ok(s.into_bytes())
     }
@@ -248,20 +248,12 @@ impl AuditEntry {
     }
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
+/// 64 lower-case hex digits (upper case is not canonical) as 32 bytes.
 fn hex_decode32(text: &str) -> Option<[u8; 32]> {
-    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return None;
     }
     let mut out = [0u8; 32];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).ok()?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }

@@ -72,7 +72,7 @@ pub fn build<S: NodeStore>(
     }
     for (i, entry) in entries.iter().enumerate() {
         let index = start + i as u64;
-        let _ = writeln!(out, "entry {index} {} {}", hex(&tree.leaf(index)?), entry.len());
+        let _ = writeln!(out, "entry {index} {} {}", hex::encode(tree.leaf(index)?), entry.len());
         out.push_str(std::str::from_utf8(entry).map_err(|_| BuildError::NotText { index })?);
         out.push('\n');
     }
@@ -121,21 +121,9 @@ fn root_from_range(leaves: &[Hash], start: u64, size: u64, proof: &[Hash]) -> Op
     iter.next().is_none().then_some(root)
 }
 
-fn hex(h: &Hash) -> String {
-    h.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 fn unhex(text: &str) -> Option<Hash> {
-    if text.len() != 64 {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }
 
@@ -143,7 +131,7 @@ fn hashes(list: &[Hash]) -> String {
     if list.is_empty() {
         return "-".into();
     }
-    list.iter().map(hex).collect::<Vec<_>>().join(",")
+    list.iter().map(hex::encode).collect::<Vec<_>>().join(",")
 }
 
 fn parse_hashes(text: &str) -> Option<Vec<Hash>> {

@@ -28,7 +28,7 @@ pub struct PackDigest(pub [u8; 32]);
 
 impl PackDigest {
     pub fn to_hex(&self) -> String {
-        hex_encode(&self.0)
+        hex::encode(self.0)
     }
 }
 
@@ -42,23 +42,6 @@ impl fmt::Debug for PackDigest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PackDigest({})", self.to_hex())
     }
-}
-
-fn hex_encode(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    s
-}
-
-fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 /// Computes the digest of a pack's files.
@@ -100,7 +83,8 @@ impl TrustedKeys {
 
     /// Parses a public key given as 64 hex digits and trusts it.
     pub fn add_hex(&mut self, id: &str, hex_text: &str) -> Result<(), String> {
-        let bytes: [u8; 32] = hex_decode(hex_text.trim())
+        let bytes: [u8; 32] = hex::decode(hex_text.trim())
+            .ok()
             .and_then(|b| b.try_into().ok())
             .ok_or_else(|| format!("key `{id}` is not 64 hexadecimal digits"))?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|e| format!("key `{id}` is not an Ed25519 public key: {e}"))?;
@@ -122,21 +106,23 @@ impl TrustedKeys {
 
 /// A signing key read from 64 hex digits (the 32-byte Ed25519 seed).
 pub fn signing_key_from_hex(hex_text: &str) -> Result<SigningKey, String> {
-    let bytes: [u8; 32] =
-        hex_decode(hex_text.trim()).and_then(|b| b.try_into().ok()).ok_or("a signing key is 64 hexadecimal digits (a 32-byte seed)")?;
+    let bytes: [u8; 32] = hex::decode(hex_text.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("a signing key is 64 hexadecimal digits (a 32-byte seed)")?;
     Ok(SigningKey::from_bytes(&bytes))
 }
 
 /// The public half of a signing key, as 64 hex digits.
 pub fn public_key_hex(key: &SigningKey) -> String {
-    hex_encode(key.verifying_key().as_bytes())
+    hex::encode(key.verifying_key().as_bytes())
 }
 
 /// The text of a `SIGNATURE` file for a pack with `digest`.
 pub fn sign(digest: &PackDigest, key_id: &str, key: &SigningKey) -> String {
     let message = format!("{SIGNED_PREFIX}{}", digest.to_hex());
     let signature = key.sign(message.as_bytes());
-    format!("{SIGNATURE_HEADER}\nkey-id: {key_id}\ndigest: {}\nsignature: {}\n", digest.to_hex(), hex_encode(&signature.to_bytes()))
+    format!("{SIGNATURE_HEADER}\nkey-id: {key_id}\ndigest: {}\nsignature: {}\n", digest.to_hex(), hex::encode(signature.to_bytes()))
 }
 
 /// Checks a `SIGNATURE` file against the digest and the trusted keys, and
@@ -160,7 +146,7 @@ pub fn verify(signature_text: &str, digest: &PackDigest, trusted: &TrustedKeys) 
         ));
     }
     let bytes: [u8; 64] =
-        hex_decode(field("signature")?).and_then(|b| b.try_into().ok()).ok_or("the signature is not 128 hexadecimal digits")?;
+        hex::decode(field("signature")?).ok().and_then(|b| b.try_into().ok()).ok_or("the signature is not 128 hexadecimal digits")?;
     let key = trusted.get(key_id).ok_or_else(|| format!("key `{key_id}` is not trusted"))?;
     let message = format!("{SIGNED_PREFIX}{}", digest.to_hex());
     key.verify(message.as_bytes(), &Signature::from_bytes(&bytes)).map_err(|_| format!("the signature by `{key_id}` does not verify"))?;
