@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PURE_CRATES=(uw-rating uw-ledger)
+PURE_CRATES=(uw-rating uw-ledger uw-policy uw-documents)
 FORBIDDEN=(tauri axum sqlx rusqlite reqwest tokio keyring)
 status=0
 for crate in "${PURE_CRATES[@]}"; do

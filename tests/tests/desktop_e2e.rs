@@ -166,9 +166,9 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     assert!(!header.starts_with(b"SQLite format 3"), "the store must be encrypted");
     let config = WorkstationConfig { data_dir: data_dir.path().to_owned(), key_source: key_source.clone() };
     let workstation = Workstation::open(&config).expect("the store opens with the key the app put in the keychain");
-    let first = workstation.store().load_quote(1).expect("first quote saved");
+    let first = workstation.store().load_quick_quote(1).expect("first quote saved");
     assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "864"));
-    assert!(workstation.store().load_quote(3).is_err(), "the unrateable request must not be saved");
+    assert!(workstation.store().load_quick_quote(3).is_err(), "the unrateable request must not be saved");
     key_source.delete().expect("remove the test keychain entry");
     key_source.device().delete().expect("remove the test device-key entry");
 }

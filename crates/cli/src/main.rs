@@ -78,21 +78,30 @@ enum BackupCommand {
         #[arg(long)]
         out: PathBuf,
         /// An age X25519 recipient (age1…); repeat for several.
-        #[arg(long = "recipient", required = true)]
+        #[arg(long = "recipient", required_unless_present = "passphrase_env", conflicts_with = "passphrase_env")]
         recipients: Vec<String>,
+        /// Encrypt to a passphrase read from this environment variable
+        /// (never from the command line, where other users can see it).
+        #[arg(long)]
+        passphrase_env: Option<String>,
     },
     /// Decrypt and check a backup without touching the store.
     Verify {
         backup: PathBuf,
         /// An age identity file.
+        #[arg(long, required_unless_present = "passphrase_env", conflicts_with = "passphrase_env")]
+        identity: Option<PathBuf>,
+        /// The backup's passphrase, from this environment variable.
         #[arg(long)]
-        identity: PathBuf,
+        passphrase_env: Option<String>,
     },
     /// Replace the store with a backup, after decrypting and checking it.
     Restore {
         backup: PathBuf,
+        #[arg(long, required_unless_present = "passphrase_env", conflicts_with = "passphrase_env")]
+        identity: Option<PathBuf>,
         #[arg(long)]
-        identity: PathBuf,
+        passphrase_env: Option<String>,
     },
 }
 
@@ -349,28 +358,55 @@ fn identities(path: &Path) -> Result<Vec<age::x25519::Identity>, Failure> {
     Ok(ids)
 }
 
+/// A passphrase from the environment variable `var`; empty or missing is an error.
+fn passphrase_from(var: &str) -> Result<age::secrecy::SecretString, Failure> {
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Ok(age::secrecy::SecretString::from(value)),
+        _ => Err(other(format!("--passphrase-env {var}: the variable is not set or is empty"))),
+    }
+}
+
+fn unlock(identity: Option<&Path>, passphrase_env: Option<&str>) -> Result<uw_workstation::backup::Unlock, Failure> {
+    use uw_workstation::backup::Unlock;
+    match (identity, passphrase_env) {
+        (Some(identity), None) => Ok(Unlock::Identities(identities(identity)?)),
+        (None, Some(var)) => Ok(Unlock::Passphrase(passphrase_from(var)?)),
+        _ => Err(other("give exactly one of --identity or --passphrase-env")),
+    }
+}
+
 fn backup_command(command: BackupCommand) -> Result<(), Failure> {
-    use uw_workstation::{backup, Workstation};
+    use uw_workstation::backup::{self, Lock};
+    use uw_workstation::Workstation;
     let config = workstation_config()?;
     let fail = |e: &dyn std::fmt::Display| Failure { code: 5, message: e.to_string() };
     match command {
-        BackupCommand::Create { out: path, recipients } => {
-            let recipients = recipients
-                .iter()
-                .map(|r| r.parse::<age::x25519::Recipient>().map_err(|e| other(format!("--recipient {r}: {e}"))))
-                .collect::<Result<Vec<_>, _>>()?;
+        BackupCommand::Create { out: path, recipients, passphrase_env } => {
+            let (lock, whom) = match passphrase_env {
+                Some(var) => (Lock::Passphrase(passphrase_from(&var)?), "a passphrase".to_owned()),
+                None => {
+                    let recipients = recipients
+                        .iter()
+                        .map(|r| r.parse::<age::x25519::Recipient>().map_err(|e| other(format!("--recipient {r}: {e}"))))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let whom = format!("{} recipient(s)", recipients.len());
+                    (Lock::Recipients(recipients), whom)
+                }
+            };
             let store = Workstation::open_existing_store(&config).map_err(|e| fail(&e))?;
-            let bytes = backup::create(&store, &path, &recipients).map_err(|e| fail(&e))?;
-            out(&format!("ok: {} ({bytes} bytes before encryption) for {} recipient(s)", path.display(), recipients.len()))
+            let bytes = backup::create(&store, &path, &lock).map_err(|e| fail(&e))?;
+            out(&format!("ok: {} ({bytes} bytes before encryption) for {whom}", path.display()))
         }
-        BackupCommand::Verify { backup: path, identity } => {
+        BackupCommand::Verify { backup: path, identity, passphrase_env } => {
+            let unlock = unlock(identity.as_deref(), passphrase_env.as_deref())?;
             let key = Workstation::existing_key(&config).map_err(|e| fail(&e))?;
-            backup::verify(&path, &identities(&identity)?, &key).map_err(|e| fail(&e))?;
+            backup::verify(&path, &unlock, &key).map_err(|e| fail(&e))?;
             out(&format!("ok: {} decrypts, opens with the store key and passes the checks", path.display()))
         }
-        BackupCommand::Restore { backup: path, identity } => {
+        BackupCommand::Restore { backup: path, identity, passphrase_env } => {
+            let unlock = unlock(identity.as_deref(), passphrase_env.as_deref())?;
             let key = Workstation::existing_key(&config).map_err(|e| fail(&e))?;
-            backup::restore(&path, &identities(&identity)?, &key, &config.store_path()).map_err(|e| fail(&e))?;
+            backup::restore(&path, &unlock, &key, &config.store_path()).map_err(|e| fail(&e))?;
             out(&format!("ok: restored {} from {}", config.store_path().display(), path.display()))
         }
     }

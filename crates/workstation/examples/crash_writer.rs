@@ -6,7 +6,7 @@
 use std::io::Write as _;
 
 use rust_decimal::Decimal;
-use uw_workstation::{NewQuote, Store, StoreKey};
+use uw_workstation::{NewQuickQuote, Store, StoreKey};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -20,14 +20,14 @@ fn main() {
     let mut store = Store::open(std::path::Path::new(path), &key).unwrap_or_else(|e| panic!("{e}"));
     let mut out = std::io::stdout().lock();
     loop {
-        let quote = NewQuote {
+        let quote = NewQuickQuote {
             garaging_zip: "94110".into(),
             vehicle_year: 2021,
             pack_id: "ca-personal-auto/2026.1@crash".into(),
             premium: Decimal::from(864),
             worksheet_json: "[]".into(),
         };
-        let (id, _) = store.save_quote_with_outbox(&quote, &device).unwrap_or_else(|e| panic!("{e}"));
+        let (id, _) = store.save_quick_quote_with_outbox(&quote, &device).unwrap_or_else(|e| panic!("{e}"));
         // Report only after the commit returned.
         if writeln!(out, "{id}").and_then(|()| out.flush()).is_err() {
             return;

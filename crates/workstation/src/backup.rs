@@ -1,5 +1,6 @@
 //! Encrypted backups of the store: a consistent snapshot, age-encrypted to
-//! one or more X25519 recipients.
+//! one or more X25519 recipients or to a passphrase (age's scrypt recipient,
+//! with the work factor pinned at [`PASSPHRASE_WORK_FACTOR`]).
 //!
 //! The snapshot is `VACUUM INTO`, which SQLCipher writes encrypted with the
 //! store's own key, so a backup is protected twice: by age in transit and at
@@ -10,8 +11,72 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use age::secrecy::{ExposeSecret, SecretString};
+
 use crate::key::StoreKey;
 use crate::store::{Store, StoreError};
+
+/// scrypt work factor for passphrase backups: N = 2^18, about 256 MiB and a
+/// second or so to derive. Pinned, rather than age's machine-dependent
+/// default, so every laptop writes backups every other laptop can open; a
+/// backup asking for more is refused as a denial-of-service attempt.
+pub const PASSPHRASE_WORK_FACTOR: u8 = 18;
+
+/// The shortest passphrase a backup accepts.
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+
+/// Who can open a backup.
+pub enum Lock {
+    /// Any of these X25519 recipients (`age1…`).
+    Recipients(Vec<age::x25519::Recipient>),
+    /// Whoever knows this passphrase.
+    Passphrase(SecretString),
+}
+
+/// What opens a backup.
+pub enum Unlock {
+    Identities(Vec<age::x25519::Identity>),
+    Passphrase(SecretString),
+}
+
+impl std::fmt::Debug for Lock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Recipients(r) => write!(f, "Lock::Recipients({} recipients)", r.len()),
+            Self::Passphrase(_) => f.write_str("Lock::Passphrase([redacted])"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Unlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Identities(i) => write!(f, "Unlock::Identities({} identities)", i.len()),
+            Self::Passphrase(_) => f.write_str("Unlock::Passphrase([redacted])"),
+        }
+    }
+}
+
+impl Lock {
+    fn encryptor(&self, out: &Path) -> Result<age::Encryptor, BackupError> {
+        let fail = |message: String| BackupError::Encrypt { path: out.to_owned(), message };
+        match self {
+            Self::Recipients(recipients) if recipients.is_empty() => Err(BackupError::NoRecipients),
+            Self::Recipients(recipients) => {
+                age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient)).map_err(|e| fail(e.to_string()))
+            }
+            Self::Passphrase(passphrase) => {
+                let chars = passphrase.expose_secret().chars().count();
+                if chars < MIN_PASSPHRASE_CHARS {
+                    return Err(BackupError::WeakPassphrase { chars });
+                }
+                let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
+                recipient.set_work_factor(PASSPHRASE_WORK_FACTOR);
+                age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).map_err(|e| fail(e.to_string()))
+            }
+        }
+    }
+}
 
 /// Why a backup could not be made, verified or restored.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +85,8 @@ pub enum BackupError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("a backup needs at least one recipient")]
     NoRecipients,
+    #[error("the passphrase has {chars} characters; a backup passphrase needs at least 12")]
+    WeakPassphrase { chars: usize },
     #[error("encrypting {}: {message}", path.display())]
     Encrypt { path: PathBuf, message: String },
     /// The backup does not decrypt with these identities, or it was altered.
@@ -44,18 +111,14 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 
 /// Writes an age-encrypted snapshot of `store` to `out` (atomically: a
 /// temporary file, fsync, rename).
-pub fn create(store: &Store, out: &Path, recipients: &[age::x25519::Recipient]) -> Result<u64, BackupError> {
-    if recipients.is_empty() {
-        return Err(BackupError::NoRecipients);
-    }
+pub fn create(store: &Store, out: &Path, lock: &Lock) -> Result<u64, BackupError> {
+    let encryptor = lock.encryptor(out)?;
     let snapshot = sibling(out, ".snapshot");
     let _ = std::fs::remove_file(&snapshot);
     store.snapshot_into(&snapshot)?;
     let result = (|| {
         let plain = std::fs::read(&snapshot).map_err(io(&snapshot))?;
         let tmp = sibling(out, ".tmp");
-        let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-            .map_err(|e| BackupError::Encrypt { path: out.to_owned(), message: e.to_string() })?;
         let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
         let mut writer = encryptor.wrap_output(file).map_err(io(&tmp))?;
         writer.write_all(&plain).map_err(io(&tmp))?;
@@ -69,23 +132,38 @@ pub fn create(store: &Store, out: &Path, recipients: &[age::x25519::Recipient]) 
 }
 
 /// Decrypts a backup into `dest`.
-fn decrypt_to(backup: &Path, identities: &[age::x25519::Identity], dest: &Path) -> Result<(), BackupError> {
-    let bytes = std::fs::read(backup).map_err(io(backup))?;
-    let fail = |message: String| BackupError::Decrypt { path: backup.to_owned(), message };
-    let decryptor = age::Decryptor::new(&bytes[..]).map_err(|e| fail(e.to_string()))?;
-    let mut reader = decryptor.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| fail(e.to_string()))?;
-    let mut plain = Vec::with_capacity(bytes.len());
-    reader.read_to_end(&mut plain).map_err(|e| fail(format!("the file was altered ({e})")))?;
+fn decrypt_to(backup: &Path, unlock: &Unlock, dest: &Path) -> Result<(), BackupError> {
+    let plain = decrypt(backup, unlock)?;
     let mut file = std::fs::File::create(dest).map_err(io(dest))?;
     file.write_all(&plain).map_err(io(dest))?;
     file.sync_all().map_err(io(dest))
 }
 
+/// Decrypts an age file in memory. age authenticates every 64 KiB chunk, so
+/// an altered file fails here.
+pub(crate) fn decrypt(backup: &Path, unlock: &Unlock) -> Result<Vec<u8>, BackupError> {
+    let bytes = std::fs::read(backup).map_err(io(backup))?;
+    let fail = |message: String| BackupError::Decrypt { path: backup.to_owned(), message };
+    let decryptor = age::Decryptor::new(&bytes[..]).map_err(|e| fail(e.to_string()))?;
+    let mut reader = match unlock {
+        Unlock::Identities(identities) => decryptor.decrypt(identities.iter().map(|i| i as &dyn age::Identity)),
+        Unlock::Passphrase(passphrase) => {
+            let mut identity = age::scrypt::Identity::new(passphrase.clone());
+            identity.set_max_work_factor(PASSPHRASE_WORK_FACTOR);
+            decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity))
+        }
+    }
+    .map_err(|e| fail(describe(&e)))?;
+    let mut plain = Vec::with_capacity(bytes.len());
+    reader.read_to_end(&mut plain).map_err(|e| fail(format!("the file was altered ({e})")))?;
+    Ok(plain)
+}
+
 /// Decrypts and checks a backup without touching any store.
-pub fn verify(backup: &Path, identities: &[age::x25519::Identity], key: &StoreKey) -> Result<(), BackupError> {
+pub fn verify(backup: &Path, unlock: &Unlock, key: &StoreKey) -> Result<(), BackupError> {
     let dir = tempfile_dir(backup)?;
     let copy = dir.join("verify.db");
-    let result = decrypt_to(backup, identities, &copy).and_then(|()| {
+    let result = decrypt_to(backup, unlock, &copy).and_then(|()| {
         let store = Store::open(&copy, key).map_err(BackupError::Snapshot)?;
         store.check().map_err(BackupError::Snapshot)
     });
@@ -95,10 +173,10 @@ pub fn verify(backup: &Path, identities: &[age::x25519::Identity], key: &StoreKe
 
 /// Restores a backup over `target` after decrypting and checking it; on any
 /// failure `target` is left exactly as it was.
-pub fn restore(backup: &Path, identities: &[age::x25519::Identity], key: &StoreKey, target: &Path) -> Result<(), BackupError> {
+pub fn restore(backup: &Path, unlock: &Unlock, key: &StoreKey, target: &Path) -> Result<(), BackupError> {
     let staged = sibling(target, ".restore");
     let _ = std::fs::remove_file(&staged);
-    let checked = decrypt_to(backup, identities, &staged).and_then(|()| {
+    let checked = decrypt_to(backup, unlock, &staged).and_then(|()| {
         let store = Store::open(&staged, key).map_err(BackupError::Snapshot)?;
         store.check().map_err(BackupError::Snapshot)
     });
@@ -115,6 +193,18 @@ pub fn restore(backup: &Path, identities: &[age::x25519::Identity], key: &StoreK
         let _ = std::fs::remove_file(sibling(&staged, suffix));
     }
     std::fs::rename(&staged, target).map_err(io(target))
+}
+
+/// age 0.12's own `Display` for `ExcessiveWork` subtracts the work factors
+/// without checking and panics when the file asks for less than the
+/// machine's target; describe that case ourselves.
+fn describe(e: &age::DecryptError) -> String {
+    match e {
+        age::DecryptError::ExcessiveWork { required, .. } => {
+            format!("the passphrase stanza demands scrypt work factor {required}; backups use {PASSPHRASE_WORK_FACTOR} and more is refused")
+        }
+        other => other.to_string(),
+    }
 }
 
 fn tempfile_dir(near: &Path) -> Result<PathBuf, BackupError> {

@@ -14,6 +14,9 @@ a typed error with a stable [`WorkstationError::code`] for the UI.
 pub mod backup;
 mod config;
 mod key;
+pub mod pii;
+pub mod quoting;
+mod services;
 mod store;
 
 use std::path::PathBuf;
@@ -27,7 +30,13 @@ use uw_rating::{InputErrors, LoadMode, PackError, PackFiles, PackRegistry, Produ
 
 pub use config::{ConfigError, WorkstationConfig, STORE_FILE};
 pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, DEVICE_KEYCHAIN_ACCOUNT, KEYCHAIN_ACCOUNT, KEY_LEN};
-pub use store::{NewQuote, OutboxEntry, Store, StoreError, StoredQuote, MIGRATIONS};
+pub use quoting::{
+    AuditEvent, Contact, DriverLicense, QuoteCursor, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary, RatingInfo, ValidInput,
+    VersionInfo,
+};
+pub use services::RatedQuote;
+pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, MIGRATIONS};
+pub use uw_policy::{QuoteNumber, QuoteStatus};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
@@ -179,7 +188,9 @@ impl Workstation {
                 seed
             }
         };
-        let store = Store::open(&path, &key)?;
+        let mut store = Store::open(&path, &key)?;
+        let bundled: Vec<&uw_rating::RatePack> = packs.packs().iter().collect();
+        store.record_installed_packs(&trusted_keys(), &bundled, time::OffsetDateTime::now_utc())?;
         Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()) })
     }
 
@@ -229,8 +240,8 @@ impl Workstation {
             return Err(WorkstationError::DraftPack { pack_id: rating.pack_id });
         }
         let worksheet_json = serde_json::to_string(&rating).map_err(|e| WorkstationError::Internal { message: e.to_string() })?;
-        let (quote_id, _seq) = self.store.save_quote_with_outbox(
-            &NewQuote {
+        let (quote_id, _seq) = self.store.save_quick_quote_with_outbox(
+            &NewQuickQuote {
                 garaging_zip: request.zip.clone(),
                 vehicle_year: request.vehicle_year,
                 pack_id: rating.pack_id.clone(),
@@ -279,6 +290,21 @@ pub enum WorkstationError {
     /// The pack in force is an unsigned draft, whose premiums are never final.
     #[error("pack {pack_id} is a draft; its premiums can be previewed but not saved")]
     DraftPack { pack_id: String },
+    /// The version was never rated.
+    #[error("quote {quote_id} version {version} has not been rated")]
+    NotRated { quote_id: i64, version: u32 },
+    /// The pack that rated a stored quote is no longer on this workstation.
+    #[error("rate pack {pack_id} is not installed on this workstation")]
+    PackNotInstalled { pack_id: String },
+    /// Re-rating a stored version with its own pack gave a different worksheet.
+    #[error("quote {quote_id} version {version} does not re-rate to its stored worksheet with {pack_id}; report this as a defect")]
+    NotReproducible { quote_id: i64, version: u32, pack_id: String },
+    /// Producing a document failed.
+    #[error("document: {0}")]
+    Document(#[from] uw_documents::DocumentError),
+    /// Only a quote with a live rating has a proposal.
+    #[error("{quote_number} is {status}; only a rated, referred, approved or bind-requested quote has a proposal")]
+    NoProposal { quote_number: String, status: QuoteStatus },
     /// A bug: something that should not fail did.
     #[error("internal error: {message}")]
     Internal { message: String },
@@ -310,6 +336,11 @@ impl WorkstationError {
             Self::Store(StoreError::WrongKey { .. }) => "store.wrong_key",
             Self::Store(StoreError::TooNew { .. }) => "store.too_new",
             Self::Store(StoreError::Truncated { .. } | StoreError::Corrupt { .. }) => "store.corrupt",
+            Self::Store(StoreError::QuoteNotFound { .. } | StoreError::QuoteNumberNotFound { .. }) => "quote.not_found",
+            Self::Store(StoreError::Status(_)) => "quote.status",
+            Self::Store(StoreError::Expired { .. }) => "quote.expired",
+            Self::Store(StoreError::StaleVersion { .. }) => "quote.stale",
+            Self::Store(StoreError::ProductChanged { .. } | StoreError::BadFilter { .. }) => "input.invalid",
             Self::Store(_) => "store.failed",
             Self::Pack(_) => "pack.invalid",
             Self::InvalidInput { .. } | Self::InvalidQuote(_) => "input.invalid",
@@ -317,6 +348,11 @@ impl WorkstationError {
             Self::NoPack(_) => "rating.no_pack",
             Self::Rating(_) => "rating.failed",
             Self::DraftPack { .. } => "rating.draft_pack",
+            Self::NotRated { .. } => "quote.not_rated",
+            Self::PackNotInstalled { .. } => "rating.pack_not_installed",
+            Self::NotReproducible { .. } => "rating.not_reproducible",
+            Self::Document(_) => "document.failed",
+            Self::NoProposal { .. } => "quote.status",
             Self::Internal { .. } => "internal",
         }
     }

@@ -56,10 +56,10 @@ fn killed_at_random_moments_loses_and_duplicates_nothing() {
         let store = Store::open(&path, &key).unwrap_or_else(|e| panic!("round {round}: the store does not open after a kill: {e}"));
         // Ids are assigned in order, so the count and the last reported id
         // together show nothing committed was lost.
-        let quotes = store.quote_count().expect("count");
+        let quotes = store.quick_quote_count().expect("count");
         assert!(quotes >= committed, "round {round}: {committed} quotes were reported committed but only {quotes} are stored");
         if committed > 0 {
-            store.load_quote(committed).unwrap_or_else(|e| panic!("round {round}: committed quote {committed} is lost: {e}"));
+            store.load_quick_quote(committed).unwrap_or_else(|e| panic!("round {round}: committed quote {committed} is lost: {e}"));
         }
         let outbox = store.outbox().expect("outbox");
         let seqs: Vec<i64> = outbox.iter().map(|e| e.seq).collect();

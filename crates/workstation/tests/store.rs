@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use uw_workstation::{
-    KeySource, NewQuote, QuickQuoteRequest, Store, StoreError, StoreKey, Workstation, WorkstationConfig, WorkstationError, MIGRATIONS,
+    KeySource, NewQuickQuote, QuickQuoteRequest, Store, StoreError, StoreKey, Workstation, WorkstationConfig, WorkstationError, MIGRATIONS,
 };
 
 const TODAY: time::Date = time::macros::date!(2026 - 03 - 01);
@@ -16,8 +16,8 @@ fn request(zip: &str, vehicle_year: i32) -> QuickQuoteRequest {
     QuickQuoteRequest { zip: zip.into(), vehicle_year }
 }
 
-fn quote(zip: &str) -> NewQuote {
-    NewQuote {
+fn quote(zip: &str) -> NewQuickQuote {
+    NewQuickQuote {
         garaging_zip: zip.into(),
         vehicle_year: 2020,
         pack_id: "ca-personal-auto@2026.1".into(),
@@ -38,7 +38,7 @@ fn store_file_is_encrypted_and_round_trips() {
     let id = {
         let mut store = Store::open(&path, &key).expect("opens");
         assert_eq!(store.schema_version().expect("version"), MIGRATIONS.len());
-        store.save_quote(&quote("94110")).expect("saves")
+        store.save_quick_quote(&quote("94110")).expect("saves")
     };
     let bytes = std::fs::read(&path).expect("read");
     assert!(bytes.len() >= 4096, "the store has at least one page");
@@ -46,10 +46,10 @@ fn store_file_is_encrypted_and_round_trips() {
     assert!(!bytes.windows(5).any(|w| w == b"94110"), "quote data must not appear in clear text");
 
     let store = Store::open(&path, &key).expect("reopens with the same key");
-    let loaded = store.load_quote(id).expect("loads");
+    let loaded = store.load_quick_quote(id).expect("loads");
     assert_eq!(loaded.quote, quote("94110"));
     assert!(loaded.created_at.ends_with('Z'), "{}", loaded.created_at);
-    assert!(matches!(store.load_quote(id + 1), Err(StoreError::QuoteNotFound { .. })));
+    assert!(matches!(store.load_quick_quote(id + 1), Err(StoreError::QuickQuoteNotFound { .. })));
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn wrong_key_fails_clearly_and_leaves_the_file_unchanged() {
     let path = dir.path().join("ws.db");
     {
         let mut store = Store::open(&path, &StoreKey::generate().expect("key")).expect("opens");
-        store.save_quote(&quote("94110")).expect("saves");
+        store.save_quick_quote(&quote("94110")).expect("saves");
     }
     let before = std::fs::read(&path).expect("read");
     let err = Store::open(&path, &StoreKey::generate().expect("key")).expect_err("a different key must not open the store");
@@ -92,7 +92,7 @@ fn a_plain_sqlite_file_is_not_a_store() {
 fn check_constraints_reject_bad_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("ws.db"), &StoreKey::generate().expect("key")).expect("opens");
-    let err = store.save_quote(&quote("9411")).expect_err("a four-digit ZIP violates the CHECK");
+    let err = store.save_quick_quote(&quote("9411")).expect_err("a four-digit ZIP violates the CHECK");
     assert!(err.to_string().contains("CHECK constraint failed"), "{err}");
 }
 
@@ -160,7 +160,7 @@ fn workstation_rates_saves_and_reopens() {
             + outcome.rating.minimum_premium_adjustment
     );
     let ws = Workstation::open(&config).expect("reopens with the stored key");
-    let stored = ws.store().load_quote(outcome.quote_id).expect("loads");
+    let stored = ws.store().load_quick_quote(outcome.quote_id).expect("loads");
     assert_eq!((stored.quote.premium, stored.quote.pack_id.as_str()), (outcome.total, outcome.pack_id.as_str()));
     let rating: serde_json::Value = serde_json::from_str(&stored.quote.worksheet_json).expect("json");
     assert_eq!(rating["total"], outcome.total.to_string());
@@ -242,7 +242,7 @@ fn keychain_backed_workstation_reopens_its_store() {
         .expect("rates")
         .quote_id;
     let reopened = Workstation::open(&config).expect("reopens with the keychain key");
-    assert_eq!(reopened.store().load_quote(id).expect("loads").quote.garaging_zip, "90001");
+    assert_eq!(reopened.store().load_quick_quote(id).expect("loads").quote.garaging_zip, "90001");
     config.key_source.delete().expect("cleanup");
     config.key_source.device().delete().expect("cleanup");
 }
@@ -252,7 +252,7 @@ fn store_with_quotes(path: &Path, key: &StoreKey, n: usize) {
     for i in 0..n {
         let mut q = quote("94110");
         q.worksheet_json = format!("[{}]", "0,".repeat(200) + &i.to_string());
-        store.save_quote(&q).expect("saves");
+        store.save_quick_quote(&q).expect("saves");
     }
     // Fold the WAL into the main file so the file holds every page.
     drop(store);
@@ -302,14 +302,14 @@ fn an_independent_sqlcipher_reads_the_store() {
     let key = StoreKey::generate().expect("key");
     {
         let mut store = Store::open(&path, &key).expect("opens");
-        store.save_quote(&quote("90001")).expect("saves");
+        store.save_quick_quote(&quote("90001")).expect("saves");
     }
     let script = r#"
 import sys, sqlcipher3
 c = sqlcipher3.connect(sys.argv[1])
 c.execute('PRAGMA key = "x\'' + sys.argv[2] + '\'"')
 c.execute('PRAGMA cipher_compatibility = 4')
-print(c.execute("SELECT garaging_zip, premium FROM quote").fetchall())
+print(c.execute("SELECT garaging_zip, premium FROM quick_quote").fetchall())
 print(c.execute("SELECT value FROM store_meta WHERE key = 'cipher_compatibility'").fetchone()[0])
 "#;
     let out =

@@ -99,6 +99,11 @@ impl TrustedKeys {
         keys
     }
 
+    /// Every trusted key, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &VerifyingKey)> {
+        self.keys.iter().map(|(id, key)| (id.as_str(), key))
+    }
+
     pub(crate) fn get(&self, id: &str) -> Option<&VerifyingKey> {
         self.keys.get(id)
     }

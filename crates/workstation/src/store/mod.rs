@@ -15,12 +15,17 @@ use zeroize::Zeroizing;
 
 use crate::key::StoreKey;
 
+mod quotes;
+
+pub use quotes::RatingRecord;
+
 /// The workstation migrations, in order. Never edit one that has shipped;
 /// add a new file instead.
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_quotes.sql", include_str!("../../../migrations/workstation/0001_quotes.sql")),
-    ("0002_store_meta.sql", include_str!("../../../migrations/workstation/0002_store_meta.sql")),
-    ("0003_outbox.sql", include_str!("../../../migrations/workstation/0003_outbox.sql")),
+    ("0001_quotes.sql", include_str!("../../../../migrations/workstation/0001_quotes.sql")),
+    ("0002_store_meta.sql", include_str!("../../../../migrations/workstation/0002_store_meta.sql")),
+    ("0003_outbox.sql", include_str!("../../../../migrations/workstation/0003_outbox.sql")),
+    ("0004_quoting.sql", include_str!("../../../../migrations/workstation/0004_quoting.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
@@ -37,7 +42,7 @@ pub struct Store {
 
 /// A quote to be saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewQuote {
+pub struct NewQuickQuote {
     pub garaging_zip: String,
     pub vehicle_year: i32,
     pub pack_id: String,
@@ -73,7 +78,7 @@ impl OutboxEntry {
 /// Appends to the outbox inside the caller's transaction: the next sequence
 /// number (gapless, because it is computed in the same transaction that
 /// writes it), a fresh client id, and the device's signature.
-fn append_outbox(tx: &rusqlite::Transaction<'_>, kind: &str, payload: &str, device_key: &SigningKey) -> rusqlite::Result<i64> {
+fn append_outbox(tx: &Connection, kind: &str, payload: &str, device_key: &SigningKey) -> rusqlite::Result<i64> {
     let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox", [], |r| r.get(0))?;
     let mut id = [0u8; 16];
     getrandom::fill(&mut id).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string()))))?;
@@ -88,10 +93,10 @@ fn append_outbox(tx: &rusqlite::Transaction<'_>, kind: &str, payload: &str, devi
 
 /// A quote as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredQuote {
+pub struct StoredQuickQuote {
     pub id: i64,
     pub created_at: String,
-    pub quote: NewQuote,
+    pub quote: NewQuickQuote,
 }
 
 impl Store {
@@ -202,10 +207,10 @@ impl Store {
     }
 
     /// Saves a quote and returns its id.
-    pub fn save_quote(&mut self, quote: &NewQuote) -> Result<i64, StoreError> {
+    pub fn save_quick_quote(&mut self, quote: &NewQuickQuote) -> Result<i64, StoreError> {
         self.conn
             .execute(
-                "INSERT INTO quote (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet)
+                "INSERT INTO quick_quote (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet)
                  VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4, ?5)",
                 params![quote.garaging_zip, quote.vehicle_year, quote.pack_id, quote.premium.to_string(), quote.worksheet_json],
             )
@@ -216,12 +221,12 @@ impl Store {
     /// Saves a quote and its outbox entry in one transaction: both are
     /// committed or neither is. Returns the quote id and the outbox sequence
     /// number.
-    pub fn save_quote_with_outbox(&mut self, quote: &NewQuote, device_key: &SigningKey) -> Result<(i64, i64), StoreError> {
+    pub fn save_quick_quote_with_outbox(&mut self, quote: &NewQuickQuote, device_key: &SigningKey) -> Result<(i64, i64), StoreError> {
         let path = self.path.clone();
         let err = |source| StoreError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(err)?;
         tx.execute(
-            "INSERT INTO quote (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet)
+            "INSERT INTO quick_quote (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet)
              VALUES (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?1, ?2, ?3, ?4, ?5)",
             params![quote.garaging_zip, quote.vehicle_year, quote.pack_id, quote.premium.to_string(), quote.worksheet_json],
         )
@@ -235,8 +240,8 @@ impl Store {
     }
 
     /// How many quotes the store holds.
-    pub fn quote_count(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT count(*) FROM quote", [], |r| r.get(0)).map_err(|e| self.err(e))
+    pub fn quick_quote_count(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("SELECT count(*) FROM quick_quote", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
     /// Every outbox entry, in sequence order.
@@ -252,25 +257,29 @@ impl Store {
     }
 
     /// Loads a quote by id.
-    pub fn load_quote(&self, id: i64) -> Result<StoredQuote, StoreError> {
+    pub fn load_quick_quote(&self, id: i64) -> Result<StoredQuickQuote, StoreError> {
         let row = self
             .conn
-            .query_row("SELECT created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet FROM quote WHERE id = ?1", [id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i32>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            })
+            .query_row(
+                "SELECT created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet FROM quick_quote WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i32>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                },
+            )
             .optional()
             .map_err(|e| self.err(e))?
-            .ok_or(StoreError::QuoteNotFound { id })?;
+            .ok_or(StoreError::QuickQuoteNotFound { id })?;
         let (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet_json) = row;
         let premium = Decimal::from_str(&premium).map_err(|_| StoreError::BadValue { id, field: "premium", value: premium.clone() })?;
-        Ok(StoredQuote { id, created_at, quote: NewQuote { garaging_zip, vehicle_year, pack_id, premium, worksheet_json } })
+        Ok(StoredQuickQuote { id, created_at, quote: NewQuickQuote { garaging_zip, vehicle_year, pack_id, premium, worksheet_json } })
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
@@ -292,7 +301,7 @@ pub enum StoreError {
     Migration { path: PathBuf, migration: String, source: rusqlite::Error },
     /// No quote has this id.
     #[error("no quote with id {id}")]
-    QuoteNotFound { id: i64 },
+    QuickQuoteNotFound { id: i64 },
     /// A stored value does not parse; the file was altered outside the application.
     #[error("quote {id}: stored {field} `{value}` is not valid")]
     BadValue { id: i64, field: &'static str, value: String },
@@ -305,6 +314,33 @@ pub enum StoreError {
     /// The store records other SQLCipher settings than this application uses.
     #[error("{} records SQLCipher compatibility {recorded}, not 4; it was written by another application", path.display())]
     CipherSettings { path: PathBuf, recorded: String },
+    /// No quote has this id.
+    #[error("no quote with id {id}")]
+    QuoteNotFound { id: i64 },
+    /// No quote has this number.
+    #[error("no quote numbered {number}")]
+    QuoteNumberNotFound { number: String },
+    /// The status machine does not allow this now.
+    #[error(transparent)]
+    Status(#[from] uw_policy::StatusError),
+    /// The quote was changed since the caller read it.
+    #[error("{quote_number} is no longer at version {version}; reload it and try again")]
+    StaleVersion { quote_number: String, version: u32 },
+    /// A quote cannot change product; start a new quote.
+    #[error("{quote_number} is a {from} quote and cannot become {to}; start a new quote")]
+    ProductChanged { quote_number: String, from: uw_rating::Product, to: uw_rating::Product },
+    /// The quote's 30 days ran out; it was marked expired.
+    #[error("{quote_number} expired on {expires_on}; edit it to re-rate it on the pack in force")]
+    Expired { quote_number: String, expires_on: time::Date },
+    /// This device has handed out every quote number it holds for the year.
+    #[error("no quote numbers left for {year} on this device; sync to get a new block")]
+    QuoteNumbersExhausted { year: i32 },
+    /// A list filter is malformed.
+    #[error("filter {field}: {message}")]
+    BadFilter { field: &'static str, message: String },
+    /// A stored value does not parse: the file was altered outside the application.
+    #[error("{table} row {id}: stored {field} is not valid: {problem}")]
+    BadStoredValue { table: &'static str, id: i64, field: &'static str, problem: String },
     /// Any other SQLite failure.
     #[error("{}: {source}", path.display())]
     Sqlite { path: PathBuf, source: rusqlite::Error },

@@ -1,0 +1,265 @@
+//! The quoting services the Tauri shell calls: plain Rust, typed errors.
+//!
+//! Each takes the current instant from the caller, so tests can move time
+//! (quote expiry) without touching the clock. Spans carry ids and statuses,
+//! never a name, an address or a licence number.
+
+use rust_decimal::Decimal;
+use time::{Date, OffsetDateTime};
+use tracing::instrument;
+use uw_documents::{Proposal, ProposalCoverage, ProposalDriver};
+use uw_policy::QuoteStatus;
+use uw_rating::{Product, Rating};
+
+use crate::pii::mask_tail;
+
+use crate::quoting::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary};
+use crate::store::RatingRecord;
+use crate::{Workstation, WorkstationError};
+
+/// A quote just rated: its summary and the full rating with its worksheet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RatedQuote {
+    pub summary: QuoteSummary,
+    pub rating: Rating,
+}
+
+impl Workstation {
+    /// Validates `input` and saves it as a new quote (draft, version 1)
+    /// with a new quote number.
+    #[instrument(skip_all, err(Display))]
+    pub fn create_quote(&mut self, input: QuoteInput, now: OffsetDateTime) -> Result<QuoteSummary, WorkstationError> {
+        let input = input.validate()?;
+        let summary = self.store.create_quote(&input, now)?;
+        tracing::info!(quote_number = %summary.quote_number, "quote created");
+        Ok(summary)
+    }
+
+    /// Validates `input` and saves it as the quote's next version, back in draft.
+    #[instrument(skip(self, input, now), err(Display))]
+    pub fn update_quote(&mut self, quote_id: i64, input: QuoteInput, now: OffsetDateTime) -> Result<QuoteSummary, WorkstationError> {
+        let input = input.validate()?;
+        Ok(self.store.update_quote(quote_id, &input, now)?)
+    }
+
+    /// Rates the quote's current version with the pack in force on its
+    /// effective date, and records the result: rated, referred or declined
+    /// by the pack's underwriting rules. Only a draft can be rated; edit a
+    /// rated or expired quote to re-rate it.
+    #[instrument(skip(self, now), err(Display))]
+    pub fn rate_quote(&mut self, quote_id: i64, now: OffsetDateTime) -> Result<RatedQuote, WorkstationError> {
+        let summary = self.store.quote_summary(quote_id)?;
+        // Fail before rating if the status machine would refuse the result.
+        summary.status.apply(uw_policy::QuoteEvent::RatedAccepted).map_err(crate::store::StoreError::from)?;
+        let input = self.store.quote_input(quote_id, summary.version)?.validate()?;
+        let quote = input.quote();
+        let pack = self.packs.select(&quote.state, quote.product, quote.effective_date, quote.renewal)?;
+        let rating = uw_rating::rate(pack, quote)?;
+        if rating.draft {
+            return Err(WorkstationError::DraftPack { pack_id: rating.pack_id });
+        }
+        let worksheet_json = serde_json::to_string(&rating).map_err(|e| WorkstationError::Internal { message: e.to_string() })?;
+        let record = RatingRecord { version: summary.version, rating: &rating, worksheet_json: &worksheet_json };
+        let summary = self.store.record_rating(quote_id, &record, now, &self.device_key)?;
+        tracing::info!(quote_number = %summary.quote_number, status = %summary.status, "quote rated");
+        Ok(RatedQuote { summary, rating })
+    }
+
+    /// Re-rates a stored version with the pack that priced it and checks the
+    /// result matches what was stored, to the cent and line by line.
+    pub fn rerate_version(&self, quote_id: i64, version: u32) -> Result<Rating, WorkstationError> {
+        let info = self.store.rating_info(quote_id, version)?.ok_or_else(|| WorkstationError::NotRated { quote_id, version })?;
+        let stored = self.store.rating_worksheet(quote_id, version)?.ok_or_else(|| WorkstationError::NotRated { quote_id, version })?;
+        let pack = self
+            .packs
+            .packs()
+            .iter()
+            .find(|p| p.id() == info.pack_id)
+            .ok_or_else(|| WorkstationError::PackNotInstalled { pack_id: info.pack_id.clone() })?;
+        let input = self.store.quote_input(quote_id, version)?.validate()?;
+        let rating = uw_rating::rate(pack, input.quote())?;
+        let again = serde_json::to_string(&rating).map_err(|e| WorkstationError::Internal { message: e.to_string() })?;
+        if again != stored {
+            return Err(WorkstationError::NotReproducible { quote_id, version, pack_id: info.pack_id });
+        }
+        Ok(rating)
+    }
+
+    /// A quote with its current input and every version.
+    pub fn quote(&self, quote_id: i64) -> Result<QuoteDetail, WorkstationError> {
+        Ok(self.store.quote_detail(quote_id)?)
+    }
+
+    /// Quotes matching `filter`, most recently changed first.
+    pub fn list_quotes(&self, filter: &QuoteFilter) -> Result<Vec<QuoteSummary>, WorkstationError> {
+        Ok(self.store.list_quotes(filter)?)
+    }
+
+    /// Marks every quote past its 30 days as expired; returns how many.
+    #[instrument(skip_all, err(Display))]
+    pub fn expire_quotes(&mut self, now: OffsetDateTime) -> Result<usize, WorkstationError> {
+        let n = self.store.expire_quotes(now)?;
+        tracing::info!(expired = n, today = %utc_date(now), "quotes expired");
+        Ok(n)
+    }
+
+    /// Queues a bind request for the server. The quote must be rated (or
+    /// approved after referral), unexpired, and name every vehicle's VIN.
+    #[instrument(skip(self, now), err(Display))]
+    pub fn request_bind(&mut self, quote_id: i64, now: OffsetDateTime) -> Result<QuoteSummary, WorkstationError> {
+        let summary = self.store.quote_summary(quote_id)?;
+        let input = self.store.quote_input(quote_id, summary.version)?;
+        let missing: Vec<String> = input
+            .quote
+            .vehicles
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.vin.is_none())
+            .map(|(i, _)| format!("quote.vehicles[{i}].vin"))
+            .collect();
+        if !missing.is_empty() {
+            return Err(WorkstationError::InvalidQuote(uw_rating::InputErrors(
+                missing.into_iter().map(|path| uw_rating::InputError { path, message: "is required to bind".into() }).collect(),
+            )));
+        }
+        let summary = self.store.request_bind(quote_id, now, &self.device_key)?;
+        tracing::info!(quote_number = %summary.quote_number, "bind requested");
+        Ok(summary)
+    }
+
+    /// Records an underwriter's decision on a referred quote, as the server
+    /// reports it.
+    #[instrument(skip(self, now), err(Display))]
+    pub fn record_referral_decision(
+        &mut self,
+        quote_id: i64,
+        approved: bool,
+        now: OffsetDateTime,
+    ) -> Result<QuoteSummary, WorkstationError> {
+        Ok(self.store.record_referral_decision(quote_id, approved, now)?)
+    }
+
+    /// The quote proposal for the customer, as PDF bytes. The rating on it
+    /// is re-computed from the stored input with the pack that priced it and
+    /// must match the stored worksheet, so the document can never show a
+    /// premium the store does not hold. Licence numbers and VINs are masked.
+    #[instrument(skip(self, now), err(Display))]
+    pub fn proposal_pdf(&mut self, quote_id: i64, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
+        let summary = self.store.quote_summary(quote_id)?;
+        let showable =
+            matches!(summary.status, QuoteStatus::Rated | QuoteStatus::Referred | QuoteStatus::Approved | QuoteStatus::BindRequested);
+        if !showable {
+            return Err(WorkstationError::NoProposal { quote_number: summary.quote_number, status: summary.status });
+        }
+        let (Some(rated_on), Some(expires_on)) = (summary.rated_on, summary.expires_on) else {
+            return Err(WorkstationError::NotRated { quote_id, version: summary.version });
+        };
+        let rating = self.rerate_version(quote_id, summary.version)?;
+        let input = self.store.quote_input(quote_id, summary.version)?;
+        let proposal = proposal_document(&summary, &input, &rating, rated_on, expires_on);
+        let pdf = uw_documents::proposal_pdf(&proposal)?;
+        self.store.record_audit_event(
+            "quote.proposal_printed",
+            &summary.quote_number,
+            serde_json::json!({ "version": summary.version, "bytes": pdf.len() }),
+            now,
+        )?;
+        Ok(pdf)
+    }
+}
+
+/// The proposal's contents: what the customer may see, PII masked.
+fn proposal_document(summary: &QuoteSummary, input: &QuoteInput, rating: &Rating, rated_on: Date, expires_on: Date) -> Proposal {
+    let quote = &input.quote;
+    let address = &quote.applicant.address;
+    let vehicle_label = |i: usize| {
+        quote
+            .vehicles
+            .get(i)
+            .map(|v| format!("{} {}", v.year, [v.make.as_deref(), v.model.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")))
+    };
+    let coverages = rating
+        .coverages
+        .iter()
+        .map(|c| ProposalCoverage {
+            description: match c.vehicle.and_then(vehicle_label) {
+                Some(vehicle) => format!("{} ({})", c.name, vehicle.trim_end()),
+                None => c.name.to_string(),
+            },
+            limit: c.limit.clone(),
+            deductible: c.deductible.clone(),
+            premium: c.premium,
+        })
+        .collect();
+    let mut fees: Vec<(String, Decimal)> = rating.fees.iter().map(|f| (f.name.to_string(), f.amount)).collect();
+    if !rating.minimum_premium_adjustment.is_zero() {
+        fees.push(("Minimum premium adjustment".into(), rating.minimum_premium_adjustment));
+    }
+    let installments = rating.installments.installments.iter().map(|i| (format!("Payment {} due {}", i.number, i.due), i.amount)).collect();
+    let mut notices = vec![
+        "This is a proposal, not a policy. Coverage begins only when the carrier binds it and issues a policy number.".to_owned(),
+        format!(
+            "Premiums are quoted for the information given and may change if it is incomplete or inaccurate. Valid through {}.",
+            expires_on.previous_day().unwrap_or(expires_on)
+        ),
+    ];
+    if summary.status == QuoteStatus::Referred {
+        notices.push("This quote has been referred to an underwriter and cannot be bound until it is approved.".into());
+    }
+    Proposal {
+        quote_number: summary.quote_number.clone(),
+        version: summary.version,
+        prepared_on: rated_on,
+        valid_until: expires_on.previous_day().unwrap_or(expires_on),
+        product: match quote.product {
+            Product::PersonalAuto => "Personal auto".into(),
+            Product::HomeownersHo3 => "Homeowners (HO-3)".into(),
+        },
+        state: quote.state.clone(),
+        effective_date: quote.effective_date,
+        term_months: quote.term_months,
+        insured_name: quote.applicant.name.clone(),
+        insured_address: vec![address.street.clone(), format!("{}, {} {}", address.city, address.state, address.zip)],
+        drivers: quote
+            .drivers
+            .iter()
+            .enumerate()
+            .map(|(i, d)| ProposalDriver {
+                name: d.name.clone(),
+                license: input
+                    .licenses
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map_or_else(|| "not given".to_owned(), |l| format!("{} {}", l.state, l.masked())),
+            })
+            .collect(),
+        vehicles: quote
+            .vehicles
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let label = vehicle_label(i).unwrap_or_default();
+                match &v.vin {
+                    Some(vin) => format!("{}, VIN {}", label.trim_end(), mask_tail(vin)),
+                    None => label.trim_end().to_owned(),
+                }
+            })
+            .collect(),
+        dwelling: quote.dwelling.as_ref().map(|d| {
+            format!(
+                "Built {}, {} construction, {} sq ft, {} roof; dwelling limit ${}",
+                d.year_built,
+                d.construction.name(),
+                d.square_feet,
+                d.roof_type.name(),
+                d.coverage_a
+            )
+        }),
+        coverages,
+        fees,
+        total: rating.total,
+        installments,
+        pack_id: rating.pack_id.clone(),
+        notices,
+    }
+}
