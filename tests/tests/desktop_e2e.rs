@@ -164,7 +164,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let store_path = data_dir.path().join(uw_workstation::STORE_FILE);
     let header = std::fs::read(&store_path).expect("the app created its store");
     assert!(!header.starts_with(b"SQLite format 3"), "the store must be encrypted");
-    let config = WorkstationConfig { data_dir: data_dir.path().to_owned(), key_source: key_source.clone() };
+    let config = WorkstationConfig::new(data_dir.path().to_owned(), key_source.clone());
     let workstation = Workstation::open(&config).expect("the store opens with the key the app put in the keychain");
     let first = workstation.store().load_quick_quote(1).expect("first quote saved");
     assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "864"));

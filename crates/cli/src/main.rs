@@ -63,6 +63,30 @@ enum Command {
     /// Encrypted backups of the workstation's store.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// The workstation's keys: recovery copies.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCommand {
+    /// Write a recovery copy of the store and device keys, age-encrypted to
+    /// the organisation's recovery recipient.
+    RecoveryCopy {
+        #[arg(long)]
+        recipient: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put the keys from a recovery copy into the configured key source
+    /// (which must hold none), so the store opens again.
+    Recover {
+        /// The recovery copy (`store-key.recovery.age`).
+        copy: PathBuf,
+        /// The organisation's age identity file.
+        #[arg(long)]
+        identity: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -331,6 +355,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out(&format!("ok: {} passes the cipher and integrity checks", store.path().display()))
         }
         Command::Backup(command) => backup_command(command),
+        Command::Key(command) => key_command(command),
         Command::Zip(ZipCommand::Lookup { zip: z }) => {
             let place = zip::lookup(&z).map_err(|e| input(e.to_string()))?;
             out(&serde_json::to_string_pretty(&place).map_err(|e| other(e.to_string()))?)
@@ -356,6 +381,30 @@ fn identities(path: &Path) -> Result<Vec<age::x25519::Identity>, Failure> {
         return Err(other(format!("{}: no AGE-SECRET-KEY identity", path.display())));
     }
     Ok(ids)
+}
+
+fn key_command(command: KeyCommand) -> Result<(), Failure> {
+    use uw_workstation::recovery::{self, RecoveredKeys};
+    use uw_workstation::Workstation;
+    let config = workstation_config()?;
+    let fail = |e: &dyn std::fmt::Display| Failure { code: 5, message: e.to_string() };
+    match command {
+        KeyCommand::RecoveryCopy { recipient, out: path } => {
+            let recipient = recipient.parse::<age::x25519::Recipient>().map_err(|e| other(format!("--recipient {recipient}: {e}")))?;
+            let store_key = Workstation::existing_key(&config).map_err(|e| fail(&e))?;
+            let device_source = config.key_source.device();
+            let device_key =
+                device_source.load().map_err(|e| fail(&e))?.ok_or_else(|| fail(&format!("{device_source} holds no device key")))?;
+            recovery::write(&path, &RecoveredKeys { store_key, device_key }, &recipient).map_err(|e| fail(&e))?;
+            out(&format!("ok: wrote {}", path.display()))
+        }
+        KeyCommand::Recover { copy, identity } => {
+            let keys = recovery::read(&copy, identities(&identity)?).map_err(|e| fail(&e))?;
+            recovery::restore_into(&keys, &config.key_source).map_err(|e| fail(&e))?;
+            Workstation::open_existing_store(&config).map_err(|e| fail(&e))?.check().map_err(|e| fail(&e))?;
+            out(&format!("ok: keys restored to {}; {} opens and passes its checks", config.key_source, config.store_path().display()))
+        }
+    }
 }
 
 /// A passphrase from the environment variable `var`; empty or missing is an error.

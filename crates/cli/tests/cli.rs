@@ -220,10 +220,7 @@ fn store_check_and_backup_round_trip_through_the_command_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
     let key_source = format!("file:{}", dir.path().join("store.key").display());
-    let config = uw_workstation::WorkstationConfig {
-        data_dir: data.clone(),
-        key_source: uw_workstation::KeySource::File(dir.path().join("store.key")),
-    };
+    let config = uw_workstation::WorkstationConfig::new(data.clone(), uw_workstation::KeySource::File(dir.path().join("store.key")));
     let mut ws = uw_workstation::Workstation::open(&config).expect("creates a store");
     ws.quick_quote(&uw_workstation::QuickQuoteRequest { zip: "94110".into(), vehicle_year: 2020 }, time::macros::date!(2026 - 03 - 01))
         .expect("rates");
@@ -259,4 +256,39 @@ fn store_check_and_backup_round_trip_through_the_command_line() {
     assert!(stderr(&o).contains("nothing was replaced"), "{}", stderr(&o));
     let o = run(&["store", "check"]);
     assert_eq!(o.status.code(), Some(0), "the store survived the refused restore: {}", stderr(&o));
+
+    // A passphrase backup: the passphrase comes from the environment, never argv.
+    let p = dir.path().join("ws-pass.backup");
+    let p = p.to_str().expect("utf-8");
+    let o = run(&["backup", "create", "--out", p, "--passphrase-env", "UW_TEST_BACKUP_PASSPHRASE"]);
+    assert_eq!(o.status.code(), Some(1), "an unset variable is refused");
+    assert!(stderr(&o).contains("UW_TEST_BACKUP_PASSPHRASE"), "{}", stderr(&o));
+    let with_pass = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_uw"))
+            .args(args)
+            .env("UW_DATA_DIR", &data)
+            .env("UW_KEY_SOURCE", &key_source)
+            .env("UW_TEST_BACKUP_PASSPHRASE", "correct horse battery staple")
+            .output()
+            .expect("runs uw")
+    };
+    let o = with_pass(&["backup", "create", "--out", p, "--passphrase-env", "UW_TEST_BACKUP_PASSPHRASE"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = with_pass(&["backup", "restore", p, "--passphrase-env", "UW_TEST_BACKUP_PASSPHRASE"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // A recovery copy brings back lost keys.
+    let copy = dir.path().join("keys.recovery.age");
+    let c = copy.to_str().expect("utf-8");
+    let o = run(&["key", "recovery-copy", "--recipient", &id.to_public().to_string(), "--out", c]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&["key", "recover", c, "--identity", i]);
+    assert_eq!(o.status.code(), Some(5), "the keys are still there: {}", stderr(&o));
+    assert!(stderr(&o).contains("already holds a key"), "{}", stderr(&o));
+    std::fs::remove_file(dir.path().join("store.key")).expect("lose the key");
+    std::fs::remove_file(dir.path().join("store.key.device")).expect("lose the device key");
+    assert_eq!(run(&["store", "check"]).status.code(), Some(5), "no key, no store");
+    let o = run(&["key", "recover", c, "--identity", i]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(run(&["store", "check"]).status.code(), Some(0));
 }

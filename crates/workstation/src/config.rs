@@ -6,6 +6,9 @@
 //! - `UW_KEY_SOURCE`: `keychain` (default), `file:PATH` or `env:VARIABLE`.
 //! - `UW_KEYCHAIN_SERVICE`: the keychain service name; default `uw-workstation`.
 //!   Tests set their own so they never touch a real user's entry.
+//! - `UW_RECOVERY_RECIPIENT`: the organisation's age recovery recipient
+//!   (`age1…`). When set, the workstation keeps a recovery copy of its keys,
+//!   encrypted to it, beside the store.
 
 use std::path::PathBuf;
 
@@ -19,9 +22,30 @@ pub const STORE_FILE: &str = "workstation.db";
 pub struct WorkstationConfig {
     pub data_dir: PathBuf,
     pub key_source: KeySource,
+    /// The organisation's age recovery recipient, checked to parse.
+    pub recovery_recipient: Option<String>,
 }
 
 impl WorkstationConfig {
+    /// A configuration with no recovery recipient.
+    pub fn new(data_dir: PathBuf, key_source: KeySource) -> Self {
+        Self { data_dir, key_source, recovery_recipient: None }
+    }
+
+    /// The recovery recipient, parsed.
+    pub fn recovery_recipient(&self) -> Result<Option<age::x25519::Recipient>, ConfigError> {
+        self.recovery_recipient
+            .as_deref()
+            .map(|r| {
+                r.parse::<age::x25519::Recipient>().map_err(|_| ConfigError::Invalid {
+                    var: "UW_RECOVERY_RECIPIENT",
+                    value: r.to_owned(),
+                    expected: "an age X25519 recipient (age1…)",
+                })
+            })
+            .transpose()
+    }
+
     /// Reads the configuration from `lookup` (normally `std::env::var`),
     /// with `default_data_dir` used when `UW_DATA_DIR` is unset.
     pub fn from_lookup(default_data_dir: PathBuf, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
@@ -41,7 +65,9 @@ impl WorkstationConfig {
                 }
             },
         };
-        Ok(Self { data_dir, key_source })
+        let config = Self { data_dir, key_source, recovery_recipient: lookup("UW_RECOVERY_RECIPIENT").filter(|r| !r.is_empty()) };
+        config.recovery_recipient()?;
+        Ok(config)
     }
 
     /// Reads the configuration from the process environment.

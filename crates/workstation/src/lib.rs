@@ -16,6 +16,7 @@ mod config;
 mod key;
 pub mod pii;
 pub mod quoting;
+pub mod recovery;
 mod services;
 mod store;
 
@@ -188,6 +189,15 @@ impl Workstation {
                 seed
             }
         };
+        // The recovery copy is written with the keys, before the store, so a
+        // store never exists whose keys the organisation cannot recover.
+        if let Some(recipient) = config.recovery_recipient()? {
+            let copy = config.data_dir.join(recovery::RECOVERY_FILE);
+            if !copy.exists() {
+                let keys = recovery::RecoveredKeys { store_key: key.clone(), device_key: device_seed.clone() };
+                recovery::write(&copy, &keys, &recipient)?;
+            }
+        }
         let mut store = Store::open(&path, &key)?;
         let bundled: Vec<&uw_rating::RatePack> = packs.packs().iter().collect();
         store.record_installed_packs(&trusted_keys(), &bundled, time::OffsetDateTime::now_utc())?;
@@ -305,6 +315,9 @@ pub enum WorkstationError {
     /// Only a quote with a live rating has a proposal.
     #[error("{quote_number} is {status}; only a rated, referred, approved or bind-requested quote has a proposal")]
     NoProposal { quote_number: String, status: QuoteStatus },
+    /// The key recovery copy could not be written.
+    #[error("key recovery copy: {0}")]
+    Recovery(#[from] recovery::RecoveryError),
     /// A bug: something that should not fail did.
     #[error("internal error: {message}")]
     Internal { message: String },
@@ -352,6 +365,7 @@ impl WorkstationError {
             Self::PackNotInstalled { .. } => "rating.pack_not_installed",
             Self::NotReproducible { .. } => "rating.not_reproducible",
             Self::Document(_) => "document.failed",
+            Self::Recovery(_) => "key.recovery",
             Self::NoProposal { .. } => "quote.status",
             Self::Internal { .. } => "internal",
         }

@@ -26,8 +26,7 @@ fn good_driver() -> QuoteInput {
 }
 
 fn open(dir: &Path) -> Workstation {
-    Workstation::open(&WorkstationConfig { data_dir: dir.join("data"), key_source: KeySource::File(dir.join("store.key")) })
-        .expect("opens a new workstation")
+    Workstation::open(&WorkstationConfig::new(dir.join("data"), KeySource::File(dir.join("store.key")))).expect("opens a new workstation")
 }
 
 /// Collects everything the tracing subscriber writes.

@@ -35,8 +35,7 @@ fn referred() -> QuoteInput {
 }
 
 fn open(dir: &Path) -> Workstation {
-    Workstation::open(&WorkstationConfig { data_dir: dir.join("data"), key_source: KeySource::File(dir.join("store.key")) })
-        .expect("opens a new workstation")
+    Workstation::open(&WorkstationConfig::new(dir.join("data"), KeySource::File(dir.join("store.key")))).expect("opens a new workstation")
 }
 
 fn outbox_kinds(ws: &Workstation) -> Vec<String> {

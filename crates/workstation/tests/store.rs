@@ -27,7 +27,7 @@ fn quote(zip: &str) -> NewQuickQuote {
 }
 
 fn file_config(dir: &Path) -> WorkstationConfig {
-    WorkstationConfig { data_dir: dir.join("data"), key_source: KeySource::File(dir.join("store.key")) }
+    WorkstationConfig::new(dir.join("data"), KeySource::File(dir.join("store.key")))
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn keychain_stores_and_returns_the_key_across_entries() {
 fn keychain_backed_workstation_reopens_its_store() {
     let dir = tempfile::tempdir().expect("tempdir");
     let service = format!("uw-workstation-test-{}-{}", std::process::id(), line!());
-    let config = WorkstationConfig { data_dir: dir.path().to_owned(), key_source: KeySource::keychain(&service) };
+    let config = WorkstationConfig::new(dir.path().to_owned(), KeySource::keychain(&service));
     let id = Workstation::open(&config)
         .expect("opens with a new keychain key")
         .quick_quote(&request("90001", 2010), TODAY)

@@ -1,0 +1,152 @@
+//! Migrations: a store written at each earlier schema version upgrades to
+//! the current one and keeps every row, value for value.
+//!
+//! The store at version k is built the way a released application left it:
+//! migrations 1..=k applied in order, each followed by the rows that version
+//! could write. Adding a migration needs a fixture below (the rows it makes
+//! possible) and, if it renames a table, an entry in `RENAMED`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rusqlite::Connection;
+use uw_workstation::{Store, StoreKey, MIGRATIONS};
+
+/// Rows each version could write, applied right after its migration.
+fn fixture(version: usize) -> &'static str {
+    match version {
+        1 => {
+            "INSERT INTO quote (created_at, garaging_zip, vehicle_year, pack_id, premium, worksheet) VALUES
+                ('2026-01-02T03:04:05.678Z', '94110', 2020, 'ca-personal-auto/2026.1@aa', '601', '{\"total\":\"601\"}'),
+                ('2026-01-02T03:04:06.000Z', '90001', 2010, 'ca-personal-auto/2026.1@aa', '942.50', '[]');"
+        }
+        2 => "",
+        3 => {
+            "INSERT INTO outbox (seq, op_id, kind, payload, created_at, signature, sent_at) VALUES
+                (1, '0123456789abcdef0123456789abcdef', 'quote.saved', '{\"quote_id\":1}', '2026-01-02T03:04:05.678Z', printf('%.128d', 0), NULL),
+                (2, 'fedcba9876543210fedcba9876543210', 'quote.saved', '{\"quote_id\":2}', '2026-01-02T03:04:06.000Z', printf('%.128d', 1), '2026-01-03T00:00:00.000Z');"
+        }
+        4 => {
+            "INSERT INTO customer (id, name, street, city, state, zip, date_of_birth, email, phone, created_at, updated_at) VALUES
+                (1, 'Maria Delgado', '2417 Echo Park Ave', 'Los Angeles', 'CA', '90026', '1983-07-14', 'maria@example.com', '2135550142',
+                 '2026-01-20T15:30:00.000Z', '2026-01-20T15:30:00.000Z');
+             INSERT INTO quote_number_block (year, next_serial, last_serial) VALUES (2026, 2, 999999);
+             INSERT INTO quote (id, quote_number, customer_id, product, state, effective_date, status, current_version, premium, rated_on,
+                                expires_on, created_at, updated_at) VALUES
+                (1, 'QUOT-2026-000001', 1, 'personal-auto', 'CA', '2026-02-01', 'rated', 1, '2263', '2026-01-20', '2026-02-19',
+                 '2026-01-20T15:30:00.000Z', '2026-01-20T15:30:00.000Z');
+             INSERT INTO quote_version (id, quote_id, version, input, created_at) VALUES (1, 1, 1, '{}', '2026-01-20T15:30:00.000Z');
+             INSERT INTO driver VALUES (1, 0, 'Maria Delgado', '1983-07-14', '2000-08-02', 'D7654321', 'CA', 0, 0);
+             INSERT INTO vehicle VALUES (1, 0, '1HGCV1F39LA151313', 2020, 'Honda', 'Accord', 'commute', 11000, '90026', 0);
+             INSERT INTO coverage_selection VALUES (1, 'BI', '100/300', NULL, NULL), (1, 'COLL', NULL, '500', '[0]');
+             INSERT INTO rating_result VALUES (1, 'ca-personal-auto/2026.1@aa', printf('%.64d', 0), '2263', 'accept', '{}',
+                                               '2026-01-20T15:30:00.000Z', '2026-01-20');
+             INSERT INTO trusted_key VALUES ('uw-dev-2026', printf('%.64d', 0), 'bundled', '2026-01-20T15:30:00.000Z');
+             INSERT INTO installed_pack VALUES ('ca-personal-auto/2026.1@aa', 'CA', 'personal-auto', printf('%.64d', 0), 'uw-dev-2026',
+                                                'bundled', '2026-01-20T15:30:00.000Z');
+             INSERT INTO audit_event (at, action, subject, details) VALUES ('2026-01-20T15:30:00.000Z', 'quote.created', 'QUOT-2026-000001', '{}');
+             INSERT INTO policy VALUES ('PA-CA-0000001', 1, 1, 'in_force', 1, '2026-02-01', '2027-02-01', '2263', '{}', '2026-01-21T00:00:00.000Z');
+             INSERT INTO sync_state VALUES ('pull_cursor', '42');"
+        }
+        other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
+    }
+}
+
+/// Tables later migrations renamed: (name before, the version that renamed it, name after).
+const RENAMED: &[(&str, usize, &str)] = &[("quote", 4, "quick_quote")];
+
+fn connect(path: &Path, key: &StoreKey) -> Connection {
+    let conn = Connection::open(path).expect("open");
+    conn.execute_batch(&format!(
+        "PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4; PRAGMA cipher_page_size = 4096; PRAGMA foreign_keys = ON;",
+        &*key.to_hex()
+    ))
+    .expect("key");
+    conn
+}
+
+/// Every row of every ordinary table, as text, keyed by table.
+fn dump(conn: &Connection) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
+    let mut tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    tables.retain(|t| !t.starts_with("customer_name_fts"));
+    tables
+        .into_iter()
+        .map(|table| {
+            let stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).expect("select");
+            let columns: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+            let rows = rows_of(conn, &table, &columns);
+            (table, (columns, rows))
+        })
+        .collect()
+}
+
+fn rows_of(conn: &Connection, table: &str, columns: &[String]) -> Vec<String> {
+    let list = columns.iter().map(|c| format!("quote(\"{c}\")")).collect::<Vec<_>>().join(" || '|' || ");
+    let mut rows: Vec<String> = conn
+        .prepare(&format!("SELECT {list} FROM \"{table}\""))
+        .expect("select")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    rows.sort();
+    rows
+}
+
+#[test]
+fn upgrading_from_every_earlier_version_keeps_every_row() {
+    for from in 1..MIGRATIONS.len() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ws.db");
+        let key = StoreKey::generate().expect("key");
+        let before = {
+            let conn = connect(&path, &key);
+            for (index, (name, sql)) in MIGRATIONS.iter().enumerate().take(from) {
+                conn.execute_batch(sql).unwrap_or_else(|e| panic!("{name}: {e}"));
+                conn.pragma_update(None, "user_version", index + 1).expect("version");
+                conn.execute_batch(fixture(index + 1)).unwrap_or_else(|e| panic!("fixture for {name}: {e}"));
+            }
+            dump(&conn)
+        };
+        assert!(before.values().any(|(_, rows)| !rows.is_empty()), "version {from} has fixture rows");
+
+        let store = Store::open(&path, &key).unwrap_or_else(|e| panic!("upgrading from version {from}: {e}"));
+        assert_eq!(store.schema_version().expect("version"), MIGRATIONS.len());
+        store.check().expect("the upgraded store passes its integrity checks");
+        drop(store);
+
+        let conn = connect(&path, &key);
+        for (table, (columns, rows)) in before {
+            let now = RENAMED.iter().find(|(old, at, _)| *old == table && *at > from).map_or(table.as_str(), |(_, _, new)| new);
+            assert_eq!(rows_of(&conn, now, &columns), rows, "table {table} (now {now}) after upgrading from version {from}");
+        }
+        let violations: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).expect("fk check");
+        assert_eq!(violations, 0, "upgrading from version {from} left foreign key violations");
+    }
+}
+
+#[test]
+fn the_current_fixture_satisfies_every_constraint() {
+    // The newest fixture must itself be valid, or the test above proves
+    // nothing about the newest tables.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ws.db");
+    let key = StoreKey::generate().expect("key");
+    let conn = connect(&path, &key);
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
+        conn.execute_batch(sql).unwrap_or_else(|e| panic!("{name}: {e}"));
+        conn.pragma_update(None, "user_version", index + 1).expect("version");
+        conn.execute_batch(fixture(index + 1)).unwrap_or_else(|e| panic!("fixture for {name}: {e}"));
+    }
+    drop(conn);
+    let store = Store::open(&path, &key).expect("opens at the current version");
+    assert_eq!(store.quote_count().expect("count"), 1);
+    assert_eq!(store.quick_quote_count().expect("count"), 2);
+    assert_eq!(store.outbox().expect("outbox").len(), 2);
+}
