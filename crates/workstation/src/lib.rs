@@ -164,7 +164,13 @@ impl Workstation {
     /// use. An existing store whose key is missing is an error, never a
     /// reason to make a new key.
     pub fn open(config: &WorkstationConfig) -> Result<Self, WorkstationError> {
-        let packs = bundled_packs(&trusted_keys())?;
+        Self::open_trusting(config, &trusted_keys())
+    }
+
+    /// [`Workstation::open`], accepting packs signed by `trusted` (benchmarks
+    /// of release builds, which trust no development key by default).
+    pub fn open_trusting(config: &WorkstationConfig, trusted: &TrustedKeys) -> Result<Self, WorkstationError> {
+        let packs = bundled_packs(trusted)?;
         std::fs::create_dir_all(&config.data_dir).map_err(|source| WorkstationError::DataDir { path: config.data_dir.clone(), source })?;
         let path = config.store_path();
         let exists = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
@@ -200,7 +206,7 @@ impl Workstation {
         }
         let mut store = Store::open(&path, &key)?;
         let bundled: Vec<&uw_rating::RatePack> = packs.packs().iter().collect();
-        store.record_installed_packs(&trusted_keys(), &bundled, time::OffsetDateTime::now_utc())?;
+        store.record_installed_packs(trusted, &bundled, time::OffsetDateTime::now_utc())?;
         Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()) })
     }
 

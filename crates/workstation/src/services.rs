@@ -25,6 +25,15 @@ pub struct RatedQuote {
 }
 
 impl Workstation {
+    /// Runs `f` in one transaction: every service call inside commits
+    /// together, or none does. For bulk work (imports, benchmarks).
+    pub fn in_one_transaction<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, WorkstationError>) -> Result<T, WorkstationError> {
+        self.store.begin()?;
+        let result = f(self);
+        self.store.finish(result.is_ok())?;
+        result
+    }
+
     /// Validates `input` and saves it as a new quote (draft, version 1)
     /// with a new quote number.
     #[instrument(skip_all, err(Display))]

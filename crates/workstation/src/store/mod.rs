@@ -128,7 +128,40 @@ impl Store {
         let mut store = Self { conn, path: path.to_owned() };
         store.migrate()?;
         store.check_recorded_settings()?;
+        store.refresh_statistics_if_stale()?;
         Ok(store)
+    }
+
+    /// Gives the query planner table statistics once the quote table has
+    /// at least 1,000 rows, and again each time it doubles. Without them
+    /// SQLite guesses that a date-range index is selective and sorts every
+    /// quote in the range (130 ms at 100,000 quotes) instead of walking the
+    /// most-recent index and stopping at a page (docs/benchmarks.md).
+    /// `analysis_limit` keeps ANALYZE to a sample: about 50 ms at 100,000.
+    fn refresh_statistics_if_stale(&mut self) -> Result<(), StoreError> {
+        let quotes: i64 = self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM quote", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        if quotes < 1000 {
+            return Ok(());
+        }
+        let has_stats: bool = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| self.err(e))?
+            > 0;
+        let recorded: i64 = if has_stats {
+            let stat: Option<String> = self
+                .conn
+                .query_row("SELECT stat FROM sqlite_stat1 WHERE tbl = 'quote' AND idx = 'quote_by_updated'", [], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.err(e))?;
+            stat.and_then(|s| s.split(' ').next().and_then(|n| n.parse().ok())).unwrap_or(0)
+        } else {
+            0
+        };
+        if quotes >= recorded.saturating_mul(2) {
+            self.conn.execute_batch("PRAGMA analysis_limit = 400; ANALYZE;").map_err(|e| self.err(e))?;
+        }
+        Ok(())
     }
 
     /// Where the store's file is.

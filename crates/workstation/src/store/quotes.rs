@@ -37,17 +37,25 @@ impl Store {
     /// Runs `f` in one transaction: every service call inside commits
     /// together, or none does. For bulk work (imports, benchmarks).
     pub fn in_one_transaction<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))?;
-        match f(self) {
-            Ok(value) => {
-                self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
-                Ok(value)
-            }
-            Err(e) => {
-                // The original error matters more than a failed rollback.
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
+        self.begin()?;
+        let result = f(self);
+        self.finish(result.is_ok())?;
+        result
+    }
+
+    pub(crate) fn begin(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))
+    }
+
+    /// Commits, or rolls back when `commit` is false. A failed rollback is
+    /// not reported: the error that caused it matters more, and SQLite rolls
+    /// back an unfinished transaction when the connection closes anyway.
+    pub(crate) fn finish(&mut self, commit: bool) -> Result<(), StoreError> {
+        if commit {
+            self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
+        } else {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            Ok(())
         }
     }
 
@@ -518,9 +526,12 @@ impl Store {
         }
         values.push(Box::new(filter.limit));
         let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        // Filter, sort and cut the page on `quote` alone, then join the
+        // customer for the page's rows only: a broad date range would
+        // otherwise read a customer row for every candidate before sorting.
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM quote q JOIN customer c ON c.id = q.customer_id {where_sql}
-             ORDER BY q.updated_at DESC, q.id DESC LIMIT ?{}",
+            "SELECT {SUMMARY_COLUMNS} FROM (SELECT * FROM quote q {where_sql} ORDER BY q.updated_at DESC, q.id DESC LIMIT ?{}) q
+             JOIN customer c ON c.id = q.customer_id ORDER BY q.updated_at DESC, q.id DESC",
             values.len()
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
