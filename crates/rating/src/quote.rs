@@ -32,6 +32,11 @@ impl Product {
             Self::HomeownersHo3 => "homeowners-ho3",
         }
     }
+
+    /// The product [`Product::name`] names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::PersonalAuto, Self::HomeownersHo3].into_iter().find(|p| p.name() == name)
+    }
 }
 
 impl fmt::Display for Product {

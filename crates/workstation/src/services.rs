@@ -60,7 +60,8 @@ impl Workstation {
         let summary = self.store.quote_summary(quote_id)?;
         // Fail before rating if the status machine would refuse the result.
         summary.status.apply(uw_policy::QuoteEvent::RatedAccepted).map_err(crate::store::StoreError::from)?;
-        let input = self.store.quote_input(quote_id, summary.version)?.validate()?;
+        let entered = self.store.quote_input(quote_id, summary.version)?;
+        let input = entered.clone().validate()?;
         let quote = input.quote();
         let pack = self.packs.select(&quote.state, quote.product, quote.effective_date, quote.renewal)?;
         let rating = uw_rating::rate(pack, quote)?;
@@ -68,7 +69,7 @@ impl Workstation {
             return Err(WorkstationError::DraftPack { pack_id: rating.pack_id });
         }
         let worksheet_json = serde_json::to_string(&rating).map_err(|e| WorkstationError::Internal { message: e.to_string() })?;
-        let record = RatingRecord { version: summary.version, rating: &rating, worksheet_json: &worksheet_json };
+        let record = RatingRecord { version: summary.version, input: &entered, rating: &rating, worksheet_json: &worksheet_json };
         let summary = self.store.record_rating(quote_id, &record, now, &self.device_key)?;
         tracing::info!(quote_number = %summary.quote_number, status = %summary.status, "quote rated");
         Ok(RatedQuote { summary, rating })

@@ -550,10 +550,12 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
     if state.len() != 2 || !state.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(ctx.invalid(raw.state.span(), "state", format!("`{state}` is not a two-letter upper-case state code")));
     }
-    let product = match raw.product.get_ref().as_str() {
-        "personal-auto" => Product::PersonalAuto,
-        "homeowners-ho3" => Product::HomeownersHo3,
-        other => return Err(ctx.invalid(raw.product.span(), "product", format!("`{other}` is not personal-auto or homeowners-ho3"))),
+    let product = match Product::from_name(raw.product.get_ref()) {
+        Some(product) => product,
+        None => {
+            let other = raw.product.get_ref();
+            return Err(ctx.invalid(raw.product.span(), "product", format!("`{other}` is not personal-auto or homeowners-ho3")));
+        }
     };
     for (field, value) in [("id", &raw.id), ("version", &raw.version)] {
         let v = value.get_ref();

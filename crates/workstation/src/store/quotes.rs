@@ -5,6 +5,7 @@
 //! it, its outbox entry are committed together or not at all. Inside
 //! [`Store::in_one_transaction`] the savepoints nest.
 
+use std::path::Path;
 use std::str::FromStr;
 
 use ed25519_dalek::SigningKey;
@@ -29,6 +30,8 @@ const SUMMARY_COLUMNS: &str = "q.id, q.quote_number, q.customer_id, c.name, q.pr
 #[derive(Debug)]
 pub struct RatingRecord<'a> {
     pub version: u32,
+    /// The version's input as rated, for the outbox.
+    pub input: &'a QuoteInput,
     pub rating: &'a Rating,
     pub worksheet_json: &'a str,
 }
@@ -61,8 +64,7 @@ impl Store {
 
     /// Saves a new customer and quote (status draft, version 1) and numbers it.
     pub fn create_quote(&mut self, input: &ValidInput, now: OffsetDateTime) -> Result<QuoteSummary, StoreError> {
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let sp = self.conn.savepoint().map_err(err)?;
         let quote = input.quote();
@@ -105,8 +107,7 @@ impl Store {
         if q.product != current.product {
             return Err(StoreError::ProductChanged { quote_number: current.quote_number, from: current.product, to: q.product });
         }
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let version = current.version + 1;
         let sp = self.conn.savepoint().map_err(err)?;
@@ -213,9 +214,7 @@ impl Store {
         if record.version != current.version {
             return Err(StoreError::StaleVersion { quote_number: current.quote_number, version: record.version });
         }
-        let input = self.quote_input(quote_id, current.version)?;
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let rated_on = utc_date(now);
         let expires_on = expiry_date(rated_on);
@@ -256,7 +255,7 @@ impl Store {
             "quote_number": current.quote_number,
             "version": current.version,
             "status": status.name(),
-            "input": input,
+            "input": record.input,
             "pack_id": record.rating.pack_id,
             "pack_digest": record.rating.pack_digest,
             "total": record.rating.total.to_string(),
@@ -282,8 +281,7 @@ impl Store {
         let status = current.status.apply(QuoteEvent::BindRequested)?;
         let rating = self.rating_info(quote_id, current.version)?.ok_or(StoreError::QuoteNotFound { id: quote_id })?;
         let input = self.quote_input(quote_id, current.version)?;
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let sp = self.conn.savepoint().map_err(err)?;
         sp.execute("UPDATE quote SET status = ?2, updated_at = ?3 WHERE id = ?1", params![quote_id, status.name(), at]).map_err(err)?;
@@ -313,8 +311,7 @@ impl Store {
     pub fn record_referral_decision(&mut self, quote_id: i64, approved: bool, now: OffsetDateTime) -> Result<QuoteSummary, StoreError> {
         let current = self.quote_summary(quote_id)?;
         let status = current.status.apply(if approved { QuoteEvent::Approved } else { QuoteEvent::Declined })?;
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let sp = self.conn.savepoint().map_err(err)?;
         sp.execute("UPDATE quote SET status = ?2, updated_at = ?3 WHERE id = ?1", params![quote_id, status.name(), at]).map_err(err)?;
@@ -327,8 +324,7 @@ impl Store {
     /// Marks every rated, referred or approved quote whose expiry date is on
     /// or before `now`'s date as expired; returns how many.
     pub fn expire_quotes(&mut self, now: OffsetDateTime) -> Result<usize, StoreError> {
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let today = utc_date(now).to_string();
         let sp = self.conn.savepoint().map_err(err)?;
@@ -353,8 +349,7 @@ impl Store {
 
     fn expire_one(&mut self, current: &QuoteSummary, now: OffsetDateTime) -> Result<(), StoreError> {
         let status = current.status.apply(QuoteEvent::Expired)?;
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let sp = self.conn.savepoint().map_err(err)?;
         sp.execute("UPDATE quote SET status = ?2, updated_at = ?3 WHERE id = ?1", params![current.id, status.name(), at]).map_err(err)?;
@@ -373,8 +368,7 @@ impl Store {
         details: serde_json::Value,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let sp = self.conn.savepoint().map_err(err)?;
         audit(&sp, &instant_text(now), action, subject, details).map_err(err)?;
         sp.commit().map_err(err)
@@ -401,16 +395,27 @@ impl Store {
     pub fn quote_detail(&self, quote_id: i64) -> Result<QuoteDetail, StoreError> {
         let summary = self.quote_summary(quote_id)?;
         let input = self.quote_input(quote_id, summary.version)?;
+        let versions = self.versions(quote_id, None)?;
+        Ok(QuoteDetail { summary, input, versions })
+    }
+
+    /// The rating of one version, if it was rated.
+    pub fn rating_info(&self, quote_id: i64, version: u32) -> Result<Option<RatingInfo>, StoreError> {
+        Ok(self.versions(quote_id, Some(version))?.pop().and_then(|v| v.rating))
+    }
+
+    /// The quote's versions (or only `only`), oldest first, with their ratings.
+    fn versions(&self, quote_id: i64, only: Option<u32>) -> Result<Vec<VersionInfo>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT v.version, v.created_at, r.pack_id, r.pack_digest, r.total, r.decision, r.rated_at
                  FROM quote_version v LEFT JOIN rating_result r ON r.version_id = v.id
-                 WHERE v.quote_id = ?1 ORDER BY v.version",
+                 WHERE v.quote_id = ?1 AND (?2 IS NULL OR v.version = ?2) ORDER BY v.version",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([quote_id], |r| {
+            .query_map(params![quote_id, only], |r| {
                 let pack_id: Option<String> = r.get(2)?;
                 Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?, pack_id, r.get(3)?, r.get::<_, Option<String>>(4)?, r.get(5)?, r.get(6)?))
             })
@@ -435,40 +440,7 @@ impl Store {
             };
             versions.push(VersionInfo { version, created_at, rating });
         }
-        Ok(QuoteDetail { summary, input, versions })
-    }
-
-    /// The rating of one version, if it was rated.
-    pub fn rating_info(&self, quote_id: i64, version: u32) -> Result<Option<RatingInfo>, StoreError> {
-        let detail_row = self
-            .conn
-            .query_row(
-                "SELECT r.pack_id, r.pack_digest, r.total, r.decision, r.rated_at FROM rating_result r
-                 JOIN quote_version v ON v.id = r.version_id WHERE v.quote_id = ?1 AND v.version = ?2",
-                params![quote_id, version],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        detail_row
-            .map(|(pack_id, pack_digest, total, decision, rated_at)| {
-                let total = parse_money(&total).map_err(|problem| StoreError::BadStoredValue {
-                    table: "rating_result",
-                    id: quote_id,
-                    field: "total",
-                    problem,
-                })?;
-                Ok(RatingInfo { pack_id, pack_digest, total, decision, rated_at })
-            })
-            .transpose()
+        Ok(versions)
     }
 
     /// The stored worksheet (the rating as JSON) of one version.
@@ -579,8 +551,7 @@ impl Store {
         packs: &[&uw_rating::RatePack],
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let err = sql_err(&self.path);
         let at = instant_text(now);
         let sp = self.conn.savepoint().map_err(err)?;
         for (id, key) in keys.iter() {
@@ -637,6 +608,12 @@ fn search_text(text: &str) -> Result<Search, StoreError> {
         return Err(StoreError::BadFilter { field: "text", message: "give a quote number or part of a customer's name".into() });
     }
     Ok(Search::Names(words.join(" ")))
+}
+
+/// Maps a SQLite error to [`StoreError::Sqlite`] for the store at `path`.
+/// Borrows only the path, so it can live beside a savepoint on the connection.
+fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::Sqlite { path: path.to_owned(), source }
 }
 
 fn next_quote_number(sp: &Savepoint<'_>, year: i32) -> Result<QuoteNumber, StoreError> {
@@ -759,39 +736,38 @@ fn parse_money(text: &str) -> Result<Decimal, String> {
 }
 
 fn parse_product(text: &str) -> Result<Product, String> {
-    match text {
-        "personal-auto" => Ok(Product::PersonalAuto),
-        "homeowners-ho3" => Ok(Product::HomeownersHo3),
-        other => Err(format!("`{other}` is not a product")),
-    }
+    Product::from_name(text).ok_or_else(|| format!("`{text}` is not a product"))
 }
 
-/// Reads a summary row; a value that does not parse is a typed error, not a panic.
+/// Reads a summary row. Column reads fail as SQLite errors; a stored value
+/// that does not parse is a typed error naming the column, not a panic.
 fn read_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<QuoteSummary, StoreError>> {
     let id: i64 = r.get(0)?;
-    let bad = |field: &'static str| move |problem: String| StoreError::BadStoredValue { table: "quote", id, field, problem };
+    let (quote_number, customer_id, customer_name, state, version, created_at, updated_at) =
+        (r.get(1)?, r.get(2)?, r.get(3)?, r.get(5)?, r.get(8)?, r.get(12)?, r.get(13)?);
     let product: String = r.get(4)?;
     let effective: String = r.get(6)?;
     let status: String = r.get(7)?;
     let premium: Option<String> = r.get(9)?;
     let rated_on: Option<String> = r.get(10)?;
     let expires_on: Option<String> = r.get(11)?;
+    let bad = |field: &'static str| move |problem: String| StoreError::BadStoredValue { table: "quote", id, field, problem };
     let parsed = (|| {
         Ok(QuoteSummary {
             id,
-            quote_number: r.get(1).map_err(|e: rusqlite::Error| bad("quote_number")(e.to_string()))?,
-            customer_id: r.get(2).map_err(|e: rusqlite::Error| bad("customer_id")(e.to_string()))?,
-            customer_name: r.get(3).map_err(|e: rusqlite::Error| bad("customer_name")(e.to_string()))?,
+            quote_number,
+            customer_id,
+            customer_name,
             product: parse_product(&product).map_err(bad("product"))?,
-            state: r.get(5).map_err(|e: rusqlite::Error| bad("state")(e.to_string()))?,
+            state,
             effective_date: parse_date(&effective).map_err(bad("effective_date"))?,
             status: QuoteStatus::from_str(&status).map_err(bad("status"))?,
-            version: r.get(8).map_err(|e: rusqlite::Error| bad("current_version")(e.to_string()))?,
+            version,
             premium: premium.as_deref().map(parse_money).transpose().map_err(bad("premium"))?,
             rated_on: rated_on.as_deref().map(parse_date).transpose().map_err(bad("rated_on"))?,
             expires_on: expires_on.as_deref().map(parse_date).transpose().map_err(bad("expires_on"))?,
-            created_at: r.get(12).map_err(|e: rusqlite::Error| bad("created_at")(e.to_string()))?,
-            updated_at: r.get(13).map_err(|e: rusqlite::Error| bad("updated_at")(e.to_string()))?,
+            created_at,
+            updated_at,
         })
     })();
     Ok(parsed)
