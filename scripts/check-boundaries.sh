@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PURE_CRATES=(uw-rating uw-ledger uw-policy uw-documents)
+PURE_CRATES=(uw-rating uw-ledger uw-policy uw-documents uw-protocol)
 FORBIDDEN=(tauri axum sqlx rusqlite reqwest tokio keyring)
 status=0
 for crate in "${PURE_CRATES[@]}"; do

@@ -26,9 +26,15 @@ UW_HOME="${UW_HOME:-$HOME/.local/share/uw-workstation-dev}"
 mkdir -p "$UW_HOME"
 BIN="$CARGO_TARGET_DIR/debug"
 
+SERVER_DB=(--sqlite "$UW_HOME/server.sqlite3" --key-file "$UW_HOME/server.key")
+# The first run creates a demo organisation (an agent, an underwriter, an
+# admin and an auditor) and prints their passwords once; later runs keep it.
+"$BIN/uw-sync-server" admin "${SERVER_DB[@]}" demo --packs "$ROOT/rate-packs" 2>>"$UW_HOME/server.log" \
+    || die "creating the demo organisation failed; see $UW_HOME/server.log"
+
 log "starting the sync server (SQLite at $UW_HOME/server.sqlite3)"
 SERVER_OUT="$UW_HOME/server.stdout"
-"$BIN/uw-sync-server" serve --sqlite "$UW_HOME/server.sqlite3" --listen "${UW_SYNC_LISTEN:-127.0.0.1:8787}" \
+"$BIN/uw-sync-server" serve "${SERVER_DB[@]}" --listen "${UW_SYNC_LISTEN:-127.0.0.1:8787}" \
     >"$SERVER_OUT" 2>"$UW_HOME/server.log" &
 SERVER_PID=$!
 trap 'kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true' EXIT

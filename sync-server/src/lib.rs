@@ -1,62 +1,128 @@
 /*!
-The sync server: the authority for policies, policy numbers, published rate
-packs and the audit log. This first slice serves `/healthz` over either
-database and shuts down cleanly on SIGTERM.
+The sync server: the authority for users, devices, policies and policy
+numbers, published rate packs and the tamper-evident audit log.
+
+- [`storage`]: the database trait and its SQLite and PostgreSQL implementations.
+- [`audit`]: appends to the RFC 6962 log inside each mutation's transaction;
+  [`keys`] signs checkpoints with a key stored encrypted at rest.
+- [`auth`] and [`identity`]: passwords, tokens, enrollment, users, devices.
+- [`sync`]: push (idempotent per device and sequence, re-rating every
+  premium) and pull (a cursor on the log index).
+- [`underwriting`]: referral decisions, pack publishing, policies.
+- [`http`]: routes and layers; [`metrics`]: Prometheus on its own listener.
 
 **Architecture invariant:** the server never trusts the client's premium,
-role or clock; internal errors are logged and answered generically.
+role or clock: premiums are re-rated with the published pack, the role comes
+from the server's own user table, and every time recorded is the server's.
+
+**Architecture invariant:** every mutation appends its audit entry in the
+same database transaction as the change, and locks the log head first.
 */
 
-mod db;
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod http;
+pub mod identity;
+pub mod keys;
+pub mod metrics;
+pub mod packs;
+pub mod storage;
+pub mod sync;
+pub mod underwriting;
 
 use std::future::Future;
+use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
 
-pub use db::{Database, DatabaseHealth, DatabaseTarget, DbError};
+pub use storage::{DatabaseTarget, Storage, StorageError};
 
 /// Shared state of every handler.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub db: Database,
+    pub storage: Arc<dyn Storage>,
+    pub keys: Arc<keys::KeyEncryption>,
+    pub packs: packs::PackCache,
+    pub metrics: metrics::Metrics,
+    /// The number of migrations this build applies; `/readyz` compares.
+    pub expected_schema_version: i64,
+    log_changed: Arc<tokio::sync::Notify>,
 }
 
-/// The HTTP API.
-pub fn router(state: AppState) -> Router {
-    Router::new().route("/healthz", get(healthz)).layer(TraceLayer::new_for_http()).with_state(state)
-}
-
-#[derive(Debug, serde::Serialize)]
-struct Health {
-    status: &'static str,
-    version: &'static str,
-    database: DatabaseHealth,
-}
-
-async fn healthz(State(state): State<AppState>) -> Response {
-    match state.db.health().await {
-        Ok(database) => Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), database }).into_response(),
-        Err(e) => {
-            // The detail goes to the log, never to an unauthenticated caller.
-            tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>, keys: keys::KeyEncryption, expected_schema_version: i64) -> Self {
+        Self {
+            storage,
+            keys: Arc::new(keys),
+            packs: packs::PackCache::default(),
+            metrics: metrics::Metrics::default(),
+            expected_schema_version,
+            log_changed: Arc::new(tokio::sync::Notify::new()),
         }
+    }
+
+    /// Tells waiting tasks the log grew.
+    pub fn log_grew(&self) {
+        self.log_changed.notify_waiters();
     }
 }
 
-/// Serves `state` on `listener` until `shutdown` resolves, then finishes the
-/// requests in flight and closes the database.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let db = state.db.clone();
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
-    db.close().await;
+/// Signs a checkpoint of the log as it is now.
+pub async fn sign_checkpoint_now(state: &AppState, request_id: &str) -> Result<(String, uw_ledger::Checkpoint), error::ApiError> {
+    http::sign_now(state, request_id).await
+}
+
+/// Serves the API on `listener` and the metrics on `metrics` until
+/// `shutdown` resolves, signing a checkpoint every `checkpoint_every` while
+/// the log grows; then finishes the requests in flight and closes the database.
+pub async fn serve(
+    listener: TcpListener,
+    metrics: Option<TcpListener>,
+    state: AppState,
+    checkpoint_every: std::time::Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let storage = state.storage.clone();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let checkpoints = tokio::spawn(periodic_checkpoints(state.clone(), checkpoint_every, stop_rx.clone()));
+    let metrics_task = metrics.map(|listener| {
+        let mut stop = stop_rx.clone();
+        let app = http::metrics_router(state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await;
+        })
+    });
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        })
+        .await?;
+    let _ = checkpoints.await;
+    if let Some(task) = metrics_task {
+        let _ = task.await;
+    }
+    storage.close().await;
     Ok(())
+}
+
+async fn periodic_checkpoints(state: AppState, every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            () = tokio::time::sleep(every) => {}
+        }
+        if let Err(e) = sign_checkpoint_now(&state, "periodic-checkpoint").await {
+            tracing::error!(error = %e.message, "periodic checkpoint failed");
+        }
+    }
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C).

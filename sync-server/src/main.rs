@@ -1,11 +1,17 @@
-//! `uw-sync-server`: the command line of the sync server.
+//! `uw-sync-server`: serve the sync API, or administer the server.
+//!
+//! Configuration is layered: built-in defaults, then a TOML file
+//! (`--config`), then environment variables (`UW_SYNC_*`), then flags.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use uw_sync_server::{AppState, Database, DatabaseTarget};
+use uw_protocol::{NewUser, Role, Secret, UserChange};
+use uw_sync_server::audit::{Actor, Mutation};
+use uw_sync_server::keys::KeyEncryption;
+use uw_sync_server::{storage, AppState, DatabaseTarget};
 
 #[derive(Debug, Parser)]
 #[command(name = "uw-sync-server", version, about = "Sync server of the underwriting workstation")]
@@ -18,54 +24,419 @@ struct Cli {
 enum Command {
     /// Serve the sync API until SIGTERM or Ctrl-C.
     Serve(ServeArgs),
+    /// Administer the server: organisation, users, devices, keys, backups.
+    Admin {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+/// Where the data and the key-encryption identity are.
+#[derive(Debug, Clone, clap::Args)]
+struct CommonArgs {
+    /// A TOML configuration file; its values sit between the defaults and the environment.
+    #[arg(long, env = "UW_SYNC_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// SQLite database file (the embedded default), created if missing.
+    #[arg(long, env = "UW_SYNC_SQLITE", global = true, conflicts_with = "database_url")]
+    sqlite: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DB); replaces SQLite.
+    #[arg(long, env = "UW_SYNC_DATABASE_URL", hide_env_values = true, global = true)]
+    database_url: Option<String>,
+    /// The age identity that decrypts the checkpoint signing key (written by `admin init`).
+    #[arg(long, env = "UW_SYNC_KEY_FILE", global = true)]
+    key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// Address to listen on. Port 0 picks a free port; the bound address is
-    /// printed on standard output as `listening on http://ADDR`.
-    #[arg(long, env = "UW_SYNC_LISTEN", default_value = "127.0.0.1:8787")]
-    listen: SocketAddr,
-    /// SQLite database file (the embedded default), created if missing.
-    #[arg(long, env = "UW_SYNC_SQLITE", default_value = "uw-sync-server.sqlite3", conflicts_with = "database_url")]
-    sqlite: PathBuf,
-    /// PostgreSQL URL (postgres://USER:PASSWORD@HOST:PORT/DB); replaces SQLite.
-    #[arg(long, env = "UW_SYNC_DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+    /// Address to listen on (default 127.0.0.1:8787). Port 0 picks a free
+    /// port; the bound address is printed as `listening on http://ADDR`.
+    #[arg(long, env = "UW_SYNC_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// Address of the Prometheus metrics listener (default: none). Printed as `metrics on http://ADDR`.
+    #[arg(long, env = "UW_SYNC_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
+    /// Seconds between periodic checkpoints while the log grows (default 60).
+    #[arg(long, env = "UW_SYNC_CHECKPOINT_SECONDS")]
+    checkpoint_seconds: Option<u64>,
+    /// `text` (default) or `json` log lines.
+    #[arg(long, env = "UW_SYNC_LOG_FORMAT")]
+    log_format: Option<String>,
 }
 
-fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
-    match cli.command {
-        Command::Serve(args) => runtime.block_on(serve(args)),
+/// The configuration file's keys (all optional).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    sqlite: Option<PathBuf>,
+    database_url: Option<String>,
+    key_file: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
+    checkpoint_seconds: Option<u64>,
+    log_format: Option<String>,
+}
+
+impl CommonArgs {
+    fn file(&self) -> anyhow::Result<FileConfig> {
+        match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the configuration {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("configuration {}", path.display()))
+            }
+            None => Ok(FileConfig::default()),
+        }
+    }
+
+    fn target(&self, file: &FileConfig) -> DatabaseTarget {
+        match self.database_url.clone().or_else(|| if self.sqlite.is_some() { None } else { file.database_url.clone() }) {
+            Some(url) => DatabaseTarget::Postgres(url),
+            None => DatabaseTarget::Sqlite(
+                self.sqlite.clone().or_else(|| file.sqlite.clone()).unwrap_or_else(|| "uw-sync-server.sqlite3".into()),
+            ),
+        }
+    }
+
+    fn key_file(&self, file: &FileConfig) -> PathBuf {
+        self.key_file.clone().or_else(|| file.key_file.clone()).unwrap_or_else(|| "uw-sync-server.key".into())
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let target = match args.database_url {
-        Some(url) => DatabaseTarget::Postgres(url),
-        None => DatabaseTarget::Sqlite(args.sqlite),
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create the organisation, the key-encryption identity (if missing), the
+    /// first signing key and the first administrator.
+    Init {
+        /// The organisation's name.
+        #[arg(long)]
+        org: String,
+        /// The first administrator's username.
+        #[arg(long)]
+        admin: String,
+        /// Read the administrator's password from this environment variable
+        /// (otherwise one is generated and printed once).
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// A demo organisation: one agent, underwriter, admin and auditor
+    /// (passwords printed once), the development pack key trusted and the
+    /// bundled packs published. Does nothing if the organisation exists.
+    Demo {
+        /// The directory of rate packs to publish.
+        #[arg(long, default_value = "rate-packs")]
+        packs: PathBuf,
+    },
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Devices.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Rotate the checkpoint signing key (old checkpoints stay verifiable).
+    RotateKey,
+    /// Trust a pack-signing key (hex Ed25519 public key).
+    TrustPackKey { key_id: String, public_key: String },
+    /// Publish every signed rate pack directory under DIR (or DIR itself).
+    PublishPacks { dir: PathBuf },
+    /// Copy the SQLite database to OUT while the server runs (PostgreSQL: use pg_dump).
+    Backup { out: PathBuf },
+    /// Sign a checkpoint now and print it.
+    Checkpoint,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from --password-env or generated and printed once.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
+    /// Reset a password (revokes the user's tokens).
+    Reset {
+        username: String,
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// Change a role.
+    Role {
+        username: String,
+        role: String,
+    },
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCommand {
+    List,
+    Revoke { device_id: String },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let log_format = match &cli.command {
+        Command::Serve(args) => args.log_format.clone().or_else(|| args.common.file().ok().and_then(|f| f.log_format)),
+        Command::Admin { .. } => None,
     };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if log_format.as_deref() == Some("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Command::Serve(args) => runtime.block_on(serve(args)),
+        Command::Admin { common, command } => runtime.block_on(admin(common, command)),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open_state(common: &CommonArgs, file: &FileConfig, create_key_file: bool) -> anyhow::Result<AppState> {
+    let target = common.target(file);
     tracing::info!(database = %target.redacted(), "opening database");
-    let db = Database::open(&target).await?;
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let storage = storage::open(&target).await?;
+    let key_path = common.key_file(file);
+    let keys = if create_key_file && !key_path.exists() {
+        tracing::info!(path = %key_path.display(), "creating the key-encryption identity");
+        KeyEncryption::create(&key_path)?
+    } else {
+        KeyEncryption::load(&key_path)?
+    };
+    Ok(AppState::new(storage, keys, storage::migration_count(&target)))
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let file = args.common.file()?;
+    let state = open_state(&args.common, &file, false).await?;
+    {
+        let mut tx = state.storage.begin(storage::TxMode::Read).await?;
+        let key = uw_sync_server::keys::check_signing_key(&mut *tx, &state.keys).await?;
+        tracing::info!(checkpoint_key = %key, "signing key decrypted");
+    }
+    let listen = args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8787)));
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("listener has no local address")?;
+    let metrics = match args.metrics_listen.or(file.metrics_listen) {
+        Some(m) => {
+            let l = tokio::net::TcpListener::bind(m).await.with_context(|| format!("cannot listen on {m} for metrics"))?;
+            announce(&format!("metrics on http://{}", l.local_addr().context("metrics listener has no address")?));
+            Some(l)
+        }
+        None => None,
+    };
     tracing::info!(%addr, "serving");
-    announce(addr);
-    uw_sync_server::serve(listener, AppState { db }, uw_sync_server::shutdown_signal()).await.context("server failed")?;
+    announce(&format!("listening on http://{addr}"));
+    let every = std::time::Duration::from_secs(args.checkpoint_seconds.or(file.checkpoint_seconds).unwrap_or(60).max(1));
+    uw_sync_server::serve(listener, metrics, state, every, uw_sync_server::shutdown_signal()).await.context("server failed")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
 
 /// Tells whoever started the server where it listens (scripts and tests read this line).
 #[allow(clippy::print_stdout, reason = "the bound address is the program's output, read by scripts and tests")]
-fn announce(addr: SocketAddr) {
-    use std::io::Write;
-    println!("listening on http://{addr}");
+fn announce(line: &str) {
+    use std::io::Write as _;
+    println!("{line}");
     let _ = std::io::stdout().flush();
+}
+
+fn password_from(env: Option<&str>) -> anyhow::Result<(Secret, bool)> {
+    match env {
+        Some(var) => Ok((Secret::new(std::env::var(var).with_context(|| format!("environment variable {var} is not set"))?), false)),
+        None => {
+            let mut bytes = [0u8; 12];
+            getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("the random source failed: {e}"))?;
+            Ok((Secret::new(hex::encode(bytes)), true))
+        }
+    }
+}
+
+fn role(name: &str) -> anyhow::Result<Role> {
+    Role::from_name(name).with_context(|| format!("role: `{name}` is not one of agent, underwriter, admin, auditor"))
+}
+
+use uw_sync_server::admin::CLI_ACTOR;
+
+fn api(e: uw_sync_server::error::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{} ({})", e.message, e.code)
+}
+
+async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> {
+    let file = common.file()?;
+    let creates_key = matches!(command, AdminCommand::Init { .. } | AdminCommand::Demo { .. });
+    let state = open_state(&common, &file, creates_key).await?;
+    let actor = Actor::system(CLI_ACTOR);
+    let request_id = "admin-cli";
+    match command {
+        AdminCommand::Init { org, admin, password_env } => {
+            uw_sync_server::admin::init(&state, &org).await?;
+            let (password, generated) = password_from(password_env.as_deref())?;
+            let user = uw_sync_server::identity::add_user(
+                &state,
+                &actor,
+                NewUser { username: admin, password: password.clone(), role: Role::Admin },
+                request_id,
+            )
+            .await
+            .map_err(api)?;
+            announce(&format!("organisation `{org}` created; administrator `{}`", user.username));
+            if generated {
+                announce(&format!("password (shown once): {}", password.expose()));
+            }
+        }
+        AdminCommand::Demo { packs } => demo(&state, &packs).await?,
+        AdminCommand::User(command) => user_command(&state, &actor, command).await?,
+        AdminCommand::Device(DeviceCommand::List) => {
+            for d in uw_sync_server::identity::devices(&state).await.map_err(api)? {
+                let status = d.revoked_at.as_deref().map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
+                announce(&format!("{}  {}  {}  last seq {}  {status}", d.device_id, d.username, d.name, d.last_seq));
+            }
+        }
+        AdminCommand::Device(DeviceCommand::Revoke { device_id }) => {
+            uw_sync_server::identity::revoke_device(&state, &actor, &device_id, request_id).await.map_err(api)?;
+            announce(&format!("device {device_id} revoked"));
+        }
+        AdminCommand::RotateKey => {
+            let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+            let key = uw_sync_server::keys::add_signing_key(&mut m, &state.keys, &actor).await?;
+            m.commit().await?;
+            announce(&format!("new checkpoint key: {key}"));
+        }
+        AdminCommand::TrustPackKey { key_id, public_key } => {
+            uw_sync_server::identity::trust_pack_key(&state, &actor, &key_id, &public_key, request_id).await.map_err(api)?;
+            announce(&format!("pack key {key_id} trusted"));
+        }
+        AdminCommand::PublishPacks { dir } => {
+            for summary in uw_sync_server::admin::publish_packs(&state, &actor, &dir).await? {
+                announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
+            }
+        }
+        AdminCommand::Backup { out } => {
+            state.storage.backup(&out).await?;
+            announce(&format!("backup written to {}", out.display()));
+        }
+        AdminCommand::Checkpoint => {
+            let (note, _) = uw_sync_server::sign_checkpoint_now(&state, request_id).await.map_err(api)?;
+            announce(note.trim_end());
+        }
+    }
+    state.storage.close().await;
+    Ok(())
+}
+
+async fn organisation_exists(state: &AppState) -> anyhow::Result<bool> {
+    let mut tx = state.storage.begin(storage::TxMode::Read).await?;
+    Ok(tx.fetch_optional("SELECT name FROM organisation WHERE singleton = 1", storage::args![]).await?.is_some())
+}
+
+async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
+    if organisation_exists(state).await? {
+        announce("demo organisation exists already; its credentials were printed when it was created");
+        return Ok(());
+    }
+    uw_sync_server::admin::init(state, "Demo Mutual").await?;
+    let actor = Actor::system(CLI_ACTOR);
+    let mut lines = vec!["demo organisation `Demo Mutual` created; credentials (shown once):".to_owned()];
+    for (username, role) in [("agent", Role::Agent), ("underwriter", Role::Underwriter), ("admin", Role::Admin), ("auditor", Role::Auditor)]
+    {
+        let (password, _) = password_from(None)?;
+        uw_sync_server::identity::add_user(
+            state,
+            &actor,
+            NewUser { username: username.into(), password: password.clone(), role },
+            "admin-demo",
+        )
+        .await
+        .map_err(api)?;
+        lines.push(format!("  {role:<12} {username:<12} {}", password.expose(), role = role.name()));
+    }
+    let dev_key =
+        std::fs::read_to_string(packs.join("keys/uw-dev-2026.pub")).with_context(|| format!("{}/keys/uw-dev-2026.pub", packs.display()))?;
+    uw_sync_server::identity::trust_pack_key(state, &actor, "uw-dev-2026", dev_key.trim(), "admin-demo").await.map_err(api)?;
+    for summary in uw_sync_server::admin::publish_packs(state, &actor, packs).await? {
+        announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
+    }
+    for line in lines {
+        announce(&line);
+    }
+    Ok(())
+}
+
+async fn user_command(state: &AppState, actor: &Actor, command: UserCommand) -> anyhow::Result<()> {
+    let change = |username: &str, change: UserChange| {
+        let username = username.to_owned();
+        async move { uw_sync_server::identity::change_user(state, actor, &username, change, "admin-cli").await.map_err(api) }
+    };
+    match command {
+        UserCommand::Add { username, role: role_name, password_env } => {
+            let (password, generated) = password_from(password_env.as_deref())?;
+            let user = uw_sync_server::identity::add_user(
+                state,
+                actor,
+                NewUser { username, password: password.clone(), role: role(&role_name)? },
+                "admin-cli",
+            )
+            .await
+            .map_err(api)?;
+            announce(&format!("user `{}` added as {}", user.username, user.role.name()));
+            if generated {
+                announce(&format!("password (shown once): {}", password.expose()));
+            }
+        }
+        UserCommand::Disable { username } => {
+            change(&username, UserChange { disabled: Some(true), ..UserChange::default() }).await?;
+            announce(&format!("user `{username}` disabled"));
+        }
+        UserCommand::Enable { username } => {
+            change(&username, UserChange { disabled: Some(false), ..UserChange::default() }).await?;
+            announce(&format!("user `{username}` enabled"));
+        }
+        UserCommand::Reset { username, password_env } => {
+            let (password, generated) = password_from(password_env.as_deref())?;
+            change(&username, UserChange { password: Some(password.clone()), ..UserChange::default() }).await?;
+            announce(&format!("password of `{username}` reset; their tokens are revoked"));
+            if generated {
+                announce(&format!("password (shown once): {}", password.expose()));
+            }
+        }
+        UserCommand::Role { username, role: role_name } => {
+            let user = change(&username, UserChange { role: Some(role(&role_name)?), ..UserChange::default() }).await?;
+            announce(&format!("user `{}` is now {}", user.username, user.role.name()));
+        }
+        UserCommand::List => {
+            let mut tx = state.storage.begin(storage::TxMode::Read).await?;
+            for row in tx.fetch("SELECT username, role, disabled FROM app_user ORDER BY username", storage::args![]).await? {
+                let disabled = if row.int(2)? != 0 { "  disabled" } else { "" };
+                announce(&format!("{}  {}{disabled}", row.text(0)?, row.text(1)?));
+            }
+        }
+    }
+    Ok(())
 }

@@ -74,6 +74,7 @@ impl ServerProcess {
             .env("RUST_LOG", "info")
             .env_remove("UW_SYNC_DATABASE_URL")
             .env_remove("UW_SYNC_SQLITE")
+            .env_remove("UW_SYNC_KEY_FILE")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -112,6 +113,19 @@ impl ServerProcess {
             .output()
             .expect("run uw-sync-server");
         ServerExit { status: output.status, stderr: String::from_utf8_lossy(&output.stderr).into_owned() }
+    }
+
+    /// Runs `uw-sync-server admin ARGS…` to completion and returns its output.
+    pub fn admin(args: &[&str]) -> std::process::Output {
+        Command::new(workspace_bin("uw-sync-server"))
+            .arg("admin")
+            .args(args)
+            .env_remove("UW_SYNC_DATABASE_URL")
+            .env_remove("UW_SYNC_SQLITE")
+            .env_remove("UW_SYNC_KEY_FILE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run uw-sync-server admin")
     }
 
     /// Sends SIGTERM and waits (up to 30 s) for the process to exit.

@@ -19,9 +19,30 @@ async fn healthz(server: &ServerProcess) -> Value {
     response.json().await.expect("JSON body")
 }
 
-/// Start, check health, restart on the same database (migrations are applied
-/// once and the instance id survives), then stop with SIGTERM.
+/// Initialise, start, check health, restart on the same database (migrations
+/// are applied once and the instance id survives), then stop with SIGTERM.
 async fn health_and_restart_story(engine: &str, database_args: &[&str]) {
+    let keys = tempfile::tempdir().expect("tempdir");
+    let key_file = keys.path().join("server.key");
+    let key_file = key_file.to_str().expect("utf-8 path");
+    let mut database_args = database_args.to_vec();
+    database_args.extend(["--key-file", key_file]);
+    let database_args = &database_args[..];
+
+    // Serving needs the organisation and its signing key first.
+    let exit = ServerProcess::run_to_exit(database_args);
+    assert!(!exit.status.success());
+    assert!(exit.stderr.contains("server.key") && exit.stderr.contains("admin init"), "{}", exit.stderr);
+    let mut init = database_args.to_vec();
+    init.extend(["init", "--org", "Test Org", "--admin", "root"]);
+    let output = ServerProcess::admin(&init);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("password (shown once): "), "{printed}");
+    let again = ServerProcess::admin(&init);
+    assert!(!again.status.success(), "init runs once");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+
     let server = ServerProcess::start(database_args);
     let first = healthz(&server).await;
     assert_eq!(first["status"], "ok", "{first}");
@@ -61,7 +82,7 @@ async fn postgres_serves_health_restarts_and_stops_on_sigterm() {
 
 #[test]
 fn unreachable_postgres_is_a_clear_error_without_the_password() {
-    let exit = ServerProcess::run_to_exit(&["--database-url", "postgres://uw:s3cret-pw@127.0.0.1:1/uw"]);
+    let exit = ServerProcess::run_to_exit(&["--database-url", "postgres://uw:s3cret-pw@127.0.0.1:1/uw", "--key-file", "/nonexistent"]);
     assert!(!exit.status.success());
     assert!(exit.stderr.contains("cannot connect to postgres://***@127.0.0.1:1/uw"), "{}", exit.stderr);
     assert!(!exit.stderr.contains("s3cret-pw"), "the password must never be printed: {}", exit.stderr);

@@ -136,6 +136,12 @@ fn check_time(field: &'static str, value: &str) -> Result<(), EntryError> {
 }
 
 impl AuditEntry {
+    /// Checks a device-reported time has the log's form, before it is put
+    /// into an entry.
+    pub fn validate_time(value: &str) -> Result<(), EntryError> {
+        check_time("device-time", value)
+    }
+
     /// Checks every field can be encoded canonically.
     pub fn validate(&self) -> Result<(), EntryError> {
         check_token("actor-user", &self.actor_user)?;

@@ -1,0 +1,413 @@
+//! The request and response bodies, endpoint by endpoint. Times are RFC 3339
+//! UTC text; money is a decimal string (`"1234.56"`), never a float.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::Secret;
+
+/// What a user may do. The server decides a caller's role from its own
+/// records, never from anything the client sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Quotes, requests binds, sees their own policies.
+    Agent,
+    /// Works referrals, publishes approved rate packs.
+    Underwriter,
+    /// Users, devices and keys.
+    Admin,
+    /// Reads and exports the audit log.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Agent, Role::Underwriter, Role::Admin, Role::Auditor];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Agent => "agent",
+            Self::Underwriter => "underwriter",
+            Self::Admin => "admin",
+            Self::Auditor => "auditor",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+/// Every error body: a stable `code` clients switch on, and a message for
+/// people that says what to do when that is knowable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------- identity
+
+/// `POST /v1/enroll`: a user's credentials and the device's public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequest {
+    pub username: String,
+    pub password: Secret,
+    /// A name the administrator will recognise: `jsmith-laptop`.
+    pub device_name: String,
+    /// The device's Ed25519 public key, 64 hexadecimal digits. Every
+    /// operation the device pushes must be signed by it.
+    pub device_public_key: String,
+}
+
+/// The answer to an enrollment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: String,
+    /// The device token: send it as `Authorization: Bearer <token>`. Shown
+    /// once; the server keeps only its hash.
+    pub token: Secret,
+    pub token_expires_at: String,
+    pub user: UserInfo,
+    /// The server's instance id: a device notices when it is pointed at a
+    /// different server (or a restored one) instead of syncing into it.
+    pub server_instance_id: String,
+    /// The quote numbers this device may hand out.
+    pub quote_numbers: QuoteNumberBlock,
+}
+
+/// A range of quote numbers reserved for one device: `QUOT-<year>-<first>`
+/// through `QUOT-<year>-<last>`, so devices offline at the same time never
+/// hand out the same number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteNumberBlock {
+    pub year: i32,
+    pub first: u32,
+    pub last: u32,
+}
+
+/// `POST /v1/sessions`: log in for online work (underwriters, admins,
+/// auditors) without enrolling a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: Secret,
+}
+
+/// A session token for online work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: Secret,
+    pub expires_at: String,
+    pub user: UserInfo,
+}
+
+/// Who a token belongs to (`GET /v1/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+}
+
+// ---------------------------------------------------------------- push
+
+/// `POST /v1/sync/push`: operations from the device's outbox, in sequence
+/// order. A batch may start anywhere at or before the first sequence the
+/// server has not seen; operations it has seen are answered as duplicates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub operations: Vec<PushOp>,
+}
+
+/// One outbox entry as the device stored and signed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushOp {
+    /// The device's gapless sequence number, from 1.
+    pub seq: u64,
+    /// The client id: 32 hexadecimal digits, unique per device.
+    pub op_id: String,
+    /// `quote.rated`, `quote.bind_requested` or `quote.saved`.
+    pub kind: String,
+    /// The JSON text exactly as signed.
+    pub payload: String,
+    /// When the device wrote it, by the device's clock (recorded, never trusted).
+    pub created_at: String,
+    /// Ed25519 over [`crate::signed_message`], 128 hexadecimal digits.
+    pub signature: String,
+}
+
+/// The answer to a push: one result per operation, in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<OpResult>,
+}
+
+/// What became of one operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpResult {
+    pub seq: u64,
+    pub op_id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// Accepted, duplicate, rejected or conflict. Every outcome is final for its
+/// sequence number: the device marks the operation as delivered and shows a
+/// rejection or conflict to its user; a replay gets the same answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Applied now.
+    Accepted { result: ServerResult },
+    /// Applied before, with the same content: the first answer, again.
+    Duplicate { result: ServerResult },
+    /// Refused, with a stable code and a reason for the user.
+    Rejected { code: String, reason: String },
+    /// Refused because it was based on a stale version.
+    Conflict { current_version: u32, reason: String },
+}
+
+impl Outcome {
+    /// The stable name used in metrics and logs.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Accepted { .. } => "accepted",
+            Self::Duplicate { .. } => "duplicate",
+            Self::Rejected { .. } => "rejected",
+            Self::Conflict { .. } => "conflict",
+        }
+    }
+}
+
+/// What the server did with an accepted operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerResult {
+    /// A rated quote, re-rated and recorded; `status` is the server's.
+    QuoteRecorded { quote_number: String, version: u32, status: String },
+    /// A bind: the policy the server issued.
+    PolicyIssued { quote_number: String, version: u32, policy_number: String, premium: Decimal },
+    /// Recorded in the audit log, with nothing else to report.
+    Recorded,
+}
+
+/// The payload of a `quote.rated` operation, as the desktop writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteRatedPayload {
+    pub quote_number: String,
+    pub version: u32,
+    pub status: String,
+    /// The quote input: `quote` (the rating input) plus the contact and
+    /// licence details the policy needs.
+    pub input: serde_json::Value,
+    pub pack_id: String,
+    pub pack_digest: String,
+    pub total: Decimal,
+    pub decision: String,
+    pub reasons: Vec<String>,
+    pub rated_at: String,
+}
+
+/// The payload of a `quote.bind_requested` operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BindRequestedPayload {
+    pub quote_number: String,
+    pub version: u32,
+    pub input: serde_json::Value,
+    pub pack_id: String,
+    pub pack_digest: String,
+    pub total: Decimal,
+    pub requested_at: String,
+}
+
+// ---------------------------------------------------------------- pull
+
+/// `GET /v1/sync/pull?cursor=N&limit=M`: changes visible to the caller from
+/// log index `cursor` on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Where the next pull starts. Every log index below it has been
+    /// examined, so resuming from it never skips a change.
+    pub cursor: u64,
+    /// More changes wait: pull again at once.
+    pub more: bool,
+}
+
+/// One change, at the audit-log index of the mutation that made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub index: u64,
+    #[serde(flatten)]
+    pub body: ChangeBody,
+}
+
+/// What changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "body", rename_all = "snake_case")]
+pub enum ChangeBody {
+    /// A signed rate pack was published; its files, to install after
+    /// verifying the signature against trusted keys.
+    PackPublished { pack_id: String, digest: String, files: BTreeMap<String, String> },
+    /// A pack-signing key the desktop should trust.
+    KeyTrusted { key_id: String, public_key: String },
+    /// A pack-signing key the desktop must stop trusting.
+    KeyRevoked { key_id: String },
+    /// An underwriter decided one of the caller's referred quotes.
+    ReferralDecided { quote_number: String, version: u32, approved: bool, reason: String },
+    /// The server bound one of the caller's quotes.
+    PolicyIssued { quote_number: String, version: u32, policy_number: String, premium: Decimal, effective_date: String },
+}
+
+/// `GET /v1/sync/wait?cursor=N`: answered as soon as the log passes `cursor`,
+/// or after the server's long-poll timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitResponse {
+    /// The log's size now; larger than `cursor` when something changed.
+    pub log_size: u64,
+    pub changed: bool,
+}
+
+// ---------------------------------------------------------------- underwriting
+
+/// `GET /v1/referrals`: quotes waiting for an underwriter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub quote_number: String,
+    pub version: u32,
+    pub agent: String,
+    pub pack_id: String,
+    pub total: Decimal,
+    pub reasons: Vec<String>,
+}
+
+/// `POST /v1/referrals/{quote_number}/decision`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralDecision {
+    /// The version the underwriter looked at; a newer one is a conflict.
+    pub version: u32,
+    pub approve: bool,
+    pub reason: String,
+}
+
+/// The answer to a referral decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralDecided {
+    pub quote_number: String,
+    pub version: u32,
+    pub status: String,
+}
+
+/// A conflict's body (`409`): the version the server holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictBody {
+    pub code: String,
+    pub message: String,
+    pub current_version: u32,
+}
+
+/// `POST /v1/packs`: publish a signed rate pack (its files by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishPack {
+    pub files: BTreeMap<String, String>,
+}
+
+/// A published pack (`GET /v1/packs`, and the answer to a publish).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackSummary {
+    pub pack_id: String,
+    pub digest: String,
+    pub state: String,
+    pub product: String,
+    pub published_by: String,
+}
+
+/// A policy (`GET /v1/policies`): agents see their own, underwriters all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    pub policy_number: String,
+    pub quote_number: String,
+    pub version: u32,
+    pub state: String,
+    pub product: String,
+    pub premium: Decimal,
+    pub effective_date: String,
+    pub agent: String,
+}
+
+// ---------------------------------------------------------------- admin
+
+/// `POST /v1/admin/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub password: Secret,
+    pub role: Role,
+}
+
+/// `PATCH /v1/admin/users/{username}`: any of the three.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub password: Option<Secret>,
+}
+
+/// A user as the administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// A device as the administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    pub device_id: String,
+    pub username: String,
+    pub name: String,
+    pub public_key: String,
+    pub enrolled_at: String,
+    pub revoked_at: Option<String>,
+    /// The highest sequence number the server has processed from it.
+    pub last_seq: u64,
+}
+
+// ---------------------------------------------------------------- audit
+
+/// A signed checkpoint of the audit log (`GET /v1/audit/checkpoint`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointResponse {
+    /// The C2SP signed note, as text.
+    pub note: String,
+    pub size: u64,
+    /// The Merkle root, hexadecimal.
+    pub root: String,
+}
+
+/// An RFC 9162 proof: sibling hashes in hexadecimal, nearest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofResponse {
+    pub hashes: Vec<String>,
+}
+
+/// The keys that verify the log's checkpoints, current and retired, as note
+/// verifier keys (`name+id+base64`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditKeys {
+    pub origin: String,
+    pub verifier_keys: Vec<String>,
+}

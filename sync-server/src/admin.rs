@@ -1,0 +1,65 @@
+//! Administration shared by the command line and the tests: creating the
+//! organisation and publishing pack directories.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::audit::{Actor, Mutation};
+use crate::AppState;
+
+/// The actor the administration command line records in the audit log.
+pub const CLI_ACTOR: &str = "admin-cli";
+
+fn api(e: crate::error::ApiError) -> anyhow::Error {
+    anyhow::anyhow!("{} ({})", e.message, e.code)
+}
+
+/// Creates the organisation and its first signing key.
+pub async fn init(state: &AppState, org: &str) -> anyhow::Result<()> {
+    let slug: String = org.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let origin = format!("{}/uw-audit-log", slug.trim_matches('-'));
+    let mut m = Mutation::begin(state.storage.as_ref(), "admin-init").await?;
+    let inserted =
+        m.tx.execute(
+            "INSERT INTO organisation (singleton, name, log_origin, created_at) VALUES (1, $1, $2, $3) ON CONFLICT DO NOTHING",
+            crate::args![org, origin.as_str(), crate::keys::unix_ms(m.now)],
+        )
+        .await?;
+    anyhow::ensure!(inserted == 1, "the organisation exists already; `admin init` runs once");
+    let actor = Actor::system(CLI_ACTOR);
+    m.audit(&actor, "organisation.init", ("organisation", &origin), &serde_json::json!({ "name": org, "origin": origin }), None).await?;
+    crate::keys::add_signing_key(&mut m, &state.keys, &actor).await?;
+    m.commit().await?;
+    Ok(())
+}
+
+pub async fn publish_packs(state: &AppState, actor: &Actor, dir: &Path) -> anyhow::Result<Vec<uw_protocol::PackSummary>> {
+    let mut published = Vec::new();
+    let mut dirs: Vec<PathBuf> = if dir.join("manifest.toml").exists() {
+        vec![dir.to_owned()]
+    } else {
+        std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join("manifest.toml").exists() && p.join("SIGNATURE").exists())
+            .collect()
+    };
+    dirs.sort();
+    for pack_dir in dirs {
+        let mut files = std::collections::BTreeMap::new();
+        for entry in std::fs::read_dir(&pack_dir).with_context(|| format!("cannot read {}", pack_dir.display()))? {
+            let path = entry?.path();
+            if path.is_file() {
+                let name = path.file_name().and_then(|n| n.to_str()).context("file name is not UTF-8")?.to_owned();
+                files.insert(name, std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?);
+            }
+        }
+        let summary = crate::underwriting::publish_as(state, actor, CLI_ACTOR, uw_protocol::PublishPack { files }, "admin-publish")
+            .await
+            .map_err(|e| anyhow::anyhow!("{}: {}", pack_dir.display(), api(e)))?;
+        published.push(summary);
+    }
+    Ok(published)
+}

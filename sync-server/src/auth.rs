@@ -1,0 +1,290 @@
+//! Identity: Argon2id passwords, random tokens stored hashed, login rate
+//! limits, and who a request's token belongs to.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::Argon2;
+use sha2::Digest as _;
+use time::OffsetDateTime;
+use uw_protocol::{Role, Secret};
+
+use crate::error::ApiError;
+use crate::keys::unix_ms;
+use crate::storage::{args, Tx};
+
+/// Device tokens last 90 days; session tokens 12 hours.
+pub const DEVICE_TOKEN_DAYS: i64 = 90;
+pub const SESSION_TOKEN_HOURS: i64 = 12;
+/// Failed logins allowed per account, and per address, in the window.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// The shortest password an administrator may set.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+fn argon2() -> Argon2<'static> {
+    // OWASP's Argon2id minimum: 19 MiB, 2 iterations, 1 lane.
+    let params = argon2::Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
+/// Hashes a password to a PHC string (`$argon2id$…`).
+pub fn hash_password(password: &Secret) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(ApiError::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+    Ok(argon2().hash_password(password.expose().as_bytes(), &salt).map_err(ApiError::internal)?.to_string())
+}
+
+/// Checks a password against a stored hash.
+pub fn verify_password(password: &Secret, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok())
+}
+
+/// A password an administrator sets must be long enough.
+pub fn check_new_password(password: &Secret) -> Result<(), ApiError> {
+    if password.expose().chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ApiError::bad_request("user.weak_password", format!("password: use at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    Ok(())
+}
+
+/// A new random token and the SHA-256 the server keeps.
+pub fn new_token() -> Result<(Secret, [u8; 32]), ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    Ok((Secret::new(token), hash))
+}
+
+pub fn token_hash(token: &str) -> [u8; 32] {
+    sha2::Sha256::digest(token.as_bytes()).into()
+}
+
+/// A random 128-bit id in hexadecimal.
+pub fn new_id() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
+    Ok(hex::encode(bytes))
+}
+
+/// Who is calling, from the server's own records.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    /// Set when the token is a device token.
+    pub device_id: Option<String>,
+}
+
+impl Caller {
+    pub fn actor(&self) -> crate::audit::Actor {
+        crate::audit::Actor { user_id: self.user_id.clone(), role: ledger_role(self.role), device_id: self.device_id.clone() }
+    }
+
+    /// Refuses unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!("the {} role may not do this", self.role.name())))
+        }
+    }
+
+    /// Refuses unless the token is a device's.
+    pub fn device(&self) -> Result<&str, ApiError> {
+        self.device_id.as_deref().ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "auth.device_required",
+                "this needs an enrolled device's token, not a session token",
+            )
+        })
+    }
+}
+
+pub fn ledger_role(role: Role) -> uw_ledger::Role {
+    match role {
+        Role::Agent => uw_ledger::Role::Agent,
+        Role::Underwriter => uw_ledger::Role::Underwriter,
+        Role::Admin => uw_ledger::Role::Admin,
+        Role::Auditor => uw_ledger::Role::Auditor,
+    }
+}
+
+/// Resolves a bearer token to its caller.
+pub async fn authenticate(tx: &mut dyn Tx, token: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT u.user_id, u.username, u.role, u.disabled, t.device_id, t.expires_at, t.revoked_at, d.revoked_at
+             FROM auth_token t JOIN app_user u ON u.user_id = t.user_id
+             LEFT JOIN device d ON d.device_id = t.device_id
+             WHERE t.token_hash = $1",
+            args![&token_hash(token)],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Err(ApiError::unauthorized("auth.invalid_token", "the token is not valid; enroll or log in again"));
+    };
+    if row.opt_int(7)?.is_some() {
+        return Err(ApiError::unauthorized(
+            "auth.device_revoked",
+            "this device has been revoked by an administrator; it can no longer sync",
+        ));
+    }
+    if row.opt_int(6)?.is_some() {
+        return Err(ApiError::unauthorized("auth.invalid_token", "the token was revoked; enroll or log in again"));
+    }
+    if row.int(5)? <= unix_ms(now) {
+        return Err(ApiError::unauthorized("auth.token_expired", "the token has expired; enroll or log in again"));
+    }
+    if row.int(3)? != 0 {
+        return Err(ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"));
+    }
+    let role = row.text(2)?;
+    Ok(Caller {
+        user_id: row.text(0)?,
+        username: row.text(1)?,
+        role: Role::from_name(&role).ok_or_else(|| ApiError::internal(format!("unknown role {role} in the database")))?,
+        device_id: row.opt_text(4)?,
+    })
+}
+
+/// A user's stored credentials.
+#[derive(Debug)]
+pub struct UserCredentials {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// Checks a login: rate limits first (before any password is verified),
+/// then the password. Failures are recorded by the caller in their own
+/// transaction so they survive the refusal.
+pub async fn check_login(
+    tx: &mut dyn Tx,
+    username: &str,
+    password: &Secret,
+    address: &str,
+    now: OffsetDateTime,
+) -> Result<UserCredentials, LoginFailure> {
+    let since = unix_ms(now) - FAILURE_WINDOW_MINUTES * 60_000;
+    let by_account =
+        tx.fetch_one("SELECT COUNT(*) FROM login_failure WHERE account = $1 AND at > $2", args![username, since]).await?.int(0)?;
+    let by_address =
+        tx.fetch_one("SELECT COUNT(*) FROM login_failure WHERE address = $1 AND at > $2", args![address, since]).await?.int(0)?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        return Err(LoginFailure::RateLimited);
+    }
+    let row = tx
+        .fetch_optional("SELECT user_id, username, role, password_hash, disabled FROM app_user WHERE username = $1", args![username])
+        .await?;
+    let user = match row {
+        Some(row) => Some(UserCredentials {
+            user_id: row.text(0)?,
+            username: row.text(1)?,
+            role: Role::from_name(&row.text(2)?).ok_or(LoginFailure::Internal("unknown role in the database".into()))?,
+            password_hash: row.text(3)?,
+            disabled: row.int(4)? != 0,
+        }),
+        None => None,
+    };
+    // Verify against a fixed hash when the user is unknown, so the answer
+    // takes as long either way and does not reveal which usernames exist.
+    let hash = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => dummy_hash().to_owned(),
+    };
+    let password = password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    match user {
+        Some(user) if ok => {
+            if user.disabled {
+                return Err(LoginFailure::Disabled);
+            }
+            Ok(user)
+        }
+        _ => Err(LoginFailure::BadCredentials),
+    }
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&Secret::new("no user has this password")).unwrap_or_default())
+}
+
+/// Clears an account's failed logins after a successful one.
+pub async fn clear_failures(tx: &mut dyn Tx, username: &str) -> Result<(), ApiError> {
+    tx.execute("DELETE FROM login_failure WHERE account = $1", args![username]).await?;
+    Ok(())
+}
+
+/// Why a login failed.
+#[derive(Debug)]
+pub enum LoginFailure {
+    RateLimited,
+    BadCredentials,
+    Disabled,
+    Internal(String),
+}
+
+impl From<crate::storage::StorageError> for LoginFailure {
+    fn from(error: crate::storage::StorageError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+impl From<LoginFailure> for ApiError {
+    fn from(failure: LoginFailure) -> Self {
+        match failure {
+            LoginFailure::RateLimited => {
+                let mut e = ApiError::new(
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    "auth.rate_limited",
+                    format!("too many failed logins; try again in {FAILURE_WINDOW_MINUTES} minutes"),
+                );
+                e.retry_after = Some(u64::try_from(FAILURE_WINDOW_MINUTES * 60).unwrap_or(900));
+                e
+            }
+            LoginFailure::BadCredentials => ApiError::unauthorized("auth.invalid_credentials", "the username or password is wrong"),
+            LoginFailure::Disabled => ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"),
+            LoginFailure::Internal(detail) => ApiError::internal(detail),
+        }
+    }
+}
+
+/// Records a failed login (in its own transaction, by the caller).
+pub async fn record_failure(tx: &mut dyn Tx, username: &str, address: &str, now: OffsetDateTime) -> Result<(), ApiError> {
+    tx.execute("INSERT INTO login_failure (account, address, at) VALUES ($1, $2, $3)", args![username, address, unix_ms(now)]).await?;
+    // Old rows are no longer counted; trim them as we go.
+    tx.execute("DELETE FROM login_failure WHERE at < $1", args![unix_ms(now) - FAILURE_WINDOW_MINUTES * 60_000 * 4]).await?;
+    Ok(())
+}
+
+/// Issues a token for `user_id` (and `device_id`), valid until the returned time.
+pub async fn issue_token(
+    tx: &mut dyn Tx,
+    user_id: &str,
+    device_id: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(Secret, OffsetDateTime), ApiError> {
+    let (token, hash) = new_token()?;
+    let expires = match device_id {
+        Some(_) => now + time::Duration::days(DEVICE_TOKEN_DAYS),
+        None => now + time::Duration::hours(SESSION_TOKEN_HOURS),
+    };
+    tx.execute(
+        "INSERT INTO auth_token (token_hash, user_id, device_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        args![&hash, user_id, device_id, unix_ms(now), unix_ms(expires)],
+    )
+    .await?;
+    Ok((token, expires))
+}
+
+/// RFC 3339 text.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}

@@ -1,0 +1,506 @@
+//! The HTTP API: routes, the version and authentication extractors, and the
+//! layers (request ids, tracing, metrics, body limit, timeout, concurrency).
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, MatchedPath, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use uw_protocol::Role;
+
+use crate::audit::Mutation;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::storage::TxMode;
+use crate::{audit, identity, keys, sync, underwriting, AppState};
+
+/// The largest request body (a rate pack is the largest thing sent).
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// Requests in flight at once; more wait.
+pub const CONCURRENCY_LIMIT: usize = 1024;
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const REQUEST_ID: &str = "x-request-id";
+
+/// The API router.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/sessions", post(login))
+        .route("/v1/me", get(me))
+        .route("/v1/sync/push", post(push))
+        .route("/v1/sync/pull", get(pull))
+        .route("/v1/referrals", get(referrals))
+        .route("/v1/referrals/{quote_number}/decision", post(decide))
+        .route("/v1/packs", get(packs).post(publish))
+        .route("/v1/policies", get(policies))
+        .route("/v1/admin/users", get(users).post(add_user))
+        .route("/v1/admin/users/{username}", patch(change_user))
+        .route("/v1/admin/devices", get(devices))
+        .route("/v1/admin/devices/{device_id}/revoke", post(revoke_device))
+        .route("/v1/audit/keys", get(audit_keys))
+        .route("/v1/audit/checkpoint", get(latest_checkpoint))
+        .route("/v1/audit/checkpoints", post(sign_checkpoint))
+        .route("/v1/audit/proofs/inclusion", get(inclusion_proof))
+        .route("/v1/audit/proofs/consistency", get(consistency_proof))
+        .route("/v1/audit/export", get(audit_export))
+        .layer(axum::middleware::from_fn(require_version));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/openapi.json", get(openapi))
+        .merge(api)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(CONCURRENCY_LIMIT))
+        .with_state(state)
+}
+
+/// Gives every request an id (or keeps the caller's), a tracing span that
+/// carries it, and a metrics observation.
+async fn observe(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::auth::new_id().unwrap_or_else(|_| "unknown".into()));
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        request.headers_mut().insert(REQUEST_ID, value);
+    }
+    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().as_str().to_owned();
+    let span = tracing::info_span!("request", request_id = %id, %method, %route);
+    let started = Instant::now();
+    let mut response = {
+        use tracing::Instrument as _;
+        next.run(request).instrument(span.clone()).await
+    };
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let status = response.status().as_u16();
+    state.metrics.request(&method, &route, status, micros);
+    span.in_scope(|| tracing::info!(status, micros, "request done"));
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
+
+async fn require_version(request: Request, next: Next) -> Response {
+    let header = request.headers().get(uw_protocol::VERSION_HEADER).map(|v| v.to_str().unwrap_or("?"));
+    match uw_protocol::check_version(header) {
+        Ok(_) => next.run(request).await,
+        Err(e) => {
+            let code =
+                if matches!(e, uw_protocol::VersionError::Missing) { "protocol.missing_version" } else { "protocol.unsupported_version" };
+            ApiError::new(StatusCode::UPGRADE_REQUIRED, code, e.to_string()).into_response()
+        }
+    }
+}
+
+fn request_id(parts_headers: &axum::http::HeaderMap) -> String {
+    parts_headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("unknown").to_owned()
+}
+
+/// The request's id, as set by [`observe`].
+struct RequestId(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(request_id(&parts.headers)))
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
+            return Err(ApiError::unauthorized("auth.missing_token", "send `Authorization: Bearer <token>`; enroll or log in to get one"));
+        };
+        let mut tx = state.storage.begin(TxMode::Read).await?;
+        crate::auth::authenticate(&mut *tx, token.trim(), time::OffsetDateTime::now_utc()).await
+    }
+}
+
+/// A JSON body whose errors are answered in the API's error form, naming the field.
+struct Body<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(match &rejection {
+                JsonRejection::MissingJsonContentType(_) => {
+                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "request.content_type", rejection.body_text())
+                }
+                JsonRejection::BytesRejection(_) => {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "request.too_large", rejection.body_text())
+                }
+                _ => ApiError::bad_request("request.bad_body", rejection.body_text()),
+            }),
+        }
+    }
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::EnrollRequest>,
+) -> Result<Json<uw_protocol::EnrollResponse>, ApiError> {
+    Ok(Json(identity::enroll(&state, request, &peer.ip().to_string(), &id).await?))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Body(request): Body<uw_protocol::LoginRequest>,
+) -> Result<Json<uw_protocol::LoginResponse>, ApiError> {
+    Ok(Json(identity::login(&state, request, &peer.ip().to_string()).await?))
+}
+
+async fn me(caller: Caller) -> Json<uw_protocol::UserInfo> {
+    Json(uw_protocol::UserInfo { user_id: caller.user_id, username: caller.username, role: caller.role })
+}
+
+async fn push(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::PushRequest>,
+) -> Result<Json<uw_protocol::PushResponse>, ApiError> {
+    Ok(Json(sync::push(&state, &caller, request, &id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct PullQuery {
+    cursor: u64,
+    limit: Option<u64>,
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<uw_protocol::PullResponse>, ApiError> {
+    Ok(Json(sync::pull(&state, &caller, q.cursor, q.limit).await?))
+}
+
+async fn referrals(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::Referral>>, ApiError> {
+    Ok(Json(underwriting::referrals(&state, &caller).await?))
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(quote_number): Path<String>,
+    Body(decision): Body<uw_protocol::ReferralDecision>,
+) -> Result<Json<uw_protocol::ReferralDecided>, ApiError> {
+    Ok(Json(underwriting::decide(&state, &caller, &quote_number, decision, &id).await?))
+}
+
+async fn packs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PackSummary>>, ApiError> {
+    Ok(Json(underwriting::packs(&state, &caller).await?))
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::PublishPack>,
+) -> Result<Json<uw_protocol::PackSummary>, ApiError> {
+    Ok(Json(underwriting::publish(&state, &caller, request, &id).await?))
+}
+
+async fn policies(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicySummary>>, ApiError> {
+    Ok(Json(underwriting::policies(&state, &caller).await?))
+}
+
+async fn users(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::UserRecord>>, ApiError> {
+    Ok(Json(identity::users(&state, &caller).await?))
+}
+
+async fn add_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(user): Body<uw_protocol::NewUser>,
+) -> Result<Json<uw_protocol::UserRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::add_user(&state, &caller.actor(), user, &id).await?))
+}
+
+async fn change_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(username): Path<String>,
+    Body(change): Body<uw_protocol::UserChange>,
+) -> Result<Json<uw_protocol::UserRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::change_user(&state, &caller.actor(), &username, change, &id).await?))
+}
+
+async fn devices(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::DeviceRecord>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::devices(&state).await?))
+}
+
+async fn revoke_device(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(device_id): Path<String>,
+) -> Result<Json<uw_protocol::DeviceRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::revoke_device(&state, &caller.actor(), &device_id, &id).await?))
+}
+
+async fn audit_keys(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::AuditKeys>, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    Ok(Json(uw_protocol::AuditKeys { origin: keys::origin(&mut *tx).await?, verifier_keys: keys::verifiers(&mut *tx).await? }))
+}
+
+fn checkpoint_response(note: String, checkpoint: &uw_ledger::Checkpoint) -> uw_protocol::CheckpointResponse {
+    uw_protocol::CheckpointResponse { note, size: checkpoint.size, root: hex::encode(checkpoint.root) }
+}
+
+async fn latest_checkpoint(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::CheckpointResponse>, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let (note, checkpoint) = audit::latest_checkpoint(&mut *tx).await?.ok_or_else(|| {
+        ApiError::not_found("audit.no_checkpoint", "no checkpoint has been signed yet; POST /v1/audit/checkpoints signs one")
+    })?;
+    Ok(Json(checkpoint_response(note, &checkpoint)))
+}
+
+async fn sign_checkpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+) -> Result<Json<uw_protocol::CheckpointResponse>, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let (note, checkpoint) = crate::sign_checkpoint_now(&state, &id).await?;
+    Ok(Json(checkpoint_response(note, &checkpoint)))
+}
+
+#[derive(Debug, Deserialize)]
+struct InclusionQuery {
+    index: u64,
+    size: u64,
+}
+
+fn hex_hashes(hashes: Vec<[u8; 32]>) -> uw_protocol::ProofResponse {
+    uw_protocol::ProofResponse { hashes: hashes.into_iter().map(hex::encode).collect() }
+}
+
+async fn checked_size(tx: &mut dyn crate::storage::Tx, size: u64) -> Result<(), ApiError> {
+    let log = audit::log_size(tx).await?;
+    if size > log {
+        return Err(ApiError::bad_request("audit.bad_range", format!("size: {size} is beyond the log's {log} entries")));
+    }
+    Ok(())
+}
+
+async fn inclusion_proof(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<InclusionQuery>,
+) -> Result<Json<uw_protocol::ProofResponse>, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    checked_size(&mut *tx, q.size).await?;
+    if q.index >= q.size {
+        return Err(ApiError::bad_request("audit.bad_range", format!("index: {} is not below size {}", q.index, q.size)));
+    }
+    let proof = audit::read_tree(&mut *tx, q.size, |t| t.inclusion_proof(q.index, q.size), audit::missing_node, |e| e.to_string()).await?;
+    Ok(Json(hex_hashes(proof)))
+}
+
+#[derive(Debug, Deserialize)]
+struct ConsistencyQuery {
+    old: u64,
+    size: u64,
+}
+
+async fn consistency_proof(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ConsistencyQuery>,
+) -> Result<Json<uw_protocol::ProofResponse>, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    checked_size(&mut *tx, q.size).await?;
+    if q.old > q.size {
+        return Err(ApiError::bad_request("audit.bad_range", format!("old: {} is beyond size {}", q.old, q.size)));
+    }
+    let proof = audit::read_tree(&mut *tx, q.size, |t| t.consistency_proof(q.old, q.size), audit::missing_node, |e| e.to_string()).await?;
+    Ok(Json(hex_hashes(proof)))
+}
+
+#[derive(Debug, Deserialize)]
+struct ExportQuery {
+    start: u64,
+    end: Option<u64>,
+    /// The size of the auditor's previous checkpoint.
+    previous: Option<u64>,
+    /// An age recipient to encrypt the export to.
+    recipient: Option<String>,
+}
+
+async fn audit_export(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let recipient =
+        match &q.recipient {
+            Some(text) => Some(text.parse::<age::x25519::Recipient>().map_err(|e| {
+                ApiError::bad_request("audit.bad_recipient", format!("recipient: not an age X25519 recipient (age1…): {e}"))
+            })?),
+            None => None,
+        };
+    // A fresh checkpoint covers everything up to now.
+    let (note, checkpoint) = crate::sign_checkpoint_now(&state, &id).await?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let end = q.end.unwrap_or(checkpoint.size).min(checkpoint.size);
+    if q.start >= end {
+        return Err(ApiError::bad_request(
+            "audit.bad_range",
+            format!("start: {} must be below end {end} (the log has {} entries)", q.start, checkpoint.size),
+        ));
+    }
+    let previous = match q.previous {
+        Some(size) => {
+            let row = tx
+                .fetch_optional(
+                    "SELECT note FROM checkpoint WHERE size = $1",
+                    crate::storage::args![i64::try_from(size).unwrap_or(i64::MAX)],
+                )
+                .await?
+                .ok_or_else(|| ApiError::not_found("audit.no_checkpoint", format!("previous: no checkpoint of size {size} was signed")))?;
+            let text = row.text(0)?;
+            Some(uw_ledger::Checkpoint::parse(text.split("\n\n").next().unwrap_or_default()).map_err(ApiError::internal)?)
+        }
+        None => None,
+    };
+    let entries = audit::entries(&mut *tx, q.start, end).await?;
+    let export = audit::read_tree(
+        &mut *tx,
+        checkpoint.size,
+        |t| uw_ledger::export::build(t, &note, &checkpoint, q.start, &entries, previous.as_ref()),
+        |e| match e {
+            uw_ledger::export::BuildError::Tree(t) => audit::missing_node(t),
+            _ => None,
+        },
+        |e| e.to_string(),
+    )
+    .await?;
+    let body = match recipient {
+        Some(recipient) => encrypt_armored(&recipient, export.as_bytes()).map_err(ApiError::internal)?,
+        None => export,
+    };
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
+}
+
+fn encrypt_armored(recipient: &age::x25519::Recipient, plain: &[u8]) -> Result<String, String> {
+    use std::io::Write as _;
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient)).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor).map_err(|e| e.to_string())?;
+    let mut writer = encryptor.wrap_output(armor).map_err(|e| e.to_string())?;
+    writer.write_all(plain).map_err(|e| e.to_string())?;
+    writer.finish().and_then(age::armor::ArmoredWriter::finish).map_err(|e| e.to_string())?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    database: DatabaseHealth,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct DatabaseHealth {
+    engine: &'static str,
+    schema_version: i64,
+    instance_id: String,
+}
+
+async fn database_health(state: &AppState) -> Result<DatabaseHealth, ApiError> {
+    let schema_version = state.storage.schema_version().await?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let instance_id =
+        tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", crate::storage::args![]).await?.text(0)?;
+    Ok(DatabaseHealth { engine: state.storage.engine(), schema_version, instance_id })
+}
+
+/// Alive: the process answers, and says which database it uses.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match database_health(&state).await {
+        Ok(database) => Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), database }).into_response(),
+        Err(e) => {
+            // The detail goes to the log, never to an unauthenticated caller.
+            tracing::error!(error = %e.message, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}
+
+/// Ready: the database answers and every migration this build knows is applied.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match database_health(&state).await {
+        Ok(db) if db.schema_version == state.expected_schema_version => Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Ok(db) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "unavailable", "reason": format!("schema version {} but this build needs {}", db.schema_version, state.expected_schema_version) })),
+        )
+            .into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "reason": "the database does not answer" }))).into_response(),
+    }
+}
+
+async fn openapi() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("../openapi.json")).into_response()
+}
+
+/// The metrics listener's router.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(metrics)).with_state(state)
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    if let Ok(mut tx) = state.storage.begin(TxMode::Read).await {
+        if let Ok(size) = audit::log_size(&mut *tx).await {
+            state.metrics.set_log_size(size);
+        }
+    }
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+/// Signs a checkpoint now (used by the endpoint, exports and the periodic task).
+pub async fn sign_now(state: &AppState, request_id: &str) -> Result<(String, uw_ledger::Checkpoint), ApiError> {
+    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let signed = keys::sign_checkpoint(&mut m, &state.keys).await?;
+    m.commit().await?;
+    Ok(signed)
+}

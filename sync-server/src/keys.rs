@@ -1,0 +1,220 @@
+//! The checkpoint signing key, stored encrypted at rest.
+//!
+//! Signing keys live in the `signing_key` table, their secrets age-encrypted
+//! to the server's key-encryption identity: an age X25519 identity in a file
+//! the administrator names explicitly (`key_file` in the configuration). The
+//! database alone (or a backup of it) cannot sign. Rotation adds a key and
+//! retires the old one; retired keys stay listed, so checkpoints they signed
+//! stay verifiable.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::SigningKey;
+use uw_ledger::{CheckpointSigner, NoteSigner, NoteVerifier};
+use zeroize::Zeroizing;
+
+use crate::audit::{self, latest_checkpoint, read_tree, AuditError, Mutation};
+use crate::storage::{args, Tx};
+
+/// Why the signing key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read the key-encryption identity {path}: {source}; set key_file to the file `uw-sync-server admin init` wrote")]
+    ReadIdentity { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not an age X25519 identity (AGE-SECRET-KEY-1…): {message}")]
+    BadIdentity { path: PathBuf, message: String },
+    #[error("cannot write {path}: {source}")]
+    WriteIdentity { path: PathBuf, source: std::io::Error },
+    #[error("{path} exists already; refusing to overwrite a key-encryption identity")]
+    IdentityExists { path: PathBuf },
+    #[error("the server has no active signing key; run `uw-sync-server admin init`")]
+    NoKey,
+    #[error("signing key {key_id} cannot be decrypted with the identity in {path}: {message}")]
+    Decrypt { key_id: String, path: PathBuf, message: String },
+    #[error("cannot encrypt the signing key: {0}")]
+    Encrypt(String),
+    #[error("the random source failed: {0}")]
+    Random(String),
+    #[error("the organisation is not initialised; run `uw-sync-server admin init`")]
+    NoOrganisation,
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+}
+
+impl From<KeyError> for crate::error::ApiError {
+    fn from(error: KeyError) -> Self {
+        Self::internal(error)
+    }
+}
+
+/// The key-encryption identity, read from its file.
+pub struct KeyEncryption {
+    path: PathBuf,
+    identity: age::x25519::Identity,
+}
+
+impl std::fmt::Debug for KeyEncryption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyEncryption").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl KeyEncryption {
+    /// Reads the identity at `path`.
+    pub fn load(path: &Path) -> Result<Self, KeyError> {
+        let text =
+            Zeroizing::new(std::fs::read_to_string(path).map_err(|source| KeyError::ReadIdentity { path: path.to_owned(), source })?);
+        let line = text.lines().find(|l| l.starts_with("AGE-SECRET-KEY-")).unwrap_or_default();
+        let identity: age::x25519::Identity =
+            line.parse().map_err(|e: &str| KeyError::BadIdentity { path: path.to_owned(), message: e.to_owned() })?;
+        Ok(Self { path: path.to_owned(), identity })
+    }
+
+    /// Creates a new identity file (mode 0600), refusing to overwrite one.
+    pub fn create(path: &Path) -> Result<Self, KeyError> {
+        use age::secrecy::ExposeSecret as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let identity = age::x25519::Identity::generate();
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                KeyError::IdentityExists { path: path.to_owned() }
+            } else {
+                KeyError::WriteIdentity { path: path.to_owned(), source }
+            }
+        })?;
+        let text = Zeroizing::new(format!(
+            "# uw-sync-server key-encryption identity; public key: {}\n{}\n",
+            identity.to_public(),
+            identity.to_string().expose_secret()
+        ));
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|source| KeyError::WriteIdentity { path: path.to_owned(), source })?;
+        Ok(Self { path: path.to_owned(), identity })
+    }
+
+    fn encrypt(&self, secret: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let recipient = self.identity.to_public();
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        let mut out = Vec::new();
+        let mut writer = encryptor.wrap_output(&mut out).map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        writer.write_all(secret).map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        writer.finish().map_err(|e| KeyError::Encrypt(e.to_string()))?;
+        Ok(out)
+    }
+
+    fn decrypt(&self, key_id: &str, bytes: &[u8]) -> Result<SigningKey, KeyError> {
+        let fail = |message: String| KeyError::Decrypt { key_id: key_id.to_owned(), path: self.path.clone(), message };
+        let decryptor = age::Decryptor::new(bytes).map_err(|e| fail(e.to_string()))?;
+        let mut reader = decryptor.decrypt(std::iter::once(&self.identity as &dyn age::Identity)).map_err(|e| fail(e.to_string()))?;
+        let mut plain = Zeroizing::new(Vec::new());
+        reader.read_to_end(&mut plain).map_err(|e| fail(e.to_string()))?;
+        let seed: [u8; 32] = plain.as_slice().try_into().map_err(|_| fail("the secret is not 32 bytes".into()))?;
+        Ok(SigningKey::from_bytes(&seed))
+    }
+}
+
+/// The log's origin line (the checkpoint key name too).
+pub async fn origin(tx: &mut dyn Tx) -> Result<String, KeyError> {
+    let row = tx.fetch_optional("SELECT log_origin FROM organisation WHERE singleton = 1", args![]).await?;
+    Ok(row.ok_or(KeyError::NoOrganisation)?.text(0)?)
+}
+
+/// Generates a signing key and makes it the active one, retiring the
+/// previous; returns the new key's id.
+pub async fn add_signing_key(m: &mut Mutation, encryption: &KeyEncryption, actor: &audit::Actor) -> Result<String, KeyError> {
+    let mut seed = Zeroizing::new([0u8; 32]);
+    getrandom::fill(seed.as_mut()).map_err(|e| KeyError::Random(e.to_string()))?;
+    let key = SigningKey::from_bytes(&seed);
+    let origin = origin(&mut *m.tx).await?;
+    let verifier = NoteSigner::new(&origin, key.clone()).map_err(|e| KeyError::Encrypt(e.to_string()))?.verifier();
+    let key_id = verifier.to_string();
+    let at = unix_ms(m.now);
+    m.tx.execute("UPDATE signing_key SET retired_at = $1 WHERE retired_at IS NULL", args![at]).await?;
+    m.tx.execute(
+        "INSERT INTO signing_key (key_id, public_key, encrypted_secret, created_at) VALUES ($1, $2, $3, $4)",
+        args![key_id.as_str(), key.verifying_key().as_bytes(), encryption.encrypt(seed.as_ref())?, at],
+    )
+    .await?;
+    m.audit(actor, "key.rotate", ("signing-key", &short_id(&key_id)), &serde_json::json!({ "verifier": key_id }), None).await?;
+    Ok(key_id)
+}
+
+fn short_id(verifier: &str) -> String {
+    verifier.rsplit('+').nth(1).unwrap_or("key").to_owned()
+}
+
+/// Every checkpoint verifier key, current and retired.
+pub async fn verifiers(tx: &mut dyn Tx) -> Result<Vec<String>, KeyError> {
+    let rows = tx.fetch("SELECT key_id FROM signing_key ORDER BY created_at", args![]).await?;
+    rows.iter().map(|r| r.text(0).map_err(KeyError::from)).collect()
+}
+
+/// Parsed verifiers, for checking checkpoints.
+pub async fn note_verifiers(tx: &mut dyn Tx) -> Result<Vec<NoteVerifier>, KeyError> {
+    verifiers(tx)
+        .await?
+        .iter()
+        .map(|v| NoteVerifier::parse(v).map_err(|e| KeyError::Decrypt { key_id: v.clone(), path: PathBuf::new(), message: e.to_string() }))
+        .collect()
+}
+
+async fn active_signer(tx: &mut dyn Tx, encryption: &KeyEncryption) -> Result<NoteSigner, KeyError> {
+    let row = tx
+        .fetch_optional("SELECT key_id, encrypted_secret FROM signing_key WHERE retired_at IS NULL", args![])
+        .await?
+        .ok_or(KeyError::NoKey)?;
+    let key_id = row.text(0)?;
+    let key = encryption.decrypt(&key_id, &row.bytes(1)?)?;
+    NoteSigner::new(&origin(tx).await?, key).map_err(|e| KeyError::Encrypt(e.to_string()))
+}
+
+/// Checks the active key decrypts, so a misconfigured server fails at start.
+pub async fn check_signing_key(tx: &mut dyn Tx, encryption: &KeyEncryption) -> Result<String, KeyError> {
+    Ok(active_signer(tx, encryption).await?.verifier().to_string())
+}
+
+/// Signs a checkpoint of the log as it is now (or returns the latest one if
+/// the log has not grown). Holds the log head, so no append interleaves, and
+/// proves the new checkpoint consistent with the last before signing.
+pub async fn sign_checkpoint(m: &mut Mutation, encryption: &KeyEncryption) -> Result<(String, uw_ledger::Checkpoint), KeyError> {
+    let size = m.log_size();
+    let last = latest_checkpoint(&mut *m.tx).await?;
+    if let Some((note, checkpoint)) = &last {
+        if checkpoint.size == size {
+            return Ok((note.clone(), checkpoint.clone()));
+        }
+    }
+    let signer = active_signer(&mut *m.tx, encryption).await?;
+    let key_id = signer.verifier().to_string();
+    let origin = origin(&mut *m.tx).await?;
+    let mut checkpoint_signer = CheckpointSigner::new(&origin, signer, last.map(|(_, c)| c));
+    let note = read_tree(
+        &mut *m.tx,
+        size,
+        |tree| checkpoint_signer.sign(tree),
+        |e| match e {
+            uw_ledger::SignError::Tree(t) => audit::missing_node(t),
+            _ => None,
+        },
+        |e| e.to_string(),
+    )
+    .await
+    .map_err(|e| KeyError::Audit(AuditError::Sign(e.to_string())))?;
+    let checkpoint = checkpoint_signer.last().cloned().ok_or(KeyError::NoKey)?;
+    m.tx.execute(
+        "INSERT INTO checkpoint (size, root, note, key_id, signed_at) VALUES ($1, $2, $3, $4, $5)",
+        args![i64::try_from(size).unwrap_or(i64::MAX), &checkpoint.root, note.as_str(), key_id, unix_ms(m.now)],
+    )
+    .await?;
+    Ok((note, checkpoint))
+}
+
+/// Milliseconds since the Unix epoch: how the server stores times.
+pub fn unix_ms(t: time::OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,113 @@
+//! Prometheus metrics, served on their own listener: requests by route and
+//! status with latency histograms, sync operations by outcome, binds by
+//! outcome, and the audit log's size.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Latency histogram bucket bounds, in seconds.
+const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+
+#[derive(Debug, Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    /// Sum of observations in microseconds (integer, so no float accumulates).
+    sum_micros: u64,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    requests: BTreeMap<(String, String, u16), u64>,
+    latency: BTreeMap<(String, String), Histogram>,
+    sync_ops: BTreeMap<&'static str, u64>,
+    binds: BTreeMap<&'static str, u64>,
+}
+
+/// The server's metrics.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    inner: Arc<Mutex<Inner>>,
+    log_size: Arc<AtomicU64>,
+}
+
+impl Metrics {
+    pub fn request(&self, method: &str, route: &str, status: u16, micros: u64) {
+        let Ok(mut inner) = self.inner.lock() else { return };
+        *inner.requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+        let h = inner.latency.entry((method.to_owned(), route.to_owned())).or_default();
+        h.count += 1;
+        h.sum_micros += micros;
+        for (i, bound_s) in BUCKETS.iter().enumerate() {
+            if micros <= bucket_micros(*bound_s) {
+                h.counts[i] += 1;
+            }
+        }
+    }
+
+    pub fn sync_operation(&self, outcome: &'static str) {
+        if let Ok(mut inner) = self.inner.lock() {
+            *inner.sync_ops.entry(outcome).or_default() += 1;
+        }
+    }
+
+    pub fn bind(&self, outcome: &'static str) {
+        if let Ok(mut inner) = self.inner.lock() {
+            *inner.binds.entry(outcome).or_default() += 1;
+        }
+    }
+
+    pub fn set_log_size(&self, size: u64) {
+        self.log_size.store(size, Ordering::Relaxed);
+    }
+
+    /// The exposition text format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let Ok(inner) = self.inner.lock() else { return out };
+        out.push_str("# HELP uw_http_requests_total HTTP requests by method, route and status.\n# TYPE uw_http_requests_total counter\n");
+        for ((method, route, status), n) in &inner.requests {
+            let _ = writeln!(out, "uw_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}", escape(route));
+        }
+        out.push_str("# HELP uw_http_request_duration_seconds HTTP request latency by method and route.\n# TYPE uw_http_request_duration_seconds histogram\n");
+        for ((method, route), h) in &inner.latency {
+            let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+            for (i, bound) in BUCKETS.iter().enumerate() {
+                let _ = writeln!(out, "uw_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}", h.counts[i]);
+            }
+            let _ = writeln!(out, "uw_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "uw_http_request_duration_seconds_sum{{{labels}}} {}.{:06}",
+                h.sum_micros / 1_000_000,
+                h.sum_micros % 1_000_000
+            );
+            let _ = writeln!(out, "uw_http_request_duration_seconds_count{{{labels}}} {}", h.count);
+        }
+        out.push_str("# HELP uw_sync_operations_total Pushed operations by outcome.\n# TYPE uw_sync_operations_total counter\n");
+        for outcome in ["accepted", "duplicate", "rejected", "conflict"] {
+            let _ =
+                writeln!(out, "uw_sync_operations_total{{outcome=\"{outcome}\"}} {}", inner.sync_ops.get(outcome).copied().unwrap_or(0));
+        }
+        out.push_str("# HELP uw_binds_total Bind requests by outcome.\n# TYPE uw_binds_total counter\n");
+        for outcome in ["issued", "rejected", "conflict"] {
+            let _ = writeln!(out, "uw_binds_total{{outcome=\"{outcome}\"}} {}", inner.binds.get(outcome).copied().unwrap_or(0));
+        }
+        out.push_str("# HELP uw_audit_log_entries Entries in the audit log.\n# TYPE uw_audit_log_entries gauge\n");
+        let _ = writeln!(out, "uw_audit_log_entries {}", self.log_size.load(Ordering::Relaxed));
+        out
+    }
+}
+
+#[allow(clippy::float_arithmetic, reason = "bucket bounds are configuration constants, never money")]
+fn bucket_micros(bound_seconds: f64) -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "the bounds are small positive constants")]
+    let micros = (bound_seconds * 1_000_000.0).round() as u64;
+    micros
+}
+
+fn escape(label: &str) -> String {
+    label.replace('\\', "\\\\").replace('"', "\\\"")
+}

@@ -1,0 +1,62 @@
+//! Published rate packs: compiled once and kept in memory by digest. A
+//! replica that has not seen a pack yet loads it from the database, so
+//! replicas never disagree about which packs exist.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use uw_rating::{LoadMode, PackFiles, RatePack, TrustedKeys};
+
+use crate::error::ApiError;
+use crate::storage::{args, Tx};
+
+/// Compiled published packs by digest.
+#[derive(Debug, Default, Clone)]
+pub struct PackCache(Arc<RwLock<HashMap<String, Arc<RatePack>>>>);
+
+impl PackCache {
+    /// The published pack with `digest`, or None if none was published.
+    pub async fn get(&self, tx: &mut dyn Tx, digest: &str) -> Result<Option<Arc<RatePack>>, ApiError> {
+        if let Some(pack) = self.0.read().map_err(|_| ApiError::internal("pack cache poisoned"))?.get(digest) {
+            return Ok(Some(pack.clone()));
+        }
+        let Some(row) = tx.fetch_optional("SELECT pack_id, files FROM published_pack WHERE digest = $1", args![digest]).await? else {
+            return Ok(None);
+        };
+        let files: BTreeMap<String, String> = serde_json::from_str(&row.text(1)?).map_err(ApiError::internal)?;
+        // Published packs were verified against a trusted key when published;
+        // they stay usable for re-rating after that key is revoked, so check
+        // against every key the server has ever trusted.
+        let keys = pack_keys(tx, true).await?;
+        let pack = compile(&row.text(0)?, &files, &keys)
+            .map_err(|e| ApiError::internal(format!("published pack {digest} no longer compiles: {e}")))?;
+        let pack = Arc::new(pack);
+        self.0.write().map_err(|_| ApiError::internal("pack cache poisoned"))?.insert(digest.to_owned(), pack.clone());
+        Ok(Some(pack))
+    }
+}
+
+/// Compiles a pack from its files, requiring a signature from `keys`.
+pub fn compile(origin: &str, files: &BTreeMap<String, String>, keys: &TrustedKeys) -> Result<RatePack, uw_rating::PackError> {
+    let mut pack_files = PackFiles::in_memory(format!("published/{origin}"));
+    for (name, text) in files {
+        pack_files.set_file(name, text.clone());
+    }
+    uw_rating::compile(&pack_files, LoadMode::Verified(keys))
+}
+
+/// The pack-signing keys the server trusts (and, with `include_revoked`,
+/// those it trusted once).
+pub async fn pack_keys(tx: &mut dyn Tx, include_revoked: bool) -> Result<TrustedKeys, ApiError> {
+    let sql = if include_revoked {
+        "SELECT key_id, public_key FROM pack_key"
+    } else {
+        "SELECT key_id, public_key FROM pack_key WHERE revoked_at IS NULL"
+    };
+    let mut keys = TrustedKeys::new();
+    for row in tx.fetch(sql, args![]).await? {
+        let id = row.text(0)?;
+        keys.add_hex(&id, &row.text(1)?).map_err(|e| ApiError::internal(format!("pack key {id}: {e}")))?;
+    }
+    Ok(keys)
+}

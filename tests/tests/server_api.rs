@@ -1,0 +1,469 @@
+//! Every sync-server endpoint, driven over HTTP against an in-process server
+//! on each database: the same story runs on SQLite and on PostgreSQL.
+
+use std::path::PathBuf;
+
+use ed25519_dalek::{Signer as _, SigningKey};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use uw_protocol::{NewUser, Role, Secret};
+use uw_rating::{LoadMode, Quote, RatePack, TrustedKeys};
+use uw_sync_server::audit::Actor;
+use uw_sync_server::keys::KeyEncryption;
+use uw_sync_server::{admin, identity, storage, AppState, DatabaseTarget};
+use uw_system_tests::{workspace_root, PostgresDatabase};
+
+const PASSWORD: &str = "correct horse battery";
+
+struct TestServer {
+    base: String,
+    state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+    _dir: tempfile::TempDir,
+    postgres: Option<PostgresDatabase>,
+}
+
+impl TestServer {
+    async fn start(engine: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (target, postgres) = match engine {
+            "sqlite" => (DatabaseTarget::Sqlite(dir.path().join("server.sqlite3")), None),
+            _ => {
+                let db = PostgresDatabase::create().await;
+                (DatabaseTarget::Postgres(db.url.clone()), Some(db))
+            }
+        };
+        let storage = storage::open(&target).await.expect("open the database");
+        let keys = KeyEncryption::create(&dir.path().join("server.key")).expect("key file");
+        let state = AppState::new(storage, keys, storage::migration_count(&target));
+        admin::init(&state, "Test Org").await.expect("init");
+        let actor = Actor::system("test-setup");
+        for (name, role) in [
+            ("agent1", Role::Agent),
+            ("agent2", Role::Agent),
+            ("uw1", Role::Underwriter),
+            ("uw2", Role::Underwriter),
+            ("admin1", Role::Admin),
+            ("auditor1", Role::Auditor),
+        ] {
+            identity::add_user(&state, &actor, NewUser { username: name.into(), password: Secret::new(PASSWORD), role }, "setup")
+                .await
+                .expect("add user");
+        }
+        let dev_key = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.pub")).expect("dev key");
+        identity::trust_pack_key(&state, &actor, "uw-dev-2026", dev_key.trim(), "setup").await.expect("trust key");
+        admin::publish_packs(&state, &actor, &workspace_root().join("rate-packs/tx-personal-auto")).await.expect("publish");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serving = state.clone();
+        let task = tokio::spawn(async move {
+            uw_sync_server::serve(listener, None, serving, std::time::Duration::from_secs(3600), async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Self { base, state, stop: Some(stop), task, _dir: dir, postgres }
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
+        task.await.expect("server task");
+        if let Some(db) = self.postgres.take() {
+            db.drop_database().await;
+        }
+    }
+
+    fn client(&self, token: Option<&str>) -> Client {
+        Client { base: self.base.clone(), http: reqwest::Client::new(), token: token.map(str::to_owned) }
+    }
+
+    async fn login(&self, username: &str) -> Client {
+        let (status, body) = self.client(None).post("/v1/sessions", &json!({ "username": username, "password": PASSWORD })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        self.client(body["token"].as_str())
+    }
+}
+
+struct Client {
+    base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+}
+
+impl Client {
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base)).header(uw_protocol::VERSION_HEADER, "1");
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+}
+
+/// An enrolled desktop: its key, token and next sequence number.
+struct Device {
+    key: SigningKey,
+    client: Client,
+    next_seq: u64,
+    block_first: u64,
+    next_quote: u64,
+}
+
+fn random_key() -> SigningKey {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).expect("random");
+    SigningKey::from_bytes(&seed)
+}
+
+async fn enroll(server: &TestServer, username: &str) -> (Device, Value) {
+    let key = random_key();
+    let body = json!({ "username": username, "password": PASSWORD, "device_name": format!("{username}-laptop"),
+                       "device_public_key": hex::encode(key.verifying_key().as_bytes()) });
+    let (status, answer) = server.client(None).post("/v1/enroll", &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let first = answer["quote_numbers"]["first"].as_u64().expect("block");
+    let device = Device { key, client: server.client(answer["token"].as_str()), next_seq: 1, block_first: first, next_quote: first };
+    (device, answer)
+}
+
+impl Device {
+    fn op(&mut self, kind: &str, payload: &Value) -> Value {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.signed(seq, &format!("{:032x}", u128::from(seq) | (u128::from(self.block_first) << 64)), kind, &payload.to_string())
+    }
+
+    fn signed(&self, seq: u64, op_id: &str, kind: &str, payload: &str) -> Value {
+        let signature = hex::encode(self.key.sign(uw_protocol::signed_message(seq, op_id, kind, payload).as_bytes()).to_bytes());
+        json!({ "seq": seq, "op_id": op_id, "kind": kind, "payload": payload, "created_at": "2026-11-24T09:30:00.000Z", "signature": signature })
+    }
+
+    async fn push(&self, ops: &[Value]) -> Vec<Value> {
+        let (status, body) = self.client.post("/v1/sync/push", &json!({ "operations": ops })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["results"].as_array().expect("results").clone()
+    }
+
+    async fn push_op(&mut self, kind: &str, payload: &Value) -> Vec<Value> {
+        let op = self.op(kind, payload);
+        self.push(&[op]).await
+    }
+
+    fn quote_number(&mut self) -> String {
+        let n = format!("QUOT-2026-{:06}", self.next_quote);
+        self.next_quote += 1;
+        n
+    }
+}
+
+fn pack() -> RatePack {
+    RatePack::load_dir(&workspace_root().join("rate-packs/tx-personal-auto"), LoadMode::Verified(&TrustedKeys::development()))
+        .expect("pack")
+}
+
+fn example(name: &str) -> Value {
+    let path: PathBuf = workspace_root().join("rate-packs/examples/tx-personal-auto").join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("example")).expect("json")
+}
+
+/// A `quote.rated` payload as the desktop writes it, with the desktop's own rating.
+fn rated_payload(quote_number: &str, version: u32, quote: &Value) -> Value {
+    let pack = pack();
+    let valid = Quote::from_json(&quote.to_string()).and_then(Quote::validate).expect("valid quote");
+    let rating = uw_rating::rate(&pack, &valid).expect("rates");
+    let decision = format!("{:?}", rating.decision.action).to_lowercase();
+    let status = match decision.as_str() {
+        "accept" => "rated",
+        "refer" => "referred",
+        _ => "declined",
+    };
+    json!({
+        "quote_number": quote_number, "version": version, "status": status,
+        "input": { "quote": quote, "contact": { "email": "someone@example.com" }, "licenses": [] },
+        "pack_id": rating.pack_id, "pack_digest": rating.pack_digest, "total": rating.total.to_string(),
+        "decision": decision, "reasons": rating.decision.reasons.iter().map(|r| r.code.to_string()).collect::<Vec<_>>(),
+        "rated_at": "2026-11-24T09:30:00Z",
+    })
+}
+
+fn bind_payload(rated: &Value) -> Value {
+    json!({ "quote_number": rated["quote_number"], "version": rated["version"], "input": rated["input"],
+            "pack_id": rated["pack_id"], "pack_digest": rated["pack_digest"], "total": rated["total"],
+            "requested_at": "2026-11-24T09:31:00Z" })
+}
+
+async fn story(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let anonymous = server.client(None);
+
+    // The protocol version is required and checked.
+    let response = reqwest::Client::new().post(format!("{}/v1/sessions", server.base)).json(&json!({})).send().await.expect("send");
+    assert_eq!(response.status(), StatusCode::UPGRADE_REQUIRED);
+    assert_eq!(response.json::<Value>().await.expect("json")["code"], "protocol.missing_version");
+    let response =
+        reqwest::Client::new().get(format!("{}/v1/me", server.base)).header(uw_protocol::VERSION_HEADER, "7").send().await.expect("send");
+    assert_eq!(response.status(), StatusCode::UPGRADE_REQUIRED);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["code"], "protocol.unsupported_version");
+    assert!(body["message"].as_str().expect("message").contains("update the workstation"), "{body}");
+
+    // Health, readiness, and no token.
+    let (status, health) = anonymous.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(health["database"]["engine"], engine);
+    let (status, _) = anonymous.get("/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = anonymous.get("/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "auth.missing_token");
+
+    // Logins are rate-limited per account before the password is checked.
+    for _ in 0..5 {
+        let (status, body) = anonymous.post("/v1/sessions", &json!({ "username": "agent2", "password": "wrong password!" })).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["code"], "auth.invalid_credentials");
+    }
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/sessions", server.base))
+        .header(uw_protocol::VERSION_HEADER, "1")
+        .json(&json!({ "username": "agent2", "password": PASSWORD }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("900"));
+
+    // Two devices enroll and get disjoint quote-number blocks.
+    let (mut a, enrolled_a) = enroll(&server, "agent1").await;
+    let (b, enrolled_b) = enroll(&server, "uw1").await;
+    assert_eq!(enrolled_a["user"]["role"], "agent");
+    assert_eq!(enrolled_a["server_instance_id"], health["database"]["instance_id"]);
+    let (fa, la) = (enrolled_a["quote_numbers"]["first"].as_u64().expect("n"), enrolled_a["quote_numbers"]["last"].as_u64().expect("n"));
+    let fb = enrolled_b["quote_numbers"]["first"].as_u64().expect("n");
+    assert_eq!(la - fa + 1, 1000);
+    assert!(fb > la || fb + 999 < fa, "blocks overlap: {enrolled_a} {enrolled_b}");
+    let (status, body) = server
+        .client(None)
+        .post("/v1/enroll", &json!({ "username": "admin1", "password": PASSWORD, "device_name": "x", "device_public_key": hex::encode(random_key().verifying_key().as_bytes()) }))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "admins work online: {body}");
+
+    // A rated quote is re-rated and recorded; a replay is a duplicate.
+    let clean = example("01-clean-standard.json");
+    let q1 = a.quote_number();
+    let rated = rated_payload(&q1, 1, &clean);
+    let op1 = a.op("quote.rated", &rated);
+    let results = a.push(std::slice::from_ref(&op1)).await;
+    assert_eq!(results[0]["outcome"], "accepted", "{results:?}");
+    assert_eq!(results[0]["result"]["type"], "quote_recorded");
+    assert_eq!(results[0]["result"]["status"], "rated");
+    let again = a.push(std::slice::from_ref(&op1)).await;
+    assert_eq!(again[0]["outcome"], "duplicate", "{again:?}");
+    assert_eq!(again[0]["result"], results[0]["result"]);
+
+    // The same sequence with different content is an explicit error.
+    let reused = a.signed(1, op1["op_id"].as_str().expect("id"), "quote.rated", &rated_payload(&q1, 2, &clean).to_string());
+    let results = a.push(&[reused]).await;
+    assert_eq!(results[0]["outcome"], "rejected");
+    assert_eq!(results[0]["code"], "sync.sequence_reused", "{results:?}");
+
+    // A gap stops the batch; a bad signature is refused and not recorded.
+    let skipped = a.signed(5, &"e".repeat(32), "quote.saved", "{}");
+    let results = a.push(&[skipped]).await;
+    assert_eq!(results[0]["code"], "sync.sequence_gap", "{results:?}");
+    assert!(results[0]["reason"].as_str().expect("reason").contains("push from sequence 2"), "{results:?}");
+    let mut forged = a.signed(2, &"f".repeat(32), "quote.saved", "{}");
+    forged["payload"] = json!("{\"changed\":true}");
+    let results = a.push(&[forged]).await;
+    assert_eq!(results[0]["code"], "sync.bad_signature", "{results:?}");
+
+    // A tampered premium in a rating is refused with its reason.
+    let q2 = a.quote_number();
+    let mut tampered = rated_payload(&q2, 1, &clean);
+    tampered["total"] = json!("1.00");
+    let results = a.push(&[a.signed(2, &format!("{:032x}", 2002), "quote.rated", &tampered.to_string())]).await;
+    a.next_seq = 3;
+    assert_eq!(results[0]["code"], "rating.premium_mismatch", "{results:?}");
+    assert!(results[0]["reason"].as_str().expect("reason").contains("the device says 1.00"), "{results:?}");
+
+    // Bind with a tampered premium: rejected with its reason. Then the real bind.
+    let mut bad_bind = bind_payload(&rated);
+    bad_bind["total"] = json!("999.99");
+    let results = a.push_op("quote.bind_requested", &bad_bind).await;
+    assert_eq!(results[0]["code"], "bind.premium_mismatch", "{results:?}");
+    let results = a.push_op("quote.bind_requested", &bind_payload(&rated)).await;
+    assert_eq!(results[0]["outcome"], "accepted", "{results:?}");
+    let policy_number = results[0]["result"]["policy_number"].as_str().expect("policy").to_owned();
+    assert_eq!(policy_number, "POL-TX-2026-000001");
+    assert_eq!(results[0]["result"]["premium"], rated["total"]);
+
+    // A number outside the device's block is refused.
+    let results = a.push_op("quote.rated", &rated_payload(&format!("QUOT-2026-{:06}", fb), 1, &clean)).await;
+    assert_eq!(results[0]["code"], "quote.number_not_allocated", "{results:?}");
+
+    // A referred quote cannot be bound until an underwriter approves it.
+    let referred_quote = example("02-referred-high-mileage.json");
+    let q3 = a.quote_number();
+    let referred = rated_payload(&q3, 1, &referred_quote);
+    assert_eq!(referred["status"], "referred");
+    let results = a.push_op("quote.rated", &referred).await;
+    assert_eq!(results[0]["result"]["status"], "referred", "{results:?}");
+    let results = a.push_op("quote.bind_requested", &bind_payload(&referred)).await;
+    assert_eq!(results[0]["code"], "bind.not_approved", "{results:?}");
+    let underwriter = server.login("uw2").await;
+    let (status, queue) = underwriter.get("/v1/referrals").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(queue.as_array().expect("list").iter().any(|r| r["quote_number"] == q3.as_str()), "{queue}");
+    let (status, body) =
+        underwriter.post(&format!("/v1/referrals/{q3}/decision"), &json!({ "version": 2, "approve": true, "reason": "ok" })).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["current_version"], 1, "{body}");
+    let (status, body) = underwriter
+        .post(&format!("/v1/referrals/{q3}/decision"), &json!({ "version": 1, "approve": true, "reason": "mileage verified" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "approved");
+    let results = a.push_op("quote.bind_requested", &bind_payload(&referred)).await;
+    assert_eq!(results[0]["outcome"], "accepted", "{results:?}");
+    assert_eq!(results[0]["result"]["policy_number"], "POL-TX-2026-000002");
+
+    // Pull: packs, keys and the agent's own decisions and policies, resumable by cursor.
+    let (status, page) = a.client.get("/v1/sync/pull?cursor=0&limit=1").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["changes"].as_array().expect("changes").len(), 1);
+    assert_eq!(page["more"], true);
+    let mut cursor = page["cursor"].as_u64().expect("cursor");
+    let mut kinds = vec![page["changes"][0]["kind"].as_str().expect("kind").to_owned()];
+    loop {
+        let (_, page) = a.client.get(&format!("/v1/sync/pull?cursor={cursor}&limit=2")).await;
+        for change in page["changes"].as_array().expect("changes") {
+            assert!(change["index"].as_u64().expect("index") >= cursor);
+            kinds.push(change["kind"].as_str().expect("kind").to_owned());
+        }
+        cursor = page["cursor"].as_u64().expect("cursor");
+        if page["more"] == false {
+            break;
+        }
+    }
+    assert_eq!(kinds, ["key_trusted", "pack_published", "policy_issued", "referral_decided", "policy_issued"]);
+    let (_, other) = b.client.get("/v1/sync/pull?cursor=0").await;
+    let other_kinds: Vec<&str> = other["changes"].as_array().expect("changes").iter().map(|c| c["kind"].as_str().expect("kind")).collect();
+    assert_eq!(other_kinds, ["key_trusted", "pack_published"], "another user sees no one else's policies");
+    let (_, empty) = a.client.get(&format!("/v1/sync/pull?cursor={cursor}")).await;
+    assert_eq!(empty["changes"], json!([]));
+    assert_eq!(empty["cursor"], cursor);
+
+    // Policies: an agent sees their own.
+    let (_, mine) = a.client.get("/v1/policies").await;
+    assert_eq!(mine.as_array().expect("list").len(), 2);
+    let (_, theirs) = b.client.get("/v1/policies").await;
+    assert_eq!(theirs.as_array().expect("list").len(), 2, "underwriters see all");
+
+    // Audit: a signed checkpoint, an inclusion proof, and an export that verifies.
+    let auditor = server.login("auditor1").await;
+    let (status, keys) = auditor.get("/v1/audit/keys").await;
+    assert_eq!(status, StatusCode::OK);
+    let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| uw_ledger::NoteVerifier::parse(k.as_str().expect("key")).expect("verifier"))
+        .collect();
+    let (status, checkpoint) = auditor.post("/v1/audit/checkpoints", &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{checkpoint}");
+    let size = checkpoint["size"].as_u64().expect("size");
+    let (parsed, _) = uw_ledger::Checkpoint::open(checkpoint["note"].as_str().expect("note"), &verifiers).expect("the checkpoint verifies");
+    assert_eq!(parsed.size, size);
+    let (status, proof) = auditor.get(&format!("/v1/audit/proofs/inclusion?index=3&size={size}")).await;
+    assert_eq!(status, StatusCode::OK, "{proof}");
+    let (status, export) = auditor.get(&format!("/v1/audit/export?start=0&end={size}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let export = export.as_str().expect("text export");
+    let verified = uw_ledger::export::verify(export, &verifiers, None).expect("the export verifies");
+    assert_eq!(verified.end, size);
+    let proof: Vec<[u8; 32]> = proof["hashes"]
+        .as_array()
+        .expect("hashes")
+        .iter()
+        .map(|h| hex::decode(h.as_str().expect("hex")).expect("hex").try_into().expect("32"))
+        .collect();
+    let entry3 = verified.entries[3].clone();
+    uw_ledger::merkle::verify_inclusion(&uw_ledger::merkle::leaf_hash(&entry3), 3, size, &proof, &parsed.root).expect("inclusion verifies");
+    let identity = age::x25519::Identity::generate();
+    let (status, encrypted) = auditor.get(&format!("/v1/audit/export?start=0&recipient={}", identity.to_public())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(encrypted.as_str().expect("text").starts_with("-----BEGIN AGE ENCRYPTED FILE-----"), "{encrypted}");
+
+    // Admin: devices listed, one revoked; it is refused from then on.
+    let admin = server.login("admin1").await;
+    let (status, devices) = admin.get("/v1/admin/devices").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(devices.as_array().expect("list").len(), 2);
+    let device_id = enrolled_a["device_id"].as_str().expect("id");
+    let (status, revoked) = admin.post(&format!("/v1/admin/devices/{device_id}/revoke"), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    let op = a.op("quote.saved", &json!({}));
+    let (status, body) = a.client.post("/v1/sync/push", &json!({ "operations": [op] })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "auth.device_revoked");
+
+    // Users: add, change role, disable (its tokens stop working).
+    let (status, user) = admin.post("/v1/admin/users", &json!({ "username": "agent3", "password": PASSWORD, "role": "agent" })).await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    let (status, body) = admin.post("/v1/admin/users", &json!({ "username": "agent4", "password": "short", "role": "agent" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "user.weak_password");
+    let agent3 = server.login("agent3").await;
+    let (status, _) = admin.send(reqwest::Method::PATCH, "/v1/admin/users/agent3", Some(&json!({ "disabled": true }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = agent3.get("/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "auth.user_disabled");
+
+    // The log holds every mutation in one consistent tree.
+    let (_, latest) = auditor.post("/v1/audit/checkpoints", &json!({})).await;
+    let new_size = latest["size"].as_u64().expect("size");
+    assert!(new_size > size);
+    let (_, consistency) = auditor.get(&format!("/v1/audit/proofs/consistency?old={size}&size={new_size}")).await;
+    let hashes: Vec<[u8; 32]> = consistency["hashes"]
+        .as_array()
+        .expect("hashes")
+        .iter()
+        .map(|h| hex::decode(h.as_str().expect("hex")).expect("hex").try_into().expect("32"))
+        .collect();
+    let (new_cp, _) = uw_ledger::Checkpoint::open(latest["note"].as_str().expect("note"), &verifiers).expect("verifies");
+    uw_ledger::merkle::verify_consistency(size, new_size, &parsed.root, &new_cp.root, &hashes).expect("the log only grew");
+
+    let _ = &server.state;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_story() {
+    story("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_story() {
+    story("postgres").await;
+}
