@@ -467,3 +467,72 @@ async fn sqlite_story() {
 async fn postgres_story() {
     story("postgres").await;
 }
+
+/// Every endpoint × every role: allowed roles get past authorization (any
+/// status but 401 and 403), every other role gets `403 auth.forbidden`.
+async fn authorization_matrix(engine: &str) {
+    use Role::{Admin, Agent, Auditor, Underwriter};
+    let server = TestServer::start(engine).await;
+    let mut sessions = Vec::new();
+    for (name, role) in [("agent1", Agent), ("uw1", Underwriter), ("admin1", Admin), ("auditor1", Auditor)] {
+        sessions.push((role, false, server.login(name).await));
+    }
+    for (name, role) in [("agent2", Agent), ("uw2", Underwriter)] {
+        let (device, _) = enroll(&server, name).await;
+        sessions.push((role, true, device.client));
+    }
+    let all = [Agent, Underwriter, Admin, Auditor];
+    let decision = json!({ "version": 1, "approve": true, "reason": "matrix" });
+    let new_user = json!({ "username": "matrix-user", "password": PASSWORD, "role": "agent" });
+    // (method, path, body, roles allowed, device token required)
+    let cells: Vec<(reqwest::Method, &str, Option<Value>, &[Role], bool)> = vec![
+        (reqwest::Method::GET, "/v1/me", None, &all, false),
+        (reqwest::Method::POST, "/v1/sync/push", Some(json!({ "operations": [] })), &[Agent, Underwriter], true),
+        (reqwest::Method::GET, "/v1/sync/pull?cursor=0", None, &[Agent, Underwriter], false),
+        (reqwest::Method::GET, "/v1/referrals", None, &[Underwriter], false),
+        (reqwest::Method::POST, "/v1/referrals/QUOT-2026-000001/decision", Some(decision), &[Underwriter], false),
+        (reqwest::Method::GET, "/v1/packs", None, &all, false),
+        (reqwest::Method::POST, "/v1/packs", Some(json!({ "files": {} })), &[Underwriter], false),
+        (reqwest::Method::GET, "/v1/policies", None, &[Agent, Underwriter, Auditor], false),
+        (reqwest::Method::GET, "/v1/admin/users", None, &[Admin], false),
+        (reqwest::Method::POST, "/v1/admin/users", Some(new_user), &[Admin], false),
+        (reqwest::Method::PATCH, "/v1/admin/users/nobody", Some(json!({ "disabled": true })), &[Admin], false),
+        (reqwest::Method::GET, "/v1/admin/devices", None, &[Admin], false),
+        (reqwest::Method::POST, "/v1/admin/devices/0123/revoke", Some(json!({})), &[Admin], false),
+        (reqwest::Method::GET, "/v1/audit/keys", None, &[Auditor], false),
+        (reqwest::Method::GET, "/v1/audit/checkpoint", None, &[Auditor], false),
+        (reqwest::Method::POST, "/v1/audit/checkpoints", Some(json!({})), &[Auditor], false),
+        (reqwest::Method::GET, "/v1/audit/proofs/inclusion?index=0&size=1", None, &[Auditor], false),
+        (reqwest::Method::GET, "/v1/audit/proofs/consistency?old=1&size=2", None, &[Auditor], false),
+        (reqwest::Method::GET, "/v1/audit/export?start=0&end=1", None, &[Auditor], false),
+    ];
+    let mut checked = 0;
+    for (method, path, body, allowed, device_only) in &cells {
+        for (role, is_device, client) in &sessions {
+            let (status, answer) = client.send(method.clone(), path, body.as_ref()).await;
+            let cell = format!("{method} {path} as {} ({})", role.name(), if *is_device { "device" } else { "session" });
+            if !allowed.contains(role) {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{cell}: {answer}");
+                assert_eq!(answer["code"], "auth.forbidden", "{cell}: {answer}");
+            } else if *device_only && !is_device {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{cell}: {answer}");
+                assert_eq!(answer["code"], "auth.device_required", "{cell}: {answer}");
+            } else {
+                assert!(status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED, "{cell} must be allowed: {status} {answer}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, cells.len() * sessions.len());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorization_matrix_sqlite() {
+    authorization_matrix("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorization_matrix_postgres() {
+    authorization_matrix("postgres").await;
+}
