@@ -468,6 +468,10 @@ async fn postgres_story() {
     story("postgres").await;
 }
 
+/// One cell of the matrix: method, path, body, the roles allowed, and
+/// whether a device token is required.
+type Cell<'a> = (reqwest::Method, &'a str, Option<Value>, &'a [Role], bool);
+
 /// Every endpoint × every role: allowed roles get past authorization (any
 /// status but 401 and 403), every other role gets `403 auth.forbidden`.
 async fn authorization_matrix(engine: &str) {
@@ -485,7 +489,7 @@ async fn authorization_matrix(engine: &str) {
     let decision = json!({ "version": 1, "approve": true, "reason": "matrix" });
     let new_user = json!({ "username": "matrix-user", "password": PASSWORD, "role": "agent" });
     // (method, path, body, roles allowed, device token required)
-    let cells: Vec<(reqwest::Method, &str, Option<Value>, &[Role], bool)> = vec![
+    let cells: Vec<Cell<'_>> = vec![
         (reqwest::Method::GET, "/v1/me", None, &all, false),
         (reqwest::Method::POST, "/v1/sync/push", Some(json!({ "operations": [] })), &[Agent, Underwriter], true),
         (reqwest::Method::GET, "/v1/sync/pull?cursor=0", None, &[Agent, Underwriter], false),

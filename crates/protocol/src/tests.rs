@@ -14,7 +14,7 @@ fn version_header_is_checked() {
     assert_eq!(check_version(Some("1")), Ok(1));
     assert_eq!(check_version(None), Err(VersionError::Missing));
     assert_eq!(check_version(Some("one")), Err(VersionError::Malformed("one".into())));
-    let err = check_version(Some("2")).unwrap_err();
+    let err = check_version(Some("2")).expect_err("version 2 is refused");
     assert_eq!(err, VersionError::Unsupported { given: 2 });
     assert!(err.to_string().contains("update the workstation"), "{err}");
     assert!(check_version(Some("0")).is_err());
@@ -75,7 +75,7 @@ fn secrets_never_print() {
 
 #[test]
 fn unknown_fields_are_refused() {
-    let err = serde_json::from_str::<PushRequest>(r#"{"operations":[],"premium":"1.00"}"#).unwrap_err();
+    let err = serde_json::from_str::<PushRequest>(r#"{"operations":[],"premium":"1.00"}"#).expect_err("unknown fields are refused");
     assert!(err.to_string().contains("unknown field `premium`"), "{err}");
 }
 
