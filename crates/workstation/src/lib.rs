@@ -2,9 +2,9 @@
 The desktop application's core, with no Tauri inside.
 
 [`Workstation`] opens the encrypted [`Store`] with a key from its
-[`KeySource`], verifies the bundled rate packs, and rates and saves quotes. The
-Tauri shell (`src-tauri`) only adapts its commands to these calls, so
-everything here is testable without a webview.
+[`KeySource`], verifies the bundled rate packs, rates and saves quotes, and
+syncs with the server ([`sync`]). The Tauri shell (`src-tauri`) only adapts
+its commands to these calls, so everything here is testable without a webview.
 
 **Architecture invariant:** no silent fallbacks. A missing or locked keychain,
 a wrong key, a store written by a newer version, an unrateable input: each is
@@ -19,6 +19,7 @@ pub mod quoting;
 pub mod recovery;
 mod services;
 mod store;
+pub mod sync;
 
 use std::path::PathBuf;
 
@@ -37,7 +38,9 @@ pub use quoting::{
 };
 pub use services::RatedQuote;
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, MIGRATIONS};
+pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
+pub use uw_protocol::{QuoteNumberBlock, Role, Secret, UserInfo};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
@@ -157,6 +160,8 @@ pub struct Workstation {
     store: Store,
     packs: PackRegistry,
     device_key: ed25519_dalek::SigningKey,
+    /// How sync requests are retried.
+    retry: RetryPolicy,
 }
 
 impl Workstation {
@@ -207,7 +212,10 @@ impl Workstation {
         let mut store = Store::open(&path, &key)?;
         let bundled: Vec<&uw_rating::RatePack> = packs.packs().iter().collect();
         store.record_installed_packs(trusted, &bundled, time::OffsetDateTime::now_utc())?;
-        Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()) })
+        // Packs pulled from the server join the bundled ones; packs signed
+        // by a key the server revoked leave.
+        let packs = sync::packs_in_force(packs, &store)?;
+        Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()), retry: RetryPolicy::default() })
     }
 
     /// The public half of this device's outbox signing key.
@@ -324,6 +332,9 @@ pub enum WorkstationError {
     /// The key recovery copy could not be written.
     #[error("key recovery copy: {0}")]
     Recovery(#[from] recovery::RecoveryError),
+    /// Sync with the server failed.
+    #[error(transparent)]
+    Sync(Box<SyncError>),
     /// A bug: something that should not fail did.
     #[error("internal error: {message}")]
     Internal { message: String },
@@ -373,6 +384,7 @@ impl WorkstationError {
             Self::Document(_) => "document.failed",
             Self::Recovery(_) => "key.recovery",
             Self::NoProposal { .. } => "quote.status",
+            Self::Sync(e) => e.code(),
             Self::Internal { .. } => "internal",
         }
     }

@@ -48,6 +48,20 @@ fn fixture(version: usize) -> &'static str {
              INSERT INTO policy VALUES ('PA-CA-0000001', 1, 1, 'in_force', 1, '2026-02-01', '2027-02-01', '2263', '{}', '2026-01-21T00:00:00.000Z');
              INSERT INTO sync_state VALUES ('pull_cursor', '42');"
         }
+        5 => {
+            "INSERT INTO sync_enrollment VALUES (1, 'http://127.0.0.1:8080', '6f1c0a8e9b2d4c3f', 'dev-0001', 'jsmith-laptop',
+                 printf('%.64d', 7), '2026-04-20T15:30:00Z', 'user-0001', 'jsmith', 'agent', 2026, 1001, 2000, '2026-01-20T15:30:00.000Z');
+             INSERT INTO sync_issue (source, seq, op_id, change_index, kind, subject, outcome, code, reason, current_version, received_at)
+             VALUES ('push', 1, '0123456789abcdef0123456789abcdef', NULL, 'quote.saved', NULL, 'rejected', 'sync.bad_payload',
+                     'quote_id: unknown field', NULL, '2026-01-21T00:00:00.000Z'),
+                    ('push', 2, 'fedcba9876543210fedcba9876543210', NULL, 'quote.bind_requested', 'QUOT-2026-000001', 'conflict', NULL,
+                     'version 1 is stale', 2, '2026-01-21T00:00:00.000Z'),
+                    ('pull', NULL, NULL, 17, 'pack_published', 'ca-personal-auto/2026.2@bb', 'not_applied', 'pack.unverified',
+                     'not installed', NULL, '2026-01-21T00:00:00.000Z');
+             UPDATE trusted_key SET revoked_at = '2026-01-22T00:00:00.000Z' WHERE key_id = 'uw-dev-2026';
+             INSERT INTO synced_pack VALUES ('ca-personal-auto/2026.1@aa', '{\"manifest.toml\":\"format = 1\"}', 12);
+             INSERT INTO sync_state VALUES ('acked_seq', '2');"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }

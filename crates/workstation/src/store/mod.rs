@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 use rust_decimal::Decimal;
 use zeroize::Zeroizing;
@@ -16,8 +16,11 @@ use zeroize::Zeroizing;
 use crate::key::StoreKey;
 
 mod quotes;
+mod sync;
 
 pub use quotes::RatingRecord;
+pub(crate) use sync::SEQUENCE_GAP;
+pub use sync::{Enrollment, SyncIssue};
 
 /// The workstation migrations, in order. Never edit one that has shipped;
 /// add a new file instead.
@@ -26,6 +29,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_store_meta.sql", include_str!("../../../../migrations/workstation/0002_store_meta.sql")),
     ("0003_outbox.sql", include_str!("../../../../migrations/workstation/0003_outbox.sql")),
     ("0004_quoting.sql", include_str!("../../../../migrations/workstation/0004_quoting.sql")),
+    ("0005_sync.sql", include_str!("../../../../migrations/workstation/0005_sync.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
@@ -51,27 +55,37 @@ pub struct NewQuickQuote {
     pub worksheet_json: String,
 }
 
-/// One change waiting for the server.
+/// One change for the server, waiting or delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub seq: i64,
     pub op_id: String,
     pub kind: String,
     pub payload: String,
+    /// When the device wrote it, by the device's clock.
+    pub created_at: String,
     pub signature: String,
+    /// When the server answered for it (any outcome); `None` while it waits.
+    pub sent_at: Option<String>,
 }
 
 impl OutboxEntry {
-    /// The bytes the device signs.
-    pub fn signed_message(seq: i64, op_id: &str, kind: &str, payload: &str) -> String {
-        format!("uw-outbox-v1\n{seq}\n{op_id}\n{kind}\n{payload}")
+    /// The entry as the push request carries it.
+    pub fn to_push_op(&self) -> uw_protocol::PushOp {
+        uw_protocol::PushOp {
+            // `seq` is positive (a CHECK in the outbox table).
+            seq: u64::try_from(self.seq).unwrap_or_default(),
+            op_id: self.op_id.clone(),
+            kind: self.kind.clone(),
+            payload: self.payload.clone(),
+            created_at: self.created_at.clone(),
+            signature: self.signature.clone(),
+        }
     }
 
-    /// Checks the device's signature.
+    /// Checks the device's signature, exactly as the server does.
     pub fn verify(&self, key: &VerifyingKey) -> bool {
-        let Some(bytes) = hex::decode(&self.signature).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else { return false };
-        key.verify_strict(Self::signed_message(self.seq, &self.op_id, &self.kind, &self.payload).as_bytes(), &Signature::from_bytes(&bytes))
-            .is_ok()
+        self.seq > 0 && uw_protocol::verify_operation(key, &self.to_push_op()).is_ok()
     }
 }
 
@@ -83,7 +97,10 @@ fn append_outbox(tx: &Connection, kind: &str, payload: &str, device_key: &Signin
     let mut id = [0u8; 16];
     getrandom::fill(&mut id).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string()))))?;
     let op_id = hex::encode(id);
-    let signature = device_key.sign(OutboxEntry::signed_message(seq, &op_id, kind, payload).as_bytes());
+    // The one definition of the signed bytes is the protocol crate's, so the
+    // server verifies exactly what the device signed.
+    let seq_u64 = u64::try_from(seq).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let signature = device_key.sign(uw_protocol::signed_message(seq_u64, &op_id, kind, payload).as_bytes());
     tx.execute(
         "INSERT INTO outbox (seq, op_id, kind, payload, created_at, signature) VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?5)",
         params![seq, op_id, kind, payload, hex::encode(signature.to_bytes())],
@@ -279,11 +296,28 @@ impl Store {
 
     /// Every outbox entry, in sequence order.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT seq, op_id, kind, payload, signature FROM outbox ORDER BY seq").map_err(|e| self.err(e))?;
+        self.outbox_where("1 ORDER BY seq", [])
+    }
+
+    /// Outbox entries the server has not answered for, in sequence order, at most `limit`.
+    pub fn unsent_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.outbox_where("sent_at IS NULL ORDER BY seq LIMIT ?1", [i64::try_from(limit).unwrap_or(i64::MAX)])
+    }
+
+    fn outbox_where(&self, condition: &str, params: impl rusqlite::Params) -> Result<Vec<OutboxEntry>, StoreError> {
+        let sql = format!("SELECT seq, op_id, kind, payload, created_at, signature, sent_at FROM outbox WHERE {condition}");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(OutboxEntry { seq: r.get(0)?, op_id: r.get(1)?, kind: r.get(2)?, payload: r.get(3)?, signature: r.get(4)? })
+            .query_map(params, |r| {
+                Ok(OutboxEntry {
+                    seq: r.get(0)?,
+                    op_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    payload: r.get(3)?,
+                    created_at: r.get(4)?,
+                    signature: r.get(5)?,
+                    sent_at: r.get(6)?,
+                })
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))

@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use ed25519_dalek::SigningKey;
 use rusqlite::types::ToSql;
-use rusqlite::{params, OptionalExtension, Savepoint};
+use rusqlite::{params, Connection, OptionalExtension, Savepoint};
 use rust_decimal::Decimal;
 use serde_json::json;
 use time::{Date, OffsetDateTime};
@@ -612,7 +612,7 @@ fn search_text(text: &str) -> Result<Search, StoreError> {
 
 /// Maps a SQLite error to [`StoreError::Sqlite`] for the store at `path`.
 /// Borrows only the path, so it can live beside a savepoint on the connection.
-fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+pub(super) fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
     move |source| StoreError::Sqlite { path: path.to_owned(), source }
 }
 
@@ -709,7 +709,7 @@ fn insert_version(sp: &Savepoint<'_>, quote_id: i64, version: u32, input: &Valid
     Ok(())
 }
 
-fn audit(sp: &Savepoint<'_>, at: &str, action: &str, subject: &str, details: serde_json::Value) -> rusqlite::Result<()> {
+pub(super) fn audit(sp: &Connection, at: &str, action: &str, subject: &str, details: serde_json::Value) -> rusqlite::Result<()> {
     sp.prepare_cached("INSERT INTO audit_event (at, action, subject, details) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
         at,
         action,
@@ -727,7 +727,7 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(super) fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text, &time::format_description::well_known::Iso8601::DATE).map_err(|e| format!("`{text}` is not a date: {e}"))
 }
 

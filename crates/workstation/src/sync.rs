@@ -1,0 +1,704 @@
+/*!
+The desktop's sync client: enrollment, push and pull over HTTP, as
+`docs/sync-protocol.md` describes, with the wire types of `uw-protocol`.
+
+[`Workstation::enroll`] registers this device's Ed25519 key with a server and
+stores the device token and quote-number block; [`Workstation::push`] sends
+the outbox in sequence order, at most [`PUSH_BATCH`] operations a request;
+[`Workstation::pull`] applies the server's changes page by page, storing the
+cursor with each page; [`Workstation::sync`] does both. Every answer is
+applied to the store in one transaction (`store/sync.rs`).
+
+Requests are blocking (`reqwest::blocking`) and carry the protocol version
+header and, once enrolled, the device token. Transport failures, `5xx` and
+`429` are retried with exponential backoff and full jitter ([`RetryPolicy`]),
+honouring `Retry-After`; any other `4xx` is a typed [`SyncError`] with the
+server's code, never retried. Before pushing or pulling, the client checks
+that the server is the instance the device enrolled with.
+
+**Architecture invariant:** the token and the password never reach a log or
+an error message; spans carry counts, sequence numbers and quote numbers only.
+*/
+
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::Client;
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+use tracing::instrument;
+use uw_protocol::{
+    EnrollRequest, EnrollResponse, ErrorBody, OpResult, PullResponse, PushRequest, PushResponse, QuoteNumberBlock, Secret, UserInfo,
+    PROTOCOL_VERSION, VERSION_HEADER,
+};
+use uw_rating::{PackRegistry, PackStatus, RatePack};
+
+use crate::store::{Enrollment, OutboxEntry, Store, StoreError};
+use crate::{Workstation, WorkstationError};
+
+pub use crate::store::SyncIssue;
+
+/// The most operations one push request carries (the protocol's limit).
+pub const PUSH_BATCH: usize = 500;
+
+/// The most changes one pull page asks for (the protocol's limit).
+pub const PULL_LIMIT: usize = 500;
+
+/// How requests are retried, and how long each may take.
+///
+/// A failed attempt that may be retried waits a random time between zero
+/// and `min(max_delay, base_delay × 2^retry)` ("full jitter"), or what the
+/// server's `Retry-After` says on `429`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; at least one is made.
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// The longest `Retry-After` the client waits for. A server asking for
+    /// longer (a login rate limit is 15 minutes) gets no retry: the caller
+    /// receives [`SyncError::RateLimited`] with the time, for the user.
+    pub max_retry_after: Duration,
+    /// The limit on one attempt, connection and answer included.
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+            // The server gives each request 30 s; a little more covers the network.
+            timeout: Duration::from_secs(35),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (0 for the first retry), given
+    /// a uniformly random `random`: full jitter below the capped exponential.
+    pub fn backoff(&self, retry: u32, random: u64) -> Duration {
+        let ceiling = self.base_delay.saturating_mul(2u32.saturating_pow(retry)).min(self.max_delay);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(random % nanos.saturating_add(1))
+    }
+}
+
+/// This device's enrollment, as the UI shows it (the token is never given out).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EnrollmentInfo {
+    pub server_url: String,
+    pub server_instance_id: String,
+    pub device_id: String,
+    pub device_name: String,
+    /// The user the device enrolled as.
+    pub user: UserInfo,
+    pub token_expires_at: String,
+    /// The quote numbers the server granted.
+    pub quote_numbers: QuoteNumberBlock,
+    /// The next serial the device will hand out in the block's year, or
+    /// `None` when the block is used up.
+    pub next_serial: Option<u32>,
+    pub enrolled_at: String,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PushReport {
+    /// Requests that were answered.
+    pub batches: usize,
+    /// Operations the server answered for (each is now delivered).
+    pub delivered: usize,
+    pub accepted: usize,
+    pub duplicate: usize,
+    /// Rejected and in conflict: each is a [`SyncIssue`].
+    pub rejected: usize,
+    pub conflict: usize,
+    /// Policies the server issued for binds in this push.
+    pub policies_issued: Vec<String>,
+}
+
+/// What a pull did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PullReport {
+    /// Pages received and applied.
+    pub pages: usize,
+    pub changes: usize,
+    /// Changes that changed something here.
+    pub applied: usize,
+    /// Changes with nothing left to do here (already applied, a quote on
+    /// another device, a decision on a version since edited).
+    pub ignored: usize,
+    /// Changes recorded as a [`SyncIssue`] instead (a pack that does not verify, ...).
+    pub not_applied: usize,
+    /// Packs verified and installed, by id.
+    pub packs_installed: Vec<String>,
+    /// Where the next pull starts.
+    pub cursor: u64,
+}
+
+/// What a sync (push, then pull) did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SyncReport {
+    pub push: PushReport,
+    pub pull: PullReport,
+}
+
+/// Why sync failed. Every variant has a stable [`SyncError::code`]; the
+/// server's own code, when it sent one, is in [`SyncError::server_code`].
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The device has not enrolled with a server.
+    #[error("this workstation is not enrolled with a sync server; enroll it first")]
+    NotEnrolled,
+    /// No answer from the server, after every attempt.
+    #[error("cannot reach the sync server at {url} after {attempts} attempt(s): {message}; check the network and the server address, then try again")]
+    Unreachable { url: String, attempts: u32, message: String },
+    /// The server refused the credentials or the device token (`401`).
+    #[error("the sync server refused the credentials ({code}): {message}")]
+    Unauthorized { code: String, message: String },
+    /// An administrator revoked this device (`401 auth.device_revoked`).
+    #[error("this device was revoked on the sync server: {message}; ask an administrator, then enroll the device again")]
+    DeviceRevoked { message: String },
+    /// The server limits requests (`429`) for longer than the client waits, or after every attempt.
+    #[error("the sync server is limiting requests ({code}): {message}{}", retry_after_text(*retry_after))]
+    RateLimited { code: String, message: String, retry_after: Option<Duration> },
+    /// The server does not accept this workstation's protocol version (`426`).
+    #[error("the sync server does not accept this workstation's protocol version ({code}): {message}")]
+    UpgradeRequired { code: String, message: String },
+    /// The server refused the request (any other `4xx`).
+    #[error("the sync server refused the request with {status} ({code}): {message}")]
+    Refused { status: u16, code: String, message: String },
+    /// The server failed (`5xx`), after every attempt.
+    #[error("the sync server failed with {status} ({code}) after {attempts} attempt(s): {message}; try again later")]
+    Server { status: u16, code: String, message: String, attempts: u32 },
+    /// The server answered something the protocol does not allow; nothing of that answer was applied.
+    #[error(
+        "the sync server's answer to {request} breaks the sync protocol: {message}; nothing of it was applied; report this as a defect"
+    )]
+    Protocol { request: String, message: String },
+    /// The server is another instance than the one the device enrolled with.
+    #[error("the sync server at {url} is instance {found}, but this device enrolled with instance {enrolled}; nothing was sent or applied. If the server was replaced or restored, ask an administrator before enrolling again")]
+    WrongServer { url: String, enrolled: String, found: String },
+    /// The server expects an earlier operation than the device sent: the
+    /// outbox and the server disagree about what was delivered.
+    #[error("the sync server refused outbox operation {seq} because it expects an earlier one ({reason}); it and every later operation stay in the outbox; ask an administrator")]
+    SequenceGap { seq: u64, reason: String },
+}
+
+fn retry_after_text(retry_after: Option<Duration>) -> String {
+    retry_after.map(|d| format!("; try again in {} s", d.as_secs().max(1))).unwrap_or_default()
+}
+
+impl SyncError {
+    /// A stable, machine-readable code for the UI to switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotEnrolled => "sync.not_enrolled",
+            Self::Unreachable { .. } => "sync.unreachable",
+            Self::Unauthorized { .. } => "sync.unauthorized",
+            Self::DeviceRevoked { .. } => "sync.device_revoked",
+            Self::RateLimited { .. } => "sync.rate_limited",
+            Self::UpgradeRequired { .. } => "sync.upgrade_required",
+            Self::Refused { .. } => "sync.refused",
+            Self::Server { .. } => "sync.server",
+            Self::Protocol { .. } => "sync.protocol",
+            Self::WrongServer { .. } => "sync.wrong_server",
+            Self::SequenceGap { .. } => "sync.sequence_gap",
+        }
+    }
+
+    /// The server's own code (`auth.invalid_credentials`, ...), when it sent one.
+    pub fn server_code(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized { code, .. }
+            | Self::RateLimited { code, .. }
+            | Self::UpgradeRequired { code, .. }
+            | Self::Refused { code, .. }
+            | Self::Server { code, .. } => Some(code),
+            Self::DeviceRevoked { .. } => Some("auth.device_revoked"),
+            Self::SequenceGap { .. } => Some(crate::store::SEQUENCE_GAP),
+            _ => None,
+        }
+    }
+}
+
+impl From<SyncError> for WorkstationError {
+    fn from(e: SyncError) -> Self {
+        Self::Sync(Box::new(e))
+    }
+}
+
+/// Whether a request may be sent again after a failure that does not prove
+/// the server did nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// Reads, and pushes (the server is idempotent per device and sequence).
+    Safe,
+    /// Enrollment makes a device each time: retried only when the server
+    /// certainly did nothing (no connection, `429`, `502`–`504`).
+    OnlyIfUnprocessed,
+}
+
+/// One sync server, as this client talks to it.
+#[derive(Debug)]
+struct Server {
+    client: Client,
+    /// The base URL, without a trailing slash.
+    base: String,
+    token: Option<Secret>,
+    retry: RetryPolicy,
+}
+
+impl Server {
+    fn new(base: &str, token: Option<Secret>, retry: &RetryPolicy) -> Result<Self, SyncError> {
+        let client =
+            Client::builder().timeout(retry.timeout).connect_timeout(retry.timeout.min(Duration::from_secs(10))).build().map_err(|e| {
+                SyncError::Unreachable { url: base.to_owned(), attempts: 0, message: format!("cannot build an HTTP client: {}", chain(&e)) }
+            })?;
+        Ok(Self { client, base: base.to_owned(), token, retry: retry.clone() })
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
+        self.exchange(Method::GET, path, None, Replay::Safe)
+    }
+
+    fn post<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize, replay: Replay) -> Result<T, SyncError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| SyncError::Protocol { request: format!("POST {path}"), message: format!("cannot encode the request: {e}") })?;
+        self.exchange(Method::POST, path, Some(bytes), replay)
+    }
+
+    /// Refuses a server that is not the instance the device enrolled with.
+    fn check_instance(&self, enrolled: &str) -> Result<(), SyncError> {
+        let health: serde_json::Value = self.get("/healthz")?;
+        let found = health.pointer("/database/instance_id").and_then(serde_json::Value::as_str).ok_or_else(|| SyncError::Protocol {
+            request: "GET /healthz".into(),
+            message: "the answer has no database.instance_id".into(),
+        })?;
+        if found != enrolled {
+            return Err(SyncError::WrongServer { url: self.base.clone(), enrolled: enrolled.to_owned(), found: found.to_owned() });
+        }
+        Ok(())
+    }
+
+    /// Sends one request, retrying as the policy and `replay` allow, and
+    /// decodes a successful answer as `T`.
+    fn exchange<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<Vec<u8>>, replay: Replay) -> Result<T, SyncError> {
+        let url = format!("{}{path}", self.base);
+        let request = format!("{method} {}", path.split('?').next().unwrap_or(path));
+        let max_attempts = self.retry.max_attempts.max(1);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let last = attempt >= max_attempts;
+            let mut builder = self
+                .client
+                .request(method.clone(), &url)
+                .header(VERSION_HEADER, PROTOCOL_VERSION.to_string())
+                .header(ACCEPT, "application/json");
+            if let Some(token) = &self.token {
+                // `bearer_auth` marks the header sensitive, so reqwest never prints it.
+                builder = builder.bearer_auth(token.expose());
+            }
+            if let Some(bytes) = &body {
+                builder = builder.header(CONTENT_TYPE, "application/json").body(bytes.clone());
+            }
+            let answer = builder.send().and_then(|response| {
+                let status = response.status();
+                let retry_after = retry_after(response.headers());
+                response.text().map(|text| (status, retry_after, text))
+            });
+            let (status, retry_after, text) = match answer {
+                Ok(answer) => answer,
+                Err(e) => {
+                    if !last && (replay == Replay::Safe || e.is_connect()) {
+                        self.pause(&request, attempt, None, "no answer");
+                        continue;
+                    }
+                    return Err(SyncError::Unreachable { url: self.base.clone(), attempts: attempt, message: chain(&e) });
+                }
+            };
+            if status.is_success() {
+                return serde_json::from_str(&text)
+                    .map_err(|e| SyncError::Protocol { request, message: format!("the {} answer does not decode: {e}", status.as_u16()) });
+            }
+            let ErrorBody { code, message } = error_body(status, &text);
+            match status {
+                StatusCode::TOO_MANY_REQUESTS => {
+                    let waits = retry_after.is_none_or(|wait| wait <= self.retry.max_retry_after);
+                    if !last && waits {
+                        self.pause(&request, attempt, retry_after, "429");
+                        continue;
+                    }
+                    return Err(SyncError::RateLimited { code, message, retry_after });
+                }
+                s if s.is_server_error() => {
+                    let unprocessed = matches!(s, StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT);
+                    if !last && (replay == Replay::Safe || unprocessed) {
+                        self.pause(&request, attempt, None, s.as_str());
+                        continue;
+                    }
+                    return Err(SyncError::Server { status: s.as_u16(), code, message, attempts: attempt });
+                }
+                StatusCode::UNAUTHORIZED if code == "auth.device_revoked" => return Err(SyncError::DeviceRevoked { message }),
+                StatusCode::UNAUTHORIZED => return Err(SyncError::Unauthorized { code, message }),
+                StatusCode::UPGRADE_REQUIRED => return Err(SyncError::UpgradeRequired { code, message }),
+                s if s.is_client_error() => return Err(SyncError::Refused { status: s.as_u16(), code, message }),
+                s => {
+                    return Err(SyncError::Protocol { request, message: format!("unexpected status {s}: {code}: {message}") });
+                }
+            }
+        }
+    }
+
+    /// Waits before the next attempt: `retry_after` if the server said, else
+    /// the policy's backoff.
+    fn pause(&self, request: &str, attempt: u32, retry_after: Option<Duration>, why: &str) {
+        let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt - 1, getrandom::u64().unwrap_or(u64::MAX / 2)));
+        tracing::warn!(
+            request,
+            attempt,
+            why,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "sync request failed; retrying"
+        );
+        std::thread::sleep(delay);
+    }
+}
+
+/// `Retry-After` in seconds. The HTTP-date form is not read; the backoff applies instead.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The server's `{code, message}`, or a stand-in for a body that is not one
+/// (a proxy's error page).
+fn error_body(status: StatusCode, text: &str) -> ErrorBody {
+    serde_json::from_str(text).unwrap_or_else(|_| {
+        let excerpt: String = text.chars().take(200).collect();
+        ErrorBody {
+            code: format!("http.{}", status.as_u16()),
+            message: if excerpt.trim().is_empty() { status.to_string() } else { excerpt.trim().to_owned() },
+        }
+    })
+}
+
+/// An error and its causes, one after the other.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The server URL as stored: `http(s)://host[:port][/path]`, no trailing slash.
+fn normalize_server_url(text: &str) -> Result<String, WorkstationError> {
+    let invalid = |message: String| WorkstationError::InvalidInput { field: "server_url".into(), message };
+    let url = reqwest::Url::parse(text.trim()).map_err(|e| invalid(format!("`{}` is not a URL: {e}", text.trim())))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid(format!("`{url}` is not an http:// or https:// address of a server")));
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("give the server's address only, without credentials, query or fragment".into()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Checks that `results` answer `sent` one for one, in order.
+fn check_results(sent: &[OutboxEntry], results: &[OpResult]) -> Result<(), SyncError> {
+    let protocol = |message: String| SyncError::Protocol { request: "POST /v1/sync/push".into(), message };
+    if results.len() != sent.len() {
+        return Err(protocol(format!("{} results for {} operations", results.len(), sent.len())));
+    }
+    for (entry, result) in sent.iter().zip(results) {
+        if i64::try_from(result.seq).ok() != Some(entry.seq) || result.op_id != entry.op_id {
+            return Err(protocol(format!(
+                "result for sequence {} ({}) where sequence {} ({}) was sent",
+                result.seq, result.op_id, entry.seq, entry.op_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a pull page against the cursor it was asked for: the cursor never
+/// moves back, and every change lies at or after the old cursor and before
+/// the new one, in order.
+fn check_page(cursor: u64, page: &PullResponse) -> Result<(), SyncError> {
+    let protocol = |message: String| SyncError::Protocol { request: "GET /v1/sync/pull".into(), message };
+    if page.cursor < cursor {
+        return Err(protocol(format!("the cursor went back from {cursor} to {}", page.cursor)));
+    }
+    if page.changes.len() > PULL_LIMIT {
+        return Err(protocol(format!("{} changes, more than the {PULL_LIMIT} asked for", page.changes.len())));
+    }
+    let mut previous: Option<u64> = None;
+    for change in &page.changes {
+        if change.index < cursor || change.index >= page.cursor || previous.is_some_and(|p| change.index <= p) {
+            return Err(protocol(format!("change at index {} is outside [{cursor}, {}) or out of order", change.index, page.cursor)));
+        }
+        previous = Some(change.index);
+    }
+    if page.more && page.changes.is_empty() && page.cursor == cursor {
+        return Err(protocol(format!("more changes are announced but the cursor stays at {cursor}")));
+    }
+    Ok(())
+}
+
+/// The registry the workstation rates with: the bundled packs, less any
+/// signed by a key the server revoked, plus the packs installed through
+/// sync that still verify against the keys trusted now. A synced pack that
+/// no longer verifies (its key was revoked) is left out, with a warning.
+pub(crate) fn packs_in_force(bundled: PackRegistry, store: &Store) -> Result<PackRegistry, StoreError> {
+    let revoked = store.revoked_key_ids()?;
+    let synced = store.synced_packs()?;
+    if revoked.is_empty() && synced.is_empty() {
+        return Ok(bundled);
+    }
+    let trusted = store.active_trusted_keys()?;
+    let mut packs: Vec<RatePack> = bundled.packs().iter().filter(|p| !signed_by_any(p, &revoked)).cloned().collect();
+    for (pack_id, files) in synced {
+        match uw_rating::compile(&files, uw_rating::LoadMode::Verified(&trusted)) {
+            Ok(pack) if !packs.iter().any(|p| p.id() == pack.id()) => packs.push(pack),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(pack_id, error = %e, "a pack installed through sync no longer verifies; it is not used"),
+        }
+    }
+    Ok(PackRegistry::new(packs))
+}
+
+fn signed_by_any(pack: &RatePack, keys: &[String]) -> bool {
+    matches!(pack.status(), PackStatus::Signed { key_id } if keys.contains(key_id))
+}
+
+fn info(enrollment: Enrollment, next_serial: Option<u32>) -> EnrollmentInfo {
+    EnrollmentInfo {
+        server_url: enrollment.server_url,
+        server_instance_id: enrollment.server_instance_id,
+        device_id: enrollment.device_id,
+        device_name: enrollment.device_name,
+        user: enrollment.user,
+        token_expires_at: enrollment.token_expires_at,
+        quote_numbers: enrollment.quote_numbers,
+        next_serial,
+        enrolled_at: enrollment.enrolled_at,
+    }
+}
+
+impl Workstation {
+    /// How sync requests are retried.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Changes how sync requests are retried (tests use milliseconds).
+    pub fn set_retry_policy(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    /// This device's enrollment, if it has enrolled.
+    pub fn enrollment(&self) -> Result<Option<EnrollmentInfo>, WorkstationError> {
+        let Some(enrollment) = self.store.sync_enrollment()? else { return Ok(None) };
+        let next = self.store.quote_number_block(enrollment.quote_numbers.year)?.and_then(|(next, last)| (next <= last).then_some(next));
+        Ok(Some(info(enrollment, next)))
+    }
+
+    /// Enrolls this device with the sync server at `server_url` as
+    /// `username`: registers the device's public key, stores the device
+    /// token and the server's instance id, and replaces the quote-number
+    /// block for the granted year (see `Store::save_enrollment` for how
+    /// numbers already handed out are kept). Enrolling again replaces the
+    /// previous enrollment.
+    #[instrument(skip_all, err(Display))]
+    pub fn enroll(
+        &mut self,
+        server_url: &str,
+        username: &str,
+        password: &Secret,
+        device_name: &str,
+        now: OffsetDateTime,
+    ) -> Result<EnrollmentInfo, WorkstationError> {
+        let base = normalize_server_url(server_url)?;
+        for (field, value) in [("username", username), ("device_name", device_name)] {
+            if value.trim().is_empty() {
+                return Err(WorkstationError::InvalidInput { field: field.into(), message: "must not be empty".into() });
+            }
+        }
+        let server = Server::new(&base, None, &self.retry)?;
+        let request = EnrollRequest {
+            username: username.trim().to_owned(),
+            password: password.clone(),
+            device_name: device_name.trim().to_owned(),
+            device_public_key: hex::encode(self.device_public_key().as_bytes()),
+        };
+        let response: EnrollResponse = server.post("/v1/enroll", &request, Replay::OnlyIfUnprocessed)?;
+        let QuoteNumberBlock { year, first, last } = response.quote_numbers;
+        let problem = if response.device_id.trim().is_empty() {
+            Some("no device id".to_owned())
+        } else if response.token.expose().is_empty() {
+            Some("no token".to_owned())
+        } else if response.server_instance_id.trim().is_empty() {
+            Some("no server instance id".to_owned())
+        } else if !(2000..=9999).contains(&year) || first == 0 || first > last || last > 999_999 {
+            Some(format!("quote numbers {first}..={last} for {year} are not a block of QUOT-YYYY-NNNNNN numbers"))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            return Err(SyncError::Protocol { request: "POST /v1/enroll".into(), message }.into());
+        }
+        let enrollment = Enrollment {
+            server_url: base,
+            server_instance_id: response.server_instance_id,
+            device_id: response.device_id,
+            device_name: request.device_name,
+            token: response.token,
+            token_expires_at: response.token_expires_at,
+            user: response.user,
+            quote_numbers: response.quote_numbers,
+            enrolled_at: crate::quoting::instant_text(now),
+        };
+        let next = self.store.save_enrollment(&enrollment, now)?;
+        tracing::info!(device_id = %enrollment.device_id, role = enrollment.user.role.name(), year, first, last, next, "device enrolled");
+        Ok(info(enrollment, (next <= last).then_some(next)))
+    }
+
+    /// Sends every operation the server has not answered for, in sequence
+    /// order, [`PUSH_BATCH`] at a time, and applies each answer in one
+    /// transaction. Safe to repeat: the server answers a replay as a duplicate.
+    #[instrument(skip_all, err(Display))]
+    pub fn push(&mut self, now: OffsetDateTime) -> Result<PushReport, WorkstationError> {
+        let server = self.connect()?;
+        self.push_to(&server, now)
+    }
+
+    /// Applies the server's changes from the stored cursor on, page by page,
+    /// each page and the cursor after it in one transaction: an interrupted
+    /// pull resumes where it stopped and never applies a page twice.
+    #[instrument(skip_all, err(Display))]
+    pub fn pull(&mut self, now: OffsetDateTime) -> Result<PullReport, WorkstationError> {
+        let server = self.connect()?;
+        self.pull_from(&server, now)
+    }
+
+    /// Pushes, then pulls.
+    #[instrument(skip_all, err(Display))]
+    pub fn sync(&mut self, now: OffsetDateTime) -> Result<SyncReport, WorkstationError> {
+        let server = self.connect()?;
+        let push = self.push_to(&server, now)?;
+        let pull = self.pull_from(&server, now)?;
+        Ok(SyncReport { push, pull })
+    }
+
+    /// Sync issues the user has not dismissed, newest first: operations the
+    /// server rejected or found in conflict, and changes this device could not apply.
+    pub fn sync_issues(&self) -> Result<Vec<SyncIssue>, WorkstationError> {
+        Ok(self.store.sync_issues()?)
+    }
+
+    /// Marks a sync issue as seen. Returns whether it was still listed.
+    pub fn dismiss_sync_issue(&mut self, id: i64, now: OffsetDateTime) -> Result<bool, WorkstationError> {
+        Ok(self.store.dismiss_sync_issue(id, now)?)
+    }
+
+    /// The enrolled server, checked to be the instance the device enrolled with.
+    fn connect(&self) -> Result<Server, WorkstationError> {
+        let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
+        let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), &self.retry)?;
+        server.check_instance(&enrollment.server_instance_id)?;
+        Ok(server)
+    }
+
+    fn push_to(&mut self, server: &Server, now: OffsetDateTime) -> Result<PushReport, WorkstationError> {
+        let started = Instant::now();
+        let mut report = PushReport::default();
+        loop {
+            let batch = self.store.unsent_outbox(PUSH_BATCH)?;
+            let (Some(first), Some(last)) = (batch.first(), batch.last()) else { break };
+            let (first, last) = (first.seq, last.seq);
+            let request = PushRequest { operations: batch.iter().map(OutboxEntry::to_push_op).collect() };
+            let response: PushResponse = server.post("/v1/sync/push", &request, Replay::Safe)?;
+            check_results(&batch, &response.results)?;
+            let applied = self.store.apply_push_results(&batch, &response.results, now)?;
+            report.batches += 1;
+            report.delivered += applied.delivered();
+            report.accepted += applied.accepted;
+            report.duplicate += applied.duplicate;
+            report.rejected += applied.rejected;
+            report.conflict += applied.conflict;
+            report.policies_issued.extend(applied.policies_issued.iter().cloned());
+            tracing::info!(
+                first,
+                last,
+                accepted = applied.accepted,
+                duplicate = applied.duplicate,
+                rejected = applied.rejected,
+                conflict = applied.conflict,
+                "push answered"
+            );
+            if let Some((seq, reason)) = applied.gap {
+                return Err(SyncError::SequenceGap { seq, reason }.into());
+            }
+        }
+        tracing::info!(
+            batches = report.batches,
+            delivered = report.delivered,
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "push done"
+        );
+        Ok(report)
+    }
+
+    fn pull_from(&mut self, server: &Server, now: OffsetDateTime) -> Result<PullReport, WorkstationError> {
+        let mut report = PullReport::default();
+        loop {
+            let cursor = self.store.pull_cursor()?;
+            let page: PullResponse = server.get(&format!("/v1/sync/pull?cursor={cursor}&limit={PULL_LIMIT}"))?;
+            check_page(cursor, &page)?;
+            let applied = self.store.apply_pull_page(&page, now)?;
+            report.pages += 1;
+            report.changes += page.changes.len();
+            report.applied += applied.applied;
+            report.ignored += applied.ignored;
+            report.not_applied += applied.not_applied;
+            report.packs_installed.extend(applied.installed.iter().map(|p| p.id().to_owned()));
+            report.cursor = page.cursor;
+            tracing::info!(
+                cursor,
+                next = page.cursor,
+                changes = page.changes.len(),
+                applied = applied.applied,
+                not_applied = applied.not_applied,
+                "pull page applied"
+            );
+            self.update_registry(applied.installed, &applied.revoked_keys);
+            if !page.more {
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Adds newly installed packs to the registry and drops packs signed by
+    /// keys just revoked, so rating follows the store without reopening.
+    fn update_registry(&mut self, installed: Vec<RatePack>, revoked: &[String]) {
+        if installed.is_empty() && !self.packs.packs().iter().any(|p| signed_by_any(p, revoked)) {
+            return;
+        }
+        let mut packs: Vec<RatePack> = self.packs.packs().iter().filter(|p| !signed_by_any(p, revoked)).cloned().collect();
+        for pack in installed {
+            if !packs.iter().any(|p| p.id() == pack.id()) {
+                packs.push(pack);
+            }
+        }
+        self.packs = PackRegistry::new(packs);
+    }
+}
