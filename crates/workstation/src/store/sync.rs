@@ -28,6 +28,11 @@ use crate::quoting::instant_text;
 /// nothing, so the operation stays in the outbox.
 pub(crate) const SEQUENCE_GAP: &str = "sync.sequence_gap";
 
+/// A refused signature is not final either: the server records nothing for
+/// it (so a stolen token cannot burn the device's sequence numbers), so the
+/// operation stays in the outbox and sync stops with the reason, like a gap.
+pub(crate) const BAD_SIGNATURE: &str = "sync.bad_signature";
+
 /// The device's enrollment as stored, token included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enrollment {
@@ -299,7 +304,7 @@ impl Store {
             let origin = Origin::Push(entry);
             let subject = payload_quote(entry).map(|(number, _)| number);
             match &result.outcome {
-                Outcome::Rejected { code, reason } if code == SEQUENCE_GAP => {
+                Outcome::Rejected { code, reason } if code == SEQUENCE_GAP || code == BAD_SIGNATURE => {
                     applied.gap = Some((result.seq, reason.clone()));
                     break;
                 }
