@@ -15,7 +15,6 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use uw_protocol::Role;
 
-use crate::audit::Mutation;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::storage::TxMode;
@@ -495,12 +494,4 @@ async fn metrics(State(state): State<AppState>) -> Response {
         }
     }
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
-}
-
-/// Signs a checkpoint now (used by the endpoint, exports and the periodic task).
-pub async fn sign_now(state: &AppState, request_id: &str) -> Result<(String, uw_ledger::Checkpoint), ApiError> {
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
-    let signed = keys::sign_checkpoint(&mut m, &state.keys).await?;
-    m.commit().await?;
-    Ok(signed)
 }

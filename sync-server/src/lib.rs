@@ -69,9 +69,13 @@ impl AppState {
     }
 }
 
-/// Signs a checkpoint of the log as it is now.
+/// Signs a checkpoint of the log as it is now (the endpoint, exports and the
+/// periodic task all use this).
 pub async fn sign_checkpoint_now(state: &AppState, request_id: &str) -> Result<(String, uw_ledger::Checkpoint), error::ApiError> {
-    http::sign_now(state, request_id).await
+    let mut m = audit::Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let signed = keys::sign_checkpoint(&mut m, &state.keys).await?;
+    m.commit().await?;
+    Ok(signed)
 }
 
 /// Serves the API on `listener` and the metrics on `metrics` until

@@ -43,19 +43,19 @@ pub async fn push(state: &AppState, caller: &Caller, request: PushRequest, reque
         ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?
     };
     let mut results = Vec::with_capacity(request.operations.len());
+    // After a gap nothing more is applied: the device must resend from the
+    // expected sequence.
     let mut gap: Option<u64> = None;
     for op in &request.operations {
         let outcome = match gap {
             Some(expected) => gap_outcome(op.seq, expected),
-            None => {
-                let outcome = apply_op(state, caller, &device_id, &public_key, op, request_id).await?;
-                if let Outcome::Rejected { code, .. } = &outcome {
-                    if code == "sync.sequence_gap" {
-                        gap = Some(expected_after_gap(&outcome));
-                    }
+            None => match apply_op(state, caller, &device_id, &public_key, op, request_id).await? {
+                Answer::Done(outcome) => outcome,
+                Answer::Gap { expected } => {
+                    gap = Some(expected);
+                    gap_outcome(op.seq, expected)
                 }
-                outcome
-            }
+            },
         };
         state.metrics.sync_operation(outcome.name());
         results.push(OpResult { seq: op.seq, op_id: op.op_id.clone(), outcome });
@@ -70,14 +70,10 @@ fn gap_outcome(seq: u64, expected: u64) -> Outcome {
     }
 }
 
-fn expected_after_gap(outcome: &Outcome) -> u64 {
-    // The expected sequence is the last number in the reason.
-    match outcome {
-        Outcome::Rejected { reason, .. } => {
-            reason.rsplit(' ').find_map(|w| w.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok()).unwrap_or(0)
-        }
-        _ => 0,
-    }
+/// What became of one operation: an outcome, or a gap before it.
+enum Answer {
+    Done(Outcome),
+    Gap { expected: u64 },
 }
 
 fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
@@ -92,7 +88,7 @@ async fn apply_op(
     public_key: &ed25519_dalek::VerifyingKey,
     op: &PushOp,
     request_id: &str,
-) -> Result<Outcome, ApiError> {
+) -> Result<Answer, ApiError> {
     let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
     let device = m.tx.fetch_one("SELECT last_seq, revoked_at FROM device WHERE device_id = $1", args![device_id]).await?;
     if device.opt_int(1)?.is_some() {
@@ -110,32 +106,35 @@ async fn apply_op(
     {
         if row.bytes(0)? == digest {
             let first: Outcome = serde_json::from_str(&row.text(1)?).map_err(ApiError::internal)?;
-            return Ok(match first {
+            return Ok(Answer::Done(match first {
                 Outcome::Accepted { result } => Outcome::Duplicate { result },
                 other => other,
-            });
+            }));
         }
-        return Ok(rejected(
+        return Ok(Answer::Done(rejected(
             "sync.sequence_reused",
             format!(
                 "sequence {} was already used by operation {} with different content; nothing was applied. The device's outbox is inconsistent with what it sent before: contact support",
                 op.seq,
                 row.text(2)?
             ),
-        ));
+        )));
     }
     let expected = last_seq + 1;
     if op.seq > expected {
-        return Ok(gap_outcome(op.seq, expected));
+        return Ok(Answer::Gap { expected });
     }
     if op.seq < expected || op.seq == 0 {
-        return Ok(rejected("sync.sequence_reused", format!("sequence {} was consumed before; the next expected is {expected}", op.seq)));
+        return Ok(Answer::Done(rejected(
+            "sync.sequence_reused",
+            format!("sequence {} was consumed before; the next expected is {expected}", op.seq),
+        )));
     }
     // An unsigned or badly signed operation is not recorded: it did not come
     // from the device, and recording it would let a stolen token burn the
     // device's sequence numbers.
     if let Err(e) = uw_protocol::verify_operation(public_key, op) {
-        return Ok(rejected("sync.bad_signature", format!("operation {}: {e}", op.seq)));
+        return Ok(Answer::Done(rejected("sync.bad_signature", format!("operation {}: {e}", op.seq))));
     }
     let signature: [u8; 64] = hex::decode(&op.signature)
         .ok()
@@ -191,7 +190,7 @@ async fn apply_op(
         });
     }
     state.log_grew();
-    Ok(applied.outcome)
+    Ok(Answer::Done(applied.outcome))
 }
 
 /// What applying an operation did.
@@ -215,7 +214,6 @@ impl Applied {
 
 /// The server's record of a quote.
 struct QuoteRecord {
-    device_id: String,
     user_id: String,
     version: u32,
     input: String,
@@ -227,19 +225,18 @@ struct QuoteRecord {
 async fn quote_record(m: &mut Mutation, quote_number: &str) -> Result<Option<QuoteRecord>, ApiError> {
     let row =
         m.tx.fetch_optional(
-            "SELECT device_id, user_id, version, input, pack_digest, total, status FROM quote_record WHERE quote_number = $1",
+            "SELECT user_id, version, input, pack_digest, total, status FROM quote_record WHERE quote_number = $1",
             args![quote_number],
         )
         .await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some(QuoteRecord {
-        device_id: row.text(0)?,
-        user_id: row.text(1)?,
-        version: u32::try_from(row.int(2)?).map_err(ApiError::internal)?,
-        input: row.text(3)?,
-        pack_digest: row.text(4)?,
-        total: row.text(5)?.parse().map_err(ApiError::internal)?,
-        status: row.text(6)?,
+        user_id: row.text(0)?,
+        version: u32::try_from(row.int(1)?).map_err(ApiError::internal)?,
+        input: row.text(2)?,
+        pack_digest: row.text(3)?,
+        total: row.text(4)?.parse().map_err(ApiError::internal)?,
+        status: row.text(5)?,
     }))
 }
 
@@ -471,7 +468,6 @@ async fn bind_requested(state: &AppState, m: &mut Mutation, caller: &Caller, pay
         args![number.as_str(), unix_ms(m.now)],
     )
     .await?;
-    let _ = record.device_id;
     let body = ChangeBody::PolicyIssued {
         quote_number: number.clone(),
         version: p.version,

@@ -2,28 +2,17 @@
 //! caches each call site's interest process-wide, so a test sharing a
 //! process with others that ran first without a subscriber would miss events.
 
+mod common;
+
+use common::good_driver;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use time::macros::datetime;
 use time::OffsetDateTime;
-use uw_workstation::{Contact, DriverLicense, KeySource, QuoteFilter, QuoteInput, Workstation, WorkstationConfig};
+use uw_workstation::{DriverLicense, KeySource, QuoteFilter, Workstation, WorkstationConfig};
 
 const NOW: OffsetDateTime = datetime!(2026-01-20 15:30:00 UTC);
-
-fn good_driver() -> QuoteInput {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/examples/ca-personal-auto/01-good-driver.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    QuoteInput {
-        quote: uw_rating::Quote::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-        contact: Contact {
-            date_of_birth: Some(time::macros::date!(1983 - 07 - 14)),
-            email: Some("maria.delgado@example.com".into()),
-            phone: Some("(213) 555-0142".into()),
-        },
-        licenses: vec![Some(DriverLicense { number: "D7654321".into(), state: "CA".into() })],
-    }
-}
 
 fn open(dir: &Path) -> Workstation {
     Workstation::open(&WorkstationConfig::new(dir.join("data"), KeySource::File(dir.join("store.key")))).expect("opens a new workstation")

@@ -1,38 +1,17 @@
 //! The quoting services on a real SQLCipher store: quote numbers, versions,
 //! the status machine, expiry, bind requests, search and PII handling.
 
+mod common;
+
+use common::{good_driver, referred};
 use std::path::Path;
 
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
-use uw_workstation::{
-    Contact, DriverLicense, KeySource, QuoteFilter, QuoteInput, QuoteStatus, StoreError, Workstation, WorkstationConfig, WorkstationError,
-};
+use uw_workstation::{DriverLicense, KeySource, QuoteFilter, QuoteStatus, StoreError, Workstation, WorkstationConfig, WorkstationError};
 
 /// Rated in January for a February effective date.
 const NOW: OffsetDateTime = datetime!(2026-01-20 15:30:00 UTC);
-
-fn example(name: &str) -> uw_rating::Quote {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/examples").join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    uw_rating::Quote::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn good_driver() -> QuoteInput {
-    QuoteInput {
-        quote: example("ca-personal-auto/01-good-driver.json"),
-        contact: Contact {
-            date_of_birth: Some(time::macros::date!(1983 - 07 - 14)),
-            email: Some("maria.delgado@example.com".into()),
-            phone: Some("(213) 555-0142".into()),
-        },
-        licenses: vec![Some(DriverLicense { number: "D7654321".into(), state: "CA".into() })],
-    }
-}
-
-fn referred() -> QuoteInput {
-    QuoteInput { quote: example("ca-personal-auto/04-referred-new-business-driver.json"), contact: Contact::default(), licenses: vec![] }
-}
 
 fn open(dir: &Path) -> Workstation {
     Workstation::open(&WorkstationConfig::new(dir.join("data"), KeySource::File(dir.join("store.key")))).expect("opens a new workstation")

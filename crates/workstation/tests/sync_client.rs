@@ -9,6 +9,9 @@
 //! `secrets_and_personal_data_never_reach_the_log` searches for the password,
 //! the token and the customer's details.
 
+mod common;
+
+use common::{good_driver, referred};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -24,9 +27,7 @@ use uw_protocol::{
     Change, ChangeBody, EnrollResponse, OpResult, Outcome, PullResponse, PushRequest, PushResponse, QuoteNumberBlock, Role, Secret,
     ServerResult, UserInfo,
 };
-use uw_workstation::{
-    Contact, DriverLicense, KeySource, QuoteInput, QuoteStatus, RetryPolicy, StoreKey, Workstation, WorkstationConfig, WorkstationError,
-};
+use uw_workstation::{KeySource, QuoteInput, QuoteStatus, RetryPolicy, StoreKey, Workstation, WorkstationConfig, WorkstationError};
 
 const NOW: OffsetDateTime = datetime!(2026-01-20 15:30:00 UTC);
 const INSTANCE: &str = "6f1c0a8e-9b2d-4c3f-a1e7-2d5b8c9f0a14";
@@ -259,28 +260,6 @@ fn page(changes: Vec<(u64, ChangeBody)>, cursor: u64, more: bool) -> Reply {
 }
 
 // ---------------------------------------------------------------- the workstation
-
-fn example(name: &str) -> uw_rating::Quote {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/examples").join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    uw_rating::Quote::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn good_driver() -> QuoteInput {
-    QuoteInput {
-        quote: example("ca-personal-auto/01-good-driver.json"),
-        contact: Contact {
-            date_of_birth: Some(time::macros::date!(1983 - 07 - 14)),
-            email: Some("maria.delgado@example.com".into()),
-            phone: Some("(213) 555-0142".into()),
-        },
-        licenses: vec![Some(DriverLicense { number: "D7654321".into(), state: "CA".into() })],
-    }
-}
-
-fn referred() -> QuoteInput {
-    QuoteInput { quote: example("ca-personal-auto/04-referred-new-business-driver.json"), contact: Contact::default(), licenses: vec![] }
-}
 
 fn fast_retries(max_attempts: u32) -> RetryPolicy {
     RetryPolicy {

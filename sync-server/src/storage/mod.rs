@@ -213,6 +213,31 @@ impl dyn Tx + '_ {
     }
 }
 
+/// The [`Tx`] implementation both engines share: each engine module defines
+/// `bind` (parameters onto a query) and `decode` (a row into [`SqlRow`]) for
+/// its own driver types, and the transaction is a newtype over sqlx's.
+macro_rules! impl_tx {
+    ($tx:ident) => {
+        #[async_trait::async_trait]
+        impl Tx for $tx {
+            async fn execute(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<u64, StorageError> {
+                let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
+                Ok(done.rows_affected())
+            }
+
+            async fn fetch(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
+                let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
+                rows.iter().map(decode).collect::<Result<_, _>>().map_err(|e| query_error(sql, e))
+            }
+
+            async fn commit(self: Box<Self>) -> Result<(), StorageError> {
+                self.0.commit().await.map_err(|e| query_error("COMMIT", e))
+            }
+        }
+    };
+}
+use impl_tx;
+
 /// Which database to open.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseTarget {

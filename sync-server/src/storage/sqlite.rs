@@ -127,19 +127,4 @@ fn decode(row: &SqliteRow) -> Result<SqlRow, sqlx::Error> {
     Ok(SqlRow::new(values))
 }
 
-#[async_trait::async_trait]
-impl Tx for SqliteTx {
-    async fn execute(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<u64, StorageError> {
-        let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
-        Ok(done.rows_affected())
-    }
-
-    async fn fetch(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
-        let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
-        rows.iter().map(decode).collect::<Result<_, _>>().map_err(|e| query_error(sql, e))
-    }
-
-    async fn commit(self: Box<Self>) -> Result<(), StorageError> {
-        self.0.commit().await.map_err(|e| query_error("COMMIT", e))
-    }
-}
+super::impl_tx!(SqliteTx);
