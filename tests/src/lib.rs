@@ -67,9 +67,16 @@ impl ServerProcess {
     /// Starts `uw-sync-server serve --listen 127.0.0.1:0 ARGS…` and waits for
     /// it to print the address it bound.
     pub fn start(args: &[&str]) -> Self {
+        Self::start_on("127.0.0.1:0", args)
+    }
+
+    /// Starts `uw-sync-server serve --listen LISTEN ARGS…` (a fixed address
+    /// survives restarts, as devices store the server's URL) and waits for it
+    /// to print the address it bound.
+    pub fn start_on(listen: &str, args: &[&str]) -> Self {
         let bin = workspace_bin("uw-sync-server");
         let mut child = Command::new(&bin)
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(args)
             .env("RUST_LOG", "info")
             .env_remove("UW_SYNC_DATABASE_URL")
@@ -128,6 +135,17 @@ impl ServerProcess {
             .expect("run uw-sync-server admin")
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL: the process dies wherever it is, with no chance to clean up.
+    pub fn kill(mut self) -> ExitStatus {
+        let _ = self.child.kill();
+        self.child.wait().expect("wait for the killed server")
+    }
+
     /// Sends SIGTERM and waits (up to 30 s) for the process to exit.
     pub fn terminate(mut self) -> ServerExit {
         let pid = self.child.id().to_string();
@@ -151,6 +169,42 @@ impl Drop for ServerProcess {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// The organisation `uw-sync-server admin demo` creates, with the passwords
+/// it printed once.
+#[derive(Debug, Clone)]
+pub struct DemoOrg {
+    /// `(role, username, password)` as printed.
+    pub users: Vec<(String, String, String)>,
+}
+
+impl DemoOrg {
+    /// Runs `uw-sync-server admin DATABASE_ARGS… demo --packs rate-packs`.
+    pub fn create(database_args: &[&str]) -> Self {
+        let packs = workspace_root().join("rate-packs");
+        let mut args = database_args.to_vec();
+        args.extend(["demo", "--packs", packs.to_str().expect("utf-8 path")]);
+        let output = ServerProcess::admin(&args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "admin demo failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+        let users: Vec<(String, String, String)> = stdout
+            .lines()
+            .skip_while(|l| !l.contains("credentials (shown once)"))
+            .skip(1)
+            .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+                [role, user, password] => Some((role.to_owned(), user.to_owned(), password.to_owned())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(users.len(), 4, "admin demo prints four users:\n{stdout}");
+        Self { users }
+    }
+
+    /// The password printed for `username`.
+    pub fn password(&self, username: &str) -> &str {
+        self.users.iter().find(|(_, u, _)| u == username).map(|(_, _, p)| p.as_str()).unwrap_or_else(|| panic!("no demo user {username}"))
     }
 }
 
@@ -206,4 +260,5 @@ impl PostgresDatabase {
     }
 }
 
+pub mod api;
 pub mod webdriver;

@@ -1,16 +1,13 @@
 //! Every sync-server endpoint, driven over HTTP against an in-process server
 //! on each database: the same story runs on SQLite and on PostgreSQL.
 
-use std::path::PathBuf;
-
-use ed25519_dalek::{Signer as _, SigningKey};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uw_protocol::{NewUser, Role, Secret};
-use uw_rating::{LoadMode, Quote, RatePack, TrustedKeys};
 use uw_sync_server::audit::Actor;
 use uw_sync_server::keys::KeyEncryption;
 use uw_sync_server::{admin, identity, storage, AppState, DatabaseTarget};
+use uw_system_tests::api::{bind_payload, random_key, tx_auto_example, tx_auto_pack, ApiClient, Device};
 use uw_system_tests::{workspace_root, PostgresDatabase};
 
 const PASSWORD: &str = "correct horse battery";
@@ -79,137 +76,27 @@ impl TestServer {
         }
     }
 
-    fn client(&self, token: Option<&str>) -> Client {
-        Client { base: self.base.clone(), http: reqwest::Client::new(), token: token.map(str::to_owned) }
+    fn client(&self, token: Option<&str>) -> ApiClient {
+        ApiClient::new(&self.base, token)
     }
 
-    async fn login(&self, username: &str) -> Client {
-        let (status, body) = self.client(None).post("/v1/sessions", &json!({ "username": username, "password": PASSWORD })).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        self.client(body["token"].as_str())
+    async fn login(&self, username: &str) -> ApiClient {
+        self.client(None).login(username, PASSWORD).await
     }
-}
-
-struct Client {
-    base: String,
-    http: reqwest::Client,
-    token: Option<String>,
-}
-
-impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base)).header(uw_protocol::VERSION_HEADER, "1");
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        let text = response.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-}
-
-/// An enrolled desktop: its key, token and next sequence number.
-struct Device {
-    key: SigningKey,
-    client: Client,
-    next_seq: u64,
-    block_first: u64,
-    next_quote: u64,
-}
-
-fn random_key() -> SigningKey {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).expect("random");
-    SigningKey::from_bytes(&seed)
 }
 
 async fn enroll(server: &TestServer, username: &str) -> (Device, Value) {
-    let key = random_key();
-    let body = json!({ "username": username, "password": PASSWORD, "device_name": format!("{username}-laptop"),
-                       "device_public_key": hex::encode(key.verifying_key().as_bytes()) });
-    let (status, answer) = server.client(None).post("/v1/enroll", &body).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
-    let first = answer["quote_numbers"]["first"].as_u64().expect("block");
-    let device = Device { key, client: server.client(answer["token"].as_str()), next_seq: 1, block_first: first, next_quote: first };
-    (device, answer)
-}
-
-impl Device {
-    fn op(&mut self, kind: &str, payload: &Value) -> Value {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.signed(seq, &format!("{:032x}", u128::from(seq) | (u128::from(self.block_first) << 64)), kind, &payload.to_string())
-    }
-
-    fn signed(&self, seq: u64, op_id: &str, kind: &str, payload: &str) -> Value {
-        let signature = hex::encode(self.key.sign(uw_protocol::signed_message(seq, op_id, kind, payload).as_bytes()).to_bytes());
-        json!({ "seq": seq, "op_id": op_id, "kind": kind, "payload": payload, "created_at": "2026-11-24T09:30:00.000Z", "signature": signature })
-    }
-
-    async fn push(&self, ops: &[Value]) -> Vec<Value> {
-        let (status, body) = self.client.post("/v1/sync/push", &json!({ "operations": ops })).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["results"].as_array().expect("results").clone()
-    }
-
-    async fn push_op(&mut self, kind: &str, payload: &Value) -> Vec<Value> {
-        let op = self.op(kind, payload);
-        self.push(&[op]).await
-    }
-
-    fn quote_number(&mut self) -> String {
-        let n = format!("QUOT-2026-{:06}", self.next_quote);
-        self.next_quote += 1;
-        n
-    }
-}
-
-fn pack() -> RatePack {
-    RatePack::load_dir(&workspace_root().join("rate-packs/tx-personal-auto"), LoadMode::Verified(&TrustedKeys::development()))
-        .expect("pack")
+    Device::enroll(&server.client(None), username, PASSWORD)
+        .await
+        .unwrap_or_else(|(status, body)| panic!("enroll {username}: {status} {body}"))
 }
 
 fn example(name: &str) -> Value {
-    let path: PathBuf = workspace_root().join("rate-packs/examples/tx-personal-auto").join(name);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("example")).expect("json")
+    tx_auto_example(name)
 }
 
-/// A `quote.rated` payload as the desktop writes it, with the desktop's own rating.
 fn rated_payload(quote_number: &str, version: u32, quote: &Value) -> Value {
-    let pack = pack();
-    let valid = Quote::from_json(&quote.to_string()).and_then(Quote::validate).expect("valid quote");
-    let rating = uw_rating::rate(&pack, &valid).expect("rates");
-    let decision = format!("{:?}", rating.decision.action).to_lowercase();
-    let status = match decision.as_str() {
-        "accept" => "rated",
-        "refer" => "referred",
-        _ => "declined",
-    };
-    json!({
-        "quote_number": quote_number, "version": version, "status": status,
-        "input": { "quote": quote, "contact": { "email": "someone@example.com" }, "licenses": [] },
-        "pack_id": rating.pack_id, "pack_digest": rating.pack_digest, "total": rating.total.to_string(),
-        "decision": decision, "reasons": rating.decision.reasons.iter().map(|r| r.code.to_string()).collect::<Vec<_>>(),
-        "rated_at": "2026-11-24T09:30:00Z",
-    })
-}
-
-fn bind_payload(rated: &Value) -> Value {
-    json!({ "quote_number": rated["quote_number"], "version": rated["version"], "input": rated["input"],
-            "pack_id": rated["pack_id"], "pack_digest": rated["pack_digest"], "total": rated["total"],
-            "requested_at": "2026-11-24T09:31:00Z" })
+    uw_system_tests::api::rated_payload(&tx_auto_pack(), quote_number, version, quote)
 }
 
 async fn story(engine: &str) {

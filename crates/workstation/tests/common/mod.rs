@@ -1,4 +1,5 @@
-//! Quote inputs shared by the workstation's test binaries.
+//! Quote inputs shared by the workstation's test binaries (and the system
+//! tests in `tests/`, which include this file by path).
 
 #![allow(dead_code, reason = "each test binary uses the helpers it needs")]
 
@@ -8,7 +9,11 @@ use uw_workstation::{Contact, DriverLicense, QuoteInput};
 
 /// A rating input from `rate-packs/examples`.
 pub fn example(name: &str) -> uw_rating::Quote {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/examples").join(name);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|dir| dir.join("rate-packs/examples").is_dir())
+        .expect("the workspace holds rate-packs/examples");
+    let path = root.join("rate-packs/examples").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     uw_rating::Quote::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

@@ -1,0 +1,186 @@
+/*!
+A thin client of the sync server's HTTP API for the system tests and the load
+tool: JSON requests with the protocol version header, and a device that signs
+its operations the way the desktop does (the signed message comes from
+`uw-protocol`, the one definition both sides use).
+*/
+
+use std::path::PathBuf;
+
+use ed25519_dalek::{Signer as _, SigningKey};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use uw_rating::{LoadMode, Quote, RatePack, TrustedKeys};
+
+use crate::workspace_root;
+
+/// A JSON client of one server, with an optional bearer token.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub token: Option<String>,
+}
+
+impl ApiClient {
+    pub fn new(base: &str, token: Option<&str>) -> Self {
+        Self { base: base.to_owned(), http: reqwest::Client::new(), token: token.map(str::to_owned) }
+    }
+
+    /// The same server and connection pool with another token.
+    pub fn with_token(&self, token: Option<&str>) -> Self {
+        Self { base: self.base.clone(), http: self.http.clone(), token: token.map(str::to_owned) }
+    }
+
+    /// Sends a request; the body is JSON when it parses, else a JSON string.
+    /// Panics when the server cannot be reached (use [`ApiClient::try_send`]
+    /// where that is expected).
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+        self.try_send(method.clone(), path, body).await.unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// Sends a request, or says why no answer came.
+    pub async fn try_send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Result<(StatusCode, Value), String> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base)).header(uw_protocol::VERSION_HEADER, "1");
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| e.to_string())?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    /// Logs in and returns a client holding the session token.
+    pub async fn login(&self, username: &str, password: &str) -> Self {
+        let (status, body) = self.with_token(None).post("/v1/sessions", &json!({ "username": username, "password": password })).await;
+        assert_eq!(status, StatusCode::OK, "login as {username}: {body}");
+        self.with_token(body["token"].as_str())
+    }
+}
+
+/// A fresh random Ed25519 key.
+pub fn random_key() -> SigningKey {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).expect("random");
+    SigningKey::from_bytes(&seed)
+}
+
+/// An enrolled desktop: its key, token, next sequence number and quote numbers.
+#[derive(Debug)]
+pub struct Device {
+    pub key: SigningKey,
+    pub client: ApiClient,
+    pub device_id: String,
+    pub next_seq: u64,
+    pub year: u64,
+    pub block_first: u64,
+    pub next_quote: u64,
+}
+
+impl Device {
+    /// Enrolls a new device key as `username`; returns the device and the
+    /// server's answer.
+    pub async fn enroll(server: &ApiClient, username: &str, password: &str) -> Result<(Self, Value), (StatusCode, Value)> {
+        let key = random_key();
+        let body = json!({ "username": username, "password": password, "device_name": format!("{username}-laptop"),
+                           "device_public_key": hex::encode(key.verifying_key().as_bytes()) });
+        let (status, answer) = server.with_token(None).post("/v1/enroll", &body).await;
+        if status != StatusCode::OK {
+            return Err((status, answer));
+        }
+        let number = |field: &str| answer["quote_numbers"][field].as_u64().unwrap_or_else(|| panic!("quote_numbers.{field}: {answer}"));
+        let (year, first) = (number("year"), number("first"));
+        let device = Self {
+            key,
+            client: server.with_token(answer["token"].as_str()),
+            device_id: answer["device_id"].as_str().expect("device_id").to_owned(),
+            next_seq: 1,
+            year,
+            block_first: first,
+            next_quote: first,
+        };
+        Ok((device, answer))
+    }
+
+    /// The next operation, signed, with a fresh sequence number and op id.
+    pub fn op(&mut self, kind: &str, payload: &Value) -> Value {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.signed(seq, &format!("{:032x}", u128::from(seq) | (u128::from(self.block_first) << 64)), kind, &payload.to_string())
+    }
+
+    /// An operation signed with this device's key, exactly as given.
+    pub fn signed(&self, seq: u64, op_id: &str, kind: &str, payload: &str) -> Value {
+        let signature = hex::encode(self.key.sign(uw_protocol::signed_message(seq, op_id, kind, payload).as_bytes()).to_bytes());
+        json!({ "seq": seq, "op_id": op_id, "kind": kind, "payload": payload, "created_at": "2026-11-24T09:30:00.000Z", "signature": signature })
+    }
+
+    /// Pushes `ops`; panics unless the server answers 200.
+    pub async fn push(&self, ops: &[Value]) -> Vec<Value> {
+        let (status, body) = self.client.post("/v1/sync/push", &json!({ "operations": ops })).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["results"].as_array().expect("results").clone()
+    }
+
+    pub async fn push_op(&mut self, kind: &str, payload: &Value) -> Vec<Value> {
+        let op = self.op(kind, payload);
+        self.push(&[op]).await
+    }
+
+    /// The next quote number of this device's block.
+    pub fn quote_number(&mut self) -> String {
+        let n = format!("QUOT-{}-{:06}", self.year, self.next_quote);
+        self.next_quote += 1;
+        n
+    }
+}
+
+/// The bundled Texas personal auto pack, verified with the development key.
+pub fn tx_auto_pack() -> RatePack {
+    RatePack::load_dir(&workspace_root().join("rate-packs/tx-personal-auto"), LoadMode::Verified(&TrustedKeys::development()))
+        .expect("pack")
+}
+
+/// A Texas personal auto example input from `rate-packs/examples`.
+pub fn tx_auto_example(name: &str) -> Value {
+    let path: PathBuf = workspace_root().join("rate-packs/examples/tx-personal-auto").join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("example")).expect("json")
+}
+
+/// A `quote.rated` payload as the desktop writes it, with the desktop's own rating.
+pub fn rated_payload(pack: &RatePack, quote_number: &str, version: u32, quote: &Value) -> Value {
+    let valid = Quote::from_json(&quote.to_string()).and_then(Quote::validate).expect("valid quote");
+    let rating = uw_rating::rate(pack, &valid).expect("rates");
+    let decision = format!("{:?}", rating.decision.action).to_lowercase();
+    let status = match decision.as_str() {
+        "accept" => "rated",
+        "refer" => "referred",
+        _ => "declined",
+    };
+    json!({
+        "quote_number": quote_number, "version": version, "status": status,
+        "input": { "quote": quote, "contact": { "email": "someone@example.com" }, "licenses": [] },
+        "pack_id": rating.pack_id, "pack_digest": rating.pack_digest, "total": rating.total.to_string(),
+        "decision": decision, "reasons": rating.decision.reasons.iter().map(|r| r.code.to_string()).collect::<Vec<_>>(),
+        "rated_at": "2026-11-24T09:30:00Z",
+    })
+}
+
+/// The `quote.bind_requested` payload for a rated quote.
+pub fn bind_payload(rated: &Value) -> Value {
+    json!({ "quote_number": rated["quote_number"], "version": rated["version"], "input": rated["input"],
+            "pack_id": rated["pack_id"], "pack_digest": rated["pack_digest"], "total": rated["total"],
+            "requested_at": "2026-11-24T09:31:00Z" })
+}

@@ -1,0 +1,279 @@
+//! Desktops and the server together: real workstations (`uw-workstation` on
+//! SQLCipher stores) sync with the real `uw-sync-server` binary, on SQLite and
+//! on PostgreSQL. The devices quote while the server is down, reconnect, push
+//! and pull; a referred quote is approved by an underwriter over HTTP and then
+//! bound; a bind whose premium was tampered with on the laptop is refused with
+//! its reason; a revoked device is refused.
+
+#[path = "../../crates/workstation/tests/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{good_driver, referred};
+use reqwest::StatusCode;
+use serde_json::json;
+use time::OffsetDateTime;
+use uw_system_tests::api::ApiClient;
+use uw_system_tests::{free_port, DemoOrg, PostgresDatabase, ServerProcess};
+use uw_workstation::{KeySource, QuoteInput, QuoteStatus, RetryPolicy, Secret, StoreKey, Workstation, WorkstationConfig};
+
+/// A demo organisation on one database, served from a fixed address so the
+/// server can stop and start again under the devices' stored URL.
+struct Org {
+    args: Vec<String>,
+    demo: DemoOrg,
+    listen: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Org {
+    fn create(database_args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut args: Vec<String> = database_args.iter().map(|s| (*s).to_owned()).collect();
+        args.extend(["--key-file".to_owned(), dir.path().join("server.key").to_str().expect("utf-8").to_owned()]);
+        let demo = DemoOrg::create(&refs(&args));
+        Self { args, demo, listen: format!("127.0.0.1:{}", free_port()), _dir: dir }
+    }
+
+    fn start(&self) -> ServerProcess {
+        ServerProcess::start_on(&self.listen, &refs(&self.args))
+    }
+
+    /// `uw-sync-server admin DATABASE… ARGS…`; returns what it printed.
+    fn admin(&self, args: &[&str]) -> String {
+        let mut all = refs(&self.args);
+        all.extend_from_slice(args);
+        let output = ServerProcess::admin(&all);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(output.status.success(), "admin {args:?}: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+        stdout
+    }
+
+    /// Adds a user and returns the password printed once.
+    fn add_user(&self, username: &str, role: &str) -> String {
+        let printed = self.admin(&["user", "add", username, "--role", role]);
+        printed
+            .lines()
+            .find_map(|l| l.strip_prefix("password (shown once): "))
+            .unwrap_or_else(|| panic!("no password printed: {printed}"))
+            .to_owned()
+    }
+}
+
+fn refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+/// A laptop: a workstation on its own SQLCipher store (key in a file).
+struct Laptop {
+    dir: PathBuf,
+    ws: Workstation,
+}
+
+impl Laptop {
+    fn open(dir: &Path) -> Self {
+        let config = WorkstationConfig::new(dir.join("data"), KeySource::File(dir.join("store.key")));
+        let mut ws = Workstation::open(&config).expect("opens the workstation");
+        ws.set_retry_policy(RetryPolicy {
+            max_attempts: 2,
+            base_delay: std::time::Duration::from_millis(20),
+            max_delay: std::time::Duration::from_millis(100),
+            max_retry_after: std::time::Duration::from_secs(1),
+            timeout: std::time::Duration::from_secs(30),
+        });
+        Self { dir: dir.to_owned(), ws }
+    }
+
+    fn reopen(self) -> Self {
+        let dir = self.dir.clone();
+        drop(self);
+        Self::open(&dir)
+    }
+
+    /// A quote created and rated (`quote.rated` waits in the outbox).
+    fn rated(&mut self, input: QuoteInput) -> i64 {
+        let id = self.ws.create_quote(input, now()).expect("creates").id;
+        self.ws.rate_quote(id, now()).expect("rates");
+        id
+    }
+
+    fn status(&self, id: i64) -> QuoteStatus {
+        self.ws.quote(id).expect("quote").summary.status
+    }
+
+    fn number(&self, id: i64) -> String {
+        self.ws.quote(id).expect("quote").summary.quote_number.to_string()
+    }
+
+    fn unsent(&self) -> usize {
+        self.ws.store().outbox().expect("outbox").iter().filter(|e| e.sent_at.is_none()).count()
+    }
+
+    /// Runs SQL on the store with its key, as any SQLCipher client could.
+    fn tamper(&self, sql: &str, params: impl rusqlite::Params) -> usize {
+        let text = std::fs::read_to_string(self.dir.join("store.key")).expect("key file");
+        let key = StoreKey::from_hex(&text, "store.key").expect("key");
+        let conn = rusqlite::Connection::open(self.dir.join("data").join(uw_workstation::STORE_FILE)).expect("open");
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
+        conn.execute(sql, params).expect("tamper")
+    }
+}
+
+fn story(database_args: &[&str]) {
+    let org = Org::create(database_args);
+    let agent2_password = org.add_user("agent2", "agent");
+    let server = org.start();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let api = ApiClient::new(&server.base_url, None);
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let mut a = Laptop::open(&dirs.path().join("a"));
+    let mut b = Laptop::open(&dirs.path().join("b"));
+
+    // Both laptops enroll while online, with disjoint quote-number blocks.
+    let ea = a.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("a enrolls");
+    let eb = b.ws.enroll(&server.base_url, "agent2", &Secret::new(&agent2_password), "agent2-laptop", now()).expect("b enrolls");
+    let (ba, bb) = (&ea.quote_numbers, &eb.quote_numbers);
+    assert!(ba.last < bb.first || bb.last < ba.first, "blocks overlap: {ba:?} {bb:?}");
+
+    // Offline: the server is down; the laptops keep quoting.
+    let exit = server.terminate();
+    assert!(exit.status.success(), "{}", exit.stderr);
+    let clean_a = a.rated(good_driver());
+    let referred_a = a.rated(referred());
+    a.ws.request_bind(clean_a, now()).expect("bind requested offline");
+    let clean_b = b.rated(good_driver());
+    b.ws.request_bind(clean_b, now()).expect("bind requested offline");
+    assert_eq!(a.status(referred_a), QuoteStatus::Referred);
+    let offline = a.ws.sync(now()).expect_err("no server");
+    assert_eq!(offline.code(), "sync.unreachable", "{offline}");
+    assert_eq!((a.unsent(), b.unsent()), (3, 2), "the work waits in the outboxes");
+    for (laptop, id, block) in [(&a, clean_a, ba), (&b, clean_b, bb)] {
+        let serial: u32 = laptop.number(id).rsplit('-').next().expect("serial").parse().expect("number");
+        assert!((block.first..=block.last).contains(&serial), "{} is outside {block:?}", laptop.number(id));
+    }
+
+    // Reconnect: each pushes its work and pulls; both clean binds are issued.
+    let server = org.start();
+    let ra = a.ws.sync(now()).expect("a syncs");
+    assert_eq!((ra.push.delivered, ra.push.accepted, ra.push.rejected), (3, 3, 0), "{ra:?}");
+    let rb = b.ws.sync(now()).expect("b syncs");
+    assert_eq!((rb.push.delivered, rb.push.accepted), (2, 2), "{rb:?}");
+    let (pa, pb) = (ra.push.policies_issued.clone(), rb.push.policies_issued.clone());
+    assert_eq!((pa.len(), pb.len()), (1, 1));
+    assert!(pa[0].starts_with("POL-CA-") && pb[0].starts_with("POL-CA-") && pa[0] != pb[0], "{pa:?} {pb:?}");
+    assert_eq!(
+        (a.status(clean_a), a.status(referred_a), b.status(clean_b)),
+        (QuoteStatus::Bound, QuoteStatus::Referred, QuoteStatus::Bound)
+    );
+    assert_eq!((a.unsent(), b.unsent()), (0, 0));
+
+    rt.block_on(async {
+        // Each agent sees only their own policies.
+        for (user, password, mine) in [("agent", org.demo.password("agent"), &pa[0]), ("agent2", agent2_password.as_str(), &pb[0])] {
+            let (status, policies) = api.login(user, password).await.get("/v1/policies").await;
+            assert_eq!(status, StatusCode::OK, "{policies}");
+            let numbers: Vec<&str> = policies.as_array().expect("list").iter().filter_map(|p| p["policy_number"].as_str()).collect();
+            assert_eq!(numbers, [mine.as_str()], "{user}");
+        }
+        // The underwriter approves the referral (four eyes: not their quote).
+        let underwriter = api.login("underwriter", org.demo.password("underwriter")).await;
+        let (status, queue) = underwriter.get("/v1/referrals").await;
+        assert_eq!(status, StatusCode::OK, "{queue}");
+        let referral =
+            queue.as_array().expect("list").iter().find(|r| r["quote_number"] == a.number(referred_a)).expect("referred quote queued");
+        let path = format!("/v1/referrals/{}/decision", a.number(referred_a));
+        let (status, decided) =
+            underwriter.post(&path, &json!({ "version": referral["version"], "approve": true, "reason": "driving record verified" })).await;
+        assert_eq!(status, StatusCode::OK, "{decided}");
+    });
+
+    // The decision reaches the laptop on its next pull; then the bind goes through.
+    let pulled = a.ws.sync(now()).expect("a pulls the decision");
+    assert!(pulled.pull.applied >= 1, "{pulled:?}");
+    assert_eq!(a.status(referred_a), QuoteStatus::Approved);
+    a.ws.request_bind(referred_a, now()).expect("bind the approved quote");
+    let bound = a.ws.sync(now()).expect("a binds");
+    assert_eq!(bound.push.policies_issued.len(), 1, "{bound:?}");
+    assert_eq!(a.status(referred_a), QuoteStatus::Bound);
+
+    // A premium tampered with in the laptop's store: the server re-rates and refuses.
+    let tampered = a.rated(good_driver());
+    a.ws.sync(now()).expect("the rating is recorded");
+    let number = a.number(tampered);
+    let a2 = a.reopen();
+    let changed = a2.tamper(
+        "UPDATE rating_result SET total = '1.00' WHERE version_id IN
+           (SELECT v.id FROM quote_version v JOIN quote q ON q.id = v.quote_id WHERE q.quote_number = ?1)",
+        [&number],
+    );
+    assert_eq!(changed, 1);
+    let mut a = a2.reopen();
+    a.ws.request_bind(tampered, now()).expect("the laptop asks to bind at 1.00");
+    let refused = a.ws.sync(now()).expect("syncs");
+    assert_eq!((refused.push.rejected, refused.push.policies_issued.len()), (1, 0), "{refused:?}");
+    let issue = a.ws.sync_issues().expect("issues").into_iter().find(|i| i.subject.as_deref() == Some(number.as_str())).expect("an issue");
+    assert_eq!(issue.code.as_deref(), Some("bind.premium_mismatch"), "{issue:?}");
+    assert!(issue.reason.contains("1.00"), "the reason names the premium: {}", issue.reason);
+    assert_eq!(a.status(tampered), QuoteStatus::BindRejected);
+
+    // An administrator revokes laptop b: it is refused, and keeps its work.
+    rt.block_on(async {
+        let admin = api.login("admin", org.demo.password("admin")).await;
+        let device = b.ws.enrollment().expect("enrollment").expect("enrolled").device_id;
+        let (status, body) = admin.post(&format!("/v1/admin/devices/{device}/revoke"), &json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    });
+    b.rated(good_driver());
+    let revoked = b.ws.sync(now()).expect_err("revoked");
+    assert_eq!(revoked.code(), "sync.device_revoked", "{revoked}");
+    assert_eq!(b.unsent(), 1, "nothing is lost: the operation waits for a new enrollment");
+
+    // The audit log holds every accepted operation once, signed by its device.
+    let pushed: usize =
+        [&a, &b].iter().map(|l| l.ws.store().outbox().expect("outbox").iter().filter(|e| e.sent_at.is_some()).count()).sum();
+    let signatures = rt.block_on(device_signatures(&api, org.demo.password("auditor")));
+    assert_eq!(signatures.len(), pushed, "one audit entry per delivered operation");
+    drop(server);
+}
+
+/// The device signatures in the audit log, from the auditor's export.
+async fn device_signatures(api: &ApiClient, auditor_password: &str) -> Vec<[u8; 64]> {
+    let auditor = api.login("auditor", auditor_password).await;
+    let (_, keys) = auditor.get("/v1/audit/keys").await;
+    let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| uw_ledger::NoteVerifier::parse(k.as_str().expect("text")).expect("verifier"))
+        .collect();
+    let (status, export) = auditor.get("/v1/audit/export?start=0").await;
+    assert_eq!(status, StatusCode::OK, "{export}");
+    let verified = uw_ledger::export::verify(export.as_str().expect("text"), &verifiers, None).expect("the export verifies");
+    let mut signatures: Vec<[u8; 64]> =
+        verified.entries.iter().filter_map(|bytes| uw_ledger::AuditEntry::decode(bytes).expect("entry").device_signature).collect();
+    let count = signatures.len();
+    signatures.sort_unstable();
+    signatures.dedup();
+    assert_eq!(signatures.len(), count, "an operation was applied twice");
+    signatures
+}
+
+#[test]
+fn two_laptops_quote_offline_then_sync_bind_and_are_revoked_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("server.sqlite3");
+    story(&["--sqlite", path.to_str().expect("utf-8")]);
+}
+
+#[test]
+fn two_laptops_quote_offline_then_sync_bind_and_are_revoked_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = rt.block_on(PostgresDatabase::create());
+    story(&["--database-url", &db.url]);
+    rt.block_on(db.drop_database());
+}
