@@ -261,4 +261,5 @@ impl PostgresDatabase {
 }
 
 pub mod api;
+pub mod system;
 pub mod webdriver;

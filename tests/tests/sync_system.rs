@@ -8,121 +8,13 @@
 #[path = "../../crates/workstation/tests/common/mod.rs"]
 mod common;
 
-use std::path::{Path, PathBuf};
-
 use common::{good_driver, referred};
 use reqwest::StatusCode;
 use serde_json::json;
-use time::OffsetDateTime;
 use uw_system_tests::api::ApiClient;
-use uw_system_tests::{free_port, DemoOrg, PostgresDatabase, ServerProcess};
-use uw_workstation::{KeySource, QuoteInput, QuoteStatus, RetryPolicy, Secret, StoreKey, Workstation, WorkstationConfig};
-
-/// A demo organisation on one database, served from a fixed address so the
-/// server can stop and start again under the devices' stored URL.
-struct Org {
-    args: Vec<String>,
-    demo: DemoOrg,
-    listen: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Org {
-    fn create(database_args: &[&str]) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut args: Vec<String> = database_args.iter().map(|s| (*s).to_owned()).collect();
-        args.extend(["--key-file".to_owned(), dir.path().join("server.key").to_str().expect("utf-8").to_owned()]);
-        let demo = DemoOrg::create(&refs(&args));
-        Self { args, demo, listen: format!("127.0.0.1:{}", free_port()), _dir: dir }
-    }
-
-    fn start(&self) -> ServerProcess {
-        ServerProcess::start_on(&self.listen, &refs(&self.args))
-    }
-
-    /// `uw-sync-server admin DATABASE… ARGS…`; returns what it printed.
-    fn admin(&self, args: &[&str]) -> String {
-        let mut all = refs(&self.args);
-        all.extend_from_slice(args);
-        let output = ServerProcess::admin(&all);
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        assert!(output.status.success(), "admin {args:?}: {stdout}{}", String::from_utf8_lossy(&output.stderr));
-        stdout
-    }
-
-    /// Adds a user and returns the password printed once.
-    fn add_user(&self, username: &str, role: &str) -> String {
-        let printed = self.admin(&["user", "add", username, "--role", role]);
-        printed
-            .lines()
-            .find_map(|l| l.strip_prefix("password (shown once): "))
-            .unwrap_or_else(|| panic!("no password printed: {printed}"))
-            .to_owned()
-    }
-}
-
-fn refs(args: &[String]) -> Vec<&str> {
-    args.iter().map(String::as_str).collect()
-}
-
-fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-/// A laptop: a workstation on its own SQLCipher store (key in a file).
-struct Laptop {
-    dir: PathBuf,
-    ws: Workstation,
-}
-
-impl Laptop {
-    fn open(dir: &Path) -> Self {
-        let config = WorkstationConfig::new(dir.join("data"), KeySource::File(dir.join("store.key")));
-        let mut ws = Workstation::open(&config).expect("opens the workstation");
-        ws.set_retry_policy(RetryPolicy {
-            max_attempts: 2,
-            base_delay: std::time::Duration::from_millis(20),
-            max_delay: std::time::Duration::from_millis(100),
-            max_retry_after: std::time::Duration::from_secs(1),
-            timeout: std::time::Duration::from_secs(30),
-        });
-        Self { dir: dir.to_owned(), ws }
-    }
-
-    fn reopen(self) -> Self {
-        let dir = self.dir.clone();
-        drop(self);
-        Self::open(&dir)
-    }
-
-    /// A quote created and rated (`quote.rated` waits in the outbox).
-    fn rated(&mut self, input: QuoteInput) -> i64 {
-        let id = self.ws.create_quote(input, now()).expect("creates").id;
-        self.ws.rate_quote(id, now()).expect("rates");
-        id
-    }
-
-    fn status(&self, id: i64) -> QuoteStatus {
-        self.ws.quote(id).expect("quote").summary.status
-    }
-
-    fn number(&self, id: i64) -> String {
-        self.ws.quote(id).expect("quote").summary.quote_number.to_string()
-    }
-
-    fn unsent(&self) -> usize {
-        self.ws.store().outbox().expect("outbox").iter().filter(|e| e.sent_at.is_none()).count()
-    }
-
-    /// Runs SQL on the store with its key, as any SQLCipher client could.
-    fn tamper(&self, sql: &str, params: impl rusqlite::Params) -> usize {
-        let text = std::fs::read_to_string(self.dir.join("store.key")).expect("key file");
-        let key = StoreKey::from_hex(&text, "store.key").expect("key");
-        let conn = rusqlite::Connection::open(self.dir.join("data").join(uw_workstation::STORE_FILE)).expect("open");
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
-        conn.execute(sql, params).expect("tamper")
-    }
-}
+use uw_system_tests::system::{device_signatures, now, Laptop, Org};
+use uw_system_tests::PostgresDatabase;
+use uw_workstation::{QuoteStatus, Secret};
 
 fn story(database_args: &[&str]) {
     let org = Org::create(database_args);
@@ -239,28 +131,6 @@ fn story(database_args: &[&str]) {
     let signatures = rt.block_on(device_signatures(&api, org.demo.password("auditor")));
     assert_eq!(signatures.len(), pushed, "one audit entry per delivered operation");
     drop(server);
-}
-
-/// The device signatures in the audit log, from the auditor's export.
-async fn device_signatures(api: &ApiClient, auditor_password: &str) -> Vec<[u8; 64]> {
-    let auditor = api.login("auditor", auditor_password).await;
-    let (_, keys) = auditor.get("/v1/audit/keys").await;
-    let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .map(|k| uw_ledger::NoteVerifier::parse(k.as_str().expect("text")).expect("verifier"))
-        .collect();
-    let (status, export) = auditor.get("/v1/audit/export?start=0").await;
-    assert_eq!(status, StatusCode::OK, "{export}");
-    let verified = uw_ledger::export::verify(export.as_str().expect("text"), &verifiers, None).expect("the export verifies");
-    let mut signatures: Vec<[u8; 64]> =
-        verified.entries.iter().filter_map(|bytes| uw_ledger::AuditEntry::decode(bytes).expect("entry").device_signature).collect();
-    let count = signatures.len();
-    signatures.sort_unstable();
-    signatures.dedup();
-    assert_eq!(signatures.len(), count, "an operation was applied twice");
-    signatures
 }
 
 #[test]
