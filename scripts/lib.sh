@@ -26,7 +26,7 @@ RUN_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev li
     gnome-keyring dbus-x11 keyutils xvfb python3)
 # What the tests need on top: PostgreSQL, WebKitWebDriver for end-to-end, and
 # the reference `age` tool and a Python venv (for SQLCipher interoperability).
-TEST_PACKAGES=(postgresql webkit2gtk-driver age python3-venv poppler-utils)
+TEST_PACKAGES=(postgresql webkit2gtk-driver age python3-venv poppler-utils prometheus)
 
 ensure_packages() {
     local missing=()
@@ -86,15 +86,17 @@ ensure_cargo_tool() { # ensure_cargo_tool CRATE VERSION
 
 # An independent SQLCipher 4 (the sqlcipher3 wheel bundles 4.19) in a venv
 # outside the clone, for the store's interoperability test.
-ensure_sqlcipher_python() {
+# A Python venv for the tests' independent checkers: sqlcipher3 (SQLCipher 4
+# interoperability) and openapi-spec-validator (the server's OpenAPI document).
+ensure_test_python() {
     local venv="${XDG_CACHE_HOME:-$HOME/.cache}/uw-workstation/sqlcipher-venv"
-    if ! "$venv/bin/python" -c 'import sqlcipher3' 2>/dev/null; then
-        log "installing sqlcipher3 (an independent SQLCipher 4) into $venv"
-        rm -rf "$venv"
-        python3 -m venv "$venv"
-        "$venv/bin/pip" install --quiet sqlcipher3==0.6.4
+    if ! "$venv/bin/python" -c 'import sqlcipher3, openapi_spec_validator' 2>/dev/null; then
+        log "installing sqlcipher3 and openapi-spec-validator into $venv"
+        [ -x "$venv/bin/pip" ] || { rm -rf "$venv"; python3 -m venv "$venv"; }
+        "$venv/bin/pip" install --quiet sqlcipher3==0.6.4 openapi-spec-validator==0.7.1
     fi
     export UW_TEST_SQLCIPHER_PYTHON="$venv/bin/python"
+    export UW_TEST_PYTHON="$venv/bin/python"
 }
 
 ensure_nextest() {

@@ -17,7 +17,7 @@ ensure_ui_deps
 build_ui
 ensure_cargo_tool tauri-driver "$TAURI_DRIVER_VERSION"
 ensure_nextest
-ensure_sqlcipher_python
+ensure_test_python
 
 log "building the workspace"
 cargo build --workspace --all-targets --locked

@@ -22,8 +22,11 @@ use crate::{audit, identity, keys, sync, underwriting, AppState};
 
 /// The largest request body (a rate pack is the largest thing sent).
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
-/// Requests in flight at once; more wait.
+/// Requests in flight at once; more wait. Long polls are counted apart.
 pub const CONCURRENCY_LIMIT: usize = 1024;
+/// Long polls held at once; more wait. A waiting device costs a socket and
+/// a watch subscription, not a database connection.
+pub const WAIT_LIMIT: usize = 16 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const REQUEST_ID: &str = "x-request-id";
 
@@ -49,16 +52,21 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/audit/proofs/inclusion", get(inclusion_proof))
         .route("/v1/audit/proofs/consistency", get(consistency_proof))
         .route("/v1/audit/export", get(audit_export))
-        .layer(axum::middleware::from_fn(require_version));
+        .layer(axum::middleware::from_fn(require_version))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(CONCURRENCY_LIMIT));
+    let waits = Router::new()
+        .route("/v1/sync/wait", get(wait))
+        .layer(axum::middleware::from_fn(require_version))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(WAIT_LIMIT));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/openapi.json", get(openapi))
         .merge(api)
+        .merge(waits)
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(CONCURRENCY_LIMIT))
         .with_state(state)
 }
 
@@ -197,6 +205,22 @@ async fn pull(
     Query(q): Query<PullQuery>,
 ) -> Result<Json<uw_protocol::PullResponse>, ApiError> {
     Ok(Json(sync::pull(&state, &caller, q.cursor, q.limit).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct WaitQuery {
+    cursor: u64,
+    /// Seconds to wait at most (default and maximum 25).
+    timeout: Option<u64>,
+}
+
+async fn wait(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<WaitQuery>,
+) -> Result<Json<uw_protocol::WaitResponse>, ApiError> {
+    let timeout = q.timeout.map_or(sync::MAX_WAIT, Duration::from_secs);
+    Ok(Json(sync::wait(&state, &caller, q.cursor, timeout).await?))
 }
 
 async fn referrals(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::Referral>>, ApiError> {
@@ -478,8 +502,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn openapi() -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], include_str!("../openapi.json")).into_response()
+async fn openapi() -> Json<&'static serde_json::Value> {
+    Json(crate::openapi::document())
 }
 
 /// The metrics listener's router.

@@ -27,6 +27,7 @@ pub mod http;
 pub mod identity;
 pub mod keys;
 pub mod metrics;
+pub mod openapi;
 pub mod packs;
 pub mod storage;
 pub mod sync;
@@ -49,6 +50,10 @@ pub struct AppState {
     /// The number of migrations this build applies; `/readyz` compares.
     pub expected_schema_version: i64,
     log_changed: Arc<tokio::sync::Notify>,
+    /// The log's size as this process last saw it (see [`watch_log_size`]).
+    log_size: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Becomes true when the server starts shutting down.
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -60,12 +65,24 @@ impl AppState {
             metrics: metrics::Metrics::default(),
             expected_schema_version,
             log_changed: Arc::new(tokio::sync::Notify::new()),
+            log_size: Arc::new(tokio::sync::watch::channel(0).0),
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 
-    /// Tells waiting tasks the log grew.
+    /// Tells the log watcher this process appended to the log.
     pub fn log_grew(&self) {
-        self.log_changed.notify_waiters();
+        self.log_changed.notify_one();
+    }
+
+    /// The log's size as last seen; changes as it grows, whichever replica appended.
+    pub fn watch_log(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.log_size.subscribe()
+    }
+
+    /// Turns true when the server begins to shut down.
+    pub fn watch_stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.stopping.subscribe()
     }
 }
 
@@ -89,8 +106,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let storage = state.storage.clone();
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stop_rx = state.watch_stopping();
+    let stopping = state.stopping.clone();
     let checkpoints = tokio::spawn(periodic_checkpoints(state.clone(), checkpoint_every, stop_rx.clone()));
+    let watcher = tokio::spawn(watch_log_size(state.clone(), stop_rx.clone()));
     let metrics_task = metrics.map(|listener| {
         let mut stop = stop_rx.clone();
         let app = http::metrics_router(state.clone());
@@ -106,15 +125,50 @@ pub async fn serve(
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;
-            let _ = stop_tx.send(true);
+            // Long polls answer at once; the periodic tasks stop.
+            stopping.send_replace(true);
         })
         .await?;
     let _ = checkpoints.await;
+    let _ = watcher.await;
     if let Some(task) = metrics_task {
         let _ = task.await;
     }
     storage.close().await;
     Ok(())
+}
+
+/// How often the log watcher reads the log's size when this process did not
+/// append: another replica over the same PostgreSQL may have.
+pub const LOG_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Keeps [`AppState::watch_log`] current: reads the log's size when this
+/// process appended and every [`LOG_POLL`], so one query serves every
+/// waiting device instead of one per device.
+async fn watch_log_size(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let size = match state.storage.begin(storage::TxMode::Read).await {
+            Ok(mut tx) => audit::log_size(&mut *tx).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match size {
+            Ok(size) => {
+                state.log_size.send_if_modified(|seen| {
+                    let grew = size > *seen;
+                    if grew {
+                        *seen = size;
+                    }
+                    grew
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read the log size for long polls"),
+        }
+        tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            () = state.log_changed.notified() => {}
+            () = tokio::time::sleep(LOG_POLL) => {}
+        }
+    }
 }
 
 async fn periodic_checkpoints(state: AppState, every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {

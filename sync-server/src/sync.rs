@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use time::OffsetDateTime;
 use uw_protocol::{
     BindRequestedPayload, Change, ChangeBody, OpResult, Outcome, PullResponse, PushOp, PushRequest, PushResponse, QuoteRatedPayload, Role,
-    ServerResult,
+    ServerResult, WaitResponse,
 };
 use uw_rating::{Quote, RatePack, Rating};
 
@@ -518,6 +518,25 @@ pub async fn pull(state: &AppState, caller: &Caller, cursor: u64, limit: Option<
         _ => size.max(cursor),
     };
     Ok(PullResponse { changes, cursor: next, more: full && next < size })
+}
+
+/// The longest a long poll waits.
+pub const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(25);
+
+/// `GET /v1/sync/wait`: answers when the log grows past `cursor`, after
+/// `timeout` (at most [`MAX_WAIT`]), or at once when the server shuts down.
+/// A waiting device holds no database connection: the process's log watcher
+/// reads the size for all of them.
+pub async fn wait(state: &AppState, caller: &Caller, cursor: u64, timeout: std::time::Duration) -> Result<WaitResponse, ApiError> {
+    caller.require(&[Role::Agent, Role::Underwriter])?;
+    let mut size = state.watch_log();
+    let mut stopping = state.watch_stopping();
+    tokio::select! {
+        _ = tokio::time::timeout(timeout.min(MAX_WAIT), size.wait_for(|s| *s > cursor)) => {}
+        _ = stopping.wait_for(|s| *s) => {}
+    }
+    let log_size = *size.borrow();
+    Ok(WaitResponse { log_size, changed: log_size > cursor })
 }
 
 /// Reserves a block of quote numbers for a device (inside its enrollment).

@@ -184,3 +184,38 @@ pub fn bind_payload(rated: &Value) -> Value {
             "pack_id": rated["pack_id"], "pack_digest": rated["pack_digest"], "total": rated["total"],
             "requested_at": "2026-11-24T09:31:00Z" })
 }
+
+/// The operation of `doc` that serves `method` on the concrete `path` (a
+/// query string is ignored; `{name}` segments match any segment).
+pub fn openapi_operation<'a>(doc: &'a Value, method: &str, path: &str) -> Option<(&'a str, &'a Value)> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    doc["paths"].as_object()?.iter().find_map(|(template, item)| {
+        let parts: Vec<&str> = template.split('/').collect();
+        let matches =
+            parts.len() == segments.len() && parts.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}')));
+        let operation = item.get(method.to_ascii_lowercase())?;
+        matches.then_some((template.as_str(), operation))
+    })
+}
+
+/// Checks with independent tools (openapi-spec-validator and jsonschema, in
+/// the Python the README's test command installs, named by `UW_TEST_PYTHON`)
+/// that `doc` is valid OpenAPI 3.1 and that each `(label, schema, instance)`
+/// validates. Panics with every failure.
+pub fn check_openapi(doc: &Value, samples: &[(String, Value, Value)]) {
+    let python = std::env::var("UW_TEST_PYTHON")
+        .expect("UW_TEST_PYTHON names a Python with openapi-spec-validator; run the README's test command, which installs it");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("openapi-check.json");
+    let samples: Vec<Value> =
+        samples.iter().map(|(label, schema, instance)| json!({ "label": label, "schema": schema, "instance": instance })).collect();
+    std::fs::write(&input, json!({ "document": doc, "samples": samples }).to_string()).expect("write the input");
+    let output = std::process::Command::new(python)
+        .arg(workspace_root().join("tests/python/check_openapi.py"))
+        .arg(&input)
+        .output()
+        .expect("run check_openapi.py");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "the OpenAPI check failed:\n{stdout}{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -7,7 +7,7 @@ use uw_protocol::{NewUser, Role, Secret};
 use uw_sync_server::audit::Actor;
 use uw_sync_server::keys::KeyEncryption;
 use uw_sync_server::{admin, identity, storage, AppState, DatabaseTarget};
-use uw_system_tests::api::{bind_payload, random_key, tx_auto_example, tx_auto_pack, ApiClient, Device};
+use uw_system_tests::api::{bind_payload, check_openapi, openapi_operation, random_key, tx_auto_example, tx_auto_pack, ApiClient, Device};
 use uw_system_tests::{workspace_root, PostgresDatabase};
 
 const PASSWORD: &str = "correct horse battery";
@@ -260,6 +260,24 @@ async fn story(engine: &str) {
     assert_eq!(empty["changes"], json!([]));
     assert_eq!(empty["cursor"], cursor);
 
+    // Long poll: with nothing new it answers unchanged after its timeout; a
+    // change wakes a waiting device.
+    let started = std::time::Instant::now();
+    let (status, idle) = a.client.get(&format!("/v1/sync/wait?cursor={cursor}&timeout=1")).await;
+    assert_eq!(status, StatusCode::OK, "{idle}");
+    assert_eq!((&idle["changed"], &idle["log_size"]), (&json!(false), &json!(cursor)), "{idle}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900), "it waited for the timeout");
+    let waiter = {
+        let client = a.client.clone();
+        tokio::spawn(async move { client.get(&format!("/v1/sync/wait?cursor={cursor}&timeout=20")).await })
+    };
+    let results = a.push_op("quote.saved", &json!({})).await;
+    assert_eq!(results[0]["outcome"], "accepted", "{results:?}");
+    let (status, woke) = waiter.await.expect("waiter");
+    assert_eq!(status, StatusCode::OK, "{woke}");
+    assert_eq!(woke["changed"], true, "{woke}");
+    assert!(woke["log_size"].as_u64().expect("size") > cursor, "{woke}");
+
     // Policies: an agent sees their own.
     let (_, mine) = a.client.get("/v1/policies").await;
     assert_eq!(mine.as_array().expect("list").len(), 2);
@@ -380,6 +398,7 @@ async fn authorization_matrix(engine: &str) {
         (reqwest::Method::GET, "/v1/me", None, &all, false),
         (reqwest::Method::POST, "/v1/sync/push", Some(json!({ "operations": [] })), &[Agent, Underwriter], true),
         (reqwest::Method::GET, "/v1/sync/pull?cursor=0", None, &[Agent, Underwriter], false),
+        (reqwest::Method::GET, "/v1/sync/wait?cursor=0&timeout=1", None, &[Agent, Underwriter], false),
         (reqwest::Method::GET, "/v1/referrals", None, &[Underwriter], false),
         (reqwest::Method::POST, "/v1/referrals/QUOT-2026-000001/decision", Some(decision), &[Underwriter], false),
         (reqwest::Method::GET, "/v1/packs", None, &all, false),
@@ -397,11 +416,46 @@ async fn authorization_matrix(engine: &str) {
         (reqwest::Method::GET, "/v1/audit/proofs/consistency?old=1&size=2", None, &[Auditor], false),
         (reqwest::Method::GET, "/v1/audit/export?start=0&end=1", None, &[Auditor], false),
     ];
+    // The OpenAPI document names the same roles for every endpoint, and
+    // lists no endpoint the matrix does not check.
+    let (status, doc) = server.client(None).get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let public = [("POST", "/v1/enroll"), ("POST", "/v1/sessions"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.json")];
+    let mut documented = 0;
+    for (template, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            documented += 1;
+            let roles: Vec<&str> = operation["x-roles"].as_array().expect("x-roles").iter().filter_map(Value::as_str).collect();
+            if public.contains(&(method.to_ascii_uppercase().as_str(), template.as_str())) {
+                assert!(roles.is_empty() && operation["security"] == json!([]), "{method} {template} is public");
+                continue;
+            }
+            let cell = cells.iter().find(|(m, p, ..)| {
+                m.as_str().eq_ignore_ascii_case(method) && openapi_operation(&doc, m.as_str(), p).is_some_and(|(t, _)| t == template)
+            });
+            let (_, _, _, allowed, device_only) = cell.unwrap_or_else(|| panic!("{method} {template} is documented but not in the matrix"));
+            assert_eq!(roles, allowed.iter().map(|r| r.name()).collect::<Vec<_>>(), "{method} {template}: x-roles");
+            assert_eq!(operation["x-device-token"], json!(device_only), "{method} {template}: x-device-token");
+        }
+    }
+    assert_eq!(documented, cells.len() + public.len(), "every endpoint of the matrix is documented");
+
+    let mut samples = Vec::new();
     let mut checked = 0;
     for (method, path, body, allowed, device_only) in &cells {
+        let (template, operation) =
+            openapi_operation(&doc, method.as_str(), path).unwrap_or_else(|| panic!("{method} {path} is not documented"));
         for (role, is_device, client) in &sessions {
             let (status, answer) = client.send(method.clone(), path, body.as_ref()).await;
             let cell = format!("{method} {path} as {} ({})", role.name(), if *is_device { "device" } else { "session" });
+            // Every answer matches the schema the document gives for its status.
+            let documented = &operation["responses"][status.as_str()];
+            assert!(documented.is_object(), "{cell}: status {status} is not documented for {method} {template}");
+            if let Some(schema) = documented["content"]["application/json"]["schema"].as_object() {
+                samples.push((format!("{cell} → {status}"), Value::Object(schema.clone()), answer.clone()));
+            } else if documented["$ref"] == "#/components/responses/Error" {
+                samples.push((format!("{cell} → {status}"), json!({ "$ref": "#/components/schemas/ErrorBody" }), answer.clone()));
+            }
             if !allowed.contains(role) {
                 assert_eq!(status, StatusCode::FORBIDDEN, "{cell}: {answer}");
                 assert_eq!(answer["code"], "auth.forbidden", "{cell}: {answer}");
@@ -415,6 +469,7 @@ async fn authorization_matrix(engine: &str) {
         }
     }
     assert_eq!(checked, cells.len() * sessions.len());
+    check_openapi(&doc, &samples);
     server.stop().await;
 }
 

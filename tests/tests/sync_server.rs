@@ -1,8 +1,11 @@
 //! The real `uw-sync-server` binary on each database: the same story runs on
 //! SQLite and PostgreSQL.
 
+use reqwest::StatusCode;
 use serde_json::Value;
-use uw_system_tests::{workspace_root, PostgresDatabase, ServerProcess};
+use uw_system_tests::api::{bind_payload, rated_payload, tx_auto_example, tx_auto_pack, ApiClient, Device};
+use uw_system_tests::system::{refs, Org};
+use uw_system_tests::{free_port, workspace_root, PostgresDatabase, ServerProcess};
 
 fn migration_count(engine: &str) -> i64 {
     let dir = workspace_root().join("migrations/server").join(engine);
@@ -93,4 +96,55 @@ fn sqlite_and_postgres_are_mutually_exclusive() {
     let exit = ServerProcess::run_to_exit(&["--sqlite", "/tmp/x.sqlite3", "--database-url", "postgres://u@127.0.0.1/x"]);
     assert_eq!(exit.status.code(), Some(2), "{}", exit.stderr);
     assert!(exit.stderr.contains("cannot be used with"), "{}", exit.stderr);
+}
+
+/// The metrics listener's Prometheus text counts what happened, and passes
+/// `promtool check metrics` (format and naming lints).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_operations_and_binds_and_pass_promtool() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", path.to_str().expect("utf-8")]);
+    let metrics_addr = format!("127.0.0.1:{}", free_port());
+    let mut args = refs(&org.args);
+    args.extend(["--metrics-listen", &metrics_addr]);
+    let server = ServerProcess::start(&args);
+    let api = ApiClient::new(&server.base_url, None);
+
+    let (mut device, _) = Device::enroll(&api, "agent", org.demo.password("agent")).await.expect("enrolls");
+    let rated = rated_payload(&tx_auto_pack(), &device.quote_number(), 1, &tx_auto_example("01-clean-standard.json"));
+    assert_eq!(device.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    assert_eq!(device.push_op("quote.bind_requested", &bind_payload(&rated)).await[0]["outcome"], "accepted");
+    let (status, _) = api.get("/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let text = reqwest::get(format!("http://{metrics_addr}/metrics")).await.expect("GET /metrics").text().await.expect("text");
+    for line in [
+        r#"uw_sync_operations_total{outcome="accepted"} 2"#,
+        r#"uw_binds_total{outcome="issued"} 1"#,
+        r#"uw_http_requests_total{method="POST",route="/v1/sync/push",status="200"} 2"#,
+        r#"uw_http_requests_total{method="GET",route="/v1/me",status="401"} 1"#,
+        r#"uw_http_request_duration_seconds_count{method="POST",route="/v1/sync/push"} 2"#,
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+    }
+    let entries: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("uw_audit_log_entries "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no uw_audit_log_entries in:\n{text}"));
+    assert!(entries > 2, "{entries}");
+
+    let mut promtool = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool is installed by the README's test command (Debian package prometheus)");
+    std::io::Write::write_all(&mut promtool.stdin.take().expect("stdin"), text.as_bytes()).expect("write metrics");
+    let output = promtool.wait_with_output().expect("promtool");
+    let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success() && said.trim().is_empty(), "promtool check metrics: {said}\n{text}");
+    drop(server);
 }

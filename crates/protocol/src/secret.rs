@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A secret string. `Debug` and `Display` print `[redacted]`; only
 /// [`Secret::expose`] gives the text, so every use is visible in review.
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Secret(String);
 

@@ -4,13 +4,23 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Secret;
 
+/// The schema of money: a decimal string, never a JSON number.
+fn money(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+        "description": "A decimal amount as text, e.g. \"1234.56\"; never a JSON number.",
+    })
+}
+
 /// What a user may do. The server decides a caller's role from its own
 /// records, never from anything the client sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Quotes, requests binds, sees their own policies.
@@ -42,7 +52,7 @@ impl Role {
 
 /// Every error body: a stable `code` clients switch on, and a message for
 /// people that says what to do when that is knowable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -51,7 +61,7 @@ pub struct ErrorBody {
 // ---------------------------------------------------------------- identity
 
 /// `POST /v1/enroll`: a user's credentials and the device's public key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EnrollRequest {
     pub username: String,
@@ -64,7 +74,7 @@ pub struct EnrollRequest {
 }
 
 /// The answer to an enrollment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EnrollResponse {
     pub device_id: String,
     /// The device token: send it as `Authorization: Bearer <token>`. Shown
@@ -82,7 +92,7 @@ pub struct EnrollResponse {
 /// A range of quote numbers reserved for one device: `QUOT-<year>-<first>`
 /// through `QUOT-<year>-<last>`, so devices offline at the same time never
 /// hand out the same number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct QuoteNumberBlock {
     pub year: i32,
     pub first: u32,
@@ -91,7 +101,7 @@ pub struct QuoteNumberBlock {
 
 /// `POST /v1/sessions`: log in for online work (underwriters, admins,
 /// auditors) without enrolling a device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
@@ -99,7 +109,7 @@ pub struct LoginRequest {
 }
 
 /// A session token for online work.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LoginResponse {
     pub token: Secret,
     pub expires_at: String,
@@ -107,7 +117,7 @@ pub struct LoginResponse {
 }
 
 /// Who a token belongs to (`GET /v1/me`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserInfo {
     pub user_id: String,
     pub username: String,
@@ -119,14 +129,14 @@ pub struct UserInfo {
 /// `POST /v1/sync/push`: operations from the device's outbox, in sequence
 /// order. A batch may start anywhere at or before the first sequence the
 /// server has not seen; operations it has seen are answered as duplicates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
     pub operations: Vec<PushOp>,
 }
 
 /// One outbox entry as the device stored and signed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PushOp {
     /// The device's gapless sequence number, from 1.
@@ -144,13 +154,13 @@ pub struct PushOp {
 }
 
 /// The answer to a push: one result per operation, in the order sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PushResponse {
     pub results: Vec<OpResult>,
 }
 
 /// What became of one operation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OpResult {
     pub seq: u64,
     pub op_id: String,
@@ -161,7 +171,7 @@ pub struct OpResult {
 /// Accepted, duplicate, rejected or conflict. Every outcome is final for its
 /// sequence number: the device marks the operation as delivered and shows a
 /// rejection or conflict to its user; a replay gets the same answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     /// Applied now.
@@ -187,19 +197,25 @@ impl Outcome {
 }
 
 /// What the server did with an accepted operation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerResult {
     /// A rated quote, re-rated and recorded; `status` is the server's.
     QuoteRecorded { quote_number: String, version: u32, status: String },
     /// A bind: the policy the server issued.
-    PolicyIssued { quote_number: String, version: u32, policy_number: String, premium: Decimal },
+    PolicyIssued {
+        quote_number: String,
+        version: u32,
+        policy_number: String,
+        #[schemars(schema_with = "money")]
+        premium: Decimal,
+    },
     /// Recorded in the audit log, with nothing else to report.
     Recorded,
 }
 
 /// The payload of a `quote.rated` operation, as the desktop writes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct QuoteRatedPayload {
     pub quote_number: String,
     pub version: u32,
@@ -209,6 +225,7 @@ pub struct QuoteRatedPayload {
     pub input: serde_json::Value,
     pub pack_id: String,
     pub pack_digest: String,
+    #[schemars(schema_with = "money")]
     pub total: Decimal,
     pub decision: String,
     pub reasons: Vec<String>,
@@ -216,13 +233,14 @@ pub struct QuoteRatedPayload {
 }
 
 /// The payload of a `quote.bind_requested` operation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BindRequestedPayload {
     pub quote_number: String,
     pub version: u32,
     pub input: serde_json::Value,
     pub pack_id: String,
     pub pack_digest: String,
+    #[schemars(schema_with = "money")]
     pub total: Decimal,
     pub requested_at: String,
 }
@@ -231,7 +249,7 @@ pub struct BindRequestedPayload {
 
 /// `GET /v1/sync/pull?cursor=N&limit=M`: changes visible to the caller from
 /// log index `cursor` on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PullResponse {
     pub changes: Vec<Change>,
     /// Where the next pull starts. Every log index below it has been
@@ -242,7 +260,7 @@ pub struct PullResponse {
 }
 
 /// One change, at the audit-log index of the mutation that made it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Change {
     pub index: u64,
     #[serde(flatten)]
@@ -250,7 +268,7 @@ pub struct Change {
 }
 
 /// What changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", content = "body", rename_all = "snake_case")]
 pub enum ChangeBody {
     /// A signed rate pack was published; its files, to install after
@@ -263,12 +281,19 @@ pub enum ChangeBody {
     /// An underwriter decided one of the caller's referred quotes.
     ReferralDecided { quote_number: String, version: u32, approved: bool, reason: String },
     /// The server bound one of the caller's quotes.
-    PolicyIssued { quote_number: String, version: u32, policy_number: String, premium: Decimal, effective_date: String },
+    PolicyIssued {
+        quote_number: String,
+        version: u32,
+        policy_number: String,
+        #[schemars(schema_with = "money")]
+        premium: Decimal,
+        effective_date: String,
+    },
 }
 
 /// `GET /v1/sync/wait?cursor=N`: answered as soon as the log passes `cursor`,
 /// or after the server's long-poll timeout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WaitResponse {
     /// The log's size now; larger than `cursor` when something changed.
     pub log_size: u64,
@@ -278,18 +303,19 @@ pub struct WaitResponse {
 // ---------------------------------------------------------------- underwriting
 
 /// `GET /v1/referrals`: quotes waiting for an underwriter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Referral {
     pub quote_number: String,
     pub version: u32,
     pub agent: String,
     pub pack_id: String,
+    #[schemars(schema_with = "money")]
     pub total: Decimal,
     pub reasons: Vec<String>,
 }
 
 /// `POST /v1/referrals/{quote_number}/decision`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferralDecision {
     /// The version the underwriter looked at; a newer one is a conflict.
@@ -299,7 +325,7 @@ pub struct ReferralDecision {
 }
 
 /// The answer to a referral decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ReferralDecided {
     pub quote_number: String,
     pub version: u32,
@@ -307,7 +333,7 @@ pub struct ReferralDecided {
 }
 
 /// A conflict's body (`409`): the version the server holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ConflictBody {
     pub code: String,
     pub message: String,
@@ -315,14 +341,14 @@ pub struct ConflictBody {
 }
 
 /// `POST /v1/packs`: publish a signed rate pack (its files by name).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishPack {
     pub files: BTreeMap<String, String>,
 }
 
 /// A published pack (`GET /v1/packs`, and the answer to a publish).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PackSummary {
     pub pack_id: String,
     pub digest: String,
@@ -332,13 +358,14 @@ pub struct PackSummary {
 }
 
 /// A policy (`GET /v1/policies`): agents see their own, underwriters all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PolicySummary {
     pub policy_number: String,
     pub quote_number: String,
     pub version: u32,
     pub state: String,
     pub product: String,
+    #[schemars(schema_with = "money")]
     pub premium: Decimal,
     pub effective_date: String,
     pub agent: String,
@@ -347,7 +374,7 @@ pub struct PolicySummary {
 // ---------------------------------------------------------------- admin
 
 /// `POST /v1/admin/users`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     pub username: String,
@@ -356,7 +383,7 @@ pub struct NewUser {
 }
 
 /// `PATCH /v1/admin/users/{username}`: any of the three.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
     pub role: Option<Role>,
@@ -365,7 +392,7 @@ pub struct UserChange {
 }
 
 /// A user as the administrator sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserRecord {
     pub user_id: String,
     pub username: String,
@@ -374,7 +401,7 @@ pub struct UserRecord {
 }
 
 /// A device as the administrator sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DeviceRecord {
     pub device_id: String,
     pub username: String,
@@ -389,7 +416,7 @@ pub struct DeviceRecord {
 // ---------------------------------------------------------------- audit
 
 /// A signed checkpoint of the audit log (`GET /v1/audit/checkpoint`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckpointResponse {
     /// The C2SP signed note, as text.
     pub note: String,
@@ -399,14 +426,14 @@ pub struct CheckpointResponse {
 }
 
 /// An RFC 9162 proof: sibling hashes in hexadecimal, nearest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ProofResponse {
     pub hashes: Vec<String>,
 }
 
 /// The keys that verify the log's checkpoints, current and retired, as note
 /// verifier keys (`name+id+base64`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AuditKeys {
     pub origin: String,
     pub verifier_keys: Vec<String>,

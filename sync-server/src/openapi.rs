@@ -1,0 +1,389 @@
+/*!
+The OpenAPI 3.1 document served at `/openapi.json`, built from the code it
+describes: the request and response schemas are generated from the
+`uw-protocol` wire types (JSON Schema 2020-12, which OpenAPI 3.1 uses), and
+the endpoint table below carries each endpoint's roles as `x-roles`, which the
+system tests compare with the authorization matrix they check cell by cell.
+*/
+
+use std::sync::OnceLock;
+
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::{JsonSchema, Schema};
+use serde_json::{json, Map, Value};
+use uw_protocol::Role;
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// No token.
+    Public,
+    /// A session or device token of one of these roles.
+    Roles(&'static [Role]),
+    /// A device token of one of these roles.
+    Device(&'static [Role]),
+}
+
+const ANY: &[Role] = &Role::ALL;
+const FIELD: &[Role] = &[Role::Agent, Role::Underwriter];
+const UNDERWRITER: &[Role] = &[Role::Underwriter];
+const ADMIN: &[Role] = &[Role::Admin];
+const AUDITOR: &[Role] = &[Role::Auditor];
+
+/// A query or path parameter: name, required, description.
+type Param = (&'static str, bool, &'static str);
+
+/// One operation of the API.
+struct Operation {
+    method: &'static str,
+    path: &'static str,
+    id: &'static str,
+    summary: &'static str,
+    access: Access,
+    query: &'static [Param],
+    request: Option<Schema>,
+    /// The 200 answer: JSON of this schema, or (`None`) text.
+    response: Option<Schema>,
+    /// Error statuses beyond the ones every authenticated call can give.
+    errors: &'static [u16],
+}
+
+/// The document, built once.
+pub fn document() -> &'static Value {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    DOCUMENT.get_or_init(build)
+}
+
+fn build() -> Value {
+    let mut g = SchemaSettings::draft2020_12().with(|s| s.definitions_path = "/components/schemas".into()).into_generator();
+    let operations = operations(&mut g);
+    let mut paths = Map::new();
+    for op in operations {
+        let (path, method) = (op.path, op.method);
+        paths.entry(path).or_insert_with(|| json!({}))[method] = operation(op);
+    }
+    let mut schemas = Map::new();
+    for (name, schema) in g.take_definitions(true) {
+        schemas.insert(name, schema);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "uw-sync-server",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": format!(
+                "The sync server of the underwriting workstation: identity, devices, sync, underwriting, administration and the audit log. \
+                 Every /v1 request carries the header `{}: {}`. Errors are `ErrorBody` with a stable `code`. \
+                 See docs/sync-protocol.md.",
+                uw_protocol::VERSION_HEADER,
+                uw_protocol::PROTOCOL_VERSION
+            ),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "token": { "type": "http", "scheme": "bearer", "description": "A session token (POST /v1/sessions) or a device token (POST /v1/enroll)." }
+            },
+            "parameters": {
+                "ProtocolVersion": {
+                    "name": uw_protocol::VERSION_HEADER, "in": "header", "required": true,
+                    "description": "The protocol version the client speaks; an unsupported one is 426.",
+                    "schema": { "type": "integer", "const": uw_protocol::PROTOCOL_VERSION }
+                }
+            },
+            "responses": {
+                "Error": { "description": "An error with a stable code.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } } }
+            }
+        }
+    })
+}
+
+fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Option<Schema> {
+    Some(g.subschema_for::<T>())
+}
+
+fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
+    use uw_protocol as p;
+    // Error bodies are named by the shared `Error` response.
+    let _ = (g.subschema_for::<p::ErrorBody>(), g.subschema_for::<p::ConflictBody>());
+    let health = Schema::try_from(json!({
+        "type": "object", "required": ["status"],
+        "properties": {
+            "status": { "type": "string" }, "version": { "type": "string" }, "reason": { "type": "string" },
+            "database": { "type": "object", "properties": {
+                "engine": { "enum": ["sqlite", "postgres"] }, "schema_version": { "type": "integer" }, "instance_id": { "type": "string" } } }
+        }
+    }))
+    .expect("an object schema");
+    let openapi = Schema::try_from(json!({ "type": "object", "description": "This document." })).expect("an object schema");
+    vec![
+        op("get", "/healthz", "health", "Alive: the process answers and names its database.", Access::Public, &[], None, Some(health.clone()), &[503]),
+        op("get", "/readyz", "ready", "Ready: the database answers and every migration is applied.", Access::Public, &[], None, Some(health), &[503]),
+        op("get", "/openapi.json", "openapi", "This document.", Access::Public, &[], None, Some(openapi), &[]),
+        op(
+            "post",
+            "/v1/enroll",
+            "enroll",
+            "Enroll a device: credentials and the device's Ed25519 public key give a device token and a block of quote numbers.",
+            Access::Public,
+            &[],
+            schema::<p::EnrollRequest>(g),
+            schema::<p::EnrollResponse>(g),
+            &[400, 401, 403, 409, 429],
+        ),
+        op(
+            "post",
+            "/v1/sessions",
+            "login",
+            "Log in for a session token (12 hours).",
+            Access::Public,
+            &[],
+            schema::<p::LoginRequest>(g),
+            schema::<p::LoginResponse>(g),
+            &[400, 401, 429],
+        ),
+        op("get", "/v1/me", "me", "The caller.", Access::Roles(ANY), &[], None, schema::<p::UserInfo>(g), &[]),
+        op(
+            "post",
+            "/v1/sync/push",
+            "push",
+            "Push signed operations; each gets accepted, duplicate, rejected or conflict.",
+            Access::Device(FIELD),
+            &[],
+            schema::<p::PushRequest>(g),
+            schema::<p::PushResponse>(g),
+            &[400],
+        ),
+        op(
+            "get",
+            "/v1/sync/pull",
+            "pull",
+            "Changes visible to the caller from a log index on, a page at a time.",
+            Access::Roles(FIELD),
+            &[("cursor", true, "The log index to start from (0 at first)."), ("limit", false, "Changes per page, at most 500.")],
+            None,
+            schema::<p::PullResponse>(g),
+            &[400],
+        ),
+        op(
+            "get",
+            "/v1/sync/wait",
+            "wait",
+            "Long poll: answers when the log grows past the cursor, or after the timeout.",
+            Access::Roles(FIELD),
+            &[("cursor", true, "The cursor of the last pull."), ("timeout", false, "Seconds to wait, at most 25 (the default).")],
+            None,
+            schema::<p::WaitResponse>(g),
+            &[400],
+        ),
+        op("get", "/v1/referrals", "referrals", "Quotes waiting for an underwriter.", Access::Roles(UNDERWRITER), &[], None, schema::<Vec<p::Referral>>(g), &[]),
+        op(
+            "post",
+            "/v1/referrals/{quote_number}/decision",
+            "decide",
+            "Approve or decline a referred quote (never one's own); a stale version is 409 with the current one.",
+            Access::Roles(UNDERWRITER),
+            &[],
+            schema::<p::ReferralDecision>(g),
+            schema::<p::ReferralDecided>(g),
+            &[400, 404, 409],
+        ),
+        op("get", "/v1/packs", "packs", "Published rate packs.", Access::Roles(ANY), &[], None, schema::<Vec<p::PackSummary>>(g), &[]),
+        op(
+            "post",
+            "/v1/packs",
+            "publish",
+            "Publish a signed rate pack; the signature must verify against a trusted key.",
+            Access::Roles(UNDERWRITER),
+            &[],
+            schema::<p::PublishPack>(g),
+            schema::<p::PackSummary>(g),
+            &[400, 409, 422],
+        ),
+        op("get", "/v1/policies", "policies", "Issued policies (an agent sees their own).", Access::Roles(&[Role::Agent, Role::Underwriter, Role::Auditor]), &[], None, schema::<Vec<p::PolicySummary>>(g), &[]),
+        op("get", "/v1/admin/users", "users", "Users.", Access::Roles(ADMIN), &[], None, schema::<Vec<p::UserRecord>>(g), &[]),
+        op("post", "/v1/admin/users", "add_user", "Add a user.", Access::Roles(ADMIN), &[], schema::<p::NewUser>(g), schema::<p::UserRecord>(g), &[400, 409]),
+        op(
+            "patch",
+            "/v1/admin/users/{username}",
+            "change_user",
+            "Disable, enable, reset the password of, or change the role of a user; all but enabling revoke their tokens.",
+            Access::Roles(ADMIN),
+            &[],
+            schema::<p::UserChange>(g),
+            schema::<p::UserRecord>(g),
+            &[400, 404],
+        ),
+        op("get", "/v1/admin/devices", "devices", "Enrolled devices.", Access::Roles(ADMIN), &[], None, schema::<Vec<p::DeviceRecord>>(g), &[]),
+        op(
+            "post",
+            "/v1/admin/devices/{device_id}/revoke",
+            "revoke_device",
+            "Revoke a device: its token stops working at once.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::DeviceRecord>(g),
+            &[404],
+        ),
+        op("get", "/v1/audit/keys", "audit_keys", "The log's origin and its checkpoint verifier keys, old ones included.", Access::Roles(AUDITOR), &[], None, schema::<p::AuditKeys>(g), &[]),
+        op("get", "/v1/audit/checkpoint", "latest_checkpoint", "The latest signed checkpoint.", Access::Roles(AUDITOR), &[], None, schema::<p::CheckpointResponse>(g), &[404]),
+        op("post", "/v1/audit/checkpoints", "sign_checkpoint", "Sign a checkpoint of the log as it is now.", Access::Roles(AUDITOR), &[], None, schema::<p::CheckpointResponse>(g), &[]),
+        op(
+            "get",
+            "/v1/audit/proofs/inclusion",
+            "inclusion_proof",
+            "An RFC 9162 inclusion proof of entry `index` in the tree of `size`.",
+            Access::Roles(AUDITOR),
+            &[("index", true, "The entry."), ("size", true, "A checkpointed tree size.")],
+            None,
+            schema::<p::ProofResponse>(g),
+            &[400, 404],
+        ),
+        op(
+            "get",
+            "/v1/audit/proofs/consistency",
+            "consistency_proof",
+            "An RFC 9162 consistency proof between two checkpointed sizes.",
+            Access::Roles(AUDITOR),
+            &[("old", true, "The older size."), ("size", true, "The newer size.")],
+            None,
+            schema::<p::ProofResponse>(g),
+            &[400, 404],
+        ),
+        op(
+            "get",
+            "/v1/audit/export",
+            "audit_export",
+            "The log's entries in a range with a fresh signed checkpoint and proofs, verifiable offline with `uw audit verify`; optionally age-encrypted.",
+            Access::Roles(AUDITOR),
+            &[
+                ("start", true, "The first entry."),
+                ("end", false, "One past the last entry (default: the whole log)."),
+                ("previous", false, "The size of the auditor's previous checkpoint, to prove the log only grew."),
+                ("recipient", false, "An age X25519 recipient (age1...) to encrypt the export to."),
+            ],
+            None,
+            None,
+            &[400, 404],
+        ),
+    ]
+}
+
+#[allow(clippy::too_many_arguments, reason = "one row of the endpoint table")]
+fn op(
+    method: &'static str,
+    path: &'static str,
+    id: &'static str,
+    summary: &'static str,
+    access: Access,
+    query: &'static [Param],
+    request: Option<Schema>,
+    response: Option<Schema>,
+    errors: &'static [u16],
+) -> Operation {
+    Operation { method, path, id, summary, access, query, request, response, errors }
+}
+
+fn operation(op: Operation) -> Value {
+    let mut parameters: Vec<Value> = Vec::new();
+    if op.path.starts_with("/v1/") {
+        parameters.push(json!({ "$ref": "#/components/parameters/ProtocolVersion" }));
+    }
+    for segment in op.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
+        parameters.push(json!({ "name": segment, "in": "path", "required": true, "schema": { "type": "string" } }));
+    }
+    for (name, required, description) in op.query {
+        let schema = if *name == "recipient" { json!({ "type": "string" }) } else { json!({ "type": "integer", "minimum": 0 }) };
+        parameters.push(json!({ "name": name, "in": "query", "required": required, "description": description, "schema": schema }));
+    }
+    let has_body = op.request.is_some();
+    let ok = match op.response {
+        Some(schema) => json!({ "description": "OK", "content": { "application/json": { "schema": schema } } }),
+        None => json!({ "description": "OK", "content": { "text/plain": { "schema": { "type": "string" } } } }),
+    };
+    let mut responses = Map::new();
+    responses.insert("200".into(), ok);
+    let mut errors: Vec<u16> = op.errors.to_vec();
+    if op.path.starts_with("/v1/") {
+        errors.extend([426, 500]);
+    }
+    if has_body {
+        errors.extend([400, 413]);
+    }
+    let (roles, security) = match op.access {
+        Access::Public => (Vec::new(), json!([])),
+        Access::Roles(roles) | Access::Device(roles) => {
+            errors.extend([401, 403]);
+            (roles.iter().map(|r| r.name()).collect(), json!([{ "token": [] }]))
+        }
+    };
+    errors.sort_unstable();
+    errors.dedup();
+    for status in errors {
+        responses.insert(status.to_string(), json!({ "$ref": "#/components/responses/Error" }));
+    }
+    let mut operation = json!({
+        "operationId": op.id,
+        "summary": op.summary,
+        "parameters": parameters,
+        "responses": responses,
+        "security": security,
+        "x-roles": roles,
+        "x-device-token": matches!(op.access, Access::Device(_)),
+    });
+    if let Some(request) = op.request {
+        operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": request } } });
+    }
+    operation
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_resolves_and_every_operation_is_unique() {
+        let doc = document();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        for reference in text.split("\"$ref\":\"").skip(1).map(|rest| &rest[..rest.find('"').expect("closing quote")]) {
+            if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+                assert!(schemas.contains_key(name), "{reference} does not resolve");
+            } else {
+                assert!(
+                    reference.starts_with("#/components/parameters/") || reference.starts_with("#/components/responses/"),
+                    "{reference}"
+                );
+            }
+        }
+        let mut ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .expect("paths")
+            .values()
+            .flat_map(|item| item.as_object().expect("path item").values())
+            .map(|op| op["operationId"].as_str().expect("operationId"))
+            .collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "operation ids are unique");
+        assert_eq!(count, 25);
+    }
+
+    #[test]
+    fn money_is_a_decimal_string_and_secrets_are_strings() {
+        let doc = document();
+        let schemas = &doc["components"]["schemas"];
+        let premium = &schemas["PolicySummary"]["properties"]["premium"];
+        let resolved =
+            premium.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()).map_or(premium, |name| &schemas[name]);
+        assert_eq!(resolved["type"], "string", "{premium}");
+        let password = &schemas["LoginRequest"]["properties"]["password"];
+        let resolved =
+            password.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()).map_or(password, |name| &schemas[name]);
+        assert_eq!(resolved["type"], "string", "{password}");
+    }
+}
