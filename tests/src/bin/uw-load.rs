@@ -1,0 +1,255 @@
+//! `uw-load`: a load generator for `uw-sync-server`.
+//!
+//! ```text
+//! uw-load --server http://127.0.0.1:8787 --username agent push --clients 100 --seconds 30
+//! uw-load --server http://127.0.0.1:8787 --username agent hold --connections 10000 --seconds 60 --server-pid PID
+//! ```
+//!
+//! `push` enrolls one device per client (each with its own key, token and
+//! quote-number block), then every client pushes signed `quote.rated`
+//! operations as fast as the server answers, `--batch` per request, for
+//! `--seconds`. It prints operations per second and the request latency's
+//! p50, p99 and maximum. The server re-rates every operation.
+//!
+//! `hold` keeps `--connections` long polls (`GET /v1/sync/wait`) open at
+//! once, re-polling as each answers, while a probe measures `/v1/me`
+//! latency; with `--server-pid` it also reports the server's open file
+//! descriptors and resident memory at the peak. The long polls share one
+//! session token: enrolling 10,000 devices would measure Argon2, not the
+//! connections.
+//!
+//! The password comes from `UW_LOAD_PASSWORD`, never the command line.
+
+#![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
+#![allow(clippy::float_arithmetic, reason = "rates and milliseconds in a report; no money here")]
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use serde_json::Value;
+use uw_system_tests::api::{rated_payload, tx_auto_example, tx_auto_pack, ApiClient, Device};
+
+#[derive(Debug, Parser)]
+#[command(name = "uw-load", about = "Load generator for uw-sync-server")]
+struct Args {
+    /// The server's base URL.
+    #[arg(long)]
+    server: String,
+    /// An agent or underwriter.
+    #[arg(long, default_value = "agent")]
+    username: String,
+    /// The user's password.
+    #[arg(long, env = "UW_LOAD_PASSWORD", hide_env_values = true)]
+    password: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Concurrent devices pushing signed operations.
+    Push {
+        #[arg(long, default_value_t = 100)]
+        clients: usize,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Operations per push request.
+        #[arg(long, default_value_t = 1)]
+        batch: usize,
+    },
+    /// Long polls held open at once.
+    Hold {
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// The server's process id, to report its descriptors and memory.
+        #[arg(long)]
+        server_pid: Option<u32>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let args = Args::parse();
+    let api = ApiClient::new(&args.server, None);
+    match args.command {
+        Command::Push { clients, seconds, batch } => push(&api, &args.username, &args.password, clients, seconds, batch).await,
+        Command::Hold { connections, seconds, server_pid } => {
+            hold(&api, &args.username, &args.password, connections, seconds, server_pid).await
+        }
+    }
+}
+
+/// Latency percentiles of `samples` (microseconds), sorted in place.
+fn percentiles(samples: &mut [u64]) -> (f64, f64, f64) {
+    samples.sort_unstable();
+    let at = |q: usize| samples.get((samples.len() * q / 100).min(samples.len().saturating_sub(1))).copied().unwrap_or(0);
+    let ms = |us: u64| Duration::from_micros(us).as_secs_f64() * 1000.0;
+    (ms(at(50)), ms(at(99)), ms(samples.last().copied().unwrap_or(0)))
+}
+
+async fn push(api: &ApiClient, username: &str, password: &str, clients: usize, seconds: u64, batch: usize) -> Result<(), String> {
+    let started = Instant::now();
+    let enrolling = Arc::new(tokio::sync::Semaphore::new(8));
+    let mut enrollments = Vec::new();
+    for _ in 0..clients {
+        let (api, username, password, enrolling) = (api.clone(), username.to_owned(), password.to_owned(), enrolling.clone());
+        enrollments.push(tokio::spawn(async move {
+            let _permit = enrolling.acquire().await.map_err(|e| e.to_string())?;
+            Device::enroll(&api, &username, &password).await.map(|(d, _)| d).map_err(|(s, b)| format!("enroll: {s} {b}"))
+        }));
+    }
+    let mut devices = Vec::new();
+    for task in enrollments {
+        devices.push(task.await.map_err(|e| e.to_string())??);
+    }
+    println!("enrolled {clients} devices in {:.1} s", started.elapsed().as_secs_f64());
+
+    // One rating, reused with each device's quote numbers: the server still
+    // re-rates every operation.
+    let template = rated_payload(&tx_auto_pack(), "QUOT-2026-000001", 1, &tx_auto_example("01-clean-standard.json"));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let ops = Arc::new(AtomicU64::new(0));
+    let failures = Arc::new(AtomicU64::new(0));
+    let began = Instant::now();
+    let mut tasks = Vec::new();
+    for mut device in devices {
+        let (template, ops, failures) = (template.clone(), ops.clone(), failures.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let last = device.block_first + 999;
+            while Instant::now() < deadline && device.next_quote + batch as u64 - 1 <= last {
+                let batch_ops: Vec<Value> = (0..batch)
+                    .map(|_| {
+                        let mut payload = template.clone();
+                        payload["quote_number"] = Value::String(device.quote_number());
+                        device.op("quote.rated", &payload)
+                    })
+                    .collect();
+                let sent = Instant::now();
+                let answer = device
+                    .client
+                    .try_send(reqwest::Method::POST, "/v1/sync/push", Some(&serde_json::json!({ "operations": batch_ops })))
+                    .await;
+                latencies.push(u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX));
+                match answer {
+                    Ok((status, body)) if status.is_success() => {
+                        let results = body["results"].as_array().cloned().unwrap_or_default();
+                        let accepted = results.iter().filter(|r| r["outcome"] == "accepted").count() as u64;
+                        ops.fetch_add(accepted, Ordering::Relaxed);
+                        failures.fetch_add(batch as u64 - accepted, Ordering::Relaxed);
+                    }
+                    _ => {
+                        failures.fetch_add(batch as u64, Ordering::Relaxed);
+                    }
+                }
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.map_err(|e| e.to_string())?);
+    }
+    let elapsed = began.elapsed().as_secs_f64();
+    let (p50, p99, max) = percentiles(&mut latencies);
+    let done = ops.load(Ordering::Relaxed);
+    println!(
+        "push: {clients} clients, batch {batch}: {done} operations accepted in {elapsed:.1} s = {:.0} ops/s; {} requests, latency p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms; {} failed",
+        done as f64 / elapsed,
+        latencies.len(),
+        failures.load(Ordering::Relaxed)
+    );
+    Ok(())
+}
+
+/// Open descriptors and resident memory (kB) of a process.
+fn process_usage(pid: u32) -> Option<(usize, u64)> {
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let rss = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.split_whitespace().next()?.parse().ok()?;
+    Some((fds, rss))
+}
+
+async fn hold(
+    api: &ApiClient,
+    username: &str,
+    password: &str,
+    connections: usize,
+    seconds: u64,
+    server_pid: Option<u32>,
+) -> Result<(), String> {
+    let session = api.login(username, password).await;
+    let (status, page) = session.get("/v1/sync/pull?cursor=0&limit=1").await;
+    if !status.is_success() {
+        return Err(format!("pull: {status} {page}"));
+    }
+    let cursor = page["cursor"].as_u64().unwrap_or(0);
+    // Skip to the head: wait from the log's size, so polls wait.
+    let (_, head) = session.get("/v1/sync/wait?cursor=0&timeout=1").await;
+    let size = head["log_size"].as_u64().unwrap_or(cursor);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let open = Arc::new(AtomicUsize::new(0));
+    let answered = Arc::new(AtomicU64::new(0));
+    let failures = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..connections {
+        // Each poller has its own client (its own connection), opened in waves
+        // so the listen backlog is not flooded.
+        if i % 500 == 0 && i > 0 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let client = session.with_token(session.token.as_deref());
+        let client = ApiClient { http: reqwest::Client::builder().pool_max_idle_per_host(1).build().map_err(|e| e.to_string())?, ..client };
+        let (open, answered, failures) = (open.clone(), answered.clone(), failures.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                open.fetch_add(1, Ordering::Relaxed);
+                let answer = client.try_send(reqwest::Method::GET, &format!("/v1/sync/wait?cursor={size}&timeout=25"), None).await;
+                open.fetch_sub(1, Ordering::Relaxed);
+                match answer {
+                    Ok((status, _)) if status.is_success() => answered.fetch_add(1, Ordering::Relaxed),
+                    _ => {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        failures.fetch_add(1, Ordering::Relaxed)
+                    }
+                };
+            }
+        }));
+    }
+    println!("opened {connections} long polls in {:.1} s", started.elapsed().as_secs_f64());
+    // Probe while they are held.
+    let mut latencies = Vec::new();
+    let (mut peak_fds, mut peak_rss, mut min_open) = (0, 0, usize::MAX);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    while Instant::now() + Duration::from_secs(1) < deadline {
+        let sent = Instant::now();
+        let (status, _) = session.get("/v1/me").await;
+        if status.is_success() {
+            latencies.push(u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX));
+        }
+        min_open = min_open.min(open.load(Ordering::Relaxed));
+        if let Some((fds, rss)) = server_pid.and_then(process_usage) {
+            peak_fds = peak_fds.max(fds);
+            peak_rss = peak_rss.max(rss);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    let (p50, p99, max) = percentiles(&mut latencies);
+    println!(
+        "hold: {connections} long polls for {seconds} s: at least {min_open} open throughout; {} answered, {} failed; probe GET /v1/me p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms",
+        answered.load(Ordering::Relaxed),
+        failures.load(Ordering::Relaxed)
+    );
+    if server_pid.is_some() {
+        println!("server at peak: {peak_fds} open descriptors, {:.0} MiB resident", peak_rss as f64 / 1024.0);
+    }
+    Ok(())
+}
