@@ -10,19 +10,37 @@
 use std::sync::Mutex;
 
 use serde::Serialize;
-use tauri::{Manager, State};
-use uw_workstation::{QuickQuoteRequest, QuoteOutcome, Workstation, WorkstationConfig, WorkstationError};
+use tauri::{AppHandle, Manager};
+use uw_workstation::{
+    EnrollmentInfo, QuickQuoteRequest, QuoteNumber, QuoteOutcome, Secret, SyncIssue, SyncReport, Workstation, WorkstationConfig,
+    WorkstationError,
+};
 
 /// The one error shape the UI receives.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct CommandError {
     code: &'static str,
     message: String,
+    /// The sync server's own code (`auth.invalid_credentials`, ...) when a
+    /// sync request was refused; `code` stays the workstation's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_code: Option<String>,
+}
+
+impl CommandError {
+    fn internal(message: impl Into<String>) -> Self {
+        Self { code: "internal", message: message.into(), server_code: None }
+    }
 }
 
 impl From<&WorkstationError> for CommandError {
     fn from(e: &WorkstationError) -> Self {
-        Self { code: e.code(), message: e.to_string() }
+        let server_code = match e {
+            WorkstationError::Sync(sync) => sync.server_code().map(str::to_owned),
+            _ => None,
+        };
+        Self { code: e.code(), message: e.to_string(), server_code }
     }
 }
 
@@ -104,6 +122,126 @@ impl From<QuoteOutcome> for QuoteView {
     }
 }
 
+/// Whether this device is enrolled with a sync server. The device token
+/// never leaves the workstation crate, so it cannot appear here.
+#[derive(Debug, Serialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+enum EnrollmentStatus {
+    NotEnrolled,
+    Enrolled(Box<EnrollmentView>),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnrollmentView {
+    server_url: String,
+    username: String,
+    role: &'static str,
+    device_id: String,
+    device_name: String,
+    /// The first and last quote numbers of the block the server granted.
+    first_quote_number: String,
+    last_quote_number: String,
+    /// The number the next new quote gets, or `None` when the block is used up.
+    next_quote_number: Option<String>,
+    enrolled_at: String,
+    token_expires_at: String,
+}
+
+impl TryFrom<EnrollmentInfo> for EnrollmentView {
+    type Error = WorkstationError;
+
+    fn try_from(e: EnrollmentInfo) -> Result<Self, WorkstationError> {
+        let year = e.quote_numbers.year;
+        // The workstation validated the block when it enrolled, so a number
+        // that does not format is a defect, not a user error.
+        let number = |serial: u32| {
+            QuoteNumber::new(year, serial)
+                .map(|n| n.to_string())
+                .map_err(|err| WorkstationError::Internal { message: format!("stored quote-number block: {err}") })
+        };
+        Ok(Self {
+            first_quote_number: number(e.quote_numbers.first)?,
+            last_quote_number: number(e.quote_numbers.last)?,
+            next_quote_number: e.next_serial.map(number).transpose()?,
+            server_url: e.server_url,
+            username: e.user.username,
+            role: e.user.role.name(),
+            device_id: e.device_id,
+            device_name: e.device_name,
+            enrolled_at: e.enrolled_at,
+            token_expires_at: e.token_expires_at,
+        })
+    }
+}
+
+/// What one "Sync now" did.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SyncResultView {
+    /// Outbox operations the server answered for.
+    delivered: usize,
+    accepted: usize,
+    duplicate: usize,
+    rejected: usize,
+    conflict: usize,
+    policies_issued: Vec<String>,
+    changes_pulled: usize,
+    changes_applied: usize,
+    changes_not_applied: usize,
+    packs_installed: Vec<String>,
+}
+
+impl From<SyncReport> for SyncResultView {
+    fn from(r: SyncReport) -> Self {
+        Self {
+            delivered: r.push.delivered,
+            accepted: r.push.accepted,
+            duplicate: r.push.duplicate,
+            rejected: r.push.rejected,
+            conflict: r.push.conflict,
+            policies_issued: r.push.policies_issued,
+            changes_pulled: r.pull.changes,
+            changes_applied: r.pull.applied,
+            changes_not_applied: r.pull.not_applied,
+            packs_installed: r.pull.packs_installed,
+        }
+    }
+}
+
+/// Something sync could not do, for the agent to read and dismiss.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SyncIssueView {
+    id: i64,
+    /// `push` or `pull`.
+    source: String,
+    kind: String,
+    subject: Option<String>,
+    /// `rejected`, `conflict` or `not_applied`.
+    outcome: String,
+    code: Option<String>,
+    reason: String,
+    current_version: Option<u32>,
+    received_at: String,
+}
+
+impl From<SyncIssue> for SyncIssueView {
+    fn from(i: SyncIssue) -> Self {
+        Self {
+            id: i.id,
+            source: i.source,
+            kind: i.kind,
+            subject: i.subject,
+            outcome: i.outcome,
+            code: i.code,
+            reason: i.reason,
+            current_version: i.current_version,
+            received_at: i.received_at,
+        }
+    }
+}
+
 /// The workstation, or why it could not be opened. A failed start-up keeps
 /// the window up so the agent sees the reason instead of a vanished app.
 struct AppState(Result<Mutex<Workstation>, CommandError>);
@@ -111,25 +249,84 @@ struct AppState(Result<Mutex<Workstation>, CommandError>);
 impl AppState {
     fn with<T>(&self, f: impl FnOnce(&mut Workstation) -> Result<T, WorkstationError>) -> Result<T, CommandError> {
         let workstation = self.0.as_ref().map_err(Clone::clone)?;
-        let mut guard = workstation.lock().map_err(|_| CommandError { code: "internal", message: "workstation lock poisoned".into() })?;
+        let mut guard = workstation.lock().map_err(|_| CommandError::internal("workstation lock poisoned"))?;
         f(&mut guard).map_err(|e| CommandError::from(&e))
     }
 }
 
-#[tauri::command]
-fn startup_status(state: State<'_, AppState>) -> Result<(), CommandError> {
-    state.with(|_| Ok(()))
+/// Runs `f` on the workstation on the async runtime's blocking pool.
+///
+/// Sync uses blocking HTTP and may take seconds (retries with backoff), so
+/// it must run neither inside the async runtime nor on the main thread,
+/// where Tauri runs plain synchronous commands and where waiting would
+/// freeze the window. Every command goes through here, so none of them waits
+/// for the workstation's lock on the main thread while a sync holds it.
+async fn on_workstation<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&mut Workstation) -> Result<T, WorkstationError> + Send + 'static,
+) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with(f))
+        .await
+        .map_err(|e| CommandError::internal(format!("the workstation task failed: {e}")))?
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
 }
 
 #[tauri::command]
-fn rate_quote(state: State<'_, AppState>, zip: String, vehicle_year: i32) -> Result<QuoteView, CommandError> {
+async fn startup_status(app: AppHandle) -> Result<(), CommandError> {
+    on_workstation(app, |_| Ok(())).await
+}
+
+#[tauri::command]
+async fn rate_quote(app: AppHandle, zip: String, vehicle_year: i32) -> Result<QuoteView, CommandError> {
     // The workstation takes the date explicitly; the quote is effective today (UTC).
-    let today = time::OffsetDateTime::now_utc().date();
-    state.with(|ws| ws.quick_quote(&QuickQuoteRequest { zip, vehicle_year }, today)).map(QuoteView::from)
+    let today = now().date();
+    on_workstation(app, move |ws| ws.quick_quote(&QuickQuoteRequest { zip, vehicle_year }, today)).await.map(QuoteView::from)
+}
+
+#[tauri::command]
+async fn enrollment_status(app: AppHandle) -> Result<EnrollmentStatus, CommandError> {
+    on_workstation(app, |ws| match ws.enrollment()? {
+        Some(info) => Ok(EnrollmentStatus::Enrolled(Box::new(info.try_into()?))),
+        None => Ok(EnrollmentStatus::NotEnrolled),
+    })
+    .await
+}
+
+/// Enrolls this device. The password arrives as a [`Secret`], so no `Debug`
+/// or log line can print it; it is dropped when enrollment ends.
+#[tauri::command]
+async fn enroll(
+    app: AppHandle,
+    server_url: String,
+    username: String,
+    password: Secret,
+    device_name: String,
+) -> Result<EnrollmentView, CommandError> {
+    on_workstation(app, move |ws| ws.enroll(&server_url, &username, &password, &device_name, now())?.try_into()).await
+}
+
+#[tauri::command]
+async fn sync_now(app: AppHandle) -> Result<SyncResultView, CommandError> {
+    on_workstation(app, |ws| ws.sync(now())).await.map(SyncResultView::from)
+}
+
+#[tauri::command]
+async fn sync_issues(app: AppHandle) -> Result<Vec<SyncIssueView>, CommandError> {
+    on_workstation(app, |ws| ws.sync_issues()).await.map(|issues| issues.into_iter().map(SyncIssueView::from).collect())
+}
+
+/// Returns whether the issue was still listed.
+#[tauri::command]
+async fn dismiss_sync_issue(app: AppHandle, id: i64) -> Result<bool, CommandError> {
+    on_workstation(app, move |ws| ws.dismiss_sync_issue(id, now())).await
 }
 
 fn open_workstation(app: &tauri::App) -> Result<Workstation, CommandError> {
-    let default_dir = app.path().app_data_dir().map_err(|e| CommandError { code: "store.data_dir", message: e.to_string() })?;
+    let default_dir =
+        app.path().app_data_dir().map_err(|e| CommandError { code: "store.data_dir", message: e.to_string(), server_code: None })?;
     let config = WorkstationConfig::from_env(default_dir).map_err(|e| CommandError::from(&WorkstationError::from(e)))?;
     tracing::info!(data_dir = %config.data_dir.display(), key_source = %config.key_source, "opening workstation store");
     Workstation::open(&config).map_err(|e| CommandError::from(&e))
@@ -149,7 +346,15 @@ fn main() {
             app.manage(AppState(workstation));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![rate_quote, startup_status])
+        .invoke_handler(tauri::generate_handler![
+            rate_quote,
+            startup_status,
+            enrollment_status,
+            enroll,
+            sync_now,
+            sync_issues,
+            dismiss_sync_issue
+        ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!("the desktop application failed: {e}");

@@ -1,16 +1,23 @@
 //! End to end: the real desktop binary in a real WebKit webview, driven
 //! through tauri-driver and WebKitWebDriver under the X server the test
 //! command provides (Xvfb), with the store's key in the real OS keychain under
-//! a test-only service name.
+//! a test-only service name. The sync story runs the app against the real
+//! `uw-sync-server` binary serving a demo organisation.
+
+#[path = "../../crates/workstation/tests/common/mod.rs"]
+mod common;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use serde_json::{json, Value};
 use usd::parse_usd;
+use uw_system_tests::system::{now, Laptop, Org};
 use uw_system_tests::webdriver::Session;
-use uw_system_tests::{collect, free_port, unique_suffix, workspace_bin};
-use uw_workstation::{KeySource, Workstation, WorkstationConfig};
+use uw_system_tests::{collect, free_port, unique_suffix, workspace_bin, workspace_root};
+use uw_workstation::{KeySource, Secret, Workstation, WorkstationConfig};
 
 /// `tauri-driver` from `TAURI_DRIVER`, the PATH, or cargo's bin directory.
 fn tauri_driver() -> PathBuf {
@@ -33,6 +40,9 @@ fn tauri_driver() -> PathBuf {
 struct Driver {
     child: Child,
     url: String,
+    /// Everything the driver and the app it launched wrote, for checks that
+    /// no secret reached a log.
+    output: Arc<Mutex<String>>,
 }
 
 impl Driver {
@@ -53,16 +63,28 @@ impl Driver {
         }
         let mut child = command.spawn().expect("start tauri-driver");
         // Keep the pipes drained so the driver and the app never block on them.
-        let (out, err) = (collect(child.stdout.take().expect("stdout")), collect(child.stderr.take().expect("stderr")));
-        std::thread::spawn(move || out.into_iter().for_each(|line| eprint!("[tauri-driver] {line}")));
-        std::thread::spawn(move || err.into_iter().for_each(|line| eprint!("[tauri-driver] {line}")));
+        let output = Arc::new(Mutex::new(String::new()));
+        for lines in [collect(child.stdout.take().expect("stdout")), collect(child.stderr.take().expect("stderr"))] {
+            let output = Arc::clone(&output);
+            std::thread::spawn(move || {
+                for line in lines {
+                    eprint!("[tauri-driver] {line}");
+                    output.lock().expect("output lock").push_str(&line);
+                }
+            });
+        }
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         while reqwest::blocking::get(format!("{url}/status")).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not start listening on {url}");
             std::thread::sleep(Duration::from_millis(200));
         }
-        Self { child, url }
+        Self { child, url, output }
+    }
+
+    /// What the driver and the app have written so far.
+    fn output(&self) -> String {
+        self.output.lock().expect("output lock").clone()
     }
 }
 
@@ -171,4 +193,323 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     assert!(workstation.store().load_quick_quote(3).is_err(), "the unrateable request must not be saved");
     key_source.delete().expect("remove the test keychain entry");
     key_source.device().delete().expect("remove the test device-key entry");
+}
+
+/// Reloads the page and waits until the new one has mounted: the app then
+/// asks the store afresh instead of showing what it remembered.
+fn reload(session: &Session) {
+    // The reload happens after the script has answered; the marker tells the
+    // old page from the new one.
+    session.execute("window.uwBeforeReload = true; setTimeout(() => location.reload(), 0); return null");
+    session.wait_for(
+        "the reloaded app to mount",
+        "return window.uwBeforeReload === undefined && document.readyState === 'complete'
+           && document.querySelector('main[data-startup] #rate') !== null",
+        Duration::from_secs(60),
+    );
+}
+
+/// Clicks the element `css` selects.
+fn click(session: &Session, css: &str) {
+    session.click(&session.find(css));
+}
+
+/// Opens the Sync screen and waits until it knows whether the device is enrolled.
+fn open_sync_screen(session: &Session) -> String {
+    click(session, "#nav-sync");
+    let state = session.wait_for(
+        "the sync screen to load the enrollment",
+        "const s = document.querySelector('#sync-screen');
+         return s && !s.hidden && s.dataset.enrollment !== 'loading' ? s.dataset.enrollment : null;",
+        Duration::from_secs(30),
+    );
+    state.as_str().expect("data-enrollment is text").to_owned()
+}
+
+/// Why the app refused an enrollment or a sync: the codes and text it showed.
+#[derive(Debug)]
+struct Shown {
+    code: String,
+    server_code: Option<String>,
+    text: String,
+}
+
+impl Shown {
+    fn from_page(value: &Value) -> Self {
+        Self {
+            code: value["code"].as_str().unwrap_or_default().to_owned(),
+            server_code: value["serverCode"].as_str().map(str::to_owned),
+            text: value["text"].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// Fills the enrollment form, submits it and waits for this submission's
+/// answer: the enrolled view's fields, or the error shown next to the form.
+fn enroll_in_app(session: &Session, server_url: &str, username: &str, password: &str, device_name: &str) -> Result<Value, Shown> {
+    for (css, text) in [
+        ("#enroll-server-url", server_url),
+        ("#enroll-username", username),
+        ("#enroll-password", password),
+        ("#enroll-device-name", device_name),
+    ] {
+        let field = session.find(css);
+        session.clear(&field);
+        session.type_into(&field, text);
+    }
+    let seq = session.execute("return Number(document.querySelector('#enroll-form').dataset.seq)").as_u64().expect("data-seq") + 1;
+    click(session, "#enroll");
+    let outcome = session.wait_for(
+        "the enrollment's answer",
+        &format!(
+            "const e = document.querySelector('#enroll-error[data-seq=\"{seq}\"]');
+             if (e) return {{ error: {{ code: e.dataset.code, serverCode: e.dataset.serverCode ?? null, text: e.textContent }} }};
+             if (document.querySelector('#sync-screen').dataset.enrollment !== 'enrolled') return null;
+             const field = (id) => document.querySelector(`[data-testid=\"enrollment-${{id}}\"]`).textContent;
+             return {{ enrolled: {{ server: field('server'), username: field('username'), role: field('role'), device: field('device'),
+                                   first: field('first'), last: field('last'), next: field('next') }} }};"
+        ),
+        Duration::from_secs(60),
+    );
+    match outcome.get("enrolled") {
+        Some(enrolled) => Ok(enrolled.clone()),
+        None => Err(Shown::from_page(&outcome["error"])),
+    }
+}
+
+/// Presses "Sync now" and waits for this press's answer: the counts shown,
+/// or the error.
+fn sync_in_app(session: &Session) -> Result<Value, Shown> {
+    let seq = session.execute("return Number(document.querySelector('#sync-now').dataset.seq)").as_u64().expect("data-seq") + 1;
+    click(session, "#sync-now");
+    let outcome = session.wait_for(
+        "the sync's answer",
+        &format!(
+            "const e = document.querySelector('#sync-error[data-seq=\"{seq}\"]');
+             if (e) return {{ error: {{ code: e.dataset.code, serverCode: e.dataset.serverCode ?? null, text: e.textContent }} }};
+             const r = document.querySelector('#sync-result[data-seq=\"{seq}\"]');
+             if (!r) return null;
+             const counts = {{}};
+             for (const dd of r.querySelectorAll('dd[data-testid]')) counts[dd.dataset.testid.replace('sync-', '')] = Number(dd.textContent);
+             return {{ counts }};"
+        ),
+        Duration::from_secs(120),
+    );
+    match outcome.get("counts") {
+        Some(counts) => Ok(counts.clone()),
+        None => Err(Shown::from_page(&outcome["error"])),
+    }
+}
+
+/// The sync issues listed once the list has loaded: kind, subject, code and reason of each row.
+fn listed_issues(session: &Session) -> Vec<Value> {
+    let rows = session.wait_for(
+        "the sync issues",
+        "const list = document.querySelector('#sync-issues[data-state=\"loaded\"]');
+         if (!list) return null;
+         return { rows: [...list.querySelectorAll('tbody tr')].map((tr) => {
+           const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent);
+           return { id: Number(tr.dataset.issueId), kind: cells[0], subject: cells[1], outcome: cells[2], code: cells[3], reason: cells[4] };
+         }) };",
+        Duration::from_secs(30),
+    );
+    rows["rows"].as_array().expect("rows").clone()
+}
+
+/// The server's devices, as its administrator lists them over HTTP.
+fn server_devices(base_url: &str, admin_password: &str) -> Vec<Value> {
+    let http = reqwest::blocking::Client::new();
+    let version = uw_protocol::PROTOCOL_VERSION.to_string();
+    let login = http
+        .post(format!("{base_url}/v1/sessions"))
+        .header(uw_protocol::VERSION_HEADER, &version)
+        .json(&json!({ "username": "admin", "password": admin_password }))
+        .send()
+        .expect("log in as admin");
+    assert!(login.status().is_success(), "admin login: {}", login.status());
+    let token = login.json::<Value>().expect("JSON")["token"].as_str().expect("session token").to_owned();
+    let devices = http
+        .get(format!("{base_url}/v1/admin/devices"))
+        .header(uw_protocol::VERSION_HEADER, &version)
+        .bearer_auth(token)
+        .send()
+        .expect("list devices");
+    assert!(devices.status().is_success(), "device list: {}", devices.status());
+    devices.json::<Vec<Value>>().expect("a JSON list of devices")
+}
+
+/// The signed packs bundled with the app, which the demo organisation publishes.
+fn bundled_pack_count() -> usize {
+    std::fs::read_dir(workspace_root().join("rate-packs"))
+        .expect("rate-packs/")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().join("manifest.toml").is_file())
+        .count()
+}
+
+#[test]
+fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
+    let server_dir = tempfile::tempdir().expect("tempdir");
+    let database = server_dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8 path")]);
+    let server = org.start();
+    let year = now().year();
+
+    // Another laptop of the organisation enrolled first and holds the
+    // year's first block of quote numbers, QUOT-YYYY-000001 to 001000.
+    let other_dir = tempfile::tempdir().expect("tempdir");
+    let mut other = Laptop::open(other_dir.path());
+    let other_block = other
+        .ws
+        .enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-desk", now())
+        .expect("enrolls")
+        .quote_numbers;
+    assert_eq!((other_block.first, other_block.last), (1, 1000));
+    drop(other);
+
+    // Before it was ever enrolled, this laptop quoted offline: a full quote,
+    // numbered from the unassigned range (QUOT-YYYY-000001) and rated, so
+    // `quote.rated` waits in its outbox.
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let service = format!("uw-workstation-e2e-{}", unique_suffix());
+    let key_source = KeySource::keychain(&service);
+    let config = WorkstationConfig::new(data_dir.path().to_owned(), key_source.clone());
+    let offline_quote = {
+        let mut ws = Workstation::open(&config).expect("a new store, keys in the test keychain entry");
+        let id = ws.create_quote(common::good_driver(), now()).expect("creates").id;
+        ws.rate_quote(id, now()).expect("rates");
+        ws.quote(id).expect("quote").summary.quote_number.to_string()
+    };
+    assert_eq!(offline_quote, format!("QUOT-{year}-000001"));
+
+    let driver = Driver::start(&[
+        ("UW_DATA_DIR", data_dir.path().display().to_string()),
+        ("UW_KEYCHAIN_SERVICE", service.clone()),
+        ("RUST_LOG", "info".to_owned()),
+    ]);
+    let app = workspace_bin("uw-desktop");
+    let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
+    wait_until_mounted(&session);
+    assert_eq!(session.execute("return document.querySelector('main').dataset.startup"), "ok");
+    assert_eq!(open_sync_screen(&session), "notEnrolled");
+    let agent_password = org.demo.password("agent");
+
+    // A wrong password: the server's refusal is shown next to the form, the
+    // password field is emptied, and nothing is stored.
+    let refused = enroll_in_app(&session, &server.base_url, "agent", "not-the-password", "e2e-laptop").expect_err("wrong password");
+    assert_eq!(refused.code, "sync.unauthorized", "{refused:?}");
+    assert_eq!(refused.server_code.as_deref(), Some("auth.invalid_credentials"), "{refused:?}");
+    assert!(refused.text.contains("the username or password is wrong"), "{refused:?}");
+    assert!(!refused.text.contains("not-the-password"), "the password must not be echoed: {refused:?}");
+    assert_eq!(session.execute("return document.querySelector('#enroll-password').value"), "");
+    assert_eq!(session.execute("return document.querySelector('#enroll-username').value"), "agent", "only the password is cleared");
+    // A fresh page asks the store again: still not enrolled, and the server made no device.
+    reload(&session);
+    assert_eq!(open_sync_screen(&session), "notEnrolled");
+    let devices = server_devices(&server.base_url, org.demo.password("admin"));
+    assert_eq!(devices.len(), 1, "only the other laptop is enrolled: {devices:?}");
+
+    // An unreachable server is a typed error with the address, not a hang.
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let unreachable = enroll_in_app(&session, &closed, "agent", agent_password, "e2e-laptop").expect_err("nothing listens there");
+    assert_eq!(unreachable.code, "sync.unreachable", "{unreachable:?}");
+    assert!(unreachable.text.contains(&closed), "{unreachable:?}");
+
+    // The right password: enrolled as the agent, with the next block of quote numbers.
+    let enrolled = enroll_in_app(&session, &server.base_url, "agent", agent_password, "e2e-laptop").expect("enrolls");
+    assert_eq!(enrolled["server"], server.base_url.as_str());
+    assert_eq!(
+        (enrolled["username"].as_str(), enrolled["role"].as_str(), enrolled["device"].as_str()),
+        (Some("agent"), Some("agent"), Some("e2e-laptop"))
+    );
+    let (first, last) = (format!("QUOT-{year}-001001"), format!("QUOT-{year}-002000"));
+    assert_eq!((enrolled["first"].as_str(), enrolled["last"].as_str()), (Some(first.as_str()), Some(last.as_str())), "{enrolled}");
+    assert_eq!(enrolled["next"].as_str(), Some(first.as_str()), "no number of the new block is used yet");
+    assert_eq!(session.execute("return document.querySelector('#enroll-password')"), Value::Null, "the form is gone");
+    assert!(!session.execute("return document.body.innerText").as_str().unwrap_or_default().contains(agent_password));
+
+    // A quick quote in the app: saved with `quote.saved` in the outbox.
+    click(&session, "#nav-quote");
+    assert_eq!(rate(&session, "94110", "2020").expect("94110 / 2020 is rateable"), "$864");
+
+    // Sync now: both operations are delivered. The quick quote is recorded;
+    // the offline quote's number belongs to the other laptop's block, so the
+    // server rejects it. The pull brings the development key's trust and
+    // every published pack, each already bundled, so none is installed.
+    assert_eq!(open_sync_screen(&session), "enrolled");
+    assert_eq!(listed_issues(&session), Vec::<Value>::new(), "no issues before the first sync");
+    let counts = sync_in_app(&session).expect("syncs");
+    let expected_changes = bundled_pack_count() + 1;
+    assert_eq!(
+        counts,
+        json!({ "delivered": 2, "accepted": 1, "duplicate": 0, "rejected": 1, "conflict": 0, "policies": 0,
+                "changes": expected_changes, "packs": 0 }),
+    );
+    let issues = listed_issues(&session);
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    let issue = &issues[0];
+    assert_eq!((issue["kind"].as_str(), issue["subject"].as_str()), (Some("quote.rated"), Some(offline_quote.as_str())), "{issue}");
+    assert_eq!((issue["outcome"].as_str(), issue["code"].as_str()), (Some("rejected"), Some("quote.number_not_allocated")), "{issue}");
+    assert!(issue["reason"].as_str().unwrap_or_default().contains("quotes made before enrollment must be re-created"), "{issue}");
+
+    // Dismissed, the issue leaves the list.
+    click(&session, &format!("#sync-issues tr[data-issue-id=\"{}\"] button", issue["id"]));
+    session.wait_for(
+        "the dismissed issue to leave the list",
+        "return document.querySelector('#sync-issues[data-state=\"loaded\"][data-count=\"0\"]') !== null",
+        Duration::from_secs(30),
+    );
+
+    // A second sync has nothing to send and nothing new to pull.
+    let again = sync_in_app(&session).expect("syncs again");
+    assert_eq!((again["delivered"].as_u64(), again["changes"].as_u64()), (Some(0), Some(0)), "{again}");
+
+    // The enrollment survives a reload: the view comes from the store.
+    reload(&session);
+    assert_eq!(open_sync_screen(&session), "enrolled");
+    assert_eq!(listed_issues(&session), Vec::<Value>::new(), "the dismissal is stored");
+
+    // The server knows this device under its name, for the agent, and processed both operations.
+    let devices = server_devices(&server.base_url, org.demo.password("admin"));
+    assert_eq!(devices.len(), 2, "one device per successful enrollment: {devices:?}");
+    let device = devices.iter().find(|d| d["name"] == "e2e-laptop").unwrap_or_else(|| panic!("no e2e-laptop in {devices:?}"));
+    assert_eq!((device["username"].as_str(), device["last_seq"].as_u64()), (Some("agent"), Some(2)), "{device}");
+
+    let page = session.execute("return document.documentElement.outerHTML").as_str().expect("the page's HTML").to_owned();
+    session.end();
+    let log = driver.output();
+    drop(driver);
+
+    // The store holds the same enrollment (no token reaches the UI or this
+    // view), every outbox entry is delivered, and the dismissed issue stays dismissed.
+    let workstation = Workstation::open(&config).expect("the store opens with the keychain key");
+    let enrollment = workstation.enrollment().expect("reads").expect("enrolled");
+    assert_eq!((enrollment.user.username.as_str(), enrollment.device_name.as_str()), ("agent", "e2e-laptop"));
+    assert_eq!(Some(&enrollment.device_id), device["device_id"].as_str().map(str::to_owned).as_ref());
+    assert!(workstation.store().outbox().expect("outbox").iter().all(|e| e.sent_at.is_some()), "everything was delivered");
+    assert!(workstation.sync_issues().expect("issues").is_empty());
+    drop(workstation);
+
+    // Neither password nor the device token reached the app's log or the page.
+    let token = stored_token(&config, &key_source);
+    assert!(log.contains("device enrolled"), "the app's log was captured:\n{log}");
+    for (what, secret) in
+        [("the agent's password", agent_password), ("the wrong password", "not-the-password"), ("the device token", token.as_str())]
+    {
+        assert!(!log.contains(secret), "{what} is in the app's log");
+        assert!(!page.contains(secret), "{what} is in the page");
+    }
+    key_source.delete().expect("remove the test keychain entry");
+    key_source.device().delete().expect("remove the test device-key entry");
+}
+
+/// The device token, read from the encrypted store with its key as any
+/// SQLCipher client could (the workstation never hands it out).
+fn stored_token(config: &WorkstationConfig, key_source: &KeySource) -> String {
+    let key = key_source.load().expect("keychain").expect("the store key");
+    let conn = rusqlite::Connection::open(config.data_dir.join(uw_workstation::STORE_FILE)).expect("open the store");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
+    let token: String = conn.query_row("SELECT token FROM sync_enrollment", [], |row| row.get(0)).expect("the stored token");
+    assert!(token.len() >= 32, "a real token");
+    token
 }
