@@ -95,6 +95,20 @@ impl Drop for Driver {
     }
 }
 
+/// Starts the built desktop app on `data_dir` with its key under the keychain
+/// `service`, through tauri-driver, and waits until the UI has mounted.
+fn launch_app(data_dir: &std::path::Path, service: &str) -> (Driver, Session) {
+    let driver = Driver::start(&[
+        ("UW_DATA_DIR", data_dir.display().to_string()),
+        ("UW_KEYCHAIN_SERVICE", service.to_owned()),
+        ("RUST_LOG", "info".to_owned()),
+    ]);
+    let app = workspace_bin("uw-desktop");
+    let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
+    wait_until_mounted(&session);
+    (driver, session)
+}
+
 /// Waits until React has mounted the form.
 fn wait_until_mounted(session: &Session) {
     session.wait_for(
@@ -145,14 +159,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let data_dir = tempfile::tempdir().expect("tempdir");
     let service = format!("uw-workstation-e2e-{}", unique_suffix());
     let key_source = KeySource::keychain(&service);
-    let driver = Driver::start(&[
-        ("UW_DATA_DIR", data_dir.path().display().to_string()),
-        ("UW_KEYCHAIN_SERVICE", service.clone()),
-        ("RUST_LOG", "info".to_owned()),
-    ]);
-    let app = workspace_bin("uw-desktop");
-    let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
-    wait_until_mounted(&session);
+    let (driver, session) = launch_app(data_dir.path(), &service);
     let startup =
         session.execute("return [document.querySelector('main').dataset.startup, document.querySelector('#startup-error')?.textContent]");
     assert_eq!(startup[0], "ok", "the store did not open: {startup}");
@@ -382,14 +389,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     };
     assert_eq!(offline_quote, format!("QUOT-{year}-000001"));
 
-    let driver = Driver::start(&[
-        ("UW_DATA_DIR", data_dir.path().display().to_string()),
-        ("UW_KEYCHAIN_SERVICE", service.clone()),
-        ("RUST_LOG", "info".to_owned()),
-    ]);
-    let app = workspace_bin("uw-desktop");
-    let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
-    wait_until_mounted(&session);
+    let (driver, session) = launch_app(data_dir.path(), &service);
     assert_eq!(session.execute("return document.querySelector('main').dataset.startup"), "ok");
     assert_eq!(open_sync_screen(&session), "notEnrolled");
     let agent_password = org.demo.password("agent");

@@ -183,14 +183,9 @@ async fn hold(
     server_pid: Option<u32>,
 ) -> Result<(), String> {
     let session = api.login(username, password).await;
-    let (status, page) = session.get("/v1/sync/pull?cursor=0&limit=1").await;
-    if !status.is_success() {
-        return Err(format!("pull: {status} {page}"));
-    }
-    let cursor = page["cursor"].as_u64().unwrap_or(0);
-    // Skip to the head: wait from the log's size, so polls wait.
-    let (_, head) = session.get("/v1/sync/wait?cursor=0&timeout=1").await;
-    let size = head["log_size"].as_u64().unwrap_or(cursor);
+    // The log's size now: polls from there wait until it grows.
+    let (status, head) = session.get("/v1/sync/wait?cursor=0&timeout=1").await;
+    let size = head["log_size"].as_u64().ok_or_else(|| format!("wait: {status} {head}"))?;
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let open = Arc::new(AtomicUsize::new(0));
     let answered = Arc::new(AtomicU64::new(0));
@@ -203,8 +198,7 @@ async fn hold(
         if i % 500 == 0 && i > 0 {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let client = session.with_token(session.token.as_deref());
-        let client = ApiClient { http: reqwest::Client::builder().pool_max_idle_per_host(1).build().map_err(|e| e.to_string())?, ..client };
+        let client = ApiClient { http: reqwest::Client::new(), ..session.clone() };
         let (open, answered, failures) = (open.clone(), answered.clone(), failures.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
