@@ -14,6 +14,13 @@ use uw_ledger::{AuditEntry, Checkpoint};
 
 use crate::storage::{args, Storage, StorageError, Tx, TxMode};
 
+/// A point a [`Mutation`] can roll back to: the log size there.
+#[derive(Debug)]
+#[must_use = "a savepoint is released or rolled back to"]
+pub struct Savepoint {
+    size: u64,
+}
+
 /// Who did something, as the log records it.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -140,6 +147,30 @@ impl Mutation {
                 args![to_i64(index)?, user_id, kind, json["body"].to_string()],
             )
             .await?;
+        Ok(())
+    }
+
+    /// Marks a point this transaction can roll back to (see
+    /// [`Mutation::rollback_to`]); one at a time.
+    pub async fn savepoint(&mut self) -> Result<Savepoint, AuditError> {
+        self.tx.execute("SAVEPOINT mutation_part", args![]).await?;
+        Ok(Savepoint { size: self.size })
+    }
+
+    /// Keeps what was done since `savepoint`.
+    pub async fn release(&mut self, savepoint: Savepoint) -> Result<(), AuditError> {
+        let Savepoint { size: _ } = savepoint;
+        self.tx.execute("RELEASE SAVEPOINT mutation_part", args![]).await?;
+        Ok(())
+    }
+
+    /// Undoes everything since `savepoint`, log appends included; the rest
+    /// of the transaction goes on (on PostgreSQL, even after a failed
+    /// statement).
+    pub async fn rollback_to(&mut self, savepoint: Savepoint) -> Result<(), AuditError> {
+        self.tx.execute("ROLLBACK TO SAVEPOINT mutation_part", args![]).await?;
+        self.tx.execute("RELEASE SAVEPOINT mutation_part", args![]).await?;
+        self.size = savepoint.size;
         Ok(())
     }
 

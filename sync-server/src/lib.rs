@@ -47,6 +47,8 @@ pub struct AppState {
     pub keys: Arc<keys::KeyEncryption>,
     pub packs: packs::PackCache,
     pub metrics: metrics::Metrics,
+    /// Pushes waiting for their group commit.
+    pub pushes: Arc<sync::PushQueue>,
     /// The number of migrations this build applies; `/readyz` compares.
     pub expected_schema_version: i64,
     log_changed: Arc<tokio::sync::Notify>,
@@ -63,6 +65,7 @@ impl AppState {
             keys: Arc::new(keys),
             packs: packs::PackCache::default(),
             metrics: metrics::Metrics::default(),
+            pushes: Arc::new(sync::PushQueue::default()),
             expected_schema_version,
             log_changed: Arc::new(tokio::sync::Notify::new()),
             log_size: Arc::new(tokio::sync::watch::channel(0).0),

@@ -24,6 +24,9 @@ struct Inner {
     latency: BTreeMap<(String, String), Histogram>,
     sync_ops: BTreeMap<&'static str, u64>,
     binds: BTreeMap<&'static str, u64>,
+    /// Group commits of pushes, and the pushes they applied.
+    push_groups: u64,
+    grouped_pushes: u64,
 }
 
 /// The server's metrics.
@@ -56,6 +59,14 @@ impl Metrics {
     pub fn bind(&self, outcome: &'static str) {
         if let Ok(mut inner) = self.inner.lock() {
             *inner.binds.entry(outcome).or_default() += 1;
+        }
+    }
+
+    /// One group commit that applied `pushes` pushes.
+    pub fn push_group(&self, pushes: usize) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.push_groups += 1;
+            inner.grouped_pushes += u64::try_from(pushes).unwrap_or(u64::MAX);
         }
     }
 
@@ -95,6 +106,10 @@ impl Metrics {
         for outcome in ["issued", "rejected", "conflict"] {
             let _ = writeln!(out, "uw_binds_total{{outcome=\"{outcome}\"}} {}", inner.binds.get(outcome).copied().unwrap_or(0));
         }
+        out.push_str("# HELP uw_sync_push_groups_total Transactions that applied pushes (group commits).\n# TYPE uw_sync_push_groups_total counter\n");
+        let _ = writeln!(out, "uw_sync_push_groups_total {}", inner.push_groups);
+        out.push_str("# HELP uw_sync_grouped_pushes_total Pushes applied by group commits; divided by the groups, the mean group size.\n# TYPE uw_sync_grouped_pushes_total counter\n");
+        let _ = writeln!(out, "uw_sync_grouped_pushes_total {}", inner.grouped_pushes);
         out.push_str("# HELP uw_audit_log_entries Entries in the audit log.\n# TYPE uw_audit_log_entries gauge\n");
         let _ = writeln!(out, "uw_audit_log_entries {}", self.log_size.load(Ordering::Relaxed));
         out

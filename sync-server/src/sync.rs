@@ -1,11 +1,20 @@
-//! Push and pull. Each pushed operation is applied in its own transaction,
-//! together with its audit entry and its recorded answer, so a crash at any
-//! point leaves it applied once or not at all, and a replay gets the first
-//! answer again.
+//! Push and pull.
+//!
+//! Pushes commit in groups: a push joins a queue, and whichever push holds
+//! the queue's leadership applies every queued push in one database
+//! transaction, each inside its own savepoint, then commits once. One commit
+//! (one fsync, one turn of the log-head lock) then serves many devices,
+//! where the cost of a commit used to be paid per operation. A crash at any
+//! point still leaves each operation applied once or not at all, because
+//! an operation, its audit entry and its recorded answer commit together;
+//! a replay gets the first answer again.
+
+use std::sync::Arc;
 
 use axum::http::StatusCode;
 use rust_decimal::Decimal;
 use time::OffsetDateTime;
+use tokio::sync::oneshot;
 use uw_protocol::{
     BindRequestedPayload, Change, ChangeBody, OpResult, Outcome, PullResponse, PushOp, PushRequest, PushResponse, QuoteRatedPayload, Role,
     ServerResult, WaitResponse,
@@ -21,12 +30,16 @@ use crate::AppState;
 
 /// The most operations one push may carry.
 pub const MAX_PUSH_OPERATIONS: usize = 500;
+/// The most operations one group commit applies (it takes at least one push,
+/// whatever its size).
+pub const MAX_GROUP_OPERATIONS: usize = 1000;
 /// The most changes one pull returns.
 pub const MAX_PULL_CHANGES: u64 = 500;
 /// How many quote numbers a device gets at enrollment.
 pub const QUOTE_NUMBER_BLOCK: u32 = 1000;
 
-/// Handles a push: one transaction per operation, answers in order.
+/// Handles a push: checks what needs no database, then waits for its group
+/// commit. Answers in order.
 pub async fn push(state: &AppState, caller: &Caller, request: PushRequest, request_id: &str) -> Result<PushResponse, ApiError> {
     caller.require(&[Role::Agent, Role::Underwriter])?;
     let device_id = caller.device()?.to_owned();
@@ -37,30 +50,204 @@ pub async fn push(state: &AppState, caller: &Caller, request: PushRequest, reque
             format!("a push carries at most {MAX_PUSH_OPERATIONS} operations; send the rest in the next push"),
         ));
     }
-    let public_key = {
+    let (public_key, last_seq) = {
         let mut tx = state.storage.begin(TxMode::Read).await?;
-        let row = tx.fetch_one("SELECT public_key FROM device WHERE device_id = $1", args![device_id.as_str()]).await?;
-        ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?
+        let row = tx.fetch_one("SELECT public_key, last_seq FROM device WHERE device_id = $1", args![device_id.as_str()]).await?;
+        (ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?, row.int(1)?)
     };
-    let mut results = Vec::with_capacity(request.operations.len());
+    // Signatures are checked here, outside the commit group, and each
+    // verdict is used when the operation's turn comes. A sequence number
+    // the device has consumed already is a replay, answered from the record
+    // whatever its signature, so it is not checked (sequence numbers only
+    // grow, so it is still consumed then).
+    let consumed = u64::try_from(last_seq).map_err(ApiError::internal)?;
+    let operations = request
+        .operations
+        .into_iter()
+        .map(|op| {
+            let signature = (op.seq > consumed).then(|| check_signature(&public_key, &op));
+            Checked { op, signature, public_key }
+        })
+        .collect();
+    let job = Job { caller: caller.clone(), device_id, operations, request_id: request_id.to_owned() };
+    let results = state.pushes.submit(state, job).await?;
+    Ok(PushResponse { results })
+}
+
+/// The operation's 64-byte signature, or why it does not verify.
+fn check_signature(public_key: &ed25519_dalek::VerifyingKey, op: &PushOp) -> Result<[u8; 64], String> {
+    uw_protocol::verify_operation(public_key, op).map_err(|e| format!("operation {}: {e}", op.seq))?;
+    hex::decode(&op.signature)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("operation {}: the signature is not 64 bytes", op.seq))
+}
+
+/// One push waiting for its group commit.
+struct Job {
+    caller: Caller,
+    device_id: String,
+    operations: Vec<Checked>,
+    request_id: String,
+}
+
+/// An operation and the verdict on its signature, when it was checked.
+struct Checked {
+    op: PushOp,
+    signature: Option<Result<[u8; 64], String>>,
+    public_key: ed25519_dalek::VerifyingKey,
+}
+
+type Answer = Result<Vec<OpResult>, ApiError>;
+
+/// Pushes waiting to be applied, and who applies them.
+#[derive(Debug, Default)]
+pub struct PushQueue {
+    waiting: std::sync::Mutex<Vec<(Job, oneshot::Sender<Answer>)>>,
+    leader: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("device_id", &self.device_id).field("operations", &self.operations.len()).finish_non_exhaustive()
+    }
+}
+
+impl PushQueue {
+    /// Queues `job` and waits for its answer. The push that takes the
+    /// leadership applies everything queued by then: its own job, unless an
+    /// earlier leader already took it.
+    async fn submit(&self, state: &AppState, job: Job) -> Answer {
+        let (reply, answer) = oneshot::channel();
+        self.lock_waiting().push((job, reply));
+        let leader = self.leader.clone().lock_owned().await;
+        let group = self.take_group();
+        if group.is_empty() {
+            drop(leader);
+        } else {
+            let state = state.clone();
+            // A task of its own: the group holds other devices' pushes, so
+            // it must finish even if this request's client goes away.
+            tokio::spawn(async move {
+                apply_group(&state, group).await;
+                drop(leader);
+            });
+        }
+        answer.await.map_err(|_| ApiError::internal("a push's group commit ended without answering it"))?
+    }
+
+    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, Vec<(Job, oneshot::Sender<Answer>)>> {
+        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The oldest waiting pushes, up to [`MAX_GROUP_OPERATIONS`] operations.
+    fn take_group(&self) -> Vec<(Job, oneshot::Sender<Answer>)> {
+        let mut waiting = self.lock_waiting();
+        let mut operations = 0;
+        let mut n = 0;
+        for (job, _) in waiting.iter() {
+            if n > 0 && operations + job.operations.len() > MAX_GROUP_OPERATIONS {
+                break;
+            }
+            operations += job.operations.len();
+            n += 1;
+        }
+        waiting.drain(..n).collect()
+    }
+}
+
+/// Applies a group of pushes in one transaction, each in a savepoint: a push
+/// that fails (a revoked device, a database error) is rolled back alone and
+/// answered with its error; the others commit.
+async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
+    let first_request = group.first().map_or("", |(job, _)| job.request_id.as_str());
+    let mut m = match Mutation::begin(state.storage.as_ref(), first_request).await {
+        Ok(m) => m,
+        Err(e) => {
+            let detail = e.to_string();
+            for (_, reply) in group {
+                let _ = reply.send(Err(ApiError::internal(&detail)));
+            }
+            return;
+        }
+    };
+    let mut answers = Vec::with_capacity(group.len());
+    let mut broken = None;
+    for (job, _) in &group {
+        if broken.is_some() {
+            answers.push(Err(ApiError::internal("an earlier push in the same commit group failed")));
+            continue;
+        }
+        m.request_id.clone_from(&job.request_id);
+        let answer = match m.savepoint().await {
+            Ok(savepoint) => {
+                let answer = apply_job(state, &mut m, job).await;
+                let ended = if answer.is_ok() { m.release(savepoint).await } else { m.rollback_to(savepoint).await };
+                if let Err(e) = ended {
+                    broken = Some(e.to_string());
+                }
+                answer
+            }
+            Err(e) => {
+                broken = Some(e.to_string());
+                Err(ApiError::internal(e))
+            }
+        };
+        answers.push(answer);
+    }
+    let committed = match broken {
+        Some(detail) => Err(detail),
+        None => m.commit().await.map_err(|e| e.to_string()),
+    };
+    state.metrics.push_group(group.len());
+    let mut grew = false;
+    for ((job, reply), answer) in group.into_iter().zip(answers) {
+        let answer = match (&committed, answer) {
+            (Err(detail), Ok(_)) => Err(ApiError::internal(detail)),
+            (_, answer) => answer,
+        };
+        if let Ok(results) = &answer {
+            grew |= !results.is_empty();
+            for (checked, result) in job.operations.iter().zip(results) {
+                state.metrics.sync_operation(result.outcome.name());
+                if checked.op.kind == "quote.bind_requested" {
+                    state.metrics.bind(match &result.outcome {
+                        Outcome::Accepted { .. } => "issued",
+                        Outcome::Conflict { .. } => "conflict",
+                        _ => "rejected",
+                    });
+                }
+            }
+        }
+        // The client may have gone; its answer is then only in the database.
+        let _ = reply.send(answer);
+    }
+    if grew {
+        state.log_grew();
+    }
+}
+
+/// Applies one push's operations in order.
+async fn apply_job(state: &AppState, m: &mut Mutation, job: &Job) -> Answer {
+    let mut results = Vec::with_capacity(job.operations.len());
     // After a gap nothing more is applied: the device must resend from the
     // expected sequence.
     let mut gap: Option<u64> = None;
-    for op in &request.operations {
+    for checked in &job.operations {
+        let op = &checked.op;
         let outcome = match gap {
             Some(expected) => gap_outcome(op.seq, expected),
-            None => match apply_op(state, caller, &device_id, &public_key, op, request_id).await? {
-                Answer::Done(outcome) => outcome,
-                Answer::Gap { expected } => {
+            None => match apply_op(state, m, &job.caller, &job.device_id, checked).await? {
+                Applies::Done(outcome) => outcome,
+                Applies::Gap { expected } => {
                     gap = Some(expected);
                     gap_outcome(op.seq, expected)
                 }
             },
         };
-        state.metrics.sync_operation(outcome.name());
         results.push(OpResult { seq: op.seq, op_id: op.op_id.clone(), outcome });
     }
-    Ok(PushResponse { results })
+    Ok(results)
 }
 
 fn gap_outcome(seq: u64, expected: u64) -> Outcome {
@@ -71,7 +258,7 @@ fn gap_outcome(seq: u64, expected: u64) -> Outcome {
 }
 
 /// What became of one operation: an outcome, or a gap before it.
-enum Answer {
+enum Applies {
     Done(Outcome),
     Gap { expected: u64 },
 }
@@ -80,16 +267,9 @@ fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
     Outcome::Rejected { code: code.to_owned(), reason: reason.into() }
 }
 
-/// Applies one operation in its own transaction.
-async fn apply_op(
-    state: &AppState,
-    caller: &Caller,
-    device_id: &str,
-    public_key: &ed25519_dalek::VerifyingKey,
-    op: &PushOp,
-    request_id: &str,
-) -> Result<Answer, ApiError> {
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+/// Applies one operation inside the group's transaction.
+async fn apply_op(state: &AppState, m: &mut Mutation, caller: &Caller, device_id: &str, checked: &Checked) -> Result<Applies, ApiError> {
+    let op = &checked.op;
     let device = m.tx.fetch_one("SELECT last_seq, revoked_at FROM device WHERE device_id = $1", args![device_id]).await?;
     if device.opt_int(1)?.is_some() {
         return Err(ApiError::unauthorized(
@@ -106,12 +286,12 @@ async fn apply_op(
     {
         if row.bytes(0)? == digest {
             let first: Outcome = serde_json::from_str(&row.text(1)?).map_err(ApiError::internal)?;
-            return Ok(Answer::Done(match first {
+            return Ok(Applies::Done(match first {
                 Outcome::Accepted { result } => Outcome::Duplicate { result },
                 other => other,
             }));
         }
-        return Ok(Answer::Done(rejected(
+        return Ok(Applies::Done(rejected(
             "sync.sequence_reused",
             format!(
                 "sequence {} was already used by operation {} with different content; nothing was applied. The device's outbox is inconsistent with what it sent before: contact support",
@@ -122,10 +302,10 @@ async fn apply_op(
     }
     let expected = last_seq + 1;
     if op.seq > expected {
-        return Ok(Answer::Gap { expected });
+        return Ok(Applies::Gap { expected });
     }
     if op.seq < expected || op.seq == 0 {
-        return Ok(Answer::Done(rejected(
+        return Ok(Applies::Done(rejected(
             "sync.sequence_reused",
             format!("sequence {} was consumed before; the next expected is {expected}", op.seq),
         )));
@@ -133,13 +313,14 @@ async fn apply_op(
     // An unsigned or badly signed operation is not recorded: it did not come
     // from the device, and recording it would let a stolen token burn the
     // device's sequence numbers.
-    if let Err(e) = uw_protocol::verify_operation(public_key, op) {
-        return Ok(Answer::Done(rejected("sync.bad_signature", format!("operation {}: {e}", op.seq))));
-    }
-    let signature: [u8; 64] = hex::decode(&op.signature)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| ApiError::internal("verified signature is not 64 bytes"))?;
+    let verdict = match &checked.signature {
+        Some(verdict) => verdict.clone(),
+        None => check_signature(&checked.public_key, op),
+    };
+    let signature = match verdict {
+        Ok(signature) => signature,
+        Err(reason) => return Ok(Applies::Done(rejected("sync.bad_signature", reason))),
+    };
     let applied = if op.op_id.len() != 32 || !op.op_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Applied::rejected(&op.kind, rejected("sync.bad_payload", "op_id: expected 32 hexadecimal digits"))
     } else if uw_ledger::AuditEntry::validate_time(&op.created_at).is_err() {
@@ -149,8 +330,8 @@ async fn apply_op(
         )
     } else {
         match op.kind.as_str() {
-            "quote.rated" => quote_rated(state, &mut m, caller, device_id, &op.payload).await?,
-            "quote.bind_requested" => bind_requested(state, &mut m, caller, &op.payload).await?,
+            "quote.rated" => quote_rated(state, m, caller, device_id, &op.payload).await?,
+            "quote.bind_requested" => bind_requested(state, m, caller, &op.payload).await?,
             "quote.saved" => Applied {
                 outcome: Outcome::Accepted { result: ServerResult::Recorded },
                 action: "quote.saved".into(),
@@ -181,16 +362,7 @@ async fn apply_op(
     if let Some((user, body)) = &applied.change {
         m.publish(index, user.as_deref(), body).await?;
     }
-    m.commit().await?;
-    if op.kind == "quote.bind_requested" {
-        state.metrics.bind(match &applied.outcome {
-            Outcome::Accepted { .. } => "issued",
-            Outcome::Conflict { .. } => "conflict",
-            _ => "rejected",
-        });
-    }
-    state.log_grew();
-    Ok(Answer::Done(applied.outcome))
+    Ok(Applies::Done(applied.outcome))
 }
 
 /// What applying an operation did.

@@ -122,9 +122,10 @@ impl Laptop {
     }
 }
 
-/// The device signatures in the audit log, from the auditor's export.
-pub async fn device_signatures(api: &ApiClient, auditor_password: &str) -> Vec<[u8; 64]> {
-    let auditor = api.login("auditor", auditor_password).await;
+/// The device signatures in the audit log, from the export of `auditor`
+/// (username, password); asserts none appears twice.
+pub async fn device_signatures(api: &ApiClient, auditor: (&str, &str)) -> Vec<[u8; 64]> {
+    let auditor = api.login(auditor.0, auditor.1).await;
     let (_, keys) = auditor.get("/v1/audit/keys").await;
     let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
         .as_array()

@@ -373,6 +373,98 @@ async fn postgres_story() {
     story("postgres").await;
 }
 
+/// Concurrent pushes share group commits. A push that fails inside the
+/// group's transaction (an op id reused under a new sequence number: a
+/// unique-key failure, which on PostgreSQL aborts the transaction) is rolled
+/// back alone, answered with its error, and every other push in the group
+/// commits, each operation logged once.
+async fn group_commit(engine: &str) {
+    const DEVICES: usize = 12;
+    const ROUNDS: usize = 6;
+    let server = TestServer::start(engine).await;
+    let mut devices = Vec::new();
+    for i in 0..DEVICES {
+        devices.push(enroll(&server, if i % 2 == 0 { "agent1" } else { "agent2" }).await.0);
+    }
+    let template = rated_payload("QUOT-2026-000001", 1, &example("01-clean-standard.json"));
+    let payload = |number: String| {
+        let mut p = template.clone();
+        p["quote_number"] = Value::String(number);
+        p
+    };
+    let mut bad = enroll(&server, "agent1").await.0;
+    let number = bad.quote_number();
+    let first = bad.op("quote.rated", &payload(number));
+    let first_id = first["op_id"].as_str().expect("op_id").to_owned();
+    let mut accepted: Vec<String> = vec![first["signature"].as_str().expect("signature").to_owned()];
+    assert_eq!(bad.push(&[first]).await[0]["outcome"], "accepted");
+
+    let mut refused_quotes = Vec::new();
+    for _ in 0..ROUNDS {
+        let refused = payload(bad.quote_number());
+        let body = refused.to_string();
+        refused_quotes.push(refused);
+        let reused = bad.signed(2, &first_id, "quote.rated", &body);
+        let mut pushes = Vec::new();
+        for device in &mut devices {
+            let number = device.quote_number();
+            let op = device.op("quote.rated", &payload(number));
+            accepted.push(op["signature"].as_str().expect("signature").to_owned());
+            let client = device.client.clone();
+            pushes.push(tokio::spawn(async move { client.post("/v1/sync/push", &json!({ "operations": [op] })).await }));
+        }
+        let client = bad.client.clone();
+        let bad_push = tokio::spawn(async move { client.post("/v1/sync/push", &json!({ "operations": [reused] })).await });
+        for push in pushes {
+            let (status, body) = push.await.expect("push task");
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["results"][0]["outcome"], "accepted", "{body}");
+        }
+        let (status, body) = bad_push.await.expect("push task");
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("sync.op_id_reused")), "{body}");
+    }
+    // The failed pushes consumed nothing: sequence 2 is still the next.
+    let body = payload(bad.quote_number()).to_string();
+    let retry = bad.signed(2, &format!("{:032x}", 0xfeed_u64), "quote.rated", &body);
+    accepted.push(retry["signature"].as_str().expect("signature").to_owned());
+    assert_eq!(bad.push(&[retry]).await[0]["outcome"], "accepted");
+    bad.next_seq = 3;
+    // Nor did they leave anything behind: the server never heard of their quotes.
+    for refused in &refused_quotes {
+        let bind = bad.op("quote.bind_requested", &bind_payload(refused));
+        accepted.push(bind["signature"].as_str().expect("signature").to_owned());
+        let results = bad.push(&[bind]).await;
+        assert_eq!(results[0]["code"], "bind.unknown_quote", "{results:?}");
+    }
+
+    // Pushes did share transactions (the test proves isolation only if so).
+    let metrics = server.state.metrics.render();
+    let counter =
+        |name: &str| -> u64 { metrics.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).and_then(|v| v.parse().ok()).expect(name) };
+    let (groups, grouped) = (counter("uw_sync_push_groups_total"), counter("uw_sync_grouped_pushes_total"));
+    // The first push, the retry, each round's pushes, and the binds.
+    assert_eq!(grouped, 2 + (DEVICES as u64 + 2) * ROUNDS as u64, "every push went through a group");
+    assert!(groups < grouped, "no two pushes shared a transaction: {groups} groups for {grouped} pushes");
+
+    // Every accepted operation is in the log once; the failed ones are not.
+    let logged = uw_system_tests::system::device_signatures(&server.client(None), ("auditor1", PASSWORD)).await;
+    let mut logged: Vec<String> = logged.iter().map(hex::encode).collect();
+    logged.sort_unstable();
+    accepted.sort_unstable();
+    assert_eq!(logged, accepted);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_sqlite() {
+    group_commit("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_postgres() {
+    group_commit("postgres").await;
+}
+
 /// One cell of the matrix: method, path, body, the roles allowed, and
 /// whether a device token is required.
 type Cell<'a> = (reqwest::Method, &'a str, Option<Value>, &'a [Role], bool);

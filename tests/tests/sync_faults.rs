@@ -4,12 +4,22 @@
 //! under a unique number, and the audit log is one tree with no gap or fork:
 //! `uw audit verify` accepts the auditor's export and proves it consistent
 //! with checkpoints signed between the crashes.
+//!
+//! Half the kills land at a random moment; the other half land the moment
+//! the server's answer to a push reaches the proxy between the laptop and
+//! the server, before the laptop sees it: the server has committed and the
+//! device does not know. A push commits once (a group commit), so a random
+//! moment would rarely fall in that window.
 
 #[path = "../../crates/workstation/tests/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeSet;
+use std::io::{Read as _, Write as _};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::good_driver;
@@ -43,12 +53,82 @@ impl Rng {
     }
 }
 
+/// A TCP proxy in front of the server. Armed with the server's process id,
+/// it kills the server with SIGKILL when the first bytes of an answer to a
+/// push arrive, and closes the laptop's connection without forwarding them.
+struct Proxy {
+    url: String,
+    armed: Arc<Mutex<Option<String>>>,
+}
+
+impl Proxy {
+    fn start(upstream: &str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let url = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let armed = Arc::new(Mutex::new(None));
+        let (upstream, shared) = (upstream.to_owned(), armed.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (upstream, armed) = (upstream.clone(), shared.clone());
+                std::thread::spawn(move || relay(client, &upstream, &armed));
+            }
+        });
+        Self { url, armed }
+    }
+
+    /// Kills `pid` at the next answer to a push.
+    fn arm(&self, pid: &str) {
+        *self.armed.lock().expect("proxy lock") = Some(pid.to_owned());
+    }
+
+    /// Whether an armed kill is still waiting (and disarms it).
+    fn disarm(&self) -> bool {
+        self.armed.lock().expect("proxy lock").take().is_some()
+    }
+}
+
+fn relay(client: TcpStream, upstream: &str, armed: &Mutex<Option<String>>) {
+    // With the server down, the laptop sees its connection closed.
+    let Ok(server) = TcpStream::connect(upstream) else { return };
+    let pushing = Arc::new(AtomicBool::new(false));
+    let (mut from_client, mut to_server) = (client.try_clone().expect("clone"), server.try_clone().expect("clone"));
+    let saw_push = pushing.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n @ 1..) = from_client.read(&mut buf) {
+            if buf[..n].starts_with(b"POST /v1/sync/push ") {
+                saw_push.store(true, Ordering::SeqCst);
+            }
+            if to_server.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+        let _ = to_server.shutdown(Shutdown::Write);
+    });
+    let (mut from_server, mut to_client) = (server, client);
+    let mut buf = [0u8; 65536];
+    while let Ok(n @ 1..) = from_server.read(&mut buf) {
+        if pushing.swap(false, Ordering::SeqCst) {
+            if let Some(pid) = armed.lock().expect("proxy lock").take() {
+                Command::new("kill").args(["-KILL", &pid]).status().expect("run kill");
+                let _ = to_client.shutdown(Shutdown::Both);
+                return;
+            }
+        }
+        if to_client.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to_client.shutdown(Shutdown::Write);
+}
+
 fn sigkill_story(database_args: &[&str]) {
     let org = Org::create(database_args);
     let dirs = tempfile::tempdir().expect("tempdir");
     let mut laptop = Laptop::open(&dirs.path().join("laptop"));
     let server = org.start();
-    laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+    let proxy = Proxy::start(&org.listen);
+    laptop.ws.enroll(&proxy.url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
     drop(server);
 
     let mut rng = Rng::seeded();
@@ -75,13 +155,21 @@ fn sigkill_story(database_args: &[&str]) {
         }
         let server = org.start();
         let pid = server.pid().to_string();
-        let delay = Duration::from_millis(rng.below(250));
-        let killer = std::thread::spawn(move || {
-            std::thread::sleep(delay);
-            Command::new("kill").args(["-KILL", &pid]).status().expect("run kill")
-        });
-        let pushed = laptop.ws.push(now());
-        assert!(killer.join().expect("killer").success());
+        let pushed = if rounds % 2 == 0 {
+            proxy.arm(&pid);
+            let pushed = laptop.ws.push(now());
+            assert!(!proxy.disarm(), "a push reached the server and was answered");
+            pushed
+        } else {
+            let delay = Duration::from_millis(rng.below(250));
+            let killer = std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                Command::new("kill").args(["-KILL", &pid]).status().expect("run kill")
+            });
+            let pushed = laptop.ws.push(now());
+            assert!(killer.join().expect("killer").success());
+            pushed
+        };
         let status = server.kill();
         assert!(!status.success(), "the server died of SIGKILL: {status:?}");
         match pushed {
@@ -134,7 +222,8 @@ fn sigkill_story(database_args: &[&str]) {
         // Every operation in the outbox is in the audit log exactly once.
         let outbox: BTreeSet<Vec<u8>> =
             laptop.ws.store().outbox().expect("outbox").iter().map(|e| hex::decode(&e.signature).expect("hex signature")).collect();
-        let logged: BTreeSet<Vec<u8>> = device_signatures(&api, org.demo.password("auditor")).await.iter().map(|s| s.to_vec()).collect();
+        let logged: BTreeSet<Vec<u8>> =
+            device_signatures(&api, ("auditor", org.demo.password("auditor"))).await.iter().map(|s| s.to_vec()).collect();
         assert_eq!(outbox.len(), rated.len() + 2 * bound.len(), "one rating per quote and one bind request per bind");
         assert_eq!(logged, outbox, "the log holds exactly the device's operations");
 

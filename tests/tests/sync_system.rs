@@ -128,7 +128,7 @@ fn story(database_args: &[&str]) {
     // The audit log holds every accepted operation once, signed by its device.
     let pushed: usize =
         [&a, &b].iter().map(|l| l.ws.store().outbox().expect("outbox").iter().filter(|e| e.sent_at.is_some()).count()).sum();
-    let signatures = rt.block_on(device_signatures(&api, org.demo.password("auditor")));
+    let signatures = rt.block_on(device_signatures(&api, ("auditor", org.demo.password("auditor"))));
     assert_eq!(signatures.len(), pushed, "one audit entry per delivered operation");
     drop(server);
 }

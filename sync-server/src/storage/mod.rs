@@ -213,31 +213,6 @@ impl dyn Tx + '_ {
     }
 }
 
-/// The [`Tx`] implementation both engines share: each engine module defines
-/// `bind` (parameters onto a query) and `decode` (a row into [`SqlRow`]) for
-/// its own driver types, and the transaction is a newtype over sqlx's.
-macro_rules! impl_tx {
-    ($tx:ident) => {
-        #[async_trait::async_trait]
-        impl Tx for $tx {
-            async fn execute(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<u64, StorageError> {
-                let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
-                Ok(done.rows_affected())
-            }
-
-            async fn fetch(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
-                let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
-                rows.iter().map(decode).collect::<Result<_, _>>().map_err(|e| query_error(sql, e))
-            }
-
-            async fn commit(self: Box<Self>) -> Result<(), StorageError> {
-                self.0.commit().await.map_err(|e| query_error("COMMIT", e))
-            }
-        }
-    };
-}
-use impl_tx;
-
 /// Which database to open.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseTarget {
@@ -308,7 +283,7 @@ pub enum StorageError {
     BadUrl(String),
     /// The database refused the connection or does not exist.
     #[error("cannot connect to {target}: {source}")]
-    Connect { target: String, source: sqlx::Error },
+    Connect { target: String, source: Box<dyn std::error::Error + Send + Sync> },
     /// A migration failed.
     #[error("migrating {target} failed: {source}")]
     Migrate { target: String, source: sqlx::migrate::MigrateError },
@@ -320,7 +295,7 @@ pub enum StorageError {
     Constraint { message: String },
     /// A query failed.
     #[error("query `{sql}` failed: {source}")]
-    Query { sql: String, source: sqlx::Error },
+    Query { sql: String, source: Box<dyn std::error::Error + Send + Sync> },
     /// A column did not hold what the code expected: the schema and the code disagree.
     #[error("column {column} is not {expected}")]
     Decode { column: usize, expected: &'static str },
@@ -347,7 +322,7 @@ pub(crate) fn excerpt(sql: &str) -> String {
     }
 }
 
-/// Maps a driver error, turning constraint violations into their own variants.
+/// Maps a sqlx (PostgreSQL) error, turning constraint violations into their own variants.
 pub(crate) fn query_error(sql: &str, error: sqlx::Error) -> StorageError {
     if let sqlx::Error::Database(db) = &error {
         if db.is_unique_violation() {
@@ -357,5 +332,5 @@ pub(crate) fn query_error(sql: &str, error: sqlx::Error) -> StorageError {
             return StorageError::Constraint { message: db.message().to_owned() };
         }
     }
-    StorageError::Query { sql: excerpt(sql), source: error }
+    StorageError::Query { sql: excerpt(sql), source: error.into() }
 }

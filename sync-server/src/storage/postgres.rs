@@ -28,7 +28,7 @@ impl PostgresStorage {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
-            .map_err(|source| StorageError::Connect { target: redacted.to_owned(), source })?;
+            .map_err(|source| StorageError::Connect { target: redacted.to_owned(), source: source.into() })?;
         MIGRATIONS.run(&pool).await.map_err(|source| StorageError::Migrate { target: redacted.to_owned(), source })?;
         Ok(Self { pool })
     }
@@ -99,4 +99,19 @@ fn decode(row: &PgRow) -> Result<SqlRow, sqlx::Error> {
     Ok(SqlRow::new(values))
 }
 
-super::impl_tx!(PostgresTx);
+#[async_trait::async_trait]
+impl Tx for PostgresTx {
+    async fn execute(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<u64, StorageError> {
+        let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
+        Ok(done.rows_affected())
+    }
+
+    async fn fetch(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
+        let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
+        rows.iter().map(decode).collect::<Result<_, _>>().map_err(|e| query_error(sql, e))
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StorageError> {
+        self.0.commit().await.map_err(|e| query_error("COMMIT", e))
+    }
+}

@@ -7,9 +7,15 @@
 //!
 //! `push` enrolls one device per client (each with its own key, token and
 //! quote-number block), then every client pushes signed `quote.rated`
-//! operations as fast as the server answers, `--batch` per request, for
-//! `--seconds`. It prints operations per second and the request latency's
-//! p50, p99 and maximum. The server re-rates every operation.
+//! operations, `--batch` per request, for `--seconds`. Without `--rate`
+//! each client pushes again as soon as it has its answer (a closed loop: it
+//! measures the most the server can do, and latency is then the queue, by
+//! Little's law clients ÷ throughput). With `--rate R` the clients together
+//! offer R operations a second, each on its own schedule (an open loop, as
+//! devices behave), and a request's latency counts from when it was due,
+//! so a server that falls behind is not flattered by clients that wait for
+//! it. It prints operations per second and the request latency's p50, p99
+//! and maximum. The server re-rates every operation.
 //!
 //! `hold` keeps `--connections` long polls (`GET /v1/sync/wait`) open at
 //! once, re-polling as each answers, while a probe measures `/v1/me`
@@ -58,6 +64,10 @@ enum Command {
         /// Operations per push request.
         #[arg(long, default_value_t = 1)]
         batch: usize,
+        /// Operations a second that all clients together offer; without it,
+        /// each client pushes again as soon as it is answered.
+        #[arg(long)]
+        rate: Option<f64>,
     },
     /// Long polls held open at once.
     Hold {
@@ -76,7 +86,9 @@ async fn main() -> Result<(), String> {
     let args = Args::parse();
     let api = ApiClient::new(&args.server, None);
     match args.command {
-        Command::Push { clients, seconds, batch } => push(&api, &args.username, &args.password, clients, seconds, batch).await,
+        Command::Push { clients, seconds, batch, rate } => {
+            push(&api, &args.username, &args.password, Load { clients, seconds, batch, rate }).await
+        }
         Command::Hold { connections, seconds, server_pid } => {
             hold(&api, &args.username, &args.password, connections, seconds, server_pid).await
         }
@@ -91,7 +103,20 @@ fn percentiles(samples: &mut [u64]) -> (f64, f64, f64) {
     (ms(at(50)), ms(at(99)), ms(samples.last().copied().unwrap_or(0)))
 }
 
-async fn push(api: &ApiClient, username: &str, password: &str, clients: usize, seconds: u64, batch: usize) -> Result<(), String> {
+/// The shape of a push run.
+#[derive(Debug, Clone, Copy)]
+struct Load {
+    clients: usize,
+    seconds: u64,
+    batch: usize,
+    rate: Option<f64>,
+}
+
+async fn push(api: &ApiClient, username: &str, password: &str, load: Load) -> Result<(), String> {
+    let Load { clients, seconds, batch, rate } = load;
+    if rate.is_some_and(|r| !(r.is_finite() && r > 0.0)) {
+        return Err("--rate: expected a positive number of operations a second".into());
+    }
     let started = Instant::now();
     let enrolling = Arc::new(tokio::sync::Semaphore::new(8));
     let mut enrollments = Vec::new();
@@ -116,12 +141,19 @@ async fn push(api: &ApiClient, username: &str, password: &str, clients: usize, s
     let failures = Arc::new(AtomicU64::new(0));
     let began = Instant::now();
     let mut tasks = Vec::new();
-    for mut device in devices {
+    // Open loop: each client's requests are due every `interval`, the
+    // clients' schedules spread evenly over one interval.
+    let interval = rate.map(|r| Duration::from_secs_f64(clients as f64 * batch as f64 / r));
+    for (i, mut device) in devices.into_iter().enumerate() {
         let (template, ops, failures) = (template.clone(), ops.clone(), failures.clone());
+        let mut due = interval.map(|every| began + every.mul_f64(i as f64 / clients as f64));
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let last = device.block_first + 999;
-            while Instant::now() < deadline && device.next_quote + batch as u64 - 1 <= last {
+            while due.unwrap_or_else(Instant::now) < deadline && device.next_quote + batch as u64 - 1 <= last {
+                if let Some(at) = due {
+                    tokio::time::sleep_until(at.into()).await;
+                }
                 let batch_ops: Vec<Value> = (0..batch)
                     .map(|_| {
                         let mut payload = template.clone();
@@ -129,7 +161,10 @@ async fn push(api: &ApiClient, username: &str, password: &str, clients: usize, s
                         device.op("quote.rated", &payload)
                     })
                     .collect();
-                let sent = Instant::now();
+                let sent = due.unwrap_or_else(Instant::now);
+                if let (Some(at), Some(every)) = (due.as_mut(), interval) {
+                    *at += every;
+                }
                 let answer = device
                     .client
                     .try_send(reqwest::Method::POST, "/v1/sync/push", Some(&serde_json::json!({ "operations": batch_ops })))
@@ -158,7 +193,8 @@ async fn push(api: &ApiClient, username: &str, password: &str, clients: usize, s
     let (p50, p99, max) = percentiles(&mut latencies);
     let done = ops.load(Ordering::Relaxed);
     println!(
-        "push: {clients} clients, batch {batch}: {done} operations accepted in {elapsed:.1} s = {:.0} ops/s; {} requests, latency p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms; {} failed",
+        "push: {clients} clients, batch {batch}, {}: {done} operations accepted in {elapsed:.1} s = {:.0} ops/s; {} requests, latency p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms; {} failed",
+        rate.map_or_else(|| "closed loop".to_owned(), |r| format!("offered {r:.0} ops/s")),
         done as f64 / elapsed,
         latencies.len(),
         failures.load(Ordering::Relaxed)
