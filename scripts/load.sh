@@ -8,11 +8,12 @@
 #
 #   UW_LOAD_SECONDS   seconds per push run (default 30)
 #   UW_LOAD_HOLD      long polls to hold (default 10000)
+#   UW_LOAD_RATE      the open-loop runs' offered operations/s (default 2000)
 #
 # Each run creates a fresh demo organisation, starts `uw-sync-server serve`,
 # runs `uw-load push` with 100 and 999 clients (an organisation can enroll
-# at most 999 devices a year: see below) and `uw-load hold`, and
-# stops the server.
+# at most 999 devices a year: see below), each in a closed loop and in an
+# open loop at UW_LOAD_RATE, then `uw-load hold`, and stops the server.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -20,6 +21,7 @@ cd "$ROOT"
 engine="${1:?usage: load.sh sqlite | postgres URL}"
 seconds="${UW_LOAD_SECONDS:-30}"
 hold="${UW_LOAD_HOLD:-10000}"
+rate_target="${UW_LOAD_RATE:-2000}"
 
 log "building uw-sync-server and uw-load (release)"
 cargo build --release --locked -p uw-sync-server --bin uw-sync-server -p uw-system-tests --bin uw-load
@@ -68,12 +70,18 @@ case "$engine" in
 esac
 
 echo "== $engine: $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-start_server 1
-"$BIN/uw-load" --server "$url" push --clients 100 --seconds "$seconds"
-stop_server
-start_server 2
-"$BIN/uw-load" --server "$url" push --clients 999 --seconds "$seconds"
-stop_server
-start_server 3
+# Closed loop (each client pushes again when answered: the most the server
+# does), then open loop at the target rate (devices on their own schedules:
+# the latency a device sees at that load).
+run=0
+for clients in 100 999; do
+    for rate in "" "$rate_target"; do
+        run=$((run + 1))
+        start_server "$run"
+        "$BIN/uw-load" --server "$url" push --clients "$clients" --seconds "$seconds" ${rate:+--rate "$rate"}
+        stop_server
+    done
+done
+start_server hold
 "$BIN/uw-load" --server "$url" hold --connections "$hold" --seconds 60 --server-pid "$server_pid"
 stop_server

@@ -2,14 +2,14 @@
 //! file, the embedded default) and PostgreSQL (production, several replicas).
 //!
 //! The trait is deliberately small: transactions that execute SQL and fetch
-//! rows of typed values. Every query the server runs is written once, in
-//! [`crate::repo`], in the SQL both engines accept (`$1` parameters,
-//! `RETURNING`, `ON CONFLICT`); the schema differences live in the two
+//! rows of typed values. Every query the server runs is written once, next
+//! to the code that needs it, in the SQL both engines accept (`$N`
+//! parameters, `RETURNING`, `ON CONFLICT`); the schema differences live in the two
 //! migration directories under `migrations/server/`. One test story runs
 //! against both implementations.
 //!
 //! **Architecture invariant:** a write transaction's first statement locks
-//! the audit-log head row (see [`crate::repo::lock_head`]). On PostgreSQL
+//! the audit-log head row (see [`crate::audit::Mutation::begin`]). On PostgreSQL
 //! that serializes log appends across replicas; on SQLite it takes the write
 //! lock at once, so a transaction never has to upgrade a read lock.
 
@@ -175,7 +175,8 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     /// Starts a transaction. Write transactions on SQLite share one
-    /// connection, so writers queue in the pool rather than spin on locks.
+    /// connection behind a fair mutex, so writers queue in order rather than
+    /// spin on locks.
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn Tx>, StorageError>;
     /// The number of migrations applied.
     async fn schema_version(&self) -> Result<i64, StorageError>;
