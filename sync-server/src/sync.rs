@@ -66,10 +66,10 @@ pub async fn push(state: &AppState, caller: &Caller, request: PushRequest, reque
         .into_iter()
         .map(|op| {
             let signature = (op.seq > consumed).then(|| check_signature(&public_key, &op));
-            Checked { op, signature, public_key }
+            Checked { op, signature }
         })
         .collect();
-    let job = Job { caller: caller.clone(), device_id, operations, request_id: request_id.to_owned() };
+    let job = Job { caller: caller.clone(), device_id, public_key, operations, request_id: request_id.to_owned() };
     let results = state.pushes.submit(state, job).await?;
     Ok(PushResponse { results })
 }
@@ -87,6 +87,7 @@ fn check_signature(public_key: &ed25519_dalek::VerifyingKey, op: &PushOp) -> Res
 struct Job {
     caller: Caller,
     device_id: String,
+    public_key: ed25519_dalek::VerifyingKey,
     operations: Vec<Checked>,
     request_id: String,
 }
@@ -95,7 +96,6 @@ struct Job {
 struct Checked {
     op: PushOp,
     signature: Option<Result<[u8; 64], String>>,
-    public_key: ed25519_dalek::VerifyingKey,
 }
 
 type Answer = Result<Vec<OpResult>, ApiError>;
@@ -237,7 +237,7 @@ async fn apply_job(state: &AppState, m: &mut Mutation, job: &Job) -> Answer {
         let op = &checked.op;
         let outcome = match gap {
             Some(expected) => gap_outcome(op.seq, expected),
-            None => match apply_op(state, m, &job.caller, &job.device_id, checked).await? {
+            None => match apply_op(state, m, job, checked).await? {
                 Applies::Done(outcome) => outcome,
                 Applies::Gap { expected } => {
                     gap = Some(expected);
@@ -268,7 +268,8 @@ fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
 }
 
 /// Applies one operation inside the group's transaction.
-async fn apply_op(state: &AppState, m: &mut Mutation, caller: &Caller, device_id: &str, checked: &Checked) -> Result<Applies, ApiError> {
+async fn apply_op(state: &AppState, m: &mut Mutation, job: &Job, checked: &Checked) -> Result<Applies, ApiError> {
+    let (caller, device_id) = (&job.caller, job.device_id.as_str());
     let op = &checked.op;
     let device = m.tx.fetch_one("SELECT last_seq, revoked_at FROM device WHERE device_id = $1", args![device_id]).await?;
     if device.opt_int(1)?.is_some() {
@@ -315,7 +316,7 @@ async fn apply_op(state: &AppState, m: &mut Mutation, caller: &Caller, device_id
     // device's sequence numbers.
     let verdict = match &checked.signature {
         Some(verdict) => verdict.clone(),
-        None => check_signature(&checked.public_key, op),
+        None => check_signature(&job.public_key, op),
     };
     let signature = match verdict {
         Ok(signature) => signature,

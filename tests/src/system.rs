@@ -122,17 +122,23 @@ impl Laptop {
     }
 }
 
-/// The device signatures in the audit log, from the export of `auditor`
-/// (username, password); asserts none appears twice.
-pub async fn device_signatures(api: &ApiClient, auditor: (&str, &str)) -> Vec<[u8; 64]> {
-    let auditor = api.login(auditor.0, auditor.1).await;
+/// The server's checkpoint verifier keys, as `auditor` (a logged-in
+/// auditor's client) reads them.
+pub async fn verifier_keys(auditor: &ApiClient) -> Vec<uw_ledger::NoteVerifier> {
     let (_, keys) = auditor.get("/v1/audit/keys").await;
-    let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
+    keys["verifier_keys"]
         .as_array()
         .expect("keys")
         .iter()
         .map(|k| uw_ledger::NoteVerifier::parse(k.as_str().expect("text")).expect("verifier"))
-        .collect();
+        .collect()
+}
+
+/// The device signatures in the audit log, from the export of `auditor`
+/// (username, password); asserts none appears twice.
+pub async fn device_signatures(api: &ApiClient, auditor: (&str, &str)) -> Vec<[u8; 64]> {
+    let auditor = api.login(auditor.0, auditor.1).await;
+    let verifiers = verifier_keys(&auditor).await;
     let (status, export) = auditor.get("/v1/audit/export?start=0").await;
     assert_eq!(status, StatusCode::OK, "{export}");
     let verified = uw_ledger::export::verify(export.as_str().expect("text"), &verifiers, None).expect("the export verifies");

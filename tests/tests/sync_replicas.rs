@@ -96,13 +96,7 @@ async fn two_servers_over_one_postgres_issue_unique_policy_numbers_into_one_log(
 
     // One tree: each replica's final export is consistent with every
     // checkpoint either replica signed on the way.
-    let (_, keys) = auditors[0].get("/v1/audit/keys").await;
-    let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .map(|k| uw_ledger::NoteVerifier::parse(k.as_str().expect("text")).expect("verifier"))
-        .collect();
+    let verifiers = uw_system_tests::system::verifier_keys(&auditors[0]).await;
     assert!(notes.iter().any(|(replica, _)| *replica == 0) && notes.iter().any(|(replica, _)| *replica == 1), "{notes:?}");
     let mut sizes = BTreeSet::new();
     for (i, (replica, checkpoint)) in notes.iter().enumerate() {

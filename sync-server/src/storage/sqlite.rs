@@ -204,9 +204,8 @@ impl SqliteTx {
         &self,
         sql: &str,
         args: &[SqlValue],
-        each: impl FnMut(&rusqlite::Row<'_>, usize) -> Result<T, StorageError>,
+        mut each: impl FnMut(&rusqlite::Row<'_>, usize) -> Result<T, StorageError>,
     ) -> Result<Vec<T>, StorageError> {
-        let mut each = each;
         let fail = |e| sqlite_error(sql, e);
         let mut stmt = self.conn().prepare_cached(sql).map_err(fail)?;
         for i in 1..=stmt.parameter_count() {
