@@ -1,9 +1,12 @@
 //! The audit log in the database: appends inside a mutation's transaction,
 //! tree reads for proofs and checkpoints, and signed checkpoints.
 //!
-//! The tree's node hashes live in `audit_node`; an append reads only the
-//! right edge of the tree (one node per level at most) and writes the
-//! subtrees the new leaf completes. Reads (roots, proofs, exports) fetch the
+//! The tree's node hashes live in `audit_node`; an append needs only the
+//! right edge of the tree (one node per level at most) and adds the subtrees
+//! the new leaf completes. A [`Mutation`] keeps the right edge and its
+//! appends in memory and writes them in a few multi-row statements when it
+//! commits (or when something inside it reads the tree), so an append costs
+//! no round trip to the database. Reads (roots, proofs, exports) fetch the
 //! nodes they need on demand.
 
 use std::collections::HashMap;
@@ -14,11 +17,12 @@ use uw_ledger::{AuditEntry, Checkpoint};
 
 use crate::storage::{args, Storage, StorageError, Tx, TxMode};
 
-/// A point a [`Mutation`] can roll back to: the log size there.
-#[derive(Debug)]
-#[must_use = "a savepoint is released or rolled back to"]
-pub struct Savepoint {
+/// The right edge of the tree of `size` leaves: the roots of its perfect
+/// subtrees, by (level, index).
+#[derive(Debug, Clone, Default)]
+pub struct Edge {
     size: u64,
+    nodes: HashMap<(u8, u64), Hash>,
 }
 
 /// Who did something, as the log records it.
@@ -38,18 +42,43 @@ impl Actor {
 
 /// A write transaction that holds the log head: every mutation goes through
 /// one, so its data and its audit entry commit together or not at all.
+///
+/// Appends wait in memory until [`Mutation::flush`] (which
+/// [`Mutation::commit`] runs): code that reads the log tables inside a
+/// mutation flushes first.
 pub struct Mutation {
     pub tx: Box<dyn Tx>,
+    /// The log size with the appends not yet written.
     size: u64,
+    /// The log size the database holds in this transaction.
+    written: u64,
+    /// Appended entries not yet written: (index, canonical bytes, leaf hash).
+    entries: Vec<(u64, Vec<u8>, Hash)>,
+    /// Tree nodes the appends completed, not yet written.
+    nodes: Vec<(u8, u64, Hash)>,
+    /// Changes published for pull, not yet written (each names its entry):
+    /// (log index, the user who sees it or None, kind, body JSON).
+    changes: Vec<(u64, Option<String>, String, String)>,
+    /// The right edge of the tree of `size` leaves, as far as it is known:
+    /// the roots of its perfect subtrees.
+    edge: HashMap<(u8, u64), Hash>,
     pub request_id: String,
     pub now: OffsetDateTime,
 }
 
 impl std::fmt::Debug for Mutation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mutation").field("size", &self.size).field("request_id", &self.request_id).finish_non_exhaustive()
+        f.debug_struct("Mutation")
+            .field("size", &self.size)
+            .field("written", &self.written)
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
     }
 }
+
+/// Rows per multi-row `INSERT`: three parameters a row stays under SQLite's
+/// oldest limit of 999 parameters a statement.
+const ROWS_PER_INSERT: usize = 300;
 
 /// Why an audit append failed.
 #[derive(Debug, thiserror::Error)]
@@ -77,12 +106,40 @@ impl Mutation {
         let mut tx = storage.begin(TxMode::Write).await?;
         let row = tx.fetch_one("UPDATE log_head SET size = size WHERE singleton = 1 RETURNING size", args![]).await?;
         let size = u64::try_from(row.int(0)?).map_err(|_| AuditError::Tree("negative log size".into()))?;
-        Ok(Self { tx, size, request_id: request_id.to_owned(), now: OffsetDateTime::now_utc() })
+        Ok(Self {
+            tx,
+            size,
+            written: size,
+            entries: Vec::new(),
+            nodes: Vec::new(),
+            changes: Vec::new(),
+            edge: HashMap::new(),
+            request_id: request_id.to_owned(),
+            now: OffsetDateTime::now_utc(),
+        })
     }
 
     /// The log's size inside this transaction.
     pub fn log_size(&self) -> u64 {
         self.size
+    }
+
+    /// The right edge of the tree as far as this mutation knows it, for
+    /// [`Mutation::seed_edge`] in a later one.
+    pub fn edge(&self) -> Edge {
+        Edge { size: self.size, nodes: self.edge.clone() }
+    }
+
+    /// Starts from a right edge kept from an earlier mutation, saving its
+    /// reads, if the log still has the size it had then. The node of a
+    /// complete subtree never changes, so an edge kept from the same log is
+    /// never wrong, only incomplete once another process appended; the size
+    /// check keeps it whole, and keeps out an edge from a log restored to an
+    /// older backup.
+    pub fn seed_edge(&mut self, edge: &Edge) {
+        if edge.size == self.size && self.entries.is_empty() {
+            self.edge.clone_from(&edge.nodes);
+        }
     }
 
     /// Appends an audit entry for `action` on `resource_type/resource_id`;
@@ -112,28 +169,61 @@ impl Mutation {
         let bytes = entry.encode()?;
         let index = self.size;
         let leaf = uw_ledger::merkle::leaf_hash(&bytes);
-        // The append reads the tree's right edge: the left sibling at each
-        // level where the new leaf closes a subtree.
-        let mut nodes = Nodes::default();
+        // The append needs the left sibling at each level where the new leaf
+        // closes a subtree: the right edge, known after the first append.
+        let mut nodes = Nodes { known: std::mem::take(&mut self.edge), written: Vec::new() };
         let mut level = 0u8;
         while (index >> level) & 1 == 1 {
             let sibling = (index >> level) - 1;
-            let hash = node(&mut *self.tx, level, sibling).await?.ok_or_else(|| missing(level, sibling))?;
-            nodes.known.insert((level, sibling), hash);
+            if let std::collections::hash_map::Entry::Vacant(vacant) = nodes.known.entry((level, sibling)) {
+                vacant.insert(node(&mut *self.tx, level, sibling).await?.ok_or_else(|| missing(level, sibling))?);
+            }
             level += 1;
         }
         let mut tree = MerkleTree::open(nodes, index);
         tree.append_hash(leaf).map_err(|e| AuditError::Tree(e.to_string()))?;
-        let idx = to_i64(index)?;
-        self.tx.execute("INSERT INTO audit_entry (idx, entry, leaf_hash) VALUES ($1, $2, $3)", args![idx, bytes, &leaf]).await?;
-        for (level, i, hash) in &tree.store().written {
-            self.tx
-                .execute("INSERT INTO audit_node (level, idx, hash) VALUES ($1, $2, $3)", args![i64::from(*level), to_i64(*i)?, hash])
-                .await?;
-        }
-        self.tx.execute("UPDATE log_head SET size = $1 WHERE singleton = 1", args![idx + 1]).await?;
-        self.size += 1;
+        let Nodes { mut known, written } = tree.into_store();
+        let size = index + 1;
+        known.retain(|&(level, i), _| (size >> level) & 1 == 1 && i == (size >> level) - 1);
+        self.edge = known;
+        self.nodes.extend(written);
+        self.entries.push((index, bytes, leaf));
+        self.size = size;
         Ok(index)
+    }
+
+    /// Writes the appends made so far: entries, tree nodes, published
+    /// changes and the log size.
+    pub async fn flush(&mut self) -> Result<(), AuditError> {
+        for chunk in self.entries.chunks(ROWS_PER_INSERT) {
+            let mut values = Vec::with_capacity(chunk.len() * 3);
+            for (index, bytes, leaf) in chunk {
+                values.extend(args![to_i64(*index)?, bytes.as_slice(), leaf]);
+            }
+            self.tx.execute(&multi_row_insert("audit_entry (idx, entry, leaf_hash)", 3, chunk.len()), values).await?;
+        }
+        for chunk in self.nodes.chunks(ROWS_PER_INSERT) {
+            let mut values = Vec::with_capacity(chunk.len() * 3);
+            for (level, index, hash) in chunk {
+                values.extend(args![i64::from(*level), to_i64(*index)?, hash]);
+            }
+            self.tx.execute(&multi_row_insert("audit_node (level, idx, hash)", 3, chunk.len()), values).await?;
+        }
+        for chunk in self.changes.chunks(ROWS_PER_INSERT / 2) {
+            let mut values = Vec::with_capacity(chunk.len() * 4);
+            for (index, user_id, kind, body) in chunk {
+                values.extend(args![to_i64(*index)?, user_id.as_deref(), kind.as_str(), body.as_str()]);
+            }
+            self.tx.execute(&multi_row_insert("change_feed (log_index, user_id, kind, body)", 4, chunk.len()), values).await?;
+        }
+        if self.size != self.written {
+            self.tx.execute("UPDATE log_head SET size = $1 WHERE singleton = 1", args![to_i64(self.size)?]).await?;
+        }
+        self.entries.clear();
+        self.nodes.clear();
+        self.changes.clear();
+        self.written = self.size;
+        Ok(())
     }
 
     /// Publishes a change for pull at the log index of this mutation's last
@@ -141,40 +231,13 @@ impl Mutation {
     pub async fn publish(&mut self, index: u64, user_id: Option<&str>, body: &uw_protocol::ChangeBody) -> Result<(), AuditError> {
         let json = serde_json::to_value(body).map_err(|e| AuditError::Tree(e.to_string()))?;
         let kind = json["kind"].as_str().unwrap_or_default().to_owned();
-        self.tx
-            .execute(
-                "INSERT INTO change_feed (log_index, user_id, kind, body) VALUES ($1, $2, $3, $4)",
-                args![to_i64(index)?, user_id, kind, json["body"].to_string()],
-            )
-            .await?;
+        self.changes.push((index, user_id.map(str::to_owned), kind, json["body"].to_string()));
         Ok(())
     }
 
-    /// Marks a point this transaction can roll back to (see
-    /// [`Mutation::rollback_to`]); one at a time.
-    pub async fn savepoint(&mut self) -> Result<Savepoint, AuditError> {
-        self.tx.execute("SAVEPOINT mutation_part", args![]).await?;
-        Ok(Savepoint { size: self.size })
-    }
-
-    /// Keeps what was done since `savepoint`.
-    pub async fn release(&mut self, savepoint: Savepoint) -> Result<(), AuditError> {
-        let Savepoint { size: _ } = savepoint;
-        self.tx.execute("RELEASE SAVEPOINT mutation_part", args![]).await?;
-        Ok(())
-    }
-
-    /// Undoes everything since `savepoint`, log appends included; the rest
-    /// of the transaction goes on (on PostgreSQL, even after a failed
-    /// statement).
-    pub async fn rollback_to(&mut self, savepoint: Savepoint) -> Result<(), AuditError> {
-        self.tx.execute("ROLLBACK TO SAVEPOINT mutation_part", args![]).await?;
-        self.tx.execute("RELEASE SAVEPOINT mutation_part", args![]).await?;
-        self.size = savepoint.size;
-        Ok(())
-    }
-
-    pub async fn commit(self) -> Result<(), AuditError> {
+    /// Writes what is pending and commits.
+    pub async fn commit(mut self) -> Result<(), AuditError> {
+        self.flush().await?;
         Ok(self.tx.commit().await?)
     }
 }
@@ -192,6 +255,21 @@ pub fn log_time(t: OffsetDateTime) -> String {
         t.second(),
         t.millisecond()
     )
+}
+
+/// `INSERT INTO {table} VALUES ($1, …), …`: `rows` rows of `columns`
+/// parameters.
+pub fn multi_row_insert(table: &str, columns: usize, rows: usize) -> String {
+    use std::fmt::Write as _;
+    let mut sql = format!("INSERT INTO {table} VALUES ");
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            let _ = write!(sql, "{}${}", if column == 0 { "" } else { ", " }, row * columns + column + 1);
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 fn to_i64(n: u64) -> Result<i64, AuditError> {

@@ -114,9 +114,9 @@ pub fn ledger_role(role: Role) -> uw_ledger::Role {
 }
 
 /// Resolves a bearer token to its caller.
-pub async fn authenticate(tx: &mut dyn Tx, token: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
-    let row = tx
-        .fetch_optional(
+pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
+    let row = storage
+        .query_optional(
             "SELECT u.user_id, u.username, u.role, u.disabled, t.device_id, t.expires_at, t.revoked_at, d.revoked_at
              FROM auth_token t JOIN app_user u ON u.user_id = t.user_id
              LEFT JOIN device d ON d.device_id = t.device_id

@@ -136,8 +136,7 @@ impl FromRequestParts<AppState> for Caller {
         let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
             return Err(ApiError::unauthorized("auth.missing_token", "send `Authorization: Bearer <token>`; enroll or log in to get one"));
         };
-        let mut tx = state.storage.begin(TxMode::Read).await?;
-        crate::auth::authenticate(&mut *tx, token.trim(), time::OffsetDateTime::now_utc()).await
+        crate::auth::authenticate(state.storage.as_ref(), token.trim(), time::OffsetDateTime::now_utc()).await
     }
 }
 

@@ -182,6 +182,7 @@ pub async fn check_signing_key(tx: &mut dyn Tx, encryption: &KeyEncryption) -> R
 /// the log has not grown). Holds the log head, so no append interleaves, and
 /// proves the new checkpoint consistent with the last before signing.
 pub async fn sign_checkpoint(m: &mut Mutation, encryption: &KeyEncryption) -> Result<(String, uw_ledger::Checkpoint), KeyError> {
+    m.flush().await?;
     let size = m.log_size();
     let last = latest_checkpoint(&mut *m.tx).await?;
     if let Some((note, checkpoint)) = &last {

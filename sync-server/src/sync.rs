@@ -2,14 +2,12 @@
 //!
 //! Pushes commit in groups: a push joins a queue, and whichever push holds
 //! the queue's leadership applies every queued push in one database
-//! transaction, each inside its own savepoint, then commits once. One commit
+//! transaction, then commits once. One commit
 //! (one fsync, one turn of the log-head lock) then serves many devices,
 //! where the cost of a commit used to be paid per operation. A crash at any
 //! point still leaves each operation applied once or not at all, because
 //! an operation, its audit entry and its recorded answer commit together;
 //! a replay gets the first answer again.
-
-use std::sync::Arc;
 
 use axum::http::StatusCode;
 use rust_decimal::Decimal;
@@ -25,7 +23,7 @@ use crate::audit::Mutation;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::keys::unix_ms;
-use crate::storage::{args, TxMode};
+use crate::storage::{args, SqlRow, TxMode};
 use crate::AppState;
 
 /// The most operations one push may carry.
@@ -50,26 +48,19 @@ pub async fn push(state: &AppState, caller: &Caller, request: PushRequest, reque
             format!("a push carries at most {MAX_PUSH_OPERATIONS} operations; send the rest in the next push"),
         ));
     }
-    let (public_key, last_seq) = {
-        let mut tx = state.storage.begin(TxMode::Read).await?;
-        let row = tx.fetch_one("SELECT public_key, last_seq FROM device WHERE device_id = $1", args![device_id.as_str()]).await?;
-        (ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?, row.int(1)?)
-    };
+    let public_key = state.pushes.device_key(state, &device_id).await?;
     // Signatures are checked here, outside the commit group, and each
-    // verdict is used when the operation's turn comes. A sequence number
-    // the device has consumed already is a replay, answered from the record
-    // whatever its signature, so it is not checked (sequence numbers only
-    // grow, so it is still consumed then).
-    let consumed = u64::try_from(last_seq).map_err(ApiError::internal)?;
+    // verdict is used when the operation's turn comes. (A replay of a
+    // recorded operation is answered from the record whatever its verdict.)
     let operations = request
         .operations
         .into_iter()
         .map(|op| {
-            let signature = (op.seq > consumed).then(|| check_signature(&public_key, &op));
+            let signature = check_signature(&public_key, &op);
             Checked { op, signature }
         })
         .collect();
-    let job = Job { caller: caller.clone(), device_id, public_key, operations, request_id: request_id.to_owned() };
+    let job = Job { caller: caller.clone(), device_id, operations, request_id: request_id.to_owned() };
     let results = state.pushes.submit(state, job).await?;
     Ok(PushResponse { results })
 }
@@ -87,24 +78,40 @@ fn check_signature(public_key: &ed25519_dalek::VerifyingKey, op: &PushOp) -> Res
 struct Job {
     caller: Caller,
     device_id: String,
-    public_key: ed25519_dalek::VerifyingKey,
     operations: Vec<Checked>,
     request_id: String,
 }
 
-/// An operation and the verdict on its signature, when it was checked.
+/// An operation and the verdict on its signature.
 struct Checked {
     op: PushOp,
-    signature: Option<Result<[u8; 64], String>>,
+    signature: Result<[u8; 64], String>,
 }
 
 type Answer = Result<Vec<OpResult>, ApiError>;
 
-/// Pushes waiting to be applied, and who applies them.
+/// Pushes waiting to be applied, and whether a leader is applying them.
+///
+/// The first push to find no leader starts one: a task that applies what is
+/// waiting as one group, then what arrived meanwhile, until nothing waits.
+/// Every other push only waits for its answer. (A leader lock that each push
+/// had to take in turn would make every push lead once: a queue of 100
+/// pushes then ran as 100 groups of one, each group taking the few pushes
+/// that arrived during the last.)
 #[derive(Debug, Default)]
 pub struct PushQueue {
-    waiting: std::sync::Mutex<Vec<(Job, oneshot::Sender<Answer>)>>,
-    leader: Arc<tokio::sync::Mutex<()>>,
+    state: std::sync::Mutex<Queue>,
+    /// Devices' public keys: a device's key never changes (revocation is
+    /// checked inside the group's transaction).
+    keys: std::sync::RwLock<std::collections::HashMap<String, ed25519_dalek::VerifyingKey>>,
+    /// The audit tree's right edge after the last group committed.
+    edge: std::sync::Mutex<crate::audit::Edge>,
+}
+
+#[derive(Debug, Default)]
+struct Queue {
+    waiting: Vec<(Job, oneshot::Sender<Answer>)>,
+    leading: bool,
 }
 
 impl std::fmt::Debug for Job {
@@ -114,97 +121,103 @@ impl std::fmt::Debug for Job {
 }
 
 impl PushQueue {
-    /// Queues `job` and waits for its answer. The push that takes the
-    /// leadership applies everything queued by then: its own job, unless an
-    /// earlier leader already took it.
+    /// Queues `job`, starts a leader if none is running, and waits for the
+    /// answer.
     async fn submit(&self, state: &AppState, job: Job) -> Answer {
         let (reply, answer) = oneshot::channel();
-        self.lock_waiting().push((job, reply));
-        let leader = self.leader.clone().lock_owned().await;
-        let group = self.take_group();
-        if group.is_empty() {
-            drop(leader);
-        } else {
+        let lead = {
+            let mut queue = self.lock();
+            queue.waiting.push((job, reply));
+            !std::mem::replace(&mut queue.leading, true)
+        };
+        if lead {
             let state = state.clone();
-            // A task of its own: the group holds other devices' pushes, so
-            // it must finish even if this request's client goes away.
+            // A task of its own: a group holds other devices' pushes, so it
+            // must finish even if this request's client goes away.
             tokio::spawn(async move {
-                apply_group(&state, group).await;
-                drop(leader);
+                let _lead = Leading(&state.pushes);
+                loop {
+                    let group = state.pushes.take_group();
+                    if group.is_empty() {
+                        break;
+                    }
+                    apply_group(&state, group).await;
+                }
             });
         }
         answer.await.map_err(|_| ApiError::internal("a push's group commit ended without answering it"))?
     }
 
-    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, Vec<(Job, oneshot::Sender<Answer>)>> {
-        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The public key `device_id` enrolled with.
+    async fn device_key(&self, state: &AppState, device_id: &str) -> Result<ed25519_dalek::VerifyingKey, ApiError> {
+        if let Some(key) = self.keys.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(device_id) {
+            return Ok(*key);
+        }
+        let row = state.storage.query_one("SELECT public_key FROM device WHERE device_id = $1", args![device_id]).await?;
+        let key = ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?;
+        self.keys.write().unwrap_or_else(std::sync::PoisonError::into_inner).insert(device_id.to_owned(), key);
+        Ok(key)
     }
 
-    /// The oldest waiting pushes, up to [`MAX_GROUP_OPERATIONS`] operations.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The oldest waiting pushes, up to [`MAX_GROUP_OPERATIONS`] operations;
+    /// none, and the leader stands down, when nothing waits.
     fn take_group(&self) -> Vec<(Job, oneshot::Sender<Answer>)> {
-        let mut waiting = self.lock_waiting();
+        let mut queue = self.lock();
         let mut operations = 0;
         let mut n = 0;
-        for (job, _) in waiting.iter() {
+        for (job, _) in &queue.waiting {
             if n > 0 && operations + job.operations.len() > MAX_GROUP_OPERATIONS {
                 break;
             }
             operations += job.operations.len();
             n += 1;
         }
-        waiting.drain(..n).collect()
+        if n == 0 {
+            queue.leading = false;
+        }
+        queue.waiting.drain(..n).collect()
     }
 }
 
-/// Applies a group of pushes in one transaction, each in a savepoint: a push
-/// that fails (a revoked device, a database error) is rolled back alone and
-/// answered with its error; the others commit.
-async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
-    let first_request = group.first().map_or("", |(job, _)| job.request_id.as_str());
-    let mut m = match Mutation::begin(state.storage.as_ref(), first_request).await {
-        Ok(m) => m,
-        Err(e) => {
-            let detail = e.to_string();
-            for (_, reply) in group {
-                let _ = reply.send(Err(ApiError::internal(&detail)));
-            }
-            return;
+/// Held by the leader task: if it panics, the next push starts a new leader.
+struct Leading<'a>(&'a PushQueue);
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lock().leading = false;
         }
-    };
-    let mut answers = Vec::with_capacity(group.len());
-    let mut broken = None;
-    for (job, _) in &group {
-        if broken.is_some() {
-            answers.push(Err(ApiError::internal("an earlier push in the same commit group failed")));
-            continue;
-        }
-        m.request_id.clone_from(&job.request_id);
-        let answer = match m.savepoint().await {
-            Ok(savepoint) => {
-                let answer = apply_job(state, &mut m, job).await;
-                let ended = if answer.is_ok() { m.release(savepoint).await } else { m.rollback_to(savepoint).await };
-                if let Err(e) = ended {
-                    broken = Some(e.to_string());
-                }
-                answer
-            }
-            Err(e) => {
-                broken = Some(e.to_string());
-                Err(ApiError::internal(e))
-            }
-        };
-        answers.push(answer);
     }
-    let committed = match broken {
-        Some(detail) => Err(detail),
-        None => m.commit().await.map_err(|e| e.to_string()),
+}
+
+/// Applies a group of pushes in one transaction and commits once. A push
+/// that fails (a revoked device, an op id reused, a database error) is
+/// answered with its error and the transaction is rolled back and run again
+/// without it, so it leaves nothing behind; failures are rare, and a
+/// savepoint around every push would cost two round trips each.
+async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
+    let mut failed: Vec<Option<ApiError>> = group.iter().map(|_| None).collect();
+    let committed = loop {
+        match attempt_group(state, &group, &failed).await {
+            Attempt::Committed(results) => break Ok(results),
+            Attempt::JobFailed(i, error) => failed[i] = Some(error),
+            Attempt::Broken(detail) => break Err(detail),
+        }
     };
     state.metrics.push_group(group.len());
+    let mut results = match committed {
+        Ok(results) => results.into_iter().map(|r| r.map(Ok)).collect(),
+        Err(detail) => group.iter().map(|_| Some(Err(ApiError::internal(&detail)))).collect::<Vec<_>>(),
+    };
     let mut grew = false;
-    for ((job, reply), answer) in group.into_iter().zip(answers) {
-        let answer = match (&committed, answer) {
-            (Err(detail), Ok(_)) => Err(ApiError::internal(detail)),
-            (_, answer) => answer,
+    for (i, (job, reply)) in group.into_iter().enumerate() {
+        let answer = match failed[i].take() {
+            Some(error) => Err(error),
+            None => results[i].take().unwrap_or_else(|| Err(ApiError::internal("a push of the group was not applied"))),
         };
         if let Ok(results) = &answer {
             grew |= !results.is_empty();
@@ -227,8 +240,246 @@ async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)
     }
 }
 
+/// How one run of a group's transaction ended.
+enum Attempt {
+    /// Committed: each push's results, None for those left out.
+    Committed(Vec<Option<Vec<OpResult>>>),
+    /// Push `i` failed; the transaction was rolled back.
+    JobFailed(usize, ApiError),
+    /// The transaction itself failed: no push was applied.
+    Broken(String),
+}
+
+/// Applies the group's pushes, except those that `failed` already, in one
+/// transaction.
+async fn attempt_group(state: &AppState, group: &[(Job, oneshot::Sender<Answer>)], failed: &[Option<ApiError>]) -> Attempt {
+    let first_request = group.iter().zip(failed).find(|(_, f)| f.is_none()).map_or("", |((job, _), _)| job.request_id.as_str());
+    let mut m = match Mutation::begin(state.storage.as_ref(), first_request).await {
+        Ok(m) => m,
+        Err(e) => return Attempt::Broken(e.to_string()),
+    };
+    m.seed_edge(&state.pushes.edge.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    let mut records = Records::default();
+    let jobs = group.iter().zip(failed).filter(|(_, f)| f.is_none()).map(|((job, _), _)| job);
+    if let Err(e) = records.prefetch(&mut m, jobs).await {
+        return Attempt::Broken(e.to_string());
+    }
+    let mut results = Vec::with_capacity(group.len());
+    for ((job, _), failed) in group.iter().zip(failed) {
+        if failed.is_some() {
+            results.push(None);
+            continue;
+        }
+        m.request_id.clone_from(&job.request_id);
+        match apply_job(state, &mut m, &mut records, job).await {
+            Ok(r) => results.push(Some(r)),
+            // Dropping the transaction rolls it back.
+            Err(error) => return Attempt::JobFailed(results.len(), error),
+        }
+    }
+    if let Err(e) = records.write(&mut m).await {
+        return Attempt::Broken(e.to_string());
+    }
+    let edge = m.edge();
+    match m.commit().await {
+        Ok(()) => {
+            *state.pushes.edge.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = edge;
+            Attempt::Committed(results)
+        }
+        Err(e) => Attempt::Broken(e.to_string()),
+    }
+}
+
+/// A recorded operation: the answer a replay of it gets.
+struct Record {
+    device_id: String,
+    seq: i64,
+    op_id: String,
+    kind: String,
+    digest: [u8; 32],
+    outcome: &'static str,
+    answer: String,
+}
+
+/// The operations a group has applied, and each device's last sequence
+/// number, written in a few statements when the group ends; until then
+/// replays and reused op ids inside the group are found here.
+///
+/// Also what the group's operations read, fetched for all of them in a few
+/// statements before the first is applied (a round trip for each would cost
+/// more than the rest of the work): each device's row with its record of
+/// the operation's sequence number (valid for the whole group: revocations
+/// take the log head, and the group writes sync records only at its end),
+/// and each quote number's block and quote record (dropped once the group
+/// writes that quote, so later reads see the write).
+#[derive(Default)]
+struct Records {
+    records: Vec<Record>,
+    by_seq: std::collections::HashMap<(String, i64), usize>,
+    by_op_id: std::collections::HashMap<(String, String), i64>,
+    last_seq: std::collections::BTreeMap<String, i64>,
+    /// (device, seq) → the columns of [`DEVICE_READ`].
+    devices: std::collections::HashMap<(String, i64), SqlRow>,
+    /// Quote number → the columns of [`QUOTE_READ`].
+    quotes: std::collections::HashMap<String, SqlRow>,
+}
+
+/// A device, its record of a sequence number, and the sequence number that
+/// used an op id, for keys `k(device_id, seq, op_id)`; the key's device and
+/// sequence number come last.
+const DEVICE_READ: &str = "SELECT d.last_seq, d.revoked_at, s.content_sha256, s.answer, s.op_id,
+        (SELECT o.seq FROM sync_op o WHERE o.device_id = k.device_id AND o.op_id = k.op_id), k.device_id, k.seq
+    FROM k JOIN device d ON d.device_id = k.device_id
+    LEFT JOIN sync_op s ON s.device_id = k.device_id AND s.seq = k.seq";
+
+/// The device holding a quote number's block, and the quote's record, for
+/// keys `k(quote_number, year, serial)`; the quote number comes last.
+const QUOTE_READ: &str = "SELECT b.device_id, q.user_id, q.version, q.input, q.pack_digest, q.total, q.status, k.quote_number
+    FROM k LEFT JOIN quote_number_block b ON b.year = k.year AND b.first <= k.serial AND b.last >= k.serial
+    LEFT JOIN quote_record q ON q.quote_number = k.quote_number";
+
+/// Keys per prefetch statement: three parameters a key.
+const KEYS_PER_READ: usize = 300;
+
+/// `WITH k(columns) AS (VALUES ($1, $2, $3), …) query`, with the first row's
+/// parameters cast so PostgreSQL knows the columns' types.
+fn keyed(query: &str, columns: &str, types: [&str; 3], rows: usize) -> String {
+    let mut values = Vec::with_capacity(rows);
+    for row in 0..rows {
+        let n = row * 3;
+        values.push(if row == 0 {
+            format!("(CAST(${} AS {}), CAST(${} AS {}), CAST(${} AS {}))", n + 1, types[0], n + 2, types[1], n + 3, types[2])
+        } else {
+            format!("(${}, ${}, ${})", n + 1, n + 2, n + 3)
+        });
+    }
+    format!("WITH k({columns}) AS (VALUES {}) {query}", values.join(", "))
+}
+
+/// The quote number an operation's payload names, for the prefetch.
+#[derive(serde::Deserialize)]
+struct NamesQuote {
+    quote_number: String,
+}
+
+/// Rows per multi-row statement: eight parameters a row stays under
+/// SQLite's oldest limit of 999 parameters a statement.
+const RECORDS_PER_INSERT: usize = 120;
+
+impl Records {
+    /// Reads, in a few statements, what the operations of `jobs` will read.
+    async fn prefetch<'a>(&mut self, m: &mut Mutation, jobs: impl Iterator<Item = &'a Job>) -> Result<(), crate::storage::StorageError> {
+        let mut ops = Vec::new();
+        let mut quotes = Vec::new();
+        for job in jobs {
+            for checked in &job.operations {
+                let op = &checked.op;
+                let Ok(seq) = i64::try_from(op.seq) else { continue };
+                ops.push(args![job.device_id.as_str(), seq, op.op_id.as_str()]);
+                if matches!(op.kind.as_str(), "quote.rated" | "quote.bind_requested") {
+                    let named = serde_json::from_str::<NamesQuote>(&op.payload).ok();
+                    if let Some((text, number)) = named
+                        .and_then(|n| Some((n.quote_number.parse::<uw_policy::QuoteNumber>().ok()?, n.quote_number)).map(|(q, t)| (t, q)))
+                    {
+                        quotes.push(args![text, number.year(), number.serial()]);
+                    }
+                }
+            }
+        }
+        for chunk in ops.chunks(KEYS_PER_READ) {
+            let sql = keyed(DEVICE_READ, "device_id, seq, op_id", ["TEXT", "BIGINT", "TEXT"], chunk.len());
+            for row in m.tx.fetch(&sql, chunk.concat()).await? {
+                self.devices.insert((row.text(6)?, row.int(7)?), row);
+            }
+        }
+        for chunk in quotes.chunks(KEYS_PER_READ) {
+            let sql = keyed(QUOTE_READ, "quote_number, year, serial", ["TEXT", "BIGINT", "BIGINT"], chunk.len());
+            for row in m.tx.fetch(&sql, chunk.concat()).await? {
+                self.quotes.insert(row.text(7)?, row);
+            }
+        }
+        Ok(())
+    }
+
+    /// The [`DEVICE_READ`] row for an operation: prefetched, or read now.
+    async fn device_row(&self, m: &mut Mutation, device_id: &str, seq: i64, op_id: &str) -> Result<SqlRow, ApiError> {
+        if let Some(row) = self.devices.get(&(device_id.to_owned(), seq)) {
+            return Ok(row.clone());
+        }
+        let sql = keyed(DEVICE_READ, "device_id, seq, op_id", ["TEXT", "BIGINT", "TEXT"], 1);
+        Ok(m.tx.fetch_one(&sql, args![device_id, seq, op_id]).await?)
+    }
+
+    /// The [`QUOTE_READ`] row for a quote number: prefetched and not written
+    /// since, or read now.
+    async fn quote_row(&self, m: &mut Mutation, text: &str, number: uw_policy::QuoteNumber) -> Result<SqlRow, ApiError> {
+        if let Some(row) = self.quotes.get(text) {
+            return Ok(row.clone());
+        }
+        let sql = keyed(QUOTE_READ, "quote_number, year, serial", ["TEXT", "BIGINT", "BIGINT"], 1);
+        Ok(m.tx.fetch_one(&sql, args![text, number.year(), number.serial()]).await?)
+    }
+
+    /// The group wrote `number`'s quote record: later reads go to the database.
+    fn wrote_quote(&mut self, number: &str) {
+        self.quotes.remove(number);
+    }
+
+    fn add(&mut self, record: Record) {
+        let key = (record.device_id.clone(), record.seq);
+        self.by_op_id.insert((record.device_id.clone(), record.op_id.clone()), record.seq);
+        self.last_seq.insert(record.device_id.clone(), record.seq);
+        self.by_seq.insert(key, self.records.len());
+        self.records.push(record);
+    }
+
+    /// A recorded operation of this group: (content digest, answer, op id).
+    fn replay(&self, device_id: &str, seq: i64) -> Option<&Record> {
+        self.by_seq.get(&(device_id.to_owned(), seq)).map(|&i| &self.records[i])
+    }
+
+    async fn write(&self, m: &mut Mutation) -> Result<(), crate::storage::StorageError> {
+        let now = unix_ms(m.now);
+        for chunk in self.records.chunks(RECORDS_PER_INSERT) {
+            let mut values = Vec::with_capacity(chunk.len() * 8);
+            for r in chunk {
+                values.extend(args![
+                    r.device_id.as_str(),
+                    r.seq,
+                    r.op_id.as_str(),
+                    r.kind.as_str(),
+                    &r.digest,
+                    r.outcome,
+                    r.answer.as_str(),
+                    now
+                ]);
+            }
+            let sql = crate::audit::multi_row_insert(
+                "sync_op (device_id, seq, op_id, kind, content_sha256, outcome, answer, received_at)",
+                8,
+                chunk.len(),
+            );
+            m.tx.execute(&sql, values).await?;
+        }
+        let devices: Vec<_> = self.last_seq.iter().collect();
+        for chunk in devices.chunks(RECORDS_PER_INSERT * 3) {
+            let mut sql = "UPDATE device SET last_seq = CASE device_id".to_owned();
+            let mut values = Vec::with_capacity(chunk.len() * 2);
+            for (i, (device_id, seq)) in chunk.iter().enumerate() {
+                sql.push_str(&format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2));
+                values.extend(args![device_id.as_str(), **seq]);
+            }
+            sql.push_str(" END WHERE device_id IN (");
+            sql.push_str(&(0..chunk.len()).map(|i| format!("${}", 2 * i + 1)).collect::<Vec<_>>().join(", "));
+            sql.push(')');
+            m.tx.execute(&sql, values).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Applies one push's operations in order.
-async fn apply_job(state: &AppState, m: &mut Mutation, job: &Job) -> Answer {
+async fn apply_job(state: &AppState, m: &mut Mutation, records: &mut Records, job: &Job) -> Answer {
     let mut results = Vec::with_capacity(job.operations.len());
     // After a gap nothing more is applied: the device must resend from the
     // expected sequence.
@@ -237,7 +488,7 @@ async fn apply_job(state: &AppState, m: &mut Mutation, job: &Job) -> Answer {
         let op = &checked.op;
         let outcome = match gap {
             Some(expected) => gap_outcome(op.seq, expected),
-            None => match apply_op(state, m, job, checked).await? {
+            None => match apply_op(state, m, records, job, checked).await? {
                 Applies::Done(outcome) => outcome,
                 Applies::Gap { expected } => {
                     gap = Some(expected);
@@ -268,25 +519,26 @@ fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
 }
 
 /// Applies one operation inside the group's transaction.
-async fn apply_op(state: &AppState, m: &mut Mutation, job: &Job, checked: &Checked) -> Result<Applies, ApiError> {
+async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job: &Job, checked: &Checked) -> Result<Applies, ApiError> {
     let (caller, device_id) = (&job.caller, job.device_id.as_str());
     let op = &checked.op;
-    let device = m.tx.fetch_one("SELECT last_seq, revoked_at FROM device WHERE device_id = $1", args![device_id]).await?;
+    let seq = i64::try_from(op.seq).map_err(|_| ApiError::bad_request("sync.bad_payload", "seq: too large"))?;
+    let device = records.device_row(m, device_id, seq, &op.op_id).await?;
     if device.opt_int(1)?.is_some() {
         return Err(ApiError::unauthorized(
             "auth.device_revoked",
             "this device has been revoked by an administrator; it can no longer sync",
         ));
     }
-    let last_seq = u64::try_from(device.int(0)?).map_err(ApiError::internal)?;
     let digest = uw_protocol::content_digest(op.seq, &op.op_id, &op.kind, &op.payload);
-    let seq = i64::try_from(op.seq).map_err(|_| ApiError::bad_request("sync.bad_payload", "seq: too large"))?;
-    if let Some(row) =
-        m.tx.fetch_optional("SELECT content_sha256, answer, op_id FROM sync_op WHERE device_id = $1 AND seq = $2", args![device_id, seq])
-            .await?
-    {
-        if row.bytes(0)? == digest {
-            let first: Outcome = serde_json::from_str(&row.text(1)?).map_err(ApiError::internal)?;
+    let replay = match (records.replay(device_id, seq), device.opt_text(3)?) {
+        (Some(r), _) => Some((r.digest.to_vec(), r.answer.clone(), r.op_id.clone())),
+        (None, Some(answer)) => Some((device.bytes(2)?, answer, device.text(4)?)),
+        (None, None) => None,
+    };
+    if let Some((first_digest, answer, first_op_id)) = replay {
+        if first_digest == digest {
+            let first: Outcome = serde_json::from_str(&answer).map_err(ApiError::internal)?;
             return Ok(Applies::Done(match first {
                 Outcome::Accepted { result } => Outcome::Duplicate { result },
                 other => other,
@@ -295,12 +547,13 @@ async fn apply_op(state: &AppState, m: &mut Mutation, job: &Job, checked: &Check
         return Ok(Applies::Done(rejected(
             "sync.sequence_reused",
             format!(
-                "sequence {} was already used by operation {} with different content; nothing was applied. The device's outbox is inconsistent with what it sent before: contact support",
-                op.seq,
-                row.text(2)?
+                "sequence {} was already used by operation {first_op_id} with different content; nothing was applied. The device's outbox is inconsistent with what it sent before: contact support",
+                op.seq
             ),
         )));
     }
+    let stored_seq = device.int(0)?;
+    let last_seq = u64::try_from(records.last_seq.get(device_id).map_or(stored_seq, |&s| s.max(stored_seq))).map_err(ApiError::internal)?;
     let expected = last_seq + 1;
     if op.seq > expected {
         return Ok(Applies::Gap { expected });
@@ -314,14 +567,13 @@ async fn apply_op(state: &AppState, m: &mut Mutation, job: &Job, checked: &Check
     // An unsigned or badly signed operation is not recorded: it did not come
     // from the device, and recording it would let a stolen token burn the
     // device's sequence numbers.
-    let verdict = match &checked.signature {
-        Some(verdict) => verdict.clone(),
-        None => check_signature(&job.public_key, op),
+    let signature = match &checked.signature {
+        Ok(signature) => *signature,
+        Err(reason) => return Ok(Applies::Done(rejected("sync.bad_signature", reason.clone()))),
     };
-    let signature = match verdict {
-        Ok(signature) => signature,
-        Err(reason) => return Ok(Applies::Done(rejected("sync.bad_signature", reason))),
-    };
+    if device.opt_int(5)?.is_some() || records.by_op_id.contains_key(&(device_id.to_owned(), op.op_id.clone())) {
+        return Err(ApiError::conflict("sync.op_id_reused", format!("op_id {} was used by another sequence number", op.op_id)));
+    }
     let applied = if op.op_id.len() != 32 || !op.op_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Applied::rejected(&op.kind, rejected("sync.bad_payload", "op_id: expected 32 hexadecimal digits"))
     } else if uw_ledger::AuditEntry::validate_time(&op.created_at).is_err() {
@@ -331,8 +583,8 @@ async fn apply_op(state: &AppState, m: &mut Mutation, job: &Job, checked: &Check
         )
     } else {
         match op.kind.as_str() {
-            "quote.rated" => quote_rated(state, m, caller, device_id, &op.payload).await?,
-            "quote.bind_requested" => bind_requested(state, m, caller, &op.payload).await?,
+            "quote.rated" => quote_rated(state, m, records, caller, device_id, &op.payload).await?,
+            "quote.bind_requested" => bind_requested(state, m, records, caller, &op.payload).await?,
             "quote.saved" => Applied {
                 outcome: Outcome::Accepted { result: ServerResult::Recorded },
                 action: "quote.saved".into(),
@@ -345,17 +597,15 @@ async fn apply_op(state: &AppState, m: &mut Mutation, job: &Job, checked: &Check
         }
     };
     let answer = serde_json::to_string(&applied.outcome).map_err(ApiError::internal)?;
-    m.tx
-        .execute(
-            "INSERT INTO sync_op (device_id, seq, op_id, kind, content_sha256, outcome, answer, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            args![device_id, seq, op.op_id.as_str(), op.kind.as_str(), &digest, applied.outcome.name(), answer, unix_ms(m.now)],
-        )
-        .await
-        .map_err(|e| match e {
-            crate::storage::StorageError::Duplicate { .. } => ApiError::conflict("sync.op_id_reused", format!("op_id {} was used by another sequence number", op.op_id)),
-            other => other.into(),
-        })?;
-    m.tx.execute("UPDATE device SET last_seq = $1 WHERE device_id = $2", args![seq, device_id]).await?;
+    records.add(Record {
+        device_id: device_id.to_owned(),
+        seq,
+        op_id: op.op_id.clone(),
+        kind: op.kind.clone(),
+        digest,
+        outcome: applied.outcome.name(),
+        answer,
+    });
     let change = serde_json::json!({ "seq": op.seq, "op_id": op.op_id, "kind": op.kind, "outcome": applied.outcome, "payload_sha256": hex::encode(digest) });
     let index = m
         .audit(&caller.actor(), &applied.action, (&applied.resource.0, &applied.resource.1), &change, Some((&op.created_at, signature)))
@@ -395,22 +645,19 @@ struct QuoteRecord {
     status: String,
 }
 
-async fn quote_record(m: &mut Mutation, quote_number: &str) -> Result<Option<QuoteRecord>, ApiError> {
-    let row =
-        m.tx.fetch_optional(
-            "SELECT user_id, version, input, pack_digest, total, status FROM quote_record WHERE quote_number = $1",
-            args![quote_number],
-        )
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(QuoteRecord {
-        user_id: row.text(0)?,
-        version: u32::try_from(row.int(1)?).map_err(ApiError::internal)?,
-        input: row.text(2)?,
-        pack_digest: row.text(3)?,
-        total: row.text(4)?.parse().map_err(ApiError::internal)?,
-        status: row.text(5)?,
-    }))
+impl QuoteRecord {
+    /// The record in `row`'s columns from `first` on; None when they are null
+    /// (an outer join found no record).
+    fn from_row(row: &SqlRow, first: usize) -> Result<Self, ApiError> {
+        Ok(Self {
+            user_id: row.text(first)?,
+            version: u32::try_from(row.int(first + 1)?).map_err(ApiError::internal)?,
+            input: row.text(first + 2)?,
+            pack_digest: row.text(first + 3)?,
+            total: row.text(first + 4)?.parse().map_err(ApiError::internal)?,
+            status: row.text(first + 5)?,
+        })
+    }
 }
 
 /// Re-rates `input` with the published pack `digest`: the server's own
@@ -463,35 +710,47 @@ async fn rerate(
     Ok(Ok((quote.into_inner(), pack, rating)))
 }
 
-async fn check_quote_number(m: &mut Mutation, device_id: &str, text: &str) -> Result<Option<Outcome>, ApiError> {
+/// The quote number in `text`, and the [`QUOTE_READ`] row for it; an
+/// outcome refusing the operation if `text` is not a quote number.
+async fn quote_row(m: &mut Mutation, records: &Records, text: &str) -> Result<Result<SqlRow, Outcome>, ApiError> {
     let Ok(number) = text.parse::<uw_policy::QuoteNumber>() else {
-        return Ok(Some(rejected("sync.bad_payload", format!("quote_number: `{text}` is not QUOT-YYYY-NNNNNN"))));
+        return Ok(Err(rejected("sync.bad_payload", format!("quote_number: `{text}` is not QUOT-YYYY-NNNNNN"))));
     };
-    let owner =
-        m.tx.fetch_optional(
-            "SELECT device_id FROM quote_number_block WHERE year = $1 AND first <= $2 AND last >= $2",
-            args![number.year(), number.serial()],
-        )
-        .await?;
-    match owner {
-        Some(row) if row.text(0)? == device_id => Ok(None),
-        _ => Ok(Some(rejected(
-            "quote.number_not_allocated",
-            format!("quote_number: {text} is not in a block the server gave this device; quotes made before enrollment must be re-created"),
-        ))),
+    Ok(Ok(records.quote_row(m, text, number).await?))
+}
+
+/// The server's record of a quote, from a [`QUOTE_READ`] row.
+fn quote_record(row: &SqlRow) -> Result<Option<QuoteRecord>, ApiError> {
+    match row.opt_text(1)? {
+        Some(_) => Ok(Some(QuoteRecord::from_row(row, 1)?)),
+        None => Ok(None),
     }
 }
 
-async fn quote_rated(state: &AppState, m: &mut Mutation, caller: &Caller, device_id: &str, payload: &str) -> Result<Applied, ApiError> {
+async fn quote_rated(
+    state: &AppState,
+    m: &mut Mutation,
+    records: &mut Records,
+    caller: &Caller,
+    device_id: &str,
+    payload: &str,
+) -> Result<Applied, ApiError> {
     let p: QuoteRatedPayload = match serde_json::from_str(payload) {
         Ok(p) => p,
         Err(e) => return Ok(Applied::rejected("quote.rated", rejected("sync.bad_payload", format!("payload: {e}")))),
     };
     let number = p.quote_number.clone();
-    if let Some(outcome) = check_quote_number(m, device_id, &number).await? {
-        return Ok(Applied::for_quote(&number, "quote.rated.refused", outcome));
+    let row = match quote_row(m, records, &number).await? {
+        Ok(row) => row,
+        Err(outcome) => return Ok(Applied::for_quote(&number, "quote.rated.refused", outcome)),
+    };
+    if row.opt_text(0)?.as_deref() != Some(device_id) {
+        let reason = format!(
+            "quote_number: {number} is not in a block the server gave this device; quotes made before enrollment must be re-created"
+        );
+        return Ok(Applied::for_quote(&number, "quote.rated.refused", rejected("quote.number_not_allocated", reason)));
     }
-    if let Some(existing) = quote_record(m, &number).await? {
+    if let Some(existing) = quote_record(&row)? {
         if existing.version > p.version {
             let reason = format!("{number} version {} is stale: the server holds version {}", p.version, existing.version);
             return Ok(Applied::for_quote(
@@ -547,18 +806,29 @@ async fn quote_rated(state: &AppState, m: &mut Mutation, caller: &Caller, device
         ],
     )
     .await?;
+    records.wrote_quote(&number);
     let result = ServerResult::QuoteRecorded { quote_number: number.clone(), version: p.version, status: status.to_owned() };
     Ok(Applied::for_quote(&number, "quote.rated", Outcome::Accepted { result }))
 }
 
-async fn bind_requested(state: &AppState, m: &mut Mutation, caller: &Caller, payload: &str) -> Result<Applied, ApiError> {
+async fn bind_requested(
+    state: &AppState,
+    m: &mut Mutation,
+    records: &mut Records,
+    caller: &Caller,
+    payload: &str,
+) -> Result<Applied, ApiError> {
     let p: BindRequestedPayload = match serde_json::from_str(payload) {
         Ok(p) => p,
         Err(e) => return Ok(Applied::rejected("quote.bind_requested", rejected("sync.bad_payload", format!("payload: {e}")))),
     };
     let number = p.quote_number.clone();
     let refuse = |code: &str, reason: String| Ok(Applied::for_quote(&number, "policy.bind.refused", rejected(code, reason)));
-    let Some(record) = quote_record(m, &number).await? else {
+    let row = match quote_row(m, records, &number).await? {
+        Ok(row) => row,
+        Err(outcome) => return Ok(Applied::for_quote(&number, "policy.bind.refused", outcome)),
+    };
+    let Some(record) = quote_record(&row)? else {
         return refuse("bind.unknown_quote", format!("{number} was never rated on this server; push its rating first"));
     };
     if record.user_id != caller.user_id {
@@ -641,6 +911,7 @@ async fn bind_requested(state: &AppState, m: &mut Mutation, caller: &Caller, pay
         args![number.as_str(), unix_ms(m.now)],
     )
     .await?;
+    records.wrote_quote(&number);
     let body = ChangeBody::PolicyIssued {
         quote_number: number.clone(),
         version: p.version,

@@ -400,11 +400,13 @@ async fn group_commit(engine: &str) {
     assert_eq!(bad.push(&[first]).await[0]["outcome"], "accepted");
 
     let mut refused_quotes = Vec::new();
-    for _ in 0..ROUNDS {
-        let refused = payload(bad.quote_number());
-        let body = refused.to_string();
-        refused_quotes.push(refused);
-        let reused = bad.signed(2, &first_id, "quote.rated", &body);
+    for round in 0..ROUNDS {
+        // A push whose first operation is good and whose second reuses an op
+        // id: the first was applied when the second fails, and must go too.
+        let (refused, other) = (payload(bad.quote_number()), payload(bad.quote_number()));
+        let good = bad.signed(2, &format!("{:032x}", round + 1), "quote.rated", &refused.to_string());
+        let reused = bad.signed(3, &first_id, "quote.rated", &other.to_string());
+        refused_quotes.extend([refused, other]);
         let mut pushes = Vec::new();
         for device in &mut devices {
             let number = device.quote_number();
@@ -414,7 +416,7 @@ async fn group_commit(engine: &str) {
             pushes.push(tokio::spawn(async move { client.post("/v1/sync/push", &json!({ "operations": [op] })).await }));
         }
         let client = bad.client.clone();
-        let bad_push = tokio::spawn(async move { client.post("/v1/sync/push", &json!({ "operations": [reused] })).await });
+        let bad_push = tokio::spawn(async move { client.post("/v1/sync/push", &json!({ "operations": [good, reused] })).await });
         for push in pushes {
             let (status, body) = push.await.expect("push task");
             assert_eq!(status, StatusCode::OK, "{body}");
@@ -442,8 +444,8 @@ async fn group_commit(engine: &str) {
     let counter =
         |name: &str| -> u64 { metrics.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).and_then(|v| v.parse().ok()).expect(name) };
     let (groups, grouped) = (counter("uw_sync_push_groups_total"), counter("uw_sync_grouped_pushes_total"));
-    // The first push, the retry, each round's pushes, and the binds.
-    assert_eq!(grouped, 2 + (DEVICES as u64 + 2) * ROUNDS as u64, "every push went through a group");
+    // The first push, the retry, each round's pushes, and two binds a round.
+    assert_eq!(grouped, 2 + (DEVICES as u64 + 3) * ROUNDS as u64, "every push went through a group");
     assert!(groups < grouped, "no two pushes shared a transaction: {groups} groups for {grouped} pushes");
 
     // Every accepted operation is in the log once; the failed ones are not.

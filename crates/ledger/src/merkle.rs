@@ -128,6 +128,11 @@ impl<S: NodeStore> MerkleTree<S> {
         &self.store
     }
 
+    /// The node store, giving the tree up.
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
     /// Appends an entry and returns its index.
     pub fn append(&mut self, entry: &[u8]) -> Result<u64, TreeError<S::Error>> {
         self.append_hash(leaf_hash(entry))

@@ -178,6 +178,10 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// connection behind a fair mutex, so writers queue in order rather than
     /// spin on locks.
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn Tx>, StorageError>;
+    /// Runs one read-only query on its own, outside a transaction (a single
+    /// statement sees one consistent state by itself). On PostgreSQL that
+    /// is one round trip, where `BEGIN`, the query and the end are three.
+    async fn query(&self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError>;
     /// The number of migrations applied.
     async fn schema_version(&self) -> Result<i64, StorageError>;
     /// A consistent copy of the whole database to `destination` (SQLite's
@@ -198,14 +202,29 @@ pub trait Tx: Send {
     async fn commit(self: Box<Self>) -> Result<(), StorageError>;
 }
 
+impl dyn Storage + '_ {
+    /// [`Storage::query`] for exactly one row.
+    pub async fn query_one(&self, sql: &str, args: Vec<SqlValue>) -> Result<SqlRow, StorageError> {
+        at_most_one(sql, self.query(sql, args).await?)?.ok_or_else(|| StorageError::NoRow { sql: excerpt(sql) })
+    }
+
+    /// [`Storage::query`] for at most one row.
+    pub async fn query_optional(&self, sql: &str, args: Vec<SqlValue>) -> Result<Option<SqlRow>, StorageError> {
+        at_most_one(sql, self.query(sql, args).await?)
+    }
+}
+
+fn at_most_one(sql: &str, mut rows: Vec<SqlRow>) -> Result<Option<SqlRow>, StorageError> {
+    if rows.len() > 1 {
+        return Err(StorageError::TooManyRows { sql: excerpt(sql) });
+    }
+    Ok(rows.pop())
+}
+
 impl dyn Tx + '_ {
     /// At most one row.
     pub async fn fetch_optional(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Option<SqlRow>, StorageError> {
-        let mut rows = self.fetch(sql, args).await?;
-        if rows.len() > 1 {
-            return Err(StorageError::TooManyRows { sql: excerpt(sql) });
-        }
-        Ok(rows.pop())
+        at_most_one(sql, self.fetch(sql, args).await?)
     }
 
     /// Exactly one row.

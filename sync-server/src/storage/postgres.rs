@@ -24,6 +24,11 @@ impl PostgresStorage {
         let options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| StorageError::BadUrl(e.to_string()))?;
         let pool = PgPoolOptions::new()
             .max_connections(32)
+            // No ping before each use: it is a round trip per transaction.
+            // A connection that broke (a database restart) fails its next
+            // statement instead, is dropped, and the client's retry gets a
+            // fresh one; every write the server takes is idempotent.
+            .test_before_acquire(false)
             // Also how long start-up waits for an unreachable server.
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
@@ -43,6 +48,11 @@ impl Storage for PostgresStorage {
     async fn begin(&self, _mode: TxMode) -> Result<Box<dyn Tx>, StorageError> {
         let tx = self.pool.begin().await.map_err(|e| query_error("BEGIN", e))?;
         Ok(Box::new(PostgresTx(tx)))
+    }
+
+    async fn query(&self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
+        let rows = bind(sqlx::query(sql), args).fetch_all(&self.pool).await.map_err(|e| query_error(sql, e))?;
+        rows.iter().map(decode).collect::<Result<_, _>>().map_err(|e| query_error(sql, e))
     }
 
     async fn schema_version(&self) -> Result<i64, StorageError> {

@@ -140,6 +140,10 @@ impl Storage for SqliteStorage {
         Ok(Box::new(tx))
     }
 
+    async fn query(&self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
+        self.begin(TxMode::Read).await?.fetch(sql, args).await
+    }
+
     async fn schema_version(&self) -> Result<i64, StorageError> {
         let mut tx = self.begin(TxMode::Read).await?;
         let row = tx.fetch_one("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success", vec![]).await?;
