@@ -322,7 +322,20 @@ struct Records {
     devices: std::collections::HashMap<(String, i64), SqlRow>,
     /// Quote number → the columns of [`QUOTE_READ`].
     quotes: std::collections::HashMap<String, SqlRow>,
+    /// Quote records to write at the group's end, by quote number.
+    quote_writes: std::collections::BTreeMap<String, QuoteWrite>,
 }
+
+/// A quote record to write: the values of [`QUOTE_COLUMNS`].
+struct QuoteWrite {
+    values: Vec<crate::storage::SqlValue>,
+}
+
+const QUOTE_COLUMNS: &str = "quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
+    pack_digest, total, decision, reasons, status, updated_at)";
+
+/// Rows per quote upsert: fifteen parameters a row.
+const QUOTES_PER_UPSERT: usize = 60;
 
 /// A device, its record of a sequence number, and the sequence number that
 /// used an op id, for keys `k(device_id, seq, op_id)`; the key's device and
@@ -377,9 +390,11 @@ impl Records {
                 let Ok(seq) = i64::try_from(op.seq) else { continue };
                 ops.push(args![job.device_id.as_str(), seq, op.op_id.as_str()]);
                 if matches!(op.kind.as_str(), "quote.rated" | "quote.bind_requested") {
+                    // A payload that names no valid quote number is refused
+                    // when it is applied; there is nothing to read for it.
                     let named = serde_json::from_str::<NamesQuote>(&op.payload).ok();
-                    if let Some((text, number)) = named
-                        .and_then(|n| Some((n.quote_number.parse::<uw_policy::QuoteNumber>().ok()?, n.quote_number)).map(|(q, t)| (t, q)))
+                    if let Some((text, Ok(number))) =
+                        named.map(|n| (n.quote_number.clone(), n.quote_number.parse::<uw_policy::QuoteNumber>()))
                     {
                         quotes.push(args![text, number.year(), number.serial()]);
                     }
@@ -425,6 +440,30 @@ impl Records {
         self.quotes.remove(number);
     }
 
+    /// Records a quote for the group's end: `row` (the columns of
+    /// [`QUOTE_READ`]) is what later reads in the group see meanwhile. A
+    /// second write of the same quote replaces the first.
+    fn write_quote(&mut self, number: &str, write: QuoteWrite, row: SqlRow) {
+        self.quotes.insert(number.to_owned(), row);
+        self.quote_writes.insert(number.to_owned(), write);
+    }
+
+    /// Writes the pending quote records: one multi-row upsert.
+    async fn write_quotes(&mut self, m: &mut Mutation) -> Result<(), crate::storage::StorageError> {
+        let writes: Vec<QuoteWrite> = std::mem::take(&mut self.quote_writes).into_values().collect();
+        for chunk in writes.chunks(QUOTES_PER_UPSERT) {
+            let sql = format!(
+                "{} ON CONFLICT (quote_number) DO UPDATE SET version = excluded.version, state = excluded.state, product = excluded.product,
+                     effective_date = excluded.effective_date, input = excluded.input, pack_id = excluded.pack_id,
+                     pack_digest = excluded.pack_digest, total = excluded.total, decision = excluded.decision, reasons = excluded.reasons,
+                     status = excluded.status, decided_by = NULL, decision_reason = NULL, updated_at = excluded.updated_at",
+                crate::audit::multi_row_insert(QUOTE_COLUMNS, 15, chunk.len())
+            );
+            m.tx.execute(&sql, chunk.iter().flat_map(|w| w.values.iter().cloned()).collect()).await?;
+        }
+        Ok(())
+    }
+
     fn add(&mut self, record: Record) {
         let key = (record.device_id.clone(), record.seq);
         self.by_op_id.insert((record.device_id.clone(), record.op_id.clone()), record.seq);
@@ -433,12 +472,13 @@ impl Records {
         self.records.push(record);
     }
 
-    /// A recorded operation of this group: (content digest, answer, op id).
+    /// This group's record of `device_id`'s operation `seq`, if it applied one.
     fn replay(&self, device_id: &str, seq: i64) -> Option<&Record> {
         self.by_seq.get(&(device_id.to_owned(), seq)).map(|&i| &self.records[i])
     }
 
-    async fn write(&self, m: &mut Mutation) -> Result<(), crate::storage::StorageError> {
+    async fn write(&mut self, m: &mut Mutation) -> Result<(), crate::storage::StorageError> {
+        self.write_quotes(m).await?;
         let now = unix_ms(m.now);
         for chunk in self.records.chunks(RECORDS_PER_INSERT) {
             let mut values = Vec::with_capacity(chunk.len() * 8);
@@ -750,7 +790,10 @@ async fn quote_rated(
         );
         return Ok(Applied::for_quote(&number, "quote.rated.refused", rejected("quote.number_not_allocated", reason)));
     }
-    if let Some(existing) = quote_record(&row)? {
+    let existing = quote_record(&row)?;
+    // Who the quote belongs to: whoever first recorded it.
+    let owner = existing.as_ref().map_or_else(|| caller.user_id.clone(), |e| e.user_id.clone());
+    if let Some(existing) = existing {
         if existing.version > p.version {
             let reason = format!("{number} version {} is stale: the server holds version {}", p.version, existing.version);
             return Ok(Applied::for_quote(
@@ -781,32 +824,30 @@ async fn quote_rated(
         uw_rating::Action::Decline => ("decline", "declined"),
     };
     let reasons: Vec<&str> = rating.decision.reasons.iter().map(|r| &*r.code).collect();
-    let sql = "INSERT INTO quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id, pack_digest, total, decision, reasons, status, updated_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-               ON CONFLICT (quote_number) DO UPDATE SET version = $4, input = $8, pack_id = $9, pack_digest = $10, total = $11, decision = $12,
-                   reasons = $13, status = $14, decided_by = NULL, decision_reason = NULL, updated_at = $15";
-    m.tx.execute(
-        sql,
-        args![
-            number.as_str(),
-            device_id,
-            caller.user_id.as_str(),
-            p.version,
-            quote.state.as_str(),
-            quote.product.name(),
-            quote.effective_date.to_string(),
-            p.input.to_string(),
-            pack.id(),
-            p.pack_digest.as_str(),
-            rating.total.to_string(),
-            decision,
-            serde_json::to_string(&reasons).map_err(ApiError::internal)?,
-            status,
-            unix_ms(m.now)
-        ],
-    )
-    .await?;
-    records.wrote_quote(&number);
+    let input = p.input.to_string();
+    records.write_quote(
+        &number,
+        QuoteWrite {
+            values: args![
+                number.as_str(),
+                device_id,
+                owner.as_str(),
+                p.version,
+                quote.state.as_str(),
+                quote.product.name(),
+                quote.effective_date.to_string(),
+                input.as_str(),
+                pack.id(),
+                p.pack_digest.as_str(),
+                rating.total.to_string(),
+                decision,
+                serde_json::to_string(&reasons).map_err(ApiError::internal)?,
+                status,
+                unix_ms(m.now)
+            ],
+        },
+        SqlRow::new(args![device_id, owner, p.version, input, p.pack_digest.as_str(), rating.total.to_string(), status, number.as_str()]),
+    );
     let result = ServerResult::QuoteRecorded { quote_number: number.clone(), version: p.version, status: status.to_owned() };
     Ok(Applied::for_quote(&number, "quote.rated", Outcome::Accepted { result }))
 }
@@ -880,6 +921,9 @@ async fn bind_requested(
             ),
         );
     }
+    // The policy refers to the quote record, and the bind updates it: the
+    // group's pending quote records go to the database first.
+    records.write_quotes(m).await?;
     let year = quote.effective_date.year();
     let row =
         m.tx.fetch_one(
