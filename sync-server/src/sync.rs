@@ -1,13 +1,14 @@
 //! Push and pull.
 //!
-//! Pushes commit in groups: a push joins a queue, and whichever push holds
-//! the queue's leadership applies every queued push in one database
-//! transaction, then commits once. One commit
-//! (one fsync, one turn of the log-head lock) then serves many devices,
-//! where the cost of a commit used to be paid per operation. A crash at any
-//! point still leaves each operation applied once or not at all, because
-//! an operation, its audit entry and its recorded answer commit together;
-//! a replay gets the first answer again.
+//! Pushes commit in groups: a push joins a queue, and a leader task applies
+//! every queued push in one database transaction, then commits once. One
+//! commit (one fsync, one turn of the log-head lock) then serves many
+//! devices, and the group reads and writes in a few multi-row statements
+//! what its operations would otherwise have read and written one round trip
+//! at a time (see [`Records`]). A crash at any point still leaves each
+//! operation applied once or not at all, because an operation, its audit
+//! entry and its recorded answer commit together; a replay gets the first
+//! answer again.
 
 use axum::http::StatusCode;
 use rust_decimal::Decimal;
