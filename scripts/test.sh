@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs whatever is missing, then runs every
-# test (unit, property, system on SQLite and PostgreSQL, and end-to-end in the
-# real app) and stops everything it started.
+# test (the UI's unit tests, Rust unit, property, system on SQLite and
+# PostgreSQL, and end-to-end in the real app) and stops everything it started.
 #
 #   UW_TEST_POSTGRES_URL  use this PostgreSQL (a URL whose user may create
 #                         databases) instead of starting a throwaway cluster
@@ -15,6 +15,8 @@ ensure_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_toolchain
 ensure_ui_deps
 build_ui
+log "UI unit tests (Vitest, the Tauri IPC mocked)"
+(cd "$ROOT/ui" && npm run --silent test)
 ensure_cargo_tool tauri-driver "$TAURI_DRIVER_VERSION"
 ensure_nextest
 ensure_test_python

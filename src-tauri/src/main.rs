@@ -11,13 +11,14 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
+use ts_rs::TS;
 use uw_workstation::{
     EnrollmentInfo, QuickQuoteRequest, QuoteNumber, QuoteOutcome, Secret, SyncIssue, SyncReport, Workstation, WorkstationConfig,
     WorkstationError,
 };
 
-/// The one error shape the UI receives.
-#[derive(Debug, Clone, Serialize)]
+/// The one error shape every command returns. Switch on `code`, never on `message`.
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct CommandError {
     code: &'static str,
@@ -25,6 +26,7 @@ struct CommandError {
     /// The sync server's own code (`auth.invalid_credentials`, ...) when a
     /// sync request was refused; `code` stays the workstation's.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     server_code: Option<String>,
 }
 
@@ -46,20 +48,24 @@ impl From<&WorkstationError> for CommandError {
 
 /// A rated quote as the UI shows it. Money travels as decimal strings so the
 /// UI never holds a premium in a JavaScript float.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct QuoteView {
+    #[ts(type = "number")]
     quote_id: i64,
     pack_id: String,
+    /// The term premium, a decimal string.
     premium: String,
     coverages: Vec<CoverageView>,
     fees: Vec<FeeView>,
+    #[ts(type = "string[]")]
     assumptions: &'static [&'static str],
+    #[ts(type = "\"accept\" | \"refer\" | \"decline\"")]
     decision: String,
     reasons: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct CoverageView {
     code: String,
@@ -69,19 +75,22 @@ struct CoverageView {
     worksheet: Vec<WorksheetLineView>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct FeeView {
     name: String,
     amount: String,
 }
 
-#[derive(Debug, Serialize)]
+/// One line of a coverage's worksheet.
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "WorksheetLine")]
 struct WorksheetLineView {
     step: String,
     key: Option<String>,
     label: Option<String>,
+    /// Decimal as a string: money never becomes a JavaScript float.
     value: String,
     subtotal: String,
 }
@@ -124,18 +133,20 @@ impl From<QuoteOutcome> for QuoteView {
 
 /// Whether this device is enrolled with a sync server. The device token
 /// never leaves the workstation crate, so it cannot appear here.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(tag = "state", rename_all = "camelCase")]
 enum EnrollmentStatus {
     NotEnrolled,
     Enrolled(Box<EnrollmentView>),
 }
 
-#[derive(Debug, Serialize)]
+/// This device's enrollment with a sync server. The device token never reaches the UI.
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct EnrollmentView {
     server_url: String,
     username: String,
+    #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
     role: &'static str,
     device_id: String,
     device_name: String,
@@ -175,9 +186,10 @@ impl TryFrom<EnrollmentInfo> for EnrollmentView {
     }
 }
 
-/// What one "Sync now" did.
-#[derive(Debug, Serialize)]
+/// What one "Sync now" (push, then pull) did.
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "SyncResult")]
 struct SyncResultView {
     /// Outbox operations the server answered for.
     delivered: usize,
@@ -210,15 +222,17 @@ impl From<SyncReport> for SyncResultView {
 }
 
 /// Something sync could not do, for the agent to read and dismiss.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "SyncIssue")]
 struct SyncIssueView {
+    #[ts(type = "number")]
     id: i64,
-    /// `push` or `pull`.
+    #[ts(type = "\"push\" | \"pull\"")]
     source: String,
     kind: String,
     subject: Option<String>,
-    /// `rejected`, `conflict` or `not_applied`.
+    #[ts(type = "\"rejected\" | \"conflict\" | \"not_applied\"")]
     outcome: String,
     code: Option<String>,
     reason: String,
@@ -359,5 +373,58 @@ fn main() {
     if let Err(e) = result {
         tracing::error!("the desktop application failed: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The TypeScript declarations of every type a command takes or returns.
+    fn bindings() -> String {
+        let cfg = ts_rs::Config::new();
+        let mut out = String::from(
+            "// Generated from the Rust types in src-tauri/src/main.rs by the test\n\
+             // `bindings_are_current`; do not edit. To regenerate:\n\
+             //   UW_UPDATE_BINDINGS=1 cargo test -p uw-desktop bindings_are_current\n",
+        );
+        let decls = [
+            (CommandError::docs(), CommandError::decl(&cfg)),
+            (WorksheetLineView::docs(), WorksheetLineView::decl(&cfg)),
+            (CoverageView::docs(), CoverageView::decl(&cfg)),
+            (FeeView::docs(), FeeView::decl(&cfg)),
+            (QuoteView::docs(), QuoteView::decl(&cfg)),
+            (EnrollmentView::docs(), EnrollmentView::decl(&cfg)),
+            (EnrollmentStatus::docs(), EnrollmentStatus::decl(&cfg)),
+            (SyncResultView::docs(), SyncResultView::decl(&cfg)),
+            (SyncIssueView::docs(), SyncIssueView::decl(&cfg)),
+        ];
+        for (docs, decl) in decls {
+            out.push('\n');
+            if let Some(docs) = docs {
+                out.push_str(&docs);
+            }
+            out.push_str("export ");
+            out.push_str(&decl);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The UI's `src/bindings.ts` is what the Rust types generate: a type
+    /// changed on one side only fails here, not at run time.
+    #[test]
+    fn bindings_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let generated = bindings();
+        if std::env::var_os("UW_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write ui/src/bindings.ts");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is not what the Rust types generate; run `UW_UPDATE_BINDINGS=1 cargo test -p uw-desktop bindings_are_current` and commit it",
+            path.display()
+        );
     }
 }

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "./App";
+import type { QuoteView } from "./bindings";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const quote: QuoteView = {
+  quoteId: 42,
+  packId: "ca-auto-2026@sha256:abc",
+  premium: "1234.5",
+  coverages: [
+    {
+      code: "BI",
+      name: "Bodily injury",
+      option: "15/30",
+      premium: "600.25",
+      worksheet: [{ step: "base", key: null, label: "Base rate", value: "500.00", subtotal: "500.00" }],
+    },
+  ],
+  fees: [{ name: "Policy fee", amount: "25" }],
+  assumptions: ["one driver, clean record"],
+  decision: "refer",
+  reasons: ["vehicle.age: older than 20 years"],
+};
+
+/** Mocks the commands; `rate` answers `rate_quote`. Returns the calls made. */
+function commands(rate: (args: unknown) => unknown = () => quote, startup: () => unknown = () => null) {
+  const calls: [string, unknown][] = [];
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    switch (cmd) {
+      case "startup_status":
+        return startup();
+      case "rate_quote":
+        return rate(args);
+      case "enrollment_status":
+        return { state: "notEnrolled" };
+      case "sync_issues":
+        return [];
+      default:
+        return Promise.reject({ code: "test.unexpected", message: cmd });
+    }
+  });
+  return calls;
+}
+
+describe("quick quote", () => {
+  it("rates what the agent typed and shows the premium as money with its breakdown", async () => {
+    const calls = commands();
+    const user = userEvent.setup();
+    render(<App />);
+    await user.type(screen.getByLabelText("Garaging ZIP"), "90210");
+    await user.type(screen.getByLabelText("Vehicle model year"), "2020");
+    await user.click(screen.getByRole("button", { name: "Rate" }));
+
+    const premium = await screen.findByRole("region", { name: "Premium" });
+    expect(within(premium).getByText("$1,234.50")).toBeTruthy();
+    expect(within(premium).getByText("$600.25")).toBeTruthy();
+    expect(within(premium).getByText("$25")).toBeTruthy();
+    expect(within(premium).getByText("vehicle.age: older than 20 years")).toBeTruthy();
+    expect(calls).toContainEqual(["rate_quote", { zip: "90210", vehicleYear: 2020 }]);
+  });
+
+  it("refuses a model year that is not four digits next to the form, without calling the engine", async () => {
+    const calls = commands();
+    const user = userEvent.setup();
+    render(<App />);
+    await user.type(screen.getByLabelText("Garaging ZIP"), "90210");
+    await user.type(screen.getByLabelText("Vehicle model year"), "20");
+    await user.click(screen.getByRole("button", { name: "Rate" }));
+
+    expect((await screen.findByRole("alert")).textContent).toContain("vehicle_year: enter a four-digit model year");
+    expect(calls.map(([cmd]) => cmd)).not.toContain("rate_quote");
+  });
+
+  it("explains an error code the agent can act on", async () => {
+    commands(() => Promise.reject({ code: "rating.no_pack", message: "no pack for ZIP 99999" }));
+    const user = userEvent.setup();
+    render(<App />);
+    await user.type(screen.getByLabelText("Garaging ZIP"), "99999");
+    await user.type(screen.getByLabelText("Vehicle model year"), "2020");
+    await user.click(screen.getByRole("button", { name: "Rate" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe("No rate pack covers this quote. no pack for ZIP 99999");
+    expect(alert.dataset.code).toBe("rating.no_pack");
+  });
+});
+
+it("says why the local store did not open", async () => {
+  commands(undefined, () => Promise.reject({ code: "key.keychain_unavailable", message: "no secret service" }));
+  render(<App />);
+  const alert = await screen.findByRole("alert");
+  expect(alert.textContent).toContain("The local store did not open.");
+  expect(alert.textContent).toContain("The keychain is locked or unavailable");
+});
