@@ -10,7 +10,7 @@
 use std::sync::Mutex;
 
 use serde::Serialize;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
 use uw_workstation::{
     EnrollmentInfo, QuickQuoteRequest, QuoteNumber, QuoteOutcome, Secret, SyncIssue, SyncReport, Workstation, WorkstationConfig,
@@ -275,8 +275,8 @@ impl AppState {
 /// where Tauri runs plain synchronous commands and where waiting would
 /// freeze the window. Every command goes through here, so none of them waits
 /// for the workstation's lock on the main thread while a sync holds it.
-async fn on_workstation<T: Send + 'static>(
-    app: AppHandle,
+async fn on_workstation<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
     f: impl FnOnce(&mut Workstation) -> Result<T, WorkstationError> + Send + 'static,
 ) -> Result<T, CommandError> {
     tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with(f))
@@ -289,19 +289,19 @@ fn now() -> time::OffsetDateTime {
 }
 
 #[tauri::command]
-async fn startup_status(app: AppHandle) -> Result<(), CommandError> {
+async fn startup_status<R: Runtime>(app: AppHandle<R>) -> Result<(), CommandError> {
     on_workstation(app, |_| Ok(())).await
 }
 
 #[tauri::command]
-async fn rate_quote(app: AppHandle, zip: String, vehicle_year: i32) -> Result<QuoteView, CommandError> {
+async fn rate_quote<R: Runtime>(app: AppHandle<R>, zip: String, vehicle_year: i32) -> Result<QuoteView, CommandError> {
     // The workstation takes the date explicitly; the quote is effective today (UTC).
     let today = now().date();
     on_workstation(app, move |ws| ws.quick_quote(&QuickQuoteRequest { zip, vehicle_year }, today)).await.map(QuoteView::from)
 }
 
 #[tauri::command]
-async fn enrollment_status(app: AppHandle) -> Result<EnrollmentStatus, CommandError> {
+async fn enrollment_status<R: Runtime>(app: AppHandle<R>) -> Result<EnrollmentStatus, CommandError> {
     on_workstation(app, |ws| match ws.enrollment()? {
         Some(info) => Ok(EnrollmentStatus::Enrolled(Box::new(info.try_into()?))),
         None => Ok(EnrollmentStatus::NotEnrolled),
@@ -312,8 +312,8 @@ async fn enrollment_status(app: AppHandle) -> Result<EnrollmentStatus, CommandEr
 /// Enrolls this device. The password arrives as a [`Secret`], so no `Debug`
 /// or log line can print it; it is dropped when enrollment ends.
 #[tauri::command]
-async fn enroll(
-    app: AppHandle,
+async fn enroll<R: Runtime>(
+    app: AppHandle<R>,
     server_url: String,
     username: String,
     password: Secret,
@@ -323,18 +323,18 @@ async fn enroll(
 }
 
 #[tauri::command]
-async fn sync_now(app: AppHandle) -> Result<SyncResultView, CommandError> {
+async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Result<SyncResultView, CommandError> {
     on_workstation(app, |ws| ws.sync(now())).await.map(SyncResultView::from)
 }
 
 #[tauri::command]
-async fn sync_issues(app: AppHandle) -> Result<Vec<SyncIssueView>, CommandError> {
+async fn sync_issues<R: Runtime>(app: AppHandle<R>) -> Result<Vec<SyncIssueView>, CommandError> {
     on_workstation(app, |ws| ws.sync_issues()).await.map(|issues| issues.into_iter().map(SyncIssueView::from).collect())
 }
 
 /// Returns whether the issue was still listed.
 #[tauri::command]
-async fn dismiss_sync_issue(app: AppHandle, id: i64) -> Result<bool, CommandError> {
+async fn dismiss_sync_issue<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<bool, CommandError> {
     on_workstation(app, move |ws| ws.dismiss_sync_issue(id, now())).await
 }
 
@@ -346,12 +346,26 @@ fn open_workstation(app: &tauri::App) -> Result<Workstation, CommandError> {
     Workstation::open(&config).map_err(|e| CommandError::from(&e))
 }
 
+/// The app's commands on `builder`: the real runtime in `main`, the mock
+/// runtime in the command tests.
+fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        rate_quote,
+        startup_status,
+        enrollment_status,
+        enroll,
+        sync_now,
+        sync_issues,
+        dismiss_sync_issue
+    ])
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
-    let result = tauri::Builder::default()
+    let result = with_commands(tauri::Builder::default())
         .setup(|app| {
             let workstation = open_workstation(app).map(Mutex::new);
             if let Err(e) = &workstation {
@@ -360,15 +374,6 @@ fn main() {
             app.manage(AppState(workstation));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            rate_quote,
-            startup_status,
-            enrollment_status,
-            enroll,
-            sync_now,
-            sync_issues,
-            dismiss_sync_issue
-        ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!("the desktop application failed: {e}");
@@ -426,5 +431,117 @@ mod tests {
             "{} is not what the Rust types generate; run `UW_UPDATE_BINDINGS=1 cargo test -p uw-desktop bindings_are_current` and commit it",
             path.display()
         );
+    }
+}
+
+/// The commands through Tauri's IPC on the mock runtime, with the app's real
+/// context (its capabilities included) and a real encrypted store.
+#[cfg(test)]
+mod command_tests {
+    use std::str::FromStr as _;
+
+    use rust_decimal::Decimal;
+    use serde_json::{json, Value};
+    use tauri::test::MockRuntime;
+    use tauri::webview::InvokeRequest;
+
+    use super::*;
+
+    struct TestApp {
+        _dir: tempfile::TempDir,
+        _app: tauri::App<MockRuntime>,
+        webview: tauri::WebviewWindow<MockRuntime>,
+    }
+
+    impl TestApp {
+        fn start() -> Self {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            // A key file rather than the keychain: these tests are about the
+            // commands; the keychain has tests of its own.
+            let config = WorkstationConfig::new(dir.path().join("data"), uw_workstation::KeySource::File(dir.path().join("store.key")));
+            let workstation = Workstation::open(&config).expect("open the workstation");
+            let app = with_commands(tauri::test::mock_builder())
+                .manage(AppState(Ok(Mutex::new(workstation))))
+                .build(tauri::generate_context!())
+                .expect("build the app");
+            let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
+            Self { _dir: dir, _app: app, webview }
+        }
+
+        /// Invokes `cmd` as the UI does: the answer, or the error value.
+        fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+            self.invoke_from("tauri://localhost", cmd, args)
+        }
+
+        /// Invokes `cmd` from a page at `url`.
+        fn invoke_from(&self, url: &str, cmd: &str, args: Value) -> Result<Value, Value> {
+            let request = InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: url.parse().expect("url"),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: tauri::test::INVOKE_KEY.into(),
+            };
+            tauri::test::get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().expect("JSON answer"))
+        }
+    }
+
+    fn decimal(value: &Value) -> Decimal {
+        Decimal::from_str(value.as_str().unwrap_or_else(|| panic!("{value} is not a decimal string"))).expect("decimal")
+    }
+
+    #[test]
+    fn rate_quote_answers_a_premium_that_is_the_sum_of_its_parts() {
+        let app = TestApp::start();
+        let quote = app.invoke("rate_quote", json!({ "zip": "90210", "vehicleYear": 2020 })).expect("rated");
+        let premium = decimal(&quote["premium"]);
+        let coverages = quote["coverages"].as_array().expect("coverages");
+        assert!(!coverages.is_empty(), "{quote}");
+        let parts: Decimal = coverages.iter().map(|c| decimal(&c["premium"])).sum::<Decimal>()
+            + quote["fees"].as_array().expect("fees").iter().map(|f| decimal(&f["amount"])).sum::<Decimal>();
+        assert_eq!(premium, parts, "{quote}");
+        assert!(premium > Decimal::ZERO && premium.scale() <= 2, "{premium}");
+        assert!(quote["packId"].as_str().expect("packId").starts_with("ca-personal-auto"), "{quote}");
+        assert!(["accept", "refer", "decline"].contains(&quote["decision"].as_str().expect("decision")), "{quote}");
+        // Saved: the next quote gets the next id.
+        let again = app.invoke("rate_quote", json!({ "zip": "90210", "vehicleYear": 2020 })).expect("rated");
+        assert_eq!(again["quoteId"].as_i64(), quote["quoteId"].as_i64().map(|id| id + 1));
+    }
+
+    #[test]
+    fn bad_input_is_the_error_shape_naming_the_field() {
+        let app = TestApp::start();
+        let error = app.invoke("rate_quote", json!({ "zip": "00000", "vehicleYear": 2020 })).expect_err("refused");
+        assert_eq!(error["code"], "input.invalid", "{error}");
+        assert!(error["message"].as_str().expect("message").contains("zip"), "{error}");
+        assert!(error.get("serverCode").is_none(), "{error}");
+        // A missing argument is Tauri's own refusal, before the command runs.
+        let error = app.invoke("rate_quote", json!({ "zip": "90210" })).expect_err("refused");
+        assert!(error.to_string().contains("vehicleYear"), "{error}");
+    }
+
+    #[test]
+    fn a_new_device_is_not_enrolled_and_has_no_sync_issues() {
+        let app = TestApp::start();
+        assert_eq!(app.invoke("startup_status", json!({})), Ok(Value::Null));
+        assert_eq!(app.invoke("enrollment_status", json!({})), Ok(json!({ "state": "notEnrolled" })));
+        assert_eq!(app.invoke("sync_issues", json!({})), Ok(json!([])));
+        assert_eq!(app.invoke("dismiss_sync_issue", json!({ "id": 999 })), Ok(json!(false)));
+        let error = app.invoke("sync_now", json!({})).expect_err("not enrolled");
+        assert_eq!(error["code"], "sync.not_enrolled", "{error}");
+    }
+
+    #[test]
+    fn only_the_app_own_pages_may_call_its_commands() {
+        let app = TestApp::start();
+        assert!(app.invoke("enrollment_status", json!({})).is_ok());
+        // The capability grants the commands to the main window's local
+        // pages: a remote page loaded into it gets nothing.
+        let error = app.invoke_from("https://evil.example", "enrollment_status", json!({})).expect_err("refused");
+        assert!(error.to_string().contains("not allowed"), "{error}");
+        let error = app.invoke("delete_everything", json!({})).expect_err("refused");
+        assert!(error.to_string().contains("delete_everything"), "{error}");
     }
 }
