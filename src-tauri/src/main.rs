@@ -12,9 +12,10 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
+use uw_workstation::rating::{Action, Rating, RiskScore};
 use uw_workstation::{
-    EnrollmentInfo, QuickQuoteRequest, QuoteNumber, QuoteOutcome, Secret, SyncIssue, SyncReport, Workstation, WorkstationConfig,
-    WorkstationError,
+    Dashboard, DraftSummary, EnrollmentInfo, QuickQuoteRequest, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteNumber, QuoteOptions,
+    QuoteOutcome, QuoteSummary, Secret, SyncIssue, SyncReport, VinInfo, Workstation, WorkstationConfig, WorkstationError, ZipInfo,
 };
 
 /// The one error shape every command returns. Switch on `code`, never on `message`.
@@ -28,11 +29,23 @@ struct CommandError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     server_code: Option<String>,
+    /// For `input.invalid` on a quote: each problem with its field path
+    /// (`quote.drivers[0].license_date`), so the UI can show it beside its field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<FieldError>>", optional)]
+    fields: Vec<FieldError>,
+}
+
+/// One field's problem.
+#[derive(Debug, Clone, Serialize, TS)]
+struct FieldError {
+    path: String,
+    message: String,
 }
 
 impl CommandError {
     fn internal(message: impl Into<String>) -> Self {
-        Self { code: "internal", message: message.into(), server_code: None }
+        Self { code: "internal", message: message.into(), server_code: None, fields: Vec::new() }
     }
 }
 
@@ -42,7 +55,18 @@ impl From<&WorkstationError> for CommandError {
             WorkstationError::Sync(sync) => sync.server_code().map(str::to_owned),
             _ => None,
         };
-        Self { code: e.code(), message: e.to_string(), server_code }
+        let fields = match e {
+            WorkstationError::InvalidQuote(errors) => errors.0.iter().map(|f| FieldError { path: f.path.clone(), message: f.message.clone() }).collect(),
+            WorkstationError::Rating(rating) => match &**rating {
+                uw_workstation::rating::RatingError::Input(errors) => {
+                    errors.0.iter().map(|f| FieldError { path: format!("quote.{}", f.path), message: f.message.clone() }).collect()
+                }
+                _ => Vec::new(),
+            },
+            WorkstationError::InvalidInput { field, message } => vec![FieldError { path: field.clone(), message: message.clone() }],
+            _ => Vec::new(),
+        };
+        Self { code: e.code(), message: e.to_string(), server_code, fields }
     }
 }
 
@@ -70,6 +94,12 @@ struct QuoteView {
 struct CoverageView {
     code: String,
     name: String,
+    /// The vehicle (index into the quote's vehicles) of a per-vehicle coverage.
+    #[ts(type = "number | null")]
+    vehicle: Option<usize>,
+    limit: Option<String>,
+    deductible: Option<String>,
+    /// The limit, or else the deductible, for one-column tables.
     option: Option<String>,
     premium: String,
     worksheet: Vec<WorksheetLineView>,
@@ -88,47 +118,232 @@ struct FeeView {
 #[ts(rename = "WorksheetLine")]
 struct WorksheetLineView {
     step: String,
+    operation: String,
+    table: Option<String>,
     key: Option<String>,
     label: Option<String>,
     /// Decimal as a string: money never becomes a JavaScript float.
     value: String,
     subtotal: String,
+    note: Option<String>,
+}
+
+fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
+    rating
+        .coverages
+        .iter()
+        .map(|c| CoverageView {
+            code: c.coverage.to_string(),
+            name: c.name.to_string(),
+            vehicle: c.vehicle,
+            limit: c.limit.clone(),
+            deductible: c.deductible.clone(),
+            option: c.limit.clone().or_else(|| c.deductible.clone()),
+            premium: c.premium.to_string(),
+            worksheet: c
+                .worksheet
+                .iter()
+                .map(|l| WorksheetLineView {
+                    step: l.step.to_string(),
+                    operation: serde_json::to_value(l.operation).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                    table: l.table.as_ref().map(|t| t.to_string()),
+                    key: l.key.as_ref().map(|k| k.to_string()),
+                    label: l.label.as_ref().map(|x| x.to_string()),
+                    value: l.value.to_string(),
+                    subtotal: l.subtotal.to_string(),
+                    note: l.note.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn decision_name(action: Action) -> &'static str {
+    match action {
+        Action::Accept => "accept",
+        Action::Refer => "refer",
+        Action::Decline => "decline",
+    }
 }
 
 impl From<QuoteOutcome> for QuoteView {
     fn from(q: QuoteOutcome) -> Self {
-        let r = q.rating;
         Self {
             quote_id: q.quote_id,
             pack_id: q.pack_id,
             premium: q.total.to_string(),
-            coverages: r
-                .coverages
-                .into_iter()
-                .map(|c| CoverageView {
-                    code: c.coverage.to_string(),
-                    name: c.name.to_string(),
-                    option: c.limit.or(c.deductible),
-                    premium: c.premium.to_string(),
-                    worksheet: c
-                        .worksheet
-                        .into_iter()
-                        .map(|l| WorksheetLineView {
-                            step: l.step.to_string(),
-                            key: l.key.map(|k| k.to_string()),
-                            label: l.label.map(|x| x.to_string()),
-                            value: l.value.to_string(),
-                            subtotal: l.subtotal.to_string(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            fees: r.fees.into_iter().map(|f| FeeView { name: f.name.to_string(), amount: f.amount.to_string() }).collect(),
+            coverages: coverage_views(&q.rating),
+            fees: q.rating.fees.iter().map(|f| FeeView { name: f.name.to_string(), amount: f.amount.to_string() }).collect(),
             assumptions: q.assumptions,
-            decision: format!("{:?}", r.decision.action).to_lowercase(),
-            reasons: r.decision.reasons.into_iter().map(|x| format!("{}: {}", x.code, x.message)).collect(),
+            decision: decision_name(q.rating.decision.action).to_owned(),
+            reasons: q.rating.decision.reasons.iter().map(|x| format!("{}: {}", x.code, x.message)).collect(),
         }
     }
+}
+
+/// A full rating as the wizard's review shows it: premium by coverage with
+/// each worksheet, fees, the payment schedule, the risk score with its top
+/// reasons, and the underwriting decision with its reasons.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct RatingView {
+    pack_id: String,
+    pack_digest: String,
+    /// Rated by an unsigned draft pack: a preview that cannot be saved.
+    draft: bool,
+    /// The term premium, a decimal string.
+    premium: String,
+    coverages: Vec<CoverageView>,
+    fees: Vec<FeeView>,
+    minimum_premium_adjustment: String,
+    installments: InstallmentsView,
+    risk: Option<RiskView>,
+    #[ts(type = "\"accept\" | \"refer\" | \"decline\"")]
+    decision: &'static str,
+    reasons: Vec<ReasonView>,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct InstallmentsView {
+    plan: String,
+    name: String,
+    total_payable: String,
+    payments: Vec<PaymentView>,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PaymentView {
+    number: u32,
+    due: String,
+    amount: String,
+}
+
+/// An underwriting rule that fired.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ReasonView {
+    code: String,
+    #[ts(type = "\"accept\" | \"refer\" | \"decline\"")]
+    action: &'static str,
+    message: String,
+    subject: String,
+}
+
+/// The explainable risk score of the riskiest rating unit.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct RiskView {
+    unit: String,
+    /// Predicted claims per year, a decimal string.
+    frequency: String,
+    relativity: String,
+    capped_relativity: String,
+    /// Whether the score moved the premium (or only informs the underwriter).
+    applied: bool,
+    /// The variables that raised the score most, largest first.
+    top_reasons: Vec<RiskReasonView>,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct RiskReasonView {
+    variable: String,
+    value: String,
+    /// On the log scale; positive raises the predicted frequency.
+    contribution: String,
+}
+
+/// How many risk contributions the review lists.
+const TOP_RISK_REASONS: usize = 3;
+
+fn risk_view(risk: &RiskScore) -> RiskView {
+    let mut contributions: Vec<_> = risk.contributions.iter().collect();
+    contributions.sort_by(|a, b| b.contribution.cmp(&a.contribution));
+    RiskView {
+        unit: risk.unit.clone(),
+        frequency: risk.frequency.round_dp(4).to_string(),
+        relativity: risk.relativity.round_dp(3).to_string(),
+        capped_relativity: risk.capped_relativity.round_dp(3).to_string(),
+        applied: risk.applied,
+        top_reasons: contributions
+            .into_iter()
+            .take(TOP_RISK_REASONS)
+            .map(|c| RiskReasonView {
+                variable: c.variable.to_string(),
+                value: c.level.clone().unwrap_or_else(|| c.value.to_string()),
+                contribution: c.contribution.round_dp(4).to_string(),
+            })
+            .collect(),
+    }
+}
+
+impl From<&Rating> for RatingView {
+    fn from(r: &Rating) -> Self {
+        Self {
+            pack_id: r.pack_id.clone(),
+            pack_digest: r.pack_digest.clone(),
+            draft: r.draft,
+            premium: r.total.to_string(),
+            coverages: coverage_views(r),
+            fees: r.fees.iter().map(|f| FeeView { name: f.name.to_string(), amount: f.amount.to_string() }).collect(),
+            minimum_premium_adjustment: r.minimum_premium_adjustment.to_string(),
+            installments: InstallmentsView {
+                plan: r.installments.plan.clone(),
+                name: r.installments.name.clone(),
+                total_payable: r.installments.total_payable.to_string(),
+                payments: r
+                    .installments
+                    .installments
+                    .iter()
+                    .map(|i| PaymentView { number: i.number, due: i.due.to_string(), amount: i.amount.to_string() })
+                    .collect(),
+            },
+            risk: r.risk.as_ref().map(risk_view),
+            decision: decision_name(r.decision.action),
+            reasons: r
+                .decision
+                .reasons
+                .iter()
+                .map(|x| ReasonView { code: x.code.to_string(), action: decision_name(x.action), message: x.message.to_string(), subject: x.subject.clone() })
+                .collect(),
+        }
+    }
+}
+
+/// A quote just saved and rated.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct SavedQuoteView {
+    summary: QuoteSummary,
+    rating: RatingView,
+}
+
+/// A quote with its input, its versions and, once rated, its current rating.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct QuoteDetailView {
+    detail: QuoteDetail,
+    rating: Option<RatingView>,
+    /// The open draft editing this quote, if any: editing resumes it.
+    #[ts(type = "number | null")]
+    draft_id: Option<i64>,
+}
+
+/// A draft and its form, to resume the wizard.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct DraftView {
+    summary: DraftSummary,
+    draft: QuoteDraft,
+}
+
+/// A document written to disk.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct SavedDocumentView {
+    path: String,
 }
 
 /// Whether this device is enrolled with a sync server. The device token
@@ -338,9 +553,137 @@ async fn dismiss_sync_issue<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<bo
     on_workstation(app, move |ws| ws.dismiss_sync_issue(id, now())).await
 }
 
+#[tauri::command]
+async fn dashboard<R: Runtime>(app: AppHandle<R>) -> Result<Dashboard, CommandError> {
+    on_workstation(app, |ws| ws.dashboard(now())).await
+}
+
+/// What the pack in force offers for the wizard's coverages step.
+#[tauri::command]
+async fn quote_options<R: Runtime>(
+    app: AppHandle<R>,
+    state: String,
+    product: uw_workstation::rating::Product,
+    effective_date: String,
+    renewal: bool,
+) -> Result<QuoteOptions, CommandError> {
+    let date = parse_date("effective_date", &effective_date)?;
+    on_workstation(app, move |ws| ws.quote_options(&state, product, date, renewal)).await
+}
+
+#[tauri::command]
+async fn decode_vin<R: Runtime>(app: AppHandle<R>, vin: String) -> Result<VinInfo, CommandError> {
+    on_workstation(app, move |ws| ws.decode_vin(&vin)).await
+}
+
+#[tauri::command]
+async fn lookup_zip<R: Runtime>(app: AppHandle<R>, zip: String) -> Result<ZipInfo, CommandError> {
+    on_workstation(app, move |ws| ws.lookup_zip(&zip)).await
+}
+
+/// The live premium: rates the wizard's input and saves nothing.
+#[tauri::command]
+async fn price_quote<R: Runtime>(app: AppHandle<R>, input: QuoteInput) -> Result<RatingView, CommandError> {
+    on_workstation(app, move |ws| ws.price(input)).await.map(|r| RatingView::from(&r))
+}
+
+/// Saves the finished wizard as a quote (or `quoteId`'s next version), rates
+/// it, and deletes the draft it came from.
+#[tauri::command]
+async fn save_quote<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: Option<i64>,
+    quote_id: Option<i64>,
+    input: QuoteInput,
+) -> Result<SavedQuoteView, CommandError> {
+    on_workstation(app, move |ws| ws.save_quote(draft_id, quote_id, input, now()))
+        .await
+        .map(|rated| SavedQuoteView { rating: RatingView::from(&rated.rating), summary: rated.summary })
+}
+
+#[tauri::command]
+async fn save_draft<R: Runtime>(app: AppHandle<R>, id: Option<i64>, draft: QuoteDraft) -> Result<DraftSummary, CommandError> {
+    on_workstation(app, move |ws| ws.save_draft(id, &draft, now())).await
+}
+
+#[tauri::command]
+async fn load_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<DraftView, CommandError> {
+    on_workstation(app, move |ws| ws.draft(id)).await.map(|(summary, draft)| DraftView { summary, draft })
+}
+
+#[tauri::command]
+async fn list_drafts<R: Runtime>(app: AppHandle<R>) -> Result<Vec<DraftSummary>, CommandError> {
+    on_workstation(app, |ws| ws.drafts()).await
+}
+
+/// Returns whether the draft existed.
+#[tauri::command]
+async fn discard_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<bool, CommandError> {
+    on_workstation(app, move |ws| ws.discard_draft(id)).await
+}
+
+#[tauri::command]
+async fn list_quotes<R: Runtime>(app: AppHandle<R>, filter: QuoteFilter) -> Result<Vec<QuoteSummary>, CommandError> {
+    on_workstation(app, move |ws| {
+        ws.expire_quotes(now())?;
+        ws.list_quotes(&filter)
+    })
+    .await
+}
+
+/// A quote, its versions and its current rating, re-rated with the pack
+/// that priced it and checked against the stored worksheet.
+#[tauri::command]
+async fn get_quote<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<QuoteDetailView, CommandError> {
+    on_workstation(app, move |ws| {
+        ws.expire_quotes(now())?;
+        let detail = ws.quote(quote_id)?;
+        let rated = detail.versions.iter().any(|v| v.version == detail.summary.version && v.rating.is_some());
+        let rating = if rated { Some(RatingView::from(&ws.rerate_version(quote_id, detail.summary.version)?)) } else { None };
+        let draft_id = ws.drafts()?.into_iter().find(|d| d.quote_id == Some(quote_id)).map(|d| d.id);
+        Ok(QuoteDetailView { detail, rating, draft_id })
+    })
+    .await
+}
+
+/// Writes the quote's proposal PDF into the documents folder.
+#[tauri::command]
+async fn save_proposal<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<SavedDocumentView, CommandError> {
+    let dir = app.state::<DocumentsDir>().0.clone();
+    on_workstation(app, move |ws| ws.save_proposal(quote_id, &dir, now()))
+        .await
+        .map(|path| SavedDocumentView { path: path.display().to_string() })
+}
+
+/// Queues a bind request for the next sync.
+#[tauri::command]
+async fn request_bind<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<QuoteSummary, CommandError> {
+    on_workstation(app, move |ws| ws.request_bind(quote_id, now())).await
+}
+
+fn parse_date(field: &str, text: &str) -> Result<time::Date, CommandError> {
+    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| {
+        CommandError::from(&WorkstationError::InvalidInput { field: field.to_owned(), message: format!("`{text}` is not a YYYY-MM-DD date: {e}") })
+    })
+}
+
+/// Where documents (proposals) are written: `UW_DOCUMENTS_DIR`, else the
+/// user's documents folder, else the data directory's `documents`.
+struct DocumentsDir(std::path::PathBuf);
+
+fn documents_dir<R: Runtime>(app: &tauri::App<R>) -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("UW_DOCUMENTS_DIR").filter(|d| !d.is_empty()) {
+        return dir.into();
+    }
+    match app.path().document_dir() {
+        Ok(dir) => dir.join("Underwriting Workstation"),
+        Err(_) => app.path().app_data_dir().map(|d| d.join("documents")).unwrap_or_else(|_| std::path::PathBuf::from("documents")),
+    }
+}
+
 fn open_workstation(app: &tauri::App) -> Result<Workstation, CommandError> {
     let default_dir =
-        app.path().app_data_dir().map_err(|e| CommandError { code: "store.data_dir", message: e.to_string(), server_code: None })?;
+        app.path().app_data_dir().map_err(|e| CommandError { code: "store.data_dir", message: e.to_string(), server_code: None, fields: Vec::new() })?;
     let config = WorkstationConfig::from_env(default_dir).map_err(|e| CommandError::from(&WorkstationError::from(e)))?;
     tracing::info!(data_dir = %config.data_dir.display(), key_source = %config.key_source, "opening workstation store");
     Workstation::open(&config).map_err(|e| CommandError::from(&e))
@@ -356,7 +699,21 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         enroll,
         sync_now,
         sync_issues,
-        dismiss_sync_issue
+        dismiss_sync_issue,
+        dashboard,
+        quote_options,
+        decode_vin,
+        lookup_zip,
+        price_quote,
+        save_quote,
+        save_draft,
+        load_draft,
+        list_drafts,
+        discard_draft,
+        list_quotes,
+        get_quote,
+        save_proposal,
+        request_bind
     ])
 }
 
@@ -372,6 +729,7 @@ fn main() {
                 tracing::error!(code = e.code, "workstation did not open: {}", e.message);
             }
             app.manage(AppState(workstation));
+            app.manage(DocumentsDir(documents_dir(app)));
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -393,16 +751,75 @@ mod tests {
              // `bindings_are_current`; do not edit. To regenerate:\n\
              //   UW_UPDATE_BINDINGS=1 cargo test -p uw-desktop bindings_are_current\n",
         );
-        let decls = [
-            (CommandError::docs(), CommandError::decl(&cfg)),
-            (WorksheetLineView::docs(), WorksheetLineView::decl(&cfg)),
-            (CoverageView::docs(), CoverageView::decl(&cfg)),
-            (FeeView::docs(), FeeView::decl(&cfg)),
-            (QuoteView::docs(), QuoteView::decl(&cfg)),
-            (EnrollmentView::docs(), EnrollmentView::decl(&cfg)),
-            (EnrollmentStatus::docs(), EnrollmentStatus::decl(&cfg)),
-            (SyncResultView::docs(), SyncResultView::decl(&cfg)),
-            (SyncIssueView::docs(), SyncIssueView::decl(&cfg)),
+        macro_rules! decls {
+            ($($t:ty),* $(,)?) => { [$((<$t>::docs(), <$t>::decl(&cfg))),*] };
+        }
+        use uw_workstation::rating::quote as q;
+        use uw_workstation::{
+            Contact, CoverageOption, DriverLicense, PackSummary, PlanOption, PolicySummary, QuoteCursor, QuoteStatus, RatingInfo,
+            Recommendation, VersionInfo,
+        };
+        let decls = decls![
+            CommandError,
+            FieldError,
+            WorksheetLineView,
+            CoverageView,
+            FeeView,
+            QuoteView,
+            EnrollmentView,
+            EnrollmentStatus,
+            SyncResultView,
+            SyncIssueView,
+            // The quote as the wizard enters it: the engine's own types.
+            q::Product,
+            q::Quote,
+            q::Applicant,
+            q::Address,
+            q::Driver,
+            q::ViolationKind,
+            q::Violation,
+            q::Accident,
+            q::VehicleUse,
+            q::Vehicle,
+            q::Construction,
+            q::RoofType,
+            q::Dwelling,
+            q::CoverageChoice,
+            q::Claim,
+            QuoteInput,
+            Contact,
+            DriverLicense,
+            // Quotes as the store reports them.
+            QuoteStatus,
+            QuoteSummary,
+            QuoteCursor,
+            QuoteFilter,
+            RatingInfo,
+            VersionInfo,
+            QuoteDetail,
+            QuoteDraft,
+            DraftSummary,
+            DraftView,
+            // The wizard's helpers and the dashboard.
+            QuoteOptions,
+            CoverageOption,
+            Recommendation,
+            PlanOption,
+            VinInfo,
+            ZipInfo,
+            PolicySummary,
+            PackSummary,
+            Dashboard,
+            // Ratings and saved quotes.
+            RatingView,
+            InstallmentsView,
+            PaymentView,
+            ReasonView,
+            RiskView,
+            RiskReasonView,
+            SavedQuoteView,
+            QuoteDetailView,
+            SavedDocumentView,
         ];
         for (docs, decl) in decls {
             out.push('\n');

@@ -10,18 +10,36 @@ export type CommandError = { code: string, message: string,
  * The sync server's own code (`auth.invalid_credentials`, ...) when a
  * sync request was refused; `code` stays the workstation's.
  */
-serverCode?: string, };
+serverCode?: string, 
+/**
+ * For `input.invalid` on a quote: each problem with its field path
+ * (`quote.drivers[0].license_date`), so the UI can show it beside its field.
+ */
+fields?: Array<FieldError>, };
+
+/**
+ * One field's problem.
+ */
+export type FieldError = { path: string, message: string, };
 
 /**
  * One line of a coverage's worksheet.
  */
-export type WorksheetLine = { step: string, key: string | null, label: string | null, 
+export type WorksheetLine = { step: string, operation: string, table: string | null, key: string | null, label: string | null, 
 /**
  * Decimal as a string: money never becomes a JavaScript float.
  */
-value: string, subtotal: string, };
+value: string, subtotal: string, note: string | null, };
 
-export type CoverageView = { code: string, name: string, option: string | null, premium: string, worksheet: Array<WorksheetLine>, };
+export type CoverageView = { code: string, name: string, 
+/**
+ * The vehicle (index into the quote's vehicles) of a per-vehicle coverage.
+ */
+vehicle: number | null, limit: string | null, deductible: string | null, 
+/**
+ * The limit, or else the deductible, for one-column tables.
+ */
+option: string | null, premium: string, worksheet: Array<WorksheetLine>, };
 
 export type FeeView = { name: string, amount: string, };
 
@@ -67,3 +85,367 @@ delivered: number, accepted: number, duplicate: number, rejected: number, confli
  * Something sync could not do, for the agent to read and dismiss.
  */
 export type SyncIssue = { id: number, source: "push" | "pull", kind: string, subject: string | null, outcome: "rejected" | "conflict" | "not_applied", code: string | null, reason: string, currentVersion: number | null, receivedAt: string, };
+
+/**
+ * The products the engine rates.
+ */
+export type Product = "personal-auto" | "homeowners-ho3";
+
+/**
+ * A quote as entered.
+ */
+export type Quote = { product: Product, 
+/**
+ * Two-letter state code of the risk.
+ */
+state: string, effective_date: string, term_months: number, 
+/**
+ * A renewal of an existing policy (rated on the renewal pack) rather than new business.
+ */
+renewal: boolean, applicant: Applicant, drivers: Array<Driver>, vehicles: Array<Vehicle>, dwelling: Dwelling | null, coverages: Array<CoverageChoice>, 
+/**
+ * Losses in the past five years (homeowners, and auto comprehensive).
+ */
+prior_claims: Array<Claim>, 
+/**
+ * Credit-based insurance score tier; only where the state allows it.
+ */
+credit_tier: string | null, 
+/**
+ * Installment plan code from the pack.
+ */
+installment_plan: string, };
+
+export type Applicant = { name: string, address: Address, };
+
+export type Address = { street: string, city: string, state: string, zip: string, };
+
+export type Driver = { name: string, date_of_birth: string, 
+/**
+ * Date first licensed.
+ */
+license_date: string, violations: Array<Violation>, accidents: Array<Accident>, good_student: boolean, defensive_driving: boolean, };
+
+/**
+ * Moving violations, as a points schedule names them.
+ */
+export type ViolationKind = "speeding" | "running-red-light" | "failure-to-yield" | "reckless-driving" | "dui" | "suspended-license" | "other-moving";
+
+export type Violation = { date: string, kind: ViolationKind, };
+
+export type Accident = { date: string, at_fault: boolean, bodily_injury: boolean, };
+
+export type VehicleUse = "pleasure" | "commute" | "business";
+
+export type Vehicle = { 
+/**
+ * Optional at quote time (a quote may rate on year alone); checked when given.
+ */
+vin: string | null, year: number, make: string | null, model: string | null, use: VehicleUse, annual_miles: number, garaging_zip: string, anti_theft: boolean, 
+/**
+ * Index into `drivers` of the vehicle's principal operator, whose record rates it.
+ */
+principal_driver: number, };
+
+export type Construction = "frame" | "masonry" | "masonry-veneer" | "fire-resistive";
+
+export type RoofType = "asphalt-shingle" | "metal" | "tile" | "slate" | "wood-shake" | "flat";
+
+export type Dwelling = { year_built: number, construction: Construction, protection_class: number, roof_age: number, roof_type: RoofType, square_feet: number, 
+/**
+ * Coverage A limit in dollars.
+ */
+coverage_a: string, };
+
+/**
+ * A coverage the agent selected.
+ */
+export type CoverageChoice = { code: string, limit: string | null, deductible: string | null, 
+/**
+ * For per-vehicle coverages: the vehicles (indexes) it covers; all when absent.
+ */
+vehicles: number[] | null, };
+
+export type Claim = { date: string, 
+/**
+ * Cause of loss, for example `water`, `wind`, `theft`, `liability`.
+ */
+cause: string, };
+
+/**
+ * A quote as the agent enters it: the rating input (whose applicant is the
+ * customer) and the personal details the engine does not rate on.
+ */
+export type QuoteInput = { quote: Quote, contact: Contact, 
+/**
+ * Each driver's licence, by position in `quote.drivers`; may be shorter
+ * than the driver list while the agent is still collecting them.
+ */
+licenses: Array<DriverLicense | null>, };
+
+/**
+ * How to reach the customer. All optional at quote time.
+ */
+export type Contact = { date_of_birth: string | null, email: string | null, phone: string | null, };
+
+/**
+ * A driver's licence: PII, shown masked to its last four characters.
+ */
+export type DriverLicense = { number: string, 
+/**
+ * Two-letter state that issued it.
+ */
+state: string, };
+
+/**
+ * Where a quote is in its life.
+ */
+export type QuoteStatus = "draft" | "rated" | "referred" | "approved" | "declined" | "bind_requested" | "bound" | "bind_rejected" | "expired";
+
+/**
+ * A quote as lists show it.
+ */
+export type QuoteSummary = { id: number, quote_number: string, customer_id: number, customer_name: string, product: Product, state: string, effective_date: string, status: QuoteStatus, version: number, 
+/**
+ * The latest rating's total, once rated.
+ */
+premium: string | null, rated_on: string | null, 
+/**
+ * The first day the quote is expired, once rated.
+ */
+expires_on: string | null, created_at: string, updated_at: string, };
+
+/**
+ * Where a page of a list ends; pass it back to get the next page.
+ */
+export type QuoteCursor = { updated_at: string, id: number, };
+
+/**
+ * Which quotes to list, most recently changed first.
+ */
+export type QuoteFilter = { 
+/**
+ * A quote number (or its beginning, `QUOT-2026-0001`), or words that
+ * begin the customer's names (`ann smi`).
+ */
+text: string | null, status: QuoteStatus | null, 
+/**
+ * Started on or after / on or before (UTC dates).
+ */
+created_from: string | null, created_to: string | null, 
+/**
+ * Effective on or after / on or before.
+ */
+effective_from: string | null, effective_to: string | null, 
+/**
+ * Continue after this quote.
+ */
+after: QuoteCursor | null, 
+/**
+ * At most this many (1 to 500).
+ */
+limit: number, };
+
+/**
+ * What the store keeps of a rating besides the worksheet.
+ */
+export type RatingInfo = { pack_id: string, pack_digest: string, total: string, decision: string, rated_at: string, };
+
+/**
+ * One saved version of a quote.
+ */
+export type VersionInfo = { version: number, created_at: string, 
+/**
+ * The rating of this version, if it was rated.
+ */
+rating: RatingInfo | null, };
+
+/**
+ * A quote with its current input and every version.
+ */
+export type QuoteDetail = { summary: QuoteSummary, input: QuoteInput, versions: Array<VersionInfo>, };
+
+/**
+ * The wizard's form as the agent left it. It need not be a valid quote.
+ */
+export type QuoteDraft = { 
+/**
+ * The quote this draft edits (its next version), or `None` for a new quote.
+ */
+quote_id: number | null, product: Product, 
+/**
+ * The wizard step the agent was on, 1 to 5.
+ */
+step: number, 
+/**
+ * What lists show: the customer's name as typed so far.
+ */
+label: string, 
+/**
+ * The form's fields, as the UI keeps them.
+ */
+form: Record<string, unknown>, };
+
+/**
+ * A draft as lists show it.
+ */
+export type DraftSummary = { id: number, quote_id: number | null, product: Product, step: number, label: string, created_at: string, updated_at: string, };
+
+/**
+ * A draft and its form, to resume the wizard.
+ */
+export type DraftView = { summary: DraftSummary, draft: QuoteDraft, };
+
+/**
+ * What the pack in force offers for a state, product and date.
+ */
+export type QuoteOptions = { pack_id: string, state: string, product: Product, 
+/**
+ * Policy terms in months.
+ */
+terms: Array<number>, coverages: Array<CoverageOption>, installment_plans: Array<PlanOption>, };
+
+/**
+ * One coverage the pack rates, with what the wizard preselects.
+ */
+export type CoverageOption = { code: string, name: string, 
+/**
+ * Rated per vehicle (auto) rather than once per policy.
+ */
+per_vehicle: boolean, 
+/**
+ * The state requires it: preselected and cannot be removed.
+ */
+required: boolean, limits: Array<string>, deductibles: Array<string>, recommendation: Recommendation | null, };
+
+/**
+ * What the wizard suggests for a coverage, and why, in words an agent can
+ * repeat to a customer.
+ */
+export type Recommendation = { 
+/**
+ * Select the coverage even though the state does not require it.
+ */
+select: boolean, limit: string | null, deductible: string | null, 
+/**
+ * Match the limit chosen for this coverage code (uninsured motorist
+ * equal to bodily injury).
+ */
+same_limit_as: string | null, reason: string, };
+
+export type PlanOption = { code: string, name: string, installments: number, };
+
+/**
+ * What a VIN says before anyone types the rest.
+ */
+export type VinInfo = { vin: string, 
+/**
+ * The maker, when the bundled manufacturer table knows the WMI.
+ */
+manufacturer: string | null, 
+/**
+ * The model years position 10 can mean, latest first.
+ */
+model_years: Array<number>, };
+
+/**
+ * Where a ZIP code is.
+ */
+export type ZipInfo = { zip: string, state: string, county: string, };
+
+/**
+ * A policy as the server last reported it.
+ */
+export type PolicySummary = { policy_number: string, quote_number: string | null, status: string, version: number, effective_date: string, expiration_date: string, 
+/**
+ * Decimal text.
+ */
+premium: string, };
+
+/**
+ * A pack installed on this workstation.
+ */
+export type PackSummary = { pack_id: string, state: string, product: Product, effective_new_business: string, effective_renewal: string, expires: string | null, 
+/**
+ * In force today for new business.
+ */
+in_force: boolean, };
+
+/**
+ * The first screen: what is in progress and what waits for the server.
+ */
+export type Dashboard = { recent_quotes: Array<QuoteSummary>, drafts: Array<DraftSummary>, policies: Array<PolicySummary>, 
+/**
+ * Outbox entries not yet delivered to the server.
+ */
+outbox_pending: bigint, 
+/**
+ * When the server last answered for an outbox entry.
+ */
+last_delivery_at: string | null, packs: Array<PackSummary>, };
+
+/**
+ * A full rating as the wizard's review shows it: premium by coverage with
+ * each worksheet, fees, the payment schedule, the risk score with its top
+ * reasons, and the underwriting decision with its reasons.
+ */
+export type RatingView = { packId: string, packDigest: string, 
+/**
+ * Rated by an unsigned draft pack: a preview that cannot be saved.
+ */
+draft: boolean, 
+/**
+ * The term premium, a decimal string.
+ */
+premium: string, coverages: Array<CoverageView>, fees: Array<FeeView>, minimumPremiumAdjustment: string, installments: InstallmentsView, risk: RiskView | null, decision: "accept" | "refer" | "decline", reasons: Array<ReasonView>, };
+
+export type InstallmentsView = { plan: string, name: string, totalPayable: string, payments: Array<PaymentView>, };
+
+export type PaymentView = { number: number, due: string, amount: string, };
+
+/**
+ * An underwriting rule that fired.
+ */
+export type ReasonView = { code: string, action: "accept" | "refer" | "decline", message: string, subject: string, };
+
+/**
+ * The explainable risk score of the riskiest rating unit.
+ */
+export type RiskView = { unit: string, 
+/**
+ * Predicted claims per year, a decimal string.
+ */
+frequency: string, relativity: string, cappedRelativity: string, 
+/**
+ * Whether the score moved the premium (or only informs the underwriter).
+ */
+applied: boolean, 
+/**
+ * The variables that raised the score most, largest first.
+ */
+topReasons: Array<RiskReasonView>, };
+
+export type RiskReasonView = { variable: string, value: string, 
+/**
+ * On the log scale; positive raises the predicted frequency.
+ */
+contribution: string, };
+
+/**
+ * A quote just saved and rated.
+ */
+export type SavedQuoteView = { summary: QuoteSummary, rating: RatingView, };
+
+/**
+ * A quote with its input, its versions and, once rated, its current rating.
+ */
+export type QuoteDetailView = { detail: QuoteDetail, rating: RatingView | null, 
+/**
+ * The open draft editing this quote, if any: editing resumes it.
+ */
+draftId: number | null, };
+
+/**
+ * A document written to disk.
+ */
+export type SavedDocumentView = { path: string, };

@@ -18,7 +18,7 @@ use time::Date;
 use crate::refdata::{vin, zip};
 
 /// The products the engine rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Product {
     PersonalAuto,
@@ -46,12 +46,13 @@ impl fmt::Display for Product {
 }
 
 /// A quote as entered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
     pub product: Product,
     /// Two-letter state code of the risk.
     pub state: String,
+    #[ts(type = "string")]
     pub effective_date: Date,
     pub term_months: u32,
     /// A renewal of an existing policy (rated on the renewal pack) rather than new business.
@@ -75,14 +76,14 @@ pub struct Quote {
     pub installment_plan: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     pub name: String,
     pub address: Address,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: String,
@@ -91,12 +92,14 @@ pub struct Address {
     pub zip: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Driver {
     pub name: String,
+    #[ts(type = "string")]
     pub date_of_birth: Date,
     /// Date first licensed.
+    #[ts(type = "string")]
     pub license_date: Date,
     #[serde(default)]
     pub violations: Vec<Violation>,
@@ -109,7 +112,7 @@ pub struct Driver {
 }
 
 /// Moving violations, as a points schedule names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ViolationKind {
     Speeding,
@@ -145,23 +148,25 @@ impl ViolationKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Violation {
+    #[ts(type = "string")]
     pub date: Date,
     pub kind: ViolationKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Accident {
+    #[ts(type = "string")]
     pub date: Date,
     pub at_fault: bool,
     #[serde(default)]
     pub bodily_injury: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum VehicleUse {
     Pleasure,
@@ -179,7 +184,7 @@ impl VehicleUse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Vehicle {
     /// Optional at quote time (a quote may rate on year alone); checked when given.
@@ -197,10 +202,11 @@ pub struct Vehicle {
     #[serde(default)]
     pub anti_theft: bool,
     /// Index into `drivers` of the vehicle's principal operator, whose record rates it.
+    #[ts(type = "number")]
     pub principal_driver: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Construction {
     Frame,
@@ -220,7 +226,7 @@ impl Construction {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum RoofType {
     AsphaltShingle,
@@ -244,7 +250,7 @@ impl RoofType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Dwelling {
     pub year_built: i32,
@@ -254,11 +260,12 @@ pub struct Dwelling {
     pub roof_type: RoofType,
     pub square_feet: u32,
     /// Coverage A limit in dollars.
+    #[ts(type = "string")]
     pub coverage_a: Decimal,
 }
 
 /// A coverage the agent selected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageChoice {
     pub code: String,
@@ -268,19 +275,21 @@ pub struct CoverageChoice {
     pub deductible: Option<String>,
     /// For per-vehicle coverages: the vehicles (indexes) it covers; all when absent.
     #[serde(default)]
+    #[ts(type = "number[] | null")]
     pub vehicles: Option<Vec<usize>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
+    #[ts(type = "string")]
     pub date: Date,
     /// Cause of loss, for example `water`, `wind`, `theft`, `liability`.
     pub cause: String,
 }
 
 /// One problem with a quote's input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct InputError {
     /// Where: `drivers[1].violations[0].date`.
     pub path: String,

@@ -20,6 +20,10 @@ pub mod recovery;
 mod services;
 mod store;
 pub mod sync;
+pub mod wizard;
+
+/// The rating engine, for the types its results carry.
+pub use uw_rating as rating;
 
 use std::path::PathBuf;
 
@@ -38,6 +42,9 @@ pub use quoting::{
 };
 pub use services::RatedQuote;
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, MIGRATIONS};
+pub use wizard::{
+    CoverageOption, Dashboard, DraftSummary, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions, Recommendation, VinInfo, ZipInfo,
+};
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{QuoteNumberBlock, Role, Secret, UserInfo};
@@ -326,6 +333,9 @@ pub enum WorkstationError {
     /// Producing a document failed.
     #[error("document: {0}")]
     Document(#[from] uw_documents::DocumentError),
+    /// A document could not be written to disk.
+    #[error("cannot write {}: {source}", path.display())]
+    DocumentFile { path: PathBuf, source: std::io::Error },
     /// Only a quote with a live rating has a proposal.
     #[error("{quote_number} is {status}; only a rated, referred, approved or bind-requested quote has a proposal")]
     NoProposal { quote_number: String, status: QuoteStatus },
@@ -370,7 +380,8 @@ impl WorkstationError {
             Self::Store(StoreError::Status(_)) => "quote.status",
             Self::Store(StoreError::Expired { .. }) => "quote.expired",
             Self::Store(StoreError::StaleVersion { .. }) => "quote.stale",
-            Self::Store(StoreError::ProductChanged { .. } | StoreError::BadFilter { .. }) => "input.invalid",
+            Self::Store(StoreError::ProductChanged { .. } | StoreError::BadFilter { .. } | StoreError::BadDraft { .. }) => "input.invalid",
+            Self::Store(StoreError::DraftNotFound { .. }) => "draft.not_found",
             Self::Store(_) => "store.failed",
             Self::Pack(_) => "pack.invalid",
             Self::InvalidInput { .. } | Self::InvalidQuote(_) => "input.invalid",
@@ -382,6 +393,7 @@ impl WorkstationError {
             Self::PackNotInstalled { .. } => "rating.pack_not_installed",
             Self::NotReproducible { .. } => "rating.not_reproducible",
             Self::Document(_) => "document.failed",
+            Self::DocumentFile { .. } => "document.write",
             Self::Recovery(_) => "key.recovery",
             Self::NoProposal { .. } => "quote.status",
             Self::Sync(e) => e.code(),

@@ -12,7 +12,7 @@ use crate::pii::{mask_tail, Redacted};
 
 /// A quote as the agent enters it: the rating input (whose applicant is the
 /// customer) and the personal details the engine does not rate on.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteInput {
     pub quote: Quote,
@@ -25,10 +25,11 @@ pub struct QuoteInput {
 }
 
 /// How to reach the customer. All optional at quote time.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     #[serde(default)]
+    #[ts(type = "string | null")]
     pub date_of_birth: Option<Date>,
     #[serde(default)]
     pub email: Option<String>,
@@ -37,7 +38,7 @@ pub struct Contact {
 }
 
 /// A driver's licence: PII, shown masked to its last four characters.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct DriverLicense {
     pub number: String,
@@ -162,21 +163,27 @@ impl QuoteInput {
 }
 
 /// A quote as lists show it.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct QuoteSummary {
+    #[ts(type = "number")]
     pub id: i64,
     pub quote_number: String,
+    #[ts(type = "number")]
     pub customer_id: i64,
     pub customer_name: String,
     pub product: Product,
     pub state: String,
+    #[ts(type = "string")]
     pub effective_date: Date,
     pub status: QuoteStatus,
     pub version: u32,
     /// The latest rating's total, once rated.
+    #[ts(type = "string | null")]
     pub premium: Option<Decimal>,
+    #[ts(type = "string | null")]
     pub rated_on: Option<Date>,
     /// The first day the quote is expired, once rated.
+    #[ts(type = "string | null")]
     pub expires_on: Option<Date>,
     pub created_at: String,
     pub updated_at: String,
@@ -196,9 +203,10 @@ impl fmt::Debug for QuoteSummary {
 }
 
 /// Where a page of a list ends; pass it back to get the next page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct QuoteCursor {
     pub updated_at: String,
+    #[ts(type = "number")]
     pub id: i64,
 }
 
@@ -210,7 +218,7 @@ impl QuoteSummary {
 }
 
 /// Which quotes to list, most recently changed first.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields, default)]
 pub struct QuoteFilter {
     /// A quote number (or its beginning, `QUOT-2026-0001`), or words that
@@ -218,10 +226,14 @@ pub struct QuoteFilter {
     pub text: Option<String>,
     pub status: Option<QuoteStatus>,
     /// Started on or after / on or before (UTC dates).
+    #[ts(type = "string | null")]
     pub created_from: Option<Date>,
+    #[ts(type = "string | null")]
     pub created_to: Option<Date>,
     /// Effective on or after / on or before.
+    #[ts(type = "string | null")]
     pub effective_from: Option<Date>,
+    #[ts(type = "string | null")]
     pub effective_to: Option<Date>,
     /// Continue after this quote.
     pub after: Option<QuoteCursor>,
@@ -261,7 +273,7 @@ impl fmt::Debug for QuoteFilter {
 }
 
 /// One saved version of a quote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct VersionInfo {
     pub version: u32,
     pub created_at: String,
@@ -270,17 +282,18 @@ pub struct VersionInfo {
 }
 
 /// What the store keeps of a rating besides the worksheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RatingInfo {
     pub pack_id: String,
     pub pack_digest: String,
+    #[ts(type = "string")]
     pub total: Decimal,
     pub decision: String,
     pub rated_at: String,
 }
 
 /// A quote with its current input and every version.
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct QuoteDetail {
     pub summary: QuoteSummary,
     pub input: QuoteInput,
@@ -294,12 +307,14 @@ impl fmt::Debug for QuoteDetail {
 }
 
 /// A local audit event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct AuditEvent {
+    #[ts(type = "number")]
     pub id: i64,
     pub at: String,
     pub action: String,
     pub subject: String,
+    #[ts(type = "unknown")]
     pub details: serde_json::Value,
 }
 

@@ -176,6 +176,22 @@ impl Workstation {
         )?;
         Ok(pdf)
     }
+
+    /// Writes the quote's proposal into `dir` as
+    /// `QUOT-YYYY-NNNNNN-vN-proposal.pdf` and returns its path. The file is
+    /// written beside its final name and renamed, so a failure never leaves
+    /// half a document under that name.
+    pub fn save_proposal(&mut self, quote_id: i64, dir: &std::path::Path, now: OffsetDateTime) -> Result<std::path::PathBuf, WorkstationError> {
+        let pdf = self.proposal_pdf(quote_id, now)?;
+        let summary = self.store.quote_summary(quote_id)?;
+        let io = |path: &std::path::Path, source: std::io::Error| WorkstationError::DocumentFile { path: path.to_owned(), source };
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let path = dir.join(format!("{}-v{}-proposal.pdf", summary.quote_number, summary.version));
+        let partial = path.with_extension("pdf.partial");
+        std::fs::write(&partial, &pdf).map_err(|e| io(&partial, e))?;
+        std::fs::rename(&partial, &path).map_err(|e| io(&path, e))?;
+        Ok(path)
+    }
 }
 
 /// The proposal's contents: what the customer may see, PII masked.

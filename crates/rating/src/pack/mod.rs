@@ -461,6 +461,11 @@ impl RatePack {
         self.plans.iter().map(|p| (p.code.as_str(), p.installments))
     }
 
+    /// Installment plans: code, name and number of installments.
+    pub fn installment_plan_options(&self) -> impl Iterator<Item = (&str, &str, u32)> {
+        self.plans.iter().map(|p| (p.code.as_str(), p.name.as_str(), p.installments))
+    }
+
     /// The table a name refers to.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.iter().find(|t| &*t.name == name)

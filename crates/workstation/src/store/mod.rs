@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use crate::key::StoreKey;
 
+mod drafts;
 mod quotes;
 mod sync;
 
@@ -30,6 +31,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_outbox.sql", include_str!("../../../../migrations/workstation/0003_outbox.sql")),
     ("0004_quoting.sql", include_str!("../../../../migrations/workstation/0004_quoting.sql")),
     ("0005_sync.sql", include_str!("../../../../migrations/workstation/0005_sync.sql")),
+    ("0006_quote_draft.sql", include_str!("../../../../migrations/workstation/0006_quote_draft.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
@@ -299,6 +301,40 @@ impl Store {
         self.outbox_where("1 ORDER BY seq", [])
     }
 
+    /// How many outbox entries wait for the server, and when the server last
+    /// answered for one (UTC instant text), for the dashboard.
+    pub fn outbox_status(&self) -> Result<(u64, Option<String>), StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FILTER (WHERE sent_at IS NULL), max(sent_at) FROM outbox", [], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
+            .map(|(n, last)| (n.unsigned_abs(), last))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The policies the server reported, latest effective date first, at most `limit`.
+    pub fn policies(&self, limit: u32) -> Result<Vec<crate::wizard::PolicySummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT p.policy_number, q.quote_number, p.status, p.version, p.effective_date, p.expiration_date, p.premium \
+                 FROM policy p LEFT JOIN quote q ON q.id = p.quote_id ORDER BY p.effective_date DESC, p.policy_number LIMIT ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok(crate::wizard::PolicySummary {
+                    policy_number: r.get(0)?,
+                    quote_number: r.get(1)?,
+                    status: r.get(2)?,
+                    version: r.get(3)?,
+                    effective_date: r.get(4)?,
+                    expiration_date: r.get(5)?,
+                    premium: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
     /// Outbox entries the server has not answered for, in sequence order, at most `limit`.
     pub fn unsent_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         self.outbox_where("sent_at IS NULL ORDER BY seq LIMIT ?1", [i64::try_from(limit).unwrap_or(i64::MAX)])
@@ -408,6 +444,12 @@ pub enum StoreError {
     /// A stored value does not parse: the file was altered outside the application.
     #[error("{table} row {id}: stored {field} is not valid: {problem}")]
     BadStoredValue { table: &'static str, id: i64, field: &'static str, problem: String },
+    /// No draft has this id.
+    #[error("no quote draft with id {id}")]
+    DraftNotFound { id: i64 },
+    /// A draft to save is malformed.
+    #[error("draft {field}: {message}")]
+    BadDraft { field: &'static str, message: String },
     /// Any other SQLite failure.
     #[error("{}: {source}", path.display())]
     Sqlite { path: PathBuf, source: rusqlite::Error },

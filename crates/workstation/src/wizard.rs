@@ -1,0 +1,334 @@
+//! What the desktop's quote wizard needs besides the quoting services: the
+//! choices the pack in force offers (with the state's recommendations), VIN
+//! and ZIP look-ups, live pricing without saving, drafts that survive closing
+//! the app, and the dashboard.
+//!
+//! Domain types keep the engine's snake_case JSON; the recommendations are
+//! decided here, not in the UI, so they are tested with the packs.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use tracing::instrument;
+use uw_rating::refdata::{vin, zip};
+use uw_rating::{Per, Product, Rating};
+
+use crate::pii::Redacted;
+use crate::quoting::{utc_date, QuoteFilter, QuoteInput, QuoteSummary};
+use crate::services::RatedQuote;
+use crate::{Workstation, WorkstationError};
+
+/// The largest form a draft holds, in bytes of JSON.
+pub const MAX_DRAFT_BYTES: usize = 262_144;
+
+/// How many recent quotes, drafts and policies the dashboard lists.
+const DASHBOARD_ROWS: u32 = 8;
+
+/// The wizard's form as the agent left it. It need not be a valid quote.
+#[derive(Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteDraft {
+    /// The quote this draft edits (its next version), or `None` for a new quote.
+    #[ts(type = "number | null")]
+    pub quote_id: Option<i64>,
+    pub product: Product,
+    /// The wizard step the agent was on, 1 to 5.
+    pub step: u8,
+    /// What lists show: the customer's name as typed so far.
+    pub label: String,
+    /// The form's fields, as the UI keeps them.
+    #[ts(type = "Record<string, unknown>")]
+    pub form: serde_json::Value,
+}
+
+impl fmt::Debug for QuoteDraft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QuoteDraft")
+            .field("quote_id", &self.quote_id)
+            .field("product", &self.product)
+            .field("step", &self.step)
+            .field("label", &Redacted)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A draft as lists show it.
+#[derive(Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DraftSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub quote_id: Option<i64>,
+    pub product: Product,
+    pub step: u8,
+    pub label: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl fmt::Debug for DraftSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DraftSummary").field("id", &self.id).field("quote_id", &self.quote_id).field("step", &self.step).finish_non_exhaustive()
+    }
+}
+
+/// What the pack in force offers for a state, product and date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct QuoteOptions {
+    pub pack_id: String,
+    pub state: String,
+    pub product: Product,
+    /// Policy terms in months.
+    pub terms: Vec<u32>,
+    pub coverages: Vec<CoverageOption>,
+    pub installment_plans: Vec<PlanOption>,
+}
+
+/// One coverage the pack rates, with what the wizard preselects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct CoverageOption {
+    pub code: String,
+    pub name: String,
+    /// Rated per vehicle (auto) rather than once per policy.
+    pub per_vehicle: bool,
+    /// The state requires it: preselected and cannot be removed.
+    pub required: bool,
+    pub limits: Vec<String>,
+    pub deductibles: Vec<String>,
+    pub recommendation: Option<Recommendation>,
+}
+
+/// What the wizard suggests for a coverage, and why, in words an agent can
+/// repeat to a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Recommendation {
+    /// Select the coverage even though the state does not require it.
+    pub select: bool,
+    pub limit: Option<String>,
+    pub deductible: Option<String>,
+    /// Match the limit chosen for this coverage code (uninsured motorist
+    /// equal to bodily injury).
+    pub same_limit_as: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct PlanOption {
+    pub code: String,
+    pub name: String,
+    pub installments: u32,
+}
+
+/// What a VIN says before anyone types the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct VinInfo {
+    pub vin: String,
+    /// The maker, when the bundled manufacturer table knows the WMI.
+    pub manufacturer: Option<String>,
+    /// The model years position 10 can mean, latest first.
+    pub model_years: Vec<i32>,
+}
+
+/// Where a ZIP code is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ZipInfo {
+    pub zip: String,
+    pub state: String,
+    pub county: String,
+}
+
+/// A policy as the server last reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct PolicySummary {
+    pub policy_number: String,
+    pub quote_number: Option<String>,
+    pub status: String,
+    pub version: u32,
+    pub effective_date: String,
+    pub expiration_date: String,
+    /// Decimal text.
+    pub premium: String,
+}
+
+/// A pack installed on this workstation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct PackSummary {
+    pub pack_id: String,
+    pub state: String,
+    pub product: Product,
+    #[ts(type = "string")]
+    pub effective_new_business: Date,
+    #[ts(type = "string")]
+    pub effective_renewal: Date,
+    #[ts(type = "string | null")]
+    pub expires: Option<Date>,
+    /// In force today for new business.
+    pub in_force: bool,
+}
+
+/// The first screen: what is in progress and what waits for the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Dashboard {
+    pub recent_quotes: Vec<QuoteSummary>,
+    pub drafts: Vec<DraftSummary>,
+    pub policies: Vec<PolicySummary>,
+    /// Outbox entries not yet delivered to the server.
+    pub outbox_pending: u64,
+    /// When the server last answered for an outbox entry.
+    pub last_delivery_at: Option<String>,
+    pub packs: Vec<PackSummary>,
+}
+
+/// The state-specific recommendation for a coverage, if any.
+fn recommendation(state: &str, product: Product, code: &str) -> Option<Recommendation> {
+    match (product, code) {
+        (Product::PersonalAuto, "UM") => Some(Recommendation {
+            select: true,
+            limit: None,
+            deductible: None,
+            same_limit_as: Some("BI".into()),
+            reason: "Uninsured motorist limits equal to the bodily injury limits protect the customer as well as the policy protects \
+                     others."
+                .into(),
+        }),
+        (Product::HomeownersHo3, "HURRICANE") if state == "FL" => Some(Recommendation {
+            select: true,
+            limit: None,
+            deductible: Some("2%".into()),
+            same_limit_as: None,
+            reason: "Florida insurers must offer hurricane deductibles of $500, 2%, 5% and 10% of Coverage A (Fla. Stat. 627.701); a \
+                     deductible above 10% needs the insured's signed statement."
+                .into(),
+        }),
+        _ => None,
+    }
+}
+
+impl Workstation {
+    /// The coverages, limits, deductibles, terms and payment plans of the
+    /// pack in force for `state` and `product` on `effective_date`.
+    pub fn quote_options(&self, state: &str, product: Product, effective_date: Date, renewal: bool) -> Result<QuoteOptions, WorkstationError> {
+        let pack = self.packs.select(state, product, effective_date, renewal)?;
+        Ok(QuoteOptions {
+            pack_id: pack.id().to_owned(),
+            state: state.to_owned(),
+            product,
+            terms: pack.info().terms.clone(),
+            coverages: pack
+                .coverages()
+                .map(|c| CoverageOption {
+                    code: c.code.to_owned(),
+                    name: c.name.to_owned(),
+                    per_vehicle: c.per == Per::Vehicle,
+                    required: c.required,
+                    limits: c.limits.to_vec(),
+                    deductibles: c.deductibles.to_vec(),
+                    recommendation: recommendation(state, product, c.code),
+                })
+                .collect(),
+            installment_plans: pack
+                .installment_plan_options()
+                .map(|(code, name, installments)| PlanOption { code: code.to_owned(), name: name.to_owned(), installments })
+                .collect(),
+        })
+    }
+
+    /// Decodes a VIN's check digit, maker and model year.
+    pub fn decode_vin(&self, text: &str) -> Result<VinInfo, WorkstationError> {
+        let decoded = vin::decode(text.trim()).map_err(|e| WorkstationError::InvalidInput { field: "vin".into(), message: e.to_string() })?;
+        let mut model_years = decoded.model_years.clone();
+        model_years.sort_unstable_by(|a, b| b.cmp(a));
+        Ok(VinInfo { vin: decoded.vin.clone(), manufacturer: decoded.manufacturer.map(str::to_owned), model_years })
+    }
+
+    /// The state and county of a ZIP code.
+    pub fn lookup_zip(&self, text: &str) -> Result<ZipInfo, WorkstationError> {
+        let place = zip::lookup(text.trim()).map_err(|e| WorkstationError::InvalidInput { field: "zip".into(), message: e.to_string() })?;
+        Ok(ZipInfo { zip: text.trim().to_owned(), state: place.state.to_owned(), county: place.county.to_owned() })
+    }
+
+    /// Rates `input` with the pack in force, saving nothing: the wizard's
+    /// live premium. A draft pack's rating comes back marked `draft`.
+    pub fn price(&self, input: QuoteInput) -> Result<Rating, WorkstationError> {
+        let input = input.validate()?;
+        let quote = input.quote();
+        let pack = self.packs.select(&quote.state, quote.product, quote.effective_date, quote.renewal)?;
+        Ok(uw_rating::rate(pack, quote)?)
+    }
+
+    /// Saves a finished wizard: a new quote, or the next version of
+    /// `quote_id`; rates it; and deletes the draft it came from. All in one
+    /// transaction, so a quote that cannot be rated is not saved and its
+    /// draft is kept.
+    #[instrument(skip(self, input, now), err(Display))]
+    pub fn save_quote(
+        &mut self,
+        draft_id: Option<i64>,
+        quote_id: Option<i64>,
+        input: QuoteInput,
+        now: OffsetDateTime,
+    ) -> Result<RatedQuote, WorkstationError> {
+        self.in_one_transaction(|ws| {
+            let summary = match quote_id {
+                Some(id) => ws.update_quote(id, input, now)?,
+                None => ws.create_quote(input, now)?,
+            };
+            let rated = ws.rate_quote(summary.id, now)?;
+            if let Some(draft_id) = draft_id {
+                ws.store.discard_draft(draft_id)?;
+            }
+            Ok(rated)
+        })
+    }
+
+    /// Saves the wizard's form as draft `id`, or as a new draft.
+    pub fn save_draft(&mut self, id: Option<i64>, draft: &QuoteDraft, now: OffsetDateTime) -> Result<DraftSummary, WorkstationError> {
+        Ok(self.store.save_draft(id, draft, now)?)
+    }
+
+    /// A draft and its form.
+    pub fn draft(&self, id: i64) -> Result<(DraftSummary, QuoteDraft), WorkstationError> {
+        Ok(self.store.draft(id)?)
+    }
+
+    /// Every draft, most recently changed first.
+    pub fn drafts(&self) -> Result<Vec<DraftSummary>, WorkstationError> {
+        Ok(self.store.drafts()?)
+    }
+
+    /// Deletes a draft; returns whether it existed.
+    pub fn discard_draft(&mut self, id: i64) -> Result<bool, WorkstationError> {
+        Ok(self.store.discard_draft(id)?)
+    }
+
+    /// The dashboard as of `now`. Quotes past their 30 days are marked
+    /// expired first, so none shows as open when it cannot be bound.
+    pub fn dashboard(&mut self, now: OffsetDateTime) -> Result<Dashboard, WorkstationError> {
+        self.expire_quotes(now)?;
+        let today = utc_date(now);
+        let recent_quotes = self.list_quotes(&QuoteFilter { limit: DASHBOARD_ROWS, ..QuoteFilter::default() })?;
+        let mut drafts = self.store.drafts()?;
+        drafts.truncate(DASHBOARD_ROWS as usize);
+        let policies = self.store.policies(DASHBOARD_ROWS)?;
+        let (outbox_pending, last_delivery_at) = self.store.outbox_status()?;
+        let packs = self
+            .packs
+            .packs()
+            .iter()
+            .map(|p| {
+                let info = p.info();
+                PackSummary {
+                    pack_id: p.id().to_owned(),
+                    state: info.state.clone(),
+                    product: info.product,
+                    effective_new_business: info.effective_new_business,
+                    effective_renewal: info.effective_renewal,
+                    expires: info.expires,
+                    in_force: info.effective_new_business <= today && info.expires.is_none_or(|e| today < e),
+                }
+            })
+            .collect();
+        Ok(Dashboard { recent_quotes, drafts, policies, outbox_pending, last_delivery_at, packs })
+    }
+}
