@@ -18,9 +18,12 @@ const quote: QuoteView = {
     {
       code: "BI",
       name: "Bodily injury",
+      vehicle: 0,
+      limit: "15/30",
+      deductible: null,
       option: "15/30",
       premium: "600.25",
-      worksheet: [{ step: "base", key: null, label: "Base rate", value: "500.00", subtotal: "500.00" }],
+      worksheet: [{ step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "500.00", subtotal: "500.00", note: null }],
     },
   ],
   fees: [{ name: "Policy fee", amount: "25" }],
@@ -43,6 +46,8 @@ function commands(rate: (args: unknown) => unknown = () => quote, startup: () =>
         return { state: "notEnrolled" };
       case "sync_issues":
         return [];
+      case "dashboard":
+        return { recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] };
       default:
         return Promise.reject({ code: "test.unexpected", message: cmd });
     }
@@ -55,6 +60,7 @@ describe("quick quote", () => {
     const calls = commands();
     const user = userEvent.setup();
     render(<App />);
+    await user.click(screen.getByRole("button", { name: "Quick quote" }));
     await user.type(screen.getByLabelText("Garaging ZIP"), "90210");
     await user.type(screen.getByLabelText("Vehicle model year"), "2020");
     await user.click(screen.getByRole("button", { name: "Rate" }));
@@ -71,6 +77,7 @@ describe("quick quote", () => {
     const calls = commands();
     const user = userEvent.setup();
     render(<App />);
+    await user.click(screen.getByRole("button", { name: "Quick quote" }));
     await user.type(screen.getByLabelText("Garaging ZIP"), "90210");
     await user.type(screen.getByLabelText("Vehicle model year"), "20");
     await user.click(screen.getByRole("button", { name: "Rate" }));
@@ -83,6 +90,7 @@ describe("quick quote", () => {
     commands(() => Promise.reject({ code: "rating.no_pack", message: "no pack for ZIP 99999" }));
     const user = userEvent.setup();
     render(<App />);
+    await user.click(screen.getByRole("button", { name: "Quick quote" }));
     await user.type(screen.getByLabelText("Garaging ZIP"), "99999");
     await user.type(screen.getByLabelText("Vehicle model year"), "2020");
     await user.click(screen.getByRole("button", { name: "Rate" }));

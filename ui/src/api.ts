@@ -4,16 +4,31 @@ import { invoke } from "@tauri-apps/api/core";
 import type {
   CommandError,
   CoverageView,
+  Dashboard,
+  DraftSummary,
+  DraftView,
   EnrollmentStatus,
   EnrollmentView,
   FeeView,
+  Product,
+  QuoteDetailView,
+  QuoteDraft,
+  QuoteFilter,
+  QuoteInput,
+  QuoteOptions,
+  QuoteSummary,
   QuoteView,
+  RatingView,
+  SavedDocumentView,
+  SavedQuoteView,
   SyncIssue,
   SyncResult,
+  VinInfo,
   WorksheetLine,
+  ZipInfo,
 } from "./bindings";
 
-// The commands' output types are generated from the Rust types (./bindings.ts).
+// The commands' input and output types are generated from the Rust types (./bindings.ts).
 export type { CommandError, CoverageView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
 
 export interface EnrollRequest {
@@ -48,6 +63,22 @@ export const api = {
   syncNow: () => call<SyncResult>("sync_now"),
   syncIssues: () => call<SyncIssue[]>("sync_issues"),
   dismissSyncIssue: (id: number) => call<boolean>("dismiss_sync_issue", { id }),
+  dashboard: () => call<Dashboard>("dashboard"),
+  quoteOptions: (state: string, product: Product, effectiveDate: string, renewal = false) =>
+    call<QuoteOptions>("quote_options", { state, product, effectiveDate, renewal }),
+  decodeVin: (vin: string) => call<VinInfo>("decode_vin", { vin }),
+  lookupZip: (zip: string) => call<ZipInfo>("lookup_zip", { zip }),
+  priceQuote: (input: QuoteInput) => call<RatingView>("price_quote", { input }),
+  saveQuote: (draftId: number | null, quoteId: number | null, input: QuoteInput) =>
+    call<SavedQuoteView>("save_quote", { draftId, quoteId, input }),
+  saveDraft: (id: number | null, draft: QuoteDraft) => call<DraftSummary>("save_draft", { id, draft }),
+  loadDraft: (id: number) => call<DraftView>("load_draft", { id }),
+  listDrafts: () => call<DraftSummary[]>("list_drafts"),
+  discardDraft: (id: number) => call<boolean>("discard_draft", { id }),
+  listQuotes: (filter: QuoteFilter) => call<QuoteSummary[]>("list_quotes", { filter }),
+  getQuote: (quoteId: number) => call<QuoteDetailView>("get_quote", { quoteId }),
+  saveProposal: (quoteId: number) => call<SavedDocumentView>("save_proposal", { quoteId }),
+  requestBind: (quoteId: number) => call<QuoteSummary>("request_bind", { quoteId }),
 };
 
 /** Formats a decimal string as US dollars without converting it to a float. */

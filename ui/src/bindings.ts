@@ -378,7 +378,7 @@ export type Dashboard = { recent_quotes: Array<QuoteSummary>, drafts: Array<Draf
 /**
  * Outbox entries not yet delivered to the server.
  */
-outbox_pending: bigint, 
+outbox_pending: number, 
 /**
  * When the server last answered for an outbox entry.
  */

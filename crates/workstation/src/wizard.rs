@@ -174,6 +174,7 @@ pub struct Dashboard {
     pub drafts: Vec<DraftSummary>,
     pub policies: Vec<PolicySummary>,
     /// Outbox entries not yet delivered to the server.
+    #[ts(type = "number")]
     pub outbox_pending: u64,
     /// When the server last answered for an outbox entry.
     pub last_delivery_at: Option<String>,

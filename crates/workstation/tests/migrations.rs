@@ -62,6 +62,12 @@ fn fixture(version: usize) -> &'static str {
              INSERT INTO synced_pack VALUES ('ca-personal-auto/2026.1@aa', '{\"manifest.toml\":\"format = 1\"}', 12);
              INSERT INTO sync_state VALUES ('acked_seq', '2');"
         }
+        6 => {
+            "INSERT INTO quote_draft (id, quote_id, product, step, label, form, created_at, updated_at) VALUES
+                (1, NULL, 'personal-auto', 2, 'Ann Smith', '{\"name\":\"Ann Smith\",\"zip\":\"9411\"}',
+                 '2026-01-22T00:00:00.000Z', '2026-01-22T00:01:00.000Z'),
+                (2, 1, 'personal-auto', 5, 'Maria Delgado', '{}', '2026-01-22T00:00:00.000Z', '2026-01-22T00:00:00.000Z');"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }

@@ -1,0 +1,436 @@
+// The quote wizard's form: what the agent has typed, as strings, and its
+// conversion to the engine's `QuoteInput`. The form is what a draft saves, so
+// a half-finished quote (a date half typed, a VIN not yet checked) survives
+// closing the app exactly as it was left.
+import type {
+  CoverageChoice,
+  CoverageOption,
+  Driver,
+  Product,
+  QuoteInput,
+  QuoteOptions,
+  Vehicle,
+  VehicleUse,
+  ViolationKind,
+  Construction,
+  RoofType,
+} from "../bindings";
+
+export interface ViolationForm {
+  date: string;
+  kind: ViolationKind;
+}
+
+export interface AccidentForm {
+  date: string;
+  atFault: boolean;
+  bodilyInjury: boolean;
+}
+
+export interface DriverForm {
+  name: string;
+  dateOfBirth: string;
+  licenseDate: string;
+  licenseNumber: string;
+  licenseState: string;
+  goodStudent: boolean;
+  defensiveDriving: boolean;
+  violations: ViolationForm[];
+  accidents: AccidentForm[];
+}
+
+export interface VehicleForm {
+  vin: string;
+  year: string;
+  make: string;
+  model: string;
+  use: VehicleUse;
+  annualMiles: string;
+  garagingZip: string;
+  antiTheft: boolean;
+  principalDriver: string;
+}
+
+export interface DwellingForm {
+  yearBuilt: string;
+  construction: Construction;
+  protectionClass: string;
+  roofAge: string;
+  roofType: RoofType;
+  squareFeet: string;
+  coverageA: string;
+}
+
+export interface CoverageForm {
+  selected: boolean;
+  limit: string;
+  deductible: string;
+}
+
+export interface WizardForm {
+  product: Product;
+  effectiveDate: string;
+  termMonths: string;
+  name: string;
+  street: string;
+  city: string;
+  state: string;
+  zip: string;
+  dateOfBirth: string;
+  email: string;
+  phone: string;
+  vehicles: VehicleForm[];
+  dwelling: DwellingForm;
+  /** By coverage code; filled from the pack's options when they first load. */
+  coverages: Record<string, CoverageForm>;
+  drivers: DriverForm[];
+  /** Losses in the past five years. */
+  claims: ClaimForm[];
+  installmentPlan: string;
+}
+
+export interface ClaimForm {
+  date: string;
+  cause: string;
+}
+
+export const STEPS = ["Customer", "Vehicles", "Coverages", "Drivers", "Review"] as const;
+export const HOME_STEPS = ["Customer", "Property", "Coverages", "Household", "Review"] as const;
+
+export const VIOLATION_KINDS: ViolationKind[] = [
+  "speeding",
+  "running-red-light",
+  "failure-to-yield",
+  "reckless-driving",
+  "dui",
+  "suspended-license",
+  "other-moving",
+];
+
+/** Today as YYYY-MM-DD in the agent's time zone. */
+export function today(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function emptyVehicle(): VehicleForm {
+  return { vin: "", year: "", make: "", model: "", use: "commute", annualMiles: "12000", garagingZip: "", antiTheft: false, principalDriver: "0" };
+}
+
+export function emptyDriver(): DriverForm {
+  return {
+    name: "",
+    dateOfBirth: "",
+    licenseDate: "",
+    licenseNumber: "",
+    licenseState: "",
+    goodStudent: false,
+    defensiveDriving: false,
+    violations: [],
+    accidents: [],
+  };
+}
+
+export function emptyForm(product: Product, now: Date = new Date()): WizardForm {
+  return {
+    product,
+    effectiveDate: today(now),
+    termMonths: "12",
+    name: "",
+    street: "",
+    city: "",
+    state: "",
+    zip: "",
+    dateOfBirth: "",
+    email: "",
+    phone: "",
+    vehicles: product === "personal-auto" ? [emptyVehicle()] : [],
+    dwelling: { yearBuilt: "", construction: "frame", protectionClass: "", roofAge: "", roofType: "asphalt-shingle", squareFeet: "", coverageA: "" },
+    coverages: {},
+    drivers: product === "personal-auto" ? [emptyDriver()] : [],
+    claims: [],
+    installmentPlan: "pay-in-full",
+  };
+}
+
+/** The coverages a new form starts with: what the state requires, and what it recommends. */
+export function initialCoverages(options: QuoteOptions): Record<string, CoverageForm> {
+  const chosen: Record<string, CoverageForm> = {};
+  for (const c of options.coverages) {
+    const rec = c.recommendation;
+    chosen[c.code] = {
+      selected: c.required || (rec?.select ?? false),
+      limit: rec?.limit ?? c.limits[0] ?? "",
+      deductible: rec?.deductible ?? c.deductibles[0] ?? "",
+    };
+  }
+  for (const c of options.coverages) {
+    const same = c.recommendation?.same_limit_as;
+    if (same && chosen[same] && c.limits.includes(chosen[same].limit)) chosen[c.code].limit = chosen[same].limit;
+  }
+  return chosen;
+}
+
+/** The recommended limit for `c` given the form's other choices, if it differs from nothing. */
+export function recommendedLimit(c: CoverageOption, coverages: Record<string, CoverageForm>): string | null {
+  const rec = c.recommendation;
+  if (!rec) return null;
+  if (rec.same_limit_as) {
+    const other = coverages[rec.same_limit_as];
+    return other && c.limits.includes(other.limit) ? other.limit : null;
+  }
+  return rec.limit;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Problems found before asking the engine, by field key. */
+export type Problems = Record<string, string>;
+
+function int(value: string): number | null {
+  return /^\d+$/.test(value.trim()) ? Number.parseInt(value.trim(), 10) : null;
+}
+
+function vehicleLabel(v: VehicleForm, i: number): string {
+  const words = [v.year, v.make, v.model].map((w) => w.trim()).filter(Boolean);
+  return words.length ? words.join(" ") : `Vehicle ${i + 1}`;
+}
+
+export { vehicleLabel };
+
+/**
+ * The engine's input for this form, or the problems that stop it being one.
+ * Only what the form itself can tell is checked here (a date's shape, a
+ * number's digits); everything else is the engine's to say, by field path.
+ */
+export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { input: QuoteInput | null; problems: Problems } {
+  const problems: Problems = {};
+  const need = (key: string, value: string, what = "is required") => {
+    if (!value.trim()) problems[key] = what;
+  };
+  const date = (key: string, value: string) => {
+    if (!value.trim()) problems[key] = "is required";
+    else if (!DATE.test(value.trim())) problems[key] = "enter a date as YYYY-MM-DD";
+  };
+  const number = (key: string, value: string) => {
+    if (!value.trim()) problems[key] = "is required";
+    else if (int(value) === null) problems[key] = "enter a whole number";
+  };
+  need("name", form.name);
+  need("street", form.street);
+  need("city", form.city);
+  need("state", form.state);
+  if (!/^\d{5}$/.test(form.zip.trim())) problems.zip = "enter a five-digit ZIP code";
+  date("effectiveDate", form.effectiveDate);
+  number("termMonths", form.termMonths);
+  if (form.dateOfBirth.trim() && !DATE.test(form.dateOfBirth.trim())) problems.dateOfBirth = "enter a date as YYYY-MM-DD";
+
+  const auto = form.product === "personal-auto";
+  const drivers: Driver[] = [];
+  const licenses: QuoteInput["licenses"] = [];
+  if (auto) {
+    form.drivers.forEach((d, i) => {
+      const at = (f: string) => `drivers.${i}.${f}`;
+      need(at("name"), d.name);
+      date(at("dateOfBirth"), d.dateOfBirth);
+      date(at("licenseDate"), d.licenseDate);
+      d.violations.forEach((v, j) => date(at(`violations.${j}.date`), v.date));
+      d.accidents.forEach((a, j) => date(at(`accidents.${j}.date`), a.date));
+      drivers.push({
+        name: d.name.trim(),
+        date_of_birth: d.dateOfBirth.trim(),
+        license_date: d.licenseDate.trim(),
+        violations: d.violations.map((v) => ({ date: v.date.trim(), kind: v.kind })),
+        accidents: d.accidents.map((a) => ({ date: a.date.trim(), at_fault: a.atFault, bodily_injury: a.bodilyInjury })),
+        good_student: d.goodStudent,
+        defensive_driving: d.defensiveDriving,
+      });
+      const number = d.licenseNumber.trim();
+      licenses.push(number ? { number: number.toUpperCase(), state: (d.licenseState.trim() || form.state.trim()).toUpperCase() } : null);
+    });
+    while (licenses.length && licenses[licenses.length - 1] === null) licenses.pop();
+  }
+  const vehicles: Vehicle[] = [];
+  if (auto) {
+    form.vehicles.forEach((v, i) => {
+      const at = (f: string) => `vehicles.${i}.${f}`;
+      number(at("year"), v.year);
+      number(at("annualMiles"), v.annualMiles);
+      if (!/^\d{5}$/.test(v.garagingZip.trim() || form.zip.trim())) problems[at("garagingZip")] = "enter a five-digit ZIP code";
+      vehicles.push({
+        vin: v.vin.trim() ? v.vin.trim().toUpperCase() : null,
+        year: int(v.year) ?? 0,
+        make: v.make.trim() || null,
+        model: v.model.trim() || null,
+        use: v.use,
+        annual_miles: int(v.annualMiles) ?? 0,
+        garaging_zip: v.garagingZip.trim() || form.zip.trim(),
+        anti_theft: v.antiTheft,
+        principal_driver: int(v.principalDriver) ?? 0,
+      });
+    });
+  }
+  let dwelling: QuoteInput["quote"]["dwelling"] = null;
+  if (!auto) {
+    const d = form.dwelling;
+    for (const f of ["yearBuilt", "protectionClass", "roofAge", "squareFeet"] as const) number(`dwelling.${f}`, d[f]);
+    if (!/^\d+(\.\d{1,2})?$/.test(d.coverageA.trim().replace(/,/g, ""))) problems["dwelling.coverageA"] = "enter a dollar amount";
+    dwelling = {
+      year_built: int(d.yearBuilt) ?? 0,
+      construction: d.construction,
+      protection_class: int(d.protectionClass) ?? 0,
+      roof_age: int(d.roofAge) ?? 0,
+      roof_type: d.roofType,
+      square_feet: int(d.squareFeet) ?? 0,
+      coverage_a: d.coverageA.trim().replace(/,/g, ""),
+    };
+  }
+  form.claims.forEach((c, i) => {
+    date(`claims.${i}.date`, c.date);
+    need(`claims.${i}.cause`, c.cause);
+  });
+  if (!options) problems.coverages = "the coverages load once the customer's state and ZIP are known";
+  const coverages: CoverageChoice[] = [];
+  for (const c of options?.coverages ?? []) {
+    const chosen = form.coverages[c.code];
+    if (!(c.required || chosen?.selected)) continue;
+    coverages.push({
+      code: c.code,
+      limit: c.limits.length ? chosen?.limit || c.limits[0] : null,
+      deductible: c.deductibles.length ? chosen?.deductible || c.deductibles[0] : null,
+      vehicles: null,
+    });
+  }
+  if (Object.keys(problems).length > 0) return { input: null, problems };
+  const state = form.state.trim().toUpperCase();
+  return {
+    problems,
+    input: {
+      quote: {
+        product: form.product,
+        state,
+        effective_date: form.effectiveDate.trim(),
+        term_months: int(form.termMonths) ?? 0,
+        renewal: false,
+        applicant: {
+          name: form.name.trim(),
+          address: { street: form.street.trim(), city: form.city.trim(), state: state, zip: form.zip.trim() },
+        },
+        drivers,
+        vehicles,
+        dwelling,
+        coverages,
+        prior_claims: form.claims.map((c) => ({ date: c.date.trim(), cause: c.cause.trim() })),
+        credit_tier: null,
+        installment_plan: form.installmentPlan,
+      },
+      contact: {
+        date_of_birth: form.dateOfBirth.trim() || null,
+        email: form.email.trim() || null,
+        phone: form.phone.trim() || null,
+      },
+      licenses,
+    },
+  };
+}
+
+/** The form a saved quote's input fills, to edit it as the next version. */
+export function fromQuoteInput(input: QuoteInput): WizardForm {
+  const q = input.quote;
+  const form = emptyForm(q.product);
+  const coverages: Record<string, CoverageForm> = {};
+  for (const c of q.coverages) coverages[c.code] = { selected: true, limit: c.limit ?? "", deductible: c.deductible ?? "" };
+  return {
+    ...form,
+    effectiveDate: q.effective_date,
+    termMonths: String(q.term_months),
+    name: q.applicant.name,
+    street: q.applicant.address.street,
+    city: q.applicant.address.city,
+    state: q.state,
+    zip: q.applicant.address.zip,
+    dateOfBirth: input.contact.date_of_birth ?? "",
+    email: input.contact.email ?? "",
+    phone: input.contact.phone ?? "",
+    vehicles: q.vehicles.map((v) => ({
+      vin: v.vin ?? "",
+      year: String(v.year),
+      make: v.make ?? "",
+      model: v.model ?? "",
+      use: v.use,
+      annualMiles: String(v.annual_miles),
+      garagingZip: v.garaging_zip,
+      antiTheft: v.anti_theft,
+      principalDriver: String(v.principal_driver),
+    })),
+    dwelling: q.dwelling
+      ? {
+          yearBuilt: String(q.dwelling.year_built),
+          construction: q.dwelling.construction,
+          protectionClass: String(q.dwelling.protection_class),
+          roofAge: String(q.dwelling.roof_age),
+          roofType: q.dwelling.roof_type,
+          squareFeet: String(q.dwelling.square_feet),
+          coverageA: q.dwelling.coverage_a,
+        }
+      : form.dwelling,
+    coverages,
+    drivers: q.drivers.map((d, i) => ({
+      name: d.name,
+      dateOfBirth: d.date_of_birth,
+      licenseDate: d.license_date,
+      licenseNumber: input.licenses[i]?.number ?? "",
+      licenseState: input.licenses[i]?.state ?? "",
+      goodStudent: d.good_student,
+      defensiveDriving: d.defensive_driving,
+      violations: d.violations.map((v) => ({ date: v.date, kind: v.kind })),
+      accidents: d.accidents.map((a) => ({ date: a.date, atFault: a.at_fault, bodilyInjury: a.bodily_injury })),
+    })),
+    claims: q.prior_claims.map((c) => ({ date: c.date, cause: c.cause })),
+    installmentPlan: q.installment_plan,
+  };
+}
+
+function camel(segment: string): string {
+  return segment.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * The form field an engine path names (`quote.drivers[0].license_date` is
+ * `drivers.0.licenseDate`), so its message can stand next to the field.
+ */
+export function fieldKey(path: string, input: QuoteInput | null): string {
+  const p = path.replace(/\[(\d+)\]/g, ".$1");
+  const direct: Record<string, string> = {
+    "quote.applicant.name": "name",
+    "quote.applicant.address.street": "street",
+    "quote.applicant.address.city": "city",
+    "quote.applicant.address.state": "state",
+    "quote.applicant.address.zip": "zip",
+    "quote.state": "state",
+    "quote.effective_date": "effectiveDate",
+    "quote.term_months": "termMonths",
+    "quote.installment_plan": "installmentPlan",
+    "contact.date_of_birth": "dateOfBirth",
+    "contact.email": "email",
+    "contact.phone": "phone",
+  };
+  if (direct[p]) return direct[p];
+  const licence = /^licenses\.(\d+)\.(number|state)$/.exec(p);
+  if (licence) return `drivers.${licence[1]}.license${licence[2] === "number" ? "Number" : "State"}`;
+  const coverage = /^quote\.coverages\.(\d+)(?:\.(\w+))?/.exec(p);
+  if (coverage) {
+    const code = input?.quote.coverages[Number(coverage[1])]?.code;
+    if (code) return `coverages.${code}${coverage[2] === "deductible" ? ".deductible" : ".limit"}`;
+    return "coverages";
+  }
+  return p.replace(/^quote\./, "").replace(/^prior_claims\./, "claims.").split(".").map(camel).join(".");
+}
+
+/** The wizard step (0-based) a field key belongs to. */
+export function stepOf(key: string): number {
+  if (/^(vehicles|dwelling)\b/.test(key)) return 1;
+  if (/^(coverages|installmentPlan|termMonths)\b/.test(key)) return 2;
+  if (/^(drivers|claims)\b/.test(key)) return 3;
+  return 0;
+}
