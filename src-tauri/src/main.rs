@@ -242,7 +242,8 @@ struct RiskView {
     capped_relativity: String,
     /// Whether the score moved the premium (or only informs the underwriter).
     applied: bool,
-    /// The variables that raised the score most, largest first.
+    /// The variables that raised the score most, largest first; none when
+    /// nothing raised it above its reference.
     top_reasons: Vec<RiskReasonView>,
 }
 
@@ -269,6 +270,7 @@ fn risk_view(risk: &RiskScore) -> RiskView {
         applied: risk.applied,
         top_reasons: contributions
             .into_iter()
+            .filter(|c| c.contribution.is_sign_positive() && !c.contribution.is_zero())
             .take(TOP_RISK_REASONS)
             .map(|c| RiskReasonView {
                 variable: c.variable.to_string(),

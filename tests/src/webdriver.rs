@@ -89,6 +89,33 @@ impl Session {
         self.call(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(&json!({})));
     }
 
+    /// Saves a PNG of the window to `path`, creating its directory.
+    pub fn screenshot(&self, path: &std::path::Path) {
+        use base64::Engine as _;
+        let value = self.call(reqwest::Method::GET, "/screenshot", None);
+        let encoded = value.as_str().unwrap_or_else(|| panic!("no screenshot in {value}"));
+        let png = base64::engine::general_purpose::STANDARD.decode(encoded).expect("the screenshot is base64");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot directory");
+        }
+        std::fs::write(path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+
+    /// Chooses the option with `value` in the `<select>` found by `css`.
+    /// WebKitWebDriver cannot click an option of a native drop-down, so the
+    /// value is set the way the browser sets it and a `change` event tells
+    /// the page, as a user's choice would.
+    pub fn select(&self, css: &str, value: &str) {
+        let script = format!(
+            "const el = document.querySelector({css:?}); if (!el) return 'no element';
+             if (![...el.options].some(o => o.value === {value:?})) return 'no option';
+             Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(el, {value:?});
+             el.dispatchEvent(new Event('change', {{ bubbles: true }})); return 'ok';"
+        );
+        let answer = self.execute(&script);
+        assert_eq!(answer, "ok", "select {value} in {css}");
+    }
+
     /// Ends the session, which closes the app.
     pub fn end(self) {
         request(&self.http, reqwest::Method::DELETE, &format!("{}/session/{}", self.base, self.id), None).unwrap_or_else(|e| panic!("{e}"));

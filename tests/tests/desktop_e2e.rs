@@ -121,13 +121,14 @@ fn wait_until_mounted(session: &Session) {
 /// Types a quote into the form, submits it, and returns the premium shown, or
 /// the error code and text the app showed instead.
 fn rate(session: &Session, zip: &str, year: &str) -> Result<String, (String, String)> {
+    session.click(&session.find("#nav-quote"));
     for (css, text) in [("#zip", zip), ("#vehicle-year", year)] {
         let field = session.find(css);
         session.clear(&field);
         session.type_into(&field, text);
     }
     // Each submission gets the next sequence number; wait for the answer to this one.
-    let seq = session.execute("return Number(document.querySelector('main').dataset.seq)").as_u64().expect("data-seq") + 1;
+    let seq = session.execute("return Number(document.querySelector('#quick-quote-screen').dataset.seq)").as_u64().expect("data-seq") + 1;
     session.click(&session.find("#rate"));
     let outcome = session.wait_for(
         "a premium or an error",
@@ -512,4 +513,227 @@ fn stored_token(config: &WorkstationConfig, key_source: &KeySource) -> String {
     let token: String = conn.query_row("SELECT token FROM sync_enrollment", [], |row| row.get(0)).expect("the stored token");
     assert!(token.len() >= 32, "a real token");
     token
+}
+
+/// Where the wizard's screenshots go for review: `target/e2e-screenshots/`.
+fn screenshot(session: &Session, name: &str) {
+    let path = workspace_root().join("target/e2e-screenshots").join(format!("{name}.png"));
+    session.screenshot(&path);
+    eprintln!("screenshot: {}", path.display());
+}
+
+/// Replaces the text of the field `css` selects.
+fn fill(session: &Session, css: &str, text: &str) {
+    let field = session.find(css);
+    session.clear(&field);
+    session.type_into(&field, text);
+}
+
+/// The value of the input `css` selects.
+fn value_of(session: &Session, css: &str) -> String {
+    session.execute(&format!("return document.querySelector({css:?})?.value ?? null")).as_str().unwrap_or_default().to_owned()
+}
+
+/// Waits until the wizard shows step `n` (1 to 5).
+fn wait_for_step(session: &Session, n: u32) {
+    session.wait_for(
+        &format!("wizard step {n}"),
+        &format!("return document.querySelector('section.wizard[data-step=\"{n}\"]') !== null"),
+        Duration::from_secs(30),
+    );
+}
+
+/// Waits until the draft is saved with everything typed so far.
+fn wait_for_draft_saved(session: &Session) {
+    // Past the autosave's debounce, then until no save is in flight.
+    std::thread::sleep(Duration::from_millis(800));
+    session.wait_for(
+        "the draft to be saved",
+        "return document.querySelector('#draft-state')?.dataset.state === 'saved'",
+        Duration::from_secs(30),
+    );
+}
+
+/// Waits for the live premium of the form as it stands and returns it.
+fn wait_for_live_premium(session: &Session) -> String {
+    std::thread::sleep(Duration::from_millis(400));
+    let shown = session.wait_for(
+        "the live premium",
+        "const p = document.querySelector('#live-premium');
+         return p && p.dataset.state === 'priced' ? p.textContent : (p && p.dataset.state === 'failed' ? 'failed: ' + document.body.innerText : null);",
+        Duration::from_secs(30),
+    );
+    let shown = shown.as_str().expect("text").to_owned();
+    assert!(!shown.starts_with("failed"), "the engine refused the quote: {shown}");
+    shown
+}
+
+#[test]
+fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and_prints_the_proposal() {
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let documents = tempfile::tempdir().expect("documents dir");
+    let service = format!("uw-workstation-e2e-{}", unique_suffix());
+    let key_source = KeySource::keychain(&service);
+    let launch = || {
+        let driver = Driver::start(&[
+            ("UW_DATA_DIR", data_dir.path().display().to_string()),
+            ("UW_KEYCHAIN_SERVICE", service.clone()),
+            ("UW_DOCUMENTS_DIR", documents.path().display().to_string()),
+            ("RUST_LOG", "info".to_owned()),
+        ]);
+        let session = Session::start(&driver.url, workspace_bin("uw-desktop").to_str().expect("utf-8 path"));
+        wait_until_mounted(&session);
+        (driver, session)
+    };
+
+    // First launch: not enrolled, so the app says it works offline.
+    let (driver, session) = launch();
+    let banner = session.wait_for("the offline banner", "return document.querySelector('#offline-banner')?.dataset.state", Duration::from_secs(30));
+    assert_eq!(banner, "offline");
+
+    // Step 1: the customer. The effective date defaults to today.
+    click(&session, "#nav-new-quote");
+    wait_for_step(&session, 1);
+    fill(&session, "#f-name", "Ana Reyes");
+    fill(&session, "#f-street", "1 Valencia St");
+    fill(&session, "#f-city", "San Francisco");
+    fill(&session, "#f-zip", "94110");
+    fill(&session, "#f-state", "CA");
+    fill(&session, "#f-dateOfBirth", "1985-03-02");
+    screenshot(&session, "wizard-1-customer");
+    click(&session, "#wizard-next");
+
+    // Step 2: the vehicle. The VIN fills the model year and make.
+    wait_for_step(&session, 2);
+    fill(&session, "#f-vehicles-0-vin", "1HGCV1F39LA151313");
+    click(&session, "button[aria-label='Decode VIN of vehicle 1']");
+    session.wait_for("the decoded VIN", "return document.querySelector('#f-vehicles-0-year').value === '2020'", Duration::from_secs(30));
+    assert_eq!(value_of(&session, "#f-vehicles-0-make"), "Honda");
+    fill(&session, "#f-vehicles-0-model", "Accord");
+    screenshot(&session, "wizard-2-vehicles");
+    wait_for_draft_saved(&session);
+
+    // Close the app half-way through.
+    session.end();
+    drop(driver);
+
+    // Second launch: the draft is on the dashboard and resumes where it was left.
+    let (driver, session) = launch();
+    let resume = session.wait_for(
+        "the draft on the dashboard",
+        "return [...document.querySelectorAll('#drafts button')].find(b => b.textContent.includes('Ana Reyes')) ? true : null",
+        Duration::from_secs(30),
+    );
+    assert_eq!(resume, true);
+    session.execute("[...document.querySelectorAll('#drafts button')].find(b => b.textContent.includes('Ana Reyes')).click(); return null");
+    wait_for_step(&session, 2);
+    assert_eq!(value_of(&session, "#f-vehicles-0-vin"), "1HGCV1F39LA151313");
+    assert_eq!(value_of(&session, "#f-vehicles-0-model"), "Accord");
+    click(&session, "#step-1");
+    wait_for_step(&session, 1);
+    assert_eq!(value_of(&session, "#f-name"), "Ana Reyes");
+    click(&session, "#step-2");
+    wait_for_step(&session, 2);
+    click(&session, "#wizard-next");
+
+    // Step 3: coverages. Bodily injury is required; uninsured motorist is
+    // recommended at the bodily injury limits.
+    wait_for_step(&session, 3);
+    session.wait_for("the pack's coverages", "return document.querySelector('#f-coverages-BI-limit') !== null", Duration::from_secs(30));
+    let bi_required = session.execute("const c = document.querySelector('#f-coverages-BI-selected'); return [c.checked, c.disabled]");
+    assert_eq!(bi_required, json!([true, true]));
+    session.select("#f-coverages-BI-limit", "100/300");
+    click(&session, "#f-coverages-COLL-selected");
+    assert!(session.execute("return document.querySelector('#recommend-UM').textContent").as_str().unwrap_or_default().contains("100/300"));
+    click(&session, "#recommend-UM button");
+    assert_eq!(value_of(&session, "#f-coverages-UM-limit"), "100/300");
+    screenshot(&session, "wizard-3-coverages");
+    click(&session, "#wizard-next");
+
+    // Step 4: the driver, with one speeding ticket.
+    wait_for_step(&session, 4);
+    fill(&session, "#f-drivers-0-name", "Ana Reyes");
+    fill(&session, "#f-drivers-0-dateOfBirth", "1985-03-02");
+    fill(&session, "#f-drivers-0-licenseDate", "2003-06-01");
+    fill(&session, "#f-drivers-0-licenseNumber", "D1234567");
+    session.execute("[...document.querySelectorAll('button')].find(b => b.textContent === 'Add a violation for driver 1').click(); return null");
+    fill(&session, "#f-drivers-0-violations-0-date", "2025-02-10");
+    let live = wait_for_live_premium(&session);
+    screenshot(&session, "wizard-4-drivers");
+    click(&session, "#wizard-next");
+
+    // Step 5: the review shows the live premium, its breakdown and the decision.
+    wait_for_step(&session, 5);
+    session.wait_for("the review", "return document.querySelector('#review-premium')?.textContent", Duration::from_secs(30));
+    let review = session.execute(
+        "return { premium: document.querySelector('#review-premium').textContent,
+                  rows: [...document.querySelectorAll('#breakdown > tbody > tr > td.num')].map(td => td.textContent),
+                  coverages: [...document.querySelectorAll('#breakdown > tbody > tr[data-coverage]')].map(tr => tr.dataset.coverage),
+                  decision: document.querySelector('#review-decision').dataset.decision,
+                  risk: document.querySelectorAll('#risk li').length }",
+    );
+    let premium = review["premium"].as_str().expect("premium").to_owned();
+    assert_eq!(premium, live, "the review shows the premium the wizard priced live");
+    let rows: u64 = review["rows"].as_array().expect("rows").iter().map(|r| parse_usd(r.as_str().expect("text")).expect("money")).sum();
+    assert_eq!(Some(rows), parse_usd(&premium), "the breakdown adds up to the premium: {review}");
+    let coverages: Vec<&str> = review["coverages"].as_array().expect("coverages").iter().filter_map(Value::as_str).collect();
+    for code in ["BI", "PD", "UM", "COLL"] {
+        assert!(coverages.contains(&code), "{code} is priced: {review}");
+    }
+    screenshot(&session, "wizard-5-review");
+    click(&session, "#save-quote");
+    let saved = session.wait_for(
+        "the saved quote",
+        "const q = document.querySelector('#quote-screen'); return q ? [q.dataset.quoteNumber, q.dataset.status] : null",
+        Duration::from_secs(30),
+    );
+    let quote_number = saved[0].as_str().expect("quote number").to_owned();
+    assert!(quote_number.starts_with("QUOT-"), "{saved}");
+    assert_eq!(saved[1], review["decision"].as_str().map(|d| if d == "accept" { "rated" } else { "referred" }).expect("decision"));
+    session.end();
+    drop(driver);
+
+    // Third launch: the quote is found by its number, shows the same premium, and prints.
+    let (driver, session) = launch();
+    click(&session, "#nav-quotes");
+    fill(&session, "#quote-search", &quote_number);
+    click(&session, "#quote-search-go");
+    session.wait_for(
+        "the quote in the list",
+        &format!("return document.querySelector('tr[data-quote-number=\"{quote_number}\"] button') !== null"),
+        Duration::from_secs(30),
+    );
+    click(&session, &format!("tr[data-quote-number=\"{quote_number}\"] button"));
+    let reopened = session.wait_for("the quote screen", "return document.querySelector('#quote-screen #review-premium')?.textContent", Duration::from_secs(30));
+    assert_eq!(reopened, premium.as_str());
+    click(&session, "#save-proposal");
+    let path = session.wait_for(
+        "the proposal",
+        "return document.querySelector('#document-path')?.textContent ?? (document.querySelector('#action-error')?.textContent ? 'error: ' + document.querySelector('#action-error').textContent : null)",
+        Duration::from_secs(30),
+    );
+    let path = PathBuf::from(path.as_str().expect("path"));
+    assert!(path.starts_with(documents.path()), "{}", path.display());
+    let pdf = std::fs::read(&path).expect("the proposal was written");
+    assert!(pdf.starts_with(b"%PDF-"), "{}", path.display());
+    let text = Command::new("pdftotext").arg(&path).arg("-").output().expect("run pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(&quote_number) && text.contains("Ana Reyes"), "{text}");
+    assert!(!text.contains("D1234567"), "the licence number is masked on the proposal: {text}");
+    screenshot(&session, "quote-saved");
+    session.end();
+    drop(driver);
+
+    // The stored quote re-rates to the premium the app showed, with the
+    // engine alone.
+    let config = WorkstationConfig::new(data_dir.path().to_owned(), key_source.clone());
+    let workstation = Workstation::open(&config).expect("open the store with the app's key");
+    let listed = workstation.list_quotes(&uw_workstation::QuoteFilter::default()).expect("list");
+    assert_eq!(listed.len(), 1, "one quote; the draft became it");
+    assert!(workstation.drafts().expect("drafts").is_empty(), "the draft was deleted when the quote was saved");
+    let rating = workstation.rerate_version(listed[0].id, 1).expect("re-rates to its stored worksheet");
+    use rust_decimal::prelude::ToPrimitive as _;
+    assert_eq!((rating.total * rust_decimal::Decimal::ONE_HUNDRED).to_u64(), parse_usd(&premium));
+    key_source.delete().expect("remove the test keychain entry");
+    key_source.device().delete().expect("remove the test device-key entry");
 }

@@ -147,6 +147,7 @@ export function RatingReview({ rating, vehicleLabels }: { rating: RatingView; ve
             {rating.risk.cappedRelativity}
             {rating.risk.applied ? " (applied to the premium)" : " (for the underwriter; not applied to the premium)"}.
           </p>
+          {rating.risk.topReasons.length === 0 && <p className="meta">Nothing raised the score above its reference.</p>}
           <ol aria-label="Top risk reasons">
             {rating.risk.topReasons.map((r) => (
               <li key={r.variable}>
