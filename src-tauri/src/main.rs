@@ -867,7 +867,7 @@ mod command_tests {
     use super::*;
 
     struct TestApp {
-        _dir: tempfile::TempDir,
+        dir: tempfile::TempDir,
         _app: tauri::App<MockRuntime>,
         webview: tauri::WebviewWindow<MockRuntime>,
     }
@@ -881,10 +881,11 @@ mod command_tests {
             let workstation = Workstation::open(&config).expect("open the workstation");
             let app = with_commands(tauri::test::mock_builder())
                 .manage(AppState(Ok(Mutex::new(workstation))))
+                .manage(DocumentsDir(dir.path().join("documents")))
                 .build(tauri::generate_context!())
                 .expect("build the app");
             let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
-            Self { _dir: dir, _app: app, webview }
+            Self { dir, _app: app, webview }
         }
 
         /// Invokes `cmd` as the UI does: the answer, or the error value.
@@ -963,4 +964,75 @@ mod command_tests {
         let error = app.invoke("delete_everything", json!({})).expect_err("refused");
         assert!(error.to_string().contains("delete_everything"), "{error}");
     }
+
+    /// The wizard's input as the UI sends it: a rateable California auto
+    /// quote, from the pack's worked examples.
+    fn wizard_input() -> Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rate-packs/examples/ca-personal-auto/01-good-driver.json");
+        let quote: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("example quote")).expect("JSON");
+        json!({ "quote": quote, "contact": { "date_of_birth": null, "email": null, "phone": null }, "licenses": [] })
+    }
+
+    #[test]
+    fn the_wizard_prices_drafts_saves_and_reopens_a_quote() {
+        let app = TestApp::start();
+        let mut input = wizard_input();
+        // A quote may rate without a VIN; binding it needs one.
+        input["quote"]["vehicles"][0]["vin"] = Value::Null;
+        let priced = app.invoke("price_quote", json!({ "input": input })).expect("priced");
+        let premium = decimal(&priced["premium"]);
+        let parts: Decimal = priced["coverages"].as_array().expect("coverages").iter().map(|c| decimal(&c["premium"])).sum::<Decimal>()
+            + priced["fees"].as_array().expect("fees").iter().map(|f| decimal(&f["amount"])).sum::<Decimal>()
+            + decimal(&priced["minimumPremiumAdjustment"]);
+        assert_eq!(premium, parts, "{priced}");
+        assert_eq!(decimal(&priced["installments"]["totalPayable"]) >= premium, true, "{priced}");
+        assert_eq!(app.invoke("list_quotes", json!({ "filter": { "limit": 10 } })), Ok(json!([])), "pricing saves nothing");
+
+        let form = json!({ "name": "Maria", "zip": "900" });
+        let draft = json!({ "quote_id": null, "product": "personal-auto", "step": 2, "label": "Maria", "form": form });
+        let summary = app.invoke("save_draft", json!({ "id": null, "draft": draft })).expect("draft saved");
+        let draft_id = summary["id"].as_i64().expect("id");
+        let loaded = app.invoke("load_draft", json!({ "id": draft_id })).expect("draft loads");
+        assert_eq!(loaded["draft"]["form"], form);
+
+        let saved = app.invoke("save_quote", json!({ "draftId": draft_id, "quoteId": null, "input": input })).expect("saved");
+        assert_eq!(decimal(&saved["rating"]["premium"]), premium, "the saved premium is the priced one");
+        assert_eq!(app.invoke("list_drafts", json!({})), Ok(json!([])), "the draft became the quote");
+        let quote_id = saved["summary"]["id"].as_i64().expect("quote id");
+        let reopened = app.invoke("get_quote", json!({ "quoteId": quote_id })).expect("reopens");
+        assert_eq!(decimal(&reopened["rating"]["premium"]), premium);
+        let entered: uw_workstation::rating::Quote = serde_json::from_value(input["quote"].clone()).expect("quote");
+        assert_eq!(reopened["detail"]["input"]["quote"], serde_json::to_value(&entered).expect("JSON"), "reads back as entered");
+        assert_eq!(reopened["draftId"], Value::Null);
+
+        let document = app.invoke("save_proposal", json!({ "quoteId": quote_id })).expect("proposal");
+        let path = std::path::PathBuf::from(document["path"].as_str().expect("path"));
+        assert!(path.starts_with(app.dir.path().join("documents")), "{}", path.display());
+        assert!(std::fs::read(&path).expect("written").starts_with(b"%PDF-"));
+
+        let refused = app.invoke("request_bind", json!({ "quoteId": quote_id })).expect_err("no VIN");
+        assert_eq!(refused["code"], "input.invalid", "{refused}");
+        assert_eq!(refused["fields"][0]["path"], "quote.vehicles[0].vin", "{refused}");
+    }
+
+    #[test]
+    fn engine_problems_come_back_by_field_path() {
+        let app = TestApp::start();
+        let mut input = wizard_input();
+        input["quote"]["drivers"][0]["license_date"] = json!("2099-01-01");
+        input["quote"]["applicant"]["address"]["zip"] = json!("10001");
+        let error = app.invoke("price_quote", json!({ "input": input })).expect_err("refused");
+        assert_eq!(error["code"], "input.invalid", "{error}");
+        let paths: Vec<&str> = error["fields"].as_array().expect("fields").iter().filter_map(|f| f["path"].as_str()).collect();
+        assert!(paths.contains(&"quote.drivers[0].license_date"), "{error}");
+        assert!(paths.contains(&"quote.applicant.address.zip"), "{error}");
+        // A limit the pack does not offer is the pack's to refuse, by path too.
+        let mut input = wizard_input();
+        input["quote"]["coverages"][0]["limit"] = json!("1/2");
+        let error = app.invoke("price_quote", json!({ "input": input })).expect_err("refused");
+        assert!(error["fields"][0]["path"].as_str().expect("path").starts_with("quote.coverages[0]"), "{error}");
+        let error = app.invoke("quote_options", json!({ "state": "CA", "product": "personal-auto", "effectiveDate": "2026-13-01", "renewal": false }));
+        assert_eq!(error.expect_err("bad date")["fields"][0]["path"], "effective_date");
+    }
 }
+

@@ -421,7 +421,8 @@ frequency: string, relativity: string, cappedRelativity: string,
  */
 applied: boolean, 
 /**
- * The variables that raised the score most, largest first.
+ * The variables that raised the score most, largest first; none when
+ * nothing raised it above its reference.
  */
 topReasons: Array<RiskReasonView>, };
 
