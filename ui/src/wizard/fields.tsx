@@ -1,5 +1,6 @@
 // Labelled inputs whose validation message stands next to them. Every input
-// has a visible label tied to it, and an invalid one points at its message
+// has a visible label tied to it by `for` (the message is not part of the
+// label, so the field's name stays its label), and an invalid one points at its message
 // (aria-describedby), so a screen reader and the tests find both by label.
 import type { ReactNode } from "react";
 
@@ -64,8 +65,8 @@ export function TextField({
   readOnly?: boolean;
 }) {
   return (
-    <label className={`field ${className ?? ""}`} htmlFor={fieldId(field)}>
-      <span className="label-text">{label}</span>
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={fieldId(field)}>{label}</label>
       <input
         id={fieldId(field)}
         name={field}
@@ -81,7 +82,7 @@ export function TextField({
         onBlur={onBlur}
       />
       <Message field={field} error={error} hint={hint} />
-    </label>
+    </div>
   );
 }
 
@@ -102,8 +103,8 @@ export function SelectField({
   disabled?: boolean;
 }) {
   return (
-    <label className={`field ${className ?? ""}`} htmlFor={fieldId(field)}>
-      <span className="label-text">{label}</span>
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={fieldId(field)}>{label}</label>
       <select
         id={fieldId(field)}
         name={field}
@@ -120,7 +121,7 @@ export function SelectField({
         ))}
       </select>
       <Message field={field} error={error} hint={hint} />
-    </label>
+    </div>
   );
 }
 
@@ -140,7 +141,7 @@ export function CheckField({
   error?: string;
 }) {
   return (
-    <label className="check" htmlFor={fieldId(field)}>
+    <div className="check">
       <input
         type="checkbox"
         id={fieldId(field)}
@@ -151,8 +152,8 @@ export function CheckField({
         aria-describedby={describedBy(field, error)}
         onChange={(e) => onChange(e.target.checked)}
       />
-      <span>{label}</span>
+      <label htmlFor={fieldId(field)}>{label}</label>
       <Message field={field} error={error} />
-    </label>
+    </div>
   );
 }

@@ -256,7 +256,8 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       const at = (f: string) => `vehicles.${i}.${f}`;
       number(at("year"), v.year);
       number(at("annualMiles"), v.annualMiles);
-      if (!/^\d{5}$/.test(v.garagingZip.trim() || form.zip.trim())) problems[at("garagingZip")] = "enter a five-digit ZIP code";
+      // Empty means the customer's ZIP, which step 1 checks.
+      if (v.garagingZip.trim() && !/^\d{5}$/.test(v.garagingZip.trim())) problems[at("garagingZip")] = "enter a five-digit ZIP code";
       vehicles.push({
         vin: v.vin.trim() ? v.vin.trim().toUpperCase() : null,
         year: int(v.year) ?? 0,

@@ -1,0 +1,204 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { QuoteOptions, RatingView } from "../bindings";
+import { emptyForm, WizardForm } from "./form";
+import { Wizard } from "./Wizard";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const options: QuoteOptions = {
+  pack_id: "ca-personal-auto/2026.1@abc",
+  state: "CA",
+  product: "personal-auto",
+  terms: [6, 12],
+  coverages: [
+    { code: "BI", name: "Bodily injury liability", per_vehicle: true, required: true, limits: ["30/60", "100/300"], deductibles: [], recommendation: null },
+    {
+      code: "UM",
+      name: "Uninsured motorist",
+      per_vehicle: true,
+      required: false,
+      limits: ["30/60", "100/300"],
+      deductibles: [],
+      recommendation: { select: true, limit: null, deductible: null, same_limit_as: "BI", reason: "Match the bodily injury limits." },
+    },
+  ],
+  installment_plans: [{ code: "pay-in-full", name: "Pay in full", installments: 1 }],
+};
+
+const rating: RatingView = {
+  packId: "ca-personal-auto/2026.1@abc",
+  packDigest: "abc",
+  draft: false,
+  premium: "1234.5",
+  coverages: [
+    {
+      code: "BI",
+      name: "Bodily injury liability",
+      vehicle: 0,
+      limit: "30/60",
+      deductible: null,
+      option: "30/60",
+      premium: "1209.5",
+      worksheet: [{ step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "462", subtotal: "462", note: null }],
+    },
+  ],
+  fees: [{ name: "Policy fee", amount: "25" }],
+  minimumPremiumAdjustment: "0",
+  installments: { plan: "pay-in-full", name: "Pay in full", totalPayable: "1234.5", payments: [{ number: 1, due: "2026-02-01", amount: "1234.5" }] },
+  risk: {
+    unit: "vehicles[0]",
+    frequency: "0.1065",
+    relativity: "1.2",
+    cappedRelativity: "1.2",
+    applied: false,
+    topReasons: [{ variable: "driver.violation_points_3y", value: "1", contribution: "0.18" }],
+  },
+  decision: "refer",
+  reasons: [{ code: "UW-POINTS", action: "refer", message: "Three or more points", subject: "drivers[0]" }],
+};
+
+/** A form the engine can rate, as a saved quote opens for editing. */
+function complete(): WizardForm {
+  const form = emptyForm("personal-auto", new Date(2026, 1, 1));
+  return {
+    ...form,
+    name: "Ana Reyes",
+    street: "1 Valencia St",
+    city: "San Francisco",
+    state: "CA",
+    zip: "94110",
+    coverages: { BI: { selected: true, limit: "30/60", deductible: "" }, UM: { selected: true, limit: "30/60", deductible: "" } },
+    vehicles: [{ ...form.vehicles[0], year: "2020" }],
+    drivers: [{ ...form.drivers[0], name: "Ana Reyes", dateOfBirth: "1985-03-02", licenseDate: "2003-06-01" }],
+  };
+}
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+function commands(overrides: Record<string, Handler> = {}) {
+  const calls: [string, Record<string, unknown>][] = [];
+  const handlers: Record<string, Handler> = {
+    quote_options: () => options,
+    lookup_zip: ({ zip }) => ({ zip, state: "CA", county: "San Francisco" }),
+    decode_vin: ({ vin }) => ({ vin, manufacturer: "Honda", model_years: [2020] }),
+    price_quote: () => rating,
+    save_draft: ({ id }) => ({ id: id ?? 7, quote_id: null, product: "personal-auto", step: 1, label: "", created_at: "", updated_at: "" }),
+    ...overrides,
+  };
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args as Record<string, unknown>]);
+    const handler = handlers[cmd];
+    return handler ? handler(args as Record<string, unknown>) : Promise.reject({ code: "test.unexpected", message: cmd });
+  });
+  return calls;
+}
+
+describe("the quote wizard", () => {
+  it("keeps the agent on a step until its fields are filled, with each message next to its field", async () => {
+    const calls = commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "new", product: "personal-auto" }} onSaved={() => {}} onClose={() => {}} />);
+    await user.type(screen.getByLabelText("City"), "San Francisco");
+    await user.click(screen.getByRole("button", { name: /Next: Vehicles/ }));
+
+    const name = screen.getByLabelText("Customer name");
+    expect(name.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(name.getAttribute("aria-describedby")!)?.textContent).toBe("is required");
+    expect(screen.getByLabelText("City").getAttribute("aria-invalid")).toBeNull();
+    expect(screen.getByRole("group", { name: "Customer and address" })).toBeTruthy();
+    expect(document.activeElement).toBe(name);
+    expect(calls.map(([c]) => c)).not.toContain("price_quote");
+  });
+
+  it("fills the state from the ZIP and says when they disagree", async () => {
+    commands({ lookup_zip: ({ zip }) => ({ zip, state: "NY", county: "New York" }) });
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "new", product: "personal-auto" }} onSaved={() => {}} onClose={() => {}} />);
+    await user.type(screen.getByLabelText("ZIP"), "10001");
+    await user.tab();
+    await waitFor(() => expect((screen.getByLabelText("State") as HTMLInputElement).value).toBe("NY"));
+    await user.clear(screen.getByLabelText("State"));
+    await user.type(screen.getByLabelText("State"), "CA");
+    expect(await screen.findByText("ZIP 10001 is in NY, not CA")).toBeTruthy();
+  });
+
+  it("decodes a VIN into the model year and make", async () => {
+    commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: { ...complete(), vehicles: [{ ...complete().vehicles[0], year: "" }] } }} onSaved={() => {}} onClose={() => {}} />);
+    await user.click(screen.getByRole("button", { name: "2. Vehicles" }));
+    await user.type(screen.getByLabelText("VIN"), "1hgcv1f39la151313");
+    await user.click(screen.getByRole("button", { name: "Decode VIN of vehicle 1" }));
+    await waitFor(() => expect((screen.getByLabelText("Model year") as HTMLInputElement).value).toBe("2020"));
+    expect((screen.getByLabelText("Make") as HTMLInputElement).value).toBe("Honda");
+    expect((screen.getByLabelText("VIN") as HTMLInputElement).value).toBe("1HGCV1F39LA151313");
+  });
+
+  it("re-prices once typing pauses and shows the premium as money", async () => {
+    const calls = commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: complete() }} onSaved={() => {}} onClose={() => {}} />);
+    await waitFor(() => expect(screen.getByText("$1,234.50")).toBeTruthy());
+    const before = calls.filter(([c]) => c === "price_quote").length;
+    expect(before).toBe(1);
+    await user.type(screen.getByLabelText("Street"), " Apt 4");
+    await waitFor(() => expect(calls.filter(([c]) => c === "price_quote").length).toBe(2), { timeout: 2000 });
+    const last = calls.filter(([c]) => c === "price_quote").pop()![1] as { input: { quote: { applicant: { address: { street: string } } } } };
+    expect(last.input.quote.applicant.address.street).toBe("1 Valencia St Apt 4");
+  });
+
+  it("puts the engine's problem next to the field it names", async () => {
+    commands({
+      price_quote: () =>
+        Promise.reject({
+          code: "input.invalid",
+          message: "quote.drivers[0].license_date: 2003-06-01 is before the driver's 14th birthday",
+          fields: [{ path: "quote.drivers[0].license_date", message: "2003-06-01 is before the driver's 14th birthday" }],
+        }),
+    });
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: complete() }} onSaved={() => {}} onClose={() => {}} />);
+    await waitFor(() => expect(screen.getByText("Cannot price yet")).toBeTruthy());
+    expect(screen.getByRole("button", { name: "4. Drivers" }).dataset.problems).toBeUndefined();
+    await user.click(screen.getByRole("button", { name: "4. Drivers" }));
+    const field = screen.getByLabelText("First licensed");
+    expect(document.getElementById(field.getAttribute("aria-describedby")!)?.textContent).toBe("2003-06-01 is before the driver's 14th birthday");
+    await user.click(screen.getByRole("button", { name: "5. Review" }));
+    expect((screen.getByRole("button", { name: "Save as a new version" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("saves the draft as the agent types, and the finished quote with its draft", async () => {
+    const calls = commands({
+      save_quote: () => ({ summary: { id: 3, quote_number: "QUOT-2026-000003" }, rating }),
+    });
+    const onSaved = vi.fn();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: complete() }} onSaved={onSaved} onClose={() => {}} />);
+    await user.clear(screen.getByLabelText("Customer name"));
+    await user.type(screen.getByLabelText("Customer name"), "Ana Reyes-Ortiz");
+    await waitFor(() => expect(calls.some(([c]) => c === "save_draft")).toBe(true), { timeout: 2000 });
+    const draft = calls.filter(([c]) => c === "save_draft").pop()![1] as { id: number | null; draft: { quote_id: number; label: string; step: number; form: WizardForm } };
+    expect(draft.draft.quote_id).toBe(3);
+    expect(draft.draft.label).toBe("Ana Reyes-Ortiz");
+    expect(draft.draft.form.name).toBe("Ana Reyes-Ortiz");
+    expect(await screen.findByText("Draft saved (draft 7)")).toBeTruthy();
+
+    await user.click(screen.getByRole("button", { name: "5. Review" }));
+    const review = await screen.findByRole("region", { name: "Premium" });
+    expect(within(review).getAllByText("$1,234.50").length).toBeGreaterThan(0);
+    expect(within(review).getByText("Referred to an underwriter")).toBeTruthy();
+    expect(within(review).getByText(/Three or more points/)).toBeTruthy();
+    expect(within(review).getByText(/driver.violation_points_3y = 1/)).toBeTruthy();
+    await waitFor(() => expect((screen.getByRole("button", { name: "Save as a new version" }) as HTMLButtonElement).disabled).toBe(false));
+    await user.click(screen.getByRole("button", { name: "Save as a new version" }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith({ id: 3, quote_number: "QUOT-2026-000003" }));
+    const save = calls.find(([c]) => c === "save_quote")![1] as { draftId: number; quoteId: number; input: { quote: { applicant: { name: string } } } };
+    expect([save.draftId, save.quoteId, save.input.quote.applicant.name]).toEqual([7, 3, "Ana Reyes-Ortiz"]);
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import type { QuoteOptions } from "../bindings";
+import { emptyForm, fieldKey, fromQuoteInput, initialCoverages, stepOf, toQuoteInput, WizardForm } from "./form";
+
+const options: QuoteOptions = {
+  pack_id: "ca-personal-auto/2026.1@abc",
+  state: "CA",
+  product: "personal-auto",
+  terms: [6, 12],
+  coverages: [
+    { code: "BI", name: "Bodily injury", per_vehicle: true, required: true, limits: ["30/60", "100/300"], deductibles: [], recommendation: null },
+    {
+      code: "UM",
+      name: "Uninsured motorist",
+      per_vehicle: true,
+      required: false,
+      limits: ["30/60", "100/300"],
+      deductibles: [],
+      recommendation: { select: true, limit: null, deductible: null, same_limit_as: "BI", reason: "match BI" },
+    },
+    { code: "COLL", name: "Collision", per_vehicle: true, required: false, limits: [], deductibles: ["250", "500"], recommendation: null },
+  ],
+  installment_plans: [{ code: "pay-in-full", name: "Pay in full", installments: 1 }],
+};
+
+function complete(): WizardForm {
+  const form = emptyForm("personal-auto", new Date(2026, 1, 1));
+  return {
+    ...form,
+    name: " Ana Reyes ",
+    street: "1 Valencia St",
+    city: "San Francisco",
+    state: "ca",
+    zip: "94110",
+    coverages: { ...initialCoverages(options), BI: { selected: true, limit: "100/300", deductible: "" } },
+    vehicles: [{ ...form.vehicles[0], vin: "1hgcv1f39la151313", year: "2020", make: "Honda", model: "" }],
+    drivers: [{ ...form.drivers[0], name: "Ana Reyes", dateOfBirth: "1985-03-02", licenseDate: "2003-06-01", licenseNumber: "d1234567" }],
+  };
+}
+
+describe("the wizard form", () => {
+  it("starts with today's date, one vehicle and one driver for auto, a dwelling for homeowners", () => {
+    const auto = emptyForm("personal-auto", new Date(2026, 10, 24));
+    expect(auto.effectiveDate).toBe("2026-11-24");
+    expect([auto.vehicles.length, auto.drivers.length]).toEqual([1, 1]);
+    const home = emptyForm("homeowners-ho3");
+    expect([home.vehicles.length, home.drivers.length]).toEqual([0, 0]);
+  });
+
+  it("preselects required coverages and recommendations, with UM at the BI limit", () => {
+    const chosen = initialCoverages(options);
+    expect(chosen.BI).toEqual({ selected: true, limit: "30/60", deductible: "" });
+    expect(chosen.UM).toEqual({ selected: true, limit: "30/60", deductible: "" });
+    expect(chosen.COLL.selected).toBe(false);
+  });
+
+  it("makes the engine's input from a complete form: trimmed, upper-cased, the customer's ZIP for garaging", () => {
+    const { input, problems } = toQuoteInput(complete(), options);
+    expect(problems).toEqual({});
+    expect(input?.quote.state).toBe("CA");
+    expect(input?.quote.applicant).toEqual({ name: "Ana Reyes", address: { street: "1 Valencia St", city: "San Francisco", state: "CA", zip: "94110" } });
+    expect(input?.quote.vehicles[0]).toMatchObject({ vin: "1HGCV1F39LA151313", year: 2020, model: null, garaging_zip: "94110" });
+    expect(input?.quote.coverages.map((c) => [c.code, c.limit, c.deductible])).toEqual([
+      ["BI", "100/300", null],
+      ["UM", "30/60", null],
+    ]);
+    expect(input?.licenses).toEqual([{ number: "D1234567", state: "CA" }]);
+    expect(input?.contact).toEqual({ date_of_birth: null, email: null, phone: null });
+  });
+
+  it("names every field it cannot convert, and makes no input", () => {
+    const form = complete();
+    form.zip = "941";
+    form.drivers[0].licenseDate = "06/01/2003";
+    form.vehicles[0].year = "twenty";
+    const { input, problems } = toQuoteInput(form, options);
+    expect(input).toBeNull();
+    expect(problems).toEqual({
+      zip: "enter a five-digit ZIP code",
+      "drivers.0.licenseDate": "enter a date as YYYY-MM-DD",
+      "vehicles.0.year": "enter a whole number",
+    });
+  });
+
+  it("waits for the pack's coverages before it makes an input", () => {
+    expect(toQuoteInput(complete(), null).problems.coverages).toBeDefined();
+  });
+
+  it("reads a saved quote back into the form it came from", () => {
+    const { input } = toQuoteInput(complete(), options);
+    const again = toQuoteInput(fromQuoteInput(input!), options);
+    expect(again.input).toEqual(input);
+  });
+
+  it("maps the engine's field paths to the form's fields and steps", () => {
+    const { input } = toQuoteInput(complete(), options);
+    expect(fieldKey("quote.drivers[0].license_date", input)).toBe("drivers.0.licenseDate");
+    expect(fieldKey("quote.applicant.address.zip", input)).toBe("zip");
+    expect(fieldKey("quote.vehicles[0].garaging_zip", input)).toBe("vehicles.0.garagingZip");
+    expect(fieldKey("quote.coverages[1].limit", input)).toBe("coverages.UM.limit");
+    expect(fieldKey("licenses[0].number", input)).toBe("drivers.0.licenseNumber");
+    expect(fieldKey("contact.email", input)).toBe("email");
+    expect(fieldKey("quote.prior_claims[0].date", input)).toBe("claims.0.date");
+    expect([stepOf("zip"), stepOf("vehicles.0.vin"), stepOf("coverages.UM.limit"), stepOf("drivers.0.name"), stepOf("claims.0.date")]).toEqual([0, 1, 2, 3, 3]);
+  });
+});
