@@ -14,8 +14,9 @@ use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
 use uw_workstation::rating::{Action, Rating, RiskScore};
 use uw_workstation::{
-    Dashboard, DraftSummary, EnrollmentInfo, QuickQuoteRequest, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteNumber, QuoteOptions,
-    QuoteOutcome, QuoteSummary, Secret, SyncIssue, SyncReport, VinInfo, Workstation, WorkstationConfig, WorkstationError, ZipInfo,
+    Dashboard, DraftSummary, EnrollmentInfo, QuickQuoteRequest, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteNumber,
+    QuoteOptions, QuoteOutcome, QuoteSummary, Secret, SyncIssue, SyncReport, VinInfo, Workstation, WorkstationConfig, WorkstationError,
+    ZipInfo,
 };
 
 /// The one error shape every command returns. Switch on `code`, never on `message`.
@@ -56,7 +57,9 @@ impl From<&WorkstationError> for CommandError {
             _ => None,
         };
         let fields = match e {
-            WorkstationError::InvalidQuote(errors) => errors.0.iter().map(|f| FieldError { path: f.path.clone(), message: f.message.clone() }).collect(),
+            WorkstationError::InvalidQuote(errors) => {
+                errors.0.iter().map(|f| FieldError { path: f.path.clone(), message: f.message.clone() }).collect()
+            }
             WorkstationError::Rating(rating) => match &**rating {
                 uw_workstation::rating::RatingError::Input(errors) => {
                     errors.0.iter().map(|f| FieldError { path: format!("quote.{}", f.path), message: f.message.clone() }).collect()
@@ -261,7 +264,7 @@ const TOP_RISK_REASONS: usize = 3;
 
 fn risk_view(risk: &RiskScore) -> RiskView {
     let mut contributions: Vec<_> = risk.contributions.iter().collect();
-    contributions.sort_by(|a, b| b.contribution.cmp(&a.contribution));
+    contributions.sort_by_key(|c| std::cmp::Reverse(c.contribution));
     RiskView {
         unit: risk.unit.clone(),
         frequency: risk.frequency.round_dp(4).to_string(),
@@ -308,7 +311,12 @@ impl From<&Rating> for RatingView {
                 .decision
                 .reasons
                 .iter()
-                .map(|x| ReasonView { code: x.code.to_string(), action: decision_name(x.action), message: x.message.to_string(), subject: x.subject.clone() })
+                .map(|x| ReasonView {
+                    code: x.code.to_string(),
+                    action: decision_name(x.action),
+                    message: x.message.to_string(),
+                    subject: x.subject.clone(),
+                })
                 .collect(),
         }
     }
@@ -665,7 +673,10 @@ async fn request_bind<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<Qu
 
 fn parse_date(field: &str, text: &str) -> Result<time::Date, CommandError> {
     time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| {
-        CommandError::from(&WorkstationError::InvalidInput { field: field.to_owned(), message: format!("`{text}` is not a YYYY-MM-DD date: {e}") })
+        CommandError::from(&WorkstationError::InvalidInput {
+            field: field.to_owned(),
+            message: format!("`{text}` is not a YYYY-MM-DD date: {e}"),
+        })
     })
 }
 
@@ -684,8 +695,12 @@ fn documents_dir<R: Runtime>(app: &tauri::App<R>) -> std::path::PathBuf {
 }
 
 fn open_workstation(app: &tauri::App) -> Result<Workstation, CommandError> {
-    let default_dir =
-        app.path().app_data_dir().map_err(|e| CommandError { code: "store.data_dir", message: e.to_string(), server_code: None, fields: Vec::new() })?;
+    let default_dir = app.path().app_data_dir().map_err(|e| CommandError {
+        code: "store.data_dir",
+        message: e.to_string(),
+        server_code: None,
+        fields: Vec::new(),
+    })?;
     let config = WorkstationConfig::from_env(default_dir).map_err(|e| CommandError::from(&WorkstationError::from(e)))?;
     tracing::info!(data_dir = %config.data_dir.display(), key_source = %config.key_source, "opening workstation store");
     Workstation::open(&config).map_err(|e| CommandError::from(&e))
@@ -985,7 +1000,7 @@ mod command_tests {
             + priced["fees"].as_array().expect("fees").iter().map(|f| decimal(&f["amount"])).sum::<Decimal>()
             + decimal(&priced["minimumPremiumAdjustment"]);
         assert_eq!(premium, parts, "{priced}");
-        assert_eq!(decimal(&priced["installments"]["totalPayable"]) >= premium, true, "{priced}");
+        assert!(decimal(&priced["installments"]["totalPayable"]) >= premium, "{priced}");
         assert_eq!(app.invoke("list_quotes", json!({ "filter": { "limit": 10 } })), Ok(json!([])), "pricing saves nothing");
 
         let form = json!({ "name": "Maria", "zip": "900" });
@@ -1031,8 +1046,8 @@ mod command_tests {
         input["quote"]["coverages"][0]["limit"] = json!("1/2");
         let error = app.invoke("price_quote", json!({ "input": input })).expect_err("refused");
         assert!(error["fields"][0]["path"].as_str().expect("path").starts_with("quote.coverages[0]"), "{error}");
-        let error = app.invoke("quote_options", json!({ "state": "CA", "product": "personal-auto", "effectiveDate": "2026-13-01", "renewal": false }));
+        let error = app
+            .invoke("quote_options", json!({ "state": "CA", "product": "personal-auto", "effectiveDate": "2026-13-01", "renewal": false }));
         assert_eq!(error.expect_err("bad date")["fields"][0]["path"], "effective_date");
     }
 }
-

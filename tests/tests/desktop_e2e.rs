@@ -588,7 +588,8 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
 
     // First launch: not enrolled, so the app says it works offline.
     let (driver, session) = launch();
-    let banner = session.wait_for("the offline banner", "return document.querySelector('#offline-banner')?.dataset.state", Duration::from_secs(30));
+    let banner =
+        session.wait_for("the offline banner", "return document.querySelector('#offline-banner')?.dataset.state", Duration::from_secs(30));
     assert_eq!(banner, "offline");
 
     // Step 1: the customer. The effective date defaults to today.
@@ -656,7 +657,9 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     fill(&session, "#f-drivers-0-dateOfBirth", "1985-03-02");
     fill(&session, "#f-drivers-0-licenseDate", "2003-06-01");
     fill(&session, "#f-drivers-0-licenseNumber", "D1234567");
-    session.execute("[...document.querySelectorAll('button')].find(b => b.textContent === 'Add a violation for driver 1').click(); return null");
+    session.execute(
+        "[...document.querySelectorAll('button')].find(b => b.textContent === 'Add a violation for driver 1').click(); return null",
+    );
     fill(&session, "#f-drivers-0-violations-0-date", "2025-02-10");
     let live = wait_for_live_premium(&session);
     screenshot(&session, "wizard-4-drivers");
@@ -704,7 +707,11 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
         Duration::from_secs(30),
     );
     click(&session, &format!("tr[data-quote-number=\"{quote_number}\"] button"));
-    let reopened = session.wait_for("the quote screen", "return document.querySelector('#quote-screen #review-premium')?.textContent", Duration::from_secs(30));
+    let reopened = session.wait_for(
+        "the quote screen",
+        "return document.querySelector('#quote-screen #review-premium')?.textContent",
+        Duration::from_secs(30),
+    );
     assert_eq!(reopened, premium.as_str());
     click(&session, "#save-proposal");
     let path = session.wait_for(

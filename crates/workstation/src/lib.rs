@@ -42,12 +42,13 @@ pub use quoting::{
 };
 pub use services::RatedQuote;
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, MIGRATIONS};
-pub use wizard::{
-    CoverageOption, Dashboard, DraftSummary, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions, Recommendation, VinInfo, ZipInfo,
-};
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{QuoteNumberBlock, Role, Secret, UserInfo};
+pub use wizard::{
+    CoverageOption, Dashboard, DraftSummary, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions, Recommendation, VinInfo,
+    ZipInfo,
+};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));

@@ -181,7 +181,12 @@ impl Workstation {
     /// `QUOT-YYYY-NNNNNN-vN-proposal.pdf` and returns its path. The file is
     /// written beside its final name and renamed, so a failure never leaves
     /// half a document under that name.
-    pub fn save_proposal(&mut self, quote_id: i64, dir: &std::path::Path, now: OffsetDateTime) -> Result<std::path::PathBuf, WorkstationError> {
+    pub fn save_proposal(
+        &mut self,
+        quote_id: i64,
+        dir: &std::path::Path,
+        now: OffsetDateTime,
+    ) -> Result<std::path::PathBuf, WorkstationError> {
         let pdf = self.proposal_pdf(quote_id, now)?;
         let summary = self.store.quote_summary(quote_id)?;
         let io = |path: &std::path::Path, source: std::io::Error| WorkstationError::DocumentFile { path: path.to_owned(), source };

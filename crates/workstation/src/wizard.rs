@@ -69,7 +69,11 @@ pub struct DraftSummary {
 
 impl fmt::Debug for DraftSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DraftSummary").field("id", &self.id).field("quote_id", &self.quote_id).field("step", &self.step).finish_non_exhaustive()
+        f.debug_struct("DraftSummary")
+            .field("id", &self.id)
+            .field("quote_id", &self.quote_id)
+            .field("step", &self.step)
+            .finish_non_exhaustive()
     }
 }
 
@@ -209,7 +213,13 @@ fn recommendation(state: &str, product: Product, code: &str) -> Option<Recommend
 impl Workstation {
     /// The coverages, limits, deductibles, terms and payment plans of the
     /// pack in force for `state` and `product` on `effective_date`.
-    pub fn quote_options(&self, state: &str, product: Product, effective_date: Date, renewal: bool) -> Result<QuoteOptions, WorkstationError> {
+    pub fn quote_options(
+        &self,
+        state: &str,
+        product: Product,
+        effective_date: Date,
+        renewal: bool,
+    ) -> Result<QuoteOptions, WorkstationError> {
         let pack = self.packs.select(state, product, effective_date, renewal)?;
         Ok(QuoteOptions {
             pack_id: pack.id().to_owned(),
@@ -237,9 +247,10 @@ impl Workstation {
 
     /// Decodes a VIN's check digit, maker and model year.
     pub fn decode_vin(&self, text: &str) -> Result<VinInfo, WorkstationError> {
-        let decoded = vin::decode(text.trim()).map_err(|e| WorkstationError::InvalidInput { field: "vin".into(), message: e.to_string() })?;
+        let decoded =
+            vin::decode(text.trim()).map_err(|e| WorkstationError::InvalidInput { field: "vin".into(), message: e.to_string() })?;
         let mut model_years = decoded.model_years.clone();
-        model_years.sort_unstable_by(|a, b| b.cmp(a));
+        model_years.sort_unstable_by_key(|y| std::cmp::Reverse(*y));
         Ok(VinInfo { vin: decoded.vin.clone(), manufacturer: decoded.manufacturer.map(str::to_owned), model_years })
     }
 

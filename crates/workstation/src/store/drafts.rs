@@ -47,7 +47,10 @@ impl Store {
             return Err(StoreError::BadDraft { field: "form", message: "must be a JSON object".into() });
         }
         if form.len() > MAX_DRAFT_BYTES {
-            return Err(StoreError::BadDraft { field: "form", message: format!("is {} bytes; a draft holds at most {MAX_DRAFT_BYTES}", form.len()) });
+            return Err(StoreError::BadDraft {
+                field: "form",
+                message: format!("is {} bytes; a draft holds at most {MAX_DRAFT_BYTES}", form.len()),
+            });
         }
         if !(1..=5).contains(&draft.step) {
             return Err(StoreError::BadDraft { field: "step", message: format!("{} is not a wizard step from 1 to 5", draft.step) });
@@ -62,7 +65,10 @@ impl Store {
             match product {
                 None => return Err(StoreError::QuoteNotFound { id: quote_id }),
                 Some(p) if p != draft.product.name() => {
-                    return Err(StoreError::BadDraft { field: "product", message: format!("quote {quote_id} is {p}, not {}", draft.product) })
+                    return Err(StoreError::BadDraft {
+                        field: "product",
+                        message: format!("quote {quote_id} is {p}, not {}", draft.product),
+                    })
                 }
                 Some(_) => {}
             }
@@ -72,7 +78,10 @@ impl Store {
                 .optional()
                 .map_err(err)?;
             if let Some(other) = other {
-                return Err(StoreError::BadDraft { field: "quote_id", message: format!("quote {quote_id} already has draft {other}; resume that one") });
+                return Err(StoreError::BadDraft {
+                    field: "quote_id",
+                    message: format!("quote {quote_id} already has draft {other}; resume that one"),
+                });
             }
         }
         let id = match id {
@@ -124,7 +133,8 @@ impl Store {
             field: "form",
             problem: e.to_string(),
         })?;
-        let draft = QuoteDraft { quote_id: summary.quote_id, product: summary.product, step: summary.step, label: summary.label.clone(), form };
+        let draft =
+            QuoteDraft { quote_id: summary.quote_id, product: summary.product, step: summary.step, label: summary.label.clone(), form };
         Ok((summary, draft))
     }
 

@@ -305,7 +305,9 @@ impl Store {
     /// answered for one (UTC instant text), for the dashboard.
     pub fn outbox_status(&self) -> Result<(u64, Option<String>), StoreError> {
         self.conn
-            .query_row("SELECT count(*) FILTER (WHERE sent_at IS NULL), max(sent_at) FROM outbox", [], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
+            .query_row("SELECT count(*) FILTER (WHERE sent_at IS NULL), max(sent_at) FROM outbox", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?))
+            })
             .map(|(n, last)| (n.unsigned_abs(), last))
             .map_err(|e| self.err(e))
     }
