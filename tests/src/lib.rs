@@ -14,12 +14,17 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// The cargo profile directory the running test binary lives in
-/// (`target/debug` when the test is `target/debug/deps/name-hash`).
+/// The cargo profile directory the running binary lives in (`target/debug`
+/// for a test at `target/debug/deps/name-hash` and for a tool at
+/// `target/debug/name`).
 pub fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its own path");
-    let deps = exe.parent().expect("test binary has a parent directory");
-    deps.parent().expect("deps has a parent directory").to_owned()
+    let exe = std::env::current_exe().expect("the binary knows its own path");
+    let dir = exe.parent().expect("the binary has a parent directory");
+    if dir.file_name().is_some_and(|name| name == "deps") {
+        dir.parent().expect("deps has a parent directory").to_owned()
+    } else {
+        dir.to_owned()
+    }
 }
 
 /// A binary of this workspace, built in the same profile as the tests.

@@ -1,9 +1,14 @@
 //! A minimal W3C WebDriver client over blocking HTTP, enough to drive the
 //! desktop app through `tauri-driver` and `WebKitWebDriver`.
 
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+use crate::{collect, free_port};
 
 /// The W3C key under which an element reference is returned.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -148,4 +153,83 @@ fn request(http: &reqwest::blocking::Client, method: reqwest::Method, url: &str,
         }
     }
     Err(format!("{method} {url}: no answer after 5 attempts: {last_error}"))
+}
+
+/// `tauri-driver` from `TAURI_DRIVER`, the PATH, or cargo's bin directory.
+pub fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).map(|d| d.join("tauri-driver")).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver")));
+    for candidate in candidates {
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!("tauri-driver not found; run the README's test command, which installs it (cargo install tauri-driver --locked)")
+}
+
+#[derive(Debug)]
+pub struct Driver {
+    child: Child,
+    /// Where the driver listens.
+    pub url: String,
+    /// Everything the driver and the app it launched wrote, for checks that
+    /// no secret reached a log.
+    output: Arc<Mutex<String>>,
+}
+
+impl Driver {
+    /// Starts `tauri-driver` with `env` added to the app's environment.
+    pub fn start(env: &[(&str, String)]) -> Self {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "DISPLAY is not set; the end-to-end test needs an X server (the README's test command runs it under Xvfb)"
+        );
+        let (port, native_port) = (free_port(), free_port());
+        let mut command = Command::new(tauri_driver());
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().expect("start tauri-driver");
+        // Keep the pipes drained so the driver and the app never block on them.
+        let output = Arc::new(Mutex::new(String::new()));
+        for lines in [collect(child.stdout.take().expect("stdout")), collect(child.stderr.take().expect("stderr"))] {
+            let output = Arc::clone(&output);
+            std::thread::spawn(move || {
+                for line in lines {
+                    eprint!("[tauri-driver] {line}");
+                    output.lock().expect("output lock").push_str(&line);
+                }
+            });
+        }
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while reqwest::blocking::get(format!("{url}/status")).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start listening on {url}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Self { child, url, output }
+    }
+
+    /// What the driver and the app have written so far.
+    pub fn output(&self) -> String {
+        self.output.lock().expect("output lock").clone()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
