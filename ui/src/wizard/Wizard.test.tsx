@@ -201,4 +201,18 @@ describe("the quote wizard", () => {
     const save = calls.find(([c]) => c === "save_quote")![1] as { draftId: number; quoteId: number; input: { quote: { applicant: { name: string } } } };
     expect([save.draftId, save.quoteId, save.input.quote.applicant.name]).toEqual([7, 3, "Ana Reyes-Ortiz"]);
   });
+
+  it("resumes a draft at its step, with fields an older draft lacks filled in", async () => {
+    const { claims: _, ...older } = complete();
+    commands({
+      load_draft: () => ({
+        summary: { id: 4, quote_id: null, product: "personal-auto", step: 4, label: "Ana Reyes", created_at: "", updated_at: "" },
+        draft: { quote_id: null, product: "personal-auto", step: 4, label: "Ana Reyes", form: older },
+      }),
+    });
+    render(<Wizard start={{ kind: "draft", draftId: 4 }} onSaved={() => {}} onClose={() => {}} />);
+    expect(await screen.findByRole("group", { name: "Losses in the past five years" })).toBeTruthy();
+    expect((screen.getByLabelText("Driver name") as HTMLInputElement).value).toBe("Ana Reyes");
+    expect(screen.getByRole("button", { name: "4. Drivers" }).getAttribute("aria-current")).toBe("step");
+  });
 });

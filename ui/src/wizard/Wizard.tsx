@@ -75,13 +75,15 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
   const draftChain = useRef<Promise<unknown>>(Promise.resolve());
   const draftIdRef = useRef<number | null>(null);
   const touched = useRef(false);
+  const finished = useRef(false);
 
   // Resume a draft.
   useEffect(() => {
     if (start.kind !== "draft") return;
     api.loadDraft(start.draftId).then(
       (view) => {
-        setForm(view.draft.form as unknown as WizardForm);
+        // A draft saved by an older version of the app may lack newer fields.
+        setForm({ ...emptyForm(view.draft.product), ...(view.draft.form as Partial<WizardForm>) });
         setStep(Math.min(Math.max(view.draft.step - 1, 0), 4));
         setDraftId(view.summary.id);
         draftIdRef.current = view.summary.id;
@@ -164,6 +166,8 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
   // Autosave the draft, debounced, one save at a time.
   const saveDraft = useCallback(
     (f: WizardForm, s: number) => {
+      // Once the quote is being saved, its draft is the server's to delete.
+      if (finished.current) return draftChain.current;
       setDraftState("saving");
       draftChain.current = draftChain.current.then(() =>
         api
@@ -267,7 +271,9 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
     setShown(new Set([0, 1, 2, 3]));
     if (!converted.input) return;
     setSaving({ busy: true, error: null });
-    // A pending draft save must not re-create the draft after the quote is saved.
+    // No draft save may start once the quote's is under way (it would
+    // re-create the draft the save deletes); wait for one in flight.
+    finished.current = true;
     await draftChain.current;
     try {
       const saved = await api.saveQuote(draftIdRef.current, quoteId, converted.input);
@@ -280,6 +286,7 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
       for (const f of error.fields ?? []) problems[fieldKey(f.path, converted.input)] ??= f.message;
       setEngineProblems(problems);
       setSaving({ busy: false, error });
+      finished.current = false;
     }
   }
 
