@@ -148,7 +148,10 @@ describe("the quote wizard", () => {
     const before = calls.filter(([c]) => c === "price_quote").length;
     expect(before).toBe(1);
     await user.type(screen.getByLabelText("Street"), " Apt 4");
+    // Until the new price arrives, the last one shows, marked as updating.
+    expect(screen.getByText("$1,234.50 (updating)").dataset.state).toBe("pricing");
     await waitFor(() => expect(calls.filter(([c]) => c === "price_quote").length).toBe(2), { timeout: 2000 });
+    await waitFor(() => expect(screen.getByText("$1,234.50").dataset.state).toBe("priced"));
     const last = calls.filter(([c]) => c === "price_quote").pop()![1] as { input: { quote: { applicant: { address: { street: string } } } } };
     expect(last.input.quote.applicant.address.street).toBe("1 Valencia St Apt 4");
   });

@@ -36,7 +36,7 @@ export type WizardStart =
 
 type Price =
   | { kind: "incomplete"; seq: number }
-  | { kind: "pricing"; seq: number }
+  | { kind: "pricing"; seq: number; previous: RatingView | null }
   | { kind: "priced"; seq: number; rating: RatingView }
   | { kind: "failed"; seq: number; error: CommandError };
 
@@ -142,7 +142,8 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
       setEngineProblems({});
       return;
     }
-    setPrice((p) => (p.kind === "priced" ? p : { kind: "pricing", seq }));
+    // The last premium stays on screen, marked as updating, until the new one arrives.
+    setPrice((p) => ({ kind: "pricing", seq, previous: p.kind === "priced" ? p.rating : p.kind === "pricing" ? p.previous : null }));
     const timer = setTimeout(() => {
       const input = JSON.parse(inputJson) as QuoteInput;
       api.priceQuote(input).then(
@@ -296,7 +297,16 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
   }
 
   const price$ =
-    price.kind === "priced" ? formatUsd(price.rating.premium) : price.kind === "pricing" ? "Pricing..." : price.kind === "failed" ? "Cannot price yet" : "Not complete yet";
+    price.kind === "priced"
+      ? formatUsd(price.rating.premium)
+      : price.kind === "pricing"
+        ? price.previous
+          ? `${formatUsd(price.previous.premium)} (updating)`
+          : "Pricing..."
+        : price.kind === "failed"
+          ? "Cannot price yet"
+          : "Not complete yet";
+  const shownRating = price.kind === "priced" ? price.rating : price.kind === "pricing" ? price.previous : null;
 
   const allProblems = [
     ...Object.entries(converted.problems).filter(([k]) => k !== "coverages"),
@@ -574,7 +584,7 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
                 {price.error.message}
               </div>
             )}
-            {price.kind === "priced" && <RatingReview rating={price.rating} vehicleLabels={form.vehicles.map(vehicleLabel)} />}
+            {shownRating && <RatingReview rating={shownRating} vehicleLabels={form.vehicles.map(vehicleLabel)} />}
             {saving.error && (
               <div className="error" role="alert" id="save-error" data-code={saving.error.code}>
                 The quote was not saved. {saving.error.message}
