@@ -1,7 +1,8 @@
 //! Desktops and the server together: real workstations (`uw-workstation` on
 //! SQLCipher stores) sync with the real `uw-sync-server` binary, on SQLite and
 //! on PostgreSQL. The devices quote while the server is down, reconnect, push
-//! and pull; a referred quote is approved by an underwriter over HTTP and then
+//! and pull; a referred quote is approved from an underwriter's desktop (its
+//! sync client; the agent's desktop is refused the queue) and then
 //! bound; a bind whose premium was tampered with on the laptop is refused with
 //! its reason; a revoked device is refused.
 
@@ -29,6 +30,10 @@ fn story(database_args: &[&str]) {
     // Both laptops enroll while online, with disjoint quote-number blocks.
     let ea = a.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("a enrolls");
     let eb = b.ws.enroll(&server.base_url, "agent2", &Secret::new(&agent2_password), "agent2-laptop", now()).expect("b enrolls");
+    let mut desk = Laptop::open(&dirs.path().join("desk"));
+    desk.ws
+        .enroll(&server.base_url, "underwriter", &Secret::new(org.demo.password("underwriter")), "underwriting-desk", now())
+        .expect("the underwriter's desktop enrolls");
     let (ba, bb) = (&ea.quote_numbers, &eb.quote_numbers);
     assert!(ba.last < bb.first || bb.last < ba.first, "blocks overlap: {ba:?} {bb:?}");
 
@@ -72,17 +77,26 @@ fn story(database_args: &[&str]) {
             let numbers: Vec<&str> = policies.as_array().expect("list").iter().filter_map(|p| p["policy_number"].as_str()).collect();
             assert_eq!(numbers, [mine.as_str()], "{user}");
         }
-        // The underwriter approves the referral (four eyes: not their quote).
-        let underwriter = api.login("underwriter", org.demo.password("underwriter")).await;
-        let (status, queue) = underwriter.get("/v1/referrals").await;
-        assert_eq!(status, StatusCode::OK, "{queue}");
-        let referral =
-            queue.as_array().expect("list").iter().find(|r| r["quote_number"] == a.number(referred_a)).expect("referred quote queued");
-        let path = format!("/v1/referrals/{}/decision", a.number(referred_a));
-        let (status, decided) =
-            underwriter.post(&path, &json!({ "version": referral["version"], "approve": true, "reason": "driving record verified" })).await;
-        assert_eq!(status, StatusCode::OK, "{decided}");
     });
+
+    // The referral queue is the underwriter's: the agent's desktop is refused it.
+    match a.ws.referrals() {
+        Err(uw_workstation::WorkstationError::Sync(e)) => {
+            assert_eq!((e.code(), e.server_code()), ("sync.refused", Some("auth.forbidden")), "{e}")
+        }
+        other => panic!("an agent must not see the referral queue: {other:?}"),
+    }
+    // The underwriter's desktop lists the referral and approves it (four eyes: not their quote).
+    let number = a.number(referred_a);
+    let queue = desk.ws.referrals().expect("the underwriter's queue");
+    let referral = queue.iter().find(|r| r.quote_number == number).expect("the referred quote is queued");
+    assert!(!referral.reasons.is_empty(), "{referral:?}");
+    assert_eq!(referral.agent, "agent");
+    let no_reason = desk.ws.decide_referral(&number, referral.version, true, "  ").expect_err("a decision needs a reason");
+    assert_eq!(no_reason.code(), "input.invalid", "{no_reason}");
+    let decided = desk.ws.decide_referral(&number, referral.version, true, "driving record verified").expect("approved");
+    assert_eq!((decided.quote_number.as_str(), decided.status.as_str()), (number.as_str(), "approved"));
+    assert!(desk.ws.referrals().expect("queue").iter().all(|r| r.quote_number != number), "a decided quote leaves the queue");
 
     // The decision reaches the laptop on its next pull; then the bind goes through.
     let pulled = a.ws.sync(now()).expect("a pulls the decision");

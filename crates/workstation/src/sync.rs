@@ -29,8 +29,8 @@ use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 use tracing::instrument;
 use uw_protocol::{
-    EnrollRequest, EnrollResponse, ErrorBody, OpResult, PullResponse, PushRequest, PushResponse, QuoteNumberBlock, Secret, UserInfo,
-    PROTOCOL_VERSION, VERSION_HEADER,
+    EnrollRequest, EnrollResponse, ErrorBody, OpResult, PullResponse, PushRequest, PushResponse, QuoteNumberBlock, Referral,
+    ReferralDecided, ReferralDecision, Secret, UserInfo, PROTOCOL_VERSION, VERSION_HEADER,
 };
 use uw_rating::{PackRegistry, PackStatus, RatePack};
 
@@ -607,6 +607,40 @@ impl Workstation {
     /// Marks a sync issue as seen. Returns whether it was still listed.
     pub fn dismiss_sync_issue(&mut self, id: i64, now: OffsetDateTime) -> Result<bool, WorkstationError> {
         Ok(self.store.dismiss_sync_issue(id, now)?)
+    }
+
+    /// The server's referral queue: quotes whose current version an
+    /// underwriting rule referred and no underwriter has decided. Online
+    /// only, and only for an underwriter: the server refuses anyone else
+    /// (`sync.refused`, server code `auth.forbidden`).
+    pub fn referrals(&self) -> Result<Vec<Referral>, WorkstationError> {
+        Ok(self.connect()?.get("/v1/referrals")?)
+    }
+
+    /// Approves or declines a referred quote's `version`, with the
+    /// underwriter's reason. The server refuses the quote's own agent, an
+    /// empty reason, and a version that is no longer current (a conflict).
+    /// The agent's device learns the decision on its next pull.
+    pub fn decide_referral(
+        &self,
+        quote_number: &str,
+        version: u32,
+        approve: bool,
+        reason: &str,
+    ) -> Result<ReferralDecided, WorkstationError> {
+        // The number goes into the request path: only a well-formed one.
+        let number: uw_policy::QuoteNumber =
+            quote_number.parse().map_err(|e| WorkstationError::InvalidInput { field: "quote_number".into(), message: format!("{e}") })?;
+        if reason.trim().is_empty() {
+            return Err(WorkstationError::InvalidInput {
+                field: "reason".into(),
+                message: "say why the quote is approved or declined".into(),
+            });
+        }
+        let decision = ReferralDecision { version, approve, reason: reason.trim().to_owned() };
+        // Not replayed blindly: a decision the server applied and whose
+        // answer was lost would be refused the second time.
+        Ok(self.connect()?.post(&format!("/v1/referrals/{number}/decision"), &decision, Replay::OnlyIfUnprocessed)?)
     }
 
     /// The enrolled server, checked to be the instance the device enrolled with.
