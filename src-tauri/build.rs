@@ -23,6 +23,8 @@ fn main() {
         "get_quote",
         "save_proposal",
         "request_bind",
+        "referrals",
+        "decide_referral",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed; see the message above");
 }

@@ -671,6 +671,61 @@ async fn request_bind<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<Qu
     on_workstation(app, move |ws| ws.request_bind(quote_id, now())).await
 }
 
+/// A referred quote in the underwriter's queue, as the server reports it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ReferralView {
+    quote_number: String,
+    version: u32,
+    agent: String,
+    pack_id: String,
+    /// The term premium, a decimal string.
+    total: String,
+    reasons: Vec<String>,
+}
+
+/// What the server recorded for a referral decision.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ReferralDecidedView {
+    quote_number: String,
+    version: u32,
+    status: String,
+}
+
+/// The server's referral queue (underwriters only; the server checks).
+#[tauri::command]
+async fn referrals<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ReferralView>, CommandError> {
+    on_workstation(app, |ws| ws.referrals()).await.map(|list| {
+        list.into_iter()
+            .map(|r| ReferralView {
+                quote_number: r.quote_number,
+                version: r.version,
+                agent: r.agent,
+                pack_id: r.pack_id,
+                total: r.total.to_string(),
+                reasons: r.reasons,
+            })
+            .collect()
+    })
+}
+
+/// Approves or declines a referred quote's version with a reason.
+#[tauri::command]
+async fn decide_referral<R: Runtime>(
+    app: AppHandle<R>,
+    quote_number: String,
+    version: u32,
+    approve: bool,
+    reason: String,
+) -> Result<ReferralDecidedView, CommandError> {
+    on_workstation(app, move |ws| ws.decide_referral(&quote_number, version, approve, &reason)).await.map(|d| ReferralDecidedView {
+        quote_number: d.quote_number,
+        version: d.version,
+        status: d.status,
+    })
+}
+
 fn parse_date(field: &str, text: &str) -> Result<time::Date, CommandError> {
     time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| {
         CommandError::from(&WorkstationError::InvalidInput {
@@ -730,7 +785,9 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         list_quotes,
         get_quote,
         save_proposal,
-        request_bind
+        request_bind,
+        referrals,
+        decide_referral
     ])
 }
 
@@ -837,6 +894,8 @@ mod tests {
             SavedQuoteView,
             QuoteDetailView,
             SavedDocumentView,
+            ReferralView,
+            ReferralDecidedView,
         ];
         for (docs, decl) in decls {
             out.push('\n');
@@ -1028,6 +1087,19 @@ mod command_tests {
         let refused = app.invoke("request_bind", json!({ "quoteId": quote_id })).expect_err("no VIN");
         assert_eq!(refused["code"], "input.invalid", "{refused}");
         assert_eq!(refused["fields"][0]["path"], "quote.vehicles[0].vin", "{refused}");
+    }
+
+    #[test]
+    fn the_referral_desk_needs_an_enrolled_underwriter_and_a_reason() {
+        let app = TestApp::start();
+        let error = app.invoke("referrals", json!({})).expect_err("not enrolled");
+        assert_eq!(error["code"], "sync.not_enrolled", "{error}");
+        let args = json!({ "quoteNumber": "QUOT-2026-000001", "version": 1, "approve": true, "reason": " " });
+        let error = app.invoke("decide_referral", args).expect_err("no reason");
+        assert_eq!((error["code"].as_str(), error["fields"][0]["path"].as_str()), (Some("input.invalid"), Some("reason")), "{error}");
+        let args = json!({ "quoteNumber": "../admin", "version": 1, "approve": true, "reason": "ok" });
+        let error = app.invoke("decide_referral", args).expect_err("not a quote number");
+        assert_eq!(error["fields"][0]["path"], "quote_number", "{error}");
     }
 
     #[test]

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api, CommandError, EnrollmentStatus } from "./api";
 import type { Dashboard as DashboardData, Product } from "./bindings";
 import { Dashboard } from "./Dashboard";
+import { Desk } from "./Desk";
 import { explain } from "./explain";
 import { QuickQuote } from "./QuickQuote";
 import { QuoteList, QuoteScreen } from "./Quotes";
@@ -14,6 +15,7 @@ type Screen =
   | { kind: "quotes" }
   | { kind: "quote"; quoteId: number }
   | { kind: "quick" }
+  | { kind: "desk" }
   | { kind: "sync" };
 
 /** Whether the workstation can reach a server, as far as it knows without trying. */
@@ -48,8 +50,12 @@ export function App() {
       () => setStartup("ok"),
       (e: CommandError) => setStartup(e),
     );
-    api.enrollmentStatus().then(setEnrollment, () => setEnrollment(null));
   }, []);
+  // Re-read on every return to the dashboard or the lists: enrolling on the
+  // Sync screen changes the banner and the screens a role may open.
+  useEffect(() => {
+    api.enrollmentStatus().then(setEnrollment, () => setEnrollment(null));
+  }, [refresh]);
 
   const changed = useCallback(() => setRefresh((n) => n + 1), []);
   const onDashboard = useCallback((d: DashboardData) => setPending(d.outbox_pending), []);
@@ -78,6 +84,7 @@ export function App() {
             New quote
           </button>
           {tab("quotes", "Quotes", "nav-quotes")}
+          {enrollment?.state === "enrolled" && enrollment.role === "underwriter" && tab("desk", "Referrals", "nav-desk")}
           {tab("quick", "Quick quote", "nav-quote")}
           {tab("sync", "Sync", "nav-sync")}
         </nav>
@@ -115,6 +122,7 @@ export function App() {
           onChanged={changed}
         />
       )}
+      {startup === "ok" && screen.kind === "desk" && <Desk />}
       {/* The quick quote and sync screens stay mounted, so switching keeps their last answers. */}
       <QuickQuote hidden={screen.kind !== "quick"} />
       <SyncScreen hidden={screen.kind !== "sync"} />

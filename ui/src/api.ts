@@ -19,6 +19,8 @@ import type {
   QuoteSummary,
   QuoteView,
   RatingView,
+  ReferralDecidedView,
+  ReferralView,
   SavedDocumentView,
   SavedQuoteView,
   SyncIssue,
@@ -79,6 +81,9 @@ export const api = {
   getQuote: (quoteId: number) => call<QuoteDetailView>("get_quote", { quoteId }),
   saveProposal: (quoteId: number) => call<SavedDocumentView>("save_proposal", { quoteId }),
   requestBind: (quoteId: number) => call<QuoteSummary>("request_bind", { quoteId }),
+  referrals: () => call<ReferralView[]>("referrals"),
+  decideReferral: (quoteNumber: string, version: number, approve: boolean, reason: string) =>
+    call<ReferralDecidedView>("decide_referral", { quoteNumber, version, approve, reason }),
 };
 
 /** Formats a decimal string as US dollars without converting it to a float. */

@@ -450,3 +450,17 @@ draftId: number | null, };
  * A document written to disk.
  */
 export type SavedDocumentView = { path: string, };
+
+/**
+ * A referred quote in the underwriter's queue, as the server reports it.
+ */
+export type ReferralView = { quoteNumber: string, version: number, agent: string, packId: string, 
+/**
+ * The term premium, a decimal string.
+ */
+total: string, reasons: Array<string>, };
+
+/**
+ * What the server recorded for a referral decision.
+ */
+export type ReferralDecidedView = { quoteNumber: string, version: number, status: string, };

@@ -1,0 +1,62 @@
+import { afterEach, expect, it } from "vitest";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { ReferralView } from "./bindings";
+import { Desk } from "./Desk";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const referral: ReferralView = {
+  quoteNumber: "QUOT-2026-000002",
+  version: 1,
+  agent: "agent",
+  packId: "ca-personal-auto/2026.1@abc",
+  total: "2263.5",
+  reasons: ["UW-POINTS: three or more points in three years"],
+};
+
+it("approves a referral with the underwriter's note and reloads the queue", async () => {
+  const calls: [string, unknown][] = [];
+  let queue = [referral];
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    if (cmd === "referrals") return queue;
+    if (cmd === "decide_referral") {
+      queue = [];
+      return { quoteNumber: referral.quoteNumber, version: 1, status: "approved" };
+    }
+    return Promise.reject({ code: "test.unexpected", message: cmd });
+  });
+  const user = userEvent.setup();
+  render(<Desk />);
+  expect(await screen.findByRole("heading", { name: /QUOT-2026-000002/ })).toBeTruthy();
+  expect(screen.getByText("$2,263.50")).toBeTruthy();
+  expect(within(screen.getByRole("list", { name: "Why QUOT-2026-000002 was referred" })).getByText(/three or more points/)).toBeTruthy();
+  const approve = screen.getByRole("button", { name: "Approve QUOT-2026-000002" }) as HTMLButtonElement;
+  expect(approve.disabled).toBe(true);
+  await user.type(screen.getByLabelText("Note for QUOT-2026-000002"), "MVR checked");
+  await user.click(approve);
+  expect((await screen.findByRole("status")).textContent).toBe("QUOT-2026-000002 version 1 is approved.");
+  expect(calls).toContainEqual(["decide_referral", { quoteNumber: "QUOT-2026-000002", version: 1, approve: true, reason: "MVR checked" }]);
+  await waitFor(() => expect(screen.getByText("No quotes wait for a decision.")).toBeTruthy());
+});
+
+it("shows the server's refusal next to the note and keeps the referral", async () => {
+  mockIPC((cmd) => {
+    if (cmd === "referrals") return [referral];
+    if (cmd === "decide_referral")
+      return Promise.reject({ code: "sync.refused", serverCode: "referral.four_eyes", message: "the quote's own agent may not decide it" });
+    return Promise.reject({ code: "test.unexpected", message: cmd });
+  });
+  const user = userEvent.setup();
+  render(<Desk />);
+  await user.type(await screen.findByLabelText("Note for QUOT-2026-000002"), "looks fine");
+  await user.click(screen.getByRole("button", { name: "Decline QUOT-2026-000002" }));
+  const note = screen.getByLabelText("Note for QUOT-2026-000002");
+  await waitFor(() => expect(document.getElementById(note.getAttribute("aria-describedby")!)?.textContent).toBe("the quote's own agent may not decide it"));
+  expect(screen.getByText("$2,263.50")).toBeTruthy();
+});

@@ -1,0 +1,108 @@
+// The underwriter's desk: the server's referral queue, each with its
+// premium and the rules that referred it; approve or decline with a note.
+// Online only; the server allows it to underwriters alone.
+import { useCallback, useEffect, useState } from "react";
+import { api, CommandError, formatUsd } from "./api";
+import type { ReferralView } from "./bindings";
+
+type Queue = { kind: "loading" } | { kind: "loaded"; referrals: ReferralView[] } | { kind: "failed"; error: CommandError };
+
+function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: (message: string) => void }) {
+  const [note, setNote] = useState("");
+  const [state, setState] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
+  const id = `note-${referral.quoteNumber}`;
+
+  async function decide(approve: boolean) {
+    setState({ busy: true, error: null });
+    try {
+      const decided = await api.decideReferral(referral.quoteNumber, referral.version, approve, note);
+      onDecided(`${decided.quoteNumber} version ${decided.version} is ${decided.status}.`);
+    } catch (e) {
+      setState({ busy: false, error: e as CommandError });
+    }
+  }
+
+  return (
+    <li className="referral" data-quote-number={referral.quoteNumber}>
+      <h3>
+        {referral.quoteNumber} <span className="meta">version {referral.version}, from {referral.agent}</span>
+      </h3>
+      <p>
+        Premium <strong>{formatUsd(referral.total)}</strong> <span className="meta">rate pack {referral.packId.split("@")[0]}</span>
+      </p>
+      <ul className="reasons" aria-label={`Why ${referral.quoteNumber} was referred`}>
+        {referral.reasons.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+      <div className="field wide">
+        <label htmlFor={id}>Note for {referral.quoteNumber}</label>
+        <textarea id={id} rows={2} cols={60} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={state.error ? `${id}-error` : undefined} />
+        {state.error && (
+          <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
+            {state.error.message}
+          </span>
+        )}
+      </div>
+      <div className="actions">
+        <button type="button" disabled={state.busy || !note.trim()} onClick={() => decide(true)}>
+          Approve {referral.quoteNumber}
+        </button>
+        <button type="button" className="secondary" disabled={state.busy || !note.trim()} onClick={() => decide(false)}>
+          Decline {referral.quoteNumber}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+export function Desk() {
+  const [queue, setQueue] = useState<Queue>({ kind: "loading" });
+  const [last, setLast] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    setQueue({ kind: "loading" });
+    api.referrals().then(
+      (referrals) => setQueue({ kind: "loaded", referrals }),
+      (error: CommandError) => setQueue({ kind: "failed", error }),
+    );
+  }, []);
+  useEffect(load, [load]);
+
+  return (
+    <section aria-label="Referrals" id="desk">
+      <h2>Referrals</h2>
+      <div className="actions">
+        <button type="button" className="secondary" id="desk-refresh" onClick={load}>
+          Refresh
+        </button>
+      </div>
+      {last && (
+        <p role="status" id="desk-result">
+          {last}
+        </p>
+      )}
+      {queue.kind === "loading" && <p aria-busy="true">Asking the server...</p>}
+      {queue.kind === "failed" && (
+        <div role="alert" className="error" data-code={queue.error.code}>
+          The referral queue could not be loaded. {queue.error.message}
+        </div>
+      )}
+      {queue.kind === "loaded" && queue.referrals.length === 0 && <p className="meta">No quotes wait for a decision.</p>}
+      {queue.kind === "loaded" && queue.referrals.length > 0 && (
+        <ul className="referrals" id="referrals">
+          {queue.referrals.map((r) => (
+            <Referral
+              key={`${r.quoteNumber}-${r.version}`}
+              referral={r}
+              onDecided={(message) => {
+                setLast(message);
+                load();
+              }}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
