@@ -682,6 +682,10 @@ struct ReferralView {
     /// The term premium, a decimal string.
     total: String,
     reasons: Vec<String>,
+    /// The input re-rated here with the same pack: worksheet, risk reasons.
+    rating: Option<RatingView>,
+    /// Why it could not be re-rated here (the pack is not installed, say).
+    rating_error: Option<String>,
 }
 
 /// What the server recorded for a referral decision.
@@ -696,18 +700,29 @@ struct ReferralDecidedView {
 /// The server's referral queue (underwriters only; the server checks).
 #[tauri::command]
 async fn referrals<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ReferralView>, CommandError> {
-    on_workstation(app, |ws| ws.referrals()).await.map(|list| {
-        list.into_iter()
-            .map(|r| ReferralView {
-                quote_number: r.quote_number,
-                version: r.version,
-                agent: r.agent,
-                pack_id: r.pack_id,
-                total: r.total.to_string(),
-                reasons: r.reasons,
+    on_workstation(app, |ws| {
+        let list = ws.referrals()?;
+        Ok(list
+            .into_iter()
+            .map(|r| {
+                let (rating, rating_error) = match ws.rate_referral(&r) {
+                    Ok(rating) => (Some(RatingView::from(&rating)), None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                ReferralView {
+                    quote_number: r.quote_number,
+                    version: r.version,
+                    agent: r.agent,
+                    pack_id: r.pack_id,
+                    total: r.total.to_string(),
+                    reasons: r.reasons,
+                    rating,
+                    rating_error,
+                }
             })
-            .collect()
+            .collect())
     })
+    .await
 }
 
 /// Approves or declines a referred quote's version with a reason.

@@ -16,7 +16,7 @@ pub async fn referrals(state: &AppState, caller: &Caller) -> Result<Vec<Referral
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let rows = tx
         .fetch(
-            "SELECT q.quote_number, q.version, u.username, q.pack_id, q.total, q.reasons
+            "SELECT q.quote_number, q.version, u.username, q.pack_id, q.total, q.reasons, q.input
              FROM quote_record q JOIN app_user u ON u.user_id = q.user_id WHERE q.status = 'referred' ORDER BY q.updated_at, q.quote_number",
             args![],
         )
@@ -30,6 +30,13 @@ pub async fn referrals(state: &AppState, caller: &Caller) -> Result<Vec<Referral
                 pack_id: r.text(3)?,
                 total: r.text(4)?.parse().map_err(ApiError::internal)?,
                 reasons: serde_json::from_str(&r.text(5)?).map_err(ApiError::internal)?,
+                // Only the rating input: the contact details and licence
+                // numbers the bind needs stay on the server.
+                quote: serde_json::from_str::<serde_json::Value>(&r.text(6)?)
+                    .map_err(ApiError::internal)?
+                    .get("quote")
+                    .cloned()
+                    .ok_or_else(|| ApiError::internal("a recorded input has no quote"))?,
             })
         })
         .collect()

@@ -91,6 +91,10 @@ fn story(database_args: &[&str]) {
     let queue = desk.ws.referrals().expect("the underwriter's queue");
     let referral = queue.iter().find(|r| r.quote_number == number).expect("the referred quote is queued");
     assert!(!referral.reasons.is_empty(), "{referral:?}");
+    assert!(referral.quote.get("drivers").is_some() && referral.quote.get("licenses").is_none(), "the rating input, without licences");
+    let rating = desk.ws.rate_referral(referral).expect("the desk re-rates the referral with the same pack");
+    assert_eq!(rating.total, referral.total, "the desk shows the premium the agent was quoted");
+    assert_eq!(rating.decision.action, uw_rating::Action::Refer);
     assert_eq!(referral.agent, "agent");
     let no_reason = desk.ws.decide_referral(&number, referral.version, true, "  ").expect_err("a decision needs a reason");
     assert_eq!(no_reason.code(), "input.invalid", "{no_reason}");

@@ -17,6 +17,8 @@ const referral: ReferralView = {
   packId: "ca-personal-auto/2026.1@abc",
   total: "2263.5",
   reasons: ["UW-POINTS: three or more points in three years"],
+  rating: null,
+  ratingError: "rate pack ca-personal-auto/2026.1@abc is not installed on this workstation",
 };
 
 it("approves a referral with the underwriter's note and reloads the queue", async () => {
@@ -35,6 +37,7 @@ it("approves a referral with the underwriter's note and reloads the queue", asyn
   render(<Desk />);
   expect(await screen.findByRole("heading", { name: /QUOT-2026-000002/ })).toBeTruthy();
   expect(screen.getByText("$2,263.50")).toBeTruthy();
+  expect(screen.getByText(/The worksheet cannot be shown here: rate pack .* is not installed/)).toBeTruthy();
   expect(within(screen.getByRole("list", { name: "Why QUOT-2026-000002 was referred" })).getByText(/three or more points/)).toBeTruthy();
   const approve = screen.getByRole("button", { name: "Approve QUOT-2026-000002" }) as HTMLButtonElement;
   expect(approve.disabled).toBe(true);

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, CommandError, formatUsd } from "./api";
 import type { ReferralView } from "./bindings";
+import { RatingReview } from "./RatingReview";
 
 type Queue = { kind: "loading" } | { kind: "loaded"; referrals: ReferralView[] } | { kind: "failed"; error: CommandError };
 
@@ -35,6 +36,14 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
           <li key={r}>{r}</li>
         ))}
       </ul>
+      {referral.rating ? (
+        <details className="referral-rating">
+          <summary>Worksheet and risk score</summary>
+          <RatingReview rating={referral.rating} vehicleLabels={[]} />
+        </details>
+      ) : (
+        <p className="meta">The worksheet cannot be shown here: {referral.ratingError}</p>
+      )}
       <div className="field wide">
         <label htmlFor={id}>Note for {referral.quoteNumber}</label>
         <textarea id={id} rows={2} cols={60} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={state.error ? `${id}-error` : undefined} />

@@ -458,7 +458,15 @@ export type ReferralView = { quoteNumber: string, version: number, agent: string
 /**
  * The term premium, a decimal string.
  */
-total: string, reasons: Array<string>, };
+total: string, reasons: Array<string>, 
+/**
+ * The input re-rated here with the same pack: worksheet, risk reasons.
+ */
+rating: RatingView | null, 
+/**
+ * Why it could not be re-rated here (the pack is not installed, say).
+ */
+ratingError: string | null, };
 
 /**
  * What the server recorded for a referral decision.

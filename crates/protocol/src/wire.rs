@@ -312,6 +312,10 @@ pub struct Referral {
     #[schemars(schema_with = "money")]
     pub total: Decimal,
     pub reasons: Vec<String>,
+    /// The version's rating input, the engine's quote JSON, without the
+    /// customer's contact details or licence numbers: the underwriter's
+    /// desktop re-rates it with `pack_id` to show the worksheet.
+    pub quote: serde_json::Value,
 }
 
 /// `POST /v1/referrals/{quote_number}/decision`.

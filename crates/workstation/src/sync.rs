@@ -643,6 +643,23 @@ impl Workstation {
         Ok(self.connect()?.post(&format!("/v1/referrals/{number}/decision"), &decision, Replay::OnlyIfUnprocessed)?)
     }
 
+    /// Re-rates a referral's input with the pack that priced it, for the
+    /// desk to show the worksheet and the risk reasons. The pack must be
+    /// installed here (packs arrive with sync).
+    pub fn rate_referral(&self, referral: &Referral) -> Result<uw_rating::Rating, WorkstationError> {
+        let quote: uw_rating::Quote = serde_json::from_value(referral.quote.clone()).map_err(|e| SyncError::Protocol {
+            request: "GET /v1/referrals".into(),
+            message: format!("{}: quote: {e}", referral.quote_number),
+        })?;
+        let pack = self
+            .packs
+            .packs()
+            .iter()
+            .find(|p| p.id() == referral.pack_id)
+            .ok_or_else(|| WorkstationError::PackNotInstalled { pack_id: referral.pack_id.clone() })?;
+        Ok(uw_rating::rate(pack, &quote.validate()?)?)
+    }
+
     /// The enrolled server, checked to be the instance the device enrolled with.
     fn connect(&self) -> Result<Server, WorkstationError> {
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
