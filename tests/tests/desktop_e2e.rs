@@ -667,3 +667,148 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     key_source.delete().expect("remove the test keychain entry");
     key_source.device().delete().expect("remove the test device-key entry");
 }
+
+/// Opens the quote numbered `number` from the quote list and returns its status.
+fn open_quote(session: &Session, number: &str) -> String {
+    click(session, "#nav-quotes");
+    fill(session, "#quote-search", number);
+    click(session, "#quote-search-go");
+    let row = format!("tr[data-quote-number=\"{number}\"] button");
+    session.wait_for("the quote in the list", &format!("return document.querySelector({row:?}) !== null"), Duration::from_secs(30));
+    click(session, &row);
+    let status = session.wait_for(
+        "the quote screen",
+        &format!("const q = document.querySelector('#quote-screen[data-quote-number=\"{number}\"]'); return q ? q.dataset.status : null"),
+        Duration::from_secs(30),
+    );
+    status.as_str().expect("status").to_owned()
+}
+
+#[test]
+fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered_bind_is_rejected_with_its_reason() {
+    let server_dir = tempfile::tempdir().expect("tempdir");
+    let database = server_dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8 path")]);
+    let server = org.start();
+
+    // The agent quoted offline before enrolling: a quote the California pack
+    // refers to an underwriter, and a clean one.
+    let agent_dir = tempfile::tempdir().expect("tempdir");
+    let agent_service = format!("uw-workstation-e2e-{}", unique_suffix());
+    let agent_key = KeySource::keychain(&agent_service);
+    let agent_config = WorkstationConfig::new(agent_dir.path().to_owned(), agent_key.clone());
+    let (referred, clean) = {
+        let mut ws = Workstation::open(&agent_config).expect("the agent's store");
+        let mut numbers = Vec::new();
+        for input in [common::referred(), common::good_driver()] {
+            let id = ws.create_quote(input, now()).expect("creates").id;
+            let rated = ws.rate_quote(id, now()).expect("rates");
+            numbers.push((rated.summary.quote_number.clone(), rated.summary.status));
+        }
+        assert_eq!(numbers[0].1, uw_workstation::QuoteStatus::Referred);
+        (numbers[0].0.clone(), numbers[1].0.clone())
+    };
+
+    // The agent's app enrolls and sends both quotes.
+    let (driver, session) = launch_app(agent_dir.path(), &agent_service);
+    open_sync_screen(&session);
+    enroll_in_app(&session, &server.base_url, "agent", org.demo.password("agent"), "agent-laptop").expect("the agent enrolls");
+    let sent = sync_in_app(&session).expect("the agent syncs");
+    assert_eq!((sent["delivered"].as_u64(), sent["rejected"].as_u64()), (Some(2), Some(0)), "{sent}");
+    assert_eq!(open_quote(&session, &referred), "referred");
+    session.end();
+    drop(driver);
+
+    // The underwriter's app: the Referrals tab appears once enrolled as an
+    // underwriter, with the referral's worksheet re-rated on the desk.
+    let desk_dir = tempfile::tempdir().expect("tempdir");
+    let desk_service = format!("uw-workstation-e2e-{}", unique_suffix());
+    let (driver, session) = launch_app(desk_dir.path(), &desk_service);
+    assert!(session.execute("return document.querySelector('#nav-desk') === null").as_bool().expect("bool"), "no desk before enrolling");
+    open_sync_screen(&session);
+    let enrolled = enroll_in_app(&session, &server.base_url, "underwriter", org.demo.password("underwriter"), "underwriting-desk")
+        .expect("the underwriter enrolls");
+    assert_eq!(enrolled["role"], "underwriter");
+    click(&session, "#nav-dashboard");
+    session.wait_for("the Referrals tab", "return document.querySelector('#nav-desk') !== null", Duration::from_secs(30));
+    click(&session, "#nav-desk");
+    let item = format!("li.referral[data-quote-number=\"{referred}\"]");
+    let shown = session.wait_for(
+        "the referral on the desk",
+        &format!(
+            "const li = document.querySelector({item:?}); if (!li) return null;
+             return {{ reasons: li.querySelectorAll('.reasons li').length, worksheet: li.querySelector('details #breakdown') !== null,
+                       decision: li.querySelector('#review-decision')?.dataset.decision ?? null }};"
+        ),
+        Duration::from_secs(30),
+    );
+    assert_eq!(shown["worksheet"], true, "the desk shows the worksheet: {shown}");
+    assert_eq!(shown["decision"], "refer", "{shown}");
+    assert!(shown["reasons"].as_u64() >= Some(1), "{shown}");
+    fill(&session, &format!("#note-{referred}"), "Driving record verified with the agent");
+    screenshot(&session, "desk-referral");
+    session.execute(&format!(
+        "[...document.querySelectorAll('button')].find(b => b.textContent === 'Approve {referred}').click(); return null"
+    ));
+    let result = session.wait_for("the decision", "return document.querySelector('#desk-result')?.textContent", Duration::from_secs(30));
+    assert_eq!(result, format!("{referred} version 1 is approved.").as_str());
+    session.end();
+    drop(driver);
+
+    // The agent's next sync brings the approval; the bind goes through.
+    let (driver, session) = launch_app(agent_dir.path(), &agent_service);
+    open_sync_screen(&session);
+    sync_in_app(&session).expect("the agent pulls the decision");
+    assert_eq!(open_quote(&session, &referred), "approved");
+    click(&session, "#request-bind");
+    session.wait_for(
+        "the bind request",
+        "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
+        Duration::from_secs(30),
+    );
+    open_sync_screen(&session);
+    let bound = sync_in_app(&session).expect("the agent binds");
+    assert_eq!(bound["policies"].as_u64(), Some(1), "{bound}");
+    assert_eq!(open_quote(&session, &referred), "bound");
+    session.end();
+    drop(driver);
+
+    // The clean quote's premium is altered in the store behind the app's back:
+    // the server re-rates the bind, refuses it, and the app says why.
+    {
+        let key = agent_key.load().expect("keychain").expect("the agent's store key");
+        let conn = rusqlite::Connection::open(agent_dir.path().join(uw_workstation::STORE_FILE)).expect("open the store");
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
+        let changed = conn
+            .execute(
+                "UPDATE rating_result SET total = '1.00' WHERE version_id IN
+                   (SELECT v.id FROM quote_version v JOIN quote q ON q.id = v.quote_id WHERE q.quote_number = ?1)",
+                [&clean],
+            )
+            .expect("tamper");
+        assert_eq!(changed, 1);
+    }
+    let (driver, session) = launch_app(agent_dir.path(), &agent_service);
+    assert_eq!(open_quote(&session, &clean), "rated");
+    click(&session, "#request-bind");
+    session.wait_for(
+        "the bind request",
+        "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
+        Duration::from_secs(30),
+    );
+    open_sync_screen(&session);
+    let refused = sync_in_app(&session).expect("syncs");
+    assert_eq!((refused["rejected"].as_u64(), refused["policies"].as_u64()), (Some(1), Some(0)), "{refused}");
+    let issues = listed_issues(&session);
+    let issue = issues.iter().find(|i| i["subject"] == clean.as_str()).unwrap_or_else(|| panic!("no issue for {clean}: {issues:?}"));
+    assert_eq!(issue["code"], "bind.premium_mismatch", "{issue}");
+    assert!(issue["reason"].as_str().expect("reason").contains("1.00"), "the reason names the premium: {issue}");
+    screenshot(&session, "bind-rejected");
+    assert_eq!(open_quote(&session, &clean), "bind_rejected");
+    session.end();
+    drop(driver);
+    for key in [agent_key, KeySource::keychain(&desk_service)] {
+        key.delete().expect("remove the test keychain entry");
+        key.device().delete().expect("remove the test device-key entry");
+    }
+}
