@@ -650,7 +650,7 @@ async fn get_quote<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<Quote
         let detail = ws.quote(quote_id)?;
         let rated = detail.versions.iter().any(|v| v.version == detail.summary.version && v.rating.is_some());
         let rating = if rated { Some(RatingView::from(&ws.rerate_version(quote_id, detail.summary.version)?)) } else { None };
-        let draft_id = ws.drafts()?.into_iter().find(|d| d.quote_id == Some(quote_id)).map(|d| d.id);
+        let draft_id = ws.draft_for_quote(quote_id)?;
         Ok(QuoteDetailView { detail, rating, draft_id })
     })
     .await

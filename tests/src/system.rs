@@ -116,10 +116,16 @@ impl Laptop {
     pub fn tamper(&self, sql: &str, params: impl rusqlite::Params) -> usize {
         let text = std::fs::read_to_string(self.dir.join("store.key")).expect("key file");
         let key = StoreKey::from_hex(&text, "store.key").expect("key");
-        let conn = rusqlite::Connection::open(self.dir.join("data").join(uw_workstation::STORE_FILE)).expect("open");
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
-        conn.execute(sql, params).expect("tamper")
+        tamper_store(&self.dir.join("data"), &key, sql, params)
     }
+}
+
+/// Runs `sql` on the encrypted store in `data_dir` behind the workstation's
+/// back (the app closed), as someone with the key could; returns the rows changed.
+pub fn tamper_store(data_dir: &Path, key: &StoreKey, sql: &str, params: impl rusqlite::Params) -> usize {
+    let conn = rusqlite::Connection::open(data_dir.join(uw_workstation::STORE_FILE)).expect("open");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
+    conn.execute(sql, params).expect("tamper")
 }
 
 /// The server's checkpoint verifier keys, as `auditor` (a logged-in

@@ -668,6 +668,16 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     key_source.device().delete().expect("remove the test device-key entry");
 }
 
+/// Presses "Request bind" on the open quote and waits until it is queued.
+fn request_bind_in_app(session: &Session) {
+    click(session, "#request-bind");
+    session.wait_for(
+        "the bind request",
+        "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
+        Duration::from_secs(30),
+    );
+}
+
 /// Opens the quote numbered `number` from the quote list and returns its status.
 fn open_quote(session: &Session, number: &str) -> String {
     click(session, "#nav-quotes");
@@ -760,12 +770,7 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     open_sync_screen(&session);
     sync_in_app(&session).expect("the agent pulls the decision");
     assert_eq!(open_quote(&session, &referred), "approved");
-    click(&session, "#request-bind");
-    session.wait_for(
-        "the bind request",
-        "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
-        Duration::from_secs(30),
-    );
+    request_bind_in_app(&session);
     open_sync_screen(&session);
     let bound = sync_in_app(&session).expect("the agent binds");
     assert_eq!(bound["policies"].as_u64(), Some(1), "{bound}");
@@ -775,27 +780,18 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
 
     // The clean quote's premium is altered in the store behind the app's back:
     // the server re-rates the bind, refuses it, and the app says why.
-    {
-        let key = agent_key.load().expect("keychain").expect("the agent's store key");
-        let conn = rusqlite::Connection::open(agent_dir.path().join(uw_workstation::STORE_FILE)).expect("open the store");
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
-        let changed = conn
-            .execute(
-                "UPDATE rating_result SET total = '1.00' WHERE version_id IN
-                   (SELECT v.id FROM quote_version v JOIN quote q ON q.id = v.quote_id WHERE q.quote_number = ?1)",
-                [&clean],
-            )
-            .expect("tamper");
-        assert_eq!(changed, 1);
-    }
+    let key = agent_key.load().expect("keychain").expect("the agent's store key");
+    let changed = uw_system_tests::system::tamper_store(
+        agent_dir.path(),
+        &key,
+        "UPDATE rating_result SET total = '1.00' WHERE version_id IN
+           (SELECT v.id FROM quote_version v JOIN quote q ON q.id = v.quote_id WHERE q.quote_number = ?1)",
+        [&clean],
+    );
+    assert_eq!(changed, 1);
     let (driver, session) = launch_app(agent_dir.path(), &agent_service);
     assert_eq!(open_quote(&session, &clean), "rated");
-    click(&session, "#request-bind");
-    session.wait_for(
-        "the bind request",
-        "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
-        Duration::from_secs(30),
-    );
+    request_bind_in_app(&session);
     open_sync_screen(&session);
     let refused = sync_in_app(&session).expect("syncs");
     assert_eq!((refused["rejected"].as_u64(), refused["policies"].as_u64()), (Some(1), Some(0)), "{refused}");

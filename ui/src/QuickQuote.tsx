@@ -2,6 +2,7 @@
 import { FormEvent, useState } from "react";
 import { api, CommandError, formatUsd, QuoteView } from "./api";
 import { explain } from "./explain";
+import { WorksheetTable } from "./RatingReview";
 
 // `seq` numbers each submission, so a reader (a person or the end-to-end
 // test) can tell a fresh answer from the previous one.
@@ -83,18 +84,7 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
                 <td>
                   <details>
                     <summary>{c.name}</summary>
-                    <table className="worksheet">
-                      <tbody>
-                        {c.worksheet.map((line, i) => (
-                          <tr key={i}>
-                            <td>{line.step}</td>
-                            <td>{[line.key, line.label].filter(Boolean).join(" ")}</td>
-                            <td className="num">{line.value}</td>
-                            <td className="num">{line.subtotal}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
+                    <WorksheetTable name={c.name} lines={c.worksheet} />
                   </details>
                 </td>
                 <td>{c.option ?? ""}</td>

@@ -3,7 +3,37 @@
 // underwriting decision with its reasons. Used by the wizard's review and
 // the quote screen.
 import { formatUsd } from "./api";
-import type { RatingView } from "./bindings";
+import type { RatingView, WorksheetLine } from "./bindings";
+
+/** One coverage's worksheet: each step, what keyed it, its value and the running premium. */
+export function WorksheetTable({ name, lines }: { name: string; lines: WorksheetLine[] }) {
+  return (
+    <table className="worksheet" aria-label={`Worksheet: ${name}`}>
+      <thead>
+        <tr>
+          <th scope="col">Step</th>
+          <th scope="col">Keyed by</th>
+          <th scope="col" className="num">
+            Value
+          </th>
+          <th scope="col" className="num">
+            Running premium
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {lines.map((line, j) => (
+          <tr key={j}>
+            <td>{line.step}</td>
+            <td>{[line.key, line.label].filter(Boolean).join(" · ")}</td>
+            <td className="num">{line.value}</td>
+            <td className="num">{line.subtotal}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 const DECISION: Record<RatingView["decision"], string> = {
   accept: "Accepted",
@@ -57,30 +87,7 @@ export function RatingReview({ rating, vehicleLabels }: { rating: RatingView; ve
                     {c.name}
                     {c.vehicle !== null && <span className="meta"> &middot; {vehicleLabels[c.vehicle] ?? `vehicle ${c.vehicle + 1}`}</span>}
                   </summary>
-                  <table className="worksheet" aria-label={`Worksheet: ${c.name}`}>
-                    <thead>
-                      <tr>
-                        <th scope="col">Step</th>
-                        <th scope="col">Keyed by</th>
-                        <th scope="col" className="num">
-                          Value
-                        </th>
-                        <th scope="col" className="num">
-                          Running premium
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {c.worksheet.map((line, j) => (
-                        <tr key={j}>
-                          <td>{line.step}</td>
-                          <td>{[line.key, line.label].filter(Boolean).join(" · ")}</td>
-                          <td className="num">{line.value}</td>
-                          <td className="num">{line.subtotal}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <WorksheetTable name={c.name} lines={c.worksheet} />
                 </details>
               </td>
               <td>{c.limit ?? ""}</td>

@@ -26,13 +26,17 @@ impl PackRegistry {
         &self.packs
     }
 
+    /// The pack with this `name/version@digest` id, to re-rate what it priced.
+    pub fn by_id(&self, id: &str) -> Option<&RatePack> {
+        self.packs.iter().find(|p| p.id() == id)
+    }
+
     /// The one pack in force for `state`, `product` and `date`.
     pub fn select(&self, state: &str, product: Product, date: Date, renewal: bool) -> Result<&RatePack, SelectError> {
         let kind = if renewal { "renewals" } else { "new business" };
         let mut in_force = self.packs.iter().filter(|p| {
             let info = p.info();
-            let from = if renewal { info.effective_renewal } else { info.effective_new_business };
-            info.state == state && info.product == product && from <= date && info.expires.is_none_or(|e| date < e)
+            info.state == state && info.product == product && info.in_force(date, renewal)
         });
         let first = in_force.next().ok_or_else(|| SelectError::NoneInForce {
             state: state.to_owned(),

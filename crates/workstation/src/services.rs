@@ -80,12 +80,7 @@ impl Workstation {
     pub fn rerate_version(&self, quote_id: i64, version: u32) -> Result<Rating, WorkstationError> {
         let info = self.store.rating_info(quote_id, version)?.ok_or_else(|| WorkstationError::NotRated { quote_id, version })?;
         let stored = self.store.rating_worksheet(quote_id, version)?.ok_or_else(|| WorkstationError::NotRated { quote_id, version })?;
-        let pack = self
-            .packs
-            .packs()
-            .iter()
-            .find(|p| p.id() == info.pack_id)
-            .ok_or_else(|| WorkstationError::PackNotInstalled { pack_id: info.pack_id.clone() })?;
+        let pack = self.packs.by_id(&info.pack_id).ok_or_else(|| WorkstationError::PackNotInstalled { pack_id: info.pack_id.clone() })?;
         let input = self.store.quote_input(quote_id, version)?.validate()?;
         let rating = uw_rating::rate(pack, input.quote())?;
         let again = serde_json::to_string(&rating).map_err(|e| WorkstationError::Internal { message: e.to_string() })?;

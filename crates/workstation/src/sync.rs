@@ -651,12 +651,8 @@ impl Workstation {
             request: "GET /v1/referrals".into(),
             message: format!("{}: quote: {e}", referral.quote_number),
         })?;
-        let pack = self
-            .packs
-            .packs()
-            .iter()
-            .find(|p| p.id() == referral.pack_id)
-            .ok_or_else(|| WorkstationError::PackNotInstalled { pack_id: referral.pack_id.clone() })?;
+        let pack =
+            self.packs.by_id(&referral.pack_id).ok_or_else(|| WorkstationError::PackNotInstalled { pack_id: referral.pack_id.clone() })?;
         Ok(uw_rating::rate(pack, &quote.validate()?)?)
     }
 

@@ -309,6 +309,11 @@ impl Workstation {
         Ok(self.store.drafts()?)
     }
 
+    /// The open draft editing quote `quote_id`, if any: editing resumes it.
+    pub fn draft_for_quote(&self, quote_id: i64) -> Result<Option<i64>, WorkstationError> {
+        Ok(self.store.draft_for_quote(quote_id)?)
+    }
+
     /// Deletes a draft; returns whether it existed.
     pub fn discard_draft(&mut self, id: i64) -> Result<bool, WorkstationError> {
         Ok(self.store.discard_draft(id)?)
@@ -337,7 +342,7 @@ impl Workstation {
                     effective_new_business: info.effective_new_business,
                     effective_renewal: info.effective_renewal,
                     expires: info.expires,
-                    in_force: info.effective_new_business <= today && info.expires.is_none_or(|e| today < e),
+                    in_force: info.in_force(today, false),
                 }
             })
             .collect();

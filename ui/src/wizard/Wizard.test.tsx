@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { QuoteOptions, RatingView } from "../bindings";
+import type { RatingView } from "../bindings";
 import { emptyForm, WizardForm } from "./form";
+import { options } from "./testdata";
 import { Wizard } from "./Wizard";
 
 afterEach(() => {
@@ -11,25 +12,6 @@ afterEach(() => {
   clearMocks();
 });
 
-const options: QuoteOptions = {
-  pack_id: "ca-personal-auto/2026.1@abc",
-  state: "CA",
-  product: "personal-auto",
-  terms: [6, 12],
-  coverages: [
-    { code: "BI", name: "Bodily injury liability", per_vehicle: true, required: true, limits: ["30/60", "100/300"], deductibles: [], recommendation: null },
-    {
-      code: "UM",
-      name: "Uninsured motorist",
-      per_vehicle: true,
-      required: false,
-      limits: ["30/60", "100/300"],
-      deductibles: [],
-      recommendation: { select: true, limit: null, deductible: null, same_limit_as: "BI", reason: "Match the bodily injury limits." },
-    },
-  ],
-  installment_plans: [{ code: "pay-in-full", name: "Pay in full", installments: 1 }],
-};
 
 const rating: RatingView = {
   packId: "ca-personal-auto/2026.1@abc",

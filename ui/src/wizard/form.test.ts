@@ -1,27 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { QuoteOptions } from "../bindings";
 import { emptyForm, fieldKey, fromQuoteInput, initialCoverages, stepOf, toQuoteInput, WizardForm } from "./form";
+import { options } from "./testdata";
 
-const options: QuoteOptions = {
-  pack_id: "ca-personal-auto/2026.1@abc",
-  state: "CA",
-  product: "personal-auto",
-  terms: [6, 12],
-  coverages: [
-    { code: "BI", name: "Bodily injury", per_vehicle: true, required: true, limits: ["30/60", "100/300"], deductibles: [], recommendation: null },
-    {
-      code: "UM",
-      name: "Uninsured motorist",
-      per_vehicle: true,
-      required: false,
-      limits: ["30/60", "100/300"],
-      deductibles: [],
-      recommendation: { select: true, limit: null, deductible: null, same_limit_as: "BI", reason: "match BI" },
-    },
-    { code: "COLL", name: "Collision", per_vehicle: true, required: false, limits: [], deductibles: ["250", "500"], recommendation: null },
-  ],
-  installment_plans: [{ code: "pay-in-full", name: "Pay in full", installments: 1 }],
-};
 
 function complete(): WizardForm {
   const form = emptyForm("personal-auto", new Date(2026, 1, 1));

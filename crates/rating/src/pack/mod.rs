@@ -389,6 +389,14 @@ pub struct PackInfo {
     pub terms: Vec<u32>,
 }
 
+impl PackInfo {
+    /// Whether the pack prices new business (or renewals) effective `date`.
+    pub fn in_force(&self, date: Date, renewal: bool) -> bool {
+        let from = if renewal { self.effective_renewal } else { self.effective_new_business };
+        from <= date && self.expires.is_none_or(|e| date < e)
+    }
+}
+
 /// A validated, compiled rate pack.
 #[derive(Debug, Clone)]
 pub struct RatePack {

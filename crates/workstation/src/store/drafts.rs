@@ -147,6 +147,12 @@ impl Store {
         rows.map(|r| r.map_err(err).and_then(parse_product)).collect()
     }
 
+    /// The open draft editing quote `quote_id`, if any (at most one).
+    pub fn draft_for_quote(&self, quote_id: i64) -> Result<Option<i64>, StoreError> {
+        let err = sql_err(&self.path);
+        self.conn.query_row("SELECT id FROM quote_draft WHERE quote_id = ?1", [quote_id], |r| r.get(0)).optional().map_err(err)
+    }
+
     /// Deletes a draft; returns whether it existed.
     pub fn discard_draft(&mut self, id: i64) -> Result<bool, StoreError> {
         let err = sql_err(&self.path);

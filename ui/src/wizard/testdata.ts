@@ -1,0 +1,24 @@
+// What the California auto pack offers, as the wizard's tests see it: a
+// required coverage, a recommended one that follows its limit, an optional one.
+import type { QuoteOptions } from "../bindings";
+
+export const options: QuoteOptions = {
+  pack_id: "ca-personal-auto/2026.1@abc",
+  state: "CA",
+  product: "personal-auto",
+  terms: [6, 12],
+  coverages: [
+    { code: "BI", name: "Bodily injury", per_vehicle: true, required: true, limits: ["30/60", "100/300"], deductibles: [], recommendation: null },
+    {
+      code: "UM",
+      name: "Uninsured motorist",
+      per_vehicle: true,
+      required: false,
+      limits: ["30/60", "100/300"],
+      deductibles: [],
+      recommendation: { select: true, limit: null, deductible: null, same_limit_as: "BI", reason: "match BI" },
+    },
+    { code: "COLL", name: "Collision", per_vehicle: true, required: false, limits: [], deductibles: ["250", "500"], recommendation: null },
+  ],
+  installment_plans: [{ code: "pay-in-full", name: "Pay in full", installments: 1 }],
+};
