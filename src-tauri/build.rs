@@ -25,6 +25,21 @@ fn main() {
         "request_bind",
         "referrals",
         "decide_referral",
+        "rerate_quote",
+        "setup_status",
+        "work_offline",
+        "sign_in",
+        "session_status",
+        "sign_out",
+        "admin_users",
+        "admin_add_user",
+        "admin_change_user",
+        "admin_devices",
+        "admin_revoke_device",
+        "audit_keys",
+        "save_audit_export",
+        "audit_exports",
+        "verify_audit_export",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed; see the message above");
 }

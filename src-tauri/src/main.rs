@@ -10,13 +10,14 @@
 use std::sync::Mutex;
 
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
 use uw_workstation::rating::{Action, Rating, RiskScore};
 use uw_workstation::{
-    Dashboard, DraftSummary, EnrollmentInfo, QuickQuoteRequest, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteNumber,
-    QuoteOptions, QuoteOutcome, QuoteSummary, Secret, SyncIssue, SyncReport, VinInfo, Workstation, WorkstationConfig, WorkstationError,
-    ZipInfo,
+    AuditVerdict, Dashboard, DeviceRecord, DraftSummary, EnrollmentInfo, QuickQuoteRequest, QuoteDetail, QuoteDraft, QuoteFilter,
+    QuoteInput, QuoteNumber, QuoteOptions, QuoteOutcome, QuoteSummary, Role, Secret, SessionInfo, SyncIssue, SyncProgress, SyncReport,
+    UserChange, UserRecord, VinInfo, Workstation, WorkstationConfig, WorkstationError, ZipInfo,
 };
 
 /// The one error shape every command returns. Switch on `code`, never on `message`.
@@ -339,6 +340,8 @@ struct QuoteDetailView {
     /// The open draft editing this quote, if any: editing resumes it.
     #[ts(type = "number | null")]
     draft_id: Option<i64>,
+    /// What sync reported about it (a refused bind and its reason), newest first.
+    sync_issues: Vec<SyncIssueView>,
 }
 
 /// A draft and its form, to resume the wizard.
@@ -463,6 +466,9 @@ struct SyncIssueView {
     reason: String,
     current_version: Option<u32>,
     received_at: String,
+    /// The quote on this device it is about, to open it from the issue.
+    #[ts(type = "number | null")]
+    quote_id: Option<i64>,
 }
 
 impl From<SyncIssue> for SyncIssueView {
@@ -477,6 +483,7 @@ impl From<SyncIssue> for SyncIssueView {
             reason: i.reason,
             current_version: i.current_version,
             received_at: i.received_at,
+            quote_id: i.quote_id,
         }
     }
 }
@@ -547,9 +554,18 @@ async fn enroll<R: Runtime>(
     on_workstation(app, move |ws| ws.enroll(&server_url, &username, &password, &device_name, now())?.try_into()).await
 }
 
+/// Pushes the outbox and pulls the server's changes, reporting progress on
+/// `on_progress` after each batch and page.
 #[tauri::command]
-async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Result<SyncResultView, CommandError> {
-    on_workstation(app, |ws| ws.sync(now())).await.map(SyncResultView::from)
+async fn sync_now<R: Runtime>(app: AppHandle<R>, on_progress: Channel<SyncProgress>) -> Result<SyncResultView, CommandError> {
+    on_workstation(app, move |ws| {
+        ws.sync_with_progress(now(), &mut |progress| {
+            // A closed window no longer listens; sync goes on regardless.
+            let _ = on_progress.send(progress);
+        })
+    })
+    .await
+    .map(SyncResultView::from)
 }
 
 #[tauri::command]
@@ -651,7 +667,8 @@ async fn get_quote<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<Quote
         let rated = detail.versions.iter().any(|v| v.version == detail.summary.version && v.rating.is_some());
         let rating = if rated { Some(RatingView::from(&ws.rerate_version(quote_id, detail.summary.version)?)) } else { None };
         let draft_id = ws.draft_for_quote(quote_id)?;
-        Ok(QuoteDetailView { detail, rating, draft_id })
+        let sync_issues = ws.quote_sync_issues(quote_id)?.into_iter().map(SyncIssueView::from).collect();
+        Ok(QuoteDetailView { detail, rating, draft_id, sync_issues })
     })
     .await
 }
@@ -741,6 +758,278 @@ async fn decide_referral<R: Runtime>(
     })
 }
 
+/// Rates a quote again with the pack in force, as its next version: the
+/// action on a bind the server refused for its premium.
+#[tauri::command]
+async fn rerate_quote<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<SavedQuoteView, CommandError> {
+    on_workstation(app, move |ws| ws.rerate_quote(quote_id, now()))
+        .await
+        .map(|rated| SavedQuoteView { rating: RatingView::from(&rated.rating), summary: rated.summary })
+}
+
+/// How the workstation was set up on its first launch.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct SetupView {
+    /// `null` until the agent chooses: the first-launch screen shows.
+    #[ts(type = "\"offline\" | \"enrolled\" | null")]
+    mode: Option<String>,
+}
+
+#[tauri::command]
+async fn setup_status<R: Runtime>(app: AppHandle<R>) -> Result<SetupView, CommandError> {
+    on_workstation(app, |ws| ws.setup_mode()).await.map(|mode| SetupView { mode })
+}
+
+/// The first-launch choice to work offline at once.
+#[tauri::command]
+async fn work_offline<R: Runtime>(app: AppHandle<R>) -> Result<SetupView, CommandError> {
+    on_workstation(app, |ws| {
+        ws.work_offline(now())?;
+        ws.setup_mode()
+    })
+    .await
+    .map(|mode| SetupView { mode })
+}
+
+/// A signed-in server console session. The token stays in the workstation.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct SessionView {
+    server_url: String,
+    username: String,
+    #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
+    role: &'static str,
+    expires_at: String,
+}
+
+impl From<SessionInfo> for SessionView {
+    fn from(s: SessionInfo) -> Self {
+        Self { server_url: s.server_url, username: s.user.username, role: s.user.role.name(), expires_at: s.expires_at }
+    }
+}
+
+/// Signs in to the server console (administrators and auditors work
+/// online). An empty `server_url` means the server this device enrolled with.
+#[tauri::command]
+async fn sign_in<R: Runtime>(app: AppHandle<R>, server_url: String, username: String, password: Secret) -> Result<SessionView, CommandError> {
+    on_workstation(app, move |ws| ws.sign_in(&server_url, &username, &password)).await.map(SessionView::from)
+}
+
+#[tauri::command]
+async fn session_status<R: Runtime>(app: AppHandle<R>) -> Result<Option<SessionView>, CommandError> {
+    on_workstation(app, |ws| Ok(ws.session())).await.map(|s| s.map(SessionView::from))
+}
+
+/// Forgets the console session. Returns whether there was one.
+#[tauri::command]
+async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Result<bool, CommandError> {
+    on_workstation(app, |ws| Ok(ws.sign_out())).await
+}
+
+/// A user as the administrator sees it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct UserView {
+    user_id: String,
+    username: String,
+    #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
+    role: &'static str,
+    disabled: bool,
+}
+
+impl From<UserRecord> for UserView {
+    fn from(u: UserRecord) -> Self {
+        Self { user_id: u.user_id, username: u.username, role: u.role.name(), disabled: u.disabled }
+    }
+}
+
+/// A device as the administrator sees it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct DeviceView {
+    device_id: String,
+    username: String,
+    name: String,
+    /// The device's Ed25519 public key, hex (not a secret).
+    public_key: String,
+    enrolled_at: String,
+    revoked_at: Option<String>,
+    #[ts(type = "number")]
+    last_seq: u64,
+}
+
+impl From<DeviceRecord> for DeviceView {
+    fn from(d: DeviceRecord) -> Self {
+        Self {
+            device_id: d.device_id,
+            username: d.username,
+            name: d.name,
+            public_key: d.public_key,
+            enrolled_at: d.enrolled_at,
+            revoked_at: d.revoked_at,
+            last_seq: d.last_seq,
+        }
+    }
+}
+
+#[tauri::command]
+async fn admin_users<R: Runtime>(app: AppHandle<R>) -> Result<Vec<UserView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_users()).await.map(|users| users.into_iter().map(UserView::from).collect())
+}
+
+#[tauri::command]
+async fn admin_add_user<R: Runtime>(app: AppHandle<R>, username: String, password: Secret, role: Role) -> Result<UserView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_add_user(&username, &password, role)).await.map(UserView::from)
+}
+
+/// Changes any of a user's role, disabled flag and password.
+#[tauri::command]
+async fn admin_change_user<R: Runtime>(
+    app: AppHandle<R>,
+    username: String,
+    role: Option<Role>,
+    disabled: Option<bool>,
+    password: Option<Secret>,
+) -> Result<UserView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_change_user(&username, &UserChange { role, disabled, password })).await.map(UserView::from)
+}
+
+#[tauri::command]
+async fn admin_devices<R: Runtime>(app: AppHandle<R>) -> Result<Vec<DeviceView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_devices()).await.map(|devices| devices.into_iter().map(DeviceView::from).collect())
+}
+
+#[tauri::command]
+async fn admin_revoke_device<R: Runtime>(app: AppHandle<R>, device_id: String) -> Result<DeviceView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_revoke_device(&device_id)).await.map(DeviceView::from)
+}
+
+/// The audit log's origin and the verifier keys the server publishes.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct AuditKeysView {
+    origin: String,
+    verifier_keys: Vec<String>,
+}
+
+#[tauri::command]
+async fn audit_keys<R: Runtime>(app: AppHandle<R>) -> Result<AuditKeysView, CommandError> {
+    on_workstation(app, |ws| ws.audit_keys()).await.map(|k| AuditKeysView { origin: k.origin, verifier_keys: k.verifier_keys })
+}
+
+/// An audit export saved in the documents folder.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct SavedExportView {
+    file_name: String,
+    path: String,
+    #[ts(type = "number")]
+    start: u64,
+    #[ts(type = "number")]
+    end: u64,
+    #[ts(type = "number")]
+    checkpoint_size: u64,
+    #[ts(type = "number | null")]
+    consistency_from: Option<u64>,
+}
+
+/// A saved audit export.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ExportFileView {
+    file_name: String,
+    #[ts(type = "number")]
+    bytes: u64,
+}
+
+/// What verifying an export found; a failure names the first bad entry.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "verdict", rename_all = "camelCase", rename_all_fields = "camelCase")]
+enum AuditVerdictView {
+    Verified {
+        origin: String,
+        #[ts(type = "number")]
+        start: u64,
+        #[ts(type = "number")]
+        end: u64,
+        #[ts(type = "number")]
+        checkpoint_size: u64,
+        root: String,
+        signers: Vec<String>,
+        #[ts(type = "number | null")]
+        consistent_with: Option<u64>,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+impl From<AuditVerdict> for AuditVerdictView {
+    fn from(v: AuditVerdict) -> Self {
+        match v {
+            AuditVerdict::Verified { origin, start, end, checkpoint_size, root, signers, consistent_with } => {
+                Self::Verified { origin, start, end, checkpoint_size, root, signers, consistent_with }
+            }
+            AuditVerdict::Failed { reason } => Self::Failed { reason },
+        }
+    }
+}
+
+/// Where audit exports are saved: a folder under the documents folder.
+fn audit_dir<R: Runtime>(app: &AppHandle<R>) -> std::path::PathBuf {
+    app.state::<DocumentsDir>().0.join("Audit exports")
+}
+
+/// Asks the server for entries `start..end` (to the log's end without
+/// `end`), with a consistency proof from the saved export `previous`, and
+/// saves it.
+#[tauri::command]
+async fn save_audit_export<R: Runtime>(
+    app: AppHandle<R>,
+    start: u64,
+    end: Option<u64>,
+    previous: Option<String>,
+) -> Result<SavedExportView, CommandError> {
+    let dir = audit_dir(&app);
+    on_workstation(app, move |ws| ws.save_audit_export(start, end, previous.as_deref(), &dir)).await.map(|e| SavedExportView {
+        file_name: e.file_name,
+        path: e.path.display().to_string(),
+        start: e.start,
+        end: e.end,
+        checkpoint_size: e.checkpoint_size,
+        consistency_from: e.consistency_from,
+    })
+}
+
+/// The saved audit exports, newest checkpoint first.
+#[tauri::command]
+async fn audit_exports<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ExportFileView>, CommandError> {
+    let dir = audit_dir(&app);
+    tauri::async_runtime::spawn_blocking(move || uw_workstation::console::audit_exports(&dir))
+        .await
+        .map_err(|e| CommandError::internal(format!("the listing task failed: {e}")))?
+        .map(|files| files.into_iter().map(|f| ExportFileView { file_name: f.file_name, bytes: f.bytes }).collect())
+        .map_err(|e| CommandError::from(&e))
+}
+
+/// Verifies a saved export offline against the log's verifier key and,
+/// with `previous`, an earlier export's checkpoint.
+#[tauri::command]
+async fn verify_audit_export<R: Runtime>(
+    app: AppHandle<R>,
+    file: String,
+    key: String,
+    previous: Option<String>,
+) -> Result<AuditVerdictView, CommandError> {
+    let dir = audit_dir(&app);
+    tauri::async_runtime::spawn_blocking(move || uw_workstation::console::verify_audit_export(&dir, &file, &key, previous.as_deref()))
+        .await
+        .map_err(|e| CommandError::internal(format!("the verification task failed: {e}")))?
+        .map(AuditVerdictView::from)
+        .map_err(|e| CommandError::from(&e))
+}
+
 fn parse_date(field: &str, text: &str) -> Result<time::Date, CommandError> {
     time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| {
         CommandError::from(&WorkstationError::InvalidInput {
@@ -802,7 +1091,22 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         save_proposal,
         request_bind,
         referrals,
-        decide_referral
+        decide_referral,
+        rerate_quote,
+        setup_status,
+        work_offline,
+        sign_in,
+        session_status,
+        sign_out,
+        admin_users,
+        admin_add_user,
+        admin_change_user,
+        admin_devices,
+        admin_revoke_device,
+        audit_keys,
+        save_audit_export,
+        audit_exports,
+        verify_audit_export
     ])
 }
 
@@ -911,6 +1215,16 @@ mod tests {
             SavedDocumentView,
             ReferralView,
             ReferralDecidedView,
+            // Sync progress, first launch, and the server consoles.
+            SyncProgress,
+            SetupView,
+            SessionView,
+            UserView,
+            DeviceView,
+            AuditKeysView,
+            SavedExportView,
+            ExportFileView,
+            AuditVerdictView,
         ];
         for (docs, decl) in decls {
             out.push('\n');
@@ -1038,7 +1352,8 @@ mod command_tests {
         assert_eq!(app.invoke("enrollment_status", json!({})), Ok(json!({ "state": "notEnrolled" })));
         assert_eq!(app.invoke("sync_issues", json!({})), Ok(json!([])));
         assert_eq!(app.invoke("dismiss_sync_issue", json!({ "id": 999 })), Ok(json!(false)));
-        let error = app.invoke("sync_now", json!({})).expect_err("not enrolled");
+        // Sync reports progress on a channel; without an enrollment it fails before any.
+        let error = app.invoke("sync_now", json!({ "onProgress": "__CHANNEL__:7" })).expect_err("not enrolled");
         assert_eq!(error["code"], "sync.not_enrolled", "{error}");
     }
 
@@ -1115,6 +1430,42 @@ mod command_tests {
         let args = json!({ "quoteNumber": "../admin", "version": 1, "approve": true, "reason": "ok" });
         let error = app.invoke("decide_referral", args).expect_err("not a quote number");
         assert_eq!(error["fields"][0]["path"], "quote_number", "{error}");
+    }
+
+    #[test]
+    fn the_first_launch_choice_is_asked_once_and_kept() {
+        let app = TestApp::start();
+        assert_eq!(app.invoke("setup_status", json!({})).expect("status"), json!({ "mode": null }));
+        assert_eq!(app.invoke("work_offline", json!({})).expect("chosen"), json!({ "mode": "offline" }));
+        assert_eq!(app.invoke("setup_status", json!({})).expect("status"), json!({ "mode": "offline" }));
+    }
+
+    #[test]
+    fn the_server_consoles_need_a_session_and_keep_to_their_folder() {
+        let app = TestApp::start();
+        assert_eq!(app.invoke("session_status", json!({})).expect("status"), Value::Null);
+        for cmd in ["admin_users", "admin_devices", "audit_keys"] {
+            let error = app.invoke(cmd, json!({})).expect_err("not signed in");
+            assert_eq!(error["code"], "sync.not_signed_in", "{cmd}: {error}");
+        }
+        // No enrollment to take the address from.
+        let error = app.invoke("sign_in", json!({ "serverUrl": "", "username": "a", "password": "p" })).expect_err("no server");
+        assert_eq!(error["fields"][0]["path"], "server_url", "{error}");
+        // What goes into a request path is checked before anything is sent.
+        let error = app.invoke("admin_revoke_device", json!({ "deviceId": "../users" })).expect_err("bad id");
+        assert_eq!((error["code"].as_str(), error["fields"][0]["path"].as_str()), (Some("input.invalid"), Some("device_id")), "{error}");
+        assert_eq!(app.invoke("audit_exports", json!({})).expect("none yet"), json!([]));
+        let args = json!({ "file": "audit-export-0-1-1.txt", "key": "not a key" });
+        let error = app.invoke("verify_audit_export", args).expect_err("bad key");
+        assert_eq!(error["fields"][0]["path"], "key", "{error}");
+        // Only saved exports, by name: nothing outside the folder can be read.
+        let signer = uw_ledger::NoteSigner::new("audit.uw.example", ed25519_dalek::SigningKey::from_bytes(&[9; 32])).expect("signer");
+        let key = signer.verifier().to_string();
+        let error = app.invoke("verify_audit_export", json!({ "file": "../../data/store.db", "key": key })).expect_err("outside");
+        assert_eq!(error["fields"][0]["path"], "file", "{error}");
+        let error = app.invoke("verify_audit_export", json!({ "file": "audit-export-0-1-1.txt", "key": key })).expect_err("missing");
+        assert_eq!(error["code"], "audit.file", "{error}");
+        assert!(!app.dir.path().join("documents").join("Audit exports").exists(), "nothing was written");
     }
 
     #[test]

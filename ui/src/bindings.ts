@@ -84,7 +84,11 @@ delivered: number, accepted: number, duplicate: number, rejected: number, confli
 /**
  * Something sync could not do, for the agent to read and dismiss.
  */
-export type SyncIssue = { id: number, source: "push" | "pull", kind: string, subject: string | null, outcome: "rejected" | "conflict" | "not_applied", code: string | null, reason: string, currentVersion: number | null, receivedAt: string, };
+export type SyncIssue = { id: number, source: "push" | "pull", kind: string, subject: string | null, outcome: "rejected" | "conflict" | "not_applied", code: string | null, reason: string, currentVersion: number | null, receivedAt: string, 
+/**
+ * The quote on this device it is about, to open it from the issue.
+ */
+quoteId: number | null, };
 
 /**
  * The products the engine rates.
@@ -444,7 +448,11 @@ export type QuoteDetailView = { detail: QuoteDetail, rating: RatingView | null,
 /**
  * The open draft editing this quote, if any: editing resumes it.
  */
-draftId: number | null, };
+draftId: number | null, 
+/**
+ * What sync reported about it (a refused bind and its reason), newest first.
+ */
+syncIssues: Array<SyncIssue>, };
 
 /**
  * A document written to disk.
@@ -472,3 +480,57 @@ ratingError: string | null, };
  * What the server recorded for a referral decision.
  */
 export type ReferralDecidedView = { quoteNumber: string, version: number, status: string, };
+
+/**
+ * How far a sync has got, for a progress bar. Reported after each push
+ * batch and each pull page is applied.
+ */
+export type SyncProgress = { "phase": "push", sent: number, total: number, } | { "phase": "pull", pages: number, changes: number, };
+
+/**
+ * How the workstation was set up on its first launch.
+ */
+export type SetupView = { 
+/**
+ * `null` until the agent chooses: the first-launch screen shows.
+ */
+mode: "offline" | "enrolled" | null, };
+
+/**
+ * A signed-in server console session. The token stays in the workstation.
+ */
+export type SessionView = { serverUrl: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", expiresAt: string, };
+
+/**
+ * A user as the administrator sees it.
+ */
+export type UserView = { userId: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", disabled: boolean, };
+
+/**
+ * A device as the administrator sees it.
+ */
+export type DeviceView = { deviceId: string, username: string, name: string, 
+/**
+ * The device's Ed25519 public key, hex (not a secret).
+ */
+publicKey: string, enrolledAt: string, revokedAt: string | null, lastSeq: number, };
+
+/**
+ * The audit log's origin and the verifier keys the server publishes.
+ */
+export type AuditKeysView = { origin: string, verifierKeys: Array<string>, };
+
+/**
+ * An audit export saved in the documents folder.
+ */
+export type SavedExportView = { fileName: string, path: string, start: number, end: number, checkpointSize: number, consistencyFrom: number | null, };
+
+/**
+ * A saved audit export.
+ */
+export type ExportFileView = { fileName: string, bytes: number, };
+
+/**
+ * What verifying an export found; a failure names the first bad entry.
+ */
+export type AuditVerdictView = { "verdict": "verified", origin: string, start: number, end: number, checkpointSize: number, root: string, signers: Array<string>, consistentWith: number | null, } | { "verdict": "failed", reason: string, };

@@ -185,6 +185,44 @@ pub struct Verified {
     pub consistent_with: Option<u64>,
 }
 
+/// The lines every export begins with.
+struct Head<'a> {
+    origin: &'a str,
+    start: u64,
+    end: u64,
+    /// The signed checkpoint note, not yet verified.
+    note: String,
+}
+
+fn head<'a>(l: &mut Lines<'a>) -> Result<Head<'a>, VerifyError> {
+    if l.next_line() != Some(HEADER) {
+        return Err(VerifyError::Malformed { line: 1, message: format!("expected `{HEADER}`") });
+    }
+    let origin = l.field("origin")?;
+    let range = l.field("range")?;
+    let (start, end) = range
+        .split_once(' ')
+        .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+        .filter(|(a, b)| a < b)
+        .ok_or_else(|| l.err("range is `<start> <end>` with start < end".into()))?;
+    let note = l.field("checkpoint")?;
+    let note =
+        B64.decode(note).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(|| l.err("checkpoint is a base64 signed note".into()))?;
+    Ok(Head { origin, start, end, note })
+}
+
+/// The signed checkpoint note an export carries and the checkpoint it
+/// states, *not verified*: what an auditor keeps from one audit to prove
+/// at the next that the log only grew ([`verify`]'s `previous_note`, and
+/// the size to ask the server's consistency proof from).
+pub fn checkpoint_of(export: &str) -> Result<(String, Checkpoint), VerifyError> {
+    let mut l = Lines { text: export, pos: 0, line: 0 };
+    let Head { note, .. } = head(&mut l)?;
+    let body = note.split("\n\n").next().unwrap_or_default();
+    let checkpoint = Checkpoint::parse(body).map_err(VerifyError::Checkpoint)?;
+    Ok((note, checkpoint))
+}
+
 struct Lines<'a> {
     text: &'a str,
     pos: usize,
@@ -214,19 +252,7 @@ impl<'a> Lines<'a> {
 /// auditor's previous signed checkpoint.
 pub fn verify(export: &str, verifiers: &[NoteVerifier], previous_note: Option<&str>) -> Result<Verified, VerifyError> {
     let mut l = Lines { text: export, pos: 0, line: 0 };
-    if l.next_line() != Some(HEADER) {
-        return Err(VerifyError::Malformed { line: 1, message: format!("expected `{HEADER}`") });
-    }
-    let origin = l.field("origin")?;
-    let range = l.field("range")?;
-    let (start, end) = range
-        .split_once(' ')
-        .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
-        .filter(|(a, b)| a < b)
-        .ok_or_else(|| l.err("range is `<start> <end>` with start < end".into()))?;
-    let note = l.field("checkpoint")?;
-    let note =
-        B64.decode(note).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(|| l.err("checkpoint is a base64 signed note".into()))?;
+    let Head { origin, start, end, note } = head(&mut l)?;
     let range_proof =
         parse_hashes(l.field("range-proof")?).ok_or_else(|| l.err("range-proof is hex hashes separated by commas, or -".into()))?;
     let consistency_from = l.field("consistency-from")?;

@@ -2,7 +2,7 @@
 //! tampering is detected with the right reason and the first bad index.
 
 use ed25519_dalek::SigningKey;
-use uw_ledger::export::{build, verify, VerifyError};
+use uw_ledger::export::{build, checkpoint_of, verify, VerifyError};
 use uw_ledger::{AuditEntry, Checkpoint, CheckpointSigner, MemoryStore, MerkleTree, NoteError, NoteSigner, NoteVerifier, Role};
 
 const ORIGIN: &str = "audit.uw.example/log";
@@ -72,6 +72,22 @@ fn an_honest_export_verifies_with_and_without_a_previous_checkpoint() {
         let text = export(&mut l, start, end, None);
         verify(&text, std::slice::from_ref(&l.verifier), None).unwrap_or_else(|e| panic!("{start}..{end}: {e}"));
     }
+}
+
+#[test]
+fn one_export_checkpoint_is_the_previous_checkpoint_of_the_next_audit() {
+    let mut l = log(30);
+    let first = export(&mut l, 0, 30, None);
+    let (note, checkpoint) = checkpoint_of(&first).expect("a checkpoint");
+    assert_eq!((checkpoint.origin.as_str(), checkpoint.size), (ORIGIN, 30));
+    for i in 30..45 {
+        l.tree.append(&entry(i)).expect("append");
+    }
+    let second = export(&mut l, 30, 45, Some(&checkpoint));
+    let ok = verify(&second, std::slice::from_ref(&l.verifier), Some(&note)).expect("verifies");
+    assert_eq!(ok.consistent_with, Some(30));
+    // Not an export: the first line is named.
+    assert!(matches!(checkpoint_of("hello\n"), Err(VerifyError::Malformed { line: 1, .. })));
 }
 
 #[test]

@@ -13,6 +13,7 @@ a typed error with a stable [`WorkstationError::code`] for the UI.
 
 pub mod backup;
 mod config;
+pub mod console;
 mod key;
 pub mod pii;
 pub mod quoting;
@@ -25,7 +26,7 @@ pub mod wizard;
 /// The rating engine, for the types its results carry.
 pub use uw_rating as rating;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -42,9 +43,10 @@ pub use quoting::{
 };
 pub use services::RatedQuote;
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, MIGRATIONS};
-pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncReport};
+pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
+pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
-pub use uw_protocol::{QuoteNumberBlock, Role, Secret, UserInfo};
+pub use uw_protocol::{AuditKeys, DeviceRecord, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord};
 pub use wizard::{
     CoverageOption, Dashboard, DraftSummary, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions, Recommendation, VinInfo,
     ZipInfo,
@@ -170,6 +172,8 @@ pub struct Workstation {
     device_key: ed25519_dalek::SigningKey,
     /// How sync requests are retried.
     retry: RetryPolicy,
+    /// The server console's signed-in session (memory only).
+    session: Option<console::Session>,
 }
 
 impl Workstation {
@@ -223,7 +227,7 @@ impl Workstation {
         // Packs pulled from the server join the bundled ones; packs signed
         // by a key the server revoked leave.
         let packs = sync::packs_in_force(packs, &store)?;
-        Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()), retry: RetryPolicy::default() })
+        Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()), retry: RetryPolicy::default(), session: None })
     }
 
     /// The public half of this device's outbox signing key.
@@ -334,6 +338,9 @@ pub enum WorkstationError {
     /// Producing a document failed.
     #[error("document: {0}")]
     Document(#[from] uw_documents::DocumentError),
+    /// A saved audit export could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    AuditFile { path: PathBuf, source: std::io::Error },
     /// A document could not be written to disk.
     #[error("cannot write {}: {source}", path.display())]
     DocumentFile { path: PathBuf, source: std::io::Error },
@@ -395,10 +402,23 @@ impl WorkstationError {
             Self::NotReproducible { .. } => "rating.not_reproducible",
             Self::Document(_) => "document.failed",
             Self::DocumentFile { .. } => "document.write",
+            Self::AuditFile { .. } => "audit.file",
             Self::Recovery(_) => "key.recovery",
             Self::NoProposal { .. } => "quote.status",
             Self::Sync(e) => e.code(),
             Self::Internal { .. } => "internal",
         }
     }
+}
+
+/// Writes `bytes` to `dir/name` by writing beside it and renaming, so a
+/// failure never leaves half a file under the final name.
+pub(crate) fn write_beside(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WorkstationError> {
+    let io = |path: &Path, source: std::io::Error| WorkstationError::DocumentFile { path: path.to_owned(), source };
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let path = dir.join(name);
+    let partial = dir.join(format!("{name}.partial"));
+    std::fs::write(&partial, bytes).map_err(|e| io(&partial, e))?;
+    std::fs::rename(&partial, &path).map_err(|e| io(&path, e))?;
+    Ok(path)
 }

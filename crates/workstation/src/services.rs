@@ -184,13 +184,7 @@ impl Workstation {
     ) -> Result<std::path::PathBuf, WorkstationError> {
         let pdf = self.proposal_pdf(quote_id, now)?;
         let summary = self.store.quote_summary(quote_id)?;
-        let io = |path: &std::path::Path, source: std::io::Error| WorkstationError::DocumentFile { path: path.to_owned(), source };
-        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let path = dir.join(format!("{}-v{}-proposal.pdf", summary.quote_number, summary.version));
-        let partial = path.with_extension("pdf.partial");
-        std::fs::write(&partial, &pdf).map_err(|e| io(&partial, e))?;
-        std::fs::rename(&partial, &path).map_err(|e| io(&path, e))?;
-        Ok(path)
+        crate::write_beside(dir, &format!("{}-v{}-proposal.pdf", summary.quote_number, summary.version), &pdf)
     }
 }
 

@@ -140,6 +140,19 @@ pub struct PullReport {
     pub cursor: u64,
 }
 
+/// How far a sync has got, for a progress bar. Reported after each push
+/// batch and each pull page is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum SyncProgress {
+    /// Pushing the outbox: the server has answered for `sent` of the `total`
+    /// operations that waited when the push began.
+    Push { sent: usize, total: usize },
+    /// Pulling: `pages` applied so far, holding `changes` changes. How many
+    /// remain is not known until the server says there are no more.
+    Pull { pages: usize, changes: usize },
+}
+
 /// What a sync (push, then pull) did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SyncReport {
@@ -154,6 +167,10 @@ pub enum SyncError {
     /// The device has not enrolled with a server.
     #[error("this workstation is not enrolled with a sync server; enroll it first")]
     NotEnrolled,
+    /// The server console needs a signed-in session (administrators and
+    /// auditors work online and do not enroll devices).
+    #[error("sign in to the sync server as {role} first")]
+    NotSignedIn { role: &'static str },
     /// No answer from the server, after every attempt.
     #[error("cannot reach the sync server at {url} after {attempts} attempt(s): {message}; check the network and the server address, then try again")]
     Unreachable { url: String, attempts: u32, message: String },
@@ -198,6 +215,7 @@ impl SyncError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotEnrolled => "sync.not_enrolled",
+            Self::NotSignedIn { .. } => "sync.not_signed_in",
             Self::Unreachable { .. } => "sync.unreachable",
             Self::Unauthorized { .. } => "sync.unauthorized",
             Self::DeviceRevoked { .. } => "sync.device_revoked",
@@ -235,7 +253,7 @@ impl From<SyncError> for WorkstationError {
 /// Whether a request may be sent again after a failure that does not prove
 /// the server did nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Replay {
+pub(crate) enum Replay {
     /// Reads, and pushes (the server is idempotent per device and sequence).
     Safe,
     /// Enrollment makes a device each time: retried only when the server
@@ -245,7 +263,7 @@ enum Replay {
 
 /// One sync server, as this client talks to it.
 #[derive(Debug)]
-struct Server {
+pub(crate) struct Server {
     client: Client,
     /// The base URL, without a trailing slash.
     base: String,
@@ -254,7 +272,7 @@ struct Server {
 }
 
 impl Server {
-    fn new(base: &str, token: Option<Secret>, retry: &RetryPolicy) -> Result<Self, SyncError> {
+    pub(crate) fn new(base: &str, token: Option<Secret>, retry: &RetryPolicy) -> Result<Self, SyncError> {
         let client =
             Client::builder().timeout(retry.timeout).connect_timeout(retry.timeout.min(Duration::from_secs(10))).build().map_err(|e| {
                 SyncError::Unreachable { url: base.to_owned(), attempts: 0, message: format!("cannot build an HTTP client: {}", chain(&e)) }
@@ -262,11 +280,11 @@ impl Server {
         Ok(Self { client, base: base.to_owned(), token, retry: retry.clone() })
     }
 
-    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
+    pub(crate) fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
         self.exchange(Method::GET, path, None, Replay::Safe)
     }
 
-    fn post<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize, replay: Replay) -> Result<T, SyncError> {
+    pub(crate) fn post<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize, replay: Replay) -> Result<T, SyncError> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| SyncError::Protocol { request: format!("POST {path}"), message: format!("cannot encode the request: {e}") })?;
         self.exchange(Method::POST, path, Some(bytes), replay)
@@ -285,9 +303,30 @@ impl Server {
         Ok(())
     }
 
+    pub(crate) fn patch<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> Result<T, SyncError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| SyncError::Protocol { request: format!("PATCH {path}"), message: format!("cannot encode the request: {e}") })?;
+        // A PATCH sets values: sending it twice leaves the same result.
+        self.exchange(Method::PATCH, path, Some(bytes), Replay::Safe)
+    }
+
+    /// A `GET` whose successful answer is text, not JSON (an audit export).
+    pub(crate) fn get_text(&self, path: &str) -> Result<String, SyncError> {
+        self.exchange_text(Method::GET, path, None, Replay::Safe).map(|(_, text)| text)
+    }
+
     /// Sends one request, retrying as the policy and `replay` allow, and
     /// decodes a successful answer as `T`.
     fn exchange<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<Vec<u8>>, replay: Replay) -> Result<T, SyncError> {
+        let request = format!("{method} {}", path.split('?').next().unwrap_or(path));
+        let (status, text) = self.exchange_text(method, path, body, replay)?;
+        serde_json::from_str(&text)
+            .map_err(|e| SyncError::Protocol { request, message: format!("the {} answer does not decode: {e}", status.as_u16()) })
+    }
+
+    /// Sends one request, retrying as the policy and `replay` allow, and
+    /// returns a successful answer's status and body.
+    fn exchange_text(&self, method: Method, path: &str, body: Option<Vec<u8>>, replay: Replay) -> Result<(StatusCode, String), SyncError> {
         let url = format!("{}{path}", self.base);
         let request = format!("{method} {}", path.split('?').next().unwrap_or(path));
         let max_attempts = self.retry.max_attempts.max(1);
@@ -323,8 +362,7 @@ impl Server {
                 }
             };
             if status.is_success() {
-                return serde_json::from_str(&text)
-                    .map_err(|e| SyncError::Protocol { request, message: format!("the {} answer does not decode: {e}", status.as_u16()) });
+                return Ok((status, text));
             }
             let ErrorBody { code, message } = error_body(status, &text);
             match status {
@@ -400,7 +438,7 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// The server URL as stored: `http(s)://host[:port][/path]`, no trailing slash.
-fn normalize_server_url(text: &str) -> Result<String, WorkstationError> {
+pub(crate) fn normalize_server_url(text: &str) -> Result<String, WorkstationError> {
     let invalid = |message: String| WorkstationError::InvalidInput { field: "server_url".into(), message };
     let url = reqwest::Url::parse(text.trim()).map_err(|e| invalid(format!("`{}` is not a URL: {e}", text.trim())))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -577,7 +615,7 @@ impl Workstation {
     #[instrument(skip_all, err(Display))]
     pub fn push(&mut self, now: OffsetDateTime) -> Result<PushReport, WorkstationError> {
         let server = self.connect()?;
-        self.push_to(&server, now)
+        self.push_to(&server, now, &mut |_| {})
     }
 
     /// Applies the server's changes from the stored cursor on, page by page,
@@ -586,15 +624,24 @@ impl Workstation {
     #[instrument(skip_all, err(Display))]
     pub fn pull(&mut self, now: OffsetDateTime) -> Result<PullReport, WorkstationError> {
         let server = self.connect()?;
-        self.pull_from(&server, now)
+        self.pull_from(&server, now, &mut |_| {})
     }
 
     /// Pushes, then pulls.
-    #[instrument(skip_all, err(Display))]
     pub fn sync(&mut self, now: OffsetDateTime) -> Result<SyncReport, WorkstationError> {
+        self.sync_with_progress(now, &mut |_| {})
+    }
+
+    /// Pushes, then pulls, telling `progress` after each batch and page.
+    #[instrument(skip_all, err(Display))]
+    pub fn sync_with_progress(
+        &mut self,
+        now: OffsetDateTime,
+        progress: &mut dyn FnMut(SyncProgress),
+    ) -> Result<SyncReport, WorkstationError> {
         let server = self.connect()?;
-        let push = self.push_to(&server, now)?;
-        let pull = self.pull_from(&server, now)?;
+        let push = self.push_to(&server, now, progress)?;
+        let pull = self.pull_from(&server, now, progress)?;
         Ok(SyncReport { push, pull })
     }
 
@@ -657,16 +704,18 @@ impl Workstation {
     }
 
     /// The enrolled server, checked to be the instance the device enrolled with.
-    fn connect(&self) -> Result<Server, WorkstationError> {
+    pub(crate) fn connect(&self) -> Result<Server, WorkstationError> {
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
         let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), &self.retry)?;
         server.check_instance(&enrollment.server_instance_id)?;
         Ok(server)
     }
 
-    fn push_to(&mut self, server: &Server, now: OffsetDateTime) -> Result<PushReport, WorkstationError> {
+    fn push_to(&mut self, server: &Server, now: OffsetDateTime, progress: &mut dyn FnMut(SyncProgress)) -> Result<PushReport, WorkstationError> {
         let started = Instant::now();
         let mut report = PushReport::default();
+        let total = usize::try_from(self.store.outbox_status()?.0).unwrap_or(usize::MAX);
+        progress(SyncProgress::Push { sent: 0, total });
         loop {
             let batch = self.store.unsent_outbox(PUSH_BATCH)?;
             let (Some(first), Some(last)) = (batch.first(), batch.last()) else { break };
@@ -682,6 +731,7 @@ impl Workstation {
             report.rejected += applied.rejected;
             report.conflict += applied.conflict;
             report.policies_issued.extend(applied.policies_issued.iter().cloned());
+            progress(SyncProgress::Push { sent: report.delivered.min(total), total });
             tracing::info!(
                 first,
                 last,
@@ -704,8 +754,9 @@ impl Workstation {
         Ok(report)
     }
 
-    fn pull_from(&mut self, server: &Server, now: OffsetDateTime) -> Result<PullReport, WorkstationError> {
+    fn pull_from(&mut self, server: &Server, now: OffsetDateTime, progress: &mut dyn FnMut(SyncProgress)) -> Result<PullReport, WorkstationError> {
         let mut report = PullReport::default();
+        progress(SyncProgress::Pull { pages: 0, changes: 0 });
         loop {
             let cursor = self.store.pull_cursor()?;
             let page: PullResponse = server.get(&format!("/v1/sync/pull?cursor={cursor}&limit={PULL_LIMIT}"))?;
@@ -718,6 +769,7 @@ impl Workstation {
             report.not_applied += applied.not_applied;
             report.packs_installed.extend(applied.installed.iter().map(|p| p.id().to_owned()));
             report.cursor = page.cursor;
+            progress(SyncProgress::Pull { pages: report.pages, changes: report.changes });
             tracing::info!(
                 cursor,
                 next = page.cursor,

@@ -294,6 +294,35 @@ impl Workstation {
         })
     }
 
+    /// Rates a quote again with the pack in force now, as its next version
+    /// with the same input: what an agent does when the server refused a
+    /// bind because its premium disagreed (`bind.premium_mismatch`), or a
+    /// quote expired. The quote may then be bound again. Nothing changes
+    /// if the input no longer rates.
+    pub fn rerate_quote(&mut self, quote_id: i64, now: OffsetDateTime) -> Result<RatedQuote, WorkstationError> {
+        let summary = self.store.quote_summary(quote_id)?;
+        let input = self.store.quote_input(quote_id, summary.version)?;
+        self.save_quote(None, Some(quote_id), input, now)
+    }
+
+    /// What sync reported about a quote (a refused bind, a conflict),
+    /// newest first, dismissed or not.
+    pub fn quote_sync_issues(&self, quote_id: i64) -> Result<Vec<crate::SyncIssue>, WorkstationError> {
+        Ok(self.store.quote_sync_issues(quote_id)?)
+    }
+
+    /// How the workstation was set up on its first launch: `None` until the
+    /// agent chooses to work offline or enrolls.
+    pub fn setup_mode(&self) -> Result<Option<String>, WorkstationError> {
+        Ok(self.store.setup_mode()?)
+    }
+
+    /// The first-launch choice to work offline at once. The device may
+    /// still enroll later from the Sync screen.
+    pub fn work_offline(&mut self, now: OffsetDateTime) -> Result<(), WorkstationError> {
+        Ok(self.store.record_setup("offline", now)?)
+    }
+
     /// Saves the wizard's form as draft `id`, or as a new draft.
     pub fn save_draft(&mut self, id: Option<i64>, draft: &QuoteDraft, now: OffsetDateTime) -> Result<DraftSummary, WorkstationError> {
         Ok(self.store.save_draft(id, draft, now)?)

@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_quoting.sql", include_str!("../../../../migrations/workstation/0004_quoting.sql")),
     ("0005_sync.sql", include_str!("../../../../migrations/workstation/0005_sync.sql")),
     ("0006_quote_draft.sql", include_str!("../../../../migrations/workstation/0006_quote_draft.sql")),
+    ("0007_setup.sql", include_str!("../../../../migrations/workstation/0007_setup.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on

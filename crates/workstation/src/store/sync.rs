@@ -73,6 +73,8 @@ pub struct SyncIssue {
     /// For a conflict: the version the server holds.
     pub current_version: Option<u32>,
     pub received_at: String,
+    /// The quote on this device the issue is about, when its subject is one.
+    pub quote_id: Option<i64>,
 }
 
 /// What one push answer did to the store.
@@ -250,8 +252,36 @@ impl Store {
                     "quote_numbers": { "year": year, "first": first, "last": last }, "next_serial": next }),
         )
         .map_err(err)?;
+        sp.execute(
+            "INSERT OR REPLACE INTO workstation_setup (singleton, mode, chosen_at) VALUES (1, 'enrolled', ?1)",
+            [&at],
+        )
+        .map_err(err)?;
         sp.commit().map_err(err)?;
         Ok(next)
+    }
+
+    /// How the workstation was set up on its first launch (`offline` or
+    /// `enrolled`), or `None` before the choice.
+    pub fn setup_mode(&self) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT mode FROM workstation_setup WHERE singleton = 1", [], |r| r.get(0))
+            .optional()
+            .map_err(sql_err(&self.path))
+    }
+
+    /// Records the first-launch choice. Enrolling replaces `offline`;
+    /// choosing `offline` never replaces `enrolled`.
+    pub(crate) fn record_setup(&mut self, mode: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO workstation_setup (singleton, mode, chosen_at) VALUES (1, ?1, ?2)
+                 ON CONFLICT (singleton) DO UPDATE SET mode = excluded.mode, chosen_at = excluded.chosen_at
+                 WHERE workstation_setup.mode <> 'enrolled'",
+                params![mode, instant_text(now)],
+            )
+            .map(drop)
+            .map_err(sql_err(&self.path))
     }
 
     /// The next serial and the last one of `year`'s quote-number block, if the year has one.
@@ -404,15 +434,28 @@ impl Store {
 
     /// Issues the user has not dismissed, newest first.
     pub fn sync_issues(&self) -> Result<Vec<SyncIssue>, StoreError> {
+        self.issues_where("i.dismissed_at IS NULL", None)
+    }
+
+    /// Every sync issue about a quote, dismissed or not, newest first: what
+    /// the quote screen shows beside its status.
+    pub fn quote_sync_issues(&self, quote_id: i64) -> Result<Vec<SyncIssue>, StoreError> {
+        self.issues_where("q.id = ?1", Some(quote_id))
+    }
+
+    fn issues_where(&self, condition: &str, quote_id: Option<i64>) -> Result<Vec<SyncIssue>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT id, source, seq, op_id, change_index, kind, subject, outcome, code, reason, current_version, received_at
-                 FROM sync_issue WHERE dismissed_at IS NULL ORDER BY id DESC",
-            )
+            .prepare_cached(&format!(
+                "SELECT i.id, i.source, i.seq, i.op_id, i.change_index, i.kind, i.subject, i.outcome, i.code, i.reason,
+                        i.current_version, i.received_at, q.id
+                 FROM sync_issue i LEFT JOIN quote q ON q.quote_number = i.subject
+                 WHERE {condition} ORDER BY i.id DESC"
+            ))
             .map_err(|e| self.err(e))?;
+        let params: Vec<i64> = quote_id.into_iter().collect();
         let rows = stmt
-            .query_map([], |r| {
+            .query_map(rusqlite::params_from_iter(params), |r| {
                 Ok(SyncIssue {
                     id: r.get(0)?,
                     source: r.get(1)?,
@@ -426,6 +469,7 @@ impl Store {
                     reason: r.get(9)?,
                     current_version: r.get(10)?,
                     received_at: r.get(11)?,
+                    quote_id: r.get(12)?,
                 })
             })
             .map_err(|e| self.err(e))?;

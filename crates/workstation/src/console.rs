@@ -1,0 +1,359 @@
+/*!
+The server consoles: the administrator's users and devices, and the
+auditor's exports of the audit log, verified offline.
+
+Administrators and auditors work online and never enroll a device (the
+server refuses them), so these calls use a *session*: [`Workstation::sign_in`]
+logs in with a username and password and keeps the session token in memory
+only. It is never written to the store, a log or an error, and it is gone
+when the app closes or [`Workstation::sign_out`] is called. The server checks
+the role on every request; the UI only hides what the role cannot use.
+
+An audit export is saved into a folder the caller names (the desktop's
+documents folder) by writing beside its final name and renaming, and is
+verified from there with nothing but the log's verifier key:
+[`verify_audit_export`] runs offline, with the same code as the `uw audit
+verify` command.
+
+**Architecture invariant:** the password and the session token never reach
+a log or an error message.
+*/
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use uw_protocol::{AuditKeys, DeviceRecord, LoginRequest, LoginResponse, NewUser, Role, Secret, UserChange, UserInfo, UserRecord};
+
+use crate::sync::{normalize_server_url, Replay, Server, SyncError};
+use crate::{Workstation, WorkstationError};
+
+/// The most bytes of an audit export the desktop reads back to verify.
+pub const MAX_EXPORT_BYTES: u64 = 256 * 1024 * 1024;
+/// Saved exports are named `audit-export-<start>-<end>-<checkpoint size>.txt`.
+const EXPORT_PREFIX: &str = "audit-export-";
+const EXPORT_SUFFIX: &str = ".txt";
+
+/// A signed-in session with a sync server, held in memory only.
+#[derive(Debug)]
+pub(crate) struct Session {
+    server_url: String,
+    token: Secret,
+    user: UserInfo,
+    expires_at: String,
+}
+
+/// The signed-in session, as the UI shows it (no token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionInfo {
+    pub server_url: String,
+    pub user: UserInfo,
+    pub expires_at: String,
+}
+
+/// An audit export saved on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedExport {
+    pub file_name: String,
+    pub path: PathBuf,
+    /// The entries it holds: `start..end`.
+    pub start: u64,
+    pub end: u64,
+    /// The size of the signed checkpoint it is tied to.
+    pub checkpoint_size: u64,
+    /// The previous audit's checkpoint size it carries a consistency proof from.
+    pub consistency_from: Option<u64>,
+}
+
+/// A saved export found in the folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportFile {
+    pub file_name: String,
+    pub bytes: u64,
+}
+
+/// What verifying an export found. A failed verification is a verdict, not
+/// an error: it names the first bad entry (or line) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum AuditVerdict {
+    Verified {
+        origin: String,
+        start: u64,
+        end: u64,
+        checkpoint_size: u64,
+        /// The checkpoint's root hash, hex.
+        root: String,
+        signers: Vec<String>,
+        /// The previous checkpoint it was proved consistent with.
+        consistent_with: Option<u64>,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+impl Workstation {
+    /// Signs in to the sync server at `server_url` (or, when it is empty,
+    /// the server this device enrolled with) and keeps the session in
+    /// memory, replacing any earlier one. Any role may sign in; each
+    /// console call is checked by the server.
+    pub fn sign_in(&mut self, server_url: &str, username: &str, password: &Secret) -> Result<SessionInfo, WorkstationError> {
+        let server_url = if server_url.trim().is_empty() {
+            self.store.sync_enrollment()?.map(|e| e.server_url).ok_or_else(|| WorkstationError::InvalidInput {
+                field: "server_url".into(),
+                message: "give the sync server's address (this device is not enrolled with one)".into(),
+            })?
+        } else {
+            normalize_server_url(server_url)?
+        };
+        if username.trim().is_empty() {
+            return Err(WorkstationError::InvalidInput { field: "username".into(), message: "must not be empty".into() });
+        }
+        let server = Server::new(&server_url, None, &self.retry)?;
+        let request = LoginRequest { username: username.trim().to_owned(), password: password.clone() };
+        // Failed logins count towards the server's lockout: not replayed blindly.
+        let response: LoginResponse = server.post("/v1/sessions", &request, Replay::OnlyIfUnprocessed)?;
+        if response.token.expose().is_empty() {
+            return Err(SyncError::Protocol { request: "POST /v1/sessions".into(), message: "no token".into() }.into());
+        }
+        tracing::info!(role = response.user.role.name(), "signed in to the server console");
+        let session = Session { server_url, token: response.token, user: response.user, expires_at: response.expires_at };
+        let info = session_info(&session);
+        self.session = Some(session);
+        Ok(info)
+    }
+
+    /// The signed-in session, if any.
+    pub fn session(&self) -> Option<SessionInfo> {
+        self.session.as_ref().map(session_info)
+    }
+
+    /// Forgets the session token. Returns whether there was a session.
+    pub fn sign_out(&mut self) -> bool {
+        self.session.take().is_some()
+    }
+
+    /// Every user of the organisation (administrators only).
+    pub fn admin_users(&mut self) -> Result<Vec<UserRecord>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/users"))
+    }
+
+    /// Adds a user (administrators only).
+    pub fn admin_add_user(&mut self, username: &str, password: &Secret, role: Role) -> Result<UserRecord, WorkstationError> {
+        let user = NewUser { username: username.trim().to_owned(), password: password.clone(), role };
+        if user.username.is_empty() {
+            return Err(WorkstationError::InvalidInput { field: "username".into(), message: "must not be empty".into() });
+        }
+        // A second add of the same user would be refused as a duplicate.
+        self.online(Role::Admin, |s| s.post("/v1/admin/users", &user, Replay::OnlyIfUnprocessed))
+    }
+
+    /// Changes a user's role, disables or enables them, or sets a new
+    /// password (administrators only).
+    pub fn admin_change_user(&mut self, username: &str, change: &UserChange) -> Result<UserRecord, WorkstationError> {
+        let username = path_segment("username", username)?;
+        if change.role.is_none() && change.disabled.is_none() && change.password.is_none() {
+            return Err(WorkstationError::InvalidInput { field: "change".into(), message: "nothing to change".into() });
+        }
+        self.online(Role::Admin, |s| s.patch(&format!("/v1/admin/users/{username}"), change))
+    }
+
+    /// Every enrolled device (administrators only).
+    pub fn admin_devices(&mut self) -> Result<Vec<DeviceRecord>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/devices"))
+    }
+
+    /// Revokes a device: its token stops working at once and it can no
+    /// longer sync (administrators only).
+    pub fn admin_revoke_device(&mut self, device_id: &str) -> Result<DeviceRecord, WorkstationError> {
+        let device_id = path_segment("device_id", device_id)?;
+        self.online(Role::Admin, |s| s.post(&format!("/v1/admin/devices/{device_id}/revoke"), &serde_json::json!({}), Replay::OnlyIfUnprocessed))
+    }
+
+    /// The log's origin and the verifier keys the server publishes
+    /// (auditors only). An auditor who wants to trust no one should compare
+    /// them with the key received out of band.
+    pub fn audit_keys(&mut self) -> Result<AuditKeys, WorkstationError> {
+        self.online(Role::Auditor, |s| s.get("/v1/audit/keys"))
+    }
+
+    /// Asks the server for entries `start..end` (to the log's end when
+    /// `end` is `None`) against a fresh signed checkpoint, with a
+    /// consistency proof from the checkpoint of the saved export
+    /// `previous_file`, and saves the export in `dir` (auditors only).
+    /// Nothing is written unless the whole export arrived.
+    pub fn save_audit_export(
+        &mut self,
+        start: u64,
+        end: Option<u64>,
+        previous_file: Option<&str>,
+        dir: &Path,
+    ) -> Result<SavedExport, WorkstationError> {
+        if end.is_some_and(|end| end <= start) {
+            return Err(WorkstationError::InvalidInput { field: "end".into(), message: format!("must be above start {start}") });
+        }
+        let previous = match previous_file {
+            Some(name) => {
+                let text = read_export(dir, name)?;
+                let (_, checkpoint) = uw_ledger::export::checkpoint_of(&text).map_err(|e| WorkstationError::InvalidInput {
+                    field: "previous".into(),
+                    message: format!("{name}: {e}"),
+                })?;
+                Some(checkpoint.size)
+            }
+            None => None,
+        };
+        let mut query = format!("/v1/audit/export?start={start}");
+        if let Some(end) = end {
+            query.push_str(&format!("&end={end}"));
+        }
+        if let Some(size) = previous {
+            query.push_str(&format!("&previous={size}"));
+        }
+        let text = self.online(Role::Auditor, |s| s.get_text(&query))?;
+        // What the server sent is checked for form before it is saved; its
+        // proofs are checked by `verify_audit_export`, against a key the
+        // auditor chooses.
+        let (_, checkpoint) = uw_ledger::export::checkpoint_of(&text).map_err(|e| SyncError::Protocol {
+            request: "GET /v1/audit/export".into(),
+            message: format!("the export does not parse: {e}"),
+        })?;
+        let (start, end) = export_range(&text).ok_or_else(|| SyncError::Protocol {
+            request: "GET /v1/audit/export".into(),
+            message: "the export has no range line".into(),
+        })?;
+        let file_name = format!("{EXPORT_PREFIX}{start}-{end}-{}{EXPORT_SUFFIX}", checkpoint.size);
+        let path = crate::write_beside(dir, &file_name, text.as_bytes())?;
+        tracing::info!(start, end, checkpoint_size = checkpoint.size, "audit export saved");
+        Ok(SavedExport { file_name, path, start, end, checkpoint_size: checkpoint.size, consistency_from: previous })
+    }
+
+    fn online<T>(&mut self, role: Role, f: impl FnOnce(&Server) -> Result<T, SyncError>) -> Result<T, WorkstationError> {
+        let not_signed_in = || SyncError::NotSignedIn { role: role_name(role) };
+        let session = self.session.as_ref().ok_or_else(not_signed_in)?;
+        let server = Server::new(&session.server_url, Some(session.token.clone()), &self.retry)?;
+        match f(&server) {
+            // An expired or revoked session is forgotten, so the UI asks again.
+            Err(SyncError::Unauthorized { code, message }) => {
+                self.session = None;
+                Err(SyncError::Unauthorized { code, message }.into())
+            }
+            other => Ok(other?),
+        }
+    }
+}
+
+fn session_info(s: &Session) -> SessionInfo {
+    SessionInfo { server_url: s.server_url.clone(), user: s.user.clone(), expires_at: s.expires_at.clone() }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "an administrator",
+        Role::Auditor => "an auditor",
+        Role::Underwriter => "an underwriter",
+        Role::Agent => "an agent",
+    }
+}
+
+/// A value that goes into a request path: letters, digits, `.`, `_`, `-`.
+fn path_segment<'a>(field: &str, value: &'a str) -> Result<&'a str, WorkstationError> {
+    let value = value.trim();
+    if value.is_empty() || value.len() > 128 || !value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')) {
+        return Err(WorkstationError::InvalidInput {
+            field: field.into(),
+            message: format!("`{value}` is not a {field}: letters, digits, `.`, `_` and `-` only"),
+        });
+    }
+    Ok(value)
+}
+
+/// The `range <start> <end>` line of an export.
+fn export_range(text: &str) -> Option<(u64, u64)> {
+    let line = text.lines().find_map(|l| l.strip_prefix("range "))?;
+    let (a, b) = line.split_once(' ')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+/// A saved export's name: only the names [`Workstation::save_audit_export`]
+/// gives, so the UI cannot name a file outside `dir`.
+fn export_name(name: &str) -> Result<&str, WorkstationError> {
+    let inner = name.strip_prefix(EXPORT_PREFIX).and_then(|n| n.strip_suffix(EXPORT_SUFFIX));
+    match inner {
+        Some(inner) if !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit() || b == b'-') => Ok(name),
+        _ => Err(WorkstationError::InvalidInput {
+            field: "file".into(),
+            message: format!("`{name}` is not a saved audit export ({EXPORT_PREFIX}<start>-<end>-<size>{EXPORT_SUFFIX})"),
+        }),
+    }
+}
+
+fn read_export(dir: &Path, name: &str) -> Result<String, WorkstationError> {
+    let path = dir.join(export_name(name)?);
+    let io = |source: std::io::Error| WorkstationError::AuditFile { path: path.clone(), source };
+    let len = std::fs::metadata(&path).map_err(io)?.len();
+    if len > MAX_EXPORT_BYTES {
+        return Err(WorkstationError::InvalidInput {
+            field: "file".into(),
+            message: format!("{name} is {len} bytes; exports above {MAX_EXPORT_BYTES} bytes are verified with `uw audit verify`"),
+        });
+    }
+    std::fs::read_to_string(&path).map_err(io)
+}
+
+/// The saved audit exports in `dir`, newest checkpoint first.
+pub fn audit_exports(dir: &Path) -> Result<Vec<ExportFile>, WorkstationError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(WorkstationError::AuditFile { path: dir.to_owned(), source }),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| WorkstationError::AuditFile { path: dir.to_owned(), source })?;
+        let Ok(name) = entry.file_name().into_string() else { continue };
+        if export_name(&name).is_err() {
+            continue;
+        }
+        let bytes = entry.metadata().map_err(|source| WorkstationError::AuditFile { path: entry.path(), source })?.len();
+        files.push(ExportFile { file_name: name, bytes });
+    }
+    // audit-export-<start>-<end>-<size>.txt: by size, then end, then start, newest first.
+    let key = |f: &ExportFile| -> Vec<u64> {
+        let inner = &f.file_name[EXPORT_PREFIX.len()..f.file_name.len() - EXPORT_SUFFIX.len()];
+        inner.split('-').rev().map(|n| n.parse().unwrap_or(0)).collect()
+    };
+    files.sort_by_key(|f| std::cmp::Reverse(key(f)));
+    Ok(files)
+}
+
+/// Verifies the saved export `file_name` in `dir` offline, against the
+/// log's verifier key (`name+keyid+base64key`) and, when `previous_file`
+/// names an earlier export, proves the log only grew since its checkpoint.
+pub fn verify_audit_export(dir: &Path, file_name: &str, key: &str, previous_file: Option<&str>) -> Result<AuditVerdict, WorkstationError> {
+    export_name(file_name)?;
+    let verifier = uw_ledger::NoteVerifier::parse(key)
+        .map_err(|e| WorkstationError::InvalidInput { field: "key".into(), message: format!("not a verifier key (name+keyid+base64key): {e}") })?;
+    let text = read_export(dir, file_name)?;
+    let previous = match previous_file {
+        Some(name) => {
+            let text = read_export(dir, name)?;
+            let (note, _) = uw_ledger::export::checkpoint_of(&text)
+                .map_err(|e| WorkstationError::InvalidInput { field: "previous".into(), message: format!("{name}: {e}") })?;
+            Some(note)
+        }
+        None => None,
+    };
+    Ok(match uw_ledger::export::verify(&text, &[verifier], previous.as_deref()) {
+        Ok(ok) => AuditVerdict::Verified {
+            origin: ok.checkpoint.origin,
+            start: ok.start,
+            end: ok.end,
+            checkpoint_size: ok.checkpoint.size,
+            root: hex::encode(ok.checkpoint.root),
+            signers: ok.signers,
+            consistent_with: ok.consistent_with,
+        },
+        Err(e) => AuditVerdict::Failed { reason: format!("{file_name}: {e}") },
+    })
+}
