@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "./App";
@@ -33,13 +33,18 @@ const quote: QuoteView = {
 };
 
 /** Mocks the commands; `rate` answers `rate_quote`. Returns the calls made. */
-function commands(rate: (args: unknown) => unknown = () => quote, startup: () => unknown = () => null) {
+function commands(rate: (args: unknown) => unknown = () => quote, startup: () => unknown = () => null, setup: { mode: string | null } = { mode: "offline" }) {
   const calls: [string, unknown][] = [];
   mockIPC((cmd, args) => {
     calls.push([cmd, args]);
     switch (cmd) {
       case "startup_status":
         return startup();
+      case "setup_status":
+        return setup;
+      case "work_offline":
+        setup.mode = "offline";
+        return setup;
       case "rate_quote":
         return rate(args);
       case "enrollment_status":
@@ -107,4 +112,29 @@ it("says why the local store did not open", async () => {
   const alert = await screen.findByRole("alert");
   expect(alert.textContent).toContain("The local store did not open.");
   expect(alert.textContent).toContain("The keychain is locked or unavailable");
+});
+
+describe("first launch", () => {
+  it("asks to work offline or enroll before anything else, and keeps the choice", async () => {
+    const calls = commands(undefined, undefined, { mode: null });
+    const user = userEvent.setup();
+    render(<App />);
+    expect(await screen.findByRole("heading", { name: "Welcome" })).toBeTruthy();
+    // Nothing else is offered until the choice is made.
+    expect(screen.queryByRole("navigation", { name: "Screens" })).toBeNull();
+    expect(screen.getByLabelText("Server URL")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Work offline" }));
+    expect(await screen.findByRole("navigation", { name: "Screens" })).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "Welcome" })).toBeNull();
+    await waitFor(() => expect(document.getElementById("offline-banner")?.dataset.state).toBe("offline"));
+    expect(calls.filter(([cmd]) => cmd === "work_offline")).toHaveLength(1);
+  });
+
+  it("goes straight to the dashboard once the choice was made", async () => {
+    const calls = commands();
+    render(<App />);
+    expect(await screen.findByRole("navigation", { name: "Screens" })).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "Welcome" })).toBeNull();
+    expect(calls.some(([cmd]) => cmd === "work_offline")).toBe(false);
+  });
 });

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, CommandError, EnrollmentStatus } from "./api";
 import type { Dashboard as DashboardData, Product } from "./bindings";
+import { AdminScreen, AuditScreen } from "./Console";
 import { Dashboard } from "./Dashboard";
 import { Desk } from "./Desk";
 import { explain } from "./explain";
+import { FirstLaunch } from "./FirstLaunch";
 import { QuickQuote } from "./QuickQuote";
 import { QuoteList, QuoteScreen } from "./Quotes";
 import { SyncScreen } from "./Sync";
@@ -16,7 +18,9 @@ type Screen =
   | { kind: "quote"; quoteId: number }
   | { kind: "quick" }
   | { kind: "desk" }
-  | { kind: "sync" };
+  | { kind: "sync" }
+  | { kind: "admin" }
+  | { kind: "audit" };
 
 /** Whether the workstation can reach a server, as far as it knows without trying. */
 function OfflineBanner({ enrollment, pending }: { enrollment: EnrollmentStatus | null; pending: number | null }) {
@@ -45,9 +49,19 @@ export function App() {
   const [pending, setPending] = useState<number | null>(null);
   const [wizardKey, setWizardKey] = useState(0);
 
+  // Whether the first-launch choice is still to be made ("unknown" until read).
+  const [firstLaunch, setFirstLaunch] = useState<"unknown" | boolean>("unknown");
+
   useEffect(() => {
     api.startupStatus().then(
-      () => setStartup("ok"),
+      () => {
+        setStartup("ok");
+        api.setupStatus().then(
+          (setup) => setFirstLaunch(setup.mode === null),
+          // The store opened; a failure to read the choice should not hide the app.
+          () => setFirstLaunch(false),
+        );
+      },
       (e: CommandError) => setStartup(e),
     );
   }, []);
@@ -68,6 +82,9 @@ export function App() {
     setScreen(next);
   };
 
+  // The screens show once the store opened and the first-launch choice is made.
+  const ready = startup === "ok" && firstLaunch === false;
+
   const tab = (kind: Screen["kind"], label: string, id: string) => (
     <button type="button" id={id} className="tab" aria-current={screen.kind === kind ? "page" : undefined} onClick={() => go({ kind } as Screen)}>
       {label}
@@ -78,7 +95,7 @@ export function App() {
     <main data-startup={startup === "pending" ? undefined : startup === "ok" ? "ok" : "failed"} data-screen={screen.kind}>
       <header>
         <h1>Underwriting Workstation</h1>
-        <nav aria-label="Screens">
+        <nav aria-label="Screens" hidden={firstLaunch === true}>
           {tab("dashboard", "Dashboard", "nav-dashboard")}
           <button type="button" id="nav-new-quote" className="tab" aria-current={screen.kind === "wizard" ? "page" : undefined} onClick={() => openWizard({ kind: "new", product: "personal-auto" })}>
             New quote
@@ -87,15 +104,25 @@ export function App() {
           {enrollment?.state === "enrolled" && enrollment.role === "underwriter" && tab("desk", "Referrals", "nav-desk")}
           {tab("quick", "Quick quote", "nav-quote")}
           {tab("sync", "Sync", "nav-sync")}
+          {tab("admin", "Admin", "nav-admin")}
+          {tab("audit", "Audit", "nav-audit")}
         </nav>
       </header>
-      <OfflineBanner enrollment={enrollment} pending={pending} />
+      {firstLaunch === false && <OfflineBanner enrollment={enrollment} pending={pending} />}
       {typeof startup === "object" && (
         <div role="alert" className="error" id="startup-error" data-code={startup.code}>
           <strong>The local store did not open.</strong> {explain(startup)}
         </div>
       )}
-      {startup === "ok" && screen.kind === "dashboard" && (
+      {startup === "ok" && firstLaunch === true && (
+        <FirstLaunch
+          onDone={() => {
+            setFirstLaunch(false);
+            go({ kind: "dashboard" });
+          }}
+        />
+      )}
+      {ready && screen.kind === "dashboard" && (
         <Dashboard
           refresh={refresh}
           onNewQuote={(product: Product) => openWizard({ kind: "new", product })}
@@ -104,7 +131,7 @@ export function App() {
           onLoaded={onDashboard}
         />
       )}
-      {startup === "ok" && screen.kind === "wizard" && (
+      {ready && screen.kind === "wizard" && (
         <Wizard
           key={screen.key}
           start={screen.start}
@@ -112,8 +139,8 @@ export function App() {
           onClose={() => go({ kind: "dashboard" })}
         />
       )}
-      {startup === "ok" && screen.kind === "quotes" && <QuoteList refresh={refresh} onOpen={(quoteId) => go({ kind: "quote", quoteId })} />}
-      {startup === "ok" && screen.kind === "quote" && (
+      {ready && screen.kind === "quotes" && <QuoteList refresh={refresh} onOpen={(quoteId) => go({ kind: "quote", quoteId })} />}
+      {ready && screen.kind === "quote" && (
         <QuoteScreen
           key={screen.quoteId}
           quoteId={screen.quoteId}
@@ -122,10 +149,13 @@ export function App() {
           onChanged={changed}
         />
       )}
-      {startup === "ok" && screen.kind === "desk" && <Desk />}
-      {/* The quick quote and sync screens stay mounted, so switching keeps their last answers. */}
-      <QuickQuote hidden={screen.kind !== "quick"} />
-      <SyncScreen hidden={screen.kind !== "sync"} />
+      {ready && screen.kind === "desk" && <Desk />}
+      {ready && screen.kind === "admin" && <AdminScreen />}
+      {ready && screen.kind === "audit" && <AuditScreen />}
+      {/* The quick quote and sync screens stay mounted, so switching keeps their
+          last answers; the sync screen starts again when the enrollment changes. */}
+      {ready && <QuickQuote hidden={screen.kind !== "quick"} />}
+      {ready && <SyncScreen key={enrollment?.state ?? "unknown"} hidden={screen.kind !== "sync"} onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })} />}
     </main>
   );
 }

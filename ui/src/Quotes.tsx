@@ -31,6 +31,8 @@ export function QuoteList({ onOpen, refresh }: { onOpen: (quoteId: number) => vo
   const [status, setStatus] = useState<QuoteStatus | "">("");
   const [effectiveFrom, setEffectiveFrom] = useState("");
   const [effectiveTo, setEffectiveTo] = useState("");
+  const [createdFrom, setCreatedFrom] = useState("");
+  const [createdTo, setCreatedTo] = useState("");
   const [rows, setRows] = useState<{ kind: "loading" } | { kind: "loaded"; quotes: QuoteSummary[]; more: boolean } | { kind: "failed"; error: CommandError }>({
     kind: "loading",
   });
@@ -42,8 +44,8 @@ export function QuoteList({ onOpen, refresh }: { onOpen: (quoteId: number) => vo
         const quotes = await api.listQuotes({
           text: text.trim() || null,
           status: status || null,
-          created_from: null,
-          created_to: null,
+          created_from: createdFrom.trim() || null,
+          created_to: createdTo.trim() || null,
           effective_from: effectiveFrom.trim() || null,
           effective_to: effectiveTo.trim() || null,
           after: after ? { updated_at: after.updated_at, id: after.id } : null,
@@ -54,7 +56,7 @@ export function QuoteList({ onOpen, refresh }: { onOpen: (quoteId: number) => vo
         setRows({ kind: "failed", error: e as CommandError });
       }
     },
-    [text, status, effectiveFrom, effectiveTo],
+    [text, status, effectiveFrom, effectiveTo, createdFrom, createdTo],
   );
 
   useEffect(() => {
@@ -95,6 +97,14 @@ export function QuoteList({ onOpen, refresh }: { onOpen: (quoteId: number) => vo
         <label>
           Effective to
           <input id="quote-effective-to" className="medium" placeholder="YYYY-MM-DD" value={effectiveTo} onChange={(e) => setEffectiveTo(e.target.value)} />
+        </label>
+        <label>
+          Started from
+          <input id="quote-created-from" className="medium" placeholder="YYYY-MM-DD" value={createdFrom} onChange={(e) => setCreatedFrom(e.target.value)} />
+        </label>
+        <label>
+          Started to
+          <input id="quote-created-to" className="medium" placeholder="YYYY-MM-DD" value={createdTo} onChange={(e) => setCreatedTo(e.target.value)} />
         </label>
         <button type="submit" id="quote-search-go">
           Search
@@ -192,17 +202,27 @@ export function QuoteScreen({
         {view.error.message}
       </div>
     );
-  const { detail, rating, draftId } = view.value;
+  const { detail, rating, draftId, syncIssues } = view.value;
   const s = detail.summary;
   const canProposal = ["rated", "referred", "approved", "bind_requested"].includes(s.status);
   const canBind = s.status === "rated" || s.status === "approved";
+  // A bind the server refused, or a quote past its date, is priced again as a new version.
+  const canRerate = (s.status === "bind_rejected" || s.status === "expired") && draftId === null;
 
-  async function run(kind: "proposal" | "bind") {
+  async function run(kind: "proposal" | "bind" | "rerate") {
     setAction({ kind: "busy" });
     try {
       if (kind === "proposal") {
         const doc = await api.saveProposal(quoteId);
         setAction({ kind: "done", message: "Proposal saved to", path: doc.path });
+      } else if (kind === "rerate") {
+        const saved = await api.rerateQuote(quoteId);
+        setAction({
+          kind: "done",
+          message: `Re-rated as version ${saved.summary.version} with ${saved.rating.packId.split("@")[0]}: ${formatUsd(saved.rating.premium)} (${STATUS_LABEL[saved.summary.status].toLowerCase()}).`,
+        });
+        onChanged();
+        load();
       } else {
         await api.requestBind(quoteId);
         setAction({ kind: "done", message: "Bind request queued; it goes to the server with the next sync." });
@@ -257,7 +277,34 @@ export function QuoteScreen({
         <button type="button" id="request-bind" disabled={!canBind || action.kind === "busy"} onClick={() => run("bind")}>
           Request bind
         </button>
+        {canRerate && (
+          <button type="button" id="rerate-quote" disabled={action.kind === "busy"} onClick={() => run("rerate")}>
+            Re-rate with the pack in force
+          </button>
+        )}
       </div>
+      {syncIssues.length > 0 && (
+        <div className={s.status === "bind_rejected" ? "error" : "notice"} role={s.status === "bind_rejected" ? "alert" : "note"} id="quote-sync-issues">
+          <strong>What the server said</strong>
+          <ul>
+            {syncIssues.map((issue) => (
+              <li key={issue.id} data-code={issue.code ?? undefined} data-outcome={issue.outcome}>
+                {issue.kind === "quote.bind_requested" ? "Bind request" : issue.kind} {issue.outcome.replace("_", " ")}
+                {issue.code && (
+                  <>
+                    {" "}
+                    (<code>{issue.code}</code>)
+                  </>
+                )}
+                : {issue.reason}{" "}
+                <span className="meta">
+                  {issue.receivedAt.replace("T", " ").slice(0, 16)} UTC{issue.currentVersion !== null && `; the server has version ${issue.currentVersion}`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {action.kind === "done" && (
         <p role="status" id="action-result">
           {action.message} {action.path && <code id="document-path">{action.path}</code>}

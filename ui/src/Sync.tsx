@@ -2,7 +2,7 @@
 // then push the outbox and pull the server's changes on demand, and read or
 // dismiss what sync could not do.
 import { FormEvent, useCallback, useEffect, useState } from "react";
-import { api, CommandError, EnrollmentStatus, EnrollmentView, SyncIssue, SyncResult } from "./api";
+import { api, CommandError, EnrollmentStatus, EnrollmentView, SyncIssue, SyncProgress, SyncResult } from "./api";
 
 // `seq` numbers each request, so a reader (a person or the end-to-end test)
 // can tell a fresh answer from the previous one.
@@ -34,7 +34,7 @@ function explain(error: CommandError): string {
   }
 }
 
-function ErrorAlert({ id, error, seq }: { id: string; error: CommandError; seq?: number }) {
+export function ErrorAlert({ id, error, seq }: { id: string; error: CommandError; seq?: number }) {
   return (
     <div role="alert" className="error" id={id} data-code={error.code} data-server-code={error.serverCode} data-seq={seq}>
       {explain(error)}
@@ -42,7 +42,7 @@ function ErrorAlert({ id, error, seq }: { id: string; error: CommandError; seq?:
   );
 }
 
-function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) => void }) {
+export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) => void }) {
   const [serverUrl, setServerUrl] = useState("");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -68,7 +68,6 @@ function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) => void
   const busy = attempt.kind === "busy";
   return (
     <>
-      <p>This workstation is not enrolled with a sync server. Enroll it to send your quotes and receive rate packs and decisions.</p>
       <form onSubmit={submit} aria-label="Enroll with a sync server" id="enroll-form" data-seq={attempt.seq}>
         <label>
           Server URL
@@ -151,7 +150,46 @@ function SyncResultView({ result, seq, at }: { result: SyncResult; seq: number; 
   );
 }
 
-function SyncIssues({ issues, onDismiss }: { issues: Loaded<SyncIssue[]>; onDismiss: (id: number) => void }) {
+/** Push has a known total; pull does not until the server says it is done, so its bar is indeterminate. */
+function SyncProgressBar({ progress }: { progress: SyncProgress | null }) {
+  if (!progress || progress.phase === "push") {
+    const sent = progress?.sent ?? 0;
+    const total = progress?.total ?? 0;
+    return (
+      <div id="sync-progress" data-phase="push" className="progress">
+        <label htmlFor="sync-progress-bar">{total === 0 ? "Sending: nothing waits in the outbox" : `Sending: ${sent} of ${total} changes`}</label>
+        <progress id="sync-progress-bar" max={Math.max(total, 1)} value={total === 0 ? 0 : sent} />
+      </div>
+    );
+  }
+  return (
+    <div id="sync-progress" data-phase="pull" className="progress">
+      <label htmlFor="sync-progress-bar">
+        Receiving: {progress.changes} {progress.changes === 1 ? "change" : "changes"} in {progress.pages} {progress.pages === 1 ? "page" : "pages"}
+      </label>
+      <progress id="sync-progress-bar" />
+    </div>
+  );
+}
+
+/** What the agent can do about an issue, besides dismissing it. */
+function issueAdvice(issue: SyncIssue): string {
+  if (issue.code === "bind.premium_mismatch") return "Open the quote and re-rate it with the pack in force, then request the bind again.";
+  if (issue.outcome === "conflict") return "The server holds a newer version: open the quote to review it before editing again.";
+  if (issue.code?.startsWith("bind.")) return "Open the quote to see why, correct it as a new version, and request the bind again.";
+  if (issue.source === "pull") return "Nothing to do here; an administrator may need to look at the server.";
+  return "";
+}
+
+function SyncIssues({
+  issues,
+  onDismiss,
+  onOpenQuote,
+}: {
+  issues: Loaded<SyncIssue[]>;
+  onDismiss: (id: number) => void;
+  onOpenQuote: (quoteId: number) => void;
+}) {
   if (issues.kind === "loading") return <p id="sync-issues" data-state="loading">Loading sync issues...</p>;
   if (issues.kind === "failed") return <ErrorAlert id="sync-issues-error" error={issues.error} />;
   if (issues.value.length === 0) {
@@ -184,8 +222,16 @@ function SyncIssues({ issues, onDismiss }: { issues: Loaded<SyncIssue[]>; onDism
               {issue.currentVersion !== null && ` (server has version ${issue.currentVersion})`}
             </td>
             <td>{issue.code ?? ""}</td>
-            <td>{issue.reason}</td>
             <td>
+              {issue.reason}
+              {issueAdvice(issue) && <div className="meta">{issueAdvice(issue)}</div>}
+            </td>
+            <td className="row-actions">
+              {issue.quoteId !== null && (
+                <button type="button" onClick={() => onOpenQuote(issue.quoteId as number)} aria-label={`Open quote ${issue.subject ?? ""}`.trim()}>
+                  Open quote
+                </button>
+              )}
               <button type="button" className="secondary" onClick={() => onDismiss(issue.id)} aria-label={`Dismiss ${issue.kind} issue ${issue.subject ?? ""}`.trim()}>
                 Dismiss
               </button>
@@ -197,8 +243,9 @@ function SyncIssues({ issues, onDismiss }: { issues: Loaded<SyncIssue[]>; onDism
   );
 }
 
-function Enrolled({ enrollment }: { enrollment: EnrollmentView }) {
+function Enrolled({ enrollment, onOpenQuote }: { enrollment: EnrollmentView; onOpenQuote: (quoteId: number) => void }) {
   const [sync, setSync] = useState<Attempt<{ result: SyncResult; at: Date }>>({ kind: "idle", seq: 0 });
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [issues, setIssues] = useState<Loaded<SyncIssue[]>>({ kind: "loading" });
 
   const loadIssues = useCallback(async () => {
@@ -216,8 +263,9 @@ function Enrolled({ enrollment }: { enrollment: EnrollmentView }) {
   async function syncNow() {
     const seq = sync.seq + 1;
     setSync({ kind: "busy", seq });
+    setProgress(null);
     try {
-      const result = await api.syncNow();
+      const result = await api.syncNow(setProgress);
       setSync({ kind: "done", seq, value: { result, at: new Date() } });
     } catch (e) {
       setSync({ kind: "failed", seq, error: e as CommandError });
@@ -273,15 +321,16 @@ function Enrolled({ enrollment }: { enrollment: EnrollmentView }) {
           {busy ? "Syncing..." : "Sync now"}
         </button>
       </p>
+      {busy && <SyncProgressBar progress={progress} />}
       {sync.kind === "done" && <SyncResultView result={sync.value.result} at={sync.value.at} seq={sync.seq} />}
       {sync.kind === "failed" && <ErrorAlert id="sync-error" error={sync.error} seq={sync.seq} />}
       <h3>Sync issues</h3>
-      <SyncIssues issues={issues} onDismiss={dismiss} />
+      <SyncIssues issues={issues} onDismiss={dismiss} onOpenQuote={onOpenQuote} />
     </>
   );
 }
 
-export function SyncScreen({ hidden }: { hidden: boolean }) {
+export function SyncScreen({ hidden, onOpenQuote }: { hidden: boolean; onOpenQuote: (quoteId: number) => void }) {
   const [status, setStatus] = useState<Loaded<EnrollmentStatus>>({ kind: "loading" });
 
   useEffect(() => {
@@ -298,9 +347,12 @@ export function SyncScreen({ hidden }: { hidden: boolean }) {
       {status.kind === "loading" && <p>Loading...</p>}
       {status.kind === "failed" && <ErrorAlert id="enrollment-error" error={status.error} />}
       {status.kind === "loaded" && status.value.state === "notEnrolled" && (
+        <p>This workstation is not enrolled with a sync server. Enroll it to send your quotes and receive rate packs and decisions.</p>
+      )}
+      {status.kind === "loaded" && status.value.state === "notEnrolled" && (
         <EnrollForm onEnrolled={(view) => setStatus({ kind: "loaded", value: { state: "enrolled", ...view } })} />
       )}
-      {status.kind === "loaded" && status.value.state === "enrolled" && <Enrolled enrollment={status.value} />}
+      {status.kind === "loaded" && status.value.state === "enrolled" && <Enrolled enrollment={status.value} onOpenQuote={onOpenQuote} />}
     </section>
   );
 }

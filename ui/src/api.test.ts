@@ -35,7 +35,7 @@ describe("commands", () => {
 
   it("reject with the command's {code, message}", async () => {
     mockIPC(() => Promise.reject({ code: "sync.offline", message: "the server did not answer" }));
-    await expect(api.syncNow()).rejects.toEqual({ code: "sync.offline", message: "the server did not answer" });
+    await expect(api.syncNow(() => {})).rejects.toEqual({ code: "sync.offline", message: "the server did not answer" });
   });
 
   it("turn any other failure into the same error shape", async () => {

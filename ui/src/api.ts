@@ -1,8 +1,17 @@
 // The typed boundary to the Tauri commands in src-tauri/src/main.rs.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 
 import type {
+  AuditKeysView,
+  AuditVerdictView,
   CommandError,
+  DeviceView,
+  ExportFileView,
+  SavedExportView,
+  SessionView,
+  SetupView,
+  SyncProgress,
+  UserView,
   CoverageView,
   Dashboard,
   DraftSummary,
@@ -31,7 +40,7 @@ import type {
 } from "./bindings";
 
 // The commands' input and output types are generated from the Rust types (./bindings.ts).
-export type { CommandError, CoverageView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
+export type { AuditVerdictView, CommandError, CoverageView, DeviceView, ExportFileView, SessionView, SyncProgress, UserView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
 
 export interface EnrollRequest {
   serverUrl: string;
@@ -62,7 +71,12 @@ export const api = {
   rateQuote: (zip: string, vehicleYear: number) => call<QuoteView>("rate_quote", { zip, vehicleYear }),
   enrollmentStatus: () => call<EnrollmentStatus>("enrollment_status"),
   enroll: (request: EnrollRequest) => call<EnrollmentView>("enroll", { ...request }),
-  syncNow: () => call<SyncResult>("sync_now"),
+  /** Pushes and pulls; `onProgress` hears after each batch and page. */
+  syncNow: (onProgress: (p: SyncProgress) => void) => {
+    const channel = new Channel<SyncProgress>();
+    channel.onmessage = onProgress;
+    return call<SyncResult>("sync_now", { onProgress: channel });
+  },
   syncIssues: () => call<SyncIssue[]>("sync_issues"),
   dismissSyncIssue: (id: number) => call<boolean>("dismiss_sync_issue", { id }),
   dashboard: () => call<Dashboard>("dashboard"),
@@ -84,7 +98,27 @@ export const api = {
   referrals: () => call<ReferralView[]>("referrals"),
   decideReferral: (quoteNumber: string, version: number, approve: boolean, reason: string) =>
     call<ReferralDecidedView>("decide_referral", { quoteNumber, version, approve, reason }),
+  rerateQuote: (quoteId: number) => call<SavedQuoteView>("rerate_quote", { quoteId }),
+  setupStatus: () => call<SetupView>("setup_status"),
+  workOffline: () => call<SetupView>("work_offline"),
+  signIn: (serverUrl: string, username: string, password: string) => call<SessionView>("sign_in", { serverUrl, username, password }),
+  sessionStatus: () => call<SessionView | null>("session_status"),
+  signOut: () => call<boolean>("sign_out"),
+  adminUsers: () => call<UserView[]>("admin_users"),
+  adminAddUser: (username: string, password: string, role: Role) => call<UserView>("admin_add_user", { username, password, role }),
+  adminChangeUser: (username: string, change: { role?: Role; disabled?: boolean; password?: string }) =>
+    call<UserView>("admin_change_user", { username, role: change.role ?? null, disabled: change.disabled ?? null, password: change.password ?? null }),
+  adminDevices: () => call<DeviceView[]>("admin_devices"),
+  adminRevokeDevice: (deviceId: string) => call<DeviceView>("admin_revoke_device", { deviceId }),
+  auditKeys: () => call<AuditKeysView>("audit_keys"),
+  saveAuditExport: (start: number, end: number | null, previous: string | null) =>
+    call<SavedExportView>("save_audit_export", { start, end, previous }),
+  auditExports: () => call<ExportFileView[]>("audit_exports"),
+  verifyAuditExport: (file: string, key: string, previous: string | null) =>
+    call<AuditVerdictView>("verify_audit_export", { file, key, previous }),
 };
+
+export type Role = UserView["role"];
 
 /** Formats a decimal string as US dollars without converting it to a float. */
 export function formatUsd(decimal: string): string {
