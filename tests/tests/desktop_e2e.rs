@@ -32,13 +32,21 @@ fn launch_app(data_dir: &std::path::Path, service: &str) -> (Driver, Session) {
     (driver, session)
 }
 
-/// Waits until React has mounted the form.
+/// What shows once the app has mounted: the screens, the first-launch
+/// choice, or why the store did not open.
+const MOUNTED: &str = "document.readyState === 'complete' && (document.querySelector('main[data-startup] #rate') !== null
+    || document.querySelector('main[data-startup] #work-offline') !== null
+    || document.querySelector('main[data-startup=\"failed\"]') !== null)";
+
+/// Waits until React has mounted the app. On a first launch it chooses to
+/// work offline (the agent may enroll later from the Sync screen), as the
+/// choice screen is tested on its own.
 fn wait_until_mounted(session: &Session) {
-    session.wait_for(
-        "the app to load",
-        "return document.readyState === 'complete' && document.querySelector('main[data-startup] #rate') !== null",
-        Duration::from_secs(60),
-    );
+    session.wait_for("the app to load", &format!("return {MOUNTED}"), Duration::from_secs(60));
+    if session.execute("return document.querySelector('#work-offline') !== null").as_bool() == Some(true) {
+        click(session, "#work-offline");
+        session.wait_for("the screens after the first-launch choice", "return document.querySelector('#rate') !== null", Duration::from_secs(30));
+    }
 }
 
 /// Types a quote into the form, submits it, and returns the premium shown, or
@@ -134,8 +142,7 @@ fn reload(session: &Session) {
     session.execute("window.uwBeforeReload = true; setTimeout(() => location.reload(), 0); return null");
     session.wait_for(
         "the reloaded app to mount",
-        "return window.uwBeforeReload === undefined && document.readyState === 'complete'
-           && document.querySelector('main[data-startup] #rate') !== null",
+        &format!("return window.uwBeforeReload === undefined && {MOUNTED}"),
         Duration::from_secs(60),
     );
 }

@@ -44,14 +44,21 @@ fn main() {
         let driver = Driver::start(&env);
         let started = Instant::now();
         let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
+        // Interactive: the dashboard loaded, or on the very first launch the
+        // choice to work offline or enroll.
         let page_ms = session.wait_for(
-            "the dashboard",
-            "const d = document.querySelector('main[data-startup=\"ok\"] #dashboard');
+            "the dashboard or the first-launch choice",
+            "if (document.querySelector('main[data-startup=\"ok\"] #work-offline')) return performance.now();
+             const d = document.querySelector('main[data-startup=\"ok\"] #dashboard');
              return d && d.querySelector('[aria-busy]') === null ? performance.now() : null;",
             Duration::from_secs(60),
         );
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         in_page.push(page_ms.as_f64().expect("milliseconds"));
+        if i == 0 {
+            session.click(&session.find("#work-offline"));
+            session.wait_for("the dashboard", "return document.querySelector('#dashboard') !== null", Duration::from_secs(30));
+        }
         if i + 1 == launches.max(1) {
             last = Some((driver, session));
         } else {

@@ -1,0 +1,144 @@
+//! The desktop's server consoles against the real `uw-sync-server` (SQLite):
+//! an administrator signs in from a workstation, manages users and revokes
+//! an agent's device, which can then no longer sync; an auditor exports the
+//! audit log, saves it, verifies it offline, sees a tampered copy fail on
+//! the changed entry, and proves with a second export that the log only
+//! grew. Sync reports its progress batch by batch.
+
+#[path = "../../crates/workstation/tests/common/mod.rs"]
+mod common;
+
+use common::good_driver;
+use uw_system_tests::system::{now, Laptop, Org};
+use uw_workstation::console::{audit_exports, verify_audit_export};
+use uw_workstation::{AuditVerdict, Role, Secret, SyncProgress, UserChange, WorkstationError};
+
+fn code(e: &WorkstationError) -> (&'static str, Option<String>) {
+    let server = match e {
+        WorkstationError::Sync(s) => s.server_code().map(str::to_owned),
+        _ => None,
+    };
+    (e.code(), server)
+}
+
+#[test]
+fn administrators_and_auditors_work_from_the_desktop_console() {
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let database = dirs.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8")]);
+    let server = org.start();
+
+    // An agent's laptop quotes, asks to bind and syncs, hearing the progress.
+    let mut agent = Laptop::open(&dirs.path().join("agent"));
+    agent.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+    let quote = agent.rated(good_driver());
+    agent.ws.request_bind(quote, now()).expect("bind requested");
+    let waiting = agent.unsent();
+    let mut heard = Vec::new();
+    let report = agent.ws.sync_with_progress(now(), &mut |p| heard.push(p)).expect("syncs");
+    assert_eq!(report.push.delivered, waiting);
+    assert_eq!(heard.first(), Some(&SyncProgress::Push { sent: 0, total: waiting }), "{heard:?}");
+    assert!(heard.contains(&SyncProgress::Push { sent: waiting, total: waiting }), "{heard:?}");
+    assert_eq!(
+        heard.last(),
+        Some(&SyncProgress::Pull { pages: report.pull.pages, changes: report.pull.changes }),
+        "the last report is the last page: {heard:?}"
+    );
+
+    // The administrator works online, from a workstation that never enrolled.
+    let mut console = Laptop::open(&dirs.path().join("admin"));
+    let refused = console.ws.admin_users().expect_err("no session yet");
+    assert_eq!(code(&refused).0, "sync.not_signed_in");
+    let wrong = console.ws.sign_in(&server.base_url, "admin", &Secret::new("not the password")).expect_err("wrong password");
+    assert_eq!(code(&wrong), ("sync.unauthorized", Some("auth.invalid_credentials".into())), "{wrong}");
+    assert!(console.ws.session().is_none(), "a failed sign-in leaves no session");
+    let session = console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin"))).expect("signs in");
+    assert_eq!((session.user.username.as_str(), session.user.role), ("admin", Role::Admin));
+
+    let users = console.ws.admin_users().expect("users");
+    assert!(users.iter().any(|u| u.username == "agent" && u.role == Role::Agent && !u.disabled), "{users:?}");
+    let added = console.ws.admin_add_user("agent3", &Secret::new("a long enough password 3"), Role::Agent).expect("adds");
+    assert_eq!((added.username.as_str(), added.role), ("agent3", Role::Agent));
+    let again = console.ws.admin_add_user("agent3", &Secret::new("a long enough password 3"), Role::Agent).expect_err("duplicate");
+    assert_eq!(code(&again).0, "sync.refused", "{again}");
+    let promoted = console.ws.admin_change_user("agent3", &UserChange { role: Some(Role::Underwriter), ..UserChange::default() }).expect("role");
+    assert_eq!(promoted.role, Role::Underwriter);
+    let disabled = console.ws.admin_change_user("agent3", &UserChange { disabled: Some(true), ..UserChange::default() }).expect("disable");
+    assert!(disabled.disabled);
+    let listed = console.ws.admin_users().expect("users");
+    assert!(listed.iter().any(|u| u.username == "agent3" && u.role == Role::Underwriter && u.disabled), "{listed:?}");
+    let cannot = agent.ws.sign_in("", "agent3", &Secret::new("a long enough password 3")).expect_err("disabled user");
+    assert_eq!(code(&cannot).0, "sync.unauthorized", "{cannot}");
+
+    // Revoking the agent's device stops its sync at once.
+    let devices = console.ws.admin_devices().expect("devices");
+    let laptop = devices.iter().find(|d| d.name == "agent-laptop").expect("the agent's laptop is listed");
+    assert!(laptop.revoked_at.is_none() && laptop.last_seq >= u64::try_from(waiting).expect("small"), "{laptop:?}");
+    let revoked = console.ws.admin_revoke_device(&laptop.device_id).expect("revokes");
+    assert!(revoked.revoked_at.is_some());
+    let twice = console.ws.admin_revoke_device(&laptop.device_id).expect_err("already revoked");
+    assert_eq!(code(&twice), ("sync.refused", Some("device.already_revoked".into())), "{twice}");
+    let stopped = agent.ws.sync(now()).expect_err("revoked");
+    assert_eq!(code(&stopped).0, "sync.device_revoked", "{stopped}");
+
+    // An agent's session is refused the administrator's calls by the server.
+    agent.ws.sign_in("", "agent", &Secret::new(org.demo.password("agent"))).expect("the agent signs in");
+    let forbidden = agent.ws.admin_devices().expect_err("not an administrator");
+    assert_eq!(code(&forbidden), ("sync.refused", Some("auth.forbidden".into())), "{forbidden}");
+    assert!(console.ws.sign_out());
+    assert_eq!(code(&console.ws.admin_users().expect_err("signed out")).0, "sync.not_signed_in");
+
+    // The auditor exports the whole log, saves it and verifies it offline.
+    let mut auditor = Laptop::open(&dirs.path().join("auditor"));
+    auditor.ws.sign_in(&server.base_url, "auditor", &Secret::new(org.demo.password("auditor"))).expect("signs in");
+    let keys = auditor.ws.audit_keys().expect("keys");
+    let key = keys.verifier_keys.first().expect("a verifier key").clone();
+    let folder = dirs.path().join("Audit exports");
+    let first = auditor.ws.save_audit_export(0, None, None, &folder).expect("exports");
+    assert_eq!((first.start, first.end), (0, first.checkpoint_size), "{first:?}");
+    assert!(first.checkpoint_size >= 5, "enrollments, quotes, the bind and the administration are logged: {first:?}");
+    match verify_audit_export(&folder, &first.file_name, &key, None).expect("verifies") {
+        AuditVerdict::Verified { start, end, checkpoint_size, origin, .. } => {
+            assert_eq!((start, end, checkpoint_size, origin.as_str()), (0, first.end, first.checkpoint_size, keys.origin.as_str()));
+        }
+        failed => panic!("an honest export fails: {failed:?}"),
+    }
+
+    // A copy with one byte of entry 1 changed fails, naming entry 1.
+    let text = std::fs::read_to_string(&first.path).expect("the saved export");
+    let header = text.find("\nentry 1 ").expect("entry 1") + 1;
+    let body = header + text[header..].find('\n').expect("the entry's bytes") + 1;
+    let mut bytes = text.into_bytes();
+    let at = body + 2;
+    bytes[at] = if bytes[at] == b'a' { b'b' } else { b'a' };
+    let tampered_name = format!("audit-export-0-{}-{}9.txt", first.end, first.checkpoint_size);
+    std::fs::write(folder.join(&tampered_name), &bytes).expect("write the tampered copy");
+    match verify_audit_export(&folder, &tampered_name, &key, None).expect("a verdict") {
+        AuditVerdict::Failed { reason } => assert!(reason.contains("entry 1: modified"), "{reason}"),
+        verified => panic!("a tampered export verifies: {verified:?}"),
+    }
+    std::fs::remove_file(folder.join(&tampered_name)).expect("remove the tampered copy");
+
+    // More happens; the next export proves the log only grew since the first.
+    console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin"))).expect("signs in again");
+    console.ws.admin_add_user("agent4", &Secret::new("a long enough password 4"), Role::Agent).expect("adds");
+    let second = auditor.ws.save_audit_export(first.end, None, Some(&first.file_name), &folder).expect("exports again");
+    assert_eq!((second.start, second.consistency_from), (first.end, Some(first.checkpoint_size)), "{second:?}");
+    assert!(second.checkpoint_size > first.checkpoint_size);
+    match verify_audit_export(&folder, &second.file_name, &key, Some(&first.file_name)).expect("verifies") {
+        AuditVerdict::Verified { consistent_with, .. } => assert_eq!(consistent_with, Some(first.checkpoint_size)),
+        failed => panic!("{failed:?}"),
+    }
+    let listed: Vec<String> = audit_exports(&folder).expect("listed").into_iter().map(|f| f.file_name).collect();
+    assert_eq!(listed, vec![second.file_name.clone(), first.file_name.clone()], "newest checkpoint first");
+
+    // A key that is not the log's does not verify it.
+    let stranger = uw_ledger::NoteSigner::new(&keys.origin, ed25519_dalek::SigningKey::from_bytes(&[3; 32])).expect("signer");
+    match verify_audit_export(&folder, &first.file_name, &stranger.verifier().to_string(), None).expect("a verdict") {
+        AuditVerdict::Failed { reason } => assert!(reason.contains("checkpoint"), "{reason}"),
+        verified => panic!("verified with a stranger's key: {verified:?}"),
+    }
+    // The agent is not an auditor.
+    let refused = agent.ws.save_audit_export(0, None, None, &folder).expect_err("not an auditor");
+    assert_eq!(code(&refused), ("sync.refused", Some("auth.forbidden".into())), "{refused}");
+}
