@@ -384,7 +384,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     assert!(issue["reason"].as_str().unwrap_or_default().contains("quotes made before enrollment must be re-created"), "{issue}");
 
     // Dismissed, the issue leaves the list.
-    click(&session, &format!("#sync-issues tr[data-issue-id=\"{}\"] button", issue["id"]));
+    click(&session, &format!("#sync-issues tr[data-issue-id=\"{}\"] button[data-action=\"dismiss\"]", issue["id"]));
     session.wait_for(
         "the dismissed issue to leave the list",
         "return document.querySelector('#sync-issues[data-state=\"loaded\"][data-count=\"0\"]') !== null",
@@ -807,7 +807,33 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     assert_eq!(issue["code"], "bind.premium_mismatch", "{issue}");
     assert!(issue["reason"].as_str().expect("reason").contains("1.00"), "the reason names the premium: {issue}");
     screenshot(&session, "bind-rejected");
-    assert_eq!(open_quote(&session, &clean), "bind_rejected");
+
+    // The agent acts on it: the issue opens its quote, which shows the
+    // server's reason; re-rated as a new version, the quote binds.
+    click(&session, &format!("#sync-issues tr[data-issue-id=\"{}\"] button[data-action=\"open-quote\"]", issue["id"]));
+    let shown = session.wait_for(
+        "the quote screen with the server's reason",
+        &format!(
+            "const q = document.querySelector('#quote-screen[data-quote-number=\"{clean}\"]');
+             const i = q && q.querySelector('#quote-sync-issues li[data-code=\"bind.premium_mismatch\"]');
+             return i ? {{ status: q.dataset.status, text: i.textContent }} : null;"
+        ),
+        Duration::from_secs(30),
+    );
+    assert_eq!(shown["status"], "bind_rejected", "{shown}");
+    assert!(shown["text"].as_str().unwrap_or_default().contains("1.00"), "the quote screen names the premium: {shown}");
+    screenshot(&session, "bind-rejected-quote");
+    click(&session, "#rerate-quote");
+    session.wait_for(
+        "the quote re-rated as its next version",
+        "const q = document.querySelector('#quote-screen'); return q && q.dataset.status === 'rated' && document.querySelector('#action-result') !== null",
+        Duration::from_secs(30),
+    );
+    request_bind_in_app(&session);
+    open_sync_screen(&session);
+    let rebound = sync_in_app(&session).expect("syncs the re-rated bind");
+    assert_eq!((rebound["rejected"].as_u64(), rebound["policies"].as_u64()), (Some(0), Some(1)), "{rebound}");
+    assert_eq!(open_quote(&session, &clean), "bound");
     session.end();
     drop(driver);
     for key in [agent_key, KeySource::keychain(&desk_service)] {

@@ -228,11 +228,11 @@ function SyncIssues({
             </td>
             <td className="row-actions">
               {issue.quoteId !== null && (
-                <button type="button" onClick={() => onOpenQuote(issue.quoteId as number)} aria-label={`Open quote ${issue.subject ?? ""}`.trim()}>
+                <button type="button" data-action="open-quote" onClick={() => onOpenQuote(issue.quoteId as number)} aria-label={`Open quote ${issue.subject ?? ""}`.trim()}>
                   Open quote
                 </button>
               )}
-              <button type="button" className="secondary" onClick={() => onDismiss(issue.id)} aria-label={`Dismiss ${issue.kind} issue ${issue.subject ?? ""}`.trim()}>
+              <button type="button" className="secondary" data-action="dismiss" onClick={() => onDismiss(issue.id)} aria-label={`Dismiss ${issue.kind} issue ${issue.subject ?? ""}`.trim()}>
                 Dismiss
               </button>
             </td>
