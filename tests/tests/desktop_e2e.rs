@@ -841,3 +841,100 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
         key.device().delete().expect("remove the test device-key entry");
     }
 }
+
+/// Signs in on the console screen whose sign-in form is `#sign-in-<role>`.
+fn sign_in_in_app(session: &Session, role: &str, server_url: &str, username: &str, password: &str) {
+    fill(session, &format!("#sign-in-{role}-server-url"), server_url);
+    fill(session, &format!("#sign-in-{role}-username"), username);
+    fill(session, &format!("#sign-in-{role}-password"), password);
+    click(session, &format!("#sign-in-{role}"));
+    let signed_in = session.wait_for(
+        "the console session",
+        &format!(
+            "const e = document.querySelector('#sign-in-{role}-error'); if (e) return {{ error: e.textContent }};
+             const s = document.querySelector('#console-session[data-role=\"{role}\"]'); return s ? {{ ok: s.textContent }} : null;"
+        ),
+        Duration::from_secs(30),
+    );
+    assert!(signed_in.get("ok").is_some(), "signing in as {username} failed: {signed_in}");
+}
+
+#[test]
+fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in_the_app() {
+    let server_dir = tempfile::tempdir().expect("tempdir");
+    let database = server_dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8 path")]);
+    let server = org.start();
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let documents = tempfile::tempdir().expect("documents dir");
+    let service = format!("uw-e2e-console-{}", unique_suffix());
+    let driver = Driver::start(&[
+        ("UW_DATA_DIR", data_dir.path().display().to_string()),
+        ("UW_KEYCHAIN_SERVICE", service.clone()),
+        ("UW_DOCUMENTS_DIR", documents.path().display().to_string()),
+        ("RUST_LOG", "info".to_owned()),
+    ]);
+    let session = Session::start(&driver.url, workspace_bin("uw-desktop").to_str().expect("utf-8 path"));
+    wait_until_mounted(&session);
+
+    // The administrator adds a user; the list shows it with its role.
+    click(&session, "#nav-admin");
+    sign_in_in_app(&session, "admin", &server.base_url, "admin", org.demo.password("admin"));
+    fill(&session, "#new-username", "agent7");
+    fill(&session, "#new-password", "a long enough password 7");
+    session.select("#new-role", "underwriter");
+    click(&session, "#add-user");
+    let added = session.wait_for(
+        "the new user in the list",
+        "const r = document.querySelector('#users-table tr[data-username=\"agent7\"]'); return r ? r.dataset.role : null;",
+        Duration::from_secs(30),
+    );
+    assert_eq!(added, "underwriter");
+    screenshot(&session, "admin-users");
+    click(&session, "#sign-out");
+
+    // The auditor exports the whole log, saves it and verifies it with the key.
+    click(&session, "#nav-audit");
+    sign_in_in_app(&session, "auditor", &server.base_url, "auditor", org.demo.password("auditor"));
+    click(&session, "#request-export");
+    let saved = session.wait_for(
+        "the saved export",
+        "const e = document.querySelector('#export-error'); if (e) return { error: e.textContent };
+         const s = document.querySelector('#export-saved'); return s ? { file: s.dataset.file } : null;",
+        Duration::from_secs(30),
+    );
+    let file = saved["file"].as_str().unwrap_or_else(|| panic!("no export saved: {saved}")).to_owned();
+    let path = documents.path().join("Audit exports").join(&file);
+    assert!(std::fs::read_to_string(&path).expect("the export is on disk").starts_with("uw-audit-export/1\n"));
+    click(&session, "#use-published-key");
+    session.wait_for("the published key", "return document.querySelector('#verifier-key').value.includes('+') || null", Duration::from_secs(30));
+    click(&session, "#verify-export");
+    let verdict = session.wait_for(
+        "the verdict",
+        "const v = document.querySelector('#audit-verdict'); return v ? { verdict: v.dataset.verdict, text: v.textContent } : null;",
+        Duration::from_secs(30),
+    );
+    assert_eq!(verdict["verdict"], "verified", "{verdict}");
+    screenshot(&session, "audit-verified");
+
+    // The same file altered on disk fails, naming the entry.
+    let text = std::fs::read_to_string(&path).expect("export");
+    let header = text.find("\nentry 2 ").expect("entry 2") + 1;
+    let at = header + text[header..].find('\n').expect("bytes") + 3;
+    let mut bytes = text.into_bytes();
+    bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
+    std::fs::write(&path, bytes).expect("tamper");
+    click(&session, "#verify-export");
+    let failed = session.wait_for(
+        "the failed verdict",
+        "const v = document.querySelector('#audit-verdict[data-verdict=\"failed\"]'); return v ? v.textContent : null;",
+        Duration::from_secs(30),
+    );
+    assert!(failed.as_str().unwrap_or_default().contains("entry 2: modified"), "{failed}");
+    screenshot(&session, "audit-failed");
+    session.end();
+    drop(driver);
+    let key = KeySource::keychain(&service);
+    key.delete().expect("remove the test keychain entry");
+    key.device().delete().expect("remove the test device-key entry");
+}

@@ -500,7 +500,7 @@ export function AuditScreen() {
           Log verifier key
           <input
             id="verifier-key"
-            className="wide"
+            className="key"
             spellCheck={false}
             placeholder="name+keyid+base64key"
             aria-describedby="verifier-key-help"
