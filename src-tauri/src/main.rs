@@ -812,7 +812,12 @@ impl From<SessionInfo> for SessionView {
 /// Signs in to the server console (administrators and auditors work
 /// online). An empty `server_url` means the server this device enrolled with.
 #[tauri::command]
-async fn sign_in<R: Runtime>(app: AppHandle<R>, server_url: String, username: String, password: Secret) -> Result<SessionView, CommandError> {
+async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    server_url: String,
+    username: String,
+    password: Secret,
+) -> Result<SessionView, CommandError> {
     on_workstation(app, move |ws| ws.sign_in(&server_url, &username, &password)).await.map(SessionView::from)
 }
 

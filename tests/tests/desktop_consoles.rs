@@ -61,7 +61,8 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
     assert_eq!((added.username.as_str(), added.role), ("agent3", Role::Agent));
     let again = console.ws.admin_add_user("agent3", &Secret::new("a long enough password 3"), Role::Agent).expect_err("duplicate");
     assert_eq!(code(&again).0, "sync.refused", "{again}");
-    let promoted = console.ws.admin_change_user("agent3", &UserChange { role: Some(Role::Underwriter), ..UserChange::default() }).expect("role");
+    let promoted =
+        console.ws.admin_change_user("agent3", &UserChange { role: Some(Role::Underwriter), ..UserChange::default() }).expect("role");
     assert_eq!(promoted.role, Role::Underwriter);
     let disabled = console.ws.admin_change_user("agent3", &UserChange { disabled: Some(true), ..UserChange::default() }).expect("disable");
     assert!(disabled.disabled);

@@ -45,7 +45,11 @@ fn wait_until_mounted(session: &Session) {
     session.wait_for("the app to load", &format!("return {MOUNTED}"), Duration::from_secs(60));
     if session.execute("return document.querySelector('#work-offline') !== null").as_bool() == Some(true) {
         click(session, "#work-offline");
-        session.wait_for("the screens after the first-launch choice", "return document.querySelector('#rate') !== null", Duration::from_secs(30));
+        session.wait_for(
+            "the screens after the first-launch choice",
+            "return document.querySelector('#rate') !== null",
+            Duration::from_secs(30),
+        );
     }
 }
 
@@ -907,7 +911,11 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     let path = documents.path().join("Audit exports").join(&file);
     assert!(std::fs::read_to_string(&path).expect("the export is on disk").starts_with("uw-audit-export/1\n"));
     click(&session, "#use-published-key");
-    session.wait_for("the published key", "return document.querySelector('#verifier-key').value.includes('+') || null", Duration::from_secs(30));
+    session.wait_for(
+        "the published key",
+        "return document.querySelector('#verifier-key').value.includes('+') || null",
+        Duration::from_secs(30),
+    );
     click(&session, "#verify-export");
     let verdict = session.wait_for(
         "the verdict",

@@ -167,7 +167,9 @@ impl Workstation {
     /// longer sync (administrators only).
     pub fn admin_revoke_device(&mut self, device_id: &str) -> Result<DeviceRecord, WorkstationError> {
         let device_id = path_segment("device_id", device_id)?;
-        self.online(Role::Admin, |s| s.post(&format!("/v1/admin/devices/{device_id}/revoke"), &serde_json::json!({}), Replay::OnlyIfUnprocessed))
+        self.online(Role::Admin, |s| {
+            s.post(&format!("/v1/admin/devices/{device_id}/revoke"), &serde_json::json!({}), Replay::OnlyIfUnprocessed)
+        })
     }
 
     /// The log's origin and the verifier keys the server publishes
@@ -195,10 +197,8 @@ impl Workstation {
         let previous = match previous_file {
             Some(name) => {
                 let text = read_export(dir, name)?;
-                let (_, checkpoint) = uw_ledger::export::checkpoint_of(&text).map_err(|e| WorkstationError::InvalidInput {
-                    field: "previous".into(),
-                    message: format!("{name}: {e}"),
-                })?;
+                let (_, checkpoint) = uw_ledger::export::checkpoint_of(&text)
+                    .map_err(|e| WorkstationError::InvalidInput { field: "previous".into(), message: format!("{name}: {e}") })?;
                 Some(checkpoint.size)
             }
             None => None,
@@ -332,8 +332,10 @@ pub fn audit_exports(dir: &Path) -> Result<Vec<ExportFile>, WorkstationError> {
 /// names an earlier export, proves the log only grew since its checkpoint.
 pub fn verify_audit_export(dir: &Path, file_name: &str, key: &str, previous_file: Option<&str>) -> Result<AuditVerdict, WorkstationError> {
     export_name(file_name)?;
-    let verifier = uw_ledger::NoteVerifier::parse(key)
-        .map_err(|e| WorkstationError::InvalidInput { field: "key".into(), message: format!("not a verifier key (name+keyid+base64key): {e}") })?;
+    let verifier = uw_ledger::NoteVerifier::parse(key).map_err(|e| WorkstationError::InvalidInput {
+        field: "key".into(),
+        message: format!("not a verifier key (name+keyid+base64key): {e}"),
+    })?;
     let text = read_export(dir, file_name)?;
     let previous = match previous_file {
         Some(name) => {

@@ -36,6 +36,7 @@ use uw_rating::refdata::zip;
 use uw_rating::{InputErrors, LoadMode, PackError, PackFiles, PackRegistry, Product, Quote, Rating, RatingError, SelectError, TrustedKeys};
 
 pub use config::{ConfigError, WorkstationConfig, STORE_FILE};
+pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
 pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, DEVICE_KEYCHAIN_ACCOUNT, KEYCHAIN_ACCOUNT, KEY_LEN};
 pub use quoting::{
     AuditEvent, Contact, DriverLicense, QuoteCursor, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary, RatingInfo, ValidInput,
@@ -43,7 +44,6 @@ pub use quoting::{
 };
 pub use services::RatedQuote;
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, MIGRATIONS};
-pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{AuditKeys, DeviceRecord, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord};
@@ -227,7 +227,13 @@ impl Workstation {
         // Packs pulled from the server join the bundled ones; packs signed
         // by a key the server revoked leave.
         let packs = sync::packs_in_force(packs, &store)?;
-        Ok(Self { store, packs, device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()), retry: RetryPolicy::default(), session: None })
+        Ok(Self {
+            store,
+            packs,
+            device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()),
+            retry: RetryPolicy::default(),
+            session: None,
+        })
     }
 
     /// The public half of this device's outbox signing key.

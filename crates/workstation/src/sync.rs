@@ -711,7 +711,12 @@ impl Workstation {
         Ok(server)
     }
 
-    fn push_to(&mut self, server: &Server, now: OffsetDateTime, progress: &mut dyn FnMut(SyncProgress)) -> Result<PushReport, WorkstationError> {
+    fn push_to(
+        &mut self,
+        server: &Server,
+        now: OffsetDateTime,
+        progress: &mut dyn FnMut(SyncProgress),
+    ) -> Result<PushReport, WorkstationError> {
         let started = Instant::now();
         let mut report = PushReport::default();
         let total = usize::try_from(self.store.outbox_status()?.0).unwrap_or(usize::MAX);
@@ -754,7 +759,12 @@ impl Workstation {
         Ok(report)
     }
 
-    fn pull_from(&mut self, server: &Server, now: OffsetDateTime, progress: &mut dyn FnMut(SyncProgress)) -> Result<PullReport, WorkstationError> {
+    fn pull_from(
+        &mut self,
+        server: &Server,
+        now: OffsetDateTime,
+        progress: &mut dyn FnMut(SyncProgress),
+    ) -> Result<PullReport, WorkstationError> {
         let mut report = PullReport::default();
         progress(SyncProgress::Pull { pages: 0, changes: 0 });
         loop {

@@ -252,11 +252,8 @@ impl Store {
                     "quote_numbers": { "year": year, "first": first, "last": last }, "next_serial": next }),
         )
         .map_err(err)?;
-        sp.execute(
-            "INSERT OR REPLACE INTO workstation_setup (singleton, mode, chosen_at) VALUES (1, 'enrolled', ?1)",
-            [&at],
-        )
-        .map_err(err)?;
+        sp.execute("INSERT OR REPLACE INTO workstation_setup (singleton, mode, chosen_at) VALUES (1, 'enrolled', ?1)", [&at])
+            .map_err(err)?;
         sp.commit().map_err(err)?;
         Ok(next)
     }
