@@ -12,4 +12,5 @@ INSERT INTO workstation_setup (singleton, mode, chosen_at)
     SELECT 1,
            CASE WHEN EXISTS (SELECT 1 FROM sync_enrollment) THEN 'enrolled' ELSE 'offline' END,
            strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-    WHERE EXISTS (SELECT 1 FROM sync_enrollment) OR EXISTS (SELECT 1 FROM quote) OR EXISTS (SELECT 1 FROM quote_draft);
+    WHERE EXISTS (SELECT 1 FROM sync_enrollment) OR EXISTS (SELECT 1 FROM quote) OR EXISTS (SELECT 1 FROM quote_draft)
+       OR EXISTS (SELECT 1 FROM quick_quote) OR EXISTS (SELECT 1 FROM outbox);

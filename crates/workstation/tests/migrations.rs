@@ -68,6 +68,8 @@ fn fixture(version: usize) -> &'static str {
                  '2026-01-22T00:00:00.000Z', '2026-01-22T00:01:00.000Z'),
                 (2, 1, 'personal-auto', 5, 'Maria Delgado', '{}', '2026-01-22T00:00:00.000Z', '2026-01-22T00:00:00.000Z');"
         }
+        // The migration itself records `enrolled` for a store that has an enrollment.
+        7 => "INSERT OR REPLACE INTO workstation_setup (singleton, mode, chosen_at) VALUES (1, 'enrolled', '2026-01-23T00:00:00Z');",
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }
@@ -138,6 +140,10 @@ fn upgrading_from_every_earlier_version_keeps_every_row() {
 
         let store = Store::open(&path, &key).unwrap_or_else(|e| panic!("upgrading from version {from}: {e}"));
         assert_eq!(store.schema_version().expect("version"), MIGRATIONS.len());
+        // A store in use has made its first-launch choice: enrolled once
+        // enrollments exist (version 5), else working offline.
+        let expected = if from >= 5 { "enrolled" } else { "offline" };
+        assert_eq!(store.setup_mode().expect("setup").as_deref(), Some(expected), "first-launch choice after upgrading from {from}");
         store.check().expect("the upgraded store passes its integrity checks");
         drop(store);
 
