@@ -848,6 +848,12 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
 
 /// Signs in on the console screen whose sign-in form is `#sign-in-<role>`.
 fn sign_in_in_app(session: &Session, role: &str, server_url: &str, username: &str, password: &str) {
+    // The screen asks the workstation for its session before it shows the form.
+    session.wait_for(
+        "the sign-in form",
+        &format!("return document.querySelector('#sign-in-{role}-password') !== null"),
+        Duration::from_secs(30),
+    );
     fill(session, &format!("#sign-in-{role}-server-url"), server_url);
     fill(session, &format!("#sign-in-{role}-username"), username);
     fill(session, &format!("#sign-in-{role}-password"), password);
@@ -896,6 +902,7 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     assert_eq!(added, "underwriter");
     screenshot(&session, "admin-users");
     click(&session, "#sign-out");
+    session.wait_for("the session to end", "return document.querySelector('#sign-in-admin-form') !== null", Duration::from_secs(30));
 
     // The auditor exports the whole log, saves it and verifies it with the key.
     click(&session, "#nav-audit");
