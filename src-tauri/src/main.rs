@@ -331,6 +331,12 @@ struct SavedQuoteView {
     rating: RatingView,
 }
 
+impl From<uw_workstation::RatedQuote> for SavedQuoteView {
+    fn from(rated: uw_workstation::RatedQuote) -> Self {
+        Self { rating: RatingView::from(&rated.rating), summary: rated.summary }
+    }
+}
+
 /// A quote with its input, its versions and, once rated, its current rating.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -516,6 +522,15 @@ async fn on_workstation<R: Runtime, T: Send + 'static>(
         .map_err(|e| CommandError::internal(format!("the workstation task failed: {e}")))?
 }
 
+/// Runs file work that needs no workstation (reading saved audit exports)
+/// on the blocking pool, without waiting for the workstation's lock.
+async fn off_main<T: Send + 'static>(f: impl FnOnce() -> Result<T, WorkstationError> + Send + 'static) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CommandError::internal(format!("the file task failed: {e}")))?
+        .map_err(|e| CommandError::from(&e))
+}
+
 fn now() -> time::OffsetDateTime {
     time::OffsetDateTime::now_utc()
 }
@@ -622,9 +637,7 @@ async fn save_quote<R: Runtime>(
     quote_id: Option<i64>,
     input: QuoteInput,
 ) -> Result<SavedQuoteView, CommandError> {
-    on_workstation(app, move |ws| ws.save_quote(draft_id, quote_id, input, now()))
-        .await
-        .map(|rated| SavedQuoteView { rating: RatingView::from(&rated.rating), summary: rated.summary })
+    on_workstation(app, move |ws| ws.save_quote(draft_id, quote_id, input, now())).await.map(SavedQuoteView::from)
 }
 
 #[tauri::command]
@@ -762,9 +775,7 @@ async fn decide_referral<R: Runtime>(
 /// action on a bind the server refused for its premium.
 #[tauri::command]
 async fn rerate_quote<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<SavedQuoteView, CommandError> {
-    on_workstation(app, move |ws| ws.rerate_quote(quote_id, now()))
-        .await
-        .map(|rated| SavedQuoteView { rating: RatingView::from(&rated.rating), summary: rated.summary })
+    on_workstation(app, move |ws| ws.rerate_quote(quote_id, now())).await.map(SavedQuoteView::from)
 }
 
 /// How the workstation was set up on its first launch.
@@ -1011,11 +1022,9 @@ async fn save_audit_export<R: Runtime>(
 #[tauri::command]
 async fn audit_exports<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ExportFileView>, CommandError> {
     let dir = audit_dir(&app);
-    tauri::async_runtime::spawn_blocking(move || uw_workstation::console::audit_exports(&dir))
+    off_main(move || uw_workstation::console::audit_exports(&dir))
         .await
-        .map_err(|e| CommandError::internal(format!("the listing task failed: {e}")))?
         .map(|files| files.into_iter().map(|f| ExportFileView { file_name: f.file_name, bytes: f.bytes }).collect())
-        .map_err(|e| CommandError::from(&e))
 }
 
 /// Verifies a saved export offline against the log's verifier key and,
@@ -1028,11 +1037,7 @@ async fn verify_audit_export<R: Runtime>(
     previous: Option<String>,
 ) -> Result<AuditVerdictView, CommandError> {
     let dir = audit_dir(&app);
-    tauri::async_runtime::spawn_blocking(move || uw_workstation::console::verify_audit_export(&dir, &file, &key, previous.as_deref()))
-        .await
-        .map_err(|e| CommandError::internal(format!("the verification task failed: {e}")))?
-        .map(AuditVerdictView::from)
-        .map_err(|e| CommandError::from(&e))
+    off_main(move || uw_workstation::console::verify_audit_export(&dir, &file, &key, previous.as_deref())).await.map(AuditVerdictView::from)
 }
 
 fn parse_date(field: &str, text: &str) -> Result<time::Date, CommandError> {

@@ -20,10 +20,17 @@ use uw_workstation::{KeySource, Secret, Workstation, WorkstationConfig};
 
 /// Starts the built desktop app on `data_dir` with its key under the keychain
 /// `service`, through tauri-driver, and waits until the UI has mounted.
+/// Documents go to `documents` in the data directory.
 fn launch_app(data_dir: &std::path::Path, service: &str) -> (Driver, Session) {
+    launch_app_with_documents(data_dir, service, &data_dir.join("documents"))
+}
+
+/// [`launch_app`], writing documents (proposals, audit exports) into `documents`.
+fn launch_app_with_documents(data_dir: &std::path::Path, service: &str, documents: &std::path::Path) -> (Driver, Session) {
     let driver = Driver::start(&[
         ("UW_DATA_DIR", data_dir.display().to_string()),
         ("UW_KEYCHAIN_SERVICE", service.to_owned()),
+        ("UW_DOCUMENTS_DIR", documents.display().to_string()),
         ("RUST_LOG", "info".to_owned()),
     ]);
     let app = workspace_bin("uw-desktop");
@@ -508,17 +515,7 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     let documents = tempfile::tempdir().expect("documents dir");
     let service = format!("uw-workstation-e2e-{}", unique_suffix());
     let key_source = KeySource::keychain(&service);
-    let launch = || {
-        let driver = Driver::start(&[
-            ("UW_DATA_DIR", data_dir.path().display().to_string()),
-            ("UW_KEYCHAIN_SERVICE", service.clone()),
-            ("UW_DOCUMENTS_DIR", documents.path().display().to_string()),
-            ("RUST_LOG", "info".to_owned()),
-        ]);
-        let session = Session::start(&driver.url, workspace_bin("uw-desktop").to_str().expect("utf-8 path"));
-        wait_until_mounted(&session);
-        (driver, session)
-    };
+    let launch = || launch_app_with_documents(data_dir.path(), &service, documents.path());
 
     // First launch: not enrolled, so the app says it works offline.
     let (driver, session) = launch();
@@ -878,14 +875,7 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     let data_dir = tempfile::tempdir().expect("data dir");
     let documents = tempfile::tempdir().expect("documents dir");
     let service = format!("uw-e2e-console-{}", unique_suffix());
-    let driver = Driver::start(&[
-        ("UW_DATA_DIR", data_dir.path().display().to_string()),
-        ("UW_KEYCHAIN_SERVICE", service.clone()),
-        ("UW_DOCUMENTS_DIR", documents.path().display().to_string()),
-        ("RUST_LOG", "info".to_owned()),
-    ]);
-    let session = Session::start(&driver.url, workspace_bin("uw-desktop").to_str().expect("utf-8 path"));
-    wait_until_mounted(&session);
+    let (driver, session) = launch_app_with_documents(data_dir.path(), &service, documents.path());
 
     // The administrator adds a user; the list shows it with its role.
     click(&session, "#nav-admin");

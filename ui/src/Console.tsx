@@ -3,7 +3,7 @@
 // the page or the store) and the server checks their role on every request.
 // The auditor verifies saved exports offline, signed in or not.
 import { FormEvent, useCallback, useEffect, useState } from "react";
-import { api, AuditVerdictView, CommandError, DeviceView, ExportFileView, Role, SessionView, UserView } from "./api";
+import { api, AuditVerdictView, CommandError, DeviceView, ExportFileView, Role, SessionView } from "./api";
 import { ErrorAlert } from "./Sync";
 
 const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
@@ -120,23 +120,29 @@ function SessionBar({
 
 // ---------------------------------------------------------------- admin
 
+/** One of the administrator's lists, loaded on mount and on `reload`; a refusal may mean the session ended. */
+function useAdminList<T>(fetch: () => Promise<T[]>, onSessionLost: (e: CommandError) => void): [Loaded<T[]>, () => void] {
+  const [list, setList] = useState<Loaded<T[]>>({ kind: "loading" });
+  const reload = useCallback(() => {
+    fetch().then(
+      (value) => setList({ kind: "loaded", value }),
+      (error: CommandError) => {
+        setList({ kind: "failed", error });
+        onSessionLost(error);
+      },
+    );
+  }, [fetch, onSessionLost]);
+  useEffect(reload, [reload]);
+  return [list, reload];
+}
+
 function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
-  const [users, setUsers] = useState<Loaded<UserView[]>>({ kind: "loading" });
+  const [users, load] = useAdminList(api.adminUsers, onSessionLost);
   const [action, setAction] = useState<Action>({ kind: "idle" });
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("agent");
 
-  const load = useCallback(() => {
-    api.adminUsers().then(
-      (value) => setUsers({ kind: "loaded", value }),
-      (error: CommandError) => {
-        setUsers({ kind: "failed", error });
-        onSessionLost(error);
-      },
-    );
-  }, [onSessionLost]);
-  useEffect(load, [load]);
 
   async function run(what: string, f: () => Promise<unknown>) {
     setAction({ kind: "busy" });
@@ -245,20 +251,10 @@ function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) 
 }
 
 function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
-  const [devices, setDevices] = useState<Loaded<DeviceView[]>>({ kind: "loading" });
+  const [devices, load] = useAdminList(api.adminDevices, onSessionLost);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [action, setAction] = useState<Action>({ kind: "idle" });
 
-  const load = useCallback(() => {
-    api.adminDevices().then(
-      (value) => setDevices({ kind: "loaded", value }),
-      (error: CommandError) => {
-        setDevices({ kind: "failed", error });
-        onSessionLost(error);
-      },
-    );
-  }, [onSessionLost]);
-  useEffect(load, [load]);
 
   async function revoke(d: DeviceView) {
     setConfirming(null);
