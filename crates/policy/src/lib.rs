@@ -1,14 +1,32 @@
 /*!
 The quote and policy model, with no IO: quote numbers, the quote status
-machine and quote expiry.
+machine and quote expiry; and a policy's life after bind (endorse, cancel,
+reinstate, offer a renewal, renew, non-renew) with the money each moves.
 
 **Architecture invariant:** every change of a quote's status goes through
-[`QuoteStatus::apply`]. The store records the result; it never writes a status
-this module did not produce.
+[`QuoteStatus::apply`], and every change of a policy goes through
+[`Policy::apply`]. The stores record the results; they never write a status
+or an amount this crate did not produce.
+
+**Money:** [`rust_decimal::Decimal`] throughout; each transaction rounds once,
+to the cent, half away from zero ([`round_money`]). The rules and the worked
+examples are in `docs/policy-lifecycle.md`.
 */
 
+mod lifecycle;
+mod proration;
 mod quote_number;
+mod rules;
 mod status;
 
+pub use lifecycle::{
+    Applied, CancelMethod, Cancellation, Charge, LifecycleError, NonRenewal, Policy, PolicyStatus, RenewalOffer, Transaction,
+    TransactionKind, Worksheet, WorksheetLine,
+};
+pub use proration::{
+    add_months, pro_rata_return, prorate, round_money, short_rate_retained, short_rate_return, term_fraction, ProrationMethod, ShortRate,
+    Term,
+};
 pub use quote_number::{QuoteNumber, QuoteNumberError};
+pub use rules::{product_rules, CancelReason, NonRenewalReason, NoticeDays, ProductRules, INSURED_BACKDATE_DAYS, RENEWAL_OFFER_DAYS};
 pub use status::{expiry_date, QuoteEvent, QuoteStatus, StatusError, QUOTE_VALID_DAYS};
