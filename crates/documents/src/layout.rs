@@ -6,7 +6,9 @@
 //! the layout is exact and the same on every machine. Money never comes near this module:
 //! it arrives as already-formatted strings.
 
-use printpdf::{Color, Greyscale, Line, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Pt, Rect, Rgb, TextItem, WindingOrder};
+use printpdf::{
+    Color, Greyscale, Line, LineDashPattern, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Pt, Rect, Rgb, TextItem, WindingOrder,
+};
 
 use crate::font::{Face, Fonts};
 use crate::DocumentError;
@@ -175,6 +177,39 @@ impl Builder {
             Op::SetOutlineColor { col: Color::Greyscale(Greyscale::new(grey, None)) },
             Op::SetOutlineThickness { pt: pt(thickness) },
             Op::DrawLine { line: Line { points: vec![point(x1), point(x2)], is_closed: false } },
+            Op::RestoreGraphicsState,
+        ]);
+    }
+
+    /// A dashed horizontal rule at `y`: a cutting guide.
+    pub(crate) fn dashed_rule(&mut self, x1: i64, x2: i64, y: i64, grey: f32) {
+        let point = |x: i64| LinePoint { p: Point { x: pt(x), y: pt(y) }, bezier: false };
+        self.ops().extend([
+            Op::SaveGraphicsState,
+            Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &[4.0, 3.0]) },
+            Op::SetOutlineColor { col: Color::Greyscale(Greyscale::new(grey, None)) },
+            Op::SetOutlineThickness { pt: pt(PT / 2) },
+            Op::DrawLine { line: Line { points: vec![point(x1), point(x2)], is_closed: false } },
+            Op::RestoreGraphicsState,
+        ]);
+    }
+
+    /// The outline of a rectangle whose top-left corner is (`x`, `top`).
+    pub(crate) fn outline(&mut self, x: i64, top: i64, width: i64, height: i64, thickness: i64, grey: f32) {
+        self.ops().extend([
+            Op::SaveGraphicsState,
+            Op::SetOutlineColor { col: Color::Greyscale(Greyscale::new(grey, None)) },
+            Op::SetOutlineThickness { pt: pt(thickness) },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    x: pt(x),
+                    y: pt(top - height),
+                    width: pt(width),
+                    height: pt(height),
+                    mode: Some(PaintMode::Stroke),
+                    winding_order: Some(WindingOrder::NonZero),
+                },
+            },
             Op::RestoreGraphicsState,
         ]);
     }

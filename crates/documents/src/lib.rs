@@ -1,6 +1,9 @@
-//! PDF documents: for now the quote proposal a field agent hands a customer.
+//! PDF documents: the quote proposal a field agent hands a customer, and the policy's
+//! documents: declarations (new business, endorsement, renewal), auto ID cards and the
+//! cancellation and non-renewal notices.
 //!
-//! A pure library: [`proposal_pdf`] turns plain data into PDF bytes and does no other IO.
+//! A pure library: [`proposal_pdf`], [`declarations_pdf`], [`id_cards_pdf`] and
+//! [`notice_pdf`] turn plain data into PDF bytes and do no other IO.
 //! It depends on no other workspace crate; callers map their quote into a [`Proposal`].
 //!
 //! - **Layout**: US Letter, three-quarter-inch margins, tables that flow onto further
@@ -20,7 +23,9 @@
 mod font;
 mod layout;
 mod money;
+mod parts;
 mod pdf;
+mod policy;
 mod proposal;
 
 pub use money::{format_money, MoneyError};
@@ -83,6 +88,141 @@ pub struct ProposalCoverage {
     pub premium: Decimal,
 }
 
+/// A policy's declarations page: what is insured, for how much, for what premium.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declarations {
+    pub kind: DeclarationsKind,
+    /// "CA-PA-2026-000042".
+    pub policy_number: String,
+    /// The document date.
+    pub issued_on: Date,
+    pub product: String,
+    pub state: String,
+    pub term_start: Date,
+    /// The day the term ends (coverage ends at 12:01 a.m. that day).
+    pub term_end: Date,
+    pub insured_name: String,
+    pub insured_address: Vec<String>,
+    pub drivers: Vec<ProposalDriver>,
+    /// One line per vehicle, VIN masked by the caller.
+    pub vehicles: Vec<String>,
+    pub dwelling: Option<String>,
+    /// Florida: the hurricane deductible in dollars, as the statute requires.
+    pub hurricane_deductible: Option<HurricaneDeductible>,
+    pub coverages: Vec<ProposalCoverage>,
+    /// (discount, what it applied to): ("Good driver 20%", "Bodily injury, Collision").
+    pub discounts: Vec<(String, String)>,
+    pub fees: Vec<(String, Decimal)>,
+    /// The premium for the whole term, as given.
+    pub total: Decimal,
+    pub installments: Vec<(String, Decimal)>,
+    pub pack_id: String,
+    pub notices: Vec<String>,
+}
+
+/// Which declarations: the first, an endorsement's amended ones, or a renewal's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeclarationsKind {
+    NewBusiness,
+    Endorsement(EndorsementChange),
+    Renewal,
+}
+
+/// What an endorsement changed and what it cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndorsementChange {
+    /// The policy version the endorsement made.
+    pub version: u32,
+    pub effective: Date,
+    pub description: String,
+    /// Charged (positive) or returned (negative) for the rest of the term.
+    pub amount: Decimal,
+    /// The premium charged for the term so far, after this endorsement.
+    pub written_premium: Decimal,
+}
+
+/// A hurricane deductible: the percentage (or amount) chosen and its dollars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HurricaneDeductible {
+    /// "2%".
+    pub basis: String,
+    pub amount: Decimal,
+}
+
+/// Auto ID cards, two to a Letter page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdCards {
+    pub policy_number: String,
+    pub issued_on: Date,
+    /// The company, as the card names it.
+    pub insurer: String,
+    pub insured_name: String,
+    pub term_start: Date,
+    pub term_end: Date,
+    /// A card per vehicle.
+    pub cards: Vec<IdCard>,
+    /// The small print on each card.
+    pub notice: String,
+}
+
+/// One vehicle's card. The VIN is shown in full: the card identifies the car.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdCard {
+    /// The state whose card this is.
+    pub state: String,
+    /// "2020 Honda Civic".
+    pub vehicle: String,
+    pub vin: String,
+}
+
+/// A cancellation or non-renewal notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub policy_number: String,
+    pub product: String,
+    pub state: String,
+    pub mailed_on: Date,
+    /// When coverage ends.
+    pub effective: Date,
+    pub insured_name: String,
+    pub insured_address: Vec<String>,
+    /// "CX-NP".
+    pub reason_code: String,
+    pub reason: String,
+    /// The notice given, in days; 0 for the insured's own request.
+    pub notice_days: i64,
+    /// The statute that sets the notice.
+    pub authority: String,
+    /// For a cancellation: the premium returned.
+    pub refund: Option<Refund>,
+    pub notices: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Cancellation,
+    NonRenewal,
+}
+
+impl NoticeKind {
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Self::Cancellation => "cancellation",
+            Self::NonRenewal => "non-renewal",
+        }
+    }
+}
+
+/// The premium a cancellation returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    /// "pro rata", "short rate: 90% of pro rata", "flat".
+    pub method: String,
+    pub returned: Decimal,
+    pub penalty: Decimal,
+}
+
 /// Why a document could not be made.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -103,6 +243,9 @@ pub enum DocumentError {
     /// A font could not be cut down to the glyphs the document uses.
     #[error("subsetting the embedded font {font} failed: {reason}")]
     FontSubset { font: &'static str, reason: String },
+    /// The document would have nothing to show.
+    #[error("{document} need at least one {what}")]
+    Empty { document: &'static str, what: &'static str },
     /// printpdf or its PDF writer reported a failure.
     #[error("writing the PDF failed: {0}")]
     Pdf(String),
@@ -111,4 +254,19 @@ pub enum DocumentError {
 /// Renders the quote proposal as a PDF.
 pub fn proposal_pdf(p: &Proposal) -> Result<Vec<u8>, DocumentError> {
     proposal::render(p)
+}
+
+/// Renders a declarations page (new business, endorsement or renewal).
+pub fn declarations_pdf(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
+    policy::declarations(d)
+}
+
+/// Renders auto ID cards, two per Letter page.
+pub fn id_cards_pdf(cards: &IdCards) -> Result<Vec<u8>, DocumentError> {
+    policy::id_cards(cards)
+}
+
+/// Renders a cancellation or non-renewal notice.
+pub fn notice_pdf(n: &Notice) -> Result<Vec<u8>, DocumentError> {
+    policy::notice(n)
 }

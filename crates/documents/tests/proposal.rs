@@ -4,10 +4,11 @@
 //! install poppler-utils, rather than silently checking nothing.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+
+use common::{assert_golden, page_count, poppler, qpdf_check, text_of};
+
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rust_decimal::Decimal;
 use time::macros::date;
@@ -79,43 +80,6 @@ fn long_sample() -> Proposal {
     p
 }
 
-// ---- poppler -----------------------------------------------------------------------
-
-/// Writes `pdf` to a fresh file under cargo's scratch directory for integration tests.
-fn write_pdf(pdf: &[u8]) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "uw-documents-{}-{}.pdf",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::write(&path, pdf).unwrap();
-    path
-}
-
-/// Runs a poppler tool on `pdf` and returns its stdout; fails the test if the tool is
-/// missing or fails.
-fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
-    let path = write_pdf(pdf);
-    let output = Command::new(tool).args(args).arg(&path).args(if tool == "pdftotext" { &["-"][..] } else { &[][..] }).output();
-    let output = output.unwrap_or_else(|e| {
-        panic!("`{tool}` could not be run ({e}). These tests need poppler-utils: install it with `apt-get install -y poppler-utils`.")
-    });
-    assert!(output.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-    let _ = std::fs::remove_file(&path);
-    String::from_utf8(output.stdout).unwrap()
-}
-
-fn text_of(pdf: &[u8]) -> String {
-    poppler("pdftotext", &["-layout"], pdf)
-}
-
-fn page_count(pdf: &[u8]) -> usize {
-    let info = poppler("pdfinfo", &[], pdf);
-    let line = info.lines().find(|l| l.starts_with("Pages:")).unwrap_or_else(|| panic!("no Pages: line in pdfinfo output:\n{info}"));
-    line["Pages:".len()..].trim().parse().unwrap()
-}
-
 // ---- tests ---------------------------------------------------------------------------
 
 #[test]
@@ -123,6 +87,13 @@ fn is_a_pdf() {
     let pdf = proposal_pdf(&sample()).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     assert_eq!(page_count(&pdf), 1);
+    qpdf_check(&pdf);
+    qpdf_check(&proposal_pdf(&long_sample()).unwrap());
+}
+
+#[test]
+fn matches_the_golden_proposal() {
+    assert_golden("proposal", &proposal_pdf(&sample()).unwrap());
 }
 
 #[test]
@@ -253,15 +224,6 @@ fn fonts_are_embedded_subsets() {
 }
 
 /// Leaves the sample PDFs in cargo's scratch directory, for a person to look at.
-#[test]
-fn writes_samples_for_review() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    for (name, p) in [("proposal-sample.pdf", sample()), ("proposal-long.pdf", long_sample())] {
-        std::fs::write(dir.join(name), proposal_pdf(&p).unwrap()).unwrap();
-    }
-    eprintln!("sample proposals written to {}", dir.display());
-}
-
 #[test]
 fn a_typical_proposal_is_small() {
     let pdf = proposal_pdf(&sample()).unwrap();
