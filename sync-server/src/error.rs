@@ -12,7 +12,7 @@ use crate::storage::StorageError;
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: std::borrow::Cow<'static, str>,
     pub message: String,
     /// For `409` version conflicts: the version the server holds.
     pub current_version: Option<u32>,
@@ -23,8 +23,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), current_version: None, retry_after: None, internal: None }
+    pub fn new(status: StatusCode, code: impl Into<std::borrow::Cow<'static, str>>, message: impl Into<String>) -> Self {
+        Self { status, code: code.into(), message: message.into(), current_version: None, retry_after: None, internal: None }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -41,6 +41,11 @@ impl ApiError {
 
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "auth.forbidden", message)
+    }
+
+    /// A well-formed request the domain refuses (`422`), with the domain's code.
+    pub fn unprocessable(code: impl Into<std::borrow::Cow<'static, str>>, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
     pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {

@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/referrals/{quote_number}/decision", post(decide))
         .route("/v1/packs", get(packs).post(publish))
         .route("/v1/policies", get(policies))
+        .route("/v1/policies/{policy_number}", get(policy_detail))
+        .route("/v1/policies/{policy_number}/transactions", post(policy_transaction))
         .route("/v1/admin/users", get(users).post(add_user))
         .route("/v1/admin/users/{username}", patch(change_user))
         .route("/v1/admin/devices", get(devices))
@@ -251,6 +253,27 @@ async fn publish(
 
 async fn policies(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicySummary>>, ApiError> {
     Ok(Json(underwriting::policies(&state, &caller).await?))
+}
+
+async fn policy_detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(policy_number): Path<String>,
+) -> Result<Json<uw_protocol::PolicyDetail>, ApiError> {
+    Ok(Json(crate::policies::detail(&state, &caller, &policy_number).await?))
+}
+
+async fn policy_transaction(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(policy_number): Path<String>,
+    Body(request): Body<uw_protocol::PolicyTransactionRequest>,
+) -> Result<Json<uw_protocol::PolicyTransacted>, ApiError> {
+    if request.policy_number != policy_number {
+        return Err(ApiError::bad_request("policy.number_mismatch", "policy_number: differs from the policy in the path"));
+    }
+    Ok(Json(crate::policies::transact_online(&state, &caller, request, &id).await?))
 }
 
 async fn users(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::UserRecord>>, ApiError> {

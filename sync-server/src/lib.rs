@@ -29,6 +29,7 @@ pub mod keys;
 pub mod metrics;
 pub mod openapi;
 pub mod packs;
+pub mod policies;
 pub mod storage;
 pub mod sync;
 pub mod underwriting;

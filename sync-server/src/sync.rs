@@ -15,7 +15,8 @@ use rust_decimal::Decimal;
 use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use uw_protocol::{
-    BindRequestedPayload, Change, ChangeBody, OpResult, Outcome, PullResponse, PushOp, PushRequest, PushResponse, QuoteRatedPayload, Role,
+    BindRequestedPayload, Change, ChangeBody, OpResult, Outcome, PolicyTransactionRequest, PullResponse, PushOp, PushRequest, PushResponse,
+    QuoteRatedPayload, Role,
     ServerResult, WaitResponse,
 };
 use uw_rating::{Quote, RatePack, Rating};
@@ -631,7 +632,9 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
                 action: "quote.saved".into(),
                 resource: ("quick-quote".into(), op.op_id.clone()),
                 change: None,
+                after: None,
             },
+            "policy.transaction" => policy_transaction(state, m, records, caller, &op.payload).await?,
             other => {
                 Applied::rejected(other, rejected("sync.unknown_kind", format!("kind: `{other}` is not an operation this server knows")))
             }
@@ -654,6 +657,13 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
     if let Some((user, body)) = &applied.change {
         m.publish(index, user.as_deref(), body).await?;
     }
+    match &applied.after {
+        None => {}
+        Some(AfterAudit::Bound { policy_number, quote, rating, input, user_id }) => {
+            crate::policies::bind(m, policy_number, quote, rating, input, user_id, index).await?;
+        }
+        Some(AfterAudit::Transacted(transacted)) => transacted.record(m, index).await?,
+    }
     Ok(Applies::Done(applied.outcome))
 }
 
@@ -664,15 +674,25 @@ struct Applied {
     resource: (String, String),
     /// A change for pull: (the user who sees it, or everyone; the change).
     change: Option<(Option<String>, ChangeBody)>,
+    /// What must be written with the audit entry's index.
+    after: Option<AfterAudit>,
+}
+
+/// Writes that name the operation's audit entry, made once it is appended.
+enum AfterAudit {
+    /// The policy's first lifecycle version and its timeline row.
+    Bound { policy_number: String, quote: Box<Quote>, rating: Box<Rating>, input: serde_json::Value, user_id: String },
+    /// A policy transaction's timeline row and change.
+    Transacted(Box<crate::policies::Transacted>),
 }
 
 impl Applied {
     fn rejected(kind: &str, outcome: Outcome) -> Self {
-        Self { outcome, action: format!("{kind}.refused"), resource: ("operation".into(), kind.replace(' ', "_")), change: None }
+        Self { outcome, action: format!("{kind}.refused"), resource: ("operation".into(), kind.replace(' ', "_")), change: None, after: None }
     }
 
     fn for_quote(quote_number: &str, action: &str, outcome: Outcome) -> Self {
-        Self { outcome, action: action.into(), resource: ("quote".into(), quote_number.into()), change: None }
+        Self { outcome, action: action.into(), resource: ("quote".into(), quote_number.into()), change: None, after: None }
     }
 }
 
@@ -703,7 +723,7 @@ impl QuoteRecord {
 
 /// Re-rates `input` with the published pack `digest`: the server's own
 /// premium, whatever the device said.
-async fn rerate(
+pub(crate) async fn rerate(
     state: &AppState,
     m: &mut Mutation,
     input: &serde_json::Value,
@@ -973,9 +993,44 @@ async fn bind_requested(
     Ok(Applied {
         outcome: Outcome::Accepted { result },
         action: "policy.bind".into(),
-        resource: ("policy".into(), policy_number),
+        resource: ("policy".into(), policy_number.clone()),
         change: Some((Some(caller.user_id.clone()), body)),
+        after: Some(AfterAudit::Bound {
+            policy_number,
+            quote: Box::new(quote),
+            rating: Box::new(rating),
+            input: p.input.clone(),
+            user_id: caller.user_id.clone(),
+        }),
     })
+}
+
+/// A policy transaction prepared on a desktop (`policy.transaction`).
+async fn policy_transaction(state: &AppState, m: &mut Mutation, records: &mut Records, caller: &Caller, payload: &str) -> Result<Applied, ApiError> {
+    let request: PolicyTransactionRequest = match serde_json::from_str(payload) {
+        Ok(r) => r,
+        Err(e) => return Ok(Applied::rejected("policy.transaction", rejected("sync.bad_payload", format!("payload: {e}")))),
+    };
+    // A bind earlier in the group may have made the policy.
+    records.write_quotes(m).await?;
+    let number = request.policy_number.clone();
+    let resource = ("policy".to_owned(), number.clone());
+    match crate::policies::transact(state, m, caller, &request).await? {
+        Ok(transacted) => Ok(Applied {
+            outcome: Outcome::Accepted { result: ServerResult::PolicyTransacted(transacted.result.clone()) },
+            action: transacted.action(),
+            resource,
+            change: None,
+            after: Some(AfterAudit::Transacted(Box::new(transacted))),
+        }),
+        Err(refused) => {
+            let action = match refused {
+                crate::policies::Refused::Conflict { .. } => "policy.transaction.conflict",
+                crate::policies::Refused::Rejected { .. } => "policy.transaction.refused",
+            };
+            Ok(Applied { outcome: refused.outcome(), action: action.into(), resource, change: None, after: None })
+        }
+    }
 }
 
 /// Changes visible to `caller` from log index `cursor` on.

@@ -174,23 +174,11 @@ pub async fn policies(state: &AppState, caller: &Caller) -> Result<Vec<PolicySum
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let rows = tx
         .fetch(
-            "SELECT p.policy_number, p.quote_number, p.version, p.state, p.product, p.premium, p.effective_date, u.username
+            "SELECT p.policy_number, p.quote_number, p.version, p.state, p.product, p.premium, p.effective_date, u.username,
+                    p.policy_version, p.status
              FROM policy p JOIN app_user u ON u.user_id = p.user_id WHERE ($1 = 0 OR p.user_id = $2) ORDER BY p.policy_number",
             args![i64::from(own), caller.user_id.as_str()],
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(PolicySummary {
-                policy_number: r.text(0)?,
-                quote_number: r.text(1)?,
-                version: u32::try_from(r.int(2)?).map_err(ApiError::internal)?,
-                state: r.text(3)?,
-                product: r.text(4)?,
-                premium: r.text(5)?.parse().map_err(ApiError::internal)?,
-                effective_date: r.text(6)?,
-                agent: r.text(7)?,
-            })
-        })
-        .collect()
+    rows.iter().map(crate::policies::summary_of).collect()
 }

@@ -576,3 +576,143 @@ async fn authorization_matrix_sqlite() {
 async fn authorization_matrix_postgres() {
     authorization_matrix("postgres").await;
 }
+
+/// The premium `uw_policy` prorates for `quote` (the total less the fees),
+/// as the desktop computes it.
+fn term_premium(quote: &Value) -> String {
+    let valid = uw_rating::Quote::from_json(&quote.to_string()).and_then(uw_rating::Quote::validate).expect("valid quote");
+    let rating = uw_rating::rate(&tx_auto_pack(), &valid).expect("rates");
+    (rating.total - rating.fees.iter().map(|f| f.amount).sum::<rust_decimal::Decimal>()).to_string()
+}
+
+/// A policy transaction request, as a device prepares it.
+fn policy_request(policy_number: &str, base_version: u32, transaction: Value, input: Option<&Value>) -> Value {
+    json!({ "policy_number": policy_number, "base_version": base_version, "transaction": transaction, "input": input, "pack_digest": null })
+}
+
+/// Bind, then endorsements from two devices of one agent: the second, prepared
+/// on the same version, gets a conflict carrying the current version and
+/// changes nothing. Then the roles' limits, an underwriter's cancellation and
+/// reinstatement online, and the timeline with its audit entries.
+async fn policy_lifecycle(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let (mut tablet, _) = enroll(&server, "agent1").await;
+
+    // A 12-month policy starting today (the server's clock decides what "today" is).
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut quote = example("01-clean-standard.json");
+    quote["effective_date"] = json!(today.to_string());
+    quote["term_months"] = json!(12);
+    let number = laptop.quote_number();
+    let rated = rated_payload(&number, 1, &quote);
+    assert_eq!(laptop.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    let bound = laptop.push_op("quote.bind_requested", &bind_payload(&rated)).await;
+    assert_eq!(bound[0]["outcome"], "accepted", "{bound:?}");
+    let policy_number = bound[0]["result"]["policy_number"].as_str().expect("policy number").to_owned();
+
+    // Both devices prepare a change on version 1.
+    let mut higher_deductible = quote.clone();
+    higher_deductible["coverages"][5]["deductible"] = json!("1000");
+    let mut more_limits = quote.clone();
+    more_limits["coverages"][0]["limit"] = json!("100/300");
+    let endorse = |q: &Value, what: &str| {
+        let transaction = json!({ "kind": "endorse", "effective": today.to_string(), "term_premium": term_premium(q), "description": what });
+        policy_request(&policy_number, 1, transaction, Some(&json!({ "quote": q, "contact": {}, "licenses": [] })))
+    };
+    let first = tablet.push_op("policy.transaction", &endorse(&more_limits, "Raise liability limits")).await;
+    assert_eq!(first[0]["outcome"], "accepted", "{first:?}");
+    assert_eq!(first[0]["result"]["type"], "policy_transacted");
+    assert_eq!(first[0]["result"]["version"], 2);
+    assert_eq!(first[0]["result"]["kind"], "endorse");
+    let stale = laptop.push_op("policy.transaction", &endorse(&higher_deductible, "Raise the collision deductible")).await;
+    assert_eq!(stale[0]["outcome"], "conflict", "{stale:?}");
+    assert_eq!(stale[0]["current_version"], 2);
+    assert!(stale[0]["reason"].as_str().expect("reason").contains("server holds version 2"), "{stale:?}");
+
+    // The agent sees the policy at version 2 with the first change's premium.
+    let agent = server.login("agent1").await;
+    let (status, detail) = agent.get(&format!("/v1/policies/{policy_number}")).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["summary"]["policy_version"], 2);
+    assert_eq!(detail["policy"]["term_premium"], json!(term_premium(&more_limits)));
+    assert_eq!(detail["input"]["quote"]["coverages"][0]["limit"], "100/300");
+    assert_eq!(detail["input"]["quote"]["coverages"][5]["deductible"], "500", "the stale change was not applied");
+    let kinds: Vec<&str> = detail["timeline"].as_array().expect("timeline").iter().map(|e| e["kind"].as_str().expect("kind")).collect();
+    assert_eq!(kinds, ["bind", "endorse"]);
+
+    // A premium the server does not reproduce is refused.
+    let mut wrong = endorse(&higher_deductible, "Raise the collision deductible");
+    wrong["base_version"] = json!(2);
+    wrong["transaction"]["term_premium"] = json!("1.00");
+    let (status, body) = agent.post(&format!("/v1/policies/{policy_number}/transactions"), &wrong).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "policy.premium_mismatch");
+
+    // An agent cannot cancel for the insurer; another agent cannot touch it.
+    let insurer_cancel = policy_request(
+        &policy_number,
+        2,
+        json!({ "kind": "cancel", "effective": (today + time::Duration::days(30)).to_string(), "reason": "substantial_change_in_risk" }),
+        None,
+    );
+    let (status, body) = agent.post(&format!("/v1/policies/{policy_number}/transactions"), &insurer_cancel).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("auth.forbidden")), "{body}");
+    let other = server.login("agent2").await;
+    let (status, _) = other.get(&format!("/v1/policies/{policy_number}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The underwriter: too little notice is refused; a stale version is 409; then it cancels and reinstates.
+    let underwriter = server.login("uw1").await;
+    let mut short = insurer_cancel.clone();
+    short["transaction"]["effective"] = json!((today + time::Duration::days(5)).to_string());
+    let (status, body) = underwriter.post(&format!("/v1/policies/{policy_number}/transactions"), &short).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.notice_too_short")), "{body}");
+    let mut stale_online = insurer_cancel.clone();
+    stale_online["base_version"] = json!(1);
+    let (status, body) = underwriter.post(&format!("/v1/policies/{policy_number}/transactions"), &stale_online).await;
+    assert_eq!((status, body["current_version"].as_u64()), (StatusCode::CONFLICT, Some(2)), "{body}");
+    let (status, cancelled) = underwriter.post(&format!("/v1/policies/{policy_number}/transactions"), &insurer_cancel).await;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+    assert_eq!((cancelled["version"].as_u64(), cancelled["status"].as_str()), (Some(3), Some("cancelled")));
+    let returned: rust_decimal::Decimal = cancelled["amount"].as_str().expect("amount").parse().expect("decimal");
+    assert!(returned.is_sign_negative(), "a cancellation returns premium: {cancelled}");
+    let reinstate = policy_request(&policy_number, 3, json!({ "kind": "reinstate" }), None);
+    let (status, reinstated) = underwriter.post(&format!("/v1/policies/{policy_number}/transactions"), &reinstate).await;
+    assert_eq!(status, StatusCode::OK, "{reinstated}");
+    assert_eq!(reinstated["amount"].as_str().expect("amount").parse::<rust_decimal::Decimal>().expect("decimal"), -returned);
+    assert_eq!(reinstated["status"], "in_force");
+
+    // The timeline: every transaction in order, each with its worksheet and its own audit entry.
+    let (_, detail) = agent.get(&format!("/v1/policies/{policy_number}")).await;
+    let timeline = detail["timeline"].as_array().expect("timeline");
+    let kinds: Vec<&str> = timeline.iter().map(|e| e["kind"].as_str().expect("kind")).collect();
+    assert_eq!(kinds, ["bind", "endorse", "cancel", "reinstate"]);
+    let indices: Vec<u64> = timeline.iter().map(|e| e["log_index"].as_u64().expect("index")).collect();
+    assert!(indices.windows(2).all(|w| w[0] < w[1]), "{indices:?}");
+    assert_eq!(timeline[2]["by"], "uw1");
+    assert!(timeline[2]["worksheet"]["lines"].as_array().expect("lines").iter().any(|l| l["label"] == "Returned pro rata"), "{detail}");
+
+    // The agent's devices learn of each change through pull.
+    let (status, pulled) = tablet.client.get("/v1/sync/pull?cursor=0").await;
+    assert_eq!(status, StatusCode::OK);
+    let changed: Vec<u64> = pulled["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["kind"] == "policy_changed")
+        .map(|c| c["body"]["version"].as_u64().expect("version"))
+        .collect();
+    assert_eq!(changed, [2, 3, 4]);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_lifecycle_sqlite() {
+    policy_lifecycle("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_lifecycle_postgres() {
+    policy_lifecycle("postgres").await;
+}

@@ -143,7 +143,7 @@ pub struct PushOp {
     pub seq: u64,
     /// The client id: 32 hexadecimal digits, unique per device.
     pub op_id: String,
-    /// `quote.rated`, `quote.bind_requested` or `quote.saved`.
+    /// `quote.rated`, `quote.bind_requested`, `quote.saved` or `policy.transaction`.
     pub kind: String,
     /// The JSON text exactly as signed.
     pub payload: String,
@@ -210,6 +210,8 @@ pub enum ServerResult {
         #[schemars(schema_with = "money")]
         premium: Decimal,
     },
+    /// A policy transaction the server applied.
+    PolicyTransacted(PolicyTransacted),
     /// Recorded in the audit log, with nothing else to report.
     Recorded,
 }
@@ -280,6 +282,8 @@ pub enum ChangeBody {
     KeyRevoked { key_id: String },
     /// An underwriter decided one of the caller's referred quotes.
     ReferralDecided { quote_number: String, version: u32, approved: bool, reason: String },
+    /// A transaction changed one of the caller's policies.
+    PolicyChanged(PolicyTransacted),
     /// The server bound one of the caller's quotes.
     PolicyIssued {
         quote_number: String,
@@ -373,6 +377,82 @@ pub struct PolicySummary {
     pub premium: Decimal,
     pub effective_date: String,
     pub agent: String,
+    /// The policy's own version: 1 at bind, one more per transaction.
+    pub policy_version: u32,
+    /// `in_force` or `cancelled`.
+    pub status: String,
+}
+
+/// A policy transaction (`policy.transaction` in a push, or
+/// `POST /v1/policies/{policy_number}/transactions`): the version it was
+/// prepared on, the transaction and, when it changes what is rated, the
+/// input the server re-rates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyTransactionRequest {
+    pub policy_number: String,
+    /// The policy version the change was prepared on; an older one is a
+    /// conflict carrying the current version.
+    pub base_version: u32,
+    /// A `uw_policy::Transaction`: `{"kind": "endorse", "effective": "2026-09-01",
+    /// "term_premium": "912.00", "description": "Add a car"}`, `cancel`
+    /// (`effective`, `reason`), `reinstate`, `offer_renewal` (`premium`,
+    /// `pack_id`), `renew`, `non_renew` (`reason`).
+    pub transaction: serde_json::Value,
+    /// For `endorse` and `offer_renewal`: the whole rating input (`quote`
+    /// plus contact and licences), which the server rates itself.
+    pub input: Option<serde_json::Value>,
+    /// For `offer_renewal`: the renewal pack the premium was rated with.
+    pub pack_digest: Option<String>,
+}
+
+/// What a policy transaction did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyTransacted {
+    pub policy_number: String,
+    /// The version the transaction made.
+    pub version: u32,
+    /// `bind`, `endorse`, `cancel`, `reinstate`, `offer_renewal`, `renew`, `non_renew`.
+    pub kind: String,
+    pub effective_date: String,
+    /// Charged (positive) or returned (negative).
+    #[schemars(schema_with = "money")]
+    pub amount: Decimal,
+    /// `in_force` or `cancelled`.
+    pub status: String,
+    #[schemars(schema_with = "money")]
+    pub term_premium: Decimal,
+    #[schemars(schema_with = "money")]
+    pub written_premium: Decimal,
+}
+
+/// `GET /v1/policies/{policy_number}`: the policy now and its whole history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyDetail {
+    pub summary: PolicySummary,
+    /// The `uw_policy::Policy` at its current version.
+    pub policy: serde_json::Value,
+    /// The rating input in force.
+    pub input: serde_json::Value,
+    pub pack_id: String,
+    /// Every transaction from the bind on, oldest first.
+    pub timeline: Vec<PolicyEvent>,
+}
+
+/// One transaction in a policy's timeline, with its audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyEvent {
+    pub version: u32,
+    pub kind: String,
+    pub effective_date: String,
+    #[schemars(schema_with = "money")]
+    pub amount: Decimal,
+    /// The `uw_policy::Worksheet`.
+    pub worksheet: serde_json::Value,
+    pub recorded_at: String,
+    pub by: String,
+    /// The audit log entry that records it.
+    pub log_index: u64,
 }
 
 // ---------------------------------------------------------------- admin

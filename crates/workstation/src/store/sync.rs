@@ -396,6 +396,21 @@ impl Store {
                     };
                     policy_issued(&sp, &news, origin, &at)?
                 }
+                ChangeBody::PolicyChanged(t) => {
+                    // The mirror shows the policy's standing; its timeline is the server's.
+                    let status = if t.status == "cancelled" { "cancelled" } else { "issued" };
+                    let changed = sp
+                        .execute(
+                            "UPDATE policy SET status = ?2, premium = ?3, synced_at = ?4 WHERE policy_number = ?1",
+                            params![t.policy_number, status, t.term_premium.to_string(), at],
+                        )
+                        .map_err(err)?;
+                    if changed > 0 {
+                        Effect::Applied
+                    } else {
+                        Effect::Ignored
+                    }
+                }
                 ChangeBody::KeyTrusted { key_id, public_key } => key_trusted(&sp, origin, key_id, public_key, &at)?,
                 ChangeBody::KeyRevoked { key_id } => {
                     let changed = sp

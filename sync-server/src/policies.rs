@@ -1,0 +1,491 @@
+//! Policy transactions: endorse, cancel, reinstate, offer a renewal, renew and
+//! non-renew, applied by the server, which is authoritative.
+//!
+//! The money and the rules are `uw_policy`'s ([`Policy::apply`]); this module
+//! loads the policy, checks who may do what, re-rates any changed input with
+//! the server's own copy of the pack (never trusting the client's premium),
+//! refuses a change prepared on an older version with a conflict carrying the
+//! current one, and writes the next version, its timeline row and its audit
+//! entry in one transaction. A transaction arrives either in a device's push
+//! (`policy.transaction`, prepared offline) or online through
+//! `POST /v1/policies/{policy_number}/transactions`.
+
+use rust_decimal::Decimal;
+use uw_policy::{Policy, Term, Transaction, TransactionKind, Worksheet};
+use uw_protocol::{ChangeBody, PolicyDetail, PolicyEvent, PolicySummary, PolicyTransacted, PolicyTransactionRequest, Role};
+use uw_rating::Rating;
+
+use crate::audit::Mutation;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::keys::unix_ms;
+use crate::storage::{args, SqlRow, TxMode};
+use crate::AppState;
+
+/// Why a transaction was not applied.
+#[derive(Debug)]
+pub enum Refused {
+    Rejected { code: String, reason: String },
+    Conflict { current_version: u32, reason: String },
+}
+
+fn rejected(code: &str, reason: impl Into<String>) -> Refused {
+    Refused::Rejected { code: code.to_owned(), reason: reason.into() }
+}
+
+impl Refused {
+    /// As a push operation's outcome.
+    pub fn outcome(self) -> uw_protocol::Outcome {
+        match self {
+            Self::Rejected { code, reason } => uw_protocol::Outcome::Rejected { code, reason },
+            Self::Conflict { current_version, reason } => uw_protocol::Outcome::Conflict { current_version, reason },
+        }
+    }
+}
+
+/// A transaction applied but not yet audited: the caller appends the audit
+/// entry, then [`Transacted::record`] writes the timeline row and publishes
+/// the change with that entry's index.
+#[derive(Debug)]
+pub struct Transacted {
+    pub result: PolicyTransacted,
+    /// The agent whose policy it is: they see the change.
+    pub owner: String,
+    pub worksheet: Worksheet,
+    pub user_id: String,
+}
+
+impl Transacted {
+    pub fn action(&self) -> String {
+        format!("policy.{}", self.result.kind)
+    }
+
+    /// What the audit entry records.
+    pub fn audit_change(&self) -> Result<serde_json::Value, ApiError> {
+        Ok(serde_json::json!({ "result": self.result, "worksheet": serde_json::to_value(&self.worksheet).map_err(ApiError::internal)? }))
+    }
+
+    /// Writes the timeline row and publishes the change, under audit entry `index`.
+    pub async fn record(&self, m: &mut Mutation, index: u64) -> Result<(), ApiError> {
+        insert_event(m, &self.result.policy_number, &self.worksheet, &self.user_id, Some(index)).await?;
+        m.publish(index, Some(&self.owner), &ChangeBody::PolicyChanged(self.result.clone())).await?;
+        Ok(())
+    }
+}
+
+async fn insert_event(m: &mut Mutation, number: &str, worksheet: &Worksheet, user_id: &str, index: Option<u64>) -> Result<(), ApiError> {
+    let index = index.map(i64::try_from).transpose().map_err(ApiError::internal)?;
+    m.tx.execute(
+        "INSERT INTO policy_transaction (policy_number, version, kind, effective_date, amount, worksheet, user_id, log_index, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        args![
+            number,
+            worksheet.version,
+            worksheet.kind.name(),
+            worksheet.effective.to_string(),
+            worksheet.amount.to_string(),
+            serde_json::to_string(worksheet).map_err(ApiError::internal)?,
+            user_id,
+            index,
+            unix_ms(m.now)
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The columns [`load`] reads.
+const POLICY_READ: &str = "SELECT p.user_id, p.state, p.product, p.lifecycle, COALESCE(p.input, q.input), COALESCE(p.pack_digest, q.pack_digest),
+        p.fees, p.effective_date, q.pack_id
+    FROM policy p JOIN quote_record q ON q.quote_number = p.quote_number WHERE p.policy_number = $1";
+
+/// A policy as the server holds it.
+struct Loaded {
+    owner: String,
+    policy: Policy,
+    pack_digest: String,
+    fees: Decimal,
+}
+
+/// The premium `uw_policy` prorates: the total less the fees, which are
+/// fully earned when charged.
+fn fees_of(rating: &Rating) -> Decimal {
+    rating.fees.iter().map(|f| f.amount).sum()
+}
+
+/// Loads `number`, building the lifecycle of a policy bound before it was
+/// kept (from its quote's input and pack, rated again) and recording that
+/// bind as version 1.
+async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result<Loaded, Refused>, ApiError> {
+    let Some(row) = m.tx.fetch_optional(POLICY_READ, args![number]).await? else {
+        return Ok(Err(rejected("policy.not_found", format!("no policy {number} on this server"))));
+    };
+    let input: serde_json::Value = serde_json::from_str(&row.text(4)?).map_err(ApiError::internal)?;
+    let pack_digest = row.text(5)?;
+    if let (Some(lifecycle), Some(fees)) = (row.opt_text(3)?, row.opt_text(6)?) {
+        let policy: Policy = serde_json::from_str(&lifecycle).map_err(ApiError::internal)?;
+        return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees: fees.parse().map_err(ApiError::internal)? }));
+    }
+    let (quote, _pack, rating) = match crate::sync::rerate(state, m, &input, &row.text(8)?, &pack_digest).await? {
+        Ok(rated) => rated,
+        Err(outcome) => return Err(ApiError::internal(format!("policy {number}: its bind no longer rates: {outcome:?}"))),
+    };
+    let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
+    let fees = fees_of(&rating);
+    let bound = Policy::bind(number, &row.text(1)?, &row.text(2)?, term, rating.total - fees).map_err(ApiError::internal)?;
+    insert_event(m, number, &bound.worksheet, &row.text(0)?, None).await?;
+    Ok(Ok(Loaded { owner: row.text(0)?, policy: bound.policy, pack_digest, fees }))
+}
+
+/// Writes the first version at bind: called by the bind in the same transaction.
+pub async fn bind(
+    m: &mut Mutation,
+    number: &str,
+    quote: &uw_rating::Quote,
+    rating: &Rating,
+    input: &serde_json::Value,
+    user_id: &str,
+    index: u64,
+) -> Result<(), ApiError> {
+    let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
+    let fees = fees_of(rating);
+    let bound = Policy::bind(number, &quote.state, quote.product.name(), term, rating.total - fees).map_err(ApiError::internal)?;
+    m.tx.execute(
+        "UPDATE policy SET lifecycle = $2, input = $3, pack_digest = $4, fees = $5 WHERE policy_number = $1",
+        args![
+            number,
+            serde_json::to_string(&bound.policy).map_err(ApiError::internal)?,
+            input.to_string(),
+            rating.pack_digest.as_str(),
+            fees.to_string()
+        ],
+    )
+    .await?;
+    insert_event(m, number, &bound.worksheet, user_id, Some(index)).await
+}
+
+/// Checks, re-rates and applies `request`; writes the policy's next version.
+/// The caller audits the result and then calls [`Transacted::record`].
+pub async fn transact(
+    state: &AppState,
+    m: &mut Mutation,
+    caller: &Caller,
+    request: &PolicyTransactionRequest,
+) -> Result<Result<Transacted, Refused>, ApiError> {
+    let number = request.policy_number.as_str();
+    let loaded = match load(state, m, number).await? {
+        Ok(loaded) => loaded,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    match caller.role {
+        Role::Underwriter => {}
+        Role::Agent if loaded.owner == caller.user_id => {}
+        Role::Agent => return Ok(Err(rejected("policy.not_yours", format!("{number} belongs to another agent")))),
+        Role::Admin | Role::Auditor => return Ok(Err(rejected("auth.forbidden", "only agents and underwriters change policies"))),
+    }
+    let policy = &loaded.policy;
+    if request.base_version != policy.version {
+        let reason = format!(
+            "{number} was changed since version {} was prepared: the server holds version {}. Open the policy again and redo the change on the current version",
+            request.base_version, policy.version
+        );
+        return Ok(Err(Refused::Conflict { current_version: policy.version, reason }));
+    }
+    let transaction: Transaction = match serde_json::from_value(request.transaction.clone()) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(rejected("sync.bad_payload", format!("transaction: {e}")))),
+    };
+    let insurer_action = match &transaction {
+        Transaction::Cancel { reason, .. } => !reason.insured_initiated(),
+        Transaction::NonRenew { .. } => true,
+        _ => false,
+    };
+    if insurer_action && caller.role != Role::Underwriter {
+        return Ok(Err(rejected(
+            "auth.forbidden",
+            "an insurer's cancellation or a non-renewal is an underwriter's decision; an agent may cancel only at the insured's request",
+        )));
+    }
+    let mut new_input = None;
+    let mut new_digest = None;
+    match &transaction {
+        Transaction::Endorse { term_premium, .. } => {
+            let Some(input) = &request.input else {
+                return Ok(Err(rejected("sync.bad_payload", "input: an endorsement carries the changed rating input")));
+            };
+            let quote = match rate_for(state, m, input, &loaded.pack_digest, policy, false).await? {
+                Ok(rated) => rated,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            if let Some(refused) = premium_check(&quote, loaded.fees, *term_premium) {
+                return Ok(Err(refused));
+            }
+            new_input = Some(input.clone());
+        }
+        Transaction::OfferRenewal { premium, pack_id } => {
+            let (Some(input), Some(digest)) = (&request.input, &request.pack_digest) else {
+                return Ok(Err(rejected("sync.bad_payload", "input, pack_digest: a renewal offer carries the renewal's rating input and pack")));
+            };
+            let chosen = match renewal_pack(state, m, policy).await? {
+                Ok(pack) => pack,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            if chosen.digest().to_hex() != *digest || chosen.id() != pack_id {
+                return Ok(Err(rejected(
+                    "policy.renewal_pack",
+                    format!("the renewal pack in force on {} is {}; sync to receive it and rate the renewal with it", policy.term.end, chosen.id()),
+                )));
+            }
+            let rating = match rate_for(state, m, input, digest, policy, true).await? {
+                Ok(rated) => rated,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            if let Some(refused) = premium_check(&rating, fees_of(&rating), *premium) {
+                return Ok(Err(refused));
+            }
+            new_input = Some(input.clone());
+            new_digest = Some(digest.clone());
+        }
+        _ => {}
+    }
+    let applied = match policy.apply(&transaction, m.now.date()) {
+        Ok(applied) => applied,
+        Err(e) => return Ok(Err(rejected(e.code(), e.to_string()))),
+    };
+    let next = &applied.policy;
+    let status = match next.status {
+        uw_policy::PolicyStatus::InForce => "in_force",
+        uw_policy::PolicyStatus::Cancelled => "cancelled",
+    };
+    // A renewal offer's input and pack take over when the renewal is accepted.
+    let (input_now, digest_now) = if transaction.kind() == TransactionKind::OfferRenewal {
+        (None, None)
+    } else if transaction.kind() == TransactionKind::Renew {
+        pending_renewal(m, number).await?
+    } else {
+        (new_input.clone(), new_digest.clone())
+    };
+    m.tx.execute(
+        "UPDATE policy SET lifecycle = $2, policy_version = $3, status = $4, premium = $5,
+             input = COALESCE($6, input), pack_digest = COALESCE($7, pack_digest) WHERE policy_number = $1",
+        args![
+            number,
+            serde_json::to_string(next).map_err(ApiError::internal)?,
+            next.version,
+            status,
+            (next.term_premium + loaded.fees).to_string(),
+            input_now.map(|i| i.to_string()),
+            digest_now
+        ],
+    )
+    .await?;
+    if transaction.kind() == TransactionKind::OfferRenewal {
+        m.tx.execute(
+            "INSERT INTO policy_renewal_offer (policy_number, term_start, input, pack_digest) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (policy_number) DO UPDATE SET term_start = excluded.term_start, input = excluded.input, pack_digest = excluded.pack_digest",
+            args![number, next.term.end.to_string(), new_input.map(|i| i.to_string()), new_digest],
+        )
+        .await?;
+    }
+    let result = PolicyTransacted {
+        policy_number: number.to_owned(),
+        version: next.version,
+        kind: transaction.kind().name().to_owned(),
+        effective_date: applied.worksheet.effective.to_string(),
+        amount: applied.worksheet.amount,
+        status: status.to_owned(),
+        term_premium: next.term_premium,
+        written_premium: next.written_premium,
+    };
+    Ok(Ok(Transacted { result, owner: loaded.owner, worksheet: applied.worksheet, user_id: caller.user_id.clone() }))
+}
+
+/// The input and pack of the renewal offer being accepted.
+async fn pending_renewal(m: &mut Mutation, number: &str) -> Result<(Option<serde_json::Value>, Option<String>), ApiError> {
+    let row = m.tx.fetch_optional("SELECT input, pack_digest FROM policy_renewal_offer WHERE policy_number = $1", args![number]).await?;
+    let Some(row) = row else { return Ok((None, None)) };
+    let input = row.opt_text(0)?.map(|t| serde_json::from_str(&t)).transpose().map_err(ApiError::internal)?;
+    Ok((input, row.opt_text(1)?))
+}
+
+/// Rates `input` with the pack `digest` after checking it is this policy's
+/// risk: same state and product, effective on the term's start (or, for a
+/// renewal, the next term's).
+async fn rate_for(
+    state: &AppState,
+    m: &mut Mutation,
+    input: &serde_json::Value,
+    digest: &str,
+    policy: &Policy,
+    renewal: bool,
+) -> Result<Result<Rating, Refused>, ApiError> {
+    let Some(pack) = state.packs.get(&mut *m.tx, digest).await? else {
+        return Ok(Err(rejected("rating.pack_unknown", format!("pack_digest: no published pack has digest {digest}"))));
+    };
+    let (quote, _pack, rating) = match crate::sync::rerate(state, m, input, pack.id(), digest).await? {
+        Ok(rated) => rated,
+        Err(outcome) => {
+            return Ok(Err(match outcome {
+                uw_protocol::Outcome::Rejected { code, reason } => Refused::Rejected { code, reason },
+                other => rejected("rating.failed", format!("{other:?}")),
+            }))
+        }
+    };
+    let starts = if renewal { policy.term.end } else { policy.term.start };
+    if quote.state != policy.state || quote.product.name() != policy.product || quote.effective_date != starts || quote.renewal != renewal {
+        return Ok(Err(rejected(
+            "policy.input_mismatch",
+            format!(
+                "input.quote: must be {} {} effective {starts}{} (got {} {} effective {})",
+                policy.state,
+                policy.product,
+                if renewal { ", marked as a renewal" } else { "" },
+                quote.state,
+                quote.product.name(),
+                quote.effective_date
+            ),
+        )));
+    }
+    Ok(Ok(rating))
+}
+
+/// The device's premium must be the server's to the cent.
+fn premium_check(rating: &Rating, fees: Decimal, claimed: Decimal) -> Option<Refused> {
+    let premium = rating.total - fees;
+    (premium != claimed).then(|| {
+        rejected(
+            "policy.premium_mismatch",
+            format!("term_premium: the device says {claimed} but the server's rating gives {premium}; the premium must match to the cent"),
+        )
+    })
+}
+
+/// The one published pack in force for renewals of `policy` at its term's end.
+async fn renewal_pack(state: &AppState, m: &mut Mutation, policy: &Policy) -> Result<Result<std::sync::Arc<uw_rating::RatePack>, Refused>, ApiError> {
+    let rows =
+        m.tx.fetch("SELECT digest FROM published_pack WHERE state = $1 AND product = $2", args![policy.state.as_str(), policy.product.as_str()])
+            .await?;
+    let mut in_force = Vec::new();
+    for row in rows {
+        let digest = row.text(0)?;
+        if let Some(pack) = state.packs.get(&mut *m.tx, &digest).await? {
+            if pack.info().in_force(policy.term.end, true) {
+                in_force.push(pack);
+            }
+        }
+    }
+    match in_force.len() {
+        1 => Ok(Ok(in_force.remove(0))),
+        0 => Ok(Err(rejected(
+            "rating.no_pack",
+            format!("no published pack prices {} {} renewals on {}", policy.state, policy.product, policy.term.end),
+        ))),
+        _ => Ok(Err(rejected(
+            "rating.pack_ambiguous",
+            format!(
+                "{} published packs price {} {} renewals on {}: {}",
+                in_force.len(),
+                policy.state,
+                policy.product,
+                policy.term.end,
+                in_force.iter().map(|p| p.id().to_owned()).collect::<Vec<_>>().join(", ")
+            ),
+        ))),
+    }
+}
+
+/// Applies a transaction online (`POST /v1/policies/{number}/transactions`).
+pub async fn transact_online(
+    state: &AppState,
+    caller: &Caller,
+    request: PolicyTransactionRequest,
+    request_id: &str,
+) -> Result<PolicyTransacted, ApiError> {
+    caller.require(&[Role::Agent, Role::Underwriter])?;
+    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let transacted = match transact(state, &mut m, caller, &request).await? {
+        Ok(t) => t,
+        Err(Refused::Conflict { current_version, reason }) => {
+            return Err(ApiError::conflict("policy.stale_version", reason).with_current_version(current_version))
+        }
+        Err(Refused::Rejected { code, reason }) => return Err(ApiError::unprocessable(code, reason)),
+    };
+    let index = m.audit(&caller.actor(), &transacted.action(), ("policy", &request.policy_number), &transacted.audit_change()?, None).await?;
+    transacted.record(&mut m, index).await?;
+    m.commit().await?;
+    state.log_grew();
+    Ok(transacted.result)
+}
+
+/// A policy with its timeline: its agent, or any underwriter or auditor.
+pub async fn detail(state: &AppState, caller: &Caller, number: &str) -> Result<PolicyDetail, ApiError> {
+    caller.require(&[Role::Agent, Role::Underwriter, Role::Auditor])?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let row = tx
+        .fetch_optional(
+            "SELECT p.policy_number, p.quote_number, p.version, p.state, p.product, p.premium, p.effective_date, u.username,
+                    p.policy_version, p.status, p.user_id, p.lifecycle, COALESCE(p.input, q.input), q.pack_digest, COALESCE(p.pack_digest, q.pack_digest)
+             FROM policy p JOIN app_user u ON u.user_id = p.user_id JOIN quote_record q ON q.quote_number = p.quote_number
+             WHERE p.policy_number = $1",
+            args![number],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("policy.not_found", format!("no policy {number} on this server")))?;
+    if caller.role == Role::Agent && row.text(10)? != caller.user_id {
+        return Err(ApiError::not_found("policy.not_found", format!("no policy {number} on this server")));
+    }
+    let summary = summary_of(&row)?;
+    let digest = row.text(14)?;
+    let pack_id = tx
+        .fetch_optional("SELECT pack_id FROM published_pack WHERE digest = $1", args![digest.as_str()])
+        .await?
+        .map(|r| r.text(0))
+        .transpose()?
+        .unwrap_or(digest);
+    let events = tx
+        .fetch(
+            "SELECT t.version, t.kind, t.effective_date, t.amount, t.worksheet, t.recorded_at, u.username, t.log_index
+             FROM policy_transaction t JOIN app_user u ON u.user_id = t.user_id WHERE t.policy_number = $1 ORDER BY t.version",
+            args![number],
+        )
+        .await?;
+    let timeline = events
+        .iter()
+        .map(|r| {
+            Ok(PolicyEvent {
+                version: u32::try_from(r.int(0)?).map_err(ApiError::internal)?,
+                kind: r.text(1)?,
+                effective_date: r.text(2)?,
+                amount: r.text(3)?.parse().map_err(ApiError::internal)?,
+                worksheet: serde_json::from_str(&r.text(4)?).map_err(ApiError::internal)?,
+                recorded_at: crate::audit::log_time(
+                    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(r.int(5)?) * 1_000_000).map_err(ApiError::internal)?,
+                ),
+                by: r.text(6)?,
+                log_index: r.opt_int(7)?.map_or(Ok(0), u64::try_from).map_err(ApiError::internal)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let policy = match row.opt_text(11)? {
+        Some(text) => serde_json::from_str(&text).map_err(ApiError::internal)?,
+        None => serde_json::Value::Null,
+    };
+    let input = serde_json::from_str(&row.text(12)?).map_err(ApiError::internal)?;
+    Ok(PolicyDetail { summary, policy, input, pack_id, timeline })
+}
+
+/// A [`PolicySummary`] from the columns policy_number through status.
+pub fn summary_of(r: &SqlRow) -> Result<PolicySummary, ApiError> {
+    Ok(PolicySummary {
+        policy_number: r.text(0)?,
+        quote_number: r.text(1)?,
+        version: u32::try_from(r.int(2)?).map_err(ApiError::internal)?,
+        state: r.text(3)?,
+        product: r.text(4)?,
+        premium: r.text(5)?.parse().map_err(ApiError::internal)?,
+        effective_date: r.text(6)?,
+        agent: r.text(7)?,
+        policy_version: u32::try_from(r.int(8)?).map_err(ApiError::internal)?,
+        status: r.text(9)?,
+    })
+}
