@@ -392,7 +392,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 25);
+        assert_eq!(count, 27);
     }
 
     #[test]

@@ -95,7 +95,8 @@ async fn insert_event(m: &mut Mutation, number: &str, worksheet: &Worksheet, use
 }
 
 /// The columns [`load`] reads.
-const POLICY_READ: &str = "SELECT p.user_id, p.state, p.product, p.lifecycle, COALESCE(p.input, q.input), COALESCE(p.pack_digest, q.pack_digest),
+const POLICY_READ: &str =
+    "SELECT p.user_id, p.state, p.product, p.lifecycle, COALESCE(p.input, q.input), COALESCE(p.pack_digest, q.pack_digest),
         p.fees, p.effective_date, q.pack_id
     FROM policy p JOIN quote_record q ON q.quote_number = p.quote_number WHERE p.policy_number = $1";
 
@@ -224,7 +225,10 @@ pub async fn transact(
         }
         Transaction::OfferRenewal { premium, pack_id } => {
             let (Some(input), Some(digest)) = (&request.input, &request.pack_digest) else {
-                return Ok(Err(rejected("sync.bad_payload", "input, pack_digest: a renewal offer carries the renewal's rating input and pack")));
+                return Ok(Err(rejected(
+                    "sync.bad_payload",
+                    "input, pack_digest: a renewal offer carries the renewal's rating input and pack",
+                )));
             };
             let chosen = match renewal_pack(state, m, policy).await? {
                 Ok(pack) => pack,
@@ -233,7 +237,11 @@ pub async fn transact(
             if chosen.digest().to_hex() != *digest || chosen.id() != pack_id {
                 return Ok(Err(rejected(
                     "policy.renewal_pack",
-                    format!("the renewal pack in force on {} is {}; sync to receive it and rate the renewal with it", policy.term.end, chosen.id()),
+                    format!(
+                        "the renewal pack in force on {} is {}; sync to receive it and rate the renewal with it",
+                        policy.term.end,
+                        chosen.id()
+                    ),
                 )));
             }
             let rating = match rate_for(state, m, input, digest, policy, true).await? {
@@ -361,10 +369,15 @@ fn premium_check(rating: &Rating, fees: Decimal, claimed: Decimal) -> Option<Ref
 }
 
 /// The one published pack in force for renewals of `policy` at its term's end.
-async fn renewal_pack(state: &AppState, m: &mut Mutation, policy: &Policy) -> Result<Result<std::sync::Arc<uw_rating::RatePack>, Refused>, ApiError> {
-    let rows =
-        m.tx.fetch("SELECT digest FROM published_pack WHERE state = $1 AND product = $2", args![policy.state.as_str(), policy.product.as_str()])
-            .await?;
+async fn renewal_pack(
+    state: &AppState,
+    m: &mut Mutation,
+    policy: &Policy,
+) -> Result<Result<std::sync::Arc<uw_rating::RatePack>, Refused>, ApiError> {
+    let rows = m
+        .tx
+        .fetch("SELECT digest FROM published_pack WHERE state = $1 AND product = $2", args![policy.state.as_str(), policy.product.as_str()])
+        .await?;
     let mut in_force = Vec::new();
     for row in rows {
         let digest = row.text(0)?;
@@ -410,7 +423,8 @@ pub async fn transact_online(
         }
         Err(Refused::Rejected { code, reason }) => return Err(ApiError::unprocessable(code, reason)),
     };
-    let index = m.audit(&caller.actor(), &transacted.action(), ("policy", &request.policy_number), &transacted.audit_change()?, None).await?;
+    let index =
+        m.audit(&caller.actor(), &transacted.action(), ("policy", &request.policy_number), &transacted.audit_change()?, None).await?;
     transacted.record(&mut m, index).await?;
     m.commit().await?;
     state.log_grew();

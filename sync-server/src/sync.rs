@@ -16,8 +16,7 @@ use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use uw_protocol::{
     BindRequestedPayload, Change, ChangeBody, OpResult, Outcome, PolicyTransactionRequest, PullResponse, PushOp, PushRequest, PushResponse,
-    QuoteRatedPayload, Role,
-    ServerResult, WaitResponse,
+    QuoteRatedPayload, Role, ServerResult, WaitResponse,
 };
 use uw_rating::{Quote, RatePack, Rating};
 
@@ -688,7 +687,13 @@ enum AfterAudit {
 
 impl Applied {
     fn rejected(kind: &str, outcome: Outcome) -> Self {
-        Self { outcome, action: format!("{kind}.refused"), resource: ("operation".into(), kind.replace(' ', "_")), change: None, after: None }
+        Self {
+            outcome,
+            action: format!("{kind}.refused"),
+            resource: ("operation".into(), kind.replace(' ', "_")),
+            change: None,
+            after: None,
+        }
     }
 
     fn for_quote(quote_number: &str, action: &str, outcome: Outcome) -> Self {
@@ -1006,7 +1011,13 @@ async fn bind_requested(
 }
 
 /// A policy transaction prepared on a desktop (`policy.transaction`).
-async fn policy_transaction(state: &AppState, m: &mut Mutation, records: &mut Records, caller: &Caller, payload: &str) -> Result<Applied, ApiError> {
+async fn policy_transaction(
+    state: &AppState,
+    m: &mut Mutation,
+    records: &mut Records,
+    caller: &Caller,
+    payload: &str,
+) -> Result<Applied, ApiError> {
     let request: PolicyTransactionRequest = match serde_json::from_str(payload) {
         Ok(r) => r,
         Err(e) => return Ok(Applied::rejected("policy.transaction", rejected("sync.bad_payload", format!("payload: {e}")))),

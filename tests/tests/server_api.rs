@@ -487,6 +487,7 @@ async fn authorization_matrix(engine: &str) {
     let all = [Agent, Underwriter, Admin, Auditor];
     let decision = json!({ "version": 1, "approve": true, "reason": "matrix" });
     let new_user = json!({ "username": "matrix-user", "password": PASSWORD, "role": "agent" });
+    let policy_change = policy_request("POL-TX-2026-000001", 1, json!({ "kind": "reinstate" }), None);
     // (method, path, body, roles allowed, device token required)
     let cells: Vec<Cell<'_>> = vec![
         (reqwest::Method::GET, "/v1/me", None, &all, false),
@@ -498,6 +499,8 @@ async fn authorization_matrix(engine: &str) {
         (reqwest::Method::GET, "/v1/packs", None, &all, false),
         (reqwest::Method::POST, "/v1/packs", Some(json!({ "files": {} })), &[Underwriter], false),
         (reqwest::Method::GET, "/v1/policies", None, &[Agent, Underwriter, Auditor], false),
+        (reqwest::Method::GET, "/v1/policies/POL-TX-2026-000001", None, &[Agent, Underwriter, Auditor], false),
+        (reqwest::Method::POST, "/v1/policies/POL-TX-2026-000001/transactions", Some(policy_change), &[Agent, Underwriter], false),
         (reqwest::Method::GET, "/v1/admin/users", None, &[Admin], false),
         (reqwest::Method::POST, "/v1/admin/users", Some(new_user), &[Admin], false),
         (reqwest::Method::PATCH, "/v1/admin/users/nobody", Some(json!({ "disabled": true })), &[Admin], false),
@@ -617,7 +620,8 @@ async fn policy_lifecycle(engine: &str) {
     let mut more_limits = quote.clone();
     more_limits["coverages"][0]["limit"] = json!("100/300");
     let endorse = |q: &Value, what: &str| {
-        let transaction = json!({ "kind": "endorse", "effective": today.to_string(), "term_premium": term_premium(q), "description": what });
+        let transaction =
+            json!({ "kind": "endorse", "effective": today.to_string(), "term_premium": term_premium(q), "description": what });
         policy_request(&policy_number, 1, transaction, Some(&json!({ "quote": q, "contact": {}, "licenses": [] })))
     };
     let first = tablet.push_op("policy.transaction", &endorse(&more_limits, "Raise liability limits")).await;
