@@ -109,6 +109,14 @@ impl CommonArgs {
 
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
+    /// A policy's whole timeline: every transaction from the bind on, with
+    /// its amount, who made it and its audit-log entry.
+    Policy {
+        policy_number: String,
+        /// Print the `PolicyDetail` JSON the API serves instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create the organisation, the key-encryption identity (if missing), the
     /// first signing key and the first administrator.
     Init {
@@ -312,6 +320,14 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             }
         }
         AdminCommand::Demo { packs } => demo(&state, &packs).await?,
+        AdminCommand::Policy { policy_number, json } => {
+            let detail = uw_sync_server::policies::detail_for_operator(&state, &policy_number).await.map_err(api)?;
+            if json {
+                announce(&serde_json::to_string_pretty(&detail)?);
+            } else {
+                announce(policy_timeline_text(&detail).trim_end());
+            }
+        }
         AdminCommand::User(command) => user_command(&state, &actor, command).await?,
         AdminCommand::Device(DeviceCommand::List) => {
             for d in uw_sync_server::identity::devices(&state).await.map_err(api)? {
@@ -439,4 +455,49 @@ async fn user_command(state: &AppState, actor: &Actor, command: UserCommand) -> 
         }
     }
     Ok(())
+}
+
+/// A policy's timeline as a table for people.
+fn policy_timeline_text(detail: &uw_protocol::PolicyDetail) -> String {
+    use std::fmt::Write as _;
+    let p = &detail.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  {} {}  {}  version {}  agent {}  quote {}",
+        p.policy_number,
+        p.state,
+        p.product,
+        p.status.replace('_', " "),
+        p.policy_version,
+        p.agent,
+        p.quote_number
+    );
+    let policy = &detail.policy;
+    let _ = writeln!(
+        out,
+        "term {} to {}  term premium {}  written {}  pack {}",
+        policy["term"]["start"].as_str().unwrap_or("?"),
+        policy["term"]["end"].as_str().unwrap_or("?"),
+        policy["term_premium"].as_str().unwrap_or("?"),
+        policy["written_premium"].as_str().unwrap_or("?"),
+        detail.pack_id
+    );
+    for event in &detail.timeline {
+        let audit = event.log_index.map_or_else(|| "log: its policy.bind entry".to_owned(), |index| format!("log #{index}"));
+        let _ = writeln!(
+            out,
+            "v{:<3} {:<14} effective {}  {:>12}  by {:<12} at {}  {audit}",
+            event.version,
+            event.kind,
+            event.effective_date,
+            format!("{:+}", event.amount),
+            event.by,
+            event.recorded_at
+        );
+        for line in event.worksheet["lines"].as_array().into_iter().flatten() {
+            let _ = writeln!(out, "       {}: {}", line["label"].as_str().unwrap_or(""), line["value"].as_str().unwrap_or(""));
+        }
+    }
+    out
 }

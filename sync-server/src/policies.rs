@@ -434,6 +434,17 @@ pub async fn transact_online(
 /// A policy with its timeline: its agent, or any underwriter or auditor.
 pub async fn detail(state: &AppState, caller: &Caller, number: &str) -> Result<PolicyDetail, ApiError> {
     caller.require(&[Role::Agent, Role::Underwriter, Role::Auditor])?;
+    read_detail(state, number, (caller.role == Role::Agent).then_some(caller.user_id.as_str())).await
+}
+
+/// A policy with its timeline, for the server's administration command
+/// line (which reads the database directly, as its operator can).
+pub async fn detail_for_operator(state: &AppState, number: &str) -> Result<PolicyDetail, ApiError> {
+    read_detail(state, number, None).await
+}
+
+/// `number`'s detail; with `owner`, only if that user's (else not found).
+async fn read_detail(state: &AppState, number: &str, owner: Option<&str>) -> Result<PolicyDetail, ApiError> {
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let row = tx
         .fetch_optional(
@@ -445,7 +456,7 @@ pub async fn detail(state: &AppState, caller: &Caller, number: &str) -> Result<P
         )
         .await?
         .ok_or_else(|| ApiError::not_found("policy.not_found", format!("no policy {number} on this server")))?;
-    if caller.role == Role::Agent && row.text(10)? != caller.user_id {
+    if owner.is_some_and(|owner| row.text(10).is_ok_and(|user| user != owner)) {
         return Err(ApiError::not_found("policy.not_found", format!("no policy {number} on this server")));
     }
     let summary = summary_of(&row)?;
@@ -476,7 +487,7 @@ pub async fn detail(state: &AppState, caller: &Caller, number: &str) -> Result<P
                     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(r.int(5)?) * 1_000_000).map_err(ApiError::internal)?,
                 ),
                 by: r.text(6)?,
-                log_index: r.opt_int(7)?.map_or(Ok(0), u64::try_from).map_err(ApiError::internal)?,
+                log_index: r.opt_int(7)?.map(u64::try_from).transpose().map_err(ApiError::internal)?,
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;

@@ -79,6 +79,14 @@ fn story(database_args: &[&str]) {
         }
     });
 
+    // The operator's command line shows a policy's timeline, from the bind on.
+    let timeline = org.admin(&["policy", &pa[0]]);
+    assert!(timeline.starts_with(&format!("{}  CA personal-auto  in force  version 1  agent agent", pa[0])), "{timeline}");
+    assert!(timeline.contains("v1   bind") && timeline.contains("Charged at bind"), "{timeline}");
+    let detail: serde_json::Value = serde_json::from_str(&org.admin(&["policy", &pa[0], "--json"])).expect("json");
+    assert_eq!(detail["timeline"][0]["kind"], "bind");
+    assert!(detail["timeline"][0]["log_index"].is_u64(), "{detail}");
+
     // The referral queue is the underwriter's: the agent's desktop is refused it.
     match a.ws.referrals() {
         Err(uw_workstation::WorkstationError::Sync(e)) => {

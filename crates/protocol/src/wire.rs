@@ -451,8 +451,10 @@ pub struct PolicyEvent {
     pub worksheet: serde_json::Value,
     pub recorded_at: String,
     pub by: String,
-    /// The audit log entry that records it.
-    pub log_index: u64,
+    /// The audit log entry that records it; none only for the bind of a
+    /// policy bound before the server kept timelines (its entry is the
+    /// `policy.bind` one).
+    pub log_index: Option<u64>,
 }
 
 // ---------------------------------------------------------------- admin
