@@ -87,6 +87,18 @@ fn story(database_args: &[&str]) {
     assert_eq!(detail["timeline"][0]["kind"], "bind");
     assert!(detail["timeline"][0]["log_index"].is_u64(), "{detail}");
 
+    // The agent's desktop prints the bound policy's declarations and ID cards.
+    let declarations = a.ws.declarations_pdf(&pa[0], now()).expect("declarations");
+    let text = pdf_text(&declarations);
+    assert!(text.contains(&pa[0]) && text.contains("Declarations") && text.contains("Total premium for the term"), "{text}");
+    let cards = a.ws.id_cards_pdf(&pa[0], now()).expect("ID cards");
+    let text = pdf_text(&cards);
+    assert!(text.contains("CA Insurance Identification Card") && text.contains(&pa[0]), "{text}");
+    match a.ws.declarations_pdf("POL-CA-2026-999999", now()) {
+        Err(e) => assert_eq!(e.code(), "policy.not_found", "{e}"),
+        Ok(_) => panic!("a policy this desktop never received has no declarations"),
+    }
+
     // The referral queue is the underwriter's: the agent's desktop is refused it.
     match a.ws.referrals() {
         Err(uw_workstation::WorkstationError::Sync(e)) => {
@@ -172,4 +184,16 @@ fn two_laptops_quote_offline_then_sync_bind_and_are_revoked_on_postgres() {
     let db = rt.block_on(PostgresDatabase::create());
     story(&["--database-url", &db.url]);
     rt.block_on(db.drop_database());
+}
+
+/// The text of `pdf` (pdftotext), after `qpdf --check` finds nothing wrong.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let check = std::process::Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf (apt-get install qpdf)");
+    assert!(check.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&check.stdout));
+    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (apt-get install poppler-utils)");
+    assert!(text.status.success());
+    String::from_utf8(text.stdout).expect("utf-8")
 }

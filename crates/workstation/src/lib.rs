@@ -16,6 +16,7 @@ mod config;
 pub mod console;
 mod key;
 pub mod pii;
+mod policy_docs;
 pub mod quoting;
 pub mod recovery;
 mod services;
@@ -350,6 +351,9 @@ pub enum WorkstationError {
     /// A document could not be written to disk.
     #[error("cannot write {}: {source}", path.display())]
     DocumentFile { path: PathBuf, source: std::io::Error },
+    /// No policy with this number is on this workstation (it learns of policies by syncing).
+    #[error("no policy {policy_number} on this workstation; sync to receive it")]
+    PolicyNotFound { policy_number: String },
     /// Only a quote with a live rating has a proposal.
     #[error("{quote_number} is {status}; only a rated, referred, approved or bind-requested quote has a proposal")]
     NoProposal { quote_number: String, status: QuoteStatus },
@@ -407,6 +411,7 @@ impl WorkstationError {
             Self::PackNotInstalled { .. } => "rating.pack_not_installed",
             Self::NotReproducible { .. } => "rating.not_reproducible",
             Self::Document(_) => "document.failed",
+            Self::PolicyNotFound { .. } => "policy.not_found",
             Self::DocumentFile { .. } => "document.write",
             Self::AuditFile { .. } => "audit.file",
             Self::Recovery(_) => "key.recovery",

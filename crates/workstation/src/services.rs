@@ -189,7 +189,7 @@ impl Workstation {
 }
 
 /// The proposal's contents: what the customer may see, PII masked.
-fn proposal_document(summary: &QuoteSummary, input: &QuoteInput, rating: &Rating, rated_on: Date, expires_on: Date) -> Proposal {
+pub(crate) fn proposal_document(summary: &QuoteSummary, input: &QuoteInput, rating: &Rating, rated_on: Date, expires_on: Date) -> Proposal {
     let quote = &input.quote;
     let address = &quote.applicant.address;
     let vehicle_label = |i: usize| {

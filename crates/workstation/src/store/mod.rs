@@ -338,6 +338,18 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
+    /// The quote a policy was bound from, and its term: (quote id, effective date, expiration date).
+    pub fn policy_quote(&self, policy_number: &str) -> Result<Option<(i64, String, String)>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT quote_id, effective_date, expiration_date FROM policy WHERE policy_number = ?1 AND quote_id IS NOT NULL",
+                [policy_number],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     /// Outbox entries the server has not answered for, in sequence order, at most `limit`.
     pub fn unsent_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         self.outbox_where("sent_at IS NULL ORDER BY seq LIMIT ?1", [i64::try_from(limit).unwrap_or(i64::MAX)])
