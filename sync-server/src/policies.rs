@@ -209,6 +209,7 @@ pub async fn transact(
     }
     let mut new_input = None;
     let mut new_digest = None;
+    let mut renewal_fees = None;
     match &transaction {
         Transaction::Endorse { term_premium, .. } => {
             let Some(input) = &request.input else {
@@ -253,6 +254,7 @@ pub async fn transact(
             }
             new_input = Some(input.clone());
             new_digest = Some(digest.clone());
+            renewal_fees = Some(fees_of(&rating));
         }
         _ => {}
     }
@@ -266,32 +268,32 @@ pub async fn transact(
         uw_policy::PolicyStatus::Cancelled => "cancelled",
     };
     // A renewal offer's input and pack take over when the renewal is accepted.
-    let (input_now, digest_now) = if transaction.kind() == TransactionKind::OfferRenewal {
-        (None, None)
-    } else if transaction.kind() == TransactionKind::Renew {
-        pending_renewal(m, number).await?
-    } else {
-        (new_input.clone(), new_digest.clone())
+    let (input_now, digest_now, fees_now) = match transaction.kind() {
+        TransactionKind::OfferRenewal => (None, None, loaded.fees),
+        TransactionKind::Renew => pending_renewal(m, number).await?,
+        _ => (new_input.clone(), new_digest.clone(), loaded.fees),
     };
     m.tx.execute(
         "UPDATE policy SET lifecycle = $2, policy_version = $3, status = $4, premium = $5,
-             input = COALESCE($6, input), pack_digest = COALESCE($7, pack_digest) WHERE policy_number = $1",
+             input = COALESCE($6, input), pack_digest = COALESCE($7, pack_digest), fees = $8 WHERE policy_number = $1",
         args![
             number,
             serde_json::to_string(next).map_err(ApiError::internal)?,
             next.version,
             status,
-            (next.term_premium + loaded.fees).to_string(),
+            (next.term_premium + fees_now).to_string(),
             input_now.map(|i| i.to_string()),
-            digest_now
+            digest_now,
+            fees_now.to_string()
         ],
     )
     .await?;
     if transaction.kind() == TransactionKind::OfferRenewal {
         m.tx.execute(
-            "INSERT INTO policy_renewal_offer (policy_number, term_start, input, pack_digest) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (policy_number) DO UPDATE SET term_start = excluded.term_start, input = excluded.input, pack_digest = excluded.pack_digest",
-            args![number, next.term.end.to_string(), new_input.map(|i| i.to_string()), new_digest],
+            "INSERT INTO policy_renewal_offer (policy_number, term_start, input, pack_digest, fees) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (policy_number) DO UPDATE SET term_start = excluded.term_start, input = excluded.input,
+                 pack_digest = excluded.pack_digest, fees = excluded.fees",
+            args![number, next.term.end.to_string(), new_input.map(|i| i.to_string()), new_digest, renewal_fees.map(|f| f.to_string())],
         )
         .await?;
     }
@@ -308,12 +310,11 @@ pub async fn transact(
     Ok(Ok(Transacted { result, owner: loaded.owner, worksheet: applied.worksheet, user_id: caller.user_id.clone() }))
 }
 
-/// The input and pack of the renewal offer being accepted.
-async fn pending_renewal(m: &mut Mutation, number: &str) -> Result<(Option<serde_json::Value>, Option<String>), ApiError> {
-    let row = m.tx.fetch_optional("SELECT input, pack_digest FROM policy_renewal_offer WHERE policy_number = $1", args![number]).await?;
-    let Some(row) = row else { return Ok((None, None)) };
-    let input = row.opt_text(0)?.map(|t| serde_json::from_str(&t)).transpose().map_err(ApiError::internal)?;
-    Ok((input, row.opt_text(1)?))
+/// The input, pack and fees of the renewal offer being accepted.
+async fn pending_renewal(m: &mut Mutation, number: &str) -> Result<(Option<serde_json::Value>, Option<String>, Decimal), ApiError> {
+    let row = m.tx.fetch_one("SELECT input, pack_digest, fees FROM policy_renewal_offer WHERE policy_number = $1", args![number]).await?;
+    let input = serde_json::from_str(&row.text(0)?).map_err(ApiError::internal)?;
+    Ok((Some(input), Some(row.text(1)?), row.text(2)?.parse().map_err(ApiError::internal)?))
 }
 
 /// Rates `input` with the pack `digest` after checking it is this policy's

@@ -708,6 +708,43 @@ async fn policy_lifecycle(engine: &str) {
         .map(|c| c["body"]["version"].as_u64().expect("version"))
         .collect();
     assert_eq!(changed, [2, 3, 4]);
+
+    // A six-month policy that started five months ago: its renewal is due.
+    let start = today - time::Duration::days(152);
+    let mut six = example("01-clean-standard.json");
+    six["effective_date"] = json!(start.to_string());
+    six["term_months"] = json!(6);
+    let number = laptop.quote_number();
+    let rated = rated_payload(&number, 1, &six);
+    assert_eq!(laptop.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    let bound = laptop.push_op("quote.bind_requested", &bind_payload(&rated)).await;
+    let renewing = bound[0]["result"]["policy_number"].as_str().expect("policy number").to_owned();
+    let (_, detail) = agent.get(&format!("/v1/policies/{renewing}")).await;
+    let term_end = detail["policy"]["term"]["end"].as_str().expect("term end").to_owned();
+    let mut renewal = six.clone();
+    renewal["effective_date"] = json!(term_end);
+    renewal["renewal"] = json!(true);
+    let pack = tx_auto_pack();
+    let offer = |premium: &str, digest: &str| {
+        json!({ "policy_number": renewing, "base_version": 1,
+                "transaction": { "kind": "offer_renewal", "premium": premium, "pack_id": pack.id() },
+                "input": { "quote": renewal, "contact": {}, "licenses": [] }, "pack_digest": digest })
+    };
+    let digest = pack.digest().to_hex();
+    let (status, body) =
+        agent.post(&format!("/v1/policies/{renewing}/transactions"), &offer(&term_premium(&renewal), &"0".repeat(64))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.renewal_pack")), "{body}");
+    let (status, offered) = agent.post(&format!("/v1/policies/{renewing}/transactions"), &offer(&term_premium(&renewal), &digest)).await;
+    assert_eq!(status, StatusCode::OK, "{offered}");
+    assert_eq!((offered["kind"].as_str(), offered["version"].as_u64()), (Some("offer_renewal"), Some(2)));
+    let accept = policy_request(&renewing, 2, json!({ "kind": "renew" }), None);
+    let (status, renewed) = agent.post(&format!("/v1/policies/{renewing}/transactions"), &accept).await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    assert_eq!(renewed["effective_date"], json!(term_end));
+    let (_, detail) = agent.get(&format!("/v1/policies/{renewing}")).await;
+    assert_eq!(detail["policy"]["term"]["start"], json!(term_end));
+    assert_eq!(detail["policy"]["renewals"], 1);
+    assert_eq!(detail["input"]["quote"]["renewal"], true, "the renewal's input is in force");
     server.stop().await;
 }
 

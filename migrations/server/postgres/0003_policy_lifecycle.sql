@@ -34,5 +34,7 @@ CREATE TABLE policy_renewal_offer (
     policy_number TEXT PRIMARY KEY REFERENCES policy (policy_number) ON DELETE RESTRICT,
     term_start    TEXT NOT NULL,
     input         TEXT NOT NULL,
-    pack_digest   TEXT NOT NULL
+    pack_digest   TEXT NOT NULL,
+    -- The renewal rating's fees, charged with the new term.
+    fees          TEXT NOT NULL
 );
