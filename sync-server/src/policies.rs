@@ -134,6 +134,8 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
     let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
     let fees = fees_of(&rating);
     let bound = Policy::bind(number, &row.text(1)?, &row.text(2)?, term, rating.total - fees).map_err(ApiError::internal)?;
+    // Kept at once, with its timeline row, whatever becomes of the transaction that asked.
+    keep_first_version(m, &bound.policy, &input, &pack_digest, fees).await?;
     insert_event(m, number, &bound.worksheet, &row.text(0)?, None).await?;
     Ok(Ok(Loaded { owner: row.text(0)?, policy: bound.policy, pack_digest, fees }))
 }
@@ -151,18 +153,30 @@ pub async fn bind(
     let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
     let fees = fees_of(rating);
     let bound = Policy::bind(number, &quote.state, quote.product.name(), term, rating.total - fees).map_err(ApiError::internal)?;
+    keep_first_version(m, &bound.policy, input, &rating.pack_digest, fees).await?;
+    insert_event(m, number, &bound.worksheet, user_id, Some(index)).await
+}
+
+/// Stores a policy's first version with the input, pack and fees it was bound with.
+async fn keep_first_version(
+    m: &mut Mutation,
+    policy: &Policy,
+    input: &serde_json::Value,
+    digest: &str,
+    fees: Decimal,
+) -> Result<(), ApiError> {
     m.tx.execute(
         "UPDATE policy SET lifecycle = $2, input = $3, pack_digest = $4, fees = $5 WHERE policy_number = $1",
         args![
-            number,
-            serde_json::to_string(&bound.policy).map_err(ApiError::internal)?,
+            policy.policy_number.as_str(),
+            serde_json::to_string(policy).map_err(ApiError::internal)?,
             input.to_string(),
-            rating.pack_digest.as_str(),
+            digest,
             fees.to_string()
         ],
     )
     .await?;
-    insert_event(m, number, &bound.worksheet, user_id, Some(index)).await
+    Ok(())
 }
 
 /// Checks, re-rates and applies `request`; writes the policy's next version.
