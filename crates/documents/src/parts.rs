@@ -7,7 +7,7 @@ use time::Date;
 use crate::font::Face;
 use crate::layout::{line_height, Builder, Ink, LEFT, PT, RIGHT};
 use crate::money::format_money;
-use crate::DocumentError;
+use crate::{DocumentError, ProposalCoverage, ProposalDriver};
 
 pub(crate) const TITLE: i64 = 18 * PT;
 pub(crate) const HEADING: i64 = 11 * PT;
@@ -179,6 +179,107 @@ pub(crate) fn footer(b: &mut Builder, left: &str, page: usize, count: usize) -> 
     for line in b.wrap(Face::Regular, FOOTER, width, left)? {
         b.text(Face::Regular, FOOTER, Ink::Muted, LEFT, baseline, &line)?;
         baseline -= line_height(FOOTER);
+    }
+    Ok(())
+}
+
+/// The insured's name and mailing address under `title`.
+pub(crate) fn insured_block(b: &mut Builder, title: &str, name: &str, address: &[String]) -> Result<(), DocumentError> {
+    heading(b, title, line_height(BODY))?;
+    b.paragraph(Face::Bold, BODY, Ink::Text, LEFT, RIGHT - LEFT, &clean(name))?;
+    for line in address {
+        b.paragraph(Face::Regular, BODY, Ink::Text, LEFT, RIGHT - LEFT, &clean(line))?;
+    }
+    Ok(())
+}
+
+/// The drivers with their (masked) licences; nothing if none.
+pub(crate) fn drivers_table(b: &mut Builder, drivers: &[ProposalDriver]) -> Result<(), DocumentError> {
+    if drivers.is_empty() {
+        return Ok(());
+    }
+    let table = Table::new(vec![col(LEFT + 4 * PT, 280 * PT), col(LEFT + 292 * PT, 208 * PT)], Some(vec!["Driver", "License"]), BODY);
+    heading(b, "Drivers", table.header_height(b)? + line_height(BODY) + ROW_PAD)?;
+    table.header(b)?;
+    for driver in drivers {
+        table.row(b, &[cell(&driver.name), cell(&driver.license)], true)?;
+    }
+    Ok(())
+}
+
+/// The coverage table: coverage, limit, deductible, premium.
+pub(crate) fn coverage_table(b: &mut Builder, coverages: &[ProposalCoverage]) -> Result<(), DocumentError> {
+    let table = Table::new(
+        vec![col(LEFT + 4 * PT, 196 * PT), col(LEFT + 208 * PT, 116 * PT), col(LEFT + 330 * PT, 84 * PT), money_col()],
+        Some(vec!["Coverage", "Limit", "Deductible", "Premium"]),
+        BODY,
+    );
+    heading(b, "Coverages", table.header_height(b)? + line_height(BODY) + ROW_PAD)?;
+    table.header(b)?;
+    for coverage in coverages {
+        let premium = money(coverage.premium, || format!("premium of coverage {:?}", coverage.description))?;
+        let cells = [
+            cell(&coverage.description),
+            cell(coverage.limit.as_deref().unwrap_or(DASH)),
+            cell(coverage.deductible.as_deref().unwrap_or(DASH)),
+            cell(premium),
+        ];
+        table.row(b, &cells, true)?;
+    }
+    Ok(())
+}
+
+/// The fees and the total, spanning the description columns.
+pub(crate) fn totals(b: &mut Builder, fees: &[(String, Decimal)], total: Decimal, total_label: &str) -> Result<(), DocumentError> {
+    let wide = Table::new(
+        vec![col(LEFT + 4 * PT, MONEY_RIGHT - MONEY_WIDTH - LEFT - 12 * PT), money_col()],
+        Some(vec!["Fees and total", "Amount"]),
+        BODY,
+    );
+    for (description, amount) in fees {
+        let amount = money(*amount, || format!("amount of fee {description:?}"))?;
+        wide.row(b, &[cell(description), cell(amount)], true)?;
+    }
+    let total_size = 10_500;
+    let total = money(total, || "total".to_string())?;
+    let (lines, height) = wide.measure(b, total_size, &[cell(total_label), cell(&total)])?;
+    if b.ensure(height + 2 * PT)? {
+        wide.header(b)?;
+    }
+    b.rule(LEFT, RIGHT, b.y, PT, 0.2);
+    b.y -= 2 * PT;
+    wide.draw(b, total_size, &[cell(total_label).bold(), cell(total).bold()], &lines, height)?;
+    b.rule(LEFT, RIGHT, b.y, PT, 0.2);
+    Ok(())
+}
+
+/// A titled table of described amounts (`what` names one in errors); nothing if empty.
+pub(crate) fn money_list(b: &mut Builder, title: &str, column: &str, what: &str, rows: &[(String, Decimal)]) -> Result<(), DocumentError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let table =
+        Table::new(vec![col(LEFT + 4 * PT, MONEY_RIGHT - MONEY_WIDTH - LEFT - 12 * PT), money_col()], Some(vec![column, "Amount"]), BODY);
+    heading(b, title, table.header_height(b)? + line_height(BODY) + ROW_PAD)?;
+    table.header(b)?;
+    for (description, amount) in rows {
+        let amount = money(*amount, || format!("amount of {what} {description:?}"))?;
+        table.row(b, &[cell(description), cell(amount)], true)?;
+    }
+    Ok(())
+}
+
+/// The notices in small print, a paragraph per line; nothing if none.
+pub(crate) fn notices(b: &mut Builder, notices: &[String]) -> Result<(), DocumentError> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    heading(b, "Notices", 2 * line_height(SMALL))?;
+    for notice in notices {
+        for paragraph in notice.lines().map(clean).filter(|l| !l.trim().is_empty()) {
+            b.paragraph(Face::Regular, SMALL, Ink::Text, LEFT, RIGHT - LEFT, &paragraph)?;
+            b.y -= 3 * PT;
+        }
     }
     Ok(())
 }

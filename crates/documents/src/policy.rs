@@ -1,16 +1,14 @@
 //! The policy's documents: the declarations page (new business, endorsement or
 //! renewal), auto ID cards and the cancellation and non-renewal notices.
 
-use rust_decimal::Decimal;
-
 use crate::font::{Face, Fonts};
 use crate::layout::{line_height, Builder, Ink, LEFT, PAGE_HEIGHT, PT, RIGHT, TOP};
 use crate::parts::{
-    cell, clean, col, footer, heading, long_date, money, money_col, Table, BODY, DASH, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD,
-    SMALL, TITLE,
+    cell, clean, col, coverage_table, drivers_table, footer, heading, insured_block, long_date, money, money_col, money_list, notices,
+    totals, Table, BODY, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD, SMALL, TITLE,
 };
 use crate::pdf::{self, Info};
-use crate::{Declarations, DeclarationsKind, DocumentError, IdCards, Notice, NoticeKind, ProposalCoverage};
+use crate::{Declarations, DeclarationsKind, DocumentError, IdCards, Notice, NoticeKind};
 
 pub(crate) fn declarations(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
     let number = clean(&d.policy_number);
@@ -22,7 +20,7 @@ pub(crate) fn declarations(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
     let mut b = Builder::new(Fonts::load()?, format!("{title}, policy {number} (continued)"));
     title_block(&mut b, &title, &d.product, &d.state, &format!("Policy {number}"))?;
     summary(&mut b, d)?;
-    insured_block(&mut b, &d.insured_name, &d.insured_address)?;
+    insured_block(&mut b, "Named insured", &d.insured_name, &d.insured_address)?;
     if let DeclarationsKind::Endorsement(e) = &d.kind {
         heading(&mut b, "This endorsement", 3 * line_height(BODY))?;
         let table = Table::new(vec![col(LEFT + 4 * PT, MONEY_RIGHT - MONEY_WIDTH - LEFT - 12 * PT), money_col()], None, BODY);
@@ -37,15 +35,7 @@ pub(crate) fn declarations(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
         let written = money(e.written_premium, || "written premium".to_string())?;
         table.row(&mut b, &[cell("Premium charged for this term to date"), cell(written)], true)?;
     }
-    if !d.drivers.is_empty() {
-        let table = Table::new(vec![col(LEFT + 4 * PT, 280 * PT), col(LEFT + 292 * PT, 208 * PT)], Some(vec!["Driver", "License"]), BODY);
-        let keep = table.header_height(&b)? + line_height(BODY) + ROW_PAD;
-        heading(&mut b, "Drivers", keep)?;
-        table.header(&mut b)?;
-        for driver in &d.drivers {
-            table.row(&mut b, &[cell(&driver.name), cell(&driver.license)], true)?;
-        }
-    }
+    drivers_table(&mut b, &d.drivers)?;
     if !d.vehicles.is_empty() {
         heading(&mut b, "Vehicles", line_height(BODY))?;
         for vehicle in &d.vehicles {
@@ -83,7 +73,7 @@ pub(crate) fn declarations(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
             table.row(&mut b, &[cell(name), cell(applied)], true)?;
         }
     }
-    money_list(&mut b, "Installment schedule", "Installment", &d.installments)?;
+    money_list(&mut b, "Installment schedule", "Installment", "installment", &d.installments)?;
     notices(&mut b, &d.notices)?;
 
     let footer_left = format!("Policy {number} · Issued {} · Rated with rate pack {}", long_date(d.issued_on), clean(&d.pack_id));
@@ -128,88 +118,6 @@ fn summary(b: &mut Builder, d: &Declarations) -> Result<(), DocumentError> {
     for (label1, value1, label2, value2) in rows {
         let cells = [cell(label1).ink(Ink::Muted), cell(value1).bold(), cell(label2).ink(Ink::Muted), cell(value2).bold()];
         table.row(b, &cells, false)?;
-    }
-    Ok(())
-}
-
-fn insured_block(b: &mut Builder, name: &str, address: &[String]) -> Result<(), DocumentError> {
-    heading(b, "Named insured", line_height(BODY))?;
-    b.paragraph(Face::Bold, BODY, Ink::Text, LEFT, RIGHT - LEFT, &clean(name))?;
-    for line in address {
-        b.paragraph(Face::Regular, BODY, Ink::Text, LEFT, RIGHT - LEFT, &clean(line))?;
-    }
-    Ok(())
-}
-
-fn coverage_table(b: &mut Builder, coverages: &[ProposalCoverage]) -> Result<(), DocumentError> {
-    let table = Table::new(
-        vec![col(LEFT + 4 * PT, 196 * PT), col(LEFT + 208 * PT, 116 * PT), col(LEFT + 330 * PT, 84 * PT), money_col()],
-        Some(vec!["Coverage", "Limit", "Deductible", "Premium"]),
-        BODY,
-    );
-    heading(b, "Coverages", table.header_height(b)? + line_height(BODY) + ROW_PAD)?;
-    table.header(b)?;
-    for coverage in coverages {
-        let premium = money(coverage.premium, || format!("premium of coverage {:?}", coverage.description))?;
-        let cells = [
-            cell(&coverage.description),
-            cell(coverage.limit.as_deref().unwrap_or(DASH)),
-            cell(coverage.deductible.as_deref().unwrap_or(DASH)),
-            cell(premium),
-        ];
-        table.row(b, &cells, true)?;
-    }
-    Ok(())
-}
-
-fn totals(b: &mut Builder, fees: &[(String, Decimal)], total: Decimal, total_label: &str) -> Result<(), DocumentError> {
-    let wide = Table::new(
-        vec![col(LEFT + 4 * PT, MONEY_RIGHT - MONEY_WIDTH - LEFT - 12 * PT), money_col()],
-        Some(vec!["Fees and total", "Amount"]),
-        BODY,
-    );
-    for (description, amount) in fees {
-        let amount = money(*amount, || format!("amount of fee {description:?}"))?;
-        wide.row(b, &[cell(description), cell(amount)], true)?;
-    }
-    let total_size = 10_500;
-    let total = money(total, || "total".to_string())?;
-    let (lines, height) = wide.measure(b, total_size, &[cell(total_label), cell(&total)])?;
-    if b.ensure(height + 2 * PT)? {
-        wide.header(b)?;
-    }
-    b.rule(LEFT, RIGHT, b.y, PT, 0.2);
-    b.y -= 2 * PT;
-    wide.draw(b, total_size, &[cell(total_label).bold(), cell(total).bold()], &lines, height)?;
-    b.rule(LEFT, RIGHT, b.y, PT, 0.2);
-    Ok(())
-}
-
-fn money_list(b: &mut Builder, title: &str, column: &str, rows: &[(String, Decimal)]) -> Result<(), DocumentError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let table =
-        Table::new(vec![col(LEFT + 4 * PT, MONEY_RIGHT - MONEY_WIDTH - LEFT - 12 * PT), money_col()], Some(vec![column, "Amount"]), BODY);
-    heading(b, title, table.header_height(b)? + line_height(BODY) + ROW_PAD)?;
-    table.header(b)?;
-    for (description, amount) in rows {
-        let amount = money(*amount, || format!("amount of {description:?}"))?;
-        table.row(b, &[cell(description), cell(amount)], true)?;
-    }
-    Ok(())
-}
-
-fn notices(b: &mut Builder, notices: &[String]) -> Result<(), DocumentError> {
-    if notices.is_empty() {
-        return Ok(());
-    }
-    heading(b, "Notices", 2 * line_height(SMALL))?;
-    for notice in notices {
-        for paragraph in notice.lines().map(clean).filter(|l| !l.trim().is_empty()) {
-            b.paragraph(Face::Regular, SMALL, Ink::Text, LEFT, RIGHT - LEFT, &paragraph)?;
-            b.y -= 3 * PT;
-        }
     }
     Ok(())
 }
@@ -296,7 +204,7 @@ pub(crate) fn notice(n: &Notice) -> Result<Vec<u8>, DocumentError> {
     let mut b = Builder::new(Fonts::load()?, format!("{title}, policy {number} (continued)"));
     title_block(&mut b, title, &n.product, &n.state, &format!("Policy {number}"))?;
     b.line(Face::Regular, BODY, Ink::Muted, LEFT, &format!("Mailed {}", long_date(n.mailed_on)))?;
-    insured_block(&mut b, &n.insured_name, &n.insured_address)?;
+    insured_block(&mut b, "Named insured", &n.insured_name, &n.insured_address)?;
 
     let ends = match n.kind {
         NoticeKind::Cancellation => {

@@ -11,7 +11,7 @@ use tracing::instrument;
 use uw_documents::{Declarations, DeclarationsKind, HurricaneDeductible, IdCard, IdCards};
 use uw_rating::{Operation, Product, Rating};
 
-use crate::quoting::{utc_date, QuoteInput};
+use crate::quoting::{utc_date, QuoteInput, QuoteSummary};
 use crate::{Workstation, WorkstationError};
 
 /// The company named on ID cards.
@@ -22,8 +22,7 @@ impl Workstation {
     /// Licence numbers and VINs are masked.
     #[instrument(skip(self, now), err(Display))]
     pub fn declarations_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
-        let (input, rating, term) = self.bound(policy_number)?;
-        let summary = self.store.quote_summary(self.bound_quote(policy_number)?)?;
+        let (summary, input, rating, term) = self.bound(policy_number)?;
         let issued_on = utc_date(now);
         let proposal = crate::services::proposal_document(&summary, &input, &rating, issued_on, issued_on);
         let hurricane_deductible = hurricane(&input, &rating)?;
@@ -57,7 +56,7 @@ impl Workstation {
     /// The auto ID cards of `policy_number`, one per vehicle, VIN in full.
     #[instrument(skip(self, now), err(Display))]
     pub fn id_cards_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
-        let (input, _rating, term) = self.bound(policy_number)?;
+        let (_summary, input, _rating, term) = self.bound(policy_number)?;
         let quote = &input.quote;
         let cards = quote
             .vehicles
@@ -94,16 +93,8 @@ impl Workstation {
         Ok(pdf)
     }
 
-    fn bound_quote(&self, policy_number: &str) -> Result<i64, WorkstationError> {
-        let (quote_id, ..) = self
-            .store
-            .policy_quote(policy_number)?
-            .ok_or_else(|| WorkstationError::PolicyNotFound { policy_number: policy_number.to_owned() })?;
-        Ok(quote_id)
-    }
-
-    /// The bound version's input, its re-rating and the policy's term.
-    fn bound(&mut self, policy_number: &str) -> Result<(QuoteInput, Rating, (Date, Date)), WorkstationError> {
+    /// The bound quote, its bound version's input and re-rating, and the policy's term.
+    fn bound(&mut self, policy_number: &str) -> Result<(QuoteSummary, QuoteInput, Rating, (Date, Date)), WorkstationError> {
         let (quote_id, start, end) = self
             .store
             .policy_quote(policy_number)?
@@ -115,7 +106,7 @@ impl Workstation {
         let date = |text: &str| {
             Date::parse(text, &format).map_err(|_| WorkstationError::PolicyNotFound { policy_number: policy_number.to_owned() })
         };
-        Ok((input, rating, (date(&start)?, date(&end)?)))
+        Ok((summary, input, rating, (date(&start)?, date(&end)?)))
     }
 }
 
