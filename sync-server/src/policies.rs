@@ -340,7 +340,7 @@ async fn rate_for(
     input: &serde_json::Value,
     digest: &str,
     policy: &Policy,
-    renewal: bool,
+    renewal_offer: bool,
 ) -> Result<Result<Rating, Refused>, ApiError> {
     let Some(pack) = state.packs.get(&mut *m.tx, digest).await? else {
         return Ok(Err(rejected("rating.pack_unknown", format!("pack_digest: no published pack has digest {digest}"))));
@@ -354,7 +354,10 @@ async fn rate_for(
             }))
         }
     };
-    let starts = if renewal { policy.term.end } else { policy.term.start };
+    // A renewal offer rates the next term; an endorsement rates the term in
+    // force, which is itself a renewal once the policy has renewed.
+    let starts = if renewal_offer { policy.term.end } else { policy.term.start };
+    let renewal = renewal_offer || policy.renewals > 0;
     if quote.state != policy.state || quote.product.name() != policy.product || quote.effective_date != starts || quote.renewal != renewal {
         return Ok(Err(rejected(
             "policy.input_mismatch",

@@ -156,3 +156,15 @@ pub async fn device_signatures(api: &ApiClient, auditor: (&str, &str)) -> Vec<[u
     assert_eq!(signatures.len(), count, "an operation was applied twice");
     signatures
 }
+
+/// The text of `pdf` (pdftotext), after `qpdf --check` finds nothing wrong.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let check = std::process::Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf (apt-get install qpdf)");
+    assert!(check.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&check.stdout));
+    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (apt-get install poppler-utils)");
+    assert!(text.status.success());
+    String::from_utf8(text.stdout).expect("utf-8")
+}

@@ -13,7 +13,7 @@ use common::{good_driver, referred};
 use reqwest::StatusCode;
 use serde_json::json;
 use uw_system_tests::api::ApiClient;
-use uw_system_tests::system::{device_signatures, now, Laptop, Org};
+use uw_system_tests::system::{device_signatures, now, pdf_text, Laptop, Org};
 use uw_system_tests::PostgresDatabase;
 use uw_workstation::{QuoteStatus, Secret};
 
@@ -184,16 +184,4 @@ fn two_laptops_quote_offline_then_sync_bind_and_are_revoked_on_postgres() {
     let db = rt.block_on(PostgresDatabase::create());
     story(&["--database-url", &db.url]);
     rt.block_on(db.drop_database());
-}
-
-/// The text of `pdf` (pdftotext), after `qpdf --check` finds nothing wrong.
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("document.pdf");
-    std::fs::write(&path, pdf).expect("write");
-    let check = std::process::Command::new("qpdf").arg("--check").arg(&path).output().expect("qpdf (apt-get install qpdf)");
-    assert!(check.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&check.stdout));
-    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (apt-get install poppler-utils)");
-    assert!(text.status.success());
-    String::from_utf8(text.stdout).expect("utf-8")
 }

@@ -16,6 +16,7 @@ mod config;
 pub mod console;
 mod key;
 pub mod pii;
+pub mod policies;
 mod policy_docs;
 pub mod quoting;
 pub mod recovery;
@@ -354,6 +355,19 @@ pub enum WorkstationError {
     /// No policy with this number is on this workstation (it learns of policies by syncing).
     #[error("no policy {policy_number} on this workstation; sync to receive it")]
     PolicyNotFound { policy_number: String },
+    /// The server has a newer version of the policy than this workstation
+    /// holds the detail of; a change must start from the server's latest.
+    #[error("the server has version {version} of {policy_number} and this workstation has not received it yet; sync, then make the change again")]
+    PolicyNeedsSync { policy_number: String, version: u32 },
+    /// The lifecycle refused the change (a date, a window, a status).
+    #[error(transparent)]
+    Lifecycle(#[from] uw_policy::LifecycleError),
+    /// The policy has no cancellation or non-renewal to give notice of.
+    #[error("{policy_number} is neither cancelled nor non-renewed; there is no notice to print")]
+    NoNotice { policy_number: String },
+    /// The signed-in role may not do this.
+    #[error("not allowed: {message}")]
+    Forbidden { message: String },
     /// Only a quote with a live rating has a proposal.
     #[error("{quote_number} is {status}; only a rated, referred, approved or bind-requested quote has a proposal")]
     NoProposal { quote_number: String, status: QuoteStatus },
@@ -412,6 +426,10 @@ impl WorkstationError {
             Self::NotReproducible { .. } => "rating.not_reproducible",
             Self::Document(_) => "document.failed",
             Self::PolicyNotFound { .. } => "policy.not_found",
+            Self::PolicyNeedsSync { .. } => "policy.needs_sync",
+            Self::Lifecycle(e) => e.code(),
+            Self::Forbidden { .. } => "auth.forbidden",
+            Self::NoNotice { .. } => "policy.no_notice",
             Self::DocumentFile { .. } => "document.write",
             Self::AuditFile { .. } => "audit.file",
             Self::Recovery(_) => "key.recovery",

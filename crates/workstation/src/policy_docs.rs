@@ -1,39 +1,56 @@
-//! A bound policy's documents on the desktop: the declarations page and the
-//! auto ID cards, built from the quote version the server bound, re-rated with
-//! the pack that priced it (so a document never shows a premium the store
-//! does not hold).
+//! A policy's documents on the desktop: the declarations page (new business,
+//! endorsement or renewal), the auto ID cards, and the cancellation or
+//! non-renewal notice. Each is built from the policy as the server last issued
+//! it (its detail, or the bound quote before any detail arrived), with the
+//! rating input in force re-rated on its own pack, so a document never shows
+//! a premium the server does not hold. Changes prepared here and not yet
+//! accepted are not printed.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
-use uw_documents::{Declarations, DeclarationsKind, HurricaneDeductible, IdCard, IdCards};
+use uw_documents::{Declarations, DeclarationsKind, EndorsementChange, HurricaneDeductible, IdCard, IdCards, Notice, NoticeKind, Refund};
+use uw_policy::{CancelMethod, ShortRate};
 use uw_rating::{Operation, Product, Rating};
 
-use crate::quoting::{utc_date, QuoteInput, QuoteSummary};
+use crate::quoting::{utc_date, QuoteInput};
 use crate::{Workstation, WorkstationError};
 
 /// The company named on ID cards.
 pub const INSURER_NAME: &str = "Offline Mutual Insurance Company";
 
 impl Workstation {
-    /// The declarations page of `policy_number` as the server bound it, dated `now`.
-    /// Licence numbers and VINs are masked.
+    /// The declarations page of `policy_number` as the server last issued it,
+    /// dated `now`: new business, amended by the latest endorsement, or a
+    /// renewal. Licence numbers and VINs are masked.
     #[instrument(skip(self, now), err(Display))]
     pub fn declarations_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
-        let (summary, input, rating, term) = self.bound(policy_number)?;
+        let issued = self.issued_policy(policy_number)?;
+        let (policy, input, rating) = (&issued.policy, &issued.input, &issued.rating);
         let issued_on = utc_date(now);
-        let proposal = crate::services::proposal_document(&summary, &input, &rating, issued_on, issued_on);
-        let hurricane_deductible = hurricane(&input, &rating)?;
+        let proposal = crate::services::proposal_document((policy_number, policy.version, false), input, rating, issued_on, issued_on);
+        let hurricane_deductible = hurricane(input, rating)?;
+        let kind = match issued.last_event.as_ref().filter(|e| e.kind == "endorse" && e.version == policy.version) {
+            Some(event) => DeclarationsKind::Endorsement(EndorsementChange {
+                version: event.version,
+                effective: parse_date(&event.effective_date, policy_number)?,
+                description: worksheet_line(&event.worksheet, "Change").unwrap_or_else(|| "Endorsement".to_owned()),
+                amount: event.amount,
+                written_premium: policy.written_premium,
+            }),
+            None if policy.renewals > 0 => DeclarationsKind::Renewal,
+            None => DeclarationsKind::NewBusiness,
+        };
         let declarations = Declarations {
-            kind: DeclarationsKind::NewBusiness,
+            kind,
             policy_number: policy_number.to_owned(),
             issued_on,
             product: proposal.product,
             state: proposal.state,
-            term_start: term.0,
-            term_end: term.1,
+            term_start: policy.term.start,
+            term_end: policy.term.end,
             insured_name: proposal.insured_name,
             insured_address: proposal.insured_address,
             drivers: proposal.drivers,
@@ -41,7 +58,7 @@ impl Workstation {
             dwelling: proposal.dwelling,
             hurricane_deductible,
             coverages: proposal.coverages,
-            discounts: discounts(&rating),
+            discounts: discounts(rating),
             fees: proposal.fees,
             total: rating.total,
             installments: proposal.installments,
@@ -49,15 +66,20 @@ impl Workstation {
             notices: vec!["This declarations page is part of your policy. Read the policy for what it covers and excludes.".to_owned()],
         };
         let pdf = uw_documents::declarations_pdf(&declarations)?;
-        self.store.record_audit_event("policy.declarations_printed", policy_number, serde_json::json!({ "bytes": pdf.len() }), now)?;
+        self.store.record_audit_event(
+            "policy.declarations_printed",
+            policy_number,
+            serde_json::json!({ "version": policy.version, "bytes": pdf.len() }),
+            now,
+        )?;
         Ok(pdf)
     }
 
     /// The auto ID cards of `policy_number`, one per vehicle, VIN in full.
     #[instrument(skip(self, now), err(Display))]
     pub fn id_cards_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
-        let (_summary, input, _rating, term) = self.bound(policy_number)?;
-        let quote = &input.quote;
+        let issued = self.issued_policy(policy_number)?;
+        let quote = &issued.input.quote;
         let cards = quote
             .vehicles
             .iter()
@@ -78,8 +100,8 @@ impl Workstation {
             issued_on: utc_date(now),
             insurer: INSURER_NAME.to_owned(),
             insured_name: quote.applicant.name.clone(),
-            term_start: term.0,
-            term_end: term.1,
+            term_start: issued.policy.term.start,
+            term_end: issued.policy.term.end,
             cards,
             notice: format!("Keep this card in the vehicle. It is evidence of the insurance {} law requires.", quote.state),
         };
@@ -93,20 +115,102 @@ impl Workstation {
         Ok(pdf)
     }
 
-    /// The bound quote, its bound version's input and re-rating, and the policy's term.
-    fn bound(&mut self, policy_number: &str) -> Result<(QuoteSummary, QuoteInput, Rating, (Date, Date)), WorkstationError> {
-        let (quote_id, start, end) = self
-            .store
-            .policy_quote(policy_number)?
-            .ok_or_else(|| WorkstationError::PolicyNotFound { policy_number: policy_number.to_owned() })?;
-        let summary = self.store.quote_summary(quote_id)?;
-        let rating = self.rerate_version(quote_id, summary.version)?;
-        let input = self.store.quote_input(quote_id, summary.version)?;
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = |text: &str| {
-            Date::parse(text, &format).map_err(|_| WorkstationError::PolicyNotFound { policy_number: policy_number.to_owned() })
+    /// The notice of a cancelled policy's cancellation, or of a policy's
+    /// non-renewal, as the server recorded it.
+    #[instrument(skip(self, now), err(Display))]
+    pub fn notice_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
+        let issued = self.issued_policy(policy_number)?;
+        let policy = &issued.policy;
+        let quote = &issued.input.quote;
+        let rules = uw_policy::product_rules(&policy.state, &policy.product)?;
+        let (kind, mailed_on, effective, reason_code, reason, notice_days, refund) = match (&policy.cancellation, &policy.non_renewal) {
+            (Some(c), _) => (
+                NoticeKind::Cancellation,
+                c.processed_on,
+                c.effective,
+                c.reason.code(),
+                c.reason.description(),
+                c.notice_days,
+                Some(Refund { method: method_text(c.method, rules), returned: c.returned, penalty: c.penalty }),
+            ),
+            (None, Some(n)) => {
+                (NoticeKind::NonRenewal, n.mailed_on, n.effective, n.reason.code(), n.reason.description(), n.notice_days, None)
+            }
+            (None, None) => {
+                return Err(WorkstationError::NoNotice { policy_number: policy_number.to_owned() });
+            }
         };
-        Ok((summary, input, rating, (date(&start)?, date(&end)?)))
+        let address = &quote.applicant.address;
+        let notice = Notice {
+            kind,
+            policy_number: policy_number.to_owned(),
+            product: policy.product.clone(),
+            state: policy.state.clone(),
+            mailed_on,
+            effective,
+            insured_name: quote.applicant.name.clone(),
+            insured_address: vec![address.street.clone(), format!("{}, {} {}", address.city, address.state, address.zip)],
+            reason_code: reason_code.to_owned(),
+            reason: reason.to_owned(),
+            notice_days,
+            authority: rules.authority.to_owned(),
+            refund,
+            notices: vec![format!("Questions about this notice: call your agent or {INSURER_NAME}.")],
+        };
+        let pdf = uw_documents::notice_pdf(&notice)?;
+        self.store.record_audit_event(
+            "policy.notice_printed",
+            policy_number,
+            serde_json::json!({ "kind": kind.slug(), "version": policy.version }),
+            now,
+        )?;
+        Ok(pdf)
+    }
+
+    /// The policy as the server last issued it, with its input in force re-rated on its pack.
+    fn issued_policy(&self, policy_number: &str) -> Result<IssuedPolicy, WorkstationError> {
+        let stored = self
+            .store
+            .stored_policy(policy_number)?
+            .ok_or_else(|| WorkstationError::PolicyNotFound { policy_number: policy_number.to_owned() })?;
+        let issued = self.issued(&stored)?;
+        let (input, pack_id) = issued.rated.ok_or_else(|| crate::policies::needs_sync(&stored))?;
+        let pack = self.packs.by_id(&pack_id).ok_or_else(|| WorkstationError::PackNotInstalled { pack_id: pack_id.clone() })?;
+        let rating = crate::policies::rate(pack, &input)?;
+        let last_event = stored.current_detail().and_then(|d| d.timeline.last().cloned());
+        Ok(IssuedPolicy { policy: issued.policy, input, rating, last_event })
+    }
+}
+
+/// A policy as issued, for its documents.
+struct IssuedPolicy {
+    policy: uw_policy::Policy,
+    input: QuoteInput,
+    rating: Rating,
+    /// The server's latest transaction, when its detail is here.
+    last_event: Option<uw_protocol::PolicyEvent>,
+}
+
+fn parse_date(text: &str, policy_number: &str) -> Result<Date, WorkstationError> {
+    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| WorkstationError::Internal { message: format!("the server's timeline of {policy_number} has the date `{text}`: {e}") })
+}
+
+/// The value of a transaction worksheet's line, by label.
+fn worksheet_line(worksheet: &serde_json::Value, label: &str) -> Option<String> {
+    let worksheet: uw_policy::Worksheet = serde_json::from_value(worksheet.clone()).ok()?;
+    worksheet.lines.into_iter().find(|l| l.label == label).map(|l| l.value)
+}
+
+/// How a cancellation returned premium, in words for the notice.
+fn method_text(method: CancelMethod, rules: &uw_policy::ProductRules) -> String {
+    match method {
+        CancelMethod::Flat => "flat".to_owned(),
+        CancelMethod::ProRata => "pro rata".to_owned(),
+        CancelMethod::ShortRate => match rules.insured_cancellation {
+            ShortRate::PercentOfProRata { percent } => format!("short rate: {percent}% of pro rata"),
+            _ => "short rate: the standard short-rate table".to_owned(),
+        },
     }
 }
 

@@ -161,7 +161,13 @@ impl Workstation {
         };
         let rating = self.rerate_version(quote_id, summary.version)?;
         let input = self.store.quote_input(quote_id, summary.version)?;
-        let proposal = proposal_document(&summary, &input, &rating, rated_on, expires_on);
+        let proposal = proposal_document(
+            (&summary.quote_number, summary.version, summary.status == QuoteStatus::Referred),
+            &input,
+            &rating,
+            rated_on,
+            expires_on,
+        );
         let pdf = uw_documents::proposal_pdf(&proposal)?;
         self.store.record_audit_event(
             "quote.proposal_printed",
@@ -189,7 +195,15 @@ impl Workstation {
 }
 
 /// The proposal's contents: what the customer may see, PII masked.
-pub(crate) fn proposal_document(summary: &QuoteSummary, input: &QuoteInput, rating: &Rating, rated_on: Date, expires_on: Date) -> Proposal {
+/// The proposal of a quote version; its parts are also the policy documents'
+/// (`policy_docs.rs`), which pass the policy's own number and no referral.
+pub(crate) fn proposal_document(
+    (quote_number, version, referred): (&str, u32, bool),
+    input: &QuoteInput,
+    rating: &Rating,
+    rated_on: Date,
+    expires_on: Date,
+) -> Proposal {
     let quote = &input.quote;
     let address = &quote.applicant.address;
     let vehicle_label = |i: usize| {
@@ -223,12 +237,12 @@ pub(crate) fn proposal_document(summary: &QuoteSummary, input: &QuoteInput, rati
             expires_on.previous_day().unwrap_or(expires_on)
         ),
     ];
-    if summary.status == QuoteStatus::Referred {
+    if referred {
         notices.push("This quote has been referred to an underwriter and cannot be bound until it is approved.".into());
     }
     Proposal {
-        quote_number: summary.quote_number.clone(),
-        version: summary.version,
+        quote_number: quote_number.to_owned(),
+        version,
         prepared_on: rated_on,
         valid_until: expires_on.previous_day().unwrap_or(expires_on),
         product: match quote.product {

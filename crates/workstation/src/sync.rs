@@ -138,6 +138,8 @@ pub struct PullReport {
     pub packs_installed: Vec<String>,
     /// Where the next pull starts.
     pub cursor: u64,
+    /// Policies whose detail (version, timeline) was fetched after the pages.
+    pub policies_fetched: Vec<String>,
 }
 
 /// How far a sync has got, for a progress bar. Reported after each push
@@ -791,6 +793,19 @@ impl Workstation {
             self.update_registry(applied.installed, &applied.revoked_keys);
             if !page.more {
                 break;
+            }
+        }
+        // Policies whose version moved (or whose detail never came) are
+        // fetched whole, so the next change here starts from the server's.
+        for number in self.store.policies_to_fetch()? {
+            match self.fetch_policy(server, &number, now) {
+                Ok(_) => report.policies_fetched.push(number),
+                // The server no longer shows it to this user: the mirror
+                // keeps what it had, and a change to it is refused as stale.
+                Err(WorkstationError::Sync(e)) if matches!(*e, SyncError::Refused { status: 404, .. }) => {
+                    tracing::warn!(policy_number = %number, "the server does not show this policy to this user");
+                }
+                Err(e) => return Err(e),
             }
         }
         Ok(report)

@@ -70,6 +70,18 @@ fn fixture(version: usize) -> &'static str {
         }
         // The migration itself records `enrolled` for a store that has an enrollment.
         7 => "INSERT OR REPLACE INTO workstation_setup (singleton, mode, chosen_at) VALUES (1, 'enrolled', '2026-01-23T00:00:00Z');",
+        8 => {
+            "UPDATE policy SET policy_version = 2, detail = '{\"summary\":{}}', detail_version = 1, fetched_at = '2026-01-24T00:00:00.000Z';
+             INSERT INTO outbox (seq, op_id, kind, payload, created_at, signature, sent_at) VALUES
+                (3, '00112233445566778899aabbccddeeff', 'policy.transaction', '{\"policy_number\":\"PA-CA-0000001\"}',
+                 '2026-01-24T00:00:00.000Z', printf('%.128d', 2), NULL);
+             INSERT INTO policy_change (policy_number, seq, base_version, kind, effective_date, amount, description, policy, worksheet,
+                                        input, pack_id, prepared_at, outcome, answered_at) VALUES
+                ('PA-CA-0000001', 3, 1, 'cancel', '2026-06-01', '-1367.10', 'Cancelled at the request of the named insured',
+                 '{\"policy_number\":\"PA-CA-0000001\",\"state\":\"CA\",\"product\":\"personal-auto\",\"version\":2,\"status\":\"cancelled\",\"term\":{\"start\":\"2026-02-01\",\"end\":\"2027-02-01\"},\"term_premium\":\"2263\",\"written_premium\":\"895.90\",\"charges\":[{\"from\":\"2026-02-01\",\"amount\":\"2263\"}],\"last_effective\":\"2026-06-01\",\"cancellation\":{\"effective\":\"2026-06-01\",\"reason\":\"insured_request\",\"method\":\"short_rate\",\"returned\":\"1367.10\",\"penalty\":\"151.90\",\"processed_on\":\"2026-05-30\",\"notice_days\":0},\"non_renewal\":null,\"renewal_offer\":null,\"renewals\":0}',
+                 '{\"kind\":\"cancel\",\"version\":2,\"effective\":\"2026-06-01\",\"lines\":[{\"label\":\"Returned\",\"value\":\"1367.10\"}],\"amount\":\"-1367.10\"}',
+                 NULL, NULL, '2026-05-30T00:00:00.000Z', NULL, NULL);"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }
@@ -174,5 +186,7 @@ fn the_current_fixture_satisfies_every_constraint() {
     let store = Store::open(&path, &key).expect("opens at the current version");
     assert_eq!(store.quote_count().expect("count"), 1);
     assert_eq!(store.quick_quote_count().expect("count"), 2);
-    assert_eq!(store.outbox().expect("outbox").len(), 2);
+    assert_eq!(store.outbox().expect("outbox").len(), 3);
+    let changes = store.policy_changes("PA-CA-0000001").expect("the fixture's change reads");
+    assert_eq!(changes.iter().map(|c| (c.kind.as_str(), c.base_version, c.pending())).collect::<Vec<_>>(), [("cancel", 1, true)]);
 }

@@ -16,9 +16,11 @@ use zeroize::Zeroizing;
 use crate::key::StoreKey;
 
 mod drafts;
+mod policies;
 mod quotes;
 mod sync;
 
+pub use policies::{NewPolicyChange, PolicyChange, StoredPolicy};
 pub use quotes::RatingRecord;
 pub(crate) use sync::SEQUENCE_GAP;
 pub use sync::{Enrollment, SyncIssue};
@@ -33,6 +35,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_sync.sql", include_str!("../../../../migrations/workstation/0005_sync.sql")),
     ("0006_quote_draft.sql", include_str!("../../../../migrations/workstation/0006_quote_draft.sql")),
     ("0007_setup.sql", include_str!("../../../../migrations/workstation/0007_setup.sql")),
+    ("0008_policy_changes.sql", include_str!("../../../../migrations/workstation/0008_policy_changes.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on

@@ -16,11 +16,11 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use time::{Date, Month, OffsetDateTime};
 use uw_policy::{QuoteEvent, QuoteStatus};
-use uw_protocol::{ChangeBody, OpResult, Outcome, PullResponse, QuoteNumberBlock, Role, Secret, ServerResult, UserInfo};
+use uw_protocol::{ChangeBody, OpResult, Outcome, PolicyTransacted, PullResponse, QuoteNumberBlock, Role, Secret, ServerResult, UserInfo};
 use uw_rating::{LoadMode, PackError, PackFiles, PackStatus, RatePack, TrustedKeys};
 
 use super::quotes::{audit, parse_date, sql_err};
-use super::{OutboxEntry, Store, StoreError};
+use super::{policies, OutboxEntry, Store, StoreError};
 use crate::quoting::instant_text;
 
 /// The server's code for an operation beyond the next sequence it expects.
@@ -329,7 +329,7 @@ impl Store {
         for result in results {
             let Some(entry) = i64::try_from(result.seq).ok().and_then(|seq| by_seq.get(&seq)).copied() else { continue };
             let origin = Origin::Push(entry);
-            let subject = payload_quote(entry).map(|(number, _)| number);
+            let subject = payload_quote(entry).map(|(number, _)| number).or_else(|| payload_policy(entry));
             match &result.outcome {
                 Outcome::Rejected { code, reason } if code == SEQUENCE_GAP || code == BAD_SIGNATURE => {
                     applied.gap = Some((result.seq, reason.clone()));
@@ -346,17 +346,31 @@ impl Store {
                         policy_issued(&sp, &news, origin, &at)?;
                         applied.policies_issued.push(policy_number.clone());
                     }
+                    if let ServerResult::PolicyTransacted(t) = server {
+                        policy_transacted(&sp, t, &at).map_err(err)?;
+                        change_answered(&sp, entry.seq, "accepted", &at).map_err(err)?;
+                    }
                 }
                 Outcome::Rejected { code, reason } => {
                     applied.rejected += 1;
                     record_issue(&sp, origin, &entry.kind, subject.as_deref(), "rejected", Some(code), reason, None, &at).map_err(err)?;
                     bind_refused(&sp, entry, code, &at)?;
+                    change_answered(&sp, entry.seq, "rejected", &at).map_err(err)?;
                 }
                 Outcome::Conflict { current_version, reason } => {
                     applied.conflict += 1;
                     record_issue(&sp, origin, &entry.kind, subject.as_deref(), "conflict", None, reason, Some(*current_version), &at)
                         .map_err(err)?;
                     bind_refused(&sp, entry, "conflict", &at)?;
+                    change_answered(&sp, entry.seq, "conflict", &at).map_err(err)?;
+                    if let Some(number) = payload_policy(entry) {
+                        // The server is ahead: the next sync fetches its version.
+                        sp.execute(
+                            "UPDATE policy SET policy_version = max(COALESCE(policy_version, 1), ?2) WHERE policy_number = ?1",
+                            params![number, current_version],
+                        )
+                        .map_err(err)?;
+                    }
                 }
             }
             sp.execute("UPDATE outbox SET sent_at = ?2 WHERE seq = ?1 AND sent_at IS NULL", params![entry.seq, at]).map_err(err)?;
@@ -397,15 +411,7 @@ impl Store {
                     policy_issued(&sp, &news, origin, &at)?
                 }
                 ChangeBody::PolicyChanged(t) => {
-                    // The mirror shows the policy's standing; its timeline is the server's.
-                    let status = if t.status == "cancelled" { "cancelled" } else { "issued" };
-                    let changed = sp
-                        .execute(
-                            "UPDATE policy SET status = ?2, premium = ?3, synced_at = ?4 WHERE policy_number = ?1",
-                            params![t.policy_number, status, t.term_premium.to_string(), at],
-                        )
-                        .map_err(err)?;
-                    if changed > 0 {
+                    if policy_transacted(&sp, t, &at).map_err(err)? {
                         Effect::Applied
                     } else {
                         Effect::Ignored
@@ -652,6 +658,34 @@ fn referral_decided(
     let (event, action) = if approved { (QuoteEvent::Approved, "quote.approved") } else { (QuoteEvent::Declined, "quote.declined") };
     let details = json!({ "version": version, "reason": reason, "source": "sync" });
     Ok(if transition(sp, &quote, version, event, action, details, at)? { Effect::Applied } else { Effect::Ignored })
+}
+
+/// A policy transaction the server applied (this device's, answered in a
+/// push, or anyone's, pulled): the mirror takes its status and version. Its
+/// premium and timeline come with the policy's detail, which the sync then
+/// fetches (the change carries the premium without fees). Returns whether
+/// the policy is here.
+fn policy_transacted(sp: &Connection, t: &PolicyTransacted, at: &str) -> rusqlite::Result<bool> {
+    let changed = sp.execute(
+        "UPDATE policy SET status = ?2, policy_version = max(COALESCE(policy_version, 1), ?3), synced_at = ?4 WHERE policy_number = ?1",
+        params![t.policy_number, policies::mirror_status(&t.status), t.version, at],
+    )?;
+    Ok(changed > 0)
+}
+
+/// The server's answer for a change prepared here, by its outbox sequence.
+fn change_answered(sp: &Connection, seq: i64, outcome: &str, at: &str) -> rusqlite::Result<()> {
+    sp.execute("UPDATE policy_change SET outcome = ?2, answered_at = ?3 WHERE seq = ?1 AND outcome IS NULL", params![seq, outcome, at])?;
+    Ok(())
+}
+
+/// The policy a `policy.transaction` operation is about.
+fn payload_policy(entry: &OutboxEntry) -> Option<String> {
+    if entry.kind != "policy.transaction" {
+        return None;
+    }
+    let payload: serde_json::Value = serde_json::from_str(&entry.payload).ok()?;
+    Some(payload.get("policy_number")?.as_str()?.to_owned())
 }
 
 /// A policy the server issued, from a push answer or a pulled change.
