@@ -358,6 +358,139 @@ struct DraftView {
     draft: QuoteDraft,
 }
 
+/// A policy: where it stands, its timeline from the server and the changes
+/// prepared on this workstation.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PolicyView {
+    policy_number: String,
+    /// `issued` or `cancelled`, as the server last reported.
+    status: String,
+    /// The newest version the server reported.
+    policy_version: u32,
+    /// Decimal text: the premium with fees.
+    premium: String,
+    /// The policy as a new change starts from it: the server's version with
+    /// the changes waiting to sync on top. `None` until sync brings the
+    /// server's latest version.
+    working: Option<uw_workstation::policies::Policy>,
+    /// The rating input in force, for an endorsement to start from.
+    input: Option<QuoteInput>,
+    timeline: Vec<PolicyEventView>,
+    changes: Vec<PolicyChangeView>,
+    /// When the server's detail was fetched, if ever.
+    fetched_at: Option<String>,
+}
+
+impl From<uw_workstation::policies::PolicyFile> for PolicyView {
+    fn from(file: uw_workstation::policies::PolicyFile) -> Self {
+        let stored = file.stored;
+        Self {
+            fetched_at: stored.detail.as_ref().map(|(_, at)| at.clone()),
+            policy_number: stored.policy_number,
+            status: stored.status,
+            policy_version: stored.policy_version,
+            premium: stored.premium,
+            working: file.working,
+            input: file.input,
+            timeline: file.timeline.into_iter().map(PolicyEventView::from).collect(),
+            changes: file.changes.into_iter().map(PolicyChangeView::from).collect(),
+        }
+    }
+}
+
+/// One transaction in the server's timeline, with its audit entry.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PolicyEventView {
+    version: u32,
+    kind: String,
+    effective_date: String,
+    /// Decimal text: charged (positive) or returned (negative).
+    amount: String,
+    lines: Vec<uw_workstation::policies::WorksheetLine>,
+    recorded_at: String,
+    by: String,
+    /// The audit log entry that records it.
+    #[ts(type = "number | null")]
+    log_index: Option<u64>,
+}
+
+impl From<uw_workstation::policies::PolicyEvent> for PolicyEventView {
+    fn from(e: uw_workstation::policies::PolicyEvent) -> Self {
+        let lines = serde_json::from_value::<uw_workstation::policies::Worksheet>(e.worksheet).map(|w| w.lines).unwrap_or_default();
+        Self {
+            version: e.version,
+            kind: e.kind,
+            effective_date: e.effective_date,
+            amount: e.amount.to_string(),
+            lines,
+            recorded_at: e.recorded_at,
+            by: e.by,
+            log_index: e.log_index,
+        }
+    }
+}
+
+/// A change prepared on this workstation and what the server said.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PolicyChangeView {
+    #[ts(type = "number")]
+    id: i64,
+    base_version: u32,
+    kind: String,
+    effective_date: String,
+    amount: String,
+    description: String,
+    worksheet: uw_workstation::policies::Worksheet,
+    prepared_at: String,
+    /// `accepted`, `rejected` or `conflict`; `None` while it waits to sync.
+    outcome: Option<String>,
+}
+
+impl From<uw_workstation::policies::PolicyChange> for PolicyChangeView {
+    fn from(c: uw_workstation::policies::PolicyChange) -> Self {
+        Self {
+            id: c.id,
+            base_version: c.base_version,
+            kind: c.kind,
+            effective_date: c.effective_date,
+            amount: c.amount.to_string(),
+            description: c.description,
+            worksheet: c.worksheet,
+            prepared_at: c.prepared_at,
+            outcome: c.outcome,
+        }
+    }
+}
+
+/// A change worked out for review, not yet queued.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PolicyChangePreviewView {
+    base_version: u32,
+    before: uw_workstation::policies::Policy,
+    after: uw_workstation::policies::Policy,
+    worksheet: uw_workstation::policies::Worksheet,
+    description: String,
+    /// The rating of an endorsement or a renewal offer.
+    rating: Option<RatingView>,
+}
+
+impl From<uw_workstation::policies::PreparedChange> for PolicyChangePreviewView {
+    fn from(p: uw_workstation::policies::PreparedChange) -> Self {
+        Self {
+            base_version: p.base_version,
+            before: p.before,
+            after: p.applied.policy,
+            worksheet: p.applied.worksheet,
+            description: p.description,
+            rating: p.rating.as_ref().map(RatingView::from),
+        }
+    }
+}
+
 /// A document written to disk.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -691,6 +824,61 @@ async fn get_quote<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<Quote
 async fn save_proposal<R: Runtime>(app: AppHandle<R>, quote_id: i64) -> Result<SavedDocumentView, CommandError> {
     let dir = app.state::<DocumentsDir>().0.clone();
     on_workstation(app, move |ws| ws.save_proposal(quote_id, &dir, now()))
+        .await
+        .map(|path| SavedDocumentView { path: path.display().to_string() })
+}
+
+/// A policy with its timeline and the changes prepared here.
+#[tauri::command]
+async fn policy_file<R: Runtime>(app: AppHandle<R>, policy_number: String) -> Result<PolicyView, CommandError> {
+    on_workstation(app, move |ws| ws.policy_file(&policy_number)).await.map(PolicyView::from)
+}
+
+/// Fetches the policy's latest version and timeline from the server.
+#[tauri::command]
+async fn refresh_policy<R: Runtime>(app: AppHandle<R>, policy_number: String) -> Result<PolicyView, CommandError> {
+    on_workstation(app, move |ws| {
+        ws.refresh_policy(&policy_number, now())?;
+        ws.policy_file(&policy_number)
+    })
+    .await
+    .map(PolicyView::from)
+}
+
+/// Works out a policy change for review without queueing it.
+#[tauri::command]
+async fn preview_policy_change<R: Runtime>(
+    app: AppHandle<R>,
+    policy_number: String,
+    change: uw_workstation::policies::PolicyChangeRequest,
+) -> Result<PolicyChangePreviewView, CommandError> {
+    on_workstation(app, move |ws| ws.preview_policy_change(&policy_number, &change, now())).await.map(PolicyChangePreviewView::from)
+}
+
+/// Queues a policy change for the next sync; returns the policy as it now stands here.
+#[tauri::command]
+async fn prepare_policy_change<R: Runtime>(
+    app: AppHandle<R>,
+    policy_number: String,
+    change: uw_workstation::policies::PolicyChangeRequest,
+) -> Result<PolicyView, CommandError> {
+    on_workstation(app, move |ws| {
+        ws.prepare_policy_change(&policy_number, &change, now())?;
+        ws.policy_file(&policy_number)
+    })
+    .await
+    .map(PolicyView::from)
+}
+
+/// Writes a document of the policy into the documents folder.
+#[tauri::command]
+async fn save_policy_document<R: Runtime>(
+    app: AppHandle<R>,
+    policy_number: String,
+    document: uw_workstation::PolicyDocument,
+) -> Result<SavedDocumentView, CommandError> {
+    let dir = app.state::<DocumentsDir>().0.clone();
+    on_workstation(app, move |ws| ws.save_policy_document(&policy_number, document, &dir, now()))
         .await
         .map(|path| SavedDocumentView { path: path.display().to_string() })
 }
@@ -1099,6 +1287,11 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         list_quotes,
         get_quote,
         save_proposal,
+        policy_file,
+        refresh_policy,
+        preview_policy_change,
+        prepare_policy_change,
+        save_policy_document,
         request_bind,
         referrals,
         decide_referral,
@@ -1223,6 +1416,25 @@ mod tests {
             SavedQuoteView,
             QuoteDetailView,
             SavedDocumentView,
+            PolicyView,
+            PolicyEventView,
+            PolicyChangeView,
+            PolicyChangePreviewView,
+            uw_workstation::PolicyDocument,
+            uw_workstation::policies::PolicyChangeRequest,
+            uw_workstation::policies::Policy,
+            uw_workstation::policies::PolicyStatus,
+            uw_workstation::policies::Worksheet,
+            uw_workstation::policies::WorksheetLine,
+            uw_workstation::policies::TransactionKind,
+            uw_workstation::policies::Term,
+            uw_workstation::policies::Charge,
+            uw_workstation::policies::Cancellation,
+            uw_workstation::policies::CancelMethod,
+            uw_workstation::policies::NonRenewal,
+            uw_workstation::policies::RenewalOffer,
+            uw_workstation::policies::CancelReason,
+            uw_workstation::policies::NonRenewalReason,
             ReferralView,
             ReferralDecidedView,
             // Sync progress, first launch, and the server consoles.

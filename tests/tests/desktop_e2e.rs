@@ -783,6 +783,49 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     let bound = sync_in_app(&session).expect("the agent binds");
     assert_eq!(bound["policies"].as_u64(), Some(1), "{bound}");
     assert_eq!(open_quote(&session, &referred), "bound");
+
+    // The policy opens from the dashboard with its timeline; the agent
+    // cancels it at the insured's request, reviews the money first, queues
+    // it, syncs, and prints the notice.
+    open_policy(&session);
+    session.wait_for(
+        "the policy's timeline from the server",
+        "return document.querySelector('#policy-timeline tr[data-kind=\"bind\"]') !== null",
+        Duration::from_secs(30),
+    );
+    click(&session, "#change-cancel");
+    click(&session, "#change-preview");
+    let review = session.wait_for(
+        "the cancellation worked out for review",
+        "const r = document.querySelector('#change-review'); return r ? r.dataset.amount : null",
+        Duration::from_secs(30),
+    );
+    assert!(review.as_str().is_some_and(|a| a.starts_with('-')), "a cancellation returns premium: {review}");
+    screenshot(&session, "policy-cancellation-review");
+    click(&session, "#change-confirm");
+    session.wait_for(
+        "the change to wait for sync",
+        "return document.querySelector('#policy-changes tr[data-outcome=\"waiting\"]') !== null",
+        Duration::from_secs(30),
+    );
+    open_sync_screen(&session);
+    let synced = sync_in_app(&session).expect("the cancellation syncs");
+    assert_eq!((synced["accepted"].as_u64(), synced["rejected"].as_u64()), (Some(1), Some(0)), "{synced}");
+    open_policy(&session);
+    session.wait_for(
+        "the server's cancellation in the timeline",
+        "return document.querySelector('#policy-timeline tr[data-kind=\"cancel\"]') !== null
+            && document.querySelector('#policy-changes tr[data-outcome=\"accepted\"]') !== null",
+        Duration::from_secs(30),
+    );
+    click(&session, "#policy-notice");
+    let saved = session.wait_for(
+        "the notice saved",
+        "const n = document.querySelector('#policy-notice-text'); return n && n.textContent.startsWith('Saved') ? n.textContent : null",
+        Duration::from_secs(30),
+    );
+    assert!(saved.as_str().is_some_and(|t| t.ends_with("-notice.pdf")), "{saved}");
+    screenshot(&session, "policy-cancelled");
     session.end();
     drop(driver);
 
@@ -841,6 +884,18 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
         key.delete().expect("remove the test keychain entry");
         key.device().delete().expect("remove the test device-key entry");
     }
+}
+
+/// Opens the first policy listed on the dashboard.
+fn open_policy(session: &Session) {
+    click(session, "#nav-dashboard");
+    session.wait_for(
+        "the dashboard's policies",
+        "return document.querySelector('#policies button[data-policy]') !== null",
+        Duration::from_secs(30),
+    );
+    click(session, "#policies button[data-policy]");
+    session.wait_for("the policy screen", "return document.querySelector('section.policy[data-policy]') !== null", Duration::from_secs(30));
 }
 
 /// Signs in on the console screen whose sign-in form is `#sign-in-<role>`.

@@ -1,21 +1,24 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, CommandError, EnrollmentStatus } from "./api";
-import type { Dashboard as DashboardData, Product } from "./bindings";
+import type { Dashboard as DashboardData, Product, QuoteInput } from "./bindings";
 import { AdminScreen, AuditScreen } from "./Console";
 import { Dashboard } from "./Dashboard";
 import { Desk } from "./Desk";
 import { explain } from "./explain";
 import { FirstLaunch } from "./FirstLaunch";
+import { PolicyScreen } from "./Policy";
 import { QuickQuote } from "./QuickQuote";
 import { QuoteList, QuoteScreen } from "./Quotes";
 import { SyncScreen } from "./Sync";
 import { Wizard, WizardStart } from "./wizard/Wizard";
+import { fromQuoteInput } from "./wizard/form";
 
 type Screen =
   | { kind: "dashboard" }
   | { kind: "wizard"; start: WizardStart; key: number }
   | { kind: "quotes" }
   | { kind: "quote"; quoteId: number }
+  | { kind: "policy"; policyNumber: string; endorsement: QuoteInput | null }
   | { kind: "quick" }
   | { kind: "desk" }
   | { kind: "sync" }
@@ -128,6 +131,7 @@ export function App() {
           onNewQuote={(product: Product) => openWizard({ kind: "new", product })}
           onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
           onResumeDraft={(draftId) => openWizard({ kind: "draft", draftId })}
+          onOpenPolicy={(policyNumber) => go({ kind: "policy", policyNumber, endorsement: null })}
           onLoaded={onDashboard}
         />
       )}
@@ -136,7 +140,19 @@ export function App() {
           key={screen.key}
           start={screen.start}
           onSaved={(summary) => go({ kind: "quote", quoteId: summary.id })}
-          onClose={() => go({ kind: "dashboard" })}
+          onEndorse={(policyNumber, input) => go({ kind: "policy", policyNumber, endorsement: input })}
+          onClose={() =>
+            go(screen.start.kind === "endorse" ? { kind: "policy", policyNumber: screen.start.policyNumber, endorsement: null } : { kind: "dashboard" })
+          }
+        />
+      )}
+      {ready && screen.kind === "policy" && (
+        <PolicyScreen
+          key={`${screen.policyNumber}-${screen.endorsement ? "endorse" : "view"}`}
+          policyNumber={screen.policyNumber}
+          endorsement={screen.endorsement}
+          onEndorse={(input) => openWizard({ kind: "endorse", policyNumber: screen.policyNumber, form: fromQuoteInput(input) })}
+          onEndorsementDone={changed}
         />
       )}
       {ready && screen.kind === "quotes" && <QuoteList refresh={refresh} onOpen={(quoteId) => go({ kind: "quote", quoteId })} />}

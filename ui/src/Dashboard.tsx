@@ -10,12 +10,14 @@ export function Dashboard({
   onNewQuote,
   onOpenQuote,
   onResumeDraft,
+  onOpenPolicy,
   onLoaded,
 }: {
   refresh: number;
   onNewQuote: (product: Product) => void;
   onOpenQuote: (quoteId: number) => void;
   onResumeDraft: (draftId: number) => void;
+  onOpenPolicy: (policyNumber: string) => void;
   onLoaded: (data: DashboardData) => void;
 }) {
   const [data, setData] = useState<{ kind: "loading" } | { kind: "loaded"; value: DashboardData } | { kind: "failed"; error: CommandError }>({
@@ -95,7 +97,11 @@ export function Dashboard({
               <tbody>
                 {data.value.policies.map((p) => (
                   <tr key={p.policy_number}>
-                    <td>{p.policy_number}</td>
+                    <td>
+                      <button type="button" className="link" data-policy={p.policy_number} onClick={() => onOpenPolicy(p.policy_number)}>
+                        {p.policy_number}
+                      </button>
+                    </td>
                     <td>{p.quote_number ?? ""}</td>
                     <td>{p.status}</td>
                     <td>

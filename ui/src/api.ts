@@ -19,6 +19,10 @@ import type {
   EnrollmentStatus,
   EnrollmentView,
   FeeView,
+  PolicyChangePreviewView,
+  PolicyChangeRequest,
+  PolicyDocument,
+  PolicyView,
   Product,
   QuoteDetailView,
   QuoteDraft,
@@ -95,6 +99,14 @@ export const api = {
   getQuote: (quoteId: number) => call<QuoteDetailView>("get_quote", { quoteId }),
   saveProposal: (quoteId: number) => call<SavedDocumentView>("save_proposal", { quoteId }),
   requestBind: (quoteId: number) => call<QuoteSummary>("request_bind", { quoteId }),
+  policyFile: (policyNumber: string) => call<PolicyView>("policy_file", { policyNumber }),
+  refreshPolicy: (policyNumber: string) => call<PolicyView>("refresh_policy", { policyNumber }),
+  previewPolicyChange: (policyNumber: string, change: PolicyChangeRequest) =>
+    call<PolicyChangePreviewView>("preview_policy_change", { policyNumber, change }),
+  preparePolicyChange: (policyNumber: string, change: PolicyChangeRequest) =>
+    call<PolicyView>("prepare_policy_change", { policyNumber, change }),
+  savePolicyDocument: (policyNumber: string, document: PolicyDocument) =>
+    call<SavedDocumentView>("save_policy_document", { policyNumber, document }),
   referrals: () => call<ReferralView[]>("referrals"),
   decideReferral: (quoteNumber: string, version: number, approve: boolean, reason: string) =>
     call<ReferralDecidedView>("decide_referral", { quoteNumber, version, approve, reason }),

@@ -460,6 +460,203 @@ syncIssues: Array<SyncIssue>, };
 export type SavedDocumentView = { path: string, };
 
 /**
+ * A policy: where it stands, its timeline from the server and the changes
+ * prepared on this workstation.
+ */
+export type PolicyView = { policyNumber: string, 
+/**
+ * `issued` or `cancelled`, as the server last reported.
+ */
+status: string, 
+/**
+ * The newest version the server reported.
+ */
+policyVersion: number, 
+/**
+ * Decimal text: the premium with fees.
+ */
+premium: string, 
+/**
+ * The policy as a new change starts from it: the server's version with
+ * the changes waiting to sync on top. `None` until sync brings the
+ * server's latest version.
+ */
+working: Policy | null, 
+/**
+ * The rating input in force, for an endorsement to start from.
+ */
+input: QuoteInput | null, timeline: Array<PolicyEventView>, changes: Array<PolicyChangeView>, 
+/**
+ * When the server's detail was fetched, if ever.
+ */
+fetchedAt: string | null, };
+
+/**
+ * One transaction in the server's timeline, with its audit entry.
+ */
+export type PolicyEventView = { version: number, kind: string, effectiveDate: string, 
+/**
+ * Decimal text: charged (positive) or returned (negative).
+ */
+amount: string, lines: Array<PolicyWorksheetLine>, recordedAt: string, by: string, 
+/**
+ * The audit log entry that records it.
+ */
+logIndex: number | null, };
+
+/**
+ * A change prepared on this workstation and what the server said.
+ */
+export type PolicyChangeView = { id: number, baseVersion: number, kind: string, effectiveDate: string, amount: string, description: string, worksheet: PolicyWorksheet, preparedAt: string, 
+/**
+ * `accepted`, `rejected` or `conflict`; `None` while it waits to sync.
+ */
+outcome: string | null, };
+
+/**
+ * A change worked out for review, not yet queued.
+ */
+export type PolicyChangePreviewView = { baseVersion: number, before: Policy, after: Policy, worksheet: PolicyWorksheet, description: string, 
+/**
+ * The rating of an endorsement or a renewal offer.
+ */
+rating: RatingView | null, };
+
+/**
+ * A document of a policy.
+ */
+export type PolicyDocument = "declarations" | "id_cards" | "notice";
+
+/**
+ * A change to a policy, as the agent or underwriter asks for it.
+ */
+export type PolicyChangeRequest = { "kind": "endorse", effective: string, description: string, input: QuoteInput, } | { "kind": "cancel", effective: string, reason: CancelReason, } | { "kind": "reinstate" } | { "kind": "offer_renewal" } | { "kind": "renew" } | { "kind": "non_renew", reason: NonRenewalReason, };
+
+/**
+ * A policy as of its latest version.
+ */
+export type Policy = { policy_number: string, state: string, product: string, 
+/**
+ * 1 when bound; each transaction adds one. A change based on an older
+ * version is a conflict.
+ */
+version: number, status: PolicyStatus, term: Term, 
+/**
+ * The premium of the coverage now in force, for a whole term.
+ */
+term_premium: string, 
+/**
+ * The premium charged for this term so far, net of returns.
+ */
+written_premium: string, charges: Array<Charge>, 
+/**
+ * The latest effective date of any transaction this term.
+ */
+last_effective: string, cancellation: Cancellation | null, non_renewal: NonRenewal | null, renewal_offer: RenewalOffer | null, 
+/**
+ * How many times the policy has renewed.
+ */
+renewals: number, };
+
+/**
+ * Where a policy is.
+ */
+export type PolicyStatus = "in_force" | "cancelled";
+
+/**
+ * How a transaction's money was worked out.
+ */
+export type PolicyWorksheet = { kind: TransactionKind, 
+/**
+ * The policy version the transaction produced.
+ */
+version: number, effective: string, lines: Array<PolicyWorksheetLine>, 
+/**
+ * Charged (positive) or returned (negative) by this transaction.
+ */
+amount: string, };
+
+/**
+ * One figure of a transaction's worksheet.
+ */
+export type PolicyWorksheetLine = { label: string, value: string, };
+
+/**
+ * What a transaction is, for timelines and documents.
+ */
+export type TransactionKind = "bind" | "endorse" | "cancel" | "reinstate" | "offer_renewal" | "renew" | "non_renew";
+
+/**
+ * A policy term: `start` included, `end` excluded.
+ */
+export type Term = { start: string, end: string, };
+
+/**
+ * A premium charge (or return, when negative) for a window running from
+ * `from` to the end of the term.
+ */
+export type Charge = { from: string, amount: string, };
+
+export type Cancellation = { effective: string, reason: CancelReason, method: CancelMethod, 
+/**
+ * The premium returned.
+ */
+returned: string, 
+/**
+ * The pro-rata return less what was returned (zero unless short rate).
+ */
+penalty: string, 
+/**
+ * The day it was processed; for an insurer's cancellation, the day the
+ * notice is mailed.
+ */
+processed_on: string, 
+/**
+ * The notice the insurer gave, in days (0 for the insured's request).
+ */
+notice_days: number, };
+
+/**
+ * How a cancellation returned premium.
+ */
+export type CancelMethod = "flat" | "pro_rata" | "short_rate";
+
+export type NonRenewal = { reason: NonRenewalReason, 
+/**
+ * The day the notice is mailed.
+ */
+mailed_on: string, 
+/**
+ * The term's end: the day coverage stops.
+ */
+effective: string, notice_days: number, };
+
+/**
+ * The next term, priced on the renewal pack in force at its start.
+ */
+export type RenewalOffer = { term: Term, premium: string, 
+/**
+ * The current term's premium, for comparison.
+ */
+prior_premium: string, change: string, 
+/**
+ * The change in percent of the prior premium, to one decimal place.
+ */
+change_percent: string | null, pack_id: string, offered_on: string, };
+
+/**
+ * Who asked for a cancellation decides how premium is returned.
+ */
+export type CancelReason = "insured_request" | "insured_replaced_coverage" | "nonpayment" | "material_misrepresentation" | "license_suspended" | "substantial_change_in_risk" | "underwriting_error";
+
+/**
+ * Why an insurer will not renew. There is deliberately no credit reason:
+ * Texas forbids credit as the sole reason to non-renew, and the others
+ * restrict it.
+ */
+export type NonRenewalReason = "loss_history" | "driving_record" | "property_condition" | "underwriting_guidelines" | "agency_terminated";
+
+/**
  * A referred quote in the underwriter's queue, as the server reports it.
  */
 export type ReferralView = { quoteNumber: string, version: number, agent: string, packId: string, 

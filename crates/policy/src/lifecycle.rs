@@ -73,6 +73,7 @@ pub struct Cancellation {
     #[ts(type = "string")]
     pub processed_on: Date,
     /// The notice the insurer gave, in days (0 for the insured's request).
+    #[ts(type = "number")]
     pub notice_days: i64,
 }
 
@@ -85,6 +86,7 @@ pub struct NonRenewal {
     /// The term's end: the day coverage stops.
     #[ts(type = "string")]
     pub effective: Date,
+    #[ts(type = "number")]
     pub notice_days: i64,
 }
 
@@ -209,6 +211,7 @@ impl Transaction {
 
 /// One figure of a transaction's worksheet.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(rename = "PolicyWorksheetLine")]
 pub struct WorksheetLine {
     pub label: String,
     pub value: String,
@@ -216,6 +219,7 @@ pub struct WorksheetLine {
 
 /// How a transaction's money was worked out.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(rename = "PolicyWorksheet")]
 pub struct Worksheet {
     pub kind: TransactionKind,
     /// The policy version the transaction produced.

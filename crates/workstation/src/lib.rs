@@ -18,6 +18,7 @@ mod key;
 pub mod pii;
 pub mod policies;
 mod policy_docs;
+pub use policy_docs::PolicyDocument;
 pub mod quoting;
 pub mod recovery;
 mod services;

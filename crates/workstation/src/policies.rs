@@ -24,14 +24,19 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
-use uw_policy::{Applied, Term, Transaction, TransactionKind};
+use uw_policy::{Applied, Transaction};
 /// The lifecycle's types a caller names.
-pub use uw_policy::{CancelReason, NonRenewalReason, Policy, PolicyStatus, Worksheet};
-use uw_protocol::{PolicyDetail, PolicyEvent, PolicyTransactionRequest, Role};
+pub use uw_policy::{
+    CancelMethod, CancelReason, Cancellation, Charge, NonRenewal, NonRenewalReason, Policy, PolicyStatus, RenewalOffer, Term,
+    TransactionKind, Worksheet, WorksheetLine,
+};
+pub use uw_protocol::PolicyEvent;
+use uw_protocol::{PolicyDetail, PolicyTransactionRequest, Role};
 use uw_rating::{RatePack, Rating};
 
 use crate::quoting::{utc_date, QuoteInput};
-use crate::store::{NewPolicyChange, PolicyChange, StoredPolicy};
+use crate::store::NewPolicyChange;
+pub use crate::store::{PolicyChange, StoredPolicy};
 use crate::sync::SyncError;
 use crate::{Workstation, WorkstationError};
 
@@ -97,6 +102,8 @@ pub struct PolicyFile {
     /// with this device's unanswered changes on top. `None` while the
     /// server's detail is behind (sync first).
     pub working: Option<Policy>,
+    /// The rating input a new endorsement starts from (`None` with `working`).
+    pub input: Option<QuoteInput>,
     /// The server's timeline as last fetched (empty until fetched).
     pub timeline: Vec<PolicyEvent>,
     /// The changes prepared here, oldest first, answered or not.
@@ -116,13 +123,13 @@ impl Workstation {
     pub fn policy_file(&self, policy_number: &str) -> Result<PolicyFile, WorkstationError> {
         let stored = self.stored(policy_number)?;
         let changes = self.store.policy_changes(policy_number)?;
-        let working = match self.working(&stored, &changes) {
-            Ok(w) => Some(w.policy),
-            Err(WorkstationError::PolicyNeedsSync { .. }) => None,
+        let (working, input) = match self.working(&stored, &changes) {
+            Ok(w) => (Some(w.policy), w.rated.map(|(input, _)| input)),
+            Err(WorkstationError::PolicyNeedsSync { .. }) => (None, None),
             Err(e) => return Err(e),
         };
         let timeline = stored.detail.as_ref().map(|(d, _)| d.timeline.clone()).unwrap_or_default();
-        Ok(PolicyFile { stored, working, timeline, changes })
+        Ok(PolicyFile { stored, working, input, timeline, changes })
     }
 
     /// Works out `request` on the policy without queueing it, for the user to review.

@@ -18,6 +18,25 @@ use uw_rating::{Operation, Product, Rating};
 use crate::quoting::{utc_date, QuoteInput};
 use crate::{Workstation, WorkstationError};
 
+/// A document of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyDocument {
+    Declarations,
+    IdCards,
+    Notice,
+}
+
+impl PolicyDocument {
+    const fn slug(self) -> &'static str {
+        match self {
+            Self::Declarations => "declarations",
+            Self::IdCards => "id-cards",
+            Self::Notice => "notice",
+        }
+    }
+}
+
 /// The company named on ID cards.
 pub const INSURER_NAME: &str = "Offline Mutual Insurance Company";
 
@@ -165,6 +184,25 @@ impl Workstation {
             now,
         )?;
         Ok(pdf)
+    }
+
+    /// Writes a document of the policy into `dir` as
+    /// `POL-…-vN-declarations.pdf` (or `id-cards`, `notice`) and returns its
+    /// path; written beside its final name and renamed, as proposals are.
+    pub fn save_policy_document(
+        &mut self,
+        policy_number: &str,
+        document: PolicyDocument,
+        dir: &std::path::Path,
+        now: OffsetDateTime,
+    ) -> Result<std::path::PathBuf, WorkstationError> {
+        let pdf = match document {
+            PolicyDocument::Declarations => self.declarations_pdf(policy_number, now)?,
+            PolicyDocument::IdCards => self.id_cards_pdf(policy_number, now)?,
+            PolicyDocument::Notice => self.notice_pdf(policy_number, now)?,
+        };
+        let version = self.issued_policy(policy_number)?.policy.version;
+        crate::write_beside(dir, &format!("{policy_number}-v{version}-{}.pdf", document.slug()), &pdf)
     }
 
     /// The policy as the server last issued it, with its input in force re-rated on its pack.

@@ -32,7 +32,10 @@ export const DRAFT_DEBOUNCE_MS = 400;
 export type WizardStart =
   | { kind: "new"; product: Product }
   | { kind: "draft"; draftId: number }
-  | { kind: "edit"; quoteId: number; form: WizardForm };
+  | { kind: "edit"; quoteId: number; form: WizardForm }
+  // An endorsement: the policy's input in force, changed here and handed
+  // back for review; no draft is kept and no quote is saved.
+  | { kind: "endorse"; policyNumber: string; form: WizardForm };
 
 type Price =
   | { kind: "incomplete"; seq: number }
@@ -57,8 +60,21 @@ function at<T>(list: T[], i: number, value: T): T[] {
   return list.map((x, j) => (j === i ? value : x));
 }
 
-export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSaved: (summary: QuoteSummary) => void; onClose: () => void }) {
-  const [form, setForm] = useState<WizardForm | null>(start.kind === "new" ? emptyForm(start.product) : start.kind === "edit" ? start.form : null);
+export function Wizard({
+  start,
+  onSaved,
+  onEndorse,
+  onClose,
+}: {
+  start: WizardStart;
+  onSaved: (summary: QuoteSummary) => void;
+  onEndorse?: (policyNumber: string, input: QuoteInput) => void;
+  onClose: () => void;
+}) {
+  const endorsing = start.kind === "endorse" ? start.policyNumber : null;
+  const [form, setForm] = useState<WizardForm | null>(
+    start.kind === "new" ? emptyForm(start.product) : start.kind === "edit" || start.kind === "endorse" ? start.form : null,
+  );
   const [step, setStep] = useState(0);
   const [draftId, setDraftId] = useState<number | null>(null);
   const [quoteId, setQuoteId] = useState<number | null>(start.kind === "edit" ? start.quoteId : null);
@@ -168,7 +184,8 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
   const saveDraft = useCallback(
     (f: WizardForm, s: number) => {
       // Once the quote is being saved, its draft is the server's to delete.
-      if (finished.current) return draftChain.current;
+      // An endorsement keeps no draft: the policy is its record.
+      if (finished.current || endorsing) return draftChain.current;
       setDraftState("saving");
       draftChain.current = draftChain.current.then(() =>
         api
@@ -190,7 +207,7 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
       );
       return draftChain.current;
     },
-    [quoteId],
+    [quoteId, endorsing],
   );
   useEffect(() => {
     if (!form || !touched.current) return;
@@ -271,6 +288,10 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
   async function save() {
     setShown(new Set([0, 1, 2, 3]));
     if (!converted.input) return;
+    if (endorsing) {
+      onEndorse?.(endorsing, converted.input);
+      return;
+    }
     setSaving({ busy: true, error: null });
     // No draft save may start once the quote's is under way (it would
     // re-create the draft the save deletes); wait for one in flight.
@@ -317,21 +338,27 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
     <section className="wizard" aria-label="Quote wizard" data-step={step + 1} data-draft-id={draftId ?? undefined}>
       <div className="wizard-head">
         <h2>
-          {quoteId ? "Edit quote (new version)" : auto ? "New personal auto quote" : "New homeowners quote"}
+          {endorsing ? `Endorse ${endorsing}` : quoteId ? "Edit quote (new version)" : auto ? "New personal auto quote" : "New homeowners quote"}
         </h2>
         <p className="live-premium" aria-live="polite">
           Premium: <output id="live-premium" data-state={price.kind} data-seq={price.seq}>{price$}</output>
           {price.kind === "priced" && <span className={`decision decision-${price.rating.decision}`}> {price.rating.decision}</span>}
         </p>
-        <p className="meta" id="draft-state" data-state={typeof draftState === "string" ? draftState : "failed"}>
-          {draftState === "saved"
-            ? `Draft saved${draftId ? ` (draft ${draftId})` : ""}`
-            : draftState === "saving"
-              ? "Saving draft..."
-              : draftState === "unsaved"
-                ? "Not saved yet"
-                : `The draft could not be saved: ${draftState.message}`}
-        </p>
+        {endorsing ? (
+          <p className="meta" id="draft-state" data-state="endorsement">
+            Change what the endorsement changes; the premium difference is worked out on the policy.
+          </p>
+        ) : (
+          <p className="meta" id="draft-state" data-state={typeof draftState === "string" ? draftState : "failed"}>
+            {draftState === "saved"
+              ? `Draft saved${draftId ? ` (draft ${draftId})` : ""}`
+              : draftState === "saving"
+                ? "Saving draft..."
+                : draftState === "unsaved"
+                  ? "Not saved yet"
+                  : `The draft could not be saved: ${draftState.message}`}
+          </p>
+        )}
       </div>
       <ol className="steps" aria-label="Steps">
         {steps.map((name, i) => (
@@ -602,11 +629,11 @@ export function Wizard({ start, onSaved, onClose }: { start: WizardStart; onSave
             </button>
           ) : (
             <button type="button" id="save-quote" disabled={saving.busy || !converted.input || price.kind !== "priced" || price.rating.draft} onClick={save}>
-              {saving.busy ? "Saving..." : quoteId ? "Save as a new version" : "Save quote"}
+              {endorsing ? "Review the endorsement" : saving.busy ? "Saving..." : quoteId ? "Save as a new version" : "Save quote"}
             </button>
           )}
           <button type="button" className="secondary" id="wizard-close" onClick={closeWizard}>
-            Save draft and close
+            {endorsing ? "Back to the policy" : "Save draft and close"}
           </button>
         </div>
       </form>
