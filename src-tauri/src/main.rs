@@ -418,7 +418,10 @@ struct PolicyEventView {
 
 impl From<uw_workstation::policies::PolicyEvent> for PolicyEventView {
     fn from(e: uw_workstation::policies::PolicyEvent) -> Self {
-        let lines = serde_json::from_value::<uw_workstation::policies::Worksheet>(e.worksheet).map(|w| w.lines).unwrap_or_default();
+        // A worksheet this version cannot read is said so, never shown as empty.
+        let lines = serde_json::from_value::<uw_workstation::policies::Worksheet>(e.worksheet).map(|w| w.lines).unwrap_or_else(|err| {
+            vec![uw_workstation::policies::WorksheetLine { label: "Worksheet".into(), value: format!("cannot be shown: {err}") }]
+        });
         Self {
             version: e.version,
             kind: e.kind,
