@@ -108,12 +108,6 @@ struct Loaded {
     fees: Decimal,
 }
 
-/// The premium `uw_policy` prorates: the total less the fees, which are
-/// fully earned when charged.
-fn fees_of(rating: &Rating) -> Decimal {
-    rating.fees.iter().map(|f| f.amount).sum()
-}
-
 /// Loads `number`, building the lifecycle of a policy bound before it was
 /// kept (from its quote's input and pack, rated again) and recording that
 /// bind as version 1.
@@ -132,7 +126,7 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
         Err(outcome) => return Err(ApiError::internal(format!("policy {number}: its bind no longer rates: {outcome:?}"))),
     };
     let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
-    let fees = fees_of(&rating);
+    let fees = rating.fee_total();
     let bound = Policy::bind(number, &row.text(1)?, &row.text(2)?, term, rating.total - fees).map_err(ApiError::internal)?;
     // Kept at once, with its timeline row, whatever becomes of the transaction that asked.
     keep_first_version(m, &bound.policy, &input, &pack_digest, fees).await?;
@@ -151,7 +145,7 @@ pub async fn bind(
     index: u64,
 ) -> Result<(), ApiError> {
     let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
-    let fees = fees_of(rating);
+    let fees = rating.fee_total();
     let bound = Policy::bind(number, &quote.state, quote.product.name(), term, rating.total - fees).map_err(ApiError::internal)?;
     keep_first_version(m, &bound.policy, input, &rating.pack_digest, fees).await?;
     insert_event(m, number, &bound.worksheet, user_id, Some(index)).await
@@ -263,12 +257,12 @@ pub async fn transact(
                 Ok(rated) => rated,
                 Err(refused) => return Ok(Err(refused)),
             };
-            if let Some(refused) = premium_check(&rating, fees_of(&rating), *premium) {
+            if let Some(refused) = premium_check(&rating, rating.fee_total(), *premium) {
                 return Ok(Err(refused));
             }
             new_input = Some(input.clone());
             new_digest = Some(digest.clone());
-            renewal_fees = Some(fees_of(&rating));
+            renewal_fees = Some(rating.fee_total());
         }
         _ => {}
     }

@@ -41,6 +41,14 @@ pub struct Rating {
     pub decision: Decision,
 }
 
+impl Rating {
+    /// The fees charged, in all. Fees are fully earned when charged, so the
+    /// premium a policy prorates is the total less this.
+    pub fn fee_total(&self) -> Decimal {
+        self.fees.iter().map(|f| f.amount).sum()
+    }
+}
+
 /// One coverage's premium for one rating unit, with its worksheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CoveragePremium {

@@ -20,7 +20,6 @@ server did not report; when its detail is behind, a change is refused with
 `policy.needs_sync` rather than prepared on a guess.
 */
 
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
@@ -152,7 +151,7 @@ impl Workstation {
                 check_rates_term(policy, input, policy.term.start, policy.renewals > 0)?;
                 let pack = self.pack(pack_id)?;
                 let rating = rate(pack, input)?;
-                let term_premium = rating.total - fees(&rate(pack, in_force)?);
+                let term_premium = rating.total - rate(pack, in_force)?.fee_total();
                 let description = description.trim();
                 if description.is_empty() {
                     return Err(WorkstationError::InvalidInput {
@@ -170,7 +169,7 @@ impl Workstation {
                 input.quote.renewal = true;
                 let pack = self.packs.select(&policy.state, input.quote.product, policy.term.end, true)?;
                 let rating = rate(pack, &input)?;
-                let premium = rating.total - fees(&rating);
+                let premium = rating.total - rating.fee_total();
                 let transaction = Transaction::OfferRenewal { premium, pack_id: pack.id().to_owned() };
                 let description = format!("Renewal offer for the term from {}, rated on {}", policy.term.end, pack.id());
                 (transaction, Some(rating), Some((input, pack.id().to_owned())), description)
@@ -289,7 +288,7 @@ impl Workstation {
         let input = self.store.quote_input(quote_id, version)?;
         let quote = &input.quote;
         let term = Term::of_months(quote.effective_date, quote.term_months)?;
-        let bound = Policy::bind(&stored.policy_number, &quote.state, quote.product.name(), term, rating.total - fees(&rating))?;
+        let bound = Policy::bind(&stored.policy_number, &quote.state, quote.product.name(), term, rating.total - rating.fee_total())?;
         Ok(Working { policy: bound.policy, rated: Some((input, rating.pack_id)) })
     }
 
@@ -324,11 +323,6 @@ pub(crate) fn needs_sync(stored: &StoredPolicy) -> WorkstationError {
 
 fn bad_detail(stored: &StoredPolicy, field: &str, e: &serde_json::Error) -> WorkstationError {
     WorkstationError::Internal { message: format!("the server's detail of {} has an unreadable {field}: {e}", stored.policy_number) }
-}
-
-/// The fees a rating charges: fully earned, so never prorated.
-pub(crate) fn fees(rating: &Rating) -> Decimal {
-    rating.fees.iter().map(|f| f.amount).sum()
 }
 
 pub(crate) fn rate(pack: &RatePack, input: &QuoteInput) -> Result<Rating, WorkstationError> {

@@ -47,6 +47,10 @@ impl Workstation {
     #[instrument(skip(self, now), err(Display))]
     pub fn declarations_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
         let issued = self.issued_policy(policy_number)?;
+        self.declarations_of(policy_number, &issued, now)
+    }
+
+    fn declarations_of(&mut self, policy_number: &str, issued: &IssuedPolicy, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
         let (policy, input, rating) = (&issued.policy, &issued.input, &issued.rating);
         let issued_on = utc_date(now);
         let proposal = crate::services::proposal_document((policy_number, policy.version, false), input, rating, issued_on, issued_on);
@@ -98,6 +102,10 @@ impl Workstation {
     #[instrument(skip(self, now), err(Display))]
     pub fn id_cards_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
         let issued = self.issued_policy(policy_number)?;
+        self.id_cards_of(policy_number, &issued, now)
+    }
+
+    fn id_cards_of(&mut self, policy_number: &str, issued: &IssuedPolicy, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
         let quote = &issued.input.quote;
         let cards = quote
             .vehicles
@@ -139,6 +147,10 @@ impl Workstation {
     #[instrument(skip(self, now), err(Display))]
     pub fn notice_pdf(&mut self, policy_number: &str, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
         let issued = self.issued_policy(policy_number)?;
+        self.notice_of(policy_number, &issued, now)
+    }
+
+    fn notice_of(&mut self, policy_number: &str, issued: &IssuedPolicy, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
         let policy = &issued.policy;
         let quote = &issued.input.quote;
         let rules = uw_policy::product_rules(&policy.state, &policy.product)?;
@@ -196,12 +208,13 @@ impl Workstation {
         dir: &std::path::Path,
         now: OffsetDateTime,
     ) -> Result<std::path::PathBuf, WorkstationError> {
+        let issued = self.issued_policy(policy_number)?;
         let pdf = match document {
-            PolicyDocument::Declarations => self.declarations_pdf(policy_number, now)?,
-            PolicyDocument::IdCards => self.id_cards_pdf(policy_number, now)?,
-            PolicyDocument::Notice => self.notice_pdf(policy_number, now)?,
+            PolicyDocument::Declarations => self.declarations_of(policy_number, &issued, now)?,
+            PolicyDocument::IdCards => self.id_cards_of(policy_number, &issued, now)?,
+            PolicyDocument::Notice => self.notice_of(policy_number, &issued, now)?,
         };
-        let version = self.issued_policy(policy_number)?.policy.version;
+        let version = issued.policy.version;
         crate::write_beside(dir, &format!("{policy_number}-v{version}-{}.pdf", document.slug()), &pdf)
     }
 
