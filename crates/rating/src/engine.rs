@@ -566,7 +566,7 @@ impl Running<'_> {
 /// Rates a validated quote with a pack.
 pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
     let mut coverages = Vec::new();
-    let priced = price(pack, quote, Some(&mut coverages))?;
+    let priced = price(pack, quote, Some(&mut coverages), None)?;
     let installments = schedule(pack, quote, priced.total);
     let decision = decide(pack, quote, &priced.units, priced.risk.as_ref());
     Ok(Rating {
@@ -587,7 +587,17 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
 /// worksheet, the decision or the installment schedule: for re-rating a book
 /// and impact analysis, where only the premium matters.
 pub fn rate_total(pack: &RatePack, quote: &ValidQuote) -> Result<Decimal, RatingError> {
-    price(pack, quote, None).map(|p| p.total)
+    price(pack, quote, None, None).map(|p| p.total)
+}
+
+/// The total [`rate`] gives, and each coverage's premium summed over the
+/// rating units, by the same code path and without building worksheets:
+/// `by_coverage` is indexed like the pack's coverages (manifest order) and is
+/// overwritten, so one buffer serves a whole book.
+pub fn rate_by_coverage(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<Decimal>) -> Result<Decimal, RatingError> {
+    by_coverage.clear();
+    by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
+    price(pack, quote, None, Some(by_coverage)).map(|p| p.total)
 }
 
 struct Priced {
@@ -599,7 +609,12 @@ struct Priced {
 
 /// Prices every selected coverage for every unit; with `coverages`, keeps
 /// each premium and its worksheet there.
-fn price(pack: &RatePack, quote: &ValidQuote, mut coverages: Option<&mut Vec<CoveragePremium>>) -> Result<Priced, RatingError> {
+fn price(
+    pack: &RatePack,
+    quote: &ValidQuote,
+    mut coverages: Option<&mut Vec<CoveragePremium>>,
+    mut by_coverage: Option<&mut [Decimal]>,
+) -> Result<Priced, RatingError> {
     check_against_pack(pack, quote)?;
     let record = coverages.is_some();
     let mut units = rating_units(pack, quote);
@@ -624,6 +639,9 @@ fn price(pack: &RatePack, quote: &ValidQuote, mut coverages: Option<&mut Vec<Cov
             match rate_coverage(pack, ci, facts, relativities[ui], &risk_label, record) {
                 Ok((premium, worksheet)) => {
                     premium_total += premium;
+                    if let Some(slot) = by_coverage.as_deref_mut().and_then(|sums| sums.get_mut(ci)) {
+                        *slot += premium;
+                    }
                     if let Some(list) = coverages.as_deref_mut() {
                         list.push(CoveragePremium {
                             coverage: cov.code.clone(),

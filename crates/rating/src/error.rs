@@ -57,7 +57,7 @@ pub enum SelectError {
     /// No pack is in force.
     #[error("no {product} pack for {state} is in force for {kind} effective {date}")]
     NoneInForce { state: String, product: String, kind: &'static str, date: time::Date },
-    /// Two packs claim the same state, product and date.
-    #[error("packs {first} and {second} are both in force for {state} {product} {kind} on {date}; give one an expiry date")]
+    /// Two packs for the same state and product took effect on the same day.
+    #[error("packs {first} and {second} both took effect for {state} {product} {kind} on or before {date} on the same day; give one a later effective date or an expiry date")]
     Ambiguous { state: String, product: String, kind: &'static str, date: time::Date, first: String, second: String },
 }

@@ -20,6 +20,7 @@ panics; its only errors concern the quote's input.
 
 mod engine;
 mod error;
+pub mod impact;
 pub mod pack;
 pub mod quote;
 pub mod refdata;
@@ -27,8 +28,8 @@ mod select;
 mod variable;
 
 pub use engine::{
-    rate, rate_total, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule, Operation, Rating, Reason,
-    RiskScore, WorksheetLine,
+    rate, rate_by_coverage, rate_total, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule, Operation,
+    Rating, Reason, RiskScore, WorksheetLine,
 };
 pub use error::{PackError, RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};

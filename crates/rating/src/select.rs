@@ -1,9 +1,10 @@
 //! Choosing the pack in force for a quote.
 //!
 //! A pack is in force for new business from its new-business date and for
-//! renewals from its renewal date, until its expiry (exclusive). Exactly one
-//! pack may be in force for a state, product, kind and date; two is an error,
-//! never a silent choice.
+//! renewals from its renewal date, until its expiry (exclusive). When several
+//! are in force, the one that took effect last is chosen: a rate revision
+//! supersedes the one before it from its own effective date, as filings do.
+//! Two that took effect on the same day are an error, never a silent choice.
 
 use time::Date;
 
@@ -44,16 +45,30 @@ impl PackRegistry {
             kind,
             date,
         })?;
-        if let Some(second) = in_force.next() {
+        // A later rate revision supersedes an earlier one from its own
+        // effective date: the pack in force is the one that took effect last.
+        // Two that took effect the same day cannot be told apart.
+        let from = |p: &RatePack| if renewal { p.info().effective_renewal } else { p.info().effective_new_business };
+        let mut latest = first;
+        let mut tied: Option<&RatePack> = None;
+        for p in in_force {
+            if from(p) > from(latest) {
+                latest = p;
+                tied = None;
+            } else if from(p) == from(latest) {
+                tied = Some(p);
+            }
+        }
+        if let Some(second) = tied {
             return Err(SelectError::Ambiguous {
                 state: state.to_owned(),
                 product: product.to_string(),
                 kind,
                 date,
-                first: first.id().to_owned(),
+                first: latest.id().to_owned(),
                 second: second.id().to_owned(),
             });
         }
-        Ok(first)
+        Ok(latest)
     }
 }

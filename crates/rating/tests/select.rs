@@ -34,12 +34,31 @@ fn new_business_and_renewals_switch_on_their_own_dates() {
 }
 
 #[test]
-fn two_packs_in_force_are_an_error() {
-    let registry = PackRegistry::new(vec![pack("a", "2026-01-01", "2026-01-01", None), pack("b", "2026-03-01", "2026-03-01", None)]);
+fn a_later_revision_supersedes_from_its_own_dates() {
+    // No expiry on the old pack: the revision takes over new business on
+    // 2026-03-01 and renewals on 2026-04-01, as a filing with two dates does.
+    let registry = PackRegistry::new(vec![pack("b", "2026-03-01", "2026-04-01", None), pack("a", "2026-01-01", "2026-01-01", None)]);
+    let pick = |date, renewal| registry.select("IL", Product::PersonalAuto, date, renewal).map(|p| p.info().version.clone());
+    assert_eq!(pick(date!(2026 - 02 - 28), false), Ok("a".into()));
+    assert_eq!(pick(date!(2026 - 03 - 01), false), Ok("b".into()));
+    assert_eq!(pick(date!(2026 - 03 - 15), true), Ok("a".into()));
+    assert_eq!(pick(date!(2026 - 04 - 01), true), Ok("b".into()));
+}
+
+#[test]
+fn two_packs_taking_effect_the_same_day_are_an_error() {
+    let registry = PackRegistry::new(vec![
+        pack("a", "2026-01-01", "2026-01-01", None),
+        pack("b", "2026-03-01", "2026-03-01", None),
+        pack("c", "2026-03-01", "2026-02-01", None),
+    ]);
     let err = registry.select("IL", Product::PersonalAuto, date!(2026 - 05 - 01), false).expect_err("ambiguous");
     assert!(matches!(err, SelectError::Ambiguous { .. }));
     assert!(
-        err.to_string().contains("are both in force for IL personal-auto new business on 2026-05-01; give one an expiry date"),
+        err.to_string().contains("both took effect for IL personal-auto new business on or before 2026-05-01 on the same day"),
         "{err}"
     );
+    // Renewals are not tied: c took effect for them earlier than b.
+    let renewal = registry.select("IL", Product::PersonalAuto, date!(2026 - 05 - 01), true).expect("one renewal pack");
+    assert_eq!(renewal.info().version, "b");
 }

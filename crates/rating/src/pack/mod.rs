@@ -11,6 +11,7 @@
 //! The format is documented in `docs/rate-pack-format.md`.
 
 pub mod digest;
+pub mod edit;
 pub mod jurisdiction;
 mod raw;
 pub mod table;
@@ -70,6 +71,11 @@ impl PackFiles {
     /// A file's text.
     pub fn file(&self, name: &str) -> Option<&str> {
         self.files.get(name).map(String::as_str)
+    }
+
+    /// Every file's text, by name.
+    pub fn files(&self) -> &BTreeMap<String, String> {
+        &self.files
     }
 
     /// The directory the files came from.

@@ -1,0 +1,446 @@
+//! Impact analysis: what a draft pack does to a book of business.
+//!
+//! Every policy of the book in the packs' state and product is rated twice,
+//! with the base pack and with the draft, by [`rate_by_coverage`], the same
+//! pricing code as [`rate`](crate::rate) without the worksheets. The report
+//! counts the policies in each percent-change band, sums the premium by
+//! coverage and by territory, and keeps the largest increases, which are then
+//! rated again in full so their worksheets can be read side by side.
+//!
+//! The book is split into chunks rated on every core (rayon); each chunk
+//! checks the cancel flag before it starts and reports its progress when it
+//! ends. Sums are exact (`Decimal`) and independent of the order the chunks
+//! finish in, so a run gives the same report every time.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::engine::{rate, rate_by_coverage, Rating};
+use crate::pack::RatePack;
+use crate::quote::{Product, ValidQuote};
+use crate::variable::Value;
+
+/// One policy of a book: an identifier the user recognises (a policy or
+/// quote number) and the rating input in force.
+#[derive(Debug, Clone)]
+pub struct BookPolicy {
+    pub id: String,
+    pub quote: ValidQuote,
+}
+
+/// The percent-change bands of the histogram: a policy falls in the first
+/// band whose upper edge its change does not exceed. The middle band is
+/// exactly no change.
+const BANDS: [(&str, Option<i64>, Option<i64>); 10] = [
+    ("decrease over 10%", None, Some(-10)),
+    ("-10% to -5%", Some(-10), Some(-5)),
+    ("-5% to -2%", Some(-5), Some(-2)),
+    ("-2% to 0%", Some(-2), Some(0)),
+    ("no change", Some(0), Some(0)),
+    ("0% to +2%", Some(0), Some(2)),
+    ("+2% to +5%", Some(2), Some(5)),
+    ("+5% to +10%", Some(5), Some(10)),
+    ("+10% to +20%", Some(10), Some(20)),
+    ("increase over 20%", Some(20), None),
+];
+
+/// How many largest increases a report keeps, with both worksheets.
+pub const LARGEST_INCREASES: usize = 10;
+/// How many failures a report lists (all are counted).
+pub const FAILURES_LISTED: usize = 50;
+const CHUNK: usize = 4096;
+
+/// What the caller gives a run besides the packs and the book.
+pub struct ImpactControl<'a> {
+    /// Set from another thread to stop the run; it stops within one chunk.
+    pub cancel: &'a AtomicBool,
+    /// Called with (policies done, policies in the book) as chunks finish,
+    /// from whichever thread finished one.
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+}
+
+impl std::fmt::Debug for ImpactControl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImpactControl").field("cancel", &self.cancel).finish_non_exhaustive()
+    }
+}
+
+/// Why a run produced no report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImpactError {
+    /// The run was cancelled.
+    #[error("the impact run was cancelled after {done} of {total} policies")]
+    Cancelled { done: u64, total: u64 },
+    /// The base and the draft rate different states or products.
+    #[error("the base pack rates {base} and the draft {draft}; an impact run compares two packs for the same state and product")]
+    DifferentLines { base: String, draft: String },
+}
+
+/// A policy that one of the packs could not rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ImpactFailure {
+    pub id: String,
+    /// `base` or `draft`.
+    pub pack: String,
+    pub message: String,
+}
+
+/// Policies and premium in one band, coverage or territory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ImpactGroup {
+    pub name: String,
+    #[ts(type = "number")]
+    pub policies: u64,
+    #[ts(type = "string")]
+    pub base_premium: Decimal,
+    #[ts(type = "string")]
+    pub draft_premium: Decimal,
+    #[ts(type = "string")]
+    pub change: Decimal,
+    /// The change as a percentage of the base premium, to two places; none
+    /// when the base premium is zero.
+    #[ts(type = "string | null")]
+    pub change_pct: Option<Decimal>,
+}
+
+/// One of the largest increases, with both ratings in full.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImpactCase {
+    pub id: String,
+    pub base: Rating,
+    pub draft: Rating,
+    pub change: Decimal,
+    pub change_pct: Option<Decimal>,
+}
+
+/// The result of an impact run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImpactReport {
+    pub base_pack: String,
+    pub draft_pack: String,
+    /// Policies in the book.
+    pub policies: u64,
+    /// Policies of another state or product, left out.
+    pub out_of_scope: u64,
+    /// Policies both packs rated; every figure below is over these.
+    pub rated: u64,
+    /// Policies one of the packs could not rate (listed, up to [`FAILURES_LISTED`]).
+    pub failed: u64,
+    pub failures: Vec<ImpactFailure>,
+    pub increased: u64,
+    pub decreased: u64,
+    pub unchanged: u64,
+    pub total: ImpactGroup,
+    /// The histogram, lowest band first; every rated policy is in one band.
+    pub bands: Vec<ImpactGroup>,
+    /// By coverage code, in the draft's order (then coverages only the base has).
+    pub by_coverage: Vec<ImpactGroup>,
+    /// By rating territory (the base pack's territory label for the policy's
+    /// rating ZIP), largest change first.
+    pub by_territory: Vec<ImpactGroup>,
+    /// Largest percentage increases first.
+    pub largest_increases: Vec<ImpactCase>,
+}
+
+#[derive(Clone, Default)]
+struct Sums {
+    policies: u64,
+    base: Decimal,
+    draft: Decimal,
+}
+
+impl Sums {
+    fn add(&mut self, base: Decimal, draft: Decimal) {
+        self.policies += 1;
+        self.base += base;
+        self.draft += draft;
+    }
+
+    fn merge(&mut self, other: &Sums) {
+        self.policies += other.policies;
+        self.base += other.base;
+        self.draft += other.draft;
+    }
+
+    fn group(&self, name: impl Into<String>) -> ImpactGroup {
+        let change = self.draft - self.base;
+        ImpactGroup {
+            name: name.into(),
+            policies: self.policies,
+            base_premium: self.base,
+            draft_premium: self.draft,
+            change,
+            change_pct: percent(change, self.base),
+        }
+    }
+}
+
+fn percent(change: Decimal, base: Decimal) -> Option<Decimal> {
+    if base.is_zero() {
+        return None;
+    }
+    change.checked_mul(Decimal::ONE_HUNDRED).and_then(|c| c.checked_div(base)).map(|p| p.round_dp(2))
+}
+
+/// A candidate for the largest increases: ordered by change over base
+/// without dividing.
+#[derive(Clone)]
+struct Increase {
+    index: usize,
+    base: Decimal,
+    change: Decimal,
+}
+
+impl Increase {
+    /// Whether `self` is a larger percentage increase than `other`; ties go to
+    /// the larger amount, then the earlier policy, so the order is total.
+    fn beats(&self, other: &Increase) -> bool {
+        let (l, r) = (self.change * other.base, other.change * self.base);
+        l > r || (l == r && (self.change > other.change || (self.change == other.change && self.index < other.index)))
+    }
+}
+
+#[derive(Clone)]
+struct Partial {
+    out_of_scope: u64,
+    rated: u64,
+    failed: u64,
+    failures: Vec<(usize, ImpactFailure)>,
+    increased: u64,
+    decreased: u64,
+    total: Sums,
+    bands: Vec<Sums>,
+    coverages: Vec<Sums>,
+    territories: HashMap<Arc<str>, Sums>,
+    top: Vec<Increase>,
+}
+
+impl Partial {
+    fn new(coverages: usize) -> Self {
+        Self {
+            out_of_scope: 0,
+            rated: 0,
+            failed: 0,
+            failures: Vec::new(),
+            increased: 0,
+            decreased: 0,
+            total: Sums::default(),
+            bands: vec![Sums::default(); BANDS.len()],
+            coverages: vec![Sums::default(); coverages],
+            territories: HashMap::new(),
+            top: Vec::new(),
+        }
+    }
+
+    fn offer(&mut self, candidate: Increase) {
+        if self.top.len() == LARGEST_INCREASES && !self.top.last().is_some_and(|last| candidate.beats(last)) {
+            return;
+        }
+        let at = self.top.iter().position(|t| candidate.beats(t)).unwrap_or(self.top.len());
+        self.top.insert(at, candidate);
+        self.top.truncate(LARGEST_INCREASES);
+    }
+
+    fn merge(mut self, other: Partial) -> Partial {
+        self.out_of_scope += other.out_of_scope;
+        self.rated += other.rated;
+        self.failed += other.failed;
+        self.failures.extend(other.failures);
+        self.failures.sort_by_key(|(i, _)| *i);
+        self.failures.truncate(FAILURES_LISTED);
+        self.increased += other.increased;
+        self.decreased += other.decreased;
+        self.total.merge(&other.total);
+        for (a, b) in self.bands.iter_mut().zip(&other.bands) {
+            a.merge(b);
+        }
+        for (a, b) in self.coverages.iter_mut().zip(&other.coverages) {
+            a.merge(b);
+        }
+        for (name, sums) in other.territories {
+            self.territories.entry(name).or_default().merge(&sums);
+        }
+        for candidate in other.top {
+            self.offer(candidate);
+        }
+        self
+    }
+}
+
+/// The band a change falls in: compares `change * 100` with `edge * base`,
+/// so no division is needed.
+fn band_of(change: Decimal, base: Decimal) -> usize {
+    if change.is_zero() {
+        return 4;
+    }
+    let scaled = change * Decimal::ONE_HUNDRED;
+    let over = |edge: i64| scaled > Decimal::from(edge) * base;
+    if change.is_sign_negative() {
+        match () {
+            () if !over(-10) => 0,
+            () if !over(-5) => 1,
+            () if !over(-2) => 2,
+            () => 3,
+        }
+    } else {
+        match () {
+            () if !over(2) => 5,
+            () if !over(5) => 6,
+            () if !over(10) => 7,
+            () if !over(20) => 8,
+            () => 9,
+        }
+    }
+}
+
+/// The rating ZIP of a policy: the first vehicle's garaging ZIP, or the
+/// dwelling's address.
+fn rating_zip(quote: &ValidQuote) -> &str {
+    match quote.product {
+        Product::PersonalAuto => quote.vehicles.first().map_or(quote.applicant.address.zip.as_str(), |v| v.garaging_zip.as_str()),
+        Product::HomeownersHo3 => quote.applicant.address.zip.as_str(),
+    }
+}
+
+fn territory_of(pack: &RatePack, quote: &ValidQuote) -> Arc<str> {
+    let zip = rating_zip(quote);
+    let found = pack.table("territory").and_then(|t| t.lookup(&[&Value::Text(Arc::from(zip))]));
+    match found {
+        Some(f) => f.label.unwrap_or_else(|| Arc::from(format!("factor {}", f.value).as_str())),
+        None => Arc::from("no territory"),
+    }
+}
+
+/// Re-rates `book` with `base` and `draft` and reports the difference.
+pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &ImpactControl<'_>) -> Result<ImpactReport, ImpactError> {
+    let (bi, di) = (base.info(), draft.info());
+    if bi.state != di.state || bi.product != di.product {
+        return Err(ImpactError::DifferentLines {
+            base: format!("{} {}", bi.state, bi.product),
+            draft: format!("{} {}", di.state, di.product),
+        });
+    }
+    // Coverage codes: the draft's in order, then any only the base has.
+    let mut codes: Vec<Arc<str>> = draft.coverages.iter().map(|c| c.code.clone()).collect();
+    codes.extend(base.coverages.iter().map(|c| c.code.clone()).filter(|c| !draft.coverages.iter().any(|d| d.code == *c)));
+    let slot = |pack: &RatePack| -> Vec<usize> {
+        pack.coverages.iter().map(|c| codes.iter().position(|code| *code == c.code).unwrap_or_default()).collect()
+    };
+    let (base_slots, draft_slots) = (slot(base), slot(draft));
+    let total = book.len() as u64;
+    let done = AtomicU64::new(0);
+
+    let partial = book
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(chunk_index, chunk)| {
+            if control.cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let mut part = Partial::new(codes.len());
+            let (mut base_cov, mut draft_cov) = (Vec::new(), Vec::new());
+            let mut seen = vec![false; codes.len()];
+            for (offset, policy) in chunk.iter().enumerate() {
+                let index = chunk_index * CHUNK + offset;
+                let q = &policy.quote;
+                if q.state != bi.state || q.product != bi.product {
+                    part.out_of_scope += 1;
+                    continue;
+                }
+                let rated = rate_by_coverage(base, q, &mut base_cov)
+                    .map_err(|e| ("base", e))
+                    .and_then(|b| rate_by_coverage(draft, q, &mut draft_cov).map(|d| (b, d)).map_err(|e| ("draft", e)));
+                let (b, d) = match rated {
+                    Ok(totals) => totals,
+                    Err((which, e)) => {
+                        part.failed += 1;
+                        if part.failures.len() < FAILURES_LISTED {
+                            let failure = ImpactFailure { id: policy.id.clone(), pack: which.to_owned(), message: e.to_string() };
+                            part.failures.push((index, failure));
+                        }
+                        continue;
+                    }
+                };
+                part.rated += 1;
+                part.total.add(b, d);
+                let change = d - b;
+                if change > Decimal::ZERO {
+                    part.increased += 1;
+                    part.offer(Increase { index, base: b, change });
+                } else if change < Decimal::ZERO {
+                    part.decreased += 1;
+                }
+                part.bands[band_of(change, b)].add(b, d);
+                for (i, premium) in base_cov.iter().enumerate() {
+                    let s = &mut part.coverages[base_slots[i]];
+                    s.base += *premium;
+                }
+                for (i, premium) in draft_cov.iter().enumerate() {
+                    let s = &mut part.coverages[draft_slots[i]];
+                    s.draft += *premium;
+                }
+                // A policy counts once under each coverage either pack charges it for.
+                seen.fill(false);
+                for (i, premium) in base_cov.iter().enumerate() {
+                    if !premium.is_zero() {
+                        seen[base_slots[i]] = true;
+                    }
+                }
+                for (i, premium) in draft_cov.iter().enumerate() {
+                    if !premium.is_zero() {
+                        seen[draft_slots[i]] = true;
+                    }
+                }
+                for (s, has) in part.coverages.iter_mut().zip(&seen) {
+                    s.policies += u64::from(*has);
+                }
+                part.territories.entry(territory_of(base, q)).or_default().add(b, d);
+            }
+            let finished = done.fetch_add(chunk.len() as u64, Ordering::Relaxed) + chunk.len() as u64;
+            (control.progress)(finished, total);
+            Some(part)
+        })
+        .collect::<Vec<Option<Partial>>>();
+
+    let mut merged = Partial::new(codes.len());
+    for part in partial {
+        let Some(part) = part else {
+            return Err(ImpactError::Cancelled { done: done.load(Ordering::Relaxed), total });
+        };
+        merged = merged.merge(part);
+    }
+
+    let mut by_territory: Vec<ImpactGroup> = merged.territories.iter().map(|(name, sums)| sums.group(name.as_ref())).collect();
+    by_territory.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then_with(|| a.name.cmp(&b.name)));
+    let largest_increases = merged
+        .top
+        .iter()
+        .filter_map(|inc| {
+            let policy = &book[inc.index];
+            let (b, d) = (rate(base, &policy.quote).ok()?, rate(draft, &policy.quote).ok()?);
+            Some(ImpactCase { id: policy.id.clone(), change: inc.change, change_pct: percent(inc.change, inc.base), base: b, draft: d })
+        })
+        .collect();
+    Ok(ImpactReport {
+        base_pack: base.id().to_owned(),
+        draft_pack: draft.id().to_owned(),
+        policies: total,
+        out_of_scope: merged.out_of_scope,
+        rated: merged.rated,
+        failed: merged.failed,
+        failures: merged.failures.into_iter().map(|(_, f)| f).collect(),
+        increased: merged.increased,
+        decreased: merged.decreased,
+        unchanged: merged.rated - merged.increased - merged.decreased,
+        total: merged.total.group("total"),
+        bands: merged.bands.iter().zip(BANDS).map(|(s, (name, _, _))| s.group(name)).collect(),
+        by_coverage: merged.coverages.iter().zip(&codes).map(|(s, code)| s.group(code.as_ref())).collect(),
+        by_territory,
+        largest_increases,
+    })
+}
