@@ -41,6 +41,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/referrals", get(referrals))
         .route("/v1/referrals/{quote_number}/decision", post(decide))
         .route("/v1/packs", get(packs).post(publish))
+        .route("/v1/pack-drafts", get(pack_drafts).post(submit_pack_draft))
+        .route("/v1/pack-drafts/{draft_id}/decision", post(decide_pack_draft))
+        .route("/v1/admin/pack-keys", post(register_pack_key))
         .route("/v1/policies", get(policies))
         .route("/v1/policies/{policy_number}", get(policy_detail))
         .route("/v1/policies/{policy_number}/transactions", post(policy_transaction))
@@ -249,6 +252,49 @@ async fn publish(
     Body(request): Body<uw_protocol::PublishPack>,
 ) -> Result<Json<uw_protocol::PackSummary>, ApiError> {
     Ok(Json(underwriting::publish(&state, &caller, request, &id).await?))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct DraftQuery {
+    status: Option<String>,
+}
+
+async fn pack_drafts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<DraftQuery>,
+) -> Result<Json<Vec<uw_protocol::PackDraft>>, ApiError> {
+    Ok(Json(crate::rate_drafts::drafts(&state, &caller, query.status.as_deref()).await?))
+}
+
+async fn submit_pack_draft(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::SubmitPackDraft>,
+) -> Result<Json<uw_protocol::PackDraft>, ApiError> {
+    Ok(Json(crate::rate_drafts::submit(&state, &caller, request, &id).await?))
+}
+
+async fn decide_pack_draft(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(draft_id): Path<String>,
+    Body(decision): Body<uw_protocol::PackDraftDecision>,
+) -> Result<Json<uw_protocol::PackDraft>, ApiError> {
+    Ok(Json(crate::rate_drafts::decide(&state, &caller, &draft_id, decision, &id).await?))
+}
+
+async fn register_pack_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::RegisterPackKey>,
+) -> Result<Json<uw_protocol::RegisterPackKey>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    identity::trust_pack_key(&state, &caller.actor(), &request.key_id, &request.public_key, request.username.as_deref(), &id).await?;
+    Ok(Json(uw_protocol::RegisterPackKey { public_key: request.public_key.trim().to_ascii_lowercase(), ..request }))
 }
 
 async fn policies(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicySummary>>, ApiError> {

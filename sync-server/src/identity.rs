@@ -234,20 +234,45 @@ pub async fn revoke_device(state: &AppState, actor: &Actor, device_id: &str, req
 }
 
 /// Trusts a pack-signing key; every desktop learns it on its next pull.
-pub async fn trust_pack_key(state: &AppState, actor: &Actor, key_id: &str, public_key_hex: &str, request_id: &str) -> Result<(), ApiError> {
+pub async fn trust_pack_key(
+    state: &AppState,
+    actor: &Actor,
+    key_id: &str,
+    public_key_hex: &str,
+    username: Option<&str>,
+    request_id: &str,
+) -> Result<(), ApiError> {
     let mut check = uw_rating::TrustedKeys::new();
     check.add_hex(key_id, public_key_hex).map_err(|e| ApiError::bad_request("key.invalid", format!("public key: {e}")))?;
     let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    // An approval key belongs to one active underwriter.
+    let owner = match username {
+        None => None,
+        Some(name) => {
+            let row =
+                m.tx.fetch_optional("SELECT user_id, role, disabled FROM app_user WHERE username = $1", args![name])
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("user.not_found", format!("no user {name}")))?;
+            if row.text(1)? != "underwriter" || row.int(2)? != 0 {
+                return Err(ApiError::unprocessable(
+                    "key.owner",
+                    format!("{name} is not an active underwriter; approval keys are for underwriters"),
+                ));
+            }
+            Some(row.text(0)?)
+        }
+    };
     m.tx.execute(
-        "INSERT INTO pack_key (key_id, public_key, trusted_at) VALUES ($1, $2, $3)",
-        args![key_id, public_key_hex.trim().to_ascii_lowercase(), unix_ms(m.now)],
+        "INSERT INTO pack_key (key_id, public_key, trusted_at, user_id) VALUES ($1, $2, $3, $4)",
+        args![key_id, public_key_hex.trim().to_ascii_lowercase(), unix_ms(m.now), owner.as_deref()],
     )
     .await
     .map_err(|e| match e {
         StorageError::Duplicate { .. } => ApiError::conflict("key.exists", format!("pack key {key_id} is trusted already")),
         other => other.into(),
     })?;
-    let index = m.audit(actor, "pack_key.trust", ("pack-key", key_id), &serde_json::json!({ "public_key": public_key_hex }), None).await?;
+    let change = serde_json::json!({ "public_key": public_key_hex, "user": username });
+    let index = m.audit(actor, "pack_key.trust", ("pack-key", key_id), &change, None).await?;
     m.publish(
         index,
         None,

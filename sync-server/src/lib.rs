@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod packs;
 pub mod policies;
+pub mod rate_drafts;
 pub mod storage;
 pub mod sync;
 pub mod underwriting;

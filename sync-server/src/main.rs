@@ -147,8 +147,14 @@ enum AdminCommand {
     Device(DeviceCommand),
     /// Rotate the checkpoint signing key (old checkpoints stay verifiable).
     RotateKey,
-    /// Trust a pack-signing key (hex Ed25519 public key).
-    TrustPackKey { key_id: String, public_key: String },
+    /// Trust a pack-signing key (hex Ed25519 public key); with --user, as
+    /// that underwriter's approval key (the only key their approvals may use).
+    TrustPackKey {
+        key_id: String,
+        public_key: String,
+        #[arg(long)]
+        user: Option<String>,
+    },
     /// Publish every signed rate pack directory under DIR (or DIR itself).
     PublishPacks { dir: PathBuf },
     /// Copy the SQLite database to OUT while the server runs (PostgreSQL: use pg_dump).
@@ -345,8 +351,10 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             m.commit().await?;
             announce(&format!("new checkpoint key: {key}"));
         }
-        AdminCommand::TrustPackKey { key_id, public_key } => {
-            uw_sync_server::identity::trust_pack_key(&state, &actor, &key_id, &public_key, request_id).await.map_err(api)?;
+        AdminCommand::TrustPackKey { key_id, public_key, user } => {
+            uw_sync_server::identity::trust_pack_key(&state, &actor, &key_id, &public_key, user.as_deref(), request_id)
+                .await
+                .map_err(api)?;
             announce(&format!("pack key {key_id} trusted"));
         }
         AdminCommand::PublishPacks { dir } => {
@@ -395,7 +403,7 @@ async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
     }
     let dev_key =
         std::fs::read_to_string(packs.join("keys/uw-dev-2026.pub")).with_context(|| format!("{}/keys/uw-dev-2026.pub", packs.display()))?;
-    uw_sync_server::identity::trust_pack_key(state, &actor, "uw-dev-2026", dev_key.trim(), "admin-demo").await.map_err(api)?;
+    uw_sync_server::identity::trust_pack_key(state, &actor, "uw-dev-2026", dev_key.trim(), None, "admin-demo").await.map_err(api)?;
     for summary in uw_sync_server::admin::publish_packs(state, &actor, packs).await? {
         announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
     }

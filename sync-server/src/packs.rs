@@ -60,3 +60,14 @@ pub async fn pack_keys(tx: &mut dyn Tx, include_revoked: bool) -> Result<Trusted
     }
     Ok(keys)
 }
+
+/// The organisation's pack-signing keys (not revoked, and no user's approval
+/// key): what a pack published outside the approval workflow must be signed with.
+pub async fn organisation_keys(tx: &mut dyn Tx) -> Result<TrustedKeys, ApiError> {
+    let mut keys = TrustedKeys::new();
+    for row in tx.fetch("SELECT key_id, public_key FROM pack_key WHERE revoked_at IS NULL AND user_id IS NULL", args![]).await? {
+        let id = row.text(0)?;
+        keys.add_hex(&id, &row.text(1)?).map_err(|e| ApiError::internal(format!("pack key {id}: {e}")))?;
+    }
+    Ok(keys)
+}

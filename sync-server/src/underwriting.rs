@@ -108,15 +108,19 @@ pub async fn packs(state: &AppState, caller: &Caller) -> Result<Vec<PackSummary>
         .collect()
 }
 
-/// Publishes a signed pack: its signature must verify against a pack-signing
-/// key the server trusts. Every desktop receives it on its next pull.
+/// Publishes a pack signed outside the approval workflow (a filing tool, the
+/// bundled packs): administrators only, and only with an organisation key.
+/// An underwriter's approval key publishes nothing by itself: rate changes
+/// go through [`crate::rate_drafts`], where someone other than the author
+/// approves. Every desktop receives the pack on its next pull.
 pub async fn publish(state: &AppState, caller: &Caller, request: PublishPack, request_id: &str) -> Result<PackSummary, ApiError> {
-    caller.require(&[Role::Underwriter])?;
+    caller.require(&[Role::Admin])?;
     publish_as(state, &caller.actor(), &caller.username, request, request_id).await
 }
 
 /// Publishes as any actor (the administration command line uses this);
-/// `publisher` is recorded by name.
+/// `publisher` is recorded by name. The signature must verify against an
+/// organisation key.
 pub async fn publish_as(
     state: &AppState,
     actor: &crate::audit::Actor,
@@ -125,8 +129,24 @@ pub async fn publish_as(
     request_id: &str,
 ) -> Result<PackSummary, ApiError> {
     let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
-    let keys = crate::packs::pack_keys(&mut *m.tx, false).await?;
-    let pack = crate::packs::compile("upload", &request.files, &keys)
+    let keys = crate::packs::organisation_keys(&mut *m.tx).await?;
+    let summary = publish_in(&mut m, actor, publisher, request.files, &keys).await?;
+    m.commit().await?;
+    state.log_grew();
+    Ok(summary)
+}
+
+/// Publishes within `m`: compiles the files, verifying the signature against
+/// `keys`, records the pack (immutable: a second publish of the same id or
+/// digest is refused) and sends it to every desktop.
+pub async fn publish_in(
+    m: &mut Mutation,
+    actor: &crate::audit::Actor,
+    publisher: &str,
+    files: std::collections::BTreeMap<String, String>,
+    keys: &uw_rating::TrustedKeys,
+) -> Result<PackSummary, ApiError> {
+    let pack = crate::packs::compile("upload", &files, keys)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "pack.invalid", format!("the pack is refused: {e}")))?;
     let digest = pack.digest().to_hex();
     let summary = PackSummary {
@@ -146,7 +166,7 @@ pub async fn publish_as(
                 digest.as_str(),
                 summary.state.as_str(),
                 summary.product.as_str(),
-                serde_json::to_string(&request.files).map_err(ApiError::internal)?,
+                serde_json::to_string(&files).map_err(ApiError::internal)?,
                 publisher,
                 unix_ms(m.now)
             ],
@@ -160,10 +180,8 @@ pub async fn publish_as(
     }
     let change = serde_json::json!({ "pack_id": summary.pack_id, "digest": digest });
     let index = m.audit(actor, "pack.publish", ("pack", &summary.pack_id), &change, None).await?;
-    let body = ChangeBody::PackPublished { pack_id: summary.pack_id.clone(), digest, files: request.files };
+    let body = ChangeBody::PackPublished { pack_id: summary.pack_id.clone(), digest, files };
     m.publish(index, None, &body).await?;
-    m.commit().await?;
-    state.log_grew();
     Ok(summary)
 }
 

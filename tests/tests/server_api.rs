@@ -49,7 +49,7 @@ impl TestServer {
                 .expect("add user");
         }
         let dev_key = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.pub")).expect("dev key");
-        identity::trust_pack_key(&state, &actor, "uw-dev-2026", dev_key.trim(), "setup").await.expect("trust key");
+        identity::trust_pack_key(&state, &actor, "uw-dev-2026", dev_key.trim(), None, "setup").await.expect("trust key");
         admin::publish_packs(&state, &actor, &workspace_root().join("rate-packs/tx-personal-auto")).await.expect("publish");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -497,7 +497,23 @@ async fn authorization_matrix(engine: &str) {
         (reqwest::Method::GET, "/v1/referrals", None, &[Underwriter], false),
         (reqwest::Method::POST, "/v1/referrals/QUOT-2026-000001/decision", Some(decision), &[Underwriter], false),
         (reqwest::Method::GET, "/v1/packs", None, &all, false),
-        (reqwest::Method::POST, "/v1/packs", Some(json!({ "files": {} })), &[Underwriter], false),
+        (reqwest::Method::POST, "/v1/packs", Some(json!({ "files": {} })), &[Admin], false),
+        (reqwest::Method::GET, "/v1/pack-drafts?status=submitted", None, &[Underwriter], false),
+        (
+            reqwest::Method::POST,
+            "/v1/pack-drafts",
+            Some(json!({ "draft_id": "d", "base_pack_id": "x", "files": {}, "note": "" })),
+            &[Underwriter],
+            false,
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/pack-drafts/nothing/decision",
+            Some(json!({ "approve": false, "comment": "no" })),
+            &[Underwriter],
+            false,
+        ),
+        (reqwest::Method::POST, "/v1/admin/pack-keys", Some(json!({ "key_id": "k", "public_key": "00" })), &[Admin], false),
         (reqwest::Method::GET, "/v1/policies", None, &[Agent, Underwriter, Auditor], false),
         (reqwest::Method::GET, "/v1/policies/POL-TX-2026-000001", None, &[Agent, Underwriter, Auditor], false),
         (reqwest::Method::POST, "/v1/policies/POL-TX-2026-000001/transactions", Some(policy_change), &[Agent, Underwriter], false),
@@ -756,4 +772,131 @@ async fn policy_lifecycle_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn policy_lifecycle_postgres() {
     policy_lifecycle("postgres").await;
+}
+
+/// The TX auto pack with its BI base rate raised, as a new unsigned version.
+fn tx_draft(version: &str, bi_base: &str) -> uw_rating::PackFiles {
+    let base = uw_rating::PackFiles::read_dir(&workspace_root().join("rate-packs/tx-personal-auto")).expect("reads");
+    let mut edits = uw_rating::pack::edit::DraftEdits::default();
+    edits.fields.insert("version".into(), version.into());
+    edits.fields.insert("coverages.BI.steps.0.value".into(), bi_base.into());
+    edits.apply(&base).expect("applies")
+}
+
+fn signing_key() -> ed25519_dalek::SigningKey {
+    random_key()
+}
+
+fn signature(files: &uw_rating::PackFiles, key_id: &str, key: &ed25519_dalek::SigningKey) -> String {
+    uw_rating::pack::digest::sign(&uw_rating::pack::digest::digest(files), key_id, key)
+}
+
+/// Four eyes: the author cannot approve their own draft, an agent cannot
+/// touch drafts, an approval must be signed with the approver's own
+/// registered key, and approval publishes the pack to every desktop.
+async fn rate_change_four_eyes(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (uw1, uw2, admin, agent) =
+        (server.login("uw1").await, server.login("uw2").await, server.login("admin1").await, server.login("agent1").await);
+    let base_id = {
+        let (_, packs) = uw1.get("/v1/packs").await;
+        packs[0]["pack_id"].as_str().expect("the TX pack is published").to_owned()
+    };
+    let draft = tx_draft("2026.2", "540.00");
+    let submit =
+        json!({ "draft_id": "draft-tx-1", "base_pack_id": base_id, "files": draft.files(), "note": "BI +8%", "impact": { "rated": 10 } });
+    let (status, body) = agent.post("/v1/pack-drafts", &submit).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.forbidden")), "{body}");
+    let (status, submitted) = uw1.post("/v1/pack-drafts", &submit).await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    assert_eq!((submitted["status"].as_str(), submitted["author"].as_str()), (Some("submitted"), Some("uw1")));
+    assert!(submitted["pack_id"].as_str().is_some_and(|id| id.starts_with("tx-personal-auto/2026.2@")));
+    // The same submission again (an answer lost on the way) is recognised.
+    assert_eq!(uw1.post("/v1/pack-drafts", &submit).await, (StatusCode::OK, submitted.clone()));
+    let mut other = submit.clone();
+    other["files"] = json!(tx_draft("2026.2", "541.00").files());
+    assert_eq!(uw1.post("/v1/pack-drafts", &other).await.1["code"], "pack.draft_exists");
+    // A draft that does not load, or repeats the base's version, is refused.
+    let mut same_version = submit.clone();
+    same_version["draft_id"] = json!("draft-tx-same");
+    same_version["files"] = json!(tx_draft("2026.1", "541.00").files());
+    let (status, body) = uw1.post("/v1/pack-drafts", &same_version).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pack.invalid")), "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("version")), "{body}");
+
+    // Approval keys, registered by an administrator to each underwriter.
+    let (k1, k2) = (signing_key(), signing_key());
+    for (id, key, user) in [("uw1-approval", &k1, "uw1"), ("uw2-approval", &k2, "uw2")] {
+        let register = json!({ "key_id": id, "public_key": hex::encode(key.verifying_key().as_bytes()), "username": user });
+        assert_eq!(uw1.post("/v1/admin/pack-keys", &register).await.0, StatusCode::FORBIDDEN);
+        let (status, body) = admin.post("/v1/admin/pack-keys", &register).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let agent_key =
+        json!({ "key_id": "agent-key", "public_key": hex::encode(signing_key().verifying_key().as_bytes()), "username": "agent1" });
+    assert_eq!(admin.post("/v1/admin/pack-keys", &agent_key).await.1["code"], "key.owner");
+
+    // The author cannot decide their own draft, whatever key they sign with.
+    let decide = |sig: Option<String>, approve: bool, comment: &str| json!({ "approve": approve, "comment": comment, "signature": sig });
+    let path = "/v1/pack-drafts/draft-tx-1/decision";
+    let (status, body) = uw1.post(path, &decide(Some(signature(&draft, "uw1-approval", &k1)), true, "fine")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("pack.four_eyes")), "{body}");
+    assert_eq!(uw1.post(path, &decide(None, false, "withdrawn")).await.1["code"], "pack.four_eyes");
+    assert_eq!(agent.post(path, &decide(Some(signature(&draft, "uw2-approval", &k2)), true, "")).await.1["code"], "auth.forbidden");
+    // Another underwriter must sign with their own key: not the author's,
+    // not an organisation key, and over these files.
+    let dev = uw_rating::pack::digest::signing_key_from_hex(
+        &std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.key")).expect("dev key"),
+    )
+    .expect("dev key");
+    for sig in [
+        signature(&draft, "uw1-approval", &k1),
+        signature(&draft, "uw-dev-2026", &dev),
+        signature(&tx_draft("2026.2", "541.00"), "uw2-approval", &k2),
+    ] {
+        let (status, body) = uw2.post(path, &decide(Some(sig), true, "ok")).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pack.signature")), "{body}");
+    }
+    let (_, queue) = uw2.get("/v1/pack-drafts?status=submitted").await;
+    assert_eq!(queue.as_array().map(Vec::len), Some(1), "refused approvals changed nothing: {queue}");
+
+    let (status, approved) = uw2.post(path, &decide(Some(signature(&draft, "uw2-approval", &k2)), true, "impact reviewed")).await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!((approved["status"].as_str(), approved["decided_by"].as_str()), (Some("approved"), Some("uw2")));
+    assert_eq!(uw2.post(path, &decide(Some(signature(&draft, "uw2-approval", &k2)), true, "")).await.1["code"], "pack.decided");
+    let (_, packs) = agent.get("/v1/packs").await;
+    let published =
+        packs.as_array().expect("packs").iter().find(|p| p["pack_id"] == approved["pack_id"]).expect("the approved pack is published");
+    assert_eq!(published["published_by"], "uw2");
+
+    // Published packs are immutable, and only an organisation key publishes
+    // outside the workflow: an approval key alone cannot.
+    let mut signed = tx_draft("2026.3", "560.00");
+    signed.set_file("SIGNATURE", signature(&signed, "uw2-approval", &k2));
+    let publish = json!({ "files": signed.files() });
+    assert_eq!(uw2.post("/v1/packs", &publish).await.1["code"], "auth.forbidden");
+    let (status, body) = admin.post("/v1/packs", &publish).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pack.invalid")), "{body}");
+
+    // A rejection needs a comment, and the author reads it.
+    let second = json!({ "draft_id": "draft-tx-2", "base_pack_id": approved["pack_id"], "files": tx_draft("2026.3", "600.00").files(), "note": "BI +11%" });
+    assert_eq!(uw2.post("/v1/pack-drafts", &second).await.0, StatusCode::OK);
+    let path = "/v1/pack-drafts/draft-tx-2/decision";
+    assert_eq!(uw1.post(path, &decide(None, false, " ")).await.1["code"], "pack.comment");
+    let (status, rejected) = uw1.post(path, &decide(None, false, "too steep for one filing")).await;
+    assert_eq!(status, StatusCode::OK, "{rejected}");
+    let (_, list) = uw2.get("/v1/pack-drafts?status=rejected").await;
+    assert_eq!(list[0]["comment"], "too steep for one filing");
+    assert_eq!(list[0]["decided_by"], "uw1");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn rate_change_four_eyes_sqlite() {
+    rate_change_four_eyes("sqlite").await;
+}
+
+#[tokio::test]
+async fn rate_change_four_eyes_postgres() {
+    rate_change_four_eyes("postgres").await;
 }

@@ -365,6 +365,73 @@ pub struct PackSummary {
     pub published_by: String,
 }
 
+/// `POST /v1/pack-drafts`: an underwriter submits a draft rate pack for
+/// another underwriter's approval. `draft_id` is chosen by the desktop, so a
+/// resubmission after a lost answer is recognised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitPackDraft {
+    pub draft_id: String,
+    /// The published pack the draft was edited from.
+    pub base_pack_id: String,
+    /// The draft's files, unsigned.
+    pub files: BTreeMap<String, String>,
+    /// The author's note to the approver: what changed and why.
+    pub note: String,
+    /// The author's impact run, as the desktop reported it.
+    #[serde(default)]
+    pub impact: Option<serde_json::Value>,
+}
+
+/// A draft on the server (`GET /v1/pack-drafts`, and the answer to a submit
+/// or a decision).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackDraft {
+    pub draft_id: String,
+    /// `name/version@digest` of the draft's files.
+    pub pack_id: String,
+    pub digest: String,
+    pub state: String,
+    pub product: String,
+    pub base_pack_id: String,
+    /// The author's username.
+    pub author: String,
+    /// RFC 3339 UTC.
+    pub submitted_at: String,
+    /// `submitted`, `approved` or `rejected`.
+    pub status: String,
+    pub note: String,
+    pub impact: Option<serde_json::Value>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub comment: Option<String>,
+    pub files: BTreeMap<String, String>,
+}
+
+/// `POST /v1/pack-drafts/{draft_id}/decision`: approve (with the approver's
+/// detached signature over the draft's digest) or reject (with a comment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackDraftDecision {
+    pub approve: bool,
+    pub comment: String,
+    /// The `SIGNATURE` file's text; required to approve.
+    #[serde(default)]
+    pub signature: Option<String>,
+}
+
+/// `POST /v1/admin/pack-keys`: trust a pack-signing key; with `username`, as
+/// that underwriter's approval key, the only key their approvals may use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterPackKey {
+    pub key_id: String,
+    /// The Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
 /// A policy (`GET /v1/policies`): agents see their own, underwriters all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PolicySummary {

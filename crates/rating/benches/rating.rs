@@ -3,9 +3,12 @@
 //! Run with `cargo bench -p uw-rating --bench rating`.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use rayon::prelude::*;
+use uw_rating::impact::{impact, BookPolicy, ImpactControl};
+use uw_rating::pack::edit::DraftEdits;
 use uw_rating::{compile, rate, rate_total, LoadMode, PackFiles, Quote, RatePack, ValidQuote};
 
 fn pack_dir(name: &str) -> PathBuf {
@@ -75,5 +78,26 @@ fn book_rerate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single_quotes, pack_loading, book_rerate);
+/// Impact analysis of a draft that raises the BI base rate and one territory
+/// band on the same million-policy book: every policy rated with both packs,
+/// the histogram, the coverage and territory sums and the largest increases.
+fn impact_run(c: &mut Criterion) {
+    let files = PackFiles::read_dir(&pack_dir("tx-personal-auto")).expect("reads");
+    let base = compile(&files, LoadMode::Draft).expect("base");
+    let mut edits = DraftEdits::default();
+    edits.fields.insert("coverages.BI.steps.0.value".into(), "520.00".into());
+    edits.fields.insert("version".into(), "bench".into());
+    let draft = compile(&edits.apply(&files).expect("applies"), LoadMode::Draft).expect("draft");
+    let quotes = book(&quote("auto-2-vehicles-3-drivers.json"), &base, 1_000_000);
+    let book: Vec<BookPolicy> = quotes.into_iter().enumerate().map(|(i, quote)| BookPolicy { id: format!("P{i}"), quote }).collect();
+    let cancel = AtomicBool::new(false);
+    let mut group = c.benchmark_group("impact");
+    group.sample_size(10);
+    group.bench_function("impact of a draft on 1,000,000 auto policies, all cores", |b| {
+        b.iter(|| impact(&base, &draft, &book, &ImpactControl { cancel: &cancel, progress: &|_, _| {} }).expect("runs"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, single_quotes, pack_loading, book_rerate, impact_run);
 criterion_main!(benches);
