@@ -76,6 +76,8 @@ pub const DEFAULT_KEYCHAIN_SERVICE: &str = "uw-workstation";
 pub const KEYCHAIN_ACCOUNT: &str = "store-key";
 /// Keychain account name of the device's signing key seed.
 pub const DEVICE_KEYCHAIN_ACCOUNT: &str = "device-key";
+/// Keychain account name of the underwriter's approval (pack-signing) key seed.
+pub const APPROVAL_KEYCHAIN_ACCOUNT: &str = "approval-key";
 
 impl KeySource {
     /// The default: the OS keychain under the product's service name.
@@ -95,6 +97,21 @@ impl KeySource {
                 Self::File(path.with_file_name(name))
             }
             Self::Env(var) => Self::Env(format!("{var}_DEVICE")),
+        }
+    }
+
+    /// Where the underwriter's approval key seed is kept, beside the store
+    /// key: the keychain account `approval-key`, the file `<key file>.approval`,
+    /// or the variable `<VAR>_APPROVAL`. It signs the packs this user approves.
+    pub fn approval(&self) -> Self {
+        match self {
+            Self::Keychain { service, .. } => Self::Keychain { service: service.clone(), account: APPROVAL_KEYCHAIN_ACCOUNT.to_owned() },
+            Self::File(path) => {
+                let mut name = path.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
+                name.push(".approval");
+                Self::File(path.with_file_name(name))
+            }
+            Self::Env(var) => Self::Env(format!("{var}_APPROVAL")),
         }
     }
 

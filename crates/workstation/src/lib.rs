@@ -20,6 +20,7 @@ pub mod policies;
 mod policy_docs;
 pub use policy_docs::PolicyDocument;
 pub mod quoting;
+pub mod rate_changes;
 pub mod recovery;
 mod services;
 mod store;
@@ -46,7 +47,7 @@ pub use quoting::{
     VersionInfo,
 };
 pub use services::RatedQuote;
-pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, MIGRATIONS};
+pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, StoredRateDraft, MIGRATIONS};
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{AuditKeys, DeviceRecord, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord};
@@ -177,6 +178,8 @@ pub struct Workstation {
     retry: RetryPolicy,
     /// The server console's signed-in session (memory only).
     session: Option<console::Session>,
+    /// Where this user's approval key seed lives (made on request, for underwriters).
+    approval_source: KeySource,
 }
 
 impl Workstation {
@@ -236,6 +239,7 @@ impl Workstation {
             device_key: ed25519_dalek::SigningKey::from_bytes(device_seed.as_bytes()),
             retry: RetryPolicy::default(),
             session: None,
+            approval_source: config.key_source.approval(),
         })
     }
 
@@ -369,6 +373,24 @@ pub enum WorkstationError {
     /// The signed-in role may not do this.
     #[error("not allowed: {message}")]
     Forbidden { message: String },
+    /// The author of a rate draft tried to decide it: another underwriter must.
+    #[error("{message}")]
+    FourEyes { message: String },
+    /// No rate draft (or draft under review) has this id.
+    #[error("no rate draft {draft_id} on this workstation")]
+    RateDraftNotFound { draft_id: String },
+    /// A rate draft does not load; the problem names the file, line and cell.
+    #[error("the draft does not load: {}", problem.message)]
+    PackDraftInvalid { problem: Box<uw_rating::pack::edit::Problem> },
+    /// A rate draft's edits cannot be applied to its base.
+    #[error("{0}")]
+    PackEdit(#[from] uw_rating::pack::edit::EditError),
+    /// This user has no approval key yet.
+    #[error("{username} has no approval key on this workstation; create one and have an administrator register it")]
+    NoApprovalKey { username: String },
+    /// An impact run stopped.
+    #[error(transparent)]
+    Impact(#[from] uw_rating::impact::ImpactError),
     /// Only a quote with a live rating has a proposal.
     #[error("{quote_number} is {status}; only a rated, referred, approved or bind-requested quote has a proposal")]
     NoProposal { quote_number: String, status: QuoteStatus },
@@ -430,6 +452,12 @@ impl WorkstationError {
             Self::PolicyNeedsSync { .. } => "policy.needs_sync",
             Self::Lifecycle(e) => e.code(),
             Self::Forbidden { .. } => "auth.forbidden",
+            Self::FourEyes { .. } => "pack.four_eyes",
+            Self::RateDraftNotFound { .. } => "pack.draft_not_found",
+            Self::PackDraftInvalid { .. } | Self::PackEdit(_) => "pack.invalid",
+            Self::NoApprovalKey { .. } => "pack.no_approval_key",
+            Self::Impact(uw_rating::impact::ImpactError::Cancelled { .. }) => "impact.cancelled",
+            Self::Impact(uw_rating::impact::ImpactError::DifferentLines { .. }) => "impact.different_lines",
             Self::NoNotice { .. } => "policy.no_notice",
             Self::DocumentFile { .. } => "document.write",
             Self::AuditFile { .. } => "audit.file",

@@ -644,6 +644,9 @@ impl Workstation {
         let server = self.connect()?;
         let push = self.push_to(&server, now, progress)?;
         let pull = self.pull_from(&server, now, progress)?;
+        // An underwriter's rate drafts and decisions, and the review queue.
+        let rate = self.sync_rate_changes_with(&server, now)?;
+        tracing::info!(drafts_sent = rate.drafts_sent, decisions_sent = rate.decisions_sent, reviews = rate.reviews, "rate changes synced");
         Ok(SyncReport { push, pull })
     }
 

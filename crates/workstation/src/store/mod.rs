@@ -18,10 +18,12 @@ use crate::key::StoreKey;
 mod drafts;
 mod policies;
 mod quotes;
+mod rate_drafts;
 mod sync;
 
 pub use policies::{NewPolicyChange, PolicyChange, StoredPolicy};
 pub use quotes::RatingRecord;
+pub use rate_drafts::StoredRateDraft;
 pub(crate) use sync::SEQUENCE_GAP;
 pub use sync::{Enrollment, SyncIssue};
 
@@ -36,6 +38,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_quote_draft.sql", include_str!("../../../../migrations/workstation/0006_quote_draft.sql")),
     ("0007_setup.sql", include_str!("../../../../migrations/workstation/0007_setup.sql")),
     ("0008_policy_changes.sql", include_str!("../../../../migrations/workstation/0008_policy_changes.sql")),
+    ("0009_rate_drafts.sql", include_str!("../../../../migrations/workstation/0009_rate_drafts.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
