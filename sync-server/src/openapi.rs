@@ -436,7 +436,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 27);
+        assert_eq!(count, 31);
     }
 
     #[test]

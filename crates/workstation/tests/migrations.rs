@@ -82,6 +82,18 @@ fn fixture(version: usize) -> &'static str {
                  '{\"kind\":\"cancel\",\"version\":2,\"effective\":\"2026-06-01\",\"lines\":[{\"label\":\"Returned\",\"value\":\"1367.10\"}],\"amount\":\"-1367.10\"}',
                  NULL, NULL, '2026-05-30T00:00:00.000Z', NULL, NULL);"
         }
+        9 => {
+            "INSERT INTO rate_draft (draft_id, base_pack_id, edits, files, pack_id, digest, note, author, status, impact, submitted_at, sent_at,
+                                     created_at, updated_at) VALUES
+                ('0a1b2c3d4e5f60718293a4b5', 'ca-personal-auto/2026.1@00', '{\"fields\":{\"version\":\"2026.2\"}}', '{\"manifest.toml\":\"\"}',
+                 'ca-personal-auto/2026.2@11', printf('%.64d', 1), 'BI +4%', 'underwriter', 'submitted', '{\"rated\":2}',
+                 '2026-01-25T00:00:00.000Z', NULL, '2026-01-25T00:00:00.000Z', '2026-01-25T00:00:00.000Z');
+             INSERT INTO approval_key (username, key_id, public_key, created_at) VALUES
+                ('underwriter', 'uw1-approval', printf('%.64d', 2), '2026-01-25T00:00:00.000Z');
+             INSERT INTO pack_review (draft_id, draft, decision, decided_at, sent_at, fetched_at) VALUES
+                ('ffeeddccbbaa', '{\"draft_id\":\"ffeeddccbbaa\"}', '{\"approve\":false,\"comment\":\"no\"}', '2026-01-25T00:00:00.000Z', NULL,
+                 '2026-01-25T00:00:00.000Z');"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }
@@ -189,4 +201,9 @@ fn the_current_fixture_satisfies_every_constraint() {
     assert_eq!(store.outbox().expect("outbox").len(), 3);
     let changes = store.policy_changes("PA-CA-0000001").expect("the fixture's change reads");
     assert_eq!(changes.iter().map(|c| (c.kind.as_str(), c.base_version, c.pending())).collect::<Vec<_>>(), [("cancel", 1, true)]);
+    let drafts = store.rate_drafts().expect("the fixture's draft reads");
+    assert_eq!(
+        drafts.iter().map(|d| (d.status.as_str(), d.note.as_str(), d.impact.clone())).collect::<Vec<_>>(),
+        [("submitted", "BI +4%", Some(serde_json::json!({ "rated": 2 })))]
+    );
 }

@@ -102,7 +102,8 @@ impl Store {
         row.map(to_draft).transpose()
     }
 
-    pub(crate) fn rate_drafts(&self) -> Result<Vec<StoredRateDraft>, StoreError> {
+    /// Every rate draft written here, most recently changed first.
+    pub fn rate_drafts(&self) -> Result<Vec<StoredRateDraft>, StoreError> {
         let err = sql_err(&self.path);
         let mut stmt =
             self.conn.prepare(&format!("SELECT {DRAFT_COLUMNS} FROM rate_draft ORDER BY updated_at DESC, draft_id")).map_err(err)?;
