@@ -89,7 +89,7 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     let own = desk1.ws.decide_pack_draft(&draft.draft_id, true, "mine", now()).expect_err("four eyes");
     assert_eq!(own.code(), "pack.four_eyes", "{own}");
     desk1.ws.sync(now()).expect("desk1 sends the draft");
-    assert_eq!(desk1.ws.rate_drafts().expect("drafts")[0].sent_at.is_some(), true);
+    assert!(desk1.ws.rate_drafts().expect("drafts")[0].sent_at.is_some(), "the draft was delivered");
     assert_eq!(desk1.ws.decide_pack_draft(&draft.draft_id, true, "mine", now()).expect_err("still four eyes").code(), "pack.four_eyes");
 
     // The second underwriter's approval key, registered by an administrator.

@@ -352,15 +352,16 @@ pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &
                     part.out_of_scope += 1;
                     continue;
                 }
-                let rated = rate_by_coverage(base, q, &mut base_cov)
-                    .map_err(|e| ("base", e))
-                    .and_then(|b| rate_by_coverage(draft, q, &mut draft_cov).map(|d| (b, d)).map_err(|e| ("draft", e)));
+                let rated = match rate_by_coverage(base, q, &mut base_cov) {
+                    Ok(b) => rate_by_coverage(draft, q, &mut draft_cov).map(|d| (b, d)).map_err(|e| ("draft", e.to_string())),
+                    Err(e) => Err(("base", e.to_string())),
+                };
                 let (b, d) = match rated {
                     Ok(totals) => totals,
-                    Err((which, e)) => {
+                    Err((which, message)) => {
                         part.failed += 1;
                         if part.failures.len() < FAILURES_LISTED {
-                            let failure = ImpactFailure { id: policy.id.clone(), pack: which.to_owned(), message: e.to_string() };
+                            let failure = ImpactFailure { id: policy.id.clone(), pack: which.to_owned(), message };
                             part.failures.push((index, failure));
                         }
                         continue;
