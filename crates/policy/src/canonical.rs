@@ -8,10 +8,13 @@
 //! reads it back, checking every line.
 //!
 //! **Versioning.** Version 1 is frozen: every policy says
-//! `"model_version": 1` and unknown fields are refused. A change to the
-//! model, including one that arrives through `uw_rating::Quote`, makes
-//! version 2; readers keep reading version 1. The format is described in
+//! `"model_version": 1`, unknown fields are refused, and the field set is
+//! pinned by a test (`fields::tests`). A change to the model, including one
+//! that arrives through `uw_rating::Quote`, makes version 2; readers keep
+//! reading version 1. The format is described in
 //! `docs/canonical-policy-model.md`.
+
+pub(crate) mod fields;
 
 use std::collections::HashMap;
 use std::fmt;
