@@ -790,3 +790,22 @@ fn a_read_failure_stops_the_import_naming_the_line() {
     assert!(matches!(err, ImportError::Read { line: 3, .. }), "{err}");
     assert_eq!(err.to_string(), "cannot read the CSV at line 3: disk went away");
 }
+
+#[test]
+fn date_formats_follow_the_time_crate_padding_rules() {
+    let padded = data("legacy-auto.toml");
+    let unpadded = padded.replace("[month]/[day]/[year]", "[month padding:none]/[day padding:none]/[year]");
+    let csv = auto_csv(&[&[("DRV1_DOB", "3/7/1980")]]);
+    // `[month]` and `[day]` want two digits.
+    let strict = import(&Mapping::parse(&padded, "legacy-auto.toml").unwrap(), csv.as_bytes()).unwrap();
+    check_rejects(
+        &strict,
+        &[(2, &["rating.drivers[0].date_of_birth (column DRV1_DOB): `3/7/1980` is not a date in the format [month]/[day]/[year]"])],
+    );
+    // `padding:none` takes one or two.
+    let lenient = import(&Mapping::parse(&unpadded, "legacy-auto.toml").unwrap(), csv.as_bytes()).unwrap();
+    assert_eq!(lenient.policies[0].rating.drivers[0].date_of_birth, date!(1980 - 03 - 07));
+    let two_digits = auto_csv(&[&[("DRV1_DOB", "03/17/1980")]]);
+    let lenient = import(&Mapping::parse(&unpadded, "legacy-auto.toml").unwrap(), two_digits.as_bytes()).unwrap();
+    assert_eq!(lenient.policies[0].rating.drivers[0].date_of_birth, date!(1980 - 03 - 17));
+}
