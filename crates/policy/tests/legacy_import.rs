@@ -691,6 +691,11 @@ fn mapping_errors_name_the_line() {
             "auto.toml:14: rating.term_months: `boolean = true` does not apply: the field is a whole number from 0 to 4294967295",
         ),
         (
+            "policy_number = \"POLICY_NO\"",
+            "policy_number = \"POLICY_NO\"\n\"\" = \"X\"",
+            "auto.toml:8: \"\": an empty key is not a field path",
+        ),
+        (
             "\"rating.applicant.name\" = \"INSURED_NM\"",
             "\"rating.applicant\" = \"INSURED_NM\"",
             "auto.toml:16: rating.applicant: rating.applicant is an object: map its fields, as rating.applicant.name",

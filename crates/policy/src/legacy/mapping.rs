@@ -599,6 +599,9 @@ fn resolve(path: &str) -> Result<Target, String> {
     let mut at = String::new();
     let mut rest = path;
     let malformed = || format!("`{path}` is not a field path: names joined by `.`, with `[n]` after a list, as rating.drivers[0].name");
+    if path.is_empty() {
+        return Err("an empty key is not a field path".to_owned());
+    }
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('[') {
             let close = after.find(']').ok_or_else(malformed)?;
@@ -1003,7 +1006,8 @@ impl Parser<'_> {
         for (key, value) in entries {
             let path = if prefix.is_empty() { key.get_ref().clone() } else { format!("{prefix}.{}", key.get_ref()) };
             let line = self.line_of(value);
-            let unknown = |message: String| MappingError::UnknownField { file: self.file(), line, field: path.clone(), message };
+            let shown = if path.is_empty() { "\"\"".to_owned() } else { path.clone() };
+            let unknown = |message: String| MappingError::UnknownField { file: self.file(), line, field: shown, message };
             match resolve(&path).map_err(unknown)? {
                 Target::Object(shape) => match value.get_ref() {
                     RawValue::Table(nested) => self.fields(&path, nested, codes, formats, leaves, root, table_uses)?,
