@@ -11,14 +11,32 @@ or an amount this crate did not produce.
 **Money:** [`rust_decimal::Decimal`] throughout; each transaction rounds once,
 to the cent, half away from zero ([`round_money`]). The rules and the worked
 examples are in `docs/policy-lifecycle.md`.
+
+**Canonical policy model and legacy import:** [`CanonicalPolicy`] (module
+`canonical`) is a policy as this system keeps it whatever system it came
+from: number, status, term, the old system's premium, and the rating input
+(`uw_rating::Quote`). Version 1 is frozen (`docs/canonical-policy-model.md`);
+a book of them is JSON Lines ([`write_book`], [`read_book`]). The `legacy`
+module imports a legacy system's CSV dump through a TOML [`Mapping`]
+([`import`], `docs/legacy-import.md`): every row is accepted or rejected with
+all its problems ([`Reject`], [`write_rejects`]), and a [`QualityReport`]
+counts completeness and invalid values per field. Files are read and written
+only through the `std::io` readers and writers the caller passes in.
 */
 
+mod canonical;
+mod legacy;
 mod lifecycle;
 mod proration;
 mod quote_number;
 mod rules;
 mod status;
 
+pub use canonical::{read_book, write_book, BookError, CanonicalPolicy, CanonicalStatus, MODEL_VERSION};
+pub use legacy::{
+    import, write_rejects, FieldQuality, Import, ImportError, Mapping, MappingError, MissingColumn, Problem, ProblemKind, QualityReport,
+    Reject, MAPPING_VERSION, RECORD,
+};
 pub use lifecycle::{
     Applied, CancelMethod, Cancellation, Charge, LifecycleError, NonRenewal, Policy, PolicyStatus, RenewalOffer, Transaction,
     TransactionKind, Worksheet, WorksheetLine,

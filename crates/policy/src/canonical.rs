@@ -1,0 +1,249 @@
+//! The canonical policy model, version 1, and the book file that holds it.
+//!
+//! A [`CanonicalPolicy`] is one policy as this system keeps it whatever system
+//! it came from: its number, status and term, the premium the old system
+//! charged (kept only for comparison), and the rating input
+//! ([`uw_rating::Quote`]) that rates it here. A **book** is a JSON Lines file
+//! with one policy per line; [`write_book`] writes one and [`read_book`]
+//! reads it back, checking every line.
+//!
+//! **Versioning.** Version 1 is frozen: every policy says
+//! `"model_version": 1`, unknown fields are refused, and the field set is
+//! pinned by a test (`fields::tests`). A change to the model, including one
+//! that arrives through `uw_rating::Quote`, makes version 2; readers keep
+//! reading version 1. The format is described in
+//! `docs/canonical-policy-model.md`.
+
+pub(crate) mod fields;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use uw_rating::{InputError, InputErrors, Quote, ValidQuote};
+
+/// The version of the canonical policy model this crate reads and writes.
+pub const MODEL_VERSION: u32 = 1;
+
+/// Where a policy stood in the system it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CanonicalStatus {
+    /// In force on the day of the extract.
+    InForce,
+    /// Cancelled before the end of its term.
+    Cancelled,
+    /// Ran to the end of its term and was not renewed.
+    Expired,
+}
+
+impl CanonicalStatus {
+    /// Every status, in declaration order.
+    pub const ALL: [Self; 3] = [Self::InForce, Self::Cancelled, Self::Expired];
+
+    /// The name in a book file: `in-force`, `cancelled`, `expired`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::InForce => "in-force",
+            Self::Cancelled => "cancelled",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+impl fmt::Display for CanonicalStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One policy in the canonical model, version 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CanonicalPolicy {
+    /// Always [`MODEL_VERSION`] (1).
+    pub model_version: u32,
+    /// The policy number, as the source system wrote it.
+    pub policy_number: String,
+    pub status: CanonicalStatus,
+    /// The first day of the current term.
+    pub term_start: Date,
+    /// The day the current term ends (the end is excluded, as in
+    /// `docs/policy-lifecycle.md`).
+    pub term_end: Date,
+    /// The premium the source system charged for the term; kept to compare
+    /// with this system's rating, never used to rate. A JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_premium: Option<Decimal>,
+    /// The 1-based line of the source file the policy was imported from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<u64>,
+    /// What rates the policy here: the same input as a quote.
+    pub rating: Quote,
+}
+
+impl CanonicalPolicy {
+    /// The rating input, validated: what [`uw_rating::rate`] takes. Problem
+    /// paths are the quote's own (`vehicles[0].vin`), without `rating.`.
+    pub fn valid_rating(&self) -> Result<ValidQuote, InputErrors> {
+        self.rating.clone().validate()
+    }
+
+    /// Checks the whole policy: the model's own rules (the version, a policy
+    /// number, a term that ends after it starts and contains the rating's
+    /// effective date, a premium that is not negative) and then the rating
+    /// input's ([`Quote::validate`]). Every problem is reported, with its
+    /// canonical path (`rating.vehicles[0].vin`).
+    pub fn check(&self) -> Result<(), InputErrors> {
+        let mut problems = self.policy_problems();
+        if let Err(errors) = self.rating.clone().validate() {
+            problems.extend(rating_paths(errors));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(InputErrors(problems))
+        }
+    }
+
+    /// The model's own rules, without the rating input's.
+    pub(crate) fn policy_problems(&self) -> Vec<InputError> {
+        let mut problems = Vec::new();
+        let mut push = |path: &str, message: String| problems.push(InputError { path: path.to_owned(), message });
+        if self.model_version != MODEL_VERSION {
+            push("model_version", format!("{} is not {MODEL_VERSION}, the version this reader reads", self.model_version));
+        }
+        if self.policy_number.trim().is_empty() {
+            push("policy_number", "must not be empty".to_owned());
+        }
+        if self.term_end <= self.term_start {
+            push("term_end", format!("{} is not after term_start {}", self.term_end, self.term_start));
+        } else if self.rating.effective_date < self.term_start || self.rating.effective_date >= self.term_end {
+            push(
+                "rating.effective_date",
+                format!("{} is outside the term {} to {}", self.rating.effective_date, self.term_start, self.term_end),
+            );
+        }
+        if self.written_premium.is_some_and(|p| p < Decimal::ZERO) {
+            push("written_premium", "must not be negative".to_owned());
+        }
+        problems
+    }
+}
+
+/// Prefixes the quote's problem paths with `rating.`, making them canonical paths.
+pub(crate) fn rating_paths(errors: InputErrors) -> impl Iterator<Item = InputError> {
+    errors.0.into_iter().map(|e| InputError { path: format!("rating.{}", e.path), message: e.message })
+}
+
+/// Why a book could not be read. Every variant names the 1-based line.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    /// The reader failed.
+    #[error("line {line}: cannot read the book: {source}")]
+    Read {
+        line: u64,
+        #[source]
+        source: io::Error,
+    },
+    /// The line is not JSON (or not UTF-8).
+    #[error("line {line}: not JSON: {message}")]
+    Json { line: u64, message: String },
+    /// The line is JSON but not a version 1 policy: an unknown field, a
+    /// missing field or a value of the wrong type.
+    #[error("line {line}: not a canonical policy: {message}")]
+    Shape { line: u64, message: String },
+    /// `model_version` is missing or is not 1.
+    #[error("line {line}: {}", version_text(found.as_deref()))]
+    ModelVersion {
+        line: u64,
+        /// The value found, as JSON; `None` when the field is missing.
+        found: Option<String>,
+    },
+    /// Two lines carry the same policy number.
+    #[error("line {line}: policy number {policy_number} already appears on line {first_line}")]
+    DuplicatePolicyNumber { line: u64, policy_number: String, first_line: u64 },
+    /// The policy breaks a rule of the model or its rating input fails
+    /// [`Quote::validate`]; every problem, with its canonical path.
+    #[error("line {line}: {}", joined(errors))]
+    Invalid { line: u64, errors: InputErrors },
+}
+
+fn version_text(found: Option<&str>) -> String {
+    match found {
+        None => format!("model_version is missing; a version {MODEL_VERSION} policy says \"model_version\": {MODEL_VERSION}"),
+        Some(v) => format!("model_version {v} is not {MODEL_VERSION}; this reader reads canonical policy model version {MODEL_VERSION}"),
+    }
+}
+
+fn joined(errors: &InputErrors) -> String {
+    errors.0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+/// Writes a book: one policy per line, as JSON, each line ending in `\n`.
+/// Writes what it is given; [`read_book`] is where policies are checked.
+pub fn write_book<'a>(policies: impl IntoIterator<Item = &'a CanonicalPolicy>, mut out: impl Write) -> io::Result<()> {
+    for policy in policies {
+        serde_json::to_writer(&mut out, policy)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}
+
+/// Only the version, read before the rest so a later model's line is
+/// reported as a version problem rather than as unknown fields.
+#[derive(Deserialize)]
+struct VersionProbe {
+    #[serde(default)]
+    model_version: Option<serde_json::Value>,
+}
+
+/// Reads a book, checking every line: JSON, the version 1 shape, the
+/// version, unique policy numbers and [`CanonicalPolicy::check`]. Stops at the
+/// first bad line. Blank lines are skipped.
+pub fn read_book(mut input: impl BufRead) -> Result<Vec<CanonicalPolicy>, BookError> {
+    let mut policies = Vec::new();
+    let mut first_lines: HashMap<String, u64> = HashMap::new();
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        line += 1;
+        let read = input.read_until(b'\n', &mut buf).map_err(|source| BookError::Read { line, source })?;
+        if read == 0 {
+            break;
+        }
+        let text = std::str::from_utf8(&buf).map_err(|e| BookError::Json { line, message: format!("not UTF-8: {e}") })?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let probe: VersionProbe = serde_json::from_str(text).map_err(|e| BookError::Json { line, message: without_position(&e) })?;
+        match probe.model_version {
+            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(MODEL_VERSION)) => {}
+            found => return Err(BookError::ModelVersion { line, found: found.map(|v| v.to_string()) }),
+        }
+        let policy: CanonicalPolicy = serde_json::from_str(text).map_err(|e| BookError::Shape { line, message: without_position(&e) })?;
+        policy.check().map_err(|errors| BookError::Invalid { line, errors })?;
+        if let Some(&first_line) = first_lines.get(&policy.policy_number) {
+            return Err(BookError::DuplicatePolicyNumber { line, policy_number: policy.policy_number, first_line });
+        }
+        first_lines.insert(policy.policy_number.clone(), line);
+        policies.push(policy);
+    }
+    Ok(policies)
+}
+
+/// serde_json's message with "at line 1 column N" replaced by the column
+/// alone: a book line is always line 1 to the parser.
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) if e.column() > 0 => format!("{message} (column {})", e.column()),
+        Some(message) => message.to_owned(),
+        None => text,
+    }
+}
