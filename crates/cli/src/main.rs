@@ -12,9 +12,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use time::Date;
+use uw_rating::impact::{BookPolicy, ImpactControl};
 use uw_rating::pack::digest;
 use uw_rating::refdata::{vin, zip};
 use uw_rating::{LoadMode, PackError, PackFiles, PackRegistry, Quote, RatePack, Rating, TrustedKeys};
+
+mod report;
 
 #[derive(Debug, Parser)]
 #[command(name = "uw", version, about = "Underwriting workstation command line")]
@@ -53,6 +56,9 @@ enum Command {
     /// ZIP codes.
     #[command(subcommand)]
     Zip(ZipCommand),
+    /// Books of policies: import a legacy system's dump.
+    #[command(subcommand)]
+    Book(BookCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -175,6 +181,54 @@ enum PackCommand {
         dir: PathBuf,
         #[command(flatten)]
         trust: Trust,
+    },
+    /// Show how pack B differs from pack A: manifest values, table cells,
+    /// added and removed rows, other manifest lines.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Re-rate a book with a base and a draft pack and report the change:
+    /// the percent-change histogram, totals, by coverage and territory, and
+    /// the largest increases. Neither pack needs a signature.
+    Impact {
+        #[arg(long)]
+        base: PathBuf,
+        #[arg(long)]
+        draft: PathBuf,
+        /// A book in the canonical policy model (JSON Lines), as written by
+        /// `uw book import`.
+        #[arg(long)]
+        book: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BookCommand {
+    /// Map a legacy CSV dump into the canonical policy model v1: writes the
+    /// book (JSON Lines), the rejects (CSV, each bad row with its problems)
+    /// and prints the data-quality report. Exit 2 when the mapping or the
+    /// header is wrong; rejected rows are not an error.
+    Import {
+        /// The mapping file (TOML; docs/legacy-import.md).
+        #[arg(long)]
+        mapping: PathBuf,
+        /// The legacy dump.
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the book; default: the input with `.book.jsonl`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Where to write the rejects; default: the input with `.rejects.csv`.
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+        /// How to print the data-quality report.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
 }
 
@@ -320,6 +374,56 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let pack = RatePack::load_dir(&dir, LoadMode::Verified(&keys)).map_err(|e: PackError| pack_error(e))?;
             out(&format!("ok {} ({})", pack.id(), status(&pack)))
         }
+        Command::Pack(PackCommand::Diff { a, b, format }) => {
+            let (base, draft) = (PackFiles::read_dir(&a).map_err(pack_error)?, PackFiles::read_dir(&b).map_err(pack_error)?);
+            let d = uw_rating::pack::edit::diff(&base, &draft);
+            match format {
+                Format::Json => out(&serde_json::to_string_pretty(&d).map_err(|e| other(e.to_string()))?),
+                Format::Table => out(&report::diff_table(&a, &b, &d)),
+            }
+        }
+        Command::Pack(PackCommand::Impact { base, draft, book, format }) => {
+            let base = RatePack::load_dir(&base, LoadMode::Draft).map_err(pack_error)?;
+            let draft = RatePack::load_dir(&draft, LoadMode::Draft).map_err(pack_error)?;
+            let file = std::fs::File::open(&book).map_err(|e| other(format!("cannot read {}: {e}", book.display())))?;
+            let policies = uw_policy::read_book(std::io::BufReader::new(file)).map_err(|e| input(format!("{}: {e}", book.display())))?;
+            let book: Vec<BookPolicy> = policies
+                .into_iter()
+                .map(|p| {
+                    let quote = p.valid_rating().map_err(|e| input(format!("policy {}: {e}", p.policy_number)))?;
+                    Ok(BookPolicy { id: p.policy_number, quote })
+                })
+                .collect::<Result<_, Failure>>()?;
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let report = uw_rating::impact::impact(&base, &draft, &book, &ImpactControl { cancel: &cancel, progress: &|_, _| {} })
+                .map_err(pack_error)?;
+            match format {
+                Format::Json => out(&serde_json::to_string_pretty(&report).map_err(|e| other(e.to_string()))?),
+                Format::Table => out(&report::impact_table(&report)),
+            }
+        }
+        Command::Book(BookCommand::Import { mapping, input: csv, out: book, rejects, format }) => {
+            let text = std::fs::read_to_string(&mapping).map_err(|e| other(format!("cannot read {}: {e}", mapping.display())))?;
+            let mapping = uw_policy::Mapping::parse(&text, &mapping.display().to_string()).map_err(|e| input(e.to_string()))?;
+            let file = std::fs::File::open(&csv).map_err(|e| other(format!("cannot read {}: {e}", csv.display())))?;
+            let imported =
+                uw_policy::import(&mapping, std::io::BufReader::new(file)).map_err(|e| input(format!("{}: {e}", csv.display())))?;
+            let book = book.unwrap_or_else(|| csv.with_extension("book.jsonl"));
+            let rejects = rejects.unwrap_or_else(|| csv.with_extension("rejects.csv"));
+            write_atomically(&book, |w| uw_policy::write_book(&imported.policies, w))?;
+            write_atomically(&rejects, |w| uw_policy::write_rejects(&imported.rejects, &imported.header, w))?;
+            match format {
+                Format::Json => out(&serde_json::to_string_pretty(&imported.report).map_err(|e| other(e.to_string()))?)?,
+                Format::Table => out(&imported.report.to_string())?,
+            }
+            out(&format!(
+                "wrote {} ({} policies) and {} ({} rejects)",
+                book.display(),
+                imported.policies.len(),
+                rejects.display(),
+                imported.rejects.len()
+            ))
+        }
         Command::Vin(VinCommand::Decode { vin: v }) => {
             let decoded = vin::decode(&v).map_err(|e| input(e.to_string()))?;
             out(&serde_json::to_string_pretty(&decoded).map_err(|e| other(e.to_string()))?)
@@ -361,6 +465,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out(&serde_json::to_string_pretty(&place).map_err(|e| other(e.to_string()))?)
         }
     }
+}
+
+/// Writes `path` through a temporary file beside it and a rename, so a
+/// failure never leaves half a file where a good one was.
+fn write_atomically(path: &Path, write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| other(format!("cannot write {}: {e}", path.display()));
+    let mut name = path.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
+    name.push(".partial");
+    let partial = path.with_file_name(name);
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(fail)?);
+    write(&mut w).map_err(fail)?;
+    w.into_inner().map_err(|e| fail(e.into_error()))?.sync_all().map_err(fail)?;
+    std::fs::rename(&partial, path).map_err(fail)
 }
 
 fn workstation_config() -> Result<uw_workstation::WorkstationConfig, Failure> {

@@ -292,3 +292,90 @@ fn store_check_and_backup_round_trip_through_the_command_line() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(run(&["store", "check"]).status.code(), Some(0));
 }
+
+/// A copy of the CA auto pack with its BI base rate changed, unsigned.
+fn ca_draft(dir: &Path) -> PathBuf {
+    let draft = dir.join("ca-draft");
+    std::fs::create_dir(&draft).expect("mkdir");
+    for entry in std::fs::read_dir(root().join("rate-packs/ca-personal-auto")).expect("pack") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name").to_owned();
+        if name != "SIGNATURE" {
+            std::fs::copy(&path, draft.join(name)).expect("copy");
+        }
+    }
+    let manifest = std::fs::read_to_string(draft.join("manifest.toml")).expect("manifest");
+    let manifest = manifest
+        .replace(r#"{ op = "base", value = "462.00""#, r#"{ op = "base", value = "480.00""#)
+        .replace("version = \"2026.1\"", "version = \"2026.2\"");
+    std::fs::write(draft.join("manifest.toml"), manifest).expect("write");
+    draft
+}
+
+#[test]
+fn pack_diff_names_the_changed_value_and_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let draft = ca_draft(dir.path());
+    let o = uw(&["pack", "diff", "rate-packs/ca-personal-auto", draft.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("coverages.BI.steps.0.value (BI: Base rate (annual)): 462.00 -> 480.00"), "{text}");
+    assert!(text.contains("version (Version): 2026.1 -> 2026.2"), "{text}");
+    assert!(text.contains("2 change(s)"), "{text}");
+    let o = uw(&["pack", "diff", "rate-packs/ca-personal-auto", draft.to_str().expect("utf-8"), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(json["fields"].as_array().map(Vec::len), Some(2), "{json}");
+    assert_eq!(json["tables"], serde_json::json!([]));
+}
+
+#[test]
+fn a_legacy_dump_imports_into_a_book_that_feeds_impact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("legacy.csv");
+    std::fs::copy(root().join("crates/policy/tests/data/legacy-auto.csv"), &csv).expect("copy");
+    let o = uw(&[
+        "book",
+        "import",
+        "--mapping",
+        "crates/policy/tests/data/legacy-auto.toml",
+        "--input",
+        csv.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let (report, summary) = text.rsplit_once("}\n").expect("a JSON report then a summary line");
+    let report: serde_json::Value = serde_json::from_str(&format!("{report}}}")).expect("JSON report");
+    let (read, accepted, rejected) = (report["rows_read"].as_u64(), report["accepted"].as_u64(), report["rejected"].as_u64());
+    assert_eq!(read, Some(accepted.unwrap_or(0) + rejected.unwrap_or(0)), "{report}");
+    assert!(accepted > Some(0) && rejected > Some(0), "the sample has good and bad rows: {report}");
+    let book = dir.path().join("legacy.book.jsonl");
+    let rejects = std::fs::read_to_string(dir.path().join("legacy.rejects.csv")).expect("rejects");
+    assert_eq!(std::fs::read_to_string(&book).expect("book").lines().count() as u64, accepted.unwrap_or(0));
+    assert_eq!(rejects.lines().count() as u64, rejected.unwrap_or(0) + 1, "a header and one line per reject");
+    assert!(summary.contains("policies"), "{summary}");
+
+    let draft = ca_draft(dir.path());
+    let args = [
+        "pack",
+        "impact",
+        "--base",
+        "rate-packs/ca-personal-auto",
+        "--draft",
+        draft.to_str().expect("utf-8"),
+        "--book",
+        book.to_str().expect("utf-8"),
+    ];
+    let o = uw(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let impact: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(impact["policies"].as_u64(), accepted);
+    let counted = ["rated", "failed", "out_of_scope"].iter().map(|k| impact[k].as_u64().unwrap_or(0)).sum::<u64>();
+    assert_eq!(Some(counted), accepted, "{impact}");
+    assert!(impact["rated"].as_u64() > Some(0), "the sample has California policies: {impact}");
+    let change: rust_decimal::Decimal = impact["total"]["change"].as_str().expect("money is text").parse().expect("decimal");
+    assert!(change > rust_decimal::Decimal::ZERO, "a higher BI base rate raises the book: {impact}");
+    let o = uw(&args);
+    assert!(stdout(&o).contains("percent change") && stdout(&o).contains("largest increases"), "{}", stdout(&o));
+}

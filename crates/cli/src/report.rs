@@ -1,0 +1,136 @@
+//! Text tables for `uw pack diff` and `uw pack impact`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use uw_rating::impact::{ImpactGroup, ImpactReport};
+use uw_rating::pack::edit::PackDiff;
+
+fn or_none(v: Option<&str>) -> &str {
+    v.unwrap_or("(none)")
+}
+
+/// `uw pack diff` as text: one line per change.
+pub fn diff_table(a: &Path, b: &Path, d: &PackDiff) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "--- {}\n+++ {}", a.display(), b.display());
+    if d.is_empty() {
+        let _ = writeln!(s, "no differences (the signature is not compared)");
+        return s;
+    }
+    for f in &d.fields {
+        let _ = writeln!(
+            s,
+            "manifest.toml:{} {} ({}): {} -> {}",
+            f.line,
+            f.key,
+            f.label,
+            or_none(f.before.as_deref()),
+            or_none(f.after.as_deref())
+        );
+    }
+    for l in &d.manifest_lines {
+        if let (Some(line), Some(before)) = (l.base_line, l.before.as_deref()) {
+            let _ = writeln!(s, "manifest.toml:{line} - {before}");
+        }
+        if let (Some(line), Some(after)) = (l.draft_line, l.after.as_deref()) {
+            let _ = writeln!(s, "manifest.toml:{line} + {after}");
+        }
+    }
+    for t in &d.tables {
+        for c in &t.cells {
+            let _ = writeln!(
+                s,
+                "{}:{} [{}] {}: {} -> {}",
+                t.file,
+                c.line,
+                c.key.join(", "),
+                c.column,
+                or_none(c.before.as_deref()),
+                or_none(c.after.as_deref())
+            );
+        }
+        for r in &t.added {
+            let _ = writeln!(s, "{}:{} + row {}", t.file, r.line, r.cells.join(","));
+        }
+        for r in &t.removed {
+            let _ = writeln!(s, "{}:{} - row {} (line in A)", t.file, r.line, r.cells.join(","));
+        }
+    }
+    for f in &d.other_files {
+        let _ = writeln!(s, "{f}: differs");
+    }
+    let _ = writeln!(s, "{} change(s)", d.change_count());
+    s
+}
+
+fn pct(p: Option<Decimal>) -> String {
+    p.map_or_else(|| "n/a".to_owned(), |p| format!("{p:+}%"))
+}
+
+fn group_line(s: &mut String, g: &ImpactGroup) {
+    let _ = writeln!(
+        s,
+        "  {:<34} {:>9} {:>16} {:>16} {:>14} {:>9}",
+        g.name,
+        g.policies,
+        g.base_premium,
+        g.draft_premium,
+        format!("{:+}", g.change),
+        pct(g.change_pct)
+    );
+}
+
+fn header(s: &mut String, title: &str) {
+    let _ = writeln!(s, "\n{title}\n  {:<34} {:>9} {:>16} {:>16} {:>14} {:>9}", "", "policies", "base", "draft", "change", "change");
+}
+
+/// `uw pack impact` as text.
+pub fn impact_table(r: &ImpactReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "base   {}\ndraft  {}", r.base_pack, r.draft_pack);
+    let _ = writeln!(
+        s,
+        "{} policies: {} rated, {} failed, {} of another state or product\n{} increase, {} decrease, {} unchanged",
+        r.policies, r.rated, r.failed, r.out_of_scope, r.increased, r.decreased, r.unchanged
+    );
+    header(&mut s, "total premium");
+    group_line(&mut s, &r.total);
+    header(&mut s, "percent change");
+    let widest = r.bands.iter().map(|b| b.policies).max().unwrap_or(0).max(1);
+    for b in &r.bands {
+        group_line(&mut s, b);
+        let bar = usize::try_from(b.policies * 40 / widest).unwrap_or(0);
+        if bar > 0 {
+            let _ = writeln!(s, "  {:<34} {}", "", "#".repeat(bar));
+        }
+    }
+    header(&mut s, "by coverage");
+    for g in &r.by_coverage {
+        group_line(&mut s, g);
+    }
+    header(&mut s, "by territory (largest change first)");
+    for g in r.by_territory.iter().take(20) {
+        group_line(&mut s, g);
+    }
+    if r.by_territory.len() > 20 {
+        let _ = writeln!(s, "  ... {} more territories (--format json lists all)", r.by_territory.len() - 20);
+    }
+    let _ = writeln!(s, "\nlargest increases");
+    for c in &r.largest_increases {
+        let _ = writeln!(
+            s,
+            "  {:<20} {:>12} -> {:>12} {:>12} {:>9}",
+            c.id,
+            c.base.total,
+            c.draft.total,
+            format!("{:+}", c.change),
+            pct(c.change_pct)
+        );
+    }
+    for f in &r.failures {
+        let _ = writeln!(s, "failed {} ({} pack): {}", f.id, f.pack, f.message.replace('\n', "; "));
+    }
+    s
+}
