@@ -38,10 +38,7 @@ impl PackCache {
 
 /// Compiles a pack from its files, requiring a signature from `keys`.
 pub fn compile(origin: &str, files: &BTreeMap<String, String>, keys: &TrustedKeys) -> Result<RatePack, uw_rating::PackError> {
-    let mut pack_files = PackFiles::in_memory(format!("published/{origin}"));
-    for (name, text) in files {
-        pack_files.set_file(name, text.clone());
-    }
+    let pack_files = PackFiles::from_files(format!("published/{origin}"), files.clone());
     uw_rating::compile(&pack_files, LoadMode::Verified(keys))
 }
 
@@ -53,21 +50,26 @@ pub async fn pack_keys(tx: &mut dyn Tx, include_revoked: bool) -> Result<Trusted
     } else {
         "SELECT key_id, public_key FROM pack_key WHERE revoked_at IS NULL"
     };
+    keys_from(tx, sql, args![]).await
+}
+
+/// The keys `sql` selects as (key_id, public_key) rows.
+async fn keys_from(tx: &mut dyn Tx, sql: &str, args: Vec<crate::storage::SqlValue>) -> Result<TrustedKeys, ApiError> {
     let mut keys = TrustedKeys::new();
-    for row in tx.fetch(sql, args![]).await? {
+    for row in tx.fetch(sql, args).await? {
         let id = row.text(0)?;
         keys.add_hex(&id, &row.text(1)?).map_err(|e| ApiError::internal(format!("pack key {id}: {e}")))?;
     }
     Ok(keys)
 }
 
+/// A user's approval keys (not revoked): the only keys their approvals may use.
+pub async fn approval_keys(tx: &mut dyn Tx, user_id: &str) -> Result<TrustedKeys, ApiError> {
+    keys_from(tx, "SELECT key_id, public_key FROM pack_key WHERE user_id = $1 AND revoked_at IS NULL", args![user_id]).await
+}
+
 /// The organisation's pack-signing keys (not revoked, and no user's approval
 /// key): what a pack published outside the approval workflow must be signed with.
 pub async fn organisation_keys(tx: &mut dyn Tx) -> Result<TrustedKeys, ApiError> {
-    let mut keys = TrustedKeys::new();
-    for row in tx.fetch("SELECT key_id, public_key FROM pack_key WHERE revoked_at IS NULL AND user_id IS NULL", args![]).await? {
-        let id = row.text(0)?;
-        keys.add_hex(&id, &row.text(1)?).map_err(|e| ApiError::internal(format!("pack key {id}: {e}")))?;
-    }
-    Ok(keys)
+    keys_from(tx, "SELECT key_id, public_key FROM pack_key WHERE revoked_at IS NULL AND user_id IS NULL", args![]).await
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use uw_protocol::{PackDraft, PackDraftDecision, Role, SubmitPackDraft};
 use uw_rating::pack::digest::{self, SIGNATURE_FILE};
-use uw_rating::{LoadMode, PackFiles, TrustedKeys};
+use uw_rating::{LoadMode, PackFiles};
 
 use crate::audit::{log_time, Mutation};
 use crate::auth::Caller;
@@ -61,11 +61,7 @@ async fn draft_by_id(tx: &mut dyn Tx, draft_id: &str) -> Result<Option<PackDraft
 }
 
 fn pack_files(origin: &str, files: &BTreeMap<String, String>) -> PackFiles {
-    let mut pack_files = PackFiles::in_memory(format!("draft/{origin}"));
-    for (name, text) in files {
-        pack_files.set_file(name, text.clone());
-    }
-    pack_files
+    PackFiles::from_files(format!("draft/{origin}"), files.clone())
 }
 
 /// Drafts, newest first; `status` filters (`submitted` for the approval queue).
@@ -210,14 +206,7 @@ pub async fn decide(
             .as_deref()
             .ok_or_else(|| ApiError::bad_request("pack.signature", "an approval carries the approver's signature"))?;
         // Only the approver's own, unrevoked approval keys count.
-        let mut keys = TrustedKeys::new();
-        for row in
-            m.tx.fetch("SELECT key_id, public_key FROM pack_key WHERE user_id = $1 AND revoked_at IS NULL", args![caller.user_id.as_str()])
-                .await?
-        {
-            let id = row.text(0)?;
-            keys.add_hex(&id, &row.text(1)?).map_err(|e| ApiError::internal(format!("pack key {id}: {e}")))?;
-        }
+        let keys = crate::packs::approval_keys(&mut *m.tx, &caller.user_id).await?;
         let mut files = pack_files(draft_id, &draft.files);
         let d = digest::digest(&files);
         let signer = digest::verify(signature, &d, &keys).map_err(|e| {

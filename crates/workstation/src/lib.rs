@@ -75,10 +75,7 @@ pub fn trusted_keys() -> TrustedKeys {
 pub fn bundled_packs(trusted: &TrustedKeys) -> Result<PackRegistry, PackError> {
     let mut packs = Vec::with_capacity(bundled::BUNDLED_PACKS.len());
     for (dir, files) in bundled::BUNDLED_PACKS {
-        let mut pack_files = PackFiles::in_memory(format!("rate-packs/{dir}"));
-        for (name, text) in *files {
-            pack_files.set_file(name, (*text).to_owned());
-        }
+        let pack_files = PackFiles::from_files(format!("rate-packs/{dir}"), files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())));
         packs.push(uw_rating::compile(&pack_files, LoadMode::Verified(trusted))?);
     }
     Ok(PackRegistry::new(packs))

@@ -85,11 +85,11 @@ impl Workstation {
     pub fn pack_files(&self, pack_id: &str) -> Result<PackFiles, WorkstationError> {
         let not_installed = || WorkstationError::PackNotInstalled { pack_id: pack_id.to_owned() };
         let pack = self.packs.by_id(pack_id).ok_or_else(not_installed)?;
-        for (dir, files) in crate::bundled::BUNDLED_PACKS {
-            let mut pack_files = PackFiles::in_memory(format!("rate-packs/{dir}"));
-            for (name, text) in *files {
-                pack_files.set_file(name, (*text).to_owned());
-            }
+        // The editor asks on every keystroke: digest only the bundled
+        // directory named after the pack.
+        for (dir, files) in crate::bundled::BUNDLED_PACKS.iter().filter(|(dir, _)| *dir == pack.info().name) {
+            let named = files.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned()));
+            let pack_files = PackFiles::from_files(format!("rate-packs/{dir}"), named);
             if digest::digest(&pack_files) == pack.digest() {
                 return Ok(pack_files);
             }
@@ -188,10 +188,7 @@ impl Workstation {
             return Err(WorkstationError::RateDraftNotFound { draft_id: draft_id.to_owned() });
         };
         let base = self.packs.by_id(&base_id).cloned().ok_or(WorkstationError::PackNotInstalled { pack_id: base_id })?;
-        let mut pack_files = PackFiles::in_memory(format!("draft/{draft_id}"));
-        for (name, text) in files.into_iter().filter(|(name, _)| name != SIGNATURE_FILE) {
-            pack_files.set_file(&name, text);
-        }
+        let pack_files = PackFiles::from_files(format!("draft/{draft_id}"), files.into_iter().filter(|(name, _)| name != SIGNATURE_FILE));
         let draft = uw_rating::compile(&pack_files, LoadMode::Draft)
             .map_err(|e| WorkstationError::PackDraftInvalid { problem: Box::new(Problem::locate(&e, &pack_files)) })?;
         Ok((base, draft))
@@ -316,10 +313,10 @@ impl Workstation {
                 return Err(WorkstationError::NoApprovalKey { username: user.username.clone() });
             }
             // Sign what the files are, not what the server says they are.
-            let mut files = PackFiles::in_memory(format!("draft/{draft_id}"));
-            for (name, text) in draft.files.iter().filter(|(name, _)| *name != SIGNATURE_FILE) {
-                files.set_file(name, text.clone());
-            }
+            let files = PackFiles::from_files(
+                format!("draft/{draft_id}"),
+                draft.files.iter().filter(|(name, _)| *name != SIGNATURE_FILE).map(|(n, t)| (n.clone(), t.clone())),
+            );
             let pack = uw_rating::compile(&files, LoadMode::Draft)
                 .map_err(|e| WorkstationError::PackDraftInvalid { problem: Box::new(Problem::locate(&e, &files)) })?;
             if pack.digest().to_hex() != draft.digest {

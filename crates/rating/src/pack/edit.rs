@@ -19,8 +19,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::digest::SIGNATURE_FILE;
-use super::raw::RawManifest;
-use super::{line_of, PackFiles, MANIFEST_FILE};
+use super::{line_of, parse_manifest, PackFiles, MANIFEST_FILE};
 use crate::error::PackError;
 
 /// What kind of value a manifest field holds, so an editor can offer the
@@ -176,15 +175,6 @@ fn toml_string(value: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn parse_manifest(files: &PackFiles) -> Result<(RawManifest, &str), PackError> {
-    let text = files.file(MANIFEST_FILE).ok_or_else(|| PackError::MissingFile { path: files.path_of(MANIFEST_FILE) })?;
-    let raw = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(1, |span| line_of(text, span.start));
-        PackError::Manifest { at: super::Location { path: files.path_of(MANIFEST_FILE), line }, message: e.message().to_owned() }
-    })?;
-    Ok((raw, text))
 }
 
 /// Every editable value of the manifest, in file order: the version, the

@@ -56,6 +56,12 @@ impl PackFiles {
         Self { origin: origin.into(), files: BTreeMap::new() }
     }
 
+    /// Pack files held in memory, from (name, text) pairs: a pack received
+    /// over the network or kept in a database. `SIGNATURE` is kept if present.
+    pub fn from_files(origin: impl Into<PathBuf>, files: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self { origin: origin.into(), files: files.into_iter().collect() }
+    }
+
     /// Adds one file's text.
     #[must_use]
     pub fn with_file(mut self, name: &str, text: &str) -> Self {
@@ -549,13 +555,19 @@ fn parse_round(ctx: &Ctx<'_>, r: &Spanned<RawRound>, field: &str) -> Result<Roun
     Ok(Round { places: r.get_ref().places, mode })
 }
 
-/// Validates pack files and compiles them into a [`RatePack`].
-pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackError> {
+/// The manifest's raw form and its text; a syntax or shape error names its line.
+pub(crate) fn parse_manifest(files: &PackFiles) -> Result<(RawManifest, &str), PackError> {
     let text = files.files.get(MANIFEST_FILE).ok_or_else(|| PackError::MissingFile { path: files.path_of(MANIFEST_FILE) })?;
-    let raw: RawManifest = toml::from_str(text).map_err(|e| {
+    let raw = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |span| line_of(text, span.start));
         PackError::Manifest { at: Location { path: files.path_of(MANIFEST_FILE), line }, message: e.message().to_owned() }
     })?;
+    Ok((raw, text))
+}
+
+/// Validates pack files and compiles them into a [`RatePack`].
+pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackError> {
+    let (raw, text) = parse_manifest(files)?;
     let ctx = Ctx { files, text };
 
     if *raw.format.get_ref() != FORMAT_VERSION {

@@ -538,11 +538,7 @@ impl Store {
 
 /// The pack files of a synced pack; errors name `sync/<pack id>/<file>`.
 fn pack_files(pack_id: &str, files: &BTreeMap<String, String>) -> PackFiles {
-    let mut out = PackFiles::in_memory(format!("sync/{pack_id}"));
-    for (name, text) in files {
-        out.set_file(name, text.clone());
-    }
-    out
+    PackFiles::from_files(format!("sync/{pack_id}"), files.clone())
 }
 
 fn active_keys(conn: &Connection) -> rusqlite::Result<TrustedKeys> {
