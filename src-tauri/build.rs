@@ -45,6 +45,19 @@ fn main() {
         "save_audit_export",
         "audit_exports",
         "verify_audit_export",
+        "open_pack_for_editing",
+        "check_rate_draft",
+        "save_rate_draft",
+        "rate_drafts",
+        "rate_draft_diff",
+        "impact_books",
+        "run_impact",
+        "cancel_impact",
+        "submit_rate_draft",
+        "approval_key",
+        "create_approval_key",
+        "pack_reviews",
+        "decide_pack_draft",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed; see the message above");
 }

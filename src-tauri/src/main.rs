@@ -7,17 +7,21 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 use ts_rs::TS;
+use uw_workstation::rate_changes::{BookSource, DraftCheck, EditorPack, ImpactSummary};
+use uw_workstation::rating::impact::ImpactReport;
+use uw_workstation::rating::pack::edit::{DraftEdits, PackDiff};
 use uw_workstation::rating::{Action, Rating, RiskScore};
 use uw_workstation::{
     AuditVerdict, Dashboard, DeviceRecord, DraftSummary, EnrollmentInfo, QuickQuoteRequest, QuoteDetail, QuoteDraft, QuoteFilter,
-    QuoteInput, QuoteNumber, QuoteOptions, QuoteOutcome, QuoteSummary, Role, Secret, SessionInfo, SyncIssue, SyncProgress, SyncReport,
-    UserChange, UserRecord, VinInfo, Workstation, WorkstationConfig, WorkstationError, ZipInfo,
+    QuoteInput, QuoteNumber, QuoteOptions, QuoteOutcome, QuoteSummary, Role, Secret, SessionInfo, StoredRateDraft, SyncIssue, SyncProgress,
+    SyncReport, UserChange, UserRecord, VinInfo, Workstation, WorkstationConfig, WorkstationError, ZipInfo,
 };
 
 /// The one error shape every command returns. Switch on `code`, never on `message`.
@@ -68,6 +72,10 @@ impl From<&WorkstationError> for CommandError {
                 _ => Vec::new(),
             },
             WorkstationError::InvalidInput { field, message } => vec![FieldError { path: field.clone(), message: message.clone() }],
+            WorkstationError::PackDraftInvalid { problem } => {
+                let path = problem.key.clone().or_else(|| problem.file.clone()).unwrap_or_default();
+                vec![FieldError { path, message: problem.message.clone() }]
+            }
             _ => Vec::new(),
         };
         Self { code: e.code(), message: e.to_string(), server_code, fields }
@@ -628,6 +636,100 @@ impl From<SyncIssue> for SyncIssueView {
             quote_id: i.quote_id,
         }
     }
+}
+
+/// An impact run on this workstation: the summary an author attaches to a
+/// submitted draft, and the two worksheets of each of the largest increases.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ImpactView {
+    summary: ImpactSummary,
+    /// In the order of `summary.largest_increases`.
+    worksheets: Vec<IncreaseWorksheets>,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct IncreaseWorksheets {
+    id: String,
+    base: RatingView,
+    draft: RatingView,
+}
+
+impl From<&ImpactReport> for ImpactView {
+    fn from(r: &ImpactReport) -> Self {
+        Self {
+            summary: ImpactSummary::from(r),
+            worksheets: r
+                .largest_increases
+                .iter()
+                .map(|c| IncreaseWorksheets { id: c.id.clone(), base: RatingView::from(&c.base), draft: RatingView::from(&c.draft) })
+                .collect(),
+        }
+    }
+}
+
+/// How far an impact run is: policies rated (by both packs) of the book.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ImpactProgress {
+    #[ts(type = "number")]
+    done: u64,
+    #[ts(type = "number")]
+    total: u64,
+}
+
+/// Which book an impact run re-rates.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+enum BookChoice {
+    /// The quotes on this workstation.
+    Local,
+    /// The server's in-force book.
+    Server,
+    /// A canonical book in the Books folder, by file name.
+    File { file_name: String },
+}
+
+/// A canonical book in the Books folder.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct BookFileView {
+    file_name: String,
+    #[ts(type = "number")]
+    bytes: u64,
+}
+
+/// This underwriter's approval key; an administrator registers the public
+/// half on the server (`uw-sync-server admin trust-pack-key KEY PUBLIC --user NAME`).
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ApprovalKeyView {
+    key_id: String,
+    public_key: String,
+}
+
+/// A draft by another underwriter, awaiting this user's review.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ReviewView {
+    draft_id: String,
+    pack_id: String,
+    base_pack_id: String,
+    author: String,
+    submitted_at: String,
+    note: String,
+    /// The author's impact run, without worksheets; none if they ran none.
+    impact: Option<ImpactSummary>,
+    /// This user's decision, waiting for sync.
+    decision: Option<ReviewDecisionView>,
+}
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ReviewDecisionView {
+    approve: bool,
+    comment: String,
 }
 
 /// The workstation, or why it could not be opened. A failed start-up keeps
@@ -1231,6 +1333,154 @@ async fn verify_audit_export<R: Runtime>(
     off_main(move || uw_workstation::console::verify_audit_export(&dir, &file, &key, previous.as_deref())).await.map(AuditVerdictView::from)
 }
 
+/// Where canonical books for impact analysis are kept: a folder under the documents folder.
+fn books_dir<R: Runtime>(app: &AppHandle<R>) -> std::path::PathBuf {
+    app.state::<DocumentsDir>().0.join("Books")
+}
+
+/// Set to stop the impact run in progress.
+struct ImpactCancel(Arc<AtomicBool>);
+
+#[tauri::command]
+async fn open_pack_for_editing<R: Runtime>(app: AppHandle<R>, pack_id: String) -> Result<EditorPack, CommandError> {
+    on_workstation(app, move |ws| ws.open_pack_for_editing(&pack_id)).await
+}
+
+/// The draft as edited so far: whether it loads (and if not, where) and its diff.
+#[tauri::command]
+async fn check_rate_draft<R: Runtime>(app: AppHandle<R>, base_pack_id: String, edits: DraftEdits) -> Result<DraftCheck, CommandError> {
+    on_workstation(app, move |ws| ws.check_rate_draft(&base_pack_id, &edits)).await
+}
+
+#[tauri::command]
+async fn save_rate_draft<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: Option<String>,
+    base_pack_id: String,
+    edits: DraftEdits,
+    note: String,
+) -> Result<StoredRateDraft, CommandError> {
+    on_workstation(app, move |ws| ws.save_rate_draft(draft_id.as_deref(), &base_pack_id, &edits, &note, now())).await
+}
+
+#[tauri::command]
+async fn rate_drafts<R: Runtime>(app: AppHandle<R>) -> Result<Vec<StoredRateDraft>, CommandError> {
+    on_workstation(app, |ws| ws.rate_drafts()).await
+}
+
+#[tauri::command]
+async fn rate_draft_diff<R: Runtime>(app: AppHandle<R>, draft_id: String) -> Result<PackDiff, CommandError> {
+    on_workstation(app, move |ws| ws.rate_draft_diff(&draft_id)).await
+}
+
+#[tauri::command]
+async fn impact_books<R: Runtime>(app: AppHandle<R>) -> Result<Vec<BookFileView>, CommandError> {
+    let dir = books_dir(&app);
+    off_main(move || uw_workstation::rate_changes::book_files(&dir))
+        .await
+        .map(|books| books.into_iter().map(|(file_name, bytes)| BookFileView { file_name, bytes }).collect())
+}
+
+/// Re-rates a book with a draft and its base, reporting progress on
+/// `on_progress`. The book is gathered under the workstation's lock; the run
+/// itself holds none, so the app stays usable, and `cancel_impact` stops it.
+#[tauri::command]
+async fn run_impact<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: String,
+    book: BookChoice,
+    on_progress: Channel<ImpactProgress>,
+) -> Result<ImpactView, CommandError> {
+    let source = match book {
+        BookChoice::Local => BookSource::Local,
+        BookChoice::Server => BookSource::Server,
+        BookChoice::File { file_name } => BookSource::File(book_path(&books_dir(&app), &file_name)?),
+    };
+    let cancel = app.state::<ImpactCancel>().0.clone();
+    cancel.store(false, Ordering::SeqCst);
+    let id = draft_id.clone();
+    let run = on_workstation(app.clone(), move |ws| ws.impact_run(&id, source)).await?;
+    let report = off_main(move || {
+        run.run(&cancel, &|done, total| {
+            // A closed window no longer listens; the run goes on regardless.
+            let _ = on_progress.send(ImpactProgress { done, total });
+        })
+    })
+    .await?;
+    let view = ImpactView::from(&report);
+    // The author's own draft keeps the run's summary for submission.
+    on_workstation(app, move |ws| ws.record_rate_draft_impact(&draft_id, &report)).await?;
+    Ok(view)
+}
+
+/// Stops the impact run in progress; it ends with `impact.cancelled`.
+#[tauri::command]
+async fn cancel_impact<R: Runtime>(app: AppHandle<R>) -> Result<(), CommandError> {
+    app.state::<ImpactCancel>().0.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+/// A book file's path in `dir`: a plain `.jsonl` file name, never a path elsewhere.
+fn book_path(dir: &std::path::Path, file_name: &str) -> Result<std::path::PathBuf, CommandError> {
+    let plain = !file_name.is_empty()
+        && file_name.ends_with(".jsonl")
+        && !file_name.starts_with('.')
+        && !file_name.contains(['/', '\\', ':'])
+        && file_name != "..";
+    if !plain {
+        return Err(CommandError::from(&WorkstationError::InvalidInput {
+            field: "file_name".into(),
+            message: format!("`{file_name}` is not the name of a .jsonl book in the Books folder"),
+        }));
+    }
+    Ok(dir.join(file_name))
+}
+
+/// Queues a draft for another underwriter's approval, with the impact last run on it.
+#[tauri::command]
+async fn submit_rate_draft<R: Runtime>(app: AppHandle<R>, draft_id: String) -> Result<StoredRateDraft, CommandError> {
+    on_workstation(app, move |ws| ws.submit_rate_draft(&draft_id, None, now())).await
+}
+
+#[tauri::command]
+async fn approval_key<R: Runtime>(app: AppHandle<R>) -> Result<Option<ApprovalKeyView>, CommandError> {
+    on_workstation(app, |ws| ws.approval_key()).await.map(|k| k.map(|(key_id, public_key)| ApprovalKeyView { key_id, public_key }))
+}
+
+#[tauri::command]
+async fn create_approval_key<R: Runtime>(app: AppHandle<R>, key_id: String) -> Result<ApprovalKeyView, CommandError> {
+    on_workstation(app, move |ws| ws.create_approval_key(&key_id, now()))
+        .await
+        .map(|(key_id, public_key)| ApprovalKeyView { key_id, public_key })
+}
+
+#[tauri::command]
+async fn pack_reviews<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ReviewView>, CommandError> {
+    let reviews = on_workstation(app, |ws| ws.pack_reviews()).await?;
+    Ok(reviews
+        .into_iter()
+        .map(|(d, decision)| ReviewView {
+            // A summary that does not read as one is shown as none rather
+            // than failing the whole queue; the approver can run impact.
+            impact: d.impact.and_then(|v| serde_json::from_value(v).ok()),
+            draft_id: d.draft_id,
+            pack_id: d.pack_id,
+            base_pack_id: d.base_pack_id,
+            author: d.author,
+            submitted_at: d.submitted_at,
+            note: d.note,
+            decision: decision.map(|x| ReviewDecisionView { approve: x.approve, comment: x.comment }),
+        })
+        .collect())
+}
+
+/// Approves (signing with this user's approval key) or rejects, with a
+/// comment, a draft another underwriter wrote; the next sync delivers it.
+#[tauri::command]
+async fn decide_pack_draft<R: Runtime>(app: AppHandle<R>, draft_id: String, approve: bool, comment: String) -> Result<(), CommandError> {
+    on_workstation(app, move |ws| ws.decide_pack_draft(&draft_id, approve, &comment, now())).await
+}
+
 fn parse_date(field: &str, text: &str) -> Result<time::Date, CommandError> {
     time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| {
         CommandError::from(&WorkstationError::InvalidInput {
@@ -1312,7 +1562,20 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         audit_keys,
         save_audit_export,
         audit_exports,
-        verify_audit_export
+        verify_audit_export,
+        open_pack_for_editing,
+        check_rate_draft,
+        save_rate_draft,
+        rate_drafts,
+        rate_draft_diff,
+        impact_books,
+        run_impact,
+        cancel_impact,
+        submit_rate_draft,
+        approval_key,
+        create_approval_key,
+        pack_reviews,
+        decide_pack_draft
     ])
 }
 
@@ -1329,6 +1592,7 @@ fn main() {
             }
             app.manage(AppState(workstation));
             app.manage(DocumentsDir(documents_dir(app)));
+            app.manage(ImpactCancel(Arc::default()));
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -1450,6 +1714,33 @@ mod tests {
             SavedExportView,
             ExportFileView,
             AuditVerdictView,
+            // Rate management: the editor, impact analysis and approvals.
+            uw_workstation::rating::pack::edit::FieldKind,
+            uw_workstation::rating::pack::edit::ManifestField,
+            uw_workstation::rating::pack::edit::TableGrid,
+            DraftEdits,
+            EditorPack,
+            uw_workstation::rating::pack::edit::Problem,
+            PackDiff,
+            uw_workstation::rating::pack::edit::FieldChange,
+            uw_workstation::rating::pack::edit::TableDiff,
+            uw_workstation::rating::pack::edit::CellChange,
+            uw_workstation::rating::pack::edit::RowChange,
+            uw_workstation::rating::pack::edit::LineChange,
+            DraftCheck,
+            StoredRateDraft,
+            uw_workstation::rating::impact::ImpactFailure,
+            uw_workstation::rating::impact::ImpactGroup,
+            uw_workstation::rate_changes::IncreaseSummary,
+            ImpactSummary,
+            IncreaseWorksheets,
+            ImpactView,
+            ImpactProgress,
+            BookChoice,
+            BookFileView,
+            ApprovalKeyView,
+            ReviewView,
+            ReviewDecisionView,
         ];
         for (docs, decl) in decls {
             out.push('\n');
@@ -1510,6 +1801,7 @@ mod command_tests {
             let app = with_commands(tauri::test::mock_builder())
                 .manage(AppState(Ok(Mutex::new(workstation))))
                 .manage(DocumentsDir(dir.path().join("documents")))
+                .manage(ImpactCancel(Arc::default()))
                 .build(tauri::generate_context!())
                 .expect("build the app");
             let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
@@ -1691,6 +1983,29 @@ mod command_tests {
         let error = app.invoke("verify_audit_export", json!({ "file": "audit-export-0-1-1.txt", "key": key })).expect_err("missing");
         assert_eq!(error["code"], "audit.file", "{error}");
         assert!(!app.dir.path().join("documents").join("Audit exports").exists(), "nothing was written");
+    }
+
+    #[test]
+    fn rate_management_needs_an_underwriter_and_reads_books_only_from_their_folder() {
+        let app = TestApp::start();
+        let error = app.invoke("open_pack_for_editing", json!({ "packId": "ca-personal-auto" })).expect_err("not enrolled");
+        assert_eq!(error["code"], "sync.not_enrolled", "{error}");
+        assert_eq!(app.invoke("pack_reviews", json!({})), Ok(json!([])));
+        assert_eq!(app.invoke("rate_drafts", json!({})), Ok(json!([])));
+        assert_eq!(app.invoke("impact_books", json!({})), Ok(json!([])), "no Books folder yet");
+        let books = app.dir.path().join("documents").join("Books");
+        std::fs::create_dir_all(&books).expect("books folder");
+        std::fs::write(books.join("legacy-ca.jsonl"), "").expect("book");
+        std::fs::write(books.join("notes.txt"), "").expect("not a book");
+        assert_eq!(app.invoke("impact_books", json!({})), Ok(json!([{ "fileName": "legacy-ca.jsonl", "bytes": 0 }])));
+        for name in ["../data/store.jsonl", "notes.txt", "", ".jsonl"] {
+            let args = json!({ "draftId": "d1", "book": { "kind": "file", "fileName": name }, "onProgress": "__CHANNEL__:7" });
+            let error = app.invoke("run_impact", args).expect_err("refused");
+            assert_eq!(error["fields"][0]["path"], "file_name", "{name}: {error}");
+        }
+        let args = json!({ "draftId": "d1", "book": { "kind": "local" }, "onProgress": "__CHANNEL__:7" });
+        assert_eq!(app.invoke("run_impact", args).expect_err("not enrolled")["code"], "sync.not_enrolled");
+        assert_eq!(app.invoke("cancel_impact", json!({})), Ok(Value::Null));
     }
 
     #[test]

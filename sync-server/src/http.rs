@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/referrals/{quote_number}/decision", post(decide))
         .route("/v1/packs", get(packs).post(publish))
         .route("/v1/pack-drafts", get(pack_drafts).post(submit_pack_draft))
+        .route("/v1/book", get(book))
         .route("/v1/pack-drafts/{draft_id}/decision", post(decide_pack_draft))
         .route("/v1/admin/pack-keys", post(register_pack_key))
         .route("/v1/policies", get(policies))
@@ -265,6 +266,18 @@ async fn pack_drafts(
     Query(query): Query<DraftQuery>,
 ) -> Result<Json<Vec<uw_protocol::PackDraft>>, ApiError> {
     Ok(Json(crate::rate_drafts::drafts(&state, &caller, query.status.as_deref()).await?))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct BookQuery {
+    state: String,
+    product: String,
+    after: Option<String>,
+    limit: Option<u64>,
+}
+
+async fn book(State(state): State<AppState>, caller: Caller, Query(q): Query<BookQuery>) -> Result<Json<uw_protocol::BookPage>, ApiError> {
+    Ok(Json(crate::book::page(&state, &caller, &q.state, &q.product, q.after.as_deref(), q.limit).await?))
 }
 
 async fn submit_pack_draft(

@@ -235,6 +235,22 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::PackDraft>(g),
             &[400, 404, 409, 422],
         ),
+        op(
+            "get",
+            "/v1/book",
+            "book",
+            "One page of the in-force book of a state and product (policy number and rating input), for impact analysis.",
+            Access::Roles(UNDERWRITER),
+            &[
+                ("state", true, "two-letter state code"),
+                ("product", true, "personal-auto or homeowners"),
+                ("after", false, "the previous page's next_after"),
+                ("limit", false, "at most 5000 (the default)"),
+            ],
+            None,
+            schema::<p::BookPage>(g),
+            &[400],
+        ),
         op("get", "/v1/policies", "policies", "Issued policies (an agent sees their own).", Access::Roles(&[Role::Agent, Role::Underwriter, Role::Auditor]), &[], None, schema::<Vec<p::PolicySummary>>(g), &[]),
         op(
             "get",

@@ -39,11 +39,15 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     // The book on the author's desk: two California quotes.
     let mut second = good_driver();
     second.quote.vehicles[0].annual_miles = 22_000;
+    let mut ids = Vec::new();
     for input in [good_driver(), second] {
         let mut input = input;
         input.quote.effective_date = today;
-        desk1.rated(input);
+        ids.push(desk1.rated(input));
     }
+    // One of them is bound: the server's book.
+    desk1.ws.request_bind(ids[0], now()).expect("bind requested");
+    desk1.ws.sync(now()).expect("the bind syncs");
     let base_id = desk1.ws.packs().select("CA", uw_rating::Product::PersonalAuto, today, false).expect("CA auto in force").id().to_owned();
 
     // The editor: the base rate is a field; a bad value points at it.
@@ -82,7 +86,41 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     let direct = |pack: &uw_rating::RatePack| book.iter().map(|p| uw_rating::rate(pack, &p.quote).expect("rates").total).sum::<Decimal>();
     assert_eq!((report.total.base_premium, report.total.draft_premium), (direct(&base), direct(&new)));
     assert!(report.total.change > Decimal::ZERO);
-    desk1.ws.submit_rate_draft(&draft.draft_id, Some(&report), now()).expect("submitted");
+    // As the desktop does: the run's summary is kept on the draft, and submitting sends it.
+    assert!(desk1.ws.record_rate_draft_impact(&draft.draft_id, &report).expect("recorded"));
+    let submitted = desk1.ws.submit_rate_draft(&draft.draft_id, None, now()).expect("submitted");
+    assert_eq!(submitted.impact, Some(uw_workstation::rate_changes::impact_summary(&report)));
+    assert!(!desk1.ws.record_rate_draft_impact(&draft.draft_id, &report).expect("no longer editing"), "a submitted draft is frozen");
+
+    // The server's book: the bound policy, without names; and the same as a canonical book file.
+    let on_server = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::Server, &cancel, &|_, _| {}).expect("server book");
+    assert_eq!((on_server.policies, on_server.rated), (1, 1));
+    let server_book = desk1.ws.server_book(&base).expect("server book");
+    assert_eq!(server_book[0].quote.quote().applicant.name, "(withheld)");
+    assert_eq!(uw_rating::rate(&new, &server_book[0].quote).expect("rates").total, on_server.total.draft_premium);
+    let canonical: Vec<uw_policy::CanonicalPolicy> = server_book
+        .iter()
+        .map(|p| uw_policy::CanonicalPolicy {
+            model_version: uw_policy::MODEL_VERSION,
+            policy_number: p.id.clone(),
+            status: uw_policy::CanonicalStatus::InForce,
+            term_start: today,
+            term_end: today + time::Duration::days(182),
+            written_premium: None,
+            source_line: None,
+            rating: p.quote.quote().clone(),
+        })
+        .collect();
+    let book_path = dir.path().join("book.jsonl");
+    let mut out = Vec::new();
+    uw_policy::write_book(&canonical, &mut out).expect("book written");
+    std::fs::write(&book_path, out).expect("book file");
+    let from_file = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::File(book_path.clone()), &cancel, &|_, _| {}).expect("file");
+    assert_eq!(from_file.total, on_server.total);
+    std::fs::write(&book_path, "{\"model_version\": 1}\nnot json\n").expect("bad book");
+    let bad = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::File(book_path), &cancel, &|_, _| {}).expect_err("bad book");
+    assert_eq!(bad.code(), "impact.book_invalid", "{bad}");
+    assert!(bad.to_string().contains("book.jsonl") && bad.to_string().contains("line 1"), "{bad}");
 
     // The author cannot approve their own draft, before or after sync.
     desk1.ws.create_approval_key("uw1-approval", now()).expect("a key");

@@ -514,6 +514,7 @@ async fn authorization_matrix(engine: &str) {
             false,
         ),
         (reqwest::Method::POST, "/v1/admin/pack-keys", Some(json!({ "key_id": "k", "public_key": "00" })), &[Admin], false),
+        (reqwest::Method::GET, "/v1/book?state=CA&product=personal-auto", None, &[Underwriter], false),
         (reqwest::Method::GET, "/v1/policies", None, &[Agent, Underwriter, Auditor], false),
         (reqwest::Method::GET, "/v1/policies/POL-TX-2026-000001", None, &[Agent, Underwriter, Auditor], false),
         (reqwest::Method::POST, "/v1/policies/POL-TX-2026-000001/transactions", Some(policy_change), &[Agent, Underwriter], false),
@@ -724,6 +725,28 @@ async fn policy_lifecycle(engine: &str) {
         .map(|c| c["body"]["version"].as_u64().expect("version"))
         .collect();
     assert_eq!(changed, [2, 3, 4]);
+
+    // The book for impact analysis: the quote in force, without names or street; underwriters only.
+    let (status, book) = underwriter.get("/v1/book?state=TX&product=personal-auto").await;
+    assert_eq!(status, StatusCode::OK, "{book}");
+    let entries = book["policies"].as_array().expect("policies");
+    let entry = entries.iter().find(|e| e["policy_number"] == json!(policy_number)).expect("the policy is in the book");
+    assert_eq!(entry["quote"]["coverages"][0]["limit"], "100/300", "the endorsed input is in force");
+    assert_eq!(entry["quote"]["applicant"]["name"], "(withheld)");
+    assert_eq!(entry["quote"]["applicant"]["address"]["street"], "(withheld)");
+    assert_eq!(entry["quote"]["drivers"][0]["name"], "Driver 1");
+    assert_eq!(entry["quote"]["applicant"]["address"]["zip"], quote["applicant"]["address"]["zip"]);
+    assert!(entry.get("contact").is_none() && entry["quote"].get("contact").is_none());
+    assert_eq!(book["next_after"], Value::Null);
+    let (status, page) = underwriter.get("/v1/book?state=TX&product=personal-auto&limit=1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["policies"].as_array().map(Vec::len), Some(1));
+    assert_eq!(page["next_after"], page["policies"][0]["policy_number"]);
+    let (_, empty) = underwriter.get("/v1/book?state=CA&product=personal-auto").await;
+    assert_eq!(empty["policies"], json!([]));
+    let (status, body) = underwriter.get("/v1/book?state=texas&product=personal-auto").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("book.state")));
+    assert_eq!(agent.get("/v1/book?state=TX&product=personal-auto").await.0, StatusCode::FORBIDDEN);
 
     // A six-month policy that started five months ago: its renewal is due.
     let start = today - time::Duration::days(152);

@@ -731,3 +731,255 @@ export type ExportFileView = { fileName: string, bytes: number, };
  * What verifying an export found; a failure names the first bad entry.
  */
 export type AuditVerdictView = { "verdict": "verified", origin: string, start: number, end: number, checkpointSize: number, root: string, signers: Array<string>, consistentWith: number | null, } | { "verdict": "failed", reason: string, };
+
+/**
+ * What kind of value a manifest field holds, so an editor can offer the
+ * right input and the rewrite can keep the TOML type.
+ */
+export type FieldKind = "decimal" | "date" | "text";
+
+/**
+ * One editable value of the manifest.
+ */
+export type ManifestField = { 
+/**
+ * Stable address, e.g. `coverages.BI.steps.0.value` or `effective.renewal`.
+ */
+key: string, 
+/**
+ * What an underwriter calls it, e.g. `BI: Base rate (annual)`.
+ */
+label: string, 
+/**
+ * Which group it belongs to in the editor: `pack`, `coverage BI`, `discounts`, ...
+ */
+group: string, kind: FieldKind, 
+/**
+ * The value as written, without quotes.
+ */
+value: string, 
+/**
+ * 1-based line in `manifest.toml`.
+ */
+line: number, };
+
+/**
+ * A lookup table as a grid of text cells.
+ */
+export type TableGrid = { 
+/**
+ * The table's name in the manifest.
+ */
+name: string, 
+/**
+ * Its CSV file.
+ */
+file: string, 
+/**
+ * Key columns (from the manifest), in order.
+ */
+keys: Array<string>, header: Array<string>, 
+/**
+ * Data rows; row `i` is line `i + 2` of the file.
+ */
+rows: Array<Array<string>>, };
+
+/**
+ * A draft's changes to its base pack.
+ */
+export type DraftEdits = { 
+/**
+ * New values by manifest field key.
+ */
+fields: { [key in string]: string }, 
+/**
+ * Replacement grids by table file name.
+ */
+tables: { [key in string]: TableGrid }, };
+
+/**
+ * A pack opened in the rate editor.
+ */
+export type EditorPack = { pack_id: string, fields: Array<ManifestField>, tables: Array<TableGrid>, };
+
+/**
+ * Where a loader error points in a pack being edited.
+ */
+export type Problem = { 
+/**
+ * The file's name within the pack (`manifest.toml`, `territory.csv`).
+ */
+file: string | null, line: number | null, 
+/**
+ * For a table, the 0-based data row (line 2 is row 0).
+ */
+row: number | null, 
+/**
+ * The manifest field or the table column the loader named.
+ */
+field: string | null, 
+/**
+ * For the manifest, the key of the editable field on that line, if any.
+ */
+key: string | null, 
+/**
+ * The loader's whole message, with file and line.
+ */
+message: string, };
+
+/**
+ * How two packs differ.
+ */
+export type PackDiff = { 
+/**
+ * Manifest fields whose value changed, was added or was removed.
+ */
+fields: Array<FieldChange>, 
+/**
+ * Tables with changed cells, added rows or removed rows.
+ */
+tables: Array<TableDiff>, 
+/**
+ * Other manifest lines that differ (a changed step list, a new rule).
+ */
+manifest_lines: Array<LineChange>, 
+/**
+ * Files other than the manifest and its tables, added, removed or changed.
+ */
+other_files: Array<string>, };
+
+export type FieldChange = { key: string, label: string, before: string | null, after: string | null, 
+/**
+ * Line in the draft's manifest (the base's when the field was removed).
+ */
+line: number, };
+
+export type TableDiff = { name: string, file: string, cells: Array<CellChange>, added: Array<RowChange>, removed: Array<RowChange>, };
+
+/**
+ * One cell whose text changed, in a row matched on its key columns.
+ */
+export type CellChange = { 
+/**
+ * The row's key values.
+ */
+key: Array<string>, column: string, before: string | null, after: string | null, 
+/**
+ * 0-based data row in the draft.
+ */
+row: number, line: number, };
+
+export type RowChange = { key: Array<string>, cells: Array<string>, 
+/**
+ * Line in the pack the row is in (the draft for an added row, the base
+ * for a removed one).
+ */
+line: number, };
+
+export type LineChange = { base_line: number | null, draft_line: number | null, before: string | null, after: string | null, };
+
+/**
+ * What the editor shows after each edit: the loader's verdict on the draft
+ * and how it differs from its base.
+ */
+export type DraftCheck = { 
+/**
+ * The draft's id (`name/version@digest`) when it loads.
+ */
+pack_id: string | null, 
+/**
+ * The loader's error, placed in the grid; none when the draft loads.
+ */
+problem: Problem | null, diff: PackDiff, };
+
+/**
+ * A draft as stored.
+ */
+export type StoredRateDraft = { draft_id: string, base_pack_id: string, 
+/**
+ * The draft's [`DraftEdits`](uw_rating::pack::edit::DraftEdits), to resume editing.
+ */
+edits: DraftEdits, pack_id: string, digest: string, note: string, author: string, 
+/**
+ * `editing`, `submitted`, `approved` or `rejected`.
+ */
+status: string, impact: unknown, submitted_at: string | null, sent_at: string | null, decided_by: string | null, comment: string | null, updated_at: string, };
+
+/**
+ * A policy that one of the packs could not rate.
+ */
+export type ImpactFailure = { id: string, 
+/**
+ * `base` or `draft`.
+ */
+pack: string, message: string, };
+
+/**
+ * Policies and premium in one band, coverage or territory.
+ */
+export type ImpactGroup = { name: string, policies: number, base_premium: string, draft_premium: string, change: string, 
+/**
+ * The change as a percentage of the base premium, to two places; none
+ * when the base premium is zero.
+ */
+change_pct: string | null, };
+
+/**
+ * One of the largest increases, without its worksheets.
+ */
+export type IncreaseSummary = { id: string, change: string, change_pct: string | null, };
+
+/**
+ * What an approver sees of the author's impact run: the whole report but
+ * the worksheets of the largest increases (they run it again to see those).
+ * It travels to the server as JSON in [`SubmitPackDraft::impact`].
+ */
+export type ImpactSummary = { base_pack: string, draft_pack: string, policies: number, out_of_scope: number, rated: number, failed: number, failures: Array<ImpactFailure>, increased: number, decreased: number, unchanged: number, total: ImpactGroup, bands: Array<ImpactGroup>, by_coverage: Array<ImpactGroup>, by_territory: Array<ImpactGroup>, largest_increases: Array<IncreaseSummary>, };
+
+export type IncreaseWorksheets = { id: string, base: RatingView, draft: RatingView, };
+
+/**
+ * An impact run on this workstation: the summary an author attaches to a
+ * submitted draft, and the two worksheets of each of the largest increases.
+ */
+export type ImpactView = { summary: ImpactSummary, 
+/**
+ * In the order of `summary.largest_increases`.
+ */
+worksheets: Array<IncreaseWorksheets>, };
+
+/**
+ * How far an impact run is: policies rated (by both packs) of the book.
+ */
+export type ImpactProgress = { done: number, total: number, };
+
+/**
+ * Which book an impact run re-rates.
+ */
+export type BookChoice = { "kind": "local" } | { "kind": "server" } | { "kind": "file", fileName: string, };
+
+/**
+ * A canonical book in the Books folder.
+ */
+export type BookFileView = { fileName: string, bytes: number, };
+
+/**
+ * This underwriter's approval key; an administrator registers the public
+ * half on the server (`uw-sync-server admin trust-pack-key KEY PUBLIC --user NAME`).
+ */
+export type ApprovalKeyView = { keyId: string, publicKey: string, };
+
+/**
+ * A draft by another underwriter, awaiting this user's review.
+ */
+export type ReviewView = { draftId: string, packId: string, basePackId: string, author: string, submittedAt: string, note: string, 
+/**
+ * The author's impact run, without worksheets; none if they ran none.
+ */
+impact: ImpactSummary | null, 
+/**
+ * This user's decision, waiting for sync.
+ */
+decision: ReviewDecisionView | null, };
+
+export type ReviewDecisionView = { approve: boolean, comment: string, };

@@ -591,3 +591,22 @@ pub struct AuditKeys {
     pub origin: String,
     pub verifier_keys: Vec<String>,
 }
+
+/// `GET /v1/book?state=CA&product=personal-auto[&after=NUMBER][&limit=N]`:
+/// one page of the in-force book of a state and product, for an
+/// underwriter's impact analysis; policy numbers ascending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BookPage {
+    pub policies: Vec<BookEntry>,
+    /// Ask again with `after=` this to get the next page; none on the last.
+    pub next_after: Option<String>,
+}
+
+/// One policy of the book: its number and the quote in force, with the
+/// names and the street withheld (rating reads neither).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BookEntry {
+    pub policy_number: String,
+    /// The rating input in force (a quote: the latest endorsement's, else the bound one).
+    pub quote: serde_json::Value,
+}

@@ -82,7 +82,7 @@ pub enum ImpactError {
 }
 
 /// A policy that one of the packs could not rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ImpactFailure {
     pub id: String,
     /// `base` or `draft`.
@@ -91,7 +91,7 @@ pub struct ImpactFailure {
 }
 
 /// Policies and premium in one band, coverage or territory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ImpactGroup {
     pub name: String,
     #[ts(type = "number")]

@@ -388,6 +388,12 @@ pub enum WorkstationError {
     /// An impact run stopped.
     #[error(transparent)]
     Impact(#[from] uw_rating::impact::ImpactError),
+    /// A book file for impact analysis cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    BookFile { path: PathBuf, source: std::io::Error },
+    /// A book file is not a canonical book; the error names its line.
+    #[error("{}: {source}", path.display())]
+    Book { path: PathBuf, source: uw_policy::BookError },
     /// Only a quote with a live rating has a proposal.
     #[error("{quote_number} is {status}; only a rated, referred, approved or bind-requested quote has a proposal")]
     NoProposal { quote_number: String, status: QuoteStatus },
@@ -455,6 +461,8 @@ impl WorkstationError {
             Self::NoApprovalKey { .. } => "pack.no_approval_key",
             Self::Impact(uw_rating::impact::ImpactError::Cancelled { .. }) => "impact.cancelled",
             Self::Impact(uw_rating::impact::ImpactError::DifferentLines { .. }) => "impact.different_lines",
+            Self::BookFile { .. } => "impact.book_file",
+            Self::Book { .. } => "impact.book_invalid",
             Self::NoNotice { .. } => "policy.no_notice",
             Self::DocumentFile { .. } => "document.write",
             Self::AuditFile { .. } => "audit.file",

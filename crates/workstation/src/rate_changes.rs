@@ -12,11 +12,12 @@
 //! **Invariant:** the desktop never signs a draft its own user wrote; the
 //! server would refuse it, and the schema forbids it.
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use time::OffsetDateTime;
-use uw_protocol::{PackDraft, PackDraftDecision, Role, SubmitPackDraft};
-use uw_rating::impact::{impact, BookPolicy, ImpactControl, ImpactReport};
+use uw_protocol::{BookPage, PackDraft, PackDraftDecision, Role, SubmitPackDraft};
+use uw_rating::impact::{impact, BookPolicy, ImpactControl, ImpactFailure, ImpactGroup, ImpactReport};
 use uw_rating::pack::digest::{self, SIGNATURE_FILE};
 use uw_rating::pack::edit::{diff, manifest_fields, table_grids, DraftEdits, ManifestField, PackDiff, Problem, TableGrid};
 use uw_rating::{LoadMode, PackFiles, RatePack};
@@ -49,8 +50,62 @@ pub struct DraftCheck {
 pub enum BookSource {
     /// The latest version of every quote in this store.
     Local,
-    /// Policies given by the caller (an imported legacy book, the server's).
+    /// The server's in-force book of the pack's state and product.
+    Server,
+    /// A canonical book file (`uw book import` writes one from a legacy dump).
+    File(PathBuf),
+    /// Policies given by the caller.
     Given(Vec<BookPolicy>),
+}
+
+/// Everything an impact run needs, gathered so the run itself holds no
+/// lock on the workstation: a million policies take seconds.
+#[derive(Debug)]
+pub struct ImpactRun {
+    pub base: RatePack,
+    pub draft: RatePack,
+    pub book: Vec<BookPolicy>,
+}
+
+impl ImpactRun {
+    pub fn run(&self, cancel: &AtomicBool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<ImpactReport, WorkstationError> {
+        Ok(impact(&self.base, &self.draft, &self.book, &ImpactControl { cancel, progress })?)
+    }
+}
+
+/// A canonical book file as impact analysis reads it. A policy whose rating
+/// input does not validate cannot be in a book `read_book` accepts.
+pub fn read_book_file(path: &Path) -> Result<Vec<BookPolicy>, WorkstationError> {
+    let file = std::fs::File::open(path).map_err(|source| WorkstationError::BookFile { path: path.to_owned(), source })?;
+    let policies =
+        uw_policy::read_book(std::io::BufReader::new(file)).map_err(|source| WorkstationError::Book { path: path.to_owned(), source })?;
+    policies
+        .into_iter()
+        .map(|p| {
+            let quote = p.valid_rating().map_err(WorkstationError::InvalidQuote)?;
+            Ok(BookPolicy { id: p.policy_number, quote })
+        })
+        .collect()
+}
+
+/// The canonical books (`*.jsonl`) in `dir`, by name; none when it does not exist.
+pub fn book_files(dir: &Path) -> Result<Vec<(String, u64)>, WorkstationError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(WorkstationError::BookFile { path: dir.to_owned(), source }),
+    };
+    let mut books = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| WorkstationError::BookFile { path: dir.to_owned(), source })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".jsonl") {
+            let bytes = entry.metadata().map_err(|source| WorkstationError::BookFile { path: entry.path(), source })?.len();
+            books.push((name, bytes));
+        }
+    }
+    books.sort();
+    Ok(books)
 }
 
 /// What sync did for rate management.
@@ -217,13 +272,62 @@ impl Workstation {
         cancel: &AtomicBool,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<ImpactReport, WorkstationError> {
+        self.impact_run(draft_id, book)?.run(cancel, progress)
+    }
+
+    /// The packs and the book of an impact run on a draft.
+    pub fn impact_run(&self, draft_id: &str, book: BookSource) -> Result<ImpactRun, WorkstationError> {
         self.require_underwriter()?;
         let (base, draft) = self.rate_draft_packs(draft_id)?;
         let book = match book {
             BookSource::Local => self.local_book(&base)?,
+            BookSource::Server => self.server_book(&base)?,
+            BookSource::File(path) => read_book_file(&path)?,
             BookSource::Given(policies) => policies,
         };
-        Ok(impact(&base, &draft, &book, &ImpactControl { cancel, progress })?)
+        Ok(ImpactRun { base, draft, book })
+    }
+
+    /// The server's in-force book of a pack's state and product, page by page.
+    pub fn server_book(&self, pack: &RatePack) -> Result<Vec<BookPolicy>, WorkstationError> {
+        let server = self.connect()?;
+        let info = pack.info();
+        let mut book = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page: BookPage =
+                server.get(&format!("/v1/book?state={}&product={}&after={}", info.state, info.product.name(), urlencoding(&after)))?;
+            for entry in page.policies {
+                let quote = uw_rating::Quote::from_json(&entry.quote.to_string())
+                    .and_then(uw_rating::Quote::validate)
+                    .map_err(|e| invalid("book", format!("the server's policy {}: {e}", entry.policy_number)))?;
+                book.push(BookPolicy { id: entry.policy_number, quote });
+            }
+            match page.next_after {
+                Some(next) => after = next,
+                None => return Ok(book),
+            }
+        }
+    }
+
+    /// Keeps an impact run's summary on this user's draft being edited, so
+    /// submitting sends the impact the author last saw.
+    pub fn record_rate_draft_impact(&mut self, draft_id: &str, report: &ImpactReport) -> Result<bool, WorkstationError> {
+        Ok(self.store.record_rate_draft_impact(draft_id, &impact_summary(report))?)
+    }
+
+    /// How one of this user's drafts, or a draft under review, differs from its base.
+    pub fn rate_draft_diff(&self, draft_id: &str) -> Result<PackDiff, WorkstationError> {
+        let (base_id, files) = if let Some(d) = self.store.rate_draft(draft_id)? {
+            (d.base_pack_id, d.files)
+        } else if let Some((d, _)) = self.store.reviews()?.into_iter().find(|(d, _)| d.draft_id == draft_id) {
+            (d.base_pack_id, d.files)
+        } else {
+            return Err(WorkstationError::RateDraftNotFound { draft_id: draft_id.to_owned() });
+        };
+        let base = self.pack_files(&base_id)?;
+        let draft = PackFiles::from_files(format!("draft/{draft_id}"), files.into_iter().filter(|(name, _)| name != SIGNATURE_FILE));
+        Ok(diff(&base, &draft))
     }
 
     /// Queues a draft for approval, with the impact summary the approver
@@ -388,17 +492,80 @@ impl Workstation {
     }
 }
 
-/// What an approver sees of the author's impact run: everything but the
-/// worksheets of the largest increases (they re-run it to see those).
-pub fn impact_summary(report: &ImpactReport) -> serde_json::Value {
-    let mut value = serde_json::to_value(report).unwrap_or_default();
-    if let Some(cases) = value.get_mut("largest_increases").and_then(serde_json::Value::as_array_mut) {
-        for case in cases {
-            if let Some(case) = case.as_object_mut() {
-                case.remove("base");
-                case.remove("draft");
-            }
+/// Percent-encodes a query value (policy numbers are letters, digits and `-`,
+/// but nothing here assumes it).
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// What an approver sees of the author's impact run: the whole report but
+/// the worksheets of the largest increases (they run it again to see those).
+/// It travels to the server as JSON in [`SubmitPackDraft::impact`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct ImpactSummary {
+    pub base_pack: String,
+    pub draft_pack: String,
+    #[ts(type = "number")]
+    pub policies: u64,
+    #[ts(type = "number")]
+    pub out_of_scope: u64,
+    #[ts(type = "number")]
+    pub rated: u64,
+    #[ts(type = "number")]
+    pub failed: u64,
+    pub failures: Vec<ImpactFailure>,
+    #[ts(type = "number")]
+    pub increased: u64,
+    #[ts(type = "number")]
+    pub decreased: u64,
+    #[ts(type = "number")]
+    pub unchanged: u64,
+    pub total: ImpactGroup,
+    pub bands: Vec<ImpactGroup>,
+    pub by_coverage: Vec<ImpactGroup>,
+    pub by_territory: Vec<ImpactGroup>,
+    pub largest_increases: Vec<IncreaseSummary>,
+}
+
+/// One of the largest increases, without its worksheets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct IncreaseSummary {
+    pub id: String,
+    #[ts(type = "string")]
+    pub change: rust_decimal::Decimal,
+    #[ts(type = "string | null")]
+    pub change_pct: Option<rust_decimal::Decimal>,
+}
+
+impl From<&ImpactReport> for ImpactSummary {
+    fn from(r: &ImpactReport) -> Self {
+        Self {
+            base_pack: r.base_pack.clone(),
+            draft_pack: r.draft_pack.clone(),
+            policies: r.policies,
+            out_of_scope: r.out_of_scope,
+            rated: r.rated,
+            failed: r.failed,
+            failures: r.failures.clone(),
+            increased: r.increased,
+            decreased: r.decreased,
+            unchanged: r.unchanged,
+            total: r.total.clone(),
+            bands: r.bands.clone(),
+            by_coverage: r.by_coverage.clone(),
+            by_territory: r.by_territory.clone(),
+            largest_increases: r
+                .largest_increases
+                .iter()
+                .map(|c| IncreaseSummary { id: c.id.clone(), change: c.change, change_pct: c.change_pct })
+                .collect(),
         }
     }
-    value
+}
+
+/// The summary as JSON, for the store and the server.
+pub fn impact_summary(report: &ImpactReport) -> serde_json::Value {
+    serde_json::to_value(ImpactSummary::from(report)).unwrap_or_default()
 }

@@ -13,7 +13,8 @@ use crate::quoting::instant_text;
 pub struct StoredRateDraft {
     pub draft_id: String,
     pub base_pack_id: String,
-    #[ts(type = "unknown")]
+    /// The draft's [`DraftEdits`](uw_rating::pack::edit::DraftEdits), to resume editing.
+    #[ts(type = "DraftEdits")]
     pub edits: serde_json::Value,
     #[serde(skip)]
     #[ts(skip)]
@@ -84,7 +85,8 @@ impl Store {
                 "INSERT INTO rate_draft (draft_id, base_pack_id, edits, files, pack_id, digest, note, author, status, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'editing', ?9, ?9)
                  ON CONFLICT (draft_id) DO UPDATE SET edits = excluded.edits, files = excluded.files, pack_id = excluded.pack_id,
-                     digest = excluded.digest, note = excluded.note, updated_at = excluded.updated_at
+                     digest = excluded.digest, note = excluded.note, updated_at = excluded.updated_at,
+                     impact = CASE WHEN rate_draft.digest = excluded.digest THEN rate_draft.impact END
                  WHERE rate_draft.status = 'editing'",
                 params![d.draft_id, d.base_pack_id, d.edits.to_string(), files, d.pack_id, d.digest, d.note, d.author, at],
             )
@@ -123,9 +125,21 @@ impl Store {
         let changed = self
             .conn
             .execute(
-                "UPDATE rate_draft SET status = 'submitted', impact = ?2, submitted_at = ?3, updated_at = ?3 WHERE draft_id = ?1 AND status = 'editing'",
+                "UPDATE rate_draft SET status = 'submitted', impact = COALESCE(?2, impact), submitted_at = ?3, updated_at = ?3
+                 WHERE draft_id = ?1 AND status = 'editing'",
                 params![draft_id, impact.map(ToString::to_string), at],
             )
+            .map_err(err)?;
+        Ok(changed == 1)
+    }
+
+    /// Keeps the summary of the latest impact run on a draft still being
+    /// edited; returns whether there was one.
+    pub(crate) fn record_rate_draft_impact(&mut self, draft_id: &str, impact: &serde_json::Value) -> Result<bool, StoreError> {
+        let err = sql_err(&self.path);
+        let changed = self
+            .conn
+            .execute("UPDATE rate_draft SET impact = ?2 WHERE draft_id = ?1 AND status = 'editing'", params![draft_id, impact.to_string()])
             .map_err(err)?;
         Ok(changed == 1)
     }
