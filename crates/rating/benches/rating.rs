@@ -78,9 +78,11 @@ fn book_rerate(c: &mut Criterion) {
     group.finish();
 }
 
-/// Impact analysis of a draft that raises the BI base rate and one territory
-/// band on the same million-policy book: every policy rated with both packs,
-/// the histogram, the coverage and territory sums and the largest increases.
+/// Impact analysis on the same million-policy book, of a draft that raises
+/// the BI base rate (only BI is priced with the draft: see `Reprice`) and of
+/// one that changes a discount every coverage reads (every policy priced in
+/// full with both packs); each with the histogram, the coverage and
+/// territory sums and the largest increases.
 fn impact_run(c: &mut Criterion) {
     let files = PackFiles::read_dir(&pack_dir("tx-personal-auto")).expect("reads");
     let base = compile(&files, LoadMode::Draft).expect("base");
@@ -95,6 +97,13 @@ fn impact_run(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("impact of a draft on 1,000,000 auto policies, all cores", |b| {
         b.iter(|| impact(&base, &draft, &book, &ImpactControl { cancel: &cancel, progress: &|_, _| {} }).expect("runs"))
+    });
+    let mut edits = DraftEdits::default();
+    edits.fields.insert("discounts.safe-driver.rate".into(), "0.15".into());
+    edits.fields.insert("version".into(), "bench-discount".into());
+    let every = compile(&edits.apply(&files).expect("applies"), LoadMode::Draft).expect("draft");
+    group.bench_function("impact of a discount change on 1,000,000 auto policies, all cores", |b| {
+        b.iter(|| impact(&base, &every, &book, &ImpactControl { cancel: &cancel, progress: &|_, _| {} }).expect("runs"))
     });
     group.finish();
 }

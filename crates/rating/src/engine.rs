@@ -612,18 +612,46 @@ struct Priced {
 fn price(
     pack: &RatePack,
     quote: &ValidQuote,
-    mut coverages: Option<&mut Vec<CoveragePremium>>,
-    mut by_coverage: Option<&mut [Decimal]>,
+    coverages: Option<&mut Vec<CoveragePremium>>,
+    by_coverage: Option<&mut [Decimal]>,
 ) -> Result<Priced, RatingError> {
     check_against_pack(pack, quote)?;
     let record = coverages.is_some();
     let mut units = rating_units(pack, quote);
     let (risk, relativities) = risk_scores(pack, &units, record);
+    let premium = price_coverages(pack, quote, &mut units, &relativities, coverages, by_coverage, &|_| true)?;
+    let (minimum_premium_adjustment, total) = finish(pack, premium);
+    Ok(Priced { units, risk, minimum_premium_adjustment, total })
+}
+
+/// The fees on top of the coverage premiums, and the adjustment up to the
+/// pack's minimum premium: `(adjustment, total)`.
+fn finish(pack: &RatePack, coverage_premium: Decimal) -> (Decimal, Decimal) {
+    let premium_total = coverage_premium + pack.fees.iter().map(|f| f.amount).sum::<Decimal>();
+    let adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - premium_total).max(Decimal::ZERO));
+    (adjustment, premium_total + adjustment)
+}
+
+/// Prices the coverages `wanted` picks (by the pack's coverage index) for
+/// every unit the quote selects them on; returns their sum.
+fn price_coverages(
+    pack: &RatePack,
+    quote: &ValidQuote,
+    units: &mut [Facts],
+    relativities: &[Decimal],
+    mut coverages: Option<&mut Vec<CoveragePremium>>,
+    mut by_coverage: Option<&mut [Decimal]>,
+    wanted: &dyn Fn(usize) -> bool,
+) -> Result<Decimal, RatingError> {
+    let record = coverages.is_some();
     let risk_label: Arc<str> = Arc::from("risk score");
     let mut unrated = Vec::new();
     let mut premium_total = Decimal::ZERO;
 
     for (ci, cov) in pack.coverages.iter().enumerate() {
+        if !wanted(ci) {
+            continue;
+        }
         let Some((choice_index, choice)) = quote.coverages.iter().enumerate().find(|(_, c)| c.code == *cov.code) else { continue };
         let unit_indexes: Vec<usize> = match cov.per {
             Per::Vehicle => choice.vehicles.clone().unwrap_or_else(|| (0..units.len()).collect()),
@@ -668,9 +696,89 @@ fn price(
     if !unrated.is_empty() {
         return Err(RatingError::Input(InputErrors(unrated)));
     }
-    premium_total += pack.fees.iter().map(|f| f.amount).sum::<Decimal>();
-    let minimum_premium_adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - premium_total).max(Decimal::ZERO));
-    Ok(Priced { units, risk, minimum_premium_adjustment, total: premium_total + minimum_premium_adjustment })
+    Ok(premium_total)
+}
+
+/// Which of a draft's coverages must be priced with the draft when a quote
+/// is priced with its base too: the rest charge exactly what the base
+/// charges, because they, the tables they read and everything that builds
+/// the facts they read (violation points, the risk model, discounts,
+/// surcharges, rounding) are the same in both packs. Fees and the minimum
+/// premium are always the draft's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reprice {
+    /// By the draft's coverage index: the base coverage whose premium it
+    /// repeats, or `None` when the draft must price it.
+    same_as_base: Vec<Option<usize>>,
+}
+
+impl Reprice {
+    /// What a draft changes, or `None` when it changes what every coverage
+    /// reads, so every quote must be priced with both packs in full.
+    pub fn between(base: &RatePack, draft: &RatePack) -> Option<Self> {
+        let shared = base.info.state == draft.info.state
+            && base.info.product == draft.info.product
+            && base.points == draft.points
+            && base.accident_points == draft.accident_points
+            && base.risk == draft.risk
+            && base.discounts == draft.discounts
+            && base.surcharges == draft.surcharges
+            && base.coverage_round == draft.coverage_round
+            && base.step_round == draft.step_round
+            // Discounts name coverages by index.
+            && base.coverages.len() == draft.coverages.len();
+        if !shared {
+            return None;
+        }
+        let same_as_base = draft
+            .coverages
+            .iter()
+            .zip(&base.coverages)
+            .enumerate()
+            .map(|(i, (d, b))| {
+                let tables_equal = d.tables().all(|t| base.tables.get(t).is_some_and(|bt| draft.tables.get(t) == Some(bt)));
+                (d == b && tables_equal).then_some(i)
+            })
+            .collect();
+        Some(Self { same_as_base })
+    }
+
+    /// The codes of the coverages the draft prices itself.
+    pub fn repriced<'a>(&'a self, draft: &'a RatePack) -> impl Iterator<Item = &'a str> + 'a {
+        self.same_as_base.iter().zip(&draft.coverages).filter(|(same, _)| same.is_none()).map(|(_, c)| c.code.as_ref())
+    }
+}
+
+/// Prices a quote with a base pack and its draft at once, with the draft
+/// pricing only the coverages [`Reprice`] says it changed: the totals
+/// [`rate_by_coverage`] gives for each, and each coverage's premium in
+/// `base_cov` and `draft_cov` (indexed like each pack's coverages).
+pub fn rate_pair(
+    base: &RatePack,
+    draft: &RatePack,
+    reprice: &Reprice,
+    quote: &ValidQuote,
+    base_cov: &mut Vec<Decimal>,
+    draft_cov: &mut Vec<Decimal>,
+) -> Result<(Decimal, Decimal), RatingError> {
+    check_against_pack(base, quote)?;
+    check_against_pack(draft, quote)?;
+    let mut units = rating_units(base, quote);
+    let (_, relativities) = risk_scores(base, &units, false);
+    base_cov.clear();
+    base_cov.resize(base.coverages.len(), Decimal::ZERO);
+    draft_cov.clear();
+    draft_cov.resize(draft.coverages.len(), Decimal::ZERO);
+    let base_premium = price_coverages(base, quote, &mut units, &relativities, None, Some(base_cov), &|_| true)?;
+    let only_changed = |ci: usize| reprice.same_as_base.get(ci).is_none_or(Option::is_none);
+    let mut draft_premium = price_coverages(draft, quote, &mut units, &relativities, None, Some(draft_cov), &only_changed)?;
+    for (ci, same) in reprice.same_as_base.iter().enumerate() {
+        if let Some(bi) = same {
+            draft_cov[ci] = base_cov[*bi];
+            draft_premium += base_cov[*bi];
+        }
+    }
+    Ok((finish(base, base_premium).1, finish(draft, draft_premium).1))
 }
 
 fn rate_coverage(

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::engine::{rate, rate_by_coverage, Rating};
+use crate::engine::{rate, rate_by_coverage, rate_pair, Rating, Reprice};
 use crate::pack::RatePack;
 use crate::quote::{Product, ValidQuote};
 use crate::variable::Value;
@@ -145,6 +145,10 @@ pub struct ImpactReport {
     pub by_territory: Vec<ImpactGroup>,
     /// Largest percentage increases first.
     pub largest_increases: Vec<ImpactCase>,
+    /// The coverages the draft priced when it changed only those (the others
+    /// charge what the base charges, so the run reuses the base's premium);
+    /// `None` when every policy was priced with both packs in full.
+    pub repriced: Option<Vec<String>>,
 }
 
 #[derive(Clone, Default)]
@@ -334,6 +338,7 @@ pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &
     let (base_slots, draft_slots) = (slot(base), slot(draft));
     let total = book.len() as u64;
     let done = AtomicU64::new(0);
+    let reprice = Reprice::between(base, draft);
 
     let partial = book
         .par_chunks(CHUNK)
@@ -352,9 +357,16 @@ pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &
                     part.out_of_scope += 1;
                     continue;
                 }
-                let rated = match rate_by_coverage(base, q, &mut base_cov) {
-                    Ok(b) => rate_by_coverage(draft, q, &mut draft_cov).map(|d| (b, d)).map_err(|e| ("draft", e.to_string())),
-                    Err(e) => Err(("base", e.to_string())),
+                // Priced together when the draft changes only some coverages;
+                // a quote that fails is priced again pack by pack, so the
+                // failure names the pack that refused it.
+                let paired = reprice.as_ref().and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok());
+                let rated = match paired {
+                    Some(totals) => Ok(totals),
+                    None => match rate_by_coverage(base, q, &mut base_cov) {
+                        Ok(b) => rate_by_coverage(draft, q, &mut draft_cov).map(|d| (b, d)).map_err(|e| ("draft", e.to_string())),
+                        Err(e) => Err(("base", e.to_string())),
+                    },
                 };
                 let (b, d) = match rated {
                     Ok(totals) => totals,
@@ -443,5 +455,6 @@ pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &
         by_coverage: merged.coverages.iter().zip(&codes).map(|(s, code)| s.group(code.as_ref())).collect(),
         by_territory,
         largest_increases,
+        repriced: reprice.map(|r| r.repriced(draft).map(str::to_owned).collect()),
     })
 }

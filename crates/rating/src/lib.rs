@@ -28,8 +28,8 @@ mod select;
 mod variable;
 
 pub use engine::{
-    rate, rate_by_coverage, rate_total, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule, Operation,
-    Rating, Reason, RiskScore, WorksheetLine,
+    rate, rate_by_coverage, rate_pair, rate_total, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule,
+    Operation, Rating, Reason, Reprice, RiskScore, WorksheetLine,
 };
 pub use error::{PackError, RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};

@@ -181,3 +181,54 @@ fn a_draft_that_cannot_rate_a_policy_lists_it_and_a_different_line_is_refused() 
     assert!(matches!(err, ImpactError::DifferentLines { .. }));
     assert!(err.to_string().contains("CA personal-auto and the draft TX personal-auto"), "{err}");
 }
+
+/// A draft that changes only some coverages prices only those with the
+/// draft; one that changes what every coverage reads prices everything
+/// twice. Both give the figures of rating each policy directly.
+#[test]
+fn a_draft_is_priced_only_where_it_changes_and_the_figures_do_not_move() {
+    let files = pack_files("ca-personal-auto");
+    let base = compile(&files, LoadMode::Draft).expect("base");
+    let book = book(&base, 1_500);
+    let draft_of = |fields: &[(&str, &str)]| {
+        let mut edits = DraftEdits::default();
+        for (k, v) in fields {
+            edits.fields.insert((*k).into(), (*v).into());
+        }
+        compile(&edits.apply(&files).expect("applies"), LoadMode::Draft).expect("draft")
+    };
+    let cases: [(&[(&str, &str)], Option<Vec<&str>>); 3] = [
+        // The BI base rate and the policy minimum: only BI is priced again.
+        (&[("coverages.BI.steps.0.value", "480.00"), ("minimum_premium", "2600.00")], Some(vec!["BI"])),
+        // A discount every coverage reads: everything is priced with both packs.
+        (&[("discounts.good-driver.rate", "0.25")], None),
+        // Nothing but the version: no coverage is priced again.
+        (&[("version", "2026.9")], Some(vec![])),
+    ];
+    for (fields, expected) in cases {
+        let draft = draft_of(fields);
+        let report = run(&base, &draft, &book);
+        assert_eq!(report.repriced, expected.map(|v| v.into_iter().map(str::to_owned).collect::<Vec<_>>()), "{fields:?}");
+        let mut totals = (Decimal::ZERO, Decimal::ZERO);
+        let mut by_coverage: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+        for p in book.iter().filter(|p| p.quote.state == "CA") {
+            let (b, d) = (rate(&base, &p.quote).expect("base rates"), rate(&draft, &p.quote).expect("draft rates"));
+            totals.0 += b.total;
+            totals.1 += d.total;
+            for c in &b.coverages {
+                by_coverage.entry(c.coverage.to_string()).or_default().0 += c.premium;
+            }
+            for c in &d.coverages {
+                by_coverage.entry(c.coverage.to_string()).or_default().1 += c.premium;
+            }
+        }
+        assert_eq!((report.total.base_premium, report.total.draft_premium), totals, "{fields:?}");
+        let coverage: BTreeMap<String, (Decimal, Decimal)> =
+            report.by_coverage.iter().map(|g| (g.name.clone(), (g.base_premium, g.draft_premium))).collect();
+        assert_eq!(coverage, by_coverage, "{fields:?}");
+        assert_eq!(report.failed, 0);
+    }
+    // The minimum premium above shows in the totals: some policies were raised to it.
+    let minimum = run(&base, &draft_of(&[("minimum_premium", "2600.00")]), &book);
+    assert!(minimum.increased > 0 && minimum.decreased == 0, "{} up, {} down", minimum.increased, minimum.decreased);
+}

@@ -527,6 +527,10 @@ pub struct ImpactSummary {
     pub by_coverage: Vec<ImpactGroup>,
     pub by_territory: Vec<ImpactGroup>,
     pub largest_increases: Vec<IncreaseSummary>,
+    /// The coverages the draft priced, when it changed only those; none
+    /// when every policy was priced with both packs in full.
+    #[serde(default)]
+    pub repriced: Option<Vec<String>>,
 }
 
 /// One of the largest increases, without its worksheets.
@@ -561,6 +565,7 @@ impl From<&ImpactReport> for ImpactSummary {
                 .iter()
                 .map(|c| IncreaseSummary { id: c.id.clone(), change: c.change, change_pct: c.change_pct })
                 .collect(),
+            repriced: r.repriced.clone(),
         }
     }
 }

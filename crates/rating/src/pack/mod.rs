@@ -239,7 +239,7 @@ pub enum Per {
     Policy,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Coverage {
     pub(crate) code: Arc<str>,
     pub(crate) name: Arc<str>,
@@ -251,13 +251,23 @@ pub(crate) struct Coverage {
     pub(crate) steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone)]
+impl Coverage {
+    /// The tables its steps read, by index.
+    pub(crate) fn tables(&self) -> impl Iterator<Item = usize> + '_ {
+        self.steps.iter().filter_map(|s| match &s.kind {
+            StepKind::BaseTable { table, .. } | StepKind::Lookup { table, .. } => Some(*table),
+            _ => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Step {
     pub(crate) label: Arc<str>,
     pub(crate) kind: StepKind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum StepKind {
     /// Start from a fixed amount.
     Base(Decimal),
@@ -281,7 +291,7 @@ pub(crate) enum StepKind {
 }
 
 /// A discount or surcharge.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Adjustment {
     pub(crate) code: Arc<str>,
     pub(crate) name: Arc<str>,
@@ -291,14 +301,14 @@ pub(crate) struct Adjustment {
     pub(crate) eligibility: Eligibility,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Eligibility {
     Conditions(Vec<Condition>),
     Statutory(Statutory),
 }
 
 /// `variable op value`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Condition {
     pub(crate) var: Variable,
     pub(crate) op: CompareOp,
@@ -357,7 +367,7 @@ pub enum RiskUsage {
     Inform,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RiskModel {
     pub(crate) usage: RiskUsage,
     pub(crate) intercept: Decimal,
@@ -367,7 +377,7 @@ pub(crate) struct RiskModel {
     pub(crate) refer_above: Option<Decimal>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Feature {
     pub(crate) var: Variable,
     pub(crate) level: Option<String>,

@@ -38,7 +38,7 @@ impl KeyMatch {
 }
 
 /// A compiled table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub(crate) name: Arc<str>,
     pub(crate) keys: Vec<(String, KeyMatch)>,
@@ -46,7 +46,7 @@ pub struct Table {
     rows: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 enum Node {
     Leaf(Cell),
     Exact(HashMap<String, Node>),
@@ -54,14 +54,14 @@ enum Node {
     Interpolate(Vec<(Decimal, Cell)>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Band {
     from: Option<i64>,
     to: Option<i64>,
     node: Node,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Cell {
     pub(crate) value: Decimal,
     pub(crate) label: Option<Arc<str>>,
