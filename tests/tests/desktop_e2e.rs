@@ -998,3 +998,218 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     key.delete().expect("remove the test keychain entry");
     key.device().delete().expect("remove the test device-key entry");
 }
+
+/// Sets an input's value as typing would, for React: through the native
+/// setter, then an `input` event. Date inputs take no keystrokes in WebKitGTK.
+fn set_value(session: &Session, css: &str, value: &str) {
+    let found = session.execute(&format!(
+        "const el = document.querySelector({css:?}); if (!el) return false;
+         const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+         Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, {value:?});
+         el.dispatchEvent(new Event('input', {{ bubbles: true }}));
+         return true;"
+    ));
+    assert_eq!(found, Value::Bool(true), "no element {css}");
+}
+
+/// Waits until the rate editor has checked the draft as it stands: `ok` or `problem`.
+fn wait_for_check(session: &Session) -> String {
+    std::thread::sleep(Duration::from_millis(500));
+    let state = session.wait_for(
+        "the draft checked",
+        "const e = document.querySelector('#rate-editor'); return e && e.dataset.check !== 'checking' ? e.dataset.check : null",
+        Duration::from_secs(30),
+    );
+    state.as_str().expect("data-check").to_owned()
+}
+
+/// Launches the app on a new data directory and enrolls it as `username`.
+fn enrolled_app(dir: &std::path::Path, service: &str, server_url: &str, username: &str, password: &str) -> (Driver, Session) {
+    let (driver, session) = launch_app(dir, service);
+    open_sync_screen(&session);
+    enroll_in_app(&session, server_url, username, password, &format!("{username}-desk")).expect("enrolls");
+    sync_in_app(&session).expect("the first sync");
+    (driver, session)
+}
+
+#[test]
+fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_agent_prices_with_it() {
+    let server_dir = tempfile::tempdir().expect("tempdir");
+    let database = server_dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8 path")]);
+    let uw2_password = org.add_user("uw2", "underwriter");
+    let server = org.start();
+    let today = now().date().to_string();
+
+    // The author's book: two California quotes already on the desk.
+    let desk1_dir = tempfile::tempdir().expect("tempdir");
+    let desk1_service = format!("uw-workstation-e2e-{}", unique_suffix());
+    {
+        let config = WorkstationConfig::new(desk1_dir.path().to_owned(), KeySource::keychain(&desk1_service));
+        let mut ws = Workstation::open(&config).expect("the author's store");
+        for miles in [9_000, 22_000] {
+            let mut input = common::good_driver();
+            input.quote.effective_date = now().date();
+            input.quote.vehicles[0].annual_miles = miles;
+            let id = ws.create_quote(input, now()).expect("creates").id;
+            ws.rate_quote(id, now()).expect("rates");
+        }
+    }
+    let (driver, session) =
+        enrolled_app(desk1_dir.path(), &desk1_service, &server.base_url, "underwriter", org.demo.password("underwriter"));
+    click(&session, "#nav-dashboard");
+    session.wait_for("the Rates tab", "return document.querySelector('#nav-rates') !== null", Duration::from_secs(30));
+    click(&session, "#nav-rates");
+    let base_id = session.wait_for(
+        "the California auto pack",
+        "const b = document.querySelector('button.open-pack[data-pack-id^=\"ca-personal-auto/\"]'); return b ? b.dataset.packId : null",
+        Duration::from_secs(30),
+    );
+    let base_id = base_id.as_str().expect("pack id").to_owned();
+    click(&session, &format!("button.open-pack[data-pack-id={base_id:?}]"));
+    let bi = "input[data-field-key=\"coverages.BI.steps.0.value\"]";
+    session.wait_for("the editor", &format!("return document.querySelector({bi:?})?.value ?? null"), Duration::from_secs(30));
+    assert_eq!(value_of(&session, bi), "462.00");
+
+    // A bad rate is refused as typed, on its field; then the new rate.
+    set_value(&session, bi, "4x0.00");
+    assert_eq!(wait_for_check(&session), "problem");
+    let invalid = session.execute(&format!("return document.querySelector({bi:?}).getAttribute('aria-invalid')"));
+    assert_eq!(invalid, "true", "the problem is on the BI field");
+    assert!(session
+        .execute("return document.querySelector('#draft-problem')?.textContent ?? ''")
+        .as_str()
+        .is_some_and(|t| t.contains("manifest.toml")));
+    set_value(&session, bi, "480.00");
+    set_value(&session, "input[data-field-key=\"version\"]", "2026.2");
+    set_value(&session, "input[data-field-key=\"effective.new_business\"]", &today);
+    set_value(&session, "input[data-field-key=\"effective.renewal\"]", &today);
+    assert_eq!(wait_for_check(&session), "ok");
+    let diff = session.execute(
+        "const r = document.querySelector('#draft-diff tr.diff-field[data-key=\"coverages.BI.steps.0.value\"]'); return r ? r.textContent : null",
+    );
+    assert!(diff.as_str().is_some_and(|t| t.contains("462.00") && t.contains("480.00")), "the diff shows the change: {diff}");
+    set_value(&session, "#draft-note", "BI base rate +3.9% (CA-PA-2026-07)");
+    screenshot(&session, "rate-editor");
+    click(&session, "#save-draft");
+    let draft_id = session.wait_for(
+        "the draft saved",
+        "return document.querySelector('#draft-saved')?.dataset.draftId ?? null",
+        Duration::from_secs(30),
+    );
+    let draft_id = draft_id.as_str().expect("draft id").to_owned();
+
+    // Impact on the desk's book, then submission.
+    click(&session, "#nav-dashboard");
+    click(&session, "#nav-rates");
+    let item = format!("li.rate-draft[data-draft-id={draft_id:?}]");
+    session.wait_for("the draft listed", &format!("return document.querySelector({item:?}) !== null"), Duration::from_secs(30));
+    click(&session, &format!("{item} button.draft-impact"));
+    click(&session, "input[name=\"impact-book\"][value=\"local\"]");
+    click(&session, "#run-impact");
+    let result = session.wait_for(
+        "the impact run",
+        "const r = document.querySelector('#impact-result'); if (!r) return null;
+         return { rated: Number(r.dataset.rated), bands: r.querySelectorAll('#impact-histogram .band').length,
+                  increases: r.querySelectorAll('#impact-largest li.increase').length,
+                  worksheets: r.querySelectorAll('.worksheet-base').length + r.querySelectorAll('.worksheet-draft').length,
+                  total: document.querySelector('#impact-total-change')?.textContent ?? '' };",
+        Duration::from_secs(60),
+    );
+    assert_eq!(result["rated"], 2, "{result}");
+    assert_eq!(result["bands"], 10, "{result}");
+    assert_eq!(result["increases"], 2, "both quotes go up: {result}");
+    assert_eq!(result["worksheets"], 4, "two worksheets side by side for each: {result}");
+    screenshot(&session, "rate-impact");
+    click(&session, "#submit-draft");
+    session.wait_for(
+        "the draft submitted",
+        "return document.querySelector('#draft-status')?.dataset.status === 'submitted'",
+        Duration::from_secs(30),
+    );
+    open_sync_screen(&session);
+    sync_in_app(&session).expect("the draft is delivered");
+    session.end();
+    drop(driver);
+
+    // The second underwriter makes an approval key; an administrator registers it.
+    let desk2_dir = tempfile::tempdir().expect("tempdir");
+    let desk2_service = format!("uw-workstation-e2e-{}", unique_suffix());
+    let (driver, session) = enrolled_app(desk2_dir.path(), &desk2_service, &server.base_url, "uw2", &uw2_password);
+    click(&session, "#nav-dashboard");
+    session.wait_for("the Approvals tab", "return document.querySelector('#nav-approvals') !== null", Duration::from_secs(30));
+    click(&session, "#nav-approvals");
+    session.wait_for("the key panel", "return document.querySelector('#approval-key-id') !== null", Duration::from_secs(30));
+    set_value(&session, "#approval-key-id", "uw2-approval");
+    click(&session, "#create-approval-key");
+    let public = session.wait_for(
+        "the public key",
+        "return document.querySelector('#approval-public-key')?.textContent ?? null",
+        Duration::from_secs(30),
+    );
+    let public = public.as_str().expect("public key").trim().to_owned();
+    assert_eq!(public.len(), 64, "{public}");
+    org.admin(&["trust-pack-key", "uw2-approval", &public, "--user", "uw2"]);
+    open_sync_screen(&session);
+    sync_in_app(&session).expect("the review queue arrives");
+    click(&session, "#nav-approvals");
+    let review = format!("li.review[data-draft-id={draft_id:?}]");
+    let shown = session.wait_for(
+        "the draft to review",
+        &format!(
+            "const li = document.querySelector({review:?}); if (!li) return null;
+             const diff = li.querySelector('tr.diff-field[data-key=\"coverages.BI.steps.0.value\"]');
+             return diff ? {{ diff: diff.textContent, text: li.textContent }} : null;"
+        ),
+        Duration::from_secs(30),
+    );
+    assert!(shown["diff"].as_str().is_some_and(|t| t.contains("480.00")), "{shown}");
+    assert!(shown["text"].as_str().is_some_and(|t| t.contains("underwriter") && t.contains("CA-PA-2026-07")), "{shown}");
+    set_value(&session, &format!("{review} textarea.review-comment"), "Impact reviewed; within the filing");
+    click(&session, &format!("{review} button.approve-draft"));
+    session.wait_for(
+        "the approval recorded",
+        &format!("return document.querySelector('{review} .review-decision') !== null", review = review.replace('\'', "\\'")),
+        Duration::from_secs(30),
+    );
+    screenshot(&session, "rate-approval");
+    open_sync_screen(&session);
+    sync_in_app(&session).expect("the approval is delivered");
+    session.end();
+    drop(driver);
+
+    // The published pack, as the server announces it.
+    let digest = {
+        let mut ws = Laptop::open(&server_dir.path().join("probe"));
+        ws.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "probe", now()).expect("enrolls");
+        ws.ws.sync(now()).expect("syncs");
+        let pack =
+            ws.ws.packs().select("CA", uw_workstation::rating::Product::PersonalAuto, now().date(), false).expect("in force").clone();
+        assert!(pack.id().starts_with("ca-personal-auto/2026.2@"), "the approved pack is in force: {}", pack.id());
+        pack.digest().to_hex()
+    };
+
+    // The agent's next sync: a new quote is priced with the new pack, and its worksheet shows the digest.
+    let agent_dir = tempfile::tempdir().expect("tempdir");
+    let agent_service = format!("uw-workstation-e2e-{}", unique_suffix());
+    let (driver, session) = enrolled_app(agent_dir.path(), &agent_service, &server.base_url, "agent", org.demo.password("agent"));
+    rate(&session, "90210", "2020").expect("the agent quotes");
+    let shown = session.wait_for(
+        "the quote's pack",
+        "const d = document.querySelector('#quote #quote-pack-digest'); if (!d) return null;
+         const bi = document.querySelector('#quote tr[data-coverage=\"BI\"]');
+         return { digest: d.textContent, pack: document.querySelector('#quote #quote-pack')?.textContent, bi: bi ? bi.textContent : '' };",
+        Duration::from_secs(30),
+    );
+    assert_eq!(shown["digest"], digest.as_str(), "{shown}");
+    assert_eq!(shown["pack"], "ca-personal-auto/2026.2", "{shown}");
+    assert!(shown["bi"].as_str().is_some_and(|t| t.contains("480.00")), "the BI worksheet starts from the new base rate: {shown}");
+    screenshot(&session, "rate-agent-quote");
+    session.end();
+    drop(driver);
+    for service in [desk1_service, desk2_service, agent_service] {
+        let key = KeySource::keychain(&service);
+        key.delete().expect("remove the test keychain entry");
+        key.device().delete().expect("remove the test device-key entry");
+    }
+}

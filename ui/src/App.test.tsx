@@ -138,3 +138,63 @@ describe("first launch", () => {
     expect(calls.some(([cmd]) => cmd === "work_offline")).toBe(false);
   });
 });
+
+describe("rate management tabs", () => {
+  /** Mocks startup and an enrollment with `role`; the rate screens answer with nothing to show. */
+  function enrolledAs(role: string) {
+    mockIPC((cmd) => {
+      switch (cmd) {
+        case "startup_status":
+          return null;
+        case "setup_status":
+          return { mode: "enrolled" };
+        case "enrollment_status":
+          return {
+            state: "enrolled",
+            serverUrl: "http://127.0.0.1:8787",
+            username: `${role}1`,
+            role,
+            deviceId: "d-1",
+            deviceName: "laptop",
+            firstQuoteNumber: "QUOT-2026-000001",
+            lastQuoteNumber: "QUOT-2026-001000",
+            nextQuoteNumber: "QUOT-2026-000001",
+            enrolledAt: "2026-11-20T09:00:00Z",
+            tokenExpiresAt: "2026-12-20T09:00:00Z",
+          };
+        case "sync_issues":
+        case "rate_drafts":
+        case "pack_reviews":
+          return [];
+        case "approval_key":
+          return null;
+        case "dashboard":
+          return { recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] };
+        default:
+          return Promise.reject({ code: "test.unexpected", message: cmd });
+      }
+    });
+  }
+
+  it("offers Rates and Approvals to an underwriter", async () => {
+    enrolledAs("underwriter");
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByRole("button", { name: "Rates" }));
+    expect(document.querySelector("main")!.dataset.screen).toBe("rates");
+    expect(await screen.findByText("No drafts yet: edit a pack to start one.")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Approvals" }));
+    expect(document.querySelector("main")!.dataset.screen).toBe("approvals");
+    expect(document.getElementById("nav-approvals")!.getAttribute("aria-current")).toBe("page");
+    // The key id suggested is the enrolled user's.
+    expect(((await screen.findByLabelText("Key id")) as HTMLInputElement).value).toBe("underwriter1-approval");
+  });
+
+  it("does not offer them to an agent", async () => {
+    enrolledAs("agent");
+    render(<App />);
+    await waitFor(() => expect(document.getElementById("offline-banner")?.dataset.state).toBe("enrolled"));
+    expect(document.getElementById("nav-rates")).toBeNull();
+    expect(document.getElementById("nav-approvals")).toBeNull();
+  });
+});

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, CommandError, EnrollmentStatus } from "./api";
 import type { Dashboard as DashboardData, Product, QuoteInput } from "./bindings";
+import { Approvals } from "./Approvals";
 import { AdminScreen, AuditScreen } from "./Console";
 import { Dashboard } from "./Dashboard";
 import { Desk } from "./Desk";
@@ -9,6 +10,7 @@ import { FirstLaunch } from "./FirstLaunch";
 import { PolicyScreen } from "./Policy";
 import { QuickQuote } from "./QuickQuote";
 import { QuoteList, QuoteScreen } from "./Quotes";
+import { Rates } from "./Rates";
 import { SyncScreen } from "./Sync";
 import { Wizard, WizardStart } from "./wizard/Wizard";
 import { fromQuoteInput } from "./wizard/form";
@@ -21,6 +23,8 @@ type Screen =
   | { kind: "policy"; policyNumber: string; endorsement: QuoteInput | null }
   | { kind: "quick" }
   | { kind: "desk" }
+  | { kind: "rates" }
+  | { kind: "approvals" }
   | { kind: "sync" }
   | { kind: "admin" }
   | { kind: "audit" };
@@ -88,6 +92,9 @@ export function App() {
   // The screens show once the store opened and the first-launch choice is made.
   const ready = startup === "ok" && firstLaunch === false;
 
+  // Referrals and rate management are an underwriter's, and need the server's word on the role.
+  const underwriter = enrollment?.state === "enrolled" && enrollment.role === "underwriter";
+
   const tab = (kind: Screen["kind"], label: string, id: string) => (
     <button type="button" id={id} className="tab" aria-current={screen.kind === kind ? "page" : undefined} onClick={() => go({ kind } as Screen)}>
       {label}
@@ -104,7 +111,9 @@ export function App() {
             New quote
           </button>
           {tab("quotes", "Quotes", "nav-quotes")}
-          {enrollment?.state === "enrolled" && enrollment.role === "underwriter" && tab("desk", "Referrals", "nav-desk")}
+          {underwriter && tab("desk", "Referrals", "nav-desk")}
+          {underwriter && tab("rates", "Rates", "nav-rates")}
+          {underwriter && tab("approvals", "Approvals", "nav-approvals")}
           {tab("quick", "Quick quote", "nav-quote")}
           {tab("sync", "Sync", "nav-sync")}
           {tab("admin", "Admin", "nav-admin")}
@@ -166,6 +175,8 @@ export function App() {
         />
       )}
       {ready && screen.kind === "desk" && <Desk />}
+      {ready && screen.kind === "rates" && <Rates />}
+      {ready && screen.kind === "approvals" && <Approvals username={enrollment?.state === "enrolled" ? enrollment.username : null} />}
       {ready && screen.kind === "admin" && <AdminScreen />}
       {ready && screen.kind === "audit" && <AuditScreen />}
       {/* The quick quote and sync screens stay mounted, so switching keeps their

@@ -60,7 +60,7 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
         </p>
         <p className="meta">
           Quote {result.quote.quoteId} &middot; underwriting: <span id="decision">{result.quote.decision}</span> &middot; rate pack{" "}
-          <span title={result.quote.packId}>{result.quote.packId.split("@")[0]}</span>
+          <span id="quote-pack">{result.quote.packId.split("@")[0]}</span>, digest <code id="quote-pack-digest">{result.quote.packId.split("@")[1] ?? ""}</code>
         </p>
         {result.quote.reasons.length > 0 && (
           <ul className="reasons">

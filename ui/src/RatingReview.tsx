@@ -41,14 +41,20 @@ const DECISION: Record<RatingView["decision"], string> = {
   decline: "Declined",
 };
 
-export function RatingReview({ rating, vehicleLabels }: { rating: RatingView; vehicleLabels: string[] }) {
+/**
+ * `idPrefix` namespaces the element ids where several ratings share a page
+ * (an impact run's base and draft worksheets); without it the ids are the
+ * wizard's and the quote screen's own.
+ */
+export function RatingReview({ rating, vehicleLabels, idPrefix }: { rating: RatingView; vehicleLabels: string[]; idPrefix?: string }) {
+  const id = (name: string) => (idPrefix ? `${idPrefix}-${name}` : name);
   const adjustment = rating.minimumPremiumAdjustment !== "0" && rating.minimumPremiumAdjustment !== "0.00";
   return (
-    <section aria-label="Premium" className="rating" id="rating">
+    <section aria-label="Premium" className="rating" id={id("rating")}>
       <div className="premium-line">
         <span>Term premium</span>
-        <output id="review-premium">{formatUsd(rating.premium)}</output>
-        <span className={`decision decision-${rating.decision}`} id="review-decision" data-decision={rating.decision}>
+        <output id={id("review-premium")}>{formatUsd(rating.premium)}</output>
+        <span className={`decision decision-${rating.decision}`} id={id("review-decision")} data-decision={rating.decision}>
           {DECISION[rating.decision]}
         </span>
       </div>
@@ -66,7 +72,7 @@ export function RatingReview({ rating, vehicleLabels }: { rating: RatingView; ve
           ))}
         </ul>
       )}
-      <table id="breakdown">
+      <table id={id("breakdown")}>
         <caption>Premium by coverage</caption>
         <thead>
           <tr>
@@ -118,7 +124,7 @@ export function RatingReview({ rating, vehicleLabels }: { rating: RatingView; ve
         </tfoot>
       </table>
       <h3>Payments: {rating.installments.name}</h3>
-      <table id="payments">
+      <table id={id("payments")}>
         <thead>
           <tr>
             <th scope="col">Payment</th>
@@ -147,7 +153,7 @@ export function RatingReview({ rating, vehicleLabels }: { rating: RatingView; ve
         </tfoot>
       </table>
       {rating.risk && (
-        <div className="risk" id="risk">
+        <div className="risk" id={id("risk")}>
           <h3>Risk score</h3>
           <p>
             Predicted claim frequency <strong>{rating.risk.frequency}</strong> a year for {rating.risk.unit}; relativity{" "}
@@ -164,8 +170,8 @@ export function RatingReview({ rating, vehicleLabels }: { rating: RatingView; ve
           </ol>
         </div>
       )}
-      <p className="meta" title={rating.packDigest}>
-        Rate pack {rating.packId.split("@")[0]}
+      <p className="meta rating-pack">
+        Rate pack {rating.packId.split("@")[0]}, digest <code className="pack-digest">{rating.packDigest}</code>
       </p>
     </section>
   );

@@ -2,7 +2,18 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 
 import type {
+  ApprovalKeyView,
   AuditKeysView,
+  BookChoice,
+  BookFileView,
+  DraftCheck,
+  DraftEdits,
+  EditorPack,
+  ImpactProgress,
+  ImpactView,
+  PackDiff,
+  ReviewView,
+  StoredRateDraft,
   AuditVerdictView,
   CommandError,
   DeviceView,
@@ -128,6 +139,26 @@ export const api = {
   auditExports: () => call<ExportFileView[]>("audit_exports"),
   verifyAuditExport: (file: string, key: string, previous: string | null) =>
     call<AuditVerdictView>("verify_audit_export", { file, key, previous }),
+  // Rate management (underwriters): edit a pack into a draft, see its impact, submit, review others' drafts.
+  openPackForEditing: (packId: string) => call<EditorPack>("open_pack_for_editing", { packId }),
+  checkRateDraft: (basePackId: string, edits: DraftEdits) => call<DraftCheck>("check_rate_draft", { basePackId, edits }),
+  saveRateDraft: (draftId: string | null, basePackId: string, edits: DraftEdits, note: string) =>
+    call<StoredRateDraft>("save_rate_draft", { draftId, basePackId, edits, note }),
+  rateDrafts: () => call<StoredRateDraft[]>("rate_drafts"),
+  rateDraftDiff: (draftId: string) => call<PackDiff>("rate_draft_diff", { draftId }),
+  impactBooks: () => call<BookFileView[]>("impact_books"),
+  /** Re-rates a book with the draft and its base; `onProgress` hears as policies are rated. Ends with `impact.cancelled` when cancelled. */
+  runImpact: (draftId: string, book: BookChoice, onProgress: (p: ImpactProgress) => void) => {
+    const channel = new Channel<ImpactProgress>();
+    channel.onmessage = onProgress;
+    return call<ImpactView>("run_impact", { draftId, book, onProgress: channel });
+  },
+  cancelImpact: () => call<null>("cancel_impact"),
+  submitRateDraft: (draftId: string) => call<StoredRateDraft>("submit_rate_draft", { draftId }),
+  approvalKey: () => call<ApprovalKeyView | null>("approval_key"),
+  createApprovalKey: (keyId: string) => call<ApprovalKeyView>("create_approval_key", { keyId }),
+  packReviews: () => call<ReviewView[]>("pack_reviews"),
+  decidePackDraft: (draftId: string, approve: boolean, comment: string) => call<null>("decide_pack_draft", { draftId, approve, comment }),
 };
 
 export type Role = UserView["role"];
@@ -139,4 +170,9 @@ export function formatUsd(decimal: string): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const cents = fraction === undefined ? "" : `.${fraction.padEnd(2, "0")}`;
   return `${negative ? "-" : ""}$${grouped}${cents}`;
+}
+
+/** A pack id without its digest: `ca-personal-auto/2026.1@<hex>` reads `ca-personal-auto/2026.1`. */
+export function packName(packId: string): string {
+  return packId.split("@")[0];
 }

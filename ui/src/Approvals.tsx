@@ -1,0 +1,260 @@
+// The approver's side of rate management: this underwriter's approval key
+// (an administrator registers its public half on the server), and the
+// drafts other underwriters submitted, each with its diff, the author's
+// impact run and a run of one's own, to approve (signed with the key) or
+// reject with a comment. Decisions wait in the local store for the next sync.
+import { useCallback, useEffect, useState } from "react";
+import { api, CommandError, packName } from "./api";
+import type { ApprovalKeyView, PackDiff, ReviewDecisionView, ReviewView } from "./bindings";
+import { explain } from "./explain";
+import { ImpactRunning, ImpactSummaryView, useImpactRun } from "./ImpactReport";
+import { PackDiffView } from "./PackDiff";
+
+type Loaded<T> = { kind: "loading" } | { kind: "loaded"; value: T } | { kind: "failed"; error: CommandError };
+
+/** What an administrator runs on the server so it trusts this user's approvals. */
+export function trustCommand(key: ApprovalKeyView, username: string | null): string {
+  return `uw-sync-server admin trust-pack-key ${key.keyId} ${key.publicKey} --user ${username ?? "<username>"}`;
+}
+
+function ApprovalKeyPanel({ username }: { username: string | null }) {
+  const [key, setKey] = useState<Loaded<ApprovalKeyView | null>>({ kind: "loading" });
+  const [keyId, setKeyId] = useState(username ? `${username}-approval` : "");
+  const [create, setCreate] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
+
+  useEffect(() => {
+    api.approvalKey().then(
+      (value) => setKey({ kind: "loaded", value }),
+      (error: CommandError) => setKey({ kind: "failed", error }),
+    );
+  }, []);
+
+  async function createKey() {
+    setCreate({ busy: true, error: null });
+    try {
+      const value = await api.createApprovalKey(keyId.trim());
+      setKey({ kind: "loaded", value });
+      setCreate({ busy: false, error: null });
+    } catch (e) {
+      setCreate({ busy: false, error: e as CommandError });
+    }
+  }
+
+  return (
+    <section id="approval-key" aria-labelledby="approval-key-heading" data-state={key.kind === "loaded" ? (key.value ? "created" : "none") : key.kind}>
+      <h3 id="approval-key-heading">Approval key</h3>
+      {key.kind === "loading" && <p aria-busy="true">Loading...</p>}
+      {key.kind === "failed" && (
+        <div role="alert" className="error" data-code={key.error.code}>
+          {explain(key.error)}
+        </div>
+      )}
+      {key.kind === "loaded" && key.value === null && (
+        <>
+          <p className="meta">
+            Approving a draft signs it with your approval key. Make one here; its secret half stays in this workstation's keychain.
+          </p>
+          <div className="row">
+            <div className="field">
+              <label htmlFor="approval-key-id">Key id</label>
+              <input id="approval-key-id" className="medium" value={keyId} onChange={(e) => setKeyId(e.target.value)} />
+            </div>
+            <button type="button" id="create-approval-key" disabled={create.busy || !keyId.trim()} onClick={createKey}>
+              Create approval key
+            </button>
+          </div>
+          {create.error && (
+            <div role="alert" className="error" id="approval-key-error" data-code={create.error.code}>
+              {explain(create.error)}
+            </div>
+          )}
+        </>
+      )}
+      {key.kind === "loaded" && key.value !== null && (
+        <>
+          <p>
+            Your approval key <strong id="approval-key-name">{key.value.keyId}</strong> has the public key{" "}
+            <code id="approval-public-key">{key.value.publicKey}</code>
+          </p>
+          <p className="meta">The server accepts your approvals once an administrator registers it:</p>
+          <pre className="command">
+            <code id="trust-pack-key-command">{trustCommand(key.value, username)}</code>
+          </pre>
+        </>
+      )}
+    </section>
+  );
+}
+
+type BookKind = "local" | "server";
+
+function decisionText(decision: ReviewDecisionView): string {
+  return decision.approve ? "Approved — sync to deliver" : "Rejected — sync to deliver";
+}
+
+function Review({ review, onDecided }: { review: ReviewView; onDecided: () => void }) {
+  const id = review.draftId;
+  const [diff, setDiff] = useState<Loaded<PackDiff>>({ kind: "loading" });
+  const [book, setBook] = useState<BookKind>("local");
+  const { state, run, cancel } = useImpactRun();
+  const [comment, setComment] = useState("");
+  const [decide, setDecide] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
+  // Shown at once; the reloaded queue carries it too until sync delivers it.
+  const [decided, setDecided] = useState<ReviewDecisionView | null>(null);
+  const decision = review.decision ?? decided;
+
+  useEffect(() => {
+    api.rateDraftDiff(id).then(
+      (value) => setDiff({ kind: "loaded", value }),
+      (error: CommandError) => setDiff({ kind: "failed", error }),
+    );
+  }, [id]);
+
+  async function decideDraft(approve: boolean) {
+    setDecide({ busy: true, error: null });
+    try {
+      await api.decidePackDraft(id, approve, comment);
+      setDecided({ approve, comment: comment.trim() });
+      setDecide({ busy: false, error: null });
+      onDecided();
+    } catch (e) {
+      setDecide({ busy: false, error: e as CommandError });
+    }
+  }
+
+  const commentId = `review-comment-${id}`;
+  return (
+    <li className="review" data-draft-id={id} data-decision={decision ? (decision.approve ? "approved" : "rejected") : undefined}>
+      <h3>
+        {packName(review.packId)} <span className="meta">from {review.author}</span>
+      </h3>
+      <p className="meta">
+        Changes {packName(review.basePackId)}; submitted {review.submittedAt.replace("T", " ").slice(0, 16)}.
+      </p>
+      {review.note && <blockquote className="review-note">{review.note}</blockquote>}
+      {diff.kind === "loading" && <p aria-busy="true">Comparing with the base pack...</p>}
+      {diff.kind === "failed" && (
+        <div role="alert" className="error" data-code={diff.error.code}>
+          The changes could not be shown. {explain(diff.error)}
+        </div>
+      )}
+      {diff.kind === "loaded" && <PackDiffView diff={diff.value} id={`review-diff-${id}`} />}
+      <h4>The author's impact run</h4>
+      {review.impact ? (
+        <div className="author-impact">
+          <ImpactSummaryView summary={review.impact} idPrefix={`author-impact-${id}`} />
+        </div>
+      ) : (
+        <p className="meta">The author attached no impact run.</p>
+      )}
+      <h4>Run impact yourself</h4>
+      <div className="row">
+        {(["local", "server"] as const).map((kind) => (
+          <div className="check" key={kind}>
+            <input
+              type="radio"
+              name={`review-book-${id}`}
+              id={`review-book-${id}-${kind}`}
+              value={kind}
+              checked={book === kind}
+              onChange={() => setBook(kind)}
+            />
+            <label htmlFor={`review-book-${id}-${kind}`}>{kind === "local" ? "Quotes on this workstation" : "The server's book"}</label>
+          </div>
+        ))}
+        <button type="button" className="secondary review-impact" disabled={state.kind === "running"} onClick={() => run(id, { kind: book })}>
+          Run impact
+        </button>
+      </div>
+      {state.kind === "running" && (
+        <ImpactRunning progress={state.progress} progressId={`review-impact-progress-${id}`} cancelClassName="review-cancel-impact" onCancel={cancel} />
+      )}
+      {state.kind === "cancelled" && (
+        <p role="status" className="review-impact-cancelled">
+          Cancelled.
+        </p>
+      )}
+      {state.kind === "failed" && (
+        <div role="alert" className="error review-impact-error" data-code={state.error.code}>
+          The impact run failed. {explain(state.error)}
+        </div>
+      )}
+      {state.kind === "done" && (
+        <div className="review-impact-result" id={`review-impact-result-${id}`} data-rated={state.view.summary.rated}>
+          <ImpactSummaryView summary={state.view.summary} worksheets={state.view.worksheets} idPrefix={`review-impact-${id}`} />
+        </div>
+      )}
+      {decision ? (
+        <p className="review-decision" role="status" data-approve={decision.approve ? "true" : "false"}>
+          {decisionText(decision)}
+          {decision.comment && <span className="meta"> Your comment: {decision.comment}</span>}
+        </p>
+      ) : (
+        <>
+          <div className="field wide">
+            <label htmlFor={commentId}>Comment for {review.author}</label>
+            <textarea id={commentId} className="review-comment" rows={2} cols={60} value={comment} onChange={(e) => setComment(e.target.value)} />
+            <span className="hint">A rejection needs one; the author reads it.</span>
+          </div>
+          <div className="actions">
+            <button type="button" className="approve-draft" disabled={decide.busy} onClick={() => decideDraft(true)}>
+              Approve
+            </button>
+            <button type="button" className="secondary reject-draft" disabled={decide.busy || !comment.trim()} onClick={() => decideDraft(false)}>
+              Reject
+            </button>
+          </div>
+          {decide.error && (
+            <div role="alert" className="error review-error" data-code={decide.error.code}>
+              {explain(decide.error)}
+            </div>
+          )}
+        </>
+      )}
+    </li>
+  );
+}
+
+export function Approvals({ username }: { username: string | null }) {
+  const [queue, setQueue] = useState<Loaded<ReviewView[]>>({ kind: "loading" });
+
+  // Reloading keeps the list shown: a decision reloads it under the approver's eyes.
+  const load = useCallback(() => {
+    api.packReviews().then(
+      (value) => setQueue({ kind: "loaded", value }),
+      (error: CommandError) => setQueue({ kind: "failed", error }),
+    );
+  }, []);
+  useEffect(load, [load]);
+
+  return (
+    <section id="approvals" aria-labelledby="approvals-heading">
+      <h2 id="approvals-heading">Approvals</h2>
+      <ApprovalKeyPanel username={username} />
+      <h3>Drafts awaiting your decision</h3>
+      <div className="actions">
+        <button type="button" className="secondary" id="approvals-refresh" onClick={load}>
+          Refresh
+        </button>
+      </div>
+      {queue.kind === "loading" && <p aria-busy="true">Loading...</p>}
+      {queue.kind === "failed" && (
+        <div role="alert" className="error" data-code={queue.error.code}>
+          The drafts could not be loaded. {explain(queue.error)}
+        </div>
+      )}
+      {queue.kind === "loaded" && queue.value.length === 0 && (
+        <p className="meta" id="approvals-empty">
+          No drafts await your approval. Sync to fetch new ones.
+        </p>
+      )}
+      {queue.kind === "loaded" && queue.value.length > 0 && (
+        <ul className="reviews" id="reviews">
+          {queue.value.map((r) => (
+            <Review key={r.draftId} review={r} onDecided={load} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
