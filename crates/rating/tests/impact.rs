@@ -197,7 +197,9 @@ fn a_draft_is_priced_only_where_it_changes_and_the_figures_do_not_move() {
         }
         compile(&edits.apply(&files).expect("applies"), LoadMode::Draft).expect("draft")
     };
-    let cases: [(&[(&str, &str)], Option<Vec<&str>>); 3] = [
+    // (the draft's field edits, the coverages it should price)
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<Vec<&'a str>>);
+    let cases: [Case<'_>; 3] = [
         // The BI base rate and the policy minimum: only BI is priced again.
         (&[("coverages.BI.steps.0.value", "480.00"), ("minimum_premium", "2600.00")], Some(vec!["BI"])),
         // A discount every coverage reads: everything is priced with both packs.
