@@ -452,7 +452,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 31);
+        assert_eq!(count, 32);
     }
 
     #[test]
