@@ -88,6 +88,15 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     assert!(report.total.change > Decimal::ZERO);
     // As the desktop does: the run's summary is kept on the draft, and submitting sends it.
     assert!(desk1.ws.record_rate_draft_impact(&draft.draft_id, &report).expect("recorded"));
+    // A new note keeps it; other rates make it stale, so it goes.
+    let renoted = desk1.ws.save_rate_draft(Some(&draft.draft_id), &base_id, &edits, "BI base rate +3.9% (CA-PA-2026-07)", now());
+    assert!(renoted.expect("saved").impact.is_some(), "the same files keep their impact run");
+    let mut other = edits.clone();
+    other.fields.insert("coverages.BI.steps.0.value".into(), "490.00".into());
+    let changed = desk1.ws.save_rate_draft(Some(&draft.draft_id), &base_id, &other, "", now()).expect("saved");
+    assert_eq!(changed.impact, None, "an impact run of other rates is not sent with the draft");
+    desk1.ws.save_rate_draft(Some(&draft.draft_id), &base_id, &edits, "BI base rate +3.9% (CA-PA-2026-07)", now()).expect("saved");
+    assert!(desk1.ws.record_rate_draft_impact(&draft.draft_id, &report).expect("recorded"));
     let submitted = desk1.ws.submit_rate_draft(&draft.draft_id, None, now()).expect("submitted");
     assert_eq!(submitted.impact, Some(uw_workstation::rate_changes::impact_summary(&report)));
     assert!(!desk1.ws.record_rate_draft_impact(&draft.draft_id, &report).expect("no longer editing"), "a submitted draft is frozen");
