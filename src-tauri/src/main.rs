@@ -721,6 +721,8 @@ struct ReviewView {
     note: String,
     /// The author's impact run, without worksheets; none if they ran none.
     impact: Option<ImpactSummary>,
+    /// Why the author's impact summary could not be read, if it could not.
+    impact_problem: Option<String>,
     /// This user's decision, waiting for sync.
     decision: Option<ReviewDecisionView>,
 }
@@ -1394,7 +1396,9 @@ async fn run_impact<R: Runtime>(
     let source = match book {
         BookChoice::Local => BookSource::Local,
         BookChoice::Server => BookSource::Server,
-        BookChoice::File { file_name } => BookSource::File(book_path(&books_dir(&app), &file_name)?),
+        BookChoice::File { file_name } => {
+            BookSource::File(uw_workstation::rate_changes::book_in(&books_dir(&app), &file_name).map_err(|e| CommandError::from(&e))?)
+        }
     };
     let cancel = app.state::<ImpactCancel>().0.clone();
     cancel.store(false, Ordering::SeqCst);
@@ -1420,22 +1424,6 @@ async fn cancel_impact<R: Runtime>(app: AppHandle<R>) -> Result<(), CommandError
     Ok(())
 }
 
-/// A book file's path in `dir`: a plain `.jsonl` file name, never a path elsewhere.
-fn book_path(dir: &std::path::Path, file_name: &str) -> Result<std::path::PathBuf, CommandError> {
-    let plain = !file_name.is_empty()
-        && file_name.ends_with(".jsonl")
-        && !file_name.starts_with('.')
-        && !file_name.contains(['/', '\\', ':'])
-        && file_name != "..";
-    if !plain {
-        return Err(CommandError::from(&WorkstationError::InvalidInput {
-            field: "file_name".into(),
-            message: format!("`{file_name}` is not the name of a .jsonl book in the Books folder"),
-        }));
-    }
-    Ok(dir.join(file_name))
-}
-
 /// Queues a draft for another underwriter's approval, with the impact last run on it.
 #[tauri::command]
 async fn submit_rate_draft<R: Runtime>(app: AppHandle<R>, draft_id: String) -> Result<StoredRateDraft, CommandError> {
@@ -1459,17 +1447,25 @@ async fn pack_reviews<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ReviewView>, 
     let reviews = on_workstation(app, |ws| ws.pack_reviews()).await?;
     Ok(reviews
         .into_iter()
-        .map(|(d, decision)| ReviewView {
-            // A summary that does not read as one is shown as none rather
+        .map(|(d, decision)| {
+            // A summary that does not read is reported on its draft rather
             // than failing the whole queue; the approver can run impact.
-            impact: d.impact.and_then(|v| serde_json::from_value(v).ok()),
-            draft_id: d.draft_id,
-            pack_id: d.pack_id,
-            base_pack_id: d.base_pack_id,
-            author: d.author,
-            submitted_at: d.submitted_at,
-            note: d.note,
-            decision: decision.map(|x| ReviewDecisionView { approve: x.approve, comment: x.comment }),
+            let (impact, impact_problem) = match d.impact.map(serde_json::from_value::<ImpactSummary>) {
+                None => (None, None),
+                Some(Ok(summary)) => (Some(summary), None),
+                Some(Err(e)) => (None, Some(format!("the author's impact summary does not read: {e}"))),
+            };
+            ReviewView {
+                impact,
+                impact_problem,
+                draft_id: d.draft_id,
+                pack_id: d.pack_id,
+                base_pack_id: d.base_pack_id,
+                author: d.author,
+                submitted_at: d.submitted_at,
+                note: d.note,
+                decision: decision.map(|x| ReviewDecisionView { approve: x.approve, comment: x.comment }),
+            }
         })
         .collect())
 }

@@ -141,8 +141,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let first = workstation.store().load_quick_quote(1).expect("first quote saved");
     assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "864"));
     assert!(workstation.store().load_quick_quote(3).is_err(), "the unrateable request must not be saved");
-    key_source.delete().expect("remove the test keychain entry");
-    key_source.device().delete().expect("remove the test device-key entry");
+    forget_keys(&key_source);
 }
 
 /// Reloads the page and waits until the new one has mounted: the app then
@@ -156,6 +155,12 @@ fn reload(session: &Session) {
         &format!("return window.uwBeforeReload === undefined && {MOUNTED}"),
         Duration::from_secs(60),
     );
+}
+
+/// Removes a test's store and device keys from the keychain.
+fn forget_keys(key: &KeySource) {
+    key.delete().expect("remove the test keychain entry");
+    key.device().delete().expect("remove the test device-key entry");
 }
 
 /// Clicks the element `css` selects.
@@ -441,8 +446,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
         assert!(!log.contains(secret), "{what} is in the app's log");
         assert!(!page.contains(secret), "{what} is in the page");
     }
-    key_source.delete().expect("remove the test keychain entry");
-    key_source.device().delete().expect("remove the test device-key entry");
+    forget_keys(&key_source);
 }
 
 /// The device token, read from the encrypted store with its key as any
@@ -672,8 +676,7 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     let rating = workstation.rerate_version(listed[0].id, 1).expect("re-rates to its stored worksheet");
     use rust_decimal::prelude::ToPrimitive as _;
     assert_eq!((rating.total * rust_decimal::Decimal::ONE_HUNDRED).to_u64(), parse_usd(&premium));
-    key_source.delete().expect("remove the test keychain entry");
-    key_source.device().delete().expect("remove the test device-key entry");
+    forget_keys(&key_source);
 }
 
 /// Presses "Request bind" on the open quote and waits until it is queued.
@@ -881,8 +884,7 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     session.end();
     drop(driver);
     for key in [agent_key, KeySource::keychain(&desk_service)] {
-        key.delete().expect("remove the test keychain entry");
-        key.device().delete().expect("remove the test device-key entry");
+        forget_keys(&key);
     }
 }
 
@@ -994,9 +996,7 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     screenshot(&session, "audit-failed");
     session.end();
     drop(driver);
-    let key = KeySource::keychain(&service);
-    key.delete().expect("remove the test keychain entry");
-    key.device().delete().expect("remove the test device-key entry");
+    forget_keys(&KeySource::keychain(&service));
 }
 
 /// Sets an input's value as typing would, for React: through the native
@@ -1208,8 +1208,6 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
     session.end();
     drop(driver);
     for service in [desk1_service, desk2_service, agent_service] {
-        let key = KeySource::keychain(&service);
-        key.delete().expect("remove the test keychain entry");
-        key.device().delete().expect("remove the test device-key entry");
+        forget_keys(&KeySource::keychain(&service));
     }
 }

@@ -29,6 +29,7 @@ const review = (draftId: string, impact: ReviewView["impact"]): ReviewView => ({
   submittedAt: "2026-11-24T09:00:00Z",
   note: "BI +5% after the loss-cost review",
   impact,
+  impactProblem: null,
   decision: null,
 });
 
@@ -140,6 +141,14 @@ describe("review queue", () => {
     expect(calls.filter(([cmd]) => cmd === "pack_reviews").length).toBe(2);
     expect(item("d1").getAttribute("data-decision")).toBe("approved");
     expect(item("d2").querySelector(".review-decision")).toBeNull();
+  });
+
+  it("says why the author's impact summary cannot be shown", async () => {
+    commands({ pack_reviews: () => [{ ...review("d3", null), impactProblem: "the author's impact summary does not read: missing field `total`" }] });
+    render(<Approvals username="uw2" />);
+    await waitFor(() => expect(item("d3")).toBeTruthy());
+    expect(within(item("d3")).getByRole("alert").textContent).toContain("missing field `total`");
+    expect(item("d3").textContent).not.toContain("The author attached no impact run.");
   });
 
   it("shows a rejection decided earlier from the reloaded queue", async () => {

@@ -144,6 +144,8 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
         <div className="author-impact">
           <ImpactSummaryView summary={review.impact} idPrefix={`author-impact-${id}`} />
         </div>
+      ) : review.impactProblem ? (
+        <p className="error" role="alert">{review.impactProblem}</p>
       ) : (
         <p className="meta">The author attached no impact run.</p>
       )}

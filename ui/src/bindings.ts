@@ -983,6 +983,10 @@ export type ReviewView = { draftId: string, packId: string, basePackId: string, 
  */
 impact: ImpactSummary | null, 
 /**
+ * Why the author's impact summary could not be read, if it could not.
+ */
+impactProblem: string | null, 
+/**
  * This user's decision, waiting for sync.
  */
 decision: ReviewDecisionView | null, };

@@ -88,6 +88,19 @@ pub fn read_book_file(path: &Path) -> Result<Vec<BookPolicy>, WorkstationError> 
         .collect()
 }
 
+/// The path of the book `file_name` in `dir`: a plain `.jsonl` file name,
+/// so the UI cannot name a file elsewhere.
+pub fn book_in(dir: &Path, file_name: &str) -> Result<PathBuf, WorkstationError> {
+    let plain = file_name.len() > ".jsonl".len()
+        && file_name.ends_with(".jsonl")
+        && !file_name.starts_with('.')
+        && !file_name.contains(['/', '\\', ':']);
+    if !plain {
+        return Err(invalid("file_name", format!("`{file_name}` is not the name of a .jsonl book in the Books folder")));
+    }
+    Ok(dir.join(file_name))
+}
+
 /// The canonical books (`*.jsonl`) in `dir`, by name; none when it does not exist.
 pub fn book_files(dir: &Path) -> Result<Vec<(String, u64)>, WorkstationError> {
     let entries = match std::fs::read_dir(dir) {
