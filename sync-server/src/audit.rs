@@ -103,6 +103,11 @@ impl Mutation {
     /// Begins a write transaction and locks the log head. This is the first
     /// statement of every write (see `storage`'s invariant).
     pub async fn begin(storage: &dyn Storage, request_id: &str) -> Result<Self, AuditError> {
+        Self::begin_at(storage, request_id, OffsetDateTime::now_utc()).await
+    }
+
+    /// [`Mutation::begin`] at the server clock's `now` (see [`crate::Clock`]).
+    pub async fn begin_at(storage: &dyn Storage, request_id: &str, now: OffsetDateTime) -> Result<Self, AuditError> {
         let mut tx = storage.begin(TxMode::Write).await?;
         let row = tx.fetch_one("UPDATE log_head SET size = size WHERE singleton = 1 RETURNING size", args![]).await?;
         let size = u64::try_from(row.int(0)?).map_err(|_| AuditError::Tree("negative log size".into()))?;
@@ -115,7 +120,7 @@ impl Mutation {
             changes: Vec::new(),
             edge: HashMap::new(),
             request_id: request_id.to_owned(),
-            now: OffsetDateTime::now_utc(),
+            now,
         })
     }
 

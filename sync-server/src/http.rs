@@ -35,6 +35,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/v1/enroll", post(enroll))
         .route("/v1/sessions", post(login))
+        .route("/v1/devices/{device_id}/challenge", post(device_challenge))
+        .route("/v1/devices/{device_id}/token", post(renew_token))
         .route("/v1/me", get(me))
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
@@ -142,7 +144,7 @@ impl FromRequestParts<AppState> for Caller {
         let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
             return Err(ApiError::unauthorized("auth.missing_token", "send `Authorization: Bearer <token>`; enroll or log in to get one"));
         };
-        crate::auth::authenticate(state.storage.as_ref(), token.trim(), time::OffsetDateTime::now_utc()).await
+        crate::auth::authenticate(state.storage.as_ref(), token.trim(), state.clock.now()).await
     }
 }
 
@@ -168,21 +170,54 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> 
     }
 }
 
+/// The address of the client: the socket's peer, or what a trusted reverse
+/// proxy says in `X-Forwarded-For` (see [`crate::tls::client_address`]).
+struct ClientAddress(std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .ok_or_else(|| ApiError::internal("the connection's peer address is missing"))?;
+        Ok(Self(crate::tls::client_address(peer, &parts.headers, &state.trusted_proxies)))
+    }
+}
+
 async fn enroll(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     RequestId(id): RequestId,
     Body(request): Body<uw_protocol::EnrollRequest>,
 ) -> Result<Json<uw_protocol::EnrollResponse>, ApiError> {
-    Ok(Json(identity::enroll(&state, request, &peer.ip().to_string(), &id).await?))
+    Ok(Json(identity::enroll(&state, request, &address.to_string(), &id).await?))
 }
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Body(request): Body<uw_protocol::LoginRequest>,
 ) -> Result<Json<uw_protocol::LoginResponse>, ApiError> {
-    Ok(Json(identity::login(&state, request, &peer.ip().to_string()).await?))
+    Ok(Json(identity::login(&state, request, &address.to_string()).await?))
+}
+
+async fn device_challenge(
+    State(state): State<AppState>,
+    Path(device_id): Path<String>,
+) -> Result<Json<uw_protocol::DeviceChallenge>, ApiError> {
+    Ok(Json(identity::device_challenge(&state, &device_id).await?))
+}
+
+async fn renew_token(
+    State(state): State<AppState>,
+    Path(device_id): Path<String>,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::RenewTokenRequest>,
+) -> Result<Json<uw_protocol::RenewTokenResponse>, ApiError> {
+    Ok(Json(identity::renew_token(&state, &device_id, request, &id).await?))
 }
 
 async fn me(caller: Caller) -> Json<uw_protocol::UserInfo> {

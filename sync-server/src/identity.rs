@@ -51,30 +51,68 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
     if device_name.is_empty() || device_name.len() > 100 {
         return Err(ApiError::bad_request("enroll.bad_name", "device_name: give the device a name of 1 to 100 characters"));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let user = check_credentials(state, &request.username, &request.password, address, now).await?;
     if !matches!(user.role, Role::Agent | Role::Underwriter) {
         return Err(ApiError::forbidden(format!("the {} role works online and does not enroll devices; log in instead", user.role.name())));
     }
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
-    let device_id = auth::new_id()?;
-    m.tx.execute(
-        "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at) VALUES ($1, $2, $3, $4, $5)",
-        args![device_id.as_str(), user.user_id.as_str(), device_name, &public_key, unix_ms(now)],
-    )
-    .await
-    .map_err(|e| match e {
-        StorageError::Duplicate { .. } => {
-            ApiError::conflict("enroll.key_in_use", "device_public_key: this key is enrolled already; a device enrolls once")
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
+    let known =
+        m.tx.fetch_optional("SELECT device_id, user_id, revoked_at, last_seq FROM device WHERE public_key = $1", args![&public_key])
+            .await?;
+    let actor_for = |device_id: &str| Actor {
+        user_id: user.user_id.clone(),
+        role: auth::ledger_role(user.role),
+        device_id: Some(device_id.to_owned()),
+    };
+    let (device_id, quote_numbers, last_seq, recovered) = match known {
+        // The same user enrolling a key the server knows: a reinstall that
+        // kept the keychain, an enroll answer lost on the way, or a device
+        // whose token lapsed. The device comes back as it was.
+        Some(row) => {
+            let device_id = row.text(0)?;
+            if row.text(1)? != user.user_id {
+                return Err(ApiError::conflict(
+                    "enroll.key_in_use",
+                    "device_public_key: this key belongs to another user's device; a device enrolls for one user",
+                ));
+            }
+            if row.opt_int(2)?.is_some() {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "enroll.device_revoked",
+                    "an administrator revoked this device; it cannot enroll again with the same key",
+                ));
+            }
+            let last_seq = u64::try_from(row.int(3)?).map_err(ApiError::internal)?;
+            m.tx.execute(
+                "UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL",
+                args![device_id.as_str(), unix_ms(now)],
+            )
+            .await?;
+            let block = match crate::sync::current_quote_numbers(&mut m, &device_id, now).await? {
+                Some(block) => block,
+                None => crate::sync::allocate_quote_numbers(&mut m, &device_id, now).await?,
+            };
+            let change = serde_json::json!({ "device_id": device_id, "name": device_name, "last_seq": last_seq });
+            m.audit(&actor_for(&device_id), "device.recover", ("device", &device_id), &change, None).await?;
+            (device_id, block, last_seq, true)
         }
-        other => other.into(),
-    })?;
+        None => {
+            let device_id = auth::new_id()?;
+            m.tx.execute(
+                "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at) VALUES ($1, $2, $3, $4, $5)",
+                args![device_id.as_str(), user.user_id.as_str(), device_name, &public_key, unix_ms(now)],
+            )
+            .await?;
+            let block = crate::sync::allocate_quote_numbers(&mut m, &device_id, now).await?;
+            let change = serde_json::json!({ "device_id": device_id, "name": device_name, "public_key": request.device_public_key, "quote_numbers": [block.first, block.last] });
+            m.audit(&actor_for(&device_id), "device.enroll", ("device", &device_id), &change, None).await?;
+            (device_id, block, 0, false)
+        }
+    };
     let (token, expires) = auth::issue_token(&mut *m.tx, &user.user_id, Some(&device_id), now).await?;
     auth::clear_failures(&mut *m.tx, &user.username).await?;
-    let quote_numbers = crate::sync::allocate_quote_numbers(&mut m, &device_id, now).await?;
-    let actor = Actor { user_id: user.user_id.clone(), role: auth::ledger_role(user.role), device_id: Some(device_id.clone()) };
-    let change = serde_json::json!({ "device_id": device_id, "name": device_name, "public_key": request.device_public_key, "quote_numbers": [quote_numbers.first, quote_numbers.last] });
-    m.audit(&actor, "device.enroll", ("device", &device_id), &change, None).await?;
     let instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
     m.commit().await?;
     state.log_grew();
@@ -85,12 +123,142 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
         user: UserInfo { user_id: user.user_id, username: user.username, role: user.role },
         server_instance_id: instance,
         quote_numbers,
+        recovered,
+        last_seq,
     })
+}
+
+/// How long a token-renewal challenge may be answered.
+pub const CHALLENGE_SECONDS: i64 = 300;
+/// Unanswered challenges a device may hold at once.
+pub const OPEN_CHALLENGES_PER_DEVICE: i64 = 4;
+
+fn device_id_checked(device_id: &str) -> Result<&str, ApiError> {
+    if device_id.len() == 32 && device_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(device_id)
+    } else {
+        Err(ApiError::not_found("device.not_found", "no such device"))
+    }
+}
+
+/// A single-use challenge for a device to sign with its registered key.
+/// Needs no token: it is how a device whose token expired or was revoked
+/// gets a new one.
+pub async fn device_challenge(state: &AppState, device_id: &str) -> Result<uw_protocol::DeviceChallenge, ApiError> {
+    let device_id = device_id_checked(device_id)?;
+    let now = state.clock.now();
+    let mut tx = state.storage.begin(TxMode::Write).await?;
+    let device = tx.fetch_optional("SELECT revoked_at FROM device WHERE device_id = $1", args![device_id]).await?;
+    match device {
+        None => return Err(ApiError::not_found("device.not_found", "no such device")),
+        Some(row) if row.opt_int(0)?.is_some() => {
+            return Err(ApiError::unauthorized(
+                "auth.device_revoked",
+                "this device has been revoked by an administrator; it can no longer sync",
+            ))
+        }
+        Some(_) => {}
+    }
+    tx.execute("DELETE FROM device_challenge WHERE expires_at <= $1", args![unix_ms(now)]).await?;
+    let open = tx.fetch_one("SELECT COUNT(*) FROM device_challenge WHERE device_id = $1", args![device_id]).await?.int(0)?;
+    if open >= OPEN_CHALLENGES_PER_DEVICE {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "device.too_many_challenges",
+            "this device asked for too many renewal challenges; answer one or wait five minutes",
+        );
+        e.retry_after = Some(u64::try_from(CHALLENGE_SECONDS).unwrap_or(300));
+        return Err(e);
+    }
+    let mut challenge = [0u8; 32];
+    getrandom::fill(&mut challenge).map_err(ApiError::internal)?;
+    let expires_ms = unix_ms(now) + CHALLENGE_SECONDS * 1000;
+    tx.execute(
+        "INSERT INTO device_challenge (challenge, device_id, expires_at) VALUES ($1, $2, $3)",
+        args![&challenge, device_id, expires_ms],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(uw_protocol::DeviceChallenge { challenge: hex::encode(challenge), expires_at: ms_rfc3339(expires_ms)? })
+}
+
+fn ms_rfc3339(ms: i64) -> Result<String, ApiError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).map(auth::rfc3339).map_err(ApiError::internal)
+}
+
+/// Renews a device's token: the device signed a challenge it was given
+/// with its registered key. Every earlier token of the device is revoked.
+/// Refused for a revoked device and a disabled user.
+pub async fn renew_token(
+    state: &AppState,
+    device_id: &str,
+    request: uw_protocol::RenewTokenRequest,
+    request_id: &str,
+) -> Result<uw_protocol::RenewTokenResponse, ApiError> {
+    let device_id = device_id_checked(device_id)?;
+    let refused = || ApiError::unauthorized("device.challenge_invalid", "the challenge is unknown, used or expired; ask for a new one");
+    let challenge: [u8; 32] = hex::decode(&request.challenge).ok().and_then(|b| b.try_into().ok()).ok_or_else(refused)?;
+    let signature: [u8; 64] = hex::decode(&request.signature).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
+        ApiError::bad_request("device.bad_signature", "signature: expected an Ed25519 signature as 128 hexadecimal digits")
+    })?;
+    let now = state.clock.now();
+    // The challenge is used up whatever follows: it is deleted in its own
+    // transaction before the signature is checked.
+    let expires_ms = {
+        let mut tx = state.storage.begin(TxMode::Write).await?;
+        let row = tx
+            .fetch_optional(
+                "DELETE FROM device_challenge WHERE challenge = $1 AND device_id = $2 RETURNING expires_at",
+                args![&challenge, device_id],
+            )
+            .await?;
+        tx.commit().await?;
+        row.ok_or_else(refused)?.int(0)?
+    };
+    if expires_ms <= unix_ms(now) {
+        return Err(refused());
+    }
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
+    let row = m
+        .tx
+        .fetch_optional(
+            "SELECT d.public_key, d.revoked_at, u.user_id, u.role, u.disabled FROM device d JOIN app_user u ON u.user_id = d.user_id WHERE d.device_id = $1",
+            args![device_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("device.not_found", "no such device"))?;
+    if row.opt_int(1)?.is_some() {
+        return Err(ApiError::unauthorized(
+            "auth.device_revoked",
+            "this device has been revoked by an administrator; it can no longer sync",
+        ));
+    }
+    if row.int(4)? != 0 {
+        return Err(ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"));
+    }
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?;
+    let instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
+    let message =
+        uw_protocol::token_renewal_message(&instance, device_id, &request.challenge.to_ascii_lowercase(), &ms_rfc3339(expires_ms)?);
+    key.verify_strict(message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&signature))
+        .map_err(|_| ApiError::unauthorized("device.bad_signature", "the signature does not verify with the device's registered key"))?;
+    let user_id = row.text(2)?;
+    let role_name = row.text(3)?;
+    let role = Role::from_name(&role_name).ok_or_else(|| ApiError::internal(format!("unknown role {role_name}")))?;
+    m.tx.execute("UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", args![device_id, unix_ms(now)])
+        .await?;
+    let (token, expires) = auth::issue_token(&mut *m.tx, &user_id, Some(device_id), now).await?;
+    let actor = Actor { user_id, role: auth::ledger_role(role), device_id: Some(device_id.to_owned()) };
+    let change = serde_json::json!({ "device_id": device_id, "expires_at": auth::rfc3339(expires) });
+    m.audit(&actor, "device.token_renew", ("device", device_id), &change, None).await?;
+    m.commit().await?;
+    state.log_grew();
+    Ok(uw_protocol::RenewTokenResponse { token, token_expires_at: auth::rfc3339(expires) })
 }
 
 /// Logs in for online work: a session token without a device.
 pub async fn login(state: &AppState, request: LoginRequest, address: &str) -> Result<LoginResponse, ApiError> {
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let user = check_credentials(state, &request.username, &request.password, address, now).await?;
     let mut tx = state.storage.begin(TxMode::Write).await?;
     let (token, expires) = auth::issue_token(&mut *tx, &user.user_id, None, now).await?;
@@ -129,7 +297,7 @@ pub async fn add_user(state: &AppState, actor: &Actor, user: NewUser, request_id
     auth::check_new_password(&user.password)?;
     let password = user.password.clone();
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??;
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let user_id = auth::new_id()?;
     m.tx.execute(
         "INSERT INTO app_user (user_id, username, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -162,7 +330,7 @@ pub async fn change_user(
         Some(password) => Some(tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??),
         None => None,
     };
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let row =
         m.tx.fetch_optional("SELECT user_id, username, role, disabled FROM app_user WHERE username = $1", args![username])
             .await?
@@ -176,13 +344,19 @@ pub async fn change_user(
         m.tx.execute("UPDATE app_user SET disabled = $2 WHERE user_id = $1", args![user.user_id.as_str(), i64::from(disabled)]).await?;
         user.disabled = disabled;
     }
-    if let Some(hash) = hash {
-        m.tx.execute("UPDATE app_user SET password_hash = $2 WHERE user_id = $1", args![user.user_id.as_str(), hash]).await?;
+    // A password reset, a role change and a disable revoke every token
+    // the user holds, sessions and devices alike: a stolen token dies with
+    // them. Enrolled devices are not lost: each renews its token with its
+    // own key (never the password) on its next sync, once the user is enabled.
+    if hash.is_some() || change.role.is_some() || change.disabled == Some(true) {
         m.tx.execute(
             "UPDATE auth_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
             args![user.user_id.as_str(), unix_ms(m.now)],
         )
         .await?;
+    }
+    if let Some(hash) = hash {
+        m.tx.execute("UPDATE app_user SET password_hash = $2 WHERE user_id = $1", args![user.user_id.as_str(), hash]).await?;
     }
     let summary = serde_json::json!({ "role": change.role, "disabled": change.disabled, "password_reset": change.password.is_some() });
     m.audit(actor, "user.change", ("user", &user.user_id), &summary, None).await?;
@@ -215,7 +389,7 @@ pub async fn devices(state: &AppState) -> Result<Vec<DeviceRecord>, ApiError> {
 
 /// Revokes a device and every token it holds.
 pub async fn revoke_device(state: &AppState, actor: &Actor, device_id: &str, request_id: &str) -> Result<DeviceRecord, ApiError> {
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let at = unix_ms(m.now);
     let changed =
         m.tx.execute("UPDATE device SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", args![device_id, at]).await?;
@@ -244,7 +418,7 @@ pub async fn trust_pack_key(
 ) -> Result<(), ApiError> {
     let mut check = uw_rating::TrustedKeys::new();
     check.add_hex(key_id, public_key_hex).map_err(|e| ApiError::bad_request("key.invalid", format!("public key: {e}")))?;
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     // An approval key belongs to one active underwriter.
     let owner = match username {
         None => None,

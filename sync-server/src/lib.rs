@@ -34,6 +34,7 @@ pub mod policies;
 pub mod rate_drafts;
 pub mod storage;
 pub mod sync;
+pub mod tls;
 pub mod underwriting;
 
 use std::future::Future;
@@ -42,6 +43,26 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub use storage::{DatabaseTarget, Storage, StorageError};
+
+/// The server's clock: the system's, moved by a fixed offset only by tests
+/// and restore drills that need a server living months ahead (nothing in
+/// the API or the command line moves it).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_ms: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc() + time::Duration::milliseconds(self.offset_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Moves the clock forward (or back, with a negative duration).
+    pub fn advance(&self, by: time::Duration) {
+        let ms = i64::try_from(by.whole_milliseconds()).unwrap_or(i64::MAX);
+        self.offset_ms.fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+}
 
 /// Shared state of every handler.
 #[derive(Debug, Clone)]
@@ -59,6 +80,10 @@ pub struct AppState {
     log_size: Arc<tokio::sync::watch::Sender<u64>>,
     /// Becomes true when the server starts shutting down.
     stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see [`tls::client_address`]).
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// What identity and tokens take as now.
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -73,7 +98,16 @@ impl AppState {
             log_changed: Arc::new(tokio::sync::Notify::new()),
             log_size: Arc::new(tokio::sync::watch::channel(0).0),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
+            trusted_proxies: Arc::from(Vec::new()),
+            clock: Clock::default(),
         }
+    }
+
+    /// Believes `X-Forwarded-For` from peers in these networks.
+    #[must_use]
+    pub fn with_trusted_proxies(mut self, networks: Vec<ipnet::IpNet>) -> Self {
+        self.trusted_proxies = Arc::from(networks);
+        self
     }
 
     /// Tells the log watcher this process appended to the log.
@@ -101,11 +135,35 @@ pub async fn sign_checkpoint_now(state: &AppState, request_id: &str) -> Result<(
     Ok(signed)
 }
 
+/// How the API listener speaks.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// Plain HTTP: on loopback, or behind a TLS-terminating reverse proxy.
+    Http,
+    /// TLS terminated here with this certificate (reloadable).
+    Tls(axum_server::tls_openssl::OpenSSLConfig),
+}
+
+/// How long a client may take to send a request's headers.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Serves the API on `listener` over plain HTTP (see [`serve_over`]).
+pub async fn serve(
+    listener: TcpListener,
+    metrics: Option<TcpListener>,
+    state: AppState,
+    checkpoint_every: std::time::Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_over(listener, Transport::Http, metrics, state, checkpoint_every, shutdown).await
+}
+
 /// Serves the API on `listener` and the metrics on `metrics` until
 /// `shutdown` resolves, signing a checkpoint every `checkpoint_every` while
 /// the log grows; then finishes the requests in flight and closes the database.
-pub async fn serve(
+pub async fn serve_over(
     listener: TcpListener,
+    transport: Transport,
     metrics: Option<TcpListener>,
     state: AppState,
     checkpoint_every: std::time::Duration,
@@ -128,13 +186,27 @@ pub async fn serve(
         })
     });
     let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // Long polls answer at once; the periodic tasks stop.
-            stopping.send_replace(true);
-        })
-        .await?;
+    let shutdown = async move {
+        shutdown.await;
+        // Long polls answer at once; the periodic tasks stop.
+        stopping.send_replace(true);
+    };
+    match transport {
+        Transport::Http => axum::serve(listener, app).with_graceful_shutdown(shutdown).await?,
+        Transport::Tls(config) => {
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                shutdown.await;
+                stopper.graceful_shutdown(None);
+            });
+            let mut server = axum_server::from_tcp(listener.into_std()?)?
+                .acceptor(axum_server::tls_openssl::OpenSSLAcceptor::new(config))
+                .handle(handle);
+            server.http_builder().http1().header_read_timeout(HEADER_READ_TIMEOUT);
+            server.serve(app).await?;
+        }
+    }
     let _ = checkpoints.await;
     let _ = watcher.await;
     if let Some(task) = metrics_task {

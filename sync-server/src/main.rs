@@ -67,6 +67,18 @@ struct ServeArgs {
     /// `text` (default) or `json` log lines.
     #[arg(long, env = "UW_SYNC_LOG_FORMAT")]
     log_format: Option<String>,
+    /// PEM certificate chain (the server's certificate first): serve HTTPS
+    /// (TLS 1.2 and newer). SIGHUP reloads it and the key without dropping connections.
+    #[arg(long, env = "UW_SYNC_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key of `--tls-cert` (unencrypted; keep it mode 0600).
+    #[arg(long, env = "UW_SYNC_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Networks of the reverse proxies in front of the server (CIDR or
+    /// addresses, comma-separated): their `X-Forwarded-For` names the client
+    /// for login limits; nobody else's is believed.
+    #[arg(long, env = "UW_SYNC_TRUSTED_PROXIES", value_delimiter = ',', num_args = 1..)]
+    trusted_proxies: Vec<String>,
 }
 
 /// The configuration file's keys (all optional).
@@ -80,6 +92,9 @@ struct FileConfig {
     metrics_listen: Option<SocketAddr>,
     checkpoint_seconds: Option<u64>,
     log_format: Option<String>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 impl CommonArgs {
@@ -255,6 +270,30 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(checkpoint_key = %key, "signing key decrypted");
     }
     let listen = args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8787)));
+    let proxies =
+        if args.trusted_proxies.is_empty() { file.trusted_proxies.clone().unwrap_or_default() } else { args.trusted_proxies.clone() };
+    let trusted_proxies = uw_sync_server::tls::parse_networks(&proxies).map_err(|e| anyhow::anyhow!("--trusted-proxies: {e}"))?;
+    let tls = match (args.tls_cert.clone().or(file.tls_cert.clone()), args.tls_key.clone().or(file.tls_key.clone())) {
+        (Some(certificate_chain), Some(private_key)) => Some(uw_sync_server::tls::TlsFiles { certificate_chain, private_key }),
+        (None, None) => None,
+        _ => anyhow::bail!("give both tls_cert and tls_key, or neither"),
+    };
+    // Plain HTTP leaves loopback only behind a TLS-terminating proxy.
+    if tls.is_none() && !listen.ip().is_loopback() && trusted_proxies.is_empty() {
+        anyhow::bail!(
+            "refusing to serve plain HTTP on {listen}: passwords, tokens and customers' data would cross the network in clear. \
+             Give --tls-cert and --tls-key, or --trusted-proxies with the networks of the TLS-terminating reverse proxy in front of this server"
+        );
+    }
+    let transport = match &tls {
+        Some(files) => {
+            let config = uw_sync_server::tls::config(files)?;
+            uw_sync_server::tls::reload_on_sighup(files.clone(), config.clone());
+            uw_sync_server::Transport::Tls(config)
+        }
+        None => uw_sync_server::Transport::Http,
+    };
+    let state = state.with_trusted_proxies(trusted_proxies);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("listener has no local address")?;
     let metrics = match args.metrics_listen.or(file.metrics_listen) {
@@ -265,10 +304,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    tracing::info!(%addr, "serving");
-    announce(&format!("listening on http://{addr}"));
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, scheme, proxies = state.trusted_proxies.len(), "serving");
+    announce(&format!("listening on {scheme}://{addr}"));
     let every = std::time::Duration::from_secs(args.checkpoint_seconds.or(file.checkpoint_seconds).unwrap_or(60).max(1));
-    uw_sync_server::serve(listener, metrics, state, every, uw_sync_server::shutdown_signal()).await.context("server failed")?;
+    uw_sync_server::serve_over(listener, transport, metrics, state, every, uw_sync_server::shutdown_signal())
+        .await
+        .context("server failed")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

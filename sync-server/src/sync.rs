@@ -1094,6 +1094,29 @@ pub async fn wait(state: &AppState, caller: &Caller, cursor: u64, timeout: std::
     Ok(WaitResponse { log_size, changed: log_size > cursor })
 }
 
+/// The device's latest block of quote numbers for the current year, if it has one.
+pub async fn current_quote_numbers(
+    m: &mut Mutation,
+    device_id: &str,
+    now: OffsetDateTime,
+) -> Result<Option<uw_protocol::QuoteNumberBlock>, ApiError> {
+    let year = now.year();
+    let row =
+        m.tx.fetch_optional(
+            "SELECT first, last FROM quote_number_block WHERE device_id = $1 AND year = $2 ORDER BY first DESC LIMIT 1",
+            args![device_id, year],
+        )
+        .await?;
+    row.map(|row| {
+        Ok(uw_protocol::QuoteNumberBlock {
+            year,
+            first: u32::try_from(row.int(0)?).map_err(ApiError::internal)?,
+            last: u32::try_from(row.int(1)?).map_err(ApiError::internal)?,
+        })
+    })
+    .transpose()
+}
+
 /// Reserves a block of quote numbers for a device (inside its enrollment).
 pub async fn allocate_quote_numbers(
     m: &mut Mutation,

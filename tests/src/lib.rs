@@ -266,5 +266,7 @@ impl PostgresDatabase {
 }
 
 pub mod api;
+pub mod inprocess;
 pub mod system;
+pub mod tls;
 pub mod webdriver;

@@ -534,7 +534,15 @@ async fn authorization_matrix(engine: &str) {
     // lists no endpoint the matrix does not check.
     let (status, doc) = server.client(None).get("/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
-    let public = [("POST", "/v1/enroll"), ("POST", "/v1/sessions"), ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/openapi.json")];
+    let public = [
+        ("POST", "/v1/enroll"),
+        ("POST", "/v1/sessions"),
+        ("POST", "/v1/devices/{device_id}/challenge"),
+        ("POST", "/v1/devices/{device_id}/token"),
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/openapi.json"),
+    ];
     let mut documented = 0;
     for (template, item) in doc["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("path item") {
@@ -922,4 +930,147 @@ async fn rate_change_four_eyes_sqlite() {
 #[tokio::test]
 async fn rate_change_four_eyes_postgres() {
     rate_change_four_eyes("postgres").await;
+}
+
+/// Asks for a renewal challenge for `device_id`.
+async fn challenge(server: &TestServer, device_id: &str) -> (StatusCode, Value) {
+    server.client(None).post(&format!("/v1/devices/{device_id}/challenge"), &json!({})).await
+}
+
+/// The device's answer to `challenge`, signed by `key` for `device_id`.
+fn renewal(server_instance: &str, device_id: &str, challenge: &Value, key: &ed25519_dalek::SigningKey) -> Value {
+    use ed25519_dalek::Signer as _;
+    let (text, expires) = (challenge["challenge"].as_str().expect("challenge"), challenge["expires_at"].as_str().expect("expiry"));
+    let message = uw_protocol::token_renewal_message(server_instance, device_id, text, expires);
+    json!({ "challenge": text, "signature": hex::encode(key.sign(message.as_bytes()).to_bytes()) })
+}
+
+/// Token renewal attacked through the API: only the device's own key, once
+/// per challenge, in time, for that device, while neither it nor its user is
+/// stopped; the old token dies; a known key re-enrolls as the same device.
+async fn device_renewal(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut a, answer) = enroll(&server, "agent1").await;
+    let (b, _) = enroll(&server, "agent2").await;
+    let instance = answer["server_instance_id"].as_str().expect("instance").to_owned();
+    let renew = |device: &str, body: &Value| {
+        let client = server.client(None);
+        let path = format!("/v1/devices/{device}/token");
+        let body = body.clone();
+        async move { client.post(&path, &body).await }
+    };
+
+    // Unknown and malformed devices.
+    assert_eq!(challenge(&server, &"0".repeat(32)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(challenge(&server, "../admin").await.0, StatusCode::NOT_FOUND);
+
+    // Another key's signature is refused, and uses the challenge up.
+    let (status, c1) = challenge(&server, &a.device_id).await;
+    assert_eq!(status, StatusCode::OK, "{c1}");
+    let (status, body) = renew(&a.device_id, &renewal(&instance, &a.device_id, &c1, &b.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device.bad_signature")), "{body}");
+    let (status, body) = renew(&a.device_id, &renewal(&instance, &a.device_id, &c1, &a.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device.challenge_invalid")), "{body}");
+
+    // A signature bound to another device, or another server instance, is refused.
+    let (_, c2) = challenge(&server, &a.device_id).await;
+    let (status, body) = renew(&a.device_id, &renewal(&instance, &b.device_id, &c2, &a.key)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (_, c3) = challenge(&server, &a.device_id).await;
+    let (status, body) = renew(&a.device_id, &renewal("another-instance", &a.device_id, &c3, &a.key)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    // A's challenge cannot renew B.
+    let (_, c4) = challenge(&server, &a.device_id).await;
+    let (status, body) = renew(&b.device_id, &renewal(&instance, &b.device_id, &c4, &b.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device.challenge_invalid")), "{body}");
+
+    // At most four open challenges per device.
+    for _ in 0..4 {
+        assert_eq!(challenge(&server, &b.device_id).await.0, StatusCode::OK);
+    }
+    let (status, body) = challenge(&server, &b.device_id).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("device.too_many_challenges")), "{body}");
+
+    // A challenge answered after five minutes is refused.
+    let (_, late) = challenge(&server, &a.device_id).await;
+    server.state.clock.advance(time::Duration::minutes(6));
+    let (status, body) = renew(&a.device_id, &renewal(&instance, &a.device_id, &late, &a.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device.challenge_invalid")), "{body}");
+
+    // 91 days after the token expired, the device renews with its key alone;
+    // the old token is dead, the new one works, and the renewal is audited.
+    server.state.clock.advance(time::Duration::days(181));
+    let (status, body) = a.client.get("/v1/me").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.token_expired")), "{body}");
+    let (_, c5) = challenge(&server, &a.device_id).await;
+    let answer5 = renewal(&instance, &a.device_id, &c5, &a.key);
+    let (status, renewed) = renew(&a.device_id, &answer5).await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    let old = a.client.clone();
+    a.client = server.client(renewed["token"].as_str());
+    assert_eq!(a.client.get("/v1/me").await.0, StatusCode::OK);
+    // The same answer again: single use.
+    let (status, _) = renew(&a.device_id, &answer5).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A second renewal revokes the first renewed token.
+    let (_, c6) = challenge(&server, &a.device_id).await;
+    let (status, again) = renew(&a.device_id, &renewal(&instance, &a.device_id, &c6, &a.key)).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    let (status, body) = a.client.get("/v1/me").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.invalid_token")), "{body}");
+    assert_eq!(old.get("/v1/me").await.0, StatusCode::UNAUTHORIZED);
+    a.client = server.client(again["token"].as_str());
+    let quote = example("01-clean-standard.json");
+    let number = a.quote_number();
+    let results = a.push_op("quote.rated", &rated_payload(&number, 1, &quote)).await;
+    assert_eq!(results[0]["outcome"], "accepted", "the renewed device syncs: {results:?}");
+
+    // A disabled user's device cannot renew; re-enabled, it can, and the
+    // tokens from before the disable stay dead.
+    let admin = server.login("admin1").await;
+    let (status, body) = admin.send(reqwest::Method::PATCH, "/v1/admin/users/agent1", Some(&json!({ "disabled": true }))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, c7) = challenge(&server, &a.device_id).await;
+    let (status, body) = renew(&a.device_id, &renewal(&instance, &a.device_id, &c7, &a.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.user_disabled")), "{body}");
+    let (status, _) = admin.send(reqwest::Method::PATCH, "/v1/admin/users/agent1", Some(&json!({ "disabled": false }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = a.client.get("/v1/me").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.invalid_token")), "{body}");
+    let (_, c8) = challenge(&server, &a.device_id).await;
+    assert_eq!(renew(&a.device_id, &renewal(&instance, &a.device_id, &c8, &a.key)).await.0, StatusCode::OK);
+
+    // A known key re-enrolls as the same device, with its sequence state;
+    // another user cannot take it over.
+    let enrolling = |user: &str, key: &ed25519_dalek::SigningKey| json!({ "username": user, "password": PASSWORD, "device_name": "agent1-laptop", "device_public_key": hex::encode(key.verifying_key().as_bytes()) });
+    let (status, again) = server.client(None).post("/v1/enroll", &enrolling("agent1", &a.key)).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["device_id"], json!(a.device_id));
+    assert_eq!((again["recovered"].as_bool(), again["last_seq"].as_u64()), (Some(true), Some(1)), "{again}");
+    let (_, twice) = server.client(None).post("/v1/enroll", &enrolling("agent1", &a.key)).await;
+    assert_eq!((twice["device_id"].as_str(), twice["recovered"].as_bool()), (a.device_id.as_str().into(), Some(true)), "{twice}");
+    assert_eq!(twice["quote_numbers"], again["quote_numbers"], "no block is burnt by recovering");
+    let (status, taken) = server.client(None).post("/v1/enroll", &enrolling("agent2", &a.key)).await;
+    assert_eq!((status, taken["code"].as_str()), (StatusCode::CONFLICT, Some("enroll.key_in_use")), "{taken}");
+    let (_, devices) = admin.get("/v1/admin/devices").await;
+    assert_eq!(devices.as_array().expect("devices").len(), 2, "one device each, not a duplicate: {devices}");
+
+    // A revoked device can neither renew nor re-enroll.
+    let (status, _) = admin.post(&format!("/v1/admin/devices/{}/revoke", a.device_id), &json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = challenge(&server, &a.device_id).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("auth.device_revoked")), "{body}");
+    let (status, body) = server.client(None).post("/v1/enroll", &enrolling("agent1", &a.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("enroll.device_revoked")), "{body}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_renewal_sqlite() {
+    device_renewal("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_renewal_postgres() {
+    device_renewal("postgres").await;
 }

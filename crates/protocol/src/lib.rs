@@ -61,6 +61,14 @@ pub fn signed_message(seq: u64, op_id: &str, kind: &str, payload: &str) -> Strin
     format!("uw-outbox-v1\n{seq}\n{op_id}\n{kind}\n{payload}")
 }
 
+/// The bytes a device signs to renew its token: the tag
+/// `uw-device-token-v1`, the server's instance id, the device id, the
+/// challenge and its expiry, one per line. Binding the instance and the
+/// device means a signature cannot be replayed to another server or device.
+pub fn token_renewal_message(instance_id: &str, device_id: &str, challenge: &str, expires_at: &str) -> String {
+    format!("uw-device-token-v1\n{instance_id}\n{device_id}\n{challenge}\n{expires_at}")
+}
+
 /// SHA-256 of an operation's signed message: what the server remembers to
 /// tell a replay (same content) from a different operation reusing the
 /// sequence number.

@@ -87,6 +87,42 @@ pub struct EnrollResponse {
     pub server_instance_id: String,
     /// The quote numbers this device may hand out.
     pub quote_numbers: QuoteNumberBlock,
+    /// True when the public key was already enrolled by this user and the
+    /// server recovered that device (same id, sequence state and quote
+    /// numbers) instead of making a new one.
+    #[serde(default)]
+    pub recovered: bool,
+    /// The highest outbox sequence number the server has processed from
+    /// this device (0 for a new device).
+    #[serde(default)]
+    pub last_seq: u64,
+}
+
+/// `POST /v1/devices/{device_id}/challenge`: a single-use challenge the
+/// device signs with its registered key to renew its token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeviceChallenge {
+    /// 64 hexadecimal digits, random.
+    pub challenge: String,
+    /// RFC 3339; the challenge is refused after this time, and after its first use.
+    pub expires_at: String,
+}
+
+/// `POST /v1/devices/{device_id}/token`: the device's signature over
+/// [`crate::token_renewal_message`] for a challenge it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewTokenRequest {
+    pub challenge: String,
+    /// Ed25519 signature, 128 hexadecimal digits.
+    pub signature: String,
+}
+
+/// A renewed device token. Every earlier token of the device is revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RenewTokenResponse {
+    pub token: Secret,
+    pub token_expires_at: String,
 }
 
 /// A range of quote numbers reserved for one device: `QUOT-<year>-<first>`

@@ -9,6 +9,10 @@
 //! - `UW_RECOVERY_RECIPIENT`: the organisation's age recovery recipient
 //!   (`age1…`). When set, the workstation keeps a recovery copy of its keys,
 //!   encrypted to it, beside the store.
+//! - `UW_SERVER_CA`: a PEM file with the organisation's certificate
+//!   authority. When set, the sync server's certificate must be issued by it
+//!   (and not merely by any authority the operating system trusts); the CA in
+//!   use at enrollment is kept with the enrollment.
 
 use std::path::PathBuf;
 
@@ -24,12 +28,14 @@ pub struct WorkstationConfig {
     pub key_source: KeySource,
     /// The organisation's age recovery recipient, checked to parse.
     pub recovery_recipient: Option<String>,
+    /// The organisation's certificate authority (PEM file) the sync server is pinned to.
+    pub server_ca: Option<PathBuf>,
 }
 
 impl WorkstationConfig {
     /// A configuration with no recovery recipient.
     pub fn new(data_dir: PathBuf, key_source: KeySource) -> Self {
-        Self { data_dir, key_source, recovery_recipient: None }
+        Self { data_dir, key_source, recovery_recipient: None, server_ca: None }
     }
 
     /// The recovery recipient, parsed.
@@ -65,7 +71,12 @@ impl WorkstationConfig {
                 }
             },
         };
-        let config = Self { data_dir, key_source, recovery_recipient: lookup("UW_RECOVERY_RECIPIENT").filter(|r| !r.is_empty()) };
+        let config = Self {
+            data_dir,
+            key_source,
+            recovery_recipient: lookup("UW_RECOVERY_RECIPIENT").filter(|r| !r.is_empty()),
+            server_ca: lookup("UW_SERVER_CA").filter(|p| !p.is_empty()).map(PathBuf::from),
+        };
         config.recovery_recipient()?;
         Ok(config)
     }
@@ -73,6 +84,18 @@ impl WorkstationConfig {
     /// Reads the configuration from the process environment.
     pub fn from_env(default_data_dir: PathBuf) -> Result<Self, ConfigError> {
         Self::from_lookup(default_data_dir, |name| std::env::var(name).ok())
+    }
+
+    /// The pinned certificate authority's PEM text, checked to hold at least one certificate.
+    pub fn server_ca_pem(&self) -> Result<Option<String>, ConfigError> {
+        let Some(path) = &self.server_ca else { return Ok(None) };
+        let invalid = |expected: &'static str| ConfigError::Invalid { var: "UW_SERVER_CA", value: path.display().to_string(), expected };
+        let text =
+            std::fs::read_to_string(path).map_err(|_| invalid("a readable PEM file with the organisation's certificate authority"))?;
+        if !text.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(invalid("a PEM file holding at least one `BEGIN CERTIFICATE` block"));
+        }
+        Ok(Some(text))
     }
 
     /// The store's file.

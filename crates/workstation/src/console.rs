@@ -109,7 +109,7 @@ impl Workstation {
         if username.trim().is_empty() {
             return Err(WorkstationError::InvalidInput { field: "username".into(), message: "must not be empty".into() });
         }
-        let server = Server::new(&server_url, None, &self.retry)?;
+        let server = Server::new(&server_url, None, &self.retry, self.server_ca.as_deref())?;
         let request = LoginRequest { username: username.trim().to_owned(), password: password.clone() };
         // Failed logins count towards the server's lockout: not replayed blindly.
         let response: LoginResponse = server.post("/v1/sessions", &request, Replay::OnlyIfUnprocessed)?;
@@ -231,7 +231,7 @@ impl Workstation {
     fn online<T>(&mut self, role: Role, f: impl FnOnce(&Server) -> Result<T, SyncError>) -> Result<T, WorkstationError> {
         let not_signed_in = || SyncError::NotSignedIn { role: role_name(role) };
         let session = self.session.as_ref().ok_or_else(not_signed_in)?;
-        let server = Server::new(&session.server_url, Some(session.token.clone()), &self.retry)?;
+        let server = Server::new(&session.server_url, Some(session.token.clone()), &self.retry, self.server_ca.as_deref())?;
         match f(&server) {
             // An expired or revoked session is forgotten, so the UI asks again.
             Err(SyncError::Unauthorized { code, message }) => {

@@ -177,6 +177,9 @@ pub struct Workstation {
     session: Option<console::Session>,
     /// Where this user's approval key seed lives (made on request, for underwriters).
     approval_source: KeySource,
+    /// The organisation CA (PEM) the sync server must present a certificate
+    /// from (`UW_SERVER_CA`); `None` trusts the operating system's store.
+    server_ca: Option<String>,
 }
 
 impl Workstation {
@@ -191,6 +194,7 @@ impl Workstation {
     /// of release builds, which trust no development key by default).
     pub fn open_trusting(config: &WorkstationConfig, trusted: &TrustedKeys) -> Result<Self, WorkstationError> {
         let packs = bundled_packs(trusted)?;
+        let server_ca = config.server_ca_pem()?;
         std::fs::create_dir_all(&config.data_dir).map_err(|source| WorkstationError::DataDir { path: config.data_dir.clone(), source })?;
         let path = config.store_path();
         let exists = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
@@ -237,7 +241,15 @@ impl Workstation {
             retry: RetryPolicy::default(),
             session: None,
             approval_source: config.key_source.approval(),
+            server_ca,
         })
+    }
+
+    /// Pins the sync server to this organisation CA (PEM), or (`None`) trusts
+    /// the operating system's store, for enrollments and console sign-ins
+    /// from now on. An enrolled device keeps the CA it enrolled with.
+    pub fn set_server_ca(&mut self, pem: Option<String>) {
+        self.server_ca = pem;
     }
 
     /// The public half of this device's outbox signing key.

@@ -29,8 +29,8 @@ use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 use tracing::instrument;
 use uw_protocol::{
-    EnrollRequest, EnrollResponse, ErrorBody, OpResult, PullResponse, PushRequest, PushResponse, QuoteNumberBlock, Referral,
-    ReferralDecided, ReferralDecision, Secret, UserInfo, PROTOCOL_VERSION, VERSION_HEADER,
+    DeviceChallenge, EnrollRequest, EnrollResponse, ErrorBody, OpResult, PullResponse, PushRequest, PushResponse, QuoteNumberBlock,
+    Referral, ReferralDecided, ReferralDecision, RenewTokenRequest, RenewTokenResponse, Secret, UserInfo, PROTOCOL_VERSION, VERSION_HEADER,
 };
 use uw_rating::{PackRegistry, PackStatus, RatePack};
 
@@ -202,6 +202,11 @@ pub enum SyncError {
     /// The server is another instance than the one the device enrolled with.
     #[error("the sync server at {url} is instance {found}, but this device enrolled with instance {enrolled}; nothing was sent or applied. If the server was replaced or restored, ask an administrator before enrolling again")]
     WrongServer { url: String, enrolled: String, found: String },
+    /// The server's TLS certificate does not check out: not issued by an
+    /// authority this workstation trusts (the operating system's, or the
+    /// organisation's pinned one), expired, or for another name.
+    #[error("the sync server at {url} did not prove it is your organisation's server: its certificate is not one this workstation trusts, so nothing was sent. Check the server address; if your organisation uses its own certificate authority, ask your administrator to install it ({message})")]
+    UntrustedServer { url: String, message: String },
     /// The server expects an earlier operation than the device sent: the
     /// outbox and the server disagree about what was delivered.
     #[error("the sync server refused outbox operation {seq} because it expects an earlier one ({reason}); it and every later operation stay in the outbox; ask an administrator")]
@@ -227,6 +232,7 @@ impl SyncError {
             Self::Server { .. } => "sync.server",
             Self::Protocol { .. } => "sync.protocol",
             Self::WrongServer { .. } => "sync.wrong_server",
+            Self::UntrustedServer { .. } => "sync.untrusted_server",
             Self::SequenceGap { .. } => "sync.sequence_gap",
         }
     }
@@ -274,12 +280,30 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    pub(crate) fn new(base: &str, token: Option<Secret>, retry: &RetryPolicy) -> Result<Self, SyncError> {
-        let client =
-            Client::builder().timeout(retry.timeout).connect_timeout(retry.timeout.min(Duration::from_secs(10))).build().map_err(|e| {
-                SyncError::Unreachable { url: base.to_owned(), attempts: 0, message: format!("cannot build an HTTP client: {}", chain(&e)) }
-            })?;
+    /// A client for the server at `base`. The server's certificate is
+    /// checked against the operating system's trust store, or, when
+    /// `pinned_ca` (PEM) is given, against that organisation CA alone.
+    pub(crate) fn new(base: &str, token: Option<Secret>, retry: &RetryPolicy, pinned_ca: Option<&str>) -> Result<Self, SyncError> {
+        let unusable = |message: String| SyncError::Unreachable { url: base.to_owned(), attempts: 0, message };
+        let mut builder = Client::builder()
+            .timeout(retry.timeout)
+            .connect_timeout(retry.timeout.min(Duration::from_secs(10)))
+            // The API never redirects; following one could leave HTTPS.
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_version_min(reqwest::tls::Version::TLS_1_2);
+        if let Some(pem) = pinned_ca {
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|e| unusable(format!("the organisation's certificate authority cannot be read: {}", chain(&e))))?;
+            builder = builder.tls_certs_only(certs);
+        }
+        let client = builder.build().map_err(|e| unusable(format!("cannot build an HTTP client: {}", chain(&e))))?;
         Ok(Self { client, base: base.to_owned(), token, retry: retry.clone() })
+    }
+
+    /// The same server with another token.
+    pub(crate) fn with_token(mut self, token: Secret) -> Self {
+        self.token = Some(token);
+        self
     }
 
     pub(crate) fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
@@ -356,6 +380,10 @@ impl Server {
             let (status, retry_after, text) = match answer {
                 Ok(answer) => answer,
                 Err(e) => {
+                    let text = chain(&e);
+                    if certificate_refused(&text) {
+                        return Err(SyncError::UntrustedServer { url: self.base.clone(), message: text });
+                    }
                     if !last && (replay == Replay::Safe || e.is_connect()) {
                         self.pause(&request, attempt, None, "no answer");
                         continue;
@@ -439,12 +467,38 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// The server URL as stored: `http(s)://host[:port][/path]`, no trailing slash.
+/// A device token this close to its expiry is renewed before it is used.
+pub const RENEW_BEFORE: time::Duration = time::Duration::days(30);
+
+/// Whether the server refused the device token in a way renewal mends
+/// (expired, or revoked with the user's other tokens).
+fn token_refused(e: &SyncError) -> bool {
+    matches!(e, SyncError::Unauthorized { code, .. } if code == "auth.token_expired" || code == "auth.invalid_token")
+}
+
+/// Whether a transport error is OpenSSL refusing the server's certificate.
+fn certificate_refused(text: &str) -> bool {
+    ["certificate verify failed", "certificate has expired", "hostname mismatch", "self-signed certificate", "unable to get local issuer"]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
+/// The server URL as stored: `https://host[:port][/path]`, or `http://` to
+/// this machine only, no trailing slash.
 pub(crate) fn normalize_server_url(text: &str) -> Result<String, WorkstationError> {
     let invalid = |message: String| WorkstationError::InvalidInput { field: "server_url".into(), message };
     let url = reqwest::Url::parse(text.trim()).map_err(|e| invalid(format!("`{}` is not a URL: {e}", text.trim())))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(invalid(format!("`{url}` is not an http:// or https:// address of a server")));
+        return Err(invalid(format!("`{url}` is not an https:// address of a server")));
+    }
+    // Passwords, tokens and customers' data never cross a network in clear.
+    let host = url.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "http" && !loopback {
+        return Err(invalid(format!(
+            "`{url}` is not encrypted: use the server's https:// address (plain http:// is only for a server on this computer)"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(invalid("give the server's address only, without credentials, query or fragment".into()));
@@ -572,7 +626,7 @@ impl Workstation {
                 return Err(WorkstationError::InvalidInput { field: field.into(), message: "must not be empty".into() });
             }
         }
-        let server = Server::new(&base, None, &self.retry)?;
+        let server = Server::new(&base, None, &self.retry, self.server_ca.as_deref())?;
         let request = EnrollRequest {
             username: username.trim().to_owned(),
             password: password.clone(),
@@ -605,9 +659,20 @@ impl Workstation {
             user: response.user,
             quote_numbers: response.quote_numbers,
             enrolled_at: crate::quoting::instant_text(now),
+            server_ca: self.server_ca.clone(),
         };
         let next = self.store.save_enrollment(&enrollment, now)?;
-        tracing::info!(device_id = %enrollment.device_id, role = enrollment.user.role.name(), year, first, last, next, "device enrolled");
+        tracing::info!(
+            device_id = %enrollment.device_id,
+            role = enrollment.user.role.name(),
+            recovered = response.recovered,
+            last_seq = response.last_seq,
+            year,
+            first,
+            last,
+            next,
+            "device enrolled"
+        );
         Ok(info(enrollment, (next <= last).then_some(next)))
     }
 
@@ -616,8 +681,7 @@ impl Workstation {
     /// transaction. Safe to repeat: the server answers a replay as a duplicate.
     #[instrument(skip_all, err(Display))]
     pub fn push(&mut self, now: OffsetDateTime) -> Result<PushReport, WorkstationError> {
-        let server = self.connect()?;
-        self.push_to(&server, now, &mut |_| {})
+        self.with_device_server(now, |ws, server| ws.push_to(server, now, &mut |_| {}))
     }
 
     /// Applies the server's changes from the stored cursor on, page by page,
@@ -625,8 +689,7 @@ impl Workstation {
     /// pull resumes where it stopped and never applies a page twice.
     #[instrument(skip_all, err(Display))]
     pub fn pull(&mut self, now: OffsetDateTime) -> Result<PullReport, WorkstationError> {
-        let server = self.connect()?;
-        self.pull_from(&server, now, &mut |_| {})
+        self.with_device_server(now, |ws, server| ws.pull_from(server, now, &mut |_| {}))
     }
 
     /// Pushes, then pulls.
@@ -641,13 +704,90 @@ impl Workstation {
         now: OffsetDateTime,
         progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<SyncReport, WorkstationError> {
+        self.with_device_server(now, |ws, server| {
+            let push = ws.push_to(server, now, progress)?;
+            let pull = ws.pull_from(server, now, progress)?;
+            // An underwriter's rate drafts and decisions, and the review queue.
+            let rate = ws.sync_rate_changes_with(server, now)?;
+            tracing::info!(
+                drafts_sent = rate.drafts_sent,
+                decisions_sent = rate.decisions_sent,
+                reviews = rate.reviews,
+                "rate changes synced"
+            );
+            Ok(SyncReport { push, pull })
+        })
+    }
+
+    /// Renews this device's token now: asks the server for a challenge,
+    /// signs it with the device key and keeps the new token. Needs no
+    /// password, and works whether the old token is valid, expired or was
+    /// revoked by a password reset; the server refuses a revoked device and
+    /// a disabled user. Returns when the new token expires (RFC 3339).
+    #[instrument(skip_all, err(Display))]
+    pub fn renew_device_token(&mut self, now: OffsetDateTime) -> Result<String, WorkstationError> {
         let server = self.connect()?;
-        let push = self.push_to(&server, now, progress)?;
-        let pull = self.pull_from(&server, now, progress)?;
-        // An underwriter's rate drafts and decisions, and the review queue.
-        let rate = self.sync_rate_changes_with(&server, now)?;
-        tracing::info!(drafts_sent = rate.drafts_sent, decisions_sent = rate.decisions_sent, reviews = rate.reviews, "rate changes synced");
-        Ok(SyncReport { push, pull })
+        self.renew_token_with(&server, now).map(|(_, expires)| expires)
+    }
+
+    /// Runs `work` against the enrolled server. A token that expires within
+    /// [`RENEW_BEFORE`] is renewed first; one the server refuses as expired
+    /// or revoked is renewed once and `work` runs again (pushes and pulls
+    /// are safe to repeat).
+    fn with_device_server<T>(
+        &mut self,
+        now: OffsetDateTime,
+        mut work: impl FnMut(&mut Self, &Server) -> Result<T, WorkstationError>,
+    ) -> Result<T, WorkstationError> {
+        let mut server = self.connect()?;
+        let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
+        let expires = OffsetDateTime::parse(&enrollment.token_expires_at, &time::format_description::well_known::Rfc3339).ok();
+        if expires.is_none_or(|at| at - now < RENEW_BEFORE) {
+            let (token, _) = self.renew_token_with(&server, now)?;
+            server = server.with_token(token);
+        }
+        match work(self, &server) {
+            Err(WorkstationError::Sync(e)) if token_refused(&e) => {
+                tracing::info!(code = e.server_code().unwrap_or_default(), "the server refused the device token; renewing it");
+                let (token, _) = self.renew_token_with(&server, now)?;
+                work(self, &server.with_token(token))
+            }
+            other => other,
+        }
+    }
+
+    fn renew_token_with(&mut self, server: &Server, now: OffsetDateTime) -> Result<(Secret, String), WorkstationError> {
+        let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
+        let device_id = enrollment.device_id;
+        // The id goes into a request path: letters, digits, `-` and `_` only.
+        if device_id.is_empty() || !device_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(SyncError::Protocol {
+                request: "POST /v1/enroll".into(),
+                message: format!("device id `{device_id}` is not an id"),
+            }
+            .into());
+        }
+        let challenge: DeviceChallenge =
+            server.post(&format!("/v1/devices/{device_id}/challenge"), &serde_json::json!({}), Replay::Safe)?;
+        if challenge.challenge.len() != 64 || !challenge.challenge.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(SyncError::Protocol {
+                request: "POST /v1/devices/{id}/challenge".into(),
+                message: "the challenge is not 64 hexadecimal digits".into(),
+            }
+            .into());
+        }
+        let message =
+            uw_protocol::token_renewal_message(&enrollment.server_instance_id, &device_id, &challenge.challenge, &challenge.expires_at);
+        let signature = hex::encode(ed25519_dalek::Signer::sign(&self.device_key, message.as_bytes()).to_bytes());
+        let request = RenewTokenRequest { challenge: challenge.challenge, signature };
+        // A lost answer leaves the old token revoked; the next sync renews again.
+        let renewed: RenewTokenResponse = server.post(&format!("/v1/devices/{device_id}/token"), &request, Replay::OnlyIfUnprocessed)?;
+        if renewed.token.expose().is_empty() {
+            return Err(SyncError::Protocol { request: "POST /v1/devices/{id}/token".into(), message: "no token".into() }.into());
+        }
+        self.store.save_renewed_token(&renewed.token, &renewed.token_expires_at, now)?;
+        tracing::info!(device_id = %device_id, expires_at = %renewed.token_expires_at, "device token renewed");
+        Ok((renewed.token, renewed.token_expires_at))
     }
 
     /// Sync issues the user has not dismissed, newest first: operations the
@@ -711,7 +851,8 @@ impl Workstation {
     /// The enrolled server, checked to be the instance the device enrolled with.
     pub(crate) fn connect(&self) -> Result<Server, WorkstationError> {
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
-        let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), &self.retry)?;
+        let pinned = enrollment.server_ca.as_deref().or(self.server_ca.as_deref());
+        let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), &self.retry, pinned)?;
         server.check_instance(&enrollment.server_instance_id)?;
         Ok(server)
     }

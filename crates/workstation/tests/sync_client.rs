@@ -238,6 +238,8 @@ fn enrolled_as(first: u32, last: u32) -> Reply {
         user: UserInfo { user_id: "user-0001".into(), username: "jsmith".into(), role: Role::Agent },
         server_instance_id: INSTANCE.into(),
         quote_numbers: QuoteNumberBlock { year: 2026, first, last },
+        recovered: false,
+        last_seq: 0,
     })
 }
 
@@ -364,6 +366,24 @@ fn enrollment_stores_the_credentials_and_the_quote_number_block() {
     ws.pull(NOW).expect_err("the responder has no pull");
     let pull = &server.to("/v1/sync/pull")[0];
     assert_eq!(pull.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+}
+
+#[test]
+fn plain_http_is_refused_for_any_server_but_this_computer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(dir.path());
+    let password = Secret::new(PASSWORD);
+    for url in ["http://192.0.2.10:8787", "http://sync.example.com", "http://10.0.0.1", "http://[2001:db8::1]:8787"] {
+        let err = ws.enroll(url, "jsmith", &password, "laptop", NOW).expect_err(url);
+        assert_eq!(err.code(), "input.invalid", "{url}: {err}");
+        assert!(err.to_string().contains("https://"), "{url}: the message says what to use instead: {err}");
+    }
+    // Loopback in every spelling reaches the network layer (nothing listens on port 9).
+    for url in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"] {
+        let err = ws.enroll(url, "jsmith", &password, "laptop", NOW).expect_err(url);
+        assert_eq!(err.code(), "sync.unreachable", "{url}: {err}");
+    }
+    assert!(ws.enrollment().expect("reads").is_none());
 }
 
 #[test]
@@ -929,32 +949,75 @@ fn too_many_requests_waits_as_long_as_retry_after_says() {
 }
 
 #[test]
-fn unauthorized_and_revoked_are_not_retried() {
+fn an_expired_token_is_renewed_with_the_device_key_and_the_push_goes_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(dir.path());
+    let id = rated(&mut ws, good_driver());
+    let number = ws.quote(id).expect("quote").summary.quote_number.to_string();
+    let device_key = ws.device_public_key();
+    let challenge = "ab".repeat(32);
+    let expires_at = "2026-01-20T15:35:00Z";
+    let signed = Arc::new(AtomicBool::new(false));
+    let verified = signed.clone();
+    let server = Responder::start(move |r| match r.path() {
+        "/v1/sync/push" if r.header("authorization") == Some("Bearer renewed-token") => Some(answer_push(r, |_| accepted(&number))),
+        "/v1/sync/push" => Some(Reply::error(401, "auth.token_expired", "the token has expired")),
+        "/v1/devices/dev-0001/challenge" => Some(Reply::ok(&serde_json::json!({ "challenge": "ab".repeat(32), "expires_at": expires_at }))),
+        "/v1/devices/dev-0001/token" => {
+            let body: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+            let signature: [u8; 64] =
+                hex::decode(body["signature"].as_str().expect("signature")).expect("hex").try_into().expect("64 bytes");
+            let message = uw_protocol::token_renewal_message(INSTANCE, "dev-0001", &challenge, expires_at);
+            device_key
+                .verify_strict(message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&signature))
+                .expect("signed by the device key, over this server, device and challenge");
+            verified.store(true, Ordering::SeqCst);
+            Some(Reply::ok(&serde_json::json!({ "token": "renewed-token", "token_expires_at": "2026-04-20T15:30:00Z" })))
+        }
+        _ => None,
+    });
+    enroll(&mut ws, &server);
+    let report = ws.push(NOW).expect("renews and pushes");
+    assert_eq!(report.accepted, 1);
+    assert!(signed.load(Ordering::SeqCst), "the renewal was signed");
+    assert!(server.to("/v1/enroll").len() == 1, "no password was sent again");
+    assert_eq!(unsent(&ws), Vec::<i64>::new());
+    // The renewed token is kept: the next push starts with it.
+    ws.push(NOW).expect("nothing to send");
+    let pushes = server.to("/v1/sync/push");
+    assert_eq!(pushes.len(), 2, "one refused with the old token, one accepted with the new");
+    assert_eq!(pushes[1].header("authorization"), Some("Bearer renewed-token"));
+}
+
+#[test]
+fn revoked_devices_and_refused_renewals_are_not_retried() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = open(dir.path());
     rated(&mut ws, good_driver());
     let revoked = Arc::new(AtomicBool::new(false));
     let is_revoked = revoked.clone();
-    let server = Responder::start(move |r| {
-        (r.path() == "/v1/sync/push").then(|| {
-            if is_revoked.load(Ordering::SeqCst) {
-                Reply::error(401, "auth.device_revoked", "this device was revoked on 2026-01-19")
-            } else {
-                Reply::error(401, "auth.token_expired", "the device token expired; enroll again")
-            }
-        })
+    let server = Responder::start(move |r| match r.path() {
+        "/v1/sync/push" if is_revoked.load(Ordering::SeqCst) => {
+            Some(Reply::error(401, "auth.device_revoked", "this device was revoked on 2026-01-19"))
+        }
+        "/v1/sync/push" => Some(Reply::error(401, "auth.token_expired", "the token has expired")),
+        "/v1/devices/dev-0001/challenge" => Some(Reply::ok(&serde_json::json!({ "challenge": "cd".repeat(32), "expires_at": "x" }))),
+        "/v1/devices/dev-0001/token" => Some(Reply::error(401, "auth.user_disabled", "this user is disabled; ask an administrator")),
+        _ => None,
     });
     enroll(&mut ws, &server);
-    let err = ws.push(NOW).expect_err("expired");
+    let err = ws.push(NOW).expect_err("the user is disabled");
     assert_eq!(err.code(), "sync.unauthorized");
     let WorkstationError::Sync(sync) = &err else { panic!("{err:?}") };
-    assert_eq!(sync.server_code(), Some("auth.token_expired"));
-    assert_eq!(server.to("/v1/sync/push").len(), 1, "a 401 is never retried");
+    assert_eq!(sync.server_code(), Some("auth.user_disabled"));
+    assert_eq!(server.to("/v1/sync/push").len(), 1, "a 401 is never retried blindly");
+    assert_eq!(server.to("/v1/devices/dev-0001/token").len(), 1, "one renewal, not a loop");
 
     revoked.store(true, Ordering::SeqCst);
     let err = ws.push(NOW).expect_err("revoked");
     assert_eq!(err.code(), "sync.device_revoked");
     assert_eq!(server.to("/v1/sync/push").len(), 2);
+    assert_eq!(server.to("/v1/devices/dev-0001/token").len(), 1, "a revoked device does not try to renew");
     assert_eq!(unsent(&ws), [1], "nothing was marked delivered");
 }
 

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_setup.sql", include_str!("../../../../migrations/workstation/0007_setup.sql")),
     ("0008_policy_changes.sql", include_str!("../../../../migrations/workstation/0008_policy_changes.sql")),
     ("0009_rate_drafts.sql", include_str!("../../../../migrations/workstation/0009_rate_drafts.sql")),
+    ("0010_server_ca.sql", include_str!("../../../../migrations/workstation/0010_server_ca.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on

@@ -47,6 +47,8 @@ pub struct Enrollment {
     /// The quote numbers the server granted at enrollment.
     pub quote_numbers: QuoteNumberBlock,
     pub enrolled_at: String,
+    /// The organisation CA (PEM) the server is pinned to, if any.
+    pub server_ca: Option<String>,
 }
 
 /// Something from sync the user must see: an operation the server rejected
@@ -134,7 +136,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT server_url, server_instance_id, device_id, device_name, token, token_expires_at, user_id, username, role,
-                        block_year, block_first, block_last, enrolled_at
+                        block_year, block_first, block_last, enrolled_at, server_ca
                  FROM sync_enrollment WHERE singleton = 1",
                 [],
                 |r| {
@@ -143,12 +145,13 @@ impl Store {
                         (r.get::<_, String>(4)?, r.get::<_, String>(5)?),
                         (r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?),
                         (r.get::<_, i32>(9)?, r.get::<_, u32>(10)?, r.get::<_, u32>(11)?, r.get::<_, String>(12)?),
+                        r.get::<_, Option<String>>(13)?,
                     ))
                 },
             )
             .optional()
             .map_err(|e| self.err(e))?
-            .map(|((server_url, server_instance_id, device_id, device_name), (token, token_expires_at), user, block)| {
+            .map(|((server_url, server_instance_id, device_id, device_name), (token, token_expires_at), user, block, server_ca)| {
                 let (user_id, username, role) = user;
                 let role = Role::from_name(&role).ok_or_else(|| StoreError::BadStoredValue {
                     table: "sync_enrollment",
@@ -167,6 +170,7 @@ impl Store {
                     user: UserInfo { user_id, username, role },
                     quote_numbers: QuoteNumberBlock { year, first, last },
                     enrolled_at,
+                    server_ca,
                 })
             })
             .transpose()
@@ -202,8 +206,8 @@ impl Store {
         }
         sp.execute(
             "INSERT OR REPLACE INTO sync_enrollment (singleton, server_url, server_instance_id, device_id, device_name, token,
-                    token_expires_at, user_id, username, role, block_year, block_first, block_last, enrolled_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    token_expires_at, user_id, username, role, block_year, block_first, block_last, enrolled_at, server_ca)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 enrollment.server_url,
                 enrollment.server_instance_id,
@@ -217,7 +221,8 @@ impl Store {
                 year,
                 first,
                 last,
-                at
+                at,
+                enrollment.server_ca
             ],
         )
         .map_err(err)?;
@@ -256,6 +261,23 @@ impl Store {
             .map_err(err)?;
         sp.commit().map_err(err)?;
         Ok(next)
+    }
+
+    /// Keeps a renewed device token (the old one is revoked on the server).
+    pub(crate) fn save_renewed_token(&mut self, token: &Secret, expires_at: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let err = sql_err(&self.path);
+        let at = instant_text(now);
+        let sp = self.conn.savepoint().map_err(err)?;
+        let device_id: String = sp
+            .query_row(
+                "UPDATE sync_enrollment SET token = ?1, token_expires_at = ?2 WHERE singleton = 1 RETURNING device_id",
+                params![token.expose(), expires_at],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        audit(&sp, &at, "device.token_renewed", &device_id, json!({ "expires_at": expires_at })).map_err(err)?;
+        sp.commit().map_err(err)?;
+        Ok(())
     }
 
     /// How the workstation was set up on its first launch (`offline` or
