@@ -26,7 +26,7 @@ RUN_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev li
     gnome-keyring dbus-x11 keyutils xvfb python3)
 # What the tests need on top: PostgreSQL, WebKitWebDriver for end-to-end, and
 # the reference `age` tool and a Python venv (for SQLCipher interoperability).
-TEST_PACKAGES=(postgresql webkit2gtk-driver age python3-venv poppler-utils qpdf prometheus)
+TEST_PACKAGES=(postgresql webkit2gtk-driver age python3-venv poppler-utils qpdf prometheus nginx)
 
 ensure_packages() {
     local missing=()

@@ -263,12 +263,6 @@ async fn open_state(common: &CommonArgs, file: &FileConfig, create_key_file: boo
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let file = args.common.file()?;
-    let state = open_state(&args.common, &file, false).await?;
-    {
-        let mut tx = state.storage.begin(storage::TxMode::Read).await?;
-        let key = uw_sync_server::keys::check_signing_key(&mut *tx, &state.keys).await?;
-        tracing::info!(checkpoint_key = %key, "signing key decrypted");
-    }
     let listen = args.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8787)));
     let proxies =
         if args.trusted_proxies.is_empty() { file.trusted_proxies.clone().unwrap_or_default() } else { args.trusted_proxies.clone() };
@@ -293,6 +287,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => uw_sync_server::Transport::Http,
     };
+    let state = open_state(&args.common, &file, false).await?;
+    {
+        let mut tx = state.storage.begin(storage::TxMode::Read).await?;
+        let key = uw_sync_server::keys::check_signing_key(&mut *tx, &state.keys).await?;
+        tracing::info!(checkpoint_key = %key, "signing key decrypted");
+    }
     let state = state.with_trusted_proxies(trusted_proxies);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("listener has no local address")?;

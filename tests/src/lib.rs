@@ -267,6 +267,7 @@ impl PostgresDatabase {
 
 pub mod api;
 pub mod inprocess;
+pub mod proxy;
 pub mod system;
 pub mod tls;
 pub mod webdriver;

@@ -1,0 +1,176 @@
+//! A real workstation over the years of its life, against a server in this
+//! process (so the server's clock can move): enrolling and syncing over
+//! HTTPS with a certificate authority made here, renewing its token with its
+//! key long after it expired, surviving a password reset and a lost enroll
+//! answer, and stopping for good when revoked.
+
+#[path = "../../crates/workstation/tests/common/mod.rs"]
+mod common;
+
+use common::good_driver;
+use uw_protocol::{Secret, UserChange};
+use uw_sync_server::audit::Actor;
+use uw_system_tests::inprocess::{InProcessServer, PASSWORD};
+use uw_system_tests::system::{now, Laptop};
+use uw_system_tests::tls::TestCa;
+use uw_workstation::WorkstationError;
+
+fn code(e: &WorkstationError) -> (&'static str, Option<String>) {
+    let server = match e {
+        WorkstationError::Sync(s) => s.server_code().map(str::to_owned),
+        _ => None,
+    };
+    (e.code(), server)
+}
+
+fn live_tokens(server: &InProcessServer, device_id: &str) -> i64 {
+    server.block_on(async {
+        let rows = server
+            .state
+            .storage
+            .query(
+                "SELECT COUNT(*) FROM auth_token WHERE device_id = $1 AND revoked_at IS NULL",
+                vec![uw_sync_server::storage::SqlValue::Text(Some(device_id.to_owned()))],
+            )
+            .await
+            .expect("count");
+        rows[0].int(0).expect("int")
+    })
+}
+
+#[test]
+fn a_desktop_enrolls_syncs_and_renews_over_https_pinned_to_its_organisation_ca() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = TestCa::new("Acme Mutual Issuing CA");
+    let certificate = ca.issue_server(dir.path(), "sync");
+    let server = InProcessServer::start(Some(&certificate));
+    assert!(server.base_url.starts_with("https://"), "{}", server.base_url);
+
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    laptop.ws.set_server_ca(Some(ca.pem()));
+    let enrolled =
+        laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls over HTTPS");
+    laptop.rated(good_driver());
+    let report = laptop.ws.sync(now()).expect("syncs over HTTPS");
+    assert_eq!(report.push.accepted, 1);
+
+    let expires = laptop.ws.renew_device_token(now()).expect("renews over HTTPS");
+    assert!(!expires.is_empty());
+    assert_eq!(live_tokens(&server, &enrolled.device_id), 1, "the token renewed is revoked");
+    assert!(server.audit_actions().iter().any(|a| a == "device.token_renew"));
+
+    // The pin is kept with the enrollment: reopened without it (and the
+    // machine's trust store knows nothing of this CA), the laptop still syncs.
+    let mut laptop = laptop.reopen();
+    laptop.rated(good_driver());
+    assert_eq!(laptop.ws.sync(now()).expect("syncs after a restart").push.accepted, 1);
+}
+
+#[test]
+fn the_operating_system_trust_store_decides_when_nothing_is_pinned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = TestCa::new("Corporate Root CA");
+    let bundle = ca.write_pem(dir.path(), "corporate-bundle.pem");
+    // What `update-ca-certificates` does for a corporate CA, for this process
+    // only (OpenSSL reads SSL_CERT_FILE once, when the first client is made;
+    // nextest runs each test in its own process).
+    std::env::set_var("SSL_CERT_FILE", &bundle);
+    let certificate = ca.issue_server(dir.path(), "sync");
+    let server = InProcessServer::start(Some(&certificate));
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("the system store trusts it");
+    laptop.rated(good_driver());
+    assert_eq!(laptop.ws.sync(now()).expect("syncs").push.accepted, 1);
+}
+
+#[test]
+fn a_device_whose_token_expired_91_days_ago_renews_and_syncs_without_a_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = InProcessServer::start(None);
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    let enrolled = laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls");
+    laptop.rated(good_driver());
+    laptop.ws.sync(now()).expect("syncs");
+
+    // The server lives 181 days on: the 90-day token expired 91 days ago.
+    // The laptop's own clock did not move, so it learns from the server's
+    // refusal, renews with its key and pushes again.
+    server.state.clock.advance(time::Duration::days(181));
+    laptop.rated(good_driver());
+    let report = laptop.ws.sync(now()).expect("renews and syncs with no password");
+    assert_eq!(report.push.accepted, 1);
+    let renewals = server.audit_actions().iter().filter(|a| *a == "device.token_renew").count();
+    assert_eq!(renewals, 1);
+
+    // A laptop whose clock agrees renews before the server has to refuse.
+    laptop.rated(good_driver());
+    let later = now() + time::Duration::days(181 + 80);
+    server.state.clock.advance(time::Duration::days(80));
+    assert_eq!(laptop.ws.sync(later).expect("syncs").push.accepted, 1);
+    assert_eq!(server.audit_actions().iter().filter(|a| *a == "device.token_renew").count(), 2);
+    assert_eq!(live_tokens(&server, &enrolled.device_id), 1);
+}
+
+#[test]
+fn a_password_reset_or_a_disable_kills_every_token_but_never_the_laptop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = InProcessServer::start(None);
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls");
+    let admin = Actor::system("test-admin");
+    let change = |c: UserChange| {
+        server.block_on(uw_sync_server::identity::change_user(&server.state, &admin, "agent1", c, "test")).expect("changes the user")
+    };
+
+    change(UserChange { password: Some(Secret::new("a brand new password")), ..UserChange::default() });
+    laptop.rated(good_driver());
+    assert_eq!(laptop.ws.sync(now()).expect("the laptop keeps syncing after the reset").push.accepted, 1);
+
+    change(UserChange { disabled: Some(true), ..UserChange::default() });
+    laptop.rated(good_driver());
+    let refused = laptop.ws.sync(now()).expect_err("a disabled user's laptop stops");
+    assert_eq!(code(&refused), ("sync.unauthorized", Some("auth.user_disabled".into())), "{refused}");
+    change(UserChange { disabled: Some(false), ..UserChange::default() });
+    assert_eq!(laptop.ws.sync(now()).expect("re-enabled, it renews and syncs").push.accepted, 1);
+}
+
+#[test]
+fn a_lost_enroll_answer_and_a_retry_give_one_device_that_carries_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = InProcessServer::start(None);
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    let first = laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls");
+    let quote = laptop.rated(good_driver());
+    laptop.ws.sync(now()).expect("syncs");
+    // The answer to an enrollment is lost, or the app is reinstalled over a
+    // surviving keychain: the user enrolls again with the same key.
+    let again = laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls again");
+    assert_eq!(again.device_id, first.device_id, "the same device comes back");
+    assert_eq!(again.quote_numbers, first.quote_numbers, "with its quote numbers");
+    let devices = server.block_on(uw_sync_server::identity::devices(&server.state)).expect("devices");
+    assert_eq!(devices.len(), 1, "one device, not two: {devices:?}");
+    assert_eq!(devices[0].last_seq, 1);
+    // Its outbox carries on from where the server is.
+    let next = laptop.rated(good_driver());
+    assert_ne!(laptop.number(next), laptop.number(quote));
+    assert_eq!(laptop.ws.sync(now()).expect("syncs").push.accepted, 1);
+    assert_eq!(server.block_on(uw_sync_server::identity::devices(&server.state)).expect("devices")[0].last_seq, 2);
+}
+
+#[test]
+fn a_revoked_device_cannot_renew_or_come_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = InProcessServer::start(None);
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    let enrolled = laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls");
+    server
+        .block_on(uw_sync_server::identity::revoke_device(&server.state, &Actor::system("test-admin"), &enrolled.device_id, "test"))
+        .expect("revokes");
+    let refused = laptop.ws.renew_device_token(now()).expect_err("revoked");
+    assert_eq!(code(&refused).0, "sync.device_revoked", "{refused}");
+    let refused = laptop.ws.sync(now()).expect_err("revoked");
+    assert_eq!(code(&refused).0, "sync.device_revoked", "{refused}");
+    let refused =
+        laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect_err("cannot re-enroll");
+    assert_eq!(code(&refused), ("sync.refused", Some("enroll.device_revoked".into())), "{refused}");
+}
