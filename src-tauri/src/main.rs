@@ -528,10 +528,10 @@ struct EnrollmentView {
     role: &'static str,
     device_id: String,
     device_name: String,
-    /// The first and last quote numbers of the block the server granted.
-    first_quote_number: String,
-    last_quote_number: String,
-    /// The number the next new quote gets, or `None` when the block is used up.
+    /// The quote numbers this device hands out, in words: its own series
+    /// (`QUOT-2026-00042-NNNNN`), or a first-scheme block.
+    quote_numbers: String,
+    /// The number the next new quote gets, or `None` when a block is used up.
     next_quote_number: Option<String>,
     enrolled_at: String,
     token_expires_at: String,
@@ -541,18 +541,28 @@ impl TryFrom<EnrollmentInfo> for EnrollmentView {
     type Error = WorkstationError;
 
     fn try_from(e: EnrollmentInfo) -> Result<Self, WorkstationError> {
-        let year = e.quote_numbers.year;
-        // The workstation validated the block when it enrolled, so a number
+        // The workstation validated the numbers when it enrolled, so one
         // that does not format is a defect, not a user error.
-        let number = |serial: u32| {
-            QuoteNumber::new(year, serial)
-                .map(|n| n.to_string())
-                .map_err(|err| WorkstationError::Internal { message: format!("stored quote-number block: {err}") })
+        fn defect(err: impl std::fmt::Display) -> WorkstationError {
+            WorkstationError::Internal { message: format!("stored quote numbers: {err}") }
+        }
+        let quote_numbers = match (e.device_number, e.quote_numbers) {
+            (Some(device), _) => {
+                let year = e.next_quote_number.map_or_else(|| time::OffsetDateTime::now_utc().year(), QuoteNumber::year);
+                let first = QuoteNumber::for_device(year, device, 1).map_err(defect)?.to_string();
+                let series = first.rsplit_once('-').map_or(first.as_str(), |(prefix, _)| prefix);
+                format!("{series}-NNNNN, this device's own")
+            }
+            (None, Some(block)) => format!(
+                "{} to {}",
+                QuoteNumber::new(block.year, block.first).map_err(defect)?,
+                QuoteNumber::new(block.year, block.last).map_err(defect)?
+            ),
+            (None, None) => String::new(),
         };
         Ok(Self {
-            first_quote_number: number(e.quote_numbers.first)?,
-            last_quote_number: number(e.quote_numbers.last)?,
-            next_quote_number: e.next_serial.map(number).transpose()?,
+            quote_numbers,
+            next_quote_number: e.next_quote_number.map(|n| n.to_string()),
             server_url: e.server_url,
             username: e.user.username,
             role: e.user.role.name(),

@@ -133,14 +133,16 @@ pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, no
             "this device has been revoked by an administrator; it can no longer sync",
         ));
     }
+    // A disabled user hears so first: their tokens were revoked with the
+    // disable, and renewing a device's would be refused for the same reason.
+    if row.int(3)? != 0 {
+        return Err(ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"));
+    }
     if row.opt_int(6)?.is_some() {
         return Err(ApiError::unauthorized("auth.invalid_token", "the token was revoked; enroll or log in again"));
     }
     if row.int(5)? <= unix_ms(now) {
         return Err(ApiError::unauthorized("auth.token_expired", "the token has expired; enroll or log in again"));
-    }
-    if row.int(3)? != 0 {
-        return Err(ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"));
     }
     let role = row.text(2)?;
     Ok(Caller {

@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sessions", post(login))
         .route("/v1/devices/{device_id}/challenge", post(device_challenge))
         .route("/v1/devices/{device_id}/token", post(renew_token))
+        .route("/v1/devices/me", get(device_state))
         .route("/v1/me", get(me))
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
@@ -209,6 +210,10 @@ async fn device_challenge(
     Path(device_id): Path<String>,
 ) -> Result<Json<uw_protocol::DeviceChallenge>, ApiError> {
     Ok(Json(identity::device_challenge(&state, &device_id).await?))
+}
+
+async fn device_state(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::DeviceState>, ApiError> {
+    Ok(Json(identity::device_state(&state, &caller).await?))
 }
 
 async fn renew_token(

@@ -58,14 +58,17 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
     }
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let known =
-        m.tx.fetch_optional("SELECT device_id, user_id, revoked_at, last_seq FROM device WHERE public_key = $1", args![&public_key])
-            .await?;
+        m.tx.fetch_optional(
+            "SELECT device_id, user_id, revoked_at, last_seq, device_number FROM device WHERE public_key = $1",
+            args![&public_key],
+        )
+        .await?;
     let actor_for = |device_id: &str| Actor {
         user_id: user.user_id.clone(),
         role: auth::ledger_role(user.role),
         device_id: Some(device_id.to_owned()),
     };
-    let (device_id, quote_numbers, last_seq, recovered) = match known {
+    let (device_id, device_number, last_seq, recovered) = match known {
         // The same user enrolling a key the server knows: a reinstall that
         // kept the keychain, an enroll answer lost on the way, or a device
         // whose token lapsed. The device comes back as it was.
@@ -90,27 +93,41 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
                 args![device_id.as_str(), unix_ms(now)],
             )
             .await?;
-            let block = match crate::sync::current_quote_numbers(&mut m, &device_id, now).await? {
-                Some(block) => block,
-                None => crate::sync::allocate_quote_numbers(&mut m, &device_id, now).await?,
-            };
+            let device_number = u32::try_from(row.int(4)?).map_err(ApiError::internal)?;
             let change = serde_json::json!({ "device_id": device_id, "name": device_name, "last_seq": last_seq });
             m.audit(&actor_for(&device_id), "device.recover", ("device", &device_id), &change, None).await?;
-            (device_id, block, last_seq, true)
+            (device_id, device_number, last_seq, true)
         }
         None => {
+            let active =
+                m.tx.fetch_one("SELECT COUNT(*) FROM device WHERE user_id = $1 AND revoked_at IS NULL", args![user.user_id.as_str()])
+                    .await?
+                    .int(0)?;
+            if active >= state.max_devices_per_user {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "enroll.too_many_devices",
+                    format!(
+                        "{} has {active} enrolled devices, the most one user may have; ask an administrator to revoke one no longer in use",
+                        user.username
+                    ),
+                ));
+            }
             let device_id = auth::new_id()?;
+            // Device numbers are never reused; the log-head lock every
+            // mutation takes first makes this MAX + 1 safe across replicas.
+            let device_number = m.tx.fetch_one("SELECT COALESCE(MAX(device_number), 0) + 1 FROM device", args![]).await?.int(0)?;
             m.tx.execute(
-                "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at) VALUES ($1, $2, $3, $4, $5)",
-                args![device_id.as_str(), user.user_id.as_str(), device_name, &public_key, unix_ms(now)],
+                "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at, device_number) VALUES ($1, $2, $3, $4, $5, $6)",
+                args![device_id.as_str(), user.user_id.as_str(), device_name, &public_key, unix_ms(now), device_number],
             )
             .await?;
-            let block = crate::sync::allocate_quote_numbers(&mut m, &device_id, now).await?;
-            let change = serde_json::json!({ "device_id": device_id, "name": device_name, "public_key": request.device_public_key, "quote_numbers": [block.first, block.last] });
+            let change = serde_json::json!({ "device_id": device_id, "name": device_name, "public_key": request.device_public_key, "device_number": device_number });
             m.audit(&actor_for(&device_id), "device.enroll", ("device", &device_id), &change, None).await?;
-            (device_id, block, 0, false)
+            (device_id, u32::try_from(device_number).map_err(ApiError::internal)?, 0, false)
         }
     };
+    let quote_serials = quote_serials(&mut *m.tx, &device_id).await?;
     let (token, expires) = auth::issue_token(&mut *m.tx, &user.user_id, Some(&device_id), now).await?;
     auth::clear_failures(&mut *m.tx, &user.username).await?;
     let instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
@@ -122,9 +139,46 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
         token_expires_at: auth::rfc3339(expires),
         user: UserInfo { user_id: user.user_id, username: user.username, role: user.role },
         server_instance_id: instance,
-        quote_numbers,
+        device_number,
+        quote_serials,
+        quote_numbers: None,
         recovered,
         last_seq,
+    })
+}
+
+/// A user may have this many devices enrolled and not revoked, unless the
+/// server is configured otherwise (`--max-devices-per-user`).
+pub const MAX_ACTIVE_DEVICES_PER_USER: i64 = 10;
+
+/// The highest quote serial the server holds from a device, per year.
+async fn quote_serials(tx: &mut dyn crate::storage::Tx, device_id: &str) -> Result<Vec<uw_protocol::QuoteSerial>, ApiError> {
+    let rows = tx.fetch("SELECT year, highest FROM device_quote_serial WHERE device_id = $1 ORDER BY year", args![device_id]).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(uw_protocol::QuoteSerial {
+                year: i32::try_from(r.int(0)?).map_err(ApiError::internal)?,
+                highest: u32::try_from(r.int(1)?).map_err(ApiError::internal)?,
+            })
+        })
+        .collect()
+}
+
+/// Where the server says the calling device is: its number, the last
+/// sequence number processed and the highest quote serials recorded.
+pub async fn device_state(state: &AppState, caller: &Caller) -> Result<uw_protocol::DeviceState, ApiError> {
+    caller.require(&[Role::Agent, Role::Underwriter])?;
+    let device_id = caller.device()?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let row = tx
+        .fetch_optional("SELECT device_number, last_seq FROM device WHERE device_id = $1", args![device_id])
+        .await?
+        .ok_or_else(|| ApiError::not_found("device.not_found", "no such device"))?;
+    Ok(uw_protocol::DeviceState {
+        device_id: device_id.to_owned(),
+        device_number: u32::try_from(row.int(0)?).map_err(ApiError::internal)?,
+        last_seq: u64::try_from(row.int(1)?).map_err(ApiError::internal)?,
+        quote_serials: quote_serials(&mut *tx, device_id).await?,
     })
 }
 

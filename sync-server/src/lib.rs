@@ -84,6 +84,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[ipnet::IpNet]>,
     /// What identity and tokens take as now.
     pub clock: Clock,
+    /// Devices one user may have enrolled and not revoked.
+    pub max_devices_per_user: i64,
 }
 
 impl AppState {
@@ -100,6 +102,7 @@ impl AppState {
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
             trusted_proxies: Arc::from(Vec::new()),
             clock: Clock::default(),
+            max_devices_per_user: identity::MAX_ACTIVE_DEVICES_PER_USER,
         }
     }
 

@@ -79,6 +79,10 @@ struct ServeArgs {
     /// for login limits; nobody else's is believed.
     #[arg(long, env = "UW_SYNC_TRUSTED_PROXIES", value_delimiter = ',', num_args = 1..)]
     trusted_proxies: Vec<String>,
+    /// Devices one user may have enrolled and not revoked (default 10); a
+    /// stolen password cannot enroll an army of devices.
+    #[arg(long, env = "UW_SYNC_MAX_DEVICES_PER_USER")]
+    max_devices_per_user: Option<u32>,
 }
 
 /// The configuration file's keys (all optional).
@@ -95,6 +99,7 @@ struct FileConfig {
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     trusted_proxies: Option<Vec<String>>,
+    max_devices_per_user: Option<u32>,
 }
 
 impl CommonArgs {
@@ -293,7 +298,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let key = uw_sync_server::keys::check_signing_key(&mut *tx, &state.keys).await?;
         tracing::info!(checkpoint_key = %key, "signing key decrypted");
     }
-    let state = state.with_trusted_proxies(trusted_proxies);
+    let mut state = state.with_trusted_proxies(trusted_proxies);
+    if let Some(max) = args.max_devices_per_user.or(file.max_devices_per_user) {
+        state.max_devices_per_user = i64::from(max.max(1));
+    }
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("listener has no local address")?;
     let metrics = match args.metrics_listen.or(file.metrics_listen) {

@@ -166,6 +166,17 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::RenewTokenResponse>(g),
             &[400, 401, 404],
         ),
+        op(
+            "get",
+            "/v1/devices/me",
+            "device_state",
+            "Where the server says this device is: its number, the last sequence number processed, the highest quote serial per year.",
+            Access::Device(FIELD),
+            &[],
+            None,
+            schema::<p::DeviceState>(g),
+            &[],
+        ),
         op("get", "/v1/me", "me", "The caller.", Access::Roles(ANY), &[], None, schema::<p::UserInfo>(g), &[]),
         op(
             "post",
@@ -474,7 +485,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 32);
+        assert_eq!(count, 35);
     }
 
     #[test]

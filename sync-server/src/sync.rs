@@ -12,7 +12,6 @@
 
 use axum::http::StatusCode;
 use rust_decimal::Decimal;
-use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use uw_protocol::{
     BindRequestedPayload, Change, ChangeBody, OpResult, Outcome, PolicyTransactionRequest, PullResponse, PushOp, PushRequest, PushResponse,
@@ -34,8 +33,6 @@ pub const MAX_PUSH_OPERATIONS: usize = 500;
 pub const MAX_GROUP_OPERATIONS: usize = 1000;
 /// The most changes one pull returns.
 pub const MAX_PULL_CHANGES: u64 = 500;
-/// How many quote numbers a device gets at enrollment.
-pub const QUOTE_NUMBER_BLOCK: u32 = 1000;
 
 /// Handles a push: checks what needs no database, then waits for its group
 /// commit. Answers in order.
@@ -325,6 +322,9 @@ struct Records {
     quotes: std::collections::HashMap<String, SqlRow>,
     /// Quote records to write at the group's end, by quote number.
     quote_writes: std::collections::BTreeMap<String, QuoteWrite>,
+    /// (device, year) → the highest serial of its device-numbered quotes
+    /// accepted in the group, kept in `device_quote_serial` at the end.
+    serials: std::collections::BTreeMap<(String, i32), u32>,
 }
 
 /// A quote record to write: the values of [`QUOTE_COLUMNS`].
@@ -346,28 +346,38 @@ const DEVICE_READ: &str = "SELECT d.last_seq, d.revoked_at, s.content_sha256, s.
     FROM k JOIN device d ON d.device_id = k.device_id
     LEFT JOIN sync_op s ON s.device_id = k.device_id AND s.seq = k.seq";
 
-/// The device holding a quote number's block, and the quote's record, for
-/// keys `k(quote_number, year, serial)`; the quote number comes last.
-const QUOTE_READ: &str = "SELECT b.device_id, q.user_id, q.version, q.input, q.pack_digest, q.total, q.status, k.quote_number
-    FROM k LEFT JOIN quote_number_block b ON b.year = k.year AND b.first <= k.serial AND b.last >= k.serial
+/// The device a quote number belongs to, and the quote's record, for keys
+/// `k(quote_number, year, serial, device_number)`: a device-numbered quote
+/// (`QUOT-YYYY-DDDDD-NNNNN`) belongs to the device with that number; one of
+/// the first scheme (`device_number` NULL) to the device whose block holds
+/// it. The quote number comes last.
+const QUOTE_READ: &str =
+    "SELECT COALESCE(dv.device_id, b.device_id), q.user_id, q.version, q.input, q.pack_digest, q.total, q.status, k.quote_number
+    FROM k LEFT JOIN quote_number_block b ON k.device_number IS NULL AND b.year = k.year AND b.first <= k.serial AND b.last >= k.serial
+    LEFT JOIN device dv ON dv.device_number = k.device_number
     LEFT JOIN quote_record q ON q.quote_number = k.quote_number";
 
-/// Keys per prefetch statement: three parameters a key.
-const KEYS_PER_READ: usize = 300;
+const QUOTE_KEY: (&str, [&str; 4]) = ("quote_number, year, serial, device_number", ["TEXT", "BIGINT", "BIGINT", "BIGINT"]);
 
-/// `WITH k(columns) AS (VALUES ($1, $2, $3), …) query`, with the first row's
+/// Keys per prefetch statement: at most four parameters a key.
+const KEYS_PER_READ: usize = 240;
+
+/// `WITH k(columns) AS (VALUES ($1, $2, …), …) query`, with the first row's
 /// parameters cast so PostgreSQL knows the columns' types.
-fn keyed(query: &str, columns: &str, types: [&str; 3], rows: usize) -> String {
+fn keyed<const N: usize>(query: &str, columns: &str, types: [&str; N], rows: usize) -> String {
     let mut values = Vec::with_capacity(rows);
     for row in 0..rows {
-        let n = row * 3;
-        values.push(if row == 0 {
-            format!("(CAST(${} AS {}), CAST(${} AS {}), CAST(${} AS {}))", n + 1, types[0], n + 2, types[1], n + 3, types[2])
-        } else {
-            format!("(${}, ${}, ${})", n + 1, n + 2, n + 3)
-        });
+        let n = row * N;
+        let cells: Vec<String> =
+            (0..N).map(|c| if row == 0 { format!("CAST(${} AS {})", n + c + 1, types[c]) } else { format!("${}", n + c + 1) }).collect();
+        values.push(format!("({})", cells.join(", ")));
     }
     format!("WITH k({columns}) AS (VALUES {}) {query}", values.join(", "))
+}
+
+/// The key of [`QUOTE_READ`] for a quote number.
+fn quote_key(text: &str, number: uw_policy::QuoteNumber) -> Vec<crate::storage::SqlValue> {
+    args![text, number.year(), number.serial(), number.device().map(i64::from)]
 }
 
 /// The quote number an operation's payload names, for the prefetch.
@@ -397,7 +407,7 @@ impl Records {
                     if let Some((text, Ok(number))) =
                         named.map(|n| (n.quote_number.clone(), n.quote_number.parse::<uw_policy::QuoteNumber>()))
                     {
-                        quotes.push(args![text, number.year(), number.serial()]);
+                        quotes.push(quote_key(&text, number));
                     }
                 }
             }
@@ -409,7 +419,7 @@ impl Records {
             }
         }
         for chunk in quotes.chunks(KEYS_PER_READ) {
-            let sql = keyed(QUOTE_READ, "quote_number, year, serial", ["TEXT", "BIGINT", "BIGINT"], chunk.len());
+            let sql = keyed(QUOTE_READ, QUOTE_KEY.0, QUOTE_KEY.1, chunk.len());
             for row in m.tx.fetch(&sql, chunk.concat()).await? {
                 self.quotes.insert(row.text(7)?, row);
             }
@@ -432,8 +442,8 @@ impl Records {
         if let Some(row) = self.quotes.get(text) {
             return Ok(row.clone());
         }
-        let sql = keyed(QUOTE_READ, "quote_number, year, serial", ["TEXT", "BIGINT", "BIGINT"], 1);
-        Ok(m.tx.fetch_one(&sql, args![text, number.year(), number.serial()]).await?)
+        let sql = keyed(QUOTE_READ, QUOTE_KEY.0, QUOTE_KEY.1, 1);
+        Ok(m.tx.fetch_one(&sql, quote_key(text, number)).await?)
     }
 
     /// The group wrote `number`'s quote record: later reads go to the database.
@@ -449,8 +459,20 @@ impl Records {
         self.quote_writes.insert(number.to_owned(), write);
     }
 
-    /// Writes the pending quote records: one multi-row upsert.
+    /// Writes the pending quote records: one multi-row upsert; and each
+    /// device's highest serial of the year, which a restored device numbers on from.
     async fn write_quotes(&mut self, m: &mut Mutation) -> Result<(), crate::storage::StorageError> {
+        let serials = std::mem::take(&mut self.serials);
+        let serials: Vec<Vec<crate::storage::SqlValue>> =
+            serials.into_iter().map(|((device, year), highest)| args![device, year, highest]).collect();
+        for chunk in serials.chunks(RECORDS_PER_INSERT) {
+            let sql = format!(
+                "{} ON CONFLICT (device_id, year) DO UPDATE SET highest =
+                     CASE WHEN excluded.highest > device_quote_serial.highest THEN excluded.highest ELSE device_quote_serial.highest END",
+                crate::audit::multi_row_insert("device_quote_serial (device_id, year, highest)", 3, chunk.len())
+            );
+            m.tx.execute(&sql, chunk.concat()).await?;
+        }
         let writes: Vec<QuoteWrite> = std::mem::take(&mut self.quote_writes).into_values().collect();
         for chunk in writes.chunks(QUOTES_PER_UPSERT) {
             let sql = format!(
@@ -780,7 +802,7 @@ pub(crate) async fn rerate(
 /// outcome refusing the operation if `text` is not a quote number.
 async fn quote_row(m: &mut Mutation, records: &Records, text: &str) -> Result<Result<SqlRow, Outcome>, ApiError> {
     let Ok(number) = text.parse::<uw_policy::QuoteNumber>() else {
-        return Ok(Err(rejected("sync.bad_payload", format!("quote_number: `{text}` is not QUOT-YYYY-NNNNNN"))));
+        return Ok(Err(rejected("sync.bad_payload", format!("quote_number: `{text}` is not QUOT-YYYY-DDDDD-NNNNN"))));
     };
     Ok(Ok(records.quote_row(m, text, number).await?))
 }
@@ -811,10 +833,16 @@ async fn quote_rated(
         Err(outcome) => return Ok(Applied::for_quote(&number, "quote.rated.refused", outcome)),
     };
     if row.opt_text(0)?.as_deref() != Some(device_id) {
-        let reason = format!(
-            "quote_number: {number} is not in a block the server gave this device; quotes made before enrollment must be re-created"
-        );
+        let reason =
+            format!("quote_number: {number} is not one of this device's numbers; quotes made before enrollment must be re-created");
         return Ok(Applied::for_quote(&number, "quote.rated.refused", rejected("quote.number_not_allocated", reason)));
+    }
+    let parsed: uw_policy::QuoteNumber = number.parse().map_err(ApiError::internal)?;
+    // The year comes from the device's clock: a year ahead of the server's
+    // is a clock set wrong, not a quote.
+    if parsed.year() > m.now.year() + 1 {
+        let reason = format!("quote_number: {number} is dated {}; check the device's clock", parsed.year());
+        return Ok(Applied::for_quote(&number, "quote.rated.refused", rejected("quote.number_year", reason)));
     }
     let existing = quote_record(&row)?;
     // Who the quote belongs to: whoever first recorded it.
@@ -833,6 +861,21 @@ async fn quote_rated(
                 &number,
                 "quote.rated.refused",
                 rejected("quote.already_bound", format!("{number} is bound; it cannot be re-rated")),
+            ));
+        }
+        // Each edit makes a new version: the same version with another
+        // input is another quote under a reused number (a device restored
+        // from a backup), never a reason to overwrite this one.
+        let held: serde_json::Value = serde_json::from_str(&existing.input).map_err(ApiError::internal)?;
+        if existing.version == p.version && held != p.input {
+            let reason = format!(
+                "{number} version {} is already recorded with another input; the number was used twice (was the device restored from a backup?)",
+                p.version
+            );
+            return Ok(Applied::for_quote(
+                &number,
+                "quote.rated.conflict",
+                Outcome::Conflict { current_version: existing.version, reason },
             ));
         }
     }
@@ -874,6 +917,10 @@ async fn quote_rated(
         },
         SqlRow::new(args![device_id, owner, p.version, input, p.pack_digest.as_str(), rating.total.to_string(), status, number.as_str()]),
     );
+    if parsed.device().is_some() {
+        let high = records.serials.entry((device_id.to_owned(), parsed.year())).or_insert(0);
+        *high = (*high).max(parsed.serial());
+    }
     let result = ServerResult::QuoteRecorded { quote_number: number.clone(), version: p.version, status: status.to_owned() };
     Ok(Applied::for_quote(&number, "quote.rated", Outcome::Accepted { result }))
 }
@@ -1092,58 +1139,4 @@ pub async fn wait(state: &AppState, caller: &Caller, cursor: u64, timeout: std::
     }
     let log_size = *size.borrow();
     Ok(WaitResponse { log_size, changed: log_size > cursor })
-}
-
-/// The device's latest block of quote numbers for the current year, if it has one.
-pub async fn current_quote_numbers(
-    m: &mut Mutation,
-    device_id: &str,
-    now: OffsetDateTime,
-) -> Result<Option<uw_protocol::QuoteNumberBlock>, ApiError> {
-    let year = now.year();
-    let row =
-        m.tx.fetch_optional(
-            "SELECT first, last FROM quote_number_block WHERE device_id = $1 AND year = $2 ORDER BY first DESC LIMIT 1",
-            args![device_id, year],
-        )
-        .await?;
-    row.map(|row| {
-        Ok(uw_protocol::QuoteNumberBlock {
-            year,
-            first: u32::try_from(row.int(0)?).map_err(ApiError::internal)?,
-            last: u32::try_from(row.int(1)?).map_err(ApiError::internal)?,
-        })
-    })
-    .transpose()
-}
-
-/// Reserves a block of quote numbers for a device (inside its enrollment).
-pub async fn allocate_quote_numbers(
-    m: &mut Mutation,
-    device_id: &str,
-    now: OffsetDateTime,
-) -> Result<uw_protocol::QuoteNumberBlock, ApiError> {
-    let year = now.year();
-    let row =
-        m.tx.fetch_one(
-            "INSERT INTO quote_number_next (year, next_first) VALUES ($1, $2)
-             ON CONFLICT (year) DO UPDATE SET next_first = quote_number_next.next_first + $3 RETURNING next_first - $3",
-            args![year, i64::from(QUOTE_NUMBER_BLOCK) + 1, i64::from(QUOTE_NUMBER_BLOCK)],
-        )
-        .await?;
-    let first = u32::try_from(row.int(0)?).map_err(ApiError::internal)?;
-    let last = first + QUOTE_NUMBER_BLOCK - 1;
-    if last > 999_999 {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "quote_numbers.exhausted",
-            format!("every quote number for {year} is allocated"),
-        ));
-    }
-    m.tx.execute(
-        "INSERT INTO quote_number_block (year, first, last, device_id) VALUES ($1, $2, $3, $4)",
-        args![year, first, last, device_id],
-    )
-    .await?;
-    Ok(uw_protocol::QuoteNumberBlock { year, first, last })
 }

@@ -84,9 +84,11 @@ pub struct Device {
     pub client: ApiClient,
     pub device_id: String,
     pub next_seq: u64,
-    pub year: u64,
-    pub block_first: u64,
-    pub next_quote: u64,
+    /// The year its quote numbers carry (the test machine's clock).
+    pub year: i32,
+    /// The device's number, which its quote numbers carry.
+    pub device_number: u32,
+    pub next_quote: u32,
 }
 
 impl Device {
@@ -100,16 +102,15 @@ impl Device {
         if status != StatusCode::OK {
             return Err((status, answer));
         }
-        let number = |field: &str| answer["quote_numbers"][field].as_u64().unwrap_or_else(|| panic!("quote_numbers.{field}: {answer}"));
-        let (year, first) = (number("year"), number("first"));
+        let device_number = answer["device_number"].as_u64().and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0);
         let device = Self {
             key,
             client: server.with_token(answer["token"].as_str()),
             device_id: answer["device_id"].as_str().expect("device_id").to_owned(),
             next_seq: 1,
-            year,
-            block_first: first,
-            next_quote: first,
+            year: time::OffsetDateTime::now_utc().year(),
+            device_number: device_number.unwrap_or_else(|| panic!("device_number: {answer}")),
+            next_quote: 1,
         };
         Ok((device, answer))
     }
@@ -118,7 +119,7 @@ impl Device {
     pub fn op(&mut self, kind: &str, payload: &Value) -> Value {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.signed(seq, &format!("{:032x}", u128::from(seq) | (u128::from(self.block_first) << 64)), kind, &payload.to_string())
+        self.signed(seq, &format!("{:032x}", u128::from(seq) | (u128::from(self.device_number) << 64)), kind, &payload.to_string())
     }
 
     /// An operation signed with this device's key, exactly as given.
@@ -139,11 +140,11 @@ impl Device {
         self.push(&[op]).await
     }
 
-    /// The next quote number of this device's block.
+    /// The next quote number of this device's own series.
     pub fn quote_number(&mut self) -> String {
-        let n = format!("QUOT-{}-{:06}", self.year, self.next_quote);
+        let n = uw_policy::QuoteNumber::for_device(self.year, self.device_number, self.next_quote).expect("a quote number");
         self.next_quote += 1;
-        n
+        n.to_string()
     }
 }
 

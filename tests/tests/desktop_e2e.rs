@@ -221,7 +221,7 @@ fn enroll_in_app(session: &Session, server_url: &str, username: &str, password: 
              if (document.querySelector('#sync-screen').dataset.enrollment !== 'enrolled') return null;
              const field = (id) => document.querySelector(`[data-testid=\"enrollment-${{id}}\"]`).textContent;
              return {{ enrolled: {{ server: field('server'), username: field('username'), role: field('role'), device: field('device'),
-                                   first: field('first'), last: field('last'), next: field('next') }} }};"
+                                   numbers: field('block'), next: field('next') }} }};"
         ),
         Duration::from_secs(60),
     );
@@ -309,16 +309,16 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     let server = org.start();
     let year = now().year();
 
-    // Another laptop of the organisation enrolled first and holds the
-    // year's first block of quote numbers, QUOT-YYYY-000001 to 001000.
+    // Another laptop of the organisation enrolled first: device number 1,
+    // its quotes QUOT-YYYY-00001-NNNNN.
     let other_dir = tempfile::tempdir().expect("tempdir");
     let mut other = Laptop::open(other_dir.path());
-    let other_block = other
+    let other_number = other
         .ws
         .enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-desk", now())
         .expect("enrolls")
-        .quote_numbers;
-    assert_eq!((other_block.first, other_block.last), (1, 1000));
+        .device_number;
+    assert_eq!(other_number, Some(1));
     drop(other);
 
     // Before it was ever enrolled, this laptop quoted offline: a full quote,
@@ -369,9 +369,10 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
         (enrolled["username"].as_str(), enrolled["role"].as_str(), enrolled["device"].as_str()),
         (Some("agent"), Some("agent"), Some("e2e-laptop"))
     );
-    let (first, last) = (format!("QUOT-{year}-001001"), format!("QUOT-{year}-002000"));
-    assert_eq!((enrolled["first"].as_str(), enrolled["last"].as_str()), (Some(first.as_str()), Some(last.as_str())), "{enrolled}");
-    assert_eq!(enrolled["next"].as_str(), Some(first.as_str()), "no number of the new block is used yet");
+    // The second device of the organisation: its own series, from 1.
+    let series = format!("QUOT-{year}-00002-NNNNN, this device's own");
+    assert_eq!(enrolled["numbers"].as_str(), Some(series.as_str()), "{enrolled}");
+    assert_eq!(enrolled["next"].as_str(), Some(format!("QUOT-{year}-00002-00001").as_str()), "no number of the series is used yet");
     assert_eq!(session.execute("return document.querySelector('#enroll-password')"), Value::Null, "the form is gone");
     assert!(!session.execute("return document.body.innerText").as_str().unwrap_or_default().contains(agent_password));
 
@@ -380,8 +381,8 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     assert_eq!(rate(&session, "94110", "2020").expect("94110 / 2020 is rateable"), "$864");
 
     // Sync now: both operations are delivered. The quick quote is recorded;
-    // the offline quote's number belongs to the other laptop's block, so the
-    // server rejects it. The pull brings the development key's trust and
+    // the offline quote's number (the unenrolled range) is no device's, so
+    // the server rejects it. The pull brings the development key's trust and
     // every published pack, each already bundled, so none is installed.
     assert_eq!(open_sync_screen(&session), "enrolled");
     assert_eq!(listed_issues(&session), Vec::<Value>::new(), "no issues before the first sync");

@@ -140,15 +140,13 @@ async fn story(engine: &str) {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
     assert_eq!(response.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("900"));
 
-    // Two devices enroll and get disjoint quote-number blocks.
+    // Two devices enroll and get their own device numbers; no block is granted.
     let (mut a, enrolled_a) = enroll(&server, "agent1").await;
     let (b, enrolled_b) = enroll(&server, "uw1").await;
     assert_eq!(enrolled_a["user"]["role"], "agent");
     assert_eq!(enrolled_a["server_instance_id"], health["database"]["instance_id"]);
-    let (fa, la) = (enrolled_a["quote_numbers"]["first"].as_u64().expect("n"), enrolled_a["quote_numbers"]["last"].as_u64().expect("n"));
-    let fb = enrolled_b["quote_numbers"]["first"].as_u64().expect("n");
-    assert_eq!(la - fa + 1, 1000);
-    assert!(fb > la || fb + 999 < fa, "blocks overlap: {enrolled_a} {enrolled_b}");
+    assert_eq!((enrolled_a["device_number"].as_u64(), enrolled_b["device_number"].as_u64()), (Some(1), Some(2)));
+    assert!(enrolled_a.get("quote_numbers").is_none(), "{enrolled_a}");
     let (status, body) = server
         .client(None)
         .post("/v1/enroll", &json!({ "username": "admin1", "password": PASSWORD, "device_name": "x", "device_public_key": hex::encode(random_key().verifying_key().as_bytes()) }))
@@ -204,9 +202,31 @@ async fn story(engine: &str) {
     assert_eq!(policy_number, "POL-TX-2026-000001");
     assert_eq!(results[0]["result"]["premium"], rated["total"]);
 
-    // A number outside the device's block is refused.
-    let results = a.push_op("quote.rated", &rated_payload(&format!("QUOT-2026-{:06}", fb), 1, &clean)).await;
-    assert_eq!(results[0]["code"], "quote.number_not_allocated", "{results:?}");
+    // Another device's number, an unenrolled device's, a year the server
+    // has not reached yet: refused.
+    let theirs = uw_policy::QuoteNumber::for_device(a.year, b.device_number, 1).expect("number").to_string();
+    for (number, code) in [
+        (theirs, "quote.number_not_allocated"),
+        (format!("QUOT-{}-000001", a.year), "quote.number_not_allocated"),
+        (uw_policy::QuoteNumber::for_device(a.year + 2, a.device_number, 1).expect("number").to_string(), "quote.number_year"),
+        ("QUOT-2026-42-1".to_owned(), "sync.bad_payload"),
+    ] {
+        let results = a.push_op("quote.rated", &rated_payload(&number, 1, &clean)).await;
+        assert_eq!(results[0]["code"], code, "{number}: {results:?}");
+    }
+    // The same number and version with another input is another quote
+    // under a reused number (a restored device): a conflict, never an overwrite.
+    let reused = a.quote_number();
+    assert_eq!(a.push_op("quote.rated", &rated_payload(&reused, 1, &clean)).await[0]["outcome"], "accepted");
+    let other_input = example("03-no-credit-renewal.json");
+    let results = a.push_op("quote.rated", &rated_payload(&reused, 1, &other_input)).await;
+    assert_eq!(results[0]["outcome"], "conflict", "{results:?}");
+    assert!(results[0]["reason"].as_str().unwrap_or_default().contains("used twice"), "{results:?}");
+    // The server remembers how far each device's series got.
+    let (status, me) = a.client.get("/v1/devices/me").await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["device_number"], enrolled_a["device_number"]);
+    assert_eq!(me["quote_serials"], json!([{ "year": a.year, "highest": 3 }]), "{me}");
 
     // A referred quote cannot be bound until an underwriter approves it.
     let referred_quote = example("02-referred-high-mileage.json");
@@ -491,6 +511,7 @@ async fn authorization_matrix(engine: &str) {
     // (method, path, body, roles allowed, device token required)
     let cells: Vec<Cell<'_>> = vec![
         (reqwest::Method::GET, "/v1/me", None, &all, false),
+        (reqwest::Method::GET, "/v1/devices/me", None, &[Agent, Underwriter], true),
         (reqwest::Method::POST, "/v1/sync/push", Some(json!({ "operations": [] })), &[Agent, Underwriter], true),
         (reqwest::Method::GET, "/v1/sync/pull?cursor=0", None, &[Agent, Underwriter], false),
         (reqwest::Method::GET, "/v1/sync/wait?cursor=0&timeout=1", None, &[Agent, Underwriter], false),

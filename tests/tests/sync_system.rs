@@ -27,15 +27,15 @@ fn story(database_args: &[&str]) {
     let mut a = Laptop::open(&dirs.path().join("a"));
     let mut b = Laptop::open(&dirs.path().join("b"));
 
-    // Both laptops enroll while online, with disjoint quote-number blocks.
+    // Both laptops enroll while online, each given its own device number.
     let ea = a.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("a enrolls");
     let eb = b.ws.enroll(&server.base_url, "agent2", &Secret::new(&agent2_password), "agent2-laptop", now()).expect("b enrolls");
     let mut desk = Laptop::open(&dirs.path().join("desk"));
     desk.ws
         .enroll(&server.base_url, "underwriter", &Secret::new(org.demo.password("underwriter")), "underwriting-desk", now())
         .expect("the underwriter's desktop enrolls");
-    let (ba, bb) = (&ea.quote_numbers, &eb.quote_numbers);
-    assert!(ba.last < bb.first || bb.last < ba.first, "blocks overlap: {ba:?} {bb:?}");
+    let (da, db) = (ea.device_number.expect("a device number"), eb.device_number.expect("a device number"));
+    assert_ne!(da, db, "each device numbers its quotes in its own series");
 
     // Offline: the server is down; the laptops keep quoting.
     let exit = server.terminate();
@@ -49,9 +49,9 @@ fn story(database_args: &[&str]) {
     let offline = a.ws.sync(now()).expect_err("no server");
     assert_eq!(offline.code(), "sync.unreachable", "{offline}");
     assert_eq!((a.unsent(), b.unsent()), (3, 2), "the work waits in the outboxes");
-    for (laptop, id, block) in [(&a, clean_a, ba), (&b, clean_b, bb)] {
-        let serial: u32 = laptop.number(id).rsplit('-').next().expect("serial").parse().expect("number");
-        assert!((block.first..=block.last).contains(&serial), "{} is outside {block:?}", laptop.number(id));
+    for (laptop, id, device) in [(&a, clean_a, da), (&b, clean_b, db)] {
+        let number: uw_policy::QuoteNumber = laptop.number(id).parse().expect("a quote number");
+        assert_eq!(number.device(), Some(device), "{number} is in its device's series");
     }
 
     // Reconnect: each pushes its work and pulls; both clean binds are issued.

@@ -156,9 +156,8 @@ describe("rate management tabs", () => {
             role,
             deviceId: "d-1",
             deviceName: "laptop",
-            firstQuoteNumber: "QUOT-2026-000001",
-            lastQuoteNumber: "QUOT-2026-001000",
-            nextQuoteNumber: "QUOT-2026-000001",
+            quoteNumbers: "QUOT-2026-00007-NNNNN, this device's own",
+            nextQuoteNumber: "QUOT-2026-00007-00001",
             enrolledAt: "2026-11-20T09:00:00Z",
             tokenExpiresAt: "2026-12-20T09:00:00Z",
           };

@@ -306,14 +306,11 @@ function Enrolled({ enrollment, onOpenQuote }: { enrollment: EnrollmentView; onO
         </div>
         <div>
           <dt>Quote numbers</dt>
-          <dd data-testid="enrollment-block">
-            <span data-testid="enrollment-first">{enrollment.firstQuoteNumber}</span> to{" "}
-            <span data-testid="enrollment-last">{enrollment.lastQuoteNumber}</span>
-          </dd>
+          <dd data-testid="enrollment-block">{enrollment.quoteNumbers}</dd>
         </div>
         <div>
           <dt>Next quote number</dt>
-          <dd data-testid="enrollment-next">{enrollment.nextQuoteNumber ?? "none left: sync to ask the server for more"}</dd>
+          <dd data-testid="enrollment-next">{enrollment.nextQuoteNumber ?? "none left: sync to learn this device's own series"}</dd>
         </div>
       </dl>
       <p>

@@ -58,11 +58,12 @@ premium: string, coverages: Array<CoverageView>, fees: Array<FeeView>, assumptio
  */
 export type EnrollmentView = { serverUrl: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", deviceId: string, deviceName: string, 
 /**
- * The first and last quote numbers of the block the server granted.
+ * The quote numbers this device hands out, in words: its own series
+ * (`QUOT-2026-00042-NNNNN`), or a first-scheme block.
  */
-firstQuoteNumber: string, lastQuoteNumber: string, 
+quoteNumbers: string, 
 /**
- * The number the next new quote gets, or `None` when the block is used up.
+ * The number the next new quote gets, or `None` when a block is used up.
  */
 nextQuoteNumber: string | null, enrolledAt: string, tokenExpiresAt: string, };
 

@@ -85,8 +85,18 @@ pub struct EnrollResponse {
     /// The server's instance id: a device notices when it is pointed at a
     /// different server (or a restored one) instead of syncing into it.
     pub server_instance_id: String,
-    /// The quote numbers this device may hand out.
-    pub quote_numbers: QuoteNumberBlock,
+    /// The device's number, fixed for its life and never given to another
+    /// device: its quotes are `QUOT-<year>-<device_number>-<serial>`.
+    #[serde(default)]
+    pub device_number: u32,
+    /// The highest serial the server has recorded from this device, per
+    /// year: a recovered or restored device numbers on from there.
+    #[serde(default)]
+    pub quote_serials: Vec<QuoteSerial>,
+    /// A block of the first numbering scheme, `QUOT-<year>-<serial>`, from
+    /// servers before device numbers; this server sends none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_numbers: Option<QuoteNumberBlock>,
     /// True when the public key was already enrolled by this user and the
     /// server recovered that device (same id, sequence state and quote
     /// numbers) instead of making a new one.
@@ -96,6 +106,24 @@ pub struct EnrollResponse {
     /// this device (0 for a new device).
     #[serde(default)]
     pub last_seq: u64,
+}
+
+/// The highest quote serial the server holds from one device in one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct QuoteSerial {
+    pub year: i32,
+    pub highest: u32,
+}
+
+/// `GET /v1/devices/me`: where the server says this device is. A device
+/// restored from a backup learns here how far it really got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeviceState {
+    pub device_id: String,
+    pub device_number: u32,
+    /// The highest outbox sequence number the server has processed.
+    pub last_seq: u64,
+    pub quote_serials: Vec<QuoteSerial>,
 }
 
 /// `POST /v1/devices/{device_id}/challenge`: a single-use challenge the

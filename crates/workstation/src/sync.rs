@@ -29,8 +29,9 @@ use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 use tracing::instrument;
 use uw_protocol::{
-    DeviceChallenge, EnrollRequest, EnrollResponse, ErrorBody, OpResult, PullResponse, PushRequest, PushResponse, QuoteNumberBlock,
-    Referral, ReferralDecided, ReferralDecision, RenewTokenRequest, RenewTokenResponse, Secret, UserInfo, PROTOCOL_VERSION, VERSION_HEADER,
+    DeviceChallenge, DeviceState, EnrollRequest, EnrollResponse, ErrorBody, OpResult, PullResponse, PushRequest, PushResponse,
+    QuoteNumberBlock, Referral, ReferralDecided, ReferralDecision, RenewTokenRequest, RenewTokenResponse, Secret, UserInfo,
+    PROTOCOL_VERSION, VERSION_HEADER,
 };
 use uw_rating::{PackRegistry, PackStatus, RatePack};
 
@@ -97,11 +98,14 @@ pub struct EnrollmentInfo {
     /// The user the device enrolled as.
     pub user: UserInfo,
     pub token_expires_at: String,
-    /// The quote numbers the server granted.
-    pub quote_numbers: QuoteNumberBlock,
-    /// The next serial the device will hand out in the block's year, or
-    /// `None` when the block is used up.
-    pub next_serial: Option<u32>,
+    /// The device's number: its quotes are `QUOT-YYYY-DDDDD-NNNNN`.
+    pub device_number: Option<u32>,
+    /// A first-scheme block (`QUOT-YYYY-NNNNNN`) from a server before
+    /// device numbers, until the device learns its number.
+    pub quote_numbers: Option<QuoteNumberBlock>,
+    /// The number the next new quote gets this year (on this device's
+    /// clock), or `None` when a first-scheme block is used up.
+    pub next_quote_number: Option<uw_policy::QuoteNumber>,
     pub enrolled_at: String,
 }
 
@@ -573,7 +577,7 @@ fn signed_by_any(pack: &RatePack, keys: &[String]) -> bool {
     matches!(pack.status(), PackStatus::Signed { key_id } if keys.contains(key_id))
 }
 
-fn info(enrollment: Enrollment, next_serial: Option<u32>) -> EnrollmentInfo {
+fn info(enrollment: Enrollment, next_quote_number: Option<uw_policy::QuoteNumber>) -> EnrollmentInfo {
     EnrollmentInfo {
         server_url: enrollment.server_url,
         server_instance_id: enrollment.server_instance_id,
@@ -581,8 +585,9 @@ fn info(enrollment: Enrollment, next_serial: Option<u32>) -> EnrollmentInfo {
         device_name: enrollment.device_name,
         user: enrollment.user,
         token_expires_at: enrollment.token_expires_at,
+        device_number: enrollment.device_number,
         quote_numbers: enrollment.quote_numbers,
-        next_serial,
+        next_quote_number,
         enrolled_at: enrollment.enrolled_at,
     }
 }
@@ -601,8 +606,19 @@ impl Workstation {
     /// This device's enrollment, if it has enrolled.
     pub fn enrollment(&self) -> Result<Option<EnrollmentInfo>, WorkstationError> {
         let Some(enrollment) = self.store.sync_enrollment()? else { return Ok(None) };
-        let next = self.store.quote_number_block(enrollment.quote_numbers.year)?.and_then(|(next, last)| (next <= last).then_some(next));
+        let next = self.next_quote_number(&enrollment, OffsetDateTime::now_utc().year())?;
         Ok(Some(info(enrollment, next)))
+    }
+
+    /// The number a new quote would get in `year`.
+    fn next_quote_number(&self, enrollment: &Enrollment, year: i32) -> Result<Option<uw_policy::QuoteNumber>, WorkstationError> {
+        if let Some(device) = enrollment.device_number {
+            let serial = self.store.next_device_serial(year)?;
+            return Ok(uw_policy::QuoteNumber::for_device(year, device, serial).ok());
+        }
+        let Some(block) = enrollment.quote_numbers else { return Ok(None) };
+        let next = self.store.quote_number_block(block.year)?.and_then(|(next, last)| (next <= last).then_some(next));
+        Ok(next.and_then(|n| uw_policy::QuoteNumber::new(block.year, n).ok()))
     }
 
     /// Enrolls this device with the sync server at `server_url` as
@@ -634,15 +650,17 @@ impl Workstation {
             device_public_key: hex::encode(self.device_public_key().as_bytes()),
         };
         let response: EnrollResponse = server.post("/v1/enroll", &request, Replay::OnlyIfUnprocessed)?;
-        let QuoteNumberBlock { year, first, last } = response.quote_numbers;
         let problem = if response.device_id.trim().is_empty() {
             Some("no device id".to_owned())
         } else if response.token.expose().is_empty() {
             Some("no token".to_owned())
         } else if response.server_instance_id.trim().is_empty() {
             Some("no server instance id".to_owned())
-        } else if !(2000..=9999).contains(&year) || first == 0 || first > last || last > 999_999 {
-            Some(format!("quote numbers {first}..={last} for {year} are not a block of QUOT-YYYY-NNNNNN numbers"))
+        } else if let Some(QuoteNumberBlock { year, first, last }) = response.quote_numbers.filter(|_| response.device_number == 0) {
+            (!(2000..=9999).contains(&year) || first == 0 || first > last || last > 999_999)
+                .then(|| format!("quote numbers {first}..={last} for {year} are not a block of QUOT-YYYY-NNNNNN numbers"))
+        } else if response.device_number == 0 {
+            Some("no device number".to_owned())
         } else {
             None
         };
@@ -657,23 +675,23 @@ impl Workstation {
             token: response.token,
             token_expires_at: response.token_expires_at,
             user: response.user,
-            quote_numbers: response.quote_numbers,
+            device_number: (response.device_number > 0).then_some(response.device_number),
+            quote_numbers: if response.device_number > 0 { None } else { response.quote_numbers },
             enrolled_at: crate::quoting::instant_text(now),
             server_ca: self.server_ca.clone(),
         };
-        let next = self.store.save_enrollment(&enrollment, now)?;
+        self.store.save_enrollment(&enrollment, &response.quote_serials, now)?;
+        let next = self.next_quote_number(&enrollment, now.year())?;
         tracing::info!(
             device_id = %enrollment.device_id,
             role = enrollment.user.role.name(),
             recovered = response.recovered,
             last_seq = response.last_seq,
-            year,
-            first,
-            last,
-            next,
+            device_number = enrollment.device_number,
+            next = next.map(|n| n.to_string()),
             "device enrolled"
         );
-        Ok(info(enrollment, (next <= last).then_some(next)))
+        Ok(info(enrollment, next))
     }
 
     /// Sends every operation the server has not answered for, in sequence
@@ -746,6 +764,17 @@ impl Workstation {
             let (token, _) = self.renew_token_with(&server, now)?;
             server = server.with_token(token);
         }
+        let server = match self.reconcile_device_state(&server, now) {
+            Err(WorkstationError::Sync(e)) if token_refused(&e) => {
+                tracing::info!(code = e.server_code().unwrap_or_default(), "the server refused the device token; renewing it");
+                let (token, _) = self.renew_token_with(&server, now)?;
+                let server = server.with_token(token);
+                self.reconcile_device_state(&server, now)?;
+                server
+            }
+            Err(e) => return Err(e),
+            Ok(()) => server,
+        };
         match work(self, &server) {
             Err(WorkstationError::Sync(e)) if token_refused(&e) => {
                 tracing::info!(code = e.server_code().unwrap_or_default(), "the server refused the device token; renewing it");
@@ -754,6 +783,30 @@ impl Workstation {
             }
             other => other,
         }
+    }
+
+    /// Asks the server where this device is and takes it in: the device
+    /// number (a device enrolled under the first numbering scheme learns it
+    /// here) and the highest quote serials recorded, which the counters move
+    /// past, so a device restored from a backup numbers on without reusing one.
+    fn reconcile_device_state(&mut self, server: &Server, now: OffsetDateTime) -> Result<(), WorkstationError> {
+        let state: DeviceState = match server.get("/v1/devices/me") {
+            Ok(state) => state,
+            // A server from before device numbers: it keeps granting blocks.
+            Err(SyncError::Refused { status: 404, .. }) => {
+                tracing::info!("the server does not say where this device is (a server before device numbers)");
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if state.device_number == 0 {
+            return Err(SyncError::Protocol { request: "GET /v1/devices/me".into(), message: "no device number".into() }.into());
+        }
+        let moved = self.store.reconcile_quote_serials(state.device_number, &state.quote_serials, now)?;
+        if !moved.is_empty() {
+            tracing::warn!(?moved, "the server holds later quote numbers of this device than the store did; numbering moved on");
+        }
+        Ok(())
     }
 
     fn renew_token_with(&mut self, server: &Server, now: OffsetDateTime) -> Result<(Secret, String), WorkstationError> {

@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use time::macros::datetime;
 use time::OffsetDateTime;
 use uw_protocol::{
-    Change, ChangeBody, EnrollResponse, OpResult, Outcome, PullResponse, PushRequest, PushResponse, QuoteNumberBlock, Role, Secret,
-    ServerResult, UserInfo,
+    Change, ChangeBody, DeviceState, EnrollResponse, OpResult, Outcome, PullResponse, PushRequest, PushResponse, QuoteNumberBlock,
+    QuoteSerial, Role, Secret, ServerResult, UserInfo,
 };
 use uw_workstation::{KeySource, QuoteInput, QuoteStatus, RetryPolicy, StoreKey, Workstation, WorkstationConfig, WorkstationError};
 
@@ -237,7 +237,26 @@ fn enrolled_as(first: u32, last: u32) -> Reply {
         token_expires_at: "2026-04-20T15:30:00Z".into(),
         user: UserInfo { user_id: "user-0001".into(), username: "jsmith".into(), role: Role::Agent },
         server_instance_id: INSTANCE.into(),
-        quote_numbers: QuoteNumberBlock { year: 2026, first, last },
+        device_number: 0,
+        quote_serials: vec![],
+        quote_numbers: Some(QuoteNumberBlock { year: 2026, first, last }),
+        recovered: false,
+        last_seq: 0,
+    })
+}
+
+/// A current server's answer: device number `device`, and the highest
+/// serials it holds from the device.
+fn enrolled_with_number(device: u32, serials: Vec<QuoteSerial>) -> Reply {
+    Reply::ok(&EnrollResponse {
+        device_id: "dev-0001".into(),
+        token: Secret::new(TOKEN),
+        token_expires_at: "2026-04-20T15:30:00Z".into(),
+        user: UserInfo { user_id: "user-0001".into(), username: "jsmith".into(), role: Role::Agent },
+        server_instance_id: INSTANCE.into(),
+        device_number: device,
+        quote_serials: serials,
+        quote_numbers: None,
         recovered: false,
         last_seq: 0,
     })
@@ -339,8 +358,13 @@ fn enrollment_stores_the_credentials_and_the_quote_number_block() {
     assert_eq!(info.server_instance_id, INSTANCE);
     assert_eq!(info.server_url, server.url().trim_end_matches('/'), "stored without the trailing slash");
     assert_eq!((info.user.username.as_str(), info.user.role), ("jsmith", Role::Agent));
-    assert_eq!(info.quote_numbers, QuoteNumberBlock { year: 2026, first: 1, last: 1000 });
-    assert_eq!(info.next_serial, Some(4), "numbers 1 to 3 are taken here already; the block never hands them out again");
+    assert_eq!(info.quote_numbers, Some(QuoteNumberBlock { year: 2026, first: 1, last: 1000 }));
+    assert_eq!(info.device_number, None);
+    assert_eq!(
+        info.next_quote_number.map(|n| n.to_string()).as_deref(),
+        Some("QUOT-2026-000004"),
+        "numbers 1 to 3 are taken here already; the block never hands them out again"
+    );
     assert_eq!(ws.enrollment().expect("reads"), Some(info.clone()));
     assert!(!format!("{info:?}").contains(TOKEN), "the token is never given out");
 
@@ -358,7 +382,7 @@ fn enrollment_stores_the_credentials_and_the_quote_number_block() {
     // Enrolling again replaces the block; the new one starts at its first number.
     *block.lock().expect("lock") = (1001, 2000);
     let again = ws.enroll(&server.url(), "jsmith", &Secret::new(PASSWORD), "jsmith-laptop", NOW).expect("enrolls again");
-    assert_eq!(again.next_serial, Some(1001));
+    assert_eq!(again.next_quote_number.map(|n| n.to_string()).as_deref(), Some("QUOT-2026-001001"));
     assert_eq!(ws.create_quote(good_driver(), NOW).expect("creates").quote_number, "QUOT-2026-001001");
     assert_eq!(ws.store().quote_number_block(2026).expect("block"), Some((1002, 2000)));
 
@@ -366,6 +390,39 @@ fn enrollment_stores_the_credentials_and_the_quote_number_block() {
     ws.pull(NOW).expect_err("the responder has no pull");
     let pull = &server.to("/v1/sync/pull")[0];
     assert_eq!(pull.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+}
+
+#[test]
+fn a_device_number_gives_the_device_its_own_series_which_moves_past_what_the_server_holds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(dir.path());
+    // Quoted offline before enrolling: the local range of the first scheme.
+    assert_eq!(ws.create_quote(good_driver(), NOW).expect("creates").quote_number, "QUOT-2026-000001");
+    let server = Responder::start(|r| match r.path() {
+        "/v1/enroll" => Some(enrolled_with_number(42, vec![QuoteSerial { year: 2026, highest: 7 }])),
+        "/v1/devices/me" => Some(Reply::ok(&DeviceState {
+            device_id: "dev-0001".into(),
+            device_number: 42,
+            last_seq: 0,
+            quote_serials: vec![QuoteSerial { year: 2026, highest: 12 }, QuoteSerial { year: 2027, highest: 3 }],
+        })),
+        "/v1/sync/push" => Some(answer_push(r, |_| accepted("QUOT-2026-00042-00008"))),
+        _ => None,
+    });
+    let info = ws.enroll(&server.url(), "jsmith", &Secret::new(PASSWORD), "jsmith-laptop", NOW).expect("enrolls");
+    assert_eq!((info.device_number, info.quote_numbers), (Some(42), None));
+    // The server recorded serials up to 7 from this device (it was enrolled
+    // before, on another install): the series goes on from 8.
+    assert_eq!(info.next_quote_number.map(|n| n.to_string()).as_deref(), Some("QUOT-2026-00042-00008"));
+    let id = rated(&mut ws, good_driver());
+    assert_eq!(ws.quote(id).expect("quote").summary.quote_number.to_string(), "QUOT-2026-00042-00008");
+    // A sync learns the server holds 12 already (this store came back from
+    // a backup): numbering moves past it, in each year the server names.
+    ws.push(NOW).expect("pushes");
+    assert_eq!(ws.create_quote(good_driver(), NOW).expect("creates").quote_number, "QUOT-2026-00042-00013");
+    let new_year = datetime!(2027-01-02 09:00:00 UTC);
+    assert_eq!(ws.create_quote(good_driver(), new_year).expect("creates").quote_number, "QUOT-2027-00042-00004");
+    assert_eq!(server.to("/v1/enroll").len(), 1, "the new year needs nothing from the server");
 }
 
 #[test]
@@ -1082,7 +1139,11 @@ fn sync_pushes_then_pulls() {
     assert_eq!((report.push.accepted, report.pull.applied, report.pull.cursor), (1, 1, 3));
     assert_eq!(status(&ws, id), QuoteStatus::Declined);
     let order: Vec<String> = server.requests().iter().map(|r| r.path().to_owned()).collect();
-    assert_eq!(order, ["/v1/enroll", "/healthz", "/v1/sync/push", "/v1/sync/pull"], "one instance check for both");
+    assert_eq!(
+        order,
+        ["/v1/enroll", "/healthz", "/v1/devices/me", "/v1/sync/push", "/v1/sync/pull"],
+        "one instance check and one device state for both"
+    );
 }
 
 // ---------------------------------------------------------------- logs

@@ -149,8 +149,7 @@ async fn push(api: &ApiClient, username: &str, password: &str, load: Load) -> Re
         let mut due = interval.map(|every| began + every.mul_f64(i as f64 / clients as f64));
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            let last = device.block_first + 999;
-            while due.unwrap_or_else(Instant::now) < deadline && device.next_quote + batch as u64 - 1 <= last {
+            while due.unwrap_or_else(Instant::now) < deadline {
                 if let Some(at) = due {
                     tokio::time::sleep_until(at.into()).await;
                 }

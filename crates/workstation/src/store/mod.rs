@@ -29,6 +29,9 @@ pub use sync::{Enrollment, SyncIssue};
 
 /// The workstation migrations, in order. Never edit one that has shipped;
 /// add a new file instead.
+/// A migration whose text holds this runs with foreign keys off (see `Store::migrate`).
+const FOREIGN_KEYS_OFF: &str = "uw-migration: foreign keys off";
+
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_quotes.sql", include_str!("../../../../migrations/workstation/0001_quotes.sql")),
     ("0002_store_meta.sql", include_str!("../../../../migrations/workstation/0002_store_meta.sql")),
@@ -40,6 +43,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_policy_changes.sql", include_str!("../../../../migrations/workstation/0008_policy_changes.sql")),
     ("0009_rate_drafts.sql", include_str!("../../../../migrations/workstation/0009_rate_drafts.sql")),
     ("0010_server_ca.sql", include_str!("../../../../migrations/workstation/0010_server_ca.sql")),
+    ("0011_device_numbers.sql", include_str!("../../../../migrations/workstation/0011_device_numbers.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
@@ -258,10 +262,32 @@ impl Store {
         for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
             let path = self.path.clone();
             let fail = |source| StoreError::Migration { path: path.clone(), migration: (*name).to_owned(), source };
-            let tx = self.conn.transaction().map_err(fail)?;
-            tx.execute_batch(sql).map_err(fail)?;
-            tx.pragma_update(None, "user_version", index + 1).map_err(fail)?;
-            tx.commit().map_err(fail)?;
+            // A migration that rebuilds a table runs with foreign keys off
+            // (SQLite cannot switch them inside a transaction), and must
+            // leave every reference intact: checked before it commits.
+            let keys_off = sql.contains(FOREIGN_KEYS_OFF);
+            if keys_off {
+                self.conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(fail)?;
+            }
+            let result = (|| {
+                let tx = self.conn.transaction()?;
+                tx.execute_batch(sql)?;
+                if keys_off {
+                    let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |r| r.get(0)).optional()?;
+                    if let Some(table) = broken {
+                        return Err(rusqlite::Error::SqliteFailure(
+                            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                            Some(format!("the migration leaves a broken reference in {table}")),
+                        ));
+                    }
+                }
+                tx.pragma_update(None, "user_version", index + 1)?;
+                tx.commit()
+            })();
+            if keys_off {
+                self.conn.execute_batch("PRAGMA foreign_keys = ON").map_err(fail)?;
+            }
+            result.map_err(fail)?;
         }
         Ok(())
     }

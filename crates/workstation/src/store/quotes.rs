@@ -616,9 +616,25 @@ pub(super) fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + C
     move |source| StoreError::Sqlite { path: path.to_owned(), source }
 }
 
+/// The next quote number: from the device's own series once the server
+/// gave it a device number, else from the year's block (a first-scheme
+/// block granted at enrollment, or an unenrolled device's local range).
 fn next_quote_number(sp: &Savepoint<'_>, year: i32) -> Result<QuoteNumber, StoreError> {
     let path = || sp.path().map(std::path::PathBuf::from).unwrap_or_default();
     let err = |source| StoreError::Sqlite { path: path(), source };
+    let device_number: Option<u32> =
+        sp.query_row("SELECT device_number FROM sync_enrollment WHERE singleton = 1", [], |r| r.get(0)).optional().map_err(err)?.flatten();
+    if let Some(device_number) = device_number {
+        sp.execute("INSERT INTO quote_serial (year, next_serial) VALUES (?1, 1) ON CONFLICT (year) DO NOTHING", [year]).map_err(err)?;
+        let next: u32 = sp.query_row("SELECT next_serial FROM quote_serial WHERE year = ?1", [year], |r| r.get(0)).map_err(err)?;
+        sp.execute("UPDATE quote_serial SET next_serial = next_serial + 1 WHERE year = ?1", [year]).map_err(err)?;
+        return QuoteNumber::for_device(year, device_number, next).map_err(|e| StoreError::BadStoredValue {
+            table: "quote_serial",
+            id: i64::from(year),
+            field: "next_serial",
+            problem: e.to_string(),
+        });
+    }
     sp.execute(
         "INSERT INTO quote_number_block (year, next_serial, last_serial) VALUES (?1, 1, 999999) ON CONFLICT (year) DO NOTHING",
         [year],

@@ -16,7 +16,9 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use time::{Date, Month, OffsetDateTime};
 use uw_policy::{QuoteEvent, QuoteStatus};
-use uw_protocol::{ChangeBody, OpResult, Outcome, PolicyTransacted, PullResponse, QuoteNumberBlock, Role, Secret, ServerResult, UserInfo};
+use uw_protocol::{
+    ChangeBody, OpResult, Outcome, PolicyTransacted, PullResponse, QuoteNumberBlock, QuoteSerial, Role, Secret, ServerResult, UserInfo,
+};
 use uw_rating::{LoadMode, PackError, PackFiles, PackStatus, RatePack, TrustedKeys};
 
 use super::quotes::{audit, parse_date, sql_err};
@@ -44,8 +46,11 @@ pub struct Enrollment {
     pub token: Secret,
     pub token_expires_at: String,
     pub user: UserInfo,
-    /// The quote numbers the server granted at enrollment.
-    pub quote_numbers: QuoteNumberBlock,
+    /// A block of first-scheme numbers (`QUOT-YYYY-NNNNNN`) a server before
+    /// device numbers granted; `None` from a current server.
+    pub quote_numbers: Option<QuoteNumberBlock>,
+    /// The device's number: its quotes are `QUOT-YYYY-DDDDD-NNNNN`.
+    pub device_number: Option<u32>,
     pub enrolled_at: String,
     /// The organisation CA (PEM) the server is pinned to, if any.
     pub server_ca: Option<String>,
@@ -136,7 +141,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT server_url, server_instance_id, device_id, device_name, token, token_expires_at, user_id, username, role,
-                        block_year, block_first, block_last, enrolled_at, server_ca
+                        block_year, block_first, block_last, enrolled_at, server_ca, device_number
                  FROM sync_enrollment WHERE singleton = 1",
                 [],
                 |r| {
@@ -144,57 +149,77 @@ impl Store {
                         (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?),
                         (r.get::<_, String>(4)?, r.get::<_, String>(5)?),
                         (r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?),
-                        (r.get::<_, i32>(9)?, r.get::<_, u32>(10)?, r.get::<_, u32>(11)?, r.get::<_, String>(12)?),
-                        r.get::<_, Option<String>>(13)?,
+                        (r.get::<_, Option<i32>>(9)?, r.get::<_, Option<u32>>(10)?, r.get::<_, Option<u32>>(11)?, r.get::<_, String>(12)?),
+                        (r.get::<_, Option<String>>(13)?, r.get::<_, Option<u32>>(14)?),
                     ))
                 },
             )
             .optional()
             .map_err(|e| self.err(e))?
-            .map(|((server_url, server_instance_id, device_id, device_name), (token, token_expires_at), user, block, server_ca)| {
-                let (user_id, username, role) = user;
-                let role = Role::from_name(&role).ok_or_else(|| StoreError::BadStoredValue {
-                    table: "sync_enrollment",
-                    id: 1,
-                    field: "role",
-                    problem: format!("`{role}` is not a role"),
-                })?;
-                let (year, first, last, enrolled_at) = block;
-                Ok(Enrollment {
-                    server_url,
-                    server_instance_id,
-                    device_id,
-                    device_name,
-                    token: Secret::new(token),
-                    token_expires_at,
-                    user: UserInfo { user_id, username, role },
-                    quote_numbers: QuoteNumberBlock { year, first, last },
-                    enrolled_at,
-                    server_ca,
-                })
-            })
+            .map(
+                |(
+                    (server_url, server_instance_id, device_id, device_name),
+                    (token, token_expires_at),
+                    user,
+                    block,
+                    (server_ca, device_number),
+                )| {
+                    let (user_id, username, role) = user;
+                    let role = Role::from_name(&role).ok_or_else(|| StoreError::BadStoredValue {
+                        table: "sync_enrollment",
+                        id: 1,
+                        field: "role",
+                        problem: format!("`{role}` is not a role"),
+                    })?;
+                    let (year, first, last, enrolled_at) = block;
+                    Ok(Enrollment {
+                        server_url,
+                        server_instance_id,
+                        device_id,
+                        device_name,
+                        token: Secret::new(token),
+                        token_expires_at,
+                        user: UserInfo { user_id, username, role },
+                        quote_numbers: match (year, first, last) {
+                            (Some(year), Some(first), Some(last)) => Some(QuoteNumberBlock { year, first, last }),
+                            _ => None,
+                        },
+                        device_number,
+                        enrolled_at,
+                        server_ca,
+                    })
+                },
+            )
             .transpose()
     }
 
-    /// Stores a new enrollment, replacing any earlier one, and gives the
-    /// device the granted quote-number block. Returns the next serial the
-    /// device will hand out in the block's year.
+    /// Stores a new enrollment, replacing any earlier one.
     ///
-    /// The block replaces the year's counter, but never so that the device
-    /// hands out a number twice: the next serial is the block's first, or
-    /// one past the highest number this device already holds inside the
-    /// block, or the old counter if that already lies inside the block,
-    /// whichever is highest. Numbers the device handed out before enrolling
-    /// from outside the block keep their quotes; they were never the
-    /// device's to bind with (see `bind.quote_number_not_allocated`).
+    /// With a device number (a current server), the year counters of the
+    /// device's own series move past every serial the server has recorded
+    /// from it (`serials`) and every number of the series this store holds,
+    /// so a recovered or reinstalled device never hands a number out twice.
+    ///
+    /// With a first-scheme block, the block replaces the year's counter, but
+    /// never so that the device hands out a number twice: the next serial is
+    /// the block's first, or one past the highest number this device already
+    /// holds inside the block, or the old counter if that already lies
+    /// inside the block, whichever is highest. Numbers the device handed out
+    /// before enrolling keep their quotes; they were never the device's to
+    /// bind with (see `quote.number_not_allocated`).
     ///
     /// A new server instance or a different user resets the pull cursor:
     /// the old cursor counts another log, or another user's view of it.
     /// Applying pulled changes is idempotent, so pulling again from zero is safe.
-    pub(crate) fn save_enrollment(&mut self, enrollment: &Enrollment, now: OffsetDateTime) -> Result<u32, StoreError> {
+    pub(crate) fn save_enrollment(
+        &mut self,
+        enrollment: &Enrollment,
+        serials: &[QuoteSerial],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let err = sql_err(&self.path);
         let at = instant_text(now);
-        let QuoteNumberBlock { year, first, last } = enrollment.quote_numbers;
+        let block = enrollment.quote_numbers;
         let sp = self.conn.savepoint().map_err(err)?;
         let previous: Option<(String, String)> = sp
             .query_row("SELECT server_instance_id, user_id FROM sync_enrollment WHERE singleton = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -206,8 +231,8 @@ impl Store {
         }
         sp.execute(
             "INSERT OR REPLACE INTO sync_enrollment (singleton, server_url, server_instance_id, device_id, device_name, token,
-                    token_expires_at, user_id, username, role, block_year, block_first, block_last, enrolled_at, server_ca)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    token_expires_at, user_id, username, role, block_year, block_first, block_last, enrolled_at, server_ca, device_number)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 enrollment.server_url,
                 enrollment.server_instance_id,
@@ -218,49 +243,81 @@ impl Store {
                 enrollment.user.user_id,
                 enrollment.user.username,
                 enrollment.user.role.name(),
-                year,
-                first,
-                last,
+                block.map(|b| b.year),
+                block.map(|b| b.first),
+                block.map(|b| b.last),
                 at,
-                enrollment.server_ca
+                enrollment.server_ca,
+                enrollment.device_number
             ],
         )
         .map_err(err)?;
-        let highest_held: Option<u32> = sp
-            .query_row(
-                "SELECT MAX(CAST(substr(quote_number, 11) AS INTEGER)) FROM quote
-                 WHERE substr(quote_number, 6, 4) = printf('%04d', ?1) AND CAST(substr(quote_number, 11) AS INTEGER) BETWEEN ?2 AND ?3",
-                params![year, first, last],
-                |r| r.get(0),
+        let mut details = json!({ "server_instance_id": enrollment.server_instance_id, "role": enrollment.user.role.name() });
+        if let Some(device_number) = enrollment.device_number {
+            let moved = fast_forward_serials(&sp, device_number, serials).map_err(err)?;
+            details["device_number"] = json!(device_number);
+            details["serials"] = json!(moved);
+        }
+        if let Some(QuoteNumberBlock { year, first, last }) = block {
+            let highest_held: Option<u32> = sp
+                .query_row(
+                    "SELECT MAX(CAST(substr(quote_number, 11) AS INTEGER)) FROM quote
+                     WHERE length(quote_number) = 16 AND substr(quote_number, 6, 4) = printf('%04d', ?1)
+                       AND CAST(substr(quote_number, 11) AS INTEGER) BETWEEN ?2 AND ?3",
+                    params![year, first, last],
+                    |r| r.get(0),
+                )
+                .map_err(err)?;
+            let old_counter: Option<u32> =
+                sp.query_row("SELECT next_serial FROM quote_number_block WHERE year = ?1", [year], |r| r.get(0)).optional().map_err(err)?;
+            let next = [Some(first), highest_held.map(|n| n + 1), old_counter.filter(|n| (first..=last + 1).contains(n))]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(first)
+                .min(last + 1);
+            sp.execute(
+                "INSERT INTO quote_number_block (year, next_serial, last_serial) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (year) DO UPDATE SET next_serial = excluded.next_serial, last_serial = excluded.last_serial",
+                params![year, next, last],
             )
             .map_err(err)?;
-        let old_counter: Option<u32> =
-            sp.query_row("SELECT next_serial FROM quote_number_block WHERE year = ?1", [year], |r| r.get(0)).optional().map_err(err)?;
-        let next = [Some(first), highest_held.map(|n| n + 1), old_counter.filter(|n| (first..=last + 1).contains(n))]
-            .into_iter()
-            .flatten()
-            .max()
-            .unwrap_or(first)
-            .min(last + 1);
-        sp.execute(
-            "INSERT INTO quote_number_block (year, next_serial, last_serial) VALUES (?1, ?2, ?3)
-             ON CONFLICT (year) DO UPDATE SET next_serial = excluded.next_serial, last_serial = excluded.last_serial",
-            params![year, next, last],
-        )
-        .map_err(err)?;
-        audit(
-            &sp,
-            &at,
-            "device.enrolled",
-            &enrollment.device_id,
-            json!({ "server_instance_id": enrollment.server_instance_id, "role": enrollment.user.role.name(),
-                    "quote_numbers": { "year": year, "first": first, "last": last }, "next_serial": next }),
-        )
-        .map_err(err)?;
+            details["quote_numbers"] = json!({ "year": year, "first": first, "last": last });
+            details["next_serial"] = json!(next);
+        }
+        audit(&sp, &at, "device.enrolled", &enrollment.device_id, details).map_err(err)?;
         sp.execute("INSERT OR REPLACE INTO workstation_setup (singleton, mode, chosen_at) VALUES (1, 'enrolled', ?1)", [&at])
             .map_err(err)?;
         sp.commit().map_err(err)?;
-        Ok(next)
+        Ok(())
+    }
+
+    /// Takes in where the server says this device is: its device number
+    /// (learnt once by a device enrolled under the first scheme) and the
+    /// highest quote serial recorded per year, which the counters move past.
+    /// Returns the years whose counter moved, with the new next serial.
+    pub(crate) fn reconcile_quote_serials(
+        &mut self,
+        device_number: u32,
+        serials: &[QuoteSerial],
+        now: OffsetDateTime,
+    ) -> Result<Vec<(i32, u32)>, StoreError> {
+        let err = sql_err(&self.path);
+        let sp = self.conn.savepoint().map_err(err)?;
+        let known: Option<Option<u32>> =
+            sp.query_row("SELECT device_number FROM sync_enrollment WHERE singleton = 1", [], |r| r.get(0)).optional().map_err(err)?;
+        let Some(known) = known else { return Ok(Vec::new()) };
+        if known != Some(device_number) {
+            sp.execute("UPDATE sync_enrollment SET device_number = ?1 WHERE singleton = 1", [device_number]).map_err(err)?;
+            audit(&sp, &instant_text(now), "device.number_learnt", "", json!({ "device_number": device_number, "was": known }))
+                .map_err(err)?;
+        }
+        let moved = fast_forward_serials(&sp, device_number, serials).map_err(err)?;
+        if !moved.is_empty() {
+            audit(&sp, &instant_text(now), "quote.serials_moved", "", json!({ "moved": moved })).map_err(err)?;
+        }
+        sp.commit().map_err(err)?;
+        Ok(moved)
     }
 
     /// Keeps a renewed device token (the old one is revoked on the server).
@@ -308,6 +365,15 @@ impl Store {
         self.conn
             .query_row("SELECT next_serial, last_serial FROM quote_number_block WHERE year = ?1", [year], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The next serial of `year` in this device's own series (1 before the first quote of the year).
+    pub fn next_device_serial(&self, year: i32) -> Result<u32, StoreError> {
+        self.conn
+            .query_row("SELECT next_serial FROM quote_serial WHERE year = ?1", [year], |r| r.get(0))
+            .optional()
+            .map(|n| n.unwrap_or(1))
             .map_err(|e| self.err(e))
     }
 
@@ -907,4 +973,38 @@ fn add_months(date: Date, months: u32) -> Option<Date> {
     let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
     let day = date.day().min(month.length(year));
     Date::from_calendar_date(year, month, day).ok()
+}
+
+/// Moves each year's counter of the device's own series past the server's
+/// highest serial and past every number of the series the store holds.
+/// Returns the years whose counter moved, with the new next serial.
+fn fast_forward_serials(conn: &Connection, device_number: u32, serials: &[QuoteSerial]) -> rusqlite::Result<Vec<(i32, u32)>> {
+    let mut highest: BTreeMap<i32, u32> = BTreeMap::new();
+    for s in serials {
+        let h = highest.entry(s.year).or_insert(0);
+        *h = (*h).max(s.highest);
+    }
+    let mut held = conn.prepare("SELECT quote_number FROM quote")?;
+    for number in held.query_map([], |r| r.get::<_, String>(0))? {
+        if let Ok(n) = number?.parse::<uw_policy::QuoteNumber>() {
+            if n.device() == Some(device_number) {
+                let h = highest.entry(n.year()).or_insert(0);
+                *h = (*h).max(n.serial());
+            }
+        }
+    }
+    let mut moved = Vec::new();
+    for (year, high) in highest {
+        let next = high.saturating_add(1);
+        let before: Option<u32> =
+            conn.query_row("SELECT next_serial FROM quote_serial WHERE year = ?1", [year], |r| r.get(0)).optional()?;
+        if before.is_none_or(|b| b < next) {
+            conn.execute(
+                "INSERT INTO quote_serial (year, next_serial) VALUES (?1, ?2) ON CONFLICT (year) DO UPDATE SET next_serial = excluded.next_serial",
+                params![year, next],
+            )?;
+            moved.push((year, next));
+        }
+    }
+    Ok(moved)
 }
