@@ -713,14 +713,15 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     let org = Org::create(&["--sqlite", database.to_str().expect("utf-8 path")]);
     let server = org.start();
 
-    // The agent quoted offline before enrolling: a quote the California pack
-    // refers to an underwriter, and a clean one.
+    // The agent's laptop enrolled, then quoted offline: a quote the
+    // California pack refers to an underwriter, and a clean one.
     let agent_dir = tempfile::tempdir().expect("tempdir");
     let agent_service = format!("uw-workstation-e2e-{}", unique_suffix());
     let agent_key = KeySource::keychain(&agent_service);
     let agent_config = WorkstationConfig::new(agent_dir.path().to_owned(), agent_key.clone());
     let (referred, clean) = {
         let mut ws = Workstation::open(&agent_config).expect("the agent's store");
+        ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("the agent enrolls");
         let mut numbers = Vec::new();
         for input in [common::referred(), common::good_driver()] {
             let id = ws.create_quote(input, now()).expect("creates").id;
@@ -731,10 +732,9 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
         (numbers[0].0.clone(), numbers[1].0.clone())
     };
 
-    // The agent's app enrolls and sends both quotes.
+    // The agent's app sends both quotes.
     let (driver, session) = launch_app(agent_dir.path(), &agent_service);
-    open_sync_screen(&session);
-    enroll_in_app(&session, &server.base_url, "agent", org.demo.password("agent"), "agent-laptop").expect("the agent enrolls");
+    assert_eq!(open_sync_screen(&session), "enrolled");
     let sent = sync_in_app(&session).expect("the agent syncs");
     assert_eq!((sent["delivered"].as_u64(), sent["rejected"].as_u64()), (Some(2), Some(0)), "{sent}");
     assert_eq!(open_quote(&session, &referred), "referred");

@@ -593,8 +593,11 @@ enum Search {
 fn search_text(text: &str) -> Result<Search, StoreError> {
     let upper = text.to_uppercase();
     if upper.starts_with("QUOT") {
-        if !upper.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'-') || upper.len() > 16 {
-            return Err(StoreError::BadFilter { field: "text", message: "a quote number is QUOT-YYYY-NNNNNN".into() });
+        if !upper.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'-') || upper.len() > 32 {
+            return Err(StoreError::BadFilter {
+                field: "text",
+                message: "a quote number is QUOT-YYYY-DDDDD-NNNNN (or QUOT-YYYY-NNNNNN)".into(),
+            });
         }
         return Ok(Search::Number(upper));
     }
