@@ -36,6 +36,15 @@ INSERT INTO sync_enrollment_v2 (singleton, server_url, server_instance_id, devic
 DROP TABLE sync_enrollment;
 ALTER TABLE sync_enrollment_v2 RENAME TO sync_enrollment;
 
+-- A store restored from a backup: quotes after `after_quote` were numbered
+-- before the device knew how far it had really got; the next sync renumbers
+-- any whose number the server already holds, then clears the mark.
+CREATE TABLE restore_mark (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    after_quote INTEGER NOT NULL CHECK (after_quote >= 0),
+    restored_at TEXT NOT NULL
+) STRICT;
+
 -- The next serial this device hands out under its device number, per year.
 CREATE TABLE quote_serial (
     year        INTEGER PRIMARY KEY CHECK (year BETWEEN 1000 AND 9999),

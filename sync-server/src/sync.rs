@@ -610,7 +610,7 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
         return Ok(Applies::Done(rejected(
             "sync.sequence_reused",
             format!(
-                "sequence {} was already used by operation {first_op_id} with different content; nothing was applied. The device's outbox is inconsistent with what it sent before: contact support",
+                "sequence {} was already used by operation {first_op_id} with different content; nothing was applied. A device restored from a backup sends it again under a new sequence number",
                 op.seq
             ),
         )));

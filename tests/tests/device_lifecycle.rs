@@ -174,3 +174,109 @@ fn a_revoked_device_cannot_renew_or_come_back() {
         laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect_err("cannot re-enroll");
     assert_eq!(code(&refused), ("sync.refused", Some("enroll.device_revoked".into())), "{refused}");
 }
+
+/// The input of the quote the server holds under `number`.
+fn server_input(server: &InProcessServer, number: &str) -> Option<serde_json::Value> {
+    server.block_on(async {
+        let rows = server
+            .state
+            .storage
+            .query(
+                "SELECT input FROM quote_record WHERE quote_number = $1",
+                vec![uw_sync_server::storage::SqlValue::Text(Some(number.to_owned()))],
+            )
+            .await
+            .expect("query");
+        rows.first().map(|r| serde_json::from_str(&r.text(0).expect("text")).expect("json"))
+    })
+}
+
+#[test]
+fn a_laptop_restored_from_a_week_old_backup_loses_nothing_duplicates_nothing_and_reuses_no_number() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = InProcessServer::start(None);
+    let laptop_dir = dir.path().join("laptop");
+    let mut laptop = Laptop::open(&laptop_dir);
+    laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls");
+    let mut before = Vec::new();
+    for _ in 0..2 {
+        let id = laptop.rated(good_driver());
+        before.push(laptop.number(id));
+    }
+    laptop.ws.sync(now()).expect("syncs");
+
+    // Monday's backup.
+    let identity = age::x25519::Identity::generate();
+    let backup = dir.path().join("monday.age");
+    uw_workstation::backup::create(laptop.ws.store(), &backup, &uw_workstation::backup::Lock::Recipients(vec![identity.to_public()]))
+        .expect("backs up");
+
+    // The week goes on: more quotes, synced; and one made offline that never
+    // reached the server before the disk died.
+    let mut week = Vec::new();
+    for input in [common::referred(), good_driver()] {
+        let id = laptop.rated(input);
+        week.push(laptop.number(id));
+    }
+    laptop.ws.sync(now()).expect("syncs");
+    let week_inputs: Vec<serde_json::Value> = week.iter().map(|n| server_input(&server, n).expect("on the server")).collect();
+
+    // Friday: the store comes back from Monday's backup.
+    drop(laptop);
+    let key =
+        uw_workstation::StoreKey::from_hex(&std::fs::read_to_string(laptop_dir.join("store.key")).expect("key"), "store.key").expect("key");
+    uw_workstation::backup::restore(
+        &backup,
+        &uw_workstation::backup::Unlock::Identities(vec![identity]),
+        &key,
+        &laptop_dir.join("data").join(uw_workstation::STORE_FILE),
+    )
+    .expect("restores");
+    let mut laptop = Laptop::open(&laptop_dir);
+    let friday = now() + time::Duration::days(7);
+
+    // Still offline, the agent quotes for a new customer: the store hands out
+    // the sequence and quote numbers the lost week already used.
+    let new_id = {
+        let id = laptop.ws.create_quote(good_driver(), friday).expect("creates").id;
+        laptop.ws.rate_quote(id, friday).expect("rates");
+        id
+    };
+    let offline_number = laptop.number(new_id);
+    assert!(week.contains(&offline_number), "the restored store reuses {offline_number} (the week used {week:?})");
+
+    // Online again: one sync sets it right.
+    let report = laptop.ws.sync(friday).expect("syncs after the restore");
+    let renumbered = &report.push.renumbered;
+    assert_eq!(renumbered.len(), 1, "{report:?}");
+    assert_eq!(renumbered[0].0, offline_number);
+    let new_number = laptop.number(new_id);
+    assert_eq!(renumbered[0].1, new_number);
+    assert!(!before.contains(&new_number) && !week.contains(&new_number), "{new_number} is a number nobody used");
+    assert_eq!((report.push.rejected, report.push.conflict), (0, 0), "{report:?}");
+    assert!(report.push.rebased >= 1, "the outbox went again under new sequence numbers: {report:?}");
+    assert_eq!(laptop.unsent(), 0, "nothing waits");
+    assert!(laptop.ws.sync_issues().expect("issues").is_empty(), "no issue is left for the agent to chase");
+
+    // Nothing lost: the week's quotes are on the server as they were, and the
+    // new customer's quote under its new number. Nothing duplicated: one
+    // record each, every number distinct.
+    for (number, input) in week.iter().zip(&week_inputs) {
+        assert_eq!(server_input(&server, number).as_ref(), Some(input), "{number} kept its own customer");
+    }
+    assert!(server_input(&server, &new_number).is_some(), "the new customer's quote reached the server");
+    let records: i64 = server.block_on(async {
+        server.state.storage.query("SELECT COUNT(*) FROM quote_record", vec![]).await.expect("count")[0].int(0).expect("n")
+    });
+    assert_eq!(records, 5, "two before the backup, two in the lost week, one after the restore");
+    let mut mine: Vec<String> =
+        laptop.ws.list_quotes(&Default::default()).expect("quotes").into_iter().map(|q| q.quote_number.to_string()).collect();
+    let count = mine.len();
+    mine.sort();
+    mine.dedup();
+    assert_eq!(mine.len(), count, "no two local quotes share a number");
+    // The next quote goes on after everything the server has seen.
+    let next = laptop.rated(good_driver());
+    assert_eq!(laptop.ws.sync(friday).expect("syncs").push.accepted, 1);
+    assert!(!week.contains(&laptop.number(next)) && laptop.number(next) != new_number);
+}

@@ -177,8 +177,11 @@ pub fn restore(backup: &Path, unlock: &Unlock, key: &StoreKey, target: &Path) ->
     let staged = sibling(target, ".restore");
     let _ = std::fs::remove_file(&staged);
     let checked = decrypt_to(backup, unlock, &staged).and_then(|()| {
-        let store = Store::open(&staged, key).map_err(BackupError::Snapshot)?;
-        store.check().map_err(BackupError::Snapshot)
+        let mut store = Store::open(&staged, key).map_err(BackupError::Snapshot)?;
+        store.check().map_err(BackupError::Snapshot)?;
+        // The next sync learns how far this device really got and renumbers
+        // what was made since under numbers the server already holds.
+        store.mark_restored(time::OffsetDateTime::now_utc()).map_err(BackupError::Snapshot)
     });
     if let Err(e) = checked {
         for suffix in ["", "-wal", "-shm"] {

@@ -123,6 +123,12 @@ pub struct PushReport {
     pub conflict: usize,
     /// Policies the server issued for binds in this push.
     pub policies_issued: Vec<String>,
+    /// Operations sent again under new sequence numbers: the store was
+    /// restored from a backup and the server held others under the old ones.
+    pub rebased: usize,
+    /// Quotes made after a restore whose number the server already held
+    /// from this device, as (old, new): print their proposals again.
+    pub renumbered: Vec<(String, String)>,
 }
 
 /// What a pull did.
@@ -764,17 +770,6 @@ impl Workstation {
             let (token, _) = self.renew_token_with(&server, now)?;
             server = server.with_token(token);
         }
-        let server = match self.reconcile_device_state(&server, now) {
-            Err(WorkstationError::Sync(e)) if token_refused(&e) => {
-                tracing::info!(code = e.server_code().unwrap_or_default(), "the server refused the device token; renewing it");
-                let (token, _) = self.renew_token_with(&server, now)?;
-                let server = server.with_token(token);
-                self.reconcile_device_state(&server, now)?;
-                server
-            }
-            Err(e) => return Err(e),
-            Ok(()) => server,
-        };
         match work(self, &server) {
             Err(WorkstationError::Sync(e)) if token_refused(&e) => {
                 tracing::info!(code = e.server_code().unwrap_or_default(), "the server refused the device token; renewing it");
@@ -789,24 +784,47 @@ impl Workstation {
     /// number (a device enrolled under the first numbering scheme learns it
     /// here) and the highest quote serials recorded, which the counters move
     /// past, so a device restored from a backup numbers on without reusing one.
-    fn reconcile_device_state(&mut self, server: &Server, now: OffsetDateTime) -> Result<(), WorkstationError> {
-        let state: DeviceState = match server.get("/v1/devices/me") {
-            Ok(state) => state,
+    /// Where the server says this device is (`None` from a server before device numbers).
+    fn device_state(server: &Server) -> Result<Option<DeviceState>, WorkstationError> {
+        match server.get::<DeviceState>("/v1/devices/me") {
+            Ok(state) if state.device_number == 0 => {
+                Err(SyncError::Protocol { request: "GET /v1/devices/me".into(), message: "no device number".into() }.into())
+            }
+            Ok(state) => Ok(Some(state)),
             // A server from before device numbers: it keeps granting blocks.
             Err(SyncError::Refused { status: 404, .. }) => {
                 tracing::info!("the server does not say where this device is (a server before device numbers)");
-                return Ok(());
+                Ok(None)
             }
-            Err(e) => return Err(e.into()),
-        };
-        if state.device_number == 0 {
-            return Err(SyncError::Protocol { request: "GET /v1/devices/me".into(), message: "no device number".into() }.into());
+            Err(e) => Err(e.into()),
         }
-        let moved = self.store.reconcile_quote_serials(state.device_number, &state.quote_serials, now)?;
+    }
+
+    /// Asks the server where this device is and takes it in, before a push:
+    /// the device number (a device enrolled under the first numbering scheme
+    /// learns it here); the highest quote serials recorded, which the
+    /// counters move past, renumbering any quote made since a restore under
+    /// a number the server already holds; and the last sequence number
+    /// processed: operations delivered after it (a server restored from a
+    /// backup lost them) are sent again. Returns the quotes renumbered.
+    fn reconcile_device_state(&mut self, server: &Server, now: OffsetDateTime) -> Result<Vec<(String, String)>, WorkstationError> {
+        let Some(state) = Self::device_state(server)? else { return Ok(Vec::new()) };
+        let (moved, renumbered) = self.store.reconcile_quote_serials(state.device_number, &state.quote_serials, &self.device_key, now)?;
         if !moved.is_empty() {
             tracing::warn!(?moved, "the server holds later quote numbers of this device than the store did; numbering moved on");
         }
-        Ok(())
+        for (old, new) in &renumbered {
+            tracing::warn!(old = %old, new = %new, "a quote made after a restore had a number the server holds; renumbered");
+        }
+        let requeued = self.store.requeue_after(state.last_seq, now)?;
+        if requeued > 0 {
+            tracing::warn!(
+                requeued,
+                server_last_seq = state.last_seq,
+                "the server lost operations this device delivered; sending them again"
+            );
+        }
+        Ok(renumbered)
     }
 
     fn renew_token_with(&mut self, server: &Server, now: OffsetDateTime) -> Result<(Secret, String), WorkstationError> {
@@ -917,7 +935,7 @@ impl Workstation {
         progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<PushReport, WorkstationError> {
         let started = Instant::now();
-        let mut report = PushReport::default();
+        let mut report = PushReport { renumbered: self.reconcile_device_state(server, now)?, ..PushReport::default() };
         let total = usize::try_from(self.store.outbox_status()?.0).unwrap_or(usize::MAX);
         progress(SyncProgress::Push { sent: 0, total });
         loop {
@@ -947,6 +965,27 @@ impl Workstation {
             );
             if let Some((seq, reason)) = applied.gap {
                 return Err(SyncError::SequenceGap { seq, reason }.into());
+            }
+            if let Some(seq) = applied.reused {
+                // The server holds other operations under these numbers: this
+                // store came back from a backup. Send ours after the server's.
+                let state = Self::device_state(server)?.ok_or_else(|| SyncError::SequenceGap {
+                    seq: u64::try_from(seq).unwrap_or(0),
+                    reason: "the server holds another operation under this sequence number".into(),
+                })?;
+                let moved = self.store.rebase_unsent(seq, state.last_seq, &self.device_key, now)?;
+                if moved == 0 {
+                    return Err(SyncError::SequenceGap {
+                        seq: u64::try_from(seq).unwrap_or(0),
+                        reason: format!(
+                            "the server holds another operation under sequence {seq} and has processed up to {}",
+                            state.last_seq
+                        ),
+                    }
+                    .into());
+                }
+                tracing::warn!(from = seq, moved, server_last_seq = state.last_seq, "outbox sent again under new sequence numbers");
+                report.rebased += moved;
             }
         }
         tracing::info!(

@@ -101,6 +101,7 @@ MIIBszCCAVmgAwIBAgIUQ
         11 => {
             "UPDATE sync_enrollment SET device_number = 42;
              INSERT INTO quote_serial (year, next_serial) VALUES (2026, 8);
+             INSERT INTO restore_mark (singleton, after_quote, restored_at) VALUES (1, 1, '2026-01-26T00:00:00.000Z');
              INSERT INTO quote (id, quote_number, customer_id, product, state, effective_date, status, current_version, premium, rated_on,
                                 expires_on, created_at, updated_at) VALUES
                 (2, 'QUOT-2026-00042-00007', 1, 'personal-auto', 'CA', '2026-03-01', 'draft', 1, NULL, NULL, NULL,

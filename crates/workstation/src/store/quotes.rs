@@ -622,7 +622,7 @@ pub(super) fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + C
 /// The next quote number: from the device's own series once the server
 /// gave it a device number, else from the year's block (a first-scheme
 /// block granted at enrollment, or an unenrolled device's local range).
-fn next_quote_number(sp: &Savepoint<'_>, year: i32) -> Result<QuoteNumber, StoreError> {
+pub(super) fn next_quote_number(sp: &Savepoint<'_>, year: i32) -> Result<QuoteNumber, StoreError> {
     let path = || sp.path().map(std::path::PathBuf::from).unwrap_or_default();
     let err = |source| StoreError::Sqlite { path: path(), source };
     let device_number: Option<u32> =

@@ -29,6 +29,10 @@ use crate::quoting::instant_text;
 /// Unlike every other rejection it is not final: the server processed
 /// nothing, so the operation stays in the outbox.
 pub(crate) const SEQUENCE_GAP: &str = "sync.sequence_gap";
+/// The server holds another operation under this sequence number: this
+/// store was restored from a backup (or copied), and numbers it handed out
+/// since were used before. The operation goes again under a new number.
+pub(crate) const SEQUENCE_REUSED: &str = "sync.sequence_reused";
 
 /// A refused signature is not final either: the server records nothing for
 /// it (so a stolen token cannot burn the device's sequence numbers), so the
@@ -96,6 +100,9 @@ pub(crate) struct PushApplied {
     /// The first operation refused with [`SEQUENCE_GAP`] and the server's reason;
     /// it and everything after it stay unsent.
     pub gap: Option<(u64, String)>,
+    /// The first operation refused with [`SEQUENCE_REUSED`]: it and
+    /// everything after it stay unsent, to go again under new numbers.
+    pub reused: Option<i64>,
 }
 
 impl PushApplied {
@@ -292,6 +299,107 @@ impl Store {
         Ok(())
     }
 
+    /// Marks a store just restored from a backup: quotes made from now on
+    /// until the next sync may reuse numbers the device handed out after the
+    /// backup; that sync renumbers them.
+    pub(crate) fn mark_restored(&mut self, now: OffsetDateTime) -> Result<(), StoreError> {
+        let err = sql_err(&self.path);
+        let sp = self.conn.savepoint().map_err(err)?;
+        let highest: i64 = sp.query_row("SELECT COALESCE(MAX(id), 0) FROM quote", [], |r| r.get(0)).map_err(err)?;
+        sp.execute(
+            "INSERT OR REPLACE INTO restore_mark (singleton, after_quote, restored_at) VALUES (1, ?1, ?2)",
+            params![highest, instant_text(now)],
+        )
+        .map_err(err)?;
+        audit(&sp, &instant_text(now), "store.restored", "", json!({ "quotes_up_to": highest })).map_err(err)?;
+        sp.commit().map_err(err)?;
+        Ok(())
+    }
+
+    /// Sends the unsent operations from `from` on again under new sequence
+    /// numbers after `server_last` (the highest the server has processed),
+    /// signed anew: the server holds other operations under their old
+    /// numbers. Returns how many moved.
+    pub(crate) fn rebase_unsent(
+        &mut self,
+        from: i64,
+        server_last: u64,
+        device_key: &ed25519_dalek::SigningKey,
+        now: OffsetDateTime,
+    ) -> Result<usize, StoreError> {
+        const ASIDE: i64 = 1 << 40;
+        let err = sql_err(&self.path);
+        let base = i64::try_from(server_last).map_err(|_| StoreError::BadStoredValue {
+            table: "sync_state",
+            id: 0,
+            field: "server_last_seq",
+            problem: format!("{server_last} does not fit a sequence number"),
+        })? + 1;
+        let sp = self.conn.savepoint().map_err(err)?;
+        // Sequence numbers are referenced by policy changes and issues; the
+        // references are moved with them and checked at commit.
+        sp.execute_batch("PRAGMA defer_foreign_keys = ON").map_err(err)?;
+        let moving: Vec<(i64, String, String, String)> = {
+            let mut stmt =
+                sp.prepare("SELECT seq, op_id, kind, payload FROM outbox WHERE seq >= ?1 AND sent_at IS NULL ORDER BY seq").map_err(err)?;
+            let rows = stmt.query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).map_err(err)?;
+            rows.collect::<Result<_, _>>().map_err(err)?
+        };
+        let occupied: i64 = sp
+            .query_row("SELECT COUNT(*) FROM outbox WHERE seq >= ?1 AND sent_at IS NOT NULL", [base.min(from)], |r| r.get(0))
+            .map_err(err)?;
+        if moving.is_empty() || base <= from || occupied > 0 {
+            return Ok(0);
+        }
+        let renumber = |old: i64, new: i64| -> rusqlite::Result<()> {
+            sp.execute("UPDATE outbox SET seq = ?2 WHERE seq = ?1", params![old, new])?;
+            sp.execute("UPDATE policy_change SET seq = ?2 WHERE seq = ?1", params![old, new])?;
+            sp.execute("UPDATE sync_issue SET seq = ?2 WHERE seq = ?1", params![old, new])?;
+            Ok(())
+        };
+        for (seq, ..) in &moving {
+            renumber(*seq, seq + ASIDE).map_err(err)?;
+        }
+        for (offset, (seq, op_id, kind, payload)) in moving.iter().enumerate() {
+            let new = base + i64::try_from(offset).unwrap_or(i64::MAX);
+            renumber(seq + ASIDE, new).map_err(err)?;
+            let signed = uw_protocol::signed_message(u64::try_from(new).unwrap_or(0), op_id, kind, payload);
+            let signature = ed25519_dalek::Signer::sign(device_key, signed.as_bytes());
+            sp.execute("UPDATE outbox SET signature = ?2 WHERE seq = ?1", params![new, hex::encode(signature.to_bytes())]).map_err(err)?;
+        }
+        audit(
+            &sp,
+            &instant_text(now),
+            "outbox.rebased",
+            "",
+            json!({ "from": from, "to": base, "operations": moving.len(), "server_last_seq": server_last }),
+        )
+        .map_err(err)?;
+        sp.commit().map_err(err)?;
+        Ok(moving.len())
+    }
+
+    /// Operations the server no longer has: the server was restored from a
+    /// backup and has processed only up to `server_last`. Everything this
+    /// device delivered after it is sent again, in order; the server has
+    /// never seen them, so they apply as new. Returns how many.
+    pub(crate) fn requeue_after(&mut self, server_last: u64, now: OffsetDateTime) -> Result<usize, StoreError> {
+        let err = sql_err(&self.path);
+        let last = i64::try_from(server_last).unwrap_or(i64::MAX);
+        let sp = self.conn.savepoint().map_err(err)?;
+        let n = sp.execute("UPDATE outbox SET sent_at = NULL WHERE seq > ?1 AND sent_at IS NOT NULL", [last]).map_err(err)?;
+        if n > 0 {
+            sp.execute(
+                "UPDATE sync_state SET value = ?1 WHERE key = 'acked_seq' AND CAST(value AS INTEGER) > ?2",
+                params![last.to_string(), last],
+            )
+            .map_err(err)?;
+            audit(&sp, &instant_text(now), "outbox.requeued", "", json!({ "after": server_last, "operations": n })).map_err(err)?;
+        }
+        sp.commit().map_err(err)?;
+        Ok(n)
+    }
+
     /// Takes in where the server says this device is: its device number
     /// (learnt once by a device enrolled under the first scheme) and the
     /// highest quote serial recorded per year, which the counters move past.
@@ -300,24 +408,56 @@ impl Store {
         &mut self,
         device_number: u32,
         serials: &[QuoteSerial],
+        device_key: &ed25519_dalek::SigningKey,
         now: OffsetDateTime,
-    ) -> Result<Vec<(i32, u32)>, StoreError> {
+    ) -> Result<(Vec<(i32, u32)>, Vec<(String, String)>), StoreError> {
         let err = sql_err(&self.path);
         let sp = self.conn.savepoint().map_err(err)?;
         let known: Option<Option<u32>> =
             sp.query_row("SELECT device_number FROM sync_enrollment WHERE singleton = 1", [], |r| r.get(0)).optional().map_err(err)?;
-        let Some(known) = known else { return Ok(Vec::new()) };
+        let Some(known) = known else { return Ok((Vec::new(), Vec::new())) };
         if known != Some(device_number) {
             sp.execute("UPDATE sync_enrollment SET device_number = ?1 WHERE singleton = 1", [device_number]).map_err(err)?;
             audit(&sp, &instant_text(now), "device.number_learnt", "", json!({ "device_number": device_number, "was": known }))
                 .map_err(err)?;
         }
+        // Quotes numbered after a restore, before this sync, whose number the
+        // server already holds from this device (quotes made after the
+        // backup): each gets the next free number, before anything is sent.
+        let restored_after: Option<i64> =
+            sp.query_row("SELECT after_quote FROM restore_mark WHERE singleton = 1", [], |r| r.get(0)).optional().map_err(err)?;
+        let at = instant_text(now);
+        let mut renumbered = Vec::new();
+        if let Some(after) = restored_after {
+            let held: BTreeMap<i32, u32> = serials.iter().map(|s| (s.year, s.highest)).collect();
+            let newer: Vec<(i64, String)> = {
+                let mut stmt = sp.prepare("SELECT id, quote_number FROM quote WHERE id > ?1 ORDER BY id").map_err(err)?;
+                let rows = stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
+                rows.collect::<Result<_, _>>().map_err(err)?
+            };
+            let moved = fast_forward_serials(&sp, device_number, serials).map_err(err)?;
+            if !moved.is_empty() {
+                audit(&sp, &at, "quote.serials_moved", "", json!({ "moved": moved })).map_err(err)?;
+            }
+            for (id, number) in newer {
+                let Ok(parsed) = number.parse::<uw_policy::QuoteNumber>() else { continue };
+                let reused = parsed.device() == Some(device_number) && held.get(&parsed.year()).is_some_and(|h| parsed.serial() <= *h);
+                if reused {
+                    let new = super::quotes::next_quote_number(&sp, parsed.year())?.to_string();
+                    renumber_quote(&sp, id, &number, &new, device_key, &at)?;
+                    renumbered.push((number, new));
+                }
+            }
+            sp.execute("DELETE FROM restore_mark", []).map_err(err)?;
+            sp.commit().map_err(err)?;
+            return Ok((moved, renumbered));
+        }
         let moved = fast_forward_serials(&sp, device_number, serials).map_err(err)?;
         if !moved.is_empty() {
-            audit(&sp, &instant_text(now), "quote.serials_moved", "", json!({ "moved": moved })).map_err(err)?;
+            audit(&sp, &at, "quote.serials_moved", "", json!({ "moved": moved })).map_err(err)?;
         }
         sp.commit().map_err(err)?;
-        Ok(moved)
+        Ok((moved, renumbered))
     }
 
     /// Keeps a renewed device token (the old one is revoked on the server).
@@ -421,6 +561,10 @@ impl Store {
             match &result.outcome {
                 Outcome::Rejected { code, reason } if code == SEQUENCE_GAP || code == BAD_SIGNATURE => {
                     applied.gap = Some((result.seq, reason.clone()));
+                    break;
+                }
+                Outcome::Rejected { code, .. } if code == SEQUENCE_REUSED => {
+                    applied.reused = Some(entry.seq);
                     break;
                 }
                 Outcome::Accepted { result: server } | Outcome::Duplicate { result: server } => {
@@ -1007,4 +1151,44 @@ fn fast_forward_serials(conn: &Connection, device_number: u32, serials: &[QuoteS
         }
     }
     Ok(moved)
+}
+
+/// Gives a quote that was never sent a new number: the quote, and every
+/// operation still waiting in the outbox that names it (signed again).
+fn renumber_quote(
+    sp: &Connection,
+    id: i64,
+    old: &str,
+    new: &str,
+    device_key: &ed25519_dalek::SigningKey,
+    at: &str,
+) -> Result<(), StoreError> {
+    let err = |source| StoreError::Sqlite { path: sp.path().map(Into::into).unwrap_or_default(), source };
+    sp.execute("UPDATE quote SET quote_number = ?2 WHERE id = ?1", params![id, new]).map_err(err)?;
+    let waiting: Vec<(i64, String, String, String)> = {
+        let mut stmt = sp.prepare("SELECT seq, op_id, kind, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq").map_err(err)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)?
+    };
+    for (seq, op_id, kind, payload) in waiting {
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&payload) else { continue };
+        if value.get("quote_number").and_then(serde_json::Value::as_str) != Some(old) {
+            continue;
+        }
+        value["quote_number"] = json!(new);
+        let text = value.to_string();
+        let signed = uw_protocol::signed_message(u64::try_from(seq).unwrap_or(0), &op_id, &kind, &text);
+        let signature = ed25519_dalek::Signer::sign(device_key, signed.as_bytes());
+        sp.execute("UPDATE outbox SET payload = ?2, signature = ?3 WHERE seq = ?1", params![seq, text, hex::encode(signature.to_bytes())])
+            .map_err(err)?;
+    }
+    audit(
+        sp,
+        at,
+        "quote.renumbered",
+        new,
+        json!({ "was": old, "why": "the server holds the old number from this device: the store was restored from a backup" }),
+    )
+    .map_err(err)?;
+    Ok(())
 }
