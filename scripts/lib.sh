@@ -24,8 +24,9 @@ as_root() {
 RUN_PACKAGES=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
     libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev
     gnome-keyring dbus-x11 keyutils xvfb python3)
-# What the tests need on top: PostgreSQL, WebKitWebDriver for end-to-end, and
-# the reference `age` tool and a Python venv (for SQLCipher interoperability).
+# What the tests need on top: PostgreSQL, WebKitWebDriver for end-to-end,
+# the reference `age` tool and a Python venv (for SQLCipher interoperability),
+# and nginx (the reverse-proxy test starts its own on a loopback port).
 TEST_PACKAGES=(postgresql webkit2gtk-driver age python3-venv poppler-utils qpdf prometheus nginx)
 
 ensure_packages() {

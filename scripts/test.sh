@@ -50,5 +50,19 @@ if [ -z "${UW_TEST_POSTGRES_URL:-}" ]; then
     export UW_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 fi
 
+# The release package of a test organisation, for the test that installs it
+# and prices offline: California auto signed with a fresh organisation key,
+# Texas auto left signed by the development key (the release must refuse it).
+log "packaging the desktop for a test organisation (release build)"
+ORG="$WORK/test-org"
+mkdir -p "$ORG/packs"
+od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$ORG/org.key"
+chmod 600 "$ORG/org.key"
+cp -r "$ROOT/rate-packs/ca-personal-auto" "$ROOT/rate-packs/tx-personal-auto" "$ORG/packs/"
+signed="$("$CARGO_TARGET_DIR/debug/uw" pack sign "$ORG/packs/ca-personal-auto" --key "$ORG/org.key" --key-id test-org-2026)"
+printf 'test-org-2026 %s\n' "$(printf '%s' "$signed" | sed -n 's/.*(\([0-9a-f]\{64\}\)).*/\1/p')" > "$ORG/pack-keys"
+UW_TEST_PACKAGE_DEB="$(bash "$ROOT/scripts/package.sh" --packs "$ORG/packs" --pack-keys "$ORG/pack-keys" --out "$ORG/out" --keep-untrusted | tail -n 1)"
+export UW_TEST_PACKAGE_DEB
+
 log "running the tests"
 with_headless_session "$WORK/keyring" cargo nextest run --workspace --locked --no-fail-fast "$@"

@@ -1,11 +1,23 @@
-//! Embeds every bundled rate pack (`rate-packs/*/`) into the library, so the
-//! desktop carries the packs in force without reading files at run time.
+//! Embeds every bundled rate pack into the library, so the desktop carries
+//! the packs in force without reading files at run time, and the
+//! organisation's pack-signing keys a release build trusts.
+//!
+//! - `UW_PACKAGE_PACKS`: the directory of packs to embed (each a directory
+//!   with `manifest.toml` and its `SIGNATURE`); default `rate-packs/`.
+//! - `UW_PACKAGE_PACK_KEYS`: a file of the organisation's pack-signing
+//!   public keys, one `KEY_ID HEX` a line (`#` starts a comment); default
+//!   none. `scripts/package.sh` sets both when it packages for an organisation.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs");
+    println!("cargo:rerun-if-env-changed=UW_PACKAGE_PACKS");
+    println!("cargo:rerun-if-env-changed=UW_PACKAGE_PACK_KEYS");
+    let root = match std::env::var_os("UW_PACKAGE_PACKS") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs"),
+    };
     println!("cargo:rerun-if-changed={}", root.display());
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .expect("rate-packs/ exists")
@@ -43,6 +55,26 @@ fn main() {
             );
         }
         code.push_str("    ]),\n");
+    }
+    code.push_str("];\n");
+    code.push_str("/// The organisation's pack-signing keys, fixed when the package was built: (key id, hex).\n");
+    code.push_str("pub(crate) const ORGANISATION_PACK_KEYS: &[(&str, &str)] = &[\n");
+    if let Some(file) = std::env::var_os("UW_PACKAGE_PACK_KEYS") {
+        let file = std::path::PathBuf::from(file);
+        println!("cargo:rerun-if-changed={}", file.display());
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("UW_PACKAGE_PACK_KEYS: cannot read {}: {e}", file.display()));
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (id, key) = line
+                .split_once(char::is_whitespace)
+                .map(|(id, key)| (id.trim(), key.trim()))
+                .filter(|(id, key)| !id.is_empty() && key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()))
+                .unwrap_or_else(|| panic!("{}:{}: expected `KEY_ID HEX` (64 hexadecimal digits)", file.display(), n + 1));
+            let _ = writeln!(code, "    ({id:?}, {key:?}),");
+        }
     }
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("bundled_packs.rs");

@@ -547,10 +547,11 @@ async fn audit_export(
         None => None,
     };
     let entries = audit::entries(&mut *tx, q.start, end).await?;
+    let links = keys::restore_links(&mut *tx).await?;
     let export = audit::read_tree(
         &mut *tx,
         checkpoint.size,
-        |t| uw_ledger::export::build(t, &note, &checkpoint, q.start, &entries, previous.as_ref()),
+        |t| uw_ledger::export::build(t, &note, &checkpoint, q.start, &entries, previous.as_ref(), &links),
         |e| match e {
             uw_ledger::export::BuildError::Tree(t) => audit::missing_node(t),
             _ => None,
@@ -588,6 +589,11 @@ struct DatabaseHealth {
     engine: &'static str,
     schema_version: i64,
     instance_id: String,
+    /// The instance ids this database had before restores from backups,
+    /// newest first: a desktop enrolled with one of them carries on here
+    /// and sends again what the restored database lost.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    restored_from: Vec<String>,
 }
 
 async fn database_health(state: &AppState) -> Result<DatabaseHealth, ApiError> {
@@ -595,7 +601,14 @@ async fn database_health(state: &AppState) -> Result<DatabaseHealth, ApiError> {
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let instance_id =
         tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", crate::storage::args![]).await?.text(0)?;
-    Ok(DatabaseHealth { engine: state.storage.engine(), schema_version, instance_id })
+    // Before migration 7 there is no restore table; `/healthz` answers anyway.
+    let restored_from = if schema_version >= 7 {
+        let rows = tx.fetch("SELECT old_instance_id FROM log_restore ORDER BY restored_at DESC", crate::storage::args![]).await?;
+        rows.iter().map(|r| r.text(0)).collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(DatabaseHealth { engine: state.storage.engine(), schema_version, instance_id, restored_from })
 }
 
 /// Alive: the process answers, and says which database it uses.

@@ -38,6 +38,21 @@ pub enum KeyError {
     Random(String),
     #[error("the organisation is not initialised; run `uw-sync-server admin init`")]
     NoOrganisation,
+    /// The database holds less of the audit log than the server has signed:
+    /// it was restored from a backup (or replaced by an older copy).
+    #[error("the database holds an older audit log than this server signed: its log `{origin}` has {size} entries, but the last checkpoint signed (kept in {witness}) covers {signed}. It was restored from a backup. Nothing was served. Run `uw-sync-server admin … restored` to continue the log under a new origin linked to that checkpoint (desktops and auditors are told), then start the server again")]
+    RolledBack { origin: String, size: u64, signed: u64, witness: PathBuf },
+    /// The database's log and the last checkpoint signed differ at the same size.
+    #[error("the database's audit log `{origin}` differs from the last checkpoint this server signed at size {size} (kept in {witness}): it is not the database this server signed for. Nothing was served; restore the right database, or declare a restore with `uw-sync-server admin … restored`")]
+    Diverged { origin: String, size: u64, witness: PathBuf },
+    #[error("cannot keep the last checkpoint in {path}: {source}")]
+    Witness { path: PathBuf, source: std::io::Error },
+    /// `admin restored` on a database whose log the last checkpoint agrees with.
+    #[error("nothing to do: the database's audit log `{origin}` ({size} entries) agrees with the last checkpoint signed ({signed} entries); it was not restored from an older backup")]
+    NotRestored { origin: String, size: u64, signed: u64 },
+    /// `admin restored` with no record of the last checkpoint signed.
+    #[error("no last checkpoint is known for this database (no {witness}); give the last checkpoint an auditor holds with --last-checkpoint FILE")]
+    NoWitness { witness: PathBuf },
     #[error(transparent)]
     Audit(#[from] AuditError),
     #[error(transparent)]
@@ -63,6 +78,15 @@ impl std::fmt::Debug for KeyEncryption {
 }
 
 impl KeyEncryption {
+    /// Where the last checkpoint this server signed is kept, outside the
+    /// database: beside the key-encryption identity, which a database backup
+    /// does not hold either.
+    pub fn witness_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().map(std::ffi::OsString::from).unwrap_or_default();
+        name.push(".checkpoint");
+        self.path.with_file_name(name)
+    }
+
     /// Reads the identity at `path`.
     pub fn load(path: &Path) -> Result<Self, KeyError> {
         let text =
@@ -118,10 +142,165 @@ impl KeyEncryption {
     }
 }
 
-/// The log's origin line (the checkpoint key name too).
-pub async fn origin(tx: &mut dyn Tx) -> Result<String, KeyError> {
+/// The name of the checkpoint signing keys: the organisation's first log
+/// origin, which a restore does not change, so verifier keys stay valid.
+pub async fn key_name(tx: &mut dyn Tx) -> Result<String, KeyError> {
     let row = tx.fetch_optional("SELECT log_origin FROM organisation WHERE singleton = 1", args![]).await?;
     Ok(row.ok_or(KeyError::NoOrganisation)?.text(0)?)
+}
+
+/// The log's current origin line: the first origin, or the origin the log
+/// went on under after the latest restore.
+pub async fn origin(tx: &mut dyn Tx) -> Result<String, KeyError> {
+    let restored = tx.fetch_optional("SELECT new_origin FROM log_restore ORDER BY restored_at DESC LIMIT 1", args![]).await?;
+    match restored {
+        Some(row) => Ok(row.text(0)?),
+        None => key_name(tx).await,
+    }
+}
+
+/// The restores the log went through, oldest first, as export links.
+pub async fn restore_links(tx: &mut dyn Tx) -> Result<Vec<uw_ledger::export::RestoreLink>, KeyError> {
+    let rows = tx.fetch("SELECT old_note, restored_size FROM log_restore ORDER BY restored_at", args![]).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(uw_ledger::export::RestoreLink {
+                note: r.text(0)?,
+                restored_size: u64::try_from(r.int(1)?).map_err(|_| KeyError::Encrypt("negative restored size".into()))?,
+            })
+        })
+        .collect()
+}
+
+/// The last checkpoint this server signed, from the witness file.
+pub fn read_witness(path: &Path) -> Result<Option<(String, uw_ledger::Checkpoint)>, KeyError> {
+    let note = match std::fs::read_to_string(path) {
+        Ok(note) => note,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(KeyError::Witness { path: path.to_owned(), source }),
+    };
+    let body = note.split("\n\n").next().unwrap_or_default().to_owned() + "\n";
+    let checkpoint = uw_ledger::Checkpoint::parse(&body)
+        .map_err(|e| KeyError::Witness { path: path.to_owned(), source: std::io::Error::other(e.to_string()) })?;
+    Ok(Some((note, checkpoint)))
+}
+
+/// Keeps `note` as the last checkpoint signed, unless the witness already
+/// holds a later one of the same origin: written to a temporary file,
+/// flushed and renamed, so a crash leaves the old witness or the new.
+pub fn write_witness(path: &Path, note: &str, checkpoint: &uw_ledger::Checkpoint) -> Result<(), KeyError> {
+    if let Some((_, held)) = read_witness(path)? {
+        if held.origin == checkpoint.origin && held.size >= checkpoint.size {
+            return Ok(());
+        }
+    }
+    let fail = |source| KeyError::Witness { path: path.to_owned(), source };
+    let staged = path.with_extension("checkpoint.tmp");
+    {
+        use std::io::Write as _;
+        let mut file = std::fs::File::create(&staged).map_err(fail)?;
+        file.write_all(note.as_bytes()).map_err(fail)?;
+        file.sync_all().map_err(fail)?;
+    }
+    std::fs::rename(&staged, path).map_err(fail)
+}
+
+/// Checks, before serving, that the database holds the log this server
+/// signed: a log shorter than the last checkpoint signed, or different at
+/// its size, means the database was restored or replaced, and the server
+/// must not sign anything that forks from what auditors already hold.
+pub async fn check_witness(tx: &mut dyn Tx, encryption: &KeyEncryption) -> Result<(), KeyError> {
+    let witness = encryption.witness_path();
+    let Some((_, signed)) = read_witness(&witness)? else { return Ok(()) };
+    let origin = origin(tx).await?;
+    let size = audit::log_size(tx).await?;
+    if signed.origin != origin {
+        // The witness of an origin this log left after a restore is old news.
+        let left = tx.fetch_optional("SELECT 1 FROM log_restore WHERE old_origin = $1", args![signed.origin.as_str()]).await?;
+        if left.is_some() {
+            return Ok(());
+        }
+        return Err(KeyError::Diverged { origin, size: signed.size, witness });
+    }
+    if size < signed.size {
+        return Err(KeyError::RolledBack { origin, size, signed: signed.size, witness });
+    }
+    let root = read_tree(tx, size, |tree| tree.root(signed.size), audit::missing_node, |e| e.to_string())
+        .await
+        .map_err(|e| KeyError::Audit(AuditError::Sign(e.to_string())))?;
+    if root != signed.root {
+        return Err(KeyError::Diverged { origin, size: signed.size, witness });
+    }
+    Ok(())
+}
+
+/// Declares the database restored from a backup: the log goes on under a
+/// new origin whose first entry links the old origin's last checkpoint
+/// (`last`, the witness or an auditor's copy), and the server gets a new
+/// instance id. Signs the new origin's first checkpoint.
+pub async fn declare_restored(
+    m: &mut Mutation,
+    encryption: &KeyEncryption,
+    actor: &audit::Actor,
+    last: (&str, &uw_ledger::Checkpoint),
+) -> Result<Restore, KeyError> {
+    let (last_note, last) = last;
+    let old_origin = origin(&mut *m.tx).await?;
+    let size = m.log_size();
+    if last.origin != old_origin {
+        return Err(KeyError::Diverged { origin: old_origin, size: last.size, witness: encryption.witness_path() });
+    }
+    if size >= last.size {
+        let root = read_tree(&mut *m.tx, size, |tree| tree.root(last.size), audit::missing_node, |e| e.to_string())
+            .await
+            .map_err(|e| KeyError::Audit(AuditError::Sign(e.to_string())))?;
+        if root == last.root {
+            return Err(KeyError::NotRestored { origin: old_origin, size, signed: last.size });
+        }
+        return Err(KeyError::Diverged { origin: old_origin, size: last.size, witness: encryption.witness_path() });
+    }
+    let base = key_name(&mut *m.tx).await?;
+    let count = m.tx.fetch_one("SELECT COUNT(*) FROM log_restore", args![]).await?.int(0)?;
+    let new_origin = format!("{base}/restored-{}", count + 1);
+    let old_instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
+    let new_instance = hex::encode(bytes);
+    m.tx.execute("UPDATE server_instance SET instance_id = $1 WHERE singleton = 1", args![new_instance.as_str()]).await?;
+    m.tx.execute(
+        "INSERT INTO log_restore (new_origin, old_origin, old_note, old_size, restored_size, old_instance_id, new_instance_id, restored_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        args![
+            new_origin.as_str(),
+            old_origin.as_str(),
+            last_note,
+            i64::try_from(last.size).unwrap_or(i64::MAX),
+            i64::try_from(size).unwrap_or(i64::MAX),
+            old_instance.as_str(),
+            new_instance.as_str(),
+            unix_ms(m.now)
+        ],
+    )
+    .await?;
+    let change = serde_json::json!({
+        "old_origin": old_origin, "old_checkpoint_size": last.size, "old_checkpoint_root": hex::encode(last.root),
+        "restored_size": size, "new_origin": new_origin, "old_instance_id": old_instance, "new_instance_id": new_instance,
+    });
+    m.audit(actor, "log.restored", ("log", &new_origin), &change, None).await?;
+    let (note, checkpoint) = sign_checkpoint(m, encryption).await?;
+    Ok(Restore { old_origin, new_origin, kept: size, note, checkpoint })
+}
+
+/// What [`declare_restored`] did.
+#[derive(Debug)]
+pub struct Restore {
+    pub old_origin: String,
+    pub new_origin: String,
+    /// The entries the restored database kept.
+    pub kept: u64,
+    /// The new origin's first signed checkpoint.
+    pub note: String,
+    pub checkpoint: uw_ledger::Checkpoint,
 }
 
 /// Generates a signing key and makes it the active one, retiring the
@@ -130,8 +309,8 @@ pub async fn add_signing_key(m: &mut Mutation, encryption: &KeyEncryption, actor
     let mut seed = Zeroizing::new([0u8; 32]);
     getrandom::fill(seed.as_mut()).map_err(|e| KeyError::Random(e.to_string()))?;
     let key = SigningKey::from_bytes(&seed);
-    let origin = origin(&mut *m.tx).await?;
-    let verifier = NoteSigner::new(&origin, key.clone()).map_err(|e| KeyError::Encrypt(e.to_string()))?.verifier();
+    let name = key_name(&mut *m.tx).await?;
+    let verifier = NoteSigner::new(&name, key.clone()).map_err(|e| KeyError::Encrypt(e.to_string()))?.verifier();
     let key_id = verifier.to_string();
     let at = unix_ms(m.now);
     m.tx.execute("UPDATE signing_key SET retired_at = $1 WHERE retired_at IS NULL", args![at]).await?;
@@ -172,7 +351,7 @@ async fn active_signer(tx: &mut dyn Tx, encryption: &KeyEncryption) -> Result<No
         .ok_or(KeyError::NoKey)?;
     let key_id = row.text(0)?;
     let key = encryption.decrypt(&key_id, &row.bytes(1)?)?;
-    NoteSigner::new(&origin(tx).await?, key).map_err(|e| KeyError::Encrypt(e.to_string()))
+    NoteSigner::new(&key_name(tx).await?, key).map_err(|e| KeyError::Encrypt(e.to_string()))
 }
 
 /// Checks the active key decrypts, so a misconfigured server fails at start.
@@ -185,6 +364,9 @@ pub async fn check_signing_key(tx: &mut dyn Tx, encryption: &KeyEncryption) -> R
 /// proves the new checkpoint consistent with the last before signing.
 pub async fn sign_checkpoint(m: &mut Mutation, encryption: &KeyEncryption) -> Result<(String, uw_ledger::Checkpoint), KeyError> {
     m.flush().await?;
+    // Whoever asks (the periodic task, an export, the command line), nothing
+    // is signed that forks from the last checkpoint this server signed.
+    check_witness(&mut *m.tx, encryption).await?;
     let size = m.log_size();
     let last = latest_checkpoint(&mut *m.tx).await?;
     if let Some((note, checkpoint)) = &last {

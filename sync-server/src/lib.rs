@@ -135,6 +135,9 @@ pub async fn sign_checkpoint_now(state: &AppState, request_id: &str) -> Result<(
     let mut m = audit::Mutation::begin(state.storage.as_ref(), request_id).await?;
     let signed = keys::sign_checkpoint(&mut m, &state.keys).await?;
     m.commit().await?;
+    // Outside the database: a restored database cannot make the server
+    // forget how far it signed (see `keys::check_witness`).
+    keys::write_witness(&state.keys.witness_path(), &signed.0, &signed.1)?;
     Ok(signed)
 }
 

@@ -181,6 +181,18 @@ enum AdminCommand {
     Backup { out: PathBuf },
     /// Sign a checkpoint now and print it.
     Checkpoint,
+    /// Declare that this database was restored from a backup: the audit log
+    /// goes on under a new origin whose first entry links the last checkpoint
+    /// signed before (so auditors holding later checkpoints are told, never
+    /// shown a fork), and the server gets a new instance id (desktops carry
+    /// on and send again what the backup lacks). The server refuses to start
+    /// on a restored database until this is done.
+    Restored {
+        /// The last checkpoint signed before the restore, when the witness
+        /// file beside the key file was lost too (an auditor keeps one).
+        #[arg(long)]
+        last_checkpoint: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -297,6 +309,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let mut tx = state.storage.begin(storage::TxMode::Read).await?;
         let key = uw_sync_server::keys::check_signing_key(&mut *tx, &state.keys).await?;
         tracing::info!(checkpoint_key = %key, "signing key decrypted");
+        // Never sign a checkpoint that forks from one already signed.
+        uw_sync_server::keys::check_witness(&mut *tx, &state.keys).await?;
     }
     let mut state = state.with_trusted_proxies(trusted_proxies);
     if let Some(max) = args.max_devices_per_user.or(file.max_devices_per_user) {
@@ -419,6 +433,25 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
         AdminCommand::Checkpoint => {
             let (note, _) = uw_sync_server::sign_checkpoint_now(&state, request_id).await.map_err(api)?;
             announce(note.trim_end());
+        }
+        AdminCommand::Restored { last_checkpoint } => {
+            let witness = state.keys.witness_path();
+            let (note, last) = match &last_checkpoint {
+                Some(file) => {
+                    uw_sync_server::keys::read_witness(file)?.with_context(|| format!("{} holds no checkpoint", file.display()))?
+                }
+                None => uw_sync_server::keys::read_witness(&witness)?
+                    .ok_or(uw_sync_server::keys::KeyError::NoWitness { witness: witness.clone() })?,
+            };
+            let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+            let restore = uw_sync_server::keys::declare_restored(&mut m, &state.keys, &actor, (&note, &last)).await?;
+            m.commit().await?;
+            uw_sync_server::keys::write_witness(&witness, &restore.note, &restore.checkpoint)?;
+            let (old, new, kept) = (&restore.old_origin, &restore.new_origin, restore.kept);
+            announce(&format!(
+                "the audit log `{old}` ended at {} entries; the restored database kept {kept}. The log goes on as `{new}`, its first entry linking the old log's last checkpoint. Entries {kept}..{} are not in the database: desktops send again what they delivered after the backup when they next sync; auditors holding a checkpoint beyond {kept} are told so when they verify.",
+                last.size, last.size
+            ));
         }
     }
     state.storage.close().await;

@@ -113,7 +113,8 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         "properties": {
             "status": { "type": "string" }, "version": { "type": "string" }, "reason": { "type": "string" },
             "database": { "type": "object", "properties": {
-                "engine": { "enum": ["sqlite", "postgres"] }, "schema_version": { "type": "integer" }, "instance_id": { "type": "string" } } }
+                "engine": { "enum": ["sqlite", "postgres"] }, "schema_version": { "type": "integer" }, "instance_id": { "type": "string" },
+                "restored_from": { "type": "array", "items": { "type": "string" }, "description": "Instance ids before restores from backups, newest first." } } }
         }
     }))
     .expect("an object schema");

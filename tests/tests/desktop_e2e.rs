@@ -1212,3 +1212,52 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
         forget_keys(&KeySource::keychain(&service));
     }
 }
+
+/// The Debian package `scripts/package.sh` built for a test organisation
+/// (the README's test command makes it: the California auto pack signed
+/// with a fresh organisation key, the Texas one left signed by the
+/// development key).
+fn test_package() -> PathBuf {
+    let deb = std::env::var_os("UW_TEST_PACKAGE_DEB").unwrap_or_else(|| {
+        panic!("UW_TEST_PACKAGE_DEB names the .deb the README's test command builds with scripts/package.sh; run the README's test command")
+    });
+    PathBuf::from(deb)
+}
+
+#[test]
+fn the_packaged_release_prices_offline_with_its_organisation_key_and_never_with_the_development_key() {
+    // Installed as dpkg would lay it out, into a clean directory of its own.
+    let root = tempfile::tempdir().expect("tempdir");
+    let unpacked = Command::new("dpkg-deb").arg("-x").arg(test_package()).arg(root.path()).status().expect("dpkg-deb");
+    assert!(unpacked.success(), "dpkg-deb -x");
+    let app = root.path().join("usr/bin/uw-desktop");
+    assert!(app.is_file(), "the package installs /usr/bin/uw-desktop");
+
+    // A fresh install, never enrolled, no network: the first launch prices
+    // with the organisation's pack.
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let service = format!("uw-workstation-e2e-{}", unique_suffix());
+    let driver = Driver::start(&[
+        ("UW_DATA_DIR", data_dir.path().display().to_string()),
+        ("UW_KEYCHAIN_SERVICE", service.clone()),
+        ("UW_DOCUMENTS_DIR", data_dir.path().join("documents").display().to_string()),
+        ("RUST_LOG", "info".to_owned()),
+    ]);
+    let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
+    wait_until_mounted(&session);
+    assert_eq!(session.execute("return document.querySelector('main').dataset.startup"), "ok", "the release build opens");
+    assert_eq!(rate(&session, "94110", "2020").expect("California prices with the organisation's pack"), "$864");
+
+    // The Texas pack in the same package is signed by the development key:
+    // this build refuses it, so Texas has no pack in force.
+    let (code, text) = rate(&session, "75201", "2020").expect_err("no Texas pack in force");
+    assert_eq!(code, "rating.no_pack", "{text}");
+    session.end();
+    let log = driver.output();
+    assert!(
+        log.contains("bundled pack refused") && log.contains("tx-personal-auto") && log.contains("uw-dev-2026"),
+        "the refusal is logged with the pack and the key: {log}"
+    );
+    drop(driver);
+    forget_keys(&KeySource::keychain(&service));
+}

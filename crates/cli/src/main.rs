@@ -440,8 +440,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let ok = uw_ledger::export::verify(&text, &[verifier], previous.as_deref())
                 .map_err(|e| Failure { code: 4, message: format!("{}: {e}", bundle.display()) })?;
             let root = ok.checkpoint.root.iter().map(|b| format!("{b:02x}")).collect::<String>();
-            let previous =
-                ok.consistent_with.map(|n| format!(", consistent with your previous checkpoint of size {n}")).unwrap_or_default();
+            let previous = match (&ok.restored, ok.consistent_with) {
+                (Some(r), Some(n)) => format!(
+                    ", consistent with your previous checkpoint of size {n} of `{}`: that log was restored from a backup that kept its first {} entries (its last checkpoint covered {}) and goes on as this one",
+                    r.from_origin, r.restored_size, r.last_size
+                ),
+                (None, Some(n)) => format!(", consistent with your previous checkpoint of size {n}"),
+                _ => String::new(),
+            };
             out(&format!(
                 "ok: entries {}..{} of {} (tree size {}, root {root}), signed by {}{previous}",
                 ok.start,

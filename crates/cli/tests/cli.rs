@@ -176,7 +176,7 @@ fn audit_verify_accepts_an_honest_export_and_names_a_tampered_entry() {
     let mut cs = CheckpointSigner::new("audit.uw.example/log", signer, None);
     let note = cs.sign(&tree).expect("sign");
     let (checkpoint, _) = Checkpoint::open(&note, std::slice::from_ref(&verifier)).expect("open");
-    let export = uw_ledger::export::build(&tree, &note, &checkpoint, 2, &entries[2..10], None).expect("builds");
+    let export = uw_ledger::export::build(&tree, &note, &checkpoint, 2, &entries[2..10], None, &[]).expect("builds");
     let bundle = dir.path().join("export.txt");
     std::fs::write(&bundle, &export).expect("write");
     let key = verifier.to_string();

@@ -60,7 +60,7 @@ fn export_verify(c: &mut Criterion) {
     let mut cs = CheckpointSigner::new("audit.uw.example/log", signer, None);
     let note = cs.sign(&tree).expect("sign");
     let (checkpoint, _) = Checkpoint::open(&note, std::slice::from_ref(&verifier)).expect("open");
-    let export = uw_ledger::export::build(&tree, &note, &checkpoint, 0, &entries, None).expect("builds");
+    let export = uw_ledger::export::build(&tree, &note, &checkpoint, 0, &entries, None, &[]).expect("builds");
     let mut group = c.benchmark_group("export");
     group.sample_size(10);
     group.bench_function("verify an export of 1,000,000 entries", |b| {

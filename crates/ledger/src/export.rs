@@ -34,9 +34,22 @@ pub enum BuildError<E: std::error::Error + 'static> {
     Note(#[from] NoteError),
 }
 
+/// A restore the log went through: the last checkpoint the server signed
+/// for the log before it was restored from a backup, and how many entries
+/// the restored log kept. The log goes on under a new origin from there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreLink {
+    /// The signed checkpoint note of the old origin.
+    pub note: String,
+    /// The entries the restored log kept (the backup's size).
+    pub restored_size: u64,
+}
+
 /// Builds an export of `entries` (the canonical bytes of entries `start..`)
 /// against the signed `checkpoint_note`, with a consistency proof from the
-/// auditor's `previous` checkpoint if given.
+/// auditor's `previous` checkpoint if given, and every restore the log went
+/// through (`links`), so a checkpoint of an earlier origin is answered with
+/// its link to this one.
 pub fn build<S: NodeStore>(
     tree: &MerkleTree<S>,
     checkpoint_note: &str,
@@ -44,6 +57,7 @@ pub fn build<S: NodeStore>(
     start: u64,
     entries: &[Vec<u8>],
     previous: Option<&Checkpoint>,
+    links: &[RestoreLink],
 ) -> Result<String, BuildError<S::Error>> {
     let count = u64::try_from(entries.len()).unwrap_or(u64::MAX);
     let end = start.saturating_add(count);
@@ -69,6 +83,9 @@ pub fn build<S: NodeStore>(
             let _ = writeln!(out, "consistency-from -");
             let _ = writeln!(out, "consistency -");
         }
+    }
+    for link in links {
+        let _ = writeln!(out, "restored-from {} {}", B64.encode(&link.note), link.restored_size);
     }
     for (i, entry) in entries.iter().enumerate() {
         let index = start + i as u64;
@@ -170,6 +187,21 @@ pub enum VerifyError {
     Inconsistent { previous: u64, reason: String },
     #[error("the export's consistency proof starts at size {export}, but the previous checkpoint has size {previous}")]
     WrongConsistencyStart { export: u64, previous: u64 },
+    /// The auditor's checkpoint is of a log that was restored from a backup
+    /// to fewer entries than the checkpoint covers: those entries are gone.
+    #[error("the log was restored from a backup: your checkpoint of `{origin}` covers {size} entries, but the restore kept only the first {restored} (the old log's last checkpoint covered {last}) and the log goes on as `{now}`; entries {restored}..{size} your checkpoint covers are no longer in the log")]
+    LostInRestore { origin: String, size: u64, restored: u64, last: u64, now: String },
+}
+
+/// A restore between the auditor's previous checkpoint and this export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    /// The origin the previous checkpoint was of.
+    pub from_origin: String,
+    /// The entries the restored log kept; the previous checkpoint is within them.
+    pub restored_size: u64,
+    /// The old origin's last checkpoint size.
+    pub last_size: u64,
 }
 
 /// What a verified export proves.
@@ -183,6 +215,9 @@ pub struct Verified {
     pub entries: Vec<Vec<u8>>,
     /// The size of the previous checkpoint it was proved consistent with.
     pub consistent_with: Option<u64>,
+    /// Set when that previous checkpoint was of an origin the log left when
+    /// it was restored from a backup.
+    pub restored: Option<Restored>,
 }
 
 /// The lines every export begins with.
@@ -263,6 +298,23 @@ pub fn verify(export: &str, verifiers: &[NoteVerifier], previous_note: Option<&s
     };
     let consistency =
         parse_hashes(l.field("consistency")?).ok_or_else(|| l.err("consistency is hex hashes separated by commas, or -".into()))?;
+    let mut links = Vec::new();
+    loop {
+        let (pos, line) = (l.pos, l.line);
+        match l.next_line().and_then(|text| text.strip_prefix("restored-from ")) {
+            Some(rest) => {
+                let (note, size) = rest
+                    .split_once(' ')
+                    .and_then(|(n, s)| Some((String::from_utf8(B64.decode(n).ok()?).ok()?, s.parse::<u64>().ok()?)))
+                    .ok_or_else(|| l.err("restored-from is `<base64 signed note> <restored size>`".into()))?;
+                links.push(RestoreLink { note, restored_size: size });
+            }
+            None => {
+                (l.pos, l.line) = (pos, line);
+                break;
+            }
+        }
+    }
 
     let (checkpoint, signers) = Checkpoint::open(&note, verifiers).map_err(VerifyError::Checkpoint)?;
     if checkpoint.origin != origin {
@@ -343,13 +395,35 @@ pub fn verify(export: &str, verifiers: &[NoteVerifier], previous_note: Option<&s
         return Err(VerifyError::RootMismatch);
     }
 
-    // Consistency with the auditor's previous checkpoint.
+    // Consistency with the auditor's previous checkpoint (of this origin, or
+    // of one this log continues after a restore, within what it kept).
+    let mut restored = None;
     let consistent_with = match previous_note {
         None => None,
         Some(prev) => {
             let (previous, _) = Checkpoint::open(prev, verifiers).map_err(VerifyError::PreviousCheckpoint)?;
             if previous.origin != checkpoint.origin {
-                return Err(VerifyError::WrongOrigin { export: previous.origin, checkpoint: checkpoint.origin });
+                // Another origin: the log this one continues after a restore,
+                // or nothing of this log.
+                let link = links.iter().find_map(|link| {
+                    Checkpoint::open(&link.note, verifiers)
+                        .ok()
+                        .filter(|(last, _)| last.origin == previous.origin)
+                        .map(|(last, _)| (last.size, link.restored_size))
+                });
+                let Some((last_size, restored_size)) = link else {
+                    return Err(VerifyError::WrongOrigin { export: previous.origin, checkpoint: checkpoint.origin });
+                };
+                if previous.size > restored_size {
+                    return Err(VerifyError::LostInRestore {
+                        origin: previous.origin,
+                        size: previous.size,
+                        restored: restored_size,
+                        last: last_size,
+                        now: checkpoint.origin,
+                    });
+                }
+                restored = Some(Restored { from_origin: previous.origin.clone(), restored_size, last_size });
             }
             if previous.size == checkpoint.size && previous.root != checkpoint.root {
                 return Err(VerifyError::Fork { size: previous.size });
@@ -362,5 +436,5 @@ pub fn verify(export: &str, verifiers: &[NoteVerifier], previous_note: Option<&s
             Some(previous.size)
         }
     };
-    Ok(Verified { checkpoint, signers, start, end, entries, consistent_with })
+    Ok(Verified { checkpoint, signers, start, end, entries, consistent_with, restored })
 }

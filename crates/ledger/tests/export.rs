@@ -45,7 +45,7 @@ fn export(log: &mut Log, start: u64, end: u64, previous: Option<&Checkpoint>) ->
     let note = log.signer.sign(&log.tree).expect("sign");
     let (checkpoint, _) = Checkpoint::open(&note, std::slice::from_ref(&log.verifier)).expect("open");
     let entries: Vec<Vec<u8>> = (start..end).map(entry).collect();
-    build(&log.tree, &note, &checkpoint, start, &entries, previous).expect("builds")
+    build(&log.tree, &note, &checkpoint, start, &entries, previous, &[]).expect("builds")
 }
 
 /// The text of entry `i`'s block in an export.
@@ -196,4 +196,75 @@ fn altered_leaf_hashes_do_not_rebuild_the_root() {
         format!("entry 3 {} {}\n{}\n", hex::encode(uw_ledger::leaf_hash(&forged)), forged.len(), String::from_utf8(forged).expect("utf-8"));
     let tampered = text.replacen(&b, &replacement, 1);
     assert_eq!(verify(&tampered, std::slice::from_ref(&l.verifier), None), Err(VerifyError::RootMismatch));
+}
+
+/// A log restored from a backup goes on under a new origin, linked to the
+/// old origin's last checkpoint: an auditor's checkpoint of the old origin
+/// within what the backup kept is proved consistent; one beyond it is
+/// answered with the loss and the new origin, never as a silent fork.
+#[test]
+fn a_restored_log_answers_old_checkpoints_with_its_link_to_the_old_origin() {
+    let key = || NoteSigner::new("audit.uw.example", SigningKey::from_bytes(&[4; 32])).expect("signer");
+    let verifier = key().verifier();
+    let verifiers = std::slice::from_ref(&verifier);
+    // The old log: 120 entries, checkpoints at 50 and 120.
+    let mut old = MerkleTree::in_memory();
+    let mut old_signer = CheckpointSigner::new(ORIGIN, key(), None);
+    for i in 0..50 {
+        old.append(&entry(i)).expect("append");
+    }
+    let at_50 = old_signer.sign(&old).expect("sign");
+    for i in 50..120 {
+        old.append(&entry(i)).expect("append");
+    }
+    let at_120 = old_signer.sign(&old).expect("sign");
+    // The backup held 100 entries; after the restore the log goes on as a
+    // new origin with a link entry, then more.
+    let new_origin = format!("{ORIGIN}/restored-1");
+    let mut restored = MerkleTree::in_memory();
+    for i in 0..100 {
+        restored.append(&entry(i)).expect("append");
+    }
+    for i in 1000..1003 {
+        restored.append(&entry(i)).expect("append");
+    }
+    let mut new_signer = CheckpointSigner::new(&new_origin, key(), None);
+    let note = new_signer.sign(&restored).expect("sign");
+    let (checkpoint, _) = Checkpoint::open(&note, verifiers).expect("open");
+    let links = [uw_ledger::export::RestoreLink { note: at_120.clone(), restored_size: 100 }];
+    let entries: Vec<Vec<u8>> = (1000..1003).map(entry).collect();
+    let export_from = |previous: &str| {
+        let (p, _) = Checkpoint::open(previous, verifiers).expect("open");
+        let from = (p.size <= 100).then_some(&p);
+        build(&restored, &note, &checkpoint, 100, &entries, from, &links).expect("builds")
+    };
+
+    // Within the backup: consistent, and the restore is reported.
+    let verified = verify(&export_from(&at_50), verifiers, Some(&at_50)).expect("the old checkpoint within the backup holds");
+    assert_eq!(verified.consistent_with, Some(50));
+    let restore = verified.restored.expect("the restore is reported");
+    assert_eq!((restore.from_origin.as_str(), restore.restored_size, restore.last_size), (ORIGIN, 100, 120));
+
+    // Beyond it: the loss, the old and the new origin, plainly.
+    let lost = verify(&export_from(&at_50), verifiers, Some(&at_120)).expect_err("entries 100..120 are gone");
+    assert_eq!(lost, VerifyError::LostInRestore { origin: ORIGIN.into(), size: 120, restored: 100, last: 120, now: new_origin.clone() });
+    assert!(lost.to_string().contains("restored from a backup"), "{lost}");
+
+    // Without the link the old origin is simply another log.
+    let unlinked = build(&restored, &note, &checkpoint, 100, &entries, None, &[]).expect("builds");
+    assert!(matches!(verify(&unlinked, verifiers, Some(&at_50)), Err(VerifyError::WrongOrigin { .. })));
+
+    // A link cannot launder a fork: a restored log whose first entries
+    // differ from the old log's fails the consistency proof.
+    let mut forged = MerkleTree::in_memory();
+    for i in 0..100 {
+        forged.append(&entry(i + 7)).expect("append");
+    }
+    let mut forged_signer = CheckpointSigner::new(&new_origin, key(), None);
+    let forged_note = forged_signer.sign(&forged).expect("sign");
+    let (forged_checkpoint, _) = Checkpoint::open(&forged_note, verifiers).expect("open");
+    let (p50, _) = Checkpoint::open(&at_50, verifiers).expect("open");
+    let forged_export = build(&forged, &forged_note, &forged_checkpoint, 90, &(97..107).map(entry).collect::<Vec<_>>(), Some(&p50), &links)
+        .expect("builds");
+    assert!(matches!(verify(&forged_export, verifiers, Some(&at_50)), Err(VerifyError::Inconsistent { previous: 50, .. })));
 }

@@ -60,21 +60,43 @@ mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));
 }
 
-/// The keys whose pack signatures the desktop accepts: the development key in
-/// debug builds only. Production keys arrive from the server with sync.
+/// The keys whose pack signatures the desktop accepts: the organisation's
+/// pack-signing keys fixed when the package was built (`scripts/package.sh`),
+/// and in debug builds the development key too. A release build never
+/// trusts the development key, whoever announces it. Keys the organisation
+/// adds later arrive from its server over the authenticated sync channel.
 pub fn trusted_keys() -> TrustedKeys {
-    if cfg!(debug_assertions) {
-        TrustedKeys::development()
-    } else {
-        TrustedKeys::new()
+    let mut keys = if cfg!(debug_assertions) { TrustedKeys::development() } else { TrustedKeys::new() };
+    for (id, hex) in bundled::ORGANISATION_PACK_KEYS {
+        // The build script checked the form; a key that is not a curve point is a packaging defect.
+        if let Err(e) = keys.add_hex(id, hex) {
+            tracing::error!(key_id = id, error = %e, "an organisation pack key fixed at packaging time is not usable");
+        }
     }
+    keys
 }
 
-/// The rate packs compiled into the application (`rate-packs/*/`), each
-/// verified against `trusted`.
+/// Whether this build may trust a pack-signing key: a release build never
+/// trusts the development key, whose private half is in the repository.
+pub fn may_trust_key(key_id: &str) -> bool {
+    cfg!(debug_assertions) || key_id != uw_rating::pack::digest::DEV_KEY_ID
+}
+
+/// The rate packs compiled into the application, each verified against
+/// `trusted`. A pack signed by a key this build does not trust (the
+/// development key, in a release build) is left out, with a warning: it
+/// never prices. Any other problem with a bundled pack is an error.
 pub fn bundled_packs(trusted: &TrustedKeys) -> Result<PackRegistry, PackError> {
     let mut packs = Vec::with_capacity(bundled::BUNDLED_PACKS.len());
     for (dir, files) in bundled::BUNDLED_PACKS {
+        let signer = files
+            .iter()
+            .find(|(name, _)| *name == "SIGNATURE")
+            .and_then(|(_, text)| text.lines().find_map(|l| l.strip_prefix("key-id: ")).map(str::trim));
+        if let Some(key_id) = signer.filter(|id| !trusted.iter().any(|(trusted_id, _)| trusted_id == *id)) {
+            tracing::warn!(pack = dir, key_id, "bundled pack refused: this build does not trust its signing key");
+            continue;
+        }
         let pack_files = PackFiles::from_files(format!("rate-packs/{dir}"), files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())));
         packs.push(uw_rating::compile(&pack_files, LoadMode::Verified(trusted))?);
     }
@@ -180,6 +202,9 @@ pub struct Workstation {
     /// The organisation CA (PEM) the sync server must present a certificate
     /// from (`UW_SERVER_CA`); `None` trusts the operating system's store.
     server_ca: Option<String>,
+    /// Set when a sync found the server restored from a backup, until the
+    /// sync's report tells the user.
+    server_restored: bool,
 }
 
 impl Workstation {
@@ -242,6 +267,7 @@ impl Workstation {
             session: None,
             approval_source: config.key_source.approval(),
             server_ca,
+            server_restored: false,
         })
     }
 

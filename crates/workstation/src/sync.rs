@@ -170,6 +170,9 @@ pub enum SyncProgress {
 pub struct SyncReport {
     pub push: PushReport,
     pub pull: PullReport,
+    /// The server had been restored from a backup: this device carried on
+    /// with it and sent again what it had delivered since the backup.
+    pub server_restored: bool,
 }
 
 /// Why sync failed. Every variant has a stable [`SyncError::code`]; the
@@ -327,16 +330,26 @@ impl Server {
     }
 
     /// Refuses a server that is not the instance the device enrolled with.
-    fn check_instance(&self, enrolled: &str) -> Result<(), SyncError> {
+    /// The same server restored from a backup (it names the enrolled
+    /// instance among those it had before) is accepted: the new instance id
+    /// is returned for the device to adopt.
+    fn check_instance(&self, enrolled: &str) -> Result<Option<String>, SyncError> {
         let health: serde_json::Value = self.get("/healthz")?;
         let found = health.pointer("/database/instance_id").and_then(serde_json::Value::as_str).ok_or_else(|| SyncError::Protocol {
             request: "GET /healthz".into(),
             message: "the answer has no database.instance_id".into(),
         })?;
-        if found != enrolled {
-            return Err(SyncError::WrongServer { url: self.base.clone(), enrolled: enrolled.to_owned(), found: found.to_owned() });
+        if found == enrolled {
+            return Ok(None);
         }
-        Ok(())
+        let restored = health
+            .pointer("/database/restored_from")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|before| before.iter().any(|id| id.as_str() == Some(enrolled)));
+        if restored {
+            return Ok(Some(found.to_owned()));
+        }
+        Err(SyncError::WrongServer { url: self.base.clone(), enrolled: enrolled.to_owned(), found: found.to_owned() })
     }
 
     pub(crate) fn patch<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> Result<T, SyncError> {
@@ -739,7 +752,7 @@ impl Workstation {
                 reviews = rate.reviews,
                 "rate changes synced"
             );
-            Ok(SyncReport { push, pull })
+            Ok(SyncReport { push, pull, server_restored: std::mem::take(&mut ws.server_restored) })
         })
     }
 
@@ -763,7 +776,15 @@ impl Workstation {
         now: OffsetDateTime,
         mut work: impl FnMut(&mut Self, &Server) -> Result<T, WorkstationError>,
     ) -> Result<T, WorkstationError> {
-        let mut server = self.connect()?;
+        let (mut server, restored) = self.connect_noting_restore()?;
+        if let Some(instance) = restored {
+            // The server came back from a backup: carry on with it. The pull
+            // starts over (its log is shorter now) and the next push sends
+            // again what the backup lacks.
+            self.store.adopt_restored_server(&instance, now)?;
+            tracing::warn!(instance = %instance, "the sync server was restored from a backup; this device carries on with it");
+            self.server_restored = true;
+        }
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
         let expires = OffsetDateTime::parse(&enrollment.token_expires_at, &time::format_description::well_known::Rfc3339).ok();
         if expires.is_none_or(|at| at - now < RENEW_BEFORE) {
@@ -921,11 +942,17 @@ impl Workstation {
 
     /// The enrolled server, checked to be the instance the device enrolled with.
     pub(crate) fn connect(&self) -> Result<Server, WorkstationError> {
+        Ok(self.connect_noting_restore()?.0)
+    }
+
+    /// [`Workstation::connect`], with the server's new instance id when it
+    /// was restored from a backup since the device last synced.
+    fn connect_noting_restore(&self) -> Result<(Server, Option<String>), WorkstationError> {
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
         let pinned = enrollment.server_ca.as_deref().or(self.server_ca.as_deref());
         let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), &self.retry, pinned)?;
-        server.check_instance(&enrollment.server_instance_id)?;
-        Ok(server)
+        let restored = server.check_instance(&enrollment.server_instance_id)?;
+        Ok((server, restored))
     }
 
     fn push_to(

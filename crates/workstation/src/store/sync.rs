@@ -88,6 +88,9 @@ pub struct SyncIssue {
     pub quote_id: Option<i64>,
 }
 
+/// Quotes given new numbers, as (old, new).
+pub(crate) type Renumbered = Vec<(String, String)>;
+
 /// What one push answer did to the store.
 #[derive(Debug, Default)]
 pub(crate) struct PushApplied {
@@ -403,14 +406,15 @@ impl Store {
     /// Takes in where the server says this device is: its device number
     /// (learnt once by a device enrolled under the first scheme) and the
     /// highest quote serial recorded per year, which the counters move past.
-    /// Returns the years whose counter moved, with the new next serial.
+    /// Returns the years whose counter moved, with the new next serial, and
+    /// the quotes renumbered after a restore, as (old, new).
     pub(crate) fn reconcile_quote_serials(
         &mut self,
         device_number: u32,
         serials: &[QuoteSerial],
         device_key: &ed25519_dalek::SigningKey,
         now: OffsetDateTime,
-    ) -> Result<(Vec<(i32, u32)>, Vec<(String, String)>), StoreError> {
+    ) -> Result<(Vec<(i32, u32)>, Renumbered), StoreError> {
         let err = sql_err(&self.path);
         let sp = self.conn.savepoint().map_err(err)?;
         let known: Option<Option<u32>> =
@@ -458,6 +462,21 @@ impl Store {
         }
         sp.commit().map_err(err)?;
         Ok((moved, renumbered))
+    }
+
+    /// Carries on with the enrolled server after it was restored from a
+    /// backup under a new instance id: the pull starts over, as the server's
+    /// log is shorter now (applying pulled changes again is idempotent).
+    pub(crate) fn adopt_restored_server(&mut self, instance_id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let err = sql_err(&self.path);
+        let sp = self.conn.savepoint().map_err(err)?;
+        let before: String =
+            sp.query_row("SELECT server_instance_id FROM sync_enrollment WHERE singleton = 1", [], |r| r.get(0)).map_err(err)?;
+        sp.execute("UPDATE sync_enrollment SET server_instance_id = ?1 WHERE singleton = 1", [instance_id]).map_err(err)?;
+        sp.execute("DELETE FROM sync_state WHERE key = 'pull_cursor'", []).map_err(err)?;
+        audit(&sp, &instant_text(now), "server.restored", instance_id, json!({ "previous_instance_id": before })).map_err(err)?;
+        sp.commit().map_err(err)?;
+        Ok(())
     }
 
     /// Keeps a renewed device token (the old one is revoked on the server).
@@ -779,6 +798,9 @@ fn active_keys(conn: &Connection) -> rusqlite::Result<TrustedKeys> {
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (id, public_key) = row?;
+        if !crate::may_trust_key(&id) {
+            continue;
+        }
         // A stored key that does not parse verifies nothing; the CHECK on
         // the table makes that a file altered outside the application.
         let _ = keys.add_hex(&id, &public_key);
@@ -1022,6 +1044,12 @@ fn key_trusted(sp: &Connection, origin: Origin<'_>, key_id: &str, public_key: &s
     }
     if let Err(problem) = TrustedKeys::new().add_hex(key_id, &public_key) {
         return refuse("key.invalid", problem);
+    }
+    if !crate::may_trust_key(key_id) {
+        return refuse(
+            "key.development",
+            format!("the server trusts {key_id}, the development key whose private half is public; a release build never does"),
+        );
     }
     let existing: Option<(String, Option<String>)> = sp
         .query_row("SELECT public_key, revoked_at FROM trusted_key WHERE key_id = ?1", [key_id], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -1,0 +1,127 @@
+//! The restore drill on the server: the real `uw-sync-server` binary on a
+//! SQLite file, backed up while it runs, then put back from that backup. The
+//! server refuses to sign on the older database until an administrator
+//! declares the restore; the log then goes on under a new origin linked to
+//! the last checkpoint signed; a desktop carries on and sends again what the
+//! backup lacks; an auditor's old checkpoint is answered with the link,
+//! never with a silent fork.
+
+#[path = "../../crates/workstation/tests/common/mod.rs"]
+mod common;
+
+use std::process::Command;
+
+use common::good_driver;
+use reqwest::StatusCode;
+use serde_json::json;
+use uw_system_tests::api::ApiClient;
+use uw_system_tests::system::{now, refs, verifier_keys, Laptop, Org};
+use uw_system_tests::{workspace_bin, ServerProcess};
+use uw_workstation::Secret;
+
+/// `uw audit verify EXPORT --key KEY [--previous NOTE]`: exit code and output.
+fn audit_verify(export: &str, key: &str, previous: Option<&str>) -> (i32, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export_file = dir.path().join("export.txt");
+    std::fs::write(&export_file, export).expect("write export");
+    let mut command = Command::new(workspace_bin("uw"));
+    command.args(["audit", "verify"]).arg(&export_file).args(["--key", key]);
+    if let Some(note) = previous {
+        let previous_file = dir.path().join("previous.txt");
+        std::fs::write(&previous_file, note).expect("write previous");
+        command.arg("--previous").arg(previous_file);
+    }
+    let output = command.output().expect("run uw");
+    (output.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+}
+
+#[test]
+fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let database = dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8")]);
+    let server = org.start();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let api = ApiClient::new(&server.base_url, None);
+    let auditor = rt.block_on(api.login("auditor", org.demo.password("auditor")));
+    let key = rt.block_on(verifier_keys(&auditor)).first().expect("a verifier key").to_string();
+
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    let enrolled =
+        laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+    let first = laptop.rated(good_driver());
+    laptop.ws.sync(now()).expect("syncs");
+    // An auditor's checkpoint from before the backup.
+    let (status, early) = rt.block_on(auditor.post("/v1/audit/checkpoints", &json!({})));
+    assert_eq!(status, StatusCode::OK, "{early}");
+    let early_note = early["note"].as_str().expect("note").to_owned();
+
+    // The nightly backup, taken while the server runs.
+    let backup = dir.path().join("nightly.sqlite3");
+    org.admin(&["backup", backup.to_str().expect("utf-8")]);
+
+    // The next day's work reaches the server, and an auditor keeps a checkpoint.
+    let later: Vec<i64> = (0..2).map(|_| laptop.rated(good_driver())).collect();
+    assert_eq!(laptop.ws.sync(now()).expect("syncs").push.accepted, 2);
+    let (_, late) = rt.block_on(auditor.post("/v1/audit/checkpoints", &json!({})));
+    let late_note = late["note"].as_str().expect("note").to_owned();
+    let late_size = late["size"].as_u64().expect("size");
+    let exit = server.terminate();
+    assert!(exit.status.success(), "{}", exit.stderr);
+
+    // The disk is lost; the database comes back from the backup.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
+    }
+    std::fs::copy(&backup, &database).expect("restore the backup");
+
+    // The server will not sign on a database older than what it signed.
+    let refused = Command::new(workspace_bin("uw-sync-server"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(refs(&org.args))
+        .output()
+        .expect("run the server");
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("restored from a backup") && said.contains("admin … restored"), "{said}");
+    assert!(!String::from_utf8_lossy(&refused.stdout).contains("listening on"), "nothing was served");
+
+    // The administrator declares the restore; the log goes on as a new origin.
+    let declared = org.admin(&["restored"]);
+    assert!(declared.contains("/restored-1"), "{declared}");
+    let server = ServerProcess::start_on(&org.listen, &refs(&org.args));
+    let health: serde_json::Value = rt.block_on(ApiClient::new(&server.base_url, None).get("/healthz")).1;
+    assert_ne!(health["database"]["instance_id"], json!(enrolled.server_instance_id));
+    assert_eq!(health["database"]["restored_from"], json!([enrolled.server_instance_id]));
+
+    // The desktop carries on: it is told, and the two quotes the backup
+    // lacks reach the server again.
+    let report = laptop.ws.sync(now()).expect("syncs with the restored server");
+    assert!(report.server_restored, "{report:?}");
+    assert_eq!((report.push.accepted, report.push.rejected, report.push.conflict), (2, 0, 0), "{report:?}");
+    for id in std::iter::once(first).chain(later) {
+        assert!(laptop.ws.quote(id).is_ok());
+    }
+    assert_eq!(laptop.unsent(), 0);
+
+    // Auditors: an old checkpoint within the backup is proved consistent
+    // with the new origin; one beyond it is answered with the restore and
+    // the entries lost, in words.
+    let auditor = rt.block_on(ApiClient::new(&server.base_url, None).login("auditor", org.demo.password("auditor")));
+    let early_size = early["size"].as_u64().expect("size");
+    let (status, export) = rt.block_on(auditor.get(&format!("/v1/audit/export?start=0&previous={early_size}")));
+    assert_eq!(status, StatusCode::OK, "{export}");
+    let export = export.as_str().expect("text").to_owned();
+    assert!(export.contains("\nrestored-from "), "the export carries the link");
+    let (code, said) = audit_verify(&export, &key, Some(&early_note));
+    assert_eq!(code, 0, "{said}");
+    assert!(said.contains("restored from a backup") && said.contains("consistent with your previous checkpoint"), "{said}");
+    let (status, plain) = rt.block_on(auditor.get("/v1/audit/export?start=0"));
+    assert_eq!(status, StatusCode::OK);
+    let (code, said) = audit_verify(plain.as_str().expect("text"), &key, Some(&late_note));
+    assert_eq!(code, 4, "{said}");
+    assert!(said.contains("restored from a backup") && said.contains(&format!("covers {late_size} entries")), "{said}");
+    assert!(said.contains("/restored-1"), "the new origin is named: {said}");
+    let exit = server.terminate();
+    assert!(exit.status.success(), "{}", exit.stderr);
+}
