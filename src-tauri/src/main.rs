@@ -590,6 +590,20 @@ struct SyncResultView {
     changes_applied: usize,
     changes_not_applied: usize,
     packs_installed: Vec<String>,
+    /// Quotes made after this laptop was restored from a backup whose number
+    /// the server already held: each got a new one (print its proposal again).
+    renumbered: Vec<RenumberedQuote>,
+    /// The sync server had been restored from a backup; this laptop carried
+    /// on and sent again what the server had lost.
+    server_restored: bool,
+}
+
+/// A quote renumbered by a sync.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct RenumberedQuote {
+    was: String,
+    now: String,
 }
 
 impl From<SyncReport> for SyncResultView {
@@ -605,6 +619,8 @@ impl From<SyncReport> for SyncResultView {
             changes_applied: r.pull.applied,
             changes_not_applied: r.pull.not_applied,
             packs_installed: r.pull.packs_installed,
+            renumbered: r.push.renumbered.into_iter().map(|(was, now)| RenumberedQuote { was, now }).collect(),
+            server_restored: r.server_restored,
         }
     }
 }

@@ -48,6 +48,8 @@ const result: SyncResult = {
   changesApplied: 0,
   changesNotApplied: 0,
   packsInstalled: [],
+  renumbered: [],
+  serverRestored: false,
 };
 
 it("shows sync progress as it is reported, then the result and the rejection with a way to open its quote", async () => {
@@ -86,4 +88,30 @@ it("shows sync progress as it is reported, then the result and the rejection wit
   expect(await screen.findByText(/re-rate it with the pack in force/)).toBeTruthy();
   await user.click(screen.getByRole("button", { name: "Open quote QUOT-2026-000002" }));
   expect(opened).toEqual([2]);
+});
+
+it("tells the agent which quotes a restore renumbered and that the server was restored", async () => {
+  mockIPC((cmd) => {
+    switch (cmd) {
+      case "enrollment_status":
+        return enrolled;
+      case "sync_issues":
+        return [];
+      case "sync_now":
+        return {
+          ...result,
+          rejected: 0,
+          serverRestored: true,
+          renumbered: [{ was: "QUOT-2026-00007-00003", now: "QUOT-2026-00007-00005" }],
+        };
+      default:
+        return Promise.reject({ code: "test.unexpected", message: cmd });
+    }
+  });
+  const user = userEvent.setup();
+  render(<SyncScreen hidden={false} onOpenQuote={() => {}} />);
+  await user.click(await screen.findByRole("button", { name: "Sync now" }));
+  expect(await screen.findByText(/The sync server was restored from a backup/)).toBeTruthy();
+  expect(screen.getByText(/print their proposals again/)).toBeTruthy();
+  expect(screen.getByText("QUOT-2026-00007-00003 is now QUOT-2026-00007-00005")).toBeTruthy();
 });

@@ -146,6 +146,26 @@ function SyncResultView({ result, seq, at }: { result: SyncResult; seq: number; 
           Rate packs: {result.packsInstalled.join(", ")}
         </p>
       )}
+      {result.serverRestored && (
+        <p id="sync-server-restored">
+          The sync server was restored from a backup. This laptop sent it again everything it had lost, so nothing is missing.
+        </p>
+      )}
+      {result.renumbered.length > 0 && (
+        <div id="sync-renumbered">
+          <p>
+            This laptop was restored from a backup, and these quotes had been given numbers that already belonged to other
+            quotes. They have new numbers now; print their proposals again and replace any copy you handed out.
+          </p>
+          <ul>
+            {result.renumbered.map((r) => (
+              <li key={r.was} data-was={r.was} data-now={r.now}>
+                {r.was} is now {r.now}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </div>
   );
 }

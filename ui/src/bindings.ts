@@ -80,7 +80,17 @@ export type SyncResult = {
 /**
  * Outbox operations the server answered for.
  */
-delivered: number, accepted: number, duplicate: number, rejected: number, conflict: number, policiesIssued: Array<string>, changesPulled: number, changesApplied: number, changesNotApplied: number, packsInstalled: Array<string>, };
+delivered: number, accepted: number, duplicate: number, rejected: number, conflict: number, policiesIssued: Array<string>, changesPulled: number, changesApplied: number, changesNotApplied: number, packsInstalled: Array<string>, 
+/**
+ * Quotes made after this laptop was restored from a backup whose number
+ * the server already held: each got a new one (print its proposal again).
+ */
+renumbered: Array<RenumberedQuote>, 
+/**
+ * The sync server had been restored from a backup; this laptop carried
+ * on and sent again what the server had lost.
+ */
+serverRestored: boolean, };
 
 /**
  * Something sync could not do, for the agent to read and dismiss.
