@@ -1654,6 +1654,7 @@ mod tests {
             EnrollmentView,
             EnrollmentStatus,
             SyncResultView,
+            RenumberedQuote,
             SyncIssueView,
             // The quote as the wizard enters it: the engine's own types.
             q::Product,

@@ -93,6 +93,11 @@ renumbered: Array<RenumberedQuote>,
 serverRestored: boolean, };
 
 /**
+ * A quote renumbered by a sync.
+ */
+export type RenumberedQuote = { was: string, now: string, };
+
+/**
  * Something sync could not do, for the agent to read and dismiss.
  */
 export type SyncIssue = { id: number, source: "push" | "pull", kind: string, subject: string | null, outcome: "rejected" | "conflict" | "not_applied", code: string | null, reason: string, currentVersion: number | null, receivedAt: string, 
