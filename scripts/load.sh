@@ -9,10 +9,15 @@
 #   UW_LOAD_SECONDS   seconds per push run (default 30)
 #   UW_LOAD_HOLD      long polls to hold (default 10000)
 #   UW_LOAD_RATE      the open-loop runs' offered operations/s (default 2000)
+#   UW_LOAD_TLS       1: the server terminates TLS with a certificate from a
+#                     throwaway CA (openssl), and the clients trust that CA
+#   UW_LOAD_CLIENTS   the push runs' client counts (default "100 999")
+#   UW_LOAD_DEVICES   1 (SQLite only): each long poll holds its own device's
+#                     token (devices written into the database, each renewing
+#                     its token with its key), not one shared session
 #
 # Each run creates a fresh demo organisation, starts `uw-sync-server serve`,
-# runs `uw-load push` with 100 and 999 clients (an organisation can enroll
-# at most 999 devices a year: see below), each in a closed loop and in an
+# runs `uw-load push` with each client count, each in a closed loop and in an
 # open loop at UW_LOAD_RATE, then `uw-load hold`, and stops the server.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -25,6 +30,8 @@ rate_target="${UW_LOAD_RATE:-2000}"
 
 log "building uw-sync-server and uw-load (release)"
 cargo build --release --locked -p uw-sync-server --bin uw-sync-server -p uw-system-tests --bin uw-load
+tls="${UW_LOAD_TLS:-0}"
+clients_list="${UW_LOAD_CLIENTS:-100 999}"
 BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 
 WORK="$(mktemp -d /tmp/uw-load.XXXXXX)"
@@ -35,9 +42,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A fresh organisation and server for each run: a year has 999,999 quote
-# numbers, handed out 1,000 to a device, so one organisation enrolls at most
-# 999 devices a year.
+# A throwaway CA and a server certificate for 127.0.0.1, for UW_LOAD_TLS=1.
+make_certificate() {
+    local d="$WORK/tls"
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" \
+        -days 2 -subj "/CN=uw-load CA" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/server.key" -out "$d/server.csr" \
+        -subj "/CN=localhost" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$d/ext"
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -out "$d/server.pem" \
+        -days 2 -extfile "$d/ext" 2>/dev/null
+}
+
+# A fresh organisation and server for each run.
 start_server() {
     local run="$WORK/run$1"
     mkdir -p "$run"
@@ -51,15 +69,21 @@ start_server() {
     esac
     args=("${db_args[@]}" --key-file "$run/server.key")
     "$BIN/uw-sync-server" admin "${args[@]}" demo --packs rate-packs >"$run/demo.txt" 2>"$run/admin.log"
+    if [ "${2:-}" = devices ]; then
+        "$BIN/uw-load" --server "unused" seed-devices --sqlite "$run/server.sqlite3" --count "$hold"
+    fi
     UW_LOAD_PASSWORD="$(awk '$1 == "agent" && $2 == "agent" { print $3 }' "$run/demo.txt")"
     export UW_LOAD_PASSWORD
     [ -n "$UW_LOAD_PASSWORD" ] || die "admin demo printed no agent password"
     local port
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-    RUST_LOG=warn "$BIN/uw-sync-server" serve "${args[@]}" --listen "127.0.0.1:$port" >"$run/server.out" 2>"$run/server.log" &
+    local serve=(--listen "127.0.0.1:$port" --max-devices-per-user 100000)
+    [ "$tls" = 1 ] && serve+=(--tls-cert "$WORK/tls/server.pem" --tls-key "$WORK/tls/server.key")
+    RUST_LOG=warn "$BIN/uw-sync-server" serve "${args[@]}" "${serve[@]}" >"$run/server.out" 2>"$run/server.log" &
     server_pid=$!
     for _ in $(seq 50); do grep -q "listening on" "$run/server.out" 2>/dev/null && break; sleep 0.1; done
-    url="http://127.0.0.1:$port"
+    url="$(sed -n 's/^listening on //p' "$run/server.out" | head -n 1)"
+    [ -n "$url" ] || die "the server did not start; see $run/server.log"
 }
 stop_server() { kill "$server_pid"; wait "$server_pid" || true; server_pid=""; }
 
@@ -69,19 +93,28 @@ case "$engine" in
     *) die "unknown engine $engine (sqlite or postgres)" ;;
 esac
 
-echo "== $engine: $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+[ "$tls" = 1 ] && make_certificate
+load=("$BIN/uw-load")
+[ "$tls" = 1 ] && load+=(--ca "$WORK/tls/ca.pem")
+echo "== $engine$([ "$tls" = 1 ] && echo ' over HTTPS'): $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 # Closed loop (each client pushes again when answered: the most the server
 # does), then open loop at the target rate (devices on their own schedules:
 # the latency a device sees at that load).
 run=0
-for clients in 100 999; do
+for clients in $clients_list; do
     for rate in "" "$rate_target"; do
         run=$((run + 1))
         start_server "$run"
-        "$BIN/uw-load" --server "$url" push --clients "$clients" --seconds "$seconds" ${rate:+--rate "$rate"}
+        "${load[@]}" --server "$url" push --clients "$clients" --seconds "$seconds" ${rate:+--rate "$rate"}
         stop_server
     done
 done
-start_server hold
-"$BIN/uw-load" --server "$url" hold --connections "$hold" --seconds 60 --server-pid "$server_pid"
+if [ "${UW_LOAD_DEVICES:-0}" = 1 ]; then
+    [ "$engine" = sqlite ] || die "UW_LOAD_DEVICES=1 writes devices into the SQLite file"
+    start_server hold devices
+    "${load[@]}" --server "$url" hold --connections "$hold" --seconds 60 --server-pid "$server_pid" --devices
+else
+    start_server hold
+    "${load[@]}" --server "$url" hold --connections "$hold" --seconds 60 --server-pid "$server_pid"
+fi
 stop_server

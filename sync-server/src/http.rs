@@ -25,8 +25,9 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// Requests in flight at once; more wait. Long polls are counted apart.
 pub const CONCURRENCY_LIMIT: usize = 1024;
 /// Long polls held at once; more wait. A waiting device costs a socket and
-/// a watch subscription, not a database connection.
-pub const WAIT_LIMIT: usize = 16 * 1024;
+/// a watch subscription, not a database connection (about 64 KiB with TLS).
+/// Above the 20,000 devices an organisation may keep waiting at once.
+pub const WAIT_LIMIT: usize = 32 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const REQUEST_ID: &str = "x-request-id";
 

@@ -21,8 +21,10 @@
 //! once, re-polling as each answers, while a probe measures `/v1/me`
 //! latency; with `--server-pid` it also reports the server's open file
 //! descriptors and resident memory at the peak. The long polls share one
-//! session token: enrolling 10,000 devices would measure Argon2, not the
-//! connections.
+//! session token, or with `--devices` each uses its own device's token:
+//! `seed-devices` writes the devices into the server's SQLite file first
+//! (enrolling 20,000 would measure Argon2, not the connections), and each
+//! renews its token with its key. `--ca PEM` trusts that CA alone (HTTPS).
 //!
 //! The password comes from `UW_LOAD_PASSWORD`, never the command line.
 
@@ -47,8 +49,12 @@ struct Args {
     #[arg(long, default_value = "agent")]
     username: String,
     /// The user's password.
-    #[arg(long, env = "UW_LOAD_PASSWORD", hide_env_values = true)]
+    #[arg(long, env = "UW_LOAD_PASSWORD", hide_env_values = true, default_value = "")]
     password: String,
+    /// A PEM certificate authority to trust alone (an HTTPS server with a
+    /// certificate of the organisation's own CA).
+    #[arg(long)]
+    ca: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,21 +84,107 @@ enum Command {
         /// The server's process id, to report its descriptors and memory.
         #[arg(long)]
         server_pid: Option<u32>,
+        /// Hold each long poll with its own device's token: the devices
+        /// `seed-devices` wrote, each renewing its token with its key first.
+        #[arg(long)]
+        devices: bool,
     },
+    /// Writes `count` enrolled devices of `--username` straight into a
+    /// server's SQLite file (enrolling them would measure Argon2, not the
+    /// connections); their keys come from their numbers, so `hold --devices`
+    /// can sign their token renewals.
+    SeedDevices {
+        #[arg(long)]
+        sqlite: std::path::PathBuf,
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+    },
+}
+
+/// The key of seeded device `i`: SHA-256 of its name, as a seed.
+fn seeded_key(i: usize) -> ed25519_dalek::SigningKey {
+    use sha2::Digest as _;
+    ed25519_dalek::SigningKey::from_bytes(&sha2::Sha256::digest(format!("uw-load-device-{i}").as_bytes()).into())
+}
+
+fn seeded_id(i: usize) -> String {
+    format!("{:032x}", 0xface_0000_0000_u64 + i as u64)
+}
+
+fn seed_devices(sqlite: &std::path::Path, username: &str, count: usize) -> Result<(), String> {
+    let mut conn = rusqlite::Connection::open(sqlite).map_err(|e| format!("{}: {e}", sqlite.display()))?;
+    let tx = conn.transaction().map_err(|e| e.to_string())?;
+    let user: String = tx
+        .query_row("SELECT user_id FROM app_user WHERE username = ?1", [username], |r| r.get(0))
+        .map_err(|e| format!("{username}: {e}"))?;
+    let first: i64 = tx.query_row("SELECT COALESCE(MAX(device_number), 0) + 1 FROM device", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    for i in 0..count {
+        let key = seeded_key(i);
+        tx.execute(
+            "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at, device_number) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            rusqlite::params![seeded_id(i), user, format!("load-{i}"), key.verifying_key().as_bytes().to_vec(), first + i as i64],
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    tx.commit().map_err(|e| e.to_string())?;
+    println!("seeded {count} devices of {username}");
+    Ok(())
+}
+
+/// A token for seeded device `i`, renewed with its key (no password).
+async fn device_token(api: &ApiClient, instance: &str, i: usize) -> Result<String, String> {
+    use ed25519_dalek::Signer as _;
+    let id = seeded_id(i);
+    let (status, challenge) = api.post(&format!("/v1/devices/{id}/challenge"), &serde_json::json!({})).await;
+    if !status.is_success() {
+        return Err(format!("challenge: {status} {challenge}"));
+    }
+    let (text, expires) = (challenge["challenge"].as_str().unwrap_or_default(), challenge["expires_at"].as_str().unwrap_or_default());
+    let message = uw_protocol::token_renewal_message(instance, &id, text, expires);
+    let signature = hex::encode(seeded_key(i).sign(message.as_bytes()).to_bytes());
+    let (status, renewed) =
+        api.post(&format!("/v1/devices/{id}/token"), &serde_json::json!({ "challenge": text, "signature": signature })).await;
+    renewed["token"].as_str().map(str::to_owned).ok_or_else(|| format!("renew: {status} {renewed}"))
 }
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();
-    let api = ApiClient::new(&args.server, None);
+    let ca = match &args.ca {
+        Some(file) => {
+            let pem = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+            Some(reqwest::Certificate::from_pem(&pem).map_err(|e| format!("{}: {e}", file.display()))?)
+        }
+        None => None,
+    };
+    let client = move || {
+        let builder = reqwest::Client::builder();
+        match &ca {
+            Some(ca) => builder.tls_certs_only([ca.clone()]),
+            None => builder,
+        }
+        .build()
+        .unwrap_or_default()
+    };
+    let api = ApiClient { http: client(), ..ApiClient::new(&args.server, None) };
     match args.command {
         Command::Push { clients, seconds, batch, rate } => {
             push(&api, &args.username, &args.password, Load { clients, seconds, batch, rate }).await
         }
-        Command::Hold { connections, seconds, server_pid } => {
-            hold(&api, &args.username, &args.password, connections, seconds, server_pid).await
+        Command::Hold { connections, seconds, server_pid, devices } => {
+            hold(&api, &client, &args.username, &args.password, Hold { connections, seconds, server_pid, devices }).await
         }
+        Command::SeedDevices { sqlite, count } => seed_devices(&sqlite, &args.username, count),
     }
+}
+
+/// The shape of a hold run.
+#[derive(Debug, Clone, Copy)]
+struct Hold {
+    connections: usize,
+    seconds: u64,
+    server_pid: Option<u32>,
+    devices: bool,
 }
 
 /// Latency percentiles of `samples` (microseconds), sorted in place.
@@ -211,17 +303,47 @@ fn process_usage(pid: u32) -> Option<(usize, u64)> {
 
 async fn hold(
     api: &ApiClient,
+    client: &(impl Fn() -> reqwest::Client + Send + Sync + Clone + 'static),
     username: &str,
     password: &str,
-    connections: usize,
-    seconds: u64,
-    server_pid: Option<u32>,
+    shape: Hold,
 ) -> Result<(), String> {
-    let session = api.login(username, password).await;
+    let Hold { connections, seconds, server_pid, devices } = shape;
+    // Each long poll with its own device token, renewed with the device's key.
+    let tokens: Vec<String> = if devices {
+        let started = Instant::now();
+        let (_, health) = api.get("/healthz").await;
+        let instance = health["database"]["instance_id"].as_str().ok_or("healthz: no instance id")?.to_owned();
+        let renewing = Arc::new(tokio::sync::Semaphore::new(64));
+        let mut tasks = Vec::new();
+        for i in 0..connections {
+            let (api, instance, renewing) = (api.clone(), instance.clone(), renewing.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = renewing.acquire().await.map_err(|e| e.to_string())?;
+                device_token(&api, &instance, i).await
+            }));
+        }
+        let mut tokens = Vec::with_capacity(connections);
+        for task in tasks {
+            tokens.push(task.await.map_err(|e| e.to_string())??);
+        }
+        println!("renewed {connections} device tokens in {:.1} s", started.elapsed().as_secs_f64());
+        tokens
+    } else {
+        Vec::new()
+    };
+    let session = if devices { api.with_token(tokens.first().map(String::as_str)) } else { api.login(username, password).await };
     // The log's size now: polls from there wait until it grows.
     let (status, head) = session.get("/v1/sync/wait?cursor=0&timeout=1").await;
     let size = head["log_size"].as_u64().ok_or_else(|| format!("wait: {status} {head}"))?;
-    let deadline = Instant::now() + Duration::from_secs(seconds);
+    // The hold lasts `seconds` after every poll is open; opening them takes
+    // about a second per 5,000.
+    let opening = Duration::from_millis(u64::try_from(connections).unwrap_or(u64::MAX) / 5 + 10_000);
+    let deadline = Instant::now() + opening + Duration::from_secs(seconds);
+    // A few HTTP clients shared by all polls: each poll in flight still has a
+    // connection of its own, and building a TLS client per poll would
+    // measure the client's certificate loading, not the server.
+    let clients: Vec<reqwest::Client> = (0..64).map(|_| client()).collect();
     let open = Arc::new(AtomicUsize::new(0));
     let answered = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(AtomicU64::new(0));
@@ -233,7 +355,11 @@ async fn hold(
         if i % 500 == 0 && i > 0 {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let client = ApiClient { http: reqwest::Client::new(), ..session.clone() };
+        let http = clients[i % clients.len()].clone();
+        let client = match tokens.get(i) {
+            Some(token) => ApiClient { http, ..session.with_token(Some(token)) },
+            None => ApiClient { http, ..session.clone() },
+        };
         let (open, answered, failures) = (open.clone(), answered.clone(), failures.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
@@ -250,8 +376,11 @@ async fn hold(
             }
         }));
     }
-    println!("opened {connections} long polls in {:.1} s", started.elapsed().as_secs_f64());
-    // Probe while they are held.
+    // Probe while they are held, from when all are open.
+    while open.load(Ordering::Relaxed) < connections && started.elapsed() < opening {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!("opened {} of {connections} long polls in {:.1} s", open.load(Ordering::Relaxed), started.elapsed().as_secs_f64());
     let mut latencies = Vec::new();
     let (mut peak_fds, mut peak_rss, mut min_open) = (0, 0, usize::MAX);
     tokio::time::sleep(Duration::from_secs(2)).await;
