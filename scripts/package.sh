@@ -32,7 +32,10 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$PACKS" ] && [ -d "$PACKS" ] || die "--packs DIR: the organisation's signed rate packs are required"
 [ -n "$KEYS" ] && [ -f "$KEYS" ] || die "--pack-keys FILE: the organisation's pack-signing public keys are required"
-grep -q '^uw-dev-' "$KEYS" && die "$KEYS names a development key; a release build trusts only the organisation's own keys"
+DEV_PUB="$(tr -d ' \n' < "$ROOT/rate-packs/keys/uw-dev-2026.pub")"
+if grep -q '^uw-dev-' "$KEYS" || grep -qi "$DEV_PUB" "$KEYS"; then
+    die "$KEYS names the development key (its private half is public); a release build trusts only the organisation's own keys"
+fi
 
 ensure_packages "${RUN_PACKAGES[@]}"
 ensure_toolchain

@@ -45,6 +45,14 @@ CREATE TABLE restore_mark (
     restored_at TEXT NOT NULL
 ) STRICT;
 
+-- The sync server came back from a backup (a new instance id that names
+-- the enrolled one as restored from): the next push first sends again what
+-- this device delivered after the server's last sequence number.
+CREATE TABLE server_restore_pending (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    adopted_at TEXT NOT NULL
+) STRICT;
+
 -- The next serial this device hands out under its device number, per year.
 CREATE TABLE quote_serial (
     year        INTEGER PRIMARY KEY CHECK (year BETWEEN 1000 AND 9999),

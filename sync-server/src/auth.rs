@@ -128,15 +128,12 @@ pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, no
         return Err(ApiError::unauthorized("auth.invalid_token", "the token is not valid; enroll or log in again"));
     };
     if row.opt_int(7)?.is_some() {
-        return Err(ApiError::unauthorized(
-            "auth.device_revoked",
-            "this device has been revoked by an administrator; it can no longer sync",
-        ));
+        return Err(ApiError::device_revoked());
     }
     // A disabled user hears so first: their tokens were revoked with the
     // disable, and renewing a device's would be refused for the same reason.
     if row.int(3)? != 0 {
-        return Err(ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"));
+        return Err(ApiError::user_disabled());
     }
     if row.opt_int(6)?.is_some() {
         return Err(ApiError::unauthorized("auth.invalid_token", "the token was revoked; enroll or log in again"));
@@ -252,7 +249,7 @@ impl From<LoginFailure> for ApiError {
                 e
             }
             LoginFailure::BadCredentials => ApiError::unauthorized("auth.invalid_credentials", "the username or password is wrong"),
-            LoginFailure::Disabled => ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"),
+            LoginFailure::Disabled => ApiError::user_disabled(),
             LoginFailure::Internal(detail) => ApiError::internal(detail),
         }
     }

@@ -52,6 +52,16 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, code, message)
     }
 
+    /// `401 auth.device_revoked`: an administrator revoked the device.
+    pub fn device_revoked() -> Self {
+        Self::unauthorized("auth.device_revoked", "this device has been revoked by an administrator; it can no longer sync")
+    }
+
+    /// `401 auth.user_disabled`: the user is disabled.
+    pub fn user_disabled() -> Self {
+        Self::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator")
+    }
+
     /// A failure that is ours, not the caller's.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Self {

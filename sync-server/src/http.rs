@@ -540,8 +540,27 @@ async fn audit_export(
                     "SELECT note FROM checkpoint WHERE size = $1",
                     crate::storage::args![i64::try_from(size).unwrap_or(i64::MAX)],
                 )
-                .await?
-                .ok_or_else(|| ApiError::not_found("audit.no_checkpoint", format!("previous: no checkpoint of size {size} was signed")))?;
+                .await?;
+            let Some(row) = row else {
+                // A checkpoint the restore of the database from a backup lost.
+                let lost = tx
+                    .fetch_optional(
+                        "SELECT restored_size, new_origin FROM log_restore WHERE restored_size < $1 AND old_size >= $1 ORDER BY restored_at DESC LIMIT 1",
+                        crate::storage::args![i64::try_from(size).unwrap_or(i64::MAX)],
+                    )
+                    .await?;
+                return Err(match lost {
+                    Some(r) => ApiError::not_found(
+                        "audit.checkpoint_lost_in_restore",
+                        format!(
+                            "previous: your checkpoint of size {size} covers entries the database lost when it was restored from a backup that kept {}; the log goes on as `{}`. Export without `previous` and verify it with your checkpoint to see the link",
+                            r.int(0)?,
+                            r.text(1)?
+                        ),
+                    ),
+                    None => ApiError::not_found("audit.no_checkpoint", format!("previous: no checkpoint of size {size} was signed")),
+                });
+            };
             let text = row.text(0)?;
             Some(uw_ledger::Checkpoint::parse(text.split("\n\n").next().unwrap_or_default()).map_err(ApiError::internal)?)
         }

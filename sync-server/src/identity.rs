@@ -116,7 +116,17 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
             let device_id = auth::new_id()?;
             // Device numbers are never reused; the log-head lock every
             // mutation takes first makes this MAX + 1 safe across replicas.
-            let device_number = m.tx.fetch_one("SELECT COALESCE(MAX(device_number), 0) + 1 FROM device", args![]).await?.int(0)?;
+            // After a restore, numbers the lost part of the log may have
+            // given out stay unused (`log_restore.device_number_floor`).
+            let device_number =
+                m.tx.fetch_one(
+                    "SELECT CASE WHEN n > f THEN n ELSE f END FROM
+                         (SELECT COALESCE(MAX(device_number), 0) + 1 AS n FROM device) d,
+                         (SELECT COALESCE(MAX(device_number_floor), 0) + 1 AS f FROM log_restore) r",
+                    args![],
+                )
+                .await?
+                .int(0)?;
             m.tx.execute(
                 "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at, device_number) VALUES ($1, $2, $3, $4, $5, $6)",
                 args![device_id.as_str(), user.user_id.as_str(), device_name, &public_key, unix_ms(now), device_number],
@@ -184,7 +194,7 @@ pub async fn device_state(state: &AppState, caller: &Caller) -> Result<uw_protoc
 
 /// How long a token-renewal challenge may be answered.
 pub const CHALLENGE_SECONDS: i64 = 300;
-/// Unanswered challenges a device may hold at once.
+/// Unanswered challenges a device may hold at once; a new one replaces the oldest.
 pub const OPEN_CHALLENGES_PER_DEVICE: i64 = 4;
 
 fn device_id_checked(device_id: &str) -> Result<&str, ApiError> {
@@ -205,24 +215,20 @@ pub async fn device_challenge(state: &AppState, device_id: &str) -> Result<uw_pr
     let device = tx.fetch_optional("SELECT revoked_at FROM device WHERE device_id = $1", args![device_id]).await?;
     match device {
         None => return Err(ApiError::not_found("device.not_found", "no such device")),
-        Some(row) if row.opt_int(0)?.is_some() => {
-            return Err(ApiError::unauthorized(
-                "auth.device_revoked",
-                "this device has been revoked by an administrator; it can no longer sync",
-            ))
-        }
+        Some(row) if row.opt_int(0)?.is_some() => return Err(ApiError::device_revoked()),
         Some(_) => {}
     }
     tx.execute("DELETE FROM device_challenge WHERE expires_at <= $1", args![unix_ms(now)]).await?;
+    // A new challenge replaces the oldest beyond the limit rather than being
+    // refused: whoever asks in the device's name cannot lock it out.
     let open = tx.fetch_one("SELECT COUNT(*) FROM device_challenge WHERE device_id = $1", args![device_id]).await?.int(0)?;
     if open >= OPEN_CHALLENGES_PER_DEVICE {
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "device.too_many_challenges",
-            "this device asked for too many renewal challenges; answer one or wait five minutes",
-        );
-        e.retry_after = Some(u64::try_from(CHALLENGE_SECONDS).unwrap_or(300));
-        return Err(e);
+        tx.execute(
+            "DELETE FROM device_challenge WHERE challenge IN
+                 (SELECT challenge FROM device_challenge WHERE device_id = $1 ORDER BY expires_at LIMIT $2)",
+            args![device_id, open - OPEN_CHALLENGES_PER_DEVICE + 1],
+        )
+        .await?;
     }
     let mut challenge = [0u8; 32];
     getrandom::fill(&mut challenge).map_err(ApiError::internal)?;
@@ -282,13 +288,10 @@ pub async fn renew_token(
         .await?
         .ok_or_else(|| ApiError::not_found("device.not_found", "no such device"))?;
     if row.opt_int(1)?.is_some() {
-        return Err(ApiError::unauthorized(
-            "auth.device_revoked",
-            "this device has been revoked by an administrator; it can no longer sync",
-        ));
+        return Err(ApiError::device_revoked());
     }
     if row.int(4)? != 0 {
-        return Err(ApiError::unauthorized("auth.user_disabled", "this user is disabled; ask an administrator"));
+        return Err(ApiError::user_disabled());
     }
     let key = ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?;
     let instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
@@ -299,6 +302,10 @@ pub async fn renew_token(
     let user_id = row.text(2)?;
     let role_name = row.text(3)?;
     let role = Role::from_name(&role_name).ok_or_else(|| ApiError::internal(format!("unknown role {role_name}")))?;
+    // A user whose role changed to one that works online keeps no device.
+    if !matches!(role, Role::Agent | Role::Underwriter) {
+        return Err(ApiError::forbidden(format!("the {} role works online and does not renew device tokens", role.name())));
+    }
     m.tx.execute("UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", args![device_id, unix_ms(now)])
         .await?;
     let (token, expires) = auth::issue_token(&mut *m.tx, &user_id, Some(device_id), now).await?;

@@ -40,10 +40,10 @@ pub enum KeyError {
     NoOrganisation,
     /// The database holds less of the audit log than the server has signed:
     /// it was restored from a backup (or replaced by an older copy).
-    #[error("the database holds an older audit log than this server signed: its log `{origin}` has {size} entries, but the last checkpoint signed (kept in {witness}) covers {signed}. It was restored from a backup. Nothing was served. Run `uw-sync-server admin … restored` to continue the log under a new origin linked to that checkpoint (desktops and auditors are told), then start the server again")]
+    #[error("the database holds an older audit log than this server signed: its log `{origin}` has {size} entries, but the last checkpoint signed (kept in {witness}) covers {signed}. It was restored from a backup. Nothing was served. Run `uw-sync-server admin restored` with the same database and key-file options to continue the log under a new origin linked to that checkpoint (desktops and auditors are told), then start the server again")]
     RolledBack { origin: String, size: u64, signed: u64, witness: PathBuf },
     /// The database's log and the last checkpoint signed differ at the same size.
-    #[error("the database's audit log `{origin}` differs from the last checkpoint this server signed at size {size} (kept in {witness}): it is not the database this server signed for. Nothing was served; restore the right database, or declare a restore with `uw-sync-server admin … restored`")]
+    #[error("the database's audit log `{origin}` differs from the last checkpoint this server signed at size {size} (kept in {witness}): it is not the database this server signed for. Nothing was served; restore the right database, or declare a restore with `uw-sync-server admin restored` (same database and key-file options)")]
     Diverged { origin: String, size: u64, witness: PathBuf },
     #[error("cannot keep the last checkpoint in {path}: {source}")]
     Witness { path: PathBuf, source: std::io::Error },
@@ -194,8 +194,19 @@ pub fn write_witness(path: &Path, note: &str, checkpoint: &uw_ledger::Checkpoint
             return Ok(());
         }
     }
+    // One writer at a time in this process (the periodic task, the API and
+    // exports all sign), each through its own temporary file.
+    static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _writing = WRITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, held)) = read_witness(path)? {
+        if held.origin == checkpoint.origin && held.size >= checkpoint.size {
+            return Ok(());
+        }
+    }
     let fail = |source| KeyError::Witness { path: path.to_owned(), source };
-    let staged = path.with_extension("checkpoint.tmp");
+    let mut unique = [0u8; 8];
+    getrandom::fill(&mut unique).map_err(|e| KeyError::Random(e.to_string()))?;
+    let staged = path.with_extension(format!("checkpoint.{}.tmp", hex::encode(unique)));
     {
         use std::io::Write as _;
         let mut file = std::fs::File::create(&staged).map_err(fail)?;
@@ -267,9 +278,16 @@ pub async fn declare_restored(
     getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
     let new_instance = hex::encode(bytes);
     m.tx.execute("UPDATE server_instance SET instance_id = $1 WHERE singleton = 1", args![new_instance.as_str()]).await?;
+    // Every number the server hands out writes an audit entry, so the lost
+    // entries bound what the lost part of the log may have handed out: no
+    // device number or policy number below that is given out again.
+    let lost = i64::try_from(last.size - size).unwrap_or(i64::MAX);
+    let highest_device = m.tx.fetch_one("SELECT COALESCE(MAX(device_number), 0) FROM device", args![]).await?.int(0)?;
+    m.tx.execute("UPDATE policy_number_next SET next = next + $1", args![lost]).await?;
     m.tx.execute(
-        "INSERT INTO log_restore (new_origin, old_origin, old_note, old_size, restored_size, old_instance_id, new_instance_id, restored_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO log_restore (new_origin, old_origin, old_note, old_size, restored_size, old_instance_id, new_instance_id,
+                                  device_number_floor, restored_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         args![
             new_origin.as_str(),
             old_origin.as_str(),
@@ -278,6 +296,7 @@ pub async fn declare_restored(
             i64::try_from(size).unwrap_or(i64::MAX),
             old_instance.as_str(),
             new_instance.as_str(),
+            highest_device.saturating_add(lost),
             unix_ms(m.now)
         ],
     )

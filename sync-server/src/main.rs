@@ -449,7 +449,7 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             uw_sync_server::keys::write_witness(&witness, &restore.note, &restore.checkpoint)?;
             let (old, new, kept) = (&restore.old_origin, &restore.new_origin, restore.kept);
             announce(&format!(
-                "the audit log `{old}` ended at {} entries; the restored database kept {kept}. The log goes on as `{new}`, its first entry linking the old log's last checkpoint. Entries {kept}..{} are not in the database: desktops send again what they delivered after the backup when they next sync; auditors holding a checkpoint beyond {kept} are told so when they verify.",
+                "the audit log `{old}` ended at {} entries; the restored database kept {kept}. The log goes on as `{new}`, its first entry linking the old log's last checkpoint. Entries {kept}..{} are not in the database: desktops send again what they delivered after the backup when they next sync; auditors holding a checkpoint beyond {kept} are told so when they verify. Device and policy numbers go on above any the lost entries may have given out. Revocations, disables, password resets and role changes made after the backup are undone: make them again now.",
                 last.size, last.size
             ));
         }

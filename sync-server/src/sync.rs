@@ -545,14 +545,24 @@ impl Records {
 async fn apply_job(state: &AppState, m: &mut Mutation, records: &mut Records, job: &Job) -> Answer {
     let mut results = Vec::with_capacity(job.operations.len());
     // After a gap nothing more is applied: the device must resend from the
-    // expected sequence.
+    // expected sequence. After a reused sequence number neither: the device
+    // (restored from a backup) sends it and everything after it again under
+    // new numbers, in the same order, so nothing after it may be applied now.
     let mut gap: Option<u64> = None;
+    let mut reused = false;
     for checked in &job.operations {
         let op = &checked.op;
         let outcome = match gap {
+            _ if reused => Outcome::Rejected {
+                code: "sync.sequence_gap".into(),
+                reason: "not applied: an earlier operation of this push reused a sequence number; push again from it".into(),
+            },
             Some(expected) => gap_outcome(op.seq, expected),
             None => match apply_op(state, m, records, job, checked).await? {
-                Applies::Done(outcome) => outcome,
+                Applies::Done(outcome) => {
+                    reused = matches!(&outcome, Outcome::Rejected { code, .. } if code == "sync.sequence_reused");
+                    outcome
+                }
                 Applies::Gap { expected } => {
                     gap = Some(expected);
                     gap_outcome(op.seq, expected)
@@ -588,10 +598,7 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
     let seq = i64::try_from(op.seq).map_err(|_| ApiError::bad_request("sync.bad_payload", "seq: too large"))?;
     let device = records.device_row(m, device_id, seq, &op.op_id).await?;
     if device.opt_int(1)?.is_some() {
-        return Err(ApiError::unauthorized(
-            "auth.device_revoked",
-            "this device has been revoked by an administrator; it can no longer sync",
-        ));
+        return Err(ApiError::device_revoked());
     }
     let digest = uw_protocol::content_digest(op.seq, &op.op_id, &op.kind, &op.payload);
     let replay = match (records.replay(device_id, seq), device.opt_text(3)?) {
@@ -1000,7 +1007,8 @@ async fn bind_requested(
     let year = quote.effective_date.year();
     let row =
         m.tx.fetch_one(
-            "INSERT INTO policy_number_next (state, year, next) VALUES ($1, $2, 2)
+            "INSERT INTO policy_number_next (state, year, next)
+                 VALUES ($1, $2, 2 + (SELECT COALESCE(SUM(old_size - restored_size), 0) FROM log_restore))
              ON CONFLICT (state, year) DO UPDATE SET next = policy_number_next.next + 1 RETURNING next - 1",
             args![quote.state.as_str(), year],
         )

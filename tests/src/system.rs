@@ -66,6 +66,15 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
+/// A workstation error's code, and the sync server's own code when it sent one.
+pub fn codes(e: &uw_workstation::WorkstationError) -> (&'static str, Option<String>) {
+    let server = match e {
+        uw_workstation::WorkstationError::Sync(s) => s.server_code().map(str::to_owned),
+        _ => None,
+    };
+    (e.code(), server)
+}
+
 /// A laptop: a workstation on its own SQLCipher store (key in a file).
 #[derive(Debug)]
 pub struct Laptop {

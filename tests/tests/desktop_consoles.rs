@@ -9,17 +9,9 @@
 mod common;
 
 use common::good_driver;
-use uw_system_tests::system::{now, Laptop, Org};
+use uw_system_tests::system::{codes as code, now, Laptop, Org};
 use uw_workstation::console::{audit_exports, verify_audit_export};
-use uw_workstation::{AuditVerdict, Role, Secret, SyncProgress, UserChange, WorkstationError};
-
-fn code(e: &WorkstationError) -> (&'static str, Option<String>) {
-    let server = match e {
-        WorkstationError::Sync(s) => s.server_code().map(str::to_owned),
-        _ => None,
-    };
-    (e.code(), server)
-}
+use uw_workstation::{AuditVerdict, Role, Secret, SyncProgress, UserChange};
 
 #[test]
 fn administrators_and_auditors_work_from_the_desktop_console() {

@@ -11,17 +11,8 @@ use common::good_driver;
 use uw_protocol::{Secret, UserChange};
 use uw_sync_server::audit::Actor;
 use uw_system_tests::inprocess::{InProcessServer, PASSWORD};
-use uw_system_tests::system::{now, Laptop};
+use uw_system_tests::system::{codes as code, now, Laptop};
 use uw_system_tests::tls::TestCa;
-use uw_workstation::WorkstationError;
-
-fn code(e: &WorkstationError) -> (&'static str, Option<String>) {
-    let server = match e {
-        WorkstationError::Sync(s) => s.server_code().map(str::to_owned),
-        _ => None,
-    };
-    (e.code(), server)
-}
 
 fn live_tokens(server: &InProcessServer, device_id: &str) -> i64 {
     server.block_on(async {

@@ -1005,12 +1005,17 @@ async fn device_renewal(engine: &str) {
     let (status, body) = renew(&b.device_id, &renewal(&instance, &b.device_id, &c4, &b.key)).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device.challenge_invalid")), "{body}");
 
-    // At most four open challenges per device.
+    // At most four open challenges per device: a fifth replaces the oldest,
+    // so asking in the device's name cannot lock it out.
+    let (_, oldest) = challenge(&server, &b.device_id).await;
     for _ in 0..4 {
         assert_eq!(challenge(&server, &b.device_id).await.0, StatusCode::OK);
     }
-    let (status, body) = challenge(&server, &b.device_id).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("device.too_many_challenges")), "{body}");
+    let (status, body) = renew(&b.device_id, &renewal(&instance, &b.device_id, &oldest, &b.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("device.challenge_invalid")), "{body}");
+    let (_, newest) = challenge(&server, &b.device_id).await;
+    let (status, body) = renew(&b.device_id, &renewal(&instance, &b.device_id, &newest, &b.key)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 
     // A challenge answered after five minutes is refused.
     let (_, late) = challenge(&server, &a.device_id).await;
@@ -1076,6 +1081,13 @@ async fn device_renewal(engine: &str) {
     let (_, devices) = admin.get("/v1/admin/devices").await;
     assert_eq!(devices.as_array().expect("devices").len(), 2, "one device each, not a duplicate: {devices}");
 
+    // A user made an administrator (who works online) keeps no device token.
+    let (status, _) = admin.send(reqwest::Method::PATCH, "/v1/admin/users/agent2", Some(&json!({ "role": "admin" }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, c9) = challenge(&server, &b.device_id).await;
+    let (status, body) = renew(&b.device_id, &renewal(&instance, &b.device_id, &c9, &b.key)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.forbidden")), "{body}");
+
     // A revoked device can neither renew nor re-enroll.
     let (status, _) = admin.post(&format!("/v1/admin/devices/{}/revoke", a.device_id), &json!({})).await;
     assert_eq!(status, StatusCode::OK);
@@ -1094,4 +1106,39 @@ async fn device_renewal_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn device_renewal_postgres() {
     device_renewal("postgres").await;
+}
+
+/// A device restored from a backup pushes operations under sequence numbers
+/// the server has used: the first reused one stops its push, so nothing
+/// after it is applied out of order, and the device can send it all again
+/// under new numbers.
+async fn reused_sequence_stops_the_push(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut a, _) = enroll(&server, "agent1").await;
+    let first = a.op("quote.saved", &json!({ "n": 1 }));
+    assert_eq!(a.push(std::slice::from_ref(&first)).await[0]["outcome"], "accepted");
+    // The restored device's next operations: sequence 1 again, then 2.
+    let reused = a.signed(1, &format!("{:032x}", 0xbeef_u64), "quote.saved", "{\"n\":2}");
+    let after = a.signed(2, &format!("{:032x}", 0xcafe_u64), "quote.saved", "{\"n\":3}");
+    let results = a.push(&[reused, after.clone()]).await;
+    assert_eq!(results[0]["code"], "sync.sequence_reused", "{results:?}");
+    assert_eq!(results[1]["code"], "sync.sequence_gap", "{results:?}");
+    assert!(results[1]["reason"].as_str().unwrap_or_default().contains("reused a sequence number"), "{results:?}");
+    // Nothing of it was applied: sent again under the numbers after the
+    // server's, both go through.
+    let resent = a.signed(2, &format!("{:032x}", 0xbeef_u64), "quote.saved", "{\"n\":2}");
+    let resent_after = a.signed(3, &format!("{:032x}", 0xcafe_u64), "quote.saved", "{\"n\":3}");
+    let results = a.push(&[resent, resent_after]).await;
+    assert_eq!((results[0]["outcome"].as_str(), results[1]["outcome"].as_str()), (Some("accepted"), Some("accepted")), "{results:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reused_sequence_stops_the_push_sqlite() {
+    reused_sequence_stops_the_push("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reused_sequence_stops_the_push_postgres() {
+    reused_sequence_stops_the_push("postgres").await;
 }

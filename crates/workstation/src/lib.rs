@@ -68,6 +68,10 @@ mod bundled {
 pub fn trusted_keys() -> TrustedKeys {
     let mut keys = if cfg!(debug_assertions) { TrustedKeys::development() } else { TrustedKeys::new() };
     for (id, hex) in bundled::ORGANISATION_PACK_KEYS {
+        if !may_trust_key(id, hex) {
+            tracing::error!(key_id = id, "an organisation pack key fixed at packaging time is the development key; it is not trusted");
+            continue;
+        }
         // The build script checked the form; a key that is not a curve point is a packaging defect.
         if let Err(e) = keys.add_hex(id, hex) {
             tracing::error!(key_id = id, error = %e, "an organisation pack key fixed at packaging time is not usable");
@@ -77,9 +81,17 @@ pub fn trusted_keys() -> TrustedKeys {
 }
 
 /// Whether this build may trust a pack-signing key: a release build never
-/// trusts the development key, whose private half is in the repository.
-pub fn may_trust_key(key_id: &str) -> bool {
-    cfg!(debug_assertions) || key_id != uw_rating::pack::digest::DEV_KEY_ID
+/// trusts the development key, whose private half is in the repository,
+/// under its own id or any other (the key itself is compared).
+pub fn may_trust_key(key_id: &str, public_key_hex: &str) -> bool {
+    if cfg!(debug_assertions) {
+        return true;
+    }
+    let development = TrustedKeys::development();
+    let is_development = development.iter().any(|(id, key)| {
+        id == key_id || hex::decode(public_key_hex.trim()).is_ok_and(|bytes| bytes.as_slice() == key.as_bytes().as_slice())
+    });
+    !is_development
 }
 
 /// The rate packs compiled into the application, each verified against

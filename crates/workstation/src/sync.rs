@@ -837,7 +837,7 @@ impl Workstation {
         for (old, new) in &renumbered {
             tracing::warn!(old = %old, new = %new, "a quote made after a restore had a number the server holds; renumbered");
         }
-        let requeued = self.store.requeue_after(state.last_seq, now)?;
+        let requeued = self.store.requeue_after_restore(state.last_seq, now)?;
         if requeued > 0 {
             tracing::warn!(
                 requeued,
@@ -949,6 +949,15 @@ impl Workstation {
     /// was restored from a backup since the device last synced.
     fn connect_noting_restore(&self) -> Result<(Server, Option<String>), WorkstationError> {
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
+        // An enrollment from before plain HTTP was refused off this computer
+        // does not keep sending tokens and customers' data in clear.
+        normalize_server_url(&enrollment.server_url).map_err(|_| WorkstationError::InvalidInput {
+            field: "server_url".into(),
+            message: format!(
+                "this device enrolled with {}, which is not encrypted; enroll it again with the server's https:// address",
+                enrollment.server_url
+            ),
+        })?;
         let pinned = enrollment.server_ca.as_deref().or(self.server_ca.as_deref());
         let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), &self.retry, pinned)?;
         let restored = server.check_instance(&enrollment.server_instance_id)?;

@@ -14,5 +14,8 @@ CREATE TABLE log_restore (
     restored_size   INTEGER NOT NULL CHECK (restored_size >= 0 AND restored_size < old_size),
     old_instance_id TEXT    NOT NULL,
     new_instance_id TEXT    NOT NULL,
+    -- Device numbers the lost entries may have handed out: new devices get
+    -- numbers above it. (Policy-number counters move on by the lost entries.)
+    device_number_floor INTEGER NOT NULL CHECK (device_number_floor >= 0),
     restored_at     INTEGER NOT NULL
 ) STRICT;

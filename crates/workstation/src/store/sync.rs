@@ -382,23 +382,25 @@ impl Store {
         Ok(moving.len())
     }
 
-    /// Operations the server no longer has: the server was restored from a
-    /// backup and has processed only up to `server_last`. Everything this
-    /// device delivered after it is sent again, in order; the server has
-    /// never seen them, so they apply as new. Returns how many.
-    pub(crate) fn requeue_after(&mut self, server_last: u64, now: OffsetDateTime) -> Result<usize, StoreError> {
+    /// Operations the server no longer has, after this device adopted a
+    /// server restored from a backup (and only then): the server has
+    /// processed only up to `server_last`, so everything this device
+    /// delivered after it is sent again, in order; the server has never seen
+    /// them, so they apply as new. Returns how many.
+    pub(crate) fn requeue_after_restore(&mut self, server_last: u64, now: OffsetDateTime) -> Result<usize, StoreError> {
         let err = sql_err(&self.path);
         let last = i64::try_from(server_last).unwrap_or(i64::MAX);
         let sp = self.conn.savepoint().map_err(err)?;
-        let n = sp.execute("UPDATE outbox SET sent_at = NULL WHERE seq > ?1 AND sent_at IS NOT NULL", [last]).map_err(err)?;
-        if n > 0 {
-            sp.execute(
-                "UPDATE sync_state SET value = ?1 WHERE key = 'acked_seq' AND CAST(value AS INTEGER) > ?2",
-                params![last.to_string(), last],
-            )
-            .map_err(err)?;
-            audit(&sp, &instant_text(now), "outbox.requeued", "", json!({ "after": server_last, "operations": n })).map_err(err)?;
+        if sp.execute("DELETE FROM server_restore_pending", []).map_err(err)? == 0 {
+            return Ok(0);
         }
+        let n = sp.execute("UPDATE outbox SET sent_at = NULL WHERE seq > ?1 AND sent_at IS NOT NULL", [last]).map_err(err)?;
+        sp.execute(
+            "UPDATE sync_state SET value = ?1 WHERE key = 'acked_seq' AND CAST(value AS INTEGER) > ?2",
+            params![last.to_string(), last],
+        )
+        .map_err(err)?;
+        audit(&sp, &instant_text(now), "outbox.requeued", "", json!({ "after": server_last, "operations": n })).map_err(err)?;
         sp.commit().map_err(err)?;
         Ok(n)
     }
@@ -474,6 +476,8 @@ impl Store {
             sp.query_row("SELECT server_instance_id FROM sync_enrollment WHERE singleton = 1", [], |r| r.get(0)).map_err(err)?;
         sp.execute("UPDATE sync_enrollment SET server_instance_id = ?1 WHERE singleton = 1", [instance_id]).map_err(err)?;
         sp.execute("DELETE FROM sync_state WHERE key = 'pull_cursor'", []).map_err(err)?;
+        sp.execute("INSERT OR REPLACE INTO server_restore_pending (singleton, adopted_at) VALUES (1, ?1)", [instant_text(now)])
+            .map_err(err)?;
         audit(&sp, &instant_text(now), "server.restored", instance_id, json!({ "previous_instance_id": before })).map_err(err)?;
         sp.commit().map_err(err)?;
         Ok(())
@@ -798,7 +802,7 @@ fn active_keys(conn: &Connection) -> rusqlite::Result<TrustedKeys> {
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (id, public_key) = row?;
-        if !crate::may_trust_key(&id) {
+        if !crate::may_trust_key(&id, &public_key) {
             continue;
         }
         // A stored key that does not parse verifies nothing; the CHECK on
@@ -1045,7 +1049,7 @@ fn key_trusted(sp: &Connection, origin: Origin<'_>, key_id: &str, public_key: &s
     if let Err(problem) = TrustedKeys::new().add_hex(key_id, &public_key) {
         return refuse("key.invalid", problem);
     }
-    if !crate::may_trust_key(key_id) {
+    if !crate::may_trust_key(key_id, &public_key) {
         return refuse(
             "key.development",
             format!("the server trusts {key_id}, the development key whose private half is public; a release build never does"),
