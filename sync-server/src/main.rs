@@ -311,6 +311,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(checkpoint_key = %key, "signing key decrypted");
         // Never sign a checkpoint that forks from one already signed.
         uw_sync_server::keys::check_witness(&mut *tx, &state.keys).await?;
+        let witness = state.keys.witness_path();
+        if uw_sync_server::keys::read_witness(&witness)?.is_none() {
+            if let Some((note, checkpoint)) = uw_sync_server::audit::latest_checkpoint(&mut *tx).await? {
+                // An upgrade from before the witness, or a key file moved
+                // without it: nothing tells a restored database from the
+                // latest, so say so loudly and start the record here.
+                tracing::warn!(
+                    witness = %witness.display(),
+                    size = checkpoint.size,
+                    "no record of the last checkpoint signed; starting it from the database's latest. If this database was restored from a backup, stop now and run `uw-sync-server admin restored --last-checkpoint FILE` with an auditor's latest checkpoint"
+                );
+                uw_sync_server::keys::write_witness(&witness, &note, &checkpoint)?;
+            }
+        }
     }
     let mut state = state.with_trusted_proxies(trusted_proxies);
     if let Some(max) = args.max_devices_per_user.or(file.max_devices_per_user) {
