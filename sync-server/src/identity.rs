@@ -51,6 +51,24 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
     if device_name.is_empty() || device_name.len() > 100 {
         return Err(ApiError::bad_request("enroll.bad_name", "device_name: give the device a name of 1 to 100 characters"));
     }
+    // The device proves it holds the private key: nobody registers a key
+    // that is not theirs, nor recovers a known device with the password alone.
+    let proof: Option<[u8; 64]> = hex::decode(&request.key_proof).ok().and_then(|b| b.try_into().ok());
+    let proven = proof.is_some_and(|bytes| {
+        ed25519_dalek::VerifyingKey::from_bytes(&public_key).is_ok_and(|key| {
+            key.verify_strict(
+                uw_protocol::enroll_proof_message(&request.username, &request.device_public_key).as_bytes(),
+                &ed25519_dalek::Signature::from_bytes(&bytes),
+            )
+            .is_ok()
+        })
+    });
+    if !proven {
+        return Err(ApiError::bad_request(
+            "enroll.bad_proof",
+            "key_proof: expected the device key's signature over `uw-device-enroll-v1\\n<username>\\n<device_public_key>`",
+        ));
+    }
     let now = state.clock.now();
     let user = check_credentials(state, &request.username, &request.password, address, now).await?;
     if !matches!(user.role, Role::Agent | Role::Underwriter) {

@@ -77,6 +77,14 @@ pub fn random_key() -> SigningKey {
     SigningKey::from_bytes(&seed)
 }
 
+/// The body of `POST /v1/enroll` for `key`, with the key's proof of possession.
+pub fn enroll_body(username: &str, password: &str, key: &SigningKey) -> Value {
+    let public = hex::encode(key.verifying_key().as_bytes());
+    let proof = hex::encode(key.sign(uw_protocol::enroll_proof_message(username, &public).as_bytes()).to_bytes());
+    json!({ "username": username, "password": password, "device_name": format!("{username}-laptop"),
+            "device_public_key": public, "key_proof": proof })
+}
+
 /// An enrolled desktop: its key, token, next sequence number and quote numbers.
 #[derive(Debug)]
 pub struct Device {
@@ -96,8 +104,7 @@ impl Device {
     /// server's answer.
     pub async fn enroll(server: &ApiClient, username: &str, password: &str) -> Result<(Self, Value), (StatusCode, Value)> {
         let key = random_key();
-        let body = json!({ "username": username, "password": password, "device_name": format!("{username}-laptop"),
-                           "device_public_key": hex::encode(key.verifying_key().as_bytes()) });
+        let body = enroll_body(username, password, &key);
         let (status, answer) = server.with_token(None).post("/v1/enroll", &body).await;
         if status != StatusCode::OK {
             return Err((status, answer));

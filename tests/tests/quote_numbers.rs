@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use reqwest::StatusCode;
-use serde_json::json;
 use uw_protocol::{NewUser, Role, Secret};
 use uw_sync_server::audit::Actor;
 use uw_sync_server::storage::SqlValue;
@@ -35,8 +34,7 @@ fn add_users(server: &InProcessServer, prefix: &str, count: usize) -> Vec<String
 }
 
 fn enroll_body(username: &str) -> serde_json::Value {
-    json!({ "username": username, "password": PASSWORD, "device_name": format!("{username}-laptop"),
-            "device_public_key": hex::encode(random_key().verifying_key().as_bytes()) })
+    uw_system_tests::api::enroll_body(username, PASSWORD, &random_key())
 }
 
 #[test]

@@ -147,10 +147,8 @@ async fn story(engine: &str) {
     assert_eq!(enrolled_a["server_instance_id"], health["database"]["instance_id"]);
     assert_eq!((enrolled_a["device_number"].as_u64(), enrolled_b["device_number"].as_u64()), (Some(1), Some(2)));
     assert!(enrolled_a.get("quote_numbers").is_none(), "{enrolled_a}");
-    let (status, body) = server
-        .client(None)
-        .post("/v1/enroll", &json!({ "username": "admin1", "password": PASSWORD, "device_name": "x", "device_public_key": hex::encode(random_key().verifying_key().as_bytes()) }))
-        .await;
+    let (status, body) =
+        server.client(None).post("/v1/enroll", &uw_system_tests::api::enroll_body("admin1", PASSWORD, &random_key())).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "admins work online: {body}");
 
     // A rated quote is re-rated and recorded; a replay is a duplicate.
@@ -1068,7 +1066,7 @@ async fn device_renewal(engine: &str) {
 
     // A known key re-enrolls as the same device, with its sequence state;
     // another user cannot take it over.
-    let enrolling = |user: &str, key: &ed25519_dalek::SigningKey| json!({ "username": user, "password": PASSWORD, "device_name": "agent1-laptop", "device_public_key": hex::encode(key.verifying_key().as_bytes()) });
+    let enrolling = |user: &str, key: &ed25519_dalek::SigningKey| uw_system_tests::api::enroll_body(user, PASSWORD, key);
     let (status, again) = server.client(None).post("/v1/enroll", &enrolling("agent1", &a.key)).await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["device_id"], json!(a.device_id));
@@ -1076,6 +1074,14 @@ async fn device_renewal(engine: &str) {
     let (_, twice) = server.client(None).post("/v1/enroll", &enrolling("agent1", &a.key)).await;
     assert_eq!((twice["device_id"].as_str(), twice["recovered"].as_bool()), (a.device_id.as_str().into(), Some(true)), "{twice}");
     assert_eq!(twice["quote_numbers"], again["quote_numbers"], "no block is burnt by recovering");
+    // The password and the public key alone, without the key, take nothing over.
+    let mut unproven = enrolling("agent1", &a.key);
+    unproven["key_proof"] = json!(hex::encode(ed25519_dalek::Signer::sign(&b.key, b"uw-device-enroll-v1").to_bytes()));
+    let (status, body) = server.client(None).post("/v1/enroll", &unproven).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("enroll.bad_proof")), "{body}");
+    let mut missing = enrolling("agent1", &a.key);
+    missing.as_object_mut().expect("object").remove("key_proof");
+    assert_eq!(server.client(None).post("/v1/enroll", &missing).await.0, StatusCode::BAD_REQUEST);
     let (status, taken) = server.client(None).post("/v1/enroll", &enrolling("agent2", &a.key)).await;
     assert_eq!((status, taken["code"].as_str()), (StatusCode::CONFLICT, Some("enroll.key_in_use")), "{taken}");
     let (_, devices) = admin.get("/v1/admin/devices").await;

@@ -1,5 +1,6 @@
 //! The restore drill on the server: the real `uw-sync-server` binary on a
-//! SQLite file, backed up while it runs, then put back from that backup. The
+//! SQLite file (backed up with `admin backup` while it runs) and on
+//! PostgreSQL (`pg_dump`, `pg_restore`), then put back from that backup. The
 //! server refuses to sign on the older database until an administrator
 //! declares the restore; the log then goes on under a new origin linked to
 //! the last checkpoint signed; a desktop carries on and sends again what the
@@ -16,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use uw_system_tests::api::ApiClient;
 use uw_system_tests::system::{now, refs, verifier_keys, Laptop, Org};
-use uw_system_tests::{workspace_bin, ServerProcess};
+use uw_system_tests::{workspace_bin, PostgresDatabase, ServerProcess};
 use uw_workstation::Secret;
 
 /// `uw audit verify EXPORT --key KEY [--previous NOTE]`: exit code and output.
@@ -35,18 +36,77 @@ fn audit_verify(export: &str, key: &str, previous: Option<&str>) -> (i32, String
     (output.status.code().unwrap_or(-1), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
 }
 
+/// Where the organisation's database lives, and how it is backed up and put back.
+enum Database {
+    Sqlite(std::path::PathBuf),
+    Postgres { live: PostgresDatabase, restored: Option<PostgresDatabase> },
+}
+
+impl Database {
+    fn args(&self) -> Vec<String> {
+        match self {
+            Self::Sqlite(path) => vec!["--sqlite".into(), path.to_str().expect("utf-8").into()],
+            Self::Postgres { restored: Some(db), .. } | Self::Postgres { live: db, restored: None } => {
+                vec!["--database-url".into(), db.url.clone()]
+            }
+        }
+    }
+
+    /// The nightly backup: `admin backup` (SQLite) or `pg_dump`.
+    fn back_up(&self, org: &Org, to: &std::path::Path) {
+        match self {
+            Self::Sqlite(_) => {
+                org.admin(&["backup", to.to_str().expect("utf-8")]);
+            }
+            Self::Postgres { live, .. } => {
+                let dumped = Command::new("pg_dump").args(["-Fc", "-f"]).arg(to).arg(&live.url).status().expect("pg_dump");
+                assert!(dumped.success(), "pg_dump");
+            }
+        }
+    }
+
+    /// Puts the backup back in place of the lost database (the server stopped).
+    fn restore(&mut self, rt: &tokio::runtime::Runtime, from: &std::path::Path) {
+        match self {
+            Self::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+                std::fs::copy(from, &*path).expect("restore the backup");
+            }
+            Self::Postgres { restored, .. } => {
+                let db = rt.block_on(PostgresDatabase::create());
+                let put = Command::new("pg_restore").args(["--no-owner", "-d", &db.url]).arg(from).status().expect("pg_restore");
+                assert!(put.success(), "pg_restore");
+                *restored = Some(db);
+            }
+        }
+    }
+}
+
 #[test]
-fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_work() {
+fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_work_on_sqlite() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let database = dir.path().join("server.sqlite3");
-    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8")]);
+    drill(Database::Sqlite(dir.path().join("server.sqlite3")), dir.path());
+}
+
+#[test]
+fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_work_on_postgres() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let live = rt.block_on(PostgresDatabase::create());
+    drill(Database::Postgres { live, restored: None }, dir.path());
+}
+
+fn drill(mut database: Database, dir: &std::path::Path) {
+    let org = Org::create(&refs(&database.args()));
     let server = org.start();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let api = ApiClient::new(&server.base_url, None);
     let auditor = rt.block_on(api.login("auditor", org.demo.password("auditor")));
     let key = rt.block_on(verifier_keys(&auditor)).first().expect("a verifier key").to_string();
 
-    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    let mut laptop = Laptop::open(&dir.join("laptop"));
     let enrolled =
         laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
     let first = laptop.rated(good_driver());
@@ -57,8 +117,8 @@ fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_w
     let early_note = early["note"].as_str().expect("note").to_owned();
 
     // The nightly backup, taken while the server runs.
-    let backup = dir.path().join("nightly.sqlite3");
-    org.admin(&["backup", backup.to_str().expect("utf-8")]);
+    let backup = dir.join("nightly.backup");
+    database.back_up(&org, &backup);
 
     // The next day's work reaches the server, and an auditor keeps a checkpoint.
     let later: Vec<i64> = (0..2).map(|_| laptop.rated(good_driver())).collect();
@@ -70,15 +130,15 @@ fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_w
     assert!(exit.status.success(), "{}", exit.stderr);
 
     // The disk is lost; the database comes back from the backup.
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
-    }
-    std::fs::copy(&backup, &database).expect("restore the backup");
+    database.restore(&rt, &backup);
+    let key_file = org.args.iter().skip_while(|a| *a != "--key-file").nth(1).expect("--key-file").clone();
+    let mut args = database.args();
+    args.extend(["--key-file".to_owned(), key_file]);
 
     // The server will not sign on a database older than what it signed.
     let refused = Command::new(workspace_bin("uw-sync-server"))
         .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(refs(&org.args))
+        .args(refs(&args))
         .output()
         .expect("run the server");
     assert!(!refused.status.success());
@@ -87,9 +147,13 @@ fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_w
     assert!(!String::from_utf8_lossy(&refused.stdout).contains("listening on"), "nothing was served");
 
     // The administrator declares the restore; the log goes on as a new origin.
-    let declared = org.admin(&["restored"]);
-    assert!(declared.contains("/restored-1"), "{declared}");
-    let server = ServerProcess::start_on(&org.listen, &refs(&org.args));
+    let mut restore = refs(&args);
+    restore.push("restored");
+    let declared = ServerProcess::admin(&restore);
+    let said = String::from_utf8_lossy(&declared.stdout);
+    assert!(declared.status.success() && said.contains("/restored-1"), "{said}{}", String::from_utf8_lossy(&declared.stderr));
+    assert!(said.contains("make them again"), "the operator is told to redo what the restore undid: {said}");
+    let server = ServerProcess::start_on(&org.listen, &refs(&args));
     let health: serde_json::Value = rt.block_on(ApiClient::new(&server.base_url, None).get("/healthz")).1;
     assert_ne!(health["database"]["instance_id"], json!(enrolled.server_instance_id));
     assert_eq!(health["database"]["restored_from"], json!([enrolled.server_instance_id]));
@@ -124,4 +188,10 @@ fn a_server_restored_from_a_backup_links_a_new_log_origin_and_loses_no_desktop_w
     assert!(said.contains("/restored-1"), "the new origin is named: {said}");
     let exit = server.terminate();
     assert!(exit.status.success(), "{}", exit.stderr);
+    if let Database::Postgres { live, restored } = database {
+        rt.block_on(live.drop_database());
+        if let Some(db) = restored {
+            rt.block_on(db.drop_database());
+        }
+    }
 }

@@ -61,6 +61,13 @@ pub fn signed_message(seq: u64, op_id: &str, kind: &str, payload: &str) -> Strin
     format!("uw-outbox-v1\n{seq}\n{op_id}\n{kind}\n{payload}")
 }
 
+/// The bytes a device signs when it enrolls, to prove it holds the private
+/// half of the key it registers: the tag `uw-device-enroll-v1`, the
+/// username and the public key (hex), one per line, as sent.
+pub fn enroll_proof_message(username: &str, device_public_key: &str) -> String {
+    format!("uw-device-enroll-v1\n{username}\n{device_public_key}")
+}
+
 /// The bytes a device signs to renew its token: the tag
 /// `uw-device-token-v1`, the server's instance id, the device id, the
 /// challenge and its expiry, one per line. Binding the instance and the

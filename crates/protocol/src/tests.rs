@@ -66,6 +66,7 @@ fn secrets_never_print() {
         password: Secret::new("hunter2-hunter2"),
         device_name: "laptop".into(),
         device_public_key: "00".repeat(32),
+        key_proof: String::new(),
     };
     let debug = format!("{request:?}");
     assert!(!debug.contains("hunter2"), "{debug}");

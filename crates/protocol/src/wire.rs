@@ -71,6 +71,11 @@ pub struct EnrollRequest {
     /// The device's Ed25519 public key, 64 hexadecimal digits. Every
     /// operation the device pushes must be signed by it.
     pub device_public_key: String,
+    /// The device's signature (128 hexadecimal digits) over
+    /// [`crate::enroll_proof_message`]: proof that it holds the private key,
+    /// so nobody enrolls, or takes over, a key that is not theirs.
+    #[serde(default)]
+    pub key_proof: String,
 }
 
 /// The answer to an enrollment.

@@ -662,11 +662,14 @@ impl Workstation {
             }
         }
         let server = Server::new(&base, None, &self.retry, self.server_ca.as_deref())?;
+        let device_public_key = hex::encode(self.device_public_key().as_bytes());
+        let proof = uw_protocol::enroll_proof_message(username.trim(), &device_public_key);
         let request = EnrollRequest {
             username: username.trim().to_owned(),
             password: password.clone(),
             device_name: device_name.trim().to_owned(),
-            device_public_key: hex::encode(self.device_public_key().as_bytes()),
+            key_proof: hex::encode(ed25519_dalek::Signer::sign(&self.device_key, proof.as_bytes()).to_bytes()),
+            device_public_key,
         };
         let response: EnrollResponse = server.post("/v1/enroll", &request, Replay::OnlyIfUnprocessed)?;
         let problem = if response.device_id.trim().is_empty() {

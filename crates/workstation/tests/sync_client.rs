@@ -377,6 +377,11 @@ fn enrollment_stores_the_credentials_and_the_quote_number_block() {
     assert_eq!(body["password"], PASSWORD);
     assert_eq!(body["device_name"], "jsmith-laptop");
     assert_eq!(body["device_public_key"], hex::encode(ws.device_public_key().as_bytes()));
+    let proof: [u8; 64] = hex::decode(body["key_proof"].as_str().expect("a key proof")).expect("hex").try_into().expect("64 bytes");
+    let message = uw_protocol::enroll_proof_message("jsmith", body["device_public_key"].as_str().expect("key"));
+    ws.device_public_key()
+        .verify_strict(message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&proof))
+        .expect("the device proves it holds its key");
     assert_eq!(ws.create_quote(good_driver(), NOW).expect("creates").quote_number, "QUOT-2026-000004");
 
     // Enrolling again replaces the block; the new one starts at its first number.
