@@ -160,16 +160,16 @@ pub struct UserCredentials {
     pub disabled: bool,
 }
 
-/// Checks a login: rate limits first (before any password is verified),
-/// then the password. Failures are recorded by the caller in their own
-/// transaction so they survive the refusal.
-pub async fn check_login(
+/// The login limits and the stored credentials for `username` (`None` for
+/// an unknown user), read in the caller's read transaction. The password is
+/// checked afterwards by [`verify_login`], outside any transaction, so a slow
+/// Argon2 never holds a database reader.
+pub async fn login_candidate(
     tx: &mut dyn Tx,
     username: &str,
-    password: &Secret,
     address: &str,
     now: OffsetDateTime,
-) -> Result<UserCredentials, LoginFailure> {
+) -> Result<Option<UserCredentials>, LoginFailure> {
     let since = unix_ms(now) - FAILURE_WINDOW_MINUTES * 60_000;
     let by_account =
         tx.fetch_one("SELECT COUNT(*) FROM login_failure WHERE account = $1 AND at > $2", args![username, since]).await?.int(0)?;
@@ -181,18 +181,23 @@ pub async fn check_login(
     let row = tx
         .fetch_optional("SELECT user_id, username, role, password_hash, disabled FROM app_user WHERE username = $1", args![username])
         .await?;
-    let user = match row {
-        Some(row) => Some(UserCredentials {
+    match row {
+        Some(row) => Ok(Some(UserCredentials {
             user_id: row.text(0)?,
             username: row.text(1)?,
             role: Role::from_name(&row.text(2)?).ok_or(LoginFailure::Internal("unknown role in the database".into()))?,
             password_hash: row.text(3)?,
             disabled: row.int(4)? != 0,
-        }),
-        None => None,
-    };
-    // Verify against a fixed hash when the user is unknown, so the answer
-    // takes as long either way and does not reveal which usernames exist.
+        })),
+        None => Ok(None),
+    }
+}
+
+/// Checks `password` against the candidate's hash (Argon2id, on a blocking
+/// thread, holding no database resource). An unknown user is checked
+/// against a fixed hash, so the answer takes as long either way and does
+/// not reveal which usernames exist.
+pub async fn verify_login(user: Option<UserCredentials>, password: &Secret) -> Result<UserCredentials, LoginFailure> {
     let hash = match &user {
         Some(u) => u.password_hash.clone(),
         None => dummy_hash().to_owned(),

@@ -22,6 +22,9 @@ use crate::{audit, identity, keys, sync, underwriting, AppState};
 
 /// The largest request body (a rate pack is the largest thing sent).
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// The largest body of a request that needs no token (enrollment, login,
+/// token renewal).
+pub const PUBLIC_BODY_LIMIT: usize = 16 * 1024;
 /// Requests in flight at once; more wait. Long polls are counted apart.
 pub const CONCURRENCY_LIMIT: usize = 1024;
 /// Long polls held at once; more wait. A waiting device costs a socket and
@@ -33,11 +36,16 @@ const REQUEST_ID: &str = "x-request-id";
 
 /// The API router.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+    // What anyone may send without a token is small: a few KiB, not the
+    // 8 MiB a rate pack needs.
+    let public = Router::new()
         .route("/v1/enroll", post(enroll))
         .route("/v1/sessions", post(login))
         .route("/v1/devices/{device_id}/challenge", post(device_challenge))
         .route("/v1/devices/{device_id}/token", post(renew_token))
+        .layer(axum::extract::DefaultBodyLimit::max(PUBLIC_BODY_LIMIT));
+    let api = Router::new()
+        .merge(public)
         .route("/v1/devices/me", get(device_state))
         .route("/v1/me", get(me))
         .route("/v1/sync/push", post(push))
@@ -94,7 +102,11 @@ async fn observe(State(state): State<AppState>, mut request: Request, next: Next
         request.headers_mut().insert(REQUEST_ID, value);
     }
     let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    // A closed set: a client inventing methods must not grow the metrics.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m.to_owned(),
+        _ => "other".to_owned(),
+    };
     let span = tracing::info_span!("request", request_id = %id, %method, %route);
     let started = Instant::now();
     let mut response = {

@@ -20,9 +20,14 @@ async fn check_credentials(
     address: &str,
     now: OffsetDateTime,
 ) -> Result<auth::UserCredentials, ApiError> {
-    let result = {
+    let candidate = {
         let mut tx = state.storage.begin(TxMode::Read).await?;
-        auth::check_login(&mut *tx, username, password, address, now).await
+        auth::login_candidate(&mut *tx, username, address, now).await
+    };
+    // The reader is released before Argon2 runs.
+    let result = match candidate {
+        Ok(candidate) => auth::verify_login(candidate, password).await,
+        Err(failure) => Err(failure),
     };
     match result {
         Ok(user) => Ok(user),
@@ -415,6 +420,23 @@ pub async fn change_user(
             .await?
             .ok_or_else(|| ApiError::not_found("user.not_found", format!("no user `{username}`")))?;
     let mut user = user_record(&row)?;
+    // The organisation always keeps an active administrator.
+    let demoted = change.role.is_some_and(|r| r != Role::Admin) || change.disabled == Some(true);
+    if user.role == Role::Admin && !user.disabled && demoted {
+        let others =
+            m.tx.fetch_one(
+                "SELECT COUNT(*) FROM app_user WHERE role = 'admin' AND disabled = 0 AND user_id <> $1",
+                args![user.user_id.as_str()],
+            )
+            .await?
+            .int(0)?;
+        if others == 0 {
+            return Err(ApiError::conflict(
+                "user.last_admin",
+                format!("{username} is the only active administrator; make another user an administrator first"),
+            ));
+        }
+    }
     if let Some(role) = change.role {
         m.tx.execute("UPDATE app_user SET role = $2 WHERE user_id = $1", args![user.user_id.as_str(), role.name()]).await?;
         user.role = role;

@@ -132,7 +132,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             &[],
             schema::<p::EnrollRequest>(g),
             schema::<p::EnrollResponse>(g),
-            &[400, 401, 403, 409, 429],
+            &[400, 401, 403, 409, 413, 429],
         ),
         op(
             "post",
@@ -143,7 +143,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             &[],
             schema::<p::LoginRequest>(g),
             schema::<p::LoginResponse>(g),
-            &[400, 401, 429],
+            &[400, 401, 413, 429],
         ),
         op(
             "post",
@@ -165,7 +165,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             &[],
             schema::<p::RenewTokenRequest>(g),
             schema::<p::RenewTokenResponse>(g),
-            &[400, 401, 404],
+            &[400, 401, 403, 404, 413],
         ),
         op(
             "get",
@@ -314,12 +314,12 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             "patch",
             "/v1/admin/users/{username}",
             "change_user",
-            "Disable, enable, reset the password of, or change the role of a user; all but enabling revoke their tokens.",
+            "Disable, enable, reset the password of, or change the role of a user; all but enabling revoke their tokens. Refused (409 user.last_admin) when it would leave no active administrator.",
             Access::Roles(ADMIN),
             &[],
             schema::<p::UserChange>(g),
             schema::<p::UserRecord>(g),
-            &[400, 404],
+            &[400, 404, 409],
         ),
         op(
             "post",

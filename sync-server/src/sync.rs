@@ -595,7 +595,11 @@ fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
 async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job: &Job, checked: &Checked) -> Result<Applies, ApiError> {
     let (caller, device_id) = (&job.caller, job.device_id.as_str());
     let op = &checked.op;
-    let seq = i64::try_from(op.seq).map_err(|_| ApiError::bad_request("sync.bad_payload", "seq: too large"))?;
+    // Refused for this operation alone: an error here would roll back and
+    // rerun the whole group, every other device's pushes with it.
+    let Ok(seq) = i64::try_from(op.seq) else {
+        return Ok(Applies::Done(rejected("sync.bad_payload", format!("seq: {} is beyond the largest sequence number, 2^63 - 1", op.seq))));
+    };
     let device = records.device_row(m, device_id, seq, &op.op_id).await?;
     if device.opt_int(1)?.is_some() {
         return Err(ApiError::device_revoked());

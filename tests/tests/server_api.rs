@@ -1148,3 +1148,67 @@ async fn reused_sequence_stops_the_push_sqlite() {
 async fn reused_sequence_stops_the_push_postgres() {
     reused_sequence_stops_the_push("postgres").await;
 }
+
+/// Attacks on the server's resources and its administration, through the
+/// API: an organisation never loses its last administrator; invented HTTP
+/// methods do not grow the metrics; what needs no token is small; a
+/// sequence number beyond the database's range is refused for its own
+/// operation, not by rolling back everyone's group.
+async fn limits_hold(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let admin = server.login("admin1").await;
+
+    // The only administrator cannot be demoted or disabled, by themselves or anyone.
+    for change in [json!({ "role": "agent" }), json!({ "disabled": true })] {
+        let (status, body) = admin.send(reqwest::Method::PATCH, "/v1/admin/users/admin1", Some(&change)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("user.last_admin")), "{change}: {body}");
+    }
+    let (status, _) = admin.send(reqwest::Method::PATCH, "/v1/admin/users/uw2", Some(&json!({ "role": "admin" }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = admin.send(reqwest::Method::PATCH, "/v1/admin/users/admin1", Some(&json!({ "role": "agent" }))).await;
+    assert_eq!(status, StatusCode::OK, "with another administrator it may: {body}");
+
+    // Invented methods share one metrics label.
+    let http = reqwest::Client::new();
+    for i in 0..200 {
+        let method = reqwest::Method::from_bytes(format!("M{i}X").as_bytes()).expect("a method");
+        let _ = http.request(method, format!("{}/v1/me", server.base)).send().await.expect("send");
+    }
+    let methods: std::collections::BTreeSet<String> = server
+        .state
+        .metrics
+        .render()
+        .lines()
+        .filter_map(|l| l.split("method=\"").nth(1).and_then(|r| r.split('"').next()).map(str::to_owned))
+        .collect();
+    assert!(methods.len() <= 8 && methods.contains("other"), "{methods:?}");
+
+    // A request without a token carries a few KiB at most.
+    let big = "x".repeat(64 * 1024);
+    let response = http
+        .post(format!("{}/v1/sessions", server.base))
+        .header(uw_protocol::VERSION_HEADER, "1")
+        .json(&json!({ "username": "agent1", "password": big }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // seq = 2^64 - 1: refused for that operation; the device's next one goes through.
+    let (mut a, _) = enroll(&server, "agent1").await;
+    let huge = a.signed(u64::MAX, &format!("{:032x}", 0xdead_u64), "quote.saved", "{}");
+    let results = a.push(&[huge]).await;
+    assert_eq!(results[0]["code"], "sync.bad_payload", "{results:?}");
+    assert_eq!(a.push_op("quote.saved", &json!({})).await[0]["outcome"], "accepted");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_hold_sqlite() {
+    limits_hold("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_hold_postgres() {
+    limits_hold("postgres").await;
+}
