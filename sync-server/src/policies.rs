@@ -446,7 +446,16 @@ pub async fn transact_online(
 /// A policy with its timeline: its agent, or any underwriter or auditor.
 pub async fn detail(state: &AppState, caller: &Caller, number: &str) -> Result<PolicyDetail, ApiError> {
     caller.require(&[Role::Agent, Role::Underwriter, Role::Auditor])?;
-    read_detail(state, number, (caller.role == Role::Agent).then_some(caller.user_id.as_str())).await
+    let mut detail = read_detail(state, number, (caller.role == Role::Agent).then_some(caller.user_id.as_str())).await?;
+    // Auditors see the evidence (the rating input, the worksheets, the
+    // timeline), never customers' contact details or licence numbers.
+    if caller.role == Role::Auditor {
+        if let Some(input) = detail.input.as_object_mut() {
+            input.remove("contact");
+            input.remove("licenses");
+        }
+    }
+    Ok(detail)
 }
 
 /// A policy with its timeline, for the server's administration command
