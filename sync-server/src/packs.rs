@@ -73,3 +73,44 @@ pub async fn approval_keys(tx: &mut dyn Tx, user_id: &str) -> Result<TrustedKeys
 pub async fn organisation_keys(tx: &mut dyn Tx) -> Result<TrustedKeys, ApiError> {
     keys_from(tx, "SELECT key_id, public_key FROM pack_key WHERE revoked_at IS NULL AND user_id IS NULL", args![]).await
 }
+
+/// A published pack (other than `pack_id`) for the same state and product
+/// that takes effect on the same day as `info` for new business or for
+/// renewals, and is still in force then: publishing `info` too would leave
+/// two packs in force that day, and every quote of that state and product
+/// would fail to choose. The answer is a sentence an underwriter can act on.
+pub async fn same_day_rival(
+    cache: &PackCache,
+    tx: &mut dyn Tx,
+    pack_id: &str,
+    info: &uw_rating::PackInfo,
+) -> Result<Option<String>, ApiError> {
+    let rows = tx
+        .fetch(
+            "SELECT pack_id, digest FROM published_pack WHERE state = $1 AND product = $2 ORDER BY pack_id",
+            args![info.state.as_str(), info.product.name()],
+        )
+        .await?;
+    for row in rows {
+        let other_id = row.text(0)?;
+        if other_id == pack_id {
+            continue;
+        }
+        let Some(other) = cache.get(tx, &row.text(1)?).await? else { continue };
+        let o = other.info();
+        for (kind, mine, theirs, renewal) in [
+            ("new business", info.effective_new_business, o.effective_new_business, false),
+            ("renewals", info.effective_renewal, o.effective_renewal, true),
+        ] {
+            if mine == theirs && o.in_force(mine, renewal) {
+                let next = mine.next_day().map_or_else(String::new, |d| format!(" ({d} or later)"));
+                return Ok(Some(format!(
+                    "{other_id} already takes effect for {kind} on {mine}: two {} {} packs in force on the same day would stop every such quote. Give this revision a later {kind} date{next}",
+                    info.state,
+                    info.product.name()
+                )));
+            }
+        }
+    }
+    Ok(None)
+}

@@ -119,6 +119,10 @@ pub async fn submit(state: &AppState, caller: &Caller, request: SubmitPackDraft,
     if di.effective_new_business < bi.effective_new_business || di.effective_renewal < bi.effective_renewal {
         return Err(invalid("effective: a revision cannot take effect before the pack it revises".into()));
     }
+    // Refused at submission, not at approval: the revision would stop the business.
+    if let Some(reason) = crate::packs::same_day_rival(&state.packs, &mut *m.tx, pack.id(), pack.info()).await? {
+        return Err(ApiError::new(StatusCode::CONFLICT, "pack.same_day", format!("effective: {reason}")));
+    }
     let published: Option<SqlRow> =
         m.tx.fetch_optional("SELECT pack_id FROM published_pack WHERE digest = $1", args![pack.digest().to_hex()]).await?;
     if published.is_some() {
@@ -223,7 +227,7 @@ pub async fn decide(
         .await?;
         let change = serde_json::json!({ "draft_id": draft_id, "pack_id": draft.pack_id, "key_id": signer, "comment": decision.comment });
         m.audit(&caller.actor(), "pack.draft_approve", ("pack-draft", draft_id), &change, None).await?;
-        crate::underwriting::publish_in(&mut m, &caller.actor(), &caller.username, files.files().clone(), &keys).await?;
+        crate::underwriting::publish_in(&state.packs, &mut m, &caller.actor(), &caller.username, files.files().clone(), &keys).await?;
     }
     let decided = draft_by_id(&mut *m.tx, draft_id).await?.ok_or_else(|| ApiError::internal("the draft just decided is missing"))?;
     m.commit().await?;

@@ -130,7 +130,7 @@ pub async fn publish_as(
 ) -> Result<PackSummary, ApiError> {
     let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
     let keys = crate::packs::organisation_keys(&mut *m.tx).await?;
-    let summary = publish_in(&mut m, actor, publisher, request.files, &keys).await?;
+    let summary = publish_in(&state.packs, &mut m, actor, publisher, request.files, &keys).await?;
     m.commit().await?;
     state.log_grew();
     Ok(summary)
@@ -140,6 +140,7 @@ pub async fn publish_as(
 /// `keys`, records the pack (immutable: a second publish of the same id or
 /// digest is refused) and sends it to every desktop.
 pub async fn publish_in(
+    cache: &crate::packs::PackCache,
     m: &mut Mutation,
     actor: &crate::audit::Actor,
     publisher: &str,
@@ -148,6 +149,9 @@ pub async fn publish_in(
 ) -> Result<PackSummary, ApiError> {
     let pack = crate::packs::compile("upload", &files, keys)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "pack.invalid", format!("the pack is refused: {e}")))?;
+    if let Some(reason) = crate::packs::same_day_rival(cache, &mut *m.tx, pack.id(), pack.info()).await? {
+        return Err(ApiError::new(StatusCode::CONFLICT, "pack.same_day", reason));
+    }
     let digest = pack.digest().to_hex();
     let summary = PackSummary {
         pack_id: pack.id().to_owned(),

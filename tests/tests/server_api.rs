@@ -833,11 +833,18 @@ async fn policy_lifecycle_postgres() {
 }
 
 /// The TX auto pack with its BI base rate raised, as a new unsigned version.
+/// A revision of the Texas auto pack taking effect mid-year, after the base.
 fn tx_draft(version: &str, bi_base: &str) -> uw_rating::PackFiles {
+    tx_draft_effective(version, bi_base, "2026-07-01", "2026-09-01")
+}
+
+fn tx_draft_effective(version: &str, bi_base: &str, new_business: &str, renewal: &str) -> uw_rating::PackFiles {
     let base = uw_rating::PackFiles::read_dir(&workspace_root().join("rate-packs/tx-personal-auto")).expect("reads");
     let mut edits = uw_rating::pack::edit::DraftEdits::default();
     edits.fields.insert("version".into(), version.into());
     edits.fields.insert("coverages.BI.steps.0.value".into(), bi_base.into());
+    edits.fields.insert("effective.new_business".into(), new_business.into());
+    edits.fields.insert("effective.renewal".into(), renewal.into());
     edits.apply(&base).expect("applies")
 }
 
@@ -860,6 +867,20 @@ async fn rate_change_four_eyes(engine: &str) {
         let (_, packs) = uw1.get("/v1/packs").await;
         packs[0]["pack_id"].as_str().expect("the TX pack is published").to_owned()
     };
+    // A revision taking effect the same day as the pack in force would leave
+    // two in force that day and stop every Texas auto quote: refused at
+    // submission, saying what to do.
+    let same_day = tx_draft_effective("2026.2", "540.00", "2026-01-01", "2026-09-01");
+    let (status, body) = server
+        .client(None)
+        .with_token(uw1.token.as_deref())
+        .post(
+            "/v1/pack-drafts",
+            &json!({ "draft_id": "draft-tx-0", "base_pack_id": base_id, "files": same_day.files(), "note": "same day", "impact": null }),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("pack.same_day")), "{body}");
+    assert!(body["message"].as_str().unwrap_or_default().contains("2026-01-02 or later"), "{body}");
     let draft = tx_draft("2026.2", "540.00");
     let submit =
         json!({ "draft_id": "draft-tx-1", "base_pack_id": base_id, "files": draft.files(), "note": "BI +8%", "impact": { "rated": 10 } });
@@ -937,7 +958,7 @@ async fn rate_change_four_eyes(engine: &str) {
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pack.invalid")), "{body}");
 
     // A rejection needs a comment, and the author reads it.
-    let second = json!({ "draft_id": "draft-tx-2", "base_pack_id": approved["pack_id"], "files": tx_draft("2026.3", "600.00").files(), "note": "BI +11%" });
+    let second = json!({ "draft_id": "draft-tx-2", "base_pack_id": approved["pack_id"], "files": tx_draft_effective("2026.3", "600.00", "2026-10-01", "2026-12-01").files(), "note": "BI +11%" });
     assert_eq!(uw2.post("/v1/pack-drafts", &second).await.0, StatusCode::OK);
     let path = "/v1/pack-drafts/draft-tx-2/decision";
     assert_eq!(uw1.post(path, &decide(None, false, " ")).await.1["code"], "pack.comment");
