@@ -472,19 +472,31 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
     Ok(())
 }
 
-async fn organisation_exists(state: &AppState) -> anyhow::Result<bool> {
+/// The organisation's name, if the database holds one.
+async fn organisation_name(state: &AppState) -> anyhow::Result<Option<String>> {
     let mut tx = state.storage.begin(storage::TxMode::Read).await?;
-    Ok(tx.fetch_optional("SELECT name FROM organisation WHERE singleton = 1", storage::args![]).await?.is_some())
+    let row = tx.fetch_optional("SELECT name FROM organisation WHERE singleton = 1", storage::args![]).await?;
+    Ok(row.map(|r| r.text(0)).transpose()?)
 }
 
+/// The demo organisation's name: `admin demo` runs only on an empty
+/// database or on its own demo.
+const DEMO_ORGANISATION: &str = "Demo Mutual";
+
 async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
-    if organisation_exists(state).await? {
-        announce("demo organisation exists already; its credentials were printed when it was created");
-        return Ok(());
+    match organisation_name(state).await?.as_deref() {
+        Some(DEMO_ORGANISATION) => {
+            announce("demo organisation exists already; its credentials were printed when it was created");
+            return Ok(());
+        }
+        Some(real) => anyhow::bail!(
+            "this database holds the organisation `{real}`, made with `admin init`; `admin demo` runs only on an empty database or on its own demo (it trusts the development pack key, whose private half is public). Nothing was changed"
+        ),
+        None => {}
     }
-    uw_sync_server::admin::init(state, "Demo Mutual").await?;
+    uw_sync_server::admin::init(state, DEMO_ORGANISATION).await?;
     let actor = Actor::system(CLI_ACTOR);
-    let mut lines = vec!["demo organisation `Demo Mutual` created; credentials (shown once):".to_owned()];
+    let mut lines = vec![format!("demo organisation `{DEMO_ORGANISATION}` created; credentials (shown once):")];
     for (username, role) in [("agent", Role::Agent), ("underwriter", Role::Underwriter), ("admin", Role::Admin), ("auditor", Role::Auditor)]
     {
         let (password, _) = password_from(None)?;

@@ -148,3 +148,28 @@ async fn metrics_count_requests_operations_and_binds_and_pass_promtool() {
     assert!(output.status.success() && said.trim().is_empty(), "promtool check metrics: {said}\n{text}");
     drop(server);
 }
+
+/// The demo is a convenience that trusts the development pack key: it
+/// refuses a database that holds a real organisation, and changes nothing.
+#[test]
+fn admin_demo_refuses_a_database_holding_a_real_organisation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("server.sqlite3");
+    let key = dir.path().join("server.key");
+    let common = ["--sqlite", db.to_str().expect("utf-8"), "--key-file", key.to_str().expect("utf-8")];
+    let mut init = common.to_vec();
+    init.extend(["init", "--org", "Acme Mutual", "--admin", "alice"]);
+    let made = ServerProcess::admin(&init);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let packs = workspace_root().join("rate-packs");
+    let mut demo = common.to_vec();
+    demo.extend(["demo", "--packs", packs.to_str().expect("utf-8")]);
+    let refused = ServerProcess::admin(&demo);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("Acme Mutual") && said.contains("development pack key") && said.contains("Nothing was changed"), "{said}");
+    let mut users = common.to_vec();
+    users.extend(["user", "list"]);
+    let listed = String::from_utf8_lossy(&ServerProcess::admin(&users).stdout).into_owned();
+    assert!(listed.contains("alice") && !listed.contains("auditor"), "no demo user was added: {listed}");
+}
