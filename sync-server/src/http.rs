@@ -631,8 +631,7 @@ struct DatabaseHealth {
 async fn database_health(state: &AppState) -> Result<DatabaseHealth, ApiError> {
     let schema_version = state.storage.schema_version().await?;
     let mut tx = state.storage.begin(TxMode::Read).await?;
-    let instance_id =
-        tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", crate::storage::args![]).await?.text(0)?;
+    let instance_id = crate::storage::instance_id(&mut *tx).await?;
     // Before migration 7 there is no restore table; `/healthz` answers anyway.
     let restored_from = if schema_version >= 7 {
         let rows = tx.fetch("SELECT old_instance_id FROM log_restore ORDER BY restored_at DESC", crate::storage::args![]).await?;

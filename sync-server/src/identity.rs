@@ -111,11 +111,7 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
                 ));
             }
             let last_seq = u64::try_from(row.int(3)?).map_err(ApiError::internal)?;
-            m.tx.execute(
-                "UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL",
-                args![device_id.as_str(), unix_ms(now)],
-            )
-            .await?;
+            auth::revoke_device_tokens(&mut *m.tx, &device_id, unix_ms(now)).await?;
             let device_number = u32::try_from(row.int(4)?).map_err(ApiError::internal)?;
             let change = serde_json::json!({ "device_id": device_id, "name": device_name, "last_seq": last_seq });
             m.audit(&actor_for(&device_id), "device.recover", ("device", &device_id), &change, None).await?;
@@ -163,7 +159,7 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
     let quote_serials = quote_serials(&mut *m.tx, &device_id).await?;
     let (token, expires) = auth::issue_token(&mut *m.tx, &user.user_id, Some(&device_id), now).await?;
     auth::clear_failures(&mut *m.tx, &user.username).await?;
-    let instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
+    let instance = crate::storage::instance_id(&mut *m.tx).await?;
     m.commit().await?;
     state.log_grew();
     Ok(EnrollResponse {
@@ -262,11 +258,7 @@ pub async fn device_challenge(state: &AppState, device_id: &str) -> Result<uw_pr
     )
     .await?;
     tx.commit().await?;
-    Ok(uw_protocol::DeviceChallenge { challenge: hex::encode(challenge), expires_at: ms_rfc3339(expires_ms)? })
-}
-
-fn ms_rfc3339(ms: i64) -> Result<String, ApiError> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).map(auth::rfc3339).map_err(ApiError::internal)
+    Ok(uw_protocol::DeviceChallenge { challenge: hex::encode(challenge), expires_at: auth::rfc3339_ms(expires_ms)? })
 }
 
 /// Renews a device's token: the device signed a challenge it was given
@@ -317,9 +309,9 @@ pub async fn renew_token(
         return Err(ApiError::user_disabled());
     }
     let key = ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?;
-    let instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
+    let instance = crate::storage::instance_id(&mut *m.tx).await?;
     let message =
-        uw_protocol::token_renewal_message(&instance, device_id, &request.challenge.to_ascii_lowercase(), &ms_rfc3339(expires_ms)?);
+        uw_protocol::token_renewal_message(&instance, device_id, &request.challenge.to_ascii_lowercase(), &auth::rfc3339_ms(expires_ms)?);
     key.verify_strict(message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&signature))
         .map_err(|_| ApiError::unauthorized("device.bad_signature", "the signature does not verify with the device's registered key"))?;
     let user_id = row.text(2)?;
@@ -329,8 +321,7 @@ pub async fn renew_token(
     if !matches!(role, Role::Agent | Role::Underwriter) {
         return Err(ApiError::forbidden(format!("the {} role works online and does not renew device tokens", role.name())));
     }
-    m.tx.execute("UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", args![device_id, unix_ms(now)])
-        .await?;
+    auth::revoke_device_tokens(&mut *m.tx, device_id, unix_ms(now)).await?;
     let (token, expires) = auth::issue_token(&mut *m.tx, &user_id, Some(device_id), now).await?;
     let actor = Actor { user_id, role: auth::ledger_role(role), device_id: Some(device_id.to_owned()) };
     let change = serde_json::json!({ "device_id": device_id, "expires_at": auth::rfc3339(expires) });
@@ -469,8 +460,7 @@ pub async fn change_user(
 const DEVICE_COLUMNS: &str = "SELECT d.device_id, u.username, d.name, d.public_key, d.enrolled_at, d.revoked_at, d.last_seq FROM device d JOIN app_user u ON u.user_id = d.user_id";
 
 fn device_record(row: &crate::storage::SqlRow) -> Result<DeviceRecord, ApiError> {
-    let time =
-        |ms: i64| OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).map(auth::rfc3339).map_err(ApiError::internal);
+    let time = auth::rfc3339_ms;
     Ok(DeviceRecord {
         device_id: row.text(0)?,
         username: row.text(1)?,
@@ -501,7 +491,7 @@ pub async fn revoke_device(state: &AppState, actor: &Actor, device_id: &str, req
     if changed == 0 {
         return Err(ApiError::new(StatusCode::CONFLICT, "device.already_revoked", format!("device {device_id} is revoked already")));
     }
-    m.tx.execute("UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", args![device_id, at]).await?;
+    auth::revoke_device_tokens(&mut *m.tx, device_id, at).await?;
     m.audit(actor, "device.revoke", ("device", device_id), &serde_json::json!({ "device_id": device_id }), None).await?;
     m.commit().await?;
     state.log_grew();

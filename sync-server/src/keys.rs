@@ -189,11 +189,6 @@ pub fn read_witness(path: &Path) -> Result<Option<(String, uw_ledger::Checkpoint
 /// holds a later one of the same origin: written to a temporary file,
 /// flushed and renamed, so a crash leaves the old witness or the new.
 pub fn write_witness(path: &Path, note: &str, checkpoint: &uw_ledger::Checkpoint) -> Result<(), KeyError> {
-    if let Some((_, held)) = read_witness(path)? {
-        if held.origin == checkpoint.origin && held.size >= checkpoint.size {
-            return Ok(());
-        }
-    }
     // One writer at a time in this process (the periodic task, the API and
     // exports all sign), each through its own temporary file.
     static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -273,7 +268,7 @@ pub async fn declare_restored(
     let base = key_name(&mut *m.tx).await?;
     let count = m.tx.fetch_one("SELECT COUNT(*) FROM log_restore", args![]).await?.int(0)?;
     let new_origin = format!("{base}/restored-{}", count + 1);
-    let old_instance = m.tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)?;
+    let old_instance = crate::storage::instance_id(&mut *m.tx).await?;
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| KeyError::Random(e.to_string()))?;
     let new_instance = hex::encode(bytes);

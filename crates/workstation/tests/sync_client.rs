@@ -230,33 +230,27 @@ fn health(instance: &str) -> Reply {
     }))
 }
 
+/// A server of the first numbering scheme: a block of quote numbers.
 fn enrolled_as(first: u32, last: u32) -> Reply {
-    Reply::ok(&EnrollResponse {
-        device_id: "dev-0001".into(),
-        token: Secret::new(TOKEN),
-        token_expires_at: "2026-04-20T15:30:00Z".into(),
-        user: UserInfo { user_id: "user-0001".into(), username: "jsmith".into(), role: Role::Agent },
-        server_instance_id: INSTANCE.into(),
-        device_number: 0,
-        quote_serials: vec![],
-        quote_numbers: Some(QuoteNumberBlock { year: 2026, first, last }),
-        recovered: false,
-        last_seq: 0,
-    })
+    enrolled(0, vec![], Some(QuoteNumberBlock { year: 2026, first, last }))
 }
 
 /// A current server's answer: device number `device`, and the highest
 /// serials it holds from the device.
 fn enrolled_with_number(device: u32, serials: Vec<QuoteSerial>) -> Reply {
+    enrolled(device, serials, None)
+}
+
+fn enrolled(device_number: u32, quote_serials: Vec<QuoteSerial>, quote_numbers: Option<QuoteNumberBlock>) -> Reply {
     Reply::ok(&EnrollResponse {
         device_id: "dev-0001".into(),
         token: Secret::new(TOKEN),
         token_expires_at: "2026-04-20T15:30:00Z".into(),
         user: UserInfo { user_id: "user-0001".into(), username: "jsmith".into(), role: Role::Agent },
         server_instance_id: INSTANCE.into(),
-        device_number: device,
-        quote_serials: serials,
-        quote_numbers: None,
+        device_number,
+        quote_serials,
+        quote_numbers,
         recovered: false,
         last_seq: 0,
     })

@@ -286,6 +286,11 @@ pub async fn open(target: &DatabaseTarget) -> Result<std::sync::Arc<dyn Storage>
     Ok(storage)
 }
 
+/// The server's instance id (changed by a declared restore).
+pub async fn instance_id(tx: &mut dyn Tx) -> Result<String, StorageError> {
+    tx.fetch_one("SELECT instance_id FROM server_instance WHERE singleton = 1", args![]).await?.text(0)
+}
+
 /// How many migrations this build carries for `target`'s engine.
 pub fn migration_count(target: &DatabaseTarget) -> i64 {
     let n = match target {

@@ -264,7 +264,7 @@ impl Store {
         .map_err(err)?;
         let mut details = json!({ "server_instance_id": enrollment.server_instance_id, "role": enrollment.user.role.name() });
         if let Some(device_number) = enrollment.device_number {
-            let moved = fast_forward_serials(&sp, device_number, serials).map_err(err)?;
+            let moved = fast_forward_serials(&sp, device_number, serials, Held::AlsoStored).map_err(err)?;
             details["device_number"] = json!(device_number);
             details["serials"] = json!(moved);
         }
@@ -441,7 +441,7 @@ impl Store {
                 let rows = stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?))).map_err(err)?;
                 rows.collect::<Result<_, _>>().map_err(err)?
             };
-            let moved = fast_forward_serials(&sp, device_number, serials).map_err(err)?;
+            let moved = fast_forward_serials(&sp, device_number, serials, Held::ServerOnly).map_err(err)?;
             if !moved.is_empty() {
                 audit(&sp, &at, "quote.serials_moved", "", json!({ "moved": moved })).map_err(err)?;
             }
@@ -458,7 +458,7 @@ impl Store {
             sp.commit().map_err(err)?;
             return Ok((moved, renumbered));
         }
-        let moved = fast_forward_serials(&sp, device_number, serials).map_err(err)?;
+        let moved = fast_forward_serials(&sp, device_number, serials, Held::ServerOnly).map_err(err)?;
         if !moved.is_empty() {
             audit(&sp, &at, "quote.serials_moved", "", json!({ "moved": moved })).map_err(err)?;
         }
@@ -1151,21 +1151,35 @@ fn add_months(date: Date, months: u32) -> Option<Date> {
     Date::from_calendar_date(year, month, day).ok()
 }
 
+/// Which numbers a counter must move past.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// Only the server's: the counter handed out every number of the series
+    /// this store holds, so it is past them already (every sync).
+    ServerOnly,
+    /// The server's and every number of the series the store holds: the
+    /// store may hold numbers its counter did not give (an enrollment).
+    AlsoStored,
+}
+
 /// Moves each year's counter of the device's own series past the server's
-/// highest serial and past every number of the series the store holds.
-/// Returns the years whose counter moved, with the new next serial.
-fn fast_forward_serials(conn: &Connection, device_number: u32, serials: &[QuoteSerial]) -> rusqlite::Result<Vec<(i32, u32)>> {
+/// highest serial (and, with [`Held::AlsoStored`], past every number of the
+/// series the store holds). Returns the years whose counter moved, with the
+/// new next serial.
+fn fast_forward_serials(conn: &Connection, device_number: u32, serials: &[QuoteSerial], held: Held) -> rusqlite::Result<Vec<(i32, u32)>> {
     let mut highest: BTreeMap<i32, u32> = BTreeMap::new();
     for s in serials {
         let h = highest.entry(s.year).or_insert(0);
         *h = (*h).max(s.highest);
     }
-    let mut held = conn.prepare("SELECT quote_number FROM quote")?;
-    for number in held.query_map([], |r| r.get::<_, String>(0))? {
-        if let Ok(n) = number?.parse::<uw_policy::QuoteNumber>() {
-            if n.device() == Some(device_number) {
-                let h = highest.entry(n.year()).or_insert(0);
-                *h = (*h).max(n.serial());
+    if held == Held::AlsoStored {
+        let mut stored = conn.prepare("SELECT quote_number FROM quote")?;
+        for number in stored.query_map([], |r| r.get::<_, String>(0))? {
+            if let Ok(n) = number?.parse::<uw_policy::QuoteNumber>() {
+                if n.device() == Some(device_number) {
+                    let h = highest.entry(n.year()).or_insert(0);
+                    *h = (*h).max(n.serial());
+                }
             }
         }
     }
