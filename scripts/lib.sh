@@ -5,6 +5,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 TAURI_DRIVER_VERSION="2.1.0"
+# cargo-audit for scripts/audit-deps.sh (0.22 needs rustc 1.88 or newer).
+CARGO_AUDIT_VERSION="0.22.2"
 # Tools installed with `cargo install` land here; put them first on PATH so a
 # fresh CARGO_HOME finds what this script installed.
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
