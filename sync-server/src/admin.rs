@@ -1,5 +1,6 @@
 //! Administration shared by the command line and the tests: creating the
-//! organisation and publishing pack directories.
+//! organisation, publishing pack directories and the organisation's
+//! underwriting settings.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,7 @@ fn api(e: crate::error::ApiError) -> anyhow::Error {
 pub async fn init(state: &AppState, org: &str) -> anyhow::Result<()> {
     let slug: String = org.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     let origin = format!("{}/uw-audit-log", slug.trim_matches('-'));
-    let mut m = Mutation::begin(state.storage.as_ref(), "admin-init").await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), "admin-init", state.clock.now()).await?;
     let inserted =
         m.tx.execute(
             "INSERT INTO organisation (singleton, name, log_origin, created_at) VALUES (1, $1, $2, $3) ON CONFLICT DO NOTHING",
@@ -62,4 +63,56 @@ pub async fn publish_packs(state: &AppState, actor: &Actor, dir: &Path) -> anyho
         published.push(summary);
     }
     Ok(published)
+}
+
+/// What a backdating allowance applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackdateKind {
+    /// Binding a new policy.
+    NewBusiness,
+    /// An agent's mid-term change (underwriters may correct any day of the term).
+    Endorsement,
+}
+
+impl BackdateKind {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::NewBusiness => "new_business",
+            Self::Endorsement => "endorsement",
+        }
+    }
+}
+
+/// The most days an allowance may reach back.
+pub const MAX_BACKDATE_DAYS: i64 = 366;
+
+/// Lets binds (or agents' endorsements) of `state` and `product` take effect
+/// up to `days` before the server's today; 0 takes the allowance away.
+pub async fn allow_backdating(
+    state: &AppState,
+    actor: &Actor,
+    (state_code, product): (&str, &str),
+    kind: BackdateKind,
+    days: i64,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        state_code.len() == 2 && state_code.chars().all(|c| c.is_ascii_uppercase()),
+        "state: `{state_code}` is not a two-letter state code such as TX"
+    );
+    anyhow::ensure!(
+        uw_rating::Product::from_name(product).is_some(),
+        "product: `{product}` is not a product; use personal-auto or homeowners-ho3"
+    );
+    anyhow::ensure!((0..=MAX_BACKDATE_DAYS).contains(&days), "days: {days} is outside 0..={MAX_BACKDATE_DAYS}");
+    let mut m = Mutation::begin_at(state.storage.as_ref(), "admin-backdating", state.clock.now()).await?;
+    m.tx.execute(
+        "INSERT INTO backdate_allowance (state, product, kind, days, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (state, product, kind) DO UPDATE SET days = excluded.days, updated_at = excluded.updated_at",
+        crate::args![state_code, product, kind.name(), days, crate::keys::unix_ms(m.now)],
+    )
+    .await?;
+    let subject = format!("{state_code}/{product}/{}", kind.name());
+    m.audit(actor, "settings.backdating", ("backdate_allowance", &subject), &serde_json::json!({ "days": days }), None).await?;
+    m.commit().await?;
+    Ok(())
 }

@@ -132,7 +132,7 @@ impl AppState {
 /// Signs a checkpoint of the log as it is now (the endpoint, exports and the
 /// periodic task all use this).
 pub async fn sign_checkpoint_now(state: &AppState, request_id: &str) -> Result<(String, uw_ledger::Checkpoint), error::ApiError> {
-    let mut m = audit::Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = audit::Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let signed = keys::sign_checkpoint(&mut m, &state.keys).await?;
     m.commit().await?;
     // Outside the database: a restored database cannot make the server

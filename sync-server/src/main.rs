@@ -177,6 +177,18 @@ enum AdminCommand {
     },
     /// Publish every signed rate pack directory under DIR (or DIR itself).
     PublishPacks { dir: PathBuf },
+    /// Let binds (or agents' endorsements) of a state and product take
+    /// effect up to DAYS before the server's today (the default is none).
+    AllowBackdating {
+        /// Two-letter state code, e.g. TX.
+        state: String,
+        /// personal-auto or homeowners-ho3.
+        product: String,
+        #[arg(long, value_enum, default_value = "new-business")]
+        kind: uw_sync_server::admin::BackdateKind,
+        #[arg(long)]
+        days: i64,
+    },
     /// Copy the SQLite database to OUT while the server runs (PostgreSQL: use pg_dump).
     Backup { out: PathBuf },
     /// Sign a checkpoint now and print it.
@@ -424,7 +436,7 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             announce(&format!("device {device_id} revoked"));
         }
         AdminCommand::RotateKey => {
-            let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+            let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
             let key = uw_sync_server::keys::add_signing_key(&mut m, &state.keys, &actor).await?;
             m.commit().await?;
             announce(&format!("new checkpoint key: {key}"));
@@ -439,6 +451,10 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             for summary in uw_sync_server::admin::publish_packs(&state, &actor, &dir).await? {
                 announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
             }
+        }
+        AdminCommand::AllowBackdating { state: code, product, kind, days } => {
+            uw_sync_server::admin::allow_backdating(&state, &actor, (&code, &product), kind, days).await?;
+            announce(&format!("{code} {product} {}: up to {days} days before today", kind.name()));
         }
         AdminCommand::Backup { out } => {
             state.storage.backup(&out).await?;
@@ -457,7 +473,7 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
                 None => uw_sync_server::keys::read_witness(&witness)?
                     .ok_or(uw_sync_server::keys::KeyError::NoWitness { witness: witness.clone() })?,
             };
-            let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+            let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
             let restore = uw_sync_server::keys::declare_restored(&mut m, &state.keys, &actor, (&note, &last)).await?;
             m.commit().await?;
             uw_sync_server::keys::write_witness(&witness, &restore.note, &restore.checkpoint)?;

@@ -114,3 +114,29 @@ pub async fn same_day_rival(
     }
     Ok(None)
 }
+
+/// The one published pack in force for `state`, `product` and `date`, for
+/// new business or renewals, by the rule the desktops use
+/// ([`uw_rating::select_pack`]): a later revision supersedes an earlier one
+/// from its own effective date.
+pub async fn in_force(
+    cache: &PackCache,
+    tx: &mut dyn Tx,
+    state: &str,
+    product: uw_rating::Product,
+    date: time::Date,
+    renewal: bool,
+) -> Result<Result<Arc<RatePack>, uw_rating::SelectError>, ApiError> {
+    let rows = tx.fetch("SELECT digest FROM published_pack WHERE state = $1 AND product = $2", args![state, product.name()]).await?;
+    let mut packs = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(pack) = cache.get(tx, &row.text(0)?).await? {
+            packs.push(pack);
+        }
+    }
+    let digest = match uw_rating::select_pack(packs.iter().map(|p| &**p), state, product, date, renewal) {
+        Ok(chosen) => chosen.digest(),
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(packs.into_iter().find(|p| p.digest() == digest).ok_or_else(|| ApiError::internal("the chosen pack vanished"))?))
+}

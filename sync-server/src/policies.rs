@@ -121,10 +121,11 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
         let policy: Policy = serde_json::from_str(&lifecycle).map_err(ApiError::internal)?;
         return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees: fees.parse().map_err(ApiError::internal)? }));
     }
-    let (quote, _pack, rating) = match crate::sync::rerate(state, m, &input, &row.text(8)?, &pack_digest).await? {
-        Ok(rated) => rated,
-        Err(outcome) => return Err(ApiError::internal(format!("policy {number}: its bind no longer rates: {outcome:?}"))),
-    };
+    let (quote, _pack, rating) =
+        match crate::sync::rerate(state, m, &input, &row.text(8)?, &pack_digest, crate::sync::PackRule::Term).await? {
+            Ok(rated) => rated,
+            Err(outcome) => return Err(ApiError::internal(format!("policy {number}: its bind no longer rates: {outcome:?}"))),
+        };
     let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
     let fees = rating.fee_total();
     let bound = Policy::bind(number, &row.text(1)?, &row.text(2)?, term, rating.total - fees).map_err(ApiError::internal)?;
@@ -215,6 +216,31 @@ pub async fn transact(
             "an insurer's cancellation or a non-renewal is an underwriter's decision; an agent may cancel only at the insured's request",
         )));
     }
+    // Undoing a cancellation is for whoever could make it: the insurer's
+    // (misrepresentation, non-payment, a changed risk) is an underwriter's.
+    if matches!(transaction, Transaction::Reinstate) && caller.role != Role::Underwriter {
+        if let Some(cancelled) = policy.cancellation.as_ref().filter(|c| !c.reason.insured_initiated()) {
+            return Ok(Err(rejected(
+                "auth.forbidden",
+                format!("{number} was cancelled by the insurer ({}); only an underwriter may reinstate it", cancelled.reason.code()),
+            )));
+        }
+    }
+    // An agent's endorsement takes effect no earlier than the server's
+    // today, less what the organisation allows; an underwriter may correct
+    // the record anywhere in the term.
+    if let (Transaction::Endorse { effective, .. }, Role::Agent) = (&transaction, caller.role) {
+        let allowed = crate::sync::backdate_allowance(m, &policy.state, &policy.product, "endorsement").await?;
+        let earliest = m.now.date().checked_sub(time::Duration::days(allowed)).unwrap_or(time::Date::MIN);
+        if *effective < earliest {
+            return Ok(Err(rejected(
+                "policy.backdated",
+                format!(
+                    "effective: an agent's change to {number} takes effect on {earliest} at the earliest (it says {effective}); an underwriter can make an earlier correction"
+                ),
+            )));
+        }
+    }
     let mut new_input = None;
     let mut new_digest = None;
     let mut renewal_fees = None;
@@ -228,6 +254,9 @@ pub async fn transact(
                 Err(refused) => return Ok(Err(refused)),
             };
             if let Some(refused) = premium_check(&quote, loaded.fees, *term_premium) {
+                return Ok(Err(refused));
+            }
+            if let Some(refused) = underwriting_check(&quote, caller, "change") {
                 return Ok(Err(refused));
             }
             new_input = Some(input.clone());
@@ -258,6 +287,9 @@ pub async fn transact(
                 Err(refused) => return Ok(Err(refused)),
             };
             if let Some(refused) = premium_check(&rating, rating.fee_total(), *premium) {
+                return Ok(Err(refused));
+            }
+            if let Some(refused) = underwriting_check(&rating, caller, "renewal") {
                 return Ok(Err(refused));
             }
             new_input = Some(input.clone());
@@ -339,7 +371,7 @@ async fn rate_for(
     let Some(pack) = state.packs.get(&mut *m.tx, digest).await? else {
         return Ok(Err(rejected("rating.pack_unknown", format!("pack_digest: no published pack has digest {digest}"))));
     };
-    let (quote, _pack, rating) = match crate::sync::rerate(state, m, input, pack.id(), digest).await? {
+    let (quote, _pack, rating) = match crate::sync::rerate(state, m, input, pack.id(), digest, crate::sync::PackRule::Term).await? {
         Ok(rated) => rated,
         Err(outcome) => {
             return Ok(Err(match outcome {
@@ -380,43 +412,38 @@ fn premium_check(rating: &Rating, fees: Decimal, claimed: Decimal) -> Option<Ref
     })
 }
 
-/// The one published pack in force for renewals of `policy` at its term's end.
+/// The underwriting rules decide a change or a renewal as they decide a new
+/// quote: a decline is refused; a referral is an underwriter's to make.
+fn underwriting_check(rating: &Rating, caller: &Caller, what: &str) -> Option<Refused> {
+    let reasons = || rating.decision.reasons.iter().map(|r| r.message.as_ref()).collect::<Vec<_>>().join("; ");
+    match rating.decision.action {
+        uw_rating::Action::Accept => None,
+        uw_rating::Action::Decline => {
+            Some(rejected("policy.declined", format!("the underwriting rules decline this {what}: {}", reasons())))
+        }
+        uw_rating::Action::Refer if caller.role == Role::Underwriter => None,
+        uw_rating::Action::Refer => Some(rejected(
+            "policy.referred",
+            format!("the underwriting rules refer this {what} to an underwriter, who must make it: {}", reasons()),
+        )),
+    }
+}
+
+/// The published pack in force for renewals of `policy` at its term's end:
+/// the latest revision, as for new business.
 async fn renewal_pack(
     state: &AppState,
     m: &mut Mutation,
     policy: &Policy,
 ) -> Result<Result<std::sync::Arc<uw_rating::RatePack>, Refused>, ApiError> {
-    let rows = m
-        .tx
-        .fetch("SELECT digest FROM published_pack WHERE state = $1 AND product = $2", args![policy.state.as_str(), policy.product.as_str()])
-        .await?;
-    let mut in_force = Vec::new();
-    for row in rows {
-        let digest = row.text(0)?;
-        if let Some(pack) = state.packs.get(&mut *m.tx, &digest).await? {
-            if pack.info().in_force(policy.term.end, true) {
-                in_force.push(pack);
-            }
-        }
-    }
-    match in_force.len() {
-        1 => Ok(Ok(in_force.remove(0))),
-        0 => Ok(Err(rejected(
-            "rating.no_pack",
-            format!("no published pack prices {} {} renewals on {}", policy.state, policy.product, policy.term.end),
-        ))),
-        _ => Ok(Err(rejected(
-            "rating.pack_ambiguous",
-            format!(
-                "{} published packs price {} {} renewals on {}: {}",
-                in_force.len(),
-                policy.state,
-                policy.product,
-                policy.term.end,
-                in_force.iter().map(|p| p.id().to_owned()).collect::<Vec<_>>().join(", ")
-            ),
-        ))),
-    }
+    let Some(product) = uw_rating::Product::from_name(&policy.product) else {
+        return Err(ApiError::internal(format!("policy {} has product {}", policy.policy_number, policy.product)));
+    };
+    Ok(match crate::packs::in_force(&state.packs, &mut *m.tx, &policy.state, product, policy.term.end, true).await? {
+        Ok(pack) => Ok(pack),
+        Err(e @ uw_rating::SelectError::NoneInForce { .. }) => Err(rejected("rating.no_pack", e.to_string())),
+        Err(e @ uw_rating::SelectError::Ambiguous { .. }) => Err(rejected("rating.pack_ambiguous", e.to_string())),
+    })
 }
 
 /// Applies a transaction online (`POST /v1/policies/{number}/transactions`).
@@ -427,7 +454,7 @@ pub async fn transact_online(
     request_id: &str,
 ) -> Result<PolicyTransacted, ApiError> {
     caller.require(&[Role::Agent, Role::Underwriter])?;
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let transacted = match transact(state, &mut m, caller, &request).await? {
         Ok(t) => t,
         Err(Refused::Conflict { current_version, reason }) => {

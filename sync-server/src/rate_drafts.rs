@@ -93,7 +93,7 @@ pub async fn submit(state: &AppState, caller: &Caller, request: SubmitPackDraft,
     }
     let pack = uw_rating::compile(&pack_files(&request.draft_id, &request.files), LoadMode::Draft)
         .map_err(|e| invalid(format!("the draft does not load: {e}")))?;
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     if let Some(existing) = draft_by_id(&mut *m.tx, &request.draft_id).await? {
         if existing.digest == pack.digest().to_hex() && existing.author == caller.username {
             return Ok(existing);
@@ -178,7 +178,7 @@ pub async fn decide(
     request_id: &str,
 ) -> Result<PackDraft, ApiError> {
     caller.require(&[Role::Underwriter])?;
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let draft = draft_by_id(&mut *m.tx, draft_id)
         .await?
         .ok_or_else(|| ApiError::not_found("pack.draft_not_found", format!("no draft {draft_id}")))?;

@@ -252,7 +252,7 @@ enum Attempt {
 /// transaction.
 async fn attempt_group(state: &AppState, group: &[(Job, oneshot::Sender<Answer>)], failed: &[Option<ApiError>]) -> Attempt {
     let first_request = group.iter().zip(failed).find(|(_, f)| f.is_none()).map_or("", |((job, _), _)| job.request_id.as_str());
-    let mut m = match Mutation::begin(state.storage.as_ref(), first_request).await {
+    let mut m = match Mutation::begin_at(state.storage.as_ref(), first_request, state.clock.now()).await {
         Ok(m) => m,
         Err(e) => return Attempt::Broken(e.to_string()),
     };
@@ -333,9 +333,9 @@ struct QuoteWrite {
 }
 
 const QUOTE_COLUMNS: &str = "quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
-    pack_digest, total, decision, reasons, status, updated_at)";
+    pack_digest, total, decision, reasons, status, updated_at, rated_at)";
 
-/// Rows per quote upsert: fifteen parameters a row.
+/// Rows per quote upsert: sixteen parameters a row.
 const QUOTES_PER_UPSERT: usize = 60;
 
 /// A device, its record of a sequence number, and the sequence number that
@@ -350,9 +350,9 @@ const DEVICE_READ: &str = "SELECT d.last_seq, d.revoked_at, s.content_sha256, s.
 /// `k(quote_number, year, serial, device_number)`: a device-numbered quote
 /// (`QUOT-YYYY-DDDDD-NNNNN`) belongs to the device with that number; one of
 /// the first scheme (`device_number` NULL) to the device whose block holds
-/// it. The quote number comes last.
-const QUOTE_READ: &str =
-    "SELECT COALESCE(dv.device_id, b.device_id), q.user_id, q.version, q.input, q.pack_digest, q.total, q.status, k.quote_number
+/// it. Then the quote number, and when the server last rated the quote.
+const QUOTE_READ: &str = "SELECT COALESCE(dv.device_id, b.device_id), q.user_id, q.version, q.input, q.pack_digest, q.total, q.status,
+        k.quote_number, COALESCE(q.rated_at, q.updated_at)
     FROM k LEFT JOIN quote_number_block b ON k.device_number IS NULL AND b.year = k.year AND b.first <= k.serial AND b.last >= k.serial
     LEFT JOIN device dv ON dv.device_number = k.device_number
     LEFT JOIN quote_record q ON q.quote_number = k.quote_number";
@@ -479,8 +479,9 @@ impl Records {
                 "{} ON CONFLICT (quote_number) DO UPDATE SET version = excluded.version, state = excluded.state, product = excluded.product,
                      effective_date = excluded.effective_date, input = excluded.input, pack_id = excluded.pack_id,
                      pack_digest = excluded.pack_digest, total = excluded.total, decision = excluded.decision, reasons = excluded.reasons,
-                     status = excluded.status, decided_by = NULL, decision_reason = NULL, updated_at = excluded.updated_at",
-                crate::audit::multi_row_insert(QUOTE_COLUMNS, 15, chunk.len())
+                     status = excluded.status, decided_by = NULL, decision_reason = NULL, updated_at = excluded.updated_at,
+                     rated_at = excluded.rated_at",
+                crate::audit::multi_row_insert(QUOTE_COLUMNS, 16, chunk.len())
             );
             m.tx.execute(&sql, chunk.iter().flat_map(|w| w.values.iter().cloned()).collect()).await?;
         }
@@ -742,6 +743,8 @@ struct QuoteRecord {
     pack_digest: String,
     total: Decimal,
     status: String,
+    /// When the server last recorded a rating of it (Unix ms).
+    rated_at: i64,
 }
 
 impl QuoteRecord {
@@ -755,8 +758,21 @@ impl QuoteRecord {
             pack_digest: row.text(first + 3)?,
             total: row.text(first + 4)?.parse().map_err(ApiError::internal)?,
             status: row.text(first + 5)?,
+            rated_at: row.int(first + 7)?,
         })
     }
+}
+
+/// Which pack may price a rating the server checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PackRule {
+    /// New business (a quote and its bind): the pack the server finds in
+    /// force for new business on the effective date, never one a later
+    /// revision superseded, and the quote must not claim to be a renewal.
+    NewBusiness,
+    /// A change within a term, or a policy read back: the pack the term was
+    /// rated with, which stays the term's however the rates move on.
+    Term,
 }
 
 /// Re-rates `input` with the published pack `digest`: the server's own
@@ -767,6 +783,7 @@ pub(crate) async fn rerate(
     input: &serde_json::Value,
     pack_id: &str,
     digest: &str,
+    rule: PackRule,
 ) -> Result<Result<(Quote, std::sync::Arc<RatePack>, Rating), Outcome>, ApiError> {
     let Some(pack) = state.packs.get(&mut *m.tx, digest).await? else {
         return Ok(Err(rejected(
@@ -795,12 +812,32 @@ pub(crate) async fn rerate(
             format!("pack {} rates {} {}, not this {} quote in {}", pack.id(), info.state, info.product.name(), q.product.name(), q.state),
         )));
     }
-    let starts = if q.renewal { info.effective_renewal } else { info.effective_new_business };
-    if q.effective_date < starts || info.expires.is_some_and(|end| q.effective_date >= end) {
+    if rule == PackRule::NewBusiness && q.renewal {
+        return Ok(Err(rejected(
+            "quote.renewal_flag",
+            "input.quote.renewal: a quote is new business; a renewal is offered from the policy it renews",
+        )));
+    }
+    if !info.in_force(q.effective_date, q.renewal) {
         return Ok(Err(rejected(
             "rating.pack_not_in_force",
             format!("pack {} is not in force on the effective date {}", pack.id(), q.effective_date),
         )));
+    }
+    if rule == PackRule::NewBusiness {
+        match crate::packs::in_force(&state.packs, &mut *m.tx, &q.state, q.product, q.effective_date, false).await? {
+            Ok(current) if current.digest() == pack.digest() => {}
+            Ok(current) => return Ok(Err(rejected(
+                "rating.pack_superseded",
+                format!(
+                    "pack {} was superseded by {} for new business effective {}; sync to receive the new rates and rate the quote again",
+                    pack.id(),
+                    current.id(),
+                    q.effective_date
+                ),
+            ))),
+            Err(e) => return Ok(Err(rejected("rating.no_pack", e.to_string()))),
+        }
     }
     let rating = match uw_rating::rate(&pack, &quote) {
         Ok(rating) => rating,
@@ -890,7 +927,7 @@ async fn quote_rated(
             ));
         }
     }
-    let (quote, pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest).await? {
+    let (quote, pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
         Ok(r) => r,
         Err(outcome) => return Ok(Applied::for_quote(&number, "quote.rated.refused", outcome)),
     };
@@ -923,10 +960,21 @@ async fn quote_rated(
                 decision,
                 serde_json::to_string(&reasons).map_err(ApiError::internal)?,
                 status,
+                unix_ms(m.now),
                 unix_ms(m.now)
             ],
         },
-        SqlRow::new(args![device_id, owner, p.version, input, p.pack_digest.as_str(), rating.total.to_string(), status, number.as_str()]),
+        SqlRow::new(args![
+            device_id,
+            owner,
+            p.version,
+            input,
+            p.pack_digest.as_str(),
+            rating.total.to_string(),
+            status,
+            number.as_str(),
+            unix_ms(m.now)
+        ]),
     );
     if parsed.device().is_some() {
         let high = records.serials.entry((device_id.to_owned(), parsed.year())).or_insert(0);
@@ -992,10 +1040,36 @@ async fn bind_requested(
     if recorded_input != p.input {
         return refuse("bind.input_changed", format!("input: differs from the rated version {}; re-rate before binding", p.version));
     }
-    let (quote, _pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest).await? {
+    // A quote is good for 30 days from its rating by the server's clock;
+    // the device's clock, which decided "still valid" offline, is not asked.
+    let expires = record.rated_at.saturating_add(uw_policy::QUOTE_VALID_DAYS * 86_400_000);
+    if unix_ms(m.now) >= expires {
+        let rated_on = crate::auth::rfc3339_ms(record.rated_at).map_or_else(|_| "more than 30 days ago".to_owned(), |t| t[..10].to_owned());
+        return refuse(
+            "bind.quote_expired",
+            format!("{number} was rated on {rated_on} and quotes are good for {} days; rate it again to bind", uw_policy::QUOTE_VALID_DAYS),
+        );
+    }
+    let (quote, _pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
         Ok(r) => r,
         Err(outcome) => return Ok(Applied::for_quote(&number, "policy.bind.refused", outcome)),
     };
+    // Cover starts no earlier than the server's today, less what the
+    // organisation allows for this state and product.
+    let allowed = backdate_allowance(m, &quote.state, quote.product.name(), "new_business").await?;
+    let earliest = m.now.date().checked_sub(time::Duration::days(allowed)).unwrap_or(time::Date::MIN);
+    if quote.effective_date < earliest {
+        let allowance = if allowed == 0 { "today".to_owned() } else { format!("{earliest} ({allowed} days back)") };
+        return refuse(
+            "bind.backdated",
+            format!(
+                "{number} takes effect on {}, before the earliest date a {} {} policy may start when bound today: {allowance}. Rate it again with an effective date of {earliest} or later",
+                quote.effective_date,
+                quote.state,
+                quote.product.name()
+            ),
+        );
+    }
     if rating.total != p.total || rating.total != record.total {
         return refuse(
             "bind.premium_mismatch",
@@ -1151,4 +1225,18 @@ pub async fn wait(state: &AppState, caller: &Caller, cursor: u64, timeout: std::
     }
     let log_size = *size.borrow();
     Ok(WaitResponse { log_size, changed: log_size > cursor })
+}
+
+/// How many days before the server's today a `kind` (`new_business` or
+/// `endorsement`) of `state` and `product` may take effect: none unless the
+/// organisation allows it (`uw-sync-server admin allow-backdating`).
+pub(crate) async fn backdate_allowance(m: &mut Mutation, state: &str, product: &str, kind: &str) -> Result<i64, ApiError> {
+    let row = m
+        .tx
+        .fetch_optional("SELECT days FROM backdate_allowance WHERE state = $1 AND product = $2 AND kind = $3", args![state, product, kind])
+        .await?;
+    Ok(match row {
+        Some(row) => row.int(0)?,
+        None => 0,
+    })
 }

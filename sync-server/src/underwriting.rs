@@ -54,7 +54,7 @@ pub async fn decide(
     if decision.reason.trim().is_empty() {
         return Err(ApiError::bad_request("referral.reason_required", "reason: say why the quote is approved or declined"));
     }
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let row =
         m.tx.fetch_optional("SELECT version, status, user_id FROM quote_record WHERE quote_number = $1", args![quote_number])
             .await?
@@ -128,7 +128,7 @@ pub async fn publish_as(
     request: PublishPack,
     request_id: &str,
 ) -> Result<PackSummary, ApiError> {
-    let mut m = Mutation::begin(state.storage.as_ref(), request_id).await?;
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let keys = crate::packs::organisation_keys(&mut *m.tx).await?;
     let summary = publish_in(&state.packs, &mut m, actor, publisher, request.files, &keys).await?;
     m.commit().await?;

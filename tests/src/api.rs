@@ -161,10 +161,20 @@ pub fn tx_auto_pack() -> RatePack {
         .expect("pack")
 }
 
-/// A Texas personal auto example input from `rate-packs/examples`.
+/// A Texas personal auto example input from `rate-packs/examples`, taking
+/// effect tomorrow (by the UTC calendar the server keeps): a bind may not
+/// start cover before the server's today, and a test that crosses midnight
+/// must not find its quote backdated.
 pub fn tx_auto_example(name: &str) -> Value {
     let path: PathBuf = workspace_root().join("rate-packs/examples/tx-personal-auto").join(name);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("example")).expect("json")
+    let mut quote: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("example")).expect("json");
+    quote["effective_date"] = json!(next_effective_date().to_string());
+    quote
+}
+
+/// Tomorrow by the UTC calendar: an effective date a bind accepts today.
+pub fn next_effective_date() -> time::Date {
+    time::OffsetDateTime::now_utc().date().next_day().expect("a date after today")
 }
 
 /// A `quote.rated` payload as the desktop writes it, with the desktop's own rating.
@@ -191,6 +201,19 @@ pub fn bind_payload(rated: &Value) -> Value {
     json!({ "quote_number": rated["quote_number"], "version": rated["version"], "input": rated["input"],
             "pack_id": rated["pack_id"], "pack_digest": rated["pack_digest"], "total": rated["total"],
             "requested_at": "2026-11-24T09:31:00Z" })
+}
+
+/// The term premium (without fees) the Texas auto pack gives `quote`: what a
+/// policy transaction claims.
+pub fn term_premium(quote: &Value) -> String {
+    let valid = uw_rating::Quote::from_json(&quote.to_string()).and_then(uw_rating::Quote::validate).expect("valid quote");
+    let rating = uw_rating::rate(&tx_auto_pack(), &valid).expect("rates");
+    (rating.total - rating.fees.iter().map(|f| f.amount).sum::<rust_decimal::Decimal>()).to_string()
+}
+
+/// A policy transaction request, as a device prepares it.
+pub fn policy_request(policy_number: &str, base_version: u32, transaction: Value, input: Option<&Value>) -> Value {
+    json!({ "policy_number": policy_number, "base_version": base_version, "transaction": transaction, "input": input, "pack_digest": null })
 }
 
 /// The operation of `doc` that serves `method` on the concrete `path` (a

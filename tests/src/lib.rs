@@ -269,5 +269,6 @@ pub mod api;
 pub mod inprocess;
 pub mod proxy;
 pub mod system;
+pub mod testserver;
 pub mod tls;
 pub mod webdriver;

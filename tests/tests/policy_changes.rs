@@ -181,6 +181,8 @@ fn story(database_args: &[&str]) {
     assert!(renew.code().starts_with("policy."), "{renew}");
 
     // A policy near its end: the renewal is offered on the renewal pack in force, accepted and printed.
+    // It started 152 days ago, which a bind may do only where the organisation allows it.
+    org.admin(&["allow-backdating", "CA", "personal-auto", "--days", "160"]);
     let mut six_months = starting(today - Duration::days(152));
     six_months.quote.term_months = 6;
     let old = bound(&mut a1, six_months);

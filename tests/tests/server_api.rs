@@ -3,93 +3,14 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use uw_protocol::{NewUser, Role, Secret};
+use uw_protocol::Role;
+use uw_sync_server::admin;
 use uw_sync_server::audit::Actor;
-use uw_sync_server::keys::KeyEncryption;
-use uw_sync_server::{admin, identity, storage, AppState, DatabaseTarget};
-use uw_system_tests::api::{bind_payload, check_openapi, openapi_operation, random_key, tx_auto_example, tx_auto_pack, ApiClient, Device};
-use uw_system_tests::{workspace_root, PostgresDatabase};
-
-const PASSWORD: &str = "correct horse battery";
-
-struct TestServer {
-    base: String,
-    state: AppState,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-    _dir: tempfile::TempDir,
-    postgres: Option<PostgresDatabase>,
-}
-
-impl TestServer {
-    async fn start(engine: &str) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (target, postgres) = match engine {
-            "sqlite" => (DatabaseTarget::Sqlite(dir.path().join("server.sqlite3")), None),
-            _ => {
-                let db = PostgresDatabase::create().await;
-                (DatabaseTarget::Postgres(db.url.clone()), Some(db))
-            }
-        };
-        let storage = storage::open(&target).await.expect("open the database");
-        let keys = KeyEncryption::create(&dir.path().join("server.key")).expect("key file");
-        let state = AppState::new(storage, keys, storage::migration_count(&target));
-        admin::init(&state, "Test Org").await.expect("init");
-        let actor = Actor::system("test-setup");
-        for (name, role) in [
-            ("agent1", Role::Agent),
-            ("agent2", Role::Agent),
-            ("uw1", Role::Underwriter),
-            ("uw2", Role::Underwriter),
-            ("admin1", Role::Admin),
-            ("auditor1", Role::Auditor),
-        ] {
-            identity::add_user(&state, &actor, NewUser { username: name.into(), password: Secret::new(PASSWORD), role }, "setup")
-                .await
-                .expect("add user");
-        }
-        let dev_key = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.pub")).expect("dev key");
-        identity::trust_pack_key(&state, &actor, "uw-dev-2026", dev_key.trim(), None, "setup").await.expect("trust key");
-        admin::publish_packs(&state, &actor, &workspace_root().join("rate-packs/tx-personal-auto")).await.expect("publish");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let serving = state.clone();
-        let task = tokio::spawn(async move {
-            uw_sync_server::serve(listener, None, serving, std::time::Duration::from_secs(3600), async move {
-                let _ = stopped.await;
-            })
-            .await
-            .expect("serve");
-        });
-        Self { base, state, stop: Some(stop), task, _dir: dir, postgres }
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));
-        task.await.expect("server task");
-        if let Some(db) = self.postgres.take() {
-            db.drop_database().await;
-        }
-    }
-
-    fn client(&self, token: Option<&str>) -> ApiClient {
-        ApiClient::new(&self.base, token)
-    }
-
-    async fn login(&self, username: &str) -> ApiClient {
-        self.client(None).login(username, PASSWORD).await
-    }
-}
-
-async fn enroll(server: &TestServer, username: &str) -> (Device, Value) {
-    Device::enroll(&server.client(None), username, PASSWORD)
-        .await
-        .unwrap_or_else(|(status, body)| panic!("enroll {username}: {status} {body}"))
-}
+use uw_system_tests::api::{
+    bind_payload, check_openapi, openapi_operation, policy_request, random_key, term_premium, tx_auto_example, tx_auto_pack,
+};
+use uw_system_tests::testserver::{enroll, TestServer, PASSWORD};
+use uw_system_tests::workspace_root;
 
 fn example(name: &str) -> Value {
     tx_auto_example(name)
@@ -197,7 +118,9 @@ async fn story(engine: &str) {
     let results = a.push_op("quote.bind_requested", &bind_payload(&rated)).await;
     assert_eq!(results[0]["outcome"], "accepted", "{results:?}");
     let policy_number = results[0]["result"]["policy_number"].as_str().expect("policy").to_owned();
-    assert_eq!(policy_number, "POL-TX-2026-000001");
+    // Numbered in the year the policy takes effect.
+    let year = uw_system_tests::api::next_effective_date().year();
+    assert_eq!(policy_number, format!("POL-TX-{year}-000001"));
     assert_eq!(results[0]["result"]["premium"], rated["total"]);
 
     // Another device's number, an unenrolled device's, a year the server
@@ -250,7 +173,7 @@ async fn story(engine: &str) {
     assert_eq!(body["status"], "approved");
     let results = a.push_op("quote.bind_requested", &bind_payload(&referred)).await;
     assert_eq!(results[0]["outcome"], "accepted", "{results:?}");
-    assert_eq!(results[0]["result"]["policy_number"], "POL-TX-2026-000002");
+    assert_eq!(results[0]["result"]["policy_number"], format!("POL-TX-{year}-000002"));
 
     // Pull: packs, keys and the agent's own decisions and policies, resumable by cursor.
     let (status, page) = a.client.get("/v1/sync/pull?cursor=0&limit=1").await;
@@ -634,17 +557,6 @@ async fn authorization_matrix_postgres() {
 
 /// The premium `uw_policy` prorates for `quote` (the total less the fees),
 /// as the desktop computes it.
-fn term_premium(quote: &Value) -> String {
-    let valid = uw_rating::Quote::from_json(&quote.to_string()).and_then(uw_rating::Quote::validate).expect("valid quote");
-    let rating = uw_rating::rate(&tx_auto_pack(), &valid).expect("rates");
-    (rating.total - rating.fees.iter().map(|f| f.amount).sum::<rust_decimal::Decimal>()).to_string()
-}
-
-/// A policy transaction request, as a device prepares it.
-fn policy_request(policy_number: &str, base_version: u32, transaction: Value, input: Option<&Value>) -> Value {
-    json!({ "policy_number": policy_number, "base_version": base_version, "transaction": transaction, "input": input, "pack_digest": null })
-}
-
 /// Bind, then endorsements from two devices of one agent: the second, prepared
 /// on the same version, gets a conflict carrying the current version and
 /// changes nothing. Then the roles' limits, an underwriter's cancellation and
@@ -784,6 +696,9 @@ async fn policy_lifecycle(engine: &str) {
     assert_eq!(agent.get("/v1/book?state=TX&product=personal-auto").await.0, StatusCode::FORBIDDEN);
 
     // A six-month policy that started five months ago: its renewal is due.
+    // Binding it needs the organisation's leave to backdate 152 days.
+    let system = Actor::system(admin::CLI_ACTOR);
+    admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), admin::BackdateKind::NewBusiness, 160).await.expect("allowed");
     let start = today - time::Duration::days(152);
     let mut six = example("01-clean-standard.json");
     six["effective_date"] = json!(start.to_string());

@@ -94,7 +94,12 @@ export function PolicyScreen({
 
   useEffect(() => {
     api.policyFile(policyNumber).then(
-      (value) => setFile({ kind: "loaded", value }),
+      (value) => {
+        setFile({ kind: "loaded", value });
+        // A change takes effect today, or on the first day of a term that has not begun.
+        const start = value.working?.term.start;
+        if (start) setEffective((today) => (today < start ? start : today));
+      },
       (error: CommandError) => setFile({ kind: "failed", error }),
     );
   }, [policyNumber]);

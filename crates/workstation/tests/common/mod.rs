@@ -21,7 +21,7 @@ pub fn example(name: &str) -> uw_rating::Quote {
 /// A clean California auto quote with full contact and licence details (PII).
 pub fn good_driver() -> QuoteInput {
     QuoteInput {
-        quote: example("ca-personal-auto/01-good-driver.json"),
+        quote: from_tomorrow(example("ca-personal-auto/01-good-driver.json")),
         contact: Contact {
             date_of_birth: Some(time::macros::date!(1983 - 07 - 14)),
             email: Some("maria.delgado@example.com".into()),
@@ -33,5 +33,17 @@ pub fn good_driver() -> QuoteInput {
 
 /// A quote the California pack refers to an underwriter.
 pub fn referred() -> QuoteInput {
-    QuoteInput { quote: example("ca-personal-auto/04-referred-new-business-driver.json"), contact: Contact::default(), licenses: vec![] }
+    QuoteInput {
+        quote: from_tomorrow(example("ca-personal-auto/04-referred-new-business-driver.json")),
+        contact: Contact::default(),
+        licenses: vec![],
+    }
+}
+
+/// `quote` taking effect tomorrow by the UTC calendar the sync server keeps:
+/// the examples' dates are long past, and a server binds no cover that
+/// started before its today (a test crossing midnight keeps a good date).
+pub fn from_tomorrow(mut quote: uw_rating::Quote) -> uw_rating::Quote {
+    quote.effective_date = time::OffsetDateTime::now_utc().date().next_day().expect("a date after today");
+    quote
 }

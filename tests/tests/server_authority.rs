@@ -1,0 +1,289 @@
+//! The security suite, part one: the server's authority over binds and
+//! policy changes, attacked through the public API on SQLite and
+//! PostgreSQL. Each test is an attack from `../shared/reviews/security.md`
+//! (H3, H4; attack tests 8–14 and 37) that the server accepted before.
+//!
+//! The server runs in this process so the tests can move its clock.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use time::Duration;
+use uw_rating::pack::digest;
+use uw_rating::{LoadMode, PackFiles, RatePack, TrustedKeys};
+use uw_sync_server::admin::{self, BackdateKind};
+use uw_sync_server::audit::Actor;
+use uw_system_tests::api::{bind_payload, policy_request, rated_payload, term_premium, tx_auto_example, tx_auto_pack, Device};
+use uw_system_tests::testserver::{enroll, TestServer};
+use uw_system_tests::workspace_root;
+
+/// The server's today (its clock may have been moved).
+fn server_today(server: &TestServer) -> time::Date {
+    server.state.clock.now().date()
+}
+
+/// A revision of the Texas auto pack, signed with the development key:
+/// bodily injury dearer, in force for new business and renewals from `from`.
+fn tx_revision(version: &str, from: time::Date) -> PackFiles {
+    let base = PackFiles::read_dir(&workspace_root().join("rate-packs/tx-personal-auto")).expect("reads");
+    let mut edits = uw_rating::pack::edit::DraftEdits::default();
+    edits.fields.insert("version".into(), version.into());
+    edits.fields.insert("coverages.BI.steps.0.value".into(), "560.00".into());
+    edits.fields.insert("effective.new_business".into(), from.to_string());
+    edits.fields.insert("effective.renewal".into(), from.to_string());
+    let draft = edits.apply(&base).expect("applies");
+    let key_hex = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.key")).expect("dev key");
+    let key = digest::signing_key_from_hex(&key_hex).expect("key");
+    let mut files = draft.files().clone();
+    files.insert(digest::SIGNATURE_FILE.into(), digest::sign(&digest::digest(&draft), "uw-dev-2026", &key));
+    PackFiles::from_files("revision", files)
+}
+
+/// Publishes `files` as the operator does (`admin publish-packs`), and
+/// returns the compiled pack.
+async fn publish(server: &TestServer, files: &PackFiles) -> RatePack {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files.files() {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    admin::publish_packs(&server.state, &Actor::system(admin::CLI_ACTOR), dir.path()).await.expect("published");
+    uw_rating::compile(files, LoadMode::Verified(&TrustedKeys::development())).expect("compiles")
+}
+
+/// A Texas auto quote effective on `on`.
+fn tx_quote(on: time::Date) -> Value {
+    let mut quote = tx_auto_example("01-clean-standard.json");
+    quote["effective_date"] = json!(on.to_string());
+    quote
+}
+
+/// Pushes `quote.rated` for `quote` priced with `pack`; returns the payload and the result.
+async fn rate(device: &mut Device, pack: &RatePack, quote: &Value) -> (Value, Value) {
+    let number = device.quote_number();
+    let rated = uw_system_tests::api::rated_payload(pack, &number, 1, quote);
+    let result = device.push_op("quote.rated", &rated).await.remove(0);
+    (rated, result)
+}
+
+async fn bind(device: &mut Device, rated: &Value) -> Value {
+    device.push_op("quote.bind_requested", &bind_payload(rated)).await.remove(0)
+}
+
+fn code(result: &Value) -> &str {
+    result["code"].as_str().unwrap_or(result["outcome"].as_str().unwrap_or("?"))
+}
+
+/// Binds are the server's to decide: not with a superseded pack, not as a
+/// renewal, not before the server's today (beyond what the organisation
+/// allows), not after 30 days by the server's clock.
+async fn binds_the_server_decides(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let v1 = tx_auto_pack();
+    let tomorrow = server_today(&server) + Duration::days(1);
+
+    // Rated with the pack in force, before a revision is published.
+    let (early, result) = rate(&mut laptop, &v1, &tx_quote(tomorrow)).await;
+    assert_eq!(result["outcome"], "accepted", "{result}");
+
+    // A revision takes effect today: v1 is superseded for tomorrow's cover.
+    let v2 = publish(&server, &tx_revision("2026.9", server_today(&server))).await;
+    let (_, result) = rate(&mut laptop, &v1, &tx_quote(tomorrow)).await;
+    assert_eq!(code(&result), "rating.pack_superseded", "{result}");
+    assert!(result["reason"].as_str().unwrap_or_default().contains(v2.id()), "names the pack in force: {result}");
+    let result = bind(&mut laptop, &early).await;
+    assert_eq!(code(&result), "rating.pack_superseded", "a quote rated before the revision binds at the new rates only: {result}");
+    let (current, result) = rate(&mut laptop, &v2, &tx_quote(tomorrow)).await;
+    assert_eq!(result["outcome"], "accepted", "{result}");
+    assert_eq!(bind(&mut laptop, &current).await["outcome"], "accepted");
+
+    // New business cannot call itself a renewal (renewal-only factors and dates).
+    let mut renewal = tx_quote(tomorrow);
+    renewal["renewal"] = json!(true);
+    let (_, result) = rate(&mut laptop, &v2, &renewal).await;
+    assert_eq!(code(&result), "quote.renewal_flag", "{result}");
+
+    // Cover that started before the server's today: refused at bind (a
+    // policy bound after a loss), unless the organisation allows it.
+    let backdated = tx_quote(server_today(&server) - Duration::days(10));
+    let (rated, result) = rate(&mut laptop, &v1, &backdated).await;
+    assert_eq!(result["outcome"], "accepted", "a quote may be priced for any date: {result}");
+    let result = bind(&mut laptop, &rated).await;
+    assert_eq!(code(&result), "bind.backdated", "{result}");
+    let reason = result["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains(&server_today(&server).to_string()), "says which date would do: {reason}");
+    let system = Actor::system(admin::CLI_ACTOR);
+    admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), BackdateKind::NewBusiness, 5).await.expect("allowed");
+    assert_eq!(code(&bind(&mut laptop, &rated).await), "bind.backdated", "10 days is beyond the 5 allowed");
+    admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), BackdateKind::NewBusiness, 10).await.expect("allowed");
+    assert_eq!(bind(&mut laptop, &rated).await["outcome"], "accepted", "within the allowance");
+    assert!(admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), BackdateKind::NewBusiness, 400).await.is_err());
+
+    // A quote rated 31 days ago by the server's clock: expired, whatever the device's clock says.
+    let far = server_today(&server) + Duration::days(45);
+    let (stale, result) = rate(&mut laptop, &v2, &tx_quote(far)).await;
+    assert_eq!(result["outcome"], "accepted", "{result}");
+    server.state.clock.advance(Duration::days(31));
+    let result = bind(&mut laptop, &stale).await;
+    assert_eq!(code(&result), "bind.quote_expired", "{result}");
+    assert!(result["reason"].as_str().unwrap_or_default().contains("rate it again"), "{result}");
+
+    // Each refusal is in the audit log.
+    let actions = server.audit_actions().await;
+    let refused = actions.iter().filter(|a| *a == "policy.bind.refused" || *a == "quote.rated.refused").count();
+    assert!(refused >= 6, "every refusal is audited: {refused} found");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binds_the_server_decides_sqlite() {
+    binds_the_server_decides("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binds_the_server_decides_postgres() {
+    binds_the_server_decides("postgres").await;
+}
+
+/// The first driver with `reckless` reckless-driving convictions 100 days
+/// before `on` (the term's start, the date an endorsement's input rates).
+fn with_reckless_driver(quote: &Value, on: time::Date, reckless: usize) -> Value {
+    let mut changed = quote.clone();
+    let date = (on - Duration::days(100)).to_string();
+    changed["drivers"][0]["violations"] = json!(vec![json!({ "date": date, "kind": "reckless-driving" }); reckless]);
+    changed
+}
+
+/// Policy changes are underwritten as new business is: a decline is refused,
+/// a referral is an underwriter's; an agent's endorsement is not backdated;
+/// an insurer's cancellation is undone only by an underwriter.
+async fn policy_changes_are_underwritten(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let start = server_today(&server) + Duration::days(1);
+    let mut quote = tx_quote(start);
+    quote["term_months"] = json!(12);
+    let rated = rated_payload(&tx_auto_pack(), &laptop.quote_number(), 1, &quote);
+    assert_eq!(laptop.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    let bound = bind(&mut laptop, &rated).await;
+    let policy = bound["result"]["policy_number"].as_str().expect("policy number").to_owned();
+    let path = format!("/v1/policies/{policy}/transactions");
+    let endorse = |q: &Value, on: time::Date, version: u32| {
+        let input = json!({ "quote": q, "contact": {}, "licenses": [] });
+        policy_request(
+            &policy,
+            version,
+            json!({ "kind": "endorse", "effective": on.to_string(), "term_premium": term_premium(q), "description": "a change" }),
+            Some(&input),
+        )
+    };
+
+    // 150 days into the term.
+    server.state.clock.advance(Duration::days(151));
+    let today = server_today(&server);
+    let agent = server.login("agent1").await;
+    let underwriter = server.login("uw1").await;
+
+    // A driver the rules decline (6 points): refused for everyone.
+    let declined = with_reckless_driver(&quote, start, 2);
+    for (who, client) in [("agent", &agent), ("underwriter", &underwriter)] {
+        let (status, body) = client.post(&path, &endorse(&declined, today, 1)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.declined")), "{who}: {body}");
+        assert!(body["message"].as_str().unwrap_or_default().contains("Six or more violation points"), "{body}");
+    }
+
+    // A vehicle the rules refer (over 50,000 miles): the agent cannot make it; an underwriter can.
+    let mut referred = quote.clone();
+    referred["vehicles"][0]["annual_miles"] = json!(60_000);
+    let (status, body) = agent.post(&path, &endorse(&referred, today, 1)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.referred")), "{body}");
+
+    // Back to the term's first day (a loss on day 150, cover bought "on day 1"): not for an agent.
+    let mut comprehensive = quote.clone();
+    comprehensive["coverages"][4]["deductible"] = json!("250");
+    let (status, body) = agent.post(&path, &endorse(&comprehensive, start, 1)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.backdated")), "{body}");
+    let (status, body) = agent.post(&path, &endorse(&comprehensive, today, 1)).await;
+    assert_eq!(status, StatusCode::OK, "dated today, the same change goes through: {body}");
+    let (status, body) = underwriter.post(&path, &endorse(&referred, today, 2)).await;
+    assert_eq!(status, StatusCode::OK, "the underwriter makes the referred change: {body}");
+
+    // The underwriter cancels for misrepresentation; the agent may not reinstate it.
+    let cancel = policy_request(
+        &policy,
+        3,
+        json!({ "kind": "cancel", "effective": (today + Duration::days(30)).to_string(), "reason": "material_misrepresentation" }),
+        None,
+    );
+    let (status, body) = underwriter.post(&path, &cancel).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let reinstate = policy_request(&policy, 4, json!({ "kind": "reinstate" }), None);
+    let (status, body) = agent.post(&path, &reinstate).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("auth.forbidden")), "{body}");
+    let (status, body) = underwriter.post(&path, &reinstate).await;
+    assert_eq!(status, StatusCode::OK, "the underwriter may: {body}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_changes_are_underwritten_sqlite() {
+    policy_changes_are_underwritten("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_changes_are_underwritten_postgres() {
+    policy_changes_are_underwritten("postgres").await;
+}
+
+/// After a revision, a renewal is offered on the pack in force for renewals
+/// then: the latest, never "two packs, ambiguous" (attack test 37).
+async fn renewal_after_a_revision(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let agent = server.login("agent1").await;
+    let system = Actor::system(admin::CLI_ACTOR);
+    admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), BackdateKind::NewBusiness, 160).await.expect("allowed");
+    let today = server_today(&server);
+    let mut six = tx_quote(today - Duration::days(152));
+    six["term_months"] = json!(6);
+    let rated = rated_payload(&tx_auto_pack(), &laptop.quote_number(), 1, &six);
+    assert_eq!(laptop.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    let bound = bind(&mut laptop, &rated).await;
+    let policy = bound["result"]["policy_number"].as_str().expect("policy number").to_owned();
+    let v2 = publish(&server, &tx_revision("2026.9", today)).await;
+    let (_, detail) = agent.get(&format!("/v1/policies/{policy}")).await;
+    let term_end = detail["policy"]["term"]["end"].as_str().expect("term end").to_owned();
+    let mut renewal = six.clone();
+    renewal["effective_date"] = json!(term_end);
+    renewal["renewal"] = json!(true);
+    let valid = uw_rating::Quote::from_json(&renewal.to_string()).and_then(uw_rating::Quote::validate).expect("valid");
+    let offer = |pack: &RatePack| {
+        let rating = uw_rating::rate(pack, &valid).expect("rates");
+        let premium = rating.total - rating.fee_total();
+        policy_request(&policy, 1, json!({ "kind": "offer_renewal", "premium": premium.to_string(), "pack_id": pack.id() }), None)
+            .as_object()
+            .cloned()
+            .map(|mut o| {
+                o.insert("input".into(), json!({ "quote": renewal, "contact": {}, "licenses": [] }));
+                o.insert("pack_digest".into(), json!(pack.digest().to_hex()));
+                Value::Object(o)
+            })
+            .expect("object")
+    };
+    let path = format!("/v1/policies/{policy}/transactions");
+    let (status, body) = agent.post(&path, &offer(&tx_auto_pack())).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.renewal_pack")), "{body}");
+    assert!(body["message"].as_str().unwrap_or_default().contains(v2.id()), "{body}");
+    let (status, body) = agent.post(&path, &offer(&v2)).await;
+    assert_eq!(status, StatusCode::OK, "renewed on the revision: {body}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewal_after_a_revision_sqlite() {
+    renewal_after_a_revision("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewal_after_a_revision_postgres() {
+    renewal_after_a_revision("postgres").await;
+}
