@@ -14,10 +14,6 @@ use crate::storage::{args, Tx};
 /// Device tokens last 90 days; session tokens 12 hours.
 pub const DEVICE_TOKEN_DAYS: i64 = 90;
 pub const SESSION_TOKEN_HOURS: i64 = 12;
-/// Failed logins allowed per account, and per address, in the window.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 /// The shortest password an administrator may set.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -160,24 +156,11 @@ pub struct UserCredentials {
     pub disabled: bool,
 }
 
-/// The login limits and the stored credentials for `username` (`None` for
-/// an unknown user), read in the caller's read transaction. The password is
-/// checked afterwards by [`verify_login`], outside any transaction, so a slow
-/// Argon2 never holds a database reader.
-pub async fn login_candidate(
-    tx: &mut dyn Tx,
-    username: &str,
-    address: &str,
-    now: OffsetDateTime,
-) -> Result<Option<UserCredentials>, LoginFailure> {
-    let since = unix_ms(now) - FAILURE_WINDOW_MINUTES * 60_000;
-    let by_account =
-        tx.fetch_one("SELECT COUNT(*) FROM login_failure WHERE account = $1 AND at > $2", args![username, since]).await?.int(0)?;
-    let by_address =
-        tx.fetch_one("SELECT COUNT(*) FROM login_failure WHERE address = $1 AND at > $2", args![address, since]).await?.int(0)?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(LoginFailure::RateLimited);
-    }
+/// The stored credentials for `username` (`None` for an unknown user),
+/// read in the caller's transaction. The password is checked afterwards by
+/// [`verify_login`], outside any transaction, so a slow Argon2 never holds a
+/// database reader.
+pub async fn login_candidate(tx: &mut dyn Tx, username: &str) -> Result<Option<UserCredentials>, LoginFailure> {
     let row = tx
         .fetch_optional("SELECT user_id, username, role, password_hash, disabled FROM app_user WHERE username = $1", args![username])
         .await?;
@@ -220,16 +203,10 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password(&Secret::new("no user has this password")).unwrap_or_default())
 }
 
-/// Clears an account's failed logins after a successful one.
-pub async fn clear_failures(tx: &mut dyn Tx, username: &str) -> Result<(), ApiError> {
-    tx.execute("DELETE FROM login_failure WHERE account = $1", args![username]).await?;
-    Ok(())
-}
-
 /// Why a login failed.
 #[derive(Debug)]
 pub enum LoginFailure {
-    RateLimited,
+    RateLimited(crate::throttle::Wait),
     BadCredentials,
     Disabled,
     Internal(String),
@@ -244,13 +221,13 @@ impl From<crate::storage::StorageError> for LoginFailure {
 impl From<LoginFailure> for ApiError {
     fn from(failure: LoginFailure) -> Self {
         match failure {
-            LoginFailure::RateLimited => {
+            LoginFailure::RateLimited(wait) => {
                 let mut e = ApiError::new(
                     axum::http::StatusCode::TOO_MANY_REQUESTS,
                     "auth.rate_limited",
-                    format!("too many failed logins; try again in {FAILURE_WINDOW_MINUTES} minutes"),
+                    format!("too many failed sign-ins; try again in {} seconds", wait.seconds),
                 );
-                e.retry_after = Some(u64::try_from(FAILURE_WINDOW_MINUTES * 60).unwrap_or(900));
+                e.retry_after = Some(wait.seconds);
                 e
             }
             LoginFailure::BadCredentials => ApiError::unauthorized("auth.invalid_credentials", "the username or password is wrong"),
@@ -258,14 +235,6 @@ impl From<LoginFailure> for ApiError {
             LoginFailure::Internal(detail) => ApiError::internal(detail),
         }
     }
-}
-
-/// Records a failed login (in its own transaction, by the caller).
-pub async fn record_failure(tx: &mut dyn Tx, username: &str, address: &str, now: OffsetDateTime) -> Result<(), ApiError> {
-    tx.execute("INSERT INTO login_failure (account, address, at) VALUES ($1, $2, $3)", args![username, address, unix_ms(now)]).await?;
-    // Old rows are no longer counted; trim them as we go.
-    tx.execute("DELETE FROM login_failure WHERE at < $1", args![unix_ms(now) - FAILURE_WINDOW_MINUTES * 60_000 * 4]).await?;
-    Ok(())
 }
 
 /// Issues a token for `user_id` (and `device_id`), valid until the returned time.

@@ -64,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/users/{username}", patch(change_user))
         .route("/v1/admin/devices", get(devices))
         .route("/v1/admin/devices/{device_id}/revoke", post(revoke_device))
+        .route("/v1/admin/login-throttles", get(login_throttles))
+        .route("/v1/admin/login-throttles/clear", post(clear_login_throttles))
         .route("/v1/audit/keys", get(audit_keys))
         .route("/v1/audit/checkpoint", get(latest_checkpoint))
         .route("/v1/audit/checkpoints", post(sign_checkpoint))
@@ -426,6 +428,21 @@ async fn revoke_device(
 ) -> Result<Json<uw_protocol::DeviceRecord>, ApiError> {
     caller.require(&[Role::Admin])?;
     Ok(Json(identity::revoke_device(&state, &caller.actor(), &device_id, &id).await?))
+}
+
+async fn login_throttles(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::LoginThrottle>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::login_throttles(&state).await?))
+}
+
+async fn clear_login_throttles(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Json(request): Json<uw_protocol::ClearLoginThrottles>,
+) -> Result<Json<uw_protocol::LoginThrottlesCleared>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::clear_login_throttles(&state, &caller.actor(), &request, &id).await?))
 }
 
 async fn audit_keys(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::AuditKeys>, ApiError> {

@@ -13,6 +13,10 @@ use crate::keys::unix_ms;
 use crate::storage::{args, StorageError, TxMode};
 use crate::AppState;
 
+/// Checks a sign-in: the throttle admits it (counting it, in the same write
+/// transaction that reads the user), then Argon2 runs with no database
+/// transaction or reader held. A right password takes its count back (in a
+/// transaction of its own, whatever becomes of the request after it).
 async fn check_credentials(
     state: &AppState,
     username: &str,
@@ -21,25 +25,20 @@ async fn check_credentials(
     now: OffsetDateTime,
 ) -> Result<auth::UserCredentials, ApiError> {
     let candidate = {
-        let mut tx = state.storage.begin(TxMode::Read).await?;
-        auth::login_candidate(&mut *tx, username, address, now).await
-    };
-    // The reader is released before Argon2 runs.
-    let result = match candidate {
-        Ok(candidate) => auth::verify_login(candidate, password).await,
-        Err(failure) => Err(failure),
-    };
-    match result {
-        Ok(user) => Ok(user),
-        Err(failure) => {
-            if matches!(failure, auth::LoginFailure::BadCredentials) {
-                let mut tx = state.storage.begin(TxMode::Write).await?;
-                auth::record_failure(&mut *tx, username, address, now).await?;
-                tx.commit().await?;
-            }
-            Err(failure.into())
+        let mut tx = state.storage.begin(TxMode::Write).await?;
+        if let Err(wait) = crate::throttle::admit(&mut *tx, username, address, now).await? {
+            tx.commit().await?;
+            return Err(auth::LoginFailure::RateLimited(wait).into());
         }
-    }
+        let candidate = auth::login_candidate(&mut *tx, username).await;
+        tx.commit().await?;
+        candidate
+    };
+    let user = auth::verify_login(candidate?, password).await?;
+    let mut tx = state.storage.begin(TxMode::Write).await?;
+    crate::throttle::succeeded(&mut *tx, username, address, now).await?;
+    tx.commit().await?;
+    Ok(user)
 }
 
 /// Enrolls a device: credentials and the device's public key in, a device
@@ -158,7 +157,6 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
     };
     let quote_serials = quote_serials(&mut *m.tx, &device_id).await?;
     let (token, expires) = auth::issue_token(&mut *m.tx, &user.user_id, Some(&device_id), now).await?;
-    auth::clear_failures(&mut *m.tx, &user.username).await?;
     let instance = crate::storage::instance_id(&mut *m.tx).await?;
     m.commit().await?;
     state.log_grew();
@@ -337,7 +335,6 @@ pub async fn login(state: &AppState, request: LoginRequest, address: &str) -> Re
     let user = check_credentials(state, &request.username, &request.password, address, now).await?;
     let mut tx = state.storage.begin(TxMode::Write).await?;
     let (token, expires) = auth::issue_token(&mut *tx, &user.user_id, None, now).await?;
-    auth::clear_failures(&mut *tx, &user.username).await?;
     tx.commit().await?;
     Ok(LoginResponse {
         token,
@@ -476,6 +473,31 @@ pub async fn devices(state: &AppState) -> Result<Vec<DeviceRecord>, ApiError> {
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let rows = tx.fetch(&format!("{DEVICE_COLUMNS} ORDER BY d.enrolled_at"), args![]).await?;
     rows.iter().map(device_record).collect()
+}
+
+/// The sign-in throttles with failures counted.
+pub async fn login_throttles(state: &AppState) -> Result<Vec<uw_protocol::LoginThrottle>, ApiError> {
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    crate::throttle::list(&mut *tx, state.clock.now()).await
+}
+
+/// Clears the throttles naming an account or an address (audited).
+pub async fn clear_login_throttles(
+    state: &AppState,
+    actor: &Actor,
+    request: &uw_protocol::ClearLoginThrottles,
+    request_id: &str,
+) -> Result<uw_protocol::LoginThrottlesCleared, ApiError> {
+    let (account, address) = (request.account.as_deref().map(str::trim), request.address.as_deref().map(str::trim));
+    if account.is_none_or(str::is_empty) && address.is_none_or(str::is_empty) {
+        return Err(ApiError::bad_request("throttle.subject", "account, address: name the account or the address to clear"));
+    }
+    let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
+    let cleared = crate::throttle::clear(&mut *m.tx, account.filter(|a| !a.is_empty()), address.filter(|a| !a.is_empty())).await?;
+    let change = serde_json::json!({ "account": account, "address": address, "cleared": cleared });
+    m.audit(actor, "login_throttle.clear", ("login_throttle", account.or(address).unwrap_or_default()), &change, None).await?;
+    m.commit().await?;
+    Ok(uw_protocol::LoginThrottlesCleared { cleared })
 }
 
 /// Revokes a device and every token it holds.

@@ -34,6 +34,7 @@ pub mod policies;
 pub mod rate_drafts;
 pub mod storage;
 pub mod sync;
+pub mod throttle;
 pub mod tls;
 pub mod underwriting;
 

@@ -177,6 +177,16 @@ enum AdminCommand {
     },
     /// Publish every signed rate pack directory under DIR (or DIR itself).
     PublishPacks { dir: PathBuf },
+    /// Failed sign-ins counted per account, address and account at an
+    /// address, and any wait in force.
+    Throttles,
+    /// Clear the sign-in throttles naming an account, an address, or both.
+    ClearThrottles {
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
     /// Let binds (or agents' endorsements) of a state and product take
     /// effect up to DAYS before the server's today (the default is none).
     AllowBackdating {
@@ -451,6 +461,23 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             for summary in uw_sync_server::admin::publish_packs(&state, &actor, &dir).await? {
                 announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
             }
+        }
+        AdminCommand::Throttles => {
+            for t in uw_sync_server::identity::login_throttles(&state).await.map_err(api)? {
+                let who = match (&t.account, &t.address) {
+                    (Some(account), Some(address)) => format!("{account} from {address}"),
+                    (Some(account), None) => format!("{account} from anywhere"),
+                    (None, Some(address)) => format!("anyone from {address}"),
+                    (None, None) => continue,
+                };
+                let wait = t.waiting_until.as_deref().map_or_else(String::new, |until| format!("  waiting until {until}"));
+                announce(&format!("{who}: {} failed, last {}{wait}", t.failures, t.last_failure_at));
+            }
+        }
+        AdminCommand::ClearThrottles { account, address } => {
+            let request = uw_protocol::ClearLoginThrottles { account, address };
+            let cleared = uw_sync_server::identity::clear_login_throttles(&state, &actor, &request, request_id).await.map_err(api)?;
+            announce(&format!("{} throttles cleared", cleared.cleared));
         }
         AdminCommand::AllowBackdating { state: code, product, kind, days } => {
             uw_sync_server::admin::allow_backdating(&state, &actor, (&code, &product), kind, days).await?;

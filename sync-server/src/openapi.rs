@@ -344,6 +344,28 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::DeviceRecord>(g),
             &[404],
         ),
+        op(
+            "get",
+            "/v1/admin/login-throttles",
+            "login_throttles",
+            "Failed sign-ins counted per account, address and account at an address, with any wait in force.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<Vec<p::LoginThrottle>>(g),
+            &[],
+        ),
+        op(
+            "post",
+            "/v1/admin/login-throttles/clear",
+            "clear_login_throttles",
+            "Clear the throttles naming an account, an address, or both (audited).",
+            Access::Roles(ADMIN),
+            &[],
+            schema::<p::ClearLoginThrottles>(g),
+            schema::<p::LoginThrottlesCleared>(g),
+            &[400],
+        ),
         op("get", "/v1/audit/keys", "audit_keys", "The log's origin and its checkpoint verifier keys, old ones included.", Access::Roles(AUDITOR), &[], None, schema::<p::AuditKeys>(g), &[]),
         op("get", "/v1/audit/checkpoint", "latest_checkpoint", "The latest signed checkpoint.", Access::Roles(AUDITOR), &[], None, schema::<p::CheckpointResponse>(g), &[404]),
         op("post", "/v1/audit/checkpoints", "sign_checkpoint", "Sign a checkpoint of the log as it is now.", Access::Roles(AUDITOR), &[], None, schema::<p::CheckpointResponse>(g), &[]),
@@ -486,7 +508,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 35);
+        assert_eq!(count, 37);
     }
 
     #[test]

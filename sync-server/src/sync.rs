@@ -827,15 +827,17 @@ pub(crate) async fn rerate(
     if rule == PackRule::NewBusiness {
         match crate::packs::in_force(&state.packs, &mut *m.tx, &q.state, q.product, q.effective_date, false).await? {
             Ok(current) if current.digest() == pack.digest() => {}
-            Ok(current) => return Ok(Err(rejected(
-                "rating.pack_superseded",
-                format!(
+            Ok(current) => {
+                return Ok(Err(rejected(
+                    "rating.pack_superseded",
+                    format!(
                     "pack {} was superseded by {} for new business effective {}; sync to receive the new rates and rate the quote again",
                     pack.id(),
                     current.id(),
                     q.effective_date
                 ),
-            ))),
+                )))
+            }
             Err(e) => return Ok(Err(rejected("rating.no_pack", e.to_string()))),
         }
     }

@@ -1,7 +1,9 @@
 //! A sync server in this test process on SQLite or PostgreSQL, set up with
 //! an organisation, two users of each working role, an administrator, an
 //! auditor, the development pack key and the Texas auto pack: the API tests
-//! and the security suite drive it over HTTP and can move its clock.
+//! and the security suite drive it over HTTP and can move its clock. It
+//! trusts 127.0.0.1 as its reverse proxy, so a test can sign in "from" any
+//! address with `X-Forwarded-For`.
 
 use serde_json::Value;
 use uw_protocol::{NewUser, Role, Secret};
@@ -38,7 +40,10 @@ impl TestServer {
         };
         let storage = storage::open(&target).await.expect("open the database");
         let keys = KeyEncryption::create(&dir.path().join("server.key")).expect("key file");
-        let state = AppState::new(storage, keys, storage::migration_count(&target));
+        // As if behind a reverse proxy on this machine: a request's
+        // `X-Forwarded-For` names its client; without one, it is 127.0.0.1.
+        let proxy = uw_sync_server::tls::parse_networks(&["127.0.0.1/32".to_owned()]).expect("network");
+        let state = AppState::new(storage, keys, storage::migration_count(&target)).with_trusted_proxies(proxy);
         admin::init(&state, "Test Org").await.expect("init");
         let actor = Actor::system("test-setup");
         for (name, role) in [

@@ -81,7 +81,14 @@ describe("admin screen", () => {
     const user = userEvent.setup();
     render(<AdminScreen />);
     await user.selectOptions(await screen.findByRole("combobox", { name: "Role of agent1" }), "underwriter");
+    expect(calls.some(([cmd]) => cmd === "admin_change_user")).toBe(false);
+    expect(screen.getByRole("alertdialog").textContent).toMatch(/Make agent1 underwriter\?/);
+    await user.click(screen.getByRole("button", { name: "Confirm making agent1 underwriter" }));
     expect(calls).toContainEqual(["admin_change_user", { username: "agent1", role: "underwriter", disabled: null, password: null }]);
+    expect(await screen.findByText("agent1 is now underwriter.")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Disable agent1" }));
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(calls.some(([cmd, args]) => cmd === "admin_change_user" && (args as { disabled: boolean | null }).disabled === true)).toBe(false);
     await user.type(screen.getByLabelText("New username"), "auditor1");
     await user.type(screen.getByLabelText("Initial password"), "pw-for-auditor");
     await user.selectOptions(screen.getByLabelText("Role"), "auditor");

@@ -3,7 +3,7 @@
 // the page or the store) and the server checks their role on every request.
 // The auditor verifies saved exports offline, signed in or not.
 import { FormEvent, useCallback, useEffect, useState } from "react";
-import { api, AuditVerdictView, CommandError, DeviceView, ExportFileView, Role, SessionView } from "./api";
+import { api, AuditVerdictView, CommandError, DeviceView, ExportFileView, Role, SessionView, UserView } from "./api";
 import { ErrorAlert } from "./Sync";
 
 const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
@@ -142,9 +142,34 @@ function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) 
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("agent");
+  /** A change that takes a user's access away or changes it, waiting for the administrator to confirm it. */
+  const [pending, setPending] = useState<{ question: string; confirm: string; done: string; change: () => Promise<unknown> } | null>(null);
 
+  function askRole(u: UserView, next: Role) {
+    if (next === u.role) return;
+    setPending({
+      question: `Make ${u.username} ${ROLE_LABEL[next].toLowerCase()}? Their sessions and devices are signed out; they sign in again with the new role's access.`,
+      confirm: `Confirm making ${u.username} ${ROLE_LABEL[next].toLowerCase()}`,
+      done: `${u.username} is now ${ROLE_LABEL[next].toLowerCase()}.`,
+      change: () => api.adminChangeUser(u.username, { role: next }),
+    });
+  }
+
+  function askDisable(u: UserView) {
+    if (u.disabled) {
+      void run(`${u.username} is enabled.`, () => api.adminChangeUser(u.username, { disabled: false }));
+      return;
+    }
+    setPending({
+      question: `Disable ${u.username}? Their sessions end and their devices stop syncing at once; enabling them later does not bring those back.`,
+      confirm: `Confirm disabling ${u.username}`,
+      done: `${u.username} is disabled.`,
+      change: () => api.adminChangeUser(u.username, { disabled: true }),
+    });
+  }
 
   async function run(what: string, f: () => Promise<unknown>) {
+    setPending(null);
     setAction({ kind: "busy" });
     try {
       await f();
@@ -190,7 +215,7 @@ function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) 
                     <select
                       value={u.role}
                       disabled={action.kind === "busy"}
-                      onChange={(e) => run(`${u.username} is now ${ROLE_LABEL[e.target.value as Role].toLowerCase()}.`, () => api.adminChangeUser(u.username, { role: e.target.value as Role }))}
+                      onChange={(e) => askRole(u, e.target.value as Role)}
                     >
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
@@ -207,7 +232,7 @@ function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) 
                     className="secondary"
                     disabled={action.kind === "busy"}
                     aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
-                    onClick={() => run(`${u.username} is ${u.disabled ? "enabled" : "disabled"}.`, () => api.adminChangeUser(u.username, { disabled: !u.disabled }))}
+                    onClick={() => askDisable(u)}
                   >
                     {u.disabled ? "Enable" : "Disable"}
                   </button>
@@ -216,6 +241,17 @@ function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) 
             ))}
           </tbody>
         </table>
+      )}
+      {pending && (
+        <div role="alertdialog" aria-labelledby="user-confirm-question" id="user-confirm" className="confirm">
+          <p id="user-confirm-question">{pending.question}</p>
+          <button type="button" className="danger" aria-label={pending.confirm} onClick={() => run(pending.done, pending.change)}>
+            Confirm
+          </button>
+          <button type="button" className="secondary" onClick={() => setPending(null)}>
+            Cancel
+          </button>
+        </div>
       )}
       <form onSubmit={add} aria-label="Add a user" id="add-user-form" className="filters">
         <label>

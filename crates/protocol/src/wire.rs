@@ -635,6 +635,36 @@ pub struct DeviceRecord {
     pub last_seq: u64,
 }
 
+/// Failed sign-ins counted for an account, an address or an account at an
+/// address (`GET /v1/admin/login-throttles`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginThrottle {
+    /// The account name as typed (lower case), when the count is an account's.
+    pub account: Option<String>,
+    /// The client address, when the count is an address's.
+    pub address: Option<String>,
+    pub failures: u32,
+    /// Sign-ins here wait until this time (RFC 3339); none when they may go ahead.
+    pub waiting_until: Option<String>,
+    pub last_failure_at: String,
+}
+
+/// Clears the throttles naming an account, an address, or both
+/// (`POST /v1/admin/login-throttles/clear`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClearLoginThrottles {
+    pub account: Option<String>,
+    pub address: Option<String>,
+}
+
+/// How many throttles were cleared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LoginThrottlesCleared {
+    pub cleared: u64,
+}
+
 // ---------------------------------------------------------------- audit
 
 /// A signed checkpoint of the audit log (`GET /v1/audit/checkpoint`).
