@@ -116,3 +116,13 @@ pub async fn allow_backdating(
     m.commit().await?;
     Ok(())
 }
+
+/// Turns publishing by an administrator alone (`POST /v1/packs`) on or off.
+pub async fn set_direct_publishing(state: &AppState, actor: &Actor, on: bool) -> anyhow::Result<()> {
+    let mut m = Mutation::begin_at(state.storage.as_ref(), "admin-settings", state.clock.now()).await?;
+    let changed = m.tx.execute("UPDATE organisation SET direct_publishing = $1 WHERE singleton = 1", crate::args![i64::from(on)]).await?;
+    anyhow::ensure!(changed == 1, "the organisation is not initialised; run `uw-sync-server admin init`");
+    m.audit(actor, "settings.direct_publishing", ("organisation", "direct_publishing"), &serde_json::json!({ "on": on }), None).await?;
+    m.commit().await?;
+    Ok(())
+}

@@ -177,6 +177,13 @@ enum AdminCommand {
     },
     /// Publish every signed rate pack directory under DIR (or DIR itself).
     PublishPacks { dir: PathBuf },
+    /// Let an administrator publish a signed pack alone through the API
+    /// (`on`), or require every rate change to go through a draft another
+    /// underwriter approves (`off`, the default).
+    DirectPublishing {
+        #[arg(value_parser = ["on", "off"])]
+        setting: String,
+    },
     /// Failed sign-ins counted per account, address and account at an
     /// address, and any wait in force.
     Throttles,
@@ -461,6 +468,10 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             for summary in uw_sync_server::admin::publish_packs(&state, &actor, &dir).await? {
                 announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
             }
+        }
+        AdminCommand::DirectPublishing { setting } => {
+            uw_sync_server::admin::set_direct_publishing(&state, &actor, setting == "on").await?;
+            announce(&format!("direct publishing by an administrator is {setting}"));
         }
         AdminCommand::Throttles => {
             for t in uw_sync_server::identity::login_throttles(&state).await.map_err(api)? {

@@ -229,7 +229,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             "post",
             "/v1/packs",
             "publish",
-            "Publish a rate pack signed outside the approval workflow; the signature must verify against an organisation key.",
+            "Publish a rate pack signed outside the approval workflow, when the organisation allows it (otherwise 403 pack.direct_publishing_off); the signature must verify against an organisation key.",
             Access::Roles(ADMIN),
             &[],
             schema::<p::PublishPack>(g),

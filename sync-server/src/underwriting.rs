@@ -108,14 +108,33 @@ pub async fn packs(state: &AppState, caller: &Caller) -> Result<Vec<PackSummary>
         .collect()
 }
 
-/// Publishes a pack signed outside the approval workflow (a filing tool, the
-/// bundled packs): administrators only, and only with an organisation key.
+/// Publishes a pack signed outside the approval workflow (a filing tool):
+/// administrators only, only with an organisation key, and only when the
+/// organisation has turned direct publishing on (`uw-sync-server admin
+/// direct-publishing on`); otherwise one person could change rates alone.
 /// An underwriter's approval key publishes nothing by itself: rate changes
 /// go through [`crate::rate_drafts`], where someone other than the author
 /// approves. Every desktop receives the pack on its next pull.
 pub async fn publish(state: &AppState, caller: &Caller, request: PublishPack, request_id: &str) -> Result<PackSummary, ApiError> {
     caller.require(&[Role::Admin])?;
+    if !direct_publishing(state).await? {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "pack.direct_publishing_off",
+            "rates change through a draft that another underwriter approves; this organisation does not let an administrator publish a pack alone",
+        ));
+    }
     publish_as(state, &caller.actor(), &caller.username, request, request_id).await
+}
+
+/// Whether the organisation lets an administrator publish a pack alone.
+pub async fn direct_publishing(state: &AppState) -> Result<bool, ApiError> {
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let row = tx.fetch_optional("SELECT direct_publishing FROM organisation WHERE singleton = 1", args![]).await?;
+    Ok(match row {
+        Some(row) => row.int(0)? == 1,
+        None => false,
+    })
 }
 
 /// Publishes as any actor (the administration command line uses this);

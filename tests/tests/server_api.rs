@@ -426,6 +426,8 @@ type Cell<'a> = (reqwest::Method, &'a str, Option<Value>, &'a [Role], bool);
 async fn authorization_matrix(engine: &str) {
     use Role::{Admin, Agent, Auditor, Underwriter};
     let server = TestServer::start(engine).await;
+    // Publishing alone is off by default (403 for everyone); the matrix checks who may when it is on.
+    admin::set_direct_publishing(&server.state, &Actor::system(admin::CLI_ACTOR), true).await.expect("turned on");
     let mut sessions = Vec::new();
     for (name, role) in [("agent1", Agent), ("uw1", Underwriter), ("admin1", Admin), ("auditor1", Auditor)] {
         sessions.push((role, false, server.login(name).await));
@@ -558,8 +560,6 @@ async fn authorization_matrix_postgres() {
     authorization_matrix("postgres").await;
 }
 
-/// The premium `uw_policy` prorates for `quote` (the total less the fees),
-/// as the desktop computes it.
 /// Bind, then endorsements from two devices of one agent: the second, prepared
 /// on the same version, gets a conflict carrying the current version and
 /// changes nothing. Then the roles' limits, an underwriter's cancellation and
@@ -872,6 +872,11 @@ async fn rate_change_four_eyes(engine: &str) {
     signed.set_file("SIGNATURE", signature(&signed, "uw2-approval", &k2));
     let publish = json!({ "files": signed.files() });
     assert_eq!(uw2.post("/v1/packs", &publish).await.1["code"], "auth.forbidden");
+    // An administrator alone publishes nothing unless the organisation allows it...
+    let (status, body) = admin.post("/v1/packs", &publish).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("pack.direct_publishing_off")), "{body}");
+    // ...and even then only with an organisation key.
+    admin::set_direct_publishing(&server.state, &Actor::system(admin::CLI_ACTOR), true).await.expect("turned on");
     let (status, body) = admin.post("/v1/packs", &publish).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pack.invalid")), "{body}");
 
