@@ -726,13 +726,21 @@ struct BookFileView {
     bytes: u64,
 }
 
-/// This underwriter's approval key; an administrator registers the public
-/// half on the server (`uw-sync-server admin trust-pack-key KEY PUBLIC --user NAME`).
+/// This underwriter's approval key. Making it asks the server to register
+/// it; an administrator approves the request on the Admin screen.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct ApprovalKeyView {
     key_id: String,
     public_key: String,
+    /// The server has registered it (as of the last sync).
+    registered: bool,
+}
+
+impl From<uw_workstation::rate_changes::ApprovalKey> for ApprovalKeyView {
+    fn from(k: uw_workstation::rate_changes::ApprovalKey) -> Self {
+        Self { key_id: k.key_id, public_key: k.public_key, registered: k.registered }
+    }
 }
 
 /// A draft by another underwriter, awaiting this user's review.
@@ -751,6 +759,8 @@ struct ReviewView {
     impact_problem: Option<String>,
     /// This user's decision, waiting for sync.
     decision: Option<ReviewDecisionView>,
+    /// Why the server refused this user's last decision (it is theirs to make again).
+    refusal: Option<String>,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -1237,6 +1247,59 @@ async fn admin_devices<R: Runtime>(app: AppHandle<R>) -> Result<Vec<DeviceView>,
     on_workstation(app, |ws| ws.admin_devices()).await.map(|devices| devices.into_iter().map(DeviceView::from).collect())
 }
 
+/// An approval key an underwriter asked to register.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PendingKeyView {
+    key_id: String,
+    public_key: String,
+    username: String,
+    requested_at: String,
+}
+
+/// A pack-signing key the server trusts or trusted.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PackKeyView {
+    key_id: String,
+    public_key: String,
+    /// The underwriter whose approval key it is; none for an organisation key.
+    username: Option<String>,
+    trusted_at: String,
+    revoked_at: Option<String>,
+}
+
+impl From<uw_workstation::PackKeyRecord> for PackKeyView {
+    fn from(k: uw_workstation::PackKeyRecord) -> Self {
+        Self { key_id: k.key_id, public_key: k.public_key, username: k.username, trusted_at: k.trusted_at, revoked_at: k.revoked_at }
+    }
+}
+
+#[tauri::command]
+async fn admin_pack_key_requests<R: Runtime>(app: AppHandle<R>) -> Result<Vec<PendingKeyView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_pack_key_requests()).await.map(|requests| {
+        requests
+            .into_iter()
+            .map(|r| PendingKeyView { key_id: r.key_id, public_key: r.public_key, username: r.username, requested_at: r.requested_at })
+            .collect()
+    })
+}
+
+#[tauri::command]
+async fn admin_decide_pack_key_request<R: Runtime>(app: AppHandle<R>, key_id: String, approve: bool) -> Result<(), CommandError> {
+    on_workstation(app, move |ws| ws.admin_decide_pack_key_request(&key_id, approve)).await
+}
+
+#[tauri::command]
+async fn admin_pack_keys<R: Runtime>(app: AppHandle<R>) -> Result<Vec<PackKeyView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_pack_keys()).await.map(|keys| keys.into_iter().map(PackKeyView::from).collect())
+}
+
+#[tauri::command]
+async fn admin_revoke_pack_key<R: Runtime>(app: AppHandle<R>, key_id: String) -> Result<PackKeyView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_revoke_pack_key(&key_id)).await.map(PackKeyView::from)
+}
+
 #[tauri::command]
 async fn admin_revoke_device<R: Runtime>(app: AppHandle<R>, device_id: String) -> Result<DeviceView, CommandError> {
     on_workstation(app, move |ws| ws.admin_revoke_device(&device_id)).await.map(DeviceView::from)
@@ -1458,22 +1521,29 @@ async fn submit_rate_draft<R: Runtime>(app: AppHandle<R>, draft_id: String) -> R
 
 #[tauri::command]
 async fn approval_key<R: Runtime>(app: AppHandle<R>) -> Result<Option<ApprovalKeyView>, CommandError> {
-    on_workstation(app, |ws| ws.approval_key()).await.map(|k| k.map(|(key_id, public_key)| ApprovalKeyView { key_id, public_key }))
+    on_workstation(app, |ws| ws.approval_key()).await.map(|k| k.map(ApprovalKeyView::from))
 }
 
 #[tauri::command]
 async fn create_approval_key<R: Runtime>(app: AppHandle<R>, key_id: String) -> Result<ApprovalKeyView, CommandError> {
-    on_workstation(app, move |ws| ws.create_approval_key(&key_id, now()))
-        .await
-        .map(|(key_id, public_key)| ApprovalKeyView { key_id, public_key })
+    on_workstation(app, move |ws| ws.create_approval_key(&key_id, now())).await.map(ApprovalKeyView::from)
 }
 
 #[tauri::command]
 async fn pack_reviews<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ReviewView>, CommandError> {
-    let reviews = on_workstation(app, |ws| ws.pack_reviews()).await?;
+    let reviews = on_workstation(app, |ws| {
+        let reviews = ws.pack_reviews()?;
+        let mut with_refusals = Vec::with_capacity(reviews.len());
+        for (d, decision) in reviews {
+            let refusal = ws.pack_review_refusal(&d.draft_id)?;
+            with_refusals.push((d, decision, refusal));
+        }
+        Ok(with_refusals)
+    })
+    .await?;
     Ok(reviews
         .into_iter()
-        .map(|(d, decision)| {
+        .map(|(d, decision, refusal)| {
             // A summary that does not read is reported on its draft rather
             // than failing the whole queue; the approver can run impact.
             let (impact, impact_problem) = match d.impact.map(serde_json::from_value::<ImpactSummary>) {
@@ -1491,6 +1561,7 @@ async fn pack_reviews<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ReviewView>, 
                 submitted_at: d.submitted_at,
                 note: d.note,
                 decision: decision.map(|x| ReviewDecisionView { approve: x.approve, comment: x.comment }),
+                refusal,
             }
         })
         .collect())
@@ -1581,6 +1652,10 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         admin_change_user,
         admin_devices,
         admin_revoke_device,
+        admin_pack_key_requests,
+        admin_decide_pack_key_request,
+        admin_pack_keys,
+        admin_revoke_pack_key,
         audit_keys,
         save_audit_export,
         audit_exports,
@@ -1733,6 +1808,8 @@ mod tests {
             SessionView,
             UserView,
             DeviceView,
+            PendingKeyView,
+            PackKeyView,
             AuditKeysView,
             SavedExportView,
             ExportFileView,

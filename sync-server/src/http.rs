@@ -18,7 +18,7 @@ use uw_protocol::Role;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::storage::TxMode;
-use crate::{audit, identity, keys, sync, underwriting, AppState};
+use crate::{audit, identity, keys, pack_keys, sync, underwriting, AppState};
 
 /// The largest request body (a rate pack is the largest thing sent).
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
@@ -56,7 +56,12 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pack-drafts", get(pack_drafts).post(submit_pack_draft))
         .route("/v1/book", get(book))
         .route("/v1/pack-drafts/{draft_id}/decision", post(decide_pack_draft))
-        .route("/v1/admin/pack-keys", post(register_pack_key))
+        .route("/v1/admin/pack-keys", get(pack_key_list).post(register_pack_key))
+        .route("/v1/admin/pack-keys/{key_id}/revoke", post(revoke_pack_key))
+        .route("/v1/admin/pack-key-requests", get(pack_key_requests))
+        .route("/v1/admin/pack-key-requests/{key_id}/approve", post(approve_pack_key_request))
+        .route("/v1/admin/pack-key-requests/{key_id}/refuse", post(refuse_pack_key_request))
+        .route("/v1/pack-keys/requests", post(request_pack_key))
         .route("/v1/policies", get(policies))
         .route("/v1/policies/{policy_number}", get(policy_detail))
         .route("/v1/policies/{policy_number}/transactions", post(policy_transaction))
@@ -361,8 +366,60 @@ async fn register_pack_key(
     Body(request): Body<uw_protocol::RegisterPackKey>,
 ) -> Result<Json<uw_protocol::RegisterPackKey>, ApiError> {
     caller.require(&[Role::Admin])?;
-    identity::trust_pack_key(&state, &caller.actor(), &request.key_id, &request.public_key, request.username.as_deref(), &id).await?;
+    pack_keys::trust_pack_key(&state, &caller.actor(), &request.key_id, &request.public_key, request.username.as_deref(), &id).await?;
     Ok(Json(uw_protocol::RegisterPackKey { public_key: request.public_key.trim().to_ascii_lowercase(), ..request }))
+}
+
+async fn pack_key_list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PackKeyRecord>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(pack_keys::pack_keys(&state).await?))
+}
+
+async fn revoke_pack_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(key_id): Path<String>,
+) -> Result<Json<uw_protocol::PackKeyRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(pack_keys::revoke_pack_key(&state, &caller.actor(), &key_id, &id).await?))
+}
+
+async fn pack_key_requests(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PendingApprovalKey>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(pack_keys::pending_requests(&state).await?))
+}
+
+async fn approve_pack_key_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(key_id): Path<String>,
+) -> Result<Json<uw_protocol::PackKeyRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let record = pack_keys::decide_request(&state, &caller.actor(), &key_id, true, &id).await?;
+    Ok(Json(record.ok_or_else(|| ApiError::internal("the approved key is missing"))?))
+}
+
+async fn refuse_pack_key_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(key_id): Path<String>,
+) -> Result<Json<uw_protocol::PendingApprovalKey>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let pending = pack_keys::pending_requests(&state).await?.into_iter().find(|p| p.key_id == key_id);
+    pack_keys::decide_request(&state, &caller.actor(), &key_id, false, &id).await?;
+    Ok(Json(pending.ok_or_else(|| ApiError::internal("the refused request is missing"))?))
+}
+
+async fn request_pack_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::ApprovalKeyRequest>,
+) -> Result<Json<uw_protocol::PendingApprovalKey>, ApiError> {
+    Ok(Json(pack_keys::request_approval_key(&state, &caller, &request, &id).await?))
 }
 
 async fn policies(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicySummary>>, ApiError> {

@@ -29,6 +29,7 @@ pub mod identity;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod pack_keys;
 pub mod packs;
 pub mod policies;
 pub mod rate_drafts;

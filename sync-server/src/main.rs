@@ -175,6 +175,11 @@ enum AdminCommand {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Revoke a pack-signing key: its approvals are refused, and packs signed
+    /// only by it stop pricing new business here and on every desktop.
+    RevokePackKey { key_id: String },
+    /// Pack-signing keys, and approval keys underwriters asked to register.
+    PackKeys,
     /// Publish every signed rate pack directory under DIR (or DIR itself).
     PublishPacks { dir: PathBuf },
     /// Let an administrator publish a signed pack alone through the API
@@ -459,7 +464,7 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
             announce(&format!("new checkpoint key: {key}"));
         }
         AdminCommand::TrustPackKey { key_id, public_key, user } => {
-            uw_sync_server::identity::trust_pack_key(&state, &actor, &key_id, &public_key, user.as_deref(), request_id)
+            uw_sync_server::pack_keys::trust_pack_key(&state, &actor, &key_id, &public_key, user.as_deref(), request_id)
                 .await
                 .map_err(api)?;
             announce(&format!("pack key {key_id} trusted"));
@@ -467,6 +472,23 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
         AdminCommand::PublishPacks { dir } => {
             for summary in uw_sync_server::admin::publish_packs(&state, &actor, &dir).await? {
                 announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
+            }
+        }
+        AdminCommand::RevokePackKey { key_id } => {
+            uw_sync_server::pack_keys::revoke_pack_key(&state, &actor, &key_id, request_id).await.map_err(api)?;
+            announce(&format!("pack key {key_id} revoked; desktops stop pricing with packs signed only by it after their next sync"));
+        }
+        AdminCommand::PackKeys => {
+            for k in uw_sync_server::pack_keys::pack_keys(&state).await.map_err(api)? {
+                let whose = k.username.as_deref().map_or_else(|| "organisation".to_owned(), |u| format!("approval key of {u}"));
+                let status = k.revoked_at.as_deref().map_or_else(|| "trusted".to_owned(), |at| format!("revoked {at}"));
+                announce(&format!("{}  {}  {whose}  {status}", k.key_id, k.public_key));
+            }
+            for p in uw_sync_server::pack_keys::pending_requests(&state).await.map_err(api)? {
+                announce(&format!(
+                    "{}  {}  asked for by {} at {} (approve on the Admin screen)",
+                    p.key_id, p.public_key, p.username, p.requested_at
+                ));
             }
         }
         AdminCommand::DirectPublishing { setting } => {
@@ -566,7 +588,7 @@ async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
     }
     let dev_key =
         std::fs::read_to_string(packs.join("keys/uw-dev-2026.pub")).with_context(|| format!("{}/keys/uw-dev-2026.pub", packs.display()))?;
-    uw_sync_server::identity::trust_pack_key(state, &actor, "uw-dev-2026", dev_key.trim(), None, "admin-demo").await.map_err(api)?;
+    uw_sync_server::pack_keys::trust_pack_key(state, &actor, "uw-dev-2026", dev_key.trim(), None, "admin-demo").await.map_err(api)?;
     for summary in uw_sync_server::admin::publish_packs(state, &actor, packs).await? {
         announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
     }

@@ -332,6 +332,62 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::RegisterPackKey>(g),
             &[400, 404, 409, 422],
         ),
+        op("get", "/v1/admin/pack-keys", "pack_keys", "Pack-signing keys, trusted and revoked.", Access::Roles(ADMIN), &[], None, schema::<Vec<p::PackKeyRecord>>(g), &[]),
+        op(
+            "post",
+            "/v1/admin/pack-keys/{key_id}/revoke",
+            "revoke_pack_key",
+            "Revoke a pack key: desktops learn it (key_revoked); packs signed only by it stop pricing new business.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::PackKeyRecord>(g),
+            &[404, 409],
+        ),
+        op(
+            "get",
+            "/v1/admin/pack-key-requests",
+            "pack_key_requests",
+            "Approval keys underwriters asked to register.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<Vec<p::PendingApprovalKey>>(g),
+            &[],
+        ),
+        op(
+            "post",
+            "/v1/admin/pack-key-requests/{key_id}/approve",
+            "approve_pack_key_request",
+            "Trust a requested approval key as its underwriter's.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::PackKeyRecord>(g),
+            &[404, 409, 422],
+        ),
+        op(
+            "post",
+            "/v1/admin/pack-key-requests/{key_id}/refuse",
+            "refuse_pack_key_request",
+            "Turn down a requested approval key.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::PendingApprovalKey>(g),
+            &[404],
+        ),
+        op(
+            "post",
+            "/v1/pack-keys/requests",
+            "request_pack_key",
+            "Ask for this underwriter's approval key to be registered; the key signs the request.",
+            Access::Roles(UNDERWRITER),
+            &[],
+            schema::<p::ApprovalKeyRequest>(g),
+            schema::<p::PendingApprovalKey>(g),
+            &[400, 409, 422],
+        ),
         op("get", "/v1/admin/devices", "devices", "Enrolled devices.", Access::Roles(ADMIN), &[], None, schema::<Vec<p::DeviceRecord>>(g), &[]),
         op(
             "post",
@@ -508,7 +564,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 37);
+        assert_eq!(count, 43);
     }
 
     #[test]

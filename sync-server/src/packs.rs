@@ -74,11 +74,9 @@ pub async fn organisation_keys(tx: &mut dyn Tx) -> Result<TrustedKeys, ApiError>
     keys_from(tx, "SELECT key_id, public_key FROM pack_key WHERE revoked_at IS NULL AND user_id IS NULL", args![]).await
 }
 
-/// A published pack (other than `pack_id`) for the same state and product
-/// that takes effect on the same day as `info` for new business or for
-/// renewals, and is still in force then: publishing `info` too would leave
-/// two packs in force that day, and every quote of that state and product
-/// would fail to choose. The answer is a sentence an underwriter can act on.
+/// A published pack (other than `pack_id`) taking effect the same day as
+/// `info` and still in force then ([`uw_rating::same_day_rival`]): the
+/// sentence that refuses the revision, if there is one.
 pub async fn same_day_rival(
     cache: &PackCache,
     tx: &mut dyn Tx,
@@ -86,39 +84,26 @@ pub async fn same_day_rival(
     info: &uw_rating::PackInfo,
 ) -> Result<Option<String>, ApiError> {
     let rows = tx
-        .fetch(
-            "SELECT pack_id, digest FROM published_pack WHERE state = $1 AND product = $2 ORDER BY pack_id",
-            args![info.state.as_str(), info.product.name()],
-        )
+        .fetch("SELECT digest FROM published_pack WHERE state = $1 AND product = $2", args![info.state.as_str(), info.product.name()])
         .await?;
+    let mut packs = Vec::with_capacity(rows.len());
     for row in rows {
-        let other_id = row.text(0)?;
-        if other_id == pack_id {
-            continue;
-        }
-        let Some(other) = cache.get(tx, &row.text(1)?).await? else { continue };
-        let o = other.info();
-        for (kind, mine, theirs, renewal) in [
-            ("new business", info.effective_new_business, o.effective_new_business, false),
-            ("renewals", info.effective_renewal, o.effective_renewal, true),
-        ] {
-            if mine == theirs && o.in_force(mine, renewal) {
-                let next = mine.next_day().map_or_else(String::new, |d| format!(" ({d} or later)"));
-                return Ok(Some(format!(
-                    "{other_id} already takes effect for {kind} on {mine}: two {} {} packs in force on the same day would stop every such quote. Give this revision a later {kind} date{next}",
-                    info.state,
-                    info.product.name()
-                )));
-            }
+        if let Some(pack) = cache.get(tx, &row.text(0)?).await? {
+            packs.push(pack);
         }
     }
-    Ok(None)
+    Ok(uw_rating::same_day_rival(packs.iter().map(|p| &**p), pack_id, info))
+}
+
+/// Whether `pack` was signed by one of `keys`.
+pub fn signed_by_any(pack: &RatePack, keys: &[String]) -> bool {
+    matches!(pack.status(), uw_rating::PackStatus::Signed { key_id } if keys.contains(key_id))
 }
 
 /// The one published pack in force for `state`, `product` and `date`, for
 /// new business or renewals, by the rule the desktops use
 /// ([`uw_rating::select_pack`]): a later revision supersedes an earlier one
-/// from its own effective date.
+/// from its own effective date, and a pack signed by a revoked key is out.
 pub async fn in_force(
     cache: &PackCache,
     tx: &mut dyn Tx,
@@ -128,10 +113,14 @@ pub async fn in_force(
     renewal: bool,
 ) -> Result<Result<Arc<RatePack>, uw_rating::SelectError>, ApiError> {
     let rows = tx.fetch("SELECT digest FROM published_pack WHERE state = $1 AND product = $2", args![state, product.name()]).await?;
+    let revoked = crate::pack_keys::revoked_key_ids(tx).await?;
     let mut packs = Vec::with_capacity(rows.len());
     for row in rows {
         if let Some(pack) = cache.get(tx, &row.text(0)?).await? {
-            packs.push(pack);
+            // A pack signed by a revoked key is no longer in force.
+            if !signed_by_any(&pack, &revoked) {
+                packs.push(pack);
+            }
         }
     }
     let digest = match uw_rating::select_pack(packs.iter().map(|p| &**p), state, product, date, renewal) {

@@ -825,6 +825,16 @@ pub(crate) async fn rerate(
         )));
     }
     if rule == PackRule::NewBusiness {
+        let revoked = crate::pack_keys::revoked_key_ids(&mut *m.tx).await?;
+        if crate::packs::signed_by_any(&pack, &revoked) {
+            return Ok(Err(rejected(
+                "rating.pack_revoked",
+                format!(
+                    "pack {} was signed with a key the organisation revoked; it prices no new business. Sync and rate the quote again",
+                    pack.id()
+                ),
+            )));
+        }
         match crate::packs::in_force(&state.packs, &mut *m.tx, &q.state, q.product, q.effective_date, false).await? {
             Ok(current) if current.digest() == pack.digest() => {}
             Ok(current) => {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use uw_protocol::{NewUser, Role, Secret};
 use uw_sync_server::audit::Actor;
 use uw_sync_server::keys::KeyEncryption;
-use uw_sync_server::{admin, identity, storage, AppState, DatabaseTarget, Transport};
+use uw_sync_server::{admin, identity, pack_keys, storage, AppState, DatabaseTarget, Transport};
 
 use crate::tls::ServerCertificate;
 use crate::workspace_root;
@@ -50,7 +50,7 @@ impl InProcessServer {
                     .expect("add user");
             }
             let dev_key = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.pub")).expect("dev key");
-            identity::trust_pack_key(&state, &actor, "uw-dev-2026", dev_key.trim(), None, "setup").await.expect("trust key");
+            pack_keys::trust_pack_key(&state, &actor, "uw-dev-2026", dev_key.trim(), None, "setup").await.expect("trust key");
             admin::publish_packs(&state, &actor, &workspace_root().join("rate-packs/ca-personal-auto")).await.expect("publish");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             (state, listener)

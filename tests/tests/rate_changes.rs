@@ -74,6 +74,15 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
         DraftEdits { fields: BTreeMap::from([("coverages.BI.steps.0.value".to_owned(), "480.00".to_owned())]), ..DraftEdits::default() };
     let refused = desk1.ws.save_rate_draft(None, &base_id, &same_version, "", now()).expect_err("needs a new version");
     assert_eq!(refused.code(), "input.invalid", "{refused}");
+    // A revision keeping the base's effective dates would leave two packs in
+    // force the same day (every California auto quote would stop): refused
+    // at submission on the desktop, saying what to do.
+    let mut same_day = edits.clone();
+    same_day.fields.retain(|key, _| !key.starts_with("effective."));
+    let clash = desk1.ws.save_rate_draft(None, &base_id, &same_day, "same day", now()).expect("saved");
+    let refused = desk1.ws.submit_rate_draft(&clash.draft_id, None, now()).expect_err("same day");
+    assert_eq!(refused.code(), "pack.same_day", "{refused}");
+    assert!(refused.to_string().contains("later new business date"), "{refused}");
     let draft = desk1.ws.save_rate_draft(None, &base_id, &edits, "BI base rate +3.9% (CA-PA-2026-07)", now()).expect("saved");
     assert!(draft.pack_id.starts_with("ca-personal-auto/2026.2@"));
 
@@ -139,10 +148,38 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     assert!(desk1.ws.rate_drafts().expect("drafts")[0].sent_at.is_some(), "the draft was delivered");
     assert_eq!(desk1.ws.decide_pack_draft(&draft.draft_id, true, "mine", now()).expect_err("still four eyes").code(), "pack.four_eyes");
 
-    // The second underwriter's approval key, registered by an administrator.
-    let (key_id, public) = desk2.ws.create_approval_key("uw2-approval", now()).expect("a key");
-    org.admin(&["trust-pack-key", &key_id, &public, "--user", "uw2"]);
+    // The second underwriter makes an approval key; the desktop asks the
+    // server to register it. Until an administrator approves it, an approval
+    // with it is refused on the desktop, before it queues.
+    let key = desk2.ws.create_approval_key("uw2-approval", now()).expect("a key");
+    assert!(!key.registered, "{key:?}");
     desk2.ws.sync(now()).expect("desk2 syncs");
+    let waiting_review = desk2.ws.pack_reviews().expect("queue")[0].0.draft_id.clone();
+    let early = desk2.ws.decide_pack_draft(&waiting_review, true, "too early", now()).expect_err("not registered");
+    assert_eq!(early.code(), "pack.approval_key_unregistered", "{early}");
+    assert!(early.to_string().contains("Admin screen"), "{early}");
+    // The administrator approves the request on the Admin screen; no hex by hand.
+    let mut console = Laptop::open(&dir.path().join("admin-console"));
+    console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin"))).expect("the administrator signs in");
+    let waiting = console.ws.admin_pack_key_requests().expect("requests");
+    let asked: Vec<(&str, &str)> = waiting.iter().map(|r| (r.key_id.as_str(), r.username.as_str())).collect();
+    assert_eq!(asked, [("uw1-approval", "underwriter"), ("uw2-approval", "uw2")]);
+    assert_eq!(waiting[1].public_key, key.public_key);
+    console.ws.admin_decide_pack_key_request("uw2-approval", true).expect("approved");
+    desk2.ws.sync(now()).expect("desk2 syncs");
+    assert!(desk2.ws.approval_key().expect("key").expect("made").registered, "the server's key_trusted reached the desk");
+
+    // A decision the server refuses (here one altered after signing) comes
+    // back to its underwriter with the reason; the rest of the sync goes on.
+    desk2.ws.decide_pack_draft(&waiting_review, true, "first try", now()).expect("queued");
+    assert_eq!(desk2.tamper("UPDATE pack_review SET decision = json_set(decision, '$.signature', 'not a signature')", []), 1);
+    desk2.rated(good_driver());
+    let report = desk2.ws.sync(now()).expect("the sync goes on");
+    assert_eq!(report.push.accepted, 1, "the quote was delivered: {report:?}");
+    let refusal = desk2.ws.pack_review_refusal(&waiting_review).expect("refusal").expect("kept");
+    assert!(refusal.contains("signature"), "{refusal}");
+    let reviews = desk2.ws.pack_reviews().expect("queue");
+    assert!(reviews[0].1.is_none(), "the decision is the underwriter's to make again");
     let reviews = desk2.ws.pack_reviews().expect("queue");
     assert_eq!(reviews.len(), 1);
     let (review, _) = &reviews[0];

@@ -24,6 +24,12 @@ fn server_today(server: &TestServer) -> time::Date {
 /// A revision of the Texas auto pack, signed with the development key:
 /// bodily injury dearer, in force for new business and renewals from `from`.
 fn tx_revision(version: &str, from: time::Date) -> PackFiles {
+    let key_hex = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.key")).expect("dev key");
+    tx_revision_signed(version, from, "uw-dev-2026", &digest::signing_key_from_hex(&key_hex).expect("key"))
+}
+
+/// [`tx_revision`] signed with `key` as `key_id`.
+fn tx_revision_signed(version: &str, from: time::Date, key_id: &str, key: &ed25519_dalek::SigningKey) -> PackFiles {
     let base = PackFiles::read_dir(&workspace_root().join("rate-packs/tx-personal-auto")).expect("reads");
     let mut edits = uw_rating::pack::edit::DraftEdits::default();
     edits.fields.insert("version".into(), version.into());
@@ -31,22 +37,25 @@ fn tx_revision(version: &str, from: time::Date) -> PackFiles {
     edits.fields.insert("effective.new_business".into(), from.to_string());
     edits.fields.insert("effective.renewal".into(), from.to_string());
     let draft = edits.apply(&base).expect("applies");
-    let key_hex = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.key")).expect("dev key");
-    let key = digest::signing_key_from_hex(&key_hex).expect("key");
     let mut files = draft.files().clone();
-    files.insert(digest::SIGNATURE_FILE.into(), digest::sign(&digest::digest(&draft), "uw-dev-2026", &key));
+    files.insert(digest::SIGNATURE_FILE.into(), digest::sign(&digest::digest(&draft), key_id, key));
     PackFiles::from_files("revision", files)
 }
 
 /// Publishes `files` as the operator does (`admin publish-packs`), and
 /// returns the compiled pack.
 async fn publish(server: &TestServer, files: &PackFiles) -> RatePack {
+    publish_signed(server, files, &TrustedKeys::development()).await
+}
+
+/// [`publish`] for a pack signed by one of `keys`.
+async fn publish_signed(server: &TestServer, files: &PackFiles, keys: &TrustedKeys) -> RatePack {
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, text) in files.files() {
         std::fs::write(dir.path().join(name), text).expect("write");
     }
     admin::publish_packs(&server.state, &Actor::system(admin::CLI_ACTOR), dir.path()).await.expect("published");
-    uw_rating::compile(files, LoadMode::Verified(&TrustedKeys::development())).expect("compiles")
+    uw_rating::compile(files, LoadMode::Verified(keys)).expect("compiles")
 }
 
 /// A Texas auto quote effective on `on`.
@@ -286,4 +295,89 @@ async fn renewal_after_a_revision_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renewal_after_a_revision_postgres() {
     renewal_after_a_revision("postgres").await;
+}
+
+/// A fresh Ed25519 key and its public half in hex.
+fn new_key() -> (ed25519_dalek::SigningKey, String) {
+    let key = uw_system_tests::api::random_key();
+    let public = hex::encode(key.verifying_key().as_bytes());
+    (key, public)
+}
+
+/// Pack keys: an underwriter registers an approval key only by proving they
+/// hold it, and only an administrator's approval makes it count; a revoked
+/// key reaches desktops, and a pack signed only by it stops pricing new
+/// business (attack test 26).
+async fn pack_keys_are_registered_and_revoked(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let underwriter = server.login("uw1").await;
+    let admin = server.login("admin1").await;
+    let (key, public) = new_key();
+    let proof = |signer: &ed25519_dalek::SigningKey, username: &str| {
+        let message = uw_protocol::approval_key_proof_message(username, "uw1-approval", &public);
+        hex::encode(ed25519_dalek::Signer::sign(signer, message.as_bytes()).to_bytes())
+    };
+    let ask = |proof: String| json!({ "key_id": "uw1-approval", "public_key": public, "proof": proof });
+    // Someone else's key (signed by another key, or for another user) is refused.
+    let (other, _) = new_key();
+    let (status, body) = underwriter.post("/v1/pack-keys/requests", &ask(proof(&other, "uw1"))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("key.proof")), "{body}");
+    let (status, body) = underwriter.post("/v1/pack-keys/requests", &ask(proof(&key, "uw2"))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("key.proof")), "{body}");
+    let agent = server.login("agent1").await;
+    assert_eq!(agent.post("/v1/pack-keys/requests", &ask(proof(&key, "agent1"))).await.0, StatusCode::FORBIDDEN);
+    let (status, pending) = underwriter.post("/v1/pack-keys/requests", &ask(proof(&key, "uw1"))).await;
+    assert_eq!(status, StatusCode::OK, "{pending}");
+    assert_eq!(underwriter.post("/v1/pack-keys/requests", &ask(proof(&key, "uw1"))).await.0, StatusCode::OK, "asking again is answered");
+    // Asked for is not trusted until an administrator approves it.
+    let trusted_ids =
+        |keys: &Value| keys.as_array().expect("keys").iter().map(|k| k["key_id"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>();
+    let (_, keys) = admin.get("/v1/admin/pack-keys").await;
+    assert!(!trusted_ids(&keys).contains(&"uw1-approval".to_owned()), "{keys}");
+    let (status, listed) = admin.get("/v1/admin/pack-key-requests").await;
+    assert_eq!((status, listed[0]["username"].as_str()), (StatusCode::OK, Some("uw1")), "{listed}");
+    let (status, trusted) = admin.post("/v1/admin/pack-key-requests/uw1-approval/approve", &json!({})).await;
+    assert_eq!((status, trusted["username"].as_str()), (StatusCode::OK, Some("uw1")), "{trusted}");
+    assert!(server.audit_actions().await.iter().any(|a| a == "pack_key.request"));
+    let (_, keys) = admin.get("/v1/admin/pack-keys").await;
+    assert!(trusted_ids(&keys).contains(&"uw1-approval".to_owned()), "{keys}");
+
+    // An organisation key signs a revision; it prices until the key is revoked.
+    let (org_key, org_public) = new_key();
+    uw_sync_server::pack_keys::trust_pack_key(&server.state, &Actor::system(admin::CLI_ACTOR), "acme-2026", &org_public, None, "test")
+        .await
+        .expect("trusted");
+    let revision = tx_revision_signed("2026.9", server_today(&server), "acme-2026", &org_key);
+    let mut acme = TrustedKeys::new();
+    acme.add_hex("acme-2026", &org_public).expect("key");
+    let v2 = publish_signed(&server, &revision, &acme).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let tomorrow = server_today(&server) + Duration::days(1);
+    let (_, result) = rate(&mut laptop, &v2, &tx_quote(tomorrow)).await;
+    assert_eq!(result["outcome"], "accepted", "{result}");
+    let (status, revoked) = admin.post("/v1/admin/pack-keys/acme-2026/revoke", &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    assert!(revoked["revoked_at"].is_string(), "{revoked}");
+    let (status, again) = admin.post("/v1/admin/pack-keys/acme-2026/revoke", &json!({})).await;
+    assert_eq!((status, again["code"].as_str()), (StatusCode::CONFLICT, Some("key.revoked")), "{again}");
+    let (_, result) = rate(&mut laptop, &v2, &tx_quote(tomorrow)).await;
+    assert_eq!(code(&result), "rating.pack_revoked", "{result}");
+    let (_, result) = rate(&mut laptop, &tx_auto_pack(), &tx_quote(tomorrow)).await;
+    assert_eq!(result["outcome"], "accepted", "the revision gone, the pack before it is in force again: {result}");
+    // Desktops learn of it on their next pull.
+    let (_, page) = laptop.client.get("/v1/sync/pull?cursor=0").await;
+    let revoked_change =
+        page["changes"].as_array().expect("changes").iter().any(|c| c["kind"] == "key_revoked" && c["body"]["key_id"] == "acme-2026");
+    assert!(revoked_change, "{page}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pack_keys_are_registered_and_revoked_sqlite() {
+    pack_keys_are_registered_and_revoked("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pack_keys_are_registered_and_revoked_postgres() {
+    pack_keys_are_registered_and_revoked("postgres").await;
 }

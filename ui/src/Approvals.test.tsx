@@ -31,6 +31,7 @@ const review = (draftId: string, impact: ReviewView["impact"]): ReviewView => ({
   impact,
   impactProblem: null,
   decision: null,
+  refusal: null,
 });
 
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -54,12 +55,12 @@ function commands(extra: Record<string, Handler>) {
 const item = (draftId: string) => document.querySelector(`li.review[data-draft-id="${draftId}"]`) as HTMLElement;
 
 describe("approval key", () => {
-  it("creates the key and shows its public half with the administrator's command", async () => {
+  it("creates the key, which asks the server to register it, and says an administrator approves it", async () => {
     let key: ApprovalKeyView | null = null;
     const calls = commands({
       approval_key: () => key,
       create_approval_key: (args) => {
-        key = { keyId: args.keyId as string, publicKey: PUBLIC };
+        key = { keyId: args.keyId as string, publicKey: PUBLIC, registered: false };
         return key;
       },
     });
@@ -74,8 +75,12 @@ describe("approval key", () => {
     await user.click(screen.getByRole("button", { name: "Create approval key" }));
     await waitFor(() => expect(document.getElementById("approval-public-key")?.textContent).toBe(PUBLIC));
     expect(calls).toContainEqual(["create_approval_key", { keyId: "uw2-2026" }]);
-    expect(document.getElementById("approval-key")!.textContent).toContain(`uw-sync-server admin trust-pack-key uw2-2026 ${PUBLIC} --user uw2`);
+    expect(document.getElementById("approval-key-status")!.textContent).toContain("An administrator must approve it on the Admin screen");
+    expect(document.getElementById("approval-key")!.textContent).not.toContain("uw-sync-server");
     expect(screen.queryByRole("button", { name: "Create approval key" })).toBeNull();
+    // Asking again sends the same key.
+    await user.click(screen.getByRole("button", { name: "Ask again" }));
+    expect(calls.filter(([cmd]) => cmd === "create_approval_key").at(-1)).toEqual(["create_approval_key", { keyId: "uw2-2026" }]);
   });
 
   it("shows why a key was not made", async () => {
@@ -157,6 +162,15 @@ describe("review queue", () => {
     await waitFor(() => expect(item("d1")?.querySelector(".review-decision")?.textContent).toContain("Rejected — sync to deliver"));
     expect(item("d1").textContent).toContain("Too steep");
     expect(item("d1").querySelector("button.reject-draft")).toBeNull();
+  });
+
+  it("hands back a decision the server refused, with the reason, to make again", async () => {
+    commands({ pack_reviews: () => [{ ...review("d1", null), refusal: "the approval's signature is refused: signed with a revoked key" }] });
+    render(<Approvals username="uw2" />);
+    await waitFor(() => expect(item("d1")?.querySelector(".review-refusal")).not.toBeNull());
+    expect(item("d1").querySelector(".review-refusal")!.textContent).toContain("The server refused your last decision");
+    expect(item("d1").querySelector(".review-refusal")!.textContent).toContain("revoked key");
+    expect(item("d1").querySelector("button.approve-draft")).not.toBeNull();
   });
 
   it("tells an approver without a key to create one", async () => {

@@ -1,5 +1,6 @@
 // The approver's side of rate management: this underwriter's approval key
-// (an administrator registers its public half on the server), and the
+// (making it asks the server to register it; an administrator approves it
+// on the Admin screen), and the
 // drafts other underwriters submitted, each with its diff, the author's
 // impact run and a run of one's own, to approve (signed with the key) or
 // reject with a comment. Decisions wait in the local store for the next sync.
@@ -11,11 +12,6 @@ import { ImpactRunning, ImpactSummaryView, useImpactRun } from "./ImpactReport";
 import { PackDiffView } from "./PackDiff";
 
 type Loaded<T> = { kind: "loading" } | { kind: "loaded"; value: T } | { kind: "failed"; error: CommandError };
-
-/** What an administrator runs on the server so it trusts this user's approvals. */
-export function trustCommand(key: ApprovalKeyView, username: string | null): string {
-  return `uw-sync-server admin trust-pack-key ${key.keyId} ${key.publicKey} --user ${username ?? "<username>"}`;
-}
 
 function ApprovalKeyPanel({ username }: { username: string | null }) {
   const [key, setKey] = useState<Loaded<ApprovalKeyView | null>>({ kind: "loading" });
@@ -32,7 +28,8 @@ function ApprovalKeyPanel({ username }: { username: string | null }) {
   async function createKey() {
     setCreate({ busy: true, error: null });
     try {
-      const value = await api.createApprovalKey(keyId.trim());
+      const id = key.kind === "loaded" && key.value ? key.value.keyId : keyId.trim();
+      const value = await api.createApprovalKey(id);
       setKey({ kind: "loaded", value });
       setCreate({ busy: false, error: null });
     } catch (e) {
@@ -76,10 +73,25 @@ function ApprovalKeyPanel({ username }: { username: string | null }) {
             Your approval key <strong id="approval-key-name">{key.value.keyId}</strong> has the public key{" "}
             <code id="approval-public-key">{key.value.publicKey}</code>
           </p>
-          <p className="meta">The server accepts your approvals once an administrator registers it:</p>
-          <pre className="command">
-            <code id="trust-pack-key-command">{trustCommand(key.value, username)}</code>
-          </pre>
+          {key.value.registered ? (
+            <p id="approval-key-status" data-registered="true">
+              The server has registered it: your approvals are accepted.
+            </p>
+          ) : (
+            <>
+              <p id="approval-key-status" data-registered="false" className="notice">
+                An administrator must approve it on the Admin screen before your approvals are accepted. Sync after they do.
+              </p>
+              <button type="button" className="secondary" id="ask-again-approval-key" disabled={create.busy} onClick={createKey}>
+                Ask again
+              </button>
+              {create.error && (
+                <div role="alert" className="error" id="approval-key-error" data-code={create.error.code}>
+                  {explain(create.error)}
+                </div>
+              )}
+            </>
+          )}
         </>
       )}
     </section>
@@ -184,6 +196,11 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
       {state.kind === "done" && (
         <div className="review-impact-result" id={`review-impact-result-${id}`} data-rated={state.view.summary.rated}>
           <ImpactSummaryView summary={state.view.summary} worksheets={state.view.worksheets} idPrefix={`review-impact-${id}`} />
+        </div>
+      )}
+      {!decision && review.refusal && (
+        <div role="alert" className="error review-refusal" data-draft-id={id}>
+          The server refused your last decision, so it is yours to make again. {review.refusal}
         </div>
       )}
       {decision ? (

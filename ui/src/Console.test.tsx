@@ -97,6 +97,48 @@ describe("admin screen", () => {
     expect(await screen.findByText("Added auditor1 as auditor.")).toBeTruthy();
   });
 
+  it("approves an underwriter's approval key and revokes a pack key only after confirming", async () => {
+    const calls: [string, unknown][] = [];
+    let requests = [{ keyId: "uw2-approval", publicKey: "ab".repeat(32), username: "uw2", requestedAt: "2026-12-06T10:00:00Z" }];
+    const keys = [{ keyId: "acme-2026", publicKey: "cd".repeat(32), username: null, trustedAt: "2026-01-01T00:00:00Z", revokedAt: null as string | null }];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      switch (cmd) {
+        case "session_status":
+          return session("admin");
+        case "admin_users":
+        case "admin_devices":
+          return [];
+        case "admin_pack_key_requests":
+          return requests;
+        case "admin_pack_keys":
+          return keys;
+        case "admin_decide_pack_key_request":
+          requests = [];
+          return null;
+        case "admin_revoke_pack_key":
+          keys[0] = { ...keys[0], revokedAt: "2026-12-06T11:00:00Z" };
+          return keys[0];
+        default:
+          return Promise.reject({ code: "test.unexpected", message: cmd });
+      }
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await screen.findByRole("button", { name: "Approve uw2-approval for uw2" });
+    const row = document.querySelector('#key-requests-table tr[data-key-id="uw2-approval"]') as HTMLElement;
+    expect(row.textContent).toContain("ab".repeat(32));
+    await user.click(screen.getByRole("button", { name: "Approve uw2-approval for uw2" }));
+    expect(calls).toContainEqual(["admin_decide_pack_key_request", { keyId: "uw2-approval", approve: true }]);
+    expect(await screen.findByText(/uw2's key uw2-approval is registered/)).toBeTruthy();
+    expect(await screen.findByText("No underwriter is waiting for a key.")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Revoke acme-2026" }));
+    expect(calls.some(([cmd]) => cmd === "admin_revoke_pack_key")).toBe(false);
+    await user.click(screen.getByRole("button", { name: "Confirm revoking acme-2026" }));
+    expect(calls).toContainEqual(["admin_revoke_pack_key", { keyId: "acme-2026" }]);
+    expect(await screen.findByText(/acme-2026 is revoked/)).toBeTruthy();
+  });
+
   it("asks an agent's session to sign in as an administrator", async () => {
     mockIPC((cmd) => (cmd === "session_status" ? session("agent") : Promise.reject({ code: "test.unexpected", message: cmd })));
     render(<AdminScreen />);

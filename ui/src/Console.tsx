@@ -364,6 +364,114 @@ function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }
   );
 }
 
+/** Approval keys underwriters asked to register, and the pack keys the server trusts. */
+function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
+  const [requests, loadRequests] = useAdminList(api.adminPackKeyRequests, onSessionLost);
+  const [keys, loadKeys] = useAdminList(api.adminPackKeys, onSessionLost);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [action, setAction] = useState<Action>({ kind: "idle" });
+
+  async function run(done: string, f: () => Promise<unknown>) {
+    setConfirming(null);
+    setAction({ kind: "busy" });
+    try {
+      await f();
+      setAction({ kind: "done", value: done });
+      loadRequests();
+      loadKeys();
+    } catch (e) {
+      setAction({ kind: "failed", error: e as CommandError });
+      onSessionLost(e as CommandError);
+    }
+  }
+
+  const busy = action.kind === "busy";
+  return (
+    <section aria-labelledby="pack-keys-heading" id="admin-pack-keys">
+      <h3 id="pack-keys-heading">Approval keys</h3>
+      <p className="meta">An underwriter's approvals publish rates only with a key registered here. Compare the public key with the one on their Approvals screen before you approve it.</p>
+      {requests.kind === "failed" && <ErrorAlert id="key-requests-error" error={requests.error} />}
+      {requests.kind === "loaded" && requests.value.length === 0 && <p className="meta" id="no-key-requests">No underwriter is waiting for a key.</p>}
+      {requests.kind === "loaded" && requests.value.length > 0 && (
+        <table id="key-requests-table" data-count={requests.value.length}>
+          <thead>
+            <tr>
+              <th scope="col">Underwriter</th>
+              <th scope="col">Key</th>
+              <th scope="col">Asked</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.value.map((r) => (
+              <tr key={r.keyId} data-key-id={r.keyId}>
+                <td>{r.username}</td>
+                <td>
+                  {r.keyId} <code className="key-hex">{r.publicKey}</code>
+                </td>
+                <td>{r.requestedAt.replace("T", " ").slice(0, 16)}</td>
+                <td className="row-actions">
+                  <button type="button" aria-label={`Approve ${r.keyId} for ${r.username}`} disabled={busy} onClick={() => run(`${r.username}'s key ${r.keyId} is registered; their approvals are accepted after their next sync.`, () => api.adminDecidePackKeyRequest(r.keyId, true))}>
+                    Approve
+                  </button>
+                  <button type="button" className="secondary" aria-label={`Turn down ${r.keyId}`} disabled={busy} onClick={() => run(`${r.username}'s key ${r.keyId} is turned down.`, () => api.adminDecidePackKeyRequest(r.keyId, false))}>
+                    Turn down
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {keys.kind === "failed" && <ErrorAlert id="pack-keys-error" error={keys.error} />}
+      {keys.kind === "loaded" && keys.value.length > 0 && (
+        <table id="pack-keys-table" data-count={keys.value.length}>
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Whose</th>
+              <th scope="col">Status</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.value.map((k) => (
+              <tr key={k.keyId} data-key-id={k.keyId} data-revoked={k.revokedAt !== null}>
+                <td title={`Public key ${k.publicKey}`}>{k.keyId}</td>
+                <td>{k.username ?? "Organisation"}</td>
+                <td>{k.revokedAt ? `Revoked ${k.revokedAt.replace("T", " ").slice(0, 16)}` : "Trusted"}</td>
+                <td className="row-actions">
+                  {k.revokedAt === null && confirming !== k.keyId && (
+                    <button type="button" className="secondary" aria-label={`Revoke ${k.keyId}`} disabled={busy} onClick={() => setConfirming(k.keyId)}>
+                      Revoke
+                    </button>
+                  )}
+                  {confirming === k.keyId && (
+                    <>
+                      <button type="button" className="danger" aria-label={`Confirm revoking ${k.keyId}`} onClick={() => run(`${k.keyId} is revoked; packs signed only by it stop pricing after each desktop's next sync.`, () => api.adminRevokePackKey(k.keyId))}>
+                        Confirm revoke
+                      </button>
+                      <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+                        Cancel
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {action.kind === "done" && (
+        <p role="status" id="pack-keys-result">
+          {action.value}
+        </p>
+      )}
+      {action.kind === "failed" && <ErrorAlert id="pack-keys-action-error" error={action.error} />}
+    </section>
+  );
+}
+
 export function AdminScreen() {
   const { session, setSession, reload } = useSession();
   // A refused or expired session is forgotten by the workstation: ask again.
@@ -382,6 +490,7 @@ export function AdminScreen() {
         <>
           <Users onSessionLost={onSessionLost} />
           <Devices onSessionLost={onSessionLost} />
+          <PackKeys onSessionLost={onSessionLost} />
         </>
       )}
     </section>

@@ -3,8 +3,8 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import userEvent from "@testing-library/user-event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
-import type { DraftCheck, DraftEdits, EditorPack, ImpactProgress, ImpactView, PackDiff, StoredRateDraft, TableGrid } from "./bindings";
-import { Rates } from "./Rates";
+import type { DraftCheck, DraftEdits, EditorPack, ImpactProgress, ImpactView, ManifestField, PackDiff, StoredRateDraft, TableGrid } from "./bindings";
+import { proposedDates, Rates } from "./Rates";
 import { BASE, DRAFT_PACK, impactView } from "./rateTestdata";
 
 afterEach(() => {
@@ -86,6 +86,9 @@ function commands(extra: Record<string, Handler> = {}) {
   return calls;
 }
 
+/** The effective dates a new revision of the test pack starts with (after the base's). */
+const dates = () => proposedDates(editorPack.fields, new Date().toISOString().slice(0, 10));
+
 const checks = (calls: [string, Record<string, unknown>][]) => calls.filter(([cmd]) => cmd === "check_rate_draft").map(([, args]) => args.edits as DraftEdits);
 
 async function openEditor() {
@@ -112,7 +115,7 @@ describe("rate editor", () => {
   it("checks a field edit once typing pauses, and marks the field the loader's problem names", async () => {
     const calls = commands({
       check_rate_draft: (args) =>
-        Object.keys((args.edits as DraftEdits).fields).length === 0
+        !("coverages.BI.steps.0.value" in (args.edits as DraftEdits).fields)
           ? okCheck()
           : {
               pack_id: null,
@@ -131,7 +134,10 @@ describe("rate editor", () => {
     expect(editor().getAttribute("data-check")).toBe("checking");
     await waitFor(() => expect(editor().getAttribute("data-check")).toBe("problem"));
     // Debounced: the keystrokes in between were never sent.
-    expect(checks(calls).map((e) => e.fields)).toEqual([{}, { "coverages.BI.steps.0.value": "abc" }]);
+    // A new revision starts with effective dates after the base's.
+    expect(Object.keys(dates())).toEqual(["effective.new_business"]);
+    expect((screen.getByLabelText("New business from") as HTMLInputElement).value).toBe(dates()["effective.new_business"]);
+    expect(checks(calls).map((e) => e.fields)).toEqual([dates(), { ...dates(), "coverages.BI.steps.0.value": "abc" }]);
     const problem = document.getElementById("draft-problem") as HTMLElement;
     expect(problem.getAttribute("role")).toBe("alert");
     expect(problem.textContent).toContain("`abc` is not a decimal");
@@ -140,11 +146,11 @@ describe("rate editor", () => {
     expect(input.classList.contains("changed")).toBe(true);
     expect(screen.getByText("Was 310.00")).toBeTruthy();
     expect((document.getElementById("save-draft") as HTMLButtonElement).disabled).toBe(true);
-    // Back to the base value: no edit at all, and the draft loads.
+    // Back to the base value: no edit of that field, and the draft loads.
     await user.clear(input);
     await user.type(input, "310.00");
     await waitFor(() => expect(editor().getAttribute("data-check")).toBe("ok"));
-    expect(checks(calls).at(-1)).toEqual({ fields: {}, tables: {} });
+    expect(checks(calls).at(-1)).toEqual({ fields: dates(), tables: {} });
     expect(document.getElementById("draft-problem")).toBeNull();
     expect(input.getAttribute("aria-invalid")).toBeNull();
     expect(input.classList.contains("changed")).toBe(false);
@@ -181,7 +187,7 @@ describe("rate editor", () => {
     await user.type(cell(1, 1)!, "x");
     await waitFor(() => expect(editor().getAttribute("data-check")).toBe("problem"));
     const rows = territory.rows.map((r, i) => (i === 1 ? ["90001", "x"] : r));
-    expect(checks(calls).at(-1)).toEqual({ fields: {}, tables: { "territory.csv": { ...territory, rows } } });
+    expect(checks(calls).at(-1)).toEqual({ fields: dates(), tables: { "territory.csv": { ...territory, rows } } });
     expect(cell(1, 1)!.getAttribute("aria-invalid")).toBe("true");
     expect(cell(1, 0)!.getAttribute("aria-invalid")).toBeNull();
     expect(cell(1, 1)!.classList.contains("changed")).toBe(true);
@@ -247,7 +253,6 @@ describe("rate editor", () => {
     });
     const user = await openEditor();
     const save = document.getElementById("save-draft") as HTMLButtonElement;
-    expect(save.disabled).toBe(true);
     const rate = screen.getByLabelText("BI: Base rate (annual)");
     await user.clear(rate);
     await user.type(rate, "325.00");
@@ -275,7 +280,7 @@ describe("rate editor", () => {
     expect(saveArgs[2]).toEqual({
       draftId: "d1",
       basePackId: BASE,
-      edits: { fields: { "coverages.BI.steps.0.value": "325.00", version: "2026.2" }, tables: {} },
+      edits: { fields: { ...dates(), "coverages.BI.steps.0.value": "325.00", version: "2026.2" }, tables: {} },
       note: "BI +5%, all territories",
     });
     // The list is read again after each save.
@@ -410,5 +415,14 @@ describe("impact", () => {
     fireEvent.click(screen.getByLabelText("An imported book"));
     expect((await findById("impact-no-books")).textContent).toMatch(/Books folder of your documents folder.*uw book import/);
     expect((document.getElementById("run-impact") as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe("a new revision's effective dates", () => {
+  const field = (key: string, value: string) => ({ key, value }) as unknown as ManifestField;
+  it("start the day after the base's, and never before tomorrow", () => {
+    const fields = [field("effective.new_business", "2026-01-01"), field("effective.renewal", "2027-03-01"), field("version", "2026.1")];
+    expect(proposedDates(fields, "2026-12-06")).toEqual({ "effective.new_business": "2026-12-07", "effective.renewal": "2027-03-02" });
+    expect(proposedDates(fields, "2025-06-30")).toEqual({ "effective.new_business": "2026-01-02", "effective.renewal": "2027-03-02" });
   });
 });

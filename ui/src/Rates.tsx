@@ -20,6 +20,28 @@ const MAX_ROWS = 100;
 
 const noEdits = (): DraftEdits => ({ fields: {}, tables: {} });
 
+/** The day after `day` (YYYY-MM-DD). */
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The effective dates a new revision starts with: after the base's (a
+ * revision taking effect the same day as the pack in force would stop every
+ * quote, and is refused) and no earlier than tomorrow.
+ */
+export function proposedDates(fields: ManifestField[], today: string): Record<string, string> {
+  const tomorrow = dayAfter(today);
+  const proposed: Record<string, string> = {};
+  for (const key of ["effective.new_business", "effective.renewal"]) {
+    const field = fields.find((f) => f.key === key);
+    if (!field || !/^\d{4}-\d{2}-\d{2}$/.test(field.value)) continue;
+    const after = dayAfter(field.value);
+    proposed[key] = after > tomorrow ? after : tomorrow;
+  }
+  return proposed;
+}
+
 /** An input's id for a manifest key: `coverages.BI.steps.0.value` gives `field-coverages-BI-steps-0-value`. */
 export function fieldInputId(key: string): string {
   return `field-${key.replace(/\./g, "-")}`;
@@ -254,6 +276,11 @@ function RateEditor({
       (value) => {
         setPack({ kind: "loaded", value });
         setTableFile((file) => file || (value.tables[0]?.file ?? ""));
+        // A new revision starts with effective dates after the base's.
+        if (!draft) {
+          const dates = proposedDates(value.fields, new Date().toISOString().slice(0, 10));
+          setEdits((e) => ({ ...e, fields: { ...dates, ...e.fields } }));
+        }
       },
       (error: CommandError) => setPack({ kind: "failed", error }),
     );

@@ -17,6 +17,8 @@ import type {
   AuditVerdictView,
   CommandError,
   DeviceView,
+  PackKeyView,
+  PendingKeyView,
   ExportFileView,
   SavedExportView,
   SessionView,
@@ -55,7 +57,7 @@ import type {
 } from "./bindings";
 
 // The commands' input and output types are generated from the Rust types (./bindings.ts).
-export type { AuditVerdictView, CommandError, CoverageView, DeviceView, ExportFileView, SessionView, SyncProgress, UserView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
+export type { AuditVerdictView, CommandError, CoverageView, DeviceView, PackKeyView, PendingKeyView, ExportFileView, SessionView, SyncProgress, UserView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
 
 export interface EnrollRequest {
   serverUrl: string;
@@ -133,6 +135,10 @@ export const api = {
     call<UserView>("admin_change_user", { username, role: change.role ?? null, disabled: change.disabled ?? null, password: change.password ?? null }),
   adminDevices: () => call<DeviceView[]>("admin_devices"),
   adminRevokeDevice: (deviceId: string) => call<DeviceView>("admin_revoke_device", { deviceId }),
+  adminPackKeyRequests: () => call<PendingKeyView[]>("admin_pack_key_requests"),
+  adminDecidePackKeyRequest: (keyId: string, approve: boolean) => call<void>("admin_decide_pack_key_request", { keyId, approve }),
+  adminPackKeys: () => call<PackKeyView[]>("admin_pack_keys"),
+  adminRevokePackKey: (keyId: string) => call<PackKeyView>("admin_revoke_pack_key", { keyId }),
   auditKeys: () => call<AuditKeysView>("audit_keys"),
   saveAuditExport: (start: number, end: number | null, previous: string | null) =>
     call<SavedExportView>("save_audit_export", { start, end, previous }),

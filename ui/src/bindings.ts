@@ -729,6 +729,20 @@ export type DeviceView = { deviceId: string, username: string, name: string,
 publicKey: string, enrolledAt: string, revokedAt: string | null, lastSeq: number, };
 
 /**
+ * An approval key an underwriter asked to register.
+ */
+export type PendingKeyView = { keyId: string, publicKey: string, username: string, requestedAt: string, };
+
+/**
+ * A pack-signing key the server trusts or trusted.
+ */
+export type PackKeyView = { keyId: string, publicKey: string, 
+/**
+ * The underwriter whose approval key it is; none for an organisation key.
+ */
+username: string | null, trustedAt: string, revokedAt: string | null, };
+
+/**
  * The audit log's origin and the verifier keys the server publishes.
  */
 export type AuditKeysView = { origin: string, verifierKeys: Array<string>, };
@@ -985,10 +999,14 @@ export type BookChoice = { "kind": "local" } | { "kind": "server" } | { "kind": 
 export type BookFileView = { fileName: string, bytes: number, };
 
 /**
- * This underwriter's approval key; an administrator registers the public
- * half on the server (`uw-sync-server admin trust-pack-key KEY PUBLIC --user NAME`).
+ * This underwriter's approval key. Making it asks the server to register
+ * it; an administrator approves the request on the Admin screen.
  */
-export type ApprovalKeyView = { keyId: string, publicKey: string, };
+export type ApprovalKeyView = { keyId: string, publicKey: string, 
+/**
+ * The server has registered it (as of the last sync).
+ */
+registered: boolean, };
 
 /**
  * A draft by another underwriter, awaiting this user's review.
@@ -1005,6 +1023,10 @@ impactProblem: string | null,
 /**
  * This user's decision, waiting for sync.
  */
-decision: ReviewDecisionView | null, };
+decision: ReviewDecisionView | null, 
+/**
+ * Why the server refused this user's last decision (it is theirs to make again).
+ */
+refusal: string | null, };
 
 export type ReviewDecisionView = { approve: boolean, comment: string, };

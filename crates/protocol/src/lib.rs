@@ -68,6 +68,13 @@ pub fn enroll_proof_message(username: &str, device_public_key: &str) -> String {
     format!("uw-device-enroll-v1\n{username}\n{device_public_key}")
 }
 
+/// What an underwriter's approval key signs to ask for its registration,
+/// proving the asker holds its secret half: the tag `uw-approval-key-v1`,
+/// the username, the key id and the public key (lower-case hex), one a line.
+pub fn approval_key_proof_message(username: &str, key_id: &str, public_key: &str) -> String {
+    format!("uw-approval-key-v1\n{username}\n{key_id}\n{public_key}")
+}
+
 /// The bytes a device signs to renew its token: the tag
 /// `uw-device-token-v1`, the server's instance id, the device id, the
 /// challenge and its expiry, one per line. Binding the instance and the

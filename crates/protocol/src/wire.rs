@@ -501,6 +501,38 @@ pub struct RegisterPackKey {
     pub username: Option<String>,
 }
 
+/// An underwriter asks for their approval key to be registered
+/// (`POST /v1/pack-keys/requests`); an administrator approves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalKeyRequest {
+    pub key_id: String,
+    /// The Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// The key's signature (hex) over [`crate::approval_key_proof_message`].
+    pub proof: String,
+}
+
+/// An approval key waiting for an administrator (`GET /v1/admin/pack-key-requests`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PendingApprovalKey {
+    pub key_id: String,
+    pub public_key: String,
+    pub username: String,
+    pub requested_at: String,
+}
+
+/// A pack-signing key the server trusts or trusted (`GET /v1/admin/pack-keys`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackKeyRecord {
+    pub key_id: String,
+    pub public_key: String,
+    /// The underwriter whose approval key it is; none for an organisation key.
+    pub username: Option<String>,
+    pub trusted_at: String,
+    pub revoked_at: Option<String>,
+}
+
 /// A policy (`GET /v1/policies`): agents see their own, underwriters all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PolicySummary {

@@ -35,5 +35,5 @@ pub use error::{PackError, RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};
 pub use pack::{compile, Action, CoverageInfo, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus, Per, RatePack, RiskUsage};
 pub use quote::{InputError, InputErrors, Product, Quote, ValidQuote};
-pub use select::{select_pack, PackRegistry};
+pub use select::{same_day_rival, select_pack, PackRegistry};
 pub use variable::{Value, VarType, Variable};

@@ -9,7 +9,7 @@
 use time::Date;
 
 use crate::error::SelectError;
-use crate::pack::RatePack;
+use crate::pack::{PackInfo, RatePack};
 use crate::quote::Product;
 
 /// The packs a workstation or server has installed.
@@ -77,4 +77,36 @@ where
         });
     }
     Ok(latest)
+}
+
+/// A pack among `packs` (other than `pack_id`) for the same state and
+/// product as `info` that takes effect the same day for new business or for
+/// renewals and is still in force then: publishing `info` too would leave two
+/// packs in force that day, and [`select_pack`] would refuse every quote of
+/// that state and product. The answer is a sentence an underwriter can act on.
+pub fn same_day_rival<'a, I>(packs: I, pack_id: &str, info: &PackInfo) -> Option<String>
+where
+    I: IntoIterator<Item = &'a RatePack>,
+{
+    for other in packs {
+        let o = other.info();
+        if other.id() == pack_id || o.state != info.state || o.product != info.product {
+            continue;
+        }
+        for (kind, mine, theirs, renewal) in [
+            ("new business", info.effective_new_business, o.effective_new_business, false),
+            ("renewals", info.effective_renewal, o.effective_renewal, true),
+        ] {
+            if mine == theirs && o.in_force(mine, renewal) {
+                let next = mine.next_day().map_or_else(String::new, |d| format!(" ({d} or later)"));
+                return Some(format!(
+                    "{} already takes effect for {kind} on {mine}: two {} {} packs in force on the same day would stop every such quote. Give this revision a later {kind} date{next}",
+                    other.id(),
+                    info.state,
+                    info.product.name()
+                ));
+            }
+        }
+    }
+    None
 }

@@ -172,6 +172,40 @@ impl Workstation {
         })
     }
 
+    /// Approval keys underwriters asked to register (administrators only).
+    pub fn admin_pack_key_requests(&mut self) -> Result<Vec<uw_protocol::PendingApprovalKey>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/pack-key-requests"))
+    }
+
+    /// Approves a requested approval key (the server trusts it as its
+    /// underwriter's) or turns it down (administrators only).
+    pub fn admin_decide_pack_key_request(&mut self, key_id: &str, approve: bool) -> Result<(), WorkstationError> {
+        let key_id = path_segment("key_id", key_id)?;
+        let verb = if approve { "approve" } else { "refuse" };
+        self.online(Role::Admin, |s| {
+            s.post::<serde_json::Value>(
+                &format!("/v1/admin/pack-key-requests/{key_id}/{verb}"),
+                &serde_json::json!({}),
+                Replay::OnlyIfUnprocessed,
+            )
+        })
+        .map(|_| ())
+    }
+
+    /// Every pack-signing key the server trusts or trusted (administrators only).
+    pub fn admin_pack_keys(&mut self) -> Result<Vec<uw_protocol::PackKeyRecord>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/pack-keys"))
+    }
+
+    /// Revokes a pack key: approvals with it are refused, and packs signed
+    /// only by it stop pricing (administrators only).
+    pub fn admin_revoke_pack_key(&mut self, key_id: &str) -> Result<uw_protocol::PackKeyRecord, WorkstationError> {
+        let key_id = path_segment("key_id", key_id)?;
+        self.online(Role::Admin, |s| {
+            s.post(&format!("/v1/admin/pack-keys/{key_id}/revoke"), &serde_json::json!({}), Replay::OnlyIfUnprocessed)
+        })
+    }
+
     /// The log's origin and the verifier keys the server publishes
     /// (auditors only). An auditor who wants to trust no one should compare
     /// them with the key received out of band.

@@ -50,7 +50,9 @@ pub use services::RatedQuote;
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, StoredRateDraft, MIGRATIONS};
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
-pub use uw_protocol::{AuditKeys, DeviceRecord, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord};
+pub use uw_protocol::{
+    AuditKeys, DeviceRecord, PackKeyRecord, PendingApprovalKey, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord,
+};
 pub use wizard::{
     CoverageOption, Dashboard, DraftSummary, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions, Recommendation, VinInfo,
     ZipInfo,
@@ -435,6 +437,12 @@ pub enum WorkstationError {
     /// This user has no approval key yet.
     #[error("{username} has no approval key on this workstation; create one and have an administrator register it")]
     NoApprovalKey { username: String },
+    /// The server has not registered (or has revoked) this user's approval key.
+    #[error("your approval key {key_id} is not registered with the sync server yet: an administrator approves it on the Admin screen; sync after that, then approve")]
+    ApprovalKeyNotRegistered { key_id: String },
+    /// A rate revision would take effect the same day as a pack in force.
+    #[error("{message}")]
+    PackSameDay { message: String },
     /// An impact run stopped.
     #[error(transparent)]
     Impact(#[from] uw_rating::impact::ImpactError),
@@ -509,6 +517,8 @@ impl WorkstationError {
             Self::RateDraftNotFound { .. } => "pack.draft_not_found",
             Self::PackDraftInvalid { .. } | Self::PackEdit(_) => "pack.invalid",
             Self::NoApprovalKey { .. } => "pack.no_approval_key",
+            Self::ApprovalKeyNotRegistered { .. } => "pack.approval_key_unregistered",
+            Self::PackSameDay { .. } => "pack.same_day",
             Self::Impact(uw_rating::impact::ImpactError::Cancelled { .. }) => "impact.cancelled",
             Self::Impact(uw_rating::impact::ImpactError::DifferentLines { .. }) => "impact.different_lines",
             Self::BookFile { .. } => "impact.book_file",

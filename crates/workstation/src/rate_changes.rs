@@ -126,6 +126,8 @@ pub fn book_files(dir: &Path) -> Result<Vec<(String, u64)>, WorkstationError> {
 pub struct RateSyncReport {
     pub drafts_sent: usize,
     pub decisions_sent: usize,
+    /// Decisions the server refused; each is back with its underwriter, with the reason.
+    pub decisions_refused: Vec<String>,
     pub drafts_decided: Vec<String>,
     pub reviews: usize,
 }
@@ -352,6 +354,8 @@ impl Workstation {
         now: OffsetDateTime,
     ) -> Result<StoredRateDraft, WorkstationError> {
         self.require_underwriter()?;
+        let (_, draft) = self.rate_draft_packs(draft_id)?;
+        self.refuse_same_day(&draft)?;
         let summary = impact.map(impact_summary);
         if !self.store.submit_rate_draft(draft_id, summary.as_ref(), now)? {
             return match self.store.rate_draft(draft_id)? {
@@ -362,34 +366,67 @@ impl Workstation {
         self.store.rate_draft(draft_id)?.ok_or_else(|| WorkstationError::RateDraftNotFound { draft_id: draft_id.to_owned() })
     }
 
-    /// This user's approval key: (key id, public key hex), if made.
-    pub fn approval_key(&self) -> Result<Option<(String, String)>, WorkstationError> {
-        let user = self.signed_in()?;
-        Ok(self.store.approval_key(&user.username)?)
+    /// A revision that would take effect the same day as a pack in force
+    /// here is refused before it goes anywhere: the server would refuse it,
+    /// and had it not, every quote of that state and product would stop.
+    fn refuse_same_day(&self, draft: &RatePack) -> Result<(), WorkstationError> {
+        match uw_rating::same_day_rival(self.packs.packs(), draft.id(), draft.info()) {
+            Some(message) => Err(WorkstationError::PackSameDay { message }),
+            None => Ok(()),
+        }
     }
 
-    /// Makes this underwriter's approval key: the seed goes to the keychain
-    /// (beside the store key), the public half is returned for an
-    /// administrator to register (`uw-sync-server admin trust-pack-key --user`).
-    pub fn create_approval_key(&mut self, key_id: &str, now: OffsetDateTime) -> Result<(String, String), WorkstationError> {
+    /// This user's approval key, if made, and whether the server has
+    /// registered it (as this workstation last heard).
+    pub fn approval_key(&self) -> Result<Option<ApprovalKey>, WorkstationError> {
+        let user = self.signed_in()?;
+        let Some((key_id, public_key)) = self.store.approval_key(&user.username)? else { return Ok(None) };
+        let registered = self.store.key_is_trusted(&key_id, &public_key)?;
+        Ok(Some(ApprovalKey { key_id, public_key, registered }))
+    }
+
+    /// Makes this underwriter's approval key (the seed goes to the keychain,
+    /// beside the store key) and asks the server to register it; an
+    /// administrator approves the request on the Admin screen. Called again
+    /// with the key made, it asks again (after a failed request).
+    pub fn create_approval_key(&mut self, key_id: &str, now: OffsetDateTime) -> Result<ApprovalKey, WorkstationError> {
         let user = self.require_underwriter()?;
-        if key_id.is_empty() || !key_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)) {
-            return Err(invalid("key_id", "a key id is letters, digits, `-`, `.` or `_`"));
+        let (key_id, public_key) = match self.store.approval_key(&user.username)? {
+            Some(existing) => existing,
+            None => {
+                if key_id.is_empty() || key_id.len() > 64 || !key_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)) {
+                    return Err(invalid("key_id", "a key id is letters, digits, `-`, `.` or `_`"));
+                }
+                let seed = StoreKey::generate()?;
+                self.approval_source.store_new(&seed)?;
+                let public = hex::encode(ed25519_dalek::SigningKey::from_bytes(seed.as_bytes()).verifying_key().as_bytes());
+                self.store.save_approval_key(&user.username, key_id, &public, now)?;
+                (key_id.to_owned(), public)
+            }
+        };
+        if !self.store.key_is_trusted(&key_id, &public_key)? {
+            let seed = self.approval_source.load()?.ok_or_else(|| WorkstationError::NoApprovalKey { username: user.username.clone() })?;
+            let signing = ed25519_dalek::SigningKey::from_bytes(seed.as_bytes());
+            let message = uw_protocol::approval_key_proof_message(&user.username, &key_id, &public_key);
+            let proof = hex::encode(ed25519_dalek::Signer::sign(&signing, message.as_bytes()).to_bytes());
+            let request = uw_protocol::ApprovalKeyRequest { key_id: key_id.clone(), public_key: public_key.clone(), proof };
+            let server = self.connect()?;
+            let _: uw_protocol::PendingApprovalKey = server.post("/v1/pack-keys/requests", &request, Replay::Safe)?;
         }
-        if let Some(existing) = self.store.approval_key(&user.username)? {
-            return Err(invalid("key_id", format!("{} already has approval key {}", user.username, existing.0)));
-        }
-        let seed = StoreKey::generate()?;
-        self.approval_source.store_new(&seed)?;
-        let public = hex::encode(ed25519_dalek::SigningKey::from_bytes(seed.as_bytes()).verifying_key().as_bytes());
-        self.store.save_approval_key(&user.username, key_id, &public, now)?;
-        Ok((key_id.to_owned(), public))
+        let registered = self.store.key_is_trusted(&key_id, &public_key)?;
+        Ok(ApprovalKey { key_id, public_key, registered })
     }
 
     /// Drafts by other underwriters awaiting review, as last synced, each
     /// with this user's decision if it is still waiting for sync.
     pub fn pack_reviews(&self) -> Result<Vec<(PackDraft, Option<PackDraftDecision>)>, WorkstationError> {
         Ok(self.store.reviews()?)
+    }
+
+    /// Why the server refused this user's last decision on `draft_id`, if
+    /// it did (the decision is back with them to make again).
+    pub fn pack_review_refusal(&self, draft_id: &str) -> Result<Option<String>, WorkstationError> {
+        Ok(self.store.decision_refusal(draft_id)?)
     }
 
     /// Approves (signing the draft's digest with this user's approval key)
@@ -429,6 +466,10 @@ impl Workstation {
             if hex::encode(key.verifying_key().as_bytes()) != public {
                 return Err(WorkstationError::NoApprovalKey { username: user.username.clone() });
             }
+            // An approval the server cannot check is refused here, before it queues.
+            if !self.store.key_is_trusted(&key_id, &public)? {
+                return Err(WorkstationError::ApprovalKeyNotRegistered { key_id });
+            }
             // Sign what the files are, not what the server says they are.
             let files = PackFiles::from_files(
                 format!("draft/{draft_id}"),
@@ -442,6 +483,7 @@ impl Workstation {
                     format!("draft {draft_id}'s files digest to {}, not the {} the server announced", pack.digest(), draft.digest),
                 ));
             }
+            self.refuse_same_day(&pack)?;
             Some(digest::sign(&pack.digest(), &key_id, &key))
         } else {
             None
@@ -484,7 +526,16 @@ impl Workstation {
                 Ok(_) => {}
                 // Decided by someone else meanwhile, or our own answer was lost:
                 // the refreshed list below says which.
-                Err(SyncError::Refused { status: 409, .. }) => {}
+                Err(SyncError::Refused { status: 409, code, .. }) if code == "pack.decided" => {}
+                // Refused for itself (a key the server does not know, a
+                // revision that now clashes): the decision comes back to the
+                // underwriter with the reason, and the sync carries on.
+                Err(SyncError::Refused { status, code, message }) if (400..500).contains(&status) && status != 401 => {
+                    tracing::warn!(draft_id = %d.draft_id, %code, "rate draft decision refused");
+                    self.store.decision_refused(&d.draft_id, &code, &message, now)?;
+                    report.decisions_refused.push(d.draft_id.clone());
+                    continue;
+                }
                 Err(e) => return Err(e.into()),
             }
             self.store.mark_decision_sent(&d.draft_id, now)?;
@@ -503,6 +554,16 @@ impl Workstation {
         self.store.save_reviews(&queue, now)?;
         Ok(report)
     }
+}
+
+/// An underwriter's approval key as this workstation knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalKey {
+    pub key_id: String,
+    /// The Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// The server has announced it as trusted, and not revoked it.
+    pub registered: bool,
 }
 
 /// Percent-encodes a query value (policy numbers are letters, digits and `-`,

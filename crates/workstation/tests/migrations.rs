@@ -108,6 +108,10 @@ MIIBszCCAVmgAwIBAgIUQ
                  '2026-01-26T00:00:00.000Z', '2026-01-26T00:00:00.000Z');
              INSERT INTO quote_version (id, quote_id, version, input, created_at) VALUES (2, 2, 1, '{}', '2026-01-26T00:00:00.000Z');"
         }
+        12 => {
+            "INSERT INTO pack_review_refusal (draft_id, code, reason, refused_at)
+                VALUES ('d-1', 'pack.signature', 'the approval''s signature is refused', '2026-01-27T00:00:00.000Z');"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }

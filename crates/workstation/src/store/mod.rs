@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_rate_drafts.sql", include_str!("../../../../migrations/workstation/0009_rate_drafts.sql")),
     ("0010_server_ca.sql", include_str!("../../../../migrations/workstation/0010_server_ca.sql")),
     ("0011_device_numbers.sql", include_str!("../../../../migrations/workstation/0011_device_numbers.sql")),
+    ("0012_decision_refusals.sql", include_str!("../../../../migrations/workstation/0012_decision_refusals.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on

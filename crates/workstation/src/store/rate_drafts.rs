@@ -213,6 +213,29 @@ impl Store {
         Ok(())
     }
 
+    /// The server refused this user's decision on `draft_id`: it is taken
+    /// back (they may decide again) and the reason kept until they do.
+    pub(crate) fn decision_refused(&mut self, draft_id: &str, code: &str, reason: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        let err = sql_err(&self.path);
+        let tx = self.conn.transaction().map_err(err)?;
+        tx.execute("UPDATE pack_review SET decision = NULL, decided_at = NULL, sent_at = NULL WHERE draft_id = ?1", [draft_id])
+            .map_err(err)?;
+        tx.execute(
+            "INSERT INTO pack_review_refusal (draft_id, code, reason, refused_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (draft_id) DO UPDATE SET code = excluded.code, reason = excluded.reason, refused_at = excluded.refused_at",
+            params![draft_id, code, reason, instant_text(now)],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(())
+    }
+
+    /// Why the server refused this user's last decision on `draft_id`, if it did.
+    pub(crate) fn decision_refusal(&self, draft_id: &str) -> Result<Option<String>, StoreError> {
+        let err = sql_err(&self.path);
+        self.conn.query_row("SELECT reason FROM pack_review_refusal WHERE draft_id = ?1", [draft_id], |r| r.get(0)).optional().map_err(err)
+    }
+
     /// The review queue: each draft with this user's undelivered decision.
     pub(crate) fn reviews(&self) -> Result<Vec<(uw_protocol::PackDraft, Option<uw_protocol::PackDraftDecision>)>, StoreError> {
         let err = sql_err(&self.path);
@@ -241,13 +264,17 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let err = sql_err(&self.path);
         let json = serde_json::to_string(decision).map_err(|e| bad("decision", e))?;
-        let changed = self
-            .conn
+        let tx = self.conn.transaction().map_err(err)?;
+        let changed = tx
             .execute(
                 "UPDATE pack_review SET decision = ?2, decided_at = ?3 WHERE draft_id = ?1 AND decision IS NULL",
                 params![draft_id, json, instant_text(now)],
             )
             .map_err(err)?;
+        if changed == 1 {
+            tx.execute("DELETE FROM pack_review_refusal WHERE draft_id = ?1", [draft_id]).map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
         Ok(changed == 1)
     }
 

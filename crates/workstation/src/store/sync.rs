@@ -764,6 +764,19 @@ impl Store {
         active_keys(&self.conn).map_err(|e| self.err(e))
     }
 
+    /// Whether the server announced `key_id` with `public_key` and has not revoked it.
+    pub fn key_is_trusted(&self, key_id: &str, public_key: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM trusted_key WHERE key_id = ?1 AND public_key = ?2 AND revoked_at IS NULL",
+                params![key_id, public_key.to_ascii_lowercase()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| self.err(e))
+    }
+
     /// Keys the server revoked.
     pub fn revoked_key_ids(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt =
