@@ -652,12 +652,13 @@ async fn audit_export(
         }
         None => None,
     };
-    let entries = audit::entries(&mut *tx, q.start, end).await?;
     let links = keys::restore_links(&mut *tx).await?;
-    let export = audit::read_tree(
+    // The header needs O(log n) nodes; the entries then stream in batches
+    // from the same read transaction (one snapshot), each with its leaf hash.
+    let header = audit::read_tree(
         &mut *tx,
         checkpoint.size,
-        |t| uw_ledger::export::build(t, &note, &checkpoint, q.start, &entries, previous.as_ref(), &links),
+        |t| uw_ledger::export::header(t, &note, &checkpoint, (q.start, end), previous.as_ref(), &links),
         |e| match e {
             uw_ledger::export::BuildError::Tree(t) => audit::missing_node(t),
             _ => None,
@@ -665,22 +666,162 @@ async fn audit_export(
         |e| e.to_string(),
     )
     .await?;
-    let body = match recipient {
-        Some(recipient) => encrypt_armored(&recipient, export.as_bytes()).map_err(ApiError::internal)?,
-        None => export,
-    };
-    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(4);
+    tokio::spawn(stream_export(tx, header, (q.start, end), recipient, sender));
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
+    let content_type = if q.recipient.is_some() { "text/plain; charset=us-ascii" } else { "text/plain; charset=utf-8" };
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response())
 }
 
-fn encrypt_armored(recipient: &age::x25519::Recipient, plain: &[u8]) -> Result<String, String> {
-    use std::io::Write as _;
-    let encryptor = age::Encryptor::with_recipients(std::iter::once(recipient as &dyn age::Recipient)).map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    let armor = age::armor::ArmoredWriter::wrap_output(&mut out, age::armor::Format::AsciiArmor).map_err(|e| e.to_string())?;
-    let mut writer = encryptor.wrap_output(armor).map_err(|e| e.to_string())?;
-    writer.write_all(plain).map_err(|e| e.to_string())?;
-    writer.finish().and_then(age::armor::ArmoredWriter::finish).map_err(|e| e.to_string())?;
-    String::from_utf8(out).map_err(|e| e.to_string())
+/// Entries an export reads and sends at a time.
+const EXPORT_BATCH: i64 = 5_000;
+
+/// Sends an export's `header`, its entries `start..end` a batch at a time
+/// (read in `tx`, one snapshot) and its end, through `sender`; encrypted to
+/// `recipient` (ASCII-armoured age) when there is one. A failure ends the
+/// body early: without its `end` line no verifier accepts it.
+async fn stream_export(
+    mut tx: Box<dyn crate::storage::Tx>,
+    header: String,
+    (start, end): (u64, u64),
+    recipient: Option<age::x25519::Recipient>,
+    sender: tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
+) {
+    let mut sink = match ExportSink::new(recipient) {
+        Ok(sink) => sink,
+        Err(e) => {
+            tracing::error!(error = %e, "audit export: cannot start the encryption");
+            return;
+        }
+    };
+    let mut next = start;
+    let mut chunk = header;
+    loop {
+        match sink.write(chunk.as_bytes()) {
+            Ok(bytes) if bytes.is_empty() => {}
+            Ok(bytes) => {
+                if sender.send(Ok(bytes.into())).await.is_err() {
+                    return; // The client went away.
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "audit export: encryption failed");
+                return;
+            }
+        }
+        if next >= end {
+            break;
+        }
+        let upto = end.min(next.saturating_add(EXPORT_BATCH.unsigned_abs()));
+        chunk = match export_batch(&mut *tx, next, upto).await {
+            Ok(text) => text,
+            Err(e) => {
+                tracing::error!(error = %e.message, start = next, "audit export: reading entries failed");
+                let _ = sender.send(Err(std::io::Error::other("the export could not be read"))).await;
+                return;
+            }
+        };
+        next = upto;
+        if next >= end {
+            chunk.push_str(uw_ledger::export::END);
+        }
+    }
+    match sink.finish() {
+        Ok(bytes) if bytes.is_empty() => {}
+        Ok(bytes) => {
+            let _ = sender.send(Ok(bytes.into())).await;
+        }
+        Err(e) => tracing::error!(error = %e, "audit export: finishing the encryption failed"),
+    }
+    let _ = tx.commit().await;
+}
+
+/// The export lines of entries `from..to`.
+async fn export_batch(tx: &mut dyn crate::storage::Tx, from: u64, to: u64) -> Result<String, ApiError> {
+    let to_i64 = |n: u64| i64::try_from(n).map_err(ApiError::internal);
+    let rows = tx
+        .fetch(
+            "SELECT idx, entry, leaf_hash FROM audit_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+            crate::storage::args![to_i64(from)?, to_i64(to)?],
+        )
+        .await?;
+    let mut out = String::with_capacity(rows.len() * 400);
+    let mut expected = from;
+    for row in rows {
+        let index = u64::try_from(row.int(0)?).map_err(ApiError::internal)?;
+        if index != expected {
+            return Err(ApiError::internal(format!("audit entry {expected} is missing")));
+        }
+        let leaf: [u8; 32] = row.bytes(2)?.try_into().map_err(|_| ApiError::internal("a leaf hash is not 32 bytes"))?;
+        uw_ledger::export::entry_line::<std::convert::Infallible>(&mut out, index, &leaf, &row.bytes(1)?)
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        expected += 1;
+    }
+    if expected != to {
+        return Err(ApiError::internal(format!("audit entry {expected} is missing")));
+    }
+    Ok(out)
+}
+
+/// Where export text goes: straight out, or through age encryption to an
+/// ASCII-armoured output drained after every write.
+enum ExportSink {
+    Plain,
+    Encrypted(Box<age::stream::StreamWriter<age::armor::ArmoredWriter<SharedBuffer>>>, SharedBuffer),
+}
+
+/// A buffer the age writer writes into and the sender drains.
+#[derive(Clone, Default)]
+struct SharedBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("export buffer poisoned"))?.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SharedBuffer {
+    fn take(&self) -> std::io::Result<Vec<u8>> {
+        Ok(std::mem::take(&mut *self.0.lock().map_err(|_| std::io::Error::other("export buffer poisoned"))?))
+    }
+}
+
+impl ExportSink {
+    fn new(recipient: Option<age::x25519::Recipient>) -> Result<Self, String> {
+        let Some(recipient) = recipient else { return Ok(Self::Plain) };
+        let buffer = SharedBuffer::default();
+        let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient)).map_err(|e| e.to_string())?;
+        let armor = age::armor::ArmoredWriter::wrap_output(buffer.clone(), age::armor::Format::AsciiArmor).map_err(|e| e.to_string())?;
+        let writer = encryptor.wrap_output(armor).map_err(|e| e.to_string())?;
+        Ok(Self::Encrypted(Box::new(writer), buffer))
+    }
+
+    /// Writes `text`; returns the bytes ready to send.
+    fn write(&mut self, text: &[u8]) -> std::io::Result<Vec<u8>> {
+        match self {
+            Self::Plain => Ok(text.to_vec()),
+            Self::Encrypted(writer, buffer) => {
+                std::io::Write::write_all(writer, text)?;
+                buffer.take()
+            }
+        }
+    }
+
+    /// Ends the output; returns its last bytes.
+    fn finish(self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Self::Plain => Ok(Vec::new()),
+            Self::Encrypted(writer, buffer) => {
+                writer.finish().and_then(age::armor::ArmoredWriter::finish)?;
+                buffer.take()
+            }
+        }
+    }
 }
 
 #[derive(Debug, serde::Serialize)]

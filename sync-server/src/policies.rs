@@ -106,6 +106,8 @@ struct Loaded {
     policy: Policy,
     pack_digest: String,
     fees: Decimal,
+    /// The rating input in force, with the customer's contact details.
+    input: serde_json::Value,
 }
 
 /// Loads `number`, building the lifecycle of a policy bound before it was
@@ -119,7 +121,7 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
     let pack_digest = row.text(5)?;
     if let (Some(lifecycle), Some(fees)) = (row.opt_text(3)?, row.opt_text(6)?) {
         let policy: Policy = serde_json::from_str(&lifecycle).map_err(ApiError::internal)?;
-        return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees: fees.parse().map_err(ApiError::internal)? }));
+        return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees: fees.parse().map_err(ApiError::internal)?, input }));
     }
     let (quote, _pack, rating) =
         match crate::sync::rerate(state, m, &input, &row.text(8)?, &pack_digest, crate::sync::PackRule::Term).await? {
@@ -132,7 +134,7 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
     // Kept at once, with its timeline row, whatever becomes of the transaction that asked.
     keep_first_version(m, &bound.policy, &input, &pack_digest, fees).await?;
     insert_event(m, number, &bound.worksheet, &row.text(0)?, None).await?;
-    Ok(Ok(Loaded { owner: row.text(0)?, policy: bound.policy, pack_digest, fees }))
+    Ok(Ok(Loaded { owner: row.text(0)?, policy: bound.policy, pack_digest, fees, input }))
 }
 
 /// Writes the first version at bind: called by the bind in the same transaction.
@@ -259,7 +261,7 @@ pub async fn transact(
             if let Some(refused) = underwriting_check(&quote, caller, "change") {
                 return Ok(Err(refused));
             }
-            new_input = Some(input.clone());
+            new_input = Some(keep_contact(input, &loaded.input, caller));
         }
         Transaction::OfferRenewal { premium, pack_id } => {
             let (Some(input), Some(digest)) = (&request.input, &request.pack_digest) else {
@@ -292,7 +294,7 @@ pub async fn transact(
             if let Some(refused) = underwriting_check(&rating, caller, "renewal") {
                 return Ok(Err(refused));
             }
-            new_input = Some(input.clone());
+            new_input = Some(keep_contact(input, &loaded.input, caller));
             new_digest = Some(digest.clone());
             renewal_fees = Some(rating.fee_total());
         }
@@ -348,6 +350,18 @@ pub async fn transact(
         written_premium: next.written_premium,
     };
     Ok(Ok(Transacted { result, owner: loaded.owner, worksheet: applied.worksheet, user_id: caller.user_id.clone() }))
+}
+
+/// The input a change stores: an underwriter never sees the customer's
+/// contact details (see [`detail`]), so theirs keep the ones in force.
+fn keep_contact(input: &serde_json::Value, in_force: &serde_json::Value, caller: &Caller) -> serde_json::Value {
+    let mut input = input.clone();
+    if caller.role == Role::Underwriter {
+        if let (Some(object), Some(contact)) = (input.as_object_mut(), in_force.get("contact")) {
+            object.insert("contact".into(), contact.clone());
+        }
+    }
+    input
 }
 
 /// The input, pack and fees of the renewal offer being accepted.
@@ -474,12 +488,23 @@ pub async fn transact_online(
 pub async fn detail(state: &AppState, caller: &Caller, number: &str) -> Result<PolicyDetail, ApiError> {
     caller.require(&[Role::Agent, Role::Underwriter, Role::Auditor])?;
     let mut detail = read_detail(state, number, (caller.role == Role::Agent).then_some(caller.user_id.as_str())).await?;
-    // Auditors see the evidence (the rating input, the worksheets, the
-    // timeline), never customers' contact details or licence numbers.
-    if caller.role == Role::Auditor {
-        if let Some(input) = detail.input.as_object_mut() {
-            input.remove("contact");
-            input.remove("licenses");
+    // Least privilege (docs/sync-protocol.md, authorization matrix): the
+    // owning agent, who deals with the customer, sees everything.
+    // Underwriters decide on the risk (the rating input: drivers, their
+    // records, vehicles, the address) and may cancel for a suspended
+    // licence, so they see licence numbers but not the customer's email,
+    // phone or contact date of birth. Auditors see the evidence (the rating
+    // input, the worksheets, the timeline) and neither.
+    if let Some(input) = detail.input.as_object_mut() {
+        match caller.role {
+            Role::Agent => {}
+            Role::Underwriter => {
+                input.remove("contact");
+            }
+            Role::Auditor | Role::Admin => {
+                input.remove("contact");
+                input.remove("licenses");
+            }
         }
     }
     Ok(detail)

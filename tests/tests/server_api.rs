@@ -229,13 +229,13 @@ async fn story(engine: &str) {
     // Audit: a signed checkpoint, an inclusion proof, and an export that verifies.
     let auditor = server.login("auditor1").await;
     // Auditors see a policy's evidence, never the customer's contact details
-    // or licence numbers; the underwriter working it does.
+    // or licence numbers; the underwriter working it sees the licences only.
     let (status, seen) = auditor.get(&format!("/v1/policies/{policy_number}")).await;
     assert_eq!(status, StatusCode::OK, "{seen}");
     assert!(seen["input"]["quote"].is_object(), "{seen}");
     assert!(seen["input"].get("contact").is_none() && seen["input"].get("licenses").is_none(), "{seen}");
     let (_, worked) = server.login("uw1").await.get(&format!("/v1/policies/{policy_number}")).await;
-    assert_eq!(worked["input"]["contact"]["email"], "someone@example.com", "{worked}");
+    assert!(worked["input"].get("contact").is_none() && worked["input"]["licenses"].is_array(), "{worked}");
     let (status, keys) = auditor.get("/v1/audit/keys").await;
     assert_eq!(status, StatusCode::OK);
     let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]

@@ -381,3 +381,142 @@ async fn pack_keys_are_registered_and_revoked_sqlite() {
 async fn pack_keys_are_registered_and_revoked_postgres() {
     pack_keys_are_registered_and_revoked("postgres").await;
 }
+
+/// Every number on the wire is checked before it reaches the database:
+/// values beyond any column's range, negative where unsigned, fractional
+/// where whole, or absurd amounts, are refused with a 4xx that names the
+/// field, never a 500 (item 5 of the issue; attack test 19's cousins).
+async fn extreme_numbers_are_refused(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let underwriter = server.login("uw1").await;
+    let auditor = server.login("auditor1").await;
+    let huge = "18446744073709551615";
+    let beyond = "18446744073709551616";
+    let client_for = |path: &str| {
+        if path.starts_with("/v1/audit") {
+            &auditor
+        } else if path.starts_with("/v1/book") {
+            &underwriter
+        } else {
+            &laptop.client
+        }
+    };
+    for path in [
+        format!("/v1/sync/pull?cursor={huge}"),
+        format!("/v1/sync/pull?cursor={beyond}"),
+        "/v1/sync/pull?cursor=-1".to_owned(),
+        format!("/v1/sync/pull?cursor=0&limit={huge}"),
+        "/v1/sync/pull?cursor=0.5".to_owned(),
+        format!("/v1/sync/wait?cursor=0&timeout={huge}"),
+        format!("/v1/sync/wait?cursor={huge}&timeout=1"),
+        format!("/v1/book?state=TX&product=personal-auto&limit={huge}"),
+        format!("/v1/audit/proofs/inclusion?index={huge}&size={huge}"),
+        format!("/v1/audit/proofs/consistency?old={huge}&size={huge}"),
+        format!("/v1/audit/export?start={huge}"),
+        format!("/v1/audit/export?start=0&previous={huge}"),
+    ] {
+        let (status, body) = client_for(&path).get(&path).await;
+        assert!(status.is_client_error() || status.is_success(), "GET {path}: {status} {body}");
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "GET {path}: {body}");
+    }
+
+    // Bodies: versions beyond u32, negative, fractional; absurd money.
+    let quote = tx_quote(server_today(&server) + Duration::days(1));
+    let rated = rated_payload(&tx_auto_pack(), &laptop.quote_number(), 1, &quote);
+    for (field, value) in [
+        ("version", json!(4_294_967_296u64)),
+        ("version", json!(-1)),
+        ("version", json!(1.5)),
+        ("total", json!("79228162514264337593543950336")),
+        ("total", json!("-0.01")),
+        ("total", json!("1e400")),
+    ] {
+        let mut payload = rated.clone();
+        payload[field] = value.clone();
+        let results = laptop.push_op("quote.rated", &payload).await;
+        assert_eq!(results[0]["outcome"], "rejected", "{field} = {value}: {results:?}");
+        assert!(
+            matches!(results[0]["code"].as_str(), Some("sync.bad_payload" | "rating.premium_mismatch")),
+            "{field} = {value}: {results:?}"
+        );
+    }
+    for body in
+        [json!({ "version": 4_294_967_296u64, "approve": true, "reason": "x" }), json!({ "version": -3, "approve": true, "reason": "x" })]
+    {
+        let (status, answer) = underwriter.post("/v1/referrals/QUOT-2026-00001-00001/decision", &body).await;
+        assert!(status.is_client_error(), "{body}: {status} {answer}");
+    }
+    let policy_change = json!({ "policy_number": "POL-TX-2026-000001", "base_version": 4_294_967_296u64,
+                                "transaction": { "kind": "reinstate" }, "input": null, "pack_digest": null });
+    let (status, answer) = underwriter.post("/v1/policies/POL-TX-2026-000001/transactions", &policy_change).await;
+    assert!(status.is_client_error(), "{status} {answer}");
+    // The server is still well.
+    assert_eq!(laptop.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_numbers_are_refused_sqlite() {
+    extreme_numbers_are_refused("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_numbers_are_refused_postgres() {
+    extreme_numbers_are_refused("postgres").await;
+}
+
+/// Personal data as far as each role's work needs (attack test 33 and
+/// item 6): the owning agent sees the customer's contact details and
+/// licence numbers; an underwriter the licence numbers but not the contact
+/// details; an auditor neither. An underwriter's change keeps the contact
+/// details in force, which they never saw.
+async fn personal_data_by_role(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let mut quote = tx_quote(server_today(&server) + Duration::days(1));
+    quote["term_months"] = json!(12);
+    let mut rated = rated_payload(&tx_auto_pack(), &laptop.quote_number(), 1, &quote);
+    rated["input"]["contact"] = json!({ "email": "maria@example.com", "phone": "(512) 555-0142" });
+    rated["input"]["licenses"] = json!([{ "number": "TX12345678", "state": "TX" }]);
+    assert_eq!(laptop.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    let policy = bind(&mut laptop, &rated).await["result"]["policy_number"].as_str().expect("policy").to_owned();
+    let path = format!("/v1/policies/{policy}");
+    let seen = |detail: &Value| (detail["input"].get("contact").is_some(), detail["input"].get("licenses").is_some());
+    let (_, as_agent) = server.login("agent1").await.get(&path).await;
+    assert_eq!(seen(&as_agent), (true, true), "{as_agent}");
+    let underwriter = server.login("uw1").await;
+    let (_, as_underwriter) = underwriter.get(&path).await;
+    assert_eq!(seen(&as_underwriter), (false, true), "{as_underwriter}");
+    assert!(!as_underwriter.to_string().contains("maria@example.com"));
+    let (_, as_auditor) = server.login("auditor1").await.get(&path).await;
+    assert_eq!(seen(&as_auditor), (false, false), "{as_auditor}");
+    assert!(!as_auditor.to_string().contains("TX12345678"));
+
+    // The underwriter endorses with the input they were shown.
+    let mut changed = as_underwriter["input"].clone();
+    changed["quote"]["coverages"][4]["deductible"] = json!("250");
+    let today = server_today(&server);
+    let request = policy_request(
+        &policy,
+        1,
+        json!({ "kind": "endorse", "effective": (today + Duration::days(1)).to_string(), "term_premium": term_premium(&changed["quote"]), "description": "COMP deductible" }),
+        Some(&changed),
+    );
+    let (status, body) = underwriter.post(&format!("{path}/transactions"), &request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, after) = server.login("agent1").await.get(&path).await;
+    assert_eq!(after["input"]["contact"]["email"], "maria@example.com", "the contact details in force are kept: {after}");
+    assert_eq!(after["input"]["quote"]["coverages"][4]["deductible"], "250");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_by_role_sqlite() {
+    personal_data_by_role("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_by_role_postgres() {
+    personal_data_by_role("postgres").await;
+}

@@ -61,11 +61,35 @@ pub fn build<S: NodeStore>(
 ) -> Result<String, BuildError<S::Error>> {
     let count = u64::try_from(entries.len()).unwrap_or(u64::MAX);
     let end = start.saturating_add(count);
+    let mut out = header(tree, checkpoint_note, checkpoint, (start, end), previous, links)?;
+    out.reserve(entries.iter().map(|e| e.len() + 100).sum::<usize>() + 8);
+    for (i, entry) in entries.iter().enumerate() {
+        let index = start + i as u64;
+        entry_line(&mut out, index, &tree.leaf(index)?, entry)?;
+    }
+    out.push_str(END);
+    Ok(out)
+}
+
+/// The export's last line.
+pub const END: &str = "end\n";
+
+/// Everything of an export of entries `start..end` before its entries: the
+/// range proof and the consistency proof need O(log n) nodes of `tree`; the
+/// entries follow ([`entry_line`], a batch at a time) and then [`END`].
+pub fn header<S: NodeStore>(
+    tree: &MerkleTree<S>,
+    checkpoint_note: &str,
+    checkpoint: &Checkpoint,
+    (start, end): (u64, u64),
+    previous: Option<&Checkpoint>,
+    links: &[RestoreLink],
+) -> Result<String, BuildError<S::Error>> {
     let size = checkpoint.size;
-    if count == 0 || end > size {
+    if start >= end || end > size {
         return Err(BuildError::BadRange { start, end, size });
     }
-    let mut out = String::with_capacity(entries.iter().map(|e| e.len() + 100).sum::<usize>() + 1024);
+    let mut out = String::with_capacity(4096);
     let _ = writeln!(out, "{HEADER}");
     let _ = writeln!(out, "origin {}", checkpoint.origin);
     let _ = writeln!(out, "range {start} {end}");
@@ -87,14 +111,15 @@ pub fn build<S: NodeStore>(
     for link in links {
         let _ = writeln!(out, "restored-from {} {}", B64.encode(&link.note), link.restored_size);
     }
-    for (i, entry) in entries.iter().enumerate() {
-        let index = start + i as u64;
-        let _ = writeln!(out, "entry {index} {} {}", hex::encode(tree.leaf(index)?), entry.len());
-        out.push_str(std::str::from_utf8(entry).map_err(|_| BuildError::NotText { index })?);
-        out.push('\n');
-    }
-    out.push_str("end\n");
     Ok(out)
+}
+
+/// Appends entry `index` (its canonical bytes, whose leaf hash is `leaf`) to an export.
+pub fn entry_line<E: std::error::Error + 'static>(out: &mut String, index: u64, leaf: &Hash, entry: &[u8]) -> Result<(), BuildError<E>> {
+    let _ = writeln!(out, "entry {index} {} {}", hex::encode(leaf), entry.len());
+    out.push_str(std::str::from_utf8(entry).map_err(|_| BuildError::NotText { index })?);
+    out.push('\n');
+    Ok(())
 }
 
 fn range_proof<S: NodeStore>(

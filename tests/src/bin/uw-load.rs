@@ -26,6 +26,11 @@
 //! (enrolling 20,000 would measure Argon2, not the connections), and each
 //! renews its token with its key. `--ca PEM` trusts that CA alone (HTTPS).
 //!
+//! `fill-audit` appends `--entries` audit entries straight into a server's
+//! database (SQLite file or PostgreSQL URL), 10,000 to a transaction, as the
+//! server appends them; `export` then times `GET /v1/audit/export` of a
+//! range as an auditor, reading the streamed body to its end.
+//!
 //! The password comes from `UW_LOAD_PASSWORD`, never the command line.
 
 #![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
@@ -99,6 +104,84 @@ enum Command {
         #[arg(long, default_value_t = 20_000)]
         count: usize,
     },
+    /// Appends audit entries straight into a server's database.
+    FillAudit {
+        /// An SQLite file, or a postgres:// URL.
+        #[arg(long)]
+        database: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+    },
+    /// Times an audit export (as an auditor: `--username auditor`).
+    Export {
+        #[arg(long, default_value_t = 0)]
+        start: u64,
+        #[arg(long)]
+        end: Option<u64>,
+    },
+}
+
+/// Appends `entries` audit entries, 10,000 to a transaction.
+async fn fill_audit(database: &str, entries: u64) -> Result<(), String> {
+    let target = if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        uw_sync_server::DatabaseTarget::Postgres(database.to_owned())
+    } else {
+        uw_sync_server::DatabaseTarget::Sqlite(database.into())
+    };
+    let storage = uw_sync_server::storage::open(&target).await.map_err(|e| e.to_string())?;
+    let actor = uw_sync_server::audit::Actor::system("uw-load");
+    let started = Instant::now();
+    let mut done = 0;
+    while done < entries {
+        let batch = (entries - done).min(10_000);
+        let mut m = uw_sync_server::audit::Mutation::begin(storage.as_ref(), "uw-load-fill").await.map_err(|e| e.to_string())?;
+        for i in 0..batch {
+            let n = done + i;
+            let change = serde_json::json!({ "quote_number": format!("QUOT-2026-00001-{:05}", n % 100_000), "total": "1234.56", "n": n });
+            m.audit(&actor, "quote.rated", ("quote", &format!("Q{n}")), &change, None).await.map_err(|e| e.to_string())?;
+        }
+        m.commit().await.map_err(|e| e.to_string())?;
+        done += batch;
+        if done % 100_000 == 0 || done == entries {
+            println!("{done} entries appended ({:.1} s)", started.elapsed().as_secs_f64());
+        }
+    }
+    storage.close().await;
+    Ok(())
+}
+
+/// Times one export; prints the entries, bytes and seconds.
+async fn export(api: &ApiClient, username: &str, password: &str, start: u64, end: Option<u64>) -> Result<(), String> {
+    let session = api.login(username, password).await;
+    let path = match end {
+        Some(end) => format!("/v1/audit/export?start={start}&end={end}"),
+        None => format!("/v1/audit/export?start={start}"),
+    };
+    let began = Instant::now();
+    let response = session
+        .http
+        .get(format!("{}{path}", session.base))
+        .bearer_auth(session.token.as_deref().unwrap_or_default())
+        .header(uw_protocol::VERSION_HEADER, "1")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let first_byte = began.elapsed();
+    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    let total = began.elapsed();
+    if !status.is_success() {
+        return Err(format!("{status}: {}", String::from_utf8_lossy(&body[..body.len().min(500)])));
+    }
+    let entries = body.split(|b| *b == b'\n').filter(|line| line.starts_with(b"entry ")).count();
+    let ends = body.ends_with(b"end\n");
+    println!(
+        "exported {entries} entries, {:.1} MB, first byte after {:.2} s, all in {:.2} s; complete: {ends}",
+        body.len() as f64 / 1e6,
+        first_byte.as_secs_f64(),
+        total.as_secs_f64()
+    );
+    Ok(())
 }
 
 /// The key of seeded device `i`: SHA-256 of its name, as a seed.
@@ -175,6 +258,8 @@ async fn main() -> Result<(), String> {
             hold(&api, &client, &args.username, &args.password, Hold { connections, seconds, server_pid, devices }).await
         }
         Command::SeedDevices { sqlite, count } => seed_devices(&sqlite, &args.username, count),
+        Command::FillAudit { database, entries } => fill_audit(&database, entries).await,
+        Command::Export { start, end } => export(&api, &args.username, &args.password, start, end).await,
     }
 }
 
