@@ -153,24 +153,22 @@ async fn is_known(tx: &mut dyn Tx, account: &str, address: &str, now_ms: i64) ->
 /// account's count at this address cleared, and the address remembered.
 pub async fn succeeded(tx: &mut dyn Tx, account: &str, address: &str, now: OffsetDateTime) -> Result<(), ApiError> {
     let now_ms = unix_ms(now);
+    let known = is_known(tx, account, address, now_ms).await?;
+    // The rows in the order `admit` locks them (address, account at the
+    // address, account): concurrent sign-ins never wait on each other in a
+    // circle. The account's own count was taken only where the address was
+    // not known.
+    let take_back = "UPDATE login_throttle SET failures = failures - 1,
+             blocked_until = CASE WHEN failures - 1 < $3 THEN 0 ELSE blocked_until END
+         WHERE scope = $1 AND subject = $2 AND failures > 0";
+    tx.execute(take_back, args![Scope::Address.name(), address, Scope::Address.free_attempts()]).await?;
     tx.execute(
         "DELETE FROM login_throttle WHERE scope = $1 AND subject = $2",
         args![Scope::AccountAddress.name(), pair_subject(account, address)],
     )
     .await?;
-    // The account's own count was taken only where the address was not known.
-    let mut counted = vec![(Scope::Address, address.to_owned())];
-    if !is_known(tx, account, address, now_ms).await? {
-        counted.push((Scope::Account, account_subject(account)));
-    }
-    for (scope, subject) in counted {
-        tx.execute(
-            "UPDATE login_throttle SET failures = failures - 1,
-                 blocked_until = CASE WHEN failures - 1 < $3 THEN 0 ELSE blocked_until END
-             WHERE scope = $1 AND subject = $2 AND failures > 0",
-            args![scope.name(), subject.as_str(), scope.free_attempts()],
-        )
-        .await?;
+    if !known {
+        tx.execute(take_back, args![Scope::Account.name(), account_subject(account), Scope::Account.free_attempts()]).await?;
     }
     tx.execute(
         "INSERT INTO login_known_address (account, address, last_success_at) VALUES ($1, $2, $3)

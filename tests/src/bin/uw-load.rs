@@ -112,6 +112,23 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         entries: u64,
     },
+    /// Guesses passwords: `--attempts` wrong-password logins from
+    /// `--addresses` client addresses (named in `X-Forwarded-For`, for a
+    /// server that trusts this machine as its proxy), `--concurrency` at a
+    /// time, at the accounts `--accounts` (comma-separated).
+    Brute {
+        #[arg(long, default_value_t = 1000)]
+        attempts: usize,
+        #[arg(long, default_value_t = 50)]
+        addresses: usize,
+        #[arg(long, default_value_t = 20)]
+        concurrency: usize,
+        #[arg(long, default_value = "agent,admin,underwriter")]
+        accounts: String,
+        /// Spread the attempts evenly over this many seconds (0: as fast as answered).
+        #[arg(long, default_value_t = 0)]
+        seconds: u64,
+    },
     /// Times an audit export (as an auditor: `--username auditor`).
     Export {
         #[arg(long, default_value_t = 0)]
@@ -147,6 +164,70 @@ async fn fill_audit(database: &str, entries: u64) -> Result<(), String> {
         }
     }
     storage.close().await;
+    Ok(())
+}
+
+/// Sends wrong-password logins; prints how many reached the password check
+/// (401) and how many were told to wait (429).
+/// The shape of a brute-force run.
+#[derive(Debug, Clone, Copy)]
+struct Guesses {
+    attempts: usize,
+    addresses: usize,
+    concurrency: usize,
+    seconds: u64,
+}
+
+async fn brute(api: &ApiClient, guesses: Guesses, accounts: &str) -> Result<(), String> {
+    let Guesses { attempts, addresses, concurrency, seconds } = guesses;
+    let accounts: Vec<String> = accounts.split(',').map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
+    if accounts.is_empty() || addresses == 0 || concurrency == 0 {
+        return Err("--accounts, --addresses and --concurrency must not be empty or zero".into());
+    }
+    let next = Arc::new(AtomicUsize::new(0));
+    let (checked, waited, other) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let began = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (api, accounts, next, checked, waited, other) =
+            (api.clone(), accounts.clone(), next.clone(), checked.clone(), waited.clone(), other.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= attempts {
+                    break;
+                }
+                if seconds > 0 {
+                    let due = began + Duration::from_secs_f64(seconds as f64 * i as f64 / attempts as f64);
+                    tokio::time::sleep_until(due.into()).await;
+                }
+                let address = format!("198.18.{}.{}", (i % addresses) / 250, (i % addresses) % 250 + 1);
+                let response = api
+                    .http
+                    .post(format!("{}/v1/sessions", api.base))
+                    .header(uw_protocol::VERSION_HEADER, "1")
+                    .header("x-forwarded-for", address)
+                    .json(&serde_json::json!({ "username": accounts[i % accounts.len()], "password": format!("guess {i}") }))
+                    .send()
+                    .await;
+                match response.map(|r| r.status().as_u16()) {
+                    Ok(401) => checked.fetch_add(1, Ordering::Relaxed),
+                    Ok(429) => waited.fetch_add(1, Ordering::Relaxed),
+                    _ => other.fetch_add(1, Ordering::Relaxed),
+                };
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.map_err(|e| e.to_string())?;
+    }
+    println!(
+        "{attempts} guesses from {addresses} addresses in {:.1} s: {} reached the password check, {} were told to wait, {} other",
+        began.elapsed().as_secs_f64(),
+        checked.load(Ordering::Relaxed),
+        waited.load(Ordering::Relaxed),
+        other.load(Ordering::Relaxed)
+    );
     Ok(())
 }
 
@@ -259,6 +340,9 @@ async fn main() -> Result<(), String> {
         }
         Command::SeedDevices { sqlite, count } => seed_devices(&sqlite, &args.username, count),
         Command::FillAudit { database, entries } => fill_audit(&database, entries).await,
+        Command::Brute { attempts, addresses, concurrency, accounts, seconds } => {
+            brute(&api, Guesses { attempts, addresses, concurrency, seconds }, &accounts).await
+        }
         Command::Export { start, end } => export(&api, &args.username, &args.password, start, end).await,
     }
 }
@@ -295,7 +379,9 @@ async fn push(api: &ApiClient, username: &str, password: &str, load: Load) -> Re
         return Err("--rate: expected a positive number of operations a second".into());
     }
     let started = Instant::now();
-    let enrolling = Arc::new(tokio::sync::Semaphore::new(8));
+    // Four at a time: the server lets an account sign in five times at once
+    // from one address before the next waits its turn.
+    let enrolling = Arc::new(tokio::sync::Semaphore::new(4));
     let mut enrollments = Vec::new();
     for _ in 0..clients {
         let (api, username, password, enrolling) = (api.clone(), username.to_owned(), password.to_owned(), enrolling.clone());
