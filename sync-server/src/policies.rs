@@ -192,7 +192,9 @@ pub async fn transact(
     match caller.role {
         Role::Underwriter => {}
         Role::Agent if loaded.owner == caller.user_id => {}
-        Role::Agent => return Ok(Err(rejected("policy.not_yours", format!("{number} belongs to another agent")))),
+        // Another agent's policy is answered as one that does not exist:
+        // the answer tells nobody which policy numbers are in use.
+        Role::Agent => return Ok(Err(rejected("policy.not_found", format!("no policy {number} on this server")))),
         Role::Admin | Role::Auditor => return Ok(Err(rejected("auth.forbidden", "only agents and underwriters change policies"))),
     }
     let policy = &loaded.policy;

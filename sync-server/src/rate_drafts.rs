@@ -85,8 +85,14 @@ pub async fn drafts(state: &AppState, caller: &Caller, status: Option<&str>) -> 
 pub async fn submit(state: &AppState, caller: &Caller, request: SubmitPackDraft, request_id: &str) -> Result<PackDraft, ApiError> {
     caller.require(&[Role::Underwriter])?;
     let invalid = |message: String| ApiError::unprocessable("pack.invalid", message);
-    if request.draft_id.is_empty() || request.draft_id.len() > 64 {
-        return Err(ApiError::bad_request("pack.draft_id", "draft_id must be 1 to 64 characters"));
+    if request.draft_id.is_empty()
+        || request.draft_id.len() > 64
+        || !request.draft_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
+        return Err(ApiError::bad_request(
+            "pack.draft_id",
+            "draft_id must be 1 to 64 letters, digits, `-`, `_` or `.` (it names the draft in paths)",
+        ));
     }
     if request.files.contains_key(SIGNATURE_FILE) {
         return Err(invalid("a draft is unsigned: remove the SIGNATURE file; approval signs it".into()));
@@ -118,6 +124,22 @@ pub async fn submit(state: &AppState, caller: &Caller, request: SubmitPackDraft,
     }
     if di.effective_new_business < bi.effective_new_business || di.effective_renewal < bi.effective_renewal {
         return Err(invalid("effective: a revision cannot take effect before the pack it revises".into()));
+    }
+    // The impact summary the approver reads must be of this draft and base:
+    // a summary of some other, milder change would mislead the approval.
+    if let Some(impact) = &request.impact {
+        for (field, expected) in [("draft_pack", pack.id()), ("base_pack", request.base_pack_id.as_str())] {
+            let named = impact.get(field).and_then(serde_json::Value::as_str);
+            if named.is_some_and(|named| named != expected) || named.is_none() {
+                return Err(ApiError::unprocessable(
+                    "pack.impact_mismatch",
+                    format!(
+                        "impact.{field}: the impact run attached is of {}, not of {expected}; run impact on this draft and submit again",
+                        named.unwrap_or("no pack")
+                    ),
+                ));
+            }
+        }
     }
     // Refused at submission, not at approval: the revision would stop the business.
     if let Some(reason) = crate::packs::same_day_rival(&state.packs, &mut *m.tx, pack.id(), pack.info()).await? {

@@ -812,8 +812,10 @@ async fn rate_change_four_eyes(engine: &str) {
     assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("pack.same_day")), "{body}");
     assert!(body["message"].as_str().unwrap_or_default().contains("2026-01-02 or later"), "{body}");
     let draft = tx_draft("2026.2", "540.00");
-    let submit =
-        json!({ "draft_id": "draft-tx-1", "base_pack_id": base_id, "files": draft.files(), "note": "BI +8%", "impact": { "rated": 10 } });
+    let draft_pack = uw_rating::compile(&draft, uw_rating::LoadMode::Draft).expect("compiles").id().to_owned();
+    // The impact run the approver reads names the draft and its base.
+    let impact = json!({ "base_pack": base_id, "draft_pack": draft_pack, "rated": 10 });
+    let submit = json!({ "draft_id": "draft-tx-1", "base_pack_id": base_id, "files": draft.files(), "note": "BI +8%", "impact": impact });
     let (status, body) = agent.post("/v1/pack-drafts", &submit).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.forbidden")), "{body}");
     let (status, submitted) = uw1.post("/v1/pack-drafts", &submit).await;

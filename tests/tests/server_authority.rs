@@ -520,3 +520,66 @@ async fn personal_data_by_role_sqlite() {
 async fn personal_data_by_role_postgres() {
     personal_data_by_role("postgres").await;
 }
+
+/// The rest of the review's server attack tests: a draft id that is a path
+/// (31), an impact summary of another pack (28), another agent's policy
+/// answered as a missing one (32), and an export verified with the keys the
+/// server publishes after a key rotation (39).
+async fn drafts_oracles_and_rotated_keys(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let underwriter = server.login("uw1").await;
+    let base_id = tx_auto_pack().id().to_owned();
+    let mut files = tx_revision("2026.9", server_today(&server) + Duration::days(1)).files().clone();
+    files.remove(digest::SIGNATURE_FILE);
+    let draft_pack = uw_rating::compile(&PackFiles::from_files("draft", files.clone()), LoadMode::Draft).expect("compiles").id().to_owned();
+    let submit = |draft_id: &str, impact: Value| json!({ "draft_id": draft_id, "base_pack_id": base_id, "files": files, "note": "n", "impact": impact });
+    let (status, body) = underwriter.post("/v1/pack-drafts", &submit("../pack-drafts/OTHER?", Value::Null)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("pack.draft_id")), "{body}");
+    let other = json!({ "base_pack": base_id, "draft_pack": "tx-personal-auto/2026.8@0000", "rated": 10 });
+    let (status, body) = underwriter.post("/v1/pack-drafts", &submit("draft-1", other)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("pack.impact_mismatch")), "{body}");
+    let own = json!({ "base_pack": base_id, "draft_pack": draft_pack, "rated": 10 });
+    let (status, body) = underwriter.post("/v1/pack-drafts", &submit("draft-1", own)).await;
+    assert_eq!(status, StatusCode::OK, "its own impact run is accepted: {body}");
+
+    // Another agent's policy and no policy at all get the same answer.
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let rated = rated_payload(&tx_auto_pack(), &laptop.quote_number(), 1, &tx_quote(server_today(&server) + Duration::days(1)));
+    assert_eq!(laptop.push_op("quote.rated", &rated).await[0]["outcome"], "accepted");
+    let policy = bind(&mut laptop, &rated).await["result"]["policy_number"].as_str().expect("policy").to_owned();
+    let intruder = server.login("agent2").await;
+    let reinstate = |number: &str| policy_request(number, 1, json!({ "kind": "reinstate" }), None);
+    let (s1, theirs) = intruder.post(&format!("/v1/policies/{policy}/transactions"), &reinstate(&policy)).await;
+    let missing = "POL-TX-2099-999999";
+    let (s2, none) = intruder.post(&format!("/v1/policies/{missing}/transactions"), &reinstate(missing)).await;
+    assert_eq!((s1, theirs["code"].clone()), (s2, none["code"].clone()), "{theirs} / {none}");
+    assert_eq!(theirs["code"], "policy.not_found");
+
+    // After a key rotation, an export verifies with the keys the server publishes.
+    let mut m = uw_sync_server::audit::Mutation::begin(server.state.storage.as_ref(), "rotate").await.expect("begin");
+    uw_sync_server::keys::add_signing_key(&mut m, &server.state.keys, &Actor::system(admin::CLI_ACTOR)).await.expect("rotated");
+    m.commit().await.expect("commit");
+    let auditor = server.login("auditor1").await;
+    let (_, keys) = auditor.get("/v1/audit/keys").await;
+    let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| uw_ledger::NoteVerifier::parse(k.as_str().expect("key")).expect("verifier"))
+        .collect();
+    assert!(verifiers.len() >= 2, "the old key and the new: {keys}");
+    let (status, export) = auditor.get("/v1/audit/export?start=0").await;
+    assert_eq!(status, StatusCode::OK);
+    uw_ledger::export::verify(export.as_str().expect("text"), &verifiers, None).expect("verifies with the published keys");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_oracles_and_rotated_keys_sqlite() {
+    drafts_oracles_and_rotated_keys("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_oracles_and_rotated_keys_postgres() {
+    drafts_oracles_and_rotated_keys("postgres").await;
+}

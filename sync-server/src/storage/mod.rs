@@ -253,13 +253,29 @@ impl DatabaseTarget {
     pub fn redacted(&self) -> String {
         match self {
             Self::Sqlite(path) => format!("sqlite:{}", path.display()),
-            Self::Postgres(url) => match url.split_once('@') {
-                Some((scheme_and_user, host)) => {
-                    let scheme = scheme_and_user.split("://").next().unwrap_or("postgres");
-                    format!("{scheme}://***@{host}")
-                }
-                None => url.clone(),
-            },
+            Self::Postgres(url) => {
+                // The user and password end at the last `@` (a password may
+                // hold one); a password may also come as a query parameter.
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url.as_str()));
+                let (user, host) = match rest.rsplit_once('@') {
+                    Some((_, host)) => ("***@", host),
+                    None => ("", rest),
+                };
+                let (host, query) = host.split_once('?').map_or((host, None), |(h, q)| (h, Some(q)));
+                let query = query.map_or_else(String::new, |q| {
+                    let parameters: Vec<String> = q
+                        .split('&')
+                        .map(|parameter| match parameter.split_once('=') {
+                            Some((name, _)) if !matches!(name.to_ascii_lowercase().as_str(), "host" | "port" | "dbname" | "sslmode") => {
+                                format!("{name}=***")
+                            }
+                            _ => parameter.to_owned(),
+                        })
+                        .collect();
+                    format!("?{}", parameters.join("&"))
+                });
+                format!("{scheme}://{user}{host}{query}")
+            }
         }
     }
 }
@@ -358,4 +374,25 @@ pub(crate) fn query_error(sql: &str, error: sqlx::Error) -> StorageError {
         }
     }
     StorageError::Query { sql: excerpt(sql), source: error.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseTarget;
+
+    /// Attack test 36: no password reaches a log line or an error message.
+    #[test]
+    fn a_redacted_database_url_holds_no_password() {
+        let redact = |url: &str| DatabaseTarget::Postgres(url.to_owned()).redacted();
+        assert_eq!(redact("postgres://u:p@ss@db.example/uw"), "postgres://***@db.example/uw");
+        assert_eq!(
+            redact("postgres://db.example/uw?password=secret&sslmode=require"),
+            "postgres://db.example/uw?password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("postgresql://uw@db.example:5432/uw?user=uw&passfile=/x"),
+            "postgresql://***@db.example:5432/uw?user=***&passfile=***"
+        );
+        assert_eq!(redact("postgres://db.example/uw"), "postgres://db.example/uw");
+    }
 }
