@@ -1247,6 +1247,43 @@ async fn admin_devices<R: Runtime>(app: AppHandle<R>) -> Result<Vec<DeviceView>,
     on_workstation(app, |ws| ws.admin_devices()).await.map(|devices| devices.into_iter().map(DeviceView::from).collect())
 }
 
+/// Failed sign-ins counted for an account, an address, or an account at an address.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct ThrottleView {
+    account: Option<String>,
+    address: Option<String>,
+    failures: u32,
+    /// Sign-ins there wait until this time; none when they may go ahead.
+    waiting_until: Option<String>,
+    last_failure_at: String,
+}
+
+#[tauri::command]
+async fn admin_login_throttles<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ThrottleView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_login_throttles()).await.map(|throttles| {
+        throttles
+            .into_iter()
+            .map(|t| ThrottleView {
+                account: t.account,
+                address: t.address,
+                failures: t.failures,
+                waiting_until: t.waiting_until,
+                last_failure_at: t.last_failure_at,
+            })
+            .collect()
+    })
+}
+
+#[tauri::command]
+async fn admin_clear_login_throttles<R: Runtime>(
+    app: AppHandle<R>,
+    account: Option<String>,
+    address: Option<String>,
+) -> Result<u64, CommandError> {
+    on_workstation(app, move |ws| ws.admin_clear_login_throttles(account.as_deref(), address.as_deref())).await
+}
+
 /// An approval key an underwriter asked to register.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -1653,6 +1690,8 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         admin_devices,
         admin_revoke_device,
         admin_pack_key_requests,
+        admin_login_throttles,
+        admin_clear_login_throttles,
         admin_decide_pack_key_request,
         admin_pack_keys,
         admin_revoke_pack_key,
@@ -1809,6 +1848,7 @@ mod tests {
             UserView,
             DeviceView,
             PendingKeyView,
+            ThrottleView,
             PackKeyView,
             AuditKeysView,
             SavedExportView,

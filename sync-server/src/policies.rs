@@ -280,9 +280,9 @@ pub async fn transact(
                 return Ok(Err(rejected(
                     "policy.renewal_pack",
                     format!(
-                        "the renewal pack in force on {} is {}; sync to receive it and rate the renewal with it",
+                        "the renewal rates in force on {} are {}; sync to receive them and rate the renewal with them",
                         policy.term.end,
-                        chosen.id()
+                        chosen.info().label()
                     ),
                 )));
             }

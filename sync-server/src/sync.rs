@@ -830,8 +830,8 @@ pub(crate) async fn rerate(
             return Ok(Err(rejected(
                 "rating.pack_revoked",
                 format!(
-                    "pack {} was signed with a key the organisation revoked; it prices no new business. Sync and rate the quote again",
-                    pack.id()
+                    "the rates of {} were withdrawn (their signing key was revoked); sync and rate the quote again",
+                    pack.info().label()
                 ),
             )));
         }
@@ -841,9 +841,9 @@ pub(crate) async fn rerate(
                 return Ok(Err(rejected(
                     "rating.pack_superseded",
                     format!(
-                    "pack {} was superseded by {} for new business effective {}; sync to receive the new rates and rate the quote again",
-                    pack.id(),
-                    current.id(),
+                    "the rates of {} were replaced by {} for new business effective {}; sync to receive the new rates and rate the quote again",
+                    pack.info().label(),
+                    current.info().label(),
                     q.effective_date
                 ),
                 )))

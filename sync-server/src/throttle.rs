@@ -81,7 +81,7 @@ fn delay_ms(scope: Scope, failures: i64) -> i64 {
         return 0;
     }
     let doublings = u32::try_from((failures - scope.free_attempts()).min(20)).unwrap_or(20);
-    (FIRST_DELAY_SECONDS * 1_000 << doublings).min(MAX_DELAY_SECONDS * 1_000)
+    ((FIRST_DELAY_SECONDS * 1_000) << doublings).min(MAX_DELAY_SECONDS * 1_000)
 }
 
 /// A sign-in must wait this many seconds.

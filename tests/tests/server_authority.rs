@@ -98,7 +98,8 @@ async fn binds_the_server_decides(engine: &str) {
     let v2 = publish(&server, &tx_revision("2026.9", server_today(&server))).await;
     let (_, result) = rate(&mut laptop, &v1, &tx_quote(tomorrow)).await;
     assert_eq!(code(&result), "rating.pack_superseded", "{result}");
-    assert!(result["reason"].as_str().unwrap_or_default().contains(v2.id()), "names the pack in force: {result}");
+    assert!(result["reason"].as_str().unwrap_or_default().contains("tx-personal-auto 2026.9"), "names the pack in force: {result}");
+    assert!(!result["reason"].as_str().unwrap_or_default().contains('@'), "no digest on an agent's screen: {result}");
     let result = bind(&mut laptop, &early).await;
     assert_eq!(code(&result), "rating.pack_superseded", "a quote rated before the revision binds at the new rates only: {result}");
     let (current, result) = rate(&mut laptop, &v2, &tx_quote(tomorrow)).await;
@@ -281,7 +282,7 @@ async fn renewal_after_a_revision(engine: &str) {
     let path = format!("/v1/policies/{policy}/transactions");
     let (status, body) = agent.post(&path, &offer(&tx_auto_pack())).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.renewal_pack")), "{body}");
-    assert!(body["message"].as_str().unwrap_or_default().contains(v2.id()), "{body}");
+    assert!(body["message"].as_str().unwrap_or_default().contains(&v2.info().label()), "{body}");
     let (status, body) = agent.post(&path, &offer(&v2)).await;
     assert_eq!(status, StatusCode::OK, "renewed on the revision: {body}");
     server.stop().await;

@@ -139,6 +139,40 @@ describe("admin screen", () => {
     expect(await screen.findByText(/acme-2026 is revoked/)).toBeTruthy();
   });
 
+  it("shows failed sign-ins and clears an account's", async () => {
+    const calls: [string, unknown][] = [];
+    let throttles = [
+      { account: "admin1", address: null, failures: 12, waitingUntil: "2026-12-06T10:05:00Z", lastFailureAt: "2026-12-06T10:04:55Z" },
+      { account: null, address: "203.0.113.9", failures: 3, waitingUntil: null, lastFailureAt: "2026-12-06T10:04:55Z" },
+    ];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      switch (cmd) {
+        case "session_status":
+          return session("admin");
+        case "admin_users":
+        case "admin_devices":
+        case "admin_pack_key_requests":
+        case "admin_pack_keys":
+          return [];
+        case "admin_login_throttles":
+          return throttles;
+        case "admin_clear_login_throttles":
+          throttles = throttles.filter((t) => t.account !== "admin1");
+          return 1;
+        default:
+          return Promise.reject({ code: "test.unexpected", message: cmd });
+      }
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.click(await screen.findByRole("button", { name: "Clear admin1 from anywhere" }));
+    expect(calls).toContainEqual(["admin_clear_login_throttles", { account: "admin1", address: null }]);
+    expect(await screen.findByText("Sign-ins of admin1 no longer wait.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Clear anyone from 203.0.113.9" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Clear admin1 from anywhere" })).toBeNull();
+  });
+
   it("asks an agent's session to sign in as an administrator", async () => {
     mockIPC((cmd) => (cmd === "session_status" ? session("agent") : Promise.reject({ code: "test.unexpected", message: cmd })));
     render(<AdminScreen />);

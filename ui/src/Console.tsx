@@ -3,7 +3,7 @@
 // the page or the store) and the server checks their role on every request.
 // The auditor verifies saved exports offline, signed in or not.
 import { FormEvent, useCallback, useEffect, useState } from "react";
-import { api, AuditVerdictView, CommandError, DeviceView, ExportFileView, Role, SessionView, UserView } from "./api";
+import { api, AuditVerdictView, CommandError, DeviceView, ExportFileView, Role, SessionView, ThrottleView, UserView } from "./api";
 import { ErrorAlert } from "./Sync";
 
 const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
@@ -364,6 +364,72 @@ function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }
   );
 }
 
+/** Failed sign-ins the server is counting, and clearing them. */
+function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
+  const [throttles, load] = useAdminList(api.adminLoginThrottles, onSessionLost);
+  const [action, setAction] = useState<Action>({ kind: "idle" });
+
+  async function clear(t: ThrottleView) {
+    setAction({ kind: "busy" });
+    try {
+      // An account's row clears the account everywhere; an address's row, the address.
+      const account = t.account ?? null;
+      const address = t.account ? null : (t.address ?? null);
+      await api.adminClearLoginThrottles(account, address);
+      setAction({ kind: "done", value: `${account ? `Sign-ins of ${account}` : `Sign-ins from ${address}`} no longer wait.` });
+      load();
+    } catch (e) {
+      setAction({ kind: "failed", error: e as CommandError });
+      onSessionLost(e as CommandError);
+    }
+  }
+
+  const who = (t: ThrottleView) =>
+    t.account && t.address ? `${t.account} from ${t.address}` : t.account ? `${t.account} from anywhere` : `anyone from ${t.address}`;
+  return (
+    <section aria-labelledby="throttles-heading" id="admin-throttles">
+      <h3 id="throttles-heading">Failed sign-ins</h3>
+      <p className="meta">After a few wrong passwords, further sign-ins wait a little longer each time, never locked out; a user is never slowed where they usually sign in.</p>
+      {throttles.kind === "failed" && <ErrorAlert id="throttles-error" error={throttles.error} />}
+      {throttles.kind === "loaded" && throttles.value.length === 0 && <p className="meta" id="no-throttles">No failed sign-ins are being counted.</p>}
+      {throttles.kind === "loaded" && throttles.value.length > 0 && (
+        <table id="throttles-table" data-count={throttles.value.length}>
+          <thead>
+            <tr>
+              <th scope="col">Who</th>
+              <th scope="col" className="num">
+                Failed
+              </th>
+              <th scope="col">Waiting until</th>
+              <th scope="col"></th>
+            </tr>
+          </thead>
+          <tbody>
+            {throttles.value.map((t) => (
+              <tr key={`${t.account ?? ""}|${t.address ?? ""}`} data-account={t.account ?? ""} data-address={t.address ?? ""}>
+                <td>{who(t)}</td>
+                <td className="num">{t.failures}</td>
+                <td>{t.waitingUntil ? t.waitingUntil.replace("T", " ").slice(0, 19) : "—"}</td>
+                <td className="row-actions">
+                  <button type="button" className="secondary" aria-label={`Clear ${who(t)}`} disabled={action.kind === "busy"} onClick={() => clear(t)}>
+                    Clear
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {action.kind === "done" && (
+        <p role="status" id="throttles-result">
+          {action.value}
+        </p>
+      )}
+      {action.kind === "failed" && <ErrorAlert id="throttles-action-error" error={action.error} />}
+    </section>
+  );
+}
+
 /** Approval keys underwriters asked to register, and the pack keys the server trusts. */
 function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const [requests, loadRequests] = useAdminList(api.adminPackKeyRequests, onSessionLost);
@@ -491,6 +557,7 @@ export function AdminScreen() {
           <Users onSessionLost={onSessionLost} />
           <Devices onSessionLost={onSessionLost} />
           <PackKeys onSessionLost={onSessionLost} />
+          <Throttles onSessionLost={onSessionLost} />
         </>
       )}
     </section>

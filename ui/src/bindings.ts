@@ -734,6 +734,15 @@ publicKey: string, enrolledAt: string, revokedAt: string | null, lastSeq: number
 export type PendingKeyView = { keyId: string, publicKey: string, username: string, requestedAt: string, };
 
 /**
+ * Failed sign-ins counted for an account, an address, or an account at an address.
+ */
+export type ThrottleView = { account: string | null, address: string | null, failures: number, 
+/**
+ * Sign-ins there wait until this time; none when they may go ahead.
+ */
+waitingUntil: string | null, lastFailureAt: string, };
+
+/**
  * A pack-signing key the server trusts or trusted.
  */
 export type PackKeyView = { keyId: string, publicKey: string, 

@@ -101,7 +101,7 @@ where
                 let next = mine.next_day().map_or_else(String::new, |d| format!(" ({d} or later)"));
                 return Some(format!(
                     "{} already takes effect for {kind} on {mine}: two {} {} packs in force on the same day would stop every such quote. Give this revision a later {kind} date{next}",
-                    other.id(),
+                    o.label(),
                     info.state,
                     info.product.name()
                 ));

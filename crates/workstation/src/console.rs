@@ -172,6 +172,22 @@ impl Workstation {
         })
     }
 
+    /// Failed sign-ins counted per account, address and account at an
+    /// address, with any wait in force (administrators only).
+    pub fn admin_login_throttles(&mut self) -> Result<Vec<uw_protocol::LoginThrottle>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/login-throttles"))
+    }
+
+    /// Clears the sign-in throttles naming `account` or `address`
+    /// (administrators only); returns how many were cleared.
+    pub fn admin_clear_login_throttles(&mut self, account: Option<&str>, address: Option<&str>) -> Result<u64, WorkstationError> {
+        let request = uw_protocol::ClearLoginThrottles { account: account.map(str::to_owned), address: address.map(str::to_owned) };
+        self.online(Role::Admin, |s| {
+            s.post::<uw_protocol::LoginThrottlesCleared>("/v1/admin/login-throttles/clear", &request, Replay::Safe)
+        })
+        .map(|c| c.cleared)
+    }
+
     /// Approval keys underwriters asked to register (administrators only).
     pub fn admin_pack_key_requests(&mut self) -> Result<Vec<uw_protocol::PendingApprovalKey>, WorkstationError> {
         self.online(Role::Admin, |s| s.get("/v1/admin/pack-key-requests"))

@@ -413,6 +413,12 @@ pub struct PackInfo {
 
 impl PackInfo {
     /// Whether the pack prices new business (or renewals) effective `date`.
+    /// The pack as people name it: `tx-personal-auto 2026.2`, without the
+    /// digest its id carries (messages on a user's screen show this).
+    pub fn label(&self) -> String {
+        format!("{} {}", self.name, self.version)
+    }
+
     pub fn in_force(&self, date: Date, renewal: bool) -> bool {
         let from = if renewal { self.effective_renewal } else { self.effective_new_business };
         from <= date && self.expires.is_none_or(|e| date < e)
