@@ -42,6 +42,8 @@ fn main() {
         "admin_devices",
         "admin_revoke_device",
         "admin_pack_key_requests",
+        "policy_referrals",
+        "decide_policy_referral",
         "admin_login_throttles",
         "admin_clear_login_throttles",
         "admin_decide_pack_key_request",

@@ -1247,6 +1247,55 @@ async fn admin_devices<R: Runtime>(app: AppHandle<R>) -> Result<Vec<DeviceView>,
     on_workstation(app, |ws| ws.admin_devices()).await.map(|devices| devices.into_iter().map(DeviceView::from).collect())
 }
 
+/// A policy change the underwriting rules referred, for the underwriter's desk.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct PolicyReferralView {
+    referral_id: String,
+    policy_number: String,
+    base_version: u32,
+    kind: String,
+    agent: String,
+    requested_at: String,
+    reasons: Vec<String>,
+    /// The change as the agent described it.
+    description: Option<String>,
+    effective: Option<String>,
+}
+
+#[tauri::command]
+async fn policy_referrals<R: Runtime>(app: AppHandle<R>) -> Result<Vec<PolicyReferralView>, CommandError> {
+    on_workstation(app, |ws| ws.policy_referrals()).await.map(|list| {
+        list.into_iter()
+            .map(|r| {
+                let text = |key: &str| r.request["transaction"].get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
+                PolicyReferralView {
+                    description: text("description"),
+                    effective: text("effective"),
+                    referral_id: r.referral_id,
+                    policy_number: r.policy_number,
+                    base_version: r.base_version,
+                    kind: r.kind,
+                    agent: r.agent,
+                    requested_at: r.requested_at,
+                    reasons: r.reasons,
+                }
+            })
+            .collect()
+    })
+}
+
+/// Makes a referred policy change as prepared, or declines it with a note.
+#[tauri::command]
+async fn decide_policy_referral<R: Runtime>(
+    app: AppHandle<R>,
+    referral_id: String,
+    approve: bool,
+    note: String,
+) -> Result<String, CommandError> {
+    on_workstation(app, move |ws| ws.decide_policy_referral(&referral_id, approve, &note)).await.map(|d| d.status)
+}
+
 /// Failed sign-ins counted for an account, an address, or an account at an address.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -1690,6 +1739,8 @@ fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         admin_devices,
         admin_revoke_device,
         admin_pack_key_requests,
+        policy_referrals,
+        decide_policy_referral,
         admin_login_throttles,
         admin_clear_login_throttles,
         admin_decide_pack_key_request,
@@ -1848,6 +1899,7 @@ mod tests {
             UserView,
             DeviceView,
             PendingKeyView,
+            PolicyReferralView,
             ThrottleView,
             PackKeyView,
             AuditKeysView,

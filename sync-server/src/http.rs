@@ -62,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/pack-key-requests/{key_id}/approve", post(approve_pack_key_request))
         .route("/v1/admin/pack-key-requests/{key_id}/refuse", post(refuse_pack_key_request))
         .route("/v1/pack-keys/requests", post(request_pack_key))
+        .route("/v1/policy-referrals", get(policy_referrals))
+        .route("/v1/policy-referrals/{referral_id}/decision", post(decide_policy_referral))
         .route("/v1/policies", get(policies))
         .route("/v1/policies/{policy_number}", get(policy_detail))
         .route("/v1/policies/{policy_number}/transactions", post(policy_transaction))
@@ -420,6 +422,20 @@ async fn request_pack_key(
     Body(request): Body<uw_protocol::ApprovalKeyRequest>,
 ) -> Result<Json<uw_protocol::PendingApprovalKey>, ApiError> {
     Ok(Json(pack_keys::request_approval_key(&state, &caller, &request, &id).await?))
+}
+
+async fn policy_referrals(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicyReferral>>, ApiError> {
+    Ok(Json(crate::policy_referrals::waiting(&state, &caller).await?))
+}
+
+async fn decide_policy_referral(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(referral_id): Path<String>,
+    Body(decision): Body<uw_protocol::PolicyReferralDecision>,
+) -> Result<Json<uw_protocol::PolicyReferralDecided>, ApiError> {
+    Ok(Json(crate::policy_referrals::decide(&state, &caller, &referral_id, &decision, &id).await?))
 }
 
 async fn policies(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicySummary>>, ApiError> {

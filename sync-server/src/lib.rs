@@ -32,6 +32,7 @@ pub mod openapi;
 pub mod pack_keys;
 pub mod packs;
 pub mod policies;
+pub mod policy_referrals;
 pub mod rate_drafts;
 pub mod storage;
 pub mod sync;

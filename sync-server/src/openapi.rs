@@ -388,6 +388,28 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::PendingApprovalKey>(g),
             &[400, 409, 422],
         ),
+        op(
+            "get",
+            "/v1/policy-referrals",
+            "policy_referrals",
+            "Policy changes the underwriting rules referred, waiting for an underwriter.",
+            Access::Roles(UNDERWRITER),
+            &[],
+            None,
+            schema::<Vec<p::PolicyReferral>>(g),
+            &[],
+        ),
+        op(
+            "post",
+            "/v1/policy-referrals/{referral_id}/decision",
+            "decide_policy_referral",
+            "Make a referred policy change as prepared, or decline it with a note.",
+            Access::Roles(UNDERWRITER),
+            &[],
+            schema::<p::PolicyReferralDecision>(g),
+            schema::<p::PolicyReferralDecided>(g),
+            &[400, 404, 409, 422],
+        ),
         op("get", "/v1/admin/devices", "devices", "Enrolled devices.", Access::Roles(ADMIN), &[], None, schema::<Vec<p::DeviceRecord>>(g), &[]),
         op(
             "post",
@@ -564,7 +586,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 43);
+        assert_eq!(count, 45);
     }
 
     #[test]

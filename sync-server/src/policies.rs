@@ -25,8 +25,20 @@ use crate::AppState;
 /// Why a transaction was not applied.
 #[derive(Debug)]
 pub enum Refused {
-    Rejected { code: String, reason: String },
-    Conflict { current_version: u32, reason: String },
+    Rejected {
+        code: String,
+        reason: String,
+    },
+    Conflict {
+        current_version: u32,
+        reason: String,
+    },
+    /// The rules referred it: it waits for an underwriter as `referral_id`
+    /// (written in the caller's transaction, which must commit).
+    Referred {
+        referral_id: String,
+        reason: String,
+    },
 }
 
 fn rejected(code: &str, reason: impl Into<String>) -> Refused {
@@ -39,6 +51,7 @@ impl Refused {
         match self {
             Self::Rejected { code, reason } => uw_protocol::Outcome::Rejected { code, reason },
             Self::Conflict { current_version, reason } => uw_protocol::Outcome::Conflict { current_version, reason },
+            Self::Referred { reason, .. } => uw_protocol::Outcome::Rejected { code: "policy.referred".into(), reason },
         }
     }
 }
@@ -261,7 +274,7 @@ pub async fn transact(
                 return Ok(Err(refused));
             }
             if let Some(refused) = underwriting_check(&quote, caller, "change") {
-                return Ok(Err(refused));
+                return Ok(Err(refer_if_referred(m, caller, request, &quote, refused).await?));
             }
             new_input = Some(keep_contact(input, &loaded.input, caller));
         }
@@ -294,7 +307,7 @@ pub async fn transact(
                 return Ok(Err(refused));
             }
             if let Some(refused) = underwriting_check(&rating, caller, "renewal") {
-                return Ok(Err(refused));
+                return Ok(Err(refer_if_referred(m, caller, request, &rating, refused).await?));
             }
             new_input = Some(keep_contact(input, &loaded.input, caller));
             new_digest = Some(digest.clone());
@@ -440,9 +453,54 @@ fn underwriting_check(rating: &Rating, caller: &Caller, what: &str) -> Option<Re
         uw_rating::Action::Refer if caller.role == Role::Underwriter => None,
         uw_rating::Action::Refer => Some(rejected(
             "policy.referred",
-            format!("the underwriting rules refer this {what} to an underwriter, who must make it: {}", reasons()),
+            format!(
+                "the underwriting rules refer this {what} to an underwriter ({}); it waits for their decision, which reaches the policy when you next sync",
+                reasons()
+            ),
         )),
     }
+}
+
+/// A referral refusal becomes a waiting referral: the agent's request is
+/// kept, with the rules' reasons, for an underwriter to make or decline.
+async fn refer_if_referred(
+    m: &mut Mutation,
+    caller: &Caller,
+    request: &PolicyTransactionRequest,
+    rating: &Rating,
+    refused: Refused,
+) -> Result<Refused, ApiError> {
+    let Refused::Rejected { code, reason } = refused else { return Ok(refused) };
+    if code != "policy.referred" {
+        return Ok(Refused::Rejected { code, reason });
+    }
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(ApiError::internal)?;
+    let referral_id = hex::encode(id);
+    let reasons: Vec<serde_json::Value> = rating
+        .decision
+        .reasons
+        .iter()
+        .filter(|r| r.action == uw_rating::Action::Refer)
+        .map(|r| serde_json::json!({ "code": &*r.code, "message": &*r.message }))
+        .collect();
+    let kind = request.transaction.get("kind").and_then(serde_json::Value::as_str).unwrap_or("change").to_owned();
+    m.tx.execute(
+        "INSERT INTO policy_referral (referral_id, policy_number, base_version, kind, request, reasons, requested_by, requested_at, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'referred')",
+        args![
+            referral_id.as_str(),
+            request.policy_number.as_str(),
+            request.base_version,
+            kind.as_str(),
+            serde_json::to_string(request).map_err(ApiError::internal)?,
+            serde_json::to_string(&reasons).map_err(ApiError::internal)?,
+            caller.user_id.as_str(),
+            unix_ms(m.now)
+        ],
+    )
+    .await?;
+    Ok(Refused::Referred { referral_id, reason })
 }
 
 /// The published pack in force for renewals of `policy` at its term's end:
@@ -477,6 +535,14 @@ pub async fn transact_online(
             return Err(ApiError::conflict("policy.stale_version", reason).with_current_version(current_version))
         }
         Err(Refused::Rejected { code, reason }) => return Err(ApiError::unprocessable(code, reason)),
+        Err(Refused::Referred { referral_id, reason }) => {
+            // Kept for an underwriter: the referral is written and audited.
+            let change = serde_json::json!({ "referral_id": referral_id, "reason": reason });
+            m.audit(&caller.actor(), "policy.transaction.referred", ("policy", &request.policy_number), &change, None).await?;
+            m.commit().await?;
+            state.log_grew();
+            return Err(ApiError::unprocessable("policy.referred", reason));
+        }
     };
     let index =
         m.audit(&caller.actor(), &transacted.action(), ("policy", &request.policy_number), &transacted.audit_change()?, None).await?;

@@ -1183,6 +1183,7 @@ async fn policy_transaction(
             let action = match refused {
                 crate::policies::Refused::Conflict { .. } => "policy.transaction.conflict",
                 crate::policies::Refused::Rejected { .. } => "policy.transaction.refused",
+                crate::policies::Refused::Referred { .. } => "policy.transaction.referred",
             };
             Ok(Applied { outcome: refused.outcome(), action: action.into(), resource, change: None, after: None })
         }

@@ -201,11 +201,23 @@ async fn policy_changes_are_underwritten(engine: &str) {
         assert!(body["message"].as_str().unwrap_or_default().contains("Six or more violation points"), "{body}");
     }
 
-    // A vehicle the rules refer (over 50,000 miles): the agent cannot make it; an underwriter can.
+    // A vehicle the rules refer (over 50,000 miles): the agent's change waits
+    // for an underwriter, as a referred quote does.
     let mut referred = quote.clone();
     referred["vehicles"][0]["annual_miles"] = json!(60_000);
     let (status, body) = agent.post(&path, &endorse(&referred, today, 1)).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.referred")), "{body}");
+    assert!(body["message"].as_str().unwrap_or_default().contains("waits for their decision"), "{body}");
+    let (_, waiting) = underwriter.get("/v1/policy-referrals").await;
+    let waiting = waiting.as_array().expect("referrals").clone();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!((waiting[0]["policy_number"].as_str(), waiting[0]["agent"].as_str()), (Some(policy.as_str()), Some("agent1")));
+    assert!(waiting[0]["reasons"][0].as_str().unwrap_or_default().contains("50,000 miles"), "{waiting:?}");
+    let referral_id = waiting[0]["referral_id"].as_str().expect("id").to_owned();
+    let decide = format!("/v1/policy-referrals/{referral_id}/decision");
+    assert_eq!(agent.post(&decide, &json!({ "approve": true })).await.0, StatusCode::FORBIDDEN, "not the agent's to decide");
+    let (status, body) = underwriter.post(&decide, &json!({ "approve": false, "note": " " })).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("referral.note")), "{body}");
 
     // Back to the term's first day (a loss on day 150, cover bought "on day 1"): not for an agent.
     let mut comprehensive = quote.clone();
@@ -214,8 +226,25 @@ async fn policy_changes_are_underwritten(engine: &str) {
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy.backdated")), "{body}");
     let (status, body) = agent.post(&path, &endorse(&comprehensive, today, 1)).await;
     assert_eq!(status, StatusCode::OK, "dated today, the same change goes through: {body}");
-    let (status, body) = underwriter.post(&path, &endorse(&referred, today, 2)).await;
-    assert_eq!(status, StatusCode::OK, "the underwriter makes the referred change: {body}");
+    // The referral was prepared on version 1; the policy moved on: making
+    // it now is a conflict, and it stays waiting.
+    let (status, body) = underwriter.post(&decide, &json!({ "approve": true, "note": "verified" })).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("policy.stale_version")), "{body}");
+    let (status, body) = underwriter.post(&decide, &json!({ "approve": false, "note": "prepared on an old version; send it again" })).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("declined")), "{body}");
+    assert_eq!(underwriter.post(&decide, &json!({ "approve": true })).await.0, StatusCode::CONFLICT, "decided already");
+    // Asked again on the current version, the underwriter makes it as prepared.
+    let (_, body) = agent.post(&path, &endorse(&referred, today, 2)).await;
+    assert_eq!(body["code"], "policy.referred", "{body}");
+    let (_, waiting) = underwriter.get("/v1/policy-referrals").await;
+    let again = waiting[0]["referral_id"].as_str().expect("id").to_owned();
+    let (status, made) =
+        underwriter.post(&format!("/v1/policy-referrals/{again}/decision"), &json!({ "approve": true, "note": "mileage verified" })).await;
+    assert_eq!((status, made["status"].as_str()), (StatusCode::OK, Some("approved")), "{made}");
+    assert_eq!(made["transacted"]["version"], 3, "{made}");
+    let (_, detail) = agent.get(&format!("/v1/policies/{policy}")).await;
+    assert_eq!(detail["input"]["quote"]["vehicles"][0]["annual_miles"], 60_000, "the agent's change is in force");
+    assert!(underwriter.get("/v1/policy-referrals").await.1.as_array().is_some_and(Vec::is_empty));
 
     // The underwriter cancels for misrepresentation; the agent may not reinstate it.
     let cancel = policy_request(
@@ -231,6 +260,18 @@ async fn policy_changes_are_underwritten(engine: &str) {
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("auth.forbidden")), "{body}");
     let (status, body) = underwriter.post(&path, &reinstate).await;
     assert_eq!(status, StatusCode::OK, "the underwriter may: {body}");
+
+    // Pushed from a laptop that was offline, a referred change waits too.
+    let mut farther = quote.clone();
+    farther["vehicles"][0]["annual_miles"] = json!(70_000);
+    // (The first laptop's 90-day token ran out while the clock moved; a tablet enrolls now.)
+    let (mut tablet, _) = enroll(&server, "agent1").await;
+    let results = tablet.push_op("policy.transaction", &endorse(&farther, today, 5)).await;
+    assert_eq!((results[0]["outcome"].as_str(), results[0]["code"].as_str()), (Some("rejected"), Some("policy.referred")), "{results:?}");
+    let (_, waiting) = underwriter.get("/v1/policy-referrals").await;
+    assert_eq!(waiting.as_array().map(Vec::len), Some(1), "{waiting}");
+    assert_eq!(waiting[0]["base_version"], 5);
+    assert!(waiting[0]["request"]["input"].get("contact").is_none(), "{waiting}");
     server.stop().await;
 }
 

@@ -63,3 +63,57 @@ it("shows the server's refusal next to the note and keeps the referral", async (
   await waitFor(() => expect(document.getElementById(note.getAttribute("aria-describedby")!)?.textContent).toBe("the quote's own agent may not decide it"));
   expect(screen.getByText("$2,263.50")).toBeTruthy();
 });
+
+it("makes a referred policy change as the agent prepared it, and declines one only with a note", async () => {
+  const calls: [string, unknown][] = [];
+  let changes = [
+    {
+      referralId: "a".repeat(32),
+      policyNumber: "POL-TX-2026-000001",
+      baseVersion: 2,
+      kind: "endorse",
+      agent: "agent1",
+      requestedAt: "2026-12-06T10:00:00Z",
+      reasons: ["More than 50,000 miles a year"],
+      description: "New work truck",
+      effective: "2026-12-07",
+    },
+    {
+      referralId: "b".repeat(32),
+      policyNumber: "POL-TX-2026-000002",
+      baseVersion: 1,
+      kind: "offer_renewal",
+      agent: "agent2",
+      requestedAt: "2026-12-06T10:01:00Z",
+      reasons: ["DUI conviction in the last three years"],
+      description: null,
+      effective: null,
+    },
+  ];
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    if (cmd === "referrals") return [];
+    if (cmd === "policy_referrals") return changes;
+    if (cmd === "decide_policy_referral") {
+      const { referralId, approve } = args as { referralId: string; approve: boolean };
+      changes = changes.filter((c) => c.referralId !== referralId);
+      return approve ? "approved" : "declined";
+    }
+    return Promise.reject({ code: "test.unexpected", message: cmd });
+  });
+  const user = userEvent.setup();
+  render(<Desk />);
+  expect(await screen.findByRole("heading", { name: /Change to POL-TX-2026-000001/ })).toBeTruthy();
+  expect(screen.getByText("More than 50,000 miles a year")).toBeTruthy();
+  expect(screen.getByText("New work truck")).toBeTruthy();
+  await user.click(screen.getByRole("button", { name: "Make the change to POL-TX-2026-000001" }));
+  expect(calls).toContainEqual(["decide_policy_referral", { referralId: "a".repeat(32), approve: true, note: "" }]);
+  expect(await screen.findByText("The change to POL-TX-2026-000001 is made.")).toBeTruthy();
+  const decline = screen.getByRole("button", { name: "Decline the change to POL-TX-2026-000002" }) as HTMLButtonElement;
+  expect(decline.disabled).toBe(true);
+  await user.type(screen.getByLabelText("Note for agent2"), "Needs a motor vehicle record first");
+  await user.click(decline);
+  expect(calls).toContainEqual(["decide_policy_referral", { referralId: "b".repeat(32), approve: false, note: "Needs a motor vehicle record first" }]);
+  expect(await screen.findByText("The renewal offer to POL-TX-2026-000002 is declined.")).toBeTruthy();
+  await waitFor(() => expect(document.getElementById("no-policy-referrals")).not.toBeNull());
+});

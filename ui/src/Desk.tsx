@@ -1,9 +1,11 @@
 // The underwriter's desk: the server's referral queue, each with its
 // premium and the rules that referred it; approve or decline with a note.
-// Online only; the server allows it to underwriters alone.
+// Below it, policy changes the rules referred: make one as the agent
+// prepared it, or decline it with a note. Online only; the server allows it
+// to underwriters alone.
 import { useCallback, useEffect, useState } from "react";
 import { api, CommandError, formatUsd } from "./api";
-import type { ReferralView } from "./bindings";
+import type { PolicyReferralView, ReferralView } from "./bindings";
 import { RatingReview } from "./RatingReview";
 
 type Queue = { kind: "loading" } | { kind: "loaded"; referrals: ReferralView[] } | { kind: "failed"; error: CommandError };
@@ -65,15 +67,77 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
   );
 }
 
+const CHANGE_KIND: Record<string, string> = { endorse: "Change", offer_renewal: "Renewal offer" };
+
+function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; onDecided: (message: string) => void }) {
+  const [note, setNote] = useState("");
+  const [state, setState] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
+  const id = `change-note-${referral.referralId}`;
+
+  async function decide(approve: boolean) {
+    setState({ busy: true, error: null });
+    try {
+      const status = await api.decidePolicyReferral(referral.referralId, approve, note);
+      onDecided(`The ${(CHANGE_KIND[referral.kind] ?? "change").toLowerCase()} to ${referral.policyNumber} is ${status === "approved" ? "made" : "declined"}.`);
+    } catch (e) {
+      setState({ busy: false, error: e as CommandError });
+    }
+  }
+
+  return (
+    <li className="policy-referral" data-referral-id={referral.referralId} data-policy-number={referral.policyNumber}>
+      <h3>
+        {CHANGE_KIND[referral.kind] ?? "Change"} to {referral.policyNumber}{" "}
+        <span className="meta">
+          from {referral.agent}, on version {referral.baseVersion}
+          {referral.effective ? `, effective ${referral.effective}` : ""}
+        </span>
+      </h3>
+      {referral.description && <p>{referral.description}</p>}
+      <ul className="reasons" aria-label={`Why the change to ${referral.policyNumber} was referred`}>
+        {referral.reasons.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+      <div className="field wide">
+        <label htmlFor={id}>Note for {referral.agent}</label>
+        <textarea id={id} rows={2} cols={60} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={state.error ? `${id}-error` : undefined} />
+        <span className="hint">A decline needs one; the agent reads it.</span>
+        {state.error && (
+          <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
+            {state.error.message}
+          </span>
+        )}
+      </div>
+      <div className="actions">
+        <button type="button" disabled={state.busy} onClick={() => decide(true)} aria-label={`Make the change to ${referral.policyNumber}`}>
+          Make the change
+        </button>
+        <button type="button" className="secondary" disabled={state.busy || !note.trim()} onClick={() => decide(false)} aria-label={`Decline the change to ${referral.policyNumber}`}>
+          Decline
+        </button>
+      </div>
+    </li>
+  );
+}
+
 export function Desk() {
   const [queue, setQueue] = useState<Queue>({ kind: "loading" });
   const [last, setLast] = useState<string | null>(null);
+
+  const [changes, setChanges] = useState<{ kind: "loading" } | { kind: "loaded"; value: PolicyReferralView[] } | { kind: "failed"; error: CommandError }>({
+    kind: "loading",
+  });
 
   const load = useCallback(() => {
     setQueue({ kind: "loading" });
     api.referrals().then(
       (referrals) => setQueue({ kind: "loaded", referrals }),
       (error: CommandError) => setQueue({ kind: "failed", error }),
+    );
+    api.policyReferrals().then(
+      (value) => setChanges({ kind: "loaded", value }),
+      (error: CommandError) => setChanges({ kind: "failed", error }),
     );
   }, []);
   useEffect(load, [load]);
@@ -103,6 +167,27 @@ export function Desk() {
           {queue.referrals.map((r) => (
             <Referral
               key={`${r.quoteNumber}-${r.version}`}
+              referral={r}
+              onDecided={(message) => {
+                setLast(message);
+                load();
+              }}
+            />
+          ))}
+        </ul>
+      )}
+      <h2>Policy changes</h2>
+      {changes.kind === "failed" && (
+        <div role="alert" className="error" data-code={changes.error.code}>
+          The referred policy changes could not be loaded. {changes.error.message}
+        </div>
+      )}
+      {changes.kind === "loaded" && changes.value.length === 0 && <p className="meta" id="no-policy-referrals">No policy changes wait for a decision.</p>}
+      {changes.kind === "loaded" && changes.value.length > 0 && (
+        <ul className="referrals" id="policy-referrals">
+          {changes.value.map((r) => (
+            <PolicyChange
+              key={r.referralId}
               referral={r}
               onDecided={(message) => {
                 setLast(message);

@@ -19,6 +19,7 @@ import type {
   DeviceView,
   PackKeyView,
   PendingKeyView,
+  PolicyReferralView,
   ThrottleView,
   ExportFileView,
   SavedExportView,
@@ -58,7 +59,7 @@ import type {
 } from "./bindings";
 
 // The commands' input and output types are generated from the Rust types (./bindings.ts).
-export type { AuditVerdictView, CommandError, CoverageView, DeviceView, PackKeyView, PendingKeyView, ThrottleView, ExportFileView, SessionView, SyncProgress, UserView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
+export type { AuditVerdictView, CommandError, CoverageView, DeviceView, PackKeyView, PendingKeyView, PolicyReferralView, ThrottleView, ExportFileView, SessionView, SyncProgress, UserView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
 
 export interface EnrollRequest {
   serverUrl: string;
@@ -136,6 +137,8 @@ export const api = {
     call<UserView>("admin_change_user", { username, role: change.role ?? null, disabled: change.disabled ?? null, password: change.password ?? null }),
   adminDevices: () => call<DeviceView[]>("admin_devices"),
   adminRevokeDevice: (deviceId: string) => call<DeviceView>("admin_revoke_device", { deviceId }),
+  policyReferrals: () => call<PolicyReferralView[]>("policy_referrals"),
+  decidePolicyReferral: (referralId: string, approve: boolean, note: string) => call<string>("decide_policy_referral", { referralId, approve, note }),
   adminLoginThrottles: () => call<ThrottleView[]>("admin_login_throttles"),
   adminClearLoginThrottles: (account: string | null, address: string | null) => call<number>("admin_clear_login_throttles", { account, address }),
   adminPackKeyRequests: () => call<PendingKeyView[]>("admin_pack_key_requests"),

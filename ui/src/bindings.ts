@@ -734,6 +734,15 @@ publicKey: string, enrolledAt: string, revokedAt: string | null, lastSeq: number
 export type PendingKeyView = { keyId: string, publicKey: string, username: string, requestedAt: string, };
 
 /**
+ * A policy change the underwriting rules referred, for the underwriter's desk.
+ */
+export type PolicyReferralView = { referralId: string, policyNumber: string, baseVersion: number, kind: string, agent: string, requestedAt: string, reasons: Array<string>, 
+/**
+ * The change as the agent described it.
+ */
+description: string | null, effective: string | null, };
+
+/**
  * Failed sign-ins counted for an account, an address, or an account at an address.
  */
 export type ThrottleView = { account: string | null, address: string | null, failures: number, 

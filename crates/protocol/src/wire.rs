@@ -501,6 +501,46 @@ pub struct RegisterPackKey {
     pub username: Option<String>,
 }
 
+/// A policy change the underwriting rules referred, waiting for an
+/// underwriter (`GET /v1/policy-referrals`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyReferral {
+    pub referral_id: String,
+    pub policy_number: String,
+    /// The policy version the agent prepared it on.
+    pub base_version: u32,
+    /// `endorse` or `offer_renewal`.
+    pub kind: String,
+    /// The agent who asked.
+    pub agent: String,
+    pub requested_at: String,
+    /// The rules' reasons, as sentences.
+    pub reasons: Vec<String>,
+    /// The agent's `PolicyTransactionRequest`, without the customer's contact details.
+    pub request: serde_json::Value,
+}
+
+/// An underwriter's decision on a referred policy change
+/// (`POST /v1/policy-referrals/{referral_id}/decision`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyReferralDecision {
+    pub approve: bool,
+    /// Why; required to decline (the agent reads it).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What became of a referred policy change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PolicyReferralDecided {
+    pub referral_id: String,
+    /// `approved` (made) or `declined`.
+    pub status: String,
+    /// The policy's new version, when it was made.
+    pub transacted: Option<PolicyTransacted>,
+}
+
 /// An underwriter asks for their approval key to be registered
 /// (`POST /v1/pack-keys/requests`); an administrator approves it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -904,6 +904,37 @@ impl Workstation {
         Ok(self.connect()?.get("/v1/referrals")?)
     }
 
+    /// Policy changes the underwriting rules referred, waiting for an
+    /// underwriter (underwriters only).
+    pub fn policy_referrals(&self) -> Result<Vec<uw_protocol::PolicyReferral>, WorkstationError> {
+        Ok(self.connect()?.get("/v1/policy-referrals")?)
+    }
+
+    /// Makes a referred policy change as the agent prepared it, or declines
+    /// it with a note the agent reads. A change prepared on a version since
+    /// replaced is a conflict: decline it and have the agent ask again.
+    pub fn decide_policy_referral(
+        &self,
+        referral_id: &str,
+        approve: bool,
+        note: &str,
+    ) -> Result<uw_protocol::PolicyReferralDecided, WorkstationError> {
+        if referral_id.len() != 32 || !referral_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(WorkstationError::InvalidInput {
+                field: "referral_id".into(),
+                message: format!("`{referral_id}` is not a referral id"),
+            });
+        }
+        if !approve && note.trim().is_empty() {
+            return Err(WorkstationError::InvalidInput {
+                field: "note".into(),
+                message: "say why the change is declined; the agent reads it".into(),
+            });
+        }
+        let decision = uw_protocol::PolicyReferralDecision { approve, note: note.trim().to_owned() };
+        Ok(self.connect()?.post(&format!("/v1/policy-referrals/{referral_id}/decision"), &decision, Replay::OnlyIfUnprocessed)?)
+    }
+
     /// Approves or declines a referred quote's `version`, with the
     /// underwriter's reason. The server refuses the quote's own agent, an
     /// empty reason, and a version that is no longer current (a conflict).
