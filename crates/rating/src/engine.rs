@@ -624,12 +624,13 @@ fn price(
     Ok(Priced { units, risk, minimum_premium_adjustment, total })
 }
 
-/// The fees on top of the coverage premiums, and the adjustment up to the
-/// pack's minimum premium: `(adjustment, total)`.
+/// The adjustment up to the pack's minimum premium, and the total with the
+/// fees on top: `(adjustment, total)`. A filed minimum premium applies to
+/// premium; fees and surcharges are not premium and never count toward it.
 fn finish(pack: &RatePack, coverage_premium: Decimal) -> (Decimal, Decimal) {
-    let premium_total = coverage_premium + pack.fees.iter().map(|f| f.amount).sum::<Decimal>();
-    let adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - premium_total).max(Decimal::ZERO));
-    (adjustment, premium_total + adjustment)
+    let adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - coverage_premium).max(Decimal::ZERO));
+    let fees = pack.fees.iter().map(|f| f.amount).sum::<Decimal>();
+    (adjustment, coverage_premium + adjustment + fees)
 }
 
 /// Prices the coverages `wanted` picks (by the pack's coverage index) for
