@@ -271,7 +271,10 @@ fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
     let (three, ten) = (years_before(eff, 3), years_before(eff, 10));
     f.set(Variable::DriverAge, Value::Integer(full_years(d.date_of_birth, eff)));
     f.set(Variable::YearsLicensed, Value::Integer(full_years(d.license_date, eff).max(0)));
-    let recent = |date: Date, since: Date| date > since && date <= eff;
+    // A window of N years runs from the same day N years before the
+    // effective date, that day included (Cal. Ins. Code 1861.025(c), 10 CCR
+    // 2632.13.1(b)(1)), to the effective date.
+    let recent = |date: Date, since: Date| date >= since && date <= eff;
     let violation_points: i64 =
         d.violations.iter().filter(|v| recent(v.date, three)).map(|v| pack.points.get(&v.kind).copied().unwrap_or(0)).sum();
     let at_fault = d.accidents.iter().filter(|a| a.at_fault && recent(a.date, three)).count();

@@ -159,3 +159,24 @@ fn a_california_quote_with_a_credit_tier_is_refused() {
     let err = rate(&pack, &q.validate().expect("valid apart from the pack")).expect_err("credit is not allowed");
     assert!(err.to_string().contains("credit_tier: must be left out in CA: California does not allow credit"), "{err}");
 }
+
+/// Ins. Code 1861.025(c): the DUI period runs "commencing on … the date 10
+/// years prior", and 10 CCR 2632.13.1(b)(1) counts convictions "not more
+/// than three years preceding" the effective date: the boundary day itself
+/// is inside both windows (domain review A3).
+#[test]
+fn look_back_windows_include_their_first_day() {
+    let pack = pack();
+    let licensed = date!(1998 - 06 - 01);
+    let dui = vec![Violation { date: date!(2016 - 06 - 01), kind: ViolationKind::Dui }];
+    assert_eq!(good_driver_rate(&rated(&pack, quote(&pack, licensed, dui, vec![]))), None, "a DUI exactly ten years before");
+    let day_after = vec![Violation { date: date!(2016 - 06 - 02), kind: ViolationKind::Dui }];
+    assert_eq!(good_driver_rate(&rated(&pack, quote(&pack, licensed, day_after, vec![]))), None);
+    let day_before = vec![Violation { date: date!(2016 - 05 - 31), kind: ViolationKind::Dui }];
+    assert!(good_driver_rate(&rated(&pack, quote(&pack, licensed, day_before, vec![]))).is_some(), "outside the ten years");
+    let two = vec![
+        Violation { date: date!(2023 - 06 - 01), kind: ViolationKind::Speeding },
+        Violation { date: date!(2025 - 01 - 10), kind: ViolationKind::Speeding },
+    ];
+    assert_eq!(good_driver_rate(&rated(&pack, quote(&pack, licensed, two, vec![]))), None, "a second ticket exactly three years before");
+}
