@@ -449,8 +449,15 @@ fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError
         match q.coverages.iter().position(|x| x.code == *c.code) {
             None => push("coverages".into(), format!("{} ({}) is required", c.code, c.name)),
             Some(i) => {
-                if q.coverages[i].vehicles.as_ref().is_some_and(|v| v.len() < q.vehicles.len()) {
-                    push(format!("coverages[{i}].vehicles"), format!("{} is required on every vehicle", c.code));
+                // Every vehicle, each by its own index: a list with a vehicle
+                // twice is as long as the fleet and still leaves one out.
+                if let Some(listed) = &q.coverages[i].vehicles {
+                    if let Some(missing) = (0..q.vehicles.len()).find(|v| !listed.contains(v)) {
+                        push(
+                            format!("coverages[{i}].vehicles"),
+                            format!("{} is required on every vehicle; vehicle {missing} has none", c.code),
+                        );
+                    }
                 }
             }
         }

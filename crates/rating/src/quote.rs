@@ -410,6 +410,9 @@ impl Quote {
                 for (j, &v) in vehicles.iter().enumerate() {
                     if v >= q.vehicles.len() {
                         p.push(format!("coverages[{i}].vehicles[{j}]"), format!("no vehicle {v}; the quote has {}", q.vehicles.len()));
+                    } else if vehicles[..j].contains(&v) {
+                        // Named twice, it would be charged twice.
+                        p.push(format!("coverages[{i}].vehicles[{j}]"), format!("vehicle {v} is named twice"));
                     }
                 }
             }

@@ -174,3 +174,23 @@ fn worksheet_operations_replay_to_each_premium() {
         assert_eq!(common::replay(c), c.premium);
     }
 }
+
+/// A coverage's `vehicles` names each vehicle once, and a required coverage
+/// covers every vehicle (domain review, Money right): BI on `[1, 1]` of two
+/// vehicles passed, left vehicle 0 without BI and charged vehicle 1 twice.
+#[test]
+fn a_required_coverage_covers_every_vehicle_once() {
+    let two_vehicles = |vehicles: Vec<usize>| {
+        let mut q = common::quote();
+        let second = q.vehicles[0].clone();
+        q.vehicles.push(second);
+        q.coverages[0].vehicles = Some(vehicles);
+        q
+    };
+    let errors = two_vehicles(vec![1, 1]).validate().expect_err("a vehicle named twice");
+    assert!(errors.to_string().contains("coverages[0].vehicles[1]: vehicle 1 is named twice"), "{errors}");
+    let err = rate(&common::pack(), &common::valid(two_vehicles(vec![1]))).expect_err("vehicle 0 without BI");
+    assert!(err.to_string().contains("coverages[0].vehicles: BI is required on every vehicle; vehicle 0 has none"), "{err}");
+    let both = rate(&common::pack(), &common::valid(two_vehicles(vec![1, 0]))).expect("both vehicles, in any order");
+    assert_eq!(both.coverages.iter().filter(|c| &*c.coverage == "BI").count(), 2);
+}
