@@ -278,3 +278,21 @@ fn digest_ignores_line_endings_but_not_content() {
     let c = digest::digest(&files(&MANIFEST.replace("TEST-1", "TEST-2")));
     assert_ne!(a, c);
 }
+
+/// Florida's compulsory auto coverages are PIP and property damage (Fla.
+/// Stat. 627.733, 324.022); bodily injury is optional (domain review B4):
+/// the most common minimum Florida policy, PIP and PD alone, is quoted.
+#[test]
+fn florida_auto_requires_pip_and_pd_not_bi() {
+    let dir = common::bundled_pack_dirs().into_iter().find(|d| d.ends_with("fl-personal-auto")).expect("the FL auto pack");
+    let pack = uw_rating::RatePack::load_dir(&dir, uw_rating::LoadMode::Verified(&uw_rating::TrustedKeys::development())).expect("loads");
+    let example = std::fs::read_to_string(dir.join("../examples/fl-personal-auto/01-clean-standard.json")).expect("example");
+    let mut quote = uw_rating::Quote::from_json(&example).expect("quote");
+    quote.coverages.retain(|c| c.code == "PIP" || c.code == "PD");
+    assert_eq!(quote.coverages.len(), 2, "{:?}", quote.coverages);
+    let rating = uw_rating::rate(&pack, &common::valid(quote.clone())).expect("PIP and PD alone are a Florida policy");
+    assert!(rating.coverages.iter().all(|c| &*c.coverage != "BI"));
+    quote.coverages.retain(|c| c.code == "PD");
+    let err = uw_rating::rate(&pack, &common::valid(quote)).expect_err("PIP is compulsory");
+    assert!(err.to_string().contains("PIP"), "{err}");
+}

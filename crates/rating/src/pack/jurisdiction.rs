@@ -63,7 +63,15 @@ pub(crate) const RISK_FACTOR_CAP: Decimal = Decimal::from_parts(115, 0, 0, false
 pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
     let auto = product == Product::PersonalAuto;
     let mut j = Jurisdiction { risk_may_rate: true, ..Jurisdiction::default() };
-    j.required_coverages = if auto { vec!["BI", "PD"] } else { vec!["DWELLING", "LIABILITY"] };
+    j.required_coverages = match (auto, state) {
+        // Florida's compulsory auto coverages are PIP (added below) and
+        // property damage liability (Fla. Stat. 627.733, 324.022); bodily
+        // injury is optional unless a court or the state requires it
+        // (FR-44, SR-22).
+        (true, "FL") => vec!["PD"],
+        (true, _) => vec!["BI", "PD"],
+        (false, _) => vec!["DWELLING", "LIABILITY"],
+    };
     match state {
         "CA" => {
             j.forbidden.push((Variable::CreditTier, "California does not allow credit-based insurance scores (Prop 103, 10 CCR 2632.5)"));
