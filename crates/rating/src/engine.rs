@@ -445,6 +445,20 @@ fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError
             push(format!("coverages[{i}].vehicles"), format!("{} is a policy coverage", c.code));
         }
     }
+    if info.product == Product::PersonalAuto {
+        if let Some(law) = crate::pack::jurisdiction::um_bounded_by_bi(&info.state) {
+            let chosen = |code: &str| q.coverages.iter().position(|c| c.code == code).map(|i| (i, q.coverages[i].limit.as_deref()));
+            if let Some((i, Some(um))) = chosen("UM") {
+                match chosen("BI") {
+                    Some((_, Some(bi))) if !limit_within(um, bi) => {
+                        push(format!("coverages[{i}].limit"), format!("UM {um} is above BI {bi}: {law}"));
+                    }
+                    Some(_) => {}
+                    None => push(format!("coverages[{i}]"), format!("UM needs BI: {law}")),
+                }
+            }
+        }
+    }
     for c in pack.coverages.iter().filter(|c| c.required) {
         match q.coverages.iter().position(|x| x.code == *c.code) {
             None => push("coverages".into(), format!("{} ({}) is required", c.code, c.name)),
@@ -632,6 +646,16 @@ fn price(
     let premium = price_coverages(pack, quote, &mut units, &relativities, coverages, by_coverage, &|_| true)?;
     let (minimum_premium_adjustment, total) = finish(pack, premium);
     Ok(Priced { units, risk, minimum_premium_adjustment, total })
+}
+
+/// Whether split limits `a` ("100/300", per person and per accident) are
+/// each at most `b`'s; limits that do not read as numbers are not compared.
+fn limit_within(a: &str, b: &str) -> bool {
+    let parts = |l: &str| l.split('/').map(|p| p.trim().parse::<u64>().ok()).collect::<Option<Vec<_>>>();
+    match (parts(a), parts(b)) {
+        (Some(a), Some(b)) if a.len() == b.len() => a.iter().zip(&b).all(|(x, y)| x <= y),
+        _ => true,
+    }
 }
 
 /// The adjustment up to the pack's minimum premium, and the total with the

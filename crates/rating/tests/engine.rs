@@ -194,3 +194,41 @@ fn a_required_coverage_covers_every_vehicle_once() {
     let both = rate(&common::pack(), &common::valid(two_vehicles(vec![1, 0]))).expect("both vehicles, in any order");
     assert_eq!(both.coverages.iter().filter(|c| &*c.coverage == "BI").count(), 2);
 }
+
+/// Uninsured motorist limits within bodily injury's where the law bounds
+/// them (domain review B2: NY Ins. Law 3420(f)(2)(A), 215 ILCS 5/143a-2(1),
+/// Fla. Stat. 627.727(1)); elsewhere the pack's lists decide.
+#[test]
+fn uninsured_motorist_limits_stay_within_bodily_injury_where_the_law_says() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs");
+    let pack_of = |name: &str| {
+        uw_rating::RatePack::load_dir(&root.join(name), uw_rating::LoadMode::Verified(&uw_rating::TrustedKeys::development()))
+            .expect("loads")
+    };
+    let example = |name: &str| {
+        uw_rating::Quote::from_json(&std::fs::read_to_string(root.join("examples").join(name)).expect("example")).expect("quote")
+    };
+    let with_limits = |mut q: uw_rating::Quote, bi: &str, um: &str| {
+        for c in &mut q.coverages {
+            match c.code.as_str() {
+                "BI" => c.limit = Some(bi.into()),
+                "UM" => c.limit = Some(um.into()),
+                _ => {}
+            }
+        }
+        q
+    };
+    let ny = pack_of("ny-personal-auto");
+    let q = example("ny-personal-auto/01-clean-standard.json");
+    assert!(q.coverages.iter().any(|c| c.code == "UM"), "{:?}", q.coverages);
+    let err = rate(&ny, &common::valid(with_limits(q.clone(), "25/50", "250/500"))).expect_err("SUM above BI");
+    assert!(err.to_string().contains("UM 250/500 is above BI 25/50: NY Ins. Law 3420(f)(2)(A)"), "{err}");
+    rate(&ny, &common::valid(with_limits(q.clone(), "250/500", "250/500"))).expect("UM equal to BI");
+    rate(&ny, &common::valid(with_limits(q, "250/500", "25/50"))).expect("UM below BI");
+    // Texas does not bound it here.
+    let tx = pack_of("tx-personal-auto");
+    let q = example("tx-personal-auto/01-clean-standard.json");
+    if q.coverages.iter().any(|c| c.code == "UM") {
+        rate(&tx, &common::valid(with_limits(q, "30/60", "250/500"))).expect("no Texas bound in this check");
+    }
+}

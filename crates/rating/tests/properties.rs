@@ -91,7 +91,20 @@ fn build(s: &Shape) -> (&'static RatePack, Quote) {
             let pick = |list: &[String]| (!list.is_empty()).then(|| list[s.options[i % s.options.len()] % list.len()].clone());
             CoverageChoice { code: c.code.to_owned(), limit: pick(c.limits), deductible: pick(c.deductibles), vehicles: None }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // Uninsured motorist limits stay within bodily injury's, as the law of
+    // several states requires: the lower of the two picks for both.
+    let mut coverages = coverages;
+    let limit_of = |code: &str, list: &[CoverageChoice]| list.iter().find(|c| c.code == code).and_then(|c| c.limit.clone());
+    if let (Some(bi), Some(um)) = (limit_of("BI", &coverages), limit_of("UM", &coverages)) {
+        let per_person = |l: &str| l.split('/').next().and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
+        if per_person(&um) > per_person(&bi) {
+            let lower = if pack.coverages().any(|c| c.code == "UM" && c.limits.contains(&bi)) { bi } else { um };
+            for c in coverages.iter_mut().filter(|c| c.code == "UM") {
+                c.limit = Some(lower.clone());
+            }
+        }
+    }
     let auto = info.product == Product::PersonalAuto;
     let drivers = s
         .drivers

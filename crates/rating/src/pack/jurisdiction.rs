@@ -56,6 +56,17 @@ pub(crate) struct Jurisdiction {
     pub offered_deductibles: Option<(&'static str, Vec<&'static str>, &'static str)>,
 }
 
+/// Where uninsured motorist limits may not exceed bodily injury's, the law
+/// that says so (and the quote may not carry UM without BI).
+pub(crate) fn um_bounded_by_bi(state: &str) -> Option<&'static str> {
+    match state {
+        "NY" => Some("NY Ins. Law 3420(f)(2)(A) writes uninsured motorist cover up to the bodily injury limits"),
+        "IL" => Some("215 ILCS 5/143a-2(1) writes uninsured motorist cover up to the bodily injury limits"),
+        "FL" => Some("Fla. Stat. 627.727(1) writes uninsured motorist cover up to the bodily injury limits, and only with bodily injury"),
+        _ => None,
+    }
+}
+
 /// The bounds on a risk relativity that is allowed to move the premium.
 pub(crate) const RISK_FACTOR_FLOOR: Decimal = Decimal::from_parts(85, 0, 0, false, 2);
 pub(crate) const RISK_FACTOR_CAP: Decimal = Decimal::from_parts(115, 0, 0, false, 2);
