@@ -136,9 +136,73 @@ function useAdminList<T>(fetch: () => Promise<T[]>, onSessionLost: (e: CommandEr
   return [list, reload];
 }
 
+/**
+ * An administrator's action: busy, then done with its message and the lists
+ * reloaded, or failed (a refused session is handed on).
+ */
+function useAdminAction(onSessionLost: (e: CommandError) => void, reload: () => void): [Action, (done: string, f: () => Promise<unknown>) => Promise<void>] {
+  const [action, setAction] = useState<Action>({ kind: "idle" });
+  async function run(done: string, f: () => Promise<unknown>) {
+    setAction({ kind: "busy" });
+    try {
+      await f();
+      setAction({ kind: "done", value: done });
+      reload();
+    } catch (e) {
+      setAction({ kind: "failed", error: e as CommandError });
+      onSessionLost(e as CommandError);
+    }
+  }
+  return [action, run];
+}
+
+/** What the last administrator action of a section did: `ID-result` or `ID-action-error`. */
+function ActionResult({ id, action }: { id: string; action: Action }) {
+  return (
+    <>
+      {action.kind === "done" && (
+        <p role="status" id={`${id}-result`}>
+          {action.value}
+        </p>
+      )}
+      {action.kind === "failed" && <ErrorAlert id={`${id}-action-error`} error={action.error} />}
+    </>
+  );
+}
+
+/** A Revoke button that asks once more before it acts. */
+function ConfirmRevoke({ name, disabled, onConfirm }: { name: string; disabled: boolean; onConfirm: () => void }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button type="button" className="secondary" aria-label={`Revoke ${name}`} disabled={disabled} onClick={() => setAsking(true)}>
+        Revoke
+      </button>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        className="danger"
+        aria-label={`Confirm revoking ${name}`}
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        Confirm revoke
+      </button>
+      <button type="button" className="secondary" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </>
+  );
+}
+
 function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const [users, load] = useAdminList(api.adminUsers, onSessionLost);
-  const [action, setAction] = useState<Action>({ kind: "idle" });
+  const [action, act] = useAdminAction(onSessionLost, load);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("agent");
@@ -168,17 +232,9 @@ function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) 
     });
   }
 
-  async function run(what: string, f: () => Promise<unknown>) {
+  function run(what: string, f: () => Promise<unknown>) {
     setPending(null);
-    setAction({ kind: "busy" });
-    try {
-      await f();
-      setAction({ kind: "done", value: what });
-      load();
-    } catch (e) {
-      setAction({ kind: "failed", error: e as CommandError });
-      onSessionLost(e as CommandError);
-    }
+    return act(what, f);
   }
 
   function add(event: FormEvent) {
@@ -276,34 +332,16 @@ function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) 
           Add user
         </button>
       </form>
-      {action.kind === "done" && (
-        <p role="status" id="users-result">
-          {action.value}
-        </p>
-      )}
-      {action.kind === "failed" && <ErrorAlert id="users-action-error" error={action.error} />}
+      <ActionResult id="users" action={action} />
     </section>
   );
 }
 
 function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const [devices, load] = useAdminList(api.adminDevices, onSessionLost);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [action, setAction] = useState<Action>({ kind: "idle" });
+  const [action, run] = useAdminAction(onSessionLost, load);
 
-
-  async function revoke(d: DeviceView) {
-    setConfirming(null);
-    setAction({ kind: "busy" });
-    try {
-      await api.adminRevokeDevice(d.deviceId);
-      setAction({ kind: "done", value: `${d.name} (${d.username}) is revoked; it can no longer sync.` });
-      load();
-    } catch (e) {
-      setAction({ kind: "failed", error: e as CommandError });
-      onSessionLost(e as CommandError);
-    }
-  }
+  const revoke = (d: DeviceView) => run(`${d.name} (${d.username}) is revoked; it can no longer sync.`, () => api.adminRevokeDevice(d.deviceId));
 
   return (
     <section aria-labelledby="devices-heading" id="admin-devices">
@@ -333,33 +371,14 @@ function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }
                 <td className="num">{d.lastSeq}</td>
                 <td>{d.revokedAt ? `Revoked ${d.revokedAt.replace("T", " ").slice(0, 16)}` : "Active"}</td>
                 <td className="row-actions">
-                  {d.revokedAt === null && confirming !== d.deviceId && (
-                    <button type="button" className="secondary" aria-label={`Revoke ${d.name}`} disabled={action.kind === "busy"} onClick={() => setConfirming(d.deviceId)}>
-                      Revoke
-                    </button>
-                  )}
-                  {confirming === d.deviceId && (
-                    <>
-                      <button type="button" className="danger" aria-label={`Confirm revoking ${d.name}`} onClick={() => revoke(d)}>
-                        Confirm revoke
-                      </button>
-                      <button type="button" className="secondary" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </button>
-                    </>
-                  )}
+                  {d.revokedAt === null && <ConfirmRevoke name={d.name} disabled={action.kind === "busy"} onConfirm={() => void revoke(d)} />}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {action.kind === "done" && (
-        <p role="status" id="devices-result">
-          {action.value}
-        </p>
-      )}
-      {action.kind === "failed" && <ErrorAlert id="devices-action-error" error={action.error} />}
+      <ActionResult id="devices" action={action} />
     </section>
   );
 }
@@ -367,21 +386,13 @@ function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }
 /** Failed sign-ins the server is counting, and clearing them. */
 function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const [throttles, load] = useAdminList(api.adminLoginThrottles, onSessionLost);
-  const [action, setAction] = useState<Action>({ kind: "idle" });
+  const [action, run] = useAdminAction(onSessionLost, load);
 
-  async function clear(t: ThrottleView) {
-    setAction({ kind: "busy" });
-    try {
-      // An account's row clears the account everywhere; an address's row, the address.
-      const account = t.account ?? null;
-      const address = t.account ? null : (t.address ?? null);
-      await api.adminClearLoginThrottles(account, address);
-      setAction({ kind: "done", value: `${account ? `Sign-ins of ${account}` : `Sign-ins from ${address}`} no longer wait.` });
-      load();
-    } catch (e) {
-      setAction({ kind: "failed", error: e as CommandError });
-      onSessionLost(e as CommandError);
-    }
+  function clear(t: ThrottleView) {
+    // An account's row clears the account everywhere; an address's row, the address.
+    const account = t.account ?? null;
+    const address = t.account ? null : (t.address ?? null);
+    return run(`${account ? `Sign-ins of ${account}` : `Sign-ins from ${address}`} no longer wait.`, () => api.adminClearLoginThrottles(account, address));
   }
 
   const who = (t: ThrottleView) =>
@@ -420,12 +431,7 @@ function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) => void
           </tbody>
         </table>
       )}
-      {action.kind === "done" && (
-        <p role="status" id="throttles-result">
-          {action.value}
-        </p>
-      )}
-      {action.kind === "failed" && <ErrorAlert id="throttles-action-error" error={action.error} />}
+      <ActionResult id="throttles" action={action} />
     </section>
   );
 }
@@ -434,22 +440,11 @@ function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) => void
 function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const [requests, loadRequests] = useAdminList(api.adminPackKeyRequests, onSessionLost);
   const [keys, loadKeys] = useAdminList(api.adminPackKeys, onSessionLost);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [action, setAction] = useState<Action>({ kind: "idle" });
-
-  async function run(done: string, f: () => Promise<unknown>) {
-    setConfirming(null);
-    setAction({ kind: "busy" });
-    try {
-      await f();
-      setAction({ kind: "done", value: done });
-      loadRequests();
-      loadKeys();
-    } catch (e) {
-      setAction({ kind: "failed", error: e as CommandError });
-      onSessionLost(e as CommandError);
-    }
-  }
+  const reload = useCallback(() => {
+    loadRequests();
+    loadKeys();
+  }, [loadRequests, loadKeys]);
+  const [action, run] = useAdminAction(onSessionLost, reload);
 
   const busy = action.kind === "busy";
   return (
@@ -507,20 +502,12 @@ function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) => void 
                 <td>{k.username ?? "Organisation"}</td>
                 <td>{k.revokedAt ? `Revoked ${k.revokedAt.replace("T", " ").slice(0, 16)}` : "Trusted"}</td>
                 <td className="row-actions">
-                  {k.revokedAt === null && confirming !== k.keyId && (
-                    <button type="button" className="secondary" aria-label={`Revoke ${k.keyId}`} disabled={busy} onClick={() => setConfirming(k.keyId)}>
-                      Revoke
-                    </button>
-                  )}
-                  {confirming === k.keyId && (
-                    <>
-                      <button type="button" className="danger" aria-label={`Confirm revoking ${k.keyId}`} onClick={() => run(`${k.keyId} is revoked; packs signed only by it stop pricing after each desktop's next sync.`, () => api.adminRevokePackKey(k.keyId))}>
-                        Confirm revoke
-                      </button>
-                      <button type="button" className="secondary" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </button>
-                    </>
+                  {k.revokedAt === null && (
+                    <ConfirmRevoke
+                      name={k.keyId}
+                      disabled={busy}
+                      onConfirm={() => void run(`${k.keyId} is revoked; packs signed only by it stop pricing after each desktop's next sync.`, () => api.adminRevokePackKey(k.keyId))}
+                    />
                   )}
                 </td>
               </tr>
@@ -528,12 +515,7 @@ function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) => void 
           </tbody>
         </table>
       )}
-      {action.kind === "done" && (
-        <p role="status" id="pack-keys-result">
-          {action.value}
-        </p>
-      )}
-      {action.kind === "failed" && <ErrorAlert id="pack-keys-action-error" error={action.error} />}
+      <ActionResult id="pack-keys" action={action} />
     </section>
   );
 }
