@@ -825,30 +825,32 @@ pub(crate) async fn rerate(
         )));
     }
     if rule == PackRule::NewBusiness {
-        let revoked = crate::pack_keys::revoked_key_ids(&mut *m.tx).await?;
-        if crate::packs::signed_by_any(&pack, &revoked) {
-            return Ok(Err(rejected(
-                "rating.pack_revoked",
-                format!(
-                    "the rates of {} were withdrawn (their signing key was revoked); sync and rate the quote again",
-                    pack.info().label()
-                ),
-            )));
-        }
-        match crate::packs::in_force(&state.packs, &mut *m.tx, &q.state, q.product, q.effective_date, false).await? {
-            Ok(current) if current.digest() == pack.digest() => {}
-            Ok(current) => {
+        // The pack in force (which excludes packs of revoked keys) is the
+        // usual answer; why another one is not is asked only then.
+        let current = crate::packs::in_force(&state.packs, &mut *m.tx, &q.state, q.product, q.effective_date, false).await?;
+        if !matches!(&current, Ok(current) if current.digest() == pack.digest()) {
+            let revoked = crate::pack_keys::revoked_key_ids(&mut *m.tx).await?;
+            if crate::packs::signed_by_any(&pack, &revoked) {
                 return Ok(Err(rejected(
+                    "rating.pack_revoked",
+                    format!(
+                        "the rates of {} were withdrawn (their signing key was revoked); sync and rate the quote again",
+                        pack.info().label()
+                    ),
+                )));
+            }
+            return Ok(Err(match current {
+                Ok(current) => rejected(
                     "rating.pack_superseded",
                     format!(
-                    "the rates of {} were replaced by {} for new business effective {}; sync to receive the new rates and rate the quote again",
-                    pack.info().label(),
-                    current.info().label(),
-                    q.effective_date
+                        "the rates of {} were replaced by {} for new business effective {}; sync to receive the new rates and rate the quote again",
+                        pack.info().label(),
+                        current.info().label(),
+                        q.effective_date
+                    ),
                 ),
-                )))
-            }
-            Err(e) => return Ok(Err(rejected("rating.no_pack", e.to_string()))),
+                Err(e) => rejected("rating.no_pack", e.to_string()),
+            }));
         }
     }
     let rating = match uw_rating::rate(&pack, &quote) {

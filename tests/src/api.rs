@@ -203,6 +203,18 @@ pub fn bind_payload(rated: &Value) -> Value {
             "requested_at": "2026-11-24T09:31:00Z" })
 }
 
+/// A revision of the bundled Texas auto pack, unsigned: `version`, the BI
+/// base rate `bi_base`, and the new-business and renewal effective dates.
+pub fn tx_draft_effective(version: &str, bi_base: &str, new_business: &str, renewal: &str) -> uw_rating::PackFiles {
+    let base = uw_rating::PackFiles::read_dir(&workspace_root().join("rate-packs/tx-personal-auto")).expect("reads");
+    let mut edits = uw_rating::pack::edit::DraftEdits::default();
+    edits.fields.insert("version".into(), version.into());
+    edits.fields.insert("coverages.BI.steps.0.value".into(), bi_base.into());
+    edits.fields.insert("effective.new_business".into(), new_business.into());
+    edits.fields.insert("effective.renewal".into(), renewal.into());
+    edits.apply(&base).expect("applies")
+}
+
 /// The term premium (without fees) the Texas auto pack gives `quote`: what a
 /// policy transaction claims.
 pub fn term_premium(quote: &Value) -> String {

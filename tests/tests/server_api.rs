@@ -8,6 +8,7 @@ use uw_sync_server::admin;
 use uw_sync_server::audit::Actor;
 use uw_system_tests::api::{
     bind_payload, check_openapi, openapi_operation, policy_request, random_key, term_premium, tx_auto_example, tx_auto_pack,
+    tx_draft_effective,
 };
 use uw_system_tests::testserver::{enroll, TestServer, PASSWORD};
 use uw_system_tests::workspace_root;
@@ -774,16 +775,6 @@ async fn policy_lifecycle_postgres() {
 /// A revision of the Texas auto pack taking effect mid-year, after the base.
 fn tx_draft(version: &str, bi_base: &str) -> uw_rating::PackFiles {
     tx_draft_effective(version, bi_base, "2026-07-01", "2026-09-01")
-}
-
-fn tx_draft_effective(version: &str, bi_base: &str, new_business: &str, renewal: &str) -> uw_rating::PackFiles {
-    let base = uw_rating::PackFiles::read_dir(&workspace_root().join("rate-packs/tx-personal-auto")).expect("reads");
-    let mut edits = uw_rating::pack::edit::DraftEdits::default();
-    edits.fields.insert("version".into(), version.into());
-    edits.fields.insert("coverages.BI.steps.0.value".into(), bi_base.into());
-    edits.fields.insert("effective.new_business".into(), new_business.into());
-    edits.fields.insert("effective.renewal".into(), renewal.into());
-    edits.apply(&base).expect("applies")
 }
 
 fn signing_key() -> ed25519_dalek::SigningKey {

@@ -12,7 +12,9 @@ use uw_rating::pack::digest;
 use uw_rating::{LoadMode, PackFiles, RatePack, TrustedKeys};
 use uw_sync_server::admin::{self, BackdateKind};
 use uw_sync_server::audit::Actor;
-use uw_system_tests::api::{bind_payload, policy_request, rated_payload, term_premium, tx_auto_example, tx_auto_pack, Device};
+use uw_system_tests::api::{
+    bind_payload, policy_request, rated_payload, term_premium, tx_auto_example, tx_auto_pack, tx_draft_effective, Device,
+};
 use uw_system_tests::testserver::{enroll, TestServer};
 use uw_system_tests::workspace_root;
 
@@ -30,13 +32,7 @@ fn tx_revision(version: &str, from: time::Date) -> PackFiles {
 
 /// [`tx_revision`] signed with `key` as `key_id`.
 fn tx_revision_signed(version: &str, from: time::Date, key_id: &str, key: &ed25519_dalek::SigningKey) -> PackFiles {
-    let base = PackFiles::read_dir(&workspace_root().join("rate-packs/tx-personal-auto")).expect("reads");
-    let mut edits = uw_rating::pack::edit::DraftEdits::default();
-    edits.fields.insert("version".into(), version.into());
-    edits.fields.insert("coverages.BI.steps.0.value".into(), "560.00".into());
-    edits.fields.insert("effective.new_business".into(), from.to_string());
-    edits.fields.insert("effective.renewal".into(), from.to_string());
-    let draft = edits.apply(&base).expect("applies");
+    let draft = tx_draft_effective(version, "560.00", &from.to_string(), &from.to_string());
     let mut files = draft.files().clone();
     files.insert(digest::SIGNATURE_FILE.into(), digest::sign(&digest::digest(&draft), key_id, key));
     PackFiles::from_files("revision", files)
@@ -602,14 +598,8 @@ async fn drafts_oracles_and_rotated_keys(engine: &str) {
     uw_sync_server::keys::add_signing_key(&mut m, &server.state.keys, &Actor::system(admin::CLI_ACTOR)).await.expect("rotated");
     m.commit().await.expect("commit");
     let auditor = server.login("auditor1").await;
-    let (_, keys) = auditor.get("/v1/audit/keys").await;
-    let verifiers: Vec<uw_ledger::NoteVerifier> = keys["verifier_keys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .map(|k| uw_ledger::NoteVerifier::parse(k.as_str().expect("key")).expect("verifier"))
-        .collect();
-    assert!(verifiers.len() >= 2, "the old key and the new: {keys}");
+    let verifiers = uw_system_tests::system::verifier_keys(&auditor).await;
+    assert!(verifiers.len() >= 2, "the old key and the new: {}", verifiers.len());
     let (status, export) = auditor.get("/v1/audit/export?start=0").await;
     assert_eq!(status, StatusCode::OK);
     uw_ledger::export::verify(export.as_str().expect("text"), &verifiers, None).expect("verifies with the published keys");
