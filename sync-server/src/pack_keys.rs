@@ -106,7 +106,7 @@ pub async fn request_approval_key(
         m.tx.fetch_optional("SELECT key_id, public_key FROM pack_key_request WHERE user_id = $1", args![caller.user_id.as_str()]).await?
     {
         if row.text(0)? == key_id && row.text(1)? == public_key {
-            let pending = pending_where(&mut *m.tx, "r.key_id = $1", key_id).await?;
+            let pending = pending(&mut *m.tx, Some(key_id)).await?;
             return pending.into_iter().next().ok_or_else(|| ApiError::internal("the waiting request vanished"));
         }
         return Err(ApiError::conflict(
@@ -127,7 +127,7 @@ pub async fn request_approval_key(
     })?;
     let change = serde_json::json!({ "public_key": public_key });
     m.audit(&caller.actor(), "pack_key.request", ("pack-key", key_id), &change, None).await?;
-    let pending = pending_where(&mut *m.tx, "r.key_id = $1", key_id).await?;
+    let pending = pending(&mut *m.tx, Some(key_id)).await?;
     m.commit().await?;
     state.log_grew();
     pending.into_iter().next().ok_or_else(|| ApiError::internal("the request just recorded is missing"))
@@ -141,16 +141,14 @@ fn public_key_of(hex_text: &str) -> Result<ed25519_dalek::VerifyingKey, ApiError
         .ok_or_else(|| ApiError::bad_request("key.invalid", "public_key: an Ed25519 public key is 64 hexadecimal digits"))
 }
 
-async fn pending_where(tx: &mut dyn Tx, condition: &str, value: &str) -> Result<Vec<PendingApprovalKey>, ApiError> {
-    let rows = tx
-        .fetch(
-            &format!(
-                "SELECT r.key_id, r.public_key, u.username, r.requested_at FROM pack_key_request r
-                 JOIN app_user u ON u.user_id = r.user_id WHERE {condition} ORDER BY r.requested_at, r.key_id"
-            ),
-            args![value],
-        )
-        .await?;
+/// The waiting requests: all of them, or the one for `key_id`.
+async fn pending(tx: &mut dyn Tx, key_id: Option<&str>) -> Result<Vec<PendingApprovalKey>, ApiError> {
+    let sql = "SELECT r.key_id, r.public_key, u.username, r.requested_at FROM pack_key_request r
+               JOIN app_user u ON u.user_id = r.user_id";
+    let rows = match key_id {
+        Some(id) => tx.fetch(&format!("{sql} WHERE r.key_id = $1"), args![id]).await?,
+        None => tx.fetch(&format!("{sql} ORDER BY r.requested_at, r.key_id"), args![]).await?,
+    };
     rows.iter()
         .map(|r| {
             Ok(PendingApprovalKey {
@@ -166,8 +164,7 @@ async fn pending_where(tx: &mut dyn Tx, condition: &str, value: &str) -> Result<
 /// Approval keys waiting for an administrator.
 pub async fn pending_requests(state: &AppState) -> Result<Vec<PendingApprovalKey>, ApiError> {
     let mut tx = state.storage.begin(TxMode::Read).await?;
-    // The condition is always true; the helper wants one parameter.
-    pending_where(&mut *tx, "r.key_id <> $1", "").await
+    pending(&mut *tx, None).await
 }
 
 /// Approves (trusts it as its underwriter's approval key) or turns down a
@@ -180,7 +177,7 @@ pub async fn decide_request(
     request_id: &str,
 ) -> Result<Option<PackKeyRecord>, ApiError> {
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
-    let pending = pending_where(&mut *m.tx, "r.key_id = $1", key_id)
+    let pending = pending(&mut *m.tx, Some(key_id))
         .await?
         .into_iter()
         .next()
@@ -192,23 +189,20 @@ pub async fn decide_request(
         let change = serde_json::json!({ "user": pending.username });
         m.audit(actor, "pack_key.request_refused", ("pack-key", key_id), &change, None).await?;
     }
-    let record = key_records(&mut *m.tx, key_id).await?.into_iter().next();
+    let record = key_records(&mut *m.tx, Some(key_id)).await?.into_iter().next();
     m.commit().await?;
     state.log_grew();
     Ok(record)
 }
 
-async fn key_records(tx: &mut dyn Tx, key_id: &str) -> Result<Vec<PackKeyRecord>, ApiError> {
-    let (condition, value) = if key_id.is_empty() { ("k.key_id <> $1", "") } else { ("k.key_id = $1", key_id) };
-    let rows = tx
-        .fetch(
-            &format!(
-                "SELECT k.key_id, k.public_key, u.username, k.trusted_at, k.revoked_at FROM pack_key k
-                 LEFT JOIN app_user u ON u.user_id = k.user_id WHERE {condition} ORDER BY k.trusted_at, k.key_id"
-            ),
-            args![value],
-        )
-        .await?;
+/// The pack keys: all of them, or `key_id`.
+async fn key_records(tx: &mut dyn Tx, key_id: Option<&str>) -> Result<Vec<PackKeyRecord>, ApiError> {
+    let sql = "SELECT k.key_id, k.public_key, u.username, k.trusted_at, k.revoked_at FROM pack_key k
+               LEFT JOIN app_user u ON u.user_id = k.user_id";
+    let rows = match key_id {
+        Some(id) => tx.fetch(&format!("{sql} WHERE k.key_id = $1"), args![id]).await?,
+        None => tx.fetch(&format!("{sql} ORDER BY k.trusted_at, k.key_id"), args![]).await?,
+    };
     rows.iter()
         .map(|r| {
             Ok(PackKeyRecord {
@@ -225,7 +219,7 @@ async fn key_records(tx: &mut dyn Tx, key_id: &str) -> Result<Vec<PackKeyRecord>
 /// Every pack key the server trusts or trusted.
 pub async fn pack_keys(state: &AppState) -> Result<Vec<PackKeyRecord>, ApiError> {
     let mut tx = state.storage.begin(TxMode::Read).await?;
-    key_records(&mut *tx, "").await
+    key_records(&mut *tx, None).await
 }
 
 /// Revokes a pack key: its approvals are refused from now on, and a pack
@@ -245,7 +239,7 @@ pub async fn revoke_pack_key(state: &AppState, actor: &Actor, key_id: &str, requ
     }
     let index = m.audit(actor, "pack_key.revoke", ("pack-key", key_id), &serde_json::json!({}), None).await?;
     m.publish(index, None, &uw_protocol::ChangeBody::KeyRevoked { key_id: key_id.to_owned() }).await?;
-    let record = key_records(&mut *m.tx, key_id).await?.into_iter().next().ok_or_else(|| ApiError::internal("the key vanished"))?;
+    let record = key_records(&mut *m.tx, Some(key_id)).await?.into_iter().next().ok_or_else(|| ApiError::internal("the key vanished"))?;
     m.commit().await?;
     state.log_grew();
     Ok(record)
