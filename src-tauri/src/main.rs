@@ -109,6 +109,9 @@ struct CoverageView {
     /// The vehicle (index into the quote's vehicles) of a per-vehicle coverage.
     #[ts(type = "number | null")]
     vehicle: Option<usize>,
+    /// The driver that vehicle is rated with (index into the quote's drivers).
+    #[ts(type = "number | null")]
+    driver: Option<usize>,
     limit: Option<String>,
     deductible: Option<String>,
     /// The limit, or else the deductible, for one-column tables.
@@ -148,6 +151,7 @@ fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
             code: c.coverage.to_string(),
             name: c.name.to_string(),
             vehicle: c.vehicle,
+            driver: c.driver,
             limit: c.limit.clone(),
             deductible: c.deductible.clone(),
             option: c.limit.clone().or_else(|| c.deductible.clone()),
@@ -206,6 +210,8 @@ struct RatingView {
     /// The term premium, a decimal string.
     premium: String,
     coverages: Vec<CoverageView>,
+    /// Personal auto: who each vehicle is rated with, and every driver's part.
+    drivers: Vec<DriverAssignmentView>,
     fees: Vec<FeeView>,
     minimum_premium_adjustment: String,
     installments: InstallmentsView,
@@ -230,6 +236,23 @@ struct PaymentView {
     number: u32,
     due: String,
     amount: String,
+}
+
+/// One driver's part in a rating.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct DriverAssignmentView {
+    /// Index into the quote's drivers.
+    #[ts(type = "number")]
+    driver: usize,
+    #[ts(type = "\"principal\" | \"assigned\" | \"occasional\" | \"excess\" | \"excluded\"")]
+    role: String,
+    /// The vehicles rated with this driver (indexes into the quote's vehicles).
+    #[ts(type = "Array<number>")]
+    vehicles: Vec<usize>,
+    /// How the driver ranks (their premium on the highest-rated vehicle), a
+    /// decimal string; none for an excluded driver.
+    rank: Option<String>,
 }
 
 /// An underwriting rule that fired.
@@ -301,6 +324,16 @@ impl From<&Rating> for RatingView {
             draft: r.draft,
             premium: r.total.to_string(),
             coverages: coverage_views(r),
+            drivers: r
+                .drivers
+                .iter()
+                .map(|d| DriverAssignmentView {
+                    driver: d.driver,
+                    role: serde_json::to_value(d.role).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                    vehicles: d.vehicles.clone(),
+                    rank: d.rank.map(|r| r.to_string()),
+                })
+                .collect(),
             fees: r.fees.iter().map(|f| FeeView { name: f.name.to_string(), amount: f.amount.to_string() }).collect(),
             minimum_premium_adjustment: r.minimum_premium_adjustment.to_string(),
             installments: InstallmentsView {
@@ -1868,6 +1901,7 @@ mod tests {
             ReasonView,
             RiskView,
             RiskReasonView,
+            DriverAssignmentView,
             SavedQuoteView,
             QuoteDetailView,
             SavedDocumentView,

@@ -313,6 +313,7 @@ class Pack:
     underwriting: list[Rule]
     risk: dict
     risk_comment: list[str]
+    assignment: str | None = None
 
 
 def comment_block(lines: list[str]) -> list[str]:
@@ -360,6 +361,26 @@ def render_manifest(p: Pack) -> str:
         add("[points]")
         for k, v in p.points.items():
             add(f"{tk(k)} = {v}")
+    if p.assignment == "principal":
+        add("")
+        out += comment_block([
+            "Driver assignment: each vehicle is rated with the principal driver the quote",
+            "names; a driver who is principal on no vehicle is an occasional driver, rated",
+            "on the highest-rated vehicle whose principal driver rates lower (secondary",
+            "driver characteristics, 10 CCR 2632.5(d)).",
+        ])
+        add("[driver_assignment]")
+        add('method = "principal"')
+    elif p.assignment == "highest-rated":
+        add("")
+        out += comment_block([
+            "Driver assignment: the highest-rated driver to the highest-rated vehicle, the",
+            "next to the next; more vehicles than drivers take the lowest-rated driver,",
+            "and drivers beyond the vehicles are excess (they rate no higher than any",
+            "assigned driver). The declared principal drivers do not decide the rating.",
+        ])
+        add("[driver_assignment]")
+        add('method = "highest-rated"')
 
     add("")
     add("# ---------------------------------------------------------------------------")
@@ -750,9 +771,12 @@ def auto_pack(zips, st: str) -> Pack:
                "TX": "30/60 BI, 25000 PD", "FL": "10/20 BI, 10000 PD", "IL": "25/50 BI, 20000 PD"}[st]
     covs = [
         Coverage("BI", COVERAGE_NAMES["BI"],
+                 ("Bodily injury liability, per vehicle; optional in Florida, where PIP and\n"
+                  "property damage are the compulsory coverages (Fla. Stat. 627.733, 324.022).\n"
+                  "Limits from 10/20.") if st == "FL" else
                  f"Bodily injury liability, per vehicle; required.\nState minimum limits: {minimum}." +
                  (f"\n{order_note}" if order_note else ""),
-                 "vehicle", True, steps("BI"), limits=[l for l, _ in s.limits["BI"]]),
+                 "vehicle", st != "FL", steps("BI"), limits=[l for l, _ in s.limits["BI"]]),
         Coverage("PD", COVERAGE_NAMES["PD"], "Property damage liability, per vehicle; required.",
                  "vehicle", True, steps("PD"), limits=[l for l, _ in s.limits["PD"]]),
         Coverage("UM", COVERAGE_NAMES["UM"],
@@ -852,7 +876,7 @@ def auto_pack(zips, st: str) -> Pack:
 
     intro = [
         "Per vehicle and coverage: annual base rate x the factors of the coverage's steps,",
-        "with the vehicle's principal driver; the term factor halves six-month terms.",
+        "with the driver assigned to it (below); the term factor halves six-month terms.",
     ]
     if ca:
         intro.append("Prop 103: no credit, no age, Good Driver discount, risk score informs only.")
@@ -869,6 +893,7 @@ def auto_pack(zips, st: str) -> Pack:
                ("six-pay", "Six payments", 6, "3.00")],
         state_rules=state_rules, state_rules_comment=state_rules_comment,
         underwriting=underwriting, risk=risk, risk_comment=risk_comment,
+        assignment="principal" if ca else "highest-rated",
     )
 
 

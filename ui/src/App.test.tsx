@@ -19,6 +19,7 @@ const quote: QuoteView = {
       code: "BI",
       name: "Bodily injury",
       vehicle: 0,
+      driver: 0,
       limit: "15/30",
       deductible: null,
       option: "15/30",

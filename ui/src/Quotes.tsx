@@ -325,7 +325,7 @@ export function QuoteScreen({
         </div>
       )}
       {rating ? (
-        <RatingReview rating={rating} vehicleLabels={fromQuoteInput(detail.input).vehicles.map(vehicleLabel)} />
+        <RatingReview rating={rating} vehicleLabels={fromQuoteInput(detail.input).vehicles.map(vehicleLabel)} driverNames={fromQuoteInput(detail.input).drivers.map((d) => d.name)} />
       ) : (
         <p className="meta">This version has not been rated.</p>
       )}

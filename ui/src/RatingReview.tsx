@@ -46,7 +46,25 @@ const DECISION: Record<RatingView["decision"], string> = {
  * (an impact run's base and draft worksheets); without it the ids are the
  * wizard's and the quote screen's own.
  */
-export function RatingReview({ rating, vehicleLabels, idPrefix }: { rating: RatingView; vehicleLabels: string[]; idPrefix?: string }) {
+const ROLE_TEXT: Record<string, string> = {
+  principal: "principal driver",
+  assigned: "assigned by rating",
+  occasional: "occasional driver",
+  excess: "excess driver: rates no higher than the drivers who are rated",
+  excluded: "excluded from cover: not rated",
+};
+
+export function RatingReview({
+  rating,
+  vehicleLabels,
+  driverNames = [],
+  idPrefix,
+}: {
+  rating: RatingView;
+  vehicleLabels: string[];
+  driverNames?: string[];
+  idPrefix?: string;
+}) {
   const id = (name: string) => (idPrefix ? `${idPrefix}-${name}` : name);
   const adjustment = rating.minimumPremiumAdjustment !== "0" && rating.minimumPremiumAdjustment !== "0.00";
   return (
@@ -152,6 +170,20 @@ export function RatingReview({ rating, vehicleLabels, idPrefix }: { rating: Rati
           </tr>
         </tfoot>
       </table>
+      {rating.drivers.length > 0 && (
+        <div className="driver-assignment" id={id("drivers")}>
+          <h3>Who is rated on which vehicle</h3>
+          <ul aria-label="Driver assignment">
+            {rating.drivers.map((d) => (
+              <li key={d.driver} data-role={d.role}>
+                {driverNames[d.driver] ?? `Driver ${d.driver + 1}`}: {ROLE_TEXT[d.role] ?? d.role}
+                {d.vehicles.length > 0 && <>; rated on {d.vehicles.map((v) => vehicleLabels[v] ?? `vehicle ${v + 1}`).join(", ")}</>}
+                {d.vehicles.length === 0 && d.role !== "excluded" && d.role !== "excess" && <>; rated on no vehicle (rates no higher than the drivers who are)</>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {rating.risk && (
         <div className="risk" id={id("risk")}>
           <h3>Risk score</h3>

@@ -35,7 +35,11 @@ export type CoverageView = { code: string, name: string,
 /**
  * The vehicle (index into the quote's vehicles) of a per-vehicle coverage.
  */
-vehicle: number | null, limit: string | null, deductible: string | null, 
+vehicle: number | null, 
+/**
+ * The driver that vehicle is rated with (index into the quote's drivers).
+ */
+driver: number | null, limit: string | null, deductible: string | null, 
 /**
  * The limit, or else the deductible, for one-column tables.
  */
@@ -144,7 +148,13 @@ export type Driver = { name: string, date_of_birth: string,
 /**
  * Date first licensed.
  */
-license_date: string, violations: Array<Violation>, accidents: Array<Accident>, good_student: boolean, defensive_driving: boolean, };
+license_date: string, violations: Array<Violation>, accidents: Array<Accident>, good_student: boolean, defensive_driving: boolean, 
+/**
+ * Excluded by name from the policy's cover (a named-driver exclusion,
+ * signed by the insured): listed, never rated, never a principal driver.
+ * Left out when false, so quotes without exclusions read as before.
+ */
+excluded?: boolean, };
 
 /**
  * Moving violations, as a points schedule names them.
@@ -417,7 +427,11 @@ draft: boolean,
 /**
  * The term premium, a decimal string.
  */
-premium: string, coverages: Array<CoverageView>, fees: Array<FeeView>, minimumPremiumAdjustment: string, installments: InstallmentsView, risk: RiskView | null, decision: "accept" | "refer" | "decline", reasons: Array<ReasonView>, };
+premium: string, coverages: Array<CoverageView>, 
+/**
+ * Personal auto: who each vehicle is rated with, and every driver's part.
+ */
+drivers: Array<DriverAssignmentView>, fees: Array<FeeView>, minimumPremiumAdjustment: string, installments: InstallmentsView, risk: RiskView | null, decision: "accept" | "refer" | "decline", reasons: Array<ReasonView>, };
 
 export type InstallmentsView = { plan: string, name: string, totalPayable: string, payments: Array<PaymentView>, };
 
@@ -451,6 +465,24 @@ export type RiskReasonView = { variable: string, value: string,
  * On the log scale; positive raises the predicted frequency.
  */
 contribution: string, };
+
+/**
+ * One driver's part in a rating.
+ */
+export type DriverAssignmentView = { 
+/**
+ * Index into the quote's drivers.
+ */
+driver: number, role: "principal" | "assigned" | "occasional" | "excess" | "excluded", 
+/**
+ * The vehicles rated with this driver (indexes into the quote's vehicles).
+ */
+vehicles: Array<number>, 
+/**
+ * How the driver ranks (their premium on the highest-rated vehicle), a
+ * decimal string; none for an excluded driver.
+ */
+rank: string | null, };
 
 /**
  * A quote just saved and rated.

@@ -616,8 +616,21 @@ fn table(r: &Rating) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
     let _ = writeln!(s, "pack      {}{}", r.pack_id, if r.draft { "  (DRAFT: not a final premium)" } else { "" });
+    if !r.drivers.is_empty() {
+        let _ = writeln!(s, "\ndrivers");
+    }
+    for d in &r.drivers {
+        let on = d.vehicles.iter().map(|v| format!("vehicle {v}")).collect::<Vec<_>>().join(", ");
+        let rank = d.rank.map(|x| format!("rank {x}")).unwrap_or_default();
+        let role = serde_json::to_value(d.role).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let _ = writeln!(s, "  driver {} {:<12} {:<22} {rank}", d.driver, role, if on.is_empty() { "no vehicle".to_owned() } else { on });
+    }
     for c in &r.coverages {
-        let unit = c.vehicle.map(|v| format!(" vehicle {v}")).unwrap_or_default();
+        let unit = match (c.vehicle, c.driver) {
+            (Some(v), Some(d)) => format!(" vehicle {v} (driver {d})"),
+            (Some(v), None) => format!(" vehicle {v}"),
+            _ => String::new(),
+        };
         let option = [c.limit.as_deref(), c.deductible.as_deref()].iter().flatten().copied().collect::<Vec<_>>().join(" / ");
         let _ = writeln!(s, "\n{} {}{unit} {option}", c.coverage, c.name);
         for l in &c.worksheet {

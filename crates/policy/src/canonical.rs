@@ -130,6 +130,16 @@ impl CanonicalPolicy {
         if self.written_premium.is_some_and(|p| p < Decimal::ZERO) {
             push("written_premium", "must not be negative".to_owned());
         }
+        // The rating input learnt named-driver exclusions after version 1
+        // was frozen; version 1 has none, so a book cannot carry one yet.
+        for (i, d) in self.rating.drivers.iter().enumerate() {
+            if d.excluded {
+                push(
+                    &format!("rating.drivers[{i}].excluded"),
+                    "version 1 of the model has no named-driver exclusions; list the driver without it".to_owned(),
+                );
+            }
+        }
         problems
     }
 }

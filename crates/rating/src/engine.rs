@@ -18,7 +18,7 @@ use time::Date;
 
 use crate::error::RatingError;
 use crate::pack::jurisdiction::Statutory;
-use crate::pack::{Action, Adjustment, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
+use crate::pack::{Action, Adjustment, AssignmentMethod, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
 use crate::quote::{full_years, years_before, InputError, InputErrors, Product, ValidQuote, ViolationKind};
 use crate::variable::{Value, Variable};
 
@@ -31,6 +31,10 @@ pub struct Rating {
     /// Rated by an unsigned draft pack: a preview, never a final premium.
     pub draft: bool,
     pub coverages: Vec<CoveragePremium>,
+    /// Personal auto: every listed driver's part in the rating (empty, and
+    /// left out, for homeowners).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drivers: Vec<DriverAssignment>,
     pub fees: Vec<FeeLine>,
     /// The amount added to reach the policy minimum premium, if any.
     pub minimum_premium_adjustment: Decimal,
@@ -56,6 +60,8 @@ pub struct CoveragePremium {
     pub name: Arc<str>,
     /// The vehicle (index into the quote's vehicles) for per-vehicle coverages.
     pub vehicle: Option<usize>,
+    /// The driver the vehicle is rated with (index into the quote's drivers).
+    pub driver: Option<usize>,
     pub limit: Option<String>,
     pub deductible: Option<String>,
     pub premium: Decimal,
@@ -134,6 +140,39 @@ impl Serialize for LineKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// One driver's part in a personal auto rating: the vehicles rated with
+/// them, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DriverAssignment {
+    /// Index into the quote's drivers.
+    pub driver: usize,
+    pub role: DriverRole,
+    /// The vehicles rated with this driver (indexes into the quote's vehicles).
+    pub vehicles: Vec<usize>,
+    /// How the driver ranks: the driver's own factors and discounts applied
+    /// to the base rates of the coverages chosen (higher rates higher); an
+    /// excluded driver has none.
+    pub rank: Option<Decimal>,
+}
+
+/// Why a driver is, or is not, rated on a vehicle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DriverRole {
+    /// The principal driver the quote names for the vehicles.
+    Principal,
+    /// Assigned by rank: the highest-rated driver to the highest-rated vehicle.
+    Assigned,
+    /// Principal on no vehicle, rated on the highest-rated vehicle whose
+    /// principal driver rates lower; with no vehicles, rates no higher than
+    /// any principal driver.
+    Occasional,
+    /// More drivers than vehicles, and rates no higher than any assigned driver.
+    Excess,
+    /// Excluded from cover by name: not rated.
+    Excluded,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -215,7 +254,19 @@ const N_VARS: usize = Variable::ALL.len();
 enum Subject {
     Vehicle(usize),
     Driver(usize),
+    /// A driver with a vehicle (underwriting and the risk score).
+    DriverWith(usize, usize),
     Dwelling,
+}
+
+impl Subject {
+    /// What a reason names: the driver, whichever vehicle they drive.
+    fn reason(self) -> String {
+        match self {
+            Self::DriverWith(d, _) => Self::Driver(d).to_string(),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for Subject {
@@ -223,6 +274,7 @@ impl std::fmt::Display for Subject {
         match self {
             Self::Vehicle(i) => write!(f, "vehicles[{i}]"),
             Self::Driver(i) => write!(f, "drivers[{i}]"),
+            Self::DriverWith(d, v) => write!(f, "drivers[{d}] with vehicles[{v}]"),
             Self::Dwelling => f.write_str("dwelling"),
         }
     }
@@ -314,46 +366,458 @@ fn dwelling_facts(f: &mut Facts, q: &ValidQuote) {
     f.set(Variable::SquareFeet, Value::Integer(i64::from(d.square_feet)));
 }
 
-/// The rating units: each vehicle with its principal driver, or the dwelling.
-fn rating_units(pack: &RatePack, q: &ValidQuote) -> Vec<Facts> {
+/// The rating units (each vehicle with the driver it is rated with, or the
+/// dwelling), every driver's own facts, and who was rated where.
+struct Units {
+    rating: Vec<Facts>,
+    /// Per driver: only the driver's variables set (empty for homeowners).
+    drivers: Vec<Facts>,
+    /// Per vehicle: the driver it is rated with.
+    rated_with: Vec<usize>,
+    assignment: Vec<DriverAssignment>,
+}
+
+fn rating_units(pack: &RatePack, q: &ValidQuote, record: bool) -> Units {
     match q.product {
-        Product::PersonalAuto => q
-            .vehicles
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let mut f = policy_facts(q, Subject::Vehicle(i));
-                driver_facts(pack, &mut f, q, v.principal_driver);
-                vehicle_facts(&mut f, q, i);
-                f
-            })
-            .collect(),
+        Product::PersonalAuto => {
+            let mut rating: Vec<Facts> = (0..q.vehicles.len())
+                .map(|i| {
+                    let mut f = policy_facts(q, Subject::Vehicle(i));
+                    vehicle_facts(&mut f, q, i);
+                    f
+                })
+                .collect();
+            let drivers: Vec<Facts> = (0..q.drivers.len())
+                .map(|d| {
+                    let mut f = Facts::new(Subject::Driver(d));
+                    driver_facts(pack, &mut f, q, d);
+                    f
+                })
+                .collect();
+            let (rated_with, assignment) = assign_drivers(pack, q, &mut rating, &drivers, record);
+            for (unit, d) in rating.iter_mut().zip(&rated_with) {
+                copy_driver(unit, &drivers[*d]);
+            }
+            Units { rating, drivers, rated_with, assignment }
+        }
         Product::HomeownersHo3 => {
             let mut f = policy_facts(q, Subject::Dwelling);
             dwelling_facts(&mut f, q);
-            vec![f]
+            Units { rating: vec![f], drivers: Vec::new(), rated_with: Vec::new(), assignment: Vec::new() }
         }
     }
 }
 
-/// Units for underwriting: every vehicle with every driver, so a rule on any
-/// driver's record fires whichever vehicle they drive. Built from the rating
-/// units, whose text values are shared rather than copied.
-fn underwriting_units(pack: &RatePack, q: &ValidQuote, rating_units: &[Facts]) -> Vec<Facts> {
+/// Sets a unit's driver variables to one driver's.
+fn copy_driver(unit: &mut Facts, driver: &Facts) {
+    for v in DRIVER_VARS {
+        unit.values[*v as usize].clone_from(&driver.values[*v as usize]);
+    }
+}
+
+const DRIVER_VARS: &[Variable] = &{
+    let mut out = [Variable::YearsLicensed; DRIVER_VAR_COUNT];
+    let mut i = 0;
+    let mut k = 0;
+    while i < Variable::ALL.len() {
+        if matches!(Variable::ALL[i].scope(), crate::variable::Scope::Driver) {
+            out[k] = Variable::ALL[i];
+            k += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+const DRIVER_VAR_COUNT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < Variable::ALL.len() {
+        if matches!(Variable::ALL[i].scope(), crate::variable::Scope::Driver) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// Whether every variable an adjustment reads is in `scope` (the statutory
+/// Good Driver test reads only the driver's record).
+fn adjustment_in_scope(a: &Adjustment, scope: crate::variable::Scope) -> bool {
+    match &a.eligibility {
+        Eligibility::Statutory(Statutory::CaGoodDriver) => scope == crate::variable::Scope::Driver,
+        Eligibility::Conditions(conditions) => conditions.iter().all(|c| c.var.scope() == scope),
+    }
+}
+
+/// One side's part of each coverage's premium, by the pack's coverage index
+/// (zero for a coverage the quote does not choose, or not on the vehicle):
+/// for a vehicle, the base rate times the factors of the steps keyed by no
+/// driver variable (territory, use, age, limit, deductible) and the discounts
+/// and surcharges that read only the vehicle; for a driver, the factors of
+/// the steps keyed only by driver variables (record, experience) and the
+/// discounts and surcharges that read only the driver. In `f64`, unrounded:
+/// a part ranks, it never charges (near ties go to the engine's premiums).
+#[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
+fn parts(pack: &RatePack, choices: &[Choice<'_>], facts: &Facts, vehicle: Option<usize>, out: &mut [f64]) {
+    use crate::variable::Scope;
+    use rust_decimal::prelude::ToPrimitive;
+    let side = |v: &Variable| match vehicle {
+        None => v.scope() == Scope::Driver,
+        Some(_) => v.scope() != Scope::Driver,
+    };
+    let scope = if vehicle.is_some() { Scope::Vehicle } else { Scope::Driver };
+    let f64_of = |d: Decimal| d.to_f64().unwrap_or(1.0);
+    // The discounts and surcharges this side earns, each tested once.
+    let adjustments: Vec<(&Adjustment, f64)> = pack
+        .discounts
+        .iter()
+        .map(|a| (a, 1.0 - f64_of(a.rate)))
+        .chain(pack.surcharges.iter().map(|a| (a, 1.0 + f64_of(a.rate))))
+        .filter(|(a, _)| adjustment_in_scope(a, scope) && eligible(a, facts))
+        .collect();
+    // Coverages share tables (territory, driving record): each table and
+    // key once per side.
+    let mut seen: Vec<(usize, &[Variable], f64)> = Vec::with_capacity(12);
+    for (ci, cov) in pack.coverages.iter().enumerate() {
+        out[ci] = 0.0;
+        let Some(choice) = &choices[ci] else { continue };
+        if let (Some(v), Some(on)) = (vehicle, choice.vehicles) {
+            if !on.contains(&v) {
+                continue;
+            }
+        }
+        let get = |var: Variable| match var {
+            Variable::Limit => choice.limit.as_ref(),
+            Variable::Deductible => choice.deductible.as_ref(),
+            other => facts.get(other),
+        };
+        let mut r = 1.0;
+        for step in &cov.steps {
+            match &step.kind {
+                StepKind::Base(v) if vehicle.is_some() => r = f64_of(*v),
+                StepKind::Lookup { table, keys } if keys.iter().all(side) => {
+                    let per_coverage = keys.iter().any(|k| k.scope() == Scope::Coverage);
+                    if !per_coverage {
+                        if let Some((_, _, f)) = seen.iter().find(|(t, k, _)| t == table && *k == keys.as_slice()) {
+                            r *= f;
+                            continue;
+                        }
+                    }
+                    let t = &pack.tables[*table];
+                    let found = match keys.as_slice() {
+                        [a] => get(*a).and_then(|x| t.lookup(&[x])),
+                        [a, b] => get(*a).zip(get(*b)).and_then(|(x, y)| t.lookup(&[x, y])),
+                        _ => None,
+                    };
+                    let f = found.map_or(1.0, |found| f64_of(found.value));
+                    if !per_coverage {
+                        seen.push((*table, keys.as_slice(), f));
+                    }
+                    r *= f;
+                }
+                _ => {}
+            }
+        }
+        for (a, factor) in &adjustments {
+            if a.coverages.as_ref().is_none_or(|c| c.contains(&ci)) {
+                r *= factor;
+            }
+        }
+        out[ci] = r;
+    }
+}
+
+/// A per-vehicle coverage the quote chooses, by the pack's coverage index:
+/// its limit and deductible as rating values, and the vehicles it is on.
+struct ChoiceOf<'q> {
+    limit: Option<Value>,
+    deductible: Option<Value>,
+    vehicles: Option<&'q [usize]>,
+}
+
+type Choice<'q> = Option<ChoiceOf<'q>>;
+
+fn choices<'q>(pack: &RatePack, q: &'q ValidQuote) -> Vec<Choice<'q>> {
+    pack.coverages
+        .iter()
+        .map(|cov| {
+            let choice = q.coverages.iter().find(|c| c.code == *cov.code).filter(|_| cov.per == Per::Vehicle)?;
+            Some(ChoiceOf {
+                limit: choice.limit.as_deref().map(|l| Value::Text(Arc::from(l))),
+                deductible: choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d))),
+                vehicles: choice.vehicles.as_deref(),
+            })
+        })
+        .collect()
+}
+
+/// Who each vehicle is rated with, by the pack's method, and every
+/// driver's part.
+///
+/// Both methods choose, among the assignments they allow, the one that
+/// gives the highest premium: filed programs word it "drivers are assigned
+/// to produce the highest premium", and where ratings multiply it is the
+/// highest-rated driver on the highest-rated vehicle, the next on the next.
+/// So a worse record, or one more driver, never lowers a premium.
+/// `highest-rated` allows any assignment in which each vehicle has a
+/// different driver (more drivers than vehicles) or every driver has a
+/// vehicle (more vehicles than drivers); `principal` rates each vehicle with
+/// its principal driver or, in place of them, one occasional driver (one
+/// who is principal on no vehicle). Assignments are compared by an estimate
+/// (see [`Comparer`]); those within 1 % of the best by the engine's own
+/// premiums. A fleet too large to enumerate (more than 50,000 assignments)
+/// is assigned vehicle by vehicle, highest-rated first.
+#[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
+fn assign_drivers(
+    pack: &RatePack,
+    q: &ValidQuote,
+    vehicles: &mut [Facts],
+    drivers: &[Facts],
+    record: bool,
+) -> (Vec<usize>, Vec<DriverAssignment>) {
+    let n_vehicles = vehicles.len();
+    let principal: Vec<usize> = q.vehicles.iter().map(|v| v.principal_driver).collect();
+    let is_principal = |d: usize| principal.contains(&d);
+    let mut candidates: Vec<usize> = (0..q.drivers.len()).filter(|d| !q.drivers[*d].excluded).collect();
+    // Nothing to choose: one driver for every vehicle, or principal drivers
+    // and no one else.
+    let trivial = match pack.assignment {
+        AssignmentMethod::HighestRated => candidates.len() == 1,
+        AssignmentMethod::Principal => candidates.iter().all(|&d| is_principal(d)),
+    };
+    let mut driver_rank: Vec<Option<Decimal>> = vec![None; q.drivers.len()];
+    let rated_with: Vec<usize> = if trivial {
+        match pack.assignment {
+            AssignmentMethod::HighestRated => vec![candidates[0]; n_vehicles],
+            AssignmentMethod::Principal => principal.clone(),
+        }
+    } else {
+        let mut compare = Comparer::new(pack, q, vehicles, drivers);
+        let vehicle_rank: Vec<f64> = compare.vehicle_parts.iter().map(|p| p.iter().sum()).collect();
+        let mut vehicle_order: Vec<usize> = (0..n_vehicles).collect();
+        vehicle_order.sort_by(|&a, &b| vehicle_rank[b].total_cmp(&vehicle_rank[a]).then(a.cmp(&b)));
+        let top = vehicle_order.first().copied().unwrap_or(0);
+        let dr = |d: usize| compare.estimate(d, top);
+        candidates.sort_by(|&a, &b| dr(b).total_cmp(&dr(a)).then(a.cmp(&b)));
+        if record {
+            // To the cent, by integer conversion (from_f64 is slow and exact
+            // to digits a rank does not have).
+            for &d in &candidates {
+                #[allow(clippy::cast_possible_truncation)]
+                let cents = (compare.estimate(d, top) * 100.0).round() as i64;
+                driver_rank[d] = Some(Decimal::new(cents, 2));
+            }
+        }
+        let best = best_assignment(pack, &mut compare, &candidates, &vehicle_order, &principal);
+        let mut rated_with = vec![0; n_vehicles];
+        for (&d, &v) in best.iter().zip(&vehicle_order) {
+            rated_with[v] = d;
+        }
+        rated_with
+    };
+    if !record {
+        return (rated_with, Vec::new());
+    }
+    let assignment = (0..q.drivers.len())
+        .map(|d| {
+            let on: Vec<usize> = (0..n_vehicles).filter(|v| rated_with[*v] == d).collect();
+            let role = match (q.drivers[d].excluded, pack.assignment) {
+                (true, _) => DriverRole::Excluded,
+                (false, AssignmentMethod::Principal) if is_principal(d) => DriverRole::Principal,
+                (false, AssignmentMethod::Principal) => DriverRole::Occasional,
+                (false, AssignmentMethod::HighestRated) if on.is_empty() => DriverRole::Excess,
+                (false, AssignmentMethod::HighestRated) => DriverRole::Assigned,
+            };
+            DriverAssignment { driver: d, role, vehicles: on, rank: driver_rank[d] }
+        })
+        .collect();
+    (rated_with, assignment)
+}
+
+/// The allowed map from vehicles (in `vehicle_order`) to drivers with the
+/// highest premium; see [`assign_drivers`].
+#[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
+fn best_assignment(
+    pack: &RatePack,
+    compare: &mut Comparer<'_>,
+    candidates: &[usize],
+    vehicle_order: &[usize],
+    principal: &[usize],
+) -> Vec<usize> {
+    let n_vehicles = vehicle_order.len();
+    let is_principal = |d: usize| principal.contains(&d);
+    // Every map from vehicles (highest-rated first) to drivers (highest-rated
+    // first) the method allows, in that order, so the first of equal
+    // premiums puts higher-rated drivers on higher-rated vehicles.
+    let allowed = |map: &[usize]| -> bool {
+        let used = |d: usize| map.iter().filter(|&&x| x == d).count();
+        match pack.assignment {
+            AssignmentMethod::HighestRated if candidates.len() >= n_vehicles => candidates.iter().all(|&d| used(d) <= 1),
+            AssignmentMethod::HighestRated => candidates.iter().all(|&d| used(d) >= 1),
+            AssignmentMethod::Principal => {
+                map.iter().zip(vehicle_order).all(|(&d, &v)| d == principal[v] || (!is_principal(d) && used(d) == 1))
+            }
+        }
+    };
+    let n = candidates.len();
+    let total_maps = n.checked_pow(u32::try_from(n_vehicles).unwrap_or(u32::MAX)).filter(|&t| t <= 50_000);
+    let Some(total_maps) = total_maps else {
+        // Too many to enumerate: vehicle by vehicle, the highest-rated
+        // remaining driver (or the principal driver).
+        let mut free = candidates.to_vec();
+        return vehicle_order
+            .iter()
+            .map(|&v| match pack.assignment {
+                AssignmentMethod::Principal => principal[v],
+                AssignmentMethod::HighestRated => {
+                    let pick = free.first().copied().unwrap_or(candidates[n - 1]);
+                    free.retain(|&d| d != pick);
+                    pick
+                }
+            })
+            .collect();
+    };
+    let mut scored: Vec<(Vec<usize>, f64)> = Vec::new();
+    let mut map = vec![0usize; n_vehicles];
+    for code in 0..total_maps {
+        let mut c = code;
+        for slot in map.iter_mut().rev() {
+            *slot = candidates[c % n];
+            c /= n;
+        }
+        if allowed(&map) {
+            let estimate: f64 = map.iter().zip(vehicle_order).map(|(&d, &v)| compare.estimate(d, v)).sum();
+            scored.push((map.clone(), estimate));
+        }
+    }
+    let best = scored.iter().map(|(_, e)| *e).fold(f64::NEG_INFINITY, f64::max);
+    let near: Vec<&(Vec<usize>, f64)> = scored.iter().filter(|(_, e)| (best - *e) * 100.0 <= best).collect();
+    if let [(only, _)] = near.as_slice() {
+        return only.clone();
+    }
+    let mut chosen: Option<(&Vec<usize>, Decimal, f64)> = None;
+    for (map, estimate) in near {
+        let exact: Decimal = map.iter().zip(vehicle_order).map(|(&d, &v)| compare.price(d, v)).sum();
+        if chosen.as_ref().is_none_or(|(_, e, est)| exact > *e || (exact == *e && *estimate > *est)) {
+            chosen = Some((map, exact, *estimate));
+        }
+    }
+    chosen.map(|(m, _, _)| m.clone()).unwrap_or_default()
+}
+
+/// What a vehicle would cost rated with a driver: an estimate (each
+/// coverage's vehicle part times the driver's part times the risk factor the
+/// pair would get), and the engine's own premium where estimates are too
+/// close for rounding and minimums not to reverse them.
+struct Comparer<'a> {
+    pack: &'a RatePack,
+    q: &'a ValidQuote,
+    vehicles: &'a [Facts],
+    drivers: &'a [Facts],
+    vehicle_parts: Vec<Vec<f64>>,
+    /// By driver x vehicles + vehicle.
+    estimates: Vec<f64>,
+    /// (driver, vehicle) -> the engine's premium, once computed.
+    exact: Vec<((usize, usize), Decimal)>,
+}
+
+impl<'a> Comparer<'a> {
+    #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
+    fn new(pack: &'a RatePack, q: &'a ValidQuote, vehicles: &'a [Facts], drivers: &'a [Facts]) -> Self {
+        use rust_decimal::prelude::ToPrimitive;
+        let chosen = choices(pack, q);
+        let n = pack.coverages.len();
+        let mut vehicle_parts = Vec::with_capacity(vehicles.len());
+        for (v, facts) in vehicles.iter().enumerate() {
+            let mut buf = vec![0.0; n];
+            parts(pack, &chosen, facts, Some(v), &mut buf);
+            vehicle_parts.push(buf);
+        }
+        // The risk model's sum splits into the driver's features and the
+        // rest, so a pair's relativity needs no unit of its own.
+        let rating_model = pack.risk.as_ref().filter(|m| m.usage == RiskUsage::Rate);
+        let sum = |facts: &Facts, driver: bool| {
+            rating_model.map_or(0.0, |m| {
+                risk_sum(m, facts, |var| (var.scope() == crate::variable::Scope::Driver) == driver).to_f64().unwrap_or(0.0)
+            })
+        };
+        let vehicle_risk: Vec<f64> = vehicles.iter().map(|f| sum(f, false)).collect();
+        let (lo, hi) = rating_model.map_or((1.0, 1.0), |m| (m.min_factor.to_f64().unwrap_or(1.0), m.max_factor.to_f64().unwrap_or(1.0)));
+        let mut estimates = vec![0.0; drivers.len() * vehicles.len()];
+        let mut buf = vec![0.0; n];
+        for (d, facts) in drivers.iter().enumerate() {
+            if q.drivers[d].excluded {
+                continue;
+            }
+            parts(pack, &chosen, facts, None, &mut buf);
+            let driver_risk = sum(facts, true);
+            for (v, vp) in vehicle_parts.iter().enumerate() {
+                let relativity =
+                    if rating_model.is_some() { (driver_risk + vehicle_risk[v]).clamp(-20.0, 20.0).exp().clamp(lo, hi) } else { 1.0 };
+                estimates[d * vehicles.len() + v] = buf.iter().zip(vp).map(|(a, b)| a * b).sum::<f64>() * relativity;
+            }
+        }
+        Self { pack, q, vehicles, drivers, vehicle_parts, estimates, exact: Vec::new() }
+    }
+
+    /// The unit of vehicle `v` rated with driver `d`.
+    fn unit(&self, d: usize, v: usize) -> Facts {
+        let mut f = self.vehicles[v].clone();
+        copy_driver(&mut f, &self.drivers[d]);
+        f
+    }
+
+    fn estimate(&self, d: usize, v: usize) -> f64 {
+        self.estimates[d * self.vehicles.len() + v]
+    }
+
+    /// The premium the engine gives vehicle `v` rated with driver `d`.
+    fn price(&mut self, d: usize, v: usize) -> Decimal {
+        if let Some((_, p)) = self.exact.iter().find(|(k, _)| *k == (d, v)) {
+            return *p;
+        }
+        let mut unit = self.unit(d, v);
+        let relativity = risk_relativities(self.pack, std::slice::from_ref(&unit))[0];
+        let label: Arc<str> = Arc::from("risk score");
+        let mut p = Decimal::ZERO;
+        for (ci, cov) in self.pack.coverages.iter().enumerate() {
+            let on_v = |c: &&crate::quote::CoverageChoice| c.code == *cov.code && c.vehicles.as_ref().is_none_or(|on| on.contains(&v));
+            let Some(choice) = self.q.coverages.iter().find(on_v) else { continue };
+            if cov.per != Per::Vehicle {
+                continue;
+            }
+            unit.values[Variable::Limit as usize] = choice.limit.as_deref().map(|l| Value::Text(Arc::from(l)));
+            unit.values[Variable::Deductible as usize] = choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d)));
+            p += rate_coverage(self.pack, ci, &unit, relativity, &label, false).map_or(Decimal::ZERO, |(premium, _)| premium);
+        }
+        self.exact.push(((d, v), p));
+        p
+    }
+}
+
+/// Units for underwriting: every vehicle with every driver who is covered,
+/// so a rule on any driver's record fires whichever vehicle they drive.
+/// Built from the rating units, whose text values are shared rather than
+/// copied.
+fn underwriting_units(q: &ValidQuote, units: &Units) -> Vec<Facts> {
     match q.product {
         Product::PersonalAuto => {
-            let mut units = Vec::with_capacity(q.drivers.len() * rating_units.len());
-            for d in 0..q.drivers.len() {
-                for unit in rating_units {
+            let mut out = Vec::with_capacity(units.drivers.len() * units.rating.len());
+            for (d, driver) in units.drivers.iter().enumerate() {
+                if q.drivers[d].excluded {
+                    continue;
+                }
+                for (v, unit) in units.rating.iter().enumerate() {
                     let mut f = unit.clone();
-                    f.subject = Subject::Driver(d);
-                    driver_facts(pack, &mut f, q, d);
-                    units.push(f);
+                    f.subject = Subject::DriverWith(d, v);
+                    copy_driver(&mut f, driver);
+                    out.push(f);
                 }
             }
-            units
+            out
         }
-        Product::HomeownersHo3 => rating_units.to_vec(),
+        Product::HomeownersHo3 => units.rating.clone(),
     }
 }
 
@@ -494,61 +958,91 @@ fn check_option(push: &mut impl FnMut(String, String), i: usize, what: &str, cho
     }
 }
 
-/// The riskiest unit's score; the relativity of each unit for rating.
-fn risk_scores(pack: &RatePack, units: &[Facts], record: bool) -> (Option<RiskScore>, Vec<Decimal>) {
-    let Some(model) = &pack.risk else { return (None, vec![Decimal::ONE; units.len()]) };
+/// A risk feature's value for a unit: 1 or 0 for a boolean, and for a text
+/// variable equal (or not) to the feature's level; the number otherwise.
+fn feature_x(f: &crate::pack::Feature, unit: &Facts) -> Decimal {
+    match (unit.get(f.var), &f.level) {
+        (Some(Value::Text(t)), Some(level)) => Decimal::from(u8::from(**t == **level)),
+        (Some(Value::Boolean(b)), _) => Decimal::from(u8::from(*b)),
+        (Some(v), _) => v.as_decimal().unwrap_or(Decimal::ZERO),
+        (None, _) => Decimal::ZERO,
+    }
+}
+
+/// The model's log-scale sum for a unit, over the features `keep` picks.
+fn risk_sum(model: &crate::pack::RiskModel, unit: &Facts, keep: impl Fn(Variable) -> bool) -> Decimal {
+    model.features.iter().filter(|f| keep(f.var)).map(|f| f.coefficient * (feature_x(f, unit) - f.base)).sum()
+}
+
+/// exp of a log-scale sum, clamped first so no input can overflow (+-20 is
+/// far beyond any realistic model), to six places.
+fn risk_exp(x: Decimal) -> Decimal {
     let limit = Decimal::from(20);
-    let mut best: Option<RiskScore> = None;
-    let mut relativities = Vec::with_capacity(units.len());
-    for unit in units {
-        let mut sum = Decimal::ZERO;
-        let mut contributions = Vec::with_capacity(model.features.len());
-        for f in &model.features {
-            let value = unit.get(f.var).cloned().unwrap_or(Value::Integer(0));
-            let x = match (&value, &f.level) {
-                (Value::Text(t), Some(level)) => Decimal::from(u8::from(**t == **level)),
-                (Value::Boolean(b), _) => Decimal::from(u8::from(*b)),
-                (v, _) => v.as_decimal().unwrap_or(Decimal::ZERO),
-            };
-            let contribution = f.coefficient * (x - f.base);
-            sum += contribution;
-            if !record {
-                continue;
-            }
-            contributions.push(Contribution {
+    x.clamp(-limit, limit).checked_exp().unwrap_or(Decimal::ONE).round_dp(6)
+}
+
+/// The relativity each rating unit's premium is multiplied by: the capped
+/// risk relativity where the pack rates on it, 1 otherwise.
+fn risk_relativities(pack: &RatePack, units: &[Facts]) -> Vec<Decimal> {
+    match &pack.risk {
+        Some(model) if model.usage == RiskUsage::Rate => units
+            .iter()
+            .map(|unit| risk_exp(risk_sum(model, unit, |_| true)).clamp(model.min_factor, model.max_factor).round_dp(4))
+            .collect(),
+        _ => vec![Decimal::ONE; units.len()],
+    }
+}
+
+/// The score of the riskiest unit (the highest predicted frequency; the
+/// first of equals), with its contributions. For personal auto the units are
+/// every covered driver with every vehicle; the model's sum is a driver's
+/// features plus the vehicle's and the policy's, so the riskiest pair is the
+/// riskiest driver with the riskiest vehicle, found in drivers + vehicles
+/// sums rather than drivers x vehicles.
+fn riskiest(pack: &RatePack, q: &ValidQuote, units: &Units, underwriting: &[Facts]) -> Option<RiskScore> {
+    let model = pack.risk.as_ref()?;
+    let first_max = |sums: &mut dyn Iterator<Item = (usize, Decimal)>| {
+        sums.fold(None, |best: Option<(usize, Decimal)>, (i, x)| if best.is_none_or(|(_, b)| x > b) { Some((i, x)) } else { best })
+    };
+    let best = match q.product {
+        Product::PersonalAuto => {
+            let driver = |var: Variable| var.scope() == crate::variable::Scope::Driver;
+            let covered = (0..q.drivers.len()).filter(|d| !q.drivers[*d].excluded);
+            let (dp, ds) = first_max(&mut covered.clone().enumerate().map(|(k, d)| (k, risk_sum(model, &units.drivers[d], driver))))?;
+            let (v, vs) = first_max(&mut units.rating.iter().enumerate().map(|(v, u)| (v, risk_sum(model, u, |var| !driver(var)))))?;
+            (dp * units.rating.len() + v, ds + vs)
+        }
+        Product::HomeownersHo3 => first_max(&mut underwriting.iter().enumerate().map(|(i, u)| (i, risk_sum(model, u, |_| true))))?,
+    };
+    let best = Some(best);
+    let (i, sum) = best?;
+    let unit = &underwriting[i];
+    let contributions = model
+        .features
+        .iter()
+        .map(|f| {
+            let x = feature_x(f, unit);
+            Contribution {
                 variable: f.var,
                 level: f.level.clone(),
-                value,
+                value: unit.get(f.var).cloned().unwrap_or(Value::Integer(0)),
                 base: f.base,
                 coefficient: f.coefficient,
-                contribution,
-            });
-        }
-        // The log-scale sum is clamped before exponentiation so no input can
-        // overflow; +-20 is far beyond any realistic model.
-        let exp = |x: Decimal| x.clamp(-limit, limit).checked_exp().unwrap_or(Decimal::ONE).round_dp(6);
-        let frequency = exp(model.intercept + sum);
-        let relativity = exp(sum);
-        let capped = relativity.clamp(model.min_factor, model.max_factor).round_dp(4);
-        relativities.push(if model.usage == RiskUsage::Rate { capped } else { Decimal::ONE });
-        if !record {
-            continue;
-        }
-        let score = RiskScore {
-            unit: unit.subject.to_string(),
-            frequency,
-            relativity,
-            capped_relativity: capped,
-            usage: model.usage,
-            applied: model.usage == RiskUsage::Rate,
-            intercept: model.intercept,
-            contributions,
-        };
-        if best.as_ref().is_none_or(|b| score.frequency > b.frequency) {
-            best = Some(score);
-        }
-    }
-    (best, relativities)
+                contribution: f.coefficient * (x - f.base),
+            }
+        })
+        .collect();
+    let relativity = risk_exp(sum);
+    Some(RiskScore {
+        unit: unit.subject.to_string(),
+        frequency: risk_exp(model.intercept + sum),
+        relativity,
+        capped_relativity: relativity.clamp(model.min_factor, model.max_factor).round_dp(4),
+        usage: model.usage,
+        applied: model.usage == RiskUsage::Rate,
+        intercept: model.intercept,
+        contributions,
+    })
 }
 
 struct Running<'a> {
@@ -592,17 +1086,22 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
     let mut coverages = Vec::new();
     let priced = price(pack, quote, Some(&mut coverages), None)?;
     let installments = schedule(pack, quote, priced.total);
-    let decision = decide(pack, quote, &priced.units, priced.risk.as_ref());
+    // The score that refers is the riskiest driver's with any vehicle, as
+    // the underwriting rules are: who is rated where must not hide a record.
+    let underwriting = underwriting_units(quote, &priced.units);
+    let risk = riskiest(pack, quote, &priced.units, &underwriting);
+    let decision = decide(pack, &underwriting, risk.as_ref());
     Ok(Rating {
         pack_id: pack.id().to_owned(),
         pack_digest: pack.digest().to_hex(),
         draft: !pack.is_signed(),
         coverages,
+        drivers: priced.units.assignment,
         fees: pack.fees.iter().map(|f| FeeLine { code: f.code.clone(), name: f.name.clone(), amount: f.amount }).collect(),
         minimum_premium_adjustment: priced.minimum_premium_adjustment,
         total: priced.total,
         installments,
-        risk: priced.risk,
+        risk,
         decision,
     })
 }
@@ -625,8 +1124,7 @@ pub fn rate_by_coverage(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut V
 }
 
 struct Priced {
-    units: Vec<Facts>,
-    risk: Option<RiskScore>,
+    units: Units,
     minimum_premium_adjustment: Decimal,
     total: Decimal,
 }
@@ -640,12 +1138,11 @@ fn price(
     by_coverage: Option<&mut [Decimal]>,
 ) -> Result<Priced, RatingError> {
     check_against_pack(pack, quote)?;
-    let record = coverages.is_some();
-    let mut units = rating_units(pack, quote);
-    let (risk, relativities) = risk_scores(pack, &units, record);
+    let mut units = rating_units(pack, quote, coverages.is_some());
+    let relativities = risk_relativities(pack, &units.rating);
     let premium = price_coverages(pack, quote, &mut units, &relativities, coverages, by_coverage, &|_| true)?;
     let (minimum_premium_adjustment, total) = finish(pack, premium);
-    Ok(Priced { units, risk, minimum_premium_adjustment, total })
+    Ok(Priced { units, minimum_premium_adjustment, total })
 }
 
 /// Whether split limits `a` ("100/300", per person and per accident) are
@@ -672,7 +1169,7 @@ fn finish(pack: &RatePack, coverage_premium: Decimal) -> (Decimal, Decimal) {
 fn price_coverages(
     pack: &RatePack,
     quote: &ValidQuote,
-    units: &mut [Facts],
+    units: &mut Units,
     relativities: &[Decimal],
     mut coverages: Option<&mut Vec<CoveragePremium>>,
     mut by_coverage: Option<&mut [Decimal]>,
@@ -689,16 +1186,16 @@ fn price_coverages(
         }
         let Some((choice_index, choice)) = quote.coverages.iter().enumerate().find(|(_, c)| c.code == *cov.code) else { continue };
         let unit_indexes: Vec<usize> = match cov.per {
-            Per::Vehicle => choice.vehicles.clone().unwrap_or_else(|| (0..units.len()).collect()),
+            Per::Vehicle => choice.vehicles.clone().unwrap_or_else(|| (0..units.rating.len()).collect()),
             Per::Policy => vec![0],
         };
         let limit = choice.limit.as_deref().map(|l| Value::Text(Arc::from(l)));
         let deductible = choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d)));
         for ui in unit_indexes {
-            let facts = &mut units[ui];
+            let facts = &mut units.rating[ui];
             facts.values[Variable::Limit as usize].clone_from(&limit);
             facts.values[Variable::Deductible as usize].clone_from(&deductible);
-            let facts = &units[ui];
+            let facts = &units.rating[ui];
             match rate_coverage(pack, ci, facts, relativities[ui], &risk_label, record) {
                 Ok((premium, worksheet)) => {
                     premium_total += premium;
@@ -710,6 +1207,7 @@ fn price_coverages(
                             coverage: cov.code.clone(),
                             name: cov.name.clone(),
                             vehicle: (cov.per == Per::Vehicle).then_some(ui),
+                            driver: if cov.per == Per::Vehicle { units.rated_with.get(ui).copied() } else { None },
                             limit: choice.limit.clone(),
                             deductible: choice.deductible.clone(),
                             premium,
@@ -756,6 +1254,7 @@ impl Reprice {
             && base.points == draft.points
             && base.accident_points == draft.accident_points
             && base.risk == draft.risk
+            && base.assignment == draft.assignment
             && base.discounts == draft.discounts
             && base.surcharges == draft.surcharges
             && base.coverage_round == draft.coverage_round
@@ -798,13 +1297,25 @@ pub fn rate_pair(
 ) -> Result<(Decimal, Decimal), RatingError> {
     check_against_pack(base, quote)?;
     check_against_pack(draft, quote)?;
-    let mut units = rating_units(base, quote);
-    let (_, relativities) = risk_scores(base, &units, false);
+    let mut units = rating_units(base, quote, false);
+    let relativities = risk_relativities(base, &units.rating);
     base_cov.clear();
     base_cov.resize(base.coverages.len(), Decimal::ZERO);
     draft_cov.clear();
     draft_cov.resize(draft.coverages.len(), Decimal::ZERO);
     let base_premium = price_coverages(base, quote, &mut units, &relativities, None, Some(base_cov), &|_| true)?;
+    // A draft that ranks drivers or vehicles differently rates vehicles with
+    // other drivers, and then every coverage is the draft's own.
+    let (draft_rated_with, _) = assign_drivers(draft, quote, &mut units.rating, &units.drivers, false);
+    if draft_rated_with != units.rated_with {
+        for (unit, d) in units.rating.iter_mut().zip(&draft_rated_with) {
+            copy_driver(unit, &units.drivers[*d]);
+        }
+        units.rated_with = draft_rated_with;
+        let relativities = risk_relativities(draft, &units.rating);
+        let draft_premium = price_coverages(draft, quote, &mut units, &relativities, None, Some(draft_cov), &|_| true)?;
+        return Ok((finish(base, base_premium).1, finish(draft, draft_premium).1));
+    }
     let only_changed = |ci: usize| reprice.same_as_base.get(ci).is_none_or(Option::is_none);
     let mut draft_premium = price_coverages(draft, quote, &mut units, &relativities, None, Some(draft_cov), &only_changed)?;
     for (ci, same) in reprice.same_as_base.iter().enumerate() {
@@ -924,17 +1435,16 @@ fn rate_coverage(
     Ok((run.subtotal, run.lines))
 }
 
-fn decide(pack: &RatePack, quote: &ValidQuote, rating_units: &[Facts], risk: Option<&RiskScore>) -> Decision {
+fn decide(pack: &RatePack, units: &[Facts], risk: Option<&RiskScore>) -> Decision {
     let mut reasons = BTreeSet::new();
-    let units = underwriting_units(pack, quote, rating_units);
     for rule in &pack.underwriting {
-        for unit in &units {
+        for unit in units {
             if holds(&rule.when, unit) {
                 reasons.insert(Reason {
                     code: rule.code.clone(),
                     action: rule.action,
                     message: rule.message.clone(),
-                    subject: unit.subject.to_string(),
+                    subject: unit.subject.reason(),
                 });
             }
         }

@@ -28,12 +28,15 @@ mod select;
 mod variable;
 
 pub use engine::{
-    rate, rate_by_coverage, rate_pair, rate_total, Contribution, CoveragePremium, Decision, FeeLine, Installment, InstallmentSchedule,
-    Operation, Rating, Reason, Reprice, RiskScore, WorksheetLine,
+    rate, rate_by_coverage, rate_pair, rate_total, Contribution, CoveragePremium, Decision, DriverAssignment, DriverRole, FeeLine,
+    Installment, InstallmentSchedule, Operation, Rating, Reason, Reprice, RiskScore, WorksheetLine,
 };
 pub use error::{PackError, RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};
-pub use pack::{compile, Action, CoverageInfo, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus, Per, RatePack, RiskUsage};
+pub use pack::{
+    compile, Action, AssignmentMethod, CoverageInfo, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus, Per, RatePack,
+    RiskUsage,
+};
 pub use quote::{InputError, InputErrors, Product, Quote, ValidQuote};
 pub use select::{same_day_rival, select_pack, PackRegistry};
 pub use variable::{Value, VarType, Variable};

@@ -109,6 +109,11 @@ pub struct Driver {
     pub good_student: bool,
     #[serde(default)]
     pub defensive_driving: bool,
+    /// Excluded by name from the policy's cover (a named-driver exclusion,
+    /// signed by the insured): listed, never rated, never a principal driver.
+    /// Left out when false, so quotes without exclusions read as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub excluded: bool,
 }
 
 /// Moving violations, as a points schedule names them.
@@ -502,8 +507,12 @@ fn validate_auto(p: &mut Problems, q: &Quote) {
             p.push(at("annual_miles"), format!("{} is more than 150,000 miles a year", v.annual_miles));
         }
         check_zip(p, &at("garaging_zip"), &v.garaging_zip, &q.state);
-        if v.principal_driver >= q.drivers.len() {
-            p.push(at("principal_driver"), format!("no driver {}; the quote has {}", v.principal_driver, q.drivers.len()));
+        match q.drivers.get(v.principal_driver) {
+            None => p.push(at("principal_driver"), format!("no driver {}; the quote has {}", v.principal_driver, q.drivers.len())),
+            Some(d) if d.excluded => {
+                p.push(at("principal_driver"), format!("{} is excluded from cover, so cannot be this vehicle's principal driver", d.name))
+            }
+            Some(_) => {}
         }
     }
 }

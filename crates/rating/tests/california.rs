@@ -37,6 +37,7 @@ fn quote(pack: &RatePack, license_date: time::Date, violations: Vec<Violation>, 
             accidents,
             good_student: false,
             defensive_driving: false,
+            excluded: false,
         }],
         vehicles: vec![Vehicle {
             vin: None,

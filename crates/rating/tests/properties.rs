@@ -127,6 +127,7 @@ fn build(s: &Shape) -> (&'static RatePack, Quote) {
                     .collect(),
                 good_student: *student,
                 defensive_driving: *course,
+                excluded: false,
             }
         })
         .collect::<Vec<_>>();

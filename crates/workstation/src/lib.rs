@@ -170,6 +170,7 @@ impl QuickQuoteRequest {
                 accidents: Vec::new(),
                 good_student: false,
                 defensive_driving: false,
+                excluded: false,
             }],
             vehicles: vec![Vehicle {
                 vin: None,

@@ -515,6 +515,7 @@ export function Wizard({
                     <TextField field={k("licenseState")} label="Licence state" maxLength={2} placeholder={form.state} value={d.licenseState} onChange={(x) => setD({ licenseState: x.toUpperCase() })} error={problemAt(k("licenseState"))} />
                     <CheckField field={k("goodStudent")} label="Good student" checked={d.goodStudent} onChange={(x) => setD({ goodStudent: x })} />
                     <CheckField field={k("defensiveDriving")} label="Defensive driving course" checked={d.defensiveDriving} onChange={(x) => setD({ defensiveDriving: x })} />
+                    <CheckField field={k("excluded")} label="Excluded from cover (signed named-driver exclusion)" checked={d.excluded} onChange={(x) => setD({ excluded: x })} />
                     <div className="incidents">
                       {d.violations.map((v, j) => (
                         <div className="row" key={`v${j}`}>
@@ -611,7 +612,7 @@ export function Wizard({
                 {price.error.message}
               </div>
             )}
-            {shownRating && <RatingReview rating={shownRating} vehicleLabels={form.vehicles.map(vehicleLabel)} />}
+            {shownRating && <RatingReview rating={shownRating} vehicleLabels={form.vehicles.map(vehicleLabel)} driverNames={form.drivers.map((d) => d.name)} />}
             {saving.error && (
               <div className="error" role="alert" id="save-error" data-code={saving.error.code}>
                 The quote was not saved. {saving.error.message}

@@ -35,6 +35,8 @@ export interface DriverForm {
   licenseState: string;
   goodStudent: boolean;
   defensiveDriving: boolean;
+  /** Excluded from cover by name (a signed named-driver exclusion): listed, not rated. */
+  excluded: boolean;
   violations: ViolationForm[];
   accidents: AccidentForm[];
 }
@@ -126,6 +128,7 @@ export function emptyDriver(): DriverForm {
     licenseState: "",
     goodStudent: false,
     defensiveDriving: false,
+    excluded: false,
     violations: [],
     accidents: [],
   };
@@ -244,6 +247,7 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
         accidents: d.accidents.map((a) => ({ date: a.date.trim(), at_fault: a.atFault, bodily_injury: a.bodilyInjury })),
         good_student: d.goodStudent,
         defensive_driving: d.defensiveDriving,
+        excluded: d.excluded,
       });
       const number = d.licenseNumber.trim();
       licenses.push(number ? { number: number.toUpperCase(), state: (d.licenseState.trim() || form.state.trim()).toUpperCase() } : null);
@@ -384,6 +388,7 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
       licenseState: input.licenses[i]?.state ?? "",
       goodStudent: d.good_student,
       defensiveDriving: d.defensive_driving,
+      excluded: d.excluded ?? false,
       violations: d.violations.map((v) => ({ date: v.date, kind: v.kind })),
       accidents: d.accidents.map((a) => ({ date: a.date, atFault: a.at_fault, bodilyInjury: a.bodily_injury })),
     })),

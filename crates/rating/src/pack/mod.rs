@@ -342,6 +342,39 @@ pub(crate) struct Plan {
     pub(crate) installment_fee: Decimal,
 }
 
+/// How a personal auto pack assigns drivers to vehicles for rating. Either
+/// way every listed driver who is not excluded is rated or shown to rate no
+/// higher than the drivers who are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignmentMethod {
+    /// Highest-rated driver to highest-rated vehicle, the next to the next;
+    /// vehicles beyond the drivers take the lowest-rated driver, and drivers
+    /// beyond the vehicles (rating no higher than any assigned) are excess.
+    HighestRated,
+    /// Each vehicle with the principal driver the quote names; a driver who
+    /// is principal on no vehicle is an occasional driver, rated on the
+    /// highest-rated vehicle whose principal driver rates lower.
+    Principal,
+}
+
+impl AssignmentMethod {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "highest-rated" => Some(Self::HighestRated),
+            "principal" => Some(Self::Principal),
+            _ => None,
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::HighestRated => "highest-rated",
+            Self::Principal => "principal",
+        }
+    }
+}
+
 /// Refer or decline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -445,6 +478,7 @@ pub struct RatePack {
     pub(crate) plans: Vec<Plan>,
     pub(crate) underwriting: Vec<Rule>,
     pub(crate) risk: Option<RiskModel>,
+    pub(crate) assignment: AssignmentMethod,
 }
 
 impl RatePack {
@@ -1072,6 +1106,19 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
     }
 
     let risk = raw.risk_model.as_ref().map(|m| risk_model(&ctx, m, &law, &resolve, &state)).transpose()?;
+    let assignment = match (&raw.driver_assignment, product) {
+        (None, _) => AssignmentMethod::Principal,
+        (Some(a), Product::PersonalAuto) => AssignmentMethod::parse(a.get_ref().method.get_ref()).ok_or_else(|| {
+            ctx.invalid(
+                a.get_ref().method.span(),
+                "driver_assignment.method",
+                format!("`{}` is not highest-rated or principal", a.get_ref().method.get_ref()),
+            )
+        })?,
+        (Some(a), Product::HomeownersHo3) => {
+            return Err(ctx.invalid(a.span(), "driver_assignment", "a homeowners pack has no drivers to assign"))
+        }
+    };
 
     let digest = digest::digest(files);
     let status = match mode {
@@ -1113,6 +1160,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         plans,
         underwriting,
         risk,
+        assignment,
     })
 }
 

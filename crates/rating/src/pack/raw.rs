@@ -39,6 +39,16 @@ pub(crate) struct RawManifest {
     pub underwriting: Vec<Spanned<RawRule>>,
     #[serde(default)]
     pub risk_model: Option<Spanned<RawRiskModel>>,
+    #[serde(default)]
+    pub driver_assignment: Option<Spanned<RawAssignment>>,
+}
+
+/// How drivers are assigned to vehicles for rating (personal auto).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAssignment {
+    /// `highest-rated` or `principal`.
+    pub method: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
