@@ -111,18 +111,19 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     // assumptions (clean driver licensed 20 years, 12,000 commute miles, BI
     // 30/60 and PD 15,000, 12 months), worked by hand from its tables, not by
     // the engine under test:
-    //   BI 462.00 x 1.00 record x 1.00 miles x 0.95 licensed x 1.42 territory (94110)
-    //      x 1.00 use x 1.00 limit x 1.00 term x 0.80 Good Driver = 498.5904 -> 499
-    //   PD 338.00 x 1.00 x 1.00 x 0.95 x 1.42 x 1.00 x 1.00 x 1.00 x 0.80 = 364.7696 -> 365
+    // each step to the cent, half up, each coverage to the dollar:
+    //   BI 462.00 x 1.00 record x 1.00 miles x 0.96 licensed = 443.52 x 1.17 territory (94110)
+    //      = 518.92 x 1.00 use x 1.00 limit x 1.00 term x 0.80 Good Driver = 415.14 -> 415
+    //   PD 338.00 x 1.00 x 1.00 x 0.96 = 324.48 x 1.17 = 379.64 x 0.80 = 303.71 -> 304
     let premium = rate(&session, "94110", "2020").expect("94110 / 2020 is rateable");
-    assert_eq!(premium, "$864");
-    assert_eq!(parse_usd(&premium), Some(86_400));
+    assert_eq!(premium, "$719");
+    assert_eq!(parse_usd(&premium), Some(71_900));
     let decision = session.execute("return document.querySelector('#decision').textContent");
     assert_eq!(decision, "accept");
 
-    // Los Angeles (territory 1.55): BI 462 x 0.95 x 1.55 x 0.80 = 544.236 -> 544,
-    // PD 338 x 0.95 x 1.55 x 0.80 = 398.164 -> 398.
-    assert_eq!(rate(&session, "90001", "2010").expect("rateable"), "$942");
+    // Los Angeles (territory 1.22): BI 443.52 x 1.22 = 541.09 x 0.80 = 432.87 -> 433,
+    // PD 324.48 x 1.22 = 395.87 x 0.80 = 316.70 -> 317.
+    assert_eq!(rate(&session, "90001", "2010").expect("rateable"), "$750");
 
     // Seattle: no Washington pack is installed, so a typed error, not a price.
     let (code, text) = rate(&session, "98101", "2020").expect_err("no pack for WA");
@@ -139,7 +140,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let config = WorkstationConfig::new(data_dir.path().to_owned(), key_source.clone());
     let workstation = Workstation::open(&config).expect("the store opens with the key the app put in the keychain");
     let first = workstation.store().load_quick_quote(1).expect("first quote saved");
-    assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "864"));
+    assert_eq!((first.quote.garaging_zip.as_str(), first.quote.premium.to_string().as_str()), ("94110", "719"));
     assert!(workstation.store().load_quick_quote(3).is_err(), "the unrateable request must not be saved");
     forget_keys(&key_source);
 }
@@ -378,7 +379,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
 
     // A quick quote in the app: saved with `quote.saved` in the outbox.
     click(&session, "#nav-quote");
-    assert_eq!(rate(&session, "94110", "2020").expect("94110 / 2020 is rateable"), "$864");
+    assert_eq!(rate(&session, "94110", "2020").expect("94110 / 2020 is rateable"), "$719");
 
     // Sync now: both operations are delivered. The quick quote is recorded;
     // the offline quote's number (the unenrolled range) is no device's, so
@@ -1246,7 +1247,7 @@ fn the_packaged_release_prices_offline_with_its_organisation_key_and_never_with_
     let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
     wait_until_mounted(&session);
     assert_eq!(session.execute("return document.querySelector('main').dataset.startup"), "ok", "the release build opens");
-    assert_eq!(rate(&session, "94110", "2020").expect("California prices with the organisation's pack"), "$864");
+    assert_eq!(rate(&session, "94110", "2020").expect("California prices with the organisation's pack"), "$719");
 
     // The Texas pack in the same package is signed by the development key:
     // this build refuses it, so Texas has no pack in force.

@@ -191,8 +191,9 @@ class Table:
     name: str
     comment: str
     keys: list[tuple[str, str]]       # (column, match)
-    rows: list[list[str]]             # key cells (bands take two), value, [label]
+    rows: list[list[str]]             # key cells (bands take two), value, [exposure], [label]
     label: bool = False
+    exposure: bool = False
 
     @property
     def file(self) -> str:
@@ -203,6 +204,8 @@ class Table:
         for column, match in self.keys:
             cols.extend([f"{column}_from", f"{column}_to"] if match == "band" else [column])
         cols.append("value")
+        if self.exposure:
+            cols.append("exposure")
         if self.label:
             cols.append("label")
         return cols
@@ -685,36 +688,71 @@ def auto_pack(zips, st: str) -> Pack:
         points_comment = ("Company points per violation (and per at-fault accident) in the three years\n"
                           "before the effective date; they key the driving_record table.")
 
+    # California's factor weights (10 CCR 2632.8) are computed from the
+    # exposure each factor table carries: the share of an illustrative book
+    # in each row (per ZIP: one each). Its relativities are set so the
+    # weights fall driving record > annual miles > years licensed > every
+    # optional factor (territory, use, vehicle age), as the regulation
+    # requires: territory deviations are 0.4 of the other states', vehicle
+    # age's narrower, the mandatory factors' wider.
+    def with_exposure(rows: list[list[str]], exposures: list[str], label: bool = False) -> list[list[str]]:
+        assert len(rows) == len(exposures)
+        cut = -1 if label else len(rows[0])
+        return [r[:cut] + [e] + r[cut:] if label else r + [e] for r, e in zip(rows, exposures)]
+
+    territory = territory_rows(territories)
+    if ca:
+        territory = [[z, str((1 + Decimal("0.4") * (D(v) - 1)).quantize(Decimal("0.01"), ROUND_HALF_UP)), "1", label]
+                     for z, v, label in territory]
+        record = [band(0, 0) + ["1.00", "80", "clean"], band(1, 1) + ["1.30", "12", "1 point"],
+                  band(2, 2) + ["1.70", "5", "2 points"], band(3, 4) + ["2.40", "2.5", "3-4 points"],
+                  band(5, None) + ["3.40", "0.5", "5 or more points"]]
+        miles = with_exposure(
+            [band(0, 4999) + ["0.75"], band(5000, 7499) + ["0.85"], band(7500, 9999) + ["0.93"],
+             band(10000, 12499) + ["1.00"], band(12500, 14999) + ["1.08"], band(15000, 19999) + ["1.18"],
+             band(20000, 29999) + ["1.32"], band(30000, None) + ["1.50"]],
+            ["8", "10", "14", "22", "18", "16", "9", "3"])
+        years = with_exposure(
+            [band(0, 0) + ["1.60"], band(1, 1) + ["1.45"], band(2, 2) + ["1.32"], band(3, 3) + ["1.20"],
+             band(4, 5) + ["1.10"], band(6, 9) + ["1.03"], band(10, 19) + ["1.00"], band(20, None) + ["0.96"]],
+            ["2", "2.5", "2.5", "3", "6", "10", "24", "50"])
+        use = with_exposure([["pleasure", "0.92"], ["commute", "1.00"], ["business", "1.15"]], ["35", "60", "5"])
+        vage = with_exposure(
+            [band(0, 1) + ["1.06"], band(2, 3) + ["1.03"], band(4, 6) + ["1.00"], band(7, 10) + ["0.96"],
+             band(11, 15) + ["0.92"], band(16, None) + ["0.88"]],
+            ["15", "17", "22", "22", "16", "8"])
+    else:
+        record = [band(0, 0) + ["1.00", "clean"], band(1, 1) + ["1.18", "1 point"], band(2, 2) + ["1.40", "2 points"],
+                  band(3, 4) + ["1.85", "3-4 points"], band(5, None) + ["2.60", "5 or more points"]]
+        miles = [band(0, 4999) + ["0.85"], band(5000, 7499) + ["0.92"], band(7500, 9999) + ["0.96"],
+                 band(10000, 12499) + ["1.00"], band(12500, 14999) + ["1.05"], band(15000, 19999) + ["1.12"],
+                 band(20000, 29999) + ["1.20"], band(30000, None) + ["1.30"]]
+        years = [band(0, 0) + ["1.75"], band(1, 1) + ["1.55"], band(2, 2) + ["1.38"], band(3, 3) + ["1.25"],
+                 band(4, 5) + ["1.12"], band(6, 9) + ["1.03"], band(10, 19) + ["1.00"], band(20, None) + ["0.95"]]
+        use = [["pleasure", "0.92"], ["commute", "1.00"], ["business", "1.15"]]
+        vage = [band(0, 1) + ["1.15"], band(2, 3) + ["1.08"], band(4, 6) + ["1.00"], band(7, 10) + ["0.88"],
+                band(11, 15) + ["0.75"], band(16, None) + ["0.62"]]
+    exposure_note = "\nExposure: an illustrative book's share in each row (10 CCR 2632.8 weights)." if ca else ""
     tables: list[Table] = [
         Table("territory",
               "Territory by garaging ZIP: one territory per county, metropolitan counties\n"
-              "higher. Covers every ZIP of the state in crates/rating/data/us-zips.txt.",
-              [("zip", "exact")], territory_rows(territories), label=True),
-        Table("driving_record", "Driving record: violation and at-fault accident points in three years.",
-              [("points", "band")],
-              [band(0, 0) + ["1.00", "clean"], band(1, 1) + ["1.18", "1 point"], band(2, 2) + ["1.40", "2 points"],
-               band(3, 4) + ["1.85", "3-4 points"], band(5, None) + ["2.60", "5 or more points"]], label=True),
-        Table("annual_miles", "Estimated annual miles driven.", [("miles", "band")],
-              [band(0, 4999) + ["0.85"], band(5000, 7499) + ["0.92"], band(7500, 9999) + ["0.96"],
-               band(10000, 12499) + ["1.00"], band(12500, 14999) + ["1.05"], band(15000, 19999) + ["1.12"],
-               band(20000, 29999) + ["1.20"], band(30000, None) + ["1.30"]]),
-        Table("years_licensed", "Years of driving experience (whole years since first licensed).",
-              [("years", "band")],
-              [band(0, 0) + ["1.75"], band(1, 1) + ["1.55"], band(2, 2) + ["1.38"], band(3, 3) + ["1.25"],
-               band(4, 5) + ["1.12"], band(6, 9) + ["1.03"], band(10, 19) + ["1.00"], band(20, None) + ["0.95"]]),
+              "higher. Covers every ZIP of the state in crates/rating/data/us-zips.txt." + exposure_note,
+              [("zip", "exact")], territory, label=True, exposure=ca),
+        Table("driving_record", "Driving record: violation and at-fault accident points in three years." + exposure_note,
+              [("points", "band")], record, label=True, exposure=ca),
+        Table("annual_miles", "Estimated annual miles driven." + exposure_note, [("miles", "band")], miles, exposure=ca),
+        Table("years_licensed", "Years of driving experience (whole years since first licensed)." + exposure_note,
+              [("years", "band")], years, exposure=ca),
     ]
     if not ca:
-        tables.append(Table("driver_age", "Age of the vehicle's principal driver.", [("age", "band")],
+        tables.append(Table("driver_age", "Age of the driver the vehicle is rated with.", [("age", "band")],
                             [band(None, 17) + ["1.85"], band(18, 20) + ["1.55"], band(21, 24) + ["1.25"],
                              band(25, 29) + ["1.08"], band(30, 49) + ["1.00"], band(50, 64) + ["0.94"],
                              band(65, 74) + ["1.00"], band(75, None) + ["1.18"]]))
     tables += [
-        Table("vehicle_use", "Vehicle use.", [("use", "exact")],
-              [["pleasure", "0.92"], ["commute", "1.00"], ["business", "1.15"]]),
-        Table("vehicle_age", "Vehicle age (effective year less model year), physical damage only.",
-              [("vehicle_age", "band")],
-              [band(0, 1) + ["1.15"], band(2, 3) + ["1.08"], band(4, 6) + ["1.00"], band(7, 10) + ["0.88"],
-               band(11, 15) + ["0.75"], band(16, None) + ["0.62"]]),
+        Table("vehicle_use", "Vehicle use." + exposure_note, [("use", "exact")], use, exposure=ca),
+        Table("vehicle_age", "Vehicle age (effective year less model year), physical damage only." + exposure_note,
+              [("vehicle_age", "band")], vage, exposure=ca),
     ]
     if st == "TX":
         tables.append(credit_table("Texas (Ins. Code 559.052)"))
@@ -765,8 +803,8 @@ def auto_pack(zips, st: str) -> Pack:
         out.append(lookup("term", ["policy.term_months"], "Term"))
         return out
 
-    order_note = ("Mandatory factors first (driving record, annual miles, years licensed;\n"
-                  "10 CCR 2632.8), then the optional factors.") if ca else ""
+    order_note = ("The factors' weights over the tables' exposure fall driving record > annual\n"
+                  "miles > years licensed > each optional factor (10 CCR 2632.8).") if ca else ""
     minimum = {"CA": "30/60 BI, 15000 PD (Ins. Code 11580.1b, from 2025)", "NY": "25/50 BI, 10000 PD",
                "TX": "30/60 BI, 25000 PD", "FL": "10/20 BI, 10000 PD", "IL": "25/50 BI, 20000 PD"}[st]
     covs = [

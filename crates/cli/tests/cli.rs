@@ -83,17 +83,17 @@ fn pack_errors_exit_3_naming_file_and_line() {
     // Any change breaks the signature.
     let territory = pack.join("territory.csv");
     let text = std::fs::read_to_string(&territory).expect("read");
-    std::fs::write(&territory, text.replacen(",1.42,", ",1.40,", 1)).expect("write");
+    std::fs::write(&territory, text.replacen(",1.17,", ",1.16,", 1)).expect("write");
     let o = uw(&["pack", "verify", pack.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("SIGNATURE: it signs digest"), "{}", stderr(&o));
 
     // A malformed row names its file and line, even in draft mode.
-    std::fs::write(&territory, text.replacen(",1.42,", ",1.4x,", 1)).expect("write");
-    let line = text.lines().position(|l| l.contains(",1.42,")).expect("row") + 1;
+    std::fs::write(&territory, text.replacen(",1.17,", ",1.1x,", 1)).expect("write");
+    let line = text.lines().position(|l| l.contains(",1.17,")).expect("row") + 1;
     let o = uw(&["pack", "validate", "--draft", pack.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains(&format!("territory.csv:{line}: value: `1.4x` is not a decimal number")), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("territory.csv:{line}: value: `1.1x` is not a decimal number")), "{}", stderr(&o));
 }
 
 #[test]

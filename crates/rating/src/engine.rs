@@ -723,7 +723,10 @@ struct Comparer<'a> {
 }
 
 impl<'a> Comparer<'a> {
-    #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
+    #[expect(
+        clippy::float_arithmetic,
+        reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums"
+    )]
     fn new(pack: &'a RatePack, q: &'a ValidQuote, vehicles: &'a [Facts], drivers: &'a [Facts]) -> Self {
         use rust_decimal::prelude::ToPrimitive;
         let chosen = choices(pack, q);

@@ -181,3 +181,87 @@ fn look_back_windows_include_their_first_day() {
     ];
     assert_eq!(good_driver_rate(&rated(&pack, quote(&pack, licensed, two, vec![]))), None, "a second ticket exactly three years before");
 }
+
+/// 10 CCR 2632.8: per coverage, the weights of the factors over the book's
+/// exposure (balanced relativities) fall driving record > annual miles >
+/// years licensed > each optional factor (domain review A1). The manifest's
+/// step order has no effect on a premium, so the order is checked on weights.
+#[test]
+fn the_bundled_pack_passes_the_2632_8_weight_test() {
+    let weights = pack().factor_weights();
+    let of = |coverage: &str, table: &str| {
+        let c = weights.iter().find(|c| &*c.coverage == coverage).expect("coverage");
+        c.factors.iter().find(|f| &*f.table == table).and_then(|f| f.weight).expect("a weighted factor")
+    };
+    for coverage in ["BI", "PD", "UM", "COLL", "MED"] {
+        let (record, miles, years) = (of(coverage, "driving_record"), of(coverage, "annual_miles"), of(coverage, "years_licensed"));
+        assert!(record > miles && miles > years, "{coverage}: {record} > {miles} > {years}");
+        for optional in ["territory", "vehicle_use"] {
+            assert!(of(coverage, optional) < years, "{coverage}: {optional} {} < years licensed {years}", of(coverage, optional));
+        }
+    }
+    // Comprehensive is rated on miles, not the driving record or experience.
+    assert!(of("COMP", "territory") < of("COMP", "annual_miles"));
+    assert!(of("COMP", "vehicle_age") < of("COMP", "annual_miles"));
+    // The computation itself: the driving record's weight, by hand, from its
+    // table (1.00/1.30/1.70/2.40/3.40 on 80/12/5/2.5/0.5): mean 1.1050.
+    assert_eq!(of("BI", "driving_record"), Decimal::new(1689, 4));
+}
+
+fn files_with(name: &str, text: String) -> PackFiles {
+    let mut files = PackFiles::read_dir(&dir()).expect("files");
+    files.set_file(name, text);
+    files
+}
+
+#[test]
+fn a_draft_where_territory_outweighs_driving_record_is_refused_with_the_weights() {
+    // The territory relativities of the first cut (Los Angeles 1.55), which
+    // the review measured at 0.150 against driving record 0.106.
+    let original = PackFiles::read_dir(&dir()).expect("files").file("territory.csv").expect("territory").to_owned();
+    let widened: String = original
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                return line.to_owned();
+            }
+            let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+            let v: Decimal = cells[1].parse().expect("a factor");
+            cells[1] = (Decimal::ONE + (v - Decimal::ONE) * Decimal::new(25, 1)).round_dp(2).to_string();
+            cells.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let err = compile(&files_with("territory.csv", widened + "\n"), LoadMode::Draft).expect_err("territory outweighs the record");
+    let text = err.to_string();
+    assert!(matches!(err, PackError::StateRule { .. }), "{text}");
+    assert!(text.contains("manifest.toml:"), "names the file and line: {text}");
+    assert!(text.contains("territory (0.1"), "the territory's weight: {text}");
+    assert!(text.contains("driving record 0.1689"), "every weight: {text}");
+    assert!(text.contains("10 CCR 2632.8"), "{text}");
+}
+
+#[test]
+fn a_california_coverage_with_no_mandatory_factor_is_refused() {
+    let manifest = PackFiles::read_dir(&dir()).expect("files").file("manifest.toml").expect("manifest").to_owned();
+    // BI rated on territory alone: the order check passed it, since it used
+    // no mandatory factor to be out of order.
+    let start = manifest.find("code = \"BI\"").expect("BI");
+    let steps = start + manifest[start..].find("steps = [").expect("steps");
+    let end = steps + manifest[steps..].find("\n]\n").expect("end of steps");
+    let bare = format!(
+        "{}steps = [\n  {{ op = \"base\", value = \"462.00\" }},\n  {{ op = \"lookup\", table = \"territory\", keys = [\"vehicle.garaging_zip\"] }},{}",
+        &manifest[..steps],
+        &manifest[end..]
+    );
+    let err = compile(&files_with("manifest.toml", bare), LoadMode::Draft).expect_err("no mandatory factor");
+    assert!(err.to_string().contains("BI uses none of California's mandatory factors"), "{err}");
+}
+
+#[test]
+fn a_california_factor_table_without_exposure_is_refused() {
+    let text = "use,value\npleasure,0.92\ncommute,1.00\nbusiness,1.15\n".to_owned();
+    let err = compile(&files_with("vehicle_use.csv", text), LoadMode::Draft).expect_err("no exposure");
+    assert!(err.to_string().contains("table `vehicle_use` carries no exposure"), "{err}");
+}

@@ -119,7 +119,7 @@ fn diff_lists_changed_fields_cells_and_rows() {
     let row = territory.rows.iter().position(|r| r[0] == "90026").expect("Echo Park");
     territory.rows[row][1] = "1.61".into();
     let removed = territory.rows.remove(0);
-    territory.rows.push(vec!["96199".into(), "1.00".into(), "T0 Test".into()]);
+    territory.rows.push(vec!["96199".into(), "1.00".into(), "1".into(), "T0 Test".into()]);
     e.tables.insert("territory.csv".into(), territory);
     let draft = e.apply(&files).expect("applies");
     let d = diff(&files, &draft);
@@ -134,7 +134,7 @@ fn diff_lists_changed_fields_cells_and_rows() {
     let cell = &t.cells[0];
     assert_eq!(
         (cell.key.clone(), cell.column.as_str(), cell.before.as_deref(), cell.after.as_deref()),
-        (vec!["90026".to_owned()], "value", Some("1.55"), Some("1.61"))
+        (vec!["90026".to_owned()], "value", Some("1.22"), Some("1.61"))
     );
     assert_eq!(cell.line, cell.row + 2);
     assert_eq!(t.added.iter().map(|r| r.key.clone()).collect::<Vec<_>>(), [vec!["96199".to_owned()]]);

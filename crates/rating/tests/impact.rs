@@ -23,10 +23,12 @@ fn packs() -> (RatePack, RatePack) {
     edits.fields.insert("version".into(), "2026.2".into());
     let mut territory = table_grids(&files).expect("grids").into_iter().find(|g| g.name == "territory").expect("territory");
     for row in &mut territory.rows {
-        if row[2].contains("San Diego") {
-            row[1] = "1.62".into();
-        } else if row[2].contains("Los Angeles") {
-            row[1] = "1.38".into();
+        // Label is the fourth column, after value and exposure. Both moves
+        // keep territory lighter than the mandatory factors (10 CCR 2632.8).
+        if row[3].contains("San Diego") {
+            row[1] = "1.25".into();
+        } else if row[3].contains("Los Angeles") {
+            row[1] = "1.15".into();
         }
     }
     edits.tables.insert("territory.csv".into(), territory);

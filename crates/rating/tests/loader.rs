@@ -171,15 +171,36 @@ fn state_pack(state: &str, extra: &str) -> String {
 
 #[test]
 fn california_law_is_enforced() {
-    // Optional factors (territory) may not precede the driving record.
+    // The order of the steps has no effect on a premium; California's
+    // factor order (10 CCR 2632.8) is about weight over the book's exposure,
+    // so without exposure there is nothing to check it on.
     let m = state_pack("CA", "");
-    check_error(files(&m), &at(&m, "driver.violation_points_3y"), "must come before the optional factor vehicle.garaging_zip");
-    // With the order fixed, the Good Driver discount is still missing.
+    let err = compile(&files(&m), LoadMode::Draft).expect_err("no exposure");
+    assert!(err.to_string().starts_with("packs/test-auto/manifest.toml:"), "{err}");
+    assert!(err.to_string().contains("table `territory` carries no exposure"), "{err}");
+    // Equal exposure: Chicago Loop 1.93 against Springfield 1.00 weighs
+    // 0.3174, the driving record (0.85 / 1.20) 0.1707.
+    let weighted = |territory: &str, m: &str| {
+        files(m)
+            .with_file("territory.csv", territory)
+            .with_file("record.csv", "points_from,points_to,value,exposure\n0,0,0.85,1\n1,,1.20,1\n")
+    };
+    let heavy = "zip,value,exposure,label\n60601,1.93,1,Chicago Loop\n62701,1.00,1,Springfield\n";
+    let err = compile(&weighted(heavy, &m), LoadMode::Draft).expect_err("territory outweighs the driving record");
+    assert!(err.to_string().contains("the optional factor territory (0.3174) outweighs driving record (0.1707)"), "{err}");
+    // A book mostly in Springfield: territory weighs 0.0182.
+    let light = "zip,value,exposure,label\n60601,1.93,1,Chicago Loop\n62701,1.00,99,Springfield\n";
+    let files = |m: &str| weighted(light, m);
+    // Every California coverage uses a mandatory factor: PD's flat rate
+    // gets the driving record.
+    let flat_pd = "steps = [{ op = \"base\", value = \"100\" }]";
+    assert!(m.contains(flat_pd));
+    let err = compile(&files(&m), LoadMode::Draft).expect_err("a flat coverage");
+    assert!(err.to_string().contains("PD uses none of California's mandatory factors"), "{err}");
     let ordered = m.replace(
-        "  { op = \"lookup\", table = \"territory\", keys = [\"vehicle.garaging_zip\"] },\n  { op = \"lookup\", table = \"record\", keys = [\"driver.violation_points_3y\"] },",
-        "  { op = \"lookup\", table = \"record\", keys = [\"driver.violation_points_3y\"] },\n  { op = \"lookup\", table = \"territory\", keys = [\"vehicle.garaging_zip\"] },",
+        flat_pd,
+        "steps = [{ op = \"base\", value = \"100\" }, { op = \"lookup\", table = \"record\", keys = [\"driver.violation_points_3y\"] }]",
     );
-    assert_ne!(ordered, m);
     let err = compile(&files(&ordered), LoadMode::Draft).expect_err("no Good Driver discount");
     assert!(err.to_string().contains("requires a Good Driver discount of at least 20%"), "{err}");
     let good_driver = |rate: &str| {

@@ -40,10 +40,11 @@ pub(crate) struct Jurisdiction {
     pub forbidden: Vec<(Variable, &'static str)>,
     /// Coverages every quote must carry (so the pack must mark them required).
     pub required_coverages: Vec<&'static str>,
-    /// California's mandatory factor order (10 CCR 2632.8): groups of
-    /// variables that, where a coverage uses them, must come in this order and
-    /// before any optional factor.
-    pub factor_order: Option<Vec<Vec<Variable>>>,
+    /// California's mandatory factors, most weighty first (10 CCR 2632.5(c),
+    /// 2632.8): each the variables that measure it and its name. Each
+    /// coverage uses at least one, and their weights over the book's
+    /// exposure fall in this order, above every optional factor's.
+    pub mandatory_factors: Option<Vec<(Vec<Variable>, &'static str)>>,
     /// A discount the pack must carry, with its minimum rate.
     pub mandated_discount: Option<(Statutory, Decimal, &'static str)>,
     /// Whether the risk score may move the premium.
@@ -89,16 +90,19 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
             j.risk_may_rate = false;
             if auto {
                 j.forbidden.push((Variable::DriverAge, "age is not among California's permitted auto rating factors (10 CCR 2632.5)"));
-                j.factor_order = Some(vec![
-                    vec![
-                        Variable::ViolationPoints3y,
-                        Variable::AtFaultAccidents3y,
-                        Variable::AtFaultInjuryAccidents3y,
-                        Variable::Dui3y,
-                        Variable::Dui10y,
-                    ],
-                    vec![Variable::AnnualMiles],
-                    vec![Variable::YearsLicensed],
+                j.mandatory_factors = Some(vec![
+                    (
+                        vec![
+                            Variable::ViolationPoints3y,
+                            Variable::AtFaultAccidents3y,
+                            Variable::AtFaultInjuryAccidents3y,
+                            Variable::Dui3y,
+                            Variable::Dui10y,
+                        ],
+                        "driving record",
+                    ),
+                    (vec![Variable::AnnualMiles], "annual miles"),
+                    (vec![Variable::YearsLicensed], "years licensed"),
                 ]);
                 j.mandated_discount = Some((
                     Statutory::CaGoodDriver,

@@ -15,6 +15,7 @@ pub mod edit;
 pub mod jurisdiction;
 mod raw;
 pub mod table;
+pub mod weights;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -487,6 +488,12 @@ impl RatePack {
         compile(&PackFiles::read_dir(dir)?, mode)
     }
 
+    /// Each coverage's rating factors with their weights over the exposure
+    /// their tables carry (10 CCR 2632.8; `None` where a table carries none).
+    pub fn factor_weights(&self) -> Vec<weights::CoverageWeights> {
+        self.coverages.iter().map(|c| weights::coverage_weights(c, &self.tables)).collect()
+    }
+
     /// `name/version@digest`: what a quote records to be re-rated years later.
     pub fn id(&self) -> &str {
         &self.id
@@ -793,7 +800,6 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         };
         let minimum = c.minimum.as_ref().map(|m| ctx.decimal(m, &format!("coverages[{i}].minimum"))).transpose()?;
         let mut steps = Vec::with_capacity(c.steps.len());
-        let mut ordered: Vec<(Variable, Range<usize>)> = Vec::new();
         for (j, step) in c.steps.iter().enumerate() {
             let s = step.get_ref();
             let field = format!("coverages[{i}].steps[{j}]");
@@ -802,7 +808,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
                     .as_ref()
                     .ok_or_else(|| ctx.invalid(step.span(), format!("{field}.value"), format!("`{}` needs a value", s.op.get_ref())))
             };
-            let table_keys = |ordered: &mut Vec<(Variable, Range<usize>)>| -> Result<(usize, Vec<Variable>), PackError> {
+            let table_keys = || -> Result<(usize, Vec<Variable>), PackError> {
                 let t = s
                     .table
                     .as_ref()
@@ -835,19 +841,18 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
                             format!("{name} is {} but column `{column}` of table `{}` is matched by {m:?}", v.var_type(), t.get_ref()),
                         ));
                     }
-                    ordered.push((v, keys.span()));
                     vars.push(v);
                 }
                 Ok((index, vars))
             };
             let kind = match s.op.get_ref().as_str() {
                 "base" if s.table.is_some() => {
-                    let (table, keys) = table_keys(&mut ordered)?;
+                    let (table, keys) = table_keys()?;
                     StepKind::BaseTable { table, keys }
                 }
                 "base" => StepKind::Base(ctx.decimal(value()?, &format!("{field}.value"))?),
                 "lookup" => {
-                    let (table, keys) = table_keys(&mut ordered)?;
+                    let (table, keys) = table_keys()?;
                     StepKind::Lookup { table, keys }
                 }
                 "multiply" => StepKind::Multiply(ctx.decimal(value()?, &format!("{field}.value"))?),
@@ -888,8 +893,28 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         if steps.is_empty() {
             return Err(ctx.invalid(spanned.span(), format!("coverages[{i}].steps"), "a coverage needs at least a base step"));
         }
-        if let Some(order) = &law.factor_order {
-            check_factor_order(&ctx, order, &ordered, &format!("coverages[{i}].steps"), &state)?;
+        let coverage = Coverage {
+            code: Arc::from(code.as_str()),
+            name: Arc::from(c.name.as_str()),
+            per,
+            required: c.required,
+            limits: c.limits.clone(),
+            deductibles: c.deductibles.clone(),
+            minimum,
+            steps,
+        };
+        if let Some(groups) = &law.mandatory_factors {
+            let field = format!("coverages[{i}].steps");
+            if let Some(table) = weights::two_key_factor(&coverage, &tables) {
+                return Err(ctx.state_rule(
+                    spanned.span(),
+                    field,
+                    format!("table `{table}` keys a rating factor with a second variable; {state}'s factor weights (10 CCR 2632.8) need one factor per table"),
+                ));
+            }
+            let groups: Vec<(&[Variable], &str)> = groups.iter().map(|(vars, name)| (vars.as_slice(), *name)).collect();
+            weights::check_order(&weights::coverage_weights(&coverage, &tables), &groups)
+                .map_err(|message| ctx.state_rule(spanned.span(), field, message))?;
         }
         if let Some(allowed) = raw.state_rules.as_ref().and_then(|r| r.get_ref().allowed_deductibles.get(code.as_str())) {
             if let Some(bad) = c.deductibles.iter().find(|d| !allowed.contains(d)) {
@@ -900,16 +925,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
                 ));
             }
         }
-        coverages.push(Coverage {
-            code: Arc::from(code.as_str()),
-            name: Arc::from(c.name.as_str()),
-            per,
-            required: c.required,
-            limits: c.limits.clone(),
-            deductibles: c.deductibles.clone(),
-            minimum,
-            steps,
-        });
+        coverages.push(coverage);
     }
 
     // Required coverages: the law's, then the pack's own.
@@ -1166,47 +1182,6 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
 
 /// Resolves a variable name used at a span and field, enforcing scope and state law.
 type Resolve<'a> = dyn Fn(&str, Range<usize>, &str) -> Result<Variable, PackError> + 'a;
-
-/// California's order: the groups' variables, where used, appear group by
-/// group and before every optional factor. Coverage options (limit,
-/// deductible) are not rating factors and may come anywhere.
-fn check_factor_order(
-    ctx: &Ctx<'_>,
-    order: &[Vec<Variable>],
-    used: &[(Variable, Range<usize>)],
-    field: &str,
-    state: &str,
-) -> Result<(), PackError> {
-    let rank = |v: Variable| order.iter().position(|group| group.contains(&v));
-    let mut highest: Option<usize> = None;
-    let mut optional_seen: Option<Variable> = None;
-    for (v, span) in used {
-        if v.scope() == Scope::Coverage {
-            continue;
-        }
-        match rank(*v) {
-            Some(r) => {
-                if let Some(opt) = optional_seen {
-                    return Err(ctx.state_rule(
-                        span.clone(),
-                        field,
-                        format!("{v} must come before the optional factor {opt} ({state} mandatory factor order, 10 CCR 2632.8)"),
-                    ));
-                }
-                if highest.is_some_and(|h| r < h) {
-                    return Err(ctx.state_rule(
-                        span.clone(),
-                        field,
-                        format!("{v} comes after a later mandatory factor; {state} requires driving record, then annual miles, then years licensed (10 CCR 2632.8)"),
-                    ));
-                }
-                highest = Some(highest.map_or(r, |h| h.max(r)));
-            }
-            None => optional_seen = optional_seen.or(Some(*v)),
-        }
-    }
-    Ok(())
-}
 
 fn condition(ctx: &Ctx<'_>, c: &Spanned<RawCondition>, field: &str, resolve: &Resolve<'_>) -> Result<Condition, PackError> {
     let raw = c.get_ref();

@@ -4,8 +4,10 @@
 //! integer band (bisection; bands may be open at either end) or by linear
 //! interpolation between numeric rows (bisection; last key only). The CSV
 //! header is the key columns (`NAME` for exact and interpolated keys,
-//! `NAME_from,NAME_to` for bands), then `value`, then optionally `label`
-//! (a territory name, say) that the worksheet shows.
+//! `NAME_from,NAME_to` for bands), then `value`, then optionally `exposure`
+//! (the share of the book in the row, for factor weights such as
+//! California's 10 CCR 2632.8 test), then optionally `label` (a territory
+//! name, say) that the worksheet shows.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -64,6 +66,7 @@ struct Band {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Cell {
     pub(crate) value: Decimal,
+    pub(crate) exposure: Option<Decimal>,
     pub(crate) label: Option<Arc<str>>,
 }
 
@@ -103,12 +106,23 @@ impl Table {
 
         let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
         let found: Vec<String> = reader.headers().map_err(|e| err(1, "header", e.to_string()))?.iter().map(str::to_owned).collect();
-        let has_label = found.len() == header.len() + 1 && found.last().is_some_and(|c| c == "label");
-        if found.len() != header.len() + usize::from(has_label) || found[..header.len()] != header[..] {
+        let extras: Vec<&str> = found.get(header.len()..).unwrap_or_default().iter().map(String::as_str).collect();
+        let (has_exposure, has_label) = match extras.as_slice() {
+            [] => (false, false),
+            ["label"] => (false, true),
+            ["exposure"] => (true, false),
+            ["exposure", "label"] => (true, true),
+            _ => (false, false),
+        };
+        if found.len() != header.len() + usize::from(has_exposure) + usize::from(has_label) || found[..header.len()] != header[..] {
             return Err(err(
                 1,
                 "header",
-                format!("expected columns `{}` (then optionally `label`), found `{}`", header.join(","), found.join(",")),
+                format!(
+                    "expected columns `{}` (then optionally `exposure`, then optionally `label`), found `{}`",
+                    header.join(","),
+                    found.join(",")
+                ),
             ));
         }
         let mut rows = Vec::new();
@@ -124,11 +138,21 @@ impl Table {
             if value.is_sign_negative() {
                 return Err(err(line, "value", format!("{value} is negative; table values are factors or amounts")));
             }
-            let label = if has_label { Some(Arc::from(fields[header.len()])) } else { None };
+            let exposure = if has_exposure {
+                let text = fields[header.len()];
+                let e = Decimal::from_str(text).map_err(|_| err(line, "exposure", format!("`{text}` is not a decimal number")))?;
+                if e.is_sign_negative() {
+                    return Err(err(line, "exposure", format!("{e} is negative; an exposure is a count or a share")));
+                }
+                Some(e)
+            } else {
+                None
+            };
+            let label = if has_label { Some(Arc::from(fields[header.len() + usize::from(has_exposure)])) } else { None };
             rows.push(Row {
                 line,
                 keys: fields[..header.len() - 1].iter().map(|s| (*s).to_owned()).collect(),
-                cell: Cell { value, label },
+                cell: Cell { value, exposure, label },
             });
         }
         if rows.is_empty() {
@@ -170,6 +194,22 @@ impl Table {
             Node::Leaf(cell) => Some(Found { value: cell.value, label: cell.label.clone(), between: None }),
             _ => None,
         }
+    }
+
+    /// Every row's value and exposure (none where the table has no
+    /// `exposure` column), in no particular order.
+    pub(crate) fn exposures(&self) -> Vec<(Decimal, Option<Decimal>)> {
+        fn walk(node: &Node, out: &mut Vec<(Decimal, Option<Decimal>)>) {
+            match node {
+                Node::Leaf(c) => out.push((c.value, c.exposure)),
+                Node::Exact(map) => map.values().for_each(|n| walk(n, out)),
+                Node::Bands(bands) => bands.iter().for_each(|b| walk(&b.node, out)),
+                Node::Interpolate(points) => points.iter().for_each(|(_, c)| out.push((c.value, c.exposure))),
+            }
+        }
+        let mut out = Vec::with_capacity(self.rows);
+        walk(&self.root, &mut out);
+        out
     }
 
     /// Every exact key of a one-key exact table, for completeness checks.
