@@ -111,19 +111,20 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     // assumptions (clean driver licensed 20 years, 12,000 commute miles, BI
     // 30/60 and PD 15,000, 12 months), worked by hand from its tables, not by
     // the engine under test:
-    // each step to the cent, half up, each coverage to the dollar:
+    // each step to the cent, half up, each coverage to the dollar, then the
+    // Good Driver discount on the rounded premium, rounded down:
     //   BI 462.00 x 1.00 record x 1.00 miles x 0.96 licensed = 443.52 x 1.17 territory (94110)
-    //      = 518.92 x 1.00 use x 1.00 limit x 1.00 term x 0.80 Good Driver = 415.14 -> 415
-    //   PD 338.00 x 1.00 x 1.00 x 0.96 = 324.48 x 1.17 = 379.64 x 0.80 = 303.71 -> 304
+    //      = 518.92 x 1.00 use x 1.00 limit x 1.00 term -> 519 x 0.80 Good Driver = 415.20 -> 415
+    //   PD 338.00 x 1.00 x 1.00 x 0.96 = 324.48 x 1.17 = 379.64 -> 380 x 0.80 = 304
     let premium = rate(&session, "94110", "2020").expect("94110 / 2020 is rateable");
     assert_eq!(premium, "$719");
     assert_eq!(parse_usd(&premium), Some(71_900));
     let decision = session.execute("return document.querySelector('#decision').textContent");
     assert_eq!(decision, "accept");
 
-    // Los Angeles (territory 1.22): BI 443.52 x 1.22 = 541.09 x 0.80 = 432.87 -> 433,
-    // PD 324.48 x 1.22 = 395.87 x 0.80 = 316.70 -> 317.
-    assert_eq!(rate(&session, "90001", "2010").expect("rateable"), "$750");
+    // Los Angeles (territory 1.22): BI 443.52 x 1.22 = 541.09 -> 541 x 0.80 = 432.80 -> 432,
+    // PD 324.48 x 1.22 = 395.87 -> 396 x 0.80 = 316.80 -> 316.
+    assert_eq!(rate(&session, "90001", "2010").expect("rateable"), "$748");
 
     // Seattle: no Washington pack is installed, so a typed error, not a price.
     let (code, text) = rate(&session, "98101", "2020").expect_err("no pack for WA");

@@ -340,6 +340,15 @@ fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
     let duis = |since| d.violations.iter().filter(|v| v.kind == ViolationKind::Dui && recent(v.date, since)).count();
     f.set(Variable::Dui3y, count(duis(three)));
     f.set(Variable::Dui10y, count(duis(ten)));
+    // The statute's own point count: one per at-fault accident, and each
+    // violation as Veh. Code 12810 counts it.
+    let statutory_points: i64 = d.violations.iter().filter(|v| recent(v.date, three)).map(|v| v.kind.california_points()).sum::<i64>()
+        + i64::try_from(at_fault).unwrap_or(i64::MAX);
+    let injury = d.accidents.iter().any(|a| a.at_fault && a.bodily_injury && recent(a.date, three));
+    f.set(
+        Variable::CaGoodDriver,
+        Value::Boolean(full_years(d.license_date, eff) >= 3 && statutory_points <= 1 && !injury && duis(ten) == 0),
+    );
     f.set(Variable::GoodStudent, Value::Boolean(d.good_student));
     f.set(Variable::DefensiveDriving, Value::Boolean(d.defensive_driving));
 }
@@ -844,19 +853,10 @@ fn holds(conditions: &[Condition], facts: &Facts) -> bool {
     conditions.iter().all(|c| facts.get(c.var).is_some_and(|v| compare(c.op, v, &c.value)))
 }
 
-fn int(facts: &Facts, v: Variable) -> i64 {
-    facts.get(v).and_then(Value::as_integer).unwrap_or(0)
-}
-
 fn eligible(adjustment: &Adjustment, facts: &Facts) -> bool {
     match &adjustment.eligibility {
         Eligibility::Conditions(conditions) => holds(conditions, facts),
-        Eligibility::Statutory(Statutory::CaGoodDriver) => {
-            int(facts, Variable::YearsLicensed) >= 3
-                && int(facts, Variable::ViolationPoints3y) <= 1
-                && int(facts, Variable::AtFaultInjuryAccidents3y) == 0
-                && int(facts, Variable::Dui10y) == 0
-        }
+        Eligibility::Statutory(Statutory::CaGoodDriver) => matches!(facts.get(Variable::CaGoodDriver), Some(Value::Boolean(true))),
     }
 }
 
@@ -1093,14 +1093,20 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
     // the underwriting rules are: who is rated where must not hide a record.
     let underwriting = underwriting_units(quote, &priced.units);
     let risk = riskiest(pack, quote, &priced.units, &underwriting);
-    let decision = decide(pack, &underwriting, risk.as_ref());
+    let good_driver = good_driver_policy(pack, quote, &priced.units);
+    // California: every person who meets 1861.025 may buy a Good Driver
+    // policy from the insurer of their choice, so no rule or score refers or
+    // declines one (Ins. Code 1861.02(b)(1)); the reasons stay, as notes.
+    let protected = good_driver.is_some() && pack.info.state == "CA";
+    let decision = decide(pack, &underwriting, risk.as_ref(), protected);
+    let fees = fee_lines(pack, good_driver);
     Ok(Rating {
         pack_id: pack.id().to_owned(),
         pack_digest: pack.digest().to_hex(),
         draft: !pack.is_signed(),
         coverages,
         drivers: priced.units.assignment,
-        fees: pack.fees.iter().map(|f| FeeLine { code: f.code.clone(), name: f.name.clone(), amount: f.amount }).collect(),
+        fees,
         minimum_premium_adjustment: priced.minimum_premium_adjustment,
         total: priced.total,
         installments,
@@ -1144,7 +1150,7 @@ fn price(
     let mut units = rating_units(pack, quote, coverages.is_some());
     let relativities = risk_relativities(pack, &units.rating);
     let premium = price_coverages(pack, quote, &mut units, &relativities, coverages, by_coverage, &|_| true)?;
-    let (minimum_premium_adjustment, total) = finish(pack, premium);
+    let (minimum_premium_adjustment, total) = finish(pack, premium, good_driver_policy(pack, quote, &units));
     Ok(Priced { units, minimum_premium_adjustment, total })
 }
 
@@ -1161,10 +1167,46 @@ fn limit_within(a: &str, b: &str) -> bool {
 /// The adjustment up to the pack's minimum premium, and the total with the
 /// fees on top: `(adjustment, total)`. A filed minimum premium applies to
 /// premium; fees and surcharges are not premium and never count toward it.
-fn finish(pack: &RatePack, coverage_premium: Decimal) -> (Decimal, Decimal) {
-    let adjustment = pack.minimum_premium.map_or(Decimal::ZERO, |m| (m - coverage_premium).max(Decimal::ZERO));
-    let fees = pack.fees.iter().map(|f| f.amount).sum::<Decimal>();
+///
+/// On a California Good Driver policy (`good_driver`: the discount's rate)
+/// the minimum premium and the fees carry the discount too, so the total is
+/// at least that rate below the same policy's without it (Ins. Code
+/// 1861.02(b)(2)).
+fn finish(pack: &RatePack, coverage_premium: Decimal, good_driver: Option<Decimal>) -> (Decimal, Decimal) {
+    let keep = good_driver.map_or(Decimal::ONE, |rate| Decimal::ONE - rate);
+    let minimum = pack.minimum_premium.map(|m| m * keep);
+    let adjustment = minimum.map_or(Decimal::ZERO, |m| (m - coverage_premium).max(Decimal::ZERO));
+    let fees = fee_lines(pack, good_driver).iter().map(|f| f.amount).sum::<Decimal>();
     (adjustment, coverage_premium + adjustment + fees)
+}
+
+/// The pack's fees, less the Good Driver discount on a Good Driver policy
+/// (rounded down to the cent).
+fn fee_lines(pack: &RatePack, good_driver: Option<Decimal>) -> Vec<FeeLine> {
+    pack.fees
+        .iter()
+        .map(|f| {
+            let amount = good_driver.map_or(f.amount, |rate| {
+                (f.amount * (Decimal::ONE - rate)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
+            });
+            FeeLine { code: f.code.clone(), name: f.name.clone(), amount }
+        })
+        .collect()
+}
+
+/// The rate of the statutory Good Driver discount when every covered
+/// driver of the quote qualifies (a Good Driver policy), else `None`.
+fn good_driver_policy(pack: &RatePack, q: &ValidQuote, units: &Units) -> Option<Decimal> {
+    let rate = pack.discounts.iter().find(|a| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver)))?.rate;
+    let covered = units.drivers.iter().enumerate().filter(|(d, _)| !q.drivers[*d].excluded);
+    let mut any = false;
+    for (_, facts) in covered {
+        any = true;
+        if !matches!(facts.get(Variable::CaGoodDriver), Some(Value::Boolean(true))) {
+            return None;
+        }
+    }
+    any.then_some(rate)
 }
 
 /// Prices the coverages `wanted` picks (by the pack's coverage index) for
@@ -1317,7 +1359,10 @@ pub fn rate_pair(
         units.rated_with = draft_rated_with;
         let relativities = risk_relativities(draft, &units.rating);
         let draft_premium = price_coverages(draft, quote, &mut units, &relativities, None, Some(draft_cov), &|_| true)?;
-        return Ok((finish(base, base_premium).1, finish(draft, draft_premium).1));
+        return Ok((
+            finish(base, base_premium, good_driver_policy(base, quote, &units)).1,
+            finish(draft, draft_premium, good_driver_policy(draft, quote, &units)).1,
+        ));
     }
     let only_changed = |ci: usize| reprice.same_as_base.get(ci).is_none_or(Option::is_none);
     let mut draft_premium = price_coverages(draft, quote, &mut units, &relativities, None, Some(draft_cov), &only_changed)?;
@@ -1327,7 +1372,10 @@ pub fn rate_pair(
             draft_premium += base_cov[*bi];
         }
     }
-    Ok((finish(base, base_premium).1, finish(draft, draft_premium).1))
+    Ok((
+        finish(base, base_premium, good_driver_policy(base, quote, &units)).1,
+        finish(draft, draft_premium, good_driver_policy(draft, quote, &units)).1,
+    ))
 }
 
 fn rate_coverage(
@@ -1401,7 +1449,9 @@ fn rate_coverage(
         run.step_round();
     }
     for (list, operation) in [(&pack.discounts, Operation::Discount), (&pack.surcharges, Operation::Surcharge)] {
-        for a in list.iter().filter(|a| a.coverages.as_ref().is_none_or(|c| c.contains(&ci)) && eligible(a, facts)) {
+        // The statutory Good Driver discount comes last, below.
+        let in_loop = |a: &&Adjustment| !matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver));
+        for a in list.iter().filter(in_loop).filter(|a| a.coverages.as_ref().is_none_or(|c| c.contains(&ci)) && eligible(a, facts)) {
             run.subtotal *= if operation == Operation::Discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate };
             run.push(&a.name, operation, a.rate);
             if let Some(line) = run.lines.last_mut() {
@@ -1428,6 +1478,21 @@ fn rate_coverage(
             run.push(&label, Operation::Minimum, min);
         }
     }
+    // California's Good Driver discount: on the rounded premium (and after
+    // any coverage minimum), rounded down, so the premium is at least its
+    // rate below what the same coverage costs without it, to the cent (Ins.
+    // Code 1861.02(b)(2)).
+    for a in pack.discounts.iter().filter(|a| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver))) {
+        if a.coverages.as_ref().is_none_or(|c| c.contains(&ci)) && eligible(a, facts) {
+            let down = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
+            run.subtotal = down.apply(run.subtotal * (Decimal::ONE - a.rate));
+            run.push(&a.name, Operation::Discount, a.rate);
+            if let Some(line) = run.lines.last_mut() {
+                line.key = Some(LineKey::Code(a.code.clone()));
+                line.note = Some(format!("on the rounded premium, then round to {down}"));
+            }
+        }
+    }
     // Discounts can never push a premium below zero, but an `add` step with a
     // negative amount could; a premium is never negative.
     if run.subtotal.is_sign_negative() {
@@ -1438,7 +1503,7 @@ fn rate_coverage(
     Ok((run.subtotal, run.lines))
 }
 
-fn decide(pack: &RatePack, units: &[Facts], risk: Option<&RiskScore>) -> Decision {
+fn decide(pack: &RatePack, units: &[Facts], risk: Option<&RiskScore>, good_driver_protected: bool) -> Decision {
     let mut reasons = BTreeSet::new();
     for rule in &pack.underwriting {
         for unit in units {
@@ -1466,6 +1531,16 @@ fn decide(pack: &RatePack, units: &[Facts], risk: Option<&RiskScore>) -> Decisio
                 });
             }
         }
+    }
+    if good_driver_protected {
+        reasons = reasons
+            .into_iter()
+            .map(|r| Reason {
+                action: Action::Accept,
+                message: Arc::from(format!("{} (not applied: a Good Driver may not be refused, Cal. Ins. Code 1861.02(b)(1))", r.message)),
+                ..r
+            })
+            .collect();
     }
     let action = reasons.iter().map(|r| r.action).max().unwrap_or(Action::Accept);
     Decision { action, reasons: reasons.into_iter().collect() }

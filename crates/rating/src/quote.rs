@@ -140,6 +140,16 @@ impl ViolationKind {
         Self::OtherMoving,
     ];
 
+    /// Points as California's Vehicle Code 12810 counts them, which the
+    /// Good Driver test uses whatever a pack's `[points]` say (Ins. Code
+    /// 1861.025(b), 10 CCR 2632.13.1(b)).
+    pub const fn california_points(self) -> i64 {
+        match self {
+            Self::Speeding | Self::RunningRedLight | Self::FailureToYield | Self::OtherMoving => 1,
+            Self::RecklessDriving | Self::Dui | Self::SuspendedLicense => 2,
+        }
+    }
+
     pub const fn name(self) -> &'static str {
         match self {
             Self::Speeding => "speeding",

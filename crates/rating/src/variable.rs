@@ -108,6 +108,11 @@ variables! {
     GoodStudent = "driver.good_student": Boolean, Driver;
     /// Completed an approved defensive-driving course.
     DefensiveDriving = "driver.defensive_driving": Boolean, Driver;
+    /// Qualifies for California's Good Driver discount by the statute's own
+    /// tests (Ins. Code 1861.025): licensed three years, at most one point
+    /// counted as Veh. Code 12810 counts them (whatever a pack's points), no
+    /// principally-at-fault injury accident in three years, no DUI in ten.
+    CaGoodDriver = "driver.ca_good_driver": Boolean, Driver;
     /// Garaging ZIP code.
     GaragingZip = "vehicle.garaging_zip": Text, Vehicle;
     /// Model year.

@@ -265,3 +265,111 @@ fn a_california_factor_table_without_exposure_is_refused() {
     let err = compile(&files_with("vehicle_use.csv", text), LoadMode::Draft).expect_err("no exposure");
     assert!(err.to_string().contains("table `vehicle_use` carries no exposure"), "{err}");
 }
+
+fn manifest_with(edit: impl Fn(&str) -> String) -> RatePack {
+    let mut files = PackFiles::read_dir(&dir()).expect("files");
+    let manifest = files.file("manifest.toml").expect("manifest").to_owned();
+    files.set_file("manifest.toml", edit(&manifest));
+    compile(&files, LoadMode::Draft).expect("the edited pack compiles")
+}
+
+/// Ins. Code 1861.025(b), 10 CCR 2632.13.1(b): the Good Driver test counts
+/// points as Veh. Code 12810 does, whatever the pack's `[points]` (domain
+/// review A2). A pack that rates speeding at 0 points still may not give
+/// two tickets the discount.
+#[test]
+fn the_good_driver_test_counts_points_as_the_vehicle_code_does() {
+    let lenient = manifest_with(|m| m.replace("\nspeeding = 1\n", "\nspeeding = 0\n"));
+    let two = vec![
+        Violation { date: years_ago(2, 5, 1), kind: ViolationKind::Speeding },
+        Violation { date: years_ago(1, 8, 1), kind: ViolationKind::Speeding },
+    ];
+    let r = rated(&lenient, quote(&lenient, date!(1998 - 06 - 01), two, vec![]));
+    assert_eq!(good_driver_rate(&r), None, "two speeding tickets are two points by statute");
+}
+
+/// Ins. Code 1861.02(b)(1): every person who meets 1861.025 may buy a Good
+/// Driver policy from the insurer of their choice; no rule or score the
+/// statute does not name may refer them (domain review A4). The review's
+/// two cases, with the bundled pack.
+#[test]
+fn a_good_driver_is_never_referred() {
+    let pack = pack();
+    // Licensed three years, one property-damage-only at-fault accident,
+    // 40,000 miles a year: the risk score referred this driver.
+    let mut q = quote(&pack, years_ago(3, 1, 1), vec![], vec![Accident { date: years_ago(1, 2, 1), at_fault: true, bodily_injury: false }]);
+    q.vehicles[0].annual_miles = 40_000;
+    let r = rated(&pack, q);
+    assert!(good_driver_rate(&r).is_some(), "a Good Driver");
+    assert_eq!(r.decision.action, uw_rating::Action::Accept, "{:?}", r.decision);
+    assert!(
+        r.decision.reasons.iter().any(|x| x.code.as_ref() == "UW-RISK-SCORE" && x.message.contains("not applied")),
+        "the score is still shown: {:?}",
+        r.decision
+    );
+    // A clean twenty-year driver with 55,000 miles: UW-HIGH-MILEAGE referred.
+    let mut q = quote(&pack, date!(2000 - 01 - 01), vec![], vec![]);
+    q.vehicles[0].annual_miles = 55_000;
+    let r = rated(&pack, q.clone());
+    assert_eq!(r.decision.action, uw_rating::Action::Accept, "{:?}", r.decision);
+    // The same miles for a driver who does not qualify are still referred.
+    q.drivers[0].violations = vec![Violation { date: years_ago(5, 1, 1), kind: ViolationKind::Dui }];
+    assert_eq!(rated(&pack, q).decision.action, uw_rating::Action::Refer);
+}
+
+/// 10 CCR 2632.5(c), (d) list the only factors a California auto pack may
+/// use; prior insurance claims are not among them (domain review A5).
+#[test]
+fn california_allows_only_the_factors_the_regulation_lists() {
+    let mut files = PackFiles::read_dir(&dir()).expect("files");
+    let manifest = files.file("manifest.toml").expect("manifest").to_owned();
+    let claims = "\n[[surcharges]]\ncode = \"claims\"\nname = \"Prior claims\"\nrate = \"0.10\"\nwhen = [{ var = \"policy.prior_claims_5y\", op = \">=\", value = 1 }]\n";
+    files.set_file("manifest.toml", format!("{manifest}{claims}"));
+    let err = compile(&files, LoadMode::Draft).expect_err("prior claims are not a permitted factor");
+    assert!(matches!(err, PackError::StateRule { .. }), "{err}");
+    assert!(err.to_string().contains("policy.prior_claims_5y is not a permitted factor in CA"), "{err}");
+}
+
+mod good_driver_total {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Ins. Code 1861.02(b)(2): a Good Driver policy costs at least 20 %
+        /// less than the same coverage without the discount, counting its
+        /// fees and under a minimum premium (domain review: the discount was
+        /// applied before fees, so a $25 fee left the total under 20 % off).
+        /// The comparable driver differs only by a DUI five years ago,
+        /// which no rating factor reads but the statute does.
+        #[test]
+        fn a_good_driver_pays_at_least_twenty_percent_less_including_fees(
+            miles in 1_000u32..60_000,
+            zip in prop::sample::select(vec!["94110", "90001", "95814", "92101", "96101"]),
+            limit in 0usize..4,
+            minimum in prop::sample::select(vec!["150.00", "900.00", "2500.00"]),
+        ) {
+            let pack = manifest_with(|m| {
+                m.replace("minimum_premium = \"150.00\"", &format!("minimum_premium = \"{minimum}\""))
+                    .replace("[[installment_plans]]\ncode = \"pay-in-full\"", "[[fees]]\ncode = \"policy-fee\"\nname = \"Policy fee\"\namount = \"25.00\"\n\n[[installment_plans]]\ncode = \"pay-in-full\"")
+            });
+            let mut good = quote(&pack, date!(1998 - 06 - 01), vec![], vec![]);
+            good.vehicles[0].annual_miles = miles;
+            good.vehicles[0].garaging_zip = zip.to_owned();
+            for c in &mut good.coverages {
+                let offered: Vec<String> = pack.coverages().find(|x| x.code == c.code).map(|x| x.limits.to_vec()).unwrap_or_default();
+                if !offered.is_empty() {
+                    c.limit = Some(offered[limit % offered.len()].clone());
+                }
+            }
+            // UM stays within BI only where the law says so; CA does not.
+            let mut other = good.clone();
+            other.drivers[0].violations = vec![Violation { date: years_ago(5, 1, 1), kind: ViolationKind::Dui }];
+            let (g, o) = (rated(&pack, good), rated(&pack, other));
+            prop_assert!(good_driver_rate(&g).is_some() && good_driver_rate(&o).is_none());
+            prop_assert!(g.fee_total() < o.fee_total(), "the fees carry the discount: {} and {}", g.fee_total(), o.fee_total());
+            prop_assert!(g.total * Decimal::from(5) <= o.total * Decimal::from(4), "{} is not 20 % below {}", g.total, o.total);
+        }
+    }
+}

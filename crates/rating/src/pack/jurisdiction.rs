@@ -47,6 +47,9 @@ pub(crate) struct Jurisdiction {
     pub mandatory_factors: Option<Vec<(Vec<Variable>, &'static str)>>,
     /// A discount the pack must carry, with its minimum rate.
     pub mandated_discount: Option<(Statutory, Decimal, &'static str)>,
+    /// Where the law lists the factors a pack may use (an allowlist), those
+    /// variables and the law; any other is refused wherever it appears.
+    pub allowed: Option<(Vec<Variable>, &'static str)>,
     /// Whether the risk score may move the premium.
     pub risk_may_rate: bool,
     /// A table keyed by credit tier must rate `no-hit` at exactly 1 (neutral).
@@ -90,6 +93,22 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
             j.risk_may_rate = false;
             if auto {
                 j.forbidden.push((Variable::DriverAge, "age is not among California's permitted auto rating factors (10 CCR 2632.5)"));
+                // 10 CCR 2632.5(c) and (d) list the only factors: driving
+                // record, miles, experience; then vehicle characteristics and
+                // use, territory (claims frequency and severity by location),
+                // academic standing, driver training, persistency. Prior
+                // insurance claims (policy.prior_claims_5y) are not among them.
+                let allowed = Variable::ALL
+                    .iter()
+                    .copied()
+                    .filter(|v| match v.scope() {
+                        crate::variable::Scope::Driver => *v != Variable::DriverAge,
+                        crate::variable::Scope::Vehicle | crate::variable::Scope::Coverage => true,
+                        crate::variable::Scope::Policy => matches!(v, Variable::TermMonths | Variable::Renewal),
+                        crate::variable::Scope::Dwelling => false,
+                    })
+                    .collect();
+                j.allowed = Some((allowed, "California allows only the auto rating factors 10 CCR 2632.5(c) and (d) list"));
                 j.mandatory_factors = Some(vec![
                     (
                         vec![

@@ -769,6 +769,11 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         if let Some((_, why)) = forbidden.iter().find(|(f, _)| *f == v) {
             return Err(ctx.state_rule(span, field, format!("{name} is forbidden in {state}: {why}")));
         }
+        if let Some((allowed, why)) = &law.allowed {
+            if !allowed.contains(&v) {
+                return Err(ctx.state_rule(span, field, format!("{name} is not a permitted factor in {state}: {why}")));
+            }
+        }
         Ok(v)
     };
 
