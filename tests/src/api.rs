@@ -215,12 +215,13 @@ pub fn tx_draft_effective(version: &str, bi_base: &str, new_business: &str, rene
     edits.apply(&base).expect("applies")
 }
 
-/// The term premium (without fees) the Texas auto pack gives `quote`: what a
-/// policy transaction claims.
+/// The term premium the Texas auto pack gives `quote`, less the fees earned
+/// when charged (the MVCPA fee, earned over the term, prorates with the
+/// premium): what a policy transaction claims.
 pub fn term_premium(quote: &Value) -> String {
     let valid = uw_rating::Quote::from_json(&quote.to_string()).and_then(uw_rating::Quote::validate).expect("valid quote");
     let rating = uw_rating::rate(&tx_auto_pack(), &valid).expect("rates");
-    (rating.total - rating.fees.iter().map(|f| f.amount).sum::<rust_decimal::Decimal>()).to_string()
+    (rating.total - rating.fee_total()).to_string()
 }
 
 /// A policy transaction request, as a device prepares it.

@@ -308,7 +308,7 @@ class Pack:
     coverages: list[Coverage]
     discounts: list[Adjustment]
     surcharges: list[Adjustment]
-    fees: list[tuple[str, str, str]]
+    fees: list  # (code, name, amount or None[, {rate, per, short_term_amount, class, earning, comment}])
     fees_comment: str
     plans: list[tuple[str, str, int, str | None]]
     state_rules: list[tuple[str, object]] | None
@@ -341,7 +341,7 @@ def render_manifest(p: Pack) -> str:
     add(f"version = {tq(VERSION)}")
     add("# Policy terms offered, in months.")
     add(f"terms = {tq(p.terms)}")
-    add("# The policy total (coverage premiums plus fees) is raised to at least this.")
+    add("# The coverage premiums are raised to at least this; fees come on top.")
     add(f"minimum_premium = {tq(p.minimum_premium)}")
     add("")
     add("# In force for new business from, and for renewals from; no expiry yet.")
@@ -442,17 +442,26 @@ def render_manifest(p: Pack) -> str:
     if p.fees:
         add("")
         add(f"# {p.fees_comment}")
-        for i, (code, name, amount) in enumerate(p.fees):
+        for i, fee in enumerate(p.fees):
+            code, name, amount = fee[:3]
+            extra = fee[3] if len(fee) > 3 else {}
             if i:
                 add("")
+            if "comment" in extra:
+                out.extend(comment_block(extra["comment"].split("\n")))
             add("[[fees]]")
             add(f"code = {tq(code)}")
             add(f"name = {tq(name)}")
-            add(f"amount = {tq(amount)}")
+            if amount is not None:
+                add(f"amount = {tq(amount)}")
+            for key in ("rate", "per", "short_term_amount", "class", "earning"):
+                if key in extra:
+                    add(f"{key} = {tq(extra[key])}")
 
     add("")
-    add("# Payment plans: the total split into equal installments (the remainder on the")
-    add("# first); the installment fee is charged on every installment.")
+    add("# Payment plans: the fees earned when charged due with the first installment, the")
+    add("# rest split into equal installments (the remainder on the first); the")
+    add("# installment fee is charged on every installment.")
     for i, (code, name, n, fee) in enumerate(p.plans):
         if i:
             add("")
@@ -918,7 +927,16 @@ def auto_pack(zips, st: str) -> Pack:
     ]
     if ca:
         intro.append("Prop 103: no credit, no age, Good Driver discount, risk score informs only.")
-    fees = [("policy-fee", "Policy fee", s.policy_fee)] if s.policy_fee else []
+    fees: list = [("policy-fee", "Policy fee", s.policy_fee)] if s.policy_fee else []
+    if st == "NY":
+        fees.append(("mvle", "Motor Vehicle Law Enforcement fee", "10.00", {
+            "comment": "NY Ins. Law 9110: $10 per insured vehicle a year, $5 for terms of six months or less.",
+            "per": "vehicle", "short_term_amount": "5.00"}))
+    if st == "TX":
+        fees.append(("mvcpa", "Motor Vehicle Crime Prevention Authority fee", "5.00", {
+            "comment": ("Tex. Transp. Code 1006.153(b), 28 TAC 5.205: $5 per motor vehicle year, recouped\n"
+                        "from the insured on its own line; earned over the term (confirm with compliance)."),
+            "per": "vehicle-year", "earning": "pro-rata"}))
     return Pack(
         dir_name=f"{st.lower()}-personal-auto", state=st, product="personal-auto",
         title=f"{name} personal auto rate pack, version {VERSION}.",
@@ -926,7 +944,7 @@ def auto_pack(zips, st: str) -> Pack:
         rounding_comment="Every step rounded to cents; each coverage premium to whole dollars.",
         points=points, points_comment=points_comment, tables=tables, coverages=covs,
         discounts=discounts, surcharges=[], fees=fees,
-        fees_comment="Flat per policy, never discounted.",
+        fees_comment="Stated apart from premium; earned when charged unless marked pro-rata, never discounted.",
         plans=[("pay-in-full", "Pay in full", 1, None), ("two-pay", "Two payments", 2, None),
                ("six-pay", "Six payments", 6, "3.00")],
         state_rules=state_rules, state_rules_comment=state_rules_comment,
@@ -945,7 +963,7 @@ class HomeState:
     level: str                      # multiplier on the countrywide amount-of-insurance curve
     liability_base: str
     territory_named: dict[str, str]
-    fees: list[tuple[str, str, str]]
+    fees: list  # (code, name, amount or None[, {rate, per, short_term_amount, class, earning, comment}])
     wood_shake: str = "1.35"
     notes: dict[str, str] = field(default_factory=dict)
     urban: tuple[str, ...] = ()
@@ -968,7 +986,11 @@ HOME: dict[str, HomeState] = {
     "FL": HomeState(("FL-HO-2025-0871", "file-and-use"), "0.70", "36.00",
                     {"miamidadecounty": "1.35", "browardcounty": "1.28", "palmbeachcounty": "1.22"},
                     [("policy-fee", "Policy fee", "25.00"),
-                     ("empa", "Emergency Management Preparedness and Assistance surcharge", "2.00")]),
+                     ("empa", "Emergency Management Preparedness and Assistance surcharge", "2.00"),
+                     ("figa", "Florida Insurance Guaranty Association assessment", None, {
+                         "comment": ("Fla. Stat. 631.57: a percentage of premium, recouped from policyholders.\n"
+                                     "1.0% is illustrative; confirm the assessment in force with compliance."),
+                         "rate": "0.010"})]),
     "IL": HomeState(("IL-HO-2025-0315", "informational"), "0.80", "28.00",
                     {"cookcounty": "1.25", "willcounty": "1.08", "kanecounty": "1.06", "dupagecounty": "1.05",
                      "lakecounty": "1.05"},
@@ -1190,7 +1212,7 @@ def home_pack(zips, st: str) -> Pack:
         rounding_comment="Every step rounded to cents; each coverage premium to whole dollars.",
         points=None, points_comment="", tables=tables, coverages=covs,
         discounts=discounts, surcharges=surcharges, fees=s.fees,
-        fees_comment="Flat per policy, never discounted." + (" The EMPA surcharge is Fla. Stat. 252.372." if fl else ""),
+        fees_comment="Stated apart from premium, earned when charged, never discounted." + (" The EMPA surcharge is Fla. Stat. 252.372." if fl else ""),
         plans=[("pay-in-full", "Pay in full", 1, None), ("two-pay", "Two payments", 2, None),
                ("quarterly", "Quarterly", 4, None), ("monthly", "Monthly", 12, "2.50")],
         state_rules=state_rules, state_rules_comment=state_rules_comment,

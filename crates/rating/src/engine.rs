@@ -18,7 +18,10 @@ use time::Date;
 
 use crate::error::RatingError;
 use crate::pack::jurisdiction::Statutory;
-use crate::pack::{Action, Adjustment, AssignmentMethod, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
+use crate::pack::{
+    Action, Adjustment, AssignmentMethod, CompareOp, Condition, Eligibility, FeeBasis, FeeClass, FeeEarning, FeePer, Per, RatePack,
+    RiskUsage, StepKind,
+};
 use crate::quote::{full_years, years_before, InputError, InputErrors, Product, ValidQuote, ViolationKind};
 use crate::variable::{Value, Variable};
 
@@ -46,9 +49,14 @@ pub struct Rating {
 }
 
 impl Rating {
-    /// The fees charged, in all. Fees are fully earned when charged, so the
-    /// premium a policy prorates is the total less this.
+    /// The fees that are fully earned when charged: the premium a policy
+    /// prorates is the total less this (a pro-rata fee prorates with it).
     pub fn fee_total(&self) -> Decimal {
+        self.fees.iter().filter(|f| f.earning == FeeEarning::FullyEarned).map(|f| f.amount).sum()
+    }
+
+    /// Every fee, earned when charged or not.
+    pub fn all_fees(&self) -> Decimal {
         self.fees.iter().map(|f| f.amount).sum()
     }
 }
@@ -175,11 +183,17 @@ pub enum DriverRole {
     Excluded,
 }
 
+/// A fee, surcharge or assessment, stated apart from the coverage premiums.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeeLine {
     pub code: Arc<str>,
     pub name: Arc<str>,
     pub amount: Decimal,
+    pub class: FeeClass,
+    pub earning: FeeEarning,
+    /// How the amount was reached: `2 vehicles x 5.00`, `1.0% of 1200.00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -1088,7 +1102,6 @@ impl Running<'_> {
 pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
     let mut coverages = Vec::new();
     let priced = price(pack, quote, Some(&mut coverages), None)?;
-    let installments = schedule(pack, quote, priced.total);
     // The score that refers is the riskiest driver's with any vehicle, as
     // the underwriting rules are: who is rated where must not hide a record.
     let underwriting = underwriting_units(quote, &priced.units);
@@ -1099,7 +1112,10 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
     // declines one (Ins. Code 1861.02(b)(1)); the reasons stay, as notes.
     let protected = good_driver.is_some() && pack.info.state == "CA";
     let decision = decide(pack, &underwriting, risk.as_ref(), protected);
-    let fees = fee_lines(pack, good_driver);
+    let coverage_premium: Decimal = coverages.iter().map(|c| c.premium).sum();
+    let fees = fee_lines(pack, quote, coverage_premium + priced.minimum_premium_adjustment, good_driver);
+    let earned: Decimal = fees.iter().filter(|f| f.earning == FeeEarning::FullyEarned).map(|f| f.amount).sum();
+    let installments = schedule(pack, quote, priced.total, earned);
     Ok(Rating {
         pack_id: pack.id().to_owned(),
         pack_digest: pack.digest().to_hex(),
@@ -1150,7 +1166,7 @@ fn price(
     let mut units = rating_units(pack, quote, coverages.is_some());
     let relativities = risk_relativities(pack, &units.rating);
     let premium = price_coverages(pack, quote, &mut units, &relativities, coverages, by_coverage, &|_| true)?;
-    let (minimum_premium_adjustment, total) = finish(pack, premium, good_driver_policy(pack, quote, &units));
+    let (minimum_premium_adjustment, total) = finish(pack, quote, premium, good_driver_policy(pack, quote, &units));
     Ok(Priced { units, minimum_premium_adjustment, total })
 }
 
@@ -1172,24 +1188,46 @@ fn limit_within(a: &str, b: &str) -> bool {
 /// the minimum premium and the fees carry the discount too, so the total is
 /// at least that rate below the same policy's without it (Ins. Code
 /// 1861.02(b)(2)).
-fn finish(pack: &RatePack, coverage_premium: Decimal, good_driver: Option<Decimal>) -> (Decimal, Decimal) {
+fn finish(pack: &RatePack, q: &ValidQuote, coverage_premium: Decimal, good_driver: Option<Decimal>) -> (Decimal, Decimal) {
     let keep = good_driver.map_or(Decimal::ONE, |rate| Decimal::ONE - rate);
     let minimum = pack.minimum_premium.map(|m| m * keep);
     let adjustment = minimum.map_or(Decimal::ZERO, |m| (m - coverage_premium).max(Decimal::ZERO));
-    let fees = fee_lines(pack, good_driver).iter().map(|f| f.amount).sum::<Decimal>();
+    let fees = fee_lines(pack, q, coverage_premium + adjustment, good_driver).iter().map(|f| f.amount).sum::<Decimal>();
     (adjustment, coverage_premium + adjustment + fees)
 }
 
-/// The pack's fees, less the Good Driver discount on a Good Driver policy
-/// (rounded down to the cent).
-fn fee_lines(pack: &RatePack, good_driver: Option<Decimal>) -> Vec<FeeLine> {
+/// The pack's fees for a quote whose premium (coverage premiums and any
+/// minimum premium adjustment) is `premium`: flat per policy, per vehicle or
+/// per vehicle-year, or a fraction of the premium; on a Good Driver policy
+/// less its discount (rounded down to the cent).
+fn fee_lines(pack: &RatePack, q: &ValidQuote, premium: Decimal, good_driver: Option<Decimal>) -> Vec<FeeLine> {
+    let half_up = |d: Decimal| d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let vehicles = Decimal::from(q.vehicles.len());
     pack.fees
         .iter()
         .map(|f| {
-            let amount = good_driver.map_or(f.amount, |rate| {
-                (f.amount * (Decimal::ONE - rate)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero)
-            });
-            FeeLine { code: f.code.clone(), name: f.name.clone(), amount }
+            let (amount, note) = match &f.basis {
+                FeeBasis::Flat { amount, per, short_term } => {
+                    let each = match short_term {
+                        Some(short) if q.term_months <= 6 => *short,
+                        _ => *amount,
+                    };
+                    match per {
+                        FeePer::Policy => (each, None),
+                        FeePer::Vehicle => (each * vehicles, Some(format!("{vehicles} vehicles x {each}"))),
+                        FeePer::VehicleYear => {
+                            let years = Decimal::from(q.term_months) / Decimal::from(12);
+                            (half_up(each * vehicles * years), Some(format!("{vehicles} vehicles x {each} a year x {years} years")))
+                        }
+                    }
+                }
+                FeeBasis::OfPremium(rate) => {
+                    (half_up(*rate * premium), Some(format!("{}% of {premium}", (*rate * Decimal::ONE_HUNDRED).normalize())))
+                }
+            };
+            let amount = good_driver
+                .map_or(amount, |rate| (amount * (Decimal::ONE - rate)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero));
+            FeeLine { code: f.code.clone(), name: f.name.clone(), amount, class: f.class, earning: f.earning, note }
         })
         .collect()
 }
@@ -1360,8 +1398,8 @@ pub fn rate_pair(
         let relativities = risk_relativities(draft, &units.rating);
         let draft_premium = price_coverages(draft, quote, &mut units, &relativities, None, Some(draft_cov), &|_| true)?;
         return Ok((
-            finish(base, base_premium, good_driver_policy(base, quote, &units)).1,
-            finish(draft, draft_premium, good_driver_policy(draft, quote, &units)).1,
+            finish(base, quote, base_premium, good_driver_policy(base, quote, &units)).1,
+            finish(draft, quote, draft_premium, good_driver_policy(draft, quote, &units)).1,
         ));
     }
     let only_changed = |ci: usize| reprice.same_as_base.get(ci).is_none_or(Option::is_none);
@@ -1373,8 +1411,8 @@ pub fn rate_pair(
         }
     }
     Ok((
-        finish(base, base_premium, good_driver_policy(base, quote, &units)).1,
-        finish(draft, draft_premium, good_driver_policy(draft, quote, &units)).1,
+        finish(base, quote, base_premium, good_driver_policy(base, quote, &units)).1,
+        finish(draft, quote, draft_premium, good_driver_policy(draft, quote, &units)).1,
     ))
 }
 
@@ -1546,10 +1584,11 @@ fn decide(pack: &RatePack, units: &[Facts], risk: Option<&RiskScore>, good_drive
     Decision { action, reasons: reasons.into_iter().collect() }
 }
 
-/// Splits the total into the plan's installments: equal amounts to the cent,
+/// Splits the total into the plan's installments: the fees earned when
+/// charged (`upfront`) on the first, the rest in equal amounts to the cent,
 /// the remainder on the first, due at equal month intervals from the
 /// effective date; each installment carries the plan's installment fee.
-fn schedule(pack: &RatePack, quote: &ValidQuote, total: Decimal) -> InstallmentSchedule {
+fn schedule(pack: &RatePack, quote: &ValidQuote, total: Decimal, upfront: Decimal) -> InstallmentSchedule {
     let Some(plan) = pack.plans.iter().find(|p| p.code == quote.installment_plan) else {
         return InstallmentSchedule {
             plan: quote.installment_plan.clone(),
@@ -1559,8 +1598,9 @@ fn schedule(pack: &RatePack, quote: &ValidQuote, total: Decimal) -> InstallmentS
         };
     };
     let n = Decimal::from(plan.installments);
-    let each = (total / n).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
-    let first = total - each * (n - Decimal::ONE);
+    let spread = total - upfront;
+    let each = (spread / n).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+    let first = spread - each * (n - Decimal::ONE) + upfront;
     let step_months = quote.term_months / plan.installments;
     let installments: Vec<Installment> = (0..plan.installments)
         .map(|k| {

@@ -34,8 +34,8 @@ pub use engine::{
 pub use error::{PackError, RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};
 pub use pack::{
-    compile, Action, AssignmentMethod, CoverageInfo, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus, Per, RatePack,
-    RiskUsage,
+    compile, Action, AssignmentMethod, CoverageInfo, FeeClass, FeeEarning, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus,
+    Per, RatePack, RiskUsage,
 };
 pub use quote::{InputError, InputErrors, Product, Quote, ValidQuote};
 pub use select::{same_day_rival, select_pack, PackRegistry};

@@ -39,11 +39,11 @@ fn minimum_premium_applies_to_premium_never_fees() {
     let pack = fl_homeowners();
     let rating = uw_rating::rate(&pack, &common::valid(lakeland("50000", "5000", "10%"))).expect("rates");
     let (coverages, fees) = (coverage_sum(&rating), rating.fee_total());
-    assert_eq!(fees, Decimal::new(27, 0), "policy fee $25 and EMPA $2");
+    assert_eq!(fees, Decimal::new(3050, 2), "policy fee $25, EMPA $2, and the FIGA assessment, 1% of the $350 premium");
     assert!(coverages < Decimal::new(350, 0), "the case is under the $350 minimum: {coverages}");
     // The premium is raised to the minimum; the fees come on top.
     assert_eq!(rating.minimum_premium_adjustment, Decimal::new(350, 0) - coverages);
-    assert_eq!(rating.total, Decimal::new(377, 0), "$350 of premium plus $27 of fees");
+    assert_eq!(rating.total, Decimal::new(38050, 2), "$350 of premium plus $30.50 of fees");
     assert_eq!(rating.total - rating.fee_total(), Decimal::new(350, 0), "what bind and endorse treat as premium");
 }
 

@@ -224,7 +224,21 @@ pub fn manifest_fields(files: &PackFiles) -> Result<Vec<ManifestField>, PackErro
     }
     for fee in &raw.fees {
         let fee = fee.get_ref();
-        push(format!("fees.{}.amount", fee.code), fee.name.clone(), "fees", FieldKind::Decimal, fee.amount.span());
+        if let Some(amount) = &fee.amount {
+            push(format!("fees.{}.amount", fee.code), fee.name.clone(), "fees", FieldKind::Decimal, amount.span());
+        }
+        if let Some(rate) = &fee.rate {
+            push(format!("fees.{}.rate", fee.code), format!("{}: rate", fee.name), "fees", FieldKind::Decimal, rate.span());
+        }
+        if let Some(short) = &fee.short_term_amount {
+            push(
+                format!("fees.{}.short_term_amount", fee.code),
+                format!("{}: six months or less", fee.name),
+                "fees",
+                FieldKind::Decimal,
+                short.span(),
+            );
+        }
     }
     for plan in &raw.installment_plans {
         let plan = plan.get_ref();

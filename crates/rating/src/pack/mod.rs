@@ -327,11 +327,50 @@ pub(crate) enum CompareOp {
     In,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Fee {
     pub(crate) code: Arc<str>,
     pub(crate) name: Arc<str>,
-    pub(crate) amount: Decimal,
+    pub(crate) basis: FeeBasis,
+    pub(crate) class: FeeClass,
+    pub(crate) earning: FeeEarning,
+}
+
+/// How a fee's amount is reached.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FeeBasis {
+    /// A flat amount per policy, per vehicle or per vehicle-year (prorated
+    /// by the term), with its own amount for terms of six months or less.
+    Flat { amount: Decimal, per: FeePer, short_term: Option<Decimal> },
+    /// A fraction of the premium (coverage premiums and any minimum premium
+    /// adjustment), to the cent, half up: an assessment.
+    OfPremium(Decimal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FeePer {
+    Policy,
+    Vehicle,
+    VehicleYear,
+}
+
+/// Whether a fee is premium (reported and taxed as premium) or a charge
+/// stated apart from it (a fee, a surcharge, an assessment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeeClass {
+    Premium,
+    NonPremium,
+}
+
+/// Whether a fee is earned when charged (kept on cancellation and due with
+/// the first installment) or earned over the term like premium (refunded pro
+/// rata and spread over the installments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeeEarning {
+    FullyEarned,
+    ProRata,
 }
 
 /// An installment plan.
@@ -1043,18 +1082,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         }
     }
 
-    let fees = raw
-        .fees
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let amount = ctx.decimal(&f.get_ref().amount, &format!("fees[{i}].amount"))?;
-            if amount.is_sign_negative() {
-                return Err(ctx.invalid(f.get_ref().amount.span(), format!("fees[{i}].amount"), "a fee cannot be negative"));
-            }
-            Ok(Fee { code: Arc::from(f.get_ref().code.as_str()), name: Arc::from(f.get_ref().name.as_str()), amount })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let fees = raw.fees.iter().enumerate().map(|(i, f)| fee(&ctx, i, f, product)).collect::<Result<Vec<_>, _>>()?;
     let minimum_premium = raw.minimum_premium.as_ref().map(|m| ctx.decimal(m, "minimum_premium")).transpose()?;
 
     let mut plans: Vec<Plan> = Vec::with_capacity(raw.installment_plans.len());
@@ -1187,6 +1215,62 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
 
 /// Resolves a variable name used at a span and field, enforcing scope and state law.
 type Resolve<'a> = dyn Fn(&str, Range<usize>, &str) -> Result<Variable, PackError> + 'a;
+
+fn fee(ctx: &Ctx<'_>, i: usize, spanned: &Spanned<raw::RawFee>, product: Product) -> Result<Fee, PackError> {
+    let f = spanned.get_ref();
+    let field = |name: &str| format!("fees[{i}].{name}");
+    let non_negative = |s: &Spanned<String>, name: &str| -> Result<Decimal, PackError> {
+        let d = ctx.decimal(s, &field(name))?;
+        if d.is_sign_negative() {
+            return Err(ctx.invalid(s.span(), field(name), "a fee cannot be negative"));
+        }
+        Ok(d)
+    };
+    let choice = |s: &Option<Spanned<String>>, name: &str, options: &[&str]| -> Result<Option<usize>, PackError> {
+        let Some(s) = s else { return Ok(None) };
+        options
+            .iter()
+            .position(|o| *o == s.get_ref())
+            .map(Some)
+            .ok_or_else(|| ctx.invalid(s.span(), field(name), format!("`{}` is not one of {}", s.get_ref(), options.join(", "))))
+    };
+    let per = match choice(&f.per, "per", &["policy", "vehicle", "vehicle-year"])? {
+        None | Some(0) => FeePer::Policy,
+        Some(1) => FeePer::Vehicle,
+        Some(_) => FeePer::VehicleYear,
+    };
+    if per != FeePer::Policy && product != Product::PersonalAuto {
+        let span = f.per.as_ref().map_or(spanned.span(), Spanned::span);
+        return Err(ctx.invalid(span, field("per"), "a homeowners policy has no vehicles"));
+    }
+    let basis = match (&f.amount, &f.rate) {
+        (Some(amount), None) => FeeBasis::Flat {
+            amount: non_negative(amount, "amount")?,
+            per,
+            short_term: f.short_term_amount.as_ref().map(|s| non_negative(s, "short_term_amount")).transpose()?,
+        },
+        (None, Some(rate)) => {
+            let r = non_negative(rate, "rate")?;
+            if r >= Decimal::ONE {
+                return Err(ctx.invalid(rate.span(), field("rate"), format!("{r} is not a fraction below 1 (0.01 is 1%)")));
+            }
+            if f.per.is_some() || f.short_term_amount.is_some() {
+                return Err(ctx.invalid(spanned.span(), field("rate"), "a fee on the premium has no `per` or `short_term_amount`"));
+            }
+            FeeBasis::OfPremium(r)
+        }
+        _ => return Err(ctx.invalid(spanned.span(), format!("fees[{i}]"), "a fee has an `amount` or a `rate`, not both")),
+    };
+    let class = match choice(&f.class, "class", &["non-premium", "premium"])? {
+        None | Some(0) => FeeClass::NonPremium,
+        Some(_) => FeeClass::Premium,
+    };
+    let earning = match choice(&f.earning, "earning", &["fully-earned", "pro-rata"])? {
+        None | Some(0) => FeeEarning::FullyEarned,
+        Some(_) => FeeEarning::ProRata,
+    };
+    Ok(Fee { code: Arc::from(f.code.as_str()), name: Arc::from(f.name.as_str()), basis, class, earning })
+}
 
 fn condition(ctx: &Ctx<'_>, c: &Spanned<RawCondition>, field: &str, resolve: &Resolve<'_>) -> Result<Condition, PackError> {
     let raw = c.get_ref();

@@ -164,7 +164,24 @@ pub(crate) struct RawCondition {
 pub(crate) struct RawFee {
     pub code: String,
     pub name: String,
-    pub amount: Spanned<String>,
+    /// A flat amount, per `per`; or else `rate`.
+    #[serde(default)]
+    pub amount: Option<Spanned<String>>,
+    /// A fraction of the premium (0.01 is 1 %).
+    #[serde(default)]
+    pub rate: Option<Spanned<String>>,
+    /// `policy` (default), `vehicle` or `vehicle-year`.
+    #[serde(default)]
+    pub per: Option<Spanned<String>>,
+    /// The amount for terms of six months or less, where it differs.
+    #[serde(default)]
+    pub short_term_amount: Option<Spanned<String>>,
+    /// `non-premium` (default) or `premium`.
+    #[serde(default)]
+    pub class: Option<Spanned<String>>,
+    /// `fully-earned` (default) or `pro-rata`.
+    #[serde(default)]
+    pub earning: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
