@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use time::{Date, Duration};
 
 use crate::proration::{round_money, short_rate_of, term_fraction, ProrationMethod, ShortRate, Term};
-use crate::rules::{product_rules, CancelReason, NonRenewalReason, ProductRules, INSURED_BACKDATE_DAYS, RENEWAL_OFFER_DAYS};
+use crate::rules::{product_rules, state_limits, CancelReason, NonRenewalReason, ProductRules, INSURED_BACKDATE_DAYS, RENEWAL_OFFER_DAYS};
 
 /// Where a policy is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
@@ -273,6 +273,14 @@ pub enum LifecycleError {
     BackdatedTooFar { days: i64, earliest: Date },
     #[error("reason {code} does not apply to {product}")]
     ReasonNotAllowed { code: &'static str, product: String },
+    #[error("reason {code} is not one {law} allows{}", if *days > 0 { format!(" once a policy has been in effect {days} days") } else { String::new() })]
+    ReasonNotAllowedByLaw { code: &'static str, days: i64, law: &'static str },
+    #[error("a non-renewal may be mailed at most {days} days before the term ends on {term_end} ({law}): the first day to mail it is {first_mailing}")]
+    NonRenewalTooEarly { days: i64, term_end: Date, first_mailing: Date, law: &'static str },
+    #[error(
+        "the renewal premium must be offered at least {days} days before the term ends on {term_end} ({law}): the last day was {last_day}"
+    )]
+    RenewalOfferTooLate { days: i64, term_end: Date, last_day: Date, law: &'static str },
     #[error("the renewal offer is due from {offer_from}, {days} days before the term ends")]
     RenewalNotDue { offer_from: Date, days: i64 },
     #[error("the term ended on {end}; a renewal offer must be made before then")]
@@ -303,7 +311,9 @@ impl LifecycleError {
             Self::ReinstatementWindowClosed { .. } => "policy.reinstatement_closed",
             Self::NoticeTooShort { .. } | Self::NonRenewalTooLate { .. } => "policy.notice_too_short",
             Self::BackdatedTooFar { .. } => "policy.backdated",
-            Self::ReasonNotAllowed { .. } => "policy.reason_not_allowed",
+            Self::ReasonNotAllowed { .. } | Self::ReasonNotAllowedByLaw { .. } => "policy.reason_not_allowed",
+            Self::NonRenewalTooEarly { .. } => "policy.notice_too_early",
+            Self::RenewalOfferTooLate { .. } => "policy.renewal_too_late",
             Self::RenewalNotDue { .. } => "policy.renewal_not_due",
             Self::TermEnded { .. } => "policy.term_ended",
             Self::RenewalAlreadyOffered { .. } => "policy.renewal_offered",
@@ -492,6 +502,16 @@ impl Policy {
         if !reason.applies_to(&self.product) {
             return Err(LifecycleError::ReasonNotAllowed { code: reason.code(), product: self.product.clone() });
         }
+        if !reason.insured_initiated() {
+            if let Some((after, allowed, law)) = state_limits(&self.state, &self.product).cancel_after {
+                // Days in effect when the notice is mailed; a renewed policy
+                // has been in effect longer than any such period.
+                let in_effect = if self.renewals > 0 { i64::MAX } else { (today - self.term.start).whole_days() };
+                if in_effect >= after && !allowed.contains(&reason) {
+                    return Err(LifecycleError::ReasonNotAllowedByLaw { code: reason.code(), days: after, law });
+                }
+            }
+        }
         self.require_in_sequence(effective)?;
         let notice_days = reason.notice_days(&rules.notice);
         if reason.insured_initiated() {
@@ -599,6 +619,12 @@ impl Policy {
         if today >= self.term.end {
             return Err(LifecycleError::TermEnded { end: self.term.end });
         }
+        if let Some((days, law)) = state_limits(&self.state, &self.product).renewal_offer_notice {
+            let last_day = self.term.end.saturating_sub(Duration::days(days));
+            if today > last_day {
+                return Err(LifecycleError::RenewalOfferTooLate { days, term_end: self.term.end, last_day, law });
+            }
+        }
         non_negative("premium", premium)?;
         let premium = round_money(premium);
         let months = self.term.whole_months().ok_or(LifecycleError::TermNotWholeMonths { start: self.term.start, end: self.term.end })?;
@@ -663,6 +689,16 @@ impl Policy {
         self.require_in_force(TransactionKind::NonRenew)?;
         if !reason.applies_to(&self.product) {
             return Err(LifecycleError::ReasonNotAllowed { code: reason.code(), product: self.product.clone() });
+        }
+        let limits = state_limits(&self.state, &self.product);
+        if limits.nonrenewal_forbidden.0.contains(&reason) {
+            return Err(LifecycleError::ReasonNotAllowedByLaw { code: reason.code(), days: 0, law: limits.nonrenewal_forbidden.1 });
+        }
+        if let Some((days, law)) = limits.nonrenewal_max_notice {
+            let first_mailing = self.term.end.saturating_sub(Duration::days(days));
+            if today < first_mailing {
+                return Err(LifecycleError::NonRenewalTooEarly { days, term_end: self.term.end, first_mailing, law });
+            }
         }
         if self.renewal_offer.is_some() {
             return Err(LifecycleError::RenewalOffered);

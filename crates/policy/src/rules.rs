@@ -154,6 +154,64 @@ pub fn product_rules(state: &str, product: &str) -> Result<&'static ProductRules
         .ok_or_else(|| LifecycleError::UnknownProduct { state: state.to_owned(), product: product.to_owned() })
 }
 
+/// What state law limits beyond the notice periods: the reasons an insurer
+/// may still cancel for once a policy has been in effect a while, the
+/// non-renewal reasons it may never give, and notice windows with an upper
+/// bound. Illustrative, like the notice periods: confirm with compliance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateLimits {
+    /// From this many days in effect (0: from the first day), an insurer may
+    /// cancel only for these reasons; the law that says so.
+    pub cancel_after: Option<(i64, &'static [CancelReason], &'static str)>,
+    /// Non-renewal reasons the state does not allow; the law.
+    pub nonrenewal_forbidden: (&'static [NonRenewalReason], &'static str),
+    /// A non-renewal notice may be mailed at most this many days before the
+    /// term ends; the law.
+    pub nonrenewal_max_notice: Option<(i64, &'static str)>,
+    /// A renewal offer (the renewal premium) must be mailed at least this
+    /// many days before the term ends; the law.
+    pub renewal_offer_notice: Option<(i64, &'static str)>,
+}
+
+use CancelReason::{LicenseSuspended as LS, MaterialMisrepresentation as MM, Nonpayment as NP, SubstantialChangeInRisk as SC};
+
+/// The limits of one state and product.
+pub fn state_limits(state: &str, product: &str) -> StateLimits {
+    let auto = product == "personal-auto";
+    let none = StateLimits { cancel_after: None, nonrenewal_forbidden: (&[], ""), nonrenewal_max_notice: None, renewal_offer_notice: None };
+    match (state, auto) {
+        // Cancellation or non-renewal only for non-payment, fraud or
+        // misrepresentation, or a substantial increase in the hazard, from
+        // the first day; agency termination is not such an increase.
+        ("CA", true) => StateLimits {
+            cancel_after: Some((0, &[NP, MM, SC, LS], "Cal. Ins. Code 661 and 1861.03(c)")),
+            nonrenewal_forbidden: (
+                &[NonRenewalReason::UnderwritingGuidelines, NonRenewalReason::AgencyTerminated],
+                "Cal. Ins. Code 1861.03(c) and 10 CCR 2632.19(a)(7)",
+            ),
+            ..none
+        },
+        ("CA", false) => StateLimits { cancel_after: Some((60, &[NP, MM, SC], "Cal. Ins. Code 676")), ..none },
+        ("NY", _) => StateLimits {
+            cancel_after: Some((60, if auto { &[NP, MM, LS, SC] } else { &[NP, MM, SC] }, "N.Y. Ins. Law 3425(c)")),
+            nonrenewal_max_notice: Some((60, "N.Y. Ins. Law 3425(d) and VTL 313(1)(a): at least 45 but not more than 60 days")),
+            ..none
+        },
+        ("FL", true) => StateLimits { cancel_after: Some((60, &[NP, MM, LS], "Fla. Stat. 627.728(3)(a)")), ..none },
+        ("FL", false) => StateLimits {
+            cancel_after: Some((90, &[NP, MM, SC], "Fla. Stat. 627.4133(2)")),
+            renewal_offer_notice: Some((45, "Fla. Stat. 627.4133(1)(a): the renewal premium at least 45 days before the term ends")),
+            ..none
+        },
+        ("TX", _) => {
+            StateLimits { cancel_after: Some((60, if auto { &[NP, MM, LS, SC] } else { &[NP, MM, SC] }, "Tex. Ins. Code 551.104")), ..none }
+        }
+        ("IL", true) => StateLimits { cancel_after: Some((60, &[NP, MM, LS, SC], "215 ILCS 5/143.19")), ..none },
+        ("IL", false) => StateLimits { cancel_after: Some((60, &[NP, MM, SC], "215 ILCS 5/143.21")), ..none },
+        _ => none,
+    }
+}
+
 /// Who asked for a cancellation decides how premium is returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]

@@ -346,3 +346,98 @@ proptest! {
         prop_assert!(cancelled.policy.cancellation.as_ref().unwrap().penalty >= Decimal::ZERO);
     }
 }
+
+// ---- state law on reasons and windows (domain review F1-F3) ------------------------------
+
+fn bound(state: &str, product: &str) -> Policy {
+    Policy::bind(&format!("{state}-X-2021-000001"), state, product, year_2021(), dec("1200")).unwrap().policy
+}
+
+/// Cal. Ins. Code 661 and 1861.03(c): California auto may be cancelled or
+/// non-renewed only for non-payment, fraud or misrepresentation, or a
+/// substantial increase in the hazard, and 10 CCR 2632.19(a)(7) says an
+/// agency termination is not one. The review's case: day 200.
+#[test]
+fn california_auto_is_cancelled_and_non_renewed_only_for_the_reasons_the_law_lists() {
+    let policy = bound("CA", "personal-auto");
+    let today = date!(2021 - 07 - 20); // day 200
+    let effective = date!(2021 - 08 - 20);
+    let err = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::UnderwritingError }, today).unwrap_err();
+    assert_eq!(err.code(), "policy.reason_not_allowed");
+    assert!(err.to_string().contains("Cal. Ins. Code 661 and 1861.03(c)"), "{err}");
+    // Even on day one: the statute is not limited to an underwriting period.
+    assert!(apply(
+        &policy,
+        Transaction::Cancel { effective: date!(2021 - 02 - 01), reason: CancelReason::UnderwritingError },
+        date!(2021 - 01 - 02)
+    )
+    .is_err());
+    apply(&policy, Transaction::Cancel { effective, reason: CancelReason::SubstantialChangeInRisk }, today).unwrap();
+    let err = apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::AgencyTerminated }, today).unwrap_err();
+    assert!(err.to_string().contains("10 CCR 2632.19(a)(7)"), "{err}");
+    assert!(apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::UnderwritingGuidelines }, today).is_err());
+    apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::DrivingRecord }, today).unwrap();
+}
+
+/// After the first 60 days (90 for Florida homes) an insurer may cancel only
+/// for the reasons each statute lists; before, for any reason with notice.
+#[test]
+fn after_the_underwriting_period_an_insurer_cancels_only_for_the_listed_reasons() {
+    for (state, product, period) in [
+        ("NY", "personal-auto", 60),
+        ("NY", "homeowners-ho3", 60),
+        ("FL", "personal-auto", 60),
+        ("FL", "homeowners-ho3", 90),
+        ("TX", "homeowners-ho3", 60),
+        ("IL", "personal-auto", 60),
+        ("CA", "homeowners-ho3", 60),
+    ] {
+        let policy = bound(state, product);
+        let early = year_2021().start + Duration::days(period - 1);
+        let late = year_2021().start + Duration::days(period);
+        let effective = |today: Date| today + Duration::days(130);
+        apply(&policy, Transaction::Cancel { effective: effective(early), reason: CancelReason::UnderwritingError }, early)
+            .unwrap_or_else(|e| panic!("{state} {product} day {}: {e}", period - 1));
+        let err =
+            apply(&policy, Transaction::Cancel { effective: effective(late), reason: CancelReason::UnderwritingError }, late).unwrap_err();
+        assert!(err.to_string().contains(&format!("in effect {period} days")), "{state} {product}: {err}");
+        apply(&policy, Transaction::Cancel { effective: effective(late), reason: CancelReason::Nonpayment }, late).unwrap();
+    }
+}
+
+/// N.Y. Ins. Law 3425(d), VTL 313(1)(a): a non-renewal notice at least 45
+/// but not more than 60 days before the term ends. The review's case: 90.
+#[test]
+fn a_new_york_non_renewal_is_mailed_between_sixty_and_forty_five_days_ahead() {
+    let policy = bound("NY", "personal-auto");
+    let err = apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::DrivingRecord }, date!(2021 - 10 - 03)).unwrap_err();
+    assert_eq!(err.code(), "policy.notice_too_early");
+    assert_eq!(
+        err,
+        LifecycleError::NonRenewalTooEarly {
+            days: 60,
+            term_end: date!(2022 - 01 - 01),
+            first_mailing: date!(2021 - 11 - 02),
+            law: "N.Y. Ins. Law 3425(d) and VTL 313(1)(a): at least 45 but not more than 60 days"
+        }
+    );
+    apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::DrivingRecord }, date!(2021 - 11 - 02)).unwrap();
+    assert!(
+        apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::DrivingRecord }, date!(2021 - 11 - 18)).is_err(),
+        "under 45 days"
+    );
+}
+
+/// Fla. Stat. 627.4133(1)(a): the renewal premium at least 45 days before
+/// the term ends. The review's case: 20 days.
+#[test]
+fn a_florida_home_renewal_offer_comes_at_least_forty_five_days_ahead() {
+    let policy = bound("FL", "homeowners-ho3");
+    let offer = || Transaction::OfferRenewal { premium: dec("1300"), pack_id: "fl-homeowners-ho3/2026.1".into() };
+    let err = apply(&policy, offer(), date!(2021 - 12 - 12)).unwrap_err();
+    assert_eq!(err.code(), "policy.renewal_too_late");
+    assert!(err.to_string().contains("the last day was 2021-11-17"), "{err}");
+    apply(&policy, offer(), date!(2021 - 11 - 17)).unwrap();
+    // Other states keep the plain window (up to the day before the term ends).
+    apply(&bound("TX", "homeowners-ho3"), offer(), date!(2021 - 12 - 12)).unwrap();
+}
