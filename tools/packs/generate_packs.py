@@ -889,7 +889,7 @@ def auto_pack(zips, st: str) -> Pack:
              [cond("vehicle.annual_miles", ">", 50000)]),
     ]
     risk = {
-        "usage": "inform" if ca else "rate",
+        "usage": "inform",
         "intercept": "-2.30",
         "min_factor": "0.90", "max_factor": "1.10",
         "refer_above": "0.25",
@@ -907,8 +907,11 @@ def auto_pack(zips, st: str) -> Pack:
         "coefficient x (value - base)), so a risk at every base has frequency exp(intercept);",
         "quotes above refer_above are referred.",
     ] + (["In California the score may only inform underwriting (Prop 103), never the premium."] if ca else
-         ["It also rates: each vehicle's premium is multiplied by exp(sum of contributions),",
-          "capped to [min_factor, max_factor]."])
+         ["It informs underwriting only: its features are the class plan's own variables",
+          "(points, accidents, experience, miles, use, good student) and it was not fitted",
+          "with the class plan as an offset, so multiplying premiums by it would price them",
+          "twice. A model fitted as an offset rates with basis = \"class-plan-offset\" and",
+          "the coverages it applies to (docs/rate-pack-format.md)."])
 
     state_rules = None
     state_rules_comment = ""
@@ -1170,7 +1173,7 @@ def home_pack(zips, st: str) -> Pack:
              [cond("dwelling.coverage_a", ">", 2000000)]),
     ]
     risk = {
-        "usage": "inform" if ca else "rate",
+        "usage": "inform",
         "intercept": "-3.00",
         "min_factor": "0.90", "max_factor": "1.10",
         "refer_above": "0.12",
@@ -1187,8 +1190,10 @@ def home_pack(zips, st: str) -> Pack:
         "coefficient x (value - base)), so a risk at every base has frequency exp(intercept);",
         "quotes above refer_above are referred.",
     ] + (["In California the score may only inform underwriting, never the premium."] if ca else
-         ["It also rates: each coverage premium is multiplied by exp(sum of contributions),",
-          "capped to [min_factor, max_factor]."])
+         ["It informs underwriting only: its features are the class plan's own variables",
+          "(claims, roof and dwelling age, protection class, construction) and it was not",
+          "fitted with the class plan as an offset, so multiplying premiums by it would price",
+          "them twice; nor may a claims-frequency model price hurricane (Fla. Stat. 627.0628)."])
     state_rules = None
     state_rules_comment = ""
     if ca:

@@ -763,6 +763,7 @@ impl<'a> Comparer<'a> {
         // The risk model's sum splits into the driver's features and the
         // rest, so a pair's relativity needs no unit of its own.
         let rating_model = pack.risk.as_ref().filter(|m| m.usage == RiskUsage::Rate);
+        let rated: Vec<bool> = (0..n).map(|ci| risk_rates(pack, ci)).collect();
         let sum = |facts: &Facts, driver: bool| {
             rating_model.map_or(0.0, |m| {
                 risk_sum(m, facts, |var| (var.scope() == crate::variable::Scope::Driver) == driver).to_f64().unwrap_or(0.0)
@@ -781,7 +782,8 @@ impl<'a> Comparer<'a> {
             for (v, vp) in vehicle_parts.iter().enumerate() {
                 let relativity =
                     if rating_model.is_some() { (driver_risk + vehicle_risk[v]).clamp(-20.0, 20.0).exp().clamp(lo, hi) } else { 1.0 };
-                estimates[d * vehicles.len() + v] = buf.iter().zip(vp).map(|(a, b)| a * b).sum::<f64>() * relativity;
+                estimates[d * vehicles.len() + v] =
+                    buf.iter().zip(vp).enumerate().map(|(ci, (a, b))| a * b * if rated[ci] { relativity } else { 1.0 }).sum::<f64>();
             }
         }
         Self { pack, q, vehicles, drivers, vehicle_parts, estimates, exact: Vec::new() }
@@ -815,7 +817,8 @@ impl<'a> Comparer<'a> {
             }
             unit.values[Variable::Limit as usize] = choice.limit.as_deref().map(|l| Value::Text(Arc::from(l)));
             unit.values[Variable::Deductible as usize] = choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d)));
-            p += rate_coverage(self.pack, ci, &unit, relativity, &label, false).map_or(Decimal::ZERO, |(premium, _)| premium);
+            p += rate_coverage(self.pack, ci, &unit, risk_on(self.pack, ci, relativity), &label, false)
+                .map_or(Decimal::ZERO, |(premium, _)| premium);
         }
         self.exact.push(((d, v), p));
         p
@@ -1008,6 +1011,21 @@ fn risk_relativities(pack: &RatePack, units: &[Facts]) -> Vec<Decimal> {
             .collect(),
         _ => vec![Decimal::ONE; units.len()],
     }
+}
+
+/// The relativity coverage `ci` is multiplied by: the unit's, where the
+/// pack's model rates that coverage, else 1.
+fn risk_on(pack: &RatePack, ci: usize, relativity: Decimal) -> Decimal {
+    if risk_rates(pack, ci) {
+        relativity
+    } else {
+        Decimal::ONE
+    }
+}
+
+/// Whether the pack's risk model multiplies coverage `ci`.
+fn risk_rates(pack: &RatePack, ci: usize) -> bool {
+    pack.risk.as_ref().and_then(|m| m.rates.as_ref()).is_some_and(|(_, coverages)| coverages.contains(&ci))
 }
 
 /// The score of the riskiest unit (the highest predicted frequency; the
@@ -1279,7 +1297,7 @@ fn price_coverages(
             facts.values[Variable::Limit as usize].clone_from(&limit);
             facts.values[Variable::Deductible as usize].clone_from(&deductible);
             let facts = &units.rating[ui];
-            match rate_coverage(pack, ci, facts, relativities[ui], &risk_label, record) {
+            match rate_coverage(pack, ci, facts, risk_on(pack, ci, relativities[ui]), &risk_label, record) {
                 Ok((premium, worksheet)) => {
                     premium_total += premium;
                     if let Some(slot) = by_coverage.as_deref_mut().and_then(|sums| sums.get_mut(ci)) {

@@ -440,9 +440,24 @@ pub enum RiskUsage {
     Inform,
 }
 
+/// How a risk model that moves the premium was fitted, so it does not
+/// price again what the class plan prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RiskBasis {
+    /// Fitted with the class plan as an offset: it prices what the class
+    /// plan leaves unexplained.
+    ClassPlanOffset,
+    /// Prices its variables in place of the class plan: the coverages it
+    /// applies to have no step keyed by them.
+    ReplacesFactors,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RiskModel {
     pub(crate) usage: RiskUsage,
+    /// Where it rates: how it was fitted, and the coverages (by index) it
+    /// multiplies.
+    pub(crate) rates: Option<(RiskBasis, Vec<usize>)>,
     pub(crate) intercept: Decimal,
     pub(crate) features: Vec<Feature>,
     pub(crate) min_factor: Decimal,
@@ -1154,7 +1169,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         }
     }
 
-    let risk = raw.risk_model.as_ref().map(|m| risk_model(&ctx, m, &law, &resolve, &state)).transpose()?;
+    let risk = raw.risk_model.as_ref().map(|m| risk_model(&ctx, m, &law, &resolve, &state, &coverages)).transpose()?;
     let assignment = match (&raw.driver_assignment, product) {
         (None, _) => AssignmentMethod::Principal,
         (Some(a), Product::PersonalAuto) => AssignmentMethod::parse(a.get_ref().method.get_ref()).ok_or_else(|| {
@@ -1318,6 +1333,7 @@ fn risk_model(
     law: &Jurisdiction,
     resolve: &Resolve<'_>,
     state: &str,
+    coverages: &[Coverage],
 ) -> Result<RiskModel, PackError> {
     let raw = m.get_ref();
     let usage = match raw.usage.get_ref().as_str() {
@@ -1377,8 +1393,62 @@ fn risk_model(
         };
         features.push(Feature { var, level: feature.level.clone(), base, coefficient });
     }
+    let rates = match (usage, &raw.basis, &raw.coverages) {
+        (RiskUsage::Inform, None, None) => None,
+        (RiskUsage::Inform, _, _) => {
+            return Err(ctx.invalid(m.span(), "risk_model", "a model that only informs has no `basis` or `coverages`"));
+        }
+        (RiskUsage::Rate, Some(basis), Some(list)) => {
+            let basis_value = match basis.get_ref().as_str() {
+                "class-plan-offset" => RiskBasis::ClassPlanOffset,
+                "replaces-factors" => RiskBasis::ReplacesFactors,
+                other => {
+                    return Err(ctx.invalid(
+                        basis.span(),
+                        "risk_model.basis",
+                        format!("`{other}` is not class-plan-offset or replaces-factors"),
+                    ))
+                }
+            };
+            let mut indexes = Vec::with_capacity(list.get_ref().len());
+            for code in list.get_ref() {
+                let i = coverages
+                    .iter()
+                    .position(|c| &*c.code == code)
+                    .ok_or_else(|| ctx.invalid(list.span(), "risk_model.coverages", format!("no coverage `{code}` in this pack")))?;
+                if basis_value == RiskBasis::ReplacesFactors {
+                    let priced = coverages[i].steps.iter().find_map(|s| match &s.kind {
+                        StepKind::Lookup { keys, .. } | StepKind::BaseTable { keys, .. } => {
+                            keys.iter().find(|k| features.iter().any(|f| f.var == **k)).map(|k| (s.label.clone(), *k))
+                        }
+                        _ => None,
+                    });
+                    if let Some((label, var)) = priced {
+                        return Err(ctx.invalid(
+                            list.span(),
+                            "risk_model.coverages",
+                            format!("{code}'s step `{label}` prices {var}, which a model that replaces factors prices in its place"),
+                        ));
+                    }
+                }
+                indexes.push(i);
+            }
+            if indexes.is_empty() {
+                return Err(ctx.invalid(list.span(), "risk_model.coverages", "name the coverages the model multiplies"));
+            }
+            Some((basis_value, indexes))
+        }
+        (RiskUsage::Rate, _, _) => {
+            return Err(ctx.invalid(
+                raw.usage.span(),
+                "risk_model",
+                "a model that moves the premium says how it was fitted (basis = \"class-plan-offset\" or \"replaces-factors\") and which coverages it multiplies (coverages = [...]): a model fitted apart from the class plan prices its variables twice",
+            ));
+        }
+    };
     Ok(RiskModel {
         usage,
+        rates,
         intercept: ctx.decimal(&raw.intercept, "risk_model.intercept")?,
         features,
         min_factor,

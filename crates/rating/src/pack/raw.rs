@@ -230,6 +230,13 @@ pub(crate) struct RawRiskModel {
     /// Refer when the predicted frequency exceeds this.
     #[serde(default)]
     pub refer_above: Option<Spanned<String>>,
+    /// How a model that rates was fitted: `class-plan-offset` or
+    /// `replaces-factors`.
+    #[serde(default)]
+    pub basis: Option<Spanned<String>>,
+    /// The coverages a model that rates applies to.
+    #[serde(default)]
+    pub coverages: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
