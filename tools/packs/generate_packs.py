@@ -1150,23 +1150,30 @@ def home_pack(zips, st: str) -> Pack:
             deductibles=[d for d, _ in HURRICANE_DEDUCTIBLES]))
 
     on = ["DWELLING", "LIABILITY"]
+    # Texas: claims the insured could be charged for, in three years; not
+    # weather, acts of God or appliances (Ins. Code 551.107, 544.353).
+    tx = st == "TX"
+    claims_var = "policy.chargeable_claims_3y" if tx else "policy.prior_claims_5y"
+    claims_words = ("chargeable claims (not weather, acts of God or appliances; Ins. Code\n551.107) in the three years"
+                    if tx else "claims in the five years")
     discounts = [
-        Adjustment("claims-free", "Claims free", "0.10", "No claims in the five years before the effective date.",
-                   coverages=on, when=[cond("policy.prior_claims_5y", "==", 0)]),
+        Adjustment("claims-free", "Claims free", "0.10", f"No {claims_words} before the effective date.",
+                   coverages=on, when=[cond(claims_var, "==", 0)]),
         Adjustment("new-roof", "New roof", "0.05", "Roof five years old or newer; dwelling coverage only.",
                    coverages=["DWELLING"], when=[cond("dwelling.roof_age", "<=", 5)]),
     ]
     surcharges = [
-        Adjustment("prior-claims", "Prior claims", "0.25", "Two or more claims in the five years before the effective date.",
-                   coverages=on, when=[cond("policy.prior_claims_5y", ">=", 2)]),
+        Adjustment("prior-claims", "Prior claims", "0.25", f"Two or more {claims_words} before the effective date.",
+                   coverages=on, when=[cond(claims_var, ">=", 2)]),
     ]
     underwriting = [
         Rule("UW-ROOF-AGE", "refer", "Roof more than 20 years old: inspection required",
              [cond("dwelling.roof_age", ">", 20)]),
         Rule("UW-OLD-DWELLING-ROOF", "refer", "Dwelling over 50 years old with a roof over 15 years old",
              [cond("dwelling.age", ">", 50), cond("dwelling.roof_age", ">", 15)]),
-        Rule("UW-PRIOR-CLAIMS", "decline", "Three or more claims in the last five years",
-             [cond("policy.prior_claims_5y", ">=", 3)]),
+        Rule("UW-PRIOR-CLAIMS", "decline",
+             "Three or more chargeable claims in the last three years" if tx else "Three or more claims in the last five years",
+             [cond(claims_var, ">=", 3)]),
         Rule("UW-PROTECTION-CLASS-10", "refer", "Unprotected dwelling (protection class 10)",
              [cond("dwelling.protection_class", "==", 10)]),
         Rule("UW-HIGH-VALUE", "refer", "Coverage A over $2,000,000: high-value underwriting review",
@@ -1178,7 +1185,7 @@ def home_pack(zips, st: str) -> Pack:
         "min_factor": "0.90", "max_factor": "1.10",
         "refer_above": "0.12",
         "features": [
-            {"var": "policy.prior_claims_5y", "coefficient": "0.40"},
+            {"var": claims_var, "coefficient": "0.40"},
             {"var": "dwelling.roof_age", "base": "10", "coefficient": "0.02"},
             {"var": "dwelling.age", "base": "30", "coefficient": "0.004"},
             {"var": "dwelling.protection_class", "base": "4", "coefficient": "0.05"},

@@ -327,6 +327,9 @@ fn policy_facts(q: &ValidQuote, subject: Subject) -> Facts {
     f.set(Variable::CreditTier, Value::Text(Arc::from(q.credit_tier.as_deref().unwrap_or("no-hit"))));
     let five_years_ago = years_before(q.effective_date, 5);
     f.set(Variable::PriorClaims5y, count(q.prior_claims.iter().filter(|c| c.date > five_years_ago).count()));
+    let three_years_ago = years_before(q.effective_date, 3);
+    let chargeable = q.prior_claims.iter().filter(|c| c.date >= three_years_ago && c.date <= q.effective_date && !c.natural_or_appliance());
+    f.set(Variable::ChargeableClaims3y, count(chargeable.count()));
     f.set(Variable::Renewal, Value::Boolean(q.renewal));
     f
 }

@@ -303,6 +303,36 @@ pub struct Claim {
     pub cause: String,
 }
 
+impl Claim {
+    /// Causes no insured could prevent, and appliance claims, which Texas
+    /// does not let a surcharge or non-renewal rest on (Tex. Ins. Code
+    /// 551.107, 544.353) and Florida does not let a cancellation rest on
+    /// (Fla. Stat. 627.4133(3)).
+    pub const NATURAL_OR_APPLIANCE: &'static [&'static str] = &[
+        "hail",
+        "wind",
+        "windstorm",
+        "hurricane",
+        "tornado",
+        "lightning",
+        "flood",
+        "earthquake",
+        "wildfire",
+        "freeze",
+        "winter-storm",
+        "weather",
+        "act-of-god",
+        "appliance",
+    ];
+
+    /// Whether the cause (case-insensitive, spaces as hyphens) is one of
+    /// [`Self::NATURAL_OR_APPLIANCE`].
+    pub fn natural_or_appliance(&self) -> bool {
+        let cause = self.cause.trim().to_ascii_lowercase().replace([' ', '_'], "-");
+        Self::NATURAL_OR_APPLIANCE.contains(&cause.as_str())
+    }
+}
+
 /// One problem with a quote's input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct InputError {

@@ -88,6 +88,11 @@ variables! {
     CreditTier = "policy.credit_tier": Text, Policy;
     /// Claims in the five years before the effective date.
     PriorClaims5y = "policy.prior_claims_5y": Integer, Policy;
+    /// Claims in the three years before the effective date (that day
+    /// included) that the insured could be charged for: not caused by
+    /// weather or another act of God, nor an appliance (Tex. Ins. Code
+    /// 551.107, 544.353); see `quote::Claim::natural_or_appliance`.
+    ChargeableClaims3y = "policy.chargeable_claims_3y": Integer, Policy;
     /// Whether this is a renewal (`true`) or new business.
     Renewal = "policy.renewal": Boolean, Policy;
     /// Whole years of age at the effective date.

@@ -145,6 +145,12 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
         "TX" => {
             j.credit_no_hit_neutral = true;
             j.credit_not_sole_reason = true;
+            if !auto {
+                j.forbidden.push((
+                    Variable::PriorClaims5y,
+                    "Texas lets a homeowners surcharge rest only on claims in the preceding three years that are not weather, acts of God or appliances (Ins. Code 551.107); use policy.chargeable_claims_3y",
+                ));
+            }
         }
         "FL" => {
             if auto {
