@@ -1017,6 +1017,15 @@ FL_WIND = {
 
 AOP_DEDUCTIBLES = [("500", "1.08"), ("1000", "1.00"), ("2500", "0.88"), ("5000", "0.78")]
 HURRICANE_DEDUCTIBLES = [("500", "1.38"), ("2%", "1.00"), ("5%", "0.78"), ("10%", "0.62")]
+# The deductible factor by Coverage A (the points the rows interpolate
+# between, $50,000 to $3,000,000): flat for a percentage, rising for $500.
+HURRICANE_DEDUCTIBLE_CURVES = [
+    ("500", [(50_000, "1.10"), (150_000, "1.22"), (300_000, "1.32"), (560_000, "1.40"), (1_000_000, "1.48"),
+             (3_000_000, "1.60")]),
+    ("2%", [(50_000, "1.00"), (3_000_000, "1.00")]),
+    ("5%", [(50_000, "0.78"), (3_000_000, "0.78")]),
+    ("10%", [(50_000, "0.62"), (3_000_000, "0.62")]),
+]
 LIABILITY_LIMITS = [("100000", "1.00"), ("300000", "1.22"), ("500000", "1.38")]
 CONSTRUCTION = [("frame", "1.00"), ("masonry", "0.90"), ("masonry-veneer", "0.95"), ("fire-resistive", "0.82")]
 PROTECTION = ["0.90", "0.92", "0.95", "0.98", "1.00", "1.04", "1.10", "1.22", "1.45", "1.85"]
@@ -1108,8 +1117,14 @@ def home_pack(zips, st: str) -> Pack:
                   [("roof_type", "exact")],
                   [["asphalt-shingle", "1.00"], ["metal", "0.85"], ["tile", "0.90"], ["slate", "0.92"],
                    ["wood-shake", "1.10"], ["flat", "1.05"]]),
-            Table("hurricane_deductible", "Hurricane deductible: $500 or a percentage of Coverage A.",
-                  [("deductible", "exact")], [[d, f] for d, f in HURRICANE_DEDUCTIBLES]),
+            Table("hurricane_deductible",
+                  "Hurricane deductible by amount of insurance: $500, or a percentage of Coverage A,\n"
+                  "interpolated on Coverage A. A percentage deductible grows with the home, so its\n"
+                  "factor is the same at every amount; a flat $500 is an ever smaller part of the\n"
+                  "loss a large home's hurricane causes, so its factor against 2% rises with\n"
+                  "Coverage A (the loss it leaves with the insurer grows faster than the premium).",
+                  [("deductible", "exact"), ("coverage_a", "interpolate")],
+                  [[d, str(amount), f] for d, points in HURRICANE_DEDUCTIBLE_CURVES for amount, f in points]),
         ]
 
     dwelling_steps = [
@@ -1146,7 +1161,7 @@ def home_pack(zips, st: str) -> Pack:
             [base_table("hurricane_base", "dwelling.coverage_a", "Hurricane base premium by Coverage A"),
              lookup("wind_territory", ["dwelling.zip"], "Wind territory"),
              lookup("wind_roof", ["dwelling.roof_type"], "Roof covering (wind mitigation)"),
-             lookup("hurricane_deductible", ["coverage.deductible"], "Hurricane deductible")],
+             lookup("hurricane_deductible", ["coverage.deductible", "dwelling.coverage_a"], "Hurricane deductible")],
             deductibles=[d for d, _ in HURRICANE_DEDUCTIBLES]))
 
     on = ["DWELLING", "LIABILITY"]

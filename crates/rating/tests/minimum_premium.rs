@@ -65,3 +65,40 @@ proptest! {
         prop_assert_eq!(rating.minimum_premium_adjustment, (minimum - coverage_sum(&rating)).max(Decimal::ZERO));
     }
 }
+
+mod hurricane_deductible {
+    use super::*;
+    use uw_rating::Operation;
+
+    fn factor(coverage_a: u32, deductible: &str) -> Decimal {
+        let r = uw_rating::rate(&fl_homeowners(), &common::valid(lakeland(&coverage_a.to_string(), "1000", deductible))).expect("rates");
+        let line = r
+            .coverages
+            .iter()
+            .filter(|c| &*c.coverage == "HURRICANE")
+            .flat_map(|c| c.worksheet.iter())
+            .find(|l| l.operation == Operation::Factor && l.table.as_deref() == Some("hurricane_deductible"))
+            .expect("a hurricane deductible line");
+        line.value
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// The $500 deductible's relativity against 2 % rises with Coverage A
+        /// (domain review D2: a flat 1.38 overpriced small homes and
+        /// underpriced large ones); a percentage deductible's does not move.
+        #[test]
+        fn the_flat_deductibles_relativity_rises_with_the_amount_of_insurance(a in 50u32..3000, b in 50u32..3000) {
+            let (small, large) = (a.min(b) * 1000, a.max(b) * 1000);
+            let ratio = |amount: u32| factor(amount, "500") / factor(amount, "2%");
+            prop_assert!(ratio(small) <= ratio(large), "{small}: {} > {large}: {}", ratio(small), ratio(large));
+            prop_assert_eq!(factor(small, "5%"), factor(large, "5%"));
+        }
+    }
+
+    #[test]
+    fn at_the_ends_of_the_table() {
+        assert!(factor(50_000, "500") < factor(3_000_000, "500"));
+    }
+}
