@@ -182,6 +182,21 @@ enum PackCommand {
         #[command(flatten)]
         trust: Trust,
     },
+    /// Print what a filing reviewer checks in a pack: each coverage's
+    /// factors with their weights (California's 10 CCR 2632.8), the
+    /// discounts, surcharges and rules with their conditions, the fees and
+    /// their classes, the risk model, the state law the engine enforces and
+    /// the offers the law requires.
+    Report {
+        dir: PathBuf,
+        /// Skip the signature check.
+        #[arg(long)]
+        draft: bool,
+        #[command(flatten)]
+        trust: Trust,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Show how pack B differs from pack A: manifest values, table cells,
     /// added and removed rows, other manifest lines.
     Diff {
@@ -373,6 +388,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let keys = trusted(&trust)?;
             let pack = RatePack::load_dir(&dir, LoadMode::Verified(&keys)).map_err(|e: PackError| pack_error(e))?;
             out(&format!("ok {} ({})", pack.id(), status(&pack)))
+        }
+        Command::Pack(PackCommand::Report { dir, draft, trust, format }) => {
+            for pack in load_all(&dir, draft, &trust)? {
+                let r = pack.filing_report();
+                match format {
+                    Format::Json => out(&serde_json::to_string_pretty(&r).map_err(|e| other(e.to_string()))?)?,
+                    Format::Table => out(&report::filing_table(&r))?,
+                }
+            }
+            Ok(())
         }
         Command::Pack(PackCommand::Diff { a, b, format }) => {
             let (base, draft) = (PackFiles::read_dir(&a).map_err(pack_error)?, PackFiles::read_dir(&b).map_err(pack_error)?);

@@ -134,3 +134,62 @@ pub fn impact_table(r: &ImpactReport) -> String {
     }
     s
 }
+
+/// A pack's filing report as text: one section per part, weights to four
+/// places.
+pub fn filing_table(r: &uw_rating::pack::report::FilingReport) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let filing_type = serde_json::to_value(r.filing_type).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let _ = writeln!(s, "{}  {} {}  filing {} ({filing_type})", r.pack, r.state, r.product, r.filing_reference);
+    let _ = writeln!(s, "effective: new business {}, renewals {}", r.effective_new_business, r.effective_renewal);
+    if let Some(m) = r.minimum_premium {
+        let _ = writeln!(s, "minimum premium: {m} (coverage premiums; fees on top)");
+    }
+    if let Some(a) = r.driver_assignment {
+        let _ = writeln!(s, "driver assignment: {}", a.name());
+    }
+    let _ = writeln!(s, "\ncoverages and factor weights (sum of |R/mean - 1| x exposure share; - where a table carries no exposure)");
+    for c in &r.coverages {
+        let _ = writeln!(s, "  {} {}{}", c.code, c.name, if c.required { " (required)" } else { "" });
+        for f in &c.factors {
+            let weight = f.weight.map_or_else(|| "-".to_owned(), |w| w.to_string());
+            let _ = writeln!(s, "    {:<24} {:<34} {weight:>8}", f.table, f.variable.to_string());
+        }
+    }
+    let _ = writeln!(s, "\ndiscounts and surcharges");
+    for a in &r.adjustments {
+        let on = if a.coverages.is_empty() { "every coverage".to_owned() } else { a.coverages.join(", ") };
+        let _ = writeln!(s, "  {:<9} {:<20} {:>6}  on {on}  when {}", a.kind, a.code, a.rate, a.when);
+    }
+    let _ = writeln!(s, "\nfees");
+    for f in &r.fees {
+        let _ = writeln!(s, "  {:<14} {:<48} {:?}, {:?}", f.code, f.basis, f.class, f.earning);
+    }
+    let _ = writeln!(s, "\nunderwriting");
+    for u in &r.underwriting {
+        let _ = writeln!(s, "  {:<28} {:?}  when {}", u.code, u.action, u.when);
+    }
+    if let Some(m) = &r.risk_model {
+        let _ = writeln!(
+            s,
+            "\nrisk model: {:?}{}",
+            m.usage,
+            m.basis.map(|b| format!(", {b}, on {}", m.coverages.join(", "))).unwrap_or_default()
+        );
+        for f in &m.features {
+            let _ = writeln!(s, "  {f}");
+        }
+    }
+    let _ = writeln!(s, "\nstate law the engine enforces");
+    for l in &r.state_law {
+        let _ = writeln!(s, "  {l}");
+    }
+    if !r.offers_not_recorded.is_empty() {
+        let _ = writeln!(s, "\noffers the law requires, not yet recorded by the product");
+        for o in &r.offers_not_recorded {
+            let _ = writeln!(s, "  {o}");
+        }
+    }
+    s
+}

@@ -379,3 +379,26 @@ fn a_legacy_dump_imports_into_a_book_that_feeds_impact() {
     let o = uw(&args);
     assert!(stdout(&o).contains("percent change") && stdout(&o).contains("largest increases"), "{}", stdout(&o));
 }
+
+/// `uw pack report`: what a filing reviewer checks (issue 25 item 8).
+#[test]
+fn pack_report_prints_weights_fees_and_state_law() {
+    let o = uw(&["pack", "report", root().join("rate-packs/ca-personal-auto").to_str().expect("utf-8"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let bi = report["coverages"].as_array().expect("coverages").iter().find(|c| c["code"] == "BI").expect("BI");
+    let weight = |table: &str| {
+        bi["factors"].as_array().expect("factors").iter().find(|f| f["table"] == table).expect("factor")["weight"]
+            .as_str()
+            .expect("a weight")
+            .parse::<f64>()
+            .expect("number")
+    };
+    assert!(weight("driving_record") > weight("annual_miles") && weight("annual_miles") > weight("years_licensed"));
+    assert!(report["state_law"].to_string().contains("10 CCR 2632.8"), "{}", report["state_law"]);
+    let o = uw(&["pack", "report", root().join("rate-packs/ny-personal-auto").to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).expect("utf-8");
+    assert!(text.contains("10.00 per vehicle (5.00 for six months or less)"), "{text}");
+    assert!(text.contains("UM within BI: NY Ins. Law 3420(f)(2)(A)"), "{text}");
+}

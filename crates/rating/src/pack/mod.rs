@@ -14,6 +14,7 @@ pub mod digest;
 pub mod edit;
 pub mod jurisdiction;
 mod raw;
+pub mod report;
 pub mod table;
 pub mod weights;
 
