@@ -185,7 +185,13 @@ export type Dwelling = { year_built: number, construction: Construction, protect
 /**
  * Coverage A limit in dollars.
  */
-coverage_a: string, };
+coverage_a: string, 
+/**
+ * Where the dwelling is, when that is not the applicant's mailing
+ * address: it is rated here, and must be in the quoted state (the
+ * mailing address then may be anywhere). Left out when absent.
+ */
+address?: Address, };
 
 /**
  * A coverage the agent selected.

@@ -130,6 +130,12 @@ impl CanonicalPolicy {
         if self.written_premium.is_some_and(|p| p < Decimal::ZERO) {
             push("written_premium", "must not be negative".to_owned());
         }
+        if self.rating.dwelling.as_ref().is_some_and(|d| d.address.is_some()) {
+            push(
+                "rating.dwelling.address",
+                "version 1 of the model rates a home at the mailing address; a separate risk address needs version 2".to_owned(),
+            );
+        }
         // The rating input learnt named-driver exclusions after version 1
         // was frozen; version 1 has none, so a book cannot carry one yet.
         for (i, d) in self.rating.drivers.iter().enumerate() {

@@ -382,7 +382,7 @@ fn vehicle_facts(f: &mut Facts, q: &ValidQuote, vehicle: usize) {
 
 fn dwelling_facts(f: &mut Facts, q: &ValidQuote) {
     let Some(d) = &q.dwelling else { return };
-    f.set(Variable::DwellingZip, Value::Text(Arc::from(q.applicant.address.zip.as_str())));
+    f.set(Variable::DwellingZip, Value::Text(Arc::from(d.risk_zip(&q.applicant))));
     f.set(Variable::CoverageA, Value::Decimal(d.coverage_a));
     f.set(Variable::DwellingAge, Value::Integer(i64::from(q.effective_date.year() - d.year_built).max(0)));
     f.set(Variable::Construction, Value::Text(Arc::from(d.construction.name())));

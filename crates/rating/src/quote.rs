@@ -277,6 +277,20 @@ pub struct Dwelling {
     /// Coverage A limit in dollars.
     #[ts(type = "string")]
     pub coverage_a: Decimal,
+    /// Where the dwelling is, when that is not the applicant's mailing
+    /// address: it is rated here, and must be in the quoted state (the
+    /// mailing address then may be anywhere). Left out when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub address: Option<Address>,
+}
+
+impl Dwelling {
+    /// The ZIP the dwelling is rated at: its own address's, else the
+    /// applicant's.
+    pub fn risk_zip<'a>(&'a self, applicant: &'a Applicant) -> &'a str {
+        self.address.as_ref().map_or(applicant.address.zip.as_str(), |a| a.zip.as_str())
+    }
 }
 
 /// A coverage the agent selected.
@@ -420,9 +434,16 @@ impl Quote {
         if q.applicant.name.trim().is_empty() {
             p.push("applicant.name", "must not be empty");
         }
-        check_zip(&mut p, "applicant.address.zip", &q.applicant.address.zip, &q.state);
-        if q.applicant.address.state != q.state {
-            p.push("applicant.address.state", format!("`{}` differs from the quoted state `{}`", q.applicant.address.state, q.state));
+        // A home rated at its own address may have its owner's mail go
+        // anywhere; otherwise the mailing address is where the risk is.
+        let risk_elsewhere = q.product == Product::HomeownersHo3 && q.dwelling.as_ref().is_some_and(|d| d.address.is_some());
+        if risk_elsewhere {
+            check_zip(&mut p, "applicant.address.zip", &q.applicant.address.zip, &q.applicant.address.state);
+        } else {
+            check_zip(&mut p, "applicant.address.zip", &q.applicant.address.zip, &q.state);
+            if q.applicant.address.state != q.state {
+                p.push("applicant.address.state", format!("`{}` differs from the quoted state `{}`", q.applicant.address.state, q.state));
+            }
         }
         if q.installment_plan.trim().is_empty() {
             p.push("installment_plan", "must not be empty");
@@ -583,6 +604,21 @@ fn validate_home(p: &mut Problems, q: &Quote) {
     }
     if d.coverage_a <= Decimal::ZERO {
         p.push("dwelling.coverage_a", "must be more than zero");
+    }
+    if let Some(a) = &d.address {
+        if a.street.trim().is_empty() {
+            p.push("dwelling.address.street", "must not be empty");
+        }
+        if a.city.trim().is_empty() {
+            p.push("dwelling.address.city", "must not be empty");
+        }
+        if a.state != q.state {
+            p.push(
+                "dwelling.address.state",
+                format!("`{}` differs from the quoted state `{}`: a home is quoted where it is", a.state, q.state),
+            );
+        }
+        check_zip(p, "dwelling.address.zip", &a.zip, &q.state);
     }
 }
 

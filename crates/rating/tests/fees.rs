@@ -106,3 +106,32 @@ fn a_fee_is_an_amount_or_a_rate_and_only_auto_counts_vehicles() {
     let err = compile(&files, LoadMode::Draft).expect_err("no vehicles on a home");
     assert!(err.to_string().contains("a homeowners policy has no vehicles"), "{err}");
 }
+
+/// A home is rated where it is, not where its owner's mail goes (issue 25:
+/// homeowners were rated at the mailing address). A New Yorker's Miami
+/// condo: the Miami territory, the quoted state Florida.
+#[test]
+fn a_home_is_rated_at_its_own_address_not_the_mailing_address() {
+    let pack = bundled("fl-homeowners-ho3");
+    let quote = |mailing: &str, risk: &str| {
+        let json = format!(
+            r#"{{ "product": "homeowners-ho3", "state": "FL", "effective_date": "2026-06-01", "term_months": 12,
+                 "applicant": {{ "name": "Pat Doe", "address": {mailing} }},
+                 "dwelling": {{ "year_built": 2005, "construction": "masonry", "protection_class": 3, "roof_age": 6, "roof_type": "metal", "square_feet": 1400, "coverage_a": "300000"{risk} }},
+                 "coverages": [ {{ "code": "DWELLING", "deductible": "1000" }}, {{ "code": "LIABILITY", "limit": "300000" }}, {{ "code": "HURRICANE", "deductible": "2%" }} ],
+                 "installment_plan": "pay-in-full" }}"#
+        );
+        Quote::from_json(&json).expect("a quote")
+    };
+    let miami = r#"{ "street": "100 Biscayne Blvd", "city": "Miami", "state": "FL", "zip": "33132" }"#;
+    let new_york = r#"{ "street": "1 Fifth Ave", "city": "New York", "state": "NY", "zip": "10003" }"#;
+    let at_home = rate(&pack, &common::valid(quote(miami, ""))).expect("rates");
+    let away = rate(&pack, &common::valid(quote(new_york, &format!(r#", "address": {miami}"#)))).expect("rates");
+    assert_eq!(away.total, at_home.total, "the same Miami home, whoever's mail goes where");
+    // Without its own address, a New York mailing address is not a Florida risk.
+    let err = quote(new_york, "").validate().expect_err("mailing address out of state");
+    assert!(err.to_string().contains("applicant.address.state"), "{err}");
+    // And the home itself must be in the quoted state.
+    let err = quote(miami, &format!(r#", "address": {new_york}"#)).validate().expect_err("a New York home on a Florida quote");
+    assert!(err.to_string().contains("dwelling.address.state"), "{err}");
+}

@@ -173,6 +173,7 @@ fn build(s: &Shape) -> (&'static RatePack, Quote) {
                 [roof],
             square_feet,
             coverage_a: Decimal::from(thousands) * Decimal::from(1000),
+            address: None,
         }),
         coverages,
         prior_claims: s.claims.iter().map(|d| uw_rating::quote::Claim { date: days_before(*d), cause: "water".into() }).collect(),

@@ -494,6 +494,14 @@ export function Wizard({
             />
             <TextField field="dwelling.squareFeet" label="Living area (sq ft)" inputMode="numeric" value={form.dwelling.squareFeet} onChange={(x) => set("dwelling", { ...form.dwelling, squareFeet: x })} error={problemAt("dwelling.squareFeet")} />
             <TextField field="dwelling.coverageA" label="Dwelling limit (Coverage A, $)" inputMode="decimal" value={form.dwelling.coverageA} onChange={(x) => set("dwelling", { ...form.dwelling, coverageA: x })} error={problemAt("dwelling.coverageA")} />
+            <CheckField field="dwelling.elsewhere" label="The home is not at the mailing address" checked={form.dwelling.elsewhere} onChange={(x) => set("dwelling", { ...form.dwelling, elsewhere: x })} />
+            {form.dwelling.elsewhere && (
+              <>
+                <TextField field="dwelling.street" label="Home's street" className="wide" value={form.dwelling.street} onChange={(x) => set("dwelling", { ...form.dwelling, street: x })} error={problemAt("dwelling.street")} />
+                <TextField field="dwelling.city" label="Home's city" value={form.dwelling.city} onChange={(x) => set("dwelling", { ...form.dwelling, city: x })} error={problemAt("dwelling.city")} />
+                <TextField field="dwelling.zip" label="Home's ZIP" inputMode="numeric" maxLength={5} value={form.dwelling.zip} onChange={(x) => set("dwelling", { ...form.dwelling, zip: x })} error={problemAt("dwelling.zip")} />
+              </>
+            )}
           </fieldset>
         )}
         {step === 2 && (

@@ -19,6 +19,31 @@ function complete(): WizardForm {
 }
 
 describe("the wizard form", () => {
+  it("rates a home at its own address when it is not the mailing address, and reads it back", () => {
+    const base = complete();
+    const home = emptyForm("homeowners-ho3", new Date(2026, 1, 1));
+    const hoOptions = {
+      ...options,
+      product: "homeowners-ho3" as const,
+      coverages: [{ code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null }],
+    };
+    const form: WizardForm = {
+      ...home,
+      name: base.name,
+      street: "PO Box 12",
+      city: "Sacramento",
+      state: "ca",
+      zip: "95814",
+      coverages: { DWELLING: { selected: true, limit: "", deductible: "1000" } },
+      dwelling: { ...home.dwelling, yearBuilt: "2001", protectionClass: "3", roofAge: "5", squareFeet: "1800", coverageA: "400000", elsewhere: true, street: "9 Pine Rd", city: "Truckee", zip: "" },
+    };
+    expect(toQuoteInput(form, hoOptions).problems["dwelling.zip"]).toBe("enter a five-digit ZIP code");
+    const { input, problems } = toQuoteInput({ ...form, dwelling: { ...form.dwelling, zip: "96161" } }, hoOptions);
+    expect(problems).toEqual({});
+    expect(input?.quote.dwelling?.address).toEqual({ street: "9 Pine Rd", city: "Truckee", state: "CA", zip: "96161" });
+    expect(fromQuoteInput(input!).dwelling).toMatchObject({ elsewhere: true, street: "9 Pine Rd", zip: "96161" });
+  });
+
   it("starts with today's date, one vehicle and one driver for auto, a dwelling for homeowners", () => {
     const auto = emptyForm("personal-auto", new Date(2026, 10, 24));
     expect(auto.effectiveDate).toBe("2026-11-24");
@@ -76,6 +101,7 @@ describe("the wizard form", () => {
     const { input } = toQuoteInput(complete(), options);
     expect(fieldKey("quote.drivers[0].license_date", input)).toBe("drivers.0.licenseDate");
     expect(fieldKey("quote.applicant.address.zip", input)).toBe("zip");
+    expect(fieldKey("quote.dwelling.address.zip", input)).toBe("dwelling.zip");
     expect(fieldKey("quote.vehicles[0].garaging_zip", input)).toBe("vehicles.0.garagingZip");
     expect(fieldKey("quote.coverages[1].limit", input)).toBe("coverages.UM.limit");
     expect(fieldKey("licenses[0].number", input)).toBe("drivers.0.licenseNumber");

@@ -61,6 +61,11 @@ export interface DwellingForm {
   roofType: RoofType;
   squareFeet: string;
   coverageA: string;
+  /** The home is not at the mailing address: rate it at its own. */
+  elsewhere: boolean;
+  street: string;
+  city: string;
+  zip: string;
 }
 
 export interface CoverageForm {
@@ -148,7 +153,19 @@ export function emptyForm(product: Product, now: Date = new Date()): WizardForm 
     email: "",
     phone: "",
     vehicles: product === "personal-auto" ? [emptyVehicle()] : [],
-    dwelling: { yearBuilt: "", construction: "frame", protectionClass: "", roofAge: "", roofType: "asphalt-shingle", squareFeet: "", coverageA: "" },
+    dwelling: {
+      yearBuilt: "",
+      construction: "frame",
+      protectionClass: "",
+      roofAge: "",
+      roofType: "asphalt-shingle",
+      squareFeet: "",
+      coverageA: "",
+      elsewhere: false,
+      street: "",
+      city: "",
+      zip: "",
+    },
     coverages: {},
     drivers: product === "personal-auto" ? [emptyDriver()] : [],
     claims: [],
@@ -289,6 +306,12 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       square_feet: int(d.squareFeet) ?? 0,
       coverage_a: d.coverageA.trim().replace(/,/g, ""),
     };
+    if (d.elsewhere) {
+      need("dwelling.street", d.street);
+      need("dwelling.city", d.city);
+      if (!/^\d{5}$/.test(d.zip.trim())) problems["dwelling.zip"] = "enter a five-digit ZIP code";
+      dwelling.address = { street: d.street.trim(), city: d.city.trim(), state: form.state.trim().toUpperCase(), zip: d.zip.trim() };
+    }
   }
   form.claims.forEach((c, i) => {
     date(`claims.${i}.date`, c.date);
@@ -377,6 +400,10 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
           roofType: q.dwelling.roof_type,
           squareFeet: String(q.dwelling.square_feet),
           coverageA: q.dwelling.coverage_a,
+          elsewhere: q.dwelling.address != null,
+          street: q.dwelling.address?.street ?? "",
+          city: q.dwelling.address?.city ?? "",
+          zip: q.dwelling.address?.zip ?? "",
         }
       : form.dwelling,
     coverages,
@@ -413,6 +440,10 @@ export function fieldKey(path: string, input: QuoteInput | null): string {
     "quote.applicant.address.city": "city",
     "quote.applicant.address.state": "state",
     "quote.applicant.address.zip": "zip",
+    "quote.dwelling.address.street": "dwelling.street",
+    "quote.dwelling.address.city": "dwelling.city",
+    "quote.dwelling.address.state": "dwelling.zip",
+    "quote.dwelling.address.zip": "dwelling.zip",
     "quote.state": "state",
     "quote.effective_date": "effectiveDate",
     "quote.term_months": "termMonths",
