@@ -247,6 +247,42 @@ fn texas_credit_rules_are_enforced() {
     check_error(files(&m), &at(&m, "[[underwriting]]"), "credit may not be the sole reason to decline in TX");
 }
 
+/// The review's leaks around the no-hit rule (H1): a surcharge that reaches
+/// a no-hit risk, a table keyed by credit and another variable, and a
+/// referring score that reads credit all passed; each is refused now.
+#[test]
+fn texas_no_hit_stays_neutral_whatever_reads_credit() {
+    let surcharge = |when: &str| {
+        state_pack("TX", &format!("[[surcharges]]\ncode = \"thin-file\"\nname = \"Thin file\"\nrate = \"0.10\"\nwhen = [{when}]\n"))
+    };
+    for when in [
+        "{ var = \"policy.credit_tier\", op = \"==\", value = \"no-hit\" }",
+        "{ var = \"policy.credit_tier\", op = \"!=\", value = \"excellent\" }",
+        "{ var = \"policy.credit_tier\", op = \"in\", value = [\"poor\", \"no-hit\"] }",
+    ] {
+        let err = compile(&files(&surcharge(when)), LoadMode::Draft).expect_err(when);
+        assert!(err.to_string().contains("applies to a risk with no credit history"), "{when}: {err}");
+    }
+    compile(&files(&surcharge("{ var = \"policy.credit_tier\", op = \"==\", value = \"poor\" }")), LoadMode::Draft)
+        .expect("a surcharge for poor credit leaves no-hit alone");
+    let two_keys = state_pack("TX", "")
+        .replace(
+            "[tables.record]",
+            "[tables.credit]\nfile = \"credit.csv\"\nkeys = [{ column = \"tier\", match = \"exact\" }, { column = \"points\", match = \"band\" }]\n\n[tables.record]",
+        )
+        .replace(
+            "steps = [{ op = \"base\", value = \"100\" }]",
+            "steps = [{ op = \"base\", value = \"100\" }, { op = \"lookup\", table = \"credit\", keys = [\"policy.credit_tier\", \"driver.violation_points_3y\"] }]",
+        );
+    let files2 = files(&two_keys).with_file("credit.csv", "tier,points_from,points_to,value\nno-hit,0,,1.20\npoor,0,,1.30\n");
+    let err = compile(&files2, LoadMode::Draft).expect_err("credit with another key");
+    assert!(err.to_string().contains("credit is keyed alone"), "{err}");
+    let score = state_pack("TX", "")
+        + "\n[risk_model]\nusage = \"inform\"\nintercept = \"-2\"\nrefer_above = \"0.2\"\nfeatures = [{ var = \"policy.credit_tier\", level = \"poor\", coefficient = \"0.5\" }]\n";
+    let err = compile(&files(&score), LoadMode::Draft).expect_err("a referring score on credit");
+    assert!(err.to_string().contains("a score that reads credit may not refer in TX"), "{err}");
+}
+
 #[test]
 fn required_coverages_follow_state_law() {
     let m = state_pack("NY", "");

@@ -1157,14 +1157,46 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
     if law.credit_no_hit_neutral {
         for c in &coverages {
             for s in &c.steps {
-                if let StepKind::Lookup { table, keys } = &s.kind {
-                    if keys == &[Variable::CreditTier] && tables[*table].exact_value("no-hit") != Some(Decimal::ONE) {
+                if let StepKind::Lookup { table, keys } | StepKind::BaseTable { table, keys } = &s.kind {
+                    if !keys.contains(&Variable::CreditTier) {
+                        continue;
+                    }
+                    let name = &tables[*table].name;
+                    if keys.len() > 1 || matches!(s.kind, StepKind::BaseTable { .. }) {
                         return Err(ctx.state_rule(
                             0..0,
-                            format!("tables.{}", tables[*table].name),
+                            format!("tables.{name}"),
+                            format!("in {state} credit is keyed alone, by a factor table, so a missing credit history can be seen to be neutral (Tex. Ins. Code 559.052(b))"),
+                        ));
+                    }
+                    if tables[*table].exact_value("no-hit") != Some(Decimal::ONE) {
+                        return Err(ctx.state_rule(
+                            0..0,
+                            format!("tables.{name}"),
                             format!("a missing credit history must be neutral in {state}: the `no-hit` row must be exactly 1"),
                         ));
                     }
+                }
+            }
+        }
+        // A discount or surcharge that reads credit may not reach a risk
+        // with no credit history: it would not be neutral.
+        let no_hit = Value::Text(Arc::from("no-hit"));
+        for (kind, list) in [("discounts", &discounts), ("surcharges", &surcharges)] {
+            for a in list {
+                let Eligibility::Conditions(conditions) = &a.eligibility else { continue };
+                let credit: Vec<&Condition> = conditions.iter().filter(|c| c.var == Variable::CreditTier).collect();
+                let reaches = |c: &&Condition| match c.op {
+                    CompareOp::Eq | CompareOp::In => c.value.contains(&no_hit),
+                    CompareOp::Ne => !c.value.contains(&no_hit),
+                    _ => true,
+                };
+                if !credit.is_empty() && credit.iter().all(reaches) {
+                    return Err(ctx.state_rule(
+                        0..0,
+                        format!("{kind}.{}", a.code),
+                        format!("it applies to a risk with no credit history, which must be neutral in {state} (Tex. Ins. Code 559.052(b)); add credit_tier != \"no-hit\""),
+                    ));
                 }
             }
         }
@@ -1393,6 +1425,13 @@ fn risk_model(
                 .map_err(|_| ctx.invalid(f.span(), format!("{field}.base"), format!("`{b}` is not a decimal number")))?,
         };
         features.push(Feature { var, level: feature.level.clone(), base, coefficient });
+    }
+    if law.credit_not_sole_reason && raw.refer_above.is_some() && features.iter().any(|f| f.var == Variable::CreditTier) {
+        return Err(ctx.state_rule(
+            m.span(),
+            "risk_model.features",
+            format!("a score that reads credit may not refer in {state}: a referral could rest on credit alone (Tex. Ins. Code 559.052(a)(2)); leave credit out or drop refer_above"),
+        ));
     }
     let rates = match (usage, &raw.basis, &raw.coverages) {
         (RiskUsage::Inform, None, None) => None,
