@@ -874,6 +874,16 @@ def auto_pack(zips, st: str) -> Pack:
     discounts.append(Adjustment("anti-theft", "Anti-theft device", s.anti_theft,
                                 "Passive anti-theft device (immobiliser or tracking); comprehensive only.",
                                 coverages=["COMP"], when=[cond("vehicle.anti_theft", "==", True)]))
+    discounts.append(Adjustment("multi-car", "Multi-car", "0.10",
+                                "Two or more vehicles on the policy" +
+                                (" (multi-vehicle, 10 CCR 2632.5(d))." if ca else "."),
+                                when=[cond("policy.vehicle_count", ">=", 2)]))
+    if not ca:
+        # California's optional factors do not include how the premium is
+        # paid (10 CCR 2632.5(d)).
+        discounts.append(Adjustment("paid-in-full", "Paid in full", "0.05",
+                                    "The term premium paid in one installment.",
+                                    when=[cond("policy.paid_in_full", "==", True)]))
 
     dui_msg = ("DUI conviction in the last three years: not eligible for this program" if s.dui_action == "decline"
                else "DUI conviction in the last three years")

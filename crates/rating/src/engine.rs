@@ -319,8 +319,11 @@ fn count(n: usize) -> Value {
     Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn policy_facts(q: &ValidQuote, subject: Subject) -> Facts {
+fn policy_facts(pack: &RatePack, q: &ValidQuote, subject: Subject) -> Facts {
     let mut f = Facts::new(subject);
+    f.set(Variable::VehicleCount, count(q.vehicles.len()));
+    let plan = pack.plans.iter().find(|p| p.code == q.installment_plan);
+    f.set(Variable::PaidInFull, Value::Boolean(plan.is_some_and(|p| p.installments == 1)));
     f.set(Variable::TermMonths, Value::Integer(i64::from(q.term_months)));
     // A missing credit history is the `no-hit` tier, which state law (Texas
     // 559.052) defines as neutral; packs rate it explicitly.
@@ -408,7 +411,7 @@ fn rating_units(pack: &RatePack, q: &ValidQuote, record: bool) -> Units {
         Product::PersonalAuto => {
             let mut rating: Vec<Facts> = (0..q.vehicles.len())
                 .map(|i| {
-                    let mut f = policy_facts(q, Subject::Vehicle(i));
+                    let mut f = policy_facts(pack, q, Subject::Vehicle(i));
                     vehicle_facts(&mut f, q, i);
                     f
                 })
@@ -427,7 +430,7 @@ fn rating_units(pack: &RatePack, q: &ValidQuote, record: bool) -> Units {
             Units { rating, drivers, rated_with, assignment }
         }
         Product::HomeownersHo3 => {
-            let mut f = policy_facts(q, Subject::Dwelling);
+            let mut f = policy_facts(pack, q, Subject::Dwelling);
             dwelling_facts(&mut f, q);
             Units { rating: vec![f], drivers: Vec::new(), rated_with: Vec::new(), assignment: Vec::new() }
         }

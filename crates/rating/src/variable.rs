@@ -95,6 +95,10 @@ variables! {
     ChargeableClaims3y = "policy.chargeable_claims_3y": Integer, Policy;
     /// Whether this is a renewal (`true`) or new business.
     Renewal = "policy.renewal": Boolean, Policy;
+    /// Vehicles on the policy (multi-car programs).
+    VehicleCount = "policy.vehicle_count": Integer, Policy;
+    /// The quote's installment plan has one installment.
+    PaidInFull = "policy.paid_in_full": Boolean, Policy;
     /// Whole years of age at the effective date.
     DriverAge = "driver.age": Integer, Driver;
     /// Whole years since first licensed, at the effective date.

@@ -104,7 +104,7 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
                     .filter(|v| match v.scope() {
                         crate::variable::Scope::Driver => *v != Variable::DriverAge,
                         crate::variable::Scope::Vehicle | crate::variable::Scope::Coverage => true,
-                        crate::variable::Scope::Policy => matches!(v, Variable::TermMonths | Variable::Renewal),
+                        crate::variable::Scope::Policy => matches!(v, Variable::TermMonths | Variable::Renewal | Variable::VehicleCount),
                         crate::variable::Scope::Dwelling => false,
                     })
                     .collect();
