@@ -868,9 +868,11 @@ def auto_pack(zips, st: str) -> Pack:
                                 "Good student (B average or better) as principal driver.",
                                 coverages=liability, when=[cond("driver.good_student", "==", True)]))
     d_rate, d_covs, d_extra, d_comment = s.defensive
+    # A course earns the discount for three years from its completion date
+    # (NY Ins. Law 2336, Fla. Stat. 627.0652(2)); without a date, none.
     discounts.append(Adjustment("defensive-driving", "Defensive driving" if st != "FL" else "Mature driver course",
-                                d_rate, d_comment, coverages=d_covs,
-                                when=[cond("driver.defensive_driving", "==", True)] + d_extra))
+                                d_rate, d_comment + "\nFor three years from the course's completion date.", coverages=d_covs,
+                                when=[cond("driver.defensive_driving", "==", True), cond("driver.course_years", "<", 3)] + d_extra))
     discounts.append(Adjustment("anti-theft", "Anti-theft device", s.anti_theft,
                                 "Passive anti-theft device (immobiliser or tracking); comprehensive only.",
                                 coverages=["COMP"], when=[cond("vehicle.anti_theft", "==", True)]))
@@ -1326,7 +1328,8 @@ def vehicle(year: int, model: str, use: str, miles: int, zip_code: str, driver: 
 
 
 def driver(name: str, dob: str, licensed: str, *, violations=(), accidents=(), good_student=False,
-           defensive=False) -> dict:
+           defensive: str | None = None) -> dict:
+    """`defensive`: the date the driver completed the course."""
     d: dict = {"name": name, "date_of_birth": dob, "license_date": licensed}
     if violations:
         d["violations"] = [{"date": dt, "kind": k} for dt, k in violations]
@@ -1336,6 +1339,7 @@ def driver(name: str, dob: str, licensed: str, *, violations=(), accidents=(), g
         d["good_student"] = True
     if defensive:
         d["defensive_driving"] = True
+        d["course_date"] = defensive
     return d
 
 
@@ -1439,7 +1443,7 @@ def auto_examples() -> dict[str, list[Example]]:
                 "on the newer car only; the 2007 Civic has no VIN on file.", "accept",
                 auto_quote("CA", "2026-06-15", 6, "six-pay",
                            applicant("David Kim", "3145 Mission St", "San Francisco", "CA", "94110"),
-                           [driver("David Kim", "1975-09-30", "1992-10-15", defensive=True),
+                           [driver("David Kim", "1975-09-30", "1992-10-15", defensive="2025-03-08"),
                             driver("Emily Kim", "2008-01-22", "2024-03-05", good_student=True)],
                            [vehicle(2023, "Tesla Model 3", "commute", 12000, "94110", 0, anti_theft=True),
                             vehicle(2007, "Honda Civic", "pleasure", 6000, "94110", 1, with_vin=False)],
@@ -1476,7 +1480,7 @@ def auto_examples() -> dict[str, list[Example]]:
                 "anti-theft, additional PIP.", "accept",
                 auto_quote("NY", "2026-02-20", 12, "six-pay",
                            applicant("Priya Shah", "512 7th Ave", "Brooklyn", "NY", "11215"),
-                           [driver("Priya Shah", "1985-05-25", "2003-07-01", defensive=True)],
+                           [driver("Priya Shah", "1985-05-25", "2003-07-01", defensive="2024-11-02")],
                            [vehicle(2019, "Honda Odyssey", "pleasure", 7500, "11215", anti_theft=True)],
                            [cov("BI", "250/500"), cov("PD", "100000"), cov("UM", "250/500"), cov("PIP", "100000"),
                             cov("COMP", deductible="250"), cov("COLL", deductible="500")])),
@@ -1529,7 +1533,7 @@ def auto_examples() -> dict[str, list[Example]]:
                 "$250 PIP deductible.", "accept",
                 auto_quote("FL", "2026-03-05", 12, "six-pay",
                            applicant("Roberto Alvarez", "1450 Brickell Ave", "Miami", "FL", "33131"),
-                           [driver("Roberto Alvarez", "1962-04-14", "1979-06-01", defensive=True)],
+                           [driver("Roberto Alvarez", "1962-04-14", "1979-06-01", defensive="2025-01-20")],
                            [vehicle(2022, "Toyota Camry", "commute", 9500, "33131", anti_theft=True)],
                            [cov("BI", "100/300"), cov("PD", "50000"), cov("UM", "100/300"), cov("PIP", "10000", "250"),
                             cov("COMP", deductible="500"), cov("COLL", deductible="1000")])),

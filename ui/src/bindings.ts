@@ -150,6 +150,11 @@ export type Driver = { name: string, date_of_birth: string,
  */
 license_date: string, violations: Array<Violation>, accidents: Array<Accident>, good_student: boolean, defensive_driving: boolean, 
 /**
+ * The day the driver completed the course (a course discount lasts a
+ * number of years from it). Left out when absent.
+ */
+course_date?: string, 
+/**
  * Excluded by name from the policy's cover (a named-driver exclusion,
  * signed by the insured): listed, never rated, never a principal driver.
  * Left out when false, so quotes without exclusions read as before.

@@ -139,6 +139,12 @@ impl CanonicalPolicy {
         // The rating input learnt named-driver exclusions after version 1
         // was frozen; version 1 has none, so a book cannot carry one yet.
         for (i, d) in self.rating.drivers.iter().enumerate() {
+            if d.course_date.is_some() {
+                push(
+                    &format!("rating.drivers[{i}].course_date"),
+                    "version 1 of the model has no course dates; a dated course discount needs version 2".to_owned(),
+                );
+            }
             if d.excluded {
                 push(
                     &format!("rating.drivers[{i}].excluded"),

@@ -371,6 +371,9 @@ fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
     );
     f.set(Variable::GoodStudent, Value::Boolean(d.good_student));
     f.set(Variable::DefensiveDriving, Value::Boolean(d.defensive_driving));
+    if let Some(course) = d.course_date {
+        f.set(Variable::CourseYears, Value::Integer(full_years(course, eff).max(0)));
+    }
 }
 
 fn vehicle_facts(f: &mut Facts, q: &ValidQuote, vehicle: usize) {

@@ -109,6 +109,11 @@ pub struct Driver {
     pub good_student: bool,
     #[serde(default)]
     pub defensive_driving: bool,
+    /// The day the driver completed the course (a course discount lasts a
+    /// number of years from it). Left out when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string")]
+    pub course_date: Option<Date>,
     /// Excluded by name from the policy's cover (a named-driver exclusion,
     /// signed by the insured): listed, never rated, never a principal driver.
     /// Left out when false, so quotes without exclusions read as before.
@@ -520,6 +525,12 @@ fn validate_auto(p: &mut Problems, q: &Quote) {
         }
         p.not_after(at("date_of_birth"), d.date_of_birth, eff);
         p.not_after(at("license_date"), d.license_date, eff);
+        if let Some(course) = d.course_date {
+            p.not_after(at("course_date"), course, eff);
+            if !d.defensive_driving {
+                p.push(at("course_date"), "a course date belongs to a driver who completed the course (defensive_driving)");
+            }
+        }
         if full_years(d.date_of_birth, d.license_date) < 14 {
             p.push(at("license_date"), format!("{} is before the driver's 14th birthday", d.license_date));
         }

@@ -117,6 +117,9 @@ variables! {
     GoodStudent = "driver.good_student": Boolean, Driver;
     /// Completed an approved defensive-driving course.
     DefensiveDriving = "driver.defensive_driving": Boolean, Driver;
+    /// Whole years since the driver completed the course, at the effective
+    /// date; no value without a course date (so a condition on it fails).
+    CourseYears = "driver.course_years": Integer, Driver;
     /// Qualifies for California's Good Driver discount by the statute's own
     /// tests (Ins. Code 1861.025): licensed three years, at most one point
     /// counted as Veh. Code 12810 counts them (whatever a pack's points), no

@@ -37,6 +37,7 @@ fn quote(pack: &RatePack, license_date: time::Date, violations: Vec<Violation>, 
             accidents,
             good_student: false,
             defensive_driving: false,
+            course_date: None,
             excluded: false,
         }],
         vehicles: vec![Vehicle {

@@ -73,3 +73,26 @@ fn paying_in_full_earns_a_discount_outside_california() {
     let err = compile(&files, LoadMode::Draft).expect_err("not a permitted factor");
     assert!(err.to_string().contains("policy.paid_in_full is not a permitted factor in CA"), "{err}");
 }
+
+/// A course discount lasts three years from the course (NY Ins. Law 2336,
+/// Fla. Stat. 627.0652(2)); before, it never expired.
+#[test]
+fn a_course_discount_expires_three_years_after_the_course() {
+    let pack = bundled("ny-personal-auto");
+    let with_course = |course: Option<&str>| {
+        let mut q = quote(
+            "NY",
+            "10001",
+            1,
+            "two-pay",
+            r#"[ { "code": "BI", "limit": "25/50" }, { "code": "PD", "limit": "10000" }, { "code": "PIP", "limit": "50000" }, { "code": "UM", "limit": "25/50" } ]"#,
+        );
+        q.drivers[0].defensive_driving = true;
+        q.drivers[0].course_date =
+            course.map(|d| time::Date::parse(d, &time::format_description::well_known::Iso8601::DATE).expect("a date"));
+        discounts(&rate(&pack, &common::valid(q)).expect("rates"))
+    };
+    assert!(with_course(Some("2023-06-02")).contains(&"defensive-driving".to_owned()), "two years and 364 days");
+    assert!(!with_course(Some("2023-06-01")).contains(&"defensive-driving".to_owned()), "three years to the day");
+    assert!(!with_course(None).contains(&"defensive-driving".to_owned()), "no course date, no dated discount");
+}

@@ -127,6 +127,7 @@ fn build(s: &Shape) -> (&'static RatePack, Quote) {
                     .collect(),
                 good_student: *student,
                 defensive_driving: *course,
+                course_date: course.then(|| days_before(400)),
                 excluded: false,
             }
         })

@@ -170,6 +170,7 @@ impl QuickQuoteRequest {
                 accidents: Vec::new(),
                 good_student: false,
                 defensive_driving: false,
+                course_date: None,
                 excluded: false,
             }],
             vehicles: vec![Vehicle {

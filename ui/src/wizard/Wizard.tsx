@@ -523,6 +523,9 @@ export function Wizard({
                     <TextField field={k("licenseState")} label="Licence state" maxLength={2} placeholder={form.state} value={d.licenseState} onChange={(x) => setD({ licenseState: x.toUpperCase() })} error={problemAt(k("licenseState"))} />
                     <CheckField field={k("goodStudent")} label="Good student" checked={d.goodStudent} onChange={(x) => setD({ goodStudent: x })} />
                     <CheckField field={k("defensiveDriving")} label="Defensive driving course" checked={d.defensiveDriving} onChange={(x) => setD({ defensiveDriving: x })} />
+                    {d.defensiveDriving && (
+                      <TextField field={k("courseDate")} label="Course completed on (YYYY-MM-DD)" value={d.courseDate} onChange={(x) => setD({ courseDate: x })} error={problemAt(k("courseDate"))} />
+                    )}
                     <CheckField field={k("excluded")} label="Excluded from cover (signed named-driver exclusion)" checked={d.excluded} onChange={(x) => setD({ excluded: x })} />
                     <div className="incidents">
                       {d.violations.map((v, j) => (

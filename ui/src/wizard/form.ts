@@ -35,6 +35,8 @@ export interface DriverForm {
   licenseState: string;
   goodStudent: boolean;
   defensiveDriving: boolean;
+  /** The day the course was completed (YYYY-MM-DD); the discount lasts three years from it. */
+  courseDate: string;
   /** Excluded from cover by name (a signed named-driver exclusion): listed, not rated. */
   excluded: boolean;
   violations: ViolationForm[];
@@ -133,6 +135,7 @@ export function emptyDriver(): DriverForm {
     licenseState: "",
     goodStudent: false,
     defensiveDriving: false,
+    courseDate: "",
     excluded: false,
     violations: [],
     accidents: [],
@@ -256,6 +259,7 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       date(at("licenseDate"), d.licenseDate);
       d.violations.forEach((v, j) => date(at(`violations.${j}.date`), v.date));
       d.accidents.forEach((a, j) => date(at(`accidents.${j}.date`), a.date));
+      if (d.defensiveDriving && d.courseDate.trim() && !DATE.test(d.courseDate.trim())) problems[at("courseDate")] = "enter a date as YYYY-MM-DD";
       drivers.push({
         name: d.name.trim(),
         date_of_birth: d.dateOfBirth.trim(),
@@ -264,6 +268,7 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
         accidents: d.accidents.map((a) => ({ date: a.date.trim(), at_fault: a.atFault, bodily_injury: a.bodilyInjury })),
         good_student: d.goodStudent,
         defensive_driving: d.defensiveDriving,
+        ...(d.defensiveDriving && d.courseDate.trim() ? { course_date: d.courseDate.trim() } : {}),
         excluded: d.excluded,
       });
       const number = d.licenseNumber.trim();
@@ -415,6 +420,7 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
       licenseState: input.licenses[i]?.state ?? "",
       goodStudent: d.good_student,
       defensiveDriving: d.defensive_driving,
+      courseDate: d.course_date ?? "",
       excluded: d.excluded ?? false,
       violations: d.violations.map((v) => ({ date: v.date, kind: v.kind })),
       accidents: d.accidents.map((a) => ({ date: a.date, atFault: a.at_fault, bodilyInjury: a.bodily_injury })),
