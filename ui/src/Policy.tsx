@@ -20,6 +20,7 @@ import { explain } from "./explain";
 export const CANCEL_REASONS: { value: CancelReason; label: string; insured: boolean }[] = [
   { value: "insured_request", label: "The insured asked (short rate)", insured: true },
   { value: "insured_replaced_coverage", label: "The insured replaced the coverage or sold the risk (short rate)", insured: true },
+  { value: "military_service", label: "The insured entered active military service (pro rata, no penalty)", insured: true },
   { value: "nonpayment", label: "Non-payment of premium (insurer, pro rata)", insured: false },
   { value: "material_misrepresentation", label: "Material misrepresentation (insurer, pro rata)", insured: false },
   { value: "license_suspended", label: "Licence suspended or revoked (insurer, auto)", insured: false },

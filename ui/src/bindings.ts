@@ -706,7 +706,7 @@ change_percent: string | null, pack_id: string, offered_on: string, };
 /**
  * Who asked for a cancellation decides how premium is returned.
  */
-export type CancelReason = "insured_request" | "insured_replaced_coverage" | "nonpayment" | "material_misrepresentation" | "license_suspended" | "substantial_change_in_risk" | "underwriting_error";
+export type CancelReason = "insured_request" | "insured_replaced_coverage" | "nonpayment" | "material_misrepresentation" | "license_suspended" | "substantial_change_in_risk" | "underwriting_error" | "military_service";
 
 /**
  * Why an insurer will not renew. There is deliberately no credit reason:

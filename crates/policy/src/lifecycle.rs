@@ -528,7 +528,7 @@ impl Policy {
         let pro_rata_exact = self.unearned(effective, rules.proration)?;
         let (method, returned_exact) = if effective == self.term.start {
             (CancelMethod::Flat, self.written_premium)
-        } else if reason.insured_initiated() {
+        } else if reason.short_rate() {
             let short = short_rate_of(pro_rata_exact, self.term_premium, &self.term, effective, rules.insured_cancellation);
             (CancelMethod::ShortRate, short)
         } else {

@@ -232,10 +232,14 @@ pub enum CancelReason {
     /// The policy was written in error or fails underwriting within the
     /// underwriting period (insurer).
     UnderwritingError,
+    /// The named insured entered active military service or received
+    /// orders (the insured asks; pro rata, no penalty: Florida requires it
+    /// for auto, Fla. Stat. 627.7283(5)).
+    MilitaryService,
 }
 
 impl CancelReason {
-    pub const ALL: [CancelReason; 7] = [
+    pub const ALL: [CancelReason; 8] = [
         Self::InsuredRequest,
         Self::InsuredReplacedCoverage,
         Self::Nonpayment,
@@ -243,6 +247,7 @@ impl CancelReason {
         Self::LicenseSuspended,
         Self::SubstantialChangeInRisk,
         Self::UnderwritingError,
+        Self::MilitaryService,
     ];
 
     /// The code on notices and in the audit log.
@@ -255,6 +260,7 @@ impl CancelReason {
             Self::LicenseSuspended => "CX-LS",
             Self::SubstantialChangeInRisk => "CX-SC",
             Self::UnderwritingError => "CX-UW",
+            Self::MilitaryService => "CX-MS",
         }
     }
 
@@ -268,18 +274,25 @@ impl CancelReason {
             Self::LicenseSuspended => "Suspension or revocation of the driver's license of the named insured or a regular operator",
             Self::SubstantialChangeInRisk => "Substantial change in the risk since the policy was issued",
             Self::UnderwritingError => "The policy does not meet the company's underwriting guidelines (underwriting period)",
+            Self::MilitaryService => "Cancelled at the insured's request: active military service or orders",
         }
     }
 
     /// Whether the insured asked for it.
     pub const fn insured_initiated(self) -> bool {
+        matches!(self, Self::InsuredRequest | Self::InsuredReplacedCoverage | Self::MilitaryService)
+    }
+
+    /// Whether the insured's cancellation keeps the short-rate penalty: a
+    /// servicemember's does not.
+    pub const fn short_rate(self) -> bool {
         matches!(self, Self::InsuredRequest | Self::InsuredReplacedCoverage)
     }
 
     /// The notice the insurer must give; none for an insured's request.
     pub const fn notice_days(self, notice: &NoticeDays) -> i64 {
         match self {
-            Self::InsuredRequest | Self::InsuredReplacedCoverage => 0,
+            Self::InsuredRequest | Self::InsuredReplacedCoverage | Self::MilitaryService => 0,
             Self::Nonpayment => notice.nonpayment,
             _ => notice.other,
         }

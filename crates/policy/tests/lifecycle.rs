@@ -441,3 +441,19 @@ fn a_florida_home_renewal_offer_comes_at_least_forty_five_days_ahead() {
     // Other states keep the plain window (up to the day before the term ends).
     apply(&bound("TX", "homeowners-ho3"), offer(), date!(2021 - 12 - 12)).unwrap();
 }
+
+/// Fla. Stat. 627.7283(5): a servicemember who cancels gets the whole
+/// unearned premium back, without the short-rate penalty (domain review
+/// F4). The same $500 policy on day 150: 294.52 pro rata, where the insured's
+/// own request returns 90 % of it.
+#[test]
+fn a_servicemember_cancelling_gets_the_whole_unearned_premium() {
+    let policy = Policy::bind("FL-PA-2021-000001", "FL", "personal-auto", year_2021(), dec("500")).unwrap().policy;
+    let effective = date!(2021 - 05 - 31); // day 150
+    let service = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::MilitaryService }, effective).unwrap();
+    let c = service.policy.cancellation.unwrap();
+    assert_eq!((c.method, c.returned, c.penalty), (CancelMethod::ProRata, dec("294.52"), dec("0")));
+    assert_eq!(c.notice_days, 0, "the insured asked");
+    let own = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::InsuredRequest }, effective).unwrap();
+    assert_eq!(own.policy.cancellation.unwrap().returned, dec("265.07"));
+}
