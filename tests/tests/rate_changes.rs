@@ -123,7 +123,8 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
             policy_number: p.id.clone(),
             status: uw_policy::CanonicalStatus::InForce,
             term_start: today,
-            term_end: today + time::Duration::days(182),
+            // The rating's own term: a book whose term and rating disagree is refused.
+            term_end: uw_policy::Term::of_months(today, p.quote.quote().term_months).expect("a term").end,
             written_premium: None,
             source_line: None,
             rating: p.quote.quote().clone(),

@@ -130,6 +130,22 @@ impl CanonicalPolicy {
         if self.written_premium.is_some_and(|p| p < Decimal::ZERO) {
             push("written_premium", "must not be negative".to_owned());
         }
+        // The rating's term must be the policy's: a 12-month term rated as
+        // 6 months would be priced at half.
+        if self.term_end > self.term_start {
+            if let Ok(term) = crate::Term::new(self.term_start, self.term_end) {
+                match term.whole_months() {
+                    Some(months) if months != self.rating.term_months => push(
+                        "rating.term_months",
+                        format!(
+                            "{} months does not match the term {} to {}, which is {months} months",
+                            self.rating.term_months, self.term_start, self.term_end
+                        ),
+                    ),
+                    _ => {}
+                }
+            }
+        }
         if self.rating.dwelling.as_ref().is_some_and(|d| d.address.is_some()) {
             push(
                 "rating.dwelling.address",

@@ -819,3 +819,19 @@ fn date_formats_follow_the_time_crate_padding_rules() {
     let lenient = import(&Mapping::parse(&unpadded, "legacy-auto.toml").unwrap(), two_digits.as_bytes()).unwrap();
     assert_eq!(lenient.policies[0].rating.drivers[0].date_of_birth, date!(1980 - 03 - 17));
 }
+
+/// A book line whose rating term disagrees with its policy term is refused
+/// (domain review G4): a 6-month rating of a 12-month term was priced at
+/// half without comment.
+#[test]
+fn a_rating_term_that_disagrees_with_the_policy_term_is_refused() {
+    let good = book_line();
+    assert!(good.contains("\"term_months\":6") && good.contains("\"term_end\":\"2026-08-01\""), "{good}");
+    let year = good.replace("\"term_end\":\"2026-08-01\"", "\"term_end\":\"2027-02-01\"");
+    let err = book_error(&[&year]);
+    assert!(
+        err.to_string().contains("rating.term_months: 6 months does not match the term 2026-02-01 to 2027-02-01, which is 12 months"),
+        "{err}"
+    );
+    read_book(good.as_bytes()).unwrap();
+}
