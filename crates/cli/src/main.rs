@@ -412,7 +412,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let draft = RatePack::load_dir(&draft, LoadMode::Draft).map_err(pack_error)?;
             let file = std::fs::File::open(&book).map_err(|e| other(format!("cannot read {}: {e}", book.display())))?;
             let policies = uw_policy::read_book(std::io::BufReader::new(file)).map_err(|e| input(format!("{}: {e}", book.display())))?;
-            let book: Vec<BookPolicy> = policies
+            // A rate change prices the policies in force; cancelled and
+            // expired ones are left out, and said so.
+            let total = policies.len();
+            let in_force: Vec<_> = policies.into_iter().filter(|p| p.status == uw_policy::CanonicalStatus::InForce).collect();
+            if in_force.len() < total {
+                eprintln!("left out {} of {total} policies: cancelled or expired", total - in_force.len());
+            }
+            let book: Vec<BookPolicy> = in_force
                 .into_iter()
                 .map(|p| {
                     let quote = p.valid_rating().map_err(|e| input(format!("policy {}: {e}", p.policy_number)))?;

@@ -73,14 +73,17 @@ impl ImpactRun {
     }
 }
 
-/// A canonical book file as impact analysis reads it. A policy whose rating
-/// input does not validate cannot be in a book `read_book` accepts.
+/// A canonical book file as impact analysis reads it: its policies in
+/// force (a rate change does not price cancelled or expired ones). A policy
+/// whose rating input does not validate cannot be in a book `read_book`
+/// accepts.
 pub fn read_book_file(path: &Path) -> Result<Vec<BookPolicy>, WorkstationError> {
     let file = std::fs::File::open(path).map_err(|source| WorkstationError::BookFile { path: path.to_owned(), source })?;
     let policies =
         uw_policy::read_book(std::io::BufReader::new(file)).map_err(|source| WorkstationError::Book { path: path.to_owned(), source })?;
     policies
         .into_iter()
+        .filter(|p| p.status == uw_policy::CanonicalStatus::InForce)
         .map(|p| {
             let quote = p.valid_rating().map_err(WorkstationError::InvalidQuote)?;
             Ok(BookPolicy { id: p.policy_number, quote })
