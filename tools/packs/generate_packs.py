@@ -364,26 +364,23 @@ def render_manifest(p: Pack) -> str:
         add("[points]")
         for k, v in p.points.items():
             add(f"{tk(k)} = {v}")
-    if p.assignment == "principal":
+    if p.assignment:
+        # Both methods pick, among the assignments they allow, the one with
+        # the highest premium (engine::assign_drivers).
+        allowed = {
+            "principal": ["each vehicle is rated with the principal driver the quote names or, in their",
+                          "place, an occasional driver (principal on no vehicle; secondary driver",
+                          "characteristics, 10 CCR 2632.5(d))"],
+            "highest-rated": ["each vehicle has its own driver, and drivers beyond the vehicles are excess;",
+                              "with more vehicles than drivers, every driver drives at least one. The declared",
+                              "principal drivers do not decide the rating"],
+        }[p.assignment]
         add("")
-        out += comment_block([
-            "Driver assignment: each vehicle is rated with the principal driver the quote",
-            "names; a driver who is principal on no vehicle is an occasional driver, rated",
-            "on the highest-rated vehicle whose principal driver rates lower (secondary",
-            "driver characteristics, 10 CCR 2632.5(d)).",
-        ])
+        out += comment_block(["Driver assignment: the assignment with the highest premium (where ratings",
+                              "multiply, the highest-rated driver on the highest-rated vehicle) among those",
+                              "where:"] + allowed[:-1] + [allowed[-1] + "."])
         add("[driver_assignment]")
-        add('method = "principal"')
-    elif p.assignment == "highest-rated":
-        add("")
-        out += comment_block([
-            "Driver assignment: the highest-rated driver to the highest-rated vehicle, the",
-            "next to the next; more vehicles than drivers take the lowest-rated driver,",
-            "and drivers beyond the vehicles are excess (they rate no higher than any",
-            "assigned driver). The declared principal drivers do not decide the rating.",
-        ])
-        add("[driver_assignment]")
-        add('method = "highest-rated"')
+        add(f"method = {tq(p.assignment)}")
 
     add("")
     add("# ---------------------------------------------------------------------------")
