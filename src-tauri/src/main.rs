@@ -219,6 +219,9 @@ struct RatingView {
     #[ts(type = "\"accept\" | \"refer\" | \"decline\"")]
     decision: &'static str,
     reasons: Vec<ReasonView>,
+    /// What the insured has yet to sign before the quote can be bound, each
+    /// a sentence for the agent.
+    unsigned: Vec<String>,
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -360,6 +363,7 @@ impl From<&Rating> for RatingView {
                     subject: x.subject.clone(),
                 })
                 .collect(),
+            unsigned: r.unsigned.iter().map(|u| u.message.clone()).collect(),
         }
     }
 }
@@ -1837,10 +1841,11 @@ mod tests {
         macro_rules! decls {
             ($($t:ty),* $(,)?) => { [$((<$t>::docs(), <$t>::decl(&cfg))),*] };
         }
+        use uw_workstation::rating::pack::jurisdiction::ElectionKind;
         use uw_workstation::rating::quote as q;
         use uw_workstation::{
-            Contact, CoverageOption, DriverLicense, PackSummary, PlanOption, PolicySummary, QuoteCursor, QuoteStatus, RatingInfo,
-            Recommendation, VersionInfo,
+            Contact, CoverageOption, DriverLicense, ElectionOption, PackSummary, PlanOption, PolicySummary, QuoteCursor, QuoteStatus,
+            RatingInfo, Recommendation, VersionInfo,
         };
         let decls = decls![
             CommandError,
@@ -1870,6 +1875,16 @@ mod tests {
             q::Dwelling,
             q::CoverageChoice,
             q::Claim,
+            q::Election,
+            q::ElectionDecision,
+            q::WindMitigation,
+            q::RoofShape,
+            q::RoofDeck,
+            q::RoofToWall,
+            q::OpeningProtection,
+            q::WildfireMitigation,
+            q::WildfireCommunity,
+            q::WildfireMeasure,
             QuoteInput,
             Contact,
             DriverLicense,
@@ -1887,6 +1902,8 @@ mod tests {
             // The wizard's helpers and the dashboard.
             QuoteOptions,
             CoverageOption,
+            ElectionOption,
+            ElectionKind,
             Recommendation,
             PlanOption,
             VinInfo,
@@ -1923,6 +1940,8 @@ mod tests {
             uw_workstation::policies::NonRenewal,
             uw_workstation::policies::RenewalOffer,
             uw_workstation::policies::CancelReason,
+            uw_workstation::rating::Refunds,
+            uw_workstation::rating::RefundMethod,
             uw_workstation::policies::NonRenewalReason,
             ReferralView,
             ReferralDecidedView,

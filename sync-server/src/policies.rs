@@ -136,14 +136,15 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
         let policy: Policy = serde_json::from_str(&lifecycle).map_err(ApiError::internal)?;
         return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees: fees.parse().map_err(ApiError::internal)?, input }));
     }
-    let (quote, _pack, rating) =
+    let (quote, pack, rating) =
         match crate::sync::rerate(state, m, &input, &row.text(8)?, &pack_digest, crate::sync::PackRule::Term).await? {
             Ok(rated) => rated,
             Err(outcome) => return Err(ApiError::internal(format!("policy {number}: its bind no longer rates: {outcome:?}"))),
         };
     let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
     let fees = rating.fee_total();
-    let bound = Policy::bind(number, &row.text(1)?, &row.text(2)?, term, rating.total - fees).map_err(ApiError::internal)?;
+    let bound =
+        Policy::bind(number, &row.text(1)?, &row.text(2)?, term, rating.total - fees, pack.refunds()).map_err(ApiError::internal)?;
     // Kept at once, with its timeline row, whatever becomes of the transaction that asked.
     keep_first_version(m, &bound.policy, &input, &pack_digest, fees).await?;
     insert_event(m, number, &bound.worksheet, &row.text(0)?, None).await?;
@@ -154,15 +155,14 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
 pub async fn bind(
     m: &mut Mutation,
     number: &str,
-    quote: &uw_rating::Quote,
-    rating: &Rating,
+    (quote, rating, refunds): (&uw_rating::Quote, &Rating, uw_rating::Refunds),
     input: &serde_json::Value,
     user_id: &str,
     index: u64,
 ) -> Result<(), ApiError> {
     let term = Term::of_months(quote.effective_date, quote.term_months).map_err(ApiError::internal)?;
     let fees = rating.fee_total();
-    let bound = Policy::bind(number, &quote.state, quote.product.name(), term, rating.total - fees).map_err(ApiError::internal)?;
+    let bound = Policy::bind(number, &quote.state, quote.product.name(), term, rating.total - fees, refunds).map_err(ApiError::internal)?;
     keep_first_version(m, &bound.policy, input, &rating.pack_digest, fees).await?;
     insert_event(m, number, &bound.worksheet, user_id, Some(index)).await
 }

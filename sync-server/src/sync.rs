@@ -692,8 +692,8 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
     }
     match &applied.after {
         None => {}
-        Some(AfterAudit::Bound { policy_number, quote, rating, input, user_id }) => {
-            crate::policies::bind(m, policy_number, quote, rating, input, user_id, index).await?;
+        Some(AfterAudit::Bound { policy_number, quote, rating, refunds, input, user_id }) => {
+            crate::policies::bind(m, policy_number, (quote, rating, *refunds), input, user_id, index).await?;
         }
         Some(AfterAudit::Transacted(transacted)) => transacted.record(m, index).await?,
     }
@@ -714,7 +714,15 @@ struct Applied {
 /// Writes that name the operation's audit entry, made once it is appended.
 enum AfterAudit {
     /// The policy's first lifecycle version and its timeline row.
-    Bound { policy_number: String, quote: Box<Quote>, rating: Box<Rating>, input: serde_json::Value, user_id: String },
+    Bound {
+        policy_number: String,
+        quote: Box<Quote>,
+        rating: Box<Rating>,
+        /// How the pack that priced it returns premium when the insured cancels.
+        refunds: uw_rating::Refunds,
+        input: serde_json::Value,
+        user_id: String,
+    },
     /// A policy transaction's timeline row and change.
     Transacted(Box<crate::policies::Transacted>),
 }
@@ -1064,7 +1072,7 @@ async fn bind_requested(
             format!("{number} was rated on {rated_on} and quotes are good for {} days; rate it again to bind", uw_policy::QUOTE_VALID_DAYS),
         );
     }
-    let (quote, _pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
+    let (quote, pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
         Ok(r) => r,
         Err(outcome) => return Ok(Applied::for_quote(&number, "policy.bind.refused", outcome)),
     };
@@ -1091,6 +1099,16 @@ async fn bind_requested(
                 "total: the bind request says {} but the server's rating gives {}; the premium must match to the cent",
                 p.total, rating.total
             ),
+        );
+    }
+    // Coverage decisions the law requires in writing (a rejected PIP or UM,
+    // an answered offer, lower UM limits) are part of the bound record: a
+    // device that skipped its own check is refused here.
+    if !rating.unsigned.is_empty() {
+        let missing: Vec<&str> = rating.unsigned.iter().map(|u| u.message.as_str()).collect();
+        return refuse(
+            "bind.unsigned",
+            format!("{number} cannot be bound until the insured signs what the law requires: {}", missing.join("; ")),
         );
     }
     // The policy refers to the quote record, and the bind updates it: the
@@ -1151,6 +1169,7 @@ async fn bind_requested(
             policy_number,
             quote: Box::new(quote),
             rating: Box::new(rating),
+            refunds: pack.refunds(),
             input: p.input.clone(),
             user_id: caller.user_id.clone(),
         }),

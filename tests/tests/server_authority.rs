@@ -140,6 +140,44 @@ async fn binds_the_server_decides(engine: &str) {
     server.stop().await;
 }
 
+/// B3: Texas includes PIP and UM unless the insured rejects them in
+/// writing (Tex. Ins. Code 1952.152, 1952.101). A device that skips its own
+/// check and asks to bind a quote without PIP and without the signed
+/// rejection is refused by the server; before, it bound.
+async fn a_bind_needs_the_signed_rejections(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (mut laptop, _) = enroll(&server, "agent1").await;
+    let pack = tx_auto_pack();
+    let tomorrow = server_today(&server) + Duration::days(1);
+    let mut unsigned = tx_quote(tomorrow);
+    unsigned.as_object_mut().expect("an object").remove("elections");
+    let (rated, result) = rate(&mut laptop, &pack, &unsigned).await;
+    assert_eq!(result["outcome"], "accepted", "a quote without the form still rates: {result}");
+    let result = bind(&mut laptop, &rated).await;
+    assert_eq!(code(&result), "bind.unsigned", "{result}");
+    let reason = result["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("Personal injury protection is included unless the insured rejects it in writing (Tex. Ins. Code 1952.152)"),
+        "{reason}"
+    );
+    let mut signed = tx_quote(tomorrow);
+    signed["elections"][0]["signed_on"] = json!(tomorrow.to_string());
+    let (rated, result) = rate(&mut laptop, &pack, &signed).await;
+    assert_eq!(result["outcome"], "accepted", "{result}");
+    assert_eq!(bind(&mut laptop, &rated).await["outcome"], "accepted", "with the signed rejection it binds");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bind_needs_the_signed_rejections_sqlite() {
+    a_bind_needs_the_signed_rejections("sqlite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bind_needs_the_signed_rejections_postgres() {
+    a_bind_needs_the_signed_rejections("postgres").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binds_the_server_decides_sqlite() {
     binds_the_server_decides("sqlite").await;

@@ -317,6 +317,7 @@ class Pack:
     risk: dict
     risk_comment: list[str]
     assignment: str | None = None
+    refunds: tuple[str, str, list[str]] | None = None   # insured request, replaced or sold, comment
 
 
 def comment_block(lines: list[str]) -> list[str]:
@@ -381,6 +382,13 @@ def render_manifest(p: Pack) -> str:
                               "where:"] + allowed[:-1] + [allowed[-1] + "."])
         add("[driver_assignment]")
         add(f"method = {tq(p.assignment)}")
+    if p.refunds:
+        insured, sold, comment = p.refunds
+        add("")
+        out += comment_block(comment)
+        add("[refunds]")
+        add(f"insured_request = {tq(insured)}")
+        add(f"replaced_or_sold = {tq(sold)}")
 
     add("")
     add("# ---------------------------------------------------------------------------")
@@ -582,12 +590,14 @@ AUTO: dict[str, AutoState] = {
     ),
     "TX": AutoState(
         filing=("TX-PA-2025-0733", "file-and-use"),
-        bases={"BI": "418.00", "PD": "366.00", "UM": "88.00", "COMP": "186.00", "COLL": "508.00", "MED": "58.00"},
+        bases={"BI": "418.00", "PD": "366.00", "UM": "88.00", "COMP": "186.00", "COLL": "508.00", "MED": "58.00",
+               "PIP": "72.00"},
         limits={
             "BI": [("30/60", "1.00"), ("50/100", "1.15"), ("100/300", "1.36"), ("250/500", "1.64")],
             "PD": [("25000", "1.00"), ("50000", "1.08"), ("100000", "1.16")],
             "UM": [("30/60", "1.00"), ("50/100", "1.20"), ("100/300", "1.48"), ("250/500", "1.85")],
             "MED": [("2500", "1.00"), ("5000", "1.30"), ("10000", "1.70")],
+            "PIP": [("2500", "1.00"), ("5000", "1.35"), ("10000", "1.80")],
         },
         medical="MED",
         territory_named={
@@ -769,6 +779,8 @@ def auto_pack(zips, st: str) -> Pack:
         med: (f"{med.lower()}_limit", "Medical payments limit (dollars per person)." if med == "MED"
               else "Personal injury protection limit (dollars per person)."),
     }
+    if med == "MED" and "PIP" in s.limits:
+        limit_tables["PIP"] = ("pip_limit", "Personal injury protection limit (dollars per person).")
     for code, (tname, comment) in limit_tables.items():
         tables.append(Table(tname, comment, [("limit", "exact")], [[l, f] for l, f in s.limits[code]]))
     if s.pip_deductibles:
@@ -825,7 +837,9 @@ def auto_pack(zips, st: str) -> Pack:
                  "vehicle", True, steps("PD"), limits=[l for l, _ in s.limits["PD"]]),
         Coverage("UM", COVERAGE_NAMES["UM"],
                  "Uninsured/underinsured motorist bodily injury, limits as BI;" +
-                 ("\nrequired in this state." if s.um_required else "\noptional (may be rejected in writing)."),
+                 ("\nrequired in this state." if s.um_required else
+                  "\nincluded unless the insured rejects it in writing: a quote without it binds\n"
+                  "only with the signed rejection recorded."),
                  "vehicle", s.um_required, steps("UM"), limits=[l for l, _ in s.limits["UM"]]),
         Coverage("COMP", COVERAGE_NAMES["COMP"],
                  "Comprehensive (fire, theft, glass, weather, animal); optional; by deductible.\n"
@@ -837,6 +851,12 @@ def auto_pack(zips, st: str) -> Pack:
     if med == "MED":
         covs.append(Coverage("MED", COVERAGE_NAMES["MED"], "Medical payments; optional.", "vehicle", False,
                              steps("MED"), limits=[l for l, _ in s.limits["MED"]]))
+        if "PIP" in s.limits:
+            covs.append(Coverage("PIP", COVERAGE_NAMES["PIP"],
+                                 "Personal injury protection, $2,500 minimum per person; included unless the\n"
+                                 "insured rejects it in writing (Tex. Ins. Code 1952.152): a quote without it\n"
+                                 "binds only with the signed rejection recorded.",
+                                 "vehicle", False, steps("PIP"), limits=[l for l, _ in s.limits["PIP"]]))
     else:
         why = ("New York no-fault: $50,000 basic PIP is required (Ins. Law 5103); higher\n"
                "limits are additional PIP.") if st == "NY" else \
@@ -962,6 +982,11 @@ def auto_pack(zips, st: str) -> Pack:
         state_rules=state_rules, state_rules_comment=state_rules_comment,
         underwriting=underwriting, risk=risk, risk_comment=risk_comment,
         assignment="principal" if ca else "highest-rated",
+        refunds=("90% of pro-rata", "pro-rata",
+                 ["Premium returned when the insured cancels: 90% of the pro-rata return at their",
+                  "request (at least that in Florida, Fla. Stat. 627.7283(4)); pro rata when they",
+                  "replaced the policy or sold the car. A servicemember's cancellation is always",
+                  "pro rata, and an insurer's cancellation always pro rata."]),
     )
 
 
@@ -1126,6 +1151,28 @@ def home_pack(zips, st: str) -> Pack:
                   [("roof_type", "exact")],
                   [["asphalt-shingle", "1.00"], ["metal", "0.85"], ["tile", "0.90"], ["slate", "0.92"],
                    ["wood-shake", "1.10"], ["flat", "1.05"]]),
+            Table("roof_shape",
+                  "Wind mitigation: roof geometry (OIR-B1-1802 question 4); unknown when the home\n"
+                  "was not inspected.", [("roof_shape", "exact")],
+                  [["hip", "0.80"], ["flat", "1.00"], ["other", "1.00"], ["unknown", "1.00"]]),
+            Table("roof_deck",
+                  "Wind mitigation: roof-deck attachment, A (6d nails) to D (reinforced concrete).",
+                  [("roof_deck", "exact")],
+                  [["a", "1.00"], ["b", "0.95"], ["c", "0.90"], ["d", "0.82"], ["unknown", "1.00"]]),
+            Table("roof_to_wall",
+                  "Wind mitigation: roof-to-wall attachment.", [("roof_to_wall", "exact")],
+                  [["toe-nails", "1.00"], ["clips", "0.92"], ["single-wraps", "0.86"], ["double-wraps", "0.82"],
+                   ["unknown", "1.00"]]),
+            Table("opening_protection",
+                  "Wind mitigation: opening protection of every glazed opening.", [("opening_protection", "exact")],
+                  [["none", "1.00"], ["basic", "0.90"], ["hurricane", "0.78"], ["unknown", "1.00"]]),
+            Table("secondary_water_resistance",
+                  "Wind mitigation: a secondary water barrier under the roof covering.",
+                  [("secondary_water_resistance", "exact")], [["true", "0.95"], ["false", "1.00"]]),
+            Table("ordinance_limit",
+                  "Law and ordinance: the additional limit as a percentage of Coverage A, as a\n"
+                  "factor of the dwelling base premium (offered at 25% and 50%; Fla. Stat. 627.7011).",
+                  [("limit", "exact")], [["25%", "0.045"], ["50%", "0.075"]]),
             Table("hurricane_deductible",
                   "Hurricane deductible by amount of insurance: $500, or a percentage of Coverage A,\n"
                   "interpolated on Coverage A. A percentage deductible grows with the home, so its\n"
@@ -1146,6 +1193,24 @@ def home_pack(zips, st: str) -> Pack:
         lookup("roof_type", ["dwelling.roof_type"], "Roof type"),
         lookup("aop_deductible", ["coverage.deductible"], "Deductible"),
     ]
+    if ca:
+        tables += [
+            Table("wildfire_measures",
+                  "Wildfire mitigation: how many of the property-level measures of 10 CCR 2644.9\n"
+                  "are in place (Class A roof, 5-ft ember-resistant zone, 6-inch noncombustible\n"
+                  "clearance, ember-resistant vents, enclosed eaves, upgraded windows, defensible\n"
+                  "space); each measure adds to the credit.", [("measures", "band")],
+                  [band(n, n) + [f] for n, f in enumerate(["1.00", "0.97", "0.94", "0.91", "0.88", "0.85", "0.82"])]
+                  + [band(7, None) + ["0.78"]]),
+            Table("wildfire_community",
+                  "Wildfire mitigation: the community's designation (10 CCR 2644.9).",
+                  [("community", "exact")],
+                  [["none", "1.00"], ["firewise-usa", "0.95"], ["fire-risk-reduction-community", "0.95"]]),
+        ]
+        dwelling_steps += [
+            lookup("wildfire_measures", ["dwelling.wildfire_measures"], "Wildfire mitigation measures"),
+            lookup("wildfire_community", ["dwelling.wildfire_community"], "Wildfire community designation"),
+        ]
     liability_steps = [base(s.liability_base), lookup("liability_limit", ["coverage.limit"], "Limit")]
     if tx:
         dwelling_steps.append(lookup("credit", ["policy.credit_tier"], "Credit tier"))
@@ -1170,8 +1235,34 @@ def home_pack(zips, st: str) -> Pack:
             [base_table("hurricane_base", "dwelling.coverage_a", "Hurricane base premium by Coverage A"),
              lookup("wind_territory", ["dwelling.zip"], "Wind territory"),
              lookup("wind_roof", ["dwelling.roof_type"], "Roof covering (wind mitigation)"),
+             lookup("roof_shape", ["dwelling.roof_shape"], "Roof shape (wind mitigation)"),
+             lookup("roof_deck", ["dwelling.roof_deck"], "Roof-deck attachment (wind mitigation)"),
+             lookup("roof_to_wall", ["dwelling.roof_to_wall"], "Roof-to-wall attachment (wind mitigation)"),
+             lookup("opening_protection", ["dwelling.opening_protection"], "Opening protection (wind mitigation)"),
+             lookup("secondary_water_resistance", ["dwelling.secondary_water_resistance"],
+                    "Secondary water resistance (wind mitigation)"),
              lookup("hurricane_deductible", ["coverage.deductible", "dwelling.coverage_a"], "Hurricane deductible")],
             deductibles=[d for d, _ in HURRICANE_DEDUCTIBLES]))
+        covs.append(Coverage(
+            "ORDINANCE", "Law and ordinance",
+            "The extra cost of rebuilding to current building codes, as 25% or 50% of\n"
+            "Coverage A; must be offered (Fla. Stat. 627.7011), and a quote without it binds\n"
+            "only with the insured's signed rejection recorded.",
+            "policy", False,
+            [base_table("amount_of_insurance", "dwelling.coverage_a", "Base premium by Coverage A"),
+             lookup("territory", ["dwelling.zip"], "Territory"),
+             lookup("dwelling_age", ["dwelling.age"], "Dwelling age"),
+             lookup("ordinance_limit", ["coverage.limit"], "Limit")],
+            limits=["25%", "50%"]))
+        covs.append(Coverage(
+            "SINKHOLE", "Sinkhole loss",
+            "Sinkhole loss beyond catastrophic ground cover collapse (which every policy\n"
+            "covers); must be offered (Fla. Stat. 627.706), and a quote without it binds only\n"
+            "with the insured's signed rejection recorded.",
+            "policy", False,
+            [base_table("amount_of_insurance", "dwelling.coverage_a", "Base premium by Coverage A"),
+             lookup("territory", ["dwelling.zip"], "Territory"),
+             {"op": "multiply", "value": "0.06", "label": "Sinkhole rate of the dwelling base"}]))
 
     on = ["DWELLING", "LIABILITY"]
     # Texas: claims the insured could be charged for, in three years; not
@@ -1253,6 +1344,13 @@ def home_pack(zips, st: str) -> Pack:
                ("quarterly", "Quarterly", 4, None), ("monthly", "Monthly", 12, "2.50")],
         state_rules=state_rules, state_rules_comment=state_rules_comment,
         underwriting=underwriting, risk=risk, risk_comment=risk_comment,
+        refunds=(("pro-rata", "pro-rata",
+                  ["Premium returned when the insured cancels: pro rata, whether at their request",
+                   "or because they replaced the policy or sold the home (TDI proposed in 2025 to",
+                   "require pro-rata refunds, 28 TAC 5.7015; filed pro rata either way)."]) if tx else
+                 ("short-rate-table", "pro-rata",
+                  ["Premium returned when the insured cancels: the standard short-rate table at",
+                   "their request; pro rata when they replaced the policy or sold the home."])),
     )
 
 
@@ -1355,6 +1453,48 @@ def applicant(name: str, street: str, city: str, state: str, zip_code: str) -> d
     return {"name": name, "address": {"street": street, "city": city, "state": state, "zip": zip_code}}
 
 
+# The coverage decisions each state's law requires in writing (the engine's
+# `jurisdiction::elections`): coverages included unless rejected, offers the
+# insured answers, and uninsured motorist limits below bodily injury's.
+REJECT_IN_WRITING = {("TX", "personal-auto"): ["PIP", "UM"], ("CA", "personal-auto"): ["UM"],
+                     ("FL", "personal-auto"): ["UM"]}
+OFFERS = {("CA", "homeowners-ho3"): ["EARTHQUAKE"], ("FL", "homeowners-ho3"): ["ORDINANCE", "SINKHOLE"]}
+LOWER_UM_IN_WRITING = {"FL", "IL"}
+
+
+def split_limit(limit: str) -> list[int]:
+    return [int(p) for p in limit.split("/")]
+
+
+def sign_elections(q: dict, accepted=()) -> dict:
+    """Records, signed by the applicant on the effective date, every decision
+    the state requires in writing that the quote's coverages leave open:
+    rejections, answers to offers (`accepted` names those taken that the
+    pack does not write), lower UM limits."""
+    st, product = q["state"], q["product"]
+    chosen = {c["code"]: c for c in q["coverages"]}
+    out = []
+
+    def signed(code: str, decision: str) -> None:
+        form = {"rejected": "REJ", "accepted": "ACC", "lower-limits": "SEL"}[decision]
+        out.append({"coverage": code, "decision": decision, "form": f"{st}-{code}-{form} 01-26",
+                    "signed_on": q["effective_date"], "signed_by": q["applicant"]["name"]})
+
+    for code in REJECT_IN_WRITING.get((st, product), []):
+        if code not in chosen:
+            signed(code, "rejected")
+    for code in OFFERS.get((st, product), []):
+        if code not in chosen:
+            signed(code, "accepted" if code in accepted else "rejected")
+    if product == "personal-auto" and st in LOWER_UM_IN_WRITING and "UM" in chosen and "BI" in chosen:
+        um, bi = split_limit(chosen["UM"]["limit"]), split_limit(chosen["BI"]["limit"])
+        if um != bi and all(a <= b for a, b in zip(um, bi)):
+            signed("UM", "lower-limits")
+    if out:
+        q["elections"] = out
+    return q
+
+
 def auto_quote(state, effective, term, plan, appl, drivers, vehicles, coverages, *, credit=None,
                renewal=False) -> dict:
     q: dict = {"product": "personal-auto", "state": state, "effective_date": effective, "term_months": term}
@@ -1364,11 +1504,11 @@ def auto_quote(state, effective, term, plan, appl, drivers, vehicles, coverages,
     if credit is not None:
         q["credit_tier"] = credit
     q["installment_plan"] = plan
-    return q
+    return sign_elections(q)
 
 
 def home_quote(state, effective, plan, appl, dwelling, coverages, *, claims=(), credit=None,
-               renewal=False) -> dict:
+               renewal=False, accepted=()) -> dict:
     q: dict = {"product": "homeowners-ho3", "state": state, "effective_date": effective, "term_months": 12}
     if renewal:
         q["renewal"] = True
@@ -1378,13 +1518,19 @@ def home_quote(state, effective, plan, appl, dwelling, coverages, *, claims=(), 
     if credit is not None:
         q["credit_tier"] = credit
     q["installment_plan"] = plan
-    return q
+    return sign_elections(q, accepted)
 
 
-def dwelling(year_built, construction, protection_class, roof_age, roof_type, square_feet, coverage_a) -> dict:
-    return {"year_built": year_built, "construction": construction, "protection_class": protection_class,
-            "roof_age": roof_age, "roof_type": roof_type, "square_feet": square_feet,
-            "coverage_a": str(coverage_a)}
+def dwelling(year_built, construction, protection_class, roof_age, roof_type, square_feet, coverage_a, *,
+             wind=None, wildfire=None) -> dict:
+    d = {"year_built": year_built, "construction": construction, "protection_class": protection_class,
+         "roof_age": roof_age, "roof_type": roof_type, "square_feet": square_feet,
+         "coverage_a": str(coverage_a)}
+    if wind is not None:
+        d["wind_mitigation"] = wind
+    if wildfire is not None:
+        d["wildfire_mitigation"] = wildfire
+    return d
 
 
 @dataclass
@@ -1602,6 +1748,19 @@ def home_examples() -> dict[str, list[Example]]:
                            applicant("Richard Stone", "27 Cascade Dr", "Mill Valley", "CA", "94941"),
                            dwelling(2004, "masonry-veneer", 3, 12, "tile", 4200, 2350000),
                            [cov("DWELLING", deductible="5000"), cov("LIABILITY", "500000")])),
+        Example("05-wildfire-mitigated-grass-valley.json",
+                "Grass Valley house in a Firewise USA site with five of the 10 CCR 2644.9 measures; the "
+                "insured accepted the earthquake offer (written by the California Earthquake Authority).",
+                "accept",
+                home_quote("CA", "2026-06-15", "pay-in-full",
+                           applicant("Samuel Reyes", "412 Alta St", "Grass Valley", "CA", "95945"),
+                           dwelling(2008, "frame", 4, 6, "asphalt-shingle", 1900, 520000,
+                                    wildfire={"community": "firewise-usa",
+                                              "measures": ["class-a-roof", "ember-resistant-zone",
+                                                           "noncombustible-clearance", "ember-resistant-vents",
+                                                           "enclosed-eaves"]}),
+                           [cov("DWELLING", deductible="1000"), cov("LIABILITY", "300000")],
+                           accepted=("EARTHQUAKE",))),
     ]
     ex["ny-homeowners-ho3"] = [
         Example("01-standard-westchester.json", "1948 colonial in Scarsdale, $780,000 Coverage A.", "accept",
@@ -1672,6 +1831,17 @@ def home_examples() -> dict[str, list[Example]]:
                            applicant("Olivia Carter", "520 S Florida Ave", "Lakeland", "FL", "33801"),
                            dwelling(2012, "masonry", 4, 14, "tile", 2050, 320000),
                            [cov("DWELLING", deductible="1000"), cov("LIABILITY", "300000"), cov("HURRICANE", deductible="10%")])),
+        Example("05-wind-mitigated-tampa.json",
+                "2019 block house in Tampa with a hip roof, double wraps, impact-rated openings and a "
+                "secondary water barrier (wind mitigation credits, Fla. Stat. 627.0629); law and ordinance "
+                "at 25% taken, sinkhole rejected.", "accept",
+                home_quote("FL", "2026-08-01", "pay-in-full",
+                           applicant("Daniel Brooks", "3012 W San Nicholas St", "Tampa", "FL", "33629"),
+                           dwelling(2019, "masonry", 2, 7, "asphalt-shingle", 2300, 450000,
+                                    wind={"roof_shape": "hip", "roof_deck": "c", "roof_to_wall": "double-wraps",
+                                          "opening_protection": "hurricane", "secondary_water_resistance": True}),
+                           [cov("DWELLING", deductible="1000"), cov("LIABILITY", "300000"),
+                            cov("HURRICANE", deductible="2%"), cov("ORDINANCE", "25%")])),
     ]
     ex["il-homeowners-ho3"] = [
         Example("01-standard-naperville.json", "1994 frame house in Naperville (DuPage, urban).", "accept",

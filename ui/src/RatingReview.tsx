@@ -81,6 +81,16 @@ export function RatingReview({
           Priced with an unsigned draft pack: a preview only; it cannot be saved.
         </p>
       )}
+      {rating.unsigned.length > 0 && (
+        <div className="warning" role="note" id={id("review-unsigned")}>
+          <p>Before this quote can be bound, the insured must sign:</p>
+          <ul>
+            {rating.unsigned.map((message) => (
+              <li key={message}>{message}.</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {rating.reasons.length > 0 && (
         <ul className="reasons" aria-label="Underwriting reasons">
           {rating.reasons.map((r) => (

@@ -138,7 +138,13 @@ credit_tier: string | null,
 /**
  * Installment plan code from the pack.
  */
-installment_plan: string, };
+installment_plan: string, 
+/**
+ * Coverage decisions the insured signed: rejections of coverages the
+ * state includes unless rejected in writing, answers to the offers it
+ * requires, lower uninsured motorist limits. Left out when empty.
+ */
+elections?: Array<Election>, };
 
 export type Applicant = { name: string, address: Address, };
 
@@ -196,7 +202,18 @@ coverage_a: string,
  * address: it is rated here, and must be in the quoted state (the
  * mailing address then may be anywhere). Left out when absent.
  */
-address?: Address, };
+address?: Address, 
+/**
+ * Windstorm loss-reduction features, as a wind mitigation inspection
+ * records them (Florida's form OIR-B1-1802). Left out when the home was
+ * not inspected: it then rates as unknown on every feature.
+ */
+wind_mitigation?: WindMitigation, 
+/**
+ * Wildfire mitigation of the property and its community (10 CCR
+ * 2644.9). Left out when none is recorded.
+ */
+wildfire_mitigation?: WildfireMitigation, };
 
 /**
  * A coverage the agent selected.
@@ -212,6 +229,80 @@ export type Claim = { date: string,
  * Cause of loss, for example `water`, `wind`, `theft`, `liability`.
  */
 cause: string, };
+
+/**
+ * One coverage decision the insured signed.
+ */
+export type Election = { 
+/**
+ * The coverage code, as the pack names it (`PIP`, `UM`, `EARTHQUAKE`).
+ */
+coverage: string, decision: ElectionDecision, 
+/**
+ * The signed form's id and edition, as the carrier files it.
+ */
+form: string, signed_on: string, 
+/**
+ * Who signed: the named insured, or someone they authorised.
+ */
+signed_by: string, };
+
+/**
+ * What the insured decided.
+ */
+export type ElectionDecision = "rejected" | "accepted" | "lower-limits";
+
+/**
+ * What a wind mitigation inspection found.
+ */
+export type WindMitigation = { roof_shape: RoofShape, roof_deck: RoofDeck, roof_to_wall: RoofToWall, opening_protection: OpeningProtection, 
+/**
+ * A secondary water barrier under the roof covering.
+ */
+secondary_water_resistance: boolean, };
+
+/**
+ * Roof geometry (OIR-B1-1802 question 4).
+ */
+export type RoofShape = "hip" | "flat" | "other";
+
+/**
+ * Roof-deck attachment (OIR-B1-1802 question 3), weakest to strongest.
+ */
+export type RoofDeck = "a" | "b" | "c" | "d";
+
+/**
+ * Roof-to-wall attachment (OIR-B1-1802 question 5), weakest to strongest.
+ */
+export type RoofToWall = "toe-nails" | "clips" | "single-wraps" | "double-wraps";
+
+/**
+ * Opening protection of every glazed opening (OIR-B1-1802 question 7).
+ */
+export type OpeningProtection = "none" | "basic" | "hurricane";
+
+/**
+ * Wildfire mitigation recorded for a home.
+ */
+export type WildfireMitigation = { 
+/**
+ * The home's community designation, if any.
+ */
+community: WildfireCommunity | null, 
+/**
+ * The property-level measures in place, each once.
+ */
+measures: Array<WildfireMeasure>, };
+
+/**
+ * A community wildfire designation 10 CCR 2644.9 names.
+ */
+export type WildfireCommunity = "firewise-usa" | "fire-risk-reduction-community";
+
+/**
+ * A property-level wildfire mitigation measure 10 CCR 2644.9 names.
+ */
+export type WildfireMeasure = "class-a-roof" | "ember-resistant-zone" | "noncombustible-clearance" | "ember-resistant-vents" | "enclosed-eaves" | "upgraded-windows" | "defensible-space";
 
 /**
  * A quote as the agent enters it: the rating input (whose applicant is the
@@ -344,7 +435,11 @@ export type QuoteOptions = { pack_id: string, state: string, product: Product,
 /**
  * Policy terms in months.
  */
-terms: Array<number>, coverages: Array<CoverageOption>, installment_plans: Array<PlanOption>, };
+terms: Array<number>, coverages: Array<CoverageOption>, installment_plans: Array<PlanOption>, 
+/**
+ * The coverage decisions the state requires the insured to sign.
+ */
+elections: Array<ElectionOption>, };
 
 /**
  * One coverage the pack rates, with what the wizard preselects.
@@ -358,6 +453,25 @@ per_vehicle: boolean,
  * The state requires it: preselected and cannot be removed.
  */
 required: boolean, limits: Array<string>, deductibles: Array<string>, recommendation: Recommendation | null, };
+
+/**
+ * A coverage decision the law requires in writing, as the wizard asks it.
+ */
+export type ElectionOption = { coverage: string, 
+/**
+ * The coverage in the insured's words.
+ */
+name: string, kind: ElectionKind, 
+/**
+ * Who writes the coverage when the pack does not (an accepted offer is
+ * bought there).
+ */
+written_by: string | null, law: string, };
+
+/**
+ * What the law asks the insured to sign about a coverage.
+ */
+export type ElectionKind = "reject-in-writing" | "offer" | "lower-limits-in-writing";
 
 /**
  * What the wizard suggests for a coverage, and why, in words an agent can
@@ -442,7 +556,12 @@ premium: string, coverages: Array<CoverageView>,
 /**
  * Personal auto: who each vehicle is rated with, and every driver's part.
  */
-drivers: Array<DriverAssignmentView>, fees: Array<FeeView>, minimumPremiumAdjustment: string, installments: InstallmentsView, risk: RiskView | null, decision: "accept" | "refer" | "decline", reasons: Array<ReasonView>, };
+drivers: Array<DriverAssignmentView>, fees: Array<FeeView>, minimumPremiumAdjustment: string, installments: InstallmentsView, risk: RiskView | null, decision: "accept" | "refer" | "decline", reasons: Array<ReasonView>, 
+/**
+ * What the insured has yet to sign before the quote can be bound, each
+ * a sentence for the agent.
+ */
+unsigned: Array<string>, };
 
 export type InstallmentsView = { plan: string, name: string, totalPayable: string, payments: Array<PaymentView>, };
 
@@ -615,7 +734,14 @@ last_effective: string, cancellation: Cancellation | null, non_renewal: NonRenew
 /**
  * How many times the policy has renewed.
  */
-renewals: number, };
+renewals: number, 
+/**
+ * How premium is returned when the insured cancels, as the rate pack
+ * that priced the policy files it; what it leaves out is the state's
+ * default ([`ProductRules::insured_cancellation`]). Left out when
+ * nothing is filed, so older policies read as before.
+ */
+refunds?: Refunds, };
 
 /**
  * Where a policy is.
@@ -707,6 +833,25 @@ change_percent: string | null, pack_id: string, offered_on: string, };
  * Who asked for a cancellation decides how premium is returned.
  */
 export type CancelReason = "insured_request" | "insured_replaced_coverage" | "nonpayment" | "material_misrepresentation" | "license_suspended" | "substantial_change_in_risk" | "underwriting_error" | "military_service";
+
+/**
+ * What a pack files for premium returned when the insured cancels
+ * (`[refunds]`); where it says nothing, the state's default applies.
+ */
+export type Refunds = { 
+/**
+ * At the insured's request.
+ */
+insured_request?: RefundMethod, 
+/**
+ * When the insured replaced the policy or sold the car or home.
+ */
+replaced_or_sold?: RefundMethod, };
+
+/**
+ * How premium is returned when the insured cancels, as a pack files it.
+ */
+export type RefundMethod = { "method": "pro-rata" } | { "method": "short-rate-table" } | { "method": "percent-of-pro-rata", percent: string, };
 
 /**
  * Why an insurer will not renew. There is deliberately no credit reason:

@@ -18,6 +18,7 @@ export function rating(packId: string, premium: string): RatingView {
     risk: null,
     decision: "accept",
     reasons: [],
+    unsigned: [],
   };
 }
 

@@ -185,11 +185,15 @@ pub fn filing_table(r: &uw_rating::pack::report::FilingReport) -> String {
     for l in &r.state_law {
         let _ = writeln!(s, "  {l}");
     }
-    if !r.offers_not_recorded.is_empty() {
-        let _ = writeln!(s, "\noffers the law requires, not yet recorded by the product");
-        for o in &r.offers_not_recorded {
-            let _ = writeln!(s, "  {o}");
+    if !r.elections.is_empty() {
+        let _ = writeln!(s, "\nsigned forms a bind needs");
+        for e in &r.elections {
+            let _ = writeln!(s, "  {e}");
         }
     }
+    let filed = |m: Option<uw_rating::RefundMethod>| m.map_or_else(|| "the state's default".to_owned(), uw_rating::RefundMethod::describe);
+    let _ = writeln!(s, "\nrefunds when the insured cancels");
+    let _ = writeln!(s, "  at their request    {}", filed(r.refunds.insured_request));
+    let _ = writeln!(s, "  replaced or sold    {}", filed(r.refunds.replaced_or_sold));
     s
 }

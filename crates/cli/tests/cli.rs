@@ -415,4 +415,11 @@ fn pack_report_prints_weights_fees_and_state_law() {
     let text = String::from_utf8(o.stdout).expect("utf-8");
     assert!(text.contains("10.00 per vehicle (5.00 for six months or less)"), "{text}");
     assert!(text.contains("UM within BI: NY Ins. Law 3420(f)(2)(A)"), "{text}");
+    assert!(text.contains("  at their request    90% of pro-rata\n  replaced or sold    pro-rata\n"), "{text}");
+    let o = uw(&["pack", "report", root().join("rate-packs/tx-personal-auto").to_str().expect("utf-8")]);
+    let text = String::from_utf8(o.stdout).expect("utf-8");
+    assert!(
+        text.contains("signed forms a bind needs\n  PIP (personal injury protection): included unless the insured rejects it in writing (Tex. Ins. Code 1952.152)\n"),
+        "{text}"
+    );
 }

@@ -152,6 +152,37 @@ impl CanonicalPolicy {
                 "version 1 of the model rates a home at the mailing address; a separate risk address needs version 2".to_owned(),
             );
         }
+        if let Some(d) = &self.rating.dwelling {
+            if d.wind_mitigation.is_some() {
+                push(
+                    "rating.dwelling.wind_mitigation",
+                    "version 1 of the model has no wind mitigation features; they need version 2".to_owned(),
+                );
+            }
+            if d.wildfire_mitigation.is_some() {
+                push(
+                    "rating.dwelling.wildfire_mitigation",
+                    "version 1 of the model has no wildfire mitigation; it needs version 2".to_owned(),
+                );
+            }
+        }
+        for (i, c) in self.rating.coverages.iter().enumerate() {
+            if self.rating.coverages[..i].iter().any(|e| e.code == c.code) {
+                push(
+                    &format!("rating.coverages[{i}].code"),
+                    format!(
+                        "version 1 of the model has each coverage once; `{}` selected per vehicle (a deductible that varies by vehicle) needs version 2",
+                        c.code
+                    ),
+                );
+            }
+        }
+        if !self.rating.elections.is_empty() {
+            push(
+                "rating.elections",
+                "version 1 of the model has no signed coverage decisions (rejections, offers); they need version 2".to_owned(),
+            );
+        }
         // The rating input learnt named-driver exclusions after version 1
         // was frozen; version 1 has none, so a book cannot carry one yet.
         for (i, d) in self.rating.drivers.iter().enumerate() {

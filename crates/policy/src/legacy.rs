@@ -262,8 +262,14 @@ struct Run<'m> {
     by_kind: HashMap<ProblemKind, u64>,
     elsewhere: HashMap<String, u64>,
     first_lines: HashMap<String, u64>,
+    /// An accepted row's policy number: its index in `policies`, and the
+    /// line of the first row that repeats it (if one has).
+    accepted_at: HashMap<String, (usize, Option<u64>)>,
     rows: u64,
     policies: Vec<CanonicalPolicy>,
+    /// Each accepted row's fields as read, parallel to `policies`, to
+    /// reject it whole if its policy number comes again.
+    accepted_records: Vec<csv::ByteRecord>,
     rejects: Vec<Reject>,
     /// Reused per row.
     blank: Vec<bool>,
@@ -280,8 +286,10 @@ impl<'m> Run<'m> {
             by_kind: HashMap::new(),
             elsewhere: HashMap::new(),
             first_lines: HashMap::new(),
+            accepted_at: HashMap::new(),
             rows: 0,
             policies: Vec::new(),
+            accepted_records: Vec::new(),
             rejects: Vec::new(),
             blank: vec![false; n],
             invalid: vec![false; n],
@@ -334,17 +342,38 @@ impl<'m> Run<'m> {
         let mut value = eval.node(&mapping.root).unwrap_or_default();
         let RowEval { mut problems, taints, .. } = eval;
 
-        // Later occurrences of a policy number are rejected, naming the first.
+        // Later occurrences of a policy number are rejected, naming the
+        // first; and the first too, when it was accepted (`finish`): a dump
+        // with a row per vehicle, driver or violation would otherwise import
+        // its first row as the whole policy.
         let number_leaf = &mapping.leaves[mapping.policy_number];
         if !problems.iter().any(|p| p.field == number_leaf.path) {
             if let Some(number) = value.get("policy_number").and_then(Value::as_str) {
                 match self.first_lines.get(number) {
-                    Some(&first) => problems.push(Problem {
-                        field: number_leaf.path.clone(),
-                        column: number_leaf.column().map(str::to_owned),
-                        kind: ProblemKind::Duplicate,
-                        message: format!("policy number {number} already appears on line {first}"),
-                    }),
+                    Some(&first) => {
+                        // The same row sent twice is one policy; a different
+                        // row is another part of it, or a rival version.
+                        let copy =
+                            self.accepted_at.get(number).is_some_and(|(index, _)| self.accepted_records[*index].iter().eq(record.iter()));
+                        let message = if copy {
+                            format!(
+                                "policy number {number} already appears on line {first}, with the same fields; this copy is not imported"
+                            )
+                        } else {
+                            if let Some((_, again)) = self.accepted_at.get_mut(number) {
+                                again.get_or_insert(line);
+                            }
+                            format!(
+                                "policy number {number} already appears on line {first}; a policy is one row, so neither row is imported"
+                            )
+                        };
+                        problems.push(Problem {
+                            field: number_leaf.path.clone(),
+                            column: number_leaf.column().map(str::to_owned),
+                            kind: ProblemKind::Duplicate,
+                            message,
+                        });
+                    }
                     None => {
                         self.first_lines.insert(number.to_owned(), line);
                     }
@@ -375,16 +404,20 @@ impl<'m> Run<'m> {
         self.add_rule_problems(&mut problems, &taints, policy_rules, true);
         self.add_rule_problems(&mut problems, &taints, quote_rules, false);
         match rating {
-            Some(rating) if problems.is_empty() => self.policies.push(CanonicalPolicy {
-                model_version,
-                policy_number,
-                status,
-                term_start,
-                term_end,
-                written_premium,
-                source_line,
-                rating,
-            }),
+            Some(rating) if problems.is_empty() => {
+                self.accepted_at.insert(policy_number.clone(), (self.policies.len(), None));
+                self.accepted_records.push(record.clone());
+                self.policies.push(CanonicalPolicy {
+                    model_version,
+                    policy_number,
+                    status,
+                    term_start,
+                    term_end,
+                    written_premium,
+                    source_line,
+                    rating,
+                });
+            }
             _ => self.reject(line, &cells, problems),
         }
     }
@@ -418,7 +451,37 @@ impl<'m> Run<'m> {
         self.rejects.push(Reject { line, record: cells.iter().map(|c| c.as_ref().to_owned()).collect(), problems });
     }
 
-    fn finish(self, header: Vec<String>) -> Import {
+    /// Moves each accepted policy whose number came again to the rejects:
+    /// a policy is one row, and a second row for it means the first is not
+    /// the whole policy (or not the right one).
+    fn withdraw_repeated(&mut self) {
+        let mut withdrawn: Vec<(usize, u64)> =
+            self.accepted_at.drain().filter_map(|(_, (index, again))| again.map(|line| (index, line))).collect();
+        if withdrawn.is_empty() {
+            return;
+        }
+        withdrawn.sort_unstable();
+        let number_leaf = &self.mapping.leaves[self.mapping.policy_number];
+        let (path, column) = (number_leaf.path.clone(), number_leaf.column().map(str::to_owned));
+        let encoding = self.mapping.encoding();
+        for &(index, again) in withdrawn.iter().rev() {
+            let policy = self.policies.remove(index);
+            let record = self.accepted_records.remove(index);
+            let cells: Vec<Cow<'_, str>> =
+                record.iter().map(|bytes| decode(bytes, encoding).unwrap_or_else(|| String::from_utf8_lossy(bytes))).collect();
+            let message = format!(
+                "policy number {} appears again on line {again}; a policy is one row, so this row is not imported alone either (a dump with a row per vehicle, driver or violation must be joined into one row per policy)",
+                policy.policy_number
+            );
+            let problems = vec![Problem { field: path.clone(), column: column.clone(), kind: ProblemKind::Duplicate, message }];
+            let line = policy.source_line.unwrap_or_default();
+            self.reject(line, &cells, problems);
+        }
+        self.rejects.sort_by_key(|r| r.line);
+    }
+
+    fn finish(mut self, header: Vec<String>) -> Import {
+        self.withdraw_repeated();
         let fields = self
             .mapping
             .leaves

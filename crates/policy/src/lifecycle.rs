@@ -20,6 +20,7 @@
 
 use rust_decimal::Decimal;
 use time::{Date, Duration};
+use uw_rating::{RefundMethod, Refunds};
 
 use crate::proration::{round_money, short_rate_of, term_fraction, ProrationMethod, ShortRate, Term};
 use crate::rules::{product_rules, state_limits, CancelReason, NonRenewalReason, ProductRules, INSURED_BACKDATE_DAYS, RENEWAL_OFFER_DAYS};
@@ -135,6 +136,13 @@ pub struct Policy {
     pub renewal_offer: Option<RenewalOffer>,
     /// How many times the policy has renewed.
     pub renewals: u32,
+    /// How premium is returned when the insured cancels, as the rate pack
+    /// that priced the policy files it; what it leaves out is the state's
+    /// default ([`ProductRules::insured_cancellation`]). Left out when
+    /// nothing is filed, so older policies read as before.
+    #[serde(default, skip_serializing_if = "Refunds::is_unfiled")]
+    #[ts(optional, as = "Option<Refunds>")]
+    pub refunds: Refunds,
 }
 
 /// A change to a policy. (No `ts_rs::TS`: ts-rs cannot read
@@ -355,8 +363,16 @@ fn share_text(term: &Term, from: Date, to: Date, method: ProrationMethod) -> Res
 }
 
 impl Policy {
-    /// The first version of a policy: the whole term's premium charged at bind.
-    pub fn bind(policy_number: &str, state: &str, product: &str, term: Term, premium: Decimal) -> Result<Applied, LifecycleError> {
+    /// The first version of a policy: the whole term's premium charged at
+    /// bind, with the refund methods the pricing pack files.
+    pub fn bind(
+        policy_number: &str,
+        state: &str,
+        product: &str,
+        term: Term,
+        premium: Decimal,
+        refunds: Refunds,
+    ) -> Result<Applied, LifecycleError> {
         product_rules(state, product)?;
         non_negative("premium", premium)?;
         let premium = round_money(premium);
@@ -375,6 +391,7 @@ impl Policy {
             non_renewal: None,
             renewal_offer: None,
             renewals: 0,
+            refunds,
         };
         let worksheet = Worksheet {
             kind: TransactionKind::Bind,
@@ -392,6 +409,23 @@ impl Policy {
 
     pub fn rules(&self) -> Result<&'static ProductRules, LifecycleError> {
         product_rules(&self.state, &self.product)
+    }
+
+    /// How a cancellation for `reason` returns premium when the insured
+    /// asked for it with a penalty allowed: the pack's filed method, else
+    /// the state's default. `None` for every other reason (pro rata).
+    pub fn refund_method(&self, reason: CancelReason, rules: &ProductRules) -> Option<RefundMethod> {
+        if !reason.short_rate() {
+            return None;
+        }
+        let filed = match reason {
+            CancelReason::InsuredReplacedCoverage => self.refunds.replaced_or_sold,
+            _ => self.refunds.insured_request,
+        };
+        Some(filed.unwrap_or(match rules.insured_cancellation {
+            ShortRate::Table => RefundMethod::ShortRateTable,
+            ShortRate::PercentOfProRata { percent } => RefundMethod::PercentOfProRata { percent },
+        }))
     }
 
     /// Refuses a change based on a version other than the current one.
@@ -526,10 +560,17 @@ impl Policy {
             }
         }
         let pro_rata_exact = self.unearned(effective, rules.proration)?;
+        // The insured's own cancellation returns what the pack files (a home
+        // sold may return pro rata), else the state's default.
+        let short_rate = match self.refund_method(reason, rules) {
+            Some(RefundMethod::ShortRateTable) => Some(ShortRate::Table),
+            Some(RefundMethod::PercentOfProRata { percent }) => Some(ShortRate::PercentOfProRata { percent }),
+            Some(RefundMethod::ProRata) | None => None,
+        };
         let (method, returned_exact) = if effective == self.term.start {
             (CancelMethod::Flat, self.written_premium)
-        } else if reason.short_rate() {
-            let short = short_rate_of(pro_rata_exact, self.term_premium, &self.term, effective, rules.insured_cancellation);
+        } else if let Some(short_rate) = short_rate {
+            let short = short_rate_of(pro_rata_exact, self.term_premium, &self.term, effective, short_rate);
             (CancelMethod::ShortRate, short)
         } else {
             (CancelMethod::ProRata, pro_rata_exact)
@@ -553,7 +594,7 @@ impl Policy {
             CancelMethod::Flat => lines.push(line("Flat cancellation: returned", money(returned))),
             CancelMethod::ProRata => lines.push(line("Returned pro rata", money(returned))),
             CancelMethod::ShortRate => {
-                let basis = match rules.insured_cancellation {
+                let basis = match short_rate.unwrap_or(rules.insured_cancellation) {
                     ShortRate::PercentOfProRata { percent } => format!("{}% of pro rata", percent.normalize()),
                     ShortRate::Table => {
                         let days = (effective - self.term.start).whole_days();

@@ -23,9 +23,14 @@ fn data(name: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)).unwrap()
 }
 
+/// An example quote as a legacy dump carries it: without the signed
+/// coverage decisions, which version 1 of the canonical model has no place
+/// for (a book's policies were bound before; the forms stay on file).
 fn example(name: &str) -> Quote {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/examples").join(name);
-    Quote::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+    let mut quote = Quote::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    quote.elections.clear();
+    quote
 }
 
 fn dec(s: &str) -> Decimal {
@@ -153,7 +158,7 @@ fn every_bad_auto_row_is_rejected_with_every_reason_naming_field_and_column() {
             (10, &["rating.product (column LOB): `CM` is not a code in table `product`"]),
             (11, &["rating.vehicles[0].vin (column VEH1_VIN): `1HGCV1F38LA151313` has check digit `8` but its characters give `9`"]),
             (12, &["rating.vehicles[0].garaging_zip (column VEH1_GARAGE_ZIP): ZIP 78704 is in TX, not in the quoted state CA"]),
-            (13, &["policy_number (column POLICY_NO): policy number TX-A-200001 already appears on line 3"]),
+            (13, &["policy_number (column POLICY_NO): policy number TX-A-200003 already appears on line 8; a policy is one row, so neither row is imported"]),
             (14, &["rating.vehicles[0].annual_miles (column VEH1_MILES): `12K` is not a whole number"]),
             // Two problems in different parts of the row: both are reported.
             (
@@ -322,8 +327,11 @@ fn auto_csv(rows: &[&[(&str, &str)]]) -> String {
     let mut lines = text.lines();
     let header = lines.next().unwrap();
     let columns: Vec<&str> = header.split(',').collect();
-    // Line 13 repeats line 3's Texas policy without quoted commas.
-    let base: Vec<&str> = lines.find(|l| l.starts_with("TX-A-200001") && !l.contains('"')).unwrap().split(',').collect();
+    // Line 13 is line 3's Texas policy without quoted commas, under the
+    // number of the rejected line 8; as TX-A-200001 here.
+    let mut base: Vec<&str> =
+        lines.find(|l| l.contains("KM8JBCAE7RU788397") && l.contains("Michael Johnson") && !l.contains('"')).unwrap().split(',').collect();
+    base[0] = "TX-A-200001";
     assert_eq!(base.len(), columns.len());
     let mut out = format!("{header}\n");
     for changes in rows {
@@ -834,4 +842,38 @@ fn a_rating_term_that_disagrees_with_the_policy_term_is_refused() {
         "{err}"
     );
     read_book(good.as_bytes()).unwrap();
+}
+
+/// G2: a dump with a row per vehicle (or driver, or violation) used to keep
+/// its first row as the whole policy, one vehicle short, and reject the
+/// rest as duplicates; impact then priced a partial policy. Now a policy
+/// number on rows that differ rejects every one of them; the same row sent
+/// twice is still one policy.
+#[test]
+fn a_policy_on_more_than_one_row_is_not_imported_in_part() {
+    let mapping = auto_mapping();
+    let car = [("VEH1_VIN", "KM8JBCAE7RU788397")];
+    let second_car = [("VEH1_VIN", "1HGCV1F39LA151313"), ("VEH1_YEAR", "2020"), ("VEH1_MAKE", "Honda"), ("VEH1_MODEL", "Accord")];
+    let import = import(&mapping, auto_csv(&[&car, &second_car]).as_bytes()).unwrap();
+    assert!(import.policies.is_empty(), "{:?}", import.policies.iter().map(|p| &p.policy_number).collect::<Vec<_>>());
+    assert_eq!(
+        rejects_by_line(&import),
+        BTreeMap::from([
+            (2, vec!["policy_number (column POLICY_NO): policy number TX-A-200001 appears again on line 3; a policy is one row, so this row is not imported alone either (a dump with a row per vehicle, driver or violation must be joined into one row per policy)".to_owned()]),
+            (3, vec!["policy_number (column POLICY_NO): policy number TX-A-200001 already appears on line 2; a policy is one row, so neither row is imported".to_owned()]),
+        ])
+    );
+    assert_eq!((import.report.accepted, import.report.rejected), (0, 2));
+    // The withdrawn row keeps its fields for the rejects file.
+    assert_eq!(import.rejects[0].record[0], "TX-A-200001");
+    assert!(import.rejects[0].record.iter().any(|f| f == "KM8JBCAE7RU788397"));
+    // The same row twice: one policy, and the copy rejected.
+    let import = import_twice(&mapping, &car);
+    assert_eq!(import.policies.len(), 1);
+    assert_eq!(import.rejects.len(), 1);
+    assert!(import.rejects[0].problems[0].message.ends_with("with the same fields; this copy is not imported"));
+}
+
+fn import_twice(mapping: &Mapping, row: &[(&str, &str)]) -> Import {
+    import(mapping, auto_csv(&[row, row]).as_bytes()).unwrap()
 }

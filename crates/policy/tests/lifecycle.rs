@@ -12,6 +12,7 @@ use uw_policy::{
     pro_rata_return, prorate, short_rate_retained, short_rate_return, CancelMethod, CancelReason, LifecycleError, NonRenewalReason, Policy,
     PolicyStatus, ProrationMethod, ShortRate, Term, Transaction, TransactionKind,
 };
+use uw_rating::Refunds;
 
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -78,7 +79,7 @@ fn the_table_short_rate_return_is_the_premium_less_what_the_table_keeps() {
 
 /// A CA auto policy (days; 90% of pro rata for the insured) bound for $500 in 2021.
 fn ca_auto() -> Policy {
-    Policy::bind("CA-PA-2021-000001", "CA", "personal-auto", year_2021(), dec("500")).unwrap().policy
+    Policy::bind("CA-PA-2021-000001", "CA", "personal-auto", year_2021(), dec("500"), Refunds::default()).unwrap().policy
 }
 
 fn apply(policy: &Policy, transaction: Transaction, today: Date) -> Result<uw_policy::Applied, LifecycleError> {
@@ -87,7 +88,7 @@ fn apply(policy: &Policy, transaction: Transaction, today: Date) -> Result<uw_po
 
 #[test]
 fn bind_charges_the_term_premium_at_version_one() {
-    let applied = Policy::bind("CA-PA-2021-000001", "CA", "personal-auto", year_2021(), dec("500")).unwrap();
+    let applied = Policy::bind("CA-PA-2021-000001", "CA", "personal-auto", year_2021(), dec("500"), Refunds::default()).unwrap();
     assert_eq!(applied.policy.version, 1);
     assert_eq!(applied.policy.written_premium, dec("500.00"));
     assert_eq!(applied.worksheet.kind, TransactionKind::Bind);
@@ -145,12 +146,52 @@ fn a_cancellation_when_the_term_starts_is_flat() {
 
 #[test]
 fn homeowners_insureds_cancel_by_the_short_rate_table() {
-    let policy = Policy::bind("TX-HO-2021-000001", "TX", "homeowners-ho3", year_2021(), dec("1200")).unwrap().policy;
+    let policy = Policy::bind("TX-HO-2021-000001", "TX", "homeowners-ho3", year_2021(), dec("1200"), Refunds::default()).unwrap().policy;
     let effective = policy.term.start + Duration::days(90);
     let applied = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::InsuredReplacedCoverage }, effective).unwrap();
     // 90 days retains 35%: 1,200 × 0.65 = 780.00; pro rata would be 1,200 × 275/365 = 904.11.
     let cancellation = applied.policy.cancellation.unwrap();
     assert_eq!((cancellation.returned, cancellation.penalty), (dec("780.00"), dec("124.11")));
+}
+
+/// F4: the refund on an insured's cancellation is what the rate pack that
+/// priced the policy files. The bundled Texas homeowners pack files pro rata
+/// (a home sold, or any request); before, every Texas home kept the
+/// short-rate table's 25 % minimum, 10 days in (the review's example).
+#[test]
+fn a_homeowners_refund_is_what_the_pack_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs");
+    let pack = |name: &str| {
+        uw_rating::RatePack::load_dir(&dir.join(name), uw_rating::LoadMode::Verified(&uw_rating::TrustedKeys::development())).unwrap()
+    };
+    let tx = pack("tx-homeowners-ho3").refunds();
+    let policy = Policy::bind("TX-HO-2021-000001", "TX", "homeowners-ho3", year_2021(), dec("1200"), tx).unwrap().policy;
+    let effective = policy.term.start + Duration::days(10);
+    for reason in [CancelReason::InsuredRequest, CancelReason::InsuredReplacedCoverage] {
+        let cancellation = apply(&policy, Transaction::Cancel { effective, reason }, effective).unwrap().policy.cancellation.unwrap();
+        // 1,200 × 355/365 = 1,167.12, no penalty.
+        assert_eq!(
+            (cancellation.method, cancellation.returned, cancellation.penalty),
+            (CancelMethod::ProRata, dec("1167.12"), dec("0")),
+            "{reason:?}"
+        );
+    }
+    // California files the short-rate table at the insured's request and
+    // pro rata for a home sold.
+    let ca = pack("ca-homeowners-ho3").refunds();
+    let policy = Policy::bind("CA-HO-2021-000001", "CA", "homeowners-ho3", year_2021(), dec("1200"), ca).unwrap().policy;
+    let sold = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::InsuredReplacedCoverage }, effective).unwrap();
+    assert_eq!(sold.policy.cancellation.unwrap().method, CancelMethod::ProRata);
+    let asked = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::InsuredRequest }, effective).unwrap();
+    let asked = asked.policy.cancellation.unwrap();
+    // 10 days retains the table's minimum 25 %: 1,200 × 0.75 = 900.00.
+    assert_eq!((asked.method, asked.returned), (CancelMethod::ShortRate, dec("900.00")));
+    // The policy keeps what was filed, whatever the pack does later.
+    let json = serde_json::to_value(&policy).unwrap();
+    assert_eq!(
+        json["refunds"],
+        serde_json::json!({ "insured_request": { "method": "short-rate-table" }, "replaced_or_sold": { "method": "pro-rata" } })
+    );
 }
 
 #[test]
@@ -241,7 +282,7 @@ fn a_renewal_is_offered_sixty_days_out_on_the_renewal_premium_and_accepted() {
 
 #[test]
 fn a_non_renewal_needs_the_states_notice_before_the_term_ends() {
-    let policy = Policy::bind("FL-HO-2021-000001", "FL", "homeowners-ho3", year_2021(), dec("2400")).unwrap().policy;
+    let policy = Policy::bind("FL-HO-2021-000001", "FL", "homeowners-ho3", year_2021(), dec("2400"), Refunds::default()).unwrap().policy;
     // Florida homeowners: 120 days, so the last day to mail is 2021-09-03.
     let late = apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::PropertyCondition }, date!(2021 - 09 - 04));
     assert_eq!(
@@ -268,7 +309,7 @@ fn a_stale_version_is_named_with_the_current_one() {
 
 #[test]
 fn illinois_homeowners_prorate_by_months() {
-    let policy = Policy::bind("IL-HO-2021-000001", "IL", "homeowners-ho3", year_2021(), dec("1000")).unwrap().policy;
+    let policy = Policy::bind("IL-HO-2021-000001", "IL", "homeowners-ho3", year_2021(), dec("1000"), Refunds::default()).unwrap().policy;
     let effective = date!(2021 - 07 - 01);
     let applied = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::Nonpayment }, date!(2021 - 06 - 01)).unwrap();
     assert_eq!(applied.policy.cancellation.unwrap().returned, dec("500.00"));
@@ -307,7 +348,7 @@ proptest! {
     fn an_endorsement_and_its_reverse_restore_the_premium(
         (state, product) in product(), term in term(), premium in cents(), changed in cents(), day in 0i64..400,
     ) {
-        let policy = Policy::bind("P", state, product, term, premium).unwrap().policy;
+        let policy = Policy::bind("P", state, product, term, premium, Refunds::default()).unwrap().policy;
         let effective = term.start + Duration::days(day % term.days());
         let change = Transaction::Endorse { effective, term_premium: changed, description: "change".into() };
         let endorsed = policy.apply(&change, effective).unwrap();
@@ -323,7 +364,7 @@ proptest! {
         (state, product) in product(), term in term(), premium in cents(),
         changes in prop::collection::vec((cents(), 0i64..400), 0..5), cancel_day in 0i64..400, insured in any::<bool>(),
     ) {
-        let mut policy = Policy::bind("P", state, product, term, premium).unwrap().policy;
+        let mut policy = Policy::bind("P", state, product, term, premium, Refunds::default()).unwrap().policy;
         let mut days: Vec<i64> = changes.iter().map(|(_, d)| d % term.days()).collect();
         days.sort_unstable();
         for ((changed, _), day) in changes.iter().zip(days) {
@@ -350,7 +391,7 @@ proptest! {
 // ---- state law on reasons and windows (domain review F1-F3) ------------------------------
 
 fn bound(state: &str, product: &str) -> Policy {
-    Policy::bind(&format!("{state}-X-2021-000001"), state, product, year_2021(), dec("1200")).unwrap().policy
+    Policy::bind(&format!("{state}-X-2021-000001"), state, product, year_2021(), dec("1200"), Refunds::default()).unwrap().policy
 }
 
 /// Cal. Ins. Code 661 and 1861.03(c): California auto may be cancelled or
@@ -448,7 +489,7 @@ fn a_florida_home_renewal_offer_comes_at_least_forty_five_days_ahead() {
 /// own request returns 90 % of it.
 #[test]
 fn a_servicemember_cancelling_gets_the_whole_unearned_premium() {
-    let policy = Policy::bind("FL-PA-2021-000001", "FL", "personal-auto", year_2021(), dec("500")).unwrap().policy;
+    let policy = Policy::bind("FL-PA-2021-000001", "FL", "personal-auto", year_2021(), dec("500"), Refunds::default()).unwrap().policy;
     let effective = date!(2021 - 05 - 31); // day 150
     let service = apply(&policy, Transaction::Cancel { effective, reason: CancelReason::MilitaryService }, effective).unwrap();
     let c = service.policy.cancellation.unwrap();

@@ -17,12 +17,12 @@ use serde::Serialize;
 use time::Date;
 
 use crate::error::RatingError;
-use crate::pack::jurisdiction::Statutory;
+use crate::pack::jurisdiction::{ElectionKind, ElectionRule, Statutory};
 use crate::pack::{
     Action, Adjustment, AssignmentMethod, CompareOp, Condition, Eligibility, FeeBasis, FeeClass, FeeEarning, FeePer, Per, RatePack,
     RiskUsage, StepKind,
 };
-use crate::quote::{full_years, years_before, InputError, InputErrors, Product, ValidQuote, ViolationKind};
+use crate::quote::{full_years, years_before, ElectionDecision, InputError, InputErrors, Product, ValidQuote, ViolationKind};
 use crate::variable::{Value, Variable};
 
 /// A quote's full rating.
@@ -46,6 +46,20 @@ pub struct Rating {
     pub installments: InstallmentSchedule,
     pub risk: Option<RiskScore>,
     pub decision: Decision,
+    /// Coverage decisions the law requires in writing that the quote does
+    /// not record: the quote rates, and binding waits for them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unsigned: Vec<UnsignedElection>,
+}
+
+/// A coverage decision the insured has yet to sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnsignedElection {
+    pub coverage: &'static str,
+    pub kind: ElectionKind,
+    pub law: &'static str,
+    /// What is missing and what to do, in an agent's words.
+    pub message: String,
 }
 
 impl Rating {
@@ -396,6 +410,16 @@ fn dwelling_facts(f: &mut Facts, q: &ValidQuote) {
     f.set(Variable::RoofAge, Value::Integer(i64::from(d.roof_age)));
     f.set(Variable::RoofType, Value::Text(Arc::from(d.roof_type.name())));
     f.set(Variable::SquareFeet, Value::Integer(i64::from(d.square_feet)));
+    let wind = d.wind_mitigation.as_ref();
+    let text = |name: Option<&'static str>| Value::Text(Arc::from(name.unwrap_or("unknown")));
+    f.set(Variable::RoofShape, text(wind.map(|w| w.roof_shape.name())));
+    f.set(Variable::RoofDeck, text(wind.map(|w| w.roof_deck.name())));
+    f.set(Variable::RoofToWall, text(wind.map(|w| w.roof_to_wall.name())));
+    f.set(Variable::OpeningProtection, text(wind.map(|w| w.opening_protection.name())));
+    f.set(Variable::SecondaryWaterResistance, Value::Boolean(wind.is_some_and(|w| w.secondary_water_resistance)));
+    let fire = d.wildfire_mitigation.as_ref();
+    f.set(Variable::WildfireCommunity, Value::Text(Arc::from(fire.and_then(|w| w.community).map_or("none", |c| c.name()))));
+    f.set(Variable::WildfireMeasures, Value::Integer(fire.map_or(0, |w| i64::try_from(w.measures.len()).unwrap_or(i64::MAX))));
 }
 
 /// The rating units (each vehicle with the driver it is rated with, or the
@@ -513,12 +537,11 @@ fn parts(pack: &RatePack, choices: &[Choice<'_>], facts: &Facts, vehicle: Option
     let mut seen: Vec<(usize, &[Variable], f64)> = Vec::with_capacity(12);
     for (ci, cov) in pack.coverages.iter().enumerate() {
         out[ci] = 0.0;
-        let Some(choice) = &choices[ci] else { continue };
-        if let (Some(v), Some(on)) = (vehicle, choice.vehicles) {
-            if !on.contains(&v) {
-                continue;
-            }
-        }
+        let on_this = |c: &&ChoiceOf<'_>| match (vehicle, c.vehicles) {
+            (Some(v), Some(on)) => on.contains(&v),
+            _ => true,
+        };
+        let Some(choice) = choices[ci].iter().find(on_this) else { continue };
         let get = |var: Variable| match var {
             Variable::Limit => choice.limit.as_ref(),
             Variable::Deductible => choice.deductible.as_ref(),
@@ -568,18 +591,23 @@ struct ChoiceOf<'q> {
     vehicles: Option<&'q [usize]>,
 }
 
-type Choice<'q> = Option<ChoiceOf<'q>>;
+/// Every selection of one coverage (a per-vehicle coverage may be selected
+/// once per group of vehicles, each with its own deductible).
+type Choice<'q> = Vec<ChoiceOf<'q>>;
 
 fn choices<'q>(pack: &RatePack, q: &'q ValidQuote) -> Vec<Choice<'q>> {
     pack.coverages
         .iter()
         .map(|cov| {
-            let choice = q.coverages.iter().find(|c| c.code == *cov.code).filter(|_| cov.per == Per::Vehicle)?;
-            Some(ChoiceOf {
-                limit: choice.limit.as_deref().map(|l| Value::Text(Arc::from(l))),
-                deductible: choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d))),
-                vehicles: choice.vehicles.as_deref(),
-            })
+            q.coverages
+                .iter()
+                .filter(|c| c.code == *cov.code && cov.per == Per::Vehicle)
+                .map(|choice| ChoiceOf {
+                    limit: choice.limit.as_deref().map(|l| Value::Text(Arc::from(l))),
+                    deductible: choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d))),
+                    vehicles: choice.vehicles.as_deref(),
+                })
+                .collect()
         })
         .collect()
 }
@@ -952,14 +980,18 @@ fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError
             }
         }
     }
+    check_elections(&mut push, pack, q);
     for c in pack.coverages.iter().filter(|c| c.required) {
         match q.coverages.iter().position(|x| x.code == *c.code) {
             None => push("coverages".into(), format!("{} ({}) is required", c.code, c.name)),
             Some(i) => {
-                // Every vehicle, each by its own index: a list with a vehicle
-                // twice is as long as the fleet and still leaves one out.
-                if let Some(listed) = &q.coverages[i].vehicles {
-                    if let Some(missing) = (0..q.vehicles.len()).find(|v| !listed.contains(v)) {
+                // Every vehicle, each by its own index, over every selection
+                // of it: a list with a vehicle twice is as long as the fleet
+                // and still leaves one out.
+                let selections = || q.coverages.iter().filter(|x| x.code == *c.code);
+                if selections().all(|x| x.vehicles.is_some()) {
+                    let covered = |v: &usize| selections().any(|x| x.vehicles.as_ref().is_some_and(|on| on.contains(v)));
+                    if let Some(missing) = (0..q.vehicles.len()).find(|v| !covered(v)) {
                         push(
                             format!("coverages[{i}].vehicles"),
                             format!("{} is required on every vehicle; vehicle {missing} has none", c.code),
@@ -973,6 +1005,46 @@ fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError
         Ok(())
     } else {
         Err(RatingError::Input(InputErrors(problems)))
+    }
+}
+
+/// Each signed decision must be one the state's law asks for, and agree
+/// with the coverages selected.
+fn check_elections(push: &mut impl FnMut(String, String), pack: &RatePack, q: &ValidQuote) {
+    let state = &pack.info.state;
+    for (i, e) in q.elections.iter().enumerate() {
+        let kinds: &[ElectionKind] = match e.decision {
+            ElectionDecision::Rejected => &[ElectionKind::RejectInWriting, ElectionKind::Offer],
+            ElectionDecision::Accepted => &[ElectionKind::Offer],
+            ElectionDecision::LowerLimits => &[ElectionKind::LowerLimitsInWriting],
+        };
+        let Some(rule) = pack.elections.iter().find(|r| r.coverage == e.coverage && kinds.contains(&r.kind)) else {
+            let asked: Vec<String> =
+                pack.elections.iter().filter(|r| kinds.contains(&r.kind)).map(|r| format!("{} ({})", r.coverage, r.name)).collect();
+            let what = match e.decision {
+                ElectionDecision::Rejected => "rejects in writing",
+                ElectionDecision::Accepted => "accepts as an offer",
+                ElectionDecision::LowerLimits => "selects lower limits for in writing",
+            };
+            let which = if asked.is_empty() { "none".to_owned() } else { asked.join(", ") };
+            push(format!("elections[{i}].coverage"), format!("`{}` is not a coverage the insured {what} in {state}: {which}", e.coverage));
+            continue;
+        };
+        let selected = q.coverages.iter().any(|c| c.code == e.coverage);
+        match e.decision {
+            ElectionDecision::Rejected if selected => push(
+                format!("elections[{i}].decision"),
+                format!("{} is rejected, yet selected among the coverages; keep one of the two", e.coverage),
+            ),
+            ElectionDecision::Accepted if !selected && rule.written_by.is_none() => {
+                push(format!("elections[{i}].decision"), format!("{} is accepted: select it among the coverages too", e.coverage));
+            }
+            ElectionDecision::LowerLimits if !um_below_bi(q) => push(
+                format!("elections[{i}].decision"),
+                "records lower uninsured motorist limits, but the UM limits selected are not below bodily injury's; remove it".to_owned(),
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -1155,7 +1227,50 @@ pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> 
         installments,
         risk,
         decision,
+        unsigned: unsigned_elections(pack, quote),
     })
+}
+
+/// Uninsured motorist limits below bodily injury's, where both are selected.
+fn um_below_bi(q: &ValidQuote) -> bool {
+    let limit = |code: &str| q.coverages.iter().find(|c| c.code == code).and_then(|c| c.limit.as_deref());
+    match (limit("UM"), limit("BI")) {
+        (Some(um), Some(bi)) => um != bi && limit_within(um, bi),
+        _ => false,
+    }
+}
+
+/// The decisions `pack`'s state requires in writing that `q` does not record.
+fn unsigned_elections(pack: &RatePack, q: &ValidQuote) -> Vec<UnsignedElection> {
+    let recorded = |rule: &ElectionRule, d: ElectionDecision| q.elections.iter().any(|e| e.coverage == rule.coverage && e.decision == d);
+    let selected = |code: &str| q.coverages.iter().any(|c| c.code == code);
+    let required = |code: &str| pack.coverages.iter().any(|c| &*c.code == code && c.required);
+    let mut unsigned = Vec::new();
+    for rule in &pack.elections {
+        let message = match rule.kind {
+            ElectionKind::RejectInWriting if !selected(rule.coverage) && !required(rule.coverage) && !recorded(rule, ElectionDecision::Rejected) => {
+                let name = capitalised(rule.name);
+                format!("{name} is included unless the insured rejects it in writing ({}): add it, or record the insured's signed rejection", rule.law)
+            }
+            ElectionKind::Offer
+                if !selected(rule.coverage) && !recorded(rule, ElectionDecision::Rejected) && !recorded(rule, ElectionDecision::Accepted) =>
+            {
+                format!("The insured must be offered {} cover ({}): record whether they accepted or rejected it", rule.name, rule.law)
+            }
+            ElectionKind::LowerLimitsInWriting if um_below_bi(q) && !recorded(rule, ElectionDecision::LowerLimits) => format!(
+                "Uninsured motorist limits below bodily injury's need the insured's signed selection of lower limits ({}): record it, or raise them to the bodily injury limits",
+                rule.law
+            ),
+            _ => continue,
+        };
+        unsigned.push(UnsignedElection { coverage: rule.coverage, kind: rule.kind, law: rule.law, message });
+    }
+    unsigned
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The total [`rate`] gives, by the same code path, without building the
@@ -1294,44 +1409,45 @@ fn price_coverages(
         if !wanted(ci) {
             continue;
         }
-        let Some((choice_index, choice)) = quote.coverages.iter().enumerate().find(|(_, c)| c.code == *cov.code) else { continue };
-        let unit_indexes: Vec<usize> = match cov.per {
-            Per::Vehicle => choice.vehicles.clone().unwrap_or_else(|| (0..units.rating.len()).collect()),
-            Per::Policy => vec![0],
-        };
-        let limit = choice.limit.as_deref().map(|l| Value::Text(Arc::from(l)));
-        let deductible = choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d)));
-        for ui in unit_indexes {
-            let facts = &mut units.rating[ui];
-            facts.values[Variable::Limit as usize].clone_from(&limit);
-            facts.values[Variable::Deductible as usize].clone_from(&deductible);
-            let facts = &units.rating[ui];
-            match rate_coverage(pack, ci, facts, risk_on(pack, ci, relativities[ui]), &risk_label, record) {
-                Ok((premium, worksheet)) => {
-                    premium_total += premium;
-                    if let Some(slot) = by_coverage.as_deref_mut().and_then(|sums| sums.get_mut(ci)) {
-                        *slot += premium;
+        for (choice_index, choice) in quote.coverages.iter().enumerate().filter(|(_, c)| c.code == *cov.code) {
+            let unit_indexes: Vec<usize> = match cov.per {
+                Per::Vehicle => choice.vehicles.clone().unwrap_or_else(|| (0..units.rating.len()).collect()),
+                Per::Policy => vec![0],
+            };
+            let limit = choice.limit.as_deref().map(|l| Value::Text(Arc::from(l)));
+            let deductible = choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d)));
+            for ui in unit_indexes {
+                let facts = &mut units.rating[ui];
+                facts.values[Variable::Limit as usize].clone_from(&limit);
+                facts.values[Variable::Deductible as usize].clone_from(&deductible);
+                let facts = &units.rating[ui];
+                match rate_coverage(pack, ci, facts, risk_on(pack, ci, relativities[ui]), &risk_label, record) {
+                    Ok((premium, worksheet)) => {
+                        premium_total += premium;
+                        if let Some(slot) = by_coverage.as_deref_mut().and_then(|sums| sums.get_mut(ci)) {
+                            *slot += premium;
+                        }
+                        if let Some(list) = coverages.as_deref_mut() {
+                            list.push(CoveragePremium {
+                                coverage: cov.code.clone(),
+                                name: cov.name.clone(),
+                                vehicle: (cov.per == Per::Vehicle).then_some(ui),
+                                driver: if cov.per == Per::Vehicle { units.rated_with.get(ui).copied() } else { None },
+                                limit: choice.limit.clone(),
+                                deductible: choice.deductible.clone(),
+                                premium,
+                                worksheet,
+                            });
+                        }
                     }
-                    if let Some(list) = coverages.as_deref_mut() {
-                        list.push(CoveragePremium {
-                            coverage: cov.code.clone(),
-                            name: cov.name.clone(),
-                            vehicle: (cov.per == Per::Vehicle).then_some(ui),
-                            driver: if cov.per == Per::Vehicle { units.rated_with.get(ui).copied() } else { None },
-                            limit: choice.limit.clone(),
-                            deductible: choice.deductible.clone(),
-                            premium,
-                            worksheet,
-                        });
+                    Err(message) => {
+                        let path = if cov.per == Per::Vehicle {
+                            format!("{} (coverages[{choice_index}] {})", facts.subject, cov.code)
+                        } else {
+                            format!("coverages[{choice_index}]")
+                        };
+                        unrated.push(InputError { path, message });
                     }
-                }
-                Err(message) => {
-                    let path = if cov.per == Per::Vehicle {
-                        format!("{} (coverages[{choice_index}] {})", facts.subject, cov.code)
-                    } else {
-                        format!("coverages[{choice_index}]")
-                    };
-                    unrated.push(InputError { path, message });
                 }
             }
         }

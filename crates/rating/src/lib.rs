@@ -29,14 +29,14 @@ mod variable;
 
 pub use engine::{
     rate, rate_by_coverage, rate_pair, rate_total, Contribution, CoveragePremium, Decision, DriverAssignment, DriverRole, FeeLine,
-    Installment, InstallmentSchedule, Operation, Rating, Reason, Reprice, RiskScore, WorksheetLine,
+    Installment, InstallmentSchedule, Operation, Rating, Reason, Reprice, RiskScore, UnsignedElection, WorksheetLine,
 };
 pub use error::{PackError, RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};
 pub use pack::{
     compile, Action, AssignmentMethod, CoverageInfo, FeeClass, FeeEarning, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus,
-    Per, RatePack, RiskUsage,
+    Per, RatePack, RefundMethod, Refunds, RiskUsage,
 };
-pub use quote::{InputError, InputErrors, Product, Quote, ValidQuote};
+pub use quote::{Election, ElectionDecision, InputError, InputErrors, Product, Quote, ValidQuote};
 pub use select::{same_day_rival, select_pack, PackRegistry};
 pub use variable::{Value, VarType, Variable};

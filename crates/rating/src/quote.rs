@@ -74,6 +74,49 @@ pub struct Quote {
     pub credit_tier: Option<String>,
     /// Installment plan code from the pack.
     pub installment_plan: String,
+    /// Coverage decisions the insured signed: rejections of coverages the
+    /// state includes unless rejected in writing, answers to the offers it
+    /// requires, lower uninsured motorist limits. Left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<Election>>")]
+    pub elections: Vec<Election>,
+}
+
+/// One coverage decision the insured signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Election {
+    /// The coverage code, as the pack names it (`PIP`, `UM`, `EARTHQUAKE`).
+    pub coverage: String,
+    pub decision: ElectionDecision,
+    /// The signed form's id and edition, as the carrier files it.
+    pub form: String,
+    #[ts(type = "string")]
+    pub signed_on: Date,
+    /// Who signed: the named insured, or someone they authorised.
+    pub signed_by: String,
+}
+
+/// What the insured decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ElectionDecision {
+    /// Declined the coverage.
+    Rejected,
+    /// Took the offered coverage.
+    Accepted,
+    /// Chose uninsured motorist limits below bodily injury's.
+    LowerLimits,
+}
+
+impl ElectionDecision {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Rejected => "rejected",
+            Self::Accepted => "accepted",
+            Self::LowerLimits => "lower-limits",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -288,6 +331,137 @@ pub struct Dwelling {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub address: Option<Address>,
+    /// Windstorm loss-reduction features, as a wind mitigation inspection
+    /// records them (Florida's form OIR-B1-1802). Left out when the home was
+    /// not inspected: it then rates as unknown on every feature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub wind_mitigation: Option<WindMitigation>,
+    /// Wildfire mitigation of the property and its community (10 CCR
+    /// 2644.9). Left out when none is recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub wildfire_mitigation: Option<WildfireMitigation>,
+}
+
+macro_rules! named_enum {
+    ($(#[doc = $doc:literal])* $name:ident { $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal, )* }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $( $(#[doc = $vdoc])* $variant, )* }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
+
+            /// The name quotes and packs use.
+            pub const fn name(self) -> &'static str {
+                match self { $(Self::$variant => $text,)* }
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// Roof geometry (OIR-B1-1802 question 4).
+    RoofShape {
+        /// Hip roof: sloped on every side.
+        Hip = "hip",
+        /// Flat roof (less than 2:12 pitch) over most of the roof.
+        Flat = "flat",
+        /// Any other: gable and the rest.
+        Other = "other",
+    }
+}
+
+named_enum! {
+    /// Roof-deck attachment (OIR-B1-1802 question 3), weakest to strongest.
+    RoofDeck {
+        /// Plywood or OSB with 6d nails at 6\" edge, 12\" field.
+        A = "a",
+        /// 8d nails at 6\" edge, 12\" field.
+        B = "b",
+        /// 8d nails at 6\" edge and field.
+        C = "c",
+        /// Reinforced concrete deck.
+        D = "d",
+    }
+}
+
+named_enum! {
+    /// Roof-to-wall attachment (OIR-B1-1802 question 5), weakest to strongest.
+    RoofToWall {
+        ToeNails = "toe-nails",
+        Clips = "clips",
+        SingleWraps = "single-wraps",
+        DoubleWraps = "double-wraps",
+    }
+}
+
+named_enum! {
+    /// Opening protection of every glazed opening (OIR-B1-1802 question 7).
+    OpeningProtection {
+        /// None, or not every opening protected.
+        None = "none",
+        /// Protected against windborne debris at the basic level (class B).
+        Basic = "basic",
+        /// Hurricane impact-rated (class A) on every opening.
+        Hurricane = "hurricane",
+    }
+}
+
+/// What a wind mitigation inspection found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct WindMitigation {
+    pub roof_shape: RoofShape,
+    pub roof_deck: RoofDeck,
+    pub roof_to_wall: RoofToWall,
+    pub opening_protection: OpeningProtection,
+    /// A secondary water barrier under the roof covering.
+    pub secondary_water_resistance: bool,
+}
+
+named_enum! {
+    /// A community wildfire designation 10 CCR 2644.9 names.
+    WildfireCommunity {
+        /// A Firewise USA site in good standing.
+        FirewiseUsa = "firewise-usa",
+        /// A Fire Risk Reduction Community the Board of Forestry lists.
+        FireRiskReductionCommunity = "fire-risk-reduction-community",
+    }
+}
+
+named_enum! {
+    /// A property-level wildfire mitigation measure 10 CCR 2644.9 names.
+    WildfireMeasure {
+        /// A Class A fire-rated roof.
+        ClassARoof = "class-a-roof",
+        /// Five feet of ember-resistant zone around the home, fencing included.
+        EmberResistantZone = "ember-resistant-zone",
+        /// Six inches of noncombustible vertical clearance at the base of the walls.
+        NoncombustibleClearance = "noncombustible-clearance",
+        /// Ember- and fire-resistant vents.
+        EmberResistantVents = "ember-resistant-vents",
+        /// Enclosed eaves.
+        EnclosedEaves = "enclosed-eaves",
+        /// Multi-pane or tempered windows.
+        UpgradedWindows = "upgraded-windows",
+        /// Defensible space as state and local law require.
+        DefensibleSpace = "defensible-space",
+    }
+}
+
+/// Wildfire mitigation recorded for a home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct WildfireMitigation {
+    /// The home's community designation, if any.
+    #[serde(default)]
+    pub community: Option<WildfireCommunity>,
+    /// The property-level measures in place, each once.
+    #[serde(default)]
+    pub measures: Vec<WildfireMeasure>,
 }
 
 impl Dwelling {
@@ -350,6 +524,10 @@ impl Claim {
         let cause = self.cause.trim().to_ascii_lowercase().replace([' ', '_'], "-");
         Self::NATURAL_OR_APPLIANCE.contains(&cause.as_str())
     }
+}
+
+fn shown(option: &Option<String>) -> &str {
+    option.as_deref().unwrap_or("none")
 }
 
 /// One problem with a quote's input.
@@ -469,10 +647,33 @@ impl Quote {
                 p.push("credit_tier", "must not be empty when present; leave it out when there is no credit tier");
             }
         }
-        let mut seen = std::collections::HashSet::new();
         for (i, c) in q.coverages.iter().enumerate() {
-            if !seen.insert(c.code.as_str()) {
-                p.push(format!("coverages[{i}].code"), format!("coverage `{}` is selected twice", c.code));
+            // A per-vehicle coverage may be selected once per group of
+            // vehicles, each with its own deductible (COLL $500 on one car,
+            // $1,000 on another); its limit is the policy's.
+            let earlier: Vec<(usize, &CoverageChoice)> = q.coverages[..i].iter().enumerate().filter(|(_, e)| e.code == c.code).collect();
+            if let Some(&(first, first_choice)) = earlier.first() {
+                if c.vehicles.is_none() || earlier.iter().any(|(_, e)| e.vehicles.is_none()) {
+                    p.push(
+                        format!("coverages[{i}].code"),
+                        format!("coverage `{}` is selected twice; to vary it by vehicle, give each selection its own `vehicles`", c.code),
+                    );
+                } else if c.limit != first_choice.limit {
+                    p.push(
+                        format!("coverages[{i}].limit"),
+                        format!(
+                            "{}'s limit is the policy's: {} here, {} on coverages[{first}]",
+                            c.code,
+                            shown(&c.limit),
+                            shown(&first_choice.limit)
+                        ),
+                    );
+                }
+                for (j, v) in c.vehicles.iter().flatten().enumerate() {
+                    if let Some((k, _)) = earlier.iter().find(|(_, e)| e.vehicles.as_ref().is_some_and(|on| on.contains(v))) {
+                        p.push(format!("coverages[{i}].vehicles[{j}]"), format!("vehicle {v} already has {} on coverages[{k}]", c.code));
+                    }
+                }
             }
             if let Some(vehicles) = &c.vehicles {
                 if q.product != Product::PersonalAuto {
@@ -490,6 +691,21 @@ impl Quote {
         }
         if q.coverages.is_empty() {
             p.push("coverages", "at least one coverage must be selected");
+        }
+        for (i, e) in q.elections.iter().enumerate() {
+            let at = |field: &str| format!("elections[{i}].{field}");
+            if e.coverage.trim().is_empty() {
+                p.push(at("coverage"), "must not be empty");
+            } else if q.elections[..i].iter().any(|x| x.coverage == e.coverage && x.decision == e.decision) {
+                p.push(at("coverage"), format!("{} {} is recorded twice", e.coverage, e.decision.name()));
+            }
+            if e.form.trim().is_empty() {
+                p.push(at("form"), "must name the signed form");
+            }
+            if e.signed_by.trim().is_empty() {
+                p.push(at("signed_by"), "must name who signed");
+            }
+            p.not_after(at("signed_on"), e.signed_on, eff);
         }
         if p.0.is_empty() {
             Ok(ValidQuote(self))
@@ -615,6 +831,13 @@ fn validate_home(p: &mut Problems, q: &Quote) {
     }
     if d.coverage_a <= Decimal::ZERO {
         p.push("dwelling.coverage_a", "must be more than zero");
+    }
+    if let Some(w) = &d.wildfire_mitigation {
+        for (i, m) in w.measures.iter().enumerate() {
+            if w.measures[..i].contains(m) {
+                p.push(format!("dwelling.wildfire_mitigation.measures[{i}]"), format!("{} is listed twice", m.name()));
+            }
+        }
     }
     if let Some(a) = &d.address {
         if a.street.trim().is_empty() {

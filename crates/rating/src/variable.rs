@@ -153,6 +153,20 @@ variables! {
     RoofType = "dwelling.roof_type": Text, Dwelling;
     /// Living area in square feet.
     SquareFeet = "dwelling.square_feet": Integer, Dwelling;
+    /// Wind mitigation: roof geometry `hip`, `flat`, `other`, or `unknown` (not inspected).
+    RoofShape = "dwelling.roof_shape": Text, Dwelling;
+    /// Wind mitigation: roof-deck attachment `a` to `d`, or `unknown`.
+    RoofDeck = "dwelling.roof_deck": Text, Dwelling;
+    /// Wind mitigation: roof-to-wall attachment `toe-nails`, `clips`, `single-wraps`, `double-wraps`, or `unknown`.
+    RoofToWall = "dwelling.roof_to_wall": Text, Dwelling;
+    /// Wind mitigation: opening protection `none`, `basic`, `hurricane`, or `unknown`.
+    OpeningProtection = "dwelling.opening_protection": Text, Dwelling;
+    /// Wind mitigation: a secondary water barrier (false when not inspected).
+    SecondaryWaterResistance = "dwelling.secondary_water_resistance": Boolean, Dwelling;
+    /// Wildfire: the community designation `firewise-usa`, `fire-risk-reduction-community`, or `none`.
+    WildfireCommunity = "dwelling.wildfire_community": Text, Dwelling;
+    /// Wildfire: how many of the property-level measures of 10 CCR 2644.9 are in place (0 to 7).
+    WildfireMeasures = "dwelling.wildfire_measures": Integer, Dwelling;
     /// The coverage's selected limit, as the pack lists it (`100/300`, `300000`).
     Limit = "coverage.limit": Text, Coverage;
     /// The coverage's selected deductible, as the pack lists it (`500`, `2%`).

@@ -64,6 +64,7 @@ fn quote(pack: &RatePack, license_date: time::Date, violations: Vec<Violation>, 
         prior_claims: Vec::new(),
         credit_tier: None,
         installment_plan: "pay-in-full".into(),
+        elections: Vec::new(),
     }
 }
 

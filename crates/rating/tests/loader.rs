@@ -165,8 +165,49 @@ fn conditions_are_type_checked() {
     check_error(files(&m), &at(&m, "nice-person"), "`nice-person` is not a statutory test");
 }
 
+/// The test pack moved to `state`, with `extra` added, and the coverages
+/// the state's law includes unless rejected in writing (which every pack
+/// there must write).
 fn state_pack(state: &str, extra: &str) -> String {
-    edit("state = \"IL\"", &format!("state = \"{state}\"")).replace("[[installment_plans]]", &format!("{extra}\n[[installment_plans]]"))
+    let rejectable: String = rejectable_coverages(state)
+        .iter()
+        .map(|c| {
+            format!(
+                "[[coverages]]\ncode = \"{c}\"\nname = \"{c}\"\nper = \"vehicle\"\nrequired = false\nsteps = [{{ op = \"base\", value = \"20\" }}, {{ op = \"lookup\", table = \"record\", keys = [\"driver.violation_points_3y\"] }}]\n\n"
+            )
+        })
+        .collect();
+    edit("state = \"IL\"", &format!("state = \"{state}\""))
+        .replace("[[installment_plans]]", &format!("{rejectable}{extra}\n[[installment_plans]]"))
+}
+
+fn rejectable_coverages(state: &str) -> &'static [&'static str] {
+    match state {
+        "TX" => &["PIP", "UM"],
+        "CA" | "FL" => &["UM"],
+        _ => &[],
+    }
+}
+
+/// B3: Texas includes PIP (Ins. Code 1952.152) and UM (1952.101) unless the
+/// insured rejects them in writing, so a Texas auto pack must write both;
+/// the bundled Texas pack had no PIP at all.
+#[test]
+fn a_texas_auto_pack_writes_the_pip_and_um_an_insured_may_reject_in_writing() {
+    let bare = edit("state = \"IL\"", "state = \"TX\"");
+    let err = compile(&files(&bare), LoadMode::Draft).expect_err("no PIP");
+    assert!(matches!(err, PackError::StateRule { .. }), "{err}");
+    assert!(
+        err.to_string().contains("no coverage `PIP`: in TX, personal injury protection is included unless the insured rejects it in writing (Tex. Ins. Code 1952.152)"),
+        "{err}"
+    );
+    compile(&files(&state_pack("TX", "")), LoadMode::Draft).expect("with PIP and UM it compiles");
+    let bundled = RatePack::load_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/tx-personal-auto"),
+        LoadMode::Verified(&TrustedKeys::development()),
+    )
+    .expect("the bundled Texas pack loads");
+    assert!(bundled.coverage_codes().any(|c| c == "PIP"), "the bundled Texas pack writes PIP");
 }
 
 #[test]
@@ -352,4 +393,32 @@ fn florida_auto_requires_pip_and_pd_not_bi() {
     quote.coverages.retain(|c| c.code == "PD");
     let err = uw_rating::rate(&pack, &common::valid(quote)).expect_err("PIP is compulsory");
     assert!(err.to_string().contains("PIP"), "{err}");
+}
+
+/// F4: a pack files how an insured's cancellation returns premium
+/// (`[refunds]`), and Florida auto returns at least 90 % of pro rata (Fla.
+/// Stat. 627.7283(4)): a Florida pack filing the short-rate table is refused.
+#[test]
+fn refunds_are_filed_in_the_pack_within_the_states_floor() {
+    // Florida's compulsory PIP.
+    let pip =
+        "[[coverages]]\ncode = \"PIP\"\nname = \"PIP\"\nper = \"vehicle\"\nrequired = true\nsteps = [{ op = \"base\", value = \"20\" }]\n";
+    let with = |state: &str, insured: &str| {
+        state_pack(state, if state == "FL" { pip } else { "" }).replacen(
+            "[tables.territory]",
+            &format!("[refunds]\ninsured_request = \"{insured}\"\nreplaced_or_sold = \"pro-rata\"\n\n[tables.territory]"),
+            1,
+        )
+    };
+    let pack = compile(&files(&with("IL", "short-rate-table")), LoadMode::Draft).expect("compiles");
+    assert_eq!(pack.refunds().insured_request, Some(uw_rating::RefundMethod::ShortRateTable));
+    assert_eq!(pack.refunds().replaced_or_sold, Some(uw_rating::RefundMethod::ProRata));
+    let m = with("IL", "most of it");
+    check_error(files(&m), &at(&m, "most of it"), "`most of it` is not pro-rata, short-rate-table or \"N% of pro-rata\"");
+    let m = with("FL", "short-rate-table");
+    let err = check_error(files(&m), &at(&m, "insured_request = "), "short-rate-table returns less than 90% of pro rata");
+    assert!(err.to_string().contains("Fla. Stat. 627.7283(4)"), "{err}");
+    let m = with("FL", "85% of pro-rata");
+    check_error(files(&m), &at(&m, "insured_request = "), "85% of pro-rata returns less than 90% of pro rata");
+    compile(&files(&with("FL", "90% of pro-rata")), LoadMode::Draft).expect("90% is the floor");
 }

@@ -175,11 +175,14 @@ fn build(s: &Shape) -> (&'static RatePack, Quote) {
             square_feet,
             coverage_a: Decimal::from(thousands) * Decimal::from(1000),
             address: None,
+            wind_mitigation: None,
+            wildfire_mitigation: None,
         }),
         coverages,
         prior_claims: s.claims.iter().map(|d| uw_rating::quote::Claim { date: days_before(*d), cause: "water".into() }).collect(),
         credit_tier: None,
         installment_plan: plans[s.plan % plans.len()].to_owned(),
+        elections: Vec::new(),
     };
     (pack, quote)
 }

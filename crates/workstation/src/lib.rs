@@ -54,8 +54,8 @@ pub use uw_protocol::{
     AuditKeys, DeviceRecord, PackKeyRecord, PendingApprovalKey, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord,
 };
 pub use wizard::{
-    CoverageOption, Dashboard, DraftSummary, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions, Recommendation, VinInfo,
-    ZipInfo,
+    CoverageOption, Dashboard, DraftSummary, ElectionOption, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions,
+    Recommendation, VinInfo, ZipInfo,
 };
 
 mod bundled {
@@ -189,6 +189,7 @@ impl QuickQuoteRequest {
             prior_claims: Vec::new(),
             credit_tier: None,
             installment_plan: "pay-in-full".into(),
+            elections: Vec::new(),
         })
     }
 }
@@ -381,6 +382,10 @@ pub enum WorkstationError {
     /// The quote built from the request is invalid.
     #[error("{0}")]
     InvalidQuote(#[from] InputErrors),
+    /// The law requires the insured's signature on a coverage decision the
+    /// quote does not record yet (a rejection, an offer, lower limits).
+    #[error("{quote_number} cannot be bound until the insured signs what the law requires: {}", missing.join("; "))]
+    UnsignedElections { quote_number: String, missing: Vec<String> },
     /// No pack (or more than one) is in force for the quote.
     #[error(transparent)]
     NoPack(Box<SelectError>),
@@ -503,6 +508,7 @@ impl WorkstationError {
             Self::Store(_) => "store.failed",
             Self::Pack(_) => "pack.invalid",
             Self::InvalidInput { .. } | Self::InvalidQuote(_) => "input.invalid",
+            Self::UnsignedElections { .. } => "quote.unsigned",
             Self::Rating(e) if matches!(**e, RatingError::Input(_)) => "input.invalid",
             Self::NoPack(_) => "rating.no_pack",
             Self::Rating(_) => "rating.failed",

@@ -288,7 +288,9 @@ impl Workstation {
         let input = self.store.quote_input(quote_id, version)?;
         let quote = &input.quote;
         let term = Term::of_months(quote.effective_date, quote.term_months)?;
-        let bound = Policy::bind(&stored.policy_number, &quote.state, quote.product.name(), term, rating.total - rating.fee_total())?;
+        let refunds = self.packs.by_id(&rating.pack_id).map(uw_rating::RatePack::refunds).unwrap_or_default();
+        let bound =
+            Policy::bind(&stored.policy_number, &quote.state, quote.product.name(), term, rating.total - rating.fee_total(), refunds)?;
         Ok(Working { policy: bound.policy, rated: Some((input, rating.pack_id)) })
     }
 

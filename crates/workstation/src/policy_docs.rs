@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
 use uw_documents::{Declarations, DeclarationsKind, EndorsementChange, HurricaneDeductible, IdCard, IdCards, Notice, NoticeKind, Refund};
-use uw_policy::{CancelMethod, ShortRate};
+use uw_policy::CancelMethod;
 use uw_rating::{Operation, Product, Rating};
 
 use crate::quoting::{utc_date, QuoteInput};
@@ -162,7 +162,11 @@ impl Workstation {
                 c.reason.code(),
                 c.reason.description(),
                 c.notice_days,
-                Some(Refund { method: method_text(c.method, rules), returned: c.returned, penalty: c.penalty }),
+                Some(Refund {
+                    method: method_text(c.method, policy.refund_method(c.reason, rules)),
+                    returned: c.returned,
+                    penalty: c.penalty,
+                }),
             ),
             (None, Some(n)) => {
                 (NoticeKind::NonRenewal, n.mailed_on, n.effective, n.reason.code(), n.reason.description(), n.notice_days, None)
@@ -254,12 +258,12 @@ fn worksheet_line(worksheet: &serde_json::Value, label: &str) -> Option<String> 
 }
 
 /// How a cancellation returned premium, in words for the notice.
-fn method_text(method: CancelMethod, rules: &uw_policy::ProductRules) -> String {
+fn method_text(method: CancelMethod, filed: Option<uw_rating::RefundMethod>) -> String {
     match method {
         CancelMethod::Flat => "flat".to_owned(),
         CancelMethod::ProRata => "pro rata".to_owned(),
-        CancelMethod::ShortRate => match rules.insured_cancellation {
-            ShortRate::PercentOfProRata { percent } => format!("short rate: {percent}% of pro rata"),
+        CancelMethod::ShortRate => match filed {
+            Some(uw_rating::RefundMethod::PercentOfProRata { percent }) => format!("short rate: {percent}% of pro rata"),
             _ => "short rate: the standard short-rate table".to_owned(),
         },
     }

@@ -109,7 +109,8 @@ impl Workstation {
     }
 
     /// Queues a bind request for the server. The quote must be rated (or
-    /// approved after referral), unexpired, and name every vehicle's VIN.
+    /// approved after referral), unexpired, name every vehicle's VIN and
+    /// record every coverage decision the state requires in writing.
     #[instrument(skip(self, now), err(Display))]
     pub fn request_bind(&mut self, quote_id: i64, now: OffsetDateTime) -> Result<QuoteSummary, WorkstationError> {
         let summary = self.store.quote_summary(quote_id)?;
@@ -126,6 +127,15 @@ impl Workstation {
             return Err(WorkstationError::InvalidQuote(uw_rating::InputErrors(
                 missing.into_iter().map(|path| uw_rating::InputError { path, message: "is required to bind".into() }).collect(),
             )));
+        }
+        // The signed rejections, offers and lower limits the state requires:
+        // the server refuses the bind without them too.
+        let unsigned = self.rerate_version(quote_id, summary.version)?.unsigned;
+        if !unsigned.is_empty() {
+            return Err(WorkstationError::UnsignedElections {
+                quote_number: summary.quote_number,
+                missing: unsigned.into_iter().map(|u| u.message).collect(),
+            });
         }
         let summary = self.store.request_bind(quote_id, now, &self.device_key)?;
         tracing::info!(quote_number = %summary.quote_number, "bind requested");

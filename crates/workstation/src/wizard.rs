@@ -87,6 +87,21 @@ pub struct QuoteOptions {
     pub terms: Vec<u32>,
     pub coverages: Vec<CoverageOption>,
     pub installment_plans: Vec<PlanOption>,
+    /// The coverage decisions the state requires the insured to sign.
+    pub elections: Vec<ElectionOption>,
+}
+
+/// A coverage decision the law requires in writing, as the wizard asks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ElectionOption {
+    pub coverage: String,
+    /// The coverage in the insured's words.
+    pub name: String,
+    pub kind: uw_rating::pack::jurisdiction::ElectionKind,
+    /// Who writes the coverage when the pack does not (an accepted offer is
+    /// bought there).
+    pub written_by: Option<String>,
+    pub law: String,
 }
 
 /// One coverage the pack rates, with what the wizard preselects.
@@ -241,6 +256,17 @@ impl Workstation {
             installment_plans: pack
                 .installment_plan_options()
                 .map(|(code, name, installments)| PlanOption { code: code.to_owned(), name: name.to_owned(), installments })
+                .collect(),
+            elections: pack
+                .elections()
+                .iter()
+                .map(|e| ElectionOption {
+                    coverage: e.coverage.to_owned(),
+                    name: e.name.to_owned(),
+                    kind: e.kind,
+                    written_by: e.written_by.map(str::to_owned),
+                    law: e.law.to_owned(),
+                })
                 .collect(),
         })
     }

@@ -110,6 +110,37 @@ fn binding_requires_every_vin() {
     assert_eq!(ws.quote(id).expect("detail").summary.status, QuoteStatus::Rated, "nothing changed");
 }
 
+/// B3: California includes uninsured motorist cover unless the insured
+/// rejects it in writing (Ins. Code 11580.2(a)(1)). A quote without UM rates,
+/// and binds only once the signed rejection is recorded; before, it bound.
+#[test]
+fn binding_requires_the_insureds_signed_rejection() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(dir.path());
+    let mut input = good_driver();
+    input.quote.coverages.retain(|c| c.code != "UM");
+    let id = ws.create_quote(input.clone(), NOW).expect("creates").id;
+    ws.rate_quote(id, NOW).expect("rates without the form");
+    let err = ws.request_bind(id, NOW).expect_err("no signed rejection");
+    assert_eq!(err.code(), "quote.unsigned");
+    assert_eq!(
+        err.to_string(),
+        "QUOT-2026-000001 cannot be bound until the insured signs what the law requires: Uninsured motorist is included unless the insured rejects it in writing (Cal. Ins. Code 11580.2(a)(1)): add it, or record the insured's signed rejection"
+    );
+    assert_eq!(ws.quote(id).expect("detail").summary.status, QuoteStatus::Rated, "nothing changed");
+    assert!(!outbox_kinds(&ws).contains(&"quote.bind_requested".to_owned()));
+    input.quote.elections.push(uw_rating::Election {
+        coverage: "UM".into(),
+        decision: uw_rating::ElectionDecision::Rejected,
+        form: "CA-UM-REJ 01-26".into(),
+        signed_on: input.quote.effective_date,
+        signed_by: input.quote.applicant.name.clone(),
+    });
+    ws.update_quote(id, input, NOW).expect("updates");
+    ws.rate_quote(id, NOW).expect("rates");
+    assert_eq!(ws.request_bind(id, NOW).expect("binds with the form").status, QuoteStatus::BindRequested);
+}
+
 #[test]
 fn quotes_expire_thirty_days_after_rating() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -45,6 +45,7 @@ const rating: RatingView = {
   },
   decision: "refer",
   reasons: [{ code: "UW-POINTS", action: "refer", message: "Three or more points", subject: "drivers[0]" }],
+  unsigned: [],
 };
 
 /** A form the engine can rate, as a saved quote opens for editing. */

@@ -4,10 +4,13 @@
 // the engine's messages stand next to the fields they name.
 import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api, CommandError, formatUsd } from "../api";
-import type { CoverageOption, Product, QuoteInput, QuoteOptions, QuoteSummary, RatingView, VehicleUse, ZipInfo } from "../bindings";
+import type { CoverageOption, ElectionOption, Product, QuoteInput, QuoteOptions, QuoteSummary, RatingView, VehicleUse, ZipInfo } from "../bindings";
 import { RatingReview } from "../RatingReview";
 import { CheckField, fieldId, SelectField, TextField } from "./fields";
 import {
+  ElectionForm,
+  electionKey,
+  electionNeeded,
   emptyDriver,
   emptyForm,
   emptyVehicle,
@@ -21,6 +24,7 @@ import {
   toQuoteInput,
   vehicleLabel,
   VIOLATION_KINDS,
+  WILDFIRE_MEASURES,
   WizardForm,
 } from "./form";
 
@@ -99,7 +103,9 @@ export function Wizard({
     api.loadDraft(start.draftId).then(
       (view) => {
         // A draft saved by an older version of the app may lack newer fields.
-        setForm({ ...emptyForm(view.draft.product), ...(view.draft.form as Partial<WizardForm>) });
+        const empty = emptyForm(view.draft.product);
+        const saved = view.draft.form as Partial<WizardForm>;
+        setForm({ ...empty, ...saved, dwelling: { ...empty.dwelling, ...saved.dwelling } });
         setStep(Math.min(Math.max(view.draft.step - 1, 0), 4));
         setDraftId(view.summary.id);
         draftIdRef.current = view.summary.id;
@@ -494,6 +500,91 @@ export function Wizard({
             />
             <TextField field="dwelling.squareFeet" label="Living area (sq ft)" inputMode="numeric" value={form.dwelling.squareFeet} onChange={(x) => set("dwelling", { ...form.dwelling, squareFeet: x })} error={problemAt("dwelling.squareFeet")} />
             <TextField field="dwelling.coverageA" label="Dwelling limit (Coverage A, $)" inputMode="decimal" value={form.dwelling.coverageA} onChange={(x) => set("dwelling", { ...form.dwelling, coverageA: x })} error={problemAt("dwelling.coverageA")} />
+            {form.state.trim().toUpperCase() === "FL" && (
+              <>
+                <CheckField field="dwelling.windInspected" label="A wind mitigation inspection was done (form OIR-B1-1802)" checked={form.dwelling.windInspected} onChange={(x) => set("dwelling", { ...form.dwelling, windInspected: x })} />
+                {form.dwelling.windInspected && (
+                  <>
+                    <SelectField
+                      field="dwelling.roofShape"
+                      label="Roof shape"
+                      value={form.dwelling.roofShape}
+                      onChange={(x) => set("dwelling", { ...form.dwelling, roofShape: x as WizardForm["dwelling"]["roofShape"] })}
+                      options={[
+                        { value: "hip", label: "Hip" },
+                        { value: "flat", label: "Flat" },
+                        { value: "other", label: "Gable or other" },
+                      ]}
+                    />
+                    <SelectField
+                      field="dwelling.roofDeck"
+                      label="Roof-deck attachment"
+                      value={form.dwelling.roofDeck}
+                      onChange={(x) => set("dwelling", { ...form.dwelling, roofDeck: x as WizardForm["dwelling"]["roofDeck"] })}
+                      options={[
+                        { value: "a", label: "A: 6d nails" },
+                        { value: "b", label: "B: 8d nails, 6 in. edge, 12 in. field" },
+                        { value: "c", label: "C: 8d nails, 6 in. edge and field" },
+                        { value: "d", label: "D: reinforced concrete deck" },
+                      ]}
+                    />
+                    <SelectField
+                      field="dwelling.roofToWall"
+                      label="Roof-to-wall attachment"
+                      value={form.dwelling.roofToWall}
+                      onChange={(x) => set("dwelling", { ...form.dwelling, roofToWall: x as WizardForm["dwelling"]["roofToWall"] })}
+                      options={[
+                        { value: "toe-nails", label: "Toe nails" },
+                        { value: "clips", label: "Clips" },
+                        { value: "single-wraps", label: "Single wraps" },
+                        { value: "double-wraps", label: "Double wraps" },
+                      ]}
+                    />
+                    <SelectField
+                      field="dwelling.openingProtection"
+                      label="Opening protection"
+                      value={form.dwelling.openingProtection}
+                      onChange={(x) => set("dwelling", { ...form.dwelling, openingProtection: x as WizardForm["dwelling"]["openingProtection"] })}
+                      options={[
+                        { value: "none", label: "None, or not every opening" },
+                        { value: "basic", label: "Basic impact protection on every opening" },
+                        { value: "hurricane", label: "Hurricane impact-rated on every opening" },
+                      ]}
+                    />
+                    <CheckField field="dwelling.secondaryWaterResistance" label="Secondary water barrier under the roof covering" checked={form.dwelling.secondaryWaterResistance} onChange={(x) => set("dwelling", { ...form.dwelling, secondaryWaterResistance: x })} />
+                  </>
+                )}
+              </>
+            )}
+            {form.state.trim().toUpperCase() === "CA" && (
+              <>
+                <SelectField
+                  field="dwelling.wildfireCommunity"
+                  label="Wildfire community designation"
+                  value={form.dwelling.wildfireCommunity}
+                  onChange={(x) => set("dwelling", { ...form.dwelling, wildfireCommunity: x as WizardForm["dwelling"]["wildfireCommunity"] })}
+                  options={[
+                    { value: "", label: "None" },
+                    { value: "firewise-usa", label: "Firewise USA site" },
+                    { value: "fire-risk-reduction-community", label: "Fire Risk Reduction Community" },
+                  ]}
+                />
+                {WILDFIRE_MEASURES.map((m) => (
+                  <CheckField
+                    key={m.value}
+                    field={`dwelling.wildfire.${m.value}`}
+                    label={m.label}
+                    checked={form.dwelling.wildfireMeasures.includes(m.value)}
+                    onChange={(x) =>
+                      set("dwelling", {
+                        ...form.dwelling,
+                        wildfireMeasures: x ? [...form.dwelling.wildfireMeasures, m.value] : form.dwelling.wildfireMeasures.filter((v) => v !== m.value),
+                      })
+                    }
+                  />
+                ))}
+              </>
+            )}
             <CheckField field="dwelling.elsewhere" label="The home is not at the mailing address" checked={form.dwelling.elsewhere} onChange={(x) => set("dwelling", { ...form.dwelling, elsewhere: x })} />
             {form.dwelling.elsewhere && (
               <>
@@ -771,6 +862,93 @@ function CoveragesStep({
           error={problemAt("installmentPlan")}
         />
       </fieldset>
+      <SignedForms form={form} options={options} update={update} problemAt={problemAt} />
     </>
   );
+}
+
+/**
+ * The coverage decisions the state requires the insured to sign, for the
+ * choices made above: the rejection of a coverage left out, the answer to
+ * an offer, a selection of lower uninsured motorist limits. A quote saves
+ * and prices without them; it cannot be bound until they are recorded.
+ */
+function SignedForms({
+  form,
+  options,
+  update,
+  problemAt,
+}: {
+  form: WizardForm;
+  options: QuoteOptions;
+  update: (change: (f: WizardForm) => WizardForm) => void;
+  problemAt: (key: string) => string | undefined;
+}) {
+  const needed = options.elections.filter((e) => electionNeeded(e, form, options));
+  if (needed.length === 0) return null;
+  const writes = (code: string) => options.coverages.some((c) => c.code === code);
+  const setE = (key: string, change: Partial<ElectionForm>) =>
+    update((f) => ({
+      ...f,
+      elections: {
+        ...f.elections,
+        [key]: { ...(f.elections[key] ?? { signed: false, decision: "rejected", form: "", signedOn: f.effectiveDate, signedBy: f.name }), ...change },
+      },
+    }));
+  const question = (e: ElectionOption) => {
+    switch (e.kind) {
+      case "reject-in-writing":
+        return { text: `${capitalise(e.name)} is included unless the insured rejects it in writing (${e.law}).`, signed: "The insured signed the rejection" };
+      case "offer":
+        return {
+          text: `The insured must be offered ${e.name} cover (${e.law})${e.written_by ? `; it is written by ${e.written_by}` : ""}.`,
+          signed: "The insured signed their answer to the offer",
+        };
+      case "lower-limits-in-writing":
+        return { text: `Uninsured motorist limits below bodily injury's need the insured's signed selection (${e.law}).`, signed: "The insured signed the selection of lower limits" };
+    }
+  };
+  return (
+    <fieldset id="signed-forms">
+      <legend>Signed forms</legend>
+      <p className="meta">The quote can be priced and saved without these; it cannot be bound until each is signed and recorded here.</p>
+      {needed.map((e) => {
+        const key = electionKey(e);
+        const signed = form.elections[key];
+        const q = question(e);
+        return (
+          <div className="election" key={key} data-election={key}>
+            <p>{q.text}</p>
+            <CheckField field={`elections.${key}.signed`} label={q.signed} checked={signed?.signed ?? false} onChange={(x) => setE(key, { signed: x })} />
+            {signed?.signed && (
+              <>
+                {e.kind === "offer" && !writes(e.coverage) && (
+                  <SelectField
+                    field={`elections.${key}.decision`}
+                    label="The insured"
+                    value={signed.decision}
+                    onChange={(x) => setE(key, { decision: x as ElectionForm["decision"] })}
+                    options={[
+                      { value: "rejected", label: "rejected it" },
+                      { value: "accepted", label: "accepted it" },
+                    ]}
+                  />
+                )}
+                {e.kind === "offer" && writes(e.coverage) && (
+                  <p className="meta">To take it instead, select {e.name} among the coverages above.</p>
+                )}
+                <TextField field={`elections.${key}.form`} label="Form and edition" value={signed.form} onChange={(x) => setE(key, { form: x })} error={problemAt(`elections.${key}.form`)} />
+                <TextField field={`elections.${key}.signedOn`} label="Signed on (YYYY-MM-DD)" value={signed.signedOn} onChange={(x) => setE(key, { signedOn: x })} error={problemAt(`elections.${key}.signedOn`)} />
+                <TextField field={`elections.${key}.signedBy`} label="Signed by" value={signed.signedBy} onChange={(x) => setE(key, { signedBy: x })} error={problemAt(`elections.${key}.signedBy`)} />
+              </>
+            )}
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

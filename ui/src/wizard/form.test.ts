@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyForm, fieldKey, fromQuoteInput, initialCoverages, stepOf, toQuoteInput, WizardForm } from "./form";
+import { electionNeeded, emptyForm, fieldKey, fromQuoteInput, initialCoverages, stepOf, toQuoteInput, WizardForm } from "./form";
 import { options } from "./testdata";
 
 
@@ -19,6 +19,67 @@ function complete(): WizardForm {
 }
 
 describe("the wizard form", () => {
+  it("records a signed rejection only while the coverage is left out, and reads it back", () => {
+    const um = { coverage: "UM", name: "uninsured motorist", kind: "reject-in-writing" as const, written_by: null, law: "Cal. Ins. Code 11580.2(a)(1)" };
+    const withRule = { ...options, elections: [um] };
+    const signed = { signed: true, decision: "rejected" as const, form: "CA-UM-REJ 01-26", signedOn: "2026-02-01", signedBy: "Ana Reyes" };
+    const base = complete();
+    const without = { ...base, coverages: { ...base.coverages, UM: { ...base.coverages.UM, selected: false } }, elections: { "UM:reject-in-writing": signed } };
+    expect(electionNeeded(um, without, withRule)).toBe(true);
+    const { input, problems } = toQuoteInput(without, withRule);
+    expect(problems).toEqual({});
+    expect(input?.quote.elections).toEqual([{ coverage: "UM", decision: "rejected", form: "CA-UM-REJ 01-26", signed_on: "2026-02-01", signed_by: "Ana Reyes" }]);
+    expect(fromQuoteInput(input!).elections["UM:reject-in-writing"]).toEqual(signed);
+    // The agent took UM after all: the rejection is not sent.
+    const taken = { ...without, coverages: base.coverages };
+    expect(electionNeeded(um, taken, withRule)).toBe(false);
+    expect(toQuoteInput(taken, withRule).input?.quote.elections).toBeUndefined();
+    // A signed form names its form, date and signer.
+    const blank = { ...without, elections: { "UM:reject-in-writing": { ...signed, form: " ", signedOn: "1 Feb" } } };
+    expect(toQuoteInput(blank, withRule).problems).toEqual({ "elections.UM:reject-in-writing.form": "is required", "elections.UM:reject-in-writing.signedOn": "enter a date as YYYY-MM-DD" });
+    expect(stepOf("elections.UM:reject-in-writing.form")).toBe(2);
+  });
+
+  it("asks for the signed selection of lower limits only when UM is below BI", () => {
+    const lower = { coverage: "UM", name: "uninsured motorist", kind: "lower-limits-in-writing" as const, written_by: null, law: "Fla. Stat. 627.727(1)" };
+    const withRule = { ...options, elections: [lower] };
+    const base = complete();
+    const equal = { ...base, coverages: { ...base.coverages, UM: { selected: true, limit: "100/300", deductible: "" } } };
+    expect(electionNeeded(lower, equal, withRule)).toBe(false);
+    const below = { ...base, coverages: { ...base.coverages, UM: { selected: true, limit: "30/60", deductible: "" } } };
+    expect(electionNeeded(lower, below, withRule)).toBe(true);
+  });
+
+  it("carries a wind mitigation inspection and wildfire measures into the quote and back", () => {
+    const home = emptyForm("homeowners-ho3", new Date(2026, 1, 1));
+    const hoOptions = {
+      ...options,
+      product: "homeowners-ho3" as const,
+      coverages: [{ code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null }],
+    };
+    const form: WizardForm = {
+      ...home,
+      name: "Ana Reyes",
+      street: "1 Main St",
+      city: "Tampa",
+      state: "FL",
+      zip: "33629",
+      coverages: { DWELLING: { selected: true, limit: "", deductible: "1000" } },
+      dwelling: {
+        ...home.dwelling,
+        yearBuilt: "2019", protectionClass: "2", roofAge: "7", squareFeet: "2300", coverageA: "450000",
+        windInspected: true, roofShape: "hip", roofDeck: "c", roofToWall: "double-wraps", openingProtection: "hurricane", secondaryWaterResistance: true,
+        wildfireMeasures: ["class-a-roof"],
+      },
+    };
+    const { input } = toQuoteInput(form, hoOptions);
+    expect(input?.quote.dwelling?.wind_mitigation).toEqual({ roof_shape: "hip", roof_deck: "c", roof_to_wall: "double-wraps", opening_protection: "hurricane", secondary_water_resistance: true });
+    expect(input?.quote.dwelling?.wildfire_mitigation).toEqual({ community: null, measures: ["class-a-roof"] });
+    expect(fromQuoteInput(input!).dwelling).toMatchObject({ windInspected: true, roofShape: "hip", wildfireMeasures: ["class-a-roof"], wildfireCommunity: "" });
+    // Not inspected: nothing is sent, and the home rates as unknown.
+    expect(toQuoteInput({ ...form, dwelling: { ...form.dwelling, windInspected: false, wildfireMeasures: [] } }, hoOptions).input?.quote.dwelling?.wind_mitigation).toBeUndefined();
+  });
+
   it("rates a home at its own address when it is not the mailing address, and reads it back", () => {
     const base = complete();
     const home = emptyForm("homeowners-ho3", new Date(2026, 1, 1));

@@ -6,6 +6,7 @@ import type {
   CoverageChoice,
   CoverageOption,
   Driver,
+  ElectionOption,
   Product,
   QuoteInput,
   QuoteOptions,
@@ -14,6 +15,14 @@ import type {
   ViolationKind,
   Construction,
   RoofType,
+  Election,
+  ElectionDecision,
+  OpeningProtection,
+  RoofDeck,
+  RoofShape,
+  RoofToWall,
+  WildfireCommunity,
+  WildfireMeasure,
 } from "../bindings";
 
 export interface ViolationForm {
@@ -68,6 +77,26 @@ export interface DwellingForm {
   street: string;
   city: string;
   zip: string;
+  /** A wind mitigation inspection (form OIR-B1-1802) was done. */
+  windInspected: boolean;
+  roofShape: RoofShape;
+  roofDeck: RoofDeck;
+  roofToWall: RoofToWall;
+  openingProtection: OpeningProtection;
+  secondaryWaterResistance: boolean;
+  /** Wildfire mitigation (10 CCR 2644.9): the community's designation, or "". */
+  wildfireCommunity: WildfireCommunity | "";
+  wildfireMeasures: WildfireMeasure[];
+}
+
+/** A coverage decision the insured signed, as the wizard records it. */
+export interface ElectionForm {
+  signed: boolean;
+  /** For an offer: what the insured chose. */
+  decision: ElectionDecision;
+  form: string;
+  signedOn: string;
+  signedBy: string;
 }
 
 export interface CoverageForm {
@@ -96,6 +125,8 @@ export interface WizardForm {
   /** Losses in the past five years. */
   claims: ClaimForm[];
   installmentPlan: string;
+  /** Signed coverage decisions, by `coverage:kind` (see `electionKey`). */
+  elections: Record<string, ElectionForm>;
 }
 
 export interface ClaimForm {
@@ -168,14 +199,71 @@ export function emptyForm(product: Product, now: Date = new Date()): WizardForm 
       street: "",
       city: "",
       zip: "",
+      ...NO_MITIGATION,
     },
     coverages: {},
     drivers: product === "personal-auto" ? [emptyDriver()] : [],
     claims: [],
     installmentPlan: "pay-in-full",
+    elections: {},
   };
 }
 
+const NO_MITIGATION = {
+  windInspected: false,
+  roofShape: "other",
+  roofDeck: "a",
+  roofToWall: "toe-nails",
+  openingProtection: "none",
+  secondaryWaterResistance: false,
+  wildfireCommunity: "",
+  wildfireMeasures: [],
+} satisfies Partial<DwellingForm>;
+
+export const WILDFIRE_MEASURES: { value: WildfireMeasure; label: string }[] = [
+  { value: "class-a-roof", label: "Class A fire-rated roof" },
+  { value: "ember-resistant-zone", label: "Five-foot ember-resistant zone, fencing included" },
+  { value: "noncombustible-clearance", label: "Six inches of noncombustible clearance at the base of the walls" },
+  { value: "ember-resistant-vents", label: "Ember- and fire-resistant vents" },
+  { value: "enclosed-eaves", label: "Enclosed eaves" },
+  { value: "upgraded-windows", label: "Multi-pane or tempered windows" },
+  { value: "defensible-space", label: "Defensible space as state and local law require" },
+];
+
+/** The key of an election rule's entry in `WizardForm.elections`. */
+export function electionKey(e: ElectionOption): string {
+  return `${e.coverage}:${e.kind}`;
+}
+
+/** Whether both limits are split limits and `a` is below `b` (e.g. 25/50 below 100/300). */
+function limitBelow(a: string, b: string): boolean {
+  const parts = (l: string) => l.split("/").map((p) => Number.parseInt(p.trim(), 10));
+  const x = parts(a);
+  const y = parts(b);
+  return a !== b && x.length === y.length && x.every((n, i) => Number.isFinite(n) && n <= y[i]);
+}
+
+/**
+ * Whether an election rule asks something of this quote: the coverage is
+ * left out (a rejection), not taken (an offer), or UM is below BI.
+ */
+export function electionNeeded(e: ElectionOption, form: WizardForm, options: QuoteOptions): boolean {
+  const taken = (code: string) => {
+    const c = options.coverages.find((x) => x.code === code);
+    return c != null && (c.required || (form.coverages[code]?.selected ?? false));
+  };
+  switch (e.kind) {
+    case "reject-in-writing":
+      return !taken(e.coverage);
+    case "offer":
+      return !taken(e.coverage);
+    case "lower-limits-in-writing": {
+      const um = form.coverages.UM;
+      const bi = form.coverages.BI;
+      return taken("UM") && taken("BI") && um != null && bi != null && limitBelow(um.limit, bi.limit);
+    }
+  }
+}
 /** The coverages a new form starts with: what the state requires, and what it recommends. */
 export function initialCoverages(options: QuoteOptions): Record<string, CoverageForm> {
   const chosen: Record<string, CoverageForm> = {};
@@ -317,6 +405,18 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       if (!/^\d{5}$/.test(d.zip.trim())) problems["dwelling.zip"] = "enter a five-digit ZIP code";
       dwelling.address = { street: d.street.trim(), city: d.city.trim(), state: form.state.trim().toUpperCase(), zip: d.zip.trim() };
     }
+    if (d.windInspected) {
+      dwelling.wind_mitigation = {
+        roof_shape: d.roofShape,
+        roof_deck: d.roofDeck,
+        roof_to_wall: d.roofToWall,
+        opening_protection: d.openingProtection,
+        secondary_water_resistance: d.secondaryWaterResistance,
+      };
+    }
+    if (d.wildfireCommunity || d.wildfireMeasures.length > 0) {
+      dwelling.wildfire_mitigation = { community: d.wildfireCommunity || null, measures: d.wildfireMeasures };
+    }
   }
   form.claims.forEach((c, i) => {
     date(`claims.${i}.date`, c.date);
@@ -333,6 +433,19 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       deductible: c.deductibles.length ? chosen?.deductible || c.deductibles[0] : null,
       vehicles: null,
     });
+  }
+  // Only the decisions this quote asks for go in: a rejection recorded
+  // before the agent took the coverage after all is left out, not sent.
+  const elections: Election[] = [];
+  for (const e of options?.elections ?? []) {
+    const key = electionKey(e);
+    const signed = form.elections[key];
+    if (!signed?.signed || !options || !electionNeeded(e, form, options)) continue;
+    need(`elections.${key}.form`, signed.form);
+    need(`elections.${key}.signedBy`, signed.signedBy);
+    date(`elections.${key}.signedOn`, signed.signedOn);
+    const decision: ElectionDecision = e.kind === "lower-limits-in-writing" ? "lower-limits" : e.kind === "offer" ? signed.decision : "rejected";
+    elections.push({ coverage: e.coverage, decision, form: signed.form.trim(), signed_on: signed.signedOn.trim(), signed_by: signed.signedBy.trim() });
   }
   if (Object.keys(problems).length > 0) return { input: null, problems };
   const state = form.state.trim().toUpperCase();
@@ -356,6 +469,7 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
         prior_claims: form.claims.map((c) => ({ date: c.date.trim(), cause: c.cause.trim() })),
         credit_tier: null,
         installment_plan: form.installmentPlan,
+        ...(elections.length > 0 ? { elections } : {}),
       },
       contact: {
         date_of_birth: form.dateOfBirth.trim() || null,
@@ -409,6 +523,19 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
           street: q.dwelling.address?.street ?? "",
           city: q.dwelling.address?.city ?? "",
           zip: q.dwelling.address?.zip ?? "",
+          ...NO_MITIGATION,
+          ...(q.dwelling.wind_mitigation
+            ? {
+                windInspected: true,
+                roofShape: q.dwelling.wind_mitigation.roof_shape,
+                roofDeck: q.dwelling.wind_mitigation.roof_deck,
+                roofToWall: q.dwelling.wind_mitigation.roof_to_wall,
+                openingProtection: q.dwelling.wind_mitigation.opening_protection,
+                secondaryWaterResistance: q.dwelling.wind_mitigation.secondary_water_resistance,
+              }
+            : {}),
+          wildfireCommunity: q.dwelling.wildfire_mitigation?.community ?? "",
+          wildfireMeasures: q.dwelling.wildfire_mitigation?.measures ?? [],
         }
       : form.dwelling,
     coverages,
@@ -427,6 +554,15 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
     })),
     claims: q.prior_claims.map((c) => ({ date: c.date, cause: c.cause })),
     installmentPlan: q.installment_plan,
+    elections: Object.fromEntries(
+      (q.elections ?? []).map((e) => {
+        const kind = e.decision === "lower-limits" ? "lower-limits-in-writing" : e.decision === "accepted" ? "offer" : null;
+        // A rejection answers either a coverage included unless rejected or
+        // an offer; both keys hold it, and only the rule the pack has reads it.
+        const form: ElectionForm = { signed: true, decision: e.decision, form: e.form, signedOn: e.signed_on, signedBy: e.signed_by };
+        return kind ? [[`${e.coverage}:${kind}`, form]] : [[`${e.coverage}:reject-in-writing`, form], [`${e.coverage}:offer`, form]];
+      }).flat(),
+    ),
   };
 }
 
@@ -461,6 +597,8 @@ export function fieldKey(path: string, input: QuoteInput | null): string {
   if (direct[p]) return direct[p];
   const licence = /^licenses\.(\d+)\.(number|state)$/.exec(p);
   if (licence) return `drivers.${licence[1]}.license${licence[2] === "number" ? "Number" : "State"}`;
+  // A signed form's problem stands with the signed forms of the coverages step.
+  if (/^quote\.elections\b/.test(p)) return "elections";
   const coverage = /^quote\.coverages\.(\d+)(?:\.(\w+))?/.exec(p);
   if (coverage) {
     const code = input?.quote.coverages[Number(coverage[1])]?.code;
@@ -473,7 +611,7 @@ export function fieldKey(path: string, input: QuoteInput | null): string {
 /** The wizard step (0-based) a field key belongs to. */
 export function stepOf(key: string): number {
   if (/^(vehicles|dwelling)\b/.test(key)) return 1;
-  if (/^(coverages|installmentPlan|termMonths)\b/.test(key)) return 2;
+  if (/^(coverages|installmentPlan|termMonths|elections)\b/.test(key)) return 2;
   if (/^(drivers|claims)\b/.test(key)) return 3;
   return 0;
 }

@@ -21,4 +21,5 @@ export const options: QuoteOptions = {
     { code: "COLL", name: "Collision", per_vehicle: true, required: false, limits: [], deductibles: ["250", "500"], recommendation: null },
   ],
   installment_plans: [{ code: "pay-in-full", name: "Pay in full", installments: 1 }],
+  elections: [],
 };

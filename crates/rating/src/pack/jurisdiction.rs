@@ -4,6 +4,7 @@
 //! sources are the public regulations cited in `../shared/design/DOMAIN.md`.
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::quote::Product;
 use crate::variable::Variable;
@@ -58,6 +59,75 @@ pub(crate) struct Jurisdiction {
     pub credit_not_sole_reason: bool,
     /// Deductibles the named coverage must offer.
     pub offered_deductibles: Option<(&'static str, Vec<&'static str>, &'static str)>,
+    /// Coverage decisions the insured must sign before a policy is bound.
+    pub elections: Vec<ElectionRule>,
+    /// Variables the rating must use (each in a coverage's step or a
+    /// discount's or surcharge's condition), and the law that makes it.
+    pub must_rate_on: Option<(Vec<Variable>, &'static str)>,
+    /// The least share of the pro-rata return (in percent) an insured's
+    /// cancellation must get back, and the law.
+    pub refund_floor: Option<(Decimal, &'static str)>,
+}
+
+/// What the law asks the insured to sign about a coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ElectionKind {
+    /// The coverage is included unless the insured rejects it in writing.
+    RejectInWriting,
+    /// The insurer must offer the coverage, and the insured accepts or
+    /// rejects it.
+    Offer,
+    /// Uninsured motorist limits are bodily injury's unless the insured
+    /// selects lower limits in writing.
+    LowerLimitsInWriting,
+}
+
+/// A coverage decision the law requires in writing, for one state and product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ElectionRule {
+    /// The coverage code packs use.
+    pub coverage: &'static str,
+    /// The coverage in the insured's words.
+    pub name: &'static str,
+    pub kind: ElectionKind,
+    /// Where the pack does not write the coverage: who does (an accepted
+    /// offer is then bought there).
+    pub written_by: Option<&'static str>,
+    pub law: &'static str,
+}
+
+impl ElectionRule {
+    const fn new(coverage: &'static str, name: &'static str, kind: ElectionKind, law: &'static str) -> Self {
+        Self { coverage, name, kind, written_by: None, law }
+    }
+}
+
+/// The coverage decisions a state's law requires in writing, for a product.
+pub fn elections(state: &str, product: Product) -> Vec<ElectionRule> {
+    use ElectionKind::{LowerLimitsInWriting, Offer, RejectInWriting};
+    let um = "uninsured motorist";
+    match (state, product) {
+        ("TX", Product::PersonalAuto) => vec![
+            ElectionRule::new("PIP", "personal injury protection", RejectInWriting, "Tex. Ins. Code 1952.152"),
+            ElectionRule::new("UM", um, RejectInWriting, "Tex. Ins. Code 1952.101"),
+        ],
+        ("CA", Product::PersonalAuto) => vec![ElectionRule::new("UM", um, RejectInWriting, "Cal. Ins. Code 11580.2(a)(1)")],
+        ("FL", Product::PersonalAuto) => vec![
+            ElectionRule::new("UM", um, RejectInWriting, "Fla. Stat. 627.727(1)"),
+            ElectionRule::new("UM", um, LowerLimitsInWriting, "Fla. Stat. 627.727(1)"),
+        ],
+        ("IL", Product::PersonalAuto) => vec![ElectionRule::new("UM", um, LowerLimitsInWriting, "215 ILCS 5/143a-2(1)")],
+        ("CA", Product::HomeownersHo3) => vec![ElectionRule {
+            written_by: Some("the California Earthquake Authority"),
+            ..ElectionRule::new("EARTHQUAKE", "earthquake", Offer, "Cal. Ins. Code 10081, 10086")
+        }],
+        ("FL", Product::HomeownersHo3) => vec![
+            ElectionRule::new("ORDINANCE", "law and ordinance", Offer, "Fla. Stat. 627.7011(1)"),
+            ElectionRule::new("SINKHOLE", "sinkhole loss", Offer, "Fla. Stat. 627.706"),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 /// Where uninsured motorist limits may not exceed bodily injury's, the law
@@ -77,7 +147,7 @@ pub(crate) const RISK_FACTOR_CAP: Decimal = Decimal::from_parts(115, 0, 0, false
 
 pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
     let auto = product == Product::PersonalAuto;
-    let mut j = Jurisdiction { risk_may_rate: true, ..Jurisdiction::default() };
+    let mut j = Jurisdiction { risk_may_rate: true, elections: elections(state, product), ..Jurisdiction::default() };
     j.required_coverages = match (auto, state) {
         // Florida's compulsory auto coverages are PIP (added below) and
         // property damage liability (Fla. Stat. 627.733, 324.022); bodily
@@ -91,6 +161,12 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
         "CA" => {
             j.forbidden.push((Variable::CreditTier, "California does not allow credit-based insurance scores (Prop 103, 10 CCR 2632.5)"));
             j.risk_may_rate = false;
+            if !auto {
+                j.must_rate_on = Some((
+                    vec![Variable::WildfireMeasures, Variable::WildfireCommunity],
+                    "a California homeowners plan that reflects wildfire risk must credit the community and property mitigation of 10 CCR 2644.9",
+                ));
+            }
             if auto {
                 j.forbidden.push((Variable::DriverAge, "age is not among California's permitted auto rating factors (10 CCR 2632.5)"));
                 // 10 CCR 2632.5(c) and (d) list the only factors: driving
@@ -155,7 +231,21 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
         "FL" => {
             if auto {
                 j.required_coverages.push("PIP");
+                j.refund_floor = Some((
+                    Decimal::from(90),
+                    "Florida returns at least 90% of the pro-rata unearned premium when the insured cancels auto (Fla. Stat. 627.7283(4))",
+                ));
             } else {
+                j.must_rate_on = Some((
+                    vec![
+                        Variable::RoofShape,
+                        Variable::RoofDeck,
+                        Variable::RoofToWall,
+                        Variable::OpeningProtection,
+                        Variable::SecondaryWaterResistance,
+                    ],
+                    "Florida homeowners rates must credit windstorm loss-reduction features: roof shape, roof-deck and roof-to-wall attachment, opening protection and secondary water resistance (Fla. Stat. 627.0629(1), form OIR-B1-1802)",
+                ));
                 j.offered_deductibles = Some((
                     "HURRICANE",
                     vec!["500", "2%", "5%", "10%"],

@@ -416,6 +416,75 @@ impl AssignmentMethod {
     }
 }
 
+/// How premium is returned when the insured cancels, as a pack files it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "method", rename_all = "kebab-case")]
+pub enum RefundMethod {
+    /// The unearned premium, by days (or months) left.
+    ProRata,
+    /// The standard short-rate table.
+    ShortRateTable,
+    /// This percentage of the pro-rata return (90 returns 90 % of it).
+    PercentOfProRata {
+        #[ts(type = "string")]
+        percent: Decimal,
+    },
+}
+
+impl RefundMethod {
+    /// Reads `pro-rata`, `short-rate-table` or `N% of pro-rata` (N above 0, at most 100).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "pro-rata" => Some(Self::ProRata),
+            "short-rate-table" => Some(Self::ShortRateTable),
+            other => {
+                let percent = Decimal::from_str(other.strip_suffix("% of pro-rata")?.trim()).ok()?;
+                (percent > Decimal::ZERO && percent <= Decimal::ONE_HUNDRED).then_some(Self::PercentOfProRata { percent })
+            }
+        }
+    }
+
+    /// As a manifest writes it.
+    pub fn describe(self) -> String {
+        match self {
+            Self::ProRata => "pro-rata".to_owned(),
+            Self::ShortRateTable => "short-rate-table".to_owned(),
+            Self::PercentOfProRata { percent } => format!("{}% of pro-rata", percent.normalize()),
+        }
+    }
+
+    /// The share of the pro-rata return this method at least returns, where
+    /// that is fixed (the short-rate table's depends on the day).
+    fn floor(self) -> Option<Decimal> {
+        match self {
+            Self::ProRata => Some(Decimal::ONE_HUNDRED),
+            Self::PercentOfProRata { percent } => Some(percent),
+            Self::ShortRateTable => None,
+        }
+    }
+}
+
+/// What a pack files for premium returned when the insured cancels
+/// (`[refunds]`); where it says nothing, the state's default applies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct Refunds {
+    /// At the insured's request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub insured_request: Option<RefundMethod>,
+    /// When the insured replaced the policy or sold the car or home.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub replaced_or_sold: Option<RefundMethod>,
+}
+
+impl Refunds {
+    /// Nothing filed: the state's default applies to both.
+    pub fn is_unfiled(&self) -> bool {
+        self.insured_request.is_none() && self.replaced_or_sold.is_none()
+    }
+}
+
 /// Refer or decline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -535,6 +604,9 @@ pub struct RatePack {
     pub(crate) underwriting: Vec<Rule>,
     pub(crate) risk: Option<RiskModel>,
     pub(crate) assignment: AssignmentMethod,
+    /// The coverage decisions the state requires the insured to sign.
+    pub(crate) elections: Vec<jurisdiction::ElectionRule>,
+    pub(crate) refunds: Refunds,
 }
 
 impl RatePack {
@@ -569,6 +641,17 @@ impl RatePack {
     /// Whether results from this pack may be saved as final.
     pub fn is_signed(&self) -> bool {
         matches!(self.status, PackStatus::Signed { .. })
+    }
+
+    /// How the pack returns premium when the insured cancels.
+    pub fn refunds(&self) -> Refunds {
+        self.refunds
+    }
+
+    /// The coverage decisions the pack's state requires the insured to
+    /// sign: rejections, offers, lower uninsured motorist limits.
+    pub fn elections(&self) -> &[jurisdiction::ElectionRule] {
+        &self.elections
     }
 
     /// Coverage codes in manifest order.
@@ -1012,6 +1095,21 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
             }
         }
     }
+    // A coverage the law includes unless rejected, or makes the insurer
+    // offer, is one the pack writes (unless someone else writes it).
+    for rule in law.elections.iter().filter(|r| r.kind != jurisdiction::ElectionKind::LowerLimitsInWriting && r.written_by.is_none()) {
+        if !coverages.iter().any(|c| &*c.code == rule.coverage) {
+            let what = match rule.kind {
+                jurisdiction::ElectionKind::Offer => "must be offered",
+                _ => "is included unless the insured rejects it in writing",
+            };
+            return Err(ctx.state_rule(
+                0..0,
+                "coverages",
+                format!("no coverage `{}`: in {state}, {} {what} ({})", rule.coverage, rule.name, rule.law),
+            ));
+        }
+    }
     if let Some((code, options, why)) = &law.offered_deductibles {
         let coverage = coverages.iter().find(|c| &*c.code == *code);
         let missing: Vec<&str> =
@@ -1217,6 +1315,49 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         }
     };
 
+    if let Some((vars, why)) = &law.must_rate_on {
+        let in_steps = |v: Variable| {
+            coverages.iter().flat_map(|c| &c.steps).any(|step| match &step.kind {
+                StepKind::BaseTable { keys, .. } | StepKind::Lookup { keys, .. } => keys.contains(&v),
+                _ => false,
+            })
+        };
+        let in_adjustments = |v: Variable| {
+            discounts
+                .iter()
+                .chain(&surcharges)
+                .any(|a| matches!(&a.eligibility, Eligibility::Conditions(c) if c.iter().any(|c| c.var == v)))
+        };
+        let missing: Vec<&str> = vars.iter().filter(|v| !in_steps(**v) && !in_adjustments(**v)).map(|v| v.name()).collect();
+        if !missing.is_empty() {
+            return Err(ctx.state_rule(0..0, "coverages", format!("nothing rates on {}: {why}", missing.join(", "))));
+        }
+    }
+
+    let mut refunds = Refunds::default();
+    if let Some(raw_refunds) = &raw.refunds {
+        let r = raw_refunds.get_ref();
+        for (field, value, slot) in [
+            ("refunds.insured_request", &r.insured_request, &mut refunds.insured_request),
+            ("refunds.replaced_or_sold", &r.replaced_or_sold, &mut refunds.replaced_or_sold),
+        ] {
+            let Some(value) = value else { continue };
+            let method = RefundMethod::parse(value.get_ref()).ok_or_else(|| {
+                ctx.invalid(value.span(), field, format!("`{}` is not pro-rata, short-rate-table or \"N% of pro-rata\"", value.get_ref()))
+            })?;
+            if let Some((least, why)) = law.refund_floor {
+                if method.floor().is_none_or(|f| f < least) {
+                    return Err(ctx.state_rule(
+                        value.span(),
+                        field,
+                        format!("{} returns less than {least}% of pro rata: {why}", method.describe()),
+                    ));
+                }
+            }
+            *slot = Some(method);
+        }
+    }
+
     let digest = digest::digest(files);
     let status = match mode {
         LoadMode::Draft => PackStatus::Draft,
@@ -1258,6 +1399,8 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         underwriting,
         risk,
         assignment,
+        elections: law.elections,
+        refunds,
     })
 }
 

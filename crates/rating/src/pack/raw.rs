@@ -41,6 +41,20 @@ pub(crate) struct RawManifest {
     pub risk_model: Option<Spanned<RawRiskModel>>,
     #[serde(default)]
     pub driver_assignment: Option<Spanned<RawAssignment>>,
+    #[serde(default)]
+    pub refunds: Option<Spanned<RawRefunds>>,
+}
+
+/// How premium is returned when the insured cancels (`[refunds]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRefunds {
+    /// `pro-rata`, `short-rate-table` or `N% of pro-rata`.
+    #[serde(default)]
+    pub insured_request: Option<Spanned<String>>,
+    /// The same, when the insured replaced the policy or sold the car or home.
+    #[serde(default)]
+    pub replaced_or_sold: Option<Spanned<String>>,
 }
 
 /// How drivers are assigned to vehicles for rating (personal auto).

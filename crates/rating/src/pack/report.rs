@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::jurisdiction::{self, Statutory};
 use super::weights::{self, FactorWeight};
 use super::{
-    AssignmentMethod, CompareOp, Condition, Eligibility, FeeBasis, FeeClass, FeeEarning, FeePer, FilingType, Per, RatePack, RiskBasis,
-    RiskUsage,
+    AssignmentMethod, CompareOp, Condition, Eligibility, FeeBasis, FeeClass, FeeEarning, FeePer, FilingType, Per, RatePack, Refunds,
+    RiskBasis, RiskUsage,
 };
 use crate::quote::Product;
 
@@ -34,8 +34,12 @@ pub struct FilingReport {
     pub risk_model: Option<RiskReport>,
     /// The state law the engine enforces on this pack, whatever it says.
     pub state_law: Vec<String>,
-    /// Offers the law requires and the product does not yet record.
-    pub offers_not_recorded: Vec<String>,
+    /// The coverage decisions the law requires in writing, which binding
+    /// needs recorded: rejections, answers to offers, lower UM limits.
+    pub elections: Vec<String>,
+    /// How an insured's cancellation returns premium, as filed (the state's
+    /// default where the pack files none).
+    pub refunds: Refunds,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -189,18 +193,30 @@ impl RatePack {
         if let Some((coverage, options, why)) = &law.offered_deductibles {
             state_law.push(format!("{coverage} offers {}: {why}", options.join(", ")));
         }
-        let offers_not_recorded = match (info.state.as_str(), info.product) {
-            ("CA", Product::HomeownersHo3) => vec!["earthquake (Cal. Ins. Code 10081, 10086)".to_owned()],
-            ("FL", Product::HomeownersHo3) => {
-                vec!["law and ordinance at 25 % and 50 % (Fla. Stat. 627.7011(1))".to_owned(), "sinkhole (Fla. Stat. 627.706)".to_owned()]
-            }
-            ("TX", Product::PersonalAuto) => {
-                vec!["PIP and UM/UIM unless rejected in writing (Tex. Ins. Code 1952.152, 1952.101)".to_owned()]
-            }
-            ("CA" | "FL", Product::PersonalAuto) => vec!["UM unless rejected in writing".to_owned()],
-            ("IL", Product::PersonalAuto) => vec!["UIM unless rejected in writing (215 ILCS 5/143a-2)".to_owned()],
-            _ => Vec::new(),
-        };
+        let elections = self
+            .elections
+            .iter()
+            .map(|e| {
+                let what = match e.kind {
+                    jurisdiction::ElectionKind::RejectInWriting => "included unless the insured rejects it in writing".to_owned(),
+                    jurisdiction::ElectionKind::Offer => match e.written_by {
+                        Some(by) => format!("offered; the insured accepts or rejects it (written by {by})"),
+                        None => "offered; the insured accepts or rejects it".to_owned(),
+                    },
+                    jurisdiction::ElectionKind::LowerLimitsInWriting => {
+                        "limits below bodily injury's only on a signed selection".to_owned()
+                    }
+                };
+                format!("{} ({}): {what} ({})", e.coverage, e.name, e.law)
+            })
+            .collect();
+        if let Some((vars, why)) = &law.must_rate_on {
+            let names: Vec<&str> = vars.iter().map(|v| v.name()).collect();
+            state_law.push(format!("rates on {}: {why}", names.join(", ")));
+        }
+        if let Some((least, why)) = &law.refund_floor {
+            state_law.push(format!("an insured's cancellation returns at least {least}% of pro rata: {why}"));
+        }
         FilingReport {
             pack: info.label(),
             id: self.id.to_string(),
@@ -254,7 +270,8 @@ impl RatePack {
                 refer_above: m.refer_above,
             }),
             state_law,
-            offers_not_recorded,
+            elections,
+            refunds: self.refunds,
         }
     }
 }
