@@ -1885,6 +1885,8 @@ mod tests {
             q::WildfireMitigation,
             q::WildfireCommunity,
             q::WildfireMeasure,
+            q::PriorInsurance,
+            q::PaymentMethod,
             QuoteInput,
             Contact,
             DriverLicense,

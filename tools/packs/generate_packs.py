@@ -772,6 +772,14 @@ def auto_pack(zips, st: str) -> Pack:
     ]
     if st == "TX":
         tables.append(credit_table("Texas (Ins. Code 559.052)"))
+    if not ca:
+        # Symbol 11 ($27,000 to $30,000 new) is the base; each symbol 7 % more.
+        tables.append(Table("price_symbol",
+                            "Price symbol of the vehicle's cost new (1: $11,000 or less, to 27: over\n"
+                            "$200,000), physical damage only; unknown when the quote gives no cost new.",
+                            [("symbol", "exact")],
+                            [[str(i), str((D("1.07") ** (i - 11)).quantize(D("0.01"), rounding=ROUND_HALF_UP))]
+                             for i in range(1, 28)] + [["unknown", "1.00"]]))
     limit_tables = {
         "BI": ("bi_limit", "Bodily injury limit (per person/per accident, thousands); the state minimum is 1.00."),
         "PD": ("pd_limit", "Property damage limit (dollars); the state minimum is 1.00."),
@@ -808,6 +816,8 @@ def auto_pack(zips, st: str) -> Pack:
         out.append(lookup("vehicle_use", ["vehicle.use"], "Vehicle use"))
         if code in ("COMP", "COLL"):
             out.append(lookup("vehicle_age", ["vehicle.age"], "Vehicle age"))
+            if not ca:
+                out.append(lookup("price_symbol", ["vehicle.price_symbol"], "Price symbol"))
         if st == "TX":
             out.append(lookup("credit", ["policy.credit_tier"], "Credit tier"))
         if code in limit_tables:
@@ -903,6 +913,24 @@ def auto_pack(zips, st: str) -> Pack:
         discounts.append(Adjustment("paid-in-full", "Paid in full", "0.05",
                                     "The term premium paid in one installment.",
                                     when=[cond("policy.paid_in_full", "==", True)]))
+        discounts.append(Adjustment("eft", "Automatic payments", "0.03",
+                                    "The premium paid by automatic withdrawal (electronic funds transfer).",
+                                    when=[cond("policy.eft", "==", True)]))
+        # Prior insurance: not in California, where its absence may not
+        # be a criterion for rates (Ins. Code 1861.02(c)).
+        discounts.append(Adjustment("continuous-insurance", "Continuous insurance", "0.05",
+                                    "Three years or more of continuous prior cover, with no lapse over 30 days.",
+                                    when=[cond("policy.prior_insurance_months", ">=", 36),
+                                          cond("policy.lapse_days", "<=", 30)]))
+    discounts.append(Adjustment("tenure", "Tenure", "0.05",
+                                "Insured with us three years or more" +
+                                (" (persistency, 10 CCR 2632.5(d))." if ca else "."),
+                                when=[cond("policy.tenure_years", ">=", 3)]))
+    surcharges: list[Adjustment] = [] if ca else [
+        Adjustment("lapse", "Lapse in cover", "0.10",
+                   "More than 30 days without cover before the effective date.",
+                   when=[cond("policy.lapse_days", ">", 30)]),
+    ]
 
     dui_msg = ("DUI conviction in the last three years: not eligible for this program" if s.dui_action == "decline"
                else "DUI conviction in the last three years")
@@ -975,7 +1003,7 @@ def auto_pack(zips, st: str) -> Pack:
         intro=intro, filing=s.filing, terms=[6, 12], minimum_premium="150.00",
         rounding_comment="Every step rounded to cents; each coverage premium to whole dollars.",
         points=points, points_comment=points_comment, tables=tables, coverages=covs,
-        discounts=discounts, surcharges=[], fees=fees,
+        discounts=discounts, surcharges=surcharges, fees=fees,
         fees_comment="Stated apart from premium; earned when charged unless marked pro-rata, never discounted.",
         plans=[("pay-in-full", "Pay in full", 1, None), ("two-pay", "Two payments", 2, None),
                ("six-pay", "Six payments", 6, "3.00")],
@@ -1276,6 +1304,8 @@ def home_pack(zips, st: str) -> Pack:
                    coverages=on, when=[cond(claims_var, "==", 0)]),
         Adjustment("new-roof", "New roof", "0.05", "Roof five years old or newer; dwelling coverage only.",
                    coverages=["DWELLING"], when=[cond("dwelling.roof_age", "<=", 5)]),
+        Adjustment("tenure", "Tenure", "0.05", "Insured with us three years or more.",
+                   coverages=on, when=[cond("policy.tenure_years", ">=", 3)]),
     ]
     surcharges = [
         Adjustment("prior-claims", "Prior claims", "0.25", f"Two or more {claims_words} before the effective date.",

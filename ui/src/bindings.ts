@@ -140,6 +140,20 @@ credit_tier: string | null,
  */
 installment_plan: string, 
 /**
+ * The insured's cover before this policy (personal auto), when known.
+ * Left out when absent.
+ */
+prior_insurance?: PriorInsurance, 
+/**
+ * A renewal: the day the policy was first written with this insurer
+ * (its tenure runs from it). Left out when absent.
+ */
+inception_date?: string, 
+/**
+ * How the premium is paid. Left out when not said.
+ */
+payment_method?: PaymentMethod, 
+/**
  * Coverage decisions the insured signed: rejections of coverages the
  * state includes unless rejected in writing, answers to the offers it
  * requires, lower uninsured motorist limits. Left out when empty.
@@ -186,7 +200,13 @@ vin: string | null, year: number, make: string | null, model: string | null, use
 /**
  * Index into `drivers` of the vehicle's principal operator, whose record rates it.
  */
-principal_driver: number, };
+principal_driver: number, 
+/**
+ * The manufacturer's suggested retail price when new, in dollars: it
+ * gives the price symbol physical damage is rated by. Left out when
+ * not known.
+ */
+cost_new?: string, };
 
 export type Construction = "frame" | "masonry" | "masonry-veneer" | "fire-resistive";
 
@@ -303,6 +323,29 @@ export type WildfireCommunity = "firewise-usa" | "fire-risk-reduction-community"
  * A property-level wildfire mitigation measure 10 CCR 2644.9 names.
  */
 export type WildfireMeasure = "class-a-roof" | "ember-resistant-zone" | "noncombustible-clearance" | "ember-resistant-vents" | "enclosed-eaves" | "upgraded-windows" | "defensible-space";
+
+/**
+ * The insured's cover before this policy.
+ */
+export type PriorInsurance = { 
+/**
+ * The insurer, as the declarations page names it.
+ */
+carrier: string, 
+/**
+ * Months of continuous cover up to the end of the prior policy.
+ */
+months: number, 
+/**
+ * Days without cover between the prior policy's end and this policy's
+ * effective date (0 when it ends the day this one starts).
+ */
+lapse_days: number, };
+
+/**
+ * How the premium is paid.
+ */
+export type PaymentMethod = "eft" | "card" | "check";
 
 /**
  * A quote as the agent enters it: the rating input (whose applicant is the

@@ -177,6 +177,21 @@ impl CanonicalPolicy {
                 );
             }
         }
+        let later = [
+            ("rating.prior_insurance", self.rating.prior_insurance.is_some(), "prior insurance"),
+            ("rating.inception_date", self.rating.inception_date.is_some(), "an inception date"),
+            ("rating.payment_method", self.rating.payment_method.is_some(), "a payment method"),
+        ];
+        for (path, present, what) in later {
+            if present {
+                push(path, format!("version 1 of the model has no {what}; it needs version 2"));
+            }
+        }
+        for (i, v) in self.rating.vehicles.iter().enumerate() {
+            if v.cost_new.is_some() {
+                push(&format!("rating.vehicles[{i}].cost_new"), "version 1 of the model has no cost new; it needs version 2".to_owned());
+            }
+        }
         if !self.rating.elections.is_empty() {
             push(
                 "rating.elections",

@@ -348,6 +348,16 @@ fn policy_facts(pack: &RatePack, q: &ValidQuote, subject: Subject) -> Facts {
     let chargeable = q.prior_claims.iter().filter(|c| c.date >= three_years_ago && c.date <= q.effective_date && !c.natural_or_appliance());
     f.set(Variable::ChargeableClaims3y, count(chargeable.count()));
     f.set(Variable::Renewal, Value::Boolean(q.renewal));
+    f.set(Variable::Eft, Value::Boolean(q.payment_method == Some(crate::quote::PaymentMethod::Eft)));
+    if let Some(prior) = &q.prior_insurance {
+        f.set(Variable::PriorInsuranceMonths, Value::Integer(i64::from(prior.months)));
+        f.set(Variable::LapseDays, Value::Integer(i64::from(prior.lapse_days)));
+    }
+    match (q.renewal, q.inception_date) {
+        (false, _) => f.set(Variable::TenureYears, Value::Integer(0)),
+        (true, Some(inception)) => f.set(Variable::TenureYears, Value::Integer(full_years(inception, q.effective_date).max(0))),
+        (true, None) => {}
+    }
     f
 }
 
@@ -398,6 +408,7 @@ fn vehicle_facts(f: &mut Facts, q: &ValidQuote, vehicle: usize) {
     f.set(Variable::VehicleUse, Value::Text(Arc::from(v.usage.name())));
     f.set(Variable::AnnualMiles, Value::Integer(i64::from(v.annual_miles)));
     f.set(Variable::AntiTheft, Value::Boolean(v.anti_theft));
+    f.set(Variable::PriceSymbol, Value::Text(Arc::from(v.price_symbol())));
 }
 
 fn dwelling_facts(f: &mut Facts, q: &ValidQuote) {
@@ -515,7 +526,7 @@ fn adjustment_in_scope(a: &Adjustment, scope: crate::variable::Scope) -> bool {
 /// discounts and surcharges that read only the driver. In `f64`, unrounded:
 /// a part ranks, it never charges (near ties go to the engine's premiums).
 #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
-fn parts(pack: &RatePack, choices: &[Choice<'_>], facts: &Facts, vehicle: Option<usize>, out: &mut [f64]) {
+fn parts(pack: &RatePack, choices: &[ChoiceOf<'_>], facts: &Facts, vehicle: Option<usize>, out: &mut [f64]) {
     use crate::variable::Scope;
     use rust_decimal::prelude::ToPrimitive;
     let side = |v: &Variable| match vehicle {
@@ -537,11 +548,14 @@ fn parts(pack: &RatePack, choices: &[Choice<'_>], facts: &Facts, vehicle: Option
     let mut seen: Vec<(usize, &[Variable], f64)> = Vec::with_capacity(12);
     for (ci, cov) in pack.coverages.iter().enumerate() {
         out[ci] = 0.0;
-        let on_this = |c: &&ChoiceOf<'_>| match (vehicle, c.vehicles) {
-            (Some(v), Some(on)) => on.contains(&v),
-            _ => true,
+        let on_this = |c: &&ChoiceOf<'_>| {
+            c.coverage == ci
+                && match (vehicle, c.vehicles) {
+                    (Some(v), Some(on)) => on.contains(&v),
+                    _ => true,
+                }
         };
-        let Some(choice) = choices[ci].iter().find(on_this) else { continue };
+        let Some(choice) = choices.iter().find(on_this) else { continue };
         let get = |var: Variable| match var {
             Variable::Limit => choice.limit.as_ref(),
             Variable::Deductible => choice.deductible.as_ref(),
@@ -586,30 +600,28 @@ fn parts(pack: &RatePack, choices: &[Choice<'_>], facts: &Facts, vehicle: Option
 /// A per-vehicle coverage the quote chooses, by the pack's coverage index:
 /// its limit and deductible as rating values, and the vehicles it is on.
 struct ChoiceOf<'q> {
+    /// Index into the pack's coverages.
+    coverage: usize,
     limit: Option<Value>,
     deductible: Option<Value>,
     vehicles: Option<&'q [usize]>,
 }
 
-/// Every selection of one coverage (a per-vehicle coverage may be selected
-/// once per group of vehicles, each with its own deductible).
-type Choice<'q> = Vec<ChoiceOf<'q>>;
-
-fn choices<'q>(pack: &RatePack, q: &'q ValidQuote) -> Vec<Choice<'q>> {
-    pack.coverages
-        .iter()
-        .map(|cov| {
-            q.coverages
-                .iter()
-                .filter(|c| c.code == *cov.code && cov.per == Per::Vehicle)
-                .map(|choice| ChoiceOf {
-                    limit: choice.limit.as_deref().map(|l| Value::Text(Arc::from(l))),
-                    deductible: choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d))),
-                    vehicles: choice.vehicles.as_deref(),
-                })
-                .collect()
-        })
-        .collect()
+/// Every selection of the pack's per-vehicle coverages, with the index of
+/// its coverage (a per-vehicle coverage may be selected once per group of
+/// vehicles, each with its own deductible). One list, not one per
+/// coverage: the ranking builds it for every quote.
+fn choices<'q>(pack: &RatePack, q: &'q ValidQuote) -> Vec<ChoiceOf<'q>> {
+    let mut out = Vec::with_capacity(q.coverages.len());
+    for (ci, cov) in pack.coverages.iter().enumerate().filter(|(_, c)| c.per == Per::Vehicle) {
+        out.extend(q.coverages.iter().filter(|c| c.code == *cov.code).map(|choice| ChoiceOf {
+            coverage: ci,
+            limit: choice.limit.as_deref().map(|l| Value::Text(Arc::from(l))),
+            deductible: choice.deductible.as_deref().map(|d| Value::Text(Arc::from(d))),
+            vehicles: choice.vehicles.as_deref(),
+        }));
+    }
+    out
 }
 
 /// Who each vehicle is rated with, by the pack's method, and every

@@ -17,6 +17,25 @@ use time::Date;
 
 use crate::refdata::{vin, zip};
 
+/// An enum of kebab-case names, with its list and each value's name.
+macro_rules! named_enum {
+    ($(#[doc = $doc:literal])* $name:ident { $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal, )* }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $( $(#[doc = $vdoc])* $variant, )* }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
+
+            /// The name quotes and packs use.
+            pub const fn name(self) -> &'static str {
+                match self { $(Self::$variant => $text,)* }
+            }
+        }
+    };
+}
+
 /// The products the engine rates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
@@ -74,12 +93,51 @@ pub struct Quote {
     pub credit_tier: Option<String>,
     /// Installment plan code from the pack.
     pub installment_plan: String,
+    /// The insured's cover before this policy (personal auto), when known.
+    /// Left out when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub prior_insurance: Option<PriorInsurance>,
+    /// A renewal: the day the policy was first written with this insurer
+    /// (its tenure runs from it). Left out when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string")]
+    pub inception_date: Option<Date>,
+    /// How the premium is paid. Left out when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub payment_method: Option<PaymentMethod>,
     /// Coverage decisions the insured signed: rejections of coverages the
     /// state includes unless rejected in writing, answers to the offers it
     /// requires, lower uninsured motorist limits. Left out when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(optional, as = "Option<Vec<Election>>")]
     pub elections: Vec<Election>,
+}
+
+/// The insured's cover before this policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PriorInsurance {
+    /// The insurer, as the declarations page names it.
+    pub carrier: String,
+    /// Months of continuous cover up to the end of the prior policy.
+    pub months: u32,
+    /// Days without cover between the prior policy's end and this policy's
+    /// effective date (0 when it ends the day this one starts).
+    pub lapse_days: u32,
+}
+
+named_enum! {
+    /// How the premium is paid.
+    PaymentMethod {
+        /// Automatic withdrawal from a bank account (electronic funds transfer).
+        Eft = "eft",
+        /// A payment card.
+        Card = "card",
+        /// A check or any other payment the insured makes each time.
+        Check = "check",
+    }
 }
 
 /// One coverage decision the insured signed.
@@ -267,6 +325,32 @@ pub struct Vehicle {
     /// Index into `drivers` of the vehicle's principal operator, whose record rates it.
     #[ts(type = "number")]
     pub principal_driver: usize,
+    /// The manufacturer's suggested retail price when new, in dollars: it
+    /// gives the price symbol physical damage is rated by. Left out when
+    /// not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string")]
+    pub cost_new: Option<Decimal>,
+}
+
+impl Vehicle {
+    /// The price symbol of the vehicle's cost new (`1` to `27`, ISO-style
+    /// bands), or `unknown` without one.
+    pub fn price_symbol(&self) -> &'static str {
+        const SYMBOLS: [&str; 27] = [
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "22",
+            "23", "24", "25", "26", "27",
+        ];
+        // The upper bound of each symbol's band, in dollars.
+        const BANDS: [u32; 26] = [
+            11_000, 12_000, 13_500, 15_000, 17_000, 19_000, 21_000, 23_000, 25_000, 27_000, 30_000, 33_000, 36_000, 40_000, 45_000, 50_000,
+            55_000, 60_000, 65_000, 70_000, 75_000, 85_000, 100_000, 125_000, 150_000, 200_000,
+        ];
+        match self.cost_new {
+            None => "unknown",
+            Some(cost) => SYMBOLS[BANDS.iter().position(|&b| cost <= Decimal::from(b)).unwrap_or(BANDS.len())],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -342,24 +426,6 @@ pub struct Dwelling {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub wildfire_mitigation: Option<WildfireMitigation>,
-}
-
-macro_rules! named_enum {
-    ($(#[doc = $doc:literal])* $name:ident { $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal, )* }) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
-        #[serde(rename_all = "kebab-case")]
-        pub enum $name { $( $(#[doc = $vdoc])* $variant, )* }
-
-        impl $name {
-            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
-
-            /// The name quotes and packs use.
-            pub const fn name(self) -> &'static str {
-                match self { $(Self::$variant => $text,)* }
-            }
-        }
-    };
 }
 
 named_enum! {
@@ -691,6 +757,26 @@ impl Quote {
         }
         if q.coverages.is_empty() {
             p.push("coverages", "at least one coverage must be selected");
+        }
+        if let Some(prior) = &q.prior_insurance {
+            if q.product != Product::PersonalAuto {
+                p.push("prior_insurance", "only a personal auto quote records prior insurance");
+            }
+            if prior.carrier.trim().is_empty() {
+                p.push("prior_insurance.carrier", "must name the prior insurer");
+            }
+            if prior.months > 600 {
+                p.push("prior_insurance.months", format!("{} months is more than 50 years", prior.months));
+            }
+        }
+        if let Some(inception) = q.inception_date {
+            if !q.renewal && inception != eff {
+                p.push(
+                    "inception_date",
+                    format!("{inception} is not the effective date {eff}; new business starts its tenure on the effective date"),
+                );
+            }
+            p.not_after("inception_date".to_owned(), inception, eff);
         }
         for (i, e) in q.elections.iter().enumerate() {
             let at = |field: &str| format!("elections[{i}].{field}");

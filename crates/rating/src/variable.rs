@@ -99,6 +99,15 @@ variables! {
     VehicleCount = "policy.vehicle_count": Integer, Policy;
     /// The quote's installment plan has one installment.
     PaidInFull = "policy.paid_in_full": Boolean, Policy;
+    /// The premium is paid by automatic withdrawal (electronic funds transfer).
+    Eft = "policy.eft": Boolean, Policy;
+    /// Months of continuous prior cover; no value when the quote says nothing of prior insurance.
+    PriorInsuranceMonths = "policy.prior_insurance_months": Integer, Policy;
+    /// Days without cover before the effective date; no value when the quote says nothing of prior insurance.
+    LapseDays = "policy.lapse_days": Integer, Policy;
+    /// Whole years since the policy's inception with this insurer, at the
+    /// effective date (0 for new business); no value for a renewal without an inception date.
+    TenureYears = "policy.tenure_years": Integer, Policy;
     /// Whole years of age at the effective date.
     DriverAge = "driver.age": Integer, Driver;
     /// Whole years since first licensed, at the effective date.
@@ -137,6 +146,8 @@ variables! {
     AnnualMiles = "vehicle.annual_miles": Integer, Vehicle;
     /// Has a passive anti-theft device.
     AntiTheft = "vehicle.anti_theft": Boolean, Vehicle;
+    /// Price symbol of the cost new, `1` to `27`, or `unknown` (see `quote::Vehicle::price_symbol`).
+    PriceSymbol = "vehicle.price_symbol": Text, Vehicle;
     /// The dwelling's ZIP code.
     DwellingZip = "dwelling.zip": Text, Dwelling;
     /// Coverage A (dwelling) limit in dollars.

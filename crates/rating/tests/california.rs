@@ -50,6 +50,7 @@ fn quote(pack: &RatePack, license_date: time::Date, violations: Vec<Violation>, 
             garaging_zip: "94110".into(),
             anti_theft: false,
             principal_driver: 0,
+            cost_new: None,
         }],
         dwelling: None,
         coverages: pack
@@ -65,6 +66,9 @@ fn quote(pack: &RatePack, license_date: time::Date, violations: Vec<Violation>, 
         credit_tier: None,
         installment_plan: "pay-in-full".into(),
         elections: Vec::new(),
+        prior_insurance: None,
+        inception_date: None,
+        payment_method: None,
     }
 }
 

@@ -96,3 +96,113 @@ fn a_course_discount_expires_three_years_after_the_course() {
     assert!(!with_course(Some("2023-06-01")).contains(&"defensive-driving".to_owned()), "three years to the day");
     assert!(!with_course(None).contains(&"defensive-driving".to_owned()), "no course date, no dated discount");
 }
+
+fn surcharges(r: &Rating) -> Vec<String> {
+    let mut codes: Vec<String> = r
+        .coverages
+        .iter()
+        .flat_map(|c| c.worksheet.iter())
+        .filter(|l| l.operation == Operation::Surcharge)
+        .filter_map(|l| l.key.as_ref().map(ToString::to_string))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+fn rated(pack: &RatePack, q: Quote) -> Rating {
+    rate(pack, &common::valid(q)).expect("rates")
+}
+
+fn prior(months: u32, lapse_days: u32) -> Option<uw_rating::quote::PriorInsurance> {
+    Some(uw_rating::quote::PriorInsurance { carrier: "Acme Mutual".into(), months, lapse_days })
+}
+
+/// Continuous prior insurance earns a discount and a lapse over 30 days a
+/// surcharge, outside California, where the absence of prior insurance may
+/// not be a criterion for rates (Ins. Code 1861.02(c)).
+#[test]
+fn prior_insurance_and_its_lapse_rate_outside_california_only() {
+    let pack = bundled("tx-personal-auto");
+    let mut q = quote("TX", "75201", 1, "two-pay", TX);
+    let unknown = rated(&pack, q.clone());
+    assert!(!discounts(&unknown).contains(&"continuous-insurance".to_owned()) && surcharges(&unknown).is_empty());
+    q.prior_insurance = prior(48, 0);
+    let continuous = rated(&pack, q.clone());
+    assert!(discounts(&continuous).contains(&"continuous-insurance".to_owned()), "{:?}", discounts(&continuous));
+    assert!(continuous.total < unknown.total);
+    q.prior_insurance = prior(48, 45);
+    let lapsed = rated(&pack, q);
+    assert!(!discounts(&lapsed).contains(&"continuous-insurance".to_owned()));
+    assert_eq!(surcharges(&lapsed), ["lapse"]);
+    assert!(lapsed.total > unknown.total);
+    // California: no pack may rate on it.
+    let ca = common::bundled_pack_dirs().into_iter().find(|d| d.ends_with("ca-personal-auto")).expect("CA");
+    let mut files = PackFiles::read_dir(&ca).expect("files");
+    let manifest = files.file("manifest.toml").expect("manifest").replacen(
+        "[[installment_plans]]",
+        "[[surcharges]]\ncode = \"lapse\"\nname = \"Lapse\"\nrate = \"0.10\"\nwhen = [{ var = \"policy.lapse_days\", op = \">\", value = 30 }]\n\n[[installment_plans]]",
+        1,
+    );
+    files.set_file("manifest.toml", manifest);
+    let err = compile(&files, LoadMode::Draft).expect_err("no lapse surcharge in California");
+    assert!(err.to_string().contains("policy.lapse_days is forbidden in CA"), "{err}");
+    assert!(err.to_string().contains("1861.02(c)"), "{err}");
+}
+
+/// Tenure runs from the policy's inception with the insurer; three years
+/// earn the tenure discount (persistency, which California allows too).
+#[test]
+fn tenure_from_the_inception_date_earns_a_discount() {
+    for (name, state, zip, coverages) in [("tx-personal-auto", "TX", "75201", TX), ("ca-personal-auto", "CA", "94110", CA)] {
+        let pack = bundled(name);
+        let mut q = quote(state, zip, 1, "two-pay", coverages);
+        q.renewal = true;
+        assert!(!discounts(&rated(&pack, q.clone())).contains(&"tenure".to_owned()), "{state}: no inception date, no tenure");
+        q.inception_date = Some(time::macros::date!(2023 - 06 - 01));
+        assert!(discounts(&rated(&pack, q.clone())).contains(&"tenure".to_owned()), "{state}: three years to the day");
+        q.inception_date = Some(time::macros::date!(2023 - 06 - 02));
+        assert!(!discounts(&rated(&pack, q)).contains(&"tenure".to_owned()), "{state}: a day short");
+    }
+    // New business starts its tenure on the effective date.
+    let mut q = quote("TX", "75201", 1, "two-pay", TX);
+    q.inception_date = Some(time::macros::date!(2020 - 01 - 01));
+    let err = q.validate().expect_err("new business with an old inception").to_string();
+    assert!(err.starts_with("inception_date: 2020-01-01 is not the effective date 2026-06-01"), "{err}");
+}
+
+#[test]
+fn automatic_payments_earn_a_discount_outside_california() {
+    let pack = bundled("tx-personal-auto");
+    let mut q = quote("TX", "75201", 1, "two-pay", TX);
+    q.payment_method = Some(uw_rating::quote::PaymentMethod::Check);
+    let check = rated(&pack, q.clone());
+    q.payment_method = Some(uw_rating::quote::PaymentMethod::Eft);
+    let eft = rated(&pack, q);
+    assert!(discounts(&eft).contains(&"eft".to_owned()) && !discounts(&check).contains(&"eft".to_owned()));
+    assert!(eft.total < check.total);
+}
+
+/// Physical damage rates by the price symbol of the vehicle's cost new,
+/// not by its age alone; without a cost new the symbol is unknown (1.00).
+#[test]
+fn physical_damage_rates_by_the_price_symbol_of_the_cost_new() {
+    let pack = bundled("tx-personal-auto");
+    let coverages =
+        r#"[ { "code": "BI", "limit": "30/60" }, { "code": "PD", "limit": "25000" }, { "code": "COLL", "deductible": "500" } ]"#;
+    let coll = |cost: Option<i64>| {
+        let mut q = quote("TX", "75201", 1, "two-pay", coverages);
+        q.vehicles[0].cost_new = cost.map(rust_decimal::Decimal::from);
+        let r = rated(&pack, q);
+        let c = r.coverages.iter().find(|c| &*c.coverage == "COLL").expect("COLL").clone();
+        let line = c.worksheet.iter().find(|l| &*l.step == "Price symbol").expect("the symbol line").clone();
+        (c.premium, line.key.map(|k| k.to_string()), line.value)
+    };
+    let (unknown, key, factor) = coll(None);
+    assert_eq!((key.as_deref(), factor), (Some("vehicle.price_symbol=unknown"), rust_decimal::Decimal::ONE));
+    let (cheap, key, _) = coll(Some(14_000));
+    assert_eq!(key.as_deref(), Some("vehicle.price_symbol=4"));
+    let (dear, key, _) = coll(Some(62_000));
+    assert_eq!(key.as_deref(), Some("vehicle.price_symbol=19"));
+    assert!(cheap < unknown && unknown < dear, "{cheap} < {unknown} < {dear}");
+}

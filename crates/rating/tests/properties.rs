@@ -159,6 +159,7 @@ fn build(s: &Shape) -> (&'static RatePack, Quote) {
                     garaging_zip: zip.clone(),
                     anti_theft: *anti_theft,
                     principal_driver: principal % n_drivers,
+                    cost_new: None,
                 })
                 .collect()
         } else {
@@ -183,6 +184,9 @@ fn build(s: &Shape) -> (&'static RatePack, Quote) {
         credit_tier: None,
         installment_plan: plans[s.plan % plans.len()].to_owned(),
         elections: Vec::new(),
+        prior_insurance: None,
+        inception_date: None,
+        payment_method: None,
     };
     (pack, quote)
 }

@@ -183,6 +183,7 @@ impl QuickQuoteRequest {
                 garaging_zip: self.zip.clone(),
                 anti_theft: false,
                 principal_driver: 0,
+                cost_new: None,
             }],
             dwelling: None,
             coverages,
@@ -190,6 +191,9 @@ impl QuickQuoteRequest {
             credit_tier: None,
             installment_plan: "pay-in-full".into(),
             elections: Vec::new(),
+            prior_insurance: None,
+            inception_date: None,
+            payment_method: None,
         })
     }
 }

@@ -464,6 +464,15 @@ export function Wizard({
                     error={problemAt(k("garagingZip"))}
                     hint="Leave empty when it is the customer's ZIP"
                   />
+                  <TextField
+                    field={k("costNew")}
+                    label="Price when new ($)"
+                    inputMode="decimal"
+                    value={v.costNew}
+                    onChange={(x) => setV({ costNew: x })}
+                    error={problemAt(k("costNew"))}
+                    hint="The sticker price; leave empty when not known"
+                  />
                   <CheckField field={k("antiTheft")} label="Anti-theft device" checked={v.antiTheft} onChange={(x) => setV({ antiTheft: x })} />
                   {form.vehicles.length > 1 && (
                     <button type="button" className="secondary" onClick={() => update((f) => ({ ...f, vehicles: f.vehicles.filter((_, j) => j !== i) }))}>
@@ -658,6 +667,24 @@ export function Wizard({
                 <button type="button" className="secondary" id="add-driver" onClick={() => update((f) => ({ ...f, drivers: [...f.drivers, emptyDriver()] }))}>
                   Add a driver
                 </button>
+                <fieldset id="prior-insurance">
+                  <legend>Insurance before this policy</legend>
+                  <CheckField field="priorInsured" label="The customer had auto insurance before" checked={form.priorInsured} onChange={(x) => update((f) => ({ ...f, priorInsured: x }))} />
+                  {form.priorInsured && (
+                    <>
+                      <TextField field="priorCarrier" label="Prior insurer" value={form.priorCarrier} onChange={(x) => update((f) => ({ ...f, priorCarrier: x }))} error={problemAt("priorCarrier")} />
+                      <TextField field="priorMonths" label="Months of continuous cover" inputMode="numeric" value={form.priorMonths} onChange={(x) => update((f) => ({ ...f, priorMonths: x }))} error={problemAt("priorMonths")} />
+                      <TextField
+                        field="priorLapseDays"
+                        label="Days without cover before this policy"
+                        inputMode="numeric"
+                        value={form.priorLapseDays}
+                        onChange={(x) => update((f) => ({ ...f, priorLapseDays: x }))}
+                        error={problemAt("priorLapseDays")}
+                      />
+                    </>
+                  )}
+                </fieldset>
                 <fieldset>
                   <legend>Who drives each vehicle most</legend>
                   {form.vehicles.map((v, i) => (
@@ -860,6 +887,19 @@ function CoveragesStep({
           onChange={(x) => update((f) => ({ ...f, installmentPlan: x }))}
           options={options.installment_plans.map((p) => ({ value: p.code, label: p.name }))}
           error={problemAt("installmentPlan")}
+        />
+        <SelectField
+          field="paymentMethod"
+          label="Paid by"
+          value={form.paymentMethod}
+          onChange={(x) => update((f) => ({ ...f, paymentMethod: x as WizardForm["paymentMethod"] }))}
+          options={[
+            { value: "", label: "Not said" },
+            { value: "eft", label: "Automatic bank withdrawal (EFT)" },
+            { value: "card", label: "Card" },
+            { value: "check", label: "Check or other" },
+          ]}
+          error={problemAt("paymentMethod")}
         />
       </fieldset>
       <SignedForms form={form} options={options} update={update} problemAt={problemAt} />

@@ -40,6 +40,29 @@ describe("the wizard form", () => {
     expect(stepOf("elections.UM:reject-in-writing.form")).toBe(2);
   });
 
+  it("carries prior insurance, the payment method and a vehicle's price when new, and reads them back", () => {
+    const base = complete();
+    const form: WizardForm = {
+      ...base,
+      priorInsured: true,
+      priorCarrier: "Acme Mutual",
+      priorMonths: "48",
+      priorLapseDays: "0",
+      paymentMethod: "eft",
+      vehicles: [{ ...base.vehicles[0], costNew: "$32,500" }],
+    };
+    const { input, problems } = toQuoteInput(form, options);
+    expect(problems).toEqual({});
+    expect(input?.quote.prior_insurance).toEqual({ carrier: "Acme Mutual", months: 48, lapse_days: 0 });
+    expect(input?.quote.payment_method).toBe("eft");
+    expect(input?.quote.vehicles[0].cost_new).toBe("32500");
+    expect(fromQuoteInput(input!)).toMatchObject({ priorInsured: true, priorMonths: "48", paymentMethod: "eft" });
+    expect(toQuoteInput({ ...form, priorMonths: "four years" }, options).problems.priorMonths).toBe("enter a whole number");
+    // Not said: nothing is sent.
+    const none = toQuoteInput({ ...base, vehicles: [{ ...base.vehicles[0], costNew: undefined as unknown as string }] }, options).input!.quote;
+    expect([none.prior_insurance, none.payment_method, none.vehicles[0].cost_new]).toEqual([undefined, undefined, undefined]);
+  });
+
   it("asks for the signed selection of lower limits only when UM is below BI", () => {
     const lower = { coverage: "UM", name: "uninsured motorist", kind: "lower-limits-in-writing" as const, written_by: null, law: "Fla. Stat. 627.727(1)" };
     const withRule = { ...options, elections: [lower] };

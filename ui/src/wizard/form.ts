@@ -23,6 +23,7 @@ import type {
   RoofToWall,
   WildfireCommunity,
   WildfireMeasure,
+  PaymentMethod,
 } from "../bindings";
 
 export interface ViolationForm {
@@ -62,6 +63,8 @@ export interface VehicleForm {
   garagingZip: string;
   antiTheft: boolean;
   principalDriver: string;
+  /** The price when new, in dollars (rates physical damage by price symbol); "" when not known. */
+  costNew: string;
 }
 
 export interface DwellingForm {
@@ -127,6 +130,13 @@ export interface WizardForm {
   installmentPlan: string;
   /** Signed coverage decisions, by `coverage:kind` (see `electionKey`). */
   elections: Record<string, ElectionForm>;
+  /** How the premium is paid; "" when not said. */
+  paymentMethod: PaymentMethod | "";
+  /** Personal auto: the insured's cover before this policy, when known. */
+  priorInsured: boolean;
+  priorCarrier: string;
+  priorMonths: string;
+  priorLapseDays: string;
 }
 
 export interface ClaimForm {
@@ -154,7 +164,7 @@ export function today(now: Date = new Date()): string {
 }
 
 export function emptyVehicle(): VehicleForm {
-  return { vin: "", year: "", make: "", model: "", use: "commute", annualMiles: "12000", garagingZip: "", antiTheft: false, principalDriver: "0" };
+  return { vin: "", year: "", make: "", model: "", use: "commute", annualMiles: "12000", garagingZip: "", antiTheft: false, principalDriver: "0", costNew: "" };
 }
 
 export function emptyDriver(): DriverForm {
@@ -206,6 +216,11 @@ export function emptyForm(product: Product, now: Date = new Date()): WizardForm 
     claims: [],
     installmentPlan: "pay-in-full",
     elections: {},
+    paymentMethod: "",
+    priorInsured: false,
+    priorCarrier: "",
+    priorMonths: "",
+    priorLapseDays: "0",
   };
 }
 
@@ -372,7 +387,10 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       number(at("annualMiles"), v.annualMiles);
       // Empty means the customer's ZIP, which step 1 checks.
       if (v.garagingZip.trim() && !/^\d{5}$/.test(v.garagingZip.trim())) problems[at("garagingZip")] = "enter a five-digit ZIP code";
+      const costNew = (v.costNew ?? "").trim().replace(/,/g, "").replace(/^\$/, "");
+      if (costNew && !/^\d+(\.\d{1,2})?$/.test(costNew)) problems[at("costNew")] = "enter a dollar amount";
       vehicles.push({
+        ...(costNew ? { cost_new: costNew } : {}),
         vin: v.vin.trim() ? v.vin.trim().toUpperCase() : null,
         year: int(v.year) ?? 0,
         make: v.make.trim() || null,
@@ -447,6 +465,13 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
     const decision: ElectionDecision = e.kind === "lower-limits-in-writing" ? "lower-limits" : e.kind === "offer" ? signed.decision : "rejected";
     elections.push({ coverage: e.coverage, decision, form: signed.form.trim(), signed_on: signed.signedOn.trim(), signed_by: signed.signedBy.trim() });
   }
+  let prior: QuoteInput["quote"]["prior_insurance"] = undefined;
+  if (auto && form.priorInsured) {
+    need("priorCarrier", form.priorCarrier);
+    number("priorMonths", form.priorMonths);
+    number("priorLapseDays", form.priorLapseDays);
+    prior = { carrier: form.priorCarrier.trim(), months: int(form.priorMonths) ?? 0, lapse_days: int(form.priorLapseDays) ?? 0 };
+  }
   if (Object.keys(problems).length > 0) return { input: null, problems };
   const state = form.state.trim().toUpperCase();
   return {
@@ -470,6 +495,8 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
         credit_tier: null,
         installment_plan: form.installmentPlan,
         ...(elections.length > 0 ? { elections } : {}),
+        ...(prior ? { prior_insurance: prior } : {}),
+        ...(form.paymentMethod ? { payment_method: form.paymentMethod } : {}),
       },
       contact: {
         date_of_birth: form.dateOfBirth.trim() || null,
@@ -509,6 +536,7 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
       garagingZip: v.garaging_zip,
       antiTheft: v.anti_theft,
       principalDriver: String(v.principal_driver),
+      costNew: v.cost_new ?? "",
     })),
     dwelling: q.dwelling
       ? {
@@ -554,6 +582,11 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
     })),
     claims: q.prior_claims.map((c) => ({ date: c.date, cause: c.cause })),
     installmentPlan: q.installment_plan,
+    paymentMethod: q.payment_method ?? "",
+    priorInsured: q.prior_insurance != null,
+    priorCarrier: q.prior_insurance?.carrier ?? "",
+    priorMonths: q.prior_insurance ? String(q.prior_insurance.months) : "",
+    priorLapseDays: q.prior_insurance ? String(q.prior_insurance.lapse_days) : "0",
     elections: Object.fromEntries(
       (q.elections ?? []).map((e) => {
         const kind = e.decision === "lower-limits" ? "lower-limits-in-writing" : e.decision === "accepted" ? "offer" : null;
@@ -590,6 +623,11 @@ export function fieldKey(path: string, input: QuoteInput | null): string {
     "quote.effective_date": "effectiveDate",
     "quote.term_months": "termMonths",
     "quote.installment_plan": "installmentPlan",
+    "quote.payment_method": "paymentMethod",
+    "quote.prior_insurance.carrier": "priorCarrier",
+    "quote.prior_insurance.months": "priorMonths",
+    "quote.prior_insurance.lapse_days": "priorLapseDays",
+    "quote.prior_insurance": "priorCarrier",
     "contact.date_of_birth": "dateOfBirth",
     "contact.email": "email",
     "contact.phone": "phone",
@@ -611,7 +649,8 @@ export function fieldKey(path: string, input: QuoteInput | null): string {
 /** The wizard step (0-based) a field key belongs to. */
 export function stepOf(key: string): number {
   if (/^(vehicles|dwelling)\b/.test(key)) return 1;
-  if (/^(coverages|installmentPlan|termMonths|elections)\b/.test(key)) return 2;
+  if (/^(coverages|installmentPlan|termMonths|elections|paymentMethod)\b/.test(key)) return 2;
+  if (/^(prior)/.test(key)) return 3;
   if (/^(drivers|claims)\b/.test(key)) return 3;
   return 0;
 }

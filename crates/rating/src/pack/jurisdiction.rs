@@ -169,6 +169,12 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
             }
             if auto {
                 j.forbidden.push((Variable::DriverAge, "age is not among California's permitted auto rating factors (10 CCR 2632.5)"));
+                for v in [Variable::PriorInsuranceMonths, Variable::LapseDays] {
+                    j.forbidden.push((
+                        v,
+                        "the absence of prior insurance may not be a criterion for auto rates, premiums or insurability in California (Ins. Code 1861.02(c))",
+                    ));
+                }
                 // 10 CCR 2632.5(c) and (d) list the only factors: driving
                 // record, miles, experience; then vehicle characteristics and
                 // use, territory (claims frequency and severity by location),
@@ -180,7 +186,11 @@ pub(crate) fn for_state(state: &str, product: Product) -> Jurisdiction {
                     .filter(|v| match v.scope() {
                         crate::variable::Scope::Driver => *v != Variable::DriverAge,
                         crate::variable::Scope::Vehicle | crate::variable::Scope::Coverage => true,
-                        crate::variable::Scope::Policy => matches!(v, Variable::TermMonths | Variable::Renewal | Variable::VehicleCount),
+                        // Persistency (years with this insurer) is one of
+                        // the optional factors, 2632.5(d)(13).
+                        crate::variable::Scope::Policy => {
+                            matches!(v, Variable::TermMonths | Variable::Renewal | Variable::VehicleCount | Variable::TenureYears)
+                        }
                         crate::variable::Scope::Dwelling => false,
                     })
                     .collect();
