@@ -130,12 +130,20 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
             rating: p.quote.quote().clone(),
         })
         .collect();
+    // A cancelled policy in the file is left out, and counted (G5).
+    let mut canonical = canonical;
+    let mut cancelled = canonical[0].clone();
+    cancelled.policy_number.push_str("-CX");
+    cancelled.status = uw_policy::CanonicalStatus::Cancelled;
+    canonical.push(cancelled);
     let book_path = dir.path().join("book.jsonl");
     let mut out = Vec::new();
     uw_policy::write_book(&canonical, &mut out).expect("book written");
     std::fs::write(&book_path, out).expect("book file");
     let from_file = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::File(book_path.clone()), &cancel, &|_, _| {}).expect("file");
     assert_eq!(from_file.total, on_server.total);
+    assert_eq!((from_file.policies, from_file.not_in_force), (on_server.policies, 1));
+    assert_eq!(uw_workstation::rate_changes::ImpactSummary::from(&from_file).not_in_force, 1);
     std::fs::write(&book_path, "{\"model_version\": 1}\nnot json\n").expect("bad book");
     let bad = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::File(book_path), &cancel, &|_, _| {}).expect_err("bad book");
     assert_eq!(bad.code(), "impact.book_invalid", "{bad}");

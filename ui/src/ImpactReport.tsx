@@ -108,6 +108,7 @@ export function ImpactSummaryView({ summary, worksheets, idPrefix = "impact" }: 
     ["policies", "Policies in the book", summary.policies],
     ["rated", "Rated by both packs", summary.rated],
     ["out-of-scope", "Out of the pack's scope", summary.out_of_scope],
+    ["not-in-force", "Cancelled or expired, left out", summary.not_in_force],
     ["failed", "Failed to rate", summary.failed],
     ["increased", "Increased", summary.increased],
     ["decreased", "Decreased", summary.decreased],

@@ -1213,7 +1213,11 @@ export type IncreaseSummary = { id: string, change: string, change_pct: string |
  * the worksheets of the largest increases (they run it again to see those).
  * It travels to the server as JSON in [`SubmitPackDraft::impact`].
  */
-export type ImpactSummary = { base_pack: string, draft_pack: string, policies: number, out_of_scope: number, rated: number, failed: number, failures: Array<ImpactFailure>, increased: number, decreased: number, unchanged: number, total: ImpactGroup, bands: Array<ImpactGroup>, by_coverage: Array<ImpactGroup>, by_territory: Array<ImpactGroup>, largest_increases: Array<IncreaseSummary>, 
+export type ImpactSummary = { base_pack: string, draft_pack: string, policies: number, out_of_scope: number, 
+/**
+ * Cancelled or expired policies of the book, left out of the run.
+ */
+not_in_force: number, rated: number, failed: number, failures: Array<ImpactFailure>, increased: number, decreased: number, unchanged: number, total: ImpactGroup, bands: Array<ImpactGroup>, by_coverage: Array<ImpactGroup>, by_territory: Array<ImpactGroup>, largest_increases: Array<IncreaseSummary>, 
 /**
  * The coverages the draft priced, when it changed only those; none
  * when every policy was priced with both packs in full.

@@ -29,6 +29,7 @@ export const impactView: ImpactView = {
     draft_pack: DRAFT_PACK,
     policies: 12,
     out_of_scope: 1,
+    not_in_force: 0,
     rated: 10,
     failed: 1,
     failures: [{ id: "QUOT-2026-000009", pack: "draft", message: "no territory for 99999" }],

@@ -127,6 +127,10 @@ pub struct ImpactReport {
     pub policies: u64,
     /// Policies of another state or product, left out.
     pub out_of_scope: u64,
+    /// Policies not in force (cancelled, expired) that the caller left out
+    /// of the book before the run (a rate change prices the book in force);
+    /// not counted in `policies`.
+    pub not_in_force: u64,
     /// Policies both packs rated; every figure below is over these.
     pub rated: u64,
     /// Policies one of the packs could not rate (listed, up to [`FAILURES_LISTED`]).
@@ -444,6 +448,7 @@ pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &
         draft_pack: draft.id().to_owned(),
         policies: total,
         out_of_scope: merged.out_of_scope,
+        not_in_force: 0,
         rated: merged.rated,
         failed: merged.failed,
         failures: merged.failures.into_iter().map(|(_, f)| f).collect(),

@@ -65,30 +65,37 @@ pub struct ImpactRun {
     pub base: RatePack,
     pub draft: RatePack,
     pub book: Vec<BookPolicy>,
+    /// The book's policies not in force, left out of it.
+    pub not_in_force: u64,
 }
 
 impl ImpactRun {
     pub fn run(&self, cancel: &AtomicBool, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<ImpactReport, WorkstationError> {
-        Ok(impact(&self.base, &self.draft, &self.book, &ImpactControl { cancel, progress })?)
+        let mut report = impact(&self.base, &self.draft, &self.book, &ImpactControl { cancel, progress })?;
+        report.not_in_force = self.not_in_force;
+        Ok(report)
     }
 }
 
 /// A canonical book file as impact analysis reads it: its policies in
-/// force (a rate change does not price cancelled or expired ones). A policy
-/// whose rating input does not validate cannot be in a book `read_book`
-/// accepts.
-pub fn read_book_file(path: &Path) -> Result<Vec<BookPolicy>, WorkstationError> {
+/// force (a rate change does not price cancelled or expired ones), and how
+/// many it left out. A policy whose rating input does not validate cannot
+/// be in a book `read_book` accepts.
+pub fn read_book_file(path: &Path) -> Result<(Vec<BookPolicy>, u64), WorkstationError> {
     let file = std::fs::File::open(path).map_err(|source| WorkstationError::BookFile { path: path.to_owned(), source })?;
     let policies =
         uw_policy::read_book(std::io::BufReader::new(file)).map_err(|source| WorkstationError::Book { path: path.to_owned(), source })?;
-    policies
+    let all = policies.len();
+    let book = policies
         .into_iter()
         .filter(|p| p.status == uw_policy::CanonicalStatus::InForce)
         .map(|p| {
             let quote = p.valid_rating().map_err(WorkstationError::InvalidQuote)?;
             Ok(BookPolicy { id: p.policy_number, quote })
         })
-        .collect()
+        .collect::<Result<Vec<_>, WorkstationError>>()?;
+    let left_out = u64::try_from(all - book.len()).unwrap_or(u64::MAX);
+    Ok((book, left_out))
 }
 
 /// The path of the book `file_name` in `dir`: a plain `.jsonl` file name,
@@ -297,13 +304,13 @@ impl Workstation {
     pub fn impact_run(&self, draft_id: &str, book: BookSource) -> Result<ImpactRun, WorkstationError> {
         self.require_underwriter()?;
         let (base, draft) = self.rate_draft_packs(draft_id)?;
-        let book = match book {
-            BookSource::Local => self.local_book(&base)?,
-            BookSource::Server => self.server_book(&base)?,
+        let (book, not_in_force) = match book {
+            BookSource::Local => (self.local_book(&base)?, 0),
+            BookSource::Server => (self.server_book(&base)?, 0),
             BookSource::File(path) => read_book_file(&path)?,
-            BookSource::Given(policies) => policies,
+            BookSource::Given(policies) => (policies, 0),
         };
-        Ok(ImpactRun { base, draft, book })
+        Ok(ImpactRun { base, draft, book, not_in_force })
     }
 
     /// The server's in-force book of a pack's state and product, page by page.
@@ -588,6 +595,10 @@ pub struct ImpactSummary {
     pub policies: u64,
     #[ts(type = "number")]
     pub out_of_scope: u64,
+    /// Cancelled or expired policies of the book, left out of the run.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub not_in_force: u64,
     #[ts(type = "number")]
     pub rated: u64,
     #[ts(type = "number")]
@@ -627,6 +638,7 @@ impl From<&ImpactReport> for ImpactSummary {
             draft_pack: r.draft_pack.clone(),
             policies: r.policies,
             out_of_scope: r.out_of_scope,
+            not_in_force: r.not_in_force,
             rated: r.rated,
             failed: r.failed,
             failures: r.failures.clone(),
