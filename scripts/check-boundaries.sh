@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PURE_CRATES=(uw-rating uw-ledger uw-policy uw-documents uw-protocol)
-FORBIDDEN=(tauri axum sqlx rusqlite reqwest tokio keyring)
+# ts-rs: the TypeScript declarations are the desktop's concern; the pure
+# crates derive them only behind their optional `ts` feature.
+FORBIDDEN=(tauri axum sqlx rusqlite reqwest tokio keyring ts-rs)
 status=0
 for crate in "${PURE_CRATES[@]}"; do
     deps="$(cargo tree --locked -p "$crate" -e normal,build --prefix none --format '{p}' | awk '{print $1}' | sort -u)"
@@ -21,4 +23,13 @@ for crate in "${PURE_CRATES[@]}"; do
     done
     echo "$crate: depends on none of ${FORBIDDEN[*]}"
 done
+# The workspace build turns the `ts` feature on (the desktop needs the
+# declarations), so build the pure crates once without it: they must
+# compile with no ts-rs at all.
+if cargo check --locked --quiet -p uw-rating -p uw-policy --lib; then
+    echo "uw-rating, uw-policy: build without ts-rs"
+else
+    echo "boundary violated: uw-rating or uw-policy does not build without its ts feature" >&2
+    status=1
+fi
 exit $status

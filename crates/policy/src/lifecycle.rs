@@ -26,7 +26,8 @@ use crate::proration::{round_money, short_rate_of, term_fraction, ProrationMetho
 use crate::rules::{product_rules, state_limits, CancelReason, NonRenewalReason, ProductRules, INSURED_BACKDATE_DAYS, RENEWAL_OFFER_DAYS};
 
 /// Where a policy is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyStatus {
     /// Bound, and not cancelled (a non-renewed policy stays in force to the end of its term).
@@ -37,16 +38,18 @@ pub enum PolicyStatus {
 
 /// A premium charge (or return, when negative) for a window running from
 /// `from` to the end of the term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Charge {
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub from: Date,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
 }
 
 /// How a cancellation returned premium.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CancelMethod {
     /// Effective when the term starts: everything is returned.
@@ -57,61 +60,65 @@ pub enum CancelMethod {
     ShortRate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cancellation {
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub effective: Date,
     pub reason: CancelReason,
     pub method: CancelMethod,
     /// The premium returned.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub returned: Decimal,
     /// The pro-rata return less what was returned (zero unless short rate).
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub penalty: Decimal,
     /// The day it was processed; for an insurer's cancellation, the day the
     /// notice is mailed.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub processed_on: Date,
     /// The notice the insurer gave, in days (0 for the insured's request).
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub notice_days: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NonRenewal {
     pub reason: NonRenewalReason,
     /// The day the notice is mailed.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub mailed_on: Date,
     /// The term's end: the day coverage stops.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub effective: Date,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub notice_days: i64,
 }
 
 /// The next term, priced on the renewal pack in force at its start.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RenewalOffer {
     pub term: Term,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub premium: Decimal,
     /// The current term's premium, for comparison.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub prior_premium: Decimal,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub change: Decimal,
     /// The change in percent of the prior premium, to one decimal place.
-    #[ts(type = "string | null")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub change_percent: Option<Decimal>,
     pub pack_id: String,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub offered_on: Date,
 }
 
 /// A policy as of its latest version.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Policy {
     pub policy_number: String,
     pub state: String,
@@ -122,14 +129,14 @@ pub struct Policy {
     pub status: PolicyStatus,
     pub term: Term,
     /// The premium of the coverage now in force, for a whole term.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub term_premium: Decimal,
     /// The premium charged for this term so far, net of returns.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub written_premium: Decimal,
     pub charges: Vec<Charge>,
     /// The latest effective date of any transaction this term.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub last_effective: Date,
     pub cancellation: Option<Cancellation>,
     pub non_renewal: Option<NonRenewal>,
@@ -141,7 +148,7 @@ pub struct Policy {
     /// default ([`ProductRules::insured_cancellation`]). Left out when
     /// nothing is filed, so older policies read as before.
     #[serde(default, skip_serializing_if = "Refunds::is_unfiled")]
-    #[ts(optional, as = "Option<Refunds>")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Refunds>"))]
     pub refunds: Refunds,
 }
 
@@ -178,7 +185,8 @@ pub enum Transaction {
 }
 
 /// What a transaction is, for timelines and documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum TransactionKind {
     Bind,
@@ -218,25 +226,27 @@ impl Transaction {
 }
 
 /// One figure of a transaction's worksheet.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-#[ts(rename = "PolicyWorksheetLine")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PolicyWorksheetLine"))]
 pub struct WorksheetLine {
     pub label: String,
     pub value: String,
 }
 
 /// How a transaction's money was worked out.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
-#[ts(rename = "PolicyWorksheet")]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PolicyWorksheet"))]
 pub struct Worksheet {
     pub kind: TransactionKind,
     /// The policy version the transaction produced.
     pub version: u32,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub effective: Date,
     pub lines: Vec<WorksheetLine>,
     /// Charged (positive) or returned (negative) by this transaction.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub amount: Decimal,
 }
 

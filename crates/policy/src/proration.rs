@@ -12,7 +12,8 @@ use time::{Date, Month};
 use crate::LifecycleError;
 
 /// How the days of a term are counted when premium is split.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ProrationMethod {
     /// Days elapsed over days in the term: 181/365.
@@ -22,24 +23,26 @@ pub enum ProrationMethod {
 }
 
 /// How an insured-initiated cancellation is penalised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "method")]
 pub enum ShortRate {
     /// The standard short-rate table ([`short_rate_retained`]).
     Table,
     /// This percentage of the pro-rata return (90 returns 90% of it).
     PercentOfProRata {
-        #[ts(type = "string")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         percent: Decimal,
     },
 }
 
 /// A policy term: `start` included, `end` excluded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Term {
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub start: Date,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub end: Date,
 }
 

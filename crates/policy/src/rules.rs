@@ -24,7 +24,8 @@ pub const INSURED_BACKDATE_DAYS: i64 = 30;
 
 /// Days of notice an insurer must mail before a cancellation or non-renewal
 /// takes effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoticeDays {
     /// Cancellation for non-payment of premium.
     pub nonpayment: i64,
@@ -35,7 +36,8 @@ pub struct NoticeDays {
 }
 
 /// A product's lifecycle rules in one state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProductRules {
     pub state: &'static str,
     pub product: &'static str,
@@ -213,7 +215,8 @@ pub fn state_limits(state: &str, product: &str) -> StateLimits {
 }
 
 /// Who asked for a cancellation decides how premium is returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum CancelReason {
     /// The insured asked (short rate, or flat before the term starts).
@@ -307,7 +310,8 @@ impl CancelReason {
 /// Why an insurer will not renew. There is deliberately no credit reason:
 /// Texas forbids credit as the sole reason to non-renew, and the others
 /// restrict it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum NonRenewalReason {
     /// Claims frequency or severity beyond the guidelines.

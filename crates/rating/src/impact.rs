@@ -82,7 +82,8 @@ pub enum ImpactError {
 }
 
 /// A policy that one of the packs could not rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImpactFailure {
     pub id: String,
     /// `base` or `draft`.
@@ -91,20 +92,21 @@ pub struct ImpactFailure {
 }
 
 /// Policies and premium in one band, coverage or territory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImpactGroup {
     pub name: String,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub policies: u64,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub base_premium: Decimal,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub draft_premium: Decimal,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub change: Decimal,
     /// The change as a percentage of the base premium, to two places; none
     /// when the base premium is zero.
-    #[ts(type = "string | null")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub change_pct: Option<Decimal>,
 }
 

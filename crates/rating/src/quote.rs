@@ -21,7 +21,8 @@ use crate::refdata::{vin, zip};
 macro_rules! named_enum {
     ($(#[doc = $doc:literal])* $name:ident { $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal, )* }) => {
         $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $( $(#[doc = $vdoc])* $variant, )* }
 
@@ -37,7 +38,8 @@ macro_rules! named_enum {
 }
 
 /// The products the engine rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Product {
     PersonalAuto,
@@ -65,13 +67,14 @@ impl fmt::Display for Product {
 }
 
 /// A quote as entered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
     pub product: Product,
     /// Two-letter state code of the risk.
     pub state: String,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub effective_date: Date,
     pub term_months: u32,
     /// A renewal of an existing policy (rated on the renewal pack) rather than new business.
@@ -96,27 +99,28 @@ pub struct Quote {
     /// The insured's cover before this policy (personal auto), when known.
     /// Left out when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub prior_insurance: Option<PriorInsurance>,
     /// A renewal: the day the policy was first written with this insurer
     /// (its tenure runs from it). Left out when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional, type = "string")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
     pub inception_date: Option<Date>,
     /// How the premium is paid. Left out when not said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub payment_method: Option<PaymentMethod>,
     /// Coverage decisions the insured signed: rejections of coverages the
     /// state includes unless rejected in writing, answers to the offers it
     /// requires, lower uninsured motorist limits. Left out when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[ts(optional, as = "Option<Vec<Election>>")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<Election>>"))]
     pub elections: Vec<Election>,
 }
 
 /// The insured's cover before this policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct PriorInsurance {
     /// The insurer, as the declarations page names it.
@@ -141,7 +145,8 @@ named_enum! {
 }
 
 /// One coverage decision the insured signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Election {
     /// The coverage code, as the pack names it (`PIP`, `UM`, `EARTHQUAKE`).
@@ -149,14 +154,15 @@ pub struct Election {
     pub decision: ElectionDecision,
     /// The signed form's id and edition, as the carrier files it.
     pub form: String,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub signed_on: Date,
     /// Who signed: the named insured, or someone they authorised.
     pub signed_by: String,
 }
 
 /// What the insured decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ElectionDecision {
     /// Declined the coverage.
@@ -177,14 +183,16 @@ impl ElectionDecision {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     pub name: String,
     pub address: Address,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     pub street: String,
@@ -193,14 +201,15 @@ pub struct Address {
     pub zip: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Driver {
     pub name: String,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date_of_birth: Date,
     /// Date first licensed.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub license_date: Date,
     #[serde(default)]
     pub violations: Vec<Violation>,
@@ -213,7 +222,7 @@ pub struct Driver {
     /// The day the driver completed the course (a course discount lasts a
     /// number of years from it). Left out when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional, type = "string")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
     pub course_date: Option<Date>,
     /// Excluded by name from the policy's cover (a named-driver exclusion,
     /// signed by the insured): listed, never rated, never a principal driver.
@@ -223,7 +232,8 @@ pub struct Driver {
 }
 
 /// Moving violations, as a points schedule names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ViolationKind {
     Speeding,
@@ -269,25 +279,28 @@ impl ViolationKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Violation {
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date: Date,
     pub kind: ViolationKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Accident {
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date: Date,
     pub at_fault: bool,
     #[serde(default)]
     pub bodily_injury: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum VehicleUse {
     Pleasure,
@@ -305,7 +318,8 @@ impl VehicleUse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Vehicle {
     /// Optional at quote time (a quote may rate on year alone); checked when given.
@@ -323,13 +337,13 @@ pub struct Vehicle {
     #[serde(default)]
     pub anti_theft: bool,
     /// Index into `drivers` of the vehicle's principal operator, whose record rates it.
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub principal_driver: usize,
     /// The manufacturer's suggested retail price when new, in dollars: it
     /// gives the price symbol physical damage is rated by. Left out when
     /// not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional, type = "string")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "string"))]
     pub cost_new: Option<Decimal>,
 }
 
@@ -353,7 +367,8 @@ impl Vehicle {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Construction {
     Frame,
@@ -373,7 +388,8 @@ impl Construction {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum RoofType {
     AsphaltShingle,
@@ -397,7 +413,8 @@ impl RoofType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Dwelling {
     pub year_built: i32,
@@ -407,24 +424,24 @@ pub struct Dwelling {
     pub roof_type: RoofType,
     pub square_feet: u32,
     /// Coverage A limit in dollars.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub coverage_a: Decimal,
     /// Where the dwelling is, when that is not the applicant's mailing
     /// address: it is rated here, and must be in the quoted state (the
     /// mailing address then may be anywhere). Left out when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub address: Option<Address>,
     /// Windstorm loss-reduction features, as a wind mitigation inspection
     /// records them (Florida's form OIR-B1-1802). Left out when the home was
     /// not inspected: it then rates as unknown on every feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub wind_mitigation: Option<WindMitigation>,
     /// Wildfire mitigation of the property and its community (10 CCR
     /// 2644.9). Left out when none is recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub wildfire_mitigation: Option<WildfireMitigation>,
 }
 
@@ -477,7 +494,8 @@ named_enum! {
 }
 
 /// What a wind mitigation inspection found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct WindMitigation {
     pub roof_shape: RoofShape,
@@ -519,7 +537,8 @@ named_enum! {
 }
 
 /// Wildfire mitigation recorded for a home.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct WildfireMitigation {
     /// The home's community designation, if any.
@@ -539,7 +558,8 @@ impl Dwelling {
 }
 
 /// A coverage the agent selected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct CoverageChoice {
     pub code: String,
@@ -549,14 +569,15 @@ pub struct CoverageChoice {
     pub deductible: Option<String>,
     /// For per-vehicle coverages: the vehicles (indexes) it covers; all when absent.
     #[serde(default)]
-    #[ts(type = "number[] | null")]
+    #[cfg_attr(feature = "ts", ts(type = "number[] | null"))]
     pub vehicles: Option<Vec<usize>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date: Date,
     /// Cause of loss, for example `water`, `wind`, `theft`, `liability`.
     pub cause: String,
@@ -597,7 +618,8 @@ fn shown(option: &Option<String>) -> &str {
 }
 
 /// One problem with a quote's input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InputError {
     /// Where: `drivers[1].violations[0].date`.
     pub path: String,

@@ -24,7 +24,8 @@ use crate::error::PackError;
 
 /// What kind of value a manifest field holds, so an editor can offer the
 /// right input and the rewrite can keep the TOML type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum FieldKind {
     /// A decimal written as a string (`"462.00"`): rates, factors, amounts.
@@ -36,7 +37,8 @@ pub enum FieldKind {
 }
 
 /// One editable value of the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ManifestField {
     /// Stable address, e.g. `coverages.BI.steps.0.value` or `effective.renewal`.
     pub key: String,
@@ -48,15 +50,16 @@ pub struct ManifestField {
     /// The value as written, without quotes.
     pub value: String,
     /// 1-based line in `manifest.toml`.
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub line: usize,
     #[serde(skip)]
-    #[ts(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     span: Range<usize>,
 }
 
 /// A lookup table as a grid of text cells.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TableGrid {
     /// The table's name in the manifest.
     pub name: String,
@@ -105,7 +108,8 @@ pub enum EditError {
 }
 
 /// A draft's changes to its base pack.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DraftEdits {
     /// New values by manifest field key.
     #[serde(default)]
@@ -304,14 +308,15 @@ fn read_csv(text: &str) -> Result<Grid, (usize, String)> {
 }
 
 /// Where a loader error points in a pack being edited.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     /// The file's name within the pack (`manifest.toml`, `territory.csv`).
     pub file: Option<String>,
-    #[ts(type = "number | null")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub line: Option<usize>,
     /// For a table, the 0-based data row (line 2 is row 0).
-    #[ts(type = "number | null")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub row: Option<usize>,
     /// The manifest field or the table column the loader named.
     pub field: Option<String>,
@@ -348,7 +353,8 @@ impl Problem {
 }
 
 /// How two packs differ.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PackDiff {
     /// Manifest fields whose value changed, was added or was removed.
     pub fields: Vec<FieldChange>,
@@ -374,18 +380,20 @@ impl PackDiff {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldChange {
     pub key: String,
     pub label: String,
     pub before: Option<String>,
     pub after: Option<String>,
     /// Line in the draft's manifest (the base's when the field was removed).
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TableDiff {
     pub name: String,
     pub file: String,
@@ -395,7 +403,8 @@ pub struct TableDiff {
 }
 
 /// One cell whose text changed, in a row matched on its key columns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CellChange {
     /// The row's key values.
     pub key: Vec<String>,
@@ -403,27 +412,29 @@ pub struct CellChange {
     pub before: Option<String>,
     pub after: Option<String>,
     /// 0-based data row in the draft.
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub row: usize,
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowChange {
     pub key: Vec<String>,
     pub cells: Vec<String>,
     /// Line in the pack the row is in (the draft for an added row, the base
     /// for a removed one).
-    #[ts(type = "number")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LineChange {
-    #[ts(type = "number | null")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub base_line: Option<usize>,
-    #[ts(type = "number | null")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub draft_line: Option<usize>,
     pub before: Option<String>,
     pub after: Option<String>,

@@ -70,7 +70,8 @@ pub(crate) struct Jurisdiction {
 }
 
 /// What the law asks the insured to sign about a coverage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ElectionKind {
     /// The coverage is included unless the insured rejects it in writing.

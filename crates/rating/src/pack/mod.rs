@@ -417,7 +417,8 @@ impl AssignmentMethod {
 }
 
 /// How premium is returned when the insured cancels, as a pack files it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "method", rename_all = "kebab-case")]
 pub enum RefundMethod {
     /// The unearned premium, by days (or months) left.
@@ -426,7 +427,7 @@ pub enum RefundMethod {
     ShortRateTable,
     /// This percentage of the pro-rata return (90 returns 90 % of it).
     PercentOfProRata {
-        #[ts(type = "string")]
+        #[cfg_attr(feature = "ts", ts(type = "string"))]
         percent: Decimal,
     },
 }
@@ -466,15 +467,16 @@ impl RefundMethod {
 
 /// What a pack files for premium returned when the insured cancels
 /// (`[refunds]`); where it says nothing, the state's default applies.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Refunds {
     /// At the insured's request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub insured_request: Option<RefundMethod>,
     /// When the insured replaced the policy or sold the car or home.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub replaced_or_sold: Option<RefundMethod>,
 }
 
