@@ -257,16 +257,6 @@ pub async fn issue_token(
     Ok((token, expires))
 }
 
-/// RFC 3339 text.
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
-/// RFC 3339 text of a stored time (Unix milliseconds).
-pub fn rfc3339_ms(ms: i64) -> Result<String, ApiError> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).map(rfc3339).map_err(ApiError::internal)
-}
-
 /// Revokes every live token of a device (renewal, recovery, revocation).
 pub async fn revoke_device_tokens(tx: &mut dyn Tx, device_id: &str, at_ms: i64) -> Result<(), ApiError> {
     tx.execute("UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", args![device_id, at_ms]).await?;

@@ -163,7 +163,7 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
     Ok(EnrollResponse {
         device_id,
         token,
-        token_expires_at: auth::rfc3339(expires),
+        token_expires_at: crate::keys::rfc3339(expires),
         user: UserInfo { user_id: user.user_id, username: user.username, role: user.role },
         server_instance_id: instance,
         device_number,
@@ -256,7 +256,7 @@ pub async fn device_challenge(state: &AppState, device_id: &str) -> Result<uw_pr
     )
     .await?;
     tx.commit().await?;
-    Ok(uw_protocol::DeviceChallenge { challenge: hex::encode(challenge), expires_at: auth::rfc3339_ms(expires_ms)? })
+    Ok(uw_protocol::DeviceChallenge { challenge: hex::encode(challenge), expires_at: crate::keys::rfc3339_ms(expires_ms)? })
 }
 
 /// Renews a device's token: the device signed a challenge it was given
@@ -308,8 +308,12 @@ pub async fn renew_token(
     }
     let key = ed25519_dalek::VerifyingKey::from_bytes(&row.bytes32(0)?).map_err(ApiError::internal)?;
     let instance = crate::storage::instance_id(&mut *m.tx).await?;
-    let message =
-        uw_protocol::token_renewal_message(&instance, device_id, &request.challenge.to_ascii_lowercase(), &auth::rfc3339_ms(expires_ms)?);
+    let message = uw_protocol::token_renewal_message(
+        &instance,
+        device_id,
+        &request.challenge.to_ascii_lowercase(),
+        &crate::keys::rfc3339_ms(expires_ms)?,
+    );
     key.verify_strict(message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&signature))
         .map_err(|_| ApiError::unauthorized("device.bad_signature", "the signature does not verify with the device's registered key"))?;
     let user_id = row.text(2)?;
@@ -322,11 +326,11 @@ pub async fn renew_token(
     auth::revoke_device_tokens(&mut *m.tx, device_id, unix_ms(now)).await?;
     let (token, expires) = auth::issue_token(&mut *m.tx, &user_id, Some(device_id), now).await?;
     let actor = Actor { user_id, role: auth::ledger_role(role), device_id: Some(device_id.to_owned()) };
-    let change = serde_json::json!({ "device_id": device_id, "expires_at": auth::rfc3339(expires) });
+    let change = serde_json::json!({ "device_id": device_id, "expires_at": crate::keys::rfc3339(expires) });
     m.audit(&actor, "device.token_renew", ("device", device_id), &change, None).await?;
     m.commit().await?;
     state.log_grew();
-    Ok(uw_protocol::RenewTokenResponse { token, token_expires_at: auth::rfc3339(expires) })
+    Ok(uw_protocol::RenewTokenResponse { token, token_expires_at: crate::keys::rfc3339(expires) })
 }
 
 /// Logs in for online work: a session token without a device.
@@ -338,7 +342,7 @@ pub async fn login(state: &AppState, request: LoginRequest, address: &str) -> Re
     tx.commit().await?;
     Ok(LoginResponse {
         token,
-        expires_at: auth::rfc3339(expires),
+        expires_at: crate::keys::rfc3339(expires),
         user: UserInfo { user_id: user.user_id, username: user.username, role: user.role },
     })
 }
@@ -457,7 +461,7 @@ pub async fn change_user(
 const DEVICE_COLUMNS: &str = "SELECT d.device_id, u.username, d.name, d.public_key, d.enrolled_at, d.revoked_at, d.last_seq FROM device d JOIN app_user u ON u.user_id = d.user_id";
 
 fn device_record(row: &crate::storage::SqlRow) -> Result<DeviceRecord, ApiError> {
-    let time = auth::rfc3339_ms;
+    let time = crate::keys::rfc3339_ms;
     Ok(DeviceRecord {
         device_id: row.text(0)?,
         username: row.text(1)?,

@@ -413,6 +413,16 @@ pub async fn sign_checkpoint(m: &mut Mutation, encryption: &KeyEncryption) -> Re
     Ok((note, checkpoint))
 }
 
+/// RFC 3339 text.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// RFC 3339 text of a stored time (Unix milliseconds).
+pub fn rfc3339_ms(ms: i64) -> Result<String, crate::error::ApiError> {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).map(rfc3339).map_err(crate::error::ApiError::internal)
+}
+
 /// Milliseconds since the Unix epoch: how the server stores times.
 pub fn unix_ms(t: time::OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)

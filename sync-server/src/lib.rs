@@ -22,6 +22,7 @@ same database transaction as the change, and locks the log head first.
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod authority;
 pub mod book;
 pub mod error;
 pub mod http;

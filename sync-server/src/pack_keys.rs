@@ -155,7 +155,7 @@ async fn pending(tx: &mut dyn Tx, key_id: Option<&str>) -> Result<Vec<PendingApp
                 key_id: r.text(0)?,
                 public_key: r.text(1)?,
                 username: r.text(2)?,
-                requested_at: crate::auth::rfc3339_ms(r.int(3)?)?,
+                requested_at: crate::keys::rfc3339_ms(r.int(3)?)?,
             })
         })
         .collect()
@@ -209,8 +209,8 @@ async fn key_records(tx: &mut dyn Tx, key_id: Option<&str>) -> Result<Vec<PackKe
                 key_id: r.text(0)?,
                 public_key: r.text(1)?,
                 username: r.opt_text(2)?,
-                trusted_at: crate::auth::rfc3339_ms(r.int(3)?)?,
-                revoked_at: r.opt_int(4)?.map(crate::auth::rfc3339_ms).transpose()?,
+                trusted_at: crate::keys::rfc3339_ms(r.int(3)?)?,
+                revoked_at: r.opt_int(4)?.map(crate::keys::rfc3339_ms).transpose()?,
             })
         })
         .collect()

@@ -137,7 +137,7 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
         return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees: fees.parse().map_err(ApiError::internal)?, input }));
     }
     let (quote, pack, rating) =
-        match crate::sync::rerate(state, m, &input, &row.text(8)?, &pack_digest, crate::sync::PackRule::Term).await? {
+        match crate::authority::rerate(&state.packs, m, &input, &row.text(8)?, &pack_digest, crate::authority::PackRule::Term).await? {
             Ok(rated) => rated,
             Err(outcome) => return Err(ApiError::internal(format!("policy {number}: its bind no longer rates: {outcome:?}"))),
         };
@@ -247,7 +247,7 @@ pub async fn transact(
     // today, less what the organisation allows; an underwriter may correct
     // the record anywhere in the term.
     if let (Transaction::Endorse { effective, .. }, Role::Agent) = (&transaction, caller.role) {
-        let allowed = crate::sync::backdate_allowance(m, &policy.state, &policy.product, "endorsement").await?;
+        let allowed = crate::authority::backdate_allowance(m, &policy.state, &policy.product, "endorsement").await?;
         let earliest = m.now.date().checked_sub(time::Duration::days(allowed)).unwrap_or(time::Date::MIN);
         if *effective < earliest {
             return Ok(Err(rejected(
@@ -400,15 +400,16 @@ async fn rate_for(
     let Some(pack) = state.packs.get(&mut *m.tx, digest).await? else {
         return Ok(Err(rejected("rating.pack_unknown", format!("pack_digest: no published pack has digest {digest}"))));
     };
-    let (quote, _pack, rating) = match crate::sync::rerate(state, m, input, pack.id(), digest, crate::sync::PackRule::Term).await? {
-        Ok(rated) => rated,
-        Err(outcome) => {
-            return Ok(Err(match outcome {
-                uw_protocol::Outcome::Rejected { code, reason } => Refused::Rejected { code, reason },
-                other => rejected("rating.failed", format!("{other:?}")),
-            }))
-        }
-    };
+    let (quote, _pack, rating) =
+        match crate::authority::rerate(&state.packs, m, input, pack.id(), digest, crate::authority::PackRule::Term).await? {
+            Ok(rated) => rated,
+            Err(outcome) => {
+                return Ok(Err(match outcome {
+                    uw_protocol::Outcome::Rejected { code, reason } => Refused::Rejected { code, reason },
+                    other => rejected("rating.failed", format!("{other:?}")),
+                }))
+            }
+        };
     // A renewal offer rates the next term; an endorsement rates the term in
     // force, which is itself a renewal once the policy has renewed.
     let starts = if renewal_offer { policy.term.end } else { policy.term.start };

@@ -30,7 +30,7 @@ fn referral(row: &SqlRow) -> Result<PolicyReferral, ApiError> {
         base_version: u32::try_from(row.int(2)?).map_err(ApiError::internal)?,
         kind: row.text(3)?,
         agent: row.text(4)?,
-        requested_at: crate::auth::rfc3339_ms(row.int(5)?)?,
+        requested_at: crate::keys::rfc3339_ms(row.int(5)?)?,
         reasons: reasons.iter().filter_map(|r| r.get("message").and_then(serde_json::Value::as_str).map(str::to_owned)).collect(),
         request,
     })

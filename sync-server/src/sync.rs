@@ -17,10 +17,11 @@ use uw_protocol::{
     BindRequestedPayload, Change, ChangeBody, OpResult, Outcome, PolicyTransactionRequest, PullResponse, PushOp, PushRequest, PushResponse,
     QuoteRatedPayload, Role, ServerResult, WaitResponse,
 };
-use uw_rating::{Quote, RatePack, Rating};
+use uw_rating::{Quote, Rating};
 
 use crate::audit::Mutation;
 use crate::auth::Caller;
+use crate::authority::{backdate_allowance, rerate, PackRule};
 use crate::error::ApiError;
 use crate::keys::unix_ms;
 use crate::storage::{args, SqlRow, TxMode};
@@ -589,7 +590,7 @@ enum Applies {
 }
 
 fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
-    Outcome::Rejected { code: code.to_owned(), reason: reason.into() }
+    Outcome::rejected(code, reason)
 }
 
 /// Applies one operation inside the group's transaction.
@@ -771,103 +772,6 @@ impl QuoteRecord {
     }
 }
 
-/// Which pack may price a rating the server checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PackRule {
-    /// New business (a quote and its bind): the pack the server finds in
-    /// force for new business on the effective date, never one a later
-    /// revision superseded, and the quote must not claim to be a renewal.
-    NewBusiness,
-    /// A change within a term, or a policy read back: the pack the term was
-    /// rated with, which stays the term's however the rates move on.
-    Term,
-}
-
-/// Re-rates `input` with the published pack `digest`: the server's own
-/// premium, whatever the device said.
-pub(crate) async fn rerate(
-    state: &AppState,
-    m: &mut Mutation,
-    input: &serde_json::Value,
-    pack_id: &str,
-    digest: &str,
-    rule: PackRule,
-) -> Result<Result<(Quote, std::sync::Arc<RatePack>, Rating), Outcome>, ApiError> {
-    let Some(pack) = state.packs.get(&mut *m.tx, digest).await? else {
-        return Ok(Err(rejected(
-            "rating.pack_unknown",
-            format!("pack_digest: no published pack has digest {digest}; the device rated with a pack this server never published"),
-        )));
-    };
-    if pack.id() != pack_id {
-        return Ok(Err(rejected(
-            "rating.pack_unknown",
-            format!("pack_id: `{pack_id}` does not match the pack with that digest ({})", pack.id()),
-        )));
-    }
-    let Some(quote_json) = input.get("quote") else {
-        return Ok(Err(rejected("sync.bad_payload", "input.quote: missing")));
-    };
-    let quote = match Quote::from_json(&quote_json.to_string()).and_then(Quote::validate) {
-        Ok(valid) => valid,
-        Err(errors) => return Ok(Err(rejected("quote.invalid", format!("input.quote: {errors}")))),
-    };
-    let info = pack.info();
-    let q = quote.quote();
-    if info.state != q.state || info.product != q.product {
-        return Ok(Err(rejected(
-            "rating.pack_mismatch",
-            format!("pack {} rates {} {}, not this {} quote in {}", pack.id(), info.state, info.product.name(), q.product.name(), q.state),
-        )));
-    }
-    if rule == PackRule::NewBusiness && q.renewal {
-        return Ok(Err(rejected(
-            "quote.renewal_flag",
-            "input.quote.renewal: a quote is new business; a renewal is offered from the policy it renews",
-        )));
-    }
-    if !info.in_force(q.effective_date, q.renewal) {
-        return Ok(Err(rejected(
-            "rating.pack_not_in_force",
-            format!("pack {} is not in force on the effective date {}", pack.id(), q.effective_date),
-        )));
-    }
-    if rule == PackRule::NewBusiness {
-        // The pack in force (which excludes packs of revoked keys) is the
-        // usual answer; why another one is not is asked only then.
-        let current = crate::packs::in_force(&state.packs, &mut *m.tx, &q.state, q.product, q.effective_date, false).await?;
-        if !matches!(&current, Ok(current) if current.digest() == pack.digest()) {
-            let revoked = crate::pack_keys::revoked_key_ids(&mut *m.tx).await?;
-            if crate::packs::signed_by_any(&pack, &revoked) {
-                return Ok(Err(rejected(
-                    "rating.pack_revoked",
-                    format!(
-                        "the rates of {} were withdrawn (their signing key was revoked); sync and rate the quote again",
-                        pack.info().label()
-                    ),
-                )));
-            }
-            return Ok(Err(match current {
-                Ok(current) => rejected(
-                    "rating.pack_superseded",
-                    format!(
-                        "the rates of {} were replaced by {} for new business effective {}; sync to receive the new rates and rate the quote again",
-                        pack.info().label(),
-                        current.info().label(),
-                        q.effective_date
-                    ),
-                ),
-                Err(e) => rejected("rating.no_pack", e.to_string()),
-            }));
-        }
-    }
-    let rating = match uw_rating::rate(&pack, &quote) {
-        Ok(rating) => rating,
-        Err(e) => return Ok(Err(rejected("rating.failed", e.to_string()))),
-    };
-    Ok(Ok((quote.into_inner(), pack, rating)))
-}
-
 /// The quote number in `text`, and the [`QUOTE_READ`] row for it; an
 /// outcome refusing the operation if `text` is not a quote number.
 async fn quote_row(m: &mut Mutation, records: &Records, text: &str) -> Result<Result<SqlRow, Outcome>, ApiError> {
@@ -949,7 +853,7 @@ async fn quote_rated(
             ));
         }
     }
-    let (quote, pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
+    let (quote, pack, rating) = match rerate(&state.packs, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
         Ok(r) => r,
         Err(outcome) => return Ok(Applied::for_quote(&number, "quote.rated.refused", outcome)),
     };
@@ -1066,13 +970,13 @@ async fn bind_requested(
     // the device's clock, which decided "still valid" offline, is not asked.
     let expires = record.rated_at.saturating_add(uw_policy::QUOTE_VALID_DAYS * 86_400_000);
     if unix_ms(m.now) >= expires {
-        let rated_on = crate::auth::rfc3339_ms(record.rated_at).map_or_else(|_| "more than 30 days ago".to_owned(), |t| t[..10].to_owned());
+        let rated_on = crate::keys::rfc3339_ms(record.rated_at).map_or_else(|_| "more than 30 days ago".to_owned(), |t| t[..10].to_owned());
         return refuse(
             "bind.quote_expired",
             format!("{number} was rated on {rated_on} and quotes are good for {} days; rate it again to bind", uw_policy::QUOTE_VALID_DAYS),
         );
     }
-    let (quote, pack, rating) = match rerate(state, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
+    let (quote, pack, rating) = match rerate(&state.packs, m, &p.input, &p.pack_id, &p.pack_digest, PackRule::NewBusiness).await? {
         Ok(r) => r,
         Err(outcome) => return Ok(Applied::for_quote(&number, "policy.bind.refused", outcome)),
     };
@@ -1259,18 +1163,4 @@ pub async fn wait(state: &AppState, caller: &Caller, cursor: u64, timeout: std::
     }
     let log_size = *size.borrow();
     Ok(WaitResponse { log_size, changed: log_size > cursor })
-}
-
-/// How many days before the server's today a `kind` (`new_business` or
-/// `endorsement`) of `state` and `product` may take effect: none unless the
-/// organisation allows it (`uw-sync-server admin allow-backdating`).
-pub(crate) async fn backdate_allowance(m: &mut Mutation, state: &str, product: &str, kind: &str) -> Result<i64, ApiError> {
-    let row = m
-        .tx
-        .fetch_optional("SELECT days FROM backdate_allowance WHERE state = $1 AND product = $2 AND kind = $3", args![state, product, kind])
-        .await?;
-    Ok(match row {
-        Some(row) => row.int(0)?,
-        None => 0,
-    })
 }

@@ -207,8 +207,8 @@ pub async fn list(tx: &mut dyn Tx, now: OffsetDateTime) -> Result<Vec<uw_protoco
             account,
             address,
             failures: u32::try_from(row.int(2)?).unwrap_or(u32::MAX),
-            waiting_until: (blocked_until > unix_ms(now)).then(|| crate::auth::rfc3339_ms(blocked_until)).transpose()?,
-            last_failure_at: crate::auth::rfc3339_ms(row.int(4)?)?,
+            waiting_until: (blocked_until > unix_ms(now)).then(|| crate::keys::rfc3339_ms(blocked_until)).transpose()?,
+            last_failure_at: crate::keys::rfc3339_ms(row.int(4)?)?,
         });
     }
     Ok(throttles)

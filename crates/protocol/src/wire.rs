@@ -254,6 +254,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// A refusal with its stable code and the reason for the user.
+    pub fn rejected(code: &str, reason: impl Into<String>) -> Self {
+        Self::Rejected { code: code.to_owned(), reason: reason.into() }
+    }
+
     /// The stable name used in metrics and logs.
     pub const fn name(&self) -> &'static str {
         match self {

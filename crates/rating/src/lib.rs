@@ -31,8 +31,9 @@ pub use engine::{
     rate, rate_by_coverage, rate_pair, rate_total, Contribution, CoveragePremium, Decision, DriverAssignment, DriverRole, FeeLine,
     Installment, InstallmentSchedule, Operation, Rating, Reason, Reprice, RiskScore, UnsignedElection, WorksheetLine,
 };
-pub use error::{PackError, RatingError, SelectError};
+pub use error::{RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};
+pub use pack::error::PackError;
 pub use pack::{
     compile, Action, AssignmentMethod, CoverageInfo, FeeClass, FeeEarning, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus,
     Per, RatePack, RefundMethod, Refunds, RiskUsage,

@@ -43,20 +43,16 @@ pub use config::{ConfigError, WorkstationConfig, STORE_FILE};
 pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
 pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, DEVICE_KEYCHAIN_ACCOUNT, KEYCHAIN_ACCOUNT, KEY_LEN};
 pub use quoting::{
-    AuditEvent, Contact, DriverLicense, QuoteCursor, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary, RatingInfo, ValidInput,
-    VersionInfo,
+    AuditEvent, Contact, DraftSummary, DriverLicense, PolicySummary, QuoteCursor, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput,
+    QuoteSummary, RatedQuote, RatingInfo, ValidInput, VersionInfo, MAX_DRAFT_BYTES,
 };
-pub use services::RatedQuote;
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, StoredRateDraft, MIGRATIONS};
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
     AuditKeys, DeviceRecord, PackKeyRecord, PendingApprovalKey, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord,
 };
-pub use wizard::{
-    CoverageOption, Dashboard, DraftSummary, ElectionOption, PackSummary, PlanOption, PolicySummary, QuoteDraft, QuoteOptions,
-    Recommendation, VinInfo, ZipInfo,
-};
+pub use wizard::{CoverageOption, Dashboard, ElectionOption, PackSummary, PlanOption, QuoteOptions, Recommendation, VinInfo, ZipInfo};
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundled_packs.rs"));

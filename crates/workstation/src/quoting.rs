@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uw_policy::QuoteStatus;
-use uw_rating::{InputError, InputErrors, Product, Quote, ValidQuote};
+use uw_rating::{InputError, InputErrors, Product, Quote, Rating, ValidQuote};
 
 use crate::pii::{mask_tail, Redacted};
 
@@ -336,4 +336,79 @@ pub(crate) fn instant_text(at: OffsetDateTime) -> String {
 /// The UTC calendar day of an instant.
 pub(crate) fn utc_date(at: OffsetDateTime) -> Date {
     at.to_offset(time::UtcOffset::UTC).date()
+}
+
+/// The largest form a draft holds, in bytes of JSON.
+pub const MAX_DRAFT_BYTES: usize = 262_144;
+
+/// The wizard's form as the agent left it. It need not be a valid quote.
+#[derive(Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteDraft {
+    /// The quote this draft edits (its next version), or `None` for a new quote.
+    #[ts(type = "number | null")]
+    pub quote_id: Option<i64>,
+    pub product: Product,
+    /// The wizard step the agent was on, 1 to 5.
+    pub step: u8,
+    /// What lists show: the customer's name as typed so far.
+    pub label: String,
+    /// The form's fields, as the UI keeps them.
+    #[ts(type = "Record<string, unknown>")]
+    pub form: serde_json::Value,
+}
+
+impl fmt::Debug for QuoteDraft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QuoteDraft")
+            .field("quote_id", &self.quote_id)
+            .field("product", &self.product)
+            .field("step", &self.step)
+            .field("label", &Redacted)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A draft as lists show it.
+#[derive(Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DraftSummary {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub quote_id: Option<i64>,
+    pub product: Product,
+    pub step: u8,
+    pub label: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl fmt::Debug for DraftSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DraftSummary")
+            .field("id", &self.id)
+            .field("quote_id", &self.quote_id)
+            .field("step", &self.step)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A policy as the server last reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct PolicySummary {
+    pub policy_number: String,
+    pub quote_number: Option<String>,
+    pub status: String,
+    pub version: u32,
+    pub effective_date: String,
+    pub expiration_date: String,
+    /// Decimal text.
+    pub premium: String,
+}
+
+/// A quote just rated: its summary and the full rating with its worksheet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RatedQuote {
+    pub summary: QuoteSummary,
+    pub rating: Rating,
 }

@@ -13,16 +13,9 @@ use uw_rating::{Product, Rating};
 
 use crate::pii::mask_tail;
 
-use crate::quoting::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary};
+use crate::quoting::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary, RatedQuote};
 use crate::store::RatingRecord;
 use crate::{Workstation, WorkstationError};
-
-/// A quote just rated: its summary and the full rating with its worksheet.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RatedQuote {
-    pub summary: QuoteSummary,
-    pub rating: Rating,
-}
 
 impl Workstation {
     /// Runs `f` in one transaction: every service call inside commits

@@ -54,7 +54,7 @@ fn a_malformed_draft_is_refused_and_the_saved_one_kept() {
     };
     assert!(refuse(&mut ws, draft(6, json!({})), Some(id)).contains("step"));
     assert!(refuse(&mut ws, draft(2, json!(["not", "an", "object"])), Some(id)).contains("form"));
-    let big = json!({ "notes": "x".repeat(uw_workstation::wizard::MAX_DRAFT_BYTES) });
+    let big = json!({ "notes": "x".repeat(uw_workstation::MAX_DRAFT_BYTES) });
     assert!(refuse(&mut ws, draft(2, big), Some(id)).contains("at most"));
     let mut other_product = draft(2, json!({}));
     other_product.quote_id = Some(999);

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::digest::SIGNATURE_FILE;
+use super::error::PackError;
 use super::{line_of, parse_manifest, PackFiles, MANIFEST_FILE};
-use crate::error::PackError;
 
 /// What kind of value a manifest field holds, so an editor can offer the
 /// right input and the rewrite can keep the TOML type.

@@ -12,6 +12,7 @@
 
 pub mod digest;
 pub mod edit;
+pub mod error;
 pub mod jurisdiction;
 mod raw;
 pub mod report;
@@ -31,10 +32,11 @@ use time::Date;
 use toml::Spanned;
 
 use self::digest::{PackDigest, TrustedKeys, SIGNATURE_FILE};
+pub use self::error::Location;
+use self::error::PackError;
 use self::jurisdiction::{Jurisdiction, Statutory};
 use self::raw::{RawCondition, RawManifest, RawRound};
 use self::table::{KeyMatch, Table};
-use crate::error::PackError;
 use crate::quote::{Product, ViolationKind};
 use crate::variable::{Scope, Value, VarType, Variable};
 
@@ -113,19 +115,6 @@ impl PackFiles {
 
     fn path_of(&self, name: &str) -> PathBuf {
         self.origin.join(name)
-    }
-}
-
-/// A place in a pack file, shown as `path:line`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub path: PathBuf,
-    pub line: usize,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.path.display(), self.line)
     }
 }
 

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::error::PackError;
 use super::Location;
-use crate::error::PackError;
 use crate::variable::Value;
 
 /// How one key column matches a value.
