@@ -1271,16 +1271,18 @@ def home_pack(zips, st: str) -> Pack:
                     "Secondary water resistance (wind mitigation)"),
              lookup("hurricane_deductible", ["coverage.deductible", "dwelling.coverage_a"], "Hurricane deductible")],
             deductibles=[d for d, _ in HURRICANE_DEDUCTIBLES]))
+        # The offers Florida requires (the insured's signed rejection binds a
+        # quote without them), each a share of the dwelling base premium.
+        offered_base = [base_table("amount_of_insurance", "dwelling.coverage_a", "Base premium by Coverage A"),
+                        lookup("territory", ["dwelling.zip"], "Territory")]
         covs.append(Coverage(
             "ORDINANCE", "Law and ordinance",
             "The extra cost of rebuilding to current building codes, as 25% or 50% of\n"
             "Coverage A; must be offered (Fla. Stat. 627.7011), and a quote without it binds\n"
             "only with the insured's signed rejection recorded.",
             "policy", False,
-            [base_table("amount_of_insurance", "dwelling.coverage_a", "Base premium by Coverage A"),
-             lookup("territory", ["dwelling.zip"], "Territory"),
-             lookup("dwelling_age", ["dwelling.age"], "Dwelling age"),
-             lookup("ordinance_limit", ["coverage.limit"], "Limit")],
+            offered_base + [lookup("dwelling_age", ["dwelling.age"], "Dwelling age"),
+                            lookup("ordinance_limit", ["coverage.limit"], "Limit")],
             limits=["25%", "50%"]))
         covs.append(Coverage(
             "SINKHOLE", "Sinkhole loss",
@@ -1288,9 +1290,7 @@ def home_pack(zips, st: str) -> Pack:
             "covers); must be offered (Fla. Stat. 627.706), and a quote without it binds only\n"
             "with the insured's signed rejection recorded.",
             "policy", False,
-            [base_table("amount_of_insurance", "dwelling.coverage_a", "Base premium by Coverage A"),
-             lookup("territory", ["dwelling.zip"], "Territory"),
-             {"op": "multiply", "value": "0.06", "label": "Sinkhole rate of the dwelling base"}]))
+            offered_base + [{"op": "multiply", "value": "0.06", "label": "Sinkhole rate of the dwelling base"}]))
 
     on = ["DWELLING", "LIABILITY"]
     # Texas: claims the insured could be charged for, in three years; not

@@ -24,17 +24,22 @@ fn quote(state: &str, zip: &str, cars: usize, plan: &str, coverages: &str) -> Qu
     Quote::from_json(&json).expect("a quote")
 }
 
-fn discounts(r: &Rating) -> Vec<String> {
+/// The codes of the worksheet lines of one operation, each once.
+fn applied(r: &Rating, operation: Operation) -> Vec<String> {
     let mut codes: Vec<String> = r
         .coverages
         .iter()
         .flat_map(|c| c.worksheet.iter())
-        .filter(|l| l.operation == Operation::Discount)
+        .filter(|l| l.operation == operation)
         .filter_map(|l| l.key.as_ref().map(ToString::to_string))
         .collect();
     codes.sort();
     codes.dedup();
     codes
+}
+
+fn discounts(r: &Rating) -> Vec<String> {
+    applied(r, Operation::Discount)
 }
 
 const TX: &str = r#"[ { "code": "BI", "limit": "30/60" }, { "code": "PD", "limit": "25000" } ]"#;
@@ -98,16 +103,7 @@ fn a_course_discount_expires_three_years_after_the_course() {
 }
 
 fn surcharges(r: &Rating) -> Vec<String> {
-    let mut codes: Vec<String> = r
-        .coverages
-        .iter()
-        .flat_map(|c| c.worksheet.iter())
-        .filter(|l| l.operation == Operation::Surcharge)
-        .filter_map(|l| l.key.as_ref().map(ToString::to_string))
-        .collect();
-    codes.sort();
-    codes.dedup();
-    codes
+    applied(r, Operation::Surcharge)
 }
 
 fn rated(pack: &RatePack, q: Quote) -> Rating {
