@@ -5,6 +5,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 TAURI_DRIVER_VERSION="2.1.0"
+CARGO_MACHETE_VERSION="0.9.1"
 # cargo-audit for scripts/audit-deps.sh (0.22 needs rustc 1.88 or newer).
 CARGO_AUDIT_VERSION="0.22.2"
 # Tools installed with `cargo install` land here; put them first on PATH so a

@@ -1,6 +1,6 @@
 //! The server's authority over a rating: it re-rates every premium a device
-//! sends with the published pack the device names ([`rerate`]), and decides
-//! how far before its own today cover may start ([`backdate_allowance`]).
+//! sends with the published pack the device names (`rerate`), and decides
+//! how far before its own today cover may start (`backdate_allowance`).
 //! Quotes, binds (`sync.rs`) and policy changes (`policies.rs`) all ask here.
 
 use uw_protocol::Outcome;

@@ -5,7 +5,7 @@
 //! commit (one fsync, one turn of the log-head lock) then serves many
 //! devices, and the group reads and writes in a few multi-row statements
 //! what its operations would otherwise have read and written one round trip
-//! at a time (see [`Records`]). A crash at any point still leaves each
+//! at a time (see `Records`). A crash at any point still leaves each
 //! operation applied once or not at all, because an operation, its audit
 //! entry and its recorded answer commit together; a replay gets the first
 //! answer again.

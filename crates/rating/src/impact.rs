@@ -2,7 +2,7 @@
 //!
 //! Every policy of the book in the packs' state and product is rated twice,
 //! with the base pack and with the draft, by [`rate_by_coverage`], the same
-//! pricing code as [`rate`](crate::rate) without the worksheets. The report
+//! pricing code as [`rate`] without the worksheets. The report
 //! counts the policies in each percent-change band, sums the premium by
 //! coverage and by territory, and keeps the largest increases, which are then
 //! rated again in full so their worksheets can be read side by side.

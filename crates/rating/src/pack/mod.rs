@@ -2,7 +2,7 @@
 //!
 //! Loading happens in two stages, in the spirit of ripgrep's low-level and
 //! high-level arguments: serde reads the manifest into a raw form that mirrors
-//! the file, with spans so every later error can name its line ([`raw`]);
+//! the file, with spans so every later error can name its line (`raw`);
 //! then [`compile`] resolves every name, type-checks every step and condition,
 //! compiles the tables ([`table`]), enforces state law ([`jurisdiction`]) and
 //! checks the signature ([`digest`]). The result cannot be wrong when it is
