@@ -265,6 +265,48 @@ impl PostgresDatabase {
     }
 }
 
+/// A story run once on each storage engine, as two tests: `story("sqlite")`
+/// as the first name and `story("postgres")` as the second (a story is an
+/// `async fn(&str)` taking the engine's name). Tests run on a two-worker
+/// runtime unless the entry starts with `current_thread:`.
+///
+/// ```ignore
+/// both_engines! {
+///     group_commit => group_commit_sqlite, group_commit_postgres;
+///     current_thread: limits_hold => limits_hold_sqlite, limits_hold_postgres;
+/// }
+/// ```
+#[macro_export]
+macro_rules! both_engines {
+    () => {};
+    (current_thread: $story:ident => $sqlite:ident, $postgres:ident; $($rest:tt)*) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $story("sqlite").await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            $story("postgres").await;
+        }
+
+        $crate::both_engines! { $($rest)* }
+    };
+    ($story:ident => $sqlite:ident, $postgres:ident; $($rest:tt)*) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            $story("sqlite").await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            $story("postgres").await;
+        }
+
+        $crate::both_engines! { $($rest)* }
+    };
+}
+
 pub mod api;
 pub mod inprocess;
 pub mod proxy;

@@ -408,15 +408,7 @@ async fn group_commit(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn group_commit_sqlite() {
-    group_commit("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn group_commit_postgres() {
-    group_commit("postgres").await;
-}
+uw_system_tests::both_engines! { group_commit => group_commit_sqlite, group_commit_postgres; }
 
 /// One cell of the matrix: method, path, body, the roles allowed, and
 /// whether a device token is required.
@@ -571,15 +563,7 @@ async fn authorization_matrix(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn authorization_matrix_sqlite() {
-    authorization_matrix("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn authorization_matrix_postgres() {
-    authorization_matrix("postgres").await;
-}
+uw_system_tests::both_engines! { authorization_matrix => authorization_matrix_sqlite, authorization_matrix_postgres; }
 
 /// Bind, then endorsements from two devices of one agent: the second, prepared
 /// on the same version, gets a conflict carrying the current version and
@@ -761,15 +745,7 @@ async fn policy_lifecycle(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn policy_lifecycle_sqlite() {
-    policy_lifecycle("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn policy_lifecycle_postgres() {
-    policy_lifecycle("postgres").await;
-}
+uw_system_tests::both_engines! { policy_lifecycle => policy_lifecycle_sqlite, policy_lifecycle_postgres; }
 
 /// The TX auto pack with its BI base rate raised, as a new unsigned version.
 /// A revision of the Texas auto pack taking effect mid-year, after the base.
@@ -906,15 +882,7 @@ async fn rate_change_four_eyes(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn rate_change_four_eyes_sqlite() {
-    rate_change_four_eyes("sqlite").await;
-}
-
-#[tokio::test]
-async fn rate_change_four_eyes_postgres() {
-    rate_change_four_eyes("postgres").await;
-}
+uw_system_tests::both_engines! { current_thread: rate_change_four_eyes => rate_change_four_eyes_sqlite, rate_change_four_eyes_postgres; }
 
 /// Asks for a renewal challenge for `device_id`.
 async fn challenge(server: &TestServer, device_id: &str) -> (StatusCode, Value) {
@@ -1069,15 +1037,7 @@ async fn device_renewal(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn device_renewal_sqlite() {
-    device_renewal("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn device_renewal_postgres() {
-    device_renewal("postgres").await;
-}
+uw_system_tests::both_engines! { device_renewal => device_renewal_sqlite, device_renewal_postgres; }
 
 /// A device restored from a backup pushes operations under sequence numbers
 /// the server has used: the first reused one stops its push, so nothing
@@ -1104,15 +1064,7 @@ async fn reused_sequence_stops_the_push(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reused_sequence_stops_the_push_sqlite() {
-    reused_sequence_stops_the_push("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reused_sequence_stops_the_push_postgres() {
-    reused_sequence_stops_the_push("postgres").await;
-}
+uw_system_tests::both_engines! { reused_sequence_stops_the_push => reused_sequence_stops_the_push_sqlite, reused_sequence_stops_the_push_postgres; }
 
 /// Attacks on the server's resources and its administration, through the
 /// API: an organisation never loses its last administrator; invented HTTP
@@ -1168,12 +1120,4 @@ async fn limits_hold(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn limits_hold_sqlite() {
-    limits_hold("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn limits_hold_postgres() {
-    limits_hold("postgres").await;
-}
+uw_system_tests::both_engines! { limits_hold => limits_hold_sqlite, limits_hold_postgres; }

@@ -168,25 +168,9 @@ async fn a_bind_needs_the_signed_rejections(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bind_needs_the_signed_rejections_sqlite() {
-    a_bind_needs_the_signed_rejections("sqlite").await;
-}
+uw_system_tests::both_engines! { a_bind_needs_the_signed_rejections => a_bind_needs_the_signed_rejections_sqlite, a_bind_needs_the_signed_rejections_postgres; }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bind_needs_the_signed_rejections_postgres() {
-    a_bind_needs_the_signed_rejections("postgres").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn binds_the_server_decides_sqlite() {
-    binds_the_server_decides("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn binds_the_server_decides_postgres() {
-    binds_the_server_decides("postgres").await;
-}
+uw_system_tests::both_engines! { binds_the_server_decides => binds_the_server_decides_sqlite, binds_the_server_decides_postgres; }
 
 /// The first driver with `reckless` reckless-driving convictions 100 days
 /// before `on` (the term's start, the date an endorsement's input rates).
@@ -309,15 +293,7 @@ async fn policy_changes_are_underwritten(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn policy_changes_are_underwritten_sqlite() {
-    policy_changes_are_underwritten("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn policy_changes_are_underwritten_postgres() {
-    policy_changes_are_underwritten("postgres").await;
-}
+uw_system_tests::both_engines! { policy_changes_are_underwritten => policy_changes_are_underwritten_sqlite, policy_changes_are_underwritten_postgres; }
 
 /// After a revision, a renewal is offered on the pack in force for renewals
 /// then: the latest, never "two packs, ambiguous" (attack test 37).
@@ -363,15 +339,7 @@ async fn renewal_after_a_revision(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn renewal_after_a_revision_sqlite() {
-    renewal_after_a_revision("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn renewal_after_a_revision_postgres() {
-    renewal_after_a_revision("postgres").await;
-}
+uw_system_tests::both_engines! { renewal_after_a_revision => renewal_after_a_revision_sqlite, renewal_after_a_revision_postgres; }
 
 /// A fresh Ed25519 key and its public half in hex.
 fn new_key() -> (ed25519_dalek::SigningKey, String) {
@@ -448,15 +416,7 @@ async fn pack_keys_are_registered_and_revoked(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pack_keys_are_registered_and_revoked_sqlite() {
-    pack_keys_are_registered_and_revoked("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pack_keys_are_registered_and_revoked_postgres() {
-    pack_keys_are_registered_and_revoked("postgres").await;
-}
+uw_system_tests::both_engines! { pack_keys_are_registered_and_revoked => pack_keys_are_registered_and_revoked_sqlite, pack_keys_are_registered_and_revoked_postgres; }
 
 /// Every number on the wire is checked before it reaches the database:
 /// values beyond any column's range, negative where unsigned, fractional
@@ -532,15 +492,7 @@ async fn extreme_numbers_are_refused(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn extreme_numbers_are_refused_sqlite() {
-    extreme_numbers_are_refused("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn extreme_numbers_are_refused_postgres() {
-    extreme_numbers_are_refused("postgres").await;
-}
+uw_system_tests::both_engines! { extreme_numbers_are_refused => extreme_numbers_are_refused_sqlite, extreme_numbers_are_refused_postgres; }
 
 /// Personal data as far as each role's work needs (attack test 33 and
 /// item 6): the owning agent sees the customer's contact details and
@@ -587,15 +539,7 @@ async fn personal_data_by_role(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn personal_data_by_role_sqlite() {
-    personal_data_by_role("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn personal_data_by_role_postgres() {
-    personal_data_by_role("postgres").await;
-}
+uw_system_tests::both_engines! { personal_data_by_role => personal_data_by_role_sqlite, personal_data_by_role_postgres; }
 
 /// The rest of the review's server attack tests: a draft id that is a path
 /// (31), an impact summary of another pack (28), another agent's policy
@@ -644,12 +588,4 @@ async fn drafts_oracles_and_rotated_keys(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn drafts_oracles_and_rotated_keys_sqlite() {
-    drafts_oracles_and_rotated_keys("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn drafts_oracles_and_rotated_keys_postgres() {
-    drafts_oracles_and_rotated_keys("postgres").await;
-}
+uw_system_tests::both_engines! { drafts_oracles_and_rotated_keys => drafts_oracles_and_rotated_keys_sqlite, drafts_oracles_and_rotated_keys_postgres; }

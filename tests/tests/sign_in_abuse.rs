@@ -85,15 +85,7 @@ async fn guesses_never_lock_out_the_user_or_the_office(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guesses_never_lock_out_the_user_or_the_office_sqlite() {
-    guesses_never_lock_out_the_user_or_the_office("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guesses_never_lock_out_the_user_or_the_office_postgres() {
-    guesses_never_lock_out_the_user_or_the_office("postgres").await;
-}
+uw_system_tests::both_engines! { guesses_never_lock_out_the_user_or_the_office => guesses_never_lock_out_the_user_or_the_office_sqlite, guesses_never_lock_out_the_user_or_the_office_postgres; }
 
 /// Fifty guesses at once from one address: only the free five reach the
 /// password check (a 401); the rest are told to wait (a 429).
@@ -124,12 +116,4 @@ async fn concurrent_guesses_are_counted_atomically(engine: &str) {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_guesses_are_counted_atomically_sqlite() {
-    concurrent_guesses_are_counted_atomically("sqlite").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_guesses_are_counted_atomically_postgres() {
-    concurrent_guesses_are_counted_atomically("postgres").await;
-}
+uw_system_tests::both_engines! { concurrent_guesses_are_counted_atomically => concurrent_guesses_are_counted_atomically_sqlite, concurrent_guesses_are_counted_atomically_postgres; }
