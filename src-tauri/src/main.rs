@@ -1698,7 +1698,7 @@ async fn decide_pack_draft<R: Runtime>(app: AppHandle<R>, draft_id: String, appr
 }
 
 fn parse_date(field: &str, text: &str) -> Result<time::Date, CommandError> {
-    time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| {
+    uw_workstation::rating::dates::parse_date(text).map_err(|e| {
         CommandError::from(&WorkstationError::InvalidInput {
             field: field.to_owned(),
             message: format!("`{text}` is not a YYYY-MM-DD date: {e}"),

@@ -277,7 +277,7 @@ enum Format {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| format!("`{s}` is not a date YYYY-MM-DD: {e}"))
+    uw_rating::dates::parse_date(s).map_err(|e| format!("`{s}` is not a date YYYY-MM-DD: {e}"))
 }
 
 /// A failure with its exit status.

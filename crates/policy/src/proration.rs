@@ -7,7 +7,8 @@
 //! away from zero ([`round_money`]); nothing here ever uses floating point.
 
 use rust_decimal::{Decimal, RoundingStrategy};
-use time::{Date, Month};
+use time::Date;
+pub use uw_rating::dates::add_months;
 
 use crate::LifecycleError;
 
@@ -234,15 +235,6 @@ pub(crate) fn short_rate_of(pro_rata: Decimal, premium: Decimal, term: &Term, ca
             (premium - retained).clamp(Decimal::ZERO, pro_rata.max(Decimal::ZERO))
         }
     }
-}
-
-/// `date` plus `months`, the day clamped to the end of a shorter month.
-pub fn add_months(date: Date, months: u32) -> Option<Date> {
-    let index = i64::from(date.year()) * 12 + i64::from(u8::from(date.month())) - 1 + i64::from(months);
-    let year = i32::try_from(index.div_euclid(12)).ok()?;
-    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
-    let day = date.day().min(time::util::days_in_month(month, year));
-    Date::from_calendar_date(year, month, day).ok()
 }
 
 /// Months from `start` to `to`: whole months, then the part month by its days.

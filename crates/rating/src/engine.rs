@@ -1762,7 +1762,7 @@ fn schedule(pack: &RatePack, quote: &ValidQuote, total: Decimal, upfront: Decima
             let premium = if k == 0 { first } else { each };
             Installment {
                 number: k + 1,
-                due: add_months(quote.effective_date, step_months * k),
+                due: crate::dates::add_months(quote.effective_date, step_months * k).unwrap_or(Date::MAX),
                 premium,
                 fee: plan.installment_fee,
                 amount: premium + plan.installment_fee,
@@ -1771,13 +1771,4 @@ fn schedule(pack: &RatePack, quote: &ValidQuote, total: Decimal, upfront: Decima
         .collect();
     let total_payable = installments.iter().map(|i| i.amount).sum();
     InstallmentSchedule { plan: plan.code.clone(), name: plan.name.clone(), installments, total_payable }
-}
-
-/// The same day `months` later, or the month's last day when it is shorter.
-pub(crate) fn add_months(date: Date, months: u32) -> Date {
-    let total = i64::from(date.year()) * 12 + i64::from(u8::from(date.month()) - 1) + i64::from(months);
-    let year = i32::try_from(total.div_euclid(12)).unwrap_or(date.year());
-    let month = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1)).unwrap_or(date.month());
-    let day = date.day().min(month.length(year));
-    Date::from_calendar_date(year, month, day).unwrap_or(date)
 }

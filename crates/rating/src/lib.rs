@@ -18,6 +18,7 @@ loaded, and named with its file, line and field. Rating a compiled pack never
 panics; its only errors concern the quote's input.
 */
 
+pub mod dates;
 mod engine;
 mod error;
 pub mod impact;

@@ -247,7 +247,7 @@ struct IssuedPolicy {
 }
 
 fn parse_date(text: &str, policy_number: &str) -> Result<Date, WorkstationError> {
-    Date::parse(text, time::macros::format_description!("[year]-[month]-[day]"))
+    uw_rating::dates::parse_date(text)
         .map_err(|e| WorkstationError::Internal { message: format!("the server's timeline of {policy_number} has the date `{text}`: {e}") })
 }
 

@@ -747,7 +747,7 @@ fn action_name(action: Action) -> &'static str {
 }
 
 pub(super) fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text, &time::format_description::well_known::Iso8601::DATE).map_err(|e| format!("`{text}` is not a date: {e}"))
+    uw_rating::dates::parse_date(text).map_err(|e| format!("`{text}` is not a date: {e}"))
 }
 
 fn parse_money(text: &str) -> Result<Decimal, String> {

@@ -14,7 +14,7 @@ use std::str::FromStr;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde_json::json;
-use time::{Date, Month, OffsetDateTime};
+use time::OffsetDateTime;
 use uw_policy::{QuoteEvent, QuoteStatus};
 use uw_protocol::{
     ChangeBody, OpResult, Outcome, PolicyTransacted, PullResponse, QuoteNumberBlock, QuoteSerial, Role, Secret, ServerResult, UserInfo,
@@ -990,7 +990,8 @@ fn policy_issued(sp: &Connection, news: &PolicyNews<'_>, origin: Origin<'_>, at:
         })?,
         None => rated.effective_date,
     };
-    let expiration = add_months(effective, rated.term_months).ok_or_else(|| bad("term_months")(format!("{} months", rated.term_months)))?;
+    let expiration = uw_rating::dates::add_months(effective, rated.term_months)
+        .ok_or_else(|| bad("term_months")(format!("{} months", rated.term_months)))?;
     let document = json!({
         "quote_number": news.quote_number, "version": news.version, "policy_number": news.policy_number,
         "premium": news.premium.to_string(), "effective_date": effective.to_string(), "term_months": rated.term_months,
@@ -1152,16 +1153,6 @@ fn pack_published(
     sp.execute("INSERT INTO synced_pack (pack_id, files, change_index) VALUES (?1, ?2, ?3)", params![pack.id(), files_json, index])
         .map_err(err)?;
     Ok((Effect::Applied, Some(pack)))
-}
-
-/// `date` plus `months` calendar months, the day clamped to the month's
-/// length (a year from 29 February is 28 February).
-fn add_months(date: Date, months: u32) -> Option<Date> {
-    let index = date.year() * 12 + i32::from(u8::from(date.month())) - 1 + i32::try_from(months).ok()?;
-    let year = index.div_euclid(12);
-    let month = Month::try_from(u8::try_from(index.rem_euclid(12) + 1).ok()?).ok()?;
-    let day = date.day().min(month.length(year));
-    Date::from_calendar_date(year, month, day).ok()
 }
 
 /// Which numbers a counter must move past.
