@@ -3,8 +3,12 @@
 //! A pack's own `[state_rules]` can add restrictions, never remove these. The
 //! sources are the public regulations cited in `../shared/design/DOMAIN.md`.
 
+use std::ops::Range;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
+
+use super::{Adjustment, Coverage, Eligibility, StepKind};
 
 use crate::quote::Product;
 use crate::variable::Variable;
@@ -128,6 +132,96 @@ pub fn elections(state: &str, product: Product) -> Vec<ElectionRule> {
             ElectionRule::new("SINKHOLE", "sinkhole loss", Offer, "Fla. Stat. 627.706"),
         ],
         _ => Vec::new(),
+    }
+}
+
+/// A breach of state law a whole pack shows: where (a span of the manifest,
+/// empty when the law is simply not met), the field and the sentence.
+type Breach = (Range<usize>, String, String);
+
+impl Jurisdiction {
+    /// The coverages the law requires (and the pack's own `required`, each
+    /// with its span), the ones it makes the insured decide on in writing,
+    /// and the deductibles it makes the pack offer.
+    pub(crate) fn check_coverages(&self, state: &str, coverages: &[Coverage], required: &[(String, Range<usize>)]) -> Result<(), Breach> {
+        for (code, span) in required {
+            match coverages.iter().find(|c| &*c.code == code) {
+                Some(c) if c.required => {}
+                Some(_) => {
+                    return Err((
+                        span.clone(),
+                        "coverages".into(),
+                        format!("{code} is required in {state} and must be marked `required = true`"),
+                    ))
+                }
+                None => {
+                    return Err((span.clone(), "coverages".into(), format!("{code} is required in {state} but the pack does not rate it")))
+                }
+            }
+        }
+        // A coverage the law includes unless rejected, or makes the insurer
+        // offer, is one the pack writes (unless someone else writes it).
+        for rule in self.elections.iter().filter(|r| r.kind != ElectionKind::LowerLimitsInWriting && r.written_by.is_none()) {
+            if !coverages.iter().any(|c| &*c.code == rule.coverage) {
+                let what = match rule.kind {
+                    ElectionKind::Offer => "must be offered",
+                    _ => "is included unless the insured rejects it in writing",
+                };
+                return Err((
+                    0..0,
+                    "coverages".into(),
+                    format!("no coverage `{}`: in {state}, {} {what} ({})", rule.coverage, rule.name, rule.law),
+                ));
+            }
+        }
+        if let Some((code, options, why)) = &self.offered_deductibles {
+            let coverage = coverages.iter().find(|c| &*c.code == *code);
+            let missing: Vec<&str> =
+                options.iter().copied().filter(|o| !coverage.is_some_and(|c| c.deductibles.iter().any(|d| d == o))).collect();
+            if !missing.is_empty() {
+                return Err((0..0, format!("coverages.{code}.deductibles"), format!("missing {}: {why}", missing.join(", "))));
+            }
+        }
+        Ok(())
+    }
+
+    /// The discount the law mandates, at its least rate, on every coverage:
+    /// the field and the sentence when the pack falls short.
+    pub(crate) fn check_discounts(&self, discounts: &[Adjustment]) -> Result<(), (String, String)> {
+        let Some((test, min_rate, why)) = self.mandated_discount else { return Ok(()) };
+        match discounts.iter().find(|d| matches!(d.eligibility, Eligibility::Statutory(t) if t == test)) {
+            Some(d) if d.rate >= min_rate && d.coverages.is_none() => Ok(()),
+            Some(d) => Err((
+                format!("discounts.{}", d.code),
+                format!(
+                    "{why}, applied to every coverage; this pack gives {} on {}",
+                    d.rate,
+                    if d.coverages.is_some() { "some coverages" } else { "every coverage" }
+                ),
+            )),
+            None => Err(("discounts".into(), format!("{why}: add a discount with eligibility = \"{}\"", test.name()))),
+        }
+    }
+
+    /// The variables the law makes the rating use, each in a coverage's step
+    /// or a discount's or surcharge's condition.
+    pub(crate) fn check_rated_on(&self, coverages: &[Coverage], discounts: &[Adjustment], surcharges: &[Adjustment]) -> Result<(), String> {
+        let Some((vars, why)) = &self.must_rate_on else { return Ok(()) };
+        let in_steps = |v: Variable| {
+            coverages.iter().flat_map(|c| &c.steps).any(|step| match &step.kind {
+                StepKind::BaseTable { keys, .. } | StepKind::Lookup { keys, .. } => keys.contains(&v),
+                _ => false,
+            })
+        };
+        let in_adjustments = |v: Variable| {
+            discounts.iter().chain(surcharges).any(|a| matches!(&a.eligibility, Eligibility::Conditions(c) if c.iter().any(|c| c.var == v)))
+        };
+        let missing: Vec<&str> = vars.iter().filter(|v| !in_steps(**v) && !in_adjustments(**v)).map(|v| v.name()).collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("nothing rates on {}: {why}", missing.join(", ")))
+        }
     }
 }
 

@@ -1062,53 +1062,14 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         coverages.push(coverage);
     }
 
-    // Required coverages: the law's, then the pack's own.
+    // Required coverages: the law's, then the pack's own; the coverages the
+    // law makes the insured decide on in writing; the deductibles it makes
+    // the pack offer.
     let mut required: Vec<(String, Range<usize>)> = law.required_coverages.iter().map(|c| ((*c).to_owned(), 0..0)).collect();
     if let Some(rules) = &raw.state_rules {
         required.extend(rules.get_ref().required_coverages.iter().map(|c| (c.clone(), rules.span())));
     }
-    for (code, span) in &required {
-        match coverages.iter().find(|c| &*c.code == code) {
-            Some(c) if c.required => {}
-            Some(_) => {
-                return Err(ctx.state_rule(
-                    span.clone(),
-                    "coverages",
-                    format!("{code} is required in {state} and must be marked `required = true`"),
-                ))
-            }
-            None => {
-                return Err(ctx.state_rule(
-                    span.clone(),
-                    "coverages",
-                    format!("{code} is required in {state} but the pack does not rate it"),
-                ))
-            }
-        }
-    }
-    // A coverage the law includes unless rejected, or makes the insurer
-    // offer, is one the pack writes (unless someone else writes it).
-    for rule in law.elections.iter().filter(|r| r.kind != jurisdiction::ElectionKind::LowerLimitsInWriting && r.written_by.is_none()) {
-        if !coverages.iter().any(|c| &*c.code == rule.coverage) {
-            let what = match rule.kind {
-                jurisdiction::ElectionKind::Offer => "must be offered",
-                _ => "is included unless the insured rejects it in writing",
-            };
-            return Err(ctx.state_rule(
-                0..0,
-                "coverages",
-                format!("no coverage `{}`: in {state}, {} {what} ({})", rule.coverage, rule.name, rule.law),
-            ));
-        }
-    }
-    if let Some((code, options, why)) = &law.offered_deductibles {
-        let coverage = coverages.iter().find(|c| &*c.code == *code);
-        let missing: Vec<&str> =
-            options.iter().copied().filter(|o| !coverage.is_some_and(|c| c.deductibles.iter().any(|d| d == o))).collect();
-        if !missing.is_empty() {
-            return Err(ctx.state_rule(0..0, format!("coverages.{code}.deductibles"), format!("missing {}: {why}", missing.join(", "))));
-        }
-    }
+    law.check_coverages(&state, &coverages, &required).map_err(|(span, field, message)| ctx.state_rule(span, field, message))?;
 
     let coverage_set = |list: &Option<Spanned<Vec<String>>>, field: &str| -> Result<Option<Vec<usize>>, PackError> {
         let Some(list) = list else { return Ok(None) };
@@ -1168,24 +1129,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
     };
     let discounts = adjustments(&raw.discounts, "discounts")?;
     let surcharges = adjustments(&raw.surcharges, "surcharges")?;
-    if let Some((test, min_rate, why)) = law.mandated_discount {
-        let found = discounts.iter().find(|d| matches!(d.eligibility, Eligibility::Statutory(t) if t == test));
-        match found {
-            Some(d) if d.rate >= min_rate && d.coverages.is_none() => {}
-            Some(d) => {
-                return Err(ctx.state_rule(
-                    0..0,
-                    format!("discounts.{}", d.code),
-                    format!(
-                        "{why}, applied to every coverage; this pack gives {} on {}",
-                        d.rate,
-                        if d.coverages.is_some() { "some coverages" } else { "every coverage" }
-                    ),
-                ))
-            }
-            None => return Err(ctx.state_rule(0..0, "discounts", format!("{why}: add a discount with eligibility = \"{}\"", test.name()))),
-        }
-    }
+    law.check_discounts(&discounts).map_err(|(field, message)| ctx.state_rule(0..0, field, message))?;
 
     let fees = raw.fees.iter().enumerate().map(|(i, f)| fee(&ctx, i, f, product)).collect::<Result<Vec<_>, _>>()?;
     let minimum_premium = raw.minimum_premium.as_ref().map(|m| ctx.decimal(m, "minimum_premium")).transpose()?;
@@ -1306,24 +1250,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         }
     };
 
-    if let Some((vars, why)) = &law.must_rate_on {
-        let in_steps = |v: Variable| {
-            coverages.iter().flat_map(|c| &c.steps).any(|step| match &step.kind {
-                StepKind::BaseTable { keys, .. } | StepKind::Lookup { keys, .. } => keys.contains(&v),
-                _ => false,
-            })
-        };
-        let in_adjustments = |v: Variable| {
-            discounts
-                .iter()
-                .chain(&surcharges)
-                .any(|a| matches!(&a.eligibility, Eligibility::Conditions(c) if c.iter().any(|c| c.var == v)))
-        };
-        let missing: Vec<&str> = vars.iter().filter(|v| !in_steps(**v) && !in_adjustments(**v)).map(|v| v.name()).collect();
-        if !missing.is_empty() {
-            return Err(ctx.state_rule(0..0, "coverages", format!("nothing rates on {}: {why}", missing.join(", "))));
-        }
-    }
+    law.check_rated_on(&coverages, &discounts, &surcharges).map_err(|message| ctx.state_rule(0..0, "coverages", message))?;
 
     let mut refunds = Refunds::default();
     if let Some(raw_refunds) = &raw.refunds {
