@@ -122,7 +122,8 @@ async fn binds_the_server_decides(engine: &str) {
     assert_eq!(code(&bind(&mut laptop, &rated).await), "bind.backdated", "10 days is beyond the 5 allowed");
     admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), BackdateKind::NewBusiness, 10).await.expect("allowed");
     assert_eq!(bind(&mut laptop, &rated).await["outcome"], "accepted", "within the allowance");
-    assert!(admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), BackdateKind::NewBusiness, 400).await.is_err());
+    let too_far = admin::allow_backdating(&server.state, &system, ("TX", "personal-auto"), BackdateKind::NewBusiness, 400).await;
+    assert!(too_far.as_ref().is_err_and(|e| e.to_string().starts_with("days: 400 is outside 0..=")), "{too_far:?}");
 
     // A quote rated 31 days ago by the server's clock: expired, whatever the device's clock says.
     let far = server_today(&server) + Duration::days(45);

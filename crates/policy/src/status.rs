@@ -191,15 +191,15 @@ mod tests {
             S::Declined.apply(E::BindRequested).map_err(|e| e.to_string()),
             Err("a quote that is declined cannot be sent for binding".into())
         );
-        assert!(S::Draft.apply(E::BindRequested).is_err());
-        assert!(S::Expired.apply(E::BindRequested).is_err());
+        assert_eq!(S::Draft.apply(E::BindRequested), Err(StatusError { from: S::Draft, event: E::BindRequested }));
+        assert_eq!(S::Expired.apply(E::BindRequested), Err(StatusError { from: S::Expired, event: E::BindRequested }));
     }
 
     #[test]
     fn a_quote_sent_for_binding_is_frozen() {
         for status in [S::BindRequested, S::Bound] {
-            assert!(status.apply(E::Edited).is_err());
-            assert!(status.apply(E::Expired).is_err());
+            assert_eq!(status.apply(E::Edited), Err(StatusError { from: status, event: E::Edited }));
+            assert_eq!(status.apply(E::Expired), Err(StatusError { from: status, event: E::Expired }));
         }
         for status in [S::Draft, S::Rated, S::Referred, S::Approved, S::Declined, S::BindRejected, S::Expired] {
             assert_eq!(status.apply(E::Edited), Ok(S::Draft));

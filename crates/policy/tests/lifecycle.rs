@@ -407,16 +407,17 @@ fn california_auto_is_cancelled_and_non_renewed_only_for_the_reasons_the_law_lis
     assert_eq!(err.code(), "policy.reason_not_allowed");
     assert!(err.to_string().contains("Cal. Ins. Code 661 and 1861.03(c)"), "{err}");
     // Even on day one: the statute is not limited to an underwriting period.
-    assert!(apply(
+    let day_one = apply(
         &policy,
         Transaction::Cancel { effective: date!(2021 - 02 - 01), reason: CancelReason::UnderwritingError },
-        date!(2021 - 01 - 02)
-    )
-    .is_err());
+        date!(2021 - 01 - 02),
+    );
+    assert_eq!(day_one.map_err(|e| e.code()).err(), Some("policy.reason_not_allowed"));
     apply(&policy, Transaction::Cancel { effective, reason: CancelReason::SubstantialChangeInRisk }, today).unwrap();
     let err = apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::AgencyTerminated }, today).unwrap_err();
     assert!(err.to_string().contains("10 CCR 2632.19(a)(7)"), "{err}");
-    assert!(apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::UnderwritingGuidelines }, today).is_err());
+    let guidelines = apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::UnderwritingGuidelines }, today);
+    assert_eq!(guidelines.map_err(|e| e.code()).err(), Some("policy.reason_not_allowed"));
     apply(&policy, Transaction::NonRenew { reason: NonRenewalReason::DrivingRecord }, today).unwrap();
 }
 

@@ -17,7 +17,7 @@ fn version_header_is_checked() {
     let err = check_version(Some("2")).expect_err("version 2 is refused");
     assert_eq!(err, VersionError::Unsupported { given: 2 });
     assert!(err.to_string().contains("update the workstation"), "{err}");
-    assert!(check_version(Some("0")).is_err());
+    assert_eq!(check_version(Some("0")), Err(VersionError::Unsupported { given: 0 }));
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use uw_workstation::{
-    KeySource, NewQuickQuote, QuickQuoteRequest, Store, StoreError, StoreKey, Workstation, WorkstationConfig, WorkstationError, MIGRATIONS,
+    KeyError, KeySource, NewQuickQuote, QuickQuoteRequest, Store, StoreError, StoreKey, Workstation, WorkstationConfig, WorkstationError,
+    MIGRATIONS,
 };
 
 const TODAY: time::Date = time::macros::date!(2026 - 03 - 01);
@@ -119,7 +120,8 @@ fn key_file_is_created_owner_only_and_group_readable_files_are_refused() {
     let mode = std::fs::metadata(dir.path().join("store.key")).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     assert_eq!(source.load().expect("loads"), Some(key.clone()));
-    assert!(source.store_new(&key).is_err(), "an existing key file is never replaced");
+    let again = source.store_new(&key).expect_err("an existing key file is never replaced");
+    assert!(matches!(&again, KeyError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists), "{again}");
 
     std::fs::set_permissions(dir.path().join("store.key"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let err = source.load().expect_err("mode 644 is refused");
@@ -138,7 +140,8 @@ fn key_debug_output_is_redacted() {
 fn env_key_source_reads_but_never_creates() {
     let source = KeySource::Env("UW_TEST_KEY_THAT_IS_NEVER_SET".into());
     assert_eq!(source.load().expect("unset is no key"), None);
-    assert!(source.store_new(&StoreKey::generate().expect("key")).is_err());
+    let err = source.store_new(&StoreKey::generate().expect("key")).expect_err("not writable");
+    assert!(matches!(&err, KeyError::EnvNotWritable { var } if var == "UW_TEST_KEY_THAT_IS_NEVER_SET"), "{err}");
 }
 
 #[test]
