@@ -5,6 +5,8 @@
 use base64::Engine as _;
 use ed25519_dalek::SigningKey;
 use signed_note::{Note, StandardSigner, StandardVerifier, VerifierList};
+use uw_ledger::merkle::ProofError;
+use uw_ledger::proof::TlogProofError;
 use uw_ledger::{Checkpoint, CheckpointSigner, MerkleTree, NoteError, NoteSigner, NoteVerifier, SignError};
 
 fn signer(seed: u8, name: &str) -> NoteSigner {
@@ -68,7 +70,7 @@ fn verification_rules_of_signed_notes() {
     let text = a.verifier().to_string();
     assert_eq!(NoteVerifier::parse(&text).expect("parses"), a.verifier());
     let wrong_id = format!("a.example+00000000+{}", text.rsplit('+').next().expect("key"));
-    assert!(NoteVerifier::parse(&wrong_id).is_err());
+    assert!(matches!(NoteVerifier::parse(&wrong_id), Err(NoteError::BadKey(_))));
 }
 
 #[test]
@@ -91,8 +93,11 @@ fn the_signer_refuses_to_fork_the_log() {
 fn checkpoints_parse_strictly() {
     let c = Checkpoint { origin: "o".into(), size: 42, root: [1; 32] };
     assert_eq!(Checkpoint::parse(&c.text()).expect("parses"), c);
-    assert!(Checkpoint::parse("o\n042\nAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\n").is_err(), "leading zero");
-    assert!(Checkpoint::parse("o\n42\nAQE=\n").is_err(), "short root");
+    assert!(
+        matches!(Checkpoint::parse("o\n042\nAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\n"), Err(NoteError::Checkpoint(_))),
+        "leading zero"
+    );
+    assert!(matches!(Checkpoint::parse("o\n42\nAQE=\n"), Err(NoteError::Checkpoint(_))), "short root");
 }
 
 proptest::proptest! {
@@ -115,7 +120,11 @@ proptest::proptest! {
             blob[bit / 8] ^= 1 << (bit % 8);
             format!("{text}\u{2014} audit.uw.example {}\n", base64::engine::general_purpose::STANDARD.encode(blob))
         };
-        proptest::prop_assert!(Checkpoint::open(&tampered, &[s.verifier()]).is_err());
+        let opened = Checkpoint::open(&tampered, &[s.verifier()]);
+        proptest::prop_assert!(matches!(
+                opened,
+                Err(NoteError::Malformed(_) | NoteError::Checkpoint(_) | NoteError::BadSignature { .. } | NoteError::NoKnownSignature)
+            ), "{:?}", opened);
     }
 }
 
@@ -130,8 +139,10 @@ fn a_single_record_tlog_proof_round_trips_and_detects_tampering() {
     assert!(proof.starts_with("c2sp.org/tlog-proof@v1\nextra "), "{proof}");
     let ok = uw_ledger::proof::verify(&proof, b"entry 21", "audit.uw.example/log", &[s.verifier()]).expect("verifies");
     assert_eq!((ok.index, ok.extra.as_deref()), (21, Some(&b"policy PA-123"[..])));
-    assert!(uw_ledger::proof::verify(&proof, b"entry 22", "audit.uw.example/log", &[s.verifier()]).is_err(), "another entry");
-    assert!(uw_ledger::proof::verify(&proof, b"entry 21", "other.example/log", &[s.verifier()]).is_err(), "another log");
+    let another_entry = uw_ledger::proof::verify(&proof, b"entry 22", "audit.uw.example/log", &[s.verifier()]);
+    assert!(matches!(another_entry, Err(TlogProofError::Inclusion(ProofError::RootMismatch))), "another entry: {another_entry:?}");
+    let another_log = uw_ledger::proof::verify(&proof, b"entry 21", "other.example/log", &[s.verifier()]);
+    assert!(matches!(another_log, Err(TlogProofError::WrongOrigin { .. })), "another log: {another_log:?}");
     assert!(
         uw_ledger::proof::verify(&proof.replacen("index 21", "index 20", 1), b"entry 21", "audit.uw.example/log", &[s.verifier()]).is_err()
     );
