@@ -44,7 +44,7 @@ fn module_of(src: &Path, file: &Path) -> Vec<String> {
     let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
     let last = parts.pop().expect("a file name");
     let stem = last.trim_end_matches(".rs");
-    if !matches!(stem, "mod" | "lib" | "main") || !parts.is_empty() && stem != "mod" {
+    if stem != "mod" && !(parts.is_empty() && matches!(stem, "lib" | "main")) {
         parts.push(stem.to_owned());
     }
     parts

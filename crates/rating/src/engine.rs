@@ -948,11 +948,8 @@ fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError
     }
     let mut problems = Vec::new();
     let mut push = |path: String, message: String| problems.push(InputError { path, message });
-    if q.credit_tier.is_some() {
-        let law = crate::pack::jurisdiction::for_state(&info.state, info.product);
-        if let Some((_, why)) = law.forbidden.iter().find(|(v, _)| *v == Variable::CreditTier) {
-            push("credit_tier".into(), format!("must be left out in {}: {why}", info.state));
-        }
+    if let (Some(_), Some(why)) = (&q.credit_tier, pack.credit_forbidden) {
+        push("credit_tier".into(), format!("must be left out in {}: {why}", info.state));
     }
     if !info.terms.contains(&q.term_months) {
         push("term_months".into(), format!("{} months is not a term this pack offers ({:?})", q.term_months, info.terms));

@@ -160,26 +160,15 @@ pub struct Election {
     pub signed_by: String,
 }
 
-/// What the insured decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "kebab-case")]
-pub enum ElectionDecision {
-    /// Declined the coverage.
-    Rejected,
-    /// Took the offered coverage.
-    Accepted,
-    /// Chose uninsured motorist limits below bodily injury's.
-    LowerLimits,
-}
-
-impl ElectionDecision {
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Rejected => "rejected",
-            Self::Accepted => "accepted",
-            Self::LowerLimits => "lower-limits",
-        }
+named_enum! {
+    /// What the insured decided.
+    ElectionDecision {
+        /// Declined the coverage.
+        Rejected = "rejected",
+        /// Took the offered coverage.
+        Accepted = "accepted",
+        /// Chose uninsured motorist limits below bodily injury's.
+        LowerLimits = "lower-limits",
     }
 }
 

@@ -74,13 +74,18 @@ fn florida_wind_mitigation_credits_the_hurricane_premium() {
     }
 }
 
+/// The bundled pack `name` compiled without its step keyed by `variable`.
+fn without_step(name: &str, variable: &str) -> Result<RatePack, uw_rating::PackError> {
+    let mut files = PackFiles::read_dir(&dir(name)).expect("files");
+    let manifest = files.file("manifest.toml").expect("manifest");
+    let step = manifest.lines().find(|l| l.contains(&format!("keys = [\"{variable}\"]"))).expect("the step").to_owned();
+    files.set_file("manifest.toml", manifest.replace(&format!("{step}\n"), ""));
+    compile(&files, LoadMode::Draft)
+}
+
 #[test]
 fn a_florida_homeowners_pack_must_credit_wind_mitigation() {
-    let mut files = PackFiles::read_dir(&dir("fl-homeowners-ho3")).expect("files");
-    let manifest = files.file("manifest.toml").expect("manifest");
-    let step = manifest.lines().find(|l| l.contains("keys = [\"dwelling.opening_protection\"]")).expect("the step").to_owned();
-    files.set_file("manifest.toml", manifest.replace(&format!("{step}\n"), ""));
-    let err = compile(&files, LoadMode::Draft).expect_err("no opening protection credit");
+    let err = without_step("fl-homeowners-ho3", "dwelling.opening_protection").expect_err("no opening protection credit");
     assert!(err.to_string().contains("nothing rates on dwelling.opening_protection"), "{err}");
     assert!(err.to_string().contains("Fla. Stat. 627.0629(1)"), "{err}");
 }
@@ -124,11 +129,7 @@ fn california_wildfire_mitigation_credits_every_measure_and_the_community() {
 
 #[test]
 fn a_california_homeowners_pack_must_credit_wildfire_mitigation() {
-    let mut files = PackFiles::read_dir(&dir("ca-homeowners-ho3")).expect("files");
-    let manifest = files.file("manifest.toml").expect("manifest");
-    let step = manifest.lines().find(|l| l.contains("keys = [\"dwelling.wildfire_measures\"]")).expect("the step").to_owned();
-    files.set_file("manifest.toml", manifest.replace(&format!("{step}\n"), ""));
-    let err = compile(&files, LoadMode::Draft).expect_err("no wildfire measures credit");
+    let err = without_step("ca-homeowners-ho3", "dwelling.wildfire_measures").expect_err("no wildfire measures credit");
     assert!(err.to_string().contains("nothing rates on dwelling.wildfire_measures"), "{err}");
     assert!(err.to_string().contains("10 CCR 2644.9"), "{err}");
 }

@@ -514,52 +514,16 @@ export function Wizard({
                 <CheckField field="dwelling.windInspected" label="A wind mitigation inspection was done (form OIR-B1-1802)" checked={form.dwelling.windInspected} onChange={(x) => set("dwelling", { ...form.dwelling, windInspected: x })} />
                 {form.dwelling.windInspected && (
                   <>
-                    <SelectField
-                      field="dwelling.roofShape"
-                      label="Roof shape"
-                      value={form.dwelling.roofShape}
-                      onChange={(x) => set("dwelling", { ...form.dwelling, roofShape: x as WizardForm["dwelling"]["roofShape"] })}
-                      options={[
-                        { value: "hip", label: "Hip" },
-                        { value: "flat", label: "Flat" },
-                        { value: "other", label: "Gable or other" },
-                      ]}
-                    />
-                    <SelectField
-                      field="dwelling.roofDeck"
-                      label="Roof-deck attachment"
-                      value={form.dwelling.roofDeck}
-                      onChange={(x) => set("dwelling", { ...form.dwelling, roofDeck: x as WizardForm["dwelling"]["roofDeck"] })}
-                      options={[
-                        { value: "a", label: "A: 6d nails" },
-                        { value: "b", label: "B: 8d nails, 6 in. edge, 12 in. field" },
-                        { value: "c", label: "C: 8d nails, 6 in. edge and field" },
-                        { value: "d", label: "D: reinforced concrete deck" },
-                      ]}
-                    />
-                    <SelectField
-                      field="dwelling.roofToWall"
-                      label="Roof-to-wall attachment"
-                      value={form.dwelling.roofToWall}
-                      onChange={(x) => set("dwelling", { ...form.dwelling, roofToWall: x as WizardForm["dwelling"]["roofToWall"] })}
-                      options={[
-                        { value: "toe-nails", label: "Toe nails" },
-                        { value: "clips", label: "Clips" },
-                        { value: "single-wraps", label: "Single wraps" },
-                        { value: "double-wraps", label: "Double wraps" },
-                      ]}
-                    />
-                    <SelectField
-                      field="dwelling.openingProtection"
-                      label="Opening protection"
-                      value={form.dwelling.openingProtection}
-                      onChange={(x) => set("dwelling", { ...form.dwelling, openingProtection: x as WizardForm["dwelling"]["openingProtection"] })}
-                      options={[
-                        { value: "none", label: "None, or not every opening" },
-                        { value: "basic", label: "Basic impact protection on every opening" },
-                        { value: "hurricane", label: "Hurricane impact-rated on every opening" },
-                      ]}
-                    />
+                    {WIND_QUESTIONS.map((q) => (
+                      <SelectField
+                        key={q.key}
+                        field={`dwelling.${q.key}`}
+                        label={q.label}
+                        value={form.dwelling[q.key]}
+                        onChange={(x) => set("dwelling", { ...form.dwelling, [q.key]: x })}
+                        options={q.options}
+                      />
+                    ))}
                     <CheckField field="dwelling.secondaryWaterResistance" label="Secondary water barrier under the roof covering" checked={form.dwelling.secondaryWaterResistance} onChange={(x) => set("dwelling", { ...form.dwelling, secondaryWaterResistance: x })} />
                   </>
                 )}
@@ -770,6 +734,48 @@ export function Wizard({
     </section>
   );
 }
+
+/** The wind mitigation inspection's questions (form OIR-B1-1802), each a dwelling field. */
+const WIND_QUESTIONS: { key: "roofShape" | "roofDeck" | "roofToWall" | "openingProtection"; label: string; options: { value: string; label: string }[] }[] = [
+  {
+    key: "roofShape",
+    label: "Roof shape",
+    options: [
+      { value: "hip", label: "Hip" },
+      { value: "flat", label: "Flat" },
+      { value: "other", label: "Gable or other" },
+    ],
+  },
+  {
+    key: "roofDeck",
+    label: "Roof-deck attachment",
+    options: [
+      { value: "a", label: "A: 6d nails" },
+      { value: "b", label: "B: 8d nails, 6 in. edge, 12 in. field" },
+      { value: "c", label: "C: 8d nails, 6 in. edge and field" },
+      { value: "d", label: "D: reinforced concrete deck" },
+    ],
+  },
+  {
+    key: "roofToWall",
+    label: "Roof-to-wall attachment",
+    options: [
+      { value: "toe-nails", label: "Toe nails" },
+      { value: "clips", label: "Clips" },
+      { value: "single-wraps", label: "Single wraps" },
+      { value: "double-wraps", label: "Double wraps" },
+    ],
+  },
+  {
+    key: "openingProtection",
+    label: "Opening protection",
+    options: [
+      { value: "none", label: "None, or not every opening" },
+      { value: "basic", label: "Basic impact protection on every opening" },
+      { value: "hurricane", label: "Hurricane impact-rated on every opening" },
+    ],
+  },
+];
 
 /** What carries over when the product changes: the customer. */
 function pick(f: WizardForm): Partial<WizardForm> {

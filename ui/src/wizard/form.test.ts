@@ -3,6 +3,13 @@ import { electionNeeded, emptyForm, fieldKey, fromQuoteInput, initialCoverages, 
 import { options } from "./testdata";
 
 
+/** A homeowners pack's options: the dwelling coverage alone. */
+const hoOptions = {
+  ...options,
+  product: "homeowners-ho3" as const,
+  coverages: [{ code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null }],
+};
+
 function complete(): WizardForm {
   const form = emptyForm("personal-auto", new Date(2026, 1, 1));
   return {
@@ -75,11 +82,6 @@ describe("the wizard form", () => {
 
   it("carries a wind mitigation inspection and wildfire measures into the quote and back", () => {
     const home = emptyForm("homeowners-ho3", new Date(2026, 1, 1));
-    const hoOptions = {
-      ...options,
-      product: "homeowners-ho3" as const,
-      coverages: [{ code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null }],
-    };
     const form: WizardForm = {
       ...home,
       name: "Ana Reyes",
@@ -106,11 +108,6 @@ describe("the wizard form", () => {
   it("rates a home at its own address when it is not the mailing address, and reads it back", () => {
     const base = complete();
     const home = emptyForm("homeowners-ho3", new Date(2026, 1, 1));
-    const hoOptions = {
-      ...options,
-      product: "homeowners-ho3" as const,
-      coverages: [{ code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null }],
-    };
     const form: WizardForm = {
       ...home,
       name: base.name,

@@ -598,6 +598,9 @@ pub struct RatePack {
     /// The coverage decisions the state requires the insured to sign.
     pub(crate) elections: Vec<jurisdiction::ElectionRule>,
     pub(crate) refunds: Refunds,
+    /// Why the state forbids a credit tier on a quote, where it does
+    /// (decided once at load: every quote asks).
+    pub(crate) credit_forbidden: Option<&'static str>,
 }
 
 impl RatePack {
@@ -1317,6 +1320,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         underwriting,
         risk,
         assignment,
+        credit_forbidden: law.forbidden.iter().find(|(v, _)| *v == Variable::CreditTier).map(|(_, why)| *why),
         elections: law.elections,
         refunds,
     })
