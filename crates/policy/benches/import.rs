@@ -139,8 +139,12 @@ fn dump() -> (String, usize) {
                 3 => set("VEH1_VIN", make_vin(2020, i).replacen("1HGCV1F", "1HGCV1G", 1)),
                 4 => set("VEH1_GARAGE_ZIP", if *state == "TX" { "94110" } else { "78704" }.to_owned()),
                 5 => set("VEH1_MILES", "12K".to_owned()),
-                // The row before is good, and from the state before.
-                _ => set("POLICY_NO", format!("{}-A-{:07}", states[(i - 1) % states.len()].1, i - 1)),
+                // The row before is good, and from the state before; a
+                // policy number on two different rows rejects both.
+                _ => {
+                    set("POLICY_NO", format!("{}-A-{:07}", states[(i - 1) % states.len()].1, i - 1));
+                    bad += 1;
+                }
             }
         }
         for (j, cell) in row.iter().enumerate() {

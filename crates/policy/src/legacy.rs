@@ -253,6 +253,41 @@ struct Counts {
     invalid: u64,
 }
 
+/// A policy number's first row: its line, its index in the accepted
+/// policies if it was accepted, and the line of the first different row
+/// that repeats the number.
+struct FirstRow {
+    line: u64,
+    accepted: Option<usize>,
+    again: Option<u64>,
+}
+
+/// An accepted row's fields as read, compactly: its bytes and where each
+/// field ends (a `ByteRecord` clone keeps the reader's whole buffers).
+struct RawRow {
+    bytes: Box<[u8]>,
+    ends: Box<[u32]>,
+}
+
+impl RawRow {
+    fn of(record: &csv::ByteRecord) -> Self {
+        let mut end = 0u32;
+        let ends = record
+            .iter()
+            .map(|f| {
+                end += u32::try_from(f.len()).unwrap_or(u32::MAX);
+                end
+            })
+            .collect();
+        Self { bytes: record.as_slice().into(), ends }
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(self.ends.iter().copied()).map(|(a, b)| &self.bytes[a as usize..b as usize])
+    }
+}
+
 /// The state of one import.
 struct Run<'m> {
     mapping: &'m Mapping,
@@ -261,15 +296,13 @@ struct Run<'m> {
     counts: Vec<Counts>,
     by_kind: HashMap<ProblemKind, u64>,
     elsewhere: HashMap<String, u64>,
-    first_lines: HashMap<String, u64>,
-    /// An accepted row's policy number: its index in `policies`, and the
-    /// line of the first row that repeats it (if one has).
-    accepted_at: HashMap<String, (usize, Option<u64>)>,
+    /// Each policy number's first row.
+    first_rows: HashMap<String, FirstRow>,
     rows: u64,
     policies: Vec<CanonicalPolicy>,
     /// Each accepted row's fields as read, parallel to `policies`, to
     /// reject it whole if its policy number comes again.
-    accepted_records: Vec<csv::ByteRecord>,
+    accepted_records: Vec<RawRow>,
     rejects: Vec<Reject>,
     /// Reused per row.
     blank: Vec<bool>,
@@ -285,8 +318,7 @@ impl<'m> Run<'m> {
             counts: vec![Counts::default(); n],
             by_kind: HashMap::new(),
             elsewhere: HashMap::new(),
-            first_lines: HashMap::new(),
-            accepted_at: HashMap::new(),
+            first_rows: HashMap::new(),
             rows: 0,
             policies: Vec::new(),
             accepted_records: Vec::new(),
@@ -349,19 +381,19 @@ impl<'m> Run<'m> {
         let number_leaf = &mapping.leaves[mapping.policy_number];
         if !problems.iter().any(|p| p.field == number_leaf.path) {
             if let Some(number) = value.get("policy_number").and_then(Value::as_str) {
-                match self.first_lines.get(number) {
-                    Some(&first) => {
+                match self.first_rows.get_mut(number) {
+                    Some(first_row) => {
+                        let first = first_row.line;
                         // The same row sent twice is one policy; a different
                         // row is another part of it, or a rival version.
-                        let copy =
-                            self.accepted_at.get(number).is_some_and(|(index, _)| self.accepted_records[*index].iter().eq(record.iter()));
+                        let copy = first_row.accepted.is_some_and(|index| self.accepted_records[index].fields().eq(record.iter()));
                         let message = if copy {
                             format!(
                                 "policy number {number} already appears on line {first}, with the same fields; this copy is not imported"
                             )
                         } else {
-                            if let Some((_, again)) = self.accepted_at.get_mut(number) {
-                                again.get_or_insert(line);
+                            if first_row.accepted.is_some() {
+                                first_row.again.get_or_insert(line);
                             }
                             format!(
                                 "policy number {number} already appears on line {first}; a policy is one row, so neither row is imported"
@@ -375,7 +407,7 @@ impl<'m> Run<'m> {
                         });
                     }
                     None => {
-                        self.first_lines.insert(number.to_owned(), line);
+                        self.first_rows.insert(number.to_owned(), FirstRow { line, accepted: None, again: None });
                     }
                 }
             }
@@ -405,8 +437,10 @@ impl<'m> Run<'m> {
         self.add_rule_problems(&mut problems, &taints, quote_rules, false);
         match rating {
             Some(rating) if problems.is_empty() => {
-                self.accepted_at.insert(policy_number.clone(), (self.policies.len(), None));
-                self.accepted_records.push(record.clone());
+                if let Some(first_row) = self.first_rows.get_mut(&policy_number) {
+                    first_row.accepted = Some(self.policies.len());
+                }
+                self.accepted_records.push(RawRow::of(record));
                 self.policies.push(CanonicalPolicy {
                     model_version,
                     policy_number,
@@ -455,8 +489,7 @@ impl<'m> Run<'m> {
     /// a policy is one row, and a second row for it means the first is not
     /// the whole policy (or not the right one).
     fn withdraw_repeated(&mut self) {
-        let mut withdrawn: Vec<(usize, u64)> =
-            self.accepted_at.drain().filter_map(|(_, (index, again))| again.map(|line| (index, line))).collect();
+        let mut withdrawn: Vec<(usize, u64)> = self.first_rows.values().filter_map(|f| f.accepted.zip(f.again)).collect();
         if withdrawn.is_empty() {
             return;
         }
@@ -464,18 +497,24 @@ impl<'m> Run<'m> {
         let number_leaf = &self.mapping.leaves[self.mapping.policy_number];
         let (path, column) = (number_leaf.path.clone(), number_leaf.column().map(str::to_owned));
         let encoding = self.mapping.encoding();
-        for &(index, again) in withdrawn.iter().rev() {
-            let policy = self.policies.remove(index);
-            let record = self.accepted_records.remove(index);
+        // One pass that keeps the rest in order (removing each from the
+        // middle would move the whole book once per withdrawal).
+        let policies = std::mem::take(&mut self.policies);
+        let records = std::mem::take(&mut self.accepted_records);
+        let mut next = withdrawn.iter().peekable();
+        for (index, (policy, record)) in policies.into_iter().zip(records).enumerate() {
+            let Some(&(_, again)) = next.next_if(|(at, _)| *at == index) else {
+                self.policies.push(policy);
+                continue;
+            };
             let cells: Vec<Cow<'_, str>> =
-                record.iter().map(|bytes| decode(bytes, encoding).unwrap_or_else(|| String::from_utf8_lossy(bytes))).collect();
+                record.fields().map(|bytes| decode(bytes, encoding).unwrap_or_else(|| String::from_utf8_lossy(bytes))).collect();
             let message = format!(
                 "policy number {} appears again on line {again}; a policy is one row, so this row is not imported alone either (a dump with a row per vehicle, driver or violation must be joined into one row per policy)",
                 policy.policy_number
             );
             let problems = vec![Problem { field: path.clone(), column: column.clone(), kind: ProblemKind::Duplicate, message }];
-            let line = policy.source_line.unwrap_or_default();
-            self.reject(line, &cells, problems);
+            self.reject(policy.source_line.unwrap_or_default(), &cells, problems);
         }
         self.rejects.sort_by_key(|r| r.line);
     }
