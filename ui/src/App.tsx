@@ -1,19 +1,24 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, CommandError, EnrollmentStatus } from "./api";
 import type { Dashboard as DashboardData, Product, QuoteInput } from "./bindings";
-import { Approvals } from "./Approvals";
-import { AdminScreen, AuditScreen } from "./Console";
-import { Dashboard } from "./Dashboard";
-import { Desk } from "./Desk";
-import { explain } from "./explain";
-import { FirstLaunch } from "./FirstLaunch";
-import { PolicyScreen } from "./Policy";
-import { QuickQuote } from "./QuickQuote";
-import { QuoteList, QuoteScreen } from "./Quotes";
-import { Rates } from "./Rates";
-import { SyncScreen } from "./Sync";
-import { Wizard, WizardStart } from "./wizard/Wizard";
+import { AdminScreen } from "./console/AdminScreen";
+import { AuditScreen } from "./console/AuditScreen";
+import { Dashboard } from "./dashboard/Dashboard";
+import { Desk } from "./desk/Desk";
+import { PolicyScreen } from "./policies/PolicyScreen";
+import { QUOTES } from "./quotes/invalidation";
+import { QuickQuote } from "./quotes/QuickQuote";
+import { QuoteList } from "./quotes/QuoteList";
+import { QuoteScreen } from "./quotes/QuoteScreen";
+import { Approvals } from "./rates/Approvals";
+import { Rates } from "./rates/Rates";
+import { FirstLaunch } from "./setup/FirstLaunch";
+import { ErrorBox } from "./shared/ErrorBox";
+import { explain } from "./shared/explain";
+import { invalidate, useCommand } from "./shared/useCommand";
+import { SyncScreen } from "./sync/SyncScreen";
 import { fromQuoteInput } from "./wizard/form";
+import { Wizard, WizardStart } from "./wizard/Wizard";
 
 type Screen =
   | { kind: "dashboard" }
@@ -51,10 +56,9 @@ export function App() {
   // "pending" until the store reports whether it opened.
   const [startup, setStartup] = useState<"pending" | "ok" | CommandError>("pending");
   const [screen, setScreen] = useState<Screen>({ kind: "dashboard" });
-  const [refresh, setRefresh] = useState(0);
-  const [enrollment, setEnrollment] = useState<EnrollmentStatus | null>(null);
   const [pending, setPending] = useState<number | null>(null);
-  const [wizardKey, setWizardKey] = useState(0);
+  // Opening the wizard again starts it afresh.
+  const wizardsOpened = useRef(0);
 
   // Whether the first-launch choice is still to be made ("unknown" until read).
   const [firstLaunch, setFirstLaunch] = useState<"unknown" | boolean>("unknown");
@@ -74,18 +78,18 @@ export function App() {
   }, []);
   // Re-read on every return to the dashboard or the lists: enrolling on the
   // Sync screen changes the banner and the screens a role may open.
-  useEffect(() => {
-    api.enrollmentStatus().then(setEnrollment, () => setEnrollment(null));
-  }, [refresh]);
-
-  const changed = useCallback(() => setRefresh((n) => n + 1), []);
+  const enrollmentStatus = useCommand(api.enrollmentStatus, []);
+  const enrollment = enrollmentStatus.kind === "loaded" ? enrollmentStatus.value : null;
+  const reloadEnrollment = enrollmentStatus.reload;
+  const changed = useCallback(() => void reloadEnrollment(), [reloadEnrollment]);
   const onDashboard = useCallback((d: DashboardData) => setPending(d.outbox_pending), []);
-  const openWizard = (start: WizardStart) => {
-    setWizardKey((k) => k + 1);
-    setScreen({ kind: "wizard", start, key: wizardKey + 1 });
-  };
+  const openWizard = (start: WizardStart) => setScreen({ kind: "wizard", start, key: ++wizardsOpened.current });
   const go = (next: Screen) => {
-    if (next.kind === "dashboard" || next.kind === "quotes") changed();
+    if (next.kind === "dashboard" || next.kind === "quotes") {
+      changed();
+      // A screen opens with what is current; one already open loads again.
+      if (next.kind === screen.kind) invalidate(QUOTES);
+    }
     setScreen(next);
   };
 
@@ -122,9 +126,9 @@ export function App() {
       </header>
       {firstLaunch === false && <OfflineBanner enrollment={enrollment} pending={pending} />}
       {typeof startup === "object" && (
-        <div role="alert" className="error" id="startup-error" data-code={startup.code}>
-          <strong>The local store did not open.</strong> {explain(startup)}
-        </div>
+        <ErrorBox id="startup-error" error={startup} explain={explain}>
+          <strong>The local store did not open.</strong>
+        </ErrorBox>
       )}
       {startup === "ok" && firstLaunch === true && (
         <FirstLaunch
@@ -136,7 +140,6 @@ export function App() {
       )}
       {ready && screen.kind === "dashboard" && (
         <Dashboard
-          refresh={refresh}
           onNewQuote={(product: Product) => openWizard({ kind: "new", product })}
           onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
           onResumeDraft={(draftId) => openWizard({ kind: "draft", draftId })}
@@ -164,7 +167,7 @@ export function App() {
           onEndorsementDone={changed}
         />
       )}
-      {ready && screen.kind === "quotes" && <QuoteList refresh={refresh} onOpen={(quoteId) => go({ kind: "quote", quoteId })} />}
+      {ready && screen.kind === "quotes" && <QuoteList onOpen={(quoteId) => go({ kind: "quote", quoteId })} />}
       {ready && screen.kind === "quote" && (
         <QuoteScreen
           key={screen.quoteId}

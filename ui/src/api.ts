@@ -89,7 +89,13 @@ export const api = {
   startupStatus: () => call<null>("startup_status"),
   rateQuote: (zip: string, vehicleYear: number) => call<QuoteView>("rate_quote", { zip, vehicleYear }),
   enrollmentStatus: () => call<EnrollmentStatus>("enrollment_status"),
-  enroll: (request: EnrollRequest) => call<EnrollmentView>("enroll", { ...request }),
+  enroll: (request: EnrollRequest) =>
+    call<EnrollmentView>("enroll", {
+      serverUrl: request.serverUrl,
+      username: request.username,
+      password: request.password,
+      deviceName: request.deviceName,
+    }),
   /** Pushes and pulls; `onProgress` hears after each batch and page. */
   syncNow: (onProgress: (p: SyncProgress) => void) => {
     const channel = new Channel<SyncProgress>();
@@ -174,17 +180,3 @@ export const api = {
 };
 
 export type Role = UserView["role"];
-
-/** Formats a decimal string as US dollars without converting it to a float. */
-export function formatUsd(decimal: string): string {
-  const negative = decimal.startsWith("-");
-  const [whole, fraction] = (negative ? decimal.slice(1) : decimal).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const cents = fraction === undefined ? "" : `.${fraction.padEnd(2, "0")}`;
-  return `${negative ? "-" : ""}$${grouped}${cents}`;
-}
-
-/** A pack id without its digest: `ca-personal-auto/2026.1@<hex>` reads `ca-personal-auto/2026.1`. */
-export function packName(packId: string): string {
-  return packId.split("@")[0];
-}

@@ -3,9 +3,10 @@
 // premium is re-priced (debounced) whenever the form makes a complete quote;
 // the engine's messages stand next to the fields they name.
 import { FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { api, CommandError, formatUsd } from "../api";
+import { api, CommandError } from "../api";
+import { formatUsd } from "../shared/format";
 import type { CoverageOption, ElectionOption, Product, QuoteInput, QuoteOptions, QuoteSummary, RatingView, VehicleUse, ZipInfo } from "../bindings";
-import { RatingReview } from "../RatingReview";
+import { RatingReview } from "../shared/RatingReview";
 import { CheckField, fieldId, SelectField, TextField } from "./fields";
 import {
   ElectionForm,

@@ -1,0 +1,112 @@
+// The server consoles. Administrators and auditors work online: they sign in
+// to the sync server (the token stays in the workstation's memory, never in
+// the page or the store) and the server checks their role on every request.
+// The auditor verifies saved exports offline, signed in or not.
+import { FormEvent, useState } from "react";
+import { api, CommandError, Role, SessionView } from "../api";
+import { ErrorBox } from "../shared/ErrorBox";
+import { Loaded, useCommand } from "../shared/useCommand";
+import { explainSync } from "../sync/explain";
+
+export const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
+export const ROLE_LABEL: Record<Role, string> = { agent: "Agent", underwriter: "Underwriter", admin: "Administrator", auditor: "Auditor" };
+
+export type Action<T = string> = { kind: "idle" } | { kind: "busy" } | { kind: "done"; value: T } | { kind: "failed"; error: CommandError };
+
+/** The console session, shared by the screens through the workstation. */
+export function useSession() {
+  return useCommand(api.sessionStatus, []);
+}
+
+function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView) => void }) {
+  const [serverUrl, setServerUrl] = useState("");
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [attempt, setAttempt] = useState<Action<SessionView>>({ kind: "idle" });
+  const prefix = `sign-in-${role}`;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const secret = password;
+    // The password is sent once and not kept in the page.
+    setPassword("");
+    setAttempt({ kind: "busy" });
+    try {
+      const s = await api.signIn(serverUrl.trim(), username.trim(), secret);
+      setAttempt({ kind: "done", value: s });
+      onSignedIn(s);
+    } catch (e) {
+      setAttempt({ kind: "failed", error: e as CommandError });
+    }
+  }
+
+  return (
+    <>
+      <form onSubmit={submit} aria-label={`Sign in as ${ROLE_LABEL[role].toLowerCase()}`} id={`${prefix}-form`}>
+        <label>
+          Server URL
+          <input
+            id={`${prefix}-server-url`}
+            className="wide"
+            inputMode="url"
+            placeholder="The enrolled server if left empty"
+            value={serverUrl}
+            onChange={(e) => setServerUrl(e.target.value)}
+          />
+        </label>
+        <label>
+          Username
+          <input id={`${prefix}-username`} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        </label>
+        <label>
+          Password
+          <input id={`${prefix}-password`} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        <button type="submit" id={`${prefix}`} disabled={attempt.kind === "busy"}>
+          {attempt.kind === "busy" ? "Signing in..." : "Sign in"}
+        </button>
+      </form>
+      {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} explain={explainSync} />}
+    </>
+  );
+}
+
+/** Who is signed in, with a way out; or the sign-in form when the role does not match. */
+export function SessionBar({
+  role,
+  session,
+  onChange,
+}: {
+  role: Role;
+  session: Loaded<SessionView | null>;
+  onChange: (s: SessionView | null) => void;
+}) {
+  if (session.kind === "loading") return <p>Loading...</p>;
+  if (session.kind === "failed") return <ErrorBox id="session-error" error={session.error} explain={explainSync} />;
+  const s = session.value;
+  async function signOut() {
+    await api.signOut().catch(() => false);
+    onChange(null);
+  }
+  if (s && s.role === role) {
+    return (
+      <p className="session" id="console-session" data-role={s.role}>
+        Signed in to {s.serverUrl} as <strong>{s.username}</strong> ({ROLE_LABEL[s.role]}).{" "}
+        <button type="button" className="secondary" id="sign-out" onClick={signOut}>
+          Sign out
+        </button>
+      </p>
+    );
+  }
+  return (
+    <>
+      {s && (
+        <p className="meta" id="console-wrong-role">
+          Signed in as {s.username}, who is {ROLE_LABEL[s.role].toLowerCase()}; this screen needs {ROLE_LABEL[role].toLowerCase()}.
+        </p>
+      )}
+      <p>Sign in to the sync server as {ROLE_LABEL[role].toLowerCase()}. The session lasts until you sign out or close the app.</p>
+      <SignIn role={role} onSignedIn={onChange} />
+    </>
+  );
+}

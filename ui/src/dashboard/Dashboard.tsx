@@ -1,0 +1,127 @@
+// The first screen: drafts to resume, recent quotes and policies, what waits
+// for the server, and the rate packs this workstation prices with.
+import { api } from "../api";
+import type { Dashboard as DashboardData, Product } from "../bindings";
+import { QUOTES } from "../quotes/invalidation";
+import { QuoteTable } from "../quotes/QuoteTable";
+import { ErrorBox } from "../shared/ErrorBox";
+import { formatUsd, packName } from "../shared/format";
+import { useCommand } from "../shared/useCommand";
+
+export function Dashboard({
+  onNewQuote,
+  onOpenQuote,
+  onResumeDraft,
+  onOpenPolicy,
+  onLoaded,
+}: {
+  onNewQuote: (product: Product) => void;
+  onOpenQuote: (quoteId: number) => void;
+  onResumeDraft: (draftId: number) => void;
+  onOpenPolicy: (policyNumber: string) => void;
+  onLoaded: (data: DashboardData) => void;
+}) {
+  // Loaded on opening, and again when another screen changed quotes.
+  const data = useCommand(api.dashboard, [], { tag: QUOTES, onLoaded });
+
+  return (
+    <section aria-label="Dashboard" id="dashboard">
+      <div className="actions">
+        <button type="button" id="new-auto-quote" onClick={() => onNewQuote("personal-auto")}>
+          New auto quote
+        </button>
+        <button type="button" id="new-home-quote" onClick={() => onNewQuote("homeowners-ho3")}>
+          New homeowners quote
+        </button>
+      </div>
+      {data.kind === "loading" && <p aria-busy="true">Loading...</p>}
+      {data.kind === "failed" && <ErrorBox error={data.error} />}
+      {data.kind === "loaded" && (
+        <>
+          <h3>Unfinished quotes</h3>
+          {data.value.drafts.length === 0 ? (
+            <p className="meta">None.</p>
+          ) : (
+            <ul className="drafts" id="drafts">
+              {data.value.drafts.map((d) => (
+                <li key={d.id} data-draft-id={d.id}>
+                  <button type="button" className="link" onClick={() => onResumeDraft(d.id)}>
+                    Resume {d.label || "(no name yet)"}
+                  </button>{" "}
+                  <span className="meta">
+                    {d.product === "personal-auto" ? "auto" : "homeowners"}, step {d.step} of 5
+                    {d.quote_id !== null ? ", editing a saved quote" : ""}, changed {d.updated_at.replace("T", " ").slice(0, 16)} UTC
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>Recent quotes</h3>
+          {data.value.recent_quotes.length === 0 ? (
+            <p className="meta">No quotes yet.</p>
+          ) : (
+            <QuoteTable quotes={data.value.recent_quotes} onOpen={onOpenQuote} caption="Most recently changed" />
+          )}
+          <h3>Policies</h3>
+          {data.value.policies.length === 0 ? (
+            <p className="meta">No policies have synced to this workstation.</p>
+          ) : (
+            <table id="policies">
+              <thead>
+                <tr>
+                  <th scope="col">Policy</th>
+                  <th scope="col">Quote</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Term</th>
+                  <th scope="col" className="num">
+                    Premium
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.value.policies.map((p) => (
+                  <tr key={p.policy_number}>
+                    <td>
+                      <button type="button" className="link" data-policy={p.policy_number} onClick={() => onOpenPolicy(p.policy_number)}>
+                        {p.policy_number}
+                      </button>
+                    </td>
+                    <td>{p.quote_number ?? ""}</td>
+                    <td>{p.status}</td>
+                    <td>
+                      {p.effective_date} to {p.expiration_date}
+                    </td>
+                    <td className="num">{formatUsd(p.premium)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h3>Rate packs</h3>
+          <table id="packs">
+            <thead>
+              <tr>
+                <th scope="col">Pack</th>
+                <th scope="col">State</th>
+                <th scope="col">Product</th>
+                <th scope="col">New business from</th>
+                <th scope="col">In force today</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.value.packs.map((p) => (
+                <tr key={p.pack_id} title={p.pack_id}>
+                  <td>{packName(p.pack_id)}</td>
+                  <td>{p.state}</td>
+                  <td>{p.product === "personal-auto" ? "Auto" : "Homeowners"}</td>
+                  <td>{p.effective_new_business}</td>
+                  <td>{p.in_force ? "yes" : "no"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

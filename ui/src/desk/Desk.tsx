@@ -1,0 +1,185 @@
+// The underwriter's desk: the server's referral queue, each with its
+// premium and the rules that referred it; approve or decline with a note.
+// Below it, policy changes the rules referred: make one as the agent
+// prepared it, or decline it with a note. Online only; the server allows it
+// to underwriters alone.
+import { useState } from "react";
+import { api, CommandError } from "../api";
+import type { PolicyReferralView, ReferralView } from "../bindings";
+import { ErrorBox } from "../shared/ErrorBox";
+import { formatUsd, packName } from "../shared/format";
+import { RatingReview } from "../shared/RatingReview";
+import { useCommand } from "../shared/useCommand";
+
+function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: (message: string) => void }) {
+  const [note, setNote] = useState("");
+  const [state, setState] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
+  const id = `note-${referral.quoteNumber}`;
+
+  async function decide(approve: boolean) {
+    setState({ busy: true, error: null });
+    try {
+      const decided = await api.decideReferral(referral.quoteNumber, referral.version, approve, note);
+      onDecided(`${decided.quoteNumber} version ${decided.version} is ${decided.status}.`);
+    } catch (e) {
+      setState({ busy: false, error: e as CommandError });
+    }
+  }
+
+  return (
+    <li className="referral" data-quote-number={referral.quoteNumber}>
+      <h3>
+        {referral.quoteNumber} <span className="meta">version {referral.version}, from {referral.agent}</span>
+      </h3>
+      <p>
+        Premium <strong>{formatUsd(referral.total)}</strong> <span className="meta">rate pack {packName(referral.packId)}</span>
+      </p>
+      <ul className="reasons" aria-label={`Why ${referral.quoteNumber} was referred`}>
+        {referral.reasons.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+      {referral.rating ? (
+        <details className="referral-rating">
+          <summary>Worksheet and risk score</summary>
+          <RatingReview rating={referral.rating} vehicleLabels={[]} />
+        </details>
+      ) : (
+        <p className="meta">The worksheet cannot be shown here: {referral.ratingError}</p>
+      )}
+      <div className="field wide">
+        <label htmlFor={id}>Note for {referral.quoteNumber}</label>
+        <textarea id={id} rows={2} cols={60} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={state.error ? `${id}-error` : undefined} />
+        {state.error && (
+          <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
+            {state.error.message}
+          </span>
+        )}
+      </div>
+      <div className="actions">
+        <button type="button" disabled={state.busy || !note.trim()} onClick={() => decide(true)}>
+          Approve {referral.quoteNumber}
+        </button>
+        <button type="button" className="secondary" disabled={state.busy || !note.trim()} onClick={() => decide(false)}>
+          Decline {referral.quoteNumber}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+const CHANGE_KIND: Record<string, string> = { endorse: "Change", offer_renewal: "Renewal offer" };
+
+function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; onDecided: (message: string) => void }) {
+  const [note, setNote] = useState("");
+  const [state, setState] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
+  const id = `change-note-${referral.referralId}`;
+
+  async function decide(approve: boolean) {
+    setState({ busy: true, error: null });
+    try {
+      const status = await api.decidePolicyReferral(referral.referralId, approve, note);
+      onDecided(`The ${(CHANGE_KIND[referral.kind] ?? "change").toLowerCase()} to ${referral.policyNumber} is ${status === "approved" ? "made" : "declined"}.`);
+    } catch (e) {
+      setState({ busy: false, error: e as CommandError });
+    }
+  }
+
+  return (
+    <li className="policy-referral" data-referral-id={referral.referralId} data-policy-number={referral.policyNumber}>
+      <h3>
+        {CHANGE_KIND[referral.kind] ?? "Change"} to {referral.policyNumber}{" "}
+        <span className="meta">
+          from {referral.agent}, on version {referral.baseVersion}
+          {referral.effective ? `, effective ${referral.effective}` : ""}
+        </span>
+      </h3>
+      {referral.description && <p>{referral.description}</p>}
+      <ul className="reasons" aria-label={`Why the change to ${referral.policyNumber} was referred`}>
+        {referral.reasons.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+      <div className="field wide">
+        <label htmlFor={id}>Note for {referral.agent}</label>
+        <textarea id={id} rows={2} cols={60} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={state.error ? `${id}-error` : undefined} />
+        <span className="hint">A decline needs one; the agent reads it.</span>
+        {state.error && (
+          <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
+            {state.error.message}
+          </span>
+        )}
+      </div>
+      <div className="actions">
+        <button type="button" disabled={state.busy} onClick={() => decide(true)} aria-label={`Make the change to ${referral.policyNumber}`}>
+          Make the change
+        </button>
+        <button type="button" className="secondary" disabled={state.busy || !note.trim()} onClick={() => decide(false)} aria-label={`Decline the change to ${referral.policyNumber}`}>
+          Decline
+        </button>
+      </div>
+    </li>
+  );
+}
+
+export function Desk() {
+  // The queue says "Asking the server..." again on each refresh; the policy changes stay shown.
+  const queue = useCommand(api.referrals, [], { resetOnReload: true });
+  const changes = useCommand(api.policyReferrals, []);
+  const [last, setLast] = useState<string | null>(null);
+
+  const load = () => {
+    void queue.reload();
+    void changes.reload();
+  };
+
+  return (
+    <section aria-label="Referrals" id="desk">
+      <h2>Referrals</h2>
+      <div className="actions">
+        <button type="button" className="secondary" id="desk-refresh" onClick={load}>
+          Refresh
+        </button>
+      </div>
+      {last && (
+        <p role="status" id="desk-result">
+          {last}
+        </p>
+      )}
+      {queue.kind === "loading" && <p aria-busy="true">Asking the server...</p>}
+      {queue.kind === "failed" && <ErrorBox error={queue.error}>The referral queue could not be loaded.</ErrorBox>}
+      {queue.kind === "loaded" && queue.value.length === 0 && <p className="meta">No quotes wait for a decision.</p>}
+      {queue.kind === "loaded" && queue.value.length > 0 && (
+        <ul className="referrals" id="referrals">
+          {queue.value.map((r) => (
+            <Referral
+              key={`${r.quoteNumber}-${r.version}`}
+              referral={r}
+              onDecided={(message) => {
+                setLast(message);
+                load();
+              }}
+            />
+          ))}
+        </ul>
+      )}
+      <h2>Policy changes</h2>
+      {changes.kind === "failed" && <ErrorBox error={changes.error}>The referred policy changes could not be loaded.</ErrorBox>}
+      {changes.kind === "loaded" && changes.value.length === 0 && <p className="meta" id="no-policy-referrals">No policy changes wait for a decision.</p>}
+      {changes.kind === "loaded" && changes.value.length > 0 && (
+        <ul className="referrals" id="policy-referrals">
+          {changes.value.map((r) => (
+            <PolicyChange
+              key={r.referralId}
+              referral={r}
+              onDecided={(message) => {
+                setLast(message);
+                load();
+              }}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,171 @@
+// One quote: its versions, its current rating explained, its proposal PDF
+// and its bind request.
+import { useState } from "react";
+import { api, CommandError } from "../api";
+import { ErrorBox } from "../shared/ErrorBox";
+import { formatUsd } from "../shared/format";
+import { RatingReview } from "../shared/RatingReview";
+import { useCommand } from "../shared/useCommand";
+import { fromQuoteInput, vehicleLabel, WizardForm } from "../wizard/form";
+import { STATUS_LABEL, StatusBadge } from "./status";
+
+export function QuoteScreen({
+  quoteId,
+  onEdit,
+  onResumeDraft,
+  onChanged,
+}: {
+  quoteId: number;
+  onEdit: (quoteId: number, form: WizardForm) => void;
+  onResumeDraft: (draftId: number) => void;
+  onChanged: () => void;
+}) {
+  const view = useCommand(api.getQuote, [quoteId]);
+  const [action, setAction] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "done"; message: string; path?: string } | { kind: "failed"; error: CommandError }>({
+    kind: "idle",
+  });
+
+  if (view.kind === "loading") return <p aria-busy="true">Loading the quote...</p>;
+  if (view.kind === "failed") return <ErrorBox error={view.error} />;
+  const { detail, rating, draftId, syncIssues } = view.value;
+  const s = detail.summary;
+  const canProposal = ["rated", "referred", "approved", "bind_requested"].includes(s.status);
+  const canBind = s.status === "rated" || s.status === "approved";
+  // A bind the server refused, or a quote past its date, is priced again as a new version.
+  const canRerate = (s.status === "bind_rejected" || s.status === "expired") && draftId === null;
+
+  async function run(kind: "proposal" | "bind" | "rerate") {
+    setAction({ kind: "busy" });
+    try {
+      if (kind === "proposal") {
+        const doc = await api.saveProposal(quoteId);
+        setAction({ kind: "done", message: "Proposal saved to", path: doc.path });
+      } else if (kind === "rerate") {
+        const saved = await api.rerateQuote(quoteId);
+        setAction({
+          kind: "done",
+          message: `Re-rated as version ${saved.summary.version} with ${saved.rating.packId.split("@")[0]}: ${formatUsd(saved.rating.premium)} (${STATUS_LABEL[saved.summary.status].toLowerCase()}).`,
+        });
+        onChanged();
+        void view.reload();
+      } else {
+        await api.requestBind(quoteId);
+        setAction({ kind: "done", message: "Bind request queued; it goes to the server with the next sync." });
+        onChanged();
+        void view.reload();
+      }
+    } catch (e) {
+      setAction({ kind: "failed", error: e as CommandError });
+    }
+  }
+
+  return (
+    <section aria-label={`Quote ${s.quote_number}`} id="quote-screen" data-quote-number={s.quote_number} data-status={s.status}>
+      <h2>
+        {s.quote_number} <span className="meta">version {s.version}</span> <StatusBadge status={s.status} />
+      </h2>
+      <dl className="counts">
+        <div>
+          <dt>Customer</dt>
+          <dd>{s.customer_name}</dd>
+        </div>
+        <div>
+          <dt>Product</dt>
+          <dd>
+            {s.product === "personal-auto" ? "Personal auto" : "Homeowners (HO-3)"}, {s.state}
+          </dd>
+        </div>
+        <div>
+          <dt>Effective</dt>
+          <dd>{s.effective_date}</dd>
+        </div>
+        {s.expires_on && (
+          <div>
+            <dt>Quote valid until</dt>
+            <dd>{s.expires_on}</dd>
+          </div>
+        )}
+      </dl>
+      <div className="actions">
+        {draftId !== null ? (
+          <button type="button" id="resume-edit" onClick={() => onResumeDraft(draftId)}>
+            Resume editing (draft {draftId})
+          </button>
+        ) : (
+          <button type="button" id="edit-quote" disabled={s.status === "bound" || s.status === "bind_requested"} onClick={() => onEdit(quoteId, fromQuoteInput(detail.input))}>
+            Edit as a new version
+          </button>
+        )}
+        <button type="button" id="save-proposal" disabled={!canProposal || action.kind === "busy"} onClick={() => run("proposal")}>
+          Proposal PDF
+        </button>
+        <button type="button" id="request-bind" disabled={!canBind || action.kind === "busy"} onClick={() => run("bind")}>
+          Request bind
+        </button>
+        {canRerate && (
+          <button type="button" id="rerate-quote" disabled={action.kind === "busy"} onClick={() => run("rerate")}>
+            Re-rate with the pack in force
+          </button>
+        )}
+      </div>
+      {syncIssues.length > 0 && (
+        <div className={s.status === "bind_rejected" ? "error" : "notice"} role={s.status === "bind_rejected" ? "alert" : "note"} id="quote-sync-issues">
+          <strong>What the server said</strong>
+          <ul>
+            {syncIssues.map((issue) => (
+              <li key={issue.id} data-code={issue.code ?? undefined} data-outcome={issue.outcome}>
+                {issue.kind === "quote.bind_requested" ? "Bind request" : issue.kind} {issue.outcome.replace("_", " ")}
+                {issue.code && (
+                  <>
+                    {" "}
+                    (<code>{issue.code}</code>)
+                  </>
+                )}
+                : {issue.reason}{" "}
+                <span className="meta">
+                  {issue.receivedAt.replace("T", " ").slice(0, 16)} UTC{issue.currentVersion !== null && `; the server has version ${issue.currentVersion}`}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {action.kind === "done" && (
+        <p role="status" id="action-result">
+          {action.message} {action.path && <code id="document-path">{action.path}</code>}
+        </p>
+      )}
+      {action.kind === "failed" && <ErrorBox id="action-error" error={action.error} fields />}
+      {rating ? (
+        <RatingReview rating={rating} vehicleLabels={fromQuoteInput(detail.input).vehicles.map(vehicleLabel)} driverNames={fromQuoteInput(detail.input).drivers.map((d) => d.name)} />
+      ) : (
+        <p className="meta">This version has not been rated.</p>
+      )}
+      <h3>Versions</h3>
+      <table id="versions">
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Saved</th>
+            <th scope="col">Rate pack</th>
+            <th scope="col">Decision</th>
+            <th scope="col" className="num">
+              Premium
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.versions.map((v) => (
+            <tr key={v.version} data-version={v.version}>
+              <td>{v.version}</td>
+              <td>{v.created_at.replace("T", " ").slice(0, 16)} UTC</td>
+              <td>{v.rating ? v.rating.pack_id.split("@")[0] : ""}</td>
+              <td>{v.rating?.decision ?? "not rated"}</td>
+              <td className="num">{v.rating ? formatUsd(v.rating.total) : ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

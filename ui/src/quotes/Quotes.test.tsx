@@ -1,0 +1,115 @@
+import { afterEach, expect, it } from "vitest";
+import { cleanup, render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { QuoteDetailView, QuoteSummary } from "../bindings";
+import { QuoteList } from "./QuoteList";
+import { QuoteScreen } from "./QuoteScreen";
+import { emptyForm, initialCoverages, toQuoteInput } from "../wizard/form";
+import { options } from "../wizard/testdata";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+function input() {
+  const form = emptyForm("personal-auto", new Date(2026, 10, 1));
+  const { input } = toQuoteInput(
+    {
+      ...form,
+      name: "Ana Reyes",
+      street: "1 Valencia St",
+      city: "San Francisco",
+      state: "CA",
+      zip: "94110",
+      coverages: initialCoverages(options),
+      vehicles: [{ ...form.vehicles[0], vin: "1HGCV1F39LA151313", year: "2020", make: "Honda", model: "" }],
+      drivers: [{ ...form.drivers[0], name: "Ana Reyes", dateOfBirth: "1985-03-02", licenseDate: "2003-06-01", licenseNumber: "D1234567" }],
+    },
+    options,
+  );
+  if (!input) throw new Error("test input does not convert");
+  return input;
+}
+
+const summary: QuoteSummary = {
+  id: 2,
+  quote_number: "QUOT-2026-000002",
+  customer_id: 1,
+  customer_name: "Ana Reyes",
+  product: "personal-auto",
+  state: "CA",
+  effective_date: "2026-11-01",
+  status: "bind_rejected",
+  version: 1,
+  premium: "1180",
+  rated_on: "2026-11-01",
+  expires_on: "2026-12-01",
+  created_at: "2026-11-01T09:00:00Z",
+  updated_at: "2026-11-02T09:00:00Z",
+};
+
+it("shows why the server refused the bind and re-rates the quote as its next version", async () => {
+  const calls: [string, unknown][] = [];
+  let view: QuoteDetailView = {
+    detail: { summary, input: input(), versions: [{ version: 1, created_at: "2026-11-01T09:00:00Z", rating: null }] },
+    rating: null,
+    draftId: null,
+    syncIssues: [
+      {
+        id: 3,
+        source: "push",
+        kind: "quote.bind_requested",
+        subject: summary.quote_number,
+        outcome: "rejected",
+        code: "bind.premium_mismatch",
+        reason: "the premium 1.00 does not match the server's re-rating 1180.00",
+        currentVersion: null,
+        receivedAt: "2026-11-24T08:00:00Z",
+        quoteId: 2,
+      },
+    ],
+  };
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    switch (cmd) {
+      case "get_quote":
+        return view;
+      case "rerate_quote": {
+        const next = { ...summary, status: "rated" as const, version: 2 };
+        view = { ...view, detail: { ...view.detail, summary: next } };
+        return { summary: next, rating: { packId: "ca-personal-auto/2026.1@abc", premium: "1180.00" } };
+      }
+      default:
+        return Promise.reject({ code: "test.unexpected", message: cmd });
+    }
+  });
+  let changed = 0;
+  const user = userEvent.setup();
+  render(<QuoteScreen quoteId={2} onEdit={() => {}} onResumeDraft={() => {}} onChanged={() => (changed += 1)} />);
+  const alert = await screen.findByRole("alert");
+  expect(alert.textContent).toContain("bind.premium_mismatch");
+  expect(alert.textContent).toContain("does not match the server's re-rating 1180.00");
+  expect((screen.getByRole("button", { name: "Request bind" }) as HTMLButtonElement).disabled).toBe(true);
+  await user.click(screen.getByRole("button", { name: "Re-rate with the pack in force" }));
+  expect(calls).toContainEqual(["rerate_quote", { quoteId: 2 }]);
+  expect(await screen.findByText(/Re-rated as version 2 with ca-personal-auto\/2026.1: \$1,180.00 \(rated\)/)).toBeTruthy();
+  expect(changed).toBe(1);
+  expect((await screen.findByRole("button", { name: "Request bind" }) as HTMLButtonElement).disabled).toBe(false);
+});
+
+it("filters the list by the dates quotes were started", async () => {
+  const calls: [string, unknown][] = [];
+  mockIPC((cmd, args) => {
+    calls.push([cmd, args]);
+    return cmd === "list_quotes" ? [] : Promise.reject({ code: "test.unexpected", message: cmd });
+  });
+  const user = userEvent.setup();
+  render(<QuoteList onOpen={() => {}} />);
+  await user.type(screen.getByLabelText("Started from"), "2026-11-01");
+  await user.type(screen.getByLabelText("Started to"), "2026-11-30");
+  await user.click(screen.getByRole("button", { name: "Search" }));
+  const last = calls[calls.length - 1][1] as { filter: { created_from: string; created_to: string } };
+  expect([last.filter.created_from, last.filter.created_to]).toEqual(["2026-11-01", "2026-11-30"]);
+});

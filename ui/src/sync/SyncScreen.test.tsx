@@ -1,0 +1,117 @@
+import { afterEach, expect, it } from "vitest";
+import { cleanup, render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { Channel } from "@tauri-apps/api/core";
+import type { SyncIssue, SyncProgress, SyncResult } from "../bindings";
+import { SyncScreen } from "./SyncScreen";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const enrolled = {
+  state: "enrolled",
+  serverUrl: "http://127.0.0.1:8787",
+  username: "agent1",
+  role: "agent",
+  deviceId: "d-1",
+  deviceName: "agent-laptop",
+  quoteNumbers: "QUOT-2026-00007-NNNNN, this device's own",
+  nextQuoteNumber: "QUOT-2026-00007-00004",
+  enrolledAt: "2026-11-20T09:00:00Z",
+  tokenExpiresAt: "2026-12-20T09:00:00Z",
+};
+
+const rejected: SyncIssue = {
+  id: 3,
+  source: "push",
+  kind: "quote.bind_requested",
+  subject: "QUOT-2026-000002",
+  outcome: "rejected",
+  code: "bind.premium_mismatch",
+  reason: "the premium 1.00 does not match the server's re-rating 1180.00",
+  currentVersion: null,
+  receivedAt: "2026-11-24T08:00:00Z",
+  quoteId: 2,
+};
+
+const result: SyncResult = {
+  delivered: 2,
+  accepted: 1,
+  duplicate: 0,
+  rejected: 1,
+  conflict: 0,
+  policiesIssued: [],
+  changesPulled: 0,
+  changesApplied: 0,
+  changesNotApplied: 0,
+  packsInstalled: [],
+  renumbered: [],
+  serverRestored: false,
+};
+
+it("shows sync progress as it is reported, then the result and the rejection with a way to open its quote", async () => {
+  let finish: (r: SyncResult) => void = () => {};
+  let progress: Channel<SyncProgress> | null = null;
+  let issues: SyncIssue[] = [];
+  mockIPC((cmd, args) => {
+    switch (cmd) {
+      case "enrollment_status":
+        return enrolled;
+      case "sync_issues":
+        return issues;
+      case "sync_now":
+        progress = (args as { onProgress: Channel<SyncProgress> }).onProgress;
+        return new Promise((resolve) => {
+          finish = resolve;
+        });
+      default:
+        return Promise.reject({ code: "test.unexpected", message: cmd });
+    }
+  });
+  const opened: number[] = [];
+  const user = userEvent.setup();
+  render(<SyncScreen hidden={false} onOpenQuote={(id) => opened.push(id)} />);
+  await user.click(await screen.findByRole("button", { name: "Sync now" }));
+  expect(progress).not.toBeNull();
+  progress!.onmessage({ phase: "push", sent: 1, total: 2 });
+  const bar = (await screen.findByLabelText("Sending: 1 of 2 changes")) as HTMLProgressElement;
+  expect([bar.value, bar.max]).toEqual([1, 2]);
+  progress!.onmessage({ phase: "pull", pages: 1, changes: 3 });
+  expect(await screen.findByLabelText("Receiving: 3 changes in 1 page")).toBeTruthy();
+  issues = [rejected];
+  finish(result);
+  expect(await screen.findByText(/Last sync finished/)).toBeTruthy();
+  expect(screen.queryByLabelText(/Receiving/)).toBeNull();
+  expect(await screen.findByText(/re-rate it with the pack in force/)).toBeTruthy();
+  await user.click(screen.getByRole("button", { name: "Open quote QUOT-2026-000002" }));
+  expect(opened).toEqual([2]);
+});
+
+it("tells the agent which quotes a restore renumbered and that the server was restored", async () => {
+  mockIPC((cmd) => {
+    switch (cmd) {
+      case "enrollment_status":
+        return enrolled;
+      case "sync_issues":
+        return [];
+      case "sync_now":
+        return {
+          ...result,
+          rejected: 0,
+          serverRestored: true,
+          renumbered: [{ was: "QUOT-2026-00007-00003", now: "QUOT-2026-00007-00005" }],
+        };
+      default:
+        return Promise.reject({ code: "test.unexpected", message: cmd });
+    }
+  });
+  const user = userEvent.setup();
+  render(<SyncScreen hidden={false} onOpenQuote={() => {}} />);
+  await user.click(await screen.findByRole("button", { name: "Sync now" }));
+  expect(await screen.findByText(/The sync server was restored from a backup/)).toBeTruthy();
+  expect(screen.getByText(/print their proposals again/)).toBeTruthy();
+  expect(screen.getByText("QUOT-2026-00007-00003 is now QUOT-2026-00007-00005")).toBeTruthy();
+});
