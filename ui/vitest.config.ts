@@ -4,5 +4,5 @@ import { defineConfig } from "vitest/config";
 // The real app and its real commands are tested end to end in tests/tests/desktop_e2e.rs.
 export default defineConfig({
   esbuild: { jsx: "automatic" },
-  test: { environment: "jsdom", include: ["src/**/*.test.{ts,tsx}"], restoreMocks: true },
+  test: { environment: "jsdom", include: ["src/**/*.test.{ts,tsx}"], setupFiles: ["src/test/setup.ts"], restoreMocks: true },
 });

@@ -1,14 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "./App";
 import type { QuoteView } from "./bindings";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
+import { mockCommands } from "./test/ipc";
 
 const quote: QuoteView = {
   quoteId: 42,
@@ -35,28 +30,17 @@ const quote: QuoteView = {
 
 /** Mocks the commands; `rate` answers `rate_quote`. Returns the calls made. */
 function commands(rate: (args: unknown) => unknown = () => quote, startup: () => unknown = () => null, setup: { mode: string | null } = { mode: "offline" }) {
-  const calls: [string, unknown][] = [];
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    switch (cmd) {
-      case "startup_status":
-        return startup();
-      case "setup_status":
-        return setup;
-      case "work_offline":
-        setup.mode = "offline";
-        return setup;
-      case "rate_quote":
-        return rate(args);
-      case "enrollment_status":
-        return { state: "notEnrolled" };
-      case "sync_issues":
-        return [];
-      case "dashboard":
-        return { recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] };
-      default:
-        return Promise.reject({ code: "test.unexpected", message: cmd });
-    }
+  const calls = mockCommands({
+    startup_status: () => startup(),
+    setup_status: () => setup,
+    work_offline: () => {
+      setup.mode = "offline";
+      return setup;
+    },
+    rate_quote: (args) => rate(args),
+    enrollment_status: () => ({ state: "notEnrolled" }),
+    sync_issues: () => [],
+    dashboard: () => ({ recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] }),
   });
   return calls;
 }
@@ -143,36 +127,26 @@ describe("first launch", () => {
 describe("rate management tabs", () => {
   /** Mocks startup and an enrollment with `role`; the rate screens answer with nothing to show. */
   function enrolledAs(role: string) {
-    mockIPC((cmd) => {
-      switch (cmd) {
-        case "startup_status":
-          return null;
-        case "setup_status":
-          return { mode: "enrolled" };
-        case "enrollment_status":
-          return {
-            state: "enrolled",
-            serverUrl: "http://127.0.0.1:8787",
-            username: `${role}1`,
-            role,
-            deviceId: "d-1",
-            deviceName: "laptop",
-            quoteNumbers: "QUOT-2026-00007-NNNNN, this device's own",
-            nextQuoteNumber: "QUOT-2026-00007-00001",
-            enrolledAt: "2026-11-20T09:00:00Z",
-            tokenExpiresAt: "2026-12-20T09:00:00Z",
-          };
-        case "sync_issues":
-        case "rate_drafts":
-        case "pack_reviews":
-          return [];
-        case "approval_key":
-          return null;
-        case "dashboard":
-          return { recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] };
-        default:
-          return Promise.reject({ code: "test.unexpected", message: cmd });
-      }
+    mockCommands({
+      startup_status: () => null,
+      setup_status: () => ({ mode: "enrolled" }),
+      enrollment_status: () => ({
+        state: "enrolled",
+        serverUrl: "http://127.0.0.1:8787",
+        username: `${role}1`,
+        role,
+        deviceId: "d-1",
+        deviceName: "laptop",
+        quoteNumbers: "QUOT-2026-00007-NNNNN, this device's own",
+        nextQuoteNumber: "QUOT-2026-00007-00001",
+        enrolledAt: "2026-11-20T09:00:00Z",
+        tokenExpiresAt: "2026-12-20T09:00:00Z",
+      }),
+      sync_issues: () => [],
+      rate_drafts: () => [],
+      pack_reviews: () => [],
+      approval_key: () => null,
+      dashboard: () => ({ recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] }),
     });
   }
 

@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { describe, expect, it } from "vitest";
+import { mockIPC } from "@tauri-apps/api/mocks";
 import { api } from "./api";
-
-afterEach(() => clearMocks());
 
 describe("commands", () => {
   it("pass their arguments under the names the Rust commands take", async () => {

@@ -1,4 +1,4 @@
-// The typed boundary to the Tauri commands in src-tauri/src/main.rs.
+// The typed boundary to the Tauri commands in src-tauri/src/commands (checked by src-tauri/tests/commands.rs).
 import { Channel, invoke } from "@tauri-apps/api/core";
 
 import type {
@@ -163,6 +163,7 @@ export const api = {
   saveRateDraft: (draftId: string | null, basePackId: string, edits: DraftEdits, note: string) =>
     call<StoredRateDraft>("save_rate_draft", { draftId, basePackId, edits, note }),
   rateDrafts: () => call<StoredRateDraft[]>("rate_drafts"),
+  discardRateDraft: (draftId: string) => call<boolean>("discard_rate_draft", { draftId }),
   rateDraftDiff: (draftId: string) => call<PackDiff>("rate_draft_diff", { draftId }),
   impactBooks: () => call<BookFileView[]>("impact_books"),
   /** Re-rates a book with the draft and its base; `onProgress` hears as policies are rated. Ends with `impact.cancelled` when cancelled. */

@@ -1,6 +1,6 @@
-// Generated from the Rust types in src-tauri/src/main.rs by the test
+// Generated from the Rust types in crates/desktop-api by the test
 // `bindings_are_current`; do not edit. To regenerate:
-//   UW_UPDATE_BINDINGS=1 cargo test -p uw-desktop bindings_are_current
+//   UW_UPDATE_BINDINGS=1 cargo test -p uw-desktop-api bindings_are_current
 
 /**
  * The one error shape every command returns. Switch on `code`, never on `message`.

@@ -1,21 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { DeviceView, UserView } from "../bindings";
 import { AdminScreen } from "./AdminScreen";
 import { AuditScreen } from "./AuditScreen";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
+import { mockCommands } from "../test/ipc";
 
 const session = (role: string) => ({ serverUrl: "http://127.0.0.1:8787", username: `${role}1`, role, expiresAt: "2026-11-25T10:00:00Z" });
 
 describe("admin screen", () => {
   it("signs in, lists users and devices, and revokes a device only after confirming", async () => {
-    const calls: [string, unknown][] = [];
     let signedIn: ReturnType<typeof session> | null = null;
     const users: UserView[] = [
       { userId: "u1", username: "admin1", role: "admin", disabled: false },
@@ -24,24 +18,18 @@ describe("admin screen", () => {
     const devices: DeviceView[] = [
       { deviceId: "d-1", username: "agent1", name: "agent-laptop", publicKey: "ab", enrolledAt: "2026-11-20T09:00:00Z", revokedAt: null, lastSeq: 12 },
     ];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      switch (cmd) {
-        case "session_status":
-          return signedIn;
-        case "sign_in":
-          signedIn = session("admin");
-          return signedIn;
-        case "admin_users":
-          return users;
-        case "admin_devices":
-          return devices;
-        case "admin_revoke_device":
-          devices[0] = { ...devices[0], revokedAt: "2026-11-24T08:00:00Z" };
-          return devices[0];
-        default:
-          return Promise.reject({ code: "test.unexpected", message: cmd });
-      }
+    const calls = mockCommands({
+      session_status: () => signedIn,
+      sign_in: () => {
+        signedIn = session("admin");
+        return signedIn;
+      },
+      admin_users: () => users,
+      admin_devices: () => devices,
+      admin_revoke_device: () => {
+        devices[0] = { ...devices[0], revokedAt: "2026-11-24T08:00:00Z" };
+        return devices[0];
+      },
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -61,23 +49,12 @@ describe("admin screen", () => {
   });
 
   it("changes a user's role and adds a user with the role chosen", async () => {
-    const calls: [string, unknown][] = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      switch (cmd) {
-        case "session_status":
-          return session("admin");
-        case "admin_users":
-          return [{ userId: "u2", username: "agent1", role: "agent", disabled: false }];
-        case "admin_devices":
-          return [];
-        case "admin_change_user":
-          return { userId: "u2", username: "agent1", role: "underwriter", disabled: false };
-        case "admin_add_user":
-          return { userId: "u3", username: "auditor1", role: "auditor", disabled: false };
-        default:
-          return Promise.reject({ code: "test.unexpected", message: cmd });
-      }
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => [{ userId: "u2", username: "agent1", role: "agent", disabled: false }],
+      admin_devices: () => [],
+      admin_change_user: () => ({ userId: "u2", username: "agent1", role: "underwriter", disabled: false }),
+      admin_add_user: () => ({ userId: "u3", username: "auditor1", role: "auditor", disabled: false }),
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -99,30 +76,22 @@ describe("admin screen", () => {
   });
 
   it("approves an underwriter's approval key and revokes a pack key only after confirming", async () => {
-    const calls: [string, unknown][] = [];
     let requests = [{ keyId: "uw2-approval", publicKey: "ab".repeat(32), username: "uw2", requestedAt: "2026-12-06T10:00:00Z" }];
     const keys = [{ keyId: "acme-2026", publicKey: "cd".repeat(32), username: null, trustedAt: "2026-01-01T00:00:00Z", revokedAt: null as string | null }];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      switch (cmd) {
-        case "session_status":
-          return session("admin");
-        case "admin_users":
-        case "admin_devices":
-          return [];
-        case "admin_pack_key_requests":
-          return requests;
-        case "admin_pack_keys":
-          return keys;
-        case "admin_decide_pack_key_request":
-          requests = [];
-          return null;
-        case "admin_revoke_pack_key":
-          keys[0] = { ...keys[0], revokedAt: "2026-12-06T11:00:00Z" };
-          return keys[0];
-        default:
-          return Promise.reject({ code: "test.unexpected", message: cmd });
-      }
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => [],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => requests,
+      admin_pack_keys: () => keys,
+      admin_decide_pack_key_request: () => {
+        requests = [];
+        return null;
+      },
+      admin_revoke_pack_key: () => {
+        keys[0] = { ...keys[0], revokedAt: "2026-12-06T11:00:00Z" };
+        return keys[0];
+      },
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -141,29 +110,21 @@ describe("admin screen", () => {
   });
 
   it("shows failed sign-ins and clears an account's", async () => {
-    const calls: [string, unknown][] = [];
     let throttles = [
       { account: "admin1", address: null, failures: 12, waitingUntil: "2026-12-06T10:05:00Z", lastFailureAt: "2026-12-06T10:04:55Z" },
       { account: null, address: "203.0.113.9", failures: 3, waitingUntil: null, lastFailureAt: "2026-12-06T10:04:55Z" },
     ];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      switch (cmd) {
-        case "session_status":
-          return session("admin");
-        case "admin_users":
-        case "admin_devices":
-        case "admin_pack_key_requests":
-        case "admin_pack_keys":
-          return [];
-        case "admin_login_throttles":
-          return throttles;
-        case "admin_clear_login_throttles":
-          throttles = throttles.filter((t) => t.account !== "admin1");
-          return 1;
-        default:
-          return Promise.reject({ code: "test.unexpected", message: cmd });
-      }
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => [],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => throttles,
+      admin_clear_login_throttles: () => {
+        throttles = throttles.filter((t) => t.account !== "admin1");
+        return 1;
+      },
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -175,7 +136,7 @@ describe("admin screen", () => {
   });
 
   it("asks an agent's session to sign in as an administrator", async () => {
-    mockIPC((cmd) => (cmd === "session_status" ? session("agent") : Promise.reject({ code: "test.unexpected", message: cmd })));
+    mockCommands({ session_status: () => session("agent") });
     render(<AdminScreen />);
     expect(await screen.findByText(/who is agent; this screen needs administrator/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Sign in" })).toBeTruthy();
@@ -184,25 +145,16 @@ describe("admin screen", () => {
 
 describe("audit screen", () => {
   it("exports a range, saves it, and shows the verdict of verifying it with the key", async () => {
-    const calls: [string, unknown][] = [];
     let files: { fileName: string; bytes: number }[] = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      switch (cmd) {
-        case "session_status":
-          return session("auditor");
-        case "audit_exports":
-          return files;
-        case "audit_keys":
-          return { origin: "uw.example/audit", verifierKeys: ["uw.example+01020304+AQID"] };
-        case "save_audit_export":
-          files = [{ fileName: "audit-export-0-12-12.txt", bytes: 4096 }];
-          return { fileName: files[0].fileName, path: "/docs/Audit exports/audit-export-0-12-12.txt", start: 0, end: 12, checkpointSize: 12, consistencyFrom: null };
-        case "verify_audit_export":
-          return { verdict: "verified", origin: "uw.example/audit", start: 0, end: 12, checkpointSize: 12, root: "ab".repeat(32), signers: ["uw.example"], consistentWith: null };
-        default:
-          return Promise.reject({ code: "test.unexpected", message: cmd });
-      }
+    const calls = mockCommands({
+      session_status: () => session("auditor"),
+      audit_exports: () => files,
+      audit_keys: () => ({ origin: "uw.example/audit", verifierKeys: ["uw.example+01020304+AQID"] }),
+      save_audit_export: () => {
+        files = [{ fileName: "audit-export-0-12-12.txt", bytes: 4096 }];
+        return { fileName: files[0].fileName, path: "/docs/Audit exports/audit-export-0-12-12.txt", start: 0, end: 12, checkpointSize: 12, consistencyFrom: null };
+      },
+      verify_audit_export: () => ({ verdict: "verified", origin: "uw.example/audit", start: 0, end: 12, checkpointSize: 12, root: "ab".repeat(32), signers: ["uw.example"], consistentWith: null }),
     });
     const user = userEvent.setup();
     render(<AuditScreen />);
@@ -221,17 +173,10 @@ describe("audit screen", () => {
   });
 
   it("verifies offline without signing in, and shows why a tampered export fails", async () => {
-    mockIPC((cmd) => {
-      switch (cmd) {
-        case "session_status":
-          return null;
-        case "audit_exports":
-          return [{ fileName: "audit-export-0-12-12.txt", bytes: 4096 }];
-        case "verify_audit_export":
-          return { verdict: "failed", reason: "audit-export-0-12-12.txt: entry 7 was modified" };
-        default:
-          return Promise.reject({ code: "test.unexpected", message: cmd });
-      }
+    mockCommands({
+      session_status: () => null,
+      audit_exports: () => [{ fileName: "audit-export-0-12-12.txt", bytes: 4096 }],
+      verify_audit_export: () => ({ verdict: "failed", reason: "audit-export-0-12-12.txt: entry 7 was modified" }),
     });
     const user = userEvent.setup();
     render(<AuditScreen />);

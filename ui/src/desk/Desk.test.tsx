@@ -1,14 +1,9 @@
-import { afterEach, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { expect, it } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { ReferralView } from "../bindings";
+import { mockCommands } from "../test/ipc";
 import { Desk } from "./Desk";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
 
 const referral: ReferralView = {
   quoteNumber: "QUOT-2026-000002",
@@ -22,16 +17,13 @@ const referral: ReferralView = {
 };
 
 it("approves a referral with the underwriter's note and reloads the queue", async () => {
-  const calls: [string, unknown][] = [];
   let queue = [referral];
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    if (cmd === "referrals") return queue;
-    if (cmd === "decide_referral") {
+  const calls = mockCommands({
+    referrals: () => queue,
+    decide_referral: () => {
       queue = [];
       return { quoteNumber: referral.quoteNumber, version: 1, status: "approved" };
-    }
-    return Promise.reject({ code: "test.unexpected", message: cmd });
+    },
   });
   const user = userEvent.setup();
   render(<Desk />);
@@ -49,11 +41,9 @@ it("approves a referral with the underwriter's note and reloads the queue", asyn
 });
 
 it("shows the server's refusal next to the note and keeps the referral", async () => {
-  mockIPC((cmd) => {
-    if (cmd === "referrals") return [referral];
-    if (cmd === "decide_referral")
-      return Promise.reject({ code: "sync.refused", serverCode: "referral.four_eyes", message: "the quote's own agent may not decide it" });
-    return Promise.reject({ code: "test.unexpected", message: cmd });
+  mockCommands({
+    referrals: () => [referral],
+    decide_referral: () => Promise.reject({ code: "sync.refused", serverCode: "referral.four_eyes", message: "the quote's own agent may not decide it" }),
   });
   const user = userEvent.setup();
   render(<Desk />);
@@ -65,7 +55,6 @@ it("shows the server's refusal next to the note and keeps the referral", async (
 });
 
 it("makes a referred policy change as the agent prepared it, and declines one only with a note", async () => {
-  const calls: [string, unknown][] = [];
   let changes = [
     {
       referralId: "a".repeat(32),
@@ -90,16 +79,14 @@ it("makes a referred policy change as the agent prepared it, and declines one on
       effective: null,
     },
   ];
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    if (cmd === "referrals") return [];
-    if (cmd === "policy_referrals") return changes;
-    if (cmd === "decide_policy_referral") {
+  const calls = mockCommands({
+    referrals: () => [],
+    policy_referrals: () => changes,
+    decide_policy_referral: (args) => {
       const { referralId, approve } = args as { referralId: string; approve: boolean };
       changes = changes.filter((c) => c.referralId !== referralId);
       return approve ? "approved" : "declined";
-    }
-    return Promise.reject({ code: "test.unexpected", message: cmd });
+    },
   });
   const user = userEvent.setup();
   render(<Desk />);

@@ -1,14 +1,9 @@
-import { afterEach, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { expect, it } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Policy, PolicyChangePreviewView, PolicyView } from "../bindings";
+import { mockCommands, names } from "../test/ipc";
 import { PolicyScreen } from "./PolicyScreen";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
 
 const inForce: Policy = {
   policy_number: "POL-CA-2026-000001",
@@ -77,7 +72,6 @@ const cancelled: Policy = {
 };
 
 it("shows the timeline with its audit entries and works out a cancellation before queueing it", async () => {
-  const calls: [string, unknown][] = [];
   const preview: PolicyChangePreviewView = {
     baseVersion: 2,
     before: inForce,
@@ -86,12 +80,10 @@ it("shows the timeline with its audit entries and works out a cancellation befor
     description: "Cancelled at the request of the named insured",
     rating: null,
   };
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    if (cmd === "policy_file") return view;
-    if (cmd === "preview_policy_change") return preview;
-    if (cmd === "prepare_policy_change")
-      return {
+  const calls = mockCommands({
+    policy_file: () => view,
+    preview_policy_change: () => preview,
+    prepare_policy_change: () => ({
         ...view,
         working: cancelled,
         changes: [
@@ -107,8 +99,7 @@ it("shows the timeline with its audit entries and works out a cancellation befor
             outcome: null,
           },
         ],
-      };
-    return Promise.reject({ code: "test.unexpected", message: cmd });
+      }),
   });
   const user = userEvent.setup();
   render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
@@ -136,13 +127,10 @@ it("shows the timeline with its audit entries and works out a cancellation befor
 });
 
 it("names a refusal by the lifecycle next to the change and queues nothing", async () => {
-  const calls: string[] = [];
-  mockIPC((cmd) => {
-    calls.push(cmd);
-    if (cmd === "policy_file") return view;
-    if (cmd === "preview_policy_change")
-      return Promise.reject({ code: "policy.notice_too_short", message: "an insurer's cancellation needs 20 days' notice: effective 2026-12-14 or later" });
-    return Promise.reject({ code: "test.unexpected", message: cmd });
+  const calls = mockCommands({
+    policy_file: () => view,
+    preview_policy_change: () =>
+      Promise.reject({ code: "policy.notice_too_short", message: "an insurer's cancellation needs 20 days' notice: effective 2026-12-14 or later" }),
   });
   const user = userEvent.setup();
   render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
@@ -152,14 +140,11 @@ it("names a refusal by the lifecycle next to the change and queues nothing", asy
   const alert = await screen.findByRole("alert");
   expect(alert.getAttribute("data-code")).toBe("policy.notice_too_short");
   expect(alert.textContent).toContain("20 days' notice");
-  expect(calls).not.toContain("prepare_policy_change");
+  expect(names(calls)).not.toContain("prepare_policy_change");
 });
 
 it("asks for a sync when the server's latest version has not arrived", async () => {
-  mockIPC((cmd) => {
-    if (cmd === "policy_file") return { ...view, working: null, policyVersion: 4 };
-    return Promise.reject({ code: "test.unexpected", message: cmd });
-  });
+  mockCommands({ policy_file: () => ({ ...view, working: null, policyVersion: 4 }) });
   render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
   expect((await screen.findByText(/The server has version 4 of this policy/)).id).toBe("policy-needs-sync");
   expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();

@@ -1,17 +1,12 @@
-import { afterEach, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/react";
+import { expect, it } from "vitest";
+import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { QuoteDetailView, QuoteSummary } from "../bindings";
 import { QuoteList } from "./QuoteList";
 import { QuoteScreen } from "./QuoteScreen";
 import { emptyForm, initialCoverages, toQuoteInput } from "../wizard/form";
 import { options } from "../wizard/testdata";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
+import { mockCommands } from "../test/ipc";
 
 function input() {
   const form = emptyForm("personal-auto", new Date(2026, 10, 1));
@@ -51,7 +46,6 @@ const summary: QuoteSummary = {
 };
 
 it("shows why the server refused the bind and re-rates the quote as its next version", async () => {
-  const calls: [string, unknown][] = [];
   let view: QuoteDetailView = {
     detail: { summary, input: input(), versions: [{ version: 1, created_at: "2026-11-01T09:00:00Z", rating: null }] },
     rating: null,
@@ -71,19 +65,13 @@ it("shows why the server refused the bind and re-rates the quote as its next ver
       },
     ],
   };
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    switch (cmd) {
-      case "get_quote":
-        return view;
-      case "rerate_quote": {
-        const next = { ...summary, status: "rated" as const, version: 2 };
-        view = { ...view, detail: { ...view.detail, summary: next } };
-        return { summary: next, rating: { packId: "ca-personal-auto/2026.1@abc", premium: "1180.00" } };
-      }
-      default:
-        return Promise.reject({ code: "test.unexpected", message: cmd });
-    }
+  const calls = mockCommands({
+    get_quote: () => view,
+    rerate_quote: () => {
+      const next = { ...summary, status: "rated" as const, version: 2 };
+      view = { ...view, detail: { ...view.detail, summary: next } };
+      return { summary: next, rating: { packId: "ca-personal-auto/2026.1@abc", premium: "1180.00" } };
+    },
   });
   let changed = 0;
   const user = userEvent.setup();
@@ -100,11 +88,7 @@ it("shows why the server refused the bind and re-rates the quote as its next ver
 });
 
 it("filters the list by the dates quotes were started", async () => {
-  const calls: [string, unknown][] = [];
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args]);
-    return cmd === "list_quotes" ? [] : Promise.reject({ code: "test.unexpected", message: cmd });
-  });
+  const calls = mockCommands({ list_quotes: () => [] });
   const user = userEvent.setup();
   render(<QuoteList onOpen={() => {}} />);
   await user.type(screen.getByLabelText("Started from"), "2026-11-01");

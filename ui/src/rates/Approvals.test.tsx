@@ -1,16 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type { ApprovalKeyView, ImpactProgress, ImpactView, PackDiff, ReviewView } from "../bindings";
 import { Approvals } from "./Approvals";
 import { BASE, DRAFT_PACK, impactView } from "./testdata";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
+import { Handler, mockCommands } from "../test/ipc";
 
 const PUBLIC = "3f".repeat(32);
 
@@ -34,22 +29,13 @@ const review = (draftId: string, impact: ReviewView["impact"]): ReviewView => ({
   refusal: null,
 });
 
-type Handler = (args: Record<string, unknown>) => unknown;
-
 function commands(extra: Record<string, Handler>) {
-  const calls: [string, Record<string, unknown>][] = [];
-  const handlers: Record<string, Handler> = {
+  return mockCommands({
     approval_key: () => ({ keyId: "uw2-approval", publicKey: PUBLIC }),
     pack_reviews: () => [],
     rate_draft_diff: () => diff,
     ...extra,
-  };
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args as Record<string, unknown>]);
-    const handler = handlers[cmd];
-    return handler ? handler(args as Record<string, unknown>) : Promise.reject({ code: "test.unexpected", message: cmd });
   });
-  return calls;
 }
 
 const item = (draftId: string) => document.querySelector(`li.review[data-draft-id="${draftId}"]`) as HTMLElement;

@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type { DraftCheck, DraftEdits, EditorPack, ImpactProgress, ImpactView, ManifestField, PackDiff, StoredRateDraft, TableGrid } from "../bindings";
 import { proposedDates } from "./drafts";
 import { Rates } from "./Rates";
 import { BASE, DRAFT_PACK, impactView } from "./testdata";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
-
+import { Calls, Handler, mockCommands } from "../test/ipc";
 
 // 150 territories: more than the grid renders at once.
 const territory: TableGrid = {
@@ -67,30 +61,21 @@ function stored(draftId: string, edits: DraftEdits, status = "editing"): StoredR
   };
 }
 
-type Handler = (args: Record<string, unknown>) => unknown;
-
 /** Mocks the rate commands; `extra` answers or overrides any. Returns the calls made. */
 function commands(extra: Record<string, Handler> = {}) {
-  const calls: [string, Record<string, unknown>][] = [];
-  const handlers: Record<string, Handler> = {
+  return mockCommands({
     dashboard: () => dashboard,
     rate_drafts: () => [],
     open_pack_for_editing: () => editorPack,
     check_rate_draft: () => okCheck(),
     ...extra,
-  };
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args as Record<string, unknown>]);
-    const handler = handlers[cmd];
-    return handler ? handler(args as Record<string, unknown>) : Promise.reject({ code: "test.unexpected", message: cmd });
   });
-  return calls;
 }
 
 /** The effective dates a new revision of the test pack starts with (after the base's). */
 const dates = () => proposedDates(editorPack.fields, new Date().toISOString().slice(0, 10));
 
-const checks = (calls: [string, Record<string, unknown>][]) => calls.filter(([cmd]) => cmd === "check_rate_draft").map(([, args]) => args.edits as DraftEdits);
+const checks = (calls: Calls) => calls.filter(([cmd]) => cmd === "check_rate_draft").map(([, args]) => args.edits as DraftEdits);
 
 async function openEditor() {
   const user = userEvent.setup();

@@ -86,6 +86,10 @@ export function useCommand<A extends unknown[], T>(command: (...args: A) => Prom
 
   useEffect(() => {
     if (enabled) void load();
+    // Once the arguments change, or the component goes, an answer still on its way is dropped.
+    return () => {
+      latest.current++;
+    };
   }, [load, enabled]);
 
   const reload = useCallback(() => {

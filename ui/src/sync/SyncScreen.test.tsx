@@ -1,15 +1,10 @@
-import { afterEach, expect, it } from "vitest";
-import { cleanup, render, screen } from "@testing-library/react";
+import { expect, it } from "vitest";
+import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type { SyncIssue, SyncProgress, SyncResult } from "../bindings";
 import { SyncScreen } from "./SyncScreen";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
+import { mockCommands } from "../test/ipc";
 
 const enrolled = {
   state: "enrolled",
@@ -56,20 +51,15 @@ it("shows sync progress as it is reported, then the result and the rejection wit
   let finish: (r: SyncResult) => void = () => {};
   let progress: Channel<SyncProgress> | null = null;
   let issues: SyncIssue[] = [];
-  mockIPC((cmd, args) => {
-    switch (cmd) {
-      case "enrollment_status":
-        return enrolled;
-      case "sync_issues":
-        return issues;
-      case "sync_now":
-        progress = (args as { onProgress: Channel<SyncProgress> }).onProgress;
-        return new Promise((resolve) => {
-          finish = resolve;
-        });
-      default:
-        return Promise.reject({ code: "test.unexpected", message: cmd });
-    }
+  mockCommands({
+    enrollment_status: () => enrolled,
+    sync_issues: () => issues,
+    sync_now: (args) => {
+      progress = (args as { onProgress: Channel<SyncProgress> }).onProgress;
+      return new Promise((resolve) => {
+        finish = resolve;
+      });
+    },
   });
   const opened: number[] = [];
   const user = userEvent.setup();
@@ -91,22 +81,15 @@ it("shows sync progress as it is reported, then the result and the rejection wit
 });
 
 it("tells the agent which quotes a restore renumbered and that the server was restored", async () => {
-  mockIPC((cmd) => {
-    switch (cmd) {
-      case "enrollment_status":
-        return enrolled;
-      case "sync_issues":
-        return [];
-      case "sync_now":
-        return {
-          ...result,
-          rejected: 0,
-          serverRestored: true,
-          renumbered: [{ was: "QUOT-2026-00007-00003", now: "QUOT-2026-00007-00005" }],
-        };
-      default:
-        return Promise.reject({ code: "test.unexpected", message: cmd });
-    }
+  mockCommands({
+    enrollment_status: () => enrolled,
+    sync_issues: () => [],
+    sync_now: () => ({
+      ...result,
+      rejected: 0,
+      serverRestored: true,
+      renumbered: [{ was: "QUOT-2026-00007-00003", now: "QUOT-2026-00007-00005" }],
+    }),
   });
   const user = userEvent.setup();
   render(<SyncScreen hidden={false} onOpenQuote={() => {}} />);

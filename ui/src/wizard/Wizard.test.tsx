@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { RatingView } from "../bindings";
 import { emptyForm, WizardForm } from "./form";
 import { options } from "./testdata";
 import { Wizard } from "./Wizard";
-
-afterEach(() => {
-  cleanup();
-  clearMocks();
-});
-
+import { Handler, mockCommands } from "../test/ipc";
 
 const rating: RatingView = {
   packId: "ca-personal-auto/2026.1@abc",
@@ -64,24 +58,15 @@ function complete(): WizardForm {
   };
 }
 
-type Handler = (args: Record<string, unknown>) => unknown;
-
 function commands(overrides: Record<string, Handler> = {}) {
-  const calls: [string, Record<string, unknown>][] = [];
-  const handlers: Record<string, Handler> = {
+  return mockCommands({
     quote_options: () => options,
     lookup_zip: ({ zip }) => ({ zip, state: "CA", county: "San Francisco" }),
     decode_vin: ({ vin }) => ({ vin, manufacturer: "Honda", model_years: [2020] }),
     price_quote: () => rating,
     save_draft: ({ id }) => ({ id: id ?? 7, quote_id: null, product: "personal-auto", step: 1, label: "", created_at: "", updated_at: "" }),
     ...overrides,
-  };
-  mockIPC((cmd, args) => {
-    calls.push([cmd, args as Record<string, unknown>]);
-    const handler = handlers[cmd];
-    return handler ? handler(args as Record<string, unknown>) : Promise.reject({ code: "test.unexpected", message: cmd });
   });
-  return calls;
 }
 
 describe("the quote wizard", () => {

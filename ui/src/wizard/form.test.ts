@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { electionNeeded, emptyForm, fieldKey, fromQuoteInput, initialCoverages, stepOf, toQuoteInput, WizardForm } from "./form";
 import { options } from "./testdata";
 
-
 /** A homeowners pack's options: the dwelling coverage alone. */
 const hoOptions = {
   ...options,
