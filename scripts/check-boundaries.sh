@@ -23,6 +23,15 @@ for crate in "${PURE_CRATES[@]}"; do
     done
     echo "$crate: depends on none of ${FORBIDDEN[*]}"
 done
+# The desktop's IPC contract is tested without a webview: no Tauri in it.
+inverse="$(cargo tree --locked -p uw-desktop-api -e normal,build -i tauri 2>/dev/null || true)"
+if [ -n "$inverse" ]; then
+    echo "boundary violated: uw-desktop-api depends on tauri:" >&2
+    echo "$inverse" >&2
+    status=1
+else
+    echo "uw-desktop-api: depends on no tauri"
+fi
 # The workspace build turns the `ts` feature on (the desktop needs the
 # declarations), so build the pure crates once without it: they must
 # compile with no ts-rs at all.

@@ -1,71 +1,169 @@
+//! The command list has one source: the `#[tauri::command]` functions in
+//! `src/commands/*.rs`. This script reads them and generates
+//! - Tauri's app manifest (an `allow-*` permission per command; a command no
+//!   capability grants is denied),
+//! - the permission set `desktop-commands` that `capabilities/main.json`
+//!   grants to the main window,
+//! - `$OUT_DIR/commands.rs`: the `handler!` macro registering every command
+//!   and the `COMMANDS` table of their names and argument names, which a test
+//!   checks `ui/src/api.ts` against.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A `#[tauri::command]` function: its module, name and the argument names
+/// the UI passes (camelCase, as Tauri expects them by default).
+struct Command {
+    module: String,
+    name: String,
+    args: Vec<String>,
+}
+
+/// The arguments Tauri supplies itself rather than the UI.
+const INJECTED: &[&str] = &["AppHandle", "State", "Window", "Webview", "WebviewWindow", "tauri::"];
+
 fn main() {
-    // Declaring the app's commands makes Tauri generate `allow-*` permissions
-    // for them and deny any command a capability does not grant.
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "rate_quote",
-        "startup_status",
-        "enrollment_status",
-        "enroll",
-        "sync_now",
-        "sync_issues",
-        "dismiss_sync_issue",
-        "dashboard",
-        "quote_options",
-        "decode_vin",
-        "lookup_zip",
-        "price_quote",
-        "save_quote",
-        "save_draft",
-        "load_draft",
-        "list_drafts",
-        "discard_draft",
-        "list_quotes",
-        "get_quote",
-        "save_proposal",
-        "policy_file",
-        "refresh_policy",
-        "preview_policy_change",
-        "prepare_policy_change",
-        "save_policy_document",
-        "request_bind",
-        "referrals",
-        "decide_referral",
-        "rerate_quote",
-        "setup_status",
-        "work_offline",
-        "sign_in",
-        "session_status",
-        "sign_out",
-        "admin_users",
-        "admin_add_user",
-        "admin_change_user",
-        "admin_devices",
-        "admin_revoke_device",
-        "admin_pack_key_requests",
-        "policy_referrals",
-        "decide_policy_referral",
-        "admin_login_throttles",
-        "admin_clear_login_throttles",
-        "admin_decide_pack_key_request",
-        "admin_pack_keys",
-        "admin_revoke_pack_key",
-        "audit_keys",
-        "save_audit_export",
-        "audit_exports",
-        "verify_audit_export",
-        "open_pack_for_editing",
-        "check_rate_draft",
-        "save_rate_draft",
-        "rate_drafts",
-        "rate_draft_diff",
-        "impact_books",
-        "run_impact",
-        "cancel_impact",
-        "submit_rate_draft",
-        "approval_key",
-        "create_approval_key",
-        "pack_reviews",
-        "decide_pack_draft",
-    ]);
+    let dir = Path::new("src/commands");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let commands = read_commands(dir);
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR is set for build scripts");
+    let out_dir = Path::new(&out_dir);
+    write_if_changed(&out_dir.join("commands.rs"), &generated_rust(&commands));
+    let permissions = out_dir.join("permissions");
+    std::fs::create_dir_all(&permissions).expect("create the generated permissions folder");
+    write_if_changed(&permissions.join("desktop-commands.toml"), &permission_set(&commands));
+
+    let names: Vec<&'static str> = commands.iter().map(|c| &*Box::leak(c.name.clone().into_boxed_str())).collect();
+    let pattern: &'static str = Box::leak(format!("{}/*.toml", permissions.display()).into_boxed_str());
+    let manifest = tauri_build::AppManifest::new().commands(Box::leak(names.into_boxed_slice())).permissions_path_pattern(pattern);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed; see the message above");
+}
+
+/// Every command in the folder, by file name then position in the file.
+fn read_commands(dir: &Path) -> Vec<Command> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rs") && path.file_stem().is_some_and(|s| s != "mod"))
+        .collect();
+    files.sort();
+    let mut commands = Vec::new();
+    for path in files {
+        let module = path.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 file name").to_owned();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("#[tauri::command]") {
+            rest = &rest[at + "#[tauri::command]".len()..];
+            let fn_at = rest.find("fn ").unwrap_or_else(|| panic!("{}: #[tauri::command] without a fn", path.display()));
+            let signature = &rest[fn_at + 3..];
+            let name: String = signature.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let open = signature.find('(').unwrap_or_else(|| panic!("{}: {name} has no parameter list", path.display()));
+            let params = balanced(&signature[open + 1..], ')');
+            let args = split_top_level(params)
+                .into_iter()
+                .filter_map(|param| {
+                    let (arg, ty) = param.split_once(':')?;
+                    let ty = ty.trim();
+                    (!INJECTED.iter().any(|injected| ty.starts_with(injected))).then(|| camel_case(arg.trim()))
+                })
+                .collect();
+            commands.push(Command { module: module.clone(), name, args });
+        }
+    }
+    assert!(!commands.is_empty(), "no #[tauri::command] found in {}", dir.display());
+    let mut names: Vec<&str> = commands.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+        panic!("the command `{}` is defined twice in {}", pair[0], dir.display());
+    }
+    commands
+}
+
+/// The text up to the `close` that ends the bracket just opened.
+fn balanced(text: &str, close: char) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            ')' | '>' | ']' | '}' if depth > 0 => depth -= 1,
+            c if c == close && depth == 0 => return &text[..i],
+            _ => {}
+        }
+    }
+    panic!("unbalanced parameter list: {text}")
+}
+
+/// `a: A, b: Option<(B, C)>` as its parameters, split at top-level commas.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0usize, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            ')' | '>' | ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// `vehicle_year` → `vehicleYear`, as Tauri names a command's arguments.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.trim_start_matches("mut ").chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn generated_rust(commands: &[Command]) -> String {
+    let mut out = String::from("// Generated by src-tauri/build.rs from src/commands/*.rs; do not edit.\n\n");
+    out.push_str("/// Registers every command in `src/commands` with Tauri.\nmacro_rules! handler {\n    () => {\n        ::tauri::generate_handler![\n");
+    for c in commands {
+        let _ = writeln!(out, "            $crate::commands::{}::{},", c.module, c.name);
+    }
+    out.push_str("        ]\n    };\n}\npub(crate) use handler;\n\n");
+    out.push_str(
+        "/// Every command: its domain module, its name and the argument names the UI passes.\npub const COMMANDS: &[Command] = &[\n",
+    );
+    for c in commands {
+        let args: Vec<String> = c.args.iter().map(|a| format!("{a:?}")).collect();
+        let _ = writeln!(out, "    Command {{ module: {:?}, name: {:?}, args: &[{}] }},", c.module, c.name, args.join(", "));
+    }
+    out.push_str("];\n");
+    out
+}
+
+fn permission_set(commands: &[Command]) -> String {
+    let mut out = String::from(
+        "# Generated by src-tauri/build.rs from src/commands/*.rs; do not edit.\n\n[[set]]\nidentifier = \"desktop-commands\"\n\
+         description = \"Every command of the desktop shell.\"\npermissions = [\n",
+    );
+    for c in commands {
+        let _ = writeln!(out, "  \"allow-{}\",", c.name.replace('_', "-"));
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// Writes `text` unless the file already holds it, so an unchanged list
+/// does not make the next build think the permissions changed.
+fn write_if_changed(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return;
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }

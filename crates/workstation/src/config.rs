@@ -13,6 +13,9 @@
 //!   authority. When set, the sync server's certificate must be issued by it
 //!   (and not merely by any authority the operating system trusts); the CA in
 //!   use at enrollment is kept with the enrollment.
+//! - `UW_DOCUMENTS_DIR`: where proposals, policy documents, audit exports and
+//!   impact books are kept; default: the caller's (the desktop uses the
+//!   user's documents folder).
 
 use std::path::PathBuf;
 
@@ -30,12 +33,14 @@ pub struct WorkstationConfig {
     pub recovery_recipient: Option<String>,
     /// The organisation's certificate authority (PEM file) the sync server is pinned to.
     pub server_ca: Option<PathBuf>,
+    /// Where documents are written and books read; `None`: the caller's default.
+    pub documents_dir: Option<PathBuf>,
 }
 
 impl WorkstationConfig {
     /// A configuration with no recovery recipient.
     pub fn new(data_dir: PathBuf, key_source: KeySource) -> Self {
-        Self { data_dir, key_source, recovery_recipient: None, server_ca: None }
+        Self { data_dir, key_source, recovery_recipient: None, server_ca: None, documents_dir: None }
     }
 
     /// The recovery recipient, parsed.
@@ -76,6 +81,7 @@ impl WorkstationConfig {
             key_source,
             recovery_recipient: lookup("UW_RECOVERY_RECIPIENT").filter(|r| !r.is_empty()),
             server_ca: lookup("UW_SERVER_CA").filter(|p| !p.is_empty()).map(PathBuf::from),
+            documents_dir: lookup("UW_DOCUMENTS_DIR").filter(|d| !d.is_empty()).map(PathBuf::from),
         };
         config.recovery_recipient()?;
         Ok(config)

@@ -14,6 +14,7 @@ a typed error with a stable [`WorkstationError::code`] for the UI.
 pub mod backup;
 mod config;
 pub mod console;
+pub mod desk;
 mod key;
 pub mod pii;
 pub mod policies;
@@ -44,13 +45,14 @@ pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
 pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, DEVICE_KEYCHAIN_ACCOUNT, KEYCHAIN_ACCOUNT, KEY_LEN};
 pub use quoting::{
     AuditEvent, Contact, DraftSummary, DriverLicense, PolicySummary, QuoteCursor, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput,
-    QuoteSummary, RatedQuote, RatingInfo, ValidInput, VersionInfo, MAX_DRAFT_BYTES,
+    QuoteScreen, QuoteSummary, RatedQuote, RatingInfo, ValidInput, VersionInfo, MAX_DRAFT_BYTES,
 };
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, StoredRateDraft, MIGRATIONS};
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
-    AuditKeys, DeviceRecord, PackKeyRecord, PendingApprovalKey, QuoteNumberBlock, Role, Secret, UserChange, UserInfo, UserRecord,
+    AuditKeys, DeviceRecord, LoginThrottle, PackKeyRecord, PendingApprovalKey, PolicyReferral, QuoteNumberBlock, ReferralDecided, Role,
+    Secret, UserChange, UserInfo, UserRecord,
 };
 pub use wizard::{CoverageOption, Dashboard, ElectionOption, PackSummary, PlanOption, QuoteOptions, Recommendation, VinInfo, ZipInfo};
 

@@ -257,6 +257,20 @@ impl Workstation {
         Ok(self.store.rate_drafts()?)
     }
 
+    /// Throws away one of this user's drafts still being edited. A draft
+    /// already submitted is the approvers' to decide and stays. Returns
+    /// whether there was such a draft.
+    pub fn discard_rate_draft(&mut self, draft_id: &str) -> Result<bool, WorkstationError> {
+        self.require_underwriter()?;
+        if self.store.discard_rate_draft(draft_id)? {
+            return Ok(true);
+        }
+        match self.store.rate_draft(draft_id)? {
+            None => Ok(false),
+            Some(d) => Err(invalid("status", format!("draft {draft_id} is {}; only a draft being edited can be discarded", d.status))),
+        }
+    }
+
     /// The base and the draft pack of one of this user's drafts, or of a
     /// draft under review.
     pub fn rate_draft_packs(&self, draft_id: &str) -> Result<(RatePack, RatePack), WorkstationError> {
@@ -433,6 +447,25 @@ impl Workstation {
         Ok(self.store.reviews()?)
     }
 
+    /// The review queue as the approver reads it: each draft with this
+    /// user's decision waiting for sync, the server's refusal of their last
+    /// one, and the author's impact summary. A summary that does not read is
+    /// reported on its draft rather than failing the whole queue; the
+    /// approver can run impact themselves.
+    pub fn pack_review_queue(&self) -> Result<Vec<PackReview>, WorkstationError> {
+        let mut queue = Vec::new();
+        for (mut draft, decision) in self.pack_reviews()? {
+            let refusal = self.pack_review_refusal(&draft.draft_id)?;
+            let impact = draft
+                .impact
+                .take()
+                .map(|v| serde_json::from_value::<ImpactSummary>(v).map_err(|e| format!("the author's impact summary does not read: {e}")))
+                .transpose();
+            queue.push(PackReview { draft, decision, refusal, impact });
+        }
+        Ok(queue)
+    }
+
     /// Why the server refused this user's last decision on `draft_id`, if
     /// it did (the decision is back with them to make again).
     pub fn pack_review_refusal(&self, draft_id: &str) -> Result<Option<String>, WorkstationError> {
@@ -564,6 +597,19 @@ impl Workstation {
         self.store.save_reviews(&queue, now)?;
         Ok(report)
     }
+}
+
+/// A draft by another underwriter in this user's review queue.
+#[derive(Debug)]
+pub struct PackReview {
+    /// The draft as last synced (its `impact` taken out into `impact`).
+    pub draft: PackDraft,
+    /// This user's decision, waiting for sync.
+    pub decision: Option<PackDraftDecision>,
+    /// Why the server refused this user's last decision (it is theirs to make again).
+    pub refusal: Option<String>,
+    /// The author's impact run, or why its summary does not read.
+    pub impact: Result<Option<ImpactSummary>, String>,
 }
 
 /// An underwriter's approval key as this workstation knows it.

@@ -13,7 +13,7 @@ use uw_rating::{Product, Rating};
 
 use crate::pii::mask_tail;
 
-use crate::quoting::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary, RatedQuote};
+use crate::quoting::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteScreen, QuoteSummary, RatedQuote};
 use crate::store::RatingRecord;
 use crate::{Workstation, WorkstationError};
 
@@ -81,6 +81,20 @@ impl Workstation {
             return Err(WorkstationError::NotReproducible { quote_id, version, pack_id: info.pack_id });
         }
         Ok(rating)
+    }
+
+    /// What the quote screen shows: the quote with its versions (after
+    /// expiring what is past its 30 days), its current rating re-rated with
+    /// the pack that priced it and checked against the stored worksheet, the
+    /// open draft editing it, and what sync reported about it.
+    pub fn quote_screen(&mut self, quote_id: i64, now: OffsetDateTime) -> Result<QuoteScreen, WorkstationError> {
+        self.expire_quotes(now)?;
+        let detail = self.quote(quote_id)?;
+        let rated = detail.versions.iter().any(|v| v.version == detail.summary.version && v.rating.is_some());
+        let rating = if rated { Some(self.rerate_version(quote_id, detail.summary.version)?) } else { None };
+        let draft_id = self.draft_for_quote(quote_id)?;
+        let sync_issues = self.quote_sync_issues(quote_id)?;
+        Ok(QuoteScreen { detail, rating, draft_id, sync_issues })
     }
 
     /// A quote with its current input and every version.

@@ -213,6 +213,9 @@ fn config_parses_key_sources_and_rejects_unknown_ones() {
     assert_eq!(default.key_source, KeySource::keychain("uw-workstation"));
     let file = WorkstationConfig::from_lookup("/d".into(), env(&[("UW_KEY_SOURCE", "file:/k"), ("UW_DATA_DIR", "/x")])).expect("file");
     assert_eq!((file.key_source, file.data_dir), (KeySource::File("/k".into()), "/x".into()));
+    assert_eq!(default.documents_dir, None, "the caller's default");
+    let documents = WorkstationConfig::from_lookup("/d".into(), env(&[("UW_DOCUMENTS_DIR", "/docs")])).expect("documents");
+    assert_eq!(documents.documents_dir, Some("/docs".into()));
     let err = WorkstationConfig::from_lookup("/d".into(), env(&[("UW_KEY_SOURCE", "vault:x")])).expect_err("unknown");
     assert!(err.to_string().starts_with("UW_KEY_SOURCE=`vault:x` is not valid"), "{err}");
 }

@@ -113,6 +113,12 @@ impl Store {
         rows.into_iter().map(to_draft).collect()
     }
 
+    /// Deletes a draft that is still being edited. Returns whether it was.
+    pub(crate) fn discard_rate_draft(&mut self, draft_id: &str) -> Result<bool, StoreError> {
+        let err = sql_err(&self.path);
+        Ok(self.conn.execute("DELETE FROM rate_draft WHERE draft_id = ?1 AND status = 'editing'", [draft_id]).map_err(err)? == 1)
+    }
+
     /// Queues an edited draft for submission. Returns whether it was editing.
     pub(crate) fn submit_rate_draft(
         &mut self,

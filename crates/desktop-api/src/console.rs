@@ -1,0 +1,221 @@
+//! The server consoles: the session, users, devices, keys, throttles and
+//! the audit log's exports.
+
+use serde::Serialize;
+use ts_rs::TS;
+use uw_workstation::{
+    AuditKeys, AuditVerdict, DeviceRecord, ExportFile, LoginThrottle, PackKeyRecord, PendingApprovalKey, SavedExport, SessionInfo,
+    UserRecord,
+};
+
+/// A signed-in server console session. The token stays in the workstation.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    pub server_url: String,
+    pub username: String,
+    #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
+    pub role: &'static str,
+    pub expires_at: String,
+}
+
+impl From<SessionInfo> for SessionView {
+    fn from(s: SessionInfo) -> Self {
+        Self { server_url: s.server_url, username: s.user.username, role: s.user.role.name(), expires_at: s.expires_at }
+    }
+}
+
+/// A user as the administrator sees it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub user_id: String,
+    pub username: String,
+    #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
+    pub role: &'static str,
+    pub disabled: bool,
+}
+
+impl From<UserRecord> for UserView {
+    fn from(u: UserRecord) -> Self {
+        Self { user_id: u.user_id, username: u.username, role: u.role.name(), disabled: u.disabled }
+    }
+}
+
+/// A device as the administrator sees it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceView {
+    pub device_id: String,
+    pub username: String,
+    pub name: String,
+    /// The device's Ed25519 public key, hex (not a secret).
+    pub public_key: String,
+    pub enrolled_at: String,
+    pub revoked_at: Option<String>,
+    #[ts(type = "number")]
+    pub last_seq: u64,
+}
+
+impl From<DeviceRecord> for DeviceView {
+    fn from(d: DeviceRecord) -> Self {
+        Self {
+            device_id: d.device_id,
+            username: d.username,
+            name: d.name,
+            public_key: d.public_key,
+            enrolled_at: d.enrolled_at,
+            revoked_at: d.revoked_at,
+            last_seq: d.last_seq,
+        }
+    }
+}
+
+/// Failed sign-ins counted for an account, an address, or an account at an address.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ThrottleView {
+    pub account: Option<String>,
+    pub address: Option<String>,
+    pub failures: u32,
+    /// Sign-ins there wait until this time; none when they may go ahead.
+    pub waiting_until: Option<String>,
+    pub last_failure_at: String,
+}
+
+/// An approval key an underwriter asked to register.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingKeyView {
+    pub key_id: String,
+    pub public_key: String,
+    pub username: String,
+    pub requested_at: String,
+}
+
+/// A pack-signing key the server trusts or trusted.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PackKeyView {
+    pub key_id: String,
+    pub public_key: String,
+    /// The underwriter whose approval key it is; none for an organisation key.
+    pub username: Option<String>,
+    pub trusted_at: String,
+    pub revoked_at: Option<String>,
+}
+
+impl From<PackKeyRecord> for PackKeyView {
+    fn from(k: PackKeyRecord) -> Self {
+        Self { key_id: k.key_id, public_key: k.public_key, username: k.username, trusted_at: k.trusted_at, revoked_at: k.revoked_at }
+    }
+}
+
+/// The audit log's origin and the verifier keys the server publishes.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditKeysView {
+    pub origin: String,
+    pub verifier_keys: Vec<String>,
+}
+
+/// An audit export saved in the documents folder.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedExportView {
+    pub file_name: String,
+    pub path: String,
+    #[ts(type = "number")]
+    pub start: u64,
+    #[ts(type = "number")]
+    pub end: u64,
+    #[ts(type = "number")]
+    pub checkpoint_size: u64,
+    #[ts(type = "number | null")]
+    pub consistency_from: Option<u64>,
+}
+
+/// A saved audit export.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportFileView {
+    pub file_name: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// What verifying an export found; a failure names the first bad entry.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "verdict", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum AuditVerdictView {
+    Verified {
+        origin: String,
+        #[ts(type = "number")]
+        start: u64,
+        #[ts(type = "number")]
+        end: u64,
+        #[ts(type = "number")]
+        checkpoint_size: u64,
+        root: String,
+        signers: Vec<String>,
+        #[ts(type = "number | null")]
+        consistent_with: Option<u64>,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+impl From<AuditVerdict> for AuditVerdictView {
+    fn from(v: AuditVerdict) -> Self {
+        match v {
+            AuditVerdict::Verified { origin, start, end, checkpoint_size, root, signers, consistent_with } => {
+                Self::Verified { origin, start, end, checkpoint_size, root, signers, consistent_with }
+            }
+            AuditVerdict::Failed { reason } => Self::Failed { reason },
+        }
+    }
+}
+
+impl From<LoginThrottle> for ThrottleView {
+    fn from(t: LoginThrottle) -> Self {
+        Self {
+            account: t.account,
+            address: t.address,
+            failures: t.failures,
+            waiting_until: t.waiting_until,
+            last_failure_at: t.last_failure_at,
+        }
+    }
+}
+
+impl From<PendingApprovalKey> for PendingKeyView {
+    fn from(r: PendingApprovalKey) -> Self {
+        Self { key_id: r.key_id, public_key: r.public_key, username: r.username, requested_at: r.requested_at }
+    }
+}
+
+impl From<AuditKeys> for AuditKeysView {
+    fn from(k: AuditKeys) -> Self {
+        Self { origin: k.origin, verifier_keys: k.verifier_keys }
+    }
+}
+
+impl From<SavedExport> for SavedExportView {
+    fn from(e: SavedExport) -> Self {
+        Self {
+            file_name: e.file_name,
+            path: e.path.display().to_string(),
+            start: e.start,
+            end: e.end,
+            checkpoint_size: e.checkpoint_size,
+            consistency_from: e.consistency_from,
+        }
+    }
+}
+
+impl From<ExportFile> for ExportFileView {
+    fn from(f: ExportFile) -> Self {
+        Self { file_name: f.file_name, bytes: f.bytes }
+    }
+}

@@ -1,0 +1,102 @@
+//! The server console: signing in, users, devices, sign-in throttles and pack keys.
+
+use tauri::{AppHandle, Runtime};
+use uw_desktop_api::console::{DeviceView, PackKeyView, PendingKeyView, SessionView, ThrottleView, UserView};
+use uw_desktop_api::CommandError;
+use uw_workstation::{Role, Secret, UserChange};
+
+use crate::app::on_workstation;
+
+/// Signs in to the server console (administrators and auditors work
+/// online). An empty `server_url` means the server this device enrolled with.
+#[tauri::command]
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    server_url: String,
+    username: String,
+    password: Secret,
+) -> Result<SessionView, CommandError> {
+    on_workstation(app, move |ws| ws.sign_in(&server_url, &username, &password)).await.map(SessionView::from)
+}
+
+#[tauri::command]
+pub async fn session_status<R: Runtime>(app: AppHandle<R>) -> Result<Option<SessionView>, CommandError> {
+    on_workstation(app, |ws| Ok(ws.session())).await.map(|s| s.map(SessionView::from))
+}
+
+/// Forgets the console session. Returns whether there was one.
+#[tauri::command]
+pub async fn sign_out<R: Runtime>(app: AppHandle<R>) -> Result<bool, CommandError> {
+    on_workstation(app, |ws| Ok(ws.sign_out())).await
+}
+
+#[tauri::command]
+pub async fn admin_users<R: Runtime>(app: AppHandle<R>) -> Result<Vec<UserView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_users()).await.map(|users| users.into_iter().map(UserView::from).collect())
+}
+
+#[tauri::command]
+pub async fn admin_add_user<R: Runtime>(
+    app: AppHandle<R>,
+    username: String,
+    password: Secret,
+    role: Role,
+) -> Result<UserView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_add_user(&username, &password, role)).await.map(UserView::from)
+}
+
+/// Changes any of a user's role, disabled flag and password.
+#[tauri::command]
+pub async fn admin_change_user<R: Runtime>(
+    app: AppHandle<R>,
+    username: String,
+    role: Option<Role>,
+    disabled: Option<bool>,
+    password: Option<Secret>,
+) -> Result<UserView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_change_user(&username, &UserChange { role, disabled, password })).await.map(UserView::from)
+}
+
+#[tauri::command]
+pub async fn admin_devices<R: Runtime>(app: AppHandle<R>) -> Result<Vec<DeviceView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_devices()).await.map(|devices| devices.into_iter().map(DeviceView::from).collect())
+}
+
+#[tauri::command]
+pub async fn admin_login_throttles<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ThrottleView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_login_throttles()).await.map(|throttles| throttles.into_iter().map(ThrottleView::from).collect())
+}
+
+#[tauri::command]
+pub async fn admin_clear_login_throttles<R: Runtime>(
+    app: AppHandle<R>,
+    account: Option<String>,
+    address: Option<String>,
+) -> Result<u64, CommandError> {
+    on_workstation(app, move |ws| ws.admin_clear_login_throttles(account.as_deref(), address.as_deref())).await
+}
+
+#[tauri::command]
+pub async fn admin_pack_key_requests<R: Runtime>(app: AppHandle<R>) -> Result<Vec<PendingKeyView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_pack_key_requests()).await.map(|requests| requests.into_iter().map(PendingKeyView::from).collect())
+}
+
+#[tauri::command]
+pub async fn admin_decide_pack_key_request<R: Runtime>(app: AppHandle<R>, key_id: String, approve: bool) -> Result<(), CommandError> {
+    on_workstation(app, move |ws| ws.admin_decide_pack_key_request(&key_id, approve)).await
+}
+
+#[tauri::command]
+pub async fn admin_pack_keys<R: Runtime>(app: AppHandle<R>) -> Result<Vec<PackKeyView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_pack_keys()).await.map(|keys| keys.into_iter().map(PackKeyView::from).collect())
+}
+
+#[tauri::command]
+pub async fn admin_revoke_pack_key<R: Runtime>(app: AppHandle<R>, key_id: String) -> Result<PackKeyView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_revoke_pack_key(&key_id)).await.map(PackKeyView::from)
+}
+
+#[tauri::command]
+pub async fn admin_revoke_device<R: Runtime>(app: AppHandle<R>, device_id: String) -> Result<DeviceView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_revoke_device(&device_id)).await.map(DeviceView::from)
+}

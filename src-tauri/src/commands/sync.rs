@@ -1,0 +1,56 @@
+//! Enrollment with the sync server, sync itself and what it could not do.
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime};
+use uw_desktop_api::sync::{EnrollmentStatus, EnrollmentView, SyncIssueView, SyncResultView};
+use uw_desktop_api::CommandError;
+use uw_workstation::{Secret, SyncProgress};
+
+use crate::app::{now, on_workstation};
+
+#[tauri::command]
+pub async fn enrollment_status<R: Runtime>(app: AppHandle<R>) -> Result<EnrollmentStatus, CommandError> {
+    on_workstation(app, |ws| match ws.enrollment()? {
+        Some(info) => Ok(EnrollmentStatus::Enrolled(Box::new(info.try_into()?))),
+        None => Ok(EnrollmentStatus::NotEnrolled),
+    })
+    .await
+}
+
+/// Enrolls this device. The password arrives as a [`Secret`], so no `Debug`
+/// or log line can print it; it is dropped when enrollment ends.
+#[tauri::command]
+pub async fn enroll<R: Runtime>(
+    app: AppHandle<R>,
+    server_url: String,
+    username: String,
+    password: Secret,
+    device_name: String,
+) -> Result<EnrollmentView, CommandError> {
+    on_workstation(app, move |ws| ws.enroll(&server_url, &username, &password, &device_name, now())?.try_into()).await
+}
+
+/// Pushes the outbox and pulls the server's changes, reporting progress on
+/// `on_progress` after each batch and page.
+#[tauri::command]
+pub async fn sync_now<R: Runtime>(app: AppHandle<R>, on_progress: Channel<SyncProgress>) -> Result<SyncResultView, CommandError> {
+    on_workstation(app, move |ws| {
+        ws.sync_with_progress(now(), &mut |progress| {
+            // A closed window no longer listens; sync goes on regardless.
+            let _ = on_progress.send(progress);
+        })
+    })
+    .await
+    .map(SyncResultView::from)
+}
+
+#[tauri::command]
+pub async fn sync_issues<R: Runtime>(app: AppHandle<R>) -> Result<Vec<SyncIssueView>, CommandError> {
+    on_workstation(app, |ws| ws.sync_issues()).await.map(|issues| issues.into_iter().map(SyncIssueView::from).collect())
+}
+
+/// Returns whether the issue was still listed.
+#[tauri::command]
+pub async fn dismiss_sync_issue<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<bool, CommandError> {
+    on_workstation(app, move |ws| ws.dismiss_sync_issue(id, now())).await
+}
