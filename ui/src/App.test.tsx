@@ -19,7 +19,9 @@ const quote: QuoteView = {
       deductible: null,
       option: "15/30",
       premium: "600.25",
-      worksheet: [{ step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "500.00", subtotal: "500.00", note: null }],
+      worksheet: [
+        { step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "500.00", subtotal: "500.00", note: null },
+      ],
     },
   ],
   fees: [{ name: "Policy fee", amount: "25" }],
@@ -29,7 +31,11 @@ const quote: QuoteView = {
 };
 
 /** Mocks the commands; `rate` answers `rate_quote`. Returns the calls made. */
-function commands(rate: (args: unknown) => unknown = () => quote, startup: () => unknown = () => null, setup: { mode: string | null } = { mode: "offline" }) {
+function commands(
+  rate: (args: unknown) => unknown = () => quote,
+  startup: () => unknown = () => null,
+  setup: { mode: string | null } = { mode: "offline" },
+) {
   const calls = mockCommands({
     startup_status: () => startup(),
     setup_status: () => setup,

@@ -100,7 +100,13 @@ export function App() {
   const underwriter = enrollment?.state === "enrolled" && enrollment.role === "underwriter";
 
   const tab = (kind: Screen["kind"], label: string, id: string) => (
-    <button type="button" id={id} className="tab" aria-current={screen.kind === kind ? "page" : undefined} onClick={() => go({ kind } as Screen)}>
+    <button
+      type="button"
+      id={id}
+      className="tab"
+      aria-current={screen.kind === kind ? "page" : undefined}
+      onClick={() => go({ kind } as Screen)}
+    >
       {label}
     </button>
   );
@@ -111,7 +117,13 @@ export function App() {
         <h1>Underwriting Workstation</h1>
         <nav aria-label="Screens" hidden={firstLaunch === true}>
           {tab("dashboard", "Dashboard", "nav-dashboard")}
-          <button type="button" id="nav-new-quote" className="tab" aria-current={screen.kind === "wizard" ? "page" : undefined} onClick={() => openWizard({ kind: "new", product: "personal-auto" })}>
+          <button
+            type="button"
+            id="nav-new-quote"
+            className="tab"
+            aria-current={screen.kind === "wizard" ? "page" : undefined}
+            onClick={() => openWizard({ kind: "new", product: "personal-auto" })}
+          >
             New quote
           </button>
           {tab("quotes", "Quotes", "nav-quotes")}
@@ -154,7 +166,11 @@ export function App() {
           onSaved={(summary) => go({ kind: "quote", quoteId: summary.id })}
           onEndorse={(policyNumber, input) => go({ kind: "policy", policyNumber, endorsement: input })}
           onClose={() =>
-            go(screen.start.kind === "endorse" ? { kind: "policy", policyNumber: screen.start.policyNumber, endorsement: null } : { kind: "dashboard" })
+            go(
+              screen.start.kind === "endorse"
+                ? { kind: "policy", policyNumber: screen.start.policyNumber, endorsement: null }
+                : { kind: "dashboard" },
+            )
           }
         />
       )}
@@ -185,7 +201,13 @@ export function App() {
       {/* The quick quote and sync screens stay mounted, so switching keeps their
           last answers; the sync screen starts again when the enrollment changes. */}
       {ready && <QuickQuote hidden={screen.kind !== "quick"} />}
-      {ready && <SyncScreen key={enrollment?.state ?? "unknown"} hidden={screen.kind !== "sync"} onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })} />}
+      {ready && (
+        <SyncScreen
+          key={enrollment?.state ?? "unknown"}
+          hidden={screen.kind !== "sync"}
+          onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
+        />
+      )}
     </main>
   );
 }

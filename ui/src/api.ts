@@ -59,7 +59,27 @@ import type {
 } from "./bindings";
 
 // The commands' input and output types are generated from the Rust types (./bindings.ts).
-export type { AuditVerdictView, CommandError, CoverageView, DeviceView, PackKeyView, PendingKeyView, PolicyReferralView, ThrottleView, ExportFileView, SessionView, SyncProgress, UserView, EnrollmentStatus, EnrollmentView, FeeView, QuoteView, SyncIssue, SyncResult, WorksheetLine };
+export type {
+  AuditVerdictView,
+  CommandError,
+  CoverageView,
+  DeviceView,
+  PackKeyView,
+  PendingKeyView,
+  PolicyReferralView,
+  ThrottleView,
+  ExportFileView,
+  SessionView,
+  SyncProgress,
+  UserView,
+  EnrollmentStatus,
+  EnrollmentView,
+  FeeView,
+  QuoteView,
+  SyncIssue,
+  SyncResult,
+  WorksheetLine,
+};
 
 export interface EnrollRequest {
   serverUrl: string;
@@ -140,13 +160,20 @@ export const api = {
   adminUsers: () => call<UserView[]>("admin_users"),
   adminAddUser: (username: string, password: string, role: Role) => call<UserView>("admin_add_user", { username, password, role }),
   adminChangeUser: (username: string, change: { role?: Role; disabled?: boolean; password?: string }) =>
-    call<UserView>("admin_change_user", { username, role: change.role ?? null, disabled: change.disabled ?? null, password: change.password ?? null }),
+    call<UserView>("admin_change_user", {
+      username,
+      role: change.role ?? null,
+      disabled: change.disabled ?? null,
+      password: change.password ?? null,
+    }),
   adminDevices: () => call<DeviceView[]>("admin_devices"),
   adminRevokeDevice: (deviceId: string) => call<DeviceView>("admin_revoke_device", { deviceId }),
   policyReferrals: () => call<PolicyReferralView[]>("policy_referrals"),
-  decidePolicyReferral: (referralId: string, approve: boolean, note: string) => call<string>("decide_policy_referral", { referralId, approve, note }),
+  decidePolicyReferral: (referralId: string, approve: boolean, note: string) =>
+    call<string>("decide_policy_referral", { referralId, approve, note }),
   adminLoginThrottles: () => call<ThrottleView[]>("admin_login_throttles"),
-  adminClearLoginThrottles: (account: string | null, address: string | null) => call<number>("admin_clear_login_throttles", { account, address }),
+  adminClearLoginThrottles: (account: string | null, address: string | null) =>
+    call<number>("admin_clear_login_throttles", { account, address }),
   adminPackKeyRequests: () => call<PendingKeyView[]>("admin_pack_key_requests"),
   adminDecidePackKeyRequest: (keyId: string, approve: boolean) => call<void>("admin_decide_pack_key_request", { keyId, approve }),
   adminPackKeys: () => call<PackKeyView[]>("admin_pack_keys"),

@@ -18,8 +18,8 @@ function Verdict({ verdict }: { verdict: AuditVerdictView }) {
   }
   return (
     <div role="status" className="verdict ok" id="audit-verdict" data-verdict="verified">
-      <strong>Verified.</strong> Entries {verdict.start} to {verdict.end - 1} of {verdict.origin} are exactly the entries of the signed checkpoint of size{" "}
-      {verdict.checkpointSize} (root <code>{verdict.root.slice(0, 16)}…</code>), signed by {verdict.signers.join(", ")}.
+      <strong>Verified.</strong> Entries {verdict.start} to {verdict.end - 1} of {verdict.origin} are exactly the entries of the signed
+      checkpoint of size {verdict.checkpointSize} (root <code>{verdict.root.slice(0, 16)}…</code>), signed by {verdict.signers.join(", ")}.
       {verdict.consistentWith !== null && ` The log only grew since your previous checkpoint of size ${verdict.consistentWith}.`}
     </div>
   );
@@ -94,8 +94,8 @@ export function AuditScreen() {
     <section id="audit-screen" aria-labelledby="audit-heading" data-signed-in={signedIn}>
       <h2 id="audit-heading">Audit</h2>
       <p>
-        Export a range of the server's audit log tied to a signed checkpoint, save it, and verify it here without the network. A verified export proves every
-        entry in it is in the log exactly as signed; with a previous export it also proves the log only grew since.
+        Export a range of the server's audit log tied to a signed checkpoint, save it, and verify it here without the network. A verified
+        export proves every entry in it is in the log exactly as signed; with a previous export it also proves the log only grew since.
       </p>
       <h3>Request an export</h3>
       <SessionBar role="auditor" session={session} onChange={(value) => session.set({ kind: "loaded", value })} />
@@ -103,11 +103,27 @@ export function AuditScreen() {
         <form onSubmit={requestExport} aria-label="Request an audit export" id="export-form" className="filters">
           <label>
             First entry
-            <input id="export-start" className="short" inputMode="numeric" pattern="[0-9]+" value={start} onChange={(e) => setStart(e.target.value)} required />
+            <input
+              id="export-start"
+              className="short"
+              inputMode="numeric"
+              pattern="[0-9]+"
+              value={start}
+              onChange={(e) => setStart(e.target.value)}
+              required
+            />
           </label>
           <label>
             End (exclusive)
-            <input id="export-end" className="short" inputMode="numeric" pattern="[0-9]*" placeholder="log end" value={end} onChange={(e) => setEnd(e.target.value)} />
+            <input
+              id="export-end"
+              className="short"
+              inputMode="numeric"
+              pattern="[0-9]*"
+              placeholder="log end"
+              value={end}
+              onChange={(e) => setEnd(e.target.value)}
+            />
           </label>
           <label>
             Prove growth since
@@ -146,7 +162,8 @@ export function AuditScreen() {
           />
         </label>
         <p className="meta" id="verifier-key-help">
-          Use the key your organisation gave you outside this app. The server's published key proves only that the server is consistent with itself.
+          Use the key your organisation gave you outside this app. The server's published key proves only that the server is consistent with
+          itself.
           {signedIn && (
             <>
               {" "}

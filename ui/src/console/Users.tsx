@@ -75,11 +75,7 @@ export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => v
                 <td>
                   <label className="inline">
                     <span className="visually-hidden">Role of {u.username}</span>
-                    <select
-                      value={u.role}
-                      disabled={action.kind === "busy"}
-                      onChange={(e) => askRole(u, e.target.value as Role)}
-                    >
+                    <select value={u.role} disabled={action.kind === "busy"} onChange={(e) => askRole(u, e.target.value as Role)}>
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
                           {ROLE_LABEL[r]}
@@ -123,7 +119,14 @@ export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => v
         </label>
         <label>
           Initial password
-          <input id="new-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            id="new-password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         <label>
           Role

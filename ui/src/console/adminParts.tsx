@@ -17,7 +17,10 @@ export function useAdminList<T>(fetch: () => Promise<T[]>, onSessionLost: (e: Co
  * An administrator's action: busy, then done with its message and the lists
  * reloaded, or failed (a refused session is handed on).
  */
-export function useAdminAction(onSessionLost: (e: CommandError) => void, reload: () => void): [Action, (done: string, f: () => Promise<unknown>) => Promise<void>] {
+export function useAdminAction(
+  onSessionLost: (e: CommandError) => void,
+  reload: () => void,
+): [Action, (done: string, f: () => Promise<unknown>) => Promise<void>] {
   const [action, setAction] = useState<Action>({ kind: "idle" });
   async function run(done: string, f: () => Promise<unknown>) {
     setAction({ kind: "busy" });

@@ -16,7 +16,15 @@ describe("admin screen", () => {
       { userId: "u2", username: "agent1", role: "agent", disabled: false },
     ];
     const devices: DeviceView[] = [
-      { deviceId: "d-1", username: "agent1", name: "agent-laptop", publicKey: "ab", enrolledAt: "2026-11-20T09:00:00Z", revokedAt: null, lastSeq: 12 },
+      {
+        deviceId: "d-1",
+        username: "agent1",
+        name: "agent-laptop",
+        publicKey: "ab",
+        enrolledAt: "2026-11-20T09:00:00Z",
+        revokedAt: null,
+        lastSeq: 12,
+      },
     ];
     const calls = mockCommands({
       session_status: () => signedIn,
@@ -66,7 +74,9 @@ describe("admin screen", () => {
     expect(await screen.findByText("agent1 is now underwriter.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Disable agent1" }));
     await user.click(screen.getByRole("button", { name: "Cancel" }));
-    expect(calls.some(([cmd, args]) => cmd === "admin_change_user" && (args as { disabled: boolean | null }).disabled === true)).toBe(false);
+    expect(calls.some(([cmd, args]) => cmd === "admin_change_user" && (args as { disabled: boolean | null }).disabled === true)).toBe(
+      false,
+    );
     await user.type(screen.getByLabelText("New username"), "auditor1");
     await user.type(screen.getByLabelText("Initial password"), "pw-for-auditor");
     await user.selectOptions(screen.getByLabelText("Role"), "auditor");
@@ -77,7 +87,15 @@ describe("admin screen", () => {
 
   it("approves an underwriter's approval key and revokes a pack key only after confirming", async () => {
     let requests = [{ keyId: "uw2-approval", publicKey: "ab".repeat(32), username: "uw2", requestedAt: "2026-12-06T10:00:00Z" }];
-    const keys = [{ keyId: "acme-2026", publicKey: "cd".repeat(32), username: null, trustedAt: "2026-01-01T00:00:00Z", revokedAt: null as string | null }];
+    const keys = [
+      {
+        keyId: "acme-2026",
+        publicKey: "cd".repeat(32),
+        username: null,
+        trustedAt: "2026-01-01T00:00:00Z",
+        revokedAt: null as string | null,
+      },
+    ];
     const calls = mockCommands({
       session_status: () => session("admin"),
       admin_users: () => [],
@@ -152,9 +170,25 @@ describe("audit screen", () => {
       audit_keys: () => ({ origin: "uw.example/audit", verifierKeys: ["uw.example+01020304+AQID"] }),
       save_audit_export: () => {
         files = [{ fileName: "audit-export-0-12-12.txt", bytes: 4096 }];
-        return { fileName: files[0].fileName, path: "/docs/Audit exports/audit-export-0-12-12.txt", start: 0, end: 12, checkpointSize: 12, consistencyFrom: null };
+        return {
+          fileName: files[0].fileName,
+          path: "/docs/Audit exports/audit-export-0-12-12.txt",
+          start: 0,
+          end: 12,
+          checkpointSize: 12,
+          consistencyFrom: null,
+        };
       },
-      verify_audit_export: () => ({ verdict: "verified", origin: "uw.example/audit", start: 0, end: 12, checkpointSize: 12, root: "ab".repeat(32), signers: ["uw.example"], consistentWith: null }),
+      verify_audit_export: () => ({
+        verdict: "verified",
+        origin: "uw.example/audit",
+        start: 0,
+        end: 12,
+        checkpointSize: 12,
+        root: "ab".repeat(32),
+        signers: ["uw.example"],
+        consistentWith: null,
+      }),
     });
     const user = userEvent.setup();
     render(<AuditScreen />);
@@ -166,7 +200,10 @@ describe("audit screen", () => {
     await user.click(screen.getByRole("button", { name: "Use the key the server publishes" }));
     expect((screen.getByLabelText("Log verifier key") as HTMLInputElement).value).toBe("uw.example+01020304+AQID");
     await user.click(screen.getByRole("button", { name: "Verify" }));
-    expect(calls).toContainEqual(["verify_audit_export", { file: "audit-export-0-12-12.txt", key: "uw.example+01020304+AQID", previous: null }]);
+    expect(calls).toContainEqual([
+      "verify_audit_export",
+      { file: "audit-export-0-12-12.txt", key: "uw.example+01020304+AQID", previous: null },
+    ]);
     const verdict = await screen.findByText(/Verified\./);
     expect(verdict.closest("#audit-verdict")?.getAttribute("data-verdict")).toBe("verified");
     expect(screen.getByText(/Entries 0 to 11 of uw.example\/audit/)).toBeTruthy();

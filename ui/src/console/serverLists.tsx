@@ -11,7 +11,8 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
   const load = devices.reload;
   const [action, run] = useAdminAction(onSessionLost, load);
 
-  const revoke = (d: DeviceView) => run(`${d.name} (${d.username}) is revoked; it can no longer sync.`, () => api.adminRevokeDevice(d.deviceId));
+  const revoke = (d: DeviceView) =>
+    run(`${d.name} (${d.username}) is revoked; it can no longer sync.`, () => api.adminRevokeDevice(d.deviceId));
 
   return (
     <section aria-labelledby="devices-heading" id="admin-devices">
@@ -41,7 +42,9 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
                 <td className="num">{d.lastSeq}</td>
                 <td>{d.revokedAt ? `Revoked ${d.revokedAt.replace("T", " ").slice(0, 16)}` : "Active"}</td>
                 <td className="row-actions">
-                  {d.revokedAt === null && <ConfirmRevoke name={d.name} disabled={action.kind === "busy"} onConfirm={() => void revoke(d)} />}
+                  {d.revokedAt === null && (
+                    <ConfirmRevoke name={d.name} disabled={action.kind === "busy"} onConfirm={() => void revoke(d)} />
+                  )}
                 </td>
               </tr>
             ))}
@@ -63,7 +66,9 @@ export function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) 
     // An account's row clears the account everywhere; an address's row, the address.
     const account = t.account ?? null;
     const address = t.account ? null : (t.address ?? null);
-    return run(`${account ? `Sign-ins of ${account}` : `Sign-ins from ${address}`} no longer wait.`, () => api.adminClearLoginThrottles(account, address));
+    return run(`${account ? `Sign-ins of ${account}` : `Sign-ins from ${address}`} no longer wait.`, () =>
+      api.adminClearLoginThrottles(account, address),
+    );
   }
 
   const who = (t: ThrottleView) =>
@@ -71,9 +76,16 @@ export function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) 
   return (
     <section aria-labelledby="throttles-heading" id="admin-throttles">
       <h3 id="throttles-heading">Failed sign-ins</h3>
-      <p className="meta">After a few wrong passwords, further sign-ins wait a little longer each time, never locked out; a user is never slowed where they usually sign in.</p>
+      <p className="meta">
+        After a few wrong passwords, further sign-ins wait a little longer each time, never locked out; a user is never slowed where they
+        usually sign in.
+      </p>
       {throttles.kind === "failed" && <ErrorBox id="throttles-error" error={throttles.error} explain={explainSync} />}
-      {throttles.kind === "loaded" && throttles.value.length === 0 && <p className="meta" id="no-throttles">No failed sign-ins are being counted.</p>}
+      {throttles.kind === "loaded" && throttles.value.length === 0 && (
+        <p className="meta" id="no-throttles">
+          No failed sign-ins are being counted.
+        </p>
+      )}
       {throttles.kind === "loaded" && throttles.value.length > 0 && (
         <table id="throttles-table" data-count={throttles.value.length}>
           <thead>
@@ -93,7 +105,13 @@ export function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) 
                 <td className="num">{t.failures}</td>
                 <td>{t.waitingUntil ? t.waitingUntil.replace("T", " ").slice(0, 19) : "—"}</td>
                 <td className="row-actions">
-                  <button type="button" className="secondary" aria-label={`Clear ${who(t)}`} disabled={action.kind === "busy"} onClick={() => clear(t)}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`Clear ${who(t)}`}
+                    disabled={action.kind === "busy"}
+                    onClick={() => clear(t)}
+                  >
                     Clear
                   </button>
                 </td>
@@ -123,9 +141,16 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
   return (
     <section aria-labelledby="pack-keys-heading" id="admin-pack-keys">
       <h3 id="pack-keys-heading">Approval keys</h3>
-      <p className="meta">An underwriter's approvals publish rates only with a key registered here. Compare the public key with the one on their Approvals screen before you approve it.</p>
+      <p className="meta">
+        An underwriter's approvals publish rates only with a key registered here. Compare the public key with the one on their Approvals
+        screen before you approve it.
+      </p>
       {requests.kind === "failed" && <ErrorBox id="key-requests-error" error={requests.error} explain={explainSync} />}
-      {requests.kind === "loaded" && requests.value.length === 0 && <p className="meta" id="no-key-requests">No underwriter is waiting for a key.</p>}
+      {requests.kind === "loaded" && requests.value.length === 0 && (
+        <p className="meta" id="no-key-requests">
+          No underwriter is waiting for a key.
+        </p>
+      )}
       {requests.kind === "loaded" && requests.value.length > 0 && (
         <table id="key-requests-table" data-count={requests.value.length}>
           <thead>
@@ -145,10 +170,27 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
                 </td>
                 <td>{r.requestedAt.replace("T", " ").slice(0, 16)}</td>
                 <td className="row-actions">
-                  <button type="button" aria-label={`Approve ${r.keyId} for ${r.username}`} disabled={busy} onClick={() => run(`${r.username}'s key ${r.keyId} is registered; their approvals are accepted after their next sync.`, () => api.adminDecidePackKeyRequest(r.keyId, true))}>
+                  <button
+                    type="button"
+                    aria-label={`Approve ${r.keyId} for ${r.username}`}
+                    disabled={busy}
+                    onClick={() =>
+                      run(`${r.username}'s key ${r.keyId} is registered; their approvals are accepted after their next sync.`, () =>
+                        api.adminDecidePackKeyRequest(r.keyId, true),
+                      )
+                    }
+                  >
                     Approve
                   </button>
-                  <button type="button" className="secondary" aria-label={`Turn down ${r.keyId}`} disabled={busy} onClick={() => run(`${r.username}'s key ${r.keyId} is turned down.`, () => api.adminDecidePackKeyRequest(r.keyId, false))}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`Turn down ${r.keyId}`}
+                    disabled={busy}
+                    onClick={() =>
+                      run(`${r.username}'s key ${r.keyId} is turned down.`, () => api.adminDecidePackKeyRequest(r.keyId, false))
+                    }
+                  >
                     Turn down
                   </button>
                 </td>
@@ -179,7 +221,11 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
                     <ConfirmRevoke
                       name={k.keyId}
                       disabled={busy}
-                      onConfirm={() => void run(`${k.keyId} is revoked; packs signed only by it stop pricing after each desktop's next sync.`, () => api.adminRevokePackKey(k.keyId))}
+                      onConfirm={() =>
+                        void run(`${k.keyId} is revoked; packs signed only by it stop pricing after each desktop's next sync.`, () =>
+                          api.adminRevokePackKey(k.keyId),
+                        )
+                      }
                     />
                   )}
                 </td>

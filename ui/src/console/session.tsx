@@ -56,11 +56,24 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
         </label>
         <label>
           Username
-          <input id={`${prefix}-username`} autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input
+            id={`${prefix}-username`}
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
         </label>
         <label>
           Password
-          <input id={`${prefix}-password`} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            id={`${prefix}-password`}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         <button type="submit" id={`${prefix}`} disabled={attempt.kind === "busy"}>
           {attempt.kind === "busy" ? "Signing in..." : "Sign in"}

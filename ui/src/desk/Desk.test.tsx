@@ -43,14 +43,17 @@ it("approves a referral with the underwriter's note and reloads the queue", asyn
 it("shows the server's refusal next to the note and keeps the referral", async () => {
   mockCommands({
     referrals: () => [referral],
-    decide_referral: () => Promise.reject({ code: "sync.refused", serverCode: "referral.four_eyes", message: "the quote's own agent may not decide it" }),
+    decide_referral: () =>
+      Promise.reject({ code: "sync.refused", serverCode: "referral.four_eyes", message: "the quote's own agent may not decide it" }),
   });
   const user = userEvent.setup();
   render(<Desk />);
   await user.type(await screen.findByLabelText("Note for QUOT-2026-000002"), "looks fine");
   await user.click(screen.getByRole("button", { name: "Decline QUOT-2026-000002" }));
   const note = screen.getByLabelText("Note for QUOT-2026-000002");
-  await waitFor(() => expect(document.getElementById(note.getAttribute("aria-describedby")!)?.textContent).toBe("the quote's own agent may not decide it"));
+  await waitFor(() =>
+    expect(document.getElementById(note.getAttribute("aria-describedby")!)?.textContent).toBe("the quote's own agent may not decide it"),
+  );
   expect(screen.getByText("$2,263.50")).toBeTruthy();
 });
 
@@ -100,7 +103,10 @@ it("makes a referred policy change as the agent prepared it, and declines one on
   expect(decline.disabled).toBe(true);
   await user.type(screen.getByLabelText("Note for agent2"), "Needs a motor vehicle record first");
   await user.click(decline);
-  expect(calls).toContainEqual(["decide_policy_referral", { referralId: "b".repeat(32), approve: false, note: "Needs a motor vehicle record first" }]);
+  expect(calls).toContainEqual([
+    "decide_policy_referral",
+    { referralId: "b".repeat(32), approve: false, note: "Needs a motor vehicle record first" },
+  ]);
   expect(await screen.findByText("The renewal offer to POL-TX-2026-000002 is declined.")).toBeTruthy();
   await waitFor(() => expect(document.getElementById("no-policy-referrals")).not.toBeNull());
 });

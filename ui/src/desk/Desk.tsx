@@ -29,7 +29,10 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
   return (
     <li className="referral" data-quote-number={referral.quoteNumber}>
       <h3>
-        {referral.quoteNumber} <span className="meta">version {referral.version}, from {referral.agent}</span>
+        {referral.quoteNumber}{" "}
+        <span className="meta">
+          version {referral.version}, from {referral.agent}
+        </span>
       </h3>
       <p>
         Premium <strong>{formatUsd(referral.total)}</strong> <span className="meta">rate pack {packName(referral.packId)}</span>
@@ -49,7 +52,14 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
       )}
       <div className="field wide">
         <label htmlFor={id}>Note for {referral.quoteNumber}</label>
-        <textarea id={id} rows={2} cols={60} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={state.error ? `${id}-error` : undefined} />
+        <textarea
+          id={id}
+          rows={2}
+          cols={60}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          aria-describedby={state.error ? `${id}-error` : undefined}
+        />
         {state.error && (
           <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
             {state.error.message}
@@ -79,7 +89,9 @@ function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; o
     setState({ busy: true, error: null });
     try {
       const status = await api.decidePolicyReferral(referral.referralId, approve, note);
-      onDecided(`The ${(CHANGE_KIND[referral.kind] ?? "change").toLowerCase()} to ${referral.policyNumber} is ${status === "approved" ? "made" : "declined"}.`);
+      onDecided(
+        `The ${(CHANGE_KIND[referral.kind] ?? "change").toLowerCase()} to ${referral.policyNumber} is ${status === "approved" ? "made" : "declined"}.`,
+      );
     } catch (e) {
       setState({ busy: false, error: e as CommandError });
     }
@@ -102,7 +114,14 @@ function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; o
       </ul>
       <div className="field wide">
         <label htmlFor={id}>Note for {referral.agent}</label>
-        <textarea id={id} rows={2} cols={60} value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={state.error ? `${id}-error` : undefined} />
+        <textarea
+          id={id}
+          rows={2}
+          cols={60}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          aria-describedby={state.error ? `${id}-error` : undefined}
+        />
         <span className="hint">A decline needs one; the agent reads it.</span>
         {state.error && (
           <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
@@ -114,7 +133,13 @@ function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; o
         <button type="button" disabled={state.busy} onClick={() => decide(true)} aria-label={`Make the change to ${referral.policyNumber}`}>
           Make the change
         </button>
-        <button type="button" className="secondary" disabled={state.busy || !note.trim()} onClick={() => decide(false)} aria-label={`Decline the change to ${referral.policyNumber}`}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={state.busy || !note.trim()}
+          onClick={() => decide(false)}
+          aria-label={`Decline the change to ${referral.policyNumber}`}
+        >
           Decline
         </button>
       </div>
@@ -165,7 +190,11 @@ export function Desk() {
       )}
       <h2>Policy changes</h2>
       {changes.kind === "failed" && <ErrorBox error={changes.error}>The referred policy changes could not be loaded.</ErrorBox>}
-      {changes.kind === "loaded" && changes.value.length === 0 && <p className="meta" id="no-policy-referrals">No policy changes wait for a decision.</p>}
+      {changes.kind === "loaded" && changes.value.length === 0 && (
+        <p className="meta" id="no-policy-referrals">
+          No policy changes wait for a decision.
+        </p>
+      )}
       {changes.kind === "loaded" && changes.value.length > 0 && (
         <ul className="referrals" id="policy-referrals">
           {changes.value.map((r) => (

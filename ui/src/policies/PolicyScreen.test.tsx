@@ -76,7 +76,13 @@ it("shows the timeline with its audit entries and works out a cancellation befor
     baseVersion: 2,
     before: inForce,
     after: cancelled,
-    worksheet: { kind: "cancel", version: 3, effective: "2027-05-25", lines: [{ label: "Returned", value: "1080.00" }], amount: "-1080.00" },
+    worksheet: {
+      kind: "cancel",
+      version: 3,
+      effective: "2027-05-25",
+      lines: [{ label: "Returned", value: "1080.00" }],
+      amount: "-1080.00",
+    },
     description: "Cancelled at the request of the named insured",
     rating: null,
   };
@@ -84,22 +90,22 @@ it("shows the timeline with its audit entries and works out a cancellation befor
     policy_file: () => view,
     preview_policy_change: () => preview,
     prepare_policy_change: () => ({
-        ...view,
-        working: cancelled,
-        changes: [
-          {
-            id: 1,
-            baseVersion: 2,
-            kind: "cancel",
-            effectiveDate: "2027-05-25",
-            amount: "-1080.00",
-            description: preview.description,
-            worksheet: preview.worksheet,
-            preparedAt: "2026-11-24T12:00:00.000Z",
-            outcome: null,
-          },
-        ],
-      }),
+      ...view,
+      working: cancelled,
+      changes: [
+        {
+          id: 1,
+          baseVersion: 2,
+          kind: "cancel",
+          effectiveDate: "2027-05-25",
+          amount: "-1080.00",
+          description: preview.description,
+          worksheet: preview.worksheet,
+          preparedAt: "2026-11-24T12:00:00.000Z",
+          outcome: null,
+        },
+      ],
+    }),
   });
   const user = userEvent.setup();
   render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
@@ -130,7 +136,10 @@ it("names a refusal by the lifecycle next to the change and queues nothing", asy
   const calls = mockCommands({
     policy_file: () => view,
     preview_policy_change: () =>
-      Promise.reject({ code: "policy.notice_too_short", message: "an insurer's cancellation needs 20 days' notice: effective 2026-12-14 or later" }),
+      Promise.reject({
+        code: "policy.notice_too_short",
+        message: "an insurer's cancellation needs 20 days' notice: effective 2026-12-14 or later",
+      }),
   });
   const user = userEvent.setup();
   render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);

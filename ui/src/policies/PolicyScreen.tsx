@@ -212,7 +212,8 @@ export function PolicyScreen({
       </dl>
       {!w && (
         <div role="status" className="banner offline" id="policy-needs-sync">
-          The server has version {p.policyVersion} of this policy and this workstation has not received it. Sync, or fetch it, before changing it.
+          The server has version {p.policyVersion} of this policy and this workstation has not received it. Sync, or fetch it, before
+          changing it.
         </div>
       )}
       <div className="actions">
@@ -244,7 +245,12 @@ export function PolicyScreen({
         <>
           <h3>Change the policy</h3>
           <div className="actions" role="group" aria-label="Policy changes">
-            <button type="button" id="change-endorse" disabled={busy || w.status !== "in_force"} onClick={() => p.input && onEndorse(p.input)}>
+            <button
+              type="button"
+              id="change-endorse"
+              disabled={busy || w.status !== "in_force"}
+              onClick={() => p.input && onEndorse(p.input)}
+            >
               Endorse
             </button>
             <button type="button" id="change-cancel" disabled={busy || w.status !== "in_force"} onClick={() => choose("cancel")}>
@@ -253,13 +259,23 @@ export function PolicyScreen({
             <button type="button" id="change-reinstate" disabled={busy || w.status !== "cancelled"} onClick={() => choose("reinstate")}>
               Reinstate
             </button>
-            <button type="button" id="change-offer-renewal" disabled={busy || w.status !== "in_force" || w.renewal_offer !== null} onClick={() => choose("offer_renewal")}>
+            <button
+              type="button"
+              id="change-offer-renewal"
+              disabled={busy || w.status !== "in_force" || w.renewal_offer !== null}
+              onClick={() => choose("offer_renewal")}
+            >
               Offer renewal
             </button>
             <button type="button" id="change-renew" disabled={busy || w.renewal_offer === null} onClick={() => choose("renew")}>
               Renew
             </button>
-            <button type="button" id="change-non-renew" disabled={busy || w.status !== "in_force" || w.non_renewal !== null} onClick={() => choose("non_renew")}>
+            <button
+              type="button"
+              id="change-non-renew"
+              disabled={busy || w.status !== "in_force" || w.non_renewal !== null}
+              onClick={() => choose("non_renew")}
+            >
               Non-renew
             </button>
           </div>
@@ -294,7 +310,11 @@ export function PolicyScreen({
               {action === "non_renew" && (
                 <label>
                   Reason
-                  <select id="change-non-renewal-reason" value={nonRenewalReason} onChange={(e) => setNonRenewalReason(e.target.value as NonRenewalReason)}>
+                  <select
+                    id="change-non-renewal-reason"
+                    value={nonRenewalReason}
+                    onChange={(e) => setNonRenewalReason(e.target.value as NonRenewalReason)}
+                  >
                     {NON_RENEWAL_REASONS.map((r) => (
                       <option key={r.value} value={r.value}>
                         {r.label}
@@ -319,8 +339,8 @@ export function PolicyScreen({
                 {preview.description}: {amountText(preview.worksheet.amount)}
               </h4>
               <p className="meta">
-                Prepared on version {preview.baseVersion}; makes version {preview.after.version}. Written premium {formatUsd(preview.before.written_premium)} to{" "}
-                {formatUsd(preview.after.written_premium)}.
+                Prepared on version {preview.baseVersion}; makes version {preview.after.version}. Written premium{" "}
+                {formatUsd(preview.before.written_premium)} to {formatUsd(preview.after.written_premium)}.
               </p>
               <Lines lines={preview.worksheet.lines} />
               <button type="button" id="change-confirm" disabled={busy} onClick={onConfirm}>

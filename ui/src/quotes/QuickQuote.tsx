@@ -36,76 +36,94 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
   }
 
   return (
-  <section id="quick-quote-screen" hidden={hidden} data-seq={result.seq}>
-    <form onSubmit={submit} aria-label="Quick quote">
-      <label>
-        Garaging ZIP
-        <input id="zip" name="zip" inputMode="numeric" autoComplete="postal-code" maxLength={5} value={zip} onChange={(e) => setZip(e.target.value)} required />
-      </label>
-      <label>
-        Vehicle model year
-        <input id="vehicle-year" name="vehicle-year" inputMode="numeric" maxLength={4} value={year} onChange={(e) => setYear(e.target.value)} required />
-      </label>
-      <button id="rate" type="submit" disabled={result.kind === "busy"}>
-        {result.kind === "busy" ? "Rating..." : "Rate"}
-      </button>
-    </form>
-    {result.kind === "failed" && <ErrorBox id="quote-error" error={result.error} seq={result.seq} explain={explain} />}
-    {result.kind === "quoted" && (
-      <section aria-label="Premium" className="quote" id="quote" data-seq={result.seq}>
-        <p>
-          Annual premium: <output id="premium">{formatUsd(result.quote.premium)}</output>
-        </p>
-        <p className="meta">
-          Quote {result.quote.quoteId} &middot; underwriting: <span id="decision">{result.quote.decision}</span> &middot; rate pack{" "}
-          <span id="quote-pack">{result.quote.packId.split("@")[0]}</span>, digest <code id="quote-pack-digest">{result.quote.packId.split("@")[1] ?? ""}</code>
-        </p>
-        {result.quote.reasons.length > 0 && (
-          <ul className="reasons">
-            {result.quote.reasons.map((r) => (
-              <li key={r}>{r}</li>
+    <section id="quick-quote-screen" hidden={hidden} data-seq={result.seq}>
+      <form onSubmit={submit} aria-label="Quick quote">
+        <label>
+          Garaging ZIP
+          <input
+            id="zip"
+            name="zip"
+            inputMode="numeric"
+            autoComplete="postal-code"
+            maxLength={5}
+            value={zip}
+            onChange={(e) => setZip(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          Vehicle model year
+          <input
+            id="vehicle-year"
+            name="vehicle-year"
+            inputMode="numeric"
+            maxLength={4}
+            value={year}
+            onChange={(e) => setYear(e.target.value)}
+            required
+          />
+        </label>
+        <button id="rate" type="submit" disabled={result.kind === "busy"}>
+          {result.kind === "busy" ? "Rating..." : "Rate"}
+        </button>
+      </form>
+      {result.kind === "failed" && <ErrorBox id="quote-error" error={result.error} seq={result.seq} explain={explain} />}
+      {result.kind === "quoted" && (
+        <section aria-label="Premium" className="quote" id="quote" data-seq={result.seq}>
+          <p>
+            Annual premium: <output id="premium">{formatUsd(result.quote.premium)}</output>
+          </p>
+          <p className="meta">
+            Quote {result.quote.quoteId} &middot; underwriting: <span id="decision">{result.quote.decision}</span> &middot; rate pack{" "}
+            <span id="quote-pack">{result.quote.packId.split("@")[0]}</span>, digest{" "}
+            <code id="quote-pack-digest">{result.quote.packId.split("@")[1] ?? ""}</code>
+          </p>
+          {result.quote.reasons.length > 0 && (
+            <ul className="reasons">
+              {result.quote.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
+          <table id="coverages">
+            <caption>Coverages</caption>
+            <thead>
+              <tr>
+                <th>Coverage</th>
+                <th>Limit</th>
+                <th className="num">Premium</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.quote.coverages.map((c) => (
+                <tr key={c.code} data-coverage={c.code}>
+                  <td>
+                    <details>
+                      <summary>{c.name}</summary>
+                      <WorksheetTable name={c.name} lines={c.worksheet} />
+                    </details>
+                  </td>
+                  <td>{c.option ?? ""}</td>
+                  <td className="num">{formatUsd(c.premium)}</td>
+                </tr>
+              ))}
+              {result.quote.fees.map((f) => (
+                <tr key={f.name}>
+                  <td>{f.name}</td>
+                  <td></td>
+                  <td className="num">{formatUsd(f.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="meta">Assumes:</p>
+          <ul className="assumptions">
+            {result.quote.assumptions.map((a) => (
+              <li key={a}>{a}</li>
             ))}
           </ul>
-        )}
-        <table id="coverages">
-          <caption>Coverages</caption>
-          <thead>
-            <tr>
-              <th>Coverage</th>
-              <th>Limit</th>
-              <th className="num">Premium</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.quote.coverages.map((c) => (
-              <tr key={c.code} data-coverage={c.code}>
-                <td>
-                  <details>
-                    <summary>{c.name}</summary>
-                    <WorksheetTable name={c.name} lines={c.worksheet} />
-                  </details>
-                </td>
-                <td>{c.option ?? ""}</td>
-                <td className="num">{formatUsd(c.premium)}</td>
-              </tr>
-            ))}
-            {result.quote.fees.map((f) => (
-              <tr key={f.name}>
-                <td>{f.name}</td>
-                <td></td>
-                <td className="num">{formatUsd(f.amount)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <p className="meta">Assumes:</p>
-        <ul className="assumptions">
-          {result.quote.assumptions.map((a) => (
-            <li key={a}>{a}</li>
-          ))}
-        </ul>
-      </section>
-    )}
-  </section>
+        </section>
+      )}
+    </section>
   );
 }

@@ -9,6 +9,9 @@ import { QUOTES } from "./invalidation";
 import { QuoteTable } from "./QuoteTable";
 import { STATUS_LABEL } from "./status";
 
+/** Quotes a page of the list shows. */
+const PAGE = 50;
+
 export function QuoteList({ onOpen }: { onOpen: (quoteId: number) => void }) {
   const [text, setText] = useState("");
   const [status, setStatus] = useState<QuoteStatus | "">("");
@@ -16,15 +19,16 @@ export function QuoteList({ onOpen }: { onOpen: (quoteId: number) => void }) {
   const [effectiveTo, setEffectiveTo] = useState("");
   const [createdFrom, setCreatedFrom] = useState("");
   const [createdTo, setCreatedTo] = useState("");
-  const [rows, setRows] = useState<{ kind: "loading" } | { kind: "loaded"; quotes: QuoteSummary[]; more: boolean } | { kind: "failed"; error: CommandError }>({
+  const [rows, setRows] = useState<
+    { kind: "loading" } | { kind: "loaded"; quotes: QuoteSummary[]; more: boolean } | { kind: "failed"; error: CommandError }
+  >({
     kind: "loading",
   });
-  const PAGE = 50;
 
   const load = useCallback(
-    async (after: QuoteSummary | null, previous: QuoteSummary[]) => {
-      try {
-        const quotes = await api.listQuotes({
+    (after: QuoteSummary | null, previous: QuoteSummary[]) =>
+      api
+        .listQuotes({
           text: text.trim() || null,
           status: status || null,
           created_from: createdFrom.trim() || null,
@@ -33,12 +37,11 @@ export function QuoteList({ onOpen }: { onOpen: (quoteId: number) => void }) {
           effective_to: effectiveTo.trim() || null,
           after: after ? { updated_at: after.updated_at, id: after.id } : null,
           limit: PAGE,
-        });
-        setRows({ kind: "loaded", quotes: [...previous, ...quotes], more: quotes.length === PAGE });
-      } catch (e) {
-        setRows({ kind: "failed", error: e as CommandError });
-      }
-    },
+        })
+        .then(
+          (quotes) => setRows({ kind: "loaded", quotes: [...previous, ...quotes], more: quotes.length === PAGE }),
+          (error: CommandError) => setRows({ kind: "failed", error }),
+        ),
     [text, status, effectiveFrom, effectiveTo, createdFrom, createdTo],
   );
 
@@ -60,7 +63,13 @@ export function QuoteList({ onOpen }: { onOpen: (quoteId: number) => void }) {
       <form onSubmit={search} aria-label="Search quotes" className="filters">
         <label>
           Search
-          <input id="quote-search" className="wide" placeholder="Quote number or customer name" value={text} onChange={(e) => setText(e.target.value)} />
+          <input
+            id="quote-search"
+            className="wide"
+            placeholder="Quote number or customer name"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </label>
         <label>
           Status
@@ -75,19 +84,43 @@ export function QuoteList({ onOpen }: { onOpen: (quoteId: number) => void }) {
         </label>
         <label>
           Effective from
-          <input id="quote-effective-from" className="medium" placeholder="YYYY-MM-DD" value={effectiveFrom} onChange={(e) => setEffectiveFrom(e.target.value)} />
+          <input
+            id="quote-effective-from"
+            className="medium"
+            placeholder="YYYY-MM-DD"
+            value={effectiveFrom}
+            onChange={(e) => setEffectiveFrom(e.target.value)}
+          />
         </label>
         <label>
           Effective to
-          <input id="quote-effective-to" className="medium" placeholder="YYYY-MM-DD" value={effectiveTo} onChange={(e) => setEffectiveTo(e.target.value)} />
+          <input
+            id="quote-effective-to"
+            className="medium"
+            placeholder="YYYY-MM-DD"
+            value={effectiveTo}
+            onChange={(e) => setEffectiveTo(e.target.value)}
+          />
         </label>
         <label>
           Started from
-          <input id="quote-created-from" className="medium" placeholder="YYYY-MM-DD" value={createdFrom} onChange={(e) => setCreatedFrom(e.target.value)} />
+          <input
+            id="quote-created-from"
+            className="medium"
+            placeholder="YYYY-MM-DD"
+            value={createdFrom}
+            onChange={(e) => setCreatedFrom(e.target.value)}
+          />
         </label>
         <label>
           Started to
-          <input id="quote-created-to" className="medium" placeholder="YYYY-MM-DD" value={createdTo} onChange={(e) => setCreatedTo(e.target.value)} />
+          <input
+            id="quote-created-to"
+            className="medium"
+            placeholder="YYYY-MM-DD"
+            value={createdTo}
+            onChange={(e) => setCreatedTo(e.target.value)}
+          />
         </label>
         <button type="submit" id="quote-search-go">
           Search

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { api, CommandError } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
-import { formatUsd } from "../shared/format";
+import { formatUsd, packName } from "../shared/format";
 import { RatingReview } from "../shared/RatingReview";
 import { useCommand } from "../shared/useCommand";
 import { fromQuoteInput, vehicleLabel, WizardForm } from "../wizard/form";
@@ -21,7 +21,9 @@ export function QuoteScreen({
   onChanged: () => void;
 }) {
   const view = useCommand(api.getQuote, [quoteId]);
-  const [action, setAction] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "done"; message: string; path?: string } | { kind: "failed"; error: CommandError }>({
+  const [action, setAction] = useState<
+    { kind: "idle" } | { kind: "busy" } | { kind: "done"; message: string; path?: string } | { kind: "failed"; error: CommandError }
+  >({
     kind: "idle",
   });
 
@@ -44,7 +46,7 @@ export function QuoteScreen({
         const saved = await api.rerateQuote(quoteId);
         setAction({
           kind: "done",
-          message: `Re-rated as version ${saved.summary.version} with ${saved.rating.packId.split("@")[0]}: ${formatUsd(saved.rating.premium)} (${STATUS_LABEL[saved.summary.status].toLowerCase()}).`,
+          message: `Re-rated as version ${saved.summary.version} with ${packName(saved.rating.packId)}: ${formatUsd(saved.rating.premium)} (${STATUS_LABEL[saved.summary.status].toLowerCase()}).`,
         });
         onChanged();
         void view.reload();
@@ -92,7 +94,12 @@ export function QuoteScreen({
             Resume editing (draft {draftId})
           </button>
         ) : (
-          <button type="button" id="edit-quote" disabled={s.status === "bound" || s.status === "bind_requested"} onClick={() => onEdit(quoteId, fromQuoteInput(detail.input))}>
+          <button
+            type="button"
+            id="edit-quote"
+            disabled={s.status === "bound" || s.status === "bind_requested"}
+            onClick={() => onEdit(quoteId, fromQuoteInput(detail.input))}
+          >
             Edit as a new version
           </button>
         )}
@@ -109,7 +116,11 @@ export function QuoteScreen({
         )}
       </div>
       {syncIssues.length > 0 && (
-        <div className={s.status === "bind_rejected" ? "error" : "notice"} role={s.status === "bind_rejected" ? "alert" : "note"} id="quote-sync-issues">
+        <div
+          className={s.status === "bind_rejected" ? "error" : "notice"}
+          role={s.status === "bind_rejected" ? "alert" : "note"}
+          id="quote-sync-issues"
+        >
           <strong>What the server said</strong>
           <ul>
             {syncIssues.map((issue) => (
@@ -123,7 +134,8 @@ export function QuoteScreen({
                 )}
                 : {issue.reason}{" "}
                 <span className="meta">
-                  {issue.receivedAt.replace("T", " ").slice(0, 16)} UTC{issue.currentVersion !== null && `; the server has version ${issue.currentVersion}`}
+                  {issue.receivedAt.replace("T", " ").slice(0, 16)} UTC
+                  {issue.currentVersion !== null && `; the server has version ${issue.currentVersion}`}
                 </span>
               </li>
             ))}
@@ -137,7 +149,11 @@ export function QuoteScreen({
       )}
       {action.kind === "failed" && <ErrorBox id="action-error" error={action.error} fields />}
       {rating ? (
-        <RatingReview rating={rating} vehicleLabels={fromQuoteInput(detail.input).vehicles.map(vehicleLabel)} driverNames={fromQuoteInput(detail.input).drivers.map((d) => d.name)} />
+        <RatingReview
+          rating={rating}
+          vehicleLabels={fromQuoteInput(detail.input).vehicles.map(vehicleLabel)}
+          driverNames={fromQuoteInput(detail.input).drivers.map((d) => d.name)}
+        />
       ) : (
         <p className="meta">This version has not been rated.</p>
       )}
@@ -159,7 +175,7 @@ export function QuoteScreen({
             <tr key={v.version} data-version={v.version}>
               <td>{v.version}</td>
               <td>{v.created_at.replace("T", " ").slice(0, 16)} UTC</td>
-              <td>{v.rating ? v.rating.pack_id.split("@")[0] : ""}</td>
+              <td>{v.rating ? packName(v.rating.pack_id) : ""}</td>
               <td>{v.rating?.decision ?? "not rated"}</td>
               <td className="num">{v.rating ? formatUsd(v.rating.total) : ""}</td>
             </tr>

@@ -95,7 +95,9 @@ describe("review queue", () => {
     const calls = commands({
       pack_reviews: () => queue,
       decide_pack_draft: (args) => {
-        queue = queue.map((r) => (r.draftId === args.draftId ? { ...r, decision: { approve: args.approve as boolean, comment: args.comment as string } } : r));
+        queue = queue.map((r) =>
+          r.draftId === args.draftId ? { ...r, decision: { approve: args.approve as boolean, comment: args.comment as string } } : r,
+        );
         return null;
       },
     });
@@ -135,7 +137,9 @@ describe("review queue", () => {
   });
 
   it("says why the author's impact summary cannot be shown", async () => {
-    commands({ pack_reviews: () => [{ ...review("d3", null), impactProblem: "the author's impact summary does not read: missing field `total`" }] });
+    commands({
+      pack_reviews: () => [{ ...review("d3", null), impactProblem: "the author's impact summary does not read: missing field `total`" }],
+    });
     render(<Approvals username="uw2" />);
     await waitFor(() => expect(item("d3")).toBeTruthy());
     expect(within(item("d3")).getByRole("alert").textContent).toContain("missing field `total`");
@@ -151,7 +155,9 @@ describe("review queue", () => {
   });
 
   it("hands back a decision the server refused, with the reason, to make again", async () => {
-    commands({ pack_reviews: () => [{ ...review("d1", null), refusal: "the approval's signature is refused: signed with a revoked key" }] });
+    commands({
+      pack_reviews: () => [{ ...review("d1", null), refusal: "the approval's signature is refused: signed with a revoked key" }],
+    });
     render(<Approvals username="uw2" />);
     await waitFor(() => expect(item("d1")?.querySelector(".review-refusal")).not.toBeNull());
     expect(item("d1").querySelector(".review-refusal")!.textContent).toContain("The server refused your last decision");

@@ -32,7 +32,11 @@ function ApprovalKeyPanel({ username }: { username: string | null }) {
   }
 
   return (
-    <section id="approval-key" aria-labelledby="approval-key-heading" data-state={key.kind === "loaded" ? (key.value ? "created" : "none") : key.kind}>
+    <section
+      id="approval-key"
+      aria-labelledby="approval-key-heading"
+      data-state={key.kind === "loaded" ? (key.value ? "created" : "none") : key.kind}
+    >
       <h3 id="approval-key-heading">Approval key</h3>
       {key.kind === "loading" && <p aria-busy="true">Loading...</p>}
       {key.kind === "failed" && <ErrorBox error={key.error} explain={explain} />}
@@ -132,7 +136,9 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
           <ImpactSummaryView summary={review.impact} idPrefix={`author-impact-${id}`} />
         </div>
       ) : review.impactProblem ? (
-        <p className="error" role="alert">{review.impactProblem}</p>
+        <p className="error" role="alert">
+          {review.impactProblem}
+        </p>
       ) : (
         <p className="meta">The author attached no impact run.</p>
       )}
@@ -151,12 +157,22 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
             <label htmlFor={`review-book-${id}-${kind}`}>{kind === "local" ? "Quotes on this workstation" : "The server's book"}</label>
           </div>
         ))}
-        <button type="button" className="secondary review-impact" disabled={state.kind === "running"} onClick={() => run(id, { kind: book })}>
+        <button
+          type="button"
+          className="secondary review-impact"
+          disabled={state.kind === "running"}
+          onClick={() => run(id, { kind: book })}
+        >
           Run impact
         </button>
       </div>
       {state.kind === "running" && (
-        <ImpactRunning progress={state.progress} progressId={`review-impact-progress-${id}`} cancelClassName="review-cancel-impact" onCancel={cancel} />
+        <ImpactRunning
+          progress={state.progress}
+          progressId={`review-impact-progress-${id}`}
+          cancelClassName="review-cancel-impact"
+          onCancel={cancel}
+        />
       )}
       {state.kind === "cancelled" && (
         <p role="status" className="review-impact-cancelled">
@@ -187,14 +203,26 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
         <>
           <div className="field wide">
             <label htmlFor={commentId}>Comment for {review.author}</label>
-            <textarea id={commentId} className="review-comment" rows={2} cols={60} value={comment} onChange={(e) => setComment(e.target.value)} />
+            <textarea
+              id={commentId}
+              className="review-comment"
+              rows={2}
+              cols={60}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+            />
             <span className="hint">A rejection needs one; the author reads it.</span>
           </div>
           <div className="actions">
             <button type="button" className="approve-draft" disabled={decide.busy} onClick={() => decideDraft(true)}>
               Approve
             </button>
-            <button type="button" className="secondary reject-draft" disabled={decide.busy || !comment.trim()} onClick={() => decideDraft(false)}>
+            <button
+              type="button"
+              className="secondary reject-draft"
+              disabled={decide.busy || !comment.trim()}
+              onClick={() => decideDraft(false)}
+            >
               Reject
             </button>
           </div>

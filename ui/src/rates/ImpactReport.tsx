@@ -27,7 +27,9 @@ export function signedPct(pct: string | null): string {
 export function asImpactSummary(value: unknown): ImpactSummary | null {
   if (typeof value !== "object" || value === null) return null;
   const v = value as Partial<ImpactSummary>;
-  return Array.isArray(v.bands) && Array.isArray(v.by_coverage) && typeof v.total === "object" && v.total !== null ? (value as ImpactSummary) : null;
+  return Array.isArray(v.bands) && Array.isArray(v.by_coverage) && typeof v.total === "object" && v.total !== null
+    ? (value as ImpactSummary)
+    : null;
 }
 
 function GroupTable({ id, caption, nameHeading, groups }: { id: string; caption: string; nameHeading: string; groups: ImpactGroup[] }) {
@@ -100,7 +102,15 @@ function Worksheets({ worksheets, idPrefix }: { worksheets: IncreaseWorksheets; 
  * The whole report. `idPrefix` keeps ids apart where two reports share a
  * page (the approvals screen shows the author's and the approver's run).
  */
-export function ImpactSummaryView({ summary, worksheets, idPrefix = "impact" }: { summary: ImpactSummary; worksheets?: IncreaseWorksheets[]; idPrefix?: string }) {
+export function ImpactSummaryView({
+  summary,
+  worksheets,
+  idPrefix = "impact",
+}: {
+  summary: ImpactSummary;
+  worksheets?: IncreaseWorksheets[];
+  idPrefix?: string;
+}) {
   const [allTerritories, setAllTerritories] = useState(false);
   // Counts are plain numbers, so bar widths may use them; money stays text.
   const widest = Math.max(1, ...summary.bands.map((b) => b.policies));
@@ -130,7 +140,12 @@ export function ImpactSummaryView({ summary, worksheets, idPrefix = "impact" }: 
           </div>
         ))}
       </dl>
-      <p id={`${idPrefix}-total-change`} className="total-change" data-change={summary.total.change} data-change-pct={summary.total.change_pct ?? undefined}>
+      <p
+        id={`${idPrefix}-total-change`}
+        className="total-change"
+        data-change={summary.total.change}
+        data-change-pct={summary.total.change_pct ?? undefined}
+      >
         Total premium {formatUsd(summary.total.base_premium)} → {formatUsd(summary.total.draft_premium)}:{" "}
         <strong>
           {signedUsd(summary.total.change)} ({signedPct(summary.total.change_pct)})
@@ -224,7 +239,9 @@ export function useImpactRun(onDone?: (view: ImpactView) => void) {
     async (draftId: string, book: BookChoice) => {
       setState({ kind: "running", progress: null });
       try {
-        const view = await api.runImpact(draftId, book, (progress) => setState((s) => (s.kind === "running" ? { kind: "running", progress } : s)));
+        const view = await api.runImpact(draftId, book, (progress) =>
+          setState((s) => (s.kind === "running" ? { kind: "running", progress } : s)),
+        );
         setState({ kind: "done", view });
         onDone?.(view);
       } catch (e) {

@@ -61,7 +61,13 @@ export function PackDiffView({ diff, id, heading = "Changes from the base pack" 
           </thead>
           <tbody>
             {cells.map(({ table, change }) => (
-              <tr key={`${table.file}-${change.row}-${change.column}`} className="diff-cell" data-table={table.file} data-row={change.row} data-column={change.column}>
+              <tr
+                key={`${table.file}-${change.row}-${change.column}`}
+                className="diff-cell"
+                data-table={table.file}
+                data-row={change.row}
+                data-column={change.column}
+              >
                 <td>{table.name}</td>
                 <td>
                   {change.key.join(" / ")} <span className="meta">line {change.line}</span>
@@ -132,11 +138,7 @@ export function PackDiffView({ diff, id, heading = "Changes from the base pack" 
           </tbody>
         </table>
       )}
-      {diff.other_files.length > 0 && (
-        <p className="diff-files">
-          Other files changed: {diff.other_files.join(", ")}
-        </p>
-      )}
+      {diff.other_files.length > 0 && <p className="diff-files">Other files changed: {diff.other_files.join(", ")}</p>}
     </section>
   );
 }

@@ -12,9 +12,17 @@ import { PackDiffView } from "./PackDiff";
 import { TableEditor } from "./TableEditor";
 
 /** The loader's verdict on the draft as it stands; the diff and problem stay shown while the next check runs. */
-type Check = { status: "checking" | "ok" | "problem"; diff: PackDiff | null; problem: Problem | null; error: CommandError | null };
+type Check = {
+  /** The edits the loader answered for; other edits are still being checked. */
+  edits: DraftEdits | null;
+  status: "ok" | "problem";
+  diff: PackDiff | null;
+  problem: Problem | null;
+  error: CommandError | null;
+};
 
-type Save = { kind: "idle" } | { kind: "busy" } | { kind: "done"; draft: StoredRateDraft; edits: string } | { kind: "failed"; error: CommandError };
+type Save =
+  { kind: "idle" } | { kind: "busy" } | { kind: "done"; draft: StoredRateDraft; edits: string } | { kind: "failed"; error: CommandError };
 
 function FieldInput({
   field,
@@ -51,6 +59,8 @@ function FieldInput({
   );
 }
 
+const NO_FIELDS: ManifestField[] = [];
+
 export function RateEditor({
   basePackId,
   draft,
@@ -65,7 +75,7 @@ export function RateEditor({
   onClose: () => void;
 }) {
   const [edits, setEdits] = useState<DraftEdits>(() => draft?.edits ?? noEdits());
-  const [check, setCheck] = useState<Check>({ status: "checking", diff: null, problem: null, error: null });
+  const [check, setCheck] = useState<Check>({ edits: null, status: "problem", diff: null, problem: null, error: null });
   const [tableFile, setTableFile] = useState("");
   const [note, setNote] = useState(draft?.note ?? "");
   // The first save makes a draft; later ones update it.
@@ -89,21 +99,24 @@ export function RateEditor({
   useEffect(() => {
     if (!loaded) return;
     const seq = ++checkSeq.current;
-    setCheck((c) => ({ ...c, status: "checking" }));
     const timer = setTimeout(() => {
       api.checkRateDraft(basePackId, edits).then(
         (result) => {
-          if (seq === checkSeq.current) setCheck({ status: result.problem ? "problem" : "ok", diff: result.diff, problem: result.problem, error: null });
+          if (seq === checkSeq.current)
+            setCheck({ edits, status: result.problem ? "problem" : "ok", diff: result.diff, problem: result.problem, error: null });
         },
         (error: CommandError) => {
-          if (seq === checkSeq.current) setCheck((c) => ({ status: "problem", diff: c.diff, problem: null, error }));
+          if (seq === checkSeq.current) setCheck((c) => ({ edits, status: "problem", diff: c.diff, problem: null, error }));
         },
       );
     }, CHECK_DELAY_MS);
     return () => clearTimeout(timer);
   }, [basePackId, edits, loaded]);
 
-  const fields = pack.kind === "loaded" ? pack.value.fields : [];
+  // Until the loader answers for the edits as they stand, the last answer stays shown as "checking".
+  const status = loaded && check.edits === edits ? check.status : "checking";
+
+  const fields = pack.kind === "loaded" ? pack.value.fields : NO_FIELDS;
   const groups = useMemo(() => {
     const byGroup = new Map<string, ManifestField[]>();
     for (const f of fields) byGroup.set(f.group, [...(byGroup.get(f.group) ?? []), f]);
@@ -155,7 +168,7 @@ export function RateEditor({
   const changes = hasChanges(edits);
 
   return (
-    <div id="rate-editor" data-check={check.status} data-base-pack-id={basePackId} data-draft-id={draftId ?? undefined}>
+    <div id="rate-editor" data-check={status} data-base-pack-id={basePackId} data-draft-id={draftId ?? undefined}>
       <div className="editor-head">
         <h3>
           Editing {packName(basePackId)}
@@ -166,13 +179,14 @@ export function RateEditor({
         </button>
       </div>
       <p className="meta" role="status" id="draft-check">
-        {check.status === "checking" ? "Checking the draft..." : check.status === "ok" ? "The draft loads." : "The draft does not load yet."}
+        {status === "checking" ? "Checking the draft..." : status === "ok" ? "The draft loads." : "The draft does not load yet."}
       </p>
       {(problem || check.error) && (
         <div id="draft-problem" role="alert" className="error" data-code={check.error?.code} data-file={problem?.file ?? undefined}>
           {problem ? (
             <>
-              <strong>The draft does not load:</strong> {problem.message} <span className="problem-place">{problemPlace(problem, fields)}</span>
+              <strong>The draft does not load:</strong> {problem.message}{" "}
+              <span className="problem-place">{problemPlace(problem, fields)}</span>
               {problemTable && problemTable.file !== tableFile && (
                 <>
                   {" "}
@@ -233,7 +247,7 @@ export function RateEditor({
         <textarea id="draft-note" rows={3} cols={60} value={note} onChange={(e) => setNote(e.target.value)} />
       </div>
       <div className="actions">
-        <button type="button" id="save-draft" disabled={check.status !== "ok" || !changes || save.kind === "busy"} onClick={saveDraft}>
+        <button type="button" id="save-draft" disabled={status !== "ok" || !changes || save.kind === "busy"} onClick={saveDraft}>
           {save.kind === "busy" ? "Saving..." : draftId ? "Save draft" : "Save as a new draft"}
         </button>
         {!changes && <span className="meta">Change a value or a table to save a draft.</span>}

@@ -61,7 +61,14 @@ export function RateImpact({ draft, onChanged }: { draft: StoredRateDraft; onCha
         <legend>Book</legend>
         {BOOK_LABELS.map(([kind, label]) => (
           <div className="check" key={kind}>
-            <input type="radio" name="impact-book" id={`impact-book-choice-${kind}`} value={kind} checked={book === kind} onChange={() => chooseBook(kind)} />
+            <input
+              type="radio"
+              name="impact-book"
+              id={`impact-book-choice-${kind}`}
+              value={kind}
+              checked={book === kind}
+              onChange={() => chooseBook(kind)}
+            />
             <label htmlFor={`impact-book-choice-${kind}`}>{label}</label>
           </div>
         ))}
@@ -96,7 +103,9 @@ export function RateImpact({ draft, onChanged }: { draft: StoredRateDraft; onCha
           {running ? "Running..." : "Run impact"}
         </button>
       </div>
-      {state.kind === "running" && <ImpactRunning progress={state.progress} progressId="impact-progress" cancelId="cancel-impact" onCancel={cancel} />}
+      {state.kind === "running" && (
+        <ImpactRunning progress={state.progress} progressId="impact-progress" cancelId="cancel-impact" onCancel={cancel} />
+      )}
       {state.kind === "cancelled" && (
         <p role="status" id="impact-cancelled">
           Cancelled.

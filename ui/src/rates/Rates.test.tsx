@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Channel } from "@tauri-apps/api/core";
-import type { DraftCheck, DraftEdits, EditorPack, ImpactProgress, ImpactView, ManifestField, PackDiff, StoredRateDraft, TableGrid } from "../bindings";
+import type {
+  DraftCheck,
+  DraftEdits,
+  EditorPack,
+  ImpactProgress,
+  ImpactView,
+  ManifestField,
+  PackDiff,
+  StoredRateDraft,
+  TableGrid,
+} from "../bindings";
 import { proposedDates } from "./drafts";
 import { Rates } from "./Rates";
 import { BASE, DRAFT_PACK, impactView } from "./testdata";
@@ -16,14 +26,30 @@ const territory: TableGrid = {
   header: ["zip", "factor"],
   rows: Array.from({ length: 150 }, (_, i) => [String(90000 + i), (1 + i / 1000).toFixed(3)]),
 };
-const driverAge: TableGrid = { name: "driver_age", file: "driver_age.csv", keys: ["age"], header: ["age", "factor"], rows: [["16", "2.10"], ["25", "1.00"]] };
+const driverAge: TableGrid = {
+  name: "driver_age",
+  file: "driver_age.csv",
+  keys: ["age"],
+  header: ["age", "factor"],
+  rows: [
+    ["16", "2.10"],
+    ["25", "1.00"],
+  ],
+};
 
 const editorPack: EditorPack = {
   pack_id: BASE,
   fields: [
     { key: "version", label: "Version", group: "pack", kind: "text", value: "2026.1", line: 2 },
     { key: "effective.new_business", label: "New business from", group: "pack", kind: "date", value: "2026-01-01", line: 4 },
-    { key: "coverages.BI.steps.0.value", label: "BI: Base rate (annual)", group: "coverage BI", kind: "decimal", value: "310.00", line: 20 },
+    {
+      key: "coverages.BI.steps.0.value",
+      label: "BI: Base rate (annual)",
+      group: "coverage BI",
+      kind: "decimal",
+      value: "310.00",
+      line: 20,
+    },
   ],
   tables: [territory, driverAge],
 };
@@ -38,7 +64,15 @@ const dashboard = {
   outbox_pending: 0,
   last_delivery_at: null,
   packs: [
-    { pack_id: BASE, state: "CA", product: "personal-auto", effective_new_business: "2026-01-01", effective_renewal: "2026-01-01", expires: null, in_force: true },
+    {
+      pack_id: BASE,
+      state: "CA",
+      product: "personal-auto",
+      effective_new_business: "2026-01-01",
+      effective_renewal: "2026-01-01",
+      expires: null,
+      in_force: true,
+    },
   ],
 };
 
@@ -95,7 +129,8 @@ const findById = (id: string) =>
     return element;
   });
 const editor = () => document.getElementById("rate-editor") as HTMLElement;
-const cell = (row: number, col: number) => document.querySelector(`table.rate-table input[data-row="${row}"][data-col="${col}"]`) as HTMLInputElement | null;
+const cell = (row: number, col: number) =>
+  document.querySelector(`table.rate-table input[data-row="${row}"][data-col="${col}"]`) as HTMLInputElement | null;
 
 describe("rate editor", () => {
   it("checks a field edit once typing pauses, and marks the field the loader's problem names", async () => {
@@ -105,7 +140,14 @@ describe("rate editor", () => {
           ? okCheck()
           : {
               pack_id: null,
-              problem: { file: "manifest.toml", line: 20, row: null, field: "value", key: "coverages.BI.steps.0.value", message: "manifest.toml:20: `abc` is not a decimal" },
+              problem: {
+                file: "manifest.toml",
+                line: 20,
+                row: null,
+                field: "value",
+                key: "coverages.BI.steps.0.value",
+                message: "manifest.toml:20: `abc` is not a decimal",
+              },
               diff: emptyDiff,
             },
     });
@@ -161,14 +203,25 @@ describe("rate editor", () => {
           ? okCheck()
           : {
               pack_id: null,
-              problem: { file: "territory.csv", line: 3, row: 1, field: "factor", key: null, message: "territory.csv:3: factor `x` is not a decimal" },
+              problem: {
+                file: "territory.csv",
+                line: 3,
+                row: 1,
+                field: "factor",
+                key: null,
+                message: "territory.csv:3: factor `x` is not a decimal",
+              },
               diff: changedDiff,
             },
     });
     const user = await openEditor();
     const table = document.querySelector("table.rate-table") as HTMLElement;
     expect(table.getAttribute("data-table-file")).toBe("territory.csv");
-    expect(within(table).getAllByRole("columnheader").map((th) => th.textContent)).toEqual(["Row", "zip (key)", "factor", "Actions"]);
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((th) => th.textContent),
+    ).toEqual(["Row", "zip (key)", "factor", "Actions"]);
     await user.clear(cell(1, 1)!);
     await user.type(cell(1, 1)!, "x");
     await waitFor(() => expect(editor().getAttribute("data-check")).toBe("problem"));
@@ -198,7 +251,11 @@ describe("rate editor", () => {
     // Removing row 3 (index 2) leaves the others in order.
     await user.click(screen.getByRole("button", { name: "Remove row 3" }));
     await waitFor(() => expect(checks(calls).at(-1)?.tables["territory.csv"]?.rows.length).toBe(149));
-    expect(checks(calls).at(-1)!.tables["territory.csv"].rows.slice(0, 3)).toEqual([territory.rows[0], territory.rows[1], territory.rows[3]]);
+    expect(checks(calls).at(-1)!.tables["territory.csv"].rows.slice(0, 3)).toEqual([
+      territory.rows[0],
+      territory.rows[1],
+      territory.rows[3],
+    ]);
     // A new row is as wide as the header, and shows although it is past the first 100.
     await user.click(screen.getByRole("button", { name: "Add a row" }));
     expect(cell(149, 0)!.value).toBe("");
@@ -275,7 +332,9 @@ describe("rate editor", () => {
 
   it("resumes a draft in the list with its edits", async () => {
     const draft = stored("d7", { fields: { version: "2026.2" }, tables: {} });
-    const calls = commands({ rate_drafts: () => [draft, { ...stored("d8", { fields: {}, tables: {} }, "rejected"), decided_by: "uw2", comment: "too steep" }] });
+    const calls = commands({
+      rate_drafts: () => [draft, { ...stored("d8", { fields: {}, tables: {} }, "rejected"), decided_by: "uw2", comment: "too steep" }],
+    });
     const user = userEvent.setup();
     render(<Rates />);
     const items = await screen.findAllByRole("listitem");
@@ -353,7 +412,9 @@ describe("impact", () => {
     expect(base.querySelector("h4")!.textContent).toBe("Base ca-personal-auto/2026.1: $1,229.50");
     expect(drafted.querySelector("h4")!.textContent).toBe("Draft ca-personal-auto/2026.2: $1,350.00");
     expect(within(drafted).getByRole("region", { name: "Premium" }).textContent).toContain("$1,350.00");
-    expect(document.querySelector('#impact-failures tr[data-policy-id="QUOT-2026-000009"]')!.textContent).toContain("no territory for 99999");
+    expect(document.querySelector('#impact-failures tr[data-policy-id="QUOT-2026-000009"]')!.textContent).toContain(
+      "no territory for 99999",
+    );
     const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
     expect(ids.length).toBe(new Set(ids).size);
     expect(screen.getByText(/attaches the impact last run/)).toBeTruthy();

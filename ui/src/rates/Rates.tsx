@@ -27,7 +27,6 @@ export function Rates() {
   // Opening a panel again starts it afresh, even for the same pack or draft.
   const opened = useRef(0);
 
-
   // The panel opens below the lists; bring it into view (jsdom has no scrolling).
   const panelRef = useRef<HTMLDivElement>(null);
   const panelKey = panel.kind === "none" ? 0 : panel.key;
@@ -79,7 +78,9 @@ export function Rates() {
                   {d.comment ? `: ${d.comment}` : ""}
                 </p>
               )}
-              <p className="meta draft-impact-state">{d.impact !== null && d.impact !== undefined ? "Impact run attached." : "No impact run attached."}</p>
+              <p className="meta draft-impact-state">
+                {d.impact !== null && d.impact !== undefined ? "Impact run attached." : "No impact run attached."}
+              </p>
               <div className="row-actions">
                 {d.status === "editing" && (
                   <button type="button" className="secondary resume-draft" onClick={() => openEditor(d.base_pack_id, d)}>

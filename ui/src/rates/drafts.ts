@@ -62,7 +62,9 @@ export function draftStatusText(draft: StoredRateDraft): string {
     case "editing":
       return "Being edited.";
     case "submitted":
-      return draft.sent_at ? "Submitted and delivered; it awaits another underwriter's decision." : "Submitted for approval; the next sync delivers it.";
+      return draft.sent_at
+        ? "Submitted and delivered; it awaits another underwriter's decision."
+        : "Submitted for approval; the next sync delivers it.";
     case "approved":
       return `Approved by ${draft.decided_by ?? "another underwriter"}${draft.comment ? `: ${draft.comment}` : "."}`;
     case "rejected":

@@ -25,8 +25,8 @@ export function FirstLaunch({ onDone }: { onDone: (enrolled: EnrollmentView | nu
     <section id="first-launch" aria-labelledby="first-launch-heading">
       <h2 id="first-launch-heading">Welcome</h2>
       <p>
-        Quotes, drafts and rate packs live in an encrypted store on this computer. Choose how to start; you can enroll with a sync server later from the Sync
-        screen.
+        Quotes, drafts and rate packs live in an encrypted store on this computer. Choose how to start; you can enroll with a sync server
+        later from the Sync screen.
       </p>
       <div className="choices">
         <article aria-labelledby="choice-offline-heading" className="choice">

@@ -188,7 +188,9 @@ export function RatingReview({
               <li key={d.driver} data-role={d.role}>
                 {driverNames[d.driver] ?? `Driver ${d.driver + 1}`}: {ROLE_TEXT[d.role] ?? d.role}
                 {d.vehicles.length > 0 && <>; rated on {d.vehicles.map((v) => vehicleLabels[v] ?? `vehicle ${v + 1}`).join(", ")}</>}
-                {d.vehicles.length === 0 && d.role !== "excluded" && d.role !== "excess" && <>; rated on no vehicle (rates no higher than the drivers who are)</>}
+                {d.vehicles.length === 0 && d.role !== "excluded" && d.role !== "excess" && (
+                  <>; rated on no vehicle (rates no higher than the drivers who are)</>
+                )}
               </li>
             ))}
           </ul>
@@ -206,7 +208,11 @@ export function RatingReview({
           <ol aria-label="Top risk reasons">
             {rating.risk.topReasons.map((r) => (
               <li key={r.variable}>
-                {r.variable} = {r.value} <span className="meta">({r.contribution.startsWith("-") ? "" : "+"}{r.contribution} on the log scale)</span>
+                {r.variable} = {r.value}{" "}
+                <span className="meta">
+                  ({r.contribution.startsWith("-") ? "" : "+"}
+                  {r.contribution} on the log scale)
+                </span>
               </li>
             ))}
           </ol>

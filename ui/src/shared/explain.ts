@@ -19,4 +19,3 @@ export function explain(error: CommandError): string {
       return error.message;
   }
 }
-

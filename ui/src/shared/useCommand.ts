@@ -1,7 +1,7 @@
 // One way to load what a screen shows from a command: loading, then the
 // value or the command's error, with `reload` and an invalidation tag that
 // lets another screen say "what you show has changed".
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { CommandError } from "../api";
 
 export type Loaded<T> = { kind: "loading" } | { kind: "loaded"; value: T } | { kind: "failed"; error: CommandError };
@@ -57,7 +57,11 @@ export function useInvalidation(tag: string | undefined, onInvalidate: () => voi
  * Runs `command(...args)` when the component mounts and again whenever the
  * arguments change (compared by value); an answer to an older call is dropped.
  */
-export function useCommand<A extends unknown[], T>(command: (...args: A) => Promise<T>, args: A, options: CommandOptions<T> = {}): Command<T> {
+export function useCommand<A extends unknown[], T>(
+  command: (...args: A) => Promise<T>,
+  args: A,
+  options: CommandOptions<T> = {},
+): Command<T> {
   const { tag, resetOnReload = false, enabled = true, onLoaded, onFailed } = options;
   const key = JSON.stringify(args);
   // What is shown belongs to the arguments it was loaded for: new arguments show "loading".
@@ -68,37 +72,45 @@ export function useCommand<A extends unknown[], T>(command: (...args: A) => Prom
     callbacks.current = { onLoaded, onFailed };
   });
 
-  const load = useCallback(() => {
-    const seq = ++latest.current;
-    return command(...(JSON.parse(key) as A)).then(
-      (value) => {
-        if (seq !== latest.current) return;
-        setState({ key, loaded: { kind: "loaded", value } });
-        callbacks.current.onLoaded?.(value);
-      },
-      (error: CommandError) => {
-        if (seq !== latest.current) return;
-        setState({ key, loaded: { kind: "failed", error } });
-        callbacks.current.onFailed?.(error);
-      },
-    );
-  }, [command, key]);
+  /** Runs the command; its answer is shown if no later call was made and `live()` still holds. */
+  const load = useCallback(
+    (live: () => boolean) => {
+      const seq = ++latest.current;
+      const current = () => seq === latest.current && live();
+      return command(...(JSON.parse(key) as A)).then(
+        (value) => {
+          if (!current()) return;
+          setState({ key, loaded: { kind: "loaded", value } });
+          callbacks.current.onLoaded?.(value);
+        },
+        (error: CommandError) => {
+          if (!current()) return;
+          setState({ key, loaded: { kind: "failed", error } });
+          callbacks.current.onFailed?.(error);
+        },
+      );
+    },
+    [command, key],
+  );
 
   useEffect(() => {
-    if (enabled) void load();
+    if (!enabled) return;
     // Once the arguments change, or the component goes, an answer still on its way is dropped.
+    let live = true;
+    void load(() => live);
     return () => {
-      latest.current++;
+      live = false;
     };
   }, [load, enabled]);
 
   const reload = useCallback(() => {
     if (resetOnReload) setState({ key, loaded: LOADING });
-    return load();
+    return load(() => true);
   }, [load, key, resetOnReload]);
   useInvalidation(tag, reload);
 
   const set = useCallback((loaded: Loaded<T>) => setState({ key, loaded }), [key]);
   const loaded = state.key === key ? state.loaded : LOADING;
-  return { ...loaded, reload, set };
+  // The same object while nothing changes, so it may be a dependency.
+  return useMemo(() => ({ ...loaded, reload, set }), [loaded, reload, set]);
 }

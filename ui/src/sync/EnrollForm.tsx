@@ -49,7 +49,14 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
         </label>
         <label>
           Username
-          <input id="enroll-username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input
+            id="enroll-username"
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
         </label>
         <label>
           Password
@@ -65,7 +72,15 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
         </label>
         <label>
           Device name
-          <input id="enroll-device-name" name="device-name" className="medium" placeholder="e.g. agent-laptop" value={deviceName} onChange={(e) => setDeviceName(e.target.value)} required />
+          <input
+            id="enroll-device-name"
+            name="device-name"
+            className="medium"
+            placeholder="e.g. agent-laptop"
+            value={deviceName}
+            onChange={(e) => setDeviceName(e.target.value)}
+            required
+          />
         </label>
         <button id="enroll" type="submit" disabled={busy}>
           {busy ? "Enrolling..." : "Enroll"}

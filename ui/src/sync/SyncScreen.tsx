@@ -51,8 +51,8 @@ function SyncResultView({ result, seq, at }: { result: SyncResult; seq: number; 
       {result.renumbered.length > 0 && (
         <div id="sync-renumbered">
           <p>
-            This laptop was restored from a backup, and these quotes had been given numbers that already belonged to other
-            quotes. They have new numbers now; print their proposals again and replace any copy you handed out.
+            This laptop was restored from a backup, and these quotes had been given numbers that already belonged to other quotes. They have
+            new numbers now; print their proposals again and replace any copy you handed out.
           </p>
           <ul>
             {result.renumbered.map((r) => (
@@ -74,7 +74,9 @@ function SyncProgressBar({ progress }: { progress: SyncProgress | null }) {
     const total = progress?.total ?? 0;
     return (
       <div id="sync-progress" data-phase="push" className="progress">
-        <label htmlFor="sync-progress-bar">{total === 0 ? "Sending: nothing waits in the outbox" : `Sending: ${sent} of ${total} changes`}</label>
+        <label htmlFor="sync-progress-bar">
+          {total === 0 ? "Sending: nothing waits in the outbox" : `Sending: ${sent} of ${total} changes`}
+        </label>
         <progress id="sync-progress-bar" max={Math.max(total, 1)} value={total === 0 ? 0 : sent} />
       </div>
     );
@@ -82,7 +84,8 @@ function SyncProgressBar({ progress }: { progress: SyncProgress | null }) {
   return (
     <div id="sync-progress" data-phase="pull" className="progress">
       <label htmlFor="sync-progress-bar">
-        Receiving: {progress.changes} {progress.changes === 1 ? "change" : "changes"} in {progress.pages} {progress.pages === 1 ? "page" : "pages"}
+        Receiving: {progress.changes} {progress.changes === 1 ? "change" : "changes"} in {progress.pages}{" "}
+        {progress.pages === 1 ? "page" : "pages"}
       </label>
       <progress id="sync-progress-bar" />
     </div>
@@ -107,7 +110,12 @@ function SyncIssues({
   onDismiss: (id: number) => void;
   onOpenQuote: (quoteId: number) => void;
 }) {
-  if (issues.kind === "loading") return <p id="sync-issues" data-state="loading">Loading sync issues...</p>;
+  if (issues.kind === "loading")
+    return (
+      <p id="sync-issues" data-state="loading">
+        Loading sync issues...
+      </p>
+    );
   if (issues.kind === "failed") return <ErrorBox id="sync-issues-error" error={issues.error} explain={explainSync} />;
   if (issues.value.length === 0) {
     return (
@@ -145,11 +153,22 @@ function SyncIssues({
             </td>
             <td className="row-actions">
               {issue.quoteId !== null && (
-                <button type="button" data-action="open-quote" onClick={() => onOpenQuote(issue.quoteId as number)} aria-label={`Open quote ${issue.subject ?? ""}`.trim()}>
+                <button
+                  type="button"
+                  data-action="open-quote"
+                  onClick={() => onOpenQuote(issue.quoteId as number)}
+                  aria-label={`Open quote ${issue.subject ?? ""}`.trim()}
+                >
                   Open quote
                 </button>
               )}
-              <button type="button" className="secondary" data-action="dismiss" onClick={() => onDismiss(issue.id)} aria-label={`Dismiss ${issue.kind} issue ${issue.subject ?? ""}`.trim()}>
+              <button
+                type="button"
+                className="secondary"
+                data-action="dismiss"
+                onClick={() => onDismiss(issue.id)}
+                aria-label={`Dismiss ${issue.kind} issue ${issue.subject ?? ""}`.trim()}
+              >
                 Dismiss
               </button>
             </td>

@@ -22,13 +22,20 @@ const rating: RatingView = {
       deductible: null,
       option: "30/60",
       premium: "1209.5",
-      worksheet: [{ step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "462", subtotal: "462", note: null }],
+      worksheet: [
+        { step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "462", subtotal: "462", note: null },
+      ],
     },
   ],
   drivers: [{ driver: 0, role: "principal", vehicles: [0], rank: "100" }],
   fees: [{ name: "Policy fee", amount: "25" }],
   minimumPremiumAdjustment: "0",
-  installments: { plan: "pay-in-full", name: "Pay in full", totalPayable: "1234.5", payments: [{ number: 1, due: "2026-02-01", amount: "1234.5" }] },
+  installments: {
+    plan: "pay-in-full",
+    name: "Pay in full",
+    totalPayable: "1234.5",
+    payments: [{ number: 1, due: "2026-02-01", amount: "1234.5" }],
+  },
   risk: {
     unit: "vehicles[0]",
     frequency: "0.1065",
@@ -101,7 +108,13 @@ describe("the quote wizard", () => {
   it("decodes a VIN into the model year and make", async () => {
     commands();
     const user = userEvent.setup();
-    render(<Wizard start={{ kind: "edit", quoteId: 3, form: { ...complete(), vehicles: [{ ...complete().vehicles[0], year: "" }] } }} onSaved={() => {}} onClose={() => {}} />);
+    render(
+      <Wizard
+        start={{ kind: "edit", quoteId: 3, form: { ...complete(), vehicles: [{ ...complete().vehicles[0], year: "" }] } }}
+        onSaved={() => {}}
+        onClose={() => {}}
+      />,
+    );
     await user.click(screen.getByRole("button", { name: "2. Vehicles" }));
     await user.type(screen.getByLabelText("VIN"), "1hgcv1f39la151313");
     await user.click(screen.getByRole("button", { name: "Decode VIN of vehicle 1" }));
@@ -122,7 +135,9 @@ describe("the quote wizard", () => {
     expect(screen.getByText("$1,234.50 (updating)").dataset.state).toBe("pricing");
     await waitFor(() => expect(calls.filter(([c]) => c === "price_quote").length).toBe(2), { timeout: 2000 });
     await waitFor(() => expect(screen.getByText("$1,234.50").dataset.state).toBe("priced"));
-    const last = calls.filter(([c]) => c === "price_quote").pop()![1] as { input: { quote: { applicant: { address: { street: string } } } } };
+    const last = calls.filter(([c]) => c === "price_quote").pop()![1] as {
+      input: { quote: { applicant: { address: { street: string } } } };
+    };
     expect(last.input.quote.applicant.address.street).toBe("1 Valencia St Apt 4");
   });
 
@@ -141,7 +156,9 @@ describe("the quote wizard", () => {
     expect(screen.getByRole("button", { name: "4. Drivers" }).dataset.problems).toBeUndefined();
     await user.click(screen.getByRole("button", { name: "4. Drivers" }));
     const field = screen.getByLabelText("First licensed");
-    expect(document.getElementById(field.getAttribute("aria-describedby")!)?.textContent).toBe("2003-06-01 is before the driver's 14th birthday");
+    expect(document.getElementById(field.getAttribute("aria-describedby")!)?.textContent).toBe(
+      "2003-06-01 is before the driver's 14th birthday",
+    );
     await user.click(screen.getByRole("button", { name: "5. Review" }));
     expect((screen.getByRole("button", { name: "Save as a new version" }) as HTMLButtonElement).disabled).toBe(true);
   });
@@ -156,7 +173,10 @@ describe("the quote wizard", () => {
     await user.clear(screen.getByLabelText("Customer name"));
     await user.type(screen.getByLabelText("Customer name"), "Ana Reyes-Ortiz");
     await waitFor(() => expect(calls.some(([c]) => c === "save_draft")).toBe(true), { timeout: 2000 });
-    const draft = calls.filter(([c]) => c === "save_draft").pop()![1] as { id: number | null; draft: { quote_id: number; label: string; step: number; form: WizardForm } };
+    const draft = calls.filter(([c]) => c === "save_draft").pop()![1] as {
+      id: number | null;
+      draft: { quote_id: number; label: string; step: number; form: WizardForm };
+    };
     expect(draft.draft.quote_id).toBe(3);
     expect(draft.draft.label).toBe("Ana Reyes-Ortiz");
     expect(draft.draft.form.name).toBe("Ana Reyes-Ortiz");
@@ -171,7 +191,11 @@ describe("the quote wizard", () => {
     await waitFor(() => expect((screen.getByRole("button", { name: "Save as a new version" }) as HTMLButtonElement).disabled).toBe(false));
     await user.click(screen.getByRole("button", { name: "Save as a new version" }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith({ id: 3, quote_number: "QUOT-2026-000003" }));
-    const save = calls.find(([c]) => c === "save_quote")![1] as { draftId: number; quoteId: number; input: { quote: { applicant: { name: string } } } };
+    const save = calls.find(([c]) => c === "save_quote")![1] as {
+      draftId: number;
+      quoteId: number;
+      input: { quote: { applicant: { name: string } } };
+    };
     expect([save.draftId, save.quoteId, save.input.quote.applicant.name]).toEqual([7, 3, "Ana Reyes-Ortiz"]);
   });
 

@@ -34,7 +34,9 @@ function withOptions(f: WizardForm, value: QuoteOptions): WizardForm {
   const stale = Object.keys(f.coverages).some((code) => !codes.has(code));
   const coverages = Object.keys(f.coverages).length === 0 || stale ? initialCoverages(value) : f.coverages;
   const termMonths = value.terms.map(String).includes(f.termMonths) ? f.termMonths : String(value.terms[value.terms.length - 1] ?? 12);
-  const plan = value.installment_plans.some((p) => p.code === f.installmentPlan) ? f.installmentPlan : (value.installment_plans[0]?.code ?? "");
+  const plan = value.installment_plans.some((p) => p.code === f.installmentPlan)
+    ? f.installmentPlan
+    : (value.installment_plans[0]?.code ?? "");
   return { ...f, coverages, termMonths, installmentPlan: plan };
 }
 
@@ -94,7 +96,10 @@ export function Wizard({
   });
   const packOptions = options.kind === "loaded" ? options.value : null;
 
-  const converted = useMemo(() => (form ? toQuoteInput(form, packOptions) : { input: null, problems: {} as Problems }), [form, packOptions]);
+  const converted = useMemo(
+    () => (form ? toQuoteInput(form, packOptions) : { input: null, problems: {} as Problems }),
+    [form, packOptions],
+  );
 
   // Live premium, debounced; an older answer never replaces a newer one.
   const { price, rating: shownRating, problems: engineProblems, setProblems: setEngineProblems } = useLivePrice(converted.input);
@@ -158,7 +163,10 @@ export function Wizard({
         const year = v.year.trim() && info.model_years.includes(Number(v.year)) ? v.year : String(info.model_years[0] ?? "");
         return { ...f, vehicles: at(f.vehicles, i, { ...v, vin: info.vin, year, make: v.make.trim() || info.manufacturer || "" }) };
       });
-      setVinNotes((n) => ({ ...n, [i]: `Decoded: ${info.manufacturer ?? "maker not in the table"}, model year ${info.model_years.join(" or ")}` }));
+      setVinNotes((n) => ({
+        ...n,
+        [i]: `Decoded: ${info.manufacturer ?? "maker not in the table"}, model year ${info.model_years.join(" or ")}`,
+      }));
       setEngineProblems((p) => {
         const { [`vehicles.${i}.vin`]: _, ...rest } = p;
         return rest;
@@ -216,10 +224,19 @@ export function Wizard({
     <section className="wizard" aria-label="Quote wizard" data-step={step + 1} data-draft-id={draftId ?? undefined}>
       <div className="wizard-head">
         <h2>
-          {endorsing ? `Endorse ${endorsing}` : quoteId ? "Edit quote (new version)" : auto ? "New personal auto quote" : "New homeowners quote"}
+          {endorsing
+            ? `Endorse ${endorsing}`
+            : quoteId
+              ? "Edit quote (new version)"
+              : auto
+                ? "New personal auto quote"
+                : "New homeowners quote"}
         </h2>
         <p className="live-premium" aria-live="polite">
-          Premium: <output id="live-premium" data-state={price.kind} data-seq={price.seq}>{price$}</output>
+          Premium:{" "}
+          <output id="live-premium" data-state={price.kind} data-seq={price.seq}>
+            {price$}
+          </output>
           {price.kind === "priced" && <span className={`decision decision-${price.rating.decision}`}> {price.rating.decision}</span>}
         </p>
         {endorsing ? (
@@ -271,14 +288,30 @@ export function Wizard({
             onZipBlur={checkZip}
           />
         )}
-        {step === 1 && auto && <VehiclesStep form={form} update={update} problemAt={problemAt} vinNotes={vinNotes} onDecodeVin={decodeVin} />}
+        {step === 1 && auto && (
+          <VehiclesStep form={form} update={update} problemAt={problemAt} vinNotes={vinNotes} onDecodeVin={decodeVin} />
+        )}
         {step === 1 && !auto && <PropertyStep form={form} set={set} problemAt={problemAt} />}
         {step === 2 && (
-          <CoveragesStep form={form} options={packOptions} optionsError={options.kind === "failed" ? options.error : null} update={update} problemAt={problemAt} />
+          <CoveragesStep
+            form={form}
+            options={packOptions}
+            optionsError={options.kind === "failed" ? options.error : null}
+            update={update}
+            problemAt={problemAt}
+          />
         )}
         {step === 3 && <DriversStep form={form} update={update} set={set} problemAt={problemAt} />}
         {step === 4 && (
-          <ReviewStep form={form} steps={steps} allProblems={allProblems} price={price} rating={shownRating} saveError={saving.error} onGo={go} />
+          <ReviewStep
+            form={form}
+            steps={steps}
+            allProblems={allProblems}
+            price={price}
+            rating={shownRating}
+            saveError={saving.error}
+            onGo={go}
+          />
         )}
         <div className="wizard-actions">
           <button type="button" className="secondary" id="wizard-back" disabled={step === 0} onClick={() => go(step - 1)}>
@@ -289,7 +322,12 @@ export function Wizard({
               Next: {steps[step + 1]}
             </button>
           ) : (
-            <button type="button" id="save-quote" disabled={saving.busy || !converted.input || price.kind !== "priced" || price.rating.draft} onClick={save}>
+            <button
+              type="button"
+              id="save-quote"
+              disabled={saving.busy || !converted.input || price.kind !== "priced" || price.rating.draft}
+              onClick={save}
+            >
               {endorsing ? "Review the endorsement" : saving.busy ? "Saving..." : quoteId ? "Save as a new version" : "Save quote"}
             </button>
           )}
@@ -301,4 +339,3 @@ export function Wizard({
     </section>
   );
 }
-

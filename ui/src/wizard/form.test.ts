@@ -6,7 +6,9 @@ import { options } from "./testdata";
 const hoOptions = {
   ...options,
   product: "homeowners-ho3" as const,
-  coverages: [{ code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null }],
+  coverages: [
+    { code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null },
+  ],
 };
 
 function complete(): WizardForm {
@@ -26,15 +28,27 @@ function complete(): WizardForm {
 
 describe("the wizard form", () => {
   it("records a signed rejection only while the coverage is left out, and reads it back", () => {
-    const um = { coverage: "UM", name: "uninsured motorist", kind: "reject-in-writing" as const, written_by: null, law: "Cal. Ins. Code 11580.2(a)(1)" };
+    const um = {
+      coverage: "UM",
+      name: "uninsured motorist",
+      kind: "reject-in-writing" as const,
+      written_by: null,
+      law: "Cal. Ins. Code 11580.2(a)(1)",
+    };
     const withRule = { ...options, elections: [um] };
     const signed = { signed: true, decision: "rejected" as const, form: "CA-UM-REJ 01-26", signedOn: "2026-02-01", signedBy: "Ana Reyes" };
     const base = complete();
-    const without = { ...base, coverages: { ...base.coverages, UM: { ...base.coverages.UM, selected: false } }, elections: { "UM:reject-in-writing": signed } };
+    const without = {
+      ...base,
+      coverages: { ...base.coverages, UM: { ...base.coverages.UM, selected: false } },
+      elections: { "UM:reject-in-writing": signed },
+    };
     expect(electionNeeded(um, without, withRule)).toBe(true);
     const { input, problems } = toQuoteInput(without, withRule);
     expect(problems).toEqual({});
-    expect(input?.quote.elections).toEqual([{ coverage: "UM", decision: "rejected", form: "CA-UM-REJ 01-26", signed_on: "2026-02-01", signed_by: "Ana Reyes" }]);
+    expect(input?.quote.elections).toEqual([
+      { coverage: "UM", decision: "rejected", form: "CA-UM-REJ 01-26", signed_on: "2026-02-01", signed_by: "Ana Reyes" },
+    ]);
     expect(fromQuoteInput(input!).elections["UM:reject-in-writing"]).toEqual(signed);
     // The agent took UM after all: the rejection is not sent.
     const taken = { ...without, coverages: base.coverages };
@@ -42,7 +56,10 @@ describe("the wizard form", () => {
     expect(toQuoteInput(taken, withRule).input?.quote.elections).toBeUndefined();
     // A signed form names its form, date and signer.
     const blank = { ...without, elections: { "UM:reject-in-writing": { ...signed, form: " ", signedOn: "1 Feb" } } };
-    expect(toQuoteInput(blank, withRule).problems).toEqual({ "elections.UM:reject-in-writing.form": "is required", "elections.UM:reject-in-writing.signedOn": "enter a date as YYYY-MM-DD" });
+    expect(toQuoteInput(blank, withRule).problems).toEqual({
+      "elections.UM:reject-in-writing.form": "is required",
+      "elections.UM:reject-in-writing.signedOn": "enter a date as YYYY-MM-DD",
+    });
     expect(stepOf("elections.UM:reject-in-writing.form")).toBe(2);
   });
 
@@ -65,12 +82,19 @@ describe("the wizard form", () => {
     expect(fromQuoteInput(input!)).toMatchObject({ priorInsured: true, priorMonths: "48", paymentMethod: "eft" });
     expect(toQuoteInput({ ...form, priorMonths: "four years" }, options).problems.priorMonths).toBe("enter a whole number");
     // Not said: nothing is sent.
-    const none = toQuoteInput({ ...base, vehicles: [{ ...base.vehicles[0], costNew: undefined as unknown as string }] }, options).input!.quote;
+    const none = toQuoteInput({ ...base, vehicles: [{ ...base.vehicles[0], costNew: undefined as unknown as string }] }, options).input!
+      .quote;
     expect([none.prior_insurance, none.payment_method, none.vehicles[0].cost_new]).toEqual([undefined, undefined, undefined]);
   });
 
   it("asks for the signed selection of lower limits only when UM is below BI", () => {
-    const lower = { coverage: "UM", name: "uninsured motorist", kind: "lower-limits-in-writing" as const, written_by: null, law: "Fla. Stat. 627.727(1)" };
+    const lower = {
+      coverage: "UM",
+      name: "uninsured motorist",
+      kind: "lower-limits-in-writing" as const,
+      written_by: null,
+      law: "Fla. Stat. 627.727(1)",
+    };
     const withRule = { ...options, elections: [lower] };
     const base = complete();
     const equal = { ...base, coverages: { ...base.coverages, UM: { selected: true, limit: "100/300", deductible: "" } } };
@@ -91,17 +115,40 @@ describe("the wizard form", () => {
       coverages: { DWELLING: { selected: true, limit: "", deductible: "1000" } },
       dwelling: {
         ...home.dwelling,
-        yearBuilt: "2019", protectionClass: "2", roofAge: "7", squareFeet: "2300", coverageA: "450000",
-        windInspected: true, roofShape: "hip", roofDeck: "c", roofToWall: "double-wraps", openingProtection: "hurricane", secondaryWaterResistance: true,
+        yearBuilt: "2019",
+        protectionClass: "2",
+        roofAge: "7",
+        squareFeet: "2300",
+        coverageA: "450000",
+        windInspected: true,
+        roofShape: "hip",
+        roofDeck: "c",
+        roofToWall: "double-wraps",
+        openingProtection: "hurricane",
+        secondaryWaterResistance: true,
         wildfireMeasures: ["class-a-roof"],
       },
     };
     const { input } = toQuoteInput(form, hoOptions);
-    expect(input?.quote.dwelling?.wind_mitigation).toEqual({ roof_shape: "hip", roof_deck: "c", roof_to_wall: "double-wraps", opening_protection: "hurricane", secondary_water_resistance: true });
+    expect(input?.quote.dwelling?.wind_mitigation).toEqual({
+      roof_shape: "hip",
+      roof_deck: "c",
+      roof_to_wall: "double-wraps",
+      opening_protection: "hurricane",
+      secondary_water_resistance: true,
+    });
     expect(input?.quote.dwelling?.wildfire_mitigation).toEqual({ community: null, measures: ["class-a-roof"] });
-    expect(fromQuoteInput(input!).dwelling).toMatchObject({ windInspected: true, roofShape: "hip", wildfireMeasures: ["class-a-roof"], wildfireCommunity: "" });
+    expect(fromQuoteInput(input!).dwelling).toMatchObject({
+      windInspected: true,
+      roofShape: "hip",
+      wildfireMeasures: ["class-a-roof"],
+      wildfireCommunity: "",
+    });
     // Not inspected: nothing is sent, and the home rates as unknown.
-    expect(toQuoteInput({ ...form, dwelling: { ...form.dwelling, windInspected: false, wildfireMeasures: [] } }, hoOptions).input?.quote.dwelling?.wind_mitigation).toBeUndefined();
+    expect(
+      toQuoteInput({ ...form, dwelling: { ...form.dwelling, windInspected: false, wildfireMeasures: [] } }, hoOptions).input?.quote.dwelling
+        ?.wind_mitigation,
+    ).toBeUndefined();
   });
 
   it("rates a home at its own address when it is not the mailing address, and reads it back", () => {
@@ -115,7 +162,18 @@ describe("the wizard form", () => {
       state: "ca",
       zip: "95814",
       coverages: { DWELLING: { selected: true, limit: "", deductible: "1000" } },
-      dwelling: { ...home.dwelling, yearBuilt: "2001", protectionClass: "3", roofAge: "5", squareFeet: "1800", coverageA: "400000", elsewhere: true, street: "9 Pine Rd", city: "Truckee", zip: "" },
+      dwelling: {
+        ...home.dwelling,
+        yearBuilt: "2001",
+        protectionClass: "3",
+        roofAge: "5",
+        squareFeet: "1800",
+        coverageA: "400000",
+        elsewhere: true,
+        street: "9 Pine Rd",
+        city: "Truckee",
+        zip: "",
+      },
     };
     expect(toQuoteInput(form, hoOptions).problems["dwelling.zip"]).toBe("enter a five-digit ZIP code");
     const { input, problems } = toQuoteInput({ ...form, dwelling: { ...form.dwelling, zip: "96161" } }, hoOptions);
@@ -143,7 +201,10 @@ describe("the wizard form", () => {
     const { input, problems } = toQuoteInput(complete(), options);
     expect(problems).toEqual({});
     expect(input?.quote.state).toBe("CA");
-    expect(input?.quote.applicant).toEqual({ name: "Ana Reyes", address: { street: "1 Valencia St", city: "San Francisco", state: "CA", zip: "94110" } });
+    expect(input?.quote.applicant).toEqual({
+      name: "Ana Reyes",
+      address: { street: "1 Valencia St", city: "San Francisco", state: "CA", zip: "94110" },
+    });
     expect(input?.quote.vehicles[0]).toMatchObject({ vin: "1HGCV1F39LA151313", year: 2020, model: null, garaging_zip: "94110" });
     expect(input?.quote.coverages.map((c) => [c.code, c.limit, c.deductible])).toEqual([
       ["BI", "100/300", null],
@@ -187,6 +248,12 @@ describe("the wizard form", () => {
     expect(fieldKey("licenses[0].number", input)).toBe("drivers.0.licenseNumber");
     expect(fieldKey("contact.email", input)).toBe("email");
     expect(fieldKey("quote.prior_claims[0].date", input)).toBe("claims.0.date");
-    expect([stepOf("zip"), stepOf("vehicles.0.vin"), stepOf("coverages.UM.limit"), stepOf("drivers.0.name"), stepOf("claims.0.date")]).toEqual([0, 1, 2, 3, 3]);
+    expect([
+      stepOf("zip"),
+      stepOf("vehicles.0.vin"),
+      stepOf("coverages.UM.limit"),
+      stepOf("drivers.0.name"),
+      stepOf("claims.0.date"),
+    ]).toEqual([0, 1, 2, 3, 3]);
   });
 });

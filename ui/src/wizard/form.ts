@@ -164,7 +164,18 @@ export function today(now: Date = new Date()): string {
 }
 
 export function emptyVehicle(): VehicleForm {
-  return { vin: "", year: "", make: "", model: "", use: "commute", annualMiles: "12000", garagingZip: "", antiTheft: false, principalDriver: "0", costNew: "" };
+  return {
+    vin: "",
+    year: "",
+    make: "",
+    model: "",
+    use: "commute",
+    annualMiles: "12000",
+    garagingZip: "",
+    antiTheft: false,
+    principalDriver: "0",
+    costNew: "",
+  };
 }
 
 export function emptyDriver(): DriverForm {
@@ -362,7 +373,8 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       date(at("licenseDate"), d.licenseDate);
       d.violations.forEach((v, j) => date(at(`violations.${j}.date`), v.date));
       d.accidents.forEach((a, j) => date(at(`accidents.${j}.date`), a.date));
-      if (d.defensiveDriving && d.courseDate.trim() && !DATE.test(d.courseDate.trim())) problems[at("courseDate")] = "enter a date as YYYY-MM-DD";
+      if (d.defensiveDriving && d.courseDate.trim() && !DATE.test(d.courseDate.trim()))
+        problems[at("courseDate")] = "enter a date as YYYY-MM-DD";
       drivers.push({
         name: d.name.trim(),
         date_of_birth: d.dateOfBirth.trim(),
@@ -462,8 +474,15 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
     need(`elections.${key}.form`, signed.form);
     need(`elections.${key}.signedBy`, signed.signedBy);
     date(`elections.${key}.signedOn`, signed.signedOn);
-    const decision: ElectionDecision = e.kind === "lower-limits-in-writing" ? "lower-limits" : e.kind === "offer" ? signed.decision : "rejected";
-    elections.push({ coverage: e.coverage, decision, form: signed.form.trim(), signed_on: signed.signedOn.trim(), signed_by: signed.signedBy.trim() });
+    const decision: ElectionDecision =
+      e.kind === "lower-limits-in-writing" ? "lower-limits" : e.kind === "offer" ? signed.decision : "rejected";
+    elections.push({
+      coverage: e.coverage,
+      decision,
+      form: signed.form.trim(),
+      signed_on: signed.signedOn.trim(),
+      signed_by: signed.signedBy.trim(),
+    });
   }
   let prior: QuoteInput["quote"]["prior_insurance"] = undefined;
   if (auto && form.priorInsured) {
@@ -588,13 +607,20 @@ export function fromQuoteInput(input: QuoteInput): WizardForm {
     priorMonths: q.prior_insurance ? String(q.prior_insurance.months) : "",
     priorLapseDays: q.prior_insurance ? String(q.prior_insurance.lapse_days) : "0",
     elections: Object.fromEntries(
-      (q.elections ?? []).map((e) => {
-        const kind = e.decision === "lower-limits" ? "lower-limits-in-writing" : e.decision === "accepted" ? "offer" : null;
-        // A rejection answers either a coverage included unless rejected or
-        // an offer; both keys hold it, and only the rule the pack has reads it.
-        const form: ElectionForm = { signed: true, decision: e.decision, form: e.form, signedOn: e.signed_on, signedBy: e.signed_by };
-        return kind ? [[`${e.coverage}:${kind}`, form]] : [[`${e.coverage}:reject-in-writing`, form], [`${e.coverage}:offer`, form]];
-      }).flat(),
+      (q.elections ?? [])
+        .map((e) => {
+          const kind = e.decision === "lower-limits" ? "lower-limits-in-writing" : e.decision === "accepted" ? "offer" : null;
+          // A rejection answers either a coverage included unless rejected or
+          // an offer; both keys hold it, and only the rule the pack has reads it.
+          const form: ElectionForm = { signed: true, decision: e.decision, form: e.form, signedOn: e.signed_on, signedBy: e.signed_by };
+          return kind
+            ? [[`${e.coverage}:${kind}`, form]]
+            : [
+                [`${e.coverage}:reject-in-writing`, form],
+                [`${e.coverage}:offer`, form],
+              ];
+        })
+        .flat(),
     ),
   };
 }
@@ -643,7 +669,12 @@ export function fieldKey(path: string, input: QuoteInput | null): string {
     if (code) return `coverages.${code}${coverage[2] === "deductible" ? ".deductible" : ".limit"}`;
     return "coverages";
   }
-  return p.replace(/^quote\./, "").replace(/^prior_claims\./, "claims.").split(".").map(camel).join(".");
+  return p
+    .replace(/^quote\./, "")
+    .replace(/^prior_claims\./, "claims.")
+    .split(".")
+    .map(camel)
+    .join(".");
 }
 
 /** The wizard step (0-based) a field key belongs to. */

@@ -8,7 +8,15 @@ export const options: QuoteOptions = {
   product: "personal-auto",
   terms: [6, 12],
   coverages: [
-    { code: "BI", name: "Bodily injury", per_vehicle: true, required: true, limits: ["30/60", "100/300"], deductibles: [], recommendation: null },
+    {
+      code: "BI",
+      name: "Bodily injury",
+      per_vehicle: true,
+      required: true,
+      limits: ["30/60", "100/300"],
+      deductibles: [],
+      recommendation: null,
+    },
     {
       code: "UM",
       name: "Uninsured motorist",

@@ -23,9 +23,13 @@ export function CoveragesStep({
   if (optionsError) {
     return <ErrorBox id="options-error" error={optionsError} />;
   }
-  if (!options) return <p className="meta">Enter the customer's state and a valid effective date to see the coverages the rate pack offers.</p>;
+  if (!options)
+    return <p className="meta">Enter the customer's state and a valid effective date to see the coverages the rate pack offers.</p>;
   const setC = (code: string, change: Partial<WizardForm["coverages"][string]>) =>
-    update((f) => ({ ...f, coverages: { ...f.coverages, [code]: { ...(f.coverages[code] ?? { selected: false, limit: "", deductible: "" }), ...change } } }));
+    update((f) => ({
+      ...f,
+      coverages: { ...f.coverages, [code]: { ...(f.coverages[code] ?? { selected: false, limit: "", deductible: "" }), ...change } },
+    }));
   const hurricaneDollars = (c: CoverageOption, deductible: string) => {
     if (!deductible.endsWith("%") || c.code !== "HURRICANE") return null;
     const a = form.dwelling.coverageA.trim().replace(/,/g, "");
@@ -38,14 +42,14 @@ export function CoveragesStep({
     <>
       <fieldset>
         <legend>Coverages</legend>
-        <p className="meta">
-          Rate pack {packName(options.pack_id)}. Coverages the state requires are preselected and cannot be removed.
-        </p>
+        <p className="meta">Rate pack {packName(options.pack_id)}. Coverages the state requires are preselected and cannot be removed.</p>
         {options.coverages.map((c) => {
           const chosen = form.coverages[c.code] ?? { selected: false, limit: "", deductible: "" };
           const recLimit = recommendedLimit(c, form.coverages);
           const recDeductible = c.recommendation?.deductible ?? null;
-          const differs = c.recommendation && (!chosen.selected || (recLimit && recLimit !== chosen.limit) || (recDeductible && recDeductible !== chosen.deductible));
+          const differs =
+            c.recommendation &&
+            (!chosen.selected || (recLimit && recLimit !== chosen.limit) || (recDeductible && recDeductible !== chosen.deductible));
           return (
             <div className="coverage" key={c.code} data-coverage={c.code}>
               <CheckField
@@ -80,12 +84,19 @@ export function CoveragesStep({
               )}
               {c.recommendation && (
                 <p className="recommendation" id={`recommend-${c.code}`}>
-                  <strong>Recommended{recLimit ? `: ${recLimit}` : recDeductible ? `: ${recDeductible}` : ""}.</strong> {c.recommendation.reason}{" "}
+                  <strong>Recommended{recLimit ? `: ${recLimit}` : recDeductible ? `: ${recDeductible}` : ""}.</strong>{" "}
+                  {c.recommendation.reason}{" "}
                   {differs && (
                     <button
                       type="button"
                       className="link"
-                      onClick={() => setC(c.code, { selected: true, ...(recLimit ? { limit: recLimit } : {}), ...(recDeductible ? { deductible: recDeductible } : {}) })}
+                      onClick={() =>
+                        setC(c.code, {
+                          selected: true,
+                          ...(recLimit ? { limit: recLimit } : {}),
+                          ...(recDeductible ? { deductible: recDeductible } : {}),
+                        })
+                      }
                     >
                       Use the recommendation for {c.code}
                     </button>
@@ -133,7 +144,6 @@ export function CoveragesStep({
   );
 }
 
-
 /**
  * The coverage decisions the state requires the insured to sign, for the
  * choices made above: the rejection of a coverage left out, the answer to
@@ -159,20 +169,29 @@ function SignedForms({
       ...f,
       elections: {
         ...f.elections,
-        [key]: { ...(f.elections[key] ?? { signed: false, decision: "rejected", form: "", signedOn: f.effectiveDate, signedBy: f.name }), ...change },
+        [key]: {
+          ...(f.elections[key] ?? { signed: false, decision: "rejected", form: "", signedOn: f.effectiveDate, signedBy: f.name }),
+          ...change,
+        },
       },
     }));
   const question = (e: ElectionOption) => {
     switch (e.kind) {
       case "reject-in-writing":
-        return { text: `${capitalise(e.name)} is included unless the insured rejects it in writing (${e.law}).`, signed: "The insured signed the rejection" };
+        return {
+          text: `${capitalise(e.name)} is included unless the insured rejects it in writing (${e.law}).`,
+          signed: "The insured signed the rejection",
+        };
       case "offer":
         return {
           text: `The insured must be offered ${e.name} cover (${e.law})${e.written_by ? `; it is written by ${e.written_by}` : ""}.`,
           signed: "The insured signed their answer to the offer",
         };
       case "lower-limits-in-writing":
-        return { text: `Uninsured motorist limits below bodily injury's need the insured's signed selection (${e.law}).`, signed: "The insured signed the selection of lower limits" };
+        return {
+          text: `Uninsured motorist limits below bodily injury's need the insured's signed selection (${e.law}).`,
+          signed: "The insured signed the selection of lower limits",
+        };
     }
   };
   return (
@@ -186,7 +205,12 @@ function SignedForms({
         return (
           <div className="election" key={key} data-election={key}>
             <p>{q.text}</p>
-            <CheckField field={`elections.${key}.signed`} label={q.signed} checked={signed?.signed ?? false} onChange={(x) => setE(key, { signed: x })} />
+            <CheckField
+              field={`elections.${key}.signed`}
+              label={q.signed}
+              checked={signed?.signed ?? false}
+              onChange={(x) => setE(key, { signed: x })}
+            />
             {signed?.signed && (
               <>
                 {e.kind === "offer" && !writes(e.coverage) && (
@@ -204,9 +228,27 @@ function SignedForms({
                 {e.kind === "offer" && writes(e.coverage) && (
                   <p className="meta">To take it instead, select {e.name} among the coverages above.</p>
                 )}
-                <TextField field={`elections.${key}.form`} label="Form and edition" value={signed.form} onChange={(x) => setE(key, { form: x })} error={problemAt(`elections.${key}.form`)} />
-                <TextField field={`elections.${key}.signedOn`} label="Signed on (YYYY-MM-DD)" value={signed.signedOn} onChange={(x) => setE(key, { signedOn: x })} error={problemAt(`elections.${key}.signedOn`)} />
-                <TextField field={`elections.${key}.signedBy`} label="Signed by" value={signed.signedBy} onChange={(x) => setE(key, { signedBy: x })} error={problemAt(`elections.${key}.signedBy`)} />
+                <TextField
+                  field={`elections.${key}.form`}
+                  label="Form and edition"
+                  value={signed.form}
+                  onChange={(x) => setE(key, { form: x })}
+                  error={problemAt(`elections.${key}.form`)}
+                />
+                <TextField
+                  field={`elections.${key}.signedOn`}
+                  label="Signed on (YYYY-MM-DD)"
+                  value={signed.signedOn}
+                  onChange={(x) => setE(key, { signedOn: x })}
+                  error={problemAt(`elections.${key}.signedOn`)}
+                />
+                <TextField
+                  field={`elections.${key}.signedBy`}
+                  label="Signed by"
+                  value={signed.signedBy}
+                  onChange={(x) => setE(key, { signedBy: x })}
+                  error={problemAt(`elections.${key}.signedBy`)}
+                />
               </>
             )}
           </div>

@@ -28,39 +28,95 @@ export function CustomerStep({
   onZipBlur: () => void;
 }) {
   return (
-          <fieldset>
-            <legend>Customer and address</legend>
-            {canChangeProduct && (
-              <SelectField
-                field="product"
-                label="Product"
-                value={form.product}
-                onChange={(v) => update((f) => ({ ...emptyForm(v as Product), ...pick(f) }))}
-                options={[
-                  { value: "personal-auto", label: "Personal auto" },
-                  { value: "homeowners-ho3", label: "Homeowners (HO-3)" },
-                ]}
-              />
-            )}
-            <TextField field="name" label="Customer name" className="wide" value={form.name} onChange={(v) => set("name", v)} error={problemAt("name")} autoComplete="name" />
-            <TextField field="street" label="Street" className="wide" value={form.street} onChange={(v) => set("street", v)} error={problemAt("street")} />
-            <TextField field="city" label="City" value={form.city} onChange={(v) => set("city", v)} error={problemAt("city")} />
-            <TextField
-              field="zip"
-              label="ZIP"
-              value={form.zip}
-              onChange={onZipChange}
-              onBlur={onZipBlur}
-              inputMode="numeric"
-              maxLength={5}
-              error={problemAt("zip") ?? (zipInfo && form.state.trim() && zipInfo.state !== form.state.trim().toUpperCase() ? `ZIP ${zipInfo.zip} is in ${zipInfo.state}, not ${form.state.trim().toUpperCase()}` : undefined)}
-              hint={zipInfo ? `${zipInfo.county ? `${zipInfo.county} County, ` : ""}${zipInfo.state}` : undefined}
-            />
-            <TextField field="state" label="State" value={form.state} onChange={(v) => set("state", v.toUpperCase())} maxLength={2} error={problemAt("state")} />
-            <TextField field="dateOfBirth" label="Date of birth" placeholder="YYYY-MM-DD" value={form.dateOfBirth} onChange={(v) => set("dateOfBirth", v)} error={problemAt("dateOfBirth")} />
-            <TextField field="email" label="Email" inputMode="email" className="wide" value={form.email} onChange={(v) => set("email", v)} error={problemAt("email")} />
-            <TextField field="phone" label="Phone" inputMode="tel" value={form.phone} onChange={(v) => set("phone", v)} error={problemAt("phone")} />
-            <TextField field="effectiveDate" label="Effective date" placeholder="YYYY-MM-DD" value={form.effectiveDate} onChange={(v) => set("effectiveDate", v)} error={problemAt("effectiveDate")} />
-          </fieldset>
+    <fieldset>
+      <legend>Customer and address</legend>
+      {canChangeProduct && (
+        <SelectField
+          field="product"
+          label="Product"
+          value={form.product}
+          onChange={(v) => update((f) => ({ ...emptyForm(v as Product), ...pick(f) }))}
+          options={[
+            { value: "personal-auto", label: "Personal auto" },
+            { value: "homeowners-ho3", label: "Homeowners (HO-3)" },
+          ]}
+        />
+      )}
+      <TextField
+        field="name"
+        label="Customer name"
+        className="wide"
+        value={form.name}
+        onChange={(v) => set("name", v)}
+        error={problemAt("name")}
+        autoComplete="name"
+      />
+      <TextField
+        field="street"
+        label="Street"
+        className="wide"
+        value={form.street}
+        onChange={(v) => set("street", v)}
+        error={problemAt("street")}
+      />
+      <TextField field="city" label="City" value={form.city} onChange={(v) => set("city", v)} error={problemAt("city")} />
+      <TextField
+        field="zip"
+        label="ZIP"
+        value={form.zip}
+        onChange={onZipChange}
+        onBlur={onZipBlur}
+        inputMode="numeric"
+        maxLength={5}
+        error={
+          problemAt("zip") ??
+          (zipInfo && form.state.trim() && zipInfo.state !== form.state.trim().toUpperCase()
+            ? `ZIP ${zipInfo.zip} is in ${zipInfo.state}, not ${form.state.trim().toUpperCase()}`
+            : undefined)
+        }
+        hint={zipInfo ? `${zipInfo.county ? `${zipInfo.county} County, ` : ""}${zipInfo.state}` : undefined}
+      />
+      <TextField
+        field="state"
+        label="State"
+        value={form.state}
+        onChange={(v) => set("state", v.toUpperCase())}
+        maxLength={2}
+        error={problemAt("state")}
+      />
+      <TextField
+        field="dateOfBirth"
+        label="Date of birth"
+        placeholder="YYYY-MM-DD"
+        value={form.dateOfBirth}
+        onChange={(v) => set("dateOfBirth", v)}
+        error={problemAt("dateOfBirth")}
+      />
+      <TextField
+        field="email"
+        label="Email"
+        inputMode="email"
+        className="wide"
+        value={form.email}
+        onChange={(v) => set("email", v)}
+        error={problemAt("email")}
+      />
+      <TextField
+        field="phone"
+        label="Phone"
+        inputMode="tel"
+        value={form.phone}
+        onChange={(v) => set("phone", v)}
+        error={problemAt("phone")}
+      />
+      <TextField
+        field="effectiveDate"
+        label="Effective date"
+        placeholder="YYYY-MM-DD"
+        value={form.effectiveDate}
+        onChange={(v) => set("effectiveDate", v)}
+        error={problemAt("effectiveDate")}
+      />
+    </fieldset>
   );
 }

@@ -25,29 +25,31 @@ export function ReviewStep({
   onGo: (step: number) => void;
 }) {
   return (
-          <div id="review">
-            {allProblems.length > 0 && (
-              <div className="error" role="alert" id="review-problems">
-                <p>Before this quote can be saved:</p>
-                <ul>
-                  {allProblems.map(([key, message]) => (
-                    <li key={key}>
-                      <button type="button" className="link" onClick={() => onGo(stepOf(key))}>
-                        {steps[stepOf(key)]}
-                      </button>
-                      : {key} {message}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            )}
-            {price.kind === "failed" && allProblems.length === 0 && <ErrorBox id="price-error" error={price.error} />}
-            {rating && <RatingReview rating={rating} vehicleLabels={form.vehicles.map(vehicleLabel)} driverNames={form.drivers.map((d) => d.name)} />}
-            {saveError && (
-              <ErrorBox id="save-error" error={saveError}>
-                The quote was not saved.
-              </ErrorBox>
-            )}
-          </div>
+    <div id="review">
+      {allProblems.length > 0 && (
+        <div className="error" role="alert" id="review-problems">
+          <p>Before this quote can be saved:</p>
+          <ul>
+            {allProblems.map(([key, message]) => (
+              <li key={key}>
+                <button type="button" className="link" onClick={() => onGo(stepOf(key))}>
+                  {steps[stepOf(key)]}
+                </button>
+                : {key} {message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {price.kind === "failed" && allProblems.length === 0 && <ErrorBox id="price-error" error={price.error} />}
+      {rating && (
+        <RatingReview rating={rating} vehicleLabels={form.vehicles.map(vehicleLabel)} driverNames={form.drivers.map((d) => d.name)} />
+      )}
+      {saveError && (
+        <ErrorBox id="save-error" error={saveError}>
+          The quote was not saved.
+        </ErrorBox>
+      )}
+    </div>
   );
 }
