@@ -16,7 +16,7 @@ use common::good_driver;
 use rust_decimal::Decimal;
 use uw_rating::pack::edit::DraftEdits;
 use uw_system_tests::system::{now, Laptop, Org};
-use uw_workstation::rate_changes::BookSource;
+use uw_workstation::rates::BookSource;
 use uw_workstation::Secret;
 
 #[test]
@@ -107,7 +107,7 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     desk1.ws.save_rate_draft(Some(&draft.draft_id), &base_id, &edits, "BI base rate +3.9% (CA-PA-2026-07)", now()).expect("saved");
     assert!(desk1.ws.record_rate_draft_impact(&draft.draft_id, &report).expect("recorded"));
     let submitted = desk1.ws.submit_rate_draft(&draft.draft_id, None, now()).expect("submitted");
-    assert_eq!(submitted.impact, Some(uw_workstation::rate_changes::impact_summary(&report)));
+    assert_eq!(submitted.impact, Some(uw_workstation::rates::impact_summary(&report)));
     assert!(!desk1.ws.record_rate_draft_impact(&draft.draft_id, &report).expect("no longer editing"), "a submitted draft is frozen");
     // A draft still being edited can be thrown away; a submitted one is the approvers' to decide.
     assert!(desk1.ws.discard_rate_draft(&clash.draft_id).expect("discarded"));
@@ -150,7 +150,7 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     let from_file = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::File(book_path.clone()), &cancel, &|_, _| {}).expect("file");
     assert_eq!(from_file.total, on_server.total);
     assert_eq!((from_file.policies, from_file.not_in_force), (on_server.policies, 1));
-    assert_eq!(uw_workstation::rate_changes::ImpactSummary::from(&from_file).not_in_force, 1);
+    assert_eq!(uw_workstation::rates::ImpactSummary::from(&from_file).not_in_force, 1);
     std::fs::write(&book_path, "{\"model_version\": 1}\nnot json\n").expect("bad book");
     let bad = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::File(book_path), &cancel, &|_, _| {}).expect_err("bad book");
     assert_eq!(bad.code(), "impact.book_invalid", "{bad}");

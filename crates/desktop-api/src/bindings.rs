@@ -14,7 +14,7 @@ pub fn typescript() -> String {
     macro_rules! decls {
         ($($t:ty),* $(,)?) => { [$((<$t>::docs(), <$t>::decl(&cfg))),*] };
     }
-    use uw_workstation::rate_changes::{DraftCheck, EditorPack, ImpactSummary};
+    use uw_workstation::rates::{DraftCheck, EditorPack, ImpactSummary};
     use uw_workstation::rating::pack::edit::{DraftEdits, PackDiff};
     use uw_workstation::rating::pack::jurisdiction::ElectionKind;
     use uw_workstation::rating::quote as q;
@@ -165,7 +165,7 @@ pub fn typescript() -> String {
         StoredRateDraft,
         uw_workstation::rating::impact::ImpactFailure,
         uw_workstation::rating::impact::ImpactGroup,
-        uw_workstation::rate_changes::IncreaseSummary,
+        uw_workstation::rates::IncreaseSummary,
         ImpactSummary,
         IncreaseWorksheets,
         ImpactView,

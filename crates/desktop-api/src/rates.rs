@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use ts_rs::TS;
-use uw_workstation::rate_changes::{ApprovalKey, ImpactSummary, PackReview};
+use uw_workstation::rates::{ApprovalKey, ImpactSummary, PackReview};
 use uw_workstation::rating::impact::ImpactReport;
 
 use crate::quotes::RatingView;

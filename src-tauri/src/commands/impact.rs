@@ -6,14 +6,14 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 use uw_desktop_api::rates::{BookChoice, BookFileView, ImpactProgress, ImpactView};
 use uw_desktop_api::CommandError;
-use uw_workstation::rate_changes::BookSource;
+use uw_workstation::rates::BookSource;
 
 use crate::app::{off_main, on_workstation, DocumentsDir, ImpactCancel};
 
 #[tauri::command]
 pub async fn impact_books<R: Runtime>(app: AppHandle<R>) -> Result<Vec<BookFileView>, CommandError> {
     let dir = app.state::<DocumentsDir>().books();
-    off_main(move || uw_workstation::rate_changes::book_files(&dir))
+    off_main(move || uw_workstation::rates::book_files(&dir))
         .await
         .map(|books| books.into_iter().map(|(file_name, bytes)| BookFileView { file_name, bytes }).collect())
 }
@@ -32,7 +32,7 @@ pub async fn run_impact<R: Runtime>(
         BookChoice::Local => BookSource::Local,
         BookChoice::Server => BookSource::Server,
         BookChoice::File { file_name } => BookSource::File(
-            uw_workstation::rate_changes::book_in(&app.state::<DocumentsDir>().books(), &file_name).map_err(|e| CommandError::from(&e))?,
+            uw_workstation::rates::book_in(&app.state::<DocumentsDir>().books(), &file_name).map_err(|e| CommandError::from(&e))?,
         ),
     };
     let cancel = app.state::<ImpactCancel>().0.clone();

@@ -3,7 +3,7 @@
 use tauri::{AppHandle, Runtime};
 use uw_desktop_api::rates::{ApprovalKeyView, ReviewView};
 use uw_desktop_api::CommandError;
-use uw_workstation::rate_changes::{DraftCheck, EditorPack};
+use uw_workstation::rates::{DraftCheck, EditorPack};
 use uw_workstation::rating::pack::edit::{DraftEdits, PackDiff};
 use uw_workstation::StoredRateDraft;
 

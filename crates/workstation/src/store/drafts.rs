@@ -6,8 +6,8 @@ use uw_rating::Product;
 
 use super::quotes::sql_err;
 use super::{Store, StoreError};
-use crate::quoting::instant_text;
-use crate::quoting::{DraftSummary, QuoteDraft, MAX_DRAFT_BYTES};
+use crate::quotes::model::instant_text;
+use crate::quotes::model::{DraftSummary, QuoteDraft, MAX_DRAFT_BYTES};
 
 const DRAFT_COLUMNS: &str = "id, quote_id, product, step, label, created_at, updated_at";
 

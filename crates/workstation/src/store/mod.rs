@@ -348,7 +348,7 @@ impl Store {
     }
 
     /// The policies the server reported, latest effective date first, at most `limit`.
-    pub fn policies(&self, limit: u32) -> Result<Vec<crate::quoting::PolicySummary>, StoreError> {
+    pub fn policies(&self, limit: u32) -> Result<Vec<crate::quotes::model::PolicySummary>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -358,7 +358,7 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([limit], |r| {
-                Ok(crate::quoting::PolicySummary {
+                Ok(crate::quotes::model::PolicySummary {
                     policy_number: r.get(0)?,
                     quote_number: r.get(1)?,
                     status: r.get(2)?,

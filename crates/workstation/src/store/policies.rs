@@ -12,7 +12,7 @@ use uw_protocol::{PolicyDetail, PolicyTransactionRequest};
 
 use super::quotes::{audit, sql_err};
 use super::{append_outbox, Store, StoreError};
-use crate::quoting::{instant_text, QuoteInput};
+use crate::quotes::model::{instant_text, QuoteInput};
 
 /// A policy as this workstation holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]

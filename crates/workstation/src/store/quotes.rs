@@ -18,7 +18,7 @@ use uw_policy::{expiry_date, QuoteEvent, QuoteNumber, QuoteStatus};
 use uw_rating::{Action, Product, Quote, Rating};
 
 use super::{append_outbox, Store, StoreError};
-use crate::quoting::{
+use crate::quotes::model::{
     instant_text, utc_date, AuditEvent, Contact, DriverLicense, QuoteCursor, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary,
     RatingInfo, ValidInput, VersionInfo,
 };

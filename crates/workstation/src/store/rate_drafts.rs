@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::quotes::sql_err;
 use super::{Store, StoreError};
-use crate::quoting::instant_text;
+use crate::quotes::model::instant_text;
 
 /// A draft as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]

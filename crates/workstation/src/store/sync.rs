@@ -23,7 +23,7 @@ use uw_rating::{LoadMode, PackError, PackFiles, PackStatus, RatePack, TrustedKey
 
 use super::quotes::{audit, parse_date, sql_err};
 use super::{policies, OutboxEntry, Store, StoreError};
-use crate::quoting::instant_text;
+use crate::quotes::model::instant_text;
 
 /// The server's code for an operation beyond the next sequence it expects.
 /// Unlike every other rejection it is not final: the server processed

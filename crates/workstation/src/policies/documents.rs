@@ -15,7 +15,7 @@ use uw_documents::{Declarations, DeclarationsKind, EndorsementChange, HurricaneD
 use uw_policy::CancelMethod;
 use uw_rating::{Operation, Product, Rating};
 
-use crate::quoting::{utc_date, QuoteInput};
+use crate::quotes::model::{utc_date, QuoteInput};
 use crate::{Workstation, WorkstationError};
 
 /// A document of a policy.
@@ -53,7 +53,7 @@ impl Workstation {
     fn declarations_of(&mut self, policy_number: &str, issued: &IssuedPolicy, now: OffsetDateTime) -> Result<Vec<u8>, WorkstationError> {
         let (policy, input, rating) = (&issued.policy, &issued.input, &issued.rating);
         let issued_on = utc_date(now);
-        let proposal = crate::services::proposal_document((policy_number, policy.version, false), input, rating, issued_on, issued_on);
+        let proposal = crate::quotes::proposal_document((policy_number, policy.version, false), input, rating, issued_on, issued_on);
         let hurricane_deductible = hurricane(input, rating)?;
         let kind = match issued.last_event.as_ref().filter(|e| e.kind == "endorse" && e.version == policy.version) {
             Some(event) => DeclarationsKind::Endorsement(EndorsementChange {

@@ -13,7 +13,7 @@ use uw_rating::{Product, Rating};
 
 use crate::pii::mask_tail;
 
-use crate::quoting::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteScreen, QuoteSummary, RatedQuote};
+use crate::quotes::model::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteScreen, QuoteSummary, RatedQuote};
 use crate::store::RatingRecord;
 use crate::{Workstation, WorkstationError};
 

@@ -20,6 +20,9 @@ server did not report; when its detail is behind, a change is refused with
 `policy.needs_sync` rather than prepared on a guess.
 */
 
+mod documents;
+
+pub use documents::PolicyDocument;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
@@ -33,7 +36,7 @@ pub use uw_protocol::PolicyEvent;
 use uw_protocol::{PolicyDetail, PolicyTransactionRequest, Role};
 use uw_rating::{RatePack, Rating};
 
-use crate::quoting::{utc_date, QuoteInput};
+use crate::quotes::model::{utc_date, QuoteInput};
 use crate::store::NewPolicyChange;
 pub use crate::store::{PolicyChange, StoredPolicy};
 use crate::sync::SyncError;

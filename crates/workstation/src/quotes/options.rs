@@ -1,7 +1,6 @@
-//! What the desktop's quote wizard needs besides the quoting services: the
-//! choices the pack in force offers (with the state's recommendations), VIN
-//! and ZIP look-ups, live pricing without saving, drafts that survive closing
-//! the app, and the dashboard.
+//! What the quote wizard needs besides the quoting services: the choices the
+//! pack in force offers (with the state's recommendations), VIN and ZIP
+//! look-ups, live pricing without saving, and saving the finished wizard.
 //!
 //! Domain types keep the engine's snake_case JSON; the recommendations are
 //! decided here, not in the UI, so they are tested with the packs.
@@ -12,11 +11,8 @@ use tracing::instrument;
 use uw_rating::refdata::{vin, zip};
 use uw_rating::{Per, Product, Rating};
 
-use crate::quoting::{utc_date, DraftSummary, PolicySummary, QuoteDraft, QuoteFilter, QuoteInput, QuoteSummary, RatedQuote};
+use crate::quotes::model::{QuoteInput, RatedQuote};
 use crate::{Workstation, WorkstationError};
-
-/// How many recent quotes, drafts and policies the dashboard lists.
-const DASHBOARD_ROWS: u32 = 8;
 
 /// What the pack in force offers for a state, product and date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -96,36 +92,6 @@ pub struct ZipInfo {
     pub zip: String,
     pub state: String,
     pub county: String,
-}
-
-/// A pack installed on this workstation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-pub struct PackSummary {
-    pub pack_id: String,
-    pub state: String,
-    pub product: Product,
-    #[ts(type = "string")]
-    pub effective_new_business: Date,
-    #[ts(type = "string")]
-    pub effective_renewal: Date,
-    #[ts(type = "string | null")]
-    pub expires: Option<Date>,
-    /// In force today for new business.
-    pub in_force: bool,
-}
-
-/// The first screen: what is in progress and what waits for the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-pub struct Dashboard {
-    pub recent_quotes: Vec<QuoteSummary>,
-    pub drafts: Vec<DraftSummary>,
-    pub policies: Vec<PolicySummary>,
-    /// Outbox entries not yet delivered to the server.
-    #[ts(type = "number")]
-    pub outbox_pending: u64,
-    /// When the server last answered for an outbox entry.
-    pub last_delivery_at: Option<String>,
-    pub packs: Vec<PackSummary>,
 }
 
 /// The state-specific recommendation for a coverage, if any.
@@ -263,72 +229,5 @@ impl Workstation {
     /// newest first, dismissed or not.
     pub fn quote_sync_issues(&self, quote_id: i64) -> Result<Vec<crate::SyncIssue>, WorkstationError> {
         Ok(self.store.quote_sync_issues(quote_id)?)
-    }
-
-    /// How the workstation was set up on its first launch: `None` until the
-    /// agent chooses to work offline or enrolls.
-    pub fn setup_mode(&self) -> Result<Option<String>, WorkstationError> {
-        Ok(self.store.setup_mode()?)
-    }
-
-    /// The first-launch choice to work offline at once. The device may
-    /// still enroll later from the Sync screen.
-    pub fn work_offline(&mut self, now: OffsetDateTime) -> Result<(), WorkstationError> {
-        Ok(self.store.record_setup("offline", now)?)
-    }
-
-    /// Saves the wizard's form as draft `id`, or as a new draft.
-    pub fn save_draft(&mut self, id: Option<i64>, draft: &QuoteDraft, now: OffsetDateTime) -> Result<DraftSummary, WorkstationError> {
-        Ok(self.store.save_draft(id, draft, now)?)
-    }
-
-    /// A draft and its form.
-    pub fn draft(&self, id: i64) -> Result<(DraftSummary, QuoteDraft), WorkstationError> {
-        Ok(self.store.draft(id)?)
-    }
-
-    /// Every draft, most recently changed first.
-    pub fn drafts(&self) -> Result<Vec<DraftSummary>, WorkstationError> {
-        Ok(self.store.drafts()?)
-    }
-
-    /// The open draft editing quote `quote_id`, if any: editing resumes it.
-    pub fn draft_for_quote(&self, quote_id: i64) -> Result<Option<i64>, WorkstationError> {
-        Ok(self.store.draft_for_quote(quote_id)?)
-    }
-
-    /// Deletes a draft; returns whether it existed.
-    pub fn discard_draft(&mut self, id: i64) -> Result<bool, WorkstationError> {
-        Ok(self.store.discard_draft(id)?)
-    }
-
-    /// The dashboard as of `now`. Quotes past their 30 days are marked
-    /// expired first, so none shows as open when it cannot be bound.
-    pub fn dashboard(&mut self, now: OffsetDateTime) -> Result<Dashboard, WorkstationError> {
-        self.expire_quotes(now)?;
-        let today = utc_date(now);
-        let recent_quotes = self.list_quotes(&QuoteFilter { limit: DASHBOARD_ROWS, ..QuoteFilter::default() })?;
-        let mut drafts = self.store.drafts()?;
-        drafts.truncate(DASHBOARD_ROWS as usize);
-        let policies = self.store.policies(DASHBOARD_ROWS)?;
-        let (outbox_pending, last_delivery_at) = self.store.outbox_status()?;
-        let packs = self
-            .packs
-            .packs()
-            .iter()
-            .map(|p| {
-                let info = p.info();
-                PackSummary {
-                    pack_id: p.id().to_owned(),
-                    state: info.state.clone(),
-                    product: info.product,
-                    effective_new_business: info.effective_new_business,
-                    effective_renewal: info.effective_renewal,
-                    expires: info.expires,
-                    in_force: info.in_force(today, false),
-                }
-            })
-            .collect();
-        Ok(Dashboard { recent_quotes, drafts, policies, outbox_pending, last_delivery_at, packs })
     }
 }
