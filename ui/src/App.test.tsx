@@ -4,25 +4,16 @@ import userEvent from "@testing-library/user-event";
 import { App } from "./App";
 import type { QuoteView } from "./bindings";
 import { mockCommands } from "./test/ipc";
+import { biCoverage } from "./test/fixtures";
 
 const quote: QuoteView = {
   quoteId: 42,
   packId: "ca-auto-2026@sha256:abc",
   premium: "1234.5",
   coverages: [
-    {
-      code: "BI",
-      name: "Bodily injury",
-      vehicle: 0,
-      driver: 0,
-      limit: "15/30",
-      deductible: null,
-      option: "15/30",
-      premium: "600.25",
-      worksheet: [
-        { step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "500.00", subtotal: "500.00", note: null },
-      ],
-    },
+    biCoverage("600.25", [
+      { step: "base", operation: "base", table: null, key: null, label: "Base rate", value: "500.00", subtotal: "500.00", note: null },
+    ]),
   ],
   fees: [{ name: "Policy fee", amount: "25" }],
   assumptions: ["one driver, clean record"],

@@ -27,13 +27,11 @@ import type {
   SetupView,
   SyncProgress,
   UserView,
-  CoverageView,
   Dashboard,
   DraftSummary,
   DraftView,
   EnrollmentStatus,
   EnrollmentView,
-  FeeView,
   PolicyChangePreviewView,
   PolicyChangeRequest,
   PolicyDocument,
@@ -54,32 +52,11 @@ import type {
   SyncIssue,
   SyncResult,
   VinInfo,
-  WorksheetLine,
   ZipInfo,
 } from "./bindings";
 
-// The commands' input and output types are generated from the Rust types (./bindings.ts).
-export type {
-  AuditVerdictView,
-  CommandError,
-  CoverageView,
-  DeviceView,
-  PackKeyView,
-  PendingKeyView,
-  PolicyReferralView,
-  ThrottleView,
-  ExportFileView,
-  SessionView,
-  SyncProgress,
-  UserView,
-  EnrollmentStatus,
-  EnrollmentView,
-  FeeView,
-  QuoteView,
-  SyncIssue,
-  SyncResult,
-  WorksheetLine,
-};
+// The commands' input and output types are generated from the Rust types (./bindings.ts); every one of them is exported from here.
+export type * from "./bindings";
 
 export interface EnrollRequest {
   serverUrl: string;

@@ -6,6 +6,15 @@ import { explainSync } from "../sync/explain";
 import { ActionResult, useAdminAction, useAdminList } from "./adminParts";
 import { ROLE_LABEL, ROLES } from "./session";
 
+/** The roles a user can have, as a select's options. */
+function RoleOptions() {
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {ROLE_LABEL[r]}
+    </option>
+  ));
+}
+
 export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const users = useAdminList(api.adminUsers, onSessionLost);
   const load = users.reload;
@@ -76,11 +85,7 @@ export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => v
                   <label className="inline">
                     <span className="visually-hidden">Role of {u.username}</span>
                     <select value={u.role} disabled={action.kind === "busy"} onChange={(e) => askRole(u, e.target.value as Role)}>
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {ROLE_LABEL[r]}
-                        </option>
-                      ))}
+                      <RoleOptions />
                     </select>
                   </label>
                 </td>
@@ -131,11 +136,7 @@ export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => v
         <label>
           Role
           <select id="new-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABEL[r]}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         <button type="submit" id="add-user" disabled={action.kind === "busy"}>

@@ -4,6 +4,7 @@
 // The auditor verifies saved exports offline, signed in or not.
 import { FormEvent, useState } from "react";
 import { api, CommandError, Role, SessionView } from "../api";
+import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
 import { Loaded, useCommand } from "../shared/useCommand";
 import { explainSync } from "../sync/explain";
@@ -19,20 +20,16 @@ export function useSession() {
 }
 
 function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView) => void }) {
-  const [serverUrl, setServerUrl] = useState("");
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
+  const credentials = useCredentials();
   const [attempt, setAttempt] = useState<Action<SessionView>>({ kind: "idle" });
   const prefix = `sign-in-${role}`;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const secret = password;
-    // The password is sent once and not kept in the page.
-    setPassword("");
+    const { serverUrl, username, password } = credentials.take();
     setAttempt({ kind: "busy" });
     try {
-      const s = await api.signIn(serverUrl.trim(), username.trim(), secret);
+      const s = await api.signIn(serverUrl, username, password);
       setAttempt({ kind: "done", value: s });
       onSignedIn(s);
     } catch (e) {
@@ -43,38 +40,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
   return (
     <>
       <form onSubmit={submit} aria-label={`Sign in as ${ROLE_LABEL[role].toLowerCase()}`} id={`${prefix}-form`}>
-        <label>
-          Server URL
-          <input
-            id={`${prefix}-server-url`}
-            className="wide"
-            inputMode="url"
-            placeholder="The enrolled server if left empty"
-            value={serverUrl}
-            onChange={(e) => setServerUrl(e.target.value)}
-          />
-        </label>
-        <label>
-          Username
-          <input
-            id={`${prefix}-username`}
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          Password
-          <input
-            id={`${prefix}-password`}
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
+        <CredentialFields idPrefix={prefix} state={credentials} serverPlaceholder="The enrolled server if left empty" />
         <button type="submit" id={`${prefix}`} disabled={attempt.kind === "busy"}>
           {attempt.kind === "busy" ? "Signing in..." : "Sign in"}
         </button>

@@ -7,6 +7,7 @@ import { QuoteTable } from "../quotes/QuoteTable";
 import { ErrorBox } from "../shared/ErrorBox";
 import { formatUsd, packName } from "../shared/format";
 import { useCommand } from "../shared/useCommand";
+import { num, TableHead } from "../shared/TableHead";
 
 export function Dashboard({
   onNewQuote,
@@ -67,17 +68,7 @@ export function Dashboard({
             <p className="meta">No policies have synced to this workstation.</p>
           ) : (
             <table id="policies">
-              <thead>
-                <tr>
-                  <th scope="col">Policy</th>
-                  <th scope="col">Quote</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Term</th>
-                  <th scope="col" className="num">
-                    Premium
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Policy", "Quote", "Status", "Term", num("Premium")]} />
               <tbody>
                 {data.value.policies.map((p) => (
                   <tr key={p.policy_number}>
@@ -99,15 +90,7 @@ export function Dashboard({
           )}
           <h3>Rate packs</h3>
           <table id="packs">
-            <thead>
-              <tr>
-                <th scope="col">Pack</th>
-                <th scope="col">State</th>
-                <th scope="col">Product</th>
-                <th scope="col">New business from</th>
-                <th scope="col">In force today</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Pack", "State", "Product", "New business from", "In force today"]} />
             <tbody>
               {data.value.packs.map((p) => (
                 <tr key={p.pack_id} title={p.pack_id}>

@@ -3,7 +3,7 @@
 // Below it, policy changes the rules referred: make one as the agent
 // prepared it, or decline it with a note. Online only; the server allows it
 // to underwriters alone.
-import { useState } from "react";
+import { ReactNode, useState } from "react";
 import { api, CommandError } from "../api";
 import type { PolicyReferralView, ReferralView } from "../bindings";
 import { ErrorBox } from "../shared/ErrorBox";
@@ -11,20 +11,73 @@ import { formatUsd, packName } from "../shared/format";
 import { RatingReview } from "../shared/RatingReview";
 import { useCommand } from "../shared/useCommand";
 
-function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: (message: string) => void }) {
-  const [note, setNote] = useState("");
-  const [state, setState] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
-  const id = `note-${referral.quoteNumber}`;
+type Decision = { busy: boolean; error: CommandError | null };
 
+/**
+ * A decision on a referral: `decide(approve)` runs it and hands `onDecided`
+ * what it did in words; while it runs the buttons wait, and a refusal shows
+ * on the note.
+ */
+function useDecision(
+  run: (approve: boolean) => Promise<string>,
+  onDecided: (message: string) => void,
+): [Decision, (approve: boolean) => Promise<void>] {
+  const [state, setState] = useState<Decision>({ busy: false, error: null });
   async function decide(approve: boolean) {
     setState({ busy: true, error: null });
     try {
-      const decided = await api.decideReferral(referral.quoteNumber, referral.version, approve, note);
-      onDecided(`${decided.quoteNumber} version ${decided.version} is ${decided.status}.`);
+      onDecided(await run(approve));
     } catch (e) {
       setState({ busy: false, error: e as CommandError });
     }
   }
+  return [state, decide];
+}
+
+/** The note a decision carries, with the refusal of the last attempt below it (`ID-error`). */
+function DecisionNote({
+  id,
+  label,
+  note,
+  onChange,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  note: string;
+  onChange: (note: string) => void;
+  error: CommandError | null;
+  /** A hint below the field. */
+  children?: ReactNode;
+}) {
+  return (
+    <div className="field wide">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={2}
+        cols={60}
+        value={note}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {children}
+      {error && (
+        <span className="field-error" role="alert" id={`${id}-error`} data-code={error.code}>
+          {error.message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: (message: string) => void }) {
+  const [note, setNote] = useState("");
+  const [state, decide] = useDecision(async (approve) => {
+    const decided = await api.decideReferral(referral.quoteNumber, referral.version, approve, note);
+    return `${decided.quoteNumber} version ${decided.version} is ${decided.status}.`;
+  }, onDecided);
 
   return (
     <li className="referral" data-quote-number={referral.quoteNumber}>
@@ -50,22 +103,13 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
       ) : (
         <p className="meta">The worksheet cannot be shown here: {referral.ratingError}</p>
       )}
-      <div className="field wide">
-        <label htmlFor={id}>Note for {referral.quoteNumber}</label>
-        <textarea
-          id={id}
-          rows={2}
-          cols={60}
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-          aria-describedby={state.error ? `${id}-error` : undefined}
-        />
-        {state.error && (
-          <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
-            {state.error.message}
-          </span>
-        )}
-      </div>
+      <DecisionNote
+        id={`note-${referral.quoteNumber}`}
+        label={`Note for ${referral.quoteNumber}`}
+        note={note}
+        onChange={setNote}
+        error={state.error}
+      />
       <div className="actions">
         <button type="button" disabled={state.busy || !note.trim()} onClick={() => decide(true)}>
           Approve {referral.quoteNumber}
@@ -82,20 +126,10 @@ const CHANGE_KIND: Record<string, string> = { endorse: "Change", offer_renewal: 
 
 function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; onDecided: (message: string) => void }) {
   const [note, setNote] = useState("");
-  const [state, setState] = useState<{ busy: boolean; error: CommandError | null }>({ busy: false, error: null });
-  const id = `change-note-${referral.referralId}`;
-
-  async function decide(approve: boolean) {
-    setState({ busy: true, error: null });
-    try {
-      const status = await api.decidePolicyReferral(referral.referralId, approve, note);
-      onDecided(
-        `The ${(CHANGE_KIND[referral.kind] ?? "change").toLowerCase()} to ${referral.policyNumber} is ${status === "approved" ? "made" : "declined"}.`,
-      );
-    } catch (e) {
-      setState({ busy: false, error: e as CommandError });
-    }
-  }
+  const [state, decide] = useDecision(async (approve) => {
+    const status = await api.decidePolicyReferral(referral.referralId, approve, note);
+    return `The ${(CHANGE_KIND[referral.kind] ?? "change").toLowerCase()} to ${referral.policyNumber} is ${status === "approved" ? "made" : "declined"}.`;
+  }, onDecided);
 
   return (
     <li className="policy-referral" data-referral-id={referral.referralId} data-policy-number={referral.policyNumber}>
@@ -112,23 +146,15 @@ function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; o
           <li key={r}>{r}</li>
         ))}
       </ul>
-      <div className="field wide">
-        <label htmlFor={id}>Note for {referral.agent}</label>
-        <textarea
-          id={id}
-          rows={2}
-          cols={60}
-          value={note}
-          onChange={(e) => setNote(e.target.value)}
-          aria-describedby={state.error ? `${id}-error` : undefined}
-        />
+      <DecisionNote
+        id={`change-note-${referral.referralId}`}
+        label={`Note for ${referral.agent}`}
+        note={note}
+        onChange={setNote}
+        error={state.error}
+      >
         <span className="hint">A decline needs one; the agent reads it.</span>
-        {state.error && (
-          <span className="field-error" role="alert" id={`${id}-error`} data-code={state.error.code}>
-            {state.error.message}
-          </span>
-        )}
-      </div>
+      </DecisionNote>
       <div className="actions">
         <button type="button" disabled={state.busy} onClick={() => decide(true)} aria-label={`Make the change to ${referral.policyNumber}`}>
           Make the change

@@ -8,6 +8,7 @@ import { RatingReview } from "../shared/RatingReview";
 import { useCommand } from "../shared/useCommand";
 import { fromQuoteInput, vehicleLabel, WizardForm } from "../wizard/form";
 import { STATUS_LABEL, StatusBadge } from "./status";
+import { num, TableHead } from "../shared/TableHead";
 
 export function QuoteScreen({
   quoteId,
@@ -159,17 +160,7 @@ export function QuoteScreen({
       )}
       <h3>Versions</h3>
       <table id="versions">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Saved</th>
-            <th scope="col">Rate pack</th>
-            <th scope="col">Decision</th>
-            <th scope="col" className="num">
-              Premium
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Version", "Saved", "Rate pack", "Decision", num("Premium")]} />
         <tbody>
           {detail.versions.map((v) => (
             <tr key={v.version} data-version={v.version}>

@@ -3,23 +3,13 @@
 import type { QuoteSummary } from "../bindings";
 import { formatUsd } from "../shared/format";
 import { StatusBadge } from "./status";
+import { num, TableHead } from "../shared/TableHead";
 
 export function QuoteTable({ quotes, onOpen, caption }: { quotes: QuoteSummary[]; onOpen: (quoteId: number) => void; caption: string }) {
   return (
     <table className="quotes">
       <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Quote</th>
-          <th scope="col">Customer</th>
-          <th scope="col">Product</th>
-          <th scope="col">Effective</th>
-          <th scope="col">Status</th>
-          <th scope="col" className="num">
-            Premium
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={["Quote", "Customer", "Product", "Effective", "Status", num("Premium")]} />
       <tbody>
         {quotes.map((q) => (
           <tr key={q.id} data-quote-number={q.quote_number}>

@@ -7,20 +7,17 @@ import { QuoteScreen } from "./QuoteScreen";
 import { emptyForm, initialCoverages, toQuoteInput } from "../wizard/form";
 import { options } from "../wizard/testdata";
 import { mockCommands } from "../test/ipc";
+import { customer, driver, rejectedBind } from "../test/fixtures";
 
 function input() {
   const form = emptyForm("personal-auto", new Date(2026, 10, 1));
   const { input } = toQuoteInput(
     {
       ...form,
-      name: "Ana Reyes",
-      street: "1 Valencia St",
-      city: "San Francisco",
-      state: "CA",
-      zip: "94110",
+      ...customer,
       coverages: initialCoverages(options),
       vehicles: [{ ...form.vehicles[0], vin: "1HGCV1F39LA151313", year: "2020", make: "Honda", model: "" }],
-      drivers: [{ ...form.drivers[0], name: "Ana Reyes", dateOfBirth: "1985-03-02", licenseDate: "2003-06-01", licenseNumber: "D1234567" }],
+      drivers: [{ ...form.drivers[0], ...driver, licenseNumber: "D1234567" }],
     },
     options,
   );
@@ -50,20 +47,7 @@ it("shows why the server refused the bind and re-rates the quote as its next ver
     detail: { summary, input: input(), versions: [{ version: 1, created_at: "2026-11-01T09:00:00Z", rating: null }] },
     rating: null,
     draftId: null,
-    syncIssues: [
-      {
-        id: 3,
-        source: "push",
-        kind: "quote.bind_requested",
-        subject: summary.quote_number,
-        outcome: "rejected",
-        code: "bind.premium_mismatch",
-        reason: "the premium 1.00 does not match the server's re-rating 1180.00",
-        currentVersion: null,
-        receivedAt: "2026-11-24T08:00:00Z",
-        quoteId: 2,
-      },
-    ],
+    syncIssues: [rejectedBind],
   };
   const calls = mockCommands({
     get_quote: () => view,

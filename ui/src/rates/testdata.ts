@@ -1,5 +1,6 @@
 // Rate-management fixtures shared by the Rates and Approvals tests.
 import type { ImpactView, RatingView } from "../bindings";
+import { biCoverage } from "../test/fixtures";
 
 export const BASE = `ca-personal-auto/2026.1@${"a".repeat(64)}`;
 export const DRAFT_PACK = `ca-personal-auto/2026.2@${"b".repeat(64)}`;
@@ -10,19 +11,7 @@ export function rating(packId: string, premium: string): RatingView {
     packDigest: packId.split("@")[1],
     draft: packId === DRAFT_PACK,
     premium,
-    coverages: [
-      {
-        code: "BI",
-        name: "Bodily injury",
-        vehicle: 0,
-        driver: 0,
-        limit: "15/30",
-        deductible: null,
-        option: "15/30",
-        premium,
-        worksheet: [],
-      },
-    ],
+    coverages: [biCoverage(premium)],
     drivers: [{ driver: 0, role: "principal", vehicles: [0], rank: "100" }],
     fees: [],
     minimumPremiumAdjustment: "0",

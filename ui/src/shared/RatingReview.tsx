@@ -4,23 +4,13 @@
 // the quote screen.
 import type { RatingView, WorksheetLine } from "../bindings";
 import { formatUsd, packName } from "./format";
+import { num, TableHead } from "./TableHead";
 
 /** One coverage's worksheet: each step, what keyed it, its value and the running premium. */
 export function WorksheetTable({ name, lines }: { name: string; lines: WorksheetLine[] }) {
   return (
     <table className="worksheet" aria-label={`Worksheet: ${name}`}>
-      <thead>
-        <tr>
-          <th scope="col">Step</th>
-          <th scope="col">Keyed by</th>
-          <th scope="col" className="num">
-            Value
-          </th>
-          <th scope="col" className="num">
-            Running premium
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={["Step", "Keyed by", num("Value"), num("Running premium")]} />
       <tbody>
         {lines.map((line, j) => (
           <tr key={j}>
@@ -102,16 +92,7 @@ export function RatingReview({
       )}
       <table id={id("breakdown")}>
         <caption>Premium by coverage</caption>
-        <thead>
-          <tr>
-            <th scope="col">Coverage</th>
-            <th scope="col">Limit</th>
-            <th scope="col">Deductible</th>
-            <th scope="col" className="num">
-              Premium
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Coverage", "Limit", "Deductible", num("Premium")]} />
         <tbody>
           {rating.coverages.map((c, i) => (
             <tr key={`${c.code}-${c.vehicle ?? "p"}-${i}`} data-coverage={c.code}>
@@ -153,15 +134,7 @@ export function RatingReview({
       </table>
       <h3>Payments: {rating.installments.name}</h3>
       <table id={id("payments")}>
-        <thead>
-          <tr>
-            <th scope="col">Payment</th>
-            <th scope="col">Due</th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Payment", "Due", num("Amount")]} />
         <tbody>
           {rating.installments.payments.map((p) => (
             <tr key={p.number}>

@@ -2,23 +2,21 @@
 // launch and on the Sync screen of a workstation that works offline.
 import { FormEvent, useState } from "react";
 import { api, CommandError, EnrollmentView } from "../api";
+import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
 import type { Attempt } from "./attempt";
 import { explainSync } from "./explain";
 
 export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) => void }) {
-  const [serverUrl, setServerUrl] = useState("");
-  const [username, setUsername] = useState("");
-  const [password, setPassword] = useState("");
+  const credentials = useCredentials();
   const [deviceName, setDeviceName] = useState("");
   const [attempt, setAttempt] = useState<Attempt<EnrollmentView>>({ kind: "idle", seq: 0 });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const seq = attempt.seq + 1;
-    const request = { serverUrl: serverUrl.trim(), username: username.trim(), password, deviceName: deviceName.trim() };
     // The password is sent once and not kept: the field is empty whatever the answer.
-    setPassword("");
+    const request = { ...credentials.take(), deviceName: deviceName.trim() };
     setAttempt({ kind: "busy", seq });
     try {
       const view = await api.enroll(request);
@@ -33,43 +31,7 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
   return (
     <>
       <form onSubmit={submit} aria-label="Enroll with a sync server" id="enroll-form" data-seq={attempt.seq}>
-        <label>
-          Server URL
-          <input
-            id="enroll-server-url"
-            name="server-url"
-            className="wide"
-            inputMode="url"
-            placeholder="http://127.0.0.1:8787"
-            autoComplete="url"
-            value={serverUrl}
-            onChange={(e) => setServerUrl(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          Username
-          <input
-            id="enroll-username"
-            name="username"
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          Password
-          <input
-            id="enroll-password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </label>
+        <CredentialFields idPrefix="enroll" state={credentials} serverPlaceholder="http://127.0.0.1:8787" serverRequired />
         <label>
           Device name
           <input

@@ -5,6 +5,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import type { SyncIssue, SyncProgress, SyncResult } from "../bindings";
 import { SyncScreen } from "./SyncScreen";
 import { mockCommands } from "../test/ipc";
+import { rejectedBind } from "../test/fixtures";
 
 const enrolled = {
   state: "enrolled",
@@ -17,19 +18,6 @@ const enrolled = {
   nextQuoteNumber: "QUOT-2026-00007-00004",
   enrolledAt: "2026-11-20T09:00:00Z",
   tokenExpiresAt: "2026-12-20T09:00:00Z",
-};
-
-const rejected: SyncIssue = {
-  id: 3,
-  source: "push",
-  kind: "quote.bind_requested",
-  subject: "QUOT-2026-000002",
-  outcome: "rejected",
-  code: "bind.premium_mismatch",
-  reason: "the premium 1.00 does not match the server's re-rating 1180.00",
-  currentVersion: null,
-  receivedAt: "2026-11-24T08:00:00Z",
-  quoteId: 2,
 };
 
 const result: SyncResult = {
@@ -71,7 +59,7 @@ it("shows sync progress as it is reported, then the result and the rejection wit
   expect([bar.value, bar.max]).toEqual([1, 2]);
   progress!.onmessage({ phase: "pull", pages: 1, changes: 3 });
   expect(await screen.findByLabelText("Receiving: 3 changes in 1 page")).toBeTruthy();
-  issues = [rejected];
+  issues = [rejectedBind];
   finish(result);
   expect(await screen.findByText(/Last sync finished/)).toBeTruthy();
   expect(screen.queryByLabelText(/Receiving/)).toBeNull();

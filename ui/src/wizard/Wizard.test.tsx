@@ -6,6 +6,7 @@ import { emptyForm, WizardForm } from "./form";
 import { options } from "./testdata";
 import { Wizard } from "./Wizard";
 import { Handler, mockCommands } from "../test/ipc";
+import { customer, driver } from "../test/fixtures";
 
 const rating: RatingView = {
   packId: "ca-personal-auto/2026.1@abc",
@@ -54,14 +55,10 @@ function complete(): WizardForm {
   const form = emptyForm("personal-auto", new Date(2026, 1, 1));
   return {
     ...form,
-    name: "Ana Reyes",
-    street: "1 Valencia St",
-    city: "San Francisco",
-    state: "CA",
-    zip: "94110",
+    ...customer,
     coverages: { BI: { selected: true, limit: "30/60", deductible: "" }, UM: { selected: true, limit: "30/60", deductible: "" } },
     vehicles: [{ ...form.vehicles[0], year: "2020" }],
-    drivers: [{ ...form.drivers[0], name: "Ana Reyes", dateOfBirth: "1985-03-02", licenseDate: "2003-06-01" }],
+    drivers: [{ ...form.drivers[0], ...driver }],
   };
 }
 
