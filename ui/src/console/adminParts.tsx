@@ -3,6 +3,7 @@
 // that asks once more.
 import { useState } from "react";
 import type { CommandError } from "../api";
+import { ConfirmButton } from "../shared/ConfirmButton";
 import { ErrorBox } from "../shared/ErrorBox";
 import { Command, useCommand } from "../shared/useCommand";
 import { explainSync } from "../sync/explain";
@@ -52,30 +53,14 @@ export function ActionResult({ id, action }: { id: string; action: Action }) {
 
 /** A Revoke button that asks once more before it acts. */
 export function ConfirmRevoke({ name, disabled, onConfirm }: { name: string; disabled: boolean; onConfirm: () => void }) {
-  const [asking, setAsking] = useState(false);
-  if (!asking) {
-    return (
-      <button type="button" className="secondary" aria-label={`Revoke ${name}`} disabled={disabled} onClick={() => setAsking(true)}>
-        Revoke
-      </button>
-    );
-  }
   return (
-    <>
-      <button
-        type="button"
-        className="danger"
-        aria-label={`Confirm revoking ${name}`}
-        onClick={() => {
-          setAsking(false);
-          onConfirm();
-        }}
-      >
-        Confirm revoke
-      </button>
-      <button type="button" className="secondary" onClick={() => setAsking(false)}>
-        Cancel
-      </button>
-    </>
+    <ConfirmButton
+      label="Revoke"
+      name={`Revoke ${name}`}
+      confirm="Confirm revoke"
+      confirmName={`Confirm revoking ${name}`}
+      disabled={disabled}
+      onConfirm={onConfirm}
+    />
   );
 }

@@ -16,7 +16,7 @@ import type {
 import { proposedDates } from "./drafts";
 import { Rates } from "./Rates";
 import { BASE, DRAFT_PACK, impactView } from "./testdata";
-import { Calls, Handler, mockCommands } from "../test/ipc";
+import { Calls, Handler, mockCommands, names } from "../test/ipc";
 
 // 150 territories: more than the grid renders at once.
 const territory: TableGrid = {
@@ -121,6 +121,14 @@ async function openEditor() {
   return user;
 }
 
+const noEdits: DraftEdits = { fields: {}, tables: {} };
+/** Waits for the draft `draftId` in the list of drafts. */
+const findDraft = (draftId: string) =>
+  waitFor(() => {
+    const item = document.querySelector<HTMLElement>(`li.rate-draft[data-draft-id="${draftId}"]`);
+    if (!item) throw new Error(`no draft ${draftId}`);
+    return item;
+  });
 /** Waits for an element by id (waitFor alone would settle for null). */
 const findById = (id: string) =>
   waitFor(() => {
@@ -351,6 +359,79 @@ describe("rate editor", () => {
     expect((screen.getByLabelText("Note for the approver") as HTMLTextAreaElement).value).toBe("Raise BI");
     expect(checks(calls).at(-1)).toEqual({ fields: { version: "2026.2" }, tables: {} });
     expect(calls.find(([cmd]) => cmd === "open_pack_for_editing")![1]).toEqual({ packId: BASE });
+  });
+});
+
+describe("discarding a draft", () => {
+  it("asks first, discards the draft being edited and lists the drafts again", async () => {
+    let drafts = [stored("d7", noEdits), stored("d8", noEdits, "submitted")];
+    const calls = commands({
+      rate_drafts: () => drafts,
+      discard_rate_draft: () => {
+        drafts = drafts.filter((d) => d.draft_id !== "d7");
+        return true;
+      },
+    });
+    const user = userEvent.setup();
+    render(<Rates />);
+    const mine = await findDraft("d7");
+    expect((await findDraft("d8")).querySelector("button.discard-draft")).toBeNull();
+    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
+    expect(mine.textContent).toContain("Its edits are deleted; this cannot be undone.");
+    await user.click(within(mine).getByRole("button", { name: "Cancel" }));
+    expect(names(calls)).not.toContain("discard_rate_draft");
+
+    const listed = names(calls).filter((cmd) => cmd === "rate_drafts").length;
+    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft ca-personal-auto/2026.2" }));
+    expect((await screen.findByRole("status")).textContent).toBe("The draft is discarded.");
+    expect(calls).toContainEqual(["discard_rate_draft", { draftId: "d7" }]);
+    await waitFor(() => expect(document.querySelector('li.rate-draft[data-draft-id="d7"]')).toBeNull());
+    expect(names(calls).filter((cmd) => cmd === "rate_drafts").length).toBe(listed + 1);
+    expect(document.querySelector('li.rate-draft[data-draft-id="d8"]')).not.toBeNull();
+  });
+
+  it("closes the draft's editor when it is discarded", async () => {
+    let drafts = [stored("d7", noEdits)];
+    commands({
+      rate_drafts: () => drafts,
+      discard_rate_draft: () => {
+        drafts = [];
+        return true;
+      },
+    });
+    const user = userEvent.setup();
+    render(<Rates />);
+    const mine = await findDraft("d7");
+    await user.click(mine.querySelector("button.resume-draft")!);
+    await waitFor(() => expect(editor().getAttribute("data-draft-id")).toBe("d7"));
+    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft ca-personal-auto/2026.2" }));
+    await screen.findByText("No drafts yet: edit a pack to start one.");
+    expect(document.getElementById("rate-editor")).toBeNull();
+  });
+
+  it("shows why a draft could not be discarded, and its status as it is now", async () => {
+    let status = "editing";
+    const calls = commands({
+      rate_drafts: () => [stored("d7", noEdits, status)],
+      discard_rate_draft: () => {
+        status = "submitted";
+        return Promise.reject({ code: "input.invalid", message: "draft d7 is submitted, not being edited" });
+      },
+    });
+    const user = userEvent.setup();
+    render(<Rates />);
+    const mine = await findDraft("d7");
+    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft ca-personal-auto/2026.2" }));
+    const error = await findById("discard-error");
+    expect(error.getAttribute("data-code")).toBe("input.invalid");
+    expect(error.textContent).toBe("The draft could not be discarded. draft d7 is submitted, not being edited");
+    expect(calls).toContainEqual(["discard_rate_draft", { draftId: "d7" }]);
+    await waitFor(() => expect(document.querySelector('li.rate-draft[data-draft-id="d7"]')?.getAttribute("data-status")).toBe("submitted"));
+    expect(document.querySelector("button.discard-draft")).toBeNull();
+    expect(screen.queryByRole("status")).toBeNull();
   });
 });
 

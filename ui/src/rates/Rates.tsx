@@ -5,8 +5,9 @@
 // next sync delivers a submission, so all of this works offline but the
 // server's book.
 import { useEffect, useRef, useState } from "react";
-import { api } from "../api";
+import { api, CommandError } from "../api";
 import type { StoredRateDraft } from "../bindings";
+import { ConfirmButton } from "../shared/ConfirmButton";
 import { ErrorBox } from "../shared/ErrorBox";
 import { explain } from "../shared/explain";
 import { packName } from "../shared/format";
@@ -18,6 +19,13 @@ type Panel =
   | { kind: "none" }
   | { kind: "editor"; basePackId: string; draft: StoredRateDraft | null; key: number }
   | { kind: "impact"; draft: StoredRateDraft; key: number };
+
+/** Discarding a draft: under way, done (`false`: it was already gone), or refused. */
+type Discard =
+  | { kind: "idle" }
+  | { kind: "busy"; draftId: string }
+  | { kind: "done"; discarded: boolean }
+  | { kind: "failed"; draftId: string; error: CommandError };
 
 export function Rates() {
   const dashboard = useCommand(api.dashboard, []);
@@ -37,6 +45,20 @@ export function Rates() {
   const openEditor = (basePackId: string, draft: StoredRateDraft | null) =>
     setPanel({ kind: "editor", basePackId, draft, key: ++opened.current });
   const openImpact = (draft: StoredRateDraft) => setPanel({ kind: "impact", draft, key: ++opened.current });
+
+  const [discard, setDiscard] = useState<Discard>({ kind: "idle" });
+  /** Deletes a draft still being edited (its panel closes), then lists the drafts again, whatever the answer. */
+  async function discardDraft(draftId: string) {
+    setDiscard({ kind: "busy", draftId });
+    try {
+      const discarded = await api.discardRateDraft(draftId);
+      setPanel((p) => (p.kind !== "none" && p.draft?.draft_id === draftId ? { kind: "none" } : p));
+      setDiscard({ kind: "done", discarded });
+    } catch (e) {
+      setDiscard({ kind: "failed", draftId, error: e as CommandError });
+    }
+    await loadDrafts();
+  }
 
   return (
     <section id="rates" aria-labelledby="rates-heading">
@@ -62,6 +84,11 @@ export function Rates() {
       <h3>My drafts</h3>
       {drafts.kind === "loading" && <p aria-busy="true">Loading...</p>}
       {drafts.kind === "failed" && <ErrorBox error={drafts.error} explain={explain} />}
+      {discard.kind === "done" && (
+        <p role="status" id="draft-discarded">
+          {discard.discarded ? "The draft is discarded." : "The draft was already gone."}
+        </p>
+      )}
       {drafts.kind === "loaded" && drafts.value.length === 0 && <p className="meta">No drafts yet: edit a pack to start one.</p>}
       {drafts.kind === "loaded" && drafts.value.length > 0 && (
         <ul className="rate-drafts" id="rate-drafts">
@@ -90,7 +117,24 @@ export function Rates() {
                 <button type="button" className="secondary draft-impact" onClick={() => openImpact(d)}>
                   {d.status === "editing" ? "Impact and submit" : "Impact"}
                 </button>
+                {d.status === "editing" && (
+                  <ConfirmButton
+                    label="Discard draft"
+                    name={`Discard draft ${packName(d.pack_id)}`}
+                    className="secondary discard-draft"
+                    question="Its edits are deleted; this cannot be undone."
+                    confirm="Discard"
+                    confirmName={`Confirm discarding draft ${packName(d.pack_id)}`}
+                    disabled={discard.kind === "busy"}
+                    onConfirm={() => void discardDraft(d.draft_id)}
+                  />
+                )}
               </div>
+              {discard.kind === "failed" && discard.draftId === d.draft_id && (
+                <ErrorBox id="discard-error" error={discard.error} explain={explain}>
+                  The draft could not be discarded.
+                </ErrorBox>
+              )}
             </li>
           ))}
         </ul>
