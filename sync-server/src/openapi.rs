@@ -560,6 +560,44 @@ fn operation(op: Operation) -> Value {
 mod tests {
     use super::*;
 
+    /// Every route the router serves, as `(METHOD, path)`, read from its
+    /// source: each `.route("/path", get(handler).post(handler))`.
+    fn routed() -> std::collections::BTreeSet<(String, String)> {
+        let source = include_str!("http/mod.rs");
+        let mut routes = std::collections::BTreeSet::new();
+        for call in source.split(".route(\"").skip(1) {
+            let (path, rest) = call.split_once('"').expect("a quoted path");
+            let methods = &rest[..rest.find("))\n").unwrap_or(rest.len())];
+            for method in ["get", "post", "patch", "put", "delete"] {
+                if methods.contains(&format!(" {method}(")) || methods.contains(&format!(".{method}(")) {
+                    routes.insert((method.to_uppercase(), path.to_owned()));
+                }
+            }
+        }
+        routes
+    }
+
+    /// The document cannot drift from the router: each routed method and
+    /// path is documented, and nothing else is.
+    #[test]
+    fn the_document_describes_exactly_the_routes_served() {
+        let documented: std::collections::BTreeSet<(String, String)> = document()["paths"]
+            .as_object()
+            .expect("paths")
+            .iter()
+            .flat_map(|(path, item)| item.as_object().expect("path item").keys().map(move |m| (m.to_uppercase(), path.clone())))
+            .filter(|(method, _)| ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(&method.as_str()))
+            .collect();
+        let routed = routed();
+        assert!(routed.len() > 40, "the router's routes were not read: {routed:?}");
+        let undocumented: Vec<_> = routed.difference(&documented).collect();
+        let unrouted: Vec<_> = documented.difference(&routed).collect();
+        assert!(
+            undocumented.is_empty() && unrouted.is_empty(),
+            "routed but not documented: {undocumented:?}; documented but not routed: {unrouted:?}"
+        );
+    }
+
     #[test]
     fn every_reference_resolves_and_every_operation_is_unique() {
         let doc = document();

@@ -29,6 +29,14 @@ pub const OLDEST_SUPPORTED_VERSION: u32 = 1;
 /// The request header that states the client's protocol version.
 pub const VERSION_HEADER: &str = "uw-protocol-version";
 
+/// The most operations one push may carry: the device sends its outbox in
+/// batches of this many; the server refuses a larger push.
+pub const MAX_PUSH_OPERATIONS: usize = 500;
+
+/// The most changes one pull page holds: the device asks for this many; the
+/// server never returns more (and refuses a device answer that would).
+pub const MAX_PULL_CHANGES: usize = 500;
+
 /// Why a client's protocol version is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionError {

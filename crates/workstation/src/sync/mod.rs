@@ -40,10 +40,10 @@ pub(crate) use client::{Replay, Server};
 pub use client::{RetryPolicy, SyncError};
 
 /// The most operations one push request carries (the protocol's limit).
-pub const PUSH_BATCH: usize = 500;
+pub const PUSH_BATCH: usize = uw_protocol::MAX_PUSH_OPERATIONS;
 
 /// The most changes one pull page asks for (the protocol's limit).
-pub const PULL_LIMIT: usize = 500;
+pub const PULL_LIMIT: usize = uw_protocol::MAX_PULL_CHANGES;
 
 /// This device's enrollment, as the UI shows it (the token is never given out).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

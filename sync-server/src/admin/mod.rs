@@ -2,6 +2,8 @@
 //! organisation, publishing pack directories and the organisation's
 //! underwriting settings.
 
+pub mod cli;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -12,7 +14,7 @@ use crate::AppState;
 /// The actor the administration command line records in the audit log.
 pub const CLI_ACTOR: &str = "admin-cli";
 
-fn api(e: crate::error::ApiError) -> anyhow::Error {
+pub(crate) fn api(e: crate::error::ApiError) -> anyhow::Error {
     anyhow::anyhow!("{} ({})", e.message, e.code)
 }
 

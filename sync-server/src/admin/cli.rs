@@ -1,0 +1,450 @@
+//! The administration command line (`uw-sync-server admin ...`): its
+//! commands and what each does to an opened server.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Subcommand;
+use uw_protocol::{NewUser, Role, Secret, UserChange};
+
+use super::CLI_ACTOR;
+use crate::audit::{Actor, Mutation};
+use crate::AppState;
+
+/// Tells whoever started the server what it did (scripts and tests read these lines).
+#[allow(clippy::print_stdout, reason = "the command's result is the program's output, read by scripts and tests")]
+pub fn announce(line: &str) {
+    use std::io::Write as _;
+    println!("{line}");
+    let _ = std::io::stdout().flush();
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// A policy's whole timeline: every transaction from the bind on, with
+    /// its amount, who made it and its audit-log entry.
+    Policy {
+        policy_number: String,
+        /// Print the `PolicyDetail` JSON the API serves instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create the organisation, the key-encryption identity (if missing), the
+    /// first signing key and the first administrator.
+    Init {
+        /// The organisation's name.
+        #[arg(long)]
+        org: String,
+        /// The first administrator's username.
+        #[arg(long)]
+        admin: String,
+        /// Read the administrator's password from this environment variable
+        /// (otherwise one is generated and printed once).
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// A demo organisation: one agent, underwriter, admin and auditor
+    /// (passwords printed once), the development pack key trusted and the
+    /// bundled packs published. Does nothing if the organisation exists.
+    Demo {
+        /// The directory of rate packs to publish.
+        #[arg(long, default_value = "rate-packs")]
+        packs: PathBuf,
+    },
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Devices.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// Rotate the checkpoint signing key (old checkpoints stay verifiable).
+    RotateKey,
+    /// Trust a pack-signing key (hex Ed25519 public key); with --user, as
+    /// that underwriter's approval key (the only key their approvals may use).
+    TrustPackKey {
+        key_id: String,
+        public_key: String,
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a pack-signing key: its approvals are refused, and packs signed
+    /// only by it stop pricing new business here and on every desktop.
+    RevokePackKey { key_id: String },
+    /// Pack-signing keys, and approval keys underwriters asked to register.
+    PackKeys,
+    /// Publish every signed rate pack directory under DIR (or DIR itself).
+    PublishPacks { dir: PathBuf },
+    /// Let an administrator publish a signed pack alone through the API
+    /// (`on`), or require every rate change to go through a draft another
+    /// underwriter approves (`off`, the default).
+    DirectPublishing {
+        #[arg(value_parser = ["on", "off"])]
+        setting: String,
+    },
+    /// Failed sign-ins counted per account, address and account at an
+    /// address, and any wait in force.
+    Throttles,
+    /// Clear the sign-in throttles naming an account, an address, or both.
+    ClearThrottles {
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// Let binds (or agents' endorsements) of a state and product take
+    /// effect up to DAYS before the server's today (the default is none).
+    AllowBackdating {
+        /// Two-letter state code, e.g. TX.
+        state: String,
+        /// personal-auto or homeowners-ho3.
+        product: String,
+        #[arg(long, value_enum, default_value = "new-business")]
+        kind: crate::admin::BackdateKind,
+        #[arg(long)]
+        days: i64,
+    },
+    /// Copy the SQLite database to OUT while the server runs (PostgreSQL: use pg_dump).
+    Backup { out: PathBuf },
+    /// Sign a checkpoint now and print it.
+    Checkpoint,
+    /// Declare that this database was restored from a backup: the audit log
+    /// goes on under a new origin whose first entry links the last checkpoint
+    /// signed before (so auditors holding later checkpoints are told, never
+    /// shown a fork), and the server gets a new instance id (desktops carry
+    /// on and send again what the backup lacks). The server refuses to start
+    /// on a restored database until this is done.
+    Restored {
+        /// The last checkpoint signed before the restore, when the witness
+        /// file beside the key file was lost too (an auditor keeps one).
+        #[arg(long)]
+        last_checkpoint: Option<PathBuf>,
+    },
+}
+
+impl AdminCommand {
+    /// Whether the command may create the server's key file (the first
+    /// `init`, or `demo`); every other command needs the existing one.
+    pub fn creates_key(&self) -> bool {
+        matches!(self, Self::Init { .. } | Self::Demo { .. })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from --password-env or generated and printed once.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
+    /// Reset a password (revokes the user's tokens).
+    Reset {
+        username: String,
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// Change a role.
+    Role {
+        username: String,
+        role: String,
+    },
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    List,
+    Revoke { device_id: String },
+}
+
+fn password_from(env: Option<&str>) -> anyhow::Result<(Secret, bool)> {
+    match env {
+        Some(var) => Ok((Secret::new(std::env::var(var).with_context(|| format!("environment variable {var} is not set"))?), false)),
+        None => {
+            let mut bytes = [0u8; 12];
+            getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("the random source failed: {e}"))?;
+            Ok((Secret::new(hex::encode(bytes)), true))
+        }
+    }
+}
+
+fn role(name: &str) -> anyhow::Result<Role> {
+    Role::from_name(name).with_context(|| format!("role: `{name}` is not one of agent, underwriter, admin, auditor"))
+}
+
+/// Runs one administration command on the opened server.
+pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> {
+    let actor = Actor::system(CLI_ACTOR);
+    let request_id = "admin-cli";
+    match command {
+        AdminCommand::Init { org, admin, password_env } => {
+            crate::admin::init(state, &org).await?;
+            let (password, generated) = password_from(password_env.as_deref())?;
+            let user = crate::identity::add_user(
+                state,
+                &actor,
+                NewUser { username: admin, password: password.clone(), role: Role::Admin },
+                request_id,
+            )
+            .await
+            .map_err(super::api)?;
+            announce(&format!("organisation `{org}` created; administrator `{}`", user.username));
+            if generated {
+                announce(&format!("password (shown once): {}", password.expose()));
+            }
+        }
+        AdminCommand::Demo { packs } => demo(state, &packs).await?,
+        AdminCommand::Policy { policy_number, json } => {
+            let detail = crate::policies::detail_for_operator(state, &policy_number).await.map_err(super::api)?;
+            if json {
+                announce(&serde_json::to_string_pretty(&detail)?);
+            } else {
+                announce(policy_timeline_text(&detail).trim_end());
+            }
+        }
+        AdminCommand::User(command) => user_command(state, &actor, command).await?,
+        AdminCommand::Device(DeviceCommand::List) => {
+            for d in crate::identity::devices(state).await.map_err(super::api)? {
+                let status = d.revoked_at.as_deref().map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
+                announce(&format!("{}  {}  {}  last seq {}  {status}", d.device_id, d.username, d.name, d.last_seq));
+            }
+        }
+        AdminCommand::Device(DeviceCommand::Revoke { device_id }) => {
+            crate::identity::revoke_device(state, &actor, &device_id, request_id).await.map_err(super::api)?;
+            announce(&format!("device {device_id} revoked"));
+        }
+        AdminCommand::RotateKey => {
+            let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
+            let key = crate::keys::add_signing_key(&mut m, &state.keys, &actor).await?;
+            m.commit().await?;
+            announce(&format!("new checkpoint key: {key}"));
+        }
+        AdminCommand::TrustPackKey { key_id, public_key, user } => {
+            crate::pack_keys::trust_pack_key(state, &actor, &key_id, &public_key, user.as_deref(), request_id).await.map_err(super::api)?;
+            announce(&format!("pack key {key_id} trusted"));
+        }
+        AdminCommand::PublishPacks { dir } => {
+            for summary in crate::admin::publish_packs(state, &actor, &dir).await? {
+                announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
+            }
+        }
+        AdminCommand::RevokePackKey { key_id } => {
+            crate::pack_keys::revoke_pack_key(state, &actor, &key_id, request_id).await.map_err(super::api)?;
+            announce(&format!("pack key {key_id} revoked; desktops stop pricing with packs signed only by it after their next sync"));
+        }
+        AdminCommand::PackKeys => {
+            for k in crate::pack_keys::pack_keys(state).await.map_err(super::api)? {
+                let whose = k.username.as_deref().map_or_else(|| "organisation".to_owned(), |u| format!("approval key of {u}"));
+                let status = k.revoked_at.as_deref().map_or_else(|| "trusted".to_owned(), |at| format!("revoked {at}"));
+                announce(&format!("{}  {}  {whose}  {status}", k.key_id, k.public_key));
+            }
+            for p in crate::pack_keys::pending_requests(state).await.map_err(super::api)? {
+                announce(&format!(
+                    "{}  {}  asked for by {} at {} (approve on the Admin screen)",
+                    p.key_id, p.public_key, p.username, p.requested_at
+                ));
+            }
+        }
+        AdminCommand::DirectPublishing { setting } => {
+            crate::admin::set_direct_publishing(state, &actor, setting == "on").await?;
+            announce(&format!("direct publishing by an administrator is {setting}"));
+        }
+        AdminCommand::Throttles => {
+            for t in crate::identity::login_throttles(state).await.map_err(super::api)? {
+                let who = match (&t.account, &t.address) {
+                    (Some(account), Some(address)) => format!("{account} from {address}"),
+                    (Some(account), None) => format!("{account} from anywhere"),
+                    (None, Some(address)) => format!("anyone from {address}"),
+                    (None, None) => continue,
+                };
+                let wait = t.waiting_until.as_deref().map_or_else(String::new, |until| format!("  waiting until {until}"));
+                announce(&format!("{who}: {} failed, last {}{wait}", t.failures, t.last_failure_at));
+            }
+        }
+        AdminCommand::ClearThrottles { account, address } => {
+            let request = uw_protocol::ClearLoginThrottles { account, address };
+            let cleared = crate::identity::clear_login_throttles(state, &actor, &request, request_id).await.map_err(super::api)?;
+            announce(&format!("{} throttles cleared", cleared.cleared));
+        }
+        AdminCommand::AllowBackdating { state: code, product, kind, days } => {
+            crate::admin::allow_backdating(state, &actor, (&code, &product), kind, days).await?;
+            announce(&format!("{code} {product} {}: up to {days} days before today", kind.name()));
+        }
+        AdminCommand::Backup { out } => {
+            state.storage.backup(&out).await?;
+            announce(&format!("backup written to {}", out.display()));
+        }
+        AdminCommand::Checkpoint => {
+            let (note, _) = crate::sign_checkpoint_now(state, request_id).await.map_err(super::api)?;
+            announce(note.trim_end());
+        }
+        AdminCommand::Restored { last_checkpoint } => {
+            let witness = state.keys.witness_path();
+            let (note, last) = match &last_checkpoint {
+                Some(file) => crate::keys::read_witness(file)?.with_context(|| format!("{} holds no checkpoint", file.display()))?,
+                None => crate::keys::read_witness(&witness)?.ok_or(crate::keys::KeyError::NoWitness { witness: witness.clone() })?,
+            };
+            let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
+            let restore = crate::keys::declare_restored(&mut m, &state.keys, &actor, (&note, &last)).await?;
+            m.commit().await?;
+            crate::keys::write_witness(&witness, &restore.note, &restore.checkpoint)?;
+            let (old, new, kept) = (&restore.old_origin, &restore.new_origin, restore.kept);
+            announce(&format!(
+                "the audit log `{old}` ended at {} entries; the restored database kept {kept}. The log goes on as `{new}`, its first entry linking the old log's last checkpoint. Entries {kept}..{} are not in the database: desktops send again what they delivered after the backup when they next sync; auditors holding a checkpoint beyond {kept} are told so when they verify. Device and policy numbers go on above any the lost entries may have given out. Revocations, disables, password resets and role changes made after the backup are undone: make them again now.",
+                last.size, last.size
+            ));
+        }
+    }
+    state.storage.close().await;
+    Ok(())
+}
+
+/// The organisation's name, if the database holds one.
+async fn organisation_name(state: &AppState) -> anyhow::Result<Option<String>> {
+    let mut tx = state.storage.begin(crate::storage::TxMode::Read).await?;
+    let row = tx.fetch_optional("SELECT name FROM organisation WHERE singleton = 1", crate::args![]).await?;
+    Ok(row.map(|r| r.text(0)).transpose()?)
+}
+
+/// The demo organisation's name: `admin demo` runs only on an empty
+/// database or on its own demo.
+const DEMO_ORGANISATION: &str = "Demo Mutual";
+
+async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
+    match organisation_name(state).await?.as_deref() {
+        Some(DEMO_ORGANISATION) => {
+            announce("demo organisation exists already; its credentials were printed when it was created");
+            return Ok(());
+        }
+        Some(real) => anyhow::bail!(
+            "this database holds the organisation `{real}`, made with `admin init`; `admin demo` runs only on an empty database or on its own demo (it trusts the development pack key, whose private half is public). Nothing was changed"
+        ),
+        None => {}
+    }
+    crate::admin::init(state, DEMO_ORGANISATION).await?;
+    let actor = Actor::system(CLI_ACTOR);
+    let mut lines = vec![format!("demo organisation `{DEMO_ORGANISATION}` created; credentials (shown once):")];
+    for (username, role) in [("agent", Role::Agent), ("underwriter", Role::Underwriter), ("admin", Role::Admin), ("auditor", Role::Auditor)]
+    {
+        let (password, _) = password_from(None)?;
+        crate::identity::add_user(state, &actor, NewUser { username: username.into(), password: password.clone(), role }, "admin-demo")
+            .await
+            .map_err(super::api)?;
+        lines.push(format!("  {role:<12} {username:<12} {}", password.expose(), role = role.name()));
+    }
+    let dev_key =
+        std::fs::read_to_string(packs.join("keys/uw-dev-2026.pub")).with_context(|| format!("{}/keys/uw-dev-2026.pub", packs.display()))?;
+    crate::pack_keys::trust_pack_key(state, &actor, "uw-dev-2026", dev_key.trim(), None, "admin-demo").await.map_err(super::api)?;
+    for summary in crate::admin::publish_packs(state, &actor, packs).await? {
+        announce(&format!("published {} ({})", summary.pack_id, &summary.digest[..12]));
+    }
+    for line in lines {
+        announce(&line);
+    }
+    Ok(())
+}
+
+async fn user_command(state: &AppState, actor: &Actor, command: UserCommand) -> anyhow::Result<()> {
+    let change = |username: &str, change: UserChange| {
+        let username = username.to_owned();
+        async move { crate::identity::change_user(state, actor, &username, change, "admin-cli").await.map_err(super::api) }
+    };
+    match command {
+        UserCommand::Add { username, role: role_name, password_env } => {
+            let (password, generated) = password_from(password_env.as_deref())?;
+            let user = crate::identity::add_user(
+                state,
+                actor,
+                NewUser { username, password: password.clone(), role: role(&role_name)? },
+                "admin-cli",
+            )
+            .await
+            .map_err(super::api)?;
+            announce(&format!("user `{}` added as {}", user.username, user.role.name()));
+            if generated {
+                announce(&format!("password (shown once): {}", password.expose()));
+            }
+        }
+        UserCommand::Disable { username } => {
+            change(&username, UserChange { disabled: Some(true), ..UserChange::default() }).await?;
+            announce(&format!("user `{username}` disabled"));
+        }
+        UserCommand::Enable { username } => {
+            change(&username, UserChange { disabled: Some(false), ..UserChange::default() }).await?;
+            announce(&format!("user `{username}` enabled"));
+        }
+        UserCommand::Reset { username, password_env } => {
+            let (password, generated) = password_from(password_env.as_deref())?;
+            change(&username, UserChange { password: Some(password.clone()), ..UserChange::default() }).await?;
+            announce(&format!("password of `{username}` reset; their tokens are revoked"));
+            if generated {
+                announce(&format!("password (shown once): {}", password.expose()));
+            }
+        }
+        UserCommand::Role { username, role: role_name } => {
+            let user = change(&username, UserChange { role: Some(role(&role_name)?), ..UserChange::default() }).await?;
+            announce(&format!("user `{}` is now {}", user.username, user.role.name()));
+        }
+        UserCommand::List => {
+            let mut tx = state.storage.begin(crate::storage::TxMode::Read).await?;
+            for row in tx.fetch("SELECT username, role, disabled FROM app_user ORDER BY username", crate::args![]).await? {
+                let disabled = if row.int(2)? != 0 { "  disabled" } else { "" };
+                announce(&format!("{}  {}{disabled}", row.text(0)?, row.text(1)?));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A policy's timeline as a table for people.
+fn policy_timeline_text(detail: &uw_protocol::PolicyDetail) -> String {
+    use std::fmt::Write as _;
+    let p = &detail.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  {} {}  {}  version {}  agent {}  quote {}",
+        p.policy_number,
+        p.state,
+        p.product,
+        p.status.replace('_', " "),
+        p.policy_version,
+        p.agent,
+        p.quote_number
+    );
+    let policy = &detail.policy;
+    let _ = writeln!(
+        out,
+        "term {} to {}  term premium {}  written {}  pack {}",
+        policy["term"]["start"].as_str().unwrap_or("?"),
+        policy["term"]["end"].as_str().unwrap_or("?"),
+        policy["term_premium"].as_str().unwrap_or("?"),
+        policy["written_premium"].as_str().unwrap_or("?"),
+        detail.pack_id
+    );
+    for event in &detail.timeline {
+        let audit = event.log_index.map_or_else(|| "log: its policy.bind entry".to_owned(), |index| format!("log #{index}"));
+        let _ = writeln!(
+            out,
+            "v{:<3} {:<14} effective {}  {:>12}  by {:<12} at {}  {audit}",
+            event.version,
+            event.kind,
+            event.effective_date,
+            format!("{:+}", event.amount),
+            event.by,
+            event.recorded_at
+        );
+        for line in event.worksheet["lines"].as_array().into_iter().flatten() {
+            let _ = writeln!(out, "       {}: {}", line["label"].as_str().unwrap_or(""), line["value"].as_str().unwrap_or(""));
+        }
+    }
+    out
+}

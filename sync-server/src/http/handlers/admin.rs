@@ -1,0 +1,67 @@
+//! Users, devices and sign-in throttles (administrators).
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::http::extract::{Body, RequestId};
+use crate::{identity, AppState};
+use axum::extract::{Path, State};
+use axum::Json;
+use uw_protocol::Role;
+
+pub(crate) async fn users(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::UserRecord>>, ApiError> {
+    Ok(Json(identity::users(&state, &caller).await?))
+}
+
+pub(crate) async fn add_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(user): Body<uw_protocol::NewUser>,
+) -> Result<Json<uw_protocol::UserRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::add_user(&state, &caller.actor(), user, &id).await?))
+}
+
+pub(crate) async fn change_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(username): Path<String>,
+    Body(change): Body<uw_protocol::UserChange>,
+) -> Result<Json<uw_protocol::UserRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::change_user(&state, &caller.actor(), &username, change, &id).await?))
+}
+
+pub(crate) async fn devices(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::DeviceRecord>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::devices(&state).await?))
+}
+
+pub(crate) async fn revoke_device(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(device_id): Path<String>,
+) -> Result<Json<uw_protocol::DeviceRecord>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::revoke_device(&state, &caller.actor(), &device_id, &id).await?))
+}
+
+pub(crate) async fn login_throttles(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<uw_protocol::LoginThrottle>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::login_throttles(&state).await?))
+}
+
+pub(crate) async fn clear_login_throttles(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Json(request): Json<uw_protocol::ClearLoginThrottles>,
+) -> Result<Json<uw_protocol::LoginThrottlesCleared>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(identity::clear_login_throttles(&state, &caller.actor(), &request, &id).await?))
+}

@@ -1,0 +1,49 @@
+//! Enrollment, sign-in, device challenges and token renewal.
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::http::extract::{Body, ClientAddress, RequestId};
+use crate::{identity, AppState};
+use axum::extract::{Path, State};
+use axum::Json;
+
+pub(crate) async fn enroll(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::EnrollRequest>,
+) -> Result<Json<uw_protocol::EnrollResponse>, ApiError> {
+    Ok(Json(identity::enroll(&state, request, &address.to_string(), &id).await?))
+}
+
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Body(request): Body<uw_protocol::LoginRequest>,
+) -> Result<Json<uw_protocol::LoginResponse>, ApiError> {
+    Ok(Json(identity::login(&state, request, &address.to_string()).await?))
+}
+
+pub(crate) async fn device_challenge(
+    State(state): State<AppState>,
+    Path(device_id): Path<String>,
+) -> Result<Json<uw_protocol::DeviceChallenge>, ApiError> {
+    Ok(Json(identity::device_challenge(&state, &device_id).await?))
+}
+
+pub(crate) async fn device_state(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::DeviceState>, ApiError> {
+    Ok(Json(identity::device_state(&state, &caller).await?))
+}
+
+pub(crate) async fn renew_token(
+    State(state): State<AppState>,
+    Path(device_id): Path<String>,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::RenewTokenRequest>,
+) -> Result<Json<uw_protocol::RenewTokenResponse>, ApiError> {
+    Ok(Json(identity::renew_token(&state, &device_id, request, &id).await?))
+}
+
+pub(crate) async fn me(caller: Caller) -> Json<uw_protocol::UserInfo> {
+    Json(uw_protocol::UserInfo { user_id: caller.user_id, username: caller.username, role: caller.role })
+}

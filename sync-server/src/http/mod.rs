@@ -1,0 +1,94 @@
+//! The HTTP API: routes, the version and authentication extractors, and the
+//! layers (request ids, tracing, metrics, body limit, timeout, concurrency).
+
+mod extract;
+mod handlers;
+mod layers;
+
+use crate::AppState;
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use axum::Router;
+use std::time::Duration;
+
+pub use handlers::health::metrics_router;
+
+/// The largest request body (a rate pack is the largest thing sent).
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The largest body of a request that needs no token (enrollment, login,
+/// token renewal).
+pub const PUBLIC_BODY_LIMIT: usize = 16 * 1024;
+
+/// Requests in flight at once; more wait. Long polls are counted apart.
+pub const CONCURRENCY_LIMIT: usize = 1024;
+
+/// Long polls held at once; more wait. A waiting device costs a socket and
+/// a watch subscription, not a database connection (about 64 KiB with TLS).
+/// Above the 20,000 devices an organisation may keep waiting at once.
+pub const WAIT_LIMIT: usize = 32 * 1024;
+
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The API router.
+pub fn router(state: AppState) -> Router {
+    // What anyone may send without a token is small: a few KiB, not the
+    // 8 MiB a rate pack needs.
+    let public = Router::new()
+        .route("/v1/enroll", post(handlers::identity::enroll))
+        .route("/v1/sessions", post(handlers::identity::login))
+        .route("/v1/devices/{device_id}/challenge", post(handlers::identity::device_challenge))
+        .route("/v1/devices/{device_id}/token", post(handlers::identity::renew_token))
+        .layer(axum::extract::DefaultBodyLimit::max(PUBLIC_BODY_LIMIT));
+    let api = Router::new()
+        .merge(public)
+        .route("/v1/devices/me", get(handlers::identity::device_state))
+        .route("/v1/me", get(handlers::identity::me))
+        .route("/v1/sync/push", post(handlers::sync::push))
+        .route("/v1/sync/pull", get(handlers::sync::pull))
+        .route("/v1/referrals", get(handlers::desk::referrals))
+        .route("/v1/referrals/{quote_number}/decision", post(handlers::desk::decide))
+        .route("/v1/packs", get(handlers::packs::packs).post(handlers::packs::publish))
+        .route("/v1/pack-drafts", get(handlers::packs::pack_drafts).post(handlers::packs::submit_pack_draft))
+        .route("/v1/book", get(handlers::packs::book))
+        .route("/v1/pack-drafts/{draft_id}/decision", post(handlers::packs::decide_pack_draft))
+        .route("/v1/admin/pack-keys", get(handlers::packs::pack_key_list).post(handlers::packs::register_pack_key))
+        .route("/v1/admin/pack-keys/{key_id}/revoke", post(handlers::packs::revoke_pack_key))
+        .route("/v1/admin/pack-key-requests", get(handlers::packs::pack_key_requests))
+        .route("/v1/admin/pack-key-requests/{key_id}/approve", post(handlers::packs::approve_pack_key_request))
+        .route("/v1/admin/pack-key-requests/{key_id}/refuse", post(handlers::packs::refuse_pack_key_request))
+        .route("/v1/pack-keys/requests", post(handlers::packs::request_pack_key))
+        .route("/v1/policy-referrals", get(handlers::desk::policy_referrals))
+        .route("/v1/policy-referrals/{referral_id}/decision", post(handlers::desk::decide_policy_referral))
+        .route("/v1/policies", get(handlers::policies::policies))
+        .route("/v1/policies/{policy_number}", get(handlers::policies::policy_detail))
+        .route("/v1/policies/{policy_number}/transactions", post(handlers::policies::policy_transaction))
+        .route("/v1/admin/users", get(handlers::admin::users).post(handlers::admin::add_user))
+        .route("/v1/admin/users/{username}", patch(handlers::admin::change_user))
+        .route("/v1/admin/devices", get(handlers::admin::devices))
+        .route("/v1/admin/devices/{device_id}/revoke", post(handlers::admin::revoke_device))
+        .route("/v1/admin/login-throttles", get(handlers::admin::login_throttles))
+        .route("/v1/admin/login-throttles/clear", post(handlers::admin::clear_login_throttles))
+        .route("/v1/audit/keys", get(handlers::audit::audit_keys))
+        .route("/v1/audit/checkpoint", get(handlers::audit::latest_checkpoint))
+        .route("/v1/audit/checkpoints", post(handlers::audit::sign_checkpoint))
+        .route("/v1/audit/proofs/inclusion", get(handlers::audit::inclusion_proof))
+        .route("/v1/audit/proofs/consistency", get(handlers::audit::consistency_proof))
+        .route("/v1/audit/export", get(handlers::audit::audit_export))
+        .layer(axum::middleware::from_fn(layers::require_version))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(CONCURRENCY_LIMIT));
+    let waits = Router::new()
+        .route("/v1/sync/wait", get(handlers::sync::wait))
+        .layer(axum::middleware::from_fn(layers::require_version))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(WAIT_LIMIT));
+    Router::new()
+        .route("/healthz", get(handlers::health::healthz))
+        .route("/readyz", get(handlers::health::readyz))
+        .route("/openapi.json", get(handlers::health::openapi))
+        .merge(api)
+        .merge(waits)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .with_state(state)
+}
