@@ -1,17 +1,24 @@
 //! State law the engine enforces on every pack, whatever the pack says.
 //!
+//! `for_state` gives a state's rules for a product as a `Jurisdiction`;
+//! its `check_*` methods are the tests the compiler's stages run against a
+//! pack's coverages, factors, discounts, rules, risk model and refunds, so
+//! every state-law decision made at load is made here.
+//!
 //! A pack's own `[state_rules]` can add restrictions, never remove these. The
 //! sources are the public regulations cited in `../shared/design/DOMAIN.md`.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Adjustment, Coverage, Eligibility, StepKind};
+use super::table::Table;
+use super::{weights, Adjustment, CompareOp, Condition, Coverage, Eligibility, Feature, RefundMethod, RiskUsage, StepKind};
 
 use crate::quote::Product;
-use crate::variable::Variable;
+use crate::variable::{Value, Variable};
 
 /// A statutory eligibility test the engine implements itself, because its
 /// wording is law rather than rating data.
@@ -140,6 +147,42 @@ pub fn elections(state: &str, product: Product) -> Vec<ElectionRule> {
 type Breach = (Range<usize>, String, String);
 
 impl Jurisdiction {
+    /// Why the law forbids a credit tier, where it does.
+    pub(crate) fn credit_forbidden(&self) -> Option<&'static str> {
+        self.forbidden.iter().find(|(v, _)| *v == Variable::CreditTier).map(|(_, why)| *why)
+    }
+
+    /// Whether a pack may rate on `var`, written `name`: neither the law nor
+    /// the pack's own state rules (`pack_forbids`) forbid it, and where the
+    /// law lists the permitted factors, it is one of them.
+    pub(crate) fn check_factor(&self, state: &str, var: Variable, name: &str, pack_forbids: &[Variable]) -> Result<(), String> {
+        if let Some((_, why)) = self.forbidden.iter().find(|(f, _)| *f == var) {
+            return Err(format!("{name} is forbidden in {state}: {why}"));
+        }
+        if pack_forbids.contains(&var) {
+            return Err(format!("{name} is forbidden in {state}: the pack's state rules forbid {name}"));
+        }
+        if let Some((allowed, why)) = &self.allowed {
+            if !allowed.contains(&var) {
+                return Err(format!("{name} is not a permitted factor in {state}: {why}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Where the law ranks the mandatory factors (10 CCR 2632.8), a
+    /// coverage keys each factor alone and weighs them in the law's order.
+    pub(crate) fn check_factor_weights(&self, state: &str, coverage: &Coverage, tables: &[Table]) -> Result<(), String> {
+        let Some(groups) = &self.mandatory_factors else { return Ok(()) };
+        if let Some(table) = weights::two_key_factor(coverage, tables) {
+            return Err(format!(
+                "table `{table}` keys a rating factor with a second variable; {state}'s factor weights (10 CCR 2632.8) need one factor per table"
+            ));
+        }
+        let groups: Vec<(&[Variable], &str)> = groups.iter().map(|(vars, name)| (vars.as_slice(), *name)).collect();
+        weights::check_order(&weights::coverage_weights(coverage, tables), &groups)
+    }
+
     /// The coverages the law requires (and the pack's own `required`, each
     /// with its span), the ones it makes the insured decide on in writing,
     /// and the deductibles it makes the pack offer.
@@ -222,6 +265,114 @@ impl Jurisdiction {
         } else {
             Err(format!("nothing rates on {}: {why}", missing.join(", ")))
         }
+    }
+
+    /// Where credit may not be the sole reason for a refer or decline rule,
+    /// a rule (its action and conditions) that rests on credit alone.
+    pub(crate) fn check_underwriting_rule(&self, state: &str, action: &str, when: &[Condition]) -> Result<(), String> {
+        if self.credit_not_sole_reason && when.iter().all(|c| c.var == Variable::CreditTier) {
+            return Err(format!("credit may not be the sole reason to {action} in {state} (Tex. Ins. Code 559.052)"));
+        }
+        Ok(())
+    }
+
+    /// Where a missing credit history must be neutral: a credit tier is keyed
+    /// alone by a factor table whose `no-hit` row is exactly 1, and no
+    /// discount or surcharge that reads credit reaches a risk without one.
+    /// The field and the sentence when the pack falls short.
+    pub(crate) fn check_credit_neutral(
+        &self,
+        state: &str,
+        coverages: &[Coverage],
+        tables: &[Table],
+        discounts: &[Adjustment],
+        surcharges: &[Adjustment],
+    ) -> Result<(), (String, String)> {
+        if !self.credit_no_hit_neutral {
+            return Ok(());
+        }
+        for c in coverages {
+            for s in &c.steps {
+                if let StepKind::Lookup { table, keys } | StepKind::BaseTable { table, keys } = &s.kind {
+                    if !keys.contains(&Variable::CreditTier) {
+                        continue;
+                    }
+                    let name = &tables[*table].name;
+                    if keys.len() > 1 || matches!(s.kind, StepKind::BaseTable { .. }) {
+                        return Err((
+                            format!("tables.{name}"),
+                            format!("in {state} credit is keyed alone, by a factor table, so a missing credit history can be seen to be neutral (Tex. Ins. Code 559.052(b))"),
+                        ));
+                    }
+                    if tables[*table].exact_value("no-hit") != Some(Decimal::ONE) {
+                        return Err((
+                            format!("tables.{name}"),
+                            format!("a missing credit history must be neutral in {state}: the `no-hit` row must be exactly 1"),
+                        ));
+                    }
+                }
+            }
+        }
+        // A discount or surcharge that reads credit may not reach a risk
+        // with no credit history: it would not be neutral.
+        let no_hit = Value::Text(Arc::from("no-hit"));
+        for (kind, list) in [("discounts", discounts), ("surcharges", surcharges)] {
+            for a in list {
+                let Eligibility::Conditions(conditions) = &a.eligibility else { continue };
+                let credit: Vec<&Condition> = conditions.iter().filter(|c| c.var == Variable::CreditTier).collect();
+                let reaches = |c: &&Condition| match c.op {
+                    CompareOp::Eq | CompareOp::In => c.value.contains(&no_hit),
+                    CompareOp::Ne => !c.value.contains(&no_hit),
+                    _ => true,
+                };
+                if !credit.is_empty() && credit.iter().all(reaches) {
+                    return Err((
+                        format!("{kind}.{}", a.code),
+                        format!("it applies to a risk with no credit history, which must be neutral in {state} (Tex. Ins. Code 559.052(b)); add credit_tier != \"no-hit\""),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the risk score may move the premium.
+    pub(crate) fn check_risk_usage(&self, state: &str, usage: RiskUsage) -> Result<(), String> {
+        if usage == RiskUsage::Rate && !self.risk_may_rate {
+            return Err(format!("the risk score may not move the premium in {state}; use `inform`"));
+        }
+        Ok(())
+    }
+
+    /// A risk factor that moves the premium stays between
+    /// `RISK_FACTOR_FLOOR` and `RISK_FACTOR_CAP`.
+    pub(crate) fn check_risk_factors(&self, usage: RiskUsage, min_factor: Decimal, max_factor: Decimal) -> Result<(), String> {
+        if usage == RiskUsage::Rate && (min_factor < RISK_FACTOR_FLOOR || max_factor > RISK_FACTOR_CAP || min_factor > max_factor) {
+            return Err(format!(
+                "a rating risk factor is capped to [{RISK_FACTOR_FLOOR}, {RISK_FACTOR_CAP}]; this pack asks for [{min_factor}, {max_factor}]"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where credit may not be the sole reason to refer, a score that reads
+    /// credit may not refer.
+    pub(crate) fn check_risk_referral(&self, state: &str, features: &[Feature], refers: bool) -> Result<(), String> {
+        if self.credit_not_sole_reason && refers && features.iter().any(|f| f.var == Variable::CreditTier) {
+            return Err(format!("a score that reads credit may not refer in {state}: a referral could rest on credit alone (Tex. Ins. Code 559.052(a)(2)); leave credit out or drop refer_above"));
+        }
+        Ok(())
+    }
+
+    /// Whether a cancellation refund method returns at least the share of
+    /// the pro-rata return the law guarantees.
+    pub(crate) fn check_refund(&self, method: RefundMethod) -> Result<(), String> {
+        if let Some((least, why)) = self.refund_floor {
+            if method.floor().is_none_or(|f| f < least) {
+                return Err(format!("{} returns less than {least}% of pro rata: {why}", method.describe()));
+            }
+        }
+        Ok(())
     }
 }
 
