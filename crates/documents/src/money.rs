@@ -94,8 +94,8 @@ mod tests {
         let err = fmt("12.345").unwrap_err();
         assert_eq!(err.amount, Decimal::from_str("12.345").unwrap());
         assert!(err.to_string().contains("12.345"), "{err}");
-        assert!(fmt("0.001").is_err());
-        assert!(fmt("-0.005").is_err());
+        assert_eq!(fmt("0.001").map_err(|e| e.amount), Err(Decimal::from_str("0.001").unwrap()));
+        assert_eq!(fmt("-0.005").map_err(|e| e.amount), Err(Decimal::from_str("-0.005").unwrap()));
     }
 
     #[test]
@@ -103,6 +103,6 @@ mod tests {
         assert_eq!(format_money(Decimal::MAX).unwrap(), "$79,228,162,514,264,337,593,543,950,335.00");
         assert_eq!(format_money(Decimal::MIN).unwrap(), "-$79,228,162,514,264,337,593,543,950,335.00");
         // The smallest positive Decimal is 1e-28: far below a cent.
-        assert!(format_money(Decimal::new(1, 28)).is_err());
+        assert_eq!(format_money(Decimal::new(1, 28)), Err(MoneyError { amount: Decimal::new(1, 28) }));
     }
 }

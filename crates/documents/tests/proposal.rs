@@ -6,26 +6,11 @@
 
 mod common;
 
+use common::fixtures::{coverage, dec};
 use common::{assert_golden, page_count, poppler, qpdf_check, text_of};
 
-use std::str::FromStr;
-
-use rust_decimal::Decimal;
 use time::macros::date;
-use uw_documents::{format_money, proposal_pdf, DocumentError, Proposal, ProposalCoverage, ProposalDriver};
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-fn coverage(description: &str, limit: Option<&str>, deductible: Option<&str>, premium: &str) -> ProposalCoverage {
-    ProposalCoverage {
-        description: description.to_string(),
-        limit: limit.map(str::to_string),
-        deductible: deductible.map(str::to_string),
-        premium: dec(premium),
-    }
-}
+use uw_documents::{format_money, proposal_pdf, DocumentError, Proposal, ProposalDriver};
 
 fn sample() -> Proposal {
     Proposal {

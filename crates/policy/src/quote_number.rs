@@ -143,11 +143,10 @@ mod tests {
 
     #[test]
     fn refuses_malformed() {
-        for bad in
-            ["", "QUOT-2026-00012", "QUOT-2026-0001234", "quot-2026-000123", "QUOT-26-000123", "QUOT-2026-00012a", "QUOT-2026-000000"]
-        {
-            assert!(bad.parse::<QuoteNumber>().is_err(), "{bad} parsed");
+        for bad in ["", "QUOT-2026-00012", "QUOT-2026-0001234", "quot-2026-000123", "QUOT-26-000123", "QUOT-2026-00012a"] {
+            assert_eq!(bad.parse::<QuoteNumber>(), Err(QuoteNumberError::Malformed { text: bad.to_owned() }));
         }
+        assert_eq!("QUOT-2026-000000".parse::<QuoteNumber>(), Err(QuoteNumberError::Serial { serial: 0 }));
         assert_eq!(QuoteNumber::new(2026, 1_000_000), Err(QuoteNumberError::Serial { serial: 1_000_000 }));
         assert_eq!(QuoteNumber::new(99, 1), Err(QuoteNumberError::Year { year: 99 }));
     }
@@ -167,13 +166,13 @@ mod tests {
             "QUOT-2026-0042-00017",
             "QUOT-2026-00042-0017",
             "QUOT-2026-000042-00017",
-            "QUOT-2026-00000-00001",
-            "QUOT-2026-00001-00000",
             "QUOT-2026-00042-00017-1",
             "QUOT-2026-00042-",
             "QUOT-2026-99999999999-00001",
         ] {
-            assert!(bad.parse::<QuoteNumber>().is_err(), "{bad} parsed");
+            assert_eq!(bad.parse::<QuoteNumber>(), Err(QuoteNumberError::Malformed { text: bad.to_owned() }));
         }
+        assert_eq!("QUOT-2026-00000-00001".parse::<QuoteNumber>(), Err(QuoteNumberError::Device { device: 0 }));
+        assert_eq!("QUOT-2026-00001-00000".parse::<QuoteNumber>(), Err(QuoteNumberError::Serial { serial: 0 }));
     }
 }

@@ -5,6 +5,8 @@
 //! what to install, rather than silently checking nothing.
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod fixtures;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
