@@ -115,7 +115,7 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     let kept = desk1.ws.discard_rate_draft(&draft.draft_id).expect_err("submitted");
     assert_eq!(kept.code(), "input.invalid", "{kept}");
     let left: Vec<String> = desk1.ws.rate_drafts().expect("drafts").into_iter().map(|d| d.draft_id).collect();
-    assert_eq!(left, [draft.draft_id.clone()]);
+    assert_eq!(left, vec![draft.draft_id.clone()]);
 
     // The server's book: the bound policy, without names; and the same as a canonical book file.
     let on_server = desk1.ws.rate_draft_impact(&draft.draft_id, BookSource::Server, &cancel, &|_, _| {}).expect("server book");

@@ -1,15 +1,17 @@
 //! The extractors: the request id, the authenticated caller, a JSON body with a typed error, the client address.
 
-use super::layers::request_id;
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::AppState;
+use std::net::SocketAddr;
+
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
-use std::net::SocketAddr;
+
+use super::layers::request_id;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::AppState;
 
 /// The request's id, as set by [`observe`].
 pub(crate) struct RequestId(pub(crate) String);

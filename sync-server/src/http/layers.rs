@@ -1,12 +1,14 @@
 //! The layers every request passes: a request id with its tracing span and metrics, and the protocol version check.
 
-use crate::error::ApiError;
-use crate::AppState;
+use std::time::Instant;
+
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::time::Instant;
+
+use crate::error::ApiError;
+use crate::AppState;
 
 pub(crate) const REQUEST_ID: &str = "x-request-id";
 

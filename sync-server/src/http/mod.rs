@@ -5,11 +5,13 @@ mod extract;
 mod handlers;
 mod layers;
 
-use crate::AppState;
+use std::time::Duration;
+
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::Router;
-use std::time::Duration;
+
+use crate::AppState;
 
 pub use handlers::health::metrics_router;
 

@@ -1,16 +1,16 @@
 //! Group commit: pushes from many devices wait in one queue and are applied together, one transaction per group, so the audit log and the database advance once per group.
 
-use crate::audit::Mutation;
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::storage::args;
-use crate::AppState;
 use tokio::sync::oneshot;
 use uw_protocol::{OpResult, Outcome, PushOp};
 
 use super::ops::apply_job;
 use super::records::Records;
 use super::MAX_GROUP_OPERATIONS;
+use crate::audit::Mutation;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::storage::args;
+use crate::AppState;
 
 /// One push waiting for its group commit.
 pub(crate) struct Job {

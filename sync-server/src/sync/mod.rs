@@ -14,13 +14,14 @@ mod group_commit;
 mod ops;
 mod records;
 
+use axum::http::StatusCode;
+use uw_protocol::{Change, ChangeBody, PullResponse, PushOp, PushRequest, PushResponse, Role, WaitResponse};
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::storage::{args, TxMode};
 use crate::AppState;
-use axum::http::StatusCode;
 use group_commit::{Checked, Job};
-use uw_protocol::{Change, ChangeBody, PullResponse, PushOp, PushRequest, PushResponse, Role, WaitResponse};
 
 pub use group_commit::PushQueue;
 

@@ -1,5 +1,11 @@
 //! One pushed operation applied: a rated quote, a bind request, a policy transaction; each with its outcome and audit entry.
 
+use rust_decimal::Decimal;
+use uw_protocol::{BindRequestedPayload, ChangeBody, OpResult, Outcome, PolicyTransactionRequest, QuoteRatedPayload, ServerResult};
+use uw_rating::{Quote, Rating};
+
+use super::group_commit::{Answer, Checked, Job};
+use super::records::{QuoteWrite, Record, Records};
 use crate::audit::Mutation;
 use crate::auth::Caller;
 use crate::authority::{backdate_allowance, rerate, PackRule};
@@ -7,12 +13,6 @@ use crate::error::ApiError;
 use crate::keys::unix_ms;
 use crate::storage::{args, SqlRow};
 use crate::AppState;
-use rust_decimal::Decimal;
-use uw_protocol::{BindRequestedPayload, ChangeBody, OpResult, Outcome, PolicyTransactionRequest, QuoteRatedPayload, ServerResult};
-use uw_rating::{Quote, Rating};
-
-use super::group_commit::{Answer, Checked, Job};
-use super::records::{QuoteWrite, Record, Records};
 
 /// Applies one push's operations in order.
 pub(crate) async fn apply_job(state: &AppState, m: &mut Mutation, records: &mut Records, job: &Job) -> Answer {

@@ -1,11 +1,10 @@
 //! The rows a group of pushes reads and writes, batched into multi-row statements.
 
+use super::group_commit::Job;
 use crate::audit::Mutation;
 use crate::error::ApiError;
 use crate::keys::unix_ms;
 use crate::storage::{args, SqlRow};
-
-use super::group_commit::Job;
 
 /// A recorded operation: the answer a replay of it gets.
 pub(crate) struct Record {

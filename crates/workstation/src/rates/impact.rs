@@ -1,14 +1,15 @@
 //! Impact analysis: a draft and its base re-rate a book (this workstation's
 //! quotes, the server's in-force book, or a canonical book file).
 
-use crate::{Workstation, WorkstationError};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+
 use uw_protocol::BookPage;
 use uw_rating::impact::{impact, BookPolicy, ImpactControl, ImpactFailure, ImpactGroup, ImpactReport};
 use uw_rating::RatePack;
 
 use super::invalid;
+use crate::{Workstation, WorkstationError};
 
 impl Workstation {
     /// The local book for a pack's state and product: the latest version of

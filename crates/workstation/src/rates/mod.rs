@@ -15,15 +15,18 @@
 mod impact;
 mod review;
 
-use crate::store::StoredRateDraft;
-use crate::sync::{Replay, Server, SyncError};
-use crate::{StoreKey, Workstation, WorkstationError};
+use std::collections::BTreeMap;
+
 use time::OffsetDateTime;
 use uw_protocol::{PackDraft, Role, SubmitPackDraft};
 use uw_rating::impact::ImpactReport;
 use uw_rating::pack::digest::{self, SIGNATURE_FILE};
 use uw_rating::pack::edit::{diff, manifest_fields, table_grids, DraftEdits, ManifestField, PackDiff, Problem, TableGrid};
 use uw_rating::{LoadMode, PackFiles, RatePack};
+
+use crate::store::StoredRateDraft;
+use crate::sync::{Replay, Server, SyncError};
+use crate::{StoreKey, Workstation, WorkstationError};
 
 pub use impact::{book_files, book_in, impact_summary, read_book_file, BookSource, ImpactRun, ImpactSummary, IncreaseSummary};
 pub use review::{ApprovalKey, PackReview};
@@ -187,16 +190,22 @@ impl Workstation {
         }
     }
 
+    /// The base pack's id and the files of one of this user's drafts, or of
+    /// a draft under review.
+    fn draft_files(&self, draft_id: &str) -> Result<(String, BTreeMap<String, String>), WorkstationError> {
+        if let Some(d) = self.store.rate_draft(draft_id)? {
+            return Ok((d.base_pack_id, d.files));
+        }
+        match self.store.reviews()?.into_iter().find(|(d, _)| d.draft_id == draft_id) {
+            Some((d, _)) => Ok((d.base_pack_id, d.files)),
+            None => Err(WorkstationError::RateDraftNotFound { draft_id: draft_id.to_owned() }),
+        }
+    }
+
     /// The base and the draft pack of one of this user's drafts, or of a
     /// draft under review.
     pub fn rate_draft_packs(&self, draft_id: &str) -> Result<(RatePack, RatePack), WorkstationError> {
-        let (base_id, files) = if let Some(d) = self.store.rate_draft(draft_id)? {
-            (d.base_pack_id, d.files)
-        } else if let Some((d, _)) = self.store.reviews()?.into_iter().find(|(d, _)| d.draft_id == draft_id) {
-            (d.base_pack_id, d.files)
-        } else {
-            return Err(WorkstationError::RateDraftNotFound { draft_id: draft_id.to_owned() });
-        };
+        let (base_id, files) = self.draft_files(draft_id)?;
         let base = self.packs.by_id(&base_id).cloned().ok_or(WorkstationError::PackNotInstalled { pack_id: base_id })?;
         let pack_files = PackFiles::from_files(format!("draft/{draft_id}"), files.into_iter().filter(|(name, _)| name != SIGNATURE_FILE));
         let draft = uw_rating::compile(&pack_files, LoadMode::Draft)
@@ -206,13 +215,7 @@ impl Workstation {
 
     /// How one of this user's drafts, or a draft under review, differs from its base.
     pub fn rate_draft_diff(&self, draft_id: &str) -> Result<PackDiff, WorkstationError> {
-        let (base_id, files) = if let Some(d) = self.store.rate_draft(draft_id)? {
-            (d.base_pack_id, d.files)
-        } else if let Some((d, _)) = self.store.reviews()?.into_iter().find(|(d, _)| d.draft_id == draft_id) {
-            (d.base_pack_id, d.files)
-        } else {
-            return Err(WorkstationError::RateDraftNotFound { draft_id: draft_id.to_owned() });
-        };
+        let (base_id, files) = self.draft_files(draft_id)?;
         let base = self.pack_files(&base_id)?;
         let draft = PackFiles::from_files(format!("draft/{draft_id}"), files.into_iter().filter(|(name, _)| name != SIGNATURE_FILE));
         Ok(diff(&base, &draft))

@@ -1,8 +1,6 @@
 //! Four eyes: approval keys, the review queue, and deciding another
 //! underwriter's draft.
 
-use crate::sync::Replay;
-use crate::{StoreKey, Workstation, WorkstationError};
 use time::OffsetDateTime;
 use uw_protocol::{PackDraft, PackDraftDecision};
 use uw_rating::pack::digest::{self, SIGNATURE_FILE};
@@ -11,6 +9,8 @@ use uw_rating::{LoadMode, PackFiles};
 
 use super::impact::ImpactSummary;
 use super::invalid;
+use crate::sync::Replay;
+use crate::{StoreKey, Workstation, WorkstationError};
 
 impl Workstation {
     /// This user's approval key, if made, and whether the server has

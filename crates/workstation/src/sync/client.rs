@@ -2,13 +2,15 @@
 //! backoff, `Retry-After`, a pinned certificate authority, and the typed
 //! errors a refused or failed request becomes.
 
-use crate::WorkstationError;
+use std::time::Duration;
+
 use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
-use std::time::Duration;
 use uw_protocol::{ErrorBody, Secret, PROTOCOL_VERSION, VERSION_HEADER};
+
+use crate::WorkstationError;
 
 /// How requests are retried, and how long each may take.
 ///

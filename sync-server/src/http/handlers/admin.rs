@@ -1,12 +1,13 @@
 //! Users, devices and sign-in throttles (administrators).
 
+use axum::extract::{Path, State};
+use axum::Json;
+use uw_protocol::Role;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::extract::{Body, RequestId};
 use crate::{identity, AppState};
-use axum::extract::{Path, State};
-use axum::Json;
-use uw_protocol::Role;
 
 pub(crate) async fn users(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::UserRecord>>, ApiError> {
     Ok(Json(identity::users(&state, &caller).await?))

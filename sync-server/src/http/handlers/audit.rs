@@ -1,15 +1,16 @@
 //! The audit log: keys, checkpoints, proofs and exports.
 
-use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::http::extract::RequestId;
-use crate::storage::TxMode;
-use crate::{audit, keys, AppState};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use uw_protocol::Role;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::http::extract::RequestId;
+use crate::storage::TxMode;
+use crate::{audit, keys, AppState};
 
 pub(crate) async fn audit_keys(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::AuditKeys>, ApiError> {
     caller.require(&[Role::Auditor])?;

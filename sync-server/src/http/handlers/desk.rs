@@ -1,11 +1,12 @@
 //! The underwriters' referral queues and their decisions.
 
+use axum::extract::{Path, State};
+use axum::Json;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::extract::{Body, RequestId};
 use crate::{underwriting, AppState};
-use axum::extract::{Path, State};
-use axum::Json;
 
 pub(crate) async fn referrals(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::Referral>>, ApiError> {
     Ok(Json(underwriting::referrals(&state, &caller).await?))

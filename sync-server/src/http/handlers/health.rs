@@ -1,13 +1,14 @@
 //! Liveness, readiness, the OpenAPI document and metrics.
 
-use crate::error::ApiError;
-use crate::storage::TxMode;
-use crate::{audit, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+
+use crate::error::ApiError;
+use crate::storage::TxMode;
+use crate::{audit, AppState};
 
 #[derive(Debug, serde::Serialize)]
 pub(crate) struct Health {

@@ -1,11 +1,12 @@
 //! Enrollment, sign-in, device challenges and token renewal.
 
+use axum::extract::{Path, State};
+use axum::Json;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::extract::{Body, ClientAddress, RequestId};
 use crate::{identity, AppState};
-use axum::extract::{Path, State};
-use axum::Json;
 
 pub(crate) async fn enroll(
     State(state): State<AppState>,

@@ -1,12 +1,13 @@
 //! Rate packs, rate drafts, the book for impact runs, and pack-signing keys.
 
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use uw_protocol::Role;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::extract::{Body, RequestId};
 use crate::{pack_keys, underwriting, AppState};
-use axum::extract::{Path, Query, State};
-use axum::Json;
-use uw_protocol::Role;
 
 pub(crate) async fn packs(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PackSummary>>, ApiError> {
     Ok(Json(underwriting::packs(&state, &caller).await?))

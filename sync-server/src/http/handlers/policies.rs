@@ -1,11 +1,12 @@
 //! Policies, their detail and their transactions.
 
+use axum::extract::{Path, State};
+use axum::Json;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::extract::{Body, RequestId};
 use crate::{underwriting, AppState};
-use axum::extract::{Path, State};
-use axum::Json;
 
 pub(crate) async fn policies(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicySummary>>, ApiError> {
     Ok(Json(underwriting::policies(&state, &caller).await?))

@@ -1,13 +1,15 @@
 //! Push, pull and the long poll.
 
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::extract::{Body, RequestId};
 use crate::{sync, AppState};
-use axum::extract::{Query, State};
-use axum::Json;
-use serde::Deserialize;
-use std::time::Duration;
 
 pub(crate) async fn push(
     State(state): State<AppState>,
