@@ -308,6 +308,7 @@ macro_rules! both_engines {
 }
 
 pub mod api;
+pub mod app;
 pub mod inprocess;
 pub mod proxy;
 pub mod system;

@@ -13,80 +13,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use usd::parse_usd;
+use uw_system_tests::app::AppSession;
 use uw_system_tests::system::{now, Laptop, Org};
-use uw_system_tests::webdriver::{Driver, Session};
-use uw_system_tests::{free_port, unique_suffix, workspace_bin, workspace_root};
+use uw_system_tests::{free_port, unique_suffix, workspace_root};
 use uw_workstation::{KeySource, Secret, Workstation, WorkstationConfig};
-
-/// Starts the built desktop app on `data_dir` with its key under the keychain
-/// `service`, through tauri-driver, and waits until the UI has mounted.
-/// Documents go to `documents` in the data directory.
-fn launch_app(data_dir: &std::path::Path, service: &str) -> (Driver, Session) {
-    launch_app_with_documents(data_dir, service, &data_dir.join("documents"))
-}
-
-/// [`launch_app`], writing documents (proposals, audit exports) into `documents`.
-fn launch_app_with_documents(data_dir: &std::path::Path, service: &str, documents: &std::path::Path) -> (Driver, Session) {
-    let driver = Driver::start(&[
-        ("UW_DATA_DIR", data_dir.display().to_string()),
-        ("UW_KEYCHAIN_SERVICE", service.to_owned()),
-        ("UW_DOCUMENTS_DIR", documents.display().to_string()),
-        ("RUST_LOG", "info".to_owned()),
-    ]);
-    let app = workspace_bin("uw-desktop");
-    let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
-    wait_until_mounted(&session);
-    (driver, session)
-}
-
-/// What shows once the app has mounted: the screens, the first-launch
-/// choice, or why the store did not open.
-const MOUNTED: &str = "document.readyState === 'complete' && (document.querySelector('main[data-startup] #rate') !== null
-    || document.querySelector('main[data-startup] #work-offline') !== null
-    || document.querySelector('main[data-startup=\"failed\"]') !== null)";
-
-/// Waits until React has mounted the app. On a first launch it chooses to
-/// work offline (the agent may enroll later from the Sync screen), as the
-/// choice screen is tested on its own.
-fn wait_until_mounted(session: &Session) {
-    session.wait_for("the app to load", &format!("return {MOUNTED}"), Duration::from_secs(60));
-    if session.execute("return document.querySelector('#work-offline') !== null").as_bool() == Some(true) {
-        click(session, "#work-offline");
-        session.wait_for(
-            "the screens after the first-launch choice",
-            "return document.querySelector('#rate') !== null",
-            Duration::from_secs(30),
-        );
-    }
-}
-
-/// Types a quote into the form, submits it, and returns the premium shown, or
-/// the error code and text the app showed instead.
-fn rate(session: &Session, zip: &str, year: &str) -> Result<String, (String, String)> {
-    session.click(&session.find("#nav-quote"));
-    for (css, text) in [("#zip", zip), ("#vehicle-year", year)] {
-        let field = session.find(css);
-        session.clear(&field);
-        session.type_into(&field, text);
-    }
-    // Each submission gets the next sequence number; wait for the answer to this one.
-    let seq = session.execute("return Number(document.querySelector('#quick-quote-screen').dataset.seq)").as_u64().expect("data-seq") + 1;
-    session.click(&session.find("#rate"));
-    let outcome = session.wait_for(
-        "a premium or an error",
-        &format!(
-            "const e = document.querySelector('#quote-error[data-seq=\"{seq}\"]');
-             if (e) return {{ error: e.dataset.code, text: e.textContent }};
-             const q = document.querySelector('#quote[data-seq=\"{seq}\"] #premium');
-             return q ? {{ premium: q.textContent }} : null;"
-        ),
-        Duration::from_secs(30),
-    );
-    match outcome["premium"].as_str() {
-        Some(premium) => Ok(premium.to_owned()),
-        None => Err((outcome["error"].as_str().unwrap_or_default().to_owned(), outcome["text"].as_str().unwrap_or_default().to_owned())),
-    }
-}
 
 mod usd {
     /// Parses the app's `$1,234.56` display back to cents, independently of the UI code.
@@ -102,7 +32,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let data_dir = tempfile::tempdir().expect("tempdir");
     let service = format!("uw-workstation-e2e-{}", unique_suffix());
     let key_source = KeySource::keychain(&service);
-    let (driver, session) = launch_app(data_dir.path(), &service);
+    let session = AppSession::launch(data_dir.path(), &service);
     let startup =
         session.execute("return [document.querySelector('main').dataset.startup, document.querySelector('#startup-error')?.textContent]");
     assert_eq!(startup[0], "ok", "the store did not open: {startup}");
@@ -116,7 +46,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     //   BI 462.00 x 1.00 record x 1.00 miles x 0.96 licensed = 443.52 x 1.17 territory (94110)
     //      = 518.92 x 1.00 use x 1.00 limit x 1.00 term -> 519 x 0.80 Good Driver = 415.20 -> 415
     //   PD 338.00 x 1.00 x 1.00 x 0.96 = 324.48 x 1.17 = 379.64 -> 380 x 0.80 = 304
-    let premium = rate(&session, "94110", "2020").expect("94110 / 2020 is rateable");
+    let premium = session.rate("94110", "2020").expect("94110 / 2020 is rateable");
     assert_eq!(premium, "$719");
     assert_eq!(parse_usd(&premium), Some(71_900));
     let decision = session.execute("return document.querySelector('#decision').textContent");
@@ -124,15 +54,14 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
 
     // Los Angeles (territory 1.22): BI 443.52 x 1.22 = 541.09 -> 541 x 0.80 = 432.80 -> 432,
     // PD 324.48 x 1.22 = 395.87 -> 396 x 0.80 = 316.80 -> 316.
-    assert_eq!(rate(&session, "90001", "2010").expect("rateable"), "$748");
+    assert_eq!(session.rate("90001", "2010").expect("rateable"), "$748");
 
     // Seattle: no Washington pack is installed, so a typed error, not a price.
-    let (code, text) = rate(&session, "98101", "2020").expect_err("no pack for WA");
+    let (code, text) = session.rate("98101", "2020").expect_err("no pack for WA");
     assert_eq!(code, "rating.no_pack");
     assert!(text.contains("no personal-auto pack for WA is in force"), "{text}");
 
-    session.end();
-    drop(driver);
+    session.close();
 
     // The quotes reached the encrypted store, openable with the keychain key.
     let store_path = data_dir.path().join(uw_workstation::STORE_FILE);
@@ -146,130 +75,10 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     forget_keys(&key_source);
 }
 
-/// Reloads the page and waits until the new one has mounted: the app then
-/// asks the store afresh instead of showing what it remembered.
-fn reload(session: &Session) {
-    // The reload happens after the script has answered; the marker tells the
-    // old page from the new one.
-    session.execute("window.uwBeforeReload = true; setTimeout(() => location.reload(), 0); return null");
-    session.wait_for(
-        "the reloaded app to mount",
-        &format!("return window.uwBeforeReload === undefined && {MOUNTED}"),
-        Duration::from_secs(60),
-    );
-}
-
 /// Removes a test's store and device keys from the keychain.
 fn forget_keys(key: &KeySource) {
     key.delete().expect("remove the test keychain entry");
     key.device().delete().expect("remove the test device-key entry");
-}
-
-/// Clicks the element `css` selects.
-fn click(session: &Session, css: &str) {
-    session.click(&session.find(css));
-}
-
-/// Opens the Sync screen and waits until it knows whether the device is enrolled.
-fn open_sync_screen(session: &Session) -> String {
-    click(session, "#nav-sync");
-    let state = session.wait_for(
-        "the sync screen to load the enrollment",
-        "const s = document.querySelector('#sync-screen');
-         return s && !s.hidden && s.dataset.enrollment !== 'loading' ? s.dataset.enrollment : null;",
-        Duration::from_secs(30),
-    );
-    state.as_str().expect("data-enrollment is text").to_owned()
-}
-
-/// Why the app refused an enrollment or a sync: the codes and text it showed.
-#[derive(Debug)]
-struct Shown {
-    code: String,
-    server_code: Option<String>,
-    text: String,
-}
-
-impl Shown {
-    fn from_page(value: &Value) -> Self {
-        Self {
-            code: value["code"].as_str().unwrap_or_default().to_owned(),
-            server_code: value["serverCode"].as_str().map(str::to_owned),
-            text: value["text"].as_str().unwrap_or_default().to_owned(),
-        }
-    }
-}
-
-/// Fills the enrollment form, submits it and waits for this submission's
-/// answer: the enrolled view's fields, or the error shown next to the form.
-fn enroll_in_app(session: &Session, server_url: &str, username: &str, password: &str, device_name: &str) -> Result<Value, Shown> {
-    for (css, text) in [
-        ("#enroll-server-url", server_url),
-        ("#enroll-username", username),
-        ("#enroll-password", password),
-        ("#enroll-device-name", device_name),
-    ] {
-        let field = session.find(css);
-        session.clear(&field);
-        session.type_into(&field, text);
-    }
-    let seq = session.execute("return Number(document.querySelector('#enroll-form').dataset.seq)").as_u64().expect("data-seq") + 1;
-    click(session, "#enroll");
-    let outcome = session.wait_for(
-        "the enrollment's answer",
-        &format!(
-            "const e = document.querySelector('#enroll-error[data-seq=\"{seq}\"]');
-             if (e) return {{ error: {{ code: e.dataset.code, serverCode: e.dataset.serverCode ?? null, text: e.textContent }} }};
-             if (document.querySelector('#sync-screen').dataset.enrollment !== 'enrolled') return null;
-             const field = (id) => document.querySelector(`[data-testid=\"enrollment-${{id}}\"]`).textContent;
-             return {{ enrolled: {{ server: field('server'), username: field('username'), role: field('role'), device: field('device'),
-                                   numbers: field('block'), next: field('next') }} }};"
-        ),
-        Duration::from_secs(60),
-    );
-    match outcome.get("enrolled") {
-        Some(enrolled) => Ok(enrolled.clone()),
-        None => Err(Shown::from_page(&outcome["error"])),
-    }
-}
-
-/// Presses "Sync now" and waits for this press's answer: the counts shown,
-/// or the error.
-fn sync_in_app(session: &Session) -> Result<Value, Shown> {
-    let seq = session.execute("return Number(document.querySelector('#sync-now').dataset.seq)").as_u64().expect("data-seq") + 1;
-    click(session, "#sync-now");
-    let outcome = session.wait_for(
-        "the sync's answer",
-        &format!(
-            "const e = document.querySelector('#sync-error[data-seq=\"{seq}\"]');
-             if (e) return {{ error: {{ code: e.dataset.code, serverCode: e.dataset.serverCode ?? null, text: e.textContent }} }};
-             const r = document.querySelector('#sync-result[data-seq=\"{seq}\"]');
-             if (!r) return null;
-             const counts = {{}};
-             for (const dd of r.querySelectorAll('dd[data-testid]')) counts[dd.dataset.testid.replace('sync-', '')] = Number(dd.textContent);
-             return {{ counts }};"
-        ),
-        Duration::from_secs(120),
-    );
-    match outcome.get("counts") {
-        Some(counts) => Ok(counts.clone()),
-        None => Err(Shown::from_page(&outcome["error"])),
-    }
-}
-
-/// The sync issues listed once the list has loaded: kind, subject, code and reason of each row.
-fn listed_issues(session: &Session) -> Vec<Value> {
-    let rows = session.wait_for(
-        "the sync issues",
-        "const list = document.querySelector('#sync-issues[data-state=\"loaded\"]');
-         if (!list) return null;
-         return { rows: [...list.querySelectorAll('tbody tr')].map((tr) => {
-           const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent);
-           return { id: Number(tr.dataset.issueId), kind: cells[0], subject: cells[1], outcome: cells[2], code: cells[3], reason: cells[4] };
-         }) };",
-        Duration::from_secs(30),
-    );
-    rows["rows"].as_array().expect("rows").clone()
 }
 
 /// The server's devices, as its administrator lists them over HTTP.
@@ -338,14 +147,14 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     };
     assert_eq!(offline_quote, format!("QUOT-{year}-000001"));
 
-    let (driver, session) = launch_app(data_dir.path(), &service);
+    let session = AppSession::launch(data_dir.path(), &service);
     assert_eq!(session.execute("return document.querySelector('main').dataset.startup"), "ok");
-    assert_eq!(open_sync_screen(&session), "notEnrolled");
+    assert_eq!(session.open_sync_screen(), "notEnrolled");
     let agent_password = org.demo.password("agent");
 
     // A wrong password: the server's refusal is shown next to the form, the
     // password field is emptied, and nothing is stored.
-    let refused = enroll_in_app(&session, &server.base_url, "agent", "not-the-password", "e2e-laptop").expect_err("wrong password");
+    let refused = session.enroll_in_app(&server.base_url, "agent", "not-the-password", "e2e-laptop").expect_err("wrong password");
     assert_eq!(refused.code, "sync.unauthorized", "{refused:?}");
     assert_eq!(refused.server_code.as_deref(), Some("auth.invalid_credentials"), "{refused:?}");
     assert!(refused.text.contains("the username or password is wrong"), "{refused:?}");
@@ -353,19 +162,19 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     assert_eq!(session.execute("return document.querySelector('#enroll-password').value"), "");
     assert_eq!(session.execute("return document.querySelector('#enroll-username').value"), "agent", "only the password is cleared");
     // A fresh page asks the store again: still not enrolled, and the server made no device.
-    reload(&session);
-    assert_eq!(open_sync_screen(&session), "notEnrolled");
+    session.reload();
+    assert_eq!(session.open_sync_screen(), "notEnrolled");
     let devices = server_devices(&server.base_url, org.demo.password("admin"));
     assert_eq!(devices.len(), 1, "only the other laptop is enrolled: {devices:?}");
 
     // An unreachable server is a typed error with the address, not a hang.
     let closed = format!("http://127.0.0.1:{}", free_port());
-    let unreachable = enroll_in_app(&session, &closed, "agent", agent_password, "e2e-laptop").expect_err("nothing listens there");
+    let unreachable = session.enroll_in_app(&closed, "agent", agent_password, "e2e-laptop").expect_err("nothing listens there");
     assert_eq!(unreachable.code, "sync.unreachable", "{unreachable:?}");
     assert!(unreachable.text.contains(&closed), "{unreachable:?}");
 
     // The right password: enrolled as the agent, with the next block of quote numbers.
-    let enrolled = enroll_in_app(&session, &server.base_url, "agent", agent_password, "e2e-laptop").expect("enrolls");
+    let enrolled = session.enroll_in_app(&server.base_url, "agent", agent_password, "e2e-laptop").expect("enrolls");
     assert_eq!(enrolled["server"], server.base_url.as_str());
     assert_eq!(
         (enrolled["username"].as_str(), enrolled["role"].as_str(), enrolled["device"].as_str()),
@@ -379,23 +188,23 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     assert!(!session.execute("return document.body.innerText").as_str().unwrap_or_default().contains(agent_password));
 
     // A quick quote in the app: saved with `quote.saved` in the outbox.
-    click(&session, "#nav-quote");
-    assert_eq!(rate(&session, "94110", "2020").expect("94110 / 2020 is rateable"), "$719");
+    session.click_on("#nav-quote");
+    assert_eq!(session.rate("94110", "2020").expect("94110 / 2020 is rateable"), "$719");
 
     // Sync now: both operations are delivered. The quick quote is recorded;
     // the offline quote's number (the unenrolled range) is no device's, so
     // the server rejects it. The pull brings the development key's trust and
     // every published pack, each already bundled, so none is installed.
-    assert_eq!(open_sync_screen(&session), "enrolled");
-    assert_eq!(listed_issues(&session), Vec::<Value>::new(), "no issues before the first sync");
-    let counts = sync_in_app(&session).expect("syncs");
+    assert_eq!(session.open_sync_screen(), "enrolled");
+    assert_eq!(session.listed_issues(), Vec::<Value>::new(), "no issues before the first sync");
+    let counts = session.sync_in_app().expect("syncs");
     let expected_changes = bundled_pack_count() + 1;
     assert_eq!(
         counts,
         json!({ "delivered": 2, "accepted": 1, "duplicate": 0, "rejected": 1, "conflict": 0, "policies": 0,
                 "changes": expected_changes, "packs": 0 }),
     );
-    let issues = listed_issues(&session);
+    let issues = session.listed_issues();
     assert_eq!(issues.len(), 1, "{issues:?}");
     let issue = &issues[0];
     assert_eq!((issue["kind"].as_str(), issue["subject"].as_str()), (Some("quote.rated"), Some(offline_quote.as_str())), "{issue}");
@@ -403,7 +212,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     assert!(issue["reason"].as_str().unwrap_or_default().contains("quotes made before enrollment must be re-created"), "{issue}");
 
     // Dismissed, the issue leaves the list.
-    click(&session, &format!("#sync-issues tr[data-issue-id=\"{}\"] button[data-action=\"dismiss\"]", issue["id"]));
+    session.click_on(&format!("#sync-issues tr[data-issue-id=\"{}\"] button[data-action=\"dismiss\"]", issue["id"]));
     session.wait_for(
         "the dismissed issue to leave the list",
         "return document.querySelector('#sync-issues[data-state=\"loaded\"][data-count=\"0\"]') !== null",
@@ -411,13 +220,13 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     );
 
     // A second sync has nothing to send and nothing new to pull.
-    let again = sync_in_app(&session).expect("syncs again");
+    let again = session.sync_in_app().expect("syncs again");
     assert_eq!((again["delivered"].as_u64(), again["changes"].as_u64()), (Some(0), Some(0)), "{again}");
 
     // The enrollment survives a reload: the view comes from the store.
-    reload(&session);
-    assert_eq!(open_sync_screen(&session), "enrolled");
-    assert_eq!(listed_issues(&session), Vec::<Value>::new(), "the dismissal is stored");
+    session.reload();
+    assert_eq!(session.open_sync_screen(), "enrolled");
+    assert_eq!(session.listed_issues(), Vec::<Value>::new(), "the dismissal is stored");
 
     // The server knows this device under its name, for the agent, and processed both operations.
     let devices = server_devices(&server.base_url, org.demo.password("admin"));
@@ -426,9 +235,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     assert_eq!((device["username"].as_str(), device["last_seq"].as_u64()), (Some("agent"), Some(2)), "{device}");
 
     let page = session.execute("return document.documentElement.outerHTML").as_str().expect("the page's HTML").to_owned();
-    session.end();
-    let log = driver.output();
-    drop(driver);
+    let log = session.close();
 
     // The store holds the same enrollment (no token reaches the UI or this
     // view), every outbox entry is delivered, and the dismissed issue stays dismissed.
@@ -463,101 +270,47 @@ fn stored_token(config: &WorkstationConfig, key_source: &KeySource) -> String {
     token
 }
 
-/// Where the wizard's screenshots go for review: `target/e2e-screenshots/`.
-fn screenshot(session: &Session, name: &str) {
-    let path = workspace_root().join("target/e2e-screenshots").join(format!("{name}.png"));
-    session.screenshot(&path);
-    eprintln!("screenshot: {}", path.display());
-}
-
-/// Replaces the text of the field `css` selects.
-fn fill(session: &Session, css: &str, text: &str) {
-    let field = session.find(css);
-    session.clear(&field);
-    session.type_into(&field, text);
-}
-
-/// The value of the input `css` selects.
-fn value_of(session: &Session, css: &str) -> String {
-    session.execute(&format!("return document.querySelector({css:?})?.value ?? null")).as_str().unwrap_or_default().to_owned()
-}
-
-/// Waits until the wizard shows step `n` (1 to 5).
-fn wait_for_step(session: &Session, n: u32) {
-    session.wait_for(
-        &format!("wizard step {n}"),
-        &format!("return document.querySelector('section.wizard[data-step=\"{n}\"]') !== null"),
-        Duration::from_secs(30),
-    );
-}
-
-/// Waits until the draft is saved with everything typed so far.
-fn wait_for_draft_saved(session: &Session) {
-    // Past the autosave's debounce, then until no save is in flight.
-    std::thread::sleep(Duration::from_millis(800));
-    session.wait_for(
-        "the draft to be saved",
-        "return document.querySelector('#draft-state')?.dataset.state === 'saved'",
-        Duration::from_secs(30),
-    );
-}
-
-/// Waits for the live premium of the form as it stands and returns it.
-fn wait_for_live_premium(session: &Session) -> String {
-    std::thread::sleep(Duration::from_millis(400));
-    let shown = session.wait_for(
-        "the live premium",
-        "const p = document.querySelector('#live-premium');
-         return p && p.dataset.state === 'priced' ? p.textContent : (p && p.dataset.state === 'failed' ? 'failed: ' + document.body.innerText : null);",
-        Duration::from_secs(30),
-    );
-    let shown = shown.as_str().expect("text").to_owned();
-    assert!(!shown.starts_with("failed"), "the engine refused the quote: {shown}");
-    shown
-}
-
 #[test]
 fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and_prints_the_proposal() {
     let data_dir = tempfile::tempdir().expect("tempdir");
     let documents = tempfile::tempdir().expect("documents dir");
     let service = format!("uw-workstation-e2e-{}", unique_suffix());
     let key_source = KeySource::keychain(&service);
-    let launch = || launch_app_with_documents(data_dir.path(), &service, documents.path());
+    let launch = || AppSession::launch_with_documents(data_dir.path(), &service, documents.path());
 
     // First launch: not enrolled, so the app says it works offline.
-    let (driver, session) = launch();
+    let session = launch();
     let banner =
         session.wait_for("the offline banner", "return document.querySelector('#offline-banner')?.dataset.state", Duration::from_secs(30));
     assert_eq!(banner, "offline");
 
     // Step 1: the customer. The effective date defaults to today.
-    click(&session, "#nav-new-quote");
-    wait_for_step(&session, 1);
-    fill(&session, "#f-name", "Ana Reyes");
-    fill(&session, "#f-street", "1 Valencia St");
-    fill(&session, "#f-city", "San Francisco");
-    fill(&session, "#f-zip", "94110");
-    fill(&session, "#f-state", "CA");
-    fill(&session, "#f-dateOfBirth", "1985-03-02");
-    screenshot(&session, "wizard-1-customer");
-    click(&session, "#wizard-next");
+    session.click_on("#nav-new-quote");
+    session.wait_for_step(1);
+    session.fill("#f-name", "Ana Reyes");
+    session.fill("#f-street", "1 Valencia St");
+    session.fill("#f-city", "San Francisco");
+    session.fill("#f-zip", "94110");
+    session.fill("#f-state", "CA");
+    session.fill("#f-dateOfBirth", "1985-03-02");
+    session.save_screenshot("wizard-1-customer");
+    session.click_on("#wizard-next");
 
     // Step 2: the vehicle. The VIN fills the model year and make.
-    wait_for_step(&session, 2);
-    fill(&session, "#f-vehicles-0-vin", "1HGCV1F39LA151313");
-    click(&session, "button[aria-label='Decode VIN of vehicle 1']");
+    session.wait_for_step(2);
+    session.fill("#f-vehicles-0-vin", "1HGCV1F39LA151313");
+    session.click_on("button[aria-label='Decode VIN of vehicle 1']");
     session.wait_for("the decoded VIN", "return document.querySelector('#f-vehicles-0-year').value === '2020'", Duration::from_secs(30));
-    assert_eq!(value_of(&session, "#f-vehicles-0-make"), "Honda");
-    fill(&session, "#f-vehicles-0-model", "Accord");
-    screenshot(&session, "wizard-2-vehicles");
-    wait_for_draft_saved(&session);
+    assert_eq!(session.value_of("#f-vehicles-0-make"), "Honda");
+    session.fill("#f-vehicles-0-model", "Accord");
+    session.save_screenshot("wizard-2-vehicles");
+    session.wait_for_draft_saved();
 
     // Close the app half-way through.
-    session.end();
-    drop(driver);
+    session.close();
 
     // Second launch: the draft is on the dashboard and resumes where it was left.
-    let (driver, session) = launch();
+    let session = launch();
     let resume = session.wait_for(
         "the draft on the dashboard",
         "return [...document.querySelectorAll('#drafts button')].find(b => b.textContent.includes('Ana Reyes')) ? true : null",
@@ -565,46 +318,46 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     );
     assert_eq!(resume, true);
     session.execute("[...document.querySelectorAll('#drafts button')].find(b => b.textContent.includes('Ana Reyes')).click(); return null");
-    wait_for_step(&session, 2);
-    assert_eq!(value_of(&session, "#f-vehicles-0-vin"), "1HGCV1F39LA151313");
-    assert_eq!(value_of(&session, "#f-vehicles-0-model"), "Accord");
-    click(&session, "#step-1");
-    wait_for_step(&session, 1);
-    assert_eq!(value_of(&session, "#f-name"), "Ana Reyes");
-    click(&session, "#step-2");
-    wait_for_step(&session, 2);
-    click(&session, "#wizard-next");
+    session.wait_for_step(2);
+    assert_eq!(session.value_of("#f-vehicles-0-vin"), "1HGCV1F39LA151313");
+    assert_eq!(session.value_of("#f-vehicles-0-model"), "Accord");
+    session.click_on("#step-1");
+    session.wait_for_step(1);
+    assert_eq!(session.value_of("#f-name"), "Ana Reyes");
+    session.click_on("#step-2");
+    session.wait_for_step(2);
+    session.click_on("#wizard-next");
 
     // Step 3: coverages. Bodily injury is required; uninsured motorist is
     // recommended at the bodily injury limits.
-    wait_for_step(&session, 3);
+    session.wait_for_step(3);
     session.wait_for("the pack's coverages", "return document.querySelector('#f-coverages-BI-limit') !== null", Duration::from_secs(30));
     let bi_required = session.execute("const c = document.querySelector('#f-coverages-BI-selected'); return [c.checked, c.disabled]");
     assert_eq!(bi_required, json!([true, true]));
     session.select("#f-coverages-BI-limit", "100/300");
-    click(&session, "#f-coverages-COLL-selected");
+    session.click_on("#f-coverages-COLL-selected");
     assert!(session.execute("return document.querySelector('#recommend-UM').textContent").as_str().unwrap_or_default().contains("100/300"));
-    click(&session, "#recommend-UM button");
-    assert_eq!(value_of(&session, "#f-coverages-UM-limit"), "100/300");
-    screenshot(&session, "wizard-3-coverages");
-    click(&session, "#wizard-next");
+    session.click_on("#recommend-UM button");
+    assert_eq!(session.value_of("#f-coverages-UM-limit"), "100/300");
+    session.save_screenshot("wizard-3-coverages");
+    session.click_on("#wizard-next");
 
     // Step 4: the driver, with one speeding ticket.
-    wait_for_step(&session, 4);
-    fill(&session, "#f-drivers-0-name", "Ana Reyes");
-    fill(&session, "#f-drivers-0-dateOfBirth", "1985-03-02");
-    fill(&session, "#f-drivers-0-licenseDate", "2003-06-01");
-    fill(&session, "#f-drivers-0-licenseNumber", "D1234567");
+    session.wait_for_step(4);
+    session.fill("#f-drivers-0-name", "Ana Reyes");
+    session.fill("#f-drivers-0-dateOfBirth", "1985-03-02");
+    session.fill("#f-drivers-0-licenseDate", "2003-06-01");
+    session.fill("#f-drivers-0-licenseNumber", "D1234567");
     session.execute(
         "[...document.querySelectorAll('button')].find(b => b.textContent === 'Add a violation for driver 1').click(); return null",
     );
-    fill(&session, "#f-drivers-0-violations-0-date", "2025-02-10");
-    let live = wait_for_live_premium(&session);
-    screenshot(&session, "wizard-4-drivers");
-    click(&session, "#wizard-next");
+    session.fill("#f-drivers-0-violations-0-date", "2025-02-10");
+    let live = session.wait_for_live_premium();
+    session.save_screenshot("wizard-4-drivers");
+    session.click_on("#wizard-next");
 
     // Step 5: the review shows the live premium, its breakdown and the decision.
-    wait_for_step(&session, 5);
+    session.wait_for_step(5);
     session.wait_for("the review", "return document.querySelector('#review-premium')?.textContent", Duration::from_secs(30));
     let review = session.execute(
         "return { premium: document.querySelector('#review-premium').textContent,
@@ -621,8 +374,8 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     for code in ["BI", "PD", "UM", "COLL"] {
         assert!(coverages.contains(&code), "{code} is priced: {review}");
     }
-    screenshot(&session, "wizard-5-review");
-    click(&session, "#save-quote");
+    session.save_screenshot("wizard-5-review");
+    session.click_on("#save-quote");
     let saved = session.wait_for(
         "the saved quote",
         "const q = document.querySelector('#quote-screen'); return q ? [q.dataset.quoteNumber, q.dataset.status] : null",
@@ -631,27 +384,26 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     let quote_number = saved[0].as_str().expect("quote number").to_owned();
     assert!(quote_number.starts_with("QUOT-"), "{saved}");
     assert_eq!(saved[1], review["decision"].as_str().map(|d| if d == "accept" { "rated" } else { "referred" }).expect("decision"));
-    session.end();
-    drop(driver);
+    session.close();
 
     // Third launch: the quote is found by its number, shows the same premium, and prints.
-    let (driver, session) = launch();
-    click(&session, "#nav-quotes");
-    fill(&session, "#quote-search", &quote_number);
-    click(&session, "#quote-search-go");
+    let session = launch();
+    session.click_on("#nav-quotes");
+    session.fill("#quote-search", &quote_number);
+    session.click_on("#quote-search-go");
     session.wait_for(
         "the quote in the list",
         &format!("return document.querySelector('tr[data-quote-number=\"{quote_number}\"] button') !== null"),
         Duration::from_secs(30),
     );
-    click(&session, &format!("tr[data-quote-number=\"{quote_number}\"] button"));
+    session.click_on(&format!("tr[data-quote-number=\"{quote_number}\"] button"));
     let reopened = session.wait_for(
         "the quote screen",
         "return document.querySelector('#quote-screen #review-premium')?.textContent",
         Duration::from_secs(30),
     );
     assert_eq!(reopened, premium.as_str());
-    click(&session, "#save-proposal");
+    session.click_on("#save-proposal");
     let path = session.wait_for(
         "the proposal",
         "return document.querySelector('#document-path')?.textContent ?? (document.querySelector('#action-error')?.textContent ? 'error: ' + document.querySelector('#action-error').textContent : null)",
@@ -665,9 +417,8 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains(&quote_number) && text.contains("Ana Reyes"), "{text}");
     assert!(!text.contains("D1234567"), "the licence number is masked on the proposal: {text}");
-    screenshot(&session, "quote-saved");
-    session.end();
-    drop(driver);
+    session.save_screenshot("quote-saved");
+    session.close();
 
     // The stored quote re-rates to the premium the app showed, with the
     // engine alone.
@@ -680,32 +431,6 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     use rust_decimal::prelude::ToPrimitive as _;
     assert_eq!((rating.total * rust_decimal::Decimal::ONE_HUNDRED).to_u64(), parse_usd(&premium));
     forget_keys(&key_source);
-}
-
-/// Presses "Request bind" on the open quote and waits until it is queued.
-fn request_bind_in_app(session: &Session) {
-    click(session, "#request-bind");
-    session.wait_for(
-        "the bind request",
-        "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
-        Duration::from_secs(30),
-    );
-}
-
-/// Opens the quote numbered `number` from the quote list and returns its status.
-fn open_quote(session: &Session, number: &str) -> String {
-    click(session, "#nav-quotes");
-    fill(session, "#quote-search", number);
-    click(session, "#quote-search-go");
-    let row = format!("tr[data-quote-number=\"{number}\"] button");
-    session.wait_for("the quote in the list", &format!("return document.querySelector({row:?}) !== null"), Duration::from_secs(30));
-    click(session, &row);
-    let status = session.wait_for(
-        "the quote screen",
-        &format!("const q = document.querySelector('#quote-screen[data-quote-number=\"{number}\"]'); return q ? q.dataset.status : null"),
-        Duration::from_secs(30),
-    );
-    status.as_str().expect("status").to_owned()
 }
 
 #[test]
@@ -735,27 +460,27 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     };
 
     // The agent's app sends both quotes.
-    let (driver, session) = launch_app(agent_dir.path(), &agent_service);
-    assert_eq!(open_sync_screen(&session), "enrolled");
-    let sent = sync_in_app(&session).expect("the agent syncs");
+    let session = AppSession::launch(agent_dir.path(), &agent_service);
+    assert_eq!(session.open_sync_screen(), "enrolled");
+    let sent = session.sync_in_app().expect("the agent syncs");
     assert_eq!((sent["delivered"].as_u64(), sent["rejected"].as_u64()), (Some(2), Some(0)), "{sent}");
-    assert_eq!(open_quote(&session, &referred), "referred");
-    session.end();
-    drop(driver);
+    assert_eq!(session.open_quote(&referred), "referred");
+    session.close();
 
     // The underwriter's app: the Referrals tab appears once enrolled as an
     // underwriter, with the referral's worksheet re-rated on the desk.
     let desk_dir = tempfile::tempdir().expect("tempdir");
     let desk_service = format!("uw-workstation-e2e-{}", unique_suffix());
-    let (driver, session) = launch_app(desk_dir.path(), &desk_service);
+    let session = AppSession::launch(desk_dir.path(), &desk_service);
     assert!(session.execute("return document.querySelector('#nav-desk') === null").as_bool().expect("bool"), "no desk before enrolling");
-    open_sync_screen(&session);
-    let enrolled = enroll_in_app(&session, &server.base_url, "underwriter", org.demo.password("underwriter"), "underwriting-desk")
+    session.open_sync_screen();
+    let enrolled = session
+        .enroll_in_app(&server.base_url, "underwriter", org.demo.password("underwriter"), "underwriting-desk")
         .expect("the underwriter enrolls");
     assert_eq!(enrolled["role"], "underwriter");
-    click(&session, "#nav-dashboard");
+    session.click_on("#nav-dashboard");
     session.wait_for("the Referrals tab", "return document.querySelector('#nav-desk') !== null", Duration::from_secs(30));
-    click(&session, "#nav-desk");
+    session.click_on("#nav-desk");
     let item = format!("li.referral[data-quote-number=\"{referred}\"]");
     let shown = session.wait_for(
         "the referral on the desk",
@@ -769,71 +494,69 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     assert_eq!(shown["worksheet"], true, "the desk shows the worksheet: {shown}");
     assert_eq!(shown["decision"], "refer", "{shown}");
     assert!(shown["reasons"].as_u64() >= Some(1), "{shown}");
-    fill(&session, &format!("#note-{referred}"), "Driving record verified with the agent");
-    screenshot(&session, "desk-referral");
+    session.fill(&format!("#note-{referred}"), "Driving record verified with the agent");
+    session.save_screenshot("desk-referral");
     session.execute(&format!(
         "[...document.querySelectorAll('button')].find(b => b.textContent === 'Approve {referred}').click(); return null"
     ));
     let result = session.wait_for("the decision", "return document.querySelector('#desk-result')?.textContent", Duration::from_secs(30));
     assert_eq!(result, format!("{referred} version 1 is approved.").as_str());
-    session.end();
-    drop(driver);
+    session.close();
 
     // The agent's next sync brings the approval; the bind goes through.
-    let (driver, session) = launch_app(agent_dir.path(), &agent_service);
-    open_sync_screen(&session);
-    sync_in_app(&session).expect("the agent pulls the decision");
-    assert_eq!(open_quote(&session, &referred), "approved");
-    request_bind_in_app(&session);
-    open_sync_screen(&session);
-    let bound = sync_in_app(&session).expect("the agent binds");
+    let session = AppSession::launch(agent_dir.path(), &agent_service);
+    session.open_sync_screen();
+    session.sync_in_app().expect("the agent pulls the decision");
+    assert_eq!(session.open_quote(&referred), "approved");
+    session.request_bind_in_app();
+    session.open_sync_screen();
+    let bound = session.sync_in_app().expect("the agent binds");
     assert_eq!(bound["policies"].as_u64(), Some(1), "{bound}");
-    assert_eq!(open_quote(&session, &referred), "bound");
+    assert_eq!(session.open_quote(&referred), "bound");
 
     // The policy opens from the dashboard with its timeline; the agent
     // cancels it at the insured's request, reviews the money first, queues
     // it, syncs, and prints the notice.
-    open_policy(&session);
+    session.open_policy();
     session.wait_for(
         "the policy's timeline from the server",
         "return document.querySelector('#policy-timeline tr[data-kind=\"bind\"]') !== null",
         Duration::from_secs(30),
     );
-    click(&session, "#change-cancel");
-    click(&session, "#change-preview");
+    session.click_on("#change-cancel");
+    session.click_on("#change-preview");
     let review = session.wait_for(
         "the cancellation worked out for review",
         "const r = document.querySelector('#change-review'); return r ? r.dataset.amount : null",
         Duration::from_secs(30),
     );
     assert!(review.as_str().is_some_and(|a| a.starts_with('-')), "a cancellation returns premium: {review}");
-    screenshot(&session, "policy-cancellation-review");
-    click(&session, "#change-confirm");
+    session.save_screenshot("policy-cancellation-review");
+    session.click_on("#change-confirm");
     session.wait_for(
         "the change to wait for sync",
         "return document.querySelector('#policy-changes tr[data-outcome=\"waiting\"]') !== null",
         Duration::from_secs(30),
     );
-    open_sync_screen(&session);
-    let synced = sync_in_app(&session).expect("the cancellation syncs");
+    session.open_sync_screen();
+    let synced = session.sync_in_app().expect("the cancellation syncs");
     assert_eq!((synced["accepted"].as_u64(), synced["rejected"].as_u64()), (Some(1), Some(0)), "{synced}");
-    open_policy(&session);
+    session.open_policy();
     session.wait_for(
         "the server's cancellation in the timeline",
         "return document.querySelector('#policy-timeline tr[data-kind=\"cancel\"]') !== null
             && document.querySelector('#policy-changes tr[data-outcome=\"accepted\"]') !== null",
         Duration::from_secs(30),
     );
-    click(&session, "#policy-notice");
+    session.click_on("#policy-notice");
     let saved = session.wait_for(
         "the notice saved",
         "const n = document.querySelector('#policy-notice-text'); return n && n.textContent.startsWith('Saved') ? n.textContent : null",
         Duration::from_secs(30),
     );
     assert!(saved.as_str().is_some_and(|t| t.ends_with("-notice.pdf")), "{saved}");
-    screenshot(&session, "policy-cancelled");
-    session.end();
-    drop(driver);
+    session.save_screenshot("policy-cancelled");
+    session.close();
 
     // The clean quote's premium is altered in the store behind the app's back:
     // the server re-rates the bind, refuses it, and the app says why.
@@ -846,21 +569,21 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
         [&clean],
     );
     assert_eq!(changed, 1);
-    let (driver, session) = launch_app(agent_dir.path(), &agent_service);
-    assert_eq!(open_quote(&session, &clean), "rated");
-    request_bind_in_app(&session);
-    open_sync_screen(&session);
-    let refused = sync_in_app(&session).expect("syncs");
+    let session = AppSession::launch(agent_dir.path(), &agent_service);
+    assert_eq!(session.open_quote(&clean), "rated");
+    session.request_bind_in_app();
+    session.open_sync_screen();
+    let refused = session.sync_in_app().expect("syncs");
     assert_eq!((refused["rejected"].as_u64(), refused["policies"].as_u64()), (Some(1), Some(0)), "{refused}");
-    let issues = listed_issues(&session);
+    let issues = session.listed_issues();
     let issue = issues.iter().find(|i| i["subject"] == clean.as_str()).unwrap_or_else(|| panic!("no issue for {clean}: {issues:?}"));
     assert_eq!(issue["code"], "bind.premium_mismatch", "{issue}");
     assert!(issue["reason"].as_str().expect("reason").contains("1.00"), "the reason names the premium: {issue}");
-    screenshot(&session, "bind-rejected");
+    session.save_screenshot("bind-rejected");
 
     // The agent acts on it: the issue opens its quote, which shows the
     // server's reason; re-rated as a new version, the quote binds.
-    click(&session, &format!("#sync-issues tr[data-issue-id=\"{}\"] button[data-action=\"open-quote\"]", issue["id"]));
+    session.click_on(&format!("#sync-issues tr[data-issue-id=\"{}\"] button[data-action=\"open-quote\"]", issue["id"]));
     let shown = session.wait_for(
         "the quote screen with the server's reason",
         &format!(
@@ -872,58 +595,22 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     );
     assert_eq!(shown["status"], "bind_rejected", "{shown}");
     assert!(shown["text"].as_str().unwrap_or_default().contains("1.00"), "the quote screen names the premium: {shown}");
-    screenshot(&session, "bind-rejected-quote");
-    click(&session, "#rerate-quote");
+    session.save_screenshot("bind-rejected-quote");
+    session.click_on("#rerate-quote");
     session.wait_for(
         "the quote re-rated as its next version",
         "const q = document.querySelector('#quote-screen'); return q && q.dataset.status === 'rated' && document.querySelector('#action-result') !== null",
         Duration::from_secs(30),
     );
-    request_bind_in_app(&session);
-    open_sync_screen(&session);
-    let rebound = sync_in_app(&session).expect("syncs the re-rated bind");
+    session.request_bind_in_app();
+    session.open_sync_screen();
+    let rebound = session.sync_in_app().expect("syncs the re-rated bind");
     assert_eq!((rebound["rejected"].as_u64(), rebound["policies"].as_u64()), (Some(0), Some(1)), "{rebound}");
-    assert_eq!(open_quote(&session, &clean), "bound");
-    session.end();
-    drop(driver);
+    assert_eq!(session.open_quote(&clean), "bound");
+    session.close();
     for key in [agent_key, KeySource::keychain(&desk_service)] {
         forget_keys(&key);
     }
-}
-
-/// Opens the first policy listed on the dashboard.
-fn open_policy(session: &Session) {
-    click(session, "#nav-dashboard");
-    session.wait_for(
-        "the dashboard's policies",
-        "return document.querySelector('#policies button[data-policy]') !== null",
-        Duration::from_secs(30),
-    );
-    click(session, "#policies button[data-policy]");
-    session.wait_for("the policy screen", "return document.querySelector('section.policy[data-policy]') !== null", Duration::from_secs(30));
-}
-
-/// Signs in on the console screen whose sign-in form is `#sign-in-<role>`.
-fn sign_in_in_app(session: &Session, role: &str, server_url: &str, username: &str, password: &str) {
-    // The screen asks the workstation for its session before it shows the form.
-    session.wait_for(
-        "the sign-in form",
-        &format!("return document.querySelector('#sign-in-{role}-password') !== null"),
-        Duration::from_secs(30),
-    );
-    fill(session, &format!("#sign-in-{role}-server-url"), server_url);
-    fill(session, &format!("#sign-in-{role}-username"), username);
-    fill(session, &format!("#sign-in-{role}-password"), password);
-    click(session, &format!("#sign-in-{role}"));
-    let signed_in = session.wait_for(
-        "the console session",
-        &format!(
-            "const e = document.querySelector('#sign-in-{role}-error'); if (e) return {{ error: e.textContent }};
-             const s = document.querySelector('#console-session[data-role=\"{role}\"]'); return s ? {{ ok: s.textContent }} : null;"
-        ),
-        Duration::from_secs(30),
-    );
-    assert!(signed_in.get("ok").is_some(), "signing in as {username} failed: {signed_in}");
 }
 
 #[test]
@@ -935,29 +622,29 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     let data_dir = tempfile::tempdir().expect("data dir");
     let documents = tempfile::tempdir().expect("documents dir");
     let service = format!("uw-e2e-console-{}", unique_suffix());
-    let (driver, session) = launch_app_with_documents(data_dir.path(), &service, documents.path());
+    let session = AppSession::launch_with_documents(data_dir.path(), &service, documents.path());
 
     // The administrator adds a user; the list shows it with its role.
-    click(&session, "#nav-admin");
-    sign_in_in_app(&session, "admin", &server.base_url, "admin", org.demo.password("admin"));
-    fill(&session, "#new-username", "agent7");
-    fill(&session, "#new-password", "a long enough password 7");
+    session.click_on("#nav-admin");
+    session.sign_in_in_app("admin", &server.base_url, "admin", org.demo.password("admin"));
+    session.fill("#new-username", "agent7");
+    session.fill("#new-password", "a long enough password 7");
     session.select("#new-role", "underwriter");
-    click(&session, "#add-user");
+    session.click_on("#add-user");
     let added = session.wait_for(
         "the new user in the list",
         "const r = document.querySelector('#users-table tr[data-username=\"agent7\"]'); return r ? r.dataset.role : null;",
         Duration::from_secs(30),
     );
     assert_eq!(added, "underwriter");
-    screenshot(&session, "admin-users");
-    click(&session, "#sign-out");
+    session.save_screenshot("admin-users");
+    session.click_on("#sign-out");
     session.wait_for("the session to end", "return document.querySelector('#sign-in-admin-form') !== null", Duration::from_secs(30));
 
     // The auditor exports the whole log, saves it and verifies it with the key.
-    click(&session, "#nav-audit");
-    sign_in_in_app(&session, "auditor", &server.base_url, "auditor", org.demo.password("auditor"));
-    click(&session, "#request-export");
+    session.click_on("#nav-audit");
+    session.sign_in_in_app("auditor", &server.base_url, "auditor", org.demo.password("auditor"));
+    session.click_on("#request-export");
     let saved = session.wait_for(
         "the saved export",
         "const e = document.querySelector('#export-error'); if (e) return { error: e.textContent };
@@ -967,20 +654,20 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     let file = saved["file"].as_str().unwrap_or_else(|| panic!("no export saved: {saved}")).to_owned();
     let path = documents.path().join("Audit exports").join(&file);
     assert!(std::fs::read_to_string(&path).expect("the export is on disk").starts_with("uw-audit-export/1\n"));
-    click(&session, "#use-published-key");
+    session.click_on("#use-published-key");
     session.wait_for(
         "the published key",
         "return document.querySelector('#verifier-key').value.includes('+') || null",
         Duration::from_secs(30),
     );
-    click(&session, "#verify-export");
+    session.click_on("#verify-export");
     let verdict = session.wait_for(
         "the verdict",
         "const v = document.querySelector('#audit-verdict'); return v ? { verdict: v.dataset.verdict, text: v.textContent } : null;",
         Duration::from_secs(30),
     );
     assert_eq!(verdict["verdict"], "verified", "{verdict}");
-    screenshot(&session, "audit-verified");
+    session.save_screenshot("audit-verified");
 
     // The same file altered on disk fails, naming the entry.
     let text = std::fs::read_to_string(&path).expect("export");
@@ -989,50 +676,16 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     let mut bytes = text.into_bytes();
     bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
     std::fs::write(&path, bytes).expect("tamper");
-    click(&session, "#verify-export");
+    session.click_on("#verify-export");
     let failed = session.wait_for(
         "the failed verdict",
         "const v = document.querySelector('#audit-verdict[data-verdict=\"failed\"]'); return v ? v.textContent : null;",
         Duration::from_secs(30),
     );
     assert!(failed.as_str().unwrap_or_default().contains("entry 2: modified"), "{failed}");
-    screenshot(&session, "audit-failed");
-    session.end();
-    drop(driver);
+    session.save_screenshot("audit-failed");
+    session.close();
     forget_keys(&KeySource::keychain(&service));
-}
-
-/// Sets an input's value as typing would, for React: through the native
-/// setter, then an `input` event. Date inputs take no keystrokes in WebKitGTK.
-fn set_value(session: &Session, css: &str, value: &str) {
-    let found = session.execute(&format!(
-        "const el = document.querySelector({css:?}); if (!el) return false;
-         const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-         Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, {value:?});
-         el.dispatchEvent(new Event('input', {{ bubbles: true }}));
-         return true;"
-    ));
-    assert_eq!(found, Value::Bool(true), "no element {css}");
-}
-
-/// Waits until the rate editor has checked the draft as it stands: `ok` or `problem`.
-fn wait_for_check(session: &Session) -> String {
-    std::thread::sleep(Duration::from_millis(500));
-    let state = session.wait_for(
-        "the draft checked",
-        "const e = document.querySelector('#rate-editor'); return e && e.dataset.check !== 'checking' ? e.dataset.check : null",
-        Duration::from_secs(30),
-    );
-    state.as_str().expect("data-check").to_owned()
-}
-
-/// Launches the app on a new data directory and enrolls it as `username`.
-fn enrolled_app(dir: &std::path::Path, service: &str, server_url: &str, username: &str, password: &str) -> (Driver, Session) {
-    let (driver, session) = launch_app(dir, service);
-    open_sync_screen(&session);
-    enroll_in_app(&session, server_url, username, password, &format!("{username}-desk")).expect("enrolls");
-    sync_in_app(&session).expect("the first sync");
-    (driver, session)
 }
 
 #[test]
@@ -1058,43 +711,42 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
             ws.rate_quote(id, now()).expect("rates");
         }
     }
-    let (driver, session) =
-        enrolled_app(desk1_dir.path(), &desk1_service, &server.base_url, "underwriter", org.demo.password("underwriter"));
-    click(&session, "#nav-dashboard");
+    let session = AppSession::enrolled(desk1_dir.path(), &desk1_service, &server.base_url, "underwriter", org.demo.password("underwriter"));
+    session.click_on("#nav-dashboard");
     session.wait_for("the Rates tab", "return document.querySelector('#nav-rates') !== null", Duration::from_secs(30));
-    click(&session, "#nav-rates");
+    session.click_on("#nav-rates");
     let base_id = session.wait_for(
         "the California auto pack",
         "const b = document.querySelector('button.open-pack[data-pack-id^=\"ca-personal-auto/\"]'); return b ? b.dataset.packId : null",
         Duration::from_secs(30),
     );
     let base_id = base_id.as_str().expect("pack id").to_owned();
-    click(&session, &format!("button.open-pack[data-pack-id={base_id:?}]"));
+    session.click_on(&format!("button.open-pack[data-pack-id={base_id:?}]"));
     let bi = "input[data-field-key=\"coverages.BI.steps.0.value\"]";
     session.wait_for("the editor", &format!("return document.querySelector({bi:?})?.value ?? null"), Duration::from_secs(30));
-    assert_eq!(value_of(&session, bi), "462.00");
+    assert_eq!(session.value_of(bi), "462.00");
 
     // A bad rate is refused as typed, on its field; then the new rate.
-    set_value(&session, bi, "4x0.00");
-    assert_eq!(wait_for_check(&session), "problem");
+    session.set_value(bi, "4x0.00");
+    assert_eq!(session.wait_for_check(), "problem");
     let invalid = session.execute(&format!("return document.querySelector({bi:?}).getAttribute('aria-invalid')"));
     assert_eq!(invalid, "true", "the problem is on the BI field");
     assert!(session
         .execute("return document.querySelector('#draft-problem')?.textContent ?? ''")
         .as_str()
         .is_some_and(|t| t.contains("manifest.toml")));
-    set_value(&session, bi, "480.00");
-    set_value(&session, "input[data-field-key=\"version\"]", "2026.2");
-    set_value(&session, "input[data-field-key=\"effective.new_business\"]", &today);
-    set_value(&session, "input[data-field-key=\"effective.renewal\"]", &today);
-    assert_eq!(wait_for_check(&session), "ok");
+    session.set_value(bi, "480.00");
+    session.set_value("input[data-field-key=\"version\"]", "2026.2");
+    session.set_value("input[data-field-key=\"effective.new_business\"]", &today);
+    session.set_value("input[data-field-key=\"effective.renewal\"]", &today);
+    assert_eq!(session.wait_for_check(), "ok");
     let diff = session.execute(
         "const r = document.querySelector('#draft-diff tr.diff-field[data-key=\"coverages.BI.steps.0.value\"]'); return r ? r.textContent : null",
     );
     assert!(diff.as_str().is_some_and(|t| t.contains("462.00") && t.contains("480.00")), "the diff shows the change: {diff}");
-    set_value(&session, "#draft-note", "BI base rate +3.9% (CA-PA-2026-07)");
-    screenshot(&session, "rate-editor");
-    click(&session, "#save-draft");
+    session.set_value("#draft-note", "BI base rate +3.9% (CA-PA-2026-07)");
+    session.save_screenshot("rate-editor");
+    session.click_on("#save-draft");
     let draft_id = session.wait_for(
         "the draft saved",
         "return document.querySelector('#draft-saved')?.dataset.draftId ?? null",
@@ -1103,13 +755,13 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
     let draft_id = draft_id.as_str().expect("draft id").to_owned();
 
     // Impact on the desk's book, then submission.
-    click(&session, "#nav-dashboard");
-    click(&session, "#nav-rates");
+    session.click_on("#nav-dashboard");
+    session.click_on("#nav-rates");
     let item = format!("li.rate-draft[data-draft-id={draft_id:?}]");
     session.wait_for("the draft listed", &format!("return document.querySelector({item:?}) !== null"), Duration::from_secs(30));
-    click(&session, &format!("{item} button.draft-impact"));
-    click(&session, "input[name=\"impact-book\"][value=\"local\"]");
-    click(&session, "#run-impact");
+    session.click_on(&format!("{item} button.draft-impact"));
+    session.click_on("input[name=\"impact-book\"][value=\"local\"]");
+    session.click_on("#run-impact");
     // On a loaded two-core machine the first click can land before the
     // dialog's handlers are ready (seen twice in 40 full runs): while no
     // result shows and the button is idle again, click it once more.
@@ -1124,7 +776,7 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
         match state.as_str() {
             Some("done") => break,
             Some("idle") if std::time::Instant::now() + Duration::from_secs(30) < deadline => {}
-            Some("idle") => click(&session, "#run-impact"),
+            Some("idle") => session.click_on("#run-impact"),
             _ => {}
         }
     }
@@ -1141,28 +793,27 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
     assert_eq!(result["bands"], 10, "{result}");
     assert_eq!(result["increases"], 2, "both quotes go up: {result}");
     assert_eq!(result["worksheets"], 4, "two worksheets side by side for each: {result}");
-    screenshot(&session, "rate-impact");
-    click(&session, "#submit-draft");
+    session.save_screenshot("rate-impact");
+    session.click_on("#submit-draft");
     session.wait_for(
         "the draft submitted",
         "return document.querySelector('#draft-status')?.dataset.status === 'submitted'",
         Duration::from_secs(30),
     );
-    open_sync_screen(&session);
-    sync_in_app(&session).expect("the draft is delivered");
-    session.end();
-    drop(driver);
+    session.open_sync_screen();
+    session.sync_in_app().expect("the draft is delivered");
+    session.close();
 
     // The second underwriter makes an approval key; an administrator registers it.
     let desk2_dir = tempfile::tempdir().expect("tempdir");
     let desk2_service = format!("uw-workstation-e2e-{}", unique_suffix());
-    let (driver, session) = enrolled_app(desk2_dir.path(), &desk2_service, &server.base_url, "uw2", &uw2_password);
-    click(&session, "#nav-dashboard");
+    let session = AppSession::enrolled(desk2_dir.path(), &desk2_service, &server.base_url, "uw2", &uw2_password);
+    session.click_on("#nav-dashboard");
     session.wait_for("the Approvals tab", "return document.querySelector('#nav-approvals') !== null", Duration::from_secs(30));
-    click(&session, "#nav-approvals");
+    session.click_on("#nav-approvals");
     session.wait_for("the key panel", "return document.querySelector('#approval-key-id') !== null", Duration::from_secs(30));
-    set_value(&session, "#approval-key-id", "uw2-approval");
-    click(&session, "#create-approval-key");
+    session.set_value("#approval-key-id", "uw2-approval");
+    session.click_on("#create-approval-key");
     let public = session.wait_for(
         "the public key",
         "return document.querySelector('#approval-public-key')?.textContent ?? null",
@@ -1171,9 +822,9 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
     let public = public.as_str().expect("public key").trim().to_owned();
     assert_eq!(public.len(), 64, "{public}");
     org.admin(&["trust-pack-key", "uw2-approval", &public, "--user", "uw2"]);
-    open_sync_screen(&session);
-    sync_in_app(&session).expect("the review queue arrives");
-    click(&session, "#nav-approvals");
+    session.open_sync_screen();
+    session.sync_in_app().expect("the review queue arrives");
+    session.click_on("#nav-approvals");
     let review = format!("li.review[data-draft-id={draft_id:?}]");
     let shown = session.wait_for(
         "the draft to review",
@@ -1186,18 +837,17 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
     );
     assert!(shown["diff"].as_str().is_some_and(|t| t.contains("480.00")), "{shown}");
     assert!(shown["text"].as_str().is_some_and(|t| t.contains("underwriter") && t.contains("CA-PA-2026-07")), "{shown}");
-    set_value(&session, &format!("{review} textarea.review-comment"), "Impact reviewed; within the filing");
-    click(&session, &format!("{review} button.approve-draft"));
+    session.set_value(&format!("{review} textarea.review-comment"), "Impact reviewed; within the filing");
+    session.click_on(&format!("{review} button.approve-draft"));
     session.wait_for(
         "the approval recorded",
         &format!("return document.querySelector('{review} .review-decision') !== null", review = review.replace('\'', "\\'")),
         Duration::from_secs(30),
     );
-    screenshot(&session, "rate-approval");
-    open_sync_screen(&session);
-    sync_in_app(&session).expect("the approval is delivered");
-    session.end();
-    drop(driver);
+    session.save_screenshot("rate-approval");
+    session.open_sync_screen();
+    session.sync_in_app().expect("the approval is delivered");
+    session.close();
 
     // The published pack, as the server announces it.
     let digest = {
@@ -1213,8 +863,8 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
     // The agent's next sync: a new quote is priced with the new pack, and its worksheet shows the digest.
     let agent_dir = tempfile::tempdir().expect("tempdir");
     let agent_service = format!("uw-workstation-e2e-{}", unique_suffix());
-    let (driver, session) = enrolled_app(agent_dir.path(), &agent_service, &server.base_url, "agent", org.demo.password("agent"));
-    rate(&session, "90210", "2020").expect("the agent quotes");
+    let session = AppSession::enrolled(agent_dir.path(), &agent_service, &server.base_url, "agent", org.demo.password("agent"));
+    session.rate("90210", "2020").expect("the agent quotes");
     let shown = session.wait_for(
         "the quote's pack",
         "const d = document.querySelector('#quote #quote-pack-digest'); if (!d) return null;
@@ -1225,9 +875,8 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
     assert_eq!(shown["digest"], digest.as_str(), "{shown}");
     assert_eq!(shown["pack"], "ca-personal-auto/2026.2", "{shown}");
     assert!(shown["bi"].as_str().is_some_and(|t| t.contains("480.00")), "the BI worksheet starts from the new base rate: {shown}");
-    screenshot(&session, "rate-agent-quote");
-    session.end();
-    drop(driver);
+    session.save_screenshot("rate-agent-quote");
+    session.close();
     for service in [desk1_service, desk2_service, agent_service] {
         forget_keys(&KeySource::keychain(&service));
     }
@@ -1257,27 +906,18 @@ fn the_packaged_release_prices_offline_with_its_organisation_key_and_never_with_
     // with the organisation's pack.
     let data_dir = tempfile::tempdir().expect("tempdir");
     let service = format!("uw-workstation-e2e-{}", unique_suffix());
-    let driver = Driver::start(&[
-        ("UW_DATA_DIR", data_dir.path().display().to_string()),
-        ("UW_KEYCHAIN_SERVICE", service.clone()),
-        ("UW_DOCUMENTS_DIR", data_dir.path().join("documents").display().to_string()),
-        ("RUST_LOG", "info".to_owned()),
-    ]);
-    let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
-    wait_until_mounted(&session);
+    let session = AppSession::start(&app, data_dir.path(), &service, &data_dir.path().join("documents"));
     assert_eq!(session.execute("return document.querySelector('main').dataset.startup"), "ok", "the release build opens");
-    assert_eq!(rate(&session, "94110", "2020").expect("California prices with the organisation's pack"), "$719");
+    assert_eq!(session.rate("94110", "2020").expect("California prices with the organisation's pack"), "$719");
 
     // The Texas pack in the same package is signed by the development key:
     // this build refuses it, so Texas has no pack in force.
-    let (code, text) = rate(&session, "75201", "2020").expect_err("no Texas pack in force");
+    let (code, text) = session.rate("75201", "2020").expect_err("no Texas pack in force");
     assert_eq!(code, "rating.no_pack", "{text}");
-    session.end();
-    let log = driver.output();
+    let log = session.close();
     assert!(
         log.contains("bundled pack refused") && log.contains("tx-personal-auto") && log.contains("uw-dev-2026"),
         "the refusal is logged with the pack and the key: {log}"
     );
-    drop(driver);
     forget_keys(&KeySource::keychain(&service));
 }

@@ -1,0 +1,388 @@
+//! The desktop app as the end-to-end tests drive it: a page object over a
+//! WebDriver session of the real binary in WebKit, with the steps a user
+//! takes (rate, enroll, sync, open a quote, sign in to a console...).
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::webdriver::{Driver, Session};
+use crate::{workspace_bin, workspace_root};
+
+/// The running app: its WebDriver session and the tauri-driver behind it.
+/// Every `Session` call is available on it too.
+#[derive(Debug)]
+pub struct AppSession {
+    session: Session,
+    driver: Driver,
+}
+
+impl std::ops::Deref for AppSession {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+/// What shows once the app has mounted: the screens, the first-launch
+/// choice, or why the store did not open.
+const MOUNTED: &str = "document.readyState === 'complete' && (document.querySelector('main[data-startup] #rate') !== null
+    || document.querySelector('main[data-startup] #work-offline') !== null
+    || document.querySelector('main[data-startup=\"failed\"]') !== null)";
+
+/// Why the app refused an enrollment or a sync: the codes and text it showed.
+#[derive(Debug)]
+pub struct Shown {
+    pub code: String,
+    pub server_code: Option<String>,
+    pub text: String,
+}
+
+impl Shown {
+    pub fn from_page(value: &Value) -> Self {
+        Self {
+            code: value["code"].as_str().unwrap_or_default().to_owned(),
+            server_code: value["serverCode"].as_str().map(str::to_owned),
+            text: value["text"].as_str().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+impl AppSession {
+    /// Starts the built desktop app on `data_dir` with its key under the
+    /// keychain `service`, through tauri-driver, and waits until the UI has
+    /// mounted. Documents go to `documents` in the data directory.
+    pub fn launch(data_dir: &Path, service: &str) -> Self {
+        Self::launch_with_documents(data_dir, service, &data_dir.join("documents"))
+    }
+
+    /// [`AppSession::launch`], writing documents (proposals, audit exports) into `documents`.
+    pub fn launch_with_documents(data_dir: &Path, service: &str, documents: &Path) -> Self {
+        Self::start(&workspace_bin("uw-desktop"), data_dir, service, documents)
+    }
+
+    /// Starts the desktop binary `app` (the built one, or one a package installed).
+    pub fn start(app: &Path, data_dir: &Path, service: &str, documents: &Path) -> Self {
+        let driver = Driver::start(&[
+            ("UW_DATA_DIR", data_dir.display().to_string()),
+            ("UW_KEYCHAIN_SERVICE", service.to_owned()),
+            ("UW_DOCUMENTS_DIR", documents.display().to_string()),
+            ("RUST_LOG", "info".to_owned()),
+        ]);
+        let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
+        let app = Self { session, driver };
+        app.wait_until_mounted();
+        app
+    }
+
+    /// An app on `dir` enrolled with the server at `server_url` as `username`.
+    pub fn enrolled(dir: &Path, service: &str, server_url: &str, username: &str, password: &str) -> Self {
+        let app = Self::launch(dir, service);
+        app.open_sync_screen();
+        app.enroll_in_app(server_url, username, password, &format!("{username}-desk")).expect("enrolls");
+        app.sync_in_app().expect("the first sync");
+        app
+    }
+
+    /// Ends the session (which closes the app) and stops tauri-driver;
+    /// returns what the app wrote to its log.
+    pub fn close(self) -> String {
+        self.session.end();
+        let log = self.driver.output();
+        drop(self.driver);
+        log
+    }
+
+    /// Waits until React has mounted the app. On a first launch it chooses to
+    /// work offline (the agent may enroll later from the Sync screen), as the
+    /// choice screen is tested on its own.
+    pub fn wait_until_mounted(&self) {
+        self.wait_for("the app to load", &format!("return {MOUNTED}"), Duration::from_secs(60));
+        if self.execute("return document.querySelector('#work-offline') !== null").as_bool() == Some(true) {
+            self.click_on("#work-offline");
+            self.wait_for(
+                "the screens after the first-launch choice",
+                "return document.querySelector('#rate') !== null",
+                Duration::from_secs(30),
+            );
+        }
+    }
+
+    /// Types a quote into the form, submits it, and returns the premium shown, or
+    /// the error code and text the app showed instead.
+    pub fn rate(&self, zip: &str, year: &str) -> Result<String, (String, String)> {
+        self.click(&self.find("#nav-quote"));
+        for (css, text) in [("#zip", zip), ("#vehicle-year", year)] {
+            let field = self.find(css);
+            self.clear(&field);
+            self.type_into(&field, text);
+        }
+        // Each submission gets the next sequence number; wait for the answer to this one.
+        let seq = self.execute("return Number(document.querySelector('#quick-quote-screen').dataset.seq)").as_u64().expect("data-seq") + 1;
+        self.click(&self.find("#rate"));
+        let outcome = self.wait_for(
+            "a premium or an error",
+            &format!(
+                "const e = document.querySelector('#quote-error[data-seq=\"{seq}\"]');
+                 if (e) return {{ error: e.dataset.code, text: e.textContent }};
+                 const q = document.querySelector('#quote[data-seq=\"{seq}\"] #premium');
+                 return q ? {{ premium: q.textContent }} : null;"
+            ),
+            Duration::from_secs(30),
+        );
+        match outcome["premium"].as_str() {
+            Some(premium) => Ok(premium.to_owned()),
+            None => {
+                Err((outcome["error"].as_str().unwrap_or_default().to_owned(), outcome["text"].as_str().unwrap_or_default().to_owned()))
+            }
+        }
+    }
+
+    /// Reloads the page and waits until the new one has mounted: the app then
+    /// asks the store afresh instead of showing what it remembered.
+    pub fn reload(&self) {
+        // The reload happens after the script has answered; the marker tells the
+        // old page from the new one.
+        self.execute("window.uwBeforeReload = true; setTimeout(() => location.reload(), 0); return null");
+        self.wait_for(
+            "the reloaded app to mount",
+            &format!("return window.uwBeforeReload === undefined && {MOUNTED}"),
+            Duration::from_secs(60),
+        );
+    }
+
+    /// Clicks the element `css` selects.
+    pub fn click_on(&self, css: &str) {
+        self.click(&self.find(css));
+    }
+
+    /// Opens the Sync screen and waits until it knows whether the device is enrolled.
+    pub fn open_sync_screen(&self) -> String {
+        self.click_on("#nav-sync");
+        let state = self.wait_for(
+            "the sync screen to load the enrollment",
+            "const s = document.querySelector('#sync-screen');
+             return s && !s.hidden && s.dataset.enrollment !== 'loading' ? s.dataset.enrollment : null;",
+            Duration::from_secs(30),
+        );
+        state.as_str().expect("data-enrollment is text").to_owned()
+    }
+
+    /// Fills the enrollment form, submits it and waits for this submission's
+    /// answer: the enrolled view's fields, or the error shown next to the form.
+    pub fn enroll_in_app(&self, server_url: &str, username: &str, password: &str, device_name: &str) -> Result<Value, Shown> {
+        for (css, text) in [
+            ("#enroll-server-url", server_url),
+            ("#enroll-username", username),
+            ("#enroll-password", password),
+            ("#enroll-device-name", device_name),
+        ] {
+            let field = self.find(css);
+            self.clear(&field);
+            self.type_into(&field, text);
+        }
+        let seq = self.execute("return Number(document.querySelector('#enroll-form').dataset.seq)").as_u64().expect("data-seq") + 1;
+        self.click_on("#enroll");
+        let outcome = self.wait_for(
+            "the enrollment's answer",
+            &format!(
+                "const e = document.querySelector('#enroll-error[data-seq=\"{seq}\"]');
+                 if (e) return {{ error: {{ code: e.dataset.code, serverCode: e.dataset.serverCode ?? null, text: e.textContent }} }};
+                 if (document.querySelector('#sync-screen').dataset.enrollment !== 'enrolled') return null;
+                 const field = (id) => document.querySelector(`[data-testid=\"enrollment-${{id}}\"]`).textContent;
+                 return {{ enrolled: {{ server: field('server'), username: field('username'), role: field('role'), device: field('device'),
+                                       numbers: field('block'), next: field('next') }} }};"
+            ),
+            Duration::from_secs(60),
+        );
+        match outcome.get("enrolled") {
+            Some(enrolled) => Ok(enrolled.clone()),
+            None => Err(Shown::from_page(&outcome["error"])),
+        }
+    }
+
+    /// Presses "Sync now" and waits for this press's answer: the counts shown,
+    /// or the error.
+    pub fn sync_in_app(&self) -> Result<Value, Shown> {
+        let seq = self.execute("return Number(document.querySelector('#sync-now').dataset.seq)").as_u64().expect("data-seq") + 1;
+        self.click_on("#sync-now");
+        let outcome = self.wait_for(
+            "the sync's answer",
+            &format!(
+                "const e = document.querySelector('#sync-error[data-seq=\"{seq}\"]');
+                 if (e) return {{ error: {{ code: e.dataset.code, serverCode: e.dataset.serverCode ?? null, text: e.textContent }} }};
+                 const r = document.querySelector('#sync-result[data-seq=\"{seq}\"]');
+                 if (!r) return null;
+                 const counts = {{}};
+                 for (const dd of r.querySelectorAll('dd[data-testid]')) counts[dd.dataset.testid.replace('sync-', '')] = Number(dd.textContent);
+                 return {{ counts }};"
+            ),
+            Duration::from_secs(120),
+        );
+        match outcome.get("counts") {
+            Some(counts) => Ok(counts.clone()),
+            None => Err(Shown::from_page(&outcome["error"])),
+        }
+    }
+
+    /// The sync issues listed once the list has loaded: kind, subject, code and reason of each row.
+    pub fn listed_issues(&self) -> Vec<Value> {
+        let rows = self.wait_for(
+            "the sync issues",
+            "const list = document.querySelector('#sync-issues[data-state=\"loaded\"]');
+             if (!list) return null;
+             return { rows: [...list.querySelectorAll('tbody tr')].map((tr) => {
+               const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent);
+               return { id: Number(tr.dataset.issueId), kind: cells[0], subject: cells[1], outcome: cells[2], code: cells[3], reason: cells[4] };
+             }) };",
+            Duration::from_secs(30),
+        );
+        rows["rows"].as_array().expect("rows").clone()
+    }
+
+    /// Where the wizard's screenshots go for review: `target/e2e-screenshots/`.
+    pub fn save_screenshot(&self, name: &str) {
+        let path = workspace_root().join("target/e2e-screenshots").join(format!("{name}.png"));
+        self.screenshot(&path);
+        eprintln!("screenshot: {}", path.display());
+    }
+
+    /// Replaces the text of the field `css` selects.
+    pub fn fill(&self, css: &str, text: &str) {
+        let field = self.find(css);
+        self.clear(&field);
+        self.type_into(&field, text);
+    }
+
+    /// The value of the input `css` selects.
+    pub fn value_of(&self, css: &str) -> String {
+        self.execute(&format!("return document.querySelector({css:?})?.value ?? null")).as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Waits until the wizard shows step `n` (1 to 5).
+    pub fn wait_for_step(&self, n: u32) {
+        self.wait_for(
+            &format!("wizard step {n}"),
+            &format!("return document.querySelector('section.wizard[data-step=\"{n}\"]') !== null"),
+            Duration::from_secs(30),
+        );
+    }
+
+    /// Waits until the draft is saved with everything typed so far.
+    pub fn wait_for_draft_saved(&self) {
+        // Past the autosave's debounce, then until no save is in flight.
+        std::thread::sleep(Duration::from_millis(800));
+        self.wait_for(
+            "the draft to be saved",
+            "return document.querySelector('#draft-state')?.dataset.state === 'saved'",
+            Duration::from_secs(30),
+        );
+    }
+
+    /// Waits for the live premium of the form as it stands and returns it.
+    pub fn wait_for_live_premium(&self) -> String {
+        std::thread::sleep(Duration::from_millis(400));
+        let shown = self.wait_for(
+            "the live premium",
+            "const p = document.querySelector('#live-premium');
+             return p && p.dataset.state === 'priced' ? p.textContent : (p && p.dataset.state === 'failed' ? 'failed: ' + document.body.innerText : null);",
+            Duration::from_secs(30),
+        );
+        let shown = shown.as_str().expect("text").to_owned();
+        assert!(!shown.starts_with("failed"), "the engine refused the quote: {shown}");
+        shown
+    }
+
+    /// Presses "Request bind" on the open quote and waits until it is queued.
+    pub fn request_bind_in_app(&self) {
+        self.click_on("#request-bind");
+        self.wait_for(
+            "the bind request",
+            "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
+            Duration::from_secs(30),
+        );
+    }
+
+    /// Opens the quote numbered `number` from the quote list and returns its status.
+    pub fn open_quote(&self, number: &str) -> String {
+        self.click_on("#nav-quotes");
+        self.fill("#quote-search", number);
+        self.click_on("#quote-search-go");
+        let row = format!("tr[data-quote-number=\"{number}\"] button");
+        self.wait_for("the quote in the list", &format!("return document.querySelector({row:?}) !== null"), Duration::from_secs(30));
+        self.click_on(&row);
+        let status = self.wait_for(
+            "the quote screen",
+            &format!(
+                "const q = document.querySelector('#quote-screen[data-quote-number=\"{number}\"]'); return q ? q.dataset.status : null"
+            ),
+            Duration::from_secs(30),
+        );
+        status.as_str().expect("status").to_owned()
+    }
+
+    /// Opens the first policy listed on the dashboard.
+    pub fn open_policy(&self) {
+        self.click_on("#nav-dashboard");
+        self.wait_for(
+            "the dashboard's policies",
+            "return document.querySelector('#policies button[data-policy]') !== null",
+            Duration::from_secs(30),
+        );
+        self.click_on("#policies button[data-policy]");
+        self.wait_for(
+            "the policy screen",
+            "return document.querySelector('section.policy[data-policy]') !== null",
+            Duration::from_secs(30),
+        );
+    }
+
+    /// Signs in on the console screen whose sign-in form is `#sign-in-<role>`.
+    pub fn sign_in_in_app(&self, role: &str, server_url: &str, username: &str, password: &str) {
+        // The screen asks the workstation for its session before it shows the form.
+        self.wait_for(
+            "the sign-in form",
+            &format!("return document.querySelector('#sign-in-{role}-password') !== null"),
+            Duration::from_secs(30),
+        );
+        self.fill(&format!("#sign-in-{role}-server-url"), server_url);
+        self.fill(&format!("#sign-in-{role}-username"), username);
+        self.fill(&format!("#sign-in-{role}-password"), password);
+        self.click_on(&format!("#sign-in-{role}"));
+        let signed_in = self.wait_for(
+            "the console session",
+            &format!(
+                "const e = document.querySelector('#sign-in-{role}-error'); if (e) return {{ error: e.textContent }};
+                 const s = document.querySelector('#console-session[data-role=\"{role}\"]'); return s ? {{ ok: s.textContent }} : null;"
+            ),
+            Duration::from_secs(30),
+        );
+        assert!(signed_in.get("ok").is_some(), "signing in as {username} failed: {signed_in}");
+    }
+
+    /// Sets an input's value as typing would, for React: through the native
+    /// setter, then an `input` event. Date inputs take no keystrokes in WebKitGTK.
+    pub fn set_value(&self, css: &str, value: &str) {
+        let found = self.execute(&format!(
+            "const el = document.querySelector({css:?}); if (!el) return false;
+             const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+             Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, {value:?});
+             el.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             return true;"
+        ));
+        assert_eq!(found, Value::Bool(true), "no element {css}");
+    }
+
+    /// Waits until the rate editor has checked the draft as it stands: `ok` or `problem`.
+    pub fn wait_for_check(&self) -> String {
+        std::thread::sleep(Duration::from_millis(500));
+        let state = self.wait_for(
+            "the draft checked",
+            "const e = document.querySelector('#rate-editor'); return e && e.dataset.check !== 'checking' ? e.dataset.check : null",
+            Duration::from_secs(30),
+        );
+        state.as_str().expect("data-check").to_owned()
+    }
+}
