@@ -1,5 +1,5 @@
-//! The policy lifecycle's money: the public worked examples of
-//! `../shared/design/DOMAIN.md`, each transaction's rules, and properties.
+//! The policy lifecycle's money: the public worked examples that
+//! `docs/policy-lifecycle.md` gives, each transaction's rules, and properties.
 #![allow(clippy::unwrap_used)]
 
 use std::str::FromStr;
@@ -22,7 +22,7 @@ fn year_2021() -> Term {
     Term::new(date!(2021 - 01 - 01), date!(2022 - 01 - 01)).unwrap()
 }
 
-// ---- DOMAIN.md's worked examples ------------------------------------------------------
+// ---- the worked examples of docs/policy-lifecycle.md ----------------------------------
 
 #[test]
 fn five_hundred_cancelled_after_150_days_returns_294_52_pro_rata_and_265_07_short_rate() {

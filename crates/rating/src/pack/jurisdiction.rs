@@ -5,8 +5,8 @@
 //! pack's coverages, factors, discounts, rules, risk model and refunds, so
 //! every state-law decision made at load is made here.
 //!
-//! A pack's own `[state_rules]` can add restrictions, never remove these. The
-//! sources are the public regulations cited in `../shared/design/DOMAIN.md`.
+//! A pack's own `[state_rules]` can add restrictions, never remove these.
+//! Each rule cites the public regulation it comes from beside it.
 
 use std::ops::Range;
 use std::sync::Arc;
