@@ -21,10 +21,12 @@ mod quotes;
 mod rate_drafts;
 mod sync;
 
+pub(crate) use policies::mirror_status;
 pub use policies::{NewPolicyChange, PolicyChange, StoredPolicy};
 pub use quotes::RatingRecord;
+pub(crate) use quotes::{audit, parse_date, sql_err};
 pub use rate_drafts::StoredRateDraft;
-pub(crate) use sync::SEQUENCE_GAP;
+pub(crate) use sync::{active_keys, pack_files};
 pub use sync::{Enrollment, SyncIssue};
 
 /// The workstation migrations, in order. Never edit one that has shipped;
@@ -197,6 +199,12 @@ impl Store {
     }
 
     /// Where the store's file is.
+    /// A savepoint on the store's connection, for a change made of several
+    /// statements that must land together (`crate::sync::apply`).
+    pub(crate) fn savepoint(&mut self) -> rusqlite::Result<rusqlite::Savepoint<'_>> {
+        self.conn.savepoint()
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -268,7 +268,7 @@ impl Store {
 
 /// The mirror's status for the server's: `in_force` shows as `issued`, as
 /// it did before the server kept a lifecycle.
-pub(super) fn mirror_status(server: &str) -> &'static str {
+pub(crate) fn mirror_status(server: &str) -> &'static str {
     if server == "cancelled" {
         "cancelled"
     } else {

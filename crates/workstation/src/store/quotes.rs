@@ -615,7 +615,7 @@ fn search_text(text: &str) -> Result<Search, StoreError> {
 
 /// Maps a SQLite error to [`StoreError::Sqlite`] for the store at `path`.
 /// Borrows only the path, so it can live beside a savepoint on the connection.
-pub(super) fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+pub(crate) fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
     move |source| StoreError::Sqlite { path: path.to_owned(), source }
 }
 
@@ -728,7 +728,7 @@ fn insert_version(sp: &Savepoint<'_>, quote_id: i64, version: u32, input: &Valid
     Ok(())
 }
 
-pub(super) fn audit(sp: &Connection, at: &str, action: &str, subject: &str, details: serde_json::Value) -> rusqlite::Result<()> {
+pub(crate) fn audit(sp: &Connection, at: &str, action: &str, subject: &str, details: serde_json::Value) -> rusqlite::Result<()> {
     sp.prepare_cached("INSERT INTO audit_event (at, action, subject, details) VALUES (?1, ?2, ?3, ?4)")?.execute(params![
         at,
         action,
@@ -746,7 +746,7 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
-pub(super) fn parse_date(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     uw_rating::dates::parse_date(text).map_err(|e| format!("`{text}` is not a date: {e}"))
 }
 

@@ -138,7 +138,7 @@ impl SyncError {
             | Self::Refused { code, .. }
             | Self::Server { code, .. } => Some(code),
             Self::DeviceRevoked { .. } => Some("auth.device_revoked"),
-            Self::SequenceGap { .. } => Some(crate::store::SEQUENCE_GAP),
+            Self::SequenceGap { .. } => Some(super::apply::SEQUENCE_GAP),
             _ => None,
         }
     }

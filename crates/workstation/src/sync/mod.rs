@@ -33,6 +33,7 @@ use uw_rating::{PackRegistry, PackStatus, RatePack};
 use crate::store::{Enrollment, OutboxEntry, Store, StoreError};
 use crate::{Workstation, WorkstationError};
 
+mod apply;
 mod client;
 
 pub use crate::store::SyncIssue;
@@ -572,7 +573,7 @@ impl Workstation {
             let request = PushRequest { operations: batch.iter().map(OutboxEntry::to_push_op).collect() };
             let response: PushResponse = server.post("/v1/sync/push", &request, Replay::Safe)?;
             check_results(&batch, &response.results)?;
-            let applied = self.store.apply_push_results(&batch, &response.results, now)?;
+            let applied = apply::apply_push_results(&mut self.store, &batch, &response.results, now)?;
             report.batches += 1;
             report.delivered += applied.delivered();
             report.accepted += applied.accepted;
@@ -636,7 +637,7 @@ impl Workstation {
             let cursor = self.store.pull_cursor()?;
             let page: PullResponse = server.get(&format!("/v1/sync/pull?cursor={cursor}&limit={PULL_LIMIT}"))?;
             check_page(cursor, &page)?;
-            let applied = self.store.apply_pull_page(&page, now)?;
+            let applied = apply::apply_pull_page(&mut self.store, &page, now)?;
             report.pages += 1;
             report.changes += page.changes.len();
             report.applied += applied.applied;
