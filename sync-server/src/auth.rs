@@ -121,7 +121,7 @@ pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, no
         )
         .await?;
     let Some(row) = row else {
-        return Err(ApiError::unauthorized("auth.invalid_token", "the token is not valid; enroll or log in again"));
+        return Err(ApiError::unauthorized(uw_protocol::codes::INVALID_TOKEN, "the token is not valid; enroll or log in again"));
     };
     if row.opt_int(7)?.is_some() {
         return Err(ApiError::device_revoked());
@@ -132,10 +132,10 @@ pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, no
         return Err(ApiError::user_disabled());
     }
     if row.opt_int(6)?.is_some() {
-        return Err(ApiError::unauthorized("auth.invalid_token", "the token was revoked; enroll or log in again"));
+        return Err(ApiError::unauthorized(uw_protocol::codes::INVALID_TOKEN, "the token was revoked; enroll or log in again"));
     }
     if row.int(5)? <= unix_ms(now) {
-        return Err(ApiError::unauthorized("auth.token_expired", "the token has expired; enroll or log in again"));
+        return Err(ApiError::unauthorized(uw_protocol::codes::TOKEN_EXPIRED, "the token has expired; enroll or log in again"));
     }
     let role = row.text(2)?;
     Ok(Caller {

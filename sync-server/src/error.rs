@@ -40,7 +40,7 @@ impl ApiError {
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "auth.forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, uw_protocol::codes::FORBIDDEN, message)
     }
 
     /// A well-formed request the domain refuses (`422`), with the domain's code.
@@ -54,7 +54,7 @@ impl ApiError {
 
     /// `401 auth.device_revoked`: an administrator revoked the device.
     pub fn device_revoked() -> Self {
-        Self::unauthorized("auth.device_revoked", "this device has been revoked by an administrator; it can no longer sync")
+        Self::unauthorized(uw_protocol::codes::DEVICE_REVOKED, "this device has been revoked by an administrator; it can no longer sync")
     }
 
     /// `401 auth.user_disabled`: the user is disabled.

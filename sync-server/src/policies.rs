@@ -208,7 +208,9 @@ pub async fn transact(
         // Another agent's policy is answered as one that does not exist:
         // the answer tells nobody which policy numbers are in use.
         Role::Agent => return Ok(Err(rejected("policy.not_found", format!("no policy {number} on this server")))),
-        Role::Admin | Role::Auditor => return Ok(Err(rejected("auth.forbidden", "only agents and underwriters change policies"))),
+        Role::Admin | Role::Auditor => {
+            return Ok(Err(rejected(uw_protocol::codes::FORBIDDEN, "only agents and underwriters change policies")))
+        }
     }
     let policy = &loaded.policy;
     if request.base_version != policy.version {
@@ -229,7 +231,7 @@ pub async fn transact(
     };
     if insurer_action && caller.role != Role::Underwriter {
         return Ok(Err(rejected(
-            "auth.forbidden",
+            uw_protocol::codes::FORBIDDEN,
             "an insurer's cancellation or a non-renewal is an underwriter's decision; an agent may cancel only at the insured's request",
         )));
     }
@@ -238,7 +240,7 @@ pub async fn transact(
     if matches!(transaction, Transaction::Reinstate) && caller.role != Role::Underwriter {
         if let Some(cancelled) = policy.cancellation.as_ref().filter(|c| !c.reason.insured_initiated()) {
             return Ok(Err(rejected(
-                "auth.forbidden",
+                uw_protocol::codes::FORBIDDEN,
                 format!("{number} was cancelled by the insurer ({}); only an underwriter may reinstate it", cancelled.reason.code()),
             )));
         }

@@ -14,6 +14,7 @@ about the wire format: they compile the same types.
 protocol change and needs a new [`PROTOCOL_VERSION`].
 */
 
+pub mod codes;
 mod secret;
 mod wire;
 

@@ -176,7 +176,7 @@ impl WorkstationError {
             Self::PolicyNotFound { .. } => "policy.not_found",
             Self::PolicyNeedsSync { .. } => "policy.needs_sync",
             Self::Lifecycle(e) => e.code(),
-            Self::Forbidden { .. } => "auth.forbidden",
+            Self::Forbidden { .. } => uw_protocol::codes::FORBIDDEN,
             Self::FourEyes { .. } => "pack.four_eyes",
             Self::RateDraftNotFound { .. } => "pack.draft_not_found",
             Self::PackDraftInvalid { .. } | Self::PackEdit(_) => "pack.invalid",

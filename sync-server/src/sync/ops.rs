@@ -27,13 +27,13 @@ pub(crate) async fn apply_job(state: &AppState, m: &mut Mutation, records: &mut 
         let op = &checked.op;
         let outcome = match gap {
             _ if reused => Outcome::Rejected {
-                code: "sync.sequence_gap".into(),
+                code: uw_protocol::codes::SEQUENCE_GAP.into(),
                 reason: "not applied: an earlier operation of this push reused a sequence number; push again from it".into(),
             },
             Some(expected) => gap_outcome(op.seq, expected),
             None => match apply_op(state, m, records, job, checked).await? {
                 Applies::Done(outcome) => {
-                    reused = matches!(&outcome, Outcome::Rejected { code, .. } if code == "sync.sequence_reused");
+                    reused = matches!(&outcome, Outcome::Rejected { code, .. } if code == uw_protocol::codes::SEQUENCE_REUSED);
                     outcome
                 }
                 Applies::Gap { expected } => {
@@ -49,7 +49,7 @@ pub(crate) async fn apply_job(state: &AppState, m: &mut Mutation, records: &mut 
 
 pub(crate) fn gap_outcome(seq: u64, expected: u64) -> Outcome {
     Outcome::Rejected {
-        code: "sync.sequence_gap".into(),
+        code: uw_protocol::codes::SEQUENCE_GAP.into(),
         reason: format!("sequence {seq} is beyond the next one the server expects ({expected}); push from sequence {expected}"),
     }
 }
@@ -98,7 +98,7 @@ pub(crate) async fn apply_op(
             }));
         }
         return Ok(Applies::Done(rejected(
-            "sync.sequence_reused",
+            uw_protocol::codes::SEQUENCE_REUSED,
             format!(
                 "sequence {} was already used by operation {first_op_id} with different content; nothing was applied. A device restored from a backup sends it again under a new sequence number",
                 op.seq
@@ -113,7 +113,7 @@ pub(crate) async fn apply_op(
     }
     if op.seq < expected || op.seq == 0 {
         return Ok(Applies::Done(rejected(
-            "sync.sequence_reused",
+            uw_protocol::codes::SEQUENCE_REUSED,
             format!("sequence {} was consumed before; the next expected is {expected}", op.seq),
         )));
     }
@@ -122,7 +122,7 @@ pub(crate) async fn apply_op(
     // device's sequence numbers.
     let signature = match &checked.signature {
         Ok(signature) => *signature,
-        Err(reason) => return Ok(Applies::Done(rejected("sync.bad_signature", reason.clone()))),
+        Err(reason) => return Ok(Applies::Done(rejected(uw_protocol::codes::BAD_SIGNATURE, reason.clone()))),
     };
     if device.opt_int(5)?.is_some() || records.by_op_id.contains_key(&(device_id.to_owned(), op.op_id.clone())) {
         return Err(ApiError::conflict("sync.op_id_reused", format!("op_id {} was used by another sequence number", op.op_id)));

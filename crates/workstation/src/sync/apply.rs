@@ -16,25 +16,12 @@ use rust_decimal::Decimal;
 use serde_json::json;
 use time::OffsetDateTime;
 use uw_policy::{QuoteEvent, QuoteStatus};
+use uw_protocol::codes::{BAD_SIGNATURE, SEQUENCE_GAP, SEQUENCE_REUSED};
 use uw_protocol::{ChangeBody, OpResult, Outcome, PolicyTransacted, PullResponse, ServerResult};
 use uw_rating::{LoadMode, PackError, PackStatus, RatePack, TrustedKeys};
 
 use crate::quotes::model::instant_text;
 use crate::store::{active_keys, audit, mirror_status, pack_files, parse_date, sql_err, OutboxEntry, Store, StoreError};
-
-/// The server's code for an operation beyond the next sequence it expects.
-/// Unlike every other rejection it is not final: the server processed
-/// nothing, so the operation stays in the outbox.
-pub(crate) const SEQUENCE_GAP: &str = "sync.sequence_gap";
-/// The server holds another operation under this sequence number: this
-/// store was restored from a backup (or copied), and numbers it handed out
-/// since were used before. The operation goes again under a new number.
-pub(crate) const SEQUENCE_REUSED: &str = "sync.sequence_reused";
-
-/// A refused signature is not final either: the server records nothing for
-/// it (so a stolen token cannot burn the device's sequence numbers), so the
-/// operation stays in the outbox and sync stops with the reason, like a gap.
-pub(crate) const BAD_SIGNATURE: &str = "sync.bad_signature";
 
 /// What one push answer did to the store.
 #[derive(Debug, Default)]

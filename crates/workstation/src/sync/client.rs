@@ -125,7 +125,7 @@ impl SyncError {
             Self::Protocol { .. } => "sync.protocol",
             Self::WrongServer { .. } => "sync.wrong_server",
             Self::UntrustedServer { .. } => "sync.untrusted_server",
-            Self::SequenceGap { .. } => "sync.sequence_gap",
+            Self::SequenceGap { .. } => uw_protocol::codes::SEQUENCE_GAP,
         }
     }
 
@@ -137,8 +137,8 @@ impl SyncError {
             | Self::UpgradeRequired { code, .. }
             | Self::Refused { code, .. }
             | Self::Server { code, .. } => Some(code),
-            Self::DeviceRevoked { .. } => Some("auth.device_revoked"),
-            Self::SequenceGap { .. } => Some(super::apply::SEQUENCE_GAP),
+            Self::DeviceRevoked { .. } => Some(uw_protocol::codes::DEVICE_REVOKED),
+            Self::SequenceGap { .. } => Some(uw_protocol::codes::SEQUENCE_GAP),
             _ => None,
         }
     }
@@ -314,7 +314,7 @@ impl Server {
                     }
                     return Err(SyncError::Server { status: s.as_u16(), code, message, attempts: attempt });
                 }
-                StatusCode::UNAUTHORIZED if code == "auth.device_revoked" => return Err(SyncError::DeviceRevoked { message }),
+                StatusCode::UNAUTHORIZED if code == uw_protocol::codes::DEVICE_REVOKED => return Err(SyncError::DeviceRevoked { message }),
                 StatusCode::UNAUTHORIZED => return Err(SyncError::Unauthorized { code, message }),
                 StatusCode::UPGRADE_REQUIRED => return Err(SyncError::UpgradeRequired { code, message }),
                 s if s.is_client_error() => return Err(SyncError::Refused { status: s.as_u16(), code, message }),

@@ -139,7 +139,7 @@ pub const RENEW_BEFORE: time::Duration = time::Duration::days(30);
 /// Whether the server refused the device token in a way renewal mends
 /// (expired, or revoked with the user's other tokens).
 fn token_refused(e: &SyncError) -> bool {
-    matches!(e, SyncError::Unauthorized { code, .. } if code == "auth.token_expired" || code == "auth.invalid_token")
+    matches!(e, SyncError::Unauthorized { code, .. } if code == uw_protocol::codes::TOKEN_EXPIRED || code == uw_protocol::codes::INVALID_TOKEN)
 }
 
 /// The server URL as stored: `https://host[:port][/path]`, or `http://` to

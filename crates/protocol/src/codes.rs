@@ -1,0 +1,28 @@
+//! The error codes a device acts on, shared by the server that answers them
+//! and the device that reads them, so the two cannot spell one differently.
+//! Every other code is the server's to choose and the device only shows it.
+
+/// An operation beyond the next sequence the server expects. Not final: the
+/// server processed nothing, so the operation stays in the outbox.
+pub const SEQUENCE_GAP: &str = "sync.sequence_gap";
+
+/// The server holds another operation under this sequence number (the device
+/// was restored from a backup or copied); it goes again under a new number.
+pub const SEQUENCE_REUSED: &str = "sync.sequence_reused";
+
+/// The device's signature on an operation does not verify. Not final either:
+/// the server records nothing, so a stolen token cannot burn the device's
+/// sequence numbers.
+pub const BAD_SIGNATURE: &str = "sync.bad_signature";
+
+/// An administrator revoked the device; it can no longer sync.
+pub const DEVICE_REVOKED: &str = "auth.device_revoked";
+
+/// The token is not one the server issued, or it was revoked.
+pub const INVALID_TOKEN: &str = "auth.invalid_token";
+
+/// The token has expired; the device renews it with its key.
+pub const TOKEN_EXPIRED: &str = "auth.token_expired";
+
+/// The caller's role may not do this.
+pub const FORBIDDEN: &str = "auth.forbidden";
