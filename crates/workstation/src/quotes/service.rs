@@ -213,7 +213,7 @@ impl Workstation {
 
 /// The proposal's contents: what the customer may see, PII masked.
 /// The proposal of a quote version; its parts are also the policy documents'
-/// (`policy_docs.rs`), which pass the policy's own number and no referral.
+/// (`policies/documents.rs`), which pass the policy's own number and no referral.
 pub(crate) fn proposal_document(
     (quote_number, version, referred): (&str, u32, bool),
     input: &QuoteInput,
