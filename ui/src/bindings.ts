@@ -1211,7 +1211,7 @@ export type IncreaseSummary = { id: string, change: string, change_pct: string |
 /**
  * What an approver sees of the author's impact run: the whole report but
  * the worksheets of the largest increases (they run it again to see those).
- * It travels to the server as JSON in [`SubmitPackDraft::impact`].
+ * It travels to the server as JSON in [`uw_protocol::SubmitPackDraft::impact`].
  */
 export type ImpactSummary = { base_pack: string, draft_pack: string, policies: number, out_of_scope: number, 
 /**

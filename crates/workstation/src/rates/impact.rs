@@ -168,7 +168,7 @@ pub fn book_files(dir: &Path) -> Result<Vec<(String, u64)>, WorkstationError> {
 
 /// What an approver sees of the author's impact run: the whole report but
 /// the worksheets of the largest increases (they run it again to see those).
-/// It travels to the server as JSON in [`SubmitPackDraft::impact`].
+/// It travels to the server as JSON in [`uw_protocol::SubmitPackDraft::impact`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct ImpactSummary {
     pub base_pack: String,
