@@ -1,5 +1,5 @@
 //! The command list has one source: the `#[tauri::command]` functions in
-//! `src/commands/*.rs`. This script reads them and generates
+//! `src/commands/*.rs`. This script parses them (with `syn`) and generates
 //! - Tauri's app manifest (an `allow-*` permission per command; a command no
 //!   capability grants is denied),
 //! - the permission set `desktop-commands` that `capabilities/main.json`
@@ -19,8 +19,8 @@ struct Command {
     args: Vec<String>,
 }
 
-/// The arguments Tauri supplies itself rather than the UI.
-const INJECTED: &[&str] = &["AppHandle", "State", "Window", "Webview", "WebviewWindow", "tauri::"];
+/// The arguments Tauri supplies itself rather than the UI, by type name.
+const INJECTED: &[&str] = &["AppHandle", "State", "Window", "Webview", "WebviewWindow"];
 
 fn main() {
     let dir = Path::new("src/commands");
@@ -39,7 +39,8 @@ fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed; see the message above");
 }
 
-/// Every command in the folder, by file name then position in the file.
+/// Every command in the folder, by file name then position in the file,
+/// read with `syn` as the compiler reads them.
 fn read_commands(dir: &Path) -> Vec<Command> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -51,26 +52,29 @@ fn read_commands(dir: &Path) -> Vec<Command> {
     for path in files {
         let module = path.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 file name").to_owned();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find("#[tauri::command]") {
-            rest = &rest[at + "#[tauri::command]".len()..];
-            let fn_at = rest.find("fn ").unwrap_or_else(|| panic!("{}: #[tauri::command] without a fn", path.display()));
-            let signature = &rest[fn_at + 3..];
-            let name: String = signature.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            let open = signature.find('(').unwrap_or_else(|| panic!("{}: {name} has no parameter list", path.display()));
-            let params = balanced(&signature[open + 1..], ')');
-            let args = split_top_level(params)
-                .into_iter()
-                .filter_map(|param| {
-                    let (arg, ty) = param.split_once(':')?;
-                    let ty = ty.trim();
-                    (!INJECTED.iter().any(|injected| ty.starts_with(injected))).then(|| camel_case(arg.trim()))
-                })
-                .collect();
-            commands.push(Command { module: module.clone(), name, args });
+        let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for item in file.items {
+            match item {
+                syn::Item::Fn(function) => {
+                    if let Some(command) = command_of(&path, &module, &function) {
+                        commands.push(command);
+                    }
+                }
+                syn::Item::Mod(inner) => {
+                    let nested =
+                        inner.content.iter().flat_map(|(_, items)| items).any(|i| matches!(i, syn::Item::Fn(f) if marked(&f.attrs)));
+                    assert!(
+                        !nested,
+                        "{}: a command inside `mod {}`; commands live at the top of their domain's file",
+                        path.display(),
+                        inner.ident
+                    );
+                }
+                _ => {}
+            }
         }
     }
-    assert!(!commands.is_empty(), "no #[tauri::command] found in {}", dir.display());
+    assert!(!commands.is_empty(), "no command found in {}", dir.display());
     let mut names: Vec<&str> = commands.iter().map(|c| c.name.as_str()).collect();
     names.sort_unstable();
     if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
@@ -79,44 +83,54 @@ fn read_commands(dir: &Path) -> Vec<Command> {
     commands
 }
 
-/// The text up to the `close` that ends the bracket just opened.
-fn balanced(text: &str, close: char) -> &str {
-    let mut depth = 0usize;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' | '<' | '[' | '{' => depth += 1,
-            ')' | '>' | ']' | '}' if depth > 0 => depth -= 1,
-            c if c == close && depth == 0 => return &text[..i],
-            _ => {}
-        }
-    }
-    panic!("unbalanced parameter list: {text}")
+/// Whether an item carries a command attribute (`#[tauri::command]`, or a
+/// `#[command]` imported).
+fn marked(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "command"))
 }
 
-/// `a: A, b: Option<(B, C)>` as its parameters, split at top-level commas.
-fn split_top_level(text: &str) -> Vec<&str> {
-    let (mut parts, mut depth, mut start) = (Vec::new(), 0usize, 0);
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' | '<' | '[' | '{' => depth += 1,
-            ')' | '>' | ']' | '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                parts.push(text[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
+/// The command `function` declares, if it is one. Anything this script
+/// could misread is refused, naming the file and the function.
+fn command_of(path: &Path, module: &str, function: &syn::ItemFn) -> Option<Command> {
+    let name = function.sig.ident.to_string();
+    let attr = function.attrs.iter().find(|a| a.path().segments.last().is_some_and(|s| s.ident == "command"))?;
+    let refuse = |why: &str| -> ! { panic!("{}: command `{name}`: {why}", path.display()) };
+    let segments: Vec<String> = attr.path().segments.iter().map(|s| s.ident.to_string()).collect();
+    if segments != ["tauri", "command"] {
+        refuse("write the attribute as `#[tauri::command]`");
     }
-    parts.push(text[start..].trim());
-    parts.retain(|p| !p.is_empty());
-    parts
+    if !matches!(attr.meta, syn::Meta::Path(_)) {
+        refuse("`#[tauri::command]` takes no arguments here: build.rs names the arguments as Tauri does by default");
+    }
+    if function.attrs.iter().any(|a| a.path().is_ident("cfg")) {
+        refuse("a command cannot be compiled conditionally; it is always registered");
+    }
+    let args = function
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|input| {
+            let syn::FnArg::Typed(typed) = input else { refuse("a command is a free function") };
+            let syn::Pat::Ident(ident) = &*typed.pat else { refuse("name each argument (no patterns)") };
+            let injected = match &*typed.ty {
+                syn::Type::Path(ty) => ty.path.segments.last().is_some_and(|s| INJECTED.iter().any(|i| s.ident == i)),
+                _ => false,
+            };
+            let arg = syn::ext::IdentExt::unraw(&ident.ident).to_string();
+            if arg.starts_with('_') && !injected {
+                refuse("an argument the UI passes cannot start with `_`");
+            }
+            (!injected).then(|| camel_case(&arg))
+        })
+        .collect();
+    Some(Command { module: module.to_owned(), name, args })
 }
 
 /// `vehicle_year` → `vehicleYear`, as Tauri names a command's arguments.
 fn camel_case(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
-    for c in snake.trim_start_matches("mut ").chars() {
+    for c in snake.chars() {
         if c == '_' {
             upper = true;
         } else if upper {

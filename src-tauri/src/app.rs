@@ -126,7 +126,11 @@ fn open_config<R: Runtime>(app: &tauri::App<R>) -> Result<WorkstationConfig, Com
 }
 
 fn documents_dir<R: Runtime>(app: &tauri::App<R>, config: Option<&WorkstationConfig>) -> PathBuf {
-    if let Some(dir) = config.and_then(|c| c.documents_dir.clone()) {
+    // Read from the variable itself when the configuration did not load (or
+    // the value is not UTF-8): the documents folder serves the screens that
+    // need no workstation (audit exports, impact books) all the same.
+    let configured = config.and_then(|c| c.documents_dir.clone());
+    if let Some(dir) = configured.or_else(|| std::env::var_os("UW_DOCUMENTS_DIR").filter(|d| !d.is_empty()).map(PathBuf::from)) {
         return dir;
     }
     match app.path().document_dir() {

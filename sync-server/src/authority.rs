@@ -1,7 +1,8 @@
 //! The server's authority over a rating: it re-rates every premium a device
 //! sends with the published pack the device names (`rerate`), and decides
 //! how far before its own today cover may start (`backdate_allowance`).
-//! Quotes, binds (`sync.rs`) and policy changes (`policies.rs`) all ask here.
+//! Quotes and binds (`sync/ops.rs`) and policy changes (`policies.rs`) all
+//! ask here.
 
 use uw_protocol::Outcome;
 use uw_rating::{Quote, RatePack, Rating};

@@ -7,7 +7,9 @@
 //! submodules it declares (`super::`, `self::`, a child by its bare name)
 //! are one room's inside and not counted. The crate root (`lib.rs`,
 //! `main.rs`) only declares and re-exports its modules, so its own paths
-//! are not counted; paths into it are.
+//! are not counted. A name a module re-exports (`pub use model::Quote`, at
+//! the root or anywhere) resolves to the file that defines it, so a loop
+//! cannot hide behind `crate::Quote`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -138,15 +140,108 @@ fn paths_from(code: &str, start: &str) -> Vec<Vec<String>> {
     found
 }
 
+/// What each module re-exports: a name to the absolute path it stands for
+/// (a `*` name for a glob), from its `pub use` and `pub(crate) use` lines.
+fn reexports(modules: &BTreeMap<Vec<String>, String>, src: &Path) -> BTreeMap<Vec<String>, BTreeMap<String, Vec<String>>> {
+    let mut out: BTreeMap<Vec<String>, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (module, file) in modules {
+        let code = code_only(&std::fs::read_to_string(src.join(file)).expect("source"));
+        for keyword in ["pub use ", "pub(crate) use "] {
+            let mut at = 0;
+            while let Some(i) = code[at..].find(keyword) {
+                let begin = at + i + keyword.len();
+                let end = code[begin..].find(';').map_or(code.len(), |e| begin + e);
+                at = end;
+                // One line, single spaces, none around `::`, braces and commas:
+                // `model::{Quote, Rating as R}` -> `model::{Quote,Rating as R}`.
+                let statement = code[begin..end].split_whitespace().collect::<Vec<_>>().join(" ");
+                let statement = ["::", "{", "}", ","]
+                    .iter()
+                    .fold(statement, |text, token| text.replace(&format!(" {token}"), token).replace(&format!("{token} "), token));
+                let (prefix, names) = match statement.split_once('{') {
+                    Some((prefix, group)) => (prefix.trim_end_matches("::").to_owned(), group.trim_end_matches('}').to_owned()),
+                    None => match statement.rsplit_once("::") {
+                        Some((prefix, name)) => (prefix.to_owned(), name.to_owned()),
+                        None => continue,
+                    },
+                };
+                let mut base: Vec<String> = Vec::new();
+                for (n, segment) in prefix.split("::").enumerate() {
+                    match segment {
+                        "crate" if n == 0 => {}
+                        "self" if n == 0 => base.extend(module.iter().cloned()),
+                        "super" => {
+                            if base.is_empty() && n == 0 {
+                                base.extend(module.iter().cloned());
+                            }
+                            base.pop();
+                        }
+                        other if n == 0 => {
+                            // A child module by its bare name, else another crate.
+                            let mut child = module.clone();
+                            child.push(other.to_owned());
+                            if !modules.contains_key(&child) && !modules.keys().any(|m| m.starts_with(&child)) {
+                                base.clear();
+                                base.push(format!("extern:{other}"));
+                                continue;
+                            }
+                            base = child;
+                        }
+                        other => base.push(other.to_owned()),
+                    }
+                }
+                if base.first().is_some_and(|b| b.starts_with("extern:")) {
+                    continue;
+                }
+                for name in names.split(',').filter(|n| !n.is_empty()) {
+                    let (target, name) = name.split_once(" as ").unwrap_or((name, name.rsplit("::").next().unwrap_or(name)));
+                    let (name, target) = (name.to_owned(), target.to_owned());
+                    let mut path = base.clone();
+                    path.extend(target.split("::").map(str::to_owned));
+                    out.entry(module.clone()).or_default().insert(name, path);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The files of one crate that import each other in a loop, each loop once.
 fn circles(src: &Path) -> Vec<Vec<String>> {
     let mut files = Vec::new();
     rust_files(src, &mut files);
     let modules: BTreeMap<Vec<String>, String> =
         files.iter().map(|f| (module_of(src, f), f.strip_prefix(src).expect("under src").display().to_string())).collect();
-    let resolve = |path: &[String]| -> Option<String> {
-        (1..=path.len()).rev().find_map(|n| modules.get(&path[..n]).cloned()).or_else(|| modules.get(&Vec::new()).cloned())
-    };
+    let reexported = reexports(&modules, src);
+    // The deepest module a path reaches; through a name that module
+    // re-exports, on to where the name comes from.
+    fn resolve(
+        path: &[String],
+        modules: &BTreeMap<Vec<String>, String>,
+        reexported: &BTreeMap<Vec<String>, BTreeMap<String, Vec<String>>>,
+        depth: usize,
+    ) -> Option<String> {
+        let n = (0..=path.len()).rev().find(|n| modules.contains_key(&path[..*n]))?;
+        let module = &path[..n];
+        if depth < 8 {
+            if let Some(exports) = reexported.get(module) {
+                let via = path.get(n).and_then(|name| exports.get(name)).or_else(|| exports.get("*").filter(|_| path.len() > n));
+                if let Some(target) = via {
+                    let mut next = target.clone();
+                    if target.last().is_some_and(|t| t == "*") {
+                        next.pop();
+                        next.extend(path[n..].iter().cloned());
+                    } else {
+                        next.extend(path[n + 1..].iter().cloned());
+                    }
+                    if next != path {
+                        return resolve(&next, modules, reexported, depth + 1);
+                    }
+                }
+            }
+        }
+        modules.get(module).cloned()
+    }
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for file in &files {
         let me = module_of(src, file);
@@ -155,15 +250,12 @@ fn circles(src: &Path) -> Vec<Vec<String>> {
             continue;
         }
         let code = code_only(&std::fs::read_to_string(file).expect("source"));
-        let mut targets = Vec::new();
         for path in paths_from(&code, "crate") {
-            targets.push(path[1..].to_vec());
-        }
-        for target in targets {
-            if let Some(to) = resolve(&target) {
-                if to != name {
-                    edges.entry(name.clone()).or_default().insert(to);
-                }
+            let Some(to) = resolve(&path[1..], &modules, &reexported, 0) else { continue };
+            // A module and its own submodules are one room.
+            let to_module = modules.iter().find(|(_, f)| **f == to).map(|(m, _)| m.clone()).unwrap_or_default();
+            if to != name && !to_module.is_empty() && !to_module.starts_with(&me) && !me.starts_with(&to_module) {
+                edges.entry(name.clone()).or_default().insert(to);
             }
         }
     }
@@ -252,4 +344,8 @@ fn the_check_finds_a_circle() {
     // Opened as this change opened it: the error on the ground floor.
     std::fs::write(src.join("error.rs"), "pub struct Location;\npub enum PackError { At(Location) }\n").expect("error");
     assert!(circles(&src).is_empty());
+    // A loop through the root's re-export is still a loop.
+    std::fs::write(src.join("lib.rs"), "mod error;\nmod pack;\npub use pack::Location;\n").expect("lib");
+    std::fs::write(src.join("error.rs"), "use crate::Location;\npub enum PackError { At(Location) }\n").expect("error");
+    assert_eq!(circles(&src), [vec!["error.rs".to_owned(), "pack/mod.rs".to_owned()]]);
 }

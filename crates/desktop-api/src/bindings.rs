@@ -19,20 +19,25 @@ pub fn typescript() -> String {
     use uw_workstation::rating::pack::jurisdiction::ElectionKind;
     use uw_workstation::rating::quote as q;
     use uw_workstation::{
-        Contact, CoverageOption, DriverLicense, ElectionOption, PackSummary, PlanOption, PolicySummary, QuoteCursor, QuoteStatus,
-        RatingInfo, Recommendation, VersionInfo,
-    };
-    use uw_workstation::{
-        Dashboard, DraftSummary, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteOptions, QuoteSummary, StoredRateDraft,
-        SyncProgress, VinInfo, ZipInfo,
+        Contact, CoverageOption, Dashboard, DraftSummary, DriverLicense, ElectionOption, PackSummary, PlanOption, PolicySummary,
+        QuoteCursor, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteOptions, QuoteStatus, QuoteSummary, RatingInfo, Recommendation,
+        StoredRateDraft, SyncProgress, VersionInfo, VinInfo, ZipInfo,
     };
 
-    use crate::console::*;
-    use crate::desk::*;
-    use crate::policies::*;
-    use crate::quotes::*;
-    use crate::rates::*;
-    use crate::sync::*;
+    use crate::console::{
+        AuditKeysView, AuditVerdictView, DeviceView, ExportFileView, PackKeyView, PendingKeyView, SavedExportView, SessionView,
+        ThrottleView, UserView,
+    };
+    use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
+    use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};
+    use crate::quotes::{
+        CoverageView, DraftView, DriverAssignmentView, FeeView, InstallmentsView, PaymentView, QuoteDetailView, QuoteView, RatingView,
+        ReasonView, RiskReasonView, RiskView, SavedDocumentView, SavedQuoteView, WorksheetLineView,
+    };
+    use crate::rates::{
+        ApprovalKeyView, BookChoice, BookFileView, ImpactProgress, ImpactView, IncreaseWorksheets, ReviewDecisionView, ReviewView,
+    };
+    use crate::sync::{EnrollmentStatus, EnrollmentView, RenumberedQuote, SetupView, SyncIssueView, SyncResultView};
     use crate::{CommandError, FieldError};
     let decls = decls![
         CommandError,

@@ -68,7 +68,7 @@ pub struct WorksheetLineView {
     pub note: Option<String>,
 }
 
-pub fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
+fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
     rating
         .coverages
         .iter()
@@ -99,7 +99,7 @@ pub fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
         .collect()
 }
 
-pub fn decision_name(action: Action) -> &'static str {
+fn decision_name(action: Action) -> &'static str {
     match action {
         Action::Accept => "accept",
         Action::Refer => "refer",
@@ -220,8 +220,10 @@ pub struct RiskReasonView {
 }
 
 /// How many risk contributions the review lists.
-pub const TOP_RISK_REASONS: usize = 3;
+const TOP_RISK_REASONS: usize = 3;
 
+/// The risk score as the review shows it: the unit, the rounded frequency
+/// and relativities, and the (at most three) variables that raised it most.
 pub fn risk_view(risk: &RiskScore) -> RiskView {
     let mut contributions: Vec<_> = risk.contributions.iter().collect();
     contributions.sort_by_key(|c| std::cmp::Reverse(c.contribution));

@@ -25,6 +25,7 @@ only through the `std::io` readers and writers the caller passes in.
 */
 
 mod canonical;
+mod error;
 mod legacy;
 mod lifecycle;
 mod proration;
@@ -33,13 +34,14 @@ mod rules;
 mod status;
 
 pub use canonical::{read_book, write_book, BookError, CanonicalPolicy, CanonicalStatus, MODEL_VERSION};
+pub use error::LifecycleError;
 pub use legacy::{
     import, write_rejects, FieldQuality, Import, ImportError, Mapping, MappingError, MissingColumn, Problem, ProblemKind, QualityReport,
     Reject, MAPPING_VERSION, RECORD,
 };
 pub use lifecycle::{
-    Applied, CancelMethod, Cancellation, Charge, LifecycleError, NonRenewal, Policy, PolicyStatus, RenewalOffer, Transaction,
-    TransactionKind, Worksheet, WorksheetLine,
+    Applied, CancelMethod, Cancellation, Charge, NonRenewal, Policy, PolicyStatus, RenewalOffer, Transaction, TransactionKind, Worksheet,
+    WorksheetLine,
 };
 pub use proration::{
     add_months, pro_rata_return, prorate, round_money, short_rate_retained, short_rate_return, term_fraction, ProrationMethod, ShortRate,

@@ -10,7 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use time::Date;
 pub use uw_rating::dates::add_months;
 
-use crate::LifecycleError;
+use crate::error::LifecycleError;
 
 /// How the days of a term are counted when premium is split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

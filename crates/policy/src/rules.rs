@@ -11,8 +11,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::error::LifecycleError;
 use crate::proration::{ProrationMethod, ShortRate};
-use crate::LifecycleError;
 
 /// A renewal offer is produced this many days before the term ends.
 pub const RENEWAL_OFFER_DAYS: i64 = 60;

@@ -11,8 +11,9 @@ pub const SEQUENCE_GAP: &str = "sync.sequence_gap";
 pub const SEQUENCE_REUSED: &str = "sync.sequence_reused";
 
 /// The device's signature on an operation does not verify. Not final either:
-/// the server records nothing, so a stolen token cannot burn the device's
-/// sequence numbers.
+/// the server records nothing (so a stolen token cannot burn the device's
+/// sequence numbers); the operation stays in the outbox and sync stops with
+/// the reason, like a gap.
 pub const BAD_SIGNATURE: &str = "sync.bad_signature";
 
 /// An administrator revoked the device; it can no longer sync.

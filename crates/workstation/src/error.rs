@@ -176,7 +176,7 @@ impl WorkstationError {
             Self::PolicyNotFound { .. } => "policy.not_found",
             Self::PolicyNeedsSync { .. } => "policy.needs_sync",
             Self::Lifecycle(e) => e.code(),
-            Self::Forbidden { .. } => uw_protocol::codes::FORBIDDEN,
+            Self::Forbidden { .. } => "auth.forbidden",
             Self::FourEyes { .. } => "pack.four_eyes",
             Self::RateDraftNotFound { .. } => "pack.draft_not_found",
             Self::PackDraftInvalid { .. } | Self::PackEdit(_) => "pack.invalid",
@@ -195,5 +195,11 @@ impl WorkstationError {
             Self::Sync(e) => e.code(),
             Self::Internal { .. } => "internal",
         }
+    }
+}
+
+impl From<SyncError> for WorkstationError {
+    fn from(e: SyncError) -> Self {
+        Self::Sync(Box::new(e))
     }
 }

@@ -3,9 +3,10 @@ The desktop application's core, with no Tauri inside.
 
 [`Workstation`] opens the encrypted [`Store`] with a key from its
 [`KeySource`], verifies the bundled rate packs, rates and saves quotes, and
-syncs with the server ([`sync`]). Its modules are named after the
-domain: [`quotes`], [`policies`], [`rates`], [`desk`], [`sync`], [`console`]. The Tauri shell (`src-tauri`) only adapts
-its commands to these calls, so everything here is testable without a webview.
+syncs with the server ([`sync`]). Its modules are named after the domain:
+[`quotes`], [`policies`], [`rates`], [`desk`], [`sync`], [`console`]. The
+Tauri shell (`src-tauri`) only adapts its commands to these calls, so
+everything here is testable without a webview.
 
 **Architecture invariant:** no silent fallbacks. A missing or locked keychain,
 a wrong key, a store written by a newer version, an unrateable input: each is

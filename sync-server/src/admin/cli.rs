@@ -11,8 +11,9 @@ use super::CLI_ACTOR;
 use crate::audit::{Actor, Mutation};
 use crate::AppState;
 
-/// Tells whoever started the server what it did (scripts and tests read these lines).
-#[allow(clippy::print_stdout, reason = "the command's result is the program's output, read by scripts and tests")]
+/// Tells whoever started the program what it did, or where the server
+/// listens: scripts and tests read these lines.
+#[allow(clippy::print_stdout, reason = "the bound address and a command's result are the program's output, read by scripts and tests")]
 pub fn announce(line: &str) {
     use std::io::Write as _;
     println!("{line}");

@@ -1,4 +1,5 @@
-//! The extractors: the request id, the authenticated caller, a JSON body with a typed error, the client address.
+//! The extractors: the request id, the authenticated caller, a JSON body with a
+//! typed error, the client address.
 
 use std::net::SocketAddr;
 

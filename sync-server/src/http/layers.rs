@@ -1,4 +1,5 @@
-//! The layers every request passes: a request id with its tracing span and metrics, and the protocol version check.
+//! The layers every request passes: a request id with its tracing span and
+//! metrics, and the protocol version check.
 
 use std::time::Instant;
 
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 use crate::AppState;
 
-pub(crate) const REQUEST_ID: &str = "x-request-id";
+const REQUEST_ID: &str = "x-request-id";
 
 /// Gives every request an id (or keeps the caller's), a tracing span that
 /// carries it, and a metrics observation.

@@ -1,4 +1,6 @@
-//! Group commit: pushes from many devices wait in one queue and are applied together, one transaction per group, so the audit log and the database advance once per group.
+//! Group commit: pushes from many devices wait in one queue and are applied
+//! together, one transaction per group, so the audit log and the database
+//! advance once per group.
 
 use tokio::sync::oneshot;
 use uw_protocol::{OpResult, Outcome, PushOp};
@@ -47,9 +49,9 @@ pub struct PushQueue {
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct Queue {
-    pub(crate) waiting: Vec<(Job, oneshot::Sender<Answer>)>,
-    pub(crate) leading: bool,
+struct Queue {
+    waiting: Vec<(Job, oneshot::Sender<Answer>)>,
+    leading: bool,
 }
 
 impl std::fmt::Debug for Job {
@@ -97,13 +99,13 @@ impl PushQueue {
         Ok(key)
     }
 
-    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The oldest waiting pushes, up to [`MAX_GROUP_OPERATIONS`] operations;
     /// none, and the leader stands down, when nothing waits.
-    pub(crate) fn take_group(&self) -> Vec<(Job, oneshot::Sender<Answer>)> {
+    fn take_group(&self) -> Vec<(Job, oneshot::Sender<Answer>)> {
         let mut queue = self.lock();
         let mut operations = 0;
         let mut n = 0;
@@ -122,7 +124,7 @@ impl PushQueue {
 }
 
 /// Held by the leader task: if it panics, the next push starts a new leader.
-pub(crate) struct Leading<'a>(&'a PushQueue);
+struct Leading<'a>(&'a PushQueue);
 
 impl Drop for Leading<'_> {
     fn drop(&mut self) {
@@ -137,7 +139,7 @@ impl Drop for Leading<'_> {
 /// answered with its error and the transaction is rolled back and run again
 /// without it, so it leaves nothing behind; failures are rare, and a
 /// savepoint around every push would cost two round trips each.
-pub(crate) async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
+async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
     let mut failed: Vec<Option<ApiError>> = group.iter().map(|_| None).collect();
     let committed = loop {
         match attempt_group(state, &group, &failed).await {
@@ -179,7 +181,7 @@ pub(crate) async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Send
 }
 
 /// How one run of a group's transaction ended.
-pub(crate) enum Attempt {
+enum Attempt {
     /// Committed: each push's results, None for those left out.
     Committed(Vec<Option<Vec<OpResult>>>),
     /// Push `i` failed; the transaction was rolled back.
@@ -190,7 +192,7 @@ pub(crate) enum Attempt {
 
 /// Applies the group's pushes, except those that `failed` already, in one
 /// transaction.
-pub(crate) async fn attempt_group(state: &AppState, group: &[(Job, oneshot::Sender<Answer>)], failed: &[Option<ApiError>]) -> Attempt {
+async fn attempt_group(state: &AppState, group: &[(Job, oneshot::Sender<Answer>)], failed: &[Option<ApiError>]) -> Attempt {
     let first_request = group.iter().zip(failed).find(|(_, f)| f.is_none()).map_or("", |((job, _), _)| job.request_id.as_str());
     let mut m = match Mutation::begin_at(state.storage.as_ref(), first_request, state.clock.now()).await {
         Ok(m) => m,

@@ -1,4 +1,5 @@
-//! One pushed operation applied: a rated quote, a bind request, a policy transaction; each with its outcome and audit entry.
+//! One pushed operation applied: a rated quote, a bind request, a policy
+//! transaction; each with its outcome and audit entry.
 
 use rust_decimal::Decimal;
 use uw_protocol::{BindRequestedPayload, ChangeBody, OpResult, Outcome, PolicyTransactionRequest, QuoteRatedPayload, ServerResult};
@@ -47,7 +48,7 @@ pub(crate) async fn apply_job(state: &AppState, m: &mut Mutation, records: &mut 
     Ok(results)
 }
 
-pub(crate) fn gap_outcome(seq: u64, expected: u64) -> Outcome {
+fn gap_outcome(seq: u64, expected: u64) -> Outcome {
     Outcome::Rejected {
         code: uw_protocol::codes::SEQUENCE_GAP.into(),
         reason: format!("sequence {seq} is beyond the next one the server expects ({expected}); push from sequence {expected}"),
@@ -65,13 +66,7 @@ pub(crate) fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
 }
 
 /// Applies one operation inside the group's transaction.
-pub(crate) async fn apply_op(
-    state: &AppState,
-    m: &mut Mutation,
-    records: &mut Records,
-    job: &Job,
-    checked: &Checked,
-) -> Result<Applies, ApiError> {
+async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job: &Job, checked: &Checked) -> Result<Applies, ApiError> {
     let (caller, device_id) = (&job.caller, job.device_id.as_str());
     let op = &checked.op;
     // Refused for this operation alone: an error here would roll back and
@@ -179,18 +174,18 @@ pub(crate) async fn apply_op(
 }
 
 /// What applying an operation did.
-pub(crate) struct Applied {
-    pub(crate) outcome: Outcome,
-    pub(crate) action: String,
-    pub(crate) resource: (String, String),
+struct Applied {
+    outcome: Outcome,
+    action: String,
+    resource: (String, String),
     /// A change for pull: (the user who sees it, or everyone; the change).
-    pub(crate) change: Option<(Option<String>, ChangeBody)>,
+    change: Option<(Option<String>, ChangeBody)>,
     /// What must be written with the audit entry's index.
-    pub(crate) after: Option<AfterAudit>,
+    after: Option<AfterAudit>,
 }
 
 /// Writes that name the operation's audit entry, made once it is appended.
-pub(crate) enum AfterAudit {
+enum AfterAudit {
     /// The policy's first lifecycle version and its timeline row.
     Bound {
         policy_number: String,
@@ -216,27 +211,27 @@ impl Applied {
         }
     }
 
-    pub(crate) fn for_quote(quote_number: &str, action: &str, outcome: Outcome) -> Self {
+    fn for_quote(quote_number: &str, action: &str, outcome: Outcome) -> Self {
         Self { outcome, action: action.into(), resource: ("quote".into(), quote_number.into()), change: None, after: None }
     }
 }
 
 /// The server's record of a quote.
-pub(crate) struct QuoteRecord {
-    pub(crate) user_id: String,
-    pub(crate) version: u32,
-    pub(crate) input: String,
-    pub(crate) pack_digest: String,
-    pub(crate) total: Decimal,
-    pub(crate) status: String,
+struct QuoteRecord {
+    user_id: String,
+    version: u32,
+    input: String,
+    pack_digest: String,
+    total: Decimal,
+    status: String,
     /// When the server last recorded a rating of it (Unix ms).
-    pub(crate) rated_at: i64,
+    rated_at: i64,
 }
 
 impl QuoteRecord {
     /// The record in `row`'s columns from `first` on; None when they are null
     /// (an outer join found no record).
-    pub(crate) fn from_row(row: &SqlRow, first: usize) -> Result<Self, ApiError> {
+    fn from_row(row: &SqlRow, first: usize) -> Result<Self, ApiError> {
         Ok(Self {
             user_id: row.text(first)?,
             version: u32::try_from(row.int(first + 1)?).map_err(ApiError::internal)?,
@@ -251,7 +246,7 @@ impl QuoteRecord {
 
 /// The quote number in `text`, and the [`QUOTE_READ`] row for it; an
 /// outcome refusing the operation if `text` is not a quote number.
-pub(crate) async fn quote_row(m: &mut Mutation, records: &Records, text: &str) -> Result<Result<SqlRow, Outcome>, ApiError> {
+async fn quote_row(m: &mut Mutation, records: &Records, text: &str) -> Result<Result<SqlRow, Outcome>, ApiError> {
     let Ok(number) = text.parse::<uw_policy::QuoteNumber>() else {
         return Ok(Err(rejected("sync.bad_payload", format!("quote_number: `{text}` is not QUOT-YYYY-DDDDD-NNNNN"))));
     };
@@ -259,14 +254,14 @@ pub(crate) async fn quote_row(m: &mut Mutation, records: &Records, text: &str) -
 }
 
 /// The server's record of a quote, from a [`QUOTE_READ`] row.
-pub(crate) fn quote_record(row: &SqlRow) -> Result<Option<QuoteRecord>, ApiError> {
+fn quote_record(row: &SqlRow) -> Result<Option<QuoteRecord>, ApiError> {
     match row.opt_text(1)? {
         Some(_) => Ok(Some(QuoteRecord::from_row(row, 1)?)),
         None => Ok(None),
     }
 }
 
-pub(crate) async fn quote_rated(
+async fn quote_rated(
     state: &AppState,
     m: &mut Mutation,
     records: &mut Records,
@@ -387,7 +382,7 @@ pub(crate) async fn quote_rated(
     Ok(Applied::for_quote(&number, "quote.rated", Outcome::Accepted { result }))
 }
 
-pub(crate) async fn bind_requested(
+async fn bind_requested(
     state: &AppState,
     m: &mut Mutation,
     records: &mut Records,
@@ -558,7 +553,7 @@ pub(crate) async fn bind_requested(
 }
 
 /// A policy transaction prepared on a desktop (`policy.transaction`).
-pub(crate) async fn policy_transaction(
+async fn policy_transaction(
     state: &AppState,
     m: &mut Mutation,
     records: &mut Records,

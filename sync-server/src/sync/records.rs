@@ -50,17 +50,16 @@ pub(crate) struct QuoteWrite {
     pub(crate) values: Vec<crate::storage::SqlValue>,
 }
 
-pub(crate) const QUOTE_COLUMNS: &str =
-    "quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
+const QUOTE_COLUMNS: &str = "quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
     pack_digest, total, decision, reasons, status, updated_at, rated_at)";
 
 /// Rows per quote upsert: sixteen parameters a row.
-pub(crate) const QUOTES_PER_UPSERT: usize = 60;
+const QUOTES_PER_UPSERT: usize = 60;
 
 /// A device, its record of a sequence number, and the sequence number that
 /// used an op id, for keys `k(device_id, seq, op_id)`; the key's device and
 /// sequence number come last.
-pub(crate) const DEVICE_READ: &str = "SELECT d.last_seq, d.revoked_at, s.content_sha256, s.answer, s.op_id,
+const DEVICE_READ: &str = "SELECT d.last_seq, d.revoked_at, s.content_sha256, s.answer, s.op_id,
         (SELECT o.seq FROM sync_op o WHERE o.device_id = k.device_id AND o.op_id = k.op_id), k.device_id, k.seq
     FROM k JOIN device d ON d.device_id = k.device_id
     LEFT JOIN sync_op s ON s.device_id = k.device_id AND s.seq = k.seq";
@@ -77,14 +76,14 @@ pub(crate) const QUOTE_READ: &str =
     LEFT JOIN device dv ON dv.device_number = k.device_number
     LEFT JOIN quote_record q ON q.quote_number = k.quote_number";
 
-pub(crate) const QUOTE_KEY: (&str, [&str; 4]) = ("quote_number, year, serial, device_number", ["TEXT", "BIGINT", "BIGINT", "BIGINT"]);
+const QUOTE_KEY: (&str, [&str; 4]) = ("quote_number, year, serial, device_number", ["TEXT", "BIGINT", "BIGINT", "BIGINT"]);
 
 /// Keys per prefetch statement: at most four parameters a key.
-pub(crate) const KEYS_PER_READ: usize = 240;
+const KEYS_PER_READ: usize = 240;
 
 /// `WITH k(columns) AS (VALUES ($1, $2, …), …) query`, with the first row's
 /// parameters cast so PostgreSQL knows the columns' types.
-pub(crate) fn keyed<const N: usize>(query: &str, columns: &str, types: [&str; N], rows: usize) -> String {
+fn keyed<const N: usize>(query: &str, columns: &str, types: [&str; N], rows: usize) -> String {
     let mut values = Vec::with_capacity(rows);
     for row in 0..rows {
         let n = row * N;
@@ -96,19 +95,19 @@ pub(crate) fn keyed<const N: usize>(query: &str, columns: &str, types: [&str; N]
 }
 
 /// The key of [`QUOTE_READ`] for a quote number.
-pub(crate) fn quote_key(text: &str, number: uw_policy::QuoteNumber) -> Vec<crate::storage::SqlValue> {
+fn quote_key(text: &str, number: uw_policy::QuoteNumber) -> Vec<crate::storage::SqlValue> {
     args![text, number.year(), number.serial(), number.device().map(i64::from)]
 }
 
 /// The quote number an operation's payload names, for the prefetch.
 #[derive(serde::Deserialize)]
-pub(crate) struct NamesQuote {
-    pub(crate) quote_number: String,
+struct NamesQuote {
+    quote_number: String,
 }
 
 /// Rows per multi-row statement: eight parameters a row stays under
 /// SQLite's oldest limit of 999 parameters a statement.
-pub(crate) const RECORDS_PER_INSERT: usize = 120;
+const RECORDS_PER_INSERT: usize = 120;
 
 impl Records {
     /// Reads, in a few statements, what the operations of `jobs` will read.

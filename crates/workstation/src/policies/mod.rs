@@ -22,25 +22,26 @@ server did not report; when its detail is behind, a change is refused with
 
 mod documents;
 
-pub use documents::PolicyDocument;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
 use uw_policy::{Applied, Transaction};
+use uw_protocol::{PolicyDetail, PolicyTransactionRequest, Role};
+use uw_rating::{RatePack, Rating};
+
+use crate::quotes::model::{utc_date, QuoteInput};
+use crate::store::NewPolicyChange;
+use crate::sync::SyncError;
+use crate::{Workstation, WorkstationError};
+
+pub use crate::store::{PolicyChange, StoredPolicy};
+pub use documents::PolicyDocument;
 /// The lifecycle's types a caller names.
 pub use uw_policy::{
     CancelMethod, CancelReason, Cancellation, Charge, NonRenewal, NonRenewalReason, Policy, PolicyStatus, RenewalOffer, Term,
     TransactionKind, Worksheet, WorksheetLine,
 };
 pub use uw_protocol::PolicyEvent;
-use uw_protocol::{PolicyDetail, PolicyTransactionRequest, Role};
-use uw_rating::{RatePack, Rating};
-
-use crate::quotes::model::{utc_date, QuoteInput};
-use crate::store::NewPolicyChange;
-pub use crate::store::{PolicyChange, StoredPolicy};
-use crate::sync::SyncError;
-use crate::{Workstation, WorkstationError};
 
 /// A change to a policy, as the agent or underwriter asks for it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]

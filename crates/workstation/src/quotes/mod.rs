@@ -3,15 +3,16 @@
 //! quote.
 
 mod drafts;
-pub mod model;
+pub(crate) mod model;
 mod options;
 mod quick;
 mod service;
 
 pub use model::{
     AuditEvent, Contact, DraftSummary, DriverLicense, PolicySummary, QuoteCursor, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput,
-    QuoteScreen, QuoteSummary, RatedQuote, RatingInfo, ValidInput, VersionInfo, MAX_DRAFT_BYTES,
+    QuoteSummary, RatedQuote, RatingInfo, ValidInput, VersionInfo, MAX_DRAFT_BYTES,
 };
 pub use options::{CoverageOption, ElectionOption, PlanOption, QuoteOptions, Recommendation, VinInfo, ZipInfo};
 pub use quick::{QuickQuoteRequest, QuoteOutcome, QUICK_QUOTE_ASSUMPTIONS};
 pub(crate) use service::proposal_document;
+pub use service::QuoteScreen;

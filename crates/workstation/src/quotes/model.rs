@@ -412,15 +412,3 @@ pub struct RatedQuote {
     pub summary: QuoteSummary,
     pub rating: Rating,
 }
-
-/// The quote screen's data, in one call ([`crate::Workstation::quote_screen`]).
-#[derive(Debug)]
-pub struct QuoteScreen {
-    pub detail: QuoteDetail,
-    /// The current version's rating, once rated.
-    pub rating: Option<Rating>,
-    /// The open draft editing this quote, if any: editing resumes it.
-    pub draft_id: Option<i64>,
-    /// What sync reported about it (a refused bind and its reason), newest first.
-    pub sync_issues: Vec<crate::SyncIssue>,
-}

@@ -13,8 +13,9 @@ use uw_rating::{Product, Rating};
 
 use crate::pii::mask_tail;
 
-use crate::quotes::model::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteScreen, QuoteSummary, RatedQuote};
+use crate::quotes::model::{utc_date, QuoteDetail, QuoteFilter, QuoteInput, QuoteSummary, RatedQuote};
 use crate::store::RatingRecord;
+use crate::store::SyncIssue;
 use crate::{Workstation, WorkstationError};
 
 impl Workstation {
@@ -313,4 +314,16 @@ pub(crate) fn proposal_document(
         pack_id: rating.pack_id.clone(),
         notices,
     }
+}
+
+/// The quote screen's data, in one call ([`crate::Workstation::quote_screen`]).
+#[derive(Debug)]
+pub struct QuoteScreen {
+    pub detail: QuoteDetail,
+    /// The current version's rating, once rated.
+    pub rating: Option<Rating>,
+    /// The open draft editing this quote, if any: editing resumes it.
+    pub draft_id: Option<i64>,
+    /// What sync reported about it (a refused bind and its reason), newest first.
+    pub sync_issues: Vec<SyncIssue>,
 }

@@ -198,13 +198,13 @@ impl Store {
         Ok(())
     }
 
-    /// Where the store's file is.
     /// A savepoint on the store's connection, for a change made of several
     /// statements that must land together (`crate::sync::apply`).
     pub(crate) fn savepoint(&mut self) -> rusqlite::Result<rusqlite::Savepoint<'_>> {
         self.conn.savepoint()
     }
 
+    /// Where the store's file is.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -10,8 +10,6 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use uw_protocol::{ErrorBody, Secret, PROTOCOL_VERSION, VERSION_HEADER};
 
-use crate::WorkstationError;
-
 /// How requests are retried, and how long each may take.
 ///
 /// A failed attempt that may be retried waits a random time between zero
@@ -125,7 +123,7 @@ impl SyncError {
             Self::Protocol { .. } => "sync.protocol",
             Self::WrongServer { .. } => "sync.wrong_server",
             Self::UntrustedServer { .. } => "sync.untrusted_server",
-            Self::SequenceGap { .. } => uw_protocol::codes::SEQUENCE_GAP,
+            Self::SequenceGap { .. } => "sync.sequence_gap",
         }
     }
 
@@ -141,12 +139,6 @@ impl SyncError {
             Self::SequenceGap { .. } => Some(uw_protocol::codes::SEQUENCE_GAP),
             _ => None,
         }
-    }
-}
-
-impl From<SyncError> for WorkstationError {
-    fn from(e: SyncError) -> Self {
-        Self::Sync(Box::new(e))
     }
 }
 

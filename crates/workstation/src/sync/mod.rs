@@ -7,7 +7,7 @@ stores the device token and quote-number block; [`Workstation::push`] sends
 the outbox in sequence order, at most [`PUSH_BATCH`] operations a request;
 [`Workstation::pull`] applies the server's changes page by page, storing the
 cursor with each page; [`Workstation::sync`] does both. Every answer is
-applied to the store in one transaction (`store/sync.rs`).
+applied to the store in one transaction (`apply.rs`).
 
 Requests are blocking (`reqwest::blocking`) and carry the protocol version
 header and, once enrolled, the device token. Transport failures, `5xx` and

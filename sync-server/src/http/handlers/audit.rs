@@ -18,7 +18,7 @@ pub(crate) async fn audit_keys(State(state): State<AppState>, caller: Caller) ->
     Ok(Json(uw_protocol::AuditKeys { origin: keys::origin(&mut *tx).await?, verifier_keys: keys::verifiers(&mut *tx).await? }))
 }
 
-pub(crate) fn checkpoint_response(note: String, checkpoint: &uw_ledger::Checkpoint) -> uw_protocol::CheckpointResponse {
+fn checkpoint_response(note: String, checkpoint: &uw_ledger::Checkpoint) -> uw_protocol::CheckpointResponse {
     uw_protocol::CheckpointResponse { note, size: checkpoint.size, root: hex::encode(checkpoint.root) }
 }
 
@@ -50,11 +50,11 @@ pub(crate) struct InclusionQuery {
     size: u64,
 }
 
-pub(crate) fn hex_hashes(hashes: Vec<[u8; 32]>) -> uw_protocol::ProofResponse {
+fn hex_hashes(hashes: Vec<[u8; 32]>) -> uw_protocol::ProofResponse {
     uw_protocol::ProofResponse { hashes: hashes.into_iter().map(hex::encode).collect() }
 }
 
-pub(crate) async fn checked_size(tx: &mut dyn crate::storage::Tx, size: u64) -> Result<(), ApiError> {
+async fn checked_size(tx: &mut dyn crate::storage::Tx, size: u64) -> Result<(), ApiError> {
     let log = audit::log_size(tx).await?;
     if size > log {
         return Err(ApiError::bad_request("audit.bad_range", format!("size: {size} is beyond the log's {log} entries")));
@@ -187,13 +187,13 @@ pub(crate) async fn audit_export(
 }
 
 /// Entries an export reads and sends at a time.
-pub(crate) const EXPORT_BATCH: i64 = 5_000;
+const EXPORT_BATCH: i64 = 5_000;
 
 /// Sends an export's `header`, its entries `start..end` a batch at a time
 /// (read in `tx`, one snapshot) and its end, through `sender`; encrypted to
 /// `recipient` (ASCII-armoured age) when there is one. A failure ends the
 /// body early: without its `end` line no verifier accepts it.
-pub(crate) async fn stream_export(
+async fn stream_export(
     mut tx: Box<dyn crate::storage::Tx>,
     header: String,
     (start, end): (u64, u64),
@@ -250,7 +250,7 @@ pub(crate) async fn stream_export(
 }
 
 /// The export lines of entries `from..to`.
-pub(crate) async fn export_batch(tx: &mut dyn crate::storage::Tx, from: u64, to: u64) -> Result<String, ApiError> {
+async fn export_batch(tx: &mut dyn crate::storage::Tx, from: u64, to: u64) -> Result<String, ApiError> {
     let to_i64 = |n: u64| i64::try_from(n).map_err(ApiError::internal);
     let rows = tx
         .fetch(
@@ -278,14 +278,14 @@ pub(crate) async fn export_batch(tx: &mut dyn crate::storage::Tx, from: u64, to:
 
 /// Where export text goes: straight out, or through age encryption to an
 /// ASCII-armoured output drained after every write.
-pub(crate) enum ExportSink {
+enum ExportSink {
     Plain,
     Encrypted(Box<age::stream::StreamWriter<age::armor::ArmoredWriter<SharedBuffer>>>, SharedBuffer),
 }
 
 /// A buffer the age writer writes into and the sender drains.
 #[derive(Clone, Default)]
-pub(crate) struct SharedBuffer(pub(crate) std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+struct SharedBuffer(pub(crate) std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 
 impl std::io::Write for SharedBuffer {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

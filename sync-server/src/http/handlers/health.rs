@@ -11,14 +11,14 @@ use crate::storage::TxMode;
 use crate::{audit, AppState};
 
 #[derive(Debug, serde::Serialize)]
-pub(crate) struct Health {
+struct Health {
     status: &'static str,
     version: &'static str,
     database: DatabaseHealth,
 }
 
 #[derive(Debug, serde::Serialize)]
-pub(crate) struct DatabaseHealth {
+struct DatabaseHealth {
     engine: &'static str,
     schema_version: i64,
     instance_id: String,
@@ -29,7 +29,7 @@ pub(crate) struct DatabaseHealth {
     restored_from: Vec<String>,
 }
 
-pub(crate) async fn database_health(state: &AppState) -> Result<DatabaseHealth, ApiError> {
+async fn database_health(state: &AppState) -> Result<DatabaseHealth, ApiError> {
     let schema_version = state.storage.schema_version().await?;
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let instance_id = crate::storage::instance_id(&mut *tx).await?;

@@ -3,8 +3,9 @@
 //!
 //! Each stage reads one part of the raw manifest and names every problem with
 //! its line and field through [`Ctx`]; what state law requires, the stages
-//! ask of [`Jurisdiction`](super::jurisdiction::Jurisdiction). The stages run in a fixed order, and a pack's
-//! first problem in that order is the one reported.
+//! ask of [`Jurisdiction`](super::jurisdiction::Jurisdiction). The stages
+//! run in a fixed order, and a pack's first problem in that order is the one
+//! reported.
 
 mod adjustments;
 mod assignment;
