@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use ts_rs::TS;
-use uw_workstation::rating::{Action, Rating, RiskScore};
+use uw_workstation::rating::{Rating, RiskScore};
 use uw_workstation::{DraftSummary, QuoteDetail, QuoteDraft, QuoteOutcome, QuoteScreen, QuoteSummary, RatedQuote};
 
 use crate::sync::SyncIssueView;
@@ -86,7 +86,7 @@ fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
                 .iter()
                 .map(|l| WorksheetLineView {
                     step: l.step.to_string(),
-                    operation: serde_json::to_value(l.operation).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                    operation: l.operation.name().to_owned(),
                     table: l.table.as_ref().map(|t| t.to_string()),
                     key: l.key.as_ref().map(|k| k.to_string()),
                     label: l.label.as_ref().map(|x| x.to_string()),
@@ -99,14 +99,6 @@ fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
         .collect()
 }
 
-fn decision_name(action: Action) -> &'static str {
-    match action {
-        Action::Accept => "accept",
-        Action::Refer => "refer",
-        Action::Decline => "decline",
-    }
-}
-
 impl From<QuoteOutcome> for QuoteView {
     fn from(q: QuoteOutcome) -> Self {
         Self {
@@ -116,7 +108,7 @@ impl From<QuoteOutcome> for QuoteView {
             coverages: coverage_views(&q.rating),
             fees: q.rating.fees.iter().map(|f| FeeView { name: f.name.to_string(), amount: f.amount.to_string() }).collect(),
             assumptions: q.assumptions,
-            decision: decision_name(q.rating.decision.action).to_owned(),
+            decision: q.rating.decision.action.name().to_owned(),
             reasons: q.rating.decision.reasons.iter().map(|x| format!("{}: {}", x.code, x.message)).collect(),
         }
     }
@@ -259,7 +251,7 @@ impl From<&Rating> for RatingView {
                 .iter()
                 .map(|d| DriverAssignmentView {
                     driver: d.driver,
-                    role: serde_json::to_value(d.role).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                    role: d.role.name().to_owned(),
                     vehicles: d.vehicles.clone(),
                     rank: d.rank.map(|r| r.to_string()),
                 })
@@ -278,14 +270,14 @@ impl From<&Rating> for RatingView {
                     .collect(),
             },
             risk: r.risk.as_ref().map(risk_view),
-            decision: decision_name(r.decision.action),
+            decision: r.decision.action.name(),
             reasons: r
                 .decision
                 .reasons
                 .iter()
                 .map(|x| ReasonView {
                     code: x.code.to_string(),
-                    action: decision_name(x.action),
+                    action: x.action.name(),
                     message: x.message.to_string(),
                     subject: x.subject.clone(),
                 })

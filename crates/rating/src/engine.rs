@@ -118,6 +118,25 @@ pub enum Operation {
     Minimum,
 }
 
+impl Operation {
+    /// The name worksheets use (its JSON form).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Base => "base",
+            Self::Factor => "factor",
+            Self::Multiply => "multiply",
+            Self::Add => "add",
+            Self::AtLeast => "at-least",
+            Self::AtMost => "at-most",
+            Self::Discount => "discount",
+            Self::Surcharge => "surcharge",
+            Self::RiskFactor => "risk-factor",
+            Self::Round => "round",
+            Self::Minimum => "minimum",
+        }
+    }
+}
+
 /// One operand of a premium, as a regulator would read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorksheetLine {
@@ -195,6 +214,19 @@ pub enum DriverRole {
     Excess,
     /// Excluded from cover by name: not rated.
     Excluded,
+}
+
+impl DriverRole {
+    /// The name ratings use (its JSON form).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Principal => "principal",
+            Self::Assigned => "assigned",
+            Self::Occasional => "occasional",
+            Self::Excess => "excess",
+            Self::Excluded => "excluded",
+        }
+    }
 }
 
 /// A fee, surcharge or assessment, stated apart from the coverage premiums.

@@ -232,3 +232,31 @@ fn uninsured_motorist_limits_stay_within_bodily_injury_where_the_law_says() {
         rate(&tx, &common::valid(with_limits(q, "30/60", "250/500"))).expect("no Texas bound in this check");
     }
 }
+
+/// Each kebab-case name a view shows is the one the JSON carries.
+#[test]
+fn names_are_the_json_names() {
+    use uw_rating::{Action, DriverRole, Operation};
+    let json = |value: serde_json::Value| value.as_str().expect("a string").to_owned();
+    for action in [Action::Accept, Action::Refer, Action::Decline] {
+        assert_eq!(action.name(), json(serde_json::to_value(action).expect("json")));
+    }
+    for role in [DriverRole::Principal, DriverRole::Assigned, DriverRole::Occasional, DriverRole::Excess, DriverRole::Excluded] {
+        assert_eq!(role.name(), json(serde_json::to_value(role).expect("json")));
+    }
+    for operation in [
+        Operation::Base,
+        Operation::Factor,
+        Operation::Multiply,
+        Operation::Add,
+        Operation::AtLeast,
+        Operation::AtMost,
+        Operation::Discount,
+        Operation::Surcharge,
+        Operation::RiskFactor,
+        Operation::Round,
+        Operation::Minimum,
+    ] {
+        assert_eq!(operation.name(), json(serde_json::to_value(operation).expect("json")));
+    }
+}

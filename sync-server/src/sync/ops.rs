@@ -61,10 +61,6 @@ pub(crate) enum Applies {
     Gap { expected: u64 },
 }
 
-pub(crate) fn rejected(code: &str, reason: impl Into<String>) -> Outcome {
-    Outcome::rejected(code, reason)
-}
-
 /// Applies one operation inside the group's transaction.
 async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job: &Job, checked: &Checked) -> Result<Applies, ApiError> {
     let (caller, device_id) = (&job.caller, job.device_id.as_str());
@@ -72,7 +68,10 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
     // Refused for this operation alone: an error here would roll back and
     // rerun the whole group, every other device's pushes with it.
     let Ok(seq) = i64::try_from(op.seq) else {
-        return Ok(Applies::Done(rejected("sync.bad_payload", format!("seq: {} is beyond the largest sequence number, 2^63 - 1", op.seq))));
+        return Ok(Applies::Done(Outcome::rejected(
+            "sync.bad_payload",
+            format!("seq: {} is beyond the largest sequence number, 2^63 - 1", op.seq),
+        )));
     };
     let device = records.device_row(m, device_id, seq, &op.op_id).await?;
     if device.opt_int(1)?.is_some() {
@@ -92,7 +91,7 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
                 other => other,
             }));
         }
-        return Ok(Applies::Done(rejected(
+        return Ok(Applies::Done(Outcome::rejected(
             uw_protocol::codes::SEQUENCE_REUSED,
             format!(
                 "sequence {} was already used by operation {first_op_id} with different content; nothing was applied. A device restored from a backup sends it again under a new sequence number",
@@ -107,7 +106,7 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
         return Ok(Applies::Gap { expected });
     }
     if op.seq < expected || op.seq == 0 {
-        return Ok(Applies::Done(rejected(
+        return Ok(Applies::Done(Outcome::rejected(
             uw_protocol::codes::SEQUENCE_REUSED,
             format!("sequence {} was consumed before; the next expected is {expected}", op.seq),
         )));
@@ -117,17 +116,17 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
     // device's sequence numbers.
     let signature = match &checked.signature {
         Ok(signature) => *signature,
-        Err(reason) => return Ok(Applies::Done(rejected(uw_protocol::codes::BAD_SIGNATURE, reason.clone()))),
+        Err(reason) => return Ok(Applies::Done(Outcome::rejected(uw_protocol::codes::BAD_SIGNATURE, reason.clone()))),
     };
     if device.opt_int(5)?.is_some() || records.by_op_id.contains_key(&(device_id.to_owned(), op.op_id.clone())) {
         return Err(ApiError::conflict("sync.op_id_reused", format!("op_id {} was used by another sequence number", op.op_id)));
     }
     let applied = if op.op_id.len() != 32 || !op.op_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Applied::rejected(&op.kind, rejected("sync.bad_payload", "op_id: expected 32 hexadecimal digits"))
+        Applied::rejected(&op.kind, Outcome::rejected("sync.bad_payload", "op_id: expected 32 hexadecimal digits"))
     } else if uw_ledger::AuditEntry::validate_time(&op.created_at).is_err() {
         Applied::rejected(
             &op.kind,
-            rejected("sync.bad_payload", format!("created_at: `{}` is not a UTC time YYYY-MM-DDTHH:MM:SS.mmmZ", op.created_at)),
+            Outcome::rejected("sync.bad_payload", format!("created_at: `{}` is not a UTC time YYYY-MM-DDTHH:MM:SS.mmmZ", op.created_at)),
         )
     } else {
         match op.kind.as_str() {
@@ -141,9 +140,10 @@ async fn apply_op(state: &AppState, m: &mut Mutation, records: &mut Records, job
                 after: None,
             },
             "policy.transaction" => policy_transaction(state, m, records, caller, &op.payload).await?,
-            other => {
-                Applied::rejected(other, rejected("sync.unknown_kind", format!("kind: `{other}` is not an operation this server knows")))
-            }
+            other => Applied::rejected(
+                other,
+                Outcome::rejected("sync.unknown_kind", format!("kind: `{other}` is not an operation this server knows")),
+            ),
         }
     };
     let answer = serde_json::to_string(&applied.outcome).map_err(ApiError::internal)?;
@@ -248,7 +248,7 @@ impl QuoteRecord {
 /// outcome refusing the operation if `text` is not a quote number.
 async fn quote_row(m: &mut Mutation, records: &Records, text: &str) -> Result<Result<SqlRow, Outcome>, ApiError> {
     let Ok(number) = text.parse::<uw_policy::QuoteNumber>() else {
-        return Ok(Err(rejected("sync.bad_payload", format!("quote_number: `{text}` is not QUOT-YYYY-DDDDD-NNNNN"))));
+        return Ok(Err(Outcome::rejected("sync.bad_payload", format!("quote_number: `{text}` is not QUOT-YYYY-DDDDD-NNNNN"))));
     };
     Ok(Ok(records.quote_row(m, text, number).await?))
 }
@@ -271,7 +271,7 @@ async fn quote_rated(
 ) -> Result<Applied, ApiError> {
     let p: QuoteRatedPayload = match serde_json::from_str(payload) {
         Ok(p) => p,
-        Err(e) => return Ok(Applied::rejected("quote.rated", rejected("sync.bad_payload", format!("payload: {e}")))),
+        Err(e) => return Ok(Applied::rejected("quote.rated", Outcome::rejected("sync.bad_payload", format!("payload: {e}")))),
     };
     let number = p.quote_number.clone();
     let row = match quote_row(m, records, &number).await? {
@@ -281,14 +281,14 @@ async fn quote_rated(
     if row.opt_text(0)?.as_deref() != Some(device_id) {
         let reason =
             format!("quote_number: {number} is not one of this device's numbers; quotes made before enrollment must be re-created");
-        return Ok(Applied::for_quote(&number, "quote.rated.refused", rejected("quote.number_not_allocated", reason)));
+        return Ok(Applied::for_quote(&number, "quote.rated.refused", Outcome::rejected("quote.number_not_allocated", reason)));
     }
     let parsed: uw_policy::QuoteNumber = number.parse().map_err(ApiError::internal)?;
     // The year comes from the device's clock: a year ahead of the server's
     // is a clock set wrong, not a quote.
     if parsed.year() > m.now.year() + 1 {
         let reason = format!("quote_number: {number} is dated {}; check the device's clock", parsed.year());
-        return Ok(Applied::for_quote(&number, "quote.rated.refused", rejected("quote.number_year", reason)));
+        return Ok(Applied::for_quote(&number, "quote.rated.refused", Outcome::rejected("quote.number_year", reason)));
     }
     let existing = quote_record(&row)?;
     // Who the quote belongs to: whoever first recorded it.
@@ -306,7 +306,7 @@ async fn quote_rated(
             return Ok(Applied::for_quote(
                 &number,
                 "quote.rated.refused",
-                rejected("quote.already_bound", format!("{number} is bound; it cannot be re-rated")),
+                Outcome::rejected("quote.already_bound", format!("{number} is bound; it cannot be re-rated")),
             ));
         }
         // Each edit makes a new version: the same version with another
@@ -331,7 +331,7 @@ async fn quote_rated(
     };
     if rating.total != p.total {
         let reason = format!("total: the device says {} but the server's rating with {} gives {}", p.total, pack.id(), rating.total);
-        return Ok(Applied::for_quote(&number, "quote.rated.refused", rejected("rating.premium_mismatch", reason)));
+        return Ok(Applied::for_quote(&number, "quote.rated.refused", Outcome::rejected("rating.premium_mismatch", reason)));
     }
     let (decision, status) = match rating.decision.action {
         uw_rating::Action::Accept => ("accept", "rated"),
@@ -391,10 +391,10 @@ async fn bind_requested(
 ) -> Result<Applied, ApiError> {
     let p: BindRequestedPayload = match serde_json::from_str(payload) {
         Ok(p) => p,
-        Err(e) => return Ok(Applied::rejected("quote.bind_requested", rejected("sync.bad_payload", format!("payload: {e}")))),
+        Err(e) => return Ok(Applied::rejected("quote.bind_requested", Outcome::rejected("sync.bad_payload", format!("payload: {e}")))),
     };
     let number = p.quote_number.clone();
-    let refuse = |code: &str, reason: String| Ok(Applied::for_quote(&number, "policy.bind.refused", rejected(code, reason)));
+    let refuse = |code: &str, reason: String| Ok(Applied::for_quote(&number, "policy.bind.refused", Outcome::rejected(code, reason)));
     let row = match quote_row(m, records, &number).await? {
         Ok(row) => row,
         Err(outcome) => return Ok(Applied::for_quote(&number, "policy.bind.refused", outcome)),
@@ -562,7 +562,7 @@ async fn policy_transaction(
 ) -> Result<Applied, ApiError> {
     let request: PolicyTransactionRequest = match serde_json::from_str(payload) {
         Ok(r) => r,
-        Err(e) => return Ok(Applied::rejected("policy.transaction", rejected("sync.bad_payload", format!("payload: {e}")))),
+        Err(e) => return Ok(Applied::rejected("policy.transaction", Outcome::rejected("sync.bad_payload", format!("payload: {e}")))),
     };
     // A bind earlier in the group may have made the policy.
     records.write_quotes(m).await?;

@@ -487,6 +487,17 @@ pub enum Action {
     Decline,
 }
 
+impl Action {
+    /// The name decisions use (its JSON form).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::Refer => "refer",
+            Self::Decline => "decline",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Rule {
     pub(crate) code: Arc<str>,
