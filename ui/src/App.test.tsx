@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "./App";
+import { MESSAGES } from "./shared/messages";
 import type { QuoteView } from "./bindings";
 import { mockCommands } from "./test/ipc";
 import { biCoverage } from "./test/fixtures";
@@ -55,7 +56,7 @@ describe("quick quote", () => {
     const premium = await screen.findByRole("region", { name: "Premium" });
     expect(within(premium).getByText("$1,234.50")).toBeTruthy();
     expect(within(premium).getByText("$600.25")).toBeTruthy();
-    expect(within(premium).getByText("$25")).toBeTruthy();
+    expect(within(premium).getByText("$25.00")).toBeTruthy();
     expect(within(premium).getByText("vehicle.age: older than 20 years")).toBeTruthy();
     expect(calls).toContainEqual(["rate_quote", { zip: "90210", vehicleYear: 2020 }]);
   });
@@ -83,7 +84,9 @@ describe("quick quote", () => {
     await user.click(screen.getByRole("button", { name: "Rate" }));
 
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toBe("No rate pack covers this quote. no pack for ZIP 99999");
+    // The sentence, then the raw message for support inside the closed Details.
+    expect(alert.querySelector(".error-sentence")?.textContent).toBe(MESSAGES["rating.no_pack"]);
+    expect(alert.querySelector("details:not([open])")?.textContent).toContain("no pack for ZIP 99999");
     expect(alert.dataset.code).toBe("rating.no_pack");
   });
 });
@@ -93,7 +96,7 @@ it("says why the local store did not open", async () => {
   render(<App />);
   const alert = await screen.findByRole("alert");
   expect(alert.textContent).toContain("The local store did not open.");
-  expect(alert.textContent).toContain("The keychain is locked or unavailable");
+  expect(alert.textContent).toContain("The system keychain is locked or unavailable");
 });
 
 describe("first launch", () => {

@@ -14,7 +14,6 @@ import { Approvals } from "./rates/Approvals";
 import { Rates } from "./rates/Rates";
 import { FirstLaunch } from "./setup/FirstLaunch";
 import { ErrorBox } from "./shared/ErrorBox";
-import { explain } from "./shared/explain";
 import { invalidate, useCommand } from "./shared/useCommand";
 import { SyncScreen } from "./sync/SyncScreen";
 import { fromQuoteInput } from "./wizard/form";
@@ -138,7 +137,7 @@ export function App() {
       </header>
       {firstLaunch === false && <OfflineBanner enrollment={enrollment} pending={pending} />}
       {typeof startup === "object" && (
-        <ErrorBox id="startup-error" error={startup} explain={explain}>
+        <ErrorBox id="startup-error" error={startup}>
           <strong>The local store did not open.</strong>
         </ErrorBox>
       )}

@@ -5,7 +5,6 @@ import { FormEvent, useState } from "react";
 import { api, AuditVerdictView, CommandError } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
 import { useCommand } from "../shared/useCommand";
-import { explainSync } from "../sync/explain";
 import { Action, SessionBar, useSession } from "./session";
 
 function Verdict({ verdict }: { verdict: AuditVerdictView }) {
@@ -142,10 +141,10 @@ export function AuditScreen() {
           Saved to <code>{saved.value.path}</code>
         </p>
       )}
-      {saved.kind === "failed" && <ErrorBox id="export-error" error={saved.error} explain={explainSync} />}
+      {saved.kind === "failed" && <ErrorBox id="export-error" error={saved.error} />}
 
       <h3>Verify a saved export</h3>
-      {files.kind === "failed" && <ErrorBox id="exports-error" error={files.error} explain={explainSync} />}
+      {files.kind === "failed" && <ErrorBox id="exports-error" error={files.error} />}
       {files.kind === "loaded" && fileList.length === 0 && <p className="meta">No export has been saved on this computer yet.</p>}
       <form onSubmit={verify} aria-label="Verify an audit export" id="verify-form">
         <label>
@@ -174,7 +173,7 @@ export function AuditScreen() {
           )}
           {published.kind === "done" && <span id="published-origin"> (log {published.value})</span>}
         </p>
-        {published.kind === "failed" && <ErrorBox id="published-key-error" error={published.error} explain={explainSync} />}
+        {published.kind === "failed" && <ErrorBox id="published-key-error" error={published.error} />}
         <label>
           Export
           <select id="verify-file" value={file} onChange={(e) => setFile(e.target.value)} required>
@@ -198,7 +197,7 @@ export function AuditScreen() {
         </button>
       </form>
       {verdict.kind === "done" && <Verdict verdict={verdict.value} />}
-      {verdict.kind === "failed" && <ErrorBox id="verify-error" error={verdict.error} explain={explainSync} />}
+      {verdict.kind === "failed" && <ErrorBox id="verify-error" error={verdict.error} />}
     </section>
   );
 }

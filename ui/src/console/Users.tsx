@@ -2,7 +2,6 @@
 import { FormEvent, useState } from "react";
 import { api, CommandError, Role, UserView } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
-import { explainSync } from "../sync/explain";
 import { ActionResult, useAdminAction, useAdminList } from "./adminParts";
 import { ROLE_LABEL, ROLES } from "./session";
 
@@ -66,7 +65,7 @@ export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => v
   return (
     <section aria-labelledby="users-heading" id="admin-users">
       <h3 id="users-heading">Users</h3>
-      {users.kind === "failed" && <ErrorBox id="users-error" error={users.error} explain={explainSync} />}
+      {users.kind === "failed" && <ErrorBox id="users-error" error={users.error} />}
       {users.kind === "loaded" && (
         <table id="users-table" data-count={users.value.length}>
           <thead>

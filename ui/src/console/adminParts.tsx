@@ -6,7 +6,6 @@ import type { CommandError } from "../api";
 import { ConfirmButton } from "../shared/ConfirmButton";
 import { ErrorBox } from "../shared/ErrorBox";
 import { Command, useCommand } from "../shared/useCommand";
-import { explainSync } from "../sync/explain";
 import type { Action } from "./session";
 
 /** One of the administrator's lists, loaded on mount and on `reload`; a refusal may mean the session ended. */
@@ -46,7 +45,7 @@ export function ActionResult({ id, action }: { id: string; action: Action }) {
           {action.value}
         </p>
       )}
-      {action.kind === "failed" && <ErrorBox id={`${id}-action-error`} error={action.error} explain={explainSync} />}
+      {action.kind === "failed" && <ErrorBox id={`${id}-action-error`} error={action.error} />}
     </>
   );
 }

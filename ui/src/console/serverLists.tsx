@@ -3,7 +3,6 @@
 import { useCallback } from "react";
 import { api, CommandError, DeviceView, ThrottleView } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
-import { explainSync } from "../sync/explain";
 import { ActionResult, ConfirmRevoke, useAdminAction, useAdminList } from "./adminParts";
 
 export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
@@ -17,7 +16,7 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
   return (
     <section aria-labelledby="devices-heading" id="admin-devices">
       <h3 id="devices-heading">Devices</h3>
-      {devices.kind === "failed" && <ErrorBox id="devices-error" error={devices.error} explain={explainSync} />}
+      {devices.kind === "failed" && <ErrorBox id="devices-error" error={devices.error} />}
       {devices.kind === "loaded" && devices.value.length === 0 && <p className="meta">No device has enrolled.</p>}
       {devices.kind === "loaded" && devices.value.length > 0 && (
         <table id="devices-table" data-count={devices.value.length}>
@@ -80,7 +79,7 @@ export function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) 
         After a few wrong passwords, further sign-ins wait a little longer each time, never locked out; a user is never slowed where they
         usually sign in.
       </p>
-      {throttles.kind === "failed" && <ErrorBox id="throttles-error" error={throttles.error} explain={explainSync} />}
+      {throttles.kind === "failed" && <ErrorBox id="throttles-error" error={throttles.error} />}
       {throttles.kind === "loaded" && throttles.value.length === 0 && (
         <p className="meta" id="no-throttles">
           No failed sign-ins are being counted.
@@ -145,7 +144,7 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
         An underwriter's approvals publish rates only with a key registered here. Compare the public key with the one on their Approvals
         screen before you approve it.
       </p>
-      {requests.kind === "failed" && <ErrorBox id="key-requests-error" error={requests.error} explain={explainSync} />}
+      {requests.kind === "failed" && <ErrorBox id="key-requests-error" error={requests.error} />}
       {requests.kind === "loaded" && requests.value.length === 0 && (
         <p className="meta" id="no-key-requests">
           No underwriter is waiting for a key.
@@ -199,7 +198,7 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
           </tbody>
         </table>
       )}
-      {keys.kind === "failed" && <ErrorBox id="pack-keys-error" error={keys.error} explain={explainSync} />}
+      {keys.kind === "failed" && <ErrorBox id="pack-keys-error" error={keys.error} />}
       {keys.kind === "loaded" && keys.value.length > 0 && (
         <table id="pack-keys-table" data-count={keys.value.length}>
           <thead>

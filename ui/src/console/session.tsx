@@ -7,7 +7,6 @@ import { api, CommandError, Role, SessionView } from "../api";
 import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
 import { Loaded, useCommand } from "../shared/useCommand";
-import { explainSync } from "../sync/explain";
 
 export const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
 export const ROLE_LABEL: Record<Role, string> = { agent: "Agent", underwriter: "Underwriter", admin: "Administrator", auditor: "Auditor" };
@@ -45,7 +44,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
           {attempt.kind === "busy" ? "Signing in..." : "Sign in"}
         </button>
       </form>
-      {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} explain={explainSync} />}
+      {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} />}
     </>
   );
 }
@@ -61,7 +60,7 @@ export function SessionBar({
   onChange: (s: SessionView | null) => void;
 }) {
   if (session.kind === "loading") return <p>Loading...</p>;
-  if (session.kind === "failed") return <ErrorBox id="session-error" error={session.error} explain={explainSync} />;
+  if (session.kind === "failed") return <ErrorBox id="session-error" error={session.error} />;
   const s = session.value;
   async function signOut() {
     await api.signOut().catch(() => false);

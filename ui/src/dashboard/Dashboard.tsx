@@ -5,7 +5,8 @@ import type { Dashboard as DashboardData, Product } from "../bindings";
 import { QUOTES } from "../quotes/invalidation";
 import { QuoteTable } from "../quotes/QuoteTable";
 import { ErrorBox } from "../shared/ErrorBox";
-import { formatUsd, packName } from "../shared/format";
+import { packName } from "../shared/format";
+import { formatMoney } from "../shared/language";
 import { useCommand } from "../shared/useCommand";
 import { num, TableHead } from "../shared/TableHead";
 
@@ -82,7 +83,7 @@ export function Dashboard({
                     <td>
                       {p.effective_date} to {p.expiration_date}
                     </td>
-                    <td className="num">{formatUsd(p.premium)}</td>
+                    <td className="num">{formatMoney(p.premium)}</td>
                   </tr>
                 ))}
               </tbody>

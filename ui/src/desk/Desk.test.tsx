@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import type { ReferralView } from "../bindings";
 import { mockCommands } from "../test/ipc";
 import { Desk } from "./Desk";
+import { MESSAGES } from "../shared/messages";
 
 const referral: ReferralView = {
   quoteNumber: "QUOT-2026-000002",
@@ -51,9 +52,11 @@ it("shows the server's refusal next to the note and keeps the referral", async (
   await user.type(await screen.findByLabelText("Note for QUOT-2026-000002"), "looks fine");
   await user.click(screen.getByRole("button", { name: "Decline QUOT-2026-000002" }));
   const note = screen.getByLabelText("Note for QUOT-2026-000002");
-  await waitFor(() =>
-    expect(document.getElementById(note.getAttribute("aria-describedby")!)?.textContent).toBe("the quote's own agent may not decide it"),
-  );
+  // The server's code is not one the app has words for: the workstation's sentence, the server's text in the details.
+  await waitFor(() => expect(document.getElementById(note.getAttribute("aria-describedby")!)).not.toBeNull());
+  const refusal = document.getElementById(note.getAttribute("aria-describedby")!)!;
+  expect(refusal.querySelector(".error-sentence")?.textContent).toBe(MESSAGES["sync.refused"]);
+  expect(refusal.querySelector("details")?.textContent).toContain("the quote's own agent may not decide it");
   expect(screen.getByText("$2,263.50")).toBeTruthy();
 });
 

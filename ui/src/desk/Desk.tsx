@@ -6,8 +6,9 @@
 import { ReactNode, useState } from "react";
 import { api, CommandError } from "../api";
 import type { PolicyReferralView, ReferralView } from "../bindings";
-import { ErrorBox } from "../shared/ErrorBox";
-import { formatUsd, packName } from "../shared/format";
+import { ErrorBox, ErrorText } from "../shared/ErrorBox";
+import { packName } from "../shared/format";
+import { formatMoney } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
 import { useCommand } from "../shared/useCommand";
 
@@ -64,9 +65,9 @@ function DecisionNote({
       />
       {children}
       {error && (
-        <span className="field-error" role="alert" id={`${id}-error`} data-code={error.code}>
-          {error.message}
-        </span>
+        <div className="field-error" role="alert" id={`${id}-error`} data-code={error.code} data-server-code={error.serverCode}>
+          <ErrorText error={error} />
+        </div>
       )}
     </div>
   );
@@ -88,7 +89,7 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
         </span>
       </h3>
       <p>
-        Premium <strong>{formatUsd(referral.total)}</strong> <span className="meta">rate pack {packName(referral.packId)}</span>
+        Premium <strong>{formatMoney(referral.total)}</strong> <span className="meta">rate pack {packName(referral.packId)}</span>
       </p>
       <ul className="reasons" aria-label={`Why ${referral.quoteNumber} was referred`}>
         {referral.reasons.map((r) => (

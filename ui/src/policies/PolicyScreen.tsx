@@ -15,8 +15,7 @@ import type {
   QuoteInput,
 } from "../bindings";
 import { ErrorBox } from "../shared/ErrorBox";
-import { explain } from "../shared/explain";
-import { formatUsd } from "../shared/format";
+import { formatMoney } from "../shared/language";
 import { useCommand } from "../shared/useCommand";
 
 export const CANCEL_REASONS: { value: CancelReason; label: string; insured: boolean }[] = [
@@ -25,7 +24,7 @@ export const CANCEL_REASONS: { value: CancelReason; label: string; insured: bool
   { value: "military_service", label: "The insured entered active military service (pro rata, no penalty)", insured: true },
   { value: "nonpayment", label: "Non-payment of premium (insurer, pro rata)", insured: false },
   { value: "material_misrepresentation", label: "Material misrepresentation (insurer, pro rata)", insured: false },
-  { value: "license_suspended", label: "Licence suspended or revoked (insurer, auto)", insured: false },
+  { value: "license_suspended", label: "License suspended or revoked (insurer, auto)", insured: false },
   { value: "substantial_change_in_risk", label: "Substantial change in risk (insurer)", insured: false },
   { value: "underwriting_error", label: "Underwriting error (insurer)", insured: false },
 ];
@@ -66,7 +65,7 @@ function Lines({ lines }: { lines: PolicyWorksheetLine[] }) {
 }
 
 function amountText(amount: string): string {
-  return amount.startsWith("-") ? `${formatUsd(amount.slice(1))} returned` : `${formatUsd(amount)} charged`;
+  return amount.startsWith("-") ? `${formatMoney(amount.slice(1))} returned` : `${formatMoney(amount)} charged`;
 }
 
 export function PolicyScreen({
@@ -180,7 +179,7 @@ export function PolicyScreen({
     return (
       <section>
         <h2>{policyNumber}</h2>
-        <ErrorBox error={file.error} explain={explain} />
+        <ErrorBox error={file.error} />
       </section>
     );
   }
@@ -200,11 +199,11 @@ export function PolicyScreen({
         <dt>Term</dt>
         <dd>{w ? `${w.term.start} to ${w.term.end}` : "sync to see"}</dd>
         <dt>Premium with fees</dt>
-        <dd>{formatUsd(p.premium)}</dd>
+        <dd>{formatMoney(p.premium)}</dd>
         {w && (
           <>
             <dt>Written premium{pending > 0 ? " (with changes waiting to sync)" : ""}</dt>
-            <dd id="policy-written">{formatUsd(w.written_premium)}</dd>
+            <dd id="policy-written">{formatMoney(w.written_premium)}</dd>
           </>
         )}
         <dt>Server detail</dt>
@@ -239,7 +238,7 @@ export function PolicyScreen({
           {notice}
         </p>
       )}
-      {problem && <ErrorBox id="policy-error" error={problem} explain={explain} />}
+      {problem && <ErrorBox id="policy-error" error={problem} />}
 
       {w && (
         <>
@@ -340,7 +339,7 @@ export function PolicyScreen({
               </h4>
               <p className="meta">
                 Prepared on version {preview.baseVersion}; makes version {preview.after.version}. Written premium{" "}
-                {formatUsd(preview.before.written_premium)} to {formatUsd(preview.after.written_premium)}.
+                {formatMoney(preview.before.written_premium)} to {formatMoney(preview.after.written_premium)}.
               </p>
               <Lines lines={preview.worksheet.lines} />
               <button type="button" id="change-confirm" disabled={busy} onClick={onConfirm}>
@@ -380,7 +379,7 @@ export function PolicyScreen({
                   </details>
                 </td>
                 <td>{e.effectiveDate}</td>
-                <td className="num">{formatUsd(e.amount)}</td>
+                <td className="num">{formatMoney(e.amount)}</td>
                 <td>{e.by}</td>
                 <td>{e.recordedAt.replace("T", " ").slice(0, 16)}</td>
                 <td>{e.logIndex ?? ""}</td>
@@ -412,7 +411,7 @@ export function PolicyScreen({
                 <td>{c.description}</td>
                 <td>{c.baseVersion}</td>
                 <td>{c.effectiveDate}</td>
-                <td className="num">{formatUsd(c.amount)}</td>
+                <td className="num">{formatMoney(c.amount)}</td>
                 <td>
                   {c.outcome === null
                     ? "waiting to sync"

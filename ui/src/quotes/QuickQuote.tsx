@@ -2,8 +2,7 @@
 import { FormEvent, useState } from "react";
 import { api, CommandError, QuoteView } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
-import { explain } from "../shared/explain";
-import { formatUsd } from "../shared/format";
+import { formatDeductible, formatLimit, formatMoney } from "../shared/language";
 import { WorksheetTable } from "../shared/RatingReview";
 
 // `seq` numbers each submission, so a reader (a person or the end-to-end
@@ -24,7 +23,15 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
     const seq = result.seq + 1;
     const vehicleYear = Number.parseInt(year, 10);
     if (!/^\d{4}$/.test(year) || Number.isNaN(vehicleYear)) {
-      setResult({ kind: "failed", seq, error: { code: "input.invalid", message: "vehicle_year: enter a four-digit model year" } });
+      setResult({
+        kind: "failed",
+        seq,
+        error: {
+          code: "input.invalid",
+          message: "vehicle_year: enter a four-digit model year",
+          fields: [{ path: "vehicle_year", message: "enter a four-digit model year" }],
+        },
+      });
       return;
     }
     setResult({ kind: "busy", seq });
@@ -67,11 +74,11 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
           {result.kind === "busy" ? "Rating..." : "Rate"}
         </button>
       </form>
-      {result.kind === "failed" && <ErrorBox id="quote-error" error={result.error} seq={result.seq} explain={explain} />}
+      {result.kind === "failed" && <ErrorBox id="quote-error" error={result.error} seq={result.seq} />}
       {result.kind === "quoted" && (
         <section aria-label="Premium" className="quote" id="quote" data-seq={result.seq}>
           <p>
-            Annual premium: <output id="premium">{formatUsd(result.quote.premium)}</output>
+            Annual premium: <output id="premium">{formatMoney(result.quote.premium)}</output>
           </p>
           <p className="meta">
             Quote {result.quote.quoteId} &middot; underwriting: <span id="decision">{result.quote.decision}</span> &middot; rate pack{" "}
@@ -103,15 +110,15 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
                       <WorksheetTable name={c.name} lines={c.worksheet} />
                     </details>
                   </td>
-                  <td>{c.option ?? ""}</td>
-                  <td className="num">{formatUsd(c.premium)}</td>
+                  <td>{c.limit ? formatLimit(c.limit) : c.deductible ? `${formatDeductible(c.deductible)} deductible` : ""}</td>
+                  <td className="num">{formatMoney(c.premium)}</td>
                 </tr>
               ))}
               {result.quote.fees.map((f) => (
                 <tr key={f.name}>
                   <td>{f.name}</td>
                   <td></td>
-                  <td className="num">{formatUsd(f.amount)}</td>
+                  <td className="num">{formatMoney(f.amount)}</td>
                 </tr>
               ))}
             </tbody>

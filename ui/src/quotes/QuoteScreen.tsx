@@ -2,13 +2,22 @@
 // and its bind request.
 import { useState } from "react";
 import { api, CommandError } from "../api";
-import { ErrorBox } from "../shared/ErrorBox";
-import { formatUsd, packName } from "../shared/format";
+import { ErrorBox, ErrorText } from "../shared/ErrorBox";
+import { packName } from "../shared/format";
+import { formatMoney } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
 import { useCommand } from "../shared/useCommand";
 import { fromQuoteInput, vehicleLabel, WizardForm } from "../wizard/form";
 import { STATUS_LABEL, StatusBadge } from "./status";
 import { num, TableHead } from "../shared/TableHead";
+
+/** What a change the server answered was, in words. */
+const ISSUE_KIND: Record<string, string> = {
+  "quote.bind_requested": "Bind request",
+  "quote.rated": "Rated quote",
+  "quote.saved": "Saved quote",
+  "policy.transaction": "Policy change",
+};
 
 export function QuoteScreen({
   quoteId,
@@ -47,7 +56,7 @@ export function QuoteScreen({
         const saved = await api.rerateQuote(quoteId);
         setAction({
           kind: "done",
-          message: `Re-rated as version ${saved.summary.version} with ${packName(saved.rating.packId)}: ${formatUsd(saved.rating.premium)} (${STATUS_LABEL[saved.summary.status].toLowerCase()}).`,
+          message: `Re-rated as version ${saved.summary.version} with ${packName(saved.rating.packId)}: ${formatMoney(saved.rating.premium)} (${STATUS_LABEL[saved.summary.status].toLowerCase()}).`,
         });
         onChanged();
         void view.reload();
@@ -126,14 +135,10 @@ export function QuoteScreen({
           <ul>
             {syncIssues.map((issue) => (
               <li key={issue.id} data-code={issue.code ?? undefined} data-outcome={issue.outcome}>
-                {issue.kind === "quote.bind_requested" ? "Bind request" : issue.kind} {issue.outcome.replace("_", " ")}
-                {issue.code && (
-                  <>
-                    {" "}
-                    (<code>{issue.code}</code>)
-                  </>
-                )}
-                : {issue.reason}{" "}
+                {ISSUE_KIND[issue.kind] ?? "Change"} {issue.outcome.replace("_", " ")}:{" "}
+                <ErrorText
+                  error={{ code: issue.code ?? (issue.outcome === "conflict" ? "quote.stale" : "sync.refused"), message: issue.reason }}
+                />{" "}
                 <span className="meta">
                   {issue.receivedAt.replace("T", " ").slice(0, 16)} UTC
                   {issue.currentVersion !== null && `; the server has version ${issue.currentVersion}`}
@@ -148,7 +153,7 @@ export function QuoteScreen({
           {action.message} {action.path && <code id="document-path">{action.path}</code>}
         </p>
       )}
-      {action.kind === "failed" && <ErrorBox id="action-error" error={action.error} fields />}
+      {action.kind === "failed" && <ErrorBox id="action-error" error={action.error} />}
       {rating ? (
         <RatingReview
           rating={rating}
@@ -168,7 +173,7 @@ export function QuoteScreen({
               <td>{v.created_at.replace("T", " ").slice(0, 16)} UTC</td>
               <td>{v.rating ? packName(v.rating.pack_id) : ""}</td>
               <td>{v.rating?.decision ?? "not rated"}</td>
-              <td className="num">{v.rating ? formatUsd(v.rating.total) : ""}</td>
+              <td className="num">{v.rating ? formatMoney(v.rating.total) : ""}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 // A table of quotes, each opening its quote screen: the dashboard's recent
 // quotes and the quote list's results.
 import type { QuoteSummary } from "../bindings";
-import { formatUsd } from "../shared/format";
+import { formatMoney } from "../shared/language";
 import { StatusBadge } from "./status";
 import { num, TableHead } from "../shared/TableHead";
 
@@ -27,7 +27,7 @@ export function QuoteTable({ quotes, onOpen, caption }: { quotes: QuoteSummary[]
             <td>
               <StatusBadge status={q.status} />
             </td>
-            <td className="num">{q.premium ? formatUsd(q.premium) : ""}</td>
+            <td className="num">{q.premium ? formatMoney(q.premium) : ""}</td>
           </tr>
         ))}
       </tbody>

@@ -8,7 +8,6 @@ import { useState } from "react";
 import { api, CommandError } from "../api";
 import type { ReviewDecisionView, ReviewView } from "../bindings";
 import { ErrorBox } from "../shared/ErrorBox";
-import { explain } from "../shared/explain";
 import { packName } from "../shared/format";
 import { useCommand } from "../shared/useCommand";
 import { ImpactRunning, ImpactSummaryView, useImpactRun } from "./ImpactReport";
@@ -39,7 +38,7 @@ function ApprovalKeyPanel({ username }: { username: string | null }) {
     >
       <h3 id="approval-key-heading">Approval key</h3>
       {key.kind === "loading" && <p aria-busy="true">Loading...</p>}
-      {key.kind === "failed" && <ErrorBox error={key.error} explain={explain} />}
+      {key.kind === "failed" && <ErrorBox error={key.error} />}
       {key.kind === "loaded" && key.value === null && (
         <>
           <p className="meta">
@@ -54,7 +53,7 @@ function ApprovalKeyPanel({ username }: { username: string | null }) {
               Create approval key
             </button>
           </div>
-          {create.error && <ErrorBox id="approval-key-error" error={create.error} explain={explain} />}
+          {create.error && <ErrorBox id="approval-key-error" error={create.error} />}
         </>
       )}
       {key.kind === "loaded" && key.value !== null && (
@@ -75,7 +74,7 @@ function ApprovalKeyPanel({ username }: { username: string | null }) {
               <button type="button" className="secondary" id="ask-again-approval-key" disabled={create.busy} onClick={createKey}>
                 Ask again
               </button>
-              {create.error && <ErrorBox id="approval-key-error" error={create.error} explain={explain} />}
+              {create.error && <ErrorBox id="approval-key-error" error={create.error} />}
             </>
           )}
         </>
@@ -124,11 +123,7 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
       </p>
       {review.note && <blockquote className="review-note">{review.note}</blockquote>}
       {diff.kind === "loading" && <p aria-busy="true">Comparing with the base pack...</p>}
-      {diff.kind === "failed" && (
-        <ErrorBox error={diff.error} explain={explain}>
-          The changes could not be shown.
-        </ErrorBox>
-      )}
+      {diff.kind === "failed" && <ErrorBox error={diff.error}>The changes could not be shown.</ErrorBox>}
       {diff.kind === "loaded" && <PackDiffView diff={diff.value} id={`review-diff-${id}`} />}
       <h4>The author's impact run</h4>
       {review.impact ? (
@@ -180,7 +175,7 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
         </p>
       )}
       {state.kind === "failed" && (
-        <ErrorBox className="review-impact-error" error={state.error} explain={explain}>
+        <ErrorBox className="review-impact-error" error={state.error}>
           The impact run failed.
         </ErrorBox>
       )}
@@ -226,7 +221,7 @@ function Review({ review, onDecided }: { review: ReviewView; onDecided: () => vo
               Reject
             </button>
           </div>
-          {decide.error && <ErrorBox className="review-error" error={decide.error} explain={explain} />}
+          {decide.error && <ErrorBox className="review-error" error={decide.error} />}
         </>
       )}
     </li>
@@ -249,11 +244,7 @@ export function Approvals({ username }: { username: string | null }) {
         </button>
       </div>
       {queue.kind === "loading" && <p aria-busy="true">Loading...</p>}
-      {queue.kind === "failed" && (
-        <ErrorBox error={queue.error} explain={explain}>
-          The drafts could not be loaded.
-        </ErrorBox>
-      )}
+      {queue.kind === "failed" && <ErrorBox error={queue.error}>The drafts could not be loaded.</ErrorBox>}
       {queue.kind === "loaded" && queue.value.length === 0 && (
         <p className="meta" id="approvals-empty">
           No drafts await your approval. Sync to fetch new ones.

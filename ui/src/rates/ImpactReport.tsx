@@ -6,12 +6,13 @@
 import { useCallback, useState } from "react";
 import { api, CommandError } from "../api";
 import type { BookChoice, ImpactGroup, ImpactProgress, ImpactSummary, ImpactView, IncreaseWorksheets } from "../bindings";
-import { formatUsd, packName } from "../shared/format";
+import { packName } from "../shared/format";
+import { formatMoney } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
 
 /** Money with its sign, so an increase reads "+$12.00" beside a decrease's "-$3.00". */
 export function signedUsd(decimal: string): string {
-  return decimal.startsWith("-") || /^0*(\.0*)?$/.test(decimal) ? formatUsd(decimal) : `+${formatUsd(decimal)}`;
+  return decimal.startsWith("-") || /^0*(\.0*)?$/.test(decimal) ? formatMoney(decimal) : `+${formatMoney(decimal)}`;
 }
 
 /** A percentage as the report gives it (two places, as text); none when the base premium was zero. */
@@ -61,8 +62,8 @@ function GroupTable({ id, caption, nameHeading, groups }: { id: string; caption:
           <tr key={g.name} data-name={g.name}>
             <th scope="row">{g.name}</th>
             <td className="num">{g.policies}</td>
-            <td className="num">{formatUsd(g.base_premium)}</td>
-            <td className="num">{formatUsd(g.draft_premium)}</td>
+            <td className="num">{formatMoney(g.base_premium)}</td>
+            <td className="num">{formatMoney(g.draft_premium)}</td>
             <td className="num">{signedUsd(g.change)}</td>
             <td className="num">{signedPct(g.change_pct)}</td>
           </tr>
@@ -81,7 +82,7 @@ function Worksheets({ worksheets, idPrefix }: { worksheets: IncreaseWorksheets; 
     return (
       <div className={`worksheet-${which}`}>
         <h4>
-          {which === "base" ? "Base" : "Draft"} {packName(rating.packId)}: {formatUsd(rating.premium)}
+          {which === "base" ? "Base" : "Draft"} {packName(rating.packId)}: {formatMoney(rating.premium)}
         </h4>
         <RatingReview rating={rating} vehicleLabels={[]} idPrefix={`${idPrefix}-${which}`} />
       </div>
@@ -146,7 +147,7 @@ export function ImpactSummaryView({
         data-change={summary.total.change}
         data-change-pct={summary.total.change_pct ?? undefined}
       >
-        Total premium {formatUsd(summary.total.base_premium)} → {formatUsd(summary.total.draft_premium)}:{" "}
+        Total premium {formatMoney(summary.total.base_premium)} → {formatMoney(summary.total.draft_premium)}:{" "}
         <strong>
           {signedUsd(summary.total.change)} ({signedPct(summary.total.change_pct)})
         </strong>

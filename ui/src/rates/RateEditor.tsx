@@ -3,8 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api, CommandError } from "../api";
 import type { DraftEdits, ManifestField, PackDiff, Problem, StoredRateDraft, TableGrid } from "../bindings";
-import { ErrorBox } from "../shared/ErrorBox";
-import { explain } from "../shared/explain";
+import { ErrorBox, ErrorText } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
 import { useCommand } from "../shared/useCommand";
 import { CHECK_DELAY_MS, fieldInputId, hasChanges, noEdits, problemPlace, proposedDates, sameRows } from "./drafts";
@@ -126,7 +125,7 @@ export function RateEditor({
   if (pack.kind === "loading") return <p aria-busy="true">Opening {packName(basePackId)}...</p>;
   if (pack.kind === "failed") {
     return (
-      <ErrorBox id="editor-error" error={pack.error} explain={explain}>
+      <ErrorBox id="editor-error" error={pack.error}>
         {packName(basePackId)} could not be opened.
       </ErrorBox>
     );
@@ -197,7 +196,7 @@ export function RateEditor({
               )}
             </>
           ) : (
-            check.error && explain(check.error)
+            check.error && <ErrorText error={check.error} />
           )}
         </div>
       )}
@@ -261,7 +260,7 @@ export function RateEditor({
         </p>
       )}
       {save.kind === "failed" && (
-        <ErrorBox id="save-error" error={save.error} explain={explain} fields>
+        <ErrorBox id="save-error" error={save.error}>
           The draft was not saved.
         </ErrorBox>
       )}

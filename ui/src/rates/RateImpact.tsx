@@ -4,7 +4,6 @@ import { useState } from "react";
 import { api, CommandError } from "../api";
 import type { StoredRateDraft } from "../bindings";
 import { ErrorBox } from "../shared/ErrorBox";
-import { explain } from "../shared/explain";
 import { packName } from "../shared/format";
 import { useCommand } from "../shared/useCommand";
 import { draftStatusText } from "./drafts";
@@ -73,7 +72,7 @@ export function RateImpact({ draft, onChanged }: { draft: StoredRateDraft; onCha
           </div>
         ))}
         {book === "file" && books.kind === "loading" && <p aria-busy="true">Looking in the Books folder...</p>}
-        {book === "file" && books.kind === "failed" && <ErrorBox error={books.error} explain={explain} />}
+        {book === "file" && books.kind === "failed" && <ErrorBox error={books.error} />}
         {book === "file" && books.kind === "loaded" && books.value.length === 0 && (
           <p className="meta" id="impact-no-books">
             No books yet: put a canonical <code>.jsonl</code> book in the <strong>Books</strong> folder of your documents folder.{" "}
@@ -112,7 +111,7 @@ export function RateImpact({ draft, onChanged }: { draft: StoredRateDraft; onCha
         </p>
       )}
       {state.kind === "failed" && (
-        <ErrorBox id="impact-error" error={state.error} explain={explain}>
+        <ErrorBox id="impact-error" error={state.error}>
           The impact run failed.
         </ErrorBox>
       )}
@@ -137,7 +136,7 @@ export function RateImpact({ draft, onChanged }: { draft: StoredRateDraft; onCha
           <button type="button" id="submit-draft" disabled={running || submit.busy} onClick={submitDraft}>
             Submit for approval
           </button>
-          {submit.error && <ErrorBox id="submit-error" error={submit.error} explain={explain} />}
+          {submit.error && <ErrorBox id="submit-error" error={submit.error} />}
         </div>
       ) : (
         <p id="draft-status" role="status" data-status={current.status}>

@@ -427,7 +427,8 @@ describe("discarding a draft", () => {
     await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft ca-personal-auto/2026.2" }));
     const error = await findById("discard-error");
     expect(error.getAttribute("data-code")).toBe("input.invalid");
-    expect(error.textContent).toBe("The draft could not be discarded. draft d7 is submitted, not being edited");
+    expect(error.textContent).toMatch(/^The draft could not be discarded\. Some of what was entered could not be accepted\./);
+    expect(error.querySelector("details")?.textContent).toContain("draft d7 is submitted, not being edited");
     expect(calls).toContainEqual(["discard_rate_draft", { draftId: "d7" }]);
     await waitFor(() => expect(document.querySelector('li.rate-draft[data-draft-id="d7"]')?.getAttribute("data-status")).toBe("submitted"));
     expect(document.querySelector("button.discard-draft")).toBeNull();

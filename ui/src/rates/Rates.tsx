@@ -9,7 +9,6 @@ import { api, CommandError } from "../api";
 import type { StoredRateDraft } from "../bindings";
 import { ConfirmButton } from "../shared/ConfirmButton";
 import { ErrorBox } from "../shared/ErrorBox";
-import { explain } from "../shared/explain";
 import { packName } from "../shared/format";
 import { useCommand } from "../shared/useCommand";
 import { RateEditor } from "./RateEditor";
@@ -65,7 +64,7 @@ export function Rates() {
       <h2 id="rates-heading">Rates</h2>
       <h3>Packs on this workstation</h3>
       {dashboard.kind === "loading" && <p aria-busy="true">Loading...</p>}
-      {dashboard.kind === "failed" && <ErrorBox error={dashboard.error} explain={explain} />}
+      {dashboard.kind === "failed" && <ErrorBox error={dashboard.error} />}
       {dashboard.kind === "loaded" && (
         <ul className="packs" id="rate-packs">
           {dashboard.value.packs.map((p) => (
@@ -83,7 +82,7 @@ export function Rates() {
       )}
       <h3>My drafts</h3>
       {drafts.kind === "loading" && <p aria-busy="true">Loading...</p>}
-      {drafts.kind === "failed" && <ErrorBox error={drafts.error} explain={explain} />}
+      {drafts.kind === "failed" && <ErrorBox error={drafts.error} />}
       {discard.kind === "done" && (
         <p role="status" id="draft-discarded">
           {discard.discarded ? "The draft is discarded." : "The draft was already gone."}
@@ -131,7 +130,7 @@ export function Rates() {
                 )}
               </div>
               {discard.kind === "failed" && discard.draftId === d.draft_id && (
-                <ErrorBox id="discard-error" error={discard.error} explain={explain}>
+                <ErrorBox id="discard-error" error={discard.error}>
                   The draft could not be discarded.
                 </ErrorBox>
               )}

@@ -6,7 +6,6 @@ import { useState } from "react";
 import { api, CommandError, EnrollmentView } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
 import { EnrollForm } from "../sync/EnrollForm";
-import { explainSync } from "../sync/explain";
 
 export function FirstLaunch({ onDone }: { onDone: (enrolled: EnrollmentView | null) => void }) {
   const [offline, setOffline] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "failed"; error: CommandError }>({ kind: "idle" });
@@ -35,7 +34,7 @@ export function FirstLaunch({ onDone }: { onDone: (enrolled: EnrollmentView | nu
           <button type="button" id="work-offline" onClick={workOffline} disabled={offline.kind === "busy"}>
             {offline.kind === "busy" ? "Starting..." : "Work offline"}
           </button>
-          {offline.kind === "failed" && <ErrorBox id="work-offline-error" error={offline.error} explain={explainSync} />}
+          {offline.kind === "failed" && <ErrorBox id="work-offline-error" error={offline.error} />}
         </article>
         <article aria-labelledby="choice-enroll-heading" className="choice">
           <h3 id="choice-enroll-heading">Enroll this device</h3>

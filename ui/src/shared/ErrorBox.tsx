@@ -1,18 +1,55 @@
-// The box that says a command failed: its code in `data-code` (the tests and
-// the end-to-end tests read it), what the agent can act on in words, and the
-// fields the command named.
+// The box that says a command failed: a sentence the user can act on, each
+// field's problem by the field's name, and a closed "Details" disclosure with
+// the codes and the raw message for support. The codes stay in `data-code`
+// and `data-server-code` (the tests and the end-to-end tests read them, and
+// the text, which includes the closed disclosure's).
 import type { ReactNode } from "react";
 import type { CommandError } from "../api";
+import { describeError } from "./language";
 
-const asIs = (error: CommandError) => error.message;
+/** The sentence, the fields and the details of an error, for a box of a screen's own. */
+export function ErrorText({ error }: { error: CommandError }) {
+  const { sentence, fields, details } = describeError(error);
+  return (
+    <>
+      <span className="error-sentence">{sentence}</span>
+      {fields.length > 0 && (
+        <ul className="error-fields">
+          {fields.map((f) => (
+            <li key={`${f.path}-${f.message}`} data-path={f.path}>
+              {f.label}: {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <details className="error-details">
+        <summary>Details</summary>
+        <dl>
+          <dt>Code</dt>
+          <dd>
+            <code>{details.code}</code>
+          </dd>
+          {details.serverCode !== undefined && (
+            <>
+              <dt>Server code</dt>
+              <dd>
+                <code>{details.serverCode}</code>
+              </dd>
+            </>
+          )}
+          <dt>Message</dt>
+          <dd className="error-raw">{details.message}</dd>
+        </dl>
+      </details>
+    </>
+  );
+}
 
 export function ErrorBox({
   error,
   id,
   className,
   seq,
-  explain = asIs,
-  fields = false,
   children,
 }: {
   error: CommandError;
@@ -21,11 +58,7 @@ export function ErrorBox({
   className?: string;
   /** The attempt this answers (`data-seq`), where a screen numbers its attempts. */
   seq?: number;
-  /** The words for the error; its message by default. */
-  explain?: (error: CommandError) => string;
-  /** Lists the fields the command named below the message. */
-  fields?: boolean;
-  /** Said before the explanation. */
+  /** Said before the sentence: what the screen was doing. */
   children?: ReactNode;
 }) {
   return (
@@ -39,16 +72,7 @@ export function ErrorBox({
     >
       {children}
       {children ? " " : null}
-      {explain(error)}
-      {fields && error.fields && error.fields.length > 0 && (
-        <ul>
-          {error.fields.map((f) => (
-            <li key={`${f.path}-${f.message}`} data-path={f.path}>
-              {f.path}: {f.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ErrorText error={error} />
     </div>
   );
 }

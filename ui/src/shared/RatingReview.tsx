@@ -3,7 +3,8 @@
 // underwriting decision with its reasons. Used by the wizard's review and
 // the quote screen.
 import type { RatingView, WorksheetLine } from "../bindings";
-import { formatUsd, packName } from "./format";
+import { packName } from "./format";
+import { formatDeductible, formatLimit, formatMoney } from "./language";
 import { num, TableHead } from "./TableHead";
 
 /** One coverage's worksheet: each step, what keyed it, its value and the running premium. */
@@ -61,7 +62,7 @@ export function RatingReview({
     <section aria-label="Premium" className="rating" id={id("rating")}>
       <div className="premium-line">
         <span>Term premium</span>
-        <output id={id("review-premium")}>{formatUsd(rating.premium)}</output>
+        <output id={id("review-premium")}>{formatMoney(rating.premium)}</output>
         <span className={`decision decision-${rating.decision}`} id={id("review-decision")} data-decision={rating.decision}>
           {DECISION[rating.decision]}
         </span>
@@ -105,21 +106,21 @@ export function RatingReview({
                   <WorksheetTable name={c.name} lines={c.worksheet} />
                 </details>
               </td>
-              <td>{c.limit ?? ""}</td>
-              <td>{c.deductible ?? ""}</td>
-              <td className="num">{formatUsd(c.premium)}</td>
+              <td>{c.limit ? formatLimit(c.limit) : ""}</td>
+              <td>{c.deductible ? formatDeductible(c.deductible) : ""}</td>
+              <td className="num">{formatMoney(c.premium)}</td>
             </tr>
           ))}
           {rating.fees.map((f) => (
             <tr key={f.name}>
               <td colSpan={3}>{f.name}</td>
-              <td className="num">{formatUsd(f.amount)}</td>
+              <td className="num">{formatMoney(f.amount)}</td>
             </tr>
           ))}
           {adjustment && (
             <tr>
               <td colSpan={3}>Minimum premium adjustment</td>
-              <td className="num">{formatUsd(rating.minimumPremiumAdjustment)}</td>
+              <td className="num">{formatMoney(rating.minimumPremiumAdjustment)}</td>
             </tr>
           )}
         </tbody>
@@ -128,7 +129,7 @@ export function RatingReview({
             <th scope="row" colSpan={3}>
               Total
             </th>
-            <td className="num">{formatUsd(rating.premium)}</td>
+            <td className="num">{formatMoney(rating.premium)}</td>
           </tr>
         </tfoot>
       </table>
@@ -140,7 +141,7 @@ export function RatingReview({
             <tr key={p.number}>
               <td>{p.number}</td>
               <td>{p.due}</td>
-              <td className="num">{formatUsd(p.amount)}</td>
+              <td className="num">{formatMoney(p.amount)}</td>
             </tr>
           ))}
         </tbody>
@@ -149,7 +150,7 @@ export function RatingReview({
             <th scope="row" colSpan={2}>
               Total payable
             </th>
-            <td className="num">{formatUsd(rating.installments.totalPayable)}</td>
+            <td className="num">{formatMoney(rating.installments.totalPayable)}</td>
           </tr>
         </tfoot>
       </table>

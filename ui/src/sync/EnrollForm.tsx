@@ -5,7 +5,6 @@ import { api, CommandError, EnrollmentView } from "../api";
 import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
 import type { Attempt } from "./attempt";
-import { explainSync } from "./explain";
 
 export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) => void }) {
   const credentials = useCredentials();
@@ -48,7 +47,7 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
           {busy ? "Enrolling..." : "Enroll"}
         </button>
       </form>
-      {attempt.kind === "failed" && <ErrorBox id="enroll-error" error={attempt.error} seq={attempt.seq} explain={explainSync} />}
+      {attempt.kind === "failed" && <ErrorBox id="enroll-error" error={attempt.error} seq={attempt.seq} />}
     </>
   );
 }

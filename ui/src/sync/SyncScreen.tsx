@@ -7,7 +7,6 @@ import { ErrorBox } from "../shared/ErrorBox";
 import { Loaded, useCommand } from "../shared/useCommand";
 import type { Attempt } from "./attempt";
 import { EnrollForm } from "./EnrollForm";
-import { explainSync } from "./explain";
 
 function SyncResultView({ result, seq, at }: { result: SyncResult; seq: number; at: Date }) {
   const counts: [string, string, number][] = [
@@ -116,7 +115,7 @@ function SyncIssues({
         Loading sync issues...
       </p>
     );
-  if (issues.kind === "failed") return <ErrorBox id="sync-issues-error" error={issues.error} explain={explainSync} />;
+  if (issues.kind === "failed") return <ErrorBox id="sync-issues-error" error={issues.error} />;
   if (issues.value.length === 0) {
     return (
       <p id="sync-issues" data-state="loaded" data-count={0}>
@@ -244,7 +243,7 @@ function Enrolled({ enrollment, onOpenQuote }: { enrollment: EnrollmentView; onO
       </p>
       {busy && <SyncProgressBar progress={progress} />}
       {sync.kind === "done" && <SyncResultView result={sync.value.result} at={sync.value.at} seq={sync.seq} />}
-      {sync.kind === "failed" && <ErrorBox id="sync-error" error={sync.error} seq={sync.seq} explain={explainSync} />}
+      {sync.kind === "failed" && <ErrorBox id="sync-error" error={sync.error} seq={sync.seq} />}
       <h3>Sync issues</h3>
       <SyncIssues issues={issues} onDismiss={dismiss} onOpenQuote={onOpenQuote} />
     </>
@@ -259,7 +258,7 @@ export function SyncScreen({ hidden, onOpenQuote }: { hidden: boolean; onOpenQuo
     <section id="sync-screen" aria-labelledby="sync-heading" hidden={hidden} data-enrollment={state}>
       <h2 id="sync-heading">Sync</h2>
       {status.kind === "loading" && <p>Loading...</p>}
-      {status.kind === "failed" && <ErrorBox id="enrollment-error" error={status.error} explain={explainSync} />}
+      {status.kind === "failed" && <ErrorBox id="enrollment-error" error={status.error} />}
       {status.kind === "loaded" && status.value.state === "notEnrolled" && (
         <p>This workstation is not enrolled with a sync server. Enroll it to send your quotes and receive rate packs and decisions.</p>
       )}

@@ -120,6 +120,20 @@ describe("the quote wizard", () => {
     expect((screen.getByLabelText("VIN") as HTMLInputElement).value).toBe("1HGCV1F39LA151313");
   });
 
+  it("offers limits and deductibles as amounts, under the coverage's name", async () => {
+    commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: complete() }} onSaved={() => {}} onClose={() => {}} />);
+    await user.click(screen.getByRole("button", { name: "3. Coverages" }));
+    const bi = (await screen.findByLabelText("Bodily injury limit")) as HTMLSelectElement;
+    expect([...bi.options].map((o) => [o.value, o.textContent])).toEqual([
+      ["30/60", "$30,000 / $60,000"],
+      ["100/300", "$100,000 / $300,000"],
+    ]);
+    const coll = screen.getByLabelText("Collision deductible") as HTMLSelectElement;
+    expect([...coll.options].map((o) => o.textContent)).toEqual(["$250", "$500"]);
+  });
+
   it("re-prices once typing pauses and shows the premium as money", async () => {
     const calls = commands();
     const user = userEvent.setup();
@@ -158,6 +172,9 @@ describe("the quote wizard", () => {
     );
     await user.click(screen.getByRole("button", { name: "5. Review" }));
     expect((screen.getByRole("button", { name: "Save as a new version" }) as HTMLButtonElement).disabled).toBe(true);
+    // The review names the field as the agent knows it: the driver by name, never the engine's path.
+    const problem = document.querySelector("#review-problems li[data-path='drivers.0.licenseDate']") as HTMLElement;
+    expect(problem.textContent).toBe(`Drivers: ${driver.name} · First licensed: 2003-06-01 is before the driver's 14th birthday`);
   });
 
   it("saves the draft as the agent types, and the finished quote with its draft", async () => {

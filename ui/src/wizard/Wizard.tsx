@@ -6,7 +6,7 @@ import { FormEvent, useCallback, useMemo, useRef, useState } from "react";
 import { api, CommandError } from "../api";
 import type { Product, QuoteInput, QuoteOptions, QuoteSummary, ZipInfo } from "../bindings";
 import { ErrorBox } from "../shared/ErrorBox";
-import { formatUsd } from "../shared/format";
+import { describeError, formatMoney } from "../shared/language";
 import { useCommand } from "../shared/useCommand";
 import { fieldId } from "./fields";
 import { emptyForm, HOME_STEPS, initialCoverages, Problems, STEPS, stepOf, toQuoteInput, WizardForm } from "./form";
@@ -19,6 +19,12 @@ import { ReviewStep } from "./steps/ReviewStep";
 import { VehiclesStep } from "./steps/VehiclesStep";
 import { useDraftAutosave } from "./useDraftAutosave";
 import { engineProblems as problemsOf, useLivePrice } from "./useLivePrice";
+
+/** A look-up's refusal beside its field: the field's own message (without the engine's quoting), else the sentence for its code. */
+function fieldMessage(error: CommandError): string {
+  const own = error.fields?.[0]?.message;
+  return own ? own.replace(/`/g, "") : describeError(error).sentence;
+}
 
 export type WizardStart =
   | { kind: "new"; product: Product }
@@ -149,7 +155,7 @@ export function Wizard({
       if (!form!.state.trim()) set("state", info.state);
     } catch (e) {
       setZipInfo(null);
-      setEngineProblems((p) => ({ ...p, zip: (e as CommandError).message }));
+      setEngineProblems((p) => ({ ...p, zip: fieldMessage(e as CommandError) }));
     }
   }
 
@@ -173,7 +179,7 @@ export function Wizard({
       });
     } catch (e) {
       setVinNotes((n) => ({ ...n, [i]: "" }));
-      setEngineProblems((p) => ({ ...p, [`vehicles.${i}.vin`]: (e as CommandError).message }));
+      setEngineProblems((p) => ({ ...p, [`vehicles.${i}.vin`]: fieldMessage(e as CommandError) }));
     }
   }
 
@@ -206,10 +212,10 @@ export function Wizard({
 
   const price$ =
     price.kind === "priced"
-      ? formatUsd(price.rating.premium)
+      ? formatMoney(price.rating.premium)
       : price.kind === "pricing"
         ? price.previous
-          ? `${formatUsd(price.previous.premium)} (updating)`
+          ? `${formatMoney(price.previous.premium)} (updating)`
           : "Pricing..."
         : price.kind === "failed"
           ? "Cannot price yet"
@@ -251,7 +257,7 @@ export function Wizard({
                 ? "Saving draft..."
                 : draftState === "unsaved"
                   ? "Not saved yet"
-                  : `The draft could not be saved: ${draftState.message}`}
+                  : `The draft could not be saved. ${describeError(draftState).sentence}`}
           </p>
         )}
       </div>

@@ -3,7 +3,8 @@
 import type { CommandError } from "../../api";
 import type { CoverageOption, ElectionOption, QuoteOptions } from "../../bindings";
 import { ErrorBox } from "../../shared/ErrorBox";
-import { formatUsd, packName } from "../../shared/format";
+import { packName } from "../../shared/format";
+import { formatDeductible, formatLimit, formatMoney } from "../../shared/language";
 import { CheckField, SelectField, TextField } from "../fields";
 import { ElectionForm, electionKey, electionNeeded, recommendedLimit, WizardForm } from "../form";
 
@@ -36,7 +37,7 @@ export function CoveragesStep({
     if (!/^\d+$/.test(a)) return null;
     // Whole dollars of a whole-percent share: integer arithmetic, no float.
     const pct = BigInt(deductible.slice(0, -1));
-    return `${deductible} of Coverage A = ${formatUsd(((BigInt(a) * pct) / 100n).toString())}`;
+    return `${deductible} of Coverage A = ${formatMoney(((BigInt(a) * pct) / 100n).toString())}`;
   };
   return (
     <>
@@ -62,29 +63,31 @@ export function CoveragesStep({
               {c.limits.length > 0 && (
                 <SelectField
                   field={`coverages.${c.code}.limit`}
-                  label={`${c.code} limit`}
+                  label={`${c.name} limit`}
                   value={chosen.limit}
                   disabled={!(c.required || chosen.selected)}
                   onChange={(x) => setC(c.code, { limit: x })}
-                  options={c.limits.map((l) => ({ value: l, label: l }))}
+                  options={c.limits.map((l) => ({ value: l, label: formatLimit(l) }))}
                   error={problemAt(`coverages.${c.code}.limit`)}
                 />
               )}
               {c.deductibles.length > 0 && (
                 <SelectField
                   field={`coverages.${c.code}.deductible`}
-                  label={`${c.code} deductible`}
+                  label={`${c.name} deductible`}
                   value={chosen.deductible}
                   disabled={!(c.required || chosen.selected)}
                   onChange={(x) => setC(c.code, { deductible: x })}
-                  options={c.deductibles.map((d) => ({ value: d, label: d.endsWith("%") ? `${d} of Coverage A` : `$${d}` }))}
+                  options={c.deductibles.map((d) => ({ value: d, label: d.endsWith("%") ? `${d} of Coverage A` : formatDeductible(d) }))}
                   error={problemAt(`coverages.${c.code}.deductible`)}
                   hint={hurricaneDollars(c, chosen.deductible) ?? undefined}
                 />
               )}
               {c.recommendation && (
                 <p className="recommendation" id={`recommend-${c.code}`}>
-                  <strong>Recommended{recLimit ? `: ${recLimit}` : recDeductible ? `: ${recDeductible}` : ""}.</strong>{" "}
+                  <strong>
+                    Recommended{recLimit ? `: ${formatLimit(recLimit)}` : recDeductible ? `: ${formatDeductible(recDeductible)}` : ""}.
+                  </strong>{" "}
                   {c.recommendation.reason}{" "}
                   {differs && (
                     <button
@@ -98,7 +101,7 @@ export function CoveragesStep({
                         })
                       }
                     >
-                      Use the recommendation for {c.code}
+                      Use the recommendation for {c.name}
                     </button>
                   )}
                 </p>

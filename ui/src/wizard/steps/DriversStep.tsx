@@ -41,14 +41,14 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
               />
               <TextField
                 field={k("licenseNumber")}
-                label="Licence number"
+                label="License number"
                 value={d.licenseNumber}
                 onChange={(x) => setD({ licenseNumber: x })}
                 error={problemAt(k("licenseNumber"))}
               />
               <TextField
                 field={k("licenseState")}
-                label="Licence state"
+                label="License state"
                 maxLength={2}
                 placeholder={form.state}
                 value={d.licenseState}

@@ -2,6 +2,7 @@
 import type { CommandError } from "../../api";
 import type { RatingView } from "../../bindings";
 import { ErrorBox } from "../../shared/ErrorBox";
+import { fieldLabel } from "../../shared/language";
 import { RatingReview } from "../../shared/RatingReview";
 import { stepOf, vehicleLabel, WizardForm } from "../form";
 import type { Price } from "../useLivePrice";
@@ -24,6 +25,8 @@ export function ReviewStep({
   saveError: CommandError | null;
   onGo: (step: number) => void;
 }) {
+  // Drivers and vehicles by what the agent typed for them, where they did.
+  const names = { drivers: form.drivers.map((d) => d.name), vehicles: form.vehicles.map(vehicleLabel) };
   return (
     <div id="review">
       {allProblems.length > 0 && (
@@ -31,11 +34,11 @@ export function ReviewStep({
           <p>Before this quote can be saved:</p>
           <ul>
             {allProblems.map(([key, message]) => (
-              <li key={key}>
+              <li key={key} data-path={key}>
                 <button type="button" className="link" onClick={() => onGo(stepOf(key))}>
                   {steps[stepOf(key)]}
                 </button>
-                : {key} {message}
+                : {fieldLabel(key, names)}: {message}
               </li>
             ))}
           </ul>

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { describeError, fieldLabel, formatDeductible, formatLimit, formatMoney, GENERIC_SENTENCE } from "./language";
+import { MESSAGES } from "./messages";
+
+describe("fieldLabel", () => {
+  it.each([
+    ["quote.drivers[1].date_of_birth", "Driver 2 · Date of birth"],
+    ["quote.vehicles[0].vin", "Vehicle 1 · VIN"],
+    ["quote.applicant.address.zip", "ZIP code"],
+    ["quote.coverages[0].limit", "Coverage 1 · Limit"],
+    ["quote.applicant.name", "Customer name"],
+    ["contact.date_of_birth", "Date of birth"],
+    ["quote.drivers[0].violations[2].date", "Driver 1 · Violation 3 · Date"],
+    ["licenses[1].number", "Driver 2 · License number"],
+    ["quote.dwelling.address.zip", "Home address · ZIP code"],
+    ["quote.dwelling.coverage_a", "Dwelling limit (Coverage A)"],
+    ["quote.prior_insurance.lapse_days", "Prior insurance · Days without cover"],
+    ["quote.prior_claims[0].cause", "Loss 1 · Cause"],
+    ["quote.effective_date", "Effective date"],
+    ["vehicle_year", "Vehicle model year"],
+    // The wizard's own keys.
+    ["drivers.0.dateOfBirth", "Driver 1 · Date of birth"],
+    ["vehicles.1.garagingZip", "Vehicle 2 · Garaging ZIP code"],
+    ["coverages.BI.limit", "Bodily injury · Limit"],
+    ["elections.UM:reject-in-writing.signedOn", "Uninsured motorist rejection · Signed on"],
+    ["dwelling.zip", "Home address · ZIP code"],
+    ["priorCarrier", "Prior insurer"],
+    // Anything else reads as words.
+    ["driver.violation_points_3y", "Driver · Violation points 3y"],
+    ["quote.widgets[3].frobCount", "Widget 4 · Frob count"],
+    ["coverages.BI.steps.0.value", "Bodily injury · Step 1 · Value"],
+  ])("%s reads %s", (path, label) => {
+    expect(fieldLabel(path)).toBe(label);
+  });
+
+  it("names drivers and vehicles as the agent typed them, where it knows", () => {
+    const names = { drivers: ["Ana Reyes", ""], vehicles: ["2020 Honda Accord"] };
+    expect(fieldLabel("drivers.0.licenseDate", names)).toBe("Ana Reyes · First licensed");
+    expect(fieldLabel("quote.drivers[1].name", names)).toBe("Driver 2 · Name");
+    expect(fieldLabel("quote.vehicles[0].year", names)).toBe("2020 Honda Accord · Model year");
+  });
+
+  it("never shows brackets, dots, underscores or camelCase", () => {
+    for (const path of ["a.b_c[0].dE", "quote.x_y.z[12]", "someThing_else.more[0][1]", "line 3 column 5"]) {
+      expect(fieldLabel(path)).not.toMatch(/[[\]._]|[a-z][A-Z]/);
+    }
+  });
+});
+
+describe("formatMoney", () => {
+  it("always shows cents, grouped thousands, and the sign before the dollar", () => {
+    expect(formatMoney("1290")).toBe("$1,290.00");
+    expect(formatMoney("25")).toBe("$25.00");
+    expect(formatMoney("1234567.5")).toBe("$1,234,567.50");
+    expect(formatMoney("0.1")).toBe("$0.10");
+    expect(formatMoney("-294.52")).toBe("-$294.52");
+    expect(formatMoney("0")).toBe("$0.00");
+  });
+
+  it("is exact: never through a float, nothing finer than a cent dropped", () => {
+    expect(formatMoney("10000000000000000.30")).toBe("$10,000,000,000,000,000.30");
+    expect(formatMoney("1.125")).toBe("$1.125");
+    expect(formatMoney("3.500")).toBe("$3.50");
+  });
+
+  it("leaves text that is not a number as it is", () => {
+    expect(formatMoney("n/a")).toBe("n/a");
+  });
+});
+
+describe("formatLimit and formatDeductible", () => {
+  it("reads split limits and small amounts as thousands, larger ones as dollars", () => {
+    expect(formatLimit("100/300")).toBe("$100,000 / $300,000");
+    expect(formatLimit("250/500")).toBe("$250,000 / $500,000");
+    expect(formatLimit("30/60")).toBe("$30,000 / $60,000");
+    expect(formatLimit("15")).toBe("$15,000");
+    expect(formatLimit("15000")).toBe("$15,000");
+    expect(formatLimit("100000")).toBe("$100,000");
+    expect(formatLimit("1000")).toBe("$1,000");
+  });
+
+  it("keeps percentages and anything it does not know", () => {
+    expect(formatLimit("25%")).toBe("25%");
+    expect(formatLimit("Actual cash value")).toBe("Actual cash value");
+    expect(formatDeductible("2%")).toBe("2%");
+  });
+
+  it("reads deductibles as dollars", () => {
+    expect(formatDeductible("500")).toBe("$500");
+    expect(formatDeductible("1000")).toBe("$1,000");
+    expect(formatDeductible("2500")).toBe("$2,500");
+  });
+});
+
+describe("describeError", () => {
+  it("takes the server's sentence first, then the workstation's", () => {
+    const both = describeError({ code: "sync.unauthorized", serverCode: "auth.invalid_credentials", message: "refused" });
+    expect(both.sentence).toBe(MESSAGES["auth.invalid_credentials"]);
+    const unknownServer = describeError({ code: "sync.refused", serverCode: "made.up", message: "nope" });
+    expect(unknownServer.sentence).toBe(MESSAGES["sync.refused"]);
+    expect(describeError({ code: "rating.no_pack", message: "no pack" }).sentence).toBe(MESSAGES["rating.no_pack"]);
+  });
+
+  it("gives an unknown code the generic sentence, with something to try", () => {
+    const d = describeError({ code: "never.heard_of", message: "boom" });
+    expect(d.sentence).toBe(GENERIC_SENTENCE);
+    expect(d.sentence).toMatch(/^Something went wrong/);
+    expect(d.sentence).toMatch(/Try again/);
+  });
+
+  it("keeps the codes and the raw message for support, and names the fields", () => {
+    const d = describeError({
+      code: "input.invalid",
+      serverCode: "user.weak_password",
+      message: "the sync server refused the request with 400 (user.weak_password): password: use at least 12 characters",
+      fields: [{ path: "quote.drivers[0].license_date", message: "is before the driver's 14th birthday" }],
+    });
+    expect(d.details).toEqual({
+      code: "input.invalid",
+      serverCode: "user.weak_password",
+      message: "the sync server refused the request with 400 (user.weak_password): password: use at least 12 characters",
+    });
+    expect(d.fields).toEqual([
+      { label: "Driver 1 · First licensed", message: "is before the driver's 14th birthday", path: "quote.drivers[0].license_date" },
+    ]);
+    expect(describeError({ code: "internal", message: "x" }).details).toEqual({ code: "internal", message: "x" });
+  });
+});
