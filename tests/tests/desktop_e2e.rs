@@ -47,14 +47,14 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     //      = 518.92 x 1.00 use x 1.00 limit x 1.00 term -> 519 x 0.80 Good Driver = 415.20 -> 415
     //   PD 338.00 x 1.00 x 1.00 x 0.96 = 324.48 x 1.17 = 379.64 -> 380 x 0.80 = 304
     let premium = session.rate("94110", "2020").expect("94110 / 2020 is rateable");
-    assert_eq!(premium, "$719");
+    assert_eq!(premium, "$719.00");
     assert_eq!(parse_usd(&premium), Some(71_900));
     let decision = session.execute("return document.querySelector('#decision').textContent");
     assert_eq!(decision, "accept");
 
     // Los Angeles (territory 1.22): BI 443.52 x 1.22 = 541.09 -> 541 x 0.80 = 432.80 -> 432,
     // PD 324.48 x 1.22 = 395.87 -> 396 x 0.80 = 316.80 -> 316.
-    assert_eq!(session.rate("90001", "2010").expect("rateable"), "$748");
+    assert_eq!(session.rate("90001", "2010").expect("rateable"), "$748.00");
 
     // Seattle: no Washington pack is installed, so a typed error, not a price.
     let (code, text) = session.rate("98101", "2020").expect_err("no pack for WA");
@@ -189,7 +189,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
 
     // A quick quote in the app: saved with `quote.saved` in the outbox.
     session.click_on("#nav-quote");
-    assert_eq!(session.rate("94110", "2020").expect("94110 / 2020 is rateable"), "$719");
+    assert_eq!(session.rate("94110", "2020").expect("94110 / 2020 is rateable"), "$719.00");
 
     // Sync now: both operations are delivered. The quick quote is recorded;
     // the offline quote's number (the unenrolled range) is no device's, so
@@ -336,7 +336,11 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     assert_eq!(bi_required, json!([true, true]));
     session.select("#f-coverages-BI-limit", "100/300");
     session.click_on("#f-coverages-COLL-selected");
-    assert!(session.execute("return document.querySelector('#recommend-UM').textContent").as_str().unwrap_or_default().contains("100/300"));
+    assert!(session
+        .execute("return document.querySelector('#recommend-UM').textContent")
+        .as_str()
+        .unwrap_or_default()
+        .contains("$100,000 / $300,000"));
     session.click_on("#recommend-UM button");
     assert_eq!(session.value_of("#f-coverages-UM-limit"), "100/300");
     session.save_screenshot("wizard-3-coverages");
@@ -908,7 +912,7 @@ fn the_packaged_release_prices_offline_with_its_organisation_key_and_never_with_
     let service = format!("uw-workstation-e2e-{}", unique_suffix());
     let session = AppSession::start(&app, data_dir.path(), &service, &data_dir.path().join("documents"));
     assert_eq!(session.execute("return document.querySelector('main').dataset.startup"), "ok", "the release build opens");
-    assert_eq!(session.rate("94110", "2020").expect("California prices with the organisation's pack"), "$719");
+    assert_eq!(session.rate("94110", "2020").expect("California prices with the organisation's pack"), "$719.00");
 
     // The Texas pack in the same package is signed by the development key:
     // this build refuses it, so Texas has no pack in force.
