@@ -57,7 +57,8 @@ describe("quick quote", () => {
     expect(within(premium).getByText("$1,234.50")).toBeTruthy();
     expect(within(premium).getByText("$600.25")).toBeTruthy();
     expect(within(premium).getByText("$25.00")).toBeTruthy();
-    expect(within(premium).getByText("vehicle.age: older than 20 years")).toBeTruthy();
+    expect(within(premium).getByText("Older than 20 years")).toBeTruthy();
+    expect(premium.querySelector('li[data-code="vehicle.age"]')).not.toBeNull();
     expect(calls).toContainEqual(["rate_quote", { zip: "90210", vehicleYear: 2020 }]);
   });
 

@@ -17,9 +17,32 @@ function Verdict({ verdict }: { verdict: AuditVerdictView }) {
   }
   return (
     <div role="status" className="verdict ok" id="audit-verdict" data-verdict="verified">
-      <strong>Verified.</strong> Entries {verdict.start} to {verdict.end - 1} of {verdict.origin} are exactly the entries of the signed
-      checkpoint of size {verdict.checkpointSize} (root <code>{verdict.root.slice(0, 16)}…</code>), signed by {verdict.signers.join(", ")}.
-      {verdict.consistentWith !== null && ` The log only grew since your previous checkpoint of size ${verdict.consistentWith}.`}
+      <strong>Verified.</strong> Entries {verdict.start} to {verdict.end - 1} are in the server's audit log exactly as it recorded and
+      signed them; nothing in this export was changed, added or removed.
+      {verdict.consistentWith !== null && " Nothing was changed or removed from the log since your previous export; it only grew."}
+      <details className="verdict-details">
+        <summary>Details</summary>
+        <dl>
+          <dt>Log</dt>
+          <dd>
+            <code>{verdict.origin}</code>
+          </dd>
+          <dt>Signed checkpoint size</dt>
+          <dd>{verdict.checkpointSize}</dd>
+          <dt>Root hash</dt>
+          <dd>
+            <code className="verdict-root">{verdict.root}</code>
+          </dd>
+          <dt>Signed by</dt>
+          <dd>{verdict.signers.join(", ")}</dd>
+          {verdict.consistentWith !== null && (
+            <>
+              <dt>Previous checkpoint size</dt>
+              <dd>{verdict.consistentWith}</dd>
+            </>
+          )}
+        </dl>
+      </details>
     </div>
   );
 }
@@ -137,9 +160,13 @@ export function AuditScreen() {
         </form>
       )}
       {saved.kind === "done" && (
-        <p role="status" id="export-saved" data-file={saved.value.fileName}>
-          Saved to <code>{saved.value.path}</code>
-        </p>
+        <div role="status" id="export-saved" data-file={saved.value.fileName}>
+          The export is saved in your documents folder, under Audit exports.
+          <details className="document-location">
+            <summary>Where it is</summary>
+            <code>{saved.value.path}</code>
+          </details>
+        </div>
       )}
       {saved.kind === "failed" && <ErrorBox id="export-error" error={saved.error} />}
 
@@ -171,7 +198,12 @@ export function AuditScreen() {
               </button>
             </>
           )}
-          {published.kind === "done" && <span id="published-origin"> (log {published.value})</span>}
+          {published.kind === "done" && (
+            <span id="published-origin" data-origin={published.value}>
+              {" "}
+              (the server's key is filled in)
+            </span>
+          )}
         </p>
         {published.kind === "failed" && <ErrorBox id="published-key-error" error={published.error} />}
         <label>

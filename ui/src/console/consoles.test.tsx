@@ -206,7 +206,7 @@ describe("audit screen", () => {
     ]);
     const verdict = await screen.findByText(/Verified\./);
     expect(verdict.closest("#audit-verdict")?.getAttribute("data-verdict")).toBe("verified");
-    expect(screen.getByText(/Entries 0 to 11 of uw.example\/audit/)).toBeTruthy();
+    expect(screen.getByText(/Entries 0 to 11 are in the server.s audit log exactly as it recorded/)).toBeTruthy();
   });
 
   it("verifies offline without signing in, and shows why a tampered export fails", async () => {

@@ -165,7 +165,11 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
               <tr key={r.keyId} data-key-id={r.keyId}>
                 <td>{r.username}</td>
                 <td>
-                  {r.keyId} <code className="key-hex">{r.publicKey}</code>
+                  {r.keyId}
+                  <details className="key-details">
+                    <summary>Public key</summary>
+                    <code className="key-hex">{r.publicKey}</code>
+                  </details>
                 </td>
                 <td>{r.requestedAt.replace("T", " ").slice(0, 16)}</td>
                 <td className="row-actions">

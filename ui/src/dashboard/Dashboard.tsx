@@ -6,7 +6,7 @@ import { QUOTES } from "../quotes/invalidation";
 import { QuoteTable } from "../quotes/QuoteTable";
 import { ErrorBox } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
-import { formatMoney } from "../shared/language";
+import { formatMoney, statusLabel } from "../shared/language";
 import { useCommand } from "../shared/useCommand";
 import { num, TableHead } from "../shared/TableHead";
 
@@ -79,7 +79,7 @@ export function Dashboard({
                       </button>
                     </td>
                     <td>{p.quote_number ?? ""}</td>
-                    <td>{p.status}</td>
+                    <td data-status={p.status}>{statusLabel(p.status)}</td>
                     <td>
                       {p.effective_date} to {p.expiration_date}
                     </td>
@@ -94,12 +94,12 @@ export function Dashboard({
             <TableHead columns={["Pack", "State", "Product", "New business from", "In force today"]} />
             <tbody>
               {data.value.packs.map((p) => (
-                <tr key={p.pack_id} title={p.pack_id}>
+                <tr key={p.pack_id} data-pack-id={p.pack_id}>
                   <td>{packName(p.pack_id)}</td>
                   <td>{p.state}</td>
                   <td>{p.product === "personal-auto" ? "Auto" : "Homeowners"}</td>
                   <td>{p.effective_new_business}</td>
-                  <td>{p.in_force ? "yes" : "no"}</td>
+                  <td>{p.in_force ? "Yes" : "No"}</td>
                 </tr>
               ))}
             </tbody>

@@ -30,7 +30,7 @@ it("approves a referral with the underwriter's note and reloads the queue", asyn
   render(<Desk />);
   expect(await screen.findByRole("heading", { name: /QUOT-2026-000002/ })).toBeTruthy();
   expect(screen.getByText("$2,263.50")).toBeTruthy();
-  expect(screen.getByText(/The worksheet cannot be shown here: rate pack .* is not installed/)).toBeTruthy();
+  expect(screen.getByText(/The worksheet cannot be shown here: this workstation could not re-rate the quote/)).toBeTruthy();
   expect(within(screen.getByRole("list", { name: "Why QUOT-2026-000002 was referred" })).getByText(/three or more points/)).toBeTruthy();
   const approve = screen.getByRole("button", { name: "Approve QUOT-2026-000002" }) as HTMLButtonElement;
   expect(approve.disabled).toBe(true);

@@ -8,7 +8,7 @@ import { api, CommandError } from "../api";
 import type { PolicyReferralView, ReferralView } from "../bindings";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
-import { formatMoney } from "../shared/language";
+import { formatMoney, ruleLabel, sentenceCase, splitReason, subjectLabel } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
 import { useCommand } from "../shared/useCommand";
 
@@ -73,6 +73,26 @@ function DecisionNote({
   );
 }
 
+/**
+ * Why a quote was referred: the queue sends the rule's code; the rule's
+ * message and subject come from the re-rating here when it has them, else the
+ * app's own sentence for the rule. The code stays in `data-code` and Details.
+ */
+function ReferralReason({ code, referral }: { code: string; referral: ReferralView }) {
+  const fired = referral.rating?.reasons.filter((x) => x.code === code) ?? [];
+  const subjects = fired.map((x) => subjectLabel(x.subject)).filter(Boolean);
+  return (
+    <li data-code={code}>
+      {fired.length > 0 ? sentenceCase(fired[0].message) : ruleLabel(code)}
+      {subjects.length > 0 && <span className="meta"> ({subjects.join(", ")})</span>}
+      <details className="reason-details">
+        <summary>Details</summary>
+        Rule <code>{code}</code>
+      </details>
+    </li>
+  );
+}
+
 function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: (message: string) => void }) {
   const [note, setNote] = useState("");
   const [state, decide] = useDecision(async (approve) => {
@@ -93,7 +113,7 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
       </p>
       <ul className="reasons" aria-label={`Why ${referral.quoteNumber} was referred`}>
         {referral.reasons.map((r) => (
-          <li key={r}>{r}</li>
+          <ReferralReason key={r} code={r} referral={referral} />
         ))}
       </ul>
       {referral.rating ? (
@@ -102,7 +122,14 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
           <RatingReview rating={referral.rating} vehicleLabels={[]} />
         </details>
       ) : (
-        <p className="meta">The worksheet cannot be shown here: {referral.ratingError}</p>
+        <div className="meta" data-rating-error={referral.ratingError ?? undefined}>
+          The worksheet cannot be shown here: this workstation could not re-rate the quote. Its rates may not have arrived yet; sync, then
+          refresh.
+          <details>
+            <summary>Details</summary>
+            {referral.ratingError}
+          </details>
+        </div>
       )}
       <DecisionNote
         id={`note-${referral.quoteNumber}`}
@@ -143,9 +170,20 @@ function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; o
       </h3>
       {referral.description && <p>{referral.description}</p>}
       <ul className="reasons" aria-label={`Why the change to ${referral.policyNumber} was referred`}>
-        {referral.reasons.map((r) => (
-          <li key={r}>{r}</li>
-        ))}
+        {referral.reasons.map((r) => {
+          const { code, message } = splitReason(r);
+          return (
+            <li key={r} data-code={code ?? undefined}>
+              {message}
+              {code && (
+                <details className="reason-details">
+                  <summary>Details</summary>
+                  Rule <code>{code}</code>
+                </details>
+              )}
+            </li>
+          );
+        })}
       </ul>
       <DecisionNote
         id={`change-note-${referral.referralId}`}

@@ -97,7 +97,7 @@ export function PolicyScreen({
   const [preview, setPreview] = useState<PolicyChangePreviewView | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<CommandError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; path?: string } | null>(null);
 
   function request(): PolicyChangeRequest | null {
     switch (action) {
@@ -151,7 +151,7 @@ export function PolicyScreen({
         setFile({ kind: "loaded", value });
         setPreview(null);
         setAction(null);
-        setNotice("The change waits in the outbox; the server applies it on the next sync.");
+        setNotice({ text: "The change waits in the outbox; the server applies it on the next sync." });
         if (change.kind === "endorse") onEndorsementDone();
       },
     );
@@ -160,7 +160,7 @@ export function PolicyScreen({
   async function save(document: PolicyDocument) {
     await run(
       () => api.savePolicyDocument(policyNumber, document),
-      (saved) => setNotice(`Saved ${saved.path}`),
+      (saved) => setNotice({ text: "Saved the document in your documents folder.", path: saved.path }),
     );
   }
 
@@ -169,7 +169,7 @@ export function PolicyScreen({
       () => api.refreshPolicy(policyNumber),
       (value) => {
         setFile({ kind: "loaded", value });
-        setNotice("Fetched the server's latest version.");
+        setNotice({ text: "Fetched the server's latest version." });
       },
     );
   }
@@ -234,9 +234,15 @@ export function PolicyScreen({
         )}
       </div>
       {notice && (
-        <p role="status" id="policy-notice-text">
-          {notice}
-        </p>
+        <div role="status" id="policy-notice-text">
+          {notice.text}
+          {notice.path && (
+            <details className="document-location">
+              <summary>Where it is</summary>
+              <code id="policy-document-path">{notice.path}</code>
+            </details>
+          )}
+        </div>
       )}
       {problem && <ErrorBox id="policy-error" error={problem} />}
 

@@ -2,7 +2,7 @@
 import { FormEvent, useState } from "react";
 import { api, CommandError, QuoteView } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
-import { formatDeductible, formatLimit, formatMoney } from "../shared/language";
+import { decisionLabel, formatDeductible, formatLimit, formatMoney, packLabel, sentenceCase, splitReason } from "../shared/language";
 import { WorksheetTable } from "../shared/RatingReview";
 
 // `seq` numbers each submission, so a reader (a person or the end-to-end
@@ -80,16 +80,37 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
           <p>
             Annual premium: <output id="premium">{formatMoney(result.quote.premium)}</output>
           </p>
-          <p className="meta">
-            Quote {result.quote.quoteId} &middot; underwriting: <span id="decision">{result.quote.decision}</span> &middot; rate pack{" "}
-            <span id="quote-pack">{result.quote.packId.split("@")[0]}</span>, digest{" "}
-            <code id="quote-pack-digest">{result.quote.packId.split("@")[1] ?? ""}</code>
-          </p>
+          <div className="meta">
+            Quote {result.quote.quoteId} &middot; Underwriting:{" "}
+            <span id="decision" data-decision={result.quote.decision}>
+              {decisionLabel(result.quote.decision)}
+            </span>{" "}
+            &middot; Rates:{" "}
+            <span id="quote-pack" data-pack-id={result.quote.packId.split("@")[0]}>
+              {packLabel(result.quote.packId)}
+            </span>
+            <details className="pack-details">
+              <summary>Details</summary>
+              Rate pack <code>{result.quote.packId.split("@")[0]}</code>, digest{" "}
+              <code id="quote-pack-digest">{result.quote.packId.split("@")[1] ?? ""}</code>
+            </details>
+          </div>
           {result.quote.reasons.length > 0 && (
             <ul className="reasons">
-              {result.quote.reasons.map((r) => (
-                <li key={r}>{r}</li>
-              ))}
+              {result.quote.reasons.map((r) => {
+                const { code, message } = splitReason(r);
+                return (
+                  <li key={r} data-code={code ?? undefined}>
+                    {message}
+                    {code && (
+                      <details className="reason-details">
+                        <summary>Details</summary>
+                        Rule <code>{code}</code>
+                      </details>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           )}
           <table id="coverages">
@@ -126,7 +147,7 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
           <p className="meta">Assumes:</p>
           <ul className="assumptions">
             {result.quote.assumptions.map((a) => (
-              <li key={a}>{a}</li>
+              <li key={a}>{sentenceCase(a)}</li>
             ))}
           </ul>
         </section>

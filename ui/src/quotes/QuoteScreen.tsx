@@ -4,20 +4,12 @@ import { useState } from "react";
 import { api, CommandError } from "../api";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
-import { formatMoney } from "../shared/language";
+import { decisionLabel, formatMoney, statusLabel, syncKindLabel } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
 import { useCommand } from "../shared/useCommand";
 import { fromQuoteInput, vehicleLabel, WizardForm } from "../wizard/form";
 import { STATUS_LABEL, StatusBadge } from "./status";
 import { num, TableHead } from "../shared/TableHead";
-
-/** What a change the server answered was, in words. */
-const ISSUE_KIND: Record<string, string> = {
-  "quote.bind_requested": "Bind request",
-  "quote.rated": "Rated quote",
-  "quote.saved": "Saved quote",
-  "policy.transaction": "Policy change",
-};
 
 export function QuoteScreen({
   quoteId,
@@ -51,7 +43,7 @@ export function QuoteScreen({
     try {
       if (kind === "proposal") {
         const doc = await api.saveProposal(quoteId);
-        setAction({ kind: "done", message: "Proposal saved to", path: doc.path });
+        setAction({ kind: "done", message: "The proposal PDF is saved in your documents folder.", path: doc.path });
       } else if (kind === "rerate") {
         const saved = await api.rerateQuote(quoteId);
         setAction({
@@ -135,7 +127,7 @@ export function QuoteScreen({
           <ul>
             {syncIssues.map((issue) => (
               <li key={issue.id} data-code={issue.code ?? undefined} data-outcome={issue.outcome}>
-                {ISSUE_KIND[issue.kind] ?? "Change"} {issue.outcome.replace("_", " ")}:{" "}
+                {syncKindLabel(issue.kind)} {statusLabel(issue.outcome).toLowerCase()}:{" "}
                 <ErrorText
                   error={{ code: issue.code ?? (issue.outcome === "conflict" ? "quote.stale" : "sync.refused"), message: issue.reason }}
                 />{" "}
@@ -149,9 +141,15 @@ export function QuoteScreen({
         </div>
       )}
       {action.kind === "done" && (
-        <p role="status" id="action-result">
-          {action.message} {action.path && <code id="document-path">{action.path}</code>}
-        </p>
+        <div role="status" id="action-result">
+          {action.message}
+          {action.path && (
+            <details className="document-location">
+              <summary>Where it is</summary>
+              <code id="document-path">{action.path}</code>
+            </details>
+          )}
+        </div>
       )}
       {action.kind === "failed" && <ErrorBox id="action-error" error={action.error} />}
       {rating ? (
@@ -171,8 +169,8 @@ export function QuoteScreen({
             <tr key={v.version} data-version={v.version}>
               <td>{v.version}</td>
               <td>{v.created_at.replace("T", " ").slice(0, 16)} UTC</td>
-              <td>{v.rating ? packName(v.rating.pack_id) : ""}</td>
-              <td>{v.rating?.decision ?? "not rated"}</td>
+              <td data-pack-id={v.rating?.pack_id}>{v.rating ? packName(v.rating.pack_id) : ""}</td>
+              <td data-decision={v.rating?.decision}>{v.rating ? decisionLabel(v.rating.decision) : "Not rated"}</td>
               <td className="num">{v.rating ? formatMoney(v.rating.total) : ""}</td>
             </tr>
           ))}

@@ -66,7 +66,7 @@ it("shows why the server refused the bind and re-rates the quote as its next ver
   expect((screen.getByRole("button", { name: "Request bind" }) as HTMLButtonElement).disabled).toBe(true);
   await user.click(screen.getByRole("button", { name: "Re-rate with the pack in force" }));
   expect(calls).toContainEqual(["rerate_quote", { quoteId: 2 }]);
-  expect(await screen.findByText(/Re-rated as version 2 with ca-personal-auto\/2026.1: \$1,180.00 \(rated\)/)).toBeTruthy();
+  expect(await screen.findByText(/Re-rated as version 2 with California personal auto, 2026.1: \$1,180.00 \(rated\)/)).toBeTruthy();
   expect(changed).toBe(1);
   expect(((await screen.findByRole("button", { name: "Request bind" })) as HTMLButtonElement).disabled).toBe(false);
 });

@@ -105,7 +105,7 @@ describe("review queue", () => {
     render(<Approvals username="uw2" />);
     await waitFor(() => expect(document.querySelector("#review-diff-d1 tr.diff-field")).not.toBeNull());
     const first = item("d1");
-    expect(first.textContent).toContain("ca-personal-auto/2026.2");
+    expect(first.textContent).toContain("California personal auto, 2026.2");
     expect(first.textContent).toContain("from uw1");
     expect(first.textContent).toContain("BI +5% after the loss-cost review");
     expect(first.querySelector('tr.diff-field[data-key="coverages.BI.steps.0.value"]')!.textContent).toContain("310.00 → 325.00");
@@ -205,8 +205,8 @@ describe("review queue", () => {
     finish(impactView);
     await waitFor(() => expect(item("d1").querySelector(".review-impact-result")).not.toBeNull());
     const increase = document.querySelector('#review-impact-d1-largest li.increase[data-policy-id="QUOT-2026-000004"]') as HTMLElement;
-    expect(increase.querySelector("div.worksheet-base h4")!.textContent).toBe("Base ca-personal-auto/2026.1: $1,229.50");
-    expect(increase.querySelector("div.worksheet-draft h4")!.textContent).toBe("Draft ca-personal-auto/2026.2: $1,350.00");
+    expect(increase.querySelector("div.worksheet-base h4")!.textContent).toBe("Base California personal auto, 2026.1: $1,229.50");
+    expect(increase.querySelector("div.worksheet-draft h4")!.textContent).toBe("Draft California personal auto, 2026.2: $1,350.00");
     // The author's summary stays, and no id is used twice.
     expect(document.getElementById("author-impact-d1-total-change")).not.toBeNull();
     const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);

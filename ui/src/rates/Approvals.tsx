@@ -58,10 +58,13 @@ function ApprovalKeyPanel({ username }: { username: string | null }) {
       )}
       {key.kind === "loaded" && key.value !== null && (
         <>
-          <p>
-            Your approval key <strong id="approval-key-name">{key.value.keyId}</strong> has the public key{" "}
-            <code id="approval-public-key">{key.value.publicKey}</code>
-          </p>
+          <div>
+            Your approval key is <strong id="approval-key-name">{key.value.keyId}</strong>.
+            <details className="key-details">
+              <summary>Public key</summary>
+              <code id="approval-public-key">{key.value.publicKey}</code>
+            </details>
+          </div>
           {key.value.registered ? (
             <p id="approval-key-status" data-registered="true">
               The server has registered it: your approvals are accepted.

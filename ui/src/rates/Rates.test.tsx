@@ -114,7 +114,7 @@ const checks = (calls: Calls) => calls.filter(([cmd]) => cmd === "check_rate_dra
 async function openEditor() {
   const user = userEvent.setup();
   render(<Rates />);
-  const open = await screen.findByRole("button", { name: "Edit ca-personal-auto/2026.1" });
+  const open = await screen.findByRole("button", { name: "Edit California personal auto, 2026.1" });
   expect(open.getAttribute("data-pack-id")).toBe(BASE);
   await user.click(open);
   await waitFor(() => expect(document.getElementById("rate-editor")?.getAttribute("data-check")).toBe("ok"));
@@ -376,14 +376,14 @@ describe("discarding a draft", () => {
     render(<Rates />);
     const mine = await findDraft("d7");
     expect((await findDraft("d8")).querySelector("button.discard-draft")).toBeNull();
-    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Discard draft California personal auto, 2026.2" }));
     expect(mine.textContent).toContain("Its edits are deleted; this cannot be undone.");
     await user.click(within(mine).getByRole("button", { name: "Cancel" }));
     expect(names(calls)).not.toContain("discard_rate_draft");
 
     const listed = names(calls).filter((cmd) => cmd === "rate_drafts").length;
-    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
-    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft ca-personal-auto/2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Discard draft California personal auto, 2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft California personal auto, 2026.2" }));
     expect((await screen.findByRole("status")).textContent).toBe("The draft is discarded.");
     expect(calls).toContainEqual(["discard_rate_draft", { draftId: "d7" }]);
     await waitFor(() => expect(document.querySelector('li.rate-draft[data-draft-id="d7"]')).toBeNull());
@@ -405,8 +405,8 @@ describe("discarding a draft", () => {
     const mine = await findDraft("d7");
     await user.click(mine.querySelector("button.resume-draft")!);
     await waitFor(() => expect(editor().getAttribute("data-draft-id")).toBe("d7"));
-    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
-    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft ca-personal-auto/2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Discard draft California personal auto, 2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft California personal auto, 2026.2" }));
     await screen.findByText("No drafts yet: edit a pack to start one.");
     expect(document.getElementById("rate-editor")).toBeNull();
   });
@@ -423,8 +423,8 @@ describe("discarding a draft", () => {
     const user = userEvent.setup();
     render(<Rates />);
     const mine = await findDraft("d7");
-    await user.click(within(mine).getByRole("button", { name: "Discard draft ca-personal-auto/2026.2" }));
-    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft ca-personal-auto/2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Discard draft California personal auto, 2026.2" }));
+    await user.click(within(mine).getByRole("button", { name: "Confirm discarding draft California personal auto, 2026.2" }));
     const error = await findById("discard-error");
     expect(error.getAttribute("data-code")).toBe("input.invalid");
     expect(error.textContent).toMatch(/^The draft could not be discarded\. Some of what was entered could not be accepted\./);
@@ -491,8 +491,8 @@ describe("impact", () => {
     expect(increase.textContent).toContain("+$120.50 (+9.80%)");
     const base = increase.querySelector("div.worksheet-base") as HTMLElement;
     const drafted = increase.querySelector("div.worksheet-draft") as HTMLElement;
-    expect(base.querySelector("h4")!.textContent).toBe("Base ca-personal-auto/2026.1: $1,229.50");
-    expect(drafted.querySelector("h4")!.textContent).toBe("Draft ca-personal-auto/2026.2: $1,350.00");
+    expect(base.querySelector("h4")!.textContent).toBe("Base California personal auto, 2026.1: $1,229.50");
+    expect(drafted.querySelector("h4")!.textContent).toBe("Draft California personal auto, 2026.2: $1,350.00");
     expect(within(drafted).getByRole("region", { name: "Premium" }).textContent).toContain("$1,350.00");
     expect(document.querySelector('#impact-failures tr[data-policy-id="QUOT-2026-000009"]')!.textContent).toContain(
       "no territory for 99999",

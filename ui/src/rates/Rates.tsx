@@ -10,6 +10,7 @@ import type { StoredRateDraft } from "../bindings";
 import { ConfirmButton } from "../shared/ConfirmButton";
 import { ErrorBox } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
+import { statusLabel } from "../shared/language";
 import { useCommand } from "../shared/useCommand";
 import { RateEditor } from "./RateEditor";
 import { RateImpact } from "./RateImpact";
@@ -68,7 +69,7 @@ export function Rates() {
       {dashboard.kind === "loaded" && (
         <ul className="packs" id="rate-packs">
           {dashboard.value.packs.map((p) => (
-            <li key={p.pack_id} data-pack-id={p.pack_id} title={p.pack_id}>
+            <li key={p.pack_id} data-pack-id={p.pack_id}>
               <button type="button" className="secondary open-pack" data-pack-id={p.pack_id} onClick={() => openEditor(p.pack_id, null)}>
                 Edit {packName(p.pack_id)}
               </button>{" "}
@@ -93,7 +94,10 @@ export function Rates() {
         <ul className="rate-drafts" id="rate-drafts">
           {drafts.value.map((d) => (
             <li key={d.draft_id} className="rate-draft" data-draft-id={d.draft_id} data-status={d.status}>
-              <strong>{packName(d.pack_id)}</strong> <span className={`status status-${d.status}`}>{d.status}</span>{" "}
+              <strong>{packName(d.pack_id)}</strong>{" "}
+              <span className={`status status-${d.status}`} data-status={d.status}>
+                {statusLabel(d.status)}
+              </span>{" "}
               <span className="meta">
                 from {packName(d.base_pack_id)}, changed {d.updated_at.replace("T", " ").slice(0, 16)}
               </span>

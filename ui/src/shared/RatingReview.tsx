@@ -4,19 +4,36 @@
 // the quote screen.
 import type { RatingView, WorksheetLine } from "../bindings";
 import { packName } from "./format";
-import { formatDeductible, formatLimit, formatMoney } from "./language";
+import {
+  actionLabel,
+  DECISION_LABEL,
+  formatDeductible,
+  formatLimit,
+  formatMoney,
+  operationLabel,
+  sentenceCase,
+  subjectLabel,
+  variableLabel,
+  variableValue,
+  worksheetKey,
+} from "./language";
 import { num, TableHead } from "./TableHead";
 
-/** One coverage's worksheet: each step, what keyed it, its value and the running premium. */
+/**
+ * One coverage's worksheet: each step and how it applies, what keyed it (in
+ * words; the engine's key stays in `data-key`), its value and the running
+ * premium.
+ */
 export function WorksheetTable({ name, lines }: { name: string; lines: WorksheetLine[] }) {
   return (
     <table className="worksheet" aria-label={`Worksheet: ${name}`}>
-      <TableHead columns={["Step", "Keyed by", num("Value"), num("Running premium")]} />
+      <TableHead columns={["Step", "Applied as", "Keyed by", num("Value"), num("Running premium")]} />
       <tbody>
         {lines.map((line, j) => (
-          <tr key={j}>
-            <td>{line.step}</td>
-            <td>{[line.key, line.label].filter(Boolean).join(" · ")}</td>
+          <tr key={j} data-operation={line.operation}>
+            <td>{sentenceCase(line.step)}</td>
+            <td>{operationLabel(line.operation)}</td>
+            <td data-key={line.key ?? undefined}>{[worksheetKey(line.key), line.label].filter(Boolean).join(" · ")}</td>
             <td className="num">{line.value}</td>
             <td className="num">{line.subtotal}</td>
           </tr>
@@ -25,12 +42,6 @@ export function WorksheetTable({ name, lines }: { name: string; lines: Worksheet
     </table>
   );
 }
-
-const DECISION: Record<RatingView["decision"], string> = {
-  accept: "Accepted",
-  refer: "Referred to an underwriter",
-  decline: "Declined",
-};
 
 /**
  * `idPrefix` namespaces the element ids where several ratings share a page
@@ -64,7 +75,7 @@ export function RatingReview({
         <span>Term premium</span>
         <output id={id("review-premium")}>{formatMoney(rating.premium)}</output>
         <span className={`decision decision-${rating.decision}`} id={id("review-decision")} data-decision={rating.decision}>
-          {DECISION[rating.decision]}
+          {DECISION_LABEL[rating.decision]}
         </span>
       </div>
       {rating.draft && (
@@ -85,8 +96,13 @@ export function RatingReview({
       {rating.reasons.length > 0 && (
         <ul className="reasons" aria-label="Underwriting reasons">
           {rating.reasons.map((r) => (
-            <li key={`${r.code}-${r.subject}`} data-code={r.code}>
-              <strong>{r.action === "decline" ? "Declines" : r.action === "refer" ? "Refers" : "Note"}:</strong> {r.message} ({r.subject})
+            <li key={`${r.code}-${r.subject}`} data-code={r.code} data-subject={r.subject}>
+              <strong>{actionLabel(r.action)}:</strong> {sentenceCase(r.message)}
+              {r.subject && <span className="meta"> ({subjectLabel(r.subject, { drivers: driverNames, vehicles: vehicleLabels })})</span>}
+              <details className="reason-details">
+                <summary>Details</summary>
+                Rule <code>{r.code}</code>
+              </details>
             </li>
           ))}
         </ul>
@@ -101,7 +117,7 @@ export function RatingReview({
                 <details>
                   <summary>
                     {c.name}
-                    {c.vehicle !== null && <span className="meta"> &middot; {vehicleLabels[c.vehicle] ?? `vehicle ${c.vehicle + 1}`}</span>}
+                    {c.vehicle !== null && <span className="meta"> &middot; {vehicleLabels[c.vehicle] || `Vehicle ${c.vehicle + 1}`}</span>}
                   </summary>
                   <WorksheetTable name={c.name} lines={c.worksheet} />
                 </details>
@@ -160,8 +176,8 @@ export function RatingReview({
           <ul aria-label="Driver assignment">
             {rating.drivers.map((d) => (
               <li key={d.driver} data-role={d.role}>
-                {driverNames[d.driver] ?? `Driver ${d.driver + 1}`}: {ROLE_TEXT[d.role] ?? d.role}
-                {d.vehicles.length > 0 && <>; rated on {d.vehicles.map((v) => vehicleLabels[v] ?? `vehicle ${v + 1}`).join(", ")}</>}
+                {driverNames[d.driver] || `Driver ${d.driver + 1}`}: {ROLE_TEXT[d.role] ?? d.role}
+                {d.vehicles.length > 0 && <>; rated on {d.vehicles.map((v) => vehicleLabels[v] || `Vehicle ${v + 1}`).join(", ")}</>}
                 {d.vehicles.length === 0 && d.role !== "excluded" && d.role !== "excess" && (
                   <>; rated on no vehicle (rates no higher than the drivers who are)</>
                 )}
@@ -173,16 +189,16 @@ export function RatingReview({
       {rating.risk && (
         <div className="risk" id={id("risk")}>
           <h3>Risk score</h3>
-          <p>
-            Predicted claim frequency <strong>{rating.risk.frequency}</strong> a year for {rating.risk.unit}; relativity{" "}
-            {rating.risk.cappedRelativity}
+          <p data-unit={rating.risk.unit}>
+            Predicted claim frequency <strong>{rating.risk.frequency}</strong> a year for{" "}
+            {subjectLabel(rating.risk.unit, { drivers: driverNames, vehicles: vehicleLabels })}; relativity {rating.risk.cappedRelativity}
             {rating.risk.applied ? " (applied to the premium)" : " (for the underwriter; not applied to the premium)"}.
           </p>
           {rating.risk.topReasons.length === 0 && <p className="meta">Nothing raised the score above its reference.</p>}
           <ol aria-label="Top risk reasons">
             {rating.risk.topReasons.map((r) => (
-              <li key={r.variable}>
-                {r.variable} = {r.value}{" "}
+              <li key={r.variable} data-variable={r.variable}>
+                {variableLabel(r.variable)}: {variableValue(r.value)}{" "}
                 <span className="meta">
                   ({r.contribution.startsWith("-") ? "" : "+"}
                   {r.contribution} on the log scale)
@@ -192,9 +208,13 @@ export function RatingReview({
           </ol>
         </div>
       )}
-      <p className="meta rating-pack">
-        Rate pack {packName(rating.packId)}, digest <code className="pack-digest">{rating.packDigest}</code>
-      </p>
+      <div className="meta rating-pack" data-pack-id={rating.packId}>
+        Rates: {packName(rating.packId)}
+        <details className="pack-details">
+          <summary>Details</summary>
+          Rate pack <code>{rating.packId.split("@")[0]}</code>, digest <code className="pack-digest">{rating.packDigest}</code>
+        </details>
+      </div>
     </section>
   );
 }

@@ -1,6 +1,11 @@
-// How the screens write pack ids. Money, limits and field names are in ./language.ts.
+// How the screens name rate packs. Money, limits and field names are in ./language.ts.
+import { packLabel } from "./language";
 
-/** A pack id without its digest: `ca-personal-auto/2026.1@<hex>` reads `ca-personal-auto/2026.1`. */
+/**
+ * A pack id in words, without its digest: `ca-personal-auto/2026.1@<hex>`
+ * reads "California personal auto, 2026.1" (the id itself belongs in a
+ * Details disclosure or a `data-pack-id`).
+ */
 export function packName(packId: string): string {
-  return packId.split("@")[0];
+  return packLabel(packId);
 }

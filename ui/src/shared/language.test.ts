@@ -1,5 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { describeError, fieldLabel, formatDeductible, formatLimit, formatMoney, GENERIC_SENTENCE } from "./language";
+import {
+  decisionLabel,
+  describeError,
+  fieldLabel,
+  formatDeductible,
+  formatLimit,
+  formatMoney,
+  GENERIC_SENTENCE,
+  operationLabel,
+  packLabel,
+  ruleLabel,
+  splitReason,
+  statusLabel,
+  subjectLabel,
+  syncKindLabel,
+  VARIABLE_NAMES,
+  variableLabel,
+  variableValue,
+  worksheetKey,
+} from "./language";
+import variables from "../../../crates/rating/src/variable.rs?raw";
 import { MESSAGES } from "./messages";
 
 describe("fieldLabel", () => {
@@ -124,5 +144,111 @@ describe("describeError", () => {
       { label: "Driver 1 · First licensed", message: "is before the driver's 14th birthday", path: "quote.drivers[0].license_date" },
     ]);
     expect(describeError({ code: "internal", message: "x" }).details).toEqual({ code: "internal", message: "x" });
+  });
+});
+
+describe("variableLabel", () => {
+  it.each([
+    ["driver.violation_points_3y", "Violation points (3 years)"],
+    ["vehicle.age", "Vehicle age"],
+    ["driver.age", "Driver's age"],
+    ["vehicle.garaging_zip", "Garaging ZIP code"],
+    ["dwelling.coverage_a", "Dwelling limit (Coverage A)"],
+    ["policy.term_months", "Term (months)"],
+    // One the app does not know yet still reads as words.
+    ["driver.speeding_tickets_5y", "Speeding tickets (5 years)"],
+    ["vehicle.paint_color", "Paint color"],
+  ])("%s reads %s", (name, label) => {
+    expect(variableLabel(name)).toBe(label);
+  });
+
+  it("names every variable the engine knows (crates/rating/src/variable.rs)", () => {
+    const names = [...variables.matchAll(/^\s+\w+ = "([a-z_0-9.]+)": \w+, \w+;/gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(40);
+    expect(names.filter((n) => !(n in VARIABLE_NAMES))).toEqual([]);
+    expect(Object.keys(VARIABLE_NAMES).filter((n) => !names.includes(n))).toEqual([]);
+  });
+
+  it("reads a value's yes or no", () => {
+    expect(variableValue("true")).toBe("Yes");
+    expect(variableValue("false")).toBe("No");
+    expect(variableValue("commute")).toBe("commute");
+  });
+});
+
+describe("reasons and decisions in words", () => {
+  it.each([
+    ["drivers[0]", "Driver 1"],
+    ["vehicles[1]", "Vehicle 2"],
+    ["drivers[0] with vehicles[1]", "Driver 1 on Vehicle 2"],
+    ["dwelling", "The home"],
+  ])("the subject %s reads %s", (subject, label) => {
+    expect(subjectLabel(subject)).toBe(label);
+  });
+
+  it("names the driver and the vehicle as the agent typed them", () => {
+    expect(subjectLabel("drivers[0] with vehicles[0]", { drivers: ["Ana Reyes"], vehicles: ["2020 Honda Accord"] })).toBe(
+      "Ana Reyes on 2020 Honda Accord",
+    );
+  });
+
+  it("splits a reason written CODE: message, keeping the code apart", () => {
+    expect(splitReason("UW-DUI: DUI conviction in the last three years")).toEqual({
+      code: "UW-DUI",
+      message: "DUI conviction in the last three years",
+    });
+    expect(splitReason("vehicle.age: older than 20 years")).toEqual({ code: "vehicle.age", message: "Older than 20 years" });
+    expect(splitReason("three or more points: review")).toEqual({ code: null, message: "Three or more points: review" });
+  });
+
+  it("says a rule by its code, and something plain for a rule it does not know", () => {
+    expect(ruleLabel("UW-DUI")).toBe("DUI conviction in the last three years");
+    expect(ruleLabel("UW-NEW-RULE")).not.toMatch(/UW-/);
+  });
+
+  it.each([
+    ["accept", "Accepted"],
+    ["refer", "Referred to an underwriter"],
+    ["decline", "Declined"],
+  ])("the decision %s reads %s", (decision, label) => {
+    expect(decisionLabel(decision)).toBe(label);
+  });
+
+  it("says statuses and sync operations in words", () => {
+    expect(statusLabel("in_force")).toBe("In force");
+    expect(statusLabel("not_applied")).toBe("Not applied");
+    expect(statusLabel("some_new_state")).toBe("Some new state");
+    expect(syncKindLabel("quote.rated")).toBe("Rated quote");
+    expect(syncKindLabel("quote.bind_requested")).toBe("Bind request");
+    expect(syncKindLabel("policy.something_new")).toBe("Policy: something new");
+  });
+});
+
+describe("worksheets and packs in words", () => {
+  it.each([
+    ["at-least", "Raised to at least"],
+    ["risk-factor", "Risk score factor"],
+    ["base", "Base rate"],
+    ["discount", "Discount"],
+  ])("the operation %s reads %s", (operation, label) => {
+    expect(operationLabel(operation)).toBe(label);
+  });
+
+  it("says what keyed a line", () => {
+    expect(worksheetKey("vehicle.garaging_zip=94110")).toBe("Garaging ZIP code 94110");
+    expect(worksheetKey("driver.violation_points_3y=1, driver.years_licensed=20")).toBe(
+      "Violation points (3 years) 1 and Years licensed 20",
+    );
+    expect(worksheetKey("driver.ca_good_driver=true")).toBe("California Good Driver Yes");
+    // A discount's code: the step already names it.
+    expect(worksheetKey("good-driver")).toBe("");
+    expect(worksheetKey(null)).toBe("");
+  });
+
+  it("names a pack without its id's punctuation or its digest", () => {
+    expect(packLabel(`ca-personal-auto/2026.1@${"3f2a".repeat(16)}`)).toBe("California personal auto, 2026.1");
+    expect(packLabel("fl-homeowners-ho3/2026.2")).toBe("Florida homeowners (HO-3), 2026.2");
+    expect(packLabel("tx-personal-auto/2026.1@abc")).toBe("Texas personal auto, 2026.1");
+    expect(packLabel("some-pack@abc")).toBe("some-pack");
   });
 });

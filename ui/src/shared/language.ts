@@ -309,3 +309,298 @@ export function formatDeductible(deductible: string): string {
   const amount = /^\$?(\d+)$/.exec(text);
   return amount ? dollars(amount[1]) : deductible;
 }
+
+/**
+ * Every rating variable the engine knows (crates/rating/src/variable.rs), by
+ * the name packs use, in the user's words.
+ */
+export const VARIABLE_NAMES: Record<string, string> = {
+  "policy.term_months": "Term (months)",
+  "policy.credit_tier": "Credit tier",
+  "policy.prior_claims_5y": "Claims (5 years)",
+  "policy.chargeable_claims_3y": "Chargeable claims (3 years)",
+  "policy.renewal": "Renewal",
+  "policy.vehicle_count": "Vehicles on the policy",
+  "policy.paid_in_full": "Paid in full",
+  "policy.eft": "Automatic payments",
+  "policy.prior_insurance_months": "Months of prior insurance",
+  "policy.lapse_days": "Days without cover",
+  "policy.tenure_years": "Years with the insurer",
+  "driver.age": "Driver's age",
+  "driver.years_licensed": "Years licensed",
+  "driver.violation_points_3y": "Violation points (3 years)",
+  "driver.at_fault_accidents_3y": "At-fault accidents (3 years)",
+  "driver.at_fault_injury_accidents_3y": "At-fault accidents with injury (3 years)",
+  "driver.dui_3y": "DUI convictions (3 years)",
+  "driver.dui_10y": "DUI convictions (10 years)",
+  "driver.good_student": "Good student",
+  "driver.defensive_driving": "Defensive driving course",
+  "driver.course_years": "Years since the driving course",
+  "driver.ca_good_driver": "California Good Driver",
+  "vehicle.garaging_zip": "Garaging ZIP code",
+  "vehicle.model_year": "Model year",
+  "vehicle.age": "Vehicle age",
+  "vehicle.use": "Vehicle use",
+  "vehicle.annual_miles": "Annual miles",
+  "vehicle.anti_theft": "Anti-theft device",
+  "vehicle.price_symbol": "Price symbol",
+  "dwelling.zip": "Home ZIP code",
+  "dwelling.coverage_a": "Dwelling limit (Coverage A)",
+  "dwelling.age": "Age of the home",
+  "dwelling.construction": "Construction",
+  "dwelling.protection_class": "Protection class",
+  "dwelling.roof_age": "Roof age",
+  "dwelling.roof_type": "Roof type",
+  "dwelling.square_feet": "Living area (square feet)",
+  "dwelling.roof_shape": "Roof shape",
+  "dwelling.roof_deck": "Roof deck attachment",
+  "dwelling.roof_to_wall": "Roof-to-wall connection",
+  "dwelling.opening_protection": "Opening protection",
+  "dwelling.secondary_water_resistance": "Secondary water resistance",
+  "dwelling.wildfire_community": "Wildfire community",
+  "dwelling.wildfire_measures": "Wildfire measures in place",
+  "coverage.limit": "Limit",
+  "coverage.deductible": "Deductible",
+};
+
+/**
+ * A rating variable in words: `driver.violation_points_3y` is "Violation
+ * points (3 years)". One the app does not know yet reads as words too
+ * (`driver.new_thing_5y` is "New thing (5 years)"), never as its name.
+ */
+export function variableLabel(name: string): string {
+  const known = VARIABLE_NAMES[name.trim()];
+  if (known) return known;
+  const rest = name.trim().replace(/^(policy|driver|vehicle|dwelling|coverage)\./, "");
+  const years = /_(\d+)y$/.exec(rest);
+  const base = years ? rest.slice(0, years.index) : rest;
+  const text = words(base);
+  return years ? `${text} (${years[1]} ${years[1] === "1" ? "year" : "years"})` : text;
+}
+
+/** A variable's value as the user reads it: `true` is "Yes", `commute` stays. */
+export function variableValue(value: string): string {
+  if (value === "true") return "Yes";
+  if (value === "false") return "No";
+  return value;
+}
+
+/**
+ * What a rule or a risk score names, as the user knows it: `drivers[0]` is
+ * "Driver 1" (or the driver's name), `drivers[0] with vehicles[1]` is
+ * "Driver 1 on Vehicle 2", `dwelling` is "The home".
+ */
+export function subjectLabel(subject: string, names: FieldNames = {}): string {
+  const text = subject.trim();
+  if (text === "") return "";
+  if (text === "dwelling") return "The home";
+  if (text === "policy") return "The policy";
+  return text
+    .split(/\s+with\s+/)
+    .map((part) => fieldLabel(part, names))
+    .join(" on ");
+}
+
+/** The underwriting decision in words, by the engine's name for it. */
+export const DECISION_LABEL: Record<string, string> = {
+  accept: "Accepted",
+  refer: "Referred to an underwriter",
+  decline: "Declined",
+};
+
+/** `accept` is "Accepted"; an unknown decision reads as words. */
+export function decisionLabel(decision: string): string {
+  return DECISION_LABEL[decision] ?? words(decision);
+}
+
+/** What a rule does to the quote, as the reason's lead-in. */
+export function actionLabel(action: string): string {
+  return action === "decline" ? "Declines" : action === "refer" ? "Refers" : "Note";
+}
+
+/** Underwriting rules by their code, for where only the code arrives (the referral queue). */
+export const RULE_NAMES: Record<string, string> = {
+  "UW-AT-FAULT-ACCIDENTS": "More than two at-fault accidents in the last three years",
+  "UW-DUI": "DUI conviction in the last three years",
+  "UW-HIGH-MILEAGE": "More than 50,000 miles a year",
+  "UW-HIGH-VALUE": "Coverage A over $2,000,000: high-value underwriting review",
+  "UW-INEXPERIENCED-BUSINESS": "Driver licensed less than a year on a business-use vehicle",
+  "UW-OLD-DWELLING-ROOF": "Dwelling over 50 years old with a roof over 15 years old",
+  "UW-POINTS": "Six or more violation points in the last three years",
+  "UW-PRIOR-CLAIMS": "Three or more claims in the last five years",
+  "UW-PROTECTION-CLASS-10": "Unprotected dwelling (protection class 10)",
+  "UW-ROOF-AGE": "Roof more than 20 years old: inspection required",
+};
+
+/** A rule by its code: its sentence, or a plain one when the app does not know the rule. */
+export function ruleLabel(code: string): string {
+  return RULE_NAMES[code.trim()] ?? "An underwriting rule applies (see Details)";
+}
+
+/** The first letter in capitals. */
+export function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A reason the engine wrote as `CODE: message` (the quick quote's): the
+ * message in words and the code apart, for a Details disclosure or a
+ * `data-code`. Text without a code is all message.
+ */
+export function splitReason(reason: string): { code: string | null; message: string } {
+  const m = /^([A-Za-z0-9_.-]+):\s+([\s\S]*)$/.exec(reason.trim());
+  if (!m || !/[A-Z_.-]/.test(m[1])) return { code: null, message: sentenceCase(reason.trim()) };
+  return { code: m[1], message: sentenceCase(m[2]) };
+}
+
+/** Worksheet operations in words, by the engine's name (`at-least`). */
+export const OPERATION_LABEL: Record<string, string> = {
+  base: "Base rate",
+  factor: "Factor from a table",
+  multiply: "Multiplied by",
+  add: "Added",
+  "at-least": "Raised to at least",
+  "at-most": "Lowered to at most",
+  discount: "Discount",
+  surcharge: "Surcharge",
+  "risk-factor": "Risk score factor",
+  round: "Rounded",
+  minimum: "Minimum premium",
+};
+
+export function operationLabel(operation: string): string {
+  return OPERATION_LABEL[operation] ?? words(operation);
+}
+
+/**
+ * What keyed a worksheet line, in words: `vehicle.garaging_zip=94110` is
+ * "Garaging ZIP code 94110", two keys join with "and". A discount's code
+ * (no `=`) says nothing the step's name does not, so it reads as nothing.
+ */
+export function worksheetKey(key: string | null): string {
+  if (!key || !key.includes("=")) return "";
+  return key
+    .split(/,\s*(?=[a-z_]+\.[a-z_0-9]+=)/)
+    .map((part) => {
+      const at = part.indexOf("=");
+      return `${variableLabel(part.slice(0, at))} ${variableValue(part.slice(at + 1))}`;
+    })
+    .join(" and ");
+}
+
+const STATE_NAMES: Record<string, string> = {
+  AL: "Alabama",
+  AK: "Alaska",
+  AZ: "Arizona",
+  AR: "Arkansas",
+  CA: "California",
+  CO: "Colorado",
+  CT: "Connecticut",
+  DE: "Delaware",
+  DC: "District of Columbia",
+  FL: "Florida",
+  GA: "Georgia",
+  HI: "Hawaii",
+  ID: "Idaho",
+  IL: "Illinois",
+  IN: "Indiana",
+  IA: "Iowa",
+  KS: "Kansas",
+  KY: "Kentucky",
+  LA: "Louisiana",
+  ME: "Maine",
+  MD: "Maryland",
+  MA: "Massachusetts",
+  MI: "Michigan",
+  MN: "Minnesota",
+  MS: "Mississippi",
+  MO: "Missouri",
+  MT: "Montana",
+  NE: "Nebraska",
+  NV: "Nevada",
+  NH: "New Hampshire",
+  NJ: "New Jersey",
+  NM: "New Mexico",
+  NY: "New York",
+  NC: "North Carolina",
+  ND: "North Dakota",
+  OH: "Ohio",
+  OK: "Oklahoma",
+  OR: "Oregon",
+  PA: "Pennsylvania",
+  RI: "Rhode Island",
+  SC: "South Carolina",
+  SD: "South Dakota",
+  TN: "Tennessee",
+  TX: "Texas",
+  UT: "Utah",
+  VT: "Vermont",
+  VA: "Virginia",
+  WA: "Washington",
+  WV: "West Virginia",
+  WI: "Wisconsin",
+  WY: "Wyoming",
+};
+
+/** A state's name by its postal code (`CA` is "California"); an unknown code stays. */
+export function stateName(code: string): string {
+  return STATE_NAMES[code.toUpperCase()] ?? code;
+}
+
+const PRODUCT_NAMES: Record<string, string> = {
+  "personal-auto": "personal auto",
+  "homeowners-ho3": "homeowners (HO-3)",
+};
+
+/**
+ * A rate pack by its id, as the user reads it: `ca-personal-auto/2026.1@<digest>`
+ * is "California personal auto, 2026.1". The digest is never part of it.
+ * An id of another form loses its digest and reads as written.
+ */
+export function packLabel(packId: string): string {
+  const id = packId.split("@")[0].trim();
+  const m = /^([a-z]{2})-([a-z0-9-]+)\/(.+)$/.exec(id);
+  if (!m || !STATE_NAMES[m[1].toUpperCase()]) return id;
+  const product = PRODUCT_NAMES[m[2]] ?? words(m[2]).toLowerCase();
+  return `${stateName(m[1])} ${product}, ${m[3]}`;
+}
+
+/** A status the server or the store names in snake_case (`in_force`), in words ("In force"). */
+const STATUS_NAMES: Record<string, string> = {
+  in_force: "In force",
+  cancelled: "Cancelled",
+  issued: "Issued",
+  expired: "Expired",
+  non_renewed: "Not renewed",
+  editing: "Being edited",
+  submitted: "Submitted for approval",
+  approved: "Approved",
+  rejected: "Rejected",
+  conflict: "In conflict",
+  not_applied: "Not applied",
+};
+
+export function statusLabel(status: string): string {
+  return STATUS_NAMES[status] ?? words(status);
+}
+
+/** What a sync operation was, by its kind (`quote.rated`), in words. */
+const SYNC_KINDS: Record<string, string> = {
+  "quote.rated": "Rated quote",
+  "quote.saved": "Saved quote",
+  "quote.created": "New quote",
+  "quote.updated": "Quote change",
+  "quote.bind_requested": "Bind request",
+  "quote.bind_rejected": "Refused bind",
+  "quote.bound": "Bound quote",
+  "quote.approved": "Approved referral",
+  "quote.declined": "Declined referral",
+  "policy.transaction": "Policy change",
+};
+
+export function syncKindLabel(kind: string): string {
+  const known = SYNC_KINDS[kind];
+  if (known) return known;
+  const [group, rest] = kind.includes(".") ? kind.split(".", 2) : ["", kind];
+  return group ? `${words(group)}: ${words(rest).toLowerCase()}` : words(kind);
+}

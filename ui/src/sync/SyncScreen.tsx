@@ -4,6 +4,9 @@
 import { useState } from "react";
 import { api, CommandError, EnrollmentView, SyncIssue, SyncProgress, SyncResult } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
+import { packName } from "../shared/format";
+import { statusLabel, syncKindLabel } from "../shared/language";
+import { MESSAGES } from "../shared/messages";
 import { Loaded, useCommand } from "../shared/useCommand";
 import type { Attempt } from "./attempt";
 import { EnrollForm } from "./EnrollForm";
@@ -39,7 +42,7 @@ function SyncResultView({ result, seq, at }: { result: SyncResult; seq: number; 
       )}
       {result.packsInstalled.length > 0 && (
         <p className="meta" id="sync-packs-installed">
-          Rate packs: {result.packsInstalled.join(", ")}
+          Rate packs: {result.packsInstalled.map(packName).join("; ")}
         </p>
       )}
       {result.serverRestored && (
@@ -100,6 +103,13 @@ function issueAdvice(issue: SyncIssue): string {
   return "";
 }
 
+/** The issue's code as a sentence (messages.ts); the code itself stays in `data-code`. */
+function issueSentence(issue: SyncIssue): string {
+  if (issue.code !== null && MESSAGES[issue.code]) return MESSAGES[issue.code];
+  if (issue.outcome === "conflict") return "The server holds a newer version of this.";
+  return "The server did not accept this change.";
+}
+
 function SyncIssues({
   issues,
   onDismiss,
@@ -128,24 +138,24 @@ function SyncIssues({
       <caption>Sync issues</caption>
       <thead>
         <tr>
-          <th>Kind</th>
+          <th>What</th>
           <th>Subject</th>
           <th>Outcome</th>
-          <th>Code</th>
-          <th>Reason</th>
+          <th>Problem</th>
+          <th>Server's reason</th>
           <th></th>
         </tr>
       </thead>
       <tbody>
         {issues.value.map((issue) => (
           <tr key={issue.id} data-issue-id={issue.id} data-code={issue.code ?? undefined}>
-            <td>{issue.kind}</td>
+            <td data-kind={issue.kind}>{syncKindLabel(issue.kind)}</td>
             <td>{issue.subject ?? ""}</td>
-            <td>
-              {issue.outcome}
+            <td data-outcome={issue.outcome}>
+              {statusLabel(issue.outcome)}
               {issue.currentVersion !== null && ` (server has version ${issue.currentVersion})`}
             </td>
-            <td>{issue.code ?? ""}</td>
+            <td data-code={issue.code ?? undefined}>{issueSentence(issue)}</td>
             <td>
               {issue.reason}
               {issueAdvice(issue) && <div className="meta">{issueAdvice(issue)}</div>}
@@ -166,7 +176,7 @@ function SyncIssues({
                 className="secondary"
                 data-action="dismiss"
                 onClick={() => onDismiss(issue.id)}
-                aria-label={`Dismiss ${issue.kind} issue ${issue.subject ?? ""}`.trim()}
+                aria-label={`Dismiss ${syncKindLabel(issue.kind).toLowerCase()} issue ${issue.subject ?? ""}`.trim()}
               >
                 Dismiss
               </button>

@@ -201,7 +201,7 @@ describe("the quote wizard", () => {
     expect(within(review).getAllByText("$1,234.50").length).toBeGreaterThan(0);
     expect(within(review).getByText("Referred to an underwriter")).toBeTruthy();
     expect(within(review).getByText(/Three or more points/)).toBeTruthy();
-    expect(within(review).getByText(/driver.violation_points_3y = 1/)).toBeTruthy();
+    expect(within(review).getByText(/Violation points \(3 years\): 1/)).toBeTruthy();
     await waitFor(() => expect((screen.getByRole("button", { name: "Save as a new version" }) as HTMLButtonElement).disabled).toBe(false));
     await user.click(screen.getByRole("button", { name: "Save as a new version" }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith({ id: 3, quote_number: "QUOT-2026-000003" }));

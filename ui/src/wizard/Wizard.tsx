@@ -6,7 +6,7 @@ import { FormEvent, useCallback, useMemo, useRef, useState } from "react";
 import { api, CommandError } from "../api";
 import type { Product, QuoteInput, QuoteOptions, QuoteSummary, ZipInfo } from "../bindings";
 import { ErrorBox } from "../shared/ErrorBox";
-import { describeError, formatMoney } from "../shared/language";
+import { decisionLabel, describeError, formatMoney } from "../shared/language";
 import { useCommand } from "../shared/useCommand";
 import { fieldId } from "./fields";
 import { emptyForm, HOME_STEPS, initialCoverages, Problems, STEPS, stepOf, toQuoteInput, WizardForm } from "./form";
@@ -243,7 +243,12 @@ export function Wizard({
           <output id="live-premium" data-state={price.kind} data-seq={price.seq}>
             {price$}
           </output>
-          {price.kind === "priced" && <span className={`decision decision-${price.rating.decision}`}> {price.rating.decision}</span>}
+          {price.kind === "priced" && (
+            <span className={`decision decision-${price.rating.decision}`} data-decision={price.rating.decision}>
+              {" "}
+              {decisionLabel(price.rating.decision)}
+            </span>
+          )}
         </p>
         {endorsing ? (
           <p className="meta" id="draft-state" data-state="endorsement">
