@@ -50,6 +50,34 @@ impl Shown {
     }
 }
 
+/// The visible text of the page outside `<details>`, matched against the
+/// patterns of internal language; answers each match with its context.
+const PLAIN_LANGUAGE_SCAN: &str = r#"
+const patterns = [
+  /[a-z]+\[\d+\]/g,
+  /\b[0-9a-f]{64}\b/g,
+  /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g,
+  /\b[45]\d\d \(/g,
+  /\b(?:HTTP|status) [45]\d\d\b/gi,
+  /\bUW-[A-Z]/g,
+];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const found = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const element = node.parentElement;
+  if (!element || element.closest('details, script, style, [hidden], [aria-hidden="true"]')) continue;
+  const style = window.getComputedStyle(element);
+  if (style.display === 'none' || style.visibility === 'hidden') continue;
+  const text = node.textContent;
+  for (const pattern of patterns) {
+    for (const match of text.matchAll(pattern)) {
+      found.push({ match: match[0], in: text.trim().slice(0, 160) });
+    }
+  }
+}
+return found;
+"#;
+
 impl AppSession {
     /// Starts the built desktop app on `data_dir` with its key under the
     /// keychain `service`, through tauri-driver, and waits until the UI has
@@ -84,6 +112,44 @@ impl AppSession {
         app.enroll_in_app(server_url, username, password, &format!("{username}-desk")).expect("enrolls");
         app.sync_in_app().expect("the first sync");
         app
+    }
+
+    /// Fails when the screen shows internal language outside a "Details"
+    /// disclosure: a field path (`vehicles[0]`), a SHA-256 digest, a
+    /// snake_case identifier, an HTTP status with its code, or a `UW-` rule
+    /// code. `screen` names the screen in the failure.
+    pub fn assert_plain_language(&self, screen: &str) {
+        let found = self.execute(PLAIN_LANGUAGE_SCAN);
+        let found = found.as_array().cloned().unwrap_or_default();
+        assert!(found.is_empty(), "the {screen} screen shows internal language: {}", Value::Array(found));
+    }
+
+    /// Fails on any serious or critical accessibility violation
+    /// ([`AppSession::accessibility_violations`]), naming the rule and the elements.
+    pub fn assert_accessible(&self, screen: &str) {
+        let violations = self.accessibility_violations();
+        assert!(violations.is_empty(), "the {screen} screen has accessibility violations: {}", Value::Array(violations));
+    }
+
+    /// Runs axe-core (the UI's own copy, `ui/node_modules/axe-core`) in the
+    /// page against WCAG 2.1 A and AA: the serious and critical violations,
+    /// each with its rule, its help and up to five elements.
+    pub fn accessibility_violations(&self) -> Vec<Value> {
+        let axe = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&axe)
+            .unwrap_or_else(|e| panic!("{}: {e}; the README's test command installs the UI's dependencies", axe.display()));
+        if self.execute("return typeof window.axe === 'undefined'").as_bool() == Some(true) {
+            self.execute(&format!("{source}\nreturn null;"));
+        }
+        let result = self.execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }))))
+               .catch(e => done([{ rule: 'axe-failed', help: String(e) }]));",
+        );
+        result.as_array().cloned().unwrap_or_else(|| panic!("axe answered {result}"))
     }
 
     /// Ends the session (which closes the app) and stops tauri-driver;
@@ -234,19 +300,26 @@ impl AppSession {
             "const list = document.querySelector('#sync-issues[data-state=\"loaded\"]');
              if (!list) return null;
              return { rows: [...list.querySelectorAll('tbody tr')].map((tr) => {
-               const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent);
-               return { id: Number(tr.dataset.issueId), kind: cells[0], subject: cells[1], outcome: cells[2], code: cells[3], reason: cells[4] };
+               const cells = [...tr.querySelectorAll('td')];
+               return { id: Number(tr.dataset.issueId), kind: cells[0].dataset.kind, subject: cells[1].textContent,
+                        outcome: cells[2].dataset.outcome, code: cells[3].dataset.code, reason: cells[4].textContent };
              }) };",
             Duration::from_secs(30),
         );
         rows["rows"].as_array().expect("rows").clone()
     }
 
-    /// Where the wizard's screenshots go for review: `target/e2e-screenshots/`.
+    /// Keeps a picture of the screen for review (`target/e2e-screenshots/`) and
+    /// checks its text for internal language and its accessibility
+    /// ([`AppSession::assert_plain_language`], [`AppSession::assert_accessible`]).
     pub fn save_screenshot(&self, name: &str) {
         let path = workspace_root().join("target/e2e-screenshots").join(format!("{name}.png"));
         self.screenshot(&path);
         eprintln!("screenshot: {}", path.display());
+        // Every screen the stories keep a picture of is also read for
+        // internal language and checked for accessibility.
+        self.assert_accessible(name);
+        self.assert_plain_language(name);
     }
 
     /// Replaces the text of the field `css` selects.

@@ -45,6 +45,12 @@ impl Session {
         self.call(reqwest::Method::POST, "/execute/sync", Some(&json!({ "script": script, "args": [] })))
     }
 
+    /// Runs an asynchronous script: it answers by calling its last argument
+    /// (`arguments[arguments.length - 1]`) with the result.
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/async", Some(&json!({ "script": script, "args": [] })))
+    }
+
     /// Polls `script` until it returns a truthy value, or panics after
     /// `timeout`. Errors count as "not yet": while the webview is still
     /// loading, WebKitWebDriver answers scripts with `no such frame`.

@@ -49,8 +49,9 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let premium = session.rate("94110", "2020").expect("94110 / 2020 is rateable");
     assert_eq!(premium, "$719.00");
     assert_eq!(parse_usd(&premium), Some(71_900));
-    let decision = session.execute("return document.querySelector('#decision').textContent");
+    let decision = session.execute("return document.querySelector('#decision').dataset.decision");
     assert_eq!(decision, "accept");
+    assert_eq!(session.execute("return document.querySelector('#decision').textContent"), "Accepted", "in words");
 
     // Los Angeles (territory 1.22): BI 443.52 x 1.22 = 541.09 -> 541 x 0.80 = 432.80 -> 432,
     // PD 324.48 x 1.22 = 395.87 -> 396 x 0.80 = 316.80 -> 316.
@@ -60,6 +61,15 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     let (code, text) = session.rate("98101", "2020").expect_err("no pack for WA");
     assert_eq!(code, "rating.no_pack");
     assert!(text.contains("no personal-auto pack for WA is in force"), "{text}");
+
+    // The checks every screenshot runs read the real page: an unlabelled
+    // field is an accessibility violation, a field path is internal language.
+    assert_eq!(session.accessibility_violations(), Vec::<Value>::new(), "the quick quote screen");
+    session.execute("const i = document.createElement('input'); i.id = 'probe'; document.body.append(i); return null");
+    let violations = session.accessibility_violations();
+    assert!(violations.iter().any(|v| v["rule"] == "label"), "{violations:?}");
+    session.execute("document.querySelector('#probe').remove(); return null");
+    session.assert_plain_language("quick quote");
 
     session.close();
 
@@ -873,7 +883,7 @@ fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_age
         "the quote's pack",
         "const d = document.querySelector('#quote #quote-pack-digest'); if (!d) return null;
          const bi = document.querySelector('#quote tr[data-coverage=\"BI\"]');
-         return { digest: d.textContent, pack: document.querySelector('#quote #quote-pack')?.textContent, bi: bi ? bi.textContent : '' };",
+         return { digest: d.textContent, pack: document.querySelector('#quote #quote-pack')?.dataset.packId, bi: bi ? bi.textContent : '' };",
         Duration::from_secs(30),
     );
     assert_eq!(shown["digest"], digest.as_str(), "{shown}");

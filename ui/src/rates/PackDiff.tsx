@@ -3,6 +3,7 @@
 // shows it as the underwriter types; the approvals screen shows a submitted
 // draft's, so the approver reads the same thing the author did.
 import type { PackDiff } from "../bindings";
+import { tableLabel } from "../shared/language";
 
 /** A value that is absent on one side reads "(none)", not an empty cell. */
 function Change({ before, after }: { before: string | null; after: string | null }) {
@@ -68,11 +69,11 @@ export function PackDiffView({ diff, id, heading = "Changes from the base pack" 
                 data-row={change.row}
                 data-column={change.column}
               >
-                <td>{table.name}</td>
+                <td>{tableLabel(table.name)}</td>
                 <td>
                   {change.key.join(" / ")} <span className="meta">line {change.line}</span>
                 </td>
-                <td>{change.column}</td>
+                <td>{tableLabel(change.column)}</td>
                 <td>
                   <Change before={change.before} after={change.after} />
                 </td>
@@ -94,7 +95,7 @@ export function PackDiffView({ diff, id, heading = "Changes from the base pack" 
           <tbody>
             {added.map(({ table, row }) => (
               <tr key={`a-${table.file}-${row.line}`} className="diff-row-added" data-table={table.file}>
-                <td>{table.name}</td>
+                <td>{tableLabel(table.name)}</td>
                 <td>
                   Added {row.key.join(" / ")} <span className="meta">line {row.line}</span>
                 </td>
@@ -103,7 +104,7 @@ export function PackDiffView({ diff, id, heading = "Changes from the base pack" 
             ))}
             {removed.map(({ table, row }) => (
               <tr key={`r-${table.file}-${row.line}`} className="diff-row-removed" data-table={table.file}>
-                <td>{table.name}</td>
+                <td>{tableLabel(table.name)}</td>
                 <td>
                   Removed {row.key.join(" / ")} <span className="meta">base line {row.line}</span>
                 </td>

@@ -7,6 +7,7 @@ import { ErrorBox, ErrorText } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
 import { useCommand } from "../shared/useCommand";
 import { CHECK_DELAY_MS, fieldInputId, hasChanges, noEdits, problemPlace, proposedDates, sameRows } from "./drafts";
+import { tableLabel } from "../shared/language";
 import { PackDiffView } from "./PackDiff";
 import { TableEditor } from "./TableEditor";
 
@@ -190,7 +191,7 @@ export function RateEditor({
                 <>
                   {" "}
                   <button type="button" className="link" id="show-problem-table" onClick={() => setTableFile(problemTable.file)}>
-                    Open table {problemTable.name}
+                    Open table {tableLabel(problemTable.name)}
                   </button>
                 </>
               )}
@@ -222,7 +223,7 @@ export function RateEditor({
             <select id="table-choice" value={tableFile} onChange={(e) => setTableFile(e.target.value)}>
               {pack.value.tables.map((t) => (
                 <option key={t.file} value={t.file}>
-                  {t.name}
+                  {tableLabel(t.name)}
                   {edits.tables[t.file] ? " (changed)" : ""}
                 </option>
               ))}

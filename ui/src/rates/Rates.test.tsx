@@ -229,7 +229,7 @@ describe("rate editor", () => {
       within(table)
         .getAllByRole("columnheader")
         .map((th) => th.textContent),
-    ).toEqual(["Row", "zip (key)", "factor", "Actions"]);
+    ).toEqual(["Row", "ZIP (key)", "Factor", "Actions"]);
     await user.clear(cell(1, 1)!);
     await user.type(cell(1, 1)!, "x");
     await waitFor(() => expect(editor().getAttribute("data-check")).toBe("problem"));
@@ -240,7 +240,7 @@ describe("rate editor", () => {
     expect(cell(1, 1)!.classList.contains("changed")).toBe(true);
     expect(document.getElementById("draft-problem")!.textContent).toContain("In territory.csv, line 3, row 2, column factor.");
     const change = document.querySelector("#draft-diff tr.diff-cell") as HTMLElement;
-    expect(change.textContent).toContain("territory");
+    expect(change.textContent).toContain("Territory");
     expect(change.textContent).toContain("90001");
     expect(change.textContent).toContain("1.001 → x");
   });
@@ -271,7 +271,7 @@ describe("rate editor", () => {
     await waitFor(() => expect(checks(calls).at(-1)?.tables["territory.csv"]?.rows.length).toBe(150));
     expect(checks(calls).at(-1)!.tables["territory.csv"].rows.at(-1)).toEqual(["96001", ""]);
     // The other table is chosen by name.
-    await user.selectOptions(screen.getByLabelText("Table"), "driver_age");
+    await user.selectOptions(screen.getByLabelText("Table"), "Driver age");
     expect(document.querySelector("table.rate-table")!.getAttribute("data-table-file")).toBe("driver_age.csv");
     expect(rendered()).toBe(2);
   });

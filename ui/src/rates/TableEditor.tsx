@@ -2,6 +2,7 @@
 // rows; changed cells and the loader's problem are marked.
 import { useState } from "react";
 import type { PackDiff, Problem, TableGrid } from "../bindings";
+import { tableLabel } from "../shared/language";
 import { MAX_ROWS } from "./drafts";
 
 export function TableEditor({
@@ -75,13 +76,13 @@ export function TableEditor({
         </p>
       </div>
       <div className="table-scroll">
-        <table className="rate-table" data-table-file={grid.file} aria-label={`Table ${grid.name}`}>
+        <table className="rate-table" data-table-file={grid.file} aria-label={`Table ${tableLabel(grid.name)}`}>
           <thead>
             <tr>
               <th scope="col">Row</th>
               {grid.header.map((h) => (
-                <th scope="col" key={h} title={grid.keys.includes(h) ? "Key column" : undefined}>
-                  {h}
+                <th scope="col" key={h} data-column={h} title={grid.keys.includes(h) ? "Key column" : undefined}>
+                  {tableLabel(h)}
                   {grid.keys.includes(h) && <span className="meta"> (key)</span>}
                 </th>
               ))}
@@ -101,7 +102,7 @@ export function TableEditor({
                       <input
                         data-row={r}
                         data-col={c}
-                        aria-label={`${grid.header[c]}, row ${r + 1}`}
+                        aria-label={`${tableLabel(grid.header[c])}, row ${r + 1}`}
                         className={changed(r, c) ? "changed" : undefined}
                         aria-invalid={invalid ? "true" : undefined}
                         aria-describedby={invalid ? "draft-problem" : undefined}

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  GENERIC_SENTENCE,
+  VARIABLE_NAMES,
   decisionLabel,
   describeError,
   fieldLabel,
   formatDeductible,
   formatLimit,
   formatMoney,
-  GENERIC_SENTENCE,
   operationLabel,
   packLabel,
   ruleLabel,
@@ -14,7 +15,7 @@ import {
   statusLabel,
   subjectLabel,
   syncKindLabel,
-  VARIABLE_NAMES,
+  tableLabel,
   variableLabel,
   variableValue,
   worksheetKey,
@@ -64,6 +65,17 @@ describe("fieldLabel", () => {
     for (const path of ["a.b_c[0].dE", "quote.x_y.z[12]", "someThing_else.more[0][1]", "line 3 column 5"]) {
       expect(fieldLabel(path)).not.toMatch(/[[\]._]|[a-z][A-Z]/);
     }
+  });
+});
+
+describe("tableLabel", () => {
+  it("names rate tables and columns in words, coverages spelled out", () => {
+    expect(tableLabel("bi_limit")).toBe("Bodily injury limit");
+    expect(tableLabel("coll_deductible")).toBe("Collision deductible");
+    expect(tableLabel("annual_miles")).toBe("Annual miles");
+    expect(tableLabel("miles_from")).toBe("Miles from");
+    expect(tableLabel("territory.csv")).toBe("Territory");
+    expect(tableLabel("zip")).toBe("ZIP");
   });
 });
 

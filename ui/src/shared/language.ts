@@ -165,6 +165,28 @@ export function words(name: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
+/** The coverages rate tables are named after, by their short names. */
+const TABLE_WORDS: Record<string, string> = {
+  bi: "bodily injury",
+  pd: "property damage",
+  um: "uninsured motorist",
+  uim: "underinsured motorist",
+  med: "medical payments",
+  pip: "personal injury protection",
+  coll: "collision",
+  comp: "comprehensive",
+};
+
+/** A rate table or column by its pack name, in words: `bi_limit` is "Bodily injury limit", `miles_from` "Miles from". */
+export function tableLabel(name: string): string {
+  const spelled = name
+    .replace(/\.csv$/, "")
+    .split(/[_\-.]+/)
+    .map((part) => TABLE_WORDS[part.toLowerCase()] ?? part)
+    .join(" ");
+  return words(spelled).replace(/\bzip\b/gi, "ZIP");
+}
+
 /** `dateOfBirth` is `date_of_birth`; a code in capitals (`BI`) stays as it is. */
 function snake(name: string): string {
   if (/^[A-Z0-9_]+$/.test(name)) return name;
