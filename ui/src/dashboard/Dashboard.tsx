@@ -4,9 +4,12 @@ import { api } from "../api";
 import type { Dashboard as DashboardData, Product } from "../bindings";
 import { QUOTES } from "../quotes/invalidation";
 import { QuoteTable } from "../quotes/QuoteTable";
+import { ConfirmButton } from "../shared/ConfirmButton";
 import { ErrorBox } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
 import { formatMoney, statusLabel } from "../shared/language";
+import { useState } from "react";
+import type { CommandError } from "../api";
 import { useCommand } from "../shared/useCommand";
 import { num, TableHead } from "../shared/TableHead";
 
@@ -25,6 +28,18 @@ export function Dashboard({
 }) {
   // Loaded on opening, and again when another screen changed quotes.
   const data = useCommand(api.dashboard, [], { tag: QUOTES, onLoaded });
+  const [discardError, setDiscardError] = useState<CommandError | null>(null);
+
+  /** Deletes an unfinished quote the agent confirmed they do not want, then shows the list without it. */
+  async function discard(draftId: number) {
+    setDiscardError(null);
+    try {
+      await api.discardDraft(draftId);
+    } catch (e) {
+      setDiscardError(e as CommandError);
+    }
+    await data.reload();
+  }
 
   return (
     <section aria-label="Dashboard" id="dashboard">
@@ -41,6 +56,11 @@ export function Dashboard({
       {data.kind === "loaded" && (
         <>
           <h3>Unfinished quotes</h3>
+          {discardError && (
+            <ErrorBox id="discard-error" error={discardError}>
+              The unfinished quote was not discarded.
+            </ErrorBox>
+          )}
           {data.value.drafts.length === 0 ? (
             <p className="meta">None.</p>
           ) : (
@@ -53,7 +73,15 @@ export function Dashboard({
                   <span className="meta">
                     {d.product === "personal-auto" ? "auto" : "homeowners"}, step {d.step} of 5
                     {d.quote_id !== null ? ", editing a saved quote" : ""}, changed {d.updated_at.replace("T", " ").slice(0, 16)} UTC
-                  </span>
+                  </span>{" "}
+                  <ConfirmButton
+                    label="Discard"
+                    name={`Discard the unfinished quote for ${d.label || "a customer not named yet"}`}
+                    confirm="Discard it"
+                    confirmName={`Discard it: the unfinished quote for ${d.label || "a customer not named yet"}`}
+                    question="Discard this unfinished quote? It cannot be brought back."
+                    onConfirm={() => void discard(d.id)}
+                  />
                 </li>
               ))}
             </ul>

@@ -83,7 +83,7 @@ describe("the quote wizard", () => {
 
     const name = screen.getByLabelText("Customer name");
     expect(name.getAttribute("aria-invalid")).toBe("true");
-    expect(document.getElementById(name.getAttribute("aria-describedby")!)?.textContent).toBe("is required");
+    expect(document.getElementById(name.getAttribute("aria-describedby")!)?.textContent).toBe("Customer name is required");
     expect(screen.getByLabelText("City").getAttribute("aria-invalid")).toBeNull();
     expect(screen.getByRole("group", { name: "Customer and address" })).toBeTruthy();
     expect(document.activeElement).toBe(name);
@@ -99,7 +99,15 @@ describe("the quote wizard", () => {
     await waitFor(() => expect((screen.getByLabelText("State") as HTMLInputElement).value).toBe("NY"));
     await user.clear(screen.getByLabelText("State"));
     await user.type(screen.getByLabelText("State"), "CA");
-    expect(await screen.findByText("ZIP 10001 is in NY, not CA")).toBeTruthy();
+    const zip = screen.getByLabelText("ZIP");
+    await waitFor(() =>
+      expect(document.getElementById(zip.getAttribute("aria-describedby")!)?.textContent).toBe(
+        "ZIP code is in New York, not in California where the quote is",
+      ),
+    );
+    // It is refused at its own step.
+    await user.click(screen.getByRole("button", { name: /Next: Vehicles/ }));
+    expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("1");
   });
 
   it("decodes a VIN into the model year and make", async () => {
@@ -168,13 +176,17 @@ describe("the quote wizard", () => {
     await user.click(screen.getByRole("button", { name: "4. Drivers" }));
     const field = screen.getByLabelText("First licensed");
     expect(document.getElementById(field.getAttribute("aria-describedby")!)?.textContent).toBe(
-      "2003-06-01 is before the driver's 14th birthday",
+      `${driver.name} · First licensed: 2003-06-01 is before the driver's 14th birthday`,
     );
+    // Review cannot be reached: the move stops on the drivers, with the focus on the field.
     await user.click(screen.getByRole("button", { name: "5. Review" }));
-    expect((screen.getByRole("button", { name: "Save as a new version" }) as HTMLButtonElement).disabled).toBe(true);
-    // The review names the field as the agent knows it: the driver by name, never the engine's path.
-    const problem = document.querySelector("#review-problems li[data-path='drivers.0.licenseDate']") as HTMLElement;
-    expect(problem.textContent).toBe(`Drivers: ${driver.name} · First licensed: 2003-06-01 is before the driver's 14th birthday`);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("First licensed")));
+    expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("4");
+    expect(screen.queryByRole("button", { name: "Save as a new version" })).toBeNull();
+    // The field is named as the agent knows it: the driver by name, never the engine's path.
+    const problem = document.querySelector("#step-problems li[data-path='drivers.0.licenseDate']") as HTMLElement;
+    expect(problem.textContent).toBe(`${driver.name} · First licensed: 2003-06-01 is before the driver's 14th birthday`);
+    expect(screen.getByRole("button", { name: /^4\. Drivers/ }).dataset.problems).toBe("1");
   });
 
   it("saves the draft as the agent types, and the finished quote with its draft", async () => {
@@ -225,5 +237,126 @@ describe("the quote wizard", () => {
     expect(await screen.findByRole("group", { name: "Losses in the past five years" })).toBeTruthy();
     expect((screen.getByLabelText("Driver name") as HTMLInputElement).value).toBe("Ana Reyes");
     expect(screen.getByRole("button", { name: "4. Drivers" }).getAttribute("aria-current")).toBe("step");
+  });
+
+  it("refuses a date of birth in the future at its own step: the message by the field, the focus on it, the step flagged once visited", async () => {
+    commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "new", product: "personal-auto" }} onSaved={() => {}} onClose={() => {}} />);
+    for (const [label, value] of [
+      ["Customer name", "Ana Reyes"],
+      ["Street", "1 Valencia St"],
+      ["City", "San Francisco"],
+      ["ZIP", "94110"],
+      ["Date of birth", "2030-01-01"],
+    ])
+      await user.type(screen.getByLabelText(label), value);
+    // Nothing is flagged on steps not visited yet.
+    expect(document.querySelectorAll("button.step-button[data-problems]").length).toBe(0);
+    await user.click(screen.getByRole("button", { name: /Next: Vehicles/ }));
+    const dob = screen.getByLabelText("Date of birth");
+    await waitFor(() => expect(document.activeElement).toBe(dob));
+    expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("1");
+    expect(document.getElementById(dob.getAttribute("aria-describedby")!)?.textContent).toBe("Date of birth is in the future");
+    expect(screen.getByRole("button", { name: /^1\. Customer/ }).dataset.problems).toBe("1");
+    expect(screen.getByRole("button", { name: /^2\. Vehicles/ }).dataset.problems).toBeUndefined();
+    // Corrected, Next goes on.
+    await user.clear(dob);
+    await user.type(dob, "1985-03-02");
+    await user.click(screen.getByRole("button", { name: /Next: Vehicles/ }));
+    await waitFor(() => expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("2"));
+  });
+
+  it("checks a field as it is left, and refuses a malformed email", async () => {
+    commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "new", product: "personal-auto" }} onSaved={() => {}} onClose={() => {}} />);
+    const email = screen.getByLabelText("Email");
+    await user.type(email, "name@example");
+    expect(email.getAttribute("aria-invalid")).toBeNull();
+    await user.tab();
+    expect(email.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(email.getAttribute("aria-describedby")!)?.textContent).toMatch(/^Email is not a complete email address/);
+  });
+
+  it("formats the phone and the amounts as they are left, and fills driver 1 from the named insured", async () => {
+    commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "new", product: "personal-auto" }} onSaved={() => {}} onClose={() => {}} />);
+    await user.type(screen.getByLabelText("Customer name"), "Ana Reyes");
+    await user.type(screen.getByLabelText("Date of birth"), "1985-03-02");
+    await user.type(screen.getByLabelText("Phone"), "4155550134");
+    await user.tab();
+    expect((screen.getByLabelText("Phone") as HTMLInputElement).value).toBe("(415) 555-0134");
+    await user.click(screen.getByRole("button", { name: /^2\. Vehicles/ }));
+    const miles = screen.getByLabelText("Annual miles") as HTMLInputElement;
+    await user.clear(miles);
+    await user.type(miles, "2400");
+    await user.tab();
+    expect(miles.value).toBe("2,400");
+    expect(miles.getAttribute("aria-invalid")).toBeNull();
+    await user.click(screen.getByRole("button", { name: /^4\. Drivers/ }));
+    expect((screen.getByLabelText("Driver name") as HTMLInputElement).value).toBe("Ana Reyes");
+    expect((screen.getByLabelText("Driver date of birth") as HTMLInputElement).value).toBe("1985-03-02");
+    // Retyped by the agent, driver 1 ends as typed.
+    await user.clear(screen.getByLabelText("Driver name"));
+    await user.type(screen.getByLabelText("Driver name"), "Ana Reyes");
+    expect((screen.getByLabelText("Driver name") as HTMLInputElement).value).toBe("Ana Reyes");
+  });
+
+  it("refuses a VIN the look-up cannot decode when Next leaves the vehicles", async () => {
+    commands({
+      decode_vin: () => Promise.reject({ code: "input.invalid", message: "bad", fields: [{ path: "vin", message: "has no model year" }] }),
+    });
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: complete() }} onSaved={() => {}} onClose={() => {}} />);
+    await user.click(screen.getByRole("button", { name: /^2\. Vehicles/ }));
+    await user.type(screen.getByLabelText("VIN"), "1HGCV1F39LA151313");
+    await user.click(screen.getByRole("button", { name: /Next: Coverages/ }));
+    const vin = screen.getByLabelText("VIN");
+    await waitFor(() => expect(document.activeElement).toBe(vin));
+    expect(document.getElementById(vin.getAttribute("aria-describedby")!)?.textContent).toBe("2020 · VIN has no model year");
+    expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("2");
+  });
+
+  it("says why it cannot price, with a button to the field", async () => {
+    commands({
+      price_quote: () =>
+        Promise.reject({
+          code: "input.invalid",
+          message: "invalid",
+          fields: [
+            { path: "quote.drivers[0].date_of_birth", message: "2030-01-01 is in the future (after the effective date 2026-02-01)" },
+          ],
+        }),
+    });
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: complete() }} onSaved={() => {}} onClose={() => {}} />);
+    await waitFor(() => expect(document.getElementById("price-reason")?.textContent).toMatch(/Date of birth/));
+    expect(document.getElementById("price-reason")?.textContent).toContain(
+      `${driver.name} · Date of birth: 2030-01-01 is in the future (after the effective date 2026-02-01).`,
+    );
+    await user.click(screen.getByRole("button", { name: "Go to the field" }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Driver date of birth")));
+    expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("4");
+  });
+
+  it("discards a resumed draft once the agent confirms", async () => {
+    const calls = commands({
+      load_draft: () => ({
+        summary: { id: 4, quote_id: null, product: "personal-auto", step: 2, label: "Ana Reyes", created_at: "", updated_at: "" },
+        draft: { quote_id: null, product: "personal-auto", step: 2, label: "Ana Reyes", form: complete() },
+      }),
+      discard_draft: () => true,
+    });
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "draft", draftId: 4 }} onSaved={() => {}} onClose={onClose} />);
+    await user.click(await screen.findByRole("button", { name: "Discard draft" }));
+    expect(calls.some(([c]) => c === "discard_draft")).toBe(false);
+    await user.click(screen.getByRole("button", { name: "Discard this draft" }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(calls.filter(([c]) => c === "discard_draft").map(([, a]) => a)).toEqual([{ id: 4 }]);
+    expect(calls.some(([c]) => c === "save_draft")).toBe(false);
   });
 });

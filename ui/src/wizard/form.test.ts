@@ -58,7 +58,7 @@ describe("the wizard form", () => {
     const blank = { ...without, elections: { "UM:reject-in-writing": { ...signed, form: " ", signedOn: "1 Feb" } } };
     expect(toQuoteInput(blank, withRule).problems).toEqual({
       "elections.UM:reject-in-writing.form": "is required",
-      "elections.UM:reject-in-writing.signedOn": "enter a date as YYYY-MM-DD",
+      "elections.UM:reject-in-writing.signedOn": "must be a date written as YYYY-MM-DD",
     });
     expect(stepOf("elections.UM:reject-in-writing.form")).toBe(2);
   });
@@ -80,7 +80,9 @@ describe("the wizard form", () => {
     expect(input?.quote.payment_method).toBe("eft");
     expect(input?.quote.vehicles[0].cost_new).toBe("32500");
     expect(fromQuoteInput(input!)).toMatchObject({ priorInsured: true, priorMonths: "48", paymentMethod: "eft" });
-    expect(toQuoteInput({ ...form, priorMonths: "four years" }, options).problems.priorMonths).toBe("enter a whole number");
+    expect(toQuoteInput({ ...form, priorMonths: "four years" }, options).problems.priorMonths).toBe(
+      "must be a whole number, such as 2,400",
+    );
     // Not said: nothing is sent.
     const none = toQuoteInput({ ...base, vehicles: [{ ...base.vehicles[0], costNew: undefined as unknown as string }] }, options).input!
       .quote;
@@ -175,7 +177,7 @@ describe("the wizard form", () => {
         zip: "",
       },
     };
-    expect(toQuoteInput(form, hoOptions).problems["dwelling.zip"]).toBe("enter a five-digit ZIP code");
+    expect(toQuoteInput(form, hoOptions).problems["dwelling.zip"]).toBe("must be a five-digit ZIP code");
     const { input, problems } = toQuoteInput({ ...form, dwelling: { ...form.dwelling, zip: "96161" } }, hoOptions);
     expect(problems).toEqual({});
     expect(input?.quote.dwelling?.address).toEqual({ street: "9 Pine Rd", city: "Truckee", state: "CA", zip: "96161" });
@@ -222,9 +224,9 @@ describe("the wizard form", () => {
     const { input, problems } = toQuoteInput(form, options);
     expect(input).toBeNull();
     expect(problems).toEqual({
-      zip: "enter a five-digit ZIP code",
-      "drivers.0.licenseDate": "enter a date as YYYY-MM-DD",
-      "vehicles.0.year": "enter a whole number",
+      zip: "must be a five-digit ZIP code",
+      "drivers.0.licenseDate": "must be a date written as YYYY-MM-DD",
+      "vehicles.0.year": "must be a whole number, such as 2,400",
     });
   });
 

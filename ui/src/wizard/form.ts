@@ -321,11 +321,80 @@ export function recommendedLimit(c: CoverageOption, coverages: Record<string, Co
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Problems found before asking the engine, by field key. */
+/** Problems found before asking the engine, by field key: each a predicate that follows the field's name ("is in the future"). */
 export type Problems = Record<string, string>;
 
+/** The youngest age at which any state licenses a driver (the engine refuses a license before the 14th birthday). */
+export const LICENSING_AGE = 14;
+
+/**
+ * An amount as people type it (`$450,000`, `2,400`, ` 12 000 `) as the
+ * engine reads it (`450000`, `2400`, `12000`): dollar signs, commas and
+ * spaces go; anything else stays, for the checks to refuse.
+ */
+export function normalizeAmount(value: string): string {
+  return value.trim().replace(/[$,\s]/g, "");
+}
+
 function int(value: string): number | null {
-  return /^\d+$/.test(value.trim()) ? Number.parseInt(value.trim(), 10) : null;
+  const v = normalizeAmount(value);
+  return /^\d+$/.test(v) ? Number.parseInt(v, 10) : null;
+}
+
+/** A date typed as YYYY-MM-DD that is on the calendar (not 2026-02-30). */
+export function isDate(value: string): boolean {
+  const v = value.trim();
+  if (!DATE.test(v)) return false;
+  const [y, m, d] = v.split("-").map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** Whole years from one YYYY-MM-DD date to another (an age). */
+export function fullYears(from: string, to: string): number {
+  const years = Number(to.slice(0, 4)) - Number(from.slice(0, 4));
+  return to.slice(5) < from.slice(5) ? years - 1 : years;
+}
+
+/** Whether an email address has a name, an @ and a domain with a dot, and no spaces (as the engine checks). */
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && /^[^\s@]+@[^\s@.][^\s@]*\.[^\s@.]+$/.test(value);
+}
+
+/** A phone number as people read it: ten digits as (415) 555-0134; anything else as typed. */
+export function formatPhone(value: string): string {
+  const digits = value.replace(/\D/g, "");
+  const national = digits.length === 11 && digits.startsWith("1") && !value.trim().startsWith("+") ? digits.slice(1) : digits;
+  if (national.length !== 10 || value.trim().startsWith("+")) return value.trim();
+  return `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
+}
+
+/** An amount grouped in thousands as people read it (`450000` reads `450,000`), or the text as typed when it is not one. */
+export function formatAmount(value: string): string {
+  const v = normalizeAmount(value);
+  const m = /^(\d+)(\.\d{1,2})?$/.exec(v);
+  if (!m) return value.trim();
+  return `${m[1].replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${m[2] ?? ""}`;
+}
+
+const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+const VIN_VALUES: Record<string, number> = Object.fromEntries(
+  [..."ABCDEFGHJKLMNPRSTUVWXYZ"].map((c) => [
+    c,
+    [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9]["ABCDEFGHJKLMNPRSTUVWXYZ".indexOf(c)],
+  ]),
+);
+
+/** What is wrong with a VIN, checked as the engine does (49 CFR 565): its length, its characters and its check digit. */
+export function vinProblem(vin: string): string | null {
+  const v = vin.trim().toUpperCase();
+  if (v.length !== 17) return `must be 17 characters (this one has ${v.length})`;
+  const bad = [...v].findIndex((c) => !/[0-9A-HJ-NPR-Z]/.test(c));
+  if (bad >= 0) return `cannot contain ${v[bad]} (character ${bad + 1}); a VIN uses digits and letters other than I, O and Q`;
+  const sum = [...v].reduce((n, c, i) => n + (/\d/.test(c) ? Number(c) : VIN_VALUES[c]) * VIN_WEIGHTS[i], 0);
+  const expected = sum % 11 === 10 ? "X" : String(sum % 11);
+  if (v[8] !== expected) return "does not pass its check digit (character 9); check it for a typing mistake";
+  return null;
 }
 
 function vehicleLabel(v: VehicleForm, i: number): string {
@@ -337,30 +406,76 @@ export { vehicleLabel };
 
 /**
  * The engine's input for this form, or the problems that stop it being one.
- * Only what the form itself can tell is checked here (a date's shape, a
- * number's digits); everything else is the engine's to say, by field path.
+ * What the form itself can tell is checked here, in the agent's words, so it
+ * is refused at its own step: a date's shape and sense (a birth in the
+ * future, a license before the 14th birthday), an email, a VIN's check
+ * digit, an amount; what needs the engine or a look-up is theirs to say.
+ * `now` is today (YYYY-MM-DD), for what cannot be in the future.
  */
-export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { input: QuoteInput | null; problems: Problems } {
+export function toQuoteInput(
+  form: WizardForm,
+  options: QuoteOptions | null,
+  now: string = today(),
+): { input: QuoteInput | null; problems: Problems } {
   const problems: Problems = {};
   const need = (key: string, value: string, what = "is required") => {
     if (!value.trim()) problems[key] = what;
   };
-  const date = (key: string, value: string) => {
+  /** A required date; whether it is one. */
+  const date = (key: string, value: string): boolean => {
     if (!value.trim()) problems[key] = "is required";
-    else if (!DATE.test(value.trim())) problems[key] = "enter a date as YYYY-MM-DD";
+    else if (!DATE.test(value.trim())) problems[key] = "must be a date written as YYYY-MM-DD";
+    else if (!isDate(value)) problems[key] = "is not a date on the calendar";
+    else return true;
+    return false;
   };
-  const number = (key: string, value: string) => {
+  const number = (key: string, value: string, min?: number, max?: number, range?: string) => {
+    const n = int(value);
     if (!value.trim()) problems[key] = "is required";
-    else if (int(value) === null) problems[key] = "enter a whole number";
+    else if (/^\s*-/.test(value)) problems[key] = "cannot be negative";
+    else if (n === null) problems[key] = "must be a whole number, such as 2,400";
+    else if ((min !== undefined && n < min) || (max !== undefined && n > max)) problems[key] = `must be ${range}`;
+  };
+  /** An amount in dollars; "" when it is not one (or empty). */
+  const money = (key: string, value: string, required: boolean): string => {
+    const v = normalizeAmount(value);
+    if (!v) {
+      if (required) problems[key] = "is required";
+    } else if (v.startsWith("-")) problems[key] = "cannot be negative";
+    else if (!/^\d+(\.\d{1,2})?$/.test(v)) problems[key] = "must be an amount in dollars, such as $450,000";
+    else return v;
+    return "";
+  };
+  const effective = isDate(form.effectiveDate) ? form.effectiveDate.trim() : null;
+  const effYear = effective ? Number(effective.slice(0, 4)) : Number(now.slice(0, 4));
+  /** A date that cannot be after today or the effective date. */
+  const past = (key: string, value: string) => {
+    const v = value.trim();
+    if (v > now) problems[key] = "is in the future";
+    else if (effective && v > effective) problems[key] = "is after the effective date";
   };
   need("name", form.name);
   need("street", form.street);
   need("city", form.city);
-  need("state", form.state);
-  if (!/^\d{5}$/.test(form.zip.trim())) problems.zip = "enter a five-digit ZIP code";
+  if (!form.state.trim()) problems.state = "is required";
+  else if (!/^[A-Za-z]{2}$/.test(form.state.trim())) problems.state = "must be a two-letter state code, such as CA";
+  if (!/^\d{5}$/.test(form.zip.trim())) problems.zip = "must be a five-digit ZIP code";
   date("effectiveDate", form.effectiveDate);
   number("termMonths", form.termMonths);
-  if (form.dateOfBirth.trim() && !DATE.test(form.dateOfBirth.trim())) problems.dateOfBirth = "enter a date as YYYY-MM-DD";
+  if (form.dateOfBirth.trim() && date("dateOfBirth", form.dateOfBirth)) {
+    const dob = form.dateOfBirth.trim();
+    if (dob > now) problems.dateOfBirth = "is in the future";
+    else if (effective && dob >= effective) problems.dateOfBirth = "must be before the effective date";
+    else if (fullYears(dob, now) > 120) problems.dateOfBirth = "is more than 120 years ago";
+  }
+  const email = form.email.trim();
+  if (email && !isEmail(email)) problems.email = "is not a complete email address: it needs a name, an @ and a domain with a dot";
+  const phone = form.phone.trim();
+  if (phone) {
+    const digits = phone.replace(/\D/g, "").length;
+    if (!/^[\d\s+\-().]+$/.test(phone) || digits < 10 || digits > 15 || phone.length > 20)
+      problems.phone = "must be a phone number of 10 digits, such as (415) 555-0134";
+  }
 
   const auto = form.product === "personal-auto";
   const drivers: Driver[] = [];
@@ -369,12 +484,29 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
     form.drivers.forEach((d, i) => {
       const at = (f: string) => `drivers.${i}.${f}`;
       need(at("name"), d.name);
-      date(at("dateOfBirth"), d.dateOfBirth);
-      date(at("licenseDate"), d.licenseDate);
-      d.violations.forEach((v, j) => date(at(`violations.${j}.date`), v.date));
-      d.accidents.forEach((a, j) => date(at(`accidents.${j}.date`), a.date));
-      if (d.defensiveDriving && d.courseDate.trim() && !DATE.test(d.courseDate.trim()))
-        problems[at("courseDate")] = "enter a date as YYYY-MM-DD";
+      const born = date(at("dateOfBirth"), d.dateOfBirth) ? d.dateOfBirth.trim() : null;
+      if (born && born > now) problems[at("dateOfBirth")] = "is in the future";
+      else if (born && fullYears(born, effective ?? now) < LICENSING_AGE)
+        problems[at("dateOfBirth")] = `makes the driver younger than ${LICENSING_AGE}, too young to be licensed`;
+      else if (born && fullYears(born, now) > 120) problems[at("dateOfBirth")] = "is more than 120 years ago";
+      if (date(at("licenseDate"), d.licenseDate)) {
+        const licensed = d.licenseDate.trim();
+        past(at("licenseDate"), licensed);
+        if (!problems[at("licenseDate")] && born && fullYears(born, licensed) < LICENSING_AGE)
+          problems[at("licenseDate")] = `is before the driver's ${LICENSING_AGE}th birthday`;
+      }
+      const incident = (key: string, value: string) => {
+        if (!date(key, value)) return;
+        past(key, value);
+        if (!problems[key] && born && value.trim() < born) problems[key] = "is before the driver was born";
+      };
+      d.violations.forEach((v, j) => incident(at(`violations.${j}.date`), v.date));
+      d.accidents.forEach((a, j) => incident(at(`accidents.${j}.date`), a.date));
+      if (d.defensiveDriving && d.courseDate.trim() && date(at("courseDate"), d.courseDate)) past(at("courseDate"), d.courseDate);
+      const licenseNumber = d.licenseNumber.trim();
+      if (licenseNumber && !/^[A-Za-z0-9]{4,20}$/.test(licenseNumber)) problems[at("licenseNumber")] = "must be 4 to 20 letters and digits";
+      if (d.licenseState.trim() && !/^[A-Za-z]{2}$/.test(d.licenseState.trim()))
+        problems[at("licenseState")] = "must be a two-letter state code, such as CA";
       drivers.push({
         name: d.name.trim(),
         date_of_birth: d.dateOfBirth.trim(),
@@ -395,12 +527,15 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
   if (auto) {
     form.vehicles.forEach((v, i) => {
       const at = (f: string) => `vehicles.${i}.${f}`;
-      number(at("year"), v.year);
-      number(at("annualMiles"), v.annualMiles);
+      if (v.vin.trim()) {
+        const wrong = vinProblem(v.vin);
+        if (wrong) problems[at("vin")] = wrong;
+      }
+      number(at("year"), v.year, 1981, effYear + 1, `a model year from 1981 to ${effYear + 1}`);
+      number(at("annualMiles"), v.annualMiles, 0, 150_000, "at most 150,000 miles a year");
       // Empty means the customer's ZIP, which step 1 checks.
-      if (v.garagingZip.trim() && !/^\d{5}$/.test(v.garagingZip.trim())) problems[at("garagingZip")] = "enter a five-digit ZIP code";
-      const costNew = (v.costNew ?? "").trim().replace(/,/g, "").replace(/^\$/, "");
-      if (costNew && !/^\d+(\.\d{1,2})?$/.test(costNew)) problems[at("costNew")] = "enter a dollar amount";
+      if (v.garagingZip.trim() && !/^\d{5}$/.test(v.garagingZip.trim())) problems[at("garagingZip")] = "must be a five-digit ZIP code";
+      const costNew = money(at("costNew"), v.costNew ?? "", false);
       vehicles.push({
         ...(costNew ? { cost_new: costNew } : {}),
         vin: v.vin.trim() ? v.vin.trim().toUpperCase() : null,
@@ -418,8 +553,14 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
   let dwelling: QuoteInput["quote"]["dwelling"] = null;
   if (!auto) {
     const d = form.dwelling;
-    for (const f of ["yearBuilt", "protectionClass", "roofAge", "squareFeet"] as const) number(`dwelling.${f}`, d[f]);
-    if (!/^\d+(\.\d{1,2})?$/.test(d.coverageA.trim().replace(/,/g, ""))) problems["dwelling.coverageA"] = "enter a dollar amount";
+    number("dwelling.yearBuilt", d.yearBuilt, 1700, effYear + 1, `a year from 1700 to ${effYear + 1}`);
+    number("dwelling.protectionClass", d.protectionClass, 1, 10, "a protection class from 1 to 10");
+    const built = int(d.yearBuilt);
+    const oldest = built !== null && built <= effYear + 1 ? Math.max(effYear - built, 0) + 1 : undefined;
+    number("dwelling.roofAge", d.roofAge, 0, oldest, `at most ${oldest} years: the roof cannot be older than the home`);
+    number("dwelling.squareFeet", d.squareFeet, 200, 30_000, "a living area from 200 to 30,000 square feet");
+    const coverageA = money("dwelling.coverageA", d.coverageA, true);
+    if (coverageA && Number(coverageA) <= 0) problems["dwelling.coverageA"] = "must be more than zero";
     dwelling = {
       year_built: int(d.yearBuilt) ?? 0,
       construction: d.construction,
@@ -427,12 +568,12 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
       roof_age: int(d.roofAge) ?? 0,
       roof_type: d.roofType,
       square_feet: int(d.squareFeet) ?? 0,
-      coverage_a: d.coverageA.trim().replace(/,/g, ""),
+      coverage_a: coverageA,
     };
     if (d.elsewhere) {
       need("dwelling.street", d.street);
       need("dwelling.city", d.city);
-      if (!/^\d{5}$/.test(d.zip.trim())) problems["dwelling.zip"] = "enter a five-digit ZIP code";
+      if (!/^\d{5}$/.test(d.zip.trim())) problems["dwelling.zip"] = "must be a five-digit ZIP code";
       dwelling.address = { street: d.street.trim(), city: d.city.trim(), state: form.state.trim().toUpperCase(), zip: d.zip.trim() };
     }
     if (d.windInspected) {
@@ -449,10 +590,10 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
     }
   }
   form.claims.forEach((c, i) => {
-    date(`claims.${i}.date`, c.date);
+    if (date(`claims.${i}.date`, c.date)) past(`claims.${i}.date`, c.date);
     need(`claims.${i}.cause`, c.cause);
   });
-  if (!options) problems.coverages = "the coverages load once the customer's state and ZIP are known";
+  if (!options) problems.coverages = "are not available until the customer's state and the effective date are entered";
   const coverages: CoverageChoice[] = [];
   for (const c of options?.coverages ?? []) {
     const chosen = form.coverages[c.code];
@@ -473,7 +614,7 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
     if (!signed?.signed || !options || !electionNeeded(e, form, options)) continue;
     need(`elections.${key}.form`, signed.form);
     need(`elections.${key}.signedBy`, signed.signedBy);
-    date(`elections.${key}.signedOn`, signed.signedOn);
+    if (date(`elections.${key}.signedOn`, signed.signedOn)) past(`elections.${key}.signedOn`, signed.signedOn);
     const decision: ElectionDecision =
       e.kind === "lower-limits-in-writing" ? "lower-limits" : e.kind === "offer" ? signed.decision : "rejected";
     elections.push({
@@ -487,7 +628,7 @@ export function toQuoteInput(form: WizardForm, options: QuoteOptions | null): { 
   let prior: QuoteInput["quote"]["prior_insurance"] = undefined;
   if (auto && form.priorInsured) {
     need("priorCarrier", form.priorCarrier);
-    number("priorMonths", form.priorMonths);
+    number("priorMonths", form.priorMonths, 0, 600, "at most 600 months (50 years)");
     number("priorLapseDays", form.priorLapseDays);
     prior = { carrier: form.priorCarrier.trim(), months: int(form.priorMonths) ?? 0, lapse_days: int(form.priorLapseDays) ?? 0 };
   }

@@ -1,7 +1,7 @@
 // The wizard's live premium: the form's quote input is priced once typing
 // pauses, and an older answer never replaces a newer one. The engine's
 // messages come back keyed by the form's fields.
-import { Dispatch, SetStateAction, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, CommandError } from "../api";
 import type { QuoteInput, RatingView } from "../bindings";
 import { fieldKey, Problems } from "./form";
@@ -28,18 +28,51 @@ export function useLivePrice(input: QuoteInput | null): {
   /** The rating to show: the new one, or the last one while the next is worked out. */
   rating: RatingView | null;
   problems: Problems;
-  setProblems: Dispatch<SetStateAction<Problems>>;
+  setProblems: (problems: Problems) => void;
+  /**
+   * Resolves with the engine's field errors once the form as it stands is
+   * priced (at once when nothing is being priced), so a step is not left on
+   * an answer still on its way.
+   */
+  settled: () => Promise<Problems>;
+  /** The engine's field errors as last answered (not waiting for a render). */
+  problemsNow: () => Problems;
 } {
   const [price, setPrice] = useState<Price>({ kind: "incomplete", seq: 0 });
-  const [problems, setProblems] = useState<Problems>({});
+  const [problems, setProblemsState] = useState<Problems>({});
   const priceSeq = useRef(0);
+  const answered = useRef(0);
+  const latestProblems = useRef<Problems>({});
+  const waiting = useRef<((problems: Problems) => void)[]>([]);
+  const setProblems = useCallback((next: Problems) => {
+    latestProblems.current = next;
+    setProblemsState(next);
+  }, []);
+  /** The answer to pricing `seq` (the latest): the problems it found, to whoever waits. */
+  const settle = useCallback(
+    (seq: number, next: Problems) => {
+      answered.current = seq;
+      setProblems(next);
+      const waiters = waiting.current;
+      waiting.current = [];
+      waiters.forEach((resolve) => resolve(next));
+    },
+    [setProblems],
+  );
+  const settled = useCallback(
+    () =>
+      answered.current === priceSeq.current
+        ? Promise.resolve(latestProblems.current)
+        : new Promise<Problems>((resolve) => waiting.current.push(resolve)),
+    [],
+  );
 
   const inputJson = input ? JSON.stringify(input) : null;
   useEffect(() => {
     const seq = ++priceSeq.current;
     if (!inputJson) {
       setPrice({ kind: "incomplete", seq });
-      setProblems({});
+      settle(seq, {});
       return;
     }
     // The last premium stays on screen, marked as updating, until the new one arrives.
@@ -50,18 +83,19 @@ export function useLivePrice(input: QuoteInput | null): {
         (rating) => {
           if (seq !== priceSeq.current) return;
           setPrice({ kind: "priced", seq, rating });
-          setProblems({});
+          settle(seq, {});
         },
         (error: CommandError) => {
           if (seq !== priceSeq.current) return;
           setPrice({ kind: "failed", seq, error });
-          setProblems(engineProblems(error, priced));
+          settle(seq, engineProblems(error, priced));
         },
       );
     }, PRICE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [inputJson]);
+  }, [inputJson, settle]);
 
   const rating = price.kind === "priced" ? price.rating : price.kind === "pricing" ? price.previous : null;
-  return { price, rating, problems, setProblems };
+  const problemsNow = useCallback(() => latestProblems.current, []);
+  return { price, rating, problems, setProblems, settled, problemsNow };
 }

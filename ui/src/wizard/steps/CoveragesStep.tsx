@@ -6,7 +6,7 @@ import { ErrorBox } from "../../shared/ErrorBox";
 import { packName } from "../../shared/format";
 import { formatDeductible, formatLimit, formatMoney } from "../../shared/language";
 import { CheckField, SelectField, TextField } from "../fields";
-import { ElectionForm, electionKey, electionNeeded, recommendedLimit, WizardForm } from "../form";
+import { ElectionForm, electionKey, electionNeeded, normalizeAmount, recommendedLimit, WizardForm } from "../form";
 
 export function CoveragesStep({
   form,
@@ -33,7 +33,7 @@ export function CoveragesStep({
     }));
   const hurricaneDollars = (c: CoverageOption, deductible: string) => {
     if (!deductible.endsWith("%") || c.code !== "HURRICANE") return null;
-    const a = form.dwelling.coverageA.trim().replace(/,/g, "");
+    const a = normalizeAmount(form.dwelling.coverageA);
     if (!/^\d+$/.test(a)) return null;
     // Whole dollars of a whole-percent share: integer arithmetic, no float.
     const pct = BigInt(deductible.slice(0, -1));

@@ -1,5 +1,5 @@
 // Step 1: the customer and their address (and, for a new quote, the product).
-import type { Product, ZipInfo } from "../../bindings";
+import type { Product } from "../../bindings";
 import { SelectField, TextField } from "../fields";
 import { emptyForm, WizardForm } from "../form";
 import type { StepProps } from "./common";
@@ -23,7 +23,7 @@ export function CustomerStep({
   /** A saved quote keeps its product. */
   canChangeProduct: boolean;
   /** What the ZIP lookup said about the customer's ZIP. */
-  zipInfo: ZipInfo | null;
+  zipInfo: { state: string; county?: string | null } | null;
   onZipChange: (zip: string) => void;
   onZipBlur: () => void;
 }) {
@@ -68,13 +68,8 @@ export function CustomerStep({
         onBlur={onZipBlur}
         inputMode="numeric"
         maxLength={5}
-        error={
-          problemAt("zip") ??
-          (zipInfo && form.state.trim() && zipInfo.state !== form.state.trim().toUpperCase()
-            ? `ZIP ${zipInfo.zip} is in ${zipInfo.state}, not ${form.state.trim().toUpperCase()}`
-            : undefined)
-        }
-        hint={zipInfo ? `${zipInfo.county ? `${zipInfo.county} County, ` : ""}${zipInfo.state}` : undefined}
+        error={problemAt("zip")}
+        hint={zipInfo ? `${zipInfo.county ? `${zipInfo.county.replace(/ County$/, "")} County, ` : ""}${zipInfo.state}` : undefined}
       />
       <TextField
         field="state"
@@ -105,6 +100,8 @@ export function CustomerStep({
         field="phone"
         label="Phone"
         inputMode="tel"
+        autoComplete="tel"
+        placeholder="(415) 555-0134"
         value={form.phone}
         onChange={(v) => set("phone", v)}
         error={problemAt("phone")}

@@ -2,9 +2,9 @@
 import type { CommandError } from "../../api";
 import type { RatingView } from "../../bindings";
 import { ErrorBox } from "../../shared/ErrorBox";
-import { fieldLabel } from "../../shared/language";
 import { RatingReview } from "../../shared/RatingReview";
 import { stepOf, vehicleLabel, WizardForm } from "../form";
+import { namesOf, problemSentence } from "../validate";
 import type { Price } from "../useLivePrice";
 
 export function ReviewStep({
@@ -23,10 +23,11 @@ export function ReviewStep({
   price: Price;
   rating: RatingView | null;
   saveError: CommandError | null;
-  onGo: (step: number) => void;
+  /** Shows the field a problem names, on its step. */
+  onGo: (key: string) => void;
 }) {
   // Drivers and vehicles by what the agent typed for them, where they did.
-  const names = { drivers: form.drivers.map((d) => d.name), vehicles: form.vehicles.map(vehicleLabel) };
+  const names = namesOf(form);
   return (
     <div id="review">
       {allProblems.length > 0 && (
@@ -35,10 +36,10 @@ export function ReviewStep({
           <ul>
             {allProblems.map(([key, message]) => (
               <li key={key} data-path={key}>
-                <button type="button" className="link" onClick={() => onGo(stepOf(key))}>
+                <button type="button" className="link" onClick={() => onGo(key)}>
                   {steps[stepOf(key)]}
                 </button>
-                : {fieldLabel(key, names)}: {message}
+                : {problemSentence(key, message, names)}
               </li>
             ))}
           </ul>
