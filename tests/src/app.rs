@@ -326,6 +326,16 @@ impl AppSession {
     pub fn fill(&self, css: &str, text: &str) {
         let field = self.find(css);
         self.clear(&field);
+        // WebDriver's clear sets the value without the input event React
+        // listens to, so a field the app filled in (driver 1 from the
+        // insured) would keep its value in React's state: empty it through
+        // the element's own value setter and an input event, as typing does.
+        self.execute(&format!(
+            "const e = document.querySelector({css:?});
+             Object.getOwnPropertyDescriptor(Object.getPrototypeOf(e), 'value').set.call(e, '');
+             e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+             return null;"
+        ));
         self.type_into(&field, text);
     }
 
