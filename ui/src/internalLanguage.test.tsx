@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { QuoteDetailView, QuoteSummary, RatingView, ReferralView, SyncIssue, WorksheetLine } from "./bindings";
+import type { QuoteDetailView, RatingView, ReferralView, SyncIssue, WorksheetLine } from "./bindings";
 import { QuickQuote } from "./quotes/QuickQuote";
 import { QuoteScreen } from "./quotes/QuoteScreen";
 import { Desk } from "./desk/Desk";
@@ -14,9 +14,7 @@ import { SyncScreen } from "./sync/SyncScreen";
 import { Dashboard } from "./dashboard/Dashboard";
 import { RatingReview, WorksheetTable } from "./shared/RatingReview";
 import { mockCommands } from "./test/ipc";
-import { biCoverage, customer, driver, rejectedBind } from "./test/fixtures";
-import { emptyForm, initialCoverages, toQuoteInput } from "./wizard/form";
-import { options } from "./wizard/testdata";
+import { biCoverage, caAutoPack, enrolledAgent, quoteInput, rejectedBind, rejectedQuote } from "./test/fixtures";
 
 /** The end-to-end check's patterns of internal language. */
 const INTERNAL: [string, RegExp][] = [
@@ -123,39 +121,6 @@ const rating: RatingView = {
   unsigned: [],
 };
 
-function quoteInput() {
-  const form = emptyForm("personal-auto", new Date(2026, 10, 1));
-  const { input } = toQuoteInput(
-    {
-      ...form,
-      ...customer,
-      coverages: initialCoverages(options),
-      vehicles: [{ ...form.vehicles[0], vin: "1HGCV1F39LA151313", year: "2020", make: "Honda", model: "Accord" }],
-      drivers: [{ ...form.drivers[0], ...driver, licenseNumber: "D1234567" }],
-    },
-    options,
-  );
-  if (!input) throw new Error("test input does not convert");
-  return input;
-}
-
-const summary: QuoteSummary = {
-  id: 2,
-  quote_number: "QUOT-2026-000002",
-  customer_id: 1,
-  customer_name: "Ana Reyes",
-  product: "personal-auto",
-  state: "CA",
-  effective_date: "2026-11-01",
-  status: "bind_rejected",
-  version: 1,
-  premium: "1180",
-  rated_on: "2026-11-01",
-  expires_on: "2026-12-01",
-  created_at: "2026-11-01T09:00:00Z",
-  updated_at: "2026-11-02T09:00:00Z",
-};
-
 const numberIssue: SyncIssue = {
   id: 4,
   source: "push",
@@ -231,7 +196,7 @@ describe("no internal language outside a Details disclosure", () => {
   it("the quote screen with its rating, versions and the server's refusal", async () => {
     const view: QuoteDetailView = {
       detail: {
-        summary,
+        summary: rejectedQuote,
         input: quoteInput(),
         versions: [
           {
@@ -272,18 +237,7 @@ describe("no internal language outside a Details disclosure", () => {
 
   it("the sync screen's issues", async () => {
     mockCommands({
-      enrollment_status: () => ({
-        state: "enrolled",
-        serverUrl: "http://127.0.0.1:8787",
-        username: "agent1",
-        role: "agent",
-        deviceId: "d-1",
-        deviceName: "agent-laptop",
-        quoteNumbers: "QUOT-2026-00007-NNNNN",
-        nextQuoteNumber: "QUOT-2026-00007-00004",
-        enrolledAt: "2026-11-20T09:00:00Z",
-        tokenExpiresAt: "2026-12-20T09:00:00Z",
-      }),
+      enrollment_status: () => enrolledAgent,
       sync_issues: () => [rejectedBind, numberIssue],
     });
     render(<SyncScreen hidden={false} onOpenQuote={() => {}} />);
@@ -300,7 +254,7 @@ describe("no internal language outside a Details disclosure", () => {
   it("the dashboard", async () => {
     mockCommands({
       dashboard: () => ({
-        recent_quotes: [summary],
+        recent_quotes: [rejectedQuote],
         drafts: [],
         policies: [
           {
@@ -315,17 +269,7 @@ describe("no internal language outside a Details disclosure", () => {
         ],
         outbox_pending: 0,
         last_delivery_at: null,
-        packs: [
-          {
-            pack_id: PACK,
-            state: "CA",
-            product: "personal-auto",
-            effective_new_business: "2026-01-01",
-            effective_renewal: "2026-01-01",
-            expires: null,
-            in_force: true,
-          },
-        ],
+        packs: [caAutoPack(PACK)],
       }),
     });
     render(<Dashboard onNewQuote={() => {}} onOpenQuote={() => {}} onResumeDraft={() => {}} onOpenPolicy={() => {}} onLoaded={() => {}} />);

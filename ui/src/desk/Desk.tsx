@@ -8,8 +8,9 @@ import { api, CommandError } from "../api";
 import type { PolicyReferralView, ReferralView } from "../bindings";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
-import { formatMoney, ruleLabel, sentenceCase, splitReason, subjectLabel } from "../shared/language";
+import { formatMoney, ruleLabel, sentenceCase, subjectLabel } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
+import { ReasonList, RuleDetails } from "../shared/Reasons";
 import { useCommand } from "../shared/useCommand";
 
 type Decision = { busy: boolean; error: CommandError | null };
@@ -85,10 +86,7 @@ function ReferralReason({ code, referral }: { code: string; referral: ReferralVi
     <li data-code={code}>
       {fired.length > 0 ? sentenceCase(fired[0].message) : ruleLabel(code)}
       {subjects.length > 0 && <span className="meta"> ({subjects.join(", ")})</span>}
-      <details className="reason-details">
-        <summary>Details</summary>
-        Rule <code>{code}</code>
-      </details>
+      <RuleDetails code={code} />
     </li>
   );
 }
@@ -169,22 +167,7 @@ function PolicyChange({ referral, onDecided }: { referral: PolicyReferralView; o
         </span>
       </h3>
       {referral.description && <p>{referral.description}</p>}
-      <ul className="reasons" aria-label={`Why the change to ${referral.policyNumber} was referred`}>
-        {referral.reasons.map((r) => {
-          const { code, message } = splitReason(r);
-          return (
-            <li key={r} data-code={code ?? undefined}>
-              {message}
-              {code && (
-                <details className="reason-details">
-                  <summary>Details</summary>
-                  Rule <code>{code}</code>
-                </details>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      <ReasonList reasons={referral.reasons} label={`Why the change to ${referral.policyNumber} was referred`} />
       <DecisionNote
         id={`change-note-${referral.referralId}`}
         label={`Note for ${referral.agent}`}

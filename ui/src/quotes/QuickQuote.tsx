@@ -2,8 +2,9 @@
 import { FormEvent, useState } from "react";
 import { api, CommandError, QuoteView } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
-import { decisionLabel, formatDeductible, formatLimit, formatMoney, packLabel, sentenceCase, splitReason } from "../shared/language";
+import { decisionLabel, formatDeductible, formatLimit, formatMoney, packLabel, sentenceCase } from "../shared/language";
 import { WorksheetTable } from "../shared/RatingReview";
+import { ReasonList } from "../shared/Reasons";
 
 // `seq` numbers each submission, so a reader (a person or the end-to-end
 // test) can tell a fresh answer from the previous one.
@@ -95,24 +96,7 @@ export function QuickQuote({ hidden }: { hidden: boolean }) {
               <code id="quote-pack-digest">{result.quote.packId.split("@")[1] ?? ""}</code>
             </details>
           </div>
-          {result.quote.reasons.length > 0 && (
-            <ul className="reasons">
-              {result.quote.reasons.map((r) => {
-                const { code, message } = splitReason(r);
-                return (
-                  <li key={r} data-code={code ?? undefined}>
-                    {message}
-                    {code && (
-                      <details className="reason-details">
-                        <summary>Details</summary>
-                        Rule <code>{code}</code>
-                      </details>
-                    )}
-                  </li>
-                );
-              })}
-            </ul>
-          )}
+          {result.quote.reasons.length > 0 && <ReasonList reasons={result.quote.reasons} />}
           <table id="coverages">
             <caption>Coverages</caption>
             <thead>

@@ -1,50 +1,15 @@
 import { expect, it } from "vitest";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { QuoteDetailView, QuoteSummary } from "../bindings";
+import type { QuoteDetailView } from "../bindings";
 import { QuoteList } from "./QuoteList";
 import { QuoteScreen } from "./QuoteScreen";
-import { emptyForm, initialCoverages, toQuoteInput } from "../wizard/form";
-import { options } from "../wizard/testdata";
 import { mockCommands } from "../test/ipc";
-import { customer, driver, rejectedBind } from "../test/fixtures";
-
-function input() {
-  const form = emptyForm("personal-auto", new Date(2026, 10, 1));
-  const { input } = toQuoteInput(
-    {
-      ...form,
-      ...customer,
-      coverages: initialCoverages(options),
-      vehicles: [{ ...form.vehicles[0], vin: "1HGCV1F39LA151313", year: "2020", make: "Honda", model: "" }],
-      drivers: [{ ...form.drivers[0], ...driver, licenseNumber: "D1234567" }],
-    },
-    options,
-  );
-  if (!input) throw new Error("test input does not convert");
-  return input;
-}
-
-const summary: QuoteSummary = {
-  id: 2,
-  quote_number: "QUOT-2026-000002",
-  customer_id: 1,
-  customer_name: "Ana Reyes",
-  product: "personal-auto",
-  state: "CA",
-  effective_date: "2026-11-01",
-  status: "bind_rejected",
-  version: 1,
-  premium: "1180",
-  rated_on: "2026-11-01",
-  expires_on: "2026-12-01",
-  created_at: "2026-11-01T09:00:00Z",
-  updated_at: "2026-11-02T09:00:00Z",
-};
+import { quoteInput, rejectedBind, rejectedQuote } from "../test/fixtures";
 
 it("shows why the server refused the bind and re-rates the quote as its next version", async () => {
   let view: QuoteDetailView = {
-    detail: { summary, input: input(), versions: [{ version: 1, created_at: "2026-11-01T09:00:00Z", rating: null }] },
+    detail: { summary: rejectedQuote, input: quoteInput(""), versions: [{ version: 1, created_at: "2026-11-01T09:00:00Z", rating: null }] },
     rating: null,
     draftId: null,
     syncIssues: [rejectedBind],
@@ -52,7 +17,7 @@ it("shows why the server refused the bind and re-rates the quote as its next ver
   const calls = mockCommands({
     get_quote: () => view,
     rerate_quote: () => {
-      const next = { ...summary, status: "rated" as const, version: 2 };
+      const next = { ...rejectedQuote, status: "rated" as const, version: 2 };
       view = { ...view, detail: { ...view.detail, summary: next } };
       return { summary: next, rating: { packId: "ca-personal-auto/2026.1@abc", premium: "1180.00" } };
     },

@@ -16,6 +16,7 @@ import type {
 import { proposedDates } from "./drafts";
 import { Rates } from "./Rates";
 import { BASE, DRAFT_PACK, impactView } from "./testdata";
+import { caAutoPack } from "../test/fixtures";
 import { Calls, Handler, mockCommands, names } from "../test/ipc";
 
 // 150 territories: more than the grid renders at once.
@@ -63,17 +64,7 @@ const dashboard = {
   policies: [],
   outbox_pending: 0,
   last_delivery_at: null,
-  packs: [
-    {
-      pack_id: BASE,
-      state: "CA",
-      product: "personal-auto",
-      effective_new_business: "2026-01-01",
-      effective_renewal: "2026-01-01",
-      expires: null,
-      in_force: true,
-    },
-  ],
+  packs: [caAutoPack(BASE)],
 };
 
 function stored(draftId: string, edits: DraftEdits, status = "editing"): StoredRateDraft {

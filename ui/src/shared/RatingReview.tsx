@@ -17,6 +17,7 @@ import {
   variableValue,
   worksheetKey,
 } from "./language";
+import { RuleDetails } from "./Reasons";
 import { num, TableHead } from "./TableHead";
 
 /**
@@ -99,10 +100,7 @@ export function RatingReview({
             <li key={`${r.code}-${r.subject}`} data-code={r.code} data-subject={r.subject}>
               <strong>{actionLabel(r.action)}:</strong> {sentenceCase(r.message)}
               {r.subject && <span className="meta"> ({subjectLabel(r.subject, { drivers: driverNames, vehicles: vehicleLabels })})</span>}
-              <details className="reason-details">
-                <summary>Details</summary>
-                Rule <code>{r.code}</code>
-              </details>
+              <RuleDetails code={r.code} />
             </li>
           ))}
         </ul>

@@ -5,20 +5,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import type { SyncIssue, SyncProgress, SyncResult } from "../bindings";
 import { SyncScreen } from "./SyncScreen";
 import { mockCommands } from "../test/ipc";
-import { rejectedBind } from "../test/fixtures";
-
-const enrolled = {
-  state: "enrolled",
-  serverUrl: "http://127.0.0.1:8787",
-  username: "agent1",
-  role: "agent",
-  deviceId: "d-1",
-  deviceName: "agent-laptop",
-  quoteNumbers: "QUOT-2026-00007-NNNNN, this device's own",
-  nextQuoteNumber: "QUOT-2026-00007-00004",
-  enrolledAt: "2026-11-20T09:00:00Z",
-  tokenExpiresAt: "2026-12-20T09:00:00Z",
-};
+import { enrolledAgent, rejectedBind } from "../test/fixtures";
 
 const result: SyncResult = {
   delivered: 2,
@@ -40,7 +27,7 @@ it("shows sync progress as it is reported, then the result and the rejection wit
   let progress: Channel<SyncProgress> | null = null;
   let issues: SyncIssue[] = [];
   mockCommands({
-    enrollment_status: () => enrolled,
+    enrollment_status: () => enrolledAgent,
     sync_issues: () => issues,
     sync_now: (args) => {
       progress = (args as { onProgress: Channel<SyncProgress> }).onProgress;
@@ -70,7 +57,7 @@ it("shows sync progress as it is reported, then the result and the rejection wit
 
 it("tells the agent which quotes a restore renumbered and that the server was restored", async () => {
   mockCommands({
-    enrollment_status: () => enrolled,
+    enrollment_status: () => enrolledAgent,
     sync_issues: () => [],
     sync_now: () => ({
       ...result,

@@ -1,28 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { electionNeeded, emptyForm, fieldKey, fromQuoteInput, initialCoverages, stepOf, toQuoteInput, WizardForm } from "./form";
-import { options } from "./testdata";
-
-/** A homeowners pack's options: the dwelling coverage alone. */
-const hoOptions = {
-  ...options,
-  product: "homeowners-ho3" as const,
-  coverages: [
-    { code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null },
-  ],
-};
+import { hoOptions, options } from "./testdata";
+import { autoForm, homeForm } from "../test/fixtures";
 
 function complete(): WizardForm {
-  const form = emptyForm("personal-auto", new Date(2026, 1, 1));
+  const form = autoForm();
   return {
     ...form,
     name: " Ana Reyes ",
-    street: "1 Valencia St",
-    city: "San Francisco",
     state: "ca",
-    zip: "94110",
-    coverages: { ...initialCoverages(options), BI: { selected: true, limit: "100/300", deductible: "" } },
-    vehicles: [{ ...form.vehicles[0], vin: "1hgcv1f39la151313", year: "2020", make: "Honda", model: "" }],
-    drivers: [{ ...form.drivers[0], name: "Ana Reyes", dateOfBirth: "1985-03-02", licenseDate: "2003-06-01", licenseNumber: "d1234567" }],
+    coverages: { ...form.coverages, BI: { selected: true, limit: "100/300", deductible: "" } },
+    vehicles: [{ ...form.vehicles[0], vin: "1hgcv1f39la151313", model: "" }],
+    drivers: [{ ...form.drivers[0], licenseNumber: "d1234567" }],
   };
 }
 
@@ -106,15 +95,9 @@ describe("the wizard form", () => {
   });
 
   it("carries a wind mitigation inspection and wildfire measures into the quote and back", () => {
-    const home = emptyForm("homeowners-ho3", new Date(2026, 1, 1));
+    const home = homeForm();
     const form: WizardForm = {
       ...home,
-      name: "Ana Reyes",
-      street: "1 Main St",
-      city: "Tampa",
-      state: "FL",
-      zip: "33629",
-      coverages: { DWELLING: { selected: true, limit: "", deductible: "1000" } },
       dwelling: {
         ...home.dwelling,
         yearBuilt: "2019",

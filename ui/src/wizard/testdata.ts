@@ -1,5 +1,6 @@
 // What the California auto pack offers, as the wizard's tests see it: a
-// required coverage, a recommended one that follows its limit, an optional one.
+// required coverage, a recommended one that follows its limit, an optional one;
+// and what a Florida homeowners pack offers.
 import type { QuoteOptions } from "../bindings";
 
 export const options: QuoteOptions = {
@@ -30,4 +31,14 @@ export const options: QuoteOptions = {
   ],
   installment_plans: [{ code: "pay-in-full", name: "Pay in full", installments: 1 }],
   elections: [],
+};
+
+/** A Florida homeowners pack's options: the dwelling coverage alone. */
+export const hoOptions: QuoteOptions = {
+  ...options,
+  state: "FL",
+  product: "homeowners-ho3",
+  coverages: [
+    { code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null },
+  ],
 };

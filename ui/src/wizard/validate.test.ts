@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { QuoteOptions } from "../bindings";
-import { emptyForm, formatAmount, formatPhone, initialCoverages, stepOf, toQuoteInput, WizardForm } from "./form";
-import { options } from "./testdata";
+import { emptyForm, formatAmount, formatPhone, stepOf, toQuoteInput, WizardForm } from "./form";
+import { hoOptions, options } from "./testdata";
+import { autoForm, homeForm } from "../test/fixtures";
 import {
   Checks,
   flagged,
@@ -24,44 +25,6 @@ const checks: Checks = {
   engine: {},
 };
 
-const hoOptions: QuoteOptions = {
-  ...options,
-  state: "FL",
-  product: "homeowners-ho3",
-  coverages: [
-    { code: "DWELLING", name: "Dwelling", per_vehicle: false, required: true, limits: [], deductibles: ["1000"], recommendation: null },
-  ],
-};
-
-function auto(): WizardForm {
-  const form = emptyForm("personal-auto", new Date(2026, 1, 1));
-  return {
-    ...form,
-    name: "Ana Reyes",
-    street: "1 Valencia St",
-    city: "San Francisco",
-    state: "CA",
-    zip: "94110",
-    coverages: initialCoverages(options),
-    vehicles: [{ ...form.vehicles[0], vin: "1HGCV1F39LA151313", year: "2020", make: "Honda", model: "Accord" }],
-    drivers: [{ ...form.drivers[0], name: "Ana Reyes", dateOfBirth: "1985-03-02", licenseDate: "2003-06-01" }],
-  };
-}
-
-function home(): WizardForm {
-  const form = emptyForm("homeowners-ho3", new Date(2026, 1, 1));
-  return {
-    ...form,
-    name: "Ana Reyes",
-    street: "1 Main St",
-    city: "Tampa",
-    state: "FL",
-    zip: "33629",
-    coverages: { DWELLING: { selected: true, limit: "", deductible: "1000" } },
-    dwelling: { ...form.dwelling, yearBuilt: "2001", protectionClass: "3", roofAge: "5", squareFeet: "1800", coverageA: "400000" },
-  };
-}
-
 /** Sets the field at a dotted path (`vehicles.0.year`). */
 function setPath(form: WizardForm, path: string, value: string): WizardForm {
   const copy = structuredClone(form) as unknown as Record<string, unknown>;
@@ -76,12 +39,12 @@ const problemsOf = (form: WizardForm, o: QuoteOptions = options) => formProblems
 
 describe("the problems refused at their own step", () => {
   it("a date of birth in the future, or a driver too young to be licensed", () => {
-    expect(problemsOf({ ...auto(), dateOfBirth: "2030-01-01" }).dateOfBirth).toBe("is in the future");
-    expect(problemsOf(setPath(auto(), "drivers.0.dateOfBirth", "2030-01-01"))["drivers.0.dateOfBirth"]).toBe("is in the future");
-    expect(problemsOf(setPath(auto(), "drivers.0.dateOfBirth", "2015-05-01"))["drivers.0.dateOfBirth"]).toBe(
+    expect(problemsOf({ ...autoForm(), dateOfBirth: "2030-01-01" }).dateOfBirth).toBe("is in the future");
+    expect(problemsOf(setPath(autoForm(), "drivers.0.dateOfBirth", "2030-01-01"))["drivers.0.dateOfBirth"]).toBe("is in the future");
+    expect(problemsOf(setPath(autoForm(), "drivers.0.dateOfBirth", "2015-05-01"))["drivers.0.dateOfBirth"]).toBe(
       "makes the driver younger than 14, too young to be licensed",
     );
-    expect(problemsOf(setPath(auto(), "drivers.0.dateOfBirth", "1985-02-30"))["drivers.0.dateOfBirth"]).toBe(
+    expect(problemsOf(setPath(autoForm(), "drivers.0.dateOfBirth", "1985-02-30"))["drivers.0.dateOfBirth"]).toBe(
       "is not a date on the calendar",
     );
     expect(stepOf("dateOfBirth")).toBe(0);
@@ -91,29 +54,29 @@ describe("the problems refused at their own step", () => {
 
   it("a malformed email", () => {
     for (const email of ["name@example", "ana mail@x.com", "@x.com", "ana@.com", "ana@x."])
-      expect(problemsOf({ ...auto(), email }).email, email).toMatch(/^is not a complete email address/);
-    expect(problemsOf({ ...auto(), email: "ana.reyes@mail.co" }).email).toBeUndefined();
+      expect(problemsOf({ ...autoForm(), email }).email, email).toMatch(/^is not a complete email address/);
+    expect(problemsOf({ ...autoForm(), email: "ana.reyes@mail.co" }).email).toBeUndefined();
   });
 
   it("a ZIP that is not in the quote's state, or that the look-up does not know", () => {
-    expect(problemsOf({ ...auto(), zip: "10001" }).zip).toBe("is in New York, not in California where the quote is");
-    expect(problemsOf({ ...auto(), zip: "00000" }).zip).toBe("is not a ZIP code we know");
-    expect(problemsOf(setPath(auto(), "vehicles.0.garagingZip", "10001"))["vehicles.0.garagingZip"]).toMatch(/^is in New York/);
-    expect(problemsOf(auto()).zip).toBeUndefined();
+    expect(problemsOf({ ...autoForm(), zip: "10001" }).zip).toBe("is in New York, not in California where the quote is");
+    expect(problemsOf({ ...autoForm(), zip: "00000" }).zip).toBe("is not a ZIP code we know");
+    expect(problemsOf(setPath(autoForm(), "vehicles.0.garagingZip", "10001"))["vehicles.0.garagingZip"]).toMatch(/^is in New York/);
+    expect(problemsOf(autoForm()).zip).toBeUndefined();
   });
 
   it("a license date before the 14th birthday or in the future", () => {
-    expect(problemsOf(setPath(auto(), "drivers.0.licenseDate", "1998-06-01"))["drivers.0.licenseDate"]).toBe(
+    expect(problemsOf(setPath(autoForm(), "drivers.0.licenseDate", "1998-06-01"))["drivers.0.licenseDate"]).toBe(
       "is before the driver's 14th birthday",
     );
-    expect(problemsOf(setPath(auto(), "drivers.0.licenseDate", "2027-06-01"))["drivers.0.licenseDate"]).toBe("is in the future");
-    expect(problemsOf(setPath(auto(), "drivers.0.licenseDate", "1999-03-02"))["drivers.0.licenseDate"]).toBeUndefined();
+    expect(problemsOf(setPath(autoForm(), "drivers.0.licenseDate", "2027-06-01"))["drivers.0.licenseDate"]).toBe("is in the future");
+    expect(problemsOf(setPath(autoForm(), "drivers.0.licenseDate", "1999-03-02"))["drivers.0.licenseDate"]).toBeUndefined();
   });
 
   it("a VIN that fails its check digit, here or at the look-up", () => {
-    expect(problemsOf(setPath(auto(), "vehicles.0.vin", "1HGCV1F38LA151313"))["vehicles.0.vin"]).toMatch(/check digit/);
-    expect(problemsOf(setPath(auto(), "vehicles.0.vin", "1HGCV1F3"))["vehicles.0.vin"]).toBe("must be 17 characters (this one has 8)");
-    const refused = formProblems(setPath(auto(), "vehicles.0.vin", "1HGCV1F39LA151313"), options, {
+    expect(problemsOf(setPath(autoForm(), "vehicles.0.vin", "1HGCV1F38LA151313"))["vehicles.0.vin"]).toMatch(/check digit/);
+    expect(problemsOf(setPath(autoForm(), "vehicles.0.vin", "1HGCV1F3"))["vehicles.0.vin"]).toBe("must be 17 characters (this one has 8)");
+    const refused = formProblems(setPath(autoForm(), "vehicles.0.vin", "1HGCV1F39LA151313"), options, {
       ...checks,
       vins: { "1HGCV1F39LA151313": "has a model-year code no model year uses" },
     });
@@ -121,18 +84,18 @@ describe("the problems refused at their own step", () => {
   });
 
   it("negative or non-numeric money and miles", () => {
-    expect(problemsOf(setPath(auto(), "vehicles.0.costNew", "-100"))["vehicles.0.costNew"]).toBe("cannot be negative");
-    expect(problemsOf(setPath(auto(), "vehicles.0.costNew", "lots"))["vehicles.0.costNew"]).toBe(
+    expect(problemsOf(setPath(autoForm(), "vehicles.0.costNew", "-100"))["vehicles.0.costNew"]).toBe("cannot be negative");
+    expect(problemsOf(setPath(autoForm(), "vehicles.0.costNew", "lots"))["vehicles.0.costNew"]).toBe(
       "must be an amount in dollars, such as $450,000",
     );
-    expect(problemsOf(setPath(auto(), "vehicles.0.annualMiles", "-5"))["vehicles.0.annualMiles"]).toBe("cannot be negative");
-    expect(problemsOf(setPath(auto(), "vehicles.0.annualMiles", "many"))["vehicles.0.annualMiles"]).toMatch(/whole number/);
-    expect(problemsOf(setPath(home(), "dwelling.coverageA", "-450,000"), hoOptions)["dwelling.coverageA"]).toBe("cannot be negative");
-    expect(problemsOf(setPath(home(), "dwelling.coverageA", "0"), hoOptions)["dwelling.coverageA"]).toBe("must be more than zero");
-    expect(problemsOf(setPath(home(), "dwelling.yearBuilt", "2031"), hoOptions)["dwelling.yearBuilt"]).toBe(
+    expect(problemsOf(setPath(autoForm(), "vehicles.0.annualMiles", "-5"))["vehicles.0.annualMiles"]).toBe("cannot be negative");
+    expect(problemsOf(setPath(autoForm(), "vehicles.0.annualMiles", "many"))["vehicles.0.annualMiles"]).toMatch(/whole number/);
+    expect(problemsOf(setPath(homeForm(), "dwelling.coverageA", "-450,000"), hoOptions)["dwelling.coverageA"]).toBe("cannot be negative");
+    expect(problemsOf(setPath(homeForm(), "dwelling.coverageA", "0"), hoOptions)["dwelling.coverageA"]).toBe("must be more than zero");
+    expect(problemsOf(setPath(homeForm(), "dwelling.yearBuilt", "2031"), hoOptions)["dwelling.yearBuilt"]).toBe(
       "must be a year from 1700 to 2027",
     );
-    expect(problemsOf(setPath(home(), "dwelling.protectionClass", "11"), hoOptions)["dwelling.protectionClass"]).toBe(
+    expect(problemsOf(setPath(homeForm(), "dwelling.protectionClass", "11"), hoOptions)["dwelling.protectionClass"]).toBe(
       "must be a protection class from 1 to 10",
     );
   });
@@ -140,7 +103,7 @@ describe("the problems refused at their own step", () => {
 
 describe("what people type", () => {
   it("takes amounts and miles as typed, and sends the engine plain numbers", () => {
-    const typed = setPath(setPath(auto(), "vehicles.0.annualMiles", "2,400"), "vehicles.0.costNew", "$32,500");
+    const typed = setPath(setPath(autoForm(), "vehicles.0.annualMiles", "2,400"), "vehicles.0.costNew", "$32,500");
     const { input, problems } = toQuoteInput(typed, options, TODAY);
     expect(problems).toEqual({});
     expect([input?.quote.vehicles[0].annual_miles, input?.quote.vehicles[0].cost_new]).toEqual([2400, "32500"]);
@@ -149,7 +112,7 @@ describe("what people type", () => {
       ["450,000", "450000"],
       ["450000", "450000"],
     ]) {
-      const h = toQuoteInput(setPath(setPath(home(), "dwelling.coverageA", typedA), "dwelling.squareFeet", "2,400"), hoOptions, TODAY);
+      const h = toQuoteInput(setPath(setPath(homeForm(), "dwelling.coverageA", typedA), "dwelling.squareFeet", "2,400"), hoOptions, TODAY);
       expect(h.problems).toEqual({});
       expect([h.input?.quote.dwelling?.coverage_a, h.input?.quote.dwelling?.square_feet]).toEqual([sent, 2400]);
     }
@@ -168,9 +131,9 @@ describe("what people type", () => {
       formatPhone("1 415 555 0134"),
       formatPhone("+44 20 7946 0958"),
     ]).toEqual(["(415) 555-0134", "(415) 555-0134", "(415) 555-0134", "+44 20 7946 0958"]);
-    expect(problemsOf({ ...auto(), phone: "(415) 555-0134" }).phone).toBeUndefined();
-    expect(problemsOf({ ...auto(), phone: "555-0134" }).phone).toMatch(/^must be a phone number/);
-    expect(toQuoteInput({ ...auto(), phone: "(415) 555-0134" }, options, TODAY).input?.contact.phone).toBe("(415) 555-0134");
+    expect(problemsOf({ ...autoForm(), phone: "(415) 555-0134" }).phone).toBeUndefined();
+    expect(problemsOf({ ...autoForm(), phone: "555-0134" }).phone).toMatch(/^must be a phone number/);
+    expect(toQuoteInput({ ...autoForm(), phone: "(415) 555-0134" }, options, TODAY).input?.contact.phone).toBe("(415) 555-0134");
   });
 
   it("prefills driver 1 from the named insured until the agent types a driver", () => {
@@ -191,13 +154,13 @@ describe("what people type", () => {
       name: "Ana Reyes",
       dateOfBirth: "1985-03-02",
     });
-    expect(withInsuredAsDriver(home())).toEqual(home());
+    expect(withInsuredAsDriver(homeForm())).toEqual(homeForm());
   });
 });
 
 describe("the step gate", () => {
   it("flags a step only after it was visited, and stops Next on the step's problems", () => {
-    const form = { ...auto(), dateOfBirth: "2030-01-01" };
+    const form = { ...autoForm(), dateOfBirth: "2030-01-01" };
     const problems = problemsOf(form);
     let nav: Nav = startNav(0);
     expect(flagged(nav, problems, 0)).toBe(false);
@@ -207,7 +170,7 @@ describe("the step gate", () => {
     nav = navigate(tried.nav, 3, problems, "jump").nav;
     expect(nav.step).toBe(3);
     expect(navigate(nav, REVIEW, problems, "jump")).toEqual({ nav: { step: 0, visited: [0, 3] }, stopped: 0 });
-    expect(navigate(nav, REVIEW, problemsOf(auto()), "jump").nav.step).toBe(REVIEW);
+    expect(navigate(nav, REVIEW, problemsOf(autoForm()), "jump").nav.step).toBe(REVIEW);
   });
 });
 
@@ -303,14 +266,14 @@ function run(start: WizardForm, fields: Field[], o: QuoteOptions, steps: Action[
 describe("the wizard's state model, over random edits and moves", () => {
   it("never reaches Review with an invalid field of an auto quote, and reaches it once all are valid", () => {
     fc.assert(
-      fc.property(actions(AUTO_FIELDS), (steps) => run(auto(), AUTO_FIELDS, options, steps)),
+      fc.property(actions(AUTO_FIELDS), (steps) => run(autoForm(), AUTO_FIELDS, options, steps)),
       { numRuns: 300 },
     );
   });
 
   it("never reaches Review with an invalid field of a homeowners quote, and reaches it once all are valid", () => {
     fc.assert(
-      fc.property(actions(HOME_FIELDS), (steps) => run(home(), HOME_FIELDS, hoOptions, steps)),
+      fc.property(actions(HOME_FIELDS), (steps) => run(homeForm(), HOME_FIELDS, hoOptions, steps)),
       { numRuns: 300 },
     );
   });
