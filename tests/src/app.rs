@@ -135,10 +135,11 @@ impl AppSession {
     /// page against WCAG 2.1 A and AA: the serious and critical violations,
     /// each with its rule, its help and up to five elements.
     pub fn accessibility_violations(&self) -> Vec<Value> {
-        let axe = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
-        let source = std::fs::read_to_string(&axe)
-            .unwrap_or_else(|e| panic!("{}: {e}; the README's test command installs the UI's dependencies", axe.display()));
+        // Read and injected once per page: the script is half a megabyte.
         if self.execute("return typeof window.axe === 'undefined'").as_bool() == Some(true) {
+            let axe = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+            let source = std::fs::read_to_string(&axe)
+                .unwrap_or_else(|e| panic!("{}: {e}; the README's test command installs the UI's dependencies", axe.display()));
             self.execute(&format!("{source}\nreturn null;"));
         }
         let result = self.execute_async(

@@ -652,8 +652,10 @@ driver: number, role: "principal" | "assigned" | "occasional" | "excess" | "excl
  */
 vehicles: Array<number>, 
 /**
- * How the driver ranks (their premium on the highest-rated vehicle), a
- * decimal string; none for an excluded driver.
+ * How the driver ranks, a decimal string: the driver's own factors and
+ * discounts applied to the base rates of the coverages chosen on the
+ * highest-rated vehicle. It orders drivers and is never charged; none
+ * for an excluded driver.
  */
 rank: string | null, };
 

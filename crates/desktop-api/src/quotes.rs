@@ -170,8 +170,10 @@ pub struct DriverAssignmentView {
     /// The vehicles rated with this driver (indexes into the quote's vehicles).
     #[ts(type = "Array<number>")]
     pub vehicles: Vec<usize>,
-    /// How the driver ranks (their premium on the highest-rated vehicle), a
-    /// decimal string; none for an excluded driver.
+    /// How the driver ranks, a decimal string: the driver's own factors and
+    /// discounts applied to the base rates of the coverages chosen on the
+    /// highest-rated vehicle. It orders drivers and is never charged; none
+    /// for an excluded driver.
     pub rank: Option<String>,
 }
 
