@@ -6,6 +6,7 @@ import {
   describeError,
   fieldLabel,
   formatDeductible,
+  formatInstant,
   formatLimit,
   formatMoney,
   operationLabel,
@@ -262,5 +263,26 @@ describe("worksheets and packs in words", () => {
     expect(packLabel("fl-homeowners-ho3/2026.2")).toBe("Florida homeowners (HO-3), 2026.2");
     expect(packLabel("tx-personal-auto/2026.1@abc")).toBe("Texas personal auto, 2026.1");
     expect(packLabel("some-pack@abc")).toBe("some-pack");
+  });
+});
+
+describe("formatInstant", () => {
+  // Local time, as the top bar's "Last synced" reads it.
+  const now = new Date(2026, 10, 24, 15, 0);
+  const time = (d: Date) => d.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+
+  it("shows the time alone on the same day, the date too on another", () => {
+    const today = new Date(2026, 10, 24, 10, 42);
+    expect(formatInstant(today.toISOString(), now)).toBe(time(today));
+    const earlier = new Date(2026, 10, 2, 10, 42);
+    expect(formatInstant(earlier.toISOString(), now)).toBe(
+      `${earlier.toLocaleDateString([], { month: "short", day: "numeric" })}, ${time(earlier)}`,
+    );
+    const lastYear = new Date(2025, 10, 2, 10, 42);
+    expect(formatInstant(lastYear.toISOString(), now)).toContain("2025");
+  });
+
+  it("returns text that is not an instant as it is", () => {
+    expect(formatInstant("soon", now)).toBe("soon");
   });
 });

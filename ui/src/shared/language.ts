@@ -626,3 +626,18 @@ export function syncKindLabel(kind: string): string {
   const [group, rest] = kind.includes(".") ? kind.split(".", 2) : ["", kind];
   return group ? `${words(group)}: ${words(rest).toLowerCase()}` : words(kind);
 }
+
+/**
+ * An instant in the user's local time: the time alone on the day it happened
+ * ("10:42 AM"), else the date too ("Mar 2, 10:42 AM"). Text that is not an
+ * instant is returned as it is.
+ */
+export function formatInstant(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const time = at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  if (at.toDateString() === now.toDateString()) return time;
+  const sameYear = at.getFullYear() === now.getFullYear();
+  const date = at.toLocaleDateString([], { month: "short", day: "numeric", ...(sameYear ? {} : { year: "numeric" }) });
+  return `${date}, ${time}`;
+}
