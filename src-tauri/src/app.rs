@@ -26,7 +26,7 @@ impl AppState {
         Self(workstation.map(Mutex::new))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Workstation) -> Result<T, WorkstationError>) -> Result<T, CommandError> {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Workstation) -> Result<T, WorkstationError>) -> Result<T, CommandError> {
         let workstation = self.0.as_ref().map_err(Clone::clone)?;
         let mut guard = workstation.lock().map_err(|_| CommandError::internal("workstation lock poisoned"))?;
         f(&mut guard).map_err(|e| CommandError::from(&e))
@@ -100,6 +100,7 @@ pub fn run() -> tauri::Result<()> {
         .setup(|app| {
             let config = open_config(app);
             let documents = documents_dir(app, config.as_ref().ok());
+            let sync_interval = config.as_ref().ok().and_then(|c| c.sync_interval);
             let workstation = config.and_then(|config| {
                 tracing::info!(data_dir = %config.data_dir.display(), key_source = %config.key_source, "opening workstation store");
                 Workstation::open(&config).map_err(|e| CommandError::from(&e))
@@ -110,6 +111,10 @@ pub fn run() -> tauri::Result<()> {
             app.manage(AppState::new(workstation));
             app.manage(DocumentsDir(documents));
             app.manage(ImpactCancel::default());
+            match sync_interval {
+                Some(interval) => crate::background::start(app.handle().clone(), interval),
+                None => tracing::info!("background sync is off (UW_SYNC_INTERVAL_SECS=0)"),
+            }
             Ok(())
         })
         .run(context())

@@ -11,6 +11,7 @@
 //! [`COMMANDS`], which a test checks `ui/src/api.ts` against.
 
 mod app;
+mod background;
 mod commands;
 
 pub use app::{context, run, with_commands, AppState, DocumentsDir, ImpactCancel};

@@ -92,11 +92,23 @@ impl AppSession {
     }
 
     /// Starts the desktop binary `app` (the built one, or one a package installed).
+    /// Background sync is off: a journey syncs with "Sync now", so it knows
+    /// when the server's answer arrives ([`AppSession::start_syncing_every`] turns it on).
     pub fn start(app: &Path, data_dir: &Path, service: &str, documents: &Path) -> Self {
+        Self::start_with_sync_interval(app, data_dir, service, documents, 0)
+    }
+
+    /// [`AppSession::launch`] with background sync every `seconds`.
+    pub fn start_syncing_every(data_dir: &Path, service: &str, seconds: u32) -> Self {
+        Self::start_with_sync_interval(&workspace_bin("uw-desktop"), data_dir, service, &data_dir.join("documents"), seconds)
+    }
+
+    fn start_with_sync_interval(app: &Path, data_dir: &Path, service: &str, documents: &Path, seconds: u32) -> Self {
         let driver = Driver::start(&[
             ("UW_DATA_DIR", data_dir.display().to_string()),
             ("UW_KEYCHAIN_SERVICE", service.to_owned()),
             ("UW_DOCUMENTS_DIR", documents.display().to_string()),
+            ("UW_SYNC_INTERVAL_SECS", seconds.to_string()),
             ("RUST_LOG", "info".to_owned()),
         ]);
         let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));

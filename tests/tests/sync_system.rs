@@ -15,6 +15,7 @@ use serde_json::json;
 use uw_system_tests::api::ApiClient;
 use uw_system_tests::system::{device_signatures, now, pdf_text, Laptop, Org};
 use uw_system_tests::PostgresDatabase;
+use uw_workstation::notifications::NotificationKind;
 use uw_workstation::{QuoteStatus, Secret};
 
 fn story(database_args: &[&str]) {
@@ -126,10 +127,25 @@ fn story(database_args: &[&str]) {
     let pulled = a.ws.sync(now()).expect("a pulls the decision");
     assert!(pulled.pull.applied >= 1, "{pulled:?}");
     assert_eq!(a.status(referred_a), QuoteStatus::Approved);
+    // The agent hears of it, with the underwriter's note, on the quote.
+    let heard = a.ws.notifications().expect("notifications");
+    let news = heard.items.iter().find(|n| n.subject == number).expect("a notification on the referred quote");
+    assert_eq!(
+        (news.kind, news.quote_id, news.note.as_deref()),
+        (NotificationKind::ReferralApproved, Some(referred_a), Some("driving record verified"))
+    );
+    assert!(heard.unread_quotes >= 1 && heard.last_synced_at.is_some() && heard.last_sync_error.is_none(), "{heard:?}");
+    a.ws.mark_notifications_read(news.id, now()).expect("read");
+    assert_eq!(a.ws.notifications().expect("notifications").unread_quotes, 0);
     a.ws.request_bind(referred_a, now()).expect("bind the approved quote");
     let bound = a.ws.sync(now()).expect("a binds");
     assert_eq!(bound.push.policies_issued.len(), 1, "{bound:?}");
     assert_eq!(a.status(referred_a), QuoteStatus::Bound);
+    let issued = a.ws.notifications().expect("notifications");
+    let policy = bound.push.policies_issued[0].as_str();
+    let notices: Vec<_> = issued.items.iter().filter(|n| n.kind == NotificationKind::PolicyIssued && n.subject == policy).collect();
+    assert_eq!(notices.len(), 1, "one notice for the policy, however often it is reported: {:?}", issued.items);
+    assert_eq!(notices[0].quote_id, Some(referred_a));
 
     // A premium tampered with in the laptop's store: the server re-rates and refuses.
     let tampered = a.rated(good_driver());
@@ -161,6 +177,7 @@ fn story(database_args: &[&str]) {
     b.rated(good_driver());
     let revoked = b.ws.sync(now()).expect_err("revoked");
     assert_eq!(revoked.code(), "sync.device_revoked", "{revoked}");
+    assert_eq!(b.ws.notifications().expect("notifications").last_sync_error.as_deref(), Some("sync.device_revoked"));
     assert_eq!(b.unsent(), 1, "nothing is lost: the operation waits for a new enrollment");
 
     // The audit log holds every accepted operation once, signed by its device.

@@ -1,5 +1,6 @@
 // The typed boundary to the Tauri commands in src-tauri/src/commands (checked by src-tauri/tests/commands.rs).
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 
 import type {
   ApprovalKeyView,
@@ -53,6 +54,10 @@ import type {
   SyncResult,
   VinInfo,
   ZipInfo,
+  BackgroundSyncEvent,
+  CustomerRecord,
+  Notifications,
+  SearchResults,
 } from "./bindings";
 
 // The commands' input and output types are generated from the Rust types (./bindings.ts); every one of them is exported from here.
@@ -182,6 +187,18 @@ export const api = {
   createApprovalKey: (keyId: string) => call<ApprovalKeyView>("create_approval_key", { keyId }),
   packReviews: () => call<ReviewView[]>("pack_reviews"),
   decidePackDraft: (draftId: string, approve: boolean, comment: string) => call<null>("decide_pack_draft", { draftId, approve, comment }),
+  // Accounts and the global search.
+  search: (text: string) => call<SearchResults>("search", { text }),
+  customer: (customerId: number) => call<CustomerRecord>("customer", { customerId }),
+  addCustomerNote: (customerId: number, body: string) => call<CustomerRecord>("add_customer_note", { customerId, body }),
+  // What sync brought, and where sync stands.
+  notifications: () => call<Notifications>("notifications"),
+  markNotificationsRead: (upTo: number) => call<number>("mark_notifications_read", { upTo }),
 };
+
+/** Calls `handler` after each background sync; returns the function that stops listening. */
+export function onBackgroundSync(handler: (event: BackgroundSyncEvent) => void): Promise<() => void> {
+  return listen<BackgroundSyncEvent>("background-sync", (e) => handler(e.payload));
+}
 
 export type Role = UserView["role"];

@@ -111,6 +111,136 @@ export type SyncIssue = { id: number, source: "push" | "pull", kind: string, sub
 quoteId: number | null, };
 
 /**
+ * What one background sync did, sent to the window as the event
+ * [`BACKGROUND_SYNC_EVENT`] after each attempt.
+ */
+export type BackgroundSyncEvent = { "outcome": "synced", result: SyncResult, } | { "outcome": "unreachable", retryInSeconds: number, } | { "outcome": "failed", error: CommandError, retryInSeconds: number, };
+
+/**
+ * What the global search found, each group best first and short.
+ */
+export type SearchResults = { 
+/**
+ * People whose name matches every word typed (each word a name's prefix).
+ */
+customers: Array<CustomerHit>, 
+/**
+ * Quotes by number, or by the customer's name.
+ */
+quotes: Array<QuoteSummary>, 
+/**
+ * Policies by number.
+ */
+policies: Array<PolicyHit>, 
+/**
+ * Vehicles whose VIN starts or ends with what was typed (six characters or more).
+ */
+vehicles: Array<VehicleHit>, };
+
+/**
+ * One account in the search results.
+ */
+export type CustomerHit = { 
+/**
+ * The account's newest customer row: open the account with it.
+ */
+customer_id: number, name: string, city: string, state: string, quotes: number, policies: number, 
+/**
+ * The products the person has a quote or policy for.
+ */
+products: Array<Product>, };
+
+/**
+ * A policy in the search results.
+ */
+export type PolicyHit = { policy_number: string, customer_name: string | null, customer_id: number | null, status: string, effective_date: string, };
+
+/**
+ * A vehicle in the search results, with the quote that lists it.
+ */
+export type VehicleHit = { vin: string, year: number, make: string, model: string, quote_id: number, quote_number: string, customer_name: string, };
+
+/**
+ * A person's account: who they are, everything they have with us, what
+ * the agent noted and what happened.
+ */
+export type CustomerRecord = { 
+/**
+ * The row the account was opened from.
+ */
+customer_id: number, 
+/**
+ * Name, address and contact from the newest row.
+ */
+name: string, street: string, city: string, state: string, zip: string, date_of_birth: string | null, email: string | null, phone: string | null, quotes: Array<QuoteSummary>, policies: Array<PolicySummary>, notes: Array<CustomerNote>, 
+/**
+ * What happened to the account's quotes and policies, newest first (at most 50).
+ */
+activity: Array<AuditEvent>, 
+/**
+ * The product the person could add for a multi-policy discount: home
+ * when they only have auto, auto when they only have home.
+ */
+opportunity: Product | null, };
+
+/**
+ * A note the agent kept on a customer.
+ */
+export type CustomerNote = { id: number, body: string, author: string | null, created_at: string, };
+
+/**
+ * A local audit event.
+ */
+export type AuditEvent = { id: number, at: string, action: string, subject: string, details: unknown, };
+
+/**
+ * What a notification is about.
+ */
+export type NotificationKind = "policy_issued" | "policy_changed" | "referral_approved" | "referral_declined" | "pack_installed" | "draft_approved" | "draft_rejected" | "change_refused";
+
+/**
+ * One notification.
+ */
+export type Notification = { id: number, kind: NotificationKind, 
+/**
+ * A quote number, a policy number or a pack id.
+ */
+subject: string, 
+/**
+ * The quote to open, when it is one of this device's.
+ */
+quote_id: number | null, 
+/**
+ * The underwriter's note on a referral or a rate draft.
+ */
+note: string | null, created_at: string, read: boolean, };
+
+/**
+ * The notifications and where sync stands, for the top bar and the sidebar.
+ */
+export type Notifications = { 
+/**
+ * Newest first, at most [`NOTIFICATIONS_SHOWN`].
+ */
+items: Array<Notification>, unread: number, 
+/**
+ * Unread notifications about quotes (referral decisions, policies issued).
+ */
+unread_quotes: number, 
+/**
+ * Sync issues the user has not dismissed.
+ */
+open_sync_issues: number, 
+/**
+ * When a sync last ran to the end.
+ */
+last_synced_at: string | null, 
+/**
+ * The error code of the newest sync, when it failed after the last success.
+ */
+last_sync_error: string | null, };
+
+/**
  * The products the engine rates.
  */
 export type Product = "personal-auto" | "homeowners-ho3";

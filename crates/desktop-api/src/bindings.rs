@@ -19,9 +19,9 @@ pub fn typescript() -> String {
     use uw_workstation::rating::pack::jurisdiction::ElectionKind;
     use uw_workstation::rating::quote as q;
     use uw_workstation::{
-        Contact, CoverageOption, Dashboard, DraftSummary, DriverLicense, ElectionOption, PackSummary, PlanOption, PolicySummary,
-        QuoteCursor, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteOptions, QuoteStatus, QuoteSummary, RatingInfo, Recommendation,
-        StoredRateDraft, SyncProgress, VersionInfo, VinInfo, ZipInfo,
+        AuditEvent, Contact, CoverageOption, Dashboard, DraftSummary, DriverLicense, ElectionOption, PackSummary, PlanOption,
+        PolicySummary, QuoteCursor, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteOptions, QuoteStatus, QuoteSummary, RatingInfo,
+        Recommendation, StoredRateDraft, SyncProgress, VersionInfo, VinInfo, ZipInfo,
     };
 
     use crate::console::{
@@ -37,8 +37,10 @@ pub fn typescript() -> String {
     use crate::rates::{
         ApprovalKeyView, BookChoice, BookFileView, ImpactProgress, ImpactView, IncreaseWorksheets, ReviewDecisionView, ReviewView,
     };
-    use crate::sync::{EnrollmentStatus, EnrollmentView, RenumberedQuote, SetupView, SyncIssueView, SyncResultView};
+    use crate::sync::{BackgroundSyncEvent, EnrollmentStatus, EnrollmentView, RenumberedQuote, SetupView, SyncIssueView, SyncResultView};
     use crate::{CommandError, FieldError};
+    use uw_workstation::accounts::{CustomerHit, CustomerNote, CustomerRecord, PolicyHit, SearchResults, VehicleHit};
+    use uw_workstation::notifications::{Notification, NotificationKind, Notifications};
     let decls = decls![
         CommandError,
         FieldError,
@@ -51,6 +53,19 @@ pub fn typescript() -> String {
         SyncResultView,
         RenumberedQuote,
         SyncIssueView,
+        BackgroundSyncEvent,
+        // Accounts and search.
+        SearchResults,
+        CustomerHit,
+        PolicyHit,
+        VehicleHit,
+        CustomerRecord,
+        CustomerNote,
+        AuditEvent,
+        // What sync brought.
+        NotificationKind,
+        Notification,
+        Notifications,
         // The quote as the wizard enters it: the engine's own types.
         q::Product,
         q::Quote,

@@ -4,6 +4,8 @@ use serde::Serialize;
 use ts_rs::TS;
 use uw_workstation::{EnrollmentInfo, QuoteNumber, SyncIssue, SyncReport, WorkstationError};
 
+use crate::CommandError;
+
 /// Whether this device is enrolled with a sync server. The device token
 /// never leaves the workstation crate, so it cannot appear here.
 #[derive(Debug, Serialize, TS)]
@@ -70,7 +72,7 @@ impl TryFrom<EnrollmentInfo> for EnrollmentView {
 }
 
 /// What one "Sync now" (push, then pull) did.
-#[derive(Debug, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(rename = "SyncResult")]
 pub struct SyncResultView {
@@ -93,8 +95,31 @@ pub struct SyncResultView {
     pub server_restored: bool,
 }
 
+/// What one background sync did, sent to the window as the event
+/// [`BACKGROUND_SYNC_EVENT`] after each attempt.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum BackgroundSyncEvent {
+    /// The sync ran to the end.
+    Synced { result: SyncResultView },
+    /// The server did not answer; the next attempt is in `retry_in_seconds`.
+    Unreachable {
+        #[ts(type = "number")]
+        retry_in_seconds: u64,
+    },
+    /// The sync failed; the next attempt is in `retry_in_seconds`.
+    Failed {
+        error: CommandError,
+        #[ts(type = "number")]
+        retry_in_seconds: u64,
+    },
+}
+
+/// The event name of [`BackgroundSyncEvent`].
+pub const BACKGROUND_SYNC_EVENT: &str = "background-sync";
+
 /// A quote renumbered by a sync.
-#[derive(Debug, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RenumberedQuote {
     pub was: String,

@@ -16,8 +16,12 @@
 //! - `UW_DOCUMENTS_DIR`: where proposals, policy documents, audit exports and
 //!   impact books are kept; default: the caller's (the desktop uses the
 //!   user's documents folder).
+//! - `UW_SYNC_INTERVAL_SECS`: how often the desktop syncs in the background
+//!   while the server answers; default 60, `0` turns background sync off
+//!   ("Sync now" always works).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::key::{KeySource, DEFAULT_KEYCHAIN_SERVICE};
 
@@ -35,12 +39,24 @@ pub struct WorkstationConfig {
     pub server_ca: Option<PathBuf>,
     /// Where documents are written and books read; `None`: the caller's default.
     pub documents_dir: Option<PathBuf>,
+    /// How often to sync in the background; `None`: never.
+    pub sync_interval: Option<Duration>,
 }
+
+/// The background sync's interval unless `UW_SYNC_INTERVAL_SECS` says otherwise.
+pub const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(60);
 
 impl WorkstationConfig {
     /// A configuration with no recovery recipient.
     pub fn new(data_dir: PathBuf, key_source: KeySource) -> Self {
-        Self { data_dir, key_source, recovery_recipient: None, server_ca: None, documents_dir: None }
+        Self {
+            data_dir,
+            key_source,
+            recovery_recipient: None,
+            server_ca: None,
+            documents_dir: None,
+            sync_interval: Some(DEFAULT_SYNC_INTERVAL),
+        }
     }
 
     /// The recovery recipient, parsed.
@@ -82,6 +98,20 @@ impl WorkstationConfig {
             recovery_recipient: lookup("UW_RECOVERY_RECIPIENT").filter(|r| !r.is_empty()),
             server_ca: lookup("UW_SERVER_CA").filter(|p| !p.is_empty()).map(PathBuf::from),
             documents_dir: lookup("UW_DOCUMENTS_DIR").filter(|d| !d.is_empty()).map(PathBuf::from),
+            sync_interval: match lookup("UW_SYNC_INTERVAL_SECS").filter(|v| !v.is_empty()) {
+                None => Some(DEFAULT_SYNC_INTERVAL),
+                Some(text) => match text.parse::<u64>() {
+                    Ok(0) => None,
+                    Ok(secs) if secs <= 86_400 => Some(Duration::from_secs(secs)),
+                    _ => {
+                        return Err(ConfigError::Invalid {
+                            var: "UW_SYNC_INTERVAL_SECS",
+                            value: text,
+                            expected: "seconds between background syncs, 0 (off) to 86400",
+                        })
+                    }
+                },
+            },
         };
         config.recovery_recipient()?;
         Ok(config)

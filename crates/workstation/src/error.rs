@@ -156,6 +156,7 @@ impl WorkstationError {
             Self::Store(StoreError::TooNew { .. }) => "store.too_new",
             Self::Store(StoreError::Truncated { .. } | StoreError::Corrupt { .. }) => "store.corrupt",
             Self::Store(StoreError::QuoteNotFound { .. } | StoreError::QuoteNumberNotFound { .. }) => "quote.not_found",
+            Self::Store(StoreError::CustomerNotFound { .. }) => "customer.not_found",
             Self::Store(StoreError::Status(_)) => "quote.status",
             Self::Store(StoreError::Expired { .. }) => "quote.expired",
             Self::Store(StoreError::StaleVersion { .. }) => "quote.stale",

@@ -13,6 +13,7 @@ a wrong key, a store written by a newer version, an unrateable input: each is
 a typed error with a stable [`WorkstationError::code`] for the UI.
 */
 
+pub mod accounts;
 pub mod backup;
 mod config;
 pub mod console;
@@ -20,6 +21,7 @@ mod dashboard;
 pub mod desk;
 mod error;
 mod key;
+pub mod notifications;
 pub mod pii;
 pub mod policies;
 pub mod quotes;
@@ -36,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use uw_rating::{LoadMode, PackError, PackFiles, PackRegistry, TrustedKeys};
 
-pub use config::{ConfigError, WorkstationConfig, STORE_FILE};
+pub use config::{ConfigError, WorkstationConfig, DEFAULT_SYNC_INTERVAL, STORE_FILE};
 pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
 pub use dashboard::{Dashboard, PackSummary};
 pub use error::WorkstationError;
@@ -48,7 +50,7 @@ pub use quotes::{
     RatingInfo, Recommendation, ValidInput, VersionInfo, VinInfo, ZipInfo, MAX_DRAFT_BYTES, QUICK_QUOTE_ASSUMPTIONS,
 };
 pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, StoredQuickQuote, StoredRateDraft, MIGRATIONS};
-pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, SyncError, SyncIssue, SyncProgress, SyncReport};
+pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
     AuditKeys, DeviceRecord, LoginThrottle, PackKeyRecord, PendingApprovalKey, PolicyReferral, QuoteNumberBlock, ReferralDecided, Role,

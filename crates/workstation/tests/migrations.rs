@@ -112,6 +112,15 @@ MIIBszCCAVmgAwIBAgIUQ
             "INSERT INTO pack_review_refusal (draft_id, code, reason, refused_at)
                 VALUES ('d-1', 'pack.signature', 'the approval''s signature is refused', '2026-01-27T00:00:00.000Z');"
         }
+        13 => {
+            "INSERT INTO customer_note (customer_id, body, author, created_at)
+                VALUES (1, 'Wants a home quote too.', 'jsmith', '2026-01-28T00:00:00.000Z');
+             INSERT INTO notification (kind, subject, quote_id, note, created_at, read_at) VALUES
+                ('referral_approved', 'QUOT-2026-000001', 1, 'driving record verified', '2026-01-28T00:00:00.000Z', NULL),
+                ('pack_installed', 'ca-personal-auto/2026.2@bb', NULL, NULL, '2026-01-28T00:00:00.000Z', '2026-01-28T00:01:00.000Z');
+             INSERT INTO sync_run (finished_at, outcome, code) VALUES
+                ('2026-01-28T00:00:00.000Z', 'ok', NULL), ('2026-01-28T00:01:00.000Z', 'failed', 'sync.unreachable');"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }

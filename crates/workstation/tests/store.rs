@@ -220,6 +220,22 @@ fn config_parses_key_sources_and_rejects_unknown_ones() {
     assert!(err.to_string().starts_with("UW_KEY_SOURCE=`vault:x` is not valid"), "{err}");
 }
 
+#[test]
+fn background_sync_runs_every_minute_unless_told_otherwise() {
+    let interval = |value: Option<&str>| {
+        let value = value.map(str::to_owned);
+        WorkstationConfig::from_lookup("/d".into(), move |name| value.clone().filter(|_| name == "UW_SYNC_INTERVAL_SECS"))
+            .map(|c| c.sync_interval)
+    };
+    assert_eq!(interval(None).expect("default"), Some(uw_workstation::DEFAULT_SYNC_INTERVAL));
+    assert_eq!(interval(Some("0")).expect("off"), None);
+    assert_eq!(interval(Some("15")).expect("15 s"), Some(std::time::Duration::from_secs(15)));
+    for bad in ["-1", "soon", "86401"] {
+        let err = interval(Some(bad)).expect_err("refused");
+        assert!(err.to_string().starts_with(&format!("UW_SYNC_INTERVAL_SECS=`{bad}` is not valid")), "{err}");
+    }
+}
+
 /// The real OS keychain (Secret Service + kernel keyring), under a service
 /// name no user has. The test command runs tests inside a D-Bus session with
 /// an unlocked gnome-keyring; without one this fails with the keychain error.

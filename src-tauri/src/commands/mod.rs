@@ -1,11 +1,13 @@
 //! The commands, one file per domain. A new command is a function marked
 //! as a Tauri command in one of these files; `build.rs` registers it.
 
+pub mod accounts;
 pub mod audit;
 pub mod console;
 pub mod desk;
 pub mod drafts;
 pub mod impact;
+pub mod notifications;
 pub mod policies;
 pub mod quotes;
 pub mod rates;

@@ -51,6 +51,7 @@ export const MESSAGES: Record<string, string> = {
   "policy.not_found": "This policy could not be found. Sync to receive it, then open it again.",
   "quote.expired": "This quote has expired. Re-rate it with the rates in force to get a current price.",
   "quote.not_found": "This quote could not be found. It may belong to another workstation; search for it again or sync.",
+  "customer.not_found": "This customer could not be found on this workstation. Search for them again.",
   "quote.not_rated": "This version of the quote has not been priced yet. Open it in the quote wizard and price it first.",
   "quote.stale": "This quote was changed since you opened it. Open it again to see the latest version, then repeat your change.",
   "quote.status": "This quote is not at a stage where that can be done. Check its status; a bound or expired quote may need a new version.",

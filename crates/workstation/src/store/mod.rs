@@ -15,12 +15,15 @@ use zeroize::Zeroizing;
 
 use crate::key::StoreKey;
 
+mod accounts;
 mod drafts;
+mod notifications;
 mod policies;
 mod quotes;
 mod rate_drafts;
 mod sync;
 
+pub(crate) use notifications::notify;
 pub(crate) use policies::mirror_status;
 pub use policies::{NewPolicyChange, PolicyChange, StoredPolicy};
 pub use quotes::RatingRecord;
@@ -47,6 +50,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_server_ca.sql", include_str!("../../../../migrations/workstation/0010_server_ca.sql")),
     ("0011_device_numbers.sql", include_str!("../../../../migrations/workstation/0011_device_numbers.sql")),
     ("0012_decision_refusals.sql", include_str!("../../../../migrations/workstation/0012_decision_refusals.sql")),
+    ("0013_accounts_notifications.sql", include_str!("../../../../migrations/workstation/0013_accounts_notifications.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
@@ -477,6 +481,9 @@ pub enum StoreError {
     /// No quote has this id.
     #[error("no quote with id {id}")]
     QuoteNotFound { id: i64 },
+    /// No customer has this id.
+    #[error("no customer with id {id}")]
+    CustomerNotFound { id: i64 },
     /// No quote has this number.
     #[error("no quote numbered {number}")]
     QuoteNumberNotFound { number: String },

@@ -23,7 +23,7 @@ use crate::quotes::model::{
     RatingInfo, ValidInput, VersionInfo,
 };
 
-const SUMMARY_COLUMNS: &str = "q.id, q.quote_number, q.customer_id, c.name, q.product, q.state, q.effective_date, q.status, \
+pub(super) const SUMMARY_COLUMNS: &str = "q.id, q.quote_number, q.customer_id, c.name, q.product, q.state, q.effective_date, q.status, \
      q.current_version, q.premium, q.rated_on, q.expires_on, q.created_at, q.updated_at";
 
 /// A rating to record against a quote's current version.
@@ -527,19 +527,10 @@ impl Store {
             .conn
             .prepare_cached("SELECT id, at, action, subject, details FROM audit_event WHERE subject = ?1 ORDER BY id")
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([subject], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)))
-            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([subject], read_audit_row).map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, at, action, subject, details) = row.map_err(|e| self.err(e))?;
-            let details = serde_json::from_str(&details).map_err(|e| StoreError::BadStoredValue {
-                table: "audit_event",
-                id,
-                field: "details",
-                problem: e.to_string(),
-            })?;
-            out.push(AuditEvent { id, at, action, subject, details });
+            out.push(row.map_err(|e| self.err(e))??);
         }
         Ok(out)
     }
@@ -746,6 +737,15 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
+/// Reads `id, at, action, subject, details` from `audit_event`; details
+/// that are not JSON are a typed error naming the row.
+pub(super) fn read_audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEvent, StoreError>> {
+    let (id, at, action, subject, details): (i64, String, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+    Ok(serde_json::from_str(&details)
+        .map(|details| AuditEvent { id, at, action, subject, details })
+        .map_err(|e| StoreError::BadStoredValue { table: "audit_event", id, field: "details", problem: e.to_string() }))
+}
+
 pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     uw_rating::dates::parse_date(text).map_err(|e| format!("`{text}` is not a date: {e}"))
 }
@@ -754,13 +754,13 @@ fn parse_money(text: &str) -> Result<Decimal, String> {
     Decimal::from_str(text).map_err(|e| format!("`{text}` is not an amount: {e}"))
 }
 
-fn parse_product(text: &str) -> Result<Product, String> {
+pub(super) fn parse_product(text: &str) -> Result<Product, String> {
     Product::from_name(text).ok_or_else(|| format!("`{text}` is not a product"))
 }
 
 /// Reads a summary row. Column reads fail as SQLite errors; a stored value
 /// that does not parse is a typed error naming the column, not a panic.
-fn read_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<QuoteSummary, StoreError>> {
+pub(super) fn read_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<QuoteSummary, StoreError>> {
     let id: i64 = r.get(0)?;
     let (quote_number, customer_id, customer_name, state, version, created_at, updated_at) =
         (r.get(1)?, r.get(2)?, r.get(3)?, r.get(5)?, r.get(8)?, r.get(12)?, r.get(13)?);

@@ -5,7 +5,8 @@ use rusqlite::{params, OptionalExtension};
 use time::OffsetDateTime;
 
 use super::quotes::sql_err;
-use super::{Store, StoreError};
+use super::{notify, Store, StoreError};
+use crate::notifications::NotificationKind;
 use crate::quotes::model::instant_text;
 
 /// A draft as stored.
@@ -164,13 +165,26 @@ impl Store {
     /// Records the server's decision on one of this user's drafts.
     pub(crate) fn rate_draft_decided(&mut self, draft: &uw_protocol::PackDraft, now: OffsetDateTime) -> Result<(), StoreError> {
         let err = sql_err(&self.path);
-        self.conn
+        let at = instant_text(now);
+        let sp = self.conn.savepoint().map_err(err)?;
+        let changed = sp
             .execute(
                 "UPDATE rate_draft SET status = ?2, decided_by = ?3, comment = ?4, sent_at = COALESCE(sent_at, ?5), updated_at = ?5
-                 WHERE draft_id = ?1 AND status IN ('submitted', 'approved', 'rejected')",
-                params![draft.draft_id, draft.status, draft.decided_by, draft.comment, instant_text(now)],
+                 WHERE draft_id = ?1 AND status IN ('submitted', 'approved', 'rejected') AND status <> ?2",
+                params![draft.draft_id, draft.status, draft.decided_by, draft.comment, at],
             )
             .map_err(err)?;
+        let kind = match draft.status.as_str() {
+            "approved" => Some(NotificationKind::DraftApproved),
+            "rejected" => Some(NotificationKind::DraftRejected),
+            _ => None,
+        };
+        if let (1, Some(kind)) = (changed, kind) {
+            let pack_id: String =
+                sp.query_row("SELECT pack_id FROM rate_draft WHERE draft_id = ?1", [&draft.draft_id], |r| r.get(0)).map_err(err)?;
+            notify(&sp, kind, &pack_id, None, draft.comment.as_deref(), &at).map_err(err)?;
+        }
+        sp.commit().map_err(err)?;
         Ok(())
     }
 

@@ -20,8 +20,9 @@ use uw_protocol::codes::{BAD_SIGNATURE, SEQUENCE_GAP, SEQUENCE_REUSED};
 use uw_protocol::{ChangeBody, OpResult, Outcome, PolicyTransacted, PullResponse, ServerResult};
 use uw_rating::{LoadMode, PackError, PackStatus, RatePack, TrustedKeys};
 
+use crate::notifications::NotificationKind;
 use crate::quotes::model::instant_text;
-use crate::store::{active_keys, audit, mirror_status, pack_files, parse_date, sql_err, OutboxEntry, Store, StoreError};
+use crate::store::{active_keys, audit, mirror_status, notify, pack_files, parse_date, sql_err, OutboxEntry, Store, StoreError};
 
 /// What one push answer did to the store.
 #[derive(Debug, Default)]
@@ -124,6 +125,7 @@ pub(crate) fn apply_push_results(
             Outcome::Rejected { code, reason } => {
                 applied.rejected += 1;
                 record_issue(&sp, origin, &entry.kind, subject.as_deref(), "rejected", Some(code), reason, None, &at).map_err(err)?;
+                refused(&sp, entry, subject.as_deref(), &at)?;
                 bind_refused(&sp, entry, code, &at)?;
                 change_answered(&sp, entry.seq, "rejected", &at).map_err(err)?;
             }
@@ -131,6 +133,7 @@ pub(crate) fn apply_push_results(
                 applied.conflict += 1;
                 record_issue(&sp, origin, &entry.kind, subject.as_deref(), "conflict", None, reason, Some(*current_version), &at)
                     .map_err(err)?;
+                refused(&sp, entry, subject.as_deref(), &at)?;
                 bind_refused(&sp, entry, "conflict", &at)?;
                 change_answered(&sp, entry.seq, "conflict", &at).map_err(err)?;
                 if let Some(number) = payload_policy(entry) {
@@ -177,6 +180,16 @@ pub(crate) fn apply_pull_page(store: &mut Store, page: &PullResponse, now: Offse
                 policy_issued(&sp, &news, origin, &at)?
             }
             ChangeBody::PolicyChanged(t) => {
+                let held: Option<u32> = sp
+                    .query_row("SELECT COALESCE(policy_version, 1) FROM policy WHERE policy_number = ?1", [&t.policy_number], |r| r.get(0))
+                    .optional()
+                    .map_err(err)?;
+                if held.is_some_and(|v| v < t.version) {
+                    let quote_id = sp
+                        .query_row("SELECT quote_id FROM policy WHERE policy_number = ?1", [&t.policy_number], |r| r.get(0))
+                        .map_err(err)?;
+                    notify(&sp, NotificationKind::PolicyChanged, &t.policy_number, quote_id, None, &at).map_err(err)?;
+                }
                 if policy_transacted(&sp, t, &at).map_err(err)? {
                     Effect::Applied
                 } else {
@@ -315,7 +328,13 @@ fn referral_decided(
     let Some(quote) = local_quote(sp, quote_number)? else { return Ok(Effect::Ignored) };
     let (event, action) = if approved { (QuoteEvent::Approved, "quote.approved") } else { (QuoteEvent::Declined, "quote.declined") };
     let details = json!({ "version": version, "reason": reason, "source": "sync" });
-    Ok(if transition(sp, &quote, version, event, action, details, at)? { Effect::Applied } else { Effect::Ignored })
+    if !transition(sp, &quote, version, event, action, details, at)? {
+        return Ok(Effect::Ignored);
+    }
+    let kind = if approved { NotificationKind::ReferralApproved } else { NotificationKind::ReferralDeclined };
+    notify(sp, kind, quote_number, Some(quote.id), Some(reason), at)
+        .map_err(|source| StoreError::Sqlite { path: sp.path().map(Into::into).unwrap_or_default(), source })?;
+    Ok(Effect::Applied)
 }
 
 /// A policy transaction the server applied (this device's, answered in a
@@ -408,6 +427,9 @@ fn policy_issued(sp: &Connection, news: &PolicyNews<'_>, origin: Origin<'_>, at:
         ],
     )
     .map_err(err)?;
+    if before.is_none() {
+        notify(sp, NotificationKind::PolicyIssued, news.policy_number, Some(quote.id), None, at).map_err(err)?;
+    }
     if quote.status == QuoteStatus::Bound {
         return Ok(if before.is_some() { Effect::Ignored } else { Effect::Applied });
     }
@@ -439,6 +461,17 @@ fn bind_refused(sp: &Connection, entry: &OutboxEntry, code: &str, at: &str) -> R
     let details = json!({ "version": version, "code": code, "seq": entry.seq });
     transition(sp, &quote, version, QuoteEvent::BindRejected, "quote.bind_rejected", details, at)?;
     Ok(())
+}
+
+/// Tells the user the server refused a change sent from here: the Sync
+/// screen lists it with what to do.
+fn refused(sp: &Connection, entry: &OutboxEntry, subject: Option<&str>, at: &str) -> Result<(), StoreError> {
+    let err = |source| StoreError::Sqlite { path: sp.path().map(Into::into).unwrap_or_default(), source };
+    let quote_id = match payload_quote(entry) {
+        Some((number, _)) => local_quote(sp, &number)?.map(|q| q.id),
+        None => None,
+    };
+    notify(sp, NotificationKind::ChangeRefused, subject.unwrap_or(&entry.kind), quote_id, None, at).map_err(err)
 }
 
 fn key_trusted(sp: &Connection, origin: Origin<'_>, key_id: &str, public_key: &str, at: &str) -> Result<Effect, StoreError> {
@@ -543,5 +576,6 @@ fn pack_published(
     };
     sp.execute("INSERT INTO synced_pack (pack_id, files, change_index) VALUES (?1, ?2, ?3)", params![pack.id(), files_json, index])
         .map_err(err)?;
+    notify(sp, NotificationKind::PackInstalled, pack.id(), None, None, at).map_err(err)?;
     Ok((Effect::Applied, Some(pack)))
 }

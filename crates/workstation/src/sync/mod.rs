@@ -20,7 +20,7 @@ that the server is the instance the device enrolled with.
 an error message; spans carry counts, sequence numbers and quote numbers only.
 */
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 use tracing::instrument;
@@ -135,6 +135,28 @@ pub struct SyncReport {
 
 /// A device token this close to its expiry is renewed before it is used.
 pub const RENEW_BEFORE: time::Duration = time::Duration::days(30);
+
+/// How long a probe waits for the server to answer.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Asks the enrolled server whether it is up ([`Workstation::server_probe`]).
+pub struct ServerProbe {
+    server: Server,
+}
+
+impl std::fmt::Debug for ServerProbe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerProbe").finish_non_exhaustive()
+    }
+}
+
+impl ServerProbe {
+    /// Whether the server answered its liveness check, over the same TLS
+    /// settings as sync, with no token.
+    pub fn reachable(&self) -> bool {
+        self.server.get_text("/healthz").is_ok()
+    }
+}
 
 /// Whether the server refused the device token in a way renewal mends
 /// (expired, or revoked with the user's other tokens).
@@ -380,6 +402,16 @@ impl Workstation {
         now: OffsetDateTime,
         progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<SyncReport, WorkstationError> {
+        let result = self.sync_once(now, progress);
+        // The "last synced" time and the background sync's backoff read this;
+        // failing to note it must not turn a good sync into an error.
+        if let Err(e) = self.store.record_sync_run(result.as_ref().err().map(WorkstationError::code), now) {
+            tracing::warn!(error = %e, "could not record the sync run");
+        }
+        result
+    }
+
+    fn sync_once(&mut self, now: OffsetDateTime, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport, WorkstationError> {
         self.with_device_server(now, |ws, server| {
             let push = ws.push_to(server, now, progress)?;
             let pull = ws.pull_from(server, now, progress)?;
@@ -539,6 +571,17 @@ impl Workstation {
 
     /// [`Workstation::connect`], with the server's new instance id when it
     /// was restored from a backup since the device last synced.
+    /// A probe of the enrolled server that needs no workstation, so a
+    /// background sync can learn whether the server answers without holding
+    /// the workstation (and the screens) while the network times out.
+    /// `None` when this device is not enrolled.
+    pub fn server_probe(&self) -> Result<Option<ServerProbe>, WorkstationError> {
+        let Some(enrollment) = self.store.sync_enrollment()? else { return Ok(None) };
+        let pinned = enrollment.server_ca.as_deref().or(self.server_ca.as_deref());
+        let once = RetryPolicy { max_attempts: 1, timeout: PROBE_TIMEOUT, ..self.retry.clone() };
+        Ok(Some(ServerProbe { server: Server::new(&enrollment.server_url, None, &once, pinned)? }))
+    }
+
     fn connect_noting_restore(&self) -> Result<(Server, Option<String>), WorkstationError> {
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
         // An enrollment from before plain HTTP was refused off this computer
