@@ -1,8 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { CustomerScreen } from "./accounts/CustomerScreen";
+import { searchSource } from "./accounts/search";
 import { api, CommandError } from "./api";
 import type { Dashboard as DashboardData, Product } from "./bindings";
 import { AdminScreen } from "./console/AdminScreen";
 import { AuditScreen } from "./console/AuditScreen";
+import { NotificationsBell } from "./notifications/NotificationsBell";
+import { Subscribe, useNotifications } from "./notifications/useNotifications";
+import { isReferralDecision, notificationTarget } from "./notifications/words";
 import { Dashboard } from "./dashboard/Dashboard";
 import { Desk } from "./desk/Desk";
 import { PolicyScreen } from "./policies/PolicyScreen";
@@ -31,11 +36,13 @@ export interface AppProps {
   organisation?: string | null;
   /** When the last sync finished (ISO instant); null is never. */
   lastSyncedAt?: string | null;
-  /** More command-palette results for what the user typed. */
+  /** More command-palette results for what the user typed; the store's search when not given. */
   extraResults?: PaletteSource;
+  /** Hears the background syncs (the Tauri event when not given; the tests' stand-in). */
+  onBackgroundSync?: Subscribe;
 }
 
-export function App({ badges, organisation, lastSyncedAt, extraResults }: AppProps = {}) {
+export function App({ badges, organisation, lastSyncedAt, extraResults, onBackgroundSync }: AppProps = {}) {
   // "pending" until the store reports whether it opened.
   const [startup, setStartup] = useState<"pending" | "ok" | CommandError>("pending");
   const [screen, setScreen] = useState<Screen>({ kind: "dashboard" });
@@ -79,6 +86,22 @@ export function App({ badges, organisation, lastSyncedAt, extraResults }: AppPro
   // The screens show once the store opened and the first-launch choice is made.
   const ready = startup === "ok" && firstLaunch === false;
 
+  // The notifications load once the screens show, again at every screen change and after each sync.
+  const notifications = useNotifications(ready, onBackgroundSync);
+  const reloadNotifications = notifications.reload;
+  useEffect(() => {
+    if (ready) void reloadNotifications();
+  }, [ready, screen, reloadNotifications]);
+  const news = notifications.value;
+  const enrolled = enrollment?.state === "enrolled" ? enrollment : null;
+  const underwriter = enrolled?.role === "underwriter";
+  // The store's search, unless another source was given; its results open their screens.
+  const search = useMemo(() => extraResults ?? searchSource(setScreen), [extraResults]);
+  const shownBadges = badges ?? (news ? { quotes: news.unread_quotes, sync: news.open_sync_issues } : undefined);
+  const shownLastSynced = lastSyncedAt !== undefined ? lastSyncedAt : enrolled && news ? news.last_synced_at : undefined;
+  /** The underwriter's note on the newest referral decision about this quote. */
+  const referralNote = (quoteId: number) => news?.items.find((n) => isReferralDecision(n) && n.quote_id === quoteId)?.note ?? null;
+
   const open = (kind: NavKind) => (kind === "wizard" ? openWizard({ kind: "new", product: "personal-auto" }) : go({ kind } as Screen));
 
   return (
@@ -87,9 +110,19 @@ export function App({ badges, organisation, lastSyncedAt, extraResults }: AppPro
       enrollment={enrollment}
       pending={pending}
       organisation={organisation}
-      lastSyncedAt={lastSyncedAt}
-      badges={badges}
-      extraResults={extraResults}
+      lastSyncedAt={shownLastSynced}
+      lastSyncError={enrolled ? news?.last_sync_error : undefined}
+      badges={shownBadges}
+      extraResults={search}
+      bell={
+        ready && news ? (
+          <NotificationsBell
+            notifications={news}
+            onMarkRead={(upTo) => void api.markNotificationsRead(upTo).then(reloadNotifications, () => undefined)}
+            onOpenItem={(item) => go(notificationTarget(item, underwriter))}
+          />
+        ) : undefined
+      }
       navigation={firstLaunch !== true}
       connection={firstLaunch === false}
       onOpen={open}
@@ -147,9 +180,20 @@ export function App({ badges, organisation, lastSyncedAt, extraResults }: AppPro
           <QuoteScreen
             key={screen.quoteId}
             quoteId={screen.quoteId}
+            referralNote={referralNote(screen.quoteId)}
+            onOpenCustomer={(customerId) => go({ kind: "customer", customerId })}
             onEdit={(quoteId, form) => openWizard({ kind: "edit", quoteId, form })}
             onResumeDraft={(draftId) => openWizard({ kind: "draft", draftId })}
             onChanged={changed}
+          />
+        )}
+        {ready && screen.kind === "customer" && (
+          <CustomerScreen
+            key={screen.customerId}
+            customerId={screen.customerId}
+            onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
+            onOpenPolicy={(policyNumber) => go({ kind: "policy", policyNumber, endorsement: null })}
+            onNewQuote={(product, prefill) => openWizard({ kind: "new", product, prefill })}
           />
         )}
         {ready && screen.kind === "desk" && <Desk />}
@@ -165,6 +209,7 @@ export function App({ badges, organisation, lastSyncedAt, extraResults }: AppPro
             key={enrollment?.state ?? "unknown"}
             hidden={screen.kind !== "sync"}
             onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
+            onSynced={() => void reloadNotifications()}
           />
         )}
       </main>

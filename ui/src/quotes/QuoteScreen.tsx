@@ -16,8 +16,14 @@ export function QuoteScreen({
   onEdit,
   onResumeDraft,
   onChanged,
+  onOpenCustomer,
+  referralNote = null,
 }: {
   quoteId: number;
+  /** Opens the customer's account. */
+  onOpenCustomer?: (customerId: number) => void;
+  /** The underwriter's note on the newest referral decision about this quote, from the notifications. */
+  referralNote?: string | null;
   onEdit: (quoteId: number, form: WizardForm) => void;
   onResumeDraft: (draftId: number) => void;
   onChanged: () => void;
@@ -71,7 +77,22 @@ export function QuoteScreen({
       <dl className="counts">
         <div>
           <dt>Customer</dt>
-          <dd>{s.customer_name}</dd>
+          <dd>
+            {onOpenCustomer ? (
+              <button
+                type="button"
+                className="link"
+                id="open-customer"
+                data-customer-id={s.customer_id}
+                title="Open customer"
+                onClick={() => onOpenCustomer(s.customer_id)}
+              >
+                {s.customer_name}
+              </button>
+            ) : (
+              s.customer_name
+            )}
+          </dd>
         </div>
         <div>
           <dt>Product</dt>
@@ -117,6 +138,11 @@ export function QuoteScreen({
           </button>
         )}
       </div>
+      {referralNote && (s.status === "approved" || s.status === "declined") && (
+        <p className="notice" role="note" id="underwriting-note">
+          <strong>Underwriting note:</strong> {referralNote}
+        </p>
+      )}
       {syncIssues.length > 0 && (
         <div
           className={s.status === "bind_rejected" ? "error" : "notice"}

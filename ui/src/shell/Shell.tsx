@@ -23,6 +23,10 @@ export interface ShellProps {
   organisation?: string | null;
   /** When the last sync finished (ISO instant); null is never. */
   lastSyncedAt?: string | null;
+  /** The error code of the newest sync, when it failed after the last success. */
+  lastSyncError?: string | null;
+  /** The notifications' bell, in the top bar. */
+  bell?: ReactNode;
   /** Counts beside sidebar items, such as referrals waiting. */
   badges?: Badges;
   /** More palette results for what the user typed (customers, quotes, policies...). */
@@ -93,6 +97,8 @@ export function Shell(props: ShellProps) {
         pending={props.pending}
         organisation={props.organisation}
         lastSyncedAt={props.lastSyncedAt}
+        lastSyncError={props.lastSyncError}
+        bell={navigation ? props.bell : undefined}
         connection={props.connection}
         theme={theme}
         onTheme={(t: ThemeChoice) => setTheme(t)}

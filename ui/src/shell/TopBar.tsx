@@ -1,9 +1,10 @@
 // The bar above every screen: who works here and for whom, whether the
 // workstation is enrolled with a server and what waits to sync, when it last
 // synced, and the theme, palette and help.
+import type { ReactNode } from "react";
 import type { EnrollmentStatus } from "../api";
 import { ROLE_LABEL } from "../console/session";
-import { formatInstant } from "../shared/language";
+import { describeError, formatInstant } from "../shared/language";
 import { ariaKeys, keyLabels, SHORTCUTS } from "./shortcuts";
 import { THEME_LABEL, ThemeChoice } from "./theme";
 
@@ -15,6 +16,10 @@ export interface TopBarProps {
   organisation?: string | null;
   /** When the last sync finished (an ISO instant); null is never, undefined is not known. */
   lastSyncedAt?: string | null;
+  /** The error code of the newest sync, when it failed after the last success. */
+  lastSyncError?: string | null;
+  /** The notifications' bell, beside the tools. */
+  bell?: ReactNode;
   /** Whether the connection and sync time show (not before the first-launch choice). */
   connection: boolean;
   theme: ThemeChoice;
@@ -68,7 +73,29 @@ function Connection({ enrollment, pending }: { enrollment: EnrollmentStatus; pen
 const palette = SHORTCUTS.find((s) => s.command.kind === "palette")!;
 const help = SHORTCUTS.find((s) => s.command.kind === "help")!;
 
-export function TopBar({ enrollment, pending, organisation, lastSyncedAt, connection, theme, onTheme, onPalette, onHelp }: TopBarProps) {
+/** A failed sync in a few words; the sentence for its code on hover and for screen readers, the code in `data-code`. */
+function SyncFailed({ code }: { code: string }) {
+  const { sentence } = describeError({ code, message: code });
+  return (
+    <span className="sync-failed" id="last-sync-error" data-code={code} title={sentence}>
+      Last sync failed<span className="visually-hidden">: {sentence}</span>
+    </span>
+  );
+}
+
+export function TopBar({
+  enrollment,
+  pending,
+  organisation,
+  lastSyncedAt,
+  lastSyncError,
+  bell,
+  connection,
+  theme,
+  onTheme,
+  onPalette,
+  onHelp,
+}: TopBarProps) {
   const enrolled = enrollment?.state === "enrolled" ? enrollment : null;
   return (
     <header className="topbar">
@@ -92,8 +119,10 @@ export function TopBar({ enrollment, pending, organisation, lastSyncedAt, connec
             )}
           </span>
         )}
+        {connection && enrolled && lastSyncError && <SyncFailed code={lastSyncError} />}
       </div>
       <div className="topbar-tools">
+        {bell}
         {onPalette && (
           <button type="button" className="tool" onClick={onPalette} aria-keyshortcuts={ariaKeys(palette.keys)}>
             Commands <kbd aria-hidden="true">{keyLabels(palette.keys).join(" ")}</kbd>

@@ -10,6 +10,7 @@ export type Screen =
   | { kind: "quotes" }
   | { kind: "quote"; quoteId: number }
   | { kind: "policy"; policyNumber: string; endorsement: QuoteInput | null }
+  | { kind: "customer"; customerId: number }
   | { kind: "quick" }
   | { kind: "desk" }
   | { kind: "rates" }
@@ -21,7 +22,7 @@ export type Screen =
 export type ScreenKind = Screen["kind"];
 
 /** The screens opened from the sidebar; "wizard" is New quote (an auto quote). */
-export type NavKind = Exclude<ScreenKind, "quote" | "policy">;
+export type NavKind = Exclude<ScreenKind, "quote" | "policy" | "customer">;
 
 export interface NavItem {
   kind: NavKind;

@@ -188,7 +188,15 @@ function SyncIssues({
   );
 }
 
-function Enrolled({ enrollment, onOpenQuote }: { enrollment: EnrollmentView; onOpenQuote: (quoteId: number) => void }) {
+function Enrolled({
+  enrollment,
+  onOpenQuote,
+  onSynced,
+}: {
+  enrollment: EnrollmentView;
+  onOpenQuote: (quoteId: number) => void;
+  onSynced?: () => void;
+}) {
   const [sync, setSync] = useState<Attempt<{ result: SyncResult; at: Date }>>({ kind: "idle", seq: 0 });
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const issues = useCommand(api.syncIssues, []);
@@ -205,6 +213,7 @@ function Enrolled({ enrollment, onOpenQuote }: { enrollment: EnrollmentView; onO
     }
     // A failed sync may still have recorded issues for the part it finished.
     await issues.reload();
+    onSynced?.();
   }
 
   async function dismiss(id: number) {
@@ -260,7 +269,16 @@ function Enrolled({ enrollment, onOpenQuote }: { enrollment: EnrollmentView; onO
   );
 }
 
-export function SyncScreen({ hidden, onOpenQuote }: { hidden: boolean; onOpenQuote: (quoteId: number) => void }) {
+export function SyncScreen({
+  hidden,
+  onOpenQuote,
+  onSynced,
+}: {
+  hidden: boolean;
+  onOpenQuote: (quoteId: number) => void;
+  /** Hears each "Sync now" finish, done or failed. */
+  onSynced?: () => void;
+}) {
   const status = useCommand(api.enrollmentStatus, []);
 
   const state = status.kind === "loaded" ? status.value.state : status.kind;
@@ -275,7 +293,9 @@ export function SyncScreen({ hidden, onOpenQuote }: { hidden: boolean; onOpenQuo
       {status.kind === "loaded" && status.value.state === "notEnrolled" && (
         <EnrollForm onEnrolled={(view) => status.set({ kind: "loaded", value: { state: "enrolled", ...view } })} />
       )}
-      {status.kind === "loaded" && status.value.state === "enrolled" && <Enrolled enrollment={status.value} onOpenQuote={onOpenQuote} />}
+      {status.kind === "loaded" && status.value.state === "enrolled" && (
+        <Enrolled enrollment={status.value} onOpenQuote={onOpenQuote} onSynced={onSynced} />
+      )}
     </section>
   );
 }

@@ -61,7 +61,8 @@ function fieldMessage(error: CommandError): string {
 }
 
 export type WizardStart =
-  | { kind: "new"; product: Product }
+  // A new quote, for a customer already known when `prefill` names them.
+  | { kind: "new"; product: Product; prefill?: Partial<WizardForm> }
   | { kind: "draft"; draftId: number }
   | { kind: "edit"; quoteId: number; form: WizardForm }
   // An endorsement: the policy's input in force, changed here and handed
@@ -99,7 +100,11 @@ export function Wizard({
 }) {
   const endorsing = start.kind === "endorse" ? start.policyNumber : null;
   const [form, setForm] = useState<WizardForm | null>(
-    start.kind === "new" ? emptyForm(start.product) : start.kind === "edit" || start.kind === "endorse" ? start.form : null,
+    start.kind === "new"
+      ? { ...emptyForm(start.product), ...start.prefill }
+      : start.kind === "edit" || start.kind === "endorse"
+        ? start.form
+        : null,
   );
   const [nav, setNav] = useState<Nav>(startNav(0));
   const step = nav.step;
