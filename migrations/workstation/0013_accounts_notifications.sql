@@ -7,6 +7,10 @@
 -- name without scanning.
 CREATE INDEX customer_by_name ON customer (lower(trim(name)));
 
+-- Agents read a VIN's last six characters (its serial) off an ID card; the
+-- search finds them through this index instead of reading every VIN.
+CREATE INDEX vehicle_by_vin_serial ON vehicle (substr(vin, 12)) WHERE vin IS NOT NULL;
+
 -- What the agent wrote about a customer. Attached to the row it was written
 -- on; the account shows the notes of all its rows.
 CREATE TABLE customer_note (

@@ -68,15 +68,31 @@ impl Store {
         if vin_like {
             found.vehicles = self.vehicles_by_vin(&upper, per_group)?;
         }
-        if text.chars().any(char::is_alphabetic) {
-            found.customers = self.customers_by_name(text, per_group)?;
-            found.quotes = match self.list_quotes(&QuoteFilter { text: Some(text.to_owned()), limit: per_group, ..QuoteFilter::default() })
-            {
-                Err(StoreError::BadFilter { .. }) => Vec::new(),
-                other => other?,
-            };
+        // One letter is not yet a name: it would match a fifth of the book.
+        if text.chars().any(char::is_alphabetic) && text.chars().filter(|c| c.is_alphanumeric()).count() >= 2 {
+            let candidates = self.name_candidates(text)?;
+            found.quotes = self.quotes_of(&candidates, per_group)?;
+            found.customers = self.accounts_among(candidates, per_group)?;
         }
         Ok(found)
+    }
+
+    /// The newest quotes of the customer rows `candidates`.
+    fn quotes_of(&self, candidates: &[PersonRow], limit: u32) -> Result<Vec<QuoteSummary>, StoreError> {
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM quote q JOIN customer c ON c.id = q.customer_id
+             WHERE q.customer_id IN ({}) ORDER BY q.updated_at DESC, q.id DESC LIMIT {limit}",
+            placeholders(candidates.len())
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut quotes = Vec::new();
+        for row in stmt.query_map(params_from_iter(candidates.iter().map(|c| c.id)), read_summary_row).map_err(|e| self.err(e))? {
+            quotes.push(row.map_err(|e| self.err(e))??);
+        }
+        Ok(quotes)
     }
 
     fn policies_by_number(&self, prefix: &str, limit: u32) -> Result<Vec<PolicyHit>, StoreError> {
@@ -102,8 +118,9 @@ impl Store {
     }
 
     /// Vehicles on quotes' current versions whose VIN starts with `part`
-    /// (through the VIN index) or, failing that, ends with it (a scan of the
-    /// VINs, which agents type from the last six characters on a card).
+    /// or, failing that, ends with it (agents read the last six characters
+    /// off an ID card). Both walk an index: the VIN's, in VIN order, and
+    /// the one on its last six characters (migration 0013).
     fn vehicles_by_vin(&self, part: &str, limit: u32) -> Result<Vec<VehicleHit>, StoreError> {
         let select = |condition: &str| {
             format!(
@@ -111,7 +128,7 @@ impl Store {
                  FROM vehicle v JOIN quote_version qv ON qv.id = v.version_id
                  JOIN quote q ON q.id = qv.quote_id AND q.current_version = qv.version
                  JOIN customer c ON c.id = q.customer_id
-                 WHERE v.vin IS NOT NULL AND {condition} ORDER BY q.updated_at DESC LIMIT ?2"
+                 WHERE v.vin IS NOT NULL AND {condition} ORDER BY v.vin LIMIT ?3"
             )
         };
         let read = |r: &rusqlite::Row<'_>| {
@@ -125,23 +142,30 @@ impl Store {
                 customer_name: r.get(6)?,
             })
         };
-        let mut stmt = self.conn.prepare_cached(&select("v.vin GLOB ?1")).map_err(|e| self.err(e))?;
+        // The prefix as a range, so the VIN index answers it in order.
+        let mut stmt = self.conn.prepare_cached(&select("v.vin >= ?1 AND v.vin < ?2")).map_err(|e| self.err(e))?;
         let hits: Vec<VehicleHit> = stmt
-            .query_map(params![format!("{part}*"), limit], read)
+            .query_map(params![part, format!("{part}\u{7f}"), limit], read)
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
         if !hits.is_empty() || part.len() == 17 {
             return Ok(hits);
         }
-        let mut stmt = self.conn.prepare_cached(&select("substr(v.vin, -length(?1)) = ?1")).map_err(|e| self.err(e))?;
-        let hits =
-            stmt.query_map(params![part, limit], read).map_err(|e| self.err(e))?.collect::<Result<_, _>>().map_err(|e| self.err(e))?;
+        let last_six = &part[part.len() - 6..];
+        let mut stmt =
+            self.conn.prepare_cached(&select("substr(v.vin, 12) = ?1 AND substr(v.vin, -length(?2)) = ?2")).map_err(|e| self.err(e))?;
+        let hits = stmt
+            .query_map(params![last_six, part, limit], read)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
         Ok(hits)
     }
 
-    /// Accounts whose name matches every word, newest first.
-    fn customers_by_name(&self, text: &str, limit: u32) -> Result<Vec<CustomerHit>, StoreError> {
+    /// The newest customer rows whose name matches every word typed (each
+    /// word a name's prefix), at most [`NAME_CANDIDATES`].
+    fn name_candidates(&self, text: &str) -> Result<Vec<PersonRow>, StoreError> {
         let words: Vec<String> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -151,17 +175,25 @@ impl Store {
         if words.is_empty() {
             return Ok(Vec::new());
         }
+        // The newest matches straight from the index: FTS5 walks its
+        // doclists by rowid and stops at the limit, where ordering the
+        // customer rows would read every match ("ma" matches thousands).
         let sql = format!(
             "SELECT {PERSON_COLUMNS} FROM customer WHERE id IN
-                 (SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1)
-             ORDER BY updated_at DESC, id DESC LIMIT ?2"
+                 (SELECT rowid FROM customer_name_fts WHERE customer_name_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)
+             ORDER BY id DESC"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let candidates: Vec<PersonRow> = stmt
+        let candidates = stmt
             .query_map(params![words.join(" "), NAME_CANDIDATES], read_person)
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
+        Ok(candidates)
+    }
+
+    /// The distinct accounts among `candidates`, newest first, at most `limit`.
+    fn accounts_among(&self, candidates: Vec<PersonRow>, limit: u32) -> Result<Vec<CustomerHit>, StoreError> {
         let mut anchors: Vec<PersonRow> = Vec::new();
         for row in candidates {
             if anchors.len() == limit as usize {
