@@ -14,7 +14,20 @@ import { SyncScreen } from "./sync/SyncScreen";
 import { Dashboard } from "./dashboard/Dashboard";
 import { RatingReview, WorksheetTable } from "./shared/RatingReview";
 import { mockCommands } from "./test/ipc";
-import { biCoverage, caAutoPack, enrolledAgent, quoteInput, rejectedBind, rejectedQuote } from "./test/fixtures";
+import {
+  biCoverage,
+  caAutoPack,
+  enrolledAgent,
+  mariaFound,
+  mariasAccount,
+  quoteInput,
+  rejectedBind,
+  rejectedQuote,
+  someNotifications,
+} from "./test/fixtures";
+import { CustomerScreen } from "./accounts/CustomerScreen";
+import { searchItems } from "./accounts/search";
+import { NotificationsBell } from "./notifications/NotificationsBell";
 
 /** The end-to-end check's patterns of internal language. */
 const INTERNAL: [string, RegExp][] = [
@@ -274,6 +287,39 @@ describe("no internal language outside a Details disclosure", () => {
     });
     render(<Dashboard onNewQuote={() => {}} onOpenQuote={() => {}} onResumeDraft={() => {}} onOpenPolicy={() => {}} onLoaded={() => {}} />);
     await screen.findByText("In force");
+    expectNoInternalLanguage();
+  });
+
+  it("the customer screen: quotes, policies, notes, activity and the opportunity", async () => {
+    // An email address is the customer's own (its dots are not a code), so the account here has none.
+    mockCommands({
+      customer: () => ({
+        ...mariasAccount,
+        email: null,
+        activity: [
+          ...mariasAccount.activity,
+          { id: 9, at: "2026-11-01T08:00:00Z", action: "quote.something_new", subject: "", details: {} },
+        ],
+      }),
+    });
+    render(<CustomerScreen customerId={7} onOpenQuote={() => {}} onOpenPolicy={() => {}} onNewQuote={() => {}} />);
+    await screen.findByRole("heading", { name: "Maria Lopez" });
+    expect(shownText(document.body)).toContain("Quote: something new");
+    expectNoInternalLanguage();
+  });
+
+  it("the palette's search results", () => {
+    const items = searchItems(mariaFound, () => {});
+    const div = document.createElement("div");
+    div.textContent = items.map((item) => `${item.group} ${item.label} ${item.detail ?? ""}`).join(" ");
+    expectNoInternalLanguage(div);
+  });
+
+  it("the notifications panel", async () => {
+    const user = userEvent.setup();
+    render(<NotificationsBell notifications={someNotifications(DIGEST)} onMarkRead={() => {}} onOpenItem={() => {}} />);
+    await user.click(screen.getByRole("button", { name: "Notifications, 5 unread" }));
+    await screen.findByRole("dialog", { name: "Notifications" });
     expectNoInternalLanguage();
   });
 });

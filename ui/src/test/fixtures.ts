@@ -2,7 +2,18 @@
 // quote forms are filled with, an auto and a homeowners quote filled in, a
 // saved quote's summary, a bind the server refused, an enrolled agent and a
 // pack in force.
-import type { CoverageView, PackSummary, QuoteInput, QuoteSummary, SyncIssue, WorksheetLine } from "../bindings";
+import type {
+  CoverageView,
+  CustomerRecord,
+  Notification,
+  Notifications,
+  PackSummary,
+  QuoteInput,
+  QuoteSummary,
+  SearchResults,
+  SyncIssue,
+  WorksheetLine,
+} from "../bindings";
 import { emptyForm, initialCoverages, toQuoteInput, WizardForm } from "../wizard/form";
 import { options } from "../wizard/testdata";
 
@@ -130,5 +141,116 @@ export function caAutoPack(packId: string): PackSummary {
     effective_renewal: "2026-01-01",
     expires: null,
     in_force: true,
+  };
+}
+
+/** Maria Lopez's auto quote 4, approved by underwriting. */
+export const mariasQuote: QuoteSummary = {
+  ...rejectedQuote,
+  id: 4,
+  quote_number: "QUOT-2026-000004",
+  customer_id: 7,
+  customer_name: "Maria Lopez",
+  status: "approved",
+  premium: "1290.5",
+};
+
+/** Maria Lopez's account: an auto quote and policy, no home, a note and what happened, as the store writes them. */
+export const mariasAccount: CustomerRecord = {
+  customer_id: 7,
+  name: "Maria Lopez",
+  street: "12 Mission St",
+  city: "San Francisco",
+  state: "CA",
+  zip: "94110",
+  date_of_birth: "1980-05-14",
+  email: "maria@example.com",
+  phone: "415-555-0142",
+  quotes: [mariasQuote],
+  policies: [
+    {
+      policy_number: "POL-CA-2026-000003",
+      quote_number: "QUOT-2026-000004",
+      status: "in_force",
+      version: 1,
+      effective_date: "2026-11-01",
+      expiration_date: "2027-11-01",
+      premium: "1290.5",
+    },
+  ],
+  notes: [{ id: 2, body: "Prefers calls after 5pm", author: "agent1", created_at: "2026-11-03T17:30:00Z" }],
+  activity: [
+    { id: 11, at: "2026-11-02T10:00:00Z", action: "quote.approved", subject: "QUOT-2026-000004", details: { version: 1 } },
+    { id: 10, at: "2026-11-01T09:00:00Z", action: "quote.bind_requested", subject: "QUOT-2026-000004", details: { version: 1 } },
+  ],
+  opportunity: "homeowners-ho3",
+};
+
+/** What the store's search finds for "maria": one of each kind. */
+export const mariaFound: SearchResults = {
+  customers: [
+    { customer_id: 7, name: "Maria Lopez", city: "San Francisco", state: "CA", quotes: 1, policies: 1, products: ["personal-auto"] },
+  ],
+  quotes: [mariasQuote],
+  policies: [
+    { policy_number: "POL-CA-2026-000003", customer_name: "Maria Lopez", customer_id: 7, status: "in_force", effective_date: "2026-11-01" },
+  ],
+  vehicles: [
+    {
+      vin: "1HGCV1F39LA151313",
+      year: 2020,
+      make: "Honda",
+      model: "Accord",
+      quote_id: 4,
+      quote_number: "QUOT-2026-000004",
+      customer_name: "Maria Lopez",
+    },
+  ],
+};
+
+/** One notification of each kind, newest first, as sync writes them. */
+export function someNotifications(digest = "ab".repeat(32)): Notifications {
+  const at = "2026-11-24T08:00:00Z";
+  const items: Notification[] = [
+    { id: 8, kind: "change_refused", subject: "quote.bind_requested", quote_id: null, note: null, created_at: at, read: false },
+    {
+      id: 7,
+      kind: "draft_rejected",
+      subject: `ca-personal-auto/2026.2@${digest}`,
+      quote_id: null,
+      note: "base rate too high",
+      created_at: at,
+      read: false,
+    },
+    {
+      id: 6,
+      kind: "draft_approved",
+      subject: `ca-personal-auto/2026.3@${digest}`,
+      quote_id: null,
+      note: "looks right",
+      created_at: at,
+      read: false,
+    },
+    { id: 5, kind: "pack_installed", subject: `ca-personal-auto/2026.1@${digest}`, quote_id: null, note: null, created_at: at, read: true },
+    { id: 4, kind: "policy_changed", subject: "POL-CA-2026-000001", quote_id: 1, note: null, created_at: at, read: true },
+    { id: 3, kind: "referral_declined", subject: "QUOT-2026-000002", quote_id: 2, note: "too many losses", created_at: at, read: true },
+    {
+      id: 2,
+      kind: "referral_approved",
+      subject: "QUOT-2026-000004",
+      quote_id: 4,
+      note: "driving record verified",
+      created_at: at,
+      read: false,
+    },
+    { id: 1, kind: "policy_issued", subject: "POL-CA-2026-000003", quote_id: 4, note: null, created_at: at, read: false },
+  ];
+  return {
+    items,
+    unread: items.filter((n) => !n.read).length,
+    unread_quotes: 2,
+    open_sync_issues: 1,
+    last_synced_at: "2026-11-24T08:00:00Z",
+    last_sync_error: null,
   };
 }
