@@ -26,7 +26,7 @@ impl AppState {
         Self(workstation.map(Mutex::new))
     }
 
-    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Workstation) -> Result<T, WorkstationError>) -> Result<T, CommandError> {
+    fn with<T>(&self, f: impl FnOnce(&mut Workstation) -> Result<T, WorkstationError>) -> Result<T, CommandError> {
         let workstation = self.0.as_ref().map_err(Clone::clone)?;
         let mut guard = workstation.lock().map_err(|_| CommandError::internal("workstation lock poisoned"))?;
         f(&mut guard).map_err(|e| CommandError::from(&e))
@@ -112,7 +112,15 @@ pub fn run() -> tauri::Result<()> {
             app.manage(DocumentsDir(documents));
             app.manage(ImpactCancel::default());
             match sync_interval {
-                Some(interval) => crate::background::start(app.handle().clone(), interval),
+                Some(interval) => {
+                    let (probing, syncing) = (app.handle().clone(), app.handle().clone());
+                    crate::background::start(
+                        app.handle().clone(),
+                        interval,
+                        move || probing.state::<AppState>().with(|ws| ws.server_probe()),
+                        move || syncing.state::<AppState>().with(|ws| ws.sync(now())),
+                    );
+                }
                 None => tracing::info!("background sync is off (UW_SYNC_INTERVAL_SECS=0)"),
             }
             Ok(())

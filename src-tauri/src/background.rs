@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 use uw_desktop_api::sync::{BackgroundSyncEvent, SyncResultView, BACKGROUND_SYNC_EVENT};
-
-use crate::app::{now, AppState};
+use uw_desktop_api::CommandError;
+use uw_workstation::{ServerProbe, SyncReport};
 
 /// The first wait after the app starts: the window loads first.
 const FIRST_ATTEMPT: Duration = Duration::from_secs(5);
@@ -29,15 +29,21 @@ pub fn backoff(interval: Duration, failures: u32) -> Duration {
     doubled.min(MAX_RETRY).max(interval.min(MAX_RETRY))
 }
 
-/// Starts the background sync on its own thread; it runs until the app exits.
-pub fn start<R: Runtime>(app: AppHandle<R>, interval: Duration) {
+/// Starts the background sync on its own thread; it runs until the app
+/// exits. `probe` and `sync` reach the workstation (each holds it only for
+/// its own call).
+pub fn start<R: Runtime>(
+    app: AppHandle<R>,
+    interval: Duration,
+    probe: impl Fn() -> Result<Option<ServerProbe>, CommandError> + Send + 'static,
+    sync: impl Fn() -> Result<SyncReport, CommandError> + Send + 'static,
+) {
     let spawned = std::thread::Builder::new().name("background-sync".into()).spawn(move || {
         let mut wait = FIRST_ATTEMPT;
         let mut failures = 0u32;
         loop {
             std::thread::sleep(wait);
-            let state = app.state::<AppState>();
-            let probe = match state.with(|ws| ws.server_probe()) {
+            let probe = match probe() {
                 Ok(Some(probe)) => probe,
                 // Not enrolled, or the store did not open: nothing to sync.
                 Ok(None) | Err(_) => {
@@ -52,7 +58,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>, interval: Duration) {
                 emit(&app, BackgroundSyncEvent::Unreachable { retry_in_seconds: wait.as_secs() });
                 continue;
             }
-            match state.with(|ws| ws.sync(now())) {
+            match sync() {
                 Ok(report) => {
                     failures = 0;
                     wait = interval;

@@ -78,6 +78,10 @@ for (let node = walker.nextNode(); node; node = walker.nextNode()) {
 return found;
 "#;
 
+/// The window size screenshots are taken and reviewed at.
+pub const REVIEW_WIDTH: u32 = 1280;
+pub const REVIEW_HEIGHT: u32 = 800;
+
 impl AppSession {
     /// Starts the built desktop app on `data_dir` with its key under the
     /// keychain `service`, through tauri-driver, and waits until the UI has
@@ -112,6 +116,8 @@ impl AppSession {
             ("RUST_LOG", "info".to_owned()),
         ]);
         let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
+        // The size the screenshots are reviewed at.
+        session.set_window_size(REVIEW_WIDTH, REVIEW_HEIGHT);
         let app = Self { session, driver };
         app.wait_until_mounted();
         app
@@ -322,17 +328,41 @@ impl AppSession {
         rows["rows"].as_array().expect("rows").clone()
     }
 
-    /// Keeps a picture of the screen for review (`target/e2e-screenshots/`) and
-    /// checks its text for internal language and its accessibility
-    /// ([`AppSession::assert_plain_language`], [`AppSession::assert_accessible`]).
+    /// Keeps pictures of the screen for review in the light and the dark
+    /// theme (`target/e2e-screenshots/{name}-light.png`, `-dark.png`), and
+    /// checks each for accessibility, its text for internal language
+    /// ([`AppSession::assert_plain_language`], [`AppSession::assert_accessible`])
+    /// and its layout for a page wider than the window.
     pub fn save_screenshot(&self, name: &str) {
-        let path = workspace_root().join("target/e2e-screenshots").join(format!("{name}.png"));
-        self.screenshot(&path);
-        eprintln!("screenshot: {}", path.display());
-        // Every screen the stories keep a picture of is also read for
-        // internal language and checked for accessibility.
-        self.assert_accessible(name);
+        // The theme the user chose (or none: the system's), put back after.
+        let chosen = self.execute("return document.documentElement.dataset.theme ?? null");
+        for theme in ["light", "dark"] {
+            self.execute(&format!("document.documentElement.dataset.theme = '{theme}'; return null"));
+            let path = workspace_root().join("target/e2e-screenshots").join(format!("{name}-{theme}.png"));
+            self.screenshot(&path);
+            eprintln!("screenshot: {}", path.display());
+            // Contrast differs by theme: each is checked.
+            self.assert_accessible(&format!("{name} ({theme})"));
+        }
+        let restore = match chosen.as_str() {
+            Some(theme) => format!("document.documentElement.dataset.theme = {theme:?}; return null"),
+            None => "delete document.documentElement.dataset.theme; return null".to_owned(),
+        };
+        self.execute(&restore);
         self.assert_plain_language(name);
+        self.assert_fits_the_window(name);
+    }
+
+    /// Fails when the page scrolls sideways: the shell keeps every screen
+    /// within the window (its tables scroll inside themselves).
+    pub fn assert_fits_the_window(&self, screen: &str) {
+        let overflow = self.execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assert!(overflow.as_i64().unwrap_or(0) <= 0, "the {screen} screen is {overflow} px wider than the window");
+    }
+
+    /// Resizes the window (the reviewed size is 1280×800; the shell must hold at 1024×768).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.session.set_window_size(width, height);
     }
 
     /// Replaces the text of the field `css` selects.

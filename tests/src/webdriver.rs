@@ -13,6 +13,13 @@ use crate::{collect, free_port};
 /// The W3C key under which an element reference is returned.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// WebDriver's code points for the keys [`Session::press`] sends.
+pub const KEY_CONTROL: &str = "\u{E009}";
+pub const KEY_ENTER: &str = "\u{E007}";
+pub const KEY_ESCAPE: &str = "\u{E00C}";
+pub const KEY_TAB: &str = "\u{E004}";
+pub const KEY_ARROW_DOWN: &str = "\u{E015}";
+
 /// One WebDriver session.
 #[derive(Debug)]
 pub struct Session {
@@ -98,6 +105,21 @@ impl Session {
     /// Clicks an element.
     pub fn click(&self, element: &Element) {
         self.call(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(&json!({})));
+    }
+
+    /// Presses `keys` together as a chord (held in order, released in
+    /// reverse), as the keyboard sends them to the focused element. Special
+    /// keys are WebDriver's code points: [`KEY_CONTROL`], [`KEY_ENTER`], ….
+    pub fn press(&self, keys: &[&str]) {
+        let mut actions: Vec<Value> = keys.iter().map(|k| json!({ "type": "keyDown", "value": k })).collect();
+        actions.extend(keys.iter().rev().map(|k| json!({ "type": "keyUp", "value": k })));
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.call(reqwest::Method::POST, "/actions", Some(&body));
+    }
+
+    /// Sets the window's outer size in CSS pixels.
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.call(reqwest::Method::POST, "/window/rect", Some(&json!({ "width": width, "height": height })));
     }
 
     /// Saves a PNG of the window to `path`, creating its directory.

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use usd::parse_usd;
 use uw_system_tests::app::AppSession;
 use uw_system_tests::system::{now, Laptop, Org};
+use uw_system_tests::webdriver::KEY_CONTROL;
 use uw_system_tests::{free_port, unique_suffix, workspace_root};
 use uw_workstation::{KeySource, Secret, Workstation, WorkstationConfig};
 
@@ -432,6 +433,48 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     assert!(text.contains(&quote_number) && text.contains("Ana Reyes"), "{text}");
     assert!(!text.contains("D1234567"), "the licence number is masked on the proposal: {text}");
     session.save_screenshot("quote-saved");
+
+    // From any screen, Ctrl+K searches: Ana's account gathers her quote and keeps a note.
+    session.click_on("#nav-dashboard");
+    session.press(&[KEY_CONTROL, "k"]);
+    let palette = session.wait_for(
+        "the command palette",
+        "const i = document.querySelector('#command-palette input'); return i && document.activeElement === i",
+        Duration::from_secs(10),
+    );
+    assert_eq!(palette, Value::Bool(true), "the palette's search box has the focus");
+    session.type_into(&session.find("#command-palette input"), "ana rey");
+    session.wait_for(
+        "Ana Reyes among the customers",
+        "const hit = [...document.querySelectorAll('#command-palette [role=\"menuitem\"]')]
+             .find(i => i.closest('section, [role=\"group\"]')?.textContent.startsWith('Customers') && i.textContent.includes('Ana Reyes'));
+         if (hit) hit.dataset.e2e = 'customer-hit';
+         return !!hit",
+        Duration::from_secs(10),
+    );
+    session.save_screenshot("palette-search");
+    session.click_on("[data-e2e=\"customer-hit\"]");
+    let account = session.wait_for(
+        "the customer's account",
+        &format!(
+            "const s = document.querySelector('#customer-screen');
+             return s && s.textContent.includes({quote_number:?}) ? s.dataset.customerId : null"
+        ),
+        Duration::from_secs(30),
+    );
+    assert!(account.as_str().is_some_and(|id| !id.is_empty()), "{account}");
+    session.fill("#customer-note", "Asked about bundling her condo.");
+    session.click_on("#add-note");
+    session.wait_for(
+        "the note in the account",
+        "return document.querySelector('#customer-screen')?.textContent.includes('Asked about bundling her condo.')",
+        Duration::from_secs(30),
+    );
+    session.save_screenshot("customer");
+    // The shell holds at the smallest supported window.
+    session.resize(1024, 768);
+    std::thread::sleep(Duration::from_millis(300));
+    session.assert_fits_the_window("customer at 1024×768");
     session.close();
 
     // The stored quote re-rates to the premium the app showed, with the
@@ -517,10 +560,35 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     assert_eq!(result, format!("{referred} version 1 is approved.").as_str());
     session.close();
 
-    // The agent's next sync brings the approval; the bind goes through.
+    // The agent's app syncs in the background and tells them, with the note.
+    let session = AppSession::start_syncing_every(agent_dir.path(), &agent_service, 2);
+    session.wait_for(
+        "the notification bell to count the decision",
+        "return Number(document.querySelector('#nav-notifications')?.dataset.unread ?? 0) >= 1",
+        Duration::from_secs(60),
+    );
+    session.click_on("#nav-notifications");
+    let told = session.wait_for(
+        "the decision in the notifications",
+        "return document.querySelector('#notifications [data-kind=\"referral_approved\"]')?.textContent ?? null",
+        Duration::from_secs(10),
+    );
+    let told = told.as_str().expect("text");
+    assert!(told.contains(&referred) && told.contains("Driving record verified with the agent"), "{told}");
+    session.save_screenshot("notifications");
+    session.click_on("#notifications [data-kind=\"referral_approved\"]");
+    let status = session.wait_for(
+        "the approved quote",
+        &format!(
+            "const q = document.querySelector('#quote-screen'); return q && q.dataset.quoteNumber === {referred:?} ? q.dataset.status : null"
+        ),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status, "approved");
+    session.close();
+
+    // Back with the button only, so each sync's answer is this journey's; the bind goes through.
     let session = AppSession::launch(agent_dir.path(), &agent_service);
-    session.open_sync_screen();
-    session.sync_in_app().expect("the agent pulls the decision");
     assert_eq!(session.open_quote(&referred), "approved");
     session.request_bind_in_app();
     session.open_sync_screen();

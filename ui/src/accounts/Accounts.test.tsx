@@ -36,14 +36,15 @@ describe("the palette's global search", () => {
     const user = userEvent.setup();
     const dialog = await openPalette(user);
     await user.keyboard("maria");
-    const customer = await within(dialog).findByRole("menuitem", { name: /Maria Lopez/ });
+    // Each item is named by all it shows; the customer is the one whose name starts with hers.
+    const customer = await within(dialog).findByRole("menuitem", { name: /^Maria Lopez/ });
     expect(calls).toContainEqual(["search", { text: "maria" }]);
     for (const group of ["Customers", "Quotes", "Policies", "Vehicles"]) expect(within(dialog).getByText(group)).toBeTruthy();
     expect(customer.textContent).toContain("San Francisco, CA · 1 quote · 1 policy · Auto");
-    const quote = within(dialog).getByRole("menuitem", { name: /QUOT-2026-000004/ });
+    const quote = within(dialog).getByRole("menuitem", { name: /^QUOT-2026-000004/ });
     expect(quote.textContent).toContain("Maria Lopez · Approved · $1,290.50");
-    expect(within(dialog).getByRole("menuitem", { name: /POL-CA-2026-000003/ }).textContent).toContain("Maria Lopez · In force");
-    expect(within(dialog).getByRole("menuitem", { name: /1HGCV1F39LA151313/ }).textContent).toContain(
+    expect(within(dialog).getByRole("menuitem", { name: /^POL-CA-2026-000003/ }).textContent).toContain("Maria Lopez · In force");
+    expect(within(dialog).getByRole("menuitem", { name: /^1HGCV1F39LA151313/ }).textContent).toContain(
       "2020 Honda Accord · QUOT-2026-000004 · Maria Lopez",
     );
 
@@ -59,13 +60,13 @@ describe("the palette's global search", () => {
     const user = userEvent.setup();
     let dialog = await openPalette(user);
     await user.keyboard("1HGCV1");
-    await user.click(await within(dialog).findByRole("menuitem", { name: /1HGCV1F39LA151313/ }));
+    await user.click(await within(dialog).findByRole("menuitem", { name: /^1HGCV1F39LA151313/ }));
     expect(document.querySelector("main")?.dataset.screen).toBe("quote");
 
     await user.keyboard("{Control>}k{/Control}");
     dialog = await screen.findByRole("dialog", { name: "Command palette" });
     await user.keyboard("POL-CA");
-    await user.click(await within(dialog).findByRole("menuitem", { name: /POL-CA-2026-000003/ }));
+    await user.click(await within(dialog).findByRole("menuitem", { name: /^POL-CA-2026-000003/ }));
     expect(document.querySelector("main")?.dataset.screen).toBe("policy");
   });
 

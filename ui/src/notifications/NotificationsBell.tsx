@@ -36,9 +36,20 @@ export function NotificationsBell({ notifications, onMarkRead, onOpenItem }: Not
   return (
     <DialogTrigger isOpen={open} onOpenChange={openChange}>
       <Button className="tool bell" id="nav-notifications" aria-label={bellLabel(unread)} data-unread={unread}>
-        <span aria-hidden="true" className="bell-icon">
-          🔔
-        </span>
+        {/* Drawn, not a font glyph: the system's fonts may have no bell (WebKitGTK showed a box). */}
+        <svg
+          aria-hidden="true"
+          className="bell-icon"
+          width="16"
+          height="16"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+        >
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </svg>
         {unread > 0 && (
           <span className="badge" aria-hidden="true">
             {unread}

@@ -116,12 +116,11 @@ function PaletteBody({ items, extraResults, close }: { items: PaletteItem[]; ext
             <Header className="palette-heading">{group}</Header>
             {list.map((item) => (
               <MenuItem key={item.id} id={item.id} textValue={item.label} className="palette-item">
-                <Text slot="label">{item.label}</Text>
-                {item.detail && (
-                  <Text slot="description" className="palette-detail">
-                    {item.detail}
-                  </Text>
-                )}
+                {/* The label holds the detail too: an item's name is every word it shows (WCAG 2.5.3, label in name). */}
+                <Text slot="label" className="palette-label">
+                  {item.label}
+                  {item.detail && <span className="palette-detail">{` · ${item.detail}`}</span>}
+                </Text>
               </MenuItem>
             ))}
           </MenuSection>
