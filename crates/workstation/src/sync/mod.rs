@@ -569,8 +569,6 @@ impl Workstation {
         Ok(self.connect_noting_restore()?.0)
     }
 
-    /// [`Workstation::connect`], with the server's new instance id when it
-    /// was restored from a backup since the device last synced.
     /// A probe of the enrolled server that needs no workstation, so a
     /// background sync can learn whether the server answers without holding
     /// the workstation (and the screens) while the network times out.
@@ -582,6 +580,8 @@ impl Workstation {
         Ok(Some(ServerProbe { server: Server::new(&enrollment.server_url, None, &once, pinned)? }))
     }
 
+    /// [`Workstation::connect`], with the server's new instance id when it
+    /// was restored from a backup since the device last synced.
     fn connect_noting_restore(&self) -> Result<(Server, Option<String>), WorkstationError> {
         let enrollment = self.store.sync_enrollment()?.ok_or(SyncError::NotEnrolled)?;
         // An enrollment from before plain HTTP was refused off this computer
