@@ -6,7 +6,7 @@ use uw_protocol::{ChangeBody, PackSummary, PolicySummary, PublishPack, Referral,
 use crate::audit::Mutation;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::keys::unix_ms;
+use crate::keys::{rfc3339_ms, unix_ms};
 use crate::storage::{args, TxMode};
 use crate::AppState;
 
@@ -16,7 +16,7 @@ pub async fn referrals(state: &AppState, caller: &Caller) -> Result<Vec<Referral
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let rows = tx
         .fetch(
-            "SELECT q.quote_number, q.version, u.username, q.pack_id, q.total, q.reasons, q.input
+            "SELECT q.quote_number, q.version, u.username, q.pack_id, q.total, q.reasons, q.input, q.updated_at
              FROM quote_record q JOIN app_user u ON u.user_id = q.user_id WHERE q.status = 'referred' ORDER BY q.updated_at, q.quote_number",
             args![],
         )
@@ -37,6 +37,7 @@ pub async fn referrals(state: &AppState, caller: &Caller) -> Result<Vec<Referral
                     .get("quote")
                     .cloned()
                     .ok_or_else(|| ApiError::internal("a recorded input has no quote"))?,
+                referred_at: Some(rfc3339_ms(r.int(7)?)?),
             })
         })
         .collect()

@@ -112,6 +112,8 @@ fn story(database_args: &[&str]) {
     let queue = desk.ws.referrals().expect("the underwriter's queue");
     let referral = queue.iter().find(|r| r.quote_number == number).expect("the referred quote is queued");
     assert!(!referral.reasons.is_empty(), "{referral:?}");
+    let referred_at = referral.referred_at.as_deref().expect("the server says when it was referred");
+    assert!(time::OffsetDateTime::parse(referred_at, &time::format_description::well_known::Rfc3339).is_ok(), "{referred_at}");
     assert!(referral.quote.get("drivers").is_some() && referral.quote.get("licenses").is_none(), "the rating input, without licences");
     let rating = desk.ws.rate_referral(referral).expect("the desk re-rates the referral with the same pack");
     assert_eq!(rating.total, referral.total, "the desk shows the premium the agent was quoted");

@@ -1050,7 +1050,17 @@ rating: RatingView | null,
 /**
  * Why it could not be re-rated here (the pack is not installed, say).
  */
-ratingError: string | null, };
+ratingError: string | null, 
+/**
+ * What the agent quoted, for the card's risk summary: the applicant,
+ * drivers with their violations, vehicles or dwelling, prior claims.
+ * `None` when it does not read as a quote of this engine.
+ */
+quote: Quote | null, 
+/**
+ * When the version was referred (RFC 3339), for the referral's age.
+ */
+referredAt: string | null, };
 
 /**
  * What the server recorded for a referral decision.

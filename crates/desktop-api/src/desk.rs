@@ -3,6 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 use uw_workstation::desk::ReferralCase;
+use uw_workstation::rating::Quote;
 use uw_workstation::{PolicyReferral, ReferralDecided};
 
 use crate::quotes::RatingView;
@@ -22,6 +23,12 @@ pub struct ReferralView {
     pub rating: Option<RatingView>,
     /// Why it could not be re-rated here (the pack is not installed, say).
     pub rating_error: Option<String>,
+    /// What the agent quoted, for the card's risk summary: the applicant,
+    /// drivers with their violations, vehicles or dwelling, prior claims.
+    /// `None` when it does not read as a quote of this engine.
+    pub quote: Option<Quote>,
+    /// When the version was referred (RFC 3339), for the referral's age.
+    pub referred_at: Option<String>,
 }
 
 /// What the server recorded for a referral decision.
@@ -52,6 +59,7 @@ pub struct PolicyReferralView {
 impl From<ReferralCase> for ReferralView {
     fn from(case: ReferralCase) -> Self {
         let r = case.referral;
+        let quote = serde_json::from_value::<Quote>(r.quote.clone()).ok();
         let (rating, rating_error) = match case.rating {
             Ok(rating) => (Some(RatingView::from(&rating)), None),
             Err(e) => (None, Some(e.to_string())),
@@ -65,6 +73,8 @@ impl From<ReferralCase> for ReferralView {
             reasons: r.reasons,
             rating,
             rating_error,
+            quote,
+            referred_at: r.referred_at,
         }
     }
 }

@@ -394,6 +394,10 @@ pub struct Referral {
     /// customer's contact details or licence numbers: the underwriter's
     /// desktop re-rates it with `pack_id` to show the worksheet.
     pub quote: serde_json::Value,
+    /// When the version was referred (RFC 3339), for the queue's ages. A
+    /// server from before it was sent leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred_at: Option<String>,
 }
 
 /// `POST /v1/referrals/{quote_number}/decision`.
