@@ -22,6 +22,7 @@ import {
   mariasAccount,
   quoteInput,
   rejectedBind,
+  referredQuote,
   rejectedQuote,
   someNotifications,
 } from "./test/fixtures";
@@ -240,11 +241,20 @@ describe("no internal language outside a Details disclosure", () => {
       reasons: ["UW-DUI", "UW-SOMETHING-NEW"],
       rating,
       ratingError: null,
+      quote: referredQuote(),
+      referredAt: "2026-11-01T09:00:00Z",
     };
-    mockCommands({ referrals: () => [referral], policy_referrals: () => [] });
+    // An older server's referral: no quote, no time.
+    const bare: ReferralView = { ...referral, quoteNumber: "QUOT-2026-000003", quote: null, referredAt: null };
+    mockCommands({ referrals: () => [bare, referral], policy_referrals: () => [] });
     render(<Desk />);
     const reasons = await screen.findByRole("list", { name: "Why QUOT-2026-000002 was referred" });
-    expect(reasons.querySelector('li[data-code="UW-DUI"]')?.textContent).toContain("DUI conviction in the last three years (Driver 1)");
+    expect(reasons.querySelector('li[data-code="UW-DUI"]')?.textContent).toContain("DUI conviction in the last three years (Ana Reyes)");
+    const bareReasons = screen.getByRole("list", { name: "Why QUOT-2026-000003 was referred" });
+    expect(bareReasons.querySelector('li[data-code="UW-DUI"]')?.textContent).toContain("DUI conviction in the last three years (Driver 1)");
+    const risk = screen.getByRole("list", { name: "What raised the risk score of QUOT-2026-000002" });
+    expect(risk.textContent).toContain("Violation points (3 years): 1");
+    expect(shownText(document.body)).toContain("DUI on May 14, 2025");
     expectNoInternalLanguage();
   });
 

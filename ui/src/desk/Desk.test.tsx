@@ -3,7 +3,8 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReferralView } from "../bindings";
 import { mockCommands } from "../test/ipc";
-import { Desk } from "./Desk";
+import { referral as waiting, referredQuote } from "../test/fixtures";
+import { ageText, Desk } from "./Desk";
 import { MESSAGES } from "../shared/messages";
 
 const referral: ReferralView = {
@@ -15,6 +16,8 @@ const referral: ReferralView = {
   reasons: ["UW-POINTS: three or more points in three years"],
   rating: null,
   ratingError: "rate pack ca-personal-auto/2026.1@abc is not installed on this workstation",
+  quote: null,
+  referredAt: null,
 };
 
 it("approves a referral with the underwriter's note and reloads the queue", async () => {
@@ -53,8 +56,10 @@ it("shows the server's refusal next to the note and keeps the referral", async (
   await user.click(screen.getByRole("button", { name: "Decline QUOT-2026-000002" }));
   const note = screen.getByLabelText("Note for QUOT-2026-000002");
   // The server's code is not one the app has words for: the workstation's sentence, the server's text in the details.
-  await waitFor(() => expect(document.getElementById(note.getAttribute("aria-describedby")!)).not.toBeNull());
-  const refusal = document.getElementById(note.getAttribute("aria-describedby")!)!;
+  const described = () => (note.getAttribute("aria-describedby") ?? "").split(" ");
+  await waitFor(() => expect(described()).toContain("note-QUOT-2026-000002-error"));
+  expect(described()).toContain("note-QUOT-2026-000002-required");
+  const refusal = document.getElementById("note-QUOT-2026-000002-error")!;
   expect(refusal.querySelector(".error-sentence")?.textContent).toBe(MESSAGES["sync.refused"]);
   expect(refusal.querySelector("details")?.textContent).toContain("the quote's own agent may not decide it");
   expect(screen.getByText("$2,263.50")).toBeTruthy();
@@ -112,4 +117,101 @@ it("makes a referred policy change as the agent prepared it, and declines one on
   ]);
   expect(await screen.findByText("The renewal offer to POL-TX-2026-000002 is declined.")).toBeTruthy();
   await waitFor(() => expect(document.getElementById("no-policy-referrals")).not.toBeNull());
+});
+
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
+
+it("shows each referral's full risk summary, its age and the rules in words, oldest first", async () => {
+  const home = {
+    ...waiting(hoursAgo(3)),
+    quoteNumber: "QUOT-2026-000009",
+    total: "1800",
+    reasons: ["UW-PRIOR-CLAIMS"],
+    quote: {
+      ...referredQuote(),
+      product: "homeowners-ho3" as const,
+      drivers: [],
+      vehicles: [],
+      dwelling: {
+        year_built: 1965,
+        construction: "masonry-veneer" as const,
+        protection_class: 3,
+        roof_age: 18,
+        roof_type: "asphalt-shingle" as const,
+        square_feet: 1800,
+        coverage_a: "400000",
+      },
+      prior_claims: [
+        { date: "2023-02-10", cause: "water" },
+        { date: "2025-07-01", cause: "wind" },
+      ],
+    },
+  };
+  mockCommands({ referrals: () => [home, waiting(hoursAgo(50))], policy_referrals: () => [] });
+  render(<Desk />);
+  const header = await screen.findByText(/2 quotes wait for a decision/);
+  expect(header.closest("p")?.textContent).toBe("2 quotes wait for a decision; the oldest was referred 2 days ago.");
+  const cards = [...document.querySelectorAll<HTMLElement>("li.referral")];
+  expect(cards.map((c) => c.dataset.quoteNumber)).toEqual(["QUOT-2026-000002", "QUOT-2026-000009"]);
+
+  const auto = within(cards[0]);
+  expect(auto.getByRole("heading", { name: /QUOT-2026-000002 for Ana Reyes/ })).toBeTruthy();
+  expect(auto.getByText("Referred 2 days ago").getAttribute("title")).toBe(new Date(waiting(hoursAgo(50)).referredAt!).toLocaleString());
+  expect(cards[0].textContent).toContain("1 Valencia St, San Francisco, CA 94110");
+  const driver = auto.getByRole("list", { name: "Drivers" }).querySelector("li")!;
+  expect(driver.textContent).toContain("Ana Reyes, age 41");
+  expect(driver.textContent).toContain("licensed 23 years");
+  const record = auto.getByRole("list", { name: "Ana Reyes's driving record" });
+  expect(
+    within(record)
+      .getAllByRole("listitem")
+      .map((li) => li.textContent),
+  ).toEqual(["DUI on May 14, 2025", "At-fault accident on Jan 3, 2024"]);
+  expect(within(auto.getByRole("list", { name: "Vehicles" })).getByText("2020 Honda Accord")).toBeTruthy();
+  expect(cards[0].textContent).toContain("VIN 1HGCV1F39LA151313");
+  expect(within(auto.getByRole("list", { name: "Why QUOT-2026-000002 was referred" })).getByText(/DUI conviction/)).toBeTruthy();
+  expect(auto.getByText("$2,263.50")).toBeTruthy();
+
+  const house = within(cards[1]);
+  expect(house.getByText("Referred 3 hours ago")).toBeTruthy();
+  expect(house.getByRole("heading", { name: "Dwelling" })).toBeTruthy();
+  expect(cards[1].textContent).toContain("Masonry veneer");
+  expect(cards[1].textContent).toContain("Asphalt shingle, 18 years old");
+  expect(house.getByText("$400,000.00")).toBeTruthy();
+  expect(
+    within(house.getByRole("list", { name: "Prior claims" }))
+      .getAllByRole("listitem")
+      .map((li) => li.textContent),
+  ).toEqual(["Wind loss on Jul 1, 2025", "Water loss on Feb 10, 2023"]);
+  expect(house.queryByRole("list", { name: "Drivers" })).toBeNull();
+});
+
+it("says a note is required and keeps the decision buttons off until one is typed", async () => {
+  mockCommands({ referrals: () => [waiting()], policy_referrals: () => [] });
+  const user = userEvent.setup();
+  render(<Desk />);
+  const note = await screen.findByLabelText("Note for QUOT-2026-000002");
+  const hint = screen.getByText("A note is required: the agent reads it with your decision.");
+  expect(note.getAttribute("aria-describedby")).toBe(hint.id);
+  const approve = screen.getByRole("button", { name: "Approve QUOT-2026-000002" }) as HTMLButtonElement;
+  const decline = screen.getByRole("button", { name: "Decline QUOT-2026-000002" }) as HTMLButtonElement;
+  for (const button of [approve, decline]) {
+    expect(button.disabled).toBe(true);
+    expect(button.getAttribute("aria-describedby")).toBe(hint.id);
+  }
+  await user.type(note, "  ");
+  expect(approve.disabled).toBe(true);
+  await user.type(note, "MVR checked");
+  expect(approve.disabled).toBe(false);
+  expect(decline.disabled).toBe(false);
+});
+
+it("says a referral's age in words", () => {
+  const now = new Date("2026-11-03T12:00:00Z");
+  expect(ageText("2026-11-03T11:59:40Z", now)).toBe("just now");
+  expect(ageText("2026-11-03T11:55:00Z", now)).toBe("5 minutes ago");
+  expect(ageText("2026-11-03T11:00:00Z", now)).toBe("1 hour ago");
+  expect(ageText("2026-11-03T09:00:00+00:00", now)).toBe("3 hours ago");
+  expect(ageText("2026-11-01T12:00:00Z", now)).toBe("2 days ago");
+  expect(ageText("not a time", now)).toBeNull();
 });

@@ -148,6 +148,11 @@ const COVERAGE_NAMES: Record<string, string> = {
   UM: "Uninsured motorist",
 };
 
+/** A coverage by its rate-pack code (`BI` is "Bodily injury"); a code the app does not know stays as written. */
+export function coverageName(code: string): string {
+  return COVERAGE_NAMES[code.trim()] ?? code;
+}
+
 const ELECTION_KINDS: Record<string, string> = {
   "reject-in-writing": "rejection",
   offer: "offer",

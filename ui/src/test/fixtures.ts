@@ -8,8 +8,10 @@ import type {
   Notification,
   Notifications,
   PackSummary,
+  Quote,
   QuoteInput,
   QuoteSummary,
+  ReferralView,
   SearchResults,
   SyncIssue,
   WorksheetLine,
@@ -97,6 +99,41 @@ export function quoteInput(model = "Accord"): QuoteInput {
   );
   if (!input) throw new Error("test input does not convert");
   return input;
+}
+
+/**
+ * Ana Reyes's auto quote from 1 November 2026 as the referral desk receives
+ * it: her 2020 Honda Accord, a DUI on 14 May 2025 and an at-fault accident
+ * on 3 January 2024 on her record.
+ */
+export function referredQuote(): Quote {
+  const quote = quoteInput().quote;
+  return {
+    ...quote,
+    drivers: [
+      {
+        ...quote.drivers[0],
+        violations: [{ date: "2025-05-14", kind: "dui" }],
+        accidents: [{ date: "2024-01-03", at_fault: true, bodily_injury: false }],
+      },
+    ],
+  };
+}
+
+/** Quote 2 waiting on the desk since `referredAt`, its quote `referredQuote`, not re-rated here. */
+export function referral(referredAt: string | null = "2026-11-01T09:00:00Z"): ReferralView {
+  return {
+    quoteNumber: "QUOT-2026-000002",
+    version: 1,
+    agent: "agent",
+    packId: "ca-personal-auto/2026.1@abc",
+    total: "2263.5",
+    reasons: ["UW-DUI"],
+    rating: null,
+    ratingError: "rate pack ca-personal-auto/2026.1@abc is not installed on this workstation",
+    quote: referredQuote(),
+    referredAt,
+  };
 }
 
 /** Quote 2 (QUOT-2026-000002) as the quote list has it after the server refused its bind. */
