@@ -1,7 +1,7 @@
 // The administrator's console: signed in to the sync server as an
 // administrator, the users, devices, approval keys and failed sign-ins.
-import { useCallback } from "react";
-import type { CommandError } from "../api";
+import { useCallback, useState } from "react";
+import { api, CommandError } from "../api";
 import { SessionBar, useSession } from "./session";
 import { Devices, PackKeys, Throttles } from "./serverLists";
 import { Users } from "./Users";
@@ -9,6 +9,9 @@ import { Users } from "./Users";
 export function AdminScreen() {
   const session = useSession();
   const reload = session.reload;
+  const set = session.set;
+  /** What a change to the administrator's own account did, said after it signed them out. */
+  const [notice, setNotice] = useState<string | null>(null);
   // A refused or expired session is forgotten by the workstation: ask again.
   const onSessionLost = useCallback(
     (e: CommandError) => {
@@ -16,14 +19,38 @@ export function AdminScreen() {
     },
     [reload],
   );
+  // The server ended every session of an account it changed, this one too.
+  const onSelfChanged = useCallback(
+    (message: string) => {
+      setNotice(`${message} The server signed you out.`);
+      void api
+        .signOut()
+        .catch(() => false)
+        .then(() => set({ kind: "loaded", value: null }));
+    },
+    [set],
+  );
   const signedIn = session.kind === "loaded" && session.value?.role === "admin";
+  const me = session.kind === "loaded" ? (session.value?.username ?? null) : null;
   return (
     <section id="admin-screen" aria-labelledby="admin-heading" data-signed-in={signedIn}>
       <h2 id="admin-heading">Administration</h2>
-      <SessionBar role="admin" session={session} onChange={(value) => session.set({ kind: "loaded", value })} />
+      {notice && !signedIn && (
+        <p role="status" className="notice" id="admin-signed-out">
+          {notice}
+        </p>
+      )}
+      <SessionBar
+        role="admin"
+        session={session}
+        onChange={(value) => {
+          setNotice(null);
+          session.set({ kind: "loaded", value });
+        }}
+      />
       {signedIn && (
         <>
-          <Users onSessionLost={onSessionLost} />
+          <Users me={me} onSessionLost={onSessionLost} onSelfChanged={onSelfChanged} />
           <Devices onSessionLost={onSessionLost} />
           <PackKeys onSessionLost={onSessionLost} />
           <Throttles onSessionLost={onSessionLost} />

@@ -7,25 +7,79 @@ import { ErrorBox } from "../shared/ErrorBox";
 import { useCommand } from "../shared/useCommand";
 import { Action, SessionBar, useSession } from "./session";
 
+/**
+ * Why an export failed, in plain words, from the verifier's reason (the file
+ * name, a colon, then what it found; the reason itself stays in the details).
+ */
+export function failureSentence(reason: string): string {
+  const entry = reason.match(/entry (\d+): (modified|missing|extra|reordered)/);
+  if (entry) {
+    const n = entry[1];
+    switch (entry[2]) {
+      case "modified":
+        return `This export has been altered: entry ${n} does not match the signed log.`;
+      case "missing":
+        return `This export has been altered: entry ${n} was removed from it.`;
+      case "extra":
+        return `This export has been altered: entry ${n} was added and is not in the signed log.`;
+      default:
+        return `This export has been altered: entries were moved, and entry ${n} is not where the signed log has it.`;
+    }
+  }
+  if (reason.includes("do not rebuild the checkpoint root"))
+    return "This export has been altered: its entries do not match the signed log, though no single entry can be named.";
+  if (reason.includes("was restored from a backup"))
+    return "The server's log was restored from a backup since your previous export: entries your previous export covered are no longer in the log.";
+  if (reason.includes("fork:") || reason.includes("inconsistent with the previous checkpoint"))
+    return "The log was rewritten since your previous export: entries it had then were changed or removed.";
+  if (reason.includes("consistency proof starts at"))
+    return "This export was not made against the previous export you chose. Choose the previous export it was requested with, or none.";
+  if (reason.includes("previous checkpoint:"))
+    return "The previous export you chose could not be checked with this key. Choose another previous export, or none.";
+  if (/does not verify|no signature from a known key|malformed verifier key/.test(reason))
+    return "This export is not signed by the key you gave: either the key is not your organisation's audit key, or the export's signature was changed.";
+  if (reason.includes("wrong origin")) return "This export's entries and its signature are from different logs, so it has been altered.";
+  if (/line \d+:|malformed|beyond the checkpoint/.test(reason))
+    return "This file is not a complete audit export, so it could not be checked. Export it again.";
+  return "This export could not be verified, so it cannot be relied on.";
+}
+
+/** "1 entry", "33 entries". */
+function entries(n: number): string {
+  return n === 1 ? "1 entry" : `${n} entries`;
+}
+
 function Verdict({ verdict }: { verdict: AuditVerdictView }) {
   if (verdict.verdict === "failed") {
     return (
       <div role="alert" className="error" id="audit-verdict" data-verdict="failed">
-        <strong>Verification failed.</strong> {verdict.reason}
+        <strong>{failureSentence(verdict.reason)}</strong>
+        <details className="verdict-details">
+          <summary>Technical details</summary>
+          <p>{verdict.reason}</p>
+        </details>
       </div>
     );
   }
+  const count = verdict.end - verdict.start;
+  const whole = verdict.start === 0 && verdict.end === verdict.checkpointSize;
   return (
     <div role="status" className="verdict ok" id="audit-verdict" data-verdict="verified">
-      <strong>Verified.</strong> Entries {verdict.start} to {verdict.end - 1} are in the server's audit log exactly as it recorded and
-      signed them; nothing in this export was changed, added or removed.
-      {verdict.consistentWith !== null && " Nothing was changed or removed from the log since your previous export; it only grew."}
+      <strong>This export is intact:</strong> {entries(count)}
+      {whole ? ", the whole log," : count > 0 ? `, entry ${verdict.start} up to entry ${verdict.end - 1},` : ""} exactly as the server
+      recorded them, signed by the server's audit key. Nothing in it was changed, added or removed.
+      {verdict.consistentWith !== null &&
+        ` Since your previous export, which covered ${entries(verdict.consistentWith)}, the log only grew: nothing in it was changed or removed.`}
       <details className="verdict-details">
-        <summary>Details</summary>
+        <summary>Technical details</summary>
         <dl>
           <dt>Log</dt>
           <dd>
             <code>{verdict.origin}</code>
+          </dd>
+          <dt>Entries in the export</dt>
+          <dd>
+            {verdict.start} to {verdict.end - 1} (end exclusive: {verdict.end})
           </dd>
           <dt>Signed checkpoint size</dt>
           <dd>{verdict.checkpointSize}</dd>
@@ -81,7 +135,8 @@ export function AuditScreen() {
     event.preventDefault();
     setSaved({ kind: "busy" });
     try {
-      const s = await api.saveAuditExport(Number(start), end.trim() === "" ? null : Number(end), requestPrevious || null);
+      // "Up to entry" includes the entry named; the server's end excludes it.
+      const s = await api.saveAuditExport(Number(start), end.trim() === "" ? null : Number(end) + 1, requestPrevious || null);
       setSaved({ kind: "done", value: { fileName: s.fileName, path: s.path } });
       await files.reload();
       setFile(s.fileName);
@@ -116,39 +171,48 @@ export function AuditScreen() {
     <section id="audit-screen" aria-labelledby="audit-heading" data-signed-in={signedIn}>
       <h2 id="audit-heading">Audit</h2>
       <p>
-        Export a range of the server's audit log tied to a signed checkpoint, save it, and verify it here without the network. A verified
-        export proves every entry in it is in the log exactly as signed; with a previous export it also proves the log only grew since.
+        Export the server's audit log, or part of it, with the server's signature, save it, and check it here without the network. An intact
+        export proves every entry in it is in the log exactly as the server recorded it; checked against a previous export, it also proves
+        nothing was changed or removed since.
       </p>
       <h3>Request an export</h3>
       <SessionBar role="auditor" session={session} onChange={(value) => session.set({ kind: "loaded", value })} />
       {signedIn && (
+        <p className="meta" id="entry-numbers-help">
+          The log numbers its entries in the order the server recorded them, from 0 for the first; a number always means the same entry.
+          Leave "Up to entry" empty to export up to the latest.
+        </p>
+      )}
+      {signedIn && (
         <form onSubmit={requestExport} aria-label="Request an audit export" id="export-form" className="filters">
           <label>
-            First entry
+            From entry
             <input
               id="export-start"
               className="short"
               inputMode="numeric"
               pattern="[0-9]+"
+              aria-describedby="entry-numbers-help"
               value={start}
               onChange={(e) => setStart(e.target.value)}
               required
             />
           </label>
           <label>
-            End (exclusive)
+            Up to entry
             <input
               id="export-end"
               className="short"
               inputMode="numeric"
               pattern="[0-9]*"
-              placeholder="log end"
+              placeholder="latest"
+              aria-describedby="entry-numbers-help"
               value={end}
               onChange={(e) => setEnd(e.target.value)}
             />
           </label>
           <label>
-            Prove growth since
+            Compare with
             <select id="export-previous" value={requestPrevious} onChange={(e) => setRequestPrevious(e.target.value)}>
               <option value="">No previous export</option>
               {options("")}
@@ -175,12 +239,12 @@ export function AuditScreen() {
       {files.kind === "loaded" && fileList.length === 0 && <p className="meta">No export has been saved on this computer yet.</p>}
       <form onSubmit={verify} aria-label="Verify an audit export" id="verify-form">
         <label>
-          Log verifier key
+          Audit key
           <input
             id="verifier-key"
             className="key"
             spellCheck={false}
-            placeholder="name+keyid+base64key"
+            placeholder="Paste your organisation's audit key"
             aria-describedby="verifier-key-help"
             value={key}
             onChange={(e) => setKey(e.target.value)}

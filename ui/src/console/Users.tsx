@@ -1,9 +1,15 @@
-// The administrator's users: add one, change a role, disable or enable.
+// The administrator's users: add one, change a role, reset a password,
+// disable or enable. Every change but adding goes through a confirmation
+// that names what the user loses; a role is chosen first and saved after.
 import { FormEvent, useState } from "react";
 import { api, CommandError, Role, UserView } from "../api";
+import { ConfirmDialog, Confirmation } from "../shared/ConfirmDialog";
 import { ErrorBox } from "../shared/ErrorBox";
 import { ActionResult, useAdminAction, useAdminList } from "./adminParts";
-import { ROLE_LABEL, ROLES } from "./session";
+import { ROLE_DESCRIPTION, ROLE_LABEL, ROLE_NOUN, ROLE_SCREENS, ROLES } from "./session";
+
+/** The shortest temporary password the server accepts. */
+const MIN_PASSWORD = 12;
 
 /** The roles a user can have, as a select's options. */
 function RoleOptions() {
@@ -14,108 +20,248 @@ function RoleOptions() {
   ));
 }
 
-export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
+/** A temporary password easy to read out: four groups of four letters and digits, none that look alike. */
+export function temporaryPassword(): string {
+  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]);
+  return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join("")).join("-");
+}
+
+/** A change asked about; `resetFor` marks a password reset, whose field the dialog shows. */
+type Pending = Confirmation & { resetFor?: UserView };
+
+export function Users({
+  me,
+  onSessionLost,
+  onSelfChanged,
+}: {
+  /** The signed-in administrator's username: a change to their own account signs them out. */
+  me: string | null;
+  onSessionLost: (e: CommandError) => void;
+  /** Called with what happened after a change to the administrator's own account. */
+  onSelfChanged: (message: string) => void;
+}) {
   const users = useAdminList(api.adminUsers, onSessionLost);
   const load = users.reload;
   const [action, act] = useAdminAction(onSessionLost, load);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("agent");
-  /** A change that takes a user's access away or changes it, waiting for the administrator to confirm it. */
-  const [pending, setPending] = useState<{ question: string; confirm: string; done: string; change: () => Promise<unknown> } | null>(null);
+  /** Each user's chosen role, not yet saved. */
+  const [drafts, setDrafts] = useState<Record<string, Role>>({});
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [temporary, setTemporary] = useState("");
+  const busy = action.kind === "busy";
 
-  function askRole(u: UserView, next: Role) {
-    if (next === u.role) return;
-    setPending({
-      question: `Make ${u.username} ${ROLE_LABEL[next].toLowerCase()}? Their sessions and devices are signed out; they sign in again with the new role's access.`,
-      confirm: `Confirm making ${u.username} ${ROLE_LABEL[next].toLowerCase()}`,
-      done: `${u.username} is now ${ROLE_LABEL[next].toLowerCase()}.`,
-      change: () => api.adminChangeUser(u.username, { role: next }),
-    });
+  /** Makes a change; one to the administrator's own account ends their session. */
+  async function change(u: UserView, done: string, f: () => Promise<unknown>) {
+    const made = await act(done, f);
+    if (made && u.username === me) onSelfChanged(done);
+    return made;
+  }
+
+  function askRole(u: UserView) {
+    const next = drafts[u.username];
+    if (next === undefined || next === u.role) return;
+    const self = u.username === me;
+    const run = () =>
+      void change(u, self ? `Your role is now ${ROLE_LABEL[next].toLowerCase()}.` : `${u.username} is now ${ROLE_NOUN[next]}.`, () =>
+        api.adminChangeUser(u.username, { role: next }),
+      ).then(() =>
+        // Made or refused, the select shows the role the server has.
+        setDrafts((d) => {
+          const rest = { ...d };
+          delete rest[u.username];
+          return rest;
+        }),
+      );
+    setPending(
+      self
+        ? {
+            question: `Change your own role to ${ROLE_LABEL[next].toLowerCase()}?`,
+            consequence: `You will lose ${ROLE_SCREENS[u.role]} and be signed out here. Only another administrator can give it back.`,
+            confirm: "Change my role",
+            run,
+          }
+        : {
+            question: `Make ${u.username} ${ROLE_NOUN[next]}?`,
+            consequence: `They will lose ${ROLE_SCREENS[u.role]} and get ${ROLE_SCREENS[next]}. They are signed out everywhere, and every device they enrolled must sign in again on its next sync.`,
+            confirm: `Make ${u.username} ${ROLE_NOUN[next]}`,
+            run,
+          },
+    );
   }
 
   function askDisable(u: UserView) {
+    const self = u.username === me;
     if (u.disabled) {
-      void run(`${u.username} is enabled.`, () => api.adminChangeUser(u.username, { disabled: false }));
+      setPending({
+        question: `Enable ${u.username}?`,
+        consequence: "They can sign in again with their password, and their devices sync again on their next sync.",
+        confirm: `Enable ${u.username}`,
+        run: () => void change(u, `${u.username} is enabled.`, () => api.adminChangeUser(u.username, { disabled: false })),
+      });
       return;
     }
     setPending({
-      question: `Disable ${u.username}? Their sessions end and their devices stop syncing at once; enabling them later does not bring those back.`,
-      confirm: `Confirm disabling ${u.username}`,
-      done: `${u.username} is disabled.`,
-      change: () => api.adminChangeUser(u.username, { disabled: true }),
+      question: self ? "Disable your own account?" : `Disable ${u.username}?`,
+      consequence: self
+        ? "You will be signed out here and cannot sign in again until another administrator enables you."
+        : "They are signed out everywhere and cannot sign in or sync until an administrator enables them. Their devices stay enrolled.",
+      confirm: self ? "Disable my account" : `Disable ${u.username}`,
+      run: () => void change(u, `${u.username} is disabled.`, () => api.adminChangeUser(u.username, { disabled: true })),
     });
   }
 
-  function run(what: string, f: () => Promise<unknown>) {
-    setPending(null);
-    return act(what, f);
+  function askReset(u: UserView) {
+    const self = u.username === me;
+    setTemporary(temporaryPassword());
+    setPending({
+      question: self ? "Reset your own password?" : `Reset ${u.username}'s password?`,
+      consequence: self
+        ? "You will be signed out here and sign in again with the new password; every device you enrolled must sign in again on its next sync."
+        : "They are signed out everywhere and sign in with the temporary password below; every device they enrolled must sign in again on its next sync. Give them the password in person or by phone.",
+      confirm: "Reset password",
+      resetFor: u,
+      // The password is read when confirmed, from the field as it is then (confirmReset).
+      run: () => undefined,
+    });
+  }
+
+  function confirmReset(u: UserView) {
+    const secret = temporary;
+    setTemporary("");
+    void change(u, `${u.username}'s password is reset; they sign in with the temporary password you gave them.`, () =>
+      api.adminChangeUser(u.username, { password: secret }),
+    );
   }
 
   function add(event: FormEvent) {
     event.preventDefault();
     const [name, secret] = [username.trim(), password];
     setPassword("");
-    void run(`Added ${name} as ${ROLE_LABEL[role].toLowerCase()}.`, async () => {
+    void act(`Added ${name} as ${ROLE_NOUN[role]}.`, async () => {
       await api.adminAddUser(name, secret, role);
       setUsername("");
     });
   }
 
+  const resetFor = pending?.resetFor ?? null;
   return (
     <section aria-labelledby="users-heading" id="admin-users">
       <h3 id="users-heading">Users</h3>
       {users.kind === "failed" && <ErrorBox id="users-error" error={users.error} />}
       {users.kind === "loaded" && (
-        <table id="users-table" data-count={users.value.length}>
+        <table id="users-table" className="admin-table" data-count={users.value.length}>
+          <colgroup>
+            <col className="col-user" />
+            <col className="col-role" />
+            <col className="col-status" />
+            <col className="col-actions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Username</th>
               <th scope="col">Role</th>
               <th scope="col">Status</th>
-              <th scope="col"></th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {users.value.map((u) => (
-              <tr key={u.userId} data-username={u.username} data-role={u.role} data-disabled={u.disabled}>
-                <td>{u.username}</td>
-                <td>
-                  <label className="inline">
-                    <span className="visually-hidden">Role of {u.username}</span>
-                    <select value={u.role} disabled={action.kind === "busy"} onChange={(e) => askRole(u, e.target.value as Role)}>
-                      <RoleOptions />
-                    </select>
-                  </label>
-                </td>
-                <td>{u.disabled ? "Disabled" : "Active"}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="secondary"
-                    disabled={action.kind === "busy"}
-                    aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
-                    onClick={() => askDisable(u)}
-                  >
-                    {u.disabled ? "Enable" : "Disable"}
-                  </button>
-                </td>
-              </tr>
-            ))}
+            {users.value.map((u) => {
+              const draft = drafts[u.username] ?? u.role;
+              return (
+                <tr key={u.userId} data-username={u.username} data-role={u.role} data-disabled={u.disabled}>
+                  <td>
+                    {u.username}
+                    {u.username === me && <span className="meta"> (you)</span>}
+                  </td>
+                  <td>
+                    <div className="role-choice">
+                      <label className="inline">
+                        <span className="visually-hidden">Role of {u.username}</span>
+                        <select
+                          value={draft}
+                          disabled={busy}
+                          aria-describedby={`role-help-${u.userId}`}
+                          onChange={(e) => setDrafts((d) => ({ ...d, [u.username]: e.target.value as Role }))}
+                        >
+                          <RoleOptions />
+                        </select>
+                      </label>
+                      <button
+                        type="button"
+                        className="secondary"
+                        aria-label={`Save the role of ${u.username}`}
+                        disabled={busy || draft === u.role}
+                        onClick={() => askRole(u)}
+                      >
+                        Save role…
+                      </button>
+                    </div>
+                    <span className="meta role-help" id={`role-help-${u.userId}`}>
+                      {ROLE_DESCRIPTION[draft]}
+                    </span>
+                  </td>
+                  <td>{u.disabled ? "Disabled" : "Active"}</td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={busy}
+                      aria-label={`Reset the password of ${u.username}`}
+                      onClick={() => askReset(u)}
+                    >
+                      Reset password…
+                    </button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={busy}
+                      aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.username}`}
+                      onClick={() => askDisable(u)}
+                    >
+                      {u.disabled ? "Enable…" : "Disable…"}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
-      {pending && (
-        <div role="alertdialog" aria-labelledby="user-confirm-question" id="user-confirm" className="confirm">
-          <p id="user-confirm-question">{pending.question}</p>
-          <button type="button" className="danger" aria-label={pending.confirm} onClick={() => run(pending.done, pending.change)}>
-            Confirm
-          </button>
-          <button type="button" className="secondary" onClick={() => setPending(null)}>
-            Cancel
-          </button>
-        </div>
-      )}
+      <ConfirmDialog
+        id="user-confirm"
+        pending={pending && resetFor ? { ...pending, run: () => confirmReset(resetFor) } : pending}
+        onClose={() => setPending(null)}
+        confirmDisabled={resetFor !== null && temporary.length < MIN_PASSWORD}
+      >
+        {resetFor && (
+          <div className="reset-password">
+            <label>
+              Temporary password
+              <input
+                id="reset-password"
+                spellCheck={false}
+                autoComplete="off"
+                aria-describedby="reset-password-help"
+                value={temporary}
+                onChange={(e) => setTemporary(e.target.value)}
+                autoFocus
+              />
+            </label>
+            <button type="button" className="secondary" id="reset-password-generate" onClick={() => setTemporary(temporaryPassword())}>
+              Generate another
+            </button>
+            <p className="meta" id="reset-password-help">
+              At least {MIN_PASSWORD} characters. It is not shown again once you reset.
+            </p>
+          </div>
+        )}
+      </ConfirmDialog>
       <form onSubmit={add} aria-label="Add a user" id="add-user-form" className="filters">
         <label>
           New username
@@ -134,11 +280,14 @@ export function Users({ onSessionLost }: { onSessionLost: (e: CommandError) => v
         </label>
         <label>
           Role
-          <select id="new-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <select id="new-role" value={role} aria-describedby="new-role-help" onChange={(e) => setRole(e.target.value as Role)}>
             <RoleOptions />
           </select>
         </label>
-        <button type="submit" id="add-user" disabled={action.kind === "busy"}>
+        <span className="meta role-help" id="new-role-help">
+          {ROLE_DESCRIPTION[role]}
+        </span>
+        <button type="submit" id="add-user" disabled={busy}>
           Add user
         </button>
       </form>

@@ -1,9 +1,9 @@
 // What the administrator's sections share: a list loaded from the server,
-// an action that reloads it, what the last action did, and a Revoke button
-// that asks once more.
-import { useState } from "react";
+// an action that reloads it, what the last action did, and a confirmation
+// that names the consequence before a change is made.
+import { ReactNode, useState } from "react";
 import type { CommandError } from "../api";
-import { ConfirmButton } from "../shared/ConfirmButton";
+import { ConfirmDialog, Confirmation } from "../shared/ConfirmDialog";
 import { ErrorBox } from "../shared/ErrorBox";
 import { Command, useCommand } from "../shared/useCommand";
 import type { Action } from "./session";
@@ -20,17 +20,20 @@ export function useAdminList<T>(fetch: () => Promise<T[]>, onSessionLost: (e: Co
 export function useAdminAction(
   onSessionLost: (e: CommandError) => void,
   reload: () => void,
-): [Action, (done: string, f: () => Promise<unknown>) => Promise<void>] {
+): [Action, (done: string, f: () => Promise<unknown>) => Promise<boolean>] {
   const [action, setAction] = useState<Action>({ kind: "idle" });
+  /** Whether the change was made: a refusal says so in its sentence, never "done". */
   async function run(done: string, f: () => Promise<unknown>) {
     setAction({ kind: "busy" });
     try {
       await f();
       setAction({ kind: "done", value: done });
       reload();
+      return true;
     } catch (e) {
       setAction({ kind: "failed", error: e as CommandError });
       onSessionLost(e as CommandError);
+      return false;
     }
   }
   return [action, run];
@@ -50,16 +53,12 @@ export function ActionResult({ id, action }: { id: string; action: Action }) {
   );
 }
 
-/** A Revoke button that asks once more before it acts. */
-export function ConfirmRevoke({ name, disabled, onConfirm }: { name: string; disabled: boolean; onConfirm: () => void }) {
-  return (
-    <ConfirmButton
-      label="Revoke"
-      name={`Revoke ${name}`}
-      confirm="Confirm revoke"
-      confirmName={`Confirm revoking ${name}`}
-      disabled={disabled}
-      onConfirm={onConfirm}
-    />
-  );
+/**
+ * A change waiting for the administrator's confirmation: `ask` opens the
+ * dialog naming its consequence; `dialog` is the dialog to render (with the
+ * section's `id`), and nothing is done unless it is confirmed.
+ */
+export function useConfirmation(id: string): { ask: (c: Confirmation) => void; dialog: ReactNode } {
+  const [pending, setPending] = useState<Confirmation | null>(null);
+  return { ask: setPending, dialog: <ConfirmDialog id={id} pending={pending} onClose={() => setPending(null)} /> };
 }

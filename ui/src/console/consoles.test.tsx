@@ -3,8 +3,17 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { DeviceView, UserView } from "../bindings";
 import { AdminScreen } from "./AdminScreen";
-import { AuditScreen } from "./AuditScreen";
+import { AuditScreen, failureSentence } from "./AuditScreen";
+import { temporaryPassword } from "./Users";
+import { formatInstant } from "../shared/language";
 import { mockCommands } from "../test/ipc";
+
+/** The text of an element without what its closed "Technical details" hide. */
+function visibleText(element: Element): string {
+  const copy = element.cloneNode(true) as Element;
+  copy.querySelectorAll("details").forEach((d) => d.remove());
+  return copy.textContent ?? "";
+}
 
 const session = (role: string) => ({ serverUrl: "http://127.0.0.1:8787", username: `${role}1`, role, expiresAt: "2026-11-25T10:00:00Z" });
 
@@ -47,33 +56,63 @@ describe("admin screen", () => {
     expect(calls).toContainEqual(["sign_in", { serverUrl: "", username: "admin1", password: "s3cret" }]);
     expect(await screen.findByText(/Signed in to http:\/\/127.0.0.1:8787 as/)).toBeTruthy();
     expect(await screen.findByRole("combobox", { name: "Role of agent1" })).toBeTruthy();
+    const enrolled = document.querySelector('[data-device-id="d-1"]') as HTMLElement;
+    expect(within(enrolled).getByText(formatInstant("2026-11-20T09:00:00Z"))).toBeTruthy();
     await user.click(await screen.findByRole("button", { name: "Revoke agent-laptop" }));
     expect(calls.some(([cmd]) => cmd === "admin_revoke_device")).toBe(false);
-    await user.click(screen.getByRole("button", { name: "Confirm revoking agent-laptop" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/Revoke agent-laptop, agent1's device\?/);
+    expect(dialog.textContent).toMatch(/changes made on it that have not synced never reach the server/);
+    await user.click(within(dialog).getByRole("button", { name: "Revoke agent-laptop" }));
     expect(await screen.findByText(/agent-laptop \(agent1\) is revoked/)).toBeTruthy();
     expect(calls).toContainEqual(["admin_revoke_device", { deviceId: "d-1" }]);
     const row = document.querySelector('[data-device-id="d-1"]') as HTMLElement;
-    expect(within(row).getByText(/Revoked 2026-11-24 08:00/)).toBeTruthy();
+    expect(within(row).getByText(`Revoked ${formatInstant("2026-11-24T08:00:00Z")}`)).toBeTruthy();
   });
 
-  it("changes a user's role and adds a user with the role chosen", async () => {
+  it("changes a user's role only when saved and confirmed, and adds a user with the role chosen", async () => {
+    let role = "agent";
     const calls = mockCommands({
       session_status: () => session("admin"),
-      admin_users: () => [{ userId: "u2", username: "agent1", role: "agent", disabled: false }],
+      admin_users: () => [{ userId: "u2", username: "agent1", role, disabled: false }],
       admin_devices: () => [],
-      admin_change_user: () => ({ userId: "u2", username: "agent1", role: "underwriter", disabled: false }),
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_change_user: () => {
+        role = "underwriter";
+        return { userId: "u2", username: "agent1", role, disabled: false };
+      },
       admin_add_user: () => ({ userId: "u3", username: "auditor1", role: "auditor", disabled: false }),
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
-    await user.selectOptions(await screen.findByRole("combobox", { name: "Role of agent1" }), "underwriter");
+    const select = await screen.findByRole("combobox", { name: "Role of agent1" });
+    expect(screen.getByRole("button", { name: "Save the role of agent1" }).hasAttribute("disabled")).toBe(true);
+    expect(select.getAttribute("aria-describedby")).toBeTruthy();
+    expect(document.getElementById(select.getAttribute("aria-describedby")!)?.textContent).toBe("Quotes and binds");
+    await user.selectOptions(select, "underwriter");
+    // Choosing applies nothing and asks nothing: the description follows the choice.
     expect(calls.some(([cmd]) => cmd === "admin_change_user")).toBe(false);
-    expect(screen.getByRole("alertdialog").textContent).toMatch(/Make agent1 underwriter\?/);
-    await user.click(screen.getByRole("button", { name: "Confirm making agent1 underwriter" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(document.getElementById(select.getAttribute("aria-describedby")!)?.textContent).toBe("Referrals and rate changes");
+    await user.click(screen.getByRole("button", { name: "Save the role of agent1" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/Make agent1 an underwriter\?/);
+    expect(dialog.textContent).toMatch(/They will lose the agent's screens/);
+    expect(dialog.textContent).toMatch(/every device they enrolled must sign in again/);
+    // Escape cancels: nothing is called.
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(calls.some(([cmd]) => cmd === "admin_change_user")).toBe(false);
+    await user.click(screen.getByRole("button", { name: "Save the role of agent1" }));
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Make agent1 an underwriter" }));
     expect(calls).toContainEqual(["admin_change_user", { username: "agent1", role: "underwriter", disabled: null, password: null }]);
-    expect(await screen.findByText("agent1 is now underwriter.")).toBeTruthy();
+    expect(await screen.findByText("agent1 is now an underwriter.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Disable agent1" }));
+    expect(screen.getByRole("alertdialog").textContent).toMatch(/They are signed out everywhere and cannot sign in or sync/);
     await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
     expect(calls.some(([cmd, args]) => cmd === "admin_change_user" && (args as { disabled: boolean | null }).disabled === true)).toBe(
       false,
     );
@@ -82,7 +121,105 @@ describe("admin screen", () => {
     await user.selectOptions(screen.getByLabelText("Role"), "auditor");
     await user.click(screen.getByRole("button", { name: "Add user" }));
     expect(calls).toContainEqual(["admin_add_user", { username: "auditor1", password: "pw-for-auditor", role: "auditor" }]);
-    expect(await screen.findByText("Added auditor1 as auditor.")).toBeTruthy();
+    expect(await screen.findByText("Added auditor1 as an auditor.")).toBeTruthy();
+  });
+
+  it("warns before the administrator's own role change, and shows the server's refusal to leave no administrator as a sentence", async () => {
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => [{ userId: "u1", username: "admin1", role: "admin", disabled: false }],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_change_user: () =>
+        Promise.reject({
+          code: "sync.refused",
+          serverCode: "user.last_admin",
+          message: "admin1 is the only active administrator; make another user an administrator first",
+        }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.selectOptions(await screen.findByRole("combobox", { name: "Role of admin1" }), "auditor");
+    await user.click(screen.getByRole("button", { name: "Save the role of admin1" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/Change your own role to auditor\?/);
+    expect(dialog.textContent).toMatch(/You will lose the administrator console/);
+    await user.click(within(dialog).getByRole("button", { name: "Change my role" }));
+    const error = await screen.findByRole("alert");
+    expect(error.id).toBe("users-action-error");
+    expect(error.textContent).toContain("This is the only administrator, so the role cannot be changed");
+    // Nothing claims the change happened: the row and its select show the role the server kept, and the session stays.
+    expect(screen.queryByText(/is now/)).toBeNull();
+    expect((screen.getByRole("combobox", { name: "Role of admin1" }) as HTMLSelectElement).value).toBe("admin");
+    expect(document.querySelector('#users-table tr[data-username="admin1"]')?.getAttribute("data-role")).toBe("admin");
+    expect(calls.some(([cmd]) => cmd === "sign_out")).toBe(false);
+    expect(document.querySelector("#console-session")?.textContent).toMatch(/as admin1 \(Administrator\)/);
+  });
+
+  it("signs the administrator out after they disable their own account", async () => {
+    let signedIn: ReturnType<typeof session> | null = session("admin");
+    const calls = mockCommands({
+      session_status: () => signedIn,
+      sign_out: () => {
+        signedIn = null;
+        return true;
+      },
+      admin_users: () => [
+        { userId: "u1", username: "admin1", role: "admin", disabled: false },
+        { userId: "u2", username: "admin2", role: "admin", disabled: false },
+      ],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_change_user: () => ({ userId: "u1", username: "admin1", role: "admin", disabled: true }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.click(await screen.findByRole("button", { name: "Disable admin1" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/Disable your own account\?/);
+    await user.click(within(dialog).getByRole("button", { name: "Disable my account" }));
+    expect(calls).toContainEqual(["admin_change_user", { username: "admin1", role: null, disabled: true, password: null }]);
+    expect((await screen.findByRole("status")).textContent).toMatch(/admin1 is disabled\. The server signed you out\./);
+    expect(calls.some(([cmd]) => cmd === "sign_out")).toBe(true);
+    expect(await screen.findByRole("button", { name: "Sign in" })).toBeTruthy();
+  });
+
+  it("resets a user's password with a temporary one, naming what it does", async () => {
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => [{ userId: "u2", username: "agent1", role: "agent", disabled: false }],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_change_user: () => ({ userId: "u2", username: "agent1", role: "agent", disabled: false }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.click(await screen.findByRole("button", { name: "Reset the password of agent1" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/Reset agent1's password\?/);
+    expect(dialog.textContent).toMatch(/every device they enrolled must sign in again/);
+    const field = within(dialog).getByLabelText("Temporary password") as HTMLInputElement;
+    // A temporary password is proposed; one too short cannot be confirmed.
+    expect(field.value).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+    await user.clear(field);
+    await user.type(field, "short");
+    const confirm = within(dialog).getByRole("button", { name: "Reset password" });
+    expect(confirm.hasAttribute("disabled")).toBe(true);
+    await user.clear(field);
+    await user.type(field, "a temporary password 1");
+    await user.click(confirm);
+    expect(calls).toContainEqual([
+      "admin_change_user",
+      { username: "agent1", role: null, disabled: null, password: "a temporary password 1" },
+    ]);
+    expect(await screen.findByText(/agent1's password is reset/)).toBeTruthy();
+    expect(temporaryPassword()).not.toBe(temporaryPassword());
   });
 
   it("approves an underwriter's approval key and revokes a pack key only after confirming", async () => {
@@ -117,12 +254,16 @@ describe("admin screen", () => {
     const row = document.querySelector('#key-requests-table tr[data-key-id="uw2-approval"]') as HTMLElement;
     expect(row.textContent).toContain("ab".repeat(32));
     await user.click(screen.getByRole("button", { name: "Approve uw2-approval for uw2" }));
+    expect(calls.some(([cmd]) => cmd === "admin_decide_pack_key_request")).toBe(false);
+    expect(screen.getByRole("alertdialog").textContent).toMatch(/Rates uw2 approves are published with this key/);
+    await user.click(screen.getByRole("button", { name: "Register the key" }));
     expect(calls).toContainEqual(["admin_decide_pack_key_request", { keyId: "uw2-approval", approve: true }]);
     expect(await screen.findByText(/uw2's key uw2-approval is registered/)).toBeTruthy();
     expect(await screen.findByText("No underwriter is waiting for a key.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Revoke acme-2026" }));
     expect(calls.some(([cmd]) => cmd === "admin_revoke_pack_key")).toBe(false);
-    await user.click(screen.getByRole("button", { name: "Confirm revoking acme-2026" }));
+    expect(screen.getByRole("alertdialog").textContent).toMatch(/Rates signed only by it stop pricing on every workstation/);
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Revoke acme-2026" }));
     expect(calls).toContainEqual(["admin_revoke_pack_key", { keyId: "acme-2026" }]);
     expect(await screen.findByText(/acme-2026 is revoked/)).toBeTruthy();
   });
@@ -194,37 +335,69 @@ describe("audit screen", () => {
     render(<AuditScreen />);
     await user.click(await screen.findByRole("button", { name: "Export and save" }));
     expect(calls).toContainEqual(["save_audit_export", { start: 0, end: null, previous: null }]);
+    // "Up to entry" includes the entry it names.
+    await user.type(screen.getByLabelText("Up to entry"), "11");
+    await user.click(screen.getByRole("button", { name: "Export and save" }));
+    expect(calls).toContainEqual(["save_audit_export", { start: 0, end: 12, previous: null }]);
     expect(await screen.findByText("/docs/Audit exports/audit-export-0-12-12.txt")).toBeTruthy();
     // The saved export is chosen for verification.
     expect((screen.getByLabelText("Export") as HTMLSelectElement).value).toBe("audit-export-0-12-12.txt");
     await user.click(screen.getByRole("button", { name: "Use the key the server publishes" }));
-    expect((screen.getByLabelText("Log verifier key") as HTMLInputElement).value).toBe("uw.example+01020304+AQID");
+    expect((screen.getByLabelText("Audit key") as HTMLInputElement).value).toBe("uw.example+01020304+AQID");
     await user.click(screen.getByRole("button", { name: "Verify" }));
     expect(calls).toContainEqual([
       "verify_audit_export",
       { file: "audit-export-0-12-12.txt", key: "uw.example+01020304+AQID", previous: null },
     ]);
-    const verdict = await screen.findByText(/Verified\./);
-    expect(verdict.closest("#audit-verdict")?.getAttribute("data-verdict")).toBe("verified");
-    expect(screen.getByText(/Entries 0 to 11 are in the server.s audit log exactly as it recorded/)).toBeTruthy();
+    const box = (await screen.findByText("This export is intact:")).closest("#audit-verdict") as HTMLElement;
+    expect(box.getAttribute("data-verdict")).toBe("verified");
+    expect(visibleText(box)).toMatch(
+      /^This export is intact: 12 entries, the whole log, exactly as the server recorded them, signed by the server's audit key\./,
+    );
+    // The cryptography stays in the closed technical details.
+    expect(visibleText(box)).not.toMatch(/[0-9a-f]{16}/);
+    expect(box.querySelector("details summary")?.textContent).toBe("Technical details");
+    expect(box.querySelector("details")?.textContent).toContain("ab".repeat(32));
   });
 
   it("verifies offline without signing in, and shows why a tampered export fails", async () => {
     mockCommands({
       session_status: () => null,
       audit_exports: () => [{ fileName: "audit-export-0-12-12.txt", bytes: 4096 }],
-      verify_audit_export: () => ({ verdict: "failed", reason: "audit-export-0-12-12.txt: entry 7 was modified" }),
+      verify_audit_export: () => ({ verdict: "failed", reason: "audit-export-0-12-12.txt: entry 7: modified (its hash is not the log's)" }),
     });
     const user = userEvent.setup();
     render(<AuditScreen />);
     expect(await screen.findByRole("button", { name: "Sign in" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Export and save" })).toBeNull();
-    await user.type(screen.getByLabelText("Log verifier key"), "uw.example+01020304+AQID");
+    await user.type(screen.getByLabelText("Audit key"), "uw.example+01020304+AQID");
     await screen.findAllByRole("option", { name: /audit-export-0-12-12.txt/ });
     await user.selectOptions(screen.getByLabelText("Export"), "audit-export-0-12-12.txt");
     await user.click(screen.getByRole("button", { name: "Verify" }));
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toContain("Verification failed.");
-    expect(alert.textContent).toContain("entry 7 was modified");
+    expect(visibleText(alert)).toBe("This export has been altered: entry 7 does not match the signed log.");
+    // The verifier's own words stay in the technical details (the end-to-end test reads them).
+    expect(alert.querySelector("details")?.textContent).toContain("entry 7: modified");
+  });
+
+  it("says why an export failed in plain words", () => {
+    const cases: [string, RegExp][] = [
+      ["f.txt: entry 3: missing", /entry 3 was removed/],
+      ["f.txt: entry 4: extra entry not in the range", /entry 4 was added/],
+      ["f.txt: entry 5: reordered (the entry at this position is entry 6)", /entries were moved, and entry 5/],
+      [
+        "f.txt: the entries and their listed leaf hashes do not rebuild the checkpoint root: an entry was replaced together with its hash",
+        /no single entry can be named/,
+      ],
+      ["f.txt: checkpoint: the signature by uw (key id 0a0b0c0d) does not verify", /not signed by the key you gave/],
+      ["f.txt: checkpoint: no signature from a known key", /not signed by the key you gave/],
+      ["f.txt: fork: the previous checkpoint and this one both have size 9 with different roots", /log was rewritten/],
+      ["f.txt: line 3: bad entry line", /not a complete audit export/],
+      ["f.txt: something new", /could not be verified/],
+    ];
+    for (const [reason, sentence] of cases) {
+      expect(failureSentence(reason)).toMatch(sentence);
+      expect(failureSentence(reason)).not.toMatch(/[0-9a-f]{8}|checkpoint|hash/);
+    }
   });
 });

@@ -1,17 +1,24 @@
 // The administrator's lists of what the server keeps: devices, approval
 // keys and the failed sign-ins it is counting.
 import { useCallback } from "react";
-import { api, CommandError, DeviceView, ThrottleView } from "../api";
+import { api, CommandError, DeviceView, PackKeyView, PendingKeyView, ThrottleView } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
-import { ActionResult, ConfirmRevoke, useAdminAction, useAdminList } from "./adminParts";
+import { formatInstant } from "../shared/language";
+import { ActionResult, useAdminAction, useAdminList, useConfirmation } from "./adminParts";
 
 export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const devices = useAdminList(api.adminDevices, onSessionLost);
   const load = devices.reload;
   const [action, run] = useAdminAction(onSessionLost, load);
+  const { ask, dialog } = useConfirmation("device-confirm");
 
   const revoke = (d: DeviceView) =>
-    run(`${d.name} (${d.username}) is revoked; it can no longer sync.`, () => api.adminRevokeDevice(d.deviceId));
+    ask({
+      question: `Revoke ${d.name}, ${d.username}'s device?`,
+      consequence: `${d.username} can no longer sync from it, and changes made on it that have not synced never reach the server. It cannot be enrolled again with the same key.`,
+      confirm: `Revoke ${d.name}`,
+      run: () => void run(`${d.name} (${d.username}) is revoked; it can no longer sync.`, () => api.adminRevokeDevice(d.deviceId)),
+    });
 
   return (
     <section aria-labelledby="devices-heading" id="admin-devices">
@@ -19,17 +26,27 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
       {devices.kind === "failed" && <ErrorBox id="devices-error" error={devices.error} />}
       {devices.kind === "loaded" && devices.value.length === 0 && <p className="meta">No device has enrolled.</p>}
       {devices.kind === "loaded" && devices.value.length > 0 && (
-        <table id="devices-table" data-count={devices.value.length}>
+        <table id="devices-table" className="admin-table" data-count={devices.value.length}>
+          <colgroup>
+            <col className="col-device" />
+            <col className="col-user" />
+            <col className="col-when" />
+            <col className="col-count" />
+            <col className="col-when" />
+            <col className="col-actions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Device</th>
               <th scope="col">User</th>
               <th scope="col">Enrolled</th>
               <th scope="col" className="num">
-                Operations received
+                Changes received
               </th>
               <th scope="col">Status</th>
-              <th scope="col"></th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -37,12 +54,20 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
               <tr key={d.deviceId} data-device-id={d.deviceId} data-device-name={d.name} data-revoked={d.revokedAt !== null}>
                 <td title={`Key ${d.publicKey}`}>{d.name}</td>
                 <td>{d.username}</td>
-                <td>{d.enrolledAt.replace("T", " ").slice(0, 16)}</td>
+                <td>{formatInstant(d.enrolledAt)}</td>
                 <td className="num">{d.lastSeq}</td>
-                <td>{d.revokedAt ? `Revoked ${d.revokedAt.replace("T", " ").slice(0, 16)}` : "Active"}</td>
+                <td>{d.revokedAt ? `Revoked ${formatInstant(d.revokedAt)}` : "Active"}</td>
                 <td className="row-actions">
                   {d.revokedAt === null && (
-                    <ConfirmRevoke name={d.name} disabled={action.kind === "busy"} onConfirm={() => void revoke(d)} />
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Revoke ${d.name}`}
+                      disabled={action.kind === "busy"}
+                      onClick={() => revoke(d)}
+                    >
+                      Revoke…
+                    </button>
                   )}
                 </td>
               </tr>
@@ -50,6 +75,7 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
           </tbody>
         </table>
       )}
+      {dialog}
       <ActionResult id="devices" action={action} />
     </section>
   );
@@ -102,7 +128,7 @@ export function Throttles({ onSessionLost }: { onSessionLost: (e: CommandError) 
               <tr key={`${t.account ?? ""}|${t.address ?? ""}`} data-account={t.account ?? ""} data-address={t.address ?? ""}>
                 <td>{who(t)}</td>
                 <td className="num">{t.failures}</td>
-                <td>{t.waitingUntil ? t.waitingUntil.replace("T", " ").slice(0, 19) : "—"}</td>
+                <td>{t.waitingUntil ? formatInstant(t.waitingUntil) : "—"}</td>
                 <td className="row-actions">
                   <button
                     type="button"
@@ -135,6 +161,37 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
     loadKeys();
   }, [loadRequests, loadKeys]);
   const [action, run] = useAdminAction(onSessionLost, reload);
+  const { ask, dialog } = useConfirmation("key-confirm");
+
+  const approve = (r: PendingKeyView) =>
+    ask({
+      question: `Register ${r.username}'s approval key ${r.keyId}?`,
+      consequence: `Rates ${r.username} approves are published with this key after their next sync. Register it only if its public key matches the one on their Approvals screen.`,
+      confirm: "Register the key",
+      run: () =>
+        void run(`${r.username}'s key ${r.keyId} is registered; their approvals are accepted after their next sync.`, () =>
+          api.adminDecidePackKeyRequest(r.keyId, true),
+        ),
+    });
+  const turnDown = (r: PendingKeyView) =>
+    ask({
+      question: `Turn down ${r.username}'s approval key ${r.keyId}?`,
+      consequence: `${r.username}'s approvals are not accepted until they ask again and an administrator registers the new request.`,
+      confirm: "Turn down the key",
+      run: () => void run(`${r.username}'s key ${r.keyId} is turned down.`, () => api.adminDecidePackKeyRequest(r.keyId, false)),
+    });
+  const revoke = (k: PackKeyView) =>
+    ask({
+      question: `Revoke the approval key ${k.keyId}?`,
+      consequence: `Rates signed only by it stop pricing on every workstation after its next sync, and ${
+        k.username ? `${k.username}'s approvals are no longer accepted` : "nothing more can be published with it"
+      }. A revoked key cannot be trusted again.`,
+      confirm: `Revoke ${k.keyId}`,
+      run: () =>
+        void run(`${k.keyId} is revoked; rates signed only by it stop pricing on each workstation after its next sync.`, () =>
+          api.adminRevokePackKey(k.keyId),
+        ),
+    });
 
   const busy = action.kind === "busy";
   return (
@@ -171,30 +228,19 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
                     <code className="key-hex">{r.publicKey}</code>
                   </details>
                 </td>
-                <td>{r.requestedAt.replace("T", " ").slice(0, 16)}</td>
+                <td>{formatInstant(r.requestedAt)}</td>
                 <td className="row-actions">
-                  <button
-                    type="button"
-                    aria-label={`Approve ${r.keyId} for ${r.username}`}
-                    disabled={busy}
-                    onClick={() =>
-                      run(`${r.username}'s key ${r.keyId} is registered; their approvals are accepted after their next sync.`, () =>
-                        api.adminDecidePackKeyRequest(r.keyId, true),
-                      )
-                    }
-                  >
-                    Approve
+                  <button type="button" aria-label={`Approve ${r.keyId} for ${r.username}`} disabled={busy} onClick={() => approve(r)}>
+                    Approve…
                   </button>
                   <button
                     type="button"
                     className="secondary"
                     aria-label={`Turn down ${r.keyId}`}
                     disabled={busy}
-                    onClick={() =>
-                      run(`${r.username}'s key ${r.keyId} is turned down.`, () => api.adminDecidePackKeyRequest(r.keyId, false))
-                    }
+                    onClick={() => turnDown(r)}
                   >
-                    Turn down
+                    Turn down…
                   </button>
                 </td>
               </tr>
@@ -218,18 +264,12 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
               <tr key={k.keyId} data-key-id={k.keyId} data-revoked={k.revokedAt !== null}>
                 <td title={`Public key ${k.publicKey}`}>{k.keyId}</td>
                 <td>{k.username ?? "Organisation"}</td>
-                <td>{k.revokedAt ? `Revoked ${k.revokedAt.replace("T", " ").slice(0, 16)}` : "Trusted"}</td>
+                <td>{k.revokedAt ? `Revoked ${formatInstant(k.revokedAt)}` : "Trusted"}</td>
                 <td className="row-actions">
                   {k.revokedAt === null && (
-                    <ConfirmRevoke
-                      name={k.keyId}
-                      disabled={busy}
-                      onConfirm={() =>
-                        void run(`${k.keyId} is revoked; packs signed only by it stop pricing after each desktop's next sync.`, () =>
-                          api.adminRevokePackKey(k.keyId),
-                        )
-                      }
-                    />
+                    <button type="button" className="secondary" aria-label={`Revoke ${k.keyId}`} disabled={busy} onClick={() => revoke(k)}>
+                      Revoke…
+                    </button>
                   )}
                 </td>
               </tr>
@@ -237,6 +277,7 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
           </tbody>
         </table>
       )}
+      {dialog}
       <ActionResult id="pack-keys" action={action} />
     </section>
   );

@@ -10,6 +10,27 @@ import { Loaded, useCommand } from "../shared/useCommand";
 
 export const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
 export const ROLE_LABEL: Record<Role, string> = { agent: "Agent", underwriter: "Underwriter", admin: "Administrator", auditor: "Auditor" };
+/** Each role with its article, for a sentence: "Make jsmith an auditor?". */
+export const ROLE_NOUN: Record<Role, string> = {
+  agent: "an agent",
+  underwriter: "an underwriter",
+  admin: "an administrator",
+  auditor: "an auditor",
+};
+/** What each role does, beside the role's choice. */
+export const ROLE_DESCRIPTION: Record<Role, string> = {
+  agent: "Quotes and binds",
+  underwriter: "Referrals and rate changes",
+  admin: "Users, devices and keys",
+  auditor: "Reads and exports the audit log",
+};
+/** What a user of each role works in, for what a change of role takes away. */
+export const ROLE_SCREENS: Record<Role, string> = {
+  agent: "the agent's screens (quotes and binds)",
+  underwriter: "the underwriter's desk (referrals and rate changes)",
+  admin: "the administrator console (users, devices and keys)",
+  auditor: "the audit screen (reading and exporting the audit log)",
+};
 
 export type Action<T = string> = { kind: "idle" } | { kind: "busy" } | { kind: "done"; value: T } | { kind: "failed"; error: CommandError };
 
