@@ -10,7 +10,7 @@ import { api, CommandError } from "../api";
 import type { Product, QuoteInput, QuoteOptions, QuoteSummary } from "../bindings";
 import { ConfirmButton } from "../shared/ConfirmButton";
 import { ErrorBox } from "../shared/ErrorBox";
-import { decisionLabel, describeError, formatMoney } from "../shared/language";
+import { describeError, formatMoney, stateName } from "../shared/language";
 import { useCommand } from "../shared/useCommand";
 import { fieldId } from "./fields";
 import {
@@ -19,6 +19,8 @@ import {
   formatPhone,
   HOME_STEPS,
   initialCoverages,
+  isDate,
+  normalizeAmount,
   Problems,
   STEPS,
   stepOf,
@@ -68,6 +70,13 @@ export type WizardStart =
   // An endorsement: the policy's input in force, changed here and handed
   // back for review; no draft is kept and no quote is saved.
   | { kind: "endorse"; policyNumber: string; form: WizardForm };
+
+/** The engine's decision as the agent acts on it. */
+const DECISION_WORDS: Record<string, string> = {
+  accept: "Ready to bind",
+  refer: "Needs an underwriter",
+  decline: "Declined",
+};
 
 /** How long a move waits for a look-up or the engine before it decides on what it has. */
 const CHECK_TIMEOUT_MS = 5000;
@@ -444,28 +453,6 @@ export function Wizard({
                 ? "New personal auto quote"
                 : "New homeowners quote"}
         </h2>
-        <p className="live-premium" aria-live="polite">
-          Premium:{" "}
-          <output id="live-premium" data-state={price.kind} data-seq={price.seq}>
-            {price$}
-          </output>
-          {price.kind === "priced" && (
-            <span className={`decision decision-${price.rating.decision}`} data-decision={price.rating.decision}>
-              {" "}
-              {decisionLabel(price.rating.decision)}
-            </span>
-          )}
-          {reason && (
-            <span id="price-reason" data-field={reasonKey ?? undefined}>
-              : {reason}.{" "}
-              {reasonKey !== null && problems[reasonKey] && (
-                <button type="button" className="link" id="price-reason-go" onClick={() => goToField(reasonKey)}>
-                  Go to the field
-                </button>
-              )}
-            </span>
-          )}
-        </p>
         {endorsing ? (
           <p className="meta" id="draft-state" data-state="endorsement">
             Change what the endorsement changes; the premium difference is worked out on the policy.
@@ -482,125 +469,191 @@ export function Wizard({
           </p>
         )}
       </div>
-      <ol className="steps" aria-label="Steps">
-        {steps.map((name, i) => (
-          <li key={name}>
-            <button
-              type="button"
-              className="step-button"
-              id={`step-${i + 1}`}
-              aria-current={i === step ? "step" : undefined}
-              data-problems={flagged(nav, problems, i) ? problemsOn(problems, i).length : undefined}
-              onClick={() => attempt(i, "jump")}
-            >
-              {i + 1}. {name}
-            </button>
-          </li>
-        ))}
-      </ol>
-      <form
-        onSubmit={next}
-        onBlur={onFieldBlur}
-        onFocus={onFieldFocus}
-        aria-label={steps[step]}
-        id="wizard-step"
-        tabIndex={-1}
-        noValidate
-        aria-busy={checking || undefined}
-      >
-        {step < REVIEW && here.length > 0 && nav.visited.includes(step) && (
-          <div className="error" id="step-problems">
-            <p>Correct {here.length === 1 ? "this problem" : `these ${here.length} problems`} to go on:</p>
-            <ul>
-              {here.map((key) => (
-                <li key={key} data-path={key}>
-                  <button type="button" className="link" onClick={() => goToField(key)}>
-                    {problemSentence(key, problems[key], names)}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
-        {step === 0 && (
-          <CustomerStep
-            form={form}
-            update={update}
-            set={set}
-            problemAt={problemAt}
-            canChangeProduct={!quoteId}
-            zipInfo={(() => {
-              const found = lookups.zips[form.zip.trim()];
-              return found && "state" in found ? found : null;
-            })()}
-            onZipChange={(v) => set("zip", v)}
-            onZipBlur={checkZip}
-          />
-        )}
-        {step === 1 && auto && (
-          <VehiclesStep form={form} update={update} problemAt={problemAt} vinNotes={vinNotes} onDecodeVin={decodeVin} />
-        )}
-        {step === 1 && !auto && <PropertyStep form={form} set={set} problemAt={problemAt} />}
-        {step === 2 && (
-          <CoveragesStep
-            form={form}
-            options={packOptions}
-            optionsError={options.kind === "failed" ? options.error : null}
-            update={update}
-            problemAt={problemAt}
-          />
-        )}
-        {step === 3 && <DriversStep form={form} update={update} set={set} problemAt={problemAt} />}
-        {step === REVIEW && (
-          <ReviewStep
-            form={form}
-            steps={steps}
-            allProblems={allProblems}
-            price={price}
-            rating={shownRating}
-            saveError={saving.error}
-            onGo={goToField}
-          />
-        )}
-        {discardError && (
-          <ErrorBox id="discard-error" error={discardError}>
-            The draft was not discarded.
-          </ErrorBox>
-        )}
-        <div className="wizard-actions">
-          <button type="button" className="secondary" id="wizard-back" disabled={step === 0} onClick={() => attempt(step - 1, "jump")}>
-            Back
-          </button>
-          {step < REVIEW ? (
-            <button type="submit" id="wizard-next" aria-disabled={checking || undefined}>
-              Next: {steps[step + 1]}
-            </button>
-          ) : (
-            <button
-              type="button"
-              id="save-quote"
-              disabled={saving.busy || !converted.input || allProblems.length > 0 || price.kind !== "priced" || price.rating.draft}
-              onClick={save}
-            >
-              {endorsing ? "Review the endorsement" : saving.busy ? "Saving..." : quoteId ? "Save as a new version" : "Save quote"}
-            </button>
+      <div className="wizard-layout">
+        <aside className="wizard-summary" id="wizard-summary" aria-label="Quote summary">
+          <p className="live-premium" aria-live="polite">
+            <span className="summary-label">Premium</span>{" "}
+            <output id="live-premium" data-state={price.kind} data-seq={price.seq}>
+              {price$}
+            </output>
+            {price.kind === "priced" && (
+              <span className={`decision decision-${price.rating.decision}`} id="summary-decision" data-decision={price.rating.decision}>
+                {DECISION_WORDS[price.rating.decision] ?? price.rating.decision}
+              </span>
+            )}
+          </p>
+          {reason && (
+            <p id="price-reason" data-field={reasonKey ?? undefined}>
+              {reason}.{" "}
+              {reasonKey !== null && problems[reasonKey] && (
+                <button type="button" className="link" id="price-reason-go" onClick={() => goToField(reasonKey)}>
+                  Go to the field
+                </button>
+              )}
+            </p>
           )}
-          <button type="button" className="secondary" id="wizard-close" onClick={closeWizard}>
-            {endorsing ? "Back to the policy" : "Save draft and close"}
-          </button>
-          {!endorsing && draftId !== null && (
-            <span id="discard-draft">
-              <ConfirmButton
-                label="Discard draft"
-                confirm="Discard"
-                confirmName="Discard this draft"
-                question="Discard this unfinished quote? It cannot be brought back."
-                onConfirm={() => void discardDraft()}
+          <dl className="summary-facts">
+            <div>
+              <dt>Insured</dt>
+              <dd>{form.name.trim() || "Not entered"}</dd>
+            </div>
+            <div>
+              <dt>State</dt>
+              <dd>{/^[A-Z]{2}$/.test(state) ? stateName(state) : "Not entered"}</dd>
+            </div>
+            <div>
+              <dt>Product</dt>
+              <dd>{auto ? "Personal auto" : "Homeowners (HO-3)"}</dd>
+            </div>
+            <div>
+              <dt>Effective</dt>
+              <dd>{isDate(effectiveDate) ? effectiveDate : "Not entered"}</dd>
+            </div>
+            {auto ? (
+              <>
+                <div>
+                  <dt>Drivers</dt>
+                  <dd>{form.drivers.length}</dd>
+                </div>
+                <div>
+                  <dt>Vehicles</dt>
+                  <dd>{form.vehicles.length}</dd>
+                </div>
+              </>
+            ) : (
+              <div>
+                <dt>Coverage A</dt>
+                <dd>
+                  {/^\d+(\.\d{1,2})?$/.test(normalizeAmount(form.dwelling.coverageA))
+                    ? formatMoney(normalizeAmount(form.dwelling.coverageA))
+                    : "Not entered"}
+                </dd>
+              </div>
+            )}
+          </dl>
+        </aside>
+        <div className="wizard-main">
+          <ol className="steps" aria-label="Steps">
+            {steps.map((name, i) => (
+              <li key={name}>
+                <button
+                  type="button"
+                  className="step-button"
+                  id={`step-${i + 1}`}
+                  aria-current={i === step ? "step" : undefined}
+                  data-problems={flagged(nav, problems, i) ? problemsOn(problems, i).length : undefined}
+                  onClick={() => attempt(i, "jump")}
+                >
+                  {i + 1}. {name}
+                </button>
+              </li>
+            ))}
+          </ol>
+          <form
+            onSubmit={next}
+            onBlur={onFieldBlur}
+            onFocus={onFieldFocus}
+            aria-label={steps[step]}
+            id="wizard-step"
+            tabIndex={-1}
+            noValidate
+            aria-busy={checking || undefined}
+          >
+            {step < REVIEW && here.length > 0 && nav.visited.includes(step) && (
+              <div className="error" id="step-problems">
+                <p>Correct {here.length === 1 ? "this problem" : `these ${here.length} problems`} to go on:</p>
+                <ul>
+                  {here.map((key) => (
+                    <li key={key} data-path={key}>
+                      <button type="button" className="link" onClick={() => goToField(key)}>
+                        {problemSentence(key, problems[key], names)}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {step === 0 && (
+              <CustomerStep
+                form={form}
+                update={update}
+                set={set}
+                problemAt={problemAt}
+                canChangeProduct={!quoteId}
+                zipInfo={(() => {
+                  const found = lookups.zips[form.zip.trim()];
+                  return found && "state" in found ? found : null;
+                })()}
+                onZipChange={(v) => set("zip", v)}
+                onZipBlur={checkZip}
               />
-            </span>
-          )}
+            )}
+            {step === 1 && auto && (
+              <VehiclesStep form={form} update={update} problemAt={problemAt} vinNotes={vinNotes} onDecodeVin={decodeVin} />
+            )}
+            {step === 1 && !auto && <PropertyStep form={form} set={set} problemAt={problemAt} />}
+            {step === 2 && (
+              <CoveragesStep
+                form={form}
+                options={packOptions}
+                optionsError={options.kind === "failed" ? options.error : null}
+                update={update}
+                problemAt={problemAt}
+              />
+            )}
+            {step === 3 && <DriversStep form={form} update={update} set={set} problemAt={problemAt} />}
+            {step === REVIEW && (
+              <ReviewStep
+                form={form}
+                steps={steps}
+                allProblems={allProblems}
+                price={price}
+                rating={shownRating}
+                saveError={saving.error}
+                onGo={goToField}
+              />
+            )}
+            {discardError && (
+              <ErrorBox id="discard-error" error={discardError}>
+                The draft was not discarded.
+              </ErrorBox>
+            )}
+            <div className="wizard-actions">
+              <button type="button" className="secondary" id="wizard-back" disabled={step === 0} onClick={() => attempt(step - 1, "jump")}>
+                Back
+              </button>
+              {step < REVIEW ? (
+                <button type="submit" id="wizard-next" aria-disabled={checking || undefined}>
+                  Next: {steps[step + 1]}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  id="save-quote"
+                  disabled={saving.busy || !converted.input || allProblems.length > 0 || price.kind !== "priced" || price.rating.draft}
+                  onClick={save}
+                >
+                  {endorsing ? "Review the endorsement" : saving.busy ? "Saving..." : quoteId ? "Save as a new version" : "Save quote"}
+                </button>
+              )}
+              <button type="button" className="secondary" id="wizard-close" onClick={closeWizard}>
+                {endorsing ? "Back to the policy" : "Save draft and close"}
+              </button>
+              {!endorsing && draftId !== null && (
+                <span id="discard-draft">
+                  <ConfirmButton
+                    label="Discard draft"
+                    confirm="Discard"
+                    confirmName="Discard this draft"
+                    question="Discard this unfinished quote? It cannot be brought back."
+                    onConfirm={() => void discardDraft()}
+                  />
+                </span>
+              )}
+            </div>
+          </form>
         </div>
-      </form>
+      </div>
     </section>
   );
 }

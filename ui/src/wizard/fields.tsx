@@ -2,7 +2,23 @@
 // has a visible label tied to it by `for` (the message is not part of the
 // label, so the field's name stays its label), and an invalid one points at its message
 // (aria-describedby), so a screen reader and the tests find both by label.
-import type { ReactNode } from "react";
+import { CalendarDate, parseDate } from "@internationalized/date";
+import { KeyboardEvent, ReactNode, useState } from "react";
+import {
+  Button,
+  Calendar,
+  CalendarCell,
+  CalendarGrid,
+  ComboBox,
+  Dialog,
+  DialogTrigger,
+  Input,
+  ListBox,
+  ListBoxItem,
+  Popover,
+} from "react-aria-components";
+import { isDate, isoDate, maskPhone, today } from "./form";
+import { matchesState, resolveState, STATE_CODES, stateOption, typedState } from "./states";
 
 /** `drivers.0.name` becomes the element id `f-drivers-0-name`. */
 export function fieldId(key: string): string {
@@ -155,5 +171,254 @@ export function CheckField({
       <label htmlFor={fieldId(field)}>{label}</label>
       <Message field={field} error={error} />
     </div>
+  );
+}
+
+/**
+ * A phone number, masked as it is typed at the end of the field
+ * (`(213) 555-0142`); a deletion, or typing in the middle, stays as typed.
+ */
+export function PhoneField({
+  field,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  className,
+}: Common & { value: string; onChange: (value: string) => void }) {
+  return (
+    <div className={`field ${className ?? ""}`}>
+      <label htmlFor={fieldId(field)}>{label}</label>
+      <input
+        id={fieldId(field)}
+        name={field}
+        value={value}
+        placeholder="(415) 555-0134"
+        inputMode="tel"
+        autoComplete="tel"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(field, error, hint)}
+        onChange={(e) => {
+          const typed = e.target.value;
+          const atEnd = e.target.selectionStart === null || e.target.selectionStart >= typed.length;
+          onChange(typed.length > value.length && atEnd ? maskPhone(typed) : typed);
+        }}
+      />
+      <Message field={field} error={error} hint={hint} />
+    </div>
+  );
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** A YYYY-MM-DD date the calendar can show, or null. */
+function calendarDate(value: string | undefined): CalendarDate | null {
+  return value && isDate(value) ? parseDate(value.trim()) : null;
+}
+
+/**
+ * A date: typed as YYYY-MM-DD (or MM/DD/YYYY, written as YYYY-MM-DD when the
+ * field is left), or picked from a calendar beside it. A picked day goes
+ * through `onChange` as typing does; the calendar closes and the focus goes
+ * back to its button. `min` and `max` (YYYY-MM-DD) bound what the calendar
+ * offers; the form's checks still judge what is typed.
+ */
+export function DateField({
+  field,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  className,
+  pickerLabel,
+  min,
+  max,
+  initial,
+}: Common & {
+  value: string;
+  onChange: (value: string) => void;
+  /** The calendar button's name: "Choose date of birth for driver 1". */
+  pickerLabel: string;
+  min?: string;
+  max?: string;
+  /** Where the calendar opens when the field is empty (default today, within the bounds). */
+  initial?: string;
+}) {
+  const [open, setOpen] = useState(false);
+  const minValue = calendarDate(min);
+  const maxValue = calendarDate(max);
+  const [focused, setFocused] = useState<CalendarDate>(() => parseDate(today()));
+  const selected = calendarDate(value);
+
+  function openChange(next: boolean) {
+    if (next) {
+      let start = selected ?? calendarDate(initial) ?? parseDate(today());
+      if (maxValue && start.compare(maxValue) > 0) start = maxValue;
+      if (minValue && start.compare(minValue) < 0) start = minValue;
+      setFocused(start);
+    }
+    setOpen(next);
+  }
+
+  function tidy() {
+    const iso = isoDate(value);
+    if (iso !== value) onChange(iso);
+  }
+
+  const firstYear = minValue?.year ?? focused.year - 100;
+  const lastYear = maxValue?.year ?? focused.year + 10;
+  const years: number[] = [];
+  for (let y = lastYear; y >= firstYear; y--) years.push(y);
+
+  return (
+    <div className={`field date-field ${className ?? ""}`}>
+      <label htmlFor={fieldId(field)}>{label}</label>
+      <div className="date-input">
+        <input
+          id={fieldId(field)}
+          name={field}
+          value={value}
+          placeholder="YYYY-MM-DD"
+          autoComplete="off"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy(field, error, hint)}
+          onChange={(e) => onChange(e.target.value)}
+          onBlur={tidy}
+          onKeyDown={(e: KeyboardEvent<HTMLInputElement>) => {
+            if (e.key === "Enter") tidy();
+          }}
+        />
+        <DialogTrigger isOpen={open} onOpenChange={openChange}>
+          <Button className="calendar-button" aria-label={pickerLabel} data-field={field}>
+            <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
+              <rect x="3" y="5" width="18" height="16" rx="2" />
+              <path d="M3 10h18M8 3v4M16 3v4" />
+            </svg>
+          </Button>
+          <Popover className="popover date-popover" placement="bottom start">
+            <Dialog className="dialog" aria-label={pickerLabel}>
+              <Calendar
+                aria-label={label}
+                value={selected}
+                minValue={minValue}
+                maxValue={maxValue}
+                focusedValue={focused}
+                onFocusChange={setFocused}
+                onChange={(d) => {
+                  onChange(d.toString());
+                  setOpen(false);
+                }}
+              >
+                <div className="calendar-head">
+                  <Button slot="previous" aria-label="Previous month" className="calendar-nav">
+                    ‹
+                  </Button>
+                  <select
+                    aria-label="Month"
+                    value={focused.month}
+                    onChange={(e) => setFocused(focused.set({ month: Number(e.target.value) }))}
+                  >
+                    {MONTHS.map((m, i) => (
+                      <option key={m} value={i + 1}>
+                        {m}
+                      </option>
+                    ))}
+                  </select>
+                  <select
+                    aria-label="Year"
+                    value={focused.year}
+                    onChange={(e) => setFocused(focused.set({ year: Number(e.target.value) }))}
+                  >
+                    {years.map((y) => (
+                      <option key={y} value={y}>
+                        {y}
+                      </option>
+                    ))}
+                  </select>
+                  <Button slot="next" aria-label="Next month" className="calendar-nav">
+                    ›
+                  </Button>
+                </div>
+                <CalendarGrid className="calendar-grid">{(date) => <CalendarCell date={date} className="calendar-cell" />}</CalendarGrid>
+              </Calendar>
+            </Dialog>
+          </Popover>
+        </DialogTrigger>
+      </div>
+      <Message field={field} error={error} hint={hint} />
+    </div>
+  );
+}
+
+const STATE_ITEMS = STATE_CODES.map((id) => ({ id }));
+
+/**
+ * A US state (or DC): typed as its code, or chosen from the list by code or
+ * name ("CA — California"). The form keeps the two-letter code; a name typed
+ * in full becomes its code when the field is left.
+ */
+export function StateField({
+  field,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  className,
+  placeholder,
+}: Common & { value: string; onChange: (value: string) => void; placeholder?: string }) {
+  const code = value.trim().toUpperCase();
+  return (
+    <ComboBox
+      className={`field state-field ${className ?? ""}`}
+      allowsCustomValue
+      menuTrigger="input"
+      inputValue={value}
+      onInputChange={(typed) => {
+        const next = typedState(value, typed);
+        if (next !== value) onChange(next);
+      }}
+      selectedKey={STATE_CODES.includes(code) ? code : null}
+      onSelectionChange={(key) => {
+        if (key !== null && String(key) !== value) onChange(String(key));
+      }}
+      defaultFilter={matchesState}
+      defaultItems={STATE_ITEMS}
+      isInvalid={error ? true : undefined}
+      aria-label={label}
+    >
+      {/* A plain label: React Aria's would also name the list and the button "State". */}
+      <label htmlFor={fieldId(field)}>{label}</label>
+      <div className="combo-input">
+        <Input
+          id={fieldId(field)}
+          name={field}
+          placeholder={placeholder}
+          autoComplete="off"
+          aria-describedby={describedBy(field, error, hint)}
+          onBlur={() => {
+            const resolved = resolveState(value);
+            if (resolved !== value) onChange(resolved);
+          }}
+        />
+        <Button className="combo-button" aria-label={`Show the states for ${label.toLowerCase()}`}>
+          <svg aria-hidden="true" width="12" height="12" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="3">
+            <path d="M6 9l6 6 6-6" />
+          </svg>
+        </Button>
+      </div>
+      <Popover className="popover combo-popover" placement="bottom start">
+        <ListBox className="combo-list" aria-label={`${label}: the states`}>
+          {(item: { id: string }) => (
+            <ListBoxItem id={item.id} textValue={item.id} className="combo-option">
+              {stateOption(item.id)}
+            </ListBoxItem>
+          )}
+        </ListBox>
+      </Popover>
+      <Message field={field} error={error} hint={hint} />
+    </ComboBox>
   );
 }

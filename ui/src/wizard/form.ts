@@ -369,6 +369,31 @@ export function formatPhone(value: string): string {
   return `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
 }
 
+/**
+ * A phone number masked as it is typed: `2135550142` reads `(213) 555-0142`
+ * digit by digit. A number that is not ten US digits (one written with `+`
+ * or a leading 1, or longer) stays as typed; `formatPhone` tidies it when
+ * the field is left.
+ */
+export function maskPhone(value: string): string {
+  const digits = value.replace(/\D/g, "");
+  if (value.trim().startsWith("+") || digits.startsWith("1") || digits.length === 0 || digits.length > 10) return value;
+  if (digits.length <= 3) return `(${digits}`;
+  if (digits.length <= 6) return `(${digits.slice(0, 3)}) ${digits.slice(3)}`;
+  return `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`;
+}
+
+/**
+ * A date as typed, written as the form keeps it: the US `MM/DD/YYYY` (or
+ * `M/D/YYYY`) becomes `YYYY-MM-DD`; anything else stays as typed, for the
+ * checks to accept or refuse.
+ */
+export function isoDate(value: string): string {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(value);
+  if (!m) return value;
+  return `${m[3]}-${m[1].padStart(2, "0")}-${m[2].padStart(2, "0")}`;
+}
+
 /** An amount grouped in thousands as people read it (`450000` reads `450,000`), or the text as typed when it is not one. */
 export function formatAmount(value: string): string {
   const v = normalizeAmount(value);

@@ -5,8 +5,8 @@ import type { CoverageOption, ElectionOption, QuoteOptions } from "../../binding
 import { ErrorBox } from "../../shared/ErrorBox";
 import { packName } from "../../shared/format";
 import { formatDeductible, formatLimit, formatMoney } from "../../shared/language";
-import { CheckField, SelectField, TextField } from "../fields";
-import { ElectionForm, electionKey, electionNeeded, normalizeAmount, recommendedLimit, WizardForm } from "../form";
+import { CheckField, DateField, SelectField, TextField } from "../fields";
+import { ElectionForm, electionKey, electionNeeded, normalizeAmount, recommendedLimit, today, WizardForm } from "../form";
 
 export function CoveragesStep({
   form,
@@ -238,9 +238,11 @@ function SignedForms({
                   onChange={(x) => setE(key, { form: x })}
                   error={problemAt(`elections.${key}.form`)}
                 />
-                <TextField
+                <DateField
                   field={`elections.${key}.signedOn`}
                   label="Signed on (YYYY-MM-DD)"
+                  pickerLabel={`Choose the date the ${e.name} form was signed`}
+                  max={today()}
                   value={signed.signedOn}
                   onChange={(x) => setE(key, { signedOn: x })}
                   error={problemAt(`elections.${key}.signedOn`)}

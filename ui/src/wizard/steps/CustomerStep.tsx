@@ -1,7 +1,8 @@
 // Step 1: the customer and their address (and, for a new quote, the product).
 import type { Product } from "../../bindings";
-import { SelectField, TextField } from "../fields";
-import { emptyForm, WizardForm } from "../form";
+import { DateField, PhoneField, SelectField, StateField, TextField } from "../fields";
+import { emptyForm, today, WizardForm } from "../form";
+import { yearsFrom } from "./common";
 import type { StepProps } from "./common";
 
 /** What carries over when the product changes: the customer. */
@@ -28,7 +29,7 @@ export function CustomerStep({
   onZipBlur: () => void;
 }) {
   return (
-    <fieldset>
+    <fieldset className="form-grid">
       <legend>Customer and address</legend>
       {canChangeProduct && (
         <SelectField
@@ -71,18 +72,13 @@ export function CustomerStep({
         error={problemAt("zip")}
         hint={zipInfo ? `${zipInfo.county ? `${zipInfo.county.replace(/ County$/, "")} County, ` : ""}${zipInfo.state}` : undefined}
       />
-      <TextField
-        field="state"
-        label="State"
-        value={form.state}
-        onChange={(v) => set("state", v.toUpperCase())}
-        maxLength={2}
-        error={problemAt("state")}
-      />
-      <TextField
+      <StateField field="state" label="State" value={form.state} onChange={(v) => set("state", v)} error={problemAt("state")} />
+      <DateField
         field="dateOfBirth"
         label="Date of birth"
-        placeholder="YYYY-MM-DD"
+        pickerLabel="Choose date of birth"
+        max={today()}
+        initial={yearsFrom(today(), -40)}
         value={form.dateOfBirth}
         onChange={(v) => set("dateOfBirth", v)}
         error={problemAt("dateOfBirth")}
@@ -96,20 +92,12 @@ export function CustomerStep({
         onChange={(v) => set("email", v)}
         error={problemAt("email")}
       />
-      <TextField
-        field="phone"
-        label="Phone"
-        inputMode="tel"
-        autoComplete="tel"
-        placeholder="(415) 555-0134"
-        value={form.phone}
-        onChange={(v) => set("phone", v)}
-        error={problemAt("phone")}
-      />
-      <TextField
+      <PhoneField field="phone" label="Phone" value={form.phone} onChange={(v) => set("phone", v)} error={problemAt("phone")} />
+      <DateField
         field="effectiveDate"
         label="Effective date"
-        placeholder="YYYY-MM-DD"
+        pickerLabel="Choose effective date"
+        max={yearsFrom(today(), 1)}
         value={form.effectiveDate}
         onChange={(v) => set("effectiveDate", v)}
         error={problemAt("effectiveDate")}

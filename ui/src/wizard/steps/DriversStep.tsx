@@ -1,11 +1,12 @@
 // Step 4: an auto quote's drivers, their incidents, prior insurance and who
 // drives each vehicle; for either product, the losses of the past five years.
-import { CheckField, SelectField, TextField } from "../fields";
-import { emptyDriver, vehicleLabel, VIOLATION_KINDS } from "../form";
-import { at, kindLabel, StepProps } from "./common";
+import { CheckField, DateField, SelectField, StateField, TextField } from "../fields";
+import { emptyDriver, isDate, today, vehicleLabel, VIOLATION_KINDS } from "../form";
+import { at, kindLabel, StepProps, yearsFrom } from "./common";
 
 export function DriversStep({ form, update, set, problemAt }: StepProps) {
   const auto = form.product === "personal-auto";
+  const now = today();
   return (
     <>
       {auto &&
@@ -13,7 +14,7 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
           const setD = (change: Partial<typeof d>) => update((f) => ({ ...f, drivers: at(f.drivers, i, { ...f.drivers[i], ...change }) }));
           const k = (f: string) => `drivers.${i}.${f}`;
           return (
-            <fieldset key={i} aria-label={`Driver ${i + 1}`}>
+            <fieldset key={i} aria-label={`Driver ${i + 1}`} className="form-grid">
               <legend>Driver {i + 1}</legend>
               <TextField
                 field={k("name")}
@@ -23,18 +24,23 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
                 onChange={(x) => setD({ name: x })}
                 error={problemAt(k("name"))}
               />
-              <TextField
+              <DateField
                 field={k("dateOfBirth")}
                 label="Driver date of birth"
-                placeholder="YYYY-MM-DD"
+                pickerLabel={`Choose date of birth for driver ${i + 1}`}
+                max={now}
+                initial={yearsFrom(now, -40)}
                 value={d.dateOfBirth}
                 onChange={(x) => setD({ dateOfBirth: x })}
                 error={problemAt(k("dateOfBirth"))}
               />
-              <TextField
+              <DateField
                 field={k("licenseDate")}
                 label="First licensed"
-                placeholder="YYYY-MM-DD"
+                pickerLabel={`Choose first licensed date for driver ${i + 1}`}
+                min={isDate(d.dateOfBirth) ? d.dateOfBirth.trim() : undefined}
+                max={now}
+                initial={isDate(d.dateOfBirth) ? yearsFrom(d.dateOfBirth.trim(), 16) : yearsFrom(now, -20)}
                 value={d.licenseDate}
                 onChange={(x) => setD({ licenseDate: x })}
                 error={problemAt(k("licenseDate"))}
@@ -46,13 +52,12 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
                 onChange={(x) => setD({ licenseNumber: x })}
                 error={problemAt(k("licenseNumber"))}
               />
-              <TextField
+              <StateField
                 field={k("licenseState")}
                 label="License state"
-                maxLength={2}
                 placeholder={form.state}
                 value={d.licenseState}
-                onChange={(x) => setD({ licenseState: x.toUpperCase() })}
+                onChange={(x) => setD({ licenseState: x })}
                 error={problemAt(k("licenseState"))}
               />
               <CheckField
@@ -68,9 +73,11 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
                 onChange={(x) => setD({ defensiveDriving: x })}
               />
               {d.defensiveDriving && (
-                <TextField
+                <DateField
                   field={k("courseDate")}
                   label="Course completed on (YYYY-MM-DD)"
+                  pickerLabel={`Choose course completion date for driver ${i + 1}`}
+                  max={now}
                   value={d.courseDate}
                   onChange={(x) => setD({ courseDate: x })}
                   error={problemAt(k("courseDate"))}
@@ -85,10 +92,11 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
               <div className="incidents">
                 {d.violations.map((v, j) => (
                   <div className="row" key={`v${j}`}>
-                    <TextField
+                    <DateField
                       field={k(`violations.${j}.date`)}
                       label={`Violation ${j + 1} date`}
-                      placeholder="YYYY-MM-DD"
+                      pickerLabel={`Choose violation ${j + 1} date for driver ${i + 1}`}
+                      max={now}
                       value={v.date}
                       onChange={(x) => setD({ violations: at(d.violations, j, { ...v, date: x }) })}
                       error={problemAt(k(`violations.${j}.date`))}
@@ -111,10 +119,11 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
                 ))}
                 {d.accidents.map((a, j) => (
                   <div className="row" key={`a${j}`}>
-                    <TextField
+                    <DateField
                       field={k(`accidents.${j}.date`)}
                       label={`Accident ${j + 1} date`}
-                      placeholder="YYYY-MM-DD"
+                      pickerLabel={`Choose accident ${j + 1} date for driver ${i + 1}`}
+                      max={now}
                       value={a.date}
                       onChange={(x) => setD({ accidents: at(d.accidents, j, { ...a, date: x }) })}
                       error={problemAt(k(`accidents.${j}.date`))}
@@ -179,7 +188,7 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
           >
             Add a driver
           </button>
-          <fieldset id="prior-insurance">
+          <fieldset id="prior-insurance" className="form-grid">
             <legend>Insurance before this policy</legend>
             <CheckField
               field="priorInsured"
@@ -236,10 +245,11 @@ export function DriversStep({ form, update, set, problemAt }: StepProps) {
         {form.claims.length === 0 && <p className="meta">None entered.</p>}
         {form.claims.map((c, j) => (
           <div className="row" key={j}>
-            <TextField
+            <DateField
               field={`claims.${j}.date`}
               label={`Loss ${j + 1} date`}
-              placeholder="YYYY-MM-DD"
+              pickerLabel={`Choose loss ${j + 1} date`}
+              max={now}
               value={c.date}
               onChange={(x) => set("claims", at(form.claims, j, { ...c, date: x }))}
               error={problemAt(`claims.${j}.date`)}

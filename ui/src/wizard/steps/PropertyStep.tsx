@@ -52,7 +52,7 @@ const WIND_QUESTIONS: {
 
 export function PropertyStep({ form, set, problemAt }: Omit<StepProps, "update">) {
   return (
-    <fieldset>
+    <fieldset className="form-grid">
       <legend>The dwelling</legend>
       <TextField
         field="dwelling.yearBuilt"

@@ -27,7 +27,7 @@ export function VehiclesStep({
         const setV = (change: Partial<typeof v>) => update((f) => ({ ...f, vehicles: at(f.vehicles, i, { ...f.vehicles[i], ...change }) }));
         const k = (f: string) => `vehicles.${i}.${f}`;
         return (
-          <fieldset key={i} aria-label={`Vehicle ${i + 1}`}>
+          <fieldset key={i} aria-label={`Vehicle ${i + 1}`} className="form-grid">
             <legend>Vehicle {i + 1}</legend>
             <TextField
               field={k("vin")}
@@ -40,7 +40,12 @@ export function VehiclesStep({
               error={problemAt(k("vin"))}
               hint={vinNotes[i] || "17 characters; fills the model year and make"}
             />
-            <button type="button" className="secondary" onClick={() => onDecodeVin(i)} aria-label={`Decode VIN of vehicle ${i + 1}`}>
+            <button
+              type="button"
+              className="secondary beside-input"
+              onClick={() => onDecodeVin(i)}
+              aria-label={`Decode VIN of vehicle ${i + 1}`}
+            >
               Decode VIN
             </button>
             <TextField

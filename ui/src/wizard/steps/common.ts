@@ -11,6 +11,13 @@ export interface StepProps {
   problemAt: (key: string) => string | undefined;
 }
 
+/** A YYYY-MM-DD date moved by whole years (`2026-02-01` less 40 is `1986-02-01`; 29 February lands on 1 March). */
+export function yearsFrom(date: string, years: number): string {
+  const year = String(Number(date.slice(0, 4)) + years).padStart(4, "0");
+  const rest = date.slice(4) === "-02-29" ? "-03-01" : date.slice(4);
+  return `${year}${rest}`;
+}
+
 /** `masonry-veneer` reads "Masonry veneer". */
 export function kindLabel(kind: string): string {
   return kind.replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase());
