@@ -231,6 +231,28 @@ describe("no internal language outside a Details disclosure", () => {
     expectNoInternalLanguage();
   });
 
+  it("the bind confirmation, with a signed rejection", async () => {
+    const input = quoteInput();
+    input.quote = {
+      ...input.quote,
+      payment_method: "eft",
+      elections: [{ coverage: "UM", decision: "rejected", form: "CA_UM.2020", signed_on: "2026-10-30", signed_by: "Ana Reyes" }],
+    };
+    const view: QuoteDetailView = {
+      detail: { summary: { ...rejectedQuote, status: "rated" }, input, versions: [] },
+      rating: { ...rating, decision: "accept", reasons: [], unsigned: ["the uninsured motorist rejection (form CA-UM)"] },
+      draftId: null,
+      syncIssues: [],
+    };
+    mockCommands({ get_quote: () => view });
+    const user = userEvent.setup();
+    render(<QuoteScreen quoteId={2} onEdit={() => {}} onResumeDraft={() => {}} onChanged={() => {}} />);
+    await user.click(await screen.findByRole("button", { name: "Request bind" }));
+    const dialog = await screen.findByRole("dialog", { name: "Bind QUOT-2026-000002?" });
+    expect(shownText(dialog)).toContain("Uninsured motorist rejected");
+    expectNoInternalLanguage(dialog);
+  });
+
   it("the referral desk", async () => {
     const referral: ReferralView = {
       quoteNumber: "QUOT-2026-000002",

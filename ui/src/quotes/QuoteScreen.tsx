@@ -1,5 +1,6 @@
 // One quote: its versions, its current rating explained, its proposal PDF
-// and its bind request.
+// and its bind request, sent after a confirmation that says what will be
+// bound and a checklist (BindDialog).
 import { useState } from "react";
 import { api, CommandError } from "../api";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
@@ -10,6 +11,19 @@ import { useCommand } from "../shared/useCommand";
 import { fromQuoteInput, vehicleLabel, WizardForm } from "../wizard/form";
 import { STATUS_LABEL, StatusBadge } from "./status";
 import { num, TableHead } from "../shared/TableHead";
+import { BindDialog } from "./BindDialog";
+import type { QuoteStatus } from "../bindings";
+
+/** Why a quote in this status cannot be bound now, in words. */
+const WHY_NOT_BIND: Partial<Record<QuoteStatus, string>> = {
+  draft: "Rate the quote before binding it",
+  referred: "Waiting for an underwriter's decision",
+  declined: "Declined by an underwriter: it cannot be bound",
+  bind_requested: "The bind request goes to the server with the next sync",
+  bound: "Bound: the policy is issued",
+  bind_rejected: "The server refused the bind: re-rate the quote first",
+  expired: "The quote has expired: re-rate it first",
+};
 
 export function QuoteScreen({
   quoteId,
@@ -34,6 +48,7 @@ export function QuoteScreen({
   >({
     kind: "idle",
   });
+  const [confirming, setConfirming] = useState(false);
 
   if (view.kind === "loading") return <p aria-busy="true">Loading the quote...</p>;
   if (view.kind === "failed") return <ErrorBox error={view.error} />;
@@ -41,6 +56,7 @@ export function QuoteScreen({
   const s = detail.summary;
   const canProposal = ["rated", "referred", "approved", "bind_requested"].includes(s.status);
   const canBind = s.status === "rated" || s.status === "approved";
+  const whyNotBind = canBind ? null : (WHY_NOT_BIND[s.status] ?? null);
   // A bind the server refused, or a quote past its date, is priced again as a new version.
   const canRerate = (s.status === "bind_rejected" || s.status === "expired") && draftId === null;
 
@@ -129,15 +145,27 @@ export function QuoteScreen({
         <button type="button" id="save-proposal" disabled={!canProposal || action.kind === "busy"} onClick={() => run("proposal")}>
           Proposal PDF
         </button>
-        <button type="button" id="request-bind" disabled={!canBind || action.kind === "busy"} onClick={() => run("bind")}>
+        <button
+          type="button"
+          id="request-bind"
+          disabled={!canBind || action.kind === "busy"}
+          aria-describedby={whyNotBind ? "bind-why-not" : undefined}
+          onClick={() => setConfirming(true)}
+        >
           Request bind
         </button>
+        {whyNotBind && (
+          <span className="meta bind-waiting" id="bind-why-not">
+            {whyNotBind}
+          </span>
+        )}
         {canRerate && (
           <button type="button" id="rerate-quote" disabled={action.kind === "busy"} onClick={() => run("rerate")}>
             Re-rate with the pack in force
           </button>
         )}
       </div>
+      <BindDialog isOpen={confirming} onOpenChange={setConfirming} detail={detail} rating={rating} onConfirm={() => void run("bind")} />
       {referralNote && (s.status === "approved" || s.status === "declined") && (
         <p className="notice" role="note" id="underwriting-note">
           <strong>Underwriting note:</strong> {referralNote}

@@ -11,6 +11,7 @@ import type {
   Quote,
   QuoteInput,
   QuoteSummary,
+  RatingView,
   ReferralView,
   SearchResults,
   SyncIssue,
@@ -133,6 +134,29 @@ export function referral(referredAt: string | null = "2026-11-01T09:00:00Z"): Re
     ratingError: "rate pack ca-personal-auto/2026.1@abc is not installed on this workstation",
     quote: referredQuote(),
     referredAt,
+  };
+}
+
+/** An accepted rating of `premium` on `quoteInput`'s Accord, paid on `payments` (one: in full). */
+export function acceptedRating(premium = "1180", payments: { due: string; amount: string }[] = []): RatingView {
+  const plan =
+    payments.length > 0
+      ? { plan: "monthly", name: "Monthly", totalPayable: premium, payments: payments.map((p, i) => ({ number: i + 1, ...p })) }
+      : { plan: "full", name: "Paid in full", totalPayable: premium, payments: [{ number: 1, due: "2026-11-01", amount: premium }] };
+  return {
+    packId: "ca-personal-auto/2026.1@abc",
+    packDigest: "abc",
+    draft: false,
+    premium,
+    coverages: [biCoverage(premium)],
+    drivers: [{ driver: 0, role: "principal", vehicles: [0], rank: premium }],
+    fees: [],
+    minimumPremiumAdjustment: "0",
+    installments: plan,
+    risk: null,
+    decision: "accept",
+    reasons: [],
+    unsigned: [],
   };
 }
 
