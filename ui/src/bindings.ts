@@ -710,7 +710,57 @@ outbox_pending: number,
 /**
  * When the server last answered for an outbox entry.
  */
-last_delivery_at: string | null, packs: Array<PackSummary>, };
+last_delivery_at: string | null, packs: Array<PackSummary>, 
+/**
+ * The agent's book in figures and by week.
+ */
+book: BookStats, };
+
+/**
+ * The book on this workstation in figures, for the agent's dashboard. All
+ * of it is local, so it shows offline.
+ */
+export type BookStats = { 
+/**
+ * Unfinished drafts and quotes neither bound nor closed (draft, rated,
+ * referred, approved, waiting to bind).
+ */
+in_progress: number, 
+/**
+ * Open quotes whose 30 days end within a week, soonest first (at most 8).
+ */
+expiring: Array<QuoteSummary>, 
+/**
+ * Quotes waiting for an underwriter.
+ */
+referrals_waiting: number, 
+/**
+ * Quotes bound since the first of this month (UTC).
+ */
+bound_this_month: number, 
+/**
+ * Of the quotes started in the last 90 days and rated, the percentage
+ * bound (a decimal string, one place); `None` when none was rated.
+ */
+conversion_percent: string | null, 
+/**
+ * The mean premium of those quotes, to the cent (a decimal string).
+ */
+average_premium: string | null, 
+/**
+ * Quotes started and quotes bound in each of the last eight weeks
+ * (Monday to Sunday), oldest first.
+ */
+weeks: Array<WeekStats>, };
+
+/**
+ * One week of the book.
+ */
+export type WeekStats = { 
+/**
+ * The week's Monday.
+ */
+starts: string, quoted: number, bound: number, };
 
 /**
  * A full rating as the wizard's review shows it: premium by coverage with

@@ -19,9 +19,9 @@ pub fn typescript() -> String {
     use uw_workstation::rating::pack::jurisdiction::ElectionKind;
     use uw_workstation::rating::quote as q;
     use uw_workstation::{
-        AuditEvent, Contact, CoverageOption, Dashboard, DraftSummary, DriverLicense, ElectionOption, PackSummary, PlanOption,
+        AuditEvent, BookStats, Contact, CoverageOption, Dashboard, DraftSummary, DriverLicense, ElectionOption, PackSummary, PlanOption,
         PolicySummary, QuoteCursor, QuoteDetail, QuoteDraft, QuoteFilter, QuoteInput, QuoteOptions, QuoteStatus, QuoteSummary, RatingInfo,
-        Recommendation, StoredRateDraft, SyncProgress, VersionInfo, VinInfo, ZipInfo,
+        Recommendation, StoredRateDraft, SyncProgress, VersionInfo, VinInfo, WeekStats, ZipInfo,
     };
 
     use crate::console::{
@@ -120,6 +120,8 @@ pub fn typescript() -> String {
         PolicySummary,
         PackSummary,
         Dashboard,
+        BookStats,
+        WeekStats,
         // Ratings and saved quotes.
         RatingView,
         InstallmentsView,

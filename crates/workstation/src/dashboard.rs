@@ -38,6 +38,41 @@ pub struct Dashboard {
     /// When the server last answered for an outbox entry.
     pub last_delivery_at: Option<String>,
     pub packs: Vec<PackSummary>,
+    /// The agent's book in figures and by week.
+    pub book: BookStats,
+}
+
+/// The book on this workstation in figures, for the agent's dashboard. All
+/// of it is local, so it shows offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct BookStats {
+    /// Unfinished drafts and quotes neither bound nor closed (draft, rated,
+    /// referred, approved, waiting to bind).
+    pub in_progress: u32,
+    /// Open quotes whose 30 days end within a week, soonest first (at most 8).
+    pub expiring: Vec<QuoteSummary>,
+    /// Quotes waiting for an underwriter.
+    pub referrals_waiting: u32,
+    /// Quotes bound since the first of this month (UTC).
+    pub bound_this_month: u32,
+    /// Of the quotes started in the last 90 days and rated, the percentage
+    /// bound (a decimal string, one place); `None` when none was rated.
+    pub conversion_percent: Option<String>,
+    /// The mean premium of those quotes, to the cent (a decimal string).
+    pub average_premium: Option<String>,
+    /// Quotes started and quotes bound in each of the last eight weeks
+    /// (Monday to Sunday), oldest first.
+    pub weeks: Vec<WeekStats>,
+}
+
+/// One week of the book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct WeekStats {
+    /// The week's Monday.
+    #[ts(type = "string")]
+    pub starts: Date,
+    pub quoted: u32,
+    pub bound: u32,
 }
 
 impl Workstation {
@@ -48,6 +83,7 @@ impl Workstation {
         let today = utc_date(now);
         let recent_quotes = self.list_quotes(&QuoteFilter { limit: DASHBOARD_ROWS, ..QuoteFilter::default() })?;
         let mut drafts = self.store.drafts()?;
+        let book = self.store.book_stats(today, u32::try_from(drafts.len()).unwrap_or(u32::MAX))?;
         drafts.truncate(DASHBOARD_ROWS as usize);
         let policies = self.store.policies(DASHBOARD_ROWS)?;
         let (outbox_pending, last_delivery_at) = self.store.outbox_status()?;
@@ -68,6 +104,6 @@ impl Workstation {
                 }
             })
             .collect();
-        Ok(Dashboard { recent_quotes, drafts, policies, outbox_pending, last_delivery_at, packs })
+        Ok(Dashboard { recent_quotes, drafts, policies, outbox_pending, last_delivery_at, packs, book })
     }
 }

@@ -40,7 +40,7 @@ use uw_rating::{LoadMode, PackError, PackFiles, PackRegistry, TrustedKeys};
 
 pub use config::{ConfigError, WorkstationConfig, DEFAULT_SYNC_INTERVAL, STORE_FILE};
 pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
-pub use dashboard::{Dashboard, PackSummary};
+pub use dashboard::{BookStats, Dashboard, PackSummary, WeekStats};
 pub use error::WorkstationError;
 pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, DEVICE_KEYCHAIN_ACCOUNT, KEYCHAIN_ACCOUNT, KEY_LEN};
 pub use policies::PolicyDocument;

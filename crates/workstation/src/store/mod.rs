@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 use crate::key::StoreKey;
 
 mod accounts;
+mod book;
 mod drafts;
 mod notifications;
 mod policies;
