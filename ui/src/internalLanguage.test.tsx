@@ -10,6 +10,7 @@ import type { QuoteDetailView, RatingView, ReferralView, SyncIssue, WorksheetLin
 import { QuickQuote } from "./quotes/QuickQuote";
 import { QuoteScreen } from "./quotes/QuoteScreen";
 import { Desk } from "./desk/Desk";
+import { PolicyScreen } from "./policies/PolicyScreen";
 import { SyncScreen } from "./sync/SyncScreen";
 import { Dashboard } from "./dashboard/Dashboard";
 import { RatingReview, WorksheetTable } from "./shared/RatingReview";
@@ -251,6 +252,36 @@ describe("no internal language outside a Details disclosure", () => {
     const dialog = await screen.findByRole("dialog", { name: "Bind QUOT-2026-000002?" });
     expect(shownText(dialog)).toContain("Uninsured motorist rejected");
     expectNoInternalLanguage(dialog);
+  });
+
+  it("the policy screen's insured, drivers, vehicles and coverages", async () => {
+    const input = quoteInput();
+    input.quote = {
+      ...input.quote,
+      drivers: referredQuote().drivers,
+      coverages: [
+        { code: "BI", limit: "100/300", deductible: null, vehicles: null },
+        { code: "ROADSIDE_PLUS", limit: null, deductible: null, vehicles: [0] },
+      ],
+    };
+    mockCommands({
+      policy_file: () => ({
+        policyNumber: "POL-CA-2026-000001",
+        status: "issued",
+        policyVersion: 1,
+        premium: "1180",
+        working: null,
+        input,
+        timeline: [],
+        changes: [],
+        fetchedAt: null,
+      }),
+    });
+    render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
+    await screen.findByRole("heading", { name: "Drivers" });
+    expect(shownText(document.body)).toContain("DUI on May 14, 2025");
+    expect(shownText(document.body)).toContain("Roadside plus");
+    expectNoInternalLanguage();
   });
 
   it("the referral desk", async () => {

@@ -3,6 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Policy, PolicyChangePreviewView, PolicyView } from "../bindings";
 import { mockCommands, names } from "../test/ipc";
+import { quoteInput } from "../test/fixtures";
 import { PolicyScreen } from "./PolicyScreen";
 
 const inForce: Policy = {
@@ -158,4 +159,70 @@ it("asks for a sync when the server's latest version has not arrived", async () 
   expect((await screen.findByText(/The server has version 4 of this policy/)).id).toBe("policy-needs-sync");
   expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
   expect((screen.getByRole("button", { name: "Declarations page" }) as HTMLButtonElement).disabled).toBe(true);
+});
+
+it("shows who and what is insured: the named insured, drivers without the license number, vehicles and coverages", async () => {
+  const input = quoteInput();
+  input.quote = {
+    ...input.quote,
+    coverages: [
+      { code: "BI", limit: "100/300", deductible: null, vehicles: null },
+      { code: "COLL", limit: null, deductible: "500", vehicles: [0] },
+    ],
+  };
+  mockCommands({ policy_file: () => ({ ...view, input }) });
+  render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
+  const insured = await screen.findByRole("heading", { name: "Insured" });
+  const section = insured.closest("#policy-insured-summary") as HTMLElement;
+  expect(section.textContent).toContain("Ana Reyes");
+  expect(section.textContent).toContain("1 Valencia St, San Francisco, CA 94110");
+  const driver = within(screen.getByRole("list", { name: "Drivers" })).getAllByRole("listitem")[0];
+  expect(driver.textContent).toContain("born Mar 2, 1985");
+  expect(driver.textContent).toContain("California license");
+  expect(section.textContent).not.toContain("D1234567");
+  expect(section.textContent).not.toContain("4567");
+  expect(within(screen.getByRole("list", { name: "Vehicles" })).getByText("2020 Honda Accord")).toBeTruthy();
+  expect(section.textContent).toContain("VIN 1HGCV1F39LA151313");
+  const coverages = section.querySelector("#policy-coverages") as HTMLElement;
+  expect([...coverages.querySelectorAll("tbody tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent))).toEqual([
+    ["Bodily injury", "$100,000 / $300,000", "None", "All"],
+    ["Collision", "Included", "$500", "2020 Honda Accord"],
+  ]);
+  // The heading order puts it above the timeline.
+  const headings = screen.getAllByRole("heading").map((h) => h.textContent);
+  expect(headings.indexOf("Insured")).toBeLessThan(headings.indexOf("Timeline"));
+});
+
+it("shows a homeowners policy's dwelling and prior claims", async () => {
+  const input = quoteInput();
+  input.quote = {
+    ...input.quote,
+    product: "homeowners-ho3",
+    drivers: [],
+    vehicles: [],
+    coverages: [{ code: "DWELLING", limit: "400000", deductible: "2%", vehicles: null }],
+    dwelling: {
+      year_built: 2001,
+      construction: "frame",
+      protection_class: 3,
+      roof_age: 5,
+      roof_type: "tile",
+      square_feet: 1800,
+      coverage_a: "400000",
+      address: { street: "1 Main St", city: "Tampa", state: "FL", zip: "33629" },
+    },
+    prior_claims: [],
+  };
+  input.licenses = [];
+  mockCommands({ policy_file: () => ({ ...view, working: { ...inForce, product: "homeowners-ho3" }, input }) });
+  render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
+  expect(await screen.findByRole("heading", { name: "Dwelling" })).toBeTruthy();
+  const section = document.getElementById("policy-insured-summary")!;
+  expect(section.textContent).toContain("1 Main St, Tampa, FL 33629");
+  expect(section.textContent).toContain("Tile, 5 years old");
+  expect(section.textContent).toContain("$400,000.00");
+  expect(section.textContent).toContain("None in the last five years.");
+  expect(screen.queryByRole("heading", { name: "Drivers" })).toBeNull();
+  const row = section.querySelector('#policy-coverages tr[data-coverage="DWELLING"]')!;
+  expect([...row.querySelectorAll("td")].map((td) => td.textContent)).toEqual(["Dwelling", "$400,000", "2%"]);
 });

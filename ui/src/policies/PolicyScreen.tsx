@@ -1,4 +1,5 @@
-// One policy: where it stands, its timeline from the server (each entry with
+// One policy: where it stands, who and what it insures (the named insured,
+// drivers, vehicles or dwelling, coverages with their limits), its timeline from the server (each entry with
 // its worksheet and audit index), the changes prepared on this workstation,
 // its documents, and the flows that change it (endorse, cancel, reinstate,
 // offer a renewal, renew, non-renew). Every change is worked out first and
@@ -15,7 +16,8 @@ import type {
   QuoteInput,
 } from "../bindings";
 import { ErrorBox } from "../shared/ErrorBox";
-import { formatMoney } from "../shared/language";
+import { coverageName, formatDeductible, formatLimit, formatMoney } from "../shared/language";
+import { RiskSummary, vehicleName } from "../shared/RiskSummary";
 import { useCommand } from "../shared/useCommand";
 
 export const CANCEL_REASONS: { value: CancelReason; label: string; insured: boolean }[] = [
@@ -61,6 +63,48 @@ function Lines({ lines }: { lines: PolicyWorksheetLine[] }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Who and what the policy insures, from the rating input in force: never a licence number. */
+function Insured({ input }: { input: QuoteInput }) {
+  const q = input.quote;
+  const auto = q.product === "personal-auto";
+  return (
+    <div className="policy-insured" id="policy-insured-summary">
+      <RiskSummary quote={q} level={3} licenses={input.licenses} idPrefix="policy" />
+      {q.coverages.length > 0 && (
+        <>
+          <h3>Coverages</h3>
+          <table id="policy-coverages">
+            <thead>
+              <tr>
+                <th scope="col">Coverage</th>
+                <th scope="col">Limit</th>
+                <th scope="col">Deductible</th>
+                {auto && <th scope="col">Vehicles</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {q.coverages.map((c, i) => (
+                <tr key={`${c.code}-${i}`} data-coverage={c.code}>
+                  <td>{coverageName(c.code)}</td>
+                  <td>{c.limit ? formatLimit(c.limit) : "Included"}</td>
+                  <td>{c.deductible ? formatDeductible(c.deductible) : "None"}</td>
+                  {auto && (
+                    <td>
+                      {c.vehicles === null
+                        ? "All"
+                        : c.vehicles.map((v) => (q.vehicles[v] ? vehicleName(q.vehicles[v], v) : `Vehicle ${v + 1}`)).join(", ")}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -209,6 +253,7 @@ export function PolicyScreen({
         <dt>Server detail</dt>
         <dd>{p.fetchedAt ? `fetched ${p.fetchedAt.replace("T", " ").slice(0, 16)} UTC` : "not fetched yet"}</dd>
       </dl>
+      {p.input && <Insured input={p.input} />}
       {!w && (
         <div role="status" className="banner offline" id="policy-needs-sync">
           The server has version {p.policyVersion} of this policy and this workstation has not received it. Sync, or fetch it, before

@@ -148,9 +148,14 @@ const COVERAGE_NAMES: Record<string, string> = {
   UM: "Uninsured motorist",
 };
 
-/** A coverage by its rate-pack code (`BI` is "Bodily injury"); a code the app does not know stays as written. */
+/**
+ * A coverage by its rate-pack code (`BI` is "Bodily injury"); a code the app
+ * does not know reads as words (`ROADSIDE_PLUS` is "Roadside plus").
+ */
 export function coverageName(code: string): string {
-  return COVERAGE_NAMES[code.trim()] ?? code;
+  const known = COVERAGE_NAMES[code.trim()];
+  if (known) return known;
+  return /[_\-.]/.test(code) ? words(code) : code;
 }
 
 const ELECTION_KINDS: Record<string, string> = {
