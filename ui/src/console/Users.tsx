@@ -195,7 +195,7 @@ export function Users({
                       <button
                         type="button"
                         className="secondary"
-                        aria-label={`Save the role of ${u.username}`}
+                        aria-label={`Save role of ${u.username}`}
                         disabled={busy || draft === u.role}
                         onClick={() => askRole(u)}
                       >
@@ -212,7 +212,7 @@ export function Users({
                       type="button"
                       className="secondary"
                       disabled={busy}
-                      aria-label={`Reset the password of ${u.username}`}
+                      aria-label={`Reset password of ${u.username}`}
                       onClick={() => askReset(u)}
                     >
                       Reset password…

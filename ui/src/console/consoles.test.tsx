@@ -88,7 +88,7 @@ describe("admin screen", () => {
     const user = userEvent.setup();
     render(<AdminScreen />);
     const select = await screen.findByRole("combobox", { name: "Role of agent1" });
-    expect(screen.getByRole("button", { name: "Save the role of agent1" }).hasAttribute("disabled")).toBe(true);
+    expect(screen.getByRole("button", { name: "Save role of agent1" }).hasAttribute("disabled")).toBe(true);
     expect(select.getAttribute("aria-describedby")).toBeTruthy();
     expect(document.getElementById(select.getAttribute("aria-describedby")!)?.textContent).toBe("Quotes and binds");
     await user.selectOptions(select, "underwriter");
@@ -96,7 +96,7 @@ describe("admin screen", () => {
     expect(calls.some(([cmd]) => cmd === "admin_change_user")).toBe(false);
     expect(screen.queryByRole("alertdialog")).toBeNull();
     expect(document.getElementById(select.getAttribute("aria-describedby")!)?.textContent).toBe("Referrals and rate changes");
-    await user.click(screen.getByRole("button", { name: "Save the role of agent1" }));
+    await user.click(screen.getByRole("button", { name: "Save role of agent1" }));
     const dialog = screen.getByRole("alertdialog");
     expect(dialog.textContent).toMatch(/Make agent1 an underwriter\?/);
     expect(dialog.textContent).toMatch(/They will lose the agent's screens/);
@@ -105,7 +105,7 @@ describe("admin screen", () => {
     await user.keyboard("{Escape}");
     expect(screen.queryByRole("alertdialog")).toBeNull();
     expect(calls.some(([cmd]) => cmd === "admin_change_user")).toBe(false);
-    await user.click(screen.getByRole("button", { name: "Save the role of agent1" }));
+    await user.click(screen.getByRole("button", { name: "Save role of agent1" }));
     await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Make agent1 an underwriter" }));
     expect(calls).toContainEqual(["admin_change_user", { username: "agent1", role: "underwriter", disabled: null, password: null }]);
     expect(await screen.findByText("agent1 is now an underwriter.")).toBeTruthy();
@@ -142,7 +142,7 @@ describe("admin screen", () => {
     const user = userEvent.setup();
     render(<AdminScreen />);
     await user.selectOptions(await screen.findByRole("combobox", { name: "Role of admin1" }), "auditor");
-    await user.click(screen.getByRole("button", { name: "Save the role of admin1" }));
+    await user.click(screen.getByRole("button", { name: "Save role of admin1" }));
     const dialog = screen.getByRole("alertdialog");
     expect(dialog.textContent).toMatch(/Change your own role to auditor\?/);
     expect(dialog.textContent).toMatch(/You will lose the administrator console/);
@@ -200,7 +200,7 @@ describe("admin screen", () => {
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
-    await user.click(await screen.findByRole("button", { name: "Reset the password of agent1" }));
+    await user.click(await screen.findByRole("button", { name: "Reset password of agent1" }));
     const dialog = screen.getByRole("alertdialog");
     expect(dialog.textContent).toMatch(/Reset agent1's password\?/);
     expect(dialog.textContent).toMatch(/every device they enrolled must sign in again/);
