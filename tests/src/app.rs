@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::webdriver::{Driver, Session};
+use crate::webdriver::{
+    Driver, Element, Session, KEY_ARROW_DOWN, KEY_ARROW_UP, KEY_BACKSPACE, KEY_CONTROL, KEY_ENTER, KEY_SHIFT, KEY_SPACE, KEY_TAB,
+};
 use crate::{workspace_bin, workspace_root};
 
 /// The running app: its WebDriver session and the tauri-driver behind it.
@@ -16,6 +18,10 @@ use crate::{workspace_bin, workspace_root};
 pub struct AppSession {
     session: Session,
     driver: Driver,
+    /// Keyboard only (`UW_E2E_KEYBOARD=1`): every click, fill and choice
+    /// reaches its element with Tab (or the arrows, in a menu) and acts
+    /// with Enter, Space and typed keys, as a user without a mouse does.
+    keyboard: bool,
 }
 
 impl std::ops::Deref for AppSession {
@@ -118,7 +124,8 @@ impl AppSession {
         let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
         // The size the screenshots are reviewed at.
         session.set_window_size(REVIEW_WIDTH, REVIEW_HEIGHT);
-        let app = Self { session, driver };
+        let keyboard = std::env::var("UW_E2E_KEYBOARD").is_ok_and(|v| v == "1");
+        let app = Self { session, driver, keyboard };
         app.wait_until_mounted();
         app
     }
@@ -238,9 +245,140 @@ impl AppSession {
         );
     }
 
-    /// Clicks the element `css` selects.
+    /// Clicks the element `css` selects (with the keyboard in keyboard mode).
     pub fn click_on(&self, css: &str) {
         self.click(&self.find(css));
+    }
+
+    /// Clicks the first `css` element whose text is `text` (or contains it, when `exact` is false).
+    pub fn click_on_text(&self, css: &str, text: &str, exact: bool) {
+        let found = self.execute(&format!(
+            "const want = {text:?};
+             const e = [...document.querySelectorAll({css:?})].find(e => {exact} ? e.textContent === want : e.textContent.includes(want));
+             if (!e) return false;
+             document.querySelectorAll('[data-e2e-target]').forEach(o => o.removeAttribute('data-e2e-target'));
+             e.setAttribute('data-e2e-target', '');
+             return true;"
+        ));
+        assert_eq!(found, Value::Bool(true), "no {css} reading {text:?}");
+        self.click_on("[data-e2e-target]");
+    }
+
+    /// Clicks `element`; in keyboard mode, reaches it with the keyboard and
+    /// presses Enter (Space for a checkbox or radio button).
+    pub fn click(&self, element: &Element) {
+        if !self.keyboard {
+            return self.session.click(element);
+        }
+        self.focus_by_keyboard(element);
+        let kind = self.execute_on(element, "return arguments[0].type ?? ''");
+        let key = if matches!(kind.as_str(), Some("checkbox" | "radio")) { KEY_SPACE } else { KEY_ENTER };
+        self.press_each(&[key]);
+    }
+
+    /// Types `text` into `element` (reached with Tab first, in keyboard mode).
+    pub fn type_into(&self, element: &Element, text: &str) {
+        if !self.keyboard {
+            return self.session.type_into(element, text);
+        }
+        self.focus_by_keyboard(element);
+        let keys: Vec<String> = text.chars().map(String::from).collect();
+        self.press_each(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+
+    /// Empties `element` (in keyboard mode: select all, then Backspace).
+    pub fn clear(&self, element: &Element) {
+        if !self.keyboard {
+            return self.session.clear(element);
+        }
+        self.focus_by_keyboard(element);
+        self.press(&[KEY_CONTROL, "a"]);
+        self.press_each(&[KEY_BACKSPACE]);
+    }
+
+    /// Chooses the option with `value` in the `<select>` found by `css`; in
+    /// keyboard mode, with the arrow keys on the focused drop-down.
+    pub fn select(&self, css: &str, value: &str) {
+        if !self.keyboard {
+            return self.session.select(css, value);
+        }
+        let element = self.find(css);
+        self.focus_by_keyboard(&element);
+        let steps = self.execute_on(
+            &element,
+            &format!("const s = arguments[0]; const to = [...s.options].findIndex(o => o.value === {value:?}); return to < 0 ? null : to - s.selectedIndex"),
+        );
+        let steps = steps.as_i64().unwrap_or_else(|| panic!("no option {value} in {css}"));
+        let key = if steps < 0 { KEY_ARROW_UP } else { KEY_ARROW_DOWN };
+        self.press_each(&vec![key; usize::try_from(steps.unsigned_abs()).expect("a small count")]);
+        let now = self.execute_on(&element, "return arguments[0].value");
+        assert_eq!(now.as_str(), Some(value), "the keyboard chose {now} in {css}, not {value}");
+    }
+
+    /// Moves the focus to `element` as a keyboard user does: Tab or
+    /// Shift+Tab through the page (or the open dialog), or the arrow keys
+    /// in a menu or list; fails when the keyboard cannot reach it.
+    fn focus_by_keyboard(&self, element: &Element) {
+        const DISTANCE: &str = r#"
+const target = arguments[0];
+if (document.activeElement === target) return { here: true };
+const role = target.getAttribute('role');
+if (role === 'menuitem' || role === 'option') return { arrows: true };
+const dialogs = [...document.querySelectorAll('[role="dialog"], [role="alertdialog"], dialog[open]')].filter(d => d.getClientRects().length > 0);
+const scope = dialogs.find(d => d.contains(document.activeElement)) ?? document;
+const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+const tabbable = [...scope.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+  .filter(e => !e.disabled && e.tabIndex >= 0 && e.type !== 'hidden' && visible(e) && !e.closest('[inert], [hidden]'));
+const t = tabbable.indexOf(target);
+if (t < 0) return { unreachable: target.outerHTML.slice(0, 160) };
+const a = tabbable.indexOf(document.activeElement);
+const n = tabbable.length;
+if (a < 0) return { forward: t + 1, backward: n - t, n };
+return { forward: (t - a + n) % n, backward: (a - t + n) % n, n };
+"#;
+        let focused = |s: &Self| s.execute_on(element, "return document.activeElement === arguments[0]") == Value::Bool(true);
+        let plan = self.execute_on(element, DISTANCE);
+        if plan["here"] == true {
+            return;
+        }
+        if plan["arrows"] == true {
+            // A menu or list keeps one tab stop; its items take the arrows.
+            for _ in 0..60 {
+                let on = self.execute_on(
+                    element,
+                    "const t = arguments[0]; return t.hasAttribute('data-focused') || document.activeElement === t
+                       || document.activeElement?.getAttribute('aria-activedescendant') === t.id",
+                );
+                if on == true {
+                    return;
+                }
+                self.press_each(&[KEY_ARROW_DOWN]);
+            }
+            panic!("the arrow keys never reached the item: {plan}");
+        }
+        assert!(plan.get("unreachable").is_none(), "the keyboard cannot reach this element (not in the tab order): {plan}");
+        let (forward, backward, n) =
+            (plan["forward"].as_u64().unwrap_or(0), plan["backward"].as_u64().unwrap_or(0), plan["n"].as_u64().unwrap_or(0));
+        let count = |k: u64| usize::try_from(k).expect("a small count");
+        if backward < forward {
+            let mut keys = vec![KEY_SHIFT];
+            keys.extend(vec![KEY_TAB; count(backward)]);
+            self.press(&keys);
+        } else {
+            self.press_each(&vec![KEY_TAB; count(forward)]);
+        }
+        if focused(self) {
+            return;
+        }
+        // The page's idea of the tab order can differ from the browser's
+        // (a wrap out of the page, a focus trap): step one Tab at a time.
+        for _ in 0..(2 * n + 10) {
+            self.press_each(&[KEY_TAB]);
+            if focused(self) {
+                return;
+            }
+        }
+        panic!("Tab never reached the element: {plan}");
     }
 
     /// Opens the Sync screen and waits until it knows whether the device is enrolled.
@@ -368,7 +506,11 @@ impl AppSession {
     /// Replaces the text of the field `css` selects.
     pub fn fill(&self, css: &str, text: &str) {
         let field = self.find(css);
-        self.clear(&field);
+        if self.keyboard {
+            self.clear(&field);
+            return self.type_into(&field, text);
+        }
+        self.session.clear(&field);
         // WebDriver's clear sets the value without the input event React
         // listens to, so a field the app filled in (driver 1 from the
         // insured) would keep its value in React's state: empty it through
@@ -379,7 +521,7 @@ impl AppSession {
              e.dispatchEvent(new Event('input', {{ bubbles: true }}));
              return null;"
         ));
-        self.type_into(&field, text);
+        self.session.type_into(&field, text);
     }
 
     /// The value of the input `css` selects.
@@ -422,8 +564,19 @@ impl AppSession {
     }
 
     /// Presses "Request bind" on the open quote and waits until it is queued.
+    /// Requests the bind through its confirmation: ticks every item of the
+    /// checklist, then sends it.
     pub fn request_bind_in_app(&self) {
         self.click_on("#request-bind");
+        let items = self.wait_for(
+            "the bind confirmation",
+            "const c = document.querySelectorAll('#bind-dialog #bind-checklist input[type=checkbox]'); return c.length > 0 ? [...c].map(i => i.id) : null",
+            Duration::from_secs(10),
+        );
+        for id in items.as_array().expect("the checklist's ids") {
+            self.click_on(&format!("#{}", id.as_str().expect("an id")));
+        }
+        self.click_on("#bind-confirm");
         self.wait_for(
             "the bind request",
             "return document.querySelector('#quote-screen')?.dataset.status === 'bind_requested'",
@@ -491,6 +644,9 @@ impl AppSession {
     /// Sets an input's value as typing would, for React: through the native
     /// setter, then an `input` event. Date inputs take no keystrokes in WebKitGTK.
     pub fn set_value(&self, css: &str, value: &str) {
+        if self.keyboard {
+            return self.fill(css, value);
+        }
         let found = self.execute(&format!(
             "const el = document.querySelector({css:?}); if (!el) return false;
              const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;

@@ -19,6 +19,11 @@ pub const KEY_ENTER: &str = "\u{E007}";
 pub const KEY_ESCAPE: &str = "\u{E00C}";
 pub const KEY_TAB: &str = "\u{E004}";
 pub const KEY_ARROW_DOWN: &str = "\u{E015}";
+pub const KEY_ARROW_UP: &str = "\u{E013}";
+pub const KEY_SHIFT: &str = "\u{E008}";
+pub const KEY_SPACE: &str = "\u{E00D}";
+pub const KEY_BACKSPACE: &str = "\u{E003}";
+pub const KEY_HOME: &str = "\u{E011}";
 
 /// One WebDriver session.
 #[derive(Debug)]
@@ -50,6 +55,22 @@ impl Session {
     /// Runs a synchronous script in the page and returns its result.
     pub fn execute(&self, script: &str) -> Value {
         self.call(reqwest::Method::POST, "/execute/sync", Some(&json!({ "script": script, "args": [] })))
+    }
+
+    /// Runs a synchronous script with `element` as `arguments[0]`.
+    pub fn execute_on(&self, element: &Element, script: &str) -> Value {
+        self.call(reqwest::Method::POST, "/execute/sync", Some(&json!({ "script": script, "args": [{ ELEMENT_KEY: element.0 }] })))
+    }
+
+    /// Presses each of `keys` once, in order, in one action sequence.
+    pub fn press_each(&self, keys: &[&str]) {
+        if keys.is_empty() {
+            return;
+        }
+        let actions: Vec<Value> =
+            keys.iter().flat_map(|k| [json!({ "type": "keyDown", "value": k }), json!({ "type": "keyUp", "value": k })]).collect();
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.call(reqwest::Method::POST, "/actions", Some(&body));
     }
 
     /// Runs an asynchronous script: it answers by calling its last argument

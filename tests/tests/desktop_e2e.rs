@@ -328,7 +328,7 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
         Duration::from_secs(30),
     );
     assert_eq!(resume, true);
-    session.execute("[...document.querySelectorAll('#drafts button')].find(b => b.textContent.includes('Ana Reyes')).click(); return null");
+    session.click_on_text("#drafts button", "Ana Reyes", false);
     session.wait_for_step(2);
     assert_eq!(session.value_of("#f-vehicles-0-vin"), "1HGCV1F39LA151313");
     assert_eq!(session.value_of("#f-vehicles-0-model"), "Accord");
@@ -363,9 +363,7 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     session.fill("#f-drivers-0-dateOfBirth", "1985-03-02");
     session.fill("#f-drivers-0-licenseDate", "2003-06-01");
     session.fill("#f-drivers-0-licenseNumber", "D1234567");
-    session.execute(
-        "[...document.querySelectorAll('button')].find(b => b.textContent === 'Add a violation for driver 1').click(); return null",
-    );
+    session.click_on_text("button", "Add a violation for driver 1", true);
     session.fill("#f-drivers-0-violations-0-date", "2025-02-10");
     let live = session.wait_for_live_premium();
     session.save_screenshot("wizard-4-drivers");
@@ -553,9 +551,7 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     assert!(shown["reasons"].as_u64() >= Some(1), "{shown}");
     session.fill(&format!("#note-{referred}"), "Driving record verified with the agent");
     session.save_screenshot("desk-referral");
-    session.execute(&format!(
-        "[...document.querySelectorAll('button')].find(b => b.textContent === 'Approve {referred}').click(); return null"
-    ));
+    session.click_on_text("button", &format!("Approve {referred}"), true);
     let result = session.wait_for("the decision", "return document.querySelector('#desk-result')?.textContent", Duration::from_secs(30));
     assert_eq!(result, format!("{referred} version 1 is approved.").as_str());
     session.close();
