@@ -5,7 +5,7 @@ import { App } from "./App";
 import { MESSAGES } from "./shared/messages";
 import type { QuoteView } from "./bindings";
 import { mockCommands } from "./test/ipc";
-import { biCoverage } from "./test/fixtures";
+import { biCoverage, emptyDashboard } from "./test/fixtures";
 
 const quote: QuoteView = {
   quoteId: 42,
@@ -38,7 +38,7 @@ function commands(
     rate_quote: (args) => rate(args),
     enrollment_status: () => ({ state: "notEnrolled" }),
     sync_issues: () => [],
-    dashboard: () => ({ recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] }),
+    dashboard: () => emptyDashboard(),
   });
   return calls;
 }
@@ -147,7 +147,7 @@ describe("rate management tabs", () => {
       rate_drafts: () => [],
       pack_reviews: () => [],
       approval_key: () => null,
-      dashboard: () => ({ recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] }),
+      dashboard: () => emptyDashboard(),
     });
   }
 

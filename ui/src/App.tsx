@@ -149,6 +149,8 @@ export function App({ badges, organisation, lastSyncedAt, extraResults, onBackgr
             onResumeDraft={(draftId) => openWizard({ kind: "draft", draftId })}
             onOpenPolicy={(policyNumber) => go({ kind: "policy", policyNumber, endorsement: null })}
             onLoaded={onDashboard}
+            role={enrolled?.role ?? null}
+            onOpen={(kind) => go({ kind })}
           />
         )}
         {ready && screen.kind === "wizard" && (

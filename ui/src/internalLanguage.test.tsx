@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { QuoteDetailView, RatingView, ReferralView, SyncIssue, WorksheetLine } from "./bindings";
+import type { BookStats, QuoteDetailView, RatingView, ReferralView, SyncIssue, WorksheetLine } from "./bindings";
 import { QuickQuote } from "./quotes/QuickQuote";
 import { QuoteScreen } from "./quotes/QuoteScreen";
 import { Desk } from "./desk/Desk";
@@ -18,11 +18,14 @@ import { mockCommands } from "./test/ipc";
 import {
   biCoverage,
   caAutoPack,
+  emptyBook,
+  emptyDashboard,
   enrolledAgent,
   mariaFound,
   mariasAccount,
   quoteInput,
   rejectedBind,
+  referral as queuedReferral,
   referredQuote,
   rejectedQuote,
   someNotifications,
@@ -346,10 +349,89 @@ describe("no internal language outside a Details disclosure", () => {
         outbox_pending: 0,
         last_delivery_at: null,
         packs: [caAutoPack(PACK)],
+        book: { ...emptyBook(), in_progress: 2, expiring: [{ ...rejectedQuote, status: "rated" }], conversion_percent: "33.3" },
       }),
     });
     render(<Dashboard onNewQuote={() => {}} onOpenQuote={() => {}} onResumeDraft={() => {}} onOpenPolicy={() => {}} onLoaded={() => {}} />);
     await screen.findByText("In force");
+    expectNoInternalLanguage();
+  });
+
+  it("the underwriter's and the administrator's dashboards", async () => {
+    const book: BookStats = {
+      ...emptyBook(),
+      expiring: [{ ...rejectedQuote, status: "rated" }],
+      conversion_percent: "50.0",
+      average_premium: "1180",
+    };
+    mockCommands({
+      dashboard: () => emptyDashboard({ book, packs: [caAutoPack(PACK)] }),
+      referrals: () => [{ ...queuedReferral(), packId: PACK }],
+      pack_reviews: () => [
+        {
+          draftId: "d-1",
+          packId: `ca-personal-auto/2026.2@${DIGEST}`,
+          basePackId: PACK,
+          author: "underwriter2",
+          submittedAt: "2026-11-20T09:00:00Z",
+          note: "",
+          impact: null,
+          impactProblem: null,
+          decision: null,
+          refusal: null,
+        },
+      ],
+    });
+    const { unmount } = render(
+      <Dashboard
+        onNewQuote={() => {}}
+        onOpenQuote={() => {}}
+        onResumeDraft={() => {}}
+        onOpenPolicy={() => {}}
+        onLoaded={() => {}}
+        role="underwriter"
+      />,
+    );
+    await screen.findByText(/^1 waiting/);
+    await screen.findByText("1 draft waiting");
+    await screen.findByRole("heading", { name: "Your book" });
+    expect(shownText(document.body)).toContain("California personal auto, 2026.2");
+    expectNoInternalLanguage();
+    unmount();
+
+    mockCommands({
+      dashboard: () => emptyDashboard({ book }),
+      referrals: () => Promise.reject({ code: "sync.not_enrolled", message: "not_enrolled" }),
+      pack_reviews: () => Promise.reject({ code: "sync.refused", serverCode: "auth.forbidden", message: "403 forbidden" }),
+    });
+    const second = render(
+      <Dashboard
+        onNewQuote={() => {}}
+        onOpenQuote={() => {}}
+        onResumeDraft={() => {}}
+        onOpenPolicy={() => {}}
+        onLoaded={() => {}}
+        role="underwriter"
+      />,
+    );
+    await screen.findByText("Connect to see the referral queue.");
+    await screen.findByRole("heading", { name: "Your book" });
+    await waitFor(() => expect(document.querySelector("#uw-reviews [data-code]")).not.toBeNull());
+    expectNoInternalLanguage();
+    second.unmount();
+
+    mockCommands({ dashboard: () => emptyDashboard({ book }) });
+    render(
+      <Dashboard
+        onNewQuote={() => {}}
+        onOpenQuote={() => {}}
+        onResumeDraft={() => {}}
+        onOpenPolicy={() => {}}
+        onLoaded={() => {}}
+        role="admin"
+      />,
+    );
+    await screen.findByRole("heading", { name: "Your book" });
     expectNoInternalLanguage();
   });
 

@@ -4,10 +4,8 @@ import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import type { CustomerRecord } from "../bindings";
 import { Args, mockCommands } from "../test/ipc";
-import { mariaFound, mariasAccount } from "../test/fixtures";
+import { emptyDashboard, mariaFound, mariasAccount } from "../test/fixtures";
 import { CustomerScreen } from "./CustomerScreen";
-
-const emptyDashboard = { recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] };
 
 /** An offline workstation whose store finds Maria Lopez. */
 function commands(more: Record<string, (args: Args) => unknown> = {}) {
@@ -16,7 +14,7 @@ function commands(more: Record<string, (args: Args) => unknown> = {}) {
     setup_status: () => ({ mode: "offline" }),
     enrollment_status: () => ({ state: "notEnrolled" }),
     sync_issues: () => [],
-    dashboard: () => emptyDashboard,
+    dashboard: () => emptyDashboard(),
     search: () => mariaFound,
     customer: () => mariasAccount,
     ...more,

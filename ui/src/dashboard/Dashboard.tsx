@@ -1,7 +1,11 @@
-// The first screen: drafts to resume, recent quotes and policies, what waits
-// for the server, and the rate packs this workstation prices with.
+// The first screen, by the user's role. Everyone who quotes sees their book
+// in figures and by week, drafts to resume, recent quotes and policies, and
+// (folded away) the rate packs this workstation prices with. An underwriter
+// first sees what waits for them: the referral queue, the rate drafts to
+// approve and the latest rate changes. An administrator or an auditor first
+// sees where their work is: the consoles.
 import { api } from "../api";
-import type { Dashboard as DashboardData, Product } from "../bindings";
+import type { Dashboard as DashboardData, EnrollmentView, Product } from "../bindings";
 import { QUOTES } from "../quotes/invalidation";
 import { QuoteTable } from "../quotes/QuoteTable";
 import { ConfirmButton } from "../shared/ConfirmButton";
@@ -12,6 +16,29 @@ import { useState } from "react";
 import type { CommandError } from "../api";
 import { useCommand } from "../shared/useCommand";
 import { num, TableHead } from "../shared/TableHead";
+import { BookFigures } from "./BookFigures";
+import { UnderwriterSummary } from "./UnderwriterSummary";
+import { dayLabel } from "./words";
+
+export type Role = EnrollmentView["role"];
+
+/** Where an administrator's or an auditor's work is. */
+function ConsoleCard({ role, onOpen }: { role: "admin" | "auditor"; onOpen: (kind: "admin" | "audit") => void }) {
+  const admin = role === "admin";
+  return (
+    <section className="uw-card console-card" id="console-card" aria-labelledby="console-card-heading">
+      <h3 id="console-card-heading">{admin ? "Administration" : "Audit"}</h3>
+      <p>
+        {admin
+          ? "Sign in to the administrator console to manage users and devices."
+          : "Sign in to the audit console to browse, export and verify the audit log."}
+      </p>
+      <button type="button" id="console-card-open" onClick={() => onOpen(admin ? "admin" : "audit")}>
+        {admin ? "Open Admin" : "Open Audit"}
+      </button>
+    </section>
+  );
+}
 
 export function Dashboard({
   onNewQuote,
@@ -19,12 +46,18 @@ export function Dashboard({
   onResumeDraft,
   onOpenPolicy,
   onLoaded,
+  role = null,
+  onOpen = () => {},
 }: {
   onNewQuote: (product: Product) => void;
   onOpenQuote: (quoteId: number) => void;
   onResumeDraft: (draftId: number) => void;
   onOpenPolicy: (policyNumber: string) => void;
   onLoaded: (data: DashboardData) => void;
+  /** The enrolled user's role; null (not enrolled, or not known yet) shows the agent's dashboard. */
+  role?: Role | null;
+  /** Opens another screen: the referral desk, the approvals, or a console. */
+  onOpen?: (kind: "desk" | "approvals" | "admin" | "audit") => void;
 }) {
   // Loaded on opening, and again when another screen changed quotes.
   const data = useCommand(api.dashboard, [], { tag: QUOTES, onLoaded });
@@ -51,10 +84,19 @@ export function Dashboard({
           New homeowners quote
         </button>
       </div>
+      {role === "underwriter" && (
+        <UnderwriterSummary
+          packs={data.kind === "loaded" ? data.value.packs : data.kind === "failed" ? [] : null}
+          onOpenDesk={() => onOpen("desk")}
+          onOpenApprovals={() => onOpen("approvals")}
+        />
+      )}
+      {(role === "admin" || role === "auditor") && <ConsoleCard role={role} onOpen={onOpen} />}
       {data.kind === "loading" && <p aria-busy="true">Loading...</p>}
       {data.kind === "failed" && <ErrorBox error={data.error} />}
       {data.kind === "loaded" && (
         <>
+          <BookFigures book={data.value.book} onOpenQuote={onOpenQuote} />
           <h3>Unfinished quotes</h3>
           {discardError && (
             <ErrorBox id="discard-error" error={discardError}>
@@ -117,21 +159,21 @@ export function Dashboard({
               </tbody>
             </table>
           )}
-          <h3>Rate packs</h3>
-          <table id="packs">
-            <TableHead columns={["Pack", "State", "Product", "New business from", "In force today"]} />
-            <tbody>
-              {data.value.packs.map((p) => (
-                <tr key={p.pack_id} data-pack-id={p.pack_id}>
-                  <td>{packName(p.pack_id)}</td>
-                  <td>{p.state}</td>
-                  <td>{p.product === "personal-auto" ? "Auto" : "Homeowners"}</td>
-                  <td>{p.effective_new_business}</td>
-                  <td>{p.in_force ? "Yes" : "No"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <details className="packs-in-force" id="packs-in-force">
+            <summary>Rate packs in force ({data.value.packs.filter((p) => p.in_force).length})</summary>
+            <table id="packs" className="compact">
+              <TableHead columns={["Pack", "New business from", "In force today"]} />
+              <tbody>
+                {data.value.packs.map((p) => (
+                  <tr key={p.pack_id} data-pack-id={p.pack_id}>
+                    <td>{packName(p.pack_id)}</td>
+                    <td>{dayLabel(p.effective_new_business, true)}</td>
+                    <td>{p.in_force ? "Yes" : "No"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
         </>
       )}
     </section>

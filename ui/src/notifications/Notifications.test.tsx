@@ -4,9 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import type { BackgroundSyncEvent, Notifications, QuoteDetailView, SyncResult } from "../bindings";
 import { Args, mockCommands, names } from "../test/ipc";
-import { enrolledAgent, mariasQuote, quoteInput, someNotifications } from "../test/fixtures";
-
-const emptyDashboard = { recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] };
+import { emptyDashboard, enrolledAgent, mariasQuote, quoteInput, someNotifications } from "../test/fixtures";
 
 const quoteView: QuoteDetailView = {
   detail: { summary: mariasQuote, input: quoteInput(), versions: [] },
@@ -22,7 +20,7 @@ function commands(notes: () => Notifications = () => someNotifications(), more: 
     setup_status: () => ({ mode: "enrolled" }),
     enrollment_status: () => enrolledAgent,
     sync_issues: () => [],
-    dashboard: () => emptyDashboard,
+    dashboard: () => emptyDashboard(),
     notifications: () => notes(),
     mark_notifications_read: () => 4,
     get_quote: () => quoteView,

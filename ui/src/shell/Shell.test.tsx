@@ -3,12 +3,10 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import { mockCommands } from "../test/ipc";
-import { enrolledAgent } from "../test/fixtures";
+import { emptyDashboard, enrolledAgent } from "../test/fixtures";
 import type { PaletteItem } from "./CommandPalette";
 import { keyLabels, SHORTCUTS } from "./shortcuts";
 import { THEME_KEY } from "./theme";
-
-const emptyDashboard = { recent_quotes: [], drafts: [], policies: [], outbox_pending: 0, last_delivery_at: null, packs: [] };
 
 /** The commands the shell's screens call, as an offline workstation or one enrolled as `role`. */
 function commands(role: string | null = null) {
@@ -17,7 +15,7 @@ function commands(role: string | null = null) {
     setup_status: () => ({ mode: role ? "enrolled" : "offline" }),
     enrollment_status: () => (role ? { ...enrolledAgent, username: `${role}1`, role } : { state: "notEnrolled" }),
     sync_issues: () => [],
-    dashboard: () => emptyDashboard,
+    dashboard: () => emptyDashboard(),
     list_quotes: () => [],
     rate_drafts: () => [],
     pack_reviews: () => [],

@@ -3,8 +3,10 @@
 // saved quote's summary, a bind the server refused, an enrolled agent and a
 // pack in force.
 import type {
+  BookStats,
   CoverageView,
   CustomerRecord,
+  Dashboard,
   Notification,
   Notifications,
   PackSummary,
@@ -313,5 +315,36 @@ export function someNotifications(digest = "ab".repeat(32)): Notifications {
     open_sync_issues: 1,
     last_synced_at: "2026-11-24T08:00:00Z",
     last_sync_error: null,
+  };
+}
+
+/** A book with nothing in it: no quote in progress, none bound, eight empty weeks from Monday 5 October 2026. */
+export function emptyBook(): BookStats {
+  return {
+    in_progress: 0,
+    expiring: [],
+    referrals_waiting: 0,
+    bound_this_month: 0,
+    conversion_percent: null,
+    average_premium: null,
+    weeks: [5, 12, 19, 26, 2, 9, 16, 23].map((day, i) => ({
+      starts: `2026-${i < 4 ? "10" : "11"}-${String(day).padStart(2, "0")}`,
+      quoted: 0,
+      bound: 0,
+    })),
+  };
+}
+
+/** The dashboard of a workstation with nothing on it yet; `changes` replaces any part. */
+export function emptyDashboard(changes: Partial<Dashboard> = {}): Dashboard {
+  return {
+    recent_quotes: [],
+    drafts: [],
+    policies: [],
+    outbox_pending: 0,
+    last_delivery_at: null,
+    packs: [],
+    book: emptyBook(),
+    ...changes,
   };
 }
