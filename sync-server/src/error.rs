@@ -70,6 +70,12 @@ impl ApiError {
         }
     }
 
+    /// What went wrong inside, for an operator's own console (the admin
+    /// command line); never for an API caller.
+    pub fn internal_detail(&self) -> Option<&str> {
+        self.internal.as_deref()
+    }
+
     pub fn with_current_version(mut self, version: u32) -> Self {
         self.current_version = Some(version);
         self

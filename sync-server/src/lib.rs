@@ -30,6 +30,7 @@ pub mod identity;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod organisation;
 pub mod pack_keys;
 pub mod packs;
 pub mod policies;

@@ -180,6 +180,28 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         ),
         op("get", "/v1/me", "me", "The caller.", Access::Roles(ANY), &[], None, schema::<p::UserInfo>(g), &[]),
         op(
+            "get",
+            "/v1/organisation",
+            "organisation",
+            "The insurer's legal name, address, NAIC code and telephone, as documents print them (none until an administrator sets them).",
+            Access::Roles(ANY),
+            &[],
+            None,
+            schema::<p::OrganisationInfo>(g),
+            &[],
+        ),
+        op(
+            "put",
+            "/v1/admin/organisation",
+            "set_organisation",
+            "Set the insurer's details documents print; recorded in the audit log.",
+            Access::Roles(ADMIN),
+            &[],
+            schema::<p::OrganisationDetails>(g),
+            schema::<p::OrganisationInfo>(g),
+            &[400],
+        ),
+        op(
             "post",
             "/v1/sync/push",
             "push",
@@ -624,7 +646,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 45);
+        assert_eq!(count, 47);
     }
 
     #[test]

@@ -590,3 +590,45 @@ async fn drafts_oracles_and_rotated_keys(engine: &str) {
 }
 
 uw_system_tests::both_engines! { drafts_oracles_and_rotated_keys => drafts_oracles_and_rotated_keys_sqlite, drafts_oracles_and_rotated_keys_postgres; }
+
+/// Only an administrator sets what documents print about the insurer; every
+/// signed-in user reads it; a malformed value is refused naming its field,
+/// and nothing is kept.
+async fn the_insurers_details_are_an_administrators(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let details = json!({
+        "legal_name": " Prairie Mutual Insurance Company ", "street": "1 Main St", "city": "Springfield", "state": "il",
+        "zip": "62701", "naic_code": "12345", "phone": "(217) 555-0100"
+    });
+    let (status, before) = server.login("agent1").await.get("/v1/organisation").await;
+    assert_eq!((status, &before["details"]), (StatusCode::OK, &Value::Null), "{before}");
+    for user in ["agent1", "uw1", "auditor1"] {
+        let (status, body) = server.login(user).await.send(reqwest::Method::PUT, "/v1/admin/organisation", Some(&details)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("auth.forbidden")), "{user}: {body}");
+    }
+    let admin = server.login("admin1").await;
+    let mut bad = details.clone();
+    bad["naic_code"] = json!("12");
+    bad["zip"] = json!("6270");
+    let (status, body) = admin.send(reqwest::Method::PUT, "/v1/admin/organisation", Some(&bad)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("organisation.invalid")), "{body}");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.contains("naic_code") && message.contains("zip"), "{message}");
+    let (_, still) = admin.get("/v1/organisation").await;
+    assert_eq!(still["details"], Value::Null, "a refused change keeps nothing");
+
+    let (status, set) = admin.send(reqwest::Method::PUT, "/v1/admin/organisation", Some(&details)).await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(
+        (set["details"]["legal_name"].as_str(), set["details"]["state"].as_str()),
+        (Some("Prairie Mutual Insurance Company"), Some("IL"))
+    );
+    let (laptop, _) = enroll(&server, "agent1").await;
+    let (status, read) = laptop.client.get("/v1/organisation").await;
+    assert_eq!((status, &read["details"]), (StatusCode::OK, &set["details"]), "a device reads it too");
+    server.stop().await;
+}
+
+uw_system_tests::both_engines! {
+    the_insurers_details_are_an_administrators => the_insurers_details_are_an_administrators_sqlite, the_insurers_details_are_an_administrators_postgres;
+}

@@ -694,6 +694,33 @@ pub struct UserChange {
     pub password: Option<Secret>,
 }
 
+/// What documents print about the insurer: `PUT /v1/admin/organisation`
+/// (administrators) sets it; `GET /v1/organisation` reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationDetails {
+    /// The insurer's legal name: "Demo Mutual Insurance Company".
+    pub legal_name: String,
+    pub street: String,
+    pub city: String,
+    /// Two-letter state code.
+    pub state: String,
+    /// Five digits, or ZIP+4.
+    pub zip: String,
+    /// The NAIC company code, five digits.
+    pub naic_code: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// `GET /v1/organisation`: any signed-in user or device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OrganisationInfo {
+    /// The organisation's name on this server.
+    pub name: String,
+    /// `None` until an administrator sets them.
+    pub details: Option<OrganisationDetails>,
+}
+
 /// A user as the administrator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct UserRecord {

@@ -82,6 +82,27 @@ pub enum AdminCommand {
         #[arg(value_parser = ["on", "off"])]
         setting: String,
     },
+    /// Set what documents print about the insurer: its legal name, mailing
+    /// address, NAIC company code and telephone (desktops pick it up at
+    /// their next sync).
+    Organisation {
+        #[arg(long)]
+        legal_name: String,
+        #[arg(long)]
+        street: String,
+        #[arg(long)]
+        city: String,
+        /// Two-letter state code.
+        #[arg(long)]
+        state: String,
+        #[arg(long)]
+        zip: String,
+        /// The NAIC company code (five digits).
+        #[arg(long)]
+        naic: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+    },
     /// Failed sign-ins counted per account, address and account at an
     /// address, and any wait in force.
     Throttles,
@@ -270,6 +291,11 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
                 announce(&format!("{who}: {} failed, last {}{wait}", t.failures, t.last_failure_at));
             }
         }
+        AdminCommand::Organisation { legal_name, street, city, state: code, zip, naic, phone } => {
+            let details = uw_protocol::OrganisationDetails { legal_name, street, city, state: code, zip, naic_code: naic, phone };
+            let info = crate::organisation::set_details(state, &actor, details, request_id).await.map_err(super::api)?;
+            announce(&format!("the details documents print for `{}` are set", info.name));
+        }
         AdminCommand::ClearThrottles { account, address } => {
             let request = uw_protocol::ClearLoginThrottles { account, address };
             let cleared = crate::identity::clear_login_throttles(state, &actor, &request, request_id).await.map_err(super::api)?;
@@ -332,6 +358,18 @@ async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
     }
     crate::admin::init(state, DEMO_ORGANISATION).await?;
     let actor = Actor::system(CLI_ACTOR);
+    // Marked as a demonstration on every document, with no NAIC code: no
+    // real insurer's.
+    let details = uw_protocol::OrganisationDetails {
+        legal_name: "Demo Mutual Insurance Company (demonstration only)".into(),
+        street: "100 Example Plaza".into(),
+        city: "Columbus".into(),
+        state: "OH".into(),
+        zip: "43215".into(),
+        naic_code: None,
+        phone: Some("(614) 555-0100".into()),
+    };
+    crate::organisation::set_details(state, &actor, details, "admin-demo").await.map_err(super::api)?;
     let mut lines = vec![format!("demo organisation `{DEMO_ORGANISATION}` created; credentials (shown once):")];
     for (username, role) in [("agent", Role::Agent), ("underwriter", Role::Underwriter), ("admin", Role::Admin), ("auditor", Role::Auditor)]
     {

@@ -15,7 +15,11 @@ use crate::AppState;
 pub const CLI_ACTOR: &str = "admin-cli";
 
 pub(crate) fn api(e: crate::error::ApiError) -> anyhow::Error {
-    anyhow::anyhow!("{} ({})", e.message, e.code)
+    // The operator at the console may read what the API never tells a caller.
+    match e.internal_detail() {
+        Some(detail) => anyhow::anyhow!("{} ({}): {detail}", e.message, e.code),
+        None => anyhow::anyhow!("{} ({})", e.message, e.code),
+    }
 }
 
 /// Creates the organisation and its first signing key.

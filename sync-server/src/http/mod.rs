@@ -8,7 +8,7 @@ mod layers;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use axum::Router;
 
 use crate::AppState;
@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .route("/v1/devices/me", get(handlers::identity::device_state))
         .route("/v1/me", get(handlers::identity::me))
+        .route("/v1/organisation", get(handlers::admin::organisation))
+        .route("/v1/admin/organisation", put(handlers::admin::set_organisation))
         .route("/v1/sync/push", post(handlers::sync::push))
         .route("/v1/sync/pull", get(handlers::sync::pull))
         .route("/v1/referrals", get(handlers::desk::referrals))

@@ -12,6 +12,9 @@
 //!   changes on every call (the wizard's debounce is not included).
 //!
 //! Usage: `uw-desktop-bench [LAUNCHES] [PRICES]` (default 10 and 500).
+//! `UW_BENCH_APP` names another build of the app to time, such as the
+//! release binary of a package built for an organisation (its California
+//! auto pack signed with the organisation's key, which that build trusts).
 
 #![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
 #![allow(clippy::float_arithmetic, reason = "milliseconds in a report; no money here")]
@@ -33,7 +36,8 @@ fn main() {
     let prices: usize = args.next().map_or(500, |a| a.parse().expect("PRICES is a number"));
     let data_dir = tempfile::tempdir().expect("temporary data directory");
     let service = format!("uw-desktop-bench-{}", unique_suffix());
-    let app = workspace_bin("uw-desktop");
+    let app = std::env::var_os("UW_BENCH_APP").map_or_else(|| workspace_bin("uw-desktop"), std::path::PathBuf::from);
+    println!("timing {}", app.display());
     let env =
         [("UW_DATA_DIR", data_dir.path().display().to_string()), ("UW_KEYCHAIN_SERVICE", service.clone()), ("RUST_LOG", "warn".to_owned())];
 

@@ -34,6 +34,21 @@ pub(crate) async fn change_user(
     Ok(Json(identity::change_user(&state, &caller.actor(), &username, change, &id).await?))
 }
 
+/// The insurer's details as documents print them: any signed-in caller.
+pub(crate) async fn organisation(State(state): State<AppState>, _caller: Caller) -> Result<Json<uw_protocol::OrganisationInfo>, ApiError> {
+    Ok(Json(crate::organisation::info(&state).await?))
+}
+
+pub(crate) async fn set_organisation(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(details): Body<uw_protocol::OrganisationDetails>,
+) -> Result<Json<uw_protocol::OrganisationInfo>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::organisation::set_details(&state, &caller.actor(), details, &id).await?))
+}
+
 pub(crate) async fn devices(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::DeviceRecord>>, ApiError> {
     caller.require(&[Role::Admin])?;
     Ok(Json(identity::devices(&state).await?))
