@@ -341,6 +341,53 @@ describe("the quote wizard", () => {
     expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("4");
   });
 
+  it("keeps a summary beside every step: the premium, the decision in words and the key facts", async () => {
+    const calls = commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "edit", quoteId: 3, form: complete() }} onSaved={() => {}} onClose={() => {}} />);
+    const summary = screen.getByRole("complementary", { name: "Quote summary" });
+    await waitFor(() => expect(within(summary).getByText("$1,234.50").id).toBe("live-premium"));
+    expect(document.querySelectorAll("#live-premium")).toHaveLength(1);
+    const decision = document.getElementById("summary-decision")!;
+    expect(decision.textContent).toBe("Needs an underwriter");
+    expect(decision.dataset.decision).toBe("refer");
+    const facts = Object.fromEntries(
+      [...summary.querySelectorAll(".summary-facts div")].map((d) => [
+        d.querySelector("dt")!.textContent,
+        d.querySelector("dd")!.textContent,
+      ]),
+    );
+    expect(facts).toEqual({
+      Insured: "Ana Reyes",
+      State: "California",
+      Product: "Personal auto",
+      Effective: "2026-02-01",
+      Drivers: "1",
+      Vehicles: "1",
+    });
+    // It stays on every step.
+    await user.click(screen.getByRole("button", { name: /Next: Vehicles/ }));
+    await waitFor(() => expect(document.querySelector("section.wizard")?.getAttribute("data-step")).toBe("2"));
+    expect(within(screen.getByRole("complementary", { name: "Quote summary" })).getByText("Ana Reyes")).toBeTruthy();
+    expect(calls.some(([c]) => c === "price_quote")).toBe(true);
+  });
+
+  it("fills a date from its calendar through the same path as typing", async () => {
+    commands();
+    const user = userEvent.setup();
+    render(<Wizard start={{ kind: "new", product: "personal-auto" }} onSaved={() => {}} onClose={() => {}} />);
+    await user.click(screen.getByRole("button", { name: "Choose date of birth" }));
+    const dialog = await screen.findByRole("dialog", { name: "Choose date of birth" });
+    await user.selectOptions(within(dialog).getByLabelText("Year"), "1985");
+    await user.selectOptions(within(dialog).getByLabelText("Month"), "3");
+    await user.click(within(dialog).getByRole("button", { name: /March 2, 1985/ }));
+    expect((screen.getByLabelText("Date of birth") as HTMLInputElement).value).toBe("1985-03-02");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    // The summary follows the form as it is filled.
+    await user.type(screen.getByLabelText("Customer name"), "Ana Reyes");
+    expect(screen.getByRole("complementary", { name: "Quote summary" }).textContent).toContain("Ana Reyes");
+  });
+
   it("discards a resumed draft once the agent confirms", async () => {
     const calls = commands({
       load_draft: () => ({
