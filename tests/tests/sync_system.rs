@@ -92,9 +92,13 @@ fn story(database_args: &[&str]) {
     let declarations = a.ws.declarations_pdf(&pa[0], now()).expect("declarations");
     let text = pdf_text(&declarations);
     assert!(text.contains(&pa[0]) && text.contains("Declarations") && text.contains("Total premium for the term"), "{text}");
+    // The insurer is the one the server's administrator described, learnt at sync.
+    let insurer = "Demo Mutual Insurance Company (demonstration only)";
+    assert!(text.contains(&format!("Issued by {insurer}")), "{text}");
     let cards = a.ws.id_cards_pdf(&pa[0], now()).expect("ID cards");
     let text = pdf_text(&cards);
     assert!(text.contains("CA Insurance Identification Card") && text.contains(&pa[0]), "{text}");
+    assert!(text.contains(insurer) && !text.contains("Offline Mutual"), "the card names the insurer: {text}");
     match a.ws.declarations_pdf("POL-CA-2026-999999", now()) {
         Err(e) => assert_eq!(e.code(), "policy.not_found", "{e}"),
         Ok(_) => panic!("a policy this desktop never received has no declarations"),

@@ -109,7 +109,7 @@ export function App({ badges, organisation, lastSyncedAt, extraResults, onBackgr
       screen={screen.kind}
       enrollment={enrollment}
       pending={pending}
-      organisation={organisation}
+      organisation={organisation ?? (enrollment?.state === "enrolled" ? enrollment.organisation : null)}
       lastSyncedAt={shownLastSynced}
       lastSyncError={enrolled ? news?.last_sync_error : undefined}
       badges={shownBadges}

@@ -69,7 +69,11 @@ quoteNumbers: string,
 /**
  * The number the next new quote gets, or `None` when a block is used up.
  */
-nextQuoteNumber: string | null, enrolledAt: string, tokenExpiresAt: string, };
+nextQuoteNumber: string | null, enrolledAt: string, tokenExpiresAt: string, 
+/**
+ * The insurer's legal name (else the organisation's name), once a sync brought it.
+ */
+organisation: string | null, };
 
 /**
  * Whether this device is enrolled with a sync server. The device token

@@ -32,6 +32,8 @@ pub struct EnrollmentView {
     pub next_quote_number: Option<String>,
     pub enrolled_at: String,
     pub token_expires_at: String,
+    /// The insurer's legal name (else the organisation's name), once a sync brought it.
+    pub organisation: Option<String>,
 }
 
 impl TryFrom<EnrollmentInfo> for EnrollmentView {
@@ -67,6 +69,7 @@ impl TryFrom<EnrollmentInfo> for EnrollmentView {
             device_name: e.device_name,
             enrolled_at: e.enrolled_at,
             token_expires_at: e.token_expires_at,
+            organisation: e.organisation,
         })
     }
 }

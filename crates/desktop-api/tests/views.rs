@@ -62,6 +62,7 @@ fn enrollment(device_number: Option<u32>, quote_numbers: Option<QuoteNumberBlock
         quote_numbers,
         next_quote_number: next,
         enrolled_at: "2026-12-01T00:00:00Z".into(),
+        organisation: Some("Prairie Mutual Insurance Company".into()),
     }
 }
 

@@ -32,6 +32,19 @@ pub use money::{format_money, MoneyError};
 use rust_decimal::Decimal;
 use time::Date;
 
+/// The insurer that issues a document, as its organisation's server says:
+/// printed on proposals, declarations and notices, and named on ID cards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    /// "Prairie Mutual Insurance Company".
+    pub legal_name: String,
+    /// The mailing address, a line each.
+    pub address: Vec<String>,
+    /// The NAIC company code, five digits.
+    pub naic_code: Option<String>,
+    pub phone: Option<String>,
+}
+
 /// Everything a quote proposal shows. Plain data; the caller masks what must be masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
@@ -50,6 +63,9 @@ pub struct Proposal {
     pub insured_name: String,
     /// The mailing address, a line each.
     pub insured_address: Vec<String>,
+    /// The insurer; `None` when the workstation has not learnt it yet (the
+    /// proposal then says so).
+    pub issuer: Option<Issuer>,
     pub drivers: Vec<ProposalDriver>,
     /// One line per vehicle: "2020 Honda Civic, VIN ••••••••••••12345".
     pub vehicles: Vec<String>,
@@ -103,6 +119,8 @@ pub struct Declarations {
     pub term_end: Date,
     pub insured_name: String,
     pub insured_address: Vec<String>,
+    /// The insurer; `None` when the workstation has not learnt it yet.
+    pub issuer: Option<Issuer>,
     pub drivers: Vec<ProposalDriver>,
     /// One line per vehicle, VIN masked by the caller.
     pub vehicles: Vec<String>,
@@ -156,6 +174,8 @@ pub struct IdCards {
     pub issued_on: Date,
     /// The company, as the card names it.
     pub insurer: String,
+    /// Its NAIC company code, printed beside its name.
+    pub naic_code: Option<String>,
     pub insured_name: String,
     pub term_start: Date,
     pub term_end: Date,
@@ -187,6 +207,8 @@ pub struct Notice {
     pub effective: Date,
     pub insured_name: String,
     pub insured_address: Vec<String>,
+    /// The insurer giving the notice; `None` when the workstation has not learnt it yet.
+    pub issuer: Option<Issuer>,
     /// "CX-NP".
     pub reason_code: String,
     pub reason: String,

@@ -193,6 +193,28 @@ pub(crate) fn insured_block(b: &mut Builder, title: &str, name: &str, address: &
     Ok(())
 }
 
+/// The insurer in one small paragraph under the title: "Issued by" its
+/// legal name, NAIC company code, address and telephone; or, when the
+/// workstation has not learnt them, a sentence saying so.
+pub(crate) fn issuer_line(b: &mut Builder, issuer: Option<&crate::Issuer>) -> Result<(), DocumentError> {
+    let text = match issuer {
+        None => {
+            "The insurer's name, address and NAIC company code print here once this workstation has synced with its organization's server."
+                .to_owned()
+        }
+        Some(i) => {
+            let mut parts = vec![format!("Issued by {}", clean(&i.legal_name))];
+            parts.extend(i.naic_code.as_ref().map(|c| format!("NAIC company code {}", clean(c))));
+            if !i.address.is_empty() {
+                parts.push(i.address.iter().map(|l| clean(l)).collect::<Vec<_>>().join(", "));
+            }
+            parts.extend(i.phone.as_ref().map(|p| clean(p)));
+            parts.join(" · ")
+        }
+    };
+    b.paragraph(Face::Regular, SMALL, Ink::Muted, LEFT, RIGHT - LEFT, &text)
+}
+
 /// The drivers with their (masked) licences; nothing if none.
 pub(crate) fn drivers_table(b: &mut Builder, drivers: &[ProposalDriver]) -> Result<(), DocumentError> {
     if drivers.is_empty() {

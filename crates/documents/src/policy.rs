@@ -4,8 +4,8 @@
 use crate::font::{Face, Fonts};
 use crate::layout::{line_height, Builder, Ink, LEFT, PAGE_HEIGHT, PT, RIGHT, TOP};
 use crate::parts::{
-    cell, clean, col, coverage_table, drivers_table, footer, heading, insured_block, long_date, money, money_col, money_list, notices,
-    totals, Table, BODY, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD, SMALL, TITLE,
+    cell, clean, col, coverage_table, drivers_table, footer, heading, insured_block, issuer_line, long_date, money, money_col, money_list,
+    notices, totals, Table, BODY, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD, SMALL, TITLE,
 };
 use crate::pdf::{self, Info};
 use crate::{Declarations, DeclarationsKind, DocumentError, IdCards, Notice, NoticeKind};
@@ -21,6 +21,7 @@ pub(crate) fn declarations(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
     title_block(&mut b, &title, &d.product, &d.state, &format!("Policy {number}"))?;
     summary(&mut b, d)?;
     insured_block(&mut b, "Named insured", &d.insured_name, &d.insured_address)?;
+    issuer_line(&mut b, d.issuer.as_ref())?;
     if let DeclarationsKind::Endorsement(e) = &d.kind {
         heading(&mut b, "This endorsement", 3 * line_height(BODY))?;
         let table = Table::new(vec![col(LEFT + 4 * PT, MONEY_RIGHT - MONEY_WIDTH - LEFT - 12 * PT), money_col()], None, BODY);
@@ -157,7 +158,11 @@ pub(crate) fn id_cards(cards: &IdCards) -> Result<Vec<u8>, DocumentError> {
         let width = CARD_WIDTH - 24 * PT;
         b.y = top - 10 * PT;
         b.line(Face::Bold, HEADING, Ink::Accent, inner, &format!("{} Insurance Identification Card", clean(&card.state)))?;
-        b.line(Face::Regular, SMALL, Ink::Muted, inner, &clean(&cards.insurer))?;
+        let insurer = match &cards.naic_code {
+            Some(code) => format!("{} · NAIC {}", clean(&cards.insurer), clean(code)),
+            None => clean(&cards.insurer),
+        };
+        b.line(Face::Regular, SMALL, Ink::Muted, inner, &insurer)?;
         b.y -= 4 * PT;
         let rows = [
             ("Policy number", number.clone()),
@@ -205,6 +210,7 @@ pub(crate) fn notice(n: &Notice) -> Result<Vec<u8>, DocumentError> {
     title_block(&mut b, title, &n.product, &n.state, &format!("Policy {number}"))?;
     b.line(Face::Regular, BODY, Ink::Muted, LEFT, &format!("Mailed {}", long_date(n.mailed_on)))?;
     insured_block(&mut b, "Named insured", &n.insured_name, &n.insured_address)?;
+    issuer_line(&mut b, n.issuer.as_ref())?;
 
     let ends = match n.kind {
         NoticeKind::Cancellation => {

@@ -3,8 +3,8 @@
 use crate::font::{Face, Fonts};
 use crate::layout::{line_height, Builder, Ink, LEFT, PT, RIGHT, TOP};
 use crate::parts::{
-    cell, clean, col, coverage_table, drivers_table, footer, heading, insured_block, long_date, money_list, notices, totals, Table, BODY,
-    HEADING, TITLE,
+    cell, clean, col, coverage_table, drivers_table, footer, heading, insured_block, issuer_line, long_date, money_list, notices, totals,
+    Table, BODY, HEADING, TITLE,
 };
 use crate::pdf::{self, Info};
 use crate::{DocumentError, Proposal};
@@ -46,6 +46,7 @@ fn title(b: &mut Builder, p: &Proposal) -> Result<(), DocumentError> {
     b.text_right(Face::Bold, HEADING, Ink::Text, RIGHT, baseline, &product)?;
     b.y = TOP - line_height(TITLE);
     b.line(Face::Regular, BODY, Ink::Muted, LEFT, &format!("Prepared for {}", clean(&p.insured_name)))?;
+    issuer_line(b, p.issuer.as_ref())?;
     b.y -= 4 * PT;
     b.rule(LEFT, RIGHT, b.y, 3 * PT / 2, 0.25);
     b.y -= 6 * PT;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::fixtures::{coverage, dec, two_car_declarations};
+use common::fixtures::{coverage, dec, issuer, two_car_declarations};
 use common::{assert_golden, page_count, qpdf_check, text_of};
 use time::macros::date;
 use uw_documents::{
@@ -44,6 +44,7 @@ fn fl_home_declarations() -> Declarations {
         term_end: date!(2028 - 01 - 01),
         insured_name: "Rosa Martínez".to_string(),
         insured_address: vec!["88 Bayshore Drive".to_string(), "Tampa, FL 33602".to_string()],
+        issuer: Some(issuer()),
         drivers: vec![],
         vehicles: vec![],
         dwelling: Some("Built 1998, masonry construction, 2,100 sq ft, shingle roof".to_string()),
@@ -81,7 +82,8 @@ fn id_cards(vehicles: usize) -> IdCards {
     IdCards {
         policy_number: "CA-PA-2026-000042".to_string(),
         issued_on: date!(2026 - 06 - 01),
-        insurer: "Offline Mutual Insurance Company".to_string(),
+        insurer: "Prairie Mutual Insurance Company".to_string(),
+        naic_code: Some("12345".to_string()),
         insured_name: "Dana Q. Whitfield".to_string(),
         term_start: date!(2026 - 06 - 01),
         term_end: date!(2027 - 06 - 01),
@@ -102,6 +104,7 @@ fn cancellation() -> Notice {
         effective: date!(2026 - 09 - 21),
         insured_name: "Dana Q. Whitfield".to_string(),
         insured_address: vec!["1402 Larkspur Lane".to_string(), "Sacramento, CA 95814".to_string()],
+        issuer: Some(issuer()),
         reason_code: "CX-SC".to_string(),
         reason: "Substantial change in the risk since the policy was issued".to_string(),
         notice_days: 20,
@@ -121,6 +124,7 @@ fn non_renewal() -> Notice {
         effective: date!(2027 - 01 - 01),
         insured_name: "Rosa Martínez".to_string(),
         insured_address: vec!["88 Bayshore Drive".to_string(), "Tampa, FL 33602".to_string()],
+        issuer: None,
         reason_code: "NR-PC".to_string(),
         reason: "Condition of the insured property does not meet the company's guidelines".to_string(),
         notice_days: 120,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::fixtures::{coverage, dec};
+use common::fixtures::{coverage, dec, issuer};
 use common::{assert_golden, page_count, poppler, qpdf_check, text_of};
 
 use time::macros::date;
@@ -24,6 +24,7 @@ fn sample() -> Proposal {
         term_months: 12,
         insured_name: "Dana Q. Whitfield".to_string(),
         insured_address: vec!["1402 Larkspur Lane".to_string(), "Columbus, OH 43215".to_string()],
+        issuer: Some(issuer()),
         drivers: vec![
             ProposalDriver { name: "Dana Q. Whitfield".to_string(), license: "•••• 1234".to_string() },
             ProposalDriver { name: "Marcus Whitfield".to_string(), license: "•••• 9876".to_string() },

@@ -26,6 +26,10 @@ pub enum WorkstationError {
     /// The store exists but its key is gone.
     #[error("{} exists but {source_name} holds no key for it; restore the key (or the key recovery copy) before opening the store", path.display())]
     KeyMissing { path: PathBuf, source_name: String },
+    /// A document must name the insurer, and this workstation has never
+    /// learnt it from its organisation's server.
+    #[error("policy {policy_number}: the insurer's name is not known on this workstation; sync it once with the organization's server")]
+    OrganisationUnknown { policy_number: String },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -189,6 +193,7 @@ impl WorkstationError {
             Self::BookFile { .. } => "impact.book_file",
             Self::Book { .. } => "impact.book_invalid",
             Self::NoNotice { .. } => "policy.no_notice",
+            Self::OrganisationUnknown { .. } => "organisation.unknown",
             Self::DocumentFile { .. } => "document.write",
             Self::AuditFile { .. } => "audit.file",
             Self::Recovery(_) => "key.recovery",

@@ -121,6 +121,11 @@ MIIBszCCAVmgAwIBAgIUQ
              INSERT INTO sync_run (finished_at, outcome, code) VALUES
                 ('2026-01-28T00:00:00.000Z', 'ok', NULL), ('2026-01-28T00:01:00.000Z', 'failed', 'sync.unreachable');"
         }
+        14 => {
+            "INSERT INTO organisation_cache (singleton, name, details, fetched_at) VALUES
+                (1, 'Prairie Mutual', '{\"legal_name\":\"Prairie Mutual Insurance Company\",\"street\":\"1 Main St\",\"city\":\"Springfield\",\"state\":\"IL\",\"zip\":\"62701\",\"naic_code\":\"12345\",\"phone\":null}',
+                 '2026-01-29T00:00:00.000Z');"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }

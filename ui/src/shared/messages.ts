@@ -52,6 +52,8 @@ export const MESSAGES: Record<string, string> = {
   "quote.expired": "This quote has expired. Re-rate it with the rates in force to get a current price.",
   "quote.not_found": "This quote could not be found. It may belong to another workstation; search for it again or sync.",
   "customer.not_found": "This customer could not be found on this workstation. Search for them again.",
+  "organisation.unknown":
+    "This workstation does not yet know the insurer's name, which ID cards must show. Sync it with your organization's server, then print again.",
   "quote.not_rated": "This version of the quote has not been priced yet. Open it in the quote wizard and price it first.",
   "quote.stale": "This quote was changed since you opened it. Open it again to see the latest version, then repeat your change.",
   "quote.status": "This quote is not at a stage where that can be done. Check its status; a bound or expired quote may need a new version.",

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use time::macros::date;
-use uw_documents::{Declarations, DeclarationsKind, ProposalCoverage, ProposalDriver};
+use uw_documents::{Declarations, DeclarationsKind, Issuer, ProposalCoverage, ProposalDriver};
 
 pub fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -18,6 +18,16 @@ pub fn coverage(description: &str, limit: Option<&str>, deductible: Option<&str>
         limit: limit.map(str::to_string),
         deductible: deductible.map(str::to_string),
         premium: dec(premium),
+    }
+}
+
+/// The insurer as an organisation's server describes it.
+pub fn issuer() -> Issuer {
+    Issuer {
+        legal_name: "Prairie Mutual Insurance Company".to_string(),
+        address: vec!["1 Main Street".to_string(), "Springfield, IL 62701".to_string()],
+        naic_code: Some("12345".to_string()),
+        phone: Some("(217) 555-0100".to_string()),
     }
 }
 
@@ -34,6 +44,7 @@ pub fn two_car_declarations() -> Declarations {
         term_end: date!(2027 - 06 - 01),
         insured_name: "Dana Q. Whitfield".to_string(),
         insured_address: vec!["1402 Larkspur Lane".to_string(), "Sacramento, CA 95814".to_string()],
+        issuer: Some(issuer()),
         drivers: vec![
             ProposalDriver { name: "Dana Q. Whitfield".to_string(), license: "CA ••••1234".to_string() },
             ProposalDriver { name: "Marcus Whitfield".to_string(), license: "CA ••••9876".to_string() },

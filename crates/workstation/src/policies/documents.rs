@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
-use uw_documents::{Declarations, DeclarationsKind, EndorsementChange, HurricaneDeductible, IdCard, IdCards, Notice, NoticeKind, Refund};
+use uw_documents::{
+    Declarations, DeclarationsKind, EndorsementChange, HurricaneDeductible, IdCard, IdCards, Issuer, Notice, NoticeKind, Refund,
+};
 use uw_policy::CancelMethod;
 use uw_rating::{Operation, Product, Rating};
 
@@ -37,10 +39,18 @@ impl PolicyDocument {
     }
 }
 
-/// The company named on ID cards.
-pub const INSURER_NAME: &str = "Offline Mutual Insurance Company";
-
 impl Workstation {
+    /// The insurer documents print, from what the organisation's server last
+    /// said (`None` before the first sync, or before an administrator set it).
+    pub(crate) fn issuer(&self) -> Result<Option<Issuer>, WorkstationError> {
+        Ok(self.store.organisation()?.and_then(|info| info.details).map(|d| Issuer {
+            address: vec![d.street, format!("{}, {} {}", d.city, d.state, d.zip)],
+            legal_name: d.legal_name,
+            naic_code: d.naic_code,
+            phone: d.phone,
+        }))
+    }
+
     /// The declarations page of `policy_number` as the server last issued it,
     /// dated `now`: new business, amended by the latest endorsement, or a
     /// renewal. Licence numbers and VINs are masked.
@@ -76,6 +86,7 @@ impl Workstation {
             term_end: policy.term.end,
             insured_name: proposal.insured_name,
             insured_address: proposal.insured_address,
+            issuer: self.issuer()?,
             drivers: proposal.drivers,
             vehicles: proposal.vehicles,
             dwelling: proposal.dwelling,
@@ -122,10 +133,19 @@ impl Workstation {
                 vin: v.vin.clone().unwrap_or_else(|| "not given".to_owned()),
             })
             .collect();
+        // A card must name the insurer: its legal name, else the
+        // organisation's name on its server; never one made up here.
+        let organisation =
+            self.store.organisation()?.ok_or_else(|| WorkstationError::OrganisationUnknown { policy_number: policy_number.to_owned() })?;
+        let (insurer, naic_code) = match organisation.details {
+            Some(d) => (d.legal_name, d.naic_code),
+            None => (organisation.name, None),
+        };
         let document = IdCards {
             policy_number: policy_number.to_owned(),
             issued_on: utc_date(now),
-            insurer: INSURER_NAME.to_owned(),
+            insurer,
+            naic_code,
             insured_name: quote.applicant.name.clone(),
             term_start: issued.policy.term.start,
             term_end: issued.policy.term.end,
@@ -176,6 +196,11 @@ impl Workstation {
             }
         };
         let address = &quote.applicant.address;
+        let issuer = self.issuer()?;
+        let questions = match &issuer {
+            Some(i) => format!("Questions about this notice: call your agent or {}.", i.legal_name),
+            None => "Questions about this notice: call your agent.".to_owned(),
+        };
         let notice = Notice {
             kind,
             policy_number: policy_number.to_owned(),
@@ -190,7 +215,8 @@ impl Workstation {
             notice_days,
             authority: rules.authority.to_owned(),
             refund,
-            notices: vec![format!("Questions about this notice: call your agent or {INSURER_NAME}.")],
+            issuer,
+            notices: vec![questions],
         };
         let pdf = uw_documents::notice_pdf(&notice)?;
         self.store.record_audit_event(

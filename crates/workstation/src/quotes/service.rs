@@ -179,13 +179,14 @@ impl Workstation {
         };
         let rating = self.rerate_version(quote_id, summary.version)?;
         let input = self.store.quote_input(quote_id, summary.version)?;
-        let proposal = proposal_document(
+        let mut proposal = proposal_document(
             (&summary.quote_number, summary.version, summary.status == QuoteStatus::Referred),
             &input,
             &rating,
             rated_on,
             expires_on,
         );
+        proposal.issuer = self.issuer()?;
         let pdf = uw_documents::proposal_pdf(&proposal)?;
         self.store.record_audit_event(
             "quote.proposal_printed",
@@ -272,6 +273,8 @@ pub(crate) fn proposal_document(
         term_months: quote.term_months,
         insured_name: quote.applicant.name.clone(),
         insured_address: vec![address.street.clone(), format!("{}, {} {}", address.city, address.state, address.zip)],
+        // The caller adds the insurer it knows.
+        issuer: None,
         drivers: quote
             .drivers
             .iter()

@@ -28,6 +28,43 @@ pub(crate) fn notify(
 }
 
 impl Store {
+    /// Keeps what the server says about the organisation, replacing the last.
+    pub fn save_organisation(&mut self, info: &uw_protocol::OrganisationInfo, now: OffsetDateTime) -> Result<(), StoreError> {
+        let details = info.details.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::BadStoredValue {
+            table: "organisation_cache",
+            id: 1,
+            field: "details",
+            problem: e.to_string(),
+        })?;
+        self.conn
+            .execute(
+                "INSERT INTO organisation_cache (singleton, name, details, fetched_at) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, details = excluded.details, fetched_at = excluded.fetched_at",
+                params![info.name, details, instant_text(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// What the server last said about the organisation, if it ever did.
+    pub fn organisation(&self) -> Result<Option<uw_protocol::OrganisationInfo>, StoreError> {
+        let row: Option<(String, Option<String>)> = self
+            .conn
+            .query_row("SELECT name, details FROM organisation_cache WHERE singleton = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.map(|(name, details)| {
+            let details = details.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::BadStoredValue {
+                table: "organisation_cache",
+                id: 1,
+                field: "details",
+                problem: e.to_string(),
+            })?;
+            Ok(uw_protocol::OrganisationInfo { name, details })
+        })
+        .transpose()
+    }
+
     pub fn notifications(&self, limit: u32) -> Result<Notifications, StoreError> {
         let mut stmt = self
             .conn

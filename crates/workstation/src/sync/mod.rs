@@ -65,6 +65,9 @@ pub struct EnrollmentInfo {
     /// clock), or `None` when a first-scheme block is used up.
     pub next_quote_number: Option<uw_policy::QuoteNumber>,
     pub enrolled_at: String,
+    /// The insurer's legal name (else the organisation's name on its
+    /// server), once a sync has brought it.
+    pub organisation: Option<String>,
 }
 
 /// What a push did.
@@ -266,6 +269,7 @@ fn info(enrollment: Enrollment, next_quote_number: Option<uw_policy::QuoteNumber
         quote_numbers: enrollment.quote_numbers,
         next_quote_number,
         enrolled_at: enrollment.enrolled_at,
+        organisation: None,
     }
 }
 
@@ -281,10 +285,17 @@ impl Workstation {
     }
 
     /// This device's enrollment, if it has enrolled.
+    /// What the organisation's server last said about it (its name and the
+    /// insurer's details documents print), if this device ever synced.
+    pub fn organisation(&self) -> Result<Option<uw_protocol::OrganisationInfo>, WorkstationError> {
+        Ok(self.store.organisation()?)
+    }
+
     pub fn enrollment(&self) -> Result<Option<EnrollmentInfo>, WorkstationError> {
         let Some(enrollment) = self.store.sync_enrollment()? else { return Ok(None) };
         let next = self.next_quote_number(&enrollment, OffsetDateTime::now_utc().year())?;
-        Ok(Some(info(enrollment, next)))
+        let organisation = self.store.organisation()?.map(|o| o.details.map_or(o.name, |d| d.legal_name));
+        Ok(Some(EnrollmentInfo { organisation, ..info(enrollment, next) }))
     }
 
     /// The number a new quote would get in `year`.
@@ -417,6 +428,13 @@ impl Workstation {
             let pull = ws.pull_from(server, now, progress)?;
             // An underwriter's rate drafts and decisions, and the review queue.
             let rate = ws.sync_rate_changes_with(server, now)?;
+            // What documents print about the insurer, kept for offline.
+            match server.get::<uw_protocol::OrganisationInfo>("/v1/organisation") {
+                Ok(info) => ws.store.save_organisation(&info, now)?,
+                // A server from before organisation details: keep what we have.
+                Err(SyncError::Refused { status: 404, .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
             tracing::info!(
                 drafts_sent = rate.drafts_sent,
                 decisions_sent = rate.decisions_sent,
