@@ -8,6 +8,8 @@
 # bundled packs are signed with the development key, which only debug builds
 # trust) under Xvfb with a private keyring, through tauri-driver. Run the
 # test command once first: it installs Xvfb, WebKitWebDriver and tauri-driver.
+# UW_BENCH_APP times another build instead, such as the release binary the
+# test command packages for a throwaway organisation.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
