@@ -436,6 +436,16 @@ async fn authorization_matrix(engine: &str) {
     // (method, path, body, roles allowed, device token required)
     let cells: Vec<Cell<'_>> = vec![
         (reqwest::Method::GET, "/v1/me", None, &all, false),
+        (reqwest::Method::GET, "/v1/organisation", None, &all, false),
+        (
+            reqwest::Method::PUT,
+            "/v1/admin/organisation",
+            Some(
+                json!({ "legal_name": "Matrix Mutual", "street": "1 Main St", "city": "Columbus", "state": "OH", "zip": "43215", "naic_code": null, "phone": null }),
+            ),
+            &[Admin],
+            false,
+        ),
         (reqwest::Method::GET, "/v1/devices/me", None, &[Agent, Underwriter], true),
         (reqwest::Method::POST, "/v1/sync/push", Some(json!({ "operations": [] })), &[Agent, Underwriter], true),
         (reqwest::Method::GET, "/v1/sync/pull?cursor=0", None, &[Agent, Underwriter], false),
