@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use usd::parse_usd;
 use uw_system_tests::app::AppSession;
 use uw_system_tests::system::{now, Laptop, Org};
-use uw_system_tests::webdriver::KEY_CONTROL;
+use uw_system_tests::webdriver::{KEY_CONTROL, KEY_ESCAPE};
 use uw_system_tests::{free_port, unique_suffix, workspace_root};
 use uw_workstation::{KeySource, Secret, Workstation, WorkstationConfig};
 
@@ -57,6 +57,7 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
     // Los Angeles (territory 1.22): BI 443.52 x 1.22 = 541.09 -> 541 x 0.80 = 432.80 -> 432,
     // PD 324.48 x 1.22 = 395.87 -> 396 x 0.80 = 316.80 -> 316.
     assert_eq!(session.rate("90001", "2010").expect("rateable"), "$748.00");
+    session.save_screenshot("quick-quote");
 
     // Seattle: no Washington pack is installed, so a typed error, not a price.
     let (code, text) = session.rate("98101", "2020").expect_err("no pack for WA");
@@ -209,6 +210,7 @@ fn agent_enrolls_the_real_app_with_the_sync_server_and_syncs() {
     assert_eq!(session.open_sync_screen(), "enrolled");
     assert_eq!(session.listed_issues(), Vec::<Value>::new(), "no issues before the first sync");
     let counts = session.sync_in_app().expect("syncs");
+    session.save_screenshot("sync");
     let expected_changes = bundled_pack_count() + 1;
     assert_eq!(
         counts,
@@ -409,6 +411,7 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
         &format!("return document.querySelector('tr[data-quote-number=\"{quote_number}\"] button') !== null"),
         Duration::from_secs(30),
     );
+    session.save_screenshot("quotes-list");
     session.click_on(&format!("tr[data-quote-number=\"{quote_number}\"] button"));
     let reopened = session.wait_for(
         "the quote screen",
@@ -432,8 +435,21 @@ fn agent_quotes_california_auto_offline_through_the_wizard_resumes_the_draft_and
     assert!(!text.contains("D1234567"), "the licence number is masked on the proposal: {text}");
     session.save_screenshot("quote-saved");
 
-    // From any screen, Ctrl+K searches: Ana's account gathers her quote and keeps a note.
+    // The agent's dashboard: the book in figures and by week.
     session.click_on("#nav-dashboard");
+    session.wait_for("the dashboard", "return document.querySelector('#dashboard') !== null", Duration::from_secs(30));
+    session.save_screenshot("dashboard-agent");
+    // `?` lists the shortcuts.
+    session.press(&["?"]);
+    session.wait_for(
+        "the shortcuts",
+        "return document.querySelector('[role=\"dialog\"]')?.textContent.includes('Ctrl')",
+        Duration::from_secs(10),
+    );
+    session.save_screenshot("help");
+    session.press(&[KEY_ESCAPE]);
+
+    // From any screen, Ctrl+K searches: Ana's account gathers her quote and keeps a note.
     session.press(&[KEY_CONTROL, "k"]);
     let palette = session.wait_for(
         "the command palette",
@@ -535,6 +551,12 @@ fn underwriter_approves_a_referral_on_the_desk_the_agent_binds_it_and_a_tampered
     assert_eq!(enrolled["role"], "underwriter");
     session.click_on("#nav-dashboard");
     session.wait_for("the Referrals tab", "return document.querySelector('#nav-desk') !== null", Duration::from_secs(30));
+    session.wait_for(
+        "the underwriter's dashboard",
+        "return document.querySelector('#dashboard') !== null && document.querySelector('#dashboard [aria-busy=\"true\"]') === null",
+        Duration::from_secs(30),
+    );
+    session.save_screenshot("dashboard-underwriter");
     session.click_on("#nav-desk");
     let item = format!("li.referral[data-quote-number=\"{referred}\"]");
     let shown = session.wait_for(

@@ -142,7 +142,7 @@ function SyncIssues({
           <th>Subject</th>
           <th>Outcome</th>
           <th>Problem</th>
-          <th>Server's reason</th>
+          <th>What to do</th>
           <th></th>
         </tr>
       </thead>
@@ -157,8 +157,12 @@ function SyncIssues({
             </td>
             <td data-code={issue.code ?? undefined}>{issueSentence(issue)}</td>
             <td>
-              {issue.reason}
-              {issueAdvice(issue) && <div className="meta">{issueAdvice(issue)}</div>}
+              {issueAdvice(issue) && <div>{issueAdvice(issue)}</div>}
+              {/* The server's own words, for support: its field names and codes stay out of sight. */}
+              <details className="error-details">
+                <summary>Details</summary>
+                {issue.reason}
+              </details>
             </td>
             <td className="row-actions">
               {issue.quoteId !== null && (
