@@ -2,22 +2,10 @@
 // has a visible label tied to it by `for` (the message is not part of the
 // label, so the field's name stays its label), and an invalid one points at its message
 // (aria-describedby), so a screen reader and the tests find both by label.
-import { CalendarDate, parseDate } from "@internationalized/date";
-import { KeyboardEvent, ReactNode, useState } from "react";
-import {
-  Button,
-  Calendar,
-  CalendarCell,
-  CalendarGrid,
-  ComboBox,
-  Dialog,
-  DialogTrigger,
-  Input,
-  ListBox,
-  ListBoxItem,
-  Popover,
-} from "react-aria-components";
-import { isDate, isoDate, maskPhone, today } from "./form";
+import { ReactNode } from "react";
+import { Button, ComboBox, Input, ListBox, ListBoxItem, Popover } from "react-aria-components";
+import { DateInput } from "../shared/DateField";
+import { maskPhone } from "./form";
 import { matchesState, resolveState, STATE_CODES, stateOption, typedState } from "./states";
 
 /** `drivers.0.name` becomes the element id `f-drivers-0-name`. */
@@ -210,19 +198,11 @@ export function PhoneField({
   );
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-/** A YYYY-MM-DD date the calendar can show, or null. */
-function calendarDate(value: string | undefined): CalendarDate | null {
-  return value && isDate(value) ? parseDate(value.trim()) : null;
-}
-
 /**
  * A date: typed as YYYY-MM-DD (or MM/DD/YYYY, written as YYYY-MM-DD when the
- * field is left), or picked from a calendar beside it. A picked day goes
- * through `onChange` as typing does; the calendar closes and the focus goes
- * back to its button. `min` and `max` (YYYY-MM-DD) bound what the calendar
- * offers; the form's checks still judge what is typed.
+ * field is left), or picked from a calendar beside it (shared/DateField).
+ * `min` and `max` (YYYY-MM-DD) bound what the calendar offers; the form's
+ * checks still judge what is typed.
  */
 export function DateField({
   field,
@@ -246,107 +226,23 @@ export function DateField({
   /** Where the calendar opens when the field is empty (default today, within the bounds). */
   initial?: string;
 }) {
-  const [open, setOpen] = useState(false);
-  const minValue = calendarDate(min);
-  const maxValue = calendarDate(max);
-  const [focused, setFocused] = useState<CalendarDate>(() => parseDate(today()));
-  const selected = calendarDate(value);
-
-  function openChange(next: boolean) {
-    if (next) {
-      let start = selected ?? calendarDate(initial) ?? parseDate(today());
-      if (maxValue && start.compare(maxValue) > 0) start = maxValue;
-      if (minValue && start.compare(minValue) < 0) start = minValue;
-      setFocused(start);
-    }
-    setOpen(next);
-  }
-
-  function tidy() {
-    const iso = isoDate(value);
-    if (iso !== value) onChange(iso);
-  }
-
-  const firstYear = minValue?.year ?? focused.year - 100;
-  const lastYear = maxValue?.year ?? focused.year + 10;
-  const years: number[] = [];
-  for (let y = lastYear; y >= firstYear; y--) years.push(y);
-
   return (
     <div className={`field date-field ${className ?? ""}`}>
       <label htmlFor={fieldId(field)}>{label}</label>
-      <div className="date-input">
-        <input
-          id={fieldId(field)}
-          name={field}
-          value={value}
-          placeholder="YYYY-MM-DD"
-          autoComplete="off"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy(field, error, hint)}
-          onChange={(e) => onChange(e.target.value)}
-          onBlur={tidy}
-          onKeyDown={(e: KeyboardEvent<HTMLInputElement>) => {
-            if (e.key === "Enter") tidy();
-          }}
-        />
-        <DialogTrigger isOpen={open} onOpenChange={openChange}>
-          <Button className="calendar-button" aria-label={pickerLabel} data-field={field}>
-            <svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2">
-              <rect x="3" y="5" width="18" height="16" rx="2" />
-              <path d="M3 10h18M8 3v4M16 3v4" />
-            </svg>
-          </Button>
-          <Popover className="popover date-popover" placement="bottom start">
-            <Dialog className="dialog" aria-label={pickerLabel}>
-              <Calendar
-                aria-label={label}
-                value={selected}
-                minValue={minValue}
-                maxValue={maxValue}
-                focusedValue={focused}
-                onFocusChange={setFocused}
-                onChange={(d) => {
-                  onChange(d.toString());
-                  setOpen(false);
-                }}
-              >
-                <div className="calendar-head">
-                  <Button slot="previous" aria-label="Previous month" className="calendar-nav">
-                    ‹
-                  </Button>
-                  <select
-                    aria-label="Month"
-                    value={focused.month}
-                    onChange={(e) => setFocused(focused.set({ month: Number(e.target.value) }))}
-                  >
-                    {MONTHS.map((m, i) => (
-                      <option key={m} value={i + 1}>
-                        {m}
-                      </option>
-                    ))}
-                  </select>
-                  <select
-                    aria-label="Year"
-                    value={focused.year}
-                    onChange={(e) => setFocused(focused.set({ year: Number(e.target.value) }))}
-                  >
-                    {years.map((y) => (
-                      <option key={y} value={y}>
-                        {y}
-                      </option>
-                    ))}
-                  </select>
-                  <Button slot="next" aria-label="Next month" className="calendar-nav">
-                    ›
-                  </Button>
-                </div>
-                <CalendarGrid className="calendar-grid">{(date) => <CalendarCell date={date} className="calendar-cell" />}</CalendarGrid>
-              </Calendar>
-            </Dialog>
-          </Popover>
-        </DialogTrigger>
-      </div>
+      <DateInput
+        id={fieldId(field)}
+        name={field}
+        value={value}
+        onChange={onChange}
+        pickerLabel={pickerLabel}
+        calendarLabel={label}
+        invalid={!!error}
+        describedBy={describedBy(field, error, hint)}
+        buttonField={field}
+        min={min}
+        max={max}
+        initial={initial}
+      />
       <Message field={field} error={error} hint={hint} />
     </div>
   );

@@ -25,6 +25,10 @@ import type {
   WildfireMeasure,
   PaymentMethod,
 } from "../bindings";
+import { isDate, today } from "../shared/dates";
+
+// The date helpers live in shared/dates; the wizard's modules and tests read them from here too.
+export { isDate, isoDate, today } from "../shared/dates";
 
 export interface ViolationForm {
   date: string;
@@ -156,12 +160,6 @@ export const VIOLATION_KINDS: ViolationKind[] = [
   "suspended-license",
   "other-moving",
 ];
-
-/** Today as YYYY-MM-DD in the agent's time zone. */
-export function today(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 export function emptyVehicle(): VehicleForm {
   return {
@@ -341,15 +339,6 @@ function int(value: string): number | null {
   return /^\d+$/.test(v) ? Number.parseInt(v, 10) : null;
 }
 
-/** A date typed as YYYY-MM-DD that is on the calendar (not 2026-02-30). */
-export function isDate(value: string): boolean {
-  const v = value.trim();
-  if (!DATE.test(v)) return false;
-  const [y, m, d] = v.split("-").map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
 /** Whole years from one YYYY-MM-DD date to another (an age). */
 export function fullYears(from: string, to: string): number {
   const years = Number(to.slice(0, 4)) - Number(from.slice(0, 4));
@@ -381,17 +370,6 @@ export function maskPhone(value: string): string {
   if (digits.length <= 3) return `(${digits}`;
   if (digits.length <= 6) return `(${digits.slice(0, 3)}) ${digits.slice(3)}`;
   return `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`;
-}
-
-/**
- * A date as typed, written as the form keeps it: the US `MM/DD/YYYY` (or
- * `M/D/YYYY`) becomes `YYYY-MM-DD`; anything else stays as typed, for the
- * checks to accept or refuse.
- */
-export function isoDate(value: string): string {
-  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(value);
-  if (!m) return value;
-  return `${m[3]}-${m[1].padStart(2, "0")}-${m[2].padStart(2, "0")}`;
 }
 
 /** An amount grouped in thousands as people read it (`450000` reads `450,000`), or the text as typed when it is not one. */
