@@ -153,6 +153,70 @@ it("names a refusal by the lifecycle next to the change and queues nothing", asy
   expect(names(calls)).not.toContain("prepare_policy_change");
 });
 
+it("takes the effective date typed as YYYY-MM-DD or MM/DD/YYYY, or picked from its calendar", async () => {
+  const calls = mockCommands({
+    policy_file: () => view,
+    preview_policy_change: () => Promise.reject({ code: "policy.notice_too_short", message: "too short" }),
+  });
+  const previews = () => calls.filter(([cmd]) => cmd === "preview_policy_change").map(([, args]) => args.change as { effective: string });
+  const user = userEvent.setup();
+  render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);
+  await user.click(await screen.findByRole("button", { name: "Cancel" }));
+  const input = screen.getByLabelText("Effective date") as HTMLInputElement;
+  expect(input.id).toBe("change-effective");
+  expect(input.type).toBe("text");
+  expect(input.inputMode).toBe("numeric");
+  expect(input.required).toBe(true);
+  expect(document.querySelector('input[type="date"]')).toBeNull();
+
+  // ISO, then Enter submits the form.
+  await user.clear(input);
+  await user.type(input, "2027-05-25{Enter}");
+  await waitFor(() => expect(previews().at(-1)?.effective).toBe("2027-05-25"));
+
+  // The US way: written as YYYY-MM-DD when the field is left, or when Enter submits straight away.
+  await user.clear(input);
+  await user.type(input, "06/01/2027");
+  await user.tab();
+  expect(input.value).toBe("2027-06-01");
+  await user.clear(input);
+  await user.type(input, "6/2/2027{Enter}");
+  await waitFor(() => expect(previews().at(-1)?.effective).toBe("2027-06-02"));
+  expect(input.value).toBe("2027-06-02");
+
+  // From the calendar beside it, by keyboard.
+  input.focus();
+  await user.tab();
+  const button = screen.getByRole("button", { name: "Choose effective date" });
+  expect(document.activeElement).toBe(button);
+  await user.keyboard("{Enter}");
+  const dialog = await screen.findByRole("dialog", { name: "Choose effective date" });
+  await waitFor(() => expect(document.activeElement?.getAttribute("aria-label")).toMatch(/June 2, 2027/));
+  await user.keyboard("{ArrowDown}{Enter}");
+  expect(input.value).toBe("2027-06-09");
+  await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+  // And by mouse.
+  await user.click(button);
+  await user.click(within(await screen.findByRole("dialog")).getByText("15"));
+  expect(input.value).toBe("2027-06-15");
+  await user.click(screen.getByRole("button", { name: "Work it out" }));
+  await waitFor(() => expect(previews().at(-1)?.effective).toBe("2027-06-15"));
+  expect(dialog.isConnected).toBe(false);
+
+  // A date that is not one is named next to the field, and nothing is asked.
+  const asked = previews().length;
+  await user.clear(input);
+  await user.type(input, "2027-02-30");
+  await user.click(screen.getByRole("button", { name: "Work it out" }));
+  const error = await screen.findByText("Type the effective date as YYYY-MM-DD or MM/DD/YYYY.");
+  expect(error.id).toBe("change-effective-error");
+  expect(input.getAttribute("aria-invalid")).toBe("true");
+  expect(input.getAttribute("aria-describedby")).toBe("change-effective-error");
+  expect(previews().length).toBe(asked);
+  await user.type(input, "{Backspace}8");
+  expect(input.getAttribute("aria-invalid")).toBeNull();
+});
+
 it("asks for a sync when the server's latest version has not arrived", async () => {
   mockCommands({ policy_file: () => ({ ...view, working: null, policyVersion: 4 }) });
   render(<PolicyScreen policyNumber="POL-CA-2026-000001" endorsement={null} onEndorse={() => {}} onEndorsementDone={() => {}} />);

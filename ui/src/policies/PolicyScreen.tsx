@@ -15,6 +15,8 @@ import type {
   PolicyWorksheetLine,
   QuoteInput,
 } from "../bindings";
+import { DateInput } from "../shared/DateField";
+import { isDate, isoDate } from "../shared/dates";
 import { ErrorBox } from "../shared/ErrorBox";
 import { coverageName, formatDeductible, formatLimit, formatMoney } from "../shared/language";
 import { RiskSummary, vehicleName } from "../shared/RiskSummary";
@@ -135,6 +137,7 @@ export function PolicyScreen({
   const setFile = file.set;
   const [action, setAction] = useState<Action | null>(endorsement ? "endorse" : null);
   const [effective, setEffective] = useState(new Date().toISOString().slice(0, 10));
+  const [dateProblem, setDateProblem] = useState(false);
   const [description, setDescription] = useState("");
   const [cancelReason, setCancelReason] = useState<CancelReason>("insured_request");
   const [nonRenewalReason, setNonRenewalReason] = useState<NonRenewalReason>("loss_history");
@@ -144,11 +147,13 @@ export function PolicyScreen({
   const [notice, setNotice] = useState<{ text: string; path?: string } | null>(null);
 
   function request(): PolicyChangeRequest | null {
+    // A date typed the US way, with Enter pressed before the field was left, is written as YYYY-MM-DD here.
+    const date = isoDate(effective).trim();
     switch (action) {
       case "endorse":
-        return endorsement ? { kind: "endorse", effective, description, input: endorsement } : null;
+        return endorsement ? { kind: "endorse", effective: date, description, input: endorsement } : null;
       case "cancel":
-        return { kind: "cancel", effective, reason: cancelReason };
+        return { kind: "cancel", effective: date, reason: cancelReason };
       case "non_renew":
         return { kind: "non_renew", reason: nonRenewalReason };
       case "reinstate":
@@ -176,6 +181,7 @@ export function PolicyScreen({
     setAction(next);
     setPreview(null);
     setProblem(null);
+    setDateProblem(false);
     setNotice(null);
   }
 
@@ -183,6 +189,13 @@ export function PolicyScreen({
     e.preventDefault();
     const change = request();
     if (!change) return;
+    if ("effective" in change) {
+      if (change.effective !== effective) setEffective(change.effective);
+      if (!isDate(change.effective)) {
+        setDateProblem(true);
+        return;
+      }
+    }
     await run(() => api.previewPolicyChange(policyNumber, change), setPreview);
   }
 
@@ -334,10 +347,28 @@ export function PolicyScreen({
               <h4>{KIND_LABEL[action]}</h4>
               {action === "endorse" && !endorsement && <p className="meta">Open the endorsement in the wizard first.</p>}
               {(action === "endorse" || action === "cancel") && (
-                <label>
-                  Effective date
-                  <input id="change-effective" type="date" value={effective} onChange={(e) => setEffective(e.target.value)} required />
-                </label>
+                <div className="field">
+                  <label htmlFor="change-effective">Effective date</label>
+                  <DateInput
+                    id="change-effective"
+                    value={effective}
+                    onChange={(value) => {
+                      setEffective(value);
+                      setDateProblem(false);
+                    }}
+                    inputMode="numeric"
+                    required
+                    invalid={dateProblem}
+                    describedBy={dateProblem ? "change-effective-error" : undefined}
+                    pickerLabel="Choose effective date"
+                    calendarLabel="Effective date"
+                  />
+                  {dateProblem && (
+                    <span className="field-error" id="change-effective-error" role="alert">
+                      Type the effective date as YYYY-MM-DD or MM/DD/YYYY.
+                    </span>
+                  )}
+                </div>
               )}
               {action === "endorse" && (
                 <label>

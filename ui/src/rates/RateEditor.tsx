@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api, CommandError } from "../api";
 import type { DraftEdits, ManifestField, PackDiff, Problem, StoredRateDraft, TableGrid } from "../bindings";
+import { DateInput } from "../shared/DateField";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
 import { useCommand } from "../shared/useCommand";
@@ -37,19 +38,36 @@ function FieldInput({
 }) {
   const id = fieldInputId(field.key);
   const changed = value !== field.value;
+  const inputClass = `medium${changed ? " changed" : ""}`;
+  const describedBy = invalid ? "draft-problem" : changed ? `${id}-was` : undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{field.label}</label>
-      <input
-        id={id}
-        data-field-key={field.key}
-        type={field.kind === "date" ? "date" : "text"}
-        className={`medium${changed ? " changed" : ""}`}
-        value={value}
-        aria-invalid={invalid ? "true" : undefined}
-        aria-describedby={invalid ? "draft-problem" : changed ? `${id}-was` : undefined}
-        onChange={(e) => onChange(e.target.value)}
-      />
+      {field.kind === "date" ? (
+        <DateInput
+          id={id}
+          fieldKey={field.key}
+          className={inputClass}
+          value={value}
+          inputMode="numeric"
+          invalid={invalid}
+          describedBy={describedBy}
+          pickerLabel={`Choose date: ${field.label}`}
+          calendarLabel={field.label}
+          onChange={onChange}
+        />
+      ) : (
+        <input
+          id={id}
+          data-field-key={field.key}
+          type="text"
+          className={inputClass}
+          value={value}
+          aria-invalid={invalid ? "true" : undefined}
+          aria-describedby={describedBy}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
       {changed && (
         <span className="hint" id={`${id}-was`}>
           Was {field.value || "(empty)"}

@@ -154,7 +154,8 @@ describe("rate editor", () => {
     const input = screen.getByLabelText("BI: Base rate (annual)") as HTMLInputElement;
     expect(input.id).toBe("field-coverages-BI-steps-0-value");
     expect(input.getAttribute("data-field-key")).toBe("coverages.BI.steps.0.value");
-    expect((screen.getByLabelText("New business from") as HTMLInputElement).type).toBe("date");
+    // Typed, not a native date input (WebKitGTK takes no keystrokes in one).
+    expect((screen.getByLabelText("New business from") as HTMLInputElement).type).toBe("text");
     expect(within(screen.getByRole("group", { name: "coverage BI" })).getByLabelText("BI: Base rate (annual)")).toBe(input);
     await user.clear(input);
     await user.type(input, "abc");
@@ -181,6 +182,48 @@ describe("rate editor", () => {
     expect(document.getElementById("draft-problem")).toBeNull();
     expect(input.getAttribute("aria-invalid")).toBeNull();
     expect(input.classList.contains("changed")).toBe(false);
+  });
+
+  it("takes a date field typed as YYYY-MM-DD or MM/DD/YYYY, or picked from its calendar", async () => {
+    const calls = commands();
+    const user = await openEditor();
+    const input = screen.getByLabelText("New business from") as HTMLInputElement;
+    expect(input.id).toBe("field-effective-new_business");
+    expect(input.getAttribute("data-field-key")).toBe("effective.new_business");
+    expect(input.inputMode).toBe("numeric");
+    expect(input.placeholder).toBe("YYYY-MM-DD");
+    expect(document.querySelector('input[type="date"]')).toBeNull();
+
+    await user.clear(input);
+    await user.type(input, "2027-02-03");
+    await waitFor(() => expect(checks(calls).at(-1)?.fields["effective.new_business"]).toBe("2027-02-03"));
+    expect(input.classList.contains("changed")).toBe(true);
+
+    // The US way is written as YYYY-MM-DD when the field is left.
+    await user.clear(input);
+    await user.type(input, "3/4/2027");
+    await user.tab();
+    expect(input.value).toBe("2027-03-04");
+    await waitFor(() => expect(checks(calls).at(-1)?.fields["effective.new_business"]).toBe("2027-03-04"));
+    // The Tab went to the calendar button beside the field.
+    const button = screen.getByRole("button", { name: "Choose date: New business from" });
+    expect(document.activeElement).toBe(button);
+
+    // Keyboard only: Enter opens the calendar on the field's day, an arrow moves, Enter picks.
+    await user.keyboard("{Enter}");
+    const dialog = await screen.findByRole("dialog", { name: "Choose date: New business from" });
+    expect((within(dialog).getByLabelText("Month") as HTMLSelectElement).value).toBe("3");
+    await waitFor(() => expect(document.activeElement?.getAttribute("aria-label")).toMatch(/March 4, 2027/));
+    await user.keyboard("{ArrowRight}{Enter}");
+    expect(input.value).toBe("2027-03-05");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await waitFor(() => expect(checks(calls).at(-1)?.fields["effective.new_business"]).toBe("2027-03-05"));
+
+    // And by mouse.
+    await user.click(button);
+    await user.click(within(await screen.findByRole("dialog")).getByText("20"));
+    expect(input.value).toBe("2027-03-20");
+    await waitFor(() => expect(checks(calls).at(-1)?.fields["effective.new_business"]).toBe("2027-03-20"));
   });
 
   it("sends the whole edited grid keyed by its file, lists the change and marks the cell the loader names", async () => {
