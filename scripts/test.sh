@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs whatever is missing, then runs every
 # test (the UI's unit tests, Rust unit, property, system on SQLite and
-# PostgreSQL, and end-to-end in the real app) and stops everything it started.
+# PostgreSQL, and end-to-end in the real app, then the desktop journeys again
+# with the keyboard alone) and stops everything it started.
 #
 #   UW_TEST_POSTGRES_URL  use this PostgreSQL (a URL whose user may create
 #                         databases) instead of starting a throwaway cluster
@@ -66,3 +67,10 @@ export UW_TEST_PACKAGE_DEB
 
 log "running the tests"
 with_headless_session "$WORK/keyring" cargo nextest run --workspace --locked --no-fail-fast "$@"
+
+# Every desktop journey again with the keyboard alone: each click, fill and
+# choice reaches its element with Tab or the arrows and acts with Enter,
+# Space and typed keys (tests/src/app.rs, keyboard mode).
+log "running the desktop journeys again with the keyboard alone"
+UW_E2E_KEYBOARD=1 with_headless_session "$WORK/keyring" \
+    cargo nextest run --workspace --locked --no-fail-fast --test desktop_e2e "$@"
