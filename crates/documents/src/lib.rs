@@ -28,7 +28,7 @@ mod pdf;
 mod policy;
 mod proposal;
 
-pub use money::{format_money, MoneyError};
+pub use money::{format_deductible, format_limit, format_money, MoneyError};
 use rust_decimal::Decimal;
 use time::Date;
 
@@ -71,6 +71,8 @@ pub struct Proposal {
     pub vehicles: Vec<String>,
     /// The insured dwelling, for property products.
     pub dwelling: Option<String>,
+    /// Florida: the hurricane deductible in dollars, as on the declarations.
+    pub hurricane_deductible: Option<HurricaneDeductible>,
     pub coverages: Vec<ProposalCoverage>,
     /// Fees charged on top of the coverage premiums: (description, amount).
     pub fees: Vec<(String, Decimal)>,

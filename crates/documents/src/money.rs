@@ -40,6 +40,57 @@ pub fn format_money(amount: Decimal) -> Result<String, MoneyError> {
     Ok(format!("{sign}${dollars}.{:02}", magnitude % 100))
 }
 
+/// A coverage limit as rate packs write it, as a customer reads it, the
+/// same way the desktop's screens show it: split limits in thousands
+/// (`100/300` → `$100,000 / $300,000`), a lone number under 1,000 in
+/// thousands (`15` → `$15,000`), dollars otherwise (`250000` →
+/// `$250,000`), a percentage as it is (`2%`). Anything else is shown as given.
+pub fn format_limit(limit: &str) -> String {
+    let text: String = limit.trim().chars().filter(|c| *c != ',').collect();
+    if is_percent(&text) {
+        return text;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if text.contains('/') && text.split('/').all(digits) {
+        return text.split('/').map(|n| format!("${},000", group_thousands(n.trim_start_matches('0')))).collect::<Vec<_>>().join(" / ");
+    }
+    match text.strip_prefix('$') {
+        Some(d) if digits(d) => format!("${}", group_thousands(d)),
+        None if digits(&text) => match text.parse::<u64>() {
+            Ok(n) if n < 1000 => format!("${},000", group_thousands(&n.to_string())),
+            _ => format!("${}", group_thousands(&text)),
+        },
+        _ => limit.to_owned(),
+    }
+}
+
+/// A deductible as rate packs write it: dollars (`1000` → `$1,000`) or a
+/// percentage of the dwelling limit (`2%` stays `2%`).
+pub fn format_deductible(deductible: &str) -> String {
+    let text: String = deductible.trim().chars().filter(|c| *c != ',').collect();
+    if is_percent(&text) {
+        return text;
+    }
+    let d = text.strip_prefix('$').unwrap_or(&text);
+    if !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()) {
+        format!("${}", group_thousands(d))
+    } else {
+        deductible.to_owned()
+    }
+}
+
+/// `2%`, `2.5%`.
+fn is_percent(text: &str) -> bool {
+    text.strip_suffix('%').is_some_and(|n| {
+        let mut parts = n.splitn(2, '.');
+        let whole = parts.next().unwrap_or("");
+        let frac = parts.next();
+        !whole.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 /// `1234567` → `1,234,567`; `digits` is ASCII digits only.
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -58,6 +109,25 @@ mod tests {
 
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn limits_and_deductibles_read_as_the_screens_show_them() {
+        for (given, shown) in [
+            ("100/300", "$100,000 / $300,000"),
+            ("250/500/100", "$250,000 / $500,000 / $100,000"),
+            ("15", "$15,000"),
+            ("250000", "$250,000"),
+            ("$1000", "$1,000"),
+            ("1,000,000", "$1,000,000"),
+            ("2%", "2%"),
+            ("Actual cash value", "Actual cash value"),
+        ] {
+            assert_eq!(format_limit(given), shown, "{given}");
+        }
+        for (given, shown) in [("500", "$500"), ("1000", "$1,000"), ("2%", "2%"), ("2.5%", "2.5%"), ("none", "none")] {
+            assert_eq!(format_deductible(given), shown, "{given}");
+        }
+    }
 
     fn fmt(s: &str) -> Result<String, MoneyError> {
         format_money(Decimal::from_str(s).unwrap())

@@ -215,6 +215,21 @@ pub(crate) fn issuer_line(b: &mut Builder, issuer: Option<&crate::Issuer>) -> Re
     b.paragraph(Face::Regular, SMALL, Ink::Muted, LEFT, RIGHT - LEFT, &text)
 }
 
+/// Florida's hurricane deductible in dollars, when there is one.
+pub(crate) fn hurricane_block(b: &mut Builder, h: Option<&crate::HurricaneDeductible>) -> Result<(), DocumentError> {
+    let Some(h) = h else { return Ok(()) };
+    heading(b, "Hurricane deductible", line_height(BODY))?;
+    let amount = money(h.amount, || "hurricane deductible".to_string())?;
+    b.paragraph(
+        Face::Bold,
+        BODY,
+        Ink::Text,
+        LEFT + 4 * PT,
+        RIGHT - LEFT - 4 * PT,
+        &format!("{amount} ({} of Coverage A), applied once per calendar year", clean(&h.basis)),
+    )
+}
+
 /// The drivers with their (masked) licences; nothing if none.
 pub(crate) fn drivers_table(b: &mut Builder, drivers: &[ProposalDriver]) -> Result<(), DocumentError> {
     if drivers.is_empty() {

@@ -4,8 +4,8 @@
 use crate::font::{Face, Fonts};
 use crate::layout::{line_height, Builder, Ink, LEFT, PAGE_HEIGHT, PT, RIGHT, TOP};
 use crate::parts::{
-    cell, clean, col, coverage_table, drivers_table, footer, heading, insured_block, issuer_line, long_date, money, money_col, money_list,
-    notices, totals, Table, BODY, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD, SMALL, TITLE,
+    cell, clean, col, coverage_table, drivers_table, footer, heading, hurricane_block, insured_block, issuer_line, long_date, money,
+    money_col, money_list, notices, totals, Table, BODY, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD, SMALL, TITLE,
 };
 use crate::pdf::{self, Info};
 use crate::{Declarations, DeclarationsKind, DocumentError, IdCards, Notice, NoticeKind};
@@ -47,18 +47,7 @@ pub(crate) fn declarations(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
         heading(&mut b, "Dwelling", line_height(BODY))?;
         b.paragraph(Face::Regular, BODY, Ink::Text, LEFT + 4 * PT, RIGHT - LEFT - 4 * PT, &clean(dwelling))?;
     }
-    if let Some(h) = &d.hurricane_deductible {
-        heading(&mut b, "Hurricane deductible", line_height(BODY))?;
-        let amount = money(h.amount, || "hurricane deductible".to_string())?;
-        b.paragraph(
-            Face::Bold,
-            BODY,
-            Ink::Text,
-            LEFT + 4 * PT,
-            RIGHT - LEFT - 4 * PT,
-            &format!("{amount} ({} of Coverage A), applied once per calendar year", clean(&h.basis)),
-        )?;
-    }
+    hurricane_block(&mut b, d.hurricane_deductible.as_ref())?;
     coverage_table(&mut b, &d.coverages)?;
     totals(&mut b, &d.fees, d.total, "Total premium for the term")?;
     if !d.discounts.is_empty() {

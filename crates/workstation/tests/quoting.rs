@@ -256,19 +256,50 @@ fn the_proposal_shows_the_stored_premium_with_pii_masked() {
     let rated = ws.rate_quote(id, NOW).expect("rates");
     let pdf = ws.proposal_pdf(id, NOW).expect("renders");
     assert!(pdf.starts_with(b"%PDF-"));
-    let path = dir.path().join("proposal.pdf");
-    std::fs::write(&path, &pdf).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", path.to_str().expect("utf-8"), "-"])
-        .output()
-        .expect("pdftotext runs (poppler-utils, which the README's test command installs)");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = pdf_text(dir.path(), &pdf);
     let total = uw_documents::format_money(rated.rating.total).expect("money");
     for expected in ["QUOT-2026-000001", "Maria Delgado", "CA ••••4321", "VIN ••••1313", total.as_str(), "Valid", "February 18, 2026"]
     {
         assert!(text.contains(expected), "`{expected}` missing from the proposal:\n{text}");
     }
     assert!(!text.contains("D7654321") && !text.contains("1HGCV1F39LA151313"), "licence and VIN must be masked:\n{text}");
+    // Limits read as money, and an unsynced workstation says it does not know the insurer yet.
+    assert!(text.contains("$100,000 / $300,000") || text.contains("$30,000 / $60,000"), "split limits in dollars:\n{text}");
+    assert!(!text.contains("100/300") && !text.contains("30/60"), "no raw split limits:\n{text}");
+    assert!(text.contains("print here once this workstation has synced"), "{text}");
     let last = ws.store().audit_events("QUOT-2026-000001").expect("audit").pop().expect("event");
     assert_eq!(last.action, "quote.proposal_printed");
+}
+
+fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
+    let path = dir.join("document.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let out =
+        std::process::Command::new("pdftotext").args(["-layout", path.to_str().expect("utf-8"), "-"]).output().expect("pdftotext runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_florida_home_proposal_shows_the_hurricane_deductible_in_dollars() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ws = open(dir.path());
+    let quote = common::from_tomorrow(common::example("fl-homeowners-ho3/01-standard-orlando.json"));
+    let input = uw_workstation::QuoteInput { quote, contact: uw_workstation::Contact::default(), licenses: vec![] };
+    let coverage_a = input.quote.dwelling.as_ref().expect("a dwelling").coverage_a;
+    let id = ws.create_quote(input, NOW).expect("creates").id;
+    let rated = ws.rate_quote(id, NOW).expect("rates");
+    let basis = rated
+        .rating
+        .coverages
+        .iter()
+        .find(|c| &*c.coverage == "HURRICANE")
+        .and_then(|c| c.deductible.clone())
+        .expect("a hurricane deductible");
+    let text = pdf_text(dir.path(), &ws.proposal_pdf(id, NOW).expect("renders"));
+    let percent: rust_decimal::Decimal = basis.trim_end_matches('%').parse().expect("a percentage");
+    let dollars = uw_documents::format_money((coverage_a * percent / rust_decimal::Decimal::ONE_HUNDRED).round_dp(2)).expect("money");
+    assert!(
+        text.contains("Hurricane deductible") && text.contains(&format!("{dollars} ({basis} of Coverage A)")),
+        "{dollars} {basis}:\n{text}"
+    );
 }

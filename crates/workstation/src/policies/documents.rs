@@ -11,11 +11,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
-use uw_documents::{
-    Declarations, DeclarationsKind, EndorsementChange, HurricaneDeductible, IdCard, IdCards, Issuer, Notice, NoticeKind, Refund,
-};
+use uw_documents::{Declarations, DeclarationsKind, EndorsementChange, IdCard, IdCards, Issuer, Notice, NoticeKind, Refund};
 use uw_policy::CancelMethod;
-use uw_rating::{Operation, Product, Rating};
+use uw_rating::{Operation, Rating};
 
 use crate::quotes::model::{utc_date, QuoteInput};
 use crate::{Workstation, WorkstationError};
@@ -64,7 +62,7 @@ impl Workstation {
         let (policy, input, rating) = (&issued.policy, &issued.input, &issued.rating);
         let issued_on = utc_date(now);
         let proposal = crate::quotes::proposal_document((policy_number, policy.version, false), input, rating, issued_on, issued_on);
-        let hurricane_deductible = hurricane(input, rating)?;
+        let hurricane_deductible = crate::quotes::hurricane(input, rating)?;
         let kind = match issued.last_event.as_ref().filter(|e| e.kind == "endorse" && e.version == policy.version) {
             Some(event) => DeclarationsKind::Endorsement(EndorsementChange {
                 version: event.version,
@@ -309,25 +307,4 @@ fn discounts(rating: &Rating) -> Vec<(String, String)> {
         }
     }
     applied.into_iter().map(|(discount, coverages)| (discount, coverages.join(", "))).collect()
-}
-
-/// Florida: the hurricane deductible in dollars (a percentage is of Coverage A).
-fn hurricane(input: &QuoteInput, rating: &Rating) -> Result<Option<HurricaneDeductible>, WorkstationError> {
-    let quote = &input.quote;
-    let (Product::HomeownersHo3, "FL", Some(dwelling)) = (quote.product, quote.state.as_str(), quote.dwelling.as_ref()) else {
-        return Ok(None);
-    };
-    let Some(basis) = rating.coverages.iter().find(|c| &*c.coverage == "HURRICANE").and_then(|c| c.deductible.clone()) else {
-        return Ok(None);
-    };
-    let unreadable = || {
-        WorkstationError::Document(uw_documents::DocumentError::Pdf(format!(
-            "the hurricane deductible {basis:?} is neither an amount nor a percentage of Coverage A"
-        )))
-    };
-    let amount = match basis.strip_suffix('%') {
-        Some(percent) => percent.trim().parse::<Decimal>().map_err(|_| unreadable())? * dwelling.coverage_a / Decimal::ONE_HUNDRED,
-        None => basis.trim().trim_start_matches('$').replace(',', "").parse::<Decimal>().map_err(|_| unreadable())?,
-    };
-    Ok(Some(HurricaneDeductible { basis, amount: amount.round_dp(2) }))
 }

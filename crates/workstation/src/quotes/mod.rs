@@ -14,5 +14,5 @@ pub use model::{
 };
 pub use options::{CoverageOption, ElectionOption, PlanOption, QuoteOptions, Recommendation, VinInfo, ZipInfo};
 pub use quick::{QuickQuoteRequest, QuoteOutcome, QUICK_QUOTE_ASSUMPTIONS};
-pub(crate) use service::proposal_document;
 pub use service::QuoteScreen;
+pub(crate) use service::{hurricane, proposal_document};

@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
-use uw_documents::{Proposal, ProposalCoverage, ProposalDriver};
+use uw_documents::{HurricaneDeductible, Proposal, ProposalCoverage, ProposalDriver};
 use uw_policy::QuoteStatus;
 use uw_rating::{Product, Rating};
 
@@ -187,6 +187,7 @@ impl Workstation {
             expires_on,
         );
         proposal.issuer = self.issuer()?;
+        proposal.hurricane_deductible = hurricane(&input, &rating)?;
         let pdf = uw_documents::proposal_pdf(&proposal)?;
         self.store.record_audit_event(
             "quote.proposal_printed",
@@ -239,8 +240,8 @@ pub(crate) fn proposal_document(
                 Some(vehicle) => format!("{} ({})", c.name, vehicle.trim_end()),
                 None => c.name.to_string(),
             },
-            limit: c.limit.clone(),
-            deductible: c.deductible.clone(),
+            limit: c.limit.as_deref().map(uw_documents::format_limit),
+            deductible: c.deductible.as_deref().map(uw_documents::format_deductible),
             premium: c.premium,
         })
         .collect();
@@ -273,8 +274,9 @@ pub(crate) fn proposal_document(
         term_months: quote.term_months,
         insured_name: quote.applicant.name.clone(),
         insured_address: vec![address.street.clone(), format!("{}, {} {}", address.city, address.state, address.zip)],
-        // The caller adds the insurer it knows.
+        // The caller adds the insurer it knows, and Florida's hurricane deductible.
         issuer: None,
+        hurricane_deductible: None,
         drivers: quote
             .drivers
             .iter()
@@ -329,4 +331,25 @@ pub struct QuoteScreen {
     pub draft_id: Option<i64>,
     /// What sync reported about it (a refused bind and its reason), newest first.
     pub sync_issues: Vec<SyncIssue>,
+}
+
+/// Florida: the hurricane deductible in dollars (a percentage is of Coverage A).
+pub(crate) fn hurricane(input: &QuoteInput, rating: &Rating) -> Result<Option<HurricaneDeductible>, WorkstationError> {
+    let quote = &input.quote;
+    let (Product::HomeownersHo3, "FL", Some(dwelling)) = (quote.product, quote.state.as_str(), quote.dwelling.as_ref()) else {
+        return Ok(None);
+    };
+    let Some(basis) = rating.coverages.iter().find(|c| &*c.coverage == "HURRICANE").and_then(|c| c.deductible.clone()) else {
+        return Ok(None);
+    };
+    let unreadable = || {
+        WorkstationError::Document(uw_documents::DocumentError::Pdf(format!(
+            "the hurricane deductible {basis:?} is neither an amount nor a percentage of Coverage A"
+        )))
+    };
+    let amount = match basis.strip_suffix('%') {
+        Some(percent) => percent.trim().parse::<Decimal>().map_err(|_| unreadable())? * dwelling.coverage_a / Decimal::ONE_HUNDRED,
+        None => basis.trim().trim_start_matches('$').replace(',', "").parse::<Decimal>().map_err(|_| unreadable())?,
+    };
+    Ok(Some(HurricaneDeductible { basis, amount: amount.round_dp(2) }))
 }
