@@ -212,6 +212,32 @@ fn the_server_consoles_need_a_session_and_keep_to_their_folder() {
 }
 
 #[test]
+fn only_documents_saved_in_the_documents_folder_are_opened_printed_or_shown() {
+    let app = TestApp::start();
+    let documents = app.dir.path().join("documents");
+    std::fs::create_dir_all(&documents).expect("documents folder");
+    let store = app.dir.path().join("data").join("workstation.db");
+    let outside = app.dir.path().join("elsewhere.pdf");
+    std::fs::write(&outside, b"%PDF-").expect("a file outside");
+    let through = documents.join("..").join("elsewhere.pdf");
+    for cmd in ["open_document", "print_document", "show_document_in_folder"] {
+        for path in [
+            store.display().to_string(),
+            outside.display().to_string(),
+            through.display().to_string(),
+            "/etc/passwd".into(),
+            "x.pdf".into(),
+        ] {
+            let error = app.invoke(cmd, json!({ "path": path })).expect_err("refused");
+            assert_eq!(error["code"], "document.not_saved_here", "{cmd} {path}: {error}");
+        }
+        let gone = documents.join("QUOT-2026-000001-v1-proposal.pdf");
+        let error = app.invoke(cmd, json!({ "path": gone.display().to_string() })).expect_err("missing");
+        assert_eq!(error["code"], "document.missing", "{cmd}: {error}");
+    }
+}
+
+#[test]
 fn rate_management_needs_an_underwriter_and_reads_books_only_from_their_folder() {
     let app = TestApp::start();
     let error = app.invoke("open_pack_for_editing", json!({ "packId": "ca-personal-auto" })).expect_err("not enrolled");

@@ -194,6 +194,10 @@ export const api = {
   // What sync brought, and where sync stands.
   notifications: () => call<Notifications>("notifications"),
   markNotificationsRead: (upTo: number) => call<number>("mark_notifications_read", { upTo }),
+  // A saved document, by the path the save answered, in the computer's own programs.
+  openDocument: (path: string) => call<null>("open_document", { path }),
+  printDocument: (path: string) => call<null>("print_document", { path }),
+  showDocumentInFolder: (path: string) => call<null>("show_document_in_folder", { path }),
 };
 
 /** Calls `handler` after each background sync; returns the function that stops listening. */

@@ -30,6 +30,16 @@ pub enum WorkstationError {
     /// learnt it from its organisation's server.
     #[error("policy {policy_number}: the insurer's name is not known on this workstation; sync it once with the organization's server")]
     OrganisationUnknown { policy_number: String },
+    /// A path the UI asked to open, print or show that is not a document
+    /// this workstation saved in its documents folder.
+    #[error("{path} is not a document saved in this workstation's documents folder")]
+    NotASavedDocument { path: String },
+    /// A saved document is no longer where it was saved.
+    #[error("{} is no longer there", path.display())]
+    SavedDocumentMissing { path: PathBuf },
+    /// The computer's program for opening, showing or printing a file failed or is missing.
+    #[error("{program}: {message}")]
+    DesktopProgram { program: &'static str, message: String },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -194,6 +204,10 @@ impl WorkstationError {
             Self::Book { .. } => "impact.book_invalid",
             Self::NoNotice { .. } => "policy.no_notice",
             Self::OrganisationUnknown { .. } => "organisation.unknown",
+            Self::NotASavedDocument { .. } => "document.not_saved_here",
+            Self::SavedDocumentMissing { .. } => "document.missing",
+            Self::DesktopProgram { program: "lp", .. } => "document.print_failed",
+            Self::DesktopProgram { .. } => "document.open_failed",
             Self::DocumentFile { .. } => "document.write",
             Self::AuditFile { .. } => "audit.file",
             Self::Recovery(_) => "key.recovery",

@@ -27,6 +27,7 @@ pub mod policies;
 pub mod quotes;
 pub mod rates;
 pub mod recovery;
+pub mod saved;
 mod setup;
 mod store;
 pub mod sync;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod console;
 pub mod desk;
 pub mod drafts;
+pub mod files;
 pub mod impact;
 pub mod notifications;
 pub mod policies;

@@ -1,6 +1,7 @@
 // One quote: its versions, its current rating explained, its proposal PDF
 // and its bind request, sent after a confirmation that says what will be
 // bound and a checklist (BindDialog).
+import { DocumentActions } from "../shared/DocumentActions";
 import { useState } from "react";
 import { api, CommandError } from "../api";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
@@ -198,10 +199,13 @@ export function QuoteScreen({
         <div role="status" id="action-result">
           {action.message}
           {action.path && (
-            <details className="document-location">
-              <summary>Where it is</summary>
-              <code id="document-path">{action.path}</code>
-            </details>
+            <>
+              <DocumentActions path={action.path} what="proposal" />
+              <details className="document-location">
+                <summary>Where it is</summary>
+                <code id="document-path">{action.path}</code>
+              </details>
+            </>
           )}
         </div>
       )}

@@ -52,6 +52,11 @@ export const MESSAGES: Record<string, string> = {
   "quote.expired": "This quote has expired. Re-rate it with the rates in force to get a current price.",
   "quote.not_found": "This quote could not be found. It may belong to another workstation; search for it again or sync.",
   "customer.not_found": "This customer could not be found on this workstation. Search for them again.",
+  "document.not_saved_here": "Only documents this workstation saved in its documents folder can be opened here.",
+  "document.missing": "The document is no longer in the documents folder. Save it again.",
+  "document.open_failed": "This computer has no program to open the document. Open the documents folder and open it from there.",
+  "document.print_failed":
+    "The document could not be sent to a printer. Check that a printer is set up, or open the document and print it from the viewer.",
   "organisation.unknown":
     "This workstation does not yet know the insurer's name, which ID cards must show. Sync it with your organization's server, then print again.",
   "quote.not_rated": "This version of the quote has not been priced yet. Open it in the quote wizard and price it first.",
