@@ -113,7 +113,7 @@ pub fn ledger_role(role: Role) -> uw_ledger::Role {
 pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
     let row = storage
         .query_optional(
-            "SELECT u.user_id, u.username, u.role, u.disabled, t.device_id, t.expires_at, t.revoked_at, d.revoked_at
+            "SELECT u.user_id, u.username, u.role, u.disabled, t.device_id, t.expires_at, t.revoked_at, d.revoked_at, d.last_seen_at
              FROM auth_token t JOIN app_user u ON u.user_id = t.user_id
              LEFT JOIN device d ON d.device_id = t.device_id
              WHERE t.token_hash = $1",
@@ -137,13 +137,35 @@ pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, no
     if row.int(5)? <= unix_ms(now) {
         return Err(ApiError::unauthorized(uw_protocol::codes::TOKEN_EXPIRED, "the token has expired; enroll or log in again"));
     }
+    let device_id = row.opt_text(4)?;
+    if let Some(device) = &device_id {
+        let seen = row.opt_int(8)?;
+        if seen.is_none_or(|at| unix_ms(now) - at >= LAST_SEEN_EVERY_MS) {
+            note_seen(storage, device, unix_ms(now)).await?;
+        }
+    }
     let role = row.text(2)?;
     Ok(Caller {
         user_id: row.text(0)?,
         username: row.text(1)?,
         role: Role::from_name(&role).ok_or_else(|| ApiError::internal(format!("unknown role {role} in the database")))?,
-        device_id: row.opt_text(4)?,
+        device_id,
     })
+}
+
+/// How often a device's last-seen time is written: at most once in five minutes.
+const LAST_SEEN_EVERY_MS: i64 = 5 * 60 * 1000;
+
+/// Records that `device` called now: operational, not audited.
+async fn note_seen(storage: &dyn crate::storage::Storage, device: &str, at_ms: i64) -> Result<(), ApiError> {
+    let mut tx = storage.begin(crate::storage::TxMode::Write).await?;
+    tx.execute(
+        "UPDATE device SET last_seen_at = $2 WHERE device_id = $1 AND (last_seen_at IS NULL OR last_seen_at <= $3)",
+        args![device, at_ms, at_ms - LAST_SEEN_EVERY_MS],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A user's stored credentials.

@@ -458,7 +458,7 @@ pub async fn change_user(
     Ok(user)
 }
 
-const DEVICE_COLUMNS: &str = "SELECT d.device_id, u.username, d.name, d.public_key, d.enrolled_at, d.revoked_at, d.last_seq FROM device d JOIN app_user u ON u.user_id = d.user_id";
+const DEVICE_COLUMNS: &str = "SELECT d.device_id, u.username, d.name, d.public_key, d.enrolled_at, d.revoked_at, d.last_seq, d.last_seen_at FROM device d JOIN app_user u ON u.user_id = d.user_id";
 
 fn device_record(row: &crate::storage::SqlRow) -> Result<DeviceRecord, ApiError> {
     let time = crate::keys::rfc3339_ms;
@@ -470,6 +470,7 @@ fn device_record(row: &crate::storage::SqlRow) -> Result<DeviceRecord, ApiError>
         enrolled_at: time(row.int(4)?)?,
         revoked_at: row.opt_int(5)?.map(time).transpose()?,
         last_seq: u64::try_from(row.int(6)?).map_err(ApiError::internal)?,
+        last_seen_at: row.opt_int(7)?.map(time).transpose()?,
     })
 }
 

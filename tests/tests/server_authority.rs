@@ -632,3 +632,29 @@ async fn the_insurers_details_are_an_administrators(engine: &str) {
 uw_system_tests::both_engines! {
     the_insurers_details_are_an_administrators => the_insurers_details_are_an_administrators_sqlite, the_insurers_details_are_an_administrators_postgres;
 }
+
+/// The administrator sees when each device last called, without the device
+/// doing anything but its own work; a device that never called has no time.
+async fn devices_are_seen_when_they_call(engine: &str) {
+    let server = TestServer::start(engine).await;
+    let (laptop, _) = enroll(&server, "agent1").await;
+    let (quiet, _) = enroll(&server, "agent2").await;
+    let admin = server.login("admin1").await;
+    let seen = |devices: &Value, id: &str| {
+        devices.as_array().expect("devices").iter().find(|d| d["device_id"] == id).map(|d| d["last_seen_at"].clone()).expect("listed")
+    };
+    let (_, before) = admin.get("/v1/admin/devices").await;
+    assert_eq!(seen(&before, &laptop.device_id), Value::Null, "enrolling is not calling with the token: {before}");
+    let (status, _) = laptop.client.get("/v1/devices/me").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = admin.get("/v1/admin/devices").await;
+    let at = seen(&after, &laptop.device_id);
+    let at = at.as_str().unwrap_or_else(|| panic!("seen: {after}"));
+    assert!(time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).is_ok(), "{at}");
+    assert_eq!(seen(&after, &quiet.device_id), Value::Null, "the quiet laptop was not seen");
+    server.stop().await;
+}
+
+uw_system_tests::both_engines! {
+    devices_are_seen_when_they_call => devices_are_seen_when_they_call_sqlite, devices_are_seen_when_they_call_postgres;
+}

@@ -1153,7 +1153,11 @@ export type DeviceView = { deviceId: string, username: string, name: string,
 /**
  * The device's Ed25519 public key, hex (not a secret).
  */
-publicKey: string, enrolledAt: string, revokedAt: string | null, lastSeq: number, };
+publicKey: string, enrolledAt: string, revokedAt: string | null, lastSeq: number, 
+/**
+ * When it last called the server (to five minutes).
+ */
+lastSeenAt: string | null, };
 
 /**
  * An approval key an underwriter asked to register.

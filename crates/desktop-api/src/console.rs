@@ -55,6 +55,8 @@ pub struct DeviceView {
     pub revoked_at: Option<String>,
     #[ts(type = "number")]
     pub last_seq: u64,
+    /// When it last called the server (to five minutes).
+    pub last_seen_at: Option<String>,
 }
 
 impl From<DeviceRecord> for DeviceView {
@@ -67,6 +69,7 @@ impl From<DeviceRecord> for DeviceView {
             enrolled_at: d.enrolled_at,
             revoked_at: d.revoked_at,
             last_seq: d.last_seq,
+            last_seen_at: d.last_seen_at,
         }
     }
 }

@@ -741,6 +741,10 @@ pub struct DeviceRecord {
     pub revoked_at: Option<String>,
     /// The highest sequence number the server has processed from it.
     pub last_seq: u64,
+    /// When it last called the server (to five minutes); `None` if never
+    /// since the server began recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<String>,
 }
 
 /// Failed sign-ins counted for an account, an address or an account at an

@@ -33,6 +33,7 @@ describe("admin screen", () => {
         enrolledAt: "2026-11-20T09:00:00Z",
         revokedAt: null,
         lastSeq: 12,
+        lastSeenAt: null,
       },
     ];
     const calls = mockCommands({
@@ -399,5 +400,17 @@ describe("audit screen", () => {
       expect(failureSentence(reason)).toMatch(sentence);
       expect(failureSentence(reason)).not.toMatch(/[0-9a-f]{8}|checkpoint|hash/);
     }
+  });
+});
+
+describe("a device's last call", () => {
+  it("reads as a time, and a week's silence is called out", async () => {
+    const { lastSeen, staleDays } = await import("./serverLists");
+    const now = new Date("2026-12-07T12:00:00Z");
+    expect(lastSeen(null, true, now)).toBe("Not yet");
+    expect(staleDays("2026-12-06T12:00:00Z", now)).toBeNull();
+    expect(staleDays("2026-11-28T12:00:00Z", now)).toBe(9);
+    expect(lastSeen("2026-11-28T12:00:00Z", true, now)).toMatch(/^Not seen for 9 days \(/);
+    expect(lastSeen("2026-11-28T12:00:00Z", false, now)).not.toMatch(/Not seen/);
   });
 });

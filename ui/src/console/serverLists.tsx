@@ -33,6 +33,7 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
             <col className="col-when" />
             <col className="col-count" />
             <col className="col-when" />
+            <col className="col-when" />
             <col className="col-actions" />
           </colgroup>
           <thead>
@@ -43,6 +44,7 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
               <th scope="col" className="num">
                 Changes received
               </th>
+              <th scope="col">Last seen</th>
               <th scope="col">Status</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -56,6 +58,9 @@ export function Devices({ onSessionLost }: { onSessionLost: (e: CommandError) =>
                 <td>{d.username}</td>
                 <td>{formatInstant(d.enrolledAt)}</td>
                 <td className="num">{d.lastSeq}</td>
+                <td data-stale={d.revokedAt === null && staleDays(d.lastSeenAt) !== null ? "true" : undefined}>
+                  {lastSeen(d.lastSeenAt, d.revokedAt === null)}
+                </td>
                 <td>{d.revokedAt ? `Revoked ${formatInstant(d.revokedAt)}` : "Active"}</td>
                 <td className="row-actions">
                   {d.revokedAt === null && (
@@ -281,4 +286,18 @@ export function PackKeys({ onSessionLost }: { onSessionLost: (e: CommandError) =
       <ActionResult id="pack-keys" action={action} />
     </section>
   );
+}
+
+/** Days since `lastSeenAt` when a week or more: the device has gone quiet. */
+export function staleDays(lastSeenAt: string | null, now: Date = new Date()): number | null {
+  if (lastSeenAt === null) return null;
+  const days = Math.floor((now.getTime() - new Date(lastSeenAt).getTime()) / 86_400_000);
+  return days >= 7 ? days : null;
+}
+
+/** When the device last called, in words; a quiet active device is called out. */
+export function lastSeen(lastSeenAt: string | null, active: boolean, now: Date = new Date()): string {
+  if (lastSeenAt === null) return "Not yet";
+  const days = staleDays(lastSeenAt, now);
+  return active && days !== null ? `Not seen for ${days} days (${formatInstant(lastSeenAt)})` : formatInstant(lastSeenAt);
 }

@@ -57,6 +57,7 @@ export const MESSAGES: Record<string, string> = {
   "document.open_failed": "This computer has no program to open the document. Open the documents folder and open it from there.",
   "document.print_failed":
     "The document could not be sent to a printer. Check that a printer is set up, or open the document and print it from the viewer.",
+  "organisation.invalid": "Some of the insurer's details are not valid. Correct them as the details say and save again.",
   "organisation.unknown":
     "This workstation does not yet know the insurer's name, which ID cards must show. Sync it with your organization's server, then print again.",
   "quote.not_rated": "This version of the quote has not been priced yet. Open it in the quote wizard and price it first.",
