@@ -166,7 +166,7 @@ fn story(database_args: &[&str]) {
     assert_eq!(a2.ws.sync(now()).expect("syncs").push.accepted, 1);
     let declarations = pdf_text(&a2.ws.declarations_pdf(&policy, now()).expect("declarations"));
     assert!(declarations.contains("Amended declarations, endorsement 5") && declarations.contains("Fewer miles"), "{declarations}");
-    assert!(declarations.contains("250/500"), "the coverages in force: {declarations}");
+    assert!(declarations.contains("$250,000 / $500,000"), "the coverages in force, in dollars: {declarations}");
 
     // The underwriter non-renews from the desk; the agent's laptop prints the notice after its sync.
     desk.ws.refresh_policy(&policy, now()).expect("the desk opens the policy");
