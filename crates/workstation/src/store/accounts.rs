@@ -7,7 +7,7 @@ use rusqlite::{params, params_from_iter, OptionalExtension};
 use time::OffsetDateTime;
 use uw_rating::Product;
 
-use super::quotes::{parse_product, read_audit_row, read_summary_row, SUMMARY_COLUMNS};
+use super::quotes::{name_query, parse_product, read_audit_row, read_summary_row, SUMMARY_COLUMNS};
 use super::{Store, StoreError};
 use crate::accounts::{opportunity, CustomerHit, CustomerNote, CustomerRecord, PersonRow, PolicyHit, SearchResults, VehicleHit};
 use crate::quotes::model::instant_text;
@@ -166,15 +166,7 @@ impl Store {
     /// The newest customer rows whose name matches every word typed (each
     /// word a name's prefix), at most [`NAME_CANDIDATES`].
     fn name_candidates(&self, text: &str) -> Result<Vec<PersonRow>, StoreError> {
-        let words: Vec<String> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(8)
-            .map(|w| format!("\"{}\"*", w.to_lowercase()))
-            .collect();
-        if words.is_empty() {
-            return Ok(Vec::new());
-        }
+        let Some(query) = name_query(text) else { return Ok(Vec::new()) };
         // The newest matches straight from the index: FTS5 walks its
         // doclists by rowid and stops at the limit, where ordering the
         // customer rows would read every match ("ma" matches thousands).
@@ -185,7 +177,7 @@ impl Store {
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let candidates = stmt
-            .query_map(params![words.join(" "), NAME_CANDIDATES], read_person)
+            .query_map(params![query, NAME_CANDIDATES], read_person)
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;

@@ -592,16 +592,21 @@ fn search_text(text: &str) -> Result<Search, StoreError> {
         }
         return Ok(Search::Number(upper));
     }
+    name_query(text)
+        .map(Search::Names)
+        .ok_or_else(|| StoreError::BadFilter { field: "text", message: "give a quote number or part of a customer's name".into() })
+}
+
+/// An FTS5 query in which every word typed (letters and digits only, at
+/// most eight) must begin one of the customer's names; `None` for no word.
+pub(super) fn name_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(8)
         .map(|w| format!("\"{}\"*", w.to_lowercase()))
         .collect();
-    if words.is_empty() {
-        return Err(StoreError::BadFilter { field: "text", message: "give a quote number or part of a customer's name".into() });
-    }
-    Ok(Search::Names(words.join(" ")))
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// Maps a SQLite error to [`StoreError::Sqlite`] for the store at `path`.
