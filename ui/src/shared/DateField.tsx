@@ -81,8 +81,10 @@ export function DateInput({
     setOpen(next);
   }
 
-  function tidy() {
-    const iso = isoDate(value);
+  // From the text as it stands: keys typed just before Tab or Enter may not
+  // have re-rendered yet, and the last render's value would undo them.
+  function tidy(shown: string) {
+    const iso = isoDate(shown);
     if (iso !== value) onChange(iso);
   }
 
@@ -107,9 +109,9 @@ export function DateInput({
         aria-invalid={invalid ? true : undefined}
         aria-describedby={describedBy}
         onChange={(e) => onChange(e.target.value)}
-        onBlur={tidy}
+        onBlur={(e) => tidy(e.currentTarget.value)}
         onKeyDown={(e: KeyboardEvent<HTMLInputElement>) => {
-          if (e.key === "Enter") tidy();
+          if (e.key === "Enter") tidy(e.currentTarget.value);
         }}
       />
       <DialogTrigger isOpen={open} onOpenChange={openChange}>

@@ -294,8 +294,11 @@ export function StateField({
           placeholder={placeholder}
           autoComplete="off"
           aria-describedby={describedBy(field, error, hint)}
-          onBlur={() => {
-            const resolved = resolveState(value);
+          onBlur={(e) => {
+            // The text as it stands now: keys typed just before Tab may not
+            // have re-rendered yet, and the last render's value would undo them.
+            const shown = e.currentTarget.value;
+            const resolved = resolveState(shown);
             if (resolved !== value) onChange(resolved);
           }}
         />
