@@ -207,9 +207,15 @@ impl AppSession {
     pub fn rate(&self, zip: &str, year: &str) -> Result<String, (String, String)> {
         self.click(&self.find("#nav-quote"));
         for (css, text) in [("#zip", zip), ("#vehicle-year", year)] {
-            let field = self.find(css);
-            self.clear(&field);
-            self.type_into(&field, text);
+            self.fill(css, text);
+            // WebKitWebDriver may answer before the page has handled every
+            // key: wait until it has, or the press of Rate below can reach
+            // the form while it still holds the last quote's ZIP.
+            self.wait_for(
+                &format!("{css} to read {text}"),
+                &format!("return document.querySelector({css:?}).value === {text:?}"),
+                Duration::from_secs(10),
+            );
         }
         // Each submission gets the next sequence number; wait for the answer to this one.
         let seq = self.execute("return Number(document.querySelector('#quick-quote-screen').dataset.seq)").as_u64().expect("data-seq") + 1;
@@ -402,9 +408,12 @@ return { forward: (t - a + n) % n, backward: (a - t + n) % n, n };
             ("#enroll-password", password),
             ("#enroll-device-name", device_name),
         ] {
-            let field = self.find(css);
-            self.clear(&field);
-            self.type_into(&field, text);
+            self.fill(css, text);
+            self.wait_for(
+                &format!("{css} to be typed"),
+                &format!("return document.querySelector({css:?}).value === {text:?}"),
+                Duration::from_secs(10),
+            );
         }
         let seq = self.execute("return Number(document.querySelector('#enroll-form').dataset.seq)").as_u64().expect("data-seq") + 1;
         self.click_on("#enroll");
