@@ -72,5 +72,8 @@ with_headless_session "$WORK/keyring" cargo nextest run --workspace --locked --n
 # choice reaches its element with Tab or the arrows and acts with Enter,
 # Space and typed keys (tests/src/app.rs, keyboard mode).
 log "running the desktop journeys again with the keyboard alone"
+# One retry: a journey that passes only on it shows as FLAKY in the report
+# (one keyboard run of the enrollment journey in about five failed in
+# session 18 and was not reproduced; see the issue 27 note).
 UW_E2E_KEYBOARD=1 with_headless_session "$WORK/keyring" \
-    cargo nextest run --workspace --locked --no-fail-fast --test desktop_e2e "$@"
+    cargo nextest run --workspace --locked --no-fail-fast --retries 1 --test desktop_e2e "$@"
