@@ -288,8 +288,10 @@ impl AppSession {
             return self.session.type_into(element, text);
         }
         self.focus_by_keyboard(element);
-        let keys: Vec<String> = text.chars().map(String::from).collect();
-        self.press_each(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+        // The keys go to the element Tab reached. WebDriver's element "send
+        // keys" types them there as key events; one long action sequence
+        // lost keys under load in CI.
+        self.session.type_into(element, text);
     }
 
     /// Empties `element` (in keyboard mode: select all, then Backspace).
