@@ -147,7 +147,9 @@ it("shows each referral's full risk summary, its age and the rules in words, old
       ],
     },
   };
-  mockCommands({ referrals: () => [home, waiting(hoursAgo(50))], policy_referrals: () => [] });
+  // One instant for the mock and the check: two calls can fall either side of a second.
+  const older = waiting(hoursAgo(50));
+  mockCommands({ referrals: () => [home, older], policy_referrals: () => [] });
   render(<Desk />);
   const header = await screen.findByText(/2 quotes wait for a decision/);
   expect(header.closest("p")?.textContent).toBe("2 quotes wait for a decision; the oldest was referred 2 days ago.");
@@ -156,7 +158,7 @@ it("shows each referral's full risk summary, its age and the rules in words, old
 
   const auto = within(cards[0]);
   expect(auto.getByRole("heading", { name: /QUOT-2026-000002 for Ana Reyes/ })).toBeTruthy();
-  expect(auto.getByText("Referred 2 days ago").getAttribute("title")).toBe(new Date(waiting(hoursAgo(50)).referredAt!).toLocaleString());
+  expect(auto.getByText("Referred 2 days ago").getAttribute("title")).toBe(new Date(older.referredAt!).toLocaleString());
   expect(cards[0].textContent).toContain("1 Valencia St, San Francisco, CA 94110");
   const driver = auto.getByRole("list", { name: "Drivers" }).querySelector("li")!;
   expect(driver.textContent).toContain("Ana Reyes, age 41");
