@@ -4,7 +4,7 @@
 // its documents, and the flows that change it (endorse, cancel, reinstate,
 // offer a renewal, renew, non-renew). Every change is worked out first and
 // shown for review, then queued for the next sync; the server decides.
-import { DocumentActions } from "../shared/DocumentActions";
+import { SavedDocument } from "../shared/SavedDocument";
 import { FormEvent, useState } from "react";
 import { api, CommandError } from "../api";
 import type {
@@ -295,15 +295,7 @@ export function PolicyScreen({
       {notice && (
         <div role="status" id="policy-notice-text">
           {notice.text}
-          {notice.path && (
-            <>
-              <DocumentActions path={notice.path} what="document" />
-              <details className="document-location">
-                <summary>Where it is</summary>
-                <code id="policy-document-path">{notice.path}</code>
-              </details>
-            </>
-          )}
+          {notice.path && <SavedDocument path={notice.path} what="document" pathId="policy-document-path" />}
         </div>
       )}
       {problem && <ErrorBox id="policy-error" error={problem} />}

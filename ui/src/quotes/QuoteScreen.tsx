@@ -1,7 +1,7 @@
 // One quote: its versions, its current rating explained, its proposal PDF
 // and its bind request, sent after a confirmation that says what will be
 // bound and a checklist (BindDialog).
-import { DocumentActions } from "../shared/DocumentActions";
+import { SavedDocument } from "../shared/SavedDocument";
 import { useState } from "react";
 import { api, CommandError } from "../api";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
@@ -198,15 +198,7 @@ export function QuoteScreen({
       {action.kind === "done" && (
         <div role="status" id="action-result">
           {action.message}
-          {action.path && (
-            <>
-              <DocumentActions path={action.path} what="proposal" />
-              <details className="document-location">
-                <summary>Where it is</summary>
-                <code id="document-path">{action.path}</code>
-              </details>
-            </>
-          )}
+          {action.path && <SavedDocument path={action.path} what="proposal" pathId="document-path" />}
         </div>
       )}
       {action.kind === "failed" && <ErrorBox id="action-error" error={action.error} />}

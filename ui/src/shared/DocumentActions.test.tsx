@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { expect, it } from "vitest";
 import { mockCommands } from "../test/ipc";
 import { DocumentActions } from "./DocumentActions";
+import { SavedDocument } from "./SavedDocument";
 
 const PATH = "/home/agent/Documents/Underwriting Workstation/QUOT-2026-000001-v1-proposal.pdf";
 
@@ -29,4 +30,13 @@ it("says in words why printing failed, with the printer's answer kept under Deta
   const alert = await screen.findByRole("alert");
   expect(alert.textContent).toContain("Check that a printer is set up");
   expect(alert.querySelector("details")?.textContent).toContain("No default destination");
+});
+
+it("shows a saved document's actions and, under Where it is, its path with the id the end-to-end tests read", () => {
+  mockCommands({});
+  const { container } = render(<SavedDocument path={PATH} what="proposal" pathId="document-path" />);
+  expect(screen.getByRole("group", { name: "The proposal" })).toBeTruthy();
+  const location = container.querySelector("details.document-location");
+  expect(location?.querySelector("summary")?.textContent).toBe("Where it is");
+  expect(container.querySelector("#document-path")?.textContent).toBe(PATH);
 });
