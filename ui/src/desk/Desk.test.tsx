@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { ReferralView } from "../bindings";
 import { mockCommands } from "../test/ipc";
-import { referral as waiting, referredQuote } from "../test/fixtures";
+import { acceptedRating, referral as waiting, referredQuote } from "../test/fixtures";
 import { ageText, Desk } from "./Desk";
 import { MESSAGES } from "../shared/messages";
 
@@ -186,6 +186,41 @@ it("shows each referral's full risk summary, its age and the rules in words, old
       .map((li) => li.textContent),
   ).toEqual(["Wind loss on Jul 1, 2025", "Water loss on Feb 10, 2023"]);
   expect(house.queryByRole("list", { name: "Drivers" })).toBeNull();
+});
+
+it("says what raised the risk score most in words, numbers grouped and levels spelled out", async () => {
+  const rated: ReferralView = {
+    ...waiting(),
+    rating: {
+      ...acceptedRating("2263.5"),
+      decision: "refer",
+      risk: {
+        unit: "drivers[0] with vehicles[0]",
+        frequency: "0.1432",
+        relativity: "1.41",
+        cappedRelativity: "1.41",
+        applied: false,
+        topReasons: [
+          { variable: "vehicle.annual_miles", value: "52000", contribution: "0.4" },
+          { variable: "vehicle.use", value: "business", contribution: "0.15" },
+          { variable: "driver.tickets_in_a_row_3y", value: "true", contribution: "0.1" },
+        ],
+      },
+    },
+    ratingError: null,
+  };
+  mockCommands({ referrals: () => [rated], policy_referrals: () => [] });
+  render(<Desk />);
+  const reasons = await screen.findByRole("list", { name: "What raised the risk score of QUOT-2026-000002" });
+  expect(
+    within(reasons)
+      .getAllByRole("listitem")
+      .map((li) => [li.dataset.variable, li.textContent]),
+  ).toEqual([
+    ["vehicle.annual_miles", "Annual miles: 52,000"],
+    ["vehicle.use", "Vehicle use: Business"],
+    ["driver.tickets_in_a_row_3y", "Tickets in a row (3 years): Yes"],
+  ]);
 });
 
 it("says a note is required and keeps the decision buttons off until one is typed", async () => {

@@ -11,7 +11,7 @@ import { api, CommandError } from "../api";
 import type { PolicyReferralView, ReferralView } from "../bindings";
 import { ErrorBox, ErrorText } from "../shared/ErrorBox";
 import { packName } from "../shared/format";
-import { formatMoney, ruleLabel, sentenceCase, subjectLabel, variableLabel, variableValue } from "../shared/language";
+import { formatMoney, riskReasonText, ruleLabel, sentenceCase, subjectLabel } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
 import { ReasonList, RuleDetails } from "../shared/Reasons";
 import { RiskSummary, vehicleName } from "../shared/RiskSummary";
@@ -182,7 +182,7 @@ function Referral({ referral, onDecided }: { referral: ReferralView; onDecided: 
           <ol className="risk-reasons" aria-label={`What raised the risk score of ${referral.quoteNumber}`}>
             {topReasons.map((r) => (
               <li key={r.variable} data-variable={r.variable}>
-                {variableLabel(r.variable)}: {variableValue(r.value)}
+                {riskReasonText(r)}
               </li>
             ))}
           </ol>

@@ -11,10 +11,9 @@ import {
   formatLimit,
   formatMoney,
   operationLabel,
+  riskReasonText,
   sentenceCase,
   subjectLabel,
-  variableLabel,
-  variableValue,
   worksheetKey,
 } from "./language";
 import { RuleDetails } from "./Reasons";
@@ -196,7 +195,7 @@ export function RatingReview({
           <ol aria-label="Top risk reasons">
             {rating.risk.topReasons.map((r) => (
               <li key={r.variable} data-variable={r.variable}>
-                {variableLabel(r.variable)}: {variableValue(r.value)}{" "}
+                {riskReasonText(r)}{" "}
                 <span className="meta">
                   ({r.contribution.startsWith("-") ? "" : "+"}
                   {r.contribution} on the log scale)

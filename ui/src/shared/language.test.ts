@@ -11,6 +11,7 @@ import {
   formatMoney,
   operationLabel,
   packLabel,
+  riskReasonText,
   ruleLabel,
   splitReason,
   statusLabel,
@@ -186,6 +187,73 @@ describe("variableLabel", () => {
     expect(variableValue("true")).toBe("Yes");
     expect(variableValue("false")).toBe("No");
     expect(variableValue("commute")).toBe("commute");
+    expect(variableValue("true", "driver.good_student")).toBe("Yes");
+    expect(variableValue("false", "dwelling.secondary_water_resistance")).toBe("No");
+  });
+
+  it("turns a value written as a name into words even without its variable", () => {
+    expect(variableValue("masonry_veneer")).toBe("masonry veneer");
+    expect(variableValue("roofToWall")).toBe("roof to wall");
+  });
+});
+
+describe("risk score reasons in words", () => {
+  it.each([
+    // Counts are grouped in thousands.
+    ["vehicle.annual_miles", "52000", "Annual miles: 52,000"],
+    ["dwelling.square_feet", "2400", "Living area (square feet): 2,400"],
+    ["driver.violation_points_3y", "1", "Violation points (3 years): 1"],
+    ["policy.prior_claims_5y", "3", "Claims (5 years): 3"],
+    // Ages and years are plain numbers; a model year is never grouped.
+    ["driver.age", "19", "Driver's age: 19"],
+    ["driver.years_licensed", "2", "Years licensed: 2"],
+    ["vehicle.age", "16", "Vehicle age: 16 years"],
+    ["dwelling.roof_age", "1", "Roof age: 1 year"],
+    ["dwelling.age", "62", "Age of the home: 62 years"],
+    ["vehicle.model_year", "2020", "Model year: 2020"],
+    ["policy.term_months", "12", "Term (months): 12"],
+    // Codes stay as written.
+    ["vehicle.garaging_zip", "94110", "Garaging ZIP code: 94110"],
+    ["dwelling.protection_class", "10", "Protection class: 10"],
+    // Money in dollars, cents only where the amount has them.
+    ["dwelling.coverage_a", "350000", "Dwelling limit (Coverage A): $350,000"],
+    ["dwelling.coverage_a", "350000.00", "Dwelling limit (Coverage A): $350,000"],
+    ["dwelling.coverage_a", "1250.5", "Dwelling limit (Coverage A): $1,250.50"],
+    ["coverage.limit", "100/300", "Limit: $100,000 / $300,000"],
+    ["coverage.deductible", "2%", "Deductible: 2%"],
+    // Yes or no.
+    ["driver.good_student", "false", "Good student: No"],
+    ["vehicle.anti_theft", "true", "Anti-theft device: Yes"],
+    // A level the score rates on, in words.
+    ["vehicle.use", "business", "Vehicle use: Business"],
+    ["dwelling.construction", "frame", "Construction: Frame"],
+    ["dwelling.construction", "masonry-veneer", "Construction: Masonry veneer"],
+    ["dwelling.wildfire_community", "firewise-usa", "Wildfire community: Firewise USA"],
+    ["dwelling.roof_to_wall", "toe_nails", "Roof-to-wall connection: Toe nails"],
+  ])("%s %s reads %s", (variable, value, text) => {
+    expect(riskReasonText({ variable, value })).toBe(text);
+  });
+
+  it("reads a variable the app does not know as words, its value by what its name says", () => {
+    expect(riskReasonText({ variable: "vehicle.yearly_odometer_reading", value: "48000" })).toBe("Yearly odometer reading: 48,000");
+    expect(riskReasonText({ variable: "dwelling.year_built", value: "1962" })).toBe("Year built: 1962");
+    expect(riskReasonText({ variable: "driver.speeding_tickets_5y", value: "2" })).toBe("Speeding tickets (5 years): 2");
+    expect(riskReasonText({ variable: "dwelling.contents_amount", value: "75000" })).toBe("Contents amount: $75,000");
+    expect(riskReasonText({ variable: "dwelling.heatingSystem", value: "oil_furnace" })).toBe("Heating system: Oil furnace");
+    expect(riskReasonText({ variable: "annual_mileage", value: "true" })).toBe("Annual mileage: Yes");
+  });
+
+  it("never shows a name's underscores, dots or camelCase, nor an ungrouped large count", () => {
+    const reasons = [
+      { variable: "vehicle.annual_miles", value: "123456" },
+      { variable: "policy.some_new_thing", value: "some_level" },
+      { variable: "someNewThing", value: "aLevel" },
+      { variable: "x.y.z_w", value: "1000000" },
+    ];
+    for (const r of reasons) {
+      const text = riskReasonText(r);
+      expect(text).not.toMatch(/_|\.[a-z]|[a-z][A-Z]|\d{4,}/);
+    }
   });
 });
 
@@ -253,6 +321,11 @@ describe("worksheets and packs in words", () => {
       "Violation points (3 years) 1 and Years licensed 20",
     );
     expect(worksheetKey("driver.ca_good_driver=true")).toBe("California Good Driver Yes");
+    expect(worksheetKey("vehicle.annual_miles=15000")).toBe("Annual miles 15,000");
+    expect(worksheetKey("coverage.limit=100/300")).toBe("Limit $100,000 / $300,000");
+    expect(worksheetKey("dwelling.protection_class=4, dwelling.construction=masonry-veneer")).toBe(
+      "Protection class 4 and Construction Masonry veneer",
+    );
     // A discount's code: the step already names it.
     expect(worksheetKey("good-driver")).toBe("");
     expect(worksheetKey(null)).toBe("");

@@ -410,11 +410,106 @@ export function variableLabel(name: string): string {
   return years ? `${text} (${years[1]} ${years[1] === "1" ? "year" : "years"})` : text;
 }
 
-/** A variable's value as the user reads it: `true` is "Yes", `commute` stays. */
-export function variableValue(value: string): string {
-  if (value === "true") return "Yes";
-  if (value === "false") return "No";
-  return value;
+/**
+ * How a variable's number reads: `count` grouped in thousands (`52,000`),
+ * `plain` as written (a ZIP code, a model year, a class), `money` in dollars,
+ * `limit` and `deductible` as the rate packs mean them, `years` with the
+ * unit (`16 years`). A value that is not a number reads as words whatever the kind.
+ */
+type ValueKind = "count" | "plain" | "money" | "limit" | "deductible" | "years";
+
+/** The variables whose value is not a count or a word, by the name packs use. */
+const VALUE_KINDS: Record<string, ValueKind> = {
+  "policy.term_months": "plain",
+  "vehicle.garaging_zip": "plain",
+  "vehicle.model_year": "plain",
+  "vehicle.price_symbol": "plain",
+  "vehicle.age": "years",
+  "dwelling.zip": "plain",
+  "dwelling.protection_class": "plain",
+  "dwelling.coverage_a": "money",
+  "dwelling.age": "years",
+  "dwelling.roof_age": "years",
+  "coverage.limit": "limit",
+  "coverage.deductible": "deductible",
+};
+
+/** Values the packs name that words() would not spell well. */
+const VALUE_WORDS: Record<string, string> = {
+  "firewise-usa": "Firewise USA",
+  "no-hit": "No credit history",
+  commute: "Commuting",
+};
+
+/** A variable the app does not know: its kind guessed from its name, so a year or a ZIP code is never grouped. */
+function guessedKind(name: string): ValueKind {
+  const parts = snake(name).split(/[_.-]+/);
+  if (parts.some((p) => ["zip", "postal", "code", "symbol", "class", "tier", "year", "id", "number"].includes(p))) return "plain";
+  if (parts.some((p) => ["amount", "premium", "cost", "price", "dollars"].includes(p)) || /coverage_[a-f]$/.test(name)) return "money";
+  return "count";
+}
+
+/** A decimal string's whole part grouped in thousands: `52000` reads `52,000`; anything else is null. */
+function groupedNumber(value: string): string | null {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(value);
+  if (!m) return null;
+  return `${m[1]}${grouped(m[2].replace(/^0+(?=\d)/, ""))}${m[3] ?? ""}`;
+}
+
+/** Dollars, with cents only where the amount has them: `250000` reads `$250,000`, `1250.5` reads `$1,250.50`. */
+function dollarsAndCents(value: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!m) return value;
+  if (!m[3] || /^0+$/.test(m[3])) return `${m[1]}${dollars(m[2])}`;
+  return formatMoney(value);
+}
+
+/** Text in words: `masonry-veneer` is "Masonry veneer", `roofToWall` "Roof to wall", `frame` "Frame". */
+function valueWords(value: string): string {
+  const known = VALUE_WORDS[value];
+  if (known) return known;
+  return /[_\-.]|[a-z][A-Z]/.test(value) ? words(value) : sentenceCase(value);
+}
+
+/**
+ * A variable's value as the user reads it: `true` is "Yes", `false` "No".
+ * Given the variable, by its kind: `vehicle.annual_miles` 52000 is "52,000",
+ * `vehicle.model_year` 2020 stays "2020", `dwelling.coverage_a` 350000 is
+ * "$350,000", `vehicle.age` 16 is "16 years", `vehicle.use` business is
+ * "Business". Without it, a snake_case or camelCase name reads as words and
+ * anything else as written. Never shows underscores or dots of a name.
+ */
+export function variableValue(value: string, variable?: string): string {
+  const text = value.trim();
+  if (text === "true") return "Yes";
+  if (text === "false") return "No";
+  if (variable === undefined) return /_|[a-z][A-Z]|^[a-z]+(\.[a-z]+)+$/.test(text) ? words(text).toLowerCase() : value;
+  const name = variable.trim();
+  const kind = VALUE_KINDS[name] ?? guessedKind(name.replace(/^[a-z]+\./, ""));
+  const numeric = /^-?\d+(\.\d+)?$/.test(text);
+  switch (kind) {
+    case "limit":
+      return formatLimit(text);
+    case "deductible":
+      return formatDeductible(text);
+    case "money":
+      return numeric ? dollarsAndCents(text) : valueWords(text);
+    case "years":
+      return numeric ? `${text} ${text === "1" ? "year" : "years"}` : valueWords(text);
+    case "plain":
+      return numeric ? text : valueWords(text);
+    default:
+      return numeric ? (groupedNumber(text) ?? text) : valueWords(text);
+  }
+}
+
+/**
+ * One of the risk score's top reasons, as the user reads it: the variable by
+ * its name in words and its value by its kind, e.g. `vehicle.annual_miles`
+ * 52000 is "Annual miles: 52,000".
+ */
+export function riskReasonText(reason: { variable: string; value: string }): string {
+  return `${variableLabel(reason.variable)}: ${variableValue(reason.value, reason.variable)}`;
 }
 
 /**
@@ -515,7 +610,8 @@ export function worksheetKey(key: string | null): string {
     .split(/,\s*(?=[a-z_]+\.[a-z_0-9]+=)/)
     .map((part) => {
       const at = part.indexOf("=");
-      return `${variableLabel(part.slice(0, at))} ${variableValue(part.slice(at + 1))}`;
+      const variable = part.slice(0, at);
+      return `${variableLabel(variable)} ${variableValue(part.slice(at + 1), variable)}`;
     })
     .join(" and ");
 }
