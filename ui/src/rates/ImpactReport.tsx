@@ -9,6 +9,7 @@ import type { BookChoice, ImpactGroup, ImpactProgress, ImpactSummary, ImpactView
 import { packName } from "../shared/format";
 import { formatMoney } from "../shared/language";
 import { RatingReview } from "../shared/RatingReview";
+import { bandName, coverageGroupName, coverageList, packSide, territoryGroupName } from "./words";
 
 /** Money with its sign, so an increase reads "+$12.00" beside a decrease's "-$3.00". */
 export function signedUsd(decimal: string): string {
@@ -33,7 +34,25 @@ export function asImpactSummary(value: unknown): ImpactSummary | null {
     : null;
 }
 
-function GroupTable({ id, caption, nameHeading, groups }: { id: string; caption: string; nameHeading: string; groups: ImpactGroup[] }) {
+/** A group's name in words, the engine's own in a tooltip where they differ (it stays in `data-name` too). */
+function GroupName({ name, shown }: { name: string; shown: string }) {
+  return <span title={shown === name ? undefined : name}>{shown}</span>;
+}
+
+function GroupTable({
+  id,
+  caption,
+  nameHeading,
+  groups,
+  label,
+}: {
+  id: string;
+  caption: string;
+  nameHeading: string;
+  groups: ImpactGroup[];
+  /** The group's name in words. */
+  label: (name: string) => string;
+}) {
   return (
     <table id={id} className="impact-groups">
       <caption>{caption}</caption>
@@ -60,7 +79,9 @@ function GroupTable({ id, caption, nameHeading, groups }: { id: string; caption:
       <tbody>
         {groups.map((g) => (
           <tr key={g.name} data-name={g.name}>
-            <th scope="row">{g.name}</th>
+            <th scope="row">
+              <GroupName name={g.name} shown={label(g.name)} />
+            </th>
             <td className="num">{g.policies}</td>
             <td className="num">{formatMoney(g.base_premium)}</td>
             <td className="num">{formatMoney(g.draft_premium)}</td>
@@ -155,14 +176,16 @@ export function ImpactSummaryView({
       {/* A summary stored before runs said so has no `repriced`; either way nothing is claimed. */}
       {summary.repriced && summary.repriced.length > 0 && (
         <p className="meta" id={`${idPrefix}-repriced`}>
-          The draft changes only {summary.repriced.join(", ")}; the other coverages kept the base's premium.
+          The draft changes only {coverageList(summary.repriced)}; the other coverages kept the base's premium.
         </p>
       )}
       <h4>Policies by change in premium</h4>
       <div id={`${idPrefix}-histogram`} className="histogram" role="list" aria-label="Policies by change in premium">
         {summary.bands.map((b) => (
           <div key={b.name} className="band" data-band={b.name} data-policies={b.policies} role="listitem">
-            <span className="band-name">{b.name}</span>
+            <span className="band-name">
+              <GroupName name={b.name} shown={bandName(b.name)} />
+            </span>
             <span className="band-track">
               <span className="band-bar" style={{ width: `${(b.policies * 100) / widest}%` }} />
             </span>
@@ -170,8 +193,20 @@ export function ImpactSummaryView({
           </div>
         ))}
       </div>
-      <GroupTable id={`${idPrefix}-by-coverage`} caption="By coverage" nameHeading="Coverage" groups={summary.by_coverage} />
-      <GroupTable id={`${idPrefix}-by-territory`} caption="By territory" nameHeading="Territory" groups={territories} />
+      <GroupTable
+        id={`${idPrefix}-by-coverage`}
+        caption="By coverage"
+        nameHeading="Coverage"
+        groups={summary.by_coverage}
+        label={coverageGroupName}
+      />
+      <GroupTable
+        id={`${idPrefix}-by-territory`}
+        caption="By territory"
+        nameHeading="Territory"
+        groups={territories}
+        label={territoryGroupName}
+      />
       {summary.by_territory.length > TERRITORIES_SHOWN && (
         <button type="button" className="secondary" id={`${idPrefix}-territory-toggle`} onClick={() => setAllTerritories((all) => !all)}>
           {allTerritories ? `Show the first ${TERRITORIES_SHOWN} territories` : `Show all ${summary.by_territory.length} territories`}
@@ -214,7 +249,7 @@ export function ImpactSummaryView({
               {summary.failures.map((f, i) => (
                 <tr key={`${f.id}-${f.pack}-${i}`} className="failure" data-policy-id={f.id}>
                   <td>{f.id}</td>
-                  <td>{f.pack}</td>
+                  <td>{packSide(f.pack)}</td>
                   <td>{f.message}</td>
                 </tr>
               ))}

@@ -509,7 +509,7 @@ describe("impact", () => {
     expect(document.getElementById("impact-progress")).toBeNull();
     expect(document.getElementById("impact-total-change")!.textContent).toBe("Total premium $10,000.00 → $10,450.00: +$450.00 (+4.50%)");
     expect(document.getElementById("impact-rated")!.textContent).toBe("10");
-    expect(document.getElementById("impact-repriced")!.textContent).toContain("changes only BI");
+    expect(document.getElementById("impact-repriced")!.textContent).toContain("changes only bodily injury;");
     expect(document.getElementById("impact-out-of-scope")!.textContent).toBe("1");
     expect(document.getElementById("impact-increased")!.textContent).toBe("6");
     // Bars are as long as their counts, relative to the largest band.
@@ -517,7 +517,14 @@ describe("impact", () => {
     expect(bands.map((b) => b.getAttribute("data-band"))).toEqual(["-2% to 0%", "no change", "+5% to +10%"]);
     expect(bands.map((b) => (b.querySelector(".band-bar") as HTMLElement).style.width)).toEqual([`${100 / 6}%`, "50%", "100%"]);
     expect(bands[2].textContent).toContain("6");
-    expect(document.querySelector('#impact-by-coverage tr[data-name="BI"]')!.textContent).toContain("+$450.00");
+    expect(bands.map((b) => b.querySelector(".band-name")!.textContent)).toEqual(["-2% to 0%", "No change", "+5% to +10%"]);
+    const bi = document.querySelector('#impact-by-coverage tr[data-name="BI"]')!;
+    expect(bi.textContent).toContain("+$450.00");
+    // Groups in words, the engine's name kept for a tooltip.
+    expect(bi.querySelector("th")!.textContent).toBe("Bodily injury");
+    expect(bi.querySelector("th span")!.getAttribute("title")).toBe("BI");
+    const t1 = document.querySelector('#impact-by-territory tr[data-name="T1"] th')!;
+    expect(t1.textContent).toBe("Territory 1");
     expect(document.querySelectorAll("#impact-by-territory tbody tr").length).toBe(20);
     await user.click(screen.getByRole("button", { name: "Show all 25 territories" }));
     expect(document.querySelectorAll("#impact-by-territory tbody tr").length).toBe(25);
@@ -531,6 +538,7 @@ describe("impact", () => {
     expect(document.querySelector('#impact-failures tr[data-policy-id="QUOT-2026-000009"]')!.textContent).toContain(
       "no territory for 99999",
     );
+    expect(document.querySelector('#impact-failures tr[data-policy-id="QUOT-2026-000009"] td:nth-child(2)')!.textContent).toBe("Draft");
     const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);
     expect(ids.length).toBe(new Set(ids).size);
     expect(screen.getByText(/attaches the impact last run/)).toBeTruthy();
