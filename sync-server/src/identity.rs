@@ -37,6 +37,9 @@ async fn check_credentials(
     let user = auth::verify_login(candidate?, password).await?;
     let mut tx = state.storage.begin(TxMode::Write).await?;
     crate::throttle::succeeded(&mut *tx, username, address, now).await?;
+    // The administrator's "last sign-in": operational, not a change of
+    // record, so not in the audit log (like a device's last call).
+    tx.execute("UPDATE app_user SET last_login_at = $2 WHERE user_id = $1", args![user.user_id.as_str(), unix_ms(now)]).await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -347,6 +350,8 @@ pub async fn login(state: &AppState, request: LoginRequest, address: &str) -> Re
     })
 }
 
+const USER_COLUMNS: &str = "SELECT user_id, username, role, disabled, agency, last_login_at FROM app_user";
+
 fn user_record(row: &crate::storage::SqlRow) -> Result<UserRecord, ApiError> {
     let role = row.text(2)?;
     Ok(UserRecord {
@@ -354,14 +359,25 @@ fn user_record(row: &crate::storage::SqlRow) -> Result<UserRecord, ApiError> {
         username: row.text(1)?,
         role: Role::from_name(&role).ok_or_else(|| ApiError::internal(format!("unknown role {role}")))?,
         disabled: row.int(3)? != 0,
+        agency: row.opt_text(4)?,
+        last_sign_in_at: row.opt_int(5)?.map(crate::keys::rfc3339_ms).transpose()?,
     })
 }
 
 pub async fn users(state: &AppState, caller: &Caller) -> Result<Vec<UserRecord>, ApiError> {
     caller.require(&[Role::Admin])?;
     let mut tx = state.storage.begin(TxMode::Read).await?;
-    let rows = tx.fetch("SELECT user_id, username, role, disabled FROM app_user ORDER BY username", args![]).await?;
+    let rows = tx.fetch(&format!("{USER_COLUMNS} ORDER BY username"), args![]).await?;
     rows.iter().map(user_record).collect()
+}
+
+/// An agency name as documents print it: trimmed; empty is none.
+fn checked_agency(agency: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(agency) = agency.map(str::trim).filter(|a| !a.is_empty()) else { return Ok(None) };
+    if agency.chars().count() > 200 || agency.chars().any(char::is_control) {
+        return Err(ApiError::bad_request("user.bad_agency", "agency: give the agency's name in 1 to 200 characters on one line"));
+    }
+    Ok(Some(agency.to_owned()))
 }
 
 /// Adds a user (HTTP for admins, and the command line).
@@ -371,23 +387,25 @@ pub async fn add_user(state: &AppState, actor: &Actor, user: NewUser, request_id
         return Err(ApiError::bad_request("user.bad_name", "username: 1 to 64 characters without spaces"));
     }
     auth::check_new_password(&user.password)?;
+    let agency = checked_agency(user.agency.as_deref())?;
     let password = user.password.clone();
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??;
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let user_id = auth::new_id()?;
     m.tx.execute(
-        "INSERT INTO app_user (user_id, username, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-        args![user_id.as_str(), username, user.role.name(), hash, unix_ms(m.now)],
+        "INSERT INTO app_user (user_id, username, role, password_hash, created_at, agency) VALUES ($1, $2, $3, $4, $5, $6)",
+        args![user_id.as_str(), username, user.role.name(), hash, unix_ms(m.now), agency.as_deref()],
     )
     .await
     .map_err(|e| match e {
         StorageError::Duplicate { .. } => ApiError::conflict("user.exists", format!("username: `{username}` is taken")),
         other => other.into(),
     })?;
-    m.audit(actor, "user.add", ("user", &user_id), &serde_json::json!({ "username": username, "role": user.role }), None).await?;
+    let change = serde_json::json!({ "username": username, "role": user.role, "agency": agency });
+    m.audit(actor, "user.add", ("user", &user_id), &change, None).await?;
     m.commit().await?;
     state.log_grew();
-    Ok(UserRecord { user_id, username: username.to_owned(), role: user.role, disabled: false })
+    Ok(UserRecord { user_id, username: username.to_owned(), role: user.role, disabled: false, agency, last_sign_in_at: None })
 }
 
 /// Changes a user's role, disables or re-enables them, or resets their
@@ -402,13 +420,14 @@ pub async fn change_user(
     if let Some(password) = &change.password {
         auth::check_new_password(password)?;
     }
+    let agency = change.agency.as_deref().map(|a| checked_agency(Some(a))).transpose()?;
     let hash = match change.password.clone() {
         Some(password) => Some(tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(ApiError::internal)??),
         None => None,
     };
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let row =
-        m.tx.fetch_optional("SELECT user_id, username, role, disabled FROM app_user WHERE username = $1", args![username])
+        m.tx.fetch_optional(&format!("{USER_COLUMNS} WHERE username = $1"), args![username])
             .await?
             .ok_or_else(|| ApiError::not_found("user.not_found", format!("no user `{username}`")))?;
     let mut user = user_record(&row)?;
@@ -451,7 +470,16 @@ pub async fn change_user(
     if let Some(hash) = hash {
         m.tx.execute("UPDATE app_user SET password_hash = $2 WHERE user_id = $1", args![user.user_id.as_str(), hash]).await?;
     }
-    let summary = serde_json::json!({ "role": change.role, "disabled": change.disabled, "password_reset": change.password.is_some() });
+    if let Some(agency) = &agency {
+        m.tx.execute("UPDATE app_user SET agency = $2 WHERE user_id = $1", args![user.user_id.as_str(), agency.as_deref()]).await?;
+        user.agency.clone_from(agency);
+    }
+    let summary = serde_json::json!({
+        "role": change.role,
+        "disabled": change.disabled,
+        "password_reset": change.password.is_some(),
+        "agency": agency,
+    });
     m.audit(actor, "user.change", ("user", &user.user_id), &summary, None).await?;
     m.commit().await?;
     state.log_grew();

@@ -26,13 +26,23 @@ async fn read(tx: &mut dyn Tx) -> Result<OrganisationInfo, ApiError> {
             phone: row.opt_text(7)?,
         }),
     };
-    Ok(OrganisationInfo { name: row.text(0)?, details })
+    Ok(OrganisationInfo { name: row.text(0)?, details, agency: None })
 }
 
-/// The organisation's name and details (any signed-in caller).
-pub async fn info(state: &AppState) -> Result<OrganisationInfo, ApiError> {
+/// The organisation's name and details, with the agency of `user_id` when
+/// one asks (any signed-in caller).
+pub async fn info(state: &AppState, user_id: Option<&str>) -> Result<OrganisationInfo, ApiError> {
     let mut tx = state.storage.begin(TxMode::Read).await?;
-    read(&mut *tx).await
+    let mut info = read(&mut *tx).await?;
+    if let Some(user_id) = user_id {
+        info.agency = tx
+            .fetch_optional("SELECT agency FROM app_user WHERE user_id = $1", args![user_id])
+            .await?
+            .map(|r| r.opt_text(0))
+            .transpose()?
+            .flatten();
+    }
+    Ok(info)
 }
 
 /// The details, trimmed and checked field by field; every problem is named.

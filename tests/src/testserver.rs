@@ -54,9 +54,14 @@ impl TestServer {
             ("admin1", Role::Admin),
             ("auditor1", Role::Auditor),
         ] {
-            identity::add_user(&state, &actor, NewUser { username: name.into(), password: Secret::new(PASSWORD), role }, "setup")
-                .await
-                .expect("add user");
+            identity::add_user(
+                &state,
+                &actor,
+                NewUser { username: name.into(), password: Secret::new(PASSWORD), role, agency: None },
+                "setup",
+            )
+            .await
+            .expect("add user");
         }
         let dev_key = std::fs::read_to_string(workspace_root().join("rate-packs/keys/uw-dev-2026.pub")).expect("dev key");
         pack_keys::trust_pack_key(&state, &actor, "uw-dev-2026", dev_key.trim(), None, "setup").await.expect("trust key");

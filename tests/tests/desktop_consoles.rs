@@ -49,9 +49,26 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
 
     let users = console.ws.admin_users().expect("users");
     assert!(users.iter().any(|u| u.username == "agent" && u.role == Role::Agent && !u.disabled), "{users:?}");
-    let added = console.ws.admin_add_user("agent3", &Secret::new("a long enough password 3"), Role::Agent).expect("adds");
+    // The list says when each user last signed in with their password: the
+    // administrator just did; the auditor never has.
+    let admin = users.iter().find(|u| u.username == "admin").expect("the administrator is listed");
+    assert!(admin.last_sign_in_at.is_some(), "{admin:?}");
+    assert!(users.iter().any(|u| u.username == "auditor" && u.last_sign_in_at.is_none()), "{users:?}");
+    let added = console
+        .ws
+        .admin_add_user("agent3", &Secret::new("a long enough password 3"), Role::Agent, Some("  Buckeye Insurance Agency, LLC "))
+        .expect("adds");
     assert_eq!((added.username.as_str(), added.role), ("agent3", Role::Agent));
-    let again = console.ws.admin_add_user("agent3", &Secret::new("a long enough password 3"), Role::Agent).expect_err("duplicate");
+    assert_eq!(added.agency.as_deref(), Some("Buckeye Insurance Agency, LLC"), "the agency is kept trimmed");
+    let bad_agency = console
+        .ws
+        .admin_change_user("agent3", &UserChange { agency: Some("Two\nlines".into()), ..UserChange::default() })
+        .expect_err("bad");
+    assert_eq!(code(&bad_agency), ("sync.refused", Some("user.bad_agency".into())), "{bad_agency}");
+    let no_agency =
+        console.ws.admin_change_user("agent3", &UserChange { agency: Some(String::new()), ..UserChange::default() }).expect("clears");
+    assert_eq!(no_agency.agency, None, "an empty agency removes it");
+    let again = console.ws.admin_add_user("agent3", &Secret::new("a long enough password 3"), Role::Agent, None).expect_err("duplicate");
     assert_eq!(code(&again).0, "sync.refused", "{again}");
     let promoted =
         console.ws.admin_change_user("agent3", &UserChange { role: Some(Role::Underwriter), ..UserChange::default() }).expect("role");
@@ -114,7 +131,7 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
 
     // More happens; the next export proves the log only grew since the first.
     console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin"))).expect("signs in again");
-    console.ws.admin_add_user("agent4", &Secret::new("a long enough password 4"), Role::Agent).expect("adds");
+    console.ws.admin_add_user("agent4", &Secret::new("a long enough password 4"), Role::Agent, None).expect("adds");
     let second = auditor.ws.save_audit_export(first.end, None, Some(&first.file_name), &folder).expect("exports again");
     assert_eq!((second.start, second.consistency_from), (first.end, Some(first.checkpoint_size)), "{second:?}");
     assert!(second.checkpoint_size > first.checkpoint_size);

@@ -23,7 +23,7 @@ fn add_users(server: &InProcessServer, prefix: &str, count: usize) -> Vec<String
             uw_sync_server::identity::add_user(
                 &server.state,
                 &Actor::system("test-setup"),
-                NewUser { username: name.clone(), password: Secret::new(PASSWORD), role: Role::Agent },
+                NewUser { username: name.clone(), password: Secret::new(PASSWORD), role: Role::Agent, agency: None },
                 "setup",
             )
             .await

@@ -95,9 +95,13 @@ fn story(database_args: &[&str]) {
     // The insurer is the one the server's administrator described, learnt at sync.
     let insurer = "Demo Mutual Insurance Company (demonstration only)";
     assert!(text.contains(&format!("Issued by {insurer}")), "{text}");
+    // So is the agency the agent writes for, from their user on the server.
+    let agency = "Agency: Demo Insurance Agency (demonstration only)";
+    assert!(text.contains(agency), "{text}");
     let cards = a.ws.id_cards_pdf(&pa[0], now()).expect("ID cards");
     let text = pdf_text(&cards);
     assert!(text.contains("CA Insurance Identification Card") && text.contains(&pa[0]), "{text}");
+    assert!(text.contains(agency), "the card names the agency: {text}");
     assert!(text.contains(insurer) && !text.contains("Offline Mutual"), "the card names the insurer: {text}");
     match a.ws.declarations_pdf("POL-CA-2026-999999", now()) {
         Err(e) => assert_eq!(e.code(), "policy.not_found", "{e}"),

@@ -1144,7 +1144,15 @@ export type SessionView = { serverUrl: string, username: string, role: "agent" |
 /**
  * A user as the administrator sees it.
  */
-export type UserView = { userId: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", disabled: boolean, };
+export type UserView = { userId: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", disabled: boolean, 
+/**
+ * The agency an agent writes for, as documents print it.
+ */
+agency: string | null, 
+/**
+ * When they last signed in with their password (RFC 3339).
+ */
+lastSignInAt: string | null, };
 
 /**
  * A device as the administrator sees it.

@@ -34,11 +34,22 @@ pub struct UserView {
     #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
     pub role: &'static str,
     pub disabled: bool,
+    /// The agency an agent writes for, as documents print it.
+    pub agency: Option<String>,
+    /// When they last signed in with their password (RFC 3339).
+    pub last_sign_in_at: Option<String>,
 }
 
 impl From<UserRecord> for UserView {
     fn from(u: UserRecord) -> Self {
-        Self { user_id: u.user_id, username: u.username, role: u.role.name(), disabled: u.disabled }
+        Self {
+            user_id: u.user_id,
+            username: u.username,
+            role: u.role.name(),
+            disabled: u.disabled,
+            agency: u.agency,
+            last_sign_in_at: u.last_sign_in_at,
+        }
     }
 }
 

@@ -43,6 +43,9 @@ pub struct Issuer {
     /// The NAIC company code, five digits.
     pub naic_code: Option<String>,
     pub phone: Option<String>,
+    /// The agency that wrote the business, printed after the insurer:
+    /// "Buckeye Insurance Agency, LLC".
+    pub agency: Option<String>,
 }
 
 /// Everything a quote proposal shows. Plain data; the caller masks what must be masked.
@@ -178,6 +181,8 @@ pub struct IdCards {
     pub insurer: String,
     /// Its NAIC company code, printed beside its name.
     pub naic_code: Option<String>,
+    /// The agency that wrote the policy, printed under the insurer.
+    pub agency: Option<String>,
     pub insured_name: String,
     pub term_start: Date,
     pub term_end: Date,

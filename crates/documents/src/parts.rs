@@ -194,8 +194,9 @@ pub(crate) fn insured_block(b: &mut Builder, title: &str, name: &str, address: &
 }
 
 /// The insurer in one small paragraph under the title: "Issued by" its
-/// legal name, NAIC company code, address and telephone; or, when the
-/// workstation has not learnt them, a sentence saying so.
+/// legal name, NAIC company code, address and telephone, then the agency
+/// that wrote the business; or, when the workstation has not learnt them,
+/// a sentence saying so.
 pub(crate) fn issuer_line(b: &mut Builder, issuer: Option<&crate::Issuer>) -> Result<(), DocumentError> {
     let text = match issuer {
         None => {
@@ -212,7 +213,11 @@ pub(crate) fn issuer_line(b: &mut Builder, issuer: Option<&crate::Issuer>) -> Re
             parts.join(" · ")
         }
     };
-    b.paragraph(Face::Regular, SMALL, Ink::Muted, LEFT, RIGHT - LEFT, &text)
+    b.paragraph(Face::Regular, SMALL, Ink::Muted, LEFT, RIGHT - LEFT, &text)?;
+    match issuer.and_then(|i| i.agency.as_ref()) {
+        Some(agency) => b.paragraph(Face::Regular, SMALL, Ink::Muted, LEFT, RIGHT - LEFT, &format!("Agency: {}", clean(agency))),
+        None => Ok(()),
+    }
 }
 
 /// Florida's hurricane deductible in dollars, when there is one.

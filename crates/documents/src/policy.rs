@@ -152,6 +152,9 @@ pub(crate) fn id_cards(cards: &IdCards) -> Result<Vec<u8>, DocumentError> {
             None => clean(&cards.insurer),
         };
         b.line(Face::Regular, SMALL, Ink::Muted, inner, &insurer)?;
+        if let Some(agency) = &cards.agency {
+            b.line(Face::Regular, SMALL, Ink::Muted, inner, &format!("Agency: {}", clean(agency)))?;
+        }
         b.y -= 4 * PT;
         let rows = [
             ("Policy number", number.clone()),

@@ -84,6 +84,7 @@ fn id_cards(vehicles: usize) -> IdCards {
         issued_on: date!(2026 - 06 - 01),
         insurer: "Prairie Mutual Insurance Company".to_string(),
         naic_code: Some("12345".to_string()),
+        agency: Some("Lincoln Land Insurance Agency, Inc.".to_string()),
         insured_name: "Dana Q. Whitfield".to_string(),
         term_start: date!(2026 - 06 - 01),
         term_end: date!(2027 - 06 - 01),
@@ -167,6 +168,8 @@ fn the_declarations_page_shows_the_policy_the_risks_and_the_money() {
             "Payment 2 due 2026-12-01",
             "$748.00",
             "ca-personal-auto@2026.1",
+            "Issued by Prairie Mutual Insurance Company",
+            "Agency: Lincoln Land Insurance Agency, Inc.",
         ],
     );
     assert_golden("declarations-auto", &pdf);
@@ -218,7 +221,17 @@ fn id_cards_come_two_to_a_page_with_the_full_vin() {
     assert_eq!(page_count(&pdf), 2);
     let text = text_of(&pdf);
     assert_eq!(text.matches("CA Insurance Identification Card").count(), 3, "{text}");
-    assert_shows(&text, &["CA-PA-2026-000042", "Dana Q. Whitfield", "1HGCM82633A000002", "2012 Honda Civic", "June 1, 2027"]);
+    assert_shows(
+        &text,
+        &[
+            "CA-PA-2026-000042",
+            "Dana Q. Whitfield",
+            "1HGCM82633A000002",
+            "2012 Honda Civic",
+            "June 1, 2027",
+            "Agency: Lincoln Land Insurance Agency, Inc.",
+        ],
+    );
     assert_eq!(page_count(&id_cards_pdf(&id_cards(2)).unwrap()), 1);
     assert_golden("id-cards", &pdf);
     assert!(matches!(id_cards_pdf(&id_cards(0)), Err(DocumentError::Empty { .. })));

@@ -118,6 +118,8 @@ fn shows_the_proposal() {
         "This is a proposal, not a policy.",
         "oh-auto-2026.05-r3",
         "Page 1 of 1",
+        "Issued by Prairie Mutual Insurance Company",
+        "Agency: Lincoln Land Insurance Agency, Inc.",
     ];
     for needle in expected {
         assert!(text.contains(needle), "{needle:?} is missing from the text:\n{text}");

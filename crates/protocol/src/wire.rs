@@ -683,15 +683,22 @@ pub struct NewUser {
     pub username: String,
     pub password: Secret,
     pub role: Role,
+    /// The agency an agent writes for, as documents print it ("Buckeye
+    /// Insurance Agency, LLC"); none for the carrier's own staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
 }
 
-/// `PATCH /v1/admin/users/{username}`: any of the three.
+/// `PATCH /v1/admin/users/{username}`: any of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
     pub role: Option<Role>,
     pub disabled: Option<bool>,
     pub password: Option<Secret>,
+    /// A new agency; an empty one removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
 }
 
 /// What documents print about the insurer: `PUT /v1/admin/organisation`
@@ -719,6 +726,10 @@ pub struct OrganisationInfo {
     pub name: String,
     /// `None` until an administrator sets them.
     pub details: Option<OrganisationDetails>,
+    /// The agency of the user asking (a device asks as its user), which
+    /// their documents print; none when the administrator set none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
 }
 
 /// A user as the administrator sees it.
@@ -728,6 +739,12 @@ pub struct UserRecord {
     pub username: String,
     pub role: Role,
     pub disabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// When they last signed in with their password (RFC 3339); `None` if
+    /// never since the server began recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sign_in_at: Option<String>,
 }
 
 /// A device as the administrator sees it.

@@ -139,8 +139,15 @@ impl Workstation {
     }
 
     /// Adds a user (administrators only).
-    pub fn admin_add_user(&mut self, username: &str, password: &Secret, role: Role) -> Result<UserRecord, WorkstationError> {
-        let user = NewUser { username: username.trim().to_owned(), password: password.clone(), role };
+    pub fn admin_add_user(
+        &mut self,
+        username: &str,
+        password: &Secret,
+        role: Role,
+        agency: Option<&str>,
+    ) -> Result<UserRecord, WorkstationError> {
+        let agency = agency.map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned);
+        let user = NewUser { username: username.trim().to_owned(), password: password.clone(), role, agency };
         if user.username.is_empty() {
             return Err(WorkstationError::InvalidInput { field: "username".into(), message: "must not be empty".into() });
         }
@@ -148,11 +155,11 @@ impl Workstation {
         self.online(Role::Admin, |s| s.post("/v1/admin/users", &user, Replay::OnlyIfUnprocessed))
     }
 
-    /// Changes a user's role, disables or enables them, or sets a new
-    /// password (administrators only).
+    /// Changes a user's role, disables or enables them, sets a new
+    /// password or their agency (administrators only).
     pub fn admin_change_user(&mut self, username: &str, change: &UserChange) -> Result<UserRecord, WorkstationError> {
         let username = path_segment("username", username)?;
-        if change.role.is_none() && change.disabled.is_none() && change.password.is_none() {
+        if change.role.is_none() && change.disabled.is_none() && change.password.is_none() && change.agency.is_none() {
             return Err(WorkstationError::InvalidInput { field: "change".into(), message: "nothing to change".into() });
         }
         self.online(Role::Admin, |s| s.patch(&format!("/v1/admin/users/{username}"), change))

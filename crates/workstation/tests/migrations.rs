@@ -126,6 +126,7 @@ MIIBszCCAVmgAwIBAgIUQ
                 (1, 'Prairie Mutual', '{\"legal_name\":\"Prairie Mutual Insurance Company\",\"street\":\"1 Main St\",\"city\":\"Springfield\",\"state\":\"IL\",\"zip\":\"62701\",\"naic_code\":\"12345\",\"phone\":null}',
                  '2026-01-29T00:00:00.000Z');"
         }
+        15 => "UPDATE organisation_cache SET agency = 'Lincoln Land Insurance Agency, Inc.';",
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }

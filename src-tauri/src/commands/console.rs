@@ -41,11 +41,13 @@ pub async fn admin_add_user<R: Runtime>(
     username: String,
     password: Secret,
     role: Role,
+    agency: Option<String>,
 ) -> Result<UserView, CommandError> {
-    on_workstation(app, move |ws| ws.admin_add_user(&username, &password, role)).await.map(UserView::from)
+    on_workstation(app, move |ws| ws.admin_add_user(&username, &password, role, agency.as_deref())).await.map(UserView::from)
 }
 
-/// Changes any of a user's role, disabled flag and password.
+/// Changes any of a user's role, disabled flag, password and agency (an
+/// empty agency removes it).
 #[tauri::command]
 pub async fn admin_change_user<R: Runtime>(
     app: AppHandle<R>,
@@ -53,8 +55,11 @@ pub async fn admin_change_user<R: Runtime>(
     role: Option<Role>,
     disabled: Option<bool>,
     password: Option<Secret>,
+    agency: Option<String>,
 ) -> Result<UserView, CommandError> {
-    on_workstation(app, move |ws| ws.admin_change_user(&username, &UserChange { role, disabled, password })).await.map(UserView::from)
+    on_workstation(app, move |ws| ws.admin_change_user(&username, &UserChange { role, disabled, password, agency }))
+        .await
+        .map(UserView::from)
 }
 
 #[tauri::command]

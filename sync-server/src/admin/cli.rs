@@ -160,6 +160,15 @@ pub enum UserCommand {
         role: String,
         #[arg(long)]
         password_env: Option<String>,
+        /// The agency an agent writes for, as documents print it.
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// Set the agency a user writes for, as their documents print it; an
+    /// empty name removes it.
+    Agency {
+        username: String,
+        agency: String,
     },
     Disable {
         username: String,
@@ -213,7 +222,7 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
             let user = crate::identity::add_user(
                 state,
                 &actor,
-                NewUser { username: admin, password: password.clone(), role: Role::Admin },
+                NewUser { username: admin, password: password.clone(), role: Role::Admin, agency: None },
                 request_id,
             )
             .await
@@ -374,9 +383,17 @@ async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
     for (username, role) in [("agent", Role::Agent), ("underwriter", Role::Underwriter), ("admin", Role::Admin), ("auditor", Role::Auditor)]
     {
         let (password, _) = password_from(None)?;
-        crate::identity::add_user(state, &actor, NewUser { username: username.into(), password: password.clone(), role }, "admin-demo")
-            .await
-            .map_err(super::api)?;
+        // The demonstration agent writes for a demonstration agency, so its
+        // documents show where the agency's name goes.
+        let agency = (role == Role::Agent).then(|| "Demo Insurance Agency (demonstration only)".to_owned());
+        crate::identity::add_user(
+            state,
+            &actor,
+            NewUser { username: username.into(), password: password.clone(), role, agency },
+            "admin-demo",
+        )
+        .await
+        .map_err(super::api)?;
         lines.push(format!("  {role:<12} {username:<12} {}", password.expose(), role = role.name()));
     }
     let dev_key =
@@ -397,12 +414,12 @@ async fn user_command(state: &AppState, actor: &Actor, command: UserCommand) -> 
         async move { crate::identity::change_user(state, actor, &username, change, "admin-cli").await.map_err(super::api) }
     };
     match command {
-        UserCommand::Add { username, role: role_name, password_env } => {
+        UserCommand::Add { username, role: role_name, password_env, agency } => {
             let (password, generated) = password_from(password_env.as_deref())?;
             let user = crate::identity::add_user(
                 state,
                 actor,
-                NewUser { username, password: password.clone(), role: role(&role_name)? },
+                NewUser { username, password: password.clone(), role: role(&role_name)?, agency },
                 "admin-cli",
             )
             .await
@@ -432,11 +449,25 @@ async fn user_command(state: &AppState, actor: &Actor, command: UserCommand) -> 
             let user = change(&username, UserChange { role: Some(role(&role_name)?), ..UserChange::default() }).await?;
             announce(&format!("user `{}` is now {}", user.username, user.role.name()));
         }
+        UserCommand::Agency { username, agency } => {
+            let user = change(&username, UserChange { agency: Some(agency), ..UserChange::default() }).await?;
+            match user.agency {
+                Some(agency) => announce(&format!("user `{}` writes for {agency}", user.username)),
+                None => announce(&format!("user `{}` has no agency", user.username)),
+            }
+        }
         UserCommand::List => {
             let mut tx = state.storage.begin(crate::storage::TxMode::Read).await?;
-            for row in tx.fetch("SELECT username, role, disabled FROM app_user ORDER BY username", crate::args![]).await? {
+            let rows =
+                tx.fetch("SELECT username, role, disabled, agency, last_login_at FROM app_user ORDER BY username", crate::args![]).await?;
+            for row in rows {
                 let disabled = if row.int(2)? != 0 { "  disabled" } else { "" };
-                announce(&format!("{}  {}{disabled}", row.text(0)?, row.text(1)?));
+                let agency = row.opt_text(3)?.map(|a| format!("  agency: {a}")).unwrap_or_default();
+                let signed_in = match row.opt_int(4)? {
+                    Some(ms) => format!("  last sign-in {}", crate::keys::rfc3339_ms(ms).map_err(super::api)?),
+                    None => String::new(),
+                };
+                announce(&format!("{}  {}{disabled}{agency}{signed_in}", row.text(0)?, row.text(1)?));
             }
         }
     }

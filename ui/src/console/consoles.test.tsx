@@ -21,8 +21,8 @@ describe("admin screen", () => {
   it("signs in, lists users and devices, and revokes a device only after confirming", async () => {
     let signedIn: ReturnType<typeof session> | null = null;
     const users: UserView[] = [
-      { userId: "u1", username: "admin1", role: "admin", disabled: false },
-      { userId: "u2", username: "agent1", role: "agent", disabled: false },
+      { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: "2026-11-24T15:00:00Z" },
+      { userId: "u2", username: "agent1", role: "agent", disabled: false, agency: "Buckeye Insurance Agency, LLC", lastSignInAt: null },
     ];
     const devices: DeviceView[] = [
       {
@@ -128,7 +128,9 @@ describe("admin screen", () => {
   it("warns before the administrator's own role change, and shows the server's refusal to leave no administrator as a sentence", async () => {
     const calls = mockCommands({
       session_status: () => session("admin"),
-      admin_users: () => [{ userId: "u1", username: "admin1", role: "admin", disabled: false }],
+      admin_users: () => [
+        { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: "2026-11-24T15:00:00Z" },
+      ],
       admin_devices: () => [],
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
@@ -168,7 +170,7 @@ describe("admin screen", () => {
         return true;
       },
       admin_users: () => [
-        { userId: "u1", username: "admin1", role: "admin", disabled: false },
+        { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: "2026-11-24T15:00:00Z" },
         { userId: "u2", username: "admin2", role: "admin", disabled: false },
       ],
       admin_devices: () => [],
@@ -192,12 +194,21 @@ describe("admin screen", () => {
   it("resets a user's password with a temporary one, naming what it does", async () => {
     const calls = mockCommands({
       session_status: () => session("admin"),
-      admin_users: () => [{ userId: "u2", username: "agent1", role: "agent", disabled: false }],
+      admin_users: () => [
+        { userId: "u2", username: "agent1", role: "agent", disabled: false, agency: "Buckeye Insurance Agency, LLC", lastSignInAt: null },
+      ],
       admin_devices: () => [],
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
-      admin_change_user: () => ({ userId: "u2", username: "agent1", role: "agent", disabled: false }),
+      admin_change_user: () => ({
+        userId: "u2",
+        username: "agent1",
+        role: "agent",
+        disabled: false,
+        agency: "Buckeye Insurance Agency, LLC",
+        lastSignInAt: null,
+      }),
     });
     const user = userEvent.setup();
     render(<AdminScreen />);

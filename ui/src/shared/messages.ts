@@ -181,6 +181,7 @@ export const MESSAGES: Record<string, string> = {
   "sync.batch_too_large": "Too many changes were sent at once. Sync again; the rest go next time.",
   "sync.op_id_reused": "The server already has a different change under this number. Ask an administrator before syncing again.",
   "throttle.subject": "Name the account or the network address to clear, then try again.",
+  "user.bad_agency": "Give the agency's name on one line, in at most two hundred characters.",
   "user.bad_name": "Choose a username of up to sixty-four characters with no spaces.",
   "user.exists": "A user with that username already exists. Choose another username.",
   "user.last_admin":

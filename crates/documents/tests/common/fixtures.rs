@@ -28,6 +28,7 @@ pub fn issuer() -> Issuer {
         address: vec!["1 Main Street".to_string(), "Springfield, IL 62701".to_string()],
         naic_code: Some("12345".to_string()),
         phone: Some("(217) 555-0100".to_string()),
+        agency: Some("Lincoln Land Insurance Agency, Inc.".to_string()),
     }
 }
 

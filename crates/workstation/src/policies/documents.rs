@@ -41,11 +41,15 @@ impl Workstation {
     /// The insurer documents print, from what the organisation's server last
     /// said (`None` before the first sync, or before an administrator set it).
     pub(crate) fn issuer(&self) -> Result<Option<Issuer>, WorkstationError> {
-        Ok(self.store.organisation()?.and_then(|info| info.details).map(|d| Issuer {
-            address: vec![d.street, format!("{}, {} {}", d.city, d.state, d.zip)],
-            legal_name: d.legal_name,
-            naic_code: d.naic_code,
-            phone: d.phone,
+        Ok(self.store.organisation()?.and_then(|info| {
+            let agency = info.agency;
+            info.details.map(|d| Issuer {
+                address: vec![d.street, format!("{}, {} {}", d.city, d.state, d.zip)],
+                legal_name: d.legal_name,
+                naic_code: d.naic_code,
+                phone: d.phone,
+                agency,
+            })
         }))
     }
 
@@ -135,6 +139,7 @@ impl Workstation {
         // organisation's name on its server; never one made up here.
         let organisation =
             self.store.organisation()?.ok_or_else(|| WorkstationError::OrganisationUnknown { policy_number: policy_number.to_owned() })?;
+        let agency = organisation.agency;
         let (insurer, naic_code) = match organisation.details {
             Some(d) => (d.legal_name, d.naic_code),
             None => (organisation.name, None),
@@ -144,6 +149,7 @@ impl Workstation {
             issued_on: utc_date(now),
             insurer,
             naic_code,
+            agency,
             insured_name: quote.applicant.name.clone(),
             term_start: issued.policy.term.start,
             term_end: issued.policy.term.end,

@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_decision_refusals.sql", include_str!("../../../../migrations/workstation/0012_decision_refusals.sql")),
     ("0013_accounts_notifications.sql", include_str!("../../../../migrations/workstation/0013_accounts_notifications.sql")),
     ("0014_organisation.sql", include_str!("../../../../migrations/workstation/0014_organisation.sql")),
+    ("0015_agency.sql", include_str!("../../../../migrations/workstation/0015_agency.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on

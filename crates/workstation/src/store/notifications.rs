@@ -38,9 +38,10 @@ impl Store {
         })?;
         self.conn
             .execute(
-                "INSERT INTO organisation_cache (singleton, name, details, fetched_at) VALUES (1, ?1, ?2, ?3)
-                 ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, details = excluded.details, fetched_at = excluded.fetched_at",
-                params![info.name, details, instant_text(now)],
+                "INSERT INTO organisation_cache (singleton, name, details, fetched_at, agency) VALUES (1, ?1, ?2, ?3, ?4)
+                 ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, details = excluded.details, fetched_at = excluded.fetched_at,
+                     agency = excluded.agency",
+                params![info.name, details, instant_text(now), info.agency.as_deref().filter(|a| !a.is_empty())],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -48,19 +49,21 @@ impl Store {
 
     /// What the server last said about the organisation, if it ever did.
     pub fn organisation(&self) -> Result<Option<uw_protocol::OrganisationInfo>, StoreError> {
-        let row: Option<(String, Option<String>)> = self
+        let row: Option<(String, Option<String>, Option<String>)> = self
             .conn
-            .query_row("SELECT name, details FROM organisation_cache WHERE singleton = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT name, details, agency FROM organisation_cache WHERE singleton = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()
             .map_err(|e| self.err(e))?;
-        row.map(|(name, details)| {
+        row.map(|(name, details, agency)| {
             let details = details.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::BadStoredValue {
                 table: "organisation_cache",
                 id: 1,
                 field: "details",
                 problem: e.to_string(),
             })?;
-            Ok(uw_protocol::OrganisationInfo { name, details })
+            Ok(uw_protocol::OrganisationInfo { name, details, agency })
         })
         .transpose()
     }

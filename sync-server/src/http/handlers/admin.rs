@@ -34,9 +34,10 @@ pub(crate) async fn change_user(
     Ok(Json(identity::change_user(&state, &caller.actor(), &username, change, &id).await?))
 }
 
-/// The insurer's details as documents print them: any signed-in caller.
-pub(crate) async fn organisation(State(state): State<AppState>, _caller: Caller) -> Result<Json<uw_protocol::OrganisationInfo>, ApiError> {
-    Ok(Json(crate::organisation::info(&state).await?))
+/// The insurer's details as documents print them, with the caller's agency:
+/// any signed-in caller.
+pub(crate) async fn organisation(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::OrganisationInfo>, ApiError> {
+    Ok(Json(crate::organisation::info(&state, Some(&caller.user_id)).await?))
 }
 
 pub(crate) async fn set_organisation(
