@@ -1,10 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { CustomerScreen } from "./accounts/CustomerScreen";
+import { lazy, ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { searchSource } from "./accounts/search";
 import { api, CommandError } from "./api";
 import type { Dashboard as DashboardData, Product } from "./bindings";
-import { AdminScreen } from "./console/AdminScreen";
-import { AuditScreen } from "./console/AuditScreen";
 import { NotificationsBell } from "./notifications/NotificationsBell";
 import { Subscribe, useNotifications } from "./notifications/useNotifications";
 import { isReferralDecision, notificationTarget } from "./notifications/words";
@@ -15,8 +12,6 @@ import { QUOTES } from "./quotes/invalidation";
 import { QuickQuote } from "./quotes/QuickQuote";
 import { QuoteList } from "./quotes/QuoteList";
 import { QuoteScreen } from "./quotes/QuoteScreen";
-import { Approvals } from "./rates/Approvals";
-import { Rates } from "./rates/Rates";
 import { FirstLaunch } from "./setup/FirstLaunch";
 import { ErrorBox } from "./shared/ErrorBox";
 import { invalidate, useCommand } from "./shared/useCommand";
@@ -27,6 +22,29 @@ import { Shell } from "./shell/Shell";
 import { Badges } from "./shell/Sidebar";
 import { fromQuoteInput } from "./wizard/form";
 import { Wizard, WizardStart } from "./wizard/Wizard";
+
+// Screens not on the first paint load when first opened, each in its own
+// chunk: the dashboard, the wizard and the quote screens stay in the main one.
+const CustomerScreen = lazy(() => import("./accounts/CustomerScreen").then((m) => ({ default: m.CustomerScreen })));
+const AdminScreen = lazy(() => import("./console/AdminScreen").then((m) => ({ default: m.AdminScreen })));
+const AuditScreen = lazy(() => import("./console/AuditScreen").then((m) => ({ default: m.AuditScreen })));
+const Approvals = lazy(() => import("./rates/Approvals").then((m) => ({ default: m.Approvals })));
+const Rates = lazy(() => import("./rates/Rates").then((m) => ({ default: m.Rates })));
+
+/** A screen that loads when first opened, with a quiet note while it does. */
+function Loaded({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <p role="status" className="meta" id="screen-loading">
+          Loading…
+        </p>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 /** What the shell shows that other parts of the app know: all optional until they are wired. */
 export interface AppProps {
@@ -190,19 +208,37 @@ export function App({ badges, organisation, lastSyncedAt, extraResults, onBackgr
           />
         )}
         {ready && screen.kind === "customer" && (
-          <CustomerScreen
-            key={screen.customerId}
-            customerId={screen.customerId}
-            onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
-            onOpenPolicy={(policyNumber) => go({ kind: "policy", policyNumber, endorsement: null })}
-            onNewQuote={(product, prefill) => openWizard({ kind: "new", product, prefill })}
-          />
+          <Loaded>
+            <CustomerScreen
+              key={screen.customerId}
+              customerId={screen.customerId}
+              onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
+              onOpenPolicy={(policyNumber) => go({ kind: "policy", policyNumber, endorsement: null })}
+              onNewQuote={(product, prefill) => openWizard({ kind: "new", product, prefill })}
+            />
+          </Loaded>
         )}
         {ready && screen.kind === "desk" && <Desk />}
-        {ready && screen.kind === "rates" && <Rates />}
-        {ready && screen.kind === "approvals" && <Approvals username={enrollment?.state === "enrolled" ? enrollment.username : null} />}
-        {ready && screen.kind === "admin" && <AdminScreen />}
-        {ready && screen.kind === "audit" && <AuditScreen />}
+        {ready && screen.kind === "rates" && (
+          <Loaded>
+            <Rates />
+          </Loaded>
+        )}
+        {ready && screen.kind === "approvals" && (
+          <Loaded>
+            <Approvals username={enrollment?.state === "enrolled" ? enrollment.username : null} />
+          </Loaded>
+        )}
+        {ready && screen.kind === "admin" && (
+          <Loaded>
+            <AdminScreen />
+          </Loaded>
+        )}
+        {ready && screen.kind === "audit" && (
+          <Loaded>
+            <AuditScreen />
+          </Loaded>
+        )}
         {/* The quick quote and sync screens stay mounted, so switching keeps their
           last answers; the sync screen starts again when the enrollment changes. */}
         {ready && <QuickQuote hidden={screen.kind !== "quick"} />}
