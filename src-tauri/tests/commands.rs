@@ -208,6 +208,17 @@ fn the_server_consoles_need_a_session_and_keep_to_their_folder() {
     assert_eq!(error["fields"][0]["path"], "file", "{error}");
     let error = app.invoke("verify_audit_export", json!({ "file": "audit-export-0-1-1.txt", "key": key })).expect_err("missing");
     assert_eq!(error["code"], "audit.file", "{error}");
+    // A file opened from anywhere arrives as its text, never a path; what is
+    // not an export fails in a verdict, and `previous` is a saved export's
+    // name only.
+    let verdict = app.invoke("verify_audit_text", json!({ "name": "notes.txt", "text": "hello", "key": key })).expect("a verdict");
+    assert_eq!(verdict["verdict"], "failed", "{verdict}");
+    assert!(verdict["reason"].as_str().is_some_and(|r| r.starts_with("notes.txt: ")), "{verdict}");
+    let args = json!({ "name": "notes.txt", "text": "hello", "key": key, "previous": "../../data/store.db" });
+    let error = app.invoke("verify_audit_text", args).expect_err("outside");
+    assert_eq!(error["fields"][0]["path"], "file", "{error}");
+    let error = app.invoke("verify_audit_text", json!({ "name": "notes.txt", "text": "hello", "key": "not a key" })).expect_err("bad key");
+    assert_eq!(error["fields"][0]["path"], "key", "{error}");
     assert!(!app.dir.path().join("documents").join("Audit exports").exists(), "nothing was written");
 }
 

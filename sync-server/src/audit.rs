@@ -388,3 +388,100 @@ pub async fn latest_checkpoint(tx: &mut dyn Tx) -> Result<Option<(String, Checkp
     let checkpoint = Checkpoint::parse(&text).map_err(|e| AuditError::Sign(e.to_string()))?;
     Ok(Some((note, checkpoint)))
 }
+
+/// The decoded entry at `index`.
+async fn entry_at(tx: &mut dyn Tx, index: u64) -> Result<AuditEntry, AuditError> {
+    let row = tx.fetch_one("SELECT entry FROM audit_entry WHERE idx = $1", args![to_i64(index)?]).await?;
+    Ok(AuditEntry::decode(&row.bytes(0)?)?)
+}
+
+/// The first entry of a log of `size` recorded at or after `time` (a log
+/// time, `YYYY-MM-DDTHH:MM:SS.mmmZ`), by binary search: `size` when none is.
+///
+/// The log's times rise with its indexes, to within the few milliseconds
+/// two writers wait on each other for the log head (each takes its time
+/// before the lock), so an entry that close to the boundary may fall either
+/// side of it. A clock set back would break the order; the times then read
+/// as they were recorded, and the search still ends.
+pub async fn first_at_or_after(tx: &mut dyn Tx, size: u64, time: &str) -> Result<u64, AuditError> {
+    let (mut low, mut high) = (0, size);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if entry_at(tx, middle).await?.server_time.as_str() < time {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    Ok(low)
+}
+
+/// Filters for [`browse`]: each one given must match.
+#[derive(Debug, Default)]
+pub struct EntryFilter {
+    /// The acting user's id, or a system actor's name.
+    pub actors: Vec<String>,
+    /// An action, or the start of one: `policy` matches `policy.bind`.
+    pub action: Option<String>,
+    /// Text in the resource's type or id, in any case: a policy number.
+    pub resource: Option<String>,
+}
+
+impl EntryFilter {
+    fn matches(&self, entry: &AuditEntry) -> bool {
+        let actor = self.actors.is_empty() || self.actors.iter().any(|a| a == &entry.actor_user);
+        let action = self
+            .action
+            .as_deref()
+            .is_none_or(|a| entry.action == a || entry.action.strip_prefix(a).is_some_and(|rest| rest.starts_with('.')));
+        let resource = self.resource.as_deref().is_none_or(|r| {
+            let r = r.to_lowercase();
+            entry.resource_id.to_lowercase().contains(&r) || entry.resource_type.to_lowercase() == r
+        });
+        actor && action && resource
+    }
+}
+
+/// Entries read at a time while browsing.
+const BROWSE_BATCH: u64 = 500;
+/// The most entries one page reads looking for matches; the page then ends
+/// early with a cursor, so a rare match in a long log never holds a request.
+const BROWSE_SCAN: u64 = 20_000;
+
+/// Up to `limit` entries of `start..end` below `before` that pass `filter`,
+/// newest first, with the index to continue below (none when `start` was
+/// reached).
+pub async fn browse(
+    tx: &mut dyn Tx,
+    (start, end): (u64, u64),
+    before: Option<u64>,
+    filter: &EntryFilter,
+    limit: usize,
+) -> Result<(Vec<(u64, AuditEntry)>, Option<u64>), AuditError> {
+    let mut upto = before.map_or(end, |b| b.min(end));
+    let mut found = Vec::new();
+    let mut scanned = 0;
+    while upto > start && found.len() < limit && scanned < BROWSE_SCAN {
+        let from = upto.saturating_sub(BROWSE_BATCH).max(start);
+        let rows = tx
+            .fetch("SELECT idx, entry FROM audit_entry WHERE idx >= $1 AND idx < $2 ORDER BY idx DESC", args![to_i64(from)?, to_i64(upto)?])
+            .await?;
+        for row in rows {
+            let index = u64::try_from(row.int(0)?).map_err(|_| AuditError::Tree("negative index".into()))?;
+            let entry = AuditEntry::decode(&row.bytes(1)?)?;
+            upto = index;
+            scanned += 1;
+            if filter.matches(&entry) {
+                found.push((index, entry));
+                if found.len() == limit {
+                    break;
+                }
+            }
+        }
+        if upto > from {
+            // The batch ended early on the limit.
+            break;
+        }
+    }
+    Ok((found, (upto > start).then_some(upto)))
+}

@@ -10,8 +10,8 @@ mod common;
 
 use common::good_driver;
 use uw_system_tests::system::{codes as code, now, Laptop, Org};
-use uw_workstation::console::{audit_exports, verify_audit_export};
-use uw_workstation::{AuditVerdict, Role, Secret, SyncProgress, UserChange};
+use uw_workstation::console::{audit_exports, verify_audit_export, verify_audit_text};
+use uw_workstation::{AuditQuery, AuditVerdict, Role, Secret, SyncProgress, UserChange};
 
 #[test]
 fn administrators_and_auditors_work_from_the_desktop_console() {
@@ -148,7 +148,70 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
         AuditVerdict::Failed { reason } => assert!(reason.contains("checkpoint"), "{reason}"),
         verified => panic!("verified with a stranger's key: {verified:?}"),
     }
+    // An export opened from anywhere (a colleague's copy) verifies from its
+    // text; a changed copy of it does not.
+    let copy = std::fs::read_to_string(&second.path).expect("the second export");
+    match verify_audit_text("from a colleague.txt", &copy, &key, &folder, Some(&first.file_name)).expect("a verdict") {
+        AuditVerdict::Verified { start, consistent_with, .. } => {
+            assert_eq!((start, consistent_with), (first.end, Some(first.checkpoint_size)));
+        }
+        failed => panic!("{failed:?}"),
+    }
+    // One byte of its first entry's record changed.
+    let line = copy.find(&format!("\nentry {} ", second.start)).expect("its first entry") + 1;
+    let at = line + copy[line..].find('\n').expect("the entry's bytes") + 3;
+    let mut changed = copy.clone().into_bytes();
+    changed[at] = if changed[at] == b'a' { b'b' } else { b'a' };
+    let changed = String::from_utf8(changed).expect("still text");
+    match verify_audit_text("from a colleague.txt", &changed, &key, &folder, None).expect("a verdict") {
+        AuditVerdict::Failed { reason } => assert!(reason.starts_with("from a colleague.txt: "), "{reason}"),
+        verified => panic!("a changed copy verifies: {verified:?}"),
+    }
+
+    // The auditor browses the log: newest first, a page at a time, with
+    // each actor's username.
+    let all = auditor.ws.audit_entries(&AuditQuery { limit: Some(200), ..AuditQuery::default() }).expect("entries");
+    let size = all.end;
+    assert!(size >= second.checkpoint_size && all.start == 0 && all.next_before.is_none(), "{all:?}");
+    let indexes: Vec<u64> = all.entries.iter().map(|e| e.index).collect();
+    assert_eq!(indexes, (0..size).rev().collect::<Vec<_>>(), "every entry, newest first");
+    let added_agent3 = all.entries.iter().find(|e| e.action == "user.add" && e.resource_id == added.user_id).expect("agent3's addition");
+    assert_eq!((added_agent3.username.as_deref(), added_agent3.role.as_str()), (Some("admin"), "admin"), "{added_agent3:?}");
+    let first_page = auditor.ws.audit_entries(&AuditQuery { limit: Some(2), ..AuditQuery::default() }).expect("a page");
+    assert_eq!(first_page.entries.iter().map(|e| e.index).collect::<Vec<_>>(), [size - 1, size - 2]);
+    let next = auditor
+        .ws
+        .audit_entries(&AuditQuery { limit: Some(2), before: first_page.next_before, ..AuditQuery::default() })
+        .expect("the next page");
+    assert_eq!(next.entries.iter().map(|e| e.index).collect::<Vec<_>>(), [size - 3, size - 4]);
+    // By user and action: the administrator's changes to users, and only those.
+    let by_admin = auditor
+        .ws
+        .audit_entries(&AuditQuery { user: Some("ADMIN".into()), action: Some("user".into()), ..AuditQuery::default() })
+        .expect("by user and action");
+    let expected: Vec<u64> =
+        all.entries.iter().filter(|e| e.username.as_deref() == Some("admin") && e.action.starts_with("user.")).map(|e| e.index).collect();
+    assert!(expected.len() >= 5, "agent3 added and changed four times, agent4 added: {expected:?}");
+    assert_eq!(by_admin.entries.iter().map(|e| e.index).collect::<Vec<_>>(), expected);
+    // By resource: every entry about agent3 (added, promoted, disabled, its
+    // agency removed; the refused change left none).
+    let about =
+        auditor.ws.audit_entries(&AuditQuery { resource: Some(added.user_id.clone()), ..AuditQuery::default() }).expect("by resource");
+    assert!(about.entries.iter().all(|e| e.resource_id == added.user_id) && about.entries.len() == 4, "{about:?}");
+    // By time: nothing after the newest entry; everything before it.
+    let newest = time::OffsetDateTime::parse(&all.entries[0].server_time, &time::format_description::well_known::Rfc3339).expect("a time");
+    let rfc = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).expect("formats");
+    let later = rfc(newest + time::Duration::milliseconds(1));
+    let none = auditor.ws.audit_entries(&AuditQuery { from: Some(later.clone()), ..AuditQuery::default() }).expect("after");
+    assert!(none.entries.is_empty() && (none.start, none.end) == (size, size), "{none:?}");
+    let range = auditor.ws.audit_range(None, Some(&later)).expect("a range");
+    assert_eq!((range.start, range.end), (0, size));
+    let bad = auditor.ws.audit_range(Some("yesterday"), None).expect_err("not a time");
+    assert_eq!(code(&bad), ("sync.refused", Some("audit.bad_time".into())), "{bad}");
+
     // The agent is not an auditor.
     let refused = agent.ws.save_audit_export(0, None, None, &folder).expect_err("not an auditor");
+    assert_eq!(code(&refused), ("sync.refused", Some("auth.forbidden".into())), "{refused}");
+    let refused = agent.ws.audit_entries(&AuditQuery::default()).expect_err("not an auditor");
     assert_eq!(code(&refused), ("sync.refused", Some("auth.forbidden".into())), "{refused}");
 }

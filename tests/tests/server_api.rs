@@ -507,6 +507,8 @@ async fn authorization_matrix(engine: &str) {
         (reqwest::Method::GET, "/v1/audit/proofs/inclusion?index=0&size=1", None, &[Auditor], false),
         (reqwest::Method::GET, "/v1/audit/proofs/consistency?old=1&size=2", None, &[Auditor], false),
         (reqwest::Method::GET, "/v1/audit/export?start=0&end=1", None, &[Auditor], false),
+        (reqwest::Method::GET, "/v1/audit/entries?limit=1", None, &[Auditor], false),
+        (reqwest::Method::GET, "/v1/audit/range?to=2100-01-01T00:00:00Z", None, &[Auditor], false),
     ];
     // The OpenAPI document names the same roles for every endpoint, and
     // lists no endpoint the matrix does not check.

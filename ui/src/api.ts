@@ -16,6 +16,7 @@ import type {
   ReviewView,
   StoredRateDraft,
   AuditVerdictView,
+  AuditEntryPageView,
   CommandError,
   DeviceView,
   PackKeyView,
@@ -87,6 +88,16 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** What the auditor browses the log by; `from`/`to` are instants (ISO 8601), `to` exclusive. */
+export interface AuditFilter {
+  from: string | null;
+  to: string | null;
+  user: string | null;
+  action: string | null;
+  resource: string | null;
+  before: number | null;
+}
+
 export const api = {
   startupStatus: () => call<null>("startup_status"),
   rateQuote: (zip: string, vehicleYear: number) => call<QuoteView>("rate_quote", { zip, vehicleYear }),
@@ -140,13 +151,15 @@ export const api = {
   sessionStatus: () => call<SessionView | null>("session_status"),
   signOut: () => call<boolean>("sign_out"),
   adminUsers: () => call<UserView[]>("admin_users"),
-  adminAddUser: (username: string, password: string, role: Role) => call<UserView>("admin_add_user", { username, password, role }),
-  adminChangeUser: (username: string, change: { role?: Role; disabled?: boolean; password?: string }) =>
+  adminAddUser: (username: string, password: string, role: Role, agency: string | null = null) =>
+    call<UserView>("admin_add_user", { username, password, role, agency }),
+  adminChangeUser: (username: string, change: { role?: Role; disabled?: boolean; password?: string; agency?: string }) =>
     call<UserView>("admin_change_user", {
       username,
       role: change.role ?? null,
       disabled: change.disabled ?? null,
       password: change.password ?? null,
+      agency: change.agency ?? null,
     }),
   adminDevices: () => call<DeviceView[]>("admin_devices"),
   adminRevokeDevice: (deviceId: string) => call<DeviceView>("admin_revoke_device", { deviceId }),
@@ -166,6 +179,15 @@ export const api = {
   auditExports: () => call<ExportFileView[]>("audit_exports"),
   verifyAuditExport: (file: string, key: string, previous: string | null) =>
     call<AuditVerdictView>("verify_audit_export", { file, key, previous }),
+  /** Verifies an export the auditor opened from any folder: its name and text, never a path. */
+  verifyAuditText: (name: string, text: string, key: string, previous: string | null) =>
+    call<AuditVerdictView>("verify_audit_text", { name, text, key, previous }),
+  /** Entries newest first. */
+  auditEntries: ({ from, to, user, action, resource, before }: AuditFilter) =>
+    call<AuditEntryPageView>("audit_entries", { from, to, user, action, resource, before }),
+  /** Exports the entries recorded from `from` up to `to` (instants) and saves the export. */
+  saveAuditExportBetween: (from: string | null, to: string | null, previous: string | null) =>
+    call<SavedExportView>("save_audit_export_between", { from, to, previous }),
   // Rate management (underwriters): edit a pack into a draft, see its impact, submit, review others' drafts.
   openPackForEditing: (packId: string) => call<EditorPack>("open_pack_for_editing", { packId }),
   checkRateDraft: (basePackId: string, edits: DraftEdits) => call<DraftCheck>("check_rate_draft", { basePackId, edits }),

@@ -1220,6 +1220,45 @@ export type ExportFileView = { fileName: string, bytes: number, };
 export type AuditVerdictView = { "verdict": "verified", origin: string, start: number, end: number, checkpointSize: number, root: string, signers: Array<string>, consistentWith: number | null, } | { "verdict": "failed", reason: string, };
 
 /**
+ * One audit log entry as the auditor browses it.
+ */
+export type AuditEntryView = { index: number, 
+/**
+ * When the server recorded it (UTC, RFC 3339).
+ */
+serverTime: string, 
+/**
+ * The acting user's username, or the system actor's name.
+ */
+actor: string, 
+/**
+ * Whether `actor` is a user of the organisation (else the server or
+ * its command line).
+ */
+isUser: boolean, role: "agent" | "underwriter" | "admin" | "auditor" | "system", deviceId: string | null, 
+/**
+ * The dotted action: `policy.bind`.
+ */
+action: string, resourceType: string, resourceId: string, 
+/**
+ * When the device says it happened, for actions made offline.
+ */
+deviceTime: string | null, requestId: string, };
+
+/**
+ * A page of the audit log, newest first.
+ */
+export type AuditEntryPageView = { entries: Array<AuditEntryView>, 
+/**
+ * Pass as `before` for the next page; null at the range's start.
+ */
+nextBefore: number | null, 
+/**
+ * The entries the dates select, `start..end`.
+ */
+start: number, end: number, };
+
+/**
  * What kind of value a manifest field holds, so an editor can offer the
  * right input and the rewrite can keep the TOML type.
  */

@@ -25,8 +25,8 @@ pub fn typescript() -> String {
     };
 
     use crate::console::{
-        AuditKeysView, AuditVerdictView, DeviceView, ExportFileView, PackKeyView, PendingKeyView, SavedExportView, SessionView,
-        ThrottleView, UserView,
+        AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, DeviceView, ExportFileView, PackKeyView, PendingKeyView,
+        SavedExportView, SessionView, ThrottleView, UserView,
     };
     use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
     use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};
@@ -170,6 +170,8 @@ pub fn typescript() -> String {
         SavedExportView,
         ExportFileView,
         AuditVerdictView,
+        AuditEntryView,
+        AuditEntryPageView,
         // Rate management: the editor, impact analysis and approvals.
         uw_workstation::rating::pack::edit::FieldKind,
         uw_workstation::rating::pack::edit::ManifestField,

@@ -149,6 +149,70 @@ pub struct SavedExportView {
     pub consistency_from: Option<u64>,
 }
 
+/// One audit log entry as the auditor browses it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntryView {
+    #[ts(type = "number")]
+    pub index: u64,
+    /// When the server recorded it (UTC, RFC 3339).
+    pub server_time: String,
+    /// The acting user's username, or the system actor's name.
+    pub actor: String,
+    /// Whether `actor` is a user of the organisation (else the server or
+    /// its command line).
+    pub is_user: bool,
+    #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\" | \"system\"")]
+    pub role: String,
+    pub device_id: Option<String>,
+    /// The dotted action: `policy.bind`.
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    /// When the device says it happened, for actions made offline.
+    pub device_time: Option<String>,
+    pub request_id: String,
+}
+
+impl From<uw_workstation::AuditEntryRecord> for AuditEntryView {
+    fn from(e: uw_workstation::AuditEntryRecord) -> Self {
+        Self {
+            index: e.index,
+            server_time: e.server_time,
+            is_user: e.username.is_some(),
+            actor: e.username.unwrap_or(e.actor),
+            role: e.role,
+            device_id: e.device_id,
+            action: e.action,
+            resource_type: e.resource_type,
+            resource_id: e.resource_id,
+            device_time: e.device_time,
+            request_id: e.request_id,
+        }
+    }
+}
+
+/// A page of the audit log, newest first.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntryPageView {
+    pub entries: Vec<AuditEntryView>,
+    /// Pass as `before` for the next page; null at the range's start.
+    #[ts(type = "number | null")]
+    pub next_before: Option<u64>,
+    /// The entries the dates select, `start..end`.
+    #[ts(type = "number")]
+    pub start: u64,
+    #[ts(type = "number")]
+    pub end: u64,
+}
+
+impl From<uw_workstation::AuditEntryPage> for AuditEntryPageView {
+    fn from(p: uw_workstation::AuditEntryPage) -> Self {
+        Self { entries: p.entries.into_iter().map(AuditEntryView::from).collect(), next_before: p.next_before, start: p.start, end: p.end }
+    }
+}
+
 /// A saved audit export.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -820,6 +820,52 @@ pub struct AuditKeys {
     pub verifier_keys: Vec<String>,
 }
 
+/// One audit log entry as an auditor browses it (`GET /v1/audit/entries`):
+/// the entry's fields, decoded, with the acting user's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditEntryRecord {
+    /// Its place in the log, from 0.
+    pub index: u64,
+    /// When the server recorded it (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
+    pub server_time: String,
+    /// The acting user's id, or the system actor's name (`admin-cli`).
+    pub actor: String,
+    /// The acting user's username; none for the server and its command line.
+    pub username: Option<String>,
+    /// `agent`, `underwriter`, `admin`, `auditor` or `system`.
+    pub role: String,
+    pub device_id: Option<String>,
+    /// The dotted action: `policy.bind`, `user.change`.
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    /// When the device says it happened, for actions made offline.
+    pub device_time: Option<String>,
+    pub request_id: String,
+}
+
+/// A page of audit log entries, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditEntryPage {
+    pub entries: Vec<AuditEntryRecord>,
+    /// Pass as `before` for the next page; none when the range is exhausted.
+    pub next_before: Option<u64>,
+    /// The range of entries the dates select, `start..end` (the whole log
+    /// without dates).
+    pub start: u64,
+    pub end: u64,
+}
+
+/// The entries recorded in a span of time (`GET /v1/audit/range`): an
+/// export of `start..end` covers them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditRange {
+    pub start: u64,
+    pub end: u64,
+    /// The log's size when the range was found.
+    pub log_size: u64,
+}
+
 /// `GET /v1/book?state=CA&product=personal-auto[&after=NUMBER][&limit=N]`:
 /// one page of the in-force book of a state and product, for an
 /// underwriter's impact analysis; policy numbers ascending.

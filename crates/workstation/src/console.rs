@@ -285,6 +285,36 @@ impl Workstation {
         Ok(SavedExport { file_name, path, start, end, checkpoint_size: checkpoint.size, consistency_from: previous })
     }
 
+    /// A page of the log's entries, newest first, as `query` selects them
+    /// (auditors only).
+    pub fn audit_entries(&mut self, query: &AuditQuery) -> Result<uw_protocol::AuditEntryPage, WorkstationError> {
+        let mut pairs = Vec::new();
+        for (name, value) in [
+            ("from", query.from.as_deref()),
+            ("to", query.to.as_deref()),
+            ("user", query.user.as_deref()),
+            ("action", query.action.as_deref()),
+            ("resource", query.resource.as_deref()),
+        ] {
+            if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
+                pairs.push((name, value.to_owned()));
+            }
+        }
+        pairs.extend(query.before.map(|b| ("before", b.to_string())));
+        pairs.extend(query.limit.map(|l| ("limit", l.to_string())));
+        let path = with_query("/v1/audit/entries", &pairs)?;
+        self.online(Role::Auditor, |s| s.get(&path))
+    }
+
+    /// The entries recorded from `from` up to `to` (RFC 3339 instants), as
+    /// the range to export (auditors only).
+    pub fn audit_range(&mut self, from: Option<&str>, to: Option<&str>) -> Result<uw_protocol::AuditRange, WorkstationError> {
+        let pairs: Vec<(&str, String)> =
+            [("from", from), ("to", to)].into_iter().filter_map(|(n, v)| v.map(|v| (n, v.trim().to_owned()))).collect();
+        let path = with_query("/v1/audit/range", &pairs)?;
+        self.online(Role::Auditor, |s| s.get(&path))
+    }
+
     fn online<T>(&mut self, role: Role, f: impl FnOnce(&Server) -> Result<T, SyncError>) -> Result<T, WorkstationError> {
         let not_signed_in = || SyncError::NotSignedIn { role: role_name(role) };
         let session = self.session.as_ref().ok_or_else(not_signed_in)?;
@@ -323,6 +353,35 @@ fn path_segment<'a>(field: &str, value: &'a str) -> Result<&'a str, WorkstationE
         });
     }
     Ok(value)
+}
+
+/// What an auditor browses the log by: every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// The first instant, RFC 3339.
+    pub from: Option<String>,
+    /// The instant the span ends before, RFC 3339.
+    pub to: Option<String>,
+    /// A username.
+    pub user: Option<String>,
+    /// An action, or its first part (`policy`).
+    pub action: Option<String>,
+    /// Text in the resource's id: a policy or quote number.
+    pub resource: Option<String>,
+    /// Continue below this entry.
+    pub before: Option<u64>,
+    pub limit: Option<u32>,
+}
+
+/// `path?name=value&…`, each value encoded.
+fn with_query(path: &str, pairs: &[(&str, String)]) -> Result<String, WorkstationError> {
+    let mut url = reqwest::Url::parse("http://query.invalid/")
+        .map_err(|e| WorkstationError::InvalidInput { field: "query".into(), message: e.to_string() })?;
+    url.query_pairs_mut().extend_pairs(pairs.iter().map(|(n, v)| (*n, v.as_str())));
+    Ok(match url.query() {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    })
 }
 
 /// The `range <start> <end>` line of an export.
@@ -384,26 +443,53 @@ pub fn audit_exports(dir: &Path) -> Result<Vec<ExportFile>, WorkstationError> {
     Ok(files)
 }
 
+/// The log's verifier key, `name+keyid+base64key`.
+fn verifier(key: &str) -> Result<uw_ledger::NoteVerifier, WorkstationError> {
+    uw_ledger::NoteVerifier::parse(key).map_err(|e| WorkstationError::InvalidInput {
+        field: "key".into(),
+        message: format!("not a verifier key (name+keyid+base64key): {e}"),
+    })
+}
+
 /// Verifies the saved export `file_name` in `dir` offline, against the
 /// log's verifier key (`name+keyid+base64key`) and, when `previous_file`
 /// names an earlier export, proves the log only grew since its checkpoint.
 pub fn verify_audit_export(dir: &Path, file_name: &str, key: &str, previous_file: Option<&str>) -> Result<AuditVerdict, WorkstationError> {
     export_name(file_name)?;
-    let verifier = uw_ledger::NoteVerifier::parse(key).map_err(|e| WorkstationError::InvalidInput {
-        field: "key".into(),
-        message: format!("not a verifier key (name+keyid+base64key): {e}"),
-    })?;
+    verifier(key)?;
     let text = read_export(dir, file_name)?;
+    verify_audit_text(file_name, &text, key, dir, previous_file)
+}
+
+/// Verifies an export the auditor opened from anywhere (a colleague's copy,
+/// a USB stick) as [`verify_audit_export`] does: `text` is the file's
+/// content, `name` its name for the verdict, and `previous_file` a saved
+/// export in `dir`. The caller reads the file the user chose; this never
+/// opens a path it is given.
+pub fn verify_audit_text(
+    name: &str,
+    text: &str,
+    key: &str,
+    dir: &Path,
+    previous_file: Option<&str>,
+) -> Result<AuditVerdict, WorkstationError> {
+    let verifier = verifier(key)?;
+    if u64::try_from(text.len()).map_or(true, |len| len > MAX_EXPORT_BYTES) {
+        return Err(WorkstationError::InvalidInput {
+            field: "file".into(),
+            message: format!("{name} is above {MAX_EXPORT_BYTES} bytes; verify it with `uw audit verify`"),
+        });
+    }
     let previous = match previous_file {
-        Some(name) => {
-            let text = read_export(dir, name)?;
+        Some(previous) => {
+            let text = read_export(dir, previous)?;
             let (note, _) = uw_ledger::export::checkpoint_of(&text)
-                .map_err(|e| WorkstationError::InvalidInput { field: "previous".into(), message: format!("{name}: {e}") })?;
+                .map_err(|e| WorkstationError::InvalidInput { field: "previous".into(), message: format!("{previous}: {e}") })?;
             Some(note)
         }
         None => None,
     };
-    Ok(match uw_ledger::export::verify(&text, &[verifier], previous.as_deref()) {
+    Ok(match uw_ledger::export::verify(text, &[verifier], previous.as_deref()) {
         Ok(ok) => AuditVerdict::Verified {
             origin: ok.checkpoint.origin,
             start: ok.start,
@@ -413,6 +499,6 @@ pub fn verify_audit_export(dir: &Path, file_name: &str, key: &str, previous_file
             signers: ok.signers,
             consistent_with: ok.consistent_with,
         },
-        Err(e) => AuditVerdict::Failed { reason: format!("{file_name}: {e}") },
+        Err(e) => AuditVerdict::Failed { reason: format!("{name}: {e}") },
     })
 }

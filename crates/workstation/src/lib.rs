@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 use uw_rating::{LoadMode, PackError, PackFiles, PackRegistry, TrustedKeys};
 
 pub use config::{ConfigError, WorkstationConfig, DEFAULT_SYNC_INTERVAL, STORE_FILE};
-pub use console::{AuditVerdict, ExportFile, SavedExport, SessionInfo};
+pub use console::{AuditQuery, AuditVerdict, ExportFile, SavedExport, SessionInfo};
 pub use dashboard::{BookStats, Dashboard, PackSummary, WeekStats};
 pub use error::WorkstationError;
 pub use key::{KeyError, KeySource, StoreKey, DEFAULT_KEYCHAIN_SERVICE, DEVICE_KEYCHAIN_ACCOUNT, KEYCHAIN_ACCOUNT, KEY_LEN};
@@ -54,8 +54,8 @@ pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, Sto
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
-    AuditKeys, DeviceRecord, LoginThrottle, PackKeyRecord, PendingApprovalKey, PolicyReferral, QuoteNumberBlock, ReferralDecided, Role,
-    Secret, UserChange, UserInfo, UserRecord,
+    AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, DeviceRecord, LoginThrottle, PackKeyRecord, PendingApprovalKey,
+    PolicyReferral, QuoteNumberBlock, ReferralDecided, Role, Secret, UserChange, UserInfo, UserRecord,
 };
 
 mod bundled {

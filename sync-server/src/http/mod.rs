@@ -79,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/audit/proofs/inclusion", get(handlers::audit::inclusion_proof))
         .route("/v1/audit/proofs/consistency", get(handlers::audit::consistency_proof))
         .route("/v1/audit/export", get(handlers::audit::audit_export))
+        .route("/v1/audit/entries", get(handlers::audit::audit_entries))
+        .route("/v1/audit/range", get(handlers::audit::audit_range))
         .layer(axum::middleware::from_fn(layers::require_version))
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(CONCURRENCY_LIMIT));
     let waits = Router::new()

@@ -126,6 +126,7 @@ export const MESSAGES: Record<string, string> = {
   // The sync server's codes.
   "audit.bad_range": "The range asked for goes beyond the audit log. Choose a smaller range.",
   "audit.bad_recipient": "The encryption recipient is not a valid key. Check the recipient key, then export again.",
+  "audit.bad_time": "The dates could not be read. Choose the dates again, then search or export.",
   "audit.checkpoint_lost_in_restore":
     "Your saved checkpoint covers entries lost when the server was restored from a backup. Export without it, then verify with your checkpoint.",
   "audit.no_checkpoint": "The audit log has no checkpoint yet. Try again later.",

@@ -98,6 +98,127 @@ pub(crate) async fn consistency_proof(
     Ok(Json(hex_hashes(proof)))
 }
 
+/// A span of time as the query gives it: RFC 3339 instants, `to` exclusive.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TimeSpan {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl TimeSpan {
+    /// The entries of a log of `size` the span selects, `start..end`.
+    async fn range(&self, tx: &mut dyn crate::storage::Tx, size: u64) -> Result<(u64, u64), ApiError> {
+        let instant = |field: &str, text: &Option<String>| -> Result<Option<String>, ApiError> {
+            text.as_deref()
+                .map(|t| {
+                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).map(audit::log_time).map_err(|_| {
+                        ApiError::bad_request(
+                            "audit.bad_time",
+                            format!("{field}: `{t}` is not an RFC 3339 time such as 2026-12-01T00:00:00Z"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let (from, to) = (instant("from", &self.from)?, instant("to", &self.to)?);
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f > t {
+                return Err(ApiError::bad_request("audit.bad_range", "from: the span must start before it ends"));
+            }
+        }
+        let start = match &from {
+            Some(f) => audit::first_at_or_after(tx, size, f).await?,
+            None => 0,
+        };
+        let end = match &to {
+            Some(t) => audit::first_at_or_after(tx, size, t).await?,
+            None => size,
+        };
+        Ok((start, end.max(start)))
+    }
+}
+
+/// The entries recorded in a span of time, as an index range to export.
+pub(crate) async fn audit_range(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(span): Query<TimeSpan>,
+) -> Result<Json<uw_protocol::AuditRange>, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let log_size = audit::log_size(&mut *tx).await?;
+    let (start, end) = span.range(&mut *tx, log_size).await?;
+    Ok(Json(uw_protocol::AuditRange { start, end, log_size }))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct BrowseQuery {
+    // Not a flattened `TimeSpan`: serde's flatten buffers the query, and a
+    // buffered number then reads as text.
+    from: Option<String>,
+    to: Option<String>,
+    /// A username, or a system actor's name.
+    user: Option<String>,
+    action: Option<String>,
+    resource: Option<String>,
+    before: Option<u64>,
+    limit: Option<usize>,
+}
+
+/// The most entries a page holds.
+const PAGE_LIMIT: usize = 200;
+
+/// A page of the log's entries, newest first, decoded, with the acting
+/// user's name: by time span, user, action and resource.
+pub(crate) async fn audit_entries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<BrowseQuery>,
+) -> Result<Json<uw_protocol::AuditEntryPage>, ApiError> {
+    caller.require(&[Role::Auditor])?;
+    let limit = q.limit.unwrap_or(50);
+    if limit == 0 || limit > PAGE_LIMIT {
+        return Err(ApiError::bad_request("audit.bad_range", format!("limit: give 1 to {PAGE_LIMIT}")));
+    }
+    let mut tx = state.storage.begin(TxMode::Read).await?;
+    let size = audit::log_size(&mut *tx).await?;
+    let (start, end) = TimeSpan { from: q.from, to: q.to }.range(&mut *tx, size).await?;
+    let names: std::collections::HashMap<String, String> = tx
+        .fetch("SELECT user_id, username FROM app_user", crate::storage::args![])
+        .await?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .collect::<Result<_, ApiError>>()?;
+    let mut filter = audit::EntryFilter {
+        action: q.action.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()),
+        resource: q.resource.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
+        ..audit::EntryFilter::default()
+    };
+    if let Some(user) = q.user.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()) {
+        // A username names its user's id; any other text, a system actor.
+        filter.actors.extend(names.iter().filter(|(_, name)| name.eq_ignore_ascii_case(&user)).map(|(id, _)| id.clone()));
+        filter.actors.push(user);
+    }
+    let (found, next_before) = audit::browse(&mut *tx, (start, end), q.before, &filter, limit).await?;
+    let entries = found
+        .into_iter()
+        .map(|(index, e)| uw_protocol::AuditEntryRecord {
+            index,
+            username: names.get(&e.actor_user).cloned(),
+            server_time: e.server_time,
+            actor: e.actor_user,
+            role: e.actor_role.name().to_owned(),
+            device_id: e.actor_device,
+            action: e.action,
+            resource_type: e.resource_type,
+            resource_id: e.resource_id,
+            device_time: e.device_time,
+            request_id: e.request_id,
+        })
+        .collect();
+    Ok(Json(uw_protocol::AuditEntryPage { entries, next_before, start, end }))
+}
+
 #[derive(Debug, Deserialize)]
 pub(crate) struct ExportQuery {
     start: u64,
