@@ -318,6 +318,7 @@ class Pack:
     risk_comment: list[str]
     assignment: str | None = None
     refunds: tuple[str, str, list[str]] | None = None   # insured request, replaced or sold, comment
+    property_limits: tuple[str, str, str] | None = None  # homeowners B, C, D as % of Coverage A
 
 
 def comment_block(lines: list[str]) -> list[str]:
@@ -389,6 +390,16 @@ def render_manifest(p: Pack) -> str:
         add("[refunds]")
         add(f"insured_request = {tq(insured)}")
         add(f"replaced_or_sold = {tq(sold)}")
+    if p.property_limits:
+        b, c, d = p.property_limits
+        add("")
+        out += comment_block(["Coverages B (other structures), C (personal property) and D (loss of use) as",
+                              "percentages of Coverage A, the company manual's limits: rated within",
+                              "DWELLING, printed on proposals and declarations."])
+        add("[property_limits]")
+        add(f"other_structures = {tq(b)}")
+        add(f"personal_property = {tq(c)}")
+        add(f"loss_of_use = {tq(d)}")
 
     add("")
     add("# ---------------------------------------------------------------------------")
@@ -1374,6 +1385,7 @@ def home_pack(zips, st: str) -> Pack:
                ("quarterly", "Quarterly", 4, None), ("monthly", "Monthly", 12, "2.50")],
         state_rules=state_rules, state_rules_comment=state_rules_comment,
         underwriting=underwriting, risk=risk, risk_comment=risk_comment,
+        property_limits=("10", "50", "20"),
         refunds=(("pro-rata", "pro-rata",
                   ["Premium returned when the insured cancels: pro rata, whether at their request",
                    "or because they replaced the policy or sold the home (TDI proposed in 2025 to",

@@ -48,6 +48,16 @@ pub struct Issuer {
     pub agency: Option<String>,
 }
 
+/// A homeowners property coverage and its limit: "B", "Other structures",
+/// $35,000.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyLimit {
+    pub letter: String,
+    pub name: String,
+    /// Whole dollars.
+    pub limit: Decimal,
+}
+
 /// Everything a quote proposal shows. Plain data; the caller masks what must be masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
@@ -74,6 +84,8 @@ pub struct Proposal {
     pub vehicles: Vec<String>,
     /// The insured dwelling, for property products.
     pub dwelling: Option<String>,
+    /// Homeowners: Coverages A to D with their limits; empty otherwise.
+    pub property_limits: Vec<PropertyLimit>,
     /// Florida: the hurricane deductible in dollars, as on the declarations.
     pub hurricane_deductible: Option<HurricaneDeductible>,
     pub coverages: Vec<ProposalCoverage>,
@@ -130,6 +142,8 @@ pub struct Declarations {
     /// One line per vehicle, VIN masked by the caller.
     pub vehicles: Vec<String>,
     pub dwelling: Option<String>,
+    /// Homeowners: Coverages A to D with their limits; empty otherwise.
+    pub property_limits: Vec<PropertyLimit>,
     /// Florida: the hurricane deductible in dollars, as the statute requires.
     pub hurricane_deductible: Option<HurricaneDeductible>,
     pub coverages: Vec<ProposalCoverage>,

@@ -220,6 +220,37 @@ pub(crate) fn issuer_line(b: &mut Builder, issuer: Option<&crate::Issuer>) -> Re
     }
 }
 
+/// Homeowners Coverages A to D with their limits, when there are any: B to
+/// D are rated within the dwelling's premium, so they carry none of their own.
+pub(crate) fn property_block(b: &mut Builder, limits: &[crate::PropertyLimit]) -> Result<(), DocumentError> {
+    if limits.is_empty() {
+        return Ok(());
+    }
+    heading(b, "Property coverages", 2 * line_height(BODY))?;
+    for limit in limits {
+        let baseline = Builder::baseline(b.y, BODY);
+        b.text(
+            Face::Regular,
+            BODY,
+            Ink::Text,
+            LEFT + 4 * PT,
+            baseline,
+            &format!("Coverage {} · {}", clean(&limit.letter), clean(&limit.name)),
+        )?;
+        let amount = crate::format_limit(&format!("${}", limit.limit.normalize()));
+        b.text(Face::Bold, BODY, Ink::Text, LEFT + 220 * PT, baseline, &amount)?;
+        b.y -= line_height(BODY);
+    }
+    b.paragraph(
+        Face::Regular,
+        SMALL,
+        Ink::Muted,
+        LEFT + 4 * PT,
+        RIGHT - LEFT - 4 * PT,
+        "Coverages B, C and D follow Coverage A and are included in the dwelling's premium.",
+    )
+}
+
 /// Florida's hurricane deductible in dollars, when there is one.
 pub(crate) fn hurricane_block(b: &mut Builder, h: Option<&crate::HurricaneDeductible>) -> Result<(), DocumentError> {
     let Some(h) = h else { return Ok(()) };

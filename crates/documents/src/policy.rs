@@ -5,7 +5,7 @@ use crate::font::{Face, Fonts};
 use crate::layout::{line_height, Builder, Ink, LEFT, PAGE_HEIGHT, PT, RIGHT, TOP};
 use crate::parts::{
     cell, clean, col, coverage_table, drivers_table, footer, heading, hurricane_block, insured_block, issuer_line, long_date, money,
-    money_col, money_list, notices, totals, Table, BODY, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD, SMALL, TITLE,
+    money_col, money_list, notices, property_block, totals, Table, BODY, HEADING, LABEL, MONEY_RIGHT, MONEY_WIDTH, ROW_PAD, SMALL, TITLE,
 };
 use crate::pdf::{self, Info};
 use crate::{Declarations, DeclarationsKind, DocumentError, IdCards, Notice, NoticeKind};
@@ -47,6 +47,7 @@ pub(crate) fn declarations(d: &Declarations) -> Result<Vec<u8>, DocumentError> {
         heading(&mut b, "Dwelling", line_height(BODY))?;
         b.paragraph(Face::Regular, BODY, Ink::Text, LEFT + 4 * PT, RIGHT - LEFT - 4 * PT, &clean(dwelling))?;
     }
+    property_block(&mut b, &d.property_limits)?;
     hurricane_block(&mut b, d.hurricane_deductible.as_ref())?;
     coverage_table(&mut b, &d.coverages)?;
     totals(&mut b, &d.fees, d.total, "Total premium for the term")?;

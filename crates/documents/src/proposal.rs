@@ -4,7 +4,7 @@ use crate::font::{Face, Fonts};
 use crate::layout::{line_height, Builder, Ink, LEFT, PT, RIGHT, TOP};
 use crate::parts::{
     cell, clean, col, coverage_table, drivers_table, footer, heading, hurricane_block, insured_block, issuer_line, long_date, money_list,
-    notices, totals, Table, BODY, HEADING, TITLE,
+    notices, property_block, totals, Table, BODY, HEADING, TITLE,
 };
 use crate::pdf::{self, Info};
 use crate::{DocumentError, Proposal};
@@ -19,6 +19,7 @@ pub(crate) fn render(p: &Proposal) -> Result<Vec<u8>, DocumentError> {
     insured_block(&mut b, "Insured", &p.insured_name, &p.insured_address)?;
     drivers_table(&mut b, &p.drivers)?;
     risks(&mut b, p)?;
+    property_block(&mut b, &p.property_limits)?;
     hurricane_block(&mut b, p.hurricane_deductible.as_ref())?;
     coverage_table(&mut b, &p.coverages)?;
     let total_label = match p.term_months {

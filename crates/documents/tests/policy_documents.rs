@@ -10,7 +10,7 @@ use common::{assert_golden, page_count, qpdf_check, text_of};
 use time::macros::date;
 use uw_documents::{
     declarations_pdf, id_cards_pdf, notice_pdf, Declarations, DeclarationsKind, DocumentError, EndorsementChange, HurricaneDeductible,
-    IdCard, IdCards, Notice, NoticeKind, ProposalDriver, Refund,
+    IdCard, IdCards, Notice, NoticeKind, PropertyLimit, ProposalDriver, Refund,
 };
 
 /// The two-car page with one driver and five of its coverages.
@@ -48,12 +48,19 @@ fn fl_home_declarations() -> Declarations {
         drivers: vec![],
         vehicles: vec![],
         dwelling: Some("Built 1998, masonry construction, 2,100 sq ft, shingle roof".to_string()),
+        property_limits: [
+            ("A", "Dwelling", "350000"),
+            ("B", "Other structures", "35000"),
+            ("C", "Personal property", "175000"),
+            ("D", "Loss of use", "70000"),
+        ]
+        .into_iter()
+        .map(|(letter, name, limit)| PropertyLimit { letter: letter.to_string(), name: name.to_string(), limit: dec(limit) })
+        .collect(),
         hurricane_deductible: Some(HurricaneDeductible { basis: "2%".to_string(), amount: dec("7000.00") }),
         coverages: vec![
-            coverage("A Dwelling", Some("$350,000"), Some("$1,000"), "2210.00"),
-            coverage("B Other structures", Some("$35,000"), None, "0.00"),
-            coverage("C Personal property", Some("$175,000"), None, "0.00"),
-            coverage("E Personal liability", Some("$300,000"), None, "64.00"),
+            coverage("Dwelling and other property (Coverages A-D)", Some("$350,000"), Some("$1,000"), "2210.00"),
+            coverage("Personal liability and medical payments (Coverages E-F)", Some("$300,000"), None, "64.00"),
             coverage("Hurricane", None, Some("2% ($7,000)"), "1405.00"),
         ],
         discounts: vec![],
@@ -176,7 +183,7 @@ fn the_declarations_page_shows_the_policy_the_risks_and_the_money() {
 }
 
 #[test]
-fn florida_declarations_show_the_hurricane_deductible_in_dollars() {
+fn florida_declarations_show_the_hurricane_deductible_in_dollars_and_coverages_a_to_d() {
     let pdf = declarations_pdf(&fl_home_declarations()).unwrap();
     qpdf_check(&pdf);
     assert_shows(
@@ -187,8 +194,13 @@ fn florida_declarations_show_the_hurricane_deductible_in_dollars() {
             "Rosa Martínez",
             "Hurricane deductible",
             "$7,000.00 (2% of Coverage A)",
-            "A Dwelling",
-            "$350,000",
+            "Property coverages",
+            "Coverage A · Dwelling $350,000",
+            "Coverage B · Other structures $35,000",
+            "Coverage C · Personal property $175,000",
+            "Coverage D · Loss of use $70,000",
+            "included in the dwelling's premium",
+            "Dwelling and other property",
             "$2,210.00",
             "$3,681.00",
         ],

@@ -32,6 +32,7 @@ fn sample() -> Proposal {
         vehicles: vec!["2020 Honda Civic, VIN ••••••••••••12345".to_string()],
         dwelling: None,
         hurricane_deductible: None,
+        property_limits: vec![],
         coverages: vec![
             coverage("Bodily injury liability", Some("$100,000 / $300,000"), None, "412.00"),
             coverage("Property damage liability", Some("$100,000"), None, "236.50"),

@@ -37,7 +37,7 @@ pub use pack::digest::{PackDigest, TrustedKeys};
 pub use pack::error::PackError;
 pub use pack::{
     compile, Action, AssignmentMethod, CoverageInfo, FeeClass, FeeEarning, FilingType, LoadMode, Location, PackFiles, PackInfo, PackStatus,
-    Per, RatePack, RefundMethod, Refunds, RiskUsage,
+    Per, PropertyLimits, RatePack, RefundMethod, Refunds, RiskUsage,
 };
 pub use quote::{Election, ElectionDecision, InputError, InputErrors, Product, Quote, ValidQuote};
 pub use select::{same_day_rival, select_pack, PackRegistry};

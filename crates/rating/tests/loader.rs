@@ -422,3 +422,48 @@ fn refunds_are_filed_in_the_pack_within_the_states_floor() {
     check_error(files(&m), &at(&m, "insured_request = "), "85% of pro-rata returns less than 90% of pro rata");
     compile(&files(&with("FL", "90% of pro-rata")), LoadMode::Draft).expect("90% is the floor");
 }
+
+/// Issue 27: a homeowners pack files Coverages B to D as percentages of
+/// Coverage A (`[property_limits]`), which proposals and declarations print;
+/// an auto pack may not, and each percentage is above 0 and at most 100.
+#[test]
+fn homeowners_coverages_b_to_d_are_filed_as_percentages_of_coverage_a() {
+    let home = RatePack::load_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/il-homeowners-ho3"),
+        LoadMode::Verified(&TrustedKeys::development()),
+    )
+    .expect("the bundled Illinois homeowners pack loads");
+    let limits = home.property_limits().expect("it files Coverages B to D");
+    let amounts: Vec<(&str, String)> =
+        limits.amounts(rust_decimal::Decimal::new(350_005, 0)).iter().map(|(letter, _, amount)| (*letter, amount.to_string())).collect();
+    // 10%, 50% and 20% of $350,005, to whole dollars (half a dollar up).
+    assert_eq!(amounts, [("B", "35001".to_owned()), ("C", "175003".to_owned()), ("D", "70001".to_owned())]);
+
+    let section =
+        |b: &str| format!("[property_limits]\nother_structures = \"{b}\"\npersonal_property = \"50\"\nloss_of_use = \"20\"\n\n[filing]");
+    let m = edit("[filing]", &section("10"));
+    check_error(files(&m), &at(&m, "[property_limits]"), "only a homeowners pack sets Coverages B to D");
+    assert!(common::pack().property_limits().is_none(), "an auto pack has none");
+    // The Illinois homeowners pack with its Coverage B at 0% and at 101%.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs/il-homeowners-ho3");
+    for bad in ["0", "101"] {
+        let mut pack = PackFiles::in_memory("packs/test-auto");
+        for entry in std::fs::read_dir(&dir).expect("the pack's folder") {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).expect("a file name").to_owned();
+            let text = std::fs::read_to_string(&path).expect("a text file");
+            let text = if name == "manifest.toml" {
+                text.replacen("other_structures = \"10\"", &format!("other_structures = \"{bad}\""), 1)
+            } else {
+                text
+            };
+            pack = pack.with_file(&name, &text);
+        }
+        let manifest = std::fs::read_to_string(dir.join("manifest.toml")).expect("the manifest");
+        check_error(
+            pack,
+            &at(&manifest, "other_structures = "),
+            &format!("`{bad}` is not a percentage of Coverage A above 0 and at most 100"),
+        );
+    }
+}

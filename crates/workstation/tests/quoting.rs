@@ -280,7 +280,7 @@ fn pdf_text(dir: &Path, pdf: &[u8]) -> String {
 }
 
 #[test]
-fn a_florida_home_proposal_shows_the_hurricane_deductible_in_dollars() {
+fn a_florida_home_proposal_shows_the_hurricane_deductible_in_dollars_and_coverages_a_to_d() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ws = open(dir.path());
     let quote = common::from_tomorrow(common::example("fl-homeowners-ho3/01-standard-orlando.json"));
@@ -302,4 +302,15 @@ fn a_florida_home_proposal_shows_the_hurricane_deductible_in_dollars() {
         text.contains("Hurricane deductible") && text.contains(&format!("{dollars} ({basis} of Coverage A)")),
         "{dollars} {basis}:\n{text}"
     );
+    // Coverages B to D, at the pack's 10%, 50% and 20% of Coverage A ($380,000).
+    assert_eq!(coverage_a, rust_decimal::Decimal::new(380_000, 0), "the example's Coverage A");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for line in [
+        "Coverage A · Dwelling $380,000",
+        "Coverage B · Other structures $38,000",
+        "Coverage C · Personal property $190,000",
+        "Coverage D · Loss of use $76,000",
+    ] {
+        assert!(flat.contains(line), "{line:?} is missing:\n{text}");
+    }
 }

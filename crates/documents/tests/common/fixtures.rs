@@ -53,6 +53,7 @@ pub fn two_car_declarations() -> Declarations {
         vehicles: vec!["2020 Honda Civic, VIN •••••••••••••2345".to_string(), "2018 Toyota RAV4, VIN •••••••••••••8811".to_string()],
         dwelling: None,
         hurricane_deductible: None,
+        property_limits: vec![],
         coverages: vec![
             coverage("Bodily injury liability (2020 Honda Civic)", Some("100/300"), None, "412.00"),
             coverage("Property damage liability (2020 Honda Civic)", Some("100"), None, "236.00"),

@@ -587,6 +587,34 @@ impl PackInfo {
     }
 }
 
+/// Homeowners Coverages B to D as percentages of Coverage A
+/// (`[property_limits]`): the company manual's limits, rated within the
+/// dwelling's premium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PropertyLimits {
+    /// Coverage B, other structures: 10 for 10%.
+    pub other_structures: Decimal,
+    /// Coverage C, personal property.
+    pub personal_property: Decimal,
+    /// Coverage D, loss of use.
+    pub loss_of_use: Decimal,
+}
+
+impl PropertyLimits {
+    /// Coverages B, C and D in whole dollars for `coverage_a`, each with
+    /// its letter and name; half a dollar rounds up.
+    pub fn amounts(&self, coverage_a: Decimal) -> [(&'static str, &'static str, Decimal); 3] {
+        let of = |percent: Decimal| {
+            (coverage_a * percent / Decimal::ONE_HUNDRED).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        };
+        [
+            ("B", "Other structures", of(self.other_structures)),
+            ("C", "Personal property", of(self.personal_property)),
+            ("D", "Loss of use", of(self.loss_of_use)),
+        ]
+    }
+}
+
 /// A validated, compiled rate pack.
 #[derive(Debug, Clone)]
 pub struct RatePack {
@@ -611,6 +639,7 @@ pub struct RatePack {
     /// The coverage decisions the state requires the insured to sign.
     pub(crate) elections: Vec<jurisdiction::ElectionRule>,
     pub(crate) refunds: Refunds,
+    pub(crate) property_limits: Option<PropertyLimits>,
     /// Why the state forbids a credit tier on a quote, where it does
     /// (decided once at load: every quote asks).
     pub(crate) credit_forbidden: Option<&'static str>,
@@ -653,6 +682,12 @@ impl RatePack {
     /// How the pack returns premium when the insured cancels.
     pub fn refunds(&self) -> Refunds {
         self.refunds
+    }
+
+    /// Homeowners Coverages B to D as percentages of Coverage A, where the
+    /// pack files them.
+    pub fn property_limits(&self) -> Option<PropertyLimits> {
+        self.property_limits
     }
 
     /// The coverage decisions the pack's state requires the insured to

@@ -43,6 +43,19 @@ pub(crate) struct RawManifest {
     pub driver_assignment: Option<Spanned<RawAssignment>>,
     #[serde(default)]
     pub refunds: Option<Spanned<RawRefunds>>,
+    #[serde(default)]
+    pub property_limits: Option<Spanned<RawPropertyLimits>>,
+}
+
+/// Homeowners Coverages B to D as percentages of Coverage A
+/// (`[property_limits]`): the company manual's limits, rated within the
+/// dwelling's premium and printed on proposals and declarations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPropertyLimits {
+    pub other_structures: Spanned<String>,
+    pub personal_property: Spanned<String>,
+    pub loss_of_use: Spanned<String>,
 }
 
 /// How premium is returned when the insured cancels (`[refunds]`).

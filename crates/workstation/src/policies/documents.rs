@@ -67,6 +67,7 @@ impl Workstation {
         let issued_on = utc_date(now);
         let proposal = crate::quotes::proposal_document((policy_number, policy.version, false), input, rating, issued_on, issued_on);
         let hurricane_deductible = crate::quotes::hurricane(input, rating)?;
+        let property_limits = crate::quotes::property_limits(input, self.packs.by_id(&rating.pack_id));
         let kind = match issued.last_event.as_ref().filter(|e| e.kind == "endorse" && e.version == policy.version) {
             Some(event) => DeclarationsKind::Endorsement(EndorsementChange {
                 version: event.version,
@@ -92,6 +93,7 @@ impl Workstation {
             drivers: proposal.drivers,
             vehicles: proposal.vehicles,
             dwelling: proposal.dwelling,
+            property_limits,
             hurricane_deductible,
             coverages: proposal.coverages,
             discounts: discounts(rating),

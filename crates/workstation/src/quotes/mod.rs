@@ -15,4 +15,4 @@ pub use model::{
 pub use options::{CoverageOption, ElectionOption, PlanOption, QuoteOptions, Recommendation, VinInfo, ZipInfo};
 pub use quick::{QuickQuoteRequest, QuoteOutcome, QUICK_QUOTE_ASSUMPTIONS};
 pub use service::QuoteScreen;
-pub(crate) use service::{hurricane, proposal_document};
+pub(crate) use service::{hurricane, property_limits, proposal_document};

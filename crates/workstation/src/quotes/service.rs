@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
-use uw_documents::{HurricaneDeductible, Proposal, ProposalCoverage, ProposalDriver};
+use uw_documents::{HurricaneDeductible, PropertyLimit, Proposal, ProposalCoverage, ProposalDriver};
 use uw_policy::QuoteStatus;
 use uw_rating::{Product, Rating};
 
@@ -188,6 +188,7 @@ impl Workstation {
         );
         proposal.issuer = self.issuer()?;
         proposal.hurricane_deductible = hurricane(&input, &rating)?;
+        proposal.property_limits = property_limits(&input, self.packs.by_id(&rating.pack_id));
         let pdf = uw_documents::proposal_pdf(&proposal)?;
         self.store.record_audit_event(
             "quote.proposal_printed",
@@ -274,9 +275,11 @@ pub(crate) fn proposal_document(
         term_months: quote.term_months,
         insured_name: quote.applicant.name.clone(),
         insured_address: vec![address.street.clone(), format!("{}, {} {}", address.city, address.state, address.zip)],
-        // The caller adds the insurer it knows, and Florida's hurricane deductible.
+        // The caller adds the insurer it knows, the pack's Coverages B to D
+        // and Florida's hurricane deductible.
         issuer: None,
         hurricane_deductible: None,
+        property_limits: Vec::new(),
         drivers: quote
             .drivers
             .iter()
@@ -302,15 +305,9 @@ pub(crate) fn proposal_document(
                 }
             })
             .collect(),
+        // Its limit, Coverage A, is under "Property coverages".
         dwelling: quote.dwelling.as_ref().map(|d| {
-            format!(
-                "Built {}, {} construction, {} sq ft, {} roof; dwelling limit ${}",
-                d.year_built,
-                d.construction.name(),
-                d.square_feet,
-                d.roof_type.name(),
-                d.coverage_a
-            )
+            format!("Built {}, {} construction, {} sq ft, {} roof", d.year_built, d.construction.name(), d.square_feet, d.roof_type.name())
         }),
         coverages,
         fees,
@@ -334,6 +331,18 @@ pub struct QuoteScreen {
 }
 
 /// Florida: the hurricane deductible in dollars (a percentage is of Coverage A).
+/// A home's Coverage A and, where the pack that rated it files them as
+/// percentages of A, Coverages B to D; nothing for a car.
+pub(crate) fn property_limits(input: &QuoteInput, pack: Option<&uw_rating::RatePack>) -> Vec<PropertyLimit> {
+    let Some(dwelling) = input.quote.dwelling.as_ref() else { return Vec::new() };
+    let limit = |letter: &str, name: &str, limit: Decimal| PropertyLimit { letter: letter.to_owned(), name: name.to_owned(), limit };
+    let mut limits = vec![limit("A", "Dwelling", dwelling.coverage_a)];
+    if let Some(percentages) = pack.and_then(uw_rating::RatePack::property_limits) {
+        limits.extend(percentages.amounts(dwelling.coverage_a).into_iter().map(|(letter, name, amount)| limit(letter, name, amount)));
+    }
+    limits
+}
+
 pub(crate) fn hurricane(input: &QuoteInput, rating: &Rating) -> Result<Option<HurricaneDeductible>, WorkstationError> {
     let quote = &input.quote;
     let (Product::HomeownersHo3, "FL", Some(dwelling)) = (quote.product, quote.state.as_str(), quote.dwelling.as_ref()) else {

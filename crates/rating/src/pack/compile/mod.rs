@@ -13,6 +13,7 @@ mod coverages;
 mod header;
 mod plans;
 mod points;
+mod property;
 mod refunds;
 mod risk;
 mod tables;
@@ -59,6 +60,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
     let assignment = assignment::method(&ctx, raw.driver_assignment.as_ref(), product)?;
     law.check_rated_on(&coverages, &discounts, &surcharges).map_err(|message| ctx.state_rule(0..0, "coverages", message))?;
     let refunds = refunds::refunds(&ctx, raw.refunds.as_ref(), &law)?;
+    let property_limits = property::limits(&ctx, raw.property_limits.as_ref(), product)?;
     let digest = digest::digest(files);
     let status = status(files, &digest, mode)?;
 
@@ -85,6 +87,7 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         credit_forbidden: law.credit_forbidden(),
         elections: law.elections,
         refunds,
+        property_limits,
     })
 }
 
