@@ -1,10 +1,13 @@
 // The administrator's users: add one, change a role, reset a password,
-// disable or enable. Every change but adding goes through a confirmation
-// that names what the user loses; a role is chosen first and saved after.
+// disable or enable, set the agency an agent writes for. Every change that
+// takes something away goes through a confirmation that names what the
+// user loses; a role is chosen first and saved after.
 import { FormEvent, useState } from "react";
+import { Dialog, Heading, Modal, ModalOverlay } from "react-aria-components";
 import { api, CommandError, Role, UserView } from "../api";
 import { ConfirmDialog, Confirmation } from "../shared/ConfirmDialog";
 import { ErrorBox } from "../shared/ErrorBox";
+import { formatInstant } from "../shared/language";
 import { ActionResult, useAdminAction, useAdminList } from "./adminParts";
 import { ROLE_DESCRIPTION, ROLE_LABEL, ROLE_NOUN, ROLE_SCREENS, ROLES } from "./session";
 
@@ -28,6 +31,39 @@ export function temporaryPassword(): string {
   return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join("")).join("-");
 }
 
+/** The longest agency name the server accepts. */
+const MAX_AGENCY = 200;
+
+/** How long ago an instant was, roughly: "just now", "5 minutes ago", "3 days ago"; "" for one still to come. */
+export function timeAgo(iso: string, now: Date = new Date()): string {
+  const ms = now.getTime() - new Date(iso).getTime();
+  if (Number.isNaN(ms) || ms < 0) return "";
+  const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"} ago`;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return count(minutes, "minute");
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return count(hours, "hour");
+  const days = Math.floor(hours / 24);
+  if (days < 60) return count(days, "day");
+  const months = Math.floor(days / 30);
+  return months < 24 ? count(months, "month") : count(Math.floor(days / 365), "year");
+}
+
+/** When a user last signed in with their password, in words. */
+function LastSignIn({ at }: { at: string | null }) {
+  if (at === null) return <>Never</>;
+  const ago = timeAgo(at);
+  return (
+    <>
+      <time dateTime={at} title={new Date(at).toLocaleString()}>
+        {formatInstant(at)}
+      </time>
+      {ago && <span className="meta"> ({ago})</span>}
+    </>
+  );
+}
+
 /** A change asked about; `resetFor` marks a password reset, whose field the dialog shows. */
 type Pending = Confirmation & { resetFor?: UserView };
 
@@ -48,6 +84,9 @@ export function Users({
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("agent");
+  const [agency, setAgency] = useState("");
+  /** The user whose agency is being set, and the agency as typed. */
+  const [agencyFor, setAgencyFor] = useState<{ user: UserView; value: string } | null>(null);
   /** Each user's chosen role, not yet saved. */
   const [drafts, setDrafts] = useState<Record<string, Role>>({});
   const [pending, setPending] = useState<Pending | null>(null);
@@ -139,12 +178,26 @@ export function Users({
 
   function add(event: FormEvent) {
     event.preventDefault();
-    const [name, secret] = [username.trim(), password];
+    const [name, secret, writesFor] = [username.trim(), password, agency.trim()];
     setPassword("");
-    void act(`Added ${name} as ${ROLE_NOUN[role]}.`, async () => {
-      await api.adminAddUser(name, secret, role);
+    const done = writesFor ? `Added ${name} as ${ROLE_NOUN[role]}, writing for ${writesFor}.` : `Added ${name} as ${ROLE_NOUN[role]}.`;
+    void act(done, async () => {
+      await api.adminAddUser(name, secret, role, writesFor || null);
       setUsername("");
+      setAgency("");
     });
+  }
+
+  function saveAgency(event: FormEvent) {
+    event.preventDefault();
+    if (!agencyFor) return;
+    const { user: u, value } = agencyFor;
+    const next = value.trim();
+    setAgencyFor(null);
+    // The agency changes what documents print, not what the user may do: no session ends.
+    void act(next ? `${u.username}'s agency is now ${next}.` : `${u.username} no longer has an agency.`, () =>
+      api.adminChangeUser(u.username, { agency: next }),
+    );
   }
 
   const resetFor = pending?.resetFor ?? null;
@@ -157,6 +210,8 @@ export function Users({
           <colgroup>
             <col className="col-user" />
             <col className="col-role" />
+            <col className="col-agency" />
+            <col className="col-when" />
             <col className="col-status" />
             <col className="col-actions" />
           </colgroup>
@@ -164,6 +219,8 @@ export function Users({
             <tr>
               <th scope="col">Username</th>
               <th scope="col">Role</th>
+              <th scope="col">Agency</th>
+              <th scope="col">Last sign-in</th>
               <th scope="col">Status</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -174,7 +231,7 @@ export function Users({
             {users.value.map((u) => {
               const draft = drafts[u.username] ?? u.role;
               return (
-                <tr key={u.userId} data-username={u.username} data-role={u.role} data-disabled={u.disabled}>
+                <tr key={u.userId} data-username={u.username} data-role={u.role} data-disabled={u.disabled} data-agency={u.agency ?? ""}>
                   <td>
                     {u.username}
                     {u.username === me && <span className="meta"> (you)</span>}
@@ -205,6 +262,21 @@ export function Users({
                     <span className="meta role-help" id={`role-help-${u.userId}`}>
                       {ROLE_DESCRIPTION[draft]}
                     </span>
+                  </td>
+                  <td className="agency-cell">
+                    <span className="user-agency">{u.agency ?? "—"}</span>
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={busy}
+                      aria-label={`Set agency of ${u.username}`}
+                      onClick={() => setAgencyFor({ user: u, value: u.agency ?? "" })}
+                    >
+                      Set agency…
+                    </button>
+                  </td>
+                  <td className="last-sign-in">
+                    <LastSignIn at={u.lastSignInAt ?? null} />
                   </td>
                   <td>{u.disabled ? "Disabled" : "Active"}</td>
                   <td className="row-actions">
@@ -262,6 +334,48 @@ export function Users({
           </div>
         )}
       </ConfirmDialog>
+      <ModalOverlay
+        className="modal-overlay"
+        isDismissable
+        isOpen={agencyFor !== null}
+        onOpenChange={(open) => !open && setAgencyFor(null)}
+      >
+        <Modal className="modal confirm-dialog">
+          <Dialog className="dialog" id="agency-dialog" aria-describedby="agency-help">
+            {agencyFor && (
+              <form onSubmit={saveAgency}>
+                <Heading slot="title" level={3}>
+                  Agency of {agencyFor.user.username}
+                </Heading>
+                <label>
+                  Agency
+                  <input
+                    id="agency-input"
+                    className="wide"
+                    maxLength={MAX_AGENCY}
+                    autoComplete="off"
+                    aria-describedby="agency-help"
+                    value={agencyFor.value}
+                    onChange={(e) => setAgencyFor({ ...agencyFor, value: e.target.value })}
+                    autoFocus
+                  />
+                </label>
+                <p className="meta" id="agency-help">
+                  The agency an agent writes for; printed on their quotes and policies. Leave it empty to remove it.
+                </p>
+                <div className="confirm-buttons">
+                  <button type="submit" id="agency-confirm">
+                    Save agency
+                  </button>
+                  <button type="button" className="secondary" id="agency-cancel" onClick={() => setAgencyFor(null)}>
+                    Cancel
+                  </button>
+                </div>
+              </form>
+            )}
+          </Dialog>
+        </Modal>
+      </ModalOverlay>
       <form onSubmit={add} aria-label="Add a user" id="add-user-form" className="filters">
         <label>
           New username
@@ -286,6 +400,21 @@ export function Users({
         </label>
         <span className="meta role-help" id="new-role-help">
           {ROLE_DESCRIPTION[role]}
+        </span>
+        <label>
+          Agency (optional)
+          <input
+            id="new-agency"
+            className="medium"
+            maxLength={MAX_AGENCY}
+            autoComplete="off"
+            aria-describedby="new-agency-help"
+            value={agency}
+            onChange={(e) => setAgency(e.target.value)}
+          />
+        </label>
+        <span className="meta role-help" id="new-agency-help">
+          The agency an agent writes for; printed on their quotes and policies
         </span>
         <button type="submit" id="add-user" disabled={busy}>
           Add user

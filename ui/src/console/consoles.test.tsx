@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { DeviceView, UserView } from "../bindings";
 import { AdminScreen } from "./AdminScreen";
@@ -108,7 +108,10 @@ describe("admin screen", () => {
     expect(calls.some(([cmd]) => cmd === "admin_change_user")).toBe(false);
     await user.click(screen.getByRole("button", { name: "Save role of agent1" }));
     await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Make agent1 an underwriter" }));
-    expect(calls).toContainEqual(["admin_change_user", { username: "agent1", role: "underwriter", disabled: null, password: null }]);
+    expect(calls).toContainEqual([
+      "admin_change_user",
+      { username: "agent1", role: "underwriter", disabled: null, password: null, agency: null },
+    ]);
     expect(await screen.findByText("agent1 is now an underwriter.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Disable agent1" }));
     expect(screen.getByRole("alertdialog").textContent).toMatch(/They are signed out everywhere and cannot sign in or sync/);
@@ -121,7 +124,7 @@ describe("admin screen", () => {
     await user.type(screen.getByLabelText("Initial password"), "pw-for-auditor");
     await user.selectOptions(screen.getByLabelText("Role"), "auditor");
     await user.click(screen.getByRole("button", { name: "Add user" }));
-    expect(calls).toContainEqual(["admin_add_user", { username: "auditor1", password: "pw-for-auditor", role: "auditor" }]);
+    expect(calls).toContainEqual(["admin_add_user", { username: "auditor1", password: "pw-for-auditor", role: "auditor", agency: null }]);
     expect(await screen.findByText("Added auditor1 as an auditor.")).toBeTruthy();
   });
 
@@ -185,7 +188,7 @@ describe("admin screen", () => {
     const dialog = screen.getByRole("alertdialog");
     expect(dialog.textContent).toMatch(/Disable your own account\?/);
     await user.click(within(dialog).getByRole("button", { name: "Disable my account" }));
-    expect(calls).toContainEqual(["admin_change_user", { username: "admin1", role: null, disabled: true, password: null }]);
+    expect(calls).toContainEqual(["admin_change_user", { username: "admin1", role: null, disabled: true, password: null, agency: null }]);
     expect((await screen.findByRole("status")).textContent).toMatch(/admin1 is disabled\. The server signed you out\./);
     expect(calls.some(([cmd]) => cmd === "sign_out")).toBe(true);
     expect(await screen.findByRole("button", { name: "Sign in" })).toBeTruthy();
@@ -228,7 +231,7 @@ describe("admin screen", () => {
     await user.click(confirm);
     expect(calls).toContainEqual([
       "admin_change_user",
-      { username: "agent1", role: null, disabled: null, password: "a temporary password 1" },
+      { username: "agent1", role: null, disabled: null, password: "a temporary password 1", agency: null },
     ]);
     expect(await screen.findByText(/agent1's password is reset/)).toBeTruthy();
     expect(temporaryPassword()).not.toBe(temporaryPassword());
@@ -306,6 +309,100 @@ describe("admin screen", () => {
     expect(screen.queryByRole("button", { name: "Clear admin1 from anywhere" })).toBeNull();
   });
 
+  it("shows each user's agency and last sign-in, sets an agency in a dialog, and adds a user with one", async () => {
+    const users: UserView[] = [
+      {
+        userId: "u1",
+        username: "admin1",
+        role: "admin",
+        disabled: false,
+        agency: null,
+        lastSignInAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      },
+      { userId: "u2", username: "agent1", role: "agent", disabled: false, agency: "Buckeye Insurance Agency, LLC", lastSignInAt: null },
+    ];
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => users,
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_change_user: (args) => {
+        users[1] = { ...users[1], agency: (args.agency as string) || null };
+        return users[1];
+      },
+      admin_add_user: (args) => ({
+        userId: "u3",
+        username: args.username,
+        role: args.role,
+        disabled: false,
+        agency: args.agency,
+        lastSignInAt: null,
+      }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await screen.findByRole("combobox", { name: "Role of agent1" });
+    const table = document.getElementById("users-table") as HTMLElement;
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((h) => h.textContent),
+    ).toEqual(["Username", "Role", "Agency", "Last sign-in", "Status", "Actions"]);
+    const row = (name: string) => table.querySelector(`tr[data-username="${name}"]`) as HTMLElement;
+    expect(row("agent1").textContent).toContain("Buckeye Insurance Agency, LLC");
+    expect(row("agent1").textContent).toContain("Never");
+    expect(row("admin1").textContent).toContain("—");
+    expect(row("admin1").textContent).toContain(formatInstant(users[0].lastSignInAt!));
+    expect(row("admin1").textContent).toContain("(3 days ago)");
+
+    await user.click(screen.getByRole("button", { name: "Set agency of agent1" }));
+    const dialog = screen.getByRole("dialog");
+    const field = within(dialog).getByLabelText("Agency") as HTMLInputElement;
+    expect(field.id).toBe("agency-input");
+    expect(field.value).toBe("Buckeye Insurance Agency, LLC");
+    await user.clear(field);
+    await user.type(field, "Lakeshore Agency");
+    await user.click(within(dialog).getByRole("button", { name: "Save agency" }));
+    expect(calls).toContainEqual([
+      "admin_change_user",
+      { username: "agent1", role: null, disabled: null, password: null, agency: "Lakeshore Agency" },
+    ]);
+    expect(await screen.findByText("agent1's agency is now Lakeshore Agency.")).toBeTruthy();
+    await waitFor(() => expect(row("agent1").getAttribute("data-agency")).toBe("Lakeshore Agency"));
+    // No session ends for an agency.
+    expect(calls.some(([cmd]) => cmd === "sign_out")).toBe(false);
+
+    // Emptied, the agency is removed.
+    await user.click(screen.getByRole("button", { name: "Set agency of agent1" }));
+    await user.clear(within(screen.getByRole("dialog")).getByLabelText("Agency"));
+    await user.click(document.getElementById("agency-confirm")!);
+    expect(calls).toContainEqual(["admin_change_user", { username: "agent1", role: null, disabled: null, password: null, agency: "" }]);
+    expect(await screen.findByText("agent1 no longer has an agency.")).toBeTruthy();
+
+    await user.type(screen.getByLabelText("New username"), "agent2");
+    await user.type(screen.getByLabelText("Initial password"), "pw-for-agent-two");
+    await user.type(screen.getByLabelText("Agency (optional)"), "  Buckeye Insurance Agency, LLC ");
+    await user.click(screen.getByRole("button", { name: "Add user" }));
+    expect(calls).toContainEqual([
+      "admin_add_user",
+      { username: "agent2", password: "pw-for-agent-two", role: "agent", agency: "Buckeye Insurance Agency, LLC" },
+    ]);
+    expect(await screen.findByText("Added agent2 as an agent, writing for Buckeye Insurance Agency, LLC.")).toBeTruthy();
+  });
+
+  it("says how long ago a sign-in was", async () => {
+    const { timeAgo } = await import("./Users");
+    const now = new Date("2026-12-07T12:00:00Z");
+    expect(timeAgo("2026-12-07T11:59:40Z", now)).toBe("just now");
+    expect(timeAgo("2026-12-07T11:59:00Z", now)).toBe("1 minute ago");
+    expect(timeAgo("2026-12-07T07:00:00Z", now)).toBe("5 hours ago");
+    expect(timeAgo("2026-12-04T12:00:00Z", now)).toBe("3 days ago");
+    expect(timeAgo("2026-08-01T12:00:00Z", now)).toBe("4 months ago");
+    expect(timeAgo("2026-12-08T12:00:00Z", now)).toBe("");
+  });
+
   it("asks an agent's session to sign in as an administrator", async () => {
     mockCommands({ session_status: () => session("agent") });
     render(<AdminScreen />);
@@ -319,6 +416,7 @@ describe("audit screen", () => {
     let files: { fileName: string; bytes: number }[] = [];
     const calls = mockCommands({
       session_status: () => session("auditor"),
+      audit_entries: () => ({ entries: [], nextBefore: null, start: 0, end: 12 }),
       audit_exports: () => files,
       audit_keys: () => ({ origin: "uw.example/audit", verifierKeys: ["uw.example+01020304+AQID"] }),
       save_audit_export: () => {
@@ -347,7 +445,8 @@ describe("audit screen", () => {
     render(<AuditScreen />);
     await user.click(await screen.findByRole("button", { name: "Export and save" }));
     expect(calls).toContainEqual(["save_audit_export", { start: 0, end: null, previous: null }]);
-    // "Up to entry" includes the entry it names.
+    // By entry numbers, "Up to entry" includes the entry it names.
+    await user.click(screen.getByLabelText("By entry numbers"));
     await user.type(screen.getByLabelText("Up to entry"), "11");
     await user.click(screen.getByRole("button", { name: "Export and save" }));
     expect(calls).toContainEqual(["save_audit_export", { start: 0, end: 12, previous: null }]);

@@ -47,6 +47,7 @@ const FIELD_NAMES: Record<string, string> = {
   coverages: "Coverages",
   credit_tier: "Credit tier",
   date: "Date",
+  dates: "Dates",
   date_of_birth: "Date of birth",
   decision: "Decision",
   deductible: "Deductible",
