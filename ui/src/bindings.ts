@@ -172,11 +172,7 @@ export type CustomerRecord = {
 /**
  * The row the account was opened from.
  */
-customer_id: number, 
-/**
- * Name, address and contact from the newest row.
- */
-name: string, street: string, city: string, state: string, zip: string, date_of_birth: string | null, email: string | null, phone: string | null, quotes: Array<QuoteSummary>, policies: Array<PolicySummary>, notes: Array<CustomerNote>, 
+customer_id: number, quotes: Array<QuoteSummary>, policies: Array<PolicySummary>, notes: Array<CustomerNote>, 
 /**
  * What happened to the account's quotes and policies, newest first (at most 50).
  */
@@ -185,7 +181,7 @@ activity: Array<AuditEvent>,
  * The product the person could add for a multi-policy discount: home
  * when they only have auto, auto when they only have home.
  */
-opportunity: Product | null, };
+opportunity: Product | null, name: string, street: string, city: string, state: string, zip: string, date_of_birth: string | null, email: string | null, phone: string | null, };
 
 /**
  * A note the agent kept on a customer.

@@ -84,14 +84,9 @@ pub struct CustomerRecord {
     #[ts(type = "number")]
     pub customer_id: i64,
     /// Name, address and contact from the newest row.
-    pub name: String,
-    pub street: String,
-    pub city: String,
-    pub state: String,
-    pub zip: String,
-    pub date_of_birth: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub person: Person,
     pub quotes: Vec<QuoteSummary>,
     pub policies: Vec<PolicySummary>,
     pub notes: Vec<CustomerNote>,
@@ -116,6 +111,13 @@ pub struct CustomerNote {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PersonRow {
     pub id: i64,
+    pub person: Person,
+    pub updated_at: String,
+}
+
+/// Who a customer is and how to reach them, as a customer row records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Person {
     pub name: String,
     pub street: String,
     pub city: String,
@@ -124,18 +126,18 @@ pub(crate) struct PersonRow {
     pub date_of_birth: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub updated_at: String,
 }
 
 impl PersonRow {
     /// Whether `other` is the same person as this row (see the module's rule).
     pub(crate) fn same_person(&self, other: &PersonRow) -> bool {
-        if normal(&self.name) != normal(&other.name) {
+        let (this, other) = (&self.person, &other.person);
+        if normal(&this.name) != normal(&other.name) {
             return false;
         }
-        match (&self.date_of_birth, &other.date_of_birth) {
+        match (&this.date_of_birth, &other.date_of_birth) {
             (Some(a), Some(b)) => a == b,
-            _ => normal(&self.street) == normal(&other.street) && self.zip == other.zip,
+            _ => normal(&this.street) == normal(&other.street) && this.zip == other.zip,
         }
     }
 }
@@ -203,14 +205,16 @@ mod tests {
     fn row(name: &str, dob: Option<&str>, street: &str, zip: &str) -> PersonRow {
         PersonRow {
             id: 1,
-            name: name.into(),
-            street: street.into(),
-            city: "Fresno".into(),
-            state: "CA".into(),
-            zip: zip.into(),
-            date_of_birth: dob.map(Into::into),
-            email: None,
-            phone: None,
+            person: Person {
+                name: name.into(),
+                street: street.into(),
+                city: "Fresno".into(),
+                state: "CA".into(),
+                zip: zip.into(),
+                date_of_birth: dob.map(Into::into),
+                email: None,
+                phone: None,
+            },
             updated_at: String::new(),
         }
     }

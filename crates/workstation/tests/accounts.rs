@@ -46,7 +46,7 @@ fn an_account_gathers_a_persons_auto_and_home_and_keeps_others_apart() {
     numbers.sort_unstable();
     assert_eq!(numbers, [auto.quote_number.as_str(), home.quote_number.as_str()], "the other Maria is another person");
     assert_eq!(record.opportunity, None, "she has both products");
-    assert_eq!(record.date_of_birth.as_deref(), None, "name and contact come from the newest row, her home quote");
+    assert_eq!(record.person.date_of_birth.as_deref(), None, "name and contact come from the newest row, her home quote");
     assert!(record.activity.iter().any(|e| e.action == "quote.created" && e.subject == home.quote_number));
 
     let theirs = ws.customer_record(other.customer_id).expect("account");

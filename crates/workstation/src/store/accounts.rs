@@ -9,7 +9,7 @@ use uw_rating::Product;
 
 use super::quotes::{name_query, parse_product, read_audit_row, read_summary_row, SUMMARY_COLUMNS};
 use super::{Store, StoreError};
-use crate::accounts::{opportunity, CustomerHit, CustomerNote, CustomerRecord, PersonRow, PolicyHit, SearchResults, VehicleHit};
+use crate::accounts::{opportunity, CustomerHit, CustomerNote, CustomerRecord, Person, PersonRow, PolicyHit, SearchResults, VehicleHit};
 use crate::quotes::model::instant_text;
 use crate::quotes::{AuditEvent, PolicySummary, QuoteFilter, QuoteSummary};
 
@@ -22,14 +22,16 @@ const PERSON_COLUMNS: &str = "id, name, street, city, state, zip, date_of_birth,
 fn read_person(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonRow> {
     Ok(PersonRow {
         id: r.get(0)?,
-        name: r.get(1)?,
-        street: r.get(2)?,
-        city: r.get(3)?,
-        state: r.get(4)?,
-        zip: r.get(5)?,
-        date_of_birth: r.get(6)?,
-        email: r.get(7)?,
-        phone: r.get(8)?,
+        person: Person {
+            name: r.get(1)?,
+            street: r.get(2)?,
+            city: r.get(3)?,
+            state: r.get(4)?,
+            zip: r.get(5)?,
+            date_of_birth: r.get(6)?,
+            email: r.get(7)?,
+            phone: r.get(8)?,
+        },
         updated_at: r.get(9)?,
     })
 }
@@ -211,9 +213,9 @@ impl Store {
                 }
                 Ok(CustomerHit {
                     customer_id: anchor.id,
-                    name: anchor.name,
-                    city: anchor.city,
-                    state: anchor.state,
+                    name: anchor.person.name,
+                    city: anchor.person.city,
+                    state: anchor.person.state,
                     quotes,
                     policies,
                     products: distinct,
@@ -227,8 +229,11 @@ impl Store {
         let sql =
             format!("SELECT {PERSON_COLUMNS} FROM customer WHERE lower(trim(name)) = lower(trim(?1)) ORDER BY updated_at DESC, id DESC");
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows: Vec<PersonRow> =
-            stmt.query_map([&anchor.name], read_person).map_err(|e| self.err(e))?.collect::<Result<_, _>>().map_err(|e| self.err(e))?;
+        let rows: Vec<PersonRow> = stmt
+            .query_map([&anchor.person.name], read_person)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
         Ok(rows.into_iter().filter(|r| r.id == anchor.id || anchor.same_person(r)).collect())
     }
 
@@ -308,22 +313,7 @@ impl Store {
             quotes.iter().map(|q| q.quote_number.as_str()).chain(policies.iter().map(|p| p.policy_number.as_str())).collect();
         let activity = self.latest_audit_events(&subjects, 50)?;
         let products: Vec<Product> = quotes.iter().map(|q| q.product).collect();
-        Ok(CustomerRecord {
-            customer_id,
-            name: newest.name,
-            street: newest.street,
-            city: newest.city,
-            state: newest.state,
-            zip: newest.zip,
-            date_of_birth: newest.date_of_birth,
-            email: newest.email,
-            phone: newest.phone,
-            opportunity: opportunity(&products),
-            quotes,
-            policies,
-            notes,
-            activity,
-        })
+        Ok(CustomerRecord { customer_id, person: newest.person, opportunity: opportunity(&products), quotes, policies, notes, activity })
     }
 
     /// The newest `limit` audit events about any of `subjects`, newest first.
