@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs whatever is missing, then runs every
 # test (the UI's unit tests, Rust unit, property, system on SQLite and
-# PostgreSQL, and end-to-end in the real app) and stops everything it started.
-# The desktop journeys also run with the keyboard alone:
-#   UW_E2E_KEYBOARD=1 bash scripts/test.sh --test desktop_e2e
-# (not yet part of this command: the wizard's state field loses its value
-# in that mode on CI's loaded machine; see issue 27's note).
+# PostgreSQL, and end-to-end in the real app, then the desktop journeys again
+# with the keyboard alone) and stops everything it started.
 #
 #   UW_TEST_POSTGRES_URL  use this PostgreSQL (a URL whose user may create
 #                         databases) instead of starting a throwaway cluster
@@ -70,3 +67,11 @@ export UW_TEST_PACKAGE_DEB
 
 log "running the tests"
 with_headless_session "$WORK/keyring" cargo nextest run --workspace --locked --no-fail-fast "$@"
+
+# Every desktop journey again with the keyboard alone: each click, fill and
+# choice reaches its element with Tab or the arrows and acts with Enter,
+# Space and typed keys (tests/src/app.rs, keyboard mode).
+log "running the desktop journeys again with the keyboard alone"
+# One retry: a journey that passes only on it shows as FLAKY in the report.
+UW_E2E_KEYBOARD=1 with_headless_session "$WORK/keyring" \
+    cargo nextest run --workspace --locked --no-fail-fast --retries 1 --test desktop_e2e "$@"

@@ -294,6 +294,18 @@ impl AppSession {
         self.session.type_into(element, text);
     }
 
+    /// Chooses the file at `path` in the file input `css`, as the system's
+    /// file dialog would: WebDriver's element send keys (in keyboard mode
+    /// too, after reaching the input with Tab; the dialog itself is the
+    /// desktop's, outside the page).
+    pub fn choose_file(&self, css: &str, path: &Path) {
+        let element = self.find(css);
+        if self.keyboard {
+            self.focus_by_keyboard(&element);
+        }
+        self.session.type_into(&element, path.to_str().expect("a UTF-8 path"));
+    }
+
     /// Empties `element` (in keyboard mode: select all, then Backspace).
     pub fn clear(&self, element: &Element) {
         if !self.keyboard {

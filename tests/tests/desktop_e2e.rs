@@ -737,6 +737,20 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
         Duration::from_secs(30),
     );
     assert_eq!(added, "underwriter");
+    // The administrator's own row says when they last signed in.
+    let signed_in =
+        session.execute("const r = document.querySelector('#users-table tr[data-username=\"admin\"]'); return r ? r.textContent : null;");
+    assert!(!signed_in.as_str().unwrap_or_default().contains("Never"), "the administrator just signed in: {signed_in}");
+    // The agent's agency, printed on their documents, is set from the list.
+    session.click_on("#users-table tr[data-username=\"agent7\"] .agency-cell button");
+    session.fill("#agency-input", "Buckeye Insurance Agency, LLC");
+    session.click_on("#agency-confirm");
+    let agency = session.wait_for(
+        "the agency in the list",
+        "const r = document.querySelector('#users-table tr[data-username=\"agent7\"]'); return r && r.dataset.agency ? r.dataset.agency : null;",
+        Duration::from_secs(30),
+    );
+    assert_eq!(agency, "Buckeye Insurance Agency, LLC");
     session.save_screenshot("admin-users");
     session.click_on("#sign-out");
     session.wait_for("the session to end", "return document.querySelector('#sign-in-admin-form') !== null", Duration::from_secs(30));
@@ -784,6 +798,51 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     );
     assert!(failed.as_str().unwrap_or_default().contains("entry 2: modified"), "{failed}");
     session.save_screenshot("audit-failed");
+
+    // An export opened from another folder verifies from the file's text:
+    // an honest copy of today's entries, exported by date.
+    let today = now().date().to_string();
+    session.click_on("#export-by-dates");
+    session.fill("#export-from", &today);
+    session.fill("#export-to", &today);
+    // The first export's notice is marked: the new one replaces it.
+    session.execute("document.querySelector('#export-saved')?.setAttribute('data-e2e-old', ''); return null;");
+    session.click_on("#request-export");
+    let by_date = session.wait_for(
+        "the export of today's entries",
+        "const e = document.querySelector('#export-error'); if (e) return { error: e.textContent };
+         const s = document.querySelector('#export-saved:not([data-e2e-old])'); return s ? { file: s.dataset.file } : null;",
+        Duration::from_secs(30),
+    );
+    let dated = by_date["file"].as_str().unwrap_or_else(|| panic!("no export by date: {by_date}")).to_owned();
+    let elsewhere = tempfile::tempdir().expect("another folder");
+    let copy = elsewhere.path().join("from a colleague.txt");
+    std::fs::copy(documents.path().join("Audit exports").join(&dated), &copy).expect("copy the export elsewhere");
+    session.choose_file("#verify-open-file", &copy);
+    session.wait_for("the opened file", "return document.querySelector('#verify-opened') !== null || null", Duration::from_secs(30));
+    session.click_on("#verify-export");
+    let opened = session.wait_for(
+        "the opened file's verdict",
+        "const v = document.querySelector('#audit-verdict'); return v ? { verdict: v.dataset.verdict, text: v.textContent } : null;",
+        Duration::from_secs(30),
+    );
+    assert_eq!(opened["verdict"], "verified", "{opened}");
+
+    // The log, in words: the administrator's changes to users, newest first.
+    session.select("#log-action", "user");
+    session.fill("#log-user", "admin");
+    session.click_on("#log-search");
+    let rows = session.wait_for(
+        "the administrator's changes to users",
+        "const t = document.querySelector('#log-table'); if (!t) return null;
+         const rows = [...t.querySelectorAll('tbody tr[data-index]')];
+         return rows.length > 0 && rows.every(r => r.dataset.action.startsWith('user.')) ? rows.map(r => r.dataset.action) : null;",
+        Duration::from_secs(30),
+    );
+    // agent7's agency, then agent7 added.
+    assert_eq!(rows, json!(["user.change", "user.add"]), "{rows}");
+    session.execute("document.querySelector('#log-table').scrollIntoView(); return null;");
+    session.save_screenshot("audit-log");
     session.close();
     forget_keys(&KeySource::keychain(&service));
 }
