@@ -676,7 +676,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 47);
+        assert_eq!(count, 49);
     }
 
     #[test]
