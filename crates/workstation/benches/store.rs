@@ -197,6 +197,17 @@ fn benches(c: &mut Criterion) {
         group.bench_function(format!("`{text}`"), |b| b.iter(|| ws.search(text, 6).unwrap()));
     }
     group.finish();
+
+    // The dashboard each role opens on launch and after every sync: the
+    // figures of the book (about twenty counts plus a Decimal sum of every
+    // premium rated in 90 days), then the whole screen's data.
+    let mut group = c.benchmark_group("dashboard over 100k quotes");
+    let today = NOW.date();
+    let stats = ws.store().book_stats(today, 0).unwrap();
+    println!("book figures: {stats:?}");
+    group.bench_function("Store::book_stats", |b| b.iter(|| ws.store().book_stats(today, 0).unwrap()));
+    group.bench_function("Workstation::dashboard", |b| b.iter(|| ws.dashboard(NOW).unwrap()));
+    group.finish();
     drop(ws);
 
     let key = KeySource::File(dir.join("store.key")).load().unwrap().unwrap();

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_accounts_notifications.sql", include_str!("../../../../migrations/workstation/0013_accounts_notifications.sql")),
     ("0014_organisation.sql", include_str!("../../../../migrations/workstation/0014_organisation.sql")),
     ("0015_agency.sql", include_str!("../../../../migrations/workstation/0015_agency.sql")),
+    ("0016_dashboard_indexes.sql", include_str!("../../../../migrations/workstation/0016_dashboard_indexes.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on
@@ -354,12 +355,15 @@ impl Store {
     /// How many outbox entries wait for the server, and when the server last
     /// answered for one (UTC instant text), for the dashboard.
     pub fn outbox_status(&self) -> Result<(u64, Option<String>), StoreError> {
-        self.conn
-            .query_row("SELECT count(*) FILTER (WHERE sent_at IS NULL), max(sent_at) FROM outbox", [], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get(1)?))
-            })
-            .map(|(n, last)| (n.unsigned_abs(), last))
-            .map_err(|e| self.err(e))
+        // Two index reads (migration 0016), not a scan of every payload;
+        // without statistics SQLite would scan the table for the count.
+        let unsent: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM outbox INDEXED BY outbox_unsent WHERE sent_at IS NULL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let last: Option<String> =
+            self.conn.query_row("SELECT max(sent_at) FROM outbox WHERE sent_at IS NOT NULL", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        Ok((unsent.unsigned_abs(), last))
     }
 
     /// The policies the server reported, latest effective date first, at most `limit`.

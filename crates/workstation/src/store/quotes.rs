@@ -329,17 +329,20 @@ impl Store {
         let today = utc_date(now).to_string();
         let sp = self.conn.savepoint().map_err(err)?;
         // One audit event per quote, written before the status changes so
-        // the selection still sees them.
+        // the selection still sees them. Both read the open quotes' expiry
+        // index: left to itself, SQLite reads every rated quote through the
+        // status index (75 ms a dashboard at 100,000 quotes).
         sp.execute(
             "INSERT INTO audit_event (at, action, subject, details)
              SELECT ?1, 'quote.expired', quote_number, json_object('version', current_version, 'expires_on', expires_on, 'from', status)
-             FROM quote WHERE status IN ('rated', 'referred', 'approved') AND expires_on <= ?2",
+             FROM quote INDEXED BY quote_open_by_expiry WHERE status IN ('rated', 'referred', 'approved') AND expires_on <= ?2",
             params![at, today],
         )
         .map_err(err)?;
         let n = sp
             .execute(
-                "UPDATE quote SET status = 'expired', updated_at = ?1 WHERE status IN ('rated', 'referred', 'approved') AND expires_on <= ?2",
+                "UPDATE quote INDEXED BY quote_open_by_expiry SET status = 'expired', updated_at = ?1
+                 WHERE status IN ('rated', 'referred', 'approved') AND expires_on <= ?2",
                 params![at, today],
             )
             .map_err(err)?;
