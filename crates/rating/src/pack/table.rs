@@ -15,6 +15,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::error::PackError;
 use super::Location;
@@ -51,7 +52,10 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
     Leaf(Cell),
-    Exact(HashMap<String, Node>),
+    /// Keyed with FxHash: the keys are the pack's own (ZIPs, codes), so
+    /// SipHash's defence against chosen keys buys nothing, and it was a
+    /// measurable share of every look-up (`docs/benchmarks.md`).
+    Exact(FxHashMap<String, Node>),
     Bands(Vec<Band>),
     Interpolate(Vec<(Decimal, Cell)>),
 }
@@ -272,7 +276,7 @@ fn build(path: &Path, keys: &[(String, KeyMatch)], header: &[String], depth: usi
                 });
                 groups[slot].1.push(row);
             }
-            let mut map = HashMap::with_capacity(groups.len());
+            let mut map = FxHashMap::with_capacity_and_hasher(groups.len(), rustc_hash::FxBuildHasher);
             for (key, group) in groups {
                 map.insert(key, build(path, keys, header, depth + 1, group)?);
             }
