@@ -170,8 +170,26 @@ pub struct Round {
 }
 
 impl Round {
+    /// `value` rounded to `places` by `mode`: exactly what
+    /// `Decimal::round_dp_with_strategy` gives (the same value, scale and
+    /// sign; `tests/rounding.rs` checks it over random decimals), by integer
+    /// division of the mantissa. The engine rounds after every step, and the
+    /// library's general routine was about a tenth of a quote's time.
     pub fn apply(self, value: Decimal) -> Decimal {
-        value.round_dp_with_strategy(self.places, self.mode.strategy())
+        let scale = value.scale();
+        if scale <= self.places {
+            return value.round_dp_with_strategy(self.places, self.mode.strategy());
+        }
+        // A 96-bit mantissa and a power of ten up to 10^28 fit in i128; money
+        // (up to 18 digits) fits in i64, whose division is much cheaper.
+        let mantissa = value.mantissa();
+        let shift = scale - self.places;
+        if let (Ok(small), true) = (i64::try_from(mantissa), shift <= 18) {
+            let rounded = self.mode.divide_i64(small, 10_i64.pow(shift));
+            return Decimal::new(rounded, self.places);
+        }
+        let rounded = self.mode.divide_i128(mantissa, 10_i128.pow(shift));
+        Decimal::from_i128_with_scale(rounded, self.places)
     }
 }
 
@@ -211,6 +229,39 @@ impl RoundingMode {
             Self::HalfEven => "half-even",
             Self::Down => "down",
             Self::Up => "up",
+        }
+    }
+
+    /// `numerator / divisor` (divisor > 0) rounded to a whole number by this mode.
+    fn divide_i64(self, numerator: i64, divisor: i64) -> i64 {
+        let (quotient, remainder) = (numerator / divisor, numerator % divisor);
+        let (twice, whole) = (u128::from(remainder.unsigned_abs()) * 2, u128::from(divisor.unsigned_abs()));
+        if self.away(quotient % 2 != 0, remainder != 0, twice, whole) {
+            quotient + numerator.signum()
+        } else {
+            quotient
+        }
+    }
+
+    /// [`Self::divide_i64`] for the whole 96-bit range.
+    fn divide_i128(self, numerator: i128, divisor: i128) -> i128 {
+        let (quotient, remainder) = (numerator / divisor, numerator % divisor);
+        let (twice, whole) = (remainder.unsigned_abs() * 2, divisor.unsigned_abs());
+        if self.away(quotient % 2 != 0, remainder != 0, twice, whole) {
+            quotient + numerator.signum()
+        } else {
+            quotient
+        }
+    }
+
+    /// Whether a quotient moves one away from zero, given whether it is odd,
+    /// whether anything remained, and twice the remainder against the divisor.
+    fn away(self, odd: bool, inexact: bool, twice: u128, whole: u128) -> bool {
+        match self {
+            Self::HalfUp => twice >= whole,
+            Self::HalfEven => twice > whole || (twice == whole && odd),
+            Self::Down => false,
+            Self::Up => inexact,
         }
     }
 
