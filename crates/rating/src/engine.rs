@@ -352,53 +352,81 @@ impl Facts {
         Self { values: std::array::from_fn(|_| None), subject }
     }
 
-    fn set(&mut self, v: Variable, value: Value) {
-        self.values[v as usize] = Some(value);
-    }
-
     fn get(&self, v: Variable) -> Option<&Value> {
         self.values[v as usize].as_ref()
     }
 }
 
-fn count(n: usize) -> Value {
-    Value::Integer(i64::try_from(n).unwrap_or(i64::MAX))
+/// A fact's value as the quote gives it: text is borrowed, so a sink that
+/// encodes it (the compiled plan's) never allocates.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fact<'q> {
+    Integer(i64),
+    Decimal(Decimal),
+    Text(&'q str),
+    Boolean(bool),
+}
+
+/// Where the facts of a quote are written: the engine's [`Facts`], or the
+/// compiled plan's slots. One derivation serves both.
+pub(crate) trait FactSink {
+    fn set(&mut self, var: Variable, fact: Fact<'_>);
+}
+
+impl FactSink for Facts {
+    fn set(&mut self, var: Variable, fact: Fact<'_>) {
+        self.values[var as usize] = Some(match fact {
+            Fact::Integer(n) => Value::Integer(n),
+            Fact::Decimal(d) => Value::Decimal(d),
+            Fact::Text(t) => Value::Text(Arc::from(t)),
+            Fact::Boolean(b) => Value::Boolean(b),
+        });
+    }
+}
+
+fn count(n: usize) -> Fact<'static> {
+    Fact::Integer(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 fn policy_facts(pack: &RatePack, q: &ValidQuote, subject: Subject) -> Facts {
     let mut f = Facts::new(subject);
+    write_policy_facts(pack, q, &mut f);
+    f
+}
+
+/// The policy's facts (both products).
+pub(crate) fn write_policy_facts(pack: &RatePack, q: &ValidQuote, f: &mut impl FactSink) {
     f.set(Variable::VehicleCount, count(q.vehicles.len()));
     let plan = pack.plans.iter().find(|p| p.code == q.installment_plan);
-    f.set(Variable::PaidInFull, Value::Boolean(plan.is_some_and(|p| p.installments == 1)));
-    f.set(Variable::TermMonths, Value::Integer(i64::from(q.term_months)));
+    f.set(Variable::PaidInFull, Fact::Boolean(plan.is_some_and(|p| p.installments == 1)));
+    f.set(Variable::TermMonths, Fact::Integer(i64::from(q.term_months)));
     // A missing credit history is the `no-hit` tier, which state law (Texas
     // 559.052) defines as neutral; packs rate it explicitly.
-    f.set(Variable::CreditTier, Value::Text(Arc::from(q.credit_tier.as_deref().unwrap_or("no-hit"))));
+    f.set(Variable::CreditTier, Fact::Text(q.credit_tier.as_deref().unwrap_or("no-hit")));
     let five_years_ago = years_before(q.effective_date, 5);
     f.set(Variable::PriorClaims5y, count(q.prior_claims.iter().filter(|c| c.date > five_years_ago).count()));
     let three_years_ago = years_before(q.effective_date, 3);
     let chargeable = q.prior_claims.iter().filter(|c| c.date >= three_years_ago && c.date <= q.effective_date && !c.natural_or_appliance());
     f.set(Variable::ChargeableClaims3y, count(chargeable.count()));
-    f.set(Variable::Renewal, Value::Boolean(q.renewal));
-    f.set(Variable::Eft, Value::Boolean(q.payment_method == Some(crate::quote::PaymentMethod::Eft)));
+    f.set(Variable::Renewal, Fact::Boolean(q.renewal));
+    f.set(Variable::Eft, Fact::Boolean(q.payment_method == Some(crate::quote::PaymentMethod::Eft)));
     if let Some(prior) = &q.prior_insurance {
-        f.set(Variable::PriorInsuranceMonths, Value::Integer(i64::from(prior.months)));
-        f.set(Variable::LapseDays, Value::Integer(i64::from(prior.lapse_days)));
+        f.set(Variable::PriorInsuranceMonths, Fact::Integer(i64::from(prior.months)));
+        f.set(Variable::LapseDays, Fact::Integer(i64::from(prior.lapse_days)));
     }
     match (q.renewal, q.inception_date) {
-        (false, _) => f.set(Variable::TenureYears, Value::Integer(0)),
-        (true, Some(inception)) => f.set(Variable::TenureYears, Value::Integer(full_years(inception, q.effective_date).max(0))),
+        (false, _) => f.set(Variable::TenureYears, Fact::Integer(0)),
+        (true, Some(inception)) => f.set(Variable::TenureYears, Fact::Integer(full_years(inception, q.effective_date).max(0))),
         (true, None) => {}
     }
-    f
 }
 
-fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
+pub(crate) fn driver_facts(pack: &RatePack, f: &mut impl FactSink, q: &ValidQuote, driver: usize) {
     let d = &q.drivers[driver];
     let eff = q.effective_date;
     let (three, ten) = (years_before(eff, 3), years_before(eff, 10));
-    f.set(Variable::DriverAge, Value::Integer(full_years(d.date_of_birth, eff)));
-    f.set(Variable::YearsLicensed, Value::Integer(full_years(d.license_date, eff).max(0)));
+    f.set(Variable::DriverAge, Fact::Integer(full_years(d.date_of_birth, eff)));
+    f.set(Variable::YearsLicensed, Fact::Integer(full_years(d.license_date, eff).max(0)));
     // A window of N years runs from the same day N years before the
     // effective date, that day included (Cal. Ins. Code 1861.025(c), 10 CCR
     // 2632.13.1(b)(1)), to the effective date.
@@ -407,7 +435,7 @@ fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
         d.violations.iter().filter(|v| recent(v.date, three)).map(|v| pack.points.get(&v.kind).copied().unwrap_or(0)).sum();
     let at_fault = d.accidents.iter().filter(|a| a.at_fault && recent(a.date, three)).count();
     let accident_points = pack.accident_points * i64::try_from(at_fault).unwrap_or(i64::MAX);
-    f.set(Variable::ViolationPoints3y, Value::Integer(violation_points.saturating_add(accident_points)));
+    f.set(Variable::ViolationPoints3y, Fact::Integer(violation_points.saturating_add(accident_points)));
     f.set(Variable::AtFaultAccidents3y, count(at_fault));
     f.set(
         Variable::AtFaultInjuryAccidents3y,
@@ -423,46 +451,46 @@ fn driver_facts(pack: &RatePack, f: &mut Facts, q: &ValidQuote, driver: usize) {
     let injury = d.accidents.iter().any(|a| a.at_fault && a.bodily_injury && recent(a.date, three));
     f.set(
         Variable::CaGoodDriver,
-        Value::Boolean(full_years(d.license_date, eff) >= 3 && statutory_points <= 1 && !injury && duis(ten) == 0),
+        Fact::Boolean(full_years(d.license_date, eff) >= 3 && statutory_points <= 1 && !injury && duis(ten) == 0),
     );
-    f.set(Variable::GoodStudent, Value::Boolean(d.good_student));
-    f.set(Variable::DefensiveDriving, Value::Boolean(d.defensive_driving));
+    f.set(Variable::GoodStudent, Fact::Boolean(d.good_student));
+    f.set(Variable::DefensiveDriving, Fact::Boolean(d.defensive_driving));
     if let Some(course) = d.course_date {
-        f.set(Variable::CourseYears, Value::Integer(full_years(course, eff).max(0)));
+        f.set(Variable::CourseYears, Fact::Integer(full_years(course, eff).max(0)));
     }
 }
 
-fn vehicle_facts(f: &mut Facts, q: &ValidQuote, vehicle: usize) {
+pub(crate) fn vehicle_facts(f: &mut impl FactSink, q: &ValidQuote, vehicle: usize) {
     let v = &q.vehicles[vehicle];
-    f.set(Variable::GaragingZip, Value::Text(Arc::from(v.garaging_zip.as_str())));
-    f.set(Variable::ModelYear, Value::Integer(i64::from(v.year)));
-    f.set(Variable::VehicleAge, Value::Integer(i64::from(q.effective_date.year() - v.year).max(0)));
-    f.set(Variable::VehicleUse, Value::Text(Arc::from(v.usage.name())));
-    f.set(Variable::AnnualMiles, Value::Integer(i64::from(v.annual_miles)));
-    f.set(Variable::AntiTheft, Value::Boolean(v.anti_theft));
-    f.set(Variable::PriceSymbol, Value::Text(Arc::from(v.price_symbol())));
+    f.set(Variable::GaragingZip, Fact::Text(v.garaging_zip.as_str()));
+    f.set(Variable::ModelYear, Fact::Integer(i64::from(v.year)));
+    f.set(Variable::VehicleAge, Fact::Integer(i64::from(q.effective_date.year() - v.year).max(0)));
+    f.set(Variable::VehicleUse, Fact::Text(v.usage.name()));
+    f.set(Variable::AnnualMiles, Fact::Integer(i64::from(v.annual_miles)));
+    f.set(Variable::AntiTheft, Fact::Boolean(v.anti_theft));
+    f.set(Variable::PriceSymbol, Fact::Text(v.price_symbol()));
 }
 
-fn dwelling_facts(f: &mut Facts, q: &ValidQuote) {
+pub(crate) fn dwelling_facts(f: &mut impl FactSink, q: &ValidQuote) {
     let Some(d) = &q.dwelling else { return };
-    f.set(Variable::DwellingZip, Value::Text(Arc::from(d.risk_zip(&q.applicant))));
-    f.set(Variable::CoverageA, Value::Decimal(d.coverage_a));
-    f.set(Variable::DwellingAge, Value::Integer(i64::from(q.effective_date.year() - d.year_built).max(0)));
-    f.set(Variable::Construction, Value::Text(Arc::from(d.construction.name())));
-    f.set(Variable::ProtectionClass, Value::Integer(i64::from(d.protection_class)));
-    f.set(Variable::RoofAge, Value::Integer(i64::from(d.roof_age)));
-    f.set(Variable::RoofType, Value::Text(Arc::from(d.roof_type.name())));
-    f.set(Variable::SquareFeet, Value::Integer(i64::from(d.square_feet)));
+    f.set(Variable::DwellingZip, Fact::Text(d.risk_zip(&q.applicant)));
+    f.set(Variable::CoverageA, Fact::Decimal(d.coverage_a));
+    f.set(Variable::DwellingAge, Fact::Integer(i64::from(q.effective_date.year() - d.year_built).max(0)));
+    f.set(Variable::Construction, Fact::Text(d.construction.name()));
+    f.set(Variable::ProtectionClass, Fact::Integer(i64::from(d.protection_class)));
+    f.set(Variable::RoofAge, Fact::Integer(i64::from(d.roof_age)));
+    f.set(Variable::RoofType, Fact::Text(d.roof_type.name()));
+    f.set(Variable::SquareFeet, Fact::Integer(i64::from(d.square_feet)));
     let wind = d.wind_mitigation.as_ref();
-    let text = |name: Option<&'static str>| Value::Text(Arc::from(name.unwrap_or("unknown")));
+    let text = |name: Option<&'static str>| Fact::Text(name.unwrap_or("unknown"));
     f.set(Variable::RoofShape, text(wind.map(|w| w.roof_shape.name())));
     f.set(Variable::RoofDeck, text(wind.map(|w| w.roof_deck.name())));
     f.set(Variable::RoofToWall, text(wind.map(|w| w.roof_to_wall.name())));
     f.set(Variable::OpeningProtection, text(wind.map(|w| w.opening_protection.name())));
-    f.set(Variable::SecondaryWaterResistance, Value::Boolean(wind.is_some_and(|w| w.secondary_water_resistance)));
+    f.set(Variable::SecondaryWaterResistance, Fact::Boolean(wind.is_some_and(|w| w.secondary_water_resistance)));
     let fire = d.wildfire_mitigation.as_ref();
-    f.set(Variable::WildfireCommunity, Value::Text(Arc::from(fire.and_then(|w| w.community).map_or("none", |c| c.name()))));
-    f.set(Variable::WildfireMeasures, Value::Integer(fire.map_or(0, |w| i64::try_from(w.measures.len()).unwrap_or(i64::MAX))));
+    f.set(Variable::WildfireCommunity, Fact::Text(fire.and_then(|w| w.community).map_or("none", |c| c.name())));
+    f.set(Variable::WildfireMeasures, Fact::Integer(fire.map_or(0, |w| i64::try_from(w.measures.len()).unwrap_or(i64::MAX))));
 }
 
 /// The rating units (each vehicle with the driver it is rated with, or the
@@ -493,7 +521,7 @@ fn rating_units(pack: &RatePack, q: &ValidQuote, record: bool) -> Units {
                     f
                 })
                 .collect();
-            let (rated_with, assignment) = assign_drivers(pack, q, &mut rating, &drivers, record);
+            let (rated_with, assignment) = assign_drivers(pack, q, record, || Comparer::new(pack, q, &rating, &drivers));
             for (unit, d) in rating.iter_mut().zip(&rated_with) {
                 copy_driver(unit, &drivers[*d]);
             }
@@ -542,7 +570,7 @@ const DRIVER_VAR_COUNT: usize = {
 
 /// Whether every variable an adjustment reads is in `scope` (the statutory
 /// Good Driver test reads only the driver's record).
-fn adjustment_in_scope(a: &Adjustment, scope: crate::variable::Scope) -> bool {
+pub(crate) fn adjustment_in_scope(a: &Adjustment, scope: crate::variable::Scope) -> bool {
     match &a.eligibility {
         Eligibility::Statutory(Statutory::CaGoodDriver) => scope == crate::variable::Scope::Driver,
         Eligibility::Conditions(conditions) => conditions.iter().all(|c| c.var.scope() == scope),
@@ -673,14 +701,13 @@ fn choices<'q>(pack: &RatePack, q: &'q ValidQuote) -> Vec<ChoiceOf<'q>> {
 /// premiums. A fleet too large to enumerate (more than 50,000 assignments)
 /// is assigned vehicle by vehicle, highest-rated first.
 #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
-fn assign_drivers(
+pub(crate) fn assign_drivers<R: Ranking>(
     pack: &RatePack,
     q: &ValidQuote,
-    vehicles: &mut [Facts],
-    drivers: &[Facts],
     record: bool,
+    ranking: impl FnOnce() -> R,
 ) -> (Vec<usize>, Vec<DriverAssignment>) {
-    let n_vehicles = vehicles.len();
+    let n_vehicles = q.vehicles.len();
     let principal: Vec<usize> = q.vehicles.iter().map(|v| v.principal_driver).collect();
     let is_principal = |d: usize| principal.contains(&d);
     let mut candidates: Vec<usize> = (0..q.drivers.len()).filter(|d| !q.drivers[*d].excluded).collect();
@@ -697,8 +724,8 @@ fn assign_drivers(
             AssignmentMethod::Principal => principal.clone(),
         }
     } else {
-        let mut compare = Comparer::new(pack, q, vehicles, drivers);
-        let vehicle_rank: Vec<f64> = compare.vehicle_parts.iter().map(|p| p.iter().sum()).collect();
+        let mut compare = ranking();
+        let vehicle_rank: Vec<f64> = (0..n_vehicles).map(|v| compare.vehicle_rank(v)).collect();
         let mut vehicle_order: Vec<usize> = (0..n_vehicles).collect();
         vehicle_order.sort_by(|&a, &b| vehicle_rank[b].total_cmp(&vehicle_rank[a]).then(a.cmp(&b)));
         let top = vehicle_order.first().copied().unwrap_or(0);
@@ -744,7 +771,7 @@ fn assign_drivers(
 #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges; near ties go to the Decimal premiums")]
 fn best_assignment(
     pack: &RatePack,
-    compare: &mut Comparer<'_>,
+    compare: &mut impl Ranking,
     candidates: &[usize],
     vehicle_order: &[usize],
     principal: &[usize],
@@ -808,6 +835,19 @@ fn best_assignment(
         }
     }
     chosen.map(|(m, _, _)| m.clone()).unwrap_or_default()
+}
+
+/// What the driver assignment compares: how vehicles rank, what each
+/// vehicle would cost with each driver by estimate, and by the engine's own
+/// premium where estimates are too close to call. The engine's [`Comparer`]
+/// and the compiled plan's each give the same numbers from their own facts.
+pub(crate) trait Ranking {
+    /// The sum of a vehicle's parts of every coverage: higher rates higher.
+    fn vehicle_rank(&self, v: usize) -> f64;
+    /// What vehicle `v` would cost rated with driver `d`, estimated.
+    fn estimate(&self, d: usize, v: usize) -> f64;
+    /// The premium the engine gives vehicle `v` rated with driver `d`.
+    fn price(&mut self, d: usize, v: usize) -> Decimal;
 }
 
 /// What a vehicle would cost rated with a driver: an estimate (each
@@ -876,12 +916,17 @@ impl<'a> Comparer<'a> {
         copy_driver(&mut f, &self.drivers[d]);
         f
     }
+}
+
+impl Ranking for Comparer<'_> {
+    fn vehicle_rank(&self, v: usize) -> f64 {
+        self.vehicle_parts[v].iter().sum()
+    }
 
     fn estimate(&self, d: usize, v: usize) -> f64 {
         self.estimates[d * self.vehicles.len() + v]
     }
 
-    /// The premium the engine gives vehicle `v` rated with driver `d`.
     fn price(&mut self, d: usize, v: usize) -> Decimal {
         if let Some((_, p)) = self.exact.iter().find(|(k, _)| *k == (d, v)) {
             return *p;
@@ -931,7 +976,7 @@ fn underwriting_units(q: &ValidQuote, units: &Units) -> Vec<Facts> {
     }
 }
 
-fn compare(op: CompareOp, left: &Value, right: &[Value]) -> bool {
+pub(crate) fn compare(op: CompareOp, left: &Value, right: &[Value]) -> bool {
     let ord = |r: &Value| match (left.as_decimal(), r.as_decimal()) {
         (Some(a), Some(b)) => Some(a.cmp(&b)),
         _ => None,
@@ -967,7 +1012,7 @@ fn line_key(keys: &[Variable], values: &[&Value]) -> LineKey {
 }
 
 /// Checks the parts of a quote that depend on the pack.
-fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError> {
+pub(crate) fn check_against_pack(pack: &RatePack, q: &ValidQuote) -> Result<(), RatingError> {
     let info = pack.info();
     if info.state != q.state || info.product != q.product {
         return Err(RatingError::WrongPack {
@@ -1118,7 +1163,7 @@ fn risk_sum(model: &crate::pack::RiskModel, unit: &Facts, keep: impl Fn(Variable
 
 /// exp of a log-scale sum, clamped first so no input can overflow (+-20 is
 /// far beyond any realistic model), to six places.
-fn risk_exp(x: Decimal) -> Decimal {
+pub(crate) fn risk_exp(x: Decimal) -> Decimal {
     let limit = Decimal::from(20);
     x.clamp(-limit, limit).checked_exp().unwrap_or(Decimal::ONE).round_dp(6)
 }
@@ -1318,6 +1363,9 @@ fn capitalised(s: &str) -> String {
 /// worksheet, the decision or the installment schedule: for re-rating a book
 /// and impact analysis, where only the premium matters.
 pub fn rate_total(pack: &RatePack, quote: &ValidQuote) -> Result<Decimal, RatingError> {
+    if let Some(total) = crate::compiled::plan(pack).and_then(|plan| plan.price(pack, quote, None)) {
+        return Ok(total);
+    }
     price(pack, quote, None, None).map(|p| p.total)
 }
 
@@ -1328,6 +1376,11 @@ pub fn rate_total(pack: &RatePack, quote: &ValidQuote) -> Result<Decimal, Rating
 pub fn rate_by_coverage(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<Decimal>) -> Result<Decimal, RatingError> {
     by_coverage.clear();
     by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
+    if let Some(total) = crate::compiled::plan(pack).and_then(|plan| plan.price(pack, quote, Some(by_coverage))) {
+        return Ok(total);
+    }
+    // The plan may have summed some coverages before it gave up.
+    by_coverage.iter_mut().for_each(|c| *c = Decimal::ZERO);
     price(pack, quote, None, Some(by_coverage)).map(|p| p.total)
 }
 
@@ -1371,12 +1424,34 @@ fn limit_within(a: &str, b: &str) -> bool {
 /// the minimum premium and the fees carry the discount too, so the total is
 /// at least that rate below the same policy's without it (Ins. Code
 /// 1861.02(b)(2)).
-fn finish(pack: &RatePack, q: &ValidQuote, coverage_premium: Decimal, good_driver: Option<Decimal>) -> (Decimal, Decimal) {
+pub(crate) fn finish(pack: &RatePack, q: &ValidQuote, coverage_premium: Decimal, good_driver: Option<Decimal>) -> (Decimal, Decimal) {
     let keep = good_driver.map_or(Decimal::ONE, |rate| Decimal::ONE - rate);
     let minimum = pack.minimum_premium.map(|m| m * keep);
     let adjustment = minimum.map_or(Decimal::ZERO, |m| (m - coverage_premium).max(Decimal::ZERO));
-    let fees = fee_lines(pack, q, coverage_premium + adjustment, good_driver).iter().map(|f| f.amount).sum::<Decimal>();
+    let vehicles = Decimal::from(q.vehicles.len());
+    let fees =
+        pack.fees.iter().map(|f| fee_amount(f, vehicles, q.term_months, coverage_premium + adjustment, good_driver)).sum::<Decimal>();
     (adjustment, coverage_premium + adjustment + fees)
+}
+
+/// One fee's amount; see [`fee_lines`].
+fn fee_amount(f: &crate::pack::Fee, vehicles: Decimal, term_months: u32, premium: Decimal, good_driver: Option<Decimal>) -> Decimal {
+    let half_up = |d: Decimal| d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let amount = match &f.basis {
+        FeeBasis::Flat { amount, per, short_term } => {
+            let each = match short_term {
+                Some(short) if term_months <= 6 => *short,
+                _ => *amount,
+            };
+            match per {
+                FeePer::Policy => each,
+                FeePer::Vehicle => each * vehicles,
+                FeePer::VehicleYear => half_up(each * vehicles * (Decimal::from(term_months) / Decimal::from(12))),
+            }
+        }
+        FeeBasis::OfPremium(rate) => half_up(*rate * premium),
+    };
+    good_driver.map_or(amount, |rate| (amount * (Decimal::ONE - rate)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero))
 }
 
 /// The pack's fees for a quote whose premium (coverage premiums and any
@@ -1384,32 +1459,28 @@ fn finish(pack: &RatePack, q: &ValidQuote, coverage_premium: Decimal, good_drive
 /// per vehicle-year, or a fraction of the premium; on a Good Driver policy
 /// less its discount (rounded down to the cent).
 fn fee_lines(pack: &RatePack, q: &ValidQuote, premium: Decimal, good_driver: Option<Decimal>) -> Vec<FeeLine> {
-    let half_up = |d: Decimal| d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let vehicles = Decimal::from(q.vehicles.len());
     pack.fees
         .iter()
         .map(|f| {
-            let (amount, note) = match &f.basis {
+            let note = match &f.basis {
                 FeeBasis::Flat { amount, per, short_term } => {
                     let each = match short_term {
                         Some(short) if q.term_months <= 6 => *short,
                         _ => *amount,
                     };
                     match per {
-                        FeePer::Policy => (each, None),
-                        FeePer::Vehicle => (each * vehicles, Some(format!("{vehicles} vehicles x {each}"))),
+                        FeePer::Policy => None,
+                        FeePer::Vehicle => Some(format!("{vehicles} vehicles x {each}")),
                         FeePer::VehicleYear => {
                             let years = Decimal::from(q.term_months) / Decimal::from(12);
-                            (half_up(each * vehicles * years), Some(format!("{vehicles} vehicles x {each} a year x {years} years")))
+                            Some(format!("{vehicles} vehicles x {each} a year x {years} years"))
                         }
                     }
                 }
-                FeeBasis::OfPremium(rate) => {
-                    (half_up(*rate * premium), Some(format!("{}% of {premium}", (*rate * Decimal::ONE_HUNDRED).normalize())))
-                }
+                FeeBasis::OfPremium(rate) => Some(format!("{}% of {premium}", (*rate * Decimal::ONE_HUNDRED).normalize())),
             };
-            let amount = good_driver
-                .map_or(amount, |rate| (amount * (Decimal::ONE - rate)).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero));
+            let amount = fee_amount(f, vehicles, q.term_months, premium, good_driver);
             FeeLine { code: f.code.clone(), name: f.name.clone(), amount, class: f.class, earning: f.earning, note }
         })
         .collect()
@@ -1418,12 +1489,18 @@ fn fee_lines(pack: &RatePack, q: &ValidQuote, premium: Decimal, good_driver: Opt
 /// The rate of the statutory Good Driver discount when every covered
 /// driver of the quote qualifies (a Good Driver policy), else `None`.
 fn good_driver_policy(pack: &RatePack, q: &ValidQuote, units: &Units) -> Option<Decimal> {
-    let rate = pack.discounts.iter().find(|a| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver)))?.rate;
     let covered = units.drivers.iter().enumerate().filter(|(d, _)| !q.drivers[*d].excluded);
+    good_driver_rate(pack, covered.map(|(_, facts)| matches!(facts.get(Variable::CaGoodDriver), Some(Value::Boolean(true)))))
+}
+
+/// The Good Driver discount's rate when there are covered drivers and
+/// each qualifies (`qualifies`, one per covered driver).
+pub(crate) fn good_driver_rate(pack: &RatePack, mut qualifies: impl Iterator<Item = bool>) -> Option<Decimal> {
+    let rate = pack.discounts.iter().find(|a| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver)))?.rate;
     let mut any = false;
-    for (_, facts) in covered {
+    for good in qualifies.by_ref() {
         any = true;
-        if !matches!(facts.get(Variable::CaGoodDriver), Some(Value::Boolean(true))) {
+        if !good {
             return None;
         }
     }
@@ -1573,7 +1650,7 @@ pub fn rate_pair(
     let base_premium = price_coverages(base, quote, &mut units, &relativities, None, Some(base_cov), &|_| true)?;
     // A draft that ranks drivers or vehicles differently rates vehicles with
     // other drivers, and then every coverage is the draft's own.
-    let (draft_rated_with, _) = assign_drivers(draft, quote, &mut units.rating, &units.drivers, false);
+    let (draft_rated_with, _) = assign_drivers(draft, quote, false, || Comparer::new(draft, quote, &units.rating, &units.drivers));
     if draft_rated_with != units.rated_with {
         for (unit, d) in units.rating.iter_mut().zip(&draft_rated_with) {
             copy_driver(unit, &units.drivers[*d]);

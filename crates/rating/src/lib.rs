@@ -18,6 +18,7 @@ loaded, and named with its file, line and field. Rating a compiled pack never
 panics; its only errors concern the quote's input.
 */
 
+mod compiled;
 pub mod dates;
 mod engine;
 mod error;
@@ -28,6 +29,7 @@ pub mod refdata;
 mod select;
 mod variable;
 
+pub use compiled::rate_compiled;
 pub use engine::{
     rate, rate_by_coverage, rate_pair, rate_total, Contribution, CoveragePremium, Decision, DriverAssignment, DriverRole, FeeLine,
     Installment, InstallmentSchedule, Operation, Rating, Reason, Reprice, RiskScore, UnsignedElection, WorksheetLine,

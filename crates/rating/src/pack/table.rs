@@ -45,12 +45,12 @@ impl KeyMatch {
 pub struct Table {
     pub(crate) name: Arc<str>,
     pub(crate) keys: Vec<(String, KeyMatch)>,
-    root: Node,
+    pub(crate) root: Node,
     rows: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Node {
+pub(crate) enum Node {
     Leaf(Cell),
     /// Keyed with FxHash: the keys are the pack's own (ZIPs, codes), so
     /// SipHash's defence against chosen keys buys nothing, and it was a
@@ -61,10 +61,10 @@ enum Node {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct Band {
-    from: Option<i64>,
-    to: Option<i64>,
-    node: Node,
+pub(crate) struct Band {
+    pub(crate) from: Option<i64>,
+    pub(crate) to: Option<i64>,
+    pub(crate) node: Node,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -236,7 +236,7 @@ impl Table {
     }
 }
 
-fn interpolate(points: &[(Decimal, Cell)], x: Decimal) -> Option<Found> {
+pub(crate) fn interpolate(points: &[(Decimal, Cell)], x: Decimal) -> Option<Found> {
     let i = points.partition_point(|(px, _)| *px < x);
     let (x1, c1) = points.get(i)?;
     if *x1 == x {

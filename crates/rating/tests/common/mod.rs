@@ -1,6 +1,8 @@
 //! A small Illinois auto pack built in memory, and helpers to break it.
 #![allow(dead_code, reason = "each test file uses a different part of the helpers")]
 
+pub mod random;
+
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;

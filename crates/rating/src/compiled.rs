@@ -1,0 +1,983 @@
+//! A rate pack compiled for pricing many quotes: the premiums and totals of
+//! [`crate::rate`] to the cent, without the worksheet, at a fraction of the
+//! cost.
+//!
+//! What the engine does per rating unit with shared values, the plan does
+//! once per quote with integers:
+//!
+//! - **Facts are slots.** Every variable is an `i64`: integers and booleans
+//!   as they are, text as its index among the words the pack itself uses
+//!   for that variable (a ZIP, a use, a limit), or [`UNKNOWN`], which equals
+//!   none of them. The policy's, each vehicle's and each driver's slots are
+//!   written once (by the engine's own fact derivation, through
+//!   [`FactSink`]) and a rating unit reads them through a [`View`]; nothing
+//!   is copied per unit or per driver-vehicle pair, and nothing allocates
+//!   per fact.
+//! - **Tables are indexed by slots**: a vector by text index, a hash of
+//!   integers, bands by bisection; each value carries its `f64` for the
+//!   driver assignment's estimates.
+//! - **Eligibility** for a discount or surcharge is tested once per unit,
+//!   not once per coverage.
+//!
+//! The arithmetic is the engine's: the same `Decimal` operations in the same
+//! order with the same rounding, so the premiums are the same values with
+//! the same scale. A pack the plan cannot model (a table keyed by a decimal
+//! variable, more than 64 coverages or adjustments) has no plan, and a quote
+//! the plan cannot finish (a look-up with no row, an input error) is priced
+//! by the engine, which gives the answer or the error with its message.
+//! `tests/compiled.rs` checks the plan against the engine on random quotes
+//! for every bundled pack.
+
+use std::sync::Arc;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+use crate::engine::{self, Fact, FactSink, Ranking};
+use crate::pack::jurisdiction::Statutory;
+use crate::pack::table::{interpolate, Cell, Node, Table};
+use crate::pack::{Adjustment, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
+use crate::quote::{Product, ValidQuote};
+use crate::variable::{Scope, Value, VarType, Variable};
+
+const N_VARS: usize = Variable::ALL.len();
+const _: () = assert!(N_VARS <= 64, "a slot's presence is a bit of a u64");
+
+/// The code of a text the pack never mentions: it equals none of its words.
+const UNKNOWN: i64 = -1;
+
+/// Where each decimal variable keeps its value in [`Slots::decimals`].
+const DECIMAL_SLOT: [usize; N_VARS] = {
+    let mut out = [usize::MAX; N_VARS];
+    let (mut i, mut k) = (0, 0);
+    while i < N_VARS {
+        if matches!(Variable::ALL[i].var_type(), VarType::Decimal) {
+            out[i] = k;
+            k += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+const N_DECIMALS: usize = {
+    let (mut i, mut k) = (0, 0);
+    while i < N_VARS {
+        if matches!(Variable::ALL[i].var_type(), VarType::Decimal) {
+            k += 1;
+        }
+        i += 1;
+    }
+    k
+};
+
+/// One entity's facts (the policy with its dwelling, a vehicle or a
+/// driver), by variable.
+#[derive(Clone)]
+struct Slots {
+    values: [i64; N_VARS],
+    /// Bit `i` set: variable `i` has a value.
+    set: u64,
+    decimals: [Decimal; N_DECIMALS],
+    /// A fact of another type than its variable's: the engine prices it.
+    mismatch: bool,
+}
+
+impl Slots {
+    fn new() -> Self {
+        Self { values: [0; N_VARS], set: 0, decimals: [Decimal::ZERO; N_DECIMALS], mismatch: false }
+    }
+
+    fn get(&self, var: Variable) -> Option<i64> {
+        let i = var as usize;
+        (self.set >> i & 1 == 1).then(|| self.values[i])
+    }
+}
+
+/// Writes facts into slots, encoding text by the pack's words.
+struct Encode<'a> {
+    slots: &'a mut Slots,
+    words: &'a Words,
+}
+
+impl FactSink for Encode<'_> {
+    fn set(&mut self, var: Variable, fact: Fact<'_>) {
+        let i = var as usize;
+        let value = match (fact, var.var_type()) {
+            (Fact::Integer(n), VarType::Integer) => n,
+            (Fact::Boolean(b), VarType::Boolean) => i64::from(b),
+            (Fact::Text(t), VarType::Text) => self.words.code(var, t),
+            (Fact::Decimal(d), VarType::Decimal) => {
+                self.slots.decimals[DECIMAL_SLOT[i]] = d;
+                0
+            }
+            _ => {
+                self.slots.mismatch = true;
+                return;
+            }
+        };
+        self.slots.values[i] = value;
+        self.slots.set |= 1 << i;
+    }
+}
+
+/// Per text variable, the pack's words and their codes.
+#[derive(Debug, Clone, Default)]
+struct Words(Vec<FxHashMap<Box<str>, i64>>);
+
+impl Words {
+    fn add(&mut self, var: Variable, word: &str) {
+        let map = &mut self.0[var as usize];
+        if !map.contains_key(word) {
+            let code = i64::try_from(map.len()).unwrap_or(i64::MAX);
+            map.insert(Box::from(word), code);
+        }
+    }
+
+    fn code(&self, var: Variable, word: &str) -> i64 {
+        self.0[var as usize].get(word).copied().unwrap_or(UNKNOWN)
+    }
+
+    fn len(&self, var: Variable) -> usize {
+        self.0[var as usize].len()
+    }
+}
+
+/// The selected limit and deductible of the coverage being priced.
+#[derive(Debug, Clone, Copy, Default)]
+struct ChoiceSlots {
+    limit: Option<i64>,
+    deductible: Option<i64>,
+}
+
+/// What one rating unit reads: the policy's facts, its vehicle's and
+/// driver's, and the coverage's choice; a side of the driver assignment
+/// reads only some of them.
+#[derive(Clone, Copy)]
+struct View<'a> {
+    policy: Option<&'a Slots>,
+    vehicle: Option<&'a Slots>,
+    driver: Option<&'a Slots>,
+    choice: Option<&'a ChoiceSlots>,
+}
+
+impl<'a> View<'a> {
+    fn slots(&self, var: Variable) -> Option<&'a Slots> {
+        match var.scope() {
+            Scope::Policy | Scope::Dwelling => self.policy,
+            Scope::Vehicle => self.vehicle,
+            Scope::Driver => self.driver,
+            Scope::Coverage => None,
+        }
+    }
+
+    fn get(&self, var: Variable) -> Option<i64> {
+        match var {
+            Variable::Limit => self.choice.and_then(|c| c.limit),
+            Variable::Deductible => self.choice.and_then(|c| c.deductible),
+            _ => self.slots(var)?.get(var),
+        }
+    }
+
+    /// The value of a numeric variable as the engine's `as_decimal` gives it.
+    fn decimal(&self, var: Variable) -> Option<Decimal> {
+        let n = self.get(var)?;
+        match var.var_type() {
+            VarType::Integer => Some(Decimal::from(n)),
+            VarType::Decimal => self.slots(var).map(|s| s.decimals[DECIMAL_SLOT[var as usize]]),
+            VarType::Text | VarType::Boolean => None,
+        }
+    }
+
+    /// As the engine's `as_integer` gives it.
+    fn integer(&self, var: Variable) -> Option<i64> {
+        match var.var_type() {
+            VarType::Integer => self.get(var),
+            VarType::Decimal => self.decimal(var).filter(|d| d.fract().is_zero()).and_then(|d| i64::try_from(d).ok()),
+            VarType::Text | VarType::Boolean => None,
+        }
+    }
+}
+
+/// A table node indexed by slots.
+#[derive(Debug, Clone)]
+enum CNode {
+    Miss,
+    Leaf {
+        value: Decimal,
+        approx: f64,
+    },
+    /// A text key, by code.
+    Codes(Vec<CNode>),
+    Integers(FxHashMap<i64, CNode>),
+    /// A boolean key: `[false, true]`.
+    Booleans(Box<[CNode; 2]>),
+    Bands(Vec<(Option<i64>, Option<i64>, CNode)>),
+    /// Points to interpolate between (the last key).
+    Interpolate(Vec<(Decimal, Cell)>),
+}
+
+/// A table as one step reads it: its keys' variables fixed.
+#[derive(Debug, Clone)]
+struct CTable {
+    keys: Vec<Variable>,
+    root: CNode,
+}
+
+impl CTable {
+    fn compile(table: &Table, keys: &[Variable], words: &Words) -> Option<Self> {
+        Some(Self { keys: keys.to_vec(), root: compile_node(&table.root, keys, 0, words)? })
+    }
+
+    /// The value for a view, with its `f64` (for ranks); `None` when a key
+    /// has no value or no row matches.
+    fn find(&self, view: &View<'_>) -> Option<(Decimal, f64)> {
+        let mut node = &self.root;
+        for var in &self.keys {
+            node = match node {
+                CNode::Miss | CNode::Leaf { .. } => return None,
+                CNode::Codes(by_code) => by_code.get(usize::try_from(view.get(*var)?).ok()?)?,
+                CNode::Integers(map) => map.get(&view.get(*var)?)?,
+                CNode::Booleans(pair) => &pair[usize::from(view.get(*var)? != 0)],
+                CNode::Bands(bands) => {
+                    let n = view.integer(*var)?;
+                    let i = bands.partition_point(|(_, to, _)| to.is_some_and(|to| to < n));
+                    let (from, _, next) = bands.get(i)?;
+                    if from.is_some_and(|from| from > n) {
+                        return None;
+                    }
+                    next
+                }
+                CNode::Interpolate(points) => {
+                    // The table's own arithmetic, exact in `Decimal`.
+                    let found = interpolate(points, view.decimal(*var)?)?;
+                    return Some((found.value, approx(found.value)));
+                }
+            };
+        }
+        match node {
+            CNode::Leaf { value, approx } => Some((*value, *approx)),
+            _ => None,
+        }
+    }
+}
+
+/// The `f64` the engine's ranks use for a decimal.
+fn approx(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(1.0)
+}
+
+fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words) -> Option<CNode> {
+    let Some(var) = keys.get(depth).copied() else {
+        return Some(match node {
+            Node::Leaf(cell) => CNode::Leaf { value: cell.value, approx: approx(cell.value) },
+            _ => CNode::Miss,
+        });
+    };
+    Some(match node {
+        Node::Leaf(_) => CNode::Miss,
+        Node::Exact(map) => match var.var_type() {
+            VarType::Text => {
+                let mut by_code = vec![CNode::Miss; words.len(var)];
+                for (key, next) in map {
+                    let code = usize::try_from(words.code(var, key)).ok()?;
+                    by_code[code] = compile_node(next, keys, depth + 1, words)?;
+                }
+                CNode::Codes(by_code)
+            }
+            VarType::Integer => {
+                let mut out = FxHashMap::default();
+                // The engine matches an integer by its decimal text, so
+                // "007" is no key of 7.
+                for (key, next) in map {
+                    if let Some(n) = key.parse::<i64>().ok().filter(|n| n.to_string() == *key) {
+                        out.insert(n, compile_node(next, keys, depth + 1, words)?);
+                    }
+                }
+                CNode::Integers(out)
+            }
+            VarType::Boolean => {
+                let at = |key: &str| map.get(key).map_or(Some(CNode::Miss), |next| compile_node(next, keys, depth + 1, words));
+                CNode::Booleans(Box::new([at("false")?, at("true")?]))
+            }
+            // Its text depends on the quote's scale: the engine's business.
+            VarType::Decimal => return None,
+        },
+        Node::Bands(bands) => match var.var_type() {
+            VarType::Integer | VarType::Decimal => {
+                let mut out = Vec::with_capacity(bands.len());
+                for band in bands {
+                    out.push((band.from, band.to, compile_node(&band.node, keys, depth + 1, words)?));
+                }
+                CNode::Bands(out)
+            }
+            VarType::Text | VarType::Boolean => CNode::Miss,
+        },
+        Node::Interpolate(points) => match var.var_type() {
+            VarType::Integer | VarType::Decimal => CNode::Interpolate(points.clone()),
+            VarType::Text | VarType::Boolean => CNode::Miss,
+        },
+    })
+}
+
+/// A condition's constant, compiled against its variable's type.
+#[derive(Debug, Clone)]
+enum Constant {
+    /// The same type as the variable, encoded as its slots are (integers,
+    /// text codes, booleans): equal when the slots are, ordered as numbers
+    /// for integers.
+    Same(i64),
+    /// A number compared as a decimal (an integer variable against a
+    /// decimal constant, or a decimal variable).
+    Number(Decimal),
+    /// Never equal, never ordered (text against a number, say).
+    Never,
+}
+
+#[derive(Debug, Clone)]
+struct CCondition {
+    var: Variable,
+    op: CompareOp,
+    constants: Vec<Constant>,
+}
+
+impl CCondition {
+    fn compile(c: &Condition, words: &Words) -> Self {
+        let ty = c.var.var_type();
+        let constants = c
+            .value
+            .iter()
+            .map(|v| match (ty, v) {
+                (VarType::Integer, Value::Integer(n)) => Constant::Same(*n),
+                (VarType::Text, Value::Text(t)) => Constant::Same(words.code(c.var, t)),
+                (VarType::Boolean, Value::Boolean(b)) => Constant::Same(i64::from(*b)),
+                (VarType::Integer | VarType::Decimal, Value::Integer(_) | Value::Decimal(_)) => {
+                    v.as_decimal().map_or(Constant::Never, Constant::Number)
+                }
+                _ => Constant::Never,
+            })
+            .collect();
+        Self { var: c.var, op: c.op, constants }
+    }
+
+    /// As the engine's `compare`: a variable without a value meets no condition.
+    fn holds(&self, view: &View<'_>) -> bool {
+        use std::cmp::Ordering;
+        let Some(slot) = view.get(self.var) else { return false };
+        let numeric = matches!(self.var.var_type(), VarType::Integer | VarType::Decimal);
+        let ord = |c: &Constant| -> Option<Ordering> {
+            match c {
+                Constant::Same(k) if self.var.var_type() == VarType::Integer => Some(slot.cmp(k)),
+                Constant::Number(k) if numeric => view.decimal(self.var).map(|d| d.cmp(k)),
+                _ => None,
+            }
+        };
+        let equal = |c: &Constant| match c {
+            Constant::Same(k) => slot == *k && (self.var.var_type() != VarType::Text || slot != UNKNOWN),
+            Constant::Number(_) => ord(c) == Some(Ordering::Equal),
+            Constant::Never => false,
+        };
+        let first = self.constants.first();
+        match self.op {
+            CompareOp::Eq => first.is_some_and(equal),
+            CompareOp::Ne => first.is_some_and(|c| !equal(c)),
+            CompareOp::Lt => first.and_then(ord).is_some_and(Ordering::is_lt),
+            CompareOp::Le => first.and_then(ord).is_some_and(Ordering::is_le),
+            CompareOp::Gt => first.and_then(ord).is_some_and(Ordering::is_gt),
+            CompareOp::Ge => first.and_then(ord).is_some_and(Ordering::is_ge),
+            CompareOp::In => self.constants.iter().any(equal),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum CEligibility {
+    Conditions(Vec<CCondition>),
+    GoodDriver,
+}
+
+impl CEligibility {
+    fn compile(e: &Eligibility, words: &Words) -> Self {
+        match e {
+            Eligibility::Conditions(cs) => Self::Conditions(cs.iter().map(|c| CCondition::compile(c, words)).collect()),
+            Eligibility::Statutory(Statutory::CaGoodDriver) => Self::GoodDriver,
+        }
+    }
+
+    fn holds(&self, view: &View<'_>) -> bool {
+        match self {
+            Self::Conditions(cs) => cs.iter().all(|c| c.holds(view)),
+            Self::GoodDriver => view.get(Variable::CaGoodDriver) == Some(1),
+        }
+    }
+
+    fn reads_coverage(&self) -> bool {
+        matches!(self, Self::Conditions(cs) if cs.iter().any(|c| c.var.scope() == Scope::Coverage))
+    }
+}
+
+/// A discount or surcharge as a premium applies it.
+#[derive(Debug, Clone)]
+struct CAdjustment {
+    /// `1 - rate` for a discount, `1 + rate` for a surcharge.
+    factor: Decimal,
+    /// Bit per coverage index it applies to.
+    coverages: u64,
+    eligibility: CEligibility,
+    /// Whether it reads the coverage's limit or deductible (then tested per
+    /// coverage rather than once per unit).
+    per_coverage: bool,
+}
+
+/// A discount or surcharge as the driver assignment's estimates apply it.
+#[derive(Debug, Clone)]
+struct RankAdjustment {
+    factor: f64,
+    coverages: u64,
+    eligibility: CEligibility,
+    vehicle_side: bool,
+    driver_side: bool,
+}
+
+#[derive(Debug, Clone)]
+enum CStep {
+    Base { value: Decimal, approx: f64 },
+    Table { table: usize, base: bool },
+    Multiply(Decimal),
+    Add(Decimal),
+    AtLeast(Decimal),
+    AtMost(Decimal),
+    Round(crate::pack::Round),
+}
+
+#[derive(Debug, Clone)]
+struct CCoverage {
+    per: Per,
+    minimum: Option<Decimal>,
+    steps: Vec<CStep>,
+    /// Whether the risk model multiplies it.
+    risk: bool,
+}
+
+/// The risk model, where it moves the premium.
+#[derive(Debug, Clone)]
+struct CRisk {
+    features: Vec<CFeature>,
+    min: Decimal,
+    max: Decimal,
+    min_f64: f64,
+    max_f64: f64,
+}
+
+#[derive(Debug, Clone)]
+struct CFeature {
+    var: Variable,
+    /// The level's code, for a text variable with a level.
+    level: Option<i64>,
+    base: Decimal,
+    coefficient: Decimal,
+}
+
+impl CFeature {
+    /// As the engine's `feature_x`.
+    fn x(&self, view: &View<'_>) -> Decimal {
+        let Some(slot) = view.get(self.var) else { return Decimal::ZERO };
+        match (self.var.var_type(), self.level) {
+            (VarType::Text, Some(level)) => Decimal::from(u8::from(slot == level && slot != UNKNOWN)),
+            (VarType::Boolean, _) => Decimal::from(u8::from(slot != 0)),
+            _ => view.decimal(self.var).unwrap_or(Decimal::ZERO),
+        }
+    }
+}
+
+impl CRisk {
+    fn sum(&self, view: &View<'_>, keep: impl Fn(Variable) -> bool) -> Decimal {
+        self.features.iter().filter(|f| keep(f.var)).map(|f| f.coefficient * (f.x(view) - f.base)).sum()
+    }
+
+    fn relativity(&self, view: &View<'_>) -> Decimal {
+        engine::risk_exp(self.sum(view, |_| true)).clamp(self.min, self.max).round_dp(4)
+    }
+}
+
+/// A rate pack compiled for pricing many quotes; see the module.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledPack {
+    words: Words,
+    tables: Vec<CTable>,
+    coverages: Vec<CCoverage>,
+    /// Discounts then surcharges, in pack order, without the statutory ones.
+    adjustments: Vec<CAdjustment>,
+    /// The statutory Good Driver discounts: (rate, coverages).
+    good_driver: Vec<(Decimal, u64)>,
+    /// Every discount then every surcharge, for the assignment's estimates.
+    ranked: Vec<RankAdjustment>,
+    risk: Option<CRisk>,
+}
+
+fn coverage_bits(coverages: Option<&Vec<usize>>, n: usize) -> Option<u64> {
+    match coverages {
+        None => Some(if n == 64 { u64::MAX } else { (1 << n) - 1 }),
+        Some(list) => list.iter().try_fold(0u64, |bits, &i| (i < 64).then(|| bits | 1 << i)),
+    }
+}
+
+impl CompiledPack {
+    /// The pack's plan, or `None` when it uses something the plan does not
+    /// model (the engine prices every quote then).
+    pub(crate) fn new(pack: &RatePack) -> Option<Self> {
+        let n = pack.coverages.len();
+        if n > 64 || pack.discounts.len() + pack.surcharges.len() > 64 {
+            return None;
+        }
+        let mut words = Words(vec![FxHashMap::default(); N_VARS]);
+        let lookups = || {
+            pack.coverages.iter().flat_map(|c| &c.steps).filter_map(|s| match &s.kind {
+                StepKind::BaseTable { table, keys } | StepKind::Lookup { table, keys } => Some((*table, keys.as_slice())),
+                _ => None,
+            })
+        };
+        for (table, keys) in lookups() {
+            collect_words(&pack.tables[table].root, keys, 0, &mut words);
+        }
+        let adjustments = || pack.discounts.iter().chain(&pack.surcharges);
+        for a in adjustments() {
+            if let Eligibility::Conditions(cs) = &a.eligibility {
+                for c in cs.iter().filter(|c| c.var.var_type() == VarType::Text) {
+                    for v in &c.value {
+                        if let Value::Text(t) = v {
+                            words.add(c.var, t);
+                        }
+                    }
+                }
+            }
+        }
+        for c in &pack.coverages {
+            c.limits.iter().for_each(|l| words.add(Variable::Limit, l));
+            c.deductibles.iter().for_each(|d| words.add(Variable::Deductible, d));
+        }
+        let rating_model = pack.risk.as_ref().filter(|m| m.usage == RiskUsage::Rate);
+        if let Some(model) = rating_model {
+            for f in model.features.iter().filter(|f| f.var.var_type() == VarType::Text) {
+                if let Some(level) = &f.level {
+                    words.add(f.var, level);
+                }
+            }
+        }
+
+        let mut tables: Vec<CTable> = Vec::new();
+        let mut index: Vec<((usize, Vec<Variable>), usize)> = Vec::new();
+        let mut coverages = Vec::with_capacity(n);
+        for (ci, cov) in pack.coverages.iter().enumerate() {
+            let mut steps = Vec::with_capacity(cov.steps.len());
+            for step in &cov.steps {
+                steps.push(match &step.kind {
+                    StepKind::Base(v) => CStep::Base { value: *v, approx: approx(*v) },
+                    StepKind::BaseTable { table, keys } | StepKind::Lookup { table, keys } => {
+                        let at = match index.iter().find(|((t, k), _)| t == table && k == keys) {
+                            Some((_, at)) => *at,
+                            None => {
+                                tables.push(CTable::compile(&pack.tables[*table], keys, &words)?);
+                                index.push(((*table, keys.clone()), tables.len() - 1));
+                                tables.len() - 1
+                            }
+                        };
+                        CStep::Table { table: at, base: matches!(step.kind, StepKind::BaseTable { .. }) }
+                    }
+                    StepKind::Multiply(v) => CStep::Multiply(*v),
+                    StepKind::Add(v) => CStep::Add(*v),
+                    StepKind::AtLeast(v) => CStep::AtLeast(*v),
+                    StepKind::AtMost(v) => CStep::AtMost(*v),
+                    StepKind::Round(r) => CStep::Round(*r),
+                });
+            }
+            coverages.push(CCoverage { per: cov.per, minimum: cov.minimum, steps, risk: engine_risk_rates(pack, ci) });
+        }
+
+        let statutory = |a: &Adjustment| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver));
+        let mut compiled_adjustments = Vec::new();
+        for (list, discount) in [(&pack.discounts, true), (&pack.surcharges, false)] {
+            for a in list.iter().filter(|a| !statutory(a)) {
+                let eligibility = CEligibility::compile(&a.eligibility, &words);
+                compiled_adjustments.push(CAdjustment {
+                    factor: if discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate },
+                    coverages: coverage_bits(a.coverages.as_ref(), n)?,
+                    per_coverage: eligibility.reads_coverage(),
+                    eligibility,
+                });
+            }
+        }
+        let mut good_driver = Vec::new();
+        for a in pack.discounts.iter().filter(|a| statutory(a)) {
+            good_driver.push((a.rate, coverage_bits(a.coverages.as_ref(), n)?));
+        }
+        let mut ranked = Vec::new();
+        #[expect(clippy::float_arithmetic, reason = "the assignment's estimates rank and never charge, as the engine's do")]
+        for (a, factor) in
+            pack.discounts.iter().map(|a| (a, 1.0 - approx(a.rate))).chain(pack.surcharges.iter().map(|a| (a, 1.0 + approx(a.rate))))
+        {
+            ranked.push(RankAdjustment {
+                factor,
+                coverages: coverage_bits(a.coverages.as_ref(), n)?,
+                eligibility: CEligibility::compile(&a.eligibility, &words),
+                vehicle_side: engine::adjustment_in_scope(a, Scope::Vehicle),
+                driver_side: engine::adjustment_in_scope(a, Scope::Driver),
+            });
+        }
+        let risk = rating_model.map(|m| CRisk {
+            features: m
+                .features
+                .iter()
+                .map(|f| CFeature {
+                    var: f.var,
+                    level: f.level.as_deref().filter(|_| f.var.var_type() == VarType::Text).map(|l| words.code(f.var, l)),
+                    base: f.base,
+                    coefficient: f.coefficient,
+                })
+                .collect(),
+            min: m.min_factor,
+            max: m.max_factor,
+            min_f64: approx(m.min_factor),
+            max_f64: approx(m.max_factor),
+        });
+        Some(Self { words, tables, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk })
+    }
+}
+
+fn engine_risk_rates(pack: &RatePack, ci: usize) -> bool {
+    pack.risk.as_ref().and_then(|m| m.rates.as_ref()).is_some_and(|(_, coverages)| coverages.contains(&ci))
+}
+
+/// Adds every exact key of `node` keyed by a text variable to its words.
+fn collect_words(node: &Node, keys: &[Variable], depth: usize, words: &mut Words) {
+    let Some(var) = keys.get(depth).copied() else { return };
+    match node {
+        Node::Leaf(_) | Node::Interpolate(_) => {}
+        Node::Exact(map) => {
+            for (key, next) in map {
+                if var.var_type() == VarType::Text {
+                    words.add(var, key);
+                }
+                collect_words(next, keys, depth + 1, words);
+            }
+        }
+        Node::Bands(bands) => bands.iter().for_each(|b| collect_words(&b.node, keys, depth + 1, words)),
+    }
+}
+
+/// A quote's facts in slots, its choices and who drives what.
+struct Priced {
+    policy: Slots,
+    vehicles: Vec<Slots>,
+    drivers: Vec<Slots>,
+    /// Per choice of the quote: the pack's coverage index and its slots.
+    choices: Vec<(usize, ChoiceSlots)>,
+}
+
+impl CompiledPack {
+    fn encode(&self, pack: &RatePack, q: &ValidQuote) -> Option<Priced> {
+        let mut policy = Slots::new();
+        {
+            let mut sink = Encode { slots: &mut policy, words: &self.words };
+            engine::write_policy_facts(pack, q, &mut sink);
+            if q.product == Product::HomeownersHo3 {
+                engine::dwelling_facts(&mut sink, q);
+            }
+        }
+        let mut vehicles = Vec::new();
+        let mut drivers = Vec::new();
+        if q.product == Product::PersonalAuto {
+            vehicles = (0..q.vehicles.len())
+                .map(|v| {
+                    let mut s = Slots::new();
+                    engine::vehicle_facts(&mut Encode { slots: &mut s, words: &self.words }, q, v);
+                    s
+                })
+                .collect();
+            drivers = (0..q.drivers.len())
+                .map(|d| {
+                    let mut s = Slots::new();
+                    engine::driver_facts(pack, &mut Encode { slots: &mut s, words: &self.words }, q, d);
+                    s
+                })
+                .collect();
+        }
+        if policy.mismatch || vehicles.iter().chain(&drivers).any(|s| s.mismatch) {
+            return None;
+        }
+        let mut choices = Vec::with_capacity(q.coverages.len());
+        for c in &q.coverages {
+            let ci = pack.coverages.iter().position(|p| *p.code == c.code)?;
+            let code = |var, text: &Option<String>| text.as_deref().map(|t| self.words.code(var, t));
+            choices
+                .push((ci, ChoiceSlots { limit: code(Variable::Limit, &c.limit), deductible: code(Variable::Deductible, &c.deductible) }));
+        }
+        Some(Priced { policy, vehicles, drivers, choices })
+    }
+
+    /// Which adjustments that read no coverage a unit earns, by bit.
+    fn eligible(&self, view: &View<'_>) -> u64 {
+        let mut bits = 0;
+        for (k, a) in self.adjustments.iter().enumerate() {
+            if !a.per_coverage && a.eligibility.holds(view) {
+                bits |= 1 << k;
+            }
+        }
+        bits
+    }
+
+    /// One coverage's premium for a unit, as the engine's `rate_coverage`
+    /// computes it; `None` where the engine would report an error.
+    fn premium(&self, pack: &RatePack, ci: usize, view: &View<'_>, eligible: u64, relativity: Decimal) -> Option<Decimal> {
+        let cov = &self.coverages[ci];
+        let mut p = Decimal::ZERO;
+        let step_round = |p: Decimal| pack.step_round.map_or(p, |r| r.apply(p));
+        for step in &cov.steps {
+            match step {
+                CStep::Base { value, .. } => p = *value,
+                CStep::Table { table, base } => {
+                    let (value, _) = self.tables[*table].find(view)?;
+                    p = if *base { value } else { p * value };
+                }
+                CStep::Multiply(v) => p *= *v,
+                CStep::Add(v) => p += *v,
+                CStep::AtLeast(v) => p = p.max(*v),
+                CStep::AtMost(v) => p = p.min(*v),
+                CStep::Round(r) => {
+                    p = r.apply(p);
+                    continue;
+                }
+            }
+            p = step_round(p);
+        }
+        for (k, a) in self.adjustments.iter().enumerate() {
+            if a.coverages >> ci & 1 == 0 {
+                continue;
+            }
+            let earned = if a.per_coverage { a.eligibility.holds(view) } else { eligible >> k & 1 == 1 };
+            if earned {
+                p = step_round(p * a.factor);
+            }
+        }
+        if relativity != Decimal::ONE {
+            p = step_round(p * relativity);
+        }
+        p = pack.coverage_round.apply(p);
+        if let Some(min) = cov.minimum {
+            if p < min {
+                p = min;
+            }
+        }
+        for (rate, coverages) in &self.good_driver {
+            if coverages >> ci & 1 == 1 && view.get(Variable::CaGoodDriver) == Some(1) {
+                let down = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
+                p = down.apply(p * (Decimal::ONE - rate));
+            }
+        }
+        if p.is_sign_negative() {
+            p = Decimal::ZERO;
+        }
+        Some(p)
+    }
+
+    fn relativity(&self, view: &View<'_>) -> Decimal {
+        self.risk.as_ref().map_or(Decimal::ONE, |r| r.relativity(view))
+    }
+
+    /// The total and each coverage's premium (into `by_coverage`, indexed
+    /// like the pack's coverages, when given), as the engine's
+    /// `rate_by_coverage` gives them; `None` where the engine must answer.
+    pub(crate) fn price(&self, pack: &RatePack, q: &ValidQuote, mut by_coverage: Option<&mut [Decimal]>) -> Option<Decimal> {
+        engine::check_against_pack(pack, q).ok()?;
+        let facts = self.encode(pack, q)?;
+        let auto = q.product == Product::PersonalAuto;
+        let rated_with: Vec<usize> =
+            if auto { engine::assign_drivers(pack, q, false, || Ranker::new(self, pack, q, &facts)).0 } else { Vec::new() };
+        let unit = |u: usize| View {
+            policy: Some(&facts.policy),
+            vehicle: if auto { facts.vehicles.get(u) } else { None },
+            driver: if auto { rated_with.get(u).and_then(|d| facts.drivers.get(*d)) } else { None },
+            choice: None,
+        };
+        let n_units = if auto { facts.vehicles.len() } else { 1 };
+        let units: Vec<(u64, Decimal)> = (0..n_units)
+            .map(|u| {
+                let view = unit(u);
+                (self.eligible(&view), self.relativity(&view))
+            })
+            .collect();
+        let mut total = Decimal::ZERO;
+        for (ci, cov) in self.coverages.iter().enumerate() {
+            for (choice_index, (_, choice)) in facts.choices.iter().enumerate().filter(|(_, (c, _))| *c == ci) {
+                let on = q.coverages[choice_index].vehicles.as_deref();
+                let mut price_unit = |u: usize| -> Option<()> {
+                    let (eligible, relativity) = *units.get(u)?;
+                    let view = View { choice: Some(choice), ..unit(u) };
+                    let relativity = if cov.risk { relativity } else { Decimal::ONE };
+                    let premium = self.premium(pack, ci, &view, eligible, relativity)?;
+                    total += premium;
+                    if let Some(slot) = by_coverage.as_deref_mut().and_then(|sums| sums.get_mut(ci)) {
+                        *slot += premium;
+                    }
+                    Some(())
+                };
+                match (cov.per, on) {
+                    (Per::Vehicle, Some(list)) => list.iter().try_for_each(|&u| price_unit(u))?,
+                    (Per::Vehicle, None) => (0..n_units).try_for_each(&mut price_unit)?,
+                    (Per::Policy, _) => price_unit(0)?,
+                }
+            }
+        }
+        let covered = facts.drivers.iter().enumerate().filter(|(d, _)| !q.drivers[*d].excluded);
+        let good_driver = engine::good_driver_rate(pack, covered.map(|(_, s)| s.get(Variable::CaGoodDriver) == Some(1)));
+        Some(engine::finish(pack, q, total, good_driver).1)
+    }
+}
+
+/// The driver assignment's numbers from slots; the same as the engine's
+/// `Comparer` (the same `f64` operations in the same order).
+struct Ranker<'a> {
+    plan: &'a CompiledPack,
+    pack: &'a RatePack,
+    q: &'a ValidQuote,
+    facts: &'a Priced,
+    vehicle_parts: Vec<f64>,
+    estimates: Vec<f64>,
+    exact: Vec<((usize, usize), Decimal)>,
+}
+
+impl<'a> Ranker<'a> {
+    #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges, as the engine's does")]
+    fn new(plan: &'a CompiledPack, pack: &'a RatePack, q: &'a ValidQuote, facts: &'a Priced) -> Self {
+        let n = plan.coverages.len();
+        let nv = facts.vehicles.len();
+        let mut vehicle_parts = vec![0.0; nv * n];
+        for v in 0..nv {
+            let view = View { policy: Some(&facts.policy), vehicle: Some(&facts.vehicles[v]), driver: None, choice: None };
+            plan.parts(q, facts, &view, Some(v), &mut vehicle_parts[v * n..(v + 1) * n]);
+        }
+        let risk = plan.risk.as_ref();
+        let sum = |view: &View<'_>, driver: bool| {
+            risk.map_or(0.0, |r| r.sum(view, |var| (var.scope() == Scope::Driver) == driver).to_f64().unwrap_or(0.0))
+        };
+        let vehicle_risk: Vec<f64> = (0..nv)
+            .map(|v| sum(&View { policy: Some(&facts.policy), vehicle: Some(&facts.vehicles[v]), driver: None, choice: None }, false))
+            .collect();
+        let (lo, hi) = risk.map_or((1.0, 1.0), |r| (r.min_f64, r.max_f64));
+        let rated: Vec<bool> = plan.coverages.iter().map(|c| c.risk).collect();
+        let mut estimates = vec![0.0; facts.drivers.len() * nv];
+        let mut buf = vec![0.0; n];
+        for (d, slots) in facts.drivers.iter().enumerate() {
+            if q.drivers[d].excluded {
+                continue;
+            }
+            let view = View { policy: None, vehicle: None, driver: Some(slots), choice: None };
+            plan.parts(q, facts, &view, None, &mut buf);
+            let driver_risk = sum(&view, true);
+            for v in 0..nv {
+                let vp = &vehicle_parts[v * n..(v + 1) * n];
+                let relativity = if risk.is_some() { (driver_risk + vehicle_risk[v]).clamp(-20.0, 20.0).exp().clamp(lo, hi) } else { 1.0 };
+                estimates[d * nv + v] =
+                    buf.iter().zip(vp).enumerate().map(|(ci, (a, b))| a * b * if rated[ci] { relativity } else { 1.0 }).sum::<f64>();
+            }
+        }
+        Self { plan, pack, q, facts, vehicle_parts, estimates, exact: Vec::new() }
+    }
+}
+
+impl CompiledPack {
+    /// One side's part of each coverage, as the engine's `parts`.
+    #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges, as the engine's does")]
+    fn parts(&self, q: &ValidQuote, facts: &Priced, side: &View<'_>, vehicle: Option<usize>, out: &mut [f64]) {
+        let on_side = |v: &Variable| match vehicle {
+            None => v.scope() == Scope::Driver,
+            Some(_) => v.scope() != Scope::Driver,
+        };
+        for (ci, cov) in self.coverages.iter().enumerate() {
+            out[ci] = 0.0;
+            if cov.per != Per::Vehicle {
+                continue;
+            }
+            let on_this = |(k, (c, _)): &(usize, &(usize, ChoiceSlots))| {
+                *c == ci
+                    && match (vehicle, q.coverages[*k].vehicles.as_deref()) {
+                        (Some(v), Some(on)) => on.contains(&v),
+                        _ => true,
+                    }
+            };
+            let Some((_, (_, choice))) = facts.choices.iter().enumerate().find(on_this) else { continue };
+            let view = View { choice: Some(choice), ..*side };
+            let mut r = 1.0;
+            for step in &cov.steps {
+                match step {
+                    CStep::Base { approx, .. } if vehicle.is_some() => r = *approx,
+                    CStep::Table { table, base: false } if self.tables[*table].keys.iter().all(on_side) => {
+                        r *= self.tables[*table].find(&view).map_or(1.0, |(_, f)| f);
+                    }
+                    _ => {}
+                }
+            }
+            for a in &self.ranked {
+                let in_scope = if vehicle.is_some() { a.vehicle_side } else { a.driver_side };
+                if in_scope && a.coverages >> ci & 1 == 1 && a.eligibility.holds(side) {
+                    r *= a.factor;
+                }
+            }
+            out[ci] = r;
+        }
+    }
+}
+
+impl Ranking for Ranker<'_> {
+    fn vehicle_rank(&self, v: usize) -> f64 {
+        let n = self.plan.coverages.len();
+        self.vehicle_parts[v * n..(v + 1) * n].iter().sum()
+    }
+
+    fn estimate(&self, d: usize, v: usize) -> f64 {
+        self.estimates[d * self.facts.vehicles.len() + v]
+    }
+
+    fn price(&mut self, d: usize, v: usize) -> Decimal {
+        if let Some((_, p)) = self.exact.iter().find(|(k, _)| *k == (d, v)) {
+            return *p;
+        }
+        let facts = self.facts;
+        let unit = View { policy: Some(&facts.policy), vehicle: Some(&facts.vehicles[v]), driver: Some(&facts.drivers[d]), choice: None };
+        let relativity = self.plan.relativity(&unit);
+        let eligible = self.plan.eligible(&unit);
+        let mut p = Decimal::ZERO;
+        for (ci, cov) in self.plan.coverages.iter().enumerate() {
+            let on_v = |(k, (c, _)): &(usize, &(usize, ChoiceSlots))| {
+                *c == ci && self.q.coverages[*k].vehicles.as_ref().is_none_or(|on| on.contains(&v))
+            };
+            let Some((_, (_, choice))) = facts.choices.iter().enumerate().find(on_v) else { continue };
+            if cov.per != Per::Vehicle {
+                continue;
+            }
+            let view = View { choice: Some(choice), ..unit };
+            let relativity = if cov.risk { relativity } else { Decimal::ONE };
+            p += self.plan.premium(self.pack, ci, &view, eligible, relativity).unwrap_or(Decimal::ZERO);
+        }
+        self.exact.push(((d, v), p));
+        p
+    }
+}
+
+/// The pack's plan, compiled on first use and kept with the pack.
+pub(crate) fn plan(pack: &RatePack) -> Option<&CompiledPack> {
+    pack.compiled.get_or_init(|| CompiledPack::new(pack).map(Arc::new)).as_deref()
+}
+
+/// The total, and each coverage's premium summed over the rating units
+/// (indexed like the pack's coverages), by the pack's compiled plan alone:
+/// `None` where the plan leaves the quote to the engine (a pack it cannot
+/// model, a look-up with no row, an input error). [`crate::rate_total`]
+/// and [`crate::rate_by_coverage`] use the plan and fall back to the
+/// engine; this is how tests and benchmarks see which answered.
+pub fn rate_compiled(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<Decimal>) -> Option<Decimal> {
+    by_coverage.clear();
+    by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
+    plan(pack)?.price(pack, quote, Some(by_coverage))
+}
