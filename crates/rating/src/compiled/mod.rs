@@ -34,6 +34,10 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
+mod fixed;
+
+use fixed::{Bail, Fixed};
+
 use crate::engine::{self, Fact, FactSink, Ranking};
 use crate::pack::jurisdiction::Statutory;
 use crate::pack::table::{interpolate, Cell, Node, Table};
@@ -204,10 +208,7 @@ impl<'a> View<'a> {
 #[derive(Debug, Clone)]
 enum CNode {
     Miss,
-    Leaf {
-        value: Decimal,
-        approx: f64,
-    },
+    Leaf(Found),
     /// A text key, by code.
     Codes(Vec<CNode>),
     Integers(FxHashMap<i64, CNode>),
@@ -232,7 +233,7 @@ impl CTable {
 
     /// The value for a view, with its `f64` (for ranks); `None` when a key
     /// has no value or no row matches.
-    fn find(&self, view: &View<'_>) -> Option<(Decimal, f64)> {
+    fn find(&self, view: &View<'_>) -> Option<Found> {
         let mut node = &self.root;
         for var in &self.keys {
             node = match node {
@@ -251,15 +252,29 @@ impl CTable {
                 }
                 CNode::Interpolate(points) => {
                     // The table's own arithmetic, exact in `Decimal`.
-                    let found = interpolate(points, view.decimal(*var)?)?;
-                    return Some((found.value, approx(found.value)));
+                    return Some(Found::of(interpolate(points, view.decimal(*var)?)?.value));
                 }
             };
         }
         match node {
-            CNode::Leaf { value, approx } => Some((*value, *approx)),
+            CNode::Leaf(found) => Some(*found),
             _ => None,
         }
+    }
+}
+
+/// A table's value, or a constant, in each form the plan uses.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    value: Decimal,
+    /// For the driver assignment's estimates.
+    approx: f64,
+    fixed: Option<Fixed>,
+}
+
+impl Found {
+    fn of(value: Decimal) -> Self {
+        Self { value, approx: approx(value), fixed: Fixed::of(value) }
     }
 }
 
@@ -271,7 +286,7 @@ fn approx(d: Decimal) -> f64 {
 fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words) -> Option<CNode> {
     let Some(var) = keys.get(depth).copied() else {
         return Some(match node {
-            Node::Leaf(cell) => CNode::Leaf { value: cell.value, approx: approx(cell.value) },
+            Node::Leaf(cell) => CNode::Leaf(Found::of(cell.value)),
             _ => CNode::Miss,
         });
     };
@@ -421,7 +436,7 @@ impl CEligibility {
 #[derive(Debug, Clone)]
 struct CAdjustment {
     /// `1 - rate` for a discount, `1 + rate` for a surcharge.
-    factor: Decimal,
+    factor: Found,
     /// Bit per coverage index it applies to.
     coverages: u64,
     eligibility: CEligibility,
@@ -442,19 +457,19 @@ struct RankAdjustment {
 
 #[derive(Debug, Clone)]
 enum CStep {
-    Base { value: Decimal, approx: f64 },
+    Base(Found),
     Table { table: usize, base: bool },
-    Multiply(Decimal),
+    Multiply(Found),
     Add(Decimal),
-    AtLeast(Decimal),
-    AtMost(Decimal),
+    AtLeast(Found),
+    AtMost(Found),
     Round(crate::pack::Round),
 }
 
 #[derive(Debug, Clone)]
 struct CCoverage {
     per: Per,
-    minimum: Option<Decimal>,
+    minimum: Option<Found>,
     steps: Vec<CStep>,
     /// Whether the risk model multiplies it.
     risk: bool,
@@ -510,7 +525,7 @@ pub(crate) struct CompiledPack {
     /// Discounts then surcharges, in pack order, without the statutory ones.
     adjustments: Vec<CAdjustment>,
     /// The statutory Good Driver discounts: (rate, coverages).
-    good_driver: Vec<(Decimal, u64)>,
+    good_driver: Vec<(Found, u64)>,
     /// Every discount then every surcharge, for the assignment's estimates.
     ranked: Vec<RankAdjustment>,
     risk: Option<CRisk>,
@@ -573,7 +588,7 @@ impl CompiledPack {
             let mut steps = Vec::with_capacity(cov.steps.len());
             for step in &cov.steps {
                 steps.push(match &step.kind {
-                    StepKind::Base(v) => CStep::Base { value: *v, approx: approx(*v) },
+                    StepKind::Base(v) => CStep::Base(Found::of(*v)),
                     StepKind::BaseTable { table, keys } | StepKind::Lookup { table, keys } => {
                         let at = match index.iter().find(|((t, k), _)| t == table && k == keys) {
                             Some((_, at)) => *at,
@@ -585,14 +600,14 @@ impl CompiledPack {
                         };
                         CStep::Table { table: at, base: matches!(step.kind, StepKind::BaseTable { .. }) }
                     }
-                    StepKind::Multiply(v) => CStep::Multiply(*v),
+                    StepKind::Multiply(v) => CStep::Multiply(Found::of(*v)),
                     StepKind::Add(v) => CStep::Add(*v),
-                    StepKind::AtLeast(v) => CStep::AtLeast(*v),
-                    StepKind::AtMost(v) => CStep::AtMost(*v),
+                    StepKind::AtLeast(v) => CStep::AtLeast(Found::of(*v)),
+                    StepKind::AtMost(v) => CStep::AtMost(Found::of(*v)),
                     StepKind::Round(r) => CStep::Round(*r),
                 });
             }
-            coverages.push(CCoverage { per: cov.per, minimum: cov.minimum, steps, risk: engine_risk_rates(pack, ci) });
+            coverages.push(CCoverage { per: cov.per, minimum: cov.minimum.map(Found::of), steps, risk: engine_risk_rates(pack, ci) });
         }
 
         let statutory = |a: &Adjustment| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver));
@@ -601,7 +616,7 @@ impl CompiledPack {
             for a in list.iter().filter(|a| !statutory(a)) {
                 let eligibility = CEligibility::compile(&a.eligibility, &words);
                 compiled_adjustments.push(CAdjustment {
-                    factor: if discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate },
+                    factor: Found::of(if discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate }),
                     coverages: coverage_bits(a.coverages.as_ref(), n)?,
                     per_coverage: eligibility.reads_coverage(),
                     eligibility,
@@ -610,7 +625,7 @@ impl CompiledPack {
         }
         let mut good_driver = Vec::new();
         for a in pack.discounts.iter().filter(|a| statutory(a)) {
-            good_driver.push((a.rate, coverage_bits(a.coverages.as_ref(), n)?));
+            good_driver.push((Found::of(Decimal::ONE - a.rate), coverage_bits(a.coverages.as_ref(), n)?));
         }
         let mut ranked = Vec::new();
         #[expect(clippy::float_arithmetic, reason = "the assignment's estimates rank and never charge, as the engine's do")]
@@ -728,22 +743,90 @@ impl CompiledPack {
     }
 
     /// One coverage's premium for a unit, as the engine's `rate_coverage`
-    /// computes it; `None` where the engine would report an error.
+    /// computes it; `None` where the engine would report an error. In
+    /// [`Fixed`] where every amount allows, else in `Decimal`.
     fn premium(&self, pack: &RatePack, ci: usize, view: &View<'_>, eligible: u64, relativity: Decimal) -> Option<Decimal> {
+        match self.premium_fixed(pack, ci, view, eligible, relativity) {
+            Ok(premium) => premium,
+            Err(Bail) => self.premium_decimal(pack, ci, view, eligible, relativity),
+        }
+    }
+
+    /// Whether adjustment `k` applies to coverage `ci` for the unit.
+    fn earns(&self, k: usize, ci: usize, view: &View<'_>, eligible: u64) -> bool {
+        let a = &self.adjustments[k];
+        a.coverages >> ci & 1 == 1 && if a.per_coverage { a.eligibility.holds(view) } else { eligible >> k & 1 == 1 }
+    }
+
+    fn premium_fixed(
+        &self,
+        pack: &RatePack,
+        ci: usize,
+        view: &View<'_>,
+        eligible: u64,
+        relativity: Decimal,
+    ) -> Result<Option<Decimal>, Bail> {
+        let cov = &self.coverages[ci];
+        let fixed = |f: &Found| f.fixed.ok_or(Bail);
+        let step_round = |p: Fixed| pack.step_round.map_or(Ok(p), |r| p.round(r));
+        let mut p = Fixed::ZERO;
+        for step in &cov.steps {
+            match step {
+                CStep::Base(v) => p = fixed(v)?,
+                CStep::Table { table, base } => {
+                    let Some(found) = self.tables[*table].find(view) else { return Ok(None) };
+                    p = if *base { fixed(&found)? } else { p.mul(fixed(&found)?)? };
+                }
+                CStep::Multiply(v) => p = p.mul(fixed(v)?)?,
+                CStep::Add(_) => return Err(Bail),
+                CStep::AtLeast(v) => p = p.max(fixed(v)?),
+                CStep::AtMost(v) => p = p.min(fixed(v)?),
+                CStep::Round(r) => {
+                    p = p.round(*r)?;
+                    continue;
+                }
+            }
+            p = step_round(p)?;
+        }
+        for (k, a) in self.adjustments.iter().enumerate() {
+            if self.earns(k, ci, view, eligible) {
+                p = step_round(p.mul(fixed(&a.factor)?)?)?;
+            }
+        }
+        if relativity != Decimal::ONE {
+            p = step_round(p.mul(Fixed::of(relativity).ok_or(Bail)?)?)?;
+        }
+        p = p.round(pack.coverage_round)?;
+        if let Some(min) = &cov.minimum {
+            let min = fixed(min)?;
+            if p.lt(min) {
+                p = min;
+            }
+        }
+        for (keep, coverages) in &self.good_driver {
+            if coverages >> ci & 1 == 1 && view.get(Variable::CaGoodDriver) == Some(1) {
+                let down = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
+                p = p.mul(fixed(keep)?)?.round(down)?;
+            }
+        }
+        Ok(Some(p.to_decimal()))
+    }
+
+    fn premium_decimal(&self, pack: &RatePack, ci: usize, view: &View<'_>, eligible: u64, relativity: Decimal) -> Option<Decimal> {
         let cov = &self.coverages[ci];
         let mut p = Decimal::ZERO;
         let step_round = |p: Decimal| pack.step_round.map_or(p, |r| r.apply(p));
         for step in &cov.steps {
             match step {
-                CStep::Base { value, .. } => p = *value,
+                CStep::Base(v) => p = v.value,
                 CStep::Table { table, base } => {
-                    let (value, _) = self.tables[*table].find(view)?;
-                    p = if *base { value } else { p * value };
+                    let found = self.tables[*table].find(view)?;
+                    p = if *base { found.value } else { p * found.value };
                 }
-                CStep::Multiply(v) => p *= *v,
+                CStep::Multiply(v) => p *= v.value,
                 CStep::Add(v) => p += *v,
-                CStep::AtLeast(v) => p = p.max(*v),
-                CStep::AtMost(v) => p = p.min(*v),
+                CStep::AtLeast(v) => p = p.max(v.value),
+                CStep::AtMost(v) => p = p.min(v.value),
                 CStep::Round(r) => {
                     p = r.apply(p);
                     continue;
@@ -752,27 +835,23 @@ impl CompiledPack {
             p = step_round(p);
         }
         for (k, a) in self.adjustments.iter().enumerate() {
-            if a.coverages >> ci & 1 == 0 {
-                continue;
-            }
-            let earned = if a.per_coverage { a.eligibility.holds(view) } else { eligible >> k & 1 == 1 };
-            if earned {
-                p = step_round(p * a.factor);
+            if self.earns(k, ci, view, eligible) {
+                p = step_round(p * a.factor.value);
             }
         }
         if relativity != Decimal::ONE {
             p = step_round(p * relativity);
         }
         p = pack.coverage_round.apply(p);
-        if let Some(min) = cov.minimum {
-            if p < min {
-                p = min;
+        if let Some(min) = &cov.minimum {
+            if p < min.value {
+                p = min.value;
             }
         }
-        for (rate, coverages) in &self.good_driver {
+        for (keep, coverages) in &self.good_driver {
             if coverages >> ci & 1 == 1 && view.get(Variable::CaGoodDriver) == Some(1) {
                 let down = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
-                p = down.apply(p * (Decimal::ONE - rate));
+                p = down.apply(p * keep.value);
             }
         }
         if p.is_sign_negative() {
@@ -911,9 +990,9 @@ impl CompiledPack {
             let mut r = 1.0;
             for step in &cov.steps {
                 match step {
-                    CStep::Base { approx, .. } if vehicle.is_some() => r = *approx,
+                    CStep::Base(found) if vehicle.is_some() => r = found.approx,
                     CStep::Table { table, base: false } if self.tables[*table].keys.iter().all(on_side) => {
-                        r *= self.tables[*table].find(&view).map_or(1.0, |(_, f)| f);
+                        r *= self.tables[*table].find(&view).map_or(1.0, |f| f.approx);
                     }
                     _ => {}
                 }
