@@ -86,11 +86,15 @@ struct Slots {
     decimals: [Decimal; N_DECIMALS],
     /// A fact of another type than its variable's: the engine prices it.
     mismatch: bool,
+    /// By table index: the value of each table keyed only by this
+    /// entity's variables, looked up once (a driver's record is read by
+    /// every coverage of every vehicle they drive, and by the assignment).
+    found: Vec<Option<Found>>,
 }
 
 impl Slots {
     fn new() -> Self {
-        Self { values: [0; N_VARS], set: 0, decimals: [Decimal::ZERO; N_DECIMALS], mismatch: false }
+        Self { values: [0; N_VARS], set: 0, decimals: [Decimal::ZERO; N_DECIMALS], mismatch: false, found: Vec::new() }
     }
 
     fn get(&self, var: Variable) -> Option<i64> {
@@ -521,6 +525,9 @@ impl CRisk {
 pub(crate) struct CompiledPack {
     words: Words,
     tables: Vec<CTable>,
+    /// By table: the one entity whose variables key it (`Policy` for the
+    /// policy and its dwelling), whose slots keep its value.
+    table_scope: Vec<Option<Scope>>,
     coverages: Vec<CCoverage>,
     /// Discounts then surcharges, in pack order, without the statutory ones.
     adjustments: Vec<CAdjustment>,
@@ -656,8 +663,21 @@ impl CompiledPack {
             min_f64: approx(m.min_factor),
             max_f64: approx(m.max_factor),
         });
-        Some(Self { words, tables, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk })
+        let table_scope = tables.iter().map(|t| entity_scope(&t.keys)).collect();
+        Some(Self { words, tables, table_scope, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk })
     }
+}
+
+/// The entity whose variables are all of `keys`, if one is.
+fn entity_scope(keys: &[Variable]) -> Option<Scope> {
+    let entity = |v: &Variable| match v.scope() {
+        Scope::Policy | Scope::Dwelling => Some(Scope::Policy),
+        Scope::Vehicle => Some(Scope::Vehicle),
+        Scope::Driver => Some(Scope::Driver),
+        Scope::Coverage => None,
+    };
+    let first = entity(keys.first()?)?;
+    keys.iter().all(|k| entity(k) == Some(first)).then_some(first)
 }
 
 fn engine_risk_rates(pack: &RatePack, ci: usize) -> bool {
@@ -721,6 +741,9 @@ impl CompiledPack {
         if policy.mismatch || vehicles.iter().chain(&drivers).any(|s| s.mismatch) {
             return None;
         }
+        self.look_up(&mut policy, Scope::Policy);
+        vehicles.iter_mut().for_each(|s| self.look_up(s, Scope::Vehicle));
+        drivers.iter_mut().for_each(|s| self.look_up(s, Scope::Driver));
         let mut choices = Vec::with_capacity(q.coverages.len());
         for c in &q.coverages {
             let ci = pack.coverages.iter().position(|p| *p.code == c.code)?;
@@ -729,6 +752,30 @@ impl CompiledPack {
                 .push((ci, ChoiceSlots { limit: code(Variable::Limit, &c.limit), deductible: code(Variable::Deductible, &c.deductible) }));
         }
         Some(Priced { policy, vehicles, drivers, choices })
+    }
+
+    /// Looks up, in an entity's slots, every table keyed by it alone.
+    fn look_up(&self, slots: &mut Slots, scope: Scope) {
+        let view = View {
+            policy: (scope == Scope::Policy).then_some(&*slots),
+            vehicle: (scope == Scope::Vehicle).then_some(&*slots),
+            driver: (scope == Scope::Driver).then_some(&*slots),
+            choice: None,
+        };
+        let found = self.tables.iter().zip(&self.table_scope).map(|(t, s)| if *s == Some(scope) { t.find(&view) } else { None }).collect();
+        slots.found = found;
+    }
+
+    /// Table `t`'s value for a view: kept in the slots of the entity that
+    /// keys it, or looked up.
+    fn find(&self, t: usize, view: &View<'_>) -> Option<Found> {
+        let entity = match self.table_scope[t] {
+            None => return self.tables[t].find(view),
+            Some(Scope::Vehicle) => view.vehicle,
+            Some(Scope::Driver) => view.driver,
+            Some(_) => view.policy,
+        };
+        entity?.found.get(t).copied().flatten()
     }
 
     /// Which adjustments that read no coverage a unit earns, by bit.
@@ -774,7 +821,7 @@ impl CompiledPack {
             match step {
                 CStep::Base(v) => p = fixed(v)?,
                 CStep::Table { table, base } => {
-                    let Some(found) = self.tables[*table].find(view) else { return Ok(None) };
+                    let Some(found) = self.find(*table, view) else { return Ok(None) };
                     p = if *base { fixed(&found)? } else { p.mul(fixed(&found)?)? };
                 }
                 CStep::Multiply(v) => p = p.mul(fixed(v)?)?,
@@ -820,7 +867,7 @@ impl CompiledPack {
             match step {
                 CStep::Base(v) => p = v.value,
                 CStep::Table { table, base } => {
-                    let found = self.tables[*table].find(view)?;
+                    let found = self.find(*table, view)?;
                     p = if *base { found.value } else { p * found.value };
                 }
                 CStep::Multiply(v) => p *= v.value,
@@ -992,7 +1039,7 @@ impl CompiledPack {
                 match step {
                     CStep::Base(found) if vehicle.is_some() => r = found.approx,
                     CStep::Table { table, base: false } if self.tables[*table].keys.iter().all(on_side) => {
-                        r *= self.tables[*table].find(&view).map_or(1.0, |f| f.approx);
+                        r *= self.find(*table, &view).map_or(1.0, |f| f.approx);
                     }
                     _ => {}
                 }
