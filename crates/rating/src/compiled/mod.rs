@@ -477,6 +477,20 @@ struct CCoverage {
     steps: Vec<CStep>,
     /// Whether the risk model multiplies it.
     risk: bool,
+    /// The steps the driver assignment's vehicle part reads, and its
+    /// driver part's (see the engine's `parts`).
+    vehicle_part: Vec<PartStep>,
+    driver_part: Vec<PartStep>,
+}
+
+/// A step of a side's part of a coverage.
+#[derive(Debug, Clone)]
+enum PartStep {
+    /// A base rate: the part starts again from it.
+    Set(f64),
+    /// A table keyed only by the side's variables: times its value, or 1
+    /// where it has none.
+    Factor(usize),
 }
 
 /// The risk model, where it moves the premium.
@@ -614,7 +628,26 @@ impl CompiledPack {
                     StepKind::Round(r) => CStep::Round(*r),
                 });
             }
-            coverages.push(CCoverage { per: cov.per, minimum: cov.minimum.map(Found::of), steps, risk: engine_risk_rates(pack, ci) });
+            let part = |vehicle: bool| -> Vec<PartStep> {
+                let on_side = |v: &Variable| (v.scope() == Scope::Driver) != vehicle;
+                steps
+                    .iter()
+                    .filter_map(|step| match step {
+                        CStep::Base(found) if vehicle => Some(PartStep::Set(found.approx)),
+                        CStep::Table { table, base: false } if tables[*table].keys.iter().all(on_side) => Some(PartStep::Factor(*table)),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let (vehicle_part, driver_part) = (part(true), part(false));
+            coverages.push(CCoverage {
+                per: cov.per,
+                minimum: cov.minimum.map(Found::of),
+                steps,
+                risk: engine_risk_rates(pack, ci),
+                vehicle_part,
+                driver_part,
+            });
         }
 
         let statutory = |a: &Adjustment| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver));
@@ -1016,10 +1049,14 @@ impl CompiledPack {
     /// One side's part of each coverage, as the engine's `parts`.
     #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges, as the engine's does")]
     fn parts(&self, q: &ValidQuote, facts: &Priced, side: &View<'_>, vehicle: Option<usize>, out: &mut [f64]) {
-        let on_side = |v: &Variable| match vehicle {
-            None => v.scope() == Scope::Driver,
-            Some(_) => v.scope() != Scope::Driver,
-        };
+        // The discounts and surcharges this side earns, each tested once.
+        let mut earned = 0u64;
+        for (k, a) in self.ranked.iter().enumerate() {
+            let in_scope = if vehicle.is_some() { a.vehicle_side } else { a.driver_side };
+            if in_scope && a.eligibility.holds(side) {
+                earned |= 1 << k;
+            }
+        }
         for (ci, cov) in self.coverages.iter().enumerate() {
             out[ci] = 0.0;
             if cov.per != Per::Vehicle {
@@ -1035,18 +1072,14 @@ impl CompiledPack {
             let Some((_, (_, choice))) = facts.choices.iter().enumerate().find(on_this) else { continue };
             let view = View { choice: Some(choice), ..*side };
             let mut r = 1.0;
-            for step in &cov.steps {
+            for step in if vehicle.is_some() { &cov.vehicle_part } else { &cov.driver_part } {
                 match step {
-                    CStep::Base(found) if vehicle.is_some() => r = found.approx,
-                    CStep::Table { table, base: false } if self.tables[*table].keys.iter().all(on_side) => {
-                        r *= self.find(*table, &view).map_or(1.0, |f| f.approx);
-                    }
-                    _ => {}
+                    PartStep::Set(base) => r = *base,
+                    PartStep::Factor(table) => r *= self.find(*table, &view).map_or(1.0, |f| f.approx),
                 }
             }
-            for a in &self.ranked {
-                let in_scope = if vehicle.is_some() { a.vehicle_side } else { a.driver_side };
-                if in_scope && a.coverages >> ci & 1 == 1 && a.eligibility.holds(side) {
+            for (k, a) in self.ranked.iter().enumerate() {
+                if earned >> k & 1 == 1 && a.coverages >> ci & 1 == 1 {
                     r *= a.factor;
                 }
             }
