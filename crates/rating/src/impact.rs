@@ -345,6 +345,10 @@ pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &
     let total = book.len() as u64;
     let done = AtomicU64::new(0);
     let reprice = Reprice::between(base, draft);
+    // Where both packs have a compiled plan, each prices the policy in full
+    // faster than the engine prices the pair (`docs/benchmarks.md`).
+    let planned = crate::compiled::plan(base).is_some() && crate::compiled::plan(draft).is_some();
+    let pair = reprice.as_ref().filter(|_| !planned);
 
     let partial = book
         .par_chunks(CHUNK)
@@ -366,7 +370,7 @@ pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &
                 // Priced together when the draft changes only some coverages;
                 // a quote that fails is priced again pack by pack, so the
                 // failure names the pack that refused it.
-                let paired = reprice.as_ref().and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok());
+                let paired = pair.and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok());
                 let rated = match paired {
                     Some(totals) => Ok(totals),
                     None => match rate_by_coverage(base, q, &mut base_cov) {
