@@ -809,32 +809,46 @@ fn best_assignment(
             })
             .collect();
     };
-    let mut scored: Vec<(Vec<usize>, f64)> = Vec::new();
-    let mut map = vec![0usize; n_vehicles];
-    for code in 0..total_maps {
+    // Maps are kept by their number, and spelt out again when needed.
+    let spell = |code: usize, map: &mut [usize]| {
         let mut c = code;
         for slot in map.iter_mut().rev() {
             *slot = candidates[c % n];
             c /= n;
         }
+    };
+    let mut scored: Vec<(usize, f64)> = Vec::new();
+    let mut map = vec![0usize; n_vehicles];
+    for code in 0..total_maps {
+        spell(code, &mut map);
         if allowed(&map) {
             let estimate: f64 = map.iter().zip(vehicle_order).map(|(&d, &v)| compare.estimate(d, v)).sum();
-            scored.push((map.clone(), estimate));
+            scored.push((code, estimate));
         }
     }
     let best = scored.iter().map(|(_, e)| *e).fold(f64::NEG_INFINITY, f64::max);
-    let near: Vec<&(Vec<usize>, f64)> = scored.iter().filter(|(_, e)| (best - *e) * 100.0 <= best).collect();
-    if let [(only, _)] = near.as_slice() {
-        return only.clone();
+    let mut near = scored.iter().filter(|(_, e)| (best - *e) * 100.0 <= best);
+    let (first, second) = (near.next(), near.next());
+    let Some(&(first, _)) = first else { return Vec::new() };
+    if second.is_none() {
+        spell(first, &mut map);
+        return map;
     }
-    let mut chosen: Option<(&Vec<usize>, Decimal, f64)> = None;
-    for (map, estimate) in near {
+    let mut chosen: Option<(usize, Decimal, f64)> = None;
+    for &(code, estimate) in scored.iter().filter(|(_, e)| (best - *e) * 100.0 <= best) {
+        spell(code, &mut map);
         let exact: Decimal = map.iter().zip(vehicle_order).map(|(&d, &v)| compare.price(d, v)).sum();
-        if chosen.as_ref().is_none_or(|(_, e, est)| exact > *e || (exact == *e && *estimate > *est)) {
-            chosen = Some((map, exact, *estimate));
+        if chosen.as_ref().is_none_or(|(_, e, est)| exact > *e || (exact == *e && estimate > *est)) {
+            chosen = Some((code, exact, estimate));
         }
     }
-    chosen.map(|(m, _, _)| m.clone()).unwrap_or_default()
+    match chosen {
+        Some((code, _, _)) => {
+            spell(code, &mut map);
+            map
+        }
+        None => Vec::new(),
+    }
 }
 
 /// What the driver assignment compares: how vehicles rank, what each
