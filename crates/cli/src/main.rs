@@ -411,24 +411,39 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let base = RatePack::load_dir(&base, LoadMode::Draft).map_err(pack_error)?;
             let draft = RatePack::load_dir(&draft, LoadMode::Draft).map_err(pack_error)?;
             let file = std::fs::File::open(&book).map_err(|e| other(format!("cannot read {}: {e}", book.display())))?;
-            let policies = uw_policy::read_book(std::io::BufReader::new(file)).map_err(|e| input(format!("{}: {e}", book.display())))?;
-            // A rate change prices the policies in force; cancelled and
-            // expired ones are left out, and said so.
-            let total = policies.len();
-            let in_force: Vec<_> = policies.into_iter().filter(|p| p.status == uw_policy::CanonicalStatus::InForce).collect();
-            if in_force.len() < total {
-                eprintln!("left out {} of {total} policies: cancelled or expired", total - in_force.len());
-            }
-            let book: Vec<BookPolicy> = in_force
-                .into_iter()
-                .map(|p| {
-                    let quote = p.valid_rating().map_err(|e| input(format!("policy {}: {e}", p.policy_number)))?;
-                    Ok(BookPolicy { id: p.policy_number, quote })
-                })
-                .collect::<Result<_, Failure>>()?;
+            // The book is read and rated in parts, so its size never decides
+            // the memory the run takes.
+            const PART: usize = 65_536;
             let cancel = std::sync::atomic::AtomicBool::new(false);
-            let report = uw_rating::impact::impact(&base, &draft, &book, &ImpactControl { cancel: &cancel, progress: &|_, _| {} })
-                .map_err(pack_error)?;
+            let control = ImpactControl { cancel: &cancel, progress: &|_, _| {} };
+            let mut run = uw_rating::impact::ImpactRun::new(&base, &draft, 0).map_err(pack_error)?;
+            let mut reader = uw_policy::BookReader::new(std::io::BufReader::new(file));
+            let (mut total, mut part) = (0usize, Vec::with_capacity(PART));
+            loop {
+                part.clear();
+                let mut read = 0;
+                for policy in reader.by_ref().take(PART) {
+                    let p = policy.map_err(|e| input(format!("{}: {e}", book.display())))?;
+                    read += 1;
+                    // A rate change prices the policies in force; cancelled
+                    // and expired ones are left out, and said so.
+                    if p.status != uw_policy::CanonicalStatus::InForce {
+                        continue;
+                    }
+                    let quote = p.valid_rating().map_err(|e| input(format!("policy {}: {e}", p.policy_number)))?;
+                    part.push(BookPolicy { id: p.policy_number, quote });
+                }
+                if read == 0 {
+                    break;
+                }
+                total += read;
+                run.feed(&part, &control).map_err(pack_error)?;
+            }
+            let report = run.finish();
+            let in_force = usize::try_from(report.policies).unwrap_or(usize::MAX);
+            if in_force < total {
+                eprintln!("left out {} of {total} policies: cancelled or expired", total - in_force);
+            }
             match format {
                 Format::Json => out(&serde_json::to_string_pretty(&report).map_err(|e| other(e.to_string()))?),
                 Format::Table => out(&report::impact_table(&report)),

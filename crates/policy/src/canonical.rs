@@ -285,39 +285,76 @@ struct VersionProbe {
     model_version: Option<serde_json::Value>,
 }
 
-/// Reads a book, checking every line: JSON, the version 1 shape, the
+/// Reads a book, checking every line: JSON, the version's shape, the
 /// version, unique policy numbers and [`CanonicalPolicy::check`]. Stops at the
 /// first bad line. Blank lines are skipped.
-pub fn read_book(mut input: impl BufRead) -> Result<Vec<CanonicalPolicy>, BookError> {
-    let mut policies = Vec::new();
-    let mut first_lines: HashMap<String, u64> = HashMap::new();
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    loop {
-        buf.clear();
-        line += 1;
-        let read = input.read_until(b'\n', &mut buf).map_err(|source| BookError::Read { line, source })?;
-        if read == 0 {
-            break;
-        }
-        let text = std::str::from_utf8(&buf).map_err(|e| BookError::Json { line, message: format!("not UTF-8: {e}") })?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        let probe: VersionProbe = serde_json::from_str(text).map_err(|e| BookError::Json { line, message: without_position(&e) })?;
-        match probe.model_version {
-            Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(MODEL_VERSION)) => {}
-            found => return Err(BookError::ModelVersion { line, found: found.map(|v| v.to_string()) }),
-        }
-        let policy: CanonicalPolicy = serde_json::from_str(text).map_err(|e| BookError::Shape { line, message: without_position(&e) })?;
-        policy.check().map_err(|errors| BookError::Invalid { line, errors })?;
-        if let Some(&first_line) = first_lines.get(&policy.policy_number) {
-            return Err(BookError::DuplicatePolicyNumber { line, policy_number: policy.policy_number, first_line });
-        }
-        first_lines.insert(policy.policy_number.clone(), line);
-        policies.push(policy);
+pub fn read_book(input: impl BufRead) -> Result<Vec<CanonicalPolicy>, BookError> {
+    BookReader::new(input).collect()
+}
+
+/// A book read one policy at a time, with [`read_book`]'s checks, so a
+/// book of any size is read with one policy in memory (and the policy
+/// numbers seen, to refuse a repeat). It yields the first bad line's error,
+/// then ends.
+#[derive(Debug)]
+pub struct BookReader<R> {
+    input: R,
+    first_lines: HashMap<String, u64>,
+    buf: Vec<u8>,
+    line: u64,
+    failed: bool,
+}
+
+impl<R: BufRead> BookReader<R> {
+    pub fn new(input: R) -> Self {
+        Self { input, first_lines: HashMap::new(), buf: Vec::new(), line: 0, failed: false }
     }
-    Ok(policies)
+
+    fn next_policy(&mut self) -> Result<Option<CanonicalPolicy>, BookError> {
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            let line = self.line;
+            let read = self.input.read_until(b'\n', &mut self.buf).map_err(|source| BookError::Read { line, source })?;
+            if read == 0 {
+                return Ok(None);
+            }
+            let text = std::str::from_utf8(&self.buf).map_err(|e| BookError::Json { line, message: format!("not UTF-8: {e}") })?;
+            if text.trim().is_empty() {
+                continue;
+            }
+            let probe: VersionProbe = serde_json::from_str(text).map_err(|e| BookError::Json { line, message: without_position(&e) })?;
+            match probe.model_version {
+                Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(MODEL_VERSION)) => {}
+                found => return Err(BookError::ModelVersion { line, found: found.map(|v| v.to_string()) }),
+            }
+            let policy: CanonicalPolicy =
+                serde_json::from_str(text).map_err(|e| BookError::Shape { line, message: without_position(&e) })?;
+            policy.check().map_err(|errors| BookError::Invalid { line, errors })?;
+            if let Some(&first_line) = self.first_lines.get(&policy.policy_number) {
+                return Err(BookError::DuplicatePolicyNumber { line, policy_number: policy.policy_number, first_line });
+            }
+            self.first_lines.insert(policy.policy_number.clone(), line);
+            return Ok(Some(policy));
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for BookReader<R> {
+    type Item = Result<CanonicalPolicy, BookError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        match self.next_policy() {
+            Ok(policy) => policy.map(Ok),
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
 }
 
 /// serde_json's message with "at line 1 column N" replaced by the column

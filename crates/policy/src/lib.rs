@@ -33,7 +33,7 @@ mod quote_number;
 mod rules;
 mod status;
 
-pub use canonical::{read_book, write_book, BookError, CanonicalPolicy, CanonicalStatus, MODEL_VERSION};
+pub use canonical::{read_book, write_book, BookError, BookReader, CanonicalPolicy, CanonicalStatus, MODEL_VERSION};
 pub use error::LifecycleError;
 pub use legacy::{
     import, write_rejects, FieldQuality, Import, ImportError, Mapping, MappingError, MissingColumn, Problem, ProblemKind, QualityReport,

@@ -328,144 +328,224 @@ fn territory_of(pack: &RatePack, quote: &ValidQuote) -> Arc<str> {
 
 /// Re-rates `book` with `base` and `draft` and reports the difference.
 pub fn impact(base: &RatePack, draft: &RatePack, book: &[BookPolicy], control: &ImpactControl<'_>) -> Result<ImpactReport, ImpactError> {
-    let (bi, di) = (base.info(), draft.info());
-    if bi.state != di.state || bi.product != di.product {
-        return Err(ImpactError::DifferentLines {
-            base: format!("{} {}", bi.state, bi.product),
-            draft: format!("{} {}", di.state, di.product),
-        });
-    }
-    // Coverage codes: the draft's in order, then any only the base has.
-    let mut codes: Vec<Arc<str>> = draft.coverages.iter().map(|c| c.code.clone()).collect();
-    codes.extend(base.coverages.iter().map(|c| c.code.clone()).filter(|c| !draft.coverages.iter().any(|d| d.code == *c)));
-    let slot = |pack: &RatePack| -> Vec<usize> {
-        pack.coverages.iter().map(|c| codes.iter().position(|code| *code == c.code).unwrap_or_default()).collect()
-    };
-    let (base_slots, draft_slots) = (slot(base), slot(draft));
-    let total = book.len() as u64;
-    let done = AtomicU64::new(0);
-    let reprice = Reprice::between(base, draft);
-    // Where both packs have a compiled plan, each prices the policy in full
-    // faster than the engine prices the pair (`docs/benchmarks.md`).
-    let planned = crate::compiled::plan(base).is_some() && crate::compiled::plan(draft).is_some();
-    let pair = reprice.as_ref().filter(|_| !planned);
+    let mut run = ImpactRun::new(base, draft, book.len() as u64)?;
+    run.feed(book, control)?;
+    Ok(run.finish())
+}
 
-    let partial = book
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(chunk_index, chunk)| {
-            if control.cancel.load(Ordering::Relaxed) {
-                return None;
+/// An impact run fed its book in parts, so a book of any size is re-rated
+/// with one part in memory at a time (`uw pack impact` reads its file this
+/// way). The report is the one [`impact`] gives for the whole book.
+pub struct ImpactRun<'p> {
+    base: &'p RatePack,
+    draft: &'p RatePack,
+    codes: Vec<Arc<str>>,
+    base_slots: Vec<usize>,
+    draft_slots: Vec<usize>,
+    reprice: Option<Reprice>,
+    /// Price the pair together (see [`Reprice`]); not when both packs have
+    /// a compiled plan, which prices each in full faster.
+    paired: bool,
+    merged: Partial,
+    /// The policies of the largest increases so far, by their place in the book.
+    kept: Vec<(usize, BookPolicy)>,
+    /// Policies fed so far, and how many the caller expects (for progress).
+    fed: u64,
+    expected: u64,
+}
+
+impl std::fmt::Debug for ImpactRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImpactRun")
+            .field("base", &self.base.id())
+            .field("draft", &self.draft.id())
+            .field("fed", &self.fed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'p> ImpactRun<'p> {
+    /// A run of `draft` against `base`; `expected` is the book's size where
+    /// known (progress reports it), else 0.
+    pub fn new(base: &'p RatePack, draft: &'p RatePack, expected: u64) -> Result<Self, ImpactError> {
+        let (bi, di) = (base.info(), draft.info());
+        if bi.state != di.state || bi.product != di.product {
+            return Err(ImpactError::DifferentLines {
+                base: format!("{} {}", bi.state, bi.product),
+                draft: format!("{} {}", di.state, di.product),
+            });
+        }
+        // Coverage codes: the draft's in order, then any only the base has.
+        let mut codes: Vec<Arc<str>> = draft.coverages.iter().map(|c| c.code.clone()).collect();
+        codes.extend(base.coverages.iter().map(|c| c.code.clone()).filter(|c| !draft.coverages.iter().any(|d| d.code == *c)));
+        let slot = |pack: &RatePack| -> Vec<usize> {
+            pack.coverages.iter().map(|c| codes.iter().position(|code| *code == c.code).unwrap_or_default()).collect()
+        };
+        let (base_slots, draft_slots) = (slot(base), slot(draft));
+        let reprice = Reprice::between(base, draft);
+        let planned = crate::compiled::plan(base).is_some() && crate::compiled::plan(draft).is_some();
+        let merged = Partial::new(codes.len());
+        Ok(Self {
+            base,
+            draft,
+            codes,
+            base_slots,
+            draft_slots,
+            paired: reprice.is_some() && !planned,
+            reprice,
+            merged,
+            kept: Vec::new(),
+            fed: 0,
+            expected,
+        })
+    }
+
+    /// Rates the next policies of the book on every core.
+    pub fn feed(&mut self, policies: &[BookPolicy], control: &ImpactControl<'_>) -> Result<(), ImpactError> {
+        let first = usize::try_from(self.fed).unwrap_or(usize::MAX);
+        let done = AtomicU64::new(self.fed);
+        let total = self.expected.max(self.fed + policies.len() as u64);
+        let this = &*self;
+        let partial = policies
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(chunk_index, chunk)| {
+                if control.cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let part = this.rate_chunk(first + chunk_index * CHUNK, chunk);
+                let finished = done.fetch_add(chunk.len() as u64, Ordering::Relaxed) + chunk.len() as u64;
+                (control.progress)(finished, total);
+                Some(part)
+            })
+            .collect::<Vec<Option<Partial>>>();
+        let mut merged = std::mem::replace(&mut self.merged, Partial::new(0));
+        for part in partial {
+            let Some(part) = part else {
+                return Err(ImpactError::Cancelled { done: done.load(Ordering::Relaxed), total });
+            };
+            merged = merged.merge(part);
+        }
+        self.merged = merged;
+        self.fed += policies.len() as u64;
+        // Keep the policies behind the largest increases, and only those.
+        let top: Vec<usize> = self.merged.top.iter().map(|inc| inc.index).collect();
+        self.kept.retain(|(index, _)| top.contains(index));
+        for &index in &top {
+            if let Some(policy) = index.checked_sub(first).and_then(|i| policies.get(i)) {
+                self.kept.push((index, policy.clone()));
             }
-            let mut part = Partial::new(codes.len());
-            let (mut base_cov, mut draft_cov) = (Vec::new(), Vec::new());
-            let mut seen = vec![false; codes.len()];
-            for (offset, policy) in chunk.iter().enumerate() {
-                let index = chunk_index * CHUNK + offset;
-                let q = &policy.quote;
-                if q.state != bi.state || q.product != bi.product {
-                    part.out_of_scope += 1;
+        }
+        Ok(())
+    }
+
+    fn rate_chunk(&self, first: usize, chunk: &[BookPolicy]) -> Partial {
+        let (base, draft) = (self.base, self.draft);
+        let bi = base.info();
+        let mut part = Partial::new(self.codes.len());
+        let (mut base_cov, mut draft_cov) = (Vec::new(), Vec::new());
+        let mut seen = vec![false; self.codes.len()];
+        let pair = self.reprice.as_ref().filter(|_| self.paired);
+        for (offset, policy) in chunk.iter().enumerate() {
+            let index = first + offset;
+            let q = &policy.quote;
+            if q.state != bi.state || q.product != bi.product {
+                part.out_of_scope += 1;
+                continue;
+            }
+            // Priced together when the draft changes only some coverages;
+            // a quote that fails is priced again pack by pack, so the
+            // failure names the pack that refused it.
+            let paired = pair.and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok());
+            let rated = match paired {
+                Some(totals) => Ok(totals),
+                None => match rate_by_coverage(base, q, &mut base_cov) {
+                    Ok(b) => rate_by_coverage(draft, q, &mut draft_cov).map(|d| (b, d)).map_err(|e| ("draft", e.to_string())),
+                    Err(e) => Err(("base", e.to_string())),
+                },
+            };
+            let (b, d) = match rated {
+                Ok(totals) => totals,
+                Err((which, message)) => {
+                    part.failed += 1;
+                    if part.failures.len() < FAILURES_LISTED {
+                        let failure = ImpactFailure { id: policy.id.clone(), pack: which.to_owned(), message };
+                        part.failures.push((index, failure));
+                    }
                     continue;
                 }
-                // Priced together when the draft changes only some coverages;
-                // a quote that fails is priced again pack by pack, so the
-                // failure names the pack that refused it.
-                let paired = pair.and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok());
-                let rated = match paired {
-                    Some(totals) => Ok(totals),
-                    None => match rate_by_coverage(base, q, &mut base_cov) {
-                        Ok(b) => rate_by_coverage(draft, q, &mut draft_cov).map(|d| (b, d)).map_err(|e| ("draft", e.to_string())),
-                        Err(e) => Err(("base", e.to_string())),
-                    },
-                };
-                let (b, d) = match rated {
-                    Ok(totals) => totals,
-                    Err((which, message)) => {
-                        part.failed += 1;
-                        if part.failures.len() < FAILURES_LISTED {
-                            let failure = ImpactFailure { id: policy.id.clone(), pack: which.to_owned(), message };
-                            part.failures.push((index, failure));
-                        }
-                        continue;
-                    }
-                };
-                part.rated += 1;
-                part.total.add(b, d);
-                let change = d - b;
-                if change > Decimal::ZERO {
-                    part.increased += 1;
-                    part.offer(Increase { index, base: b, change });
-                } else if change < Decimal::ZERO {
-                    part.decreased += 1;
-                }
-                part.bands[band_of(change, b)].add(b, d);
-                for (i, premium) in base_cov.iter().enumerate() {
-                    let s = &mut part.coverages[base_slots[i]];
-                    s.base += *premium;
-                }
-                for (i, premium) in draft_cov.iter().enumerate() {
-                    let s = &mut part.coverages[draft_slots[i]];
-                    s.draft += *premium;
-                }
-                // A policy counts once under each coverage either pack charges it for.
-                seen.fill(false);
-                for (i, premium) in base_cov.iter().enumerate() {
-                    if !premium.is_zero() {
-                        seen[base_slots[i]] = true;
-                    }
-                }
-                for (i, premium) in draft_cov.iter().enumerate() {
-                    if !premium.is_zero() {
-                        seen[draft_slots[i]] = true;
-                    }
-                }
-                for (s, has) in part.coverages.iter_mut().zip(&seen) {
-                    s.policies += u64::from(*has);
-                }
-                part.territories.entry(territory_of(base, q)).or_default().add(b, d);
+            };
+            part.rated += 1;
+            part.total.add(b, d);
+            let change = d - b;
+            if change > Decimal::ZERO {
+                part.increased += 1;
+                part.offer(Increase { index, base: b, change });
+            } else if change < Decimal::ZERO {
+                part.decreased += 1;
             }
-            let finished = done.fetch_add(chunk.len() as u64, Ordering::Relaxed) + chunk.len() as u64;
-            (control.progress)(finished, total);
-            Some(part)
-        })
-        .collect::<Vec<Option<Partial>>>();
-
-    let mut merged = Partial::new(codes.len());
-    for part in partial {
-        let Some(part) = part else {
-            return Err(ImpactError::Cancelled { done: done.load(Ordering::Relaxed), total });
-        };
-        merged = merged.merge(part);
+            part.bands[band_of(change, b)].add(b, d);
+            for (i, premium) in base_cov.iter().enumerate() {
+                let s = &mut part.coverages[self.base_slots[i]];
+                s.base += *premium;
+            }
+            for (i, premium) in draft_cov.iter().enumerate() {
+                let s = &mut part.coverages[self.draft_slots[i]];
+                s.draft += *premium;
+            }
+            // A policy counts once under each coverage either pack charges it for.
+            seen.fill(false);
+            for (i, premium) in base_cov.iter().enumerate() {
+                if !premium.is_zero() {
+                    seen[self.base_slots[i]] = true;
+                }
+            }
+            for (i, premium) in draft_cov.iter().enumerate() {
+                if !premium.is_zero() {
+                    seen[self.draft_slots[i]] = true;
+                }
+            }
+            for (s, has) in part.coverages.iter_mut().zip(&seen) {
+                s.policies += u64::from(*has);
+            }
+            part.territories.entry(territory_of(base, q)).or_default().add(b, d);
+        }
+        part
     }
 
-    let mut by_territory: Vec<ImpactGroup> = merged.territories.iter().map(|(name, sums)| sums.group(name.as_ref())).collect();
-    by_territory.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then_with(|| a.name.cmp(&b.name)));
-    let largest_increases = merged
-        .top
-        .iter()
-        .filter_map(|inc| {
-            let policy = &book[inc.index];
-            let (b, d) = (rate(base, &policy.quote).ok()?, rate(draft, &policy.quote).ok()?);
-            Some(ImpactCase { id: policy.id.clone(), change: inc.change, change_pct: percent(inc.change, inc.base), base: b, draft: d })
-        })
-        .collect();
-    Ok(ImpactReport {
-        base_pack: base.id().to_owned(),
-        draft_pack: draft.id().to_owned(),
-        policies: total,
-        out_of_scope: merged.out_of_scope,
-        not_in_force: 0,
-        rated: merged.rated,
-        failed: merged.failed,
-        failures: merged.failures.into_iter().map(|(_, f)| f).collect(),
-        increased: merged.increased,
-        decreased: merged.decreased,
-        unchanged: merged.rated - merged.increased - merged.decreased,
-        total: merged.total.group("total"),
-        bands: merged.bands.iter().zip(BANDS).map(|(s, (name, _, _))| s.group(name)).collect(),
-        by_coverage: merged.coverages.iter().zip(&codes).map(|(s, code)| s.group(code.as_ref())).collect(),
-        by_territory,
-        largest_increases,
-        repriced: reprice.map(|r| r.repriced(draft).map(str::to_owned).collect()),
-    })
+    /// The report, with the largest increases rated again in full.
+    pub fn finish(self) -> ImpactReport {
+        let (base, draft) = (self.base, self.draft);
+        let merged = self.merged;
+        let mut by_territory: Vec<ImpactGroup> = merged.territories.iter().map(|(name, sums)| sums.group(name.as_ref())).collect();
+        by_territory.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then_with(|| a.name.cmp(&b.name)));
+        let largest_increases = merged
+            .top
+            .iter()
+            .filter_map(|inc| {
+                let (_, policy) = self.kept.iter().find(|(index, _)| *index == inc.index)?;
+                let (b, d) = (rate(base, &policy.quote).ok()?, rate(draft, &policy.quote).ok()?);
+                Some(ImpactCase { id: policy.id.clone(), change: inc.change, change_pct: percent(inc.change, inc.base), base: b, draft: d })
+            })
+            .collect();
+        ImpactReport {
+            base_pack: base.id().to_owned(),
+            draft_pack: draft.id().to_owned(),
+            policies: self.fed,
+            out_of_scope: merged.out_of_scope,
+            not_in_force: 0,
+            rated: merged.rated,
+            failed: merged.failed,
+            failures: merged.failures.into_iter().map(|(_, f)| f).collect(),
+            increased: merged.increased,
+            decreased: merged.decreased,
+            unchanged: merged.rated - merged.increased - merged.decreased,
+            total: merged.total.group("total"),
+            bands: merged.bands.iter().zip(BANDS).map(|(s, (name, _, _))| s.group(name)).collect(),
+            by_coverage: merged.coverages.iter().zip(&self.codes).map(|(s, code)| s.group(code.as_ref())).collect(),
+            by_territory,
+            largest_increases,
+            repriced: self.reprice.map(|r| r.repriced(draft).map(str::to_owned).collect()),
+        }
+    }
 }

@@ -236,3 +236,22 @@ fn a_draft_is_priced_only_where_it_changes_and_the_figures_do_not_move() {
     let minimum = run(&base, &draft_of(&[("minimum_premium", "2600.00")]), &book);
     assert!(minimum.increased > 0 && minimum.decreased == 0, "{} up, {} down", minimum.increased, minimum.decreased);
 }
+
+/// A book fed in parts (as `uw pack impact` streams its file) gives the
+/// report of the whole book at once, largest increases included.
+#[test]
+fn a_book_fed_in_parts_reports_as_the_whole_book() {
+    let (base, draft) = packs();
+    let book = book(&base, 9_000);
+    let whole = run(&base, &draft, &book);
+    let cancel = AtomicBool::new(false);
+    let control = ImpactControl { cancel: &cancel, progress: &|_, _| {} };
+    let mut parted = uw_rating::impact::ImpactRun::new(&base, &draft, 0).expect("same line");
+    for part in [&book[..1], &book[1..4_100], &book[4_100..4_100], &book[4_100..]] {
+        parted.feed(part, &control).expect("runs");
+    }
+    let parted = parted.finish();
+    assert_eq!(parted, whole);
+    assert_eq!(parted.largest_increases.len(), uw_rating::impact::LARGEST_INCREASES);
+    assert_eq!(parted.policies, 9_001);
+}
