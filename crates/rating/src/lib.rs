@@ -10,8 +10,9 @@ risk score and the underwriting decision.
 
 **Architecture invariant:** this crate does no IO except reading pack files in
 [`PackFiles::read_dir`], and never depends on tauri, axum, sqlx, rusqlite or
-reqwest (CI checks with `cargo tree -i`). Money is `Decimal`; there is no
-floating point anywhere in the crate.
+reqwest (CI checks with `cargo tree -i`). Money is `Decimal`, or the compiled
+plan's `i64` fixed point where it gives `Decimal`'s results exactly; floating
+point only ranks drivers for the assignment and never charges.
 
 **Architecture invariant:** every pack problem is found when the pack is
 loaded, and named with its file, line and field. Rating a compiled pack never
