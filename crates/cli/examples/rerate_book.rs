@@ -10,6 +10,8 @@
 //! cargo run --release -p uw-cli --example rerate_book -- --pack rate-packs/tx-personal-auto --book BOOK.jsonl --repeat 3
 //! ```
 
+#![allow(clippy::print_stdout, reason = "the program's answer is the JSON it prints")]
+
 use std::path::PathBuf;
 use std::time::Instant;
 
