@@ -481,6 +481,10 @@ struct CCoverage {
     /// driver part's (see the engine's `parts`).
     vehicle_part: Vec<PartStep>,
     driver_part: Vec<PartStep>,
+    /// Whether nothing it reads is the driver's (no table, discount,
+    /// surcharge or risk factor): then a vehicle's premium is the same with
+    /// every driver.
+    driver_free: bool,
 }
 
 /// A step of a side's part of a coverage.
@@ -647,6 +651,7 @@ impl CompiledPack {
                 risk: engine_risk_rates(pack, ci),
                 vehicle_part,
                 driver_part,
+                driver_free: false,
             });
         }
 
@@ -697,7 +702,24 @@ impl CompiledPack {
             max_f64: approx(m.max_factor),
         });
         let table_scope = tables.iter().map(|t| entity_scope(&t.keys)).collect();
-        Some(Self { words, tables, table_scope, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk })
+        let mut plan = Self { words, tables, table_scope, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk };
+        let reads_driver = |e: &CEligibility| match e {
+            CEligibility::Conditions(cs) => cs.iter().any(|c| c.var.scope() == Scope::Driver),
+            CEligibility::GoodDriver => true,
+        };
+        for ci in 0..plan.coverages.len() {
+            let on = |bits: u64| bits >> ci & 1 == 1;
+            let cov = &plan.coverages[ci];
+            let tables = cov.steps.iter().all(|s| match s {
+                CStep::Table { table, .. } => plan.tables[*table].keys.iter().all(|k| k.scope() != Scope::Driver),
+                _ => true,
+            });
+            let adjustments = plan.adjustments.iter().all(|a| !on(a.coverages) || !reads_driver(&a.eligibility));
+            let good_driver = plan.good_driver.iter().all(|(_, bits)| !on(*bits));
+            let risk = !cov.risk || plan.risk.is_none();
+            plan.coverages[ci].driver_free = tables && adjustments && good_driver && risk;
+        }
+        Some(plan)
     }
 }
 
@@ -951,8 +973,10 @@ impl CompiledPack {
         engine::check_against_pack(pack, q).ok()?;
         let facts = self.encode(pack, q)?;
         let auto = q.product == Product::PersonalAuto;
+        let memo = Memo::default();
         let rated_with: Vec<usize> =
-            if auto { engine::assign_drivers(pack, q, false, || Ranker::new(self, pack, q, &facts)).0 } else { Vec::new() };
+            if auto { engine::assign_drivers(pack, q, false, || Ranker::new(self, pack, q, &facts, &memo)).0 } else { Vec::new() };
+        let memo = (!memo.borrow().is_empty()).then_some(&memo);
         let unit = |u: usize| View {
             policy: Some(&facts.policy),
             vehicle: if auto { facts.vehicles.get(u) } else { None },
@@ -972,9 +996,18 @@ impl CompiledPack {
                 let on = q.coverages[choice_index].vehicles.as_deref();
                 let mut price_unit = |u: usize| -> Option<()> {
                     let (eligible, relativity) = *units.get(u)?;
-                    let view = View { choice: Some(choice), ..unit(u) };
-                    let relativity = if cov.risk { relativity } else { Decimal::ONE };
-                    let premium = self.premium(pack, ci, &view, eligible, relativity)?;
+                    let recalled = match (memo, cov.per, rated_with.get(u)) {
+                        (Some(memo), Per::Vehicle, Some(&d)) => recall(memo, cov, (ci, choice_index, u, d)),
+                        _ => None,
+                    };
+                    let premium = match recalled {
+                        Some(premium) => premium?,
+                        None => {
+                            let view = View { choice: Some(choice), ..unit(u) };
+                            let relativity = if cov.risk { relativity } else { Decimal::ONE };
+                            self.premium(pack, ci, &view, eligible, relativity)?
+                        }
+                    };
                     total += premium;
                     if let Some(slot) = by_coverage.as_deref_mut().and_then(|sums| sums.get_mut(ci)) {
                         *slot += premium;
@@ -1004,11 +1037,24 @@ struct Ranker<'a> {
     vehicle_parts: Vec<f64>,
     estimates: Vec<f64>,
     exact: Vec<((usize, usize), Decimal)>,
+    /// Each coverage premium priced for a near tie; see [`Memo`].
+    memo: &'a Memo,
+}
+
+/// Coverage premiums priced while ranking, by (coverage, choice, vehicle,
+/// driver), so the final pricing of the chosen assignment reads them
+/// rather than pricing them again; `None` where the plan found no row.
+type Memo = std::cell::RefCell<Vec<((usize, usize, usize, usize), Option<Decimal>)>>;
+
+/// The premium `memo` holds for coverage `ci`'s choice `k` on vehicle `v`
+/// with driver `d` (or with any driver, for a coverage that reads none).
+fn recall(memo: &Memo, cov: &CCoverage, (ci, k, v, d): (usize, usize, usize, usize)) -> Option<Option<Decimal>> {
+    memo.borrow().iter().find(|((c, kk, vv, dd), _)| *c == ci && *kk == k && *vv == v && (*dd == d || cov.driver_free)).map(|(_, p)| *p)
 }
 
 impl<'a> Ranker<'a> {
     #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges, as the engine's does")]
-    fn new(plan: &'a CompiledPack, pack: &'a RatePack, q: &'a ValidQuote, facts: &'a Priced) -> Self {
+    fn new(plan: &'a CompiledPack, pack: &'a RatePack, q: &'a ValidQuote, facts: &'a Priced, memo: &'a Memo) -> Self {
         let n = plan.coverages.len();
         let nv = facts.vehicles.len();
         let mut vehicle_parts = vec![0.0; nv * n];
@@ -1041,7 +1087,7 @@ impl<'a> Ranker<'a> {
                     buf.iter().zip(vp).enumerate().map(|(ci, (a, b))| a * b * if rated[ci] { relativity } else { 1.0 }).sum::<f64>();
             }
         }
-        Self { plan, pack, q, facts, vehicle_parts, estimates, exact: Vec::new() }
+        Self { plan, pack, q, facts, vehicle_parts, estimates, exact: Vec::new(), memo }
     }
 }
 
@@ -1111,13 +1157,21 @@ impl Ranking for Ranker<'_> {
             let on_v = |(k, (c, _)): &(usize, &(usize, ChoiceSlots))| {
                 *c == ci && self.q.coverages[*k].vehicles.as_ref().is_none_or(|on| on.contains(&v))
             };
-            let Some((_, (_, choice))) = facts.choices.iter().enumerate().find(on_v) else { continue };
+            let Some((k, (_, choice))) = facts.choices.iter().enumerate().find(on_v) else { continue };
             if cov.per != Per::Vehicle {
                 continue;
             }
-            let view = View { choice: Some(choice), ..unit };
-            let relativity = if cov.risk { relativity } else { Decimal::ONE };
-            p += self.plan.premium(self.pack, ci, &view, eligible, relativity).unwrap_or(Decimal::ZERO);
+            let premium = match recall(self.memo, cov, (ci, k, v, d)) {
+                Some(premium) => premium,
+                None => {
+                    let view = View { choice: Some(choice), ..unit };
+                    let relativity = if cov.risk { relativity } else { Decimal::ONE };
+                    let premium = self.plan.premium(self.pack, ci, &view, eligible, relativity);
+                    self.memo.borrow_mut().push(((ci, k, v, d), premium));
+                    premium
+                }
+            };
+            p += premium.unwrap_or(Decimal::ZERO);
         }
         self.exact.push(((d, v), p));
         p
