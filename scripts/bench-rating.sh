@@ -18,7 +18,12 @@
 # 4. ROUNDS rounds, each one engine run then one peer run. The engine reads
 #    and validates the book before its timing; the peer has the book in
 #    memory before its own ("rating only"). Both use every core.
-# 5. A summary with the machine, the date, the medians, the ratio and each
+#    Each engine run also checks every 1,000th policy: the compiled plan's
+#    premiums against the engine's full rating (`rate`), value and scale.
+# 5. The impact of a discount change (safe driver 12% to 15%) on the same
+#    book, streamed from its file by `uw pack impact`: wall time and peak
+#    memory.
+# 6. A summary with the machine, the date, the medians, the ratio and each
 #    side's peak memory, to copy into docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,6 +36,7 @@ for v in "$N" "$ROUNDS" "$SAMPLE"; do
     case $v in '' | *[!0-9]*) die "not a whole number: '$v'" ;; esac
 done
 
+ensure_packages time
 HERE=tools/bench/polars-peer
 . "$HERE/common.sh"
 peer_venv
@@ -52,6 +58,22 @@ for round in $(seq 1 "$ROUNDS"); do
     log "round $round of $ROUNDS: the peer"
     "$PY" "$HERE/rate_polars.py" bench "$BOOK_PARQUET" --pack "$PACK" --repeat 1 --json "$OUT/peer-$round.json" > /dev/null
 done
+
+log "impact of a discount change, streamed from the book file"
+DRAFT=$OUT/draft-discount
+rm -rf "$DRAFT"
+cp -r "$PACK" "$DRAFT"
+rm -f "$DRAFT/SIGNATURE"
+python3 - "$DRAFT/manifest.toml" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+changed = re.sub(r'(code = "safe-driver"\nname = "Safe driver"\nrate = )"0\.12"', r'\1"0.15"', text)
+if changed == text:
+    sys.exit("the safe-driver discount is not where this script expects it")
+open(path, "w").write(changed)
+PY
+/usr/bin/time -f '%e %M' -o "$OUT/impact-time.txt" target/release/uw pack impact --base "$PACK" --draft "$DRAFT" --book "$BOOK_JSONL" --format json > "$OUT/impact.json"
 
 MACHINE="$(nproc) CPUs, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM" \
     "$PY" - "$OUT" "$ROUNDS" <<'PY'
@@ -80,4 +102,10 @@ if len(e_total) != 1 or e_total != p_total:
     print(f"TOTALS DIFFER: engine {sorted(e_total)}, peer {sorted(p_total)}")
     sys.exit(1)
 print(f"total         {next(iter(e_total)) / 100:,.2f} on both sides")
+print(f"checked       {sum(e.get('checked', 0) for e in engine):,} policies priced the same by the compiled plan and the engine's full rating")
+wall, kib = open(f"{out}/impact-time.txt").read().split()
+impact = json.load(open(f"{out}/impact.json"))
+print(f"impact        safe-driver discount 12% to 15%, uw pack impact streaming the JSON Lines book: {float(wall):.1f} s wall "
+      f"(reading and checking the book included), peak RSS {int(kib) // 1024:,} MiB; {impact['rated']:,} rated, "
+      f"premium {impact['total']['base_premium']} to {impact['total']['draft_premium']}")
 PY

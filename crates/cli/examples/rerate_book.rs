@@ -4,7 +4,11 @@
 //! in-force policy is priced on all cores (`rate_total`, the path impact
 //! analysis takes), `--repeat` times. Prints one JSON object: the policy
 //! count, the book's total premium in cents (the peer prints the same sum),
-//! each run's seconds and the process's peak resident memory.
+//! each run's seconds and the process's peak resident memory. Then every
+//! `--check-every`th policy (default 1,000th) is rated in full by the engine
+//! (`rate`, with its worksheet): the compiled plan's total and coverage
+//! premiums (`rate_compiled`) must be the same, value and scale, or the
+//! program fails.
 //!
 //! ```sh
 //! cargo run --release -p uw-cli --example rerate_book -- --pack rate-packs/tx-personal-auto --book BOOK.jsonl --repeat 3
@@ -17,7 +21,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use uw_rating::{rate_total, LoadMode, RatePack};
+use uw_rating::{rate, rate_compiled, rate_total, LoadMode, RatePack};
 
 fn fail(message: String) -> ! {
     eprintln!("rerate_book: {message}");
@@ -43,6 +47,8 @@ fn main() {
     let pack = PathBuf::from(arg(&args, "--pack").unwrap_or_else(|| fail("--pack DIR is required".into())));
     let book = PathBuf::from(arg(&args, "--book").unwrap_or_else(|| fail("--book FILE is required".into())));
     let repeat: usize = arg(&args, "--repeat").map_or(Ok(3), |r| r.parse()).unwrap_or_else(|e| fail(format!("--repeat: {e}")));
+    let every: usize =
+        arg(&args, "--check-every").map_or(Ok(1000), |r| r.parse()).unwrap_or_else(|e| fail(format!("--check-every: {e}"))).max(1);
 
     let pack = RatePack::load_dir(&pack, LoadMode::Draft).unwrap_or_else(|e| fail(e.to_string()));
     let started = Instant::now();
@@ -65,6 +71,23 @@ fn main() {
         eprintln!("rerate_book: run {run}: {seconds:.3} s");
         runs.push(seconds);
     }
+    // The plan against the engine's full rating, on a sample of the book.
+    let checked = quotes
+        .par_iter()
+        .step_by(every)
+        .map(|q| {
+            let full = rate(&pack, q).unwrap_or_else(|e| fail(e.to_string()));
+            let mut by_coverage = Vec::new();
+            let planned = rate_compiled(&pack, q, &mut by_coverage).unwrap_or_else(|| fail("the plan left a policy to the engine".into()));
+            let engine: Vec<Decimal> =
+                pack.coverage_codes().map(|code| full.coverages.iter().filter(|c| &*c.coverage == code).map(|c| c.premium).sum()).collect();
+            let text = |d: &[Decimal]| d.iter().map(ToString::to_string).collect::<Vec<_>>();
+            if planned.to_string() != full.total.to_string() || text(&by_coverage) != text(&engine) {
+                fail(format!("the plan charges {planned} {by_coverage:?}, the engine {} {engine:?}", full.total));
+            }
+        })
+        .count();
+    eprintln!("rerate_book: {checked} policies (every {every}th) priced the same by the plan and by the engine's full rating");
     let cents = (total * Decimal::ONE_HUNDRED).normalize();
     println!(
         "{}",
@@ -75,6 +98,7 @@ fn main() {
             "load_s": load_s,
             "runs_s": runs,
             "peak_rss_mib": peak_rss_mib(),
+            "checked": checked,
         })
     );
 }

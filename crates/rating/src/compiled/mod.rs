@@ -101,6 +101,24 @@ impl Slots {
         let i = var as usize;
         (self.set >> i & 1 == 1).then(|| self.values[i])
     }
+
+    /// Empties the slots for another entity (the memory is kept).
+    fn reset(&mut self) {
+        self.set = 0;
+        self.mismatch = false;
+        self.found.clear();
+    }
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+thread_local! {
+    /// Each thread's facts, written over for every quote it prices.
+    static RECYCLED: std::cell::RefCell<(Priced, Buffers)> = std::cell::RefCell::new(Default::default());
 }
 
 /// Writes facts into slots, encoding text by the pack's words.
@@ -756,7 +774,10 @@ fn collect_words(node: &Node, keys: &[Variable], depth: usize, words: &mut Words
     }
 }
 
-/// A quote's facts in slots, its choices and who drives what.
+/// A quote's facts in slots and its choices. One per thread is kept and
+/// written over for each quote (see [`RECYCLED`]), so pricing a book
+/// allocates nothing per quote for them.
+#[derive(Default)]
 struct Priced {
     policy: Slots,
     vehicles: Vec<Slots>,
@@ -766,58 +787,57 @@ struct Priced {
 }
 
 impl CompiledPack {
-    fn encode(&self, pack: &RatePack, q: &ValidQuote) -> Option<Priced> {
-        let mut policy = Slots::new();
+    /// Writes a quote's facts over `into`'s; `None` where the engine must
+    /// answer.
+    fn encode(&self, pack: &RatePack, q: &ValidQuote, into: &mut Priced) -> Option<()> {
+        let Priced { policy, vehicles, drivers, choices } = into;
+        policy.reset();
         {
-            let mut sink = Encode { slots: &mut policy, words: &self.words };
+            let mut sink = Encode { slots: policy, words: &self.words };
             engine::write_policy_facts(pack, q, &mut sink);
             if q.product == Product::HomeownersHo3 {
                 engine::dwelling_facts(&mut sink, q);
             }
         }
-        let mut vehicles = Vec::new();
-        let mut drivers = Vec::new();
-        if q.product == Product::PersonalAuto {
-            vehicles = (0..q.vehicles.len())
-                .map(|v| {
-                    let mut s = Slots::new();
-                    engine::vehicle_facts(&mut Encode { slots: &mut s, words: &self.words }, q, v);
-                    s
-                })
-                .collect();
-            drivers = (0..q.drivers.len())
-                .map(|d| {
-                    let mut s = Slots::new();
-                    engine::driver_facts(pack, &mut Encode { slots: &mut s, words: &self.words }, q, d);
-                    s
-                })
-                .collect();
+        let auto = q.product == Product::PersonalAuto;
+        let (n_vehicles, n_drivers) = if auto { (q.vehicles.len(), q.drivers.len()) } else { (0, 0) };
+        vehicles.resize_with(n_vehicles, Slots::new);
+        drivers.resize_with(n_drivers, Slots::new);
+        for (v, s) in vehicles.iter_mut().enumerate() {
+            s.reset();
+            engine::vehicle_facts(&mut Encode { slots: s, words: &self.words }, q, v);
         }
-        if policy.mismatch || vehicles.iter().chain(&drivers).any(|s| s.mismatch) {
+        for (d, s) in drivers.iter_mut().enumerate() {
+            s.reset();
+            engine::driver_facts(pack, &mut Encode { slots: s, words: &self.words }, q, d);
+        }
+        if policy.mismatch || vehicles.iter().chain(drivers.iter()).any(|s| s.mismatch) {
             return None;
         }
-        self.look_up(&mut policy, Scope::Policy);
+        self.look_up(policy, Scope::Policy);
         vehicles.iter_mut().for_each(|s| self.look_up(s, Scope::Vehicle));
         drivers.iter_mut().for_each(|s| self.look_up(s, Scope::Driver));
-        let mut choices = Vec::with_capacity(q.coverages.len());
+        choices.clear();
         for c in &q.coverages {
             let ci = pack.coverages.iter().position(|p| *p.code == c.code)?;
             let code = |var, text: &Option<String>| text.as_deref().map(|t| self.words.code(var, t));
             choices
                 .push((ci, ChoiceSlots { limit: code(Variable::Limit, &c.limit), deductible: code(Variable::Deductible, &c.deductible) }));
         }
-        Some(Priced { policy, vehicles, drivers, choices })
+        Some(())
     }
 
     /// Looks up, in an entity's slots, every table keyed by it alone.
     fn look_up(&self, slots: &mut Slots, scope: Scope) {
+        let mut found = std::mem::take(&mut slots.found);
         let view = View {
             policy: (scope == Scope::Policy).then_some(&*slots),
             vehicle: (scope == Scope::Vehicle).then_some(&*slots),
             driver: (scope == Scope::Driver).then_some(&*slots),
             choice: None,
         };
-        let found = self.tables.iter().zip(&self.table_scope).map(|(t, s)| if *s == Some(scope) { t.find(&view) } else { None }).collect();
+        found.clear();
+        found.extend(self.tables.iter().zip(&self.table_scope).map(|(t, s)| if *s == Some(scope) { t.find(&view) } else { None }));
         slots.found = found;
     }
 
@@ -969,14 +989,33 @@ impl CompiledPack {
     /// The total and each coverage's premium (into `by_coverage`, indexed
     /// like the pack's coverages, when given), as the engine's
     /// `rate_by_coverage` gives them; `None` where the engine must answer.
-    pub(crate) fn price(&self, pack: &RatePack, q: &ValidQuote, mut by_coverage: Option<&mut [Decimal]>) -> Option<Decimal> {
+    pub(crate) fn price(&self, pack: &RatePack, q: &ValidQuote, by_coverage: Option<&mut [Decimal]>) -> Option<Decimal> {
+        RECYCLED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut recycled) => {
+                let (facts, buffers) = &mut *recycled;
+                self.price_into(pack, q, by_coverage, facts, buffers)
+            }
+            Err(_) => self.price_into(pack, q, by_coverage, &mut Priced::default(), &mut Buffers::default()),
+        })
+    }
+
+    fn price_into(
+        &self,
+        pack: &RatePack,
+        q: &ValidQuote,
+        mut by_coverage: Option<&mut [Decimal]>,
+        facts: &mut Priced,
+        buffers: &mut Buffers,
+    ) -> Option<Decimal> {
         engine::check_against_pack(pack, q).ok()?;
-        let facts = self.encode(pack, q)?;
+        self.encode(pack, q, facts)?;
+        let facts = &*facts;
         let auto = q.product == Product::PersonalAuto;
-        let memo = Memo::default();
+        buffers.memo.clear();
         let rated_with: Vec<usize> =
-            if auto { engine::assign_drivers(pack, q, false, || Ranker::new(self, pack, q, &facts, &memo)).0 } else { Vec::new() };
-        let memo = (!memo.borrow().is_empty()).then_some(&memo);
+            if auto { engine::assign_drivers(pack, q, false, || Ranker::new(self, pack, q, facts, buffers)).0 } else { Vec::new() };
+        let Buffers { memo, units, .. } = buffers;
+        let memo = (!memo.is_empty()).then_some(&*memo);
         let unit = |u: usize| View {
             policy: Some(&facts.policy),
             vehicle: if auto { facts.vehicles.get(u) } else { None },
@@ -984,12 +1023,12 @@ impl CompiledPack {
             choice: None,
         };
         let n_units = if auto { facts.vehicles.len() } else { 1 };
-        let units: Vec<(u64, Decimal)> = (0..n_units)
-            .map(|u| {
-                let view = unit(u);
-                (self.eligible(&view), self.relativity(&view))
-            })
-            .collect();
+        units.clear();
+        units.extend((0..n_units).map(|u| {
+            let view = unit(u);
+            (self.eligible(&view), self.relativity(&view))
+        }));
+        let units = &*units;
         let mut total = Decimal::ZERO;
         for (ci, cov) in self.coverages.iter().enumerate() {
             for (choice_index, (_, choice)) in facts.choices.iter().enumerate().filter(|(_, (c, _))| *c == ci) {
@@ -1034,60 +1073,87 @@ struct Ranker<'a> {
     pack: &'a RatePack,
     q: &'a ValidQuote,
     facts: &'a Priced,
-    vehicle_parts: Vec<f64>,
-    estimates: Vec<f64>,
-    exact: Vec<((usize, usize), Decimal)>,
-    /// Each coverage premium priced for a near tie; see [`Memo`].
-    memo: &'a Memo,
+    /// The vehicles' parts, the estimates, the exact pair premiums and the
+    /// memo, in the thread's recycled buffers.
+    b: &'a mut Buffers,
 }
 
-/// Coverage premiums priced while ranking, by (coverage, choice, vehicle,
-/// driver), so the final pricing of the chosen assignment reads them
-/// rather than pricing them again; `None` where the plan found no row.
-type Memo = std::cell::RefCell<Vec<((usize, usize, usize, usize), Option<Decimal>)>>;
+/// A coverage premium's place: (coverage, choice, vehicle, driver).
+type PairKey = (usize, usize, usize, usize);
+
+/// The assignment's working memory, kept per thread like [`Priced`].
+#[derive(Default)]
+struct Buffers {
+    /// By vehicle x coverages + coverage.
+    vehicle_parts: Vec<f64>,
+    /// By driver x vehicles + vehicle.
+    estimates: Vec<f64>,
+    part: Vec<f64>,
+    vehicle_risk: Vec<f64>,
+    exact: Vec<((usize, usize), Decimal)>,
+    /// Coverage premiums priced while ranking, by (coverage, choice,
+    /// vehicle, driver), so the final pricing of the chosen assignment
+    /// reads them rather than pricing them again; `None` where the plan
+    /// found no row.
+    memo: Vec<(PairKey, Option<Decimal>)>,
+    /// Per rating unit: the adjustments it earns and its risk relativity.
+    units: Vec<(u64, Decimal)>,
+}
 
 /// The premium `memo` holds for coverage `ci`'s choice `k` on vehicle `v`
 /// with driver `d` (or with any driver, for a coverage that reads none).
-fn recall(memo: &Memo, cov: &CCoverage, (ci, k, v, d): (usize, usize, usize, usize)) -> Option<Option<Decimal>> {
-    memo.borrow().iter().find(|((c, kk, vv, dd), _)| *c == ci && *kk == k && *vv == v && (*dd == d || cov.driver_free)).map(|(_, p)| *p)
+fn recall(memo: &[(PairKey, Option<Decimal>)], cov: &CCoverage, (ci, k, v, d): (usize, usize, usize, usize)) -> Option<Option<Decimal>> {
+    memo.iter().find(|((c, kk, vv, dd), _)| *c == ci && *kk == k && *vv == v && (*dd == d || cov.driver_free)).map(|(_, p)| *p)
 }
 
 impl<'a> Ranker<'a> {
     #[expect(clippy::float_arithmetic, reason = "a rank orders drivers and vehicles and never charges, as the engine's does")]
-    fn new(plan: &'a CompiledPack, pack: &'a RatePack, q: &'a ValidQuote, facts: &'a Priced, memo: &'a Memo) -> Self {
+    fn new(plan: &'a CompiledPack, pack: &'a RatePack, q: &'a ValidQuote, facts: &'a Priced, b: &'a mut Buffers) -> Self {
         let n = plan.coverages.len();
         let nv = facts.vehicles.len();
-        let mut vehicle_parts = vec![0.0; nv * n];
+        b.vehicle_parts.clear();
+        b.vehicle_parts.resize(nv * n, 0.0);
         for v in 0..nv {
             let view = View { policy: Some(&facts.policy), vehicle: Some(&facts.vehicles[v]), driver: None, choice: None };
-            plan.parts(q, facts, &view, Some(v), &mut vehicle_parts[v * n..(v + 1) * n]);
+            plan.parts(q, facts, &view, Some(v), &mut b.vehicle_parts[v * n..(v + 1) * n]);
         }
         let risk = plan.risk.as_ref();
         let sum = |view: &View<'_>, driver: bool| {
             risk.map_or(0.0, |r| r.sum(view, |var| (var.scope() == Scope::Driver) == driver).to_f64().unwrap_or(0.0))
         };
-        let vehicle_risk: Vec<f64> = (0..nv)
-            .map(|v| sum(&View { policy: Some(&facts.policy), vehicle: Some(&facts.vehicles[v]), driver: None, choice: None }, false))
-            .collect();
+        b.vehicle_risk.clear();
+        b.vehicle_risk.extend(
+            (0..nv)
+                .map(|v| sum(&View { policy: Some(&facts.policy), vehicle: Some(&facts.vehicles[v]), driver: None, choice: None }, false)),
+        );
         let (lo, hi) = risk.map_or((1.0, 1.0), |r| (r.min_f64, r.max_f64));
-        let rated: Vec<bool> = plan.coverages.iter().map(|c| c.risk).collect();
-        let mut estimates = vec![0.0; facts.drivers.len() * nv];
-        let mut buf = vec![0.0; n];
+        b.estimates.clear();
+        b.estimates.resize(facts.drivers.len() * nv, 0.0);
+        b.part.clear();
+        b.part.resize(n, 0.0);
         for (d, slots) in facts.drivers.iter().enumerate() {
             if q.drivers[d].excluded {
                 continue;
             }
             let view = View { policy: None, vehicle: None, driver: Some(slots), choice: None };
-            plan.parts(q, facts, &view, None, &mut buf);
+            plan.parts(q, facts, &view, None, &mut b.part);
             let driver_risk = sum(&view, true);
             for v in 0..nv {
-                let vp = &vehicle_parts[v * n..(v + 1) * n];
-                let relativity = if risk.is_some() { (driver_risk + vehicle_risk[v]).clamp(-20.0, 20.0).exp().clamp(lo, hi) } else { 1.0 };
-                estimates[d * nv + v] =
-                    buf.iter().zip(vp).enumerate().map(|(ci, (a, b))| a * b * if rated[ci] { relativity } else { 1.0 }).sum::<f64>();
+                let vp = &b.vehicle_parts[v * n..(v + 1) * n];
+                let relativity =
+                    if risk.is_some() { (driver_risk + b.vehicle_risk[v]).clamp(-20.0, 20.0).exp().clamp(lo, hi) } else { 1.0 };
+                b.estimates[d * nv + v] = b
+                    .part
+                    .iter()
+                    .zip(vp)
+                    .enumerate()
+                    .map(|(ci, (x, y))| x * y * if plan.coverages[ci].risk { relativity } else { 1.0 })
+                    .sum::<f64>();
             }
         }
-        Self { plan, pack, q, facts, vehicle_parts, estimates, exact: Vec::new(), memo }
+        b.exact.clear();
+        b.memo.clear();
+        Self { plan, pack, q, facts, b }
     }
 }
 
@@ -1137,15 +1203,15 @@ impl CompiledPack {
 impl Ranking for Ranker<'_> {
     fn vehicle_rank(&self, v: usize) -> f64 {
         let n = self.plan.coverages.len();
-        self.vehicle_parts[v * n..(v + 1) * n].iter().sum()
+        self.b.vehicle_parts[v * n..(v + 1) * n].iter().sum()
     }
 
     fn estimate(&self, d: usize, v: usize) -> f64 {
-        self.estimates[d * self.facts.vehicles.len() + v]
+        self.b.estimates[d * self.facts.vehicles.len() + v]
     }
 
     fn price(&mut self, d: usize, v: usize) -> Decimal {
-        if let Some((_, p)) = self.exact.iter().find(|(k, _)| *k == (d, v)) {
+        if let Some((_, p)) = self.b.exact.iter().find(|(k, _)| *k == (d, v)) {
             return *p;
         }
         let facts = self.facts;
@@ -1161,19 +1227,19 @@ impl Ranking for Ranker<'_> {
             if cov.per != Per::Vehicle {
                 continue;
             }
-            let premium = match recall(self.memo, cov, (ci, k, v, d)) {
+            let premium = match recall(&self.b.memo, cov, (ci, k, v, d)) {
                 Some(premium) => premium,
                 None => {
                     let view = View { choice: Some(choice), ..unit };
                     let relativity = if cov.risk { relativity } else { Decimal::ONE };
                     let premium = self.plan.premium(self.pack, ci, &view, eligible, relativity);
-                    self.memo.borrow_mut().push(((ci, k, v, d), premium));
+                    self.b.memo.push(((ci, k, v, d), premium));
                     premium
                 }
             };
             p += premium.unwrap_or(Decimal::ZERO);
         }
-        self.exact.push(((d, v), p));
+        self.b.exact.push(((d, v), p));
         p
     }
 }
