@@ -20,7 +20,7 @@
 #    memory before its own ("rating only"). Both use every core.
 #    Each engine run also checks every 1,000th policy: the compiled plan's
 #    premiums against the engine's full rating (`rate`), value and scale.
-# 5. The impact of a discount change (safe driver 12% to 15%) on the same
+# 5. The impact of a discount change (multi-car 10% to 12%) on the same
 #    book, streamed from its file by `uw pack impact`: wall time and peak
 #    memory.
 # 6. A summary with the machine, the date, the medians, the ratio and each
@@ -68,9 +68,9 @@ python3 - "$DRAFT/manifest.toml" <<'PY'
 import re, sys
 path = sys.argv[1]
 text = open(path).read()
-changed = re.sub(r'(code = "safe-driver"\nname = "Safe driver"\nrate = )"0\.12"', r'\1"0.15"', text)
+changed = re.sub(r'(code = "multi-car"\nname = "[^"]*"\nrate = )"0\.10"', r'\1"0.12"', text)
 if changed == text:
-    sys.exit("the safe-driver discount is not where this script expects it")
+    sys.exit("the multi-car discount is not where this script expects it")
 open(path, "w").write(changed)
 PY
 /usr/bin/time -f '%e %M' -o "$OUT/impact-time.txt" target/release/uw pack impact --base "$PACK" --draft "$DRAFT" --book "$BOOK_JSONL" --format json > "$OUT/impact.json"
@@ -105,7 +105,7 @@ print(f"total         {next(iter(e_total)) / 100:,.2f} on both sides")
 print(f"checked       {sum(e.get('checked', 0) for e in engine):,} policies priced the same by the compiled plan and the engine's full rating")
 wall, kib = open(f"{out}/impact-time.txt").read().split()
 impact = json.load(open(f"{out}/impact.json"))
-print(f"impact        safe-driver discount 12% to 15%, uw pack impact streaming the JSON Lines book: {float(wall):.1f} s wall "
+print(f"impact        multi-car discount 10% to 12%, uw pack impact streaming the JSON Lines book: {float(wall):.1f} s wall "
       f"(reading and checking the book included), peak RSS {int(kib) // 1024:,} MiB; {impact['rated']:,} rated, "
       f"premium {impact['total']['base_premium']} to {impact['total']['draft_premium']}")
 PY

@@ -111,7 +111,8 @@ fn impact_run(c: &mut Criterion) {
         b.iter(|| impact(&base, &draft, book, &ImpactControl { cancel: &cancel, progress: &|_, _| {} }).expect("runs"))
     });
     let mut edits = DraftEdits::default();
-    edits.fields.insert("discounts.safe-driver.rate".into(), "0.15".into());
+    // Multi-car applies to every policy of the book (two vehicles each).
+    edits.fields.insert("discounts.multi-car.rate".into(), "0.12".into());
     edits.fields.insert("version".into(), "bench-discount".into());
     let every = compile(&edits.apply(&files).expect("applies"), LoadMode::Draft).expect("draft");
     group.bench_function("impact of a discount change on 1,000,000 auto policies, all cores", |b| {
