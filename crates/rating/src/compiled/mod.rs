@@ -503,6 +503,10 @@ struct CCoverage {
     /// surcharge or risk factor): then a vehicle's premium is the same with
     /// every driver.
     driver_free: bool,
+    /// The adjustments that apply to it, by bit; and of those, the ones
+    /// whose conditions read the coverage (tested per coverage).
+    adjustments: u64,
+    per_coverage: u64,
 }
 
 /// A step of a side's part of a coverage.
@@ -670,6 +674,8 @@ impl CompiledPack {
                 vehicle_part,
                 driver_part,
                 driver_free: false,
+                adjustments: 0,
+                per_coverage: 0,
             });
         }
 
@@ -736,6 +742,14 @@ impl CompiledPack {
             let good_driver = plan.good_driver.iter().all(|(_, bits)| !on(*bits));
             let risk = !cov.risk || plan.risk.is_none();
             plan.coverages[ci].driver_free = tables && adjustments && good_driver && risk;
+            for (k, a) in plan.adjustments.iter().enumerate() {
+                if on(a.coverages) {
+                    plan.coverages[ci].adjustments |= 1 << k;
+                    if a.per_coverage {
+                        plan.coverages[ci].per_coverage |= 1 << k;
+                    }
+                }
+            }
         }
         Some(plan)
     }
@@ -874,10 +888,21 @@ impl CompiledPack {
         }
     }
 
-    /// Whether adjustment `k` applies to coverage `ci` for the unit.
-    fn earns(&self, k: usize, ci: usize, view: &View<'_>, eligible: u64) -> bool {
-        let a = &self.adjustments[k];
-        a.coverages >> ci & 1 == 1 && if a.per_coverage { a.eligibility.holds(view) } else { eligible >> k & 1 == 1 }
+    /// The adjustments coverage `ci` earns for the unit, by bit (in pack
+    /// order from the lowest): those the unit earns (`eligible`) that apply
+    /// to it, and those read per coverage whose conditions hold.
+    fn earned(&self, ci: usize, view: &View<'_>, eligible: u64) -> u64 {
+        let cov = &self.coverages[ci];
+        let mut bits = eligible & cov.adjustments;
+        let mut per_coverage = cov.per_coverage;
+        while per_coverage != 0 {
+            let k = per_coverage.trailing_zeros() as usize;
+            if self.adjustments[k].eligibility.holds(view) {
+                bits |= 1 << k;
+            }
+            per_coverage &= per_coverage - 1;
+        }
+        bits
     }
 
     fn premium_fixed(
@@ -910,10 +935,11 @@ impl CompiledPack {
             }
             p = step_round(p)?;
         }
-        for (k, a) in self.adjustments.iter().enumerate() {
-            if self.earns(k, ci, view, eligible) {
-                p = step_round(p.mul(fixed(&a.factor)?)?)?;
-            }
+        let mut earned = self.earned(ci, view, eligible);
+        while earned != 0 {
+            let k = earned.trailing_zeros() as usize;
+            p = step_round(p.mul(fixed(&self.adjustments[k].factor)?)?)?;
+            earned &= earned - 1;
         }
         if relativity != Decimal::ONE {
             p = step_round(p.mul(Fixed::of(relativity).ok_or(Bail)?)?)?;
@@ -956,10 +982,11 @@ impl CompiledPack {
             }
             p = step_round(p);
         }
-        for (k, a) in self.adjustments.iter().enumerate() {
-            if self.earns(k, ci, view, eligible) {
-                p = step_round(p * a.factor.value);
-            }
+        let mut earned = self.earned(ci, view, eligible);
+        while earned != 0 {
+            let k = earned.trailing_zeros() as usize;
+            p = step_round(p * self.adjustments[k].factor.value);
+            earned &= earned - 1;
         }
         if relativity != Decimal::ONE {
             p = step_round(p * relativity);
