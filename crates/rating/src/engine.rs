@@ -1430,29 +1430,12 @@ fn capitalised(s: &str) -> String {
     chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-/// The total [`rate`] gives, by the same code path, without building the
-/// worksheet, the decision or the installment schedule: for re-rating a book
-/// and impact analysis, where only the premium matters.
-pub fn rate_total(pack: &RatePack, quote: &ValidQuote) -> Result<Decimal, RatingError> {
-    if let Some(total) = crate::compiled::plan(pack).and_then(|plan| plan.price(pack, quote, None)) {
-        return Ok(total);
-    }
-    price(pack, quote, None, None).map(|p| p.total)
-}
-
-/// The total [`rate`] gives, and each coverage's premium summed over the
-/// rating units, by the same code path and without building worksheets:
-/// `by_coverage` is indexed like the pack's coverages (manifest order) and is
-/// overwritten, so one buffer serves a whole book.
-pub fn rate_by_coverage(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<Decimal>) -> Result<Decimal, RatingError> {
-    by_coverage.clear();
-    by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
-    if let Some(total) = crate::compiled::plan(pack).and_then(|plan| plan.price(pack, quote, Some(by_coverage))) {
-        return Ok(total);
-    }
-    // The plan may have summed some coverages before it gave up.
-    by_coverage.iter_mut().for_each(|c| *c = Decimal::ZERO);
-    price(pack, quote, None, Some(by_coverage)).map(|p| p.total)
+/// The total [`rate`] gives, by the engine without the worksheet, the
+/// decision or the schedule, with each coverage's premium added into
+/// `by_coverage` (indexed like the pack's coverages) when given: what the
+/// compiled plan falls back to (`crate::compiled::rate_total`).
+pub(crate) fn engine_total(pack: &RatePack, quote: &ValidQuote, by_coverage: Option<&mut [Decimal]>) -> Result<Decimal, RatingError> {
+    price(pack, quote, None, by_coverage).map(|p| p.total)
 }
 
 struct Priced {
@@ -1700,7 +1683,7 @@ impl Reprice {
 
 /// Prices a quote with a base pack and its draft at once, with the draft
 /// pricing only the coverages [`Reprice`] says it changed: the totals
-/// [`rate_by_coverage`] gives for each, and each coverage's premium in
+/// [`crate::rate_by_coverage`] gives for each, and each coverage's premium in
 /// `base_cov` and `draft_cov` (indexed like each pack's coverages).
 pub fn rate_pair(
     base: &RatePack,

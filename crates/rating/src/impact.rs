@@ -20,7 +20,8 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::engine::{rate, rate_by_coverage, rate_pair, Rating, Reprice};
+use crate::compiled::rate_by_coverage;
+use crate::engine::{rate, rate_pair, Rating, Reprice};
 use crate::pack::RatePack;
 use crate::quote::{Product, ValidQuote};
 use crate::variable::Value;
@@ -383,7 +384,7 @@ impl<'p> ImpactRun<'p> {
         };
         let (base_slots, draft_slots) = (slot(base), slot(draft));
         let reprice = Reprice::between(base, draft);
-        let planned = crate::compiled::plan(base).is_some() && crate::compiled::plan(draft).is_some();
+        let planned = crate::compiled::has_plan(base) && crate::compiled::has_plan(draft);
         let merged = Partial::new(codes.len());
         Ok(Self {
             base,

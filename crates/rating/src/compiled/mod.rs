@@ -28,8 +28,6 @@
 //! `tests/compiled.rs` checks the plan against the engine on random quotes
 //! for every bundled pack.
 
-use std::sync::Arc;
-
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -39,6 +37,8 @@ mod fixed;
 use fixed::{Bail, Fixed};
 
 use crate::engine::{self, Fact, FactSink, Ranking};
+use crate::error::RatingError;
+use crate::pack::digest::PackDigest;
 use crate::pack::jurisdiction::Statutory;
 use crate::pack::table::{interpolate, Cell, Node, Table};
 use crate::pack::{Adjustment, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
@@ -1271,19 +1271,77 @@ impl Ranking for Ranker<'_> {
     }
 }
 
-/// The pack's plan, compiled on first use and kept with the pack.
-pub(crate) fn plan(pack: &RatePack) -> Option<&CompiledPack> {
-    pack.compiled.get_or_init(|| CompiledPack::new(pack).map(Arc::new)).as_deref()
+/// At most this many plans are kept per thread (the packs in force and a
+/// few drafts); the oldest goes first.
+const PLANS_KEPT: usize = 8;
+
+thread_local! {
+    /// Each thread's plans, by the digest of the pack they were compiled
+    /// from: the same files make the same plan, so a pack loaded twice, or
+    /// cloned, compiles once. `None` for a pack the plan cannot model.
+    static PLANS: std::cell::RefCell<Vec<(PackDigest, Option<Box<CompiledPack>>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Calls `f` with the pack's plan (compiled on the thread's first use of
+/// the pack); `None` when the pack has no plan.
+fn with_plan<R>(pack: &RatePack, f: impl FnOnce(&CompiledPack) -> R) -> Option<R> {
+    PLANS.with(|cell| {
+        let Ok(mut plans) = cell.try_borrow_mut() else {
+            // Only reached if pricing were to price again from inside: compile afresh.
+            return CompiledPack::new(pack).map(|plan| f(&plan));
+        };
+        let digest = pack.digest();
+        let at = match plans.iter().position(|(d, _)| *d == digest) {
+            Some(at) => at,
+            None => {
+                if plans.len() == PLANS_KEPT {
+                    plans.remove(0);
+                }
+                plans.push((digest, CompiledPack::new(pack).map(Box::new)));
+                plans.len() - 1
+            }
+        };
+        plans[at].1.as_deref().map(f)
+    })
+}
+
+/// The total [`crate::rate`] gives, without the worksheet, the decision or
+/// the installment schedule: for re-rating a book and impact analysis,
+/// where only the premium matters. The pack's compiled plan prices it, and
+/// the engine where the plan cannot (then it also gives the error).
+pub fn rate_total(pack: &RatePack, quote: &ValidQuote) -> Result<Decimal, RatingError> {
+    if let Some(Some(total)) = with_plan(pack, |plan| plan.price(pack, quote, None)) {
+        return Ok(total);
+    }
+    engine::engine_total(pack, quote, None)
+}
+
+/// The total [`rate_total`] gives, and each coverage's premium summed over
+/// the rating units: `by_coverage` is indexed like the pack's coverages
+/// (manifest order) and is overwritten, so one buffer serves a whole book.
+pub fn rate_by_coverage(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<Decimal>) -> Result<Decimal, RatingError> {
+    if let Some(total) = rate_compiled(pack, quote, by_coverage) {
+        return Ok(total);
+    }
+    // The plan may have summed some coverages before it gave up.
+    by_coverage.clear();
+    by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
+    engine::engine_total(pack, quote, Some(by_coverage))
+}
+
+/// Whether the pack has a compiled plan (every bundled pack has).
+pub(crate) fn has_plan(pack: &RatePack) -> bool {
+    with_plan(pack, |_| ()).is_some()
 }
 
 /// The total, and each coverage's premium summed over the rating units
 /// (indexed like the pack's coverages), by the pack's compiled plan alone:
 /// `None` where the plan leaves the quote to the engine (a pack it cannot
-/// model, a look-up with no row, an input error). [`crate::rate_total`]
-/// and [`crate::rate_by_coverage`] use the plan and fall back to the
-/// engine; this is how tests and benchmarks see which answered.
+/// model, a look-up with no row, an input error). [`rate_total`] and
+/// [`rate_by_coverage`] use the plan and fall back to the engine; this is
+/// how tests and benchmarks see which answered.
 pub fn rate_compiled(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<Decimal>) -> Option<Decimal> {
     by_coverage.clear();
     by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
-    plan(pack)?.price(pack, quote, Some(by_coverage))
+    with_plan(pack, |plan| plan.price(pack, quote, Some(by_coverage))).flatten()
 }

@@ -694,9 +694,6 @@ pub struct RatePack {
     /// Why the state forbids a credit tier on a quote, where it does
     /// (decided once at load: every quote asks).
     pub(crate) credit_forbidden: Option<&'static str>,
-    /// The pack compiled for pricing many quotes, made on first use
-    /// (`None` inside when the plan cannot model the pack).
-    pub(crate) compiled: std::sync::OnceLock<Option<Arc<crate::compiled::CompiledPack>>>,
 }
 
 impl RatePack {

@@ -88,7 +88,6 @@ pub fn compile(files: &PackFiles, mode: LoadMode<'_>) -> Result<RatePack, PackEr
         elections: law.elections,
         refunds,
         property_limits,
-        compiled: std::sync::OnceLock::new(),
     })
 }
 
