@@ -12,16 +12,17 @@
 //! ends. Sums are exact (`Decimal`) and independent of the order the chunks
 //! finish in, so a run gives the same report every time.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::compiled::rate_by_coverage;
 use crate::engine::{rate, rate_pair, Rating, Reprice};
+use crate::pack::table::Table;
 use crate::pack::RatePack;
 use crate::quote::{Product, ValidQuote};
 use crate::variable::Value;
@@ -227,7 +228,7 @@ struct Partial {
     total: Sums,
     bands: Vec<Sums>,
     coverages: Vec<Sums>,
-    territories: HashMap<Arc<str>, Sums>,
+    territories: FxHashMap<Arc<str>, Sums>,
     top: Vec<Increase>,
 }
 
@@ -243,7 +244,7 @@ impl Partial {
             total: Sums::default(),
             bands: vec![Sums::default(); BANDS.len()],
             coverages: vec![Sums::default(); coverages],
-            territories: HashMap::new(),
+            territories: FxHashMap::default(),
             top: Vec::new(),
         }
     }
@@ -318,13 +319,17 @@ fn rating_zip(quote: &ValidQuote) -> &str {
     }
 }
 
-fn territory_of(pack: &RatePack, quote: &ValidQuote) -> Arc<str> {
+/// The territory a policy is summed under: the label of its rating ZIP's
+/// row in the pack's `territory` table (found once per run).
+fn territory_of(table: Option<&Table>, quote: &ValidQuote) -> Arc<str> {
     let zip = rating_zip(quote);
-    let found = pack.table("territory").and_then(|t| t.lookup(&[&Value::Text(Arc::from(zip))]));
-    match found {
-        Some(f) => f.label.unwrap_or_else(|| Arc::from(format!("factor {}", f.value).as_str())),
-        None => Arc::from("no territory"),
-    }
+    let name = |value: Decimal, label: Option<&Arc<str>>| label.cloned().unwrap_or_else(|| Arc::from(format!("factor {value}").as_str()));
+    let found = table.and_then(|t| match t.exact_cell(zip) {
+        // An exact table keyed by ZIP: the row itself, no value to build.
+        Ok(cell) => cell.map(|c| name(c.value, c.label.as_ref())),
+        Err(()) => t.lookup(&[&Value::Text(Arc::from(zip))]).map(|f| name(f.value, f.label.as_ref())),
+    });
+    found.unwrap_or_else(|| Arc::from("no territory"))
 }
 
 /// Re-rates `book` with `base` and `draft` and reports the difference.
@@ -344,6 +349,8 @@ pub struct ImpactRun<'p> {
     base_slots: Vec<usize>,
     draft_slots: Vec<usize>,
     reprice: Option<Reprice>,
+    /// The base pack's territory table, by which policies are summed.
+    territory: Option<&'p Table>,
     /// Price the pair together (see [`Reprice`]); not when both packs have
     /// a compiled plan, which prices each in full faster.
     paired: bool,
@@ -392,6 +399,7 @@ impl<'p> ImpactRun<'p> {
             codes,
             base_slots,
             draft_slots,
+            territory: base.table("territory"),
             paired: reprice.is_some() && !planned,
             reprice,
             merged,
@@ -509,7 +517,7 @@ impl<'p> ImpactRun<'p> {
             for (s, has) in part.coverages.iter_mut().zip(&seen) {
                 s.policies += u64::from(*has);
             }
-            part.territories.entry(territory_of(base, q)).or_default().add(b, d);
+            part.territories.entry(territory_of(self.territory, q)).or_default().add(b, d);
         }
         part
     }

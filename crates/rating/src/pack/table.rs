@@ -224,6 +224,18 @@ impl Table {
         }
     }
 
+    /// The row of an exact one-key table at `key`; `None` for another kind
+    /// of table (`Err`), or no such row (`Ok(None)`).
+    pub(crate) fn exact_cell(&self, key: &str) -> Result<Option<&Cell>, ()> {
+        match &self.root {
+            Node::Exact(map) => Ok(match map.get(key) {
+                Some(Node::Leaf(cell)) => Some(cell),
+                _ => None,
+            }),
+            _ => Err(()),
+        }
+    }
+
     /// The value of an exact one-key table at `key`.
     pub(crate) fn exact_value(&self, key: &str) -> Option<Decimal> {
         match &self.root {
