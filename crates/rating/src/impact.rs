@@ -354,6 +354,9 @@ pub struct ImpactRun<'p> {
     /// Price the pair together (see [`Reprice`]); not when both packs have
     /// a compiled plan, which prices each in full faster.
     paired: bool,
+    /// Both packs have compiled plans: they price the pair, the quote's
+    /// facts encoded once where the plans share them.
+    planned: Option<crate::compiled::Sharing>,
     merged: Partial,
     /// The policies of the largest increases so far, by their place in the book.
     kept: Vec<(usize, BookPolicy)>,
@@ -391,7 +394,7 @@ impl<'p> ImpactRun<'p> {
         };
         let (base_slots, draft_slots) = (slot(base), slot(draft));
         let reprice = Reprice::between(base, draft);
-        let planned = crate::compiled::has_plan(base) && crate::compiled::has_plan(draft);
+        let planned = crate::compiled::sharing(base, draft);
         let merged = Partial::new(codes.len());
         Ok(Self {
             base,
@@ -400,7 +403,8 @@ impl<'p> ImpactRun<'p> {
             base_slots,
             draft_slots,
             territory: base.table("territory"),
-            paired: reprice.is_some() && !planned,
+            paired: reprice.is_some() && planned.is_none(),
+            planned,
             reprice,
             merged,
             kept: Vec::new(),
@@ -465,7 +469,10 @@ impl<'p> ImpactRun<'p> {
             // Priced together when the draft changes only some coverages;
             // a quote that fails is priced again pack by pack, so the
             // failure names the pack that refused it.
-            let paired = pair.and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok());
+            let paired = match self.planned {
+                Some(sharing) => crate::compiled::rate_pair_compiled(base, draft, sharing, q, &mut base_cov, &mut draft_cov),
+                None => pair.and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok()),
+            };
             let rated = match paired {
                 Some(totals) => Ok(totals),
                 None => match rate_by_coverage(base, q, &mut base_cov) {

@@ -255,3 +255,34 @@ fn a_book_fed_in_parts_reports_as_the_whole_book() {
     assert_eq!(parted.largest_increases.len(), uw_rating::impact::LARGEST_INCREASES);
     assert_eq!(parted.policies, 9_001);
 }
+
+/// A draft that changes a discount every coverage reads prices each policy
+/// with the base's encoded facts (the plans share their words and tables):
+/// the same figures as rating each policy with each pack.
+#[test]
+fn a_discount_change_reports_what_rating_each_policy_gives() {
+    let files = pack_files("ca-personal-auto");
+    let mut edits = DraftEdits::default();
+    edits.fields.insert("discounts.multi-car.rate".into(), "0.14".into());
+    edits.fields.insert("version".into(), "2026.3".into());
+    let base = compile(&files, LoadMode::Draft).expect("base");
+    let draft = compile(&edits.apply(&files).expect("applies"), LoadMode::Draft).expect("draft");
+    let book = book(&base, 1_500);
+    let report = run(&base, &draft, &book);
+    let (mut totals, mut by_coverage) = ((Decimal::ZERO, Decimal::ZERO), BTreeMap::<String, (Decimal, Decimal)>::new());
+    for p in book.iter().filter(|p| p.quote.state == "CA") {
+        let (b, d) = (rate(&base, &p.quote).expect("base rates"), rate(&draft, &p.quote).expect("draft rates"));
+        totals = (totals.0 + b.total, totals.1 + d.total);
+        for c in &b.coverages {
+            by_coverage.entry(c.coverage.to_string()).or_default().0 += c.premium;
+        }
+        for c in &d.coverages {
+            by_coverage.entry(c.coverage.to_string()).or_default().1 += c.premium;
+        }
+    }
+    assert_eq!((report.total.base_premium, report.total.draft_premium), totals);
+    assert!(totals.1 < totals.0, "a larger multi-car discount lowers the book: {totals:?}");
+    let coverage: BTreeMap<String, (Decimal, Decimal)> =
+        report.by_coverage.iter().map(|g| (g.name.clone(), (g.base_premium, g.draft_premium))).collect();
+    assert_eq!(coverage, by_coverage);
+}

@@ -149,7 +149,7 @@ impl FactSink for Encode<'_> {
 }
 
 /// Per text variable, the pack's words and their codes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Words(Vec<FxHashMap<Box<str>, i64>>);
 
 impl Words {
@@ -227,7 +227,7 @@ impl<'a> View<'a> {
 }
 
 /// A table node indexed by slots.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 enum CNode {
     Miss,
     Leaf(Found),
@@ -242,7 +242,7 @@ enum CNode {
 }
 
 /// A table as one step reads it: its keys' variables fixed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct CTable {
     keys: Vec<Variable>,
     root: CNode,
@@ -286,7 +286,7 @@ impl CTable {
 }
 
 /// A table's value, or a constant, in each form the plan uses.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Found {
     value: Decimal,
     /// For the driver assignment's estimates.
@@ -1030,13 +1030,32 @@ impl CompiledPack {
         &self,
         pack: &RatePack,
         q: &ValidQuote,
-        mut by_coverage: Option<&mut [Decimal]>,
+        by_coverage: Option<&mut [Decimal]>,
         facts: &mut Priced,
         buffers: &mut Buffers,
     ) -> Option<Decimal> {
         engine::check_against_pack(pack, q).ok()?;
         self.encode(pack, q, facts)?;
-        let facts = &*facts;
+        self.price_encoded(pack, q, by_coverage, facts, buffers)
+    }
+
+    /// Looks up again, in slots the base pack's plan wrote, the tables this
+    /// plan keys by one entity (a draft whose tables differ).
+    fn look_up_again(&self, facts: &mut Priced) {
+        self.look_up(&mut facts.policy, Scope::Policy);
+        facts.vehicles.iter_mut().for_each(|s| self.look_up(s, Scope::Vehicle));
+        facts.drivers.iter_mut().for_each(|s| self.look_up(s, Scope::Driver));
+    }
+
+    /// [`Self::price_into`] for facts already encoded.
+    fn price_encoded(
+        &self,
+        pack: &RatePack,
+        q: &ValidQuote,
+        mut by_coverage: Option<&mut [Decimal]>,
+        facts: &Priced,
+        buffers: &mut Buffers,
+    ) -> Option<Decimal> {
         let auto = q.product == Product::PersonalAuto;
         buffers.memo.clear();
         let rated_with: Vec<usize> =
@@ -1329,11 +1348,6 @@ pub fn rate_by_coverage(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut V
     engine::engine_total(pack, quote, Some(by_coverage))
 }
 
-/// Whether the pack has a compiled plan (every bundled pack has).
-pub(crate) fn has_plan(pack: &RatePack) -> bool {
-    with_plan(pack, |_| ()).is_some()
-}
-
 /// The total, and each coverage's premium summed over the rating units
 /// (indexed like the pack's coverages), by the pack's compiled plan alone:
 /// `None` where the plan leaves the quote to the engine (a pack it cannot
@@ -1344,4 +1358,88 @@ pub fn rate_compiled(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<
     by_coverage.clear();
     by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
     with_plan(pack, |plan| plan.price(pack, quote, Some(by_coverage))).flatten()
+}
+
+/// What a base pack's plan and its draft's share, so a quote's facts are
+/// encoded once for both (see [`rate_pair_compiled`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sharing {
+    /// The same words, violation points and installment plans: the
+    /// base's slots are the draft's.
+    facts: bool,
+    /// The same tables too: the values kept in the slots are the draft's.
+    tables: bool,
+}
+
+/// Calls `f` with both packs' plans; `None` when either has none.
+fn with_plans<R>(base: &RatePack, draft: &RatePack, f: impl FnOnce(&CompiledPack, &CompiledPack) -> R) -> Option<R> {
+    PLANS.with(|cell| {
+        let Ok(mut plans) = cell.try_borrow_mut() else {
+            return CompiledPack::new(base).zip(CompiledPack::new(draft)).map(|(b, d)| f(&b, &d));
+        };
+        let (bd, dd) = (base.digest(), draft.digest());
+        for (digest, pack) in [(bd, base), (dd, draft)] {
+            if !plans.iter().any(|(d, _)| *d == digest) {
+                if plans.len() >= PLANS_KEPT {
+                    // The oldest that is not one of the two.
+                    if let Some(old) = plans.iter().position(|(d, _)| *d != bd && *d != dd) {
+                        plans.remove(old);
+                    }
+                }
+                plans.push((digest, CompiledPack::new(pack).map(Box::new)));
+            }
+        }
+        let find = |digest: PackDigest| plans.iter().find(|(d, _)| *d == digest).and_then(|(_, p)| p.as_deref());
+        Some(f(find(bd)?, find(dd)?))
+    })
+}
+
+/// What the plans of `base` and `draft` share; `None` when either has no plan.
+pub(crate) fn sharing(base: &RatePack, draft: &RatePack) -> Option<Sharing> {
+    let plans = |pack: &RatePack| pack.plans.iter().map(|p| (p.code.clone(), p.installments)).collect::<Vec<_>>();
+    let same_facts = base.points == draft.points && base.accident_points == draft.accident_points && plans(base) == plans(draft);
+    with_plans(base, draft, |b, d| {
+        let facts = same_facts && b.words == d.words;
+        Sharing { facts, tables: facts && b.tables == d.tables && b.table_scope == d.table_scope }
+    })
+}
+
+/// A quote priced with a base pack and its draft by their plans, its facts
+/// encoded once where `sharing` allows: each total, and each coverage's
+/// premium in `base_cov` and `draft_cov` (as [`rate_by_coverage`] gives
+/// them). `None` where either plan leaves the quote to the engine.
+pub(crate) fn rate_pair_compiled(
+    base: &RatePack,
+    draft: &RatePack,
+    sharing: Sharing,
+    quote: &ValidQuote,
+    base_cov: &mut Vec<Decimal>,
+    draft_cov: &mut Vec<Decimal>,
+) -> Option<(Decimal, Decimal)> {
+    base_cov.clear();
+    base_cov.resize(base.coverages.len(), Decimal::ZERO);
+    draft_cov.clear();
+    draft_cov.resize(draft.coverages.len(), Decimal::ZERO);
+    with_plans(base, draft, |bp, dp| {
+        RECYCLED.with(|cell| {
+            let mut fresh = (Priced::default(), Buffers::default());
+            let mut recycled = cell.try_borrow_mut();
+            let (facts, buffers) = match recycled.as_deref_mut() {
+                Ok(pair) => (&mut pair.0, &mut pair.1),
+                Err(_) => (&mut fresh.0, &mut fresh.1),
+            };
+            engine::check_against_pack(base, quote).ok()?;
+            engine::check_against_pack(draft, quote).ok()?;
+            bp.encode(base, quote, facts)?;
+            let b = bp.price_encoded(base, quote, Some(base_cov), facts, buffers)?;
+            if !sharing.facts {
+                dp.encode(draft, quote, facts)?;
+            } else if !sharing.tables {
+                dp.look_up_again(facts);
+            }
+            let d = dp.price_encoded(draft, quote, Some(draft_cov), facts, buffers)?;
+            Some((b, d))
+        })
+    })
+    .flatten()
 }
