@@ -1369,6 +1369,10 @@ pub(crate) struct Sharing {
     facts: bool,
     /// The same tables too: the values kept in the slots are the draft's.
     tables: bool,
+    /// The same state, product, terms, plans, coverage options and signed
+    /// forms: a quote the base accepts, the draft accepts
+    /// (`check_against_pack` reads nothing else but names in messages).
+    checks: bool,
 }
 
 /// Calls `f` with both packs' plans; `None` when either has none.
@@ -1398,9 +1402,20 @@ fn with_plans<R>(base: &RatePack, draft: &RatePack, f: impl FnOnce(&CompiledPack
 pub(crate) fn sharing(base: &RatePack, draft: &RatePack) -> Option<Sharing> {
     let plans = |pack: &RatePack| pack.plans.iter().map(|p| (p.code.clone(), p.installments)).collect::<Vec<_>>();
     let same_facts = base.points == draft.points && base.accident_points == draft.accident_points && plans(base) == plans(draft);
+    let options = |pack: &RatePack| {
+        pack.coverages.iter().map(|c| (c.code.clone(), c.limits.clone(), c.deductibles.clone(), c.per, c.required)).collect::<Vec<_>>()
+    };
+    let (bi, di) = (base.info(), draft.info());
+    let checks = bi.state == di.state
+        && bi.product == di.product
+        && bi.terms == di.terms
+        && base.credit_forbidden == draft.credit_forbidden
+        && plans(base) == plans(draft)
+        && options(base) == options(draft)
+        && base.elections == draft.elections;
     with_plans(base, draft, |b, d| {
         let facts = same_facts && b.words == d.words;
-        Sharing { facts, tables: facts && b.tables == d.tables && b.table_scope == d.table_scope }
+        Sharing { facts, tables: facts && b.tables == d.tables && b.table_scope == d.table_scope, checks }
     })
 }
 
@@ -1429,7 +1444,9 @@ pub(crate) fn rate_pair_compiled(
                 Err(_) => (&mut fresh.0, &mut fresh.1),
             };
             engine::check_against_pack(base, quote).ok()?;
-            engine::check_against_pack(draft, quote).ok()?;
+            if !sharing.checks {
+                engine::check_against_pack(draft, quote).ok()?;
+            }
             bp.encode(base, quote, facts)?;
             let b = bp.price_encoded(base, quote, Some(base_cov), facts, buffers)?;
             if !sharing.facts {
