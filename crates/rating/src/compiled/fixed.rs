@@ -7,7 +7,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::pack::Round;
+use crate::pack::{Round, RoundingMode};
 
 /// A non-negative decimal `m / 10^s`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +21,17 @@ pub(crate) struct Fixed {
 pub(crate) struct Bail;
 
 const MAX_SCALE: u32 = 28;
+
+/// 10^0 to 10^18, the powers an `i64` holds.
+const POW10: [i64; 19] = {
+    let mut out = [1_i64; 19];
+    let mut i = 1;
+    while i < 19 {
+        out[i] = out[i - 1] * 10;
+        i += 1;
+    }
+    out
+};
 
 impl Fixed {
     /// `d`, where it is non-negative and its mantissa fits in `i64`.
@@ -57,10 +68,17 @@ impl Fixed {
             return Ok(self);
         }
         let shift = self.s - r.places;
-        if shift > 18 {
-            return Err(Bail);
-        }
-        Ok(Self { m: r.mode.divide_i64(self.m, 10_i64.pow(shift)), s: r.places })
+        let Some(&divisor) = POW10.get(shift as usize) else { return Err(Bail) };
+        // Non-negative, so the rounding of `divide_i64` without its signs:
+        // twice the remainder is below 2 x 10^18 and fits.
+        let (q, rem) = (self.m / divisor, self.m % divisor);
+        let away = match r.mode {
+            RoundingMode::HalfUp => 2 * rem >= divisor,
+            RoundingMode::HalfEven => 2 * rem > divisor || (2 * rem == divisor && q % 2 == 1),
+            RoundingMode::Down => false,
+            RoundingMode::Up => rem != 0,
+        };
+        Ok(Self { m: q + i64::from(away), s: r.places })
     }
 
     fn cmp(self, other: Self) -> std::cmp::Ordering {
@@ -101,7 +119,6 @@ impl Fixed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pack::RoundingMode;
     use proptest::prelude::*;
 
     fn decimal() -> impl Strategy<Value = Decimal> {

@@ -233,7 +233,7 @@ impl RoundingMode {
     }
 
     /// `numerator / divisor` (divisor > 0) rounded to a whole number by this mode.
-    pub(crate) fn divide_i64(self, numerator: i64, divisor: i64) -> i64 {
+    fn divide_i64(self, numerator: i64, divisor: i64) -> i64 {
         let (quotient, remainder) = (numerator / divisor, numerator % divisor);
         let (twice, whole) = (u128::from(remainder.unsigned_abs()) * 2, u128::from(divisor.unsigned_abs()));
         if self.away(quotient % 2 != 0, remainder != 0, twice, whole) {
