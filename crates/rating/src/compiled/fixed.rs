@@ -55,7 +55,7 @@ impl Fixed {
             return Ok(Self::ZERO);
         }
         let s = self.s + other.s;
-        let m = i64::try_from(i128::from(self.m) * i128::from(other.m)).map_err(|_| Bail)?;
+        let m = self.m.checked_mul(other.m).ok_or(Bail)?;
         if s > MAX_SCALE {
             return Err(Bail);
         }
