@@ -86,8 +86,8 @@ struct Slots {
     decimals: [Decimal; N_DECIMALS],
     /// A fact of another type than its variable's: the engine prices it.
     mismatch: bool,
-    /// By table index: the value of each table keyed only by this
-    /// entity's variables, looked up once (a driver's record is read by
+    /// The value of each table keyed only by this entity's variables (in
+    /// the plan's `entity_tables` order), looked up once (a driver's record is read by
     /// every coverage of every vehicle they drive, and by the assignment).
     found: Vec<Option<Found>>,
 }
@@ -567,7 +567,10 @@ pub(crate) struct CompiledPack {
     tables: Vec<CTable>,
     /// By table: the one entity whose variables key it (`Policy` for the
     /// policy and its dwelling), whose slots keep its value.
-    table_scope: Vec<Option<Scope>>,
+    table_scope: Vec<Option<(Scope, usize)>>,
+    /// Per entity (policy, vehicle, driver): the tables it keys alone, in
+    /// the order its slots keep their values.
+    entity_tables: [Vec<usize>; 3],
     coverages: Vec<CCoverage>,
     /// Discounts then surcharges, in pack order, without the statutory ones.
     adjustments: Vec<CAdjustment>,
@@ -725,8 +728,19 @@ impl CompiledPack {
             min_f64: approx(m.min_factor),
             max_f64: approx(m.max_factor),
         });
-        let table_scope = tables.iter().map(|t| entity_scope(&t.keys)).collect();
-        let mut plan = Self { words, tables, table_scope, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk };
+        let mut entity_tables: [Vec<usize>; 3] = Default::default();
+        let table_scope = tables
+            .iter()
+            .enumerate()
+            .map(|(t, table)| {
+                let scope = entity_scope(&table.keys)?;
+                let list = &mut entity_tables[entity_index(scope)];
+                list.push(t);
+                Some((scope, list.len() - 1))
+            })
+            .collect();
+        let mut plan =
+            Self { words, tables, table_scope, entity_tables, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk };
         let reads_driver = |e: &CEligibility| match e {
             CEligibility::Conditions(cs) => cs.iter().any(|c| c.var.scope() == Scope::Driver),
             CEligibility::GoodDriver => true,
@@ -752,6 +766,15 @@ impl CompiledPack {
             }
         }
         Some(plan)
+    }
+}
+
+/// Where an entity's tables are listed in `entity_tables`.
+fn entity_index(scope: Scope) -> usize {
+    match scope {
+        Scope::Vehicle => 1,
+        Scope::Driver => 2,
+        Scope::Policy | Scope::Dwelling | Scope::Coverage => 0,
     }
 }
 
@@ -851,20 +874,20 @@ impl CompiledPack {
             choice: None,
         };
         found.clear();
-        found.extend(self.tables.iter().zip(&self.table_scope).map(|(t, s)| if *s == Some(scope) { t.find(&view) } else { None }));
+        found.extend(self.entity_tables[entity_index(scope)].iter().map(|&t| self.tables[t].find(&view)));
         slots.found = found;
     }
 
     /// Table `t`'s value for a view: kept in the slots of the entity that
     /// keys it, or looked up.
     fn find(&self, t: usize, view: &View<'_>) -> Option<Found> {
-        let entity = match self.table_scope[t] {
+        let (entity, slot) = match self.table_scope[t] {
             None => return self.tables[t].find(view),
-            Some(Scope::Vehicle) => view.vehicle,
-            Some(Scope::Driver) => view.driver,
-            Some(_) => view.policy,
+            Some((Scope::Vehicle, slot)) => (view.vehicle, slot),
+            Some((Scope::Driver, slot)) => (view.driver, slot),
+            Some((_, slot)) => (view.policy, slot),
         };
-        entity?.found.get(t).copied().flatten()
+        entity?.found.get(slot).copied().flatten()
     }
 
     /// Which adjustments that read no coverage a unit earns, by bit.
