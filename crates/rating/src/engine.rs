@@ -1262,7 +1262,7 @@ fn risk_on(pack: &RatePack, ci: usize, relativity: Decimal) -> Decimal {
 }
 
 /// Whether the pack's risk model multiplies coverage `ci`.
-fn risk_rates(pack: &RatePack, ci: usize) -> bool {
+pub(crate) fn risk_rates(pack: &RatePack, ci: usize) -> bool {
     pack.risk.as_ref().and_then(|m| m.rates.as_ref()).is_some_and(|(_, coverages)| coverages.contains(&ci))
 }
 
@@ -1488,15 +1488,21 @@ pub(crate) fn finish(pack: &RatePack, q: &ValidQuote, coverage_premium: Decimal,
     (adjustment, coverage_premium + adjustment + fees)
 }
 
+/// A flat fee's amount for each policy, vehicle or vehicle-year: its own
+/// amount for terms of six months or less, where it has one.
+fn flat_fee(amount: Decimal, short_term: Option<Decimal>, term_months: u32) -> Decimal {
+    match short_term {
+        Some(short) if term_months <= 6 => short,
+        _ => amount,
+    }
+}
+
 /// One fee's amount; see [`fee_lines`].
 fn fee_amount(f: &crate::pack::Fee, vehicles: Decimal, term_months: u32, premium: Decimal, good_driver: Option<Decimal>) -> Decimal {
     let half_up = |d: Decimal| d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let amount = match &f.basis {
         FeeBasis::Flat { amount, per, short_term } => {
-            let each = match short_term {
-                Some(short) if term_months <= 6 => *short,
-                _ => *amount,
-            };
+            let each = flat_fee(*amount, *short_term, term_months);
             match per {
                 FeePer::Policy => each,
                 FeePer::Vehicle => each * vehicles,
@@ -1519,10 +1525,7 @@ fn fee_lines(pack: &RatePack, q: &ValidQuote, premium: Decimal, good_driver: Opt
         .map(|f| {
             let note = match &f.basis {
                 FeeBasis::Flat { amount, per, short_term } => {
-                    let each = match short_term {
-                        Some(short) if q.term_months <= 6 => *short,
-                        _ => *amount,
-                    };
+                    let each = flat_fee(*amount, *short_term, q.term_months);
                     match per {
                         FeePer::Policy => None,
                         FeePer::Vehicle => Some(format!("{vehicles} vehicles x {each}")),

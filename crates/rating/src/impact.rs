@@ -351,11 +351,9 @@ pub struct ImpactRun<'p> {
     reprice: Option<Reprice>,
     /// The base pack's territory table, by which policies are summed.
     territory: Option<&'p Table>,
-    /// Price the pair together (see [`Reprice`]); not when both packs have
-    /// a compiled plan, which prices each in full faster.
-    paired: bool,
     /// Both packs have compiled plans: they price the pair, the quote's
-    /// facts encoded once where the plans share them.
+    /// facts encoded once where the plans share them. Otherwise the engine
+    /// prices the pair together where [`Reprice`] allows.
     planned: Option<crate::compiled::Sharing>,
     merged: Partial,
     /// The policies of the largest increases so far, by their place in the book.
@@ -403,7 +401,6 @@ impl<'p> ImpactRun<'p> {
             base_slots,
             draft_slots,
             territory: base.table("territory"),
-            paired: reprice.is_some() && planned.is_none(),
             planned,
             reprice,
             merged,
@@ -458,7 +455,6 @@ impl<'p> ImpactRun<'p> {
         let mut part = Partial::new(self.codes.len());
         let (mut base_cov, mut draft_cov) = (Vec::new(), Vec::new());
         let mut seen = vec![false; self.codes.len()];
-        let pair = self.reprice.as_ref().filter(|_| self.paired);
         for (offset, policy) in chunk.iter().enumerate() {
             let index = first + offset;
             let q = &policy.quote;
@@ -471,7 +467,7 @@ impl<'p> ImpactRun<'p> {
             // failure names the pack that refused it.
             let paired = match self.planned {
                 Some(sharing) => crate::compiled::rate_pair_compiled(base, draft, sharing, q, &mut base_cov, &mut draft_cov),
-                None => pair.and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok()),
+                None => self.reprice.as_ref().and_then(|r| rate_pair(base, draft, r, q, &mut base_cov, &mut draft_cov).ok()),
             };
             let rated = match paired {
                 Some(totals) => Ok(totals),

@@ -673,7 +673,7 @@ impl CompiledPack {
                 per: cov.per,
                 minimum: cov.minimum.map(Found::of),
                 steps,
-                risk: engine_risk_rates(pack, ci),
+                risk: engine::risk_rates(pack, ci),
                 vehicle_part,
                 driver_part,
                 driver_free: false,
@@ -788,10 +788,6 @@ fn entity_scope(keys: &[Variable]) -> Option<Scope> {
     };
     let first = entity(keys.first()?)?;
     keys.iter().all(|k| entity(k) == Some(first)).then_some(first)
-}
-
-fn engine_risk_rates(pack: &RatePack, ci: usize) -> bool {
-    pack.risk.as_ref().and_then(|m| m.rates.as_ref()).is_some_and(|(_, coverages)| coverages.contains(&ci))
 }
 
 /// Adds every exact key of `node` keyed by a text variable to its words.
