@@ -373,15 +373,43 @@ pub(crate) trait FactSink {
     fn set(&mut self, var: Variable, fact: Fact<'_>);
 }
 
-impl FactSink for Facts {
-    fn set(&mut self, var: Variable, fact: Fact<'_>) {
-        self.values[var as usize] = Some(match fact {
+impl Fact<'_> {
+    fn value(self) -> Value {
+        match self {
             Fact::Integer(n) => Value::Integer(n),
             Fact::Decimal(d) => Value::Decimal(d),
             Fact::Text(t) => Value::Text(Arc::from(t)),
             Fact::Boolean(b) => Value::Boolean(b),
-        });
+        }
     }
+}
+
+impl FactSink for Facts {
+    fn set(&mut self, var: Variable, fact: Fact<'_>) {
+        self.values[var as usize] = Some(fact.value());
+    }
+}
+
+/// One variable's value for a vehicle and a driver of the quote (or the
+/// policy and its dwelling), by the same derivation as every other fact.
+pub(crate) fn fact_of(pack: &RatePack, q: &ValidQuote, var: Variable, vehicle: Option<usize>, driver: Option<usize>) -> Option<Value> {
+    struct Capture(Variable, Option<Value>);
+    impl FactSink for Capture {
+        fn set(&mut self, var: Variable, fact: Fact<'_>) {
+            if var == self.0 {
+                self.1 = Some(fact.value());
+            }
+        }
+    }
+    let mut capture = Capture(var, None);
+    match var.scope() {
+        crate::variable::Scope::Policy => write_policy_facts(pack, q, &mut capture),
+        crate::variable::Scope::Dwelling => dwelling_facts(&mut capture, q),
+        crate::variable::Scope::Vehicle => vehicle.into_iter().for_each(|v| vehicle_facts(&mut capture, q, v)),
+        crate::variable::Scope::Driver => driver.into_iter().for_each(|d| driver_facts(pack, &mut capture, q, d)),
+        crate::variable::Scope::Coverage => {}
+    }
+    capture.1
 }
 
 fn count(n: usize) -> Fact<'static> {
@@ -1017,6 +1045,18 @@ fn eligible(adjustment: &Adjustment, facts: &Facts) -> bool {
     }
 }
 
+/// The note of an interpolated table value.
+pub(crate) fn interpolation_note(((x0, y0), (x1, y1)): ((Decimal, Decimal), (Decimal, Decimal))) -> String {
+    format!("interpolated between {x0} = {y0} and {x1} = {y1}")
+}
+
+impl WorksheetLine {
+    /// A line with no table, key, label or note.
+    pub(crate) fn plain(step: &Arc<str>, operation: Operation, value: Decimal, subtotal: Decimal) -> Self {
+        Self { step: step.clone(), operation, table: None, key: None, label: None, value, subtotal, note: None }
+    }
+}
+
 fn line_key(keys: &[Variable], values: &[&Value]) -> LineKey {
     match (keys, values) {
         ([k1, k2], [v1, v2]) => LineKey::Two(*k1, (*v1).clone(), *k2, (*v2).clone()),
@@ -1287,27 +1327,30 @@ fn riskiest(pack: &RatePack, q: &ValidQuote, units: &Units, underwriting: &[Fact
         }
         Product::HomeownersHo3 => first_max(&mut underwriting.iter().enumerate().map(|(i, u)| (i, risk_sum(model, u, |_| true))))?,
     };
-    let best = Some(best);
-    let (i, sum) = best?;
+    let (i, sum) = best;
     let unit = &underwriting[i];
-    let contributions = model
-        .features
-        .iter()
-        .map(|f| {
-            let x = feature_x(f, unit);
-            Contribution {
-                variable: f.var,
-                level: f.level.clone(),
-                value: unit.get(f.var).cloned().unwrap_or(Value::Integer(0)),
-                base: f.base,
-                coefficient: f.coefficient,
-                contribution: f.coefficient * (x - f.base),
-            }
-        })
-        .collect();
+    let contributions =
+        model.features.iter().map(|f| contribution(f, feature_x(f, unit), unit.get(f.var).cloned().unwrap_or(Value::Integer(0)))).collect();
+    Some(risk_score(model, unit.subject.to_string(), sum, contributions))
+}
+
+/// A feature's part of a risk score, for a unit where its value is `x`.
+pub(crate) fn contribution(f: &crate::pack::Feature, x: Decimal, value: Value) -> Contribution {
+    Contribution {
+        variable: f.var,
+        level: f.level.clone(),
+        value,
+        base: f.base,
+        coefficient: f.coefficient,
+        contribution: f.coefficient * (x - f.base),
+    }
+}
+
+/// The score of the unit named `unit` whose log-scale sum is `sum`.
+pub(crate) fn risk_score(model: &crate::pack::RiskModel, unit: String, sum: Decimal, contributions: Vec<Contribution>) -> RiskScore {
     let relativity = risk_exp(sum);
-    Some(RiskScore {
-        unit: unit.subject.to_string(),
+    RiskScore {
+        unit,
         frequency: risk_exp(model.intercept + sum),
         relativity,
         capped_relativity: relativity.clamp(model.min_factor, model.max_factor).round_dp(4),
@@ -1315,7 +1358,7 @@ fn riskiest(pack: &RatePack, q: &ValidQuote, units: &Units, underwriting: &[Fact
         applied: model.usage == RiskUsage::Rate,
         intercept: model.intercept,
         contributions,
-    })
+    }
 }
 
 struct Running<'a> {
@@ -1331,16 +1374,7 @@ impl Running<'_> {
         if !self.record {
             return;
         }
-        self.lines.push(WorksheetLine {
-            step: step.clone(),
-            operation,
-            table: None,
-            key: None,
-            label: None,
-            value,
-            subtotal: self.subtotal,
-            note: None,
-        });
+        self.lines.push(WorksheetLine::plain(step, operation, value, self.subtotal));
     }
 
     /// Applies the pack's per-step rounding, if it has one.
@@ -1354,38 +1388,83 @@ impl Running<'_> {
     }
 }
 
-/// Rates a validated quote with a pack.
-pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
+/// Rates a validated quote with a pack by the engine alone: the reference
+/// the compiled plan is checked against ([`crate::rate`] uses the plan and
+/// falls back to this).
+pub fn rate_by_engine(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
     let mut coverages = Vec::new();
     let priced = price(pack, quote, Some(&mut coverages), None)?;
     // The score that refers is the riskiest driver's with any vehicle, as
     // the underwriting rules are: who is rated where must not hide a record.
     let underwriting = underwriting_units(quote, &priced.units);
     let risk = riskiest(pack, quote, &priced.units, &underwriting);
+    let mut reasons = BTreeSet::new();
+    for rule in &pack.underwriting {
+        for unit in underwriting.iter().filter(|unit| holds(&rule.when, unit)) {
+            reasons.insert(reason(rule, unit.subject.reason()));
+        }
+    }
     let good_driver = good_driver_policy(pack, quote, &priced.units);
+    Ok(assemble(
+        pack,
+        quote,
+        Assembly {
+            coverages,
+            drivers: priced.units.assignment,
+            minimum_premium_adjustment: priced.minimum_premium_adjustment,
+            total: priced.total,
+            risk,
+            reasons,
+            good_driver,
+        },
+    ))
+}
+
+/// What a rating is made of once its coverages are priced: the engine's
+/// and the compiled plan's ratings are assembled by [`assemble`].
+pub(crate) struct Assembly {
+    pub(crate) coverages: Vec<CoveragePremium>,
+    pub(crate) drivers: Vec<DriverAssignment>,
+    pub(crate) minimum_premium_adjustment: Decimal,
+    pub(crate) total: Decimal,
+    pub(crate) risk: Option<RiskScore>,
+    /// The underwriting rules that fired, each once per subject.
+    pub(crate) reasons: BTreeSet<Reason>,
+    /// The Good Driver discount's rate on a Good Driver policy.
+    pub(crate) good_driver: Option<Decimal>,
+}
+
+/// A rating from its priced parts: the decision, the fees, the schedule
+/// and the signatures still missing.
+pub(crate) fn assemble(pack: &RatePack, quote: &ValidQuote, a: Assembly) -> Rating {
     // California: every person who meets 1861.025 may buy a Good Driver
     // policy from the insurer of their choice, so no rule or score refers or
     // declines one (Ins. Code 1861.02(b)(1)); the reasons stay, as notes.
-    let protected = good_driver.is_some() && pack.info.state == "CA";
-    let decision = decide(pack, &underwriting, risk.as_ref(), protected);
-    let coverage_premium: Decimal = coverages.iter().map(|c| c.premium).sum();
-    let fees = fee_lines(pack, quote, coverage_premium + priced.minimum_premium_adjustment, good_driver);
+    let protected = a.good_driver.is_some() && pack.info.state == "CA";
+    let decision = decide(pack, a.reasons, a.risk.as_ref(), protected);
+    let coverage_premium: Decimal = a.coverages.iter().map(|c| c.premium).sum();
+    let fees = fee_lines(pack, quote, coverage_premium + a.minimum_premium_adjustment, a.good_driver);
     let earned: Decimal = fees.iter().filter(|f| f.earning == FeeEarning::FullyEarned).map(|f| f.amount).sum();
-    let installments = schedule(pack, quote, priced.total, earned);
-    Ok(Rating {
+    let installments = schedule(pack, quote, a.total, earned);
+    Rating {
         pack_id: pack.id().to_owned(),
         pack_digest: pack.digest().to_hex(),
         draft: !pack.is_signed(),
-        coverages,
-        drivers: priced.units.assignment,
+        coverages: a.coverages,
+        drivers: a.drivers,
         fees,
-        minimum_premium_adjustment: priced.minimum_premium_adjustment,
-        total: priced.total,
+        minimum_premium_adjustment: a.minimum_premium_adjustment,
+        total: a.total,
         installments,
-        risk,
+        risk: a.risk,
         decision,
         unsigned: unsigned_elections(pack, quote),
-    })
+    }
+}
+
+/// The reason an underwriting rule gives for a subject.
+pub(crate) fn reason(rule: &crate::pack::Rule, subject: String) -> Reason {
+    Reason { code: rule.code.clone(), action: rule.action, message: rule.message.clone(), subject }
 }
 
 /// Uninsured motorist limits below bodily injury's, where both are selected.
@@ -1765,7 +1844,7 @@ fn rate_coverage(
                     run.step_round();
                     continue;
                 }
-                let note = found.between.map(|((x0, y0), (x1, y1))| format!("interpolated between {x0} = {y0} and {x1} = {y1}"));
+                let note = found.between.map(interpolation_note);
                 run.lines.push(WorksheetLine {
                     step: step.label.clone(),
                     operation: if base { Operation::Base } else { Operation::Factor },
@@ -1859,20 +1938,10 @@ fn rate_coverage(
     Ok((run.subtotal, run.lines))
 }
 
-fn decide(pack: &RatePack, units: &[Facts], risk: Option<&RiskScore>, good_driver_protected: bool) -> Decision {
-    let mut reasons = BTreeSet::new();
-    for rule in &pack.underwriting {
-        for unit in units {
-            if holds(&rule.when, unit) {
-                reasons.insert(Reason {
-                    code: rule.code.clone(),
-                    action: rule.action,
-                    message: rule.message.clone(),
-                    subject: unit.subject.reason(),
-                });
-            }
-        }
-    }
+/// Accept, refer or decline: the rules' reasons, the risk score's where it
+/// is above the pack's threshold, none of them binding on a protected Good
+/// Driver policy.
+fn decide(pack: &RatePack, mut reasons: BTreeSet<Reason>, risk: Option<&RiskScore>, good_driver_protected: bool) -> Decision {
     if let (Some(model), Some(score)) = (&pack.risk, risk) {
         if let Some(threshold) = model.refer_above {
             if score.frequency > threshold {

@@ -21,10 +21,11 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::compiled::rate_by_coverage;
-use crate::engine::{rate, rate_pair, Rating, Reprice};
+use crate::engine::{rate_pair, Rating, Reprice};
 use crate::pack::table::Table;
 use crate::pack::RatePack;
 use crate::quote::{Product, ValidQuote};
+use crate::rate;
 use crate::variable::Value;
 
 /// One policy of a book: an identifier the user recognises (a policy or

@@ -30,10 +30,10 @@ pub mod refdata;
 mod select;
 mod variable;
 
-pub use compiled::{rate_by_coverage, rate_compiled, rate_total};
+pub use compiled::{rate, rate_by_coverage, rate_compiled, rate_compiled_with_worksheet, rate_total};
 pub use engine::{
-    rate, rate_pair, Contribution, CoveragePremium, Decision, DriverAssignment, DriverRole, FeeLine, Installment, InstallmentSchedule,
-    Operation, Rating, Reason, Reprice, RiskScore, UnsignedElection, WorksheetLine,
+    rate_by_engine, rate_pair, Contribution, CoveragePremium, Decision, DriverAssignment, DriverRole, FeeLine, Installment,
+    InstallmentSchedule, Operation, Rating, Reason, Reprice, RiskScore, UnsignedElection, WorksheetLine,
 };
 pub use error::{RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};

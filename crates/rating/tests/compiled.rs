@@ -1,7 +1,10 @@
 //! The compiled plan (`rate_compiled`, which `rate_total`, `rate_by_coverage`
-//! and impact analysis use) charges exactly what the engine's `rate` charges:
-//! every coverage's premium and the total, value and scale, on random valid
-//! quotes for every bundled pack, with the features the base generator
+//! and impact analysis use) charges exactly what the engine
+//! (`rate_by_engine`) charges: every coverage's premium and the total, value
+//! and scale; and the whole rating it writes for `rate`
+//! (`rate_compiled_with_worksheet`) is the engine's, byte for byte as JSON
+//! (every worksheet line, driver rank, fee, installment, risk contribution
+//! and underwriting reason). On random valid quotes for every bundled pack, with the features the base generator
 //! leaves out (excluded drivers, coverages on some vehicles only, price
 //! symbols, prior insurance, tenure, payment methods, credit tiers, storm
 //! claims, wind and wildfire mitigation). Where the engine refuses a quote,
@@ -16,7 +19,9 @@ use uw_rating::quote::{
     Claim, OpeningProtection, PaymentMethod, PriorInsurance, RoofDeck, RoofShape, RoofToWall, WildfireCommunity, WildfireMeasure,
     WildfireMitigation, WindMitigation,
 };
-use uw_rating::{rate, rate_by_coverage, rate_compiled, rate_total, Product, Quote, RatePack};
+use uw_rating::{
+    rate, rate_by_coverage, rate_by_engine, rate_compiled, rate_compiled_with_worksheet, rate_total, Product, Quote, RatePack,
+};
 
 /// What the generator varies beyond the base shape.
 #[derive(Debug, Clone)]
@@ -125,9 +130,20 @@ proptest! {
         };
         let mut by_plan = Vec::new();
         let planned = rate_compiled(pack, &valid, &mut by_plan);
-        match rate(pack, &valid) {
-            Err(e) => prop_assert!(planned.is_none(), "{}: the engine refuses ({e}) but the plan answers {planned:?}", pack.id()),
+        let written = rate_compiled_with_worksheet(pack, &valid);
+        match rate_by_engine(pack, &valid) {
+            Err(e) => {
+                prop_assert!(planned.is_none(), "{}: the engine refuses ({e}) but the plan answers {planned:?}", pack.id());
+                prop_assert!(written.is_none(), "{}: the engine refuses ({e}) but the plan writes a rating", pack.id());
+                prop_assert_eq!(rate(pack, &valid).err().map(|e| e.to_string()), Some(e.to_string()));
+            }
             Ok(rating) => {
+                let Some(written) = written else {
+                    return Err(TestCaseError::fail(format!("{}: the plan left a rating the engine writes to the engine", pack.id())));
+                };
+                let json = |r: &uw_rating::Rating| serde_json::to_string_pretty(r).expect("a rating serializes");
+                prop_assert_eq!(json(&written), json(&rating), "the whole rating on {}", pack.id());
+                prop_assert_eq!(json(&rate(pack, &valid).expect("rates")), json(&rating));
                 let Some(total) = planned else {
                     return Err(TestCaseError::fail(format!("{}: the plan left a quote the engine rates to the engine", pack.id())));
                 };
@@ -142,6 +158,44 @@ proptest! {
                 if pack.info().product == Product::PersonalAuto {
                     prop_assert!(!rating.drivers.is_empty());
                 }
+            }
+        }
+    }
+}
+
+/// Texas personal auto with its risk model rating bodily injury and
+/// property damage (the bundled models only inform): the relativity's
+/// worksheet line and the premium it moves.
+fn tx_auto_rating_on_risk() -> &'static RatePack {
+    static PACK: std::sync::OnceLock<RatePack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| {
+        let dir = common::bundled_pack_dirs().into_iter().find(|d| d.ends_with("tx-personal-auto")).expect("TX auto");
+        let mut files = uw_rating::PackFiles::read_dir(&dir).expect("files");
+        let manifest = files.file("manifest.toml").expect("manifest").replace(
+            "[risk_model]\nusage = \"inform\"\n",
+            "[risk_model]\nusage = \"rate\"\nmin_factor = \"0.90\"\nmax_factor = \"1.10\"\nbasis = \"class-plan-offset\"\ncoverages = [\"BI\", \"PD\"]\n",
+        );
+        files.set_file("manifest.toml", manifest);
+        uw_rating::compile(&files, uw_rating::LoadMode::Draft).expect("compiles")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_plan_writes_what_the_engine_writes_where_the_risk_score_rates(mut s in shape(), x in extras()) {
+        s.pack = common::random::packs().iter().position(|p| p.id().starts_with("tx-personal-auto/")).expect("TX auto");
+        let pack = tx_auto_rating_on_risk();
+        let (_, quote) = build(&s);
+        let Ok(valid) = apply(pack, quote, &x).validate() else { return Ok(()) };
+        let json = |r: &uw_rating::Rating| serde_json::to_string_pretty(r).expect("a rating serializes");
+        match rate_by_engine(pack, &valid) {
+            Err(_) => prop_assert!(rate_compiled_with_worksheet(pack, &valid).is_none()),
+            Ok(rating) => {
+                let written = rate_compiled_with_worksheet(pack, &valid);
+                prop_assert!(written.is_some(), "the plan left a rating the engine writes to the engine");
+                prop_assert_eq!(written.as_ref().map(json), Some(json(&rating)));
             }
         }
     }
@@ -177,5 +231,6 @@ fn every_bundled_pack_compiles_to_a_plan() {
             .unwrap_or_else(|| panic!("no quote rates on {}", pack.id()));
         let mut by_coverage = Vec::new();
         assert!(rate_compiled(pack, &quote, &mut by_coverage).is_some(), "{} has no plan", pack.id());
+        assert!(rate_compiled_with_worksheet(pack, &quote).is_some(), "{} has no plan for whole ratings", pack.id());
     }
 }

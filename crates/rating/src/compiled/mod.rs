@@ -1,6 +1,7 @@
-//! A rate pack compiled for pricing many quotes: the premiums and totals of
-//! [`crate::rate`] to the cent, without the worksheet, at a fraction of the
-//! cost.
+//! A rate pack compiled for pricing many quotes: the premiums and totals the
+//! engine gives to the cent, and for [`rate`] the whole rating (every
+//! worksheet line, the driver assignment, the risk score, the underwriting
+//! decision), at a fraction of the cost.
 //!
 //! What the engine does per rating unit with shared values, the plan does
 //! once per quote with integers:
@@ -19,6 +20,10 @@
 //! - **Eligibility** for a discount or surcharge is tested once per unit,
 //!   not once per coverage.
 //!
+//! - **Worksheets cost nothing when nobody reads them.** The premium's steps
+//!   take a [`Record`]: `()` when a book is priced (the compiler removes
+//!   every line), a list of lines for [`rate`].
+//!
 //! The arithmetic is the engine's: the same `Decimal` operations in the same
 //! order with the same rounding, so the premiums are the same values with
 //! the same scale. A pack the plan cannot model (a table keyed by a decimal
@@ -26,7 +31,10 @@
 //! the plan cannot finish (a look-up with no row, an input error) is priced
 //! by the engine, which gives the answer or the error with its message.
 //! `tests/compiled.rs` checks the plan against the engine on random quotes
-//! for every bundled pack.
+//! for every bundled pack: the premiums, and the whole rating as JSON.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -36,7 +44,9 @@ mod fixed;
 
 use fixed::{Bail, Fixed};
 
-use crate::engine::{self, Fact, FactSink, Ranking};
+use crate::engine::{
+    self, CoveragePremium, DriverAssignment, Fact, FactSink, LineKey, Operation, Ranking, Rating, RiskScore, WorksheetLine,
+};
 use crate::error::RatingError;
 use crate::pack::digest::PackDigest;
 use crate::pack::jurisdiction::Statutory;
@@ -148,25 +158,39 @@ impl FactSink for Encode<'_> {
     }
 }
 
-/// Per text variable, the pack's words and their codes.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Words(Vec<FxHashMap<Box<str>, i64>>);
+/// Per text variable, the pack's words and their codes, and each code's
+/// word (to write a worksheet's keys).
+#[derive(Debug, Clone, PartialEq)]
+struct Words {
+    codes: Vec<FxHashMap<Box<str>, i64>>,
+    words: Vec<Vec<Arc<str>>>,
+}
 
 impl Words {
+    fn new() -> Self {
+        Self { codes: vec![FxHashMap::default(); N_VARS], words: vec![Vec::new(); N_VARS] }
+    }
+
     fn add(&mut self, var: Variable, word: &str) {
-        let map = &mut self.0[var as usize];
+        let map = &mut self.codes[var as usize];
         if !map.contains_key(word) {
             let code = i64::try_from(map.len()).unwrap_or(i64::MAX);
             map.insert(Box::from(word), code);
+            self.words[var as usize].push(Arc::from(word));
         }
     }
 
     fn code(&self, var: Variable, word: &str) -> i64 {
-        self.0[var as usize].get(word).copied().unwrap_or(UNKNOWN)
+        self.codes[var as usize].get(word).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// The word of a code; `None` for [`UNKNOWN`].
+    fn word(&self, var: Variable, code: i64) -> Option<&Arc<str>> {
+        self.words[var as usize].get(usize::try_from(code).ok()?)
     }
 
     fn len(&self, var: Variable) -> usize {
-        self.0[var as usize].len()
+        self.codes[var as usize].len()
     }
 }
 
@@ -230,7 +254,8 @@ impl<'a> View<'a> {
 #[derive(Debug, Clone, PartialEq)]
 enum CNode {
     Miss,
-    Leaf(Found),
+    /// A row: its value, and its label for worksheets.
+    Leaf(Found, Option<Arc<str>>),
     /// A text key, by code.
     Codes(Vec<CNode>),
     Integers(FxHashMap<i64, CNode>),
@@ -244,18 +269,34 @@ enum CNode {
 /// A table as one step reads it: its keys' variables fixed.
 #[derive(Debug, Clone, PartialEq)]
 struct CTable {
+    /// The pack's name for it, for worksheets.
+    name: Arc<str>,
     keys: Vec<Variable>,
     root: CNode,
 }
 
+/// The row a look-up found, or the value it interpolated.
+enum Hit<'t> {
+    Row(&'t Found, Option<&'t Arc<str>>),
+    Interpolated(crate::pack::table::Found),
+}
+
 impl CTable {
     fn compile(table: &Table, keys: &[Variable], words: &Words) -> Option<Self> {
-        Some(Self { keys: keys.to_vec(), root: compile_node(&table.root, keys, 0, words)? })
+        Some(Self { name: table.name.clone(), keys: keys.to_vec(), root: compile_node(&table.root, keys, 0, words)? })
     }
 
     /// The value for a view, with its `f64` (for ranks); `None` when a key
     /// has no value or no row matches.
     fn find(&self, view: &View<'_>) -> Option<Found> {
+        match self.hit(view)? {
+            Hit::Row(found, _) => Some(*found),
+            Hit::Interpolated(found) => Some(Found::of(found.value)),
+        }
+    }
+
+    #[inline(always)]
+    fn hit(&self, view: &View<'_>) -> Option<Hit<'_>> {
         let mut node = &self.root;
         for var in &self.keys {
             node = match node {
@@ -274,12 +315,12 @@ impl CTable {
                 }
                 CNode::Interpolate(points) => {
                     // The table's own arithmetic, exact in `Decimal`.
-                    return Some(Found::of(interpolate(points, view.decimal(*var)?)?.value));
+                    return Some(Hit::Interpolated(interpolate(points, view.decimal(*var)?)?));
                 }
             };
         }
         match node {
-            CNode::Leaf(found) => Some(*found),
+            CNode::Leaf(found, label) => Some(Hit::Row(found, label.as_ref())),
             _ => None,
         }
     }
@@ -308,7 +349,7 @@ fn approx(d: Decimal) -> f64 {
 fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words) -> Option<CNode> {
     let Some(var) = keys.get(depth).copied() else {
         return Some(match node {
-            Node::Leaf(cell) => CNode::Leaf(Found::of(cell.value)),
+            Node::Leaf(cell) => CNode::Leaf(Found::of(cell.value), cell.label.clone()),
             _ => CNode::Miss,
         });
     };
@@ -459,6 +500,9 @@ impl CEligibility {
 struct CAdjustment {
     /// `1 - rate` for a discount, `1 + rate` for a surcharge.
     factor: Found,
+    /// The pack's: a discount (`true`) or a surcharge, and its index in
+    /// that list (for worksheets).
+    source: (bool, usize),
     /// Bit per coverage index it applies to.
     coverages: u64,
     eligibility: CEligibility,
@@ -560,10 +604,83 @@ impl CRisk {
     }
 }
 
+/// Where a premium's worksheet goes: nowhere when a book is priced (`()`,
+/// which the compiler removes), or into a coverage's lines.
+trait Record {
+    /// Keeps the line `line` makes, when recording.
+    fn line(&mut self, line: impl FnOnce() -> WorksheetLine);
+    /// Forgets the lines kept (the fixed-point premium gave up part way).
+    fn clear(&mut self);
+}
+
+impl Record for () {
+    #[inline(always)]
+    fn line(&mut self, _: impl FnOnce() -> WorksheetLine) {}
+
+    #[inline(always)]
+    fn clear(&mut self) {}
+}
+
+impl Record for Vec<WorksheetLine> {
+    fn line(&mut self, line: impl FnOnce() -> WorksheetLine) {
+        self.push(line());
+    }
+
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+}
+
+/// The labels and notes a worksheet repeats, made once per plan.
+#[derive(Debug, Clone)]
+struct Text {
+    risk: Arc<str>,
+    rounding: Arc<str>,
+    rounding_note: String,
+    minimum: Arc<str>,
+    floor: Arc<str>,
+    /// California's Good Driver discount rounds down, to the coverage's places.
+    good_driver_round: crate::pack::Round,
+    good_driver_note: String,
+}
+
+impl Text {
+    fn new(pack: &RatePack) -> Self {
+        let good_driver_round = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
+        Self {
+            risk: Arc::from("risk score"),
+            rounding: Arc::from("coverage rounding"),
+            rounding_note: format!("round to {}", pack.coverage_round),
+            minimum: Arc::from("coverage minimum premium"),
+            floor: Arc::from("premium floor"),
+            good_driver_round,
+            good_driver_note: format!("on the rounded premium, then round to {good_driver_round}"),
+        }
+    }
+
+    fn coverage_round(&self, rounded: Decimal) -> WorksheetLine {
+        WorksheetLine { note: Some(self.rounding_note.clone()), ..WorksheetLine::plain(&self.rounding, Operation::Round, rounded, rounded) }
+    }
+
+    fn round_step(&self, label: &Arc<str>, r: crate::pack::Round, rounded: Decimal) -> WorksheetLine {
+        WorksheetLine { note: Some(format!("round to {r}")), ..WorksheetLine::plain(label, Operation::Round, rounded, rounded) }
+    }
+}
+
 /// A rate pack compiled for pricing many quotes; see the module.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledPack {
     words: Words,
+    /// Whether the plan can write a whole rating (no underwriting rule or
+    /// risk feature reads a coverage's limit or deductible, which a rating
+    /// unit of the engine keeps from the last coverage it priced).
+    full: bool,
+    /// The underwriting rules' conditions, in pack order.
+    rules: Vec<Vec<CCondition>>,
+    /// The risk model, whatever it is used for (the score and referrals).
+    score: Option<CRisk>,
+    /// The worksheet's own labels and notes.
+    text: Text,
     tables: Vec<CTable>,
     /// By table: the one entity whose variables key it (`Policy` for the
     /// policy and its dwelling), whose slots keep its value.
@@ -574,8 +691,9 @@ pub(crate) struct CompiledPack {
     coverages: Vec<CCoverage>,
     /// Discounts then surcharges, in pack order, without the statutory ones.
     adjustments: Vec<CAdjustment>,
-    /// The statutory Good Driver discounts: (rate, coverages).
-    good_driver: Vec<(Found, u64)>,
+    /// The statutory Good Driver discounts: (1 - rate, coverages, index
+    /// among the pack's discounts).
+    good_driver: Vec<(Found, u64, usize)>,
     /// Every discount then every surcharge, for the assignment's estimates.
     ranked: Vec<RankAdjustment>,
     risk: Option<CRisk>,
@@ -596,7 +714,7 @@ impl CompiledPack {
         if n > 64 || pack.discounts.len() + pack.surcharges.len() > 64 {
             return None;
         }
-        let mut words = Words(vec![FxHashMap::default(); N_VARS]);
+        let mut words = Words::new();
         let lookups = || {
             pack.coverages.iter().flat_map(|c| &c.steps).filter_map(|s| match &s.kind {
                 StepKind::BaseTable { table, keys } | StepKind::Lookup { table, keys } => Some((*table, keys.as_slice())),
@@ -622,8 +740,17 @@ impl CompiledPack {
             c.limits.iter().for_each(|l| words.add(Variable::Limit, l));
             c.deductibles.iter().for_each(|d| words.add(Variable::Deductible, d));
         }
+        for rule in &pack.underwriting {
+            for c in rule.when.iter().filter(|c| c.var.var_type() == VarType::Text) {
+                for v in &c.value {
+                    if let Value::Text(t) = v {
+                        words.add(c.var, t);
+                    }
+                }
+            }
+        }
         let rating_model = pack.risk.as_ref().filter(|m| m.usage == RiskUsage::Rate);
-        if let Some(model) = rating_model {
+        if let Some(model) = &pack.risk {
             for f in model.features.iter().filter(|f| f.var.var_type() == VarType::Text) {
                 if let Some(level) = &f.level {
                     words.add(f.var, level);
@@ -685,10 +812,11 @@ impl CompiledPack {
         let statutory = |a: &Adjustment| matches!(a.eligibility, Eligibility::Statutory(Statutory::CaGoodDriver));
         let mut compiled_adjustments = Vec::new();
         for (list, discount) in [(&pack.discounts, true), (&pack.surcharges, false)] {
-            for a in list.iter().filter(|a| !statutory(a)) {
+            for (i, a) in list.iter().enumerate().filter(|(_, a)| !statutory(a)) {
                 let eligibility = CEligibility::compile(&a.eligibility, &words);
                 compiled_adjustments.push(CAdjustment {
                     factor: Found::of(if discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate }),
+                    source: (discount, i),
                     coverages: coverage_bits(a.coverages.as_ref(), n)?,
                     per_coverage: eligibility.reads_coverage(),
                     eligibility,
@@ -696,8 +824,8 @@ impl CompiledPack {
             }
         }
         let mut good_driver = Vec::new();
-        for a in pack.discounts.iter().filter(|a| statutory(a)) {
-            good_driver.push((Found::of(Decimal::ONE - a.rate), coverage_bits(a.coverages.as_ref(), n)?));
+        for (i, a) in pack.discounts.iter().enumerate().filter(|(_, a)| statutory(a)) {
+            good_driver.push((Found::of(Decimal::ONE - a.rate), coverage_bits(a.coverages.as_ref(), n)?, i));
         }
         let mut ranked = Vec::new();
         #[expect(clippy::float_arithmetic, reason = "the assignment's estimates rank and never charge, as the engine's do")]
@@ -712,7 +840,7 @@ impl CompiledPack {
                 driver_side: engine::adjustment_in_scope(a, Scope::Driver),
             });
         }
-        let risk = rating_model.map(|m| CRisk {
+        let compile_model = |m: &crate::pack::RiskModel| CRisk {
             features: m
                 .features
                 .iter()
@@ -727,7 +855,13 @@ impl CompiledPack {
             max: m.max_factor,
             min_f64: approx(m.min_factor),
             max_f64: approx(m.max_factor),
-        });
+        };
+        let risk = rating_model.map(compile_model);
+        let score = pack.risk.as_ref().map(compile_model);
+        let rules = pack.underwriting.iter().map(|r| r.when.iter().map(|c| CCondition::compile(c, &words)).collect()).collect();
+        let reads_coverage = |var: Variable| var.scope() == Scope::Coverage;
+        let full = !pack.underwriting.iter().flat_map(|r| &r.when).any(|c| reads_coverage(c.var))
+            && !pack.risk.iter().flat_map(|m| &m.features).any(|f| reads_coverage(f.var));
         let mut entity_tables: [Vec<usize>; 3] = Default::default();
         let table_scope = tables
             .iter()
@@ -739,8 +873,21 @@ impl CompiledPack {
                 Some((scope, list.len() - 1))
             })
             .collect();
-        let mut plan =
-            Self { words, tables, table_scope, entity_tables, coverages, adjustments: compiled_adjustments, good_driver, ranked, risk };
+        let mut plan = Self {
+            words,
+            full,
+            rules,
+            score,
+            text: Text::new(pack),
+            tables,
+            table_scope,
+            entity_tables,
+            coverages,
+            adjustments: compiled_adjustments,
+            good_driver,
+            ranked,
+            risk,
+        };
         let reads_driver = |e: &CEligibility| match e {
             CEligibility::Conditions(cs) => cs.iter().any(|c| c.var.scope() == Scope::Driver),
             CEligibility::GoodDriver => true,
@@ -753,7 +900,7 @@ impl CompiledPack {
                 _ => true,
             });
             let adjustments = plan.adjustments.iter().all(|a| !on(a.coverages) || !reads_driver(&a.eligibility));
-            let good_driver = plan.good_driver.iter().all(|(_, bits)| !on(*bits));
+            let good_driver = plan.good_driver.iter().all(|(_, bits, _)| !on(*bits));
             let risk = !cov.risk || plan.risk.is_none();
             plan.coverages[ci].driver_free = tables && adjustments && good_driver && risk;
             for (k, a) in plan.adjustments.iter().enumerate() {
@@ -898,12 +1045,24 @@ impl CompiledPack {
     }
 
     /// One coverage's premium for a unit, as the engine's `rate_coverage`
-    /// computes it; `None` where the engine would report an error. In
-    /// [`Fixed`] where every amount allows, else in `Decimal`.
-    fn premium(&self, pack: &RatePack, ci: usize, view: &View<'_>, eligible: u64, relativity: Decimal) -> Option<Decimal> {
-        match self.premium_fixed(pack, ci, view, eligible, relativity) {
+    /// computes it, with its worksheet into `lines` when they record;
+    /// `None` where the engine would report an error. In [`Fixed`] where
+    /// every amount allows, else in `Decimal`.
+    fn premium(
+        &self,
+        pack: &RatePack,
+        ci: usize,
+        view: &View<'_>,
+        eligible: u64,
+        relativity: Decimal,
+        lines: &mut impl Record,
+    ) -> Option<Decimal> {
+        match self.premium_fixed(pack, ci, view, eligible, relativity, lines) {
             Ok(premium) => premium,
-            Err(Bail) => self.premium_decimal(pack, ci, view, eligible, relativity),
+            Err(Bail) => {
+                lines.clear();
+                self.premium_decimal(pack, ci, view, eligible, relativity, lines)
+            }
         }
     }
 
@@ -931,101 +1090,216 @@ impl CompiledPack {
         view: &View<'_>,
         eligible: u64,
         relativity: Decimal,
+        lines: &mut impl Record,
     ) -> Result<Option<Decimal>, Bail> {
         let cov = &self.coverages[ci];
+        let steps = &pack.coverages[ci].steps;
         let fixed = |f: &Found| f.fixed.ok_or(Bail);
         let step_round = |p: Fixed| pack.step_round.map_or(Ok(p), |r| p.round(r));
         let mut p = Fixed::ZERO;
-        for step in &cov.steps {
-            match step {
-                CStep::Base(v) => p = fixed(v)?,
+        for (si, step) in cov.steps.iter().enumerate() {
+            let (operation, value) = match step {
+                CStep::Base(v) => {
+                    p = fixed(v)?;
+                    (Operation::Base, v.value)
+                }
                 CStep::Table { table, base } => {
                     let Some(found) = self.find(*table, view) else { return Ok(None) };
-                    p = if *base { fixed(&found)? } else { p.mul(fixed(&found)?)? };
-                }
-                CStep::Multiply(v) => p = p.mul(fixed(v)?)?,
-                CStep::Add(_) => return Err(Bail),
-                CStep::AtLeast(v) => p = p.max(fixed(v)?),
-                CStep::AtMost(v) => p = p.min(fixed(v)?),
-                CStep::Round(r) => {
-                    p = p.round(*r)?;
+                    p = step_round(if *base { fixed(&found)? } else { p.mul(fixed(&found)?)? })?;
+                    let subtotal = p;
+                    lines.line(|| self.table_line(&steps[si].label, *table, *base, view, subtotal.to_decimal()));
                     continue;
                 }
-            }
+                CStep::Multiply(v) => {
+                    p = p.mul(fixed(v)?)?;
+                    (Operation::Multiply, v.value)
+                }
+                CStep::Add(_) => return Err(Bail),
+                CStep::AtLeast(v) => {
+                    p = p.max(fixed(v)?);
+                    (Operation::AtLeast, v.value)
+                }
+                CStep::AtMost(v) => {
+                    p = p.min(fixed(v)?);
+                    (Operation::AtMost, v.value)
+                }
+                CStep::Round(r) => {
+                    p = p.round(*r)?;
+                    let rounded = p.to_decimal();
+                    lines.line(|| self.text.round_step(&steps[si].label, *r, rounded));
+                    continue;
+                }
+            };
             p = step_round(p)?;
+            let subtotal = p;
+            lines.line(|| WorksheetLine::plain(&steps[si].label, operation, value, subtotal.to_decimal()));
         }
         let mut earned = self.earned(ci, view, eligible);
         while earned != 0 {
             let k = earned.trailing_zeros() as usize;
             p = step_round(p.mul(fixed(&self.adjustments[k].factor)?)?)?;
+            let subtotal = p;
+            lines.line(|| self.adjustment_line(pack, self.adjustments[k].source, subtotal.to_decimal()));
             earned &= earned - 1;
         }
         if relativity != Decimal::ONE {
             p = step_round(p.mul(Fixed::of(relativity).ok_or(Bail)?)?)?;
+            let subtotal = p;
+            lines.line(|| WorksheetLine::plain(&self.text.risk, Operation::RiskFactor, relativity, subtotal.to_decimal()));
         }
         p = p.round(pack.coverage_round)?;
+        let rounded = p.to_decimal();
+        lines.line(|| self.text.coverage_round(rounded));
         if let Some(min) = &cov.minimum {
             let min = fixed(min)?;
             if p.lt(min) {
                 p = min;
+                lines.line(|| WorksheetLine::plain(&self.text.minimum, Operation::Minimum, min.to_decimal(), min.to_decimal()));
             }
         }
-        for (keep, coverages) in &self.good_driver {
+        for (keep, coverages, i) in &self.good_driver {
             if coverages >> ci & 1 == 1 && view.get(Variable::CaGoodDriver) == Some(1) {
-                let down = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
-                p = p.mul(fixed(keep)?)?.round(down)?;
+                p = p.mul(fixed(keep)?)?.round(self.text.good_driver_round)?;
+                let subtotal = p;
+                lines.line(|| self.good_driver_line(pack, *i, subtotal.to_decimal()));
             }
         }
         Ok(Some(p.to_decimal()))
     }
 
-    fn premium_decimal(&self, pack: &RatePack, ci: usize, view: &View<'_>, eligible: u64, relativity: Decimal) -> Option<Decimal> {
+    fn premium_decimal(
+        &self,
+        pack: &RatePack,
+        ci: usize,
+        view: &View<'_>,
+        eligible: u64,
+        relativity: Decimal,
+        lines: &mut impl Record,
+    ) -> Option<Decimal> {
         let cov = &self.coverages[ci];
+        let steps = &pack.coverages[ci].steps;
         let mut p = Decimal::ZERO;
         let step_round = |p: Decimal| pack.step_round.map_or(p, |r| r.apply(p));
-        for step in &cov.steps {
-            match step {
-                CStep::Base(v) => p = v.value,
+        for (si, step) in cov.steps.iter().enumerate() {
+            let (operation, value) = match step {
+                CStep::Base(v) => {
+                    p = v.value;
+                    (Operation::Base, v.value)
+                }
                 CStep::Table { table, base } => {
                     let found = self.find(*table, view)?;
-                    p = if *base { found.value } else { p * found.value };
-                }
-                CStep::Multiply(v) => p *= v.value,
-                CStep::Add(v) => p += *v,
-                CStep::AtLeast(v) => p = p.max(v.value),
-                CStep::AtMost(v) => p = p.min(v.value),
-                CStep::Round(r) => {
-                    p = r.apply(p);
+                    p = step_round(if *base { found.value } else { p * found.value });
+                    lines.line(|| self.table_line(&steps[si].label, *table, *base, view, p));
                     continue;
                 }
-            }
+                CStep::Multiply(v) => {
+                    p *= v.value;
+                    (Operation::Multiply, v.value)
+                }
+                CStep::Add(v) => {
+                    p += *v;
+                    (Operation::Add, *v)
+                }
+                CStep::AtLeast(v) => {
+                    p = p.max(v.value);
+                    (Operation::AtLeast, v.value)
+                }
+                CStep::AtMost(v) => {
+                    p = p.min(v.value);
+                    (Operation::AtMost, v.value)
+                }
+                CStep::Round(r) => {
+                    p = r.apply(p);
+                    lines.line(|| self.text.round_step(&steps[si].label, *r, p));
+                    continue;
+                }
+            };
             p = step_round(p);
+            lines.line(|| WorksheetLine::plain(&steps[si].label, operation, value, p));
         }
         let mut earned = self.earned(ci, view, eligible);
         while earned != 0 {
             let k = earned.trailing_zeros() as usize;
             p = step_round(p * self.adjustments[k].factor.value);
+            lines.line(|| self.adjustment_line(pack, self.adjustments[k].source, p));
             earned &= earned - 1;
         }
         if relativity != Decimal::ONE {
             p = step_round(p * relativity);
+            lines.line(|| WorksheetLine::plain(&self.text.risk, Operation::RiskFactor, relativity, p));
         }
         p = pack.coverage_round.apply(p);
+        lines.line(|| self.text.coverage_round(p));
         if let Some(min) = &cov.minimum {
             if p < min.value {
                 p = min.value;
+                lines.line(|| WorksheetLine::plain(&self.text.minimum, Operation::Minimum, min.value, min.value));
             }
         }
-        for (keep, coverages) in &self.good_driver {
+        for (keep, coverages, i) in &self.good_driver {
             if coverages >> ci & 1 == 1 && view.get(Variable::CaGoodDriver) == Some(1) {
-                let down = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
-                p = down.apply(p * keep.value);
+                p = self.text.good_driver_round.apply(p * keep.value);
+                lines.line(|| self.good_driver_line(pack, *i, p));
             }
         }
         if p.is_sign_negative() {
             p = Decimal::ZERO;
+            lines.line(|| WorksheetLine::plain(&self.text.floor, Operation::AtLeast, Decimal::ZERO, Decimal::ZERO));
         }
         Some(p)
+    }
+
+    /// A table step's worksheet line: the table, the key's values, the
+    /// row's label, an interpolation's note.
+    fn table_line(&self, step: &Arc<str>, t: usize, base: bool, view: &View<'_>, subtotal: Decimal) -> WorksheetLine {
+        let table = &self.tables[t];
+        let (value, label, note) = match table.hit(view) {
+            Some(Hit::Row(found, label)) => (found.value, label.cloned(), None),
+            Some(Hit::Interpolated(found)) => (found.value, found.label, found.between.map(engine::interpolation_note)),
+            None => (Decimal::ZERO, None, None),
+        };
+        let value_of = |var: &Variable| self.value_at(view, *var).unwrap_or(Value::Integer(0));
+        let key = match table.keys.as_slice() {
+            [k1, k2] => LineKey::Two(*k1, value_of(k1), *k2, value_of(k2)),
+            [k, ..] => LineKey::One(*k, value_of(k)),
+            [] => LineKey::Code(Arc::from("")),
+        };
+        WorksheetLine {
+            step: step.clone(),
+            operation: if base { Operation::Base } else { Operation::Factor },
+            table: Some(table.name.clone()),
+            key: Some(key),
+            label,
+            value,
+            subtotal,
+            note,
+        }
+    }
+
+    fn adjustment_line(&self, pack: &RatePack, (discount, i): (bool, usize), subtotal: Decimal) -> WorksheetLine {
+        let (a, operation) = if discount { (&pack.discounts[i], Operation::Discount) } else { (&pack.surcharges[i], Operation::Surcharge) };
+        WorksheetLine { key: Some(LineKey::Code(a.code.clone())), ..WorksheetLine::plain(&a.name, operation, a.rate, subtotal) }
+    }
+
+    fn good_driver_line(&self, pack: &RatePack, i: usize, subtotal: Decimal) -> WorksheetLine {
+        let a = &pack.discounts[i];
+        WorksheetLine {
+            key: Some(LineKey::Code(a.code.clone())),
+            note: Some(self.text.good_driver_note.clone()),
+            ..WorksheetLine::plain(&a.name, Operation::Discount, a.rate, subtotal)
+        }
+    }
+
+    /// A variable's value as the engine's facts hold it; `None` where it
+    /// has none, or for a text the pack never mentions.
+    fn value_at(&self, view: &View<'_>, var: Variable) -> Option<Value> {
+        let slot = view.get(var)?;
+        Some(match var.var_type() {
+            VarType::Integer => Value::Integer(slot),
+            VarType::Boolean => Value::Boolean(slot != 0),
+            VarType::Decimal => Value::Decimal(view.decimal(var)?),
+            VarType::Text => Value::Text(self.words.word(var, slot)?.clone()),
+        })
     }
 
     fn relativity(&self, view: &View<'_>) -> Decimal {
@@ -1036,13 +1310,7 @@ impl CompiledPack {
     /// like the pack's coverages, when given), as the engine's
     /// `rate_by_coverage` gives them; `None` where the engine must answer.
     pub(crate) fn price(&self, pack: &RatePack, q: &ValidQuote, by_coverage: Option<&mut [Decimal]>) -> Option<Decimal> {
-        RECYCLED.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut recycled) => {
-                let (facts, buffers) = &mut *recycled;
-                self.price_into(pack, q, by_coverage, facts, buffers)
-            }
-            Err(_) => self.price_into(pack, q, by_coverage, &mut Priced::default(), &mut Buffers::default()),
-        })
+        with_recycled(|facts, buffers| self.price_into(pack, q, by_coverage, facts, buffers))
     }
 
     fn price_into(
@@ -1055,7 +1323,7 @@ impl CompiledPack {
     ) -> Option<Decimal> {
         engine::check_against_pack(pack, q).ok()?;
         self.encode(pack, q, facts)?;
-        self.price_encoded(pack, q, by_coverage, facts, buffers)
+        self.price_encoded(pack, q, by_coverage, None, facts, buffers).map(|o| o.total)
     }
 
     /// Looks up again, in slots the base pack's plan wrote, the tables this
@@ -1067,20 +1335,26 @@ impl CompiledPack {
     }
 
     /// [`Self::price_into`] for facts already encoded.
+    /// With `sheets`, each coverage premium is kept there with its
+    /// worksheet, as the engine's `rate` lists them, and the assignment
+    /// keeps every driver's part.
     fn price_encoded(
         &self,
         pack: &RatePack,
         q: &ValidQuote,
         mut by_coverage: Option<&mut [Decimal]>,
+        mut sheets: Option<&mut Vec<CoveragePremium>>,
         facts: &Priced,
         buffers: &mut Buffers,
-    ) -> Option<Decimal> {
+    ) -> Option<Outcome> {
         let auto = q.product == Product::PersonalAuto;
+        let record = sheets.is_some();
         buffers.memo.clear();
-        let rated_with: Vec<usize> =
-            if auto { engine::assign_drivers(pack, q, false, || Ranker::new(self, pack, q, facts, buffers)).0 } else { Vec::new() };
+        let (rated_with, assignment) =
+            if auto { engine::assign_drivers(pack, q, record, || Ranker::new(self, pack, q, facts, buffers)) } else { Default::default() };
         let Buffers { memo, units, .. } = buffers;
-        let memo = (!memo.is_empty()).then_some(&*memo);
+        // A worksheet is written as the premium is priced, so none is recalled.
+        let memo = (!memo.is_empty() && !record).then_some(&*memo);
         let unit = |u: usize| View {
             policy: Some(&facts.policy),
             vehicle: if auto { facts.vehicles.get(u) } else { None },
@@ -1104,12 +1378,27 @@ impl CompiledPack {
                         (Some(memo), Per::Vehicle, Some(&d)) => recall(memo, cov, (ci, choice_index, u, d)),
                         _ => None,
                     };
-                    let premium = match recalled {
-                        Some(premium) => premium?,
-                        None => {
-                            let view = View { choice: Some(choice), ..unit(u) };
-                            let relativity = if cov.risk { relativity } else { Decimal::ONE };
-                            self.premium(pack, ci, &view, eligible, relativity)?
+                    let view = View { choice: Some(choice), ..unit(u) };
+                    let relativity = if cov.risk { relativity } else { Decimal::ONE };
+                    let premium = match (recalled, sheets.as_deref_mut()) {
+                        (Some(premium), _) => premium?,
+                        (None, None) => self.premium(pack, ci, &view, eligible, relativity, &mut ())?,
+                        (None, Some(sheets)) => {
+                            let mut worksheet = Vec::with_capacity(cov.steps.len() + 6);
+                            let premium = self.premium(pack, ci, &view, eligible, relativity, &mut worksheet)?;
+                            let (coverage, choice) = (&pack.coverages[ci], &q.coverages[choice_index]);
+                            let vehicle = cov.per == Per::Vehicle;
+                            sheets.push(CoveragePremium {
+                                coverage: coverage.code.clone(),
+                                name: coverage.name.clone(),
+                                vehicle: vehicle.then_some(u),
+                                driver: if vehicle { rated_with.get(u).copied() } else { None },
+                                limit: choice.limit.clone(),
+                                deductible: choice.deductible.clone(),
+                                premium,
+                                worksheet,
+                            });
+                            premium
                         }
                     };
                     total += premium;
@@ -1127,8 +1416,20 @@ impl CompiledPack {
         }
         let covered = facts.drivers.iter().enumerate().filter(|(d, _)| !q.drivers[*d].excluded);
         let good_driver = engine::good_driver_rate(pack, covered.map(|(_, s)| s.get(Variable::CaGoodDriver) == Some(1)));
-        Some(engine::finish(pack, q, total, good_driver).1)
+        let (minimum_premium_adjustment, total) = engine::finish(pack, q, total, good_driver);
+        Some(Outcome { total, minimum_premium_adjustment, good_driver, assignment })
     }
+}
+
+/// A quote priced by a plan: its total, and what its rating shows besides
+/// the coverage premiums.
+struct Outcome {
+    total: Decimal,
+    minimum_premium_adjustment: Decimal,
+    /// The Good Driver discount's rate on a Good Driver policy.
+    good_driver: Option<Decimal>,
+    /// Every driver's part, when the worksheets were kept.
+    assignment: Vec<DriverAssignment>,
 }
 
 /// The driver assignment's numbers from slots; the same as the engine's
@@ -1297,7 +1598,7 @@ impl Ranking for Ranker<'_> {
                 None => {
                     let view = View { choice: Some(choice), ..unit };
                     let relativity = if cov.risk { relativity } else { Decimal::ONE };
-                    let premium = self.plan.premium(self.pack, ci, &view, eligible, relativity);
+                    let premium = self.plan.premium(self.pack, ci, &view, eligible, relativity, &mut ());
                     self.b.memo.push(((ci, k, v, d), premium));
                     premium
                 }
@@ -1343,6 +1644,132 @@ fn with_plan<R>(pack: &RatePack, f: impl FnOnce(&CompiledPack) -> R) -> Option<R
     })
 }
 
+impl CompiledPack {
+    /// The whole rating, as the engine's [`engine::rate_by_engine`] gives
+    /// it; `None` where the engine must answer.
+    fn rating(&self, pack: &RatePack, q: &ValidQuote, facts: &mut Priced, buffers: &mut Buffers) -> Option<Rating> {
+        if !self.full {
+            return None;
+        }
+        engine::check_against_pack(pack, q).ok()?;
+        self.encode(pack, q, facts)?;
+        let mut coverages = Vec::with_capacity(q.coverages.len() * q.vehicles.len().max(1));
+        let outcome = self.price_encoded(pack, q, None, Some(&mut coverages), facts, buffers)?;
+        let facts = &*facts;
+        let auto = q.product == Product::PersonalAuto;
+        let covered: Vec<usize> = if auto { (0..facts.drivers.len()).filter(|d| !q.drivers[*d].excluded).collect() } else { Vec::new() };
+        // Underwriting reads every covered driver with every vehicle, as the
+        // engine's units do; a rule fires once per driver.
+        let pair = |d: usize, v: usize| View {
+            policy: Some(&facts.policy),
+            vehicle: facts.vehicles.get(v),
+            driver: facts.drivers.get(d),
+            choice: None,
+        };
+        let dwelling = View { policy: Some(&facts.policy), vehicle: None, driver: None, choice: None };
+        let mut reasons = BTreeSet::new();
+        for (rule, conditions) in pack.underwriting.iter().zip(&self.rules) {
+            let holds = |view: &View<'_>| conditions.iter().all(|c| c.holds(view));
+            if auto {
+                for &d in covered.iter().filter(|&&d| (0..facts.vehicles.len()).any(|v| holds(&pair(d, v)))) {
+                    reasons.insert(engine::reason(rule, format!("drivers[{d}]")));
+                }
+            } else if holds(&dwelling) {
+                reasons.insert(engine::reason(rule, "dwelling".to_owned()));
+            }
+        }
+        let risk = self.riskiest(pack, q, facts, &covered);
+        Some(engine::assemble(
+            pack,
+            q,
+            engine::Assembly {
+                coverages,
+                drivers: outcome.assignment,
+                minimum_premium_adjustment: outcome.minimum_premium_adjustment,
+                total: outcome.total,
+                risk,
+                reasons,
+                good_driver: outcome.good_driver,
+            },
+        ))
+    }
+
+    /// The risk score of the riskiest unit, as the engine's `riskiest`
+    /// finds it: for personal auto, the riskiest covered driver (by the
+    /// driver's features) with the riskiest vehicle (by the rest).
+    fn riskiest(&self, pack: &RatePack, q: &ValidQuote, facts: &Priced, covered: &[usize]) -> Option<RiskScore> {
+        let (model, score) = (pack.risk.as_ref()?, self.score.as_ref()?);
+        let first_max = |sums: &mut dyn Iterator<Item = (usize, Decimal)>| {
+            sums.fold(None, |best: Option<(usize, Decimal)>, (i, x)| if best.is_none_or(|(_, b)| x > b) { Some((i, x)) } else { best })
+        };
+        let driver = |var: Variable| var.scope() == Scope::Driver;
+        let (d, v, sum) = match q.product {
+            Product::PersonalAuto => {
+                let driver_view = |d: usize| View { policy: None, vehicle: None, driver: facts.drivers.get(d), choice: None };
+                let vehicle_view =
+                    |v: usize| View { policy: Some(&facts.policy), vehicle: facts.vehicles.get(v), driver: None, choice: None };
+                let (k, ds) = first_max(&mut covered.iter().enumerate().map(|(k, &d)| (k, score.sum(&driver_view(d), driver))))?;
+                let (v, vs) = first_max(&mut (0..facts.vehicles.len()).map(|v| (v, score.sum(&vehicle_view(v), |var| !driver(var)))))?;
+                (Some(covered[k]), Some(v), ds + vs)
+            }
+            Product::HomeownersHo3 => {
+                let view = View { policy: Some(&facts.policy), vehicle: None, driver: None, choice: None };
+                (None, None, score.sum(&view, |_| true))
+            }
+        };
+        let view = View {
+            policy: Some(&facts.policy),
+            vehicle: v.and_then(|v| facts.vehicles.get(v)),
+            driver: d.and_then(|d| facts.drivers.get(d)),
+            choice: None,
+        };
+        let contributions = model
+            .features
+            .iter()
+            .zip(&score.features)
+            .map(|(f, cf)| {
+                let value = match view.get(f.var) {
+                    None => Value::Integer(0),
+                    // A text the pack never mentions: the quote's own.
+                    Some(_) => self.value_at(&view, f.var).or_else(|| engine::fact_of(pack, q, f.var, v, d)).unwrap_or(Value::Integer(0)),
+                };
+                engine::contribution(f, cf.x(&view), value)
+            })
+            .collect();
+        let unit = match (d, v) {
+            (Some(d), Some(v)) => format!("drivers[{d}] with vehicles[{v}]"),
+            _ => "dwelling".to_owned(),
+        };
+        Some(engine::risk_score(model, unit, sum, contributions))
+    }
+}
+
+/// Calls `f` with the thread's recycled facts and buffers (fresh ones if
+/// pricing were to price again from inside).
+fn with_recycled<R>(f: impl FnOnce(&mut Priced, &mut Buffers) -> R) -> R {
+    RECYCLED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut recycled) => {
+            let (facts, buffers) = &mut *recycled;
+            f(facts, buffers)
+        }
+        Err(_) => f(&mut Priced::default(), &mut Buffers::default()),
+    })
+}
+
+/// Rates a validated quote with a pack: every coverage premium with its
+/// worksheet, every driver's part, the fees, the installments, the risk
+/// score and the underwriting decision.
+///
+/// The pack's compiled plan writes it where it can; the engine
+/// ([`crate::rate_by_engine`]) otherwise, and for every error. Both give
+/// the same rating to the last line (`tests/compiled.rs`).
+pub fn rate(pack: &RatePack, quote: &ValidQuote) -> Result<Rating, RatingError> {
+    match rate_compiled_with_worksheet(pack, quote) {
+        Some(rating) => Ok(rating),
+        None => engine::rate_by_engine(pack, quote),
+    }
+}
+
 /// The total [`crate::rate`] gives, without the worksheet, the decision or
 /// the installment schedule: for re-rating a book and impact analysis,
 /// where only the premium matters. The pack's compiled plan prices it, and
@@ -1377,6 +1804,13 @@ pub fn rate_compiled(pack: &RatePack, quote: &ValidQuote, by_coverage: &mut Vec<
     by_coverage.clear();
     by_coverage.resize(pack.coverages.len(), Decimal::ZERO);
     with_plan(pack, |plan| plan.price(pack, quote, Some(by_coverage))).flatten()
+}
+
+/// The whole rating [`rate`] gives, by the pack's compiled plan alone:
+/// `None` where the plan leaves the quote to the engine. For tests and
+/// benchmarks, as [`rate_compiled`] is.
+pub fn rate_compiled_with_worksheet(pack: &RatePack, quote: &ValidQuote) -> Option<Rating> {
+    with_plan(pack, |plan| with_recycled(|facts, buffers| plan.rating(pack, quote, facts, buffers))).flatten()
 }
 
 /// What a base pack's plan and its draft's share, so a quote's facts are
@@ -1467,13 +1901,13 @@ pub(crate) fn rate_pair_compiled(
                 engine::check_against_pack(draft, quote).ok()?;
             }
             bp.encode(base, quote, facts)?;
-            let b = bp.price_encoded(base, quote, Some(base_cov), facts, buffers)?;
+            let b = bp.price_encoded(base, quote, Some(base_cov), None, facts, buffers)?.total;
             if !sharing.facts {
                 dp.encode(draft, quote, facts)?;
             } else if !sharing.tables {
                 dp.look_up_again(facts);
             }
-            let d = dp.price_encoded(draft, quote, Some(draft_cov), facts, buffers)?;
+            let d = dp.price_encoded(draft, quote, Some(draft_cov), None, facts, buffers)?.total;
             Some((b, d))
         })
     })

@@ -27,8 +27,16 @@ const SIGNED_PREFIX: &str = "uw-rate-pack-v1:";
 pub struct PackDigest(pub [u8; 32]);
 
 impl PackDigest {
+    /// Lower-case hex, a byte at a time from a table (every rating names
+    /// its pack's digest, so this is on the quote path).
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for byte in self.0 {
+            out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+            out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+        }
+        out
     }
 }
 
