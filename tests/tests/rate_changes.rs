@@ -248,7 +248,7 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     let rating = agent.ws.rate_quote(id, now()).expect("rates").rating;
     assert_eq!(rating.pack_id, draft.pack_id);
     assert_eq!(rating.pack_digest, draft.digest);
-    let bi_base = rating.coverages.iter().find(|c| &*c.coverage == "BI").map(|c| c.worksheet[0].value);
+    let bi_base = rating.coverages.iter().find(|c| &*c.coverage == "BI").and_then(|c| c.worksheet.get(0)).map(|l| l.value);
     assert_eq!(bi_base, Some(Decimal::new(48000, 2)));
     let exit = server.terminate();
     assert!(exit.status.success(), "{}", exit.stderr);

@@ -686,8 +686,8 @@ fn table(r: &Rating) -> String {
                 (None, Some(k)) => k.to_string(),
                 _ => String::new(),
             };
-            let label = l.label.as_deref().map(|x| format!(" {x}")).unwrap_or_default();
-            let note = l.note.as_deref().map(|x| format!("  ({x})")).unwrap_or_default();
+            let label = l.label.map(|x| format!(" {x}")).unwrap_or_default();
+            let note = l.note.map(|x| format!("  ({x})")).unwrap_or_default();
             let _ = writeln!(
                 s,
                 "  {:<28} {:<12} {:>12} {:>14}  {what}{label}{note}",

@@ -9,7 +9,7 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 use rayon::prelude::*;
 use uw_rating::impact::{impact, BookPolicy, ImpactControl};
 use uw_rating::pack::edit::DraftEdits;
-use uw_rating::{compile, rate, rate_total, LoadMode, PackFiles, Quote, RatePack, ValidQuote};
+use uw_rating::{compile, rate, rate_by_engine, rate_total, LoadMode, PackFiles, Quote, RatePack, ValidQuote};
 
 fn pack_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rate-packs").join(name)
@@ -30,6 +30,9 @@ fn single_quotes(c: &mut Criterion) {
     assert_eq!(rate(&auto, &auto_quote).expect("rates").coverages.len(), 12, "2 vehicles x 6 coverages");
     c.bench_function("auto quote, 2 vehicles x 3 drivers x 6 coverages, with worksheet", |b| {
         b.iter(|| rate(black_box(&auto), black_box(&auto_quote)))
+    });
+    c.bench_function("auto quote, same, with worksheet, by the engine alone", |b| {
+        b.iter(|| rate_by_engine(black_box(&auto), black_box(&auto_quote)))
     });
     c.bench_function("auto quote, same, total only", |b| b.iter(|| rate_total(black_box(&auto), black_box(&auto_quote))));
     let home = load("fl-homeowners-ho3");

@@ -24,6 +24,7 @@ use crate::pack::{
 };
 use crate::quote::{full_years, years_before, ElectionDecision, InputError, InputErrors, Product, ValidQuote, ViolationKind};
 use crate::variable::{Value, Variable};
+use crate::worksheet::{Key, KeyValue, Line, Note, Operation, SheetText, Worksheet};
 
 /// A quote's full rating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -87,87 +88,32 @@ pub struct CoveragePremium {
     pub limit: Option<String>,
     pub deductible: Option<String>,
     pub premium: Decimal,
-    pub worksheet: Vec<WorksheetLine>,
+    pub worksheet: Worksheet,
 }
 
-/// What a worksheet line does to the running premium.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Operation {
-    /// Sets the premium to the value.
-    Base,
-    /// Multiplies by a table's factor.
-    Factor,
-    /// Multiplies by a fixed factor.
-    Multiply,
-    /// Adds the value.
-    Add,
-    /// Raises the premium to at least the value.
-    AtLeast,
-    /// Lowers the premium to at most the value.
-    AtMost,
-    /// Multiplies by (1 - value).
-    Discount,
-    /// Multiplies by (1 + value).
-    Surcharge,
-    /// Multiplies by the capped risk relativity.
-    RiskFactor,
-    /// Rounds; the value is the rounded premium.
-    Round,
-    /// Raises the premium to the coverage minimum.
-    Minimum,
+/// A worksheet line as the engine writes it, before it is kept compact
+/// (see [`Worksheet`]).
+#[derive(Debug, Clone)]
+struct EngineLine {
+    step: Arc<str>,
+    operation: Operation,
+    table: Option<Arc<str>>,
+    key: Option<EngineKey>,
+    label: Option<Arc<str>>,
+    value: Decimal,
+    subtotal: Decimal,
+    note: Option<Note>,
 }
 
-impl Operation {
-    /// The name worksheets use (its JSON form).
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Base => "base",
-            Self::Factor => "factor",
-            Self::Multiply => "multiply",
-            Self::Add => "add",
-            Self::AtLeast => "at-least",
-            Self::AtMost => "at-most",
-            Self::Discount => "discount",
-            Self::Surcharge => "surcharge",
-            Self::RiskFactor => "risk-factor",
-            Self::Round => "round",
-            Self::Minimum => "minimum",
-        }
-    }
-}
-
-/// One operand of a premium, as a regulator would read it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WorksheetLine {
-    pub step: Arc<str>,
-    pub operation: Operation,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub table: Option<Arc<str>>,
-    /// The rating variables and values used as the key, or the code of a
-    /// discount or surcharge.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<LineKey>,
-    /// The table row's label (a territory name, say).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<Arc<str>>,
-    pub value: Decimal,
-    /// The running premium after this line.
-    pub subtotal: Decimal,
-    /// How the value was reached: an interpolation, a rounding rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-/// What a worksheet line was keyed by; shown as `var=value, var=value` or a code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LineKey {
+/// What an engine line was keyed by.
+#[derive(Debug, Clone)]
+enum EngineKey {
     One(Variable, Value),
     Two(Variable, Value, Variable, Value),
     Code(Arc<str>),
 }
 
-impl std::fmt::Display for LineKey {
+impl std::fmt::Display for EngineKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::One(k, v) => write!(f, "{k}={v}"),
@@ -177,10 +123,40 @@ impl std::fmt::Display for LineKey {
     }
 }
 
-impl Serialize for LineKey {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+/// The engine's lines of one coverage premium as a [`Worksheet`], its words
+/// numbered in a text of its own.
+fn worksheet_of(lines: Vec<EngineLine>) -> Worksheet {
+    fn value(text: &mut SheetText, v: Value) -> KeyValue {
+        match v {
+            Value::Text(t) => KeyValue::Word(text.add(&t)),
+            other => KeyValue::Value(other),
+        }
     }
+    let mut text = SheetText::default();
+    let lines = lines
+        .into_iter()
+        .map(|l| {
+            let key = l.key.map(|k| match k {
+                EngineKey::One(k, v) => Key::One(k, value(&mut text, v)),
+                EngineKey::Two(k1, v1, k2, v2) => {
+                    let v1 = value(&mut text, v1);
+                    Key::Two(k1, v1, k2, value(&mut text, v2))
+                }
+                EngineKey::Code(c) => Key::Code(text.add(&c)),
+            });
+            Line {
+                step: text.add(&l.step),
+                operation: l.operation,
+                table: l.table.as_ref().map(|t| text.add(t)),
+                key,
+                label: l.label.as_ref().map(|x| text.add(x)),
+                value: l.value,
+                subtotal: l.subtotal,
+                note: l.note,
+            }
+        })
+        .collect();
+    Worksheet::new(Arc::new(text), lines)
 }
 
 /// One driver's part in a personal auto rating: the vehicles rated with
@@ -1045,23 +1021,18 @@ fn eligible(adjustment: &Adjustment, facts: &Facts) -> bool {
     }
 }
 
-/// The note of an interpolated table value.
-pub(crate) fn interpolation_note(((x0, y0), (x1, y1)): ((Decimal, Decimal), (Decimal, Decimal))) -> String {
-    format!("interpolated between {x0} = {y0} and {x1} = {y1}")
-}
-
-impl WorksheetLine {
+impl EngineLine {
     /// A line with no table, key, label or note.
-    pub(crate) fn plain(step: &Arc<str>, operation: Operation, value: Decimal, subtotal: Decimal) -> Self {
+    fn plain(step: &Arc<str>, operation: Operation, value: Decimal, subtotal: Decimal) -> Self {
         Self { step: step.clone(), operation, table: None, key: None, label: None, value, subtotal, note: None }
     }
 }
 
-fn line_key(keys: &[Variable], values: &[&Value]) -> LineKey {
+fn line_key(keys: &[Variable], values: &[&Value]) -> EngineKey {
     match (keys, values) {
-        ([k1, k2], [v1, v2]) => LineKey::Two(*k1, (*v1).clone(), *k2, (*v2).clone()),
-        ([k, ..], [v, ..]) => LineKey::One(*k, (*v).clone()),
-        _ => LineKey::Code(Arc::from("")),
+        ([k1, k2], [v1, v2]) => EngineKey::Two(*k1, (*v1).clone(), *k2, (*v2).clone()),
+        ([k, ..], [v, ..]) => EngineKey::One(*k, (*v).clone()),
+        _ => EngineKey::Code(Arc::from("")),
     }
 }
 
@@ -1366,7 +1337,7 @@ struct Running<'a> {
     subtotal: Decimal,
     /// Whether to keep the worksheet; totals-only rating skips it.
     record: bool,
-    lines: Vec<WorksheetLine>,
+    lines: Vec<EngineLine>,
 }
 
 impl Running<'_> {
@@ -1374,7 +1345,7 @@ impl Running<'_> {
         if !self.record {
             return;
         }
-        self.lines.push(WorksheetLine::plain(step, operation, value, self.subtotal));
+        self.lines.push(EngineLine::plain(step, operation, value, self.subtotal));
     }
 
     /// Applies the pack's per-step rounding, if it has one.
@@ -1690,7 +1661,7 @@ fn price_coverages(
                                 limit: choice.limit.clone(),
                                 deductible: choice.deductible.clone(),
                                 premium,
-                                worksheet,
+                                worksheet: worksheet_of(worksheet),
                             });
                         }
                     }
@@ -1820,7 +1791,7 @@ fn rate_coverage(
     relativity: Decimal,
     risk_label: &Arc<str>,
     record: bool,
-) -> Result<(Decimal, Vec<WorksheetLine>), String> {
+) -> Result<(Decimal, Vec<EngineLine>), String> {
     let cov = &pack.coverages[ci];
     let capacity = if record { cov.steps.len() + 6 } else { 0 };
     let mut run = Running { pack, subtotal: Decimal::ZERO, record, lines: Vec::with_capacity(capacity) };
@@ -1844,8 +1815,8 @@ fn rate_coverage(
                     run.step_round();
                     continue;
                 }
-                let note = found.between.map(interpolation_note);
-                run.lines.push(WorksheetLine {
+                let note = found.between.map(Note::interpolated);
+                run.lines.push(EngineLine {
                     step: step.label.clone(),
                     operation: if base { Operation::Base } else { Operation::Factor },
                     table: Some(t.name.clone()),
@@ -1876,7 +1847,7 @@ fn rate_coverage(
                 run.subtotal = r.apply(run.subtotal);
                 run.push(&step.label, Operation::Round, run.subtotal);
                 if let Some(line) = run.lines.last_mut() {
-                    line.note = Some(format!("round to {r}"));
+                    line.note = Some(Note::round_to(*r));
                 }
                 continue;
             }
@@ -1890,7 +1861,7 @@ fn rate_coverage(
             run.subtotal *= if operation == Operation::Discount { Decimal::ONE - a.rate } else { Decimal::ONE + a.rate };
             run.push(&a.name, operation, a.rate);
             if let Some(line) = run.lines.last_mut() {
-                line.key = Some(LineKey::Code(a.code.clone()));
+                line.key = Some(EngineKey::Code(a.code.clone()));
             }
             run.step_round();
         }
@@ -1904,7 +1875,7 @@ fn rate_coverage(
     let round_label: Arc<str> = Arc::from("coverage rounding");
     run.push(&round_label, Operation::Round, run.subtotal);
     if let Some(line) = run.lines.last_mut() {
-        line.note = Some(format!("round to {}", pack.coverage_round));
+        line.note = Some(Note::round_to(pack.coverage_round));
     }
     if let Some(min) = cov.minimum {
         if run.subtotal < min {
@@ -1923,8 +1894,8 @@ fn rate_coverage(
             run.subtotal = down.apply(run.subtotal * (Decimal::ONE - a.rate));
             run.push(&a.name, Operation::Discount, a.rate);
             if let Some(line) = run.lines.last_mut() {
-                line.key = Some(LineKey::Code(a.code.clone()));
-                line.note = Some(format!("on the rounded premium, then round to {down}"));
+                line.key = Some(EngineKey::Code(a.code.clone()));
+                line.note = Some(Note::on_rounded(down));
             }
         }
     }

@@ -29,11 +29,12 @@ pub mod quote;
 pub mod refdata;
 mod select;
 mod variable;
+mod worksheet;
 
 pub use compiled::{rate, rate_by_coverage, rate_compiled, rate_compiled_with_worksheet, rate_total};
 pub use engine::{
     rate_by_engine, rate_pair, Contribution, CoveragePremium, Decision, DriverAssignment, DriverRole, FeeLine, Installment,
-    InstallmentSchedule, Operation, Rating, Reason, Reprice, RiskScore, UnsignedElection, WorksheetLine,
+    InstallmentSchedule, Rating, Reason, Reprice, RiskScore, UnsignedElection,
 };
 pub use error::{RatingError, SelectError};
 pub use pack::digest::{PackDigest, TrustedKeys};
@@ -45,3 +46,4 @@ pub use pack::{
 pub use quote::{Election, ElectionDecision, InputError, InputErrors, Product, Quote, ValidQuote};
 pub use select::{same_day_rival, select_pack, PackRegistry};
 pub use variable::{Value, VarType, Variable};
+pub use worksheet::{KeyText, LineKey, Lines, Note, Operation, Worksheet, WorksheetLine};

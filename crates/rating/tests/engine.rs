@@ -19,8 +19,9 @@ fn public_example_rounds_half_up_in_decimal() {
     let bi = &rating.coverages[0];
     assert_eq!((&*bi.coverage, bi.premium), ("BI", dec("49.22")));
     assert_eq!(bi.worksheet.iter().map(|l| l.value).collect::<Vec<_>>(), vec![dec("30"), dec("1.93"), dec("0.85"), dec("49.22")]);
-    assert_eq!(bi.worksheet[1].label.as_deref(), Some("Chicago Loop"));
-    assert_eq!(bi.worksheet[1].key.as_ref().map(ToString::to_string).as_deref(), Some("vehicle.garaging_zip=60601"));
+    let territory = bi.worksheet.get(1).expect("the territory line");
+    assert_eq!(territory.label, Some("Chicago Loop"));
+    assert_eq!(territory.key.map(|k| k.to_string()).as_deref(), Some("vehicle.garaging_zip=60601"));
     assert_eq!(rating.coverages[1].premium, dec("100.00"));
     assert_eq!(rating.total, dec("149.22"));
     assert!(rating.draft, "the in-memory pack is unsigned");
@@ -95,9 +96,9 @@ installments = 1
         .expect("valid")
     };
     let rating = rate(&pack, &quote("90500")).expect("rates");
-    let line = &rating.coverages[0].worksheet[0];
+    let line = rating.coverages[0].worksheet.get(0).expect("the base line");
     assert_eq!(line.value, dec("231"));
-    assert_eq!(line.note.as_deref(), Some("interpolated between 90000 = 229 and 91000 = 233"));
+    assert_eq!(line.note.map(ToString::to_string).as_deref(), Some("interpolated between 90000 = 229 and 91000 = 233"));
     assert_eq!(rate(&pack, &quote("91000")).expect("rates").coverages[0].premium, dec("233"));
     let err = rate(&pack, &quote("95000")).expect_err("outside the table");
     assert!(err.to_string().contains("dwelling.coverage_a=95000: no row of table `aoi` matches"), "{err}");

@@ -191,7 +191,7 @@ fn physical_damage_rates_by_the_price_symbol_of_the_cost_new() {
         q.vehicles[0].cost_new = cost.map(rust_decimal::Decimal::from);
         let r = rated(&pack, q);
         let c = r.coverages.iter().find(|c| &*c.coverage == "COLL").expect("COLL").clone();
-        let line = c.worksheet.iter().find(|l| &*l.step == "Price symbol").expect("the symbol line").clone();
+        let line = c.worksheet.iter().find(|l| l.step == "Price symbol").expect("the symbol line");
         (c.premium, line.key.map(|k| k.to_string()), line.value)
     };
     let (unknown, key, factor) = coll(None);

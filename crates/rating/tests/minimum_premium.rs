@@ -77,7 +77,7 @@ mod hurricane_deductible {
             .iter()
             .filter(|c| &*c.coverage == "HURRICANE")
             .flat_map(|c| c.worksheet.iter())
-            .find(|l| l.operation == Operation::Factor && l.table.as_deref() == Some("hurricane_deductible"))
+            .find(|l| l.operation == Operation::Factor && l.table == Some("hurricane_deductible"))
             .expect("a hurricane deductible line");
         line.value
     }

@@ -44,9 +44,7 @@ mod fixed;
 
 use fixed::{Bail, Fixed};
 
-use crate::engine::{
-    self, CoveragePremium, DriverAssignment, Fact, FactSink, LineKey, Operation, Ranking, Rating, RiskScore, WorksheetLine,
-};
+use crate::engine::{self, CoveragePremium, DriverAssignment, Fact, FactSink, Ranking, Rating, RiskScore};
 use crate::error::RatingError;
 use crate::pack::digest::PackDigest;
 use crate::pack::jurisdiction::Statutory;
@@ -54,6 +52,7 @@ use crate::pack::table::{interpolate, Cell, Node, Table};
 use crate::pack::{Adjustment, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
 use crate::quote::{Product, ValidQuote};
 use crate::variable::{Scope, Value, VarType, Variable};
+use crate::worksheet::{Key, KeyValue, Line, Note, Operation, SheetText, Worksheet};
 
 const N_VARS: usize = Variable::ALL.len();
 const _: () = assert!(N_VARS <= 64, "a slot's presence is a bit of a u64");
@@ -254,44 +253,59 @@ impl<'a> View<'a> {
 #[derive(Debug, Clone, PartialEq)]
 enum CNode {
     Miss,
-    /// A row: its value, and its label for worksheets.
-    Leaf(Found, Option<Arc<str>>),
+    Leaf(Found),
     /// A text key, by code.
     Codes(Vec<CNode>),
     Integers(FxHashMap<i64, CNode>),
     /// A boolean key: `[false, true]`.
     Booleans(Box<[CNode; 2]>),
     Bands(Vec<(Option<i64>, Option<i64>, CNode)>),
-    /// Points to interpolate between (the last key).
-    Interpolate(Vec<(Decimal, Cell)>),
+    /// Points to interpolate between (the last key), and their labels'
+    /// numbers.
+    Interpolate(Vec<(Decimal, Cell)>, Vec<Option<u32>>),
 }
 
 /// A table as one step reads it: its keys' variables fixed.
 #[derive(Debug, Clone, PartialEq)]
 struct CTable {
-    /// The pack's name for it, for worksheets.
-    name: Arc<str>,
+    /// The number of the pack's name for it in the worksheets' text.
+    name: u32,
     keys: Vec<Variable>,
     root: CNode,
+    /// Whether it interpolates (then a worksheet line notes between what).
+    interpolates: bool,
 }
 
-/// The row a look-up found, or the value it interpolated.
+fn interpolates(node: &CNode) -> bool {
+    match node {
+        CNode::Miss | CNode::Leaf(_) => false,
+        CNode::Interpolate(..) => true,
+        CNode::Codes(next) => next.iter().any(interpolates),
+        CNode::Integers(map) => map.values().any(interpolates),
+        CNode::Booleans(pair) => pair.iter().any(interpolates),
+        CNode::Bands(bands) => bands.iter().any(|(_, _, next)| interpolates(next)),
+    }
+}
+
+/// The row a look-up found, or the value it interpolated (with the number
+/// of the point's label, where it is a point's own value).
 enum Hit<'t> {
-    Row(&'t Found, Option<&'t Arc<str>>),
-    Interpolated(crate::pack::table::Found),
+    Row(&'t Found),
+    Interpolated(crate::pack::table::Found, Option<u32>),
 }
 
 impl CTable {
-    fn compile(table: &Table, keys: &[Variable], words: &Words) -> Option<Self> {
-        Some(Self { name: table.name.clone(), keys: keys.to_vec(), root: compile_node(&table.root, keys, 0, words)? })
+    fn compile(table: &Table, keys: &[Variable], words: &Words, sheet: &mut SheetText) -> Option<Self> {
+        let root = compile_node(&table.root, keys, 0, words, sheet)?;
+        Some(Self { name: sheet.add(&table.name), keys: keys.to_vec(), interpolates: interpolates(&root), root })
     }
 
     /// The value for a view, with its `f64` (for ranks); `None` when a key
     /// has no value or no row matches.
     fn find(&self, view: &View<'_>) -> Option<Found> {
         match self.hit(view)? {
-            Hit::Row(found, _) => Some(*found),
-            Hit::Interpolated(found) => Some(Found::of(found.value)),
+            Hit::Row(found) => Some(*found),
+            Hit::Interpolated(found, label) => Some(Found { label, ..Found::of(found.value) }),
         }
     }
 
@@ -313,14 +327,22 @@ impl CTable {
                     }
                     next
                 }
-                CNode::Interpolate(points) => {
+                CNode::Interpolate(points, labels) => {
                     // The table's own arithmetic, exact in `Decimal`.
-                    return Some(Hit::Interpolated(interpolate(points, view.decimal(*var)?)?));
+                    let x = view.decimal(*var)?;
+                    let found = interpolate(points, x)?;
+                    // A point's own value carries its label.
+                    let label = if found.between.is_none() {
+                        labels.get(points.partition_point(|(px, _)| *px < x)).copied().flatten()
+                    } else {
+                        None
+                    };
+                    return Some(Hit::Interpolated(found, label));
                 }
             };
         }
         match node {
-            CNode::Leaf(found, label) => Some(Hit::Row(found, label.as_ref())),
+            CNode::Leaf(found) => Some(Hit::Row(found)),
             _ => None,
         }
     }
@@ -333,11 +355,13 @@ struct Found {
     /// For the driver assignment's estimates.
     approx: f64,
     fixed: Option<Fixed>,
+    /// The number of the row's label in the worksheets' text.
+    label: Option<u32>,
 }
 
 impl Found {
     fn of(value: Decimal) -> Self {
-        Self { value, approx: approx(value), fixed: Fixed::of(value) }
+        Self { value, approx: approx(value), fixed: Fixed::of(value), label: None }
     }
 }
 
@@ -346,10 +370,10 @@ fn approx(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(1.0)
 }
 
-fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words) -> Option<CNode> {
+fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words, sheet: &mut SheetText) -> Option<CNode> {
     let Some(var) = keys.get(depth).copied() else {
         return Some(match node {
-            Node::Leaf(cell) => CNode::Leaf(Found::of(cell.value), cell.label.clone()),
+            Node::Leaf(cell) => CNode::Leaf(Found { label: cell.label.as_ref().map(|l| sheet.add(l)), ..Found::of(cell.value) }),
             _ => CNode::Miss,
         });
     };
@@ -360,7 +384,7 @@ fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words) -> 
                 let mut by_code = vec![CNode::Miss; words.len(var)];
                 for (key, next) in map {
                     let code = usize::try_from(words.code(var, key)).ok()?;
-                    by_code[code] = compile_node(next, keys, depth + 1, words)?;
+                    by_code[code] = compile_node(next, keys, depth + 1, words, sheet)?;
                 }
                 CNode::Codes(by_code)
             }
@@ -370,14 +394,15 @@ fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words) -> 
                 // "007" is no key of 7.
                 for (key, next) in map {
                     if let Some(n) = key.parse::<i64>().ok().filter(|n| n.to_string() == *key) {
-                        out.insert(n, compile_node(next, keys, depth + 1, words)?);
+                        out.insert(n, compile_node(next, keys, depth + 1, words, sheet)?);
                     }
                 }
                 CNode::Integers(out)
             }
             VarType::Boolean => {
-                let at = |key: &str| map.get(key).map_or(Some(CNode::Miss), |next| compile_node(next, keys, depth + 1, words));
-                CNode::Booleans(Box::new([at("false")?, at("true")?]))
+                let mut at = |key: &str| map.get(key).map_or(Some(CNode::Miss), |next| compile_node(next, keys, depth + 1, words, sheet));
+                let no = at("false")?;
+                CNode::Booleans(Box::new([no, at("true")?]))
             }
             // Its text depends on the quote's scale: the engine's business.
             VarType::Decimal => return None,
@@ -386,14 +411,16 @@ fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words) -> 
             VarType::Integer | VarType::Decimal => {
                 let mut out = Vec::with_capacity(bands.len());
                 for band in bands {
-                    out.push((band.from, band.to, compile_node(&band.node, keys, depth + 1, words)?));
+                    out.push((band.from, band.to, compile_node(&band.node, keys, depth + 1, words, sheet)?));
                 }
                 CNode::Bands(out)
             }
             VarType::Text | VarType::Boolean => CNode::Miss,
         },
         Node::Interpolate(points) => match var.var_type() {
-            VarType::Integer | VarType::Decimal => CNode::Interpolate(points.clone()),
+            VarType::Integer | VarType::Decimal => {
+                CNode::Interpolate(points.clone(), points.iter().map(|(_, cell)| cell.label.as_ref().map(|l| sheet.add(l))).collect())
+            }
             VarType::Text | VarType::Boolean => CNode::Miss,
         },
     })
@@ -608,21 +635,21 @@ impl CRisk {
 /// which the compiler removes), or into a coverage's lines.
 trait Record {
     /// Keeps the line `line` makes, when recording.
-    fn line(&mut self, line: impl FnOnce() -> WorksheetLine);
+    fn line(&mut self, line: impl FnOnce() -> Line);
     /// Forgets the lines kept (the fixed-point premium gave up part way).
     fn clear(&mut self);
 }
 
 impl Record for () {
     #[inline(always)]
-    fn line(&mut self, _: impl FnOnce() -> WorksheetLine) {}
+    fn line(&mut self, _: impl FnOnce() -> Line) {}
 
     #[inline(always)]
     fn clear(&mut self) {}
 }
 
-impl Record for Vec<WorksheetLine> {
-    fn line(&mut self, line: impl FnOnce() -> WorksheetLine) {
+impl Record for Vec<Line> {
+    fn line(&mut self, line: impl FnOnce() -> Line) {
         self.push(line());
     }
 
@@ -631,39 +658,72 @@ impl Record for Vec<WorksheetLine> {
     }
 }
 
-/// The labels and notes a worksheet repeats, made once per plan.
+/// The worksheets' text and the numbers of its words, made once per plan.
 #[derive(Debug, Clone)]
 struct Text {
-    risk: Arc<str>,
-    rounding: Arc<str>,
-    rounding_note: String,
-    minimum: Arc<str>,
-    floor: Arc<str>,
+    sheet: Arc<SheetText>,
+    risk: u32,
+    rounding: u32,
+    /// The empty word (the key of a table with none).
+    empty: u32,
+    minimum: u32,
+    floor: u32,
+    /// By coverage, each step's label.
+    steps: Vec<Vec<u32>>,
+    /// By the pack's discounts, then its surcharges: (name, code).
+    discounts: Vec<(u32, u32)>,
+    surcharges: Vec<(u32, u32)>,
+    /// By variable, the number of the first of its words (a word's number
+    /// is this plus its code).
+    words: Vec<u32>,
+    coverage_round: crate::pack::Round,
     /// California's Good Driver discount rounds down, to the coverage's places.
     good_driver_round: crate::pack::Round,
-    good_driver_note: String,
 }
 
 impl Text {
-    fn new(pack: &RatePack) -> Self {
-        let good_driver_round = crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down };
+    /// Numbers the pack's words in `sheet` (which already holds the tables'
+    /// names and labels).
+    fn new(pack: &RatePack, words: &Words, mut sheet: SheetText) -> Self {
+        let mut fixed = |word: &str| sheet.add(&Arc::from(word));
+        let (risk, rounding, minimum, floor, empty) =
+            (fixed("risk score"), fixed("coverage rounding"), fixed("coverage minimum premium"), fixed("premium floor"), fixed(""));
+        let steps = pack.coverages.iter().map(|c| c.steps.iter().map(|s| sheet.add(&s.label)).collect()).collect();
+        let mut named = |list: &[Adjustment]| list.iter().map(|a| (sheet.add(&a.name), sheet.add(&a.code))).collect();
+        let (discounts, surcharges) = (named(&pack.discounts), named(&pack.surcharges));
+        let words = words
+            .words
+            .iter()
+            .map(|list| {
+                let first = u32::try_from(sheet.len()).unwrap_or(u32::MAX);
+                list.iter().for_each(|w| {
+                    sheet.add(w);
+                });
+                first
+            })
+            .collect();
         Self {
-            risk: Arc::from("risk score"),
-            rounding: Arc::from("coverage rounding"),
-            rounding_note: format!("round to {}", pack.coverage_round),
-            minimum: Arc::from("coverage minimum premium"),
-            floor: Arc::from("premium floor"),
-            good_driver_round,
-            good_driver_note: format!("on the rounded premium, then round to {good_driver_round}"),
+            sheet: Arc::new(sheet),
+            risk,
+            rounding,
+            minimum,
+            floor,
+            empty,
+            steps,
+            discounts,
+            surcharges,
+            words,
+            coverage_round: pack.coverage_round,
+            good_driver_round: crate::pack::Round { places: pack.coverage_round.places, mode: crate::pack::RoundingMode::Down },
         }
     }
 
-    fn coverage_round(&self, rounded: Decimal) -> WorksheetLine {
-        WorksheetLine { note: Some(self.rounding_note.clone()), ..WorksheetLine::plain(&self.rounding, Operation::Round, rounded, rounded) }
+    fn coverage_round(&self, rounded: Decimal) -> Line {
+        Line { note: Some(Note::round_to(self.coverage_round)), ..Line::plain(self.rounding, Operation::Round, rounded, rounded) }
     }
 
-    fn round_step(&self, label: &Arc<str>, r: crate::pack::Round, rounded: Decimal) -> WorksheetLine {
-        WorksheetLine { note: Some(format!("round to {r}")), ..WorksheetLine::plain(label, Operation::Round, rounded, rounded) }
+    fn round_step(&self, step: u32, r: crate::pack::Round, rounded: Decimal) -> Line {
+        Line { note: Some(Note::round_to(r)), ..Line::plain(step, Operation::Round, rounded, rounded) }
     }
 }
 
@@ -758,6 +818,7 @@ impl CompiledPack {
             }
         }
 
+        let mut sheet = SheetText::default();
         let mut tables: Vec<CTable> = Vec::new();
         let mut index: Vec<((usize, Vec<Variable>), usize)> = Vec::new();
         let mut coverages = Vec::with_capacity(n);
@@ -770,7 +831,7 @@ impl CompiledPack {
                         let at = match index.iter().find(|((t, k), _)| t == table && k == keys) {
                             Some((_, at)) => *at,
                             None => {
-                                tables.push(CTable::compile(&pack.tables[*table], keys, &words)?);
+                                tables.push(CTable::compile(&pack.tables[*table], keys, &words, &mut sheet)?);
                                 index.push(((*table, keys.clone()), tables.len() - 1));
                                 tables.len() - 1
                             }
@@ -873,12 +934,13 @@ impl CompiledPack {
                 Some((scope, list.len() - 1))
             })
             .collect();
+        let text = Text::new(pack, &words, sheet);
         let mut plan = Self {
             words,
             full,
             rules,
             score,
-            text: Text::new(pack),
+            text,
             tables,
             table_scope,
             entity_tables,
@@ -1093,7 +1155,7 @@ impl CompiledPack {
         lines: &mut impl Record,
     ) -> Result<Option<Decimal>, Bail> {
         let cov = &self.coverages[ci];
-        let steps = &pack.coverages[ci].steps;
+        let steps = &self.text.steps[ci];
         let fixed = |f: &Found| f.fixed.ok_or(Bail);
         let step_round = |p: Fixed| pack.step_round.map_or(Ok(p), |r| p.round(r));
         let mut p = Fixed::ZERO;
@@ -1107,7 +1169,7 @@ impl CompiledPack {
                     let Some(found) = self.find(*table, view) else { return Ok(None) };
                     p = step_round(if *base { fixed(&found)? } else { p.mul(fixed(&found)?)? })?;
                     let subtotal = p;
-                    lines.line(|| self.table_line(&steps[si].label, *table, *base, view, subtotal.to_decimal()));
+                    lines.line(|| self.table_line(steps[si], *table, *base, view, &found, subtotal.to_decimal()));
                     continue;
                 }
                 CStep::Multiply(v) => {
@@ -1126,13 +1188,13 @@ impl CompiledPack {
                 CStep::Round(r) => {
                     p = p.round(*r)?;
                     let rounded = p.to_decimal();
-                    lines.line(|| self.text.round_step(&steps[si].label, *r, rounded));
+                    lines.line(|| self.text.round_step(steps[si], *r, rounded));
                     continue;
                 }
             };
             p = step_round(p)?;
             let subtotal = p;
-            lines.line(|| WorksheetLine::plain(&steps[si].label, operation, value, subtotal.to_decimal()));
+            lines.line(|| Line::plain(steps[si], operation, value, subtotal.to_decimal()));
         }
         let mut earned = self.earned(ci, view, eligible);
         while earned != 0 {
@@ -1145,7 +1207,7 @@ impl CompiledPack {
         if relativity != Decimal::ONE {
             p = step_round(p.mul(Fixed::of(relativity).ok_or(Bail)?)?)?;
             let subtotal = p;
-            lines.line(|| WorksheetLine::plain(&self.text.risk, Operation::RiskFactor, relativity, subtotal.to_decimal()));
+            lines.line(|| Line::plain(self.text.risk, Operation::RiskFactor, relativity, subtotal.to_decimal()));
         }
         p = p.round(pack.coverage_round)?;
         let rounded = p.to_decimal();
@@ -1154,7 +1216,7 @@ impl CompiledPack {
             let min = fixed(min)?;
             if p.lt(min) {
                 p = min;
-                lines.line(|| WorksheetLine::plain(&self.text.minimum, Operation::Minimum, min.to_decimal(), min.to_decimal()));
+                lines.line(|| Line::plain(self.text.minimum, Operation::Minimum, min.to_decimal(), min.to_decimal()));
             }
         }
         for (keep, coverages, i) in &self.good_driver {
@@ -1177,7 +1239,7 @@ impl CompiledPack {
         lines: &mut impl Record,
     ) -> Option<Decimal> {
         let cov = &self.coverages[ci];
-        let steps = &pack.coverages[ci].steps;
+        let steps = &self.text.steps[ci];
         let mut p = Decimal::ZERO;
         let step_round = |p: Decimal| pack.step_round.map_or(p, |r| r.apply(p));
         for (si, step) in cov.steps.iter().enumerate() {
@@ -1189,7 +1251,7 @@ impl CompiledPack {
                 CStep::Table { table, base } => {
                     let found = self.find(*table, view)?;
                     p = step_round(if *base { found.value } else { p * found.value });
-                    lines.line(|| self.table_line(&steps[si].label, *table, *base, view, p));
+                    lines.line(|| self.table_line(steps[si], *table, *base, view, &found, p));
                     continue;
                 }
                 CStep::Multiply(v) => {
@@ -1210,12 +1272,12 @@ impl CompiledPack {
                 }
                 CStep::Round(r) => {
                     p = r.apply(p);
-                    lines.line(|| self.text.round_step(&steps[si].label, *r, p));
+                    lines.line(|| self.text.round_step(steps[si], *r, p));
                     continue;
                 }
             };
             p = step_round(p);
-            lines.line(|| WorksheetLine::plain(&steps[si].label, operation, value, p));
+            lines.line(|| Line::plain(steps[si], operation, value, p));
         }
         let mut earned = self.earned(ci, view, eligible);
         while earned != 0 {
@@ -1226,14 +1288,14 @@ impl CompiledPack {
         }
         if relativity != Decimal::ONE {
             p = step_round(p * relativity);
-            lines.line(|| WorksheetLine::plain(&self.text.risk, Operation::RiskFactor, relativity, p));
+            lines.line(|| Line::plain(self.text.risk, Operation::RiskFactor, relativity, p));
         }
         p = pack.coverage_round.apply(p);
         lines.line(|| self.text.coverage_round(p));
         if let Some(min) = &cov.minimum {
             if p < min.value {
                 p = min.value;
-                lines.line(|| WorksheetLine::plain(&self.text.minimum, Operation::Minimum, min.value, min.value));
+                lines.line(|| Line::plain(self.text.minimum, Operation::Minimum, min.value, min.value));
             }
         }
         for (keep, coverages, i) in &self.good_driver {
@@ -1244,49 +1306,63 @@ impl CompiledPack {
         }
         if p.is_sign_negative() {
             p = Decimal::ZERO;
-            lines.line(|| WorksheetLine::plain(&self.text.floor, Operation::AtLeast, Decimal::ZERO, Decimal::ZERO));
+            lines.line(|| Line::plain(self.text.floor, Operation::AtLeast, Decimal::ZERO, Decimal::ZERO));
         }
         Some(p)
     }
 
     /// A table step's worksheet line: the table, the key's values, the
     /// row's label, an interpolation's note.
-    fn table_line(&self, step: &Arc<str>, t: usize, base: bool, view: &View<'_>, subtotal: Decimal) -> WorksheetLine {
+    fn table_line(&self, step: u32, t: usize, base: bool, view: &View<'_>, found: &Found, subtotal: Decimal) -> Line {
         let table = &self.tables[t];
-        let (value, label, note) = match table.hit(view) {
-            Some(Hit::Row(found, label)) => (found.value, label.cloned(), None),
-            Some(Hit::Interpolated(found)) => (found.value, found.label, found.between.map(engine::interpolation_note)),
-            None => (Decimal::ZERO, None, None),
+        let note = match table.interpolates.then(|| table.hit(view)).flatten() {
+            Some(Hit::Interpolated(point, _)) => point.between.map(Note::interpolated),
+            _ => None,
         };
-        let value_of = |var: &Variable| self.value_at(view, *var).unwrap_or(Value::Integer(0));
+        let value_of = |var: &Variable| self.key_value(view, *var);
         let key = match table.keys.as_slice() {
-            [k1, k2] => LineKey::Two(*k1, value_of(k1), *k2, value_of(k2)),
-            [k, ..] => LineKey::One(*k, value_of(k)),
-            [] => LineKey::Code(Arc::from("")),
+            [k1, k2] => Key::Two(*k1, value_of(k1), *k2, value_of(k2)),
+            [k, ..] => Key::One(*k, value_of(k)),
+            [] => Key::Code(self.text.empty),
         };
-        WorksheetLine {
-            step: step.clone(),
+        Line {
+            step,
             operation: if base { Operation::Base } else { Operation::Factor },
-            table: Some(table.name.clone()),
+            table: Some(table.name),
             key: Some(key),
-            label,
-            value,
+            label: found.label,
+            value: found.value,
             subtotal,
             note,
         }
     }
 
-    fn adjustment_line(&self, pack: &RatePack, (discount, i): (bool, usize), subtotal: Decimal) -> WorksheetLine {
-        let (a, operation) = if discount { (&pack.discounts[i], Operation::Discount) } else { (&pack.surcharges[i], Operation::Surcharge) };
-        WorksheetLine { key: Some(LineKey::Code(a.code.clone())), ..WorksheetLine::plain(&a.name, operation, a.rate, subtotal) }
+    /// A key's value on a worksheet line: a text by its word's number.
+    fn key_value(&self, view: &View<'_>, var: Variable) -> KeyValue {
+        match (var.var_type(), view.get(var)) {
+            (VarType::Text, Some(code)) if code >= 0 => {
+                let first = self.text.words.get(var as usize).copied().unwrap_or(0);
+                KeyValue::Word(first.saturating_add(u32::try_from(code).unwrap_or(0)))
+            }
+            _ => KeyValue::Value(self.value_at(view, var).unwrap_or(Value::Integer(0))),
+        }
     }
 
-    fn good_driver_line(&self, pack: &RatePack, i: usize, subtotal: Decimal) -> WorksheetLine {
-        let a = &pack.discounts[i];
-        WorksheetLine {
-            key: Some(LineKey::Code(a.code.clone())),
-            note: Some(self.text.good_driver_note.clone()),
-            ..WorksheetLine::plain(&a.name, Operation::Discount, a.rate, subtotal)
+    fn adjustment_line(&self, pack: &RatePack, (discount, i): (bool, usize), subtotal: Decimal) -> Line {
+        let (a, (name, code), operation) = if discount {
+            (&pack.discounts[i], self.text.discounts[i], Operation::Discount)
+        } else {
+            (&pack.surcharges[i], self.text.surcharges[i], Operation::Surcharge)
+        };
+        Line { key: Some(Key::Code(code)), ..Line::plain(name, operation, a.rate, subtotal) }
+    }
+
+    fn good_driver_line(&self, pack: &RatePack, i: usize, subtotal: Decimal) -> Line {
+        let (name, code) = self.text.discounts[i];
+        Line {
+            key: Some(Key::Code(code)),
+            note: Some(Note::on_rounded(self.text.good_driver_round)),
+            ..Line::plain(name, Operation::Discount, pack.discounts[i].rate, subtotal)
         }
     }
 
@@ -1384,8 +1460,8 @@ impl CompiledPack {
                         (Some(premium), _) => premium?,
                         (None, None) => self.premium(pack, ci, &view, eligible, relativity, &mut ())?,
                         (None, Some(sheets)) => {
-                            let mut worksheet = Vec::with_capacity(cov.steps.len() + 6);
-                            let premium = self.premium(pack, ci, &view, eligible, relativity, &mut worksheet)?;
+                            let mut lines = Vec::with_capacity(cov.steps.len() + 6);
+                            let premium = self.premium(pack, ci, &view, eligible, relativity, &mut lines)?;
                             let (coverage, choice) = (&pack.coverages[ci], &q.coverages[choice_index]);
                             let vehicle = cov.per == Per::Vehicle;
                             sheets.push(CoveragePremium {
@@ -1396,7 +1472,7 @@ impl CompiledPack {
                                 limit: choice.limit.clone(),
                                 deductible: choice.deductible.clone(),
                                 premium,
-                                worksheet,
+                                worksheet: Worksheet::new(self.text.sheet.clone(), lines),
                             });
                             premium
                         }

@@ -306,7 +306,7 @@ fn discounts(rating: &Rating) -> Vec<(String, String)> {
     let mut applied: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for coverage in &rating.coverages {
         for line in coverage.worksheet.iter().filter(|l| l.operation == Operation::Discount) {
-            let name = line.label.as_deref().unwrap_or(&line.step);
+            let name = line.label.unwrap_or(line.step);
             let percent = (line.value * Decimal::ONE_HUNDRED).normalize();
             let names = applied.entry(format!("{name} {percent}%")).or_default();
             if !names.iter().any(|n| n == &*coverage.name) {
