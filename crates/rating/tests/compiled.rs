@@ -4,7 +4,9 @@
 //! and scale; and the whole rating it writes for `rate`
 //! (`rate_compiled_with_worksheet`) is the engine's, byte for byte as JSON
 //! (every worksheet line, driver rank, fee, installment, risk contribution
-//! and underwriting reason). On random valid quotes for every bundled pack, with the features the base generator
+//! and underwriting reason), also where a risk model rates and where a risk
+//! feature reads a text no table keys. On random valid quotes for every
+//! bundled pack, with the features the base generator
 //! leaves out (excluded drivers, coverages on some vehicles only, price
 //! symbols, prior insurance, tenure, payment methods, credit tiers, storm
 //! claims, wind and wildfire mitigation). Where the engine refuses a quote,
@@ -163,20 +165,41 @@ proptest! {
     }
 }
 
+/// A bundled pack with one edit to its manifest.
+fn edited(name: &str, from: &str, to: &str) -> RatePack {
+    let dir = common::bundled_pack_dirs().into_iter().find(|d| d.ends_with(name)).expect("the bundled pack");
+    let mut files = uw_rating::PackFiles::read_dir(&dir).expect("files");
+    let manifest = files.file("manifest.toml").expect("manifest");
+    assert!(manifest.contains(from), "{name}'s manifest has `{from}`");
+    files.set_file("manifest.toml", manifest.replace(from, to));
+    uw_rating::compile(&files, uw_rating::LoadMode::Draft).expect("compiles")
+}
+
 /// Texas personal auto with its risk model rating bodily injury and
 /// property damage (the bundled models only inform): the relativity's
 /// worksheet line and the premium it moves.
 fn tx_auto_rating_on_risk() -> &'static RatePack {
     static PACK: std::sync::OnceLock<RatePack> = std::sync::OnceLock::new();
     PACK.get_or_init(|| {
-        let dir = common::bundled_pack_dirs().into_iter().find(|d| d.ends_with("tx-personal-auto")).expect("TX auto");
-        let mut files = uw_rating::PackFiles::read_dir(&dir).expect("files");
-        let manifest = files.file("manifest.toml").expect("manifest").replace(
+        edited(
+            "tx-personal-auto",
             "[risk_model]\nusage = \"inform\"\n",
             "[risk_model]\nusage = \"rate\"\nmin_factor = \"0.90\"\nmax_factor = \"1.10\"\nbasis = \"class-plan-offset\"\ncoverages = [\"BI\", \"PD\"]\n",
-        );
-        files.set_file("manifest.toml", manifest);
-        uw_rating::compile(&files, uw_rating::LoadMode::Draft).expect("compiles")
+        )
+    })
+}
+
+/// Texas homeowners with a risk feature on a text no table of the pack
+/// keys (the wildfire community): a contribution's value is the quote's own
+/// text, which the plan's words do not hold.
+fn tx_home_scoring_an_unkeyed_text() -> &'static RatePack {
+    static PACK: std::sync::OnceLock<RatePack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| {
+        edited(
+            "tx-homeowners-ho3",
+            "  { var = \"dwelling.construction\", level = \"frame\", coefficient = \"0.10\" },\n",
+            "  { var = \"dwelling.construction\", level = \"frame\", coefficient = \"0.10\" },\n  { var = \"dwelling.wildfire_community\", level = \"firewise-usa\", coefficient = \"-0.05\" },\n",
+        )
     })
 }
 
@@ -184,9 +207,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_plan_writes_what_the_engine_writes_where_the_risk_score_rates(mut s in shape(), x in extras()) {
-        s.pack = common::random::packs().iter().position(|p| p.id().starts_with("tx-personal-auto/")).expect("TX auto");
-        let pack = tx_auto_rating_on_risk();
+    fn the_plan_writes_what_the_engine_writes_where_the_risk_score_rates(mut s in shape(), x in extras(), home in any::<bool>()) {
+        let (bundled, pack) =
+            if home { ("tx-homeowners-ho3/", tx_home_scoring_an_unkeyed_text()) } else { ("tx-personal-auto/", tx_auto_rating_on_risk()) };
+        s.pack = common::random::packs().iter().position(|p| p.id().starts_with(bundled)).expect("the bundled pack");
         let (_, quote) = build(&s);
         let Ok(valid) = apply(pack, quote, &x).validate() else { return Ok(()) };
         let json = |r: &uw_rating::Rating| serde_json::to_string_pretty(r).expect("a rating serializes");
