@@ -77,9 +77,9 @@ fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
             name: c.name.to_string(),
             vehicle: c.vehicle,
             driver: c.driver,
-            limit: c.limit.clone(),
-            deductible: c.deductible.clone(),
-            option: c.limit.clone().or_else(|| c.deductible.clone()),
+            limit: c.limit.as_deref().map(str::to_owned),
+            deductible: c.deductible.as_deref().map(str::to_owned),
+            option: c.limit.as_deref().or(c.deductible.as_deref()).map(str::to_owned),
             premium: c.premium.to_string(),
             worksheet: c
                 .worksheet

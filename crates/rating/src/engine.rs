@@ -85,8 +85,8 @@ pub struct CoveragePremium {
     pub vehicle: Option<usize>,
     /// The driver the vehicle is rated with (index into the quote's drivers).
     pub driver: Option<usize>,
-    pub limit: Option<String>,
-    pub deductible: Option<String>,
+    pub limit: Option<Arc<str>>,
+    pub deductible: Option<Arc<str>>,
     pub premium: Decimal,
     pub worksheet: Worksheet,
 }
@@ -1658,8 +1658,8 @@ fn price_coverages(
                                 name: cov.name.clone(),
                                 vehicle: (cov.per == Per::Vehicle).then_some(ui),
                                 driver: if cov.per == Per::Vehicle { units.rated_with.get(ui).copied() } else { None },
-                                limit: choice.limit.clone(),
-                                deductible: choice.deductible.clone(),
+                                limit: choice.limit.as_deref().map(Arc::from),
+                                deductible: choice.deductible.as_deref().map(Arc::from),
                                 premium,
                                 worksheet: worksheet_of(worksheet),
                             });

@@ -35,7 +35,7 @@ fn family(coll: &[(&str, &[usize])]) -> Quote {
 
 fn collision(r: &Rating, vehicle: usize) -> (Decimal, Option<String>) {
     let c = r.coverages.iter().find(|c| &*c.coverage == "COLL" && c.vehicle == Some(vehicle)).expect("collision on the vehicle");
-    (c.premium, c.deductible.clone())
+    (c.premium, c.deductible.as_deref().map(str::to_owned))
 }
 
 fn rated(pack: &RatePack, q: Quote) -> Rating {

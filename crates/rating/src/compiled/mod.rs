@@ -1337,6 +1337,12 @@ impl CompiledPack {
         }
     }
 
+    /// A coverage's limit or deductible as the pack spells it, shared.
+    fn option_text(&self, var: Variable, code: Option<i64>, text: &Option<String>) -> Option<Arc<str>> {
+        let text = text.as_deref()?;
+        Some(code.and_then(|c| self.words.word(var, c)).cloned().unwrap_or_else(|| Arc::from(text)))
+    }
+
     /// A key's value on a worksheet line: a text by its word's number.
     fn key_value(&self, view: &View<'_>, var: Variable) -> KeyValue {
         match (var.var_type(), view.get(var)) {
@@ -1462,15 +1468,15 @@ impl CompiledPack {
                         (None, Some(sheets)) => {
                             let mut lines = Vec::with_capacity(cov.steps.len() + 6);
                             let premium = self.premium(pack, ci, &view, eligible, relativity, &mut lines)?;
-                            let (coverage, choice) = (&pack.coverages[ci], &q.coverages[choice_index]);
+                            let (coverage, chosen) = (&pack.coverages[ci], &q.coverages[choice_index]);
                             let vehicle = cov.per == Per::Vehicle;
                             sheets.push(CoveragePremium {
                                 coverage: coverage.code.clone(),
                                 name: coverage.name.clone(),
                                 vehicle: vehicle.then_some(u),
                                 driver: if vehicle { rated_with.get(u).copied() } else { None },
-                                limit: choice.limit.clone(),
-                                deductible: choice.deductible.clone(),
+                                limit: self.option_text(Variable::Limit, choice.limit, &chosen.limit),
+                                deductible: self.option_text(Variable::Deductible, choice.deductible, &chosen.deductible),
                                 premium,
                                 worksheet: Worksheet::new(self.text.sheet.clone(), lines),
                             });

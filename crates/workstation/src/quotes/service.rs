@@ -360,5 +360,5 @@ pub(crate) fn hurricane(input: &QuoteInput, rating: &Rating) -> Result<Option<Hu
         Some(percent) => percent.trim().parse::<Decimal>().map_err(|_| unreadable())? * dwelling.coverage_a / Decimal::ONE_HUNDRED,
         None => basis.trim().trim_start_matches('$').replace(',', "").parse::<Decimal>().map_err(|_| unreadable())?,
     };
-    Ok(Some(HurricaneDeductible { basis, amount: amount.round_dp(2) }))
+    Ok(Some(HurricaneDeductible { basis: basis.to_string(), amount: amount.round_dp(2) }))
 }
