@@ -92,7 +92,7 @@ fn coverage_views(rating: &Rating) -> Vec<CoverageView> {
                     label: l.label.as_ref().map(|x| x.to_string()),
                     value: l.value.to_string(),
                     subtotal: l.subtotal.to_string(),
-                    note: l.note.map(ToString::to_string),
+                    note: l.note.map(|n| n.to_string()),
                 })
                 .collect(),
         })

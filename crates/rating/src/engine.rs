@@ -24,7 +24,7 @@ use crate::pack::{
 };
 use crate::quote::{full_years, years_before, ElectionDecision, InputError, InputErrors, Product, ValidQuote, ViolationKind};
 use crate::variable::{Value, Variable};
-use crate::worksheet::{Key, KeyValue, Line, Note, Operation, SheetText, Worksheet};
+use crate::worksheet::{Key, KeyValue, Line, Noted, Operation, SheetText, Worksheet};
 
 /// A quote's full rating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,7 +102,14 @@ struct EngineLine {
     label: Option<Arc<str>>,
     value: Decimal,
     subtotal: Decimal,
-    note: Option<Note>,
+    note: Option<EngineNote>,
+}
+
+/// How an engine line's value was reached.
+#[derive(Debug, Clone, Copy)]
+enum EngineNote {
+    Noted(Noted),
+    Between(((Decimal, Decimal), (Decimal, Decimal))),
 }
 
 /// What an engine line was keyed by.
@@ -129,7 +136,7 @@ fn worksheet_of(lines: Vec<EngineLine>) -> Worksheet {
     fn value(text: &mut SheetText, v: Value) -> KeyValue {
         match v {
             Value::Text(t) => KeyValue::Word(text.add(&t)),
-            other => KeyValue::Value(other),
+            other => KeyValue::of(&other).unwrap_or(KeyValue::Integer(0)),
         }
     }
     let mut text = SheetText::default();
@@ -152,7 +159,10 @@ fn worksheet_of(lines: Vec<EngineLine>) -> Worksheet {
                 label: l.label.as_ref().map(|x| text.add(x)),
                 value: l.value,
                 subtotal: l.subtotal,
-                note: l.note,
+                note: l.note.map(|n| match n {
+                    EngineNote::Noted(n) => n,
+                    EngineNote::Between(rows) => Noted::Interpolated(text.add_between(rows)),
+                }),
             }
         })
         .collect();
@@ -1815,7 +1825,7 @@ fn rate_coverage(
                     run.step_round();
                     continue;
                 }
-                let note = found.between.map(Note::interpolated);
+                let note = found.between.map(EngineNote::Between);
                 run.lines.push(EngineLine {
                     step: step.label.clone(),
                     operation: if base { Operation::Base } else { Operation::Factor },
@@ -1847,7 +1857,7 @@ fn rate_coverage(
                 run.subtotal = r.apply(run.subtotal);
                 run.push(&step.label, Operation::Round, run.subtotal);
                 if let Some(line) = run.lines.last_mut() {
-                    line.note = Some(Note::round_to(*r));
+                    line.note = Some(EngineNote::Noted(Noted::RoundTo(*r)));
                 }
                 continue;
             }
@@ -1875,7 +1885,7 @@ fn rate_coverage(
     let round_label: Arc<str> = Arc::from("coverage rounding");
     run.push(&round_label, Operation::Round, run.subtotal);
     if let Some(line) = run.lines.last_mut() {
-        line.note = Some(Note::round_to(pack.coverage_round));
+        line.note = Some(EngineNote::Noted(Noted::RoundTo(pack.coverage_round)));
     }
     if let Some(min) = cov.minimum {
         if run.subtotal < min {
@@ -1895,7 +1905,7 @@ fn rate_coverage(
             run.push(&a.name, Operation::Discount, a.rate);
             if let Some(line) = run.lines.last_mut() {
                 line.key = Some(EngineKey::Code(a.code.clone()));
-                line.note = Some(Note::on_rounded(down));
+                line.note = Some(EngineNote::Noted(Noted::OnRounded(down)));
             }
         }
     }

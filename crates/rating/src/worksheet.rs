@@ -64,26 +64,49 @@ impl Operation {
 /// The words worksheets name (step labels, table names, row labels,
 /// discount names and codes, key words), by number.
 #[derive(Debug, Default)]
-pub(crate) struct SheetText(Vec<Arc<str>>);
+pub(crate) struct SheetText {
+    words: Vec<Arc<str>>,
+    /// Pairs of rows an interpolation lies between: `(x0, y0, x1, y1)`.
+    between: Vec<[Decimal; 4]>,
+}
 
 impl SheetText {
     /// Adds a word; its number.
     pub(crate) fn add(&mut self, word: &Arc<str>) -> u32 {
-        self.0.push(word.clone());
-        u32::try_from(self.0.len() - 1).unwrap_or(u32::MAX)
+        self.words.push(word.clone());
+        u32::try_from(self.words.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Adds the two rows `((x0, y0), (x1, y1))`; their number.
+    pub(crate) fn add_between(&mut self, ((x0, y0), (x1, y1)): ((Decimal, Decimal), (Decimal, Decimal))) -> u32 {
+        self.between.push([x0, y0, x1, y1]);
+        u32::try_from(self.between.len() - 1).unwrap_or(u32::MAX)
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.words.len()
+    }
+
+    pub(crate) fn between_len(&self) -> usize {
+        self.between.len()
     }
 
     fn get(&self, id: u32) -> &str {
-        self.0.get(id as usize).map_or("", |w| w)
+        self.words.get(id as usize).map_or("", |w| w)
+    }
+
+    fn note(&self, note: Noted) -> Note<'_> {
+        Note(match note {
+            Noted::RoundTo(r) => NoteView::RoundTo(r),
+            Noted::OnRounded(r) => NoteView::OnRounded(r),
+            Noted::Interpolated(i) => NoteView::Interpolated(self.between.get(i as usize).unwrap_or(&[Decimal::ZERO; 4])),
+        })
     }
 }
 
-/// One line, by numbers into its worksheet's text.
-#[derive(Debug, Clone)]
+/// One line, by numbers into its worksheet's text: plain data, so a
+/// worksheet is copied and dropped without visiting its lines.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Line {
     pub(crate) step: u32,
     pub(crate) operation: Operation,
@@ -92,7 +115,7 @@ pub(crate) struct Line {
     pub(crate) label: Option<u32>,
     pub(crate) value: Decimal,
     pub(crate) subtotal: Decimal,
-    pub(crate) note: Option<Note>,
+    pub(crate) note: Option<Noted>,
 }
 
 impl Line {
@@ -103,7 +126,7 @@ impl Line {
 }
 
 /// What a line is keyed by, as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum Key {
     One(Variable, KeyValue),
     Two(Variable, KeyValue, Variable, KeyValue),
@@ -112,50 +135,59 @@ pub(crate) enum Key {
 }
 
 /// A key's value: a number or flag as it is, a word by number.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum KeyValue {
-    Value(Value),
+    Integer(i64),
+    Decimal(Decimal),
+    Boolean(bool),
     Word(u32),
 }
 
-/// How a line's value was reached: a rounding rule, an interpolation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note(NoteKind);
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum NoteKind {
-    RoundTo(Round),
-    /// California's Good Driver discount, on the rounded premium.
-    OnRounded(Round),
-    /// Between two rows: `(x0, y0, x1, y1)`.
-    Interpolated(Box<[Decimal; 4]>),
-}
-
-impl Note {
-    pub(crate) fn round_to(r: Round) -> Self {
-        Self(NoteKind::RoundTo(r))
-    }
-
-    pub(crate) fn on_rounded(r: Round) -> Self {
-        Self(NoteKind::OnRounded(r))
-    }
-
-    pub(crate) fn interpolated(((x0, y0), (x1, y1)): ((Decimal, Decimal), (Decimal, Decimal))) -> Self {
-        Self(NoteKind::Interpolated(Box::new([x0, y0, x1, y1])))
-    }
-}
-
-impl fmt::Display for Note {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            NoteKind::RoundTo(r) => write!(f, "round to {r}"),
-            NoteKind::OnRounded(r) => write!(f, "on the rounded premium, then round to {r}"),
-            NoteKind::Interpolated(p) => write!(f, "interpolated between {} = {} and {} = {}", p[0], p[1], p[2], p[3]),
+impl KeyValue {
+    /// A value that is not text (text is a word).
+    pub(crate) fn of(value: &Value) -> Option<Self> {
+        match value {
+            Value::Integer(n) => Some(Self::Integer(*n)),
+            Value::Decimal(d) => Some(Self::Decimal(*d)),
+            Value::Boolean(b) => Some(Self::Boolean(*b)),
+            Value::Text(_) => None,
         }
     }
 }
 
-impl Serialize for Note {
+/// How a line's value was reached, as stored: a rounding rule, or an
+/// interpolation between two rows (by number in the worksheet's text).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Noted {
+    RoundTo(Round),
+    /// California's Good Driver discount, on the rounded premium.
+    OnRounded(Round),
+    Interpolated(u32),
+}
+
+/// How a line's value was reached: a rounding rule, an interpolation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Note<'a>(NoteView<'a>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoteView<'a> {
+    RoundTo(Round),
+    OnRounded(Round),
+    /// `(x0, y0, x1, y1)`.
+    Interpolated(&'a [Decimal; 4]),
+}
+
+impl fmt::Display for Note<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            NoteView::RoundTo(r) => write!(f, "round to {r}"),
+            NoteView::OnRounded(r) => write!(f, "on the rounded premium, then round to {r}"),
+            NoteView::Interpolated(p) => write!(f, "interpolated between {} = {} and {} = {}", p[0], p[1], p[2], p[3]),
+        }
+    }
+}
+
+impl Serialize for Note<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
@@ -230,7 +262,9 @@ impl DoubleEndedIterator for Lines<'_> {
 
 fn view<'a>(text: &'a SheetText, l: &'a Line) -> WorksheetLine<'a> {
     let value = |v: &'a KeyValue| match v {
-        KeyValue::Value(v) => KeyText::Value(v),
+        KeyValue::Integer(n) => KeyText::Integer(*n),
+        KeyValue::Decimal(d) => KeyText::Decimal(*d),
+        KeyValue::Boolean(b) => KeyText::Boolean(*b),
         KeyValue::Word(w) => KeyText::Word(text.get(*w)),
     };
     WorksheetLine {
@@ -245,7 +279,7 @@ fn view<'a>(text: &'a SheetText, l: &'a Line) -> WorksheetLine<'a> {
         label: l.label.map(|x| text.get(x)),
         value: l.value,
         subtotal: l.subtotal,
-        note: l.note.as_ref(),
+        note: l.note.map(|n| text.note(n)),
     }
 }
 
@@ -288,7 +322,7 @@ pub struct WorksheetLine<'a> {
     pub subtotal: Decimal,
     /// How the value was reached: an interpolation, a rounding rule.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<&'a Note>,
+    pub note: Option<Note<'a>>,
 }
 
 /// What a worksheet line was keyed by; shown as `var=value, var=value` or a code.
@@ -299,17 +333,21 @@ pub enum LineKey<'a> {
     Code(&'a str),
 }
 
-/// A key's value.
+/// A key's value, shown as a rating value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyText<'a> {
-    Value(&'a Value),
+    Integer(i64),
+    Decimal(Decimal),
+    Boolean(bool),
     Word(&'a str),
 }
 
 impl fmt::Display for KeyText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Value(v) => write!(f, "{v}"),
+            Self::Integer(n) => write!(f, "{n}"),
+            Self::Decimal(d) => write!(f, "{d}"),
+            Self::Boolean(b) => write!(f, "{b}"),
             Self::Word(w) => f.write_str(w),
         }
     }

@@ -98,7 +98,7 @@ installments = 1
     let rating = rate(&pack, &quote("90500")).expect("rates");
     let line = rating.coverages[0].worksheet.get(0).expect("the base line");
     assert_eq!(line.value, dec("231"));
-    assert_eq!(line.note.map(ToString::to_string).as_deref(), Some("interpolated between 90000 = 229 and 91000 = 233"));
+    assert_eq!(line.note.map(|n| n.to_string()).as_deref(), Some("interpolated between 90000 = 229 and 91000 = 233"));
     assert_eq!(rate(&pack, &quote("91000")).expect("rates").coverages[0].premium, dec("233"));
     let err = rate(&pack, &quote("95000")).expect_err("outside the table");
     assert!(err.to_string().contains("dwelling.coverage_a=95000: no row of table `aoi` matches"), "{err}");

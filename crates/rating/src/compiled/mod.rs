@@ -52,7 +52,7 @@ use crate::pack::table::{interpolate, Cell, Node, Table};
 use crate::pack::{Adjustment, CompareOp, Condition, Eligibility, Per, RatePack, RiskUsage, StepKind};
 use crate::quote::{Product, ValidQuote};
 use crate::variable::{Scope, Value, VarType, Variable};
-use crate::worksheet::{Key, KeyValue, Line, Note, Operation, SheetText, Worksheet};
+use crate::worksheet::{Key, KeyValue, Line, Noted, Operation, SheetText, Worksheet};
 
 const N_VARS: usize = Variable::ALL.len();
 const _: () = assert!(N_VARS <= 64, "a slot's presence is a bit of a u64");
@@ -262,7 +262,7 @@ enum CNode {
     Bands(Vec<(Option<i64>, Option<i64>, CNode)>),
     /// Points to interpolate between (the last key), and their labels'
     /// numbers.
-    Interpolate(Vec<(Decimal, Cell)>, Vec<Option<u32>>),
+    Interpolate(Vec<(Decimal, Cell)>, Vec<Option<u32>>, u32),
 }
 
 /// A table as one step reads it: its keys' variables fixed.
@@ -291,7 +291,8 @@ fn interpolates(node: &CNode) -> bool {
 /// of the point's label, where it is a point's own value).
 enum Hit<'t> {
     Row(&'t Found),
-    Interpolated(crate::pack::table::Found, Option<u32>),
+    /// The value, the point's label, the pair of points it lies between.
+    Interpolated(crate::pack::table::Found, Option<u32>, Option<u32>),
 }
 
 impl CTable {
@@ -305,7 +306,7 @@ impl CTable {
     fn find(&self, view: &View<'_>) -> Option<Found> {
         match self.hit(view)? {
             Hit::Row(found) => Some(*found),
-            Hit::Interpolated(found, label) => Some(Found { label, ..Found::of(found.value) }),
+            Hit::Interpolated(found, label, _) => Some(Found { label, ..Found::of(found.value) }),
         }
     }
 
@@ -327,17 +328,18 @@ impl CTable {
                     }
                     next
                 }
-                CNode::Interpolate(points, labels) => {
+                CNode::Interpolate(points, labels, first_between) => {
                     // The table's own arithmetic, exact in `Decimal`.
                     let x = view.decimal(*var)?;
                     let found = interpolate(points, x)?;
-                    // A point's own value carries its label.
-                    let label = if found.between.is_none() {
-                        labels.get(points.partition_point(|(px, _)| *px < x)).copied().flatten()
-                    } else {
-                        None
+                    let at = points.partition_point(|(px, _)| *px < x);
+                    // A point's own value carries its label; a value
+                    // between two points notes them.
+                    let (label, between) = match found.between {
+                        None => (labels.get(at).copied().flatten(), None),
+                        Some(_) => (None, u32::try_from(at).ok().and_then(|at| first_between.checked_add(at.checked_sub(1)?))),
                     };
-                    return Some(Hit::Interpolated(found, label));
+                    return Some(Hit::Interpolated(found, label, between));
                 }
             };
         }
@@ -419,7 +421,12 @@ fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words, she
         },
         Node::Interpolate(points) => match var.var_type() {
             VarType::Integer | VarType::Decimal => {
-                CNode::Interpolate(points.clone(), points.iter().map(|(_, cell)| cell.label.as_ref().map(|l| sheet.add(l))).collect())
+                let labels = points.iter().map(|(_, cell)| cell.label.as_ref().map(|l| sheet.add(l))).collect();
+                let first_between = u32::try_from(sheet.between_len()).unwrap_or(u32::MAX);
+                for pair in points.windows(2) {
+                    sheet.add_between(((pair[0].0, pair[0].1.value), (pair[1].0, pair[1].1.value)));
+                }
+                CNode::Interpolate(points.clone(), labels, first_between)
             }
             VarType::Text | VarType::Boolean => CNode::Miss,
         },
@@ -719,11 +726,11 @@ impl Text {
     }
 
     fn coverage_round(&self, rounded: Decimal) -> Line {
-        Line { note: Some(Note::round_to(self.coverage_round)), ..Line::plain(self.rounding, Operation::Round, rounded, rounded) }
+        Line { note: Some(Noted::RoundTo(self.coverage_round)), ..Line::plain(self.rounding, Operation::Round, rounded, rounded) }
     }
 
     fn round_step(&self, step: u32, r: crate::pack::Round, rounded: Decimal) -> Line {
-        Line { note: Some(Note::round_to(r)), ..Line::plain(step, Operation::Round, rounded, rounded) }
+        Line { note: Some(Noted::RoundTo(r)), ..Line::plain(step, Operation::Round, rounded, rounded) }
     }
 }
 
@@ -1316,7 +1323,7 @@ impl CompiledPack {
     fn table_line(&self, step: u32, t: usize, base: bool, view: &View<'_>, found: &Found, subtotal: Decimal) -> Line {
         let table = &self.tables[t];
         let note = match table.interpolates.then(|| table.hit(view)).flatten() {
-            Some(Hit::Interpolated(point, _)) => point.between.map(Note::interpolated),
+            Some(Hit::Interpolated(_, _, between)) => between.map(Noted::Interpolated),
             _ => None,
         };
         let value_of = |var: &Variable| self.key_value(view, *var);
@@ -1350,7 +1357,12 @@ impl CompiledPack {
                 let first = self.text.words.get(var as usize).copied().unwrap_or(0);
                 KeyValue::Word(first.saturating_add(u32::try_from(code).unwrap_or(0)))
             }
-            _ => KeyValue::Value(self.value_at(view, var).unwrap_or(Value::Integer(0))),
+            (VarType::Integer, Some(n)) => KeyValue::Integer(n),
+            (VarType::Boolean, Some(b)) => KeyValue::Boolean(b != 0),
+            (VarType::Decimal, Some(_)) => view.decimal(var).map_or(KeyValue::Integer(0), KeyValue::Decimal),
+            // A key without a value, or a text the pack never mentions,
+            // finds no row: no line is written for it.
+            _ => KeyValue::Integer(0),
         }
     }
 
@@ -1367,7 +1379,7 @@ impl CompiledPack {
         let (name, code) = self.text.discounts[i];
         Line {
             key: Some(Key::Code(code)),
-            note: Some(Note::on_rounded(self.text.good_driver_round)),
+            note: Some(Noted::OnRounded(self.text.good_driver_round)),
             ..Line::plain(name, Operation::Discount, pack.discounts[i].rate, subtotal)
         }
     }
