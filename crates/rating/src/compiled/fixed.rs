@@ -48,6 +48,19 @@ impl Fixed {
 
     pub(crate) const ZERO: Self = Self { m: 0, s: 0 };
 
+    /// No value: what a `Decimal` with no fixed form keeps in its place
+    /// (a valid value is never negative), so a table's row stays small.
+    pub(crate) const NONE: Self = Self { m: -1, s: 0 };
+
+    /// The value, unless it is [`Self::NONE`].
+    pub(crate) fn known(self) -> Result<Self, Bail> {
+        if self.m < 0 {
+            Err(Bail)
+        } else {
+            Ok(self)
+        }
+    }
+
     /// `self * other` as `Decimal` multiplies: zero is `0` (scale 0), and an
     /// exact product keeps the sum of the scales.
     pub(crate) fn mul(self, other: Self) -> Result<Self, Bail> {

@@ -306,7 +306,7 @@ impl CTable {
     fn find(&self, view: &View<'_>) -> Option<Found> {
         match self.hit(view)? {
             Hit::Row(found) => Some(*found),
-            Hit::Interpolated(found, label, _) => Some(Found { label, ..Found::of(found.value) }),
+            Hit::Interpolated(found, label, _) => Some(Found { label: label.unwrap_or(NO_LABEL), ..Found::of(found.value) }),
         }
     }
 
@@ -356,16 +356,28 @@ struct Found {
     value: Decimal,
     /// For the driver assignment's estimates.
     approx: f64,
-    fixed: Option<Fixed>,
-    /// The number of the row's label in the worksheets' text.
-    label: Option<u32>,
+    /// [`Fixed::NONE`] where the value has no fixed form. Kept small (48
+    /// bytes with the label): every look-up of a book copies one.
+    fixed: Fixed,
+    /// The number of the row's label in the worksheets' text, or
+    /// [`NO_LABEL`].
+    label: u32,
 }
+
+/// A row without a label.
+const NO_LABEL: u32 = u32::MAX;
 
 impl Found {
     fn of(value: Decimal) -> Self {
-        Self { value, approx: approx(value), fixed: Fixed::of(value), label: None }
+        Self { value, approx: approx(value), fixed: Fixed::of(value).unwrap_or(Fixed::NONE), label: NO_LABEL }
+    }
+
+    fn label(&self) -> Option<u32> {
+        (self.label != NO_LABEL).then_some(self.label)
     }
 }
+
+const _: () = assert!(std::mem::size_of::<Found>() <= 48, "a table row stays within 48 bytes");
 
 /// The `f64` the engine's ranks use for a decimal.
 fn approx(d: Decimal) -> f64 {
@@ -375,7 +387,9 @@ fn approx(d: Decimal) -> f64 {
 fn compile_node(node: &Node, keys: &[Variable], depth: usize, words: &Words, sheet: &mut SheetText) -> Option<CNode> {
     let Some(var) = keys.get(depth).copied() else {
         return Some(match node {
-            Node::Leaf(cell) => CNode::Leaf(Found { label: cell.label.as_ref().map(|l| sheet.add(l)), ..Found::of(cell.value) }),
+            Node::Leaf(cell) => {
+                CNode::Leaf(Found { label: cell.label.as_ref().map_or(NO_LABEL, |l| sheet.add(l)), ..Found::of(cell.value) })
+            }
             _ => CNode::Miss,
         });
     };
@@ -1162,46 +1176,33 @@ impl CompiledPack {
         lines: &mut impl Record,
     ) -> Result<Option<Decimal>, Bail> {
         let cov = &self.coverages[ci];
-        let steps = &self.text.steps[ci];
-        let fixed = |f: &Found| f.fixed.ok_or(Bail);
+        let fixed = |f: &Found| f.fixed.known();
         let step_round = |p: Fixed| pack.step_round.map_or(Ok(p), |r| p.round(r));
         let mut p = Fixed::ZERO;
         for (si, step) in cov.steps.iter().enumerate() {
-            let (operation, value) = match step {
-                CStep::Base(v) => {
-                    p = fixed(v)?;
-                    (Operation::Base, v.value)
-                }
+            match step {
+                CStep::Base(v) => p = fixed(v)?,
                 CStep::Table { table, base } => {
                     let Some(found) = self.find(*table, view) else { return Ok(None) };
                     p = step_round(if *base { fixed(&found)? } else { p.mul(fixed(&found)?)? })?;
                     let subtotal = p;
-                    lines.line(|| self.table_line(steps[si], *table, *base, view, &found, subtotal.to_decimal()));
+                    lines.line(|| self.table_line(self.text.steps[ci][si], *table, *base, view, &found, subtotal.to_decimal()));
                     continue;
                 }
-                CStep::Multiply(v) => {
-                    p = p.mul(fixed(v)?)?;
-                    (Operation::Multiply, v.value)
-                }
+                CStep::Multiply(v) => p = p.mul(fixed(v)?)?,
                 CStep::Add(_) => return Err(Bail),
-                CStep::AtLeast(v) => {
-                    p = p.max(fixed(v)?);
-                    (Operation::AtLeast, v.value)
-                }
-                CStep::AtMost(v) => {
-                    p = p.min(fixed(v)?);
-                    (Operation::AtMost, v.value)
-                }
+                CStep::AtLeast(v) => p = p.max(fixed(v)?),
+                CStep::AtMost(v) => p = p.min(fixed(v)?),
                 CStep::Round(r) => {
                     p = p.round(*r)?;
                     let rounded = p.to_decimal();
-                    lines.line(|| self.text.round_step(steps[si], *r, rounded));
+                    lines.line(|| self.text.round_step(self.text.steps[ci][si], *r, rounded));
                     continue;
                 }
-            };
+            }
             p = step_round(p)?;
             let subtotal = p;
-            lines.line(|| Line::plain(steps[si], operation, value, subtotal.to_decimal()));
+            lines.line(|| self.step_line(ci, si, subtotal.to_decimal()));
         }
         let mut earned = self.earned(ci, view, eligible);
         while earned != 0 {
@@ -1246,45 +1247,29 @@ impl CompiledPack {
         lines: &mut impl Record,
     ) -> Option<Decimal> {
         let cov = &self.coverages[ci];
-        let steps = &self.text.steps[ci];
         let mut p = Decimal::ZERO;
         let step_round = |p: Decimal| pack.step_round.map_or(p, |r| r.apply(p));
         for (si, step) in cov.steps.iter().enumerate() {
-            let (operation, value) = match step {
-                CStep::Base(v) => {
-                    p = v.value;
-                    (Operation::Base, v.value)
-                }
+            match step {
+                CStep::Base(v) => p = v.value,
                 CStep::Table { table, base } => {
                     let found = self.find(*table, view)?;
                     p = step_round(if *base { found.value } else { p * found.value });
-                    lines.line(|| self.table_line(steps[si], *table, *base, view, &found, p));
+                    lines.line(|| self.table_line(self.text.steps[ci][si], *table, *base, view, &found, p));
                     continue;
                 }
-                CStep::Multiply(v) => {
-                    p *= v.value;
-                    (Operation::Multiply, v.value)
-                }
-                CStep::Add(v) => {
-                    p += *v;
-                    (Operation::Add, *v)
-                }
-                CStep::AtLeast(v) => {
-                    p = p.max(v.value);
-                    (Operation::AtLeast, v.value)
-                }
-                CStep::AtMost(v) => {
-                    p = p.min(v.value);
-                    (Operation::AtMost, v.value)
-                }
+                CStep::Multiply(v) => p *= v.value,
+                CStep::Add(v) => p += *v,
+                CStep::AtLeast(v) => p = p.max(v.value),
+                CStep::AtMost(v) => p = p.min(v.value),
                 CStep::Round(r) => {
                     p = r.apply(p);
-                    lines.line(|| self.text.round_step(steps[si], *r, p));
+                    lines.line(|| self.text.round_step(self.text.steps[ci][si], *r, p));
                     continue;
                 }
-            };
+            }
             p = step_round(p);
-            lines.line(|| Line::plain(steps[si], operation, value, p));
+            lines.line(|| self.step_line(ci, si, p));
         }
         let mut earned = self.earned(ci, view, eligible);
         while earned != 0 {
@@ -1318,6 +1303,20 @@ impl CompiledPack {
         Some(p)
     }
 
+    /// The line of a step that reads no table: its operation and amount.
+    fn step_line(&self, ci: usize, si: usize, subtotal: Decimal) -> Line {
+        let (operation, value) = match &self.coverages[ci].steps[si] {
+            CStep::Base(v) => (Operation::Base, v.value),
+            CStep::Multiply(v) => (Operation::Multiply, v.value),
+            CStep::Add(v) => (Operation::Add, *v),
+            CStep::AtLeast(v) => (Operation::AtLeast, v.value),
+            CStep::AtMost(v) => (Operation::AtMost, v.value),
+            // Written where they are priced.
+            CStep::Table { .. } | CStep::Round(_) => (Operation::Round, subtotal),
+        };
+        Line::plain(self.text.steps[ci][si], operation, value, subtotal)
+    }
+
     /// A table step's worksheet line: the table, the key's values, the
     /// row's label, an interpolation's note.
     fn table_line(&self, step: u32, t: usize, base: bool, view: &View<'_>, found: &Found, subtotal: Decimal) -> Line {
@@ -1337,7 +1336,7 @@ impl CompiledPack {
             operation: if base { Operation::Base } else { Operation::Factor },
             table: Some(table.name),
             key: Some(key),
-            label: found.label,
+            label: found.label(),
             value: found.value,
             subtotal,
             note,
