@@ -297,7 +297,7 @@ const N_VARS: usize = Variable::ALL.len();
 
 /// What a unit of facts describes, for messages and reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Subject {
+pub(crate) enum Subject {
     Vehicle(usize),
     Driver(usize),
     /// A driver with a vehicle (underwriting and the risk score).
@@ -1295,24 +1295,26 @@ pub(crate) fn risk_rates(pack: &RatePack, ci: usize) -> bool {
 /// sums rather than drivers x vehicles.
 fn riskiest(pack: &RatePack, q: &ValidQuote, units: &Units, underwriting: &[Facts]) -> Option<RiskScore> {
     let model = pack.risk.as_ref()?;
-    let first_max = |sums: &mut dyn Iterator<Item = (usize, Decimal)>| {
-        sums.fold(None, |best: Option<(usize, Decimal)>, (i, x)| if best.is_none_or(|(_, b)| x > b) { Some((i, x)) } else { best })
-    };
     let best = match q.product {
         Product::PersonalAuto => {
             let driver = |var: Variable| var.scope() == crate::variable::Scope::Driver;
             let covered = (0..q.drivers.len()).filter(|d| !q.drivers[*d].excluded);
-            let (dp, ds) = first_max(&mut covered.clone().enumerate().map(|(k, d)| (k, risk_sum(model, &units.drivers[d], driver))))?;
-            let (v, vs) = first_max(&mut units.rating.iter().enumerate().map(|(v, u)| (v, risk_sum(model, u, |var| !driver(var)))))?;
+            let (dp, ds) = first_max(covered.clone().enumerate().map(|(k, d)| (k, risk_sum(model, &units.drivers[d], driver))))?;
+            let (v, vs) = first_max(units.rating.iter().enumerate().map(|(v, u)| (v, risk_sum(model, u, |var| !driver(var)))))?;
             (dp * units.rating.len() + v, ds + vs)
         }
-        Product::HomeownersHo3 => first_max(&mut underwriting.iter().enumerate().map(|(i, u)| (i, risk_sum(model, u, |_| true))))?,
+        Product::HomeownersHo3 => first_max(underwriting.iter().enumerate().map(|(i, u)| (i, risk_sum(model, u, |_| true))))?,
     };
     let (i, sum) = best;
     let unit = &underwriting[i];
     let contributions =
         model.features.iter().map(|f| contribution(f, feature_x(f, unit), unit.get(f.var).cloned().unwrap_or(Value::Integer(0)))).collect();
     Some(risk_score(model, unit.subject.to_string(), sum, contributions))
+}
+
+/// The index and sum of the highest sum, the first of equals.
+pub(crate) fn first_max(sums: impl Iterator<Item = (usize, Decimal)>) -> Option<(usize, Decimal)> {
+    sums.fold(None, |best: Option<(usize, Decimal)>, (i, x)| if best.is_none_or(|(_, b)| x > b) { Some((i, x)) } else { best })
 }
 
 /// A feature's part of a risk score, for a unit where its value is `x`.

@@ -44,7 +44,7 @@ mod fixed;
 
 use fixed::{Bail, Fixed};
 
-use crate::engine::{self, CoveragePremium, DriverAssignment, Fact, FactSink, Ranking, Rating, RiskScore};
+use crate::engine::{self, CoveragePremium, DriverAssignment, Fact, FactSink, Ranking, Rating, RiskScore, Subject};
 use crate::error::RatingError;
 use crate::pack::digest::PackDigest;
 use crate::pack::jurisdiction::Statutory;
@@ -1471,14 +1471,15 @@ impl CompiledPack {
                         (Some(memo), Per::Vehicle, Some(&d)) => recall(memo, cov, (ci, choice_index, u, d)),
                         _ => None,
                     };
-                    let view = View { choice: Some(choice), ..unit(u) };
+                    // Only a premium priced here reads the unit.
+                    let view = || View { choice: Some(choice), ..unit(u) };
                     let relativity = if cov.risk { relativity } else { Decimal::ONE };
                     let premium = match (recalled, sheets.as_deref_mut()) {
                         (Some(premium), _) => premium?,
-                        (None, None) => self.premium(pack, ci, &view, eligible, relativity, &mut ())?,
+                        (None, None) => self.premium(pack, ci, &view(), eligible, relativity, &mut ())?,
                         (None, Some(sheets)) => {
                             let mut lines = Vec::with_capacity(cov.steps.len() + 6);
-                            let premium = self.premium(pack, ci, &view, eligible, relativity, &mut lines)?;
+                            let premium = self.premium(pack, ci, &view(), eligible, relativity, &mut lines)?;
                             let (coverage, chosen) = (&pack.coverages[ci], &q.coverages[choice_index]);
                             let vehicle = cov.per == Per::Vehicle;
                             sheets.push(CoveragePremium {
@@ -1765,10 +1766,10 @@ impl CompiledPack {
             let holds = |view: &View<'_>| conditions.iter().all(|c| c.holds(view));
             if auto {
                 for &d in covered.iter().filter(|&&d| (0..facts.vehicles.len()).any(|v| holds(&pair(d, v)))) {
-                    reasons.insert(engine::reason(rule, format!("drivers[{d}]")));
+                    reasons.insert(engine::reason(rule, Subject::Driver(d).to_string()));
                 }
             } else if holds(&dwelling) {
-                reasons.insert(engine::reason(rule, "dwelling".to_owned()));
+                reasons.insert(engine::reason(rule, Subject::Dwelling.to_string()));
             }
         }
         let risk = self.riskiest(pack, q, facts, &covered);
@@ -1792,17 +1793,14 @@ impl CompiledPack {
     /// driver's features) with the riskiest vehicle (by the rest).
     fn riskiest(&self, pack: &RatePack, q: &ValidQuote, facts: &Priced, covered: &[usize]) -> Option<RiskScore> {
         let (model, score) = (pack.risk.as_ref()?, self.score.as_ref()?);
-        let first_max = |sums: &mut dyn Iterator<Item = (usize, Decimal)>| {
-            sums.fold(None, |best: Option<(usize, Decimal)>, (i, x)| if best.is_none_or(|(_, b)| x > b) { Some((i, x)) } else { best })
-        };
         let driver = |var: Variable| var.scope() == Scope::Driver;
         let (d, v, sum) = match q.product {
             Product::PersonalAuto => {
                 let driver_view = |d: usize| View { policy: None, vehicle: None, driver: facts.drivers.get(d), choice: None };
                 let vehicle_view =
                     |v: usize| View { policy: Some(&facts.policy), vehicle: facts.vehicles.get(v), driver: None, choice: None };
-                let (k, ds) = first_max(&mut covered.iter().enumerate().map(|(k, &d)| (k, score.sum(&driver_view(d), driver))))?;
-                let (v, vs) = first_max(&mut (0..facts.vehicles.len()).map(|v| (v, score.sum(&vehicle_view(v), |var| !driver(var)))))?;
+                let (k, ds) = engine::first_max(covered.iter().enumerate().map(|(k, &d)| (k, score.sum(&driver_view(d), driver))))?;
+                let (v, vs) = engine::first_max((0..facts.vehicles.len()).map(|v| (v, score.sum(&vehicle_view(v), |var| !driver(var)))))?;
                 (Some(covered[k]), Some(v), ds + vs)
             }
             Product::HomeownersHo3 => {
@@ -1830,10 +1828,10 @@ impl CompiledPack {
             })
             .collect();
         let unit = match (d, v) {
-            (Some(d), Some(v)) => format!("drivers[{d}] with vehicles[{v}]"),
-            _ => "dwelling".to_owned(),
+            (Some(d), Some(v)) => Subject::DriverWith(d, v),
+            _ => Subject::Dwelling,
         };
-        Some(engine::risk_score(model, unit, sum, contributions))
+        Some(engine::risk_score(model, unit.to_string(), sum, contributions))
     }
 }
 
