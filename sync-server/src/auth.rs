@@ -72,6 +72,13 @@ pub struct Caller {
     pub role: Role,
     /// Set when the token is a device token.
     pub device_id: Option<String>,
+    /// The organisation requires a second factor of the caller's role and
+    /// this session signed in without one: it may reach only its own
+    /// enrollment (the `Caller` extractor refuses everything else).
+    pub second_factor_missing: bool,
+    /// The SHA-256 of the caller's token (to mark the session once a second
+    /// factor is enrolled).
+    pub token_hash: [u8; 32],
 }
 
 impl Caller {
@@ -111,13 +118,16 @@ pub fn ledger_role(role: Role) -> uw_ledger::Role {
 
 /// Resolves a bearer token to its caller.
 pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, now: OffsetDateTime) -> Result<Caller, ApiError> {
+    let hash = token_hash(token);
     let row = storage
         .query_optional(
-            "SELECT u.user_id, u.username, u.role, u.disabled, t.device_id, t.expires_at, t.revoked_at, d.revoked_at, d.last_seen_at
+            "SELECT u.user_id, u.username, u.role, u.disabled, t.device_id, t.expires_at, t.revoked_at, d.revoked_at, d.last_seen_at,
+                    t.second_factor, p.role
              FROM auth_token t JOIN app_user u ON u.user_id = t.user_id
              LEFT JOIN device d ON d.device_id = t.device_id
+             LEFT JOIN second_factor_policy p ON p.role = u.role
              WHERE t.token_hash = $1",
-            args![&token_hash(token)],
+            args![&hash],
         )
         .await?;
     let Some(row) = row else {
@@ -145,11 +155,17 @@ pub async fn authenticate(storage: &dyn crate::storage::Storage, token: &str, no
         }
     }
     let role = row.text(2)?;
+    // A device token counts as a second factor: the device proves its own
+    // key on every renewal, and enrolled with the user's second factor
+    // where they had one.
+    let second_factor_missing = row.opt_text(10)?.is_some() && device_id.is_none() && row.int(9)? == 0;
     Ok(Caller {
         user_id: row.text(0)?,
         username: row.text(1)?,
         role: Role::from_name(&role).ok_or_else(|| ApiError::internal(format!("unknown role {role} in the database")))?,
         device_id,
+        second_factor_missing,
+        token_hash: hash,
     })
 }
 
@@ -259,11 +275,13 @@ impl From<LoginFailure> for ApiError {
     }
 }
 
-/// Issues a token for `user_id` (and `device_id`), valid until the returned time.
+/// Issues a token for `user_id` (and `device_id`), valid until the returned
+/// time; `second_factor` says the sign-in gave one.
 pub async fn issue_token(
     tx: &mut dyn Tx,
     user_id: &str,
     device_id: Option<&str>,
+    second_factor: bool,
     now: OffsetDateTime,
 ) -> Result<(Secret, OffsetDateTime), ApiError> {
     let (token, hash) = new_token()?;
@@ -272,8 +290,8 @@ pub async fn issue_token(
         None => now + time::Duration::hours(SESSION_TOKEN_HOURS),
     };
     tx.execute(
-        "INSERT INTO auth_token (token_hash, user_id, device_id, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        args![&hash, user_id, device_id, unix_ms(now), unix_ms(expires)],
+        "INSERT INTO auth_token (token_hash, user_id, device_id, issued_at, expires_at, second_factor) VALUES ($1, $2, $3, $4, $5, $6)",
+        args![&hash, user_id, device_id, unix_ms(now), unix_ms(expires), i64::from(second_factor)],
     )
     .await?;
     Ok((token, expires))

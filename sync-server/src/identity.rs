@@ -15,15 +15,18 @@ use crate::AppState;
 
 /// Checks a sign-in: the throttle admits it (counting it, in the same write
 /// transaction that reads the user), then Argon2 runs with no database
-/// transaction or reader held. A right password takes its count back (in a
-/// transaction of its own, whatever becomes of the request after it).
+/// transaction or reader held, then the second factor where the user has
+/// one. A right password and second factor take the count back (in a
+/// transaction of their own, whatever becomes of the request after it); a
+/// wrong second factor stays counted like a wrong password.
 async fn check_credentials(
     state: &AppState,
     username: &str,
     password: &uw_protocol::Secret,
+    second_factor: Option<&uw_protocol::Secret>,
     address: &str,
     now: OffsetDateTime,
-) -> Result<auth::UserCredentials, ApiError> {
+) -> Result<(auth::UserCredentials, crate::second_factor::Checked), ApiError> {
     let candidate = {
         let mut tx = state.storage.begin(TxMode::Write).await?;
         if let Err(wait) = crate::throttle::admit(&mut *tx, username, address, now).await? {
@@ -35,13 +38,24 @@ async fn check_credentials(
         candidate
     };
     let user = auth::verify_login(candidate?, password).await?;
+    let checked = match crate::second_factor::check(state, &user.user_id, second_factor, now).await {
+        Ok(checked) => checked,
+        Err(e) => {
+            if e.code == uw_protocol::codes::SECOND_FACTOR_REQUIRED {
+                let mut tx = state.storage.begin(TxMode::Write).await?;
+                crate::throttle::password_only(&mut *tx, username, address, now).await?;
+                tx.commit().await?;
+            }
+            return Err(e);
+        }
+    };
     let mut tx = state.storage.begin(TxMode::Write).await?;
     crate::throttle::succeeded(&mut *tx, username, address, now).await?;
     // The administrator's "last sign-in": operational, not a change of
     // record, so not in the audit log (like a device's last call).
     tx.execute("UPDATE app_user SET last_login_at = $2 WHERE user_id = $1", args![user.user_id.as_str(), unix_ms(now)]).await?;
     tx.commit().await?;
-    Ok(user)
+    Ok((user, checked))
 }
 
 /// Enrolls a device: credentials and the device's public key in, a device
@@ -77,9 +91,22 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
         ));
     }
     let now = state.clock.now();
-    let user = check_credentials(state, &request.username, &request.password, address, now).await?;
+    let (user, checked) =
+        check_credentials(state, &request.username, &request.password, request.second_factor.as_ref(), address, now).await?;
     if !matches!(user.role, Role::Agent | Role::Underwriter) {
         return Err(ApiError::forbidden(format!("the {} role works online and does not enroll devices; log in instead", user.role.name())));
+    }
+    // A device token counts as a second factor, so a role that must have
+    // one enrolls a device only with it.
+    if checked == crate::second_factor::Checked::NotEnrolled {
+        let mut tx = state.storage.begin(TxMode::Read).await?;
+        if crate::second_factor::required(&mut *tx, user.role).await? {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                uw_protocol::codes::SECOND_FACTOR_ENROLLMENT_REQUIRED,
+                "your organisation requires a second factor for your role; sign in to the console and set up an authenticator app first",
+            ));
+        }
     }
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let known =
@@ -159,7 +186,7 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
         }
     };
     let quote_serials = quote_serials(&mut *m.tx, &device_id).await?;
-    let (token, expires) = auth::issue_token(&mut *m.tx, &user.user_id, Some(&device_id), now).await?;
+    let (token, expires) = auth::issue_token(&mut *m.tx, &user.user_id, Some(&device_id), true, now).await?;
     let instance = crate::storage::instance_id(&mut *m.tx).await?;
     m.commit().await?;
     state.log_grew();
@@ -327,7 +354,7 @@ pub async fn renew_token(
         return Err(ApiError::forbidden(format!("the {} role works online and does not renew device tokens", role.name())));
     }
     auth::revoke_device_tokens(&mut *m.tx, device_id, unix_ms(now)).await?;
-    let (token, expires) = auth::issue_token(&mut *m.tx, &user_id, Some(device_id), now).await?;
+    let (token, expires) = auth::issue_token(&mut *m.tx, &user_id, Some(device_id), true, now).await?;
     let actor = Actor { user_id, role: auth::ledger_role(role), device_id: Some(device_id.to_owned()) };
     let change = serde_json::json!({ "device_id": device_id, "expires_at": crate::keys::rfc3339(expires) });
     m.audit(&actor, "device.token_renew", ("device", device_id), &change, None).await?;
@@ -339,18 +366,23 @@ pub async fn renew_token(
 /// Logs in for online work: a session token without a device.
 pub async fn login(state: &AppState, request: LoginRequest, address: &str) -> Result<LoginResponse, ApiError> {
     let now = state.clock.now();
-    let user = check_credentials(state, &request.username, &request.password, address, now).await?;
+    let (user, checked) =
+        check_credentials(state, &request.username, &request.password, request.second_factor.as_ref(), address, now).await?;
+    let passed = checked == crate::second_factor::Checked::Passed;
     let mut tx = state.storage.begin(TxMode::Write).await?;
-    let (token, expires) = auth::issue_token(&mut *tx, &user.user_id, None, now).await?;
+    let must_enroll = !passed && crate::second_factor::required(&mut *tx, user.role).await?;
+    let (token, expires) = auth::issue_token(&mut *tx, &user.user_id, None, passed, now).await?;
     tx.commit().await?;
     Ok(LoginResponse {
         token,
         expires_at: crate::keys::rfc3339(expires),
         user: UserInfo { user_id: user.user_id, username: user.username, role: user.role },
+        must_enroll_second_factor: must_enroll,
     })
 }
 
-const USER_COLUMNS: &str = "SELECT user_id, username, role, disabled, agency, last_login_at FROM app_user";
+const USER_COLUMNS: &str = "SELECT user_id, username, role, disabled, agency, last_login_at,
+     (SELECT COUNT(*) FROM user_totp f WHERE f.user_id = app_user.user_id AND f.confirmed_at IS NOT NULL) FROM app_user";
 
 fn user_record(row: &crate::storage::SqlRow) -> Result<UserRecord, ApiError> {
     let role = row.text(2)?;
@@ -361,6 +393,7 @@ fn user_record(row: &crate::storage::SqlRow) -> Result<UserRecord, ApiError> {
         disabled: row.int(3)? != 0,
         agency: row.opt_text(4)?,
         last_sign_in_at: row.opt_int(5)?.map(crate::keys::rfc3339_ms).transpose()?,
+        second_factor: row.int(6)? > 0,
     })
 }
 
@@ -405,7 +438,15 @@ pub async fn add_user(state: &AppState, actor: &Actor, user: NewUser, request_id
     m.audit(actor, "user.add", ("user", &user_id), &change, None).await?;
     m.commit().await?;
     state.log_grew();
-    Ok(UserRecord { user_id, username: username.to_owned(), role: user.role, disabled: false, agency, last_sign_in_at: None })
+    Ok(UserRecord {
+        user_id,
+        username: username.to_owned(),
+        role: user.role,
+        disabled: false,
+        agency,
+        last_sign_in_at: None,
+        second_factor: false,
+    })
 }
 
 /// Changes a user's role, disables or re-enables them, or resets their

@@ -36,6 +36,7 @@ pub mod packs;
 pub mod policies;
 pub mod policy_referrals;
 pub mod rate_drafts;
+pub mod second_factor;
 pub mod storage;
 pub mod sync;
 pub mod throttle;

@@ -179,6 +179,24 @@ pub async fn succeeded(tx: &mut dyn Tx, account: &str, address: &str, now: Offse
     Ok(())
 }
 
+/// A sign-in that [`admit`] counted gave the right password but has yet to
+/// give its second factor: its own count is taken back, and nothing else
+/// (no address is remembered, no other count cleared), so asking for the
+/// code costs the user nothing and gives a guesser nothing.
+pub async fn password_only(tx: &mut dyn Tx, account: &str, address: &str, now: OffsetDateTime) -> Result<(), ApiError> {
+    let known = is_known(tx, account, address, unix_ms(now)).await?;
+    let take_back = "UPDATE login_throttle SET failures = failures - 1,
+             blocked_until = CASE WHEN failures - 1 < $3 THEN 0 ELSE blocked_until END
+         WHERE scope = $1 AND subject = $2 AND failures > 0";
+    tx.execute(take_back, args![Scope::Address.name(), address, Scope::Address.free_attempts()]).await?;
+    tx.execute(take_back, args![Scope::AccountAddress.name(), pair_subject(account, address), Scope::AccountAddress.free_attempts()])
+        .await?;
+    if !known {
+        tx.execute(take_back, args![Scope::Account.name(), account_subject(account), Scope::Account.free_attempts()]).await?;
+    }
+    Ok(())
+}
+
 /// The throttles an administrator sees: every scope with failures counted
 /// (the newest first).
 pub async fn list(tx: &mut dyn Tx, now: OffsetDateTime) -> Result<Vec<uw_protocol::LoginThrottle>, ApiError> {

@@ -44,6 +44,11 @@ impl InProcessServer {
             let state = AppState::new(storage, keys, storage::migration_count(&target));
             admin::init(&state, "In-Process Org").await.expect("init");
             let actor = Actor::system("test-setup");
+            // Sessions here sign in with passwords alone: these servers test other
+            // things (`tests/tests/second_factor.rs` tests the policy `admin init` sets).
+            uw_sync_server::second_factor::set_policy(&state, &actor, &uw_protocol::SecondFactorPolicy { roles: Vec::new() }, "setup")
+                .await
+                .expect("policy");
             for (name, role) in [("agent1", Role::Agent), ("agent2", Role::Agent), ("uw1", Role::Underwriter), ("admin1", Role::Admin)] {
                 identity::add_user(
                     &state,

@@ -41,10 +41,10 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
     let mut console = Laptop::open(&dirs.path().join("admin"));
     let refused = console.ws.admin_users().expect_err("no session yet");
     assert_eq!(code(&refused).0, "sync.not_signed_in");
-    let wrong = console.ws.sign_in(&server.base_url, "admin", &Secret::new("not the password")).expect_err("wrong password");
+    let wrong = console.ws.sign_in(&server.base_url, "admin", &Secret::new("not the password"), None).expect_err("wrong password");
     assert_eq!(code(&wrong), ("sync.unauthorized", Some("auth.invalid_credentials".into())), "{wrong}");
     assert!(console.ws.session().is_none(), "a failed sign-in leaves no session");
-    let session = console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin"))).expect("signs in");
+    let session = console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin")), None).expect("signs in");
     assert_eq!((session.user.username.as_str(), session.user.role), ("admin", Role::Admin));
 
     let users = console.ws.admin_users().expect("users");
@@ -77,7 +77,7 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
     assert!(disabled.disabled);
     let listed = console.ws.admin_users().expect("users");
     assert!(listed.iter().any(|u| u.username == "agent3" && u.role == Role::Underwriter && u.disabled), "{listed:?}");
-    let cannot = agent.ws.sign_in("", "agent3", &Secret::new("a long enough password 3")).expect_err("disabled user");
+    let cannot = agent.ws.sign_in("", "agent3", &Secret::new("a long enough password 3"), None).expect_err("disabled user");
     assert_eq!(code(&cannot).0, "sync.unauthorized", "{cannot}");
 
     // Revoking the agent's device stops its sync at once.
@@ -92,7 +92,7 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
     assert_eq!(code(&stopped).0, "sync.device_revoked", "{stopped}");
 
     // An agent's session is refused the administrator's calls by the server.
-    agent.ws.sign_in("", "agent", &Secret::new(org.demo.password("agent"))).expect("the agent signs in");
+    agent.ws.sign_in("", "agent", &Secret::new(org.demo.password("agent")), None).expect("the agent signs in");
     let forbidden = agent.ws.admin_devices().expect_err("not an administrator");
     assert_eq!(code(&forbidden), ("sync.refused", Some("auth.forbidden".into())), "{forbidden}");
     assert!(console.ws.sign_out());
@@ -100,7 +100,7 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
 
     // The auditor exports the whole log, saves it and verifies it offline.
     let mut auditor = Laptop::open(&dirs.path().join("auditor"));
-    auditor.ws.sign_in(&server.base_url, "auditor", &Secret::new(org.demo.password("auditor"))).expect("signs in");
+    auditor.ws.sign_in(&server.base_url, "auditor", &Secret::new(org.demo.password("auditor")), None).expect("signs in");
     let keys = auditor.ws.audit_keys().expect("keys");
     let key = keys.verifier_keys.first().expect("a verifier key").clone();
     let folder = dirs.path().join("Audit exports");
@@ -130,7 +130,7 @@ fn administrators_and_auditors_work_from_the_desktop_console() {
     std::fs::remove_file(folder.join(&tampered_name)).expect("remove the tampered copy");
 
     // More happens; the next export proves the log only grew since the first.
-    console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin"))).expect("signs in again");
+    console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin")), None).expect("signs in again");
     console.ws.admin_add_user("agent4", &Secret::new("a long enough password 4"), Role::Agent, None).expect("adds");
     let second = auditor.ws.save_audit_export(first.end, None, Some(&first.file_name), &folder).expect("exports again");
     assert_eq!((second.start, second.consistency_from), (first.end, Some(first.checkpoint_size)), "{second:?}");

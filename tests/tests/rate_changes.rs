@@ -176,7 +176,7 @@ fn a_rate_change_is_edited_approved_by_another_underwriter_and_prices_the_next_q
     assert!(early.to_string().contains("Admin screen"), "{early}");
     // The administrator approves the request on the Admin screen; no hex by hand.
     let mut console = Laptop::open(&dir.path().join("admin-console"));
-    console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin"))).expect("the administrator signs in");
+    console.ws.sign_in(&server.base_url, "admin", &Secret::new(org.demo.password("admin")), None).expect("the administrator signs in");
     let waiting = console.ws.admin_pack_key_requests().expect("requests");
     let asked: Vec<(&str, &str)> = waiting.iter().map(|r| (r.key_id.as_str(), r.username.as_str())).collect();
     assert_eq!(asked, [("uw1-approval", "underwriter"), ("uw2-approval", "uw2")]);

@@ -129,7 +129,7 @@ fn plain_http_is_refused_off_loopback_by_both_ends() {
     assert_eq!(code(&refused), "input.invalid", "{refused}");
     assert!(refused.to_string().contains("https://"), "{refused}");
     // Nor will the administrator's console sign in over it.
-    let refused = laptop.ws.sign_in("http://192.0.2.10:8787", "admin", &Secret::new("x")).expect_err("cleartext");
+    let refused = laptop.ws.sign_in("http://192.0.2.10:8787", "admin", &Secret::new("x"), None).expect_err("cleartext");
     assert_eq!(code(&refused), "input.invalid", "{refused}");
 }
 

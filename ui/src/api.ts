@@ -147,7 +147,8 @@ export const api = {
   rerateQuote: (quoteId: number) => call<SavedQuoteView>("rerate_quote", { quoteId }),
   setupStatus: () => call<SetupView>("setup_status"),
   workOffline: () => call<SetupView>("work_offline"),
-  signIn: (serverUrl: string, username: string, password: string) => call<SessionView>("sign_in", { serverUrl, username, password }),
+  signIn: (serverUrl: string, username: string, password: string, secondFactor: string | null = null) =>
+    call<SessionView>("sign_in", { serverUrl, username, password, secondFactor }),
   sessionStatus: () => call<SessionView | null>("session_status"),
   signOut: () => call<boolean>("sign_out"),
   adminUsers: () => call<UserView[]>("admin_users"),

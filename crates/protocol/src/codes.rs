@@ -27,3 +27,14 @@ pub const TOKEN_EXPIRED: &str = "auth.token_expired";
 
 /// The caller's role may not do this.
 pub const FORBIDDEN: &str = "auth.forbidden";
+
+/// The user enrolled a second factor and the sign-in gave none: ask for the
+/// code from their authenticator app and sign in again with it.
+pub const SECOND_FACTOR_REQUIRED: &str = "auth.second_factor_required";
+
+/// The second factor given is wrong, used already or expired.
+pub const SECOND_FACTOR_INVALID: &str = "auth.second_factor_invalid";
+
+/// The organisation requires a second factor of the caller's role and the
+/// session has none: the user enrolls one before anything else.
+pub const SECOND_FACTOR_ENROLLMENT_REQUIRED: &str = "auth.second_factor_enrollment_required";

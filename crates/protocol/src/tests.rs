@@ -67,6 +67,7 @@ fn secrets_never_print() {
         device_name: "laptop".into(),
         device_public_key: "00".repeat(32),
         key_proof: String::new(),
+        second_factor: None,
     };
     let debug = format!("{request:?}");
     assert!(!debug.contains("hunter2"), "{debug}");

@@ -76,6 +76,9 @@ pub struct EnrollRequest {
     /// so nobody enrolls, or takes over, a key that is not theirs.
     #[serde(default)]
     pub key_proof: String,
+    /// The user's second factor, when they enrolled one (see [`LoginRequest`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_factor: Option<Secret>,
 }
 
 /// The answer to an enrollment.
@@ -175,6 +178,10 @@ pub struct QuoteNumberBlock {
 pub struct LoginRequest {
     pub username: String,
     pub password: Secret,
+    /// The second factor, for a user who enrolled one: the six digits their
+    /// authenticator app shows, or one of their recovery codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_factor: Option<Secret>,
 }
 
 /// A session token for online work.
@@ -183,6 +190,55 @@ pub struct LoginResponse {
     pub token: Secret,
     pub expires_at: String,
     pub user: UserInfo,
+    /// The organisation requires a second factor of the user's role and
+    /// they have none yet: until they enroll one (`/v1/me/second-factor`),
+    /// the session reaches nothing else.
+    #[serde(default)]
+    pub must_enroll_second_factor: bool,
+}
+
+/// `GET /v1/me/second-factor`: where the caller stands with a second factor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SecondFactorStatus {
+    /// The organisation requires one of the caller's role.
+    pub required: bool,
+    /// They have an authenticator app enrolled and confirmed.
+    pub enrolled: bool,
+    /// Unused recovery codes.
+    pub recovery_codes_left: u32,
+}
+
+/// `POST /v1/me/second-factor/totp`: a new authenticator key to scan, not in
+/// force until a code from it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TotpEnrollment {
+    /// The key in base 32, for typing into an app that cannot scan.
+    pub secret: Secret,
+    /// The `otpauth://totp/...` address a QR code carries.
+    pub uri: Secret,
+    pub digits: u32,
+    pub period_seconds: u32,
+}
+
+/// `POST /v1/me/second-factor/totp/confirm`: a code from the new key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpConfirm {
+    pub code: Secret,
+}
+
+/// Recovery codes, shown once: each signs in once in place of a code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecoveryCodes {
+    pub codes: Vec<Secret>,
+}
+
+/// `GET`/`PUT /v1/admin/second-factor-policy`: the roles that must sign in
+/// with a second factor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorPolicy {
+    pub roles: Vec<Role>,
 }
 
 /// Who a token belongs to (`GET /v1/me`).
@@ -745,6 +801,9 @@ pub struct UserRecord {
     /// never since the server began recording it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<String>,
+    /// They have a confirmed second factor.
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// A device as the administrator sees it.

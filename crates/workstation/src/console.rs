@@ -40,6 +40,7 @@ pub(crate) struct Session {
     token: Secret,
     user: UserInfo,
     expires_at: String,
+    must_enroll_second_factor: bool,
 }
 
 /// The signed-in session, as the UI shows it (no token).
@@ -48,6 +49,10 @@ pub struct SessionInfo {
     pub server_url: String,
     pub user: UserInfo,
     pub expires_at: String,
+    /// The organisation requires a second factor of the user's role and
+    /// they have none: the session reaches nothing until they set one up
+    /// ([`Workstation::begin_totp`]).
+    pub must_enroll_second_factor: bool,
 }
 
 /// An audit export saved on disk.
@@ -97,7 +102,16 @@ impl Workstation {
     /// the server this device enrolled with) and keeps the session in
     /// memory, replacing any earlier one. Any role may sign in; each
     /// console call is checked by the server.
-    pub fn sign_in(&mut self, server_url: &str, username: &str, password: &Secret) -> Result<SessionInfo, WorkstationError> {
+    /// `second_factor` is the code from the user's authenticator app (or a
+    /// recovery code), for a user who set one up; without it the server
+    /// answers `auth.second_factor_required` and the UI asks for it.
+    pub fn sign_in(
+        &mut self,
+        server_url: &str,
+        username: &str,
+        password: &Secret,
+        second_factor: Option<&Secret>,
+    ) -> Result<SessionInfo, WorkstationError> {
         let server_url = if server_url.trim().is_empty() {
             self.store.sync_enrollment()?.map(|e| e.server_url).ok_or_else(|| WorkstationError::InvalidInput {
                 field: "server_url".into(),
@@ -110,14 +124,24 @@ impl Workstation {
             return Err(WorkstationError::InvalidInput { field: "username".into(), message: "must not be empty".into() });
         }
         let server = Server::new(&server_url, None, &self.retry, self.server_ca.as_deref())?;
-        let request = LoginRequest { username: username.trim().to_owned(), password: password.clone() };
+        let request = LoginRequest {
+            username: username.trim().to_owned(),
+            password: password.clone(),
+            second_factor: second_factor.filter(|s| !s.expose().trim().is_empty()).cloned(),
+        };
         // Failed logins count towards the server's lockout: not replayed blindly.
         let response: LoginResponse = server.post("/v1/sessions", &request, Replay::OnlyIfUnprocessed)?;
         if response.token.expose().is_empty() {
             return Err(SyncError::Protocol { request: "POST /v1/sessions".into(), message: "no token".into() }.into());
         }
         tracing::info!(role = response.user.role.name(), "signed in to the server console");
-        let session = Session { server_url, token: response.token, user: response.user, expires_at: response.expires_at };
+        let session = Session {
+            server_url,
+            token: response.token,
+            user: response.user,
+            expires_at: response.expires_at,
+            must_enroll_second_factor: response.must_enroll_second_factor,
+        };
         let info = session_info(&session);
         self.session = Some(session);
         Ok(info)
@@ -131,6 +155,56 @@ impl Workstation {
     /// Forgets the session token. Returns whether there was a session.
     pub fn sign_out(&mut self) -> bool {
         self.session.take().is_some()
+    }
+
+    /// Where the signed-in user stands with a second factor (any role).
+    pub fn second_factor_status(&mut self) -> Result<uw_protocol::SecondFactorStatus, WorkstationError> {
+        self.online_any(|s| s.get("/v1/me/second-factor"))
+    }
+
+    /// Starts setting up an authenticator app for the signed-in user: the
+    /// key to scan (its `otpauth` address) or type. Not in force until
+    /// [`Self::confirm_totp`].
+    pub fn begin_totp(&mut self) -> Result<uw_protocol::TotpEnrollment, WorkstationError> {
+        self.online_any(|s| s.post("/v1/me/second-factor/totp", &serde_json::json!({}), Replay::Safe))
+    }
+
+    /// Confirms the new authenticator app with the code it shows; returns
+    /// the recovery codes, shown once. The session may then do what its
+    /// role allows.
+    pub fn confirm_totp(&mut self, code: &Secret) -> Result<uw_protocol::RecoveryCodes, WorkstationError> {
+        let request = uw_protocol::TotpConfirm { code: code.clone() };
+        let codes: uw_protocol::RecoveryCodes =
+            self.online_any(|s| s.post("/v1/me/second-factor/totp/confirm", &request, Replay::OnlyIfUnprocessed))?;
+        if let Some(session) = self.session.as_mut() {
+            session.must_enroll_second_factor = false;
+        }
+        Ok(codes)
+    }
+
+    /// The roles that must sign in with a second factor (administrators only).
+    pub fn admin_second_factor_policy(&mut self) -> Result<uw_protocol::SecondFactorPolicy, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/second-factor-policy"))
+    }
+
+    /// Sets the roles that must sign in with a second factor (administrators only).
+    pub fn admin_set_second_factor_policy(&mut self, roles: Vec<Role>) -> Result<uw_protocol::SecondFactorPolicy, WorkstationError> {
+        let policy = uw_protocol::SecondFactorPolicy { roles };
+        self.online(Role::Admin, |s| s.put("/v1/admin/second-factor-policy", &policy))
+    }
+
+    /// Removes a user's second factor (a lost phone) and ends their
+    /// sessions (administrators only).
+    pub fn admin_reset_second_factor(&mut self, username: &str) -> Result<(), WorkstationError> {
+        let username = path_segment("username", username)?;
+        self.online(Role::Admin, |s| {
+            s.post::<serde_json::Value>(
+                &format!("/v1/admin/users/{username}/second-factor/reset"),
+                &serde_json::json!({}),
+                Replay::OnlyIfUnprocessed,
+            )
+        })
+        .map(|_| ())
     }
 
     /// Every user of the organisation (administrators only).
@@ -315,6 +389,12 @@ impl Workstation {
         self.online(Role::Auditor, |s| s.get(&path))
     }
 
+    /// A call any signed-in user may make.
+    fn online_any<T>(&mut self, f: impl FnOnce(&Server) -> Result<T, SyncError>) -> Result<T, WorkstationError> {
+        let role = self.session.as_ref().map_or(Role::Agent, |s| s.user.role);
+        self.online(role, f)
+    }
+
     fn online<T>(&mut self, role: Role, f: impl FnOnce(&Server) -> Result<T, SyncError>) -> Result<T, WorkstationError> {
         let not_signed_in = || SyncError::NotSignedIn { role: role_name(role) };
         let session = self.session.as_ref().ok_or_else(not_signed_in)?;
@@ -331,7 +411,12 @@ impl Workstation {
 }
 
 fn session_info(s: &Session) -> SessionInfo {
-    SessionInfo { server_url: s.server_url.clone(), user: s.user.clone(), expires_at: s.expires_at.clone() }
+    SessionInfo {
+        server_url: s.server_url.clone(),
+        user: s.user.clone(),
+        expires_at: s.expires_at.clone(),
+        must_enroll_second_factor: s.must_enroll_second_factor,
+    }
 }
 
 fn role_name(role: Role) -> &'static str {

@@ -15,8 +15,9 @@ pub async fn sign_in<R: Runtime>(
     server_url: String,
     username: String,
     password: Secret,
+    second_factor: Option<Secret>,
 ) -> Result<SessionView, CommandError> {
-    on_workstation(app, move |ws| ws.sign_in(&server_url, &username, &password)).await.map(SessionView::from)
+    on_workstation(app, move |ws| ws.sign_in(&server_url, &username, &password, second_factor.as_ref())).await.map(SessionView::from)
 }
 
 #[tauri::command]

@@ -103,6 +103,10 @@ pub enum AdminCommand {
         #[arg(long)]
         phone: Option<String>,
     },
+    /// The roles that must sign in with a second factor (an authenticator
+    /// app): a comma-separated list such as `admin,auditor`, or `none`.
+    /// Without ROLES, prints them.
+    SecondFactor { roles: Option<String> },
     /// Failed sign-ins counted per account, address and account at an
     /// address, and any wait in force.
     Throttles,
@@ -186,6 +190,11 @@ pub enum UserCommand {
     Role {
         username: String,
         role: String,
+    },
+    /// Remove a user's second factor and recovery codes (a lost phone) and
+    /// end their sessions; they set one up again at their next sign-in.
+    ResetSecondFactor {
+        username: String,
     },
     List,
 }
@@ -288,6 +297,24 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
             crate::admin::set_direct_publishing(state, &actor, setting == "on").await?;
             announce(&format!("direct publishing by an administrator is {setting}"));
         }
+        AdminCommand::SecondFactor { roles } => {
+            let policy = match roles {
+                Some(list) => {
+                    let roles = match list.trim() {
+                        "none" => Vec::new(),
+                        list => list.split(',').map(|r| role(r.trim())).collect::<anyhow::Result<Vec<_>>>()?,
+                    };
+                    let policy = uw_protocol::SecondFactorPolicy { roles };
+                    crate::second_factor::set_policy(state, &actor, &policy, "admin-second-factor").await.map_err(super::api)?
+                }
+                None => crate::second_factor::policy(state).await.map_err(super::api)?,
+            };
+            let names: Vec<&str> = policy.roles.iter().map(|r| r.name()).collect();
+            announce(&match names.as_slice() {
+                [] => "no role must sign in with a second factor".to_owned(),
+                names => format!("a second factor is required of: {}", names.join(", ")),
+            });
+        }
         AdminCommand::Throttles => {
             for t in crate::identity::login_throttles(state).await.map_err(super::api)? {
                 let who = match (&t.account, &t.address) {
@@ -379,6 +406,12 @@ async fn demo(state: &AppState, packs: &Path) -> anyhow::Result<()> {
         phone: Some("(614) 555-0100".into()),
     };
     crate::organisation::set_details(state, &actor, details, "admin-demo").await.map_err(super::api)?;
+    // A demonstration signs in with passwords alone, and says so; a real
+    // organisation (`admin init`) requires a second factor of
+    // administrators and auditors.
+    let none = uw_protocol::SecondFactorPolicy { roles: Vec::new() };
+    crate::second_factor::set_policy(state, &actor, &none, "admin-demo").await.map_err(super::api)?;
+    announce("demo: no role must sign in with a second factor (`admin second-factor admin,auditor` requires one)");
     let mut lines = vec![format!("demo organisation `{DEMO_ORGANISATION}` created; credentials (shown once):")];
     for (username, role) in [("agent", Role::Agent), ("underwriter", Role::Underwriter), ("admin", Role::Admin), ("auditor", Role::Auditor)]
     {
@@ -444,6 +477,12 @@ async fn user_command(state: &AppState, actor: &Actor, command: UserCommand) -> 
             if generated {
                 announce(&format!("password (shown once): {}", password.expose()));
             }
+        }
+        UserCommand::ResetSecondFactor { username } => {
+            crate::second_factor::reset(state, actor, &username, "admin-reset-second-factor").await.map_err(super::api)?;
+            announce(&format!(
+                "the second factor of `{username}` is removed and their sessions ended; they set one up at their next sign-in"
+            ));
         }
         UserCommand::Role { username, role: role_name } => {
             let user = change(&username, UserChange { role: Some(role(&role_name)?), ..UserChange::default() }).await?;

@@ -34,8 +34,14 @@ pub async fn init(state: &AppState, org: &str) -> anyhow::Result<()> {
         )
         .await?;
     anyhow::ensure!(inserted == 1, "the organisation exists already; `admin init` runs once");
+    // Administrators and auditors sign in with a second factor from the
+    // start (23 NYCRR 500.12); `admin second-factor` changes it.
+    for role in [uw_protocol::Role::Admin, uw_protocol::Role::Auditor] {
+        m.tx.execute("INSERT INTO second_factor_policy (role) VALUES ($1)", crate::args![role.name()]).await?;
+    }
     let actor = Actor::system(CLI_ACTOR);
-    m.audit(&actor, "organisation.init", ("organisation", &origin), &serde_json::json!({ "name": org, "origin": origin }), None).await?;
+    let change = serde_json::json!({ "name": org, "origin": origin, "second_factor_roles": ["admin", "auditor"] });
+    m.audit(&actor, "organisation.init", ("organisation", &origin), &change, None).await?;
     crate::keys::add_signing_key(&mut m, &state.keys, &actor).await?;
     m.commit().await?;
     Ok(())

@@ -33,7 +33,31 @@ impl FromRequestParts<AppState> for Caller {
         let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
             return Err(ApiError::unauthorized("auth.missing_token", "send `Authorization: Bearer <token>`; enroll or log in to get one"));
         };
-        crate::auth::authenticate(state.storage.as_ref(), token.trim(), state.clock.now()).await
+        let caller = crate::auth::authenticate(state.storage.as_ref(), token.trim(), state.clock.now()).await?;
+        if caller.second_factor_missing {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                uw_protocol::codes::SECOND_FACTOR_ENROLLMENT_REQUIRED,
+                "your organisation requires a second factor for your role; set up an authenticator app before anything else",
+            ));
+        }
+        Ok(caller)
+    }
+}
+
+/// The caller of the few routes a session may use before it has the second
+/// factor its role requires: who they are, and enrolling one.
+pub(crate) struct Enrolling(pub(crate) Caller);
+
+impl FromRequestParts<AppState> for Enrolling {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
+            return Err(ApiError::unauthorized("auth.missing_token", "send `Authorization: Bearer <token>`; enroll or log in to get one"));
+        };
+        Ok(Self(crate::auth::authenticate(state.storage.as_ref(), token.trim(), state.clock.now()).await?))
     }
 }
 

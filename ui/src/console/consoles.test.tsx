@@ -54,7 +54,7 @@ describe("admin screen", () => {
     await user.type(await screen.findByLabelText("Username"), "admin1");
     await user.type(screen.getByLabelText("Password"), "s3cret");
     await user.click(screen.getByRole("button", { name: "Sign in" }));
-    expect(calls).toContainEqual(["sign_in", { serverUrl: "", username: "admin1", password: "s3cret" }]);
+    expect(calls).toContainEqual(["sign_in", { serverUrl: "", username: "admin1", password: "s3cret", secondFactor: null }]);
     expect(await screen.findByText(/Signed in to http:\/\/127.0.0.1:8787 as/)).toBeTruthy();
     expect(await screen.findByRole("combobox", { name: "Role of agent1" })).toBeTruthy();
     const enrolled = document.querySelector('[data-device-id="d-1"]') as HTMLElement;

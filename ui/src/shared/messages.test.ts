@@ -53,6 +53,9 @@ it("has a sentence for each code the desktop, the policy lifecycle and the serve
     "audit.checkpoint_lost_in_restore auth.device_required auth.rate_limited enroll.bad_proof enroll.device_revoked enroll.key_in_use",
     "enroll.too_many_devices key.owner key.request_waiting pack.direct_publishing_off pack.draft_id pack.impact_mismatch",
     "referral.not_pending referral.stale_version sync.batch_too_large protocol.missing_version protocol.unsupported_version",
+    // Issue 29: the second factor.
+    "auth.second_factor_required auth.second_factor_invalid auth.second_factor_enrollment_required second_factor.enrolled",
+    "second_factor.not_started second_factor.none",
   ]
     .join(" ")
     .split(" ");

@@ -138,6 +138,13 @@ export const MESSAGES: Record<string, string> = {
   "auth.device_required": "This needs an enrolled workstation. Enroll this device on the Sync screen first.",
   "auth.rate_limited": "Too many failed sign-ins. Wait a few minutes, then try again.",
   "auth.user_disabled": "Your account is disabled. Ask an administrator to enable it.",
+  "auth.second_factor_required": "Enter the six-digit code from your authenticator app, or one of your recovery codes.",
+  "auth.second_factor_invalid": "That code is wrong or was used already. Enter the code your authenticator app shows now.",
+  "auth.second_factor_enrollment_required":
+    "Your organization requires a second sign-in step for your role. Set up an authenticator app before you continue.",
+  "second_factor.enrolled": "You already have an authenticator app set up. Ask an administrator to reset it to set up another.",
+  "second_factor.not_started": "Start setting up your authenticator app first, then enter its code.",
+  "second_factor.none": "This user has no authenticator app set up. Nothing more needs doing.",
   "book.product": "Name the product of the book of policies, then try again.",
   "book.state": "Choose the state of the book of policies, then try again.",
   "device.already_revoked": "This device was already revoked. Nothing more needs doing.",

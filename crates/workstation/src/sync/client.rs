@@ -230,6 +230,13 @@ impl Server {
         self.exchange(Method::PATCH, path, Some(bytes), Replay::Safe)
     }
 
+    pub(crate) fn put<T: DeserializeOwned>(&self, path: &str, body: &impl serde::Serialize) -> Result<T, SyncError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| SyncError::Protocol { request: format!("PUT {path}"), message: format!("cannot encode the request: {e}") })?;
+        // A PUT sets the whole value: sending it twice leaves the same result.
+        self.exchange(Method::PUT, path, Some(bytes), Replay::Safe)
+    }
+
     /// A `GET` whose successful answer is text, not JSON (an audit export).
     pub(crate) fn get_text(&self, path: &str) -> Result<String, SyncError> {
         self.exchange_text(Method::GET, path, None, Replay::Safe).map(|(_, text)| text)

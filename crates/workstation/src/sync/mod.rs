@@ -339,6 +339,7 @@ impl Workstation {
             device_name: device_name.trim().to_owned(),
             key_proof: hex::encode(ed25519_dalek::Signer::sign(&self.device_key, proof.as_bytes()).to_bytes()),
             device_public_key,
+            second_factor: None,
         };
         let response: EnrollResponse = server.post("/v1/enroll", &request, Replay::OnlyIfUnprocessed)?;
         let problem = if response.device_id.trim().is_empty() {

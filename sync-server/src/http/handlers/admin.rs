@@ -82,3 +82,32 @@ pub(crate) async fn clear_login_throttles(
     caller.require(&[Role::Admin])?;
     Ok(Json(identity::clear_login_throttles(&state, &caller.actor(), &request, &id).await?))
 }
+
+pub(crate) async fn second_factor_policy(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<uw_protocol::SecondFactorPolicy>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::second_factor::policy(&state).await?))
+}
+
+pub(crate) async fn set_second_factor_policy(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(policy): Body<uw_protocol::SecondFactorPolicy>,
+) -> Result<Json<uw_protocol::SecondFactorPolicy>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::second_factor::set_policy(&state, &caller.actor(), &policy, &id).await?))
+}
+
+pub(crate) async fn reset_second_factor(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(username): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    crate::second_factor::reset(&state, &caller.actor(), &username, &id).await?;
+    Ok(Json(serde_json::json!({ "username": username, "second_factor": false })))
+}

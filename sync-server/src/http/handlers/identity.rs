@@ -5,7 +5,7 @@ use axum::Json;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::http::extract::{Body, ClientAddress, RequestId};
+use crate::http::extract::{Body, ClientAddress, Enrolling, RequestId};
 use crate::{identity, AppState};
 
 pub(crate) async fn enroll(
@@ -45,6 +45,31 @@ pub(crate) async fn renew_token(
     Ok(Json(identity::renew_token(&state, &device_id, request, &id).await?))
 }
 
-pub(crate) async fn me(caller: Caller) -> Json<uw_protocol::UserInfo> {
+/// Who the caller is: any signed-in session, with or without the second
+/// factor its role requires.
+pub(crate) async fn me(Enrolling(caller): Enrolling) -> Json<uw_protocol::UserInfo> {
     Json(uw_protocol::UserInfo { user_id: caller.user_id, username: caller.username, role: caller.role })
+}
+
+pub(crate) async fn second_factor(
+    State(state): State<AppState>,
+    Enrolling(caller): Enrolling,
+) -> Result<Json<uw_protocol::SecondFactorStatus>, ApiError> {
+    Ok(Json(crate::second_factor::status(&state, &caller).await?))
+}
+
+pub(crate) async fn begin_totp(
+    State(state): State<AppState>,
+    Enrolling(caller): Enrolling,
+) -> Result<Json<uw_protocol::TotpEnrollment>, ApiError> {
+    Ok(Json(crate::second_factor::begin_enrollment(&state, &caller).await?))
+}
+
+pub(crate) async fn confirm_totp(
+    State(state): State<AppState>,
+    Enrolling(caller): Enrolling,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::TotpConfirm>,
+) -> Result<Json<uw_protocol::RecoveryCodes>, ApiError> {
+    Ok(Json(crate::second_factor::confirm_enrollment(&state, &caller, &caller.token_hash, &request.code, &id).await?))
 }
