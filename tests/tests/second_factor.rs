@@ -64,7 +64,7 @@ async fn enroll_totp(server: &TestServer, token: &str) -> (Vec<u8>, Vec<String>)
     let key = base32_decode(secret);
     assert_eq!(key.len(), 20);
     let (status, body) = session.post("/v1/me/second-factor/totp/confirm", &json!({ "code": "000000" })).await;
-    let wrong = if code_at(&key, 0) == "000000" { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+    let wrong = if code_at(&key, 0) == "000000" { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     assert_eq!(status, wrong, "a wrong code does not confirm: {body}");
     let (status, codes) = session.post("/v1/me/second-factor/totp/confirm", &json!({ "code": code_at(&key, 0) })).await;
     assert_eq!(status, StatusCode::OK, "{codes}");

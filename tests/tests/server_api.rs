@@ -436,6 +436,12 @@ async fn authorization_matrix(engine: &str) {
     // (method, path, body, roles allowed, device token required)
     let cells: Vec<Cell<'_>> = vec![
         (reqwest::Method::GET, "/v1/me", None, &all, false),
+        (reqwest::Method::GET, "/v1/me/second-factor", None, &all, false),
+        (reqwest::Method::POST, "/v1/me/second-factor/totp", Some(json!({})), &all, false),
+        (reqwest::Method::POST, "/v1/me/second-factor/totp/confirm", Some(json!({ "code": "not a code" })), &all, false),
+        (reqwest::Method::GET, "/v1/admin/second-factor-policy", None, &[Admin], false),
+        (reqwest::Method::PUT, "/v1/admin/second-factor-policy", Some(json!({ "roles": [] })), &[Admin], false),
+        (reqwest::Method::POST, "/v1/admin/users/nobody/second-factor/reset", Some(json!({})), &[Admin], false),
         (reqwest::Method::GET, "/v1/organisation", None, &all, false),
         (
             reqwest::Method::PUT,
