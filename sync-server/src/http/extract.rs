@@ -29,11 +29,7 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
-            return Err(ApiError::unauthorized("auth.missing_token", "send `Authorization: Bearer <token>`; enroll or log in to get one"));
-        };
-        let caller = crate::auth::authenticate(state.storage.as_ref(), token.trim(), state.clock.now()).await?;
+        let Enrolling(caller) = Enrolling::from_request_parts(parts, state).await?;
         if caller.second_factor_missing {
             return Err(ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,
@@ -46,7 +42,8 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// The caller of the few routes a session may use before it has the second
-/// factor its role requires: who they are, and enrolling one.
+/// factor its role requires: who they are, and enrolling one. Every other
+/// route takes [`Caller`], which is this and the second factor.
 pub(crate) struct Enrolling(pub(crate) Caller);
 
 impl FromRequestParts<AppState> for Enrolling {
