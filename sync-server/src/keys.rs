@@ -120,7 +120,8 @@ impl KeyEncryption {
         Ok(Self { path: path.to_owned(), identity })
     }
 
-    fn encrypt(&self, secret: &[u8]) -> Result<Vec<u8>, KeyError> {
+    /// `secret` age-encrypted to this identity.
+    pub(crate) fn encrypt(&self, secret: &[u8]) -> Result<Vec<u8>, KeyError> {
         let recipient = self.identity.to_public();
         let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
             .map_err(|e| KeyError::Encrypt(e.to_string()))?;
@@ -131,12 +132,19 @@ impl KeyEncryption {
         Ok(out)
     }
 
-    fn decrypt(&self, key_id: &str, bytes: &[u8]) -> Result<SigningKey, KeyError> {
+    /// The secret `bytes` hold, age-encrypted to this identity by [`Self::encrypt`].
+    pub(crate) fn decrypt_secret(&self, key_id: &str, bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         let fail = |message: String| KeyError::Decrypt { key_id: key_id.to_owned(), path: self.path.clone(), message };
         let decryptor = age::Decryptor::new(bytes).map_err(|e| fail(e.to_string()))?;
         let mut reader = decryptor.decrypt(std::iter::once(&self.identity as &dyn age::Identity)).map_err(|e| fail(e.to_string()))?;
         let mut plain = Zeroizing::new(Vec::new());
         reader.read_to_end(&mut plain).map_err(|e| fail(e.to_string()))?;
+        Ok(plain)
+    }
+
+    fn decrypt(&self, key_id: &str, bytes: &[u8]) -> Result<SigningKey, KeyError> {
+        let fail = |message: String| KeyError::Decrypt { key_id: key_id.to_owned(), path: self.path.clone(), message };
+        let plain = self.decrypt_secret(key_id, bytes)?;
         let seed: [u8; 32] = plain.as_slice().try_into().map_err(|_| fail("the secret is not 32 bytes".into()))?;
         Ok(SigningKey::from_bytes(&seed))
     }

@@ -24,6 +24,7 @@ pub mod audit;
 pub mod auth;
 pub mod authority;
 pub mod book;
+pub mod customers;
 pub mod error;
 pub mod http;
 pub mod identity;
@@ -33,6 +34,7 @@ pub mod openapi;
 pub mod organisation;
 pub mod pack_keys;
 pub mod packs;
+pub mod personal;
 pub mod policies;
 pub mod policy_referrals;
 pub mod rate_drafts;
@@ -75,6 +77,8 @@ impl Clock {
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub keys: Arc<keys::KeyEncryption>,
+    /// Customers' personal data, sealed at rest with the key-encryption identity's vault keys.
+    pub vault: Arc<personal::Vault>,
     pub packs: packs::PackCache,
     pub metrics: metrics::Metrics,
     /// Pushes waiting for their group commit.
@@ -96,9 +100,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>, keys: keys::KeyEncryption, expected_schema_version: i64) -> Self {
+        let keys = Arc::new(keys);
         Self {
             storage,
-            keys: Arc::new(keys),
+            vault: Arc::new(personal::Vault::new(keys.clone())),
+            keys,
             packs: packs::PackCache::default(),
             metrics: metrics::Metrics::default(),
             pushes: Arc::new(sync::PushQueue::default()),

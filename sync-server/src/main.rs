@@ -228,6 +228,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     }
+    // Customers' personal data kept before it was sealed at rest: sealed now.
+    let sealed = uw_sync_server::personal::seal_existing(state.storage.as_ref(), &state.vault).await?;
+    if sealed > 0 {
+        tracing::info!(documents = sealed, "sealed the personal data stored before encryption at rest");
+    }
     let mut state = state.with_trusted_proxies(trusted_proxies);
     if let Some(max) = args.max_devices_per_user.or(file.max_devices_per_user) {
         state.max_devices_per_user = i64::from(max.max(1));

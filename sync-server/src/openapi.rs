@@ -313,6 +313,17 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::BookPage>(g),
             &[400],
         ),
+        op(
+            "get",
+            "/v1/customers",
+            "customers",
+            "The customers of an exact name (case and spacing aside), found by a keyed hash: names are kept only encrypted. An agent sees the customers of their own quotes.",
+            Access::Roles(&[Role::Agent, Role::Underwriter]),
+            &[("name", true, "the customer's full name")],
+            None,
+            schema::<Vec<p::CustomerMatch>>(g),
+            &[400],
+        ),
         op("get", "/v1/policies", "policies", "Issued policies (an agent sees their own).", Access::Roles(&[Role::Agent, Role::Underwriter, Role::Auditor]), &[], None, schema::<Vec<p::PolicySummary>>(g), &[]),
         op(
             "get",
@@ -682,7 +693,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 55);
+        assert_eq!(count, 56);
     }
 
     #[test]

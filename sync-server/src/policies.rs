@@ -121,6 +121,8 @@ struct Loaded {
     fees: Decimal,
     /// The rating input in force, with the customer's contact details.
     input: serde_json::Value,
+    /// The customer whose data key seals its personal data.
+    person: Option<String>,
 }
 
 /// Loads `number`, building the lifecycle of a policy bound before it was
@@ -130,11 +132,14 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
     let Some(row) = m.tx.fetch_optional(POLICY_READ, args![number]).await? else {
         return Ok(Err(rejected("policy.not_found", format!("no policy {number} on this server"))));
     };
-    let input: serde_json::Value = serde_json::from_str(&row.text(4)?).map_err(ApiError::internal)?;
+    let stored: serde_json::Value = serde_json::from_str(&row.text(4)?).map_err(ApiError::internal)?;
+    let person = crate::personal::sealed_for(&stored).map(str::to_owned);
+    let input = state.vault.open(&mut *m.tx, &stored).await?;
     let pack_digest = row.text(5)?;
     if let (Some(lifecycle), Some(fees)) = (row.opt_text(3)?, row.opt_text(6)?) {
         let policy: Policy = serde_json::from_str(&lifecycle).map_err(ApiError::internal)?;
-        return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees: fees.parse().map_err(ApiError::internal)?, input }));
+        let fees = fees.parse().map_err(ApiError::internal)?;
+        return Ok(Ok(Loaded { owner: row.text(0)?, policy, pack_digest, fees, input, person }));
     }
     let (quote, pack, rating) =
         match crate::authority::rerate(&state.packs, m, &input, &row.text(8)?, &pack_digest, crate::authority::PackRule::Term).await? {
@@ -146,12 +151,13 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
     let bound =
         Policy::bind(number, &row.text(1)?, &row.text(2)?, term, rating.total - fees, pack.refunds()).map_err(ApiError::internal)?;
     // Kept at once, with its timeline row, whatever becomes of the transaction that asked.
-    keep_first_version(m, &bound.policy, &input, &pack_digest, fees).await?;
+    keep_first_version(m, &bound.policy, &stored, &pack_digest, fees).await?;
     insert_event(m, number, &bound.worksheet, &row.text(0)?, None).await?;
-    Ok(Ok(Loaded { owner: row.text(0)?, policy: bound.policy, pack_digest, fees, input }))
+    Ok(Ok(Loaded { owner: row.text(0)?, policy: bound.policy, pack_digest, fees, input, person }))
 }
 
-/// Writes the first version at bind: called by the bind in the same transaction.
+/// Writes the first version at bind: called by the bind in the same
+/// transaction, with the quote's recorded (sealed) input.
 pub async fn bind(
     m: &mut Mutation,
     number: &str,
@@ -167,7 +173,7 @@ pub async fn bind(
     insert_event(m, number, &bound.worksheet, user_id, Some(index)).await
 }
 
-/// Stores a policy's first version with the input, pack and fees it was bound with.
+/// Stores a policy's first version with the input (sealed), pack and fees it was bound with.
 async fn keep_first_version(
     m: &mut Mutation,
     policy: &Policy,
@@ -276,7 +282,7 @@ pub async fn transact(
                 return Ok(Err(refused));
             }
             if let Some(refused) = underwriting_check(&quote, caller, "change") {
-                return Ok(Err(refer_if_referred(m, caller, request, &quote, refused).await?));
+                return Ok(Err(refer_if_referred(state, m, (caller, loaded.person.as_deref()), request, &quote, refused).await?));
             }
             new_input = Some(keep_contact(input, &loaded.input, caller));
         }
@@ -309,7 +315,7 @@ pub async fn transact(
                 return Ok(Err(refused));
             }
             if let Some(refused) = underwriting_check(&rating, caller, "renewal") {
-                return Ok(Err(refer_if_referred(m, caller, request, &rating, refused).await?));
+                return Ok(Err(refer_if_referred(state, m, (caller, loaded.person.as_deref()), request, &rating, refused).await?));
             }
             new_input = Some(keep_contact(input, &loaded.input, caller));
             new_digest = Some(digest.clone());
@@ -326,7 +332,12 @@ pub async fn transact(
         uw_policy::PolicyStatus::InForce => "in_force",
         uw_policy::PolicyStatus::Cancelled => "cancelled",
     };
-    // A renewal offer's input and pack take over when the renewal is accepted.
+    // Stored sealed for the policy's customer; a renewal offer's input and
+    // pack take over when the renewal is accepted.
+    let new_input = match new_input {
+        Some(input) => Some(state.vault.seal(&mut *m.tx, &input, loaded.person.as_deref(), unix_ms(m.now)).await?.document),
+        None => None,
+    };
     let (input_now, digest_now, fees_now) = match transaction.kind() {
         TransactionKind::OfferRenewal => (None, None, loaded.fees),
         TransactionKind::Renew => pending_renewal(m, number).await?,
@@ -465,10 +476,12 @@ fn underwriting_check(rating: &Rating, caller: &Caller, what: &str) -> Option<Re
 }
 
 /// A referral refusal becomes a waiting referral: the agent's request is
-/// kept, with the rules' reasons, for an underwriter to make or decline.
+/// kept (its input sealed for the policy's customer), with the rules'
+/// reasons, for an underwriter to make or decline.
 async fn refer_if_referred(
+    state: &AppState,
     m: &mut Mutation,
-    caller: &Caller,
+    (caller, person): (&Caller, Option<&str>),
     request: &PolicyTransactionRequest,
     rating: &Rating,
     refused: Refused,
@@ -488,6 +501,10 @@ async fn refer_if_referred(
         .map(|r| serde_json::json!({ "code": &*r.code, "message": &*r.message }))
         .collect();
     let kind = request.transaction.get("kind").and_then(serde_json::Value::as_str).unwrap_or("change").to_owned();
+    let mut kept = serde_json::to_value(request).map_err(ApiError::internal)?;
+    if let Some(input) = kept.get_mut("input").filter(|i| i.is_object()) {
+        *input = state.vault.seal(&mut *m.tx, input, person, unix_ms(m.now)).await?.document;
+    }
     m.tx.execute(
         "INSERT INTO policy_referral (referral_id, policy_number, base_version, kind, request, reasons, requested_by, requested_at, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'referred')",
@@ -496,7 +513,7 @@ async fn refer_if_referred(
             request.policy_number.as_str(),
             request.base_version,
             kind.as_str(),
-            serde_json::to_string(request).map_err(ApiError::internal)?,
+            kept.to_string(),
             serde_json::to_string(&reasons).map_err(ApiError::internal)?,
             caller.user_id.as_str(),
             unix_ms(m.now)
@@ -639,7 +656,7 @@ async fn read_detail(state: &AppState, number: &str, owner: Option<&str>) -> Res
         Some(text) => serde_json::from_str(&text).map_err(ApiError::internal)?,
         None => serde_json::Value::Null,
     };
-    let input = serde_json::from_str(&row.text(12)?).map_err(ApiError::internal)?;
+    let input = state.vault.open_text(&mut *tx, &row.text(12)?).await?;
     Ok(PolicyDetail { summary, policy, input, pack_id, timeline })
 }
 

@@ -12,14 +12,23 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::keys::unix_ms;
 use crate::policies::Refused;
-use crate::storage::{args, SqlRow, TxMode};
+use crate::storage::{args, SqlRow, Tx, TxMode};
 use crate::AppState;
 
 const COLUMNS: &str = "r.referral_id, r.policy_number, r.base_version, r.kind, u.username, r.requested_at, r.reasons, r.request, r.status";
 
-fn referral(row: &SqlRow) -> Result<PolicyReferral, ApiError> {
+/// The request kept in `text`, its input opened.
+async fn kept_request(state: &AppState, tx: &mut dyn Tx, text: &str) -> Result<serde_json::Value, ApiError> {
+    let mut request: serde_json::Value = serde_json::from_str(text).map_err(ApiError::internal)?;
+    if let Some(input) = request.get_mut("input").filter(|i| i.is_object()) {
+        *input = state.vault.open(tx, input).await?;
+    }
+    Ok(request)
+}
+
+async fn referral(state: &AppState, tx: &mut dyn Tx, row: &SqlRow) -> Result<PolicyReferral, ApiError> {
     let reasons: Vec<serde_json::Value> = serde_json::from_str(&row.text(6)?).map_err(ApiError::internal)?;
-    let mut request: serde_json::Value = serde_json::from_str(&row.text(7)?).map_err(ApiError::internal)?;
+    let mut request = kept_request(state, tx, &row.text(7)?).await?;
     // The underwriter decides on the risk, not on how to reach the customer.
     if let Some(input) = request.get_mut("input").and_then(serde_json::Value::as_object_mut) {
         input.remove("contact");
@@ -49,7 +58,11 @@ pub async fn waiting(state: &AppState, caller: &Caller) -> Result<Vec<PolicyRefe
             args![],
         )
         .await?;
-    rows.iter().map(referral).collect()
+    let mut referrals = Vec::with_capacity(rows.len());
+    for row in &rows {
+        referrals.push(referral(state, &mut *tx, row).await?);
+    }
+    Ok(referrals)
 }
 
 /// Makes (as prepared, as this underwriter) or declines a referred change.
@@ -79,7 +92,8 @@ pub async fn decide(
     let status = if decision.approve { "approved" } else { "declined" };
     let mut made = None;
     if decision.approve {
-        let request: PolicyTransactionRequest = serde_json::from_str(&row.text(7)?).map_err(ApiError::internal)?;
+        let request: PolicyTransactionRequest =
+            serde_json::from_value(kept_request(state, &mut *m.tx, &row.text(7)?).await?).map_err(ApiError::internal)?;
         let transacted = match crate::policies::transact(state, &mut m, caller, &request).await? {
             Ok(t) => t,
             Err(Refused::Conflict { current_version, reason }) => {

@@ -169,6 +169,16 @@ async fn confirmed_key(tx: &mut dyn Tx, user_id: &str) -> Result<Option<(Vec<u8>
     row.map(|r| Ok((r.bytes(0)?, r.int(1)?))).transpose()
 }
 
+/// The authenticator key kept as `stored`: age-encrypted to the server's
+/// key-encryption identity, so the database alone (or a backup) cannot make
+/// codes. A key set up before that is kept as it was, the bare key.
+fn open_key(state: &AppState, stored: Vec<u8>) -> Result<zeroize::Zeroizing<Vec<u8>>, ApiError> {
+    if stored.len() == KEY_BYTES {
+        return Ok(zeroize::Zeroizing::new(stored));
+    }
+    Ok(state.keys.decrypt_secret("authenticator", &stored)?)
+}
+
 /// Whether a user has a confirmed second factor.
 pub async fn enrolled(tx: &mut dyn Tx, user_id: &str) -> Result<bool, ApiError> {
     Ok(confirmed_key(tx, user_id).await?.is_some())
@@ -199,6 +209,7 @@ pub async fn check(state: &AppState, user_id: &str, given: Option<&Secret>, now:
             "enter the code from your authenticator app, or one of your recovery codes",
         ));
     };
+    let key = open_key(state, key)?;
     let used = match accepted_step(&key, given, now.unix_timestamp(), last_step) {
         Some(step) => {
             tx.execute("UPDATE user_totp SET last_step = $2 WHERE user_id = $1 AND last_step < $2", args![user_id, step]).await? == 1
@@ -254,16 +265,13 @@ pub async fn begin_enrollment(state: &AppState, caller: &Caller) -> Result<TotpE
     tx.execute(
         "INSERT INTO user_totp (user_id, secret, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at, last_step = 0",
-        args![caller.user_id.as_str(), &key, unix_ms(now)],
+        args![caller.user_id.as_str(), state.keys.encrypt(&key)?, unix_ms(now)],
     )
     .await?;
-    let issuer = tx
-        .fetch_optional("SELECT name FROM organisation WHERE singleton = 1", args![])
-        .await
-        .ok()
-        .flatten()
-        .and_then(|r| r.text(0).ok())
-        .unwrap_or_else(|| "Underwriting Workstation".to_owned());
+    let issuer = match tx.fetch_optional("SELECT name FROM organisation WHERE singleton = 1", args![]).await? {
+        Some(row) => row.text(0)?,
+        None => "Underwriting Workstation".to_owned(),
+    };
     tx.commit().await?;
     Ok(TotpEnrollment {
         secret: Secret::new(base32(&key)),
@@ -293,7 +301,7 @@ pub async fn confirm_enrollment(
         .ok_or_else(|| {
             ApiError::conflict("second_factor.not_started", "start setting up an authenticator app first, then enter its code")
         })?;
-    let (key, last_step) = (row.bytes(0)?, row.int(1)?);
+    let (key, last_step) = (open_key(state, row.bytes(0)?)?, row.int(1)?);
     // A wrong code here is a mistyped field, not a failed sign-in: the
     // session stays valid (422, not 401).
     let step = accepted_step(&key, code.expose(), m.now.unix_timestamp(), last_step).ok_or_else(|| {

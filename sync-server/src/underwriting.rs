@@ -21,26 +21,23 @@ pub async fn referrals(state: &AppState, caller: &Caller) -> Result<Vec<Referral
             args![],
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Referral {
-                quote_number: r.text(0)?,
-                version: u32::try_from(r.int(1)?).map_err(ApiError::internal)?,
-                agent: r.text(2)?,
-                pack_id: r.text(3)?,
-                total: r.text(4)?.parse().map_err(ApiError::internal)?,
-                reasons: serde_json::from_str(&r.text(5)?).map_err(ApiError::internal)?,
-                // Only the rating input: the contact details and licence
-                // numbers the bind needs stay on the server.
-                quote: serde_json::from_str::<serde_json::Value>(&r.text(6)?)
-                    .map_err(ApiError::internal)?
-                    .get("quote")
-                    .cloned()
-                    .ok_or_else(|| ApiError::internal("a recorded input has no quote"))?,
-                referred_at: Some(rfc3339_ms(r.int(7)?)?),
-            })
-        })
-        .collect()
+    let mut referrals = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let input = state.vault.open_text(&mut *tx, &r.text(6)?).await?;
+        referrals.push(Referral {
+            quote_number: r.text(0)?,
+            version: u32::try_from(r.int(1)?).map_err(ApiError::internal)?,
+            agent: r.text(2)?,
+            pack_id: r.text(3)?,
+            total: r.text(4)?.parse().map_err(ApiError::internal)?,
+            reasons: serde_json::from_str(&r.text(5)?).map_err(ApiError::internal)?,
+            // Only the rating input: the contact details and licence
+            // numbers the bind needs stay on the server.
+            quote: input.get("quote").cloned().ok_or_else(|| ApiError::internal("a recorded input has no quote"))?,
+            referred_at: Some(rfc3339_ms(r.int(7)?)?),
+        });
+    }
+    Ok(referrals)
 }
 
 /// An underwriter approves or declines a referred quote's version.

@@ -166,19 +166,21 @@ fn a_revoked_device_cannot_renew_or_come_back() {
     assert_eq!(code(&refused), ("sync.refused", Some("enroll.device_revoked".into())), "{refused}");
 }
 
-/// The input of the quote the server holds under `number`.
+/// The input of the quote the server holds under `number`, opened.
 fn server_input(server: &InProcessServer, number: &str) -> Option<serde_json::Value> {
     server.block_on(async {
-        let rows = server
-            .state
-            .storage
-            .query(
+        let mut tx = server.state.storage.begin(uw_sync_server::storage::TxMode::Read).await.expect("begin");
+        let rows = tx
+            .fetch(
                 "SELECT input FROM quote_record WHERE quote_number = $1",
                 vec![uw_sync_server::storage::SqlValue::Text(Some(number.to_owned()))],
             )
             .await
             .expect("query");
-        rows.first().map(|r| serde_json::from_str(&r.text(0).expect("text")).expect("json"))
+        match rows.first() {
+            Some(r) => Some(server.state.vault.open_text(&mut *tx, &r.text(0).expect("text")).await.expect("opens")),
+            None => None,
+        }
     })
 }
 

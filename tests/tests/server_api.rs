@@ -456,6 +456,7 @@ async fn authorization_matrix(engine: &str) {
         (reqwest::Method::POST, "/v1/sync/push", Some(json!({ "operations": [] })), &[Agent, Underwriter], true),
         (reqwest::Method::GET, "/v1/sync/pull?cursor=0", None, &[Agent, Underwriter], false),
         (reqwest::Method::GET, "/v1/sync/wait?cursor=0&timeout=1", None, &[Agent, Underwriter], false),
+        (reqwest::Method::GET, "/v1/customers?name=Nobody%20Here", None, &[Agent, Underwriter], false),
         (reqwest::Method::GET, "/v1/referrals", None, &[Underwriter], false),
         (reqwest::Method::POST, "/v1/referrals/QUOT-2026-000001/decision", Some(decision), &[Underwriter], false),
         (reqwest::Method::GET, "/v1/packs", None, &all, false),

@@ -935,6 +935,26 @@ pub struct BookPage {
     pub next_after: Option<String>,
 }
 
+/// `GET /v1/customers?name=Jane%20Doe`: the customers of that exact name
+/// (compared without case or extra spaces), found through a keyed hash of
+/// the name, since the server keeps names only encrypted. An agent sees the
+/// customers of their own quotes; an underwriter everyone's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerMatch {
+    /// The server's id of the customer (the person whose data key seals their data).
+    pub customer_id: String,
+    /// The named insured as the latest quote gives them.
+    pub name: String,
+    pub street: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    /// Their quotes (that the caller may see), oldest number first.
+    pub quotes: Vec<String>,
+    /// Their policies (that the caller may see).
+    pub policies: Vec<String>,
+}
+
 /// One policy of the book: its number and the quote in force, with the
 /// names and the street withheld (rating reads neither).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

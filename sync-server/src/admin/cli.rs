@@ -129,6 +129,9 @@ pub enum AdminCommand {
         #[arg(long)]
         days: i64,
     },
+    /// Wrap every customer's data key with a new wrapping key and retire
+    /// the old one (the encrypted personal data is not rewritten).
+    RotateDataKeys,
     /// Copy the SQLite database to OUT while the server runs (PostgreSQL: use pg_dump).
     Backup { out: PathBuf },
     /// Sign a checkpoint now and print it.
@@ -344,6 +347,15 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
         AdminCommand::Backup { out } => {
             state.storage.backup(&out).await?;
             announce(&format!("backup written to {}", out.display()));
+        }
+        AdminCommand::RotateDataKeys => {
+            let rotation = crate::personal::rotate(state, &actor, request_id).await.map_err(super::api)?;
+            announce(&format!(
+                "customers' data keys are wrapped with {} now ({} re-wrapped); retired: {}",
+                rotation.key_id,
+                rotation.rewrapped,
+                if rotation.retired.is_empty() { "none".to_owned() } else { rotation.retired.join(", ") }
+            ));
         }
         AdminCommand::Checkpoint => {
             let (note, _) = crate::sign_checkpoint_now(state, request_id).await.map_err(super::api)?;

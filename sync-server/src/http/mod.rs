@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/pack-keys/requests", post(handlers::packs::request_pack_key))
         .route("/v1/policy-referrals", get(handlers::desk::policy_referrals))
         .route("/v1/policy-referrals/{referral_id}/decision", post(handlers::desk::decide_policy_referral))
+        .route("/v1/customers", get(handlers::policies::customers))
         .route("/v1/policies", get(handlers::policies::policies))
         .route("/v1/policies/{policy_number}", get(handlers::policies::policy_detail))
         .route("/v1/policies/{policy_number}/transactions", post(handlers::policies::policy_transaction))

@@ -156,6 +156,14 @@ impl SqlRow {
         }
     }
 
+    pub fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StorageError> {
+        match self.value(i)? {
+            SqlValue::Bytes(v) => Ok(v.clone()),
+            SqlValue::Int(None) | SqlValue::Text(None) => Ok(None),
+            _ => Err(StorageError::Decode { column: i, expected: "bytes" }),
+        }
+    }
+
     /// A 32-byte hash or key.
     pub fn bytes32(&self, i: usize) -> Result<[u8; 32], StorageError> {
         self.bytes(i)?.try_into().map_err(|_| StorageError::Decode { column: i, expected: "32 bytes" })

@@ -293,6 +293,8 @@ async fn quote_rated(
     let existing = quote_record(&row)?;
     // Who the quote belongs to: whoever first recorded it.
     let owner = existing.as_ref().map_or_else(|| caller.user_id.clone(), |e| e.user_id.clone());
+    // Its customer: whoever an earlier version was about.
+    let mut person = None;
     if let Some(existing) = existing {
         if existing.version > p.version {
             let reason = format!("{number} version {} is stale: the server holds version {}", p.version, existing.version);
@@ -312,7 +314,9 @@ async fn quote_rated(
         // Each edit makes a new version: the same version with another
         // input is another quote under a reused number (a device restored
         // from a backup), never a reason to overwrite this one.
-        let held: serde_json::Value = serde_json::from_str(&existing.input).map_err(ApiError::internal)?;
+        let stored: serde_json::Value = serde_json::from_str(&existing.input).map_err(ApiError::internal)?;
+        person = crate::personal::sealed_for(&stored).map(str::to_owned);
+        let held = state.vault.open(&mut *m.tx, &stored).await?;
         if existing.version == p.version && held != p.input {
             let reason = format!(
                 "{number} version {} is already recorded with another input; the number was used twice (was the device restored from a backup?)",
@@ -339,7 +343,8 @@ async fn quote_rated(
         uw_rating::Action::Decline => ("decline", "declined"),
     };
     let reasons: Vec<&str> = rating.decision.reasons.iter().map(|r| &*r.code).collect();
-    let input = p.input.to_string();
+    let sealed = state.vault.seal(&mut *m.tx, &p.input, person.as_deref(), unix_ms(m.now)).await?;
+    let input = sealed.document.to_string();
     records.write_quote(
         &number,
         QuoteWrite {
@@ -359,7 +364,8 @@ async fn quote_rated(
                 serde_json::to_string(&reasons).map_err(ApiError::internal)?,
                 status,
                 unix_ms(m.now),
-                unix_ms(m.now)
+                unix_ms(m.now),
+                sealed.person_id.as_str()
             ],
         },
         SqlRow::new(args![
@@ -434,8 +440,8 @@ async fn bind_requested(
             format!("pack_digest: the bind names a different pack from the one version {} was rated with", p.version),
         );
     }
-    let recorded_input: serde_json::Value = serde_json::from_str(&record.input).map_err(ApiError::internal)?;
-    if recorded_input != p.input {
+    let stored_input: serde_json::Value = serde_json::from_str(&record.input).map_err(ApiError::internal)?;
+    if state.vault.open(&mut *m.tx, &stored_input).await? != p.input {
         return refuse("bind.input_changed", format!("input: differs from the rated version {}; re-rate before binding", p.version));
     }
     // A quote is good for 30 days from its rating by the server's clock;
@@ -546,7 +552,8 @@ async fn bind_requested(
             quote: Box::new(quote),
             rating: Box::new(rating),
             refunds: pack.refunds(),
-            input: p.input.clone(),
+            // The recorded input, sealed: the same document (checked above).
+            input: stored_input,
             user_id: caller.user_id.clone(),
         }),
     })

@@ -51,10 +51,10 @@ pub(crate) struct QuoteWrite {
 }
 
 const QUOTE_COLUMNS: &str = "quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
-    pack_digest, total, decision, reasons, status, updated_at, rated_at)";
+    pack_digest, total, decision, reasons, status, updated_at, rated_at, person_id)";
 
-/// Rows per quote upsert: sixteen parameters a row.
-const QUOTES_PER_UPSERT: usize = 60;
+/// Rows per quote upsert: seventeen parameters a row.
+const QUOTES_PER_UPSERT: usize = 58;
 
 /// A device, its record of a sequence number, and the sequence number that
 /// used an op id, for keys `k(device_id, seq, op_id)`; the key's device and
@@ -203,8 +203,8 @@ impl Records {
                      effective_date = excluded.effective_date, input = excluded.input, pack_id = excluded.pack_id,
                      pack_digest = excluded.pack_digest, total = excluded.total, decision = excluded.decision, reasons = excluded.reasons,
                      status = excluded.status, decided_by = NULL, decision_reason = NULL, updated_at = excluded.updated_at,
-                     rated_at = excluded.rated_at",
-                crate::audit::multi_row_insert(QUOTE_COLUMNS, 16, chunk.len())
+                     rated_at = excluded.rated_at, person_id = excluded.person_id",
+                crate::audit::multi_row_insert(QUOTE_COLUMNS, 17, chunk.len())
             );
             m.tx.execute(&sql, chunk.iter().flat_map(|w| w.values.iter().cloned()).collect()).await?;
         }

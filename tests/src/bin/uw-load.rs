@@ -31,6 +31,11 @@
 //! server appends them; `export` then times `GET /v1/audit/export` of a
 //! range as an auditor, reading the streamed body to its end.
 //!
+//! `seed-customers` writes `--count` customers, each with one quote record
+//! whose personal values are sealed as the server seals them (with the
+//! server's key file), straight into its database; `find-customers` then
+//! times `GET /v1/customers?name=` of random ones (as an underwriter).
+//!
 //! The password comes from `UW_LOAD_PASSWORD`, never the command line.
 
 #![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
@@ -129,6 +134,26 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seconds: u64,
     },
+    /// Writes `count` customers, each with a quote record sealed with the
+    /// server's key file, straight into its database.
+    SeedCustomers {
+        /// An SQLite file, or a postgres:// URL.
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        key_file: std::path::PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+    },
+    /// Times look-ups of random seeded customers by exact name (as an
+    /// underwriter: `--username underwriter`).
+    FindCustomers {
+        /// How many customers `seed-customers` wrote.
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+        #[arg(long, default_value_t = 1_000)]
+        samples: usize,
+    },
     /// Times an audit export (as an auditor: `--username auditor`).
     Export {
         #[arg(long, default_value_t = 0)]
@@ -164,6 +189,83 @@ async fn fill_audit(database: &str, entries: u64) -> Result<(), String> {
         }
     }
     storage.close().await;
+    Ok(())
+}
+
+/// The name of seeded customer `n`.
+fn customer_name(n: u64) -> String {
+    format!("Avery Loadtest-{n:06}")
+}
+
+async fn seed_customers(database: &str, key_file: &std::path::Path, count: u64) -> Result<(), String> {
+    use uw_sync_server::storage::args;
+    let target = if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        uw_sync_server::DatabaseTarget::Postgres(database.to_owned())
+    } else {
+        uw_sync_server::DatabaseTarget::Sqlite(database.into())
+    };
+    let storage = uw_sync_server::storage::open(&target).await.map_err(|e| e.to_string())?;
+    let keys = uw_sync_server::keys::KeyEncryption::load(key_file).map_err(|e| e.to_string())?;
+    let vault = uw_sync_server::personal::Vault::new(Arc::new(keys));
+    let fail = |e: uw_sync_server::storage::StorageError| e.to_string();
+    let mut tx = storage.begin(uw_sync_server::storage::TxMode::Write).await.map_err(fail)?;
+    let user = tx.fetch_one("SELECT user_id FROM app_user WHERE username = 'agent'", args![]).await.map_err(fail)?.text(0).map_err(fail)?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    tx.execute(
+        "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at, device_number) VALUES ($1, $2, 'seed', $3, 0, 99999)",
+        args!["seed-customers", user.as_str(), key.verifying_key().as_bytes()],
+    )
+    .await
+    .map_err(fail)?;
+    tx.commit().await.map_err(fail)?;
+    let template = serde_json::json!({ "quote": tx_auto_example("01-clean-standard.json"), "contact": {
+        "date_of_birth": "1980-01-01", "email": "avery@example.com", "phone": "(512) 555-0100" }, "licenses": [] });
+    let started = Instant::now();
+    let mut done = 0;
+    while done < count {
+        let batch = (count - done).min(1_000);
+        let mut tx = storage.begin(uw_sync_server::storage::TxMode::Write).await.map_err(fail)?;
+        for n in done..done + batch {
+            let mut input = template.clone();
+            input["quote"]["applicant"]["name"] = customer_name(n).into();
+            input["quote"]["applicant"]["address"]["street"] = format!("{} Main St", n % 9_000 + 100).into();
+            let sealed = vault.seal(&mut *tx, &input, None, 0).await.map_err(|e| e.to_string())?;
+            tx.execute(
+                "INSERT INTO quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
+                     pack_digest, total, decision, reasons, status, updated_at, rated_at, person_id)
+                 VALUES ($1, 'seed-customers', $2, 1, 'TX', 'personal-auto', '2026-12-08', $3, 'seed', 'seed', '1000.00', 'accept', '[]', 'rated', 0, 0, $4)",
+                args![format!("QUOT-2026-99999-{n:05}"), user.as_str(), sealed.document.to_string(), sealed.person_id],
+            )
+            .await
+            .map_err(fail)?;
+        }
+        tx.commit().await.map_err(fail)?;
+        done += batch;
+        if done % 10_000 == 0 || done == count {
+            println!("{done} customers sealed and written ({:.1} s)", started.elapsed().as_secs_f64());
+        }
+    }
+    storage.close().await;
+    Ok(())
+}
+
+async fn find_customers(api: &ApiClient, username: &str, password: &str, count: u64, samples: usize) -> Result<(), String> {
+    let session = api.login(username, password).await;
+    let mut latencies = Vec::with_capacity(samples);
+    // A fixed pseudo-random sequence (an LCG): the same customers each run.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..samples {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let name = customer_name((state >> 33) % count);
+        let started = Instant::now();
+        let (status, found) = session.get(&format!("/v1/customers?name={}", name.replace(' ', "%20"))).await;
+        latencies.push(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+        if !status.is_success() || found.as_array().map(Vec::len) != Some(1) {
+            return Err(format!("{name}: {status} {found}"));
+        }
+    }
+    let (p50, p99, max) = percentiles(&mut latencies);
+    println!("find {samples} customers by exact name among {count}: p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.2} ms");
     Ok(())
 }
 
@@ -344,6 +446,8 @@ async fn main() -> Result<(), String> {
             brute(&api, Guesses { attempts, addresses, concurrency, seconds }, &accounts).await
         }
         Command::Export { start, end } => export(&api, &args.username, &args.password, start, end).await,
+        Command::SeedCustomers { database, key_file, count } => seed_customers(&database, &key_file, count).await,
+        Command::FindCustomers { count, samples } => find_customers(&api, &args.username, &args.password, count, samples).await,
     }
 }
 

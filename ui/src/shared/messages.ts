@@ -147,6 +147,7 @@ export const MESSAGES: Record<string, string> = {
   "second_factor.none": "This user has no authenticator app set up. Nothing more needs doing.",
   "book.product": "Name the product of the book of policies, then try again.",
   "book.state": "Choose the state of the book of policies, then try again.",
+  "customers.name": "Enter the customer's full name, as it appears on their quote, then search again.",
   "device.already_revoked": "This device was already revoked. Nothing more needs doing.",
   "device.bad_signature": "The device could not prove its identity to the server. Enroll the device again.",
   "device.challenge_invalid": "The device's sign-in check expired. Try again.",

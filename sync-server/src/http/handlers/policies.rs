@@ -1,6 +1,6 @@
-//! Policies, their detail and their transactions.
+//! Policies, their detail and their transactions; customers by name.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
 
 use crate::auth::Caller;
@@ -10,6 +10,19 @@ use crate::{underwriting, AppState};
 
 pub(crate) async fn policies(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::PolicySummary>>, ApiError> {
     Ok(Json(underwriting::policies(&state, &caller).await?))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct CustomersQuery {
+    name: String,
+}
+
+pub(crate) async fn customers(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<CustomersQuery>,
+) -> Result<Json<Vec<uw_protocol::CustomerMatch>>, ApiError> {
+    Ok(Json(crate::customers::find(&state, &caller, &q.name).await?))
 }
 
 pub(crate) async fn policy_detail(

@@ -1,0 +1,200 @@
+//! Customers' personal data at rest on the server (issue 29, item 3),
+//! through the real binaries on SQLite and PostgreSQL: a customer quoted
+//! twice and bound from a laptop is one customer on the server, found by
+//! exact name; the database file (with its write-ahead log) and its backup
+//! (`admin backup`, or `pg_dump`) hold none of their personal values in
+//! clear, while what rating reads without naming anyone stays readable;
+//! rotating the wrapping key leaves every value readable and rewrites no
+//! data; a sealed value moved to another field does not open.
+
+#[path = "../../crates/workstation/tests/common/mod.rs"]
+mod common;
+
+use common::good_driver;
+use reqwest::StatusCode;
+use uw_system_tests::api::ApiClient;
+use uw_system_tests::system::{now, Laptop, Org};
+use uw_system_tests::PostgresDatabase;
+use uw_workstation::{DriverLicense, QuoteInput, QuoteStatus, Secret};
+
+const NAME: &str = "Philippa Okonkwo-Lindqvist";
+const STREET: &str = "8812 Quillfeather Lane";
+const CITY: &str = "Altadena Heights";
+const BIRTH: &str = "1981-02-27";
+const EMAIL: &str = "philippa.ol@example.net";
+const PHONE: &str = "(626) 555-0187";
+const LICENCE: &str = "Q9081726354";
+const VIN: &str = "1HGCV1F39LA151313";
+
+/// Every personal value of the seeded customer, as it would appear in clear.
+const PERSONAL: [&str; 8] = [NAME, STREET, CITY, BIRTH, EMAIL, PHONE, LICENCE, VIN];
+
+fn customer(miles: u32) -> QuoteInput {
+    let mut input = good_driver();
+    input.quote.applicant.name = NAME.into();
+    input.quote.applicant.address.street = STREET.into();
+    input.quote.applicant.address.city = CITY.into();
+    input.quote.drivers[0].name = NAME.into();
+    input.quote.drivers[0].date_of_birth = time::macros::date!(1981 - 02 - 27);
+    input.quote.vehicles[0].vin = Some(VIN.into());
+    input.quote.vehicles[0].annual_miles = miles;
+    input.contact.date_of_birth = Some(time::macros::date!(1981 - 02 - 27));
+    input.contact.email = Some(EMAIL.into());
+    input.contact.phone = Some(PHONE.into());
+    input.licenses = vec![Some(DriverLicense { number: LICENCE.into(), state: "CA".into() })];
+    input
+}
+
+/// The personal values found in `bytes`, in clear.
+fn in_clear(bytes: &[u8]) -> Vec<&'static str> {
+    PERSONAL.into_iter().filter(|value| bytes.windows(value.len()).any(|w| w == value.as_bytes())).collect()
+}
+
+fn story(database_args: &[&str], dump: &dyn Fn(&Org, &std::path::Path) -> Vec<u8>) {
+    let org = Org::create(database_args);
+    let server = org.start();
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let mut laptop = Laptop::open(&dirs.path().join("laptop"));
+    laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+
+    // Two quotes for the customer, one bound; another customer beside them.
+    let first = laptop.rated(customer(9_000));
+    let second = laptop.rated(customer(12_000));
+    let other = laptop.rated(good_driver());
+    laptop.ws.request_bind(second, now()).expect("bind requested");
+    let report = laptop.ws.sync(now()).expect("syncs");
+    assert_eq!(laptop.status(second), QuoteStatus::Bound, "{report:?}");
+    let policy = report.push.policies_issued.first().cloned().expect("a policy is issued");
+    let (first, second, other) = (laptop.number(first), laptop.number(second), laptop.number(other));
+
+    // Found by exact name (case and spacing aside), as one customer.
+    let api = ApiClient::new(&server.base_url, None);
+    let underwriter = rt.block_on(api.login("underwriter", org.demo.password("underwriter")));
+    let (status, found) = rt.block_on(underwriter.get("/v1/customers?name=%20philippa%20%20OKONKWO-lindqvist"));
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let found = found.as_array().expect("a list");
+    assert_eq!(found.len(), 1, "one customer: {found:?}");
+    assert_eq!(found[0]["name"], NAME);
+    assert_eq!(found[0]["street"], STREET);
+    let mut quotes = vec![first.clone(), second.clone()];
+    quotes.sort();
+    assert_eq!(found[0]["quotes"], serde_json::json!(quotes), "both quotes are theirs, not {other}");
+    assert_eq!(found[0]["policies"], serde_json::json!([policy]));
+    let (_, nobody) = rt.block_on(underwriter.get("/v1/customers?name=Philippa"));
+    assert_eq!(nobody, serde_json::json!([]), "an exact look-up, not a prefix search");
+    // Another agent finds none of this agent's customers.
+    let password = org.add_user("agent2", "agent");
+    let agent2 = rt.block_on(api.login("agent2", &password));
+    let (status, theirs) = rt.block_on(agent2.get(&format!("/v1/customers?name={}", NAME.replace(' ', "%20"))));
+    assert_eq!((status, theirs), (StatusCode::OK, serde_json::json!([])));
+
+    // The agent reads the policy with every detail, opened.
+    let agent = rt.block_on(api.login("agent", org.demo.password("agent")));
+    let (status, detail) = rt.block_on(agent.get(&format!("/v1/policies/{policy}")));
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["input"]["quote"]["applicant"]["name"], NAME);
+    assert_eq!(detail["input"]["contact"]["email"], EMAIL);
+    assert_eq!(detail["input"]["licenses"][0]["number"], LICENCE);
+    assert!(detail["input"].get("sealed_for").is_none(), "the seal is the server's business: {detail}");
+
+    // The database and its backup hold only ciphertext of them.
+    let bytes = dump(&org, dirs.path());
+    assert_eq!(in_clear(&bytes), Vec::<&str>::new(), "personal values in clear in the database or its backup");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("pay-in-full") && text.contains("\"sealed_for\":\""), "the dump holds the sealed documents");
+    assert!(text.contains("pd1:"), "the dump holds sealed values");
+
+    // Rotation re-wraps every data key; nothing becomes unreadable.
+    let rotated = org.admin(&["rotate-data-keys"]);
+    assert!(rotated.contains("wrap-2") && rotated.contains("retired: wrap-1"), "{rotated}");
+    let (status, again) = rt.block_on(agent.get(&format!("/v1/policies/{policy}")));
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["input"], detail["input"], "the same input after rotation");
+    let (_, found_again) = rt.block_on(underwriter.get(&format!("/v1/customers?name={}", NAME.replace(' ', "%20"))));
+    assert_eq!(found_again[0]["quotes"], serde_json::json!(quotes));
+    // The server restarted (no key cached) still opens them.
+    drop(server);
+    let server = org.start();
+    let agent = rt.block_on(ApiClient::new(&server.base_url, None).login("agent", org.demo.password("agent")));
+    let (status, after) = rt.block_on(agent.get(&format!("/v1/policies/{policy}")));
+    assert_eq!((status, &after["input"]), (StatusCode::OK, &detail["input"]));
+    drop(server);
+}
+
+#[test]
+fn personal_data_is_sealed_at_rest_found_by_name_and_rotated_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("server.sqlite3");
+    let database = path.clone();
+    story(&["--sqlite", path.to_str().expect("utf-8")], &move |org, work| {
+        let backup = work.join("backup.sqlite3");
+        org.admin(&["backup", backup.to_str().expect("utf-8")]);
+        let mut bytes = std::fs::read(&backup).expect("the backup");
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = database.clone().into_os_string();
+            name.push(suffix);
+            if let Ok(more) = std::fs::read(&name) {
+                bytes.extend(more);
+            }
+        }
+        bytes
+    });
+}
+
+#[test]
+fn personal_data_is_sealed_at_rest_found_by_name_and_rotated_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = rt.block_on(PostgresDatabase::create());
+    let url = db.url.clone();
+    story(&["--database-url", &db.url], &move |_, work| {
+        let out = work.join("dump.sql");
+        let dumped = std::process::Command::new("pg_dump").arg("-f").arg(&out).arg(&url).status().expect("pg_dump");
+        assert!(dumped.success(), "pg_dump");
+        std::fs::read(&out).expect("the dump")
+    });
+    rt.block_on(db.drop_database());
+}
+
+/// The vault itself: a customer quoted again is the same customer; a
+/// sealed value opens only in its own field, for its own customer, with
+/// the server's own key file.
+#[tokio::test]
+async fn a_sealed_value_opens_only_in_its_place_for_its_customer_with_the_key_file() {
+    use std::sync::Arc;
+    use uw_sync_server::keys::KeyEncryption;
+    use uw_sync_server::personal::{PersonalError, Vault};
+    use uw_sync_server::storage::{self, DatabaseTarget, TxMode};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let storage = storage::open(&DatabaseTarget::Sqlite(dir.path().join("server.sqlite3"))).await.expect("opens");
+    let vault = Vault::new(Arc::new(KeyEncryption::create(&dir.path().join("server.key")).expect("key file")));
+    let input = serde_json::to_value(customer(9_000)).expect("json");
+    let mut tx = storage.begin(TxMode::Write).await.expect("begin");
+    let sealed = vault.seal(&mut *tx, &input, None, 0).await.expect("seals");
+    assert_eq!(in_clear(sealed.document.to_string().as_bytes()), Vec::<&str>::new(), "{}", sealed.document);
+    assert_eq!(sealed.document["quote"]["applicant"]["address"]["zip"], "90026", "what names nobody stays in clear");
+    assert_eq!(vault.open(&mut *tx, &sealed.document).await.expect("opens"), input);
+
+    let again = vault.seal(&mut *tx, &serde_json::to_value(customer(12_000)).expect("json"), None, 0).await.expect("seals");
+    assert_eq!(again.person_id, sealed.person_id, "the same name and address are the same customer");
+    assert_ne!(again.document["quote"]["applicant"]["name"], sealed.document["quote"]["applicant"]["name"], "a fresh nonce each time");
+
+    let mut moved = sealed.document.clone();
+    moved["quote"]["applicant"]["address"]["street"] = sealed.document["quote"]["applicant"]["name"].clone();
+    match vault.open(&mut *tx, &moved).await {
+        Err(PersonalError::Tampered { path, .. }) => assert_eq!(path, "/quote/applicant/address/street"),
+        other => panic!("a value moved to another field opened: {other:?}"),
+    }
+    let other = vault.seal(&mut *tx, &serde_json::to_value(good_driver()).expect("json"), None, 0).await.expect("seals");
+    assert_ne!(other.person_id, sealed.person_id, "another customer");
+    let mut foreign = other.document.clone();
+    foreign["quote"]["applicant"]["name"] = sealed.document["quote"]["applicant"]["name"].clone();
+    assert!(matches!(vault.open(&mut *tx, &foreign).await, Err(PersonalError::Tampered { .. })), "another customer's value opened");
+    tx.commit().await.expect("commit");
+
+    // The database without its key file opens nothing.
+    let stranger = Vault::new(Arc::new(KeyEncryption::create(&dir.path().join("other.key")).expect("key file")));
+    let mut tx = storage.begin(TxMode::Read).await.expect("begin");
+    assert!(matches!(stranger.open(&mut *tx, &sealed.document).await, Err(PersonalError::Key(_))), "opened without the key file");
+}
