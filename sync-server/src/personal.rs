@@ -134,6 +134,23 @@ impl Vault {
     /// quote or policy was sealed for; None finds (or makes) the customer
     /// by name and address. A document already sealed is returned as it is.
     pub async fn seal(&self, tx: &mut dyn Tx, input: &Value, person: Option<&str>, now: i64) -> Result<Sealed, PersonalError> {
+        let mut people = People::default();
+        let sealed = self.seal_in(tx, &mut people, input, person, now).await?;
+        people.write(tx).await?;
+        Ok(sealed)
+    }
+
+    /// [`Vault::seal`] among `people`: the customers a group of pushes read
+    /// ahead ([`Vault::read_ahead`]); a new customer is kept in `people`
+    /// until [`People::write`] writes them all at once.
+    pub async fn seal_in(
+        &self,
+        tx: &mut dyn Tx,
+        people: &mut People,
+        input: &Value,
+        person: Option<&str>,
+        now: i64,
+    ) -> Result<Sealed, PersonalError> {
         if !input.is_object() {
             return Err(PersonalError::Malformed("a rating input is not a JSON object".into()));
         }
@@ -141,8 +158,8 @@ impl Vault {
             return Ok(Sealed { document: input.clone(), person_id: person_id.to_owned() });
         }
         let (person_id, key) = match person {
-            Some(person_id) => (person_id.to_owned(), self.data_key(tx, person_id).await?),
-            None => self.person_for(tx, input, now).await?,
+            Some(person_id) => (person_id.to_owned(), self.data_key(tx, people, person_id).await?),
+            None => self.person_for(tx, people, input, now).await?,
         };
         let mut document = input.clone();
         let cipher = XChaCha20Poly1305::new((&**key).into());
@@ -181,10 +198,15 @@ impl Vault {
     /// The document `stored` was sealed from; a document never sealed (kept
     /// before this version, until [`seal_existing`] reaches it) as it is.
     pub async fn open(&self, tx: &mut dyn Tx, stored: &Value) -> Result<Value, PersonalError> {
+        self.open_in(tx, &mut People::default(), stored).await
+    }
+
+    /// [`Vault::open`] among `people` (see [`Vault::seal_in`]).
+    pub async fn open_in(&self, tx: &mut dyn Tx, people: &mut People, stored: &Value) -> Result<Value, PersonalError> {
         let Some(person_id) = sealed_for(stored).map(str::to_owned) else {
             return Ok(stored.clone());
         };
-        let key = self.data_key(tx, &person_id).await?;
+        let key = self.data_key(tx, people, &person_id).await?;
         let mut document = stored.clone();
         if let Some(object) = document.as_object_mut() {
             object.remove(SEALED_FOR);
@@ -267,52 +289,91 @@ impl Vault {
 
     /// The customer `input` is about, made with a new data key if the
     /// database holds nobody of that name and address.
-    async fn person_for(&self, tx: &mut dyn Tx, input: &Value, now: i64) -> Result<(String, Secret), PersonalError> {
+    /// The keyed hash of who `input` is about (their name, street and ZIP
+    /// code); None for a nameless document (never valid for rating), which
+    /// gets a customer of its own.
+    pub async fn identity(&self, tx: &mut dyn Tx, input: &Value) -> Result<Option<[u8; 32]>, PersonalError> {
         let applicant = &input["quote"]["applicant"];
         let name = normalised(applicant["name"].as_str().unwrap_or_default());
+        if name.is_empty() {
+            return Ok(None);
+        }
         let address = &applicant["address"];
-        let identity = self
-            .keyed_hash(
-                tx,
-                &[
-                    "person",
-                    &name,
-                    &normalised(address["street"].as_str().unwrap_or_default()),
-                    &normalised(address["zip"].as_str().unwrap_or_default()),
-                ],
-            )
-            .await?;
-        // A nameless document (never valid for rating) gets a customer of its own.
-        if !name.is_empty() {
-            let row = tx
-                .fetch_optional(
-                    "SELECT person_id, key_id, wrapped_key FROM person WHERE identity_hash = $1 AND erased_at IS NULL",
-                    args![&identity],
-                )
-                .await?;
-            if let Some(row) = row {
-                let person_id = row.text(0)?;
-                let wrapping = self.secret(tx, &row.text(1)?).await?;
-                let key = unwrap_key(&wrapping, &person_id, &row.bytes(2)?)?;
-                return Ok((person_id, key));
+        let street = normalised(address["street"].as_str().unwrap_or_default());
+        let zip = normalised(address["zip"].as_str().unwrap_or_default());
+        Ok(Some(self.keyed_hash(tx, &["person", &name, &street, &zip]).await?))
+    }
+
+    /// Reads, in a few statements, the customers of `identities` (see
+    /// [`Vault::identity`]) and the customers `person_ids` into `people`.
+    pub async fn read_ahead(
+        &self,
+        tx: &mut dyn Tx,
+        people: &mut People,
+        identities: &[[u8; 32]],
+        person_ids: &[String],
+    ) -> Result<(), PersonalError> {
+        const KEYS: usize = 200;
+        let columns = "SELECT person_id, identity_hash, key_id, wrapped_key FROM person WHERE erased_at IS NULL AND";
+        let mut rows = Vec::new();
+        people.read.extend(identities.iter().copied());
+        for chunk in identities.chunks(KEYS) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("{columns} identity_hash IN ({})", marks.join(", "));
+            rows.extend(tx.fetch(&sql, chunk.iter().map(crate::storage::SqlValue::from).collect()).await?);
+        }
+        for chunk in person_ids.chunks(KEYS) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("{columns} person_id IN ({})", marks.join(", "));
+            rows.extend(tx.fetch(&sql, chunk.iter().map(crate::storage::SqlValue::from).collect()).await?);
+        }
+        for row in rows {
+            let person_id = row.text(0)?;
+            let wrapping = self.secret(tx, &row.text(2)?).await?;
+            let key = unwrap_key(&wrapping, &person_id, &row.bytes(3)?)?;
+            people.by_identity.insert(row.bytes32(1)?, (person_id.clone(), key.clone()));
+            people.by_id.insert(person_id, key);
+        }
+        Ok(())
+    }
+
+    /// The customer `input` is about, made with a new data key if the
+    /// database holds nobody of that name and address.
+    async fn person_for(&self, tx: &mut dyn Tx, people: &mut People, input: &Value, now: i64) -> Result<(String, Secret), PersonalError> {
+        let identity = self.identity(tx, input).await?;
+        if let Some(identity) = identity {
+            if let Some((person_id, key)) = people.by_identity.get(&identity) {
+                return Ok((person_id.clone(), key.clone()));
+            }
+            if !people.read.contains(&identity) {
+                people.read.insert(identity);
+                self.read_ahead(tx, people, &[identity], &[]).await?;
+                if let Some((person_id, key)) = people.by_identity.get(&identity) {
+                    return Ok((person_id.clone(), key.clone()));
+                }
             }
         }
+        let name = normalised(input["quote"]["applicant"]["name"].as_str().unwrap_or_default());
         let name_hash = self.keyed_hash(tx, &["name", &name]).await?;
         let person_id = hex::encode(random::<16>()?);
         let key: Secret = Arc::new(Zeroizing::new(random::<32>()?));
         let (key_id, wrapping) = self.active_wrap(tx, now).await?;
         let wrapped = wrap_key(&wrapping, &person_id, &key)?;
-        let identity = if name.is_empty() { random::<32>()?.to_vec() } else { identity.to_vec() };
-        tx.execute(
-            "INSERT INTO person (person_id, identity_hash, name_hash, key_id, wrapped_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            args![person_id.as_str(), identity, &name_hash, key_id.as_str(), wrapped, now],
-        )
-        .await?;
+        let hash = match identity {
+            Some(identity) => identity,
+            None => random::<32>()?,
+        };
+        people.made.push(args![person_id.as_str(), &hash, &name_hash, key_id.as_str(), wrapped, now]);
+        people.by_identity.insert(hash, (person_id.clone(), key.clone()));
+        people.by_id.insert(person_id.clone(), key.clone());
         Ok((person_id, key))
     }
 
     /// A person's data key.
-    async fn data_key(&self, tx: &mut dyn Tx, person_id: &str) -> Result<Secret, PersonalError> {
+    async fn data_key(&self, tx: &mut dyn Tx, people: &mut People, person_id: &str) -> Result<Secret, PersonalError> {
+        if let Some(key) = people.by_id.get(person_id) {
+            return Ok(key.clone());
+        }
         let row = tx
             .fetch_optional("SELECT key_id, wrapped_key FROM person WHERE person_id = $1", args![person_id])
             .await?
@@ -321,7 +382,9 @@ impl Vault {
             return Err(PersonalError::Erased { person_id: person_id.to_owned() });
         };
         let wrapping = self.secret(tx, &key_id).await?;
-        unwrap_key(&wrapping, person_id, &row.bytes(1)?)
+        let key = unwrap_key(&wrapping, person_id, &row.bytes(1)?)?;
+        people.by_id.insert(person_id.to_owned(), key.clone());
+        Ok(key)
     }
 
     /// HMAC-SHA-256 under the search key of `parts`, each ended by a zero byte.
@@ -419,6 +482,42 @@ pub async fn rotate(state: &crate::AppState, actor: &crate::audit::Actor, reques
     m.commit().await?;
     state.log_grew();
     Ok(rotation)
+}
+
+/// The customers one transaction seals for and opens: read ahead in a few
+/// statements, or one at a time on first use; new ones are written by
+/// [`People::write`] (before anything that refers to them).
+#[derive(Default)]
+pub struct People {
+    by_identity: HashMap<[u8; 32], (String, Secret)>,
+    by_id: HashMap<String, Secret>,
+    /// Identities looked for already (found or not).
+    read: std::collections::HashSet<[u8; 32]>,
+    /// New customers' rows, not yet written.
+    made: Vec<Vec<crate::storage::SqlValue>>,
+}
+
+impl std::fmt::Debug for People {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("People").field("known", &self.by_id.len()).field("made", &self.made.len()).finish()
+    }
+}
+
+impl People {
+    /// Writes the customers made since the last write.
+    pub async fn write(&mut self, tx: &mut dyn Tx) -> Result<(), StorageError> {
+        const ROWS: usize = 100;
+        let made = std::mem::take(&mut self.made);
+        for chunk in made.chunks(ROWS) {
+            let sql = crate::audit::multi_row_insert(
+                "person (person_id, identity_hash, name_hash, key_id, wrapped_key, created_at)",
+                6,
+                chunk.len(),
+            );
+            tx.execute(&sql, chunk.concat()).await?;
+        }
+        Ok(())
+    }
 }
 
 /// The person a stored document was sealed for.

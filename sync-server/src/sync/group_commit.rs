@@ -201,7 +201,7 @@ async fn attempt_group(state: &AppState, group: &[(Job, oneshot::Sender<Answer>)
     m.seed_edge(&state.pushes.edge.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     let mut records = Records::default();
     let jobs = group.iter().zip(failed).filter(|(_, f)| f.is_none()).map(|((job, _), _)| job);
-    if let Err(e) = records.prefetch(&mut m, jobs).await {
+    if let Err(e) = records.prefetch(&state.vault, &mut m, jobs).await {
         return Attempt::Broken(e.to_string());
     }
     let mut results = Vec::with_capacity(group.len());

@@ -316,7 +316,7 @@ async fn quote_rated(
         // from a backup), never a reason to overwrite this one.
         let stored: serde_json::Value = serde_json::from_str(&existing.input).map_err(ApiError::internal)?;
         person = crate::personal::sealed_for(&stored).map(str::to_owned);
-        let held = state.vault.open(&mut *m.tx, &stored).await?;
+        let held = state.vault.open_in(&mut *m.tx, &mut records.people, &stored).await?;
         if existing.version == p.version && held != p.input {
             let reason = format!(
                 "{number} version {} is already recorded with another input; the number was used twice (was the device restored from a backup?)",
@@ -343,7 +343,7 @@ async fn quote_rated(
         uw_rating::Action::Decline => ("decline", "declined"),
     };
     let reasons: Vec<&str> = rating.decision.reasons.iter().map(|r| &*r.code).collect();
-    let sealed = state.vault.seal(&mut *m.tx, &p.input, person.as_deref(), unix_ms(m.now)).await?;
+    let sealed = state.vault.seal_in(&mut *m.tx, &mut records.people, &p.input, person.as_deref(), unix_ms(m.now)).await?;
     let input = sealed.document.to_string();
     records.write_quote(
         &number,
@@ -441,7 +441,7 @@ async fn bind_requested(
         );
     }
     let stored_input: serde_json::Value = serde_json::from_str(&record.input).map_err(ApiError::internal)?;
-    if state.vault.open(&mut *m.tx, &stored_input).await? != p.input {
+    if state.vault.open_in(&mut *m.tx, &mut records.people, &stored_input).await? != p.input {
         return refuse("bind.input_changed", format!("input: differs from the rated version {}; re-rate before binding", p.version));
     }
     // A quote is good for 30 days from its rating by the server's clock;

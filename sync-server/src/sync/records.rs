@@ -40,6 +40,9 @@ pub(crate) struct Records {
     pub(crate) quotes: std::collections::HashMap<String, SqlRow>,
     /// Quote records to write at the group's end, by quote number.
     pub(crate) quote_writes: std::collections::BTreeMap<String, QuoteWrite>,
+    /// The customers the group's quotes are about, read ahead; new ones are
+    /// written before the quote records that name them.
+    pub(crate) people: crate::personal::People,
     /// (device, year) → the highest serial of its device-numbered quotes
     /// accepted in the group, kept in `device_quote_serial` at the end.
     pub(crate) serials: std::collections::BTreeMap<(String, i32), u32>,
@@ -99,10 +102,13 @@ fn quote_key(text: &str, number: uw_policy::QuoteNumber) -> Vec<crate::storage::
     args![text, number.year(), number.serial(), number.device().map(i64::from)]
 }
 
-/// The quote number an operation's payload names, for the prefetch.
+/// The quote number an operation's payload names, and the rating input a
+/// `quote.rated` carries, for the prefetch.
 #[derive(serde::Deserialize)]
 struct NamesQuote {
     quote_number: String,
+    #[serde(default)]
+    input: Option<serde_json::Value>,
 }
 
 /// Rows per multi-row statement: eight parameters a row stays under
@@ -113,11 +119,13 @@ impl Records {
     /// Reads, in a few statements, what the operations of `jobs` will read.
     pub(crate) async fn prefetch<'a>(
         &mut self,
+        vault: &crate::personal::Vault,
         m: &mut Mutation,
         jobs: impl Iterator<Item = &'a Job>,
-    ) -> Result<(), crate::storage::StorageError> {
+    ) -> Result<(), crate::personal::PersonalError> {
         let mut ops = Vec::new();
         let mut quotes = Vec::new();
+        let mut identities = Vec::new();
         for job in jobs {
             for checked in &job.operations {
                 let op = &checked.op;
@@ -126,11 +134,15 @@ impl Records {
                 if matches!(op.kind.as_str(), "quote.rated" | "quote.bind_requested") {
                     // A payload that names no valid quote number is refused
                     // when it is applied; there is nothing to read for it.
-                    let named = serde_json::from_str::<NamesQuote>(&op.payload).ok();
-                    if let Some((text, Ok(number))) =
-                        named.map(|n| (n.quote_number.clone(), n.quote_number.parse::<uw_policy::QuoteNumber>()))
-                    {
-                        quotes.push(quote_key(&text, number));
+                    let Ok(named) = serde_json::from_str::<NamesQuote>(&op.payload) else { continue };
+                    if let Ok(number) = named.quote_number.parse::<uw_policy::QuoteNumber>() {
+                        quotes.push(quote_key(&named.quote_number, number));
+                    }
+                    if let Some(identity) = match &named.input {
+                        Some(input) if op.kind == "quote.rated" => vault.identity(&mut *m.tx, input).await?,
+                        _ => None,
+                    } {
+                        identities.push(identity);
                     }
                 }
             }
@@ -141,13 +153,26 @@ impl Records {
                 self.devices.insert((row.text(6)?, row.int(7)?), row);
             }
         }
+        let mut person_ids = Vec::new();
         for chunk in quotes.chunks(KEYS_PER_READ) {
             let sql = keyed(QUOTE_READ, QUOTE_KEY.0, QUOTE_KEY.1, chunk.len());
             for row in m.tx.fetch(&sql, chunk.concat()).await? {
+                // The customer a recorded quote was sealed for (the member
+                // the vault writes), without parsing the whole document.
+                if let Some(input) = row.opt_text(3)? {
+                    const MARK: &str = "\"sealed_for\":\"";
+                    if let Some(at) = input.find(MARK) {
+                        person_ids.extend(input.get(at + MARK.len()..at + MARK.len() + 32).map(str::to_owned));
+                    }
+                }
                 self.quotes.insert(row.text(7)?, row);
             }
         }
-        Ok(())
+        identities.sort_unstable();
+        identities.dedup();
+        person_ids.sort_unstable();
+        person_ids.dedup();
+        vault.read_ahead(&mut *m.tx, &mut self.people, &identities, &person_ids).await
     }
 
     /// The [`DEVICE_READ`] row for an operation: prefetched, or read now.
@@ -196,6 +221,7 @@ impl Records {
             );
             m.tx.execute(&sql, chunk.concat()).await?;
         }
+        self.people.write(&mut *m.tx).await?;
         let writes: Vec<QuoteWrite> = std::mem::take(&mut self.quote_writes).into_values().collect();
         for chunk in writes.chunks(QUOTES_PER_UPSERT) {
             let sql = format!(

@@ -192,6 +192,9 @@ async fn fill_audit(database: &str, entries: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// The device the seeded customers' quotes come from.
+const SEED_DEVICE: &str = "5eed0000000000000000000000c05700";
+
 /// The name of seeded customer `n`.
 fn customer_name(n: u64) -> String {
     format!("Avery Loadtest-{n:06}")
@@ -213,7 +216,7 @@ async fn seed_customers(database: &str, key_file: &std::path::Path, count: u64) 
     let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
     tx.execute(
         "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at, device_number) VALUES ($1, $2, 'seed', $3, 0, 99999)",
-        args!["seed-customers", user.as_str(), key.verifying_key().as_bytes()],
+        args![SEED_DEVICE, user.as_str(), key.verifying_key().as_bytes()],
     )
     .await
     .map_err(fail)?;
@@ -233,8 +236,8 @@ async fn seed_customers(database: &str, key_file: &std::path::Path, count: u64) 
             tx.execute(
                 "INSERT INTO quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
                      pack_digest, total, decision, reasons, status, updated_at, rated_at, person_id)
-                 VALUES ($1, 'seed-customers', $2, 1, 'TX', 'personal-auto', '2026-12-08', $3, 'seed', 'seed', '1000.00', 'accept', '[]', 'rated', 0, 0, $4)",
-                args![format!("QUOT-2026-99999-{n:05}"), user.as_str(), sealed.document.to_string(), sealed.person_id],
+                 VALUES ($1, $5, $2, 1, 'TX', 'personal-auto', '2026-12-08', $3, 'seed', 'seed', '1000.00', 'accept', '[]', 'rated', 0, 0, $4)",
+                args![format!("QUOT-2026-99999-{n:05}"), user.as_str(), sealed.document.to_string(), sealed.person_id, SEED_DEVICE],
             )
             .await
             .map_err(fail)?;
