@@ -44,7 +44,12 @@ pub async fn page(
     let mut policies = Vec::with_capacity(rows.len());
     for r in &rows {
         // Opened for the dates of birth rating reads; the names go again below.
-        let input = state.vault.open_text(&mut *tx, &r.text(1)?).await?;
+        let stored: serde_json::Value = serde_json::from_str(&r.text(1)?).map_err(ApiError::internal)?;
+        let (input, erased) = state.vault.open_or_redact(&mut *tx, &stored).await?;
+        if erased {
+            // Without the drivers' dates of birth it cannot be rated.
+            continue;
+        }
         let quote = input
             .get("quote")
             .cloned()

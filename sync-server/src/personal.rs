@@ -240,6 +240,28 @@ impl Vault {
         Ok(document)
     }
 
+    /// [`Vault::open`], or for a customer whose data was erased the
+    /// document without its personal values (each null), and true.
+    pub async fn open_or_redact(&self, tx: &mut dyn Tx, stored: &Value) -> Result<(Value, bool), PersonalError> {
+        match self.open(tx, stored).await {
+            Ok(document) => Ok((document, false)),
+            Err(PersonalError::Erased { .. }) => Ok((redacted(stored), true)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Destroys `person_id`'s data key: what was sealed with it stays,
+    /// unreadable. False if they were erased already.
+    pub async fn erase(&self, tx: &mut dyn Tx, person_id: &str, now: i64) -> Result<bool, PersonalError> {
+        let erased = tx
+            .execute(
+                "UPDATE person SET key_id = NULL, wrapped_key = NULL, erased_at = $2 WHERE person_id = $1 AND erased_at IS NULL",
+                args![person_id, now],
+            )
+            .await?;
+        Ok(erased == 1)
+    }
+
     /// [`Vault::open`] of a stored document's text.
     pub async fn open_text(&self, tx: &mut dyn Tx, stored: &str) -> Result<Value, PersonalError> {
         let value: Value = serde_json::from_str(stored).map_err(|e| PersonalError::Malformed(format!("a stored document: {e}")))?;
@@ -523,6 +545,22 @@ impl People {
 /// The person a stored document was sealed for.
 pub fn sealed_for(document: &Value) -> Option<&str> {
     document.get(SEALED_FOR).and_then(Value::as_str)
+}
+
+/// `stored` with its seal removed and every sealed value null.
+fn redacted(stored: &Value) -> Value {
+    let mut document = stored.clone();
+    if let Some(object) = document.as_object_mut() {
+        object.remove(SEALED_FOR);
+    }
+    for pattern in PERSONAL {
+        visit(&mut document, pattern, &mut |_, value| {
+            if value.as_str().is_some_and(|s| s.starts_with(PREFIX)) {
+                *value = Value::Null;
+            }
+        });
+    }
+    document
 }
 
 /// A name or address as look-ups compare it: trimmed, lower case, single spaces.

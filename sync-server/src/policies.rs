@@ -134,7 +134,11 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
     };
     let stored: serde_json::Value = serde_json::from_str(&row.text(4)?).map_err(ApiError::internal)?;
     let person = crate::personal::sealed_for(&stored).map(str::to_owned);
-    let input = state.vault.open(&mut *m.tx, &stored).await?;
+    let input = match state.vault.open(&mut *m.tx, &stored).await {
+        Ok(input) => input,
+        Err(crate::personal::PersonalError::Erased { .. }) => return Ok(Err(erased(number))),
+        Err(e) => return Err(e.into()),
+    };
     let pack_digest = row.text(5)?;
     if let (Some(lifecycle), Some(fees)) = (row.opt_text(3)?, row.opt_text(6)?) {
         let policy: Policy = serde_json::from_str(&lifecycle).map_err(ApiError::internal)?;
@@ -154,6 +158,14 @@ async fn load(state: &AppState, m: &mut Mutation, number: &str) -> Result<Result
     keep_first_version(m, &bound.policy, &stored, &pack_digest, fees).await?;
     insert_event(m, number, &bound.worksheet, &row.text(0)?, None).await?;
     Ok(Ok(Loaded { owner: row.text(0)?, policy: bound.policy, pack_digest, fees, input, person }))
+}
+
+/// The refusal of a change to a policy whose customer's data was erased.
+fn erased(number: &str) -> Refused {
+    rejected(
+        "customer.erased",
+        format!("the customer of {number} had their personal data erased at their request; the policy can no longer be changed"),
+    )
 }
 
 /// Writes the first version at bind: called by the bind in the same
@@ -656,7 +668,9 @@ async fn read_detail(state: &AppState, number: &str, owner: Option<&str>) -> Res
         Some(text) => serde_json::from_str(&text).map_err(ApiError::internal)?,
         None => serde_json::Value::Null,
     };
-    let input = state.vault.open_text(&mut *tx, &row.text(12)?).await?;
+    let stored: serde_json::Value = serde_json::from_str(&row.text(12)?).map_err(ApiError::internal)?;
+    // A customer whose data was erased: the input without it.
+    let (input, _) = state.vault.open_or_redact(&mut *tx, &stored).await?;
     Ok(PolicyDetail { summary, policy, input, pack_id, timeline })
 }
 

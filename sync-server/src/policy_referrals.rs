@@ -21,7 +21,7 @@ const COLUMNS: &str = "r.referral_id, r.policy_number, r.base_version, r.kind, u
 async fn kept_request(state: &AppState, tx: &mut dyn Tx, text: &str) -> Result<serde_json::Value, ApiError> {
     let mut request: serde_json::Value = serde_json::from_str(text).map_err(ApiError::internal)?;
     if let Some(input) = request.get_mut("input").filter(|i| i.is_object()) {
-        *input = state.vault.open(tx, input).await?;
+        *input = state.vault.open_or_redact(tx, input).await?.0;
     }
     Ok(request)
 }

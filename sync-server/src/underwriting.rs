@@ -23,7 +23,12 @@ pub async fn referrals(state: &AppState, caller: &Caller) -> Result<Vec<Referral
         .await?;
     let mut referrals = Vec::with_capacity(rows.len());
     for r in &rows {
-        let input = state.vault.open_text(&mut *tx, &r.text(6)?).await?;
+        let stored: serde_json::Value = serde_json::from_str(&r.text(6)?).map_err(ApiError::internal)?;
+        let (input, erased) = state.vault.open_or_redact(&mut *tx, &stored).await?;
+        if erased {
+            // Nothing left to decide on: the customer's data was erased.
+            continue;
+        }
         referrals.push(Referral {
             quote_number: r.text(0)?,
             version: u32::try_from(r.int(1)?).map_err(ApiError::internal)?,

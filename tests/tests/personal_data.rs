@@ -24,7 +24,7 @@ const BIRTH: &str = "1981-02-27";
 const EMAIL: &str = "philippa.ol@example.net";
 const PHONE: &str = "(626) 555-0187";
 const LICENCE: &str = "Q9081726354";
-const VIN: &str = "1HGCV1F39LA151313";
+const VIN: &str = "1HGCV1F30LA274806";
 
 /// Every personal value of the seeded customer, as it would appear in clear.
 const PERSONAL: [&str; 8] = [NAME, STREET, CITY, BIRTH, EMAIL, PHONE, LICENCE, VIN];
@@ -197,4 +197,157 @@ async fn a_sealed_value_opens_only_in_its_place_for_its_customer_with_the_key_fi
     let stranger = Vault::new(Arc::new(KeyEncryption::create(&dir.path().join("other.key")).expect("key file")));
     let mut tx = storage.begin(TxMode::Read).await.expect("begin");
     assert!(matches!(stranger.open(&mut *tx, &sealed.document).await, Err(PersonalError::Key(_))), "opened without the key file");
+}
+
+/// Every value of every table of `laptop`'s store, read with its key as any
+/// SQLCipher client could, as one text.
+fn store_text(laptop: &Laptop) -> String {
+    let text = std::fs::read_to_string(laptop.dir.join("store.key")).expect("key file");
+    let key = uw_workstation::StoreKey::from_hex(&text, "store.key").expect("key");
+    let conn = rusqlite::Connection::open(laptop.dir.join("data").join(uw_workstation::STORE_FILE)).expect("open");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA cipher_compatibility = 4;", &*key.to_hex())).expect("key");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("tables");
+    let mut all = String::new();
+    for table in tables {
+        let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\"")).expect("select");
+        let columns = statement.column_count();
+        let mut rows = statement.query([]).expect("rows");
+        while let Some(row) = rows.next().expect("row") {
+            for i in 0..columns {
+                match row.get_ref(i).expect("value") {
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => all.push_str(&String::from_utf8_lossy(t)),
+                    other => all.push_str(&format!("{other:?}")),
+                }
+                all.push('\n');
+            }
+        }
+    }
+    all
+}
+
+/// A data-subject request, end to end: a customer with two quotes and a
+/// policy is exported (everything held), refused erasure while the policy
+/// is in force, then erased: the database, a backup made afterwards and the
+/// agent's laptop after its next sync hold nothing readable of them, the
+/// server answers for their policy without their data and refuses to change
+/// it, and the audit log, which erasure never touches, still verifies.
+fn erasure_story(database_args: &[&str], backup: &dyn Fn(&Org, &std::path::Path) -> Vec<u8>) {
+    let org = Org::create(database_args);
+    let server = org.start();
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let mut laptop = Laptop::open(&dirs.path().join("laptop"));
+    laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+    let first = laptop.rated(customer(9_000));
+    let second = laptop.rated(customer(12_000));
+    let other = laptop.rated(good_driver());
+    laptop.ws.request_bind(second, now()).expect("bind requested");
+    let report = laptop.ws.sync(now()).expect("syncs");
+    let policy = report.push.policies_issued.first().cloned().expect("a policy is issued");
+    let (first, second, other) = (laptop.number(first), laptop.number(second), laptop.number(other));
+
+    let found = org.admin(&["customer", "find", NAME]);
+    let customer_id = found.split_whitespace().next().expect("an id").to_owned();
+    assert!(found.contains(STREET) && found.contains(&policy), "{found}");
+
+    // The export holds everything.
+    let export_file = dirs.path().join("export.json");
+    org.admin(&["customer", "export", &customer_id, "--out", export_file.to_str().expect("utf-8")]);
+    let export: serde_json::Value = serde_json::from_slice(&std::fs::read(&export_file).expect("export")).expect("json");
+    let quotes: Vec<&str> =
+        export["quotes"].as_array().expect("quotes").iter().map(|q| q["quote_number"].as_str().expect("number")).collect();
+    let mut expected = vec![first.as_str(), second.as_str()];
+    expected.sort_unstable();
+    assert_eq!(quotes, expected, "both quotes, not {other}");
+    for quote in export["quotes"].as_array().expect("quotes") {
+        assert_eq!(quote["input"]["quote"]["applicant"]["name"], NAME);
+        assert_eq!(quote["input"]["contact"]["email"], EMAIL);
+        assert_eq!(quote["input"]["licenses"][0]["number"], LICENCE);
+    }
+    assert_eq!(export["policies"][0]["summary"]["policy_number"], policy.as_str());
+    assert_eq!(export["policies"][0]["input"]["quote"]["drivers"][0]["date_of_birth"], BIRTH);
+    let actions: Vec<&str> =
+        export["audit_entries"].as_array().expect("entries").iter().map(|e| e["action"].as_str().expect("action")).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "quote.rated").count(), 2, "{actions:?}");
+    assert!(actions.contains(&"policy.bind"), "{actions:?}");
+
+    // Not while the policy is in force, unless the carrier decides so.
+    let mut refused = uw_system_tests::system::refs(&org.args);
+    refused.extend(["customer", "erase", &customer_id, "--reason", "DSR-2026-0042"]);
+    let output = uw_system_tests::ServerProcess::admin(&refused);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && said.contains("in force") && said.contains(&policy), "{said}");
+    let erased = org.admin(&["customer", "erase", &customer_id, "--reason", "DSR-2026-0042", "--include-policies"]);
+    assert!(erased.contains("erased") && erased.contains(&policy), "{erased}");
+
+    // The server: nothing readable; the policy stays, without them.
+    let agent = rt.block_on(ApiClient::new(&server.base_url, None).login("agent", org.demo.password("agent")));
+    let (status, detail) = rt.block_on(agent.get(&format!("/v1/policies/{policy}")));
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["input"]["quote"]["applicant"]["name"], serde_json::Value::Null);
+    assert_eq!(detail["input"]["quote"]["applicant"]["address"]["zip"], "90026", "what names nobody stays");
+    assert_eq!(org.admin(&["customer", "find", NAME]).trim(), format!("no customer named {NAME}"));
+    let again = dirs.path().join("again.json");
+    org.admin(&["customer", "export", &customer_id, "--out", again.to_str().expect("utf-8")]);
+    let again: serde_json::Value = serde_json::from_slice(&std::fs::read(&again).expect("export")).expect("json");
+    assert!(again["erased_at"].is_string(), "{again}");
+    assert_eq!(in_clear(again.to_string().as_bytes()), Vec::<&str>::new(), "the export after erasure");
+    let bytes = backup(&org, dirs.path());
+    assert_eq!(in_clear(&bytes), Vec::<&str>::new(), "personal values in the database or the backup made afterwards");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("pd1:"), "the sealed values are still there, unreadable");
+
+    // The laptop drops the customer at its next sync; the other stays.
+    let report = laptop.ws.sync(now()).expect("syncs");
+    assert!(report.pull.applied >= 1, "{report:?}");
+    let held = store_text(&laptop);
+    assert_eq!(in_clear(held.as_bytes()), Vec::<&str>::new(), "the laptop still holds the erased customer");
+    assert!(!held.to_lowercase().contains("okonkwo"), "not even in the name index");
+    assert!(held.contains(&other) && held.contains("Maria Delgado"), "the other customer is untouched");
+
+    // The audit log still verifies, and the erasure is in it.
+    let auditor = rt.block_on(ApiClient::new(&server.base_url, None).login("auditor", org.demo.password("auditor")));
+    let key = rt.block_on(uw_system_tests::system::verifier_keys(&auditor)).first().expect("a verifier key").to_string();
+    let (status, log) = rt.block_on(auditor.get("/v1/audit/export?start=0"));
+    assert_eq!(status, StatusCode::OK);
+    let log_file = dirs.path().join("log.txt");
+    std::fs::write(&log_file, log.as_str().expect("text")).expect("write");
+    let verified = std::process::Command::new(uw_system_tests::workspace_bin("uw"))
+        .args(["audit", "verify"])
+        .arg(&log_file)
+        .args(["--key", &key])
+        .output()
+        .expect("uw audit verify");
+    assert!(verified.status.success(), "{}{}", String::from_utf8_lossy(&verified.stdout), String::from_utf8_lossy(&verified.stderr));
+    let (_, entries) = rt.block_on(auditor.get("/v1/audit/entries?action=customer.erase"));
+    assert!(entries.to_string().contains(&customer_id), "{entries}");
+    drop(server);
+}
+
+#[test]
+fn a_customer_is_exported_then_erased_everywhere_and_the_log_still_verifies_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("server.sqlite3");
+    erasure_story(&["--sqlite", path.to_str().expect("utf-8")], &|org, work| {
+        let out = work.join("after.sqlite3");
+        org.admin(&["backup", out.to_str().expect("utf-8")]);
+        std::fs::read(&out).expect("the backup")
+    });
+}
+
+#[test]
+fn a_customer_is_exported_then_erased_everywhere_and_the_log_still_verifies_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let db = rt.block_on(PostgresDatabase::create());
+    let url = db.url.clone();
+    erasure_story(&["--database-url", &db.url], &move |_, work| {
+        let out = work.join("after.sql");
+        let dumped = std::process::Command::new("pg_dump").arg("-f").arg(&out).arg(&url).status().expect("pg_dump");
+        assert!(dumped.success(), "pg_dump");
+        std::fs::read(&out).expect("the dump")
+    });
+    rt.block_on(db.drop_database());
 }

@@ -414,6 +414,9 @@ pub enum ChangeBody {
     ReferralDecided { quote_number: String, version: u32, approved: bool, reason: String },
     /// A transaction changed one of the caller's policies.
     PolicyChanged(PolicyTransacted),
+    /// A customer's personal data was erased at their request: the device
+    /// drops what it holds of these quotes and policies.
+    CustomerErased { quote_numbers: Vec<String>, policy_numbers: Vec<String> },
     /// The server bound one of the caller's quotes.
     PolicyIssued {
         quote_number: String,

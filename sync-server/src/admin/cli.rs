@@ -58,6 +58,10 @@ pub enum AdminCommand {
     /// Devices.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// Customers: find one by name, and a data-subject request's export
+    /// and erasure.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
     /// Rotate the checkpoint signing key (old checkpoints stay verifiable).
     RotateKey,
     /// Trust a pack-signing key (hex Ed25519 public key); with --user, as
@@ -203,6 +207,35 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// The customers of an exact name (case and spacing aside), with their
+    /// ids, addresses, quotes and policies.
+    Find { name: String },
+    /// Everything the server holds about a customer, as JSON: their
+    /// quotes with their inputs, policies, waiting changes and the audit
+    /// entries about them.
+    Export {
+        customer_id: String,
+        /// Write the export here (mode 0600) instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Erase a customer's personal data at their request: their data key is
+    /// destroyed, so every value sealed with it is unrecoverable; audited;
+    /// agents' desktops drop the customer at their next sync.
+    Erase {
+        customer_id: String,
+        /// Why: the request's reference, kept in the audit log.
+        #[arg(long)]
+        reason: String,
+        /// Erase even though the customer holds policies in force (whose
+        /// records the law may require keeping): the carrier's decision.
+        #[arg(long)]
+        include_policies: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum DeviceCommand {
     List,
     Revoke { device_id: String },
@@ -221,6 +254,62 @@ fn password_from(env: Option<&str>) -> anyhow::Result<(Secret, bool)> {
 
 fn role(name: &str) -> anyhow::Result<Role> {
     Role::from_name(name).with_context(|| format!("role: `{name}` is not one of agent, underwriter, admin, auditor"))
+}
+
+async fn customer_command(state: &AppState, actor: &Actor, command: CustomerCommand, request_id: &str) -> anyhow::Result<()> {
+    match command {
+        CustomerCommand::Find { name } => {
+            let found = crate::customers::find_for_operator(state, &name).await.map_err(super::api)?;
+            if found.is_empty() {
+                announce(&format!("no customer named {name}"));
+            }
+            for c in found {
+                announce(&format!(
+                    "{}  {}, {}, {}, {} {}  quotes: {}  policies: {}",
+                    c.customer_id,
+                    c.name,
+                    c.street,
+                    c.city,
+                    c.state,
+                    c.zip,
+                    c.quotes.join(" "),
+                    if c.policies.is_empty() { "none".to_owned() } else { c.policies.join(" ") }
+                ));
+            }
+        }
+        CustomerCommand::Export { customer_id, out } => {
+            let export = crate::customers::export(state, &customer_id).await.map_err(super::api)?;
+            let text = serde_json::to_string_pretty(&export)?;
+            match out {
+                Some(path) => {
+                    use std::io::Write as _;
+                    use std::os::unix::fs::OpenOptionsExt as _;
+                    let mut file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .mode(0o600)
+                        .open(&path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    file.write_all(text.as_bytes())
+                        .and_then(|()| file.sync_all())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    announce(&format!("customer {customer_id}: everything held written to {}", path.display()));
+                }
+                None => announce(&text),
+            }
+        }
+        CustomerCommand::Erase { customer_id, reason, include_policies } => {
+            let erasure =
+                crate::customers::erase(state, actor, &customer_id, &reason, include_policies, request_id).await.map_err(super::api)?;
+            announce(&format!(
+                "customer {customer_id}'s personal data is erased (audit entry {}): quotes {}; policies {}. backups made before this erasure still hold it until they expire; desktops drop it at their next sync",
+                erasure.log_index,
+                erasure.quotes.join(" "),
+                if erasure.policies.is_empty() { "none".to_owned() } else { erasure.policies.join(" ") }
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Runs one administration command on the opened server.
@@ -260,6 +349,7 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
                 announce(&format!("{}  {}  {}  last seq {}  {status}", d.device_id, d.username, d.name, d.last_seq));
             }
         }
+        AdminCommand::Customer(command) => customer_command(state, &actor, command, request_id).await?,
         AdminCommand::Device(DeviceCommand::Revoke { device_id }) => {
             crate::identity::revoke_device(state, &actor, &device_id, request_id).await.map_err(super::api)?;
             announce(&format!("device {device_id} revoked"));

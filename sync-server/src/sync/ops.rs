@@ -316,7 +316,13 @@ async fn quote_rated(
         // from a backup), never a reason to overwrite this one.
         let stored: serde_json::Value = serde_json::from_str(&existing.input).map_err(ApiError::internal)?;
         person = crate::personal::sealed_for(&stored).map(str::to_owned);
-        let held = state.vault.open_in(&mut *m.tx, &mut records.people, &stored).await?;
+        let held = match state.vault.open_in(&mut *m.tx, &mut records.people, &stored).await {
+            Ok(held) => held,
+            Err(crate::personal::PersonalError::Erased { .. }) => {
+                return Ok(Applied::for_quote(&number, "quote.rated.refused", erased(&number)));
+            }
+            Err(e) => return Err(e.into()),
+        };
         if existing.version == p.version && held != p.input {
             let reason = format!(
                 "{number} version {} is already recorded with another input; the number was used twice (was the device restored from a backup?)",
@@ -388,6 +394,14 @@ async fn quote_rated(
     Ok(Applied::for_quote(&number, "quote.rated", Outcome::Accepted { result }))
 }
 
+/// The refusal of a quote whose customer's data was erased.
+fn erased(number: &str) -> Outcome {
+    Outcome::rejected(
+        "customer.erased",
+        format!("the customer of {number} had their personal data erased at their request; the quote can no longer be changed or bound"),
+    )
+}
+
 async fn bind_requested(
     state: &AppState,
     m: &mut Mutation,
@@ -441,7 +455,14 @@ async fn bind_requested(
         );
     }
     let stored_input: serde_json::Value = serde_json::from_str(&record.input).map_err(ApiError::internal)?;
-    if state.vault.open_in(&mut *m.tx, &mut records.people, &stored_input).await? != p.input {
+    let recorded = match state.vault.open_in(&mut *m.tx, &mut records.people, &stored_input).await {
+        Ok(recorded) => recorded,
+        Err(crate::personal::PersonalError::Erased { .. }) => {
+            return Ok(Applied::for_quote(&number, "policy.bind.refused", erased(&number)))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if recorded != p.input {
         return refuse("bind.input_changed", format!("input: differs from the rated version {}; re-rate before binding", p.version));
     }
     // A quote is good for 30 days from its rating by the server's clock;

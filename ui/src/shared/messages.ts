@@ -147,6 +147,10 @@ export const MESSAGES: Record<string, string> = {
   "second_factor.none": "This user has no authenticator app set up. Nothing more needs doing.",
   "book.product": "Name the product of the book of policies, then try again.",
   "book.state": "Choose the state of the book of policies, then try again.",
+  "customer.erased": "This customer's personal data was erased at their request, so their quotes and policies can no longer be changed.",
+  "customer.reason": "Enter why the customer's data is being erased, such as their request's reference, then try again.",
+  "customer.retained":
+    "This customer still has a policy in force, whose records may have to be kept. Erase it only if your organization has decided so.",
   "customers.name": "Enter the customer's full name, as it appears on their quote, then search again.",
   "device.already_revoked": "This device was already revoked. Nothing more needs doing.",
   "device.bad_signature": "The device could not prove its identity to the server. Enroll the device again.",

@@ -196,6 +196,9 @@ pub(crate) fn apply_pull_page(store: &mut Store, page: &PullResponse, now: Offse
                     Effect::Ignored
                 }
             }
+            ChangeBody::CustomerErased { quote_numbers, policy_numbers } => {
+                customer_erased(&sp, quote_numbers, policy_numbers, &at).map_err(err)?
+            }
             ChangeBody::KeyTrusted { key_id, public_key } => key_trusted(&sp, origin, key_id, public_key, &at)?,
             ChangeBody::KeyRevoked { key_id } => {
                 let changed = sp
@@ -315,6 +318,48 @@ fn transition(
     .map_err(err)?;
     audit(sp, at, action, &quote.number, details).map_err(err)?;
     Ok(true)
+}
+
+/// A customer's personal data was erased on the server at their request:
+/// this device drops the quotes and policies named, their versions, drafts
+/// and changes, the customer (with their notes) once no quote of theirs is
+/// left, and the inputs in the outbox entries the server acknowledged.
+/// Deleted pages are overwritten (`secure_delete`), so the customer does
+/// not linger in the store's free pages either. Entries not yet
+/// acknowledged stay as signed; the server refuses them.
+fn customer_erased(sp: &Connection, quotes: &[String], policies: &[String], at: &str) -> rusqlite::Result<Effect> {
+    sp.pragma_update(None, "secure_delete", true)?;
+    let mut dropped = 0;
+    let mut customers = std::collections::BTreeSet::new();
+    for number in policies {
+        sp.execute("DELETE FROM policy_change WHERE policy_number = ?1", [number])?;
+        dropped += sp.execute("DELETE FROM policy WHERE policy_number = ?1", [number])?;
+    }
+    for number in quotes {
+        let found: Option<(i64, i64)> = sp
+            .query_row("SELECT id, customer_id FROM quote WHERE quote_number = ?1", [number], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((id, customer)) = found {
+            customers.insert(customer);
+            dropped += sp.execute("DELETE FROM quote WHERE id = ?1", [id])?;
+        }
+    }
+    for customer in customers {
+        sp.execute("DELETE FROM customer WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM quote WHERE customer_id = ?1)", [customer])?;
+    }
+    // The name index keeps a deleted name's terms until its segments merge.
+    sp.execute("INSERT INTO customer_name_fts (customer_name_fts) VALUES ('optimize')", [])?;
+    let names = serde_json::to_string(&quotes.iter().chain(policies).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+    sp.execute(
+        "UPDATE outbox SET payload = '{\"erased\":true}'
+         WHERE seq <= COALESCE((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'acked_seq'), 0)
+           AND (json_extract(payload, '$.quote_number') IN (SELECT value FROM json_each(?1))
+             OR json_extract(payload, '$.policy_number') IN (SELECT value FROM json_each(?1)))",
+        [&names],
+    )?;
+    let subject = quotes.first().or(policies.first()).map_or("customer", String::as_str);
+    audit(sp, at, "customer.erased", subject, json!({ "quotes": quotes.len(), "policies": policies.len(), "source": "sync" }))?;
+    Ok(if dropped > 0 { Effect::Applied } else { Effect::Ignored })
 }
 
 fn referral_decided(
