@@ -88,6 +88,25 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
 }
 
 /// Removes a test's store and device keys from the keychain.
+/// RFC 4648 base 32, as authenticator apps read a key.
+fn base32_decode(text: &str) -> Vec<u8> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base 32: {text}"),
+        };
+        buffer = (buffer << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((buffer >> bits) & 0xff).expect("a byte"));
+        }
+    }
+    out
+}
+
 fn forget_keys(key: &KeySource) {
     key.delete().expect("remove the test keychain entry");
     key.device().delete().expect("remove the test device-key entry");
@@ -755,9 +774,64 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     session.click_on("#sign-out");
     session.wait_for("the session to end", "return document.querySelector('#sign-in-admin-form') !== null", Duration::from_secs(30));
 
-    // The auditor exports the whole log, saves it and verifies it with the key.
+    // The organisation now requires a second factor of auditors: the
+    // auditor's first sign-in sets up an authenticator app before anything
+    // else (the QR code drawn in the webview, the key typed as a fallback).
+    org.admin(&["second-factor", "auditor"]);
     session.click_on("#nav-audit");
     session.sign_in_in_app("auditor", &server.base_url, "auditor", org.demo.password("auditor"));
+    assert!(
+        session.execute("return document.querySelector('#request-export') === null").as_bool().unwrap_or(false),
+        "nothing before the app"
+    );
+    session.click_on("#second-factor-start");
+    let secret = session.wait_for(
+        "the key to add to the app",
+        "const s = document.querySelector('#second-factor-secret'); return s ? s.textContent : null;",
+        Duration::from_secs(30),
+    );
+    let drawn = session.wait_for(
+        "the QR code drawn",
+        "const i = document.querySelector('#second-factor-qr'); return i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : null;",
+        Duration::from_secs(30),
+    );
+    assert!(drawn.as_u64().unwrap_or(0) >= 100, "the QR code is an image the webview draws: {drawn}");
+    let key = base32_decode(&secret.as_str().expect("text").replace(' ', ""));
+    let code = uw_sync_server::second_factor::totp(&key, uw_sync_server::second_factor::Algorithm::Sha1, 6, 30, now().unix_timestamp());
+    session.fill("#second-factor-code", &code);
+    session.click_on("#second-factor-confirm");
+    let codes = session.wait_for(
+        "the recovery codes",
+        "const e = document.querySelector('#second-factor-confirm-error'); if (e) return { error: e.textContent };
+         const l = document.querySelectorAll('#second-factor-codes li code'); return l.length ? [...l].map(c => c.textContent) : null;",
+        Duration::from_secs(30),
+    );
+    let recovery = codes.as_array().unwrap_or_else(|| panic!("no recovery codes: {codes}"))[0].as_str().expect("code").to_owned();
+    session.save_screenshot("second-factor-codes");
+    session.click_on("#second-factor-done");
+    // Signing in again asks for a code: a recovery code works once.
+    session.click_on("#sign-out");
+    session.wait_for("the session to end", "return document.querySelector('#sign-in-auditor-form') !== null", Duration::from_secs(30));
+    session.fill("#sign-in-auditor-server-url", &server.base_url);
+    session.fill("#sign-in-auditor-username", "auditor");
+    session.fill("#sign-in-auditor-password", org.demo.password("auditor"));
+    session.click_on("#sign-in-auditor");
+    session.wait_for(
+        "the code asked for",
+        "return document.querySelector('#sign-in-auditor-code') !== null || null",
+        Duration::from_secs(30),
+    );
+    session.fill("#sign-in-auditor-code", &recovery);
+    session.click_on("#sign-in-auditor-verify");
+    let signed_in = session.wait_for(
+        "the auditor's session",
+        "const e = document.querySelector('#sign-in-auditor-error'); if (e) return { error: e.textContent };
+         return document.querySelector('#request-export') ? { ok: true } : null;",
+        Duration::from_secs(30),
+    );
+    assert_eq!(signed_in, json!({ "ok": true }), "{signed_in}");
+
+    // The auditor exports the whole log, saves it and verifies it with the key.
     session.click_on("#request-export");
     let saved = session.wait_for(
         "the saved export",

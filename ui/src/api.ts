@@ -26,6 +26,8 @@ import type {
   ExportFileView,
   SavedExportView,
   SessionView,
+  TotpSetupView,
+  RecoveryCodesView,
   SetupView,
   SyncProgress,
   UserView,
@@ -150,6 +152,8 @@ export const api = {
   signIn: (serverUrl: string, username: string, password: string, secondFactor: string | null = null) =>
     call<SessionView>("sign_in", { serverUrl, username, password, secondFactor }),
   sessionStatus: () => call<SessionView | null>("session_status"),
+  beginTotp: () => call<TotpSetupView>("begin_totp"),
+  confirmTotp: (code: string) => call<RecoveryCodesView>("confirm_totp", { code }),
   signOut: () => call<boolean>("sign_out"),
   adminUsers: () => call<UserView[]>("admin_users"),
   adminAddUser: (username: string, password: string, role: Role, agency: string | null = null) =>

@@ -1135,7 +1135,31 @@ mode: "offline" | "enrolled" | null, };
 /**
  * A signed-in server console session. The token stays in the workstation.
  */
-export type SessionView = { serverUrl: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", expiresAt: string, };
+export type SessionView = { serverUrl: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", expiresAt: string, 
+/**
+ * The organisation requires a second factor of this role and the user
+ * has none: the session reaches nothing until they set one up.
+ */
+mustEnrollSecondFactor: boolean, };
+
+/**
+ * A new authenticator key to add to an app: as a QR code to scan, or as
+ * text to type. Not in force until a code from it is confirmed.
+ */
+export type TotpSetupView = { 
+/**
+ * The key in base 32, grouped by four for typing.
+ */
+secret: string, 
+/**
+ * The `otpauth://` address as an SVG QR code.
+ */
+qrSvg: string, digits: number, periodSeconds: number, };
+
+/**
+ * The recovery codes, shown once: each signs in once without the app.
+ */
+export type RecoveryCodesView = { codes: Array<string>, };
 
 /**
  * A user as the administrator sees it.

@@ -26,7 +26,7 @@ pub fn typescript() -> String {
 
     use crate::console::{
         AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, DeviceView, ExportFileView, PackKeyView, PendingKeyView,
-        SavedExportView, SessionView, ThrottleView, UserView,
+        RecoveryCodesView, SavedExportView, SessionView, ThrottleView, TotpSetupView, UserView,
     };
     use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
     use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};
@@ -160,6 +160,8 @@ pub fn typescript() -> String {
         SyncProgress,
         SetupView,
         SessionView,
+        TotpSetupView,
+        RecoveryCodesView,
         UserView,
         DeviceView,
         PendingKeyView,

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 use uw_workstation::{
-    AuditKeys, AuditVerdict, DeviceRecord, ExportFile, LoginThrottle, PackKeyRecord, PendingApprovalKey, SavedExport, SessionInfo,
-    UserRecord,
+    AuditKeys, AuditVerdict, DeviceRecord, ExportFile, LoginThrottle, PackKeyRecord, PendingApprovalKey, RecoveryCodes, SavedExport,
+    SessionInfo, TotpEnrollment, UserRecord,
 };
 
 /// A signed-in server console session. The token stays in the workstation.
@@ -17,11 +17,58 @@ pub struct SessionView {
     #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
     pub role: &'static str,
     pub expires_at: String,
+    /// The organisation requires a second factor of this role and the user
+    /// has none: the session reaches nothing until they set one up.
+    pub must_enroll_second_factor: bool,
 }
 
 impl From<SessionInfo> for SessionView {
     fn from(s: SessionInfo) -> Self {
-        Self { server_url: s.server_url, username: s.user.username, role: s.user.role.name(), expires_at: s.expires_at }
+        Self {
+            server_url: s.server_url,
+            username: s.user.username,
+            role: s.user.role.name(),
+            expires_at: s.expires_at,
+            must_enroll_second_factor: s.must_enroll_second_factor,
+        }
+    }
+}
+
+/// A new authenticator key to add to an app: as a QR code to scan, or as
+/// text to type. Not in force until a code from it is confirmed.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TotpSetupView {
+    /// The key in base 32, grouped by four for typing.
+    pub secret: String,
+    /// The `otpauth://` address as an SVG QR code.
+    pub qr_svg: String,
+    pub digits: u32,
+    pub period_seconds: u32,
+}
+
+impl From<TotpEnrollment> for TotpSetupView {
+    fn from(e: TotpEnrollment) -> Self {
+        let secret = e.secret.expose().as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+        // An otpauth address is well under a QR code's capacity; an empty
+        // picture leaves the typed key.
+        let qr_svg = qrcode::QrCode::new(e.uri.expose().as_bytes())
+            .map(|code| code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
+            .unwrap_or_default();
+        Self { secret, qr_svg, digits: e.digits, period_seconds: e.period_seconds }
+    }
+}
+
+/// The recovery codes, shown once: each signs in once without the app.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryCodesView {
+    pub codes: Vec<String>,
+}
+
+impl From<RecoveryCodes> for RecoveryCodesView {
+    fn from(r: RecoveryCodes) -> Self {
+        Self { codes: r.codes.iter().map(|c| c.expose().to_owned()).collect() }
     }
 }
 
@@ -295,5 +342,27 @@ impl From<SavedExport> for SavedExportView {
 impl From<ExportFile> for ExportFileView {
     fn from(f: ExportFile) -> Self {
         Self { file_name: f.file_name, bytes: f.bytes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TotpSetupView;
+    use uw_workstation::{Secret, TotpEnrollment};
+
+    /// The key as the app scans it (an SVG QR code) and as a person types
+    /// it (grouped by four).
+    #[test]
+    fn a_new_authenticator_key_is_a_qr_code_and_grouped_text() {
+        let uri = "otpauth://totp/Acme%20Mutual:ann?secret=GEZDGNBVGY3TQOJQ&issuer=Acme%20Mutual&algorithm=SHA1&digits=6&period=30";
+        let view = TotpSetupView::from(TotpEnrollment {
+            secret: Secret::new(String::from("GEZDGNBVGY3TQOJQ")),
+            uri: Secret::new(String::from(uri)),
+            digits: 6,
+            period_seconds: 30,
+        });
+        assert_eq!(view.secret, "GEZD GNBV GY3T QOJQ");
+        assert!(view.qr_svg.contains("<svg") && view.qr_svg.contains("<path"), "{}", &view.qr_svg[..view.qr_svg.len().min(200)]);
+        assert!(!view.qr_svg.contains("GEZD"), "the key is drawn, not written, in the picture");
     }
 }

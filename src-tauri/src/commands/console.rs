@@ -1,7 +1,9 @@
 //! The server console: signing in, users, devices, sign-in throttles and pack keys.
 
 use tauri::{AppHandle, Runtime};
-use uw_desktop_api::console::{DeviceView, PackKeyView, PendingKeyView, SessionView, ThrottleView, UserView};
+use uw_desktop_api::console::{
+    DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, SessionView, ThrottleView, TotpSetupView, UserView,
+};
 use uw_desktop_api::CommandError;
 use uw_workstation::{Role, Secret, UserChange};
 
@@ -23,6 +25,20 @@ pub async fn sign_in<R: Runtime>(
 #[tauri::command]
 pub async fn session_status<R: Runtime>(app: AppHandle<R>) -> Result<Option<SessionView>, CommandError> {
     on_workstation(app, |ws| Ok(ws.session())).await.map(|s| s.map(SessionView::from))
+}
+
+/// Starts setting up an authenticator app for the signed-in user: the key
+/// as a QR code and as text. Not in force until [`confirm_totp`].
+#[tauri::command]
+pub async fn begin_totp<R: Runtime>(app: AppHandle<R>) -> Result<TotpSetupView, CommandError> {
+    on_workstation(app, |ws| ws.begin_totp()).await.map(TotpSetupView::from)
+}
+
+/// Confirms the new authenticator app with the code it shows; returns the
+/// recovery codes, shown once.
+#[tauri::command]
+pub async fn confirm_totp<R: Runtime>(app: AppHandle<R>, code: Secret) -> Result<RecoveryCodesView, CommandError> {
+    on_workstation(app, move |ws| ws.confirm_totp(&code)).await.map(RecoveryCodesView::from)
 }
 
 /// Forgets the console session. Returns whether there was one.

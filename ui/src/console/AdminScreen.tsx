@@ -30,7 +30,7 @@ export function AdminScreen() {
     },
     [set],
   );
-  const signedIn = session.kind === "loaded" && session.value?.role === "admin";
+  const signedIn = session.kind === "loaded" && session.value?.role === "admin" && !session.value.mustEnrollSecondFactor;
   const me = session.kind === "loaded" ? (session.value?.username ?? null) : null;
   return (
     <section id="admin-screen" aria-labelledby="admin-heading" data-signed-in={signedIn}>

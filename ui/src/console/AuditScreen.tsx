@@ -150,7 +150,7 @@ export function AuditScreen() {
   const openInput = useRef<HTMLInputElement>(null);
   const [verifyPrevious, setVerifyPrevious] = useState("");
   const [verdict, setVerdict] = useState<Action<AuditVerdictView>>({ kind: "idle" });
-  const signedIn = session.kind === "loaded" && session.value?.role === "auditor";
+  const signedIn = session.kind === "loaded" && session.value?.role === "auditor" && !session.value.mustEnrollSecondFactor;
 
   async function usePublishedKey() {
     setPublished({ kind: "busy" });

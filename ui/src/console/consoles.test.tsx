@@ -15,7 +15,13 @@ function visibleText(element: Element): string {
   return copy.textContent ?? "";
 }
 
-const session = (role: string) => ({ serverUrl: "http://127.0.0.1:8787", username: `${role}1`, role, expiresAt: "2026-11-25T10:00:00Z" });
+const session = (role: string, mustEnrollSecondFactor = false) => ({
+  serverUrl: "http://127.0.0.1:8787",
+  username: `${role}1`,
+  role,
+  expiresAt: "2026-11-25T10:00:00Z",
+  mustEnrollSecondFactor,
+});
 
 describe("admin screen", () => {
   it("signs in, lists users and devices, and revokes a device only after confirming", async () => {
@@ -69,6 +75,86 @@ describe("admin screen", () => {
     expect(calls).toContainEqual(["admin_revoke_device", { deviceId: "d-1" }]);
     const row = document.querySelector('[data-device-id="d-1"]') as HTMLElement;
     expect(within(row).getByText(`Revoked ${formatInstant("2026-11-24T08:00:00Z")}`)).toBeTruthy();
+  });
+
+  it("asks for the authenticator code when the server wants one, and sends it with the same password", async () => {
+    let signedIn: ReturnType<typeof session> | null = null;
+    const calls = mockCommands({
+      session_status: () => signedIn,
+      sign_in: (args) => {
+        const code = (args as { secondFactor: string | null }).secondFactor;
+        if (code === null) {
+          return Promise.reject({ code: "sync.unauthorized", serverCode: "auth.second_factor_required", message: "the code is needed" });
+        }
+        if (code !== "123456") {
+          return Promise.reject({ code: "sync.unauthorized", serverCode: "auth.second_factor_invalid", message: "wrong code" });
+        }
+        signedIn = session("admin");
+        return signedIn;
+      },
+      admin_users: () => [],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.type(await screen.findByLabelText("Username"), "admin1");
+    await user.type(screen.getByLabelText("Password"), "s3cret");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    // Not an error: the next step.
+    expect(screen.queryByRole("alert")).toBeNull();
+    await user.type(await screen.findByLabelText("Code"), "000000");
+    await user.click(screen.getByRole("button", { name: "Verify" }));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/code/i);
+    await user.type(screen.getByLabelText("Code"), "123456");
+    await user.click(screen.getByRole("button", { name: "Verify" }));
+    expect(await screen.findByText(/Signed in to http:\/\/127.0.0.1:8787 as/)).toBeTruthy();
+    expect(calls).toContainEqual(["sign_in", { serverUrl: "", username: "admin1", password: "s3cret", secondFactor: "123456" }]);
+  });
+
+  it("sets up an authenticator app before anything else when the organization requires one, and shows the recovery codes once", async () => {
+    let signedIn: ReturnType<typeof session> | null = session("admin", true);
+    const calls = mockCommands({
+      session_status: () => signedIn,
+      begin_totp: () => ({
+        secret: "GEZD GNBV GY3T QOJQ",
+        qrSvg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+        digits: 6,
+        periodSeconds: 30,
+      }),
+      confirm_totp: (args) => {
+        if ((args as { code: string }).code !== "654321") {
+          return Promise.reject({ code: "sync.refused", serverCode: "auth.second_factor_invalid", message: "wrong code" });
+        }
+        signedIn = session("admin");
+        return { codes: ["ABCD-EFGH-IJKL-MNOP", "QRST-UVWX-YZ23-4567"] };
+      },
+      admin_users: () => [],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    expect(await screen.findByRole("heading", { name: "Set up an authenticator app" })).toBeTruthy();
+    // The console itself waits.
+    expect(calls.some(([cmd]) => cmd === "admin_users")).toBe(false);
+    await user.click(screen.getByRole("button", { name: "Set up an authenticator app" }));
+    const qr = (await screen.findByRole("img", { name: "QR code to scan with your authenticator app" })) as HTMLImageElement;
+    expect(qr.src.startsWith("data:image/svg+xml")).toBe(true);
+    expect(screen.getByText("GEZD GNBV GY3T QOJQ")).toBeTruthy();
+    await user.type(screen.getByLabelText("Code from the app"), "111111");
+    await user.click(screen.getByRole("button", { name: "Confirm" }));
+    expect(await screen.findByRole("alert")).toBeTruthy();
+    await user.type(screen.getByLabelText("Code from the app"), "654321");
+    await user.click(screen.getByRole("button", { name: "Confirm" }));
+    expect(await screen.findByText("ABCD-EFGH-IJKL-MNOP")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "I have saved them" }));
+    await waitFor(() => expect(calls.some(([cmd]) => cmd === "admin_users")).toBe(true));
+    expect(screen.queryByText("ABCD-EFGH-IJKL-MNOP")).toBeNull();
   });
 
   it("changes a user's role only when saved and confirmed, and adds a user with the role chosen", async () => {

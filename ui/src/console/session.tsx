@@ -2,9 +2,9 @@
 // to the sync server (the token stays in the workstation's memory, never in
 // the page or the store) and the server checks their role on every request.
 // The auditor verifies saved exports offline, signed in or not.
-import { FormEvent, useState } from "react";
-import { api, CommandError, Role, SessionView } from "../api";
-import { CredentialFields, useCredentials } from "../shared/Credentials";
+import { FormEvent, useRef, useState } from "react";
+import { api, CommandError, RecoveryCodesView, Role, SessionView, TotpSetupView } from "../api";
+import { CredentialFields, Credentials, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
 import { Loaded, useCommand } from "../shared/useCommand";
 
@@ -39,22 +39,80 @@ export function useSession() {
   return useCommand(api.sessionStatus, []);
 }
 
+/** Whether the server asked for the code of the user's authenticator app. */
+function asksForCode(error: CommandError): boolean {
+  return error.serverCode === "auth.second_factor_required" || error.code === "auth.second_factor_required";
+}
+
 function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView) => void }) {
   const credentials = useCredentials();
   const [attempt, setAttempt] = useState<Action<SessionView>>({ kind: "idle" });
+  // The server signs in with the password and the code together: the
+  // credentials wait here, in memory only, while the user reads the code.
+  const pending = useRef<Credentials | null>(null);
+  const [code, setCode] = useState("");
+  const [needsCode, setNeedsCode] = useState(false);
   const prefix = `sign-in-${role}`;
+
+  function startOver() {
+    pending.current = null;
+    setNeedsCode(false);
+    setCode("");
+    setAttempt({ kind: "idle" });
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const { serverUrl, username, password } = credentials.take();
+    const taken = needsCode && pending.current ? pending.current : credentials.take();
+    const given = needsCode ? code.trim() : null;
     setAttempt({ kind: "busy" });
     try {
-      const s = await api.signIn(serverUrl, username, password);
+      const s = await api.signIn(taken.serverUrl, taken.username, taken.password, given);
+      pending.current = null;
+      setNeedsCode(false);
+      setCode("");
       setAttempt({ kind: "done", value: s });
       onSignedIn(s);
     } catch (e) {
-      setAttempt({ kind: "failed", error: e as CommandError });
+      const error = e as CommandError;
+      if (!needsCode && asksForCode(error)) {
+        pending.current = taken;
+        setNeedsCode(true);
+        setAttempt({ kind: "idle" });
+        return;
+      }
+      setCode("");
+      setAttempt({ kind: "failed", error });
     }
+  }
+
+  if (needsCode) {
+    return (
+      <>
+        <form onSubmit={submit} aria-label="Code from your authenticator app" id={`${prefix}-code-form`}>
+          <p>Enter the code your authenticator app shows for this account, or one of your recovery codes.</p>
+          <label>
+            Code
+            <input
+              id={`${prefix}-code`}
+              name="one-time-code"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+              autoFocus
+            />
+          </label>
+          <button type="submit" id={`${prefix}-verify`} disabled={attempt.kind === "busy"}>
+            {attempt.kind === "busy" ? "Checking..." : "Verify"}
+          </button>{" "}
+          <button type="button" className="secondary" id={`${prefix}-start-over`} onClick={startOver}>
+            Start over
+          </button>
+        </form>
+        {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} />}
+      </>
+    );
   }
 
   return (
@@ -67,6 +125,109 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
       </form>
       {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} />}
     </>
+  );
+}
+
+/**
+ * Setting up an authenticator app, which the organization requires of this
+ * role before the session may do anything: the key as a QR code (or typed),
+ * a code from the app to confirm it, then the recovery codes, shown once.
+ */
+export function SecondFactorSetup({ onDone }: { onDone: () => void }) {
+  const [setup, setSetup] = useState<Action<TotpSetupView>>({ kind: "idle" });
+  const [code, setCode] = useState("");
+  const [confirmed, setConfirmed] = useState<Action<RecoveryCodesView>>({ kind: "idle" });
+
+  async function start() {
+    setSetup({ kind: "busy" });
+    try {
+      setSetup({ kind: "done", value: await api.beginTotp() });
+    } catch (e) {
+      setSetup({ kind: "failed", error: e as CommandError });
+    }
+  }
+
+  async function confirm(event: FormEvent) {
+    event.preventDefault();
+    setConfirmed({ kind: "busy" });
+    try {
+      setConfirmed({ kind: "done", value: await api.confirmTotp(code.trim()) });
+    } catch (e) {
+      setConfirmed({ kind: "failed", error: e as CommandError });
+    }
+    setCode("");
+  }
+
+  if (confirmed.kind === "done") {
+    return (
+      <section id="second-factor-codes" aria-labelledby="second-factor-codes-title">
+        <h3 id="second-factor-codes-title">Your recovery codes</h3>
+        <p>
+          Your authenticator app is set up. Keep these recovery codes somewhere safe, away from your phone: each one signs you in once if
+          you lose the app. They are shown only now.
+        </p>
+        <ul className="recovery-codes">
+          {confirmed.value.codes.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ul>
+        <button type="button" id="second-factor-done" onClick={onDone}>
+          I have saved them
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section id="second-factor-setup" aria-labelledby="second-factor-title">
+      <h3 id="second-factor-title">Set up an authenticator app</h3>
+      <p>
+        Your organization requires a code from an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password)
+        each time you sign in with this role. Set one up to continue.
+      </p>
+      {setup.kind !== "done" && (
+        <button type="button" id="second-factor-start" onClick={start} disabled={setup.kind === "busy"}>
+          {setup.kind === "busy" ? "Preparing..." : "Set up an authenticator app"}
+        </button>
+      )}
+      {setup.kind === "failed" && <ErrorBox id="second-factor-error" error={setup.error} />}
+      {setup.kind === "done" && (
+        <form onSubmit={confirm} aria-label="Confirm your authenticator app" id="second-factor-form">
+          <p>Scan this code with the app, then enter the code it shows.</p>
+          {setup.value.qrSvg && (
+            <img
+              id="second-factor-qr"
+              className="qr"
+              width={200}
+              height={200}
+              alt="QR code to scan with your authenticator app"
+              src={`data:image/svg+xml;utf8,${encodeURIComponent(setup.value.qrSvg)}`}
+            />
+          )}
+          <p className="meta">
+            Cannot scan? Enter this key in the app instead: <code id="second-factor-secret">{setup.value.secret}</code>
+          </p>
+          <label>
+            Code from the app
+            <input
+              id="second-factor-code"
+              name="one-time-code"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+            />
+          </label>
+          <button type="submit" id="second-factor-confirm" disabled={confirmed.kind === "busy"}>
+            {confirmed.kind === "busy" ? "Checking..." : "Confirm"}
+          </button>
+          {confirmed.kind === "failed" && <ErrorBox id="second-factor-confirm-error" error={confirmed.error} />}
+        </form>
+      )}
+    </section>
   );
 }
 
@@ -88,7 +249,7 @@ export function SessionBar({
     onChange(null);
   }
   if (s && s.role === role) {
-    return (
+    const bar = (
       <p className="session" id="console-session" data-role={s.role}>
         Signed in to {s.serverUrl} as <strong>{s.username}</strong> ({ROLE_LABEL[s.role]}).{" "}
         <button type="button" className="secondary" id="sign-out" onClick={signOut}>
@@ -96,6 +257,15 @@ export function SessionBar({
         </button>
       </p>
     );
+    if (s.mustEnrollSecondFactor) {
+      return (
+        <>
+          {bar}
+          <SecondFactorSetup onDone={() => onChange({ ...s, mustEnrollSecondFactor: false })} />
+        </>
+      );
+    }
+    return bar;
   }
   return (
     <>
