@@ -188,3 +188,44 @@ async fn an_administrator_needs_a_second_factor(engine: &str) {
 }
 
 uw_system_tests::both_engines! { an_administrator_needs_a_second_factor => an_administrator_needs_a_second_factor_sqlite, an_administrator_needs_a_second_factor_postgres; }
+
+/// A device of a role the organisation requires a second factor of, through
+/// the workstation against the real server: enrollment is refused until the
+/// user has an authenticator app; they set one up in a console session,
+/// then enroll with a recovery code; the device then syncs on its own key.
+#[test]
+fn an_underwriter_sets_up_an_app_then_enrolls_a_device_with_a_code() {
+    use uw_system_tests::system::{codes, now, Laptop, Org};
+    use uw_workstation::Secret;
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let database = dirs.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8")]);
+    org.admin(&["second-factor", "underwriter"]);
+    let server = org.start();
+    let password = Secret::new(org.demo.password("underwriter"));
+    let mut desk = Laptop::open(&dirs.path().join("desk"));
+    let refused = desk.ws.enroll(&server.base_url, "underwriter", &password, "desk", now()).expect_err("no app yet");
+    assert_eq!(codes(&refused).1.as_deref(), Some("auth.second_factor_enrollment_required"), "{refused}");
+
+    let session = desk.ws.sign_in(&server.base_url, "underwriter", &password, None).expect("a session to set up the app");
+    assert!(session.must_enroll_second_factor);
+    let setup = desk.ws.begin_totp().expect("a key");
+    let key = base32_decode(setup.secret.expose());
+    let recovery = desk.ws.confirm_totp(&Secret::new(code_at(&key, 0))).expect("confirmed").codes;
+    desk.ws.sign_out();
+
+    let asked = desk.ws.enroll(&server.base_url, "underwriter", &password, "desk", now()).expect_err("the code is needed now");
+    assert_eq!(codes(&asked).1.as_deref(), Some("auth.second_factor_required"), "{asked}");
+    let wrong = desk
+        .ws
+        .enroll_with_code(&server.base_url, ("underwriter", &password, Some(&Secret::new("000000"))), "desk", now())
+        .expect_err("a wrong code");
+    assert_eq!(codes(&wrong).1.as_deref(), Some("auth.second_factor_invalid"), "{wrong}");
+    let enrolled = desk
+        .ws
+        .enroll_with_code(&server.base_url, ("underwriter", &password, Some(&recovery[0])), "desk", now())
+        .expect("enrolls with a recovery code");
+    assert!(!enrolled.device_id.is_empty());
+    desk.ws.sync(now()).expect("the device syncs on its own key");
+    drop(server);
+}

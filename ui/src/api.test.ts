@@ -13,7 +13,7 @@ describe("commands", () => {
     await api.enroll({ serverUrl: "https://uw.example", username: "agent1", password: "pw", deviceName: "laptop" });
     expect(calls).toEqual([
       ["dismiss_sync_issue", { id: 7 }],
-      ["enroll", { serverUrl: "https://uw.example", username: "agent1", password: "pw", deviceName: "laptop" }],
+      ["enroll", { serverUrl: "https://uw.example", username: "agent1", password: "pw", deviceName: "laptop", secondFactor: null }],
     ]);
   });
 

@@ -71,6 +71,8 @@ export interface EnrollRequest {
   username: string;
   password: string;
   deviceName: string;
+  /** The authenticator app's code (or a recovery code), when the server asks for it. */
+  secondFactor?: string | null;
 }
 
 export function isCommandError(e: unknown): e is CommandError {
@@ -110,6 +112,7 @@ export const api = {
       username: request.username,
       password: request.password,
       deviceName: request.deviceName,
+      secondFactor: request.secondFactor ?? null,
     }),
   /** Pushes and pulls; `onProgress` hears after each batch and page. */
   syncNow: (onProgress: (p: SyncProgress) => void) => {

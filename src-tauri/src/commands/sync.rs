@@ -17,8 +17,9 @@ pub async fn enrollment_status<R: Runtime>(app: AppHandle<R>) -> Result<Enrollme
     .await
 }
 
-/// Enrolls this device. The password arrives as a [`Secret`], so no `Debug`
-/// or log line can print it; it is dropped when enrollment ends.
+/// Enrolls this device. The password (and the authenticator code, when the
+/// user has an app) arrive as [`Secret`]s, so no `Debug` or log line can
+/// print them; they are dropped when enrollment ends.
 #[tauri::command]
 pub async fn enroll<R: Runtime>(
     app: AppHandle<R>,
@@ -26,8 +27,12 @@ pub async fn enroll<R: Runtime>(
     username: String,
     password: Secret,
     device_name: String,
+    second_factor: Option<Secret>,
 ) -> Result<EnrollmentView, CommandError> {
-    on_workstation(app, move |ws| ws.enroll(&server_url, &username, &password, &device_name, now())?.try_into()).await
+    on_workstation(app, move |ws| {
+        ws.enroll_with_code(&server_url, (&username, &password, second_factor.as_ref()), &device_name, now())?.try_into()
+    })
+    .await
 }
 
 /// Pushes the outbox and pulls the server's changes, reporting progress on

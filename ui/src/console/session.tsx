@@ -3,9 +3,10 @@
 // the page or the store) and the server checks their role on every request.
 // The auditor verifies saved exports offline, signed in or not.
 import { FormEvent, useRef, useState } from "react";
-import { api, CommandError, RecoveryCodesView, Role, SessionView, TotpSetupView } from "../api";
+import { api, CommandError, Role, SessionView } from "../api";
 import { CredentialFields, Credentials, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
+import { asksForCode, SecondFactorSetup } from "../shared/SecondFactor";
 import { Loaded, useCommand } from "../shared/useCommand";
 
 export const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
@@ -37,11 +38,6 @@ export type Action<T = string> = { kind: "idle" } | { kind: "busy" } | { kind: "
 /** The console session, shared by the screens through the workstation. */
 export function useSession() {
   return useCommand(api.sessionStatus, []);
-}
-
-/** Whether the server asked for the code of the user's authenticator app. */
-function asksForCode(error: CommandError): boolean {
-  return error.serverCode === "auth.second_factor_required" || error.code === "auth.second_factor_required";
 }
 
 function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView) => void }) {
@@ -125,109 +121,6 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
       </form>
       {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} />}
     </>
-  );
-}
-
-/**
- * Setting up an authenticator app, which the organization requires of this
- * role before the session may do anything: the key as a QR code (or typed),
- * a code from the app to confirm it, then the recovery codes, shown once.
- */
-export function SecondFactorSetup({ onDone }: { onDone: () => void }) {
-  const [setup, setSetup] = useState<Action<TotpSetupView>>({ kind: "idle" });
-  const [code, setCode] = useState("");
-  const [confirmed, setConfirmed] = useState<Action<RecoveryCodesView>>({ kind: "idle" });
-
-  async function start() {
-    setSetup({ kind: "busy" });
-    try {
-      setSetup({ kind: "done", value: await api.beginTotp() });
-    } catch (e) {
-      setSetup({ kind: "failed", error: e as CommandError });
-    }
-  }
-
-  async function confirm(event: FormEvent) {
-    event.preventDefault();
-    setConfirmed({ kind: "busy" });
-    try {
-      setConfirmed({ kind: "done", value: await api.confirmTotp(code.trim()) });
-    } catch (e) {
-      setConfirmed({ kind: "failed", error: e as CommandError });
-    }
-    setCode("");
-  }
-
-  if (confirmed.kind === "done") {
-    return (
-      <section id="second-factor-codes" aria-labelledby="second-factor-codes-title">
-        <h3 id="second-factor-codes-title">Your recovery codes</h3>
-        <p>
-          Your authenticator app is set up. Keep these recovery codes somewhere safe, away from your phone: each one signs you in once if
-          you lose the app. They are shown only now.
-        </p>
-        <ul className="recovery-codes">
-          {confirmed.value.codes.map((c) => (
-            <li key={c}>
-              <code>{c}</code>
-            </li>
-          ))}
-        </ul>
-        <button type="button" id="second-factor-done" onClick={onDone}>
-          I have saved them
-        </button>
-      </section>
-    );
-  }
-
-  return (
-    <section id="second-factor-setup" aria-labelledby="second-factor-title">
-      <h3 id="second-factor-title">Set up an authenticator app</h3>
-      <p>
-        Your organization requires a code from an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password)
-        each time you sign in with this role. Set one up to continue.
-      </p>
-      {setup.kind !== "done" && (
-        <button type="button" id="second-factor-start" onClick={start} disabled={setup.kind === "busy"}>
-          {setup.kind === "busy" ? "Preparing..." : "Set up an authenticator app"}
-        </button>
-      )}
-      {setup.kind === "failed" && <ErrorBox id="second-factor-error" error={setup.error} />}
-      {setup.kind === "done" && (
-        <form onSubmit={confirm} aria-label="Confirm your authenticator app" id="second-factor-form">
-          <p>Scan this code with the app, then enter the code it shows.</p>
-          {setup.value.qrSvg && (
-            <img
-              id="second-factor-qr"
-              className="qr"
-              width={200}
-              height={200}
-              alt="QR code to scan with your authenticator app"
-              src={`data:image/svg+xml;utf8,${encodeURIComponent(setup.value.qrSvg)}`}
-            />
-          )}
-          <p className="meta">
-            Cannot scan? Enter this key in the app instead: <code id="second-factor-secret">{setup.value.secret}</code>
-          </p>
-          <label>
-            Code from the app
-            <input
-              id="second-factor-code"
-              name="one-time-code"
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              required
-            />
-          </label>
-          <button type="submit" id="second-factor-confirm" disabled={confirmed.kind === "busy"}>
-            {confirmed.kind === "busy" ? "Checking..." : "Confirm"}
-          </button>
-          {confirmed.kind === "failed" && <ErrorBox id="second-factor-confirm-error" error={confirmed.error} />}
-        </form>
-      )}
-    </section>
   );
 }
 

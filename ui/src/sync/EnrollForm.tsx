@@ -1,32 +1,114 @@
 // Enrolling this device with the organisation's sync server: on the first
 // launch and on the Sync screen of a workstation that works offline.
-import { FormEvent, useState } from "react";
-import { api, CommandError, EnrollmentView } from "../api";
+import { FormEvent, useRef, useState } from "react";
+import { api, CommandError, EnrollmentView, EnrollRequest } from "../api";
 import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
+import { asksForCode, mustSetUp, SecondFactorSetup } from "../shared/SecondFactor";
 import type { Attempt } from "./attempt";
+
+/** Where enrollment stands: the form, setting up an authenticator app, or the app's code. */
+type Stage = "form" | "setup" | "code";
 
 export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) => void }) {
   const credentials = useCredentials();
   const [deviceName, setDeviceName] = useState("");
   const [attempt, setAttempt] = useState<Attempt<EnrollmentView>>({ kind: "idle", seq: 0 });
+  // The server enrolls with the password and the app's code together: the
+  // request waits here, in memory only, while the user reads the code.
+  const pending = useRef<EnrollRequest | null>(null);
+  const [stage, setStage] = useState<Stage>("form");
+  const [code, setCode] = useState("");
+
+  function startOver() {
+    pending.current = null;
+    setStage("form");
+    setCode("");
+    setAttempt({ kind: "idle", seq: attempt.seq + 1 });
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const seq = attempt.seq + 1;
     // The password is sent once and not kept: the field is empty whatever the answer.
-    const request = { ...credentials.take(), deviceName: deviceName.trim() };
+    const request: EnrollRequest =
+      stage === "code" && pending.current
+        ? { ...pending.current, secondFactor: code.trim() }
+        : { ...credentials.take(), deviceName: deviceName.trim() };
     setAttempt({ kind: "busy", seq });
     try {
       const view = await api.enroll(request);
+      pending.current = null;
+      setStage("form");
+      setCode("");
       setAttempt({ kind: "done", seq, value: view });
       onEnrolled(view);
     } catch (e) {
-      setAttempt({ kind: "failed", seq, error: e as CommandError });
+      const error = e as CommandError;
+      setCode("");
+      if (stage === "form" && asksForCode(error)) {
+        pending.current = request;
+        setStage("code");
+        setAttempt({ kind: "idle", seq });
+      } else if (stage === "form" && mustSetUp(error)) {
+        // The app is set up through a console session, which ends once it is.
+        pending.current = request;
+        try {
+          await api.signIn(request.serverUrl, request.username, request.password);
+          setStage("setup");
+          setAttempt({ kind: "idle", seq });
+        } catch (signInError) {
+          pending.current = null;
+          setAttempt({ kind: "failed", seq, error: signInError as CommandError });
+        }
+      } else {
+        setAttempt({ kind: "failed", seq, error });
+      }
     }
   }
 
   const busy = attempt.kind === "busy";
+  if (stage === "setup") {
+    return (
+      <SecondFactorSetup
+        onDone={() => {
+          void api.signOut().catch(() => false);
+          setStage("code");
+        }}
+      />
+    );
+  }
+  if (stage === "code") {
+    return (
+      <>
+        <form onSubmit={submit} aria-label="Code from your authenticator app" id="enroll-code-form" data-seq={attempt.seq}>
+          <p>
+            Enter the code your authenticator app shows for this account now, or one of your recovery codes, to finish enrolling this
+            device.
+          </p>
+          <label>
+            Code
+            <input
+              id="enroll-code"
+              name="one-time-code"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+              autoFocus
+            />
+          </label>
+          <button id="enroll-verify" type="submit" disabled={busy}>
+            {busy ? "Enrolling..." : "Enroll"}
+          </button>{" "}
+          <button type="button" className="secondary" id="enroll-start-over" onClick={startOver}>
+            Start over
+          </button>
+        </form>
+        {attempt.kind === "failed" && <ErrorBox id="enroll-error" error={attempt.error} seq={attempt.seq} />}
+      </>
+    );
+  }
   return (
     <>
       <form onSubmit={submit} aria-label="Enroll with a sync server" id="enroll-form" data-seq={attempt.seq}>

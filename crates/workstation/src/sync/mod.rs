@@ -315,12 +315,25 @@ impl Workstation {
     /// block for the granted year (see `Store::save_enrollment` for how
     /// numbers already handed out are kept). Enrolling again replaces the
     /// previous enrollment.
-    #[instrument(skip_all, err(Display))]
     pub fn enroll(
         &mut self,
         server_url: &str,
         username: &str,
         password: &Secret,
+        device_name: &str,
+        now: OffsetDateTime,
+    ) -> Result<EnrollmentInfo, WorkstationError> {
+        self.enroll_with_code(server_url, (username, password, None), device_name, now)
+    }
+
+    /// [`Self::enroll`] with the code of the user's authenticator app (or a
+    /// recovery code), which the server asks for (`auth.second_factor_required`)
+    /// when the user has one.
+    #[instrument(skip_all, err(Display))]
+    pub fn enroll_with_code(
+        &mut self,
+        server_url: &str,
+        (username, password, second_factor): (&str, &Secret, Option<&Secret>),
         device_name: &str,
         now: OffsetDateTime,
     ) -> Result<EnrollmentInfo, WorkstationError> {
@@ -339,7 +352,7 @@ impl Workstation {
             device_name: device_name.trim().to_owned(),
             key_proof: hex::encode(ed25519_dalek::Signer::sign(&self.device_key, proof.as_bytes()).to_bytes()),
             device_public_key,
-            second_factor: None,
+            second_factor: second_factor.cloned(),
         };
         let response: EnrollResponse = server.post("/v1/enroll", &request, Replay::OnlyIfUnprocessed)?;
         let problem = if response.device_id.trim().is_empty() {
