@@ -38,6 +38,7 @@ pub mod personal;
 pub mod policies;
 pub mod policy_referrals;
 pub mod rate_drafts;
+pub mod retention;
 pub mod second_factor;
 pub mod storage;
 pub mod sync;
@@ -192,6 +193,7 @@ pub async fn serve_over(
     let stopping = state.stopping.clone();
     let checkpoints = tokio::spawn(periodic_checkpoints(state.clone(), checkpoint_every, stop_rx.clone()));
     let watcher = tokio::spawn(watch_log_size(state.clone(), stop_rx.clone()));
+    let retention = tokio::spawn(retention::daily(state.clone(), stop_rx.clone()));
     let metrics_task = metrics.map(|listener| {
         let mut stop = stop_rx.clone();
         let app = http::metrics_router(state.clone());
@@ -227,6 +229,7 @@ pub async fn serve_over(
     }
     let _ = checkpoints.await;
     let _ = watcher.await;
+    let _ = retention.await;
     if let Some(task) = metrics_task {
         let _ = task.await;
     }

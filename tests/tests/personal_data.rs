@@ -351,3 +351,78 @@ fn a_customer_is_exported_then_erased_everywhere_and_the_log_still_verifies_on_p
     });
     rt.block_on(db.drop_database());
 }
+
+/// Retention, applied by the server's own clock moved ahead: without rules
+/// nothing goes; a dry run says what would go and changes nothing; a quote
+/// never bound goes once its rule's days have passed, and its customer with
+/// it when nothing else of theirs is kept; a policy's customer is erased
+/// only once the policy ended that long ago, the policy staying without
+/// them; the agent's laptop drops what went at its next sync.
+#[test]
+fn retention_purges_old_quotes_and_erases_customers_only_when_every_record_has_ended() {
+    use uw_sync_server::audit::Actor;
+    use uw_sync_server::retention;
+    use uw_system_tests::inprocess::{InProcessServer, PASSWORD};
+
+    let server = InProcessServer::start(None);
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let mut laptop = Laptop::open(&dirs.path().join("laptop"));
+    laptop.ws.enroll(&server.base_url, "agent1", &Secret::new(PASSWORD), "agent1-laptop", now()).expect("enrolls");
+    let unbound = laptop.rated(good_driver());
+    let bound = laptop.rated(customer(9_000));
+    laptop.ws.request_bind(bound, now()).expect("bind requested");
+    let report = laptop.ws.sync(now()).expect("syncs");
+    let policy = report.push.policies_issued.first().cloned().expect("a policy");
+    let unbound_number = laptop.number(unbound);
+    let actor = Actor::system("test");
+    let find = |name: &str| -> Vec<String> {
+        server
+            .block_on(uw_sync_server::customers::find_for_operator(&server.state, name))
+            .expect("finds")
+            .into_iter()
+            .map(|c| c.customer_id)
+            .collect()
+    };
+    let (maria, philippa) = (find("Maria Delgado"), find(NAME));
+    assert_eq!((maria.len(), philippa.len()), (1, 1));
+    let run = |dry_run: bool| server.block_on(retention::apply(&server.state, &actor, dry_run, "test")).expect("applies");
+
+    // No rule, nothing goes, however old.
+    server.state.clock.advance(time::Duration::days(3_000));
+    assert_eq!(run(false), retention::RetentionReport::default());
+    server.state.clock.advance(time::Duration::days(-3_000));
+    for (kind, days) in [("unbound_quote", 30), ("ended_policy", 365)] {
+        server.block_on(retention::set_rule(&server.state, &actor, (kind, "*", Some(days)), "test")).expect("rule");
+    }
+    let refused = server.block_on(retention::set_rule(&server.state, &actor, ("everything", "*", Some(1)), "test"));
+    assert_eq!(refused.expect_err("no such kind").code, "retention.kind");
+    assert!(run(false).deleted_quotes.is_empty(), "nothing is 30 days old yet");
+
+    // Forty days on: the unbound quote and Maria (who has nothing else) go;
+    // Philippa's policy is in force.
+    server.state.clock.advance(time::Duration::days(40));
+    let dry = run(true);
+    assert_eq!(
+        (dry.deleted_quotes.clone(), dry.erased_customers.clone(), dry.log_index),
+        (vec![unbound_number.clone()], maria.clone(), None)
+    );
+    assert_eq!(find("Maria Delgado"), maria, "a dry run changes nothing");
+    let done = run(false);
+    assert_eq!((done.deleted_quotes, done.erased_customers), (vec![unbound_number.clone()], maria));
+    assert!(done.log_index.is_some());
+    assert!(find("Maria Delgado").is_empty());
+    assert_eq!(find(NAME), philippa, "a customer with a policy in force is kept");
+    assert!(server.audit_actions().contains(&"retention.apply".to_owned()));
+    laptop.ws.sync(now()).expect("syncs");
+    assert!(laptop.ws.quote(unbound).is_err(), "the laptop dropped the purged quote");
+    assert!(!store_text(&laptop).contains("Maria Delgado"));
+    assert!(laptop.ws.quote(bound).is_ok(), "and kept the bound one");
+
+    // A year after the policy's term ended, its customer goes; the policy stays.
+    server.state.clock.advance(time::Duration::days(365 + 366));
+    let later = run(false);
+    assert_eq!((later.deleted_quotes.len(), later.erased_customers), (0, philippa));
+    let detail = server.block_on(uw_sync_server::policies::detail_for_operator(&server.state, &policy)).expect("the policy stays");
+    assert_eq!(detail.input["quote"]["applicant"]["name"], serde_json::Value::Null);
+    assert_eq!(run(false), retention::RetentionReport::default(), "nothing left to do");
+}

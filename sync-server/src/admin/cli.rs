@@ -62,6 +62,10 @@ pub enum AdminCommand {
     /// and erasure.
     #[command(subcommand)]
     Customer(CustomerCommand),
+    /// How long records are kept, and applying it (the server also applies
+    /// it daily).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Rotate the checkpoint signing key (old checkpoints stay verifiable).
     RotateKey,
     /// Trust a pack-signing key (hex Ed25519 public key); with --user, as
@@ -207,6 +211,22 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// The rules in force.
+    List,
+    /// Keep KIND (unbound_quote or ended_policy) of STATE (or * for every
+    /// state without its own rule) for DAYS.
+    Set { kind: String, state: String, days: i64 },
+    /// Remove a rule: that kind of record in that state is kept.
+    Remove { kind: String, state: String },
+    /// Apply the rules now; with --dry-run, report what would go.
+    Run {
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum CustomerCommand {
     /// The customers of an exact name (case and spacing aside), with their
     /// ids, addresses, quotes and policies.
@@ -254,6 +274,45 @@ fn password_from(env: Option<&str>) -> anyhow::Result<(Secret, bool)> {
 
 fn role(name: &str) -> anyhow::Result<Role> {
     Role::from_name(name).with_context(|| format!("role: `{name}` is not one of agent, underwriter, admin, auditor"))
+}
+
+async fn retention_command(state: &AppState, actor: &Actor, command: RetentionCommand, request_id: &str) -> anyhow::Result<()> {
+    match command {
+        RetentionCommand::List => {
+            let rules = crate::retention::rules(state).await.map_err(super::api)?;
+            if rules.is_empty() {
+                announce("no retention rules: every record is kept");
+            }
+            for r in rules {
+                announce(&format!("{} in {}: kept {} days", r.kind, r.state, r.days));
+            }
+        }
+        RetentionCommand::Set { kind, state: us_state, days } => {
+            crate::retention::set_rule(state, actor, (&kind, &us_state, Some(days)), request_id).await.map_err(super::api)?;
+            announce(&format!("{kind} in {us_state}: kept {days} days"));
+        }
+        RetentionCommand::Remove { kind, state: us_state } => {
+            crate::retention::set_rule(state, actor, (&kind, &us_state, None), request_id).await.map_err(super::api)?;
+            announce(&format!("{kind} in {us_state}: kept (no rule)"));
+        }
+        RetentionCommand::Run { dry_run } => {
+            let report = crate::retention::apply(state, actor, dry_run, request_id).await.map_err(super::api)?;
+            let verb = if dry_run { ("would delete", "would erase") } else { ("deleted", "erased") };
+            announce(&format!(
+                "{} {} quotes never bound: {}",
+                verb.0,
+                report.deleted_quotes.len(),
+                if report.deleted_quotes.is_empty() { "none".to_owned() } else { report.deleted_quotes.join(" ") }
+            ));
+            announce(&format!(
+                "{} the personal data of {} customers: {}",
+                verb.1,
+                report.erased_customers.len(),
+                if report.erased_customers.is_empty() { "none".to_owned() } else { report.erased_customers.join(" ") }
+            ));
+        }
+    }
+    Ok(())
 }
 
 async fn customer_command(state: &AppState, actor: &Actor, command: CustomerCommand, request_id: &str) -> anyhow::Result<()> {
@@ -350,6 +409,7 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
             }
         }
         AdminCommand::Customer(command) => customer_command(state, &actor, command, request_id).await?,
+        AdminCommand::Retention(command) => retention_command(state, &actor, command, request_id).await?,
         AdminCommand::Device(DeviceCommand::Revoke { device_id }) => {
             crate::identity::revoke_device(state, &actor, &device_id, request_id).await.map_err(super::api)?;
             announce(&format!("device {device_id} revoked"));

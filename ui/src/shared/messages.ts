@@ -151,6 +151,9 @@ export const MESSAGES: Record<string, string> = {
   "customer.reason": "Enter why the customer's data is being erased, such as their request's reference, then try again.",
   "customer.retained":
     "This customer still has a policy in force, whose records may have to be kept. Erase it only if your organization has decided so.",
+  "retention.days": "Keep records for at least one day.",
+  "retention.kind": "Choose what kind of record the rule is for: quotes never bound, or ended policies.",
+  "retention.state": "Choose a state by its two-letter code, or all states.",
   "customers.name": "Enter the customer's full name, as it appears on their quote, then search again.",
   "device.already_revoked": "This device was already revoked. Nothing more needs doing.",
   "device.bad_signature": "The device could not prove its identity to the server. Enroll the device again.",
