@@ -1162,6 +1162,11 @@ qrSvg: string, digits: number, periodSeconds: number, };
 export type RecoveryCodesView = { codes: Array<string>, };
 
 /**
+ * The roles that must sign in with an authenticator app.
+ */
+export type SecondFactorPolicyView = { roles: Array<"agent" | "underwriter" | "admin" | "auditor">, };
+
+/**
  * A user as the administrator sees it.
  */
 export type UserView = { userId: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", disabled: boolean, 
@@ -1172,7 +1177,11 @@ agency: string | null,
 /**
  * When they last signed in with their password (RFC 3339).
  */
-lastSignInAt: string | null, };
+lastSignInAt: string | null, 
+/**
+ * They have an authenticator app set up.
+ */
+secondFactor: boolean, };
 
 /**
  * A device as the administrator sees it.

@@ -26,7 +26,7 @@ pub fn typescript() -> String {
 
     use crate::console::{
         AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, DeviceView, ExportFileView, PackKeyView, PendingKeyView,
-        RecoveryCodesView, SavedExportView, SessionView, ThrottleView, TotpSetupView, UserView,
+        RecoveryCodesView, SavedExportView, SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView, UserView,
     };
     use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
     use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};
@@ -162,6 +162,7 @@ pub fn typescript() -> String {
         SessionView,
         TotpSetupView,
         RecoveryCodesView,
+        SecondFactorPolicyView,
         UserView,
         DeviceView,
         PendingKeyView,

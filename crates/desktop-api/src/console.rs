@@ -85,6 +85,8 @@ pub struct UserView {
     pub agency: Option<String>,
     /// When they last signed in with their password (RFC 3339).
     pub last_sign_in_at: Option<String>,
+    /// They have an authenticator app set up.
+    pub second_factor: bool,
 }
 
 impl From<UserRecord> for UserView {
@@ -96,7 +98,22 @@ impl From<UserRecord> for UserView {
             disabled: u.disabled,
             agency: u.agency,
             last_sign_in_at: u.last_sign_in_at,
+            second_factor: u.second_factor,
         }
+    }
+}
+
+/// The roles that must sign in with an authenticator app.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecondFactorPolicyView {
+    #[ts(type = "Array<\"agent\" | \"underwriter\" | \"admin\" | \"auditor\">")]
+    pub roles: Vec<&'static str>,
+}
+
+impl From<uw_workstation::SecondFactorPolicy> for SecondFactorPolicyView {
+    fn from(p: uw_workstation::SecondFactorPolicy) -> Self {
+        Self { roles: p.roles.iter().map(|r| r.name()).collect() }
     }
 }
 

@@ -55,7 +55,8 @@ pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe,
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
     AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, DeviceRecord, LoginThrottle, PackKeyRecord, PendingApprovalKey,
-    PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, Role, Secret, TotpEnrollment, UserChange, UserInfo, UserRecord,
+    PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, Role, SecondFactorPolicy, Secret, TotpEnrollment, UserChange,
+    UserInfo, UserRecord,
 };
 
 mod bundled {

@@ -2,7 +2,7 @@
 
 use tauri::{AppHandle, Runtime};
 use uw_desktop_api::console::{
-    DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, SessionView, ThrottleView, TotpSetupView, UserView,
+    DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView, UserView,
 };
 use uw_desktop_api::CommandError;
 use uw_workstation::{Role, Secret, UserChange};
@@ -39,6 +39,28 @@ pub async fn begin_totp<R: Runtime>(app: AppHandle<R>) -> Result<TotpSetupView, 
 #[tauri::command]
 pub async fn confirm_totp<R: Runtime>(app: AppHandle<R>, code: Secret) -> Result<RecoveryCodesView, CommandError> {
     on_workstation(app, move |ws| ws.confirm_totp(&code)).await.map(RecoveryCodesView::from)
+}
+
+/// The roles that must sign in with an authenticator app (administrators).
+#[tauri::command]
+pub async fn admin_second_factor_policy<R: Runtime>(app: AppHandle<R>) -> Result<SecondFactorPolicyView, CommandError> {
+    on_workstation(app, |ws| ws.admin_second_factor_policy()).await.map(SecondFactorPolicyView::from)
+}
+
+/// Sets the roles that must sign in with an authenticator app (administrators).
+#[tauri::command]
+pub async fn admin_set_second_factor_policy<R: Runtime>(
+    app: AppHandle<R>,
+    roles: Vec<Role>,
+) -> Result<SecondFactorPolicyView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_set_second_factor_policy(roles)).await.map(SecondFactorPolicyView::from)
+}
+
+/// Removes a user's authenticator app and recovery codes (a lost phone) and
+/// ends their sessions (administrators).
+#[tauri::command]
+pub async fn admin_reset_second_factor<R: Runtime>(app: AppHandle<R>, username: String) -> Result<(), CommandError> {
+    on_workstation(app, move |ws| ws.admin_reset_second_factor(&username)).await
 }
 
 /// Forgets the console session. Returns whether there was one.

@@ -1,9 +1,11 @@
 // The administrator's console: signed in to the sync server as an
-// administrator, the users, devices, approval keys and failed sign-ins.
+// administrator, the users, devices, approval keys, failed sign-ins and
+// which roles need an authenticator app.
 import { useCallback, useState } from "react";
 import { api, CommandError } from "../api";
 import { SessionBar, useSession } from "./session";
 import { Devices, PackKeys, Throttles } from "./serverLists";
+import { SecondFactorPolicy } from "./SecondFactorPolicy";
 import { Users } from "./Users";
 
 export function AdminScreen() {
@@ -54,6 +56,7 @@ export function AdminScreen() {
           <Devices onSessionLost={onSessionLost} />
           <PackKeys onSessionLost={onSessionLost} />
           <Throttles onSessionLost={onSessionLost} />
+          <SecondFactorPolicy onSessionLost={onSessionLost} />
         </>
       )}
     </section>

@@ -168,6 +168,21 @@ export function Users({
     });
   }
 
+  function askResetApp(u: UserView) {
+    const self = u.username === me;
+    setPending({
+      question: self ? "Reset your own authenticator app?" : `Reset ${u.username}'s authenticator app?`,
+      consequence: self
+        ? "Your app and recovery codes stop working and you are signed out here; you set up an app again when you next sign in."
+        : "Their app and recovery codes stop working and they are signed out everywhere; they set up an app again when they next sign in. Do this when they lost their phone, after checking it is really them asking.",
+      confirm: "Reset authenticator app",
+      run: () =>
+        void change(u, `${u.username}'s authenticator app is reset; they set up a new one when they next sign in.`, () =>
+          api.adminResetSecondFactor(u.username),
+        ),
+    });
+  }
+
   function confirmReset(u: UserView) {
     const secret = temporary;
     setTemporary("");
@@ -221,6 +236,7 @@ export function Users({
               <th scope="col">Role</th>
               <th scope="col">Agency</th>
               <th scope="col">Last sign-in</th>
+              <th scope="col">Authenticator app</th>
               <th scope="col">Status</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -277,6 +293,20 @@ export function Users({
                   </td>
                   <td className="last-sign-in">
                     <LastSignIn at={u.lastSignInAt ?? null} />
+                  </td>
+                  <td className="second-factor-cell">
+                    {u.secondFactor ? "Set up" : "None"}
+                    {u.secondFactor && (
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={busy}
+                        aria-label={`Reset authenticator app of ${u.username}`}
+                        onClick={() => askResetApp(u)}
+                      >
+                        Reset…
+                      </button>
+                    )}
                   </td>
                   <td>{u.disabled ? "Disabled" : "Active"}</td>
                   <td className="row-actions">

@@ -27,8 +27,24 @@ describe("admin screen", () => {
   it("signs in, lists users and devices, and revokes a device only after confirming", async () => {
     let signedIn: ReturnType<typeof session> | null = null;
     const users: UserView[] = [
-      { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: "2026-11-24T15:00:00Z" },
-      { userId: "u2", username: "agent1", role: "agent", disabled: false, agency: "Buckeye Insurance Agency, LLC", lastSignInAt: null },
+      {
+        userId: "u1",
+        username: "admin1",
+        role: "admin",
+        disabled: false,
+        agency: null,
+        lastSignInAt: "2026-11-24T15:00:00Z",
+        secondFactor: false,
+      },
+      {
+        userId: "u2",
+        username: "agent1",
+        role: "agent",
+        disabled: false,
+        agency: "Buckeye Insurance Agency, LLC",
+        lastSignInAt: null,
+        secondFactor: false,
+      },
     ];
     const devices: DeviceView[] = [
       {
@@ -97,6 +113,7 @@ describe("admin screen", () => {
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -136,6 +153,7 @@ describe("admin screen", () => {
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -157,6 +175,52 @@ describe("admin screen", () => {
     expect(screen.queryByText("ABCD-EFGH-IJKL-MNOP")).toBeNull();
   });
 
+  it("resets a user's authenticator app after confirming, and saves the roles that need one", async () => {
+    const users: UserView[] = [
+      { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: null, secondFactor: true },
+      { userId: "u2", username: "uw1", role: "underwriter", disabled: false, agency: null, lastSignInAt: null, secondFactor: true },
+    ];
+    let roles = ["admin", "auditor"];
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => users,
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles }),
+      admin_set_second_factor_policy: (args) => {
+        roles = (args as { roles: string[] }).roles;
+        return { roles };
+      },
+      admin_reset_second_factor: () => {
+        users[1] = { ...users[1], secondFactor: false };
+        return null;
+      },
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.click(await screen.findByRole("button", { name: "Reset authenticator app of uw1" }));
+    expect(calls.some(([cmd]) => cmd === "admin_reset_second_factor")).toBe(false);
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/Reset uw1's authenticator app\?/);
+    expect(dialog.textContent).toMatch(/lost their phone/);
+    await user.click(within(dialog).getByRole("button", { name: "Reset authenticator app" }));
+    expect(await screen.findByText(/uw1's authenticator app is reset/)).toBeTruthy();
+    expect(calls).toContainEqual(["admin_reset_second_factor", { username: "uw1" }]);
+
+    const underwriter = (await screen.findByRole("checkbox", { name: "Underwriter" })) as HTMLInputElement;
+    expect(underwriter.checked).toBe(false);
+    expect((screen.getByRole("checkbox", { name: "Administrator" }) as HTMLInputElement).checked).toBe(true);
+    await user.click(underwriter);
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    const confirm = screen.getByRole("alertdialog");
+    expect(confirm.textContent).toMatch(/Require an authenticator app of underwriters, administrators, auditors\?/);
+    await user.click(within(confirm).getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("The sign-in rules are saved.")).toBeTruthy();
+    expect(calls).toContainEqual(["admin_set_second_factor_policy", { roles: ["underwriter", "admin", "auditor"] }]);
+  });
+
   it("changes a user's role only when saved and confirmed, and adds a user with the role chosen", async () => {
     let role = "agent";
     const calls = mockCommands({
@@ -166,6 +230,7 @@ describe("admin screen", () => {
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
       admin_change_user: () => {
         role = "underwriter";
         return { userId: "u2", username: "agent1", role, disabled: false };
@@ -218,12 +283,21 @@ describe("admin screen", () => {
     const calls = mockCommands({
       session_status: () => session("admin"),
       admin_users: () => [
-        { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: "2026-11-24T15:00:00Z" },
+        {
+          userId: "u1",
+          username: "admin1",
+          role: "admin",
+          disabled: false,
+          agency: null,
+          lastSignInAt: "2026-11-24T15:00:00Z",
+          secondFactor: false,
+        },
       ],
       admin_devices: () => [],
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
       admin_change_user: () =>
         Promise.reject({
           code: "sync.refused",
@@ -259,13 +333,22 @@ describe("admin screen", () => {
         return true;
       },
       admin_users: () => [
-        { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: "2026-11-24T15:00:00Z" },
+        {
+          userId: "u1",
+          username: "admin1",
+          role: "admin",
+          disabled: false,
+          agency: null,
+          lastSignInAt: "2026-11-24T15:00:00Z",
+          secondFactor: false,
+        },
         { userId: "u2", username: "admin2", role: "admin", disabled: false },
       ],
       admin_devices: () => [],
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
       admin_change_user: () => ({ userId: "u1", username: "admin1", role: "admin", disabled: true }),
     });
     const user = userEvent.setup();
@@ -284,12 +367,21 @@ describe("admin screen", () => {
     const calls = mockCommands({
       session_status: () => session("admin"),
       admin_users: () => [
-        { userId: "u2", username: "agent1", role: "agent", disabled: false, agency: "Buckeye Insurance Agency, LLC", lastSignInAt: null },
+        {
+          userId: "u2",
+          username: "agent1",
+          role: "agent",
+          disabled: false,
+          agency: "Buckeye Insurance Agency, LLC",
+          lastSignInAt: null,
+          secondFactor: false,
+        },
       ],
       admin_devices: () => [],
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
       admin_change_user: () => ({
         userId: "u2",
         username: "agent1",
@@ -404,8 +496,17 @@ describe("admin screen", () => {
         disabled: false,
         agency: null,
         lastSignInAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+        secondFactor: false,
       },
-      { userId: "u2", username: "agent1", role: "agent", disabled: false, agency: "Buckeye Insurance Agency, LLC", lastSignInAt: null },
+      {
+        userId: "u2",
+        username: "agent1",
+        role: "agent",
+        disabled: false,
+        agency: "Buckeye Insurance Agency, LLC",
+        lastSignInAt: null,
+        secondFactor: false,
+      },
     ];
     const calls = mockCommands({
       session_status: () => session("admin"),
@@ -414,6 +515,7 @@ describe("admin screen", () => {
       admin_pack_key_requests: () => [],
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
       admin_change_user: (args) => {
         users[1] = { ...users[1], agency: (args.agency as string) || null };
         return users[1];
@@ -435,7 +537,7 @@ describe("admin screen", () => {
       within(table)
         .getAllByRole("columnheader")
         .map((h) => h.textContent),
-    ).toEqual(["Username", "Role", "Agency", "Last sign-in", "Status", "Actions"]);
+    ).toEqual(["Username", "Role", "Agency", "Last sign-in", "Authenticator app", "Status", "Actions"]);
     const row = (name: string) => table.querySelector(`tr[data-username="${name}"]`) as HTMLElement;
     expect(row("agent1").textContent).toContain("Buckeye Insurance Agency, LLC");
     expect(row("agent1").textContent).toContain("Never");
