@@ -44,6 +44,11 @@ impl DocumentsDir {
         self.0.join("Audit exports")
     }
 
+    /// Where customers' data exported for their requests are saved.
+    pub fn customer_exports(&self) -> PathBuf {
+        self.0.join("Customer exports")
+    }
+
     /// Where canonical books for impact analysis are kept.
     pub fn books(&self) -> PathBuf {
         self.0.join("Books")

@@ -41,11 +41,20 @@ pub async fn page(
             args![us_state, product, after.unwrap_or(""), i64::try_from(limit).map_err(ApiError::internal)?],
         )
         .await?;
+    let stored = rows
+        .iter()
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.text(1)?).map_err(ApiError::internal))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    // The page's customers' keys in a few statements, not one a policy.
+    let mut people = crate::personal::People::default();
+    let mut customers: Vec<String> = stored.iter().filter_map(|s| crate::personal::sealed_for(s).map(str::to_owned)).collect();
+    customers.sort_unstable();
+    customers.dedup();
+    state.vault.read_ahead(&mut *tx, &mut people, &[], &customers).await?;
     let mut policies = Vec::with_capacity(rows.len());
-    for r in &rows {
+    for (r, stored) in rows.iter().zip(&stored) {
         // Opened for the dates of birth rating reads; the names go again below.
-        let stored: serde_json::Value = serde_json::from_str(&r.text(1)?).map_err(ApiError::internal)?;
-        let (input, erased) = state.vault.open_or_redact(&mut *tx, &stored).await?;
+        let (input, erased) = state.vault.open_or_redact_in(&mut *tx, &mut people, stored).await?;
         if erased {
             // Without the drivers' dates of birth it cannot be rated.
             continue;
@@ -56,8 +65,9 @@ pub async fn page(
             .ok_or_else(|| ApiError::internal(format!("{}: the input has no quote", r.text(0).unwrap_or_default())))?;
         policies.push(BookEntry { policy_number: r.text(0)?, quote: minimised(quote) });
     }
-    let full = u64::try_from(policies.len()).unwrap_or(u64::MAX) == limit;
-    let next_after = if full { policies.last().map(|p| p.policy_number.clone()) } else { None };
+    // A full page goes on after its last row, even one skipped above.
+    let full = u64::try_from(rows.len()).unwrap_or(u64::MAX) == limit;
+    let next_after = if full { rows.last().map(|r| r.text(0)).transpose()? } else { None };
     Ok(BookPage { policies, next_after })
 }
 

@@ -53,6 +53,54 @@ async fn search(state: &AppState, agent: Option<&str>, name: &str) -> Result<Vec
     Ok(found)
 }
 
+/// The customers named `name`, all agents' (administrators, for a
+/// data-subject request).
+pub async fn find_as_admin(state: &AppState, caller: &Caller, name: &str) -> Result<Vec<CustomerMatch>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    search(state, None, name).await
+}
+
+/// [`export`] for an administrator; audited as `customer.export`.
+pub async fn export_as_admin(
+    state: &AppState,
+    caller: &Caller,
+    customer_id: &str,
+    request_id: &str,
+) -> Result<serde_json::Value, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let export = export(state, customer_id).await?;
+    audit_export(state, &caller.actor(), customer_id, request_id).await?;
+    Ok(export)
+}
+
+/// Records that a customer's data was exported: who, when (the data itself
+/// is not logged).
+pub async fn audit_export(state: &AppState, actor: &crate::audit::Actor, customer_id: &str, request_id: &str) -> Result<(), ApiError> {
+    let mut m = crate::audit::Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
+    m.audit(actor, "customer.export", ("customer", customer_id), &serde_json::json!({ "customer_id": customer_id }), None).await?;
+    m.commit().await?;
+    state.log_grew();
+    Ok(())
+}
+
+/// [`erase`] for an administrator.
+pub async fn erase_as_admin(
+    state: &AppState,
+    caller: &Caller,
+    customer_id: &str,
+    request: &uw_protocol::CustomerErasureRequest,
+    request_id: &str,
+) -> Result<uw_protocol::CustomerErasure, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let erasure = erase(state, &caller.actor(), customer_id, &request.reason, request.include_policies, request_id).await?;
+    Ok(uw_protocol::CustomerErasure {
+        customer_id: customer_id.to_owned(),
+        quotes: erasure.quotes,
+        policies: erasure.policies,
+        log_index: erasure.log_index,
+    })
+}
+
 /// A customer as the administration command line finds them (the operator
 /// reads the database as the server does): id, name and address, quotes
 /// and policies, all agents'.

@@ -315,6 +315,39 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         ),
         op(
             "get",
+            "/v1/admin/customers",
+            "admin_customers",
+            "A data-subject request: the customers of an exact name, every agent's, with their quotes and policies.",
+            Access::Roles(&[Role::Admin]),
+            &[("name", true, "the customer's full name")],
+            None,
+            schema::<Vec<p::CustomerMatch>>(g),
+            &[400],
+        ),
+        op(
+            "get",
+            "/v1/admin/customers/{customer_id}/export",
+            "export_customer",
+            "Everything the server holds about a customer (quotes with their inputs, policies with their timelines, waiting changes, the audit entries about them), as JSON; audited as customer.export.",
+            Access::Roles(&[Role::Admin]),
+            &[],
+            None,
+            schema::<serde_json::Value>(g),
+            &[404],
+        ),
+        op(
+            "post",
+            "/v1/admin/customers/{customer_id}/erase",
+            "erase_customer",
+            "Erases a customer's personal data by destroying their data key; refused while they hold a policy in force unless include_policies (409 customer.retained); audited; desktops drop the customer at their next sync.",
+            Access::Roles(&[Role::Admin]),
+            &[],
+            schema::<p::CustomerErasureRequest>(g),
+            schema::<p::CustomerErasure>(g),
+            &[400, 404, 409],
+        ),
+        op(
+            "get",
             "/v1/customers",
             "customers",
             "The customers of an exact name (case and spacing aside), found by a keyed hash: names are kept only encrypted. An agent sees the customers of their own quotes.",
@@ -693,7 +726,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 56);
+        assert_eq!(count, 59);
     }
 
     #[test]

@@ -243,7 +243,12 @@ impl Vault {
     /// [`Vault::open`], or for a customer whose data was erased the
     /// document without its personal values (each null), and true.
     pub async fn open_or_redact(&self, tx: &mut dyn Tx, stored: &Value) -> Result<(Value, bool), PersonalError> {
-        match self.open(tx, stored).await {
+        self.open_or_redact_in(tx, &mut People::default(), stored).await
+    }
+
+    /// [`Vault::open_or_redact`] among `people` (see [`Vault::seal_in`]).
+    pub async fn open_or_redact_in(&self, tx: &mut dyn Tx, people: &mut People, stored: &Value) -> Result<(Value, bool), PersonalError> {
+        match self.open_in(tx, people, stored).await {
             Ok(document) => Ok((document, false)),
             Err(PersonalError::Erased { .. }) => Ok((redacted(stored), true)),
             Err(e) => Err(e),

@@ -119,6 +119,22 @@ fn story(database_args: &[&str], dump: &dyn Fn(&Org, &std::path::Path) -> Vec<u8
     let agent = rt.block_on(ApiClient::new(&server.base_url, None).login("agent", org.demo.password("agent")));
     let (status, after) = rt.block_on(agent.get(&format!("/v1/policies/{policy}")));
     assert_eq!((status, &after["input"]), (StatusCode::OK, &detail["input"]));
+
+    // The administrator's data-subject request over the API: found, exported
+    // (and the export audited), refused erasure while the policy is in force.
+    let admin = rt.block_on(ApiClient::new(&server.base_url, None).login("admin", org.demo.password("admin")));
+    let (status, listed) = rt.block_on(admin.get("/v1/admin/customers?name=philippa%20okonkwo-lindqvist"));
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let id = listed[0]["customer_id"].as_str().expect("an id").to_owned();
+    let (status, export) = rt.block_on(admin.get(&format!("/v1/admin/customers/{id}/export")));
+    assert_eq!(status, StatusCode::OK, "{export}");
+    assert_eq!(export["quotes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(export["quotes"][0]["input"]["contact"]["phone"], PHONE);
+    let (status, refused) = rt.block_on(admin.post(&format!("/v1/admin/customers/{id}/erase"), &serde_json::json!({ "reason": "DSR-7" })));
+    assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("customer.retained")), "{refused}");
+    let auditor = rt.block_on(ApiClient::new(&server.base_url, None).login("auditor", org.demo.password("auditor")));
+    let (_, entries) = rt.block_on(auditor.get("/v1/audit/entries?action=customer.export"));
+    assert!(entries.to_string().contains(&id), "the export is in the audit log: {entries}");
     drop(server);
 }
 

@@ -1167,6 +1167,20 @@ export type RecoveryCodesView = { codes: Array<string>, };
 export type SecondFactorPolicyView = { roles: Array<"agent" | "underwriter" | "admin" | "auditor">, };
 
 /**
+ * A customer found for a data-subject request.
+ */
+export type CustomerView = { customerId: string, name: string, 
+/**
+ * Street, city, state and ZIP code, as one line.
+ */
+address: string, quotes: Array<string>, policies: Array<string>, };
+
+/**
+ * What an erasure did.
+ */
+export type CustomerErasureView = { quotes: Array<string>, policies: Array<string>, };
+
+/**
  * A user as the administrator sees it.
  */
 export type UserView = { userId: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", disabled: boolean, 

@@ -25,8 +25,9 @@ pub fn typescript() -> String {
     };
 
     use crate::console::{
-        AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, DeviceView, ExportFileView, PackKeyView, PendingKeyView,
-        RecoveryCodesView, SavedExportView, SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView, UserView,
+        AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, CustomerErasureView, CustomerView, DeviceView, ExportFileView,
+        PackKeyView, PendingKeyView, RecoveryCodesView, SavedExportView, SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView,
+        UserView,
     };
     use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
     use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};
@@ -163,6 +164,8 @@ pub fn typescript() -> String {
         TotpSetupView,
         RecoveryCodesView,
         SecondFactorPolicyView,
+        CustomerView,
+        CustomerErasureView,
         UserView,
         DeviceView,
         PendingKeyView,

@@ -117,6 +117,44 @@ impl From<uw_workstation::SecondFactorPolicy> for SecondFactorPolicyView {
     }
 }
 
+/// A customer found for a data-subject request.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerView {
+    pub customer_id: String,
+    pub name: String,
+    /// Street, city, state and ZIP code, as one line.
+    pub address: String,
+    pub quotes: Vec<String>,
+    pub policies: Vec<String>,
+}
+
+impl From<uw_workstation::CustomerMatch> for CustomerView {
+    fn from(c: uw_workstation::CustomerMatch) -> Self {
+        Self {
+            customer_id: c.customer_id,
+            name: c.name,
+            address: format!("{}, {}, {} {}", c.street, c.city, c.state, c.zip),
+            quotes: c.quotes,
+            policies: c.policies,
+        }
+    }
+}
+
+/// What an erasure did.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerErasureView {
+    pub quotes: Vec<String>,
+    pub policies: Vec<String>,
+}
+
+impl From<uw_workstation::CustomerErasure> for CustomerErasureView {
+    fn from(e: uw_workstation::CustomerErasure) -> Self {
+        Self { quotes: e.quotes, policies: e.policies }
+    }
+}
+
 /// A device as the administrator sees it.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

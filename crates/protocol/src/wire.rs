@@ -958,6 +958,29 @@ pub struct CustomerMatch {
     pub policies: Vec<String>,
 }
 
+/// `POST /v1/admin/customers/{customer_id}/erase`: a data-subject request
+/// to erase a customer's personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerErasureRequest {
+    /// Why: the request's reference, kept in the audit log.
+    pub reason: String,
+    /// Erase even though the customer holds policies in force (whose
+    /// records the law may require keeping): the carrier's decision.
+    #[serde(default)]
+    pub include_policies: bool,
+}
+
+/// What an erasure did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerErasure {
+    pub customer_id: String,
+    pub quotes: Vec<String>,
+    pub policies: Vec<String>,
+    /// The audit entry that records it.
+    pub log_index: u64,
+}
+
 /// One policy of the book: its number and the quote in force, with the
 /// names and the street withheld (rating reads neither).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -22,6 +22,7 @@ a log or an error message.
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use time::OffsetDateTime;
 use uw_protocol::{AuditKeys, DeviceRecord, LoginRequest, LoginResponse, NewUser, Role, Secret, UserChange, UserInfo, UserRecord};
 
 use crate::sync::{normalize_server_url, Replay, Server, SyncError};
@@ -251,6 +252,47 @@ impl Workstation {
         self.online(Role::Admin, |s| {
             s.post(&format!("/v1/admin/devices/{device_id}/revoke"), &serde_json::json!({}), Replay::OnlyIfUnprocessed)
         })
+    }
+
+    /// A data-subject request: the customers of an exact name, every
+    /// agent's (administrators only).
+    pub fn admin_find_customers(&mut self, name: &str) -> Result<Vec<uw_protocol::CustomerMatch>, WorkstationError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(WorkstationError::InvalidInput { field: "name".into(), message: "give the customer's full name".into() });
+        }
+        let query = crate::rates::impact::urlencoding(name);
+        self.online(Role::Admin, |s| s.get(&format!("/v1/admin/customers?name={query}")))
+    }
+
+    /// Everything the server holds about a customer, saved as JSON in
+    /// `dir` (readable by this user only); returns the file's path
+    /// (administrators only; the server records the export).
+    pub fn admin_save_customer_export(&mut self, customer_id: &str, dir: &Path, now: OffsetDateTime) -> Result<PathBuf, WorkstationError> {
+        let id = path_segment("customer_id", customer_id)?;
+        let export: serde_json::Value = self.online(Role::Admin, |s| s.get(&format!("/v1/admin/customers/{id}/export")))?;
+        let text = serde_json::to_string_pretty(&export)
+            .map_err(|e| WorkstationError::InvalidInput { field: "export".into(), message: e.to_string() })?;
+        let name = format!("customer-{id}-{}.json", crate::quotes::model::utc_date(now));
+        let path = crate::write_beside(dir, &name, text.as_bytes())?;
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|source| WorkstationError::DocumentFile { path: path.clone(), source })?;
+        }
+        Ok(path)
+    }
+
+    /// Erases a customer's personal data at their request (administrators only).
+    pub fn admin_erase_customer(
+        &mut self,
+        customer_id: &str,
+        reason: &str,
+        include_policies: bool,
+    ) -> Result<uw_protocol::CustomerErasure, WorkstationError> {
+        let id = path_segment("customer_id", customer_id)?;
+        let request = uw_protocol::CustomerErasureRequest { reason: reason.trim().to_owned(), include_policies };
+        self.online(Role::Admin, |s| s.post(&format!("/v1/admin/customers/{id}/erase"), &request, Replay::OnlyIfUnprocessed))
     }
 
     /// Failed sign-ins counted per account, address and account at an

@@ -54,9 +54,9 @@ pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, Sto
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
-    AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, DeviceRecord, LoginThrottle, PackKeyRecord, PendingApprovalKey,
-    PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, Role, SecondFactorPolicy, Secret, TotpEnrollment, UserChange,
-    UserInfo, UserRecord,
+    AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DeviceRecord, LoginThrottle, PackKeyRecord,
+    PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, Role, SecondFactorPolicy, Secret, TotpEnrollment,
+    UserChange, UserInfo, UserRecord,
 };
 
 mod bundled {

@@ -1,8 +1,9 @@
 //! The server console: signing in, users, devices, sign-in throttles and pack keys.
 
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use uw_desktop_api::console::{
-    DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView, UserView,
+    CustomerErasureView, CustomerView, DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, SecondFactorPolicyView, SessionView,
+    ThrottleView, TotpSetupView, UserView,
 };
 use uw_desktop_api::CommandError;
 use uw_workstation::{Role, Secret, UserChange};
@@ -61,6 +62,33 @@ pub async fn admin_set_second_factor_policy<R: Runtime>(
 #[tauri::command]
 pub async fn admin_reset_second_factor<R: Runtime>(app: AppHandle<R>, username: String) -> Result<(), CommandError> {
     on_workstation(app, move |ws| ws.admin_reset_second_factor(&username)).await
+}
+
+/// A data-subject request: the customers of an exact name (administrators).
+#[tauri::command]
+pub async fn admin_find_customers<R: Runtime>(app: AppHandle<R>, name: String) -> Result<Vec<CustomerView>, CommandError> {
+    on_workstation(app, move |ws| ws.admin_find_customers(&name)).await.map(|found| found.into_iter().map(CustomerView::from).collect())
+}
+
+/// Saves everything the server holds about a customer in the documents
+/// folder's "Customer exports"; returns the file's name (administrators).
+#[tauri::command]
+pub async fn admin_save_customer_export<R: Runtime>(app: AppHandle<R>, customer_id: String) -> Result<String, CommandError> {
+    let dir = app.state::<crate::app::DocumentsDir>().customer_exports();
+    on_workstation(app, move |ws| ws.admin_save_customer_export(&customer_id, &dir, time::OffsetDateTime::now_utc()))
+        .await
+        .map(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+}
+
+/// Erases a customer's personal data at their request (administrators).
+#[tauri::command]
+pub async fn admin_erase_customer<R: Runtime>(
+    app: AppHandle<R>,
+    customer_id: String,
+    reason: String,
+    include_policies: bool,
+) -> Result<CustomerErasureView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_erase_customer(&customer_id, &reason, include_policies)).await.map(CustomerErasureView::from)
 }
 
 /// Forgets the console session. Returns whether there was one.

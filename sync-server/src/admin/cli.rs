@@ -338,6 +338,7 @@ async fn customer_command(state: &AppState, actor: &Actor, command: CustomerComm
         }
         CustomerCommand::Export { customer_id, out } => {
             let export = crate::customers::export(state, &customer_id).await.map_err(super::api)?;
+            crate::customers::audit_export(state, actor, &customer_id, request_id).await.map_err(super::api)?;
             let text = serde_json::to_string_pretty(&export)?;
             match out {
                 Some(path) => {

@@ -5,6 +5,7 @@ import { useCallback, useState } from "react";
 import { api, CommandError } from "../api";
 import { SessionBar, useSession } from "./session";
 import { Devices, PackKeys, Throttles } from "./serverLists";
+import { CustomerRequests } from "./CustomerRequests";
 import { SecondFactorPolicy } from "./SecondFactorPolicy";
 import { Users } from "./Users";
 
@@ -57,6 +58,7 @@ export function AdminScreen() {
           <PackKeys onSessionLost={onSessionLost} />
           <Throttles onSessionLost={onSessionLost} />
           <SecondFactorPolicy onSessionLost={onSessionLost} />
+          <CustomerRequests onSessionLost={onSessionLost} />
         </>
       )}
     </section>

@@ -221,6 +221,52 @@ describe("admin screen", () => {
     expect(calls).toContainEqual(["admin_set_second_factor_policy", { roles: ["underwriter", "admin", "auditor"] }]);
   });
 
+  it("finds a customer by name, saves their data, and erases it only with a reason after confirming", async () => {
+    const customer = {
+      customerId: "c1",
+      name: "Maria Delgado",
+      address: "2417 Echo Park Ave, Los Angeles, CA 90026",
+      quotes: ["QUOT-2026-00001-00001"],
+      policies: ["POL-CA-2026-000001"],
+    };
+    let erased = false;
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => [],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_find_customers: () => (erased ? [] : [customer]),
+      admin_save_customer_export: () => "customer-c1-2026-12-07.json",
+      admin_erase_customer: () => {
+        erased = true;
+        return { quotes: customer.quotes, policies: customer.policies };
+      },
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.type(await screen.findByLabelText("Customer's full name"), "maria delgado");
+    await user.click(screen.getByRole("button", { name: "Find" }));
+    expect(calls).toContainEqual(["admin_find_customers", { name: "maria delgado" }]);
+    await user.click(await screen.findByRole("button", { name: "Save Maria Delgado's data" }));
+    expect(await screen.findByText(/Everything held about Maria Delgado is saved/)).toBeTruthy();
+    expect(calls).toContainEqual(["admin_save_customer_export", { customerId: "c1" }]);
+
+    await user.click(screen.getByRole("button", { name: "Erase Maria Delgado's data" }));
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/cannot be undone/);
+    const confirm = within(dialog).getByRole("button", { name: "Erase Maria Delgado's data" }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await user.type(within(dialog).getByLabelText("Reason (the request's reference)"), "DSR-42");
+    await user.click(within(dialog).getByRole("checkbox"));
+    await user.click(confirm);
+    expect(await screen.findByText("Maria Delgado's personal data is erased.")).toBeTruthy();
+    expect(calls).toContainEqual(["admin_erase_customer", { customerId: "c1", reason: "DSR-42", includePolicies: true }]);
+    expect(await screen.findByText("No customer is named maria delgado.")).toBeTruthy();
+  });
+
   it("changes a user's role only when saved and confirmed, and adds a user with the role chosen", async () => {
     let role = "agent";
     const calls = mockCommands({

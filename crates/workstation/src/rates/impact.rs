@@ -248,7 +248,7 @@ pub fn impact_summary(report: &ImpactReport) -> serde_json::Value {
 
 /// Percent-encodes a query value (policy numbers are letters, digits and `-`,
 /// but nothing here assumes it).
-fn urlencoding(text: &str) -> String {
+pub(crate) fn urlencoding(text: &str) -> String {
     text.bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()

@@ -12,7 +12,7 @@
 //! **Invariant:** the desktop never signs a draft its own user wrote; the
 //! server would refuse it, and the schema forbids it.
 
-mod impact;
+pub(crate) mod impact;
 mod review;
 
 use std::collections::BTreeMap;

@@ -111,3 +111,35 @@ pub(crate) async fn reset_second_factor(
     crate::second_factor::reset(&state, &caller.actor(), &username, &id).await?;
     Ok(Json(serde_json::json!({ "username": username, "second_factor": false })))
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct CustomersQuery {
+    name: String,
+}
+
+pub(crate) async fn customers(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(q): axum::extract::Query<CustomersQuery>,
+) -> Result<Json<Vec<uw_protocol::CustomerMatch>>, ApiError> {
+    Ok(Json(crate::customers::find_as_admin(&state, &caller, &q.name).await?))
+}
+
+pub(crate) async fn export_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(customer_id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(crate::customers::export_as_admin(&state, &caller, &customer_id, &id).await?))
+}
+
+pub(crate) async fn erase_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(customer_id): Path<String>,
+    Body(request): Body<uw_protocol::CustomerErasureRequest>,
+) -> Result<Json<uw_protocol::CustomerErasure>, ApiError> {
+    Ok(Json(crate::customers::erase_as_admin(&state, &caller, &customer_id, &request, &id).await?))
+}
