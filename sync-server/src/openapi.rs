@@ -315,6 +315,39 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
         ),
         op(
             "get",
+            "/v1/admin/retention-rules",
+            "retention_rules",
+            "How long each kind of record is kept, per state (none by default: nothing is purged).",
+            Access::Roles(&[Role::Admin]),
+            &[],
+            None,
+            schema::<Vec<p::RetentionRule>>(g),
+            &[],
+        ),
+        op(
+            "put",
+            "/v1/admin/retention-rules",
+            "set_retention_rule",
+            "Sets a retention rule, or removes it (days null); audited. Answers the rules now in force.",
+            Access::Roles(&[Role::Admin]),
+            &[],
+            schema::<p::RetentionRuleChange>(g),
+            schema::<Vec<p::RetentionRule>>(g),
+            &[400],
+        ),
+        op(
+            "post",
+            "/v1/admin/retention/run",
+            "run_retention",
+            "Applies the retention rules now (the server also does daily), or with dry_run only reports what would go.",
+            Access::Roles(&[Role::Admin]),
+            &[],
+            schema::<p::RetentionRun>(g),
+            schema::<p::RetentionReport>(g),
+            &[],
+        ),
+        op(
+            "get",
             "/v1/admin/customers",
             "admin_customers",
             "A data-subject request: the customers of an exact name, every agent's, with their quotes and policies.",
@@ -726,7 +759,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 59);
+        assert_eq!(count, 62);
     }
 
     #[test]

@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
 use uw_policy::{Policy, PolicyStatus};
 
 use crate::audit::{Actor, Mutation};
@@ -25,26 +24,7 @@ use crate::AppState;
 /// The kinds of record a rule may name.
 pub const KINDS: [&str; 2] = ["unbound_quote", "ended_policy"];
 
-/// How long one kind of record is kept in one state (`*`: every state
-/// without its own rule).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RetentionRule {
-    pub kind: String,
-    pub state: String,
-    pub days: i64,
-}
-
-/// What a run did, or would do (`dry_run`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct RetentionReport {
-    pub dry_run: bool,
-    /// Quotes never bound, past their rule: deleted.
-    pub deleted_quotes: Vec<String>,
-    /// Customers whose every record is past its rule: personal data erased.
-    pub erased_customers: Vec<String>,
-    /// The audit entry of a run that changed something.
-    pub log_index: Option<u64>,
-}
+pub use uw_protocol::{RetentionReport, RetentionRule};
 
 /// The rules in force.
 pub async fn rules(state: &AppState) -> Result<Vec<RetentionRule>, ApiError> {

@@ -457,6 +457,15 @@ async fn authorization_matrix(engine: &str) {
         (reqwest::Method::GET, "/v1/sync/pull?cursor=0", None, &[Agent, Underwriter], false),
         (reqwest::Method::GET, "/v1/sync/wait?cursor=0&timeout=1", None, &[Agent, Underwriter], false),
         (reqwest::Method::GET, "/v1/customers?name=Nobody%20Here", None, &[Agent, Underwriter], false),
+        (reqwest::Method::GET, "/v1/admin/retention-rules", None, &[Admin], false),
+        (
+            reqwest::Method::PUT,
+            "/v1/admin/retention-rules",
+            Some(json!({ "kind": "unbound_quote", "state": "TX", "days": null })),
+            &[Admin],
+            false,
+        ),
+        (reqwest::Method::POST, "/v1/admin/retention/run", Some(json!({ "dry_run": true })), &[Admin], false),
         (reqwest::Method::GET, "/v1/admin/customers?name=Nobody%20Here", None, &[Admin], false),
         (reqwest::Method::GET, "/v1/admin/customers/00000000000000000000000000000000/export", None, &[Admin], false),
         (

@@ -30,6 +30,8 @@ import type {
   SecondFactorPolicyView,
   CustomerView,
   CustomerErasureView,
+  RetentionRuleView,
+  RetentionReportView,
   RecoveryCodesView,
   SetupView,
   SyncProgress,
@@ -163,6 +165,10 @@ export const api = {
   adminSetSecondFactorPolicy: (roles: Role[]) => call<SecondFactorPolicyView>("admin_set_second_factor_policy", { roles }),
   adminResetSecondFactor: (username: string) => call<null>("admin_reset_second_factor", { username }),
   adminFindCustomers: (name: string) => call<CustomerView[]>("admin_find_customers", { name }),
+  adminRetentionRules: () => call<RetentionRuleView[]>("admin_retention_rules"),
+  adminSetRetentionRule: (kind: RetentionRuleView["kind"], state: string, days: number | null) =>
+    call<RetentionRuleView[]>("admin_set_retention_rule", { kind, state, days }),
+  adminRunRetention: (dryRun: boolean) => call<RetentionReportView>("admin_run_retention", { dryRun }),
   adminSaveCustomerExport: (customerId: string) => call<string>("admin_save_customer_export", { customerId }),
   adminEraseCustomer: (customerId: string, reason: string, includePolicies: boolean) =>
     call<CustomerErasureView>("admin_erase_customer", { customerId, reason, includePolicies }),

@@ -1181,6 +1181,20 @@ address: string, quotes: Array<string>, policies: Array<string>, };
 export type CustomerErasureView = { quotes: Array<string>, policies: Array<string>, };
 
 /**
+ * How long one kind of record is kept in one state.
+ */
+export type RetentionRuleView = { kind: "unbound_quote" | "ended_policy", 
+/**
+ * A two-letter state, or `*` for every state without its own rule.
+ */
+state: string, days: bigint, };
+
+/**
+ * What a retention run did, or would do.
+ */
+export type RetentionReportView = { dryRun: boolean, deletedQuotes: Array<string>, erasedCustomers: number, };
+
+/**
  * A user as the administrator sees it.
  */
 export type UserView = { userId: string, username: string, role: "agent" | "underwriter" | "admin" | "auditor", disabled: boolean, 

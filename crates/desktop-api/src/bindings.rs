@@ -26,8 +26,8 @@ pub fn typescript() -> String {
 
     use crate::console::{
         AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, CustomerErasureView, CustomerView, DeviceView, ExportFileView,
-        PackKeyView, PendingKeyView, RecoveryCodesView, SavedExportView, SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView,
-        UserView,
+        PackKeyView, PendingKeyView, RecoveryCodesView, RetentionReportView, RetentionRuleView, SavedExportView, SecondFactorPolicyView,
+        SessionView, ThrottleView, TotpSetupView, UserView,
     };
     use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
     use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};
@@ -166,6 +166,8 @@ pub fn typescript() -> String {
         SecondFactorPolicyView,
         CustomerView,
         CustomerErasureView,
+        RetentionRuleView,
+        RetentionReportView,
         UserView,
         DeviceView,
         PendingKeyView,

@@ -117,6 +117,38 @@ impl From<uw_workstation::SecondFactorPolicy> for SecondFactorPolicyView {
     }
 }
 
+/// How long one kind of record is kept in one state.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionRuleView {
+    #[ts(type = "\"unbound_quote\" | \"ended_policy\"")]
+    pub kind: String,
+    /// A two-letter state, or `*` for every state without its own rule.
+    pub state: String,
+    pub days: i64,
+}
+
+impl From<uw_workstation::RetentionRule> for RetentionRuleView {
+    fn from(r: uw_workstation::RetentionRule) -> Self {
+        Self { kind: r.kind, state: r.state, days: r.days }
+    }
+}
+
+/// What a retention run did, or would do.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionReportView {
+    pub dry_run: bool,
+    pub deleted_quotes: Vec<String>,
+    pub erased_customers: usize,
+}
+
+impl From<uw_workstation::RetentionReport> for RetentionReportView {
+    fn from(r: uw_workstation::RetentionReport) -> Self {
+        Self { dry_run: r.dry_run, deleted_quotes: r.deleted_quotes, erased_customers: r.erased_customers.len() }
+    }
+}
+
 /// A customer found for a data-subject request.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -981,6 +981,46 @@ pub struct CustomerErasure {
     pub log_index: u64,
 }
 
+/// `GET /v1/admin/retention-rules`: how long one kind of record is kept in
+/// one state (`*`: every state without its own rule). Kinds:
+/// `unbound_quote` (a quote never bound, from its last rating) and
+/// `ended_policy` (a policy, from its cancellation or its term's end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RetentionRule {
+    pub kind: String,
+    pub state: String,
+    pub days: i64,
+}
+
+/// `PUT /v1/admin/retention-rules`: sets a rule, or removes it (`days` null).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionRuleChange {
+    pub kind: String,
+    pub state: String,
+    pub days: Option<i64>,
+}
+
+/// `POST /v1/admin/retention/run`: apply the rules now, or only report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionRun {
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What a retention run did, or would do (`dry_run`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RetentionReport {
+    pub dry_run: bool,
+    /// Quotes never bound, past their rule: deleted.
+    pub deleted_quotes: Vec<String>,
+    /// Customers whose every record is past its rule: personal data erased.
+    pub erased_customers: Vec<String>,
+    /// The audit entry of a run that changed something.
+    pub log_index: Option<u64>,
+}
+
 /// One policy of the book: its number and the quote in force, with the
 /// names and the street withheld (rating reads neither).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

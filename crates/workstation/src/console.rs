@@ -254,6 +254,30 @@ impl Workstation {
         })
     }
 
+    /// How long each kind of record is kept (administrators only).
+    pub fn admin_retention_rules(&mut self) -> Result<Vec<uw_protocol::RetentionRule>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/retention-rules"))
+    }
+
+    /// Sets a retention rule, or removes it with `days` None; returns the
+    /// rules in force (administrators only).
+    pub fn admin_set_retention_rule(
+        &mut self,
+        kind: &str,
+        state: &str,
+        days: Option<i64>,
+    ) -> Result<Vec<uw_protocol::RetentionRule>, WorkstationError> {
+        let change = uw_protocol::RetentionRuleChange { kind: kind.trim().to_owned(), state: state.trim().to_uppercase(), days };
+        self.online(Role::Admin, |s| s.put("/v1/admin/retention-rules", &change))
+    }
+
+    /// Applies the retention rules now, or with `dry_run` only reports what
+    /// would go (administrators only).
+    pub fn admin_run_retention(&mut self, dry_run: bool) -> Result<uw_protocol::RetentionReport, WorkstationError> {
+        let run = uw_protocol::RetentionRun { dry_run };
+        self.online(Role::Admin, |s| s.post("/v1/admin/retention/run", &run, Replay::OnlyIfUnprocessed))
+    }
+
     /// A data-subject request: the customers of an exact name, every
     /// agent's (administrators only).
     pub fn admin_find_customers(&mut self, name: &str) -> Result<Vec<uw_protocol::CustomerMatch>, WorkstationError> {

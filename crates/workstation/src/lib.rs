@@ -55,8 +55,8 @@ pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe,
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
     AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DeviceRecord, LoginThrottle, PackKeyRecord,
-    PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, Role, SecondFactorPolicy, Secret, TotpEnrollment,
-    UserChange, UserInfo, UserRecord,
+    PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, RetentionReport, RetentionRule, Role,
+    SecondFactorPolicy, Secret, TotpEnrollment, UserChange, UserInfo, UserRecord,
 };
 
 mod bundled {

@@ -2,8 +2,8 @@
 
 use tauri::{AppHandle, Manager, Runtime};
 use uw_desktop_api::console::{
-    CustomerErasureView, CustomerView, DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, SecondFactorPolicyView, SessionView,
-    ThrottleView, TotpSetupView, UserView,
+    CustomerErasureView, CustomerView, DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, RetentionReportView, RetentionRuleView,
+    SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView, UserView,
 };
 use uw_desktop_api::CommandError;
 use uw_workstation::{Role, Secret, UserChange};
@@ -62,6 +62,31 @@ pub async fn admin_set_second_factor_policy<R: Runtime>(
 #[tauri::command]
 pub async fn admin_reset_second_factor<R: Runtime>(app: AppHandle<R>, username: String) -> Result<(), CommandError> {
     on_workstation(app, move |ws| ws.admin_reset_second_factor(&username)).await
+}
+
+/// How long each kind of record is kept (administrators).
+#[tauri::command]
+pub async fn admin_retention_rules<R: Runtime>(app: AppHandle<R>) -> Result<Vec<RetentionRuleView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_retention_rules()).await.map(|rules| rules.into_iter().map(RetentionRuleView::from).collect())
+}
+
+/// Sets a retention rule, or removes it (`days` null); answers the rules in force (administrators).
+#[tauri::command]
+pub async fn admin_set_retention_rule<R: Runtime>(
+    app: AppHandle<R>,
+    kind: String,
+    state: String,
+    days: Option<i64>,
+) -> Result<Vec<RetentionRuleView>, CommandError> {
+    on_workstation(app, move |ws| ws.admin_set_retention_rule(&kind, &state, days))
+        .await
+        .map(|rules| rules.into_iter().map(RetentionRuleView::from).collect())
+}
+
+/// Applies the retention rules now, or only reports what would go (administrators).
+#[tauri::command]
+pub async fn admin_run_retention<R: Runtime>(app: AppHandle<R>, dry_run: bool) -> Result<RetentionReportView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_run_retention(dry_run)).await.map(RetentionReportView::from)
 }
 
 /// A data-subject request: the customers of an exact name (administrators).

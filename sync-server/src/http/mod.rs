@@ -51,6 +51,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me/second-factor/totp/confirm", post(handlers::identity::confirm_totp))
         .route("/v1/admin/second-factor-policy", get(handlers::admin::second_factor_policy).put(handlers::admin::set_second_factor_policy))
         .route("/v1/admin/users/{username}/second-factor/reset", post(handlers::admin::reset_second_factor))
+        .route("/v1/admin/retention-rules", get(handlers::admin::retention_rules).put(handlers::admin::set_retention_rule))
+        .route("/v1/admin/retention/run", post(handlers::admin::run_retention))
         .route("/v1/admin/customers", get(handlers::admin::customers))
         .route("/v1/admin/customers/{customer_id}/export", get(handlers::admin::export_customer))
         .route("/v1/admin/customers/{customer_id}/erase", post(handlers::admin::erase_customer))

@@ -6,6 +6,7 @@ import { api, CommandError } from "../api";
 import { SessionBar, useSession } from "./session";
 import { Devices, PackKeys, Throttles } from "./serverLists";
 import { CustomerRequests } from "./CustomerRequests";
+import { Retention } from "./Retention";
 import { SecondFactorPolicy } from "./SecondFactorPolicy";
 import { Users } from "./Users";
 
@@ -59,6 +60,7 @@ export function AdminScreen() {
           <Throttles onSessionLost={onSessionLost} />
           <SecondFactorPolicy onSessionLost={onSessionLost} />
           <CustomerRequests onSessionLost={onSessionLost} />
+          <Retention onSessionLost={onSessionLost} />
         </>
       )}
     </section>

@@ -114,6 +114,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -154,6 +155,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -189,6 +191,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles }),
+      admin_retention_rules: () => [],
       admin_set_second_factor_policy: (args) => {
         roles = (args as { roles: string[] }).roles;
         return { roles };
@@ -238,6 +241,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
       admin_find_customers: () => (erased ? [] : [customer]),
       admin_save_customer_export: () => "customer-c1-2026-12-07.json",
       admin_erase_customer: () => {
@@ -267,6 +271,51 @@ describe("admin screen", () => {
     expect(await screen.findByText("No customer is named maria delgado.")).toBeTruthy();
   });
 
+  it("sets a retention rule, previews what it would remove, and applies it only after confirming", async () => {
+    let rules: { kind: string; state: string; days: number }[] = [];
+    const calls = mockCommands({
+      session_status: () => session("admin"),
+      admin_users: () => [],
+      admin_devices: () => [],
+      admin_pack_key_requests: () => [],
+      admin_pack_keys: () => [],
+      admin_login_throttles: () => [],
+      admin_second_factor_policy: () => ({ roles: [] }),
+      admin_retention_rules: () => rules,
+      admin_set_retention_rule: (args) => {
+        const { kind, state, days } = args as { kind: string; state: string; days: number | null };
+        rules = days === null ? [] : [{ kind, state, days }];
+        return rules;
+      },
+      admin_run_retention: (args) => ({
+        dryRun: (args as { dryRun: boolean }).dryRun,
+        deletedQuotes: ["QUOT-2026-00001-00001"],
+        erasedCustomers: 1,
+      }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    expect(await screen.findByText("No rules: every record is kept.")).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText("Records"), "unbound_quote");
+    await user.clear(screen.getByLabelText("State (two letters, or * for all others)"));
+    await user.type(screen.getByLabelText("State (two letters, or * for all others)"), "tx");
+    await user.type(screen.getByLabelText("Days kept"), "90");
+    await user.click(screen.getByRole("button", { name: "Save rule" }));
+    expect(calls).toContainEqual(["admin_set_retention_rule", { kind: "unbound_quote", state: "TX", days: 90 }]);
+    expect(await screen.findByText(/90 days after the quote was last rated/)).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Preview what would be removed" }));
+    expect((await screen.findByText(/would now remove 1 quote never bound and the personal data of 1 customer/)).id).toBe(
+      "retention-report",
+    );
+    expect(calls).toContainEqual(["admin_run_retention", { dryRun: true }]);
+    await user.click(screen.getByRole("button", { name: "Apply now…" }));
+    expect(calls.some(([cmd, args]) => cmd === "admin_run_retention" && (args as { dryRun: boolean }).dryRun === false)).toBe(false);
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Apply now" }));
+    expect(await screen.findByText("Removed 1 quote never bound and the personal data of 1 customer.")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Remove the rule for quotes never bound in tx" }));
+    expect(calls).toContainEqual(["admin_set_retention_rule", { kind: "unbound_quote", state: "TX", days: null }]);
+  });
+
   it("changes a user's role only when saved and confirmed, and adds a user with the role chosen", async () => {
     let role = "agent";
     const calls = mockCommands({
@@ -277,6 +326,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
       admin_change_user: () => {
         role = "underwriter";
         return { userId: "u2", username: "agent1", role, disabled: false };
@@ -344,6 +394,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
       admin_change_user: () =>
         Promise.reject({
           code: "sync.refused",
@@ -395,6 +446,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
       admin_change_user: () => ({ userId: "u1", username: "admin1", role: "admin", disabled: true }),
     });
     const user = userEvent.setup();
@@ -428,6 +480,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
       admin_change_user: () => ({
         userId: "u2",
         username: "agent1",
@@ -562,6 +615,7 @@ describe("admin screen", () => {
       admin_pack_keys: () => [],
       admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+      admin_retention_rules: () => [],
       admin_change_user: (args) => {
         users[1] = { ...users[1], agency: (args.agency as string) || null };
         return users[1];

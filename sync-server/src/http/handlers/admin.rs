@@ -143,3 +143,32 @@ pub(crate) async fn erase_customer(
 ) -> Result<Json<uw_protocol::CustomerErasure>, ApiError> {
     Ok(Json(crate::customers::erase_as_admin(&state, &caller, &customer_id, &request, &id).await?))
 }
+
+pub(crate) async fn retention_rules(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<uw_protocol::RetentionRule>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::retention::rules(&state).await?))
+}
+
+pub(crate) async fn set_retention_rule(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(change): Body<uw_protocol::RetentionRuleChange>,
+) -> Result<Json<Vec<uw_protocol::RetentionRule>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    crate::retention::set_rule(&state, &caller.actor(), (&change.kind, &change.state, change.days), &id).await?;
+    Ok(Json(crate::retention::rules(&state).await?))
+}
+
+pub(crate) async fn run_retention(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(run): Body<uw_protocol::RetentionRun>,
+) -> Result<Json<uw_protocol::RetentionReport>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::retention::apply(&state, &caller.actor(), run.dry_run, &id).await?))
+}
