@@ -236,7 +236,6 @@ export function Users({
               <th scope="col">Role</th>
               <th scope="col">Agency</th>
               <th scope="col">Last sign-in</th>
-              <th scope="col">Authenticator app</th>
               <th scope="col">Status</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
@@ -294,8 +293,9 @@ export function Users({
                   <td className="last-sign-in">
                     <LastSignIn at={u.lastSignInAt ?? null} />
                   </td>
-                  <td className="second-factor-cell">
-                    {u.secondFactor ? "Set up" : "None"}
+                  <td className="status-cell">
+                    {u.disabled ? "Disabled" : "Active"}
+                    <span className="meta second-factor-state">{u.secondFactor ? "Authenticator app set up" : "No authenticator app"}</span>
                     {u.secondFactor && (
                       <button
                         type="button"
@@ -304,11 +304,10 @@ export function Users({
                         aria-label={`Reset authenticator app of ${u.username}`}
                         onClick={() => askResetApp(u)}
                       >
-                        Reset…
+                        Reset app…
                       </button>
                     )}
                   </td>
-                  <td>{u.disabled ? "Disabled" : "Active"}</td>
                   <td className="row-actions">
                     <button
                       type="button"

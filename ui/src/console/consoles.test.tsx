@@ -637,7 +637,7 @@ describe("admin screen", () => {
       within(table)
         .getAllByRole("columnheader")
         .map((h) => h.textContent),
-    ).toEqual(["Username", "Role", "Agency", "Last sign-in", "Authenticator app", "Status", "Actions"]);
+    ).toEqual(["Username", "Role", "Agency", "Last sign-in", "Status", "Actions"]);
     const row = (name: string) => table.querySelector(`tr[data-username="${name}"]`) as HTMLElement;
     expect(row("agent1").textContent).toContain("Buckeye Insurance Agency, LLC");
     expect(row("agent1").textContent).toContain("Never");
