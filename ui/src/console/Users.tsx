@@ -295,7 +295,11 @@ export function Users({
                   </td>
                   <td className="status-cell">
                     {u.disabled ? "Disabled" : "Active"}
-                    <span className="meta second-factor-state">{u.secondFactor ? "Authenticator app set up" : "No authenticator app"}</span>
+                    {u.secondFactor && (
+                      <span className="meta second-factor-state" title="An authenticator app is set up for signing in">
+                        App set up
+                      </span>
+                    )}
                     {u.secondFactor && (
                       <button
                         type="button"
