@@ -45,6 +45,25 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
+/// RFC 4648 base 32, as authenticator apps read a key the server shows.
+pub fn base32_decode(text: &str) -> Vec<u8> {
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base 32: {text}"),
+        };
+        buffer = (buffer << 5) | u32::from(v);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(u8::try_from((buffer >> bits) & 0xff).expect("a byte"));
+        }
+    }
+    out
+}
+
 /// A random lower-case hex suffix for names that must not collide.
 pub fn unique_suffix() -> String {
     let mut bytes = [0u8; 6];

@@ -88,25 +88,6 @@ fn agent_rates_a_quote_in_the_real_app_and_it_is_saved_encrypted() {
 }
 
 /// Removes a test's store and device keys from the keychain.
-/// RFC 4648 base 32, as authenticator apps read a key.
-fn base32_decode(text: &str) -> Vec<u8> {
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base 32: {text}"),
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((buffer >> bits) & 0xff).expect("a byte"));
-        }
-    }
-    out
-}
-
 fn forget_keys(key: &KeySource) {
     key.delete().expect("remove the test keychain entry");
     key.device().delete().expect("remove the test device-key entry");
@@ -796,7 +777,7 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
         Duration::from_secs(30),
     );
     assert!(drawn.as_u64().unwrap_or(0) >= 100, "the QR code is an image the webview draws: {drawn}");
-    let key = base32_decode(&secret.as_str().expect("text").replace(' ', ""));
+    let key = uw_system_tests::base32_decode(&secret.as_str().expect("text").replace(' ', ""));
     let code = uw_sync_server::second_factor::totp(&key, uw_sync_server::second_factor::Algorithm::Sha1, 6, 30, now().unix_timestamp());
     session.fill("#second-factor-code", &code);
     session.click_on("#second-factor-confirm");

@@ -30,24 +30,6 @@ async fn sign_in(server: &TestServer, address: &str, username: &str, second_fact
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn base32_decode(text: &str) -> Vec<u8> {
-    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base 32: {text}"),
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buffer >> bits) & 0xff) as u8);
-        }
-    }
-    out
-}
-
 fn code_at(key: &[u8], offset_seconds: i64) -> String {
     totp(key, Algorithm::Sha1, 6, 30, time::OffsetDateTime::now_utc().unix_timestamp() + offset_seconds)
 }
@@ -61,7 +43,7 @@ async fn enroll_totp(server: &TestServer, token: &str) -> (Vec<u8>, Vec<String>)
     let secret = started["secret"].as_str().expect("secret");
     let uri = started["uri"].as_str().expect("uri");
     assert!(uri.starts_with("otpauth://totp/Test%20Org:") && uri.contains(&format!("secret={secret}")), "{uri}");
-    let key = base32_decode(secret);
+    let key = uw_system_tests::base32_decode(secret);
     assert_eq!(key.len(), 20);
     let (status, body) = session.post("/v1/me/second-factor/totp/confirm", &json!({ "code": "000000" })).await;
     let wrong = if code_at(&key, 0) == "000000" { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -210,7 +192,7 @@ fn an_underwriter_sets_up_an_app_then_enrolls_a_device_with_a_code() {
     let session = desk.ws.sign_in(&server.base_url, "underwriter", &password, None).expect("a session to set up the app");
     assert!(session.must_enroll_second_factor);
     let setup = desk.ws.begin_totp().expect("a key");
-    let key = base32_decode(setup.secret.expose());
+    let key = uw_system_tests::base32_decode(setup.secret.expose());
     let recovery = desk.ws.confirm_totp(&Secret::new(code_at(&key, 0))).expect("confirmed").codes;
     desk.ws.sign_out();
 
