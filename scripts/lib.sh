@@ -54,16 +54,26 @@ ensure_toolchain() {
     [ "$major" -ge 18 ] || die "Node.js 18 or newer is required (found $(node --version))"
 }
 
-# npm ci when package-lock.json changed since the last install.
-ensure_ui_deps() {
-    local stamp="$ROOT/ui/node_modules/.uw-lock.sha256"
+# npm ci in DIR when its package-lock.json changed since the last install.
+ensure_npm_deps() {
+    local dir="$1" what="$2"
+    local stamp="$dir/node_modules/.uw-lock.sha256"
     local want
-    want="$(sha256sum "$ROOT/ui/package-lock.json" | cut -d' ' -f1)"
+    want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        log "installing UI dependencies (npm ci)"
-        (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+        log "installing $what (npm ci)"
+        (cd "$dir" && npm ci --no-audit --no-fund)
         echo "$want" > "$stamp"
     fi
+}
+
+ensure_ui_deps() {
+    ensure_npm_deps "$ROOT/ui" "UI dependencies"
+}
+
+# The OpenID Connect provider the single sign-on tests start (oidc-provider).
+ensure_test_provider_deps() {
+    ensure_npm_deps "$ROOT/tests/oidc-provider" "the tests' OpenID provider"
 }
 
 # The desktop embeds ui/dist at compile time, so the UI is built first. A

@@ -15,6 +15,7 @@ cd "$ROOT"
 ensure_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_toolchain
 ensure_ui_deps
+ensure_test_provider_deps
 build_ui
 log "UI unit tests (Vitest, the Tauri IPC mocked)"
 (cd "$ROOT/ui" && npm run --silent test)

@@ -38,6 +38,10 @@ async fn check_credentials(
         candidate
     };
     let user = auth::verify_login(candidate?, password).await?;
+    {
+        let mut tx = state.storage.begin(TxMode::Read).await?;
+        crate::sso::refuse_password(&mut *tx, &user.user_id).await?;
+    }
     let checked = match crate::second_factor::check(state, &user.user_id, second_factor, now).await {
         Ok(checked) => checked,
         Err(e) => {
@@ -58,27 +62,35 @@ async fn check_credentials(
     Ok((user, checked))
 }
 
-/// Enrolls a device: credentials and the device's public key in, a device
-/// token and a block of quote numbers out.
-pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, request_id: &str) -> Result<EnrollResponse, ApiError> {
-    let public_key: [u8; 32] = hex::decode(&request.device_public_key)
+/// A device's name and public key, checked, and proven held by the caller.
+pub(crate) struct NewDevice {
+    pub name: String,
+    pub public_key: [u8; 32],
+    pub public_key_hex: String,
+}
+
+/// Checks a device's name, its Ed25519 public key and the proof that the
+/// caller holds the private key (a signature over
+/// [`uw_protocol::enroll_proof_message`] for `signer`).
+pub(crate) fn checked_device(name: &str, public_key_hex: &str, key_proof: &str, signer: &str) -> Result<NewDevice, ApiError> {
+    let public_key: [u8; 32] = hex::decode(public_key_hex)
         .ok()
         .and_then(|b| b.try_into().ok())
         .filter(|b: &[u8; 32]| ed25519_dalek::VerifyingKey::from_bytes(b).is_ok())
         .ok_or_else(|| {
             ApiError::bad_request("enroll.bad_key", "device_public_key: expected an Ed25519 public key as 64 hexadecimal digits")
         })?;
-    let device_name = request.device_name.trim();
-    if device_name.is_empty() || device_name.len() > 100 {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 {
         return Err(ApiError::bad_request("enroll.bad_name", "device_name: give the device a name of 1 to 100 characters"));
     }
     // The device proves it holds the private key: nobody registers a key
     // that is not theirs, nor recovers a known device with the password alone.
-    let proof: Option<[u8; 64]> = hex::decode(&request.key_proof).ok().and_then(|b| b.try_into().ok());
+    let proof: Option<[u8; 64]> = hex::decode(key_proof).ok().and_then(|b| b.try_into().ok());
     let proven = proof.is_some_and(|bytes| {
         ed25519_dalek::VerifyingKey::from_bytes(&public_key).is_ok_and(|key| {
             key.verify_strict(
-                uw_protocol::enroll_proof_message(&request.username, &request.device_public_key).as_bytes(),
+                uw_protocol::enroll_proof_message(signer, public_key_hex).as_bytes(),
                 &ed25519_dalek::Signature::from_bytes(&bytes),
             )
             .is_ok()
@@ -90,15 +102,19 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
             "key_proof: expected the device key's signature over `uw-device-enroll-v1\\n<username>\\n<device_public_key>`",
         ));
     }
+    Ok(NewDevice { name: name.to_owned(), public_key, public_key_hex: public_key_hex.to_owned() })
+}
+
+/// Enrolls a device: credentials and the device's public key in, a device
+/// token and a block of quote numbers out.
+pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, request_id: &str) -> Result<EnrollResponse, ApiError> {
+    let device = checked_device(&request.device_name, &request.device_public_key, &request.key_proof, &request.username)?;
     let now = state.clock.now();
     let (user, checked) =
         check_credentials(state, &request.username, &request.password, request.second_factor.as_ref(), address, now).await?;
-    if !matches!(user.role, Role::Agent | Role::Underwriter) {
-        return Err(ApiError::forbidden(format!("the {} role works online and does not enroll devices; log in instead", user.role.name())));
-    }
     // A device token counts as a second factor, so a role that must have
     // one enrolls a device only with it.
-    if checked == crate::second_factor::Checked::NotEnrolled {
+    if checked == crate::second_factor::Checked::NotEnrolled && matches!(user.role, Role::Agent | Role::Underwriter) {
         let mut tx = state.storage.begin(TxMode::Read).await?;
         if crate::second_factor::required(&mut *tx, user.role).await? {
             return Err(ApiError::new(
@@ -108,6 +124,22 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
             ));
         }
     }
+    enroll_device(state, &UserInfo { user_id: user.user_id, username: user.username, role: user.role }, device, request_id).await
+}
+
+/// Enrolls (or recovers) `device` for a user whose sign-in was checked.
+pub(crate) async fn enroll_device(
+    state: &AppState,
+    user: &UserInfo,
+    device: NewDevice,
+    request_id: &str,
+) -> Result<EnrollResponse, ApiError> {
+    if !matches!(user.role, Role::Agent | Role::Underwriter) {
+        return Err(ApiError::forbidden(format!("the {} role works online and does not enroll devices; log in instead", user.role.name())));
+    }
+    let NewDevice { name: device_name, public_key, public_key_hex } = device;
+    let device_name = device_name.as_str();
+    let now = state.clock.now();
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let known =
         m.tx.fetch_optional(
@@ -180,7 +212,7 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
                 args![device_id.as_str(), user.user_id.as_str(), device_name, &public_key, unix_ms(now), device_number],
             )
             .await?;
-            let change = serde_json::json!({ "device_id": device_id, "name": device_name, "public_key": request.device_public_key, "device_number": device_number });
+            let change = serde_json::json!({ "device_id": device_id, "name": device_name, "public_key": public_key_hex, "device_number": device_number });
             m.audit(&actor_for(&device_id), "device.enroll", ("device", &device_id), &change, None).await?;
             (device_id, u32::try_from(device_number).map_err(ApiError::internal)?, 0, false)
         }
@@ -194,7 +226,7 @@ pub async fn enroll(state: &AppState, request: EnrollRequest, address: &str, req
         device_id,
         token,
         token_expires_at: crate::keys::rfc3339(expires),
-        user: UserInfo { user_id: user.user_id, username: user.username, role: user.role },
+        user: user.clone(),
         server_instance_id: instance,
         device_number,
         quote_serials,
@@ -320,6 +352,12 @@ pub async fn renew_token(
     };
     if expires_ms <= unix_ms(now) {
         return Err(refused());
+    }
+    // A person who signs in through an identity provider renews only while
+    // the provider still honours them (asked now, outside any transaction).
+    let owner = state.storage.query_optional("SELECT user_id FROM device WHERE device_id = $1", args![device_id]).await?;
+    if let Some(owner) = owner {
+        crate::sso::renewal_allowed(state, &owner.text(0)?).await?;
     }
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
     let row = m

@@ -40,6 +40,7 @@ pub mod policy_referrals;
 pub mod rate_drafts;
 pub mod retention;
 pub mod second_factor;
+pub mod sso;
 pub mod storage;
 pub mod sync;
 pub mod throttle;
@@ -97,6 +98,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Devices one user may have enrolled and not revoked.
     pub max_devices_per_user: i64,
+    /// The identity providers reached so far (discovery documents and keys).
+    pub sso: Arc<sso::provider::Remotes>,
 }
 
 impl AppState {
@@ -116,6 +119,7 @@ impl AppState {
             trusted_proxies: Arc::from(Vec::new()),
             clock: Clock::default(),
             max_devices_per_user: identity::MAX_ACTIVE_DEVICES_PER_USER,
+            sso: Arc::new(sso::provider::Remotes::default()),
         }
     }
 
@@ -194,6 +198,7 @@ pub async fn serve_over(
     let checkpoints = tokio::spawn(periodic_checkpoints(state.clone(), checkpoint_every, stop_rx.clone()));
     let watcher = tokio::spawn(watch_log_size(state.clone(), stop_rx.clone()));
     let retention = tokio::spawn(retention::daily(state.clone(), stop_rx.clone()));
+    let providers = tokio::spawn(sso::periodic(state.clone(), stop_rx.clone()));
     let metrics_task = metrics.map(|listener| {
         let mut stop = stop_rx.clone();
         let app = http::metrics_router(state.clone());
@@ -230,6 +235,7 @@ pub async fn serve_over(
     let _ = checkpoints.await;
     let _ = watcher.await;
     let _ = retention.await;
+    let _ = providers.await;
     if let Some(task) = metrics_task {
         let _ = task.await;
     }

@@ -130,7 +130,9 @@ pub fn otpauth_uri(issuer: &str, account: &str, key: &[u8]) -> String {
     )
 }
 
-fn percent(text: &str) -> String {
+/// Percent-encodes every byte but the unreserved ones (RFC 3986 §2.3), as
+/// URIs and `application/x-www-form-urlencoded` values both accept.
+pub(crate) fn percent(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),

@@ -85,6 +85,14 @@ pub fn enroll_body(username: &str, password: &str, key: &SigningKey) -> Value {
             "device_public_key": public, "key_proof": proof })
 }
 
+/// The device's answer to a renewal `challenge` (`POST /v1/devices/{id}/challenge`),
+/// signed by `key` for `device_id`: the body of `POST /v1/devices/{id}/token`.
+pub fn renewal(server_instance: &str, device_id: &str, challenge: &Value, key: &SigningKey) -> Value {
+    let (text, expires) = (challenge["challenge"].as_str().expect("challenge"), challenge["expires_at"].as_str().expect("expiry"));
+    let message = uw_protocol::token_renewal_message(server_instance, device_id, text, expires);
+    json!({ "challenge": text, "signature": hex::encode(key.sign(message.as_bytes()).to_bytes()) })
+}
+
 /// An enrolled desktop: its key, token, next sequence number and quote numbers.
 #[derive(Debug)]
 pub struct Device {
@@ -109,8 +117,13 @@ impl Device {
         if status != StatusCode::OK {
             return Err((status, answer));
         }
+        Ok((Self::enrolled(server, key, &answer), answer))
+    }
+
+    /// The device an enrollment answer (`EnrollResponse`) made of `key`.
+    pub fn enrolled(server: &ApiClient, key: SigningKey, answer: &Value) -> Self {
         let device_number = answer["device_number"].as_u64().and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0);
-        let device = Self {
+        Self {
             key,
             client: server.with_token(answer["token"].as_str()),
             device_id: answer["device_id"].as_str().expect("device_id").to_owned(),
@@ -118,8 +131,7 @@ impl Device {
             year: time::OffsetDateTime::now_utc().year(),
             device_number: device_number.unwrap_or_else(|| panic!("device_number: {answer}")),
             next_quote: 1,
-        };
-        Ok((device, answer))
+        }
     }
 
     /// The next operation, signed, with a fresh sequence number and op id.

@@ -329,6 +329,7 @@ macro_rules! both_engines {
 pub mod api;
 pub mod app;
 pub mod inprocess;
+pub mod oidc;
 pub mod proxy;
 pub mod system;
 pub mod testserver;

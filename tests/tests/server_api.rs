@@ -466,6 +466,18 @@ async fn authorization_matrix(engine: &str) {
             false,
         ),
         (reqwest::Method::POST, "/v1/admin/retention/run", Some(json!({ "dry_run": true })), &[Admin], false),
+        (reqwest::Method::GET, "/v1/admin/identity-providers", None, &[Admin], false),
+        (
+            reqwest::Method::PUT,
+            "/v1/admin/identity-providers/matrix",
+            Some(
+                json!({ "display_name": "", "issuer": "", "client_id": "", "username_claim": "email", "roles_claim": "groups", "role_rules": [] }),
+            ),
+            &[Admin],
+            false,
+        ),
+        (reqwest::Method::DELETE, "/v1/admin/identity-providers/matrix", None, &[Admin], false),
+        (reqwest::Method::POST, "/v1/admin/identity-providers/check", None, &[Admin], false),
         (reqwest::Method::GET, "/v1/admin/customers?name=Nobody%20Here", None, &[Admin], false),
         (reqwest::Method::GET, "/v1/admin/customers/00000000000000000000000000000000/export", None, &[Admin], false),
         (
@@ -542,6 +554,10 @@ async fn authorization_matrix(engine: &str) {
     let public = [
         ("POST", "/v1/enroll"),
         ("POST", "/v1/sessions"),
+        ("GET", "/v1/sso/providers"),
+        ("POST", "/v1/sso/authorizations"),
+        ("POST", "/v1/sso/sessions"),
+        ("POST", "/v1/sso/enrollments"),
         ("POST", "/v1/devices/{device_id}/challenge"),
         ("POST", "/v1/devices/{device_id}/token"),
         ("GET", "/healthz"),
@@ -926,13 +942,7 @@ async fn challenge(server: &TestServer, device_id: &str) -> (StatusCode, Value) 
     server.client(None).post(&format!("/v1/devices/{device_id}/challenge"), &json!({})).await
 }
 
-/// The device's answer to `challenge`, signed by `key` for `device_id`.
-fn renewal(server_instance: &str, device_id: &str, challenge: &Value, key: &ed25519_dalek::SigningKey) -> Value {
-    use ed25519_dalek::Signer as _;
-    let (text, expires) = (challenge["challenge"].as_str().expect("challenge"), challenge["expires_at"].as_str().expect("expiry"));
-    let message = uw_protocol::token_renewal_message(server_instance, device_id, text, expires);
-    json!({ "challenge": text, "signature": hex::encode(key.sign(message.as_bytes()).to_bytes()) })
-}
+use uw_system_tests::api::renewal;
 
 /// Token renewal attacked through the API: only the device's own key, once
 /// per challenge, in time, for that device, while neither it nor its user is

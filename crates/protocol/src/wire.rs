@@ -1029,3 +1029,134 @@ pub struct BookEntry {
     /// The rating input in force (a quote: the latest endorsement's, else the bound one).
     pub quote: serde_json::Value,
 }
+
+// ---------------------------------------------------------------- single sign-on
+
+/// `GET /v1/sso/providers`: an identity provider people may sign in with,
+/// as the sign-in screen names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SsoProvider {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// `POST /v1/sso/authorizations`: starts a sign-in through a provider. The
+/// client (the desktop, a native app: RFC 8252) made a PKCE verifier and
+/// listens on a loopback port for the provider's redirect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SsoBegin {
+    pub provider: String,
+    /// `http://127.0.0.1:<port>/<path>` or `http://[::1]:<port>/<path>`.
+    pub redirect_uri: String,
+    /// BASE64URL(SHA-256(code_verifier)), the S256 method of RFC 7636.
+    pub code_challenge: String,
+}
+
+/// Where to send the person's browser, and the state that comes back with
+/// the provider's redirect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SsoAuthorization {
+    pub authorization_url: String,
+    pub state: String,
+    /// When the sign-in must be finished by (RFC 3339).
+    pub expires_at: String,
+}
+
+/// `POST /v1/sso/sessions`: finishes a sign-in with the code the provider
+/// redirected back with and the PKCE verifier; answered by a session
+/// ([`LoginResponse`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SsoComplete {
+    pub state: String,
+    pub code: Secret,
+    pub code_verifier: Secret,
+}
+
+/// `POST /v1/sso/enrollments`: finishes a sign-in and enrolls a device with
+/// it; answered like [`EnrollRequest`]. The key proof signs
+/// [`crate::enroll_proof_message`] with `sso:<state>` for the username.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SsoEnroll {
+    pub state: String,
+    pub code: Secret,
+    pub code_verifier: Secret,
+    pub device_name: String,
+    pub device_public_key: String,
+    pub key_proof: String,
+}
+
+/// A provider's claim value that gives a role (first match wins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SsoRoleRule {
+    /// A value of the roles claim, such as a group name.
+    pub value: String,
+    pub role: Role,
+}
+
+/// `GET /v1/admin/identity-providers`: an OpenID Connect provider the
+/// server trusts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IdentityProvider {
+    pub id: String,
+    pub display_name: String,
+    /// The issuer exactly as the provider's ID tokens name it (`https://…`).
+    pub issuer: String,
+    pub client_id: String,
+    /// A client secret is kept (never shown again).
+    pub has_client_secret: bool,
+    /// The claim whose value is a user's username (`email`, `preferred_username`, `upn`).
+    pub username_claim: String,
+    /// The claim listing the person's groups or roles.
+    pub roles_claim: String,
+    pub role_rules: Vec<SsoRoleRule>,
+    /// A person with no user yet gets one at first sign-in (else an administrator adds them first).
+    pub create_users: bool,
+    /// The agency of agents created at first sign-in.
+    pub agency: Option<String>,
+    /// Scopes asked for besides `openid profile email offline_access` (such as `groups`).
+    pub extra_scopes: Vec<String>,
+    /// A CA certificate (PEM) the provider's HTTPS is checked against, besides the system's.
+    pub ca_certificate: Option<String>,
+}
+
+/// `PUT /v1/admin/identity-providers/{id}`: adds or changes a provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityProviderChange {
+    pub display_name: String,
+    pub issuer: String,
+    pub client_id: String,
+    /// For a confidential client; `None` keeps the one stored (if any).
+    #[serde(default)]
+    pub client_secret: Option<Secret>,
+    /// Forget the stored client secret (a public client).
+    #[serde(default)]
+    pub remove_client_secret: bool,
+    pub username_claim: String,
+    pub roles_claim: String,
+    pub role_rules: Vec<SsoRoleRule>,
+    #[serde(default)]
+    pub create_users: bool,
+    #[serde(default)]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub extra_scopes: Vec<String>,
+    #[serde(default)]
+    pub ca_certificate: Option<String>,
+}
+
+/// `POST /v1/admin/identity-providers/check`: what a check of the people
+/// signed in through providers found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SsoCheckReport {
+    /// People the provider still knows.
+    pub still_active: u32,
+    /// People the provider no longer lets sign in: their sessions and devices end.
+    pub ended: Vec<String>,
+    /// People whose provider could not be reached (checked again next time).
+    pub unreachable: u32,
+}

@@ -66,6 +66,9 @@ pub enum AdminCommand {
     /// it daily).
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Single sign-on: the OpenID Connect providers people sign in with.
+    #[command(subcommand)]
+    Sso(SsoCommand),
     /// Rotate the checkpoint signing key (old checkpoints stay verifiable).
     RotateKey,
     /// Trust a pack-signing key (hex Ed25519 public key); with --user, as
@@ -226,6 +229,60 @@ pub enum RetentionCommand {
     },
 }
 
+#[derive(Debug, clap::Args)]
+pub struct SsoProviderArgs {
+    /// The provider's id (lower-case letters, digits, dashes).
+    id: String,
+    /// The name people see on the sign-in button: "Contoso sign-in".
+    #[arg(long)]
+    name: String,
+    /// The issuer, exactly as the provider's ID tokens name it (https://…).
+    #[arg(long)]
+    issuer: String,
+    /// The client id the provider registered for this server.
+    #[arg(long)]
+    client_id: String,
+    /// A file holding the client secret of a confidential client (kept
+    /// encrypted; without it a public client, or the secret stored before).
+    #[arg(long)]
+    client_secret_file: Option<PathBuf>,
+    /// The claim that is a user's username.
+    #[arg(long, default_value = "email")]
+    username_claim: String,
+    /// The claim listing the person's groups or roles.
+    #[arg(long, default_value = "groups")]
+    roles_claim: String,
+    /// VALUE=ROLE: a value of the roles claim that gives a role (first match wins; repeat).
+    #[arg(long = "role")]
+    roles: Vec<String>,
+    /// Create a user at a person's first sign-in (their role from the rules).
+    #[arg(long)]
+    create_users: bool,
+    /// The agency of agents created at first sign-in.
+    #[arg(long)]
+    agency: Option<String>,
+    /// A scope to ask for besides `openid profile email offline_access` (repeat).
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    /// A PEM file of the CA that issued the provider's HTTPS certificate,
+    /// when the system does not trust it.
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// The providers the server trusts.
+    List,
+    /// Add or change a provider.
+    Set(Box<SsoProviderArgs>),
+    /// Remove a provider: its people can no longer sign in.
+    Remove { id: String },
+    /// Ask the providers now whether their people may still sign in (the
+    /// server asks every five minutes); ends those they refuse.
+    Check,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CustomerCommand {
     /// The customers of an exact name (case and spacing aside), with their
@@ -309,6 +366,90 @@ async fn retention_command(state: &AppState, actor: &Actor, command: RetentionCo
                 verb.1,
                 report.erased_customers.len(),
                 if report.erased_customers.is_empty() { "none".to_owned() } else { report.erased_customers.join(" ") }
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn sso_command(state: &AppState, actor: &Actor, command: SsoCommand, request_id: &str) -> anyhow::Result<()> {
+    match command {
+        SsoCommand::List => {
+            let providers = crate::sso::providers(state).await.map_err(super::api)?;
+            if providers.is_empty() {
+                announce("no identity providers: people sign in with passwords");
+            }
+            for p in providers {
+                let rules: Vec<String> = p.role_rules.iter().map(|r| format!("{}={}", r.value, r.role.name())).collect();
+                announce(&format!(
+                    "{} ({}): issuer {}, client {}{}, username from `{}`, roles from `{}`: {}{}",
+                    p.id,
+                    p.display_name,
+                    p.issuer,
+                    p.client_id,
+                    if p.has_client_secret { " with a secret" } else { "" },
+                    p.username_claim,
+                    p.roles_claim,
+                    if rules.is_empty() { "no rules (roles set here)".to_owned() } else { rules.join(" ") },
+                    if p.create_users { "; creates users" } else { "" },
+                ));
+            }
+        }
+        SsoCommand::Set(args) => {
+            let SsoProviderArgs {
+                id,
+                name,
+                issuer,
+                client_id,
+                client_secret_file,
+                username_claim,
+                roles_claim,
+                roles,
+                create_users,
+                agency,
+                scopes,
+                ca_file,
+            } = *args;
+            let read = |path: &PathBuf| std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()));
+            let client_secret = client_secret_file.as_ref().map(read).transpose()?.map(|s| Secret::new(s.trim().to_owned()));
+            let ca_certificate = ca_file.as_ref().map(read).transpose()?;
+            let role_rules = roles
+                .iter()
+                .map(|rule| {
+                    let (value, role_name) =
+                        rule.rsplit_once('=').with_context(|| format!("--role: `{rule}` is not VALUE=ROLE, such as uw-agents=agent"))?;
+                    Ok(uw_protocol::SsoRoleRule { value: value.to_owned(), role: role(role_name)? })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let change = uw_protocol::IdentityProviderChange {
+                display_name: name,
+                issuer,
+                client_id,
+                client_secret,
+                remove_client_secret: false,
+                username_claim,
+                roles_claim,
+                role_rules,
+                create_users,
+                agency,
+                extra_scopes: scopes,
+                ca_certificate,
+            };
+            let provider = crate::sso::set_provider(state, actor, &id, change, request_id).await.map_err(super::api)?;
+            announce(&format!("identity provider {} ({}) saved", provider.id, provider.display_name));
+        }
+        SsoCommand::Remove { id } => {
+            crate::sso::remove_provider(state, actor, &id, request_id).await.map_err(super::api)?;
+            announce(&format!("identity provider {id} removed"));
+        }
+        SsoCommand::Check => {
+            let report = crate::sso::check(state, None).await.map_err(super::api)?;
+            announce(&format!(
+                "{} still signed in, {} ended{}, {} not reached",
+                report.still_active,
+                report.ended.len(),
+                if report.ended.is_empty() { String::new() } else { format!(" ({})", report.ended.join(", ")) },
+                report.unreachable
             ));
         }
     }
@@ -411,6 +552,7 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
         }
         AdminCommand::Customer(command) => customer_command(state, &actor, command, request_id).await?,
         AdminCommand::Retention(command) => retention_command(state, &actor, command, request_id).await?,
+        AdminCommand::Sso(command) => sso_command(state, &actor, command, request_id).await?,
         AdminCommand::Device(DeviceCommand::Revoke { device_id }) => {
             crate::identity::revoke_device(state, &actor, &device_id, request_id).await.map_err(super::api)?;
             announce(&format!("device {device_id} revoked"));

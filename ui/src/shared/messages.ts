@@ -151,6 +151,22 @@ export const MESSAGES: Record<string, string> = {
   "customer.reason": "Enter why the customer's data is being erased, such as their request's reference, then try again.",
   "customer.retained":
     "This customer still has a policy in force, whose records may have to be kept. Erase it only if your organization has decided so.",
+  "auth.provider_ended":
+    "Your organization's sign-in service no longer lets you sign in. Ask your administrator if you think this is a mistake.",
+  "auth.use_provider": "You sign in through your organization's sign-in service, not with a password. Choose it on the sign-in screen.",
+  "sso.attempt_unknown": "This sign-in took too long or was already used. Start signing in again.",
+  "sso.bad_challenge": "The app could not start signing in. Try again, and tell your administrator if it keeps happening.",
+  "sso.bad_provider": "Check the sign-in service's settings: one of them is missing or not in the form it needs.",
+  "sso.bad_redirect": "The app could not start signing in. Try again, and tell your administrator if it keeps happening.",
+  "sso.code_refused": "Your organization's sign-in service did not accept this sign-in. Start signing in again.",
+  "sso.no_role": "Your account at your organization's sign-in service does not give you a role here. Ask your administrator.",
+  "sso.provider_unreachable": "Your organization's sign-in service cannot be reached right now. Try again in a few minutes.",
+  "sso.token_invalid":
+    "This sign-in could not be trusted, so it was stopped. Start signing in again, and tell your administrator if it keeps happening.",
+  "sso.unknown_provider": "This sign-in service is no longer set up. Ask your administrator which one to use.",
+  "sso.unknown_user": "You do not have an account on this server yet. Ask your administrator to add you.",
+  "sso.user_linked": "This account already signs in through another identity. Ask your administrator.",
+  "sso.verifier_mismatch": "This sign-in did not come from this app, so it was stopped. Start signing in again.",
   "retention.days": "Keep records for at least one day.",
   "retention.kind": "Choose what kind of record the rule is for: quotes never bound, or ended policies.",
   "retention.state": "Choose a state by its two-letter code, or all states.",

@@ -172,3 +172,41 @@ pub(crate) async fn run_retention(
     caller.require(&[Role::Admin])?;
     Ok(Json(crate::retention::apply(&state, &caller.actor(), run.dry_run, &id).await?))
 }
+
+pub(crate) async fn identity_providers(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<uw_protocol::IdentityProvider>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::sso::providers(&state).await?))
+}
+
+pub(crate) async fn set_provider(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(provider_id): Path<String>,
+    RequestId(id): RequestId,
+    Body(change): Body<uw_protocol::IdentityProviderChange>,
+) -> Result<Json<uw_protocol::IdentityProvider>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::sso::set_provider(&state, &caller.actor(), &provider_id, change, &id).await?))
+}
+
+pub(crate) async fn remove_provider(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(provider_id): Path<String>,
+    RequestId(id): RequestId,
+) -> Result<Json<Vec<uw_protocol::IdentityProvider>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    crate::sso::remove_provider(&state, &caller.actor(), &provider_id, &id).await?;
+    Ok(Json(crate::sso::providers(&state).await?))
+}
+
+pub(crate) async fn check_identity_providers(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<uw_protocol::SsoCheckReport>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::sso::check(&state, None).await?))
+}

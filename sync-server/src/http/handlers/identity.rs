@@ -73,3 +73,31 @@ pub(crate) async fn confirm_totp(
 ) -> Result<Json<uw_protocol::RecoveryCodes>, ApiError> {
     Ok(Json(crate::second_factor::confirm_enrollment(&state, &caller, &caller.token_hash, &request.code, &id).await?))
 }
+
+/// The identity providers a sign-in screen offers.
+pub(crate) async fn sso_providers(State(state): State<AppState>) -> Result<Json<Vec<uw_protocol::SsoProvider>>, ApiError> {
+    Ok(Json(crate::sso::sign_in_choices(&state).await?))
+}
+
+pub(crate) async fn sso_begin(
+    State(state): State<AppState>,
+    Body(request): Body<uw_protocol::SsoBegin>,
+) -> Result<Json<uw_protocol::SsoAuthorization>, ApiError> {
+    Ok(Json(crate::sso::begin(&state, request).await?))
+}
+
+pub(crate) async fn sso_login(
+    State(state): State<AppState>,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::SsoComplete>,
+) -> Result<Json<uw_protocol::LoginResponse>, ApiError> {
+    Ok(Json(crate::sso::login(&state, request, &id).await?))
+}
+
+pub(crate) async fn sso_enroll(
+    State(state): State<AppState>,
+    RequestId(id): RequestId,
+    Body(request): Body<uw_protocol::SsoEnroll>,
+) -> Result<Json<uw_protocol::EnrollResponse>, ApiError> {
+    Ok(Json(crate::sso::enroll(&state, request, &id).await?))
+}
