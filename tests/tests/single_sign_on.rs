@@ -182,3 +182,59 @@ async fn single_sign_on(engine: &str) {
 }
 
 uw_system_tests::both_engines! { single_sign_on => single_sign_on_sqlite, single_sign_on_postgres; }
+
+/// The desktop enrolls through the provider as a native app: the
+/// administrator trusts the provider from the command line, the app opens
+/// the sign-in page in "the system browser" (here the test's browser,
+/// which signs in and follows the redirect to the app's loopback port),
+/// and the device then syncs on its own key.
+#[test]
+fn a_desktop_enrolls_through_the_provider_in_the_system_browser() {
+    use uw_system_tests::system::{now, Laptop, Org};
+    let dirs = tempfile::tempdir().expect("tempdir");
+    let provider = OidcProvider::start(dirs.path(), &config(&["uw-server"], &[("dee", "dee@carrier.example", &["uw-agents"])]));
+    let ca = dirs.path().join("provider-ca.pem");
+    std::fs::write(&ca, &provider.ca_pem).expect("write CA");
+    let database = dirs.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8")]);
+    let said = org.admin(&[
+        "sso",
+        "set",
+        "corp",
+        "--name",
+        "Carrier sign-in",
+        "--issuer",
+        &provider.issuer,
+        "--client-id",
+        "uw-server",
+        "--role",
+        "uw-agents=agent",
+        "--create-users",
+        "--scope",
+        "groups",
+        "--ca-file",
+        ca.to_str().expect("utf-8"),
+    ]);
+    assert!(said.contains("corp"), "{said}");
+    let server = org.start();
+    let mut laptop = Laptop::open(&dirs.path().join("laptop"));
+    let choices = laptop.ws.sign_in_providers(&server.base_url).expect("providers");
+    assert_eq!(choices.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(), ["Carrier sign-in"]);
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let mut browser = provider.browser();
+    let mut browsing = None;
+    let mut open = |url: &str| -> Result<(), uw_workstation::WorkstationError> {
+        let back = runtime.block_on(browser.sign_in(url, "dee")).expect("dee signs in at the provider");
+        // The browser follows the redirect to the app's loopback listener.
+        browsing = Some(std::thread::spawn(move || reqwest::blocking::get(back).expect("the app answers").text().expect("page")));
+        Ok(())
+    };
+    let enrolled = laptop.ws.enroll_with_provider(&server.base_url, "corp", "dee-laptop", &mut open, now()).expect("enrolled");
+    let page = browsing.expect("the browser was opened").join().expect("browser");
+    assert!(page.contains("You are signed in"), "{page}");
+    assert_eq!(enrolled.user.username, "dee@carrier.example");
+    assert_eq!(enrolled.user.role, uw_protocol::Role::Agent);
+    laptop.ws.sync(now()).expect("the device syncs on its own key");
+    drop(server);
+}

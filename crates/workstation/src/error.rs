@@ -49,6 +49,10 @@ pub enum WorkstationError {
     /// One field of a request is malformed.
     #[error("{field}: {message}")]
     InvalidInput { field: String, message: String },
+    /// A sign-in through the organisation's identity provider did not come
+    /// back: the browser was closed, the time ran out, or the provider said no.
+    #[error("the sign-in through the identity provider did not finish: {message}")]
+    SignInStopped { message: String },
     /// The quote built from the request is invalid.
     #[error("{0}")]
     InvalidQuote(#[from] InputErrors),
@@ -179,6 +183,7 @@ impl WorkstationError {
             Self::Store(_) => "store.failed",
             Self::Pack(_) => "pack.invalid",
             Self::InvalidInput { .. } | Self::InvalidQuote(_) => "input.invalid",
+            Self::SignInStopped { .. } => "sso.stopped",
             Self::UnsignedElections { .. } => "quote.unsigned",
             Self::Rating(e) if matches!(**e, RatingError::Input(_)) => "input.invalid",
             Self::NoPack(_) => "rating.no_pack",

@@ -161,6 +161,7 @@ export const MESSAGES: Record<string, string> = {
   "sso.code_refused": "Your organization's sign-in service did not accept this sign-in. Start signing in again.",
   "sso.no_role": "Your account at your organization's sign-in service does not give you a role here. Ask your administrator.",
   "sso.provider_unreachable": "Your organization's sign-in service cannot be reached right now. Try again in a few minutes.",
+  "sso.stopped": "Signing in through your organization's sign-in service did not finish. Start signing in again.",
   "sso.token_invalid":
     "This sign-in could not be trusted, so it was stopped. Start signing in again, and tell your administrator if it keeps happening.",
   "sso.unknown_provider": "This sign-in service is no longer set up. Ask your administrator which one to use.",

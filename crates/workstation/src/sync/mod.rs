@@ -35,6 +35,7 @@ use crate::{Workstation, WorkstationError};
 
 mod apply;
 mod client;
+pub mod sign_in;
 
 pub use crate::store::SyncIssue;
 pub(crate) use client::{Replay, Server};
@@ -355,6 +356,63 @@ impl Workstation {
             second_factor: second_factor.cloned(),
         };
         let response: EnrollResponse = server.post("/v1/enroll", &request, Replay::OnlyIfUnprocessed)?;
+        self.save_enrolled(base, response, request.device_name, "POST /v1/enroll", now)
+    }
+
+    /// The identity providers the server at `server_url` offers for signing in.
+    pub fn sign_in_providers(&self, server_url: &str) -> Result<Vec<uw_protocol::SsoProvider>, WorkstationError> {
+        let base = normalize_server_url(server_url)?;
+        Ok(Server::new(&base, None, &self.retry, self.server_ca.as_deref())?.get("/v1/sso/providers")?)
+    }
+
+    /// Enrolls this device through the organisation's identity provider
+    /// `provider` (RFC 8252): the sign-in page opens with `open` (the
+    /// system browser, [`sign_in::open_in_browser`]), the provider sends
+    /// the person back to a loopback port this waits on, and the server
+    /// exchanges the code and enrolls the device with its key.
+    #[instrument(skip_all, err(Display))]
+    pub fn enroll_with_provider(
+        &mut self,
+        server_url: &str,
+        provider: &str,
+        device_name: &str,
+        open: &mut dyn FnMut(&str) -> Result<(), WorkstationError>,
+        now: OffsetDateTime,
+    ) -> Result<EnrollmentInfo, WorkstationError> {
+        let base = normalize_server_url(server_url)?;
+        if device_name.trim().is_empty() {
+            return Err(WorkstationError::InvalidInput { field: "device_name".into(), message: "must not be empty".into() });
+        }
+        let server = Server::new(&base, None, &self.retry, self.server_ca.as_deref())?;
+        let loopback = sign_in::Loopback::bind()?;
+        let (verifier, code_challenge) = sign_in::pkce()?;
+        let begin = uw_protocol::SsoBegin { provider: provider.to_owned(), redirect_uri: loopback.redirect_uri.clone(), code_challenge };
+        let started: uw_protocol::SsoAuthorization = server.post("/v1/sso/authorizations", &begin, Replay::OnlyIfUnprocessed)?;
+        open(&started.authorization_url)?;
+        let code = loopback.wait_for_code(&started.state, sign_in::SIGN_IN_TIMEOUT)?;
+        let device_public_key = hex::encode(self.device_public_key().as_bytes());
+        let proof = uw_protocol::enroll_proof_message(&format!("sso:{}", started.state), &device_public_key);
+        let request = uw_protocol::SsoEnroll {
+            state: started.state,
+            code,
+            code_verifier: verifier,
+            device_name: device_name.trim().to_owned(),
+            key_proof: hex::encode(ed25519_dalek::Signer::sign(&self.device_key, proof.as_bytes()).to_bytes()),
+            device_public_key,
+        };
+        let response: EnrollResponse = server.post("/v1/sso/enrollments", &request, Replay::OnlyIfUnprocessed)?;
+        self.save_enrolled(base, response, request.device_name, "POST /v1/sso/enrollments", now)
+    }
+
+    /// Checks the server's answer to an enrollment and keeps it.
+    fn save_enrolled(
+        &mut self,
+        base: String,
+        response: EnrollResponse,
+        device_name: String,
+        request: &str,
+        now: OffsetDateTime,
+    ) -> Result<EnrollmentInfo, WorkstationError> {
         let problem = if response.device_id.trim().is_empty() {
             Some("no device id".to_owned())
         } else if response.token.expose().is_empty() {
@@ -370,13 +428,13 @@ impl Workstation {
             None
         };
         if let Some(message) = problem {
-            return Err(SyncError::Protocol { request: "POST /v1/enroll".into(), message }.into());
+            return Err(SyncError::Protocol { request: request.into(), message }.into());
         }
         let enrollment = Enrollment {
             server_url: base,
             server_instance_id: response.server_instance_id,
             device_id: response.device_id,
-            device_name: request.device_name,
+            device_name,
             token: response.token,
             token_expires_at: response.token_expires_at,
             user: response.user,

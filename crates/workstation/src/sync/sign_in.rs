@@ -1,0 +1,216 @@
+//! Signing in through the organisation's identity provider the way a native
+//! app does (RFC 8252): a PKCE verifier (RFC 7636), the system browser, and
+//! a one-time listener on a loopback port for the provider's redirect.
+//! The server exchanges the code (with the verifier) and checks the ID
+//! token; the app never sees a token of the provider's.
+
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use sha2::Digest as _;
+use uw_protocol::Secret;
+
+use crate::WorkstationError;
+
+/// How long the person has to sign in at the provider.
+pub const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// What the browser shows once the provider sent the person back.
+const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Signed in</title>\
+<p style=\"font:16px system-ui;margin:3em\">You are signed in. Close this window and go back to the Underwriting Workstation.</p>";
+
+fn stopped(message: impl Into<String>) -> WorkstationError {
+    WorkstationError::SignInStopped { message: message.into() }
+}
+
+/// A PKCE verifier (256 random bits) and its S256 challenge.
+pub fn pkce() -> Result<(Secret, String), WorkstationError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| stopped(format!("the random source failed: {e}")))?;
+    let verifier = URL_SAFE_NO_PAD.encode(bytes);
+    let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    Ok((Secret::new(verifier), challenge))
+}
+
+/// A listener on 127.0.0.1 at a port the system chose.
+#[derive(Debug)]
+pub struct Loopback {
+    listener: TcpListener,
+    pub redirect_uri: String,
+}
+
+impl Loopback {
+    pub fn bind() -> Result<Self, WorkstationError> {
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| stopped(format!("cannot listen on a loopback port: {e}")))?;
+        let port = listener.local_addr().map_err(|e| stopped(e.to_string()))?.port();
+        listener.set_nonblocking(true).map_err(|e| stopped(e.to_string()))?;
+        Ok(Self { listener, redirect_uri: format!("http://127.0.0.1:{port}/callback") })
+    }
+
+    /// Waits for the provider's redirect carrying `state` and returns its
+    /// code. Requests for anything else (a favicon, a stranger's guess
+    /// without the state) are answered 404 and do not end the wait.
+    pub fn wait_for_code(&self, state: &str, timeout: Duration) -> Result<Secret, WorkstationError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    if let Some(answer) = answer(stream, state) {
+                        return answer;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if Instant::now() >= deadline {
+                        return Err(stopped("nobody finished signing in at the provider in time"));
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => return Err(stopped(format!("the loopback listener failed: {e}"))),
+            }
+        }
+    }
+}
+
+/// Reads one request; `Some` when it is the redirect for `state`.
+fn answer(mut stream: TcpStream, state: &str) -> Option<Result<Secret, WorkstationError>> {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut buffer = [0u8; 8192];
+    let mut read = 0;
+    while read < buffer.len() {
+        match stream.read(&mut buffer[read..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => read += n,
+        }
+        if buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let request = String::from_utf8_lossy(&buffer[..read]);
+    let target = request.lines().next().and_then(|line| line.strip_prefix("GET ")).and_then(|rest| rest.split(' ').next());
+    let params: Vec<(String, String)> = target
+        .and_then(|t| t.strip_prefix("/callback?"))
+        .map(|query| query.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k.to_owned(), decode(v))).collect())
+        .unwrap_or_default();
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let ours = param("state").is_some_and(|given| given.len() == state.len() && constant_time_eq(given, state));
+    if !ours {
+        let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        return None;
+    }
+    let page = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n{DONE_PAGE}",
+        DONE_PAGE.len()
+    );
+    let _ = stream.write_all(page.as_bytes());
+    Some(match (param("code"), param("error")) {
+        (Some(code), None) if !code.is_empty() => Ok(Secret::new(code.to_owned())),
+        (_, Some(error)) => Err(stopped(format!(
+            "the identity provider said {error}{}",
+            param("error_description").map(|d| format!(": {d}")).unwrap_or_default()
+        ))),
+        _ => Err(stopped("the identity provider sent no code")),
+    })
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Decodes a percent-encoded query value (`+` is a space).
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%').then(|| text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())).flatten();
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, byte) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Opens `url` in the person's default browser.
+pub fn open_in_browser(url: &str) -> Result<(), WorkstationError> {
+    #[cfg(target_os = "macos")]
+    let mut command = std::process::Command::new("open");
+    #[cfg(target_os = "windows")]
+    let mut command = {
+        let mut c = std::process::Command::new("rundll32");
+        c.arg("url.dll,FileProtocolHandler");
+        c
+    };
+    #[cfg(not(any(target_os = "macos", target_os = "windows")))]
+    let mut command = std::process::Command::new("xdg-open");
+    command
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| stopped(format!("cannot open the web browser: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send(redirect: &str, path: &str) -> String {
+        let address = redirect.trim_start_matches("http://").split('/').next().expect("address").to_owned();
+        let mut stream = TcpStream::connect(address).expect("connect");
+        stream.write_all(format!("GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").as_bytes()).expect("write");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    #[test]
+    fn the_redirect_with_our_state_gives_the_code_and_others_are_ignored() {
+        let loopback = Loopback::bind().expect("bind");
+        let redirect = loopback.redirect_uri.clone();
+        let browser = std::thread::spawn(move || {
+            let stranger = send(&redirect, "/callback?code=stolen&state=guess");
+            let ours = send(&redirect, "/callback?code=c%2F1&state=s-1&iss=https%3A%2F%2Fidp");
+            (stranger, ours)
+        });
+        let code = loopback.wait_for_code("s-1", Duration::from_secs(10)).expect("a code");
+        assert_eq!(code.expose(), "c/1");
+        let (stranger, ours) = browser.join().expect("browser");
+        assert!(stranger.starts_with("HTTP/1.1 404"), "{stranger}");
+        assert!(ours.contains("You are signed in"), "{ours}");
+    }
+
+    #[test]
+    fn a_refusal_or_no_answer_stops_the_sign_in() {
+        let loopback = Loopback::bind().expect("bind");
+        let redirect = loopback.redirect_uri.clone();
+        let browser = std::thread::spawn(move || send(&redirect, "/callback?error=access_denied&state=s-2"));
+        let refused = loopback.wait_for_code("s-2", Duration::from_secs(10)).expect_err("refused");
+        assert!(refused.to_string().contains("access_denied"), "{refused}");
+        browser.join().expect("browser");
+        let timed_out = loopback.wait_for_code("s-3", Duration::from_millis(100)).expect_err("no answer");
+        assert_eq!(timed_out.code(), "sso.stopped");
+    }
+
+    #[test]
+    fn the_challenge_is_the_verifier_s_sha_256() {
+        let (verifier, challenge) = pkce().expect("pkce");
+        assert_eq!(verifier.expose().len(), 43);
+        assert_eq!(challenge, URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.expose().as_bytes())));
+    }
+}
