@@ -26,6 +26,10 @@ import type {
   ExportFileView,
   SavedExportView,
   SessionView,
+  SignInProviderView,
+  IdentityProviderView,
+  IdentityProviderInput,
+  ProviderCheckView,
   TotpSetupView,
   SecondFactorPolicyView,
   CustomerView,
@@ -119,6 +123,11 @@ export const api = {
       deviceName: request.deviceName,
       secondFactor: request.secondFactor ?? null,
     }),
+  /** The organization sign-in services the server at `serverUrl` offers. */
+  signInProviders: (serverUrl: string) => call<SignInProviderView[]>("sign_in_providers", { serverUrl }),
+  /** Enrolls through the organization's sign-in service in the system browser; resolves when the person comes back. */
+  enrollWithProvider: (serverUrl: string, provider: string, deviceName: string) =>
+    call<EnrollmentView>("enroll_with_provider", { serverUrl, provider, deviceName }),
   /** Pushes and pulls; `onProgress` hears after each batch and page. */
   syncNow: (onProgress: (p: SyncProgress) => void) => {
     const channel = new Channel<SyncProgress>();
@@ -159,7 +168,14 @@ export const api = {
   workOffline: () => call<SetupView>("work_offline"),
   signIn: (serverUrl: string, username: string, password: string, secondFactor: string | null = null) =>
     call<SessionView>("sign_in", { serverUrl, username, password, secondFactor }),
+  /** Signs in to the console through the organization's sign-in service in the system browser. */
+  signInWithProvider: (serverUrl: string, provider: string) => call<SessionView>("sign_in_with_provider", { serverUrl, provider }),
   sessionStatus: () => call<SessionView | null>("session_status"),
+  adminIdentityProviders: () => call<IdentityProviderView[]>("admin_identity_providers"),
+  adminSetIdentityProvider: (id: string, provider: IdentityProviderInput) =>
+    call<IdentityProviderView>("admin_set_identity_provider", { id, provider }),
+  adminRemoveIdentityProvider: (id: string) => call<IdentityProviderView[]>("admin_remove_identity_provider", { id }),
+  adminCheckIdentityProviders: () => call<ProviderCheckView>("admin_check_identity_providers"),
   beginTotp: () => call<TotpSetupView>("begin_totp"),
   adminSecondFactorPolicy: () => call<SecondFactorPolicyView>("admin_second_factor_policy"),
   adminSetSecondFactorPolicy: (roles: Role[]) => call<SecondFactorPolicyView>("admin_set_second_factor_policy", { roles }),

@@ -1162,6 +1162,44 @@ qrSvg: string, digits: number, periodSeconds: number, };
 export type RecoveryCodesView = { codes: Array<string>, };
 
 /**
+ * An identity provider people may sign in with.
+ */
+export type SignInProviderView = { id: string, displayName: string, };
+
+/**
+ * A value of the provider's roles claim (a group) and the role it gives.
+ */
+export type RoleRuleView = { value: string, role: "agent" | "underwriter" | "admin" | "auditor", };
+
+/**
+ * An OpenID Connect provider the server trusts, as the Admin screen shows
+ * and edits it (a client secret is never shown, only whether one is kept).
+ */
+export type IdentityProviderView = { id: string, displayName: string, issuer: string, clientId: string, hasClientSecret: boolean, usernameClaim: string, rolesClaim: string, roleRules: Array<RoleRuleView>, createUsers: boolean, agency: string | null, extraScopes: Array<string>, 
+/**
+ * The PEM of the CA the provider's HTTPS is checked against, if not the system's.
+ */
+caCertificate: string | null, };
+
+/**
+ * An identity provider as the Admin screen saves it.
+ */
+export type IdentityProviderInput = { displayName: string, issuer: string, clientId: string, 
+/**
+ * A new client secret; none keeps the one kept (if any).
+ */
+clientSecret?: string, removeClientSecret: boolean, usernameClaim: string, rolesClaim: string, roleRules: Array<RoleRuleView>, createUsers: boolean, agency: string | null, extraScopes: Array<string>, caCertificate: string | null, };
+
+/**
+ * What a check of the identity providers found.
+ */
+export type ProviderCheckView = { stillActive: number, 
+/**
+ * The usernames whose sessions and devices ended.
+ */
+ended: Array<string>, unreachable: number, };
+
+/**
  * The roles that must sign in with an authenticator app.
  */
 export type SecondFactorPolicyView = { roles: Array<"agent" | "underwriter" | "admin" | "auditor">, };

@@ -26,6 +26,7 @@ pub fn typescript() -> String {
 
     use crate::console::{
         AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, CustomerErasureView, CustomerView, DeviceView, ExportFileView,
+        IdentityProviderInput, IdentityProviderView, ProviderCheckView, RoleRuleView, SignInProviderView,
         PackKeyView, PendingKeyView, RecoveryCodesView, RetentionReportView, RetentionRuleView, SavedExportView, SecondFactorPolicyView,
         SessionView, ThrottleView, TotpSetupView, UserView,
     };
@@ -163,6 +164,11 @@ pub fn typescript() -> String {
         SessionView,
         TotpSetupView,
         RecoveryCodesView,
+        SignInProviderView,
+        RoleRuleView,
+        IdentityProviderView,
+        IdentityProviderInput,
+        ProviderCheckView,
         SecondFactorPolicyView,
         CustomerView,
         CustomerErasureView,

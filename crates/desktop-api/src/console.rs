@@ -134,6 +134,139 @@ impl From<uw_workstation::RetentionRule> for RetentionRuleView {
     }
 }
 
+/// An identity provider people may sign in with.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInProviderView {
+    pub id: String,
+    pub display_name: String,
+}
+
+impl From<uw_workstation::SsoProvider> for SignInProviderView {
+    fn from(p: uw_workstation::SsoProvider) -> Self {
+        Self { id: p.id, display_name: p.display_name }
+    }
+}
+
+/// A value of the provider's roles claim (a group) and the role it gives.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleRuleView {
+    pub value: String,
+    #[ts(type = "\"agent\" | \"underwriter\" | \"admin\" | \"auditor\"")]
+    pub role: String,
+}
+
+/// An OpenID Connect provider the server trusts, as the Admin screen shows
+/// and edits it (a client secret is never shown, only whether one is kept).
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityProviderView {
+    pub id: String,
+    pub display_name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub has_client_secret: bool,
+    pub username_claim: String,
+    pub roles_claim: String,
+    pub role_rules: Vec<RoleRuleView>,
+    pub create_users: bool,
+    pub agency: Option<String>,
+    pub extra_scopes: Vec<String>,
+    /// The PEM of the CA the provider's HTTPS is checked against, if not the system's.
+    pub ca_certificate: Option<String>,
+}
+
+impl From<uw_workstation::IdentityProvider> for IdentityProviderView {
+    fn from(p: uw_workstation::IdentityProvider) -> Self {
+        Self {
+            id: p.id,
+            display_name: p.display_name,
+            issuer: p.issuer,
+            client_id: p.client_id,
+            has_client_secret: p.has_client_secret,
+            username_claim: p.username_claim,
+            roles_claim: p.roles_claim,
+            role_rules: p.role_rules.into_iter().map(|r| RoleRuleView { value: r.value, role: r.role.name().to_owned() }).collect(),
+            create_users: p.create_users,
+            agency: p.agency,
+            extra_scopes: p.extra_scopes,
+            ca_certificate: p.ca_certificate,
+        }
+    }
+}
+
+/// An identity provider as the Admin screen saves it.
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityProviderInput {
+    pub display_name: String,
+    pub issuer: String,
+    pub client_id: String,
+    /// A new client secret; none keeps the one kept (if any).
+    #[ts(optional, type = "string")]
+    pub client_secret: Option<uw_workstation::Secret>,
+    #[serde(default)]
+    pub remove_client_secret: bool,
+    pub username_claim: String,
+    pub roles_claim: String,
+    pub role_rules: Vec<RoleRuleView>,
+    pub create_users: bool,
+    pub agency: Option<String>,
+    pub extra_scopes: Vec<String>,
+    pub ca_certificate: Option<String>,
+}
+
+impl IdentityProviderInput {
+    /// The server's change, with each rule's role read.
+    pub fn change(self) -> Result<uw_workstation::IdentityProviderChange, crate::CommandError> {
+        let role_rules = self
+            .role_rules
+            .into_iter()
+            .map(|r| {
+                let role = uw_workstation::Role::from_name(&r.role).ok_or_else(|| {
+                    crate::CommandError::from(&uw_workstation::WorkstationError::InvalidInput {
+                        field: "role_rules".into(),
+                        message: format!("`{}` is not agent, underwriter, admin or auditor", r.role),
+                    })
+                })?;
+                Ok(uw_workstation::SsoRoleRule { value: r.value.trim().to_owned(), role })
+            })
+            .collect::<Result<Vec<_>, crate::CommandError>>()?;
+        let blank_to_none = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        Ok(uw_workstation::IdentityProviderChange {
+            display_name: self.display_name,
+            issuer: self.issuer.trim().to_owned(),
+            client_id: self.client_id.trim().to_owned(),
+            client_secret: self.client_secret.filter(|s| !s.expose().trim().is_empty()),
+            remove_client_secret: self.remove_client_secret,
+            username_claim: self.username_claim,
+            roles_claim: self.roles_claim,
+            role_rules,
+            create_users: self.create_users,
+            agency: blank_to_none(self.agency),
+            extra_scopes: self.extra_scopes.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            ca_certificate: blank_to_none(self.ca_certificate),
+        })
+    }
+}
+
+/// What a check of the identity providers found.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderCheckView {
+    pub still_active: u32,
+    /// The usernames whose sessions and devices ended.
+    pub ended: Vec<String>,
+    pub unreachable: u32,
+}
+
+impl From<uw_workstation::SsoCheckReport> for ProviderCheckView {
+    fn from(r: uw_workstation::SsoCheckReport) -> Self {
+        Self { still_active: r.still_active, ended: r.ended, unreachable: r.unreachable }
+    }
+}
+
 /// What a retention run did, or would do.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

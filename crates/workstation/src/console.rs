@@ -113,14 +113,7 @@ impl Workstation {
         password: &Secret,
         second_factor: Option<&Secret>,
     ) -> Result<SessionInfo, WorkstationError> {
-        let server_url = if server_url.trim().is_empty() {
-            self.store.sync_enrollment()?.map(|e| e.server_url).ok_or_else(|| WorkstationError::InvalidInput {
-                field: "server_url".into(),
-                message: "give the sync server's address (this device is not enrolled with one)".into(),
-            })?
-        } else {
-            normalize_server_url(server_url)?
-        };
+        let server_url = self.console_server_url(server_url)?;
         if username.trim().is_empty() {
             return Err(WorkstationError::InvalidInput { field: "username".into(), message: "must not be empty".into() });
         }
@@ -132,8 +125,44 @@ impl Workstation {
         };
         // Failed logins count towards the server's lockout: not replayed blindly.
         let response: LoginResponse = server.post("/v1/sessions", &request, Replay::OnlyIfUnprocessed)?;
+        self.keep_session(server_url, response, "POST /v1/sessions")
+    }
+
+    /// Starts a console sign-in through the organisation's identity
+    /// provider `provider` (see [`crate::Workstation::begin_provider_sign_in`]);
+    /// an empty `server_url` is the server this device enrolled with.
+    pub fn begin_console_provider_sign_in(
+        &self,
+        server_url: &str,
+        provider: &str,
+    ) -> Result<crate::sync::sign_in::PendingSignIn, WorkstationError> {
+        let server_url = self.console_server_url(server_url)?;
+        self.begin_provider_sign_in(&server_url, provider)
+    }
+
+    /// Finishes a console sign-in through the identity provider.
+    pub fn finish_console_provider_sign_in(&mut self, back: crate::sync::sign_in::ReturnedSignIn) -> Result<SessionInfo, WorkstationError> {
+        let request = uw_protocol::SsoComplete { state: back.state, code: back.code, code_verifier: back.verifier };
+        let response: LoginResponse = back.server.post("/v1/sso/sessions", &request, Replay::OnlyIfUnprocessed)?;
+        self.keep_session(back.server_url, response, "POST /v1/sso/sessions")
+    }
+
+    /// The server a console sign-in goes to: the one given, else the one
+    /// this device enrolled with.
+    fn console_server_url(&self, server_url: &str) -> Result<String, WorkstationError> {
+        if server_url.trim().is_empty() {
+            self.store.sync_enrollment()?.map(|e| e.server_url).ok_or_else(|| WorkstationError::InvalidInput {
+                field: "server_url".into(),
+                message: "give the sync server's address (this device is not enrolled with one)".into(),
+            })
+        } else {
+            Ok(normalize_server_url(server_url)?)
+        }
+    }
+
+    fn keep_session(&mut self, server_url: String, response: LoginResponse, request: &str) -> Result<SessionInfo, WorkstationError> {
         if response.token.expose().is_empty() {
-            return Err(SyncError::Protocol { request: "POST /v1/sessions".into(), message: "no token".into() }.into());
+            return Err(SyncError::Protocol { request: request.into(), message: "no token".into() }.into());
         }
         tracing::info!(role = response.user.role.name(), "signed in to the server console");
         let session = Session {
@@ -276,6 +305,32 @@ impl Workstation {
     pub fn admin_run_retention(&mut self, dry_run: bool) -> Result<uw_protocol::RetentionReport, WorkstationError> {
         let run = uw_protocol::RetentionRun { dry_run };
         self.online(Role::Admin, |s| s.post("/v1/admin/retention/run", &run, Replay::OnlyIfUnprocessed))
+    }
+
+    /// The identity providers the server trusts (administrators only).
+    pub fn admin_identity_providers(&mut self) -> Result<Vec<uw_protocol::IdentityProvider>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/identity-providers"))
+    }
+
+    /// Adds or changes identity provider `id` (administrators only).
+    pub fn admin_set_identity_provider(
+        &mut self,
+        id: &str,
+        change: &uw_protocol::IdentityProviderChange,
+    ) -> Result<uw_protocol::IdentityProvider, WorkstationError> {
+        let id = path_segment("id", id)?;
+        self.online(Role::Admin, |s| s.put(&format!("/v1/admin/identity-providers/{id}"), change))
+    }
+
+    /// Removes identity provider `id`; returns the providers left (administrators only).
+    pub fn admin_remove_identity_provider(&mut self, id: &str) -> Result<Vec<uw_protocol::IdentityProvider>, WorkstationError> {
+        let id = path_segment("id", id)?;
+        self.online(Role::Admin, |s| s.delete(&format!("/v1/admin/identity-providers/{id}")))
+    }
+
+    /// Asks the providers now whether their people may still sign in (administrators only).
+    pub fn admin_check_identity_providers(&mut self) -> Result<uw_protocol::SsoCheckReport, WorkstationError> {
+        self.online(Role::Admin, |s| s.post("/v1/admin/identity-providers/check", &serde_json::json!({}), Replay::OnlyIfUnprocessed))
     }
 
     /// A data-subject request: the customers of an exact name, every

@@ -54,7 +54,8 @@ pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, Sto
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
-    AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DeviceRecord, LoginThrottle, PackKeyRecord,
+    AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DeviceRecord, IdentityProvider,
+    IdentityProviderChange, LoginThrottle, PackKeyRecord, SsoCheckReport, SsoProvider, SsoRoleRule,
     PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, RetentionReport, RetentionRule, Role,
     SecondFactorPolicy, Secret, TotpEnrollment, UserChange, UserInfo, UserRecord,
 };

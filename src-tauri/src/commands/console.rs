@@ -2,7 +2,7 @@
 
 use tauri::{AppHandle, Manager, Runtime};
 use uw_desktop_api::console::{
-    CustomerErasureView, CustomerView, DeviceView, PackKeyView, PendingKeyView, RecoveryCodesView, RetentionReportView, RetentionRuleView,
+    CustomerErasureView, CustomerView, DeviceView, IdentityProviderInput, IdentityProviderView, PackKeyView, ProviderCheckView, PendingKeyView, RecoveryCodesView, RetentionReportView, RetentionRuleView,
     SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView, UserView,
 };
 use uw_desktop_api::CommandError;
@@ -21,6 +21,51 @@ pub async fn sign_in<R: Runtime>(
     second_factor: Option<Secret>,
 ) -> Result<SessionView, CommandError> {
     on_workstation(app, move |ws| ws.sign_in(&server_url, &username, &password, second_factor.as_ref())).await.map(SessionView::from)
+}
+
+/// Signs in to the server console through the organisation's identity
+/// provider (the system browser, then back to the app's loopback port).
+#[tauri::command]
+pub async fn sign_in_with_provider<R: Runtime>(app: AppHandle<R>, server_url: String, provider: String) -> Result<SessionView, CommandError> {
+    use uw_workstation::sync::sign_in;
+    let pending = on_workstation(app.clone(), move |ws| ws.begin_console_provider_sign_in(&server_url, &provider)).await?;
+    let back = crate::app::off_main(move || {
+        sign_in::open_in_browser(&pending.authorization_url)?;
+        pending.wait(sign_in::SIGN_IN_TIMEOUT)
+    })
+    .await?;
+    on_workstation(app, move |ws| ws.finish_console_provider_sign_in(back)).await.map(SessionView::from)
+}
+
+/// The identity providers the server trusts (administrators).
+#[tauri::command]
+pub async fn admin_identity_providers<R: Runtime>(app: AppHandle<R>) -> Result<Vec<IdentityProviderView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_identity_providers()).await.map(|p| p.into_iter().map(IdentityProviderView::from).collect())
+}
+
+/// Adds or changes an identity provider (administrators).
+#[tauri::command]
+pub async fn admin_set_identity_provider<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    provider: IdentityProviderInput,
+) -> Result<IdentityProviderView, CommandError> {
+    let change = provider.change()?;
+    on_workstation(app, move |ws| ws.admin_set_identity_provider(&id, &change)).await.map(IdentityProviderView::from)
+}
+
+/// Removes an identity provider; answers the providers left (administrators).
+#[tauri::command]
+pub async fn admin_remove_identity_provider<R: Runtime>(app: AppHandle<R>, id: String) -> Result<Vec<IdentityProviderView>, CommandError> {
+    on_workstation(app, move |ws| ws.admin_remove_identity_provider(&id))
+        .await
+        .map(|p| p.into_iter().map(IdentityProviderView::from).collect())
+}
+
+/// Asks the providers now whether their people may still sign in (administrators).
+#[tauri::command]
+pub async fn admin_check_identity_providers<R: Runtime>(app: AppHandle<R>) -> Result<ProviderCheckView, CommandError> {
+    on_workstation(app, |ws| ws.admin_check_identity_providers()).await.map(ProviderCheckView::from)
 }
 
 #[tauri::command]

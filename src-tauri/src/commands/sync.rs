@@ -3,7 +3,9 @@
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 use uw_desktop_api::sync::{EnrollmentStatus, EnrollmentView, SyncIssueView, SyncResultView};
+use uw_desktop_api::console::SignInProviderView;
 use uw_desktop_api::CommandError;
+use uw_workstation::sync::sign_in;
 use uw_workstation::{Secret, SyncProgress};
 
 use crate::app::{now, on_workstation};
@@ -33,6 +35,31 @@ pub async fn enroll<R: Runtime>(
         ws.enroll_with_code(&server_url, (&username, &password, second_factor.as_ref()), &device_name, now())?.try_into()
     })
     .await
+}
+
+/// The identity providers the server at `server_url` offers for signing in.
+#[tauri::command]
+pub async fn sign_in_providers<R: Runtime>(app: AppHandle<R>, server_url: String) -> Result<Vec<SignInProviderView>, CommandError> {
+    on_workstation(app, move |ws| ws.sign_in_providers(&server_url)).await.map(|p| p.into_iter().map(SignInProviderView::from).collect())
+}
+
+/// Enrolls this device through the organisation's identity provider: the
+/// provider's page opens in the system browser, and the app waits (holding
+/// no lock) for the person to come back to its loopback port.
+#[tauri::command]
+pub async fn enroll_with_provider<R: Runtime>(
+    app: AppHandle<R>,
+    server_url: String,
+    provider: String,
+    device_name: String,
+) -> Result<EnrollmentView, CommandError> {
+    let pending = on_workstation(app.clone(), move |ws| ws.begin_provider_sign_in(&server_url, &provider)).await?;
+    let back = crate::app::off_main(move || {
+        sign_in::open_in_browser(&pending.authorization_url)?;
+        pending.wait(sign_in::SIGN_IN_TIMEOUT)
+    })
+    .await?;
+    on_workstation(app, move |ws| ws.finish_enroll_with_provider(back, &device_name, now())?.try_into()).await
 }
 
 /// Pushes the outbox and pulls the server's changes, reporting progress on

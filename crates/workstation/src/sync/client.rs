@@ -237,6 +237,11 @@ impl Server {
         self.exchange(Method::PUT, path, Some(bytes), Replay::Safe)
     }
 
+    pub(crate) fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
+        // Deleting twice leaves the same result (the second is told it is gone).
+        self.exchange(Method::DELETE, path, None, Replay::Safe)
+    }
+
     /// A `GET` whose successful answer is text, not JSON (an audit export).
     pub(crate) fn get_text(&self, path: &str) -> Result<String, SyncError> {
         self.exchange_text(Method::GET, path, None, Replay::Safe).map(|(_, text)| text)

@@ -365,12 +365,44 @@ impl Workstation {
         Ok(Server::new(&base, None, &self.retry, self.server_ca.as_deref())?.get("/v1/sso/providers")?)
     }
 
-    /// Enrolls this device through the organisation's identity provider
-    /// `provider` (RFC 8252): the sign-in page opens with `open` (the
-    /// system browser, [`sign_in::open_in_browser`]), the provider sends
-    /// the person back to a loopback port this waits on, and the server
+    /// Starts enrolling this device through the organisation's identity
+    /// provider `provider` (RFC 8252): open the returned page in the system
+    /// browser ([`sign_in::open_in_browser`]), wait for the person to come
+    /// back ([`sign_in::PendingSignIn::wait`], no lock held), then
+    /// [`Self::finish_enroll_with_provider`].
+    pub fn begin_provider_sign_in(&self, server_url: &str, provider: &str) -> Result<sign_in::PendingSignIn, WorkstationError> {
+        let base = normalize_server_url(server_url)?;
+        let server = Server::new(&base, None, &self.retry, self.server_ca.as_deref())?;
+        sign_in::PendingSignIn::start(server, base, provider)
+    }
+
+    /// Finishes an enrollment through the identity provider: the server
     /// exchanges the code and enrolls the device with its key.
     #[instrument(skip_all, err(Display))]
+    pub fn finish_enroll_with_provider(
+        &mut self,
+        back: sign_in::ReturnedSignIn,
+        device_name: &str,
+        now: OffsetDateTime,
+    ) -> Result<EnrollmentInfo, WorkstationError> {
+        if device_name.trim().is_empty() {
+            return Err(WorkstationError::InvalidInput { field: "device_name".into(), message: "must not be empty".into() });
+        }
+        let device_public_key = hex::encode(self.device_public_key().as_bytes());
+        let proof = uw_protocol::enroll_proof_message(&format!("sso:{}", back.state), &device_public_key);
+        let request = uw_protocol::SsoEnroll {
+            state: back.state,
+            code: back.code,
+            code_verifier: back.verifier,
+            device_name: device_name.trim().to_owned(),
+            key_proof: hex::encode(ed25519_dalek::Signer::sign(&self.device_key, proof.as_bytes()).to_bytes()),
+            device_public_key,
+        };
+        let response: EnrollResponse = back.server.post("/v1/sso/enrollments", &request, Replay::OnlyIfUnprocessed)?;
+        self.save_enrolled(back.server_url, response, request.device_name, "POST /v1/sso/enrollments", now)
+    }
+
+    /// Begins, opens the page with `open`, waits and finishes, in one call.
     pub fn enroll_with_provider(
         &mut self,
         server_url: &str,
@@ -379,29 +411,10 @@ impl Workstation {
         open: &mut dyn FnMut(&str) -> Result<(), WorkstationError>,
         now: OffsetDateTime,
     ) -> Result<EnrollmentInfo, WorkstationError> {
-        let base = normalize_server_url(server_url)?;
-        if device_name.trim().is_empty() {
-            return Err(WorkstationError::InvalidInput { field: "device_name".into(), message: "must not be empty".into() });
-        }
-        let server = Server::new(&base, None, &self.retry, self.server_ca.as_deref())?;
-        let loopback = sign_in::Loopback::bind()?;
-        let (verifier, code_challenge) = sign_in::pkce()?;
-        let begin = uw_protocol::SsoBegin { provider: provider.to_owned(), redirect_uri: loopback.redirect_uri.clone(), code_challenge };
-        let started: uw_protocol::SsoAuthorization = server.post("/v1/sso/authorizations", &begin, Replay::OnlyIfUnprocessed)?;
-        open(&started.authorization_url)?;
-        let code = loopback.wait_for_code(&started.state, sign_in::SIGN_IN_TIMEOUT)?;
-        let device_public_key = hex::encode(self.device_public_key().as_bytes());
-        let proof = uw_protocol::enroll_proof_message(&format!("sso:{}", started.state), &device_public_key);
-        let request = uw_protocol::SsoEnroll {
-            state: started.state,
-            code,
-            code_verifier: verifier,
-            device_name: device_name.trim().to_owned(),
-            key_proof: hex::encode(ed25519_dalek::Signer::sign(&self.device_key, proof.as_bytes()).to_bytes()),
-            device_public_key,
-        };
-        let response: EnrollResponse = server.post("/v1/sso/enrollments", &request, Replay::OnlyIfUnprocessed)?;
-        self.save_enrolled(base, response, request.device_name, "POST /v1/sso/enrollments", now)
+        let pending = self.begin_provider_sign_in(server_url, provider)?;
+        open(&pending.authorization_url)?;
+        let back = pending.wait(sign_in::SIGN_IN_TIMEOUT)?;
+        self.finish_enroll_with_provider(back, device_name, now)
     }
 
     /// Checks the server's answer to an enrollment and keeps it.

@@ -35,6 +35,48 @@ pub fn pkce() -> Result<(Secret, String), WorkstationError> {
     Ok((Secret::new(verifier), challenge))
 }
 
+/// A sign-in through the organisation's identity provider, started: the
+/// provider's page to open, and the loopback port the person comes back to.
+/// Waiting ([`Self::wait`]) holds no lock on the workstation.
+#[derive(Debug)]
+pub struct PendingSignIn {
+    pub authorization_url: String,
+    server: super::client::Server,
+    server_url: String,
+    loopback: Loopback,
+    state: String,
+    verifier: Secret,
+}
+
+/// A sign-in the provider sent back: the server finishes it with the code
+/// and the PKCE verifier.
+#[derive(Debug)]
+pub struct ReturnedSignIn {
+    pub(crate) server: super::client::Server,
+    pub(crate) server_url: String,
+    pub(crate) state: String,
+    pub(crate) code: Secret,
+    pub(crate) verifier: Secret,
+}
+
+impl PendingSignIn {
+    /// Starts a sign-in through `provider` at `server`.
+    pub(crate) fn start(server: super::client::Server, server_url: String, provider: &str) -> Result<Self, WorkstationError> {
+        let loopback = Loopback::bind()?;
+        let (verifier, code_challenge) = pkce()?;
+        let begin = uw_protocol::SsoBegin { provider: provider.to_owned(), redirect_uri: loopback.redirect_uri.clone(), code_challenge };
+        let started: uw_protocol::SsoAuthorization =
+            server.post("/v1/sso/authorizations", &begin, super::client::Replay::OnlyIfUnprocessed)?;
+        Ok(Self { authorization_url: started.authorization_url, server, server_url, loopback, state: started.state, verifier })
+    }
+
+    /// Waits (up to `timeout`) for the person to come back from the provider.
+    pub fn wait(self, timeout: Duration) -> Result<ReturnedSignIn, WorkstationError> {
+        let code = self.loopback.wait_for_code(&self.state, timeout)?;
+        Ok(ReturnedSignIn { server: self.server, server_url: self.server_url, state: self.state, code, verifier: self.verifier })
+    }
+}
+
 /// A listener on 127.0.0.1 at a port the system chose.
 #[derive(Debug)]
 pub struct Loopback {
