@@ -112,8 +112,9 @@ pub async fn find_for_operator(state: &AppState, name: &str) -> Result<Vec<Custo
 /// request: their quotes (each with its rating input, opened), their
 /// policies (detail and timeline), waiting changes to them, and the audit
 /// entries about any of these (index, time, actor, action: the entries
-/// hold no personal data, and stay in the log). After an erasure, the
-/// inputs' personal values are null.
+/// hold no personal data, and stay in the log), and what desktops answered
+/// to export requests (`desktops`). After an erasure, the inputs' personal
+/// values and the desktops' answers are null.
 pub async fn export(state: &AppState, customer_id: &str) -> Result<serde_json::Value, ApiError> {
     let mut tx = state.storage.begin(TxMode::Read).await?;
     let person = tx
@@ -172,6 +173,7 @@ pub async fn export(state: &AppState, customer_id: &str) -> Result<serde_json::V
     names.extend(policy_numbers.iter().cloned());
     names.insert(customer_id.to_owned());
     let entries = entries_about(&mut *tx, &names).await?;
+    let desktops = crate::subject_requests::desktop_answers(state, &mut *tx, customer_id).await?;
     let created_at = crate::keys::rfc3339_ms(person.int(0)?)?;
     let erased_at = person.opt_int(1)?.map(crate::keys::rfc3339_ms).transpose()?;
     drop(tx);
@@ -188,6 +190,7 @@ pub async fn export(state: &AppState, customer_id: &str) -> Result<serde_json::V
         "policies": policies,
         "waiting_changes": waiting,
         "audit_entries": entries,
+        "desktops": desktops,
     }))
 }
 
@@ -286,6 +289,7 @@ pub async fn erase(
         ));
     }
     state.vault.erase(&mut *m.tx, customer_id, crate::keys::unix_ms(m.now)).await?;
+    crate::subject_requests::record_erasure(&mut *m.tx, actor, customer_id, crate::keys::unix_ms(m.now)).await?;
     for policy in &policies {
         m.tx.execute(
             "UPDATE policy_referral SET status = 'declined', decided_at = $2, note = 'the customer''s personal data was erased at their request'

@@ -42,6 +42,7 @@ pub mod retention;
 pub mod second_factor;
 pub mod sso;
 pub mod storage;
+pub mod subject_requests;
 pub mod sync;
 pub mod throttle;
 pub mod tls;

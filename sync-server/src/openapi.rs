@@ -222,6 +222,17 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::DeviceState>(g),
             &[],
         ),
+        op(
+            "post",
+            "/v1/devices/me/subject-requests/{request_id}",
+            "answer_subject_request",
+            "The device's answer to a data-subject request: what it holds of the customer (sealed with the customer's key; audited).",
+            Access::Device(FIELD),
+            &[],
+            schema::<p::SubjectRequestAnswer>(g),
+            schema::<p::SubjectRequestDesktop>(g),
+            &[404],
+        ),
         op("get", "/v1/me", "me", "The caller.", Access::Roles(ANY), &[], None, schema::<p::UserInfo>(g), &[]),
         op("get", "/v1/me/second-factor", "second_factor", "Where the caller stands with a second factor (any session, before enrolling too).", Access::Roles(ANY), &[], None, schema::<p::SecondFactorStatus>(g), &[]),
         op("post", "/v1/me/second-factor/totp", "begin_totp", "A new authenticator key for the caller, in force once a code from it is confirmed.", Access::Roles(ANY), &[], None, schema::<p::TotpEnrollment>(g), &[409]),
@@ -466,6 +477,28 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             schema::<p::CustomerErasureRequest>(g),
             schema::<p::CustomerErasure>(g),
             &[400, 404, 409],
+        ),
+        op(
+            "post",
+            "/v1/admin/customers/{customer_id}/export-requests",
+            "request_customer_export",
+            "A data-subject export request: asks the desktops that may hold the customer's data for it (they answer at their next sync); audited.",
+            Access::Roles(&[Role::Admin]),
+            &[],
+            None,
+            schema::<p::SubjectRequest>(g),
+            &[404, 409],
+        ),
+        op(
+            "get",
+            "/v1/admin/subject-requests",
+            "subject_requests",
+            "The latest data-subject requests (exports and erasures) and where each stands, with the desktops asked.",
+            Access::Roles(&[Role::Admin]),
+            &[],
+            None,
+            schema::<Vec<p::SubjectRequest>>(g),
+            &[],
         ),
         op(
             "get",
@@ -847,7 +880,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 70);
+        assert_eq!(count, 73);
     }
 
     #[test]

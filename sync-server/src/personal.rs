@@ -255,6 +255,34 @@ impl Vault {
         }
     }
 
+    /// Seals `plain` (a whole document, such as what a desktop holds of a
+    /// customer) with `person_id`'s data key, bound to `label`: erasing
+    /// the customer makes it unrecoverable with the rest of their data.
+    pub async fn seal_bytes(&self, tx: &mut dyn Tx, person_id: &str, label: &str, plain: &[u8]) -> Result<Vec<u8>, PersonalError> {
+        let key = self.data_key(tx, &mut People::default(), person_id).await?;
+        let nonce: [u8; 24] = random()?;
+        let aad = associated(person_id, label);
+        let sealed = XChaCha20Poly1305::new((&**key).into())
+            .encrypt((&nonce).into(), Payload { msg: plain, aad: aad.as_bytes() })
+            .map_err(|_| PersonalError::Malformed("encryption failed".into()))?;
+        let mut bytes = nonce.to_vec();
+        bytes.extend_from_slice(&sealed);
+        Ok(bytes)
+    }
+
+    /// What [`Vault::seal_bytes`] sealed.
+    pub async fn open_bytes(&self, tx: &mut dyn Tx, person_id: &str, label: &str, sealed: &[u8]) -> Result<Vec<u8>, PersonalError> {
+        let key = self.data_key(tx, &mut People::default(), person_id).await?;
+        let aad = associated(person_id, label);
+        let tampered = || PersonalError::Tampered { person_id: person_id.to_owned(), path: label.to_owned() };
+        if sealed.len() <= 24 {
+            return Err(tampered());
+        }
+        XChaCha20Poly1305::new((&**key).into())
+            .decrypt(sealed[..24].into(), Payload { msg: &sealed[24..], aad: aad.as_bytes() })
+            .map_err(|_| tampered())
+    }
+
     /// Destroys `person_id`'s data key: what was sealed with it stays,
     /// unreadable. False if they were erased already.
     pub async fn erase(&self, tx: &mut dyn Tx, person_id: &str, now: i64) -> Result<bool, PersonalError> {

@@ -269,7 +269,16 @@ fn erasure_story(database_args: &[&str], backup: &dyn Fn(&Org, &std::path::Path)
     let customer_id = found.split_whitespace().next().expect("an id").to_owned();
     assert!(found.contains(STREET) && found.contains(&policy), "{found}");
 
-    // The export holds everything.
+    // The export asks the laptop what it holds of them; it answers at its next sync.
+    let asked = org.admin(&["customer", "request-export", &customer_id]);
+    assert!(asked.contains("waiting for 1 desktop"), "{asked}");
+    let requests = org.admin(&["customer", "requests"]);
+    assert!(requests.contains("export") && requests.contains("waiting (0 of 1 desktops answered)"), "{requests}");
+    laptop.ws.sync(now()).expect("syncs and answers");
+    let requests = org.admin(&["customer", "requests"]);
+    assert!(requests.contains("ready (1 of 1 desktops answered)"), "{requests}");
+
+    // The export holds everything, the laptop's too.
     let export_file = dirs.path().join("export.json");
     org.admin(&["customer", "export", &customer_id, "--out", export_file.to_str().expect("utf-8")]);
     let export: serde_json::Value = serde_json::from_slice(&std::fs::read(&export_file).expect("export")).expect("json");
@@ -289,6 +298,15 @@ fn erasure_story(database_args: &[&str], backup: &dyn Fn(&Org, &std::path::Path)
         export["audit_entries"].as_array().expect("entries").iter().map(|e| e["action"].as_str().expect("action")).collect();
     assert_eq!(actions.iter().filter(|a| **a == "quote.rated").count(), 2, "{actions:?}");
     assert!(actions.contains(&"policy.bind"), "{actions:?}");
+    let desktop = &export["desktops"][0];
+    assert_eq!(desktop["device_name"], "agent-laptop", "{desktop}");
+    assert_eq!(desktop["held"]["customer"][0]["name"], NAME, "{desktop}");
+    let held_quotes: Vec<&str> =
+        desktop["held"]["quote"].as_array().expect("quotes").iter().map(|q| q["quote_number"].as_str().expect("number")).collect();
+    assert_eq!(held_quotes.len(), 2, "{held_quotes:?}");
+    assert!(held_quotes.contains(&first.as_str()) && held_quotes.contains(&second.as_str()), "{held_quotes:?}");
+    assert!(desktop["held"]["quote_version"].as_array().is_some_and(|v| !v.is_empty()), "the inputs, version by version");
+    assert!(!desktop.to_string().contains(&other) && !desktop.to_string().contains("Maria Delgado"), "nobody else's: {desktop}");
 
     // Not while the policy is in force, unless the carrier decides so.
     let mut refused = uw_system_tests::system::refs(&org.args);
@@ -310,6 +328,9 @@ fn erasure_story(database_args: &[&str], backup: &dyn Fn(&Org, &std::path::Path)
     org.admin(&["customer", "export", &customer_id, "--out", again.to_str().expect("utf-8")]);
     let again: serde_json::Value = serde_json::from_slice(&std::fs::read(&again).expect("export")).expect("json");
     assert!(again["erased_at"].is_string(), "{again}");
+    assert_eq!(again["desktops"][0]["held"], serde_json::Value::Null, "what the laptop sent is unrecoverable too");
+    let requests = org.admin(&["customer", "requests"]);
+    assert!(requests.contains("erasure") && requests.contains("done") && requests.contains(": erased"), "{requests}");
     assert_eq!(in_clear(again.to_string().as_bytes()), Vec::<&str>::new(), "the export after erasure");
     let bytes = backup(&org, dirs.path());
     assert_eq!(in_clear(&bytes), Vec::<&str>::new(), "personal values in the database or the backup made afterwards");

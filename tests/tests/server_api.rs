@@ -467,6 +467,15 @@ async fn authorization_matrix(engine: &str) {
         ),
         (reqwest::Method::POST, "/v1/admin/retention/run", Some(json!({ "dry_run": true })), &[Admin], false),
         (reqwest::Method::GET, "/v1/admin/identity-providers", None, &[Admin], false),
+        (reqwest::Method::POST, "/v1/admin/customers/00000000000000000000000000000000/export-requests", None, &[Admin], false),
+        (reqwest::Method::GET, "/v1/admin/subject-requests", None, &[Admin], false),
+        (
+            reqwest::Method::POST,
+            "/v1/devices/me/subject-requests/00000000000000000000000000000000",
+            Some(json!({ "held": {} })),
+            &[Agent, Underwriter],
+            true,
+        ),
         (
             reqwest::Method::PUT,
             "/v1/admin/identity-providers/matrix",

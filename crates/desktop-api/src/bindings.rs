@@ -26,9 +26,9 @@ pub fn typescript() -> String {
 
     use crate::console::{
         AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, CustomerErasureView, CustomerView, DeviceView, ExportFileView,
-        IdentityProviderInput, IdentityProviderView, ProviderCheckView, RoleRuleView, SignInProviderView,
-        PackKeyView, PendingKeyView, RecoveryCodesView, RetentionReportView, RetentionRuleView, SavedExportView, SecondFactorPolicyView,
-        SessionView, ThrottleView, TotpSetupView, UserView,
+        IdentityProviderInput, IdentityProviderView, PackKeyView, PendingKeyView, ProviderCheckView, RecoveryCodesView,
+        RetentionReportView, RetentionRuleView, RoleRuleView, SavedExportView, SecondFactorPolicyView, SessionView, SignInProviderView,
+        ThrottleView, TotpSetupView, UserView,
     };
     use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
     use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};

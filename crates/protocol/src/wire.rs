@@ -417,6 +417,10 @@ pub enum ChangeBody {
     /// A customer's personal data was erased at their request: the device
     /// drops what it holds of these quotes and policies.
     CustomerErased { quote_numbers: Vec<String>, policy_numbers: Vec<String> },
+    /// A data-subject request asks for everything held about a customer:
+    /// the device sends what it holds of these quotes and policies (and of
+    /// their customer) to `POST /v1/devices/me/subject-requests/{request_id}`.
+    CustomerExportRequested { request_id: String, quote_numbers: Vec<String>, policy_numbers: Vec<String> },
     /// The server bound one of the caller's quotes.
     PolicyIssued {
         quote_number: String,
@@ -1159,4 +1163,41 @@ pub struct SsoCheckReport {
     pub ended: Vec<String>,
     /// People whose provider could not be reached (checked again next time).
     pub unreachable: u32,
+}
+
+// ---------------------------------------------------------------- data-subject requests
+
+/// `GET /v1/admin/subject-requests`: a data-subject request and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SubjectRequest {
+    pub request_id: String,
+    pub customer_id: String,
+    /// `export` or `erasure`.
+    pub kind: String,
+    /// `waiting` (for desktops that hold the customer's data), `ready`
+    /// (everything is in), `done` (an erasure), `erased` (an export whose
+    /// customer was erased since: what it gathered is unrecoverable).
+    pub status: String,
+    pub requested_at: String,
+    pub requested_by: String,
+    pub completed_at: Option<String>,
+    /// The desktops asked for what they hold, and when each answered.
+    pub desktops: Vec<SubjectRequestDesktop>,
+}
+
+/// A desktop asked for what it holds of a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SubjectRequestDesktop {
+    pub device_id: String,
+    pub device_name: String,
+    pub username: String,
+    pub answered_at: Option<String>,
+}
+
+/// `POST /v1/devices/me/subject-requests/{request_id}`: what the device
+/// holds of the customer (its quotes, policies, customer records, notes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectRequestAnswer {
+    pub held: serde_json::Value,
 }

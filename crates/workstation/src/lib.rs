@@ -55,9 +55,9 @@ pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe,
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
     AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DeviceRecord, IdentityProvider,
-    IdentityProviderChange, LoginThrottle, PackKeyRecord, SsoCheckReport, SsoProvider, SsoRoleRule,
-    PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes, ReferralDecided, RetentionReport, RetentionRule, Role,
-    SecondFactorPolicy, Secret, TotpEnrollment, UserChange, UserInfo, UserRecord,
+    IdentityProviderChange, LoginThrottle, PackKeyRecord, PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes,
+    ReferralDecided, RetentionReport, RetentionRule, Role, SecondFactorPolicy, Secret, SsoCheckReport, SsoProvider, SsoRoleRule,
+    TotpEnrollment, UserChange, UserInfo, UserRecord,
 };
 
 mod bundled {

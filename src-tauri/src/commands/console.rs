@@ -2,8 +2,9 @@
 
 use tauri::{AppHandle, Manager, Runtime};
 use uw_desktop_api::console::{
-    CustomerErasureView, CustomerView, DeviceView, IdentityProviderInput, IdentityProviderView, PackKeyView, ProviderCheckView, PendingKeyView, RecoveryCodesView, RetentionReportView, RetentionRuleView,
-    SecondFactorPolicyView, SessionView, ThrottleView, TotpSetupView, UserView,
+    CustomerErasureView, CustomerView, DeviceView, IdentityProviderInput, IdentityProviderView, PackKeyView, PendingKeyView,
+    ProviderCheckView, RecoveryCodesView, RetentionReportView, RetentionRuleView, SecondFactorPolicyView, SessionView, ThrottleView,
+    TotpSetupView, UserView,
 };
 use uw_desktop_api::CommandError;
 use uw_workstation::{Role, Secret, UserChange};
@@ -26,7 +27,11 @@ pub async fn sign_in<R: Runtime>(
 /// Signs in to the server console through the organisation's identity
 /// provider (the system browser, then back to the app's loopback port).
 #[tauri::command]
-pub async fn sign_in_with_provider<R: Runtime>(app: AppHandle<R>, server_url: String, provider: String) -> Result<SessionView, CommandError> {
+pub async fn sign_in_with_provider<R: Runtime>(
+    app: AppHandle<R>,
+    server_url: String,
+    provider: String,
+) -> Result<SessionView, CommandError> {
     use uw_workstation::sync::sign_in;
     let pending = on_workstation(app.clone(), move |ws| ws.begin_console_provider_sign_in(&server_url, &provider)).await?;
     let back = crate::app::off_main(move || {

@@ -2,8 +2,8 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
-use uw_desktop_api::sync::{EnrollmentStatus, EnrollmentView, SyncIssueView, SyncResultView};
 use uw_desktop_api::console::SignInProviderView;
+use uw_desktop_api::sync::{EnrollmentStatus, EnrollmentView, SyncIssueView, SyncResultView};
 use uw_desktop_api::CommandError;
 use uw_workstation::sync::sign_in;
 use uw_workstation::{Secret, SyncProgress};

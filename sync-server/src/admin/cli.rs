@@ -297,6 +297,12 @@ pub enum CustomerCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Ask the desktops that may hold a customer's data for it (a
+    /// data-subject export): each answers at its next sync, and `customer
+    /// export` then includes what they hold.
+    RequestExport { customer_id: String },
+    /// The latest data-subject requests and where each stands.
+    Requests,
     /// Erase a customer's personal data at their request: their data key is
     /// destroyed, so every value sealed with it is unrecoverable; audited;
     /// agents' desktops drop the customer at their next sync.
@@ -497,6 +503,40 @@ async fn customer_command(state: &AppState, actor: &Actor, command: CustomerComm
                     announce(&format!("customer {customer_id}: everything held written to {}", path.display()));
                 }
                 None => announce(&text),
+            }
+        }
+        CustomerCommand::RequestExport { customer_id } => {
+            let request = crate::subject_requests::request_export(state, actor, &customer_id, request_id).await.map_err(super::api)?;
+            announce(&format!(
+                "export request {} for customer {customer_id}: {}",
+                request.request_id,
+                if request.desktops.is_empty() {
+                    "no desktop holds their data; `customer export` has everything now".to_owned()
+                } else {
+                    match request.desktops.len() {
+                        1 => "waiting for 1 desktop to answer at its next sync".to_owned(),
+                        n => format!("waiting for {n} desktops to answer at their next sync"),
+                    }
+                }
+            ));
+        }
+        CustomerCommand::Requests => {
+            let requests = crate::subject_requests::list(state).await.map_err(super::api)?;
+            if requests.is_empty() {
+                announce("no data-subject requests");
+            }
+            for r in requests {
+                let answered = r.desktops.iter().filter(|d| d.answered_at.is_some()).count();
+                announce(&format!(
+                    "{} {} of customer {} by {} at {}: {}{}",
+                    r.request_id,
+                    r.kind,
+                    r.customer_id,
+                    r.requested_by,
+                    r.requested_at,
+                    r.status,
+                    if r.desktops.is_empty() { String::new() } else { format!(" ({answered} of {} desktops answered)", r.desktops.len()) }
+                ));
             }
         }
         CustomerCommand::Erase { customer_id, reason, include_policies } => {

@@ -154,6 +154,9 @@ export const MESSAGES: Record<string, string> = {
   "auth.provider_ended":
     "Your organization's sign-in service no longer lets you sign in. Ask your administrator if you think this is a mistake.",
   "auth.use_provider": "You sign in through your organization's sign-in service, not with a password. Choose it on the sign-in screen.",
+  "subject_request.bad_answer":
+    "This device could not send what it holds for a customer's data request. Sync again, and tell your administrator if it keeps happening.",
+  "subject_request.not_found": "This data request is no longer open. Nothing more needs doing.",
   "sso.attempt_unknown": "This sign-in took too long or was already used. Start signing in again.",
   "sso.bad_challenge": "The app could not start signing in. Try again, and tell your administrator if it keeps happening.",
   "sso.bad_provider": "Check the sign-in service's settings: one of them is missing or not in the form it needs.",

@@ -22,6 +22,7 @@ mod notifications;
 mod policies;
 mod quotes;
 mod rate_drafts;
+pub(crate) mod subject_requests;
 mod sync;
 
 pub(crate) use notifications::notify;
@@ -55,6 +56,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_organisation.sql", include_str!("../../../../migrations/workstation/0014_organisation.sql")),
     ("0015_agency.sql", include_str!("../../../../migrations/workstation/0015_agency.sql")),
     ("0016_dashboard_indexes.sql", include_str!("../../../../migrations/workstation/0016_dashboard_indexes.sql")),
+    ("0017_subject_requests.sql", include_str!("../../../../migrations/workstation/0017_subject_requests.sql")),
 ];
 
 /// SQLCipher settings, pinned: SQLCipher 4's defaults, set explicitly on

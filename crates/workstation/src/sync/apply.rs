@@ -199,6 +199,11 @@ pub(crate) fn apply_pull_page(store: &mut Store, page: &PullResponse, now: Offse
             ChangeBody::CustomerErased { quote_numbers, policy_numbers } => {
                 customer_erased(&sp, quote_numbers, policy_numbers, &at).map_err(err)?
             }
+            ChangeBody::CustomerExportRequested { request_id, quote_numbers, policy_numbers } => {
+                // Answered after the pull (`Workstation::answer_subject_requests`).
+                crate::store::subject_requests::record(&sp, request_id, quote_numbers, policy_numbers, &at).map_err(err)?;
+                Effect::Applied
+            }
             ChangeBody::KeyTrusted { key_id, public_key } => key_trusted(&sp, origin, key_id, public_key, &at)?,
             ChangeBody::KeyRevoked { key_id } => {
                 let changed = sp

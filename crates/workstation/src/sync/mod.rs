@@ -511,6 +511,7 @@ impl Workstation {
         self.with_device_server(now, |ws, server| {
             let push = ws.push_to(server, now, progress)?;
             let pull = ws.pull_from(server, now, progress)?;
+            ws.answer_subject_requests(server)?;
             // An underwriter's rate drafts and decisions, and the review queue.
             let rate = ws.sync_rate_changes_with(server, now)?;
             // What documents print about the insurer, kept for offline.
@@ -528,6 +529,29 @@ impl Workstation {
             );
             Ok(SyncReport { push, pull, server_restored: std::mem::take(&mut ws.server_restored) })
         })
+    }
+
+    /// Answers the data-subject requests the pull brought: sends what this
+    /// device holds of each customer, then forgets the request. A request
+    /// the server no longer has (404) is forgotten too; any other failure
+    /// leaves it for the next sync.
+    fn answer_subject_requests(&mut self, server: &Server) -> Result<usize, WorkstationError> {
+        let mut answered = 0;
+        for request in self.store.pending_subject_requests()? {
+            let held = self.store.held_for(&request.quote_numbers, &request.policy_numbers)?;
+            let path = format!("/v1/devices/me/subject-requests/{}", request.request_id);
+            match server.post::<uw_protocol::SubjectRequestDesktop>(&path, &uw_protocol::SubjectRequestAnswer { held }, Replay::Safe) {
+                Ok(_) | Err(SyncError::Refused { status: 404, .. }) => {
+                    self.store.forget_subject_request(&request.request_id)?;
+                    answered += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if answered > 0 {
+            tracing::info!(answered, "data-subject requests answered");
+        }
+        Ok(answered)
     }
 
     /// Renews this device's token now: asks the server for a challenge,

@@ -210,3 +210,21 @@ pub(crate) async fn check_identity_providers(
     caller.require(&[Role::Admin])?;
     Ok(Json(crate::sso::check(&state, None).await?))
 }
+
+pub(crate) async fn request_customer_export(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(customer_id): Path<String>,
+) -> Result<Json<uw_protocol::SubjectRequest>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::subject_requests::request_export(&state, &caller.actor(), &customer_id, &id).await?))
+}
+
+pub(crate) async fn subject_requests(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<uw_protocol::SubjectRequest>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::subject_requests::list(&state).await?))
+}

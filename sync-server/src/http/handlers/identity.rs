@@ -101,3 +101,15 @@ pub(crate) async fn sso_enroll(
 ) -> Result<Json<uw_protocol::EnrollResponse>, ApiError> {
     Ok(Json(crate::sso::enroll(&state, request, &id).await?))
 }
+
+/// A desktop's answer to a data-subject request: what it holds of the customer.
+pub(crate) async fn answer_subject_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Path(request_id): Path<String>,
+    Body(answer): Body<uw_protocol::SubjectRequestAnswer>,
+) -> Result<Json<uw_protocol::SubjectRequestDesktop>, ApiError> {
+    caller.require(&[uw_protocol::Role::Agent, uw_protocol::Role::Underwriter])?;
+    Ok(Json(crate::subject_requests::answer(&state, &caller, &request_id, answer, &id).await?))
+}
