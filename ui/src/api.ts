@@ -30,6 +30,7 @@ import type {
   IdentityProviderView,
   IdentityProviderInput,
   ProviderCheckView,
+  SubjectRequestView,
   TotpSetupView,
   SecondFactorPolicyView,
   CustomerView,
@@ -186,6 +187,9 @@ export const api = {
     call<RetentionRuleView[]>("admin_set_retention_rule", { kind, state, days }),
   adminRunRetention: (dryRun: boolean) => call<RetentionReportView>("admin_run_retention", { dryRun }),
   adminSaveCustomerExport: (customerId: string) => call<string>("admin_save_customer_export", { customerId }),
+  /** Asks the desktops that may hold the customer's data for it; they answer at their next sync. */
+  adminRequestCustomerExport: (customerId: string) => call<SubjectRequestView>("admin_request_customer_export", { customerId }),
+  adminSubjectRequests: () => call<SubjectRequestView[]>("admin_subject_requests"),
   adminEraseCustomer: (customerId: string, reason: string, includePolicies: boolean) =>
     call<CustomerErasureView>("admin_erase_customer", { customerId, reason, includePolicies }),
   confirmTotp: (code: string) => call<RecoveryCodesView>("confirm_totp", { code }),

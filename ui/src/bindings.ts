@@ -1219,6 +1219,24 @@ address: string, quotes: Array<string>, policies: Array<string>, };
 export type CustomerErasureView = { quotes: Array<string>, policies: Array<string>, };
 
 /**
+ * A data-subject request and where it stands.
+ */
+export type SubjectRequestView = { requestId: string, customerId: string, kind: "export" | "erasure", 
+/**
+ * `waiting` for desktops, `ready`, `done` (an erasure), `erased` (an
+ * export whose customer was erased since).
+ */
+status: "waiting" | "ready" | "done" | "erased", requestedAt: string, requestedBy: string, completedAt: string | null, 
+/**
+ * The desktops asked, and how many answered.
+ */
+desktops: number, answered: number, 
+/**
+ * The desktops still to answer: "device (user)".
+ */
+waitingFor: Array<string>, };
+
+/**
  * How long one kind of record is kept in one state.
  */
 export type RetentionRuleView = { kind: "unbound_quote" | "ended_policy", 

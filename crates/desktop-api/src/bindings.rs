@@ -28,7 +28,7 @@ pub fn typescript() -> String {
         AuditEntryPageView, AuditEntryView, AuditKeysView, AuditVerdictView, CustomerErasureView, CustomerView, DeviceView, ExportFileView,
         IdentityProviderInput, IdentityProviderView, PackKeyView, PendingKeyView, ProviderCheckView, RecoveryCodesView,
         RetentionReportView, RetentionRuleView, RoleRuleView, SavedExportView, SecondFactorPolicyView, SessionView, SignInProviderView,
-        ThrottleView, TotpSetupView, UserView,
+        SubjectRequestView, ThrottleView, TotpSetupView, UserView,
     };
     use crate::desk::{PolicyReferralView, ReferralDecidedView, ReferralView};
     use crate::policies::{PolicyChangePreviewView, PolicyChangeView, PolicyEventView, PolicyView};
@@ -172,6 +172,7 @@ pub fn typescript() -> String {
         SecondFactorPolicyView,
         CustomerView,
         CustomerErasureView,
+        SubjectRequestView,
         RetentionRuleView,
         RetentionReportView,
         UserView,

@@ -306,6 +306,48 @@ impl From<uw_workstation::CustomerMatch> for CustomerView {
     }
 }
 
+/// A data-subject request and where it stands.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectRequestView {
+    pub request_id: String,
+    pub customer_id: String,
+    #[ts(type = "\"export\" | \"erasure\"")]
+    pub kind: String,
+    /// `waiting` for desktops, `ready`, `done` (an erasure), `erased` (an
+    /// export whose customer was erased since).
+    #[ts(type = "\"waiting\" | \"ready\" | \"done\" | \"erased\"")]
+    pub status: String,
+    pub requested_at: String,
+    pub requested_by: String,
+    pub completed_at: Option<String>,
+    /// The desktops asked, and how many answered.
+    pub desktops: u32,
+    pub answered: u32,
+    /// The desktops still to answer: "device (user)".
+    pub waiting_for: Vec<String>,
+}
+
+impl From<uw_workstation::SubjectRequest> for SubjectRequestView {
+    fn from(r: uw_workstation::SubjectRequest) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let waiting_for =
+            r.desktops.iter().filter(|d| d.answered_at.is_none()).map(|d| format!("{} ({})", d.device_name, d.username)).collect();
+        Self {
+            desktops: count(r.desktops.len()),
+            answered: count(r.desktops.iter().filter(|d| d.answered_at.is_some()).count()),
+            waiting_for,
+            request_id: r.request_id,
+            customer_id: r.customer_id,
+            kind: r.kind,
+            status: r.status,
+            requested_at: r.requested_at,
+            requested_by: r.requested_by,
+            completed_at: r.completed_at,
+        }
+    }
+}
+
 /// What an erasure did.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

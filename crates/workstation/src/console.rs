@@ -374,6 +374,21 @@ impl Workstation {
         self.online(Role::Admin, |s| s.post(&format!("/v1/admin/customers/{id}/erase"), &request, Replay::OnlyIfUnprocessed))
     }
 
+    /// Asks the desktops that may hold a customer's data for it (a
+    /// data-subject export); they answer at their next sync, and the
+    /// customer's export then includes what they hold (administrators only).
+    pub fn admin_request_customer_export(&mut self, customer_id: &str) -> Result<uw_protocol::SubjectRequest, WorkstationError> {
+        let id = path_segment("customer_id", customer_id)?;
+        self.online(Role::Admin, |s| {
+            s.post(&format!("/v1/admin/customers/{id}/export-requests"), &serde_json::json!({}), Replay::OnlyIfUnprocessed)
+        })
+    }
+
+    /// The latest data-subject requests and where each stands (administrators only).
+    pub fn admin_subject_requests(&mut self) -> Result<Vec<uw_protocol::SubjectRequest>, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/admin/subject-requests"))
+    }
+
     /// Failed sign-ins counted per account, address and account at an
     /// address, with any wait in force (administrators only).
     pub fn admin_login_throttles(&mut self) -> Result<Vec<uw_protocol::LoginThrottle>, WorkstationError> {

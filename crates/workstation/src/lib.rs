@@ -57,7 +57,7 @@ pub use uw_protocol::{
     AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DeviceRecord, IdentityProvider,
     IdentityProviderChange, LoginThrottle, PackKeyRecord, PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes,
     ReferralDecided, RetentionReport, RetentionRule, Role, SecondFactorPolicy, Secret, SsoCheckReport, SsoProvider, SsoRoleRule,
-    TotpEnrollment, UserChange, UserInfo, UserRecord,
+    SubjectRequest, SubjectRequestDesktop, TotpEnrollment, UserChange, UserInfo, UserRecord,
 };
 
 mod bundled {

@@ -3,8 +3,8 @@
 use tauri::{AppHandle, Manager, Runtime};
 use uw_desktop_api::console::{
     CustomerErasureView, CustomerView, DeviceView, IdentityProviderInput, IdentityProviderView, PackKeyView, PendingKeyView,
-    ProviderCheckView, RecoveryCodesView, RetentionReportView, RetentionRuleView, SecondFactorPolicyView, SessionView, ThrottleView,
-    TotpSetupView, UserView,
+    ProviderCheckView, RecoveryCodesView, RetentionReportView, RetentionRuleView, SecondFactorPolicyView, SessionView, SubjectRequestView,
+    ThrottleView, TotpSetupView, UserView,
 };
 use uw_desktop_api::CommandError;
 use uw_workstation::{Role, Secret, UserChange};
@@ -40,6 +40,18 @@ pub async fn sign_in_with_provider<R: Runtime>(
     })
     .await?;
     on_workstation(app, move |ws| ws.finish_console_provider_sign_in(back)).await.map(SessionView::from)
+}
+
+/// Asks the desktops that may hold a customer's data for it (administrators).
+#[tauri::command]
+pub async fn admin_request_customer_export<R: Runtime>(app: AppHandle<R>, customer_id: String) -> Result<SubjectRequestView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_request_customer_export(&customer_id)).await.map(SubjectRequestView::from)
+}
+
+/// The latest data-subject requests and where each stands (administrators).
+#[tauri::command]
+pub async fn admin_subject_requests<R: Runtime>(app: AppHandle<R>) -> Result<Vec<SubjectRequestView>, CommandError> {
+    on_workstation(app, |ws| ws.admin_subject_requests()).await.map(|r| r.into_iter().map(SubjectRequestView::from).collect())
 }
 
 /// The identity providers the server trusts (administrators).
