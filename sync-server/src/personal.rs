@@ -666,9 +666,16 @@ fn visit(document: &mut Value, pattern: &str, f: &mut dyn FnMut(&str, &mut Value
 /// policies, renewal offers, referred policy changes), a batch per
 /// transaction; returns how many documents it sealed. Run at start-up:
 /// idempotent, and a crash in the middle leaves each row sealed or not.
+/// Once a pass finds nothing left, a marker (`vault_upgrade`) spares later
+/// starts the scan of every stored input: this version seals everything it
+/// writes.
 pub async fn seal_existing(storage: &dyn crate::storage::Storage, vault: &Vault) -> Result<u64, PersonalError> {
     const BATCH: i64 = 500;
     const UNSEALED: &str = "NOT LIKE '%\"sealed_for\":%'";
+    const MARKER: &str = "inputs-sealed";
+    if storage.query_optional("SELECT 1 FROM vault_upgrade WHERE step = $1", args![MARKER]).await?.is_some() {
+        return Ok(0);
+    }
     let mut sealed = 0;
     let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
     loop {
@@ -723,6 +730,10 @@ pub async fn seal_existing(storage: &dyn crate::storage::Storage, vault: &Vault)
             }
             tx.execute("UPDATE policy_referral SET request = $2 WHERE referral_id = $1", args![row.text(0)?, request.to_string()]).await?;
             done += 1;
+        }
+        if done == 0 {
+            tx.execute("INSERT INTO vault_upgrade (step, done_at) VALUES ($1, $2) ON CONFLICT (step) DO NOTHING", args![MARKER, now])
+                .await?;
         }
         tx.commit().await?;
         sealed += done;

@@ -463,3 +463,41 @@ fn retention_purges_old_quotes_and_erases_customers_only_when_every_record_has_e
     assert_eq!(detail.input["quote"]["applicant"]["name"], serde_json::Value::Null);
     assert_eq!(run(false), retention::RetentionReport::default(), "nothing left to do");
 }
+
+/// A server upgraded from before field encryption seals the inputs it
+/// stored in clear at its first start, and marks the upgrade done, so
+/// later starts do not scan every stored input again.
+#[tokio::test]
+async fn inputs_stored_in_clear_before_the_upgrade_are_sealed_at_start_up_once() {
+    use uw_sync_server::personal::seal_existing;
+    use uw_sync_server::storage::{args, TxMode};
+    let server = uw_system_tests::testserver::TestServer::start("sqlite").await;
+    let (device, _) = uw_system_tests::testserver::enroll(&server, "agent1").await;
+    let storage = server.state.storage.clone();
+    let user =
+        storage.query_one("SELECT user_id FROM app_user WHERE username = 'agent1'", args![]).await.expect("agent1").text(0).expect("id");
+    let clear = serde_json::to_value(customer(9_000)).expect("json").to_string();
+    let mut tx = storage.begin(TxMode::Write).await.expect("begin");
+    tx.execute(
+        "INSERT INTO quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
+             pack_digest, total, decision, reasons, status, updated_at)
+         VALUES ('QUOT-2025-000042', $1, $2, 1, 'CA', 'personal-auto', '2025-06-01', $3, 'p@1', 'd', '1000.00', 'accept', '[]', 'rated', 0)",
+        args![device.device_id.as_str(), user.as_str(), clear.as_str()],
+    )
+    .await
+    .expect("a row as an old version stored it");
+    // As a database from before this version: the upgrade never ran.
+    tx.execute("DELETE FROM vault_upgrade", args![]).await.expect("no marker");
+    tx.commit().await.expect("commit");
+
+    assert_eq!(seal_existing(storage.as_ref(), &server.state.vault).await.expect("seals"), 1);
+    let stored =
+        storage.query_one("SELECT input, person_id FROM quote_record WHERE quote_number = 'QUOT-2025-000042'", args![]).await.expect("row");
+    let input = stored.text(0).expect("input");
+    assert_eq!(in_clear(input.as_bytes()), Vec::<&str>::new(), "{input}");
+    assert!(stored.opt_text(1).expect("person").is_some(), "linked to its customer");
+    let marked = storage.query_optional("SELECT done_at FROM vault_upgrade WHERE step = 'inputs-sealed'", args![]).await.expect("query");
+    assert!(marked.is_some(), "the upgrade is marked done");
+    assert_eq!(seal_existing(storage.as_ref(), &server.state.vault).await.expect("runs"), 0, "nothing left, nothing scanned");
+    server.stop().await;
+}
