@@ -1,11 +1,12 @@
 // The administrator's console: signed in to the sync server as an
-// administrator, the users, devices, approval keys, failed sign-ins and
-// which roles need an authenticator app.
+// administrator, the users, devices, approval keys, failed sign-ins, which
+// roles need an authenticator app and the organization's sign-in services.
 import { useCallback, useState } from "react";
 import { api, CommandError } from "../api";
 import { SessionBar, useSession } from "./session";
 import { Devices, PackKeys, Throttles } from "./serverLists";
 import { CustomerRequests } from "./CustomerRequests";
+import { IdentityProviders } from "./IdentityProviders";
 import { Retention } from "./Retention";
 import { SecondFactorPolicy } from "./SecondFactorPolicy";
 import { Users } from "./Users";
@@ -59,6 +60,7 @@ export function AdminScreen() {
           <PackKeys onSessionLost={onSessionLost} />
           <Throttles onSessionLost={onSessionLost} />
           <SecondFactorPolicy onSessionLost={onSessionLost} />
+          <IdentityProviders onSessionLost={onSessionLost} />
           <CustomerRequests onSessionLost={onSessionLost} />
           <Retention onSessionLost={onSessionLost} />
         </>

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { DeviceView, UserView } from "../bindings";
+import type { DeviceView, IdentityProviderInput, IdentityProviderView, UserView } from "../bindings";
 import { AdminScreen } from "./AdminScreen";
 import { AuditScreen, failureSentence } from "./AuditScreen";
 import { temporaryPassword } from "./Users";
 import { formatInstant } from "../shared/language";
-import { mockCommands } from "../test/ipc";
+import { Calls, Handler, mockCommands } from "../test/ipc";
 
 /** The text of an element without what its closed "Technical details" hide. */
 function visibleText(element: Element): string {
@@ -22,6 +22,21 @@ const session = (role: string, mustEnrollSecondFactor = false) => ({
   expiresAt: "2026-11-25T10:00:00Z",
   mustEnrollSecondFactor,
 });
+
+/** The administrator's lists, each empty (administrators and auditors need an authenticator app), then the test's own commands. */
+function mockAdmin(handlers: Record<string, Handler>): Calls {
+  return mockCommands({
+    admin_users: () => [],
+    admin_devices: () => [],
+    admin_pack_key_requests: () => [],
+    admin_pack_keys: () => [],
+    admin_login_throttles: () => [],
+    admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
+    admin_identity_providers: () => [],
+    admin_retention_rules: () => [],
+    ...handlers,
+  });
+}
 
 describe("admin screen", () => {
   it("signs in, lists users and devices, and revokes a device only after confirming", async () => {
@@ -58,7 +73,7 @@ describe("admin screen", () => {
         lastSeenAt: null,
       },
     ];
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => signedIn,
       sign_in: () => {
         signedIn = session("admin");
@@ -95,7 +110,7 @@ describe("admin screen", () => {
 
   it("asks for the authenticator code when the server wants one, and sends it with the same password", async () => {
     let signedIn: ReturnType<typeof session> | null = null;
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => signedIn,
       sign_in: (args) => {
         const code = (args as { secondFactor: string | null }).secondFactor;
@@ -108,13 +123,6 @@ describe("admin screen", () => {
         signedIn = session("admin");
         return signedIn;
       },
-      admin_users: () => [],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -134,7 +142,7 @@ describe("admin screen", () => {
 
   it("sets up an authenticator app before anything else when the organization requires one, and shows the recovery codes once", async () => {
     let signedIn: ReturnType<typeof session> | null = session("admin", true);
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => signedIn,
       begin_totp: () => ({
         secret: "GEZD GNBV GY3T QOJQ",
@@ -149,13 +157,6 @@ describe("admin screen", () => {
         signedIn = session("admin");
         return { codes: ["ABCD-EFGH-IJKL-MNOP", "QRST-UVWX-YZ23-4567"] };
       },
-      admin_users: () => [],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
     });
     const user = userEvent.setup();
     render(<AdminScreen />);
@@ -183,15 +184,10 @@ describe("admin screen", () => {
       { userId: "u2", username: "uw1", role: "underwriter", disabled: false, agency: null, lastSignInAt: null, secondFactor: true },
     ];
     let roles = ["admin", "auditor"];
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
       admin_users: () => users,
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles }),
-      admin_retention_rules: () => [],
       admin_set_second_factor_policy: (args) => {
         roles = (args as { roles: string[] }).roles;
         return { roles };
@@ -233,15 +229,8 @@ describe("admin screen", () => {
       policies: ["POL-CA-2026-000001"],
     };
     let erased = false;
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
-      admin_users: () => [],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
       admin_find_customers: () => (erased ? [] : [customer]),
       admin_save_customer_export: () => "customer-c1-2026-12-07.json",
       admin_erase_customer: () => {
@@ -273,13 +262,8 @@ describe("admin screen", () => {
 
   it("sets a retention rule, previews what it would remove, and applies it only after confirming", async () => {
     let rules: { kind: string; state: string; days: number }[] = [];
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
-      admin_users: () => [],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
       admin_second_factor_policy: () => ({ roles: [] }),
       admin_retention_rules: () => rules,
       admin_set_retention_rule: (args) => {
@@ -318,15 +302,9 @@ describe("admin screen", () => {
 
   it("changes a user's role only when saved and confirmed, and adds a user with the role chosen", async () => {
     let role = "agent";
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
       admin_users: () => [{ userId: "u2", username: "agent1", role, disabled: false }],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
       admin_change_user: () => {
         role = "underwriter";
         return { userId: "u2", username: "agent1", role, disabled: false };
@@ -376,7 +354,7 @@ describe("admin screen", () => {
   });
 
   it("warns before the administrator's own role change, and shows the server's refusal to leave no administrator as a sentence", async () => {
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
       admin_users: () => [
         {
@@ -389,12 +367,6 @@ describe("admin screen", () => {
           secondFactor: false,
         },
       ],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
       admin_change_user: () =>
         Promise.reject({
           code: "sync.refused",
@@ -423,7 +395,7 @@ describe("admin screen", () => {
 
   it("signs the administrator out after they disable their own account", async () => {
     let signedIn: ReturnType<typeof session> | null = session("admin");
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => signedIn,
       sign_out: () => {
         signedIn = null;
@@ -441,12 +413,6 @@ describe("admin screen", () => {
         },
         { userId: "u2", username: "admin2", role: "admin", disabled: false },
       ],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
       admin_change_user: () => ({ userId: "u1", username: "admin1", role: "admin", disabled: true }),
     });
     const user = userEvent.setup();
@@ -462,7 +428,7 @@ describe("admin screen", () => {
   });
 
   it("resets a user's password with a temporary one, naming what it does", async () => {
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
       admin_users: () => [
         {
@@ -475,12 +441,6 @@ describe("admin screen", () => {
           secondFactor: false,
         },
       ],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
       admin_change_user: () => ({
         userId: "u2",
         username: "agent1",
@@ -525,10 +485,8 @@ describe("admin screen", () => {
         revokedAt: null as string | null,
       },
     ];
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
-      admin_users: () => [],
-      admin_devices: () => [],
       admin_pack_key_requests: () => requests,
       admin_pack_keys: () => keys,
       admin_decide_pack_key_request: () => {
@@ -565,12 +523,8 @@ describe("admin screen", () => {
       { account: "admin1", address: null, failures: 12, waitingUntil: "2026-12-06T10:05:00Z", lastFailureAt: "2026-12-06T10:04:55Z" },
       { account: null, address: "203.0.113.9", failures: 3, waitingUntil: null, lastFailureAt: "2026-12-06T10:04:55Z" },
     ];
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
-      admin_users: () => [],
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
       admin_login_throttles: () => throttles,
       admin_clear_login_throttles: () => {
         throttles = throttles.filter((t) => t.account !== "admin1");
@@ -607,15 +561,9 @@ describe("admin screen", () => {
         secondFactor: false,
       },
     ];
-    const calls = mockCommands({
+    const calls = mockAdmin({
       session_status: () => session("admin"),
       admin_users: () => users,
-      admin_devices: () => [],
-      admin_pack_key_requests: () => [],
-      admin_pack_keys: () => [],
-      admin_login_throttles: () => [],
-      admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
-      admin_retention_rules: () => [],
       admin_change_user: (args) => {
         users[1] = { ...users[1], agency: (args.agency as string) || null };
         return users[1];
@@ -691,8 +639,215 @@ describe("admin screen", () => {
     expect(timeAgo("2026-12-08T12:00:00Z", now)).toBe("");
   });
 
+  it("signs in through the organization's sign-in service of the server typed, waiting for the browser", async () => {
+    let signedIn: ReturnType<typeof session> | null = null;
+    let finish: () => void = () => {};
+    const calls = mockAdmin({
+      session_status: () => signedIn,
+      sign_in_providers: (args) => (args.serverUrl === "https://uw.example" ? [{ id: "contoso", displayName: "Contoso" }] : []),
+      sign_in_with_provider: () =>
+        new Promise((resolve) => {
+          finish = () => {
+            signedIn = { ...session("admin"), serverUrl: "https://uw.example" };
+            resolve(signedIn);
+          };
+        }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    // An empty address is the enrolled server's: nothing is asked of it here.
+    await user.type(await screen.findByLabelText("Username"), "admin1");
+    expect(calls.some(([cmd]) => cmd === "sign_in_providers")).toBe(false);
+    // Once typing pauses, the server typed is asked.
+    await user.type(screen.getByLabelText("Server URL"), "https://uw.example");
+    const button = (await screen.findByRole("button", { name: "Sign in with Contoso" }, { timeout: 3000 })) as HTMLButtonElement;
+    expect(calls).toContainEqual(["sign_in_providers", { serverUrl: "https://uw.example" }]);
+    await user.click(button);
+    expect(calls).toContainEqual(["sign_in_with_provider", { serverUrl: "https://uw.example", provider: "contoso" }]);
+    expect((await screen.findByRole("status")).textContent).toBe(
+      "Finish signing in in your browser. This window continues when you are done.",
+    );
+    expect(button.disabled).toBe(true);
+    expect((screen.getByRole("button", { name: "Sign in" }) as HTMLButtonElement).disabled).toBe(true);
+    finish();
+    expect(await screen.findByText(/Signed in to https:\/\/uw.example as/)).toBeTruthy();
+    expect(calls.some(([cmd]) => cmd === "sign_in")).toBe(false);
+    await waitFor(() => expect(calls.some(([cmd]) => cmd === "admin_users")).toBe(true));
+  });
+
+  it("says in words why signing in through the organization's service failed", async () => {
+    mockAdmin({
+      session_status: () => null,
+      sign_in_providers: () => [{ id: "contoso", displayName: "Contoso" }],
+      sign_in_with_provider: () =>
+        Promise.reject({ code: "sync.unauthorized", serverCode: "sso.unknown_user", message: "no user for this identity" }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.type(await screen.findByLabelText("Server URL"), "https://uw.example");
+    await user.tab();
+    await user.click(await screen.findByRole("button", { name: "Sign in with Contoso" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.id).toBe("sign-in-admin-error");
+    expect(visibleText(alert)).toBe("You do not have an account on this server yet. Ask your administrator to add you.");
+  });
+
+  it("lists the organization's sign-in services, adds one with its role rules, changes a secret, removes one after confirming, and checks them", async () => {
+    const contoso: IdentityProviderView = {
+      id: "contoso",
+      displayName: "Contoso",
+      issuer: "https://login.contoso.example",
+      clientId: "uw-desktop",
+      hasClientSecret: true,
+      usernameClaim: "email",
+      rolesClaim: "groups",
+      roleRules: [
+        { value: "uw-agents", role: "agent" },
+        { value: "uw-admins", role: "admin" },
+      ],
+      createUsers: true,
+      agency: "Buckeye Insurance Agency, LLC",
+      extraScopes: ["groups"],
+      caCertificate: null,
+    };
+    let providers: IdentityProviderView[] = [contoso];
+    const calls = mockAdmin({
+      session_status: () => session("admin"),
+      admin_identity_providers: () => providers,
+      admin_set_identity_provider: (args) => {
+        const { id, provider } = args as { id: string; provider: IdentityProviderInput };
+        const saved: IdentityProviderView = {
+          ...provider,
+          id,
+          hasClientSecret: provider.clientSecret !== undefined,
+          roleRules: provider.roleRules,
+        };
+        providers = [...providers.filter((p) => p.id !== id), saved];
+        return saved;
+      },
+      admin_remove_identity_provider: (args) => {
+        providers = providers.filter((p) => p.id !== args.id);
+        return providers;
+      },
+      admin_check_identity_providers: () => ({ stillActive: 3, ended: ["ann@contoso.example"], unreachable: 1 }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    const section = (await screen.findByRole("heading", { name: "Organization sign-in" })).closest("section") as HTMLElement;
+    expect(section.textContent).toContain("The server asks the service every five minutes whether they still may");
+    const row = await within(section).findByText("Contoso");
+    const contosoRow = row.closest("tr") as HTMLElement;
+    expect(contosoRow.textContent).toContain("https://login.contoso.example");
+    expect(contosoRow.textContent).toContain("Username from email");
+    expect(within(contosoRow).getByText("uw-agents → Agent")).toBeTruthy();
+    expect(within(contosoRow).getByText("uw-admins → Administrator")).toBeTruthy();
+    expect(contosoRow.textContent).toContain("Yes");
+
+    // Adding: the defaults, a role rule, and no client secret.
+    await user.click(within(section).getByRole("button", { name: "Add a sign-in service" }));
+    const form = within(section).getByRole("form", { name: "Add a sign-in service" });
+    expect((within(form).getByLabelText("Username claim") as HTMLInputElement).value).toBe("email");
+    expect((within(form).getByLabelText("Groups claim") as HTMLInputElement).value).toBe("groups");
+    await user.type(within(form).getByLabelText("ID"), "okta");
+    await user.type(within(form).getByLabelText("Name shown on the sign-in button"), "Okta");
+    await user.type(within(form).getByLabelText("Issuer"), "https://okta.example/oauth2/default");
+    await user.type(within(form).getByLabelText("Client ID"), "0oa-uw");
+    await user.click(within(form).getByRole("button", { name: "Add a rule" }));
+    await user.type(within(form).getByLabelText("Group of rule 1"), "uw-underwriters");
+    await user.selectOptions(within(form).getByLabelText("Role of rule 1"), "underwriter");
+    await user.click(within(form).getByRole("button", { name: "Add a rule" }));
+    await user.type(within(form).getByLabelText("Group of rule 2"), "temp");
+    await user.click(within(form).getByRole("button", { name: "Remove rule 2" }));
+    await user.click(within(form).getByLabelText("Create users at their first sign-in"));
+    await user.type(within(form).getByLabelText("Extra scopes (optional)"), "groups  offline_access");
+    await user.click(within(form).getByRole("button", { name: "Save" }));
+    const added = calls.find(([cmd]) => cmd === "admin_set_identity_provider");
+    expect(added).toEqual([
+      "admin_set_identity_provider",
+      {
+        id: "okta",
+        provider: {
+          displayName: "Okta",
+          issuer: "https://okta.example/oauth2/default",
+          clientId: "0oa-uw",
+          removeClientSecret: false,
+          usernameClaim: "email",
+          rolesClaim: "groups",
+          roleRules: [{ value: "uw-underwriters", role: "underwriter" }],
+          createUsers: true,
+          agency: null,
+          extraScopes: ["groups", "offline_access"],
+          caCertificate: null,
+        },
+      },
+    ]);
+    expect("clientSecret" in (added![1].provider as object)).toBe(false);
+    expect(await within(section).findByText(/Okta is added/)).toBeTruthy();
+    expect(await within(section).findByText("uw-underwriters → Underwriter")).toBeTruthy();
+    expect(within(section).queryByRole("form")).toBeNull();
+
+    // Changing: the secret kept is not shown; a new one replaces it.
+    await user.click(within(section).getByRole("button", { name: "Edit Contoso" }));
+    const change = within(section).getByRole("form", { name: "Change Contoso" });
+    expect(within(change).queryByLabelText("ID")).toBeNull();
+    const secret = within(change).getByLabelText("Client secret") as HTMLInputElement;
+    expect(secret.type).toBe("password");
+    expect(secret.value).toBe("");
+    expect(secret.placeholder).toBe("Kept; type to replace");
+    expect(within(change).getByLabelText("Remove the kept secret")).toBeTruthy();
+    expect((within(change).getByLabelText("Group of rule 2") as HTMLInputElement).value).toBe("uw-admins");
+    await user.type(secret, "new-secret");
+    await user.click(within(change).getByRole("button", { name: "Save" }));
+    expect(calls).toContainEqual([
+      "admin_set_identity_provider",
+      {
+        id: "contoso",
+        provider: {
+          displayName: "Contoso",
+          issuer: "https://login.contoso.example",
+          clientId: "uw-desktop",
+          clientSecret: "new-secret",
+          removeClientSecret: false,
+          usernameClaim: "email",
+          rolesClaim: "groups",
+          roleRules: contoso.roleRules,
+          createUsers: true,
+          agency: "Buckeye Insurance Agency, LLC",
+          extraScopes: ["groups"],
+          caCertificate: null,
+        },
+      },
+    ]);
+    expect(await within(section).findByText("Contoso is saved.")).toBeTruthy();
+
+    // Removing asks first.
+    await user.click(within(section).getByRole("button", { name: "Remove Contoso" }));
+    expect(calls.some(([cmd]) => cmd === "admin_remove_identity_provider")).toBe(false);
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toMatch(/Remove Contoso\?/);
+    expect(dialog.textContent).toMatch(/People who sign in with it can no longer sign in\./);
+    await user.click(within(dialog).getByRole("button", { name: "Remove Contoso" }));
+    expect(calls).toContainEqual(["admin_remove_identity_provider", { id: "contoso" }]);
+    expect(await within(section).findByText("Contoso is removed.")).toBeTruthy();
+    await waitFor(() => expect(section.querySelector('tr[data-provider-id="contoso"]')).toBeNull());
+
+    await user.click(within(section).getByRole("button", { name: "Check now" }));
+    expect(calls).toContainEqual(["admin_check_identity_providers", {}]);
+    expect((await within(section).findByText(/can still sign in/)).textContent).toBe(
+      "3 people can still sign in. Access ended for: ann@contoso.example. 1 could not be checked; they will be checked again.",
+    );
+  });
+
+  it("says what a check of the sign-in services found, whatever the counts", async () => {
+    const { checkSentence } = await import("./IdentityProviders");
+    expect(checkSentence({ stillActive: 1, ended: [], unreachable: 0 })).toBe("1 person can still sign in.");
+    expect(checkSentence({ stillActive: 0, ended: ["ann@x", "bob@x"], unreachable: 0 })).toBe("Access ended for: ann@x, bob@x.");
+    expect(checkSentence({ stillActive: 0, ended: [], unreachable: 2 })).toBe("2 could not be checked; they will be checked again.");
+    expect(checkSentence({ stillActive: 0, ended: [], unreachable: 0 })).toBe("No one has signed in with these services yet.");
+  });
+
   it("asks an agent's session to sign in as an administrator", async () => {
-    mockCommands({ session_status: () => session("agent") });
+    mockAdmin({ session_status: () => session("agent") });
     render(<AdminScreen />);
     expect(await screen.findByText(/who is agent; this screen needs administrator/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Sign in" })).toBeTruthy();

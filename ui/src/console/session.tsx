@@ -1,11 +1,14 @@
 // The server consoles. Administrators and auditors work online: they sign in
 // to the sync server (the token stays in the workstation's memory, never in
 // the page or the store) and the server checks their role on every request.
-// The auditor verifies saved exports offline, signed in or not.
+// They sign in with a password, or through the organization's sign-in
+// service when the server offers one. The auditor verifies saved exports
+// offline, signed in or not.
 import { FormEvent, useRef, useState } from "react";
-import { api, CommandError, Role, SessionView } from "../api";
+import { api, CommandError, Role, SessionView, SignInProviderView } from "../api";
 import { CredentialFields, Credentials, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
+import { ProviderButtons, useSignInProviders } from "../shared/ProviderSignIn";
 import { asksForCode, SecondFactorSetup } from "../shared/SecondFactor";
 import { Loaded, useCommand } from "../shared/useCommand";
 
@@ -49,6 +52,10 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
   const [code, setCode] = useState("");
   const [needsCode, setNeedsCode] = useState(false);
   const prefix = `sign-in-${role}`;
+  // The services of the server typed; an empty address (the enrolled server) offers none here.
+  const { providers, look } = useSignInProviders(credentials.serverUrl);
+  /** The sign-in service the person is signing in with in the browser. */
+  const [via, setVia] = useState<string | null>(null);
 
   function startOver() {
     pending.current = null;
@@ -79,6 +86,21 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
       }
       setCode("");
       setAttempt({ kind: "failed", error });
+    }
+  }
+
+  /** Signs in through `provider` in the system browser; the browser may take minutes. */
+  async function signInWith(provider: SignInProviderView) {
+    setVia(provider.id);
+    setAttempt({ kind: "busy" });
+    try {
+      const s = await api.signInWithProvider(credentials.serverUrl.trim(), provider.id);
+      setVia(null);
+      setAttempt({ kind: "done", value: s });
+      onSignedIn(s);
+    } catch (e) {
+      setVia(null);
+      setAttempt({ kind: "failed", error: e as CommandError });
     }
   }
 
@@ -114,11 +136,19 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
   return (
     <>
       <form onSubmit={submit} aria-label={`Sign in as ${ROLE_LABEL[role].toLowerCase()}`} id={`${prefix}-form`}>
-        <CredentialFields idPrefix={prefix} state={credentials} serverPlaceholder="The enrolled server if left empty" />
+        <CredentialFields idPrefix={prefix} state={credentials} serverPlaceholder="The enrolled server if left empty" onServerBlur={look} />
         <button type="submit" id={`${prefix}`} disabled={attempt.kind === "busy"}>
-          {attempt.kind === "busy" ? "Signing in..." : "Sign in"}
+          {attempt.kind === "busy" && via === null ? "Signing in..." : "Sign in"}
         </button>
       </form>
+      <ProviderButtons
+        idPrefix={prefix}
+        providers={providers}
+        intro="Or sign in with your organization's account instead of a username and password."
+        disabled={attempt.kind === "busy"}
+        waiting={via !== null}
+        onChoose={(p) => void signInWith(p)}
+      />
       {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} />}
     </>
   );

@@ -38,7 +38,10 @@ export function FirstLaunch({ onDone }: { onDone: (enrolled: EnrollmentView | nu
         </article>
         <article aria-labelledby="choice-enroll-heading" className="choice">
           <h3 id="choice-enroll-heading">Enroll this device</h3>
-          <p>Connect to your organisation's sync server with the address and the account your administrator gave you.</p>
+          <p>
+            Connect to your organization's sync server with the address and the account your administrator gave you, or with your
+            organization's sign-in when the server offers it.
+          </p>
           <EnrollForm onEnrolled={(view) => onDone(view)} />
         </article>
       </div>

@@ -26,18 +26,21 @@ export type CredentialsState = ReturnType<typeof useCredentials>;
 /**
  * The three fields, with the ids `PREFIX-server-url`, `PREFIX-username` and
  * `PREFIX-password`. Without `serverRequired` an empty server URL is allowed
- * (the placeholder says what it means).
+ * (the placeholder says what it means). `onServerBlur` hears the server URL
+ * field lose focus.
  */
 export function CredentialFields({
   idPrefix,
   state,
   serverPlaceholder,
   serverRequired = false,
+  onServerBlur,
 }: {
   idPrefix: string;
   state: CredentialsState;
   serverPlaceholder: string;
   serverRequired?: boolean;
+  onServerBlur?: () => void;
 }) {
   return (
     <>
@@ -52,6 +55,7 @@ export function CredentialFields({
           autoComplete="url"
           value={state.serverUrl}
           onChange={(e) => state.setServerUrl(e.target.value)}
+          onBlur={onServerBlur}
           required={serverRequired}
         />
       </label>

@@ -1,9 +1,12 @@
 // Enrolling this device with the organisation's sync server: on the first
-// launch and on the Sync screen of a workstation that works offline.
+// launch and on the Sync screen of a workstation that works offline. With a
+// username and password, or through the organization's sign-in service when
+// the server offers one.
 import { FormEvent, useRef, useState } from "react";
-import { api, CommandError, EnrollmentView, EnrollRequest } from "../api";
+import { api, CommandError, EnrollmentView, EnrollRequest, SignInProviderView } from "../api";
 import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
+import { ProviderButtons, useSignInProviders } from "../shared/ProviderSignIn";
 import { asksForCode, mustSetUp, SecondFactorSetup } from "../shared/SecondFactor";
 import type { Attempt } from "./attempt";
 
@@ -19,6 +22,10 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
   const pending = useRef<EnrollRequest | null>(null);
   const [stage, setStage] = useState<Stage>("form");
   const [code, setCode] = useState("");
+  const { providers, look } = useSignInProviders(credentials.serverUrl);
+  /** The sign-in service the person is signing in with in the browser. */
+  const [via, setVia] = useState<string | null>(null);
+  const deviceField = useRef<HTMLInputElement>(null);
 
   function startOver() {
     pending.current = null;
@@ -67,6 +74,24 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
     }
   }
 
+  /** Enrolls through `provider` in the system browser, with the device name typed; the browser may take minutes. */
+  async function enrollWith(provider: SignInProviderView) {
+    // The name is needed once the person is back: ask for it before they go.
+    if (deviceField.current && !deviceField.current.reportValidity()) return;
+    const seq = attempt.seq + 1;
+    setVia(provider.id);
+    setAttempt({ kind: "busy", seq });
+    try {
+      const view = await api.enrollWithProvider(credentials.serverUrl.trim(), provider.id, deviceName.trim());
+      setVia(null);
+      setAttempt({ kind: "done", seq, value: view });
+      onEnrolled(view);
+    } catch (e) {
+      setVia(null);
+      setAttempt({ kind: "failed", seq, error: e as CommandError });
+    }
+  }
+
   const busy = attempt.kind === "busy";
   if (stage === "setup") {
     return (
@@ -112,10 +137,17 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
   return (
     <>
       <form onSubmit={submit} aria-label="Enroll with a sync server" id="enroll-form" data-seq={attempt.seq}>
-        <CredentialFields idPrefix="enroll" state={credentials} serverPlaceholder="http://127.0.0.1:8787" serverRequired />
+        <CredentialFields
+          idPrefix="enroll"
+          state={credentials}
+          serverPlaceholder="http://127.0.0.1:8787"
+          serverRequired
+          onServerBlur={look}
+        />
         <label>
           Device name
           <input
+            ref={deviceField}
             id="enroll-device-name"
             name="device-name"
             className="medium"
@@ -126,9 +158,17 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
           />
         </label>
         <button id="enroll" type="submit" disabled={busy}>
-          {busy ? "Enrolling..." : "Enroll"}
+          {busy && via === null ? "Enrolling..." : "Enroll"}
         </button>
       </form>
+      <ProviderButtons
+        idPrefix="enroll"
+        providers={providers}
+        intro="Or enroll with your organization's account instead of a username and password; the device name above is used."
+        disabled={busy}
+        waiting={via !== null}
+        onChoose={(p) => void enrollWith(p)}
+      />
       {attempt.kind === "failed" && <ErrorBox id="enroll-error" error={attempt.error} seq={attempt.seq} />}
     </>
   );
