@@ -121,7 +121,7 @@ impl OidcProvider {
 
     /// A browser that trusts this provider's certificate.
     pub fn browser(&self) -> Browser {
-        Browser { http: self.http.clone(), cookies: BTreeMap::new() }
+        Browser::trusting(&self.ca_pem)
     }
 }
 
@@ -171,6 +171,16 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser that trusts the CA `ca_pem` (and follows no redirect by itself).
+    pub fn trusting(ca_pem: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("CA"))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self { http, cookies: BTreeMap::new() }
+    }
+
     async fn request(&mut self, method: reqwest::Method, url: &str, form: Option<String>) -> (u16, Option<String>, String) {
         let cookie = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
         let mut request = self.http.request(method, url);

@@ -187,8 +187,37 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Opens `url` in the person's default browser.
+/// Opens `url` in the person's browser: the command named by `$BROWSER`
+/// when it is set (the convention `git`, Python and `xdg-open` follow;
+/// the first of a `:`-separated list, `%s` replaced by the address or the
+/// address appended), else the system's default browser.
 pub fn open_in_browser(url: &str) -> Result<(), WorkstationError> {
+    let chosen = std::env::var("BROWSER").ok().and_then(|list| list.split(':').map(str::trim).find(|c| !c.is_empty()).map(str::to_owned));
+    let mut command = match chosen {
+        Some(browser) => {
+            let mut words = browser.split_whitespace();
+            let mut command = std::process::Command::new(words.next().unwrap_or_default());
+            let mut placed = false;
+            for word in words {
+                placed |= word.contains("%s");
+                command.arg(word.replace("%s", url));
+            }
+            if !placed {
+                command.arg(url);
+            }
+            command
+        }
+        None => default_browser(url),
+    };
+    command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| stopped(format!("cannot open the web browser: {e}")))
+}
+
+fn default_browser(url: &str) -> std::process::Command {
     #[cfg(target_os = "macos")]
     let mut command = std::process::Command::new("open");
     #[cfg(target_os = "windows")]
@@ -199,13 +228,8 @@ pub fn open_in_browser(url: &str) -> Result<(), WorkstationError> {
     };
     #[cfg(not(any(target_os = "macos", target_os = "windows")))]
     let mut command = std::process::Command::new("xdg-open");
+    command.arg(url);
     command
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map(drop)
-        .map_err(|e| stopped(format!("cannot open the web browser: {e}")))
 }
 
 #[cfg(test)]
