@@ -149,7 +149,7 @@ impl Workstation {
 
     /// The server a console sign-in goes to: the one given, else the one
     /// this device enrolled with.
-    fn console_server_url(&self, server_url: &str) -> Result<String, WorkstationError> {
+    pub(crate) fn console_server_url(&self, server_url: &str) -> Result<String, WorkstationError> {
         if server_url.trim().is_empty() {
             self.store.sync_enrollment()?.map(|e| e.server_url).ok_or_else(|| WorkstationError::InvalidInput {
                 field: "server_url".into(),

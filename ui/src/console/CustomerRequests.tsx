@@ -1,13 +1,51 @@
 // Data-subject requests: an administrator finds a customer by their exact
-// name, saves everything the server holds about them, and erases their
-// personal data when they ask and the law allows (the customer's policies
-// in force are kept unless the administrator says otherwise).
+// name, asks the laptops that may hold their data for it, saves everything
+// the server holds about them, and erases their personal data when they ask
+// and the law allows (the customer's policies in force are kept unless the
+// administrator says otherwise). The latest requests are listed with where
+// each stands.
 import { FormEvent, useState } from "react";
-import { api, CommandError, CustomerView } from "../api";
+import { api, CommandError, CustomerView, SubjectRequestView } from "../api";
 import { ConfirmDialog, Confirmation } from "../shared/ConfirmDialog";
 import { ErrorBox } from "../shared/ErrorBox";
-import { ActionResult, useAdminAction } from "./adminParts";
+import { formatInstant } from "../shared/language";
+import { ActionResult, useAdminAction, useAdminList } from "./adminParts";
 import type { Action } from "./session";
+
+const KIND_LABEL: Record<SubjectRequestView["kind"], string> = { export: "Export", erasure: "Erasure" };
+
+const laptops = (n: number) => `${n} ${n === 1 ? "laptop" : "laptops"}`;
+
+/** What asking the laptops did, and what to do next. */
+export function askedSentence(r: SubjectRequestView): string {
+  return r.desktops === 0
+    ? "No laptop holds this customer's data. The export already has everything."
+    : `Asked ${laptops(r.desktops)}. Each sends what it holds at its next sync; save the export again once they have.`;
+}
+
+/** Where a request stands, in words, with the laptops still to answer while it waits. */
+function RequestStatus({ r }: { r: SubjectRequestView }) {
+  switch (r.status) {
+    case "waiting":
+      return (
+        <>
+          Waiting for laptops: {r.answered} of {r.desktops} answered
+          {r.waitingFor.length > 0 && <div className="meta">Still to answer: {r.waitingFor.join(", ")}</div>}
+        </>
+      );
+    case "ready":
+      return (
+        <>
+          Ready
+          {r.desktops > 0 && <span className="meta"> ({r.desktops === 1 ? "the laptop answered" : "all laptops answered"})</span>}
+        </>
+      );
+    case "done":
+      return <>Erased</>;
+    case "erased":
+      return <>Customer erased since</>;
+  }
+}
 
 export function CustomerRequests({ onSessionLost }: { onSessionLost: (e: CommandError) => void }) {
   const [name, setName] = useState("");
@@ -17,7 +55,18 @@ export function CustomerRequests({ onSessionLost }: { onSessionLost: (e: Command
   const [erasing, setErasing] = useState<CustomerView | null>(null);
   const [reason, setReason] = useState("");
   const [includePolicies, setIncludePolicies] = useState(false);
-  const [action, run] = useAdminAction(onSessionLost, () => void search());
+  const requests = useAdminList(api.adminSubjectRequests, onSessionLost);
+  const [refreshing, setRefreshing] = useState(false);
+  const [action, run] = useAdminAction(onSessionLost, () => {
+    void search();
+    void requests.reload();
+  });
+
+  async function refresh() {
+    setRefreshing(true);
+    await requests.reload();
+    setRefreshing(false);
+  }
 
   async function search(event?: FormEvent) {
     event?.preventDefault();
@@ -39,6 +88,10 @@ export function CustomerRequests({ onSessionLost }: { onSessionLost: (e: Command
     );
   }
 
+  function askLaptops(c: CustomerView) {
+    void run(askedSentence, () => api.adminRequestCustomerExport(c.customerId));
+  }
+
   function askErase(c: CustomerView) {
     setErasing(c);
     setReason("");
@@ -57,12 +110,14 @@ export function CustomerRequests({ onSessionLost }: { onSessionLost: (e: Command
     void run(`${c.name}'s personal data is erased.`, () => api.adminEraseCustomer(c.customerId, why, includePolicies));
   }
 
+  /** The names of the customers found, to put beside their requests. */
+  const names = new Map(found.kind === "done" ? found.value.map((c) => [c.customerId, c.name]) : []);
   return (
     <section aria-labelledby="customers-heading" id="admin-customers">
       <h3 id="customers-heading">Customers' data requests</h3>
       <p className="meta">
         When a customer asks for a copy of their data or for it to be erased. Names are kept encrypted, so search by the full name as it
-        appears on their quote.
+        appears on their quote. Agents' laptops may hold data the server does not: ask them for it before you save a copy.
       </p>
       <form onSubmit={search} aria-label="Find a customer" id="customers-form" className="filters">
         <label>
@@ -109,6 +164,15 @@ export function CustomerRequests({ onSessionLost }: { onSessionLost: (e: Command
                   </button>
                   <button
                     type="button"
+                    className="secondary"
+                    disabled={action.kind === "busy"}
+                    aria-label={`Ask laptops for ${c.name}'s data`}
+                    onClick={() => askLaptops(c)}
+                  >
+                    Ask laptops for their data
+                  </button>
+                  <button
+                    type="button"
                     className="danger"
                     disabled={action.kind === "busy"}
                     aria-label={`Erase ${c.name}'s data`}
@@ -123,6 +187,51 @@ export function CustomerRequests({ onSessionLost }: { onSessionLost: (e: Command
         </table>
       )}
       <ActionResult id="customers" action={action} />
+      <h4 id="subject-requests-heading">Requests</h4>
+      {requests.kind === "failed" && <ErrorBox id="subject-requests-error" error={requests.error} />}
+      {requests.kind === "loaded" && requests.value.length === 0 && (
+        <p className="meta" id="no-subject-requests">
+          No data requests yet.
+        </p>
+      )}
+      {requests.kind === "loaded" && requests.value.length > 0 && (
+        <table id="subject-requests-table" aria-labelledby="subject-requests-heading" data-count={requests.value.length}>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Customer</th>
+              <th scope="col">What</th>
+              <th scope="col">By</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.value.map((r) => (
+              <tr key={r.requestId} data-request-id={r.requestId} data-status={r.status}>
+                <td>
+                  <time dateTime={r.requestedAt} title={new Date(r.requestedAt).toLocaleString()}>
+                    {formatInstant(r.requestedAt)}
+                  </time>
+                </td>
+                <td>
+                  {r.customerId}
+                  {names.has(r.customerId) && <span className="meta"> ({names.get(r.customerId)})</span>}
+                </td>
+                <td>{KIND_LABEL[r.kind]}</td>
+                <td>{r.requestedBy}</td>
+                <td>
+                  <RequestStatus r={r} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p>
+        <button type="button" className="secondary" id="subject-requests-refresh" disabled={refreshing} onClick={() => void refresh()}>
+          {refreshing ? "Refreshing..." : "Refresh"}
+        </button>
+      </p>
       <ConfirmDialog
         id="customer-erase"
         pending={pending && erasing ? { ...pending, run: () => confirmErase(erasing) } : pending}

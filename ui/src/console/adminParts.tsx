@@ -20,14 +20,17 @@ export function useAdminList<T>(fetch: () => Promise<T[]>, onSessionLost: (e: Co
 export function useAdminAction(
   onSessionLost: (e: CommandError) => void,
   reload: () => void,
-): [Action, (done: string, f: () => Promise<unknown>) => Promise<boolean>] {
+): [Action, <T>(done: string | ((value: T) => string), f: () => Promise<T>) => Promise<boolean>] {
   const [action, setAction] = useState<Action>({ kind: "idle" });
-  /** Whether the change was made: a refusal says so in its sentence, never "done". */
-  async function run(done: string, f: () => Promise<unknown>) {
+  /**
+   * Whether the change was made: a refusal says so in its sentence, never
+   * "done". `done` is the sentence, or makes it from what the command answered.
+   */
+  async function run<T>(done: string | ((value: T) => string), f: () => Promise<T>) {
     setAction({ kind: "busy" });
     try {
-      await f();
-      setAction({ kind: "done", value: done });
+      const value = await f();
+      setAction({ kind: "done", value: typeof done === "string" ? done : done(value) });
       reload();
       return true;
     } catch (e) {

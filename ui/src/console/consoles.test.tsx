@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { DeviceView, IdentityProviderInput, IdentityProviderView, UserView } from "../bindings";
+import type { DeviceView, IdentityProviderInput, IdentityProviderView, SubjectRequestView, UserView } from "../bindings";
 import { AdminScreen } from "./AdminScreen";
 import { AuditScreen, failureSentence } from "./AuditScreen";
 import { temporaryPassword } from "./Users";
@@ -34,6 +34,7 @@ function mockAdmin(handlers: Record<string, Handler>): Calls {
     admin_second_factor_policy: () => ({ roles: ["admin", "auditor"] }),
     admin_identity_providers: () => [],
     admin_retention_rules: () => [],
+    admin_subject_requests: () => [],
     ...handlers,
   });
 }
@@ -258,6 +259,135 @@ describe("admin screen", () => {
     expect(await screen.findByText("Maria Delgado's personal data is erased.")).toBeTruthy();
     expect(calls).toContainEqual(["admin_erase_customer", { customerId: "c1", reason: "DSR-42", includePolicies: true }]);
     expect(await screen.findByText("No customer is named maria delgado.")).toBeTruthy();
+  });
+
+  it("asks the laptops for a customer's data, says what happens next, and refreshes the requests", async () => {
+    const customer = {
+      customerId: "c1",
+      name: "Maria Delgado",
+      address: "2417 Echo Park Ave, Los Angeles, CA 90026",
+      quotes: ["QUOT-2026-00001-00001"],
+      policies: [],
+    };
+    const request = (desktops: number, waitingFor: string[]): SubjectRequestView => ({
+      requestId: `r${desktops}`,
+      customerId: "c1",
+      kind: "export",
+      status: desktops === 0 ? "ready" : "waiting",
+      requestedAt: "2026-12-07T10:00:00Z",
+      requestedBy: "admin1",
+      completedAt: null,
+      desktops,
+      answered: 0,
+      waitingFor,
+    });
+    let desktops = 0;
+    let requests: SubjectRequestView[] = [];
+    const calls = mockAdmin({
+      session_status: () => session("admin"),
+      admin_find_customers: () => [customer],
+      admin_subject_requests: () => requests,
+      admin_request_customer_export: () => {
+        const r = request(desktops, desktops === 0 ? [] : ["laptop-1 (agent1)", "laptop-2 (agent2)"]);
+        requests = [r, ...requests];
+        return r;
+      },
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    expect(await screen.findByText("No data requests yet.")).toBeTruthy();
+    await user.type(screen.getByLabelText("Customer's full name"), "Maria Delgado");
+    await user.click(screen.getByRole("button", { name: "Find" }));
+
+    await user.click(await screen.findByRole("button", { name: "Ask laptops for Maria Delgado's data" }));
+    expect((await screen.findByText("No laptop holds this customer's data. The export already has everything.")).id).toBe(
+      "customers-result",
+    );
+    expect(calls).toContainEqual(["admin_request_customer_export", { customerId: "c1" }]);
+    // The list is refreshed after the ask, the customer found named beside their ID.
+    const table = await screen.findByRole("table", { name: "Requests" });
+    const first = table.querySelector('[data-request-id="r0"]') as HTMLElement;
+    expect(visibleText(first)).toContain(formatInstant("2026-12-07T10:00:00Z"));
+    expect(visibleText(first)).toContain("c1 (Maria Delgado)");
+    expect(visibleText(first)).toContain("Export");
+    expect(visibleText(first)).toContain("admin1");
+    expect(within(first).getAllByRole("cell")[4].textContent).toBe("Ready");
+
+    desktops = 2;
+    await user.click(screen.getByRole("button", { name: "Ask laptops for Maria Delgado's data" }));
+    expect(
+      await screen.findByText("Asked 2 laptops. Each sends what it holds at its next sync; save the export again once they have."),
+    ).toBeTruthy();
+    const waiting = (await within(table).findByText(/Waiting for laptops/)).closest("tr") as HTMLElement;
+    expect(waiting.dataset.requestId).toBe("r2");
+    expect(within(waiting).getAllByRole("cell")[4].textContent).toBe(
+      "Waiting for laptops: 0 of 2 answeredStill to answer: laptop-1 (agent1), laptop-2 (agent2)",
+    );
+    expect(table.querySelectorAll("tbody tr")).toHaveLength(2);
+  });
+
+  it("lists the data requests with where each stands, in words, and refreshes them on request", async () => {
+    const base = {
+      customerId: "c1",
+      requestedAt: "2026-12-07T10:00:00Z",
+      requestedBy: "admin1",
+      completedAt: null,
+      desktops: 0,
+      answered: 0,
+      waitingFor: [],
+    };
+    let requests: SubjectRequestView[] = [
+      {
+        ...base,
+        requestId: "w",
+        kind: "export",
+        status: "waiting",
+        desktops: 3,
+        answered: 1,
+        waitingFor: ["laptop-2 (agent2)", "laptop-3 (agent3)"],
+      },
+      { ...base, requestId: "r", kind: "export", status: "ready", desktops: 2, answered: 2 },
+      { ...base, requestId: "n", kind: "export", status: "ready" },
+      { ...base, requestId: "d", customerId: "c2", kind: "erasure", status: "done", completedAt: "2026-12-06T10:00:00Z" },
+      { ...base, requestId: "e", customerId: "c2", kind: "export", status: "erased", completedAt: "2026-12-06T10:00:00Z" },
+    ];
+    const calls = mockAdmin({ session_status: () => session("admin"), admin_subject_requests: () => requests });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    const table = await screen.findByRole("table", { name: "Requests" });
+    const status = (id: string) => within(table.querySelector(`[data-request-id="${id}"]`) as HTMLElement).getAllByRole("cell")[4];
+    expect(status("w").textContent).toBe("Waiting for laptops: 1 of 3 answeredStill to answer: laptop-2 (agent2), laptop-3 (agent3)");
+    expect(within(status("w")).getByText("Still to answer: laptop-2 (agent2), laptop-3 (agent3)").className).toBe("meta");
+    expect(status("r").textContent).toBe("Ready (all laptops answered)");
+    expect(status("n").textContent).toBe("Ready");
+    expect(status("d").textContent).toBe("Erased");
+    expect(status("e").textContent).toBe("Customer erased since");
+    expect(visibleText(table.querySelector('[data-request-id="d"]') as HTMLElement)).toContain("Erasure");
+
+    requests = [];
+    const before = calls.filter(([cmd]) => cmd === "admin_subject_requests").length;
+    await user.click(screen.getByRole("button", { name: "Refresh" }));
+    expect(await screen.findByText("No data requests yet.")).toBeTruthy();
+    expect(calls.filter(([cmd]) => cmd === "admin_subject_requests").length).toBe(before + 1);
+  });
+
+  it("says why asking the laptops failed, in a sentence", async () => {
+    const customer = { customerId: "c1", name: "Maria Delgado", address: "Los Angeles, CA", quotes: [], policies: [] };
+    mockAdmin({
+      session_status: () => session("admin"),
+      admin_find_customers: () => [customer],
+      admin_request_customer_export: () =>
+        Promise.reject({ code: "sync.refused", serverCode: "customer.erased", message: "customer c1's personal data was erased already" }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    await user.type(await screen.findByLabelText("Customer's full name"), "Maria Delgado");
+    await user.click(screen.getByRole("button", { name: "Find" }));
+    await user.click(await screen.findByRole("button", { name: "Ask laptops for Maria Delgado's data" }));
+    const error = (await screen.findByRole("alert")) as HTMLElement;
+    expect(error.id).toBe("customers-action-error");
+    expect(visibleText(error)).toMatch(/personal data was erased at their request/);
+    expect(visibleText(error)).not.toMatch(/customer\.erased|sync\.refused/);
   });
 
   it("sets a retention rule, previews what it would remove, and applies it only after confirming", async () => {

@@ -53,7 +53,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
   const [needsCode, setNeedsCode] = useState(false);
   const prefix = `sign-in-${role}`;
   // The services of the server typed; an empty address (the enrolled server) offers none here.
-  const { providers, look } = useSignInProviders(credentials.serverUrl);
+  const { providers, look } = useSignInProviders(credentials.serverUrl, { enrolledWhenEmpty: true });
   /** The sign-in service the person is signing in with in the browser. */
   const [via, setVia] = useState<string | null>(null);
 

@@ -18,27 +18,34 @@ function looksLikeServer(text: string): boolean {
 /**
  * The sign-in services the server at `serverUrl` offers, asked once typing
  * pauses; `look` asks at once (when the address field loses focus). None
- * while the address is empty or incomplete, or when the server cannot say:
- * the username and password still work.
+ * while the address is incomplete, or empty (unless `enrolledWhenEmpty`:
+ * then the server this device enrolled with is asked), or when the server
+ * cannot say: the username and password still work.
  */
-export function useSignInProviders(serverUrl: string): { providers: SignInProviderView[]; look: () => void } {
+export function useSignInProviders(
+  serverUrl: string,
+  { enrolledWhenEmpty = false }: { enrolledWhenEmpty?: boolean } = {},
+): { providers: SignInProviderView[]; look: () => void } {
   const url = serverUrl.trim();
   const [answer, setAnswer] = useState<{ url: string; providers: SignInProviderView[] } | null>(null);
   /** The address asked about last; an answer for another one is dropped. */
-  const asked = useRef("");
-  const ask = useCallback((target: string) => {
-    if (!looksLikeServer(target) || asked.current === target) return;
-    asked.current = target;
-    api.signInProviders(target).then(
-      (providers) => {
-        if (asked.current === target) setAnswer({ url: target, providers });
-      },
-      () => {
-        // Asked again when the field next loses focus.
-        if (asked.current === target) asked.current = "";
-      },
-    );
-  }, []);
+  const asked = useRef<string | null>(null);
+  const ask = useCallback(
+    (target: string) => {
+      if (!(looksLikeServer(target) || (enrolledWhenEmpty && target === "")) || asked.current === target) return;
+      asked.current = target;
+      api.signInProviders(target).then(
+        (providers) => {
+          if (asked.current === target) setAnswer({ url: target, providers });
+        },
+        () => {
+          // Asked again when the field next loses focus.
+          if (asked.current === target) asked.current = null;
+        },
+      );
+    },
+    [enrolledWhenEmpty],
+  );
   useEffect(() => {
     const timer = setTimeout(() => ask(url), PAUSE_MS);
     return () => clearTimeout(timer);

@@ -359,9 +359,10 @@ impl Workstation {
         self.save_enrolled(base, response, request.device_name, "POST /v1/enroll", now)
     }
 
-    /// The identity providers the server at `server_url` offers for signing in.
+    /// The identity providers the server at `server_url` offers for signing
+    /// in (an empty address: the server this device enrolled with).
     pub fn sign_in_providers(&self, server_url: &str) -> Result<Vec<uw_protocol::SsoProvider>, WorkstationError> {
-        let base = normalize_server_url(server_url)?;
+        let base = self.console_server_url(server_url)?;
         Ok(Server::new(&base, None, &self.retry, self.server_ca.as_deref())?.get("/v1/sso/providers")?)
     }
 
