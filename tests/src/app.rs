@@ -113,14 +113,26 @@ impl AppSession {
         Self::start_with_sync_interval(&workspace_bin("uw-desktop"), data_dir, service, &data_dir.join("documents"), seconds)
     }
 
+    /// [`AppSession::launch`] with `env` added to the app's environment
+    /// (such as `BROWSER`, the program the app opens web pages with).
+    pub fn launch_with_env(data_dir: &Path, service: &str, env: &[(&str, String)]) -> Self {
+        Self::start_with_env(&workspace_bin("uw-desktop"), data_dir, service, &data_dir.join("documents"), 0, env)
+    }
+
     fn start_with_sync_interval(app: &Path, data_dir: &Path, service: &str, documents: &Path, seconds: u32) -> Self {
-        let driver = Driver::start(&[
+        Self::start_with_env(app, data_dir, service, documents, seconds, &[])
+    }
+
+    fn start_with_env(app: &Path, data_dir: &Path, service: &str, documents: &Path, seconds: u32, env: &[(&str, String)]) -> Self {
+        let mut all = vec![
             ("UW_DATA_DIR", data_dir.display().to_string()),
             ("UW_KEYCHAIN_SERVICE", service.to_owned()),
             ("UW_DOCUMENTS_DIR", documents.display().to_string()),
             ("UW_SYNC_INTERVAL_SECS", seconds.to_string()),
             ("RUST_LOG", "info".to_owned()),
-        ]);
+        ];
+        all.extend(env.iter().cloned());
+        let driver = Driver::start(&all);
         let session = Session::start(&driver.url, app.to_str().expect("utf-8 path"));
         // The size the screenshots are reviewed at.
         session.set_window_size(REVIEW_WIDTH, REVIEW_HEIGHT);

@@ -902,6 +902,96 @@ fn an_auditor_exports_and_verifies_the_log_and_an_administrator_manages_users_in
     forget_keys(&KeySource::keychain(&service));
 }
 
+/// Single sign-on in the real app: the administrator signs in to the Admin
+/// screen through the organisation's identity provider (a real
+/// `oidc-provider`), sees it listed there, and an agent enrolls a laptop
+/// through it; the app opens the provider's page with `$BROWSER` (here a
+/// test browser that signs in and follows the redirect to the app's
+/// loopback port, as the person would in theirs).
+#[test]
+fn an_administrator_signs_in_and_an_agent_enrolls_through_the_identity_provider_in_the_real_app() {
+    use uw_system_tests::oidc::{config, OidcProvider};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let provider = OidcProvider::start(
+        dir.path(),
+        &config(&["uw-server"], &[("dana", "dana@carrier.example", &["uw-admins"]), ("eve", "eve@carrier.example", &["uw-agents"])]),
+    );
+    let ca = dir.path().join("provider-ca.pem");
+    std::fs::write(&ca, &provider.ca_pem).expect("write CA");
+    let database = dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", database.to_str().expect("utf-8 path")]);
+    #[rustfmt::skip]
+    org.admin(&[
+        "sso", "set", "corp", "--name", "Carrier sign-in", "--issuer", &provider.issuer, "--client-id", "uw-server",
+        "--role", "uw-admins=admin", "--role", "uw-agents=agent", "--create-users", "--scope", "groups",
+        "--ca-file", ca.to_str().expect("utf-8 path"),
+    ]);
+    let server = org.start();
+    let who = dir.path().join("browser-user");
+    std::fs::write(&who, "dana").expect("write");
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let service = format!("uw-e2e-sso-{}", unique_suffix());
+    let session = AppSession::launch_with_env(
+        data_dir.path(),
+        &service,
+        &[
+            ("BROWSER", uw_system_tests::workspace_bin("uw-test-browser").display().to_string()),
+            ("UW_TEST_BROWSER_CA", ca.display().to_string()),
+            ("UW_TEST_BROWSER_USER_FILE", who.display().to_string()),
+        ],
+    );
+
+    // The administrator: the server's address, then "Sign in with Carrier sign-in".
+    session.click_on("#nav-admin");
+    session.wait_for("the sign-in form", "return document.querySelector('#sign-in-admin-server-url') !== null", Duration::from_secs(30));
+    session.fill("#sign-in-admin-server-url", &server.base_url);
+    session.wait_for(
+        "the organisation's sign-in service offered",
+        "const b = document.querySelector('#sign-in-admin-provider-corp'); return b ? b.textContent : null;",
+        Duration::from_secs(30),
+    );
+    session.click_on("#sign-in-admin-provider-corp");
+    let signed_in = session.wait_for(
+        "the console session",
+        "const e = document.querySelector('#sign-in-admin-error'); if (e) return { error: e.textContent };
+         const s = document.querySelector('#console-session[data-role=\"admin\"]'); return s ? { ok: s.textContent } : null;",
+        Duration::from_secs(60),
+    );
+    assert!(signed_in["ok"].as_str().is_some_and(|t| t.contains("dana@carrier.example")), "{signed_in}");
+    let listed = session.wait_for(
+        "the identity provider on the Admin screen",
+        "const t = document.querySelector('#identity-providers-table'); return t && t.textContent.includes('Carrier sign-in') ? t.dataset.count : null;",
+        Duration::from_secs(30),
+    );
+    assert_eq!(listed, "1");
+    session.execute("document.querySelector('#admin-identity-providers').scrollIntoView()");
+    session.save_screenshot("admin-organization-sign-in");
+    session.assert_plain_language("admin-organization-sign-in");
+    session.click_on("#sign-out");
+
+    // The agent enrolls this laptop through the provider, then syncs.
+    std::fs::write(&who, "eve").expect("write");
+    assert_eq!(session.open_sync_screen(), "notEnrolled");
+    session.fill("#enroll-server-url", &server.base_url);
+    session.fill("#enroll-device-name", "eve-laptop");
+    session.wait_for(
+        "the organisation's sign-in service offered",
+        "return document.querySelector('#enroll-provider-corp') !== null || null",
+        Duration::from_secs(30),
+    );
+    session.click_on("#enroll-provider-corp");
+    let enrolled = session.wait_for(
+        "the enrollment",
+        "const e = document.querySelector('#enroll-error'); if (e) return { error: e.textContent };
+         if (document.querySelector('#sync-screen').dataset.enrollment !== 'enrolled') return null;
+         return { username: document.querySelector('[data-testid=\"enrollment-username\"]').textContent };",
+        Duration::from_secs(60),
+    );
+    assert_eq!(enrolled["username"], "eve@carrier.example", "{enrolled}");
+    session.sync_in_app().expect("the laptop syncs on its own key");
+    session.close();
+}
+
 #[test]
 fn an_underwriter_changes_the_california_bi_rate_another_approves_it_and_the_agent_prices_with_it() {
     let server_dir = tempfile::tempdir().expect("tempdir");

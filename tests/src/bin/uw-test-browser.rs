@@ -1,12 +1,14 @@
 //! A stand-in for the system browser in the end-to-end tests: the app runs
 //! it (through `$BROWSER`) with the identity provider's sign-in address; it
-//! signs in as `UW_TEST_BROWSER_USER` (trusting the provider's CA in
-//! `UW_TEST_BROWSER_CA`) and follows the redirect back to the app's
+//! signs in as the user named in the file `UW_TEST_BROWSER_USER_FILE` (so a
+//! test changes who signs in between steps), trusting the provider's CA in
+//! `UW_TEST_BROWSER_CA`, and follows the redirect back to the app's
 //! loopback port, as a person in their browser would.
 
 fn main() {
     let url = std::env::args().nth(1).expect("the address to open");
-    let user = std::env::var("UW_TEST_BROWSER_USER").expect("UW_TEST_BROWSER_USER");
+    let user_file = std::env::var("UW_TEST_BROWSER_USER_FILE").expect("UW_TEST_BROWSER_USER_FILE");
+    let user = std::fs::read_to_string(user_file).expect("who signs in").trim().to_owned();
     let ca = std::fs::read_to_string(std::env::var("UW_TEST_BROWSER_CA").expect("UW_TEST_BROWSER_CA")).expect("the provider's CA");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
