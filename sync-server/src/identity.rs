@@ -420,7 +420,9 @@ pub async fn login(state: &AppState, request: LoginRequest, address: &str) -> Re
 }
 
 const USER_COLUMNS: &str = "SELECT user_id, username, role, disabled, agency, last_login_at,
-     (SELECT COUNT(*) FROM user_totp f WHERE f.user_id = app_user.user_id AND f.confirmed_at IS NOT NULL) FROM app_user";
+     (SELECT COUNT(*) FROM user_totp f WHERE f.user_id = app_user.user_id AND f.confirmed_at IS NOT NULL),
+     (SELECT p.display_name FROM sso_identity i JOIN identity_provider p ON p.provider_id = i.provider_id WHERE i.user_id = app_user.user_id)
+     FROM app_user";
 
 fn user_record(row: &crate::storage::SqlRow) -> Result<UserRecord, ApiError> {
     let role = row.text(2)?;
@@ -432,6 +434,7 @@ fn user_record(row: &crate::storage::SqlRow) -> Result<UserRecord, ApiError> {
         agency: row.opt_text(4)?,
         last_sign_in_at: row.opt_int(5)?.map(crate::keys::rfc3339_ms).transpose()?,
         second_factor: row.int(6)? > 0,
+        sign_in_service: row.opt_text(7)?,
     })
 }
 
@@ -484,6 +487,7 @@ pub async fn add_user(state: &AppState, actor: &Actor, user: NewUser, request_id
         agency,
         last_sign_in_at: None,
         second_factor: false,
+        sign_in_service: None,
     })
 }
 

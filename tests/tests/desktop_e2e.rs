@@ -958,6 +958,12 @@ fn an_administrator_signs_in_and_an_agent_enrolls_through_the_identity_provider_
         Duration::from_secs(60),
     );
     assert!(signed_in["ok"].as_str().is_some_and(|t| t.contains("dana@carrier.example")), "{signed_in}");
+    let how = session.wait_for(
+        "her row in the users list",
+        "const r = document.querySelector('#users-table tr[data-username=\"dana@carrier.example\"]'); return r ? r.textContent : null;",
+        Duration::from_secs(30),
+    );
+    assert!(how.as_str().is_some_and(|t| t.contains("Signs in with Carrier sign-in") && !t.contains("Reset password")), "{how}");
     let listed = session.wait_for(
         "the identity provider on the Admin screen",
         "const t = document.querySelector('#identity-providers-table'); return t && t.textContent.includes('Carrier sign-in') ? t.dataset.count : null;",

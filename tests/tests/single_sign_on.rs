@@ -106,6 +106,7 @@ async fn single_sign_on(engine: &str) {
     let (_, users) = admin.get("/v1/admin/users").await;
     let ann_user = users.as_array().expect("users").iter().find(|u| u["username"] == "ann@carrier.example").expect("ann's user");
     assert_eq!(ann_user["agency"], "Carrier Direct");
+    assert_eq!(ann_user["sign_in_service"], "Carrier sign-in", "the administrator sees how she signs in");
     // Her password (nobody's) does not sign her in.
     let (status, _) =
         server.client(None).post("/v1/sessions", &json!({ "username": "ann@carrier.example", "password": "any password at all" })).await;

@@ -1265,7 +1265,11 @@ lastSignInAt: string | null,
 /**
  * They have an authenticator app set up.
  */
-secondFactor: boolean, };
+secondFactor: boolean, 
+/**
+ * The organization sign-in service they sign in with (no password of their own).
+ */
+signInService: string | null, };
 
 /**
  * A device as the administrator sees it.

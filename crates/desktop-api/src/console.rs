@@ -87,6 +87,8 @@ pub struct UserView {
     pub last_sign_in_at: Option<String>,
     /// They have an authenticator app set up.
     pub second_factor: bool,
+    /// The organization sign-in service they sign in with (no password of their own).
+    pub sign_in_service: Option<String>,
 }
 
 impl From<UserRecord> for UserView {
@@ -98,6 +100,7 @@ impl From<UserRecord> for UserView {
             disabled: u.disabled,
             agency: u.agency,
             last_sign_in_at: u.last_sign_in_at,
+            sign_in_service: u.sign_in_service,
             second_factor: u.second_factor,
         }
     }

@@ -811,6 +811,10 @@ pub struct UserRecord {
     /// They have a confirmed second factor.
     #[serde(default)]
     pub second_factor: bool,
+    /// The identity provider they sign in through (its display name), if
+    /// any: they have no password of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_service: Option<String>,
 }
 
 /// A device as the administrator sees it.

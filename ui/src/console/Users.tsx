@@ -313,15 +313,21 @@ export function Users({
                     )}
                   </td>
                   <td className="row-actions">
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={busy}
-                      aria-label={`Reset password of ${u.username}`}
-                      onClick={() => askReset(u)}
-                    >
-                      Reset password…
-                    </button>
+                    {u.signInService ? (
+                      <span className="meta" data-testid="sign-in-service">
+                        Signs in with {u.signInService}
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={busy}
+                        aria-label={`Reset password of ${u.username}`}
+                        onClick={() => askReset(u)}
+                      >
+                        Reset password…
+                      </button>
+                    )}
                     <button
                       type="button"
                       className="secondary"

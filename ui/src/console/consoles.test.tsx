@@ -51,6 +51,7 @@ describe("admin screen", () => {
         agency: null,
         lastSignInAt: "2026-11-24T15:00:00Z",
         secondFactor: false,
+        signInService: null,
       },
       {
         userId: "u2",
@@ -60,6 +61,7 @@ describe("admin screen", () => {
         agency: "Buckeye Insurance Agency, LLC",
         lastSignInAt: null,
         secondFactor: false,
+        signInService: null,
       },
     ];
     const devices: DeviceView[] = [
@@ -181,8 +183,26 @@ describe("admin screen", () => {
 
   it("resets a user's authenticator app after confirming, and saves the roles that need one", async () => {
     const users: UserView[] = [
-      { userId: "u1", username: "admin1", role: "admin", disabled: false, agency: null, lastSignInAt: null, secondFactor: true },
-      { userId: "u2", username: "uw1", role: "underwriter", disabled: false, agency: null, lastSignInAt: null, secondFactor: true },
+      {
+        userId: "u1",
+        username: "admin1",
+        role: "admin",
+        disabled: false,
+        agency: null,
+        lastSignInAt: null,
+        secondFactor: true,
+        signInService: null,
+      },
+      {
+        userId: "u2",
+        username: "uw1",
+        role: "underwriter",
+        disabled: false,
+        agency: null,
+        lastSignInAt: null,
+        secondFactor: true,
+        signInService: null,
+      },
     ];
     let roles = ["admin", "auditor"];
     const calls = mockAdmin({
@@ -495,6 +515,7 @@ describe("admin screen", () => {
           agency: null,
           lastSignInAt: "2026-11-24T15:00:00Z",
           secondFactor: false,
+          signInService: null,
         },
       ],
       admin_change_user: () =>
@@ -540,6 +561,7 @@ describe("admin screen", () => {
           agency: null,
           lastSignInAt: "2026-11-24T15:00:00Z",
           secondFactor: false,
+          signInService: null,
         },
         { userId: "u2", username: "admin2", role: "admin", disabled: false },
       ],
@@ -569,6 +591,7 @@ describe("admin screen", () => {
           agency: "Buckeye Insurance Agency, LLC",
           lastSignInAt: null,
           secondFactor: false,
+          signInService: null,
         },
       ],
       admin_change_user: () => ({
@@ -680,6 +703,7 @@ describe("admin screen", () => {
         agency: null,
         lastSignInAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
         secondFactor: false,
+        signInService: "Carrier sign-in",
       },
       {
         userId: "u2",
@@ -689,6 +713,7 @@ describe("admin screen", () => {
         agency: "Buckeye Insurance Agency, LLC",
         lastSignInAt: null,
         secondFactor: false,
+        signInService: null,
       },
     ];
     const calls = mockAdmin({
@@ -721,6 +746,10 @@ describe("admin screen", () => {
     expect(row("agent1").textContent).toContain("Never");
     expect(row("admin1").textContent).toContain("—");
     expect(row("admin1").textContent).toContain(formatInstant(users[0].lastSignInAt!));
+    // Who signs in through the organization's sign-in service has no password here to reset.
+    expect(row("admin1").textContent).toContain("Signs in with Carrier sign-in");
+    expect(within(row("admin1")).queryByRole("button", { name: "Reset password of admin1" })).toBeNull();
+    expect(within(row("agent1")).getByRole("button", { name: "Reset password of agent1" })).toBeTruthy();
     expect(row("admin1").textContent).toContain("(3 days ago)");
 
     await user.click(screen.getByRole("button", { name: "Set agency of agent1" }));
