@@ -302,3 +302,22 @@ pub async fn revoke_device_tokens(tx: &mut dyn Tx, device_id: &str, at_ms: i64) 
     tx.execute("UPDATE auth_token SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL", args![device_id, at_ms]).await?;
     Ok(())
 }
+
+/// Refuses a password sign-in for a user linked to a provider: they sign
+/// in through it, so a leaver's password cannot outlive the provider's no.
+pub async fn refuse_password(tx: &mut dyn Tx, user_id: &str) -> Result<(), ApiError> {
+    let row = tx
+        .fetch_optional(
+            "SELECT p.display_name FROM sso_identity i JOIN identity_provider p ON p.provider_id = i.provider_id WHERE i.user_id = $1",
+            args![user_id],
+        )
+        .await?;
+    match row {
+        Some(row) => Err(ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "auth.use_provider",
+            format!("you sign in through {}, not with a password", row.text(0)?),
+        )),
+        None => Ok(()),
+    }
+}

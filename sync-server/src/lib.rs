@@ -38,6 +38,7 @@ pub mod personal;
 pub mod policies;
 pub mod policy_referrals;
 pub mod rate_drafts;
+pub mod renewal;
 pub mod retention;
 pub mod second_factor;
 pub mod sso;

@@ -129,6 +129,10 @@ MIIBszCCAVmgAwIBAgIUQ
         15 => "UPDATE organisation_cache SET agency = 'Lincoln Land Insurance Agency, Inc.';",
         // Indexes only: no new rows.
         16 => "",
+        17 => {
+            "INSERT INTO subject_request_pending (request_id, quote_numbers, policy_numbers, received_at)
+             VALUES ('0123456789abcdef0123456789abcdef', '[\"QUOT-2026-000001\"]', '[]', '2026-12-07T12:00:00Z')"
+        }
         other => panic!("migration {other} has no fixture: add the rows it makes possible to tests/migrations.rs"),
     }
 }

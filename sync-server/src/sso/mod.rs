@@ -619,25 +619,6 @@ fn ended_error() -> ApiError {
     )
 }
 
-/// Refuses a password sign-in for a user linked to a provider: they sign
-/// in through it, so a leaver's password cannot outlive the provider's no.
-pub async fn refuse_password(tx: &mut dyn crate::storage::Tx, user_id: &str) -> Result<(), ApiError> {
-    let row = tx
-        .fetch_optional(
-            "SELECT p.display_name FROM sso_identity i JOIN identity_provider p ON p.provider_id = i.provider_id WHERE i.user_id = $1",
-            args![user_id],
-        )
-        .await?;
-    match row {
-        Some(row) => Err(ApiError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "auth.use_provider",
-            format!("you sign in through {}, not with a password", row.text(0)?),
-        )),
-        None => Ok(()),
-    }
-}
-
 /// Asks the providers about their people every [`CHECK_EVERY`] while the server runs.
 pub(crate) async fn periodic(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {

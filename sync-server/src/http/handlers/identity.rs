@@ -29,7 +29,7 @@ pub(crate) async fn device_challenge(
     State(state): State<AppState>,
     Path(device_id): Path<String>,
 ) -> Result<Json<uw_protocol::DeviceChallenge>, ApiError> {
-    Ok(Json(identity::device_challenge(&state, &device_id).await?))
+    Ok(Json(crate::renewal::device_challenge(&state, &device_id).await?))
 }
 
 pub(crate) async fn device_state(State(state): State<AppState>, caller: Caller) -> Result<Json<uw_protocol::DeviceState>, ApiError> {
@@ -42,7 +42,7 @@ pub(crate) async fn renew_token(
     RequestId(id): RequestId,
     Body(request): Body<uw_protocol::RenewTokenRequest>,
 ) -> Result<Json<uw_protocol::RenewTokenResponse>, ApiError> {
-    Ok(Json(identity::renew_token(&state, &device_id, request, &id).await?))
+    Ok(Json(crate::renewal::renew_token(&state, &device_id, request, &id).await?))
 }
 
 /// Who the caller is: any signed-in session, with or without the second
