@@ -141,4 +141,3 @@ pub async fn renew_token(
     state.log_grew();
     Ok(uw_protocol::RenewTokenResponse { token, token_expires_at: crate::keys::rfc3339(expires) })
 }
-

@@ -31,12 +31,17 @@ async fn sign_in(server: &TestServer, address: &str, username: &str, second_fact
 }
 
 fn code_at(key: &[u8], offset_seconds: i64) -> String {
-    totp(key, Algorithm::Sha1, 6, 30, time::OffsetDateTime::now_utc().unix_timestamp() + offset_seconds)
+    code_at_time(key, time::OffsetDateTime::now_utc().unix_timestamp() + offset_seconds)
 }
 
-/// Sets up an authenticator for the session `token`; returns its key and
-/// the recovery codes.
-async fn enroll_totp(server: &TestServer, token: &str) -> (Vec<u8>, Vec<String>) {
+fn code_at_time(key: &[u8], unix_seconds: i64) -> String {
+    totp(key, Algorithm::Sha1, 6, 30, unix_seconds)
+}
+
+/// Sets up an authenticator for the session `token`; returns its key, the
+/// recovery codes and the time (Unix seconds) of the code that confirmed it,
+/// so a test names that step's codes even when a 30-second step ends meanwhile.
+async fn enroll_totp(server: &TestServer, token: &str) -> (Vec<u8>, Vec<String>, i64) {
     let session = server.client(Some(token));
     let (status, started) = session.post("/v1/me/second-factor/totp", &json!({})).await;
     assert_eq!(status, StatusCode::OK, "{started}");
@@ -48,11 +53,12 @@ async fn enroll_totp(server: &TestServer, token: &str) -> (Vec<u8>, Vec<String>)
     let (status, body) = session.post("/v1/me/second-factor/totp/confirm", &json!({ "code": "000000" })).await;
     let wrong = if code_at(&key, 0) == "000000" { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     assert_eq!(status, wrong, "a wrong code does not confirm: {body}");
-    let (status, codes) = session.post("/v1/me/second-factor/totp/confirm", &json!({ "code": code_at(&key, 0) })).await;
+    let confirmed_at = time::OffsetDateTime::now_utc().unix_timestamp();
+    let (status, codes) = session.post("/v1/me/second-factor/totp/confirm", &json!({ "code": code_at_time(&key, confirmed_at) })).await;
     assert_eq!(status, StatusCode::OK, "{codes}");
     let codes: Vec<String> = codes["codes"].as_array().expect("codes").iter().map(|c| c.as_str().expect("code").to_owned()).collect();
     assert_eq!(codes.len(), 10);
-    (key, codes)
+    (key, codes, confirmed_at)
 }
 
 async fn an_administrator_needs_a_second_factor(engine: &str) {
@@ -90,7 +96,7 @@ async fn an_administrator_needs_a_second_factor(engine: &str) {
     assert_eq!((status, &state), (StatusCode::OK, &json!({ "required": true, "enrolled": false, "recovery_codes_left": 0 })));
 
     // Enrolling unlocks this session.
-    let (key, recovery) = enroll_totp(&server, &token).await;
+    let (key, recovery, confirmed_at) = enroll_totp(&server, &token).await;
     let (status, users) = admin.get("/v1/admin/users").await;
     assert_eq!(status, StatusCode::OK, "{users}");
     let listed = users.as_array().expect("users").iter().find(|u| u["username"] == "admin1").cloned().expect("admin1");
@@ -110,13 +116,13 @@ async fn an_administrator_needs_a_second_factor(engine: &str) {
     }
     // The code used to confirm cannot sign in again (replay); the next
     // step's can, once.
-    let (status, body) = sign_in(&server, "198.51.100.2", "admin1", Some(&code_at(&key, 0))).await;
+    let (status, body) = sign_in(&server, "198.51.100.2", "admin1", Some(&code_at_time(&key, confirmed_at))).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some(uw_protocol::codes::SECOND_FACTOR_INVALID)),
         "replayed: {body}"
     );
-    let next = code_at(&key, 30);
+    let next = code_at_time(&key, confirmed_at + 30);
     let (status, body) = sign_in(&server, "198.51.100.2", "admin1", Some(&next)).await;
     assert_eq!(status, StatusCode::OK, "the next step's code: {body}");
     assert_eq!(body["must_enroll_second_factor"], false);
