@@ -37,7 +37,10 @@ CREATE TABLE sso_attempt (
 -- A person of a provider (its `sub`) and the user they are. The refresh
 -- token (age-encrypted) lets the server ask the provider whether the person
 -- may still sign in; `ended_at` is when the provider said no (their tokens
--- were revoked then; a new sign-in through the provider clears it).
+-- were revoked then; a new sign-in through the provider clears it);
+-- `checking_until` is a replica's lease while it asks the provider (one
+-- check of a person at a time: providers treat a refresh token used twice
+-- as stolen).
 CREATE TABLE sso_identity (
     provider_id   TEXT    NOT NULL REFERENCES identity_provider (provider_id) ON DELETE CASCADE,
     subject       TEXT    NOT NULL,
@@ -46,5 +49,6 @@ CREATE TABLE sso_identity (
     linked_at     INTEGER NOT NULL,
     checked_at    INTEGER,
     ended_at      INTEGER,
+    checking_until INTEGER,
     PRIMARY KEY (provider_id, subject)
 ) STRICT;

@@ -519,7 +519,7 @@ pub async fn enroll(state: &AppState, request: SsoEnroll, request_id: &str) -> R
 async fn end(state: &AppState, provider_id: &str, subject: &str, user_id: &str, username: &str) -> Result<(), ApiError> {
     let mut m = Mutation::begin_at(state.storage.as_ref(), &format!("sso-end-{subject}"), state.clock.now()).await?;
     m.tx.execute(
-        "UPDATE sso_identity SET ended_at = $3, refresh_token = NULL WHERE provider_id = $1 AND subject = $2",
+        "UPDATE sso_identity SET ended_at = $3, refresh_token = NULL, checking_until = NULL WHERE provider_id = $1 AND subject = $2",
         args![provider_id, subject, unix_ms(m.now)],
     )
     .await?;
@@ -562,7 +562,13 @@ pub async fn check(state: &AppState, user_id: Option<&str>) -> Result<SsoCheckRe
             report.unreachable += 1;
             continue;
         };
-        let refresh_token = state.keys.decrypt_secret("sso-refresh-token", &row.bytes(3)?)?;
+        // One check of a person at a time across replicas: a lease on the
+        // row, taken in its own short transaction (never held over the
+        // provider's answer), and the refresh token read under it.
+        let Some(sealed) = claim(state, &provider_id, &subject, now).await? else {
+            continue;
+        };
+        let refresh_token = state.keys.decrypt_secret("sso-refresh-token", &sealed)?;
         let refresh_token = String::from_utf8(refresh_token.to_vec()).map_err(ApiError::internal)?;
         let answer = match state.sso.get(&config).await {
             Ok(remote) => remote.refresh(&config, &refresh_token).await,
@@ -573,7 +579,7 @@ pub async fn check(state: &AppState, user_id: Option<&str>) -> Result<SsoCheckRe
                 let sealed = rotated.map(|t| state.keys.encrypt(t.as_bytes())).transpose()?;
                 let mut tx = state.storage.begin(TxMode::Write).await?;
                 tx.execute(
-                    "UPDATE sso_identity SET refresh_token = COALESCE($3, refresh_token), checked_at = $4
+                    "UPDATE sso_identity SET refresh_token = COALESCE($3, refresh_token), checked_at = $4, checking_until = NULL
                      WHERE provider_id = $1 AND subject = $2 AND ended_at IS NULL",
                     args![provider_id.as_str(), subject.as_str(), crate::storage::SqlValue::Bytes(sealed), now],
                 )
@@ -585,10 +591,47 @@ pub async fn check(state: &AppState, user_id: Option<&str>) -> Result<SsoCheckRe
                 end(state, &provider_id, &subject, &user_id, &username).await?;
                 report.ended.push(username);
             }
-            Err(_) => report.unreachable += 1,
+            Err(_) => {
+                let mut tx = state.storage.begin(TxMode::Write).await?;
+                tx.execute(
+                    "UPDATE sso_identity SET checking_until = NULL WHERE provider_id = $1 AND subject = $2",
+                    args![provider_id.as_str(), subject.as_str()],
+                )
+                .await?;
+                tx.commit().await?;
+                report.unreachable += 1;
+            }
         }
     }
     Ok(report)
+}
+
+/// How long a replica's check of one person may take before another may
+/// check them again.
+const CHECK_LEASE_MS: i64 = 60_000;
+
+/// Takes the lease to check a person now and returns their sealed refresh
+/// token; `None` while another check holds the lease (or the person ended).
+async fn claim(state: &AppState, provider_id: &str, subject: &str, now: i64) -> Result<Option<Vec<u8>>, ApiError> {
+    let mut tx = state.storage.begin(TxMode::Write).await?;
+    let claimed = tx
+        .execute(
+            "UPDATE sso_identity SET checking_until = $3
+             WHERE provider_id = $1 AND subject = $2 AND ended_at IS NULL AND refresh_token IS NOT NULL
+               AND (checking_until IS NULL OR checking_until <= $4)",
+            args![provider_id, subject, now + CHECK_LEASE_MS, now],
+        )
+        .await?;
+    let token = if claimed == 1 {
+        tx.fetch_optional("SELECT refresh_token FROM sso_identity WHERE provider_id = $1 AND subject = $2", args![provider_id, subject])
+            .await?
+            .map(|r| r.bytes(0))
+            .transpose()?
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(token)
 }
 
 /// Refuses a device's renewal when its user signs in through a provider
