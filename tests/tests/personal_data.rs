@@ -263,6 +263,7 @@ fn erasure_story(database_args: &[&str], backup: &dyn Fn(&Org, &std::path::Path)
     laptop.ws.request_bind(second, now()).expect("bind requested");
     let report = laptop.ws.sync(now()).expect("syncs");
     let policy = report.push.policies_issued.first().cloned().expect("a policy is issued");
+    let first_id = first;
     let (first, second, other) = (laptop.number(first), laptop.number(second), laptop.number(other));
 
     let found = org.admin(&["customer", "find", NAME]);
@@ -338,7 +339,11 @@ fn erasure_story(database_args: &[&str], backup: &dyn Fn(&Org, &std::path::Path)
     assert!(text.contains("pd1:"), "the sealed values are still there, unreadable");
 
     // The laptop drops the customer at its next sync; the other stays.
+    // It had rated one of their quotes again meanwhile, offline: the server
+    // refuses that change, and the laptop keeps no copy of what it held.
+    laptop.ws.rerate_quote(first_id, now()).expect("rated again offline");
     let report = laptop.ws.sync(now()).expect("syncs");
+    assert_eq!(report.push.rejected, 1, "the change to an erased customer's quote is refused: {report:?}");
     assert!(report.pull.applied >= 1, "{report:?}");
     let held = store_text(&laptop);
     assert_eq!(in_clear(held.as_bytes()), Vec::<&str>::new(), "the laptop still holds the erased customer");
