@@ -59,6 +59,11 @@ impl DocumentsDir {
 #[derive(Debug, Default)]
 pub struct ImpactCancel(pub Arc<AtomicBool>);
 
+/// Turned on to give up waiting for the person to come back from the
+/// organization's sign-in service (`cancel_provider_sign_in`).
+#[derive(Debug, Default)]
+pub struct SignInCancel(pub Arc<AtomicBool>);
+
 /// Runs `f` on the workstation on the async runtime's blocking pool.
 ///
 /// Sync uses blocking HTTP and may take seconds (retries with backoff), so
@@ -116,6 +121,7 @@ pub fn run() -> tauri::Result<()> {
             app.manage(AppState::new(workstation));
             app.manage(DocumentsDir(documents));
             app.manage(ImpactCancel::default());
+            app.manage(SignInCancel::default());
             match sync_interval {
                 Some(interval) => {
                     let (probing, syncing) = (app.handle().clone(), app.handle().clone());

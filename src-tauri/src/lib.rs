@@ -14,5 +14,5 @@ mod app;
 mod background;
 mod commands;
 
-pub use app::{context, run, with_commands, AppState, DocumentsDir, ImpactCancel};
+pub use app::{context, run, with_commands, AppState, DocumentsDir, ImpactCancel, SignInCancel};
 pub use commands::{Command, COMMANDS};

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use tauri::test::MockRuntime;
 use tauri::webview::InvokeRequest;
-use uw_desktop::{AppState, DocumentsDir, ImpactCancel};
+use uw_desktop::{AppState, DocumentsDir, ImpactCancel, SignInCancel};
 use uw_workstation::{Workstation, WorkstationConfig};
 
 struct TestApp {
@@ -28,6 +28,7 @@ impl TestApp {
             .manage(AppState::new(Ok(workstation)))
             .manage(DocumentsDir(dir.path().join("documents")))
             .manage(ImpactCancel::default())
+            .manage(SignInCancel::default())
             .build(uw_desktop::context())
             .expect("build the app");
         let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");

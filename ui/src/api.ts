@@ -129,6 +129,8 @@ export const api = {
   /** Enrolls through the organization's sign-in service in the system browser; resolves when the person comes back. */
   enrollWithProvider: (serverUrl: string, provider: string, deviceName: string) =>
     call<EnrollmentView>("enroll_with_provider", { serverUrl, provider, deviceName }),
+  /** Gives up waiting for the person to come back from the organization's sign-in service. */
+  cancelProviderSignIn: () => call<null>("cancel_provider_sign_in"),
   /** Pushes and pulls; `onProgress` hears after each batch and page. */
   syncNow: (onProgress: (p: SyncProgress) => void) => {
     const channel = new Channel<SyncProgress>();

@@ -32,13 +32,8 @@ pub async fn sign_in_with_provider<R: Runtime>(
     server_url: String,
     provider: String,
 ) -> Result<SessionView, CommandError> {
-    use uw_workstation::sync::sign_in;
     let pending = on_workstation(app.clone(), move |ws| ws.begin_console_provider_sign_in(&server_url, &provider)).await?;
-    let back = crate::app::off_main(move || {
-        sign_in::open_in_browser(&pending.authorization_url)?;
-        pending.wait(sign_in::SIGN_IN_TIMEOUT)
-    })
-    .await?;
+    let back = crate::commands::sync::wait_for_browser(&app, pending).await?;
     on_workstation(app, move |ws| ws.finish_console_provider_sign_in(back)).await.map(SessionView::from)
 }
 

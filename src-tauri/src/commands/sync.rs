@@ -1,7 +1,7 @@
 //! Enrollment with the sync server, sync itself and what it could not do.
 
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use uw_desktop_api::console::SignInProviderView;
 use uw_desktop_api::sync::{EnrollmentStatus, EnrollmentView, SyncIssueView, SyncResultView};
 use uw_desktop_api::CommandError;
@@ -54,12 +54,30 @@ pub async fn enroll_with_provider<R: Runtime>(
     device_name: String,
 ) -> Result<EnrollmentView, CommandError> {
     let pending = on_workstation(app.clone(), move |ws| ws.begin_provider_sign_in(&server_url, &provider)).await?;
-    let back = crate::app::off_main(move || {
-        sign_in::open_in_browser(&pending.authorization_url)?;
-        pending.wait(sign_in::SIGN_IN_TIMEOUT)
-    })
-    .await?;
+    let back = wait_for_browser(&app, pending).await?;
     on_workstation(app, move |ws| ws.finish_enroll_with_provider(back, &device_name, now())?.try_into()).await
+}
+
+/// Opens the provider's page in the browser and waits, holding no lock,
+/// until the person comes back or `cancel_provider_sign_in` gives up.
+pub(crate) async fn wait_for_browser<R: Runtime>(
+    app: &AppHandle<R>,
+    pending: sign_in::PendingSignIn,
+) -> Result<sign_in::ReturnedSignIn, CommandError> {
+    let cancel = app.state::<crate::app::SignInCancel>().0.clone();
+    cancel.store(false, std::sync::atomic::Ordering::SeqCst);
+    crate::app::off_main(move || {
+        sign_in::open_in_browser(&pending.authorization_url)?;
+        pending.wait_or_cancel(sign_in::SIGN_IN_TIMEOUT, &cancel)
+    })
+    .await
+}
+
+/// Gives up waiting for the person to come back from the organization's sign-in service.
+#[tauri::command]
+pub async fn cancel_provider_sign_in<R: Runtime>(app: AppHandle<R>) -> Result<(), CommandError> {
+    app.state::<crate::app::SignInCancel>().0.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
 }
 
 /// Pushes the outbox and pulls the server's changes, reporting progress on

@@ -8,7 +8,7 @@ import { FormEvent, useRef, useState } from "react";
 import { api, CommandError, Role, SessionView, SignInProviderView } from "../api";
 import { CredentialFields, Credentials, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
-import { ProviderButtons, useSignInProviders } from "../shared/ProviderSignIn";
+import { ProviderButtons, useCancelSignIn, useSignInProviders } from "../shared/ProviderSignIn";
 import { asksForCode, SecondFactorSetup } from "../shared/SecondFactor";
 import { Loaded, useCommand } from "../shared/useCommand";
 
@@ -56,6 +56,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
   const { providers, look } = useSignInProviders(credentials.serverUrl, { enrolledWhenEmpty: true });
   /** The sign-in service the person is signing in with in the browser. */
   const [via, setVia] = useState<string | null>(null);
+  const signIn = useCancelSignIn();
 
   function startOver() {
     pending.current = null;
@@ -93,6 +94,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
   async function signInWith(provider: SignInProviderView) {
     setVia(provider.id);
     setAttempt({ kind: "busy" });
+    signIn.begin();
     try {
       const s = await api.signInWithProvider(credentials.serverUrl.trim(), provider.id);
       setVia(null);
@@ -100,7 +102,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
       onSignedIn(s);
     } catch (e) {
       setVia(null);
-      setAttempt({ kind: "failed", error: e as CommandError });
+      setAttempt(signIn.cancelled.current ? { kind: "idle" } : { kind: "failed", error: e as CommandError });
     }
   }
 
@@ -147,6 +149,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
         intro="Or sign in with your organization's account instead of a username and password."
         disabled={attempt.kind === "busy"}
         waiting={via !== null}
+        onCancel={signIn.cancel}
         onChoose={(p) => void signInWith(p)}
       />
       {attempt.kind === "failed" && <ErrorBox id={`${prefix}-error`} error={attempt.error} />}

@@ -53,6 +53,24 @@ export function useSignInProviders(
   return { providers: answer?.url === url ? answer.providers : NONE, look: () => ask(url) };
 }
 
+/**
+ * Gives up waiting for the browser: the pending sign-in then fails, and
+ * `cancelled` tells the form not to show that as an error.
+ */
+export function useCancelSignIn(): { cancelled: React.MutableRefObject<boolean>; cancel: () => void; begin: () => void } {
+  const cancelled = useRef(false);
+  return {
+    cancelled,
+    begin: () => {
+      cancelled.current = false;
+    },
+    cancel: () => {
+      cancelled.current = true;
+      void api.cancelProviderSignIn().catch(() => undefined);
+    },
+  };
+}
+
 /** What the app says while the person signs in in the browser. */
 export const WAITING_FOR_BROWSER = "Finish signing in in your browser. This window continues when you are done.";
 
@@ -69,6 +87,7 @@ export function ProviderButtons({
   disabled,
   waiting,
   onChoose,
+  onCancel,
 }: {
   idPrefix: string;
   providers: SignInProviderView[];
@@ -77,6 +96,8 @@ export function ProviderButtons({
   disabled: boolean;
   waiting: boolean;
   onChoose: (provider: SignInProviderView) => void;
+  /** Gives up waiting for the browser (the `ID-cancel-sign-in` button). */
+  onCancel: () => void;
 }) {
   // While the browser is open the line stays, even if the address was changed meanwhile.
   if (providers.length === 0 && !waiting) return null;
@@ -101,9 +122,14 @@ export function ProviderButtons({
         ))}
       </div>
       {waiting && (
-        <p role="status" className="notice" id={`${idPrefix}-waiting`}>
-          {WAITING_FOR_BROWSER}
-        </p>
+        <div className="provider-waiting">
+          <p role="status" className="notice" id={`${idPrefix}-waiting`}>
+            {WAITING_FOR_BROWSER}
+          </p>
+          <button type="button" className="secondary" id={`${idPrefix}-cancel-sign-in`} onClick={onCancel}>
+            Stop waiting
+          </button>
+        </div>
       )}
     </div>
   );

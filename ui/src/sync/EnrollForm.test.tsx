@@ -116,6 +116,32 @@ it("enrolls through the organization's sign-in service the server offers, with t
   expect(screen.queryByRole("status")).toBeNull();
 });
 
+it("stops waiting for the browser when asked, without calling that a failure", async () => {
+  let fail: (error: unknown) => void = () => {};
+  const calls = mockCommands({
+    sign_in_providers: offersContoso,
+    enroll_with_provider: () =>
+      new Promise((_, reject) => {
+        fail = reject;
+      }),
+    cancel_provider_sign_in: () => {
+      fail({ code: "sso.stopped", message: "the sign-in through the identity provider did not finish: the sign-in was cancelled" });
+      return null;
+    },
+  });
+  const user = userEvent.setup();
+  render(<EnrollForm onEnrolled={() => {}} />);
+  await user.type(screen.getByLabelText("Server URL"), "https://uw.example");
+  await user.type(screen.getByLabelText("Device name"), "desk");
+  const button = (await screen.findByRole("button", { name: "Sign in with Contoso" })) as HTMLButtonElement;
+  await user.click(button);
+  await user.click(await screen.findByRole("button", { name: "Stop waiting" }));
+  expect(names(calls)).toContain("cancel_provider_sign_in");
+  await waitFor(() => expect(button.disabled).toBe(false));
+  expect(screen.queryByRole("status")).toBeNull();
+  expect(document.getElementById("enroll-error")).toBeNull();
+});
+
 it("says why signing in through the organization's service failed, in words, and lets the person try again", async () => {
   mockCommands({
     sign_in_providers: offersContoso,

@@ -6,7 +6,7 @@ import { FormEvent, useRef, useState } from "react";
 import { api, CommandError, EnrollmentView, EnrollRequest, SignInProviderView } from "../api";
 import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
-import { ProviderButtons, useSignInProviders } from "../shared/ProviderSignIn";
+import { ProviderButtons, useCancelSignIn, useSignInProviders } from "../shared/ProviderSignIn";
 import { asksForCode, mustSetUp, SecondFactorSetup } from "../shared/SecondFactor";
 import type { Attempt } from "./attempt";
 
@@ -25,6 +25,7 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
   const { providers, look } = useSignInProviders(credentials.serverUrl);
   /** The sign-in service the person is signing in with in the browser. */
   const [via, setVia] = useState<string | null>(null);
+  const signIn = useCancelSignIn();
   const deviceField = useRef<HTMLInputElement>(null);
 
   function startOver() {
@@ -81,6 +82,7 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
     const seq = attempt.seq + 1;
     setVia(provider.id);
     setAttempt({ kind: "busy", seq });
+    signIn.begin();
     try {
       const view = await api.enrollWithProvider(credentials.serverUrl.trim(), provider.id, deviceName.trim());
       setVia(null);
@@ -88,7 +90,7 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
       onEnrolled(view);
     } catch (e) {
       setVia(null);
-      setAttempt({ kind: "failed", seq, error: e as CommandError });
+      setAttempt(signIn.cancelled.current ? { kind: "idle", seq } : { kind: "failed", seq, error: e as CommandError });
     }
   }
 
@@ -167,6 +169,7 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
         intro="Or enroll with your organization's account instead of a username and password; the device name above is used."
         disabled={busy}
         waiting={via !== null}
+        onCancel={signIn.cancel}
         onChoose={(p) => void enrollWith(p)}
       />
       {attempt.kind === "failed" && <ErrorBox id="enroll-error" error={attempt.error} seq={attempt.seq} />}

@@ -6,6 +6,7 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -72,7 +73,13 @@ impl PendingSignIn {
 
     /// Waits (up to `timeout`) for the person to come back from the provider.
     pub fn wait(self, timeout: Duration) -> Result<ReturnedSignIn, WorkstationError> {
-        let code = self.loopback.wait_for_code(&self.state, timeout)?;
+        self.wait_or_cancel(timeout, &AtomicBool::new(false))
+    }
+
+    /// [`Self::wait`], given up as soon as `cancel` turns true (the person
+    /// closed the browser, or chose a password instead).
+    pub fn wait_or_cancel(self, timeout: Duration, cancel: &AtomicBool) -> Result<ReturnedSignIn, WorkstationError> {
+        let code = self.loopback.wait_for_code_or_cancel(&self.state, timeout, cancel)?;
         Ok(ReturnedSignIn { server: self.server, server_url: self.server_url, state: self.state, code, verifier: self.verifier })
     }
 }
@@ -96,8 +103,16 @@ impl Loopback {
     /// code. Requests for anything else (a favicon, a stranger's guess
     /// without the state) are answered 404 and do not end the wait.
     pub fn wait_for_code(&self, state: &str, timeout: Duration) -> Result<Secret, WorkstationError> {
+        self.wait_for_code_or_cancel(state, timeout, &AtomicBool::new(false))
+    }
+
+    /// [`Self::wait_for_code`], given up as soon as `cancel` turns true.
+    pub fn wait_for_code_or_cancel(&self, state: &str, timeout: Duration, cancel: &AtomicBool) -> Result<Secret, WorkstationError> {
         let deadline = Instant::now() + timeout;
         loop {
+            if cancel.load(Ordering::SeqCst) {
+                return Err(stopped("the sign-in was cancelled"));
+            }
             match self.listener.accept() {
                 Ok((stream, _)) => {
                     if let Some(answer) = answer(stream, state) {
@@ -271,6 +286,8 @@ mod tests {
         browser.join().expect("browser");
         let timed_out = loopback.wait_for_code("s-3", Duration::from_millis(100)).expect_err("no answer");
         assert_eq!(timed_out.code(), "sso.stopped");
+        let cancelled = loopback.wait_for_code_or_cancel("s-4", Duration::from_secs(60), &AtomicBool::new(true)).expect_err("cancelled");
+        assert!(cancelled.to_string().contains("cancelled"), "{cancelled}");
     }
 
     #[test]
