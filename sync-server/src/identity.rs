@@ -500,6 +500,7 @@ pub async fn revoke_device(state: &AppState, actor: &Actor, device_id: &str, req
         return Err(ApiError::new(StatusCode::CONFLICT, "device.already_revoked", format!("device {device_id} is revoked already")));
     }
     auth::revoke_device_tokens(&mut *m.tx, device_id, at).await?;
+    crate::subject_requests::forget_device(&mut *m.tx, device_id, at).await?;
     m.audit(actor, "device.revoke", ("device", device_id), &serde_json::json!({ "device_id": device_id }), None).await?;
     m.commit().await?;
     state.log_grew();

@@ -34,7 +34,10 @@ pub async fn request_export(state: &AppState, actor: &Actor, customer_id: &str, 
             .await?
             .ok_or_else(|| not_found(customer_id))?;
     if person.opt_int(0)?.is_some() {
-        return Err(ApiError::conflict("customer.erased", format!("customer {customer_id}'s personal data was erased already")));
+        return Err(ApiError::conflict(
+            "subject_request.customer_erased",
+            format!("customer {customer_id}'s personal data was erased already: nothing is left to export"),
+        ));
     }
     let rows =
         m.tx.fetch(
@@ -131,12 +134,7 @@ pub async fn answer(
             args![request_id, device_id.as_str(), now, sealed],
         )
         .await?;
-        m.tx.execute(
-            "UPDATE subject_request SET status = 'ready', completed_at = $2 WHERE request_id = $1 AND status = 'waiting'
-               AND NOT EXISTS (SELECT 1 FROM subject_request_desktop d WHERE d.request_id = $1 AND d.answered_at IS NULL)",
-            args![request_id, now],
-        )
-        .await?;
+        ready_if_answered(&mut *m.tx, request_id, now).await?;
         let change = serde_json::json!({ "request_id": request_id, "customer_id": customer_id, "device_id": device_id });
         m.audit(&caller.actor(), "customer.export_answer", ("customer", &customer_id), &change, None).await?;
     }
@@ -144,6 +142,29 @@ pub async fn answer(
     m.commit().await?;
     state.log_grew();
     request.desktops.into_iter().find(|d| d.device_id == device_id).ok_or_else(unknown)
+}
+
+/// The request is `ready` once no desktop it waits for is left.
+async fn ready_if_answered(tx: &mut dyn Tx, request_id: &str, now: i64) -> Result<(), ApiError> {
+    tx.execute(
+        "UPDATE subject_request SET status = 'ready', completed_at = $2 WHERE request_id = $1 AND status = 'waiting'
+           AND NOT EXISTS (SELECT 1 FROM subject_request_desktop d WHERE d.request_id = $1 AND d.answered_at IS NULL)",
+        args![request_id, now],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A revoked device will never answer: the requests stop waiting for it
+/// (in the revocation's transaction).
+pub async fn forget_device(tx: &mut dyn Tx, device_id: &str, now: i64) -> Result<(), ApiError> {
+    let waiting =
+        tx.fetch("SELECT request_id FROM subject_request_desktop WHERE device_id = $1 AND answered_at IS NULL", args![device_id]).await?;
+    tx.execute("DELETE FROM subject_request_desktop WHERE device_id = $1 AND answered_at IS NULL", args![device_id]).await?;
+    for row in &waiting {
+        ready_if_answered(tx, &row.text(0)?, now).await?;
+    }
+    Ok(())
 }
 
 async fn read(tx: &mut dyn Tx, request_id: &str) -> Result<SubjectRequest, ApiError> {

@@ -270,12 +270,22 @@ fn erasure_story(database_args: &[&str], backup: &dyn Fn(&Org, &std::path::Path)
     let customer_id = found.split_whitespace().next().expect("an id").to_owned();
     assert!(found.contains(STREET) && found.contains(&policy), "{found}");
 
-    // The export asks the laptop what it holds of them; it answers at its next sync.
+    // The export asks the agent's laptops what they hold of them; each
+    // answers at its next sync, and one revoked meanwhile is not waited for.
+    let mut spare = Laptop::open(&dirs.path().join("spare"));
+    let spare_id = spare
+        .ws
+        .enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-spare", now())
+        .expect("enrolls")
+        .device_id;
     let asked = org.admin(&["customer", "request-export", &customer_id]);
-    assert!(asked.contains("waiting for 1 desktop"), "{asked}");
+    assert!(asked.contains("waiting for 2 desktops"), "{asked}");
     let requests = org.admin(&["customer", "requests"]);
-    assert!(requests.contains("export") && requests.contains("waiting (0 of 1 desktops answered)"), "{requests}");
+    assert!(requests.contains("export") && requests.contains("waiting (0 of 2 desktops answered)"), "{requests}");
     laptop.ws.sync(now()).expect("syncs and answers");
+    let requests = org.admin(&["customer", "requests"]);
+    assert!(requests.contains("waiting (1 of 2 desktops answered)"), "{requests}");
+    org.admin(&["device", "revoke", &spare_id]);
     let requests = org.admin(&["customer", "requests"]);
     assert!(requests.contains("ready (1 of 1 desktops answered)"), "{requests}");
 

@@ -156,6 +156,7 @@ export const MESSAGES: Record<string, string> = {
   "auth.use_provider": "You sign in through your organization's sign-in service, not with a password. Choose it on the sign-in screen.",
   "subject_request.bad_answer":
     "This device could not send what it holds for a customer's data request. Sync again, and tell your administrator if it keeps happening.",
+  "subject_request.customer_erased": "This customer's data was already erased, so there is nothing left to ask the laptops for.",
   "subject_request.not_found": "This data request is no longer open. Nothing more needs doing.",
   "sso.attempt_unknown": "This sign-in took too long or was already used. Start signing in again.",
   "sso.bad_challenge": "The app could not start signing in. Try again, and tell your administrator if it keeps happening.",
