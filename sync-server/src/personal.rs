@@ -162,27 +162,18 @@ impl Vault {
             None => self.person_for(tx, people, input, now).await?,
         };
         let mut document = input.clone();
-        let cipher = XChaCha20Poly1305::new((&**key).into());
         for pattern in PERSONAL {
             let mut failed = None;
             visit(&mut document, pattern, &mut |path, value| {
                 if value.is_null() || failed.is_some() {
                     return;
                 }
-                let mut nonce = [0u8; 24];
-                if let Err(e) = getrandom::fill(&mut nonce) {
-                    failed = Some(PersonalError::Malformed(format!("the random source failed: {e}")));
-                    return;
-                }
-                let plain = value.to_string();
                 let aad = associated(&person_id, path);
-                match cipher.encrypt((&nonce).into(), Payload { msg: plain.as_bytes(), aad: aad.as_bytes() }) {
-                    Ok(sealed) => {
-                        let mut bytes = nonce.to_vec();
-                        bytes.extend_from_slice(&sealed);
+                match encrypt(&key, aad.as_bytes(), value.to_string().as_bytes()) {
+                    Ok(bytes) => {
                         *value = Value::String(format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)));
                     }
-                    Err(_) => failed = Some(PersonalError::Malformed("encryption failed".into())),
+                    Err(e) => failed = Some(e),
                 }
             });
             if let Some(e) = failed {
@@ -211,7 +202,6 @@ impl Vault {
         if let Some(object) = document.as_object_mut() {
             object.remove(SEALED_FOR);
         }
-        let cipher = XChaCha20Poly1305::new((&**key).into());
         for pattern in PERSONAL {
             let mut failed = None;
             visit(&mut document, pattern, &mut |path, value| {
@@ -222,11 +212,7 @@ impl Vault {
                 let opened = base64::engine::general_purpose::URL_SAFE_NO_PAD
                     .decode(text)
                     .ok()
-                    .filter(|bytes| bytes.len() > 24)
-                    .and_then(|bytes| {
-                        let aad = associated(&person_id, path);
-                        cipher.decrypt(bytes[..24].into(), Payload { msg: &bytes[24..], aad: aad.as_bytes() }).ok()
-                    })
+                    .and_then(|bytes| decrypt(&key, associated(&person_id, path).as_bytes(), &bytes))
                     .and_then(|plain| serde_json::from_slice(&plain).ok());
                 match opened {
                     Some(plain) => *value = plain,
@@ -260,27 +246,14 @@ impl Vault {
     /// the customer makes it unrecoverable with the rest of their data.
     pub async fn seal_bytes(&self, tx: &mut dyn Tx, person_id: &str, label: &str, plain: &[u8]) -> Result<Vec<u8>, PersonalError> {
         let key = self.data_key(tx, &mut People::default(), person_id).await?;
-        let nonce: [u8; 24] = random()?;
-        let aad = associated(person_id, label);
-        let sealed = XChaCha20Poly1305::new((&**key).into())
-            .encrypt((&nonce).into(), Payload { msg: plain, aad: aad.as_bytes() })
-            .map_err(|_| PersonalError::Malformed("encryption failed".into()))?;
-        let mut bytes = nonce.to_vec();
-        bytes.extend_from_slice(&sealed);
-        Ok(bytes)
+        encrypt(&key, associated(person_id, label).as_bytes(), plain)
     }
 
     /// What [`Vault::seal_bytes`] sealed.
     pub async fn open_bytes(&self, tx: &mut dyn Tx, person_id: &str, label: &str, sealed: &[u8]) -> Result<Vec<u8>, PersonalError> {
         let key = self.data_key(tx, &mut People::default(), person_id).await?;
-        let aad = associated(person_id, label);
-        let tampered = || PersonalError::Tampered { person_id: person_id.to_owned(), path: label.to_owned() };
-        if sealed.len() <= 24 {
-            return Err(tampered());
-        }
-        XChaCha20Poly1305::new((&**key).into())
-            .decrypt(sealed[..24].into(), Payload { msg: &sealed[24..], aad: aad.as_bytes() })
-            .map_err(|_| tampered())
+        decrypt(&key, associated(person_id, label).as_bytes(), sealed)
+            .ok_or_else(|| PersonalError::Tampered { person_id: person_id.to_owned(), path: label.to_owned() })
     }
 
     /// Destroys `person_id`'s data key: what was sealed with it stays,
@@ -612,26 +585,34 @@ fn random<const N: usize>() -> Result<[u8; N], PersonalError> {
     Ok(bytes)
 }
 
-fn wrap_key(wrapping: &[u8; 32], person_id: &str, key: &[u8; 32]) -> Result<Vec<u8>, PersonalError> {
+/// XChaCha20-Poly1305 under `key` with a random nonce, bound to `aad`: the
+/// nonce, then the ciphertext and its tag.
+fn encrypt(key: &[u8; 32], aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, PersonalError> {
     let nonce = random::<24>()?;
-    let cipher = XChaCha20Poly1305::new(wrapping.into());
-    let sealed = cipher
-        .encrypt((&nonce).into(), Payload { msg: key, aad: person_id.as_bytes() })
-        .map_err(|_| PersonalError::Malformed("key wrapping failed".into()))?;
+    let sealed = XChaCha20Poly1305::new(key.into())
+        .encrypt((&nonce).into(), Payload { msg: plain, aad })
+        .map_err(|_| PersonalError::Malformed("encryption failed".into()))?;
     let mut bytes = nonce.to_vec();
     bytes.extend_from_slice(&sealed);
     Ok(bytes)
 }
 
+/// What [`encrypt`] sealed; `None` when it does not open (another key or
+/// `aad`, or tampered).
+fn decrypt(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+    if sealed.len() <= 24 {
+        return None;
+    }
+    XChaCha20Poly1305::new(key.into()).decrypt(sealed[..24].into(), Payload { msg: &sealed[24..], aad }).ok()
+}
+
+fn wrap_key(wrapping: &[u8; 32], person_id: &str, key: &[u8; 32]) -> Result<Vec<u8>, PersonalError> {
+    encrypt(wrapping, person_id.as_bytes(), key)
+}
+
 fn unwrap_key(wrapping: &[u8; 32], person_id: &str, wrapped: &[u8]) -> Result<Secret, PersonalError> {
     let bad = || PersonalError::Malformed(format!("the data key of customer {person_id} does not unwrap"));
-    if wrapped.len() <= 24 {
-        return Err(bad());
-    }
-    let cipher = XChaCha20Poly1305::new(wrapping.into());
-    let plain = Zeroizing::new(
-        cipher.decrypt(wrapped[..24].into(), Payload { msg: &wrapped[24..], aad: person_id.as_bytes() }).map_err(|_| bad())?,
-    );
+    let plain = Zeroizing::new(decrypt(wrapping, person_id.as_bytes(), wrapped).ok_or_else(bad)?);
     Ok(Arc::new(Zeroizing::new(plain.as_slice().try_into().map_err(|_| bad())?)))
 }
 

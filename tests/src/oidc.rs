@@ -136,33 +136,9 @@ pub fn pkce() -> (String, String) {
     (verifier, challenge)
 }
 
-/// The query parameters of a URL.
+/// The query parameters of a URL, decoded.
 pub fn query(url: &str) -> BTreeMap<String, String> {
-    let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
-    query.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k.to_owned(), percent_decode(v))).collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("percent escape"));
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).expect("utf-8")
+    reqwest::Url::parse(url).map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default()
 }
 
 /// A person's browser: redirects followed by hand, cookies kept by name.

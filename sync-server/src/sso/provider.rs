@@ -130,14 +130,14 @@ pub fn unreachable(provider: &str, detail: impl std::fmt::Display) -> ApiError {
 impl Remotes {
     /// The provider's documents, read now or within the last hour.
     pub async fn get(&self, config: &Config) -> Result<Arc<Remote>, ApiError> {
-        let mut cache = self.cache.lock().await;
-        if let Some((fingerprint, remote)) = cache.get(&config.id) {
+        if let Some((fingerprint, remote)) = self.cache.lock().await.get(&config.id) {
             if *fingerprint == config.fingerprint() && remote.fetched.elapsed() < KEEP_FOR {
                 return Ok(remote.clone());
             }
         }
+        // Reached without the lock held: a slow provider delays only its own sign-ins.
         let remote = Arc::new(Remote::reach(config).await?);
-        cache.insert(config.id.clone(), (config.fingerprint(), remote.clone()));
+        self.cache.lock().await.insert(config.id.clone(), (config.fingerprint(), remote.clone()));
         Ok(remote)
     }
 

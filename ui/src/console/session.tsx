@@ -9,7 +9,7 @@ import { api, CommandError, Role, SessionView, SignInProviderView } from "../api
 import { CredentialFields, Credentials, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
 import { ProviderButtons, useCancelSignIn, useSignInProviders } from "../shared/ProviderSignIn";
-import { asksForCode, SecondFactorSetup } from "../shared/SecondFactor";
+import { asksForCode, CodeField, SecondFactorSetup } from "../shared/SecondFactor";
 import { Loaded, useCommand } from "../shared/useCommand";
 
 export const ROLES: Role[] = ["agent", "underwriter", "admin", "auditor"];
@@ -111,18 +111,7 @@ function SignIn({ role, onSignedIn }: { role: Role; onSignedIn: (s: SessionView)
       <>
         <form onSubmit={submit} aria-label="Code from your authenticator app" id={`${prefix}-code-form`}>
           <p>Enter the code your authenticator app shows for this account, or one of your recovery codes.</p>
-          <label>
-            Code
-            <input
-              id={`${prefix}-code`}
-              name="one-time-code"
-              autoComplete="one-time-code"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              required
-              autoFocus
-            />
-          </label>
+          <CodeField id={`${prefix}-code`} label="Code" value={code} onChange={setCode} autoFocus />
           <button type="submit" id={`${prefix}-verify`} disabled={attempt.kind === "busy"}>
             {attempt.kind === "busy" ? "Checking..." : "Verify"}
           </button>{" "}

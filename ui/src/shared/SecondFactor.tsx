@@ -22,6 +22,42 @@ export function mustSetUp(error: CommandError): boolean {
  * role before the session may do anything: the key as a QR code (or typed),
  * a code from the app to confirm it, then the recovery codes, shown once.
  */
+/**
+ * The field a one-time code is typed into: the browser's one-time-code
+ * autofill, a code from the app or (unless `digitsOnly`) a recovery code.
+ */
+export function CodeField({
+  id,
+  label,
+  value,
+  onChange,
+  digitsOnly = false,
+  autoFocus = false,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (code: string) => void;
+  digitsOnly?: boolean;
+  autoFocus?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        id={id}
+        name="one-time-code"
+        autoComplete="one-time-code"
+        inputMode={digitsOnly ? "numeric" : undefined}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        required
+        autoFocus={autoFocus}
+      />
+    </label>
+  );
+}
+
 export function SecondFactorSetup({ onDone }: { onDone: () => void }) {
   const [setup, setSetup] = useState<Step<TotpSetupView>>({ kind: "idle" });
   const [code, setCode] = useState("");
@@ -98,18 +134,7 @@ export function SecondFactorSetup({ onDone }: { onDone: () => void }) {
           <p className="meta">
             Cannot scan? Enter this key in the app instead: <code id="second-factor-secret">{setup.value.secret}</code>
           </p>
-          <label>
-            Code from the app
-            <input
-              id="second-factor-code"
-              name="one-time-code"
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              required
-            />
-          </label>
+          <CodeField id="second-factor-code" label="Code from the app" value={code} onChange={setCode} digitsOnly />
           <button type="submit" id="second-factor-confirm" disabled={confirmed.kind === "busy"}>
             {confirmed.kind === "busy" ? "Checking..." : "Confirm"}
           </button>

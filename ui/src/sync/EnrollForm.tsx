@@ -7,7 +7,7 @@ import { api, CommandError, EnrollmentView, EnrollRequest, SignInProviderView } 
 import { CredentialFields, useCredentials } from "../shared/Credentials";
 import { ErrorBox } from "../shared/ErrorBox";
 import { ProviderButtons, useCancelSignIn, useSignInProviders } from "../shared/ProviderSignIn";
-import { asksForCode, mustSetUp, SecondFactorSetup } from "../shared/SecondFactor";
+import { asksForCode, CodeField, mustSetUp, SecondFactorSetup } from "../shared/SecondFactor";
 import type { Attempt } from "./attempt";
 
 /** Where enrollment stands: the form, setting up an authenticator app, or the app's code. */
@@ -113,18 +113,7 @@ export function EnrollForm({ onEnrolled }: { onEnrolled: (view: EnrollmentView) 
             Enter the code your authenticator app shows for this account now, or one of your recovery codes, to finish enrolling this
             device.
           </p>
-          <label>
-            Code
-            <input
-              id="enroll-code"
-              name="one-time-code"
-              autoComplete="one-time-code"
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              required
-              autoFocus
-            />
-          </label>
+          <CodeField id="enroll-code" label="Code" value={code} onChange={setCode} autoFocus />
           <button id="enroll-verify" type="submit" disabled={busy}>
             {busy ? "Enrolling..." : "Enroll"}
           </button>{" "}

@@ -149,8 +149,9 @@ fn answer(mut stream: TcpStream, state: &str) -> Option<Result<Secret, Workstati
     let request = String::from_utf8_lossy(&buffer[..read]);
     let target = request.lines().next().and_then(|line| line.strip_prefix("GET ")).and_then(|rest| rest.split(' ').next());
     let params: Vec<(String, String)> = target
-        .and_then(|t| t.strip_prefix("/callback?"))
-        .map(|query| query.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k.to_owned(), decode(v))).collect())
+        .filter(|t| t.starts_with("/callback?"))
+        .and_then(|t| reqwest::Url::parse(&format!("http://127.0.0.1{t}")).ok())
+        .map(|url| url.query_pairs().into_owned().collect())
         .unwrap_or_default();
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let ours = param("state").is_some_and(|given| given.len() == state.len() && constant_time_eq(given, state));
@@ -175,31 +176,6 @@ fn answer(mut stream: TcpStream, state: &str) -> Option<Result<Secret, Workstati
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
     a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Decodes a percent-encoded query value (`+` is a space).
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%').then(|| text.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())).flatten();
-        match (escaped, bytes[i]) {
-            (Some(byte), _) => {
-                out.push(byte);
-                i += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                i += 1;
-            }
-            (None, byte) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Opens `url` in the person's browser: the command named by `$BROWSER`
