@@ -31,6 +31,7 @@ async fn check_credentials(
         let mut tx = state.storage.begin(TxMode::Write).await?;
         if let Err(wait) = crate::throttle::admit(&mut *tx, username, address, now).await? {
             tx.commit().await?;
+            state.metrics.login_throttled();
             return Err(auth::LoginFailure::RateLimited(wait).into());
         }
         let candidate = auth::login_candidate(&mut *tx, username).await;

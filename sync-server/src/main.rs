@@ -198,15 +198,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
              Give --tls-cert and --tls-key, or --trusted-proxies with the networks of the TLS-terminating reverse proxy in front of this server"
         );
     }
+    let tls = match tls {
+        Some(files) => Some((uw_sync_server::tls::config(&files)?, files)),
+        None => None,
+    };
+    let state = open_state(&args.common, &file, false).await?;
     let transport = match &tls {
-        Some(files) => {
-            let config = uw_sync_server::tls::config(files)?;
-            uw_sync_server::tls::reload_on_sighup(files.clone(), config.clone());
-            uw_sync_server::Transport::Tls(config)
+        Some((config, files)) => {
+            uw_sync_server::tls::reload_on_sighup(files.clone(), config.clone(), state.metrics.clone());
+            uw_sync_server::Transport::Tls(config.clone())
         }
         None => uw_sync_server::Transport::Http,
     };
-    let state = open_state(&args.common, &file, false).await?;
     {
         let mut tx = state.storage.begin(storage::TxMode::Read).await?;
         let key = uw_sync_server::keys::check_signing_key(&mut *tx, &state.keys).await?;

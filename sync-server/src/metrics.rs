@@ -1,10 +1,13 @@
 //! Prometheus metrics, served on their own listener: requests by route and
 //! status with latency histograms, sync operations by outcome, binds by
-//! outcome, and the audit log's size.
+//! outcome, the push queue, the audit log's size and newest checkpoint, the
+//! certificate's expiry, sign-ins refused by the throttle and the SQLite
+//! file's disk. The alerting rules over them are `deploy/prometheus/`, the
+//! runbook `docs/operations.md`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Latency histogram bucket bounds, in seconds.
@@ -34,6 +37,21 @@ struct Inner {
 pub struct Metrics {
     inner: Arc<Mutex<Inner>>,
     log_size: Arc<AtomicU64>,
+    login_throttled: Arc<AtomicU64>,
+    /// The served certificate's notAfter (Unix seconds); 0 on plain HTTP.
+    certificate_expiry: Arc<AtomicI64>,
+}
+
+/// Gauges read from the database and the process when Prometheus scrapes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scrape {
+    /// Pushes waiting for their group commit.
+    pub push_queue: usize,
+    /// When the newest checkpoint was signed (Unix seconds), if one was.
+    pub checkpoint_signed_at: Option<i64>,
+    /// The SQLite file's size with its WAL, and the bytes free on its
+    /// filesystem; `None` on PostgreSQL.
+    pub storage: Option<crate::storage::FileUsage>,
 }
 
 impl Metrics {
@@ -74,8 +92,24 @@ impl Metrics {
         self.log_size.store(size, Ordering::Relaxed);
     }
 
-    /// The exposition text format.
+    /// A sign-in refused because the throttle asked it to wait.
+    pub fn login_throttled(&self) {
+        self.login_throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The certificate now served expires at `not_after` (Unix seconds).
+    pub fn set_certificate_expiry(&self, not_after: i64) {
+        self.certificate_expiry.store(not_after, Ordering::Relaxed);
+    }
+
+    /// The exposition text format, without the gauges read at scrape time
+    /// (tests that only count requests).
     pub fn render(&self) -> String {
+        self.render_with(&Scrape::default())
+    }
+
+    /// The exposition text format.
+    pub fn render_with(&self, scrape: &Scrape) -> String {
         let mut out = String::new();
         let Ok(inner) = self.inner.lock() else { return out };
         out.push_str("# HELP uw_http_requests_total HTTP requests by method, route and status.\n# TYPE uw_http_requests_total counter\n");
@@ -112,6 +146,29 @@ impl Metrics {
         let _ = writeln!(out, "uw_sync_grouped_pushes_total {}", inner.grouped_pushes);
         out.push_str("# HELP uw_audit_log_entries Entries in the audit log.\n# TYPE uw_audit_log_entries gauge\n");
         let _ = writeln!(out, "uw_audit_log_entries {}", self.log_size.load(Ordering::Relaxed));
+        out.push_str("# HELP uw_sync_push_queue_depth Pushes waiting for their group commit.\n# TYPE uw_sync_push_queue_depth gauge\n");
+        let _ = writeln!(out, "uw_sync_push_queue_depth {}", scrape.push_queue);
+        out.push_str(
+            "# HELP uw_audit_checkpoint_timestamp_seconds When the newest signed checkpoint of the audit log was signed; 0 when none was.\n# TYPE uw_audit_checkpoint_timestamp_seconds gauge\n",
+        );
+        let _ = writeln!(out, "uw_audit_checkpoint_timestamp_seconds {}", scrape.checkpoint_signed_at.unwrap_or(0));
+        out.push_str("# HELP uw_login_throttled_total Sign-ins refused because the password-guessing throttle asked them to wait.\n# TYPE uw_login_throttled_total counter\n");
+        let _ = writeln!(out, "uw_login_throttled_total {}", self.login_throttled.load(Ordering::Relaxed));
+        let expiry = self.certificate_expiry.load(Ordering::Relaxed);
+        if expiry != 0 {
+            out.push_str("# HELP uw_tls_certificate_expiry_timestamp_seconds When the certificate this server presents expires.\n# TYPE uw_tls_certificate_expiry_timestamp_seconds gauge\n");
+            let _ = writeln!(out, "uw_tls_certificate_expiry_timestamp_seconds {expiry}");
+        }
+        if let Some(usage) = scrape.storage {
+            out.push_str(
+                "# HELP uw_storage_size_bytes The SQLite database's size with its write-ahead log.\n# TYPE uw_storage_size_bytes gauge\n",
+            );
+            let _ = writeln!(out, "uw_storage_size_bytes {}", usage.size_bytes);
+            out.push_str("# HELP uw_storage_available_bytes Bytes free on the filesystem that holds the SQLite database.\n# TYPE uw_storage_available_bytes gauge\n");
+            let _ = writeln!(out, "uw_storage_available_bytes {}", usage.available_bytes);
+        }
+        out.push_str("# HELP uw_build_info The server's version.\n# TYPE uw_build_info gauge\n");
+        let _ = writeln!(out, "uw_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"));
         out
     }
 }

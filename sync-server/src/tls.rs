@@ -78,9 +78,23 @@ pub fn config(files: &TlsFiles) -> Result<axum_server::tls_openssl::OpenSSLConfi
     Ok(axum_server::tls_openssl::OpenSSLConfig::from_acceptor(Arc::new(acceptor(files)?)))
 }
 
+/// When the first certificate of the chain file expires (Unix seconds), for
+/// the metrics; `None` if the file does not read.
+pub fn certificate_not_after(files: &TlsFiles) -> Option<i64> {
+    let pem = std::fs::read(&files.certificate_chain).ok()?;
+    let certificate = openssl::x509::X509::from_pem(&pem).ok()?;
+    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
+    let diff = epoch.diff(certificate.not_after()).ok()?;
+    Some(i64::from(diff.days) * 86_400 + i64::from(diff.secs))
+}
+
 /// Reloads the certificate and key on every SIGHUP. A pair that does not
-/// load is logged and the one in use stays.
-pub fn reload_on_sighup(files: TlsFiles, config: axum_server::tls_openssl::OpenSSLConfig) {
+/// load is logged and the one in use stays; the metrics learn the new
+/// certificate's expiry.
+pub fn reload_on_sighup(files: TlsFiles, config: axum_server::tls_openssl::OpenSSLConfig, metrics: crate::metrics::Metrics) {
+    if let Some(not_after) = certificate_not_after(&files) {
+        metrics.set_certificate_expiry(not_after);
+    }
     tokio::spawn(async move {
         let mut hangups = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
             Ok(s) => s,
@@ -93,6 +107,9 @@ pub fn reload_on_sighup(files: TlsFiles, config: axum_server::tls_openssl::OpenS
             match acceptor(&files) {
                 Ok(acceptor) => {
                     config.reload_from_acceptor(Arc::new(acceptor));
+                    if let Some(not_after) = certificate_not_after(&files) {
+                        metrics.set_certificate_expiry(not_after);
+                    }
                     tracing::info!(certificate = %files.certificate_chain.display(), "TLS certificate reloaded");
                 }
                 Err(e) => tracing::error!(error = %e, "TLS certificate not reloaded; the one in use stays"),

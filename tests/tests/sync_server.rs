@@ -107,9 +107,22 @@ async fn metrics_count_requests_operations_and_binds_and_pass_promtool() {
     let org = Org::create(&["--sqlite", path.to_str().expect("utf-8")]);
     let metrics_addr = format!("127.0.0.1:{}", free_port());
     let mut args = refs(&org.args);
-    args.extend(["--metrics-listen", &metrics_addr]);
+    args.extend(["--metrics-listen", &metrics_addr, "--checkpoint-seconds", "1"]);
     let server = ServerProcess::start(&args);
     let api = ApiClient::new(&server.base_url, None);
+    // Guesses past the throttle's free attempts are refused and counted.
+    let mut throttled = 0;
+    for _ in 0..7 {
+        let response = reqwest::Client::new()
+            .post(format!("{}/v1/sessions", server.base_url))
+            .header(uw_protocol::VERSION_HEADER, "1")
+            .json(&serde_json::json!({ "username": "somebody-guessed", "password": "not the password" }))
+            .send()
+            .await
+            .expect("sign-in");
+        throttled += usize::from(response.status() == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert!(throttled >= 1, "seven wrong passwords in a row were never throttled");
 
     let (mut device, _) = Device::enroll(&api, "agent", org.demo.password("agent")).await.expect("enrolls");
     let rated = rated_payload(&tx_auto_pack(), &device.quote_number(), 1, &tx_auto_example("01-clean-standard.json"));
@@ -134,6 +147,33 @@ async fn metrics_count_requests_operations_and_binds_and_pass_promtool() {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no uw_audit_log_entries in:\n{text}"));
     assert!(entries > 2, "{entries}");
+    let gauge = |name: &str| -> i64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
+    };
+    assert_eq!(gauge("uw_login_throttled_total"), i64::try_from(throttled).expect("small"));
+    assert_eq!(gauge("uw_sync_push_queue_depth"), 0);
+    let database = std::fs::metadata(&path).expect("database file").len();
+    assert!(gauge("uw_storage_size_bytes") >= i64::try_from(database).expect("size"), "{text}");
+    assert!(gauge("uw_storage_available_bytes") > 0, "{text}");
+    assert!(text.lines().any(|l| l == format!("uw_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"))), "{text}");
+    // Plain HTTP on loopback: no certificate, so no expiry to report.
+    assert!(!text.contains("uw_tls_certificate_expiry_timestamp_seconds"), "{text}");
+    // A checkpoint is signed every second here; the gauge says when.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut signed = 0;
+    for _ in 0..50 {
+        let text = reqwest::get(format!("http://{metrics_addr}/metrics")).await.expect("GET /metrics").text().await.expect("text");
+        signed =
+            text.lines().find_map(|l| l.strip_prefix("uw_audit_checkpoint_timestamp_seconds ")).and_then(|v| v.parse().ok()).unwrap_or(0);
+        if signed > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!((now - 120..=now + 120).contains(&signed), "checkpoint signed at {signed}, now {now}");
 
     let mut promtool = std::process::Command::new("promtool")
         .args(["check", "metrics"])

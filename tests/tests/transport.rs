@@ -53,7 +53,20 @@ fn the_server_serves_https_refuses_strangers_and_reloads_its_certificate_on_sigh
         "--tls-key".to_owned(),
         live.private_key.to_str().expect("utf-8").to_owned(),
     ]);
+    let metrics_addr = format!("127.0.0.1:{}", uw_system_tests::free_port());
+    args.extend(["--metrics-listen".to_owned(), metrics_addr.clone()]);
     let server = ServerProcess::start_on(&org.listen, &refs(&args));
+    // The metrics say when the certificate expires (issued for 90 days), for
+    // the alert that warns before it does.
+    let expiry = || -> i64 {
+        let text = reqwest::blocking::get(format!("http://{metrics_addr}/metrics")).expect("GET /metrics").text().expect("text");
+        text.lines()
+            .find_map(|l| l.strip_prefix("uw_tls_certificate_expiry_timestamp_seconds "))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no certificate expiry in:\n{text}"))
+    };
+    let in_90_days = time::OffsetDateTime::now_utc().unix_timestamp() + 90 * 86_400;
+    assert!((in_90_days - 7_200..=in_90_days + 60).contains(&expiry()), "{} against {in_90_days}", expiry());
     assert!(server.base_url.starts_with("https://"), "{}", server.base_url);
     let password = Secret::new(org.demo.password("agent"));
 

@@ -198,6 +198,20 @@ pub trait Storage: Send + Sync + fmt::Debug {
     async fn backup(&self, destination: &Path) -> Result<(), StorageError>;
     /// Closes every pooled connection.
     async fn close(&self);
+    /// The database file's size and the room left beside it; `None` where
+    /// the database is not a local file (PostgreSQL).
+    fn file_usage(&self) -> Option<FileUsage> {
+        None
+    }
+}
+
+/// A local database file's size and the free space on its filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileUsage {
+    /// The file with its write-ahead log.
+    pub size_bytes: u64,
+    /// What an unprivileged process may still write on the filesystem.
+    pub available_bytes: u64,
 }
 
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.

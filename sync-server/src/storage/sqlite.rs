@@ -165,6 +165,17 @@ impl Storage for SqliteStorage {
         self.readers.permits.close();
         self.readers.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
+
+    fn file_usage(&self) -> Option<super::FileUsage> {
+        let size = |suffix: &str| {
+            let mut path = self.path.clone().into_os_string();
+            path.push(suffix);
+            std::fs::metadata(path).map_or(0, |m| m.len())
+        };
+        let directory = self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let fs = rustix::fs::statvfs(directory).ok()?;
+        Some(super::FileUsage { size_bytes: size("") + size("-wal"), available_bytes: fs.f_bavail.saturating_mul(fs.f_frsize) })
+    }
 }
 
 /// The connection a transaction holds.

@@ -99,6 +99,11 @@ impl PushQueue {
         Ok(key)
     }
 
+    /// Pushes waiting for a group commit (not those being applied).
+    pub fn depth(&self) -> usize {
+        self.lock().waiting.len()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }

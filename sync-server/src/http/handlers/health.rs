@@ -78,10 +78,16 @@ pub fn metrics_router(state: AppState) -> Router {
 }
 
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    let mut scrape = crate::metrics::Scrape { push_queue: state.pushes.depth(), ..Default::default() };
     if let Ok(mut tx) = state.storage.begin(TxMode::Read).await {
         if let Ok(size) = audit::log_size(&mut *tx).await {
             state.metrics.set_log_size(size);
         }
+        if let Ok(Some(row)) = tx.fetch_optional("SELECT MAX(signed_at) FROM checkpoint", crate::storage::args![]).await {
+            scrape.checkpoint_signed_at = row.opt_int(0).ok().flatten().map(|ms| ms / 1000);
+        }
     }
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    let storage = state.storage.clone();
+    scrape.storage = tokio::task::spawn_blocking(move || storage.file_usage()).await.ok().flatten();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render_with(&scrape)).into_response()
 }
