@@ -111,9 +111,13 @@ pub fn run() -> tauri::Result<()> {
             let config = open_config(app);
             let documents = documents_dir(app, config.as_ref().ok());
             let sync_interval = config.as_ref().ok().and_then(|c| c.sync_interval);
+            if let Ok(config) = &config {
+                crate::logs::LogFile::global().open_in(&config.data_dir);
+            }
             let workstation = config.and_then(|config| {
                 tracing::info!(data_dir = %config.data_dir.display(), key_source = %config.key_source, "opening workstation store");
-                Workstation::open(&config).map_err(|e| CommandError::from(&e))
+                let version = app.package_info().version.to_string();
+                Workstation::open(&config).and_then(|mut ws| ws.set_app_version(&version).map(|()| ws)).map_err(|e| CommandError::from(&e))
             });
             if let Err(e) = &workstation {
                 tracing::error!(code = e.code, "workstation did not open: {}", e.message);

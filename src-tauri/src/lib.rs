@@ -13,6 +13,7 @@
 mod app;
 mod background;
 mod commands;
+pub mod logs;
 
 pub use app::{context, run, with_commands, AppState, DocumentsDir, ImpactCancel, SignInCancel};
 pub use commands::{Command, COMMANDS};

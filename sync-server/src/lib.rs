@@ -25,6 +25,7 @@ pub mod auth;
 pub mod authority;
 pub mod book;
 pub mod customers;
+pub mod desktop_versions;
 pub mod error;
 pub mod http;
 pub mod identity;
@@ -44,6 +45,7 @@ pub mod second_factor;
 pub mod sso;
 pub mod storage;
 pub mod subject_requests;
+pub mod support;
 pub mod sync;
 pub mod throttle;
 pub mod tls;
@@ -102,6 +104,8 @@ pub struct AppState {
     pub max_devices_per_user: i64,
     /// The identity providers reached so far (discovery documents and keys).
     pub sso: Arc<sso::provider::Remotes>,
+    /// The oldest desktop that may sync, as this replica last read it.
+    pub desktop_minimum: Arc<desktop_versions::MinimumCache>,
 }
 
 impl AppState {
@@ -122,6 +126,7 @@ impl AppState {
             clock: Clock::default(),
             max_devices_per_user: identity::MAX_ACTIVE_DEVICES_PER_USER,
             sso: Arc::new(sso::provider::Remotes::default()),
+            desktop_minimum: Arc::new(desktop_versions::MinimumCache::default()),
         }
     }
 

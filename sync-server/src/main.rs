@@ -130,6 +130,25 @@ impl CommonArgs {
 async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> {
     let file = common.file()?;
     let state = open_state(&common, &file, command.creates_key()).await?;
+    if let AdminCommand::SupportBundle { out, log } = &command {
+        let configuration = serde_json::json!({
+            "database": common.target(&file).redacted(),
+            "key_file": common.key_file(&file).display().to_string(),
+            "config_file": common.config.as_ref().map(|p| p.display().to_string()),
+            "listen": file.listen.map(|a| a.to_string()),
+            "metrics_listen": file.metrics_listen.map(|a| a.to_string()),
+            "checkpoint_seconds": file.checkpoint_seconds,
+            "log_format": file.log_format,
+            "tls_certificate": file.tls_cert.as_ref().map(|p| p.display().to_string()),
+            "tls_certificate_expires": file.tls_cert.as_ref().and_then(|certificate_chain| {
+                uw_sync_server::tls::certificate_not_after(&uw_sync_server::tls::TlsFiles { certificate_chain: certificate_chain.clone(), private_key: PathBuf::new() })
+            }),
+            "trusted_proxies": file.trusted_proxies,
+            "max_devices_per_user": file.max_devices_per_user,
+        });
+        let bundle = uw_sync_server::support::bundle(&state, configuration, log.as_deref()).await?;
+        return uw_sync_server::admin::cli::write_bundle(out, &bundle);
+    }
     uw_sync_server::admin::cli::run(&state, command).await
 }
 

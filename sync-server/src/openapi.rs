@@ -263,6 +263,39 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             &[400],
         ),
         op(
+            "get",
+            "/v1/desktop/versions",
+            "desktop_versions",
+            "The oldest desktop version that may sync, the recommended one, and the newest update package for each platform with its publisher's signature (a desktop below the minimum may read this).",
+            Access::Roles(ANY),
+            &[],
+            None,
+            schema::<p::DesktopVersions>(g),
+            &[],
+        ),
+        op(
+            "get",
+            "/v1/desktop/releases/{version}/{platform}",
+            "desktop_release",
+            "An update package's bytes (application/octet-stream); desktops check its SHA-256 and the publisher's signature before keeping it.",
+            Access::Roles(ANY),
+            &[],
+            None,
+            None,
+            &[404],
+        ),
+        op(
+            "put",
+            "/v1/admin/desktop-versions",
+            "set_desktop_versions",
+            "Set the oldest desktop version that may sync (older ones are answered 426 desktop.too_old on push, pull and wait) and the recommended one; recorded in the audit log.",
+            Access::Roles(ADMIN),
+            &[],
+            schema::<p::DesktopVersionsUpdate>(g),
+            schema::<p::DesktopVersions>(g),
+            &[400],
+        ),
+        op(
             "post",
             "/v1/sync/push",
             "push",
@@ -880,7 +913,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 73);
+        assert_eq!(count, 76);
     }
 
     #[test]

@@ -1588,6 +1588,45 @@ not_in_force: number, rated: number, failed: number, failures: Array<ImpactFailu
  */
 repriced: Array<string> | null, };
 
+/**
+ * What the screens say about this app's version.
+ */
+export type AppUpdate = { 
+/**
+ * This app's version.
+ */
+running: string, 
+/**
+ * The oldest version the server syncs with, as last heard.
+ */
+minimum: string | null, 
+/**
+ * The version the organisation recommends, as last heard.
+ */
+recommended: string | null, 
+/**
+ * Below the minimum: sync stops until the app is updated.
+ */
+syncRefused: boolean, 
+/**
+ * Below the recommended version (or the minimum).
+ */
+updateRecommended: boolean, 
+/**
+ * A newer package for this computer the server holds, if any.
+ */
+package: string | null, };
+
+/**
+ * Which desktop versions may sync, and the update packages the server holds.
+ */
+export type DesktopVersionsView = { minimum: string | null, recommended: string | null, releases: Array<DesktopReleaseView>, };
+
+/**
+ * An update package the server holds.
+ */
+export type DesktopReleaseView = { version: string, platform: string, size: number, };
+
 export type IncreaseWorksheets = { id: string, base: RatingView, draft: RatingView, };
 
 /**

@@ -72,6 +72,31 @@ enum Command {
     /// The workstation's keys: recovery copies.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Desktop app releases: sign an update package with the publisher's
+    /// release key (its public half is built into the app as
+    /// `UW_RELEASE_PUBLIC_KEY`).
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ReleaseCommand {
+    /// Write the package's signature (base64) for `uw-sync-server admin
+    /// desktop add-release --signature`.
+    Sign {
+        package: PathBuf,
+        #[arg(long)]
+        version: String,
+        /// Such as `linux-x86_64-deb`.
+        #[arg(long)]
+        platform: String,
+        /// File holding the Ed25519 release key seed as 64 hex digits.
+        #[arg(long)]
+        key: PathBuf,
+        /// Where to write the signature.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -513,6 +538,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Backup(command) => backup_command(command),
         Command::Key(command) => key_command(command),
+        Command::Release(ReleaseCommand::Sign { package, version, platform, key, out: sig }) => {
+            let key_text = std::fs::read_to_string(&key).map_err(|e| other(format!("cannot read {}: {e}", key.display())))?;
+            let signing_key = digest::signing_key_from_hex(&key_text).map_err(|e| other(format!("{}: {e}", key.display())))?;
+            let content = std::fs::read(&package).map_err(|e| other(format!("cannot read {}: {e}", package.display())))?;
+            let release = uw_workstation::update::sign_package(&content, &version, &platform, &signing_key)
+                .map_err(|e| input(format!("--version: {e}")))?;
+            std::fs::write(&sig, format!("{}\n", release.signature)).map_err(|e| other(format!("cannot write {}: {e}", sig.display())))?;
+            out(&format!(
+                "signed {} {} {} (sha256 {}) with the release key {}",
+                package.display(),
+                release.platform,
+                release.version,
+                release.sha256,
+                digest::public_key_hex(&signing_key)
+            ))
+        }
         Command::Zip(ZipCommand::Lookup { zip: z }) => {
             let place = zip::lookup(&z).map_err(|e| input(e.to_string()))?;
             out(&serde_json::to_string_pretty(&place).map_err(|e| other(e.to_string()))?)

@@ -120,6 +120,39 @@ impl From<uw_workstation::SecondFactorPolicy> for SecondFactorPolicyView {
     }
 }
 
+/// Which desktop versions may sync, and the update packages the server holds.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DesktopVersionsView {
+    pub minimum: Option<String>,
+    pub recommended: Option<String>,
+    pub releases: Vec<DesktopReleaseView>,
+}
+
+/// An update package the server holds.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DesktopReleaseView {
+    pub version: String,
+    pub platform: String,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+impl From<uw_workstation::DesktopVersions> for DesktopVersionsView {
+    fn from(v: uw_workstation::DesktopVersions) -> Self {
+        Self {
+            minimum: v.minimum,
+            recommended: v.recommended,
+            releases: v
+                .releases
+                .into_iter()
+                .map(|r| DesktopReleaseView { version: r.version, platform: r.platform, size: r.size })
+                .collect(),
+        }
+    }
+}
+
 /// How long one kind of record is kept in one state.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -38,3 +38,7 @@ pub const SECOND_FACTOR_INVALID: &str = "auth.second_factor_invalid";
 /// The organisation requires a second factor of the caller's role and the
 /// session has none: the user enrolls one before anything else.
 pub const SECOND_FACTOR_ENROLLMENT_REQUIRED: &str = "auth.second_factor_enrollment_required";
+
+/// The desktop app is older than the organisation's minimum version: it
+/// keeps working offline and may sync again once updated.
+pub const DESKTOP_TOO_OLD: &str = "desktop.too_old";

@@ -15,9 +15,12 @@ protocol change and needs a new [`PROTOCOL_VERSION`].
 */
 
 pub mod codes;
+mod desktop_release;
+pub mod redact;
 mod secret;
 mod wire;
 
+pub use desktop_release::*;
 pub use secret::Secret;
 pub use wire::*;
 

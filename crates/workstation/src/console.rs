@@ -117,7 +117,7 @@ impl Workstation {
         if username.trim().is_empty() {
             return Err(WorkstationError::InvalidInput { field: "username".into(), message: "must not be empty".into() });
         }
-        let server = Server::new(&server_url, None, &self.retry, self.server_ca.as_deref())?;
+        let server = Server::new(&server_url, None, (&self.retry, &self.app_version), self.server_ca.as_deref())?;
         let request = LoginRequest {
             username: username.trim().to_owned(),
             password: password.clone(),
@@ -215,6 +215,23 @@ impl Workstation {
     /// The roles that must sign in with a second factor (administrators only).
     pub fn admin_second_factor_policy(&mut self) -> Result<uw_protocol::SecondFactorPolicy, WorkstationError> {
         self.online(Role::Admin, |s| s.get("/v1/admin/second-factor-policy"))
+    }
+
+    /// The oldest desktop version that may sync, the recommended one and
+    /// the packages the server holds (administrators only).
+    pub fn admin_desktop_versions(&mut self) -> Result<uw_protocol::DesktopVersions, WorkstationError> {
+        self.online(Role::Admin, |s| s.get("/v1/desktop/versions"))
+    }
+
+    /// Sets the oldest desktop version that may sync and the recommended
+    /// one; `None` clears one (administrators only).
+    pub fn admin_set_desktop_versions(
+        &mut self,
+        minimum: Option<String>,
+        recommended: Option<String>,
+    ) -> Result<uw_protocol::DesktopVersions, WorkstationError> {
+        let update = uw_protocol::DesktopVersionsUpdate { minimum, recommended };
+        self.online(Role::Admin, |s| s.put("/v1/admin/desktop-versions", &update))
     }
 
     /// Sets the roles that must sign in with a second factor (administrators only).
@@ -534,7 +551,8 @@ impl Workstation {
     fn online<T>(&mut self, role: Role, f: impl FnOnce(&Server) -> Result<T, SyncError>) -> Result<T, WorkstationError> {
         let not_signed_in = || SyncError::NotSignedIn { role: role_name(role) };
         let session = self.session.as_ref().ok_or_else(not_signed_in)?;
-        let server = Server::new(&session.server_url, Some(session.token.clone()), &self.retry, self.server_ca.as_deref())?;
+        let server =
+            Server::new(&session.server_url, Some(session.token.clone()), (&self.retry, &self.app_version), self.server_ca.as_deref())?;
         match f(&server) {
             // An expired or revoked session is forgotten, so the UI asks again.
             Err(SyncError::Unauthorized { code, message }) => {

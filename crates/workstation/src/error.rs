@@ -53,6 +53,10 @@ pub enum WorkstationError {
     /// back: the browser was closed, the time ran out, or the provider said no.
     #[error("the sign-in through the identity provider did not finish: {message}")]
     SignInStopped { message: String },
+    /// An update package was refused: its signature is not the vendor's, or
+    /// it is not the package the server described. Nothing was kept.
+    #[error("the update package was refused and not kept: {reason}")]
+    UpdateRefused { reason: String },
     /// The quote built from the request is invalid.
     #[error("{0}")]
     InvalidQuote(#[from] InputErrors),
@@ -184,6 +188,7 @@ impl WorkstationError {
             Self::Pack(_) => "pack.invalid",
             Self::InvalidInput { .. } | Self::InvalidQuote(_) => "input.invalid",
             Self::SignInStopped { .. } => "sso.stopped",
+            Self::UpdateRefused { .. } => "update.refused",
             Self::UnsignedElections { .. } => "quote.unsigned",
             Self::Rating(e) if matches!(**e, RatingError::Input(_)) => "input.invalid",
             Self::NoPack(_) => "rating.no_pack",

@@ -30,7 +30,9 @@ pub mod recovery;
 pub mod saved;
 mod setup;
 mod store;
+pub mod support;
 pub mod sync;
+pub mod update;
 
 /// The rating engine, for the types its results carry.
 pub use uw_rating as rating;
@@ -54,10 +56,10 @@ pub use store::{NewQuickQuote, OutboxEntry, RatingRecord, Store, StoreError, Sto
 pub use sync::{EnrollmentInfo, PullReport, PushReport, RetryPolicy, ServerProbe, SyncError, SyncIssue, SyncProgress, SyncReport};
 pub use uw_policy::{QuoteNumber, QuoteStatus};
 pub use uw_protocol::{
-    AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DeviceRecord, IdentityProvider,
-    IdentityProviderChange, LoginThrottle, PackKeyRecord, PendingApprovalKey, PolicyReferral, QuoteNumberBlock, RecoveryCodes,
-    ReferralDecided, RetentionReport, RetentionRule, Role, SecondFactorPolicy, Secret, SsoCheckReport, SsoProvider, SsoRoleRule,
-    SubjectRequest, SubjectRequestDesktop, TotpEnrollment, UserChange, UserInfo, UserRecord,
+    AuditEntryPage, AuditEntryRecord, AuditKeys, AuditRange, CustomerErasure, CustomerMatch, DesktopVersions, DeviceRecord,
+    IdentityProvider, IdentityProviderChange, LoginThrottle, PackKeyRecord, PendingApprovalKey, PolicyReferral, QuoteNumberBlock,
+    RecoveryCodes, ReferralDecided, RetentionReport, RetentionRule, Role, SecondFactorPolicy, Secret, SsoCheckReport, SsoProvider,
+    SsoRoleRule, SubjectRequest, SubjectRequestDesktop, TotpEnrollment, UserChange, UserInfo, UserRecord,
 };
 
 mod bundled {
@@ -137,6 +139,9 @@ pub struct Workstation {
     /// Set when a sync found the server restored from a backup, until the
     /// sync's report tells the user.
     server_restored: bool,
+    /// The app's version, sent with every request (`uw-desktop-version`):
+    /// the server refuses sync below its minimum.
+    app_version: String,
 }
 
 impl Workstation {
@@ -200,6 +205,7 @@ impl Workstation {
             approval_source: config.key_source.approval(),
             server_ca,
             server_restored: false,
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
         })
     }
 

@@ -15,7 +15,7 @@ use crate::WorkstationError;
 pub fn saved_document(documents_dir: &Path, path: &str) -> Result<PathBuf, WorkstationError> {
     let refused = || WorkstationError::NotASavedDocument { path: path.to_owned() };
     let given = Path::new(path);
-    if !given.is_absolute() || given.extension().is_none_or(|e| !e.eq_ignore_ascii_case("pdf") && !e.eq_ignore_ascii_case("txt")) {
+    if !given.is_absolute() || given.extension().is_none_or(|e| !["pdf", "txt", "json"].iter().any(|x| e.eq_ignore_ascii_case(x))) {
         return Err(refused());
     }
     let root = documents_dir.canonicalize().map_err(|_| refused())?;

@@ -105,6 +105,23 @@ pub async fn admin_second_factor_policy<R: Runtime>(app: AppHandle<R>) -> Result
     on_workstation(app, |ws| ws.admin_second_factor_policy()).await.map(SecondFactorPolicyView::from)
 }
 
+/// Which desktop versions may sync, and the packages the server holds (administrators).
+#[tauri::command]
+pub async fn admin_desktop_versions<R: Runtime>(app: AppHandle<R>) -> Result<uw_desktop_api::console::DesktopVersionsView, CommandError> {
+    on_workstation(app, |ws| ws.admin_desktop_versions()).await.map(Into::into)
+}
+
+/// Sets the oldest desktop version that may sync and the recommended one;
+/// an empty or missing value clears it (administrators).
+#[tauri::command]
+pub async fn admin_set_desktop_versions<R: Runtime>(
+    app: AppHandle<R>,
+    minimum: Option<String>,
+    recommended: Option<String>,
+) -> Result<uw_desktop_api::console::DesktopVersionsView, CommandError> {
+    on_workstation(app, move |ws| ws.admin_set_desktop_versions(minimum, recommended)).await.map(Into::into)
+}
+
 /// Sets the roles that must sign in with an authenticator app (administrators).
 #[tauri::command]
 pub async fn admin_set_second_factor_policy<R: Runtime>(

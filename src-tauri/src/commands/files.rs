@@ -13,7 +13,7 @@ use crate::app::{off_main, DocumentsDir};
 
 /// Starts `program` with `args` and leaves it running (a viewer or a file
 /// manager stays open after the command returns); reaps it when it exits.
-fn launch(program: &'static str, args: &[&std::ffi::OsStr]) -> Result<(), WorkstationError> {
+pub(crate) fn launch(program: &'static str, args: &[&std::ffi::OsStr]) -> Result<(), WorkstationError> {
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
@@ -28,7 +28,7 @@ fn launch(program: &'static str, args: &[&std::ffi::OsStr]) -> Result<(), Workst
 }
 
 /// The program that opens a file with the user's chosen application.
-fn opener() -> &'static str {
+pub(crate) fn opener() -> &'static str {
     if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {

@@ -104,3 +104,36 @@ pub async fn sync_issues<R: Runtime>(app: AppHandle<R>) -> Result<Vec<SyncIssueV
 pub async fn dismiss_sync_issue<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<bool, CommandError> {
     on_workstation(app, move |ws| ws.dismiss_sync_issue(id, now())).await
 }
+
+/// This app's version against what the organisation's server last said:
+/// whether sync is refused until it updates, and whether an update is
+/// recommended and held by the server.
+#[tauri::command]
+pub async fn app_update<R: Runtime>(app: AppHandle<R>) -> Result<uw_workstation::update::AppUpdate, CommandError> {
+    on_workstation(app, |ws| ws.app_update()).await
+}
+
+/// Downloads the newer package from the organisation's server, checks it
+/// against the publisher's key built into this app, saves it in the
+/// documents folder's `Updates` and hands it to the computer's installer.
+/// Answers the saved package's path.
+#[tauri::command]
+pub async fn install_update<R: Runtime>(app: AppHandle<R>) -> Result<String, CommandError> {
+    let dir = app.state::<crate::app::DocumentsDir>().0.join("Updates");
+    let package = on_workstation(app, move |ws| ws.download_update(&dir, &uw_workstation::update::ReleaseKeys::built_in())).await?;
+    crate::app::off_main({
+        let package = package.clone();
+        move || crate::commands::files::launch(crate::commands::files::opener(), &[package.as_os_str()])
+    })
+    .await?;
+    Ok(package.display().to_string())
+}
+
+/// Writes a support bundle (versions, configuration without secrets, the
+/// store's counts and sync state, the recent log; no customer's data) in
+/// the documents folder's `Support`, and answers its path.
+#[tauri::command]
+pub async fn create_support_bundle<R: Runtime>(app: AppHandle<R>) -> Result<String, CommandError> {
+    let dir = app.state::<crate::app::DocumentsDir>().0.join("Support");
+    on_workstation(app, move |ws| ws.write_support_bundle(&dir, now())).await.map(|p| p.display().to_string())
+}

@@ -69,6 +69,20 @@ pub enum AdminCommand {
     /// Single sign-on: the OpenID Connect providers people sign in with.
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// Write a support bundle: versions, the configuration without secrets,
+    /// counts of what the database holds, the audit log's state and, with
+    /// --log, the recent log (such as `journalctl -u uw-sync-server
+    /// --since -1h`), every customer's personal data taken out.
+    SupportBundle {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        log: Option<PathBuf>,
+    },
+    /// Desktop app versions: the oldest that may sync and the one
+    /// recommended, and the update packages desktops download.
+    #[command(subcommand)]
+    Desktop(DesktopCommand),
     /// Rotate the checkpoint signing key (old checkpoints stay verifiable).
     RotateKey,
     /// Trust a pack-signing key (hex Ed25519 public key); with --user, as
@@ -271,6 +285,35 @@ pub struct SsoProviderArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DesktopCommand {
+    /// Print the minimum and recommended versions and the packages held.
+    Versions,
+    /// Set the oldest version that may sync (`--minimum`) and the one
+    /// desktops are told to install (`--recommended`); an empty value
+    /// clears one. Desktops below the minimum stop syncing (they keep
+    /// working offline) until they update.
+    SetVersions {
+        #[arg(long)]
+        minimum: Option<String>,
+        #[arg(long)]
+        recommended: Option<String>,
+    },
+    /// Hold an update package for desktops to download, with the vendor's
+    /// signature file (base64, from `uw release sign`). A release is never
+    /// replaced.
+    AddRelease {
+        package: PathBuf,
+        #[arg(long)]
+        version: String,
+        /// Such as `linux-x86_64-deb`.
+        #[arg(long)]
+        platform: String,
+        #[arg(long)]
+        signature: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum SsoCommand {
     /// The providers the server trusts.
     List,
@@ -374,6 +417,47 @@ async fn retention_command(state: &AppState, actor: &Actor, command: RetentionCo
                 if report.erased_customers.is_empty() { "none".to_owned() } else { report.erased_customers.join(" ") }
             ));
         }
+    }
+    Ok(())
+}
+
+/// Writes a support bundle to `out` and says where.
+pub fn write_bundle(out: &std::path::Path, bundle: &serde_json::Value) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(bundle)?;
+    std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
+    announce(&format!("support bundle written to {} (no customer's personal data in it)", out.display()));
+    Ok(())
+}
+
+async fn desktop_command(state: &AppState, actor: &Actor, command: DesktopCommand, request_id: &str) -> anyhow::Result<()> {
+    let versions = match command {
+        DesktopCommand::Versions => crate::desktop_versions::versions(state).await.map_err(super::api)?,
+        DesktopCommand::SetVersions { minimum, recommended } => {
+            let current = crate::desktop_versions::versions(state).await.map_err(super::api)?;
+            let update = uw_protocol::DesktopVersionsUpdate {
+                minimum: minimum.or(current.minimum),
+                recommended: recommended.or(current.recommended),
+            };
+            crate::desktop_versions::set_versions(state, actor, update, request_id).await.map_err(super::api)?
+        }
+        DesktopCommand::AddRelease { package, version, platform, signature } => {
+            let content = std::fs::read(&package).with_context(|| format!("cannot read the package {}", package.display()))?;
+            let signature =
+                std::fs::read_to_string(&signature).with_context(|| format!("cannot read the signature {}", signature.display()))?;
+            let release = crate::desktop_versions::add_release(state, actor, (&version, &platform), &content, &signature, request_id)
+                .await
+                .map_err(super::api)?;
+            announce(&format!("holding {} {} ({} bytes, sha256 {})", release.platform, release.version, release.size, release.sha256));
+            return Ok(());
+        }
+    };
+    announce(&format!(
+        "minimum: {}; recommended: {}",
+        versions.minimum.as_deref().unwrap_or("none"),
+        versions.recommended.as_deref().unwrap_or("none")
+    ));
+    for r in &versions.releases {
+        announce(&format!("package {} {} ({} bytes, sha256 {})", r.platform, r.version, r.size, r.sha256));
     }
     Ok(())
 }
@@ -593,6 +677,12 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
         AdminCommand::Customer(command) => customer_command(state, &actor, command, request_id).await?,
         AdminCommand::Retention(command) => retention_command(state, &actor, command, request_id).await?,
         AdminCommand::Sso(command) => sso_command(state, &actor, command, request_id).await?,
+        AdminCommand::Desktop(command) => desktop_command(state, &actor, command, request_id).await?,
+        AdminCommand::SupportBundle { out, log } => {
+            // The configuration is the binary's to describe (`main.rs`).
+            let bundle = crate::support::bundle(state, serde_json::Value::Null, log.as_deref()).await?;
+            write_bundle(&out, &bundle)?;
+        }
         AdminCommand::Device(DeviceCommand::Revoke { device_id }) => {
             crate::identity::revoke_device(state, &actor, &device_id, request_id).await.map_err(super::api)?;
             announce(&format!("device {device_id} revoked"));

@@ -23,6 +23,7 @@ mod policies;
 mod quotes;
 mod rate_drafts;
 pub(crate) mod subject_requests;
+mod support;
 mod sync;
 
 pub(crate) use notifications::notify;

@@ -28,6 +28,41 @@ pub(crate) fn notify(
 }
 
 impl Store {
+    /// Keeps what the server last said about desktop versions.
+    pub fn save_desktop_versions(&mut self, versions: &uw_protocol::DesktopVersions) -> Result<(), StoreError> {
+        let text = serde_json::to_string(versions).map_err(|e| StoreError::BadStoredValue {
+            table: "store_meta",
+            id: 0,
+            field: "desktop_versions",
+            problem: e.to_string(),
+        })?;
+        self.conn
+            .execute(
+                "INSERT INTO store_meta (key, value) VALUES ('desktop_versions', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![text],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// What the server last said about desktop versions, if it ever did.
+    pub fn desktop_versions(&self) -> Result<Option<uw_protocol::DesktopVersions>, StoreError> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM store_meta WHERE key = 'desktop_versions'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|e| StoreError::BadStoredValue {
+                table: "store_meta",
+                id: 0,
+                field: "desktop_versions",
+                problem: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
     /// Keeps what the server says about the organisation, replacing the last.
     pub fn save_organisation(&mut self, info: &uw_protocol::OrganisationInfo, now: OffsetDateTime) -> Result<(), StoreError> {
         let details = info.details.as_ref().map(serde_json::to_string).transpose().map_err(|e| StoreError::BadStoredValue {

@@ -78,6 +78,10 @@ pub enum SyncError {
     /// The server does not accept this workstation's protocol version (`426`).
     #[error("the sync server does not accept this workstation's protocol version ({code}): {message}")]
     UpgradeRequired { code: String, message: String },
+    /// The app is older than the organisation's minimum version (`426
+    /// desktop.too_old`): it keeps working offline and syncs once updated.
+    #[error("this app is version {running}, and your organisation's server syncs only with {} or later. Your work stays on this laptop and nothing was sent; install the update, then sync again", minimum.as_deref().map_or_else(|| "a newer version".to_owned(), |m| format!("version {m}")))]
+    DesktopTooOld { running: String, minimum: Option<String> },
     /// The server refused the request (any other `4xx`).
     #[error("the sync server refused the request with {status} ({code}): {message}")]
     Refused { status: u16, code: String, message: String },
@@ -118,6 +122,7 @@ impl SyncError {
             Self::DeviceRevoked { .. } => "sync.device_revoked",
             Self::RateLimited { .. } => "sync.rate_limited",
             Self::UpgradeRequired { .. } => "sync.upgrade_required",
+            Self::DesktopTooOld { .. } => "sync.desktop_too_old",
             Self::Refused { .. } => "sync.refused",
             Self::Server { .. } => "sync.server",
             Self::Protocol { .. } => "sync.protocol",
@@ -136,6 +141,7 @@ impl SyncError {
             | Self::Refused { code, .. }
             | Self::Server { code, .. } => Some(code),
             Self::DeviceRevoked { .. } => Some(uw_protocol::codes::DEVICE_REVOKED),
+            Self::DesktopTooOld { .. } => Some(uw_protocol::codes::DESKTOP_TOO_OLD),
             Self::SequenceGap { .. } => Some(uw_protocol::codes::SEQUENCE_GAP),
             _ => None,
         }
@@ -161,13 +167,20 @@ pub(crate) struct Server {
     base: String,
     token: Option<Secret>,
     retry: RetryPolicy,
+    /// Sent as `uw-desktop-version`.
+    app_version: String,
 }
 
 impl Server {
     /// A client for the server at `base`. The server's certificate is
     /// checked against the operating system's trust store, or, when
     /// `pinned_ca` (PEM) is given, against that organisation CA alone.
-    pub(crate) fn new(base: &str, token: Option<Secret>, retry: &RetryPolicy, pinned_ca: Option<&str>) -> Result<Self, SyncError> {
+    pub(crate) fn new(
+        base: &str,
+        token: Option<Secret>,
+        (retry, app_version): (&RetryPolicy, &str),
+        pinned_ca: Option<&str>,
+    ) -> Result<Self, SyncError> {
         let unusable = |message: String| SyncError::Unreachable { url: base.to_owned(), attempts: 0, message };
         let mut builder = Client::builder()
             .timeout(retry.timeout)
@@ -181,7 +194,7 @@ impl Server {
             builder = builder.tls_certs_only(certs);
         }
         let client = builder.build().map_err(|e| unusable(format!("cannot build an HTTP client: {}", chain(&e))))?;
-        Ok(Self { client, base: base.to_owned(), token, retry: retry.clone() })
+        Ok(Self { client, base: base.to_owned(), token, retry: retry.clone(), app_version: app_version.to_owned() })
     }
 
     /// The same server with another token.
@@ -256,9 +269,26 @@ impl Server {
             .map_err(|e| SyncError::Protocol { request, message: format!("the {} answer does not decode: {e}", status.as_u16()) })
     }
 
+    /// A `GET` whose successful answer is bytes (an update package).
+    pub(crate) fn get_bytes(&self, path: &str) -> Result<Vec<u8>, SyncError> {
+        self.exchange_bytes(Method::GET, path, None, Replay::Safe).map(|(_, bytes)| bytes)
+    }
+
     /// Sends one request, retrying as the policy and `replay` allow, and
     /// returns a successful answer's status and body.
     fn exchange_text(&self, method: Method, path: &str, body: Option<Vec<u8>>, replay: Replay) -> Result<(StatusCode, String), SyncError> {
+        let (status, bytes) = self.exchange_bytes(method, path, body, replay)?;
+        Ok((status, String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())))
+    }
+
+    /// [`Server::exchange_text`], the body as bytes.
+    fn exchange_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        replay: Replay,
+    ) -> Result<(StatusCode, Vec<u8>), SyncError> {
         let url = format!("{}{path}", self.base);
         let request = format!("{method} {}", path.split('?').next().unwrap_or(path));
         let max_attempts = self.retry.max_attempts.max(1);
@@ -270,6 +300,7 @@ impl Server {
                 .client
                 .request(method.clone(), &url)
                 .header(VERSION_HEADER, PROTOCOL_VERSION.to_string())
+                .header(uw_protocol::DESKTOP_VERSION_HEADER, self.app_version.as_str())
                 .header(ACCEPT, "application/json");
             if let Some(token) = &self.token {
                 // `bearer_auth` marks the header sensitive, so reqwest never prints it.
@@ -281,9 +312,9 @@ impl Server {
             let answer = builder.send().and_then(|response| {
                 let status = response.status();
                 let retry_after = retry_after(response.headers());
-                response.text().map(|text| (status, retry_after, text))
+                response.bytes().map(|bytes| (status, retry_after, bytes.to_vec()))
             });
-            let (status, retry_after, text) = match answer {
+            let (status, retry_after, bytes) = match answer {
                 Ok(answer) => answer,
                 Err(e) => {
                     let text = chain(&e);
@@ -298,9 +329,9 @@ impl Server {
                 }
             };
             if status.is_success() {
-                return Ok((status, text));
+                return Ok((status, bytes));
             }
-            let ErrorBody { code, message } = error_body(status, &text);
+            let ErrorBody { code, message } = error_body(status, &String::from_utf8_lossy(&bytes));
             match status {
                 StatusCode::TOO_MANY_REQUESTS => {
                     let waits = retry_after.is_none_or(|wait| wait <= self.retry.max_retry_after);
@@ -320,6 +351,9 @@ impl Server {
                 }
                 StatusCode::UNAUTHORIZED if code == uw_protocol::codes::DEVICE_REVOKED => return Err(SyncError::DeviceRevoked { message }),
                 StatusCode::UNAUTHORIZED => return Err(SyncError::Unauthorized { code, message }),
+                StatusCode::UPGRADE_REQUIRED if code == uw_protocol::codes::DESKTOP_TOO_OLD => {
+                    return Err(SyncError::DesktopTooOld { running: self.app_version.clone(), minimum: None });
+                }
                 StatusCode::UPGRADE_REQUIRED => return Err(SyncError::UpgradeRequired { code, message }),
                 s if s.is_client_error() => return Err(SyncError::Refused { status: s.as_u16(), code, message }),
                 s => {

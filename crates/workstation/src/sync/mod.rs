@@ -344,7 +344,7 @@ impl Workstation {
                 return Err(WorkstationError::InvalidInput { field: field.into(), message: "must not be empty".into() });
             }
         }
-        let server = Server::new(&base, None, &self.retry, self.server_ca.as_deref())?;
+        let server = Server::new(&base, None, (&self.retry, &self.app_version), self.server_ca.as_deref())?;
         let device_public_key = hex::encode(self.device_public_key().as_bytes());
         let proof = uw_protocol::enroll_proof_message(username.trim(), &device_public_key);
         let request = EnrollRequest {
@@ -363,7 +363,7 @@ impl Workstation {
     /// in (an empty address: the server this device enrolled with).
     pub fn sign_in_providers(&self, server_url: &str) -> Result<Vec<uw_protocol::SsoProvider>, WorkstationError> {
         let base = self.console_server_url(server_url)?;
-        Ok(Server::new(&base, None, &self.retry, self.server_ca.as_deref())?.get("/v1/sso/providers")?)
+        Ok(Server::new(&base, None, (&self.retry, &self.app_version), self.server_ca.as_deref())?.get("/v1/sso/providers")?)
     }
 
     /// Starts enrolling this device through the organisation's identity
@@ -373,7 +373,7 @@ impl Workstation {
     /// [`Self::finish_enroll_with_provider`].
     pub fn begin_provider_sign_in(&self, server_url: &str, provider: &str) -> Result<sign_in::PendingSignIn, WorkstationError> {
         let base = normalize_server_url(server_url)?;
-        let server = Server::new(&base, None, &self.retry, self.server_ca.as_deref())?;
+        let server = Server::new(&base, None, (&self.retry, &self.app_version), self.server_ca.as_deref())?;
         sign_in::PendingSignIn::start(server, base, provider)
     }
 
@@ -510,6 +510,7 @@ impl Workstation {
 
     fn sync_once(&mut self, now: OffsetDateTime, progress: &mut dyn FnMut(SyncProgress)) -> Result<SyncReport, WorkstationError> {
         self.with_device_server(now, |ws, server| {
+            ws.check_desktop_versions(server)?;
             let push = ws.push_to(server, now, progress)?;
             let pull = ws.pull_from(server, now, progress)?;
             ws.answer_subject_requests(server)?;
@@ -705,7 +706,7 @@ impl Workstation {
         let Some(enrollment) = self.store.sync_enrollment()? else { return Ok(None) };
         let pinned = enrollment.server_ca.as_deref().or(self.server_ca.as_deref());
         let once = RetryPolicy { max_attempts: 1, timeout: PROBE_TIMEOUT, ..self.retry.clone() };
-        Ok(Some(ServerProbe { server: Server::new(&enrollment.server_url, None, &once, pinned)? }))
+        Ok(Some(ServerProbe { server: Server::new(&enrollment.server_url, None, (&once, &self.app_version), pinned)? }))
     }
 
     /// [`Workstation::connect`], with the server's new instance id when it
@@ -722,7 +723,7 @@ impl Workstation {
             ),
         })?;
         let pinned = enrollment.server_ca.as_deref().or(self.server_ca.as_deref());
-        let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), &self.retry, pinned)?;
+        let server = Server::new(&enrollment.server_url, Some(enrollment.token.clone()), (&self.retry, &self.app_version), pinned)?;
         let restored = server.check_instance(&enrollment.server_instance_id)?;
         Ok((server, restored))
     }

@@ -50,6 +50,16 @@ pub(crate) async fn set_organisation(
     Ok(Json(crate::organisation::set_details(&state, &caller.actor(), details, &id).await?))
 }
 
+pub(crate) async fn set_desktop_versions(
+    State(state): State<AppState>,
+    caller: Caller,
+    RequestId(id): RequestId,
+    Body(update): Body<uw_protocol::DesktopVersionsUpdate>,
+) -> Result<Json<uw_protocol::DesktopVersions>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(crate::desktop_versions::set_versions(&state, &caller.actor(), update, &id).await?))
+}
+
 pub(crate) async fn devices(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<uw_protocol::DeviceRecord>>, ApiError> {
     caller.require(&[Role::Admin])?;
     Ok(Json(identity::devices(&state).await?))

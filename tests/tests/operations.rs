@@ -1,0 +1,247 @@
+//! Running the server for a carrier: desktop versions and update packages.
+//!
+//! A desktop below the organisation's minimum version keeps its work and is
+//! refused sync, by itself and by the server (a client that does not check
+//! is refused too); one below the recommended version is told; an update
+//! package is written only when the publisher's release key signed it.
+
+#[path = "../../crates/workstation/tests/common/mod.rs"]
+mod common;
+
+use common::good_driver;
+use reqwest::StatusCode;
+use serde_json::json;
+use uw_system_tests::api::{ApiClient, Device};
+use uw_system_tests::system::{now, Laptop, Org};
+use uw_system_tests::workspace_bin;
+use uw_workstation::update::{ReleaseKeys, PLATFORM};
+use uw_workstation::{Secret, WorkstationError};
+
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default()
+}
+
+/// `uw release sign`, as the publisher runs it.
+fn sign(dir: &std::path::Path, package: &std::path::Path, version: &str, seed: [u8; 32]) -> std::path::PathBuf {
+    let key = dir.join(format!("release-{version}.key"));
+    std::fs::write(&key, hex::encode(seed)).expect("write key");
+    let signature = dir.join(format!("{version}.sig"));
+    let output = std::process::Command::new(workspace_bin("uw"))
+        .args(["release", "sign"])
+        .arg(package)
+        .args(["--version", version, "--platform", PLATFORM.expect("a platform the app installs on")])
+        .arg("--key")
+        .arg(&key)
+        .arg("--out")
+        .arg(&signature)
+        .output()
+        .expect("run uw");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    signature
+}
+
+#[test]
+fn a_desktop_below_the_minimum_version_stops_syncing_and_an_update_must_carry_the_publishers_signature() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", db.to_str().expect("utf-8")]);
+    let server = org.start();
+    let platform = PLATFORM.expect("the tests run where the app installs packages");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    laptop.ws.set_app_version("1.0.0").expect("a version");
+    laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+    laptop.rated(good_driver());
+    assert_eq!(laptop.ws.sync(now()).expect("no minimum yet").push.accepted, 1);
+    let update = laptop.ws.app_update().expect("reads");
+    assert!(!update.sync_refused && !update.update_recommended, "{update:?}");
+
+    // The administrator raises the minimum past this laptop's version.
+    let said = org.admin(&["desktop", "set-versions", "--minimum", "1.1.0", "--recommended", "1.2.0"]);
+    assert!(said.contains("minimum: 1.1.0; recommended: 1.2.0"), "{said}");
+    let quote = laptop.rated(good_driver());
+    let refused = laptop.ws.sync(now()).expect_err("below the minimum");
+    let WorkstationError::Sync(e) = &refused else { panic!("{refused}") };
+    assert_eq!(e.code(), "sync.desktop_too_old", "{refused}");
+    let message = refused.to_string();
+    assert!(message.contains("version 1.0.0") && message.contains("version 1.1.0 or later"), "{message}");
+    assert!(message.contains("Your work stays on this laptop and nothing was sent"), "{message}");
+    assert_eq!(laptop.unsent(), 1, "the quote waits in the outbox");
+    assert!(laptop.ws.quote(quote).is_ok(), "and works offline");
+    let update = laptop.ws.app_update().expect("reads");
+    assert!(update.sync_refused && update.update_recommended, "{update:?}");
+    assert_eq!(update.minimum.as_deref(), Some("1.1.0"));
+
+    // The server refuses it too: a client that does not check (or does not
+    // say its version) is refused push and pull, and may still read the
+    // versions to update itself.
+    rt.block_on(async {
+        let api = ApiClient::new(&server.base_url, None);
+        let (mut device, _) = Device::enroll(&api, "agent", org.demo.password("agent")).await.expect("enrolls");
+        // A server learns a minimum set from the command line within 5 s
+        // (each replica keeps what it read that long).
+        let op = device.op("quote.saved", &json!({}));
+        let (mut status, mut body) = (StatusCode::OK, json!(null));
+        for _ in 0..70 {
+            (status, body) = device.client.post("/v1/sync/push", &json!({ "operations": [op.clone()] })).await;
+            if status != StatusCode::OK {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UPGRADE_REQUIRED, Some("desktop.too_old")), "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("1.1.0 or later")), "{body}");
+        let (status, body) = device.client.get("/v1/sync/pull?cursor=0").await;
+        assert_eq!(status, StatusCode::UPGRADE_REQUIRED, "{body}");
+        let (status, body) = device.client.get("/v1/desktop/versions").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["minimum"], "1.1.0");
+        // An administrator cannot recommend less than the minimum.
+        let admin = api.login("admin", org.demo.password("admin")).await;
+        let (status, body) = admin
+            .send(reqwest::Method::PUT, "/v1/admin/desktop-versions", Some(&json!({ "minimum": "1.1.0", "recommended": "1.0.9" })))
+            .await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("desktop.invalid_version")), "{body}");
+        let (status, body) =
+            admin.send(reqwest::Method::PUT, "/v1/admin/desktop-versions", Some(&json!({ "minimum": "1.1", "recommended": null }))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.starts_with("minimum: ")), "{body}");
+    });
+
+    // Updated to the minimum, the laptop syncs what waited, and is told a
+    // newer version is recommended.
+    laptop.ws.set_app_version("1.1.0").expect("a version");
+    assert_eq!(laptop.ws.sync(now()).expect("at the minimum").push.accepted, 1);
+    let update = laptop.ws.app_update().expect("reads");
+    assert!(!update.sync_refused && update.update_recommended && update.package.is_none(), "{update:?}");
+
+    // The publisher signs 1.2.0; the administrator puts it on the server.
+    let publisher = [7u8; 32];
+    let package = dir.path().join("uw-desktop_1.2.0_amd64.deb");
+    std::fs::write(&package, b"!<arch>\nthe 1.2.0 package".repeat(1000)).expect("write package");
+    let signature = sign(dir.path(), &package, "1.2.0", publisher);
+    let said = org.admin(&[
+        "desktop",
+        "add-release",
+        package.to_str().expect("utf-8"),
+        "--version",
+        "1.2.0",
+        "--platform",
+        platform,
+        "--signature",
+        signature.to_str().expect("utf-8"),
+    ]);
+    assert!(said.contains("holding") && said.contains("1.2.0"), "{said}");
+    laptop.ws.sync(now()).expect("syncs");
+    assert_eq!(laptop.ws.app_update().expect("reads").package.as_deref(), Some("1.2.0"));
+
+    // Checked against the publisher's key: written, byte for byte.
+    let downloads = dir.path().join("downloads");
+    let publisher_key = ReleaseKeys::new(vec![ed25519_dalek::SigningKey::from_bytes(&publisher).verifying_key()]);
+    let written = laptop.ws.download_update(&downloads, &publisher_key).expect("verified");
+    assert_eq!(std::fs::read(&written).expect("read"), std::fs::read(&package).expect("read"));
+
+    // Against any other key (the build's own, in a test build none): refused, nothing written.
+    let elsewhere = dir.path().join("elsewhere");
+    for keys in [ReleaseKeys::new(vec![ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]).verifying_key()]), ReleaseKeys::built_in()] {
+        let refused = laptop.ws.download_update(&elsewhere, &keys).expect_err("not the publisher's key");
+        assert_eq!(refused.code(), "update.refused", "{refused}");
+        assert!(files_in(&elsewhere).is_empty(), "{:?}", files_in(&elsewhere));
+    }
+
+    // A tampered package carrying the genuine signature: refused, nothing written.
+    let tampered = dir.path().join("uw-desktop_1.3.0_amd64.deb");
+    std::fs::write(&tampered, b"!<arch>\nsomething else".repeat(1000)).expect("write");
+    let genuine_for_other_bytes = sign(dir.path(), &package, "1.3.0", publisher);
+    org.admin(&[
+        "desktop",
+        "add-release",
+        tampered.to_str().expect("utf-8"),
+        "--version",
+        "1.3.0",
+        "--platform",
+        platform,
+        "--signature",
+        genuine_for_other_bytes.to_str().expect("utf-8"),
+    ]);
+    let refused = laptop.ws.download_update(&elsewhere, &publisher_key).expect_err("tampered");
+    assert_eq!(refused.code(), "update.refused", "{refused}");
+    assert!(refused.to_string().contains("not signed by the app's publisher"), "{refused}");
+    assert!(files_in(&elsewhere).is_empty(), "{:?}", files_in(&elsewhere));
+    drop(server);
+}
+
+/// What a field agent and an administrator send to support never holds a
+/// customer's name, address, licence number, VIN, e-mail or telephone, even
+/// where a log line leaked them.
+#[test]
+fn support_bundles_from_the_desktop_and_the_server_carry_no_customers_personal_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", db.to_str().expect("utf-8")]);
+    let server = org.start();
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+    // Maria Delgado, 2417 Echo Park Ave, licence D7654321, VIN 1HGCV1F39LA151313.
+    let quote = laptop.rated(good_driver());
+    laptop.ws.sync(now()).expect("syncs");
+    let number = laptop.ws.quote(quote).expect("the quote").summary.quote_number.clone();
+    let personal = [
+        "Maria",
+        "Delgado",
+        "2417 Echo Park Ave",
+        "Echo Park",
+        "D7654321",
+        "1HGCV1F39LA151313",
+        "maria.delgado@example.com",
+        "555-0142",
+        "1983-07-14",
+    ];
+    let leaky = format!(
+        "2026-12-07T10:42:00Z INFO sync: pushed {number} for Maria Delgado of 2417 Echo Park Ave, licence D7654321, VIN 1HGCV1F39LA151313\n\
+         2026-12-07T10:42:01Z WARN sync: call (213) 555-0142 or write maria.delgado@example.com; born 1983-07-14\n\
+         2026-12-07T10:42:02Z INFO sync: request_id=4f1c9a0b7d2e done\n"
+    );
+
+    // The desktop: its own log, with lines that should never have been written.
+    let log = laptop.dir.join("data").join(uw_workstation::support::LOG_FILE);
+    std::fs::create_dir_all(log.parent().expect("a folder")).expect("logs folder");
+    std::fs::write(&log, &leaky).expect("write the log");
+    let written = laptop.ws.write_support_bundle(&dir.path().join("support"), now()).expect("a bundle");
+    let text = std::fs::read_to_string(&written).expect("read the bundle");
+    let bundle: serde_json::Value = serde_json::from_str(&text).expect("the bundle is JSON");
+    assert_eq!(bundle["bundle"], "uw-desktop-support-v1");
+    assert_eq!(bundle["versions"]["app"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(bundle["configuration"]["enrolled"], true);
+    assert_eq!(bundle["store"]["outbox"]["unsent"], 0);
+    assert!(bundle["store"]["quotes_by_status"].as_object().is_some_and(|s| !s.is_empty()), "{text}");
+    assert!(bundle["store"]["sync_runs"][0]["outcome"] == "ok", "{text}");
+    let lines = bundle["log"].as_array().expect("log lines");
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].as_str().is_some_and(|l| l.contains(&number) && l.contains("[redacted]")), "the quote number stays: {text}");
+    assert!(lines[2].as_str().is_some_and(|l| l.contains("request_id=4f1c9a0b7d2e")), "ids stay: {text}");
+    for value in personal {
+        assert!(!text.to_lowercase().contains(&value.to_lowercase()), "{value} in the desktop's bundle:\n{text}");
+    }
+
+    // The server: its log as the operator exported it.
+    let server_log = dir.path().join("server.log");
+    std::fs::write(&server_log, &leaky).expect("write the log");
+    let out = dir.path().join("server-support.json");
+    let said = org.admin(&["support-bundle", "--out", out.to_str().expect("utf-8"), "--log", server_log.to_str().expect("utf-8")]);
+    assert!(said.contains("support bundle written"), "{said}");
+    let text = std::fs::read_to_string(&out).expect("read the bundle");
+    let bundle: serde_json::Value = serde_json::from_str(&text).expect("the bundle is JSON");
+    assert_eq!(bundle["bundle"], "uw-server-support-v1");
+    assert_eq!(bundle["versions"]["engine"], "sqlite");
+    assert_eq!(bundle["database"]["devices"]["active"], 1, "{text}");
+    assert!(bundle["audit_log"]["entries"].as_u64().is_some_and(|n| n > 0), "{text}");
+    assert_eq!(bundle["log"].as_array().map(Vec::len), Some(3), "{text}");
+    for value in personal {
+        assert!(!text.to_lowercase().contains(&value.to_lowercase()), "{value} in the server's bundle:\n{text}");
+    }
+    drop(server);
+}
