@@ -4,12 +4,16 @@
 # fresh install prices offline from its first launch. A release build never
 # trusts the development key, whoever announces it.
 #
-#   bash scripts/package.sh --packs DIR --pack-keys FILE [--out DIR] [--keep-untrusted]
+#   bash scripts/package.sh --packs DIR --pack-keys FILE [--release-key FILE] [--out DIR] [--keep-untrusted]
 #
 #   --packs DIR        the organisation's rate packs (one directory each,
 #                      signed with `uw pack sign`)
 #   --pack-keys FILE   its pack-signing public keys, one `KEY_ID HEX` a line
 #                      (`uw pack sign` prints the public half it signed with)
+#   --release-key FILE the publisher's release public key (64 hex digits),
+#                      fixed in the app: it installs only update packages
+#                      signed with its private half (`uw release sign`).
+#                      Without it the app refuses every update package
 #   --out DIR          where to put the .deb (default: target/package)
 #   --keep-untrusted   bundle packs no organisation key signed anyway (the
 #                      release test does, to see the build refuse them);
@@ -20,11 +24,12 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-PACKS="" KEYS="" OUT="$CARGO_TARGET_DIR/package" KEEP_UNTRUSTED=0
+PACKS="" KEYS="" RELEASE_KEY="" OUT="$CARGO_TARGET_DIR/package" KEEP_UNTRUSTED=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --packs) PACKS="$(cd "$2" && pwd)"; shift 2 ;;
         --pack-keys) KEYS="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+        --release-key) RELEASE_KEY="$(tr -d ' \n' < "$2")"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         --keep-untrusted) KEEP_UNTRUSTED=1; shift ;;
         *) die "unknown argument $1 (see the head of scripts/package.sh)" ;;
@@ -35,6 +40,14 @@ done
 DEV_PUB="$(tr -d ' \n' < "$ROOT/rate-packs/keys/uw-dev-2026.pub")"
 if grep -q '^uw-dev-' "$KEYS" || grep -qi "$DEV_PUB" "$KEYS"; then
     die "$KEYS names the development key (its private half is public); a release build trusts only the organisation's own keys"
+fi
+
+if [ -n "$RELEASE_KEY" ]; then
+    [[ "$RELEASE_KEY" =~ ^[0-9a-fA-F]{64}$ ]] || die "--release-key: expected an Ed25519 public key as 64 hex digits"
+    export UW_RELEASE_PUBLIC_KEY="$RELEASE_KEY"
+else
+    unset UW_RELEASE_PUBLIC_KEY
+    log "no --release-key: this build will refuse every update package (laptops are updated by hand)"
 fi
 
 ensure_packages "${RUN_PACKAGES[@]}"

@@ -245,3 +245,39 @@ fn support_bundles_from_the_desktop_and_the_server_carry_no_customers_personal_d
     }
     drop(server);
 }
+
+/// The alerting rules shipped in `deploy/prometheus` load (`promtool check
+/// rules`) and pass their unit tests (`promtool test rules`), in which every
+/// alert has a case that fires and one that does not.
+#[test]
+fn the_alerting_rules_load_and_pass_their_unit_tests() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/prometheus");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new("promtool")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("promtool is installed by the README's test command (Debian package prometheus)");
+        let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "promtool {args:?}:\n{said}");
+        said
+    };
+    let checked = run(&["check", "rules", "uw-alerts.yml"]);
+    assert!(checked.contains("SUCCESS"), "{checked}");
+    let tested = run(&["test", "rules", "uw-alerts.test.yml"]);
+    assert!(tested.contains("SUCCESS"), "{tested}");
+
+    // Every alert the rules define is tested firing and not firing.
+    let rules = std::fs::read_to_string(dir.join("uw-alerts.yml")).expect("rules");
+    let tests = std::fs::read_to_string(dir.join("uw-alerts.test.yml")).expect("tests");
+    let alerts: std::collections::BTreeSet<&str> = rules.lines().filter_map(|l| l.trim().strip_prefix("- alert: ")).collect();
+    assert!(alerts.len() >= 9, "{alerts:?}");
+    for alert in alerts {
+        let cases: Vec<&str> = tests.split("- eval_time:").filter(|case| case.contains(&format!("alertname: {alert}"))).collect();
+        assert!(cases.iter().any(|c| c.contains("exp_alerts:") && c.contains("exp_labels")), "{alert} is never tested firing");
+        assert!(
+            cases.iter().any(|c| c.contains("exp_alerts: []") || c.trim_end().ends_with("exp_alerts:")),
+            "{alert} is never tested silent"
+        );
+    }
+}

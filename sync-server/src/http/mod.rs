@@ -117,8 +117,10 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(handlers::health::openapi))
         .merge(api)
         .merge(waits)
+        // Inside `observe`: a request that runs out of time is counted (408)
+        // with its latency, so a stuck server shows in the metrics.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), layers::observe))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .with_state(state)
 }
