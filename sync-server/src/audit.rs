@@ -199,6 +199,7 @@ impl Mutation {
 
     /// Writes the appends made so far: entries, tree nodes, published
     /// changes and the log size.
+    #[tracing::instrument(name = "audit_append", skip_all, fields(entries = self.entries.len()))]
     pub async fn flush(&mut self) -> Result<(), AuditError> {
         for chunk in self.entries.chunks(ROWS_PER_INSERT) {
             let mut values = Vec::with_capacity(chunk.len() * 3);

@@ -82,6 +82,14 @@ struct ServeArgs {
     /// stolen password cannot enroll an army of devices.
     #[arg(long, env = "UW_SYNC_MAX_DEVICES_PER_USER")]
     max_devices_per_user: Option<u32>,
+    /// Export traces over OTLP (HTTP/protobuf) to this collector
+    /// (`https://otel:4318`); off when not given.
+    #[arg(long, env = "UW_SYNC_OTLP_ENDPOINT")]
+    otlp_endpoint: Option<String>,
+    /// The share of traces the server starts that it keeps (0 to 1,
+    /// default 1); a desktop's trace is kept when the desktop kept it.
+    #[arg(long, env = "UW_SYNC_OTLP_SAMPLING")]
+    otlp_sampling: Option<String>,
 }
 
 /// The configuration file's keys (all optional).
@@ -99,6 +107,8 @@ struct FileConfig {
     tls_key: Option<PathBuf>,
     trusted_proxies: Option<Vec<String>>,
     max_devices_per_user: Option<u32>,
+    otlp_endpoint: Option<String>,
+    otlp_sampling: Option<String>,
 }
 
 impl CommonArgs {
@@ -154,17 +164,32 @@ async fn admin(common: CommonArgs, command: AdminCommand) -> anyhow::Result<()> 
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let log_format = match &cli.command {
-        Command::Serve(args) => args.log_format.clone().or_else(|| args.common.file().ok().and_then(|f| f.log_format)),
-        Command::Admin { .. } => None,
+    let (log_format, traces) = match &cli.command {
+        Command::Serve(args) => {
+            let file = args.common.file().ok();
+            let endpoint = args.otlp_endpoint.clone().or_else(|| file.as_ref().and_then(|f| f.otlp_endpoint.clone()));
+            let sampling = args.otlp_sampling.clone().or_else(|| file.as_ref().and_then(|f| f.otlp_sampling.clone()));
+            let traces = match endpoint {
+                Some(endpoint) => match uw_telemetry::TraceConfig::new(&endpoint, sampling.as_deref(), "uw-sync-server") {
+                    Ok(config) => Some(config),
+                    Err(e) => {
+                        eprintln!("error: --otlp-endpoint/--otlp-sampling: {e}");
+                        return std::process::ExitCode::from(2);
+                    }
+                },
+                None => None,
+            };
+            (args.log_format.clone().or_else(|| file.and_then(|f| f.log_format)), traces)
+        }
+        Command::Admin { .. } => (None, None),
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if log_format.as_deref() == Some("json") {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
+    let telemetry = match init_logging(log_format.as_deref(), traces.as_ref()) {
+        Ok(telemetry) => telemetry,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -176,11 +201,40 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Admin { common, command } => runtime.block_on(admin(common, command)),
     };
+    // The spans still waiting are sent before the process ends.
+    drop(telemetry);
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Log lines to standard error (text or JSON), and traces when a collector
+/// is configured: the server's own spans down to its database statements
+/// (`debug`), whatever the log level.
+fn init_logging(format: Option<&str>, traces: Option<&uw_telemetry::TraceConfig>) -> anyhow::Result<Option<uw_telemetry::Telemetry>> {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    use tracing_subscriber::Layer as _;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = if format == Some("json") { fmt.json().boxed() } else { fmt.boxed() };
+    let registry = tracing_subscriber::registry().with(fmt.with_filter(filter));
+    match traces {
+        None => {
+            registry.init();
+            Ok(None)
+        }
+        Some(config) => {
+            let (telemetry, layer) = uw_telemetry::Telemetry::start(config)?;
+            let spans = tracing_subscriber::filter::Targets::new()
+                .with_target("uw_sync_server", tracing::Level::DEBUG)
+                .with_default(tracing::Level::WARN);
+            registry.with(layer.with_filter(spans)).init();
+            Ok(Some(telemetry))
         }
     }
 }

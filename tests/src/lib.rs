@@ -330,6 +330,7 @@ pub mod api;
 pub mod app;
 pub mod inprocess;
 pub mod oidc;
+pub mod otlp;
 pub mod proxy;
 pub mod system;
 pub mod testserver;

@@ -281,3 +281,101 @@ fn the_alerting_rules_load_and_pass_their_unit_tests() {
         );
     }
 }
+
+/// With tracing on, one sync is one trace: the desktop's sync, its HTTP
+/// request, the server's handler, the group commit, the audit append and
+/// the database statements, each span's parent in the trace, and no
+/// customer's personal value in any attribute or event.
+#[test]
+fn tracing_spans_the_desktop_the_server_and_the_database() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::Layer as _;
+
+    let receiver = uw_system_tests::otlp::OtlpReceiver::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("server.sqlite3");
+    let org = Org::create(&["--sqlite", db.to_str().expect("utf-8")]);
+    let mut args = uw_system_tests::system::refs(&org.args);
+    args.extend(["--otlp-endpoint", &receiver.url, "--otlp-sampling", "1"]);
+    let server = uw_system_tests::ServerProcess::start_on(&org.listen, &args);
+
+    // The desktop's side, in this process, as the app sets it up.
+    let config = uw_telemetry::TraceConfig::new(&receiver.url, Some("1"), "uw-desktop").expect("a configuration");
+    let (telemetry, layer) = uw_telemetry::Telemetry::start(&config).expect("tracing starts");
+    let spans_filter = tracing_subscriber::filter::Targets::new().with_target("uw_workstation", tracing::Level::INFO);
+    let subscriber = tracing_subscriber::registry().with(layer.with_filter(spans_filter));
+    let _tracing = tracing::subscriber::set_default(subscriber);
+
+    let mut laptop = Laptop::open(&dir.path().join("laptop"));
+    laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
+    laptop.rated(good_driver());
+    assert_eq!(laptop.ws.sync(now()).expect("syncs").push.accepted, 1);
+    telemetry.flush();
+    let exit = server.terminate();
+    assert!(exit.status.success(), "{}", exit.stderr);
+
+    let spans = receiver.wait_for(|spans| {
+        let root = spans.iter().find(|s| s.service == "uw-desktop" && s.name == "sync_with_progress");
+        root.is_some_and(|root| spans.iter().any(|s| s.trace_id == root.trace_id && s.name == "audit_append"))
+    });
+    let root = spans.iter().find(|s| s.service == "uw-desktop" && s.name == "sync_with_progress").expect("the desktop's sync span");
+    assert!(root.parent_span_id.is_empty(), "the sync starts the trace: {root:?}");
+    let trace: Vec<&uw_system_tests::otlp::ReceivedSpan> = spans.iter().filter(|s| s.trace_id == root.trace_id).collect();
+    let by_id: std::collections::HashMap<&str, &uw_system_tests::otlp::ReceivedSpan> =
+        trace.iter().map(|s| (s.span_id.as_str(), *s)).collect();
+    for span in &trace {
+        assert!(
+            span.parent_span_id.is_empty() || by_id.contains_key(span.parent_span_id.as_str()),
+            "{} ({}) names a parent not in the trace: {span:?}",
+            span.name,
+            span.service
+        );
+    }
+    // A database statement of the push, and its ancestry back to the sync.
+    let ancestry = |span: &uw_system_tests::otlp::ReceivedSpan| {
+        let mut names = vec![(span.service.clone(), span.name.clone())];
+        let mut at = span;
+        while let Some(parent) = by_id.get(at.parent_span_id.as_str()) {
+            names.push((parent.service.clone(), parent.name.clone()));
+            at = parent;
+        }
+        names
+    };
+    let statement = trace
+        .iter()
+        .filter(|s| s.service == "uw-sync-server" && s.name == "db.statement")
+        .find(|s| ancestry(s).iter().any(|(_, n)| n == "group_commit"))
+        .expect("a statement of the group commit");
+    let names = ancestry(statement);
+    let expect = [
+        ("uw-sync-server", "db.statement"),
+        ("uw-sync-server", "group_commit"),
+        ("uw-sync-server", "request"),
+        ("uw-desktop", "http.request"),
+        ("uw-desktop", "sync_with_progress"),
+    ];
+    let mut names_iter = names.iter();
+    for (service, name) in expect {
+        assert!(names_iter.any(|(s, n)| s == service && n == name), "{service} {name} is not an ancestor in order: {names:?}");
+    }
+    let operation = statement.attributes.iter().find(|(k, _)| k == "db.operation.name").map(|(_, v)| v.clone()).unwrap_or_default();
+    assert!(
+        !operation.is_empty() && operation.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_lowercase() || c == '_' || c == ' '),
+        "{operation}"
+    );
+    assert!(trace.iter().any(|s| s.name == "audit_append" && s.service == "uw-sync-server"), "the audit append is in the trace");
+    let push = trace
+        .iter()
+        .find(|s| s.name == "request" && s.attributes.iter().any(|(k, v)| k == "route" && v == "/v1/sync/push"))
+        .expect("the push's request span");
+    assert!(push.attributes.iter().any(|(k, _)| k == "request_id"), "{push:?}");
+
+    // Nothing personal, anywhere in any span received.
+    for span in &spans {
+        for (key, value) in &span.attributes {
+            for personal in ["Maria", "Delgado", "Echo Park", "D7654321", "1HGCV1F39LA151313", "maria.delgado", "555-0142", "1983-07-14"] {
+                assert!(!value.contains(personal), "{personal} in {}'s {key} = {value}", span.name);
+            }
+        }
+    }
+}

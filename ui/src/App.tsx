@@ -20,6 +20,7 @@ import { PaletteSource } from "./shell/CommandPalette";
 import { NavKind, Screen } from "./shell/screens";
 import { Shell } from "./shell/Shell";
 import { Badges } from "./shell/Sidebar";
+import { UpdateNotice } from "./shell/UpdateNotice";
 import { fromQuoteInput } from "./wizard/form";
 import { Wizard, WizardStart } from "./wizard/Wizard";
 
@@ -104,8 +105,14 @@ export function App({ badges, organisation, lastSyncedAt, extraResults, onBackgr
   // The screens show once the store opened and the first-launch choice is made.
   const ready = startup === "ok" && firstLaunch === false;
 
+  // Whether this app is too old to sync or an update is recommended: read once the screens show and after each sync,
+  // which learns the server's versions. A failure to read it shows no notice.
+  const appUpdate = useCommand(api.appUpdate, [], { enabled: ready });
+  const reloadAppUpdate = appUpdate.reload;
+  const synced = useCallback(() => void reloadAppUpdate(), [reloadAppUpdate]);
+
   // The notifications load once the screens show, again at every screen change and after each sync.
-  const notifications = useNotifications(ready, onBackgroundSync);
+  const notifications = useNotifications(ready, onBackgroundSync, synced);
   const reloadNotifications = notifications.reload;
   useEffect(() => {
     if (ready) void reloadNotifications();
@@ -132,6 +139,7 @@ export function App({ badges, organisation, lastSyncedAt, extraResults, onBackgr
       lastSyncError={enrolled ? news?.last_sync_error : undefined}
       badges={shownBadges}
       extraResults={search}
+      update={ready && appUpdate.kind === "loaded" ? <UpdateNotice update={appUpdate.value} /> : undefined}
       bell={
         ready && news ? (
           <NotificationsBell
@@ -247,7 +255,10 @@ export function App({ badges, organisation, lastSyncedAt, extraResults, onBackgr
             key={enrollment?.state ?? "unknown"}
             hidden={screen.kind !== "sync"}
             onOpenQuote={(quoteId) => go({ kind: "quote", quoteId })}
-            onSynced={() => void reloadNotifications()}
+            onSynced={() => {
+              void reloadNotifications();
+              synced();
+            }}
           />
         )}
       </main>

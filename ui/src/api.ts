@@ -3,6 +3,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 import type {
+  AppUpdate,
   ApprovalKeyView,
   AuditKeysView,
   BookChoice,
@@ -18,6 +19,7 @@ import type {
   AuditVerdictView,
   AuditEntryPageView,
   CommandError,
+  DesktopVersionsView,
   DeviceView,
   PackKeyView,
   PendingKeyView,
@@ -139,6 +141,12 @@ export const api = {
   },
   syncIssues: () => call<SyncIssue[]>("sync_issues"),
   dismissSyncIssue: (id: number) => call<boolean>("dismiss_sync_issue", { id }),
+  /** This app's version against the versions the organization's server last named, and the newer package it holds. */
+  appUpdate: () => call<AppUpdate>("app_update"),
+  /** Downloads the newer package, checks it is the publisher's, and opens it with the system installer; answers its path. */
+  installUpdate: () => call<string>("install_update"),
+  /** Writes a support bundle (versions, settings, recent activity; no customer's data); answers its path. */
+  createSupportBundle: () => call<string>("create_support_bundle"),
   dashboard: () => call<Dashboard>("dashboard"),
   quoteOptions: (state: string, product: Product, effectiveDate: string, renewal = false) =>
     call<QuoteOptions>("quote_options", { state, product, effectiveDate, renewal }),
@@ -182,6 +190,10 @@ export const api = {
   beginTotp: () => call<TotpSetupView>("begin_totp"),
   adminSecondFactorPolicy: () => call<SecondFactorPolicyView>("admin_second_factor_policy"),
   adminSetSecondFactorPolicy: (roles: Role[]) => call<SecondFactorPolicyView>("admin_set_second_factor_policy", { roles }),
+  adminDesktopVersions: () => call<DesktopVersionsView>("admin_desktop_versions"),
+  /** Sets the oldest app version that may sync and the recommended one; null clears one. */
+  adminSetDesktopVersions: (minimum: string | null, recommended: string | null) =>
+    call<DesktopVersionsView>("admin_set_desktop_versions", { minimum, recommended }),
   adminResetSecondFactor: (username: string) => call<null>("admin_reset_second_factor", { username }),
   adminFindCustomers: (name: string) => call<CustomerView[]>("admin_find_customers", { name }),
   adminRetentionRules: () => call<RetentionRuleView[]>("admin_retention_rules"),

@@ -33,6 +33,8 @@ pub(crate) async fn observe(State(state): State<AppState>, mut request: Request,
         _ => "other".to_owned(),
     };
     let span = tracing::info_span!("request", request_id = %id, %method, %route);
+    // A desktop's sync names its trace (`traceparent`): this request continues it.
+    uw_telemetry::continue_trace(&span, request.headers());
     let started = Instant::now();
     let mut response = {
         use tracing::Instrument as _;

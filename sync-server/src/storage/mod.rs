@@ -371,6 +371,32 @@ pub enum StorageError {
     Unsupported(&'static str),
 }
 
+/// A statement's name for traces: its verb and the table it names first
+/// (`SELECT audit_entry`, `INSERT sync_op`), never its values (which are
+/// bound parameters, not in the text, anyway).
+pub(crate) struct StatementName<'a>(pub(crate) &'a str);
+
+impl fmt::Display for StatementName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let words: Vec<&str> = self.0.split_whitespace().take(40).collect();
+        let verb = words.first().map_or("SQL", |w| w.trim_start_matches('('));
+        let table = words
+            .windows(2)
+            .find(|w| matches!(w[0].to_ascii_uppercase().as_str(), "FROM" | "INTO" | "UPDATE" | "JOIN"))
+            .map(|w| w[1].trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
+            .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        match table {
+            Some(table) => write!(f, "{} {table}", verb.to_ascii_uppercase()),
+            None => f.write_str(&verb.to_ascii_uppercase()),
+        }
+    }
+}
+
+/// The span a statement runs in (recorded only when traces are on).
+pub(crate) fn statement_span(engine: &'static str, sql: &str) -> tracing::Span {
+    tracing::debug_span!("db.statement", db.system = engine, db.operation.name = %StatementName(sql))
+}
+
 /// The first words of a statement, for error messages.
 pub(crate) fn excerpt(sql: &str) -> String {
     let flat: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Column as _, Row as _, TypeInfo as _, ValueRef as _};
+use tracing::Instrument as _;
 
 use super::{query_error, SqlRow, SqlValue, Storage, StorageError, Tx, TxMode};
 
@@ -51,7 +52,11 @@ impl Storage for PostgresStorage {
     }
 
     async fn query(&self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
-        let rows = bind(sqlx::query(sql), args).fetch_all(&self.pool).await.map_err(|e| query_error(sql, e))?;
+        let rows = bind(sqlx::query(sql), args)
+            .fetch_all(&self.pool)
+            .instrument(super::statement_span("postgres", sql))
+            .await
+            .map_err(|e| query_error(sql, e))?;
         rows.iter().map(decode).collect::<Result<_, _>>().map_err(|e| query_error(sql, e))
     }
 
@@ -112,12 +117,20 @@ fn decode(row: &PgRow) -> Result<SqlRow, sqlx::Error> {
 #[async_trait::async_trait]
 impl Tx for PostgresTx {
     async fn execute(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<u64, StorageError> {
-        let done = bind(sqlx::query(sql), args).execute(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
+        let done = bind(sqlx::query(sql), args)
+            .execute(&mut *self.0)
+            .instrument(super::statement_span("postgres", sql))
+            .await
+            .map_err(|e| query_error(sql, e))?;
         Ok(done.rows_affected())
     }
 
     async fn fetch(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
-        let rows = bind(sqlx::query(sql), args).fetch_all(&mut *self.0).await.map_err(|e| query_error(sql, e))?;
+        let rows = bind(sqlx::query(sql), args)
+            .fetch_all(&mut *self.0)
+            .instrument(super::statement_span("postgres", sql))
+            .await
+            .map_err(|e| query_error(sql, e))?;
         rows.iter().map(decode).collect::<Result<_, _>>().map_err(|e| query_error(sql, e))
     }
 

@@ -274,12 +274,14 @@ fn decode(sql: &str, row: &rusqlite::Row<'_>, columns: usize) -> Result<SqlRow, 
 #[async_trait::async_trait]
 impl Tx for SqliteTx {
     async fn execute(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<u64, StorageError> {
+        let _span = super::statement_span("sqlite", sql).entered();
         // Stepped to the end, so `RETURNING` statements run here too.
         self.run(sql, &args, |_, _| Ok(()))?;
         Ok(self.conn().changes())
     }
 
     async fn fetch(&mut self, sql: &str, args: Vec<SqlValue>) -> Result<Vec<SqlRow>, StorageError> {
+        let _span = super::statement_span("sqlite", sql).entered();
         self.run(sql, &args, |row, columns| decode(sql, row, columns))
     }
 

@@ -74,7 +74,9 @@ impl PushQueue {
             let state = state.clone();
             // A task of its own: a group holds other devices' pushes, so it
             // must finish even if this request's client goes away.
-            tokio::spawn(async move {
+            // In the span of the push that leads, so its trace shows the
+            // group commit it waited for.
+            let lead = async move {
                 let _lead = Leading(&state.pushes);
                 loop {
                     let group = state.pushes.take_group();
@@ -83,7 +85,8 @@ impl PushQueue {
                     }
                     apply_group(&state, group).await;
                 }
-            });
+            };
+            tokio::spawn(tracing::Instrument::in_current_span(lead));
         }
         answer.await.map_err(|_| ApiError::internal("a push's group commit ended without answering it"))?
     }
@@ -144,6 +147,7 @@ impl Drop for Leading<'_> {
 /// answered with its error and the transaction is rolled back and run again
 /// without it, so it leaves nothing behind; failures are rare, and a
 /// savepoint around every push would cost two round trips each.
+#[tracing::instrument(name = "group_commit", skip_all, fields(pushes = group.len()))]
 async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
     let mut failed: Vec<Option<ApiError>> = group.iter().map(|_| None).collect();
     let committed = loop {

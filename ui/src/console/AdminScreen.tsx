@@ -1,11 +1,13 @@
 // The administrator's console: signed in to the sync server as an
 // administrator, the users, devices, approval keys, failed sign-ins, which
-// roles need an authenticator app and the organization's sign-in services.
+// roles need an authenticator app, the organization's sign-in services and
+// which app versions may sync.
 import { useCallback, useState } from "react";
 import { api, CommandError } from "../api";
 import { SessionBar, useSession } from "./session";
 import { Devices, PackKeys, Throttles } from "./serverLists";
 import { CustomerRequests } from "./CustomerRequests";
+import { DesktopVersions } from "./DesktopVersions";
 import { IdentityProviders } from "./IdentityProviders";
 import { Retention } from "./Retention";
 import { SecondFactorPolicy } from "./SecondFactorPolicy";
@@ -63,6 +65,7 @@ export function AdminScreen() {
           <IdentityProviders onSessionLost={onSessionLost} />
           <CustomerRequests onSessionLost={onSessionLost} />
           <Retention onSessionLost={onSessionLost} />
+          <DesktopVersions onSessionLost={onSessionLost} />
         </>
       )}
     </section>

@@ -53,6 +53,8 @@ describe("an audit entry in words", () => {
       ["login_throttle.clear", "Cleared sign-in limits"],
       ["key.rotate", "Replaced the audit log's signing key"],
       ["log.restored", "The log was restored from a backup"],
+      ["desktop.versions", "Changed which app versions may sync"],
+      ["desktop.release_added", "Added an app update"],
     ];
     for (const [action, sentence] of cases) {
       expect(entrySentence({ action })).toBe(sentence);
@@ -100,6 +102,8 @@ describe("an audit entry in words", () => {
       "How far back changes may be dated: California personal auto, endorse",
     );
     expect(on("login_throttle", "agent1")).toBe("Sign-in limits of agent1");
+    expect(on("organisation", "desktop_versions")).toBe("The app versions that may sync");
+    expect(on("desktop_release", "1.5.0/linux-x86_64-deb")).toBe("App update 1.5.0 (Linux, 64-bit Intel or AMD, Debian package)");
     expect(on("operation", "policy.transaction")).toBe("A change sent from a device (policy change)");
     expect(on("mystery_thing", "x.y_z")).toBe("Mystery thing");
     for (const [type, id] of [

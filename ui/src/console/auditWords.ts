@@ -3,6 +3,7 @@
 // (`policy.bind`, `pack-key`, a user's 32-hex id) stay in each entry's
 // Details disclosure; nothing here returns one.
 import type { AuditEntryView } from "../api";
+import { platformLabel } from "../shared/format";
 import { packLabel, stateName, syncKindLabel, words } from "../shared/language";
 import { ROLE_LABEL } from "./session";
 
@@ -21,6 +22,7 @@ export const ACTION_CATEGORIES: { value: string; label: string }[] = [
   { value: "key", label: "Audit keys" },
   { value: "log", label: "Log" },
   { value: "login_throttle", label: "Sign-in limits" },
+  { value: "desktop", label: "App versions and updates" },
 ];
 
 /** Each action the server records, as a sentence about the one who did it. */
@@ -65,6 +67,8 @@ const SENTENCES: Record<string, string> = {
   "settings.backdating": "Changed how far back changes may be dated",
   "settings.direct_publishing": "Changed whether rate packs may be published without approval",
   "login_throttle.clear": "Cleared sign-in limits",
+  "desktop.versions": "Changed which app versions may sync",
+  "desktop.release_added": "Added an app update",
   "key.rotate": "Replaced the audit log's signing key",
   "log.restored": "The log was restored from a backup",
 };
@@ -180,9 +184,16 @@ export function resourceLabel(e: Pick<AuditEntryView, "resourceType" | "resource
     case "organisation":
       if (id === "direct_publishing") return "Publishing rate packs without approval";
       if (id === "details") return "The organization's details";
+      if (id === "desktop_versions") return "The app versions that may sync";
       return "The organization";
     case "backdate_allowance":
       return backdatingLabel(id);
+    case "desktop_release": {
+      // `1.5.0/linux-x86_64-deb`: the version, then the platform.
+      const [version, platform] = id.split("/");
+      if (!version || !readable(version)) return "An app update";
+      return platform && readable(platform) ? `App update ${version} (${platformLabel(platform)})` : `App update ${version}`;
+    }
     case "login_throttle":
       return named("Sign-in limits of", "Sign-in limits");
     case "operation": {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { DeviceView, IdentityProviderInput, IdentityProviderView, SubjectRequestView, UserView } from "../bindings";
+import type {
+  DesktopVersionsView,
+  DeviceView,
+  IdentityProviderInput,
+  IdentityProviderView,
+  SubjectRequestView,
+  UserView,
+} from "../bindings";
 import { AdminScreen } from "./AdminScreen";
 import { AuditScreen, failureSentence } from "./AuditScreen";
 import { temporaryPassword } from "./Users";
@@ -35,6 +42,7 @@ function mockAdmin(handlers: Record<string, Handler>): Calls {
     admin_identity_providers: () => [],
     admin_retention_rules: () => [],
     admin_subject_requests: () => [],
+    admin_desktop_versions: () => ({ minimum: null, recommended: null, releases: [] }),
     ...handlers,
   });
 }
@@ -448,6 +456,75 @@ describe("admin screen", () => {
     expect(await screen.findByText("Removed 1 quote never bound and the personal data of 1 customer.")).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Remove the rule for quotes never bound in tx" }));
     expect(calls).toContainEqual(["admin_set_retention_rule", { kind: "unbound_quote", state: "TX", days: null }]);
+  });
+
+  it("shows the app versions and the update packages held, and saves new versions only after a warning", async () => {
+    let versions: DesktopVersionsView = {
+      minimum: "1.3.0",
+      recommended: null,
+      releases: [{ version: "1.5.0", platform: "linux-x86_64-deb", size: 48_230_000 }],
+    };
+    const calls = mockAdmin({
+      session_status: () => session("admin"),
+      admin_desktop_versions: () => versions,
+      admin_set_desktop_versions: (args) => {
+        const { minimum, recommended } = args as { minimum: string | null; recommended: string | null };
+        versions = { ...versions, minimum, recommended };
+        return versions;
+      },
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    const section = await screen.findByRole("region", { name: "App versions" });
+    await waitFor(() => expect(within(section).getByTestId("desktop-minimum").textContent).toBe("1.3.0"));
+    expect(within(section).getByTestId("desktop-recommended").textContent).toBe("None");
+    const row = within(section).getByRole("row", { name: /1\.5\.0/ });
+    expect(row.textContent).toContain("Linux, 64-bit Intel or AMD, Debian package");
+    expect(row.textContent).toContain("48.2 MB");
+
+    const minimum = within(section).getByLabelText("Minimum version") as HTMLInputElement;
+    expect(minimum.value).toBe("1.3.0");
+    await user.clear(minimum);
+    await user.type(minimum, "1.4.0");
+    await user.type(within(section).getByLabelText("Recommended version"), "1.5.0");
+    await user.click(within(section).getByRole("button", { name: "Save versions" }));
+    expect(calls.some(([cmd]) => cmd === "admin_set_desktop_versions")).toBe(false);
+    const dialog = screen.getByRole("alertdialog");
+    expect(dialog.textContent).toContain("Laptops below the minimum stop syncing until they update.");
+    await user.click(within(dialog).getByRole("button", { name: "Save versions" }));
+    expect(calls).toContainEqual(["admin_set_desktop_versions", { minimum: "1.4.0", recommended: "1.5.0" }]);
+    expect(await within(section).findByText(/The app versions are saved: laptops need version 1\.4\.0 or later to sync/)).toBeTruthy();
+    await waitFor(() => expect(within(section).getByTestId("desktop-recommended").textContent).toBe("1.5.0"));
+
+    // Emptied, a version is cleared.
+    await user.clear(within(section).getByLabelText("Minimum version"));
+    await user.click(within(section).getByRole("button", { name: "Save versions" }));
+    expect(screen.getByRole("alertdialog").textContent).toContain("every version of the app may sync");
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Save versions" }));
+    expect(calls).toContainEqual(["admin_set_desktop_versions", { minimum: null, recommended: "1.5.0" }]);
+  });
+
+  it("says in words why the server refused the app versions", async () => {
+    mockAdmin({
+      session_status: () => session("admin"),
+      admin_set_desktop_versions: () =>
+        Promise.reject({
+          code: "sync.refused",
+          serverCode: "desktop.invalid_version",
+          message: "recommended: 1.2.0 is below the minimum 1.4.0",
+        }),
+    });
+    const user = userEvent.setup();
+    render(<AdminScreen />);
+    const section = await screen.findByRole("region", { name: "App versions" });
+    expect(await within(section).findByText(/The server holds no update packages/)).toBeTruthy();
+    await user.type(within(section).getByLabelText("Minimum version"), "1.4.0");
+    await user.type(within(section).getByLabelText("Recommended version"), "1.2.0");
+    await user.click(within(section).getByRole("button", { name: "Save versions" }));
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Save versions" }));
+    const alert = await within(section).findByRole("alert");
+    expect(visibleText(alert)).toContain("Write versions as three numbers, such as 1.4.2.");
+    expect(visibleText(alert)).not.toContain("desktop");
   });
 
   it("changes a user's role only when saved and confirmed, and adds a user with the role chosen", async () => {

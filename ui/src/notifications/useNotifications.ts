@@ -30,15 +30,17 @@ export type Subscribe = (handler: (event: BackgroundSyncEvent) => void) => Promi
 /**
  * The notifications, or null until loaded (and when they fail to load: the
  * top bar then shows nothing rather than an error). `subscribe` hears the
- * background syncs.
+ * background syncs; `onSynced` is told of each too.
  */
-export function useNotifications(enabled: boolean, subscribe: Subscribe = onBackgroundSync) {
+export function useNotifications(enabled: boolean, subscribe: Subscribe = onBackgroundSync, onSynced?: () => void) {
   // Loaded by `reload` only: the caller loads at each screen change, the first included.
   const command = useCommand(api.notifications, [], { enabled: false });
   const reload = command.reload;
   const latestReload = useRef(reload);
+  const latestOnSynced = useRef(onSynced);
   useEffect(() => {
     latestReload.current = reload;
+    latestOnSynced.current = onSynced;
   });
 
   useEffect(() => {
@@ -51,6 +53,7 @@ export function useNotifications(enabled: boolean, subscribe: Subscribe = onBack
         if (!live) return;
         if (syncChangedSomething(event)) invalidate(QUOTES);
         void latestReload.current();
+        latestOnSynced.current?.();
       });
     } catch {
       return;

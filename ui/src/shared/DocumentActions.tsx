@@ -1,10 +1,11 @@
-// Open, Print and Show in folder for a document the workstation just saved.
+// Open, Print and Show in folder for a document the workstation just saved
+// (Print only for what is meant for paper).
 // The desktop only acts on files inside its documents folder.
 import { useState } from "react";
 import { api, CommandError } from "../api";
 import { ErrorBox } from "./ErrorBox";
 
-export function DocumentActions({ path, what }: { path: string; what: string }) {
+export function DocumentActions({ path, what, printable = true }: { path: string; what: string; printable?: boolean }) {
   const [state, setState] = useState<{ kind: "idle" } | { kind: "busy" } | { kind: "printed" } | { kind: "failed"; error: CommandError }>({
     kind: "idle",
   });
@@ -28,15 +29,17 @@ export function DocumentActions({ path, what }: { path: string; what: string }) 
         >
           Open
         </button>
-        <button
-          type="button"
-          className="secondary"
-          data-action="print-document"
-          disabled={busy}
-          onClick={() => run(() => api.printDocument(path), "printed")}
-        >
-          Print
-        </button>
+        {printable && (
+          <button
+            type="button"
+            className="secondary"
+            data-action="print-document"
+            disabled={busy}
+            onClick={() => run(() => api.printDocument(path), "printed")}
+          >
+            Print
+          </button>
+        )}
         <button
           type="button"
           className="secondary"

@@ -9,12 +9,14 @@ export interface SavedDocumentProps {
   what: string;
   /** The id of the element showing the path (the end-to-end tests read it). */
   pathId?: string;
+  /** Whether it is offered for printing (not a file for support). */
+  printable?: boolean;
 }
 
-export function SavedDocument({ path, what, pathId }: SavedDocumentProps) {
+export function SavedDocument({ path, what, pathId, printable = true }: SavedDocumentProps) {
   return (
     <>
-      <DocumentActions path={path} what={what} />
+      <DocumentActions path={path} what={what} printable={printable} />
       <details className="document-location">
         <summary>Where it is</summary>
         <code id={pathId}>{path}</code>

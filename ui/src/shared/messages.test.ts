@@ -56,6 +56,9 @@ it("has a sentence for each code the desktop, the policy lifecycle and the serve
     // Issue 29: the second factor.
     "auth.second_factor_required auth.second_factor_invalid auth.second_factor_enrollment_required second_factor.enrolled",
     "second_factor.not_started second_factor.none",
+    // Issue 31: desktop versions and updates.
+    "sync.desktop_too_old update.refused desktop.invalid_release desktop.invalid_version desktop.release_exists",
+    "desktop.release_unknown desktop.too_old",
   ]
     .join(" ")
     .split(" ");

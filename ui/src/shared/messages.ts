@@ -99,6 +99,10 @@ export const MESSAGES: Record<string, string> = {
   "sync.upgrade_required": "The server needs a newer version of this app. Install the latest version, then sync again.",
   "sync.wrong_server":
     "This is not the server this workstation enrolled with, so nothing was sent. Check the server address, or ask your administrator.",
+  "sync.desktop_too_old":
+    "This version of the app is too old to sync with your organization's server. Your work is kept on this laptop. Install the update, then sync again.",
+  "update.refused":
+    "The update was not installed because it could not be verified as coming from the app's publisher. Nothing was changed. Ask your administrator.",
   "internal": "Something went wrong inside the app. Try again; if it keeps happening, send the Details to your support contact.",
 
   // The policy lifecycle's codes.
@@ -225,6 +229,13 @@ export const MESSAGES: Record<string, string> = {
     "This is the only administrator, so the role cannot be changed or the account disabled. Make another user an administrator first.",
   "user.not_found": "That user is not on the server. Refresh the list of users.",
   "user.weak_password": "That password is too short. Use at least twelve characters.",
+  "desktop.invalid_release":
+    "The update package could not be added: check the version, the platform name and the signature file, then add it again.",
+  "desktop.invalid_version": "Write versions as three numbers, such as 1.4.2. The recommended version cannot be lower than the minimum.",
+  "desktop.release_exists": "The server already holds this version of the app for this platform. Give the new package a later version.",
+  "desktop.release_unknown": "The server no longer holds this update. Sync again to see which update is available, then install it.",
+  "desktop.too_old":
+    "This version of the app is too old to sync with your organization's server. Your work is kept on this laptop. Install the update, then sync again.",
   "protocol.missing_version": "The server needs to know this app's version. Install the latest version of the app, then try again.",
   "protocol.unsupported_version": "The server does not accept this version of the app. Install the latest version, then sync again.",
 

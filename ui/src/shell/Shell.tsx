@@ -27,6 +27,8 @@ export interface ShellProps {
   lastSyncError?: string | null;
   /** The notifications' bell, in the top bar. */
   bell?: ReactNode;
+  /** The app update notice, under the top bar on every screen. */
+  update?: ReactNode;
   /** Counts beside sidebar items, such as referrals waiting. */
   badges?: Badges;
   /** More palette results for what the user typed (customers, quotes, policies...). */
@@ -99,6 +101,7 @@ export function Shell(props: ShellProps) {
         lastSyncedAt={props.lastSyncedAt}
         lastSyncError={props.lastSyncError}
         bell={navigation ? props.bell : undefined}
+        notice={props.update}
         connection={props.connection}
         theme={theme}
         onTheme={(t: ThemeChoice) => setTheme(t)}

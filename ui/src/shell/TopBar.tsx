@@ -1,6 +1,7 @@
 // The bar above every screen: who works here and for whom, whether the
 // workstation is enrolled with a server and what waits to sync, when it last
-// synced, and the theme, palette and help.
+// synced, and the theme, palette and help; below them, the notice that an
+// update of the app is needed or recommended.
 import type { ReactNode } from "react";
 import type { EnrollmentStatus } from "../api";
 import { ROLE_LABEL } from "../console/session";
@@ -20,6 +21,8 @@ export interface TopBarProps {
   lastSyncError?: string | null;
   /** The notifications' bell, beside the tools. */
   bell?: ReactNode;
+  /** Shown across the bar's full width below it: the app update notice. */
+  notice?: ReactNode;
   /** Whether the connection and sync time show (not before the first-launch choice). */
   connection: boolean;
   theme: ThemeChoice;
@@ -90,6 +93,7 @@ export function TopBar({
   lastSyncedAt,
   lastSyncError,
   bell,
+  notice,
   connection,
   theme,
   onTheme,
@@ -144,6 +148,7 @@ export function TopBar({
           </button>
         )}
       </div>
+      {notice}
     </header>
   );
 }

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Channel } from "@tauri-apps/api/core";
 import type { SyncIssue, SyncProgress, SyncResult } from "../bindings";
@@ -72,4 +72,40 @@ it("tells the agent which quotes a restore renumbered and that the server was re
   expect(await screen.findByText(/The sync server was restored from a backup/)).toBeTruthy();
   expect(screen.getByText(/print their proposals again/)).toBeTruthy();
   expect(screen.getByText("QUOT-2026-00007-00003 is now QUOT-2026-00007-00005")).toBeTruthy();
+});
+
+it("creates a support bundle and shows where it is, with no way to print it", async () => {
+  const path = "/home/agent/Documents/Underwriting Workstation/Support/support-2026-11-24T080000Z.json";
+  const calls = mockCommands({
+    enrollment_status: () => enrolledAgent,
+    sync_issues: () => [],
+    create_support_bundle: () => path,
+    show_document_in_folder: () => null,
+  });
+  const user = userEvent.setup();
+  render(<SyncScreen hidden={false} onOpenQuote={() => {}} />);
+  const create = await screen.findByRole("button", { name: "Create support bundle" });
+  expect(create.getAttribute("aria-describedby")).toBe("support-bundle-explanation");
+  expect(screen.getByText(/It contains no customer information\./)).toBeTruthy();
+  await user.click(create);
+  expect(await screen.findByText(/The support bundle is saved\./)).toBeTruthy();
+  const actions = screen.getByRole("group", { name: "The support bundle" });
+  expect(within(actions).queryByRole("button", { name: "Print" })).toBeNull();
+  await user.click(within(actions).getByRole("button", { name: "Show in folder" }));
+  expect(calls).toContainEqual(["create_support_bundle", {}]);
+  expect(calls).toContainEqual(["show_document_in_folder", { path }]);
+  expect(document.getElementById("support-bundle-path")?.textContent).toBe(path);
+});
+
+it("says in words why the support bundle could not be saved", async () => {
+  mockCommands({
+    enrollment_status: () => ({ state: "notEnrolled" }),
+    create_support_bundle: () => Promise.reject({ code: "document.write", message: "No space left on device (os error 28)" }),
+  });
+  const user = userEvent.setup();
+  render(<SyncScreen hidden={false} onOpenQuote={() => {}} />);
+  await user.click(await screen.findByRole("button", { name: "Create support bundle" }));
+  const alert = await screen.findByRole("alert");
+  expect(alert.textContent).toContain("could not be saved to your documents folder");
+  expect(alert.querySelector("details")?.textContent).toContain("No space left on device");
 });

@@ -1,9 +1,10 @@
 // The Sync screen: enroll this device with the organisation's sync server,
 // then push the outbox and pull the server's changes on demand, and read or
-// dismiss what sync could not do.
+// dismiss what sync could not do; and a support bundle for the support team.
 import { useState } from "react";
 import { api, CommandError, EnrollmentView, SyncIssue, SyncProgress, SyncResult } from "../api";
 import { ErrorBox } from "../shared/ErrorBox";
+import { SavedDocument } from "../shared/SavedDocument";
 import { packName } from "../shared/format";
 import { statusLabel, syncKindLabel } from "../shared/language";
 import { MESSAGES } from "../shared/messages";
@@ -273,6 +274,48 @@ function Enrolled({
   );
 }
 
+/** A file for the support team (versions, settings, recent activity; no customer's data), saved in the documents folder. */
+function SupportBundle() {
+  const [bundle, setBundle] = useState<Attempt<string>>({ kind: "idle", seq: 0 });
+  async function create() {
+    const seq = bundle.seq + 1;
+    setBundle({ kind: "busy", seq });
+    try {
+      setBundle({ kind: "done", seq, value: await api.createSupportBundle() });
+    } catch (e) {
+      setBundle({ kind: "failed", seq, error: e as CommandError });
+    }
+  }
+  return (
+    <section aria-labelledby="support-heading" id="support-bundle">
+      <h3 id="support-heading">Support</h3>
+      <p className="meta" id="support-bundle-explanation">
+        A file for your support team with versions, settings and recent activity. It contains no customer information.
+      </p>
+      <p>
+        <button
+          type="button"
+          className="secondary"
+          id="create-support-bundle"
+          aria-describedby="support-bundle-explanation"
+          onClick={() => void create()}
+          disabled={bundle.kind === "busy"}
+          data-seq={bundle.seq}
+        >
+          {bundle.kind === "busy" ? "Creating support bundle…" : "Create support bundle"}
+        </button>
+      </p>
+      {bundle.kind === "done" && (
+        <div id="support-bundle-saved" data-seq={bundle.seq}>
+          <p role="status">The support bundle is saved. Use Show in folder to find it, then send it to your support team.</p>
+          <SavedDocument path={bundle.value} what="support bundle" pathId="support-bundle-path" printable={false} />
+        </div>
+      )}
+      {bundle.kind === "failed" && <ErrorBox id="support-bundle-error" error={bundle.error} seq={bundle.seq} />}
+    </section>
+  );
+}
+
 export function SyncScreen({
   hidden,
   onOpenQuote,
@@ -300,6 +343,7 @@ export function SyncScreen({
       {status.kind === "loaded" && status.value.state === "enrolled" && (
         <Enrolled enrollment={status.value} onOpenQuote={onOpenQuote} onSynced={onSynced} />
       )}
+      <SupportBundle />
     </section>
   );
 }

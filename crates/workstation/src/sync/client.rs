@@ -291,6 +291,10 @@ impl Server {
     ) -> Result<(StatusCode, Vec<u8>), SyncError> {
         let url = format!("{}{path}", self.base);
         let request = format!("{method} {}", path.split('?').next().unwrap_or(path));
+        // The request's span; its trace context goes to the server.
+        let _span = tracing::info_span!("http.request", request = %request).entered();
+        let mut trace = HeaderMap::new();
+        uw_telemetry::inject(&mut trace);
         let max_attempts = self.retry.max_attempts.max(1);
         let mut attempt = 0;
         loop {
@@ -301,7 +305,8 @@ impl Server {
                 .request(method.clone(), &url)
                 .header(VERSION_HEADER, PROTOCOL_VERSION.to_string())
                 .header(uw_protocol::DESKTOP_VERSION_HEADER, self.app_version.as_str())
-                .header(ACCEPT, "application/json");
+                .header(ACCEPT, "application/json")
+                .headers(trace.clone());
             if let Some(token) = &self.token {
                 // `bearer_auth` marks the header sensitive, so reqwest never prints it.
                 builder = builder.bearer_auth(token.expose());
