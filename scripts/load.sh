@@ -15,6 +15,10 @@
 #   UW_LOAD_DEVICES   1 (SQLite only): each long poll holds its own device's
 #                     token (devices written into the database, each renewing
 #                     its token with its key), not one shared session
+#   UW_LOAD_TRACES    a sampling share (such as 0.1): the server exports
+#                     traces over OTLP to a local sink that accepts them
+#   UW_LOAD_OPEN      0: skip the open-loop runs
+#   UW_LOAD_HOLD      0: skip the long-poll run
 #
 # Each run creates a fresh demo organisation, starts `uw-sync-server serve`,
 # runs `uw-load push` with each client count, each in a closed loop and in an
@@ -36,8 +40,13 @@ BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 
 WORK="$(mktemp -d /tmp/uw-load.XXXXXX)"
 server_pid=""
+databases=()
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    # Each run's PostgreSQL database goes with the run.
+    for name in "${databases[@]}"; do
+        psql "$admin_url" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -64,6 +73,7 @@ start_server() {
         postgres)
             local name="uw_load_$(date +%s)_$1"
             psql "$admin_url" -qc "CREATE DATABASE $name" >/dev/null
+            databases+=("$name")
             db_args=(--database-url "${admin_url%/*}/$name")
             ;;
     esac
@@ -79,6 +89,7 @@ start_server() {
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     local serve=(--listen "127.0.0.1:$port" --max-devices-per-user 100000)
     [ "$tls" = 1 ] && serve+=(--tls-cert "$WORK/tls/server.pem" --tls-key "$WORK/tls/server.key")
+    [ -n "${UW_LOAD_TRACES:-}" ] && serve+=(--otlp-endpoint "http://127.0.0.1:$sink_port" --otlp-sampling "$UW_LOAD_TRACES")
     RUST_LOG=warn "$BIN/uw-sync-server" serve "${args[@]}" "${serve[@]}" >"$run/server.out" 2>"$run/server.log" &
     server_pid=$!
     for _ in $(seq 50); do grep -q "listening on" "$run/server.out" 2>/dev/null && break; sleep 0.1; done
@@ -94,22 +105,45 @@ case "$engine" in
 esac
 
 [ "$tls" = 1 ] && make_certificate
+# An OTLP/HTTP sink for UW_LOAD_TRACES: answers every export 200 and counts the bytes.
+sink_pid=""
+if [ -n "${UW_LOAD_TRACES:-}" ]; then
+    sink_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    python3 - "$sink_port" >"$WORK/sink.log" 2>&1 <<'PY' &
+import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    received = 0
+    def do_POST(self):
+        Sink.received += len(self.rfile.read(int(self.headers.get("content-length", 0))))
+        self.send_response(200); self.send_header("content-length", "0"); self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+PY
+    sink_pid=$!
+    trap 'cleanup; kill $sink_pid 2>/dev/null' EXIT
+fi
 load=("$BIN/uw-load")
 [ "$tls" = 1 ] && load+=(--ca "$WORK/tls/ca.pem")
-echo "== $engine$([ "$tls" = 1 ] && echo ' over HTTPS'): $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "== $engine$([ "$tls" = 1 ] && echo ' over HTTPS')${UW_LOAD_TRACES:+, traces sampled at $UW_LOAD_TRACES}: $(uname -m), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 # Closed loop (each client pushes again when answered: the most the server
 # does), then open loop at the target rate (devices on their own schedules:
 # the latency a device sees at that load).
 run=0
 for clients in $clients_list; do
-    for rate in "" "$rate_target"; do
+    rates=("" "$rate_target")
+    [ "${UW_LOAD_OPEN:-1}" = 0 ] && rates=("")
+    for rate in "${rates[@]}"; do
         run=$((run + 1))
         start_server "$run"
         "${load[@]}" --server "$url" push --clients "$clients" --seconds "$seconds" ${rate:+--rate "$rate"}
         stop_server
     done
 done
-if [ "${UW_LOAD_DEVICES:-0}" = 1 ]; then
+if [ "$hold" = 0 ]; then
+    :
+elif [ "${UW_LOAD_DEVICES:-0}" = 1 ]; then
     [ "$engine" = sqlite ] || die "UW_LOAD_DEVICES=1 writes devices into the SQLite file"
     start_server hold devices
     "${load[@]}" --server "$url" hold --connections "$hold" --seconds 60 --server-pid "$server_pid" --devices
@@ -117,4 +151,4 @@ else
     start_server hold
     "${load[@]}" --server "$url" hold --connections "$hold" --seconds 60 --server-pid "$server_pid"
 fi
-stop_server
+if [ -n "$server_pid" ]; then stop_server; fi

@@ -171,7 +171,7 @@ fn main() -> std::process::ExitCode {
             let sampling = args.otlp_sampling.clone().or_else(|| file.as_ref().and_then(|f| f.otlp_sampling.clone()));
             let traces = match endpoint {
                 Some(endpoint) => match uw_telemetry::TraceConfig::new(&endpoint, sampling.as_deref(), "uw-sync-server") {
-                    Ok(config) => Some(config),
+                    Ok(config) => Some(uw_telemetry::TraceConfig { decide_at_edge: true, ..config }),
                     Err(e) => {
                         eprintln!("error: --otlp-endpoint/--otlp-sampling: {e}");
                         return std::process::ExitCode::from(2);
@@ -230,8 +230,12 @@ fn init_logging(format: Option<&str>, traces: Option<&uw_telemetry::TraceConfig>
         }
         Some(config) => {
             let (telemetry, layer) = uw_telemetry::Telemetry::start(config)?;
+            // Requests not traced make their span (for the log) under
+            // `…::http::layers`, which traces never see; a traced request's
+            // span is `uw_sync_server::traced`.
             let spans = tracing_subscriber::filter::Targets::new()
                 .with_target("uw_sync_server", tracing::Level::DEBUG)
+                .with_target("uw_sync_server::http::layers", tracing_subscriber::filter::LevelFilter::OFF)
                 .with_default(tracing::Level::WARN);
             registry.with(layer.with_filter(spans)).init();
             Ok(Some(telemetry))

@@ -16,6 +16,7 @@ adds a field to a span must not add personal data; the system test
 customer's name, address, licence number or VIN appears in any attribute.
 */
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use opentelemetry::propagation::TextMapPropagator as _;
@@ -36,6 +37,33 @@ pub struct TraceConfig {
     pub sampling: f64,
     /// `service.name`: `uw-desktop` or `uw-sync-server`.
     pub service: &'static str,
+    /// The server decides at its edge ([`should_trace`]) which requests
+    /// to trace and makes no span at all for the others; its own roots
+    /// are then always kept. The desktop samples its syncs in the SDK.
+    pub decide_at_edge: bool,
+}
+
+/// Tracing is on in this process, and the share of requests traced at the edge.
+static ON: AtomicBool = AtomicBool::new(false);
+static EDGE_SHARE: AtomicU64 = AtomicU64::new(0);
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+/// Whether the server should trace a request with these headers: the
+/// caller's `traceparent` decides when it sends one (its sampled flag),
+/// otherwise the configured share. Always false with tracing off, so
+/// untraced requests make no OpenTelemetry span at all.
+pub fn should_trace(headers: &reqwest::header::HeaderMap) -> bool {
+    if !ON.load(Ordering::Relaxed) {
+        return false;
+    }
+    if let Some(parent) = headers.get("traceparent").and_then(|v| v.to_str().ok()) {
+        // `00-<trace id>-<parent id>-<flags>`: bit 0 of the flags is "sampled".
+        return parent.rsplit('-').next().and_then(|f| u8::from_str_radix(f, 16).ok()).is_some_and(|flags| flags & 1 == 1);
+    }
+    let share = EDGE_SHARE.load(Ordering::Relaxed);
+    // A Weyl sequence through the golden ratio: evenly spread, no lock, no syscall.
+    let draw = NEXT.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+    draw < share
 }
 
 /// Why tracing cannot start.
@@ -63,7 +91,7 @@ impl TraceConfig {
                 text.parse::<f64>().ok().filter(|s| (0.0..=1.0).contains(s)).ok_or_else(|| TelemetryError::Sampling(text.to_owned()))?
             }
         };
-        Ok(Self { endpoint: endpoint.trim_end_matches('/').to_owned(), sampling, service })
+        Ok(Self { endpoint: endpoint.trim_end_matches('/').to_owned(), sampling, service, decide_at_edge: false })
     }
 
     fn traces_url(&self) -> String {
@@ -95,6 +123,21 @@ impl HttpClient for Client {
     }
 }
 
+/// `share` of the `u64` range (0 to 1 maps to 0 to `u64::MAX`).
+#[expect(
+    clippy::float_arithmetic,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a sampling share, never money; clamped"
+)]
+fn share_of_u64(share: f64) -> u64 {
+    if share >= 1.0 {
+        u64::MAX
+    } else {
+        (share.max(0.0) * 18_446_744_073_709_551_616.0) as u64
+    }
+}
+
 /// Tracing, started: its layer is in the subscriber, and dropping it sends
 /// what is left.
 #[derive(Debug)]
@@ -120,9 +163,14 @@ impl Telemetry {
             .with_timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| TelemetryError::Exporter(e.to_string()))?;
+        let root = if config.decide_at_edge { Sampler::AlwaysOn } else { Sampler::TraceIdRatioBased(config.sampling) };
+        if config.decide_at_edge {
+            EDGE_SHARE.store(share_of_u64(config.sampling), Ordering::Relaxed);
+        }
+        ON.store(true, Ordering::Relaxed);
         let provider = SdkTracerProvider::builder()
             .with_batch_exporter(exporter)
-            .with_sampler(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(config.sampling))))
+            .with_sampler(Sampler::ParentBased(Box::new(root)))
             .with_resource(
                 opentelemetry_sdk::Resource::builder()
                     .with_service_name(config.service)
@@ -146,6 +194,15 @@ impl Drop for Telemetry {
     fn drop(&mut self) {
         let _ = self.provider.shutdown();
     }
+}
+
+/// Whether the current span belongs to a trace being recorded: fine-grained
+/// spans (one per database statement) are made only then, so the traces
+/// not sampled cost next to nothing.
+pub fn recording() -> bool {
+    use opentelemetry::trace::TraceContextExt as _;
+    let current = tracing::Span::current();
+    !current.is_none() && current.context().span().span_context().is_sampled()
 }
 
 /// Adds the current span's trace context (`traceparent`) to an outgoing
@@ -175,6 +232,9 @@ mod tests {
         assert_eq!(c.traces_url(), "https://otel.example.com:4318/v1/traces");
         assert_eq!(TraceConfig::new("http://c:4318/v1/traces", None, "x").expect("valid").traces_url(), "http://c:4318/v1/traces");
         assert!(matches!(TraceConfig::new("otel:4318", None, "x"), Err(TelemetryError::Endpoint(_))));
+        assert_eq!(share_of_u64(1.0), u64::MAX);
+        assert_eq!(share_of_u64(0.0), 0);
+        assert_eq!(share_of_u64(0.5), 1 << 63);
         assert!(matches!(TraceConfig::new("ftp://otel", None, "x"), Err(TelemetryError::Endpoint(_))));
         for bad in ["1.5", "-0.1", "ten percent"] {
             let e = TraceConfig::new("http://c:4318", Some(bad), "x").expect_err(bad);

@@ -32,9 +32,17 @@ pub(crate) async fn observe(State(state): State<AppState>, mut request: Request,
         m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m.to_owned(),
         _ => "other".to_owned(),
     };
-    let span = tracing::info_span!("request", request_id = %id, %method, %route);
-    // A desktop's sync names its trace (`traceparent`): this request continues it.
-    uw_telemetry::continue_trace(&span, request.headers());
+    // A request chosen for tracing (the desktop's sampled `traceparent`, or
+    // the server's own share) gets a span traces see and continues the
+    // desktop's trace; any other gets one only the log sees, and nothing
+    // below it makes a span either (`uw_telemetry::recording`).
+    let span = if uw_telemetry::should_trace(request.headers()) {
+        let span = tracing::info_span!(target: "uw_sync_server::traced", "request", request_id = %id, %method, %route, status = tracing::field::Empty);
+        uw_telemetry::continue_trace(&span, request.headers());
+        span
+    } else {
+        tracing::info_span!("request", request_id = %id, %method, %route)
+    };
     let started = Instant::now();
     let mut response = {
         use tracing::Instrument as _;
@@ -42,6 +50,7 @@ pub(crate) async fn observe(State(state): State<AppState>, mut request: Request,
     };
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let status = response.status().as_u16();
+    span.record("status", status);
     state.metrics.request(&method, &route, status, micros);
     span.in_scope(|| tracing::info!(status, micros, "request done"));
     if let Ok(value) = HeaderValue::from_str(&id) {

@@ -392,8 +392,12 @@ impl fmt::Display for StatementName<'_> {
     }
 }
 
-/// The span a statement runs in (recorded only when traces are on).
+/// The span a statement runs in: made only inside a trace being recorded
+/// (traces on, and this one sampled).
 pub(crate) fn statement_span(engine: &'static str, sql: &str) -> tracing::Span {
+    if !uw_telemetry::recording() {
+        return tracing::Span::none();
+    }
     tracing::debug_span!("db.statement", db.system = engine, db.operation.name = %StatementName(sql))
 }
 

@@ -147,8 +147,12 @@ impl Drop for Leading<'_> {
 /// answered with its error and the transaction is rolled back and run again
 /// without it, so it leaves nothing behind; failures are rare, and a
 /// savepoint around every push would cost two round trips each.
-#[tracing::instrument(name = "group_commit", skip_all, fields(pushes = group.len()))]
 async fn apply_group(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
+    let span = if uw_telemetry::recording() { tracing::info_span!("group_commit", pushes = group.len()) } else { tracing::Span::none() };
+    tracing::Instrument::instrument(apply_group_in_span(state, group), span).await;
+}
+
+async fn apply_group_in_span(state: &AppState, group: Vec<(Job, oneshot::Sender<Answer>)>) {
     let mut failed: Vec<Option<ApiError>> = group.iter().map(|_| None).collect();
     let committed = loop {
         match attempt_group(state, &group, &failed).await {
