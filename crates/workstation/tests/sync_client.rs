@@ -1141,8 +1141,8 @@ fn sync_pushes_then_pulls() {
     let order: Vec<String> = server.requests().iter().map(|r| r.path().to_owned()).collect();
     assert_eq!(
         order,
-        ["/v1/enroll", "/healthz", "/v1/devices/me", "/v1/sync/push", "/v1/sync/pull", "/v1/organisation"],
-        "one instance check and one device state for both, then what documents print about the insurer (this server has none)"
+        ["/v1/enroll", "/healthz", "/v1/desktop/versions", "/v1/devices/me", "/v1/sync/push", "/v1/sync/pull", "/v1/organisation"],
+        "one instance check, the desktop versions (this server has none) and one device state for both, then what documents print about the insurer (none either)"
     );
 }
 
