@@ -178,6 +178,7 @@ fn drill(mut database: Database, dir: &std::path::Path) {
     let said = String::from_utf8_lossy(&declared.stdout);
     assert!(declared.status.success() && said.contains("/restored-1"), "{said}{}", String::from_utf8_lossy(&declared.stderr));
     assert!(said.contains("make them again"), "the operator is told to redo what the restore undid: {said}");
+    assert!(said.contains("customer erasures"), "an erasure the restore undid is named: {said}");
     let started = std::time::Instant::now();
     let server = ServerProcess::start_on(&org.listen, &refs(&args));
     let start_took = started.elapsed();

@@ -796,7 +796,7 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
             crate::keys::write_witness(&witness, &restore.note, &restore.checkpoint)?;
             let (old, new, kept) = (&restore.old_origin, &restore.new_origin, restore.kept);
             announce(&format!(
-                "the audit log `{old}` ended at {} entries; the restored database kept {kept}. The log goes on as `{new}`, its first entry linking the old log's last checkpoint. Entries {kept}..{} are not in the database: desktops send again what they delivered after the backup when they next sync; auditors holding a checkpoint beyond {kept} are told so when they verify. Device and policy numbers go on above any the lost entries may have given out. Revocations, disables, password resets and role changes made after the backup are undone: make them again now.",
+                "the audit log `{old}` ended at {} entries; the restored database kept {kept}. The log goes on as `{new}`, its first entry linking the old log's last checkpoint. Entries {kept}..{} are not in the database: desktops send again what they delivered after the backup when they next sync; auditors holding a checkpoint beyond {kept} are told so when they verify. Device and policy numbers go on above any the lost entries may have given out. Revocations, disables, password resets, role changes and customer erasures made after the backup are undone: make them again now (an erased customer's data can be read again until you do).",
                 last.size, last.size
             ));
         }
