@@ -41,15 +41,6 @@ async fn personal_values(state: &AppState, redactor: &mut Redactor) -> anyhow::R
     Ok(())
 }
 
-fn redact_all(value: &mut Value, redactor: &Redactor) {
-    match value {
-        Value::String(text) => *text = redactor.redact(text),
-        Value::Array(items) => items.iter_mut().for_each(|v| redact_all(v, redactor)),
-        Value::Object(members) => members.values_mut().for_each(|v| redact_all(v, redactor)),
-        _ => {}
-    }
-}
-
 /// The bundle. `configuration` is what the operator configured, secrets
 /// already taken out (the database URL without its password); `log` is a
 /// file of the server's recent log (`journalctl -u uw-sync-server`).
@@ -103,6 +94,6 @@ pub async fn bundle(state: &AppState, configuration: Value, log: Option<&Path>) 
         "desktop_versions": crate::desktop_versions::versions(state).await.map_err(|e| anyhow::anyhow!(e.message))?,
         "log": log_lines,
     });
-    redact_all(&mut bundle, &redactor);
+    redactor.redact_strings(&mut bundle);
     Ok(bundle)
 }

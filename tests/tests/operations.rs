@@ -17,6 +17,11 @@ use uw_system_tests::workspace_bin;
 use uw_workstation::update::{ReleaseKeys, PLATFORM};
 use uw_workstation::{Secret, WorkstationError};
 
+/// A demo organisation on a SQLite file under `dir`.
+fn sqlite_org(dir: &std::path::Path) -> Org {
+    Org::create(&["--sqlite", dir.join("server.sqlite3").to_str().expect("utf-8")])
+}
+
 fn files_in(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
@@ -45,8 +50,7 @@ fn sign(dir: &std::path::Path, package: &std::path::Path, version: &str, seed: [
 #[test]
 fn a_desktop_below_the_minimum_version_stops_syncing_and_an_update_must_carry_the_publishers_signature() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("server.sqlite3");
-    let org = Org::create(&["--sqlite", db.to_str().expect("utf-8")]);
+    let org = sqlite_org(dir.path());
     let server = org.start();
     let platform = PLATFORM.expect("the tests run where the app installs packages");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -180,8 +184,7 @@ fn a_desktop_below_the_minimum_version_stops_syncing_and_an_update_must_carry_th
 #[test]
 fn support_bundles_from_the_desktop_and_the_server_carry_no_customers_personal_data() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("server.sqlite3");
-    let org = Org::create(&["--sqlite", db.to_str().expect("utf-8")]);
+    let org = sqlite_org(dir.path());
     let server = org.start();
     let mut laptop = Laptop::open(&dir.path().join("laptop"));
     laptop.ws.enroll(&server.base_url, "agent", &Secret::new(org.demo.password("agent")), "agent-laptop", now()).expect("enrolls");
@@ -293,8 +296,7 @@ fn tracing_spans_the_desktop_the_server_and_the_database() {
 
     let receiver = uw_system_tests::otlp::OtlpReceiver::start();
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("server.sqlite3");
-    let org = Org::create(&["--sqlite", db.to_str().expect("utf-8")]);
+    let org = sqlite_org(dir.path());
     let mut args = uw_system_tests::system::refs(&org.args);
     args.extend(["--otlp-endpoint", &receiver.url, "--otlp-sampling", "1"]);
     let server = uw_system_tests::ServerProcess::start_on(&org.listen, &args);

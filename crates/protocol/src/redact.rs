@@ -83,6 +83,16 @@ impl Redactor {
         }
         redact_patterns(&out)
     }
+
+    /// Every string in `document` (a support bundle) [`Redactor::redact`]ed, in place.
+    pub fn redact_strings(&self, document: &mut Value) {
+        match document {
+            Value::String(text) => *text = self.redact(text),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_strings(v)),
+            Value::Object(members) => members.values_mut().for_each(|v| self.redact_strings(v)),
+            _ => {}
+        }
+    }
 }
 
 /// `text` with each whole-word occurrence of `lower_needle` (ignoring

@@ -201,6 +201,10 @@ impl Drop for Telemetry {
 /// not sampled cost next to nothing.
 pub fn recording() -> bool {
     use opentelemetry::trace::TraceContextExt as _;
+    // Tracing off: no span lookup at all (this runs for every statement).
+    if !ON.load(Ordering::Relaxed) {
+        return false;
+    }
     let current = tracing::Span::current();
     !current.is_none() && current.context().span().span_context().is_sampled()
 }
@@ -208,6 +212,9 @@ pub fn recording() -> bool {
 /// Adds the current span's trace context (`traceparent`) to an outgoing
 /// request's headers; nothing when no trace is being recorded.
 pub fn inject(headers: &mut reqwest::header::HeaderMap) {
+    if !ON.load(Ordering::Relaxed) {
+        return;
+    }
     let context = tracing::Span::current().context();
     TraceContextPropagator::new().inject_context(&context, &mut opentelemetry_http::HeaderInjector(headers));
 }

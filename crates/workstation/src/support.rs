@@ -36,16 +36,6 @@ fn recent_log(data_dir: &Path) -> Vec<String> {
     lines.split_off(skip)
 }
 
-/// Every string of `value` redacted, in place.
-fn redact_all(value: &mut Value, redactor: &Redactor) {
-    match value {
-        Value::String(text) => *text = redactor.redact(text),
-        Value::Array(items) => items.iter_mut().for_each(|v| redact_all(v, redactor)),
-        Value::Object(members) => members.values_mut().for_each(|v| redact_all(v, redactor)),
-        _ => {}
-    }
-}
-
 /// The server's address without anything but scheme, host and port.
 fn server_origin(url: &str) -> String {
     reqwest::Url::parse(url).ok().map_or_else(|| "unreadable".to_owned(), |u| u.origin().ascii_serialization())
@@ -90,7 +80,7 @@ impl Workstation {
             "sync_issues": issues,
             "log": recent_log(&data_dir),
         });
-        redact_all(&mut bundle, &redactor);
+        redactor.redact_strings(&mut bundle);
         Ok(bundle)
     }
 
