@@ -195,19 +195,7 @@ pub(crate) async fn enroll_device(
                 ));
             }
             let device_id = auth::new_id()?;
-            // Device numbers are never reused; the log-head lock every
-            // mutation takes first makes this MAX + 1 safe across replicas.
-            // After a restore, numbers the lost part of the log may have
-            // given out stay unused (`log_restore.device_number_floor`).
-            let device_number =
-                m.tx.fetch_one(
-                    "SELECT CASE WHEN n > f THEN n ELSE f END FROM
-                         (SELECT COALESCE(MAX(device_number), 0) + 1 AS n FROM device) d,
-                         (SELECT COALESCE(MAX(device_number_floor), 0) + 1 AS f FROM log_restore) r",
-                    args![],
-                )
-                .await?
-                .int(0)?;
+            let device_number = next_device_number(&mut *m.tx).await?;
             m.tx.execute(
                 "INSERT INTO device (device_id, user_id, name, public_key, enrolled_at, device_number) VALUES ($1, $2, $3, $4, $5, $6)",
                 args![device_id.as_str(), user.user_id.as_str(), device_name, &public_key, unix_ms(now), device_number],
@@ -235,6 +223,22 @@ pub(crate) async fn enroll_device(
         recovered,
         last_seq,
     })
+}
+
+/// The next device's number. Device numbers are never reused; the log-head
+/// lock every mutation takes first makes this MAX + 1 safe across replicas.
+/// After a restore, numbers the lost part of the log may have given out stay
+/// unused (`log_restore.device_number_floor`).
+pub(crate) async fn next_device_number(tx: &mut dyn crate::storage::Tx) -> Result<i64, ApiError> {
+    Ok(tx
+        .fetch_one(
+            "SELECT CASE WHEN n > f THEN n ELSE f END FROM
+                 (SELECT COALESCE(MAX(device_number), 0) + 1 AS n FROM device) d,
+                 (SELECT COALESCE(MAX(device_number_floor), 0) + 1 AS f FROM log_restore) r",
+            args![],
+        )
+        .await?
+        .int(0)?)
 }
 
 /// A user may have this many devices enrolled and not revoked, unless the

@@ -31,6 +31,7 @@ pub mod http;
 pub mod identity;
 pub mod keys;
 pub mod metrics;
+pub mod migration;
 pub mod openapi;
 pub mod organisation;
 pub mod pack_keys;
@@ -206,6 +207,8 @@ pub async fn serve_over(
     let watcher = tokio::spawn(watch_log_size(state.clone(), stop_rx.clone()));
     let retention = tokio::spawn(retention::daily(state.clone(), stop_rx.clone()));
     let providers = tokio::spawn(sso::periodic(state.clone(), stop_rx.clone()));
+    // Waves a crash left running go on; a wave is idempotent batch by batch.
+    tokio::spawn(migration::resume(state.clone()));
     let metrics_task = metrics.map(|listener| {
         let mut stop = stop_rx.clone();
         let app = http::metrics_router(state.clone());

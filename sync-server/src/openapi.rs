@@ -557,6 +557,72 @@ fn operations(g: &mut SchemaGenerator) -> Vec<Operation> {
             &[404],
         ),
         op(
+            "get",
+            "/v1/migration/policies/{number}",
+            "track_policy",
+            "Where a policy is while a legacy book moves here, by its legacy or new number: the system that holds it, its wave, every routing and migration event, its reconciliation status.",
+            Access::Roles(&[Role::Underwriter, Role::Admin]),
+            &[],
+            None,
+            schema::<p::TrackedPolicy>(g),
+            &[404],
+        ),
+        op(
+            "get",
+            "/v1/admin/migration/waves/{wave}",
+            "migration_wave",
+            "A migration wave's state, counts, gates and last report.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::WaveStatus>(g),
+            &[404],
+        ),
+        op(
+            "post",
+            "/v1/admin/migration/waves/{wave}/dry-run",
+            "migration_dry_run",
+            "Re-rate every policy of a planned wave with the pack the server would use, compare with the legacy premium and check the gates; writes only the report.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::WaveReport>(g),
+            &[404, 409],
+        ),
+        op(
+            "post",
+            "/v1/admin/migration/waves/{wave}/run",
+            "migration_run",
+            "Check a planned wave's gates and, when they pass, migrate its policies in the background (a running wave resumes after a restart); a wave a gate stopped stays planned with the report.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::WaveStatus>(g),
+            &[404, 409],
+        ),
+        op(
+            "post",
+            "/v1/admin/migration/waves/{wave}/rollback",
+            "migration_rollback",
+            "Remove what a completed wave created, recording each removal; refused (409 migration.rollback_blocked, listing them) while any of its policies changed since.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::WaveStatus>(g),
+            &[404, 409],
+        ),
+        op(
+            "get",
+            "/v1/admin/migration/waves/{wave}/reconciliation",
+            "migration_reconciliation",
+            "Counts and premiums per state and product in the legacy book, the wave, the server and the audit log, each difference explained.",
+            Access::Roles(ADMIN),
+            &[],
+            None,
+            schema::<p::Reconciliation>(g),
+            &[404],
+        ),
+        op(
             "post",
             "/v1/policies/{policy_number}/transactions",
             "policy_transaction",
@@ -913,7 +979,7 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "operation ids are unique");
-        assert_eq!(count, 76);
+        assert_eq!(count, 82);
     }
 
     #[test]

@@ -86,7 +86,13 @@ impl Transacted {
     }
 }
 
-async fn insert_event(m: &mut Mutation, number: &str, worksheet: &Worksheet, user_id: &str, index: Option<u64>) -> Result<(), ApiError> {
+pub(crate) async fn insert_event(
+    m: &mut Mutation,
+    number: &str,
+    worksheet: &Worksheet,
+    user_id: &str,
+    index: Option<u64>,
+) -> Result<(), ApiError> {
     let index = index.map(i64::try_from).transpose().map_err(ApiError::internal)?;
     m.tx.execute(
         "INSERT INTO policy_transaction (policy_number, version, kind, effective_date, amount, worksheet, user_id, log_index, recorded_at)
@@ -186,7 +192,7 @@ pub async fn bind(
 }
 
 /// Stores a policy's first version with the input (sealed), pack and fees it was bound with.
-async fn keep_first_version(
+pub(crate) async fn keep_first_version(
     m: &mut Mutation,
     policy: &Policy,
     input: &serde_json::Value,

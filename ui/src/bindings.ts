@@ -994,7 +994,7 @@ export type PolicyWorksheetLine = { label: string, value: string, };
 /**
  * What a transaction is, for timelines and documents.
  */
-export type TransactionKind = "bind" | "endorse" | "cancel" | "reinstate" | "offer_renewal" | "renew" | "non_renew";
+export type TransactionKind = "bind" | "migrated" | "endorse" | "cancel" | "reinstate" | "offer_renewal" | "renew" | "non_renew";
 
 /**
  * A policy term: `start` included, `end` excluded.

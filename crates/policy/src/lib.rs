@@ -30,6 +30,7 @@ mod legacy;
 mod lifecycle;
 mod proration;
 mod quote_number;
+mod routing;
 mod rules;
 mod status;
 
@@ -48,5 +49,8 @@ pub use proration::{
     Term,
 };
 pub use quote_number::{QuoteNumber, QuoteNumberError};
+pub use routing::{
+    decision_name, duplicate_numbers, valid_name, Check, Destination, Quality, Rated, Routed, RoutingError, Rule, Rules, ROUTING_VERSION,
+};
 pub use rules::{product_rules, CancelReason, NonRenewalReason, NoticeDays, ProductRules, INSURED_BACKDATE_DAYS, RENEWAL_OFFER_DAYS};
 pub use status::{expiry_date, QuoteEvent, QuoteStatus, StatusError, QUOTE_VALID_DAYS};

@@ -191,6 +191,9 @@ pub enum Transaction {
 #[serde(rename_all = "snake_case")]
 pub enum TransactionKind {
     Bind,
+    /// Taken over from a legacy system in a migration wave: the term and
+    /// premium as the legacy system had them.
+    Migrated,
     Endorse,
     Cancel,
     Reinstate,
@@ -203,6 +206,7 @@ impl TransactionKind {
     pub const fn name(self) -> &'static str {
         match self {
             Self::Bind => "bind",
+            Self::Migrated => "migrated",
             Self::Endorse => "endorse",
             Self::Cancel => "cancel",
             Self::Reinstate => "reinstate",
@@ -330,6 +334,33 @@ impl Policy {
             amount: premium,
         };
         Ok(Applied { policy, worksheet })
+    }
+
+    /// The first version of a policy taken over from a legacy system: its
+    /// term and premium as the legacy system had them (this system's own
+    /// rating of it is recorded beside it, never charged), with the refund
+    /// methods of the pack that prices its changes from now on.
+    pub fn migrate(
+        policy_number: &str,
+        (legacy_number, legacy_premium): (&str, Decimal),
+        (state, product): (&str, &str),
+        term: Term,
+        rated: Option<Decimal>,
+        refunds: Refunds,
+    ) -> Result<Applied, LifecycleError> {
+        let Applied { policy, worksheet } = Self::bind(policy_number, state, product, term, legacy_premium, refunds)?;
+        let premium = policy.term_premium;
+        let mut lines = vec![
+            line("Migrated from", format!("legacy policy {legacy_number}")),
+            line("Term", format!("{} to {} ({} days)", term.start, term.end, term.days())),
+            line("Term premium (legacy)", money(premium)),
+        ];
+        if let Some(rated) = rated {
+            let rated = round_money(rated);
+            lines.push(line("This system's rating", money(rated)));
+            lines.push(line("Difference, not charged", money(rated - premium)));
+        }
+        Ok(Applied { policy, worksheet: Worksheet { kind: TransactionKind::Migrated, lines, ..worksheet } })
     }
 
     pub fn rules(&self) -> Result<&'static ProductRules, LifecycleError> {

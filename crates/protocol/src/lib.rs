@@ -16,11 +16,13 @@ protocol change and needs a new [`PROTOCOL_VERSION`].
 
 pub mod codes;
 mod desktop_release;
+mod migration;
 pub mod redact;
 mod secret;
 mod wire;
 
 pub use desktop_release::*;
+pub use migration::*;
 pub use secret::Secret;
 pub use wire::*;
 

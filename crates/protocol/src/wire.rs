@@ -9,6 +9,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::Secret;
 
+/// The schema of a decimal that is not money (a percentage, a score): a
+/// decimal string, never a JSON number.
+pub(crate) fn decimal(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+        "description": "A decimal as text, e.g. \"2.50\"; never a JSON number.",
+    })
+}
+
 /// The schema of money: a decimal string, never a JSON number.
 fn money(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({

@@ -69,6 +69,11 @@ pub enum AdminCommand {
     /// Single sign-on: the OpenID Connect providers people sign in with.
     #[command(subcommand)]
     Sso(SsoCommand),
+    /// Moving a legacy book onto this server in waves: load a book routed
+    /// by rules, plan a wave, dry-run it, run it, roll it back, reconcile
+    /// it, and find where a policy is (`docs/migration.md`).
+    #[command(subcommand)]
+    Migration(MigrationCommand),
     /// Write a support bundle: versions, the configuration without secrets,
     /// counts of what the database holds, the audit log's state and, with
     /// --log, the recent log (such as `journalctl -u uw-sync-server
@@ -314,6 +319,55 @@ pub enum DesktopCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum MigrationCommand {
+    /// Load a canonical book (JSON Lines, from `uw book import`) and route
+    /// every policy by a rules file. Loading a later dump again re-routes
+    /// the policies still in legacy and lists those changed in legacy after
+    /// their migration.
+    Load {
+        #[arg(long)]
+        book: PathBuf,
+        #[arg(long)]
+        rules: PathBuf,
+    },
+    /// Plan a wave: the policies the rules send to it, owned by an agent.
+    Plan {
+        wave: String,
+        /// The agent whose policies the migrated ones become.
+        #[arg(long)]
+        owner: String,
+        /// How far, in percent, this system's premium may lie from the
+        /// legacy premium and still agree.
+        #[arg(long, default_value = "5")]
+        tolerance: rust_decimal::Decimal,
+        #[arg(long, default_value = "99")]
+        min_complete: rust_decimal::Decimal,
+        #[arg(long, default_value = "90")]
+        min_score: rust_decimal::Decimal,
+        #[arg(long, default_value = "95")]
+        min_agreement: rust_decimal::Decimal,
+        #[arg(long, default_value = "0")]
+        max_duplicates: u64,
+    },
+    /// Re-rate every policy of a planned wave and check its gates; writes
+    /// nothing but the report.
+    DryRun { wave: String },
+    /// Run a wave here to its end (or resume one a crash stopped). A
+    /// failing gate stops it before it writes anything.
+    Run { wave: String },
+    /// Remove what a completed wave created, if none of its policies has
+    /// changed since.
+    Rollback { wave: String },
+    /// A wave's state, counts and last report (JSON).
+    Status { wave: String },
+    /// Counts and premiums of a wave in the legacy book, the journal, the
+    /// server and the audit log (JSON).
+    Reconcile { wave: String },
+    /// Where a policy is, by its legacy or new number (JSON).
+    Where { number: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum SsoCommand {
     /// The providers the server trusts.
     List,
@@ -380,6 +434,64 @@ fn password_from(env: Option<&str>) -> anyhow::Result<(Secret, bool)> {
 
 fn role(name: &str) -> anyhow::Result<Role> {
     Role::from_name(name).with_context(|| format!("role: `{name}` is not one of agent, underwriter, admin, auditor"))
+}
+
+fn json_line(value: &impl serde::Serialize) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(value)?)
+}
+
+async fn migration_command(state: &AppState, actor: &Actor, command: MigrationCommand, request_id: &str) -> anyhow::Result<()> {
+    use crate::migration;
+    match command {
+        MigrationCommand::Load { book, rules } => {
+            let rules_text = std::fs::read_to_string(&rules).with_context(|| format!("reading {}", rules.display()))?;
+            let parsed = uw_policy::Rules::parse(&rules_text, &rules.display().to_string())?;
+            let bytes = std::fs::read(&book).with_context(|| format!("reading {}", book.display()))?;
+            let sha: String = {
+                use sha2::Digest as _;
+                sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+            };
+            let policies = uw_policy::read_book(bytes.as_slice()).map_err(|e| anyhow::anyhow!("{}: {e}", book.display()))?;
+            let report =
+                migration::load_book(state, actor, (&policies, &sha), (&parsed, &rules_text), request_id).await.map_err(super::api)?;
+            announce(&json_line(&report)?);
+        }
+        MigrationCommand::Plan { wave, owner, tolerance, min_complete, min_score, min_agreement, max_duplicates } => {
+            let gates = uw_protocol::WaveGates {
+                min_complete_percent: min_complete,
+                min_mean_score: min_score,
+                min_agreement_percent: min_agreement,
+                max_duplicates,
+            };
+            let status = migration::plan_wave(state, actor, &wave, (&owner, tolerance, &gates), request_id).await.map_err(super::api)?;
+            announce(&format!("wave {wave} planned: {} policies", status.policies));
+        }
+        MigrationCommand::DryRun { wave } => {
+            let report = migration::dry_run(state, actor, &wave, request_id).await.map_err(super::api)?;
+            announce(&json_line(&report)?);
+        }
+        MigrationCommand::Run { wave } => {
+            let outcome = migration::run_wave(state, actor, &wave, request_id).await.map_err(super::api)?;
+            announce(&json_line(&outcome)?);
+        }
+        MigrationCommand::Rollback { wave } => match migration::rollback(state, actor, &wave, request_id).await.map_err(super::api)? {
+            Ok(status) => announce(&format!("wave {wave} rolled back: {} policies removed", status.rolled_back)),
+            Err(blocked) => {
+                let list: Vec<String> = blocked.iter().map(|b| format!("{} ({}): {}", b.policy_number, b.legacy_number, b.why)).collect();
+                anyhow::bail!("wave {wave} cannot roll back; these policies changed after their migration:\n  {}", list.join("\n  "));
+            }
+        },
+        MigrationCommand::Status { wave } => match migration::status(state, &wave).await.map_err(super::api)? {
+            Some(status) => announce(&json_line(&status)?),
+            None => anyhow::bail!("no wave {wave} is planned"),
+        },
+        MigrationCommand::Reconcile { wave } => announce(&json_line(&migration::reconcile(state, &wave).await.map_err(super::api)?)?),
+        MigrationCommand::Where { number } => match migration::track(state, &number).await.map_err(super::api)? {
+            Some(tracked) => announce(&json_line(&tracked)?),
+            None => anyhow::bail!("no policy {number} in the legacy books loaded on this server"),
+        },
+    }
+    Ok(())
 }
 
 async fn retention_command(state: &AppState, actor: &Actor, command: RetentionCommand, request_id: &str) -> anyhow::Result<()> {
@@ -677,6 +789,7 @@ pub async fn run(state: &AppState, command: AdminCommand) -> anyhow::Result<()> 
         AdminCommand::Customer(command) => customer_command(state, &actor, command, request_id).await?,
         AdminCommand::Retention(command) => retention_command(state, &actor, command, request_id).await?,
         AdminCommand::Sso(command) => sso_command(state, &actor, command, request_id).await?,
+        AdminCommand::Migration(command) => migration_command(state, &actor, command, request_id).await?,
         AdminCommand::Desktop(command) => desktop_command(state, &actor, command, request_id).await?,
         AdminCommand::SupportBundle { out, log } => {
             // The configuration is the binary's to describe (`main.rs`).

@@ -23,6 +23,7 @@ export const ACTION_CATEGORIES: { value: string; label: string }[] = [
   { value: "log", label: "Log" },
   { value: "login_throttle", label: "Sign-in limits" },
   { value: "desktop", label: "App versions and updates" },
+  { value: "migration", label: "Legacy book migration" },
 ];
 
 /** Each action the server records, as a sentence about the one who did it. */
@@ -71,6 +72,16 @@ const SENTENCES: Record<string, string> = {
   "desktop.release_added": "Added an app update",
   "key.rotate": "Replaced the audit log's signing key",
   "log.restored": "The log was restored from a backup",
+  "policy.migrated": "Moved a policy from the legacy system",
+  "policy.migration_rolled_back": "Removed a moved policy when its wave was rolled back",
+  "device.legacy_source": "Recorded the legacy system as the source of moved policies",
+  "migration.book_loaded": "Loaded a legacy book and routed its policies",
+  "migration.wave_planned": "Planned a migration wave",
+  "migration.dry_run": "Ran a migration wave's dry run",
+  "migration.wave_stopped": "A migration wave was stopped by its checks",
+  "migration.wave_started": "Started a migration wave",
+  "migration.wave_completed": "A migration wave finished",
+  "migration.wave_rolled_back": "Rolled back a migration wave",
 };
 
 /** What was refused, by the action it would have been: `policy.endorse.refused` is "An endorsement was refused". */

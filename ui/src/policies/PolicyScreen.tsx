@@ -44,6 +44,7 @@ export const NON_RENEWAL_REASONS: { value: NonRenewalReason; label: string }[] =
 
 const KIND_LABEL: Record<string, string> = {
   bind: "Bound",
+  migrated: "Moved from the legacy system",
   endorse: "Endorsement",
   cancel: "Cancellation",
   reinstate: "Reinstatement",

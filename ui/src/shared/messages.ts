@@ -236,6 +236,16 @@ export const MESSAGES: Record<string, string> = {
   "desktop.release_unknown": "The server no longer holds this update. Sync again to see which update is available, then install it.",
   "desktop.too_old":
     "This version of the app is too old to sync with your organization's server. Your work is kept on this laptop. Install the update, then sync again.",
+  "migration.bad_owner": "Migrated policies belong to an agent. Choose an active agent as the wave's owner.",
+  "migration.bad_tolerance": "The premium tolerance cannot be negative. Enter a percentage such as 5.",
+  "migration.bad_wave": "Name waves with letters, digits, hyphens and underscores only, such as tx-auto-1.",
+  "migration.no_wave": "There is no wave of that name. Load the book and plan the wave first.",
+  "migration.not_completed": "Only a wave that has finished can be rolled back. Wait for it to finish, then try again.",
+  "migration.not_planned": "That wave has already run. Plan a new wave for the policies still in the legacy system.",
+  "migration.not_tracked": "No policy with that number is in the legacy books loaded on this server. Check the number.",
+  "migration.rollback_blocked":
+    "The wave cannot be rolled back, because some of its policies have changed since they moved here. The list is in the details.",
+  "migration.wave_exists": "A wave of that name has already run. Give the new wave another name in the routing rules.",
   "protocol.missing_version": "The server needs to know this app's version. Install the latest version of the app, then try again.",
   "protocol.unsupported_version": "The server does not accept this version of the app. Install the latest version, then sync again.",
 
