@@ -104,18 +104,7 @@ impl Packs {
 
     /// This system's rating of `p`.
     fn rate(&self, p: &CanonicalPolicy) -> Rated {
-        let pack = match self.select(p) {
-            Ok(pack) => pack,
-            Err(e) => return Rated::Refused(e),
-        };
-        let quote = match p.valid_rating() {
-            Ok(q) => q,
-            Err(e) => return Rated::Refused(e.to_string()),
-        };
-        match uw_rating::rate(pack, &quote) {
-            Ok(r) => Rated::Rated { total: r.total, decision: r.decision.action },
-            Err(e) => Rated::Refused(e.to_string()),
-        }
+        Rated::with(self.0.iter().map(|p| &**p), p)
     }
 }
 

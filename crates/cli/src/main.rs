@@ -270,6 +270,31 @@ enum BookCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Where every policy of a book goes by a routing rules file
+    /// (docs/migration.md), and why: a wave of the server, the legacy
+    /// system or the data-quality queue. With --packs, each policy is rated
+    /// too, so rules on `quality.rates`, `quality.decision` and
+    /// `quality.difference` apply. Exit 2 when the rules or the book are
+    /// wrong.
+    Route {
+        #[arg(long)]
+        book: PathBuf,
+        #[arg(long)]
+        rules: PathBuf,
+        /// Rate packs (a pack directory, or a directory of them).
+        #[arg(long)]
+        packs: Option<PathBuf>,
+        /// Load the packs as drafts (no signature check).
+        #[arg(long)]
+        draft: bool,
+        #[command(flatten)]
+        trust: Trust,
+        /// The day terms are judged current on (default: today).
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -495,6 +520,35 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 rejects.display(),
                 imported.rejects.len()
             ))
+        }
+        Command::Book(BookCommand::Route { book, rules, packs, draft, trust, on, format }) => {
+            let text = std::fs::read_to_string(&rules).map_err(|e| other(format!("cannot read {}: {e}", rules.display())))?;
+            let rules = uw_policy::Rules::parse(&text, &rules.display().to_string()).map_err(|e| input(e.to_string()))?;
+            let file = std::fs::File::open(&book).map_err(|e| other(format!("cannot read {}: {e}", book.display())))?;
+            let policies = uw_policy::read_book(std::io::BufReader::new(file)).map_err(|e| input(format!("{}: {e}", book.display())))?;
+            let packs = packs.as_deref().map(|dir| load_all(dir, draft, &trust)).transpose()?;
+            let today = match on {
+                Some(day) => time::Date::parse(&day, &time::format_description::well_known::Iso8601::DATE)
+                    .map_err(|_| input(format!("--on: `{day}` is not a date (YYYY-MM-DD)")))?,
+                None => time::OffsetDateTime::now_utc().date(),
+            };
+            let duplicates = uw_policy::duplicate_numbers(&policies);
+            let routed: Vec<(String, uw_policy::Routed)> = policies
+                .iter()
+                .map(|p| {
+                    let rated = packs.as_ref().map(|packs| uw_policy::Rated::with(packs, p));
+                    let quality = uw_policy::Quality::assess(p, today, rated, duplicates.contains(&p.policy_number));
+                    (p.policy_number.clone(), rules.route(p, &quality))
+                })
+                .collect();
+            match format {
+                Format::Json => {
+                    let lines: Vec<serde_json::Value> =
+                        routed.iter().map(|(n, r)| serde_json::json!({ "policy_number": n, "routed": r })).collect();
+                    out(&serde_json::to_string_pretty(&lines).map_err(|e| other(e.to_string()))?)
+                }
+                Format::Table => out(&report::route_table(&routed)),
+            }
         }
         Command::Vin(VinCommand::Decode { vin: v }) => {
             let decoded = vin::decode(&v).map_err(|e| input(e.to_string()))?;

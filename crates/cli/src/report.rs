@@ -197,3 +197,25 @@ pub fn filing_table(r: &uw_rating::pack::report::FilingReport) -> String {
     let _ = writeln!(s, "  replaced or sold    {}", filed(r.refunds.replaced_or_sold));
     s
 }
+
+/// Where each policy of a book goes, one line each, then the count per
+/// destination.
+pub fn route_table(routed: &[(String, uw_policy::Routed)]) -> String {
+    let width = routed.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(6).max(6);
+    let dwidth = routed.iter().map(|(_, r)| r.destination.to_string().len()).max().unwrap_or(11).max(11);
+    let mut text = format!("{:<width$}  {:<dwidth$}  {}\n", "policy", "destination", "why");
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for (number, r) in routed {
+        let why = match &r.rule {
+            Some(rule) => format!("rule \"{rule}\" (line {}): {}", r.line.unwrap_or(0), r.because),
+            None => r.because.clone(),
+        };
+        text.push_str(&format!("{number:<width$}  {:<dwidth$}  {why}\n", r.destination.to_string()));
+        *counts.entry(r.destination.to_string()).or_default() += 1;
+    }
+    text.push('\n');
+    for (destination, n) in counts {
+        text.push_str(&format!("{destination:<dwidth$}  {n:>9}\n"));
+    }
+    text
+}

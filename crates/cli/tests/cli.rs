@@ -394,6 +394,56 @@ fn a_legacy_dump_imports_into_a_book_that_feeds_impact() {
     assert!(stdout(&o).contains("percent change") && stdout(&o).contains("largest increases"), "{}", stdout(&o));
 }
 
+/// `uw book route`: where every policy of an imported book goes, and why;
+/// a rules file's mistake names its line (issue 30).
+#[test]
+fn a_book_routes_by_rules_and_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("legacy.csv");
+    std::fs::copy(root().join("crates/policy/tests/data/legacy-auto.csv"), &csv).expect("copy");
+    let o = uw(&["book", "import", "--mapping", "crates/policy/tests/data/legacy-auto.toml", "--input", csv.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let book = dir.path().join("legacy.book.jsonl");
+    let rules = dir.path().join("routing.toml");
+    let text = "routing_version = 1\ndefault = \"legacy\"\n\n[[rule]]\nname = \"not rated here\"\npriority = 1\nwhen = [\"quality.rates = false\"]\nroute = \"quality-queue\"\n\n[[rule]]\nname = \"California in force\"\npriority = 2\nwhen = [\"state = CA\", \"status = in-force\"]\nroute = \"wave:ca-1\"\n";
+    std::fs::write(&rules, text).expect("rules");
+    let args = [
+        "book",
+        "route",
+        "--book",
+        book.to_str().expect("utf-8"),
+        "--rules",
+        rules.to_str().expect("utf-8"),
+        "--packs",
+        "rate-packs",
+        "--on",
+        "2026-03-01",
+    ];
+    let o = uw(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let routed: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("JSON");
+    let book_text = std::fs::read_to_string(&book).expect("book");
+    assert_eq!(routed.len(), book_text.lines().count(), "every policy is routed");
+    for (line, r) in book_text.lines().zip(&routed) {
+        let p: serde_json::Value = serde_json::from_str(line).expect("policy");
+        let expected = if p["rating"]["state"] == "CA" && p["status"] == "in-force" { "ca-1" } else { "" };
+        if expected.is_empty() {
+            assert_ne!(r["routed"]["destination"]["wave"], "ca-1", "{r}");
+        } else {
+            assert_eq!(r["routed"]["destination"], serde_json::json!({ "to": "wave", "wave": "ca-1" }), "{r}");
+            assert!(r["routed"]["because"].as_str().is_some_and(|b| b.contains("state = CA (is CA)")), "{r}");
+        }
+    }
+    assert!(routed.iter().any(|r| r["routed"]["destination"]["wave"] == "ca-1"), "the sample has California policies in force");
+    let o = uw(&args);
+    assert!(stdout(&o).contains("wave:ca-1") && stdout(&o).contains("rule \"California in force\" (line 10)"), "{}", stdout(&o));
+
+    std::fs::write(&rules, text.replace("state = CA", "state = California")).expect("rules");
+    let o = uw(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("routing.toml:13: rule \"California in force\": condition `state = California`"), "{}", stderr(&o));
+}
+
 /// `uw pack report`: what a filing reviewer checks (issue 25 item 8).
 #[test]
 fn pack_report_prints_weights_fees_and_state_law() {

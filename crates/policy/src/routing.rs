@@ -163,6 +163,23 @@ pub enum Rated {
     Refused(String),
 }
 
+impl Rated {
+    /// How `packs` rate `policy`: the pack in force on its term's first
+    /// day (for new business or renewals, as the policy says), chosen as
+    /// the desktops and the server choose ([`uw_rating::select_pack`]).
+    pub fn with<'a>(packs: impl IntoIterator<Item = &'a uw_rating::RatePack>, policy: &CanonicalPolicy) -> Self {
+        let q = &policy.rating;
+        let pack = match uw_rating::select_pack(packs, &q.state, q.product, q.effective_date, q.renewal) {
+            Ok(pack) => pack,
+            Err(e) => return Self::Refused(e.to_string()),
+        };
+        match policy.valid_rating().map_err(|e| e.to_string()).and_then(|quote| uw_rating::rate(pack, &quote).map_err(|e| e.to_string())) {
+            Ok(r) => Self::Rated { total: r.total, decision: r.decision.action },
+            Err(e) => Self::Refused(e),
+        }
+    }
+}
+
 /// A policy's data-quality results: the checks that apply to it and those
 /// it failed, with what rating it here gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
