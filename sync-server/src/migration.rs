@@ -187,7 +187,9 @@ pub async fn load_book(
             let quality = Quality::assess(p, today, Some(rated), duplicates.contains(&p.policy_number));
             let routed = rules.route(p, &quality);
             *report.by_destination.entry(routed.destination.to_string()).or_default() += 1;
-            let input = serde_json::to_value(&p.rating).map_err(ApiError::internal)?;
+            // Kept as a quote's input is (`{"quote": …}`), so the vault seals
+            // the same fields and a migrated policy's changes rate from it.
+            let input = json!({ "quote": p.rating });
             let sealed = state.vault.seal_in(&mut *m.tx, &mut people, &input, None, unix_ms(m.now)).await?;
             let mut document = serde_json::to_value(p).map_err(ApiError::internal)?;
             document["rating"] = sealed.document;
@@ -335,7 +337,8 @@ struct Item {
     position: i64,
     legacy_number: String,
     policy: CanonicalPolicy,
-    /// The rating input as stored (sealed), for the policy's record.
+    /// The rating input as stored (`{"quote": …}`, sealed), for the
+    /// policy's record.
     sealed_input: Value,
     duplicate: bool,
 }
@@ -343,7 +346,7 @@ struct Item {
 async fn open_item(state: &AppState, tx: &mut dyn Tx, people: &mut crate::personal::People, row: &SqlRow) -> Result<Item, ApiError> {
     let mut document: Value = serde_json::from_str(&row.text(2)?).map_err(ApiError::internal)?;
     let sealed_input = document["rating"].take();
-    document["rating"] = state.vault.open_in(tx, people, &sealed_input).await?;
+    document["rating"] = state.vault.open_in(tx, people, &sealed_input).await?["quote"].take();
     let policy: CanonicalPolicy = serde_json::from_value(document).map_err(ApiError::internal)?;
     let quality: Value = serde_json::from_str(&row.text(3)?).map_err(ApiError::internal)?;
     let duplicate = quality["failed"].as_array().is_some_and(|f| f.iter().any(|c| c == "unique"));
@@ -760,7 +763,9 @@ async fn migrate_one(
         ],
     )
     .await?;
-    crate::policies::keep_first_version(m, &applied.policy, &item.sealed_input, &pack.digest().to_hex(), Decimal::ZERO).await?;
+    // The legacy system charged its fees; this system's fees are kept
+    // only so a later change prices its premium as a bound policy's does.
+    crate::policies::keep_first_version(m, &applied.policy, &item.sealed_input, &pack.digest().to_hex(), rating.fee_total()).await?;
     let change = migrated_change(&item.legacy_number, wave, applied.policy.term_premium, Some(rating.total));
     let index = m.audit(actor, "policy.migrated", ("policy", &number), &change, None).await?;
     crate::policies::insert_event(m, &number, &applied.worksheet, owner_id, Some(index)).await?;

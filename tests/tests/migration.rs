@@ -134,7 +134,19 @@ impl Rng {
     }
 }
 
-fn story(database_args: &[&str]) {
+/// The legacy book's personal data is sealed at rest like a quote's: no
+/// insured's name or VIN is in the clear in the rows `sql` reads.
+fn no_personal_data_in_clear(file: &std::path::Path, sql: &str) {
+    let db = rusqlite::Connection::open(file).expect("the server's file");
+    let mut statement = db.prepare(sql).expect("query");
+    let rows: Vec<String> = statement.query_map([], |r| r.get(0)).expect("rows").map(|r| r.expect("row")).collect();
+    assert!(!rows.is_empty(), "{sql}: no rows");
+    for row in rows {
+        assert!(!row.contains("Insured ") && !row.contains("KM8JBCAE7RU788397") && !row.contains("Congress"), "{sql}: in the clear: {row}");
+    }
+}
+
+fn story(database_args: &[&str], sqlite_file: Option<&std::path::Path>) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let org = Org::create(database_args);
     let dir = tempfile::tempdir().expect("tempdir");
@@ -154,6 +166,9 @@ fn story(database_args: &[&str]) {
     assert_eq!(load["read"], json!(BOOK + 2));
     assert_eq!(load["loaded"], json!(BOOK + 2));
     assert_eq!(load["by_destination"], json!({ "quality-queue": 2, "wave:tx-a": A, "wave:tx-b": B }));
+    if let Some(file) = sqlite_file {
+        no_personal_data_in_clear(file, "SELECT document FROM legacy_policy");
+    }
 
     // Wave A: 12 of its 600 have no legacy premium (98 %), under the 99 % gate.
     let planned = org.admin(&["migration", "plan", "tx-a", "--owner", "agent", "--tolerance", "5"]);
@@ -253,6 +268,11 @@ fn story(database_args: &[&str]) {
     let (_, queued) = rt.block_on(underwriter.get("/v1/migration/policies/TX-C-000001"));
     assert_eq!((queued["destination"].as_str(), queued["system"].as_str()), (Some("quality-queue"), Some("legacy")), "{queued}");
 
+    if let Some(file) = sqlite_file {
+        no_personal_data_in_clear(file, "SELECT input FROM policy WHERE quote_number LIKE 'LEGACY-%'");
+        no_personal_data_in_clear(file, "SELECT input FROM quote_record WHERE quote_number LIKE 'LEGACY-%'");
+    }
+
     // A migrated policy is an ordinary policy: its timeline starts with `migrated`, and it cancels.
     let (_, tracked) = rt.block_on(underwriter.get("/v1/migration/policies/TX-A-000001"));
     let changed = tracked["policy_number"].as_str().expect("number").to_owned();
@@ -269,6 +289,33 @@ fn story(database_args: &[&str]) {
     });
     let (code, body) = rt.block_on(agent.post(&format!("/v1/policies/{changed}/transactions"), &cancel));
     assert_eq!(code, StatusCode::OK, "{body}");
+
+    // Another is endorsed: the server rates the change with its own pack.
+    let (_, tracked) = rt.block_on(underwriter.get("/v1/migration/policies/TX-A-000002"));
+    let endorsed = tracked["policy_number"].as_str().expect("number").to_owned();
+    let mut changed_quote = sample();
+    changed_quote["rating"]["applicant"]["name"] = json!("Insured A 2");
+    for c in changed_quote["rating"]["coverages"].as_array_mut().expect("coverages") {
+        if c["code"] == "BI" {
+            c["limit"] = json!("100/300");
+        }
+    }
+    let rating = {
+        let quote: uw_rating::Quote = serde_json::from_value(changed_quote["rating"].clone()).expect("quote");
+        uw_rating::rate(&uw_system_tests::api::tx_auto_pack(), &quote.validate().expect("valid")).expect("rates")
+    };
+    let endorse = json!({
+        "policy_number": endorsed,
+        "base_version": 1,
+        "transaction": { "kind": "endorse", "effective": "2026-12-15", "term_premium": (rating.total - rating.fee_total()).to_string(), "description": "Higher liability limits" },
+        "input": { "quote": changed_quote["rating"] },
+        "pack_digest": null,
+    });
+    let (code, body) = rt.block_on(agent.post(&format!("/v1/policies/{endorsed}/transactions"), &endorse));
+    assert_eq!(code, StatusCode::OK, "{body}");
+    let (_, detail) = rt.block_on(agent.get(&format!("/v1/policies/{endorsed}")));
+    let kinds: Vec<&str> = detail["timeline"].as_array().expect("timeline").iter().filter_map(|t| t["kind"].as_str()).collect();
+    assert_eq!(kinds, ["migrated", "endorse"], "{detail}");
 
     // The changed policy blocks wave A's rollback, by name; wave B rolls back.
     let (code, body) = rt.block_on(admin_of(&rt, &server.base_url, &org).post("/v1/admin/migration/waves/tx-a/rollback", &json!({})));
@@ -311,13 +358,13 @@ fn admin_of(rt: &tokio::runtime::Runtime, base: &str, org: &Org) -> ApiClient {
 fn a_legacy_book_moves_in_waves_on_sqlite() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("server.sqlite3");
-    story(&["--sqlite", path.to_str().expect("utf-8")]);
+    story(&["--sqlite", path.to_str().expect("utf-8")], Some(&path));
 }
 
 #[test]
 fn a_legacy_book_moves_in_waves_on_postgres() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let db = rt.block_on(PostgresDatabase::create());
-    story(&["--database-url", &db.url]);
+    story(&["--database-url", &db.url], None);
     rt.block_on(db.drop_database());
 }
