@@ -334,7 +334,6 @@ async fn require_wave(state: &AppState, wave: &str) -> Result<WaveStatus, ApiErr
 
 /// A legacy policy of a wave, opened.
 struct Item {
-    position: i64,
     legacy_number: String,
     policy: CanonicalPolicy,
     /// The rating input as stored (`{"quote": …}`, sealed), for the
@@ -350,7 +349,7 @@ async fn open_item(state: &AppState, tx: &mut dyn Tx, people: &mut crate::person
     let policy: CanonicalPolicy = serde_json::from_value(document).map_err(ApiError::internal)?;
     let quality: Value = serde_json::from_str(&row.text(3)?).map_err(ApiError::internal)?;
     let duplicate = quality["failed"].as_array().is_some_and(|f| f.iter().any(|c| c == "unique"));
-    Ok(Item { position: row.int(0)?, legacy_number: row.text(1)?, policy, sealed_input, duplicate })
+    Ok(Item { legacy_number: row.text(1)?, policy, sealed_input, duplicate })
 }
 
 const ITEM_READ: &str = "SELECT i.position, i.legacy_number, l.document, l.quality FROM migration_item i
@@ -624,7 +623,16 @@ pub async fn drive(state: &AppState, actor: &Actor, wave: &str) -> Result<(), Ap
             m.commit().await?;
             return Ok(());
         }
-        let rows = m.tx.fetch(&format!("{ITEM_READ} AND i.status = 'pending' ORDER BY i.position LIMIT {BATCH}"), args![wave]).await?;
+        let rows =
+            m.tx.fetch(
+                &format!(
+                    "SELECT i.position, i.legacy_number, l.document, l.quality, l.system, l.policy_number FROM migration_item i
+                     JOIN legacy_policy l ON l.legacy_number = i.legacy_number WHERE i.wave_id = $1
+                     AND i.status = 'pending' ORDER BY i.position LIMIT {BATCH}"
+                ),
+                args![wave],
+            )
+            .await?;
         if rows.is_empty() {
             let counts = m.tx.fetch("SELECT status, COUNT(*) FROM migration_item WHERE wave_id = $1 GROUP BY status", args![wave]).await?;
             let mut by = serde_json::Map::new();
@@ -649,146 +657,278 @@ pub async fn drive(state: &AppState, actor: &Actor, wave: &str) -> Result<(), Ap
             }
         };
         let mut people = crate::personal::People::default();
+        let person_ids: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.text(2).ok())
+            .filter_map(|d| serde_json::from_str::<Value>(&d).ok())
+            .filter_map(|d| crate::personal::sealed_for(&d["rating"]).map(str::to_owned))
+            .collect();
+        state.vault.read_ahead(&mut *m.tx, &mut people, &[], &person_ids).await?;
+        let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
-            let item = open_item(state, &mut *m.tx, &mut people, row).await?;
-            migrate_one(&mut m, actor, (wave, &owner_id, &device_id), &packs, &item).await?;
+            items.push((open_item(state, &mut *m.tx, &mut people, row).await?, row.opt_text(5)?));
         }
+        migrate_batch(&mut m, actor, (wave, &owner_id, &device_id), &packs, &items).await?;
         m.commit().await?;
     }
 }
 
-async fn reject(m: &mut Mutation, actor: &Actor, wave: &str, item: &Item, reason: &str) -> Result<(), ApiError> {
-    m.tx.execute(
-        "UPDATE migration_item SET status = 'rejected', reason = $3, done_at = $4 WHERE wave_id = $1 AND position = $2",
-        args![wave, item.position, reason, unix_ms(m.now)],
-    )
-    .await?;
-    event(m, &item.legacy_number, ("rejected", Some(wave)), reason, &actor.user_id, None).await
+/// What became of one policy of a batch.
+enum Outcome {
+    Rejected(String),
+    Migrated {
+        number: String,
+        applied: Box<uw_policy::Applied>,
+        pack: Arc<RatePack>,
+        rating: Box<uw_rating::Rating>,
+        premium: Decimal,
+        index: u64,
+    },
 }
 
-/// Makes one legacy policy a policy of this server, or rejects it with why.
-async fn migrate_one(
+/// Decides one policy: why it cannot move, or its rating, term and pack.
+fn decide(packs: &Packs, item: &Item, held: Option<&str>) -> Result<(Arc<RatePack>, uw_rating::Rating, Term, Decimal), String> {
+    let p = &item.policy;
+    if let Some(number) = held {
+        return Err(format!("already migrated as {number}"));
+    }
+    let Some(premium) = p.written_premium else {
+        return Err("the legacy record has no premium; correct it in legacy and load the book again".to_owned());
+    };
+    let pack = packs.select(p).map_err(|e| format!("no pack to take its changes: {e}"))?.clone();
+    let rating = p
+        .valid_rating()
+        .map_err(|e| e.to_string())
+        .and_then(|q| uw_rating::rate(&pack, &q).map_err(|e| e.to_string()))
+        .map_err(|e| format!("this system's pack does not rate it: {e}"))?;
+    let term = Term::new(p.term_start, p.term_end).map_err(|e| format!("its term cannot be kept: {e}"))?;
+    Ok((pack, rating, term, premium))
+}
+
+/// Rows per multi-row statement: `columns` parameters a row, under
+/// SQLite's oldest limit of 999 parameters a statement.
+fn rows_per_statement(columns: usize) -> usize {
+    (999 / columns).max(1)
+}
+
+/// Runs `sql_of(rows)` over `rows` (each `columns` values), in chunks.
+async fn many(
+    m: &mut Mutation,
+    columns: usize,
+    rows: Vec<Vec<crate::storage::SqlValue>>,
+    sql_of: impl Fn(usize) -> String,
+) -> Result<(), ApiError> {
+    for chunk in rows.chunks(rows_per_statement(columns)) {
+        let values: Vec<crate::storage::SqlValue> = chunk.iter().flat_map(|r| r.iter().cloned()).collect();
+        m.tx.execute(&sql_of(chunk.len()), values).await?;
+    }
+    Ok(())
+}
+
+/// `(VALUES ($1, $2), ($3, $4)) AS v` for `rows` rows of `columns`.
+fn values_table(columns: usize, rows: usize) -> String {
+    let insert = crate::audit::multi_row_insert("x", columns, rows);
+    format!("({}) AS v", insert.trim_start_matches("INSERT INTO x "))
+}
+
+/// Makes the batch's legacy policies policies of this server, or rejects
+/// each with why, in a few statements a batch: the server's authority is
+/// the same as one policy at a time, the round trips are not.
+async fn migrate_batch(
     m: &mut Mutation,
     actor: &Actor,
     (wave, owner_id, device_id): (&str, &str, &str),
     packs: &Packs,
-    item: &Item,
+    items: &[(Item, Option<String>)],
 ) -> Result<(), ApiError> {
-    let p = &item.policy;
-    let held =
-        m.tx.fetch_one("SELECT system, policy_number FROM legacy_policy WHERE legacy_number = $1", args![item.legacy_number.as_str()])
-            .await?;
-    if held.text(0)? == "server" {
-        let reason = format!("already migrated as {}", held.opt_text(1)?.unwrap_or_default());
-        return reject(m, actor, wave, item, &reason).await;
+    use crate::storage::SqlValue;
+    let text = |s: &str| SqlValue::from(s);
+    let mut decided = Vec::with_capacity(items.len());
+    // Policy numbers: one reservation per state and year.
+    let mut wanted: BTreeMap<(String, i32), i64> = BTreeMap::new();
+    for (item, held) in items {
+        let d = decide(packs, item, held.as_deref());
+        if d.is_ok() {
+            *wanted.entry((item.policy.rating.state.clone(), item.policy.term_start.year())).or_default() += 1;
+        }
+        decided.push(d);
     }
-    let Some(premium) = p.written_premium else {
-        return reject(m, actor, wave, item, "the legacy record has no premium; correct it in legacy and load the book again").await;
+    let mut next: HashMap<(String, i32), i64> = HashMap::new();
+    for ((st, year), k) in &wanted {
+        let row =
+            m.tx.fetch_one(
+                "INSERT INTO policy_number_next (state, year, next)
+                     VALUES ($1, $2, 1 + $3 + (SELECT COALESCE(SUM(old_size - restored_size), 0) FROM log_restore))
+                 ON CONFLICT (state, year) DO UPDATE SET next = policy_number_next.next + $3 RETURNING next - $3",
+                args![st.as_str(), *year, *k],
+            )
+            .await?;
+        next.insert((st.clone(), *year), row.int(0)?);
+    }
+    let mut outcomes = Vec::with_capacity(items.len());
+    for ((item, _), d) in items.iter().zip(decided) {
+        let outcome = match d {
+            Err(reason) => Outcome::Rejected(reason),
+            Ok((pack, rating, term, premium)) => {
+                let q = &item.policy.rating;
+                let key = (q.state.clone(), item.policy.term_start.year());
+                let serial = next.get_mut(&key).ok_or_else(|| ApiError::internal("no number reserved"))?;
+                let number = format!("POL-{}-{}-{:06}", q.state, key.1, serial);
+                *serial += 1;
+                match Policy::migrate(
+                    &number,
+                    (&item.legacy_number, premium),
+                    (&q.state, q.product.name()),
+                    term,
+                    Some(rating.total),
+                    pack.refunds(),
+                ) {
+                    Err(e) => Outcome::Rejected(format!("its terms cannot be kept: {e}")),
+                    Ok(applied) => {
+                        let change = migrated_change(&item.legacy_number, wave, applied.policy.term_premium, Some(rating.total));
+                        let index = m.audit(actor, "policy.migrated", ("policy", &number), &change, None).await?;
+                        Outcome::Migrated { number, applied: Box::new(applied), pack, rating: Box::new(rating), premium, index }
+                    }
+                }
+            }
+        };
+        outcomes.push(outcome);
+    }
+    let now = unix_ms(m.now);
+    let (mut quotes, mut policies, mut timeline, mut held, mut journal, mut events) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let seqs = {
+        let numbers: Vec<&str> = items.iter().map(|(i, _)| i.legacy_number.as_str()).collect();
+        let mut seqs: HashMap<String, i64> = HashMap::new();
+        for chunk in numbers.chunks(900) {
+            let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let rows =
+                m.tx.fetch(
+                    &format!("SELECT legacy_number, MAX(seq) FROM migration_event WHERE legacy_number IN ({list}) GROUP BY legacy_number"),
+                    chunk.iter().map(|n| SqlValue::from(*n)).collect(),
+                )
+                .await?;
+            for r in rows {
+                seqs.insert(r.text(0)?, r.int(1)?);
+            }
+        }
+        seqs
     };
-    let pack = match packs.select(p) {
-        Ok(pack) => pack.clone(),
-        Err(e) => return reject(m, actor, wave, item, &format!("no pack to take its changes: {e}")).await,
-    };
-    let rating = match p.valid_rating().map_err(|e| e.to_string()).and_then(|q| uw_rating::rate(&pack, &q).map_err(|e| e.to_string())) {
-        Ok(r) => r,
-        Err(e) => return reject(m, actor, wave, item, &format!("this system's pack does not rate it: {e}")).await,
-    };
-    let term = match Term::new(p.term_start, p.term_end) {
-        Ok(t) => t,
-        Err(e) => return reject(m, actor, wave, item, &format!("its term cannot be kept: {e}")).await,
-    };
-    let q = &p.rating;
-    let year = p.term_start.year();
-    let row =
-        m.tx.fetch_one(
-            "INSERT INTO policy_number_next (state, year, next)
-                 VALUES ($1, $2, 2 + (SELECT COALESCE(SUM(old_size - restored_size), 0) FROM log_restore))
-             ON CONFLICT (state, year) DO UPDATE SET next = policy_number_next.next + 1 RETURNING next - 1",
-            args![q.state.as_str(), year],
+    for ((item, _), outcome) in items.iter().zip(&outcomes) {
+        let seq = seqs.get(&item.legacy_number).copied().unwrap_or(0) + 1;
+        match outcome {
+            Outcome::Rejected(reason) => {
+                journal.push(vec![
+                    text(&item.legacy_number),
+                    text(wave),
+                    text("rejected"),
+                    SqlValue::Text(None),
+                    SqlValue::Text(None),
+                    text(reason),
+                    SqlValue::Text(None),
+                ]);
+                events.push(args![
+                    item.legacy_number.as_str(),
+                    seq,
+                    "rejected",
+                    wave,
+                    reason.as_str(),
+                    actor.user_id.as_str(),
+                    now,
+                    Option::<i64>::None
+                ]);
+            }
+            Outcome::Migrated { number, applied, pack, rating, premium, index } => {
+                let q = &item.policy.rating;
+                let digest = pack.digest().to_hex();
+                let index = i64::try_from(*index).map_err(ApiError::internal)?;
+                let input = item.sealed_input.to_string();
+                let reasons = serde_json::to_string(&rating.decision.reasons.iter().map(|r| &*r.code).collect::<Vec<_>>())
+                    .map_err(ApiError::internal)?;
+                quotes.push(args![
+                    format!("LEGACY-{}", item.legacy_number),
+                    device_id,
+                    owner_id,
+                    1i64,
+                    q.state.as_str(),
+                    q.product.name(),
+                    item.policy.term_start.to_string(),
+                    input.as_str(),
+                    pack.id(),
+                    digest.as_str(),
+                    rating.total.to_string(),
+                    uw_policy::decision_name(rating.decision.action),
+                    reasons,
+                    "bound",
+                    now,
+                    now,
+                    crate::personal::sealed_for(&item.sealed_input)
+                ]);
+                // The legacy system charged its fees; this system's fees are
+                // kept only so a later change prices its premium as a bound
+                // policy's does.
+                policies.push(args![
+                    number.as_str(),
+                    format!("LEGACY-{}", item.legacy_number),
+                    1i64,
+                    q.state.as_str(),
+                    q.product.name(),
+                    applied.policy.term_premium.to_string(),
+                    item.policy.term_start.to_string(),
+                    owner_id,
+                    now,
+                    serde_json::to_string(&applied.policy).map_err(ApiError::internal)?,
+                    input.as_str(),
+                    digest.as_str(),
+                    rating.fee_total().to_string()
+                ]);
+                timeline.push((number.clone(), applied.worksheet.clone(), index));
+                held.push(vec![text(&item.legacy_number), text(wave), text(number)]);
+                journal.push(vec![
+                    text(&item.legacy_number),
+                    text(wave),
+                    text("migrated"),
+                    text(number),
+                    SqlValue::from(rating.total.to_string()),
+                    SqlValue::Text(None),
+                    SqlValue::from(index.to_string()),
+                ]);
+                let detail = format!("became {number}; legacy premium {premium}, this system rates it {}", rating.total);
+                events.push(args![item.legacy_number.as_str(), seq, "migrated", wave, detail, actor.user_id.as_str(), now, Some(index)]);
+            }
+        }
+    }
+    many(m, 17, quotes, |n| crate::audit::multi_row_insert(crate::sync::records::QUOTE_COLUMNS, 17, n)).await?;
+    many(m, 13, policies, |n| {
+        crate::audit::multi_row_insert(
+            "policy (policy_number, quote_number, version, state, product, premium, effective_date, user_id, issued_at, lifecycle, input, pack_digest, fees)",
+            13,
+            n,
         )
-        .await?;
-    let number = format!("POL-{}-{year}-{:06}", q.state, row.int(0)?);
-    let applied = match Policy::migrate(
-        &number,
-        (&item.legacy_number, premium),
-        (&q.state, q.product.name()),
-        term,
-        Some(rating.total),
-        pack.refunds(),
-    ) {
-        Ok(a) => a,
-        Err(e) => return reject(m, actor, wave, item, &format!("its terms cannot be kept: {e}")).await,
-    };
-    let quote_number = format!("LEGACY-{}", item.legacy_number);
-    let person = crate::personal::sealed_for(&item.sealed_input).map(str::to_owned);
-    let input = item.sealed_input.to_string();
-    let (decision, reasons) = (
-        uw_policy::decision_name(rating.decision.action),
-        serde_json::to_string(&rating.decision.reasons.iter().map(|r| &*r.code).collect::<Vec<_>>()).map_err(ApiError::internal)?,
-    );
-    m.tx.execute(
-        "INSERT INTO quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
-             pack_digest, total, decision, reasons, status, updated_at, rated_at, person_id)
-         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'bound', $13, $13, $14)",
-        args![
-            quote_number.as_str(),
-            device_id,
-            owner_id,
-            q.state.as_str(),
-            q.product.name(),
-            p.term_start.to_string(),
-            input.as_str(),
-            pack.id(),
-            pack.digest().to_hex(),
-            rating.total.to_string(),
-            decision,
-            reasons,
-            unix_ms(m.now),
-            person
-        ],
-    )
+    })
     .await?;
-    m.tx.execute(
-        "INSERT INTO policy (policy_number, quote_number, version, state, product, premium, effective_date, user_id, issued_at)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)",
-        args![
-            number.as_str(),
-            quote_number.as_str(),
-            q.state.as_str(),
-            q.product.name(),
-            applied.policy.term_premium.to_string(),
-            p.term_start.to_string(),
-            owner_id,
-            unix_ms(m.now)
-        ],
-    )
+    crate::policies::insert_events(m, &timeline, owner_id).await?;
+    many(m, 3, held, |n| {
+        format!(
+            "UPDATE legacy_policy SET system = 'server', wave_id = v.column2, policy_number = v.column3 FROM {}
+             WHERE legacy_policy.legacy_number = v.column1",
+            values_table(3, n)
+        )
+    })
     .await?;
-    // The legacy system charged its fees; this system's fees are kept
-    // only so a later change prices its premium as a bound policy's does.
-    crate::policies::keep_first_version(m, &applied.policy, &item.sealed_input, &pack.digest().to_hex(), rating.fee_total()).await?;
-    let change = migrated_change(&item.legacy_number, wave, applied.policy.term_premium, Some(rating.total));
-    let index = m.audit(actor, "policy.migrated", ("policy", &number), &change, None).await?;
-    crate::policies::insert_event(m, &number, &applied.worksheet, owner_id, Some(index)).await?;
-    m.tx.execute(
-        "UPDATE legacy_policy SET system = 'server', wave_id = $2, policy_number = $3 WHERE legacy_number = $1",
-        args![item.legacy_number.as_str(), wave, number.as_str()],
-    )
+    many(m, 7, journal, |n| {
+        format!(
+            "UPDATE migration_item SET status = v.column3, policy_number = v.column4, rated_premium = v.column5, reason = v.column6,
+                 log_index = CAST(v.column7 AS BIGINT), done_at = {now}
+             FROM {} WHERE migration_item.wave_id = v.column2 AND migration_item.legacy_number = v.column1",
+            values_table(7, n)
+        )
+    })
     .await?;
-    m.tx.execute(
-        "UPDATE migration_item SET status = 'migrated', policy_number = $3, rated_premium = $4, log_index = $5, done_at = $6
-         WHERE wave_id = $1 AND position = $2",
-        args![
-            wave,
-            item.position,
-            number.as_str(),
-            rating.total.to_string(),
-            i64::try_from(index).map_err(ApiError::internal)?,
-            unix_ms(m.now)
-        ],
-    )
+    many(m, 8, events, |n| {
+        crate::audit::multi_row_insert("migration_event (legacy_number, seq, kind, wave_id, detail, actor, at, log_index)", 8, n)
+    })
     .await?;
-    let detail = format!("became {number}; legacy premium {premium}, this system rates it {}", rating.total);
-    event(m, &item.legacy_number, ("migrated", Some(wave)), &detail, &actor.user_id, Some(index)).await
+    Ok(())
 }
 
 /// A policy that keeps a wave from rolling back.

@@ -94,22 +94,49 @@ pub(crate) async fn insert_event(
     index: Option<u64>,
 ) -> Result<(), ApiError> {
     let index = index.map(i64::try_from).transpose().map_err(ApiError::internal)?;
-    m.tx.execute(
-        "INSERT INTO policy_transaction (policy_number, version, kind, effective_date, amount, worksheet, user_id, log_index, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        args![
-            number,
-            worksheet.version,
-            worksheet.kind.name(),
-            worksheet.effective.to_string(),
-            worksheet.amount.to_string(),
-            serde_json::to_string(worksheet).map_err(ApiError::internal)?,
-            user_id,
-            index,
-            unix_ms(m.now)
-        ],
-    )
-    .await?;
+    insert_rows(m, vec![event_row(m, number, worksheet, user_id, index)?]).await
+}
+
+/// The timeline rows of many policies at once (a migration wave's batch):
+/// `(policy number, worksheet, audit entry)`, each by `user_id`.
+pub(crate) async fn insert_events(m: &mut Mutation, events: &[(String, Worksheet, i64)], user_id: &str) -> Result<(), ApiError> {
+    let rows = events
+        .iter()
+        .map(|(number, worksheet, index)| event_row(m, number, worksheet, user_id, Some(*index)))
+        .collect::<Result<Vec<_>, _>>()?;
+    insert_rows(m, rows).await
+}
+
+fn event_row(
+    m: &Mutation,
+    number: &str,
+    worksheet: &Worksheet,
+    user_id: &str,
+    index: Option<i64>,
+) -> Result<Vec<crate::storage::SqlValue>, ApiError> {
+    Ok(args![
+        number,
+        worksheet.version,
+        worksheet.kind.name(),
+        worksheet.effective.to_string(),
+        worksheet.amount.to_string(),
+        serde_json::to_string(worksheet).map_err(ApiError::internal)?,
+        user_id,
+        index,
+        unix_ms(m.now)
+    ])
+}
+
+async fn insert_rows(m: &mut Mutation, rows: Vec<Vec<crate::storage::SqlValue>>) -> Result<(), ApiError> {
+    // Nine parameters a row, under SQLite's oldest limit of 999 a statement.
+    for chunk in rows.chunks(111) {
+        let sql = crate::audit::multi_row_insert(
+            "policy_transaction (policy_number, version, kind, effective_date, amount, worksheet, user_id, log_index, recorded_at)",
+            9,
+            chunk.len(),
+        );
+        m.tx.execute(&sql, chunk.iter().flat_map(|r| r.iter().cloned()).collect()).await?;
+    }
     Ok(())
 }
 

@@ -61,6 +61,9 @@ CREATE TABLE migration_item (
     UNIQUE (wave_id, legacy_number)
 );
 
+-- The tracker finds a policy's journal rows by its legacy number.
+CREATE INDEX migration_item_legacy ON migration_item (legacy_number);
+
 -- Every routing and migration event of a legacy policy, for the tracker.
 CREATE TABLE migration_event (
     legacy_number TEXT    NOT NULL,

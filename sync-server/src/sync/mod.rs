@@ -12,7 +12,7 @@
 
 mod group_commit;
 mod ops;
-mod records;
+pub(crate) mod records;
 
 use axum::http::StatusCode;
 use uw_protocol::{Change, ChangeBody, PullResponse, PushOp, PushRequest, PushResponse, Role, WaitResponse};

@@ -53,7 +53,8 @@ pub(crate) struct QuoteWrite {
     pub(crate) values: Vec<crate::storage::SqlValue>,
 }
 
-const QUOTE_COLUMNS: &str = "quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
+pub(crate) const QUOTE_COLUMNS: &str =
+    "quote_record (quote_number, device_id, user_id, version, state, product, effective_date, input, pack_id,
     pack_digest, total, decision, reasons, status, updated_at, rated_at, person_id)";
 
 /// Rows per quote upsert: seventeen parameters a row.
