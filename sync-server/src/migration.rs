@@ -152,29 +152,49 @@ pub async fn load_book(
     let mut seen = HashSet::with_capacity(book.len());
     for chunk in book.chunks(LOAD_BATCH) {
         let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
-        let mut people = crate::personal::People::default();
+        let now = unix_ms(m.now);
+        let mut fresh = Vec::with_capacity(chunk.len());
         for p in chunk {
             report.read += 1;
-            if !seen.insert(p.policy_number.as_str()) {
+            if seen.insert(p.policy_number.as_str()) {
+                fresh.push(p);
+            } else {
                 report.duplicates_skipped.push(p.policy_number.clone());
-                continue;
             }
+        }
+        // What the server holds of these numbers, their events' last
+        // numbers and their customers: a few statements a chunk.
+        let numbers: Vec<&str> = fresh.iter().map(|p| p.policy_number.as_str()).collect();
+        let existing =
+            by_numbers(&mut m, "SELECT legacy_number, system, document_sha256 FROM legacy_policy WHERE legacy_number IN NUMBERS", &numbers)
+                .await?;
+        let mut seqs = last_seqs(&mut m, &numbers).await?;
+        // Kept as a quote's input is (`{"quote": …}`), so the vault seals
+        // the same fields and a migrated policy's changes rate from it.
+        let inputs: Vec<Value> = fresh.iter().map(|p| json!({ "quote": p.rating })).collect();
+        let mut identities = Vec::with_capacity(inputs.len());
+        for input in &inputs {
+            identities.extend(state.vault.identity(&mut *m.tx, input).await?);
+        }
+        let mut people = crate::personal::People::default();
+        state.vault.read_ahead(&mut *m.tx, &mut people, &identities, &[]).await?;
+        let (mut rows, mut events) = (Vec::with_capacity(fresh.len()), Vec::with_capacity(fresh.len()));
+        let mut event_of = |number: &str, kind: &str, wave: Option<&str>, detail: String| {
+            let seq = seqs.entry(number.to_owned()).or_insert(0);
+            *seq += 1;
+            events.push(args![number, *seq, kind, wave, detail, actor.user_id.as_str(), now, Option::<i64>::None]);
+        };
+        for (p, input) in fresh.iter().zip(&inputs) {
             let plain = serde_json::to_string(p).map_err(ApiError::internal)?;
             let digest = sha256_hex(plain.as_bytes());
-            let existing =
-                m.tx.fetch_optional(
-                    "SELECT system, document_sha256 FROM legacy_policy WHERE legacy_number = $1",
-                    args![p.policy_number.as_str()],
-                )
-                .await?;
-            if let Some(row) = &existing {
-                if row.text(0)? == "server" {
-                    if row.text(1)? == digest {
+            if let Some(row) = existing.get(&p.policy_number) {
+                if row.text(1)? == "server" {
+                    if row.text(2)? == digest {
                         report.migrated_unchanged += 1;
                     } else {
                         report.changed_after_migration.push(p.policy_number.clone());
                         let detail = format!("a later legacy dump (book {}) differs from the one migrated", &book_sha256[..12]);
-                        event(&mut m, &p.policy_number, ("changed_in_legacy", None), &detail, &actor.user_id, None).await?;
+                        event_of(&p.policy_number, "changed_in_legacy", None, detail);
                     }
                     continue;
                 }
@@ -187,13 +207,10 @@ pub async fn load_book(
             let quality = Quality::assess(p, today, Some(rated), duplicates.contains(&p.policy_number));
             let routed = rules.route(p, &quality);
             *report.by_destination.entry(routed.destination.to_string()).or_default() += 1;
-            // Kept as a quote's input is (`{"quote": …}`), so the vault seals
-            // the same fields and a migrated policy's changes rate from it.
-            let input = json!({ "quote": p.rating });
-            let sealed = state.vault.seal_in(&mut *m.tx, &mut people, &input, None, unix_ms(m.now)).await?;
+            let sealed = state.vault.seal_in(&mut *m.tx, &mut people, input, None, now).await?;
             let mut document = serde_json::to_value(p).map_err(ApiError::internal)?;
             document["rating"] = sealed.document;
-            let values = args![
+            rows.push(args![
                 p.policy_number.as_str(),
                 p.rating.state.as_str(),
                 p.rating.product.name(),
@@ -207,26 +224,36 @@ pub async fn load_book(
                 routed.rule.as_deref(),
                 routed.because.as_str(),
                 rules_sha256.as_str(),
-                unix_ms(m.now)
-            ];
-            m.tx.execute(
-                "INSERT INTO legacy_policy (legacy_number, state, product, document, document_sha256, book_sha256, written_premium,
-                     rated_premium, quality, destination, rule, because, rules_sha256, system, loaded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'legacy', $14)
-                 ON CONFLICT (legacy_number) DO UPDATE SET state = $2, product = $3, document = $4, document_sha256 = $5,
-                     book_sha256 = $6, written_premium = $7, rated_premium = $8, quality = $9, destination = $10, rule = $11,
-                     because = $12, rules_sha256 = $13, loaded_at = $14",
-                values,
-            )
-            .await?;
+                "legacy",
+                now
+            ]);
             let detail = match &routed.rule {
                 Some(rule) => format!("to {} by rule \"{rule}\": {}", routed.destination, routed.because),
                 None => format!("to {}: {}", routed.destination, routed.because),
             };
-            event(&mut m, &p.policy_number, ("routed", routed.destination.wave()), &detail, &actor.user_id, None).await?;
+            event_of(&p.policy_number, "routed", routed.destination.wave(), detail);
             report.loaded += 1;
         }
         people.write(&mut *m.tx).await?;
+        many(&mut m, 15, rows, |n| {
+            format!(
+                "{} ON CONFLICT (legacy_number) DO UPDATE SET state = excluded.state, product = excluded.product, document = excluded.document,
+                     document_sha256 = excluded.document_sha256, book_sha256 = excluded.book_sha256, written_premium = excluded.written_premium,
+                     rated_premium = excluded.rated_premium, quality = excluded.quality, destination = excluded.destination, rule = excluded.rule,
+                     because = excluded.because, rules_sha256 = excluded.rules_sha256, loaded_at = excluded.loaded_at",
+                crate::audit::multi_row_insert(
+                    "legacy_policy (legacy_number, state, product, document, document_sha256, book_sha256, written_premium, rated_premium,
+                         quality, destination, rule, because, rules_sha256, system, loaded_at)",
+                    15,
+                    n
+                )
+            )
+        })
+        .await?;
+        many(&mut m, 8, events, |n| {
+            crate::audit::multi_row_insert("migration_event (legacy_number, seq, kind, wave_id, detail, actor, at, log_index)", 8, n)
+        })
+        .await?;
         m.commit().await?;
     }
     let mut m = Mutation::begin_at(state.storage.as_ref(), request_id, state.clock.now()).await?;
@@ -234,6 +261,29 @@ pub async fn load_book(
     m.audit(actor, "migration.book_loaded", ("migration_book", book_sha256), &change, None).await?;
     m.commit().await?;
     Ok(report)
+}
+
+/// The rows `select` gives for `numbers` (its `IN (…)` list written where
+/// it says `NUMBERS`), by the first column, a few hundred numbers a
+/// statement.
+async fn by_numbers(m: &mut Mutation, select: &str, numbers: &[&str]) -> Result<HashMap<String, SqlRow>, ApiError> {
+    let mut found = HashMap::with_capacity(numbers.len());
+    for chunk in numbers.chunks(900) {
+        let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let values = chunk.iter().map(|n| crate::storage::SqlValue::from(*n)).collect();
+        for row in m.tx.fetch(&select.replace("NUMBERS", &format!("({list})")), values).await? {
+            found.insert(row.text(0)?, row);
+        }
+    }
+    Ok(found)
+}
+
+/// The number of the last tracker event of each of `numbers` (absent: none).
+async fn last_seqs(m: &mut Mutation, numbers: &[&str]) -> Result<HashMap<String, i64>, ApiError> {
+    let rows =
+        by_numbers(m, "SELECT legacy_number, MAX(seq) FROM migration_event WHERE legacy_number IN NUMBERS GROUP BY legacy_number", numbers)
+            .await?;
+    rows.into_iter().map(|(n, r)| Ok((n, r.int(1)?))).collect()
 }
 
 /// Plans wave `wave`: its policies are those the rules send to it and that
@@ -332,6 +382,16 @@ async fn require_wave(state: &AppState, wave: &str) -> Result<WaveStatus, ApiErr
     status(state, wave).await?.ok_or_else(|| ApiError::not_found("migration.no_wave", format!("no wave {wave} is planned")))
 }
 
+/// The customers whose keys open the documents of `rows` (column 2), to
+/// read their keys in a few statements rather than one a policy.
+fn sealed_persons(rows: &[SqlRow]) -> Vec<String> {
+    rows.iter()
+        .filter_map(|r| r.text(2).ok())
+        .filter_map(|d| serde_json::from_str::<Value>(&d).ok())
+        .filter_map(|d| crate::personal::sealed_for(&d["rating"]).map(str::to_owned))
+        .collect()
+}
+
 /// A legacy policy of a wave, opened.
 struct Item {
     legacy_number: String,
@@ -362,6 +422,7 @@ async fn evaluate(state: &AppState, wave: &WaveStatus, kind: &str) -> Result<Wav
     let packs = Packs::load(state, &mut *tx).await?;
     let rows = tx.fetch(&format!("{ITEM_READ} AND i.status = 'pending' ORDER BY i.position"), args![wave.wave.as_str()]).await?;
     let mut people = crate::personal::People::default();
+    state.vault.read_ahead(&mut *tx, &mut people, &[], &sealed_persons(&rows)).await?;
     let mut report = WaveReport {
         wave: wave.wave.clone(),
         kind: kind.to_owned(),
@@ -657,13 +718,7 @@ pub async fn drive(state: &AppState, actor: &Actor, wave: &str) -> Result<(), Ap
             }
         };
         let mut people = crate::personal::People::default();
-        let person_ids: Vec<String> = rows
-            .iter()
-            .filter_map(|r| r.text(2).ok())
-            .filter_map(|d| serde_json::from_str::<Value>(&d).ok())
-            .filter_map(|d| crate::personal::sealed_for(&d["rating"]).map(str::to_owned))
-            .collect();
-        state.vault.read_ahead(&mut *m.tx, &mut people, &[], &person_ids).await?;
+        state.vault.read_ahead(&mut *m.tx, &mut people, &[], &sealed_persons(&rows)).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             items.push((open_item(state, &mut *m.tx, &mut people, row).await?, row.opt_text(5)?));
@@ -796,23 +851,7 @@ async fn migrate_batch(
     }
     let now = unix_ms(m.now);
     let (mut quotes, mut policies, mut timeline, mut held, mut journal, mut events) = (vec![], vec![], vec![], vec![], vec![], vec![]);
-    let seqs = {
-        let numbers: Vec<&str> = items.iter().map(|(i, _)| i.legacy_number.as_str()).collect();
-        let mut seqs: HashMap<String, i64> = HashMap::new();
-        for chunk in numbers.chunks(900) {
-            let list = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-            let rows =
-                m.tx.fetch(
-                    &format!("SELECT legacy_number, MAX(seq) FROM migration_event WHERE legacy_number IN ({list}) GROUP BY legacy_number"),
-                    chunk.iter().map(|n| SqlValue::from(*n)).collect(),
-                )
-                .await?;
-            for r in rows {
-                seqs.insert(r.text(0)?, r.int(1)?);
-            }
-        }
-        seqs
-    };
+    let seqs = last_seqs(m, &items.iter().map(|(i, _)| i.legacy_number.as_str()).collect::<Vec<_>>()).await?;
     for ((item, _), outcome) in items.iter().zip(&outcomes) {
         let seq = seqs.get(&item.legacy_number).copied().unwrap_or(0) + 1;
         match outcome {
