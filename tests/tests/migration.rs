@@ -239,6 +239,23 @@ fn story(database_args: &[&str], sqlite_file: Option<&std::path::Path>) {
     assert_eq!(done["outcome"], "completed", "{done}");
     assert_eq!((done["status"]["migrated"].as_u64(), done["status"]["rejected"].as_u64()), (Some(588), Some(12)), "{done}");
 
+    // A later legacy dump changed one migrated policy: the load lists it, the tracker says so.
+    let later = dir.path().join("later.jsonl");
+    let text = std::fs::read_to_string(&book_path).expect("book");
+    let changed_line =
+        |l: &str| if l.contains("\"TX-A-000003\"") { l.replace("\"written_premium\":\"", "\"written_premium\":\"1") } else { l.to_owned() };
+    std::fs::write(&later, text.lines().map(changed_line).collect::<Vec<_>>().join("\n") + "\n").expect("later dump");
+    let reload = json_of(&org.admin(&[
+        "migration",
+        "load",
+        "--book",
+        later.to_str().expect("utf-8"),
+        "--rules",
+        rules_path.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(reload["changed_after_migration"], json!(["TX-A-000003"]), "{reload}");
+    assert_eq!(reload["migrated_unchanged"].as_u64(), Some((B + 588 - 1) as u64), "{reload}");
+
     // Nothing twice: every migrated legacy policy has one new number, all distinct.
     let server = org.start();
     let underwriter = rt.block_on(ApiClient::new(&server.base_url, None).login("underwriter", org.demo.password("underwriter")));
@@ -251,13 +268,22 @@ fn story(database_args: &[&str], sqlite_file: Option<&std::path::Path>) {
         let kinds: Vec<&str> = tracked["events"].as_array().expect("events").iter().filter_map(|e| e["kind"].as_str()).collect();
         if letter == "A" && n % 50 == 0 {
             assert_eq!((tracked["system"].as_str(), tracked["reconciliation"].as_str()), (Some("legacy"), Some("rejected")), "{tracked}");
-            assert_eq!(kinds, ["routed", "rejected"]);
+            // Still in legacy, so the later dump routed it again.
+            assert_eq!(kinds, ["routed", "rejected", "routed"]);
             continue;
         }
         assert_eq!(tracked["system"], "server", "{tracked}");
-        assert_eq!(kinds, ["routed", "migrated"], "{tracked}");
+        let expected_kinds: &[&str] =
+            if legacy == "TX-A-000003" { &["routed", "migrated", "changed_in_legacy"] } else { &["routed", "migrated"] };
+        assert_eq!(kinds, expected_kinds, "{tracked}");
         let number = tracked["policy_number"].as_str().expect("new number").to_owned();
-        let expected = if letter == "B" && n % 7 == 0 { "rating difference" } else { "matches" };
+        let expected = if letter == "B" && n % 7 == 0 {
+            "rating difference"
+        } else if legacy == "TX-A-000003" {
+            "changed in legacy after migration"
+        } else {
+            "matches"
+        };
         assert_eq!(tracked["reconciliation"], expected, "{tracked}");
         // The tracker answers by the new number too.
         let (_, by_new) = rt.block_on(underwriter.get(&format!("/v1/migration/policies/{number}")));
