@@ -40,6 +40,29 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// A port that was free a moment ago on 127.0.0.1.
+/// A small xorshift generator for the kill tests, seeded from the OS; the
+/// seed is printed so a failing run can be told apart from a flaky one.
+#[derive(Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn seeded() -> Self {
+        let mut seed = [0u8; 8];
+        getrandom::fill(&mut seed).expect("random seed");
+        let seed = u64::from_le_bytes(seed) | 1;
+        eprintln!("sigkill test seed: {seed:#x}");
+        Self(seed)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
 pub fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
     listener.local_addr().expect("local address").port()

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use uw_system_tests::api::ApiClient;
 use uw_system_tests::system::Org;
-use uw_system_tests::{workspace_root, PostgresDatabase};
+use uw_system_tests::{workspace_root, PostgresDatabase, Rng};
 
 /// The policies of the generated book: the A book, then the B book (large
 /// enough that every kill lands while its wave runs).
@@ -112,26 +112,6 @@ fn book(dir: &std::path::Path) -> (std::path::PathBuf, Decimal) {
 
 fn json_of(printed: &str) -> Value {
     serde_json::from_str(printed.trim()).unwrap_or_else(|e| panic!("{e}: {printed}"))
-}
-
-/// A small xorshift generator seeded from the OS (the seed is printed).
-struct Rng(u64);
-
-impl Rng {
-    fn seeded() -> Self {
-        let mut seed = [0u8; 8];
-        getrandom::fill(&mut seed).expect("seed");
-        let seed = u64::from_le_bytes(seed) | 1;
-        eprintln!("migration kill seed: {seed:#x}");
-        Self(seed)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
 }
 
 /// The legacy book's personal data is sealed at rest like a quote's: no

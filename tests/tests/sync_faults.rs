@@ -26,32 +26,11 @@ use common::good_driver;
 use reqwest::StatusCode;
 use uw_system_tests::api::ApiClient;
 use uw_system_tests::system::{device_signatures, now, Laptop, Org};
-use uw_system_tests::{workspace_bin, PostgresDatabase};
+use uw_system_tests::{workspace_bin, PostgresDatabase, Rng};
 use uw_workstation::{QuoteStatus, Secret};
 
 /// Kills that must land while a push is under way.
 const KILLS: usize = 100;
-
-/// A small xorshift generator, seeded from the OS; the seed is printed so a
-/// failing run can be told apart from a flaky one.
-struct Rng(u64);
-
-impl Rng {
-    fn seeded() -> Self {
-        let mut seed = [0u8; 8];
-        getrandom::fill(&mut seed).expect("random seed");
-        let seed = u64::from_le_bytes(seed) | 1;
-        eprintln!("sigkill test seed: {seed:#x}");
-        Self(seed)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
 
 /// A TCP proxy in front of the server. Armed with the server's process id,
 /// it kills the server with SIGKILL when the first bytes of an answer to a
