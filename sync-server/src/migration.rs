@@ -412,7 +412,7 @@ async fn open_item(state: &AppState, tx: &mut dyn Tx, people: &mut crate::person
     Ok(Item { legacy_number: row.text(1)?, policy, sealed_input, duplicate })
 }
 
-const ITEM_READ: &str = "SELECT i.position, i.legacy_number, l.document, l.quality FROM migration_item i
+const ITEM_READ: &str = "SELECT i.position, i.legacy_number, l.document, l.quality, l.system, l.policy_number FROM migration_item i
      JOIN legacy_policy l ON l.legacy_number = i.legacy_number WHERE i.wave_id = $1";
 
 /// Re-rates every policy of the wave with the pack the server would use,
@@ -436,7 +436,7 @@ async fn evaluate(state: &AppState, wave: &WaveStatus, kind: &str) -> Result<Wav
         gates: Vec::new(),
         passed: false,
     };
-    let (mut duplicates, mut score_sum, mut unrated) = (0u64, 0u64, 0u64);
+    let (mut duplicates, mut score_sum) = (0u64, 0u64);
     let mut missing_packs = std::collections::BTreeSet::new();
     let today = state.clock.now().date();
     for row in &rows {
@@ -470,7 +470,6 @@ async fn evaluate(state: &AppState, wave: &WaveStatus, kind: &str) -> Result<Wav
                 }
             }
             Rated::Refused(why) => {
-                unrated += 1;
                 if report.unrated.len() < 100 {
                     report.unrated.push((item.legacy_number.clone(), why));
                 }
@@ -543,7 +542,6 @@ async fn evaluate(state: &AppState, wave: &WaveStatus, kind: &str) -> Result<Wav
             },
         ),
     ];
-    let _ = unrated;
     report.passed = report.gates.iter().all(|g| g.passed);
     Ok(report)
 }
@@ -658,13 +656,12 @@ fn change_digest(change: &Value) -> [u8; 32] {
 /// from two processes at once: each batch is chosen inside its transaction.
 pub async fn drive(state: &AppState, actor: &Actor, wave: &str) -> Result<(), ApiError> {
     let request_id = format!("migration:{wave}");
-    let (owner_id, tolerance) = {
+    let owner_id = {
         let mut tx = state.storage.begin(TxMode::Read).await?;
-        let row = tx.fetch_one("SELECT owner_id, tolerance FROM migration_wave WHERE wave_id = $1", args![wave]).await?;
+        let row = tx.fetch_one("SELECT owner_id FROM migration_wave WHERE wave_id = $1", args![wave]).await?;
         tx.commit().await?;
-        (row.text(0)?, row.text(1)?.parse::<Decimal>().map_err(ApiError::internal)?)
+        row.text(0)?
     };
-    let _ = tolerance;
     let packs = {
         let mut tx = state.storage.begin(TxMode::Read).await?;
         let packs = Packs::load(state, &mut *tx).await?;
@@ -684,16 +681,7 @@ pub async fn drive(state: &AppState, actor: &Actor, wave: &str) -> Result<(), Ap
             m.commit().await?;
             return Ok(());
         }
-        let rows =
-            m.tx.fetch(
-                &format!(
-                    "SELECT i.position, i.legacy_number, l.document, l.quality, l.system, l.policy_number FROM migration_item i
-                     JOIN legacy_policy l ON l.legacy_number = i.legacy_number WHERE i.wave_id = $1
-                     AND i.status = 'pending' ORDER BY i.position LIMIT {BATCH}"
-                ),
-                args![wave],
-            )
-            .await?;
+        let rows = m.tx.fetch(&format!("{ITEM_READ} AND i.status = 'pending' ORDER BY i.position LIMIT {BATCH}"), args![wave]).await?;
         if rows.is_empty() {
             let counts = m.tx.fetch("SELECT status, COUNT(*) FROM migration_item WHERE wave_id = $1 GROUP BY status", args![wave]).await?;
             let mut by = serde_json::Map::new();
